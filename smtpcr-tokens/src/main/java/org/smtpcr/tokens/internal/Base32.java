@@ -1,0 +1,100 @@
+package org.smtpcr.tokens.internal;
+
+import java.util.Arrays;
+
+/**
+ * RFC 4648 base32, written in lowercase without padding, decoded strictly: upper and lower case are
+ * accepted, anything else (padding, white space, other characters) is refused, and so is an encoding
+ * whose unused trailing bits are not zero, so that every byte string has exactly one spelling.
+ *
+ * <p>Not part of the public API.
+ */
+public final class Base32 {
+  private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+  private static final byte[] DECODE = new byte[128];
+
+  static {
+    Arrays.fill(DECODE, (byte) -1);
+    for (int i = 0; i < ALPHABET.length; i++) {
+      DECODE[ALPHABET[i]] = (byte) i;
+      DECODE[Character.toUpperCase(ALPHABET[i])] = (byte) i;
+    }
+  }
+
+  private Base32() {}
+
+  /** Number of characters that {@code byteCount} bytes encode to. */
+  public static int encodedLength(int byteCount) {
+    return (int) ((8L * byteCount + 4) / 5);
+  }
+
+  /** Encodes {@code length} bytes of {@code data} from {@code offset}. */
+  public static String encode(byte[] data, int offset, int length) {
+    char[] out = new char[encodedLength(length)];
+    int o = 0;
+    int buffer = 0;
+    int bits = 0;
+    for (int i = offset, end = offset + length; i < end; i++) {
+      buffer = (buffer << 8) | (data[i] & 0xff);
+      bits += 8;
+      while (bits >= 5) {
+        bits -= 5;
+        out[o++] = ALPHABET[(buffer >>> bits) & 31];
+      }
+    }
+    if (bits > 0) {
+      out[o++] = ALPHABET[(buffer << (5 - bits)) & 31];
+    }
+    return new String(out, 0, o);
+  }
+
+  /** Encodes all of {@code data}. */
+  public static String encode(byte[] data) {
+    return encode(data, 0, data.length);
+  }
+
+  /**
+   * Decodes {@code text}, skipping every occurrence of {@code ignored} (use {@code 0} to skip
+   * nothing).
+   *
+   * @return the bytes, or {@code null} when the text is not a canonical unpadded base32 encoding
+   */
+  public static byte[] decodeOrNull(CharSequence text, char ignored) {
+    int n = 0;
+    for (int i = 0, len = text.length(); i < len; i++) {
+      if (text.charAt(i) != ignored || ignored == 0) {
+        n++;
+      }
+    }
+    // Unpadded base32 never leaves 1, 3 or 6 characters in the last group of 8.
+    int rem = n % 8;
+    if (rem == 1 || rem == 3 || rem == 6) {
+      return null;
+    }
+    byte[] out = new byte[(int) (5L * n / 8)];
+    int o = 0;
+    int buffer = 0;
+    int bits = 0;
+    for (int i = 0, len = text.length(); i < len; i++) {
+      char c = text.charAt(i);
+      if (c == ignored && ignored != 0) {
+        continue;
+      }
+      int v = c < 128 ? DECODE[c] : -1;
+      if (v < 0) {
+        return null;
+      }
+      buffer = (buffer << 5) | v;
+      bits += 5;
+      if (bits >= 8) {
+        bits -= 8;
+        out[o++] = (byte) (buffer >>> bits);
+      }
+    }
+    // the bits left over must be zero, or two spellings would decode to the same bytes
+    if ((buffer & ((1 << bits) - 1)) != 0) {
+      return null;
+    }
+    return out;
+  }
+}
