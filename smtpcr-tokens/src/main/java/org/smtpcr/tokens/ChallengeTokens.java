@@ -106,8 +106,8 @@ public final class ChallengeTokens {
    * Mints a token valid for {@code lifetime} (whole minutes, 1 to 65,535; seconds are dropped),
    * signed by the active key.
    *
-   * @throws IllegalArgumentException if an address is empty, longer than 254 bytes or not
-   *     well-formed Unicode, if both together make a token over 600 characters, or if the lifetime is
+   * @throws IllegalArgumentException if an address is empty, longer than 254 bytes, holds a control
+   *     character or is not well-formed Unicode, if both together make a token over 600 characters, or if the lifetime is
    *     out of range
    */
   public String mint(String sender, String recipient, Duration lifetime) {
@@ -229,10 +229,18 @@ public final class ChallengeTokens {
     }
   }
 
-  /** Encodes {@code s} as UTF-8, refusing empty, over-long and ill-formed (lone surrogate) text. */
+  /**
+   * Encodes {@code s} as UTF-8, refusing empty, over-long and ill-formed (lone surrogate) text, and
+   * control characters: canonical addresses never hold them, and the pass-code MAC separates the
+   * two addresses with a NUL byte, so a NUL inside one would let two pairs share a code.
+   */
   static byte[] utf8(String s, String what) {
     checkArgument(!s.isEmpty(), "%s is empty", what);
     checkArgument(s.length() <= MAX_ADDRESS_BYTES, "%s is longer than %s bytes", what, MAX_ADDRESS_BYTES);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      checkArgument(c >= 0x20 && c != 0x7f, "%s contains a control character at index %s", what, i);
+    }
     byte[] b;
     try {
       ByteBuffer bb = StandardCharsets.UTF_8.newEncoder()

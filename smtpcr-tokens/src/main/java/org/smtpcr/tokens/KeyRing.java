@@ -79,7 +79,10 @@ public final class KeyRing {
     return Collections.unmodifiableSortedSet(ids);
   }
 
-  /** The smallest key id not in use, for adding a key during rotation. */
+  /**
+   * The first key id not in use after the active one, wrapping from 15 to 0, for adding a key during
+   * rotation (so a just-retired id is the last to be reused); empty when all 16 ids are taken.
+   */
   public Optional<Integer> nextFreeKeyId() {
     for (int i = 1; i <= MAX_KEY_ID + 1; i++) {
       int kid = (activeKeyId + i) % (MAX_KEY_ID + 1);

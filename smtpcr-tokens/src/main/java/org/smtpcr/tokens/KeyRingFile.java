@@ -3,6 +3,7 @@ package org.smtpcr.tokens;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
@@ -57,11 +58,16 @@ public final class KeyRingFile {
   public static KeyRing read(Path file) throws IOException {
     requireNonNull(file, "file");
     permissionProblem(file).ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, problem));
-    if (Files.size(file) > MAX_SIZE) {
-      throw new KeyFileException("key file " + file + " is larger than " + MAX_SIZE + " bytes");
+    // read at most one byte past the limit: Files.size says 0 for pipes and devices, and a file may
+    // grow between a size check and the read
+    byte[] raw;
+    try (InputStream in = Files.newInputStream(file)) {
+      raw = in.readNBytes(MAX_SIZE + 1);
     }
-    byte[] raw = Files.readAllBytes(file);
     try {
+      if (raw.length > MAX_SIZE) {
+        throw new KeyFileException("key file " + file + " is larger than " + MAX_SIZE + " bytes");
+      }
       return parse(new String(raw, StandardCharsets.UTF_8));
     } finally {
       Arrays.fill(raw, (byte) 0);
