@@ -1,0 +1,106 @@
+package org.smtpcr.core.address;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An address in the one canonical form that whitelist keys and tokens use (design.md, "Canonical
+ * addresses"): the domain in lowercase A-labels without a trailing dot (or a normalized address
+ * literal such as {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}), the local part NFC-normalized
+ * with ASCII letters lowercased, unquoted when it is a dot-atom and otherwise a quoted string in which
+ * only {@code "} and {@code \} are escaped. Tags and sub-addresses are not part of it; they are removed
+ * by {@link AddressCanonicalizer}, which is how instances are normally obtained.
+ *
+ * <p>The constructor only accepts values that are already canonical (so a stored key read back is
+ * checked, not silently changed); use {@link AddressCanonicalizer#canonicalize(String)} to normalize
+ * input.
+ *
+ * @param localPart the canonical local part, e.g. {@code bob} or {@code "john doe"}
+ * @param domain the canonical domain, e.g. {@code xn--bcher-kva.example}
+ * @since 0.1.0
+ */
+public record CanonicalAddress(String localPart, String domain) {
+
+  /**
+   * Checks that both parts are canonical and that {@code local@domain} has at most 254 UTF-8 octets.
+   *
+   * @param localPart the canonical local part
+   * @param domain the canonical domain
+   * @throws IllegalArgumentException if a part is not in canonical form or the address is too long
+   * @since 0.1.0
+   */
+  public CanonicalAddress {
+    requireNonNull(localPart, "localPart");
+    requireNonNull(domain, "domain");
+    checkArgument(isCanonicalLocal(localPart), "local part is not in canonical form");
+    checkArgument(isCanonicalDomain(domain), "domain is not in canonical form");
+    int bytes = AddressSyntax.utf8Length(localPart) + 1 + AddressSyntax.utf8Length(domain);
+    checkArgument(bytes <= AddressSyntax.MAX_ADDRESS_BYTES,
+        "canonical address has %s UTF-8 octets, limit %s", bytes, AddressSyntax.MAX_ADDRESS_BYTES);
+  }
+
+  /**
+   * Parses a string produced by {@link #value()} back into an address, checking that it is canonical.
+   *
+   * @param value {@code local@domain} in canonical form
+   * @return the address
+   * @throws InvalidAddressException if {@code value} is not a canonical address
+   * @since 0.1.0
+   */
+  public static CanonicalAddress parseCanonical(String value) {
+    requireNonNull(value, "value");
+    if (value.length() > AddressCanonicalizer.MAX_PATH_LENGTH) {
+      throw new InvalidAddressException("canonical address is " + value.length()
+          + " characters long, limit " + AddressCanonicalizer.MAX_PATH_LENGTH);
+    }
+    int at = value.lastIndexOf('@');
+    if (at <= 0 || at == value.length() - 1) {
+      throw new InvalidAddressException("canonical address needs a local part, '@' and a domain");
+    }
+    try {
+      return new CanonicalAddress(value.substring(0, at), value.substring(at + 1));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidAddressException(e.getMessage());
+    }
+  }
+
+  /**
+   * Returns {@code localPart@domain}.
+   *
+   * @return the address as text, without angle brackets
+   * @since 0.1.0
+   */
+  public String value() {
+    return localPart + '@' + domain;
+  }
+
+  /**
+   * Returns {@link #value()}.
+   *
+   * @return the address as text
+   * @since 0.1.0
+   */
+  @Override
+  public String toString() {
+    return value();
+  }
+
+  private static boolean isCanonicalLocal(String local) {
+    try {
+      return local.equals(AddressSyntax.canonicalLocalSyntax(local));
+    } catch (InvalidAddressException e) {
+      return false;
+    }
+  }
+
+  private static boolean isCanonicalDomain(String domain) {
+    if (domain.isEmpty() || domain.endsWith(".")) {
+      return false;
+    }
+    try {
+      return domain.equals(AddressSyntax.normalizeDomain(domain));
+    } catch (InvalidAddressException e) {
+      return false;
+    }
+  }
+}

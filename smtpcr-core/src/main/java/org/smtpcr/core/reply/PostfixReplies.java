@@ -1,0 +1,128 @@
+package org.smtpcr.core.reply;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Formats a reply for a Postfix SMTPD policy server's {@code action=} attribute (Postfix
+ * SMTPD_POLICY_README, access(5)).
+ *
+ * <p>Postfix accepts one line only. When it rejects a recipient on a policy action
+ * {@code 550 5.7.1 text} it sends {@code 550 5.7.1 <rcpt>: Recipient address rejected: text} and
+ * cuts that reply at 510 characters (512 with CRLF). The text budget is therefore
+ * <pre>
+ *   510                                  whole reply line without CRLF
+ * -  10  "550 5.7.1 "                    code, space, enhanced status, space (longer statuses cost more)
+ * - 256  "&lt;rcpt&gt;"                        a recipient of up to 254 characters in angle brackets
+ * -  30  ": Recipient address rejected: "
+ * = 214  characters for the text, link included
+ * </pre>
+ * The lines of the reply are joined with single spaces. When the last line is a link (an absolute URI
+ * such as {@code https://...} without spaces, as {@link ReplyFormatter#challenge} produces), it is kept
+ * intact at the end and the prose in front of it is shortened at a word boundary, ending in
+ * {@code ...}; prose too long without a link is shortened the same way. Choosing {@code DUNNO},
+ * {@code DEFER_IF_PERMIT} and the like is the policy server's job; this class only formats a reply.
+ *
+ * @since 0.1.0
+ */
+public final class PostfixReplies {
+
+  /**
+   * Length at which Postfix cuts a reply line, CRLF excluded.
+   *
+   * @since 0.1.0
+   */
+  public static final int POSTFIX_LINE_LIMIT = 510;
+
+  /**
+   * Room reserved for the recipient Postfix puts in front of the text: 254 characters and the angle
+   * brackets.
+   *
+   * @since 0.1.0
+   */
+  public static final int RECIPIENT_ALLOWANCE = 256;
+
+  /**
+   * The text Postfix puts between the recipient and the policy text.
+   *
+   * @since 0.1.0
+   */
+  public static final String POSTFIX_PREFIX = ": Recipient address rejected: ";
+
+  private static final Pattern LINK = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[!-~]+");
+
+  private static final String ELLIPSIS = "...";
+
+  private PostfixReplies() {}
+
+  /**
+   * Formats {@code reply} as the value of a policy {@code action=} attribute, e.g.
+   * {@code 550 5.7.1 <bob@example.com> only accepts mail from ... https://cr.example.com/c/...}.
+   *
+   * @param reply a 4yz or 5yz reply
+   * @return one line of printable US-ASCII (no line end) whose text fits the budget above
+   * @throws IllegalArgumentException if the reply is not negative, or its link alone does not fit the
+   *     text budget (the message does not contain the link)
+   * @since 0.1.0
+   */
+  public static String action(SmtpReply reply) {
+    requireNonNull(reply, "reply");
+    checkArgument(reply.isNegative(), "a Postfix policy reply needs a 4yz or 5yz code, got %s",
+        reply.code());
+    int budget = textBudget(reply.enhancedStatus());
+    List<String> lines = reply.lines();
+    String last = lines.get(lines.size() - 1);
+    boolean hasLink = LINK.matcher(last).matches();
+    List<String> proseLines = hasLink ? lines.subList(0, lines.size() - 1) : lines;
+    String prose = collapse(String.join(" ", proseLines));
+    String text;
+    if (hasLink) {
+      checkArgument(last.length() <= budget,
+          "link is %s characters; a Postfix policy reply holds at most %s after the recipient",
+          last.length(), budget);
+      int proseBudget = budget - last.length() - 1;
+      String shortened = shorten(prose, proseBudget);
+      text = shortened.isEmpty() ? last : shortened + " " + last;
+    } else {
+      text = shorten(prose, budget);
+    }
+    StringBuilder sb = new StringBuilder().append(reply.code()).append(' ')
+        .append(reply.enhancedStatus());
+    if (!text.isEmpty()) {
+      sb.append(' ').append(text);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Returns the characters left for the text after Postfix's additions; 214 for {@code 5.7.1}.
+   *
+   * @param enhancedStatus the reply's enhanced status
+   * @return the text budget
+   */
+  static int textBudget(String enhancedStatus) {
+    return POSTFIX_LINE_LIMIT - (4 + enhancedStatus.length() + 1) - RECIPIENT_ALLOWANCE
+        - POSTFIX_PREFIX.length();
+  }
+
+  private static String collapse(String s) {
+    return s.trim().replaceAll(" {2,}", " ");
+  }
+
+  /** Shortens at a word boundary to at most {@code max} characters, ending in "..." when cut. */
+  static String shorten(String prose, int max) {
+    if (prose.length() <= max) {
+      return prose;
+    }
+    if (max < ELLIPSIS.length() + 1) {
+      return "";
+    }
+    int keep = max - ELLIPSIS.length();
+    int cut = prose.lastIndexOf(' ', keep);
+    String head = cut > 0 ? prose.substring(0, cut) : prose.substring(0, keep);
+    return head.stripTrailing() + ELLIPSIS;
+  }
+}

@@ -1,0 +1,463 @@
+package org.smtpcr.core.reply;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds {@link SmtpReply SmtpReplies} from templates with named placeholders (design.md,
+ * "Replies").
+ *
+ * <p>A template is printable US-ASCII text with placeholders such as {@code {recipient}};
+ * <code>{{</code> and <code>}}</code> stand for literal braces. The engine passes {@code recipient},
+ * {@code sender}, {@code client} (IP address) and {@code helo}; a placeholder without a value is
+ * replaced by nothing. Every value is treated as peer-supplied and {@linkplain #sanitize(String)
+ * sanitized}: CR, LF and tab become spaces, other control characters and everything outside printable
+ * US-ASCII become {@code ?}, and it is cut to {@value #MAX_VALUE_LENGTH} characters, so nothing a
+ * peer sends can add a line or a byte outside printable ASCII to a reply.
+ *
+ * <p>The text is wrapped at word boundaries so that each line, with its {@code "550-5.7.1 "} prefix,
+ * has at most {@link Builder#wrapWidth(int) wrapWidth} characters (default
+ * {@value #DEFAULT_WRAP_WIDTH}; short enough to survive being quoted in a bounce). A word longer than
+ * that stands on a line of its own, and only a word longer than a whole reply line (512 octets with
+ * prefix and CRLF) is split. For a challenge, the link stands alone on the last line and is never
+ * split. Replies carry no timing hints.
+ *
+ * <p>Statuses by default: challenge and reject {@code 550 5.7.1}, defer {@code 451 4.3.0} (the
+ * engine's fallback when a rule or store fails), pending mix {@code 452 4.5.3}.
+ *
+ * @since 0.1.0
+ */
+public final class ReplyFormatter {
+
+  /**
+   * Default maximum line length, prefix included, CRLF excluded.
+   *
+   * @since 0.1.0
+   */
+  public static final int DEFAULT_WRAP_WIDTH = 76;
+
+  /**
+   * Maximum length of a placeholder value after sanitizing; longer values are cut and end in
+   * {@code ...}. An address in angle brackets (256 characters) fits.
+   *
+   * @since 0.1.0
+   */
+  public static final int MAX_VALUE_LENGTH = 256;
+
+  /** Bound on operator-supplied template text. */
+  private static final int MAX_TEMPLATE_LENGTH = 2000;
+
+  private static final int MIN_WRAP_WIDTH = 40;
+
+  private static final Map<ReplyKind, String> ENGLISH = new EnumMap<>(Map.of(
+      ReplyKind.CHALLENGE,
+      "<{recipient}> only accepts mail from senders who have confirmed they are a person."
+          + " Confirm here, then send your message again:",
+      ReplyKind.REJECT,
+      "<{recipient}> does not accept mail from <{sender}>.",
+      ReplyKind.DEFER,
+      "Temporary local problem, please try again.",
+      ReplyKind.PENDING_MIX,
+      "Too many recipients in this transaction; send to <{recipient}> in a new transaction."));
+
+  private static final Map<ReplyKind, Status> DEFAULT_STATUS = new EnumMap<>(Map.of(
+      ReplyKind.CHALLENGE, new Status(550, "5.7.1"),
+      ReplyKind.REJECT, new Status(550, "5.7.1"),
+      ReplyKind.DEFER, new Status(451, "4.3.0"),
+      ReplyKind.PENDING_MIX, new Status(452, "4.5.3")));
+
+  private static final ReplyFormatter ENGLISH_FORMATTER = builder().build();
+
+  private final Map<ReplyKind, List<Segment>> templates;
+  private final Map<ReplyKind, Status> statuses;
+  private final int wrapWidth;
+
+  private ReplyFormatter(Map<ReplyKind, List<Segment>> templates, Map<ReplyKind, Status> statuses,
+      int wrapWidth) {
+    this.templates = templates;
+    this.statuses = statuses;
+    this.wrapWidth = wrapWidth;
+  }
+
+  /**
+   * Returns the formatter with the built-in English texts and default statuses.
+   *
+   * @return the shared English formatter
+   * @since 0.1.0
+   */
+  public static ReplyFormatter english() {
+    return ENGLISH_FORMATTER;
+  }
+
+  /**
+   * Starts a builder; kinds without a template or status keep the English defaults.
+   *
+   * @return a new builder
+   * @since 0.1.0
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds a challenge: the wrapped text followed by {@code link} alone on the last line.
+   *
+   * @param values placeholder values (peer-supplied; sanitized here)
+   * @param link the absolute challenge link; its ASCII form ({@link URI#toASCIIString()}) is used
+   * @return e.g. {@code 550 5.7.1} with the text lines and the link
+   * @throws IllegalArgumentException if the link is not absolute or its line would exceed 512 octets
+   *     (the engine then falls back); the message does not contain the link
+   * @since 0.1.0
+   */
+  public SmtpReply challenge(Map<String, String> values, URI link) {
+    requireNonNull(values, "values");
+    requireNonNull(link, "link");
+    checkArgument(link.isAbsolute(), "challenge link must be an absolute URI");
+    String ascii = link.toASCIIString();
+    for (int i = 0; i < ascii.length(); i++) {
+      char c = ascii.charAt(i);
+      checkArgument(c > 0x20 && c < 0x7F,
+          "challenge link has a character that is not printable US-ASCII at index %s", i);
+    }
+    Status status = statuses.get(ReplyKind.CHALLENGE);
+    int max = SmtpReply.maxTextLength(status.enhanced());
+    checkArgument(ascii.length() <= max,
+        "challenge link is %s characters; after \"%s %s \" and before CRLF a 512-octet reply line"
+            + " holds at most %s",
+        ascii.length(), status.code(), status.enhanced(), max);
+    List<String> lines = new ArrayList<>(textLines(ReplyKind.CHALLENGE, values));
+    if (lines.size() == 1 && lines.get(0).isEmpty()) {
+      lines.clear();
+    }
+    lines.add(ascii);
+    return SmtpReply.of(status.code(), status.enhanced(), lines);
+  }
+
+  /**
+   * Builds a permanent refusal without a link.
+   *
+   * @param values placeholder values (peer-supplied; sanitized here)
+   * @return by default a {@code 550 5.7.1} reply
+   * @since 0.1.0
+   */
+  public SmtpReply reject(Map<String, String> values) {
+    return plain(ReplyKind.REJECT, values);
+  }
+
+  /**
+   * Builds the temporary-failure reply the engine answers when a rule or store fails.
+   *
+   * @param values placeholder values (peer-supplied; sanitized here)
+   * @return by default a {@code 451 4.3.0} reply
+   * @since 0.1.0
+   */
+  public SmtpReply defer(Map<String, String> values) {
+    return plain(ReplyKind.DEFER, values);
+  }
+
+  /**
+   * Builds the reply for a recipient that must be retried in a new transaction because it cannot be
+   * mixed with the recipients already accepted in this one.
+   *
+   * @param values placeholder values (peer-supplied; sanitized here)
+   * @return by default a {@code 452 4.5.3} reply
+   * @since 0.1.0
+   */
+  public SmtpReply pendingMix(Map<String, String> values) {
+    return plain(ReplyKind.PENDING_MIX, values);
+  }
+
+  /**
+   * Makes a peer-supplied value safe to put into a reply: CR, LF and tab become spaces, other control
+   * characters, unpaired surrogates and every character outside printable US-ASCII become one
+   * {@code ?} per code point, and the result is cut to {@value #MAX_VALUE_LENGTH} characters (ending
+   * in {@code ...} when cut). Only the first few hundred characters of the input are read.
+   *
+   * @param value any text
+   * @return printable US-ASCII of at most {@value #MAX_VALUE_LENGTH} characters
+   * @since 0.1.0
+   */
+  public static String sanitize(String value) {
+    requireNonNull(value, "value");
+    StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_VALUE_LENGTH));
+    int i = 0;
+    while (i < value.length()) {
+      if (sb.length() == MAX_VALUE_LENGTH) {
+        sb.setLength(MAX_VALUE_LENGTH - 3);
+        return sb.append("...").toString();
+      }
+      int cp = value.codePointAt(i);
+      if (cp == '\r' || cp == '\n' || cp == '\t') {
+        sb.append(' ');
+      } else if (cp >= 0x20 && cp < 0x7F) {
+        sb.append((char) cp);
+      } else {
+        sb.append('?');
+      }
+      i += Character.charCount(cp);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Returns the configured wrap width.
+   *
+   * @return the maximum line length, prefix included
+   * @since 0.1.0
+   */
+  public int wrapWidth() {
+    return wrapWidth;
+  }
+
+  /**
+   * Describes the configuration: statuses and wrap width.
+   *
+   * @since 0.1.0
+   */
+  @Override
+  public String toString() {
+    return "ReplyFormatter[statuses=" + statuses + ", wrapWidth=" + wrapWidth + "]";
+  }
+
+  private SmtpReply plain(ReplyKind kind, Map<String, String> values) {
+    requireNonNull(values, "values");
+    Status status = statuses.get(kind);
+    return SmtpReply.of(status.code(), status.enhanced(), textLines(kind, values));
+  }
+
+  private List<String> textLines(ReplyKind kind, Map<String, String> values) {
+    StringBuilder text = new StringBuilder();
+    for (Segment s : templates.get(kind)) {
+      if (s.placeholder()) {
+        String v = values.get(s.text());
+        if (v != null) {
+          text.append(sanitize(v));
+        }
+      } else {
+        text.append(s.text());
+      }
+    }
+    String enhanced = statuses.get(kind).enhanced();
+    int width = wrapWidth - SmtpReply.prefixLength(enhanced);
+    return wrap(text, width, SmtpReply.maxTextLength(enhanced));
+  }
+
+  /**
+   * Word wrap of printable ASCII text on spaces into as few lines as greedy filling to {@code width}
+   * gives, balanced: the narrowest width that still needs that many lines is used, so the last line
+   * is not a lone word. A word longer than the width gets a line of its own; a word longer than
+   * {@code hardMax} is split into {@code hardMax} pieces.
+   */
+  static List<String> wrap(CharSequence text, int width, int hardMax) {
+    List<String> greedy = wrapGreedy(text, width, hardMax);
+    if (greedy.size() < 2) {
+      return greedy;
+    }
+    int lo = 1;
+    int hi = width;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (wrapGreedy(text, mid, hardMax).size() <= greedy.size()) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return wrapGreedy(text, lo, hardMax);
+  }
+
+  /** Greedy word wrap; see {@link #wrap}. */
+  private static List<String> wrapGreedy(CharSequence text, int width, int hardMax) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      while (i < n && text.charAt(i) == ' ') {
+        i++;
+      }
+      int start = i;
+      while (i < n && text.charAt(i) != ' ') {
+        i++;
+      }
+      if (start == i) {
+        break;
+      }
+      String word = text.subSequence(start, i).toString();
+      while (word.length() > hardMax) {
+        if (line.length() > 0) {
+          lines.add(line.toString());
+          line.setLength(0);
+        }
+        lines.add(word.substring(0, hardMax));
+        word = word.substring(hardMax);
+      }
+      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    if (line.length() > 0 || lines.isEmpty()) {
+      lines.add(line.toString());
+    }
+    return lines;
+  }
+
+  /** Parses a template into literal text and placeholder names. */
+  static List<Segment> parseTemplate(String template) {
+    checkArgument(template.length() <= MAX_TEMPLATE_LENGTH,
+        "template is %s characters, limit %s", template.length(), MAX_TEMPLATE_LENGTH);
+    List<Segment> segments = new ArrayList<>();
+    StringBuilder literal = new StringBuilder();
+    int i = 0;
+    while (i < template.length()) {
+      char c = template.charAt(i);
+      checkArgument(c >= 0x20 && c < 0x7F,
+          "template has a character that is not printable US-ASCII at index %s", i);
+      if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
+        literal.append('{');
+        i += 2;
+      } else if (c == '}' && i + 1 < template.length() && template.charAt(i + 1) == '}') {
+        literal.append('}');
+        i += 2;
+      } else if (c == '{') {
+        int close = template.indexOf('}', i);
+        checkArgument(close > 0, "template has an unclosed '{' at index %s", i);
+        String name = template.substring(i + 1, close);
+        checkArgument(name.matches("[A-Za-z][A-Za-z0-9_.-]{0,31}"),
+            "template placeholder at index %s must be a name of letters, digits, '_', '.', '-'", i);
+        if (literal.length() > 0) {
+          segments.add(new Segment(false, literal.toString()));
+          literal.setLength(0);
+        }
+        segments.add(new Segment(true, name));
+        i = close + 1;
+      } else {
+        checkArgument(c != '}', "template has a lone '}' at index %s; write '}}' for a brace", i);
+        literal.append(c);
+        i++;
+      }
+    }
+    if (literal.length() > 0) {
+      segments.add(new Segment(false, literal.toString()));
+    }
+    return Collections.unmodifiableList(segments);
+  }
+
+  /** A literal run of template text, or a placeholder name. */
+  record Segment(boolean placeholder, String text) {}
+
+  /** A reply code with its enhanced status. */
+  record Status(int code, String enhanced) {
+    @Override
+    public String toString() {
+      return code + " " + enhanced;
+    }
+  }
+
+  /**
+   * Configures a {@link ReplyFormatter}. Each option may be set once per kind; kinds left unset keep
+   * the English text and the default status. Not thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final Map<ReplyKind, List<Segment>> templates = new EnumMap<>(ReplyKind.class);
+    private final Map<ReplyKind, Status> statuses = new EnumMap<>(ReplyKind.class);
+    private int wrapWidth = -1;
+
+    private Builder() {}
+
+    /**
+     * Sets the text template of one kind.
+     *
+     * @param kind the reply kind
+     * @param text printable US-ASCII with {@code {name}} placeholders, at most 2,000 characters;
+     *     <code>{{</code> and <code>}}</code> are literal braces
+     * @return this builder
+     * @throws IllegalArgumentException if the template is malformed
+     * @throws IllegalStateException if the template of this kind is already set
+     * @since 0.1.0
+     */
+    public Builder template(ReplyKind kind, String text) {
+      requireNonNull(kind, "kind");
+      requireNonNull(text, "text");
+      checkState(!templates.containsKey(kind), "template for %s already set", kind);
+      templates.put(kind, parseTemplate(text));
+      return this;
+    }
+
+    /**
+     * Sets the reply code and enhanced status of one kind.
+     *
+     * @param kind the reply kind
+     * @param code 4yz or 5yz for challenge and reject; 4yz for defer and pending mix
+     * @param enhanced the enhanced status, its class equal to the code's first digit
+     * @return this builder
+     * @throws IllegalArgumentException if the pair is invalid for the kind
+     * @throws IllegalStateException if the status of this kind is already set
+     * @since 0.1.0
+     */
+    public Builder status(ReplyKind kind, int code, String enhanced) {
+      requireNonNull(kind, "kind");
+      requireNonNull(enhanced, "enhanced");
+      checkState(!statuses.containsKey(kind), "status for %s already set", kind);
+      SmtpReply probe = SmtpReply.of(code, enhanced, "");
+      checkArgument(probe.isNegative(), "%s needs a 4yz or 5yz code, got %s", kind, code);
+      if (kind == ReplyKind.DEFER || kind == ReplyKind.PENDING_MIX) {
+        checkArgument(probe.isTransient(), "%s needs a transient 4yz code, got %s", kind, code);
+      }
+      statuses.put(kind, new Status(code, enhanced));
+      return this;
+    }
+
+    /**
+     * Sets the maximum length of a text line, prefix ({@code "550-5.7.1 "}) included, CRLF excluded.
+     * Default {@value ReplyFormatter#DEFAULT_WRAP_WIDTH}.
+     *
+     * @param width 40..510
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException if already set
+     * @since 0.1.0
+     */
+    public Builder wrapWidth(int width) {
+      checkState(wrapWidth < 0, "wrapWidth already set");
+      checkArgument(width >= MIN_WRAP_WIDTH && width <= SmtpReply.MAX_LINE_OCTETS - 2,
+          "wrap width must be in %s..%s, got %s", MIN_WRAP_WIDTH, SmtpReply.MAX_LINE_OCTETS - 2,
+          width);
+      this.wrapWidth = width;
+      return this;
+    }
+
+    /**
+     * Builds the formatter.
+     *
+     * @return a new immutable formatter
+     * @since 0.1.0
+     */
+    public ReplyFormatter build() {
+      Map<ReplyKind, List<Segment>> t = new EnumMap<>(ReplyKind.class);
+      Map<ReplyKind, Status> s = new EnumMap<>(ReplyKind.class);
+      for (ReplyKind kind : ReplyKind.values()) {
+        t.put(kind, templates.containsKey(kind) ? templates.get(kind)
+            : parseTemplate(ENGLISH.get(kind)));
+        s.put(kind, statuses.getOrDefault(kind, DEFAULT_STATUS.get(kind)));
+      }
+      return new ReplyFormatter(Collections.unmodifiableMap(t), Collections.unmodifiableMap(s),
+          wrapWidth < 0 ? DEFAULT_WRAP_WIDTH : wrapWidth);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.smtpcr.core.reply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+final class PostfixRepliesTest {
+
+  private static final URI LINK =
+      URI.create("https://cr.example.com/c/cmagsvnzaatwaelbnruwgzkamv4gc3lqnrss433sm5rg6y");
+
+  /** What Postfix sends for a policy action, before cutting at 510 characters. */
+  private static String postfixLine(String action, String rcpt) {
+    int sp = action.indexOf(' ', 4);
+    return action.substring(0, sp + 1) + "<" + rcpt + ">" + PostfixReplies.POSTFIX_PREFIX
+        + action.substring(sp + 1);
+  }
+
+  @Test
+  void textBudget_550_5_7_1_is214() {
+    assertEquals(214, PostfixReplies.textBudget("5.7.1"));
+  }
+
+  @Test
+  void action_englishChallenge_oneLineTextThenLink() {
+    SmtpReply reply = ReplyFormatter.english()
+        .challenge(Map.of("recipient", "bob@example.com"), LINK);
+
+    assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
+        + " they are a person. Confirm here, then send your message again: " + LINK,
+        PostfixReplies.action(reply));
+  }
+
+  @Test
+  void action_longestRecipient_fitsPostfixLimitAndKeepsLink() {
+    String rcpt = "r".repeat(240) + "@example.com";
+    SmtpReply reply = ReplyFormatter.english().challenge(Map.of("recipient", rcpt), LINK);
+
+    String action = PostfixReplies.action(reply);
+
+    assertTrue(action.endsWith("... " + LINK), action);
+    assertTrue(action.length() - "550 5.7.1 ".length() <= 214, action);
+    assertTrue(postfixLine(action, "x".repeat(254)).length() <= 510);
+  }
+
+  @Test
+  void action_noLink_proseShortenedWithEllipsis() {
+    SmtpReply reply = SmtpReply.of(550, "5.7.1", "word ".repeat(30).trim(), "word ".repeat(30).trim());
+
+    String action = PostfixReplies.action(reply);
+
+    assertTrue(action.endsWith("word..."), action);
+    assertTrue(action.length() <= "550 5.7.1 ".length() + 214, action);
+  }
+
+  @Test
+  void action_shortReply_unchanged() {
+    assertEquals("451 4.3.0 Temporary local problem, please try again.",
+        PostfixReplies.action(ReplyFormatter.english().defer(Map.of())));
+  }
+
+  @Test
+  void action_linkLongerThanBudget_throwsWithoutEchoingLink() {
+    String link = "https://cr.example/c/TOKEN" + "a".repeat(200);
+    SmtpReply reply = SmtpReply.of(550, "5.7.1", "Confirm here:", link);
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PostfixReplies.action(reply));
+
+    assertFalse(e.getMessage().contains("TOKEN"), e.getMessage());
+  }
+
+  @Test
+  void action_linkExactlyBudget_keptAloneWithoutProse() {
+    String link = "https://cr.example/c/" + "a".repeat(214 - 21);
+    SmtpReply reply = SmtpReply.of(550, "5.7.1", "Confirm here:", link);
+
+    assertEquals("550 5.7.1 " + link, PostfixReplies.action(reply));
+  }
+
+  @Test
+  void action_positiveReply_throws() {
+    assertThrows(IllegalArgumentException.class,
+        () -> PostfixReplies.action(SmtpReply.of(250, "2.0.0", "Ok")));
+  }
+
+  @Test
+  void shorten_singleLongWord_cutHard() {
+    assertEquals("abcdefg...", PostfixReplies.shorten("abcdefghijklmnop", 10));
+  }
+}

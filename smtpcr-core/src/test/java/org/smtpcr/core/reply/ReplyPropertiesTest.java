@@ -1,0 +1,202 @@
+package org.smtpcr.core.reply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+
+final class ReplyPropertiesTest {
+
+  private static final Pattern PERCENT_RUN = Pattern.compile("%+");
+
+  @Property(tries = 1000)
+  void challenge_anyPeerValues_wireInvariantsAndLinkLast(
+      @ForAll("peerValues") Map<String, String> values, @ForAll("links") URI link) {
+    SmtpReply reply = ReplyFormatter.english().challenge(values, link);
+
+    List<String> lines = assertWireInvariants(reply);
+    assertEquals(reply.code() + " " + reply.enhancedStatus() + " " + link.toASCIIString(),
+        lines.get(lines.size() - 1));
+  }
+
+  @Property(tries = 300)
+  void challenge_longLinksAndAnyWidth_wireInvariants(
+      @ForAll("peerValues") Map<String, String> values, @ForAll("longLinks") URI link,
+      @ForAll @IntRange(min = 40, max = 510) int width) {
+    ReplyFormatter f = ReplyFormatter.builder().wrapWidth(width).build();
+
+    SmtpReply reply = f.challenge(values, link);
+
+    List<String> lines = assertWireInvariants(reply);
+    assertEquals("550 5.7.1 " + link.toASCIIString(), lines.get(lines.size() - 1));
+    for (String line : lines.subList(0, lines.size() - 1)) {
+      boolean oneWord = line.indexOf(' ', "550-5.7.1 ".length()) < 0;
+      assertTrue(line.length() <= width || oneWord, "line over width " + width + ": " + line);
+    }
+  }
+
+  @Property(tries = 500)
+  void rejectDeferPendingMix_anyPeerValues_wireInvariants(
+      @ForAll("peerValues") Map<String, String> values) {
+    ReplyFormatter f = ReplyFormatter.english();
+
+    assertWireInvariants(f.reject(values));
+    assertWireInvariants(f.defer(values));
+    assertWireInvariants(f.pendingMix(values));
+  }
+
+  @Property(tries = 1000)
+  void milter_anyPeerValues_percentDoubledAndOnlySeparatorBreaks(
+      @ForAll("peerValues") Map<String, String> values, @ForAll("links") URI link) {
+    for (SmtpReply reply : List.of(ReplyFormatter.english().challenge(values, link),
+        ReplyFormatter.english().reject(values))) {
+      String milter = MilterReplies.format(reply);
+
+      Matcher m = PERCENT_RUN.matcher(milter);
+      while (m.find()) {
+        assertEquals(0, m.group().length() % 2, "lone % in milter reply");
+      }
+      assertFalse(milter.endsWith("\r\n"));
+      String[] lines = milter.split("\r\n", -1);
+      assertEquals(reply.lines().size(), lines.length);
+      for (String line : lines) {
+        assertFalse(line.contains("\r") || line.contains("\n"));
+      }
+      String wire = reply.toWire();
+      assertEquals(wire.substring(0, wire.length() - 2), milter.replace("%%", "%"));
+    }
+  }
+
+  @Property(tries = 1000)
+  void postfix_anyPeerValues_oneLineWithinBudgetLinkIntact(
+      @ForAll("peerValues") Map<String, String> values, @ForAll("links") URI link,
+      @ForAll @IntRange(min = 0, max = 254) int rcptLength) {
+    SmtpReply reply = ReplyFormatter.english().challenge(values, link);
+
+    String action = PostfixReplies.action(reply);
+
+    assertFalse(action.contains("\r") || action.contains("\n"));
+    assertPrintableAscii(action);
+    assertTrue(action.startsWith("550 5.7.1 "), action);
+    String text = action.substring("550 5.7.1 ".length());
+    assertTrue(text.length() <= 214, "text of " + text.length() + " characters");
+    assertTrue(text.equals(link.toASCIIString()) || text.endsWith(" " + link.toASCIIString()),
+        action);
+    String postfix = "550 5.7.1 <" + "r".repeat(rcptLength) + ">" + PostfixReplies.POSTFIX_PREFIX
+        + text;
+    assertTrue(postfix.length() <= 510, "Postfix line of " + postfix.length());
+  }
+
+  @Property(tries = 300)
+  void postfix_rejectAnyPeerValues_oneLineWithinBudget(
+      @ForAll("peerValues") Map<String, String> values) {
+    String action = PostfixReplies.action(ReplyFormatter.english().reject(values));
+
+    assertFalse(action.contains("\r") || action.contains("\n"));
+    assertPrintableAscii(action);
+    assertTrue(action.length() - "550 5.7.1 ".length() <= 214, action);
+  }
+
+  /** Checks the RFC 5321 invariants on the wire form; returns its lines without CRLF. */
+  static List<String> assertWireInvariants(SmtpReply reply) {
+    String wire = reply.toWire();
+    assertTrue(wire.endsWith("\r\n"));
+    String[] lines = wire.substring(0, wire.length() - 2).split("\r\n", -1);
+    assertEquals(reply.lines().size(), lines.length);
+    String code = Integer.toString(reply.code());
+    String enhanced = reply.enhancedStatus();
+    assertEquals(code.charAt(0), enhanced.charAt(0), "enhanced class must match the code class");
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      assertTrue((line + "\r\n").getBytes(StandardCharsets.US_ASCII).length <= 512,
+          "line of " + line.length() + " octets");
+      assertPrintableAscii(line);
+      char marker = i == lines.length - 1 ? ' ' : '-';
+      assertTrue(line.startsWith(code + marker + enhanced), line);
+      assertTrue(line.length() == 9 || line.charAt(9) == ' ', line);
+    }
+    return List.of(lines);
+  }
+
+  static void assertPrintableAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      assertTrue(c >= 0x20 && c <= 0x7E, "U+" + Integer.toHexString(c) + " at " + i);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // generators
+
+  @Provide
+  Arbitrary<Map<String, String>> peerValues() {
+    return Combinators.combine(peer(), peer(), peer(), peer(), Arbitraries.integers().between(0, 15))
+        .as((r, s, c, h, mask) -> {
+          Map<String, String> m = new HashMap<>();
+          if ((mask & 1) == 0) {
+            m.put("recipient", r);
+          }
+          if ((mask & 2) == 0) {
+            m.put("sender", s);
+          }
+          if ((mask & 4) == 0) {
+            m.put("client", c);
+          }
+          if ((mask & 8) == 0) {
+            m.put("helo", h);
+          }
+          return m;
+        });
+  }
+
+  private Arbitrary<String> peer() {
+    Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(10_000);
+    Arbitrary<String> shortAny = Arbitraries.strings().all().ofMaxLength(80);
+    Arbitrary<String> injection = Arbitraries.strings()
+        .withChars("\r\n\u0000\t %<>@.250 OK-5.7.1\u00e9\u2028\ud800")
+        .ofMaxLength(600);
+    Arbitrary<String> address = Combinators.combine(
+        Arbitraries.strings().withCharRange('a', 'z').withChars("+.%-").ofMinLength(1).ofMaxLength(64),
+        Arbitraries.strings().withCharRange('a', 'z').withChars(".-").ofMinLength(1).ofMaxLength(189))
+        .as((l, d) -> l + "@" + d);
+    Arbitrary<String> longWord = Arbitraries.strings().withCharRange('!', '~').ofLength(10_000);
+    return Arbitraries.frequencyOf(Tuple.of(2, any), Tuple.of(2, shortAny), Tuple.of(3, injection),
+        Tuple.of(3, address), Tuple.of(1, longWord));
+  }
+
+  /** Links that fit a Postfix action: at most 214 characters. */
+  @Provide
+  Arbitrary<URI> links() {
+    Arbitrary<String> host = Arbitraries.of("cr.example.com", "confirm.example.org:8443",
+        "127.0.0.1:8080", "[2001:db8::1]");
+    Arbitrary<String> token = Arbitraries.strings().withCharRange('a', 'z').withCharRange('2', '7')
+        .ofMinLength(1).ofMaxLength(160);
+    Arbitrary<String> query = Arbitraries.of("", "?lang=en", "?x=%25&y=a%20b", "#frag");
+    return Combinators.combine(Arbitraries.of("https", "http"), host, token, query)
+        .as((s, h, t, q) -> URI.create(s + "://" + h + "/c/" + t + q));
+  }
+
+  /** Links up to the 500 characters that fit one reply line. */
+  @Provide
+  Arbitrary<URI> longLinks() {
+    return Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withChars("-._~%")
+        .ofMinLength(1).ofMaxLength(500 - "https://cr.example.com/c/".length())
+        .map(t -> URI.create("https://cr.example.com/c/" + t.replace("%", "%25")))
+        .filter(u -> u.toASCIIString().length() <= 500);
+  }
+}
