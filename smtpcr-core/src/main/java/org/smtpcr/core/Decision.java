@@ -1,0 +1,192 @@
+package org.smtpcr.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.util.Optional;
+import org.smtpcr.core.reply.SmtpReply;
+
+/**
+ * The verdict on a transaction at one stage (design.md, "Verdicts"). A rejection is a decision,
+ * never an exception.
+ *
+ * <ul>
+ *   <li>{@link Accept}: a rule vouches; the MTA continues with its own checks (Postfix {@code DUNNO},
+ *       James {@code DECLINED}), it does not skip them;</li>
+ *   <li>{@link Challenge}: the sender must confirm at the link; a permanent reply with the link on
+ *       its last line;</li>
+ *   <li>{@link Reject}: a refusal without a link;</li>
+ *   <li>{@link Defer}: a temporary refusal; the sending MTA retries.</li>
+ * </ul>
+ *
+ * <p>Java 17 integrations dispatch with {@code instanceof} or on {@link #verdict()}.
+ *
+ * @since 0.1.0
+ */
+public sealed interface Decision permits Decision.Accept, Decision.Challenge, Decision.Reject, Decision.Defer {
+
+  /**
+   * The kind of a decision, for switching and logging.
+   *
+   * @since 0.1.0
+   */
+  enum Verdict {
+    /** See {@link Accept}. */
+    ACCEPT,
+    /** See {@link Challenge}. */
+    CHALLENGE,
+    /** See {@link Reject}. */
+    REJECT,
+    /** See {@link Defer}. */
+    DEFER
+  }
+
+  /**
+   * The kind of this decision.
+   *
+   * @return the verdict
+   * @since 0.1.0
+   */
+  Verdict verdict();
+
+  /**
+   * The reply to send, for every decision but {@link Accept}.
+   *
+   * @return the negative reply, or empty for an accept
+   * @since 0.1.0
+   */
+  Optional<SmtpReply> negativeReply();
+
+  /**
+   * The shared accept decision.
+   *
+   * @return the accept decision
+   * @since 0.1.0
+   */
+  static Accept accept() {
+    return Accept.INSTANCE;
+  }
+
+  /**
+   * This rule vouches for the transaction; the MTA continues with its own checks.
+   *
+   * @since 0.1.0
+   */
+  record Accept() implements Decision {
+    private static final Accept INSTANCE = new Accept();
+
+    @Override
+    public Verdict verdict() {
+      return Verdict.ACCEPT;
+    }
+
+    @Override
+    public Optional<SmtpReply> negativeReply() {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The sender must confirm at {@code link}; {@code reply} carries the link on its last line.
+   *
+   * @param reply a negative reply, normally {@code 550 5.7.1}
+   * @param link the absolute challenge link
+   * @since 0.1.0
+   */
+  record Challenge(SmtpReply reply, URI link) implements Decision {
+    /**
+     * Checks the reply and the link.
+     *
+     * @throws IllegalArgumentException if the reply is not 4yz/5yz or the link is not absolute
+     * @since 0.1.0
+     */
+    public Challenge {
+      requireNonNull(reply, "reply");
+      requireNonNull(link, "link");
+      checkArgument(reply.isNegative(), "a challenge needs a 4yz/5yz reply, got %s", reply.code());
+      checkArgument(link.isAbsolute(), "a challenge link must be absolute");
+    }
+
+    @Override
+    public Verdict verdict() {
+      return Verdict.CHALLENGE;
+    }
+
+    @Override
+    public Optional<SmtpReply> negativeReply() {
+      return Optional.of(reply);
+    }
+
+    /**
+     * Shows the reply status and the link cut after 8 characters of the token, as logs may show.
+     *
+     * @since 0.1.0
+     */
+    @Override
+    public String toString() {
+      String l = link.toASCIIString();
+      int slash = l.lastIndexOf('/');
+      String shown = slash >= 0 && l.length() - slash - 1 > 8 ? l.substring(0, slash + 9) + "..." : l;
+      return "Challenge[reply=" + reply + ", link=" + shown + "]";
+    }
+  }
+
+  /**
+   * A refusal without a link.
+   *
+   * @param reply a negative reply, normally {@code 550 5.7.1}
+   * @since 0.1.0
+   */
+  record Reject(SmtpReply reply) implements Decision {
+    /**
+     * Checks the reply.
+     *
+     * @throws IllegalArgumentException if the reply is not 4yz/5yz
+     * @since 0.1.0
+     */
+    public Reject {
+      requireNonNull(reply, "reply");
+      checkArgument(reply.isNegative(), "a reject needs a 4yz/5yz reply, got %s", reply.code());
+    }
+
+    @Override
+    public Verdict verdict() {
+      return Verdict.REJECT;
+    }
+
+    @Override
+    public Optional<SmtpReply> negativeReply() {
+      return Optional.of(reply);
+    }
+  }
+
+  /**
+   * A temporary refusal: the sending MTA keeps the message and retries.
+   *
+   * @param reply a transient reply, normally {@code 451 4.3.0}
+   * @since 0.1.0
+   */
+  record Defer(SmtpReply reply) implements Decision {
+    /**
+     * Checks the reply.
+     *
+     * @throws IllegalArgumentException if the reply is not 4yz
+     * @since 0.1.0
+     */
+    public Defer {
+      requireNonNull(reply, "reply");
+      checkArgument(reply.isTransient(), "a defer needs a 4yz reply, got %s", reply.code());
+    }
+
+    @Override
+    public Verdict verdict() {
+      return Verdict.DEFER;
+    }
+
+    @Override
+    public Optional<SmtpReply> negativeReply() {
+      return Optional.of(reply);
+    }
+  }
+}

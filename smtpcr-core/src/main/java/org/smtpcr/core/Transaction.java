@@ -1,0 +1,397 @@
+package org.smtpcr.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * What the MTA knows about an SMTP transaction at one {@link Stage}: the client's address, its
+ * HELO name, the reverse-path, one forward-path, the authenticated user, whether TLS is on, and at the
+ * end of DATA the message headers. Paths are passed as received (with or without angle brackets);
+ * the engine canonicalizes them.
+ *
+ * <pre>{@code
+ * Transaction tx = Transaction.builder()
+ *     .stage(Stage.RCPT)
+ *     .clientAddress(InetAddress.getByName("192.0.2.1"))
+ *     .helo("mail.example.org")
+ *     .reversePath("<alice@example.org>")
+ *     .forwardPath("<bob@example.com>")
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. The {@code with…} methods return changed copies.
+ *
+ * @since 0.1.0
+ */
+public final class Transaction {
+  private static final Pattern SESSION_ID = Pattern.compile("[!-~]{1,64}");
+
+  private final String sessionId;
+  private final Stage stage;
+  private final InetAddress clientAddress;
+  private final Optional<String> helo;
+  private final Optional<String> reversePath;
+  private final Optional<String> forwardPath;
+  private final Optional<String> authenticatedUser;
+  private final boolean tls;
+  private final List<Header> headers;
+
+  private Transaction(String sessionId, Stage stage, InetAddress clientAddress, Optional<String> helo,
+      Optional<String> reversePath, Optional<String> forwardPath, Optional<String> authenticatedUser,
+      boolean tls, List<Header> headers) {
+    this.sessionId = sessionId;
+    this.stage = stage;
+    this.clientAddress = clientAddress;
+    this.helo = helo;
+    this.reversePath = reversePath;
+    this.forwardPath = forwardPath;
+    this.authenticatedUser = authenticatedUser;
+    this.tls = tls;
+    this.headers = headers;
+    checkArgument(stage.compareTo(Stage.MAIL) < 0 || reversePath.isPresent(),
+        "a transaction at stage %s needs a reverse-path", stage);
+    checkArgument(stage.compareTo(Stage.RCPT) < 0 || forwardPath.isPresent(),
+        "a transaction at stage %s needs a forward-path", stage);
+  }
+
+  /**
+   * Starts a builder; the stage and the client address are required.
+   *
+   * @return a new builder
+   * @since 0.1.0
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * An identifier of the SMTP session for logs and {@link DecisionListener}s: the one given to the
+   * builder, or a random one.
+   *
+   * @return 1 to 64 printable US-ASCII characters
+   * @since 0.1.0
+   */
+  public String sessionId() {
+    return sessionId;
+  }
+
+  /**
+   * The stage the transaction is in.
+   *
+   * @return the stage
+   * @since 0.1.0
+   */
+  public Stage stage() {
+    return stage;
+  }
+
+  /**
+   * The address of the SMTP client.
+   *
+   * @return the client address
+   * @since 0.1.0
+   */
+  public InetAddress clientAddress() {
+    return clientAddress;
+  }
+
+  /**
+   * The name the client gave in HELO or EHLO, as received.
+   *
+   * @return the HELO name, or empty before HELO
+   * @since 0.1.0
+   */
+  public Optional<String> helo() {
+    return helo;
+  }
+
+  /**
+   * The reverse-path of {@code MAIL FROM} as received; {@code <>} or the empty string for the null
+   * sender.
+   *
+   * @return the reverse-path, or empty before MAIL
+   * @since 0.1.0
+   */
+  public Optional<String> reversePath() {
+    return reversePath;
+  }
+
+  /**
+   * The forward-path of the {@code RCPT TO} being decided, as received.
+   *
+   * @return the forward-path, or empty before RCPT
+   * @since 0.1.0
+   */
+  public Optional<String> forwardPath() {
+    return forwardPath;
+  }
+
+  /**
+   * The user the client authenticated as (SMTP AUTH), if it did.
+   *
+   * @return the user name, or empty for an unauthenticated session
+   * @since 0.1.0
+   */
+  public Optional<String> authenticatedUser() {
+    return authenticatedUser;
+  }
+
+  /**
+   * Whether the session runs over TLS.
+   *
+   * @return true after STARTTLS or on an implicit-TLS port
+   * @since 0.1.0
+   */
+  public boolean isTls() {
+    return tls;
+  }
+
+  /**
+   * The message headers, known at the end of DATA.
+   *
+   * @return the headers in message order; empty before DATA
+   * @since 0.1.0
+   */
+  public List<Header> headers() {
+    return headers;
+  }
+
+  /**
+   * The raw value of the first header named {@code name} (case-insensitively).
+   *
+   * @param name a header name such as {@code Subject}
+   * @return the raw value, or empty when there is no such header
+   * @since 0.1.0
+   */
+  public Optional<String> header(String name) {
+    requireNonNull(name, "name");
+    for (Header h : headers) {
+      if (h.name().equalsIgnoreCase(name)) {
+        return Optional.of(h.value());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A copy at another stage.
+   *
+   * @param stage the new stage
+   * @return the copy
+   * @throws IllegalArgumentException if the stage needs a path this transaction does not have
+   * @since 0.1.0
+   */
+  public Transaction withStage(Stage stage) {
+    requireNonNull(stage, "stage");
+    return new Transaction(sessionId, stage, clientAddress, helo, reversePath, forwardPath,
+        authenticatedUser, tls, headers);
+  }
+
+  /**
+   * A copy at stage {@link Stage#RCPT} for another recipient, without headers.
+   *
+   * @param forwardPath the forward-path as received
+   * @return the copy
+   * @throws IllegalArgumentException if this transaction has no reverse-path
+   * @since 0.1.0
+   */
+  public Transaction withForwardPath(String forwardPath) {
+    requireNonNull(forwardPath, "forwardPath");
+    return new Transaction(sessionId, Stage.RCPT, clientAddress, helo, reversePath,
+        Optional.of(forwardPath), authenticatedUser, tls, List.of());
+  }
+
+  /**
+   * A copy at stage {@link Stage#DATA} with the message headers.
+   *
+   * @param headers the headers in message order
+   * @return the copy
+   * @throws IllegalArgumentException if this transaction has no forward-path
+   * @since 0.1.0
+   */
+  public Transaction withHeaders(List<Header> headers) {
+    return new Transaction(sessionId, Stage.DATA, clientAddress, helo, reversePath, forwardPath,
+        authenticatedUser, tls, List.copyOf(headers));
+  }
+
+  /**
+   * Describes the stage, session and client; paths and headers are left out (they are personal
+   * data and appear only in DEBUG logs).
+   *
+   * @since 0.1.0
+   */
+  @Override
+  public String toString() {
+    return "Transaction[" + stage + ", session=" + sessionId + ", client=" + clientAddress.getHostAddress()
+        + (authenticatedUser.isPresent() ? ", authenticated" : "") + (tls ? ", tls" : "") + "]";
+  }
+
+  private static String randomSessionId() {
+    return "s" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Builds a {@link Transaction}. Each option may be set once. Not thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private String sessionId;
+    private Stage stage;
+    private InetAddress clientAddress;
+    private String helo;
+    private String reversePath;
+    private String forwardPath;
+    private String authenticatedUser;
+    private Boolean tls;
+    private List<Header> headers;
+
+    private Builder() {}
+
+    /**
+     * The session identifier for logs (default: random), such as the MTA's own session or queue id.
+     *
+     * @param sessionId 1 to 64 printable US-ASCII characters, no spaces
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder sessionId(String sessionId) {
+      checkState(this.sessionId == null, "sessionId was already set");
+      requireNonNull(sessionId, "sessionId");
+      checkArgument(SESSION_ID.matcher(sessionId).matches(),
+          "sessionId must be 1..64 printable US-ASCII characters without spaces");
+      this.sessionId = sessionId;
+      return this;
+    }
+
+    /**
+     * The stage (required).
+     *
+     * @param stage the stage
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder stage(Stage stage) {
+      checkState(this.stage == null, "stage was already set");
+      this.stage = requireNonNull(stage, "stage");
+      return this;
+    }
+
+    /**
+     * The client's address (required).
+     *
+     * @param clientAddress the address
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder clientAddress(InetAddress clientAddress) {
+      checkState(this.clientAddress == null, "clientAddress was already set");
+      this.clientAddress = requireNonNull(clientAddress, "clientAddress");
+      return this;
+    }
+
+    /**
+     * The HELO or EHLO name as received.
+     *
+     * @param helo the name
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder helo(String helo) {
+      checkState(this.helo == null, "helo was already set");
+      this.helo = requireNonNull(helo, "helo");
+      return this;
+    }
+
+    /**
+     * The reverse-path as received ({@code <>} or the empty string for the null sender); required
+     * from stage {@link Stage#MAIL} on.
+     *
+     * @param reversePath the path
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder reversePath(String reversePath) {
+      checkState(this.reversePath == null, "reversePath was already set");
+      this.reversePath = requireNonNull(reversePath, "reversePath");
+      return this;
+    }
+
+    /**
+     * The forward-path as received; required from stage {@link Stage#RCPT} on.
+     *
+     * @param forwardPath the path
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder forwardPath(String forwardPath) {
+      checkState(this.forwardPath == null, "forwardPath was already set");
+      this.forwardPath = requireNonNull(forwardPath, "forwardPath");
+      return this;
+    }
+
+    /**
+     * The user the client authenticated as.
+     *
+     * @param user the user name
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder authenticatedUser(String user) {
+      checkState(this.authenticatedUser == null, "authenticatedUser was already set");
+      this.authenticatedUser = requireNonNull(user, "user");
+      return this;
+    }
+
+    /**
+     * Whether the session runs over TLS (default false).
+     *
+     * @param tls true with TLS
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder tls(boolean tls) {
+      checkState(this.tls == null, "tls was already set");
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * The message headers, at stage {@link Stage#DATA}.
+     *
+     * @param headers the headers in message order
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder headers(List<Header> headers) {
+      checkState(this.headers == null, "headers were already set");
+      this.headers = List.copyOf(headers);
+      return this;
+    }
+
+    /**
+     * Builds the transaction.
+     *
+     * @return the transaction
+     * @throws IllegalStateException if the stage or client address is missing
+     * @throws IllegalArgumentException if the stage needs a path that is missing (a reverse-path from
+     *     MAIL on, a forward-path from RCPT on)
+     * @since 0.1.0
+     */
+    public Transaction build() {
+      checkState(stage != null, "stage is required");
+      checkState(clientAddress != null, "clientAddress is required");
+      return new Transaction(sessionId == null ? randomSessionId() : sessionId, stage, clientAddress,
+          Optional.ofNullable(helo), Optional.ofNullable(reversePath), Optional.ofNullable(forwardPath),
+          Optional.ofNullable(authenticatedUser), tls != null && tls, headers == null ? List.of() : headers);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package org.smtpcr.core.rules;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionRule;
+import org.smtpcr.core.RuleContext;
+import org.smtpcr.core.address.ParsedAddress;
+import org.smtpcr.core.store.StoreException;
+import org.smtpcr.core.store.WhitelistStore;
+
+/**
+ * Accepts a (sender, recipient) pair that the {@link WhitelistStore} holds: confirmed through a
+ * challenge, or whitelisted by domain. Decides at RCPT and DATA for non-null senders; abstains
+ * otherwise. A {@link StoreException} propagates, so the engine answers {@code 451 4.3.0}.
+ *
+ * @since 0.1.0
+ */
+public final class WhitelistStoreRule implements DecisionRule {
+  private final WhitelistStore store;
+
+  private WhitelistStoreRule(WhitelistStore store) {
+    this.store = store;
+  }
+
+  /**
+   * The rule for {@code store}.
+   *
+   * @param store the whitelist store
+   * @return the rule
+   * @since 0.1.0
+   */
+  public static WhitelistStoreRule of(WhitelistStore store) {
+    return new WhitelistStoreRule(requireNonNull(store, "store"));
+  }
+
+  @Override
+  public Optional<Decision> decide(RuleContext context) {
+    Optional<ParsedAddress> rcpt = context.recipient();
+    if (rcpt.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ParsedAddress> sender = context.sender();
+    if (sender.isEmpty()) {
+      return Optional.empty();
+    }
+    return store.contains(sender.get().canonical(), rcpt.get().canonical())
+        ? Optional.of(context.accept())
+        : Optional.empty();
+  }
+
+  @Override
+  public String id() {
+    return "whitelist-store";
+  }
+
+  @Override
+  public String toString() {
+    return "WhitelistStoreRule[" + store + "]";
+  }
+}

@@ -1,0 +1,302 @@
+package org.smtpcr.core.store;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.smtpcr.core.address.CanonicalAddress;
+
+/**
+ * A whitelist kept in memory, for tests and for callers who persist the whitelist elsewhere.
+ * Nothing survives a restart.
+ *
+ * <p>The store is bounded by {@linkplain Builder#maxEntries(int) a number of entries} (default
+ * {@value #DEFAULT_MAX_ENTRIES}). When a new key is added to a full store, expired entries are
+ * dropped first; if it is still full, the {@linkplain WhenFull policy} decides: by default the
+ * oldest entry (the one added or renewed longest ago) is evicted, or the add is refused with a
+ * {@link StoreException}. Renewing a key that is present never evicts anything.
+ *
+ * <p>Thread-safe: reads run concurrently, writes exclusively. Time comes from the injected
+ * {@link Clock}.
+ *
+ * @since 0.1.0
+ */
+public final class InMemoryWhitelistStore implements WhitelistStore {
+  /**
+   * Entries held when no bound is configured.
+   *
+   * @since 0.1.0
+   */
+  public static final int DEFAULT_MAX_ENTRIES = 100_000;
+
+  /**
+   * What {@link #add} does when a new key would exceed the bound after expired entries were dropped.
+   *
+   * @since 0.1.0
+   */
+  public enum WhenFull {
+    /** Throw {@link StoreException}; nothing is removed. */
+    REFUSE,
+    /** Remove the entry that was added or renewed longest ago (the default). */
+    EVICT_OLDEST
+  }
+
+  private static final Comparator<WhitelistKey> ORDER =
+      Comparator.comparing(WhitelistKey::sender).thenComparing(WhitelistKey::recipient);
+
+  private final int maxEntries;
+  private final WhenFull whenFull;
+  private final Clock clock;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final TreeMap<WhitelistKey, WhitelistEntry> entries = new TreeMap<>(ORDER);
+  private final LinkedHashSet<WhitelistKey> byAge = new LinkedHashSet<>(); // oldest first
+
+  private InMemoryWhitelistStore(Builder b) {
+    this.maxEntries = b.maxEntries;
+    this.whenFull = b.whenFull;
+    this.clock = b.clock;
+  }
+
+  /**
+   * Starts a builder; every option has a default.
+   *
+   * @return a new builder
+   * @since 0.1.0
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void add(WhitelistKey key, Optional<Instant> expiresAt) {
+    requireNonNull(key, "key");
+    requireNonNull(expiresAt, "expiresAt");
+    Instant now = now();
+    WhitelistEntry entry = new WhitelistEntry(key, expiresAt.map(t -> t.truncatedTo(ChronoUnit.MILLIS)), now);
+    lock.writeLock().lock();
+    try {
+      if (entries.containsKey(key)) {
+        byAge.remove(key);
+      } else if (entries.size() >= maxEntries) {
+        removeExpiredLocked(now);
+        if (entries.size() >= maxEntries) {
+          if (whenFull == WhenFull.REFUSE) {
+            throw new StoreException("in-memory whitelist store is full (" + maxEntries + " entries)");
+          }
+          Iterator<WhitelistKey> oldest = byAge.iterator();
+          entries.remove(oldest.next());
+          oldest.remove();
+        }
+      }
+      entries.put(key, entry);
+      byAge.add(key);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
+    requireNonNull(sender, "sender");
+    requireNonNull(recipient, "recipient");
+    Instant now = now();
+    List<WhitelistKey> keys = WhitelistKey.lookupKeys(sender, recipient);
+    lock.readLock().lock();
+    try {
+      for (WhitelistKey k : keys) {
+        WhitelistEntry e = entries.get(k);
+        if (e != null && !e.isExpiredAt(now)) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public Optional<WhitelistEntry> find(WhitelistKey key) {
+    requireNonNull(key, "key");
+    Instant now = now();
+    lock.readLock().lock();
+    try {
+      return Optional.ofNullable(entries.get(key)).filter(e -> !e.isExpiredAt(now));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public boolean remove(WhitelistKey key) {
+    requireNonNull(key, "key");
+    Instant now = now();
+    lock.writeLock().lock();
+    try {
+      WhitelistEntry e = entries.remove(key);
+      if (e == null) {
+        return false;
+      }
+      byAge.remove(key);
+      return !e.isExpiredAt(now);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public WhitelistPage list(Optional<WhitelistKey> after, int limit) {
+    requireNonNull(after, "after");
+    checkArgument(limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
+    Instant now = now();
+    List<WhitelistEntry> page = new ArrayList<>(Math.min(limit, 64));
+    boolean more = false;
+    lock.readLock().lock();
+    try {
+      Map<WhitelistKey, WhitelistEntry> tail = after.isPresent() ? entries.tailMap(after.get(), false) : entries;
+      for (WhitelistEntry e : tail.values()) {
+        if (e.isExpiredAt(now)) {
+          continue;
+        }
+        if (page.size() == limit) {
+          more = true;
+          break;
+        }
+        page.add(e);
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    Optional<WhitelistKey> next = more ? Optional.of(page.get(page.size() - 1).key()) : Optional.empty();
+    return new WhitelistPage(page, next);
+  }
+
+  @Override
+  public long count() {
+    Instant now = now();
+    lock.readLock().lock();
+    try {
+      return entries.values().stream().filter(e -> !e.isExpiredAt(now)).count();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public long removeExpired() {
+    Instant now = now();
+    lock.writeLock().lock();
+    try {
+      return removeExpiredLocked(now);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryWhitelistStore[maxEntries=" + maxEntries + ", whenFull=" + whenFull + "]";
+  }
+
+  private int removeExpiredLocked(Instant now) {
+    int removed = 0;
+    for (Iterator<WhitelistEntry> it = entries.values().iterator(); it.hasNext(); ) {
+      WhitelistEntry e = it.next();
+      if (e.isExpiredAt(now)) {
+        it.remove();
+        byAge.remove(e.key());
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /**
+   * Builds an {@link InMemoryWhitelistStore}. Each option may be set once. Not thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private int maxEntries;
+    private WhenFull whenFull;
+    private Clock clock;
+
+    private Builder() {}
+
+    /**
+     * The most entries held (default {@value InMemoryWhitelistStore#DEFAULT_MAX_ENTRIES}).
+     *
+     * @param maxEntries at least 1
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder maxEntries(int maxEntries) {
+      checkState(this.maxEntries == 0, "maxEntries was already set");
+      checkArgument(maxEntries >= 1, "maxEntries must be at least 1, got %s", maxEntries);
+      this.maxEntries = maxEntries;
+      return this;
+    }
+
+    /**
+     * What to do when a new key does not fit (default {@link WhenFull#EVICT_OLDEST}).
+     *
+     * @param whenFull the policy
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder whenFull(WhenFull whenFull) {
+      checkState(this.whenFull == null, "whenFull was already set");
+      this.whenFull = requireNonNull(whenFull, "whenFull");
+      return this;
+    }
+
+    /**
+     * The clock for added-at times and expiry checks (default: the system UTC clock).
+     *
+     * @param clock the clock
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder clock(Clock clock) {
+      checkState(this.clock == null, "clock was already set");
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Builds the store.
+     *
+     * @return an empty store
+     * @since 0.1.0
+     */
+    public InMemoryWhitelistStore build() {
+      if (maxEntries == 0) {
+        maxEntries = DEFAULT_MAX_ENTRIES;
+      }
+      if (whenFull == null) {
+        whenFull = WhenFull.EVICT_OLDEST;
+      }
+      if (clock == null) {
+        clock = Clock.systemUTC();
+      }
+      return new InMemoryWhitelistStore(this);
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package org.smtpcr.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.smtpcr.core.Fixtures.BASE;
+import static org.smtpcr.core.Fixtures.CLOCK;
+import static org.smtpcr.core.Fixtures.rcpt;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyKind;
+import org.smtpcr.core.reply.SmtpReply;
+import org.smtpcr.core.rules.WhitelistStoreRule;
+import org.smtpcr.core.store.StoreException;
+import org.smtpcr.core.store.WhitelistEntry;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistPage;
+import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.KeyRing;
+
+/** A rule, store or listener that fails never makes the engine refuse mail for good. */
+final class DecisionEngineFailureTest {
+  private static final KeyRing RING = KeyRing.generate();
+  private final List<DecisionEvent> events = new CopyOnWriteArrayList<>();
+
+  private DecisionEngine.Builder builder() {
+    return DecisionEngine.builder().keyRing(RING).challengeBase(BASE).clock(CLOCK).listener(events::add);
+  }
+
+  /** A store whose every method fails like a database that is down. */
+  static final class DownStore implements WhitelistStore {
+    @Override
+    public void add(WhitelistKey key, Optional<Instant> expiresAt) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
+      throw new StoreException("whitelist store could not look up a pair (SQLState 08001, error code 0)",
+          new IllegalStateException("Connection refused: alice@example.org"));
+    }
+
+    @Override
+    public Optional<WhitelistEntry> find(WhitelistKey key) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public boolean remove(WhitelistKey key) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public WhitelistPage list(Optional<WhitelistKey> after, int limit) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public long count() {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public long removeExpired() {
+      throw new StoreException("down");
+    }
+  }
+
+  private static void assertDefer451(Decision d) {
+    Decision.Defer defer = assertInstanceOf(Decision.Defer.class, d);
+    assertEquals(451, defer.reply().code());
+    assertEquals("4.3.0", defer.reply().enhancedStatus());
+  }
+
+  @Test
+  void decide_throwingRule_defers451AndReportsTheRule() {
+    DecisionEngine e = builder().rule("broken", ctx -> {
+      throw new IllegalStateException("bug");
+    }).build();
+    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+    DecisionEvent ev = events.get(0);
+    assertEquals("broken", ev.ruleId());
+    assertTrue(ev.failed());
+  }
+
+  @Test
+  void decide_storeDown_defers451() {
+    DecisionEngine e = builder().whitelistStore(new DownStore()).build();
+    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+    assertEquals("whitelist-store", events.get(0).ruleId());
+    assertTrue(events.get(0).failed());
+  }
+
+  @Test
+  void decide_ruleReturningNull_defers451() {
+    DecisionEngine e = builder().rule("null-returner", ctx -> null).build();
+    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+  }
+
+  @Test
+  void decide_ruleThrowingItsOwnInvalidAddressException_isAFailureNot553() {
+    DecisionEngine e = builder().rule("parser", ctx -> {
+      throw new InvalidAddressException("rule's own parse");
+    }).build();
+    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+    assertTrue(events.get(0).failed());
+  }
+
+  @Test
+  void decide_ruleCallingChallengeBeforeRcpt_isAFailureNotACrash() {
+    DecisionEngine e = builder().rule("early", ctx -> Optional.of(ctx.challenge())).build();
+    assertDefer451(e.decide(Fixtures.mail("<alice@example.org>")));
+  }
+
+  @Test
+  void decide_configuredFailureReply_isUsed() {
+    SmtpReply r = SmtpReply.of(421, "4.3.2", "Service not available, closing channel");
+    DecisionEngine e = builder().failureReply(r).rule("broken", ctx -> {
+      throw new StoreException("x");
+    }).build();
+    assertEquals(new Decision.Defer(r), e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+  }
+
+  @Test
+  void decide_formatterDeferStatus_isUsedForFailures() {
+    ReplyFormatter f = ReplyFormatter.builder().status(ReplyKind.DEFER, 450, "4.7.1").build();
+    DecisionEngine e = builder().replyFormatter(f).rule("broken", ctx -> {
+      throw new StoreException("x");
+    }).build();
+    Decision.Defer d = assertInstanceOf(Decision.Defer.class, e.decide(rcpt("<a@example.org>", "<b@example.com>")));
+    assertEquals(450, d.reply().code());
+  }
+
+  @Test
+  void failureLog_warnHasRuleIdAndClassButNoAddressOrMessage() {
+    DecisionEngine e = builder().rule("leaky", WhitelistStoreRule.of(new DownStore())).build();
+    String log;
+    try (LogCapture capture = new LogCapture()) {
+      assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+      log = capture.text();
+    }
+    String warn = log.lines().filter(l -> l.contains("WARN")).findFirst().orElseThrow(() -> new AssertionError(log));
+    assertTrue(warn.contains("leaky"), warn);
+    assertTrue(warn.contains(StoreException.class.getName()), warn);
+    assertTrue(warn.contains("451 4.3.0"), warn);
+    assertFalse(log.contains("alice@"), log);
+    assertFalse(log.contains("bob@"), log);
+    assertFalse(log.contains("Connection refused"), log);
+  }
+
+  @Test
+  void engineLogs_neverContainTheKeyOrToken() {
+    String log;
+    Decision d;
+    try (LogCapture capture = new LogCapture()) {
+      d = DecisionEngine.builder().keyRing(RING).challengeBase(BASE).clock(CLOCK).build()
+          .decide(rcpt("<alice@example.org>", "<bob@example.com>"));
+      log = capture.text();
+    }
+    String link = assertInstanceOf(Decision.Challenge.class, d).link().toString();
+    String token = link.substring(link.lastIndexOf('/') + 1);
+    assertFalse(log.contains(token.substring(0, 20)), log);
+    assertFalse(log.contains(RING.activeKey().fingerprint()), log);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // property: whatever the chain, a failure never becomes a 5yz
+
+  enum Behaviour { ABSTAIN, ACCEPT, REJECT, DEFER, THROW_RUNTIME, THROW_STORE, THROW_ADDRESS, THROW_NO_SUCH_ELEMENT, RETURN_NULL,
+    STORE_DOWN }
+
+  private static boolean isFailure(Behaviour b) {
+    return switch (b) {
+      case THROW_RUNTIME, THROW_STORE, THROW_ADDRESS, THROW_NO_SUCH_ELEMENT, RETURN_NULL, STORE_DOWN -> true;
+      default -> false;
+    };
+  }
+
+  private static DecisionRule rule(Behaviour b) {
+    return switch (b) {
+      case ABSTAIN -> ctx -> Optional.empty();
+      case ACCEPT -> ctx -> Optional.of(ctx.accept());
+      case REJECT -> ctx -> Optional.of(ctx.reject());
+      case DEFER -> ctx -> Optional.of(ctx.defer());
+      case THROW_RUNTIME -> ctx -> {
+        throw new RuntimeException("boom\r\n550 5.0.0 injected");
+      };
+      case THROW_STORE -> ctx -> {
+        throw new StoreException("down");
+      };
+      case THROW_ADDRESS -> ctx -> {
+        throw new InvalidAddressException("rule's own");
+      };
+      case THROW_NO_SUCH_ELEMENT -> ctx -> {
+        ctx.transaction().header("x").get().length();
+        return Optional.empty();
+      };
+      case RETURN_NULL -> ctx -> null;
+      case STORE_DOWN -> WhitelistStoreRule.of(new DownStore());
+    };
+  }
+
+  @Provide
+  Arbitrary<List<Behaviour>> chains() {
+    return Arbitraries.of(Behaviour.class).list().ofMaxSize(6);
+  }
+
+  @Provide
+  Arbitrary<Stage> stages() {
+    return Arbitraries.of(Stage.MAIL, Stage.RCPT, Stage.DATA);
+  }
+
+  @Property(tries = 300)
+  void decide_anyChainWithFailures_neverAnswers5yzForAFailure(@ForAll("chains") List<Behaviour> chain,
+      @ForAll("stages") Stage stage, @ForAll boolean throwingListener) {
+    List<DecisionEvent> seen = new ArrayList<>();
+    DecisionListener listener = throwingListener
+        ? ev -> {
+          seen.add(ev);
+          throw new IllegalStateException("listener");
+        }
+        : seen::add;
+    DecisionEngine.Builder b = DecisionEngine.builder().keyRing(RING).challengeBase(BASE).clock(CLOCK)
+        .listener(listener);
+    for (int i = 0; i < chain.size(); i++) {
+      b.rule("r" + i, rule(chain.get(i)));
+    }
+    if (chain.isEmpty()) {
+      b.rule("r-abstain", rule(Behaviour.ABSTAIN));
+    }
+    DecisionEngine engine = b.build();
+    Transaction tx = Fixtures.tx(stage).reversePath("<alice@example.org>")
+        .forwardPath("<bob@example.com>").headers(List.of(new Header("Subject", "hi"))).build();
+
+    Decision d = engine.decide(tx);
+
+    Optional<Behaviour> first = chain.stream().filter(x -> x != Behaviour.ABSTAIN).findFirst();
+    if (first.isPresent() && isFailure(first.get())) {
+      Decision.Defer defer = assertInstanceOf(Decision.Defer.class, d);
+      assertTrue(defer.reply().isTransient());
+      assertTrue(seen.get(0).failed());
+    } else {
+      assertFalse(seen.get(0).failed());
+    }
+    d.negativeReply().ifPresent(r -> assertTrue(r.lines().stream().noneMatch(l -> l.contains("injected"))));
+    assertEquals(1, seen.size());
+  }
+}

@@ -1,0 +1,221 @@
+package org.smtpcr.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.smtpcr.core.Fixtures.BASE;
+import static org.smtpcr.core.Fixtures.CLOCK;
+import static org.smtpcr.core.Fixtures.mail;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.rules.NullSenderRule;
+import org.smtpcr.core.rules.PassCodeRule;
+import org.smtpcr.core.rules.RecipientPasswordRule;
+import org.smtpcr.core.rules.WhitelistStoreRule;
+import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.KeyRing;
+import org.smtpcr.tokens.PassCodes;
+
+final class TransactionStateTest {
+  private static final String ALICE = "<alice@example.org>";
+  private final KeyRing ring = KeyRing.generate();
+  private final PassCodes codes = PassCodes.of(ring);
+  private final InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().clock(CLOCK).build();
+  private final List<DecisionEvent> events = new CopyOnWriteArrayList<>();
+
+  private DecisionEngine engine(boolean subject, WhitelistStore s) {
+    return DecisionEngine.builder().keyRing(ring).challengeBase(BASE).clock(CLOCK).listener(events::add)
+        .rule(NullSenderRule.accept())
+        .rule(WhitelistStoreRule.of(s))
+        .rule(PassCodeRule.builder().passCodes(codes).subject(subject).build())
+        .build();
+  }
+
+  private DecisionEngine engine() {
+    return engine(true, store);
+  }
+
+  private void whitelist(String sender, String recipient) {
+    store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient)));
+  }
+
+  private static List<Header> subject(String s) {
+    return List.of(new Header("From", "x"), new Header("Subject", s));
+  }
+
+  private static void assert452(Decision d) {
+    Decision.Defer defer = assertInstanceOf(Decision.Defer.class, d);
+    assertEquals(452, defer.reply().code());
+    assertEquals("4.5.3", defer.reply().enhancedStatus());
+  }
+
+  private String code(String recipient) {
+    return PassCodes.grouped(codes.compute("alice@example.org", recipient));
+  }
+
+  private DecisionEvent lastEvent() {
+    return events.get(events.size() - 1);
+  }
+
+  @Test
+  void rcpt_wouldBeChallenged_isPendingAndDecidedAtEndOfData() {
+    DecisionEngine e = engine();
+    assertTrue(e.decidesAtData());
+    TransactionState t = e.begin(mail(ALICE));
+    assertEquals(Decision.accept(), t.rcpt("<bob@example.com>"));
+    assertEquals(DecisionEvent.PENDING, lastEvent().ruleId());
+    assertEquals(List.of("<bob@example.com>"), t.pendingRecipients());
+    Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, t.endOfData(subject("hello")));
+    assertEquals(550, c.reply().code());
+    assertEquals(Stage.DATA, lastEvent().stage());
+    assertEquals(DecisionEvent.DEFAULT, lastEvent().ruleId());
+    assertTrue(t.isFinished());
+  }
+
+  @Test
+  void endOfData_passCodeInSubject_accepts() {
+    TransactionState t = engine().begin(mail(ALICE));
+    t.rcpt("<bob@example.com>");
+    assertEquals(Decision.accept(), t.endOfData(subject("Re: hello [" + code("bob@example.com") + "]")));
+    assertEquals("pass-code", lastEvent().ruleId());
+  }
+
+  @Test
+  void endOfData_passCodeInAnEncodedWordSubject_accepts() {
+    String text = "Grüße, mein Code: " + code("bob@example.com").toUpperCase();
+    String encoded = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
+    TransactionState t = engine().begin(mail(ALICE));
+    t.rcpt("<bob@example.com>");
+    assertEquals(Decision.accept(), t.endOfData(subject(encoded)));
+  }
+
+  @Test
+  void rcpt_acceptedOutrightAfterPending_gets452() {
+    whitelist("alice@example.org", "carol@example.com");
+    TransactionState t = engine().begin(mail(ALICE));
+    assertEquals(Decision.accept(), t.rcpt("<bob@example.com>"));
+    assert452(t.rcpt("<carol@example.com>"));
+    assertEquals(DecisionEvent.PENDING_MIX, lastEvent().ruleId());
+    assertEquals(List.of(), t.acceptedRecipients());
+    assertEquals(List.of("<bob@example.com>"), t.pendingRecipients());
+  }
+
+  @Test
+  void rcpt_pendingAfterAcceptedOutright_gets452AndDataAccepts() {
+    whitelist("alice@example.org", "carol@example.com");
+    TransactionState t = engine().begin(mail(ALICE));
+    assertEquals(Decision.accept(), t.rcpt("<carol@example.com>"));
+    assert452(t.rcpt("<bob@example.com>"));
+    assertEquals(List.of("<carol@example.com>"), t.acceptedRecipients());
+    assertEquals(Decision.accept(), t.endOfData(subject("anything")));
+    assertEquals(DecisionEvent.RCPT, lastEvent().ruleId());
+  }
+
+  @Test
+  void endOfData_oneOfTwoPendingWithoutCode_challengesWithTheReplyForThatOne() {
+    TransactionState t = engine().begin(mail(ALICE));
+    t.rcpt("<bob@example.com>");
+    t.rcpt("<dave@example.com>");
+    Decision.Challenge c = assertInstanceOf(Decision.Challenge.class,
+        t.endOfData(subject("code " + code("bob@example.com"))));
+    assertTrue(String.join(" ", c.reply().lines()).contains("dave@example.com"), c.reply().lines().toString());
+  }
+
+  @Test
+  void endOfData_bothCodesInSubject_accepts() {
+    TransactionState t = engine().begin(mail(ALICE));
+    t.rcpt("<bob@example.com>");
+    t.rcpt("<dave@example.com>");
+    assertEquals(Decision.accept(),
+        t.endOfData(subject(code("bob@example.com") + " " + code("dave@example.com"))));
+  }
+
+  @Test
+  void endOfData_anyPendingDeferred_defersTheMessageEvenIfAnotherIsChallenged() {
+    DecisionEngine e = DecisionEngine.builder().keyRing(ring).challengeBase(BASE).clock(CLOCK).listener(events::add)
+        .rule("flaky", ctx -> ctx.stage() == Stage.DATA
+            && ctx.transaction().forwardPath().orElseThrow().contains("dave")
+            ? java.util.Optional.of(ctx.defer()) : java.util.Optional.empty())
+        .rule(PassCodeRule.builder().passCodes(codes).subject(true).build())
+        .build();
+    TransactionState t = e.begin(mail(ALICE));
+    t.rcpt("<bob@example.com>");
+    t.rcpt("<dave@example.com>");
+    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.endOfData(subject("no code")));
+    assertEquals(451, d.reply().code());
+    assertEquals("flaky", lastEvent().ruleId());
+  }
+
+  @Test
+  void rcpt_storeDown_defers451AndKeepsNoPendingRecipient() {
+    DecisionEngine e = engine(true, new DecisionEngineFailureTest.DownStore());
+    TransactionState t = e.begin(mail(ALICE));
+    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.rcpt("<bob@example.com>"));
+    assertEquals(451, d.reply().code());
+    assertEquals(List.of(), t.pendingRecipients());
+  }
+
+  @Test
+  void endOfData_ruleThrowsAtData_defers451NeverA5yz() {
+    DecisionEngine e = DecisionEngine.builder().keyRing(ring).challengeBase(BASE).clock(CLOCK).listener(events::add)
+        .rule("data-bug", ctx -> {
+          if (ctx.stage() == Stage.DATA) {
+            throw new IllegalStateException("bug");
+          }
+          return java.util.Optional.empty();
+        })
+        .rule(PassCodeRule.builder().passCodes(codes).subject(true).build())
+        .build();
+    TransactionState t = e.begin(mail(ALICE));
+    t.rcpt("<bob@example.com>");
+    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.endOfData(subject("x")));
+    assertEquals(451, d.reply().code());
+    assertTrue(lastEvent().failed());
+  }
+
+  @Test
+  void rcpt_withoutHeaderRules_challengesAtOnce() {
+    TransactionState t = engine(false, store).begin(mail(ALICE));
+    assertInstanceOf(Decision.Challenge.class, t.rcpt("<bob@example.com>"));
+    assertEquals(List.of(), t.pendingRecipients());
+    assertEquals(Decision.accept(), t.endOfData(List.of()));
+  }
+
+  @Test
+  void endOfData_recipientPasswordInSubject_accepts() {
+    DecisionEngine e = DecisionEngine.builder().keyRing(ring).challengeBase(BASE).clock(CLOCK)
+        .rule(RecipientPasswordRule.builder().password("bob@example.com", "xyzzy").subject(true).build())
+        .build();
+    TransactionState t = e.begin(mail(ALICE));
+    assertEquals(Decision.accept(), t.rcpt("<bob@example.com>"));
+    assertEquals(Decision.accept(), t.endOfData(subject("the password is XYZZY.")));
+  }
+
+  @Test
+  void rcpt_moreThanTheLimit_gets452() {
+    store.add(WhitelistKey.globalSender(CanonicalAddress.parseCanonical("alice@example.org")));
+    TransactionState t = engine().begin(mail(ALICE));
+    for (int i = 0; i < TransactionState.MAX_RECIPIENTS; i++) {
+      assertEquals(Decision.accept(), t.rcpt("<r" + i + "@example.com>"));
+    }
+    assert452(t.rcpt("<one-more@example.com>"));
+    assertEquals(DecisionEvent.RECIPIENT_LIMIT, lastEvent().ruleId());
+  }
+
+  @Test
+  void stateMachine_misuse_throwsIllegalState() {
+    TransactionState t = engine().begin(mail(ALICE));
+    t.endOfData(List.of());
+    assertThrows(IllegalStateException.class, () -> t.endOfData(List.of()));
+    assertThrows(IllegalStateException.class, () -> t.rcpt("<bob@example.com>"));
+    assertThrows(IllegalArgumentException.class, () -> engine().begin(Fixtures.tx(Stage.HELO).build()));
+  }
+}

@@ -1,0 +1,84 @@
+package org.smtpcr.core.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.smtpcr.core.rules.RuleProbe.decide;
+import static org.smtpcr.core.rules.RuleProbe.rcpt;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionEvent;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.StoreException;
+import org.smtpcr.core.store.WhitelistKey;
+
+final class WhitelistStoreRuleTest {
+  private final InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().clock(RuleProbe.CLOCK).build();
+
+  @Test
+  void storedPair_accepts_unknownPair_abstains() {
+    store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical("alice@example.org"),
+        CanonicalAddress.parseCanonical("bob@example.com")));
+    WhitelistStoreRule r = WhitelistStoreRule.of(store);
+    assertEquals(Optional.of(Decision.accept()), decide(r, rcpt("<Alice@Example.org>", "<bob+z@example.com>")));
+    assertEquals(Optional.empty(), decide(r, rcpt("<alice@example.org>", "<carol@example.com>")));
+    assertEquals(Optional.empty(), decide(r, rcpt("<>", "<bob@example.com>")));
+  }
+
+  @Test
+  void storeThrows_engineDefers451WithThisRuleId() {
+    InMemoryWhitelistStore full = InMemoryWhitelistStore.builder().maxEntries(1)
+        .whenFull(InMemoryWhitelistStore.WhenFull.REFUSE).build();
+    WhitelistStoreRule r = WhitelistStoreRule.of(new ForwardingFailingStore(full));
+    DecisionEvent e = RuleProbe.event(r, rcpt("<alice@example.org>", "<bob@example.com>"));
+    assertTrue(e.failed());
+    assertEquals(451, assertInstanceOf(Decision.Defer.class, e.decision()).reply().code());
+  }
+
+  /** Delegates everything but {@code contains}, which fails. */
+  private static final class ForwardingFailingStore implements org.smtpcr.core.store.WhitelistStore {
+    private final org.smtpcr.core.store.WhitelistStore delegate;
+
+    ForwardingFailingStore(org.smtpcr.core.store.WhitelistStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void add(WhitelistKey key, Optional<java.time.Instant> expiresAt) {
+      delegate.add(key, expiresAt);
+    }
+
+    @Override
+    public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public Optional<org.smtpcr.core.store.WhitelistEntry> find(WhitelistKey key) {
+      return delegate.find(key);
+    }
+
+    @Override
+    public boolean remove(WhitelistKey key) {
+      return delegate.remove(key);
+    }
+
+    @Override
+    public org.smtpcr.core.store.WhitelistPage list(Optional<WhitelistKey> after, int limit) {
+      return delegate.list(after, limit);
+    }
+
+    @Override
+    public long count() {
+      return delegate.count();
+    }
+
+    @Override
+    public long removeExpired() {
+      return delegate.removeExpired();
+    }
+  }
+}

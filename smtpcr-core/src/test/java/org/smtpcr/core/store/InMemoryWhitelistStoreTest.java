@@ -1,0 +1,70 @@
+package org.smtpcr.core.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+final class InMemoryWhitelistStoreTest extends WhitelistStoreContract {
+  private InMemoryWhitelistStore last;
+
+  @Override
+  WhitelistStore newStore(Clock clock) {
+    last = InMemoryWhitelistStore.builder().clock(clock).build();
+    return last;
+  }
+
+  @Override
+  WhitelistStore secondInstance(Clock clock) {
+    return last;
+  }
+
+  @Test
+  void add_fullWithEvictOldest_evictsTheLeastRecentlyAddedKey() {
+    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder().clock(clock).maxEntries(2).build();
+    WhitelistKey a = WhitelistKey.pair(ALICE, BOB);
+    WhitelistKey b = WhitelistKey.pair(ALICE, CAROL);
+    WhitelistKey c = WhitelistKey.pair(DAVE, BOB);
+    s.add(a);
+    s.add(b);
+    s.add(a); // renews a: b is now the oldest
+    s.add(c);
+    assertEquals(2, s.count());
+    assertTrue(s.contains(ALICE, BOB));
+    assertFalse(s.contains(ALICE, CAROL));
+    assertTrue(s.contains(DAVE, BOB));
+  }
+
+  @Test
+  void add_fullWithRefuse_throwsStoreExceptionAndKeepsEntries() {
+    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder()
+        .clock(clock).maxEntries(1).whenFull(InMemoryWhitelistStore.WhenFull.REFUSE).build();
+    s.add(WhitelistKey.pair(ALICE, BOB));
+    StoreException e = assertThrows(StoreException.class, () -> s.add(WhitelistKey.pair(DAVE, BOB)));
+    assertTrue(e.getMessage().contains("full"));
+    s.add(WhitelistKey.pair(ALICE, BOB), Optional.of(T0.plusSeconds(5))); // renewing fits
+    assertTrue(s.contains(ALICE, BOB));
+  }
+
+  @Test
+  void add_fullButExpiredEntries_dropsExpiredFirst() {
+    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder()
+        .clock(clock).maxEntries(1).whenFull(InMemoryWhitelistStore.WhenFull.REFUSE).build();
+    s.add(WhitelistKey.pair(ALICE, BOB), Optional.of(T0.plusSeconds(5)));
+    clock.advance(Duration.ofSeconds(5));
+    s.add(WhitelistKey.pair(DAVE, BOB));
+    assertTrue(s.contains(DAVE, BOB));
+    assertEquals(1, s.count());
+  }
+
+  @Test
+  void builder_optionSetTwice_throwsIllegalState() {
+    assertThrows(IllegalStateException.class, () -> InMemoryWhitelistStore.builder().maxEntries(1).maxEntries(2));
+    assertThrows(IllegalArgumentException.class, () -> InMemoryWhitelistStore.builder().maxEntries(0));
+  }
+}
