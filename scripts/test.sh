@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql)
+packages=(postgresql chromium swaks)
 
 missing=()
 for p in "${packages[@]}"; do
