@@ -5,11 +5,9 @@ import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,7 +174,7 @@ public final class ChallengeTokens {
     }
     int body = buf.length - TAG;
     byte[] expected = mac.mac(buf, 0, body);
-    if (!MessageDigest.isEqual(Arrays.copyOf(expected, TAG), Arrays.copyOfRange(buf, body, buf.length))) {
+    if (!tagMatches(expected, buf, body)) {
       throw new TokenException(Reason.BAD_SIGNATURE, "token signature does not match");
     }
 
@@ -217,7 +215,30 @@ public final class ChallengeTokens {
     return "ChallengeTokens[" + keyRing + ", lifetime=" + lifetime + ", skew=" + skew + "]";
   }
 
+  /**
+   * Compares the 16-byte tag at {@code buf[at..]} with the start of {@code mac} in constant time: every
+   * byte is looked at, whatever differs (as {@code MessageDigest.isEqual} does, without copying).
+   */
+  private static boolean tagMatches(byte[] mac, byte[] buf, int at) {
+    int diff = 0;
+    for (int i = 0; i < TAG; i++) {
+      diff |= mac[i] ^ buf[at + i];
+    }
+    return diff == 0;
+  }
+
   private static String strictUtf8(byte[] buf, int off, int len) {
+    // canonical addresses are nearly always ASCII: skip the decoder (and its allocations) then
+    boolean ascii = true;
+    for (int i = off, end = off + len; i < end; i++) {
+      if (buf[i] < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(buf, off, len, StandardCharsets.ISO_8859_1);
+    }
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -235,22 +256,21 @@ public final class ChallengeTokens {
    * two addresses with a NUL byte, so a NUL inside one would let two pairs share a code.
    */
   static byte[] utf8(String s, String what) {
-    checkArgument(!s.isEmpty(), "%s is empty", what);
-    checkArgument(s.length() <= MAX_ADDRESS_BYTES, "%s is longer than %s bytes", what, MAX_ADDRESS_BYTES);
-    for (int i = 0; i < s.length(); i++) {
+    int n = s.length();
+    checkArgument(n > 0, "%s is empty", what);
+    checkArgument(n <= MAX_ADDRESS_BYTES, "%s is longer than %s bytes", what, MAX_ADDRESS_BYTES);
+    for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       checkArgument(c >= 0x20 && c != 0x7f, "%s contains a control character at index %s", what, i);
+      if (Character.isSurrogate(c)) {
+        // with every surrogate paired, String.getBytes(UTF_8) is exact (it replaces lone ones)
+        if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          throw new IllegalArgumentException(what + " is not well-formed Unicode (lone surrogate)");
+        }
+        i++;
+      }
     }
-    byte[] b;
-    try {
-      ByteBuffer bb = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(s));
-      b = Arrays.copyOfRange(bb.array(), bb.arrayOffset() + bb.position(), bb.arrayOffset() + bb.limit());
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(what + " is not well-formed Unicode (lone surrogate)");
-    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
     checkArgument(b.length <= MAX_ADDRESS_BYTES, "%s takes %s bytes in UTF-8; at most %s allowed",
         what, b.length, MAX_ADDRESS_BYTES);
     return b;
