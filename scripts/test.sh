@@ -3,22 +3,39 @@
 #
 # Installs the Debian packages the integration tests talk to (only what is missing, so a rerun is
 # fast), then builds and runs all tests with -Dsmtpcr.it.required=true: a test whose real peer
-# (PostgreSQL, Postfix, Chromium, ...) is missing fails instead of being skipped.
+# (PostgreSQL, Postfix, Chromium, swaks, ...) is missing fails instead of being skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql chromium swaks)
+# postgresql: JDBC store tests; chromium: the challenge page in a real browser; swaks: a real SMTP
+# client; postfix + postgrey: the policy server against a real Postfix, measured against Postgrey.
+packages=(postgresql chromium swaks postfix postgrey)
 
 missing=()
 for p in "${packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   echo "Installing Debian packages: ${missing[*]}"
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The tests start their own private servers; the packages' system services must not start
+  # (a policy-rc.d that exits 101 tells the maintainer scripts so).
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+    "${sudo_cmd[@]}" chmod 755 /usr/sbin/policy-rc.d
+    trap '"${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  # Postfix would otherwise ask how to configure the system instance.
+  "${sudo_cmd[@]}" debconf-set-selections <<'DEB'
+postfix postfix/main_mailer_type select Local only
+postfix postfix/mailname string localhost
+postfix postfix/destinations string localhost
+DEB
+  apt_opts=(-y -q -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+  "${sudo_cmd[@]}" apt-get -q -o DPkg::Lock::Timeout=600 update >/dev/null
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install "${apt_opts[@]}" \
+    --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-exec mvn -B -ntp verify -Dsmtpcr.it.required=true "$@"
+mvn -B -ntp verify -Dsmtpcr.it.required=true "$@"
