@@ -1,0 +1,621 @@
+package org.smtpcr.examples.web;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.ChallengeClaims;
+import org.smtpcr.tokens.ChallengeTokens;
+import org.smtpcr.tokens.PassCodes;
+import org.smtpcr.tokens.TokenException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The challenge page, independent of any web framework: give it a request path (and, for a POST,
+ * the content type and body) and it returns the {@link PageResponse} to send.
+ *
+ * <pre>{@code
+ * ChallengePage page = ChallengePage.builder()
+ *     .tokens(ChallengeTokens.of(keyRing))
+ *     .passCodes(PassCodes.of(keyRing))
+ *     .store(store)
+ *     .build();
+ * PageResponse r = page.get("/c/" + token);        // never changes state
+ * PageResponse s = page.post("/c/" + token, "application/x-www-form-urlencoded", body);
+ * }</pre>
+ *
+ * <p>Routes: {@code GET /} (a short notice), {@code GET /c/<token>} (the challenge),
+ * {@code POST /c/<token>} (the answer), {@code GET /static/pow.js}, {@code /static/pow-worker.js},
+ * {@code /static/page.css}. Anything else is 404; a query string is ignored.
+ *
+ * <p>{@code GET /c/<token>} verifies the token first and shows a clear page for each way it can
+ * fail, whitelisting nothing. A valid token gets a page saying who confirms for whom and why, with
+ * a proof-of-work check that the page's own script computes with Web Crypto in a Web Worker
+ * (scheme {@code smtpcr-pow-v1}: {@code challenge = SHA-256("smtpcr-pow-v1" 0x00 token 0x00 issued)};
+ * the answer is a nonce such that {@code SHA-256(challenge || nonce as 8 bytes big-endian)} starts
+ * with {@link Builder#powDifficultyBits(int) difficulty} zero bits). The server keeps no state for
+ * it: the POST carries {@code issued} and {@code nonce}, and is accepted while {@code issued} is at
+ * most {@link Builder#powValidity(Duration) the validity} old. Only a POST that passes writes to the
+ * store; a replay within the validity only renews the same pair. Then the page shows the pass code
+ * as a second route ({@code bob+CODE@example.com}).
+ *
+ * <p>Every response carries a Content-Security-Policy of {@code default-src 'self'} (no inline
+ * script or style), {@code Referrer-Policy: no-referrer} and {@code X-Content-Type-Options: nosniff};
+ * pages are {@code Cache-Control: no-store} and escape every piece of text they show. Immutable and
+ * thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class ChallengePage {
+  /**
+   * Default proof-of-work difficulty in leading zero bits: about 2<sup>18</sup> hashes, a few
+   * seconds in a browser on a laptop.
+   *
+   * @since 0.1.0
+   */
+  public static final int DEFAULT_POW_DIFFICULTY_BITS = 18;
+
+  /**
+   * Highest difficulty the builder accepts.
+   *
+   * @since 0.1.0
+   */
+  public static final int MAX_POW_DIFFICULTY_BITS = ProofOfWork.MAX_BITS;
+
+  /**
+   * Default time a rendered check stays answerable: 10 minutes.
+   *
+   * @since 0.1.0
+   */
+  public static final Duration DEFAULT_POW_VALIDITY = Duration.ofMinutes(10);
+
+  /**
+   * Longest path (query string included) looked at; longer ones get 414.
+   *
+   * @since 0.1.0
+   */
+  public static final int MAX_PATH_LENGTH = 1024;
+
+  /**
+   * Largest form body {@link #post} reads; larger ones get 413.
+   *
+   * @since 0.1.0
+   */
+  public static final int MAX_FORM_BYTES = FormBody.MAX_BYTES;
+
+  /** How far in the future a check's {@code issued} may lie (clocks of several web hosts differ). */
+  static final Duration FUTURE_SKEW = Duration.ofSeconds(60);
+
+  private static final Logger log = LoggerFactory.getLogger(ChallengePage.class);
+  private static final String TOKEN_PREFIX = "/c/";
+  private static final String FORM_TYPE = "application/x-www-form-urlencoded";
+  private static final int MAX_DECIMAL_DIGITS = 18;
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+  private static final Map<String, Asset> ASSETS = Map.of(
+      "/static/pow.js", Asset.load("pow.js", "text/javascript; charset=utf-8"),
+      "/static/pow-worker.js", Asset.load("pow-worker.js", "text/javascript; charset=utf-8"),
+      "/static/page.css", Asset.load("page.css", "text/css; charset=utf-8"));
+
+  private final ChallengeTokens tokens;
+  private final PassCodes passCodes;
+  private final WhitelistStore store;
+  private final Clock clock;
+  private final int bits;
+  private final Duration powValidity;
+  private final Optional<Duration> whitelistExpiry;
+  private final char subaddressSeparator;
+  private final boolean confirmOnClick;
+
+  private ChallengePage(Builder b) {
+    this.tokens = b.tokens;
+    this.passCodes = b.passCodes;
+    this.store = b.store;
+    this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+    this.bits = b.bits == null ? DEFAULT_POW_DIFFICULTY_BITS : b.bits;
+    this.powValidity = b.powValidity == null ? DEFAULT_POW_VALIDITY : b.powValidity;
+    this.whitelistExpiry = b.whitelistExpiry == null ? Optional.empty() : b.whitelistExpiry;
+    this.subaddressSeparator = b.subaddressSeparator == null ? '+' : b.subaddressSeparator;
+    this.confirmOnClick = b.confirmOnClick != null && b.confirmOnClick;
+  }
+
+  /**
+   * Starts a builder; tokens, pass codes and store are required.
+   *
+   * @return a new builder
+   * @since 0.1.0
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The proof-of-work difficulty in leading zero bits.
+   *
+   * @return the difficulty
+   * @since 0.1.0
+   */
+  public int powDifficultyBits() {
+    return bits;
+  }
+
+  /**
+   * Answers a GET (or, with the body dropped by the host, a HEAD). Never changes any state.
+   *
+   * @param path the request path, such as {@code /c/<token>}; a query string is ignored
+   * @return the response
+   * @since 0.1.0
+   */
+  public PageResponse get(String path) {
+    requireNonNull(path, "path");
+    if (path.length() > MAX_PATH_LENGTH) {
+      return Pages.simple(414, "/", "Address too long", "This address is too long to be a confirmation link.");
+    }
+    String p = stripQuery(path);
+    if (!p.startsWith("/")) {
+      return notFound("/");
+    }
+    String root = Pages.rootOf(p);
+    if (p.equals("/")) {
+      return Pages.simple(200, root, "Sender confirmation",
+          "This site confirms senders of mail. To confirm, open the link from the message that was returned to you.");
+    }
+    Asset asset = ASSETS.get(p);
+    if (asset != null) {
+      return asset.response();
+    }
+    if (p.startsWith(TOKEN_PREFIX)) {
+      String token = p.substring(TOKEN_PREFIX.length());
+      if (token.indexOf('/') >= 0) {
+        return notFound(root);
+      }
+      return challenge(root, token);
+    }
+    return notFound(root);
+  }
+
+  /**
+   * Answers a POST: the answer to the check on {@code /c/<token>}. Writes the pair to the store
+   * when, and only when, the token is valid and the proof of work passes.
+   *
+   * @param path the request path; a query string is ignored
+   * @param contentType the request's Content-Type header, empty when absent
+   * @param body the request body
+   * @return the response: 200 on success, 4xx when the token or the proof fails, 503 when the
+   *     store cannot write
+   * @since 0.1.0
+   */
+  public PageResponse post(String path, String contentType, byte[] body) {
+    requireNonNull(path, "path");
+    requireNonNull(contentType, "contentType");
+    requireNonNull(body, "body");
+    if (path.length() > MAX_PATH_LENGTH) {
+      return Pages.simple(414, "/", "Address too long", "This address is too long to be a confirmation link.");
+    }
+    String p = stripQuery(path);
+    if (!p.startsWith("/")) {
+      return notFound("/");
+    }
+    String root = Pages.rootOf(p);
+    if (!p.startsWith(TOKEN_PREFIX) || p.indexOf('/', TOKEN_PREFIX.length()) >= 0) {
+      if (p.equals("/") || ASSETS.containsKey(p)) {
+        return Pages.simple(405, root, "Method not allowed", Map.of("Allow", "GET, HEAD"),
+            "This address can only be read.");
+      }
+      return notFound(root);
+    }
+    String token = p.substring(TOKEN_PREFIX.length());
+    Link link;
+    try {
+      link = verify(token);
+    } catch (TokenException e) {
+      return tokenProblem(root, e.reason());
+    }
+    String canonicalToken = token.toLowerCase(Locale.ROOT);
+    if (body.length > MAX_FORM_BYTES) {
+      return Pages.simple(413, root, "Request too large", "The form sent was too large.");
+    }
+    if (!isForm(contentType)) {
+      return Pages.simple(415, root, "Unexpected request", "The confirmation must be sent by the form on this page.");
+    }
+    Optional<FormBody> form = FormBody.parse(body);
+    Optional<Long> issued = form.flatMap(f -> f.get("issued")).flatMap(ChallengePage::decimal);
+    Optional<Long> nonce = form.flatMap(f -> f.get("nonce")).flatMap(ChallengePage::decimal);
+    if (issued.isEmpty() || nonce.isEmpty()) {
+      return checkFailed(400, root, canonicalToken, "The check did not run",
+          "The check runs in your browser and needs JavaScript. Turn JavaScript on for this page, "
+              + "then open the link again.");
+    }
+    long now = clock.instant().getEpochSecond();
+    long age = now - issued.get();
+    if (age > powValidity.toSeconds() || -age > FUTURE_SKEW.toSeconds()) {
+      return checkFailed(400, root, canonicalToken, "The check has run out of time",
+          "The check is valid for " + minutes(powValidity) + " after the page was opened. "
+              + "Open the link again; the check starts by itself.");
+    }
+    if (!ProofOfWork.passes(ProofOfWork.challenge(canonicalToken, issued.get()), nonce.get(), bits)) {
+      return checkFailed(403, root, canonicalToken, "The check did not pass",
+          "The answer your browser sent is not right. Open the link again to repeat the check.");
+    }
+    return confirm(root, link);
+  }
+
+  private PageResponse confirm(String root, Link link) {
+    ChallengeClaims claims = link.claims();
+    Optional<Instant> expiresAt = whitelistExpiry.map(d -> clock.instant().plus(d));
+    try {
+      store.add(WhitelistKey.pair(link.sender(), link.recipient()), expiresAt);
+    } catch (RuntimeException e) {
+      log.warn("whitelist store failed while confirming a sender: {}: {}", e.getClass().getSimpleName(), e.getMessage());
+      return Pages.simple(503, root, "Please try again later", Map.of("Retry-After", "120"),
+          "We could not record your confirmation just now. Nothing is lost: open the link again in a few "
+              + "minutes and repeat the check.");
+    }
+    log.debug("sender confirmed; pair whitelisted (key id {})", claims.keyId());
+    String code = PassCodes.grouped(passCodes.compute(claims.sender(), claims.recipient()));
+    String viaCode = withSubaddress(link.recipient(), code);
+
+    StringBuilder sb = new StringBuilder(1024);
+    sb.append("<h1 id=\"done\">Thank you, you are confirmed</h1>\n")
+        .append("<p class=\"pair\"><strong><bdi>").append(Html.escape(claims.sender())).append("</bdi></strong>")
+        .append(" may now write to <strong><bdi>").append(Html.escape(claims.recipient())).append("</bdi></strong>.</p>\n")
+        .append("<p class=\"next\"><strong>Send every message that bounced again.</strong> ")
+        .append("It will be accepted this time.</p>\n");
+    expiresAt.ifPresent(t -> sb.append("<p>This confirmation lasts until ").append(Html.escape(DATE.format(t)))
+        .append(".</p>\n"));
+    sb.append("<h2>A second way in</h2>\n")
+        .append("<p>If a message is still refused, send it to this address instead; the code in it lets ")
+        .append("your mail through:</p>\n")
+        .append("<p class=\"code\"><code id=\"pass-address\"><bdi>").append(Html.escape(viaCode)).append("</bdi></code></p>\n")
+        .append("<p>Your pass code is <code id=\"pass-code\">").append(Html.escape(code)).append("</code>. ")
+        .append("It works only for mail from <bdi>").append(Html.escape(claims.sender())).append("</bdi>.</p>\n");
+    return Pages.page(200, root, "Confirmed", sb.toString(), false);
+  }
+
+  private PageResponse challenge(String root, String token) {
+    ChallengeClaims claims;
+    try {
+      claims = verify(token).claims();
+    } catch (TokenException e) {
+      return tokenProblem(root, e.reason());
+    }
+    String canonicalToken = token.toLowerCase(Locale.ROOT);
+    long issued = clock.instant().getEpochSecond();
+    String challenge = ProofOfWork.hex(ProofOfWork.challenge(canonicalToken, issued));
+    String s = Html.escape(claims.sender());
+    String r = Html.escape(claims.recipient());
+
+    StringBuilder sb = new StringBuilder(2048);
+    sb.append("<h1>Confirm that you are a person</h1>\n")
+        .append("<p class=\"pair\">You are confirming that <strong><bdi>").append(s).append("</bdi></strong>")
+        .append(" may write to <strong><bdi>").append(r).append("</bdi></strong>.</p>\n")
+        .append("<h2>Why am I here?</h2>\n")
+        .append("<p><bdi>").append(r).append("</bdi> accepts mail only from senders who have confirmed once ")
+        .append("that they are a person. Your message was not delivered; it came back to you with this link.</p>\n")
+        .append("<h2>What happens next</h2>\n")
+        .append(confirmOnClick
+            ? "<ol>\n<li>Press <strong>Confirm</strong>. Your browser does a short check (a few seconds, nothing to type).</li>\n"
+            : "<ol>\n<li>Your browser does a short check (a few seconds, nothing to type).</li>\n")
+        .append("<li>Then send every message that bounced again. It will be accepted.</li>\n</ol>\n")
+        .append("<noscript><p class=\"problem\">This check needs JavaScript. Turn JavaScript on for this ")
+        .append("page, or open the link in another browser.</p></noscript>\n")
+        .append("<form id=\"pow-form\" method=\"post\" action=\"").append(Html.escape(canonicalToken)).append("\"")
+        .append(" data-challenge=\"").append(challenge).append("\"")
+        .append(" data-bits=\"").append(bits).append("\"")
+        .append(" data-auto=\"").append(confirmOnClick ? "click" : "found").append("\"")
+        .append(" data-state=\"ready\">\n")
+        .append("<input type=\"hidden\" name=\"issued\" value=\"").append(issued).append("\">\n")
+        .append("<input type=\"hidden\" name=\"nonce\" value=\"\">\n")
+        .append("<p id=\"pow-status\" role=\"status\" aria-live=\"polite\">")
+        .append(confirmOnClick ? "Press the button to confirm." : "The check starts by itself.")
+        .append("</p>\n")
+        .append("<button type=\"submit\" id=\"pow-button\">Confirm</button>\n")
+        .append("</form>\n")
+        .append("<p class=\"small\">This check expires ").append(minutes(powValidity))
+        .append(" after the page was opened. Nothing is stored until you confirm.</p>\n");
+    return Pages.page(200, root, "Confirm that you are a person", sb.toString(), true);
+  }
+
+  /**
+   * Verifies the token and that it carries canonical addresses (as every token a correct engine
+   * mints does), so that the GET never offers a check the POST would then refuse.
+   */
+  private Link verify(String token) {
+    ChallengeClaims claims = tokens.verify(token);
+    try {
+      return new Link(claims, CanonicalAddress.parseCanonical(claims.sender()),
+          CanonicalAddress.parseCanonical(claims.recipient()));
+    } catch (InvalidAddressException e) {
+      log.warn("challenge token signed with our key carries a non-canonical address (key id {})", claims.keyId());
+      throw new TokenException(TokenException.Reason.MALFORMED, "token address is not canonical");
+    }
+  }
+
+  private PageResponse checkFailed(int status, String root, String token, String title, String text) {
+    String main = "<h1>" + Html.escape(title) + "</h1>\n<p>" + Html.escape(text) + "</p>\n"
+        + "<p>Nothing was recorded.</p>\n"
+        + "<p><a href=\"" + Html.escape(token) + "\">Open the check again</a></p>\n";
+    return Pages.page(status, root, title, main, false);
+  }
+
+  /**
+   * The page for a token that did not verify. The status and the text differ by reason, so a person
+   * (and a test) can tell a cut-off link from an expired one.
+   */
+  static PageResponse tokenProblem(String root, TokenException.Reason reason) {
+    return switch (reason) {
+      case MALFORMED, UNSUPPORTED_VERSION -> Pages.simple(400, root, "This link is not valid",
+          "This confirmation link is not valid. It may have been cut off or changed when the message was "
+              + "copied: make sure you opened the whole link, which stands on a line of its own.",
+          "Nothing was recorded.");
+      case BAD_SIGNATURE -> Pages.simple(403, root, "This link is not valid",
+          "This confirmation link is not valid: it was changed, or it was not made by this site.",
+          "Nothing was recorded.");
+      case NOT_YET_VALID -> Pages.simple(403, root, "This link is not valid yet",
+          "This confirmation link is dated in the future, so the clocks of the mail system and of this site "
+              + "disagree. Try again in a few minutes.",
+          "Nothing was recorded.");
+      case EXPIRED -> Pages.simple(410, root, "This link has expired",
+          "This confirmation link is too old. Send your message again: the reply you get back holds a "
+              + "fresh link.",
+          "Nothing was recorded.");
+      case UNKNOWN_KEY -> Pages.simple(404, root, "This link is no longer valid",
+          "This confirmation link was made with a key this site has since retired. Send your message "
+              + "again: the reply you get back holds a fresh link.",
+          "Nothing was recorded.");
+    };
+  }
+
+  private static PageResponse notFound(String root) {
+    return Pages.simple(404, root, "Not found", "There is nothing at this address.");
+  }
+
+  private String withSubaddress(CanonicalAddress recipient, String code) {
+    String local = recipient.localPart();
+    String ext = subaddressSeparator + code;
+    if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) {
+      return local.substring(0, local.length() - 1) + ext + "\"@" + recipient.domain();
+    }
+    return local + ext + "@" + recipient.domain();
+  }
+
+  private static String minutes(Duration d) {
+    long m = Math.max(1, d.toMinutes());
+    return m == 1 ? "1 minute" : m + " minutes";
+  }
+
+  private static String stripQuery(String path) {
+    int q = path.indexOf('?');
+    int h = path.indexOf('#');
+    int end = q < 0 ? h : (h < 0 ? q : Math.min(q, h));
+    return end < 0 ? path : path.substring(0, end);
+  }
+
+  private static boolean isForm(String contentType) {
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    return type.equalsIgnoreCase(FORM_TYPE);
+  }
+
+  private static Optional<Long> decimal(String s) {
+    if (s.isEmpty() || s.length() > MAX_DECIMAL_DIGITS) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(Long.parseLong(s));
+  }
+
+  @Override
+  public String toString() {
+    return "ChallengePage[powDifficultyBits=" + bits + ", powValidity=" + powValidity
+        + ", whitelistExpiry=" + whitelistExpiry + ", store=" + store.getClass().getSimpleName() + "]";
+  }
+
+  /** A verified link: its claims and its two addresses. */
+  private record Link(ChallengeClaims claims, CanonicalAddress sender, CanonicalAddress recipient) {}
+
+  /** A static file from the classpath, read once. */
+  private record Asset(byte[] bytes, String contentType) {
+    static Asset load(String name, String contentType) {
+      try (InputStream in = ChallengePage.class.getResourceAsStream("static/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing resource static/" + name);
+        }
+        return new Asset(in.readAllBytes(), contentType);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read resource static/" + name, e);
+      }
+    }
+
+    PageResponse response() {
+      return new PageResponse(200, Pages.securityHeaders(contentType, "no-cache"), bytes);
+    }
+  }
+
+  /**
+   * Builds a {@link ChallengePage}. Each option may be set once. Not thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private ChallengeTokens tokens;
+    private PassCodes passCodes;
+    private WhitelistStore store;
+    private Clock clock;
+    private Integer bits;
+    private Duration powValidity;
+    private Optional<Duration> whitelistExpiry;
+    private Character subaddressSeparator;
+    private Boolean confirmOnClick;
+
+    private Builder() {}
+
+    /**
+     * The tokens to verify links with (required): the same key ring as the decision engine's.
+     *
+     * @param tokens the token verifier
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder tokens(ChallengeTokens tokens) {
+      checkState(this.tokens == null, "tokens was already set");
+      this.tokens = requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    /**
+     * The pass codes to show after a confirmation (required): the same key ring as the engine's
+     * {@code PassCodeRule}.
+     *
+     * @param passCodes the pass codes
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder passCodes(PassCodes passCodes) {
+      checkState(this.passCodes == null, "passCodes was already set");
+      this.passCodes = requireNonNull(passCodes, "passCodes");
+      return this;
+    }
+
+    /**
+     * Where confirmed pairs are written (required): the store the engine's whitelist rule reads.
+     *
+     * @param store the whitelist store
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder store(WhitelistStore store) {
+      checkState(this.store == null, "store was already set");
+      this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * The clock for the check's time stamps and whitelist expiries (default: system UTC).
+     *
+     * @param clock the clock
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder clock(Clock clock) {
+      checkState(this.clock == null, "clock was already set");
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The proof-of-work difficulty in leading zero bits of SHA-256, 0 to
+     * {@value ChallengePage#MAX_POW_DIFFICULTY_BITS} (default
+     * {@value ChallengePage#DEFAULT_POW_DIFFICULTY_BITS}). Each bit doubles the expected work; a
+     * headless Chromium does about 100,000 hashes a second, so 18 bits take about 3 seconds.
+     *
+     * @param bits the difficulty
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder powDifficultyBits(int bits) {
+      checkState(this.bits == null, "powDifficultyBits was already set");
+      checkArgument(bits >= 0 && bits <= MAX_POW_DIFFICULTY_BITS, "powDifficultyBits must be 0..%s, got %s",
+          MAX_POW_DIFFICULTY_BITS, bits);
+      this.bits = bits;
+      return this;
+    }
+
+    /**
+     * How long a rendered check may be answered (default 10 minutes; 1 minute to 1 day).
+     *
+     * @param validity the time from rendering the page to posting the answer
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder powValidity(Duration validity) {
+      checkState(this.powValidity == null, "powValidity was already set");
+      requireNonNull(validity, "validity");
+      checkArgument(validity.compareTo(Duration.ofMinutes(1)) >= 0 && validity.compareTo(Duration.ofDays(1)) <= 0,
+          "powValidity must be 1 minute..1 day, got %s", validity);
+      this.powValidity = validity;
+      return this;
+    }
+
+    /**
+     * How long a confirmation lasts (default: empty, for ever).
+     *
+     * @param expiry the lifetime of a whitelist entry written by the page, positive; empty for none
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder whitelistExpiry(Optional<Duration> expiry) {
+      checkState(this.whitelistExpiry == null, "whitelistExpiry was already set");
+      requireNonNull(expiry, "expiry");
+      expiry.ifPresent(d -> checkArgument(!d.isNegative() && !d.isZero(), "whitelistExpiry must be positive, got %s", d));
+      this.whitelistExpiry = expiry;
+      return this;
+    }
+
+    /**
+     * The sub-address separator used to show the pass-code address (default {@code +}); use the one
+     * the engine's {@code AddressCanonicalizer} (Postfix's {@code recipient_delimiter}) knows.
+     *
+     * @param separator an ASCII atext special such as {@code +}, {@code -} or {@code _}
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder subaddressSeparator(char separator) {
+      checkState(this.subaddressSeparator == null, "subaddressSeparator was already set");
+      checkArgument("!#$%&'*+-/=?^_`{|}~".indexOf(separator) >= 0,
+          "subaddressSeparator must be an ASCII atext special character");
+      this.subaddressSeparator = separator;
+      return this;
+    }
+
+    /**
+     * Whether the page waits for the person to press the button before it sends the answer
+     * (default false: it sends it as soon as the check is done). True keeps a link scanner that
+     * runs scripts from confirming a sender by itself, at the cost of one click.
+     *
+     * @param enabled true to require a click
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder confirmOnClick(boolean enabled) {
+      checkState(this.confirmOnClick == null, "confirmOnClick was already set");
+      this.confirmOnClick = enabled;
+      return this;
+    }
+
+    /**
+     * The page.
+     *
+     * @return the page
+     * @throws IllegalStateException if tokens, pass codes or store were not set
+     * @since 0.1.0
+     */
+    public ChallengePage build() {
+      checkState(tokens != null, "tokens is required");
+      checkState(passCodes != null, "passCodes is required");
+      checkState(store != null, "store is required");
+      return new ChallengePage(this);
+    }
+  }
+}

@@ -1,0 +1,487 @@
+package org.smtpcr.examples.web;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.tokens.ChallengeTokens;
+import org.smtpcr.tokens.KeyRing;
+import org.smtpcr.tokens.MasterKey;
+import org.smtpcr.tokens.PassCodes;
+
+final class ChallengePageTest {
+  static final String FORM = "application/x-www-form-urlencoded";
+  static final int BITS = 8;
+  private static final String SENDER = "alice@example.org";
+  private static final String RECIPIENT = "bob@example.com";
+  private static final Pattern ISSUED = Pattern.compile("name=\"issued\" value=\"(\\d+)\"");
+  private static final Pattern CHALLENGE = Pattern.compile("data-challenge=\"([0-9a-f]{64})\"");
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
+  private final KeyRing keyRing = KeyRing.builder().key(3, MasterKey.generate()).active(3).build();
+  private final ChallengeTokens tokens = ChallengeTokens.builder().keyRing(keyRing).clock(clock).build();
+  private final PassCodes passCodes = PassCodes.of(keyRing);
+  private final CountingStore store = new CountingStore();
+  private final ChallengePage page = ChallengePage.builder()
+      .tokens(tokens).passCodes(passCodes).store(store).clock(clock).powDifficultyBits(BITS).build();
+
+  // ---- GET ----
+
+  @Test
+  void get_validToken_showsWhoConfirmsForWhomAndTheCheck() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    PageResponse r = page.get("/c/" + token);
+
+    assertEquals(200, r.status());
+    String html = r.bodyText();
+    assertTrue(html.contains("<bdi>alice@example.org</bdi></strong> may write to <strong><bdi>bob@example.com</bdi>"), html);
+    assertTrue(html.contains("action=\"" + token + "\""), html);
+    assertTrue(html.contains("data-bits=\"" + BITS + "\""), html);
+    assertTrue(html.contains("<noscript>"), html);
+    assertTrue(html.contains("<button type=\"submit\" id=\"pow-button\">Confirm</button>"), html);
+    long issued = issued(html);
+    assertEquals(clock.instant().getEpochSecond(), issued);
+    assertEquals(ProofOfWork.hex(ProofOfWork.challenge(token, issued)), challengeHex(html));
+  }
+
+  @Test
+  void get_validToken_writesNothing() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(200, page.get("/c/" + token).status());
+    }
+    assertEquals(List.of(), store.adds());
+    assertEquals(0, store.count());
+  }
+
+  @Test
+  void get_upperCaseToken_bindsTheCheckToTheLowercaseToken() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    String html = page.get("/c/" + token.toUpperCase()).bodyText();
+    assertEquals(ProofOfWork.hex(ProofOfWork.challenge(token, issued(html))), challengeHex(html));
+  }
+
+  @Test
+  void get_expiredToken_saysSendAgainWith410() {
+    String token = tokens.mint(SENDER, RECIPIENT, Duration.ofMinutes(60));
+    clock.advance(Duration.ofMinutes(60).plus(ChallengeTokens.DEFAULT_SKEW).plusSeconds(1));
+    PageResponse r = page.get("/c/" + token);
+
+    assertEquals(410, r.status());
+    assertTrue(r.bodyText().contains("<title>This link has expired</title>"), r.bodyText());
+    assertTrue(r.bodyText().contains("Send your message again"), r.bodyText());
+    assertFalse(r.bodyText().contains("pow-form"));
+  }
+
+  @Test
+  void get_tamperedToken_saysNotValidWith403() {
+    PageResponse r = page.get("/c/" + tamper(tokens.mint(SENDER, RECIPIENT)));
+
+    assertEquals(403, r.status());
+    assertTrue(r.bodyText().contains("<title>This link is not valid</title>"), r.bodyText());
+    assertFalse(r.bodyText().contains("alice"), "nothing from an unverified token is shown");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "not-a-token", "aaaa", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "%3Cscript%3E"})
+  void get_malformedToken_saysNotValidWith400(String token) {
+    PageResponse r = page.get("/c/" + token);
+    assertEquals(400, r.status());
+    assertTrue(r.bodyText().contains("This link is not valid"), r.bodyText());
+    assertTrue(r.bodyText().contains("cut off"), r.bodyText());
+  }
+
+  @Test
+  void get_tokenOfRetiredKey_saysRetiredKeyAndSendAgainWith404() {
+    KeyRing old = KeyRing.builder().key(1, MasterKey.generate()).active(1).build();
+    String token = ChallengeTokens.builder().keyRing(old).clock(clock).build().mint(SENDER, RECIPIENT);
+    PageResponse r = page.get("/c/" + token);
+
+    assertEquals(404, r.status());
+    assertTrue(r.bodyText().contains("retired"), r.bodyText());
+    assertTrue(r.bodyText().contains("Send your message again"), r.bodyText());
+  }
+
+  @Test
+  void get_tokenFromTheFuture_saysNotValidYet() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    clock.advance(ChallengeTokens.DEFAULT_SKEW.plusSeconds(1).negated());
+    PageResponse r = page.get("/c/" + token);
+
+    assertEquals(403, r.status());
+    assertTrue(r.bodyText().contains("not valid yet"), r.bodyText());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/nothing", "/c", "/c/abc/def", "/static/", "/static/secret.txt", "/static/../pom.xml",
+      "/C/abc", "relative", "//c/abc"})
+  void get_unknownPath_404(String path) {
+    assertEquals(404, page.get(path).status(), path);
+  }
+
+  @Test
+  void get_root_explainsTheSite() {
+    PageResponse r = page.get("/");
+    assertEquals(200, r.status());
+    assertTrue(r.bodyText().contains("open the link from the message"), r.bodyText());
+  }
+
+  @Test
+  void get_pathLongerThanLimit_414() {
+    assertEquals(414, page.get("/c/" + "a".repeat(ChallengePage.MAX_PATH_LENGTH)).status());
+  }
+
+  @Test
+  void get_queryStringAndFragment_ignored() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    assertEquals(200, page.get("/c/" + token + "?utm_source=mail").status());
+    assertEquals(200, page.get("/c/" + token + "#x").status());
+  }
+
+  @Test
+  void get_staticAssets_servedFromClasspathWithContentTypes() {
+    PageResponse js = page.get("/static/pow.js");
+    assertEquals(200, js.status());
+    assertEquals(Optional.of("text/javascript; charset=utf-8"), js.header("content-type"));
+    assertTrue(js.bodyText().contains("new Worker("));
+    PageResponse worker = page.get("/static/pow-worker.js");
+    assertEquals(Optional.of("text/javascript; charset=utf-8"), worker.header("Content-Type"));
+    assertTrue(worker.bodyText().contains("crypto.subtle.digest('SHA-256'"));
+    PageResponse css = page.get("/static/page.css");
+    assertEquals(Optional.of("text/css; charset=utf-8"), css.header("Content-Type"));
+    assertTrue(css.bodyText().contains(":focus-visible"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "/nothing", "/c/bad", "/static/pow.js", "/static/page.css"})
+  void get_anyPath_carriesSecurityHeaders(String path) {
+    assertSecurityHeaders(page.get(path));
+  }
+
+  @Test
+  void get_tokenPage_carriesSecurityHeadersAndNoStore() {
+    PageResponse r = page.get("/c/" + tokens.mint(SENDER, RECIPIENT));
+    assertSecurityHeaders(r);
+    assertEquals(Optional.of("no-store"), r.header("Cache-Control"));
+    assertEquals(Optional.of("text/html; charset=utf-8"), r.header("Content-Type"));
+    assertEquals(Optional.empty(), r.header("Set-Cookie"));
+  }
+
+  @Test
+  void get_tokenPage_hasNoInlineScriptOrStyle() {
+    String html = page.get("/c/" + tokens.mint(SENDER, RECIPIENT)).bodyText();
+    Matcher scripts = Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(html);
+    int n = 0;
+    while (scripts.find()) {
+      n++;
+      assertTrue(scripts.group(1).contains("src=\""), scripts.group());
+      assertEquals("", scripts.group(2).trim(), scripts.group());
+    }
+    assertEquals(1, n);
+    assertFalse(html.contains("<style"), html);
+    assertFalse(Pattern.compile("\\sstyle=|\\son[a-z]+=").matcher(html).find(), html);
+    assertTrue(html.contains("href=\"../static/page.css\""), html);
+    assertTrue(html.contains("src=\"../static/pow.js\""), html);
+  }
+
+  @Test
+  void get_hostileAddressesInToken_areEscaped() {
+    String sender = "\"<script>alert('x')</script>&\"@evil.example";
+    String recipient = "\"<img src=x onerror=alert(1)>\"@example.com";
+    String html = page.get("/c/" + tokens.mint(sender, recipient)).bodyText();
+
+    assertFalse(html.contains("<script>alert"), html);
+    assertFalse(html.contains("<img"), html);
+    assertTrue(html.contains("&quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;@evil.example"), html);
+  }
+
+  // ---- POST ----
+
+  @Test
+  void post_validProof_writesExactlyThePairAndShowsSuccessWithPassCode() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    PageResponse r = page.post("/c/" + token, FORM, solvedForm(token));
+
+    assertEquals(200, r.status(), r.bodyText());
+    assertEquals(List.of(pair(SENDER, RECIPIENT)), store.adds());
+    assertTrue(store.contains(CanonicalAddress.parseCanonical(SENDER), CanonicalAddress.parseCanonical(RECIPIENT)));
+    assertEquals(List.of(Optional.empty()), store.expiries());
+    String html = r.bodyText();
+    assertTrue(html.contains("Send every message that bounced again."), html);
+    String code = PassCodes.grouped(passCodes.compute(SENDER, RECIPIENT));
+    assertTrue(html.contains("<bdi>bob+" + code + "@example.com</bdi>"), html);
+    assertTrue(passCodes.matches(code, SENDER, RECIPIENT));
+    assertSecurityHeaders(r);
+    assertEquals(Optional.of("no-store"), r.header("Cache-Control"));
+  }
+
+  @Test
+  void post_passCodeAddressShown_isAcceptedByPassCodeSyntax() {
+    ChallengePage dashes = ChallengePage.builder().tokens(tokens).passCodes(passCodes).store(store).clock(clock)
+        .powDifficultyBits(0).subaddressSeparator('-').build();
+    String token = tokens.mint(SENDER, "\"john doe\"@example.com");
+    String html = dashes.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0)).bodyText();
+    String code = PassCodes.grouped(passCodes.compute(SENDER, "\"john doe\"@example.com"));
+    assertTrue(html.contains("&quot;john doe-" + code + "&quot;@example.com"), html);
+  }
+
+  @Test
+  void post_whitelistExpiry_storesEntryUntilNowPlusExpiry() {
+    ChallengePage expiring = ChallengePage.builder().tokens(tokens).passCodes(passCodes).store(store).clock(clock)
+        .powDifficultyBits(0).whitelistExpiry(Optional.of(Duration.ofDays(30))).build();
+    String token = tokens.mint(SENDER, RECIPIENT);
+    PageResponse r = expiring.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0));
+
+    assertEquals(200, r.status());
+    assertEquals(List.of(Optional.of(clock.instant().plus(Duration.ofDays(30)))), store.expiries());
+    assertTrue(r.bodyText().contains("lasts until 31 March 2026, 12:00 UTC"), r.bodyText());
+  }
+
+  @Test
+  void post_wrongNonce_403AndWritesNothing() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    long issued = issued(page.get("/c/" + token).bodyText());
+    byte[] c = ProofOfWork.challenge(token, issued);
+    long bad = 0;
+    while (ProofOfWork.passes(c, bad, BITS)) {
+      bad++;
+    }
+    PageResponse r = page.post("/c/" + token, FORM, form(issued, bad));
+
+    assertEquals(403, r.status());
+    assertTrue(r.bodyText().contains("The check did not pass"), r.bodyText());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_proofOlderThanValidity_400AndWritesNothing() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    byte[] body = solvedForm(token);
+    clock.advance(ChallengePage.DEFAULT_POW_VALIDITY.plusSeconds(1));
+    PageResponse r = page.post("/c/" + token, FORM, body);
+
+    assertEquals(400, r.status());
+    assertTrue(r.bodyText().contains("run out of time"), r.bodyText());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_proofExactlyAtValidity_accepted() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    byte[] body = solvedForm(token);
+    clock.advance(ChallengePage.DEFAULT_POW_VALIDITY);
+    assertEquals(200, page.post("/c/" + token, FORM, body).status());
+  }
+
+  @Test
+  void post_issuedInTheFuture_400AndWritesNothing() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    long future = clock.instant().plus(ChallengePage.FUTURE_SKEW).getEpochSecond() + 1;
+    long nonce = ProofOfWork.solve(ProofOfWork.challenge(token, future), BITS);
+    PageResponse r = page.post("/c/" + token, FORM, form(future, nonce));
+
+    assertEquals(400, r.status());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_proofForAnotherToken_403AndWritesNothing() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    long issued = clock.instant().getEpochSecond();
+    byte[] mine = ProofOfWork.challenge(token, issued);
+    // a proof for another pair's token that, as is likely (255 in 256), does not pass for this one
+    long nonce = -1;
+    for (int i = 0; nonce < 0; i++) {
+      String other = tokens.mint("mallory" + i + "@example.net", RECIPIENT);
+      long n = ProofOfWork.solve(ProofOfWork.challenge(other, issued), BITS);
+      nonce = ProofOfWork.passes(mine, n, BITS) ? -1 : n;
+    }
+    PageResponse r = page.post("/c/" + token, FORM, form(issued, nonce));
+
+    assertEquals(403, r.status());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_replayWithinValidity_rewhitelistsOnlyTheSamePair() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    byte[] body = solvedForm(token);
+    assertEquals(200, page.post("/c/" + token, FORM, body).status());
+    clock.advance(Duration.ofMinutes(5));
+    assertEquals(200, page.post("/c/" + token, FORM, body).status());
+
+    assertEquals(List.of(pair(SENDER, RECIPIENT), pair(SENDER, RECIPIENT)), store.adds());
+    assertEquals(1, store.count());
+  }
+
+  @Test
+  void post_noProof_400SaysJavaScriptIsNeeded() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    PageResponse r = page.post("/c/" + token, FORM, "issued=&nonce=".getBytes(UTF_8));
+
+    assertEquals(400, r.status());
+    assertTrue(r.bodyText().contains("needs JavaScript"), r.bodyText());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nonce=1", "issued=1&issued=2&nonce=1", "issued=-1&nonce=1", "issued=1&nonce=%ZZ",
+      "issued=1&nonce=99999999999999999999", "issued=+1&nonce=1", "issued=1e3&nonce=1"})
+  void post_malformedForm_400AndWritesNothing(String body) {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    assertEquals(400, page.post("/c/" + token, FORM, body.getBytes(UTF_8)).status());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_otherContentType_415() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    assertEquals(415, page.post("/c/" + token, "application/json", solvedForm(token)).status());
+    assertEquals(415, page.post("/c/" + token, "", solvedForm(token)).status());
+    assertEquals(200, page.post("/c/" + token, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", solvedForm(token)).status());
+  }
+
+  @Test
+  void post_bodyOverLimit_413() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    assertEquals(413, page.post("/c/" + token, FORM, new byte[ChallengePage.MAX_FORM_BYTES + 1]).status());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_storeFails_503TryLaterAndNoSuccessPage() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    store.failWrites(true);
+    PageResponse r = page.post("/c/" + token, FORM, solvedForm(token));
+
+    assertEquals(503, r.status());
+    assertEquals(Optional.of("120"), r.header("Retry-After"));
+    assertTrue(r.bodyText().contains("Nothing is lost"), r.bodyText());
+    assertFalse(r.bodyText().contains("confirmed"), r.bodyText());
+    assertFalse(r.bodyText().contains(PassCodes.grouped(passCodes.compute(SENDER, RECIPIENT))), "no pass code");
+    assertEquals(0, store.count());
+  }
+
+  @Test
+  void post_expiredToken_410AndWritesNothing() {
+    String token = tokens.mint(SENDER, RECIPIENT, Duration.ofMinutes(30));
+    byte[] body = solvedForm(token);
+    clock.advance(Duration.ofMinutes(30).plus(ChallengeTokens.DEFAULT_SKEW).plusSeconds(1));
+    assertEquals(410, page.post("/c/" + token, FORM, body).status());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_tamperedToken_403AndWritesNothing() {
+    String tampered = tamper(tokens.mint(SENDER, RECIPIENT));
+    PageResponse r = page.post("/c/" + tampered, FORM, form(clock.instant().getEpochSecond(), 0));
+    assertEquals(403, r.status());
+    assertTrue(r.bodyText().contains("This link is not valid"), r.bodyText());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "/static/pow.js"})
+  void post_toReadOnlyPath_405WithAllow(String path) {
+    PageResponse r = page.post(path, FORM, new byte[0]);
+    assertEquals(405, r.status());
+    assertEquals(Optional.of("GET, HEAD"), r.header("Allow"));
+  }
+
+  @Test
+  void post_unknownPath_404() {
+    assertEquals(404, page.post("/elsewhere", FORM, new byte[0]).status());
+  }
+
+  // ---- builder ----
+
+  @Test
+  void builder_missingRequiredPart_throwsIllegalState() {
+    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().tokens(tokens).passCodes(passCodes).build());
+    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().tokens(tokens).store(store).build());
+    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().passCodes(passCodes).store(store).build());
+  }
+
+  @Test
+  void builder_optionSetTwice_throwsIllegalState() {
+    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().powDifficultyBits(10).powDifficultyBits(11));
+    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().store(store).store(store));
+  }
+
+  @Test
+  void builder_outOfRangeValues_throwIllegalArgument() {
+    assertThrows(IllegalArgumentException.class, () -> ChallengePage.builder().powDifficultyBits(-1));
+    assertThrows(IllegalArgumentException.class,
+        () -> ChallengePage.builder().powDifficultyBits(ChallengePage.MAX_POW_DIFFICULTY_BITS + 1));
+    assertThrows(IllegalArgumentException.class, () -> ChallengePage.builder().powValidity(Duration.ofSeconds(10)));
+    assertThrows(IllegalArgumentException.class,
+        () -> ChallengePage.builder().whitelistExpiry(Optional.of(Duration.ZERO)));
+    assertThrows(IllegalArgumentException.class, () -> ChallengePage.builder().subaddressSeparator('@'));
+  }
+
+  @Test
+  void defaults_difficultyIs18Bits() {
+    ChallengePage defaults = ChallengePage.builder().tokens(tokens).passCodes(passCodes).store(store).build();
+    assertEquals(18, defaults.powDifficultyBits());
+    assertTrue(defaults.get("/c/" + tokens.mint(SENDER, RECIPIENT)).bodyText().contains("data-bits=\"18\""));
+  }
+
+  // ---- helpers ----
+
+  static void assertSecurityHeaders(PageResponse r) {
+    assertEquals(Optional.of(Pages.CSP), r.header("Content-Security-Policy"));
+    assertTrue(Pages.CSP.startsWith("default-src 'self'"));
+    for (String directive : List.of("form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'")) {
+      assertTrue(Pages.CSP.contains(directive), directive);
+    }
+    assertFalse(Pages.CSP.contains("unsafe-inline"));
+    assertEquals(Optional.of("no-referrer"), r.header("Referrer-Policy"));
+    assertEquals(Optional.of("nosniff"), r.header("X-Content-Type-Options"));
+    assertTrue(r.header("Cache-Control").isPresent());
+  }
+
+  private byte[] solvedForm(String token) {
+    long issued = issued(page.get("/c/" + token).bodyText());
+    long nonce = ProofOfWork.solve(ProofOfWork.challenge(token.toLowerCase(), issued), BITS);
+    return form(issued, nonce);
+  }
+
+  /** Changes one character in the middle, where every bit counts: the signature no longer matches. */
+  static String tamper(String token) {
+    char c = token.charAt(40);
+    return token.substring(0, 40) + (c == 'a' ? 'b' : 'a') + token.substring(41);
+  }
+
+  static byte[] form(long issued, long nonce) {
+    return ("issued=" + issued + "&nonce=" + nonce).getBytes(UTF_8);
+  }
+
+  static long issued(String html) {
+    Matcher m = ISSUED.matcher(html);
+    assertTrue(m.find(), html);
+    return Long.parseLong(m.group(1));
+  }
+
+  private static String challengeHex(String html) {
+    Matcher m = CHALLENGE.matcher(html);
+    assertTrue(m.find(), html);
+    return m.group(1);
+  }
+
+  private static WhitelistKey pair(String sender, String recipient) {
+    return WhitelistKey.pair(CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient));
+  }
+}
