@@ -170,11 +170,12 @@ public final class ExemptRecipientsRule implements DecisionRule {
       return new ExemptRecipientsRule(lp, addresses);
     }
 
+    /** Configured addresses are recipients: canonicalized as the engine canonicalizes forward-paths. */
     private AddressCanonicalizer canonicalizer() {
       if (canonicalizer == null) {
         canonicalizer = AddressCanonicalizer.standard();
       }
-      return canonicalizer;
+      return canonicalizer.forRecipients();
     }
   }
 }

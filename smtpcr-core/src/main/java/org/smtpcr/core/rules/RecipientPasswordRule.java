@@ -183,7 +183,7 @@ public final class RecipientPasswordRule implements DecisionRule {
       if (canonicalizer == null) {
         canonicalizer = AddressCanonicalizer.standard();
       }
-      String r = Config.address(canonicalizer, recipient, "recipient").value();
+      String r = Config.address(canonicalizer.forRecipients(), recipient, "recipient").value();
       checkArgument(!passwords.containsKey(r), "this recipient already has a password");
       passwords.put(r, password.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
       return this;

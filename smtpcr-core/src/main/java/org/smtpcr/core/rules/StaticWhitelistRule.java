@@ -141,7 +141,7 @@ public final class StaticWhitelistRule implements DecisionRule {
       requireNonNull(recipient, "recipient");
       requireNonNull(sender, "sender");
       keys.add(WhitelistKey.pair(Config.address(c(), sender, "sender"),
-          Config.address(c(), recipient, "recipient")));
+          Config.address(c().forRecipients(), recipient, "recipient")));
       return this;
     }
 
@@ -157,7 +157,7 @@ public final class StaticWhitelistRule implements DecisionRule {
     public Builder senderDomainFor(String recipient, String domain) {
       requireNonNull(recipient, "recipient");
       requireNonNull(domain, "domain");
-      keys.add(WhitelistKey.domain(Config.domain(c(), domain), Config.address(c(), recipient, "recipient")));
+      keys.add(WhitelistKey.domain(Config.domain(c(), domain), Config.address(c().forRecipients(), recipient, "recipient")));
       return this;
     }
 

@@ -316,7 +316,14 @@ public final class JdbcWhitelistStore implements WhitelistStore {
 
   private SqlDialect migrateWithRetries() {
     for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
+      Connection connection;
+      try {
+        connection = dataSource.getConnection();
+      } catch (SQLException e) {
+        // the database is unreachable: retrying here would only make every waiting decision slower
+        throw failure("connect", e);
+      }
+      try (Connection c = connection) {
         String product = c.getMetaData().getDatabaseProductName();
         SqlDialect d = SqlDialect.forProductName(product == null ? "" : product);
         if (d == null) {
@@ -326,8 +333,10 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         migrate(c, d);
         return d;
       } catch (SQLException e) {
-        // two processes creating the same table at once: the loser sees it on the next attempt
-        if (attempt < MIGRATION_ATTEMPTS) {
+        // two processes creating the same table at once: the loser sees it on the next attempt.
+        // A lost connection (SQLState class 08) is no such race.
+        boolean connectionLost = e.getSQLState() != null && e.getSQLState().startsWith("08");
+        if (attempt < MIGRATION_ATTEMPTS && !connectionLost) {
           log.debug("whitelist schema migration attempt {} failed (SQLState {})", attempt, e.getSQLState());
           continue;
         }

@@ -45,6 +45,22 @@ final class JdbcWhitelistStoreFailureTest {
   }
 
   @Test
+  void contains_databaseUnreachable_triesToConnectOnceNotOncePerRetry() {
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    DataSource counting = new StubDataSource() {
+      @Override
+      public Connection getConnection() throws SQLException {
+        attempts.incrementAndGet();
+        throw new SQLException("refused", "08001");
+      }
+    };
+    JdbcWhitelistStore store = JdbcWhitelistStore.builder().dataSource(counting).build();
+    StoreException e = assertThrows(StoreException.class, () -> store.contains(ALICE, BOB));
+    assertTrue(e.getMessage().contains("could not connect"), e.getMessage());
+    assertEquals(1, attempts.get(), "a decision waits for one connection attempt, not one per migration retry");
+  }
+
+  @Test
   void migrate_unsupportedDatabase_throwsStoreExceptionNamingIt() {
     DatabaseMetaData meta = (DatabaseMetaData) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {DatabaseMetaData.class}, (p, m, a) -> {
