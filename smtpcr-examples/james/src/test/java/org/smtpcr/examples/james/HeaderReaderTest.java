@@ -1,0 +1,75 @@
+package org.smtpcr.examples.james;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.smtpcr.core.Header;
+
+final class HeaderReaderTest {
+  @Test
+  void read_message_headersInOrderRawAndStopsAtBody() throws Exception {
+    String message = "Received: from x\r\n\tby y\r\nSubject: Hello\r\n =?UTF-8?B?w6k=?=\r\nFrom: a@b.example\r\n\r\n"
+        + "Subject: not a header, the body\r\n";
+    List<Header> headers = HeaderReader.read(stream(message), 65536);
+    assertEquals(List.of("Received", "Subject", "From"), headers.stream().map(Header::name).toList());
+    assertEquals("Hello\r\n =?UTF-8?B?w6k=?=", headers.get(1).value());
+  }
+
+  @Test
+  void read_headersLongerThanTheBound_keepsThoseThatFit() throws Exception {
+    String message = "Subject: first\r\nX-Filler: " + "x".repeat(10_000) + "\r\nX-Late: never read\r\n\r\nbody";
+    List<Header> headers = HeaderReader.read(stream(message), 2048);
+    assertEquals("Subject", headers.get(0).name());
+    assertTrue(headers.stream().noneMatch(h -> h.name().equals("X-Late")));
+  }
+
+  @Property
+  void read_neverConsumesMoreThanTheBound(@ForAll @IntRange(min = 1, max = 5000) int maxBytes,
+      @ForAll @IntRange(min = 0, max = 20_000) int headerBytes) throws Exception {
+    String message = "X-A: " + "a".repeat(headerBytes) + "\r\n\r\nbody";
+    Counting in = new Counting(stream(message));
+    HeaderReader.read(in, maxBytes);
+    assertTrue(in.count <= maxBytes, in.count + " > " + maxBytes);
+  }
+
+  private static InputStream stream(String s) {
+    return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Counts the bytes read through it. */
+  private static final class Counting extends FilterInputStream {
+    long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+  }
+}

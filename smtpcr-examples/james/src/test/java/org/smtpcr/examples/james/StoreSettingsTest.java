@@ -1,0 +1,63 @@
+package org.smtpcr.examples.james;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+final class StoreSettingsTest {
+  private static StoreSettings parse(Map<String, String> values) {
+    return StoreSettings.parse(name -> Optional.ofNullable(values.get(name)));
+  }
+
+  @Test
+  void parse_urlOnly_defaultsAndInferredDriver() {
+    StoreSettings s = StoreSettings.ofUrl("jdbc:postgresql://db.example.org/smtpcr");
+    assertEquals("org.postgresql.Driver", s.driverClass());
+    assertEquals(StoreSettings.DEFAULT_POOL_SIZE, s.poolSize());
+    assertEquals(Duration.ofSeconds(1), s.connectionTimeout());
+    assertEquals(Optional.empty(), s.user());
+    assertEquals("org.h2.Driver", StoreSettings.ofUrl("jdbc:h2:mem:x").driverClass());
+  }
+
+  @Test
+  void toString_showsNoUrlUserOrPassword() {
+    StoreSettings s = parse(Map.of("url", "jdbc:postgresql://db.example.org/smtpcr?password=urlsecret",
+        "user", "mailadmin", "password", "pwsecret"));
+    String text = s.toString();
+    assertTrue(text.startsWith("StoreSettings[jdbc:postgresql:..., driver=org.postgresql.Driver, user=set,"
+        + " password=redacted"), text);
+    assertFalse(text.contains("urlsecret") || text.contains("pwsecret") || text.contains("mailadmin")
+        || text.contains("db.example.org"), text);
+  }
+
+  @Test
+  void equals_sameSettingsEqual_differentPasswordsDiffer() {
+    Map<String, String> a = Map.of("url", "jdbc:h2:mem:x", "password", "one");
+    assertEquals(parse(a), parse(a));
+    assertEquals(parse(a).hashCode(), parse(a).hashCode());
+    assertNotEquals(parse(a), parse(Map.of("url", "jdbc:h2:mem:x", "password", "two")));
+  }
+
+  @Test
+  void parse_badValues_namedWithoutEcho() {
+    assertEquals("the store poolSize must be 1..64, got 0",
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("url", "jdbc:h2:mem:x", "poolSize", "0")))
+            .getMessage());
+    assertEquals("the store url must start with jdbc:<subprotocol>:",
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("url", "postgres://secret@db/x")))
+            .getMessage());
+    assertEquals("the store connectionTimeout must be 250 ms to 1 min, got PT0.1S",
+        assertThrows(IllegalArgumentException.class,
+            () -> parse(Map.of("url", "jdbc:h2:mem:x", "connectionTimeout", "PT0.1S"))).getMessage());
+    assertEquals("the store password is too long or contains a control character",
+        assertThrows(IllegalArgumentException.class,
+            () -> parse(Map.of("url", "jdbc:h2:mem:x", "password", "a\nb"))).getMessage());
+  }
+}
