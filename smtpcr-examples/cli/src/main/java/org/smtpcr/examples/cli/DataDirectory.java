@@ -1,0 +1,310 @@
+package org.smtpcr.examples.cli;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smtpcr.core.store.JdbcWhitelistStore;
+import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.KeyRing;
+import org.smtpcr.tokens.KeyRingFile;
+
+/**
+ * The directory that the {@code smtpcr} commands share, so that separate processes (the SMTP
+ * server, the challenge page, {@code smtpcr whitelist}) work on one state:
+ *
+ * <pre>
+ * smtpcr-data/             mode 700
+ *   smtpcr.keys            the key ring (mode 600), created on first use
+ *   smtpcr.properties      optional defaults for command options (a commented template is created)
+ *   whitelist.mv.db        the H2 whitelist database
+ *   maildir/               delivered mail (tmp/, new/, cur/)
+ * </pre>
+ *
+ * <p><b>Sharing the H2 file.</b> The database is opened as
+ * {@code jdbc:h2:file:<dir>/whitelist;AUTO_SERVER=TRUE}: the first process opens the file and
+ * serves it to the others over TCP, which H2 binds to the loopback interface here (system property
+ * {@code h2.bindAddress=127.0.0.1}, set before H2 loads unless already set) and guards with a
+ * random key kept in the lock file. When that process ends, another one takes over. Several hosts
+ * should share PostgreSQL instead: {@link #open(Path, Optional)} with a {@code jdbc:postgresql:}
+ * URL (credentials in the URL's {@code user} and {@code password} parameters; the URL is never
+ * logged).
+ *
+ * <p>Thread-safe. {@link #close()} closes the connection pool.
+ *
+ * @since 0.1.0
+ */
+public final class DataDirectory implements AutoCloseable {
+  /**
+   * The data directory used when none is given: {@code smtpcr-data} in the working directory.
+   *
+   * @since 0.1.0
+   */
+  public static final Path DEFAULT = Path.of("smtpcr-data");
+
+  /**
+   * Name of the key file in the directory.
+   *
+   * @since 0.1.0
+   */
+  public static final String KEY_FILE = "smtpcr.keys";
+
+  /**
+   * Name of the optional configuration file in the directory.
+   *
+   * @since 0.1.0
+   */
+  public static final String CONFIG_FILE = "smtpcr.properties";
+
+  private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
+  private static final int MAX_URL_LENGTH = 2048;
+
+  static {
+    // before any H2 class loads: H2's AUTO_SERVER listens on all interfaces unless told otherwise
+    System.getProperties().putIfAbsent("h2.bindAddress", "127.0.0.1");
+  }
+
+  private final Path root;
+  private final Optional<String> storeUrl;
+  private KeyRing keyRing;
+  private HikariDataSource dataSource;
+  private JdbcWhitelistStore store;
+  private boolean closed;
+
+  private DataDirectory(Path root, Optional<String> storeUrl) {
+    this.root = root;
+    this.storeUrl = storeUrl;
+  }
+
+  /**
+   * Opens (creating when missing) the data directory at {@code dir}, with the whitelist in its H2
+   * file.
+   *
+   * @param dir the directory
+   * @return the data directory
+   * @throws IOException if the directory or its files cannot be created
+   * @since 0.1.0
+   */
+  public static DataDirectory open(Path dir) throws IOException {
+    return open(dir, Optional.empty());
+  }
+
+  /**
+   * Opens (creating when missing) the data directory at {@code dir}; the whitelist lives at
+   * {@code storeUrl} when given ({@code jdbc:h2:...} or {@code jdbc:postgresql:...}), else in the
+   * directory's H2 file.
+   *
+   * @param dir the directory
+   * @param storeUrl a JDBC URL for the whitelist, or empty
+   * @return the data directory
+   * @throws IOException if the directory or its files cannot be created
+   * @throws IllegalArgumentException if the URL is neither H2 nor PostgreSQL, or the path holds a
+   *     {@code ;} (which would end H2's file name)
+   * @since 0.1.0
+   */
+  public static DataDirectory open(Path dir, Optional<String> storeUrl) throws IOException {
+    requireNonNull(dir, "dir");
+    requireNonNull(storeUrl, "storeUrl");
+    storeUrl.ifPresent(DataDirectory::checkStoreUrl);
+    Path root = dir.toAbsolutePath().normalize();
+    checkArgument(root.toString().indexOf(';') < 0, "the data directory path must not contain ';'");
+    if (!Files.isDirectory(root)) {
+      if (posix()) {
+        Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectories(root);
+      }
+      log.info("created data directory {}", root);
+    }
+    DataDirectory d = new DataDirectory(root, storeUrl);
+    d.writeConfigTemplate();
+    return d;
+  }
+
+  /**
+   * Checks that a store URL is H2 or PostgreSQL and of sane length; the message never repeats it.
+   *
+   * @param url the JDBC URL
+   * @throws IllegalArgumentException if it is not
+   */
+  static void checkStoreUrl(String url) {
+    checkArgument(url.length() <= MAX_URL_LENGTH, "the store URL must be at most %s characters", MAX_URL_LENGTH);
+    String lower = url.toLowerCase(Locale.ROOT);
+    checkArgument(lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:postgresql:"),
+        "the store must be a jdbc:h2: or jdbc:postgresql: URL");
+  }
+
+  /**
+   * The directory.
+   *
+   * @return its absolute path
+   * @since 0.1.0
+   */
+  public Path path() {
+    return root;
+  }
+
+  /**
+   * The key file, {@value #KEY_FILE}.
+   *
+   * @return its path
+   * @since 0.1.0
+   */
+  public Path keyFile() {
+    return root.resolve(KEY_FILE);
+  }
+
+  /**
+   * The configuration file, {@value #CONFIG_FILE}.
+   *
+   * @return its path
+   * @since 0.1.0
+   */
+  public Path configFile() {
+    return root.resolve(CONFIG_FILE);
+  }
+
+  /**
+   * The Maildir for delivered mail.
+   *
+   * @return its path
+   * @since 0.1.0
+   */
+  public Path maildir() {
+    return root.resolve("maildir");
+  }
+
+  /**
+   * The JDBC URL of the directory's own H2 database (used unless another store was given).
+   *
+   * @return the URL
+   * @since 0.1.0
+   */
+  public String h2Url() {
+    return "jdbc:h2:file:" + root.resolve("whitelist") + ";AUTO_SERVER=TRUE";
+  }
+
+  /**
+   * The key ring from the key file; on first use a new ring is generated and written (mode 600).
+   * When two processes create it at once, both end up with the one that was written first.
+   *
+   * @return the key ring
+   * @throws IOException if the key file cannot be read or written
+   * @since 0.1.0
+   */
+  public synchronized KeyRing keyRing() throws IOException {
+    if (keyRing == null) {
+      Path file = keyFile();
+      if (!Files.exists(file)) {
+        createKeyFile(file);
+      }
+      keyRing = KeyRingFile.read(file);
+    }
+    return keyRing;
+  }
+
+  /**
+   * The whitelist store, through a small connection pool opened on the first call. The pool starts
+   * even while the database is down (each operation then fails with a
+   * {@link org.smtpcr.core.store.StoreException} after 3 seconds, and the engine answers
+   * {@code 451 4.3.0}); the store creates its tables on its first operation.
+   *
+   * @return the store
+   * @throws IllegalStateException after {@link #close()}
+   * @since 0.1.0
+   */
+  public synchronized WhitelistStore store() {
+    if (closed) {
+      throw new IllegalStateException("the data directory was closed");
+    }
+    if (store == null) {
+      String url = storeUrl.orElseGet(this::h2Url);
+      HikariConfig c = new HikariConfig();
+      c.setPoolName("smtpcr-whitelist");
+      c.setJdbcUrl(url);
+      if (url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:") && !url.toLowerCase(Locale.ROOT).contains(";user=")) {
+        c.setUsername("sa");
+        c.setPassword("");
+      }
+      c.setMaximumPoolSize(4);
+      c.setConnectionTimeout(3_000);
+      // start even while the database is down: the engine answers 451 4.3.0 until it is back
+      c.setInitializationFailTimeout(-1);
+      dataSource = new HikariDataSource(c);
+      store = JdbcWhitelistStore.builder().dataSource(dataSource).build();
+    }
+    return store;
+  }
+
+  /**
+   * Closes the connection pool, if one was opened.
+   *
+   * @since 0.1.0
+   */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (dataSource != null) {
+      dataSource.close();
+      dataSource = null;
+    }
+  }
+
+  /**
+   * Names the directory; never the store URL.
+   *
+   * @since 0.1.0
+   */
+  @Override
+  public String toString() {
+    return "DataDirectory[" + root + (storeUrl.isPresent() ? ", external store" : "") + "]";
+  }
+
+  /** Writes a new ring to a temporary file and links it into place; never replaces a key file. */
+  private static void createKeyFile(Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".new-" + ProcessHandle.current().pid());
+    KeyRingFile.write(KeyRing.generate(), tmp);
+    try {
+      Files.createLink(file, tmp);
+      log.info("created key file {}", file);
+    } catch (FileAlreadyExistsException e) {
+      // another process was first: use its key file
+    } catch (UnsupportedOperationException | IOException e) {
+      if (!Files.exists(file)) {
+        Files.move(tmp, file);
+        log.info("created key file {}", file);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private void writeConfigTemplate() throws IOException {
+    Path f = configFile();
+    if (Files.exists(f)) {
+      return;
+    }
+    try {
+      Files.writeString(f, ConfigFile.TEMPLATE, StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+    } catch (FileAlreadyExistsException e) {
+      // written by another process meanwhile
+    }
+  }
+
+  private static boolean posix() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  }
+}

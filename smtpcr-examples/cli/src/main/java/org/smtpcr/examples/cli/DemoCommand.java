@@ -1,0 +1,116 @@
+package org.smtpcr.examples.cli;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
+import org.smtpcr.examples.web.ChallengePage;
+import org.smtpcr.examples.web.ChallengeWebServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code smtpcr demo}: the SMTP server and the challenge page in one process, on loopback. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Run the SMTP server and the challenge page together, on loopback.",
+        "Uses a low proof-of-work difficulty and prints what to try. Never relays. Stop it with Ctrl-C."})
+final class DemoCommand implements Callable<Integer> {
+  /** Low but real: well under a second in a browser. */
+  static final int DEMO_POW_BITS = 16;
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DataOptions data;
+
+  @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "2525",
+      description = "SMTP port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 for any free port).")
+  int smtpPort;
+
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+      description = "Challenge page port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 for any free port).")
+  int httpPort;
+
+  @Option(names = "--domain", paramLabel = "D", split = ",",
+      description = "Accept mail only for this recipient domain (repeatable; default: every domain).")
+  List<String> domains = new ArrayList<>();
+
+  @Option(names = "--pow-bits", paramLabel = "N", defaultValue = "" + DEMO_POW_BITS,
+      description = "Proof-of-work difficulty in bits (default ${DEFAULT-VALUE}).")
+  int powBits;
+
+  @Override
+  public Integer call() throws Exception {
+    if (smtpPort < 0 || smtpPort > 65535 || httpPort < 0 || httpPort > 65535) {
+      throw Cli.usage(spec, "ports must be 0..65535");
+    }
+    if (powBits < 0 || powBits > ChallengePage.MAX_POW_DIFFICULTY_BITS) {
+      throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
+    }
+    data.check();
+    List<String> canonicalDomains = domains.stream().map(d -> Cli.domain(spec, "--domain", d)).toList();
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
+    try {
+      DataDirectory d = running.add(data.open());
+      ChallengeWebServer web = running.add(Services.web(d.keyRing(), d.store(),
+          new InetSocketAddress(loopback, httpPort), powBits, Optional.empty(), ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
+      DecisionEngine engine = Services.engine(d.keyRing(), d.store(), new Services.EngineSettings(
+          web.baseUri(), DecisionEngine.DEFAULT_CHALLENGE_LIFETIME, List.of(), false));
+      SmtpcrSmtpServer smtp = running.add(Services.smtp(engine, d, new InetSocketAddress(loopback, smtpPort),
+          canonicalDomains, SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES, SmtpcrSmtpServer.DEFAULT_HOST_NAME));
+      printInstructions(spec.commandLine().getOut(), d, web, smtp, canonicalDomains);
+    } catch (Exception e) {
+      running.close();
+      throw e;
+    }
+    running.awaitStop();
+    return 0;
+  }
+
+  private void printInstructions(PrintWriter out, DataDirectory d, ChallengeWebServer web, SmtpcrSmtpServer smtp,
+      List<String> domains) {
+    String prog = spec.root().name();
+    String server = Services.hostPort(smtp.address());
+    String domain = domains.isEmpty() ? "example.com" : domains.get(0);
+    String to = "bob@" + domain;
+    String from = "alice@example.org";
+    String dataArg = " --data " + shellWord(d.path().toString());
+    out.println("SMTPCR demo is running. Stop it with Ctrl-C.");
+    out.println();
+    out.println("  SMTP server     " + server + " (loopback only, never relays; local domains: "
+        + (domains.isEmpty() ? "all" : String.join(", ", domains)) + ")");
+    out.println("  challenge page  " + web.baseUri());
+    out.println("  data            " + d.path() + " (keys, whitelist, Maildir)");
+    out.println();
+    out.println("Try it, in another terminal:");
+    out.println();
+    out.println("  1. Send mail from a sender the server does not know yet; it answers 550 5.7.1 with a link:");
+    out.println("       swaks --server " + server + " --from " + from + " --to " + to);
+    out.println("  2. Open the link in a browser on this machine. The page runs a short check and whitelists");
+    out.println("     " + from + " for " + to + ".");
+    out.println("  3. Send again: the server answers 250 and the message lands in");
+    out.println("       " + smtp.maildir().resolve("new"));
+    out.println("  4. Or skip the link: put the pass code in the recipient's sub-address.");
+    out.println("       " + prog + " passcode --keys " + shellWord(d.keyFile().toString()) + " --sender " + from
+        + " --recipient " + to);
+    out.println("       swaks --server " + server + " --from " + from + " --to bob+CODE@" + domain);
+    out.println("  5. See who is whitelisted:");
+    out.println("       " + prog + " whitelist list" + dataArg);
+    out.println();
+    out.flush();
+  }
+
+  /** {@code s} as one shell word: as it is when it is plain, else in single quotes. */
+  static String shellWord(String s) {
+    return s.matches("[A-Za-z0-9@%+=:,./_-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+  }
+}

@@ -1,0 +1,39 @@
+package org.smtpcr.examples.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+
+/**
+ * The {@code smtpcr} command. Run {@code smtpcr --help} for the commands; the exit code is 0 on
+ * success, 1 on failure (including a verification that failed) and 2 on a usage error.
+ *
+ * @since 0.1.0
+ */
+public final class Main {
+  private Main() {}
+
+  /**
+   * Runs the command and exits with its code.
+   *
+   * @param args the command line
+   * @since 0.1.0
+   */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /**
+   * Runs the command on standard output and standard error and returns the exit code; the long-
+   * running commands return when the process is asked to stop.
+   *
+   * @param args the command line
+   * @return the exit code
+   * @since 0.1.0
+   */
+  public static int run(String... args) {
+    Charset cs = Charset.defaultCharset();
+    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true);
+    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, cs), true);
+    return Cli.execute(args.clone(), out, err, Lifecycle.untilShutdown());
+  }
+}

@@ -1,0 +1,69 @@
+package org.smtpcr.examples.cli;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.smtpcr.examples.web.ChallengePage;
+import org.smtpcr.examples.web.ChallengeWebServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code smtpcr web}. */
+@Command(name = "web", mixinStandardHelpOptions = true,
+    description = {"Serve the challenge page.",
+        "It checks the link, runs the proof-of-work in the browser and, on a POST that passes, whitelists",
+        "the pair in the data directory's store. Runs until stopped. Browsers need https (or http on",
+        "localhost/127.0.0.1): put a TLS proxy in front of it in production."})
+final class WebCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DataOptions data;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+      description = "Where to listen (default ${DEFAULT-VALUE}).")
+  InetSocketAddress listen;
+
+  @Option(names = "--pow-bits", paramLabel = "N", defaultValue = "" + ChallengePage.DEFAULT_POW_DIFFICULTY_BITS,
+      description = "Proof-of-work difficulty in bits, 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS
+          + " (default ${DEFAULT-VALUE}: a few seconds in a browser).")
+  int powBits;
+
+  @Option(names = "--whitelist-expiry", paramLabel = "DURATION",
+      description = "How long a confirmation lasts, e.g. 365d (default: for ever).")
+  Duration whitelistExpiry;
+
+  @Option(names = "--requests-per-minute", paramLabel = "N",
+      defaultValue = "" + ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE,
+      description = "Requests per minute and client address (default ${DEFAULT-VALUE}).")
+  int requestsPerMinute;
+
+  @Override
+  public Integer call() throws Exception {
+    if (powBits < 0 || powBits > ChallengePage.MAX_POW_DIFFICULTY_BITS) {
+      throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
+    }
+    data.check();
+    if (requestsPerMinute < 1) {
+      throw Cli.usage(spec, "--requests-per-minute must be positive");
+    }
+    Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
+    try {
+      DataDirectory d = running.add(data.open());
+      ChallengeWebServer web = running.add(Services.web(d.keyRing(), d.store(), listen, powBits,
+          Optional.ofNullable(whitelistExpiry), requestsPerMinute));
+      spec.commandLine().getOut().println("challenge page on " + web.baseUri() + " (data " + d.path() + ")");
+      spec.commandLine().getOut().flush();
+    } catch (Exception e) {
+      running.close();
+      throw e;
+    }
+    running.awaitStop();
+    return 0;
+  }
+}

@@ -1,0 +1,37 @@
+package org.smtpcr.examples.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs the {@code smtpcr} command line in this JVM with captured output. */
+final class CommandRun {
+  /** Exit code, standard output and standard error of one run. */
+  record Result(int exitCode, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- out ---\n" + out + "--- err ---\n" + err;
+    }
+  }
+
+  private CommandRun() {}
+
+  /** {@code smtpcr args...}; long-running commands are refused (use {@link TestLifecycle}). */
+  static Result run(String... args) {
+    return run(() -> {
+      throw new AssertionError("a short command tried to serve");
+    }, args);
+  }
+
+  /** {@code smtpcr args...} with {@code lifecycle} for the long-running commands. */
+  static Result run(Lifecycle lifecycle, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    PrintWriter o = new PrintWriter(out, true);
+    PrintWriter e = new PrintWriter(err, true);
+    // Cli.execute: the configured picocli CommandLine's execute(args), after the --config check
+    int code = Cli.execute(args, o, e, lifecycle);
+    o.flush();
+    e.flush();
+    return new Result(code, out.toString(), err.toString());
+  }
+}

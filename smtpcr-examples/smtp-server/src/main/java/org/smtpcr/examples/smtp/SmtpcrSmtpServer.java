@@ -1,0 +1,411 @@
+package org.smtpcr.examples.smtp;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.address.InvalidAddressException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * An SMTP server that runs SMTPCR inside the SMTP transaction and delivers accepted mail into a
+ * Maildir: SubEthaSMTP speaks the protocol, the {@link DecisionEngine} decides at MAIL, at each RCPT
+ * and at the end of DATA.
+ *
+ * <pre>{@code
+ * try (SmtpcrSmtpServer smtp = SmtpcrSmtpServer.builder()
+ *     .engine(engine)
+ *     .maildir(Path.of("data/maildir"))
+ *     .localDomains(List.of("example.com"))
+ *     .build()
+ *     .start()) {
+ *   System.out.println("SMTP on port " + smtp.port());
+ * }
+ * }</pre>
+ *
+ * <p><b>Replies.</b> A challenge goes out as the engine's multi-line {@code 550 5.7.1} reply with the
+ * link alone on its last line; a defer as its {@code 451}/{@code 452} reply. A recipient outside the
+ * {@linkplain Builder#localDomains local domains} gets {@code 550 5.7.1} (the server never relays).
+ * A message larger than {@linkplain Builder#maxMessageBytes the limit} is read to its end and
+ * answered {@code 552 5.3.4}; the session goes on. A failure of ours (the Maildir cannot be written)
+ * is answered {@code 451 4.3.0}.
+ *
+ * <p><b>Delivery.</b> The Maildir file holds exactly the bytes the client sent after SMTP
+ * dot-unstuffing: no {@code Received}, {@code Return-Path} or {@code Delivered-To} header is added
+ * (SubEthaSMTP's own {@code Received} header is turned off). It is written to {@code tmp/}, forced
+ * to disk, and renamed into {@code new/}; the {@code 250} reply comes only after that.
+ *
+ * <p>Thread-safe; {@link #start()} once, {@link #close()} any number of times.
+ *
+ * @since 0.1.0
+ */
+public final class SmtpcrSmtpServer implements AutoCloseable {
+  /**
+   * Port used when none is configured.
+   *
+   * @since 0.1.0
+   */
+  public static final int DEFAULT_PORT = 2525;
+
+  /**
+   * Message size limit used when none is configured: 10 MiB.
+   *
+   * @since 0.1.0
+   */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+  /**
+   * Host name used in the greeting and in Maildir file names when none is configured.
+   *
+   * @since 0.1.0
+   */
+  public static final String DEFAULT_HOST_NAME = "localhost";
+
+  private static final Logger log = LoggerFactory.getLogger(SmtpcrSmtpServer.class);
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+  private static final AddressCanonicalizer CANONICAL = AddressCanonicalizer.standard().forRecipients();
+
+  private final SMTPServer server;
+  private final Maildir maildir;
+  private final InetSocketAddress bind;
+  private final Set<String> localDomains;
+  private boolean started;
+  private boolean closed;
+
+  private SmtpcrSmtpServer(Builder b, Maildir maildir) {
+    this.maildir = maildir;
+    this.bind = b.bind;
+    this.localDomains = Set.copyOf(b.localDomains);
+    DecisionEngine engine = b.engine;
+    int max = b.maxMessageBytes;
+    Set<String> domains = this.localDomains;
+    this.server = SMTPServer.port(b.bind.getPort())
+        .bindAddress(b.bind.getAddress())
+        .hostName(b.hostName)
+        .softwareName("SMTPCR")
+        .insertReceivedHeaders(false)
+        .maxMessageSize(max)
+        .connectionTimeout((int) b.connectionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .messageHandlerFactory(ctx -> new EngineMessageHandler(engine, maildir, max, domains, ctx))
+        .build();
+  }
+
+  /**
+   * Starts a builder; the engine and the Maildir are required.
+   *
+   * @return a new builder
+   * @since 0.1.0
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the port and starts accepting connections.
+   *
+   * @return this server
+   * @throws IOException if the address cannot be bound (the port is taken, say)
+   * @throws IllegalStateException if the server was started before
+   * @since 0.1.0
+   */
+  public synchronized SmtpcrSmtpServer start() throws IOException {
+    checkState(!started, "the server was already started");
+    started = true;
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      closed = true;
+      if (e.getCause() instanceof IOException io) {
+        throw io instanceof BindException
+            ? new BindException("cannot listen on " + describe(bind) + ": " + io.getMessage())
+            : io;
+      }
+      throw e;
+    }
+    log.info("SMTPCR SMTP server listening on {}, Maildir {}", describe(address()), maildir.root());
+    return this;
+  }
+
+  /**
+   * The port the server listens on (the one allocated when port 0 was configured).
+   *
+   * @return the port
+   * @throws IllegalStateException before {@link #start()}
+   * @since 0.1.0
+   */
+  public synchronized int port() {
+    checkState(started, "the server was not started");
+    return server.getPortAllocated();
+  }
+
+  /**
+   * The address the server listens on.
+   *
+   * @return the bound address and port
+   * @throws IllegalStateException before {@link #start()}
+   * @since 0.1.0
+   */
+  public synchronized InetSocketAddress address() {
+    return new InetSocketAddress(bind.getAddress(), port());
+  }
+
+  /**
+   * The Maildir that accepted messages are delivered into; they appear in its {@code new/}.
+   *
+   * @return the absolute Maildir directory
+   * @since 0.1.0
+   */
+  public Path maildir() {
+    return maildir.root();
+  }
+
+  /**
+   * The recipient domains this server accepts mail for; empty when every domain counts as local.
+   *
+   * @return canonical domains (lowercase A-labels)
+   * @since 0.1.0
+   */
+  public Set<String> localDomains() {
+    return localDomains;
+  }
+
+  /**
+   * Stops accepting connections and closes the open sessions; waits for their threads to end.
+   *
+   * @since 0.1.0
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (started) {
+      server.stop();
+      log.info("SMTPCR SMTP server stopped");
+    }
+  }
+
+  /**
+   * Describes the bind address and the Maildir.
+   *
+   * @since 0.1.0
+   */
+  @Override
+  public String toString() {
+    return "SmtpcrSmtpServer[" + describe(bind) + ", maildir=" + maildir.root() + "]";
+  }
+
+  private static String describe(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /**
+   * Builds a {@link SmtpcrSmtpServer}. Each option may be set once. Not thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private DecisionEngine engine;
+    private Path maildir;
+    private InetSocketAddress bind;
+    private Integer maxMessageBytes;
+    private String hostName;
+    private Clock clock;
+    private Set<String> localDomains;
+    private Duration connectionTimeout;
+
+    private Builder() {}
+
+    /**
+     * The decision engine (required).
+     *
+     * @param engine the engine
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder engine(DecisionEngine engine) {
+      checkState(this.engine == null, "engine was already set");
+      this.engine = requireNonNull(engine, "engine");
+      return this;
+    }
+
+    /**
+     * The Maildir directory for accepted mail (required); created with its {@code tmp/},
+     * {@code new/} and {@code cur/} when missing.
+     *
+     * @param maildir the directory
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder maildir(Path maildir) {
+      checkState(this.maildir == null, "maildir was already set");
+      this.maildir = requireNonNull(maildir, "maildir");
+      return this;
+    }
+
+    /**
+     * Where to listen (default {@code 127.0.0.1:2525}); port 0 picks a free port.
+     *
+     * @param bind a resolved address and port
+     * @return this builder
+     * @throws IllegalArgumentException if the address is unresolved
+     * @since 0.1.0
+     */
+    public Builder bind(InetSocketAddress bind) {
+      checkState(this.bind == null, "bind was already set");
+      requireNonNull(bind, "bind");
+      checkArgument(!bind.isUnresolved(), "bind address must be resolved");
+      this.bind = bind;
+      return this;
+    }
+
+    /**
+     * The largest message accepted, in bytes (default 10 MiB); advertised as {@code SIZE} and
+     * enforced on the data actually received.
+     *
+     * @param maxMessageBytes 1 or more
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder maxMessageBytes(int maxMessageBytes) {
+      checkState(this.maxMessageBytes == null, "maxMessageBytes was already set");
+      checkArgument(maxMessageBytes > 0, "maxMessageBytes must be positive, got %s", maxMessageBytes);
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /**
+     * The name in the greeting and in Maildir file names (default {@value #DEFAULT_HOST_NAME}).
+     *
+     * @param hostName letters, digits, dots and hyphens, at most 253 characters
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder hostName(String hostName) {
+      checkState(this.hostName == null, "hostName was already set");
+      requireNonNull(hostName, "hostName");
+      checkArgument(HOST_NAME.matcher(hostName).matches(),
+          "hostName must be letters, digits, dots and hyphens (at most 253 characters)");
+      this.hostName = hostName;
+      return this;
+    }
+
+    /**
+     * The clock for Maildir file names (default: the system UTC clock).
+     *
+     * @param clock the clock
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder clock(Clock clock) {
+      checkState(this.clock == null, "clock was already set");
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The recipient domains to accept mail for (default: none given, every domain counts as local).
+     * Matching is exact, after canonicalization (lowercase, IDN to A-labels, trailing dot removed):
+     * subdomains are not included.
+     *
+     * @param domains the domains, such as {@code example.com}
+     * @return this builder
+     * @throws IllegalArgumentException if a domain is not a valid domain name
+     * @since 0.1.0
+     */
+    public Builder localDomains(Collection<String> domains) {
+      checkState(this.localDomains == null, "localDomains was already set");
+      requireNonNull(domains, "domains");
+      Set<String> set = new LinkedHashSet<>();
+      for (String d : domains) {
+        requireNonNull(d, "domain");
+        set.add(canonicalDomain(d));
+      }
+      this.localDomains = set;
+      return this;
+    }
+
+    /**
+     * How long a session may stay silent before it is closed (default 60 seconds).
+     *
+     * @param timeout 1 second to 1 hour
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder connectionTimeout(Duration timeout) {
+      checkState(this.connectionTimeout == null, "connectionTimeout was already set");
+      requireNonNull(timeout, "timeout");
+      checkArgument(timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(Duration.ofHours(1)) <= 0,
+          "connectionTimeout must be 1 s to 1 h, got %s", timeout);
+      this.connectionTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Builds the server, creating the Maildir; {@link SmtpcrSmtpServer#start()} binds the port.
+     *
+     * @return the server, not yet started
+     * @throws IllegalStateException if the engine or the Maildir is missing
+     * @throws UncheckedIOException if the Maildir cannot be created
+     * @since 0.1.0
+     */
+    public SmtpcrSmtpServer build() {
+      checkState(engine != null, "engine is required");
+      checkState(maildir != null, "maildir is required");
+      if (bind == null) {
+        bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT);
+      }
+      if (maxMessageBytes == null) {
+        maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+      }
+      if (hostName == null) {
+        hostName = DEFAULT_HOST_NAME;
+      }
+      if (clock == null) {
+        clock = Clock.systemUTC();
+      }
+      if (localDomains == null) {
+        localDomains = Set.of();
+      }
+      if (connectionTimeout == null) {
+        connectionTimeout = Duration.ofSeconds(60);
+      }
+      Maildir md;
+      try {
+        md = Maildir.open(maildir, hostName, clock);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the Maildir " + maildir, e);
+      }
+      return new SmtpcrSmtpServer(this, md);
+    }
+
+    private static String canonicalDomain(String domain) {
+      checkArgument(!domain.isEmpty() && domain.length() <= 253 && domain.indexOf('@') < 0,
+          "a local domain must be 1..253 characters without '@', got %s characters", domain.length());
+      try {
+        return CANONICAL.canonicalize("<postmaster@" + domain + ">").domain();
+      } catch (InvalidAddressException e) {
+        throw new IllegalArgumentException("not a domain name: " + e.getMessage(), e);
+      }
+    }
+  }
+}
