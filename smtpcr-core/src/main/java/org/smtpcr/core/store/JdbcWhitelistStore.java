@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * in one transaction under an advisory lock; on H2, whose DDL commits at once, every step is
  * idempotent and a step that loses a race is retried. A schema newer than this library is refused
  * rather than touched. Instants are stored as epoch milliseconds. (Two processes can share an H2
- * file only through H2's {@code ;AUTO_SERVER=TRUE}; several MX hosts should share PostgreSQL.)
+ * file only through H2's {@code ;AUTO_SERVER=TRUE}, which makes the first process listen on a TCP
+ * port on every interface unless the system property {@code h2.bindAddress} is set, for example to
+ * {@code 127.0.0.1}; several MX hosts should share PostgreSQL.)
  *
  * <p><b>Writes.</b> {@link #add} is an atomic upsert ({@code MERGE INTO … KEY} on H2,
  * {@code INSERT … ON CONFLICT} on PostgreSQL) and is safe with any number of threads and processes
