@@ -124,6 +124,10 @@ final class EndToEndTest {
       assertEquals(1, whitelistCheck(ALICE, BOB), "a GET must not whitelist");
       try (ChromiumBrowser browser = ChromiumBrowser.launchOrSkip()) {
         browser.navigate(link);
+        // the proof-of-work runs by itself; the answer is sent when the person presses Confirm
+        browser.waitFor("document.getElementById('pow-form').getAttribute('data-state') === 'found'", WAIT);
+        assertEquals(1, whitelistCheck(ALICE, BOB), "opening the page and running the check must not whitelist");
+        browser.evaluate("document.getElementById('pow-button').click()");
         browser.waitFor("document.getElementById('done') !== null", WAIT);
         browser.screenshot(SHOTS.resolve("e2e-confirmed.png"));
         assertTrue(browser.pageText().contains("bob+"), browser::pageText);

@@ -133,7 +133,7 @@ public final class ChallengePage {
     this.powValidity = b.powValidity == null ? DEFAULT_POW_VALIDITY : b.powValidity;
     this.whitelistExpiry = b.whitelistExpiry == null ? Optional.empty() : b.whitelistExpiry;
     this.subaddressSeparator = b.subaddressSeparator == null ? '+' : b.subaddressSeparator;
-    this.confirmOnClick = b.confirmOnClick != null && b.confirmOnClick;
+    this.confirmOnClick = b.confirmOnClick == null || b.confirmOnClick;
   }
 
   /**
@@ -591,8 +591,10 @@ public final class ChallengePage {
 
     /**
      * Whether the page waits for the person to press the button before it sends the answer
-     * (default false: it sends it as soon as the check is done). True keeps a link scanner that
-     * runs scripts from confirming a sender by itself, at the cost of one click.
+     * (default true). The check itself runs as soon as the page opens either way. With false the
+     * answer is sent as soon as the check is done, which saves a click but lets a link scanner
+     * that runs scripts (mail security gateways open the links in a bounce) confirm a sender by
+     * itself.
      *
      * @param enabled true to require a click
      * @return this builder
