@@ -11,8 +11,8 @@ import picocli.CommandLine.ScopeType;
     description = {"Challenge/response inside the SMTP transaction.", ""},
     footer = {"", "Exit codes: 0 success, 1 failure (or a check that failed), 2 usage error.",
         "Option defaults may come from a properties file: see --config and docs/quickstart.md."},
-    subcommands = {DemoCommand.class, SmtpServerCommand.class, WebCommand.class, WhitelistCommand.class,
-        KeygenCommand.class, TokenCommand.class, PasscodeCommand.class, HelpCommand.class})
+    subcommands = {DemoCommand.class, SmtpServerCommand.class, PolicyServerCommand.class, WebCommand.class,
+        WhitelistCommand.class, KeygenCommand.class, TokenCommand.class, PasscodeCommand.class, HelpCommand.class})
 final class SmtpcrCommand {
   private final Lifecycle lifecycle;
 

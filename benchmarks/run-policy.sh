@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Measures SMTPCR's Postfix policy server against Postgrey (Debian package) on this machine, over
+# loopback, and regenerates the "policy" section of docs/benchmarks.md. Other sections are left alone.
+#
+#   benchmarks/run-policy.sh                       # defaults below: about 3 minutes
+#   POLICY_SECONDS=20 benchmarks/run-policy.sh
+#   BENCH_NOTE="quiet machine" benchmarks/run-policy.sh
+#   REPORT_ONLY=1 benchmarks/run-policy.sh         # rewrite the section from the last results
+#
+# Must run as root: Postgrey (Net::Server) drops to user postgrey, whose database directory this
+# script creates. Postgrey, our server and the load generator all bind or connect to 127.0.0.1 only;
+# every run is bounded in time and in requests, and both servers are stopped at the end (also on
+# failure or Ctrl-C).
+#
+# Settings (environment):
+#   POLICY_CONNECTIONS        connection counts for the throughput runs   (default "1 16 256")
+#   POLICY_SECONDS            length of each measured run                 (default 10)
+#   POLICY_WARMUP             warm-up before each measured run, seconds   (default 3)
+#   POLICY_RATE               offered load of the latency run, req/s      (default 1000)
+#   POLICY_RATE_CONNECTIONS   connections of the latency run              (default 16)
+#   POLICY_KNOWN              fraction of requests for known triplets     (default 0.9)
+#   POLICY_STORES             our stores to measure: memory, h2           (default "memory h2")
+#   BENCH_NOTE                a sentence on the conditions, shown in the doc
+#   BENCH_DOC                 the doc to update                           (default docs/benchmarks.md)
+#   SKIP_BUILD                1: use benchmarks/target/benchmarks.jar as it is
+#   REPORT_ONLY               1: skip build and runs, regenerate from the last results
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+conns="${POLICY_CONNECTIONS:-1 16 256}"
+seconds="${POLICY_SECONDS:-10}"
+warmup="${POLICY_WARMUP:-3}"
+rate="${POLICY_RATE:-1000}"
+rate_conns="${POLICY_RATE_CONNECTIONS:-16}"
+known="${POLICY_KNOWN:-0.9}"
+stores="${POLICY_STORES:-memory h2}"
+note="${BENCH_NOTE:-}"
+doc="${BENCH_DOC:-docs/benchmarks.md}"
+
+jar=benchmarks/target/benchmarks.jar
+work=benchmarks/target/policy-bench
+results="$work/results"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+postgrey_delay=1
+postgrey_opts="--delay=$postgrey_delay --auto-whitelist-clients=0"
+
+command="POLICY_CONNECTIONS=\"$conns\" POLICY_SECONDS=$seconds POLICY_WARMUP=$warmup POLICY_RATE=$rate"
+command+=" POLICY_RATE_CONNECTIONS=$rate_conns POLICY_KNOWN=$known POLICY_STORES=\"$stores\" benchmarks/run-policy.sh"
+
+pg_pid=""
+ours_pid=""
+alive() {  # alive PID: running, not merely a zombie waiting to be reaped
+  local state
+  state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+stop_pid() {  # stop_pid PID: TERM, wait up to 10 s, then KILL; only a process this script started
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
+  if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  stop_pid "$ours_pid"; ours_pid=""
+  stop_pid "$pg_pid"; pg_pid=""
+}
+trap cleanup EXIT INT TERM
+
+free_port() {  # a port on 127.0.0.1 that nothing listens on now
+  local p
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  echo "run-policy.sh: no free port found" >&2; return 1
+}
+
+wait_port() {  # wait_port PORT PID: until PORT accepts connections (20 s), failing if PID dies
+  for _ in $(seq 200); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    kill -0 "$2" 2>/dev/null || { echo "run-policy.sh: server $2 died" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "run-policy.sh: nothing listens on 127.0.0.1:$1 after 20 s" >&2; return 1
+}
+
+load() {  # load LABEL PORT RUN-NAME [PolicyLoad options...]
+  local label=$1 port=$2 name=$3; shift 3
+  "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$port" --label "$label" --known "$known" \
+    --seconds "$seconds" --warmup-seconds "$warmup" --out "$results/$label-$name.properties" "$@"
+}
+
+measure() {  # measure LABEL PORT: the throughput runs and the latency run
+  local label=$1 port=$2
+  for c in $conns; do load "$label" "$port" "c$c" --connections "$c"; done
+  load "$label" "$port" rate --connections "$rate_conns" --rate "$rate"
+}
+
+if [ "${REPORT_ONLY:-0}" != 1 ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "run-policy.sh: run as root (Postgrey drops to user postgrey)" >&2; exit 1; }
+  command -v postgrey >/dev/null || [ -x /usr/sbin/postgrey ] ||
+    { echo "run-policy.sh: Postgrey is not installed (apt-get install postgrey)" >&2; exit 1; }
+
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    echo "Building $jar ..."
+    mvn -q -pl benchmarks -am package -DskipTests
+  fi
+
+  rm -rf "$work"
+  mkdir -p "$results"
+  printf '%s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)" > "$results/load-before"
+  printf '%s\n' "$command" > "$results/command"
+  pg_version="$(dpkg-query -W -f='${Version}' postgrey 2>/dev/null || echo unknown)"
+  printf 'Debian package %s, options `%s`, Berkeley DB in its own directory, empty whitelists\n' \
+    "$pg_version" "$postgrey_opts" > "$results/postgrey"
+  "$java" -version 2>&1 | sed -n 3p > "$results/jvm"
+
+  # --- Postgrey: private database, foreground under setsid, stopped by pid
+  pg_port="$(free_port)"
+  mkdir -p "$work/postgrey/db"
+  chown postgrey:postgrey "$work/postgrey/db"; chmod 700 "$work/postgrey/db"
+  : > "$work/postgrey/whitelist_clients"; : > "$work/postgrey/whitelist_recipients"
+  # shellcheck disable=SC2086 # the options are meant to split
+  setsid /usr/sbin/postgrey --inet="127.0.0.1:$pg_port" --dbdir="$work/postgrey/db" \
+    --whitelist-clients="$work/postgrey/whitelist_clients" \
+    --whitelist-recipients="$work/postgrey/whitelist_recipients" \
+    --hostname=mx.cr.test $postgrey_opts > "$work/postgrey/postgrey.log" 2>&1 < /dev/null &
+  pg_pid=$!
+  wait_port "$pg_port" "$pg_pid"
+  echo "Postgrey $pg_version on 127.0.0.1:$pg_port"
+  # every known triplet seen once (greylisted), then the delay waited out: from now on they pass
+  "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$pg_port" --label postgrey --seed-only
+  sleep $((postgrey_delay + 1))
+  measure postgrey "$pg_port"
+  stop_pid "$pg_pid"; pg_pid=""
+
+  # --- ours, once per store
+  for store in $stores; do
+    rm -f "$work/ours.port"
+    "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store "$store" --h2-dir "$work/h2" \
+      --port-file "$work/ours.port" --max-seconds 900 > "$work/ours-$store.log" 2>&1 &
+    ours_pid=$!
+    for _ in $(seq 300); do [ -f "$work/ours.port" ] && break; kill -0 "$ours_pid" || break; sleep 0.1; done
+    [ -f "$work/ours.port" ] || { echo "run-policy.sh: our server did not start:" >&2; cat "$work/ours-$store.log" >&2; exit 1; }
+    port="$(cat "$work/ours.port")"
+    echo "SMTPCR policy server ($store store) on 127.0.0.1:$port"
+    measure "ours-$store" "$port"
+    stop_pid "$ours_pid"; ours_pid=""
+  done
+fi
+
+[ -d "$results" ] || { echo "run-policy.sh: no results in $results; run without REPORT_ONLY first" >&2; exit 1; }
+"$java" -cp "$jar" org.smtpcr.benchmarks.PolicyReport --results "$results" --doc "$doc" \
+  --command "$(cat "$results/command" 2>/dev/null || echo "$command")" --note "$note" \
+  --load-before "$(cat "$results/load-before" 2>/dev/null || true)" \
+  --postgrey "$(cat "$results/postgrey" 2>/dev/null || true)" --jvm "$(cat "$results/jvm" 2>/dev/null || true)"

@@ -1,0 +1,229 @@
+package org.smtpcr.benchmarks;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Transaction;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistStore;
+
+/**
+ * Realistic mail traffic for the {@code core} benchmarks: senders at common mail providers and
+ * company domains, recipients at a small organisation, written as MTAs hand them over (angle
+ * brackets, mixed case in some, sub-addresses in a few senders), and the pairs a whitelist holds.
+ *
+ * <p>Everything is drawn from a {@link Random} with a fixed seed, so every fork and every test sees
+ * the same traffic.
+ */
+public final class CoreFixtures {
+  /** Where the challenge page is served in the benchmarks. */
+  public static final URI CHALLENGE_BASE = URI.create("https://cr.example.com/");
+
+  /** Whitelisted pairs per sender of the pool, on average. */
+  public static final int PAIRS_PER_SENDER = 4;
+
+  /** Pre-built transactions per kind; a power of two, so that an index wraps with a mask. */
+  public static final int TRAFFIC = 1024;
+
+  private static final AddressCanonicalizer SENDERS = AddressCanonicalizer.standard();
+  private static final AddressCanonicalizer RECIPIENTS = SENDERS.forRecipients();
+
+  private static final long SEED = 0x5eed_c0de_2026L;
+
+  private static final String[] FIRST = {
+    "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj",
+    "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "xavier", "yvonne", "zoe", "ana",
+    "bruno", "chloe", "dmitri", "elena", "fatima", "goran", "hiroshi", "ingrid", "jamal", "katarzyna",
+    "lars", "mei", "nikolai", "oskar", "priya", "quentin", "rosa", "sven", "tomasz", "ursula", "vikram",
+  };
+
+  private static final String[] LAST = {
+    "smith", "jones", "liddell", "garcia", "muller", "rossi", "dubois", "novak", "kowalski", "tanaka",
+    "nguyen", "okafor", "johansson", "fernandes", "schmidt", "moreau", "bianchi", "silva", "kim", "patel",
+    "oconnor", "van.der.berg", "lindqvist", "horvath", "papadopoulos", "yilmaz", "cohen", "andersen",
+  };
+
+  private static final String[] SENDER_DOMAINS = {
+    "gmail.com", "outlook.com", "yahoo.co.uk", "web.de", "gmx.net", "icloud.com", "proton.me",
+    "orange.fr", "libero.it", "seznam.cz", "mail.ru", "fastmail.com", "posteo.de", "example.org",
+    "mail.acme-widgets.com", "lists.university.example.edu", "eu.mailer.example.net", "corp.example.co.jp",
+  };
+
+  private static final String[] RECIPIENT_DOMAINS = {"example.com", "mail.example.com", "example.net"};
+
+  private CoreFixtures() {}
+
+  /**
+   * A (sender, recipient) pair as an MTA hands it over, and canonicalized as the engine does it.
+   *
+   * @param reversePath the MAIL FROM path, angle brackets included
+   * @param forwardPath the RCPT TO path, angle brackets included
+   * @param sender the canonical sender
+   * @param recipient the canonical recipient
+   */
+  public record Pair(String reversePath, String forwardPath, CanonicalAddress sender, CanonicalAddress recipient) {
+    /** The pair of these two paths. */
+    public static Pair of(String reversePath, String forwardPath) {
+      return new Pair(reversePath, forwardPath, SENDERS.canonicalize(reversePath),
+          RECIPIENTS.canonicalize(forwardPath));
+    }
+
+    /** The whitelist key of this pair. */
+    public WhitelistKey key() {
+      return WhitelistKey.pair(sender, recipient);
+    }
+
+    /** The canonical pair as one string, {@code sender SP recipient}: the floor's map key. */
+    public String keyString() {
+      return sender.value() + " " + recipient.value();
+    }
+  }
+
+  /**
+   * The traffic of one benchmark setup.
+   *
+   * @param whitelisted pairs in the whitelist (distinct canonical pairs)
+   * @param known {@value #TRAFFIC} pairs drawn from {@code whitelisted}
+   * @param unknown {@value #TRAFFIC} pairs whose sender is in no whitelisted pair (the whitelist
+   *     holds pairs only, no domains, so nothing else could match)
+   */
+  public record Traffic(List<Pair> whitelisted, List<Pair> known, List<Pair> unknown) {}
+
+  /**
+   * Makes {@code whitelistSize} distinct whitelisted pairs from a pool of senders (each writing to
+   * {@value #PAIRS_PER_SENDER} recipients on average) to {@code recipients} local recipients,
+   * {@value #TRAFFIC} of them picked as the accepted traffic, and {@value #TRAFFIC} pairs from
+   * senders never whitelisted. Each path is canonicalized once.
+   */
+  public static Traffic traffic(int whitelistSize, int recipients) {
+    Random rnd = new Random(SEED);
+    List<String> rcptPaths = new ArrayList<>(recipients);
+    List<CanonicalAddress> rcptAddresses = new ArrayList<>(recipients);
+    Set<String> seenRcpt = new HashSet<>();
+    while (rcptPaths.size() < recipients) {
+      String local = pick(rnd, FIRST) + (rnd.nextInt(3) == 0 ? "." + pick(rnd, LAST) : "");
+      String path = "<" + local + "@" + pick(rnd, RECIPIENT_DOMAINS) + ">";
+      CanonicalAddress c = RECIPIENTS.canonicalize(path);
+      if (seenRcpt.add(c.value())) {
+        rcptPaths.add(path);
+        rcptAddresses.add(c);
+      }
+    }
+    int poolSize = Math.max(1, whitelistSize / PAIRS_PER_SENDER);
+    List<String> senderPaths = new ArrayList<>(poolSize);
+    List<CanonicalAddress> senderAddresses = new ArrayList<>(poolSize);
+    Set<String> seenSender = new HashSet<>();
+    while (senderPaths.size() < poolSize) {
+      String path = path(sender(rnd), rnd);
+      CanonicalAddress c = SENDERS.canonicalize(path);
+      if (seenSender.add(c.value())) {
+        senderPaths.add(path);
+        senderAddresses.add(c);
+      }
+    }
+    Set<Long> seenPair = new HashSet<>();
+    List<Pair> whitelisted = new ArrayList<>(whitelistSize);
+    while (whitelisted.size() < whitelistSize) {
+      int si = rnd.nextInt(poolSize);
+      int ri = rnd.nextInt(recipients);
+      if (seenPair.add((long) si * recipients + ri)) {
+        whitelisted.add(new Pair(senderPaths.get(si), rcptPaths.get(ri), senderAddresses.get(si),
+            rcptAddresses.get(ri)));
+      }
+    }
+    List<Pair> known = new ArrayList<>(TRAFFIC);
+    for (int i = 0; i < TRAFFIC; i++) {
+      known.add(whitelisted.get(rnd.nextInt(whitelistSize)));
+    }
+    List<Pair> unknown = new ArrayList<>(TRAFFIC);
+    while (unknown.size() < TRAFFIC) {
+      String path = path(sender(rnd), rnd);
+      CanonicalAddress c = SENDERS.canonicalize(path);
+      if (!seenSender.contains(c.value())) {
+        int ri = rnd.nextInt(recipients);
+        unknown.add(new Pair(path, rcptPaths.get(ri), c, rcptAddresses.get(ri)));
+      }
+    }
+    return new Traffic(List.copyOf(whitelisted), List.copyOf(known), List.copyOf(unknown));
+  }
+
+  /** Adds every whitelisted pair of {@code traffic} to {@code store}, without expiry. */
+  public static void fill(WhitelistStore store, Traffic traffic) {
+    for (Pair p : traffic.whitelisted()) {
+      store.add(p.key());
+    }
+  }
+
+  /** The engine of the benchmarks: the default rule chain over {@code store}, the shared demo key. */
+  public static DecisionEngine engine(WhitelistStore store) {
+    return DecisionEngine.builder()
+        .keyRing(TokenFixtures.keyRing())
+        .challengeBase(CHALLENGE_BASE)
+        .whitelistStore(store)
+        .build();
+  }
+
+  /** An RCPT-stage transaction for {@code pair}, with the session facts an MTA knows by then. */
+  public static Transaction rcpt(Pair pair, int n) {
+    return session(n).stage(Stage.RCPT).reversePath(pair.reversePath()).forwardPath(pair.forwardPath()).build();
+  }
+
+  /** A MAIL-stage transaction (no forward-path yet) for {@code pair}. */
+  public static Transaction mail(Pair pair, int n) {
+    return session(n).stage(Stage.MAIL).reversePath(pair.reversePath()).build();
+  }
+
+  private static Transaction.Builder session(int n) {
+    try {
+      return Transaction.builder()
+          .sessionId(String.format(Locale.ROOT, "4Q%08X", n))
+          .clientAddress(InetAddress.getByAddress(new byte[] {(byte) 198, 51, 100, (byte) (n % 250 + 1)}))
+          .helo("mx" + (n % 7) + ".sender.example")
+          .tls(n % 5 != 0);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // four bytes are always an address
+    }
+  }
+
+  private static String sender(Random rnd) {
+    String first = pick(rnd, FIRST);
+    String last = pick(rnd, LAST);
+    String local = switch (rnd.nextInt(4)) {
+      case 0 -> first + "." + last;
+      case 1 -> first.charAt(0) + last.replace(".", "");
+      case 2 -> first + "_" + last + rnd.nextInt(100);
+      default -> first + last.charAt(0) + (1950 + rnd.nextInt(60));
+    };
+    return local + "@" + pick(rnd, SENDER_DOMAINS);
+  }
+
+  /** The path as an MTA may hand it over: sometimes capitalised, sometimes with a sub-address. */
+  private static String path(String address, Random rnd) {
+    int at = address.indexOf('@');
+    String local = address.substring(0, at);
+    String domain = address.substring(at + 1);
+    switch (rnd.nextInt(8)) {
+      case 0 -> {
+        local = Character.toUpperCase(local.charAt(0)) + local.substring(1);
+        domain = domain.toUpperCase(Locale.ROOT);
+      }
+      case 1 -> local = local + "+news";
+      default -> { }
+    }
+    return "<" + local + "@" + domain + ">";
+  }
+
+  private static String pick(Random rnd, String[] from) {
+    return from[rnd.nextInt(from.length)];
+  }
+}

@@ -1,0 +1,64 @@
+package org.smtpcr.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+final class PolicyReportTest {
+  private static final Report.RunInfo INFO = new Report.RunInfo("2026-03-01 12:00 UTC", 2, "Test CPU",
+      "24 GiB", "Linux 6 amd64", "benchmarks/run-policy.sh", "quiet", "0.10 0.20 0.30", "results");
+
+  private static Properties run(double rps, double p50, double p99, String mode, double rate) {
+    Properties p = new Properties();
+    p.setProperty("connections", "16");
+    p.setProperty("mode", mode);
+    p.setProperty("offeredRate", Double.toString(rate));
+    p.setProperty("knownFraction", "0.9");
+    p.setProperty("seconds", "10.0");
+    p.setProperty("requests", Long.toString((long) (rps * 10)));
+    p.setProperty("errors", "0");
+    p.setProperty("rps", Double.toString(rps));
+    p.setProperty("p50us", Double.toString(p50));
+    p.setProperty("p90us", Double.toString(p50 * 2));
+    p.setProperty("p99us", Double.toString(p99));
+    p.setProperty("p999us", Double.toString(p99 * 2));
+    p.setProperty("maxus", Double.toString(p99 * 3));
+    p.setProperty("scheduledP50us", Double.toString(p50 + 500));
+    p.setProperty("scheduledP99us", Double.toString(p99 + 500));
+    p.setProperty("action.pass", "9");
+    p.setProperty("action.reject", "1");
+    return p;
+  }
+
+  private static PolicyReport.Results results(double oursAt16, double oursP99) {
+    Map<String, Properties> m = new LinkedHashMap<>();
+    m.put("postgrey-c1", run(2_000, 400, 900, "max", 0));
+    m.put("postgrey-c16", run(2_100, 7_000, 9_000, "max", 0));
+    m.put("postgrey-rate", run(1_000, 600, 3_000, "rate", 1000));
+    m.put("ours-memory-c1", run(25_000, 40, 90, "max", 0));
+    m.put("ours-memory-c16", run(oursAt16, 300, 900, "max", 0));
+    m.put("ours-memory-rate", run(1_000, 80, oursP99, "rate", 1000));
+    return new PolicyReport.Results(m);
+  }
+
+  @Test
+  void render_goalsMet_saysMetWithRatios() {
+    String md = PolicyReport.render(results(40_000, 300), INFO, "Debian package 1.37-1.1", "OpenJDK 17");
+    assertTrue(md.startsWith("## Postfix policy server vs Postgrey\n"), md);
+    assertTrue(md.contains("| SMTPCR, in-memory store | 12.5× at 1, 19.0× at 16 | **met** |"), md);
+    assertTrue(md.contains("| SMTPCR, in-memory store | p99 300 µs (p50 80 µs; from schedule p99 800 µs) | **met** |"), md);
+    assertTrue(md.contains("| 16 | 2,100 | 40,000 | 19.0× |"), md);
+    assertTrue(md.contains("benchmarks/run-policy.sh"), md);
+    assertTrue(md.contains("Debian package 1.37-1.1"), md);
+  }
+
+  @Test
+  void render_goalsMissed_saysNotMet() {
+    String md = PolicyReport.render(results(15_000, 1_500), INFO, "", "OpenJDK 17");
+    assertTrue(md.contains("7.1× at 16 | **not met** |"), md);
+    assertTrue(md.contains("p99 1,500 µs") && md.contains("**not met**"), md);
+  }
+}

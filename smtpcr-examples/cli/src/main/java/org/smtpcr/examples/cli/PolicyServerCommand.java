@@ -1,0 +1,182 @@
+package org.smtpcr.examples.cli;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.DecisionListener;
+import org.smtpcr.core.rules.ExemptRecipientsRule;
+import org.smtpcr.core.rules.IpNetwork;
+import org.smtpcr.core.rules.NullSenderRule;
+import org.smtpcr.core.rules.PassCodeRule;
+import org.smtpcr.core.rules.TrustedClientsRule;
+import org.smtpcr.core.rules.WhitelistStoreRule;
+import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.policy.PolicyServer;
+import org.smtpcr.examples.web.ChallengePage;
+import org.smtpcr.examples.web.ChallengeWebServer;
+import org.smtpcr.tokens.KeyRing;
+import org.smtpcr.tokens.PassCodes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code smtpcr policy-server}: the Postfix policy server (check_policy_service), optionally with the page. */
+@Command(name = "policy-server", mixinStandardHelpOptions = true,
+    description = {"Run the Postfix policy server (check_policy_service; see docs/postfix.md).",
+        "It answers DUNNO for known senders and 550 5.7.1 with a link to the",
+        "challenge page for unknown ones, and learns the recipients of authenticated",
+        "users' mail. With --with-web the challenge page runs in the same process.",
+        "Runs until stopped."})
+final class PolicyServerCommand implements Callable<Integer> {
+  /** The default port: Postgrey has 10023 (Debian) and 60000; this one is free of both. */
+  static final String DEFAULT_LISTEN = "127.0.0.1:10040";
+
+  /** Where links point without --challenge-base or --with-web: the default of `smtpcr web`. */
+  static final String DEFAULT_CHALLENGE_BASE = "http://127.0.0.1:8080/";
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DataOptions data;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = DEFAULT_LISTEN,
+      description = "Where to listen for Postfix (default ${DEFAULT-VALUE}).")
+  InetSocketAddress listen;
+
+  @Option(names = "--challenge-base", paramLabel = "URL",
+      description = "Where the challenge page is served (https, or http on loopback; default: the page of "
+          + "--with-web, else " + DEFAULT_CHALLENGE_BASE + ").")
+  URI challengeBase;
+
+  @Option(names = "--challenge-lifetime", paramLabel = "DURATION", defaultValue = "7d",
+      description = "How long a challenge link is valid (default ${DEFAULT-VALUE}).")
+  Duration challengeLifetime;
+
+  @Option(names = "--trusted-network", paramLabel = "CIDR", split = ",",
+      description = "Accept without challenge from this client network, e.g. 192.0.2.0/24 (repeatable).")
+  List<String> trustedNetworks = new ArrayList<>();
+
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "" + PolicyServer.DEFAULT_WORKER_THREADS,
+      description = "Threads that decide (store lookups block; default ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + PolicyServer.DEFAULT_MAX_CONNECTIONS,
+      description = "Most connections open at once; Postfix opens one per smtpd process (default ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "10m",
+      description = "Close a connection idle this long (default ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(names = "--learn-outbound", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Whitelist the recipients of authenticated users' mail as senders to them (default: on).")
+  boolean learnOutbound;
+
+  @Option(names = "--prepend-header", paramLabel = "NAME", arity = "0..1", fallbackValue = PolicyServer.DEFAULT_HEADER,
+      description = "Answer an accepted recipient with PREPEND NAME: pass (<rule>) instead of DUNNO "
+          + "(NAME default " + PolicyServer.DEFAULT_HEADER + "; default: off).")
+  String prependHeader;
+
+  @Option(names = "--with-web", description = "Also serve the challenge page in this process.")
+  boolean withWeb;
+
+  @Option(names = "--web-listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+      description = "Where the page listens with --with-web (default ${DEFAULT-VALUE}).")
+  InetSocketAddress webListen;
+
+  @Option(names = "--pow-bits", paramLabel = "N", defaultValue = "" + ChallengePage.DEFAULT_POW_DIFFICULTY_BITS,
+      description = "Proof-of-work difficulty of the page in bits (default ${DEFAULT-VALUE}).")
+  int powBits;
+
+  @Override
+  public Integer call() throws Exception {
+    for (String n : trustedNetworks) {
+      try {
+        IpNetwork.parse(n);
+      } catch (IllegalArgumentException e) {
+        throw Cli.usage(spec, "--trusted-network: " + e.getMessage());
+      }
+    }
+    if (powBits < 0 || powBits > ChallengePage.MAX_POW_DIFFICULTY_BITS) {
+      throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
+    }
+    try {
+      // the builders check these; a bad value is a usage error, found before anything starts
+      DecisionEngine.builder().challengeLifetime(challengeLifetime);
+      if (challengeBase != null) {
+        DecisionEngine.builder().challengeBase(challengeBase);
+      }
+      PolicyServer.Builder check = PolicyServer.builder().workerThreads(workers).maxConnections(maxConnections)
+          .idleTimeout(idleTimeout);
+      if (prependHeader != null) {
+        check.prependHeader(prependHeader);
+      }
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, e.getMessage());
+    }
+    Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
+    try {
+      DataDirectory d = running.add(data.open());
+      URI base = challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE);
+      Optional<ChallengeWebServer> web = Optional.empty();
+      if (withWeb) {
+        web = Optional.of(running.add(Services.web(d.keyRing(), d.store(), webListen, powBits, Optional.empty(),
+            ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE)));
+        if (challengeBase == null) {
+          base = web.get().baseUri();
+        }
+      }
+      DecisionEngine engine = engine(d.keyRing(), d.store(), base);
+      PolicyServer.Builder b = PolicyServer.builder()
+          .engine(engine)
+          .store(d.store())
+          .bind(listen)
+          .workerThreads(workers)
+          .maxConnections(maxConnections)
+          .idleTimeout(idleTimeout)
+          .learnOutbound(learnOutbound);
+      if (prependHeader != null) {
+        b.prependHeader(prependHeader);
+      }
+      PolicyServer policy = running.add(b.build().start());
+      spec.commandLine().getOut().println("policy server on " + Services.hostPort(policy.address())
+          + " (check_policy_service inet:" + Services.hostPort(policy.address()) + "), challenge links to " + base
+          + web.map(w -> ", challenge page on " + w.baseUri()).orElse("") + " (data " + d.path() + ")");
+      spec.commandLine().getOut().flush();
+    } catch (Exception e) {
+      running.close();
+      throw e;
+    }
+    running.awaitStop();
+    return 0;
+  }
+
+  /**
+   * The chain of {@code Services.engine} (postmaster and abuse, trusted clients, the null sender,
+   * the whitelist store, pass codes in the sub-address), with the listener that lets the policy
+   * server's PREPEND header name the deciding rule.
+   */
+  private DecisionEngine engine(KeyRing ring, WhitelistStore store, URI base) {
+    TrustedClientsRule.Builder trusted = TrustedClientsRule.builder();
+    trustedNetworks.forEach(trusted::network);
+    return DecisionEngine.builder()
+        .keyRing(ring)
+        .challengeBase(base)
+        .challengeLifetime(challengeLifetime)
+        .rule(ExemptRecipientsRule.standard())
+        .rule(trusted.build())
+        .rule(NullSenderRule.accept())
+        .rule(WhitelistStoreRule.of(store))
+        .rule(PassCodeRule.builder().passCodes(PassCodes.of(ring)).build())
+        .listener(DecisionListener.logging().andThen(PolicyServer.ruleIdListener()))
+        .build();
+  }
+}

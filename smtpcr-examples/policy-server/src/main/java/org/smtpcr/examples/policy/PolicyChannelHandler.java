@@ -1,0 +1,157 @@
+package org.smtpcr.examples.policy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One policy connection: lines (from a bounded line decoder) become requests, each decided on the
+ * worker pool, one at a time and in order; the reply {@code action=...} and an empty line go back
+ * on the event loop. Postfix sends one request at a time; a client that sends ahead can make the
+ * connection hold at most {@link PolicyServer#MAX_REQUEST_BYTES} of queued requests besides the one
+ * being read, and is disconnected beyond that. A request that breaks a bound or the syntax closes
+ * the connection without a reply,
+ * logged once. Not shareable: one instance per channel; its state is touched only on the channel's
+ * event loop (the decider's session is handed to one worker at a time).
+ */
+final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(PolicyChannelHandler.class);
+
+  private final PolicyDecider decider;
+  private final Executor workers;
+  private final ProtocolWarnings warnings;
+  private final RequestAssembler assembler = new RequestAssembler();
+  private final PolicyDecider.Session session = new PolicyDecider.Session();
+  private final ArrayDeque<RequestAssembler.Step.Complete> queued = new ArrayDeque<>();
+  private int queuedBytes;
+  private boolean busy;
+  private boolean closing;
+
+  PolicyChannelHandler(PolicyDecider decider, Executor workers, ProtocolWarnings warnings) {
+    this.decider = decider;
+    this.workers = workers;
+    this.warnings = warnings;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf line = (ByteBuf) msg;
+    byte[] bytes;
+    try {
+      bytes = ByteBufUtil.getBytes(line);
+    } finally {
+      line.release();
+    }
+    if (closing) {
+      return;
+    }
+    RequestAssembler.Step step = assembler.line(bytes);
+    if (step instanceof RequestAssembler.Step.Complete complete) {
+      if (!busy) {
+        dispatch(ctx, complete);
+      } else if (queuedBytes + complete.bytes() > PolicyServer.MAX_REQUEST_BYTES) {
+        problem(ctx, "requests sent ahead of replies exceed " + PolicyServer.MAX_REQUEST_BYTES + " bytes", "");
+      } else {
+        queued.add(complete);
+        queuedBytes += complete.bytes();
+      }
+    } else if (step instanceof RequestAssembler.Step.Malformed malformed) {
+      problem(ctx, malformed.reason(), malformed.excerpt());
+    }
+  }
+
+  private void dispatch(ChannelHandlerContext ctx, RequestAssembler.Step.Complete complete) {
+    busy = true;
+    try {
+      workers.execute(() -> {
+        String action = decider.decide(complete.request(), session);
+        try {
+          ctx.executor().execute(() -> reply(ctx, action));
+        } catch (RejectedExecutionException e) {
+          // the server is shutting down: the connection goes with it
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      closing = true;
+      log.debug("worker pool refused a request (server closing?); closing connection from {}", peer(ctx));
+      ctx.close();
+    }
+  }
+
+  private void reply(ChannelHandlerContext ctx, String action) {
+    if (closing || !ctx.channel().isActive()) {
+      return;
+    }
+    ctx.writeAndFlush(ctx.alloc().buffer(action.length() + 9)
+        .writeBytes(("action=" + action + "\n\n").getBytes(StandardCharsets.US_ASCII)))
+        .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    busy = false;
+    RequestAssembler.Step.Complete next = queued.poll();
+    if (next != null) {
+      queuedBytes -= next.bytes();
+      dispatch(ctx, next);
+    }
+  }
+
+  /** Bytes this connection holds in requests: the one being read and those sent ahead. */
+  int bufferedBytes() {
+    return assembler.bufferedBytes() + queuedBytes;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      log.debug("closing idle policy connection from {}", peer(ctx));
+      closing = true;
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (closing) {
+      return;
+    }
+    if (cause instanceof TooLongFrameException) {
+      problem(ctx, "line longer than " + PolicyServer.MAX_LINE_BYTES + " bytes", "");
+    } else if (cause instanceof IOException) {
+      // the peer reset the connection or the like
+      log.debug("policy connection from {} failed: {}", peer(ctx), cause.getClass().getName());
+      closing = true;
+      ctx.close();
+    } else {
+      problem(ctx, "unexpected " + cause.getClass().getName(), "");
+    }
+  }
+
+  private void problem(ChannelHandlerContext ctx, String reason, String excerpt) {
+    closing = true;
+    queued.clear();
+    queuedBytes = 0;
+    warnings.closing(peer(ctx), reason, excerpt);
+    ctx.close();
+  }
+
+  private static String peer(ChannelHandlerContext ctx) {
+    SocketAddress a = ctx.channel().remoteAddress();
+    if (a instanceof InetSocketAddress i && i.getAddress() != null) {
+      return i.getAddress().getHostAddress() + ":" + i.getPort();
+    }
+    return "?";
+  }
+}

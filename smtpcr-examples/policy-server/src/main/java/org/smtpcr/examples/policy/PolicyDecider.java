@@ -1,0 +1,195 @@
+package org.smtpcr.examples.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.net.InetAddresses;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.DecisionEvent;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Transaction;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.core.reply.PostfixReplies;
+import org.smtpcr.core.reply.SmtpReply;
+import org.smtpcr.core.store.WhitelistEntry;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistStore;
+
+/**
+ * Turns a {@link PolicyRequest} into the value of the {@code action=} reply: the decision engine at
+ * {@code RCPT}, {@code DUNNO} at every other state, learning from outbound mail first. Never throws
+ * for a request's content; a failure of its own answers {@value #FAILURE_ACTION}. Thread-safe; the
+ * per-connection {@link Session} is not, and is used by one request at a time.
+ */
+final class PolicyDecider {
+  /** Continue with the rest of Postfix's restrictions; never {@code OK}, which would skip them. */
+  static final String DUNNO = "DUNNO";
+
+  /** The answer when deciding itself fails: temporary, the sending MTA retries. */
+  static final String FAILURE_ACTION = "451 4.3.0 Temporary local problem, please try again.";
+
+  private static final Logger log = LoggerFactory.getLogger(PolicyDecider.class);
+  private static final Pattern SESSION_ID = Pattern.compile("[!-~]{1,64}");
+  private static final Pattern LINK = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[!-~]+");
+
+  private final DecisionEngine engine;
+  private final Optional<WhitelistStore> learnStore;
+  private final AddressCanonicalizer senders;
+  private final AddressCanonicalizer recipients;
+  private final Optional<String> prependHeader;
+  private final AtomicBoolean warnedNoRuleId = new AtomicBoolean();
+  private final AtomicBoolean warnedLongLink = new AtomicBoolean();
+  private final AtomicBoolean warnedClientAddress = new AtomicBoolean();
+
+  /** What one connection (one smtpd process, one SMTP session at a time) remembers. */
+  static final class Session {
+    private String lastPrependInstance = "";
+    private String lastPrepend = "";
+  }
+
+  PolicyDecider(DecisionEngine engine, Optional<WhitelistStore> learnStore, AddressCanonicalizer canonicalizer,
+      Optional<String> prependHeader) {
+    this.engine = requireNonNull(engine, "engine");
+    this.learnStore = requireNonNull(learnStore, "learnStore");
+    this.senders = requireNonNull(canonicalizer, "canonicalizer");
+    this.recipients = canonicalizer.forRecipients();
+    this.prependHeader = requireNonNull(prependHeader, "prependHeader");
+  }
+
+  /**
+   * The action for {@code request}: one line of printable US-ASCII without line end.
+   *
+   * @param request the request
+   * @param session the connection's memory
+   * @return the action
+   */
+  String decide(PolicyRequest request, Session session) {
+    try {
+      if (!request.requestType().equals("smtpd_access_policy") || !request.protocolState().equals("RCPT")) {
+        return DUNNO;
+      }
+      String recipient = request.value("recipient");
+      if (recipient.isEmpty()) {
+        return DUNNO;
+      }
+      Optional<InetAddress> client = clientAddress(request.value("client_address"));
+      if (client.isEmpty()) {
+        if (warnedClientAddress.compareAndSet(false, true)) {
+          log.warn("policy request without a usable client_address (session {}); answering 451 4.3.0 (logged once)",
+              sessionId(request).orElse("?"));
+        } else {
+          log.debug("policy request without a usable client_address (session {}); answering 451 4.3.0",
+              sessionId(request).orElse("?"));
+        }
+        return FAILURE_ACTION;
+      }
+      String sasl = request.value("sasl_username");
+      if (!sasl.isEmpty() && learnStore.isPresent()) {
+        learn(learnStore.get(), request.value("sender"), recipient, request);
+      }
+      Transaction.Builder tx = Transaction.builder()
+          .stage(Stage.RCPT)
+          .clientAddress(client.get())
+          .reversePath(request.value("sender").isEmpty() ? "<>" : request.value("sender"))
+          .forwardPath(recipient)
+          .tls(!request.value("encryption_protocol").isEmpty());
+      String helo = request.value("helo_name");
+      if (!helo.isEmpty()) {
+        tx.helo(helo);
+      }
+      if (!sasl.isEmpty()) {
+        tx.authenticatedUser(sasl);
+      }
+      sessionId(request).ifPresent(tx::sessionId);
+      RuleIds.clear();
+      Decision decision = engine.decide(tx.build());
+      return action(decision, RuleIds.take(), request, session);
+    } catch (RuntimeException e) {
+      log.warn("deciding a policy request failed with {}; answering 451 4.3.0", e.getClass().getName());
+      return FAILURE_ACTION;
+    }
+  }
+
+  private String action(Decision decision, Optional<DecisionEvent> event, PolicyRequest request, Session session) {
+    if (decision instanceof Decision.Accept) {
+      if (prependHeader.isEmpty()) {
+        return DUNNO;
+      }
+      if (event.isEmpty() && warnedNoRuleId.compareAndSet(false, true)) {
+        log.info("the PREPEND header cannot name the deciding rule: add PolicyServer.ruleIdListener() to the "
+            + "decision engine's listener");
+      }
+      String header = prependHeader.get() + ": pass" + event.map(e -> " (" + e.ruleId() + ")").orElse("");
+      String instance = request.value("instance");
+      if (!instance.isEmpty() && instance.equals(session.lastPrependInstance) && header.equals(session.lastPrepend)) {
+        // the same header for another recipient of the same message: once is enough
+        return DUNNO;
+      }
+      session.lastPrependInstance = instance;
+      session.lastPrepend = header;
+      return "PREPEND " + header;
+    }
+    SmtpReply reply = decision.negativeReply().orElseThrow();
+    try {
+      return PostfixReplies.action(reply);
+    } catch (IllegalArgumentException e) {
+      // the link alone is longer than Postfix's reply line leaves room for: refuse without it
+      if (warnedLongLink.compareAndSet(false, true)) {
+        log.warn("a challenge link does not fit a Postfix policy reply (shorten the challenge base URL); "
+            + "refusing without the link");
+      }
+      List<String> lines = reply.lines();
+      List<String> prose = LINK.matcher(lines.get(lines.size() - 1)).matches() && lines.size() > 1
+          ? lines.subList(0, lines.size() - 1) : lines;
+      return PostfixReplies.action(SmtpReply.of(reply.code(), reply.enhancedStatus(), prose));
+    }
+  }
+
+  /** Records (remote recipient → our sender) so the people our users write to can answer. */
+  private void learn(WhitelistStore store, String sender, String recipient, PolicyRequest request) {
+    if (AddressCanonicalizer.isNullPath(sender)) {
+      return;
+    }
+    WhitelistKey key;
+    try {
+      CanonicalAddress remote = senders.canonicalize(recipient);
+      CanonicalAddress ours = recipients.canonicalize(sender);
+      key = WhitelistKey.pair(remote, ours);
+    } catch (InvalidAddressException | IllegalArgumentException e) {
+      log.debug("not learning from outbound mail: {} (session {})", e.getClass().getSimpleName(),
+          sessionId(request).orElse("?"));
+      return;
+    }
+    try {
+      Optional<WhitelistEntry> existing = store.find(key);
+      if (existing.isEmpty() || existing.get().expiresAt().isPresent()) {
+        store.add(key);
+        log.debug("learned a pair from outbound mail (session {})", sessionId(request).orElse("?"));
+      }
+    } catch (RuntimeException e) {
+      // the outbound message goes on: learning is a convenience, not a condition
+      log.warn("whitelist store failed while learning from outbound mail: {}", e.getClass().getName());
+    }
+  }
+
+  private static Optional<String> sessionId(PolicyRequest request) {
+    String instance = request.value("instance");
+    return SESSION_ID.matcher(instance).matches() ? Optional.of(instance) : Optional.empty();
+  }
+
+  private static Optional<InetAddress> clientAddress(String text) {
+    if (text.isEmpty() || text.length() > 64 || !InetAddresses.isInetAddress(text)) {
+      return Optional.empty();
+    }
+    return Optional.of(InetAddresses.forString(text));
+  }
+}

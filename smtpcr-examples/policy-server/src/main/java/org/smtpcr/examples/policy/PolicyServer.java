@@ -1,0 +1,528 @@
+package org.smtpcr.examples.policy;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.DecisionListener;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.store.WhitelistStore;
+
+/**
+ * A Postfix SMTPD policy delegation server that asks the SMTPCR {@link DecisionEngine} whether to
+ * challenge each recipient. Postfix connects with {@code check_policy_service}; see
+ * {@code docs/postfix.md} for the {@code main.cf} lines.
+ *
+ * <pre>{@code
+ * try (PolicyServer server = PolicyServer.builder()
+ *     .engine(engine)
+ *     .store(store)
+ *     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 10040))
+ *     .build()
+ *     .start()) {
+ *   ...   // check_policy_service inet:127.0.0.1:10040
+ * }
+ * }</pre>
+ *
+ * <p><b>Protocol</b> (Postfix SMTPD_POLICY_README). A request is {@code name=value} lines ending
+ * with an empty line; the reply is {@code action=...} and an empty line; lines end with LF. Every
+ * attribute is accepted, unknown ones are ignored. Connections are persistent (Postfix keeps one per
+ * {@code smtpd} process) and carry one request at a time.
+ *
+ * <p><b>Answers.</b> At {@code protocol_state=RCPT} the engine decides a {@code Transaction} built
+ * from {@code client_address}, {@code helo_name}, {@code sender} (empty: the null sender),
+ * {@code recipient}, {@code sasl_username} (the authenticated user), {@code encryption_protocol}
+ * (non-empty: TLS) and {@code instance} (the session id). A challenge, reject or defer is answered
+ * with its reply as {@link org.smtpcr.core.reply.PostfixReplies#action one line}
+ * ({@code action=550 5.7.1 ... https://...}); an accept with {@code DUNNO} (never {@code OK}, which
+ * would skip the rest of Postfix's restrictions), or with {@code PREPEND} of a header saying why,
+ * when {@link Builder#prependHeader(String) configured}. Every other state is answered
+ * {@code DUNNO}. A failure of ours is answered {@code 451 4.3.0}: the sending MTA retries.
+ *
+ * <p><b>Learning from outbound mail.</b> When {@code sasl_username} is set, one of our users is
+ * sending: the pair (that remote recipient as sender, our user's address as recipient) is added to
+ * the store, so the people our users write to can answer without a challenge. On by default.
+ *
+ * <p><b>Bounds.</b> A line of at most {@value #MAX_LINE_BYTES} bytes, at most
+ * {@value #MAX_ATTRIBUTES} attributes and {@value #MAX_REQUEST_BYTES} bytes per request. A request
+ * that breaks a bound or the syntax closes its connection without a reply (Postfix then applies the
+ * {@code default_action} of its {@code check_policy_service}), logged once at WARN with at most a
+ * short, sanitized excerpt. Connections beyond {@link Builder#maxConnections(int)} are closed at
+ * once; idle ones after {@link Builder#idleTimeout(Duration)}.
+ *
+ * <p><b>Threads.</b> Non-blocking I/O on Netty with one event-loop thread,
+ * however many connections are open; decisions (which may block on the store) run on a fixed pool of
+ * {@link Builder#workerThreads(int)} threads. {@link #close()} stops all of them.
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class PolicyServer implements AutoCloseable {
+  /**
+   * Longest request line, in bytes, line feed excluded.
+   *
+   * @since 0.1.0
+   */
+  public static final int MAX_LINE_BYTES = 4096;
+
+  /**
+   * Most attributes in one request (Postfix 3.7 sends about 30).
+   *
+   * @since 0.1.0
+   */
+  public static final int MAX_ATTRIBUTES = 100;
+
+  /**
+   * Largest request, in bytes, line feeds included.
+   *
+   * @since 0.1.0
+   */
+  public static final int MAX_REQUEST_BYTES = 32 * 1024;
+
+  /**
+   * Default limit of open connections.
+   *
+   * @since 0.1.0
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+
+  /**
+   * Default idle timeout: 10 minutes, longer than Postfix keeps an idle policy connection
+   * ({@code smtpd_policy_service_max_idle}, 300 s).
+   *
+   * @since 0.1.0
+   */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+  /**
+   * Default number of decision threads.
+   *
+   * @since 0.1.0
+   */
+  public static final int DEFAULT_WORKER_THREADS = 8;
+
+  /**
+   * Default name of the header {@link Builder#prependHeader(String)} adds.
+   *
+   * @since 0.1.0
+   */
+  public static final String DEFAULT_HEADER = "X-SMTPCR";
+
+  /** Event-loop threads: one is plenty for hundreds of loopback connections and leaves the cores to decisions. */
+  static final int IO_THREADS = 1;
+
+  private static final Logger log = LoggerFactory.getLogger(PolicyServer.class);
+  private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]{1,64}");
+  private static final int MAX_WORKER_THREADS = 1024;
+  private static final int MAX_CONNECTIONS_LIMIT = 100_000;
+  private static final AtomicInteger SERVERS = new AtomicInteger();
+
+  private final DecisionEngine engine;
+  private final Optional<WhitelistStore> store;
+  private final InetSocketAddress bind;
+  private final int maxConnections;
+  private final Duration idleTimeout;
+  private final int workerThreads;
+  private final boolean learnOutbound;
+  private final Optional<String> prependHeader;
+  private final AddressCanonicalizer canonicalizer;
+  private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger open = new AtomicInteger();
+  private final int serial = SERVERS.incrementAndGet();
+  private final ProtocolWarnings warnings = new ProtocolWarnings(System::nanoTime);
+
+  private EventLoopGroup group;
+  private ThreadPoolExecutor workers;
+  private Channel serverChannel;
+  private InetSocketAddress bound;
+  private boolean started;
+  private volatile boolean closed;
+
+  private PolicyServer(Builder b) {
+    this.engine = b.engine;
+    this.store = Optional.ofNullable(b.store);
+    this.bind = b.bind == null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0) : b.bind;
+    this.maxConnections = b.maxConnections == null ? DEFAULT_MAX_CONNECTIONS : b.maxConnections;
+    this.idleTimeout = b.idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : b.idleTimeout;
+    this.workerThreads = b.workerThreads == null ? DEFAULT_WORKER_THREADS : b.workerThreads;
+    this.learnOutbound = b.learnOutbound == null || b.learnOutbound;
+    this.prependHeader = b.prependHeader;
+    this.canonicalizer = b.canonicalizer == null ? AddressCanonicalizer.standard() : b.canonicalizer;
+  }
+
+  /**
+   * Starts a builder; the engine is required, and the store unless learning from outbound mail is
+   * off.
+   *
+   * @return a new builder
+   * @since 0.1.0
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The listener that lets the {@code PREPEND} header name the rule that accepted: add it to the
+   * engine, e.g. {@code .listener(DecisionListener.logging().andThen(PolicyServer.ruleIdListener()))}.
+   * Without it the header says only {@code pass}. It keeps the last event of the calling thread and
+   * nothing else.
+   *
+   * @return the listener
+   * @since 0.1.0
+   */
+  public static DecisionListener ruleIdListener() {
+    return RuleIds.LISTENER;
+  }
+
+  /**
+   * Binds the listening socket and starts serving.
+   *
+   * @return this server
+   * @throws IOException if the address cannot be bound
+   * @throws IllegalStateException if already started or closed
+   * @since 0.1.0
+   */
+  public synchronized PolicyServer start() throws IOException {
+    checkState(!started, "the policy server was already started");
+    checkState(!closed, "the policy server was closed");
+    started = true;
+    PolicyDecider decider = new PolicyDecider(engine, learnOutbound ? store : Optional.empty(), canonicalizer,
+        prependHeader);
+    workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
+        // one request in flight per connection: the queue never holds more than maxConnections
+        new ArrayBlockingQueue<>(maxConnections), new DefaultThreadFactory("smtpcr-policy-" + serial + "-worker", true));
+    group = new NioEventLoopGroup(IO_THREADS, new DefaultThreadFactory("smtpcr-policy-" + serial + "-io", true));
+    long idleMillis = idleTimeout.toMillis();
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, Math.min(maxConnections, 4096))
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            int n = open.incrementAndGet();
+            channels.add(ch);
+            ch.closeFuture().addListener(f -> {
+              open.decrementAndGet();
+              channels.remove(ch);
+            });
+            if (n > maxConnections || closed) {
+              String peer = ch.remoteAddress() == null ? "?"
+                  : ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
+              warnings.closing(peer, "more than " + maxConnections + " connections open", "");
+              ch.close();
+              return;
+            }
+            pipeline(ch.pipeline(), idleMillis, new PolicyChannelHandler(decider, workers, warnings));
+          }
+        });
+    ChannelFuture f = bootstrap.bind(bind).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      Throwable cause = f.cause();
+      close();
+      throw new IOException("cannot listen on " + bind.getAddress().getHostAddress() + ":" + bind.getPort(), cause);
+    }
+    serverChannel = f.channel();
+    bound = (InetSocketAddress) serverChannel.localAddress();
+    log.info("policy server listening on {}:{} (workers {}, max connections {}, idle timeout {}, learn outbound {},"
+        + " prepend header {})", bound.getAddress().getHostAddress(), bound.getPort(), workerThreads, maxConnections,
+        idleTimeout, learnOutbound, prependHeader.isPresent());
+    return this;
+  }
+
+  /** The handlers of one connection: idle timeout, bounded line decoder, the protocol. */
+  static void pipeline(ChannelPipeline pipeline, long idleMillis, PolicyChannelHandler handler) {
+    pipeline
+        .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+        .addLast("lines", new LineBasedFrameDecoder(MAX_LINE_BYTES, true, true))
+        .addLast("policy", handler);
+  }
+
+  /**
+   * The port listened on; useful after binding port 0.
+   *
+   * @return the port
+   * @throws IllegalStateException if not started
+   * @since 0.1.0
+   */
+  public synchronized int port() {
+    return address().getPort();
+  }
+
+  /**
+   * The address listened on.
+   *
+   * @return the bound address
+   * @throws IllegalStateException if not started
+   * @since 0.1.0
+   */
+  public synchronized InetSocketAddress address() {
+    checkState(bound != null, "the policy server is not started");
+    return bound;
+  }
+
+  /**
+   * The connections open now.
+   *
+   * @return the count
+   * @since 0.1.0
+   */
+  public int openConnections() {
+    return open.get();
+  }
+
+  /**
+   * Stops listening, closes every connection, and stops the event loop and the worker threads,
+   * waiting for them (a decision in progress gets a few seconds). Idempotent.
+   *
+   * @since 0.1.0
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly();
+    }
+    for (Channel c : channels) {
+      c.close();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+    if (workers != null) {
+      workers.shutdownNow();
+      try {
+        if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+          log.warn("policy server worker threads did not stop within 5 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (bound != null) {
+      log.info("policy server on {}:{} stopped", bound.getAddress().getHostAddress(), bound.getPort());
+    }
+  }
+
+  /**
+   * Describes the address and the settings; no addresses of mail.
+   *
+   * @since 0.1.0
+   */
+  @Override
+  public synchronized String toString() {
+    String where = bound == null ? "not started" : bound.getAddress().getHostAddress() + ":" + bound.getPort();
+    return "PolicyServer[" + where + (closed ? ", closed" : "") + ", workers=" + workerThreads + ", maxConnections="
+        + maxConnections + ", idleTimeout=" + idleTimeout + ", learnOutbound=" + learnOutbound + ", prependHeader="
+        + prependHeader.orElse("off") + "]";
+  }
+
+  /**
+   * Builds a {@link PolicyServer}. Each option may be set once. Not thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private DecisionEngine engine;
+    private WhitelistStore store;
+    private InetSocketAddress bind;
+    private Integer maxConnections;
+    private Duration idleTimeout;
+    private Integer workerThreads;
+    private Boolean learnOutbound;
+    private Optional<String> prependHeader = Optional.empty();
+    private boolean prependHeaderSet;
+    private AddressCanonicalizer canonicalizer;
+
+    private Builder() {}
+
+    /**
+     * The decision engine (required).
+     *
+     * @param engine the engine
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder engine(DecisionEngine engine) {
+      checkState(this.engine == null, "engine was already set");
+      this.engine = requireNonNull(engine, "engine");
+      return this;
+    }
+
+    /**
+     * The whitelist store that learning from outbound mail writes to; normally the engine's.
+     * Required unless {@link #learnOutbound(boolean) learnOutbound(false)}.
+     *
+     * @param store the store
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder store(WhitelistStore store) {
+      checkState(this.store == null, "store was already set");
+      this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * The address to listen on (default: the loopback address, a free port). Postfix and the policy
+     * server normally share a host: keep it on loopback.
+     *
+     * @param address the address; port 0 picks a free port
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder bind(InetSocketAddress address) {
+      checkState(this.bind == null, "bind was already set");
+      requireNonNull(address, "address");
+      checkArgument(!address.isUnresolved(), "bind address must be resolved");
+      this.bind = address;
+      return this;
+    }
+
+    /**
+     * The most connections open at once (default {@value PolicyServer#DEFAULT_MAX_CONNECTIONS}); Postfix
+     * opens one per {@code smtpd} process, so at least {@code default_process_limit}. More are closed
+     * at once, and Postfix applies its {@code default_action}.
+     *
+     * @param max 1 to 100,000
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder maxConnections(int max) {
+      checkState(this.maxConnections == null, "maxConnections was already set");
+      checkArgument(max >= 1 && max <= MAX_CONNECTIONS_LIMIT, "maxConnections must be 1..%s, got %s",
+          MAX_CONNECTIONS_LIMIT, max);
+      this.maxConnections = max;
+      return this;
+    }
+
+    /**
+     * How long a connection may stay without traffic before it is closed (default 10 minutes).
+     *
+     * @param timeout 1 ms to 1 day
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder idleTimeout(Duration timeout) {
+      checkState(this.idleTimeout == null, "idleTimeout was already set");
+      requireNonNull(timeout, "timeout");
+      checkArgument(timeout.toMillis() >= 1 && timeout.compareTo(Duration.ofDays(1)) <= 0,
+          "idleTimeout must be 1 ms to 1 day, got %s", timeout);
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Threads that run decisions (default {@value PolicyServer#DEFAULT_WORKER_THREADS}). Store lookups
+     * block, so this bounds how many run at once; size it to the store's connection pool.
+     *
+     * @param threads 1 to 1024
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder workerThreads(int threads) {
+      checkState(this.workerThreads == null, "workerThreads was already set");
+      checkArgument(threads >= 1 && threads <= MAX_WORKER_THREADS, "workerThreads must be 1..%s, got %s",
+          MAX_WORKER_THREADS, threads);
+      this.workerThreads = threads;
+      return this;
+    }
+
+    /**
+     * Whether mail from authenticated users ({@code sasl_username} set) whitelists its recipients
+     * as senders to the user (default true).
+     *
+     * @param learn true to learn
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder learnOutbound(boolean learn) {
+      checkState(this.learnOutbound == null, "learnOutbound was already set");
+      this.learnOutbound = learn;
+      return this;
+    }
+
+    /**
+     * Answers an accepted recipient with {@code PREPEND <name>: pass (<rule id>)} instead of
+     * {@code DUNNO}, once per message (default: off). Postfix then continues as for {@code DUNNO}.
+     * The rule id needs {@link PolicyServer#ruleIdListener()} on the engine.
+     *
+     * @param name the header field name, such as {@value PolicyServer#DEFAULT_HEADER}: 1 to 64 printable US-ASCII
+     *     characters, no colon or space
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder prependHeader(String name) {
+      checkState(!prependHeaderSet, "prependHeader was already set");
+      requireNonNull(name, "name");
+      checkArgument(HEADER_NAME.matcher(name).matches(),
+          "a header name is 1..64 printable US-ASCII characters without colon or space");
+      this.prependHeaderSet = true;
+      this.prependHeader = Optional.of(name);
+      return this;
+    }
+
+    /**
+     * How addresses learned from outbound mail are canonicalized (default
+     * {@link AddressCanonicalizer#standard()}; its {@link AddressCanonicalizer#forRecipients()} for
+     * our user's address). Use the engine's.
+     *
+     * @param canonicalizer the canonicalizer
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
+      checkState(this.canonicalizer == null, "canonicalizer was already set");
+      this.canonicalizer = requireNonNull(canonicalizer, "canonicalizer");
+      return this;
+    }
+
+    /**
+     * Builds the server; {@link PolicyServer#start()} starts it.
+     *
+     * @return the server, not yet listening
+     * @throws IllegalStateException if the engine is missing, or the store while learning is on
+     * @since 0.1.0
+     */
+    public PolicyServer build() {
+      checkState(engine != null, "engine is required");
+      checkState(store != null || Boolean.FALSE.equals(learnOutbound),
+          "learning from outbound mail needs the store: set store(..) or learnOutbound(false)");
+      return new PolicyServer(this);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package org.smtpcr.examples.policy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Collects the lines of one connection into {@link PolicyRequest}s: {@code name=value} lines up to
+ * an empty line. Bounded: a line of at most {@link PolicyServer#MAX_LINE_BYTES}, at most
+ * {@link PolicyServer#MAX_ATTRIBUTES} attributes and {@link PolicyServer#MAX_REQUEST_BYTES} per
+ * request; whatever breaks a bound or the syntax makes it {@link Step.Malformed}, after which it
+ * takes nothing more. Not thread-safe: one per connection, fed in order.
+ */
+final class RequestAssembler {
+  private static final int MAX_NAME_LENGTH = 64;
+
+  /** What one line did. */
+  sealed interface Step {
+    /** The request goes on. */
+    record Incomplete() implements Step {}
+
+    /** The empty line ended a request. */
+    record Complete(PolicyRequest request, int bytes) implements Step {}
+
+    /**
+     * The input broke the protocol or a bound; the connection is to be closed without a reply.
+     *
+     * @param reason what was wrong, safe to log (no peer bytes beyond {@code excerpt})
+     * @param excerpt a sanitized, truncated excerpt of the offending line, or empty
+     */
+    record Malformed(String reason, String excerpt) implements Step {}
+  }
+
+  private static final Step.Incomplete INCOMPLETE = new Step.Incomplete();
+
+  private final int maxLine;
+  private final int maxAttributes;
+  private final int maxRequest;
+  private Map<String, String> attributes = new LinkedHashMap<>();
+  private int lines;
+  private int bytes;
+  private boolean failed;
+
+  RequestAssembler() {
+    this(PolicyServer.MAX_LINE_BYTES, PolicyServer.MAX_ATTRIBUTES, PolicyServer.MAX_REQUEST_BYTES);
+  }
+
+  RequestAssembler(int maxLine, int maxAttributes, int maxRequest) {
+    this.maxLine = maxLine;
+    this.maxAttributes = maxAttributes;
+    this.maxRequest = maxRequest;
+  }
+
+  /**
+   * Takes one line, its line feed removed (a carriage return before it is tolerated and dropped).
+   *
+   * @param line the line's bytes
+   * @return what the line did
+   * @throws IllegalStateException after a {@link Step.Malformed}
+   */
+  Step line(byte[] line) {
+    if (failed) {
+      throw new IllegalStateException("the request was malformed; close the connection");
+    }
+    int length = line.length;
+    if (length > maxLine) {
+      return fail("line of " + length + " bytes, limit " + maxLine, line);
+    }
+    if (length > 0 && line[length - 1] == '\r') {
+      length--;
+    }
+    bytes += line.length + 1;
+    if (bytes > maxRequest) {
+      return fail("request larger than " + maxRequest + " bytes", new byte[0]);
+    }
+    if (length == 0) {
+      PolicyRequest request = PolicyRequest.from(attributes);
+      int size = bytes;
+      attributes = new LinkedHashMap<>();
+      lines = 0;
+      bytes = 0;
+      return new Step.Complete(request, size);
+    }
+    if (++lines > maxAttributes) {
+      return fail("more than " + maxAttributes + " attributes", new byte[0]);
+    }
+    int eq = -1;
+    for (int i = 0; i < length && i <= MAX_NAME_LENGTH; i++) {
+      byte b = line[i];
+      if (b == '=') {
+        eq = i;
+        break;
+      }
+      if (!isNameByte(b)) {
+        return fail("attribute name with a byte outside [A-Za-z0-9_.:-]", line);
+      }
+    }
+    if (eq < 0) {
+      return fail("line without '=' in its first " + (MAX_NAME_LENGTH + 1) + " bytes", line);
+    }
+    if (eq == 0) {
+      return fail("attribute without a name", line);
+    }
+    String name = new String(line, 0, eq, StandardCharsets.US_ASCII);
+    String value = new String(line, eq + 1, length - eq - 1, StandardCharsets.UTF_8);
+    attributes.put(name, value);
+    return INCOMPLETE;
+  }
+
+  /** Bytes of the request in progress; never more than the request bound. */
+  int bufferedBytes() {
+    return bytes;
+  }
+
+  /** Whether a request is in progress (some line of it was read). */
+  boolean inProgress() {
+    return bytes > 0;
+  }
+
+  private Step fail(String reason, byte[] line) {
+    failed = true;
+    attributes = new LinkedHashMap<>();
+    bytes = 0;
+    lines = 0;
+    return new Step.Malformed(reason, Excerpt.of(line));
+  }
+
+  private static boolean isNameByte(byte b) {
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '.'
+        || b == ':' || b == '-';
+  }
+}

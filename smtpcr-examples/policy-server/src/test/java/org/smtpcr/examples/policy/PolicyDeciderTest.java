@@ -1,0 +1,177 @@
+package org.smtpcr.examples.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.reply.PostfixReplies;
+import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.tokens.ChallengeClaims;
+import org.smtpcr.tokens.ChallengeTokens;
+import org.smtpcr.tokens.KeyRing;
+
+final class PolicyDeciderTest {
+  private static final Pattern LINK = Pattern.compile("https://cr\\.example/c/([a-z2-7]+)$");
+
+  private final KeyRing keys = KeyRing.generate();
+  private final InMemoryWhitelistStore store = Fixtures.store();
+  private final DecisionEngine engine = Fixtures.engine(keys, store);
+
+  private PolicyDecider decider(boolean learn, Optional<String> header) {
+    return new PolicyDecider(engine, learn ? Optional.of(store) : Optional.empty(), AddressCanonicalizer.standard(),
+        header);
+  }
+
+  private String decide(PolicyDecider d, Map<String, String> attributes) {
+    return d.decide(PolicyRequest.from(attributes), new PolicyDecider.Session());
+  }
+
+  private static CanonicalAddress c(String a) {
+    return CanonicalAddress.parseCanonical(a);
+  }
+
+  @Test
+  void decide_unknownSender_challengesWithVerifiableLink() {
+    String action = decide(decider(true, Optional.empty()), Fixtures.rcpt("Alice@Sender.Example", "bob+x@cr.test"));
+    assertTrue(action.startsWith("550 5.7.1 "), action);
+    Matcher m = LINK.matcher(action);
+    assertTrue(m.find(), action);
+    ChallengeClaims claims = ChallengeTokens.of(keys).verify(m.group(1));
+    assertEquals("alice@sender.example", claims.sender());
+    assertEquals("bob@cr.test", claims.recipient());
+    int budget = PostfixReplies.POSTFIX_LINE_LIMIT - PostfixReplies.RECIPIENT_ALLOWANCE
+        - PostfixReplies.POSTFIX_PREFIX.length();
+    assertTrue(action.length() <= budget, action.length() + " > " + budget);
+  }
+
+  @Test
+  void decide_whitelistedPair_isDunno() {
+    store.add(WhitelistKey.pair(c("alice@sender.example"), c("bob@cr.test")));
+    assertEquals("DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+  }
+
+  @Test
+  void decide_nullSender_isDunno() {
+    assertEquals("DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("", "bob@cr.test")));
+  }
+
+  @Test
+  void decide_postmaster_isDunno() {
+    assertEquals("DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("spam@bad.example", "Postmaster@CR.TEST")));
+  }
+
+  @Test
+  void decide_otherProtocolStates_areDunno() {
+    PolicyDecider d = decider(true, Optional.empty());
+    for (String state : new String[] {"CONNECT", "EHLO", "HELO", "MAIL", "DATA", "END-OF-MESSAGE", "VRFY", "ETRN", ""}) {
+      assertEquals("DUNNO", decide(d, Fixtures.with(Fixtures.rcpt("spam@bad.example", "bob@cr.test"),
+          "protocol_state", state)), state);
+    }
+  }
+
+  @Test
+  void decide_otherRequestType_isDunno() {
+    assertEquals("DUNNO", decide(decider(true, Optional.empty()),
+        Fixtures.with(Fixtures.rcpt("spam@bad.example", "bob@cr.test"), "request", "something_else")));
+  }
+
+  @Test
+  void decide_invalidClientAddress_defersTemporarily() {
+    assertEquals(PolicyDecider.FAILURE_ACTION, decide(decider(true, Optional.empty()),
+        Fixtures.with(Fixtures.rcpt("spam@bad.example", "bob@cr.test"), "client_address", "unknown")));
+  }
+
+  @Test
+  void decide_invalidRecipient_isRejectedPermanentlyWithoutEcho() {
+    String action = decide(decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
+    assertTrue(action.startsWith("553 5.1.3 "), action);
+    assertFalse(action.contains("\u0000"));
+  }
+
+  @Test
+  void decide_storeDown_defersTemporarily() {
+    DecisionEngine failing = DecisionEngine.builder().keyRing(keys).challengeBase(Fixtures.BASE)
+        .whitelistStore(new FailingStore()).build();
+    PolicyDecider d = new PolicyDecider(failing, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    String action = decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
+    assertTrue(action.startsWith("451 4.3.0"), action);
+  }
+
+  @Test
+  void decide_authenticatedUser_learnsRecipientAsSenderToUser() {
+    Map<String, String> out = Fixtures.with(Fixtures.rcpt("Bob+Lists@CR.TEST", "Carol+news@Remote.Example"),
+        "sasl_username", "bob");
+    assertEquals("DUNNO", decide(decider(true, Optional.empty()), out));
+    assertTrue(store.find(WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"))).isPresent());
+    // and carol's answer is now accepted without a challenge
+    assertEquals("DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("carol@remote.example", "bob@cr.test")));
+  }
+
+  @Test
+  void decide_authenticatedUserLearningOff_learnsNothing() {
+    Map<String, String> out = Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
+    assertEquals("DUNNO", decide(decider(false, Optional.empty()), out));
+    assertEquals(0, store.count());
+  }
+
+  @Test
+  void decide_authenticatedNullSender_learnsNothing() {
+    Map<String, String> out = Fixtures.with(Fixtures.rcpt("", "carol@remote.example"), "sasl_username", "bob");
+    assertEquals("DUNNO", decide(decider(true, Optional.empty()), out));
+    assertEquals(0, store.count());
+  }
+
+  @Test
+  void decide_prependHeaderOn_namesTheDecidingRule() {
+    store.add(WhitelistKey.pair(c("alice@sender.example"), c("bob@cr.test")));
+    PolicyDecider d = decider(true, Optional.of("X-SMTPCR"));
+    assertEquals("PREPEND X-SMTPCR: pass (whitelist-store)", decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+    assertEquals("PREPEND X-SMTPCR: pass (null-sender)", decide(d, Fixtures.rcpt("", "bob@cr.test")));
+  }
+
+  @Test
+  void decide_prependHeaderSecondRecipientOfSameMessage_isDunno() {
+    store.add(WhitelistKey.pair(c("alice@sender.example"), c("bob@cr.test")));
+    store.add(WhitelistKey.pair(c("alice@sender.example"), c("carol@cr.test")));
+    PolicyDecider d = decider(true, Optional.of("X-SMTPCR"));
+    PolicyDecider.Session session = new PolicyDecider.Session();
+    Map<String, String> first = Fixtures.rcpt("alice@sender.example", "bob@cr.test");
+    Map<String, String> second = Fixtures.rcpt("alice@sender.example", "carol@cr.test");
+    assertEquals("PREPEND X-SMTPCR: pass (whitelist-store)", d.decide(PolicyRequest.from(first), session));
+    assertEquals("DUNNO", d.decide(PolicyRequest.from(second), session));
+    Map<String, String> nextMessage = Fixtures.with(second, "instance", "360.6b0b0369.b2517.1");
+    assertEquals("PREPEND X-SMTPCR: pass (whitelist-store)", d.decide(PolicyRequest.from(nextMessage), session));
+  }
+
+  @Test
+  void decide_challengeBaseTooLongForPostfix_rejectsWithoutLink() {
+    URI longBase = URI.create("https://cr.example/" + "p".repeat(150) + "/");
+    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).whitelistStore(store).build();
+    PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    String action = decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
+    assertTrue(action.startsWith("550 5.7.1 "), action);
+    assertFalse(action.contains("https://"), action);
+  }
+
+  @Test
+  void decide_hostileValues_neverPutALineBreakInTheAction() {
+    PolicyDecider d = decider(true, Optional.empty());
+    String[] hostile = {"a\rb@c.example", "\u2028x@y.example", "<>\u0000", "x".repeat(2000) + "@y.example", "\"q u\"@ex.example"};
+    for (String h : hostile) {
+      for (String field : new String[] {"sender", "recipient", "helo_name", "instance", "client_address"}) {
+        String action = decide(d, Fixtures.with(Fixtures.rcpt("alice@sender.example", "bob@cr.test"), field, h));
+        assertTrue(action.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), action);
+      }
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package org.smtpcr.examples.policy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.tokens.KeyRing;
+
+final class PolicyServerTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final KeyRing keys = KeyRing.generate();
+  private final InMemoryWhitelistStore store = Fixtures.store();
+  private final DecisionEngine engine = Fixtures.engine(keys, store);
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+    Await.until(WAIT, () -> Threads.policyThreads().isEmpty(), () -> "threads left: " + Threads.policyThreads());
+  }
+
+  private PolicyServer start(PolicyServer.Builder b) throws IOException {
+    PolicyServer s = b.build().start();
+    toClose.add(s);
+    return s;
+  }
+
+  private PolicyServer start() throws IOException {
+    return start(PolicyServer.builder().engine(engine).store(store));
+  }
+
+  private PolicyClient client(PolicyServer s) throws IOException {
+    PolicyClient c = new PolicyClient(s.port());
+    toClose.add(0, c);
+    return c;
+  }
+
+  private void whitelist(String sender, String recipient) {
+    store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient)));
+  }
+
+  @Test
+  void ask_manyRequestsOnOnePersistentConnection_eachAnswered() throws IOException {
+    whitelist("alice@sender.example", "bob@cr.test");
+    PolicyServer s = start();
+    PolicyClient c = client(s);
+    for (int i = 0; i < 300; i++) {
+      if (i % 3 == 0) {
+        assertTrue(c.ask(Fixtures.rcpt("x" + i + "@unknown.example", "bob@cr.test")).startsWith("550 5.7.1 "));
+      } else {
+        assertEquals("DUNNO", c.ask(Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+      }
+    }
+    assertEquals(1, s.openConnections());
+  }
+
+  @Test
+  void ask_requestsSentAheadInOneWrite_answeredInOrder() throws IOException {
+    whitelist("alice@sender.example", "bob@cr.test");
+    PolicyServer s = start();
+    PolicyClient c = client(s);
+    String ahead = Fixtures.wire(Fixtures.rcpt("alice@sender.example", "bob@cr.test"))
+        + Fixtures.wire(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"))
+        + Fixtures.wire(Fixtures.with(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"), "protocol_state", "MAIL"));
+    c.send(ahead.getBytes(StandardCharsets.US_ASCII));
+    assertEquals("DUNNO", c.readReply().orElseThrow());
+    assertTrue(c.readReply().orElseThrow().startsWith("550 5.7.1 "));
+    assertEquals("DUNNO", c.readReply().orElseThrow());
+  }
+
+  @Test
+  void connections_300IdleAndManyActive_threadCountStaysBounded() throws Exception {
+    whitelist("alice@sender.example", "bob@cr.test");
+    int workers = 4;
+    PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).workerThreads(workers));
+    int baseline = Thread.activeCount();
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 300; i++) {
+        idle.add(new Socket(InetAddress.getLoopbackAddress(), s.port()));
+      }
+      int active = 24;
+      ExecutorService clients = Executors.newFixedThreadPool(active);
+      AtomicInteger maxPolicyThreads = new AtomicInteger();
+      AtomicInteger maxAllThreads = new AtomicInteger();
+      try {
+        List<Future<Integer>> answered = new ArrayList<>();
+        for (int t = 0; t < active; t++) {
+          int id = t;
+          answered.add(clients.submit(() -> {
+            int ok = 0;
+            try (PolicyClient c = new PolicyClient(s.port())) {
+              for (int i = 0; i < 40; i++) {
+                String a = c.ask(i % 4 == 0 ? Fixtures.rcpt("n" + id + "-" + i + "@unknown.example", "bob@cr.test")
+                    : Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
+                if (a.equals("DUNNO") || a.startsWith("550 5.7.1 ")) {
+                  ok++;
+                }
+                maxPolicyThreads.accumulateAndGet(Threads.policyThreads().size(), Math::max);
+                maxAllThreads.accumulateAndGet(Thread.activeCount(), Math::max);
+              }
+            }
+            return ok;
+          }));
+        }
+        Await.until(WAIT, () -> s.openConnections() >= 300, () -> "open connections: " + s.openConnections());
+        for (Future<Integer> f : answered) {
+          assertEquals(40, f.get(60, TimeUnit.SECONDS));
+        }
+      } finally {
+        clients.shutdownNow();
+      }
+      Await.until(WAIT, () -> s.openConnections() == 300, () -> "open connections: " + s.openConnections());
+      int bound = workers + PolicyServer.IO_THREADS;
+      assertTrue(maxPolicyThreads.get() <= bound, maxPolicyThreads.get() + " policy threads > " + bound);
+      // the JVM as a whole: our bounded pools and the client threads, never a thread per connection
+      assertTrue(maxAllThreads.get() <= baseline + bound + active + 5,
+          maxAllThreads.get() + " threads, baseline " + baseline);
+    } finally {
+      for (Socket i : idle) {
+        i.close();
+      }
+    }
+  }
+
+  @Test
+  void idleTimeout_connectionWithoutTraffic_isClosedWithoutReply() throws IOException {
+    PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).idleTimeout(Duration.ofMillis(200)));
+    PolicyClient c = client(s);
+    assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "bob@cr.test")));
+    long t0 = System.nanoTime();
+    assertArrayEquals(new byte[0], c.readUntilClosed());
+    assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(150).toNanos(), "closed before the idle timeout");
+    Await.until(WAIT, () -> s.openConnections() == 0, () -> "open: " + s.openConnections());
+  }
+
+  @Test
+  void oversizedLine_closesWithoutReply_loggedOnce() throws IOException {
+    PolicyServer s = start();
+    try (LogCapture log = new LogCapture()) {
+      PolicyClient c = client(s);
+      c.send(("sender=" + "x".repeat(PolicyServer.MAX_LINE_BYTES + 100) + "\n").getBytes(StandardCharsets.US_ASCII));
+      c.send("recipient=also ignored\n\n".getBytes(StandardCharsets.US_ASCII));
+      assertArrayEquals(new byte[0], c.readUntilClosed());
+      assertEquals(1, log.count("line longer than " + PolicyServer.MAX_LINE_BYTES + " bytes"), log.text());
+      assertEquals(1, log.count("WARN"), log.text());
+      assertFalse(log.text().contains("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), "peer bytes beyond an excerpt");
+    }
+  }
+
+  @Test
+  void tooManyAttributes_closesWithoutReply_loggedOnce() throws IOException {
+    PolicyServer s = start();
+    try (LogCapture log = new LogCapture()) {
+      PolicyClient c = client(s);
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i <= PolicyServer.MAX_ATTRIBUTES + 50; i++) {
+        sb.append("attr").append(i).append("=v\n");
+      }
+      c.send(sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII));
+      assertArrayEquals(new byte[0], c.readUntilClosed());
+      assertEquals(1, log.count("more than " + PolicyServer.MAX_ATTRIBUTES + " attributes"), log.text());
+      assertEquals(1, log.count("WARN"), log.text());
+    }
+  }
+
+  @Test
+  void requestTooLarge_closesWithoutReply_loggedOnce() throws IOException {
+    PolicyServer s = start();
+    try (LogCapture log = new LogCapture()) {
+      PolicyClient c = client(s);
+      String line = "ccert_subject=" + "y".repeat(PolicyServer.MAX_LINE_BYTES - 20) + "\n";
+      StringBuilder sb = new StringBuilder();
+      while (sb.length() <= PolicyServer.MAX_REQUEST_BYTES + line.length()) {
+        sb.append(line);
+      }
+      c.send(sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII));
+      assertArrayEquals(new byte[0], c.readUntilClosed());
+      assertEquals(1, log.count("request larger than " + PolicyServer.MAX_REQUEST_BYTES + " bytes"), log.text());
+      assertEquals(1, log.count("WARN"), log.text());
+    }
+  }
+
+  @Test
+  void malformedLine_closesWithoutReply_logsOnlySanitizedExcerpt() throws IOException {
+    PolicyServer s = start();
+    try (LogCapture log = new LogCapture()) {
+      PolicyClient c = client(s);
+      c.send("request=smtpd_access_policy\nHELLO \u001b[2J injected\rFAKE LOG LINE ".getBytes(StandardCharsets.ISO_8859_1));
+      c.send(("z".repeat(200) + "\n\n").getBytes(StandardCharsets.US_ASCII));
+      assertArrayEquals(new byte[0], c.readUntilClosed());
+      String text = log.text();
+      assertEquals(1, log.count("WARN"), text);
+      assertTrue(text.contains("(line starts \"HELLO ?[2J injected?FAKE LOG LINE zzzzzz...\")"), text);
+      assertFalse(text.contains("\u001b"), "control character in the log");
+    }
+  }
+
+  @Test
+  void maxConnections_exceeded_newConnectionIsClosed() throws IOException {
+    PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).maxConnections(2));
+    PolicyClient a = client(s);
+    PolicyClient b = client(s);
+    assertEquals("DUNNO", a.ask(Fixtures.rcpt("", "bob@cr.test")));
+    assertEquals("DUNNO", b.ask(Fixtures.rcpt("", "bob@cr.test")));
+    try (LogCapture log = new LogCapture()) {
+      PolicyClient third = client(s);
+      assertArrayEquals(new byte[0], third.readUntilClosed());
+      assertEquals(1, log.count("more than 2 connections open"), log.text());
+    }
+    assertEquals("DUNNO", a.ask(Fixtures.rcpt("", "bob@cr.test")), "the first connections keep working");
+  }
+
+  @Test
+  void close_withOpenConnections_stopsEveryThreadAndConnection() throws IOException {
+    PolicyServer s = PolicyServer.builder().engine(engine).store(store).build().start();
+    try (PolicyClient c = new PolicyClient(s.port())) {
+      assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "bob@cr.test")));
+      assertFalse(Threads.policyThreads().isEmpty());
+      s.close();
+      assertArrayEquals(new byte[0], c.readUntilClosed());
+    }
+    Await.until(WAIT, () -> Threads.policyThreads().isEmpty(), () -> "threads left: " + Threads.policyThreads());
+    assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), s.address().getPort()).close());
+    s.close();
+  }
+
+  @Test
+  void start_portInUse_throwsIOExceptionAndLeavesNoThreads() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      PolicyServer s = PolicyServer.builder().engine(engine).store(store)
+          .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort())).build();
+      assertThrows(IOException.class, s::start);
+    }
+  }
+
+  @Test
+  void builder_missingEngineOrStore_isRefused() {
+    assertThrows(IllegalStateException.class, () -> PolicyServer.builder().store(store).build());
+    assertThrows(IllegalStateException.class, () -> PolicyServer.builder().engine(engine).build());
+    PolicyServer.builder().engine(engine).learnOutbound(false).build().close();
+  }
+
+  @Test
+  void builder_optionSetTwiceOrOutOfRange_isRefused() {
+    assertThrows(IllegalStateException.class, () -> PolicyServer.builder().workerThreads(2).workerThreads(3));
+    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().workerThreads(0));
+    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().maxConnections(0));
+    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().idleTimeout(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().prependHeader("X-Bad: header"));
+    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().prependHeader("X-Bad\nInjected"));
+  }
+
+  @Test
+  void toString_namesSettingsWithoutSecrets() throws IOException {
+    PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).prependHeader("X-SMTPCR"));
+    String text = s.toString();
+    assertTrue(text.contains("127.0.0.1:" + s.port()), text);
+    assertTrue(text.contains("prependHeader=X-SMTPCR"), text);
+  }
+}
