@@ -173,6 +173,11 @@ public final class AddressCanonicalizer {
     }
     String original = trim(path);
     for (int i = 0; i < original.length(); ) {
+      char c = original.charAt(i);
+      if (c >= 0x20 && c < 0x7F) { // printable ASCII: always allowed
+        i++;
+        continue;
+      }
       int cp = original.codePointAt(i);
       if (!AddressSyntax.isAllowedCodePoint(cp)) {
         throw new InvalidAddressException(
@@ -259,6 +264,9 @@ public final class AddressCanonicalizer {
 
   /** One BATV or SRS step, or null when neither applies. */
   private String[] unwrapOnce(String local, String domain) {
+    if (local.indexOf('=') < 0) {
+      return null; // every BATV and SRS form has an '='
+    }
     if (stripBatv) {
       String stripped = stripBatv(local);
       if (stripped != null) {
@@ -329,7 +337,8 @@ public final class AddressCanonicalizer {
    */
   private static String subaddressText(String originalContent, String local, int sep) {
     String ext = local.substring(sep + 1);
-    String nfcOriginal = java.text.Normalizer.normalize(originalContent, java.text.Normalizer.Form.NFC);
+    String nfcOriginal = AddressSyntax.isAscii(originalContent) ? originalContent // ASCII is NFC
+        : java.text.Normalizer.normalize(originalContent, java.text.Normalizer.Form.NFC);
     int start = nfcOriginal.length() - (local.length() - sep - 1);
     if (start >= 0 && nfcOriginal.regionMatches(true, start, ext, 0, ext.length())
         && nfcOriginal.length() - start == ext.length()) {

@@ -87,6 +87,9 @@ final class AddressSyntax {
 
   /** Counts the UTF-8 octets of a well-formed string. */
   static int utf8Length(String s) {
+    if (isAscii(s)) {
+      return s.length();
+    }
     return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
@@ -99,6 +102,10 @@ final class AddressSyntax {
    * U+212A KELVIN SIGN, so the order matters for idempotence).
    */
   static String normalizeLocalText(String content) {
+    if (isAscii(content)) {
+      // ASCII text is in NFC, and lowercasing A-Z keeps it ASCII
+      return lowerAscii(content);
+    }
     String nfc = Normalizer.normalize(content, Normalizer.Form.NFC);
     StringBuilder sb = new StringBuilder(nfc.length());
     for (int i = 0; i < nfc.length(); i++) {
@@ -112,6 +119,36 @@ final class AddressSyntax {
    * Renders normalized local-part content: as is when it is a dot-atom, otherwise as a quoted string
    * in which only {@code "} and {@code \} are escaped.
    */
+  /** Whether every character is below U+0080. */
+  static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code s} with A-Z mapped to a-z and nothing else changed; {@code s} itself if it has none. */
+  private static String lowerAscii(String s) {
+    int i = 0;
+    int n = s.length();
+    while (i < n && (s.charAt(i) < 'A' || s.charAt(i) > 'Z')) {
+      i++;
+    }
+    if (i == n) {
+      return s;
+    }
+    char[] cs = s.toCharArray();
+    for (; i < n; i++) {
+      char c = cs[i];
+      if (c >= 'A' && c <= 'Z') {
+        cs[i] = (char) (c + ('a' - 'A'));
+      }
+    }
+    return new String(cs);
+  }
+
   static String renderLocal(String normalizedContent) {
     if (isDotAtom(normalizedContent)) {
       return normalizedContent;

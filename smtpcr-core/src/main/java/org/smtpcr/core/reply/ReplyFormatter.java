@@ -4,8 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.base.Strings;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -129,11 +131,13 @@ public final class ReplyFormatter {
     }
     Status status = statuses.get(ReplyKind.CHALLENGE);
     int max = SmtpReply.maxTextLength(status.enhanced());
-    checkArgument(ascii.length() <= max,
-        "challenge link is %s characters; after \"%s %s \" and before CRLF a 512-octet reply line"
-            + " holds at most %s",
-        ascii.length(), status.code(), status.enhanced(), max);
-    List<String> lines = new ArrayList<>(textLines(ReplyKind.CHALLENGE, values));
+    if (ascii.length() > max) {
+      throw new IllegalArgumentException(Strings.lenientFormat(
+          "challenge link is %s characters; after \"%s %s \" and before CRLF a 512-octet reply line"
+              + " holds at most %s",
+          ascii.length(), status.code(), status.enhanced(), max));
+    }
+    List<String> lines = textLines(ReplyKind.CHALLENGE, values); // a fresh, modifiable list
     if (lines.size() == 1 && lines.get(0).isEmpty()) {
       lines.clear();
     }
@@ -257,29 +261,12 @@ public final class ReplyFormatter {
    * {@code hardMax} is split into {@code hardMax} pieces.
    */
   static List<String> wrap(CharSequence text, int width, int hardMax) {
-    List<String> greedy = wrapGreedy(text, width, hardMax);
-    if (greedy.size() < 2) {
-      return greedy;
-    }
-    int lo = 1;
-    int hi = width;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (wrapGreedy(text, mid, hardMax).size() <= greedy.size()) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return wrapGreedy(text, lo, hardMax);
-  }
-
-  /** Greedy word wrap; see {@link #wrap}. */
-  private static List<String> wrapGreedy(CharSequence text, int width, int hardMax) {
-    List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder();
-    int i = 0;
+    // the words (runs of non-space characters) once, as offsets; the binary search below only
+    // counts lines, and the lines are built once at the end
     int n = text.length();
+    int[] bounds = new int[16];
+    int words = 0;
+    int i = 0;
     while (i < n) {
       while (i < n && text.charAt(i) == ' ') {
         i++;
@@ -291,23 +278,85 @@ public final class ReplyFormatter {
       if (start == i) {
         break;
       }
-      String word = text.subSequence(start, i).toString();
-      while (word.length() > hardMax) {
+      if (2 * words + 2 > bounds.length) {
+        bounds = Arrays.copyOf(bounds, bounds.length * 2);
+      }
+      bounds[2 * words] = start;
+      bounds[2 * words + 1] = i;
+      words++;
+    }
+    int greedy = countGreedy(bounds, words, width, hardMax);
+    if (greedy < 2) {
+      return buildGreedy(text, bounds, words, width, hardMax);
+    }
+    int lo = 1;
+    int hi = width;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (countGreedy(bounds, words, mid, hardMax) <= greedy) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return buildGreedy(text, bounds, words, lo, hardMax);
+  }
+
+  /** Number of lines {@link #buildGreedy} makes, without making them. */
+  private static int countGreedy(int[] bounds, int words, int width, int hardMax) {
+    int lines = 0;
+    int line = 0; // length of the line being filled
+    for (int w = 0; w < words; w++) {
+      int len = bounds[2 * w + 1] - bounds[2 * w];
+      while (len > hardMax) {
+        if (line > 0) {
+          lines++;
+          line = 0;
+        }
+        lines++;
+        len -= hardMax;
+      }
+      if (line > 0 && line + 1 + len > width) {
+        lines++;
+        line = 0;
+      }
+      line = line > 0 ? line + 1 + len : len;
+    }
+    if (line > 0 || lines == 0) {
+      lines++;
+    }
+    return lines;
+  }
+
+  /**
+   * Greedy word wrap of the words at {@code bounds} (start and end offsets into {@code text}): a
+   * line is filled while the next word fits in {@code width}; a word longer than {@code hardMax} is
+   * split into {@code hardMax} pieces, each on a line of its own but for the rest.
+   */
+  private static List<String> buildGreedy(CharSequence text, int[] bounds, int words, int width,
+      int hardMax) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (int w = 0; w < words; w++) {
+      int start = bounds[2 * w];
+      int end = bounds[2 * w + 1];
+      while (end - start > hardMax) {
         if (line.length() > 0) {
           lines.add(line.toString());
           line.setLength(0);
         }
-        lines.add(word.substring(0, hardMax));
-        word = word.substring(hardMax);
+        lines.add(text.subSequence(start, start + hardMax).toString());
+        start += hardMax;
       }
-      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+      int len = end - start;
+      if (line.length() > 0 && line.length() + 1 + len > width) {
         lines.add(line.toString());
         line.setLength(0);
       }
       if (line.length() > 0) {
         line.append(' ');
       }
-      line.append(word);
+      line.append(text, start, end);
     }
     if (line.length() > 0 || lines.isEmpty()) {
       lines.add(line.toString());

@@ -3,8 +3,8 @@ package org.smtpcr.core.reply;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.base.Strings;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * An SMTP reply (RFC 5321 §4.2) with an enhanced status code (RFC 3463, RFC 2034): a reply code, an
@@ -35,8 +35,6 @@ public final class SmtpReply {
    * @since 0.1.0
    */
   public static final int MAX_LINE_OCTETS = 512;
-
-  private static final Pattern ENHANCED = Pattern.compile("([245])\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})");
 
   private final int code;
   private final String enhancedStatus;
@@ -70,7 +68,7 @@ public final class SmtpReply {
       checkArgument(enhancedStatus.isEmpty(),
           "3yz replies carry no enhanced status (RFC 3463 has classes 2, 4, 5 only)");
     } else {
-      checkArgument(ENHANCED.matcher(enhancedStatus).matches(),
+      checkArgument(isEnhancedStatus(enhancedStatus),
           "enhanced status must be class.subject.detail with class 2, 4 or 5 and 1-3 digit parts");
       checkArgument(enhancedStatus.charAt(0) - '0' == klass,
           "enhanced status class %s does not match reply code %s", enhancedStatus.charAt(0), code);
@@ -82,12 +80,16 @@ public final class SmtpReply {
       String line = copy.get(n);
       for (int i = 0; i < line.length(); i++) {
         char c = line.charAt(i);
-        checkArgument(c >= 0x20 && c <= 0x7E,
-            "line %s has a character that is not printable US-ASCII at index %s", n + 1, i);
+        if (c < 0x20 || c > 0x7E) {
+          throw new IllegalArgumentException(Strings.lenientFormat(
+              "line %s has a character that is not printable US-ASCII at index %s", n + 1, i));
+        }
       }
-      checkArgument(line.length() + overhead <= MAX_LINE_OCTETS,
-          "line %s is %s characters; with the %s-octet prefix and CRLF a line may hold at most %s",
-          n + 1, line.length(), overhead - 2, MAX_LINE_OCTETS - overhead);
+      if (line.length() + overhead > MAX_LINE_OCTETS) {
+        throw new IllegalArgumentException(Strings.lenientFormat(
+            "line %s is %s characters; with the %s-octet prefix and CRLF a line may hold at most %s",
+            n + 1, line.length(), overhead - 2, MAX_LINE_OCTETS - overhead));
+      }
     }
     return new SmtpReply(code, enhancedStatus, copy);
   }
@@ -105,6 +107,46 @@ public final class SmtpReply {
   public static SmtpReply of(int code, String enhancedStatus, String... lines) {
     requireNonNull(lines, "lines");
     return of(code, enhancedStatus, List.of(lines));
+  }
+
+  /**
+   * Whether {@code s} is {@code class.subject.detail}: class 2, 4 or 5, then two parts of 1 to 3
+   * digits without leading zeros (a lone {@code 0} is allowed).
+   */
+  private static boolean isEnhancedStatus(String s) {
+    int n = s.length();
+    if (n < 5 || n > 9) {
+      return false;
+    }
+    char k = s.charAt(0);
+    if ((k != '2' && k != '4' && k != '5') || s.charAt(1) != '.') {
+      return false;
+    }
+    int end = digits(s, 2);
+    if (end < 0 || end >= n || s.charAt(end) != '.') {
+      return false;
+    }
+    return digits(s, end + 1) == n;
+  }
+
+  /** The end of a 1..3-digit number without leading zeros at {@code start}, or -1. */
+  private static int digits(String s, int start) {
+    int n = s.length();
+    if (start >= n) {
+      return -1;
+    }
+    char c = s.charAt(start);
+    if (c == '0') {
+      return start + 1;
+    }
+    if (c < '1' || c > '9') {
+      return -1;
+    }
+    int i = start + 1;
+    while (i < n && i < start + 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+      i++;
+    }
+    return i;
   }
 
   /**

@@ -71,7 +71,7 @@ public final class ExemptRecipientsRule implements DecisionRule {
       return Optional.empty();
     }
     var a = rcpt.get().canonical();
-    if (localParts.contains(a.localPart()) || addresses.contains(a.value())) {
+    if (localParts.contains(a.localPart()) || (!addresses.isEmpty() && addresses.contains(a.value()))) {
       return Optional.of(context.accept());
     }
     return Optional.empty();

@@ -55,17 +55,18 @@ public final class PassCodeRule implements DecisionRule {
     if (sender.isEmpty()) {
       return Optional.empty();
     }
-    String s = sender.get().canonical().value();
-    String r = rcpt.get().canonical().value();
     if (subaddress) {
       Optional<String> ext = rcpt.get().subaddress();
-      if (ext.isPresent() && looksLikeCode(ext.get()) && passCodes.matches(ext.get(), s, r)) {
+      if (ext.isPresent() && looksLikeCode(ext.get())
+          && passCodes.matches(ext.get(), sender.get().canonical().value(), rcpt.get().canonical().value())) {
         return Optional.of(context.accept());
       }
     }
     if (subject && context.stage() == Stage.DATA) {
       Optional<String> subj = context.subject();
       if (subj.isPresent()) {
+        String s = sender.get().canonical().value();
+        String r = rcpt.get().canonical().value();
         for (String w : Words.of(subj.get(), PassCodes.LENGTH, MAX_WORD_LENGTH)) {
           if (looksLikeCode(w) && passCodes.matches(w, s, r)) {
             return Optional.of(context.accept());

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,6 +63,8 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   private final Clock clock;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final TreeMap<WhitelistKey, WhitelistEntry> entries = new TreeMap<>(ORDER);
+  /** The entries of {@link #entries} by sender and recipient, for look-ups; same content. */
+  private final HashMap<Pair, WhitelistEntry> index = new HashMap<>();
   private final LinkedHashSet<WhitelistKey> byAge = new LinkedHashSet<>(); // oldest first
 
   private InMemoryWhitelistStore(Builder b) {
@@ -97,11 +100,14 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
             throw new StoreException("in-memory whitelist store is full (" + maxEntries + " entries)");
           }
           Iterator<WhitelistKey> oldest = byAge.iterator();
-          entries.remove(oldest.next());
+          WhitelistKey evicted = oldest.next();
+          entries.remove(evicted);
+          index.remove(Pair.of(evicted));
           oldest.remove();
         }
       }
       entries.put(key, entry);
+      index.put(Pair.of(key), entry);
       byAge.add(key);
     } finally {
       lock.writeLock().unlock();
@@ -113,13 +119,23 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
     requireNonNull(sender, "sender");
     requireNonNull(recipient, "recipient");
     Instant now = now();
-    List<WhitelistKey> keys = WhitelistKey.lookupKeys(sender, recipient);
+    // the keys of WhitelistKey.lookupKeys, in the same order, without building them
+    String s = sender.value();
+    String r = recipient.value();
+    String d = sender.domain();
     lock.readLock().lock();
     try {
-      for (WhitelistKey k : keys) {
-        WhitelistEntry e = entries.get(k);
-        if (e != null && !e.isExpiredAt(now)) {
-          return true;
+      if (live(s, r, now)) {
+        return true;
+      }
+      if (live("@" + d, r, now)) {
+        return true;
+      }
+      if (d.charAt(0) != '[') {
+        for (int dot = d.indexOf('.'); dot >= 0; dot = d.indexOf('.', dot + 1)) {
+          if (live("@" + d.substring(dot + 1), r, now)) {
+            return true;
+          }
         }
       }
       return false;
@@ -128,13 +144,23 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
     }
   }
 
+  /** Whether an unexpired entry vouches for sender key {@code s} to {@code r} or to anyone; under the lock. */
+  private boolean live(String s, String r, Instant now) {
+    WhitelistEntry e = index.get(new Pair(s, r));
+    if (e != null && !e.isExpiredAt(now)) {
+      return true;
+    }
+    e = index.get(new Pair(s, WhitelistKey.ANY_RECIPIENT));
+    return e != null && !e.isExpiredAt(now);
+  }
+
   @Override
   public Optional<WhitelistEntry> find(WhitelistKey key) {
     requireNonNull(key, "key");
     Instant now = now();
     lock.readLock().lock();
     try {
-      return Optional.ofNullable(entries.get(key)).filter(e -> !e.isExpiredAt(now));
+      return Optional.ofNullable(index.get(Pair.of(key))).filter(e -> !e.isExpiredAt(now));
     } finally {
       lock.readLock().unlock();
     }
@@ -150,6 +176,7 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
       if (e == null) {
         return false;
       }
+      index.remove(Pair.of(key));
       byAge.remove(key);
       return !e.isExpiredAt(now);
     } finally {
@@ -217,6 +244,7 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
       WhitelistEntry e = it.next();
       if (e.isExpiredAt(now)) {
         it.remove();
+        index.remove(Pair.of(e.key()));
         byAge.remove(e.key());
         removed++;
       }
@@ -226,6 +254,13 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** A sender and recipient key as a hash key, without the checks of {@link WhitelistKey}. */
+  private record Pair(String sender, String recipient) {
+    static Pair of(WhitelistKey key) {
+      return new Pair(key.sender(), key.recipient());
+    }
   }
 
   /**
