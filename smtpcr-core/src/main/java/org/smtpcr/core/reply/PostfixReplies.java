@@ -122,7 +122,12 @@ public final class PostfixReplies {
     }
     int keep = max - ELLIPSIS.length();
     int cut = prose.lastIndexOf(' ', keep);
-    String head = cut > 0 ? prose.substring(0, cut) : prose.substring(0, keep);
-    return head.stripTrailing() + ELLIPSIS;
+    String head = (cut > 0 ? prose.substring(0, cut) : prose.substring(0, keep)).stripTrailing();
+    // "person." + "..." would read "person...."; end the sentence with the ellipsis alone
+    int end = head.length();
+    while (end > 0 && ".,;:".indexOf(head.charAt(end - 1)) >= 0) {
+      end--;
+    }
+    return head.substring(0, end) + ELLIPSIS;
   }
 }

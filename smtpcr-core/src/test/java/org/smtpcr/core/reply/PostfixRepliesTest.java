@@ -90,6 +90,12 @@ final class PostfixRepliesTest {
   }
 
   @Test
+  void shorten_cutAfterASentence_endsWithTheEllipsisAlone() {
+    assertEquals("they are a person...",
+        PostfixReplies.shorten("they are a person. Confirm here, then send again:", 24));
+  }
+
+  @Test
   void shorten_singleLongWord_cutHard() {
     assertEquals("abcdefg...", PostfixReplies.shorten("abcdefghijklmnop", 10));
   }
