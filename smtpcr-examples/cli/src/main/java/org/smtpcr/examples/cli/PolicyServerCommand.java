@@ -9,18 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.DecisionListener;
-import org.smtpcr.core.rules.ExemptRecipientsRule;
 import org.smtpcr.core.rules.IpNetwork;
-import org.smtpcr.core.rules.NullSenderRule;
-import org.smtpcr.core.rules.PassCodeRule;
-import org.smtpcr.core.rules.TrustedClientsRule;
-import org.smtpcr.core.rules.WhitelistStoreRule;
-import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
-import org.smtpcr.tokens.KeyRing;
-import org.smtpcr.tokens.PassCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -134,7 +126,10 @@ final class PolicyServerCommand implements Callable<Integer> {
           base = web.get().baseUri();
         }
       }
-      DecisionEngine engine = engine(d.keyRing(), d.store(), base);
+      // the PREPEND header names the deciding rule: the policy server learns it from the listener
+      DecisionEngine engine = Services.engine(d.keyRing(), d.store(),
+          new Services.EngineSettings(base, challengeLifetime, trustedNetworks, false),
+          DecisionListener.logging().andThen(PolicyServer.ruleIdListener()));
       PolicyServer.Builder b = PolicyServer.builder()
           .engine(engine)
           .store(d.store())
@@ -157,26 +152,5 @@ final class PolicyServerCommand implements Callable<Integer> {
     }
     running.awaitStop();
     return 0;
-  }
-
-  /**
-   * The chain of {@code Services.engine} (postmaster and abuse, trusted clients, the null sender,
-   * the whitelist store, pass codes in the sub-address), with the listener that lets the policy
-   * server's PREPEND header name the deciding rule.
-   */
-  private DecisionEngine engine(KeyRing ring, WhitelistStore store, URI base) {
-    TrustedClientsRule.Builder trusted = TrustedClientsRule.builder();
-    trustedNetworks.forEach(trusted::network);
-    return DecisionEngine.builder()
-        .keyRing(ring)
-        .challengeBase(base)
-        .challengeLifetime(challengeLifetime)
-        .rule(ExemptRecipientsRule.standard())
-        .rule(trusted.build())
-        .rule(NullSenderRule.accept())
-        .rule(WhitelistStoreRule.of(store))
-        .rule(PassCodeRule.builder().passCodes(PassCodes.of(ring)).build())
-        .listener(DecisionListener.logging().andThen(PolicyServer.ruleIdListener()))
-        .build();
   }
 }

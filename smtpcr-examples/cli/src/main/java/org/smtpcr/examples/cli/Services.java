@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.DecisionListener;
 import org.smtpcr.core.rules.ExemptRecipientsRule;
 import org.smtpcr.core.rules.NullSenderRule;
 import org.smtpcr.core.rules.PassCodeRule;
@@ -38,6 +39,11 @@ final class Services {
    * sub-address, and in the Subject when asked).
    */
   static DecisionEngine engine(KeyRing ring, WhitelistStore store, EngineSettings s) {
+    return engine(ring, store, s, DecisionListener.logging());
+  }
+
+  /** {@link #engine(KeyRing, WhitelistStore, EngineSettings)} with another decision listener. */
+  static DecisionEngine engine(KeyRing ring, WhitelistStore store, EngineSettings s, DecisionListener listener) {
     TrustedClientsRule.Builder trusted = TrustedClientsRule.builder();
     s.trustedNetworks().forEach(trusted::network);
     return DecisionEngine.builder()
@@ -49,6 +55,7 @@ final class Services {
         .rule(NullSenderRule.accept())
         .rule(WhitelistStoreRule.of(store))
         .rule(PassCodeRule.builder().passCodes(PassCodes.of(ring)).subject(s.subjectPassCodes()).build())
+        .listener(listener)
         .build();
   }
 
