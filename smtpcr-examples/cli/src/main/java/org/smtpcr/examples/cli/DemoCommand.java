@@ -95,8 +95,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("  1. Send mail from a sender the server does not know yet; it answers 550 5.7.1 with a link:");
     out.println("       swaks --server " + server + " --from " + from + " --to " + to);
-    out.println("  2. Open the link in a browser on this machine. The page runs a short check and whitelists");
-    out.println("     " + from + " for " + to + ".");
+    out.println("  2. Open the link in a browser on this machine. The page runs a short check; press Confirm");
+    out.println("     to whitelist " + from + " for " + to + ".");
     out.println("  3. Send again: the server answers 250 and the message lands in");
     out.println("       " + smtp.maildir().resolve("new"));
     out.println("  4. Or skip the link: put the pass code in the recipient's sub-address.");
