@@ -52,7 +52,7 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
   # the PostgreSQL the forks will start, recorded beside the results
   pg_version=""
   if [[ ",$dbs," == *,postgresql,* ]]; then
-    pg_version="$("$java" -cp "$jar" org.smtpcr.benchmarks.BenchPostgres 2>/dev/null || true)"
+    pg_version="$("$java" -cp "$jar" org.smtpcr.benchmarks.PostgresVersion 2>/dev/null || true)"
     if [ -z "$pg_version" ]; then
       echo "run-core.sh: PostgreSQL (initdb, pg_ctl) not found; measuring H2 only" >&2
       dbs="$(printf '%s' "$dbs" | tr ',' '\n' | grep -vx postgresql | paste -sd, -)"

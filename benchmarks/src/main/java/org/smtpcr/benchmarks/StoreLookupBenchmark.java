@@ -1,8 +1,11 @@
 package org.smtpcr.benchmarks;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,13 +34,14 @@ import org.smtpcr.benchmarks.CoreFixtures.Traffic;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
+import org.smtpcr.core.store.PostgresServer;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
  * Latency of one {@link JdbcWhitelistStore#contains} look-up, the question the engine asks the
  * store for every recipient no earlier rule decided, on (a) an H2 file database in a temporary
  * directory and (b) a PostgreSQL server started for the benchmark on a free 127.0.0.1 port (see
- * {@link BenchPostgres}), each holding {@value #STORE_SIZE} pairs; for pairs it holds (hit) and
+ * {@code PostgresServer} of smtpcr-core's test harness), each holding {@value #STORE_SIZE} pairs; for pairs it holds (hit) and
  * pairs it does not (miss). Mode sample time: every call is timed, so the report gives percentiles.
  *
  * <p>Both databases are reached through a HikariCP pool of {@value #POOL_SIZE} connections (the
@@ -135,7 +139,7 @@ public class StoreLookupBenchmark {
     /** Pairs to store; the sanity tests use fewer, to be quick. */
     int size = STORE_SIZE;
 
-    private BenchPostgres server;
+    private PostgresServer server;
     private Path h2Dir;
     private HikariDataSource pool;
     private JdbcWhitelistStore store;
@@ -152,9 +156,9 @@ public class StoreLookupBenchmark {
           config.setUsername("sa");
         }
         case POSTGRESQL -> {
-          server = BenchPostgres.start();
+          server = PostgresServer.start();
           config.setJdbcUrl(server.jdbcUrl());
-          config.setUsername(BenchPostgres.USER);
+          config.setUsername(PostgresServer.USER);
         }
         default -> throw new IllegalArgumentException("db must be " + H2 + " or " + POSTGRESQL + ", not " + db);
       }
@@ -195,7 +199,11 @@ public class StoreLookupBenchmark {
           server.close();
         }
         if (h2Dir != null) {
-          BenchPostgres.deleteTree(h2Dir);
+          try {
+            MoreFiles.deleteRecursively(h2Dir, RecursiveDeleteOption.ALLOW_INSECURE);
+          } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + h2Dir, e);
+          }
         }
       }
     }

@@ -19,6 +19,7 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.smtpcr.benchmarks.CoreFixtures.Pair;
 import org.smtpcr.benchmarks.CoreFixtures.Traffic;
 import org.smtpcr.core.Decision;
+import org.smtpcr.core.store.PostgresServer;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 
@@ -110,11 +111,11 @@ final class CoreBenchmarksTest {
 
   @Test
   void postgresql_findsHitsNotMissesAndStopsTheServer() throws Exception {
-    if (BenchPostgres.findBinDir().isEmpty()) {
+    if (PostgresServer.findBinDir().isEmpty()) {
       if (Boolean.getBoolean("smtpcr.it.required")) {
-        fail(BenchPostgres.NOT_INSTALLED + " (required because smtpcr.it.required=true)");
+        fail(PostgresServer.NOT_INSTALLED + " (required because smtpcr.it.required=true)");
       }
-      Assumptions.abort(BenchPostgres.NOT_INSTALLED);
+      Assumptions.abort(PostgresServer.NOT_INSTALLED);
     }
     checkJdbc(StoreLookupBenchmark.POSTGRESQL);
   }

@@ -30,11 +30,15 @@ import org.postgresql.ds.PGSimpleDataSource;
  * {@code /usr/lib/postgresql/<version>/bin} (Debian and Ubuntu; highest version first), then on the
  * {@code PATH}. PostgreSQL refuses to run as root, so as root the commands run as the
  * {@code postgres} user through {@code runuser}. When no PostgreSQL is installed, a test fails
- * if {@code -Dsmtpcr.it.required=true} and is skipped visibly otherwise.
+ * if {@code -Dsmtpcr.it.required=true} and is skipped visibly otherwise. The benchmarks use the
+ * JUnit-free {@link #start()}.
  */
 public final class PostgresServer implements AutoCloseable {
-  private static final String USER = "smtpcr";
-  private static final String NOT_INSTALLED = "PostgreSQL (initdb, pg_ctl) is not installed; install it"
+  /** The superuser that {@code initdb} creates; it needs no password (trust on 127.0.0.1). */
+  public static final String USER = "smtpcr";
+
+  /** What is missing, and how to install it. */
+  public static final String NOT_INSTALLED = "PostgreSQL (initdb, pg_ctl) is not installed; install it"
       + " (Debian: apt-get install postgresql) or point -Dsmtpcr.postgres.bin at its binaries";
   private static final long TIMEOUT_SECONDS = 120;
 
@@ -85,6 +89,40 @@ public final class PostgresServer implements AutoCloseable {
       Assumptions.abort(NOT_INSTALLED);
     }
     return server;
+  }
+
+  /**
+   * Starts a server, without JUnit: for programs such as the benchmarks.
+   *
+   * @throws IllegalStateException if PostgreSQL is not installed
+   * @throws UncheckedIOException if it could not be started
+   */
+  public static PostgresServer start() {
+    Path bin = findBinDir().orElseThrow(() -> new IllegalStateException(NOT_INSTALLED));
+    try {
+      return start(bin);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start PostgreSQL", e);
+    }
+  }
+
+  /** The output of {@code postgres --version}, such as {@code postgres (PostgreSQL) 15.18}, if installed. */
+  public static Optional<String> version() {
+    Optional<Path> bin = findBinDir();
+    if (bin.isEmpty() || !Files.isExecutable(bin.get().resolve("postgres"))) {
+      return Optional.empty();
+    }
+    try {
+      Process p = new ProcessBuilder(bin.get().resolve("postgres").toString(), "--version")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      return p.waitFor() == 0 && !out.isEmpty() ? Optional.of(out) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   /** Where {@code initdb} and {@code pg_ctl} are, if anywhere. */
@@ -170,6 +208,11 @@ public final class PostgresServer implements AutoCloseable {
     ds.setConnectTimeout(10);
     ds.setSocketTimeout(30);
     return ds;
+  }
+
+  /** The JDBC URL of the {@code postgres} database on this server. */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=10&socketTimeout=30";
   }
 
   /** The TCP port the server listens on. */
