@@ -50,7 +50,7 @@ public final class Report {
     switch (group) {
       case "tokens" -> body = TokenReport.render(jmh, TokenSamples.mint(), info);
       // core: also --postgres "postgres --version" and --load-after LOADAVG
-      case "core" -> body = CoreReport.render(CoreResults.read(Path.of(results)), info,
+      case "core" -> body = CoreReport.render(jmh, info,
           opts.getOrDefault("postgres", ""), opts.getOrDefault("load-after", ""));
       default -> {
         usage("unknown group " + group + "; known: tokens, core");

@@ -39,8 +39,8 @@ final class CoreReportTest {
         p50 * 3, p50 * 10, p50 * 100, p50, p50 * 2, p50);
   }
 
-  private static CoreResults run(double accept, double challenge) throws IOException {
-    return CoreResults.parse("[" + String.join(",",
+  private static JmhResults run(double accept, double challenge) throws IOException {
+    return JmhResults.parse("[" + String.join(",",
         avgt("accept", accept, 50),
         avgt("rcptAccepted", 1_200, 40),
         avgt("mapGet", 20, 1),
@@ -96,7 +96,7 @@ final class CoreReportTest {
 
   @Test
   void render_saysWhatWasNotMeasured() throws IOException {
-    CoreResults onlyAccept = CoreResults.parse("[" + avgt("accept", 1_500, 10) + "]");
+    JmhResults onlyAccept = JmhResults.parse("[" + avgt("accept", 1_500, 10) + "]");
     String md = CoreReport.render(onlyAccept, INFO, "", "");
     assertTrue(md.contains("| full challenge ≤ 3 µs | not measured | – |"), md);
     assertTrue(md.contains("| accept ÷ `ConcurrentHashMap.get` | not measured |"), md);
@@ -105,8 +105,8 @@ final class CoreReportTest {
 
   @Test
   void parse_keepsParamsPercentilesAndSamples() throws IOException {
-    CoreResults r = run(800, 4_000);
-    CoreResults.Entry pg = r.method("jdbcHit", "db", "postgresql").orElseThrow();
+    JmhResults r = run(800, 4_000);
+    JmhResults.Result pg = r.method("jdbcHit", "db", "postgresql").orElseThrow();
     assertEquals(60_000, pg.percentile(50), 1e-9);
     assertEquals(1_750, pg.samples());
     assertEquals("sample", pg.mode());
