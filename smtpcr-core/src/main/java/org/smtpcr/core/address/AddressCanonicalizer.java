@@ -251,15 +251,11 @@ public final class AddressCanonicalizer {
       throw new InvalidAddressException("canonical address has " + bytes + " UTF-8 octets, limit "
           + AddressSyntax.MAX_ADDRESS_BYTES);
     }
-    CanonicalAddress canonical;
-    try {
-      canonical = new CanonicalAddress(renderedLocal, domain);
-    } catch (IllegalArgumentException e) {
-      // not expected (the steps above produce canonical parts); keeps the one-exception contract
-      throw new InvalidAddressException("address has no stable canonical form");
-    }
-    return new ParsedAddress(
-        original, canonical, Optional.ofNullable(subaddress).filter(s -> !s.isEmpty()));
+    // canonical by construction: the steps above are the ones the public constructor checks with
+    // (a property test holds every output to that constructor)
+    CanonicalAddress canonical = CanonicalAddress.trusted(renderedLocal, domain);
+    return new ParsedAddress(original, canonical,
+        subaddress == null || subaddress.isEmpty() ? Optional.empty() : Optional.of(subaddress));
   }
 
   /** One BATV or SRS step, or null when neither applies. */

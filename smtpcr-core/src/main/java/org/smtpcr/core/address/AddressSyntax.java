@@ -26,6 +26,16 @@ final class AddressSyntax {
 
   private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
 
+  /** RFC 5322 atext among the ASCII characters, by character. */
+  private static final boolean[] ATEXT = new boolean[0x80];
+
+  static {
+    for (int c = 0; c < 0x80; c++) {
+      ATEXT[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || ATEXT_SPECIALS.indexOf(c) >= 0;
+    }
+  }
+
   private AddressSyntax() {}
 
   // ---------------------------------------------------------------------------------------------
@@ -33,10 +43,7 @@ final class AddressSyntax {
 
   /** Whether {@code c} is an RFC 5322 atext character (ASCII only). */
   static boolean isAsciiAtext(int c) {
-    return (c >= 'a' && c <= 'z')
-        || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9')
-        || (c < 0x80 && ATEXT_SPECIALS.indexOf(c) >= 0);
+    return c >= 0 && c < 0x80 && ATEXT[c];
   }
 
   /**
@@ -69,7 +76,8 @@ final class AddressSyntax {
     }
     boolean lastDot = false;
     for (int i = 0; i < s.length(); ) {
-      int cp = s.codePointAt(i);
+      char c = s.charAt(i);
+      int cp = c < 0x80 ? c : s.codePointAt(i);
       if (cp == '.') {
         if (lastDot) {
           return false;
@@ -205,6 +213,11 @@ final class AddressSyntax {
       throw new InvalidAddressException("empty local part");
     }
     for (int i = 0; i < local.length(); ) {
+      char c = local.charAt(i);
+      if (c < 0x80 && (c == '.' || ATEXT[c])) {
+        i++;
+        continue;
+      }
       int cp = local.codePointAt(i);
       if (cp != '.' && !isAtextCodePoint(cp)) {
         throw new InvalidAddressException(

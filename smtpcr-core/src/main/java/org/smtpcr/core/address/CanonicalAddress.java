@@ -15,11 +15,15 @@ import static java.util.Objects.requireNonNull;
  * checked, not silently changed); use {@link AddressCanonicalizer#canonicalize(String)} to normalize
  * input.
  *
- * @param localPart the canonical local part, e.g. {@code bob} or {@code "john doe"}
- * @param domain the canonical domain, e.g. {@code xn--bcher-kva.example}
+ * <p>Immutable; two addresses are equal when their local parts and domains are. {@link #value()} is
+ * computed once.
+ *
  * @since 0.1.0
  */
-public record CanonicalAddress(String localPart, String domain) {
+public final class CanonicalAddress {
+  private final String localPart;
+  private final String domain;
+  private final String value;
 
   /**
    * Checks that both parts are canonical and that {@code local@domain} has at most 254 UTF-8 octets.
@@ -29,7 +33,7 @@ public record CanonicalAddress(String localPart, String domain) {
    * @throws IllegalArgumentException if a part is not in canonical form or the address is too long
    * @since 0.1.0
    */
-  public CanonicalAddress {
+  public CanonicalAddress(String localPart, String domain) {
     requireNonNull(localPart, "localPart");
     requireNonNull(domain, "domain");
     checkArgument(isCanonicalLocal(localPart), "local part is not in canonical form");
@@ -37,6 +41,44 @@ public record CanonicalAddress(String localPart, String domain) {
     int bytes = AddressSyntax.utf8Length(localPart) + 1 + AddressSyntax.utf8Length(domain);
     checkArgument(bytes <= AddressSyntax.MAX_ADDRESS_BYTES,
         "canonical address has %s UTF-8 octets, limit %s", bytes, AddressSyntax.MAX_ADDRESS_BYTES);
+    this.localPart = localPart;
+    this.domain = domain;
+    this.value = localPart + '@' + domain;
+  }
+
+  /** Parts the canonicalizer has just produced, canonical by construction: not checked again. */
+  private CanonicalAddress(String localPart, String domain, String value) {
+    this.localPart = localPart;
+    this.domain = domain;
+    this.value = value;
+  }
+
+  /**
+   * For {@link AddressCanonicalizer}: parts that are canonical by construction (its property tests
+   * check that the public constructor accepts every address it makes).
+   */
+  static CanonicalAddress trusted(String localPart, String domain) {
+    return new CanonicalAddress(localPart, domain, localPart + '@' + domain);
+  }
+
+  /**
+   * The canonical local part, e.g. {@code bob} or {@code "john doe"}.
+   *
+   * @return the local part
+   * @since 0.1.0
+   */
+  public String localPart() {
+    return localPart;
+  }
+
+  /**
+   * The canonical domain, e.g. {@code xn--bcher-kva.example} or {@code [192.0.2.1]}.
+   *
+   * @return the domain
+   * @since 0.1.0
+   */
+  public String domain() {
+    return domain;
   }
 
   /**
@@ -71,7 +113,23 @@ public record CanonicalAddress(String localPart, String domain) {
    * @since 0.1.0
    */
   public String value() {
-    return localPart + '@' + domain;
+    return value;
+  }
+
+  /**
+   * Equal when the other is a {@code CanonicalAddress} with the same local part and domain.
+   *
+   * @since 0.1.0
+   */
+  @Override
+  public boolean equals(Object o) {
+    return this == o || (o instanceof CanonicalAddress other && value.equals(other.value)
+        && domain.length() == other.domain.length());
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
   }
 
   /**

@@ -35,6 +35,8 @@ final class AddressCanonicalizerPropertiesTest {
     assertEquals(canonical, STANDARD.canonicalize(canonical.value()));
     assertEquals(canonical, STANDARD.canonicalize("<" + canonical.value() + ">"));
     assertEquals(canonical, CanonicalAddress.parseCanonical(canonical.value()));
+    // the canonicalizer builds its output without the constructor's checks: they must hold anyway
+    assertEquals(canonical, new CanonicalAddress(canonical.localPart(), canonical.domain()));
     assertFalse(STANDARD.parse(canonical.value()).hasSubaddress());
     assertTrue(canonical.value().getBytes(StandardCharsets.UTF_8).length <= 254);
   }
@@ -49,6 +51,7 @@ final class AddressCanonicalizerPropertiesTest {
     }
 
     assertEquals(canonical, DASH_PLUS.canonicalize(canonical.value()));
+    assertEquals(canonical, new CanonicalAddress(canonical.localPart(), canonical.domain()));
   }
 
   @Property(tries = 1000)
@@ -70,6 +73,8 @@ final class AddressCanonicalizerPropertiesTest {
     try {
       ParsedAddress parsed = STANDARD.parse(path);
       String value = parsed.canonical().value();
+      assertEquals(parsed.canonical(), new CanonicalAddress(parsed.canonical().localPart(),
+          parsed.canonical().domain()));
       assertTrue(value.getBytes(StandardCharsets.UTF_8).length <= 254);
       value.codePoints().forEach(cp -> assertTrue(AddressSyntax.isAllowedCodePoint(cp)));
     } catch (InvalidAddressException e) {
