@@ -4,8 +4,13 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.net.InetAddresses;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.address.ParsedAddress;
@@ -69,7 +74,8 @@ public final class RuleContext {
    * @since 0.1.0
    */
   public boolean isNullSender() {
-    return transaction.reversePath().map(AddressCanonicalizer::isNullPath).orElse(false);
+    Optional<String> path = transaction.reversePath();
+    return path.isPresent() && AddressCanonicalizer.isNullPath(path.get());
   }
 
   /**
@@ -205,26 +211,65 @@ public final class RuleContext {
 
   /**
    * The placeholder values of the reply templates: canonical addresses where they parse, the raw
-   * paths otherwise (the formatter sanitizes them). Never throws.
+   * paths otherwise (the formatter sanitizes them). Each value is worked out when the formatter asks
+   * for it: templates name one or two of them. Never throws.
    */
   Map<String, String> replyValues() {
-    String rcpt = "";
-    String from = "";
+    return new ReplyValues();
+  }
+
+  private String replyRecipient() {
     try {
-      rcpt = recipient().map(p -> p.canonical().value()).orElse("");
+      return recipient().map(p -> p.canonical().value()).orElse("");
     } catch (RuntimeException e) {
-      rcpt = transaction.forwardPath().orElse("");
+      return transaction.forwardPath().orElse("");
     }
+  }
+
+  private String replySender() {
     try {
-      from = sender().map(p -> p.canonical().value()).orElse("");
+      return sender().map(p -> p.canonical().value()).orElse("");
     } catch (RuntimeException e) {
-      from = transaction.reversePath().orElse("");
+      return transaction.reversePath().orElse("");
     }
-    return Map.of(
-        "recipient", rcpt,
-        "sender", from,
-        "client", InetAddresses.toAddrString(transaction.clientAddress()),
-        "helo", transaction.helo().orElse(""));
+  }
+
+  /** The four placeholder values, each computed on first look-up. */
+  private final class ReplyValues extends AbstractMap<String, String> {
+    private static final List<String> KEYS = List.of("recipient", "sender", "client", "helo");
+
+    @Override
+    public String get(Object key) {
+      if (!(key instanceof String k)) {
+        return null;
+      }
+      switch (k) {
+        case "recipient":
+          return replyRecipient();
+        case "sender":
+          return replySender();
+        case "client":
+          return InetAddresses.toAddrString(transaction.clientAddress());
+        case "helo":
+          return transaction.helo().orElse("");
+        default:
+          return null;
+      }
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return KEYS.contains(key);
+    }
+
+    @Override
+    public Set<Entry<String, String>> entrySet() {
+      Map<String, String> all = new LinkedHashMap<>();
+      for (String k : KEYS) {
+        all.put(k, get(k));
+      }
+      return Collections.unmodifiableMap(all).entrySet();
+    }
   }
 
   /**

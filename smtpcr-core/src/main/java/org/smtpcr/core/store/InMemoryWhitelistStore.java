@@ -9,13 +9,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.smtpcr.core.address.CanonicalAddress;
@@ -63,8 +63,13 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   private final Clock clock;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final TreeMap<WhitelistKey, WhitelistEntry> entries = new TreeMap<>(ORDER);
-  /** The entries of {@link #entries} by sender and recipient, for look-ups; same content. */
-  private final HashMap<Pair, WhitelistEntry> index = new HashMap<>();
+  /**
+   * The entries of {@link #entries} for look-ups, by recipient key and then sender key; same
+   * content, changed under the write lock, read without a lock. Recipient first: the recipients are
+   * our own users, few and asked about again and again, so a look-up searches one user's (small,
+   * often cached) table instead of one big table.
+   */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Indexed>> index = new ConcurrentHashMap<>();
   private final LinkedHashSet<WhitelistKey> byAge = new LinkedHashSet<>(); // oldest first
 
   private InMemoryWhitelistStore(Builder b) {
@@ -102,12 +107,12 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
           Iterator<WhitelistKey> oldest = byAge.iterator();
           WhitelistKey evicted = oldest.next();
           entries.remove(evicted);
-          index.remove(Pair.of(evicted));
+          unindex(evicted);
           oldest.remove();
         }
       }
       entries.put(key, entry);
-      index.put(Pair.of(key), entry);
+      index.computeIfAbsent(key.recipient(), r -> new ConcurrentHashMap<>()).put(key.sender(), new Indexed(entry));
       byAge.add(key);
     } finally {
       lock.writeLock().unlock();
@@ -118,52 +123,56 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
     requireNonNull(sender, "sender");
     requireNonNull(recipient, "recipient");
-    Instant now = now();
-    // the keys of WhitelistKey.lookupKeys, in the same order, without building them
-    String s = sender.value();
-    String r = recipient.value();
-    String d = sender.domain();
-    lock.readLock().lock();
-    try {
-      if (live(s, r, now)) {
-        return true;
-      }
-      if (live("@" + d, r, now)) {
-        return true;
-      }
-      if (d.charAt(0) != '[') {
-        for (int dot = d.indexOf('.'); dot >= 0; dot = d.indexOf('.', dot + 1)) {
-          if (live("@" + d.substring(dot + 1), r, now)) {
-            return true;
-          }
-        }
-      }
+    // the keys of WhitelistKey.lookupKeys, in the same order, without building them; no lock: the
+    // index is a concurrent map
+    Map<String, Indexed> toRecipient = index.get(recipient.value());
+    Map<String, Indexed> toAnyone = index.get(WhitelistKey.ANY_RECIPIENT);
+    if (toRecipient == null && toAnyone == null) {
       return false;
-    } finally {
-      lock.readLock().unlock();
     }
-  }
-
-  /** Whether an unexpired entry vouches for sender key {@code s} to {@code r} or to anyone; under the lock. */
-  private boolean live(String s, String r, Instant now) {
-    WhitelistEntry e = index.get(new Pair(s, r));
-    if (e != null && !e.isExpiredAt(now)) {
+    String d = sender.domain();
+    if (live(sender.value(), toRecipient, toAnyone)) {
       return true;
     }
-    e = index.get(new Pair(s, WhitelistKey.ANY_RECIPIENT));
-    return e != null && !e.isExpiredAt(now);
+    if (live("@" + d, toRecipient, toAnyone)) {
+      return true;
+    }
+    if (d.charAt(0) != '[') {
+      for (int dot = d.indexOf('.'); dot >= 0; dot = d.indexOf('.', dot + 1)) {
+        if (live("@" + d.substring(dot + 1), toRecipient, toAnyone)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether an unexpired entry vouches for sender key {@code s} in either table (null: none). */
+  private boolean live(String s, Map<String, Indexed> toRecipient, Map<String, Indexed> toAnyone) {
+    Indexed e;
+    if (toRecipient != null && (e = toRecipient.get(s)) != null && e.isLive(clock)) {
+      return true;
+    }
+    return toAnyone != null && (e = toAnyone.get(s)) != null && e.isLive(clock);
+  }
+
+  /** Removes {@code key} from the index, and its recipient's table when that becomes empty; under the write lock. */
+  private void unindex(WhitelistKey key) {
+    Map<String, Indexed> forRecipient = index.get(key.recipient());
+    if (forRecipient != null) {
+      forRecipient.remove(key.sender());
+      if (forRecipient.isEmpty()) {
+        index.remove(key.recipient());
+      }
+    }
   }
 
   @Override
   public Optional<WhitelistEntry> find(WhitelistKey key) {
     requireNonNull(key, "key");
-    Instant now = now();
-    lock.readLock().lock();
-    try {
-      return Optional.ofNullable(index.get(Pair.of(key))).filter(e -> !e.isExpiredAt(now));
-    } finally {
-      lock.readLock().unlock();
-    }
+    Map<String, Indexed> forRecipient = index.get(key.recipient());
+    Indexed e = forRecipient == null ? null : forRecipient.get(key.sender());
+    return e != null && e.isLive(clock) ? Optional.of(e.entry) : Optional.empty();
   }
 
   @Override
@@ -176,7 +185,7 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
       if (e == null) {
         return false;
       }
-      index.remove(Pair.of(key));
+      unindex(key);
       byAge.remove(key);
       return !e.isExpiredAt(now);
     } finally {
@@ -244,7 +253,7 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
       WhitelistEntry e = it.next();
       if (e.isExpiredAt(now)) {
         it.remove();
-        index.remove(Pair.of(e.key()));
+        unindex(e.key());
         byAge.remove(e.key());
         removed++;
       }
@@ -256,10 +265,28 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  /** A sender and recipient key as a hash key, without the checks of {@link WhitelistKey}. */
-  private record Pair(String sender, String recipient) {
-    static Pair of(WhitelistKey key) {
-      return new Pair(key.sender(), key.recipient());
+  /** An entry in the index, with its expiry as a number for the look-ups. */
+  private static final class Indexed {
+    final WhitelistEntry entry;
+    final long expiresAtMillis; // Long.MAX_VALUE: never
+
+    Indexed(WhitelistEntry entry) {
+      this.entry = entry;
+      this.expiresAtMillis = entry.expiresAt().map(Indexed::millis).orElse(Long.MAX_VALUE);
+    }
+
+    /** Epoch milliseconds, saturated for instants beyond a long's range (before now, or never). */
+    private static long millis(Instant t) {
+      try {
+        return t.toEpochMilli();
+      } catch (ArithmeticException e) {
+        return t.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE - 1;
+      }
+    }
+
+    /** {@code !entry.isExpiredAt(now)} with now in whole milliseconds, as {@link #now()} gives it. */
+    boolean isLive(Clock clock) {
+      return expiresAtMillis == Long.MAX_VALUE || expiresAtMillis > clock.millis();
     }
   }
 
