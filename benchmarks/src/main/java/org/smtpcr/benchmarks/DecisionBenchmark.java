@@ -1,6 +1,5 @@
 package org.smtpcr.benchmarks;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -248,10 +247,10 @@ public class DecisionBenchmark {
     return store.contains(unknownSenderAddresses[i], unknownRecipientAddresses[i]);
   }
 
-  /** Step of {@link #challenge()}: make the link, format the English challenge reply, write it. */
+  /** Step of {@link #challenge()}: format the English challenge reply around the link, write it. */
   @Benchmark
   public String formatChallenge() {
     int i = nextIndex();
-    return formatter.challenge(replyValues.get(i), URI.create(linkTexts[i])).toWire();
+    return formatter.challenge(replyValues.get(i), linkTexts[i]).toWire();
   }
 }

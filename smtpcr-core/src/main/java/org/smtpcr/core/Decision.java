@@ -88,24 +88,75 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
   }
 
   /**
-   * The sender must confirm at {@code link}; {@code reply} carries the link on its last line.
+   * The sender must confirm at {@link #link()}; {@link #reply()} carries the link on its last line.
+   * Two challenges are equal when their replies and links are.
    *
-   * @param reply a negative reply, normally {@code 550 5.7.1}
-   * @param link the absolute challenge link
    * @since 0.1.0
    */
-  record Challenge(SmtpReply reply, URI link) implements Decision {
+  final class Challenge implements Decision {
+    private final SmtpReply reply;
+    private final String linkText;
+    private volatile URI link; // parsed on first use: MTAs send the reply and rarely look
+
     /**
      * Checks the reply and the link.
      *
+     * @param reply a negative reply, normally {@code 550 5.7.1}
+     * @param link the absolute challenge link
      * @throws IllegalArgumentException if the reply is not 4yz/5yz or the link is not absolute
      * @since 0.1.0
      */
-    public Challenge {
+    public Challenge(SmtpReply reply, URI link) {
       requireNonNull(reply, "reply");
       requireNonNull(link, "link");
       checkArgument(reply.isNegative(), "a challenge needs a 4yz/5yz reply, got %s", reply.code());
       checkArgument(link.isAbsolute(), "a challenge link must be absolute");
+      this.reply = reply;
+      this.linkText = link.toASCIIString();
+      this.link = link;
+    }
+
+    /** For the engine: a link it has just made from its checked base URL and a base32 token. */
+    Challenge(SmtpReply reply, String linkText) {
+      checkArgument(reply.isNegative(), "a challenge needs a 4yz/5yz reply, got %s", reply.code());
+      this.reply = requireNonNull(reply, "reply");
+      this.linkText = requireNonNull(linkText, "linkText");
+    }
+
+    /**
+     * The reply to send, with the link on its last line.
+     *
+     * @return the reply
+     * @since 0.1.0
+     */
+    public SmtpReply reply() {
+      return reply;
+    }
+
+    /**
+     * The absolute challenge link.
+     *
+     * @return the link
+     * @since 0.1.0
+     */
+    public URI link() {
+      URI l = link;
+      if (l == null) {
+        l = URI.create(linkText);
+        link = l;
+      }
+      return l;
+    }
+
+    /**
+     * The challenge link as US-ASCII text, as it appears in the reply; cheaper than
+     * {@link #link()}.
+     *
+     * @return {@code link().toASCIIString()}
+     * @since 0.1.0
+     */
+    public String linkText() {
+      return linkText;
     }
 
     @Override
@@ -118,6 +169,17 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
       return Optional.of(reply);
     }
 
+    @Override
+    public boolean equals(Object o) {
+      return this == o
+          || (o instanceof Challenge other && reply.equals(other.reply) && linkText.equals(other.linkText));
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * reply.hashCode() + linkText.hashCode();
+    }
+
     /**
      * Shows the reply status and the link cut after 8 characters of the token, as logs may show.
      *
@@ -125,7 +187,7 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      */
     @Override
     public String toString() {
-      String l = link.toASCIIString();
+      String l = linkText;
       int slash = l.lastIndexOf('/');
       String shown = slash >= 0 && l.length() - slash - 1 > 8 ? l.substring(0, slash + 9) + "..." : l;
       return "Challenge[reply=" + reply + ", link=" + shown + "]";

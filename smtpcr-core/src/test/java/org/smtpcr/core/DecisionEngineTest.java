@@ -59,6 +59,7 @@ final class DecisionEngineTest {
     assertEquals("5.7.1", c.reply().enhancedStatus());
     List<String> lines = c.reply().lines();
     assertEquals(c.link().toASCIIString(), lines.get(lines.size() - 1), "the link stands alone on the last line");
+    assertEquals(c.linkText(), c.link().toASCIIString(), "the text and the parsed link agree");
     ChallengeClaims claims = verify(c.link());
     assertEquals("alice@example.org", claims.sender());
     assertEquals("bob@example.com", claims.recipient());

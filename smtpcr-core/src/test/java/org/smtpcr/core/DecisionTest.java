@@ -42,4 +42,28 @@ final class DecisionTest {
     assertTrue(c.toString().contains("https://cr.example.com/c/abcdefgh..."), c.toString());
     assertFalse(c.toString().contains("ijklmnop"));
   }
+
+  @Test
+  void challenge_equalByReplyAndLink_linkTextIsAsciiForm() {
+    URI link = URI.create("https://cr.example.com/c/abcdefghijklmnop");
+    Decision.Challenge a = new Decision.Challenge(R550, link);
+    Decision.Challenge b = new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnop"));
+    Decision.Challenge c = new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnoq"));
+
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    assertFalse(a.equals(c));
+    assertFalse(a.equals(new Decision.Challenge(SmtpReply.of(550, "5.7.1", "other"), link)));
+    assertEquals(link.toASCIIString(), a.linkText());
+    assertSame(link, a.link());
+  }
+
+  @Test
+  void challenge_fromEngineText_parsesTheLinkOnFirstUse() {
+    Decision.Challenge c = new Decision.Challenge(R550, "https://cr.example.com/c/abcdefghijklmnop");
+
+    assertEquals(URI.create("https://cr.example.com/c/abcdefghijklmnop"), c.link());
+    assertSame(c.link(), c.link());
+    assertEquals(new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnop")), c);
+  }
 }

@@ -123,26 +123,69 @@ public final class ReplyFormatter {
     requireNonNull(values, "values");
     requireNonNull(link, "link");
     checkArgument(link.isAbsolute(), "challenge link must be an absolute URI");
-    String ascii = link.toASCIIString();
-    for (int i = 0; i < ascii.length(); i++) {
-      char c = ascii.charAt(i);
+    return challenge(values, link.toASCIIString());
+  }
+
+  /**
+   * Builds a challenge from the link as text, as {@link #challenge(Map, URI)} does from its ASCII
+   * form; for callers that already hold the text, such as the decision engine, which saves parsing
+   * it.
+   *
+   * @param values placeholder values (peer-supplied; sanitized here)
+   * @param link the absolute challenge link as US-ASCII text: a scheme, {@code :}, and printable
+   *     characters without spaces
+   * @return e.g. {@code 550 5.7.1} with the text lines and the link
+   * @throws IllegalArgumentException if the link does not start with a scheme, has a character that
+   *     is not printable US-ASCII, or its line would exceed 512 octets; the message does not contain
+   *     the link
+   * @since 0.1.0
+   */
+  public SmtpReply challenge(Map<String, String> values, String link) {
+    requireNonNull(values, "values");
+    requireNonNull(link, "link");
+    checkArgument(startsWithScheme(link), "challenge link must be absolute: a scheme, then ':'");
+    for (int i = 0; i < link.length(); i++) {
+      char c = link.charAt(i);
       checkArgument(c > 0x20 && c < 0x7F,
           "challenge link has a character that is not printable US-ASCII at index %s", i);
     }
     Status status = statuses.get(ReplyKind.CHALLENGE);
     int max = SmtpReply.maxTextLength(status.enhanced());
-    if (ascii.length() > max) {
+    if (link.length() > max) {
       throw new IllegalArgumentException(Strings.lenientFormat(
           "challenge link is %s characters; after \"%s %s \" and before CRLF a 512-octet reply line"
               + " holds at most %s",
-          ascii.length(), status.code(), status.enhanced(), max));
+          link.length(), status.code(), status.enhanced(), max));
     }
     List<String> lines = textLines(ReplyKind.CHALLENGE, values); // a fresh, modifiable list
     if (lines.size() == 1 && lines.get(0).isEmpty()) {
       lines.clear();
     }
-    lines.add(ascii);
-    return SmtpReply.of(status.code(), status.enhanced(), lines);
+    lines.add(link);
+    // every line is printable US-ASCII and fits: sanitized values, checked templates, wrapped at
+    // the line limit, and the link checked above
+    return SmtpReply.checked(status.code(), status.enhanced(), lines);
+  }
+
+  /** RFC 3986 scheme ({@code ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )}) followed by {@code :}. */
+  private static boolean startsWithScheme(String link) {
+    if (link.isEmpty() || !isAsciiLetter(link.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < link.length(); i++) {
+      char c = link.charAt(i);
+      if (c == ':') {
+        return true;
+      }
+      if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /**
@@ -191,6 +234,9 @@ public final class ReplyFormatter {
    */
   public static String sanitize(String value) {
     requireNonNull(value, "value");
+    if (isCleanAscii(value)) {
+      return value;
+    }
     StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_VALUE_LENGTH));
     int i = 0;
     while (i < value.length()) {
@@ -209,6 +255,20 @@ public final class ReplyFormatter {
       i += Character.charCount(cp);
     }
     return sb.toString();
+  }
+
+  /** Whether {@link #sanitize} would return {@code value} unchanged: short and printable US-ASCII. */
+  private static boolean isCleanAscii(String value) {
+    if (value.length() > MAX_VALUE_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c >= 0x7F) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -234,11 +294,11 @@ public final class ReplyFormatter {
   private SmtpReply plain(ReplyKind kind, Map<String, String> values) {
     requireNonNull(values, "values");
     Status status = statuses.get(kind);
-    return SmtpReply.of(status.code(), status.enhanced(), textLines(kind, values));
+    return SmtpReply.checked(status.code(), status.enhanced(), textLines(kind, values));
   }
 
   private List<String> textLines(ReplyKind kind, Map<String, String> values) {
-    StringBuilder text = new StringBuilder();
+    StringBuilder text = new StringBuilder(256);
     for (Segment s : templates.get(kind)) {
       if (s.placeholder()) {
         String v = values.get(s.text());
@@ -251,7 +311,7 @@ public final class ReplyFormatter {
     }
     String enhanced = statuses.get(kind).enhanced();
     int width = wrapWidth - SmtpReply.prefixLength(enhanced);
-    return wrap(text, width, SmtpReply.maxTextLength(enhanced));
+    return wrap(text.toString(), width, SmtpReply.maxTextLength(enhanced));
   }
 
   /**
@@ -260,11 +320,11 @@ public final class ReplyFormatter {
    * is not a lone word. A word longer than the width gets a line of its own; a word longer than
    * {@code hardMax} is split into {@code hardMax} pieces.
    */
-  static List<String> wrap(CharSequence text, int width, int hardMax) {
+  static List<String> wrap(String text, int width, int hardMax) {
     // the words (runs of non-space characters) once, as offsets; the binary search below only
     // counts lines, and the lines are built once at the end
     int n = text.length();
-    int[] bounds = new int[16];
+    int[] bounds = new int[64];
     int words = 0;
     int i = 0;
     while (i < n) {
@@ -272,8 +332,9 @@ public final class ReplyFormatter {
         i++;
       }
       int start = i;
-      while (i < n && text.charAt(i) != ' ') {
-        i++;
+      i = text.indexOf(' ', i);
+      if (i < 0) {
+        i = n;
       }
       if (start == i) {
         break;
@@ -333,10 +394,27 @@ public final class ReplyFormatter {
    * line is filled while the next word fits in {@code width}; a word longer than {@code hardMax} is
    * split into {@code hardMax} pieces, each on a line of its own but for the rest.
    */
-  private static List<String> buildGreedy(CharSequence text, int[] bounds, int words, int width,
+  private static List<String> buildGreedy(String text, int[] bounds, int words, int width,
       int hardMax) {
-    List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder();
+    List<String> lines = new ArrayList<>(4);
+    if (fitsSingleSpaced(bounds, words, width, hardMax)) {
+      // the common case: every word fits and words are one space apart, so each line is a piece of
+      // the text as it stands
+      int first = 0;
+      int line = 0;
+      for (int w = 0; w < words; w++) {
+        int len = bounds[2 * w + 1] - bounds[2 * w];
+        if (line > 0 && line + 1 + len > width) {
+          lines.add(text.substring(bounds[2 * first], bounds[2 * w - 1]));
+          first = w;
+          line = 0;
+        }
+        line = line > 0 ? line + 1 + len : len;
+      }
+      lines.add(words == 0 ? "" : text.substring(bounds[2 * first], bounds[2 * words - 1]));
+      return lines;
+    }
+    StringBuilder line = new StringBuilder(Math.min(width, hardMax));
     for (int w = 0; w < words; w++) {
       int start = bounds[2 * w];
       int end = bounds[2 * w + 1];
@@ -345,7 +423,7 @@ public final class ReplyFormatter {
           lines.add(line.toString());
           line.setLength(0);
         }
-        lines.add(text.subSequence(start, start + hardMax).toString());
+        lines.add(text.substring(start, start + hardMax));
         start += hardMax;
       }
       int len = end - start;
@@ -362,6 +440,17 @@ public final class ReplyFormatter {
       lines.add(line.toString());
     }
     return lines;
+  }
+
+  /** Whether no word is longer than {@code width} or {@code hardMax} and words are one space apart. */
+  private static boolean fitsSingleSpaced(int[] bounds, int words, int width, int hardMax) {
+    int max = Math.min(width, hardMax);
+    for (int w = 0; w < words; w++) {
+      if (bounds[2 * w + 1] - bounds[2 * w] > max || (w > 0 && bounds[2 * w] != bounds[2 * w - 1] + 1)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Parses a template into literal text and placeholder names. */

@@ -95,6 +95,15 @@ public final class SmtpReply {
   }
 
   /**
+   * For {@link ReplyFormatter}: lines it has built to the rules {@link #of(int, String, List)}
+   * checks (printable US-ASCII, within the line limit) with a status it checked when it was built;
+   * not checked again.
+   */
+  static SmtpReply checked(int code, String enhancedStatus, List<String> lines) {
+    return new SmtpReply(code, enhancedStatus, List.copyOf(lines));
+  }
+
+  /**
    * Creates a reply; see {@link #of(int, String, List)}.
    *
    * @param code reply code, 200..599
@@ -245,7 +254,11 @@ public final class SmtpReply {
    * @since 0.1.0
    */
   public String toWire() {
-    StringBuilder sb = new StringBuilder();
+    int size = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      size += lines.get(i).length() + enhancedStatus.length() + 7; // "NNN-" " " CRLF
+    }
+    StringBuilder sb = new StringBuilder(size);
     for (int i = 0; i < lines.size(); i++) {
       appendLine(sb, i == lines.size() - 1 ? ' ' : '-', lines.get(i)).append("\r\n");
     }
