@@ -414,14 +414,30 @@ public final class JdbcWhitelistStore implements WhitelistStore {
 
   private PreparedStatement prepare(Connection c, String sql) throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);
-    ps.setQueryTimeout(queryTimeoutSeconds);
+    try {
+      applyTimeout(ps);
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
     return ps;
   }
 
   private void execute(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.setQueryTimeout(queryTimeoutSeconds);
+      applyTimeout(s);
       s.execute(sql);
+    }
+  }
+
+  /**
+   * Sets the statement timeout unless the statement already has it. Some drivers keep it per
+   * connection and run a command to change it (H2 executes {@code SET QUERY_TIMEOUT}, which also
+   * costs it its parsed-query cache): there it is set once per pooled connection, not per look-up.
+   */
+  private void applyTimeout(Statement s) throws SQLException {
+    if (s.getQueryTimeout() != queryTimeoutSeconds) {
+      s.setQueryTimeout(queryTimeoutSeconds);
     }
   }
 

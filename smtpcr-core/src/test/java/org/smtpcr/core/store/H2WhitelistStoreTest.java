@@ -1,11 +1,20 @@
 package org.smtpcr.core.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +50,64 @@ final class H2WhitelistStoreTest extends JdbcWhitelistStoreContract {
       try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
         s.execute("SHUTDOWN");
       }
+    }
+  }
+
+  @Test
+  void lookups_runWithTheQueryTimeout_setOncePerConnection() throws SQLException {
+    List<Integer> timeoutsAtExecute = new ArrayList<>();
+    AtomicInteger sets = new AtomicInteger();
+    try (Connection shared = dataSource().getConnection()) {
+      // one connection handed out again and again, as a pool does
+      DataSource pooled = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+          new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+            if (!method.getName().equals("getConnection")) {
+              return method.invoke(dataSource(), args);
+            }
+            return connectionProxy(shared, timeoutsAtExecute, sets);
+          });
+      JdbcWhitelistStore store = JdbcWhitelistStore.builder().dataSource(pooled).queryTimeout(Duration.ofSeconds(7))
+          .build();
+      store.add(WhitelistKey.pair(ALICE, BOB));
+      int setsBefore = sets.get();
+      timeoutsAtExecute.clear();
+      for (int i = 0; i < 20; i++) {
+        assertTrue(store.contains(ALICE, BOB));
+      }
+      assertEquals(20, timeoutsAtExecute.size());
+      assertTrue(timeoutsAtExecute.stream().allMatch(t -> t == 7), timeoutsAtExecute::toString);
+      assertEquals(setsBefore, sets.get(), "H2 keeps the timeout per connection: no SET QUERY_TIMEOUT per look-up");
+    }
+  }
+
+  /** {@code c} with a no-op close, whose statements record their timeout when they run. */
+  private static Connection connectionProxy(Connection c, List<Integer> timeouts, AtomicInteger sets) {
+    return (Connection) Proxy.newProxyInstance(H2WhitelistStoreTest.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("close")) {
+            return null;
+          }
+          Object result = invoke(c, method, args);
+          if (result instanceof PreparedStatement ps) {
+            return Proxy.newProxyInstance(H2WhitelistStoreTest.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class}, (p2, m2, a2) -> {
+                  if (m2.getName().equals("setQueryTimeout")) {
+                    sets.incrementAndGet();
+                  } else if (m2.getName().equals("executeQuery")) {
+                    timeouts.add(ps.getQueryTimeout());
+                  }
+                  return invoke(ps, m2, a2);
+                });
+          }
+          return result;
+        });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 
