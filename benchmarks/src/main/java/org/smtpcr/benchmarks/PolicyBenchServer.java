@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ import org.smtpcr.tokens.KeyRing;
  *
  * <pre>
  * java -cp benchmarks.jar org.smtpcr.benchmarks.PolicyBenchServer --port-file FILE
- *     [--store memory|h2] [--h2-dir DIR] [--workers 8] [--max-seconds 900]
+ *     [--store memory|h2] [--h2-dir DIR] [--workers 8] [--busy-poll-us 0] [--max-seconds 900]
  * </pre>
  */
 public final class PolicyBenchServer {
@@ -45,6 +46,7 @@ public final class PolicyBenchServer {
     String kind = o.getOrDefault("store", "memory");
     int workers = Integer.parseInt(o.getOrDefault("workers", Integer.toString(PolicyServer.DEFAULT_WORKER_THREADS)));
     long maxSeconds = Long.parseLong(o.getOrDefault("max-seconds", "900"));
+    long busyPollMicros = Long.parseLong(o.getOrDefault("busy-poll-us", "0"));
     HikariDataSource pool = null;
     WhitelistStore store;
     switch (kind) {
@@ -57,7 +59,7 @@ public final class PolicyBenchServer {
         c.setJdbcUrl("jdbc:h2:file:" + dir.toAbsolutePath().resolve("whitelist"));
         c.setUsername("sa");
         c.setPassword("");
-        c.setMaximumPoolSize(workers);
+        c.setMaximumPoolSize(Math.max(1, workers));
         c.setPoolName("policy-bench");
         pool = new HikariDataSource(c);
         store = JdbcWhitelistStore.builder().dataSource(pool).build();
@@ -81,6 +83,7 @@ public final class PolicyBenchServer {
         .engine(engine)
         .store(store)
         .workerThreads(workers)
+        .busyPoll(Duration.ofNanos(busyPollMicros * 1000))
         .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
         .build()
         .start();
@@ -98,7 +101,7 @@ public final class PolicyBenchServer {
     Files.writeString(tmp, Integer.toString(server.port()), StandardCharsets.US_ASCII);
     Files.move(tmp, Path.of(portFile), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     System.out.println("policy server (" + kind + " store, " + store.count() + " known pairs, " + workers
-        + " workers) on 127.0.0.1:" + server.port());
+        + " workers, busy poll " + busyPollMicros + " us) on 127.0.0.1:" + server.port());
     if (!stop.await(maxSeconds, TimeUnit.SECONDS)) {
       System.err.println("PolicyBenchServer: stopping after --max-seconds " + maxSeconds);
       System.exit(0);

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One policy connection: lines (from a bounded line decoder) become requests, each decided on the
- * worker pool, one at a time and in order; the reply {@code action=...} and an empty line go back
+ * worker pool (or, without one, on the event loop), one at a time and in order; the reply {@code action=...} and an empty line go back
  * on the event loop. Postfix sends one request at a time; a client that sends ahead can make the
  * connection hold at most {@link PolicyServer#MAX_REQUEST_BYTES} of queued requests besides the one
  * being read, and is disconnected beyond that. A request that breaks a bound or the syntax closes
@@ -40,6 +40,7 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
   private boolean busy;
   private boolean closing;
 
+  /** {@code workers} null: decide on the event loop. */
   PolicyChannelHandler(PolicyDecider decider, Executor workers, ProtocolWarnings warnings) {
     this.decider = decider;
     this.workers = workers;
@@ -74,6 +75,12 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(ChannelHandlerContext ctx, RequestAssembler.Step.Complete complete) {
+    if (workers == null) {
+      // no pool: nothing in the decision blocks, so it runs here, on the event loop; requests are
+      // not queued, since each is answered before the next line is read
+      write(ctx, decider.decide(complete.request(), session));
+      return;
+    }
     busy = true;
     try {
       workers.execute(() -> {
@@ -95,15 +102,21 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     if (closing || !ctx.channel().isActive()) {
       return;
     }
-    ctx.writeAndFlush(ctx.alloc().buffer(action.length() + 9)
-        .writeBytes(("action=" + action + "\n\n").getBytes(StandardCharsets.US_ASCII)))
-        .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    write(ctx, action);
     busy = false;
     RequestAssembler.Step.Complete next = queued.poll();
     if (next != null) {
       queuedBytes -= next.bytes();
       dispatch(ctx, next);
     }
+  }
+
+  private static void write(ChannelHandlerContext ctx, String action) {
+    ByteBuf out = ctx.alloc().buffer(action.length() + 9);
+    out.writeCharSequence("action=", StandardCharsets.US_ASCII);
+    out.writeCharSequence(action, StandardCharsets.US_ASCII);
+    out.writeByte('\n').writeByte('\n');
+    ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 
   /** Bytes this connection holds in requests: the one being read and those sent ahead. */

@@ -10,7 +10,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -20,6 +22,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -80,7 +83,8 @@ import org.smtpcr.core.store.WhitelistStore;
  *
  * <p><b>Threads.</b> Non-blocking I/O on Netty with one event-loop thread,
  * however many connections are open; decisions (which may block on the store) run on a fixed pool of
- * {@link Builder#workerThreads(int)} threads. {@link #close()} stops all of them.
+ * {@link Builder#workerThreads(int)} threads, or on the event loop itself with
+ * {@code workerThreads(0)} when nothing in them blocks. {@link #close()} stops all of them.
  *
  * <p>Thread-safe.
  *
@@ -143,6 +147,7 @@ public final class PolicyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PolicyServer.class);
   private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]{1,64}");
   private static final int MAX_WORKER_THREADS = 1024;
+  private static final Duration MAX_BUSY_POLL = Duration.ofMillis(10);
   private static final int MAX_CONNECTIONS_LIMIT = 100_000;
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
@@ -152,6 +157,7 @@ public final class PolicyServer implements AutoCloseable {
   private final int maxConnections;
   private final Duration idleTimeout;
   private final int workerThreads;
+  private final Duration busyPoll;
   private final boolean learnOutbound;
   private final Optional<String> prependHeader;
   private final AddressCanonicalizer canonicalizer;
@@ -174,6 +180,7 @@ public final class PolicyServer implements AutoCloseable {
     this.maxConnections = b.maxConnections == null ? DEFAULT_MAX_CONNECTIONS : b.maxConnections;
     this.idleTimeout = b.idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : b.idleTimeout;
     this.workerThreads = b.workerThreads == null ? DEFAULT_WORKER_THREADS : b.workerThreads;
+    this.busyPoll = b.busyPoll == null ? Duration.ZERO : b.busyPoll;
     this.learnOutbound = b.learnOutbound == null || b.learnOutbound;
     this.prependHeader = b.prependHeader;
     this.canonicalizer = b.canonicalizer == null ? AddressCanonicalizer.standard() : b.canonicalizer;
@@ -217,10 +224,16 @@ public final class PolicyServer implements AutoCloseable {
     started = true;
     PolicyDecider decider = new PolicyDecider(engine, learnOutbound ? store : Optional.empty(), canonicalizer,
         prependHeader);
-    workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
-        // one request in flight per connection: the queue never holds more than maxConnections
-        new ArrayBlockingQueue<>(maxConnections), new DefaultThreadFactory("smtpcr-policy-" + serial + "-worker", true));
-    group = new NioEventLoopGroup(IO_THREADS, new DefaultThreadFactory("smtpcr-policy-" + serial + "-io", true));
+    if (workerThreads > 0) {
+      workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
+          // one request in flight per connection: the queue never holds more than maxConnections
+          new ArrayBlockingQueue<>(maxConnections),
+          new DefaultThreadFactory("smtpcr-policy-" + serial + "-worker", true));
+    }
+    DefaultThreadFactory ioThreads = new DefaultThreadFactory("smtpcr-policy-" + serial + "-io", true);
+    SelectStrategyFactory waiting = busyPoll.isZero()
+        ? DefaultSelectStrategyFactory.INSTANCE : BusyPollStrategy.factory(busyPoll.toNanos());
+    group = new NioEventLoopGroup(IO_THREADS, ioThreads, SelectorProvider.provider(), waiting);
     long idleMillis = idleTimeout.toMillis();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
@@ -255,9 +268,9 @@ public final class PolicyServer implements AutoCloseable {
     }
     serverChannel = f.channel();
     bound = (InetSocketAddress) serverChannel.localAddress();
-    log.info("policy server listening on {}:{} (workers {}, max connections {}, idle timeout {}, learn outbound {},"
-        + " prepend header {})", bound.getAddress().getHostAddress(), bound.getPort(), workerThreads, maxConnections,
-        idleTimeout, learnOutbound, prependHeader.isPresent());
+    log.info("policy server listening on {}:{} (workers {}, busy poll {}, max connections {}, idle timeout {},"
+        + " learn outbound {}, prepend header {})", bound.getAddress().getHostAddress(), bound.getPort(), workerThreads,
+        busyPoll, maxConnections, idleTimeout, learnOutbound, prependHeader.isPresent());
     return this;
   }
 
@@ -346,7 +359,7 @@ public final class PolicyServer implements AutoCloseable {
   @Override
   public synchronized String toString() {
     String where = bound == null ? "not started" : bound.getAddress().getHostAddress() + ":" + bound.getPort();
-    return "PolicyServer[" + where + (closed ? ", closed" : "") + ", workers=" + workerThreads + ", maxConnections="
+    return "PolicyServer[" + where + (closed ? ", closed" : "") + ", workers=" + workerThreads + ", busyPoll=" + busyPoll + ", maxConnections="
         + maxConnections + ", idleTimeout=" + idleTimeout + ", learnOutbound=" + learnOutbound + ", prependHeader="
         + prependHeader.orElse("off") + "]";
   }
@@ -363,6 +376,7 @@ public final class PolicyServer implements AutoCloseable {
     private Integer maxConnections;
     private Duration idleTimeout;
     private Integer workerThreads;
+    private Duration busyPoll;
     private Boolean learnOutbound;
     private Optional<String> prependHeader = Optional.empty();
     private boolean prependHeaderSet;
@@ -450,15 +464,43 @@ public final class PolicyServer implements AutoCloseable {
      * Threads that run decisions (default {@value PolicyServer#DEFAULT_WORKER_THREADS}). Store lookups
      * block, so this bounds how many run at once; size it to the store's connection pool.
      *
-     * @param threads 1 to 1024
+     * <p>{@code 0} decides on the event-loop thread itself, with no pool: each request then saves two
+     * hand-offs between threads, which at one connection is most of its time. Only for an engine
+     * whose rules and store never block, such as the default chain over an
+     * {@link org.smtpcr.core.store.InMemoryWhitelistStore}: a decision that waits (a JDBC store, a DNS
+     * look-up) would stall every connection.
+     *
+     * @param threads 0 to 1024
      * @return this builder
      * @since 0.1.0
      */
     public Builder workerThreads(int threads) {
       checkState(this.workerThreads == null, "workerThreads was already set");
-      checkArgument(threads >= 1 && threads <= MAX_WORKER_THREADS, "workerThreads must be 1..%s, got %s",
+      checkArgument(threads >= 0 && threads <= MAX_WORKER_THREADS, "workerThreads must be 0..%s, got %s",
           MAX_WORKER_THREADS, threads);
       this.workerThreads = threads;
+      return this;
+    }
+
+    /**
+     * How long the event loop keeps polling for the next request after each one before it sleeps
+     * (default zero: it sleeps at once). While it polls, a request is read as soon as it arrives
+     * instead of after the thread is woken, which on virtual machines takes tens of microseconds: at
+     * one connection that is most of a request's time. The price is CPU: up to this long of a core's
+     * time after every burst of requests, nothing while the server is idle. Worth it on a busy
+     * server whose Postfix runs few {@code smtpd} processes; pointless at many connections, where
+     * the loop rarely sleeps anyway.
+     *
+     * @param spin zero (off) to 10 ms; e.g. 100 µs
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder busyPoll(Duration spin) {
+      checkState(this.busyPoll == null, "busyPoll was already set");
+      requireNonNull(spin, "spin");
+      checkArgument(!spin.isNegative() && spin.compareTo(MAX_BUSY_POLL) <= 0, "busyPoll must be 0 to 10 ms, got %s",
+          spin);
+      this.busyPoll = spin;
       return this;
     }
 

@@ -92,8 +92,10 @@ final class PolicyProtocolFuzzTest {
   }
 
   @Property(tries = 300)
-  void pipeline_randomInput_neverThrowsAndHoldsBoundedBytes(@ForAll("chunks") List<byte[]> input) {
-    PolicyChannelHandler handler = new PolicyChannelHandler(decider(), Runnable::run,
+  void pipeline_randomInput_neverThrowsAndHoldsBoundedBytes(@ForAll("chunks") List<byte[]> input,
+      @ForAll boolean onEventLoop) {
+    // a pool that runs at once, or no pool (workerThreads(0)): decided on the event loop
+    PolicyChannelHandler handler = new PolicyChannelHandler(decider(), onEventLoop ? null : Runnable::run,
         new ProtocolWarnings(System::nanoTime));
     EmbeddedChannel ch = new EmbeddedChannel();
     PolicyServer.pipeline(ch.pipeline(), Duration.ofMinutes(1).toMillis(), handler);

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
@@ -54,6 +57,32 @@ final class PolicyServerTest {
     return start(PolicyServer.builder().engine(engine).store(store));
   }
 
+  /** Where decisions run and how the event loop waits: every mode must serve the same protocol. */
+  enum Mode {
+    /** The default: a worker pool. */
+    POOL,
+    /** {@code workerThreads(0)}: on the event loop. */
+    INLINE,
+    /** On the event loop, which polls for a while before it sleeps. */
+    INLINE_BUSY_POLL,
+    /** A worker pool, and an event loop that polls before it sleeps. */
+    POOL_BUSY_POLL;
+
+    PolicyServer.Builder configure(PolicyServer.Builder b) {
+      switch (this) {
+        case INLINE -> b.workerThreads(0);
+        case INLINE_BUSY_POLL -> b.workerThreads(0).busyPoll(Duration.ofMillis(1));
+        case POOL_BUSY_POLL -> b.busyPoll(Duration.ofMillis(1));
+        default -> { }
+      }
+      return b;
+    }
+  }
+
+  private PolicyServer start(Mode mode) throws IOException {
+    return start(mode.configure(PolicyServer.builder().engine(engine).store(store)));
+  }
+
   private PolicyClient client(PolicyServer s) throws IOException {
     PolicyClient c = new PolicyClient(s.port());
     toClose.add(0, c);
@@ -64,10 +93,11 @@ final class PolicyServerTest {
     store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient)));
   }
 
-  @Test
-  void ask_manyRequestsOnOnePersistentConnection_eachAnswered() throws IOException {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void ask_manyRequestsOnOnePersistentConnection_eachAnswered(Mode mode) throws IOException {
     whitelist("alice@sender.example", "bob@cr.test");
-    PolicyServer s = start();
+    PolicyServer s = start(mode);
     PolicyClient c = client(s);
     for (int i = 0; i < 300; i++) {
       if (i % 3 == 0) {
@@ -79,10 +109,11 @@ final class PolicyServerTest {
     assertEquals(1, s.openConnections());
   }
 
-  @Test
-  void ask_requestsSentAheadInOneWrite_answeredInOrder() throws IOException {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void ask_requestsSentAheadInOneWrite_answeredInOrder(Mode mode) throws IOException {
     whitelist("alice@sender.example", "bob@cr.test");
-    PolicyServer s = start();
+    PolicyServer s = start(mode);
     PolicyClient c = client(s);
     String ahead = Fixtures.wire(Fixtures.rcpt("alice@sender.example", "bob@cr.test"))
         + Fixtures.wire(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"))
@@ -93,10 +124,10 @@ final class PolicyServerTest {
     assertEquals("DUNNO", c.readReply().orElseThrow());
   }
 
-  @Test
-  void connections_300IdleAndManyActive_threadCountStaysBounded() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {4, 0})
+  void connections_300IdleAndManyActive_threadCountStaysBounded(int workers) throws Exception {
     whitelist("alice@sender.example", "bob@cr.test");
-    int workers = 4;
     PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).workerThreads(workers));
     int baseline = Thread.activeCount();
     List<Socket> idle = new ArrayList<>();
@@ -148,9 +179,11 @@ final class PolicyServerTest {
     }
   }
 
-  @Test
-  void idleTimeout_connectionWithoutTraffic_isClosedWithoutReply() throws IOException {
-    PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).idleTimeout(Duration.ofMillis(200)));
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void idleTimeout_connectionWithoutTraffic_isClosedWithoutReply(Mode mode) throws IOException {
+    PolicyServer s = start(mode.configure(PolicyServer.builder().engine(engine).store(store))
+        .idleTimeout(Duration.ofMillis(200)));
     PolicyClient c = client(s);
     assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "bob@cr.test")));
     long t0 = System.nanoTime();
@@ -206,9 +239,10 @@ final class PolicyServerTest {
     }
   }
 
-  @Test
-  void malformedLine_closesWithoutReply_logsOnlySanitizedExcerpt() throws IOException {
-    PolicyServer s = start();
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void malformedLine_closesWithoutReply_logsOnlySanitizedExcerpt(Mode mode) throws IOException {
+    PolicyServer s = start(mode);
     try (LogCapture log = new LogCapture()) {
       PolicyClient c = client(s);
       c.send("request=smtpd_access_policy\nHELLO \u001b[2J injected\rFAKE LOG LINE ".getBytes(StandardCharsets.ISO_8859_1));
@@ -236,9 +270,10 @@ final class PolicyServerTest {
     assertEquals("DUNNO", a.ask(Fixtures.rcpt("", "bob@cr.test")), "the first connections keep working");
   }
 
-  @Test
-  void close_withOpenConnections_stopsEveryThreadAndConnection() throws IOException {
-    PolicyServer s = PolicyServer.builder().engine(engine).store(store).build().start();
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void close_withOpenConnections_stopsEveryThreadAndConnection(Mode mode) throws IOException {
+    PolicyServer s = mode.configure(PolicyServer.builder().engine(engine).store(store)).build().start();
     try (PolicyClient c = new PolicyClient(s.port())) {
       assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "bob@cr.test")));
       assertFalse(Threads.policyThreads().isEmpty());
@@ -269,7 +304,11 @@ final class PolicyServerTest {
   @Test
   void builder_optionSetTwiceOrOutOfRange_isRefused() {
     assertThrows(IllegalStateException.class, () -> PolicyServer.builder().workerThreads(2).workerThreads(3));
-    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().workerThreads(0));
+    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().workerThreads(-1));
+    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().workerThreads(1025));
+    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().busyPoll(Duration.ofNanos(-1)));
+    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().busyPoll(Duration.ofMillis(11)));
+    assertThrows(IllegalStateException.class, () -> PolicyServer.builder().busyPoll(Duration.ZERO).busyPoll(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().maxConnections(0));
     assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().idleTimeout(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().prependHeader("X-Bad: header"));
@@ -278,8 +317,10 @@ final class PolicyServerTest {
 
   @Test
   void toString_namesSettingsWithoutSecrets() throws IOException {
-    PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).prependHeader("X-SMTPCR"));
+    PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).prependHeader("X-SMTPCR")
+        .workerThreads(0).busyPoll(Duration.ofNanos(150_000)));
     String text = s.toString();
+    assertTrue(text.contains("workers=0, busyPoll=PT0.00015S"), text);
     assertTrue(text.contains("127.0.0.1:" + s.port()), text);
     assertTrue(text.contains("prependHeader=X-SMTPCR"), text);
   }
