@@ -19,7 +19,12 @@
 #   POLICY_RATE               offered load of the latency run, req/s      (default 1000)
 #   POLICY_RATE_CONNECTIONS   connections of the latency run              (default 16)
 #   POLICY_KNOWN              fraction of requests for known triplets     (default 0.9)
-#   POLICY_STORES             our stores to measure: memory, h2           (default "memory h2")
+#   POLICY_STORES             our configurations to measure               (default "memory memory-tuned h2")
+#                             memory: in-memory store, PolicyServer defaults (8 worker threads)
+#                             memory-tuned: in-memory store, workerThreads(0), busyPoll(POLICY_BUSY_POLL_US)
+#                             h2: H2 file store, PolicyServer defaults
+#   POLICY_BUSY_POLL_US       busy polling of memory-tuned, microseconds  (default 200)
+#   POLICY_FLOOR              1: also measure the floor, a server that does nothing (default 1)
 #   BENCH_NOTE                a sentence on the conditions, shown in the doc
 #   BENCH_DOC                 the doc to update                           (default docs/benchmarks.md)
 #   SKIP_BUILD                1: use benchmarks/target/benchmarks.jar as it is
@@ -34,7 +39,9 @@ warmup="${POLICY_WARMUP:-3}"
 rate="${POLICY_RATE:-1000}"
 rate_conns="${POLICY_RATE_CONNECTIONS:-16}"
 known="${POLICY_KNOWN:-0.9}"
-stores="${POLICY_STORES:-memory h2}"
+stores="${POLICY_STORES:-memory memory-tuned h2}"
+busy_poll_us="${POLICY_BUSY_POLL_US:-200}"
+floor="${POLICY_FLOOR:-1}"
 note="${BENCH_NOTE:-}"
 doc="${BENCH_DOC:-docs/benchmarks.md}"
 
@@ -46,7 +53,8 @@ postgrey_delay=1
 postgrey_opts="--delay=$postgrey_delay --auto-whitelist-clients=0"
 
 command="POLICY_CONNECTIONS=\"$conns\" POLICY_SECONDS=$seconds POLICY_WARMUP=$warmup POLICY_RATE=$rate"
-command+=" POLICY_RATE_CONNECTIONS=$rate_conns POLICY_KNOWN=$known POLICY_STORES=\"$stores\" benchmarks/run-policy.sh"
+command+=" POLICY_RATE_CONNECTIONS=$rate_conns POLICY_KNOWN=$known POLICY_STORES=\"$stores\""
+command+=" POLICY_BUSY_POLL_US=$busy_poll_us POLICY_FLOOR=$floor benchmarks/run-policy.sh"
 
 pg_pid=""
 ours_pid=""
@@ -113,6 +121,7 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
   mkdir -p "$results"
   printf '%s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)" > "$results/load-before"
   printf '%s\n' "$command" > "$results/command"
+  printf '%s\n' "$busy_poll_us" > "$results/busy-poll-us"
   pg_version="$(dpkg-query -W -f='${Version}' postgrey 2>/dev/null || echo unknown)"
   printf 'Debian package %s, options `%s`, Berkeley DB in its own directory, empty whitelists\n' \
     "$pg_version" "$postgrey_opts" > "$results/postgrey"
@@ -137,10 +146,30 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
   measure postgrey "$pg_port"
   stop_pid "$pg_pid"; pg_pid=""
 
-  # --- ours, once per store
-  for store in $stores; do
+  # --- the floor: a server that does nothing, to show what the machine allows any server
+  if [ "$floor" = 1 ]; then
     rm -f "$work/ours.port"
-    "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store "$store" --h2-dir "$work/h2" \
+    "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyFloorServer --port-file "$work/ours.port" --max-seconds 900 \
+      > "$work/floor.log" 2>&1 &
+    ours_pid=$!
+    for _ in $(seq 300); do [ -f "$work/ours.port" ] && break; kill -0 "$ours_pid" || break; sleep 0.1; done
+    [ -f "$work/ours.port" ] || { echo "run-policy.sh: the floor server did not start:" >&2; cat "$work/floor.log" >&2; exit 1; }
+    port="$(cat "$work/ours.port")"
+    echo "floor server on 127.0.0.1:$port"
+    for c in $conns; do load floor "$port" "c$c" --connections "$c"; done
+    stop_pid "$ours_pid"; ours_pid=""
+  fi
+
+  # --- ours, once per configuration
+  for store in $stores; do
+    case "$store" in
+      memory) server_opts=(--store memory) ;;
+      memory-tuned) server_opts=(--store memory --workers 0 --busy-poll-us "$busy_poll_us") ;;
+      h2) server_opts=(--store h2 --h2-dir "$work/h2") ;;
+      *) echo "run-policy.sh: unknown configuration in POLICY_STORES: $store" >&2; exit 2 ;;
+    esac
+    rm -f "$work/ours.port"
+    "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer "${server_opts[@]}" \
       --port-file "$work/ours.port" --max-seconds 900 > "$work/ours-$store.log" 2>&1 &
     ours_pid=$!
     for _ in $(seq 300); do [ -f "$work/ours.port" ] && break; kill -0 "$ours_pid" || break; sleep 0.1; done
@@ -155,5 +184,5 @@ fi
 [ -d "$results" ] || { echo "run-policy.sh: no results in $results; run without REPORT_ONLY first" >&2; exit 1; }
 "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyReport --results "$results" --doc "$doc" \
   --command "$(cat "$results/command" 2>/dev/null || echo "$command")" --note "$note" \
-  --load-before "$(cat "$results/load-before" 2>/dev/null || true)" \
+  --load-before "$(cat "$results/load-before" 2>/dev/null || true)" --busy-poll-us "$(cat "$results/busy-poll-us" 2>/dev/null || echo "$busy_poll_us")" \
   --postgrey "$(cat "$results/postgrey" 2>/dev/null || true)" --jvm "$(cat "$results/jvm" 2>/dev/null || true)"

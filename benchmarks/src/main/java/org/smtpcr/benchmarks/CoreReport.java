@@ -203,12 +203,12 @@ public final class CoreReport {
     sumC += step(md, "in-memory store, miss (every key of the pair)", miss, a, c,
         false, true);
     sumC += step(md, "mint the token", tokenMint, a, c, false, true);
-    sumC += step(md, "make the link, format the reply, `toWire()`", format, a, c, false, true);
+    sumC += step(md, "format the reply around the link, `toWire()`", format, a, c, false, true);
     md.append("| rest | | | ").append(share(a - sumA, a)).append(" | ").append(share(c - sumC, c)).append(" |\n\n");
     String sentences = (largest("accept", a, List.of(new Step("canonicalization", canon),
         new Step("the store hit", hit))) + " " + largest("challenge", c, List.of(
         new Step("canonicalization", canon), new Step("the store miss", miss), new Step("the token", tokenMint),
-        new Step("the link and the reply text", format)))).strip();
+        new Step("the reply text", format)))).strip();
     if (!sentences.isEmpty()) {
       md.append(sentences).append("\n\n");
     }
@@ -256,8 +256,9 @@ public final class CoreReport {
     }
     md.append("### Whitelist store look-ups\n\n");
     md.append("One `contains(sender, recipient)`: borrow a pooled connection, prepare the query (pair, sender for ")
-        .append("anyone, sender's domain and parent domains, in one statement on the primary key), set the 5 s ")
-        .append("statement timeout, execute, read at most one row, close. Hit: a pair the store holds; miss: an ")
+        .append("anyone, sender's domain and parent domains, in one statement on the primary key), give it the 5 s ")
+        .append("statement timeout (on H2 a setting of the connection, set once per pooled connection), execute, ")
+        .append("read at most one row, close. Hit: a pair the store holds; miss: an ")
         .append("unknown sender. Peers: `SELECT 1` through the same pool (borrow, prepare, execute, read, close: ")
         .append("the floor of any look-up on that database) and the in-memory store with the same pairs. ")
         .append("JMH mode sample time: every call is timed.\n\n");

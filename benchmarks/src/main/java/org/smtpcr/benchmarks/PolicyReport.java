@@ -22,12 +22,12 @@ import org.smtpcr.benchmarks.Report.RunInfo;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.smtpcr.benchmarks.PolicyReport --results DIR
  *     [--doc docs/benchmarks.md] [--command "..."] [--note "..."] [--load-before "..."]
- *     [--postgrey "1.37-1.1 --delay=1 ..."] [--jvm "..."]
+ *     [--postgrey "1.37-1.1 --delay=1 ..."] [--jvm "..."] [--busy-poll-us 200]
  * </pre>
  *
  * Result files are named {@code TARGET-cN.properties} (throughput with N connections) and
  * {@code TARGET-rate.properties} (latency at a fixed offered load), TARGET one of
- * {@value #POSTGREY}, {@value #OURS_MEMORY}, {@value #OURS_H2}.
+ * {@value #POSTGREY}, {@value #FLOOR}, {@value #OURS_MEMORY}, {@value #OURS_MEMORY_TUNED}, {@value #OURS_H2}.
  */
 public final class PolicyReport {
   /** Section id in the doc. */
@@ -40,14 +40,18 @@ public final class PolicyReport {
   public static final double P99_GOAL_US = 1000.0;
 
   static final String POSTGREY = "postgrey";
+  static final String FLOOR = "floor";
   static final String OURS_MEMORY = "ours-memory";
+  static final String OURS_MEMORY_TUNED = "ours-memory-tuned";
   static final String OURS_H2 = "ours-h2";
 
   private static final Map<String, String> LABELS = new LinkedHashMap<>();
 
   static {
     LABELS.put(POSTGREY, "Postgrey");
+    LABELS.put(FLOOR, "floor (does nothing)");
     LABELS.put(OURS_MEMORY, "SMTPCR, in-memory store");
+    LABELS.put(OURS_MEMORY_TUNED, "SMTPCR, in-memory store, tuned");
     LABELS.put(OURS_H2, "SMTPCR, H2 file store");
   }
 
@@ -72,7 +76,8 @@ public final class PolicyReport {
     RunInfo info = RunInfo.current(o.getOrDefault("command", ""), o.getOrDefault("note", ""),
         o.getOrDefault("load-before", ""), results);
     String body = render(Results.read(Path.of(results)), info, o.getOrDefault("postgrey", ""),
-        o.getOrDefault("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")));
+        o.getOrDefault("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")),
+        o.getOrDefault("busy-poll-us", "200"));
     String doc = o.get("doc");
     if (doc == null) {
       System.out.println(DocSections.begin(SECTION));
@@ -89,7 +94,7 @@ public final class PolicyReport {
   private static void usage(String problem) {
     System.err.println("PolicyReport: " + problem);
     System.err.println("usage: PolicyReport --results DIR [--doc FILE.md] [--command CMD] [--note TEXT]"
-        + " [--load-before LOADAVG] [--postgrey VERSION-AND-OPTIONS] [--jvm TEXT]");
+        + " [--load-before LOADAVG] [--postgrey VERSION-AND-OPTIONS] [--jvm TEXT] [--busy-poll-us N]");
     System.exit(2);
   }
 
@@ -125,13 +130,13 @@ public final class PolicyReport {
     }
 
     List<String> ours() {
-      return List.of(OURS_MEMORY, OURS_H2).stream()
+      return List.of(OURS_MEMORY, OURS_MEMORY_TUNED, OURS_H2).stream()
           .filter(t -> runs.keySet().stream().anyMatch(k -> k.startsWith(t + "-"))).toList();
     }
   }
 
   /** The Markdown of the section, without markers. */
-  public static String render(Results r, RunInfo info, String postgrey, String jvm) {
+  public static String render(Results r, RunInfo info, String postgrey, String jvm, String busyPollMicros) {
     List<Integer> conns = r.connectionCounts();
     List<String> ours = r.ours();
     Optional<Properties> anyRate = r.get(POSTGREY, "rate").or(() -> ours.isEmpty() ? Optional.empty() : r.get(ours.get(0), "rate"));
@@ -155,6 +160,18 @@ public final class PolicyReport {
         .append("non-blocking I/O) keeps persistent connections with one request outstanding on each, as Postfix's ")
         .append("`smtpd` processes do; every run is preceded by a warm-up and lasts ").append(seconds)
         .append(" s. Source: `benchmarks/src/main/java/org/smtpcr/benchmarks/Policy*.java`.\n\n");
+    md.append("SMTPCR runs with `PolicyServer`'s defaults (decisions on a pool of 8 worker threads; the event loop ")
+        .append("sleeps when there is nothing to read) with an in-memory and with an H2 file store, and tuned, as ")
+        .append("`docs/postfix.md` describes for a store that never blocks: `workerThreads(0)` (decisions on the ")
+        .append("event-loop thread) and `busyPoll(").append(busyPollMicros).append(" µs)` (after each request the ")
+        .append("event loop keeps polling that long before it sleeps).");
+    boolean hasFloor = conns.stream().anyMatch(c -> r.get(FLOOR, "c" + c).isPresent());
+    if (hasFloor) {
+      md.append(" The **floor** is a peer that shows what the machine allows: a server that does nothing ")
+          .append("(`PolicyFloorServer`: a thread per connection, blocking I/O, `action=DUNNO` for every request ")
+          .append("without reading it). No policy server can be faster at the same connection count.");
+    }
+    md.append("\n\n");
 
     md.append("### Goals\n\n");
     md.append("| goal | server | measured | result |\n|---|---|---|---|\n");
@@ -165,23 +182,42 @@ public final class PolicyReport {
       latencyGoal(md, r, t);
     }
     md.append('\n');
+    Optional<Properties> floor1 = r.get(FLOOR, "c1");
+    Optional<Properties> postgrey1 = r.get(POSTGREY, "c1");
+    if (floor1.isPresent() && postgrey1.isPresent()) {
+      double floorRatio = d(floor1.get(), "rps") / d(postgrey1.get(), "rps");
+      md.append("At 1 connection the floor itself reaches ").append(fmt0(d(floor1.get(), "rps")))
+          .append(" requests/s, ").append(fmtRatio(floorRatio)).append(" Postgrey's: with one request in flight, ")
+          .append("every request waits for a thread to be woken on each side of the connection, and that wait, ")
+          .append("not the work, sets the pace.");
+      if (floorRatio < THROUGHPUT_GOAL) {
+        md.append(" On this machine no server that sleeps between requests can reach ").append(fmt0(THROUGHPUT_GOAL))
+            .append("× there; only one that stays awake (the tuned configuration's busy polling) gets past the floor.");
+      }
+      md.append("\n\n");
+    }
 
     md.append("### Throughput\n\n");
     md.append("Requests per second with N persistent connections, each sending its next request as soon as the ")
         .append("reply arrives.\n\n");
+    List<String> columns = new ArrayList<>();
+    if (hasFloor) {
+      columns.add(FLOOR);
+    }
+    columns.addAll(ours);
     md.append("| connections | ").append(LABELS.get(POSTGREY));
-    for (String t : ours) {
+    for (String t : columns) {
       md.append(" | ").append(LABELS.get(t)).append(" | ÷ Postgrey");
     }
     md.append(" |\n|---:|---:");
-    for (int i = 0; i < ours.size(); i++) {
+    for (int i = 0; i < columns.size(); i++) {
       md.append("|---:|---:");
     }
     md.append("|\n");
     for (int c : conns) {
       Optional<Properties> pg = r.get(POSTGREY, "c" + c);
       md.append("| ").append(c).append(" | ").append(pg.map(p -> fmt0(d(p, "rps"))).orElse("–"));
-      for (String t : ours) {
+      for (String t : columns) {
         Optional<Properties> p = r.get(t, "c" + c);
         md.append(" | ").append(p.map(x -> fmt0(d(x, "rps"))).orElse("–")).append(" | ")
             .append(p.isPresent() && pg.isPresent() ? fmtRatio(d(p.get(), "rps") / d(pg.get(), "rps")) : "–");
@@ -242,7 +278,12 @@ public final class PolicyReport {
     md.append("- Server, load generator and Postgrey share the machine's cores: the generator takes CPU from the ")
         .append("server it measures, the same for both servers.\n");
     md.append("- SMTPCR: ").append(jvm).append(", default JVM options, `PolicyServer` defaults (")
-        .append("1 event-loop thread, 8 worker threads); H2 store: embedded file database, pooled connections.\n");
+        .append("1 event-loop thread, 8 worker threads, no busy polling), except the tuned configuration: ")
+        .append("`workerThreads(0)`, `busyPoll(").append(busyPollMicros).append(" µs)`; H2 store: embedded file ")
+        .append("database, pooled connections.\n");
+    if (hasFloor) {
+      md.append("- Floor: `PolicyFloorServer` on the same JVM, default options.\n");
+    }
     if (!postgrey.isEmpty()) {
       md.append("- Postgrey: ").append(postgrey).append('\n');
     }

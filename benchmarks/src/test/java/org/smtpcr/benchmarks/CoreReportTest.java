@@ -82,7 +82,7 @@ final class CoreReportTest {
     assertTrue(md.contains("PostgreSQL 15.18 started by the benchmark"), md);
     // accept: canonicalize 300 vs store hit 400; challenge: format 1000 of 4000
     assertTrue(md.contains("The largest single step of the accept is the store hit (50 % of it). "
-        + "The largest single step of the challenge is the link and the reply text (25 % of it)."), md);
+        + "The largest single step of the challenge is the reply text (25 % of it)."), md);
     assertTrue(md.contains("0.10 0.20 0.30 just before the run, 1.00 0.90 0.80 just after it"), md);
     assertTrue(md.contains("```sh\nbenchmarks/run-core.sh\n```"), md);
   }

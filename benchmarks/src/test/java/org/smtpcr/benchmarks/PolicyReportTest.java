@@ -46,7 +46,7 @@ final class PolicyReportTest {
 
   @Test
   void render_goalsMet_saysMetWithRatios() {
-    String md = PolicyReport.render(results(40_000, 300), INFO, "Debian package 1.37-1.1", "OpenJDK 17");
+    String md = PolicyReport.render(results(40_000, 300), INFO, "Debian package 1.37-1.1", "OpenJDK 17", "200");
     assertTrue(md.startsWith("## Postfix policy server vs Postgrey\n"), md);
     assertTrue(md.contains("| SMTPCR, in-memory store | 12.5× at 1, 19.0× at 16 | **met** |"), md);
     assertTrue(md.contains("| SMTPCR, in-memory store | p99 300 µs (p50 80 µs; from schedule p99 800 µs) | **met** |"), md);
@@ -56,8 +56,27 @@ final class PolicyReportTest {
   }
 
   @Test
+  void render_floorAndTunedRuns_columnsAndTheFloorSentence() {
+    PolicyReport.Results base = results(40_000, 300);
+    Map<String, Properties> m = new LinkedHashMap<>(base.runs());
+    m.put("floor-c1", run(16_000, 60, 120, "max", 0));
+    m.put("floor-c16", run(60_000, 200, 500, "max", 0));
+    m.put("ours-memory-tuned-c1", run(22_000, 40, 90, "max", 0));
+    m.put("ours-memory-tuned-c16", run(45_000, 300, 900, "max", 0));
+    String md = PolicyReport.render(new PolicyReport.Results(m), INFO, "", "OpenJDK 17", "150");
+
+    assertTrue(md.contains("| connections | Postgrey | floor (does nothing) | ÷ Postgrey | SMTPCR, in-memory store |"
+        + " ÷ Postgrey | SMTPCR, in-memory store, tuned | ÷ Postgrey |"), md);
+    assertTrue(md.contains("| 1 | 2,000 | 16,000 | 8.0× | 25,000 | 12.5× | 22,000 | 11.0× |"), md);
+    assertTrue(md.contains("| SMTPCR, in-memory store, tuned | 11.0× at 1, 21.4× at 16 | **met** |"), md);
+    assertTrue(md.contains("At 1 connection the floor itself reaches 16,000 requests/s, 8.0× Postgrey's"), md);
+    assertTrue(md.contains("no server that sleeps between requests can reach 10×"), md);
+    assertTrue(md.contains("`busyPoll(150 µs)`"), md);
+  }
+
+  @Test
   void render_goalsMissed_saysNotMet() {
-    String md = PolicyReport.render(results(15_000, 1_500), INFO, "", "OpenJDK 17");
+    String md = PolicyReport.render(results(15_000, 1_500), INFO, "", "OpenJDK 17", "200");
     assertTrue(md.contains("7.1× at 16 | **not met** |"), md);
     assertTrue(md.contains("p99 1,500 µs") && md.contains("**not met**"), md);
   }
