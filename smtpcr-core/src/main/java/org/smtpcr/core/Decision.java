@@ -89,7 +89,7 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
 
   /**
    * The sender must confirm at {@link #link()}; {@link #reply()} carries the link on its last line.
-   * Two challenges are equal when their replies and links are.
+   * Two challenges are equal when their replies and link texts ({@link #linkText()}) are.
    *
    * @since 0.1.0
    */

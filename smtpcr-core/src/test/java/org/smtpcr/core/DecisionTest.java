@@ -59,6 +59,19 @@ final class DecisionTest {
   }
 
   @Test
+  void challenge_linkText_isTheAsciiFormAndComparedExactly() {
+    URI unicode = URI.create("https://cr.example.com/c/\u00e4bc");
+    Decision.Challenge c = new Decision.Challenge(R550, unicode);
+    assertEquals("https://cr.example.com/c/%C3%A4bc", c.linkText());
+
+    // equal as URIs (scheme and host ignore case), but not as link texts
+    URI upper = URI.create("HTTPS://CR.EXAMPLE.COM/c/abcdefghijklmnop");
+    URI lower = URI.create("https://cr.example.com/c/abcdefghijklmnop");
+    assertEquals(upper, lower);
+    assertFalse(new Decision.Challenge(R550, upper).equals(new Decision.Challenge(R550, lower)));
+  }
+
+  @Test
   void challenge_fromEngineText_parsesTheLinkOnFirstUse() {
     Decision.Challenge c = new Decision.Challenge(R550, "https://cr.example.com/c/abcdefghijklmnop");
 

@@ -58,6 +58,10 @@ public final class CanonicalAddress {
    * check that the public constructor accepts every address it makes).
    */
   static CanonicalAddress trusted(String localPart, String domain) {
+    // with assertions on (every test run), each address the canonicalizer makes is held to the
+    // constructor's checks
+    assert isCanonicalLocal(localPart) && isCanonicalDomain(domain)
+        : "the canonicalizer made a non-canonical address";
     return new CanonicalAddress(localPart, domain, localPart + '@' + domain);
   }
 

@@ -30,8 +30,11 @@ import org.smtpcr.core.address.CanonicalAddress;
  * oldest entry (the one added or renewed longest ago) is evicted, or the add is refused with a
  * {@link StoreException}. Renewing a key that is present never evicts anything.
  *
- * <p>Thread-safe: reads run concurrently, writes exclusively. Time comes from the injected
- * {@link Clock}.
+ * <p>Thread-safe. {@link #contains} and {@link #find} take no lock: they read a concurrent index,
+ * so a {@code contains} that runs while other threads add and remove entries sees each key it looks
+ * up as it was before or after each write, not the whole store at one instant. Writes are
+ * exclusive; {@link #list} and {@link #count} read under a shared lock. Time comes from the
+ * injected {@link Clock}.
  *
  * @since 0.1.0
  */
@@ -71,6 +74,8 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
    */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Indexed>> index = new ConcurrentHashMap<>();
   private final LinkedHashSet<WhitelistKey> byAge = new LinkedHashSet<>(); // oldest first
+  /** No entry expires before this (null: none expires); may be earlier than the truth, never later. */
+  private Instant earliestExpiry;
 
   private InMemoryWhitelistStore(Builder b) {
     this.maxEntries = b.maxEntries;
@@ -99,7 +104,9 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
       if (entries.containsKey(key)) {
         byAge.remove(key);
       } else if (entries.size() >= maxEntries) {
-        removeExpiredLocked(now);
+        if (earliestExpiry != null && !earliestExpiry.isAfter(now)) {
+          removeExpiredLocked(now); // something may have expired: only then read every entry
+        }
         if (entries.size() >= maxEntries) {
           if (whenFull == WhenFull.REFUSE) {
             throw new StoreException("in-memory whitelist store is full (" + maxEntries + " entries)");
@@ -112,6 +119,11 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
         }
       }
       entries.put(key, entry);
+      entry.expiresAt().ifPresent(t -> {
+        if (earliestExpiry == null || t.isBefore(earliestExpiry)) {
+          earliestExpiry = t;
+        }
+      });
       index.computeIfAbsent(key.recipient(), r -> new ConcurrentHashMap<>()).put(key.sender(), new Indexed(entry));
       byAge.add(key);
     } finally {
@@ -249,6 +261,7 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
 
   private int removeExpiredLocked(Instant now) {
     int removed = 0;
+    Instant earliest = null;
     for (Iterator<WhitelistEntry> it = entries.values().iterator(); it.hasNext(); ) {
       WhitelistEntry e = it.next();
       if (e.isExpiredAt(now)) {
@@ -256,8 +269,11 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
         unindex(e.key());
         byAge.remove(e.key());
         removed++;
+      } else if (e.expiresAt().isPresent() && (earliest == null || e.expiresAt().get().isBefore(earliest))) {
+        earliest = e.expiresAt().get();
       }
     }
+    earliestExpiry = earliest;
     return removed;
   }
 
@@ -286,7 +302,15 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
 
     /** {@code !entry.isExpiredAt(now)} with now in whole milliseconds, as {@link #now()} gives it. */
     boolean isLive(Clock clock) {
-      return expiresAtMillis == Long.MAX_VALUE || expiresAtMillis > clock.millis();
+      return expiresAtMillis == Long.MAX_VALUE || expiresAtMillis > nowMillis(clock);
+    }
+
+    private static long nowMillis(Clock clock) {
+      try {
+        return clock.millis();
+      } catch (ArithmeticException e) {
+        return millis(clock.instant()); // a clock beyond a long's milliseconds
+      }
     }
   }
 

@@ -63,6 +63,39 @@ final class InMemoryWhitelistStoreTest extends WhitelistStoreContract {
   }
 
   @Test
+  void add_full_expiryOfAnEntryAddedLaterOrRenewed_isStillFound() {
+    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder()
+        .clock(clock).maxEntries(3).whenFull(InMemoryWhitelistStore.WhenFull.REFUSE).build();
+    s.add(WhitelistKey.pair(ALICE, BOB), Optional.of(T0.plusSeconds(60)));
+    s.add(WhitelistKey.pair(ALICE, CAROL));
+    s.add(WhitelistKey.pair(DAVE, CAROL), Optional.of(T0.plusSeconds(10))); // expires before the first
+    assertThrows(StoreException.class, () -> s.add(WhitelistKey.pair(DAVE, BOB)), "nothing has expired yet");
+
+    clock.advance(Duration.ofSeconds(10));
+    s.add(WhitelistKey.pair(DAVE, BOB)); // the entry added last has expired: it makes room
+    assertFalse(s.contains(DAVE, CAROL));
+    assertTrue(s.contains(DAVE, BOB));
+
+    s.add(WhitelistKey.pair(ALICE, CAROL), Optional.of(T0.plusSeconds(20))); // renewed with an expiry
+    clock.advance(Duration.ofSeconds(10));
+    s.add(WhitelistKey.pair(CAROL, BOB));
+    assertFalse(s.contains(ALICE, CAROL), "the renewed entry's expiry counts");
+    assertTrue(s.contains(CAROL, BOB));
+    assertTrue(s.contains(ALICE, BOB));
+    assertEquals(3, s.count());
+  }
+
+  @Test
+  void contains_clockBeyondTheMillisecondRange_expiringEntriesAreExpired() {
+    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder().clock(Clock.fixed(java.time.Instant.MAX,
+        java.time.ZoneOffset.UTC)).build();
+    s.add(WhitelistKey.pair(ALICE, BOB));
+    s.add(WhitelistKey.pair(ALICE, CAROL), Optional.of(java.time.Instant.MAX.minusSeconds(1)));
+    assertTrue(s.contains(ALICE, BOB));
+    assertFalse(s.contains(ALICE, CAROL));
+  }
+
+  @Test
   void builder_optionSetTwice_throwsIllegalState() {
     assertThrows(IllegalStateException.class, () -> InMemoryWhitelistStore.builder().maxEntries(1).maxEntries(2));
     assertThrows(IllegalArgumentException.class, () -> InMemoryWhitelistStore.builder().maxEntries(0));

@@ -8,14 +8,13 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Reads durations as people write them: a whole number and a unit, {@code 200us}, {@code 50ms},
- * {@code 30s}, {@code 30m},
+ * Reads durations as people write them: a whole number and a unit, {@code 30s}, {@code 30m},
  * {@code 12h}, {@code 7d}, {@code 2w}; or ISO-8601 ({@code PT12H}, {@code P7D}). At most
  * {@value #MAX_LENGTH} characters; negative durations are refused.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
   static final int MAX_LENGTH = 32;
-  private static final Pattern SHORT = Pattern.compile("([0-9]{1,9})\\s?(us|ms|[smhdw])");
+  private static final Pattern SHORT = Pattern.compile("([0-9]{1,9})\\s?([smhdw])");
 
   @Override
   public Duration convert(String value) {
@@ -32,8 +31,6 @@ final class DurationConverter implements ITypeConverter<Duration> {
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
       d = switch (m.group(2)) {
-        case "us" -> Duration.ofNanos(n * 1000);
-        case "ms" -> Duration.ofMillis(n);
         case "s" -> Duration.ofSeconds(n);
         case "m" -> Duration.ofMinutes(n);
         case "h" -> Duration.ofHours(n);

@@ -92,13 +92,12 @@ final class PolicyServerCommandTest {
   @Test
   void withoutWeb_linksPointAtTheChallengeBase() throws Exception {
     try (TestLifecycle run = new TestLifecycle().start("policy-server", "--data", data(), "--listen", "127.0.0.1:0",
-        "--challenge-base", "https://cr.example.com/", "--no-learn-outbound", "--busy-poll", "200us")) {
+        "--challenge-base", "https://cr.example.com/", "--no-learn-outbound")) {
       PolicyServer policy = run.service(PolicyServer.class);
       String action = ask(policy.port(), "alice@sender.example", "bob@example.com");
       assertTrue(action.matches("550 5\\.7\\.1 .* https://cr\\.example\\.com/c/[a-z2-7]+"), action);
       assertEquals("DUNNO", ask(policy.port(), "alice@sender.example", "postmaster@example.com"));
       assertTrue(policy.toString().contains("learnOutbound=false"), policy::toString);
-      assertTrue(policy.toString().contains("busyPoll=PT0.0002S"), policy::toString);
       assertEquals(0, run.stop().exitCode());
     }
   }
@@ -107,8 +106,6 @@ final class PolicyServerCommandTest {
   void badOptions_usageError2BeforeAnythingStarts() {
     String[][] bad = {
         {"policy-server", "--data", data(), "--workers", "0"},
-        {"policy-server", "--data", data(), "--busy-poll", "20ms"},
-        {"policy-server", "--data", data(), "--busy-poll", "soon"},
         {"policy-server", "--data", data(), "--max-connections", "0"},
         {"policy-server", "--data", data(), "--idle-timeout", "0s"},
         {"policy-server", "--data", data(), "--prepend-header=X Bad"},
