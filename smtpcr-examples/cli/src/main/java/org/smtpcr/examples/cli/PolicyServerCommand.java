@@ -60,11 +60,6 @@ final class PolicyServerCommand implements Callable<Integer> {
       description = "Threads that decide (store lookups block; default ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = "--busy-poll", paramLabel = "DURATION", defaultValue = "0s",
-      description = "Keep polling this long after each request before sleeping, e.g. 200us: lower latency for"
-          + " a little CPU (0 to 10ms; default off).")
-  Duration busyPoll;
-
   @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + PolicyServer.DEFAULT_MAX_CONNECTIONS,
       description = "Most connections open at once; Postfix opens one per smtpd process (default ${DEFAULT-VALUE}).")
   int maxConnections;
@@ -115,7 +110,7 @@ final class PolicyServerCommand implements Callable<Integer> {
         DecisionEngine.builder().challengeBase(challengeBase);
       }
       PolicyServer.Builder check = PolicyServer.builder().workerThreads(workers).maxConnections(maxConnections)
-          .idleTimeout(idleTimeout).busyPoll(busyPoll);
+          .idleTimeout(idleTimeout);
       if (prependHeader != null) {
         check.prependHeader(prependHeader);
       }
@@ -143,7 +138,6 @@ final class PolicyServerCommand implements Callable<Integer> {
           .store(d.store())
           .bind(listen)
           .workerThreads(workers)
-          .busyPoll(busyPoll)
           .maxConnections(maxConnections)
           .idleTimeout(idleTimeout)
           .learnOutbound(learnOutbound);

@@ -19,13 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One policy connection: lines (from a bounded line decoder) become requests, each decided on the
- * worker pool (or, without one, on the event loop), one at a time and in order; the reply {@code action=...} and an empty line go back
- * on the event loop. Postfix sends one request at a time; a client that sends ahead can make the
- * connection hold at most {@link PolicyServer#MAX_REQUEST_BYTES} of queued requests besides the one
- * being read, and is disconnected beyond that. A request that breaks a bound or the syntax closes
- * the connection without a reply,
- * logged once. Not shareable: one instance per channel; its state is touched only on the channel's
- * event loop (the decider's session is handed to one worker at a time).
+ * worker pool (or, without one, on the event loop), one at a time and in order; the reply
+ * {@code action=...} and an empty line go back on the event loop. Postfix sends one request at a
+ * time and reads each answer. A client that sends ahead can make the connection hold at most
+ * {@link PolicyServer#MAX_REQUEST_BYTES} of queued requests besides the one being read, and one that
+ * does not read its answers at most that many bytes of them (the channel's write-buffer high-water
+ * mark); beyond either it is disconnected. A request that breaks a bound or the syntax closes the
+ * connection without a reply, logged once. Not shareable: one instance per channel; its state is
+ * touched only on the channel's event loop (the decider's session is handed to one worker at a
+ * time).
  */
 final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(PolicyChannelHandler.class);
@@ -61,7 +63,10 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     }
     RequestAssembler.Step step = assembler.line(bytes);
     if (step instanceof RequestAssembler.Step.Complete complete) {
-      if (!busy) {
+      if (!ctx.channel().isWritable()) {
+        // the peer sends requests but does not read the answers: they would pile up here
+        problem(ctx, "replies not read: more than " + PolicyServer.MAX_REQUEST_BYTES + " bytes of them wait", "");
+      } else if (!busy) {
         dispatch(ctx, complete);
       } else if (queuedBytes + complete.bytes() > PolicyServer.MAX_REQUEST_BYTES) {
         problem(ctx, "requests sent ahead of replies exceed " + PolicyServer.MAX_REQUEST_BYTES + " bytes", "");

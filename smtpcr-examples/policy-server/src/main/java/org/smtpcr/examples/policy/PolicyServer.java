@@ -13,6 +13,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SelectStrategyFactory;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -241,6 +242,9 @@ public final class PolicyServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, Math.min(maxConnections, 4096))
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        // answers a client has not read: past the high mark the connection is closed (the handler)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(MAX_REQUEST_BYTES / 4,
+            MAX_REQUEST_BYTES))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -468,7 +472,9 @@ public final class PolicyServer implements AutoCloseable {
      * hand-offs between threads, which at one connection is most of its time. Only for an engine
      * whose rules and store never block, such as the default chain over an
      * {@link org.smtpcr.core.store.InMemoryWhitelistStore}: a decision that waits (a JDBC store, a DNS
-     * look-up) would stall every connection.
+     * look-up) would stall every connection. Learning from outbound mail then also writes on the
+     * event loop: each learnt pair takes the in-memory store's write lock, and a full store looks for
+     * expired entries.
      *
      * @param threads 0 to 1024
      * @return this builder
@@ -487,9 +493,10 @@ public final class PolicyServer implements AutoCloseable {
      * (default zero: it sleeps at once). While it polls, a request is read as soon as it arrives
      * instead of after the thread is woken, which on virtual machines takes tens of microseconds: at
      * one connection that is most of a request's time. The price is CPU: up to this long of a core's
-     * time after every burst of requests, nothing while the server is idle. Worth it on a busy
-     * server whose Postfix runs few {@code smtpd} processes; pointless at many connections, where
-     * the loop rarely sleeps anyway.
+     * time after every burst of requests, nothing while the server is idle; timers such as the idle
+     * timeout may fire up to this much late. It pays together with {@link #workerThreads(int)
+     * workerThreads(0)} (with a pool the workers still have to be woken), mostly at few connections;
+     * at many, the loop rarely sleeps anyway.
      *
      * @param spin zero (off) to 10 ms; e.g. 100 µs
      * @return this builder

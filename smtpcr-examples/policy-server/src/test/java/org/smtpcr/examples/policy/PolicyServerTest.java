@@ -255,6 +255,37 @@ final class PolicyServerTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void repliesNeverRead_connectionClosedOnceTheyPileUp_loggedOnce(Mode mode) throws Exception {
+    PolicyServer s = start(mode);
+    try (LogCapture log = new LogCapture(); Socket hostile = new Socket()) {
+      hostile.setReceiveBufferSize(4096); // a small window: the answers back up at the server quickly
+      hostile.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()));
+      byte[] challenged = Fixtures.wire(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"))
+          .getBytes(StandardCharsets.US_ASCII);
+      long sent = 0;
+      try {
+        // every request gets a challenge of about 200 bytes that this client never reads
+        while (sent < 200L * 1024 * 1024) {
+          hostile.getOutputStream().write(challenged);
+          sent += challenged.length;
+        }
+      } catch (IOException closedByServer) {
+        // expected: the server closed the connection
+      }
+      assertTrue(sent < 200L * 1024 * 1024, "the server kept reading although its answers were not read");
+      Await.until(WAIT, () -> log.count("WARN") >= 1, log::text);
+      assertEquals(1, log.count("WARN"), log.text());
+      // on the event loop every request is answered at once, so the answers pile up; with a pool the
+      // requests waiting for a worker usually reach their own bound first
+      boolean inline = mode == Mode.INLINE || mode == Mode.INLINE_BUSY_POLL;
+      assertTrue(log.count("replies not read") == 1
+          || (!inline && log.count("requests sent ahead of replies exceed") == 1), log.text());
+      assertEquals("DUNNO", client(s).ask(Fixtures.rcpt("", "bob@cr.test")), "other connections are served");
+    }
+  }
+
   @Test
   void maxConnections_exceeded_newConnectionIsClosed() throws IOException {
     PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).maxConnections(2));
