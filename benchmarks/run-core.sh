@@ -81,6 +81,7 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
   printf '%s\n' "$command" > "$results.command"
   printf '%s\n' "$pg_version" > "$results.postgres"
   printf '%s\n' "$note" > "$results.note"
+  date -u '+%Y-%m-%d %H:%M UTC' > "$results.date"
   rm -f "$results.load-after"
   echo "Running: $java -jar $jar ${jmh_args[*]}"
   start=$SECONDS
@@ -95,4 +96,5 @@ fi
   --note "${BENCH_NOTE:-$(cat "$results.note" 2>/dev/null || true)}" \
   --load-before "$(cat "$results.load" 2>/dev/null || true)" \
   --load-after "$(cat "$results.load-after" 2>/dev/null || true)" \
-  --postgres "$(cat "$results.postgres" 2>/dev/null || true)"
+  --postgres "$(cat "$results.postgres" 2>/dev/null || true)" \
+  --date "$(cat "$results.date" 2>/dev/null || true)"

@@ -25,7 +25,7 @@
 #                             h2: H2 file store, PolicyServer defaults
 #   POLICY_BUSY_POLL_US       busy polling of memory-tuned, microseconds  (default 200)
 #   POLICY_FLOOR              1: also measure the floor, a server that does nothing (default 1)
-#   BENCH_NOTE                a sentence on the conditions, shown in the doc
+#   BENCH_NOTE                a sentence on the conditions, shown in the doc (kept for REPORT_ONLY)
 #   BENCH_DOC                 the doc to update                           (default docs/benchmarks.md)
 #   SKIP_BUILD                1: use benchmarks/target/benchmarks.jar as it is
 #   REPORT_ONLY               1: skip build and runs, regenerate from the last results
@@ -122,6 +122,8 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
   printf '%s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)" > "$results/load-before"
   printf '%s\n' "$command" > "$results/command"
   printf '%s\n' "$busy_poll_us" > "$results/busy-poll-us"
+  printf '%s\n' "$note" > "$results/note"
+  date -u '+%Y-%m-%d %H:%M UTC' > "$results/date"
   pg_version="$(dpkg-query -W -f='${Version}' postgrey 2>/dev/null || echo unknown)"
   printf 'Debian package %s, options `%s`, Berkeley DB in its own directory, empty whitelists\n' \
     "$pg_version" "$postgrey_opts" > "$results/postgrey"
@@ -183,6 +185,7 @@ fi
 
 [ -d "$results" ] || { echo "run-policy.sh: no results in $results; run without REPORT_ONLY first" >&2; exit 1; }
 "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyReport --results "$results" --doc "$doc" \
-  --command "$(cat "$results/command" 2>/dev/null || echo "$command")" --note "$note" \
+  --command "$(cat "$results/command" 2>/dev/null || echo "$command")" \
+  --note "${BENCH_NOTE:-$(cat "$results/note" 2>/dev/null || true)}" --date "$(cat "$results/date" 2>/dev/null || true)" \
   --load-before "$(cat "$results/load-before" 2>/dev/null || true)" --busy-poll-us "$(cat "$results/busy-poll-us" 2>/dev/null || echo "$busy_poll_us")" \
   --postgrey "$(cat "$results/postgrey" 2>/dev/null || true)" --jvm "$(cat "$results/jvm" 2>/dev/null || true)"

@@ -56,6 +56,8 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
   # kept beside the results, so REPORT_ONLY shows the conditions of the run, not of today
   printf '%s\n' "$load_before" > "$results.load"
   printf '%s\n' "$command" > "$results.command"
+  printf '%s\n' "$note" > "$results.note"
+  date -u '+%Y-%m-%d %H:%M UTC' > "$results.date"
   echo "Running: $java -jar $jar ${jmh_args[*]}"
   "$java" -jar "$jar" "${jmh_args[@]}"
 fi
@@ -64,4 +66,7 @@ fi
 load_before="$(cat "$results.load" 2>/dev/null || true)"
 command="$(cat "$results.command" 2>/dev/null || echo "$command")"
 "$java" -cp "$jar" org.smtpcr.benchmarks.Report tokens --results "$results" --doc "$doc" \
-  --command "$command" --note "$note" --load-before "$load_before"
+  --command "$(cat "$results.command" 2>/dev/null || echo "$command")" \
+  --note "${BENCH_NOTE:-$(cat "$results.note" 2>/dev/null || true)}" \
+  --load-before "$(cat "$results.load" 2>/dev/null || true)" \
+  --date "$(cat "$results.date" 2>/dev/null || true)"

@@ -44,7 +44,7 @@ public final class Report {
       usage("--results is required");
     }
     RunInfo info = RunInfo.current(opts.getOrDefault("command", ""), opts.getOrDefault("note", ""),
-        opts.getOrDefault("load-before", ""), results);
+        opts.getOrDefault("load-before", ""), results).withDate(opts.getOrDefault("date", ""));
     JmhResults jmh = JmhResults.read(Path.of(results));
     String body;
     switch (group) {
@@ -92,6 +92,15 @@ public final class Report {
    */
   public record RunInfo(String date, int cores, String cpu, String memory, String os, String command,
       String note, String loadBefore, String resultsFile) {
+
+    /**
+     * The same facts with the date of the run, when known (scripts record it, so a report made later
+     * from the same results shows when they were measured).
+     */
+    public RunInfo withDate(String runDate) {
+      return runDate.isBlank() ? this
+          : new RunInfo(runDate.strip(), cores, cpu, memory, os, command, note, loadBefore, resultsFile);
+    }
 
     /** The facts of this machine now, with the given texts. */
     public static RunInfo current(String command, String note, String loadBefore, String resultsFile) {

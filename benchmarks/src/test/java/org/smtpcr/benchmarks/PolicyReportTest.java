@@ -71,7 +71,27 @@ final class PolicyReportTest {
     assertTrue(md.contains("| SMTPCR, in-memory store, tuned | 11.0× at 1, 21.4× at 16 | **met** |"), md);
     assertTrue(md.contains("At 1 connection the floor itself reaches 16,000 requests/s, 8.0× Postgrey's"), md);
     assertTrue(md.contains("no server that sleeps between requests can reach 10×"), md);
+    assertTrue(md.contains("The tuned configuration, whose event loop stays awake between requests, gets past"), md);
     assertTrue(md.contains("`busyPoll(150 µs)`"), md);
+  }
+
+  @Test
+  void render_onlyTheTunedConfiguration_noRowsForTheDefaults() {
+    Map<String, Properties> m = new LinkedHashMap<>();
+    m.put("postgrey-c1", run(2_000, 400, 900, "max", 0));
+    m.put("floor-c1", run(16_000, 60, 120, "max", 0));
+    m.put("ours-memory-tuned-c1", run(15_000, 40, 90, "max", 0));
+    String md = PolicyReport.render(new PolicyReport.Results(m), INFO, "", "OpenJDK 17", "200");
+
+    assertTrue(md.contains("| SMTPCR, in-memory store, tuned | 7.5× at 1 | **not met** |"), md);
+    assertTrue(!md.contains("| SMTPCR, in-memory store |"), "no row for a configuration that did not run:\n" + md);
+    assertTrue(!md.contains("gets past the floor"), "the tuned run did not beat the floor:\n" + md);
+  }
+
+  @Test
+  void render_withoutTheTunedConfiguration_doesNotDescribeIt() {
+    String md = PolicyReport.render(results(40_000, 300), INFO, "", "OpenJDK 17", "200");
+    assertTrue(!md.contains("busyPoll("), md);
   }
 
   @Test
