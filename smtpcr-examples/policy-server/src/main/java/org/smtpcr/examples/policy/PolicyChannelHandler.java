@@ -63,7 +63,9 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     }
     RequestAssembler.Step step = assembler.line(bytes);
     if (step instanceof RequestAssembler.Step.Complete complete) {
-      if (!ctx.channel().isWritable()) {
+      if (!ctx.channel().isActive()) {
+        closing = true; // closed under us (a failed write): nothing to answer, nothing to report
+      } else if (!ctx.channel().isWritable()) {
         // the peer sends requests but does not read the answers: they would pile up here
         problem(ctx, "replies not read: more than " + PolicyServer.MAX_REQUEST_BYTES + " bytes of them wait", "");
       } else if (!busy) {
@@ -89,7 +91,21 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     busy = true;
     try {
       workers.execute(() -> {
-        String action = decider.decide(complete.request(), session);
+        String action;
+        try {
+          action = decider.decide(complete.request(), session);
+        } catch (Throwable t) {
+          // decide answers every RuntimeException itself: this is an Error, and without an answer
+          // the connection would hang until its idle timeout; close it, Postfix applies its
+          // default_action
+          log.error("policy decision failed with {}; closing the connection from {}", t.getClass().getName(),
+              peer(ctx));
+          closeFromWorker(ctx);
+          if (t instanceof VirtualMachineError e) {
+            throw e;
+          }
+          return;
+        }
         try {
           ctx.executor().execute(() -> reply(ctx, action));
         } catch (RejectedExecutionException e) {
@@ -100,6 +116,17 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
       closing = true;
       log.debug("worker pool refused a request (server closing?); closing connection from {}", peer(ctx));
       ctx.close();
+    }
+  }
+
+  private void closeFromWorker(ChannelHandlerContext ctx) {
+    try {
+      ctx.executor().execute(() -> {
+        closing = true;
+        ctx.close();
+      });
+    } catch (RejectedExecutionException e) {
+      // the server is shutting down: the connection goes with it
     }
   }
 

@@ -229,17 +229,20 @@ public final class PolicyServer implements AutoCloseable {
     if (workerThreads > 0) {
       // a ForkJoinPool, not a ThreadPoolExecutor: it wakes the worker that went idle last, whose
       // thread is still warm, where the executor's queue wakes the one idle longest; on virtual
-      // machines that halves the tail latency at moderate load. Tasks run in arrival order (async
-      // mode); at most one per connection is queued, so the queue never holds more than
-      // maxConnections.
+      // machines that halves the tail latency at moderate load. At most one task per connection
+      // is queued, so the queue never holds more than maxConnections. Never more than
+      // workerThreads threads, even for tasks that block in ForkJoinPool.managedBlock; idle ones
+      // end after a minute. The threads get the context class loader of the thread that starts
+      // the server, as threads it created would.
       String prefix = "smtpcr-policy-" + serial + "-worker-";
       AtomicInteger threadNumber = new AtomicInteger();
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
       workers = new ForkJoinPool(workerThreads, pool -> {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
         t.setName(prefix + threadNumber.incrementAndGet());
-        t.setDaemon(true);
+        t.setContextClassLoader(loader);
         return t;
-      }, null, true);
+      }, null, false, workerThreads, workerThreads, 1, p -> true, 60, TimeUnit.SECONDS);
     }
     DefaultThreadFactory ioThreads = new DefaultThreadFactory("smtpcr-policy-" + serial + "-io", true);
     SelectStrategyFactory waiting = busyPoll.isZero()

@@ -286,6 +286,26 @@ final class PolicyServerTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void decisionThrowsAnError_connectionClosedAtOnce_notLeftHanging(Mode mode) throws IOException {
+    DecisionEngine failing = DecisionEngine.builder().keyRing(keys).challengeBase(Fixtures.BASE)
+        .rule("fails-hard", ctx -> {
+          throw new AssertionError("a bug, not a failure the engine answers");
+        })
+        .build();
+    PolicyServer s = start(mode.configure(PolicyServer.builder().engine(failing).learnOutbound(false)));
+    try (LogCapture log = new LogCapture()) {
+      PolicyClient c = client(s);
+      c.send(Fixtures.wire(Fixtures.rcpt("alice@sender.example", "bob@cr.test")).getBytes(StandardCharsets.US_ASCII));
+      assertArrayEquals(new byte[0], c.readUntilClosed(), "no answer: Postfix applies its default_action");
+      assertTrue(log.text().contains("java.lang.AssertionError"), log.text());
+      assertFalse(log.text().contains("alice@sender.example"), "no address in the log");
+    }
+    // a MAIL-stage request is answered without the engine: the server keeps serving
+    assertEquals("DUNNO", client(s).ask(Fixtures.with(Fixtures.rcpt("", "bob@cr.test"), "protocol_state", "MAIL")));
+  }
+
   @Test
   void maxConnections_exceeded_newConnectionIsClosed() throws IOException {
     PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).maxConnections(2));
