@@ -63,8 +63,6 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
 fi
 
 [ -f "$results" ] || { echo "run.sh: no result file $results; run without REPORT_ONLY first" >&2; exit 1; }
-load_before="$(cat "$results.load" 2>/dev/null || true)"
-command="$(cat "$results.command" 2>/dev/null || echo "$command")"
 "$java" -cp "$jar" org.smtpcr.benchmarks.Report tokens --results "$results" --doc "$doc" \
   --command "$(cat "$results.command" 2>/dev/null || echo "$command")" \
   --note "${BENCH_NOTE:-$(cat "$results.note" 2>/dev/null || true)}" \

@@ -163,8 +163,6 @@ public final class PolicyReport {
         .append("non-blocking I/O) keeps persistent connections with one request outstanding on each, as Postfix's ")
         .append("`smtpd` processes do; every run is preceded by a warm-up and lasts ").append(seconds)
         .append(" s. Source: `benchmarks/src/main/java/org/smtpcr/benchmarks/Policy*.java`.\n\n");
-    md.append("SMTPCR runs with `PolicyServer`'s defaults (decisions on a pool of 8 worker threads; the event loop ")
-        .append("sleeps when there is nothing to read)");
     List<String> withDefaults = new ArrayList<>();
     if (ours.contains(OURS_MEMORY)) {
       withDefaults.add("an in-memory store");
@@ -172,11 +170,13 @@ public final class PolicyReport {
     if (ours.contains(OURS_H2)) {
       withDefaults.add("an H2 file store");
     }
+    md.append("SMTPCR runs");
     if (!withDefaults.isEmpty()) {
-      md.append(" with ").append(String.join(" and with ", withDefaults));
+      md.append(" with `PolicyServer`'s defaults (decisions on a pool of 8 worker threads; the event loop ")
+          .append("sleeps when there is nothing to read) with ").append(String.join(" and with ", withDefaults));
     }
     if (ours.contains(OURS_MEMORY_TUNED)) {
-      md.append(", and tuned, as `docs/postfix.md` describes for a store that never waits: `workerThreads(0)` ")
+      md.append(withDefaults.isEmpty() ? " with an in-memory store" : ", and").append(" tuned, as `docs/postfix.md` describes for a store that never waits: `workerThreads(0)` ")
           .append("(decisions on the event-loop thread) and `busyPoll(").append(busyPollMicros).append(" µs)` ")
           .append("(after each request the event loop keeps polling that long before it sleeps)");
     }
@@ -303,7 +303,10 @@ public final class PolicyReport {
       md.append(", except the tuned configuration: `workerThreads(0)`, `busyPoll(").append(busyPollMicros)
           .append(" µs)`");
     }
-    md.append("; H2 store: embedded file database, pooled connections.\n");
+    if (ours.contains(OURS_H2)) {
+      md.append("; H2 store: embedded file database, pooled connections");
+    }
+    md.append(".\n");
     if (hasFloor) {
       md.append("- Floor: `PolicyFloorServer` on the same JVM, default options.\n");
     }

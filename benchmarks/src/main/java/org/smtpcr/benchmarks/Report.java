@@ -80,7 +80,8 @@ public final class Report {
   /**
    * Where and how a run happened, for the Conditions part of a section.
    *
-   * @param date when the report was made, UTC, to the minute
+   * @param date when the run started, UTC, to the minute (when the report was made, if the run did not
+   *     record it)
    * @param cores processors available to the JVM
    * @param cpu the CPU model, or empty
    * @param memory total memory as text, or empty

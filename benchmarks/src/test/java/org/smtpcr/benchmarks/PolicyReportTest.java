@@ -86,6 +86,8 @@ final class PolicyReportTest {
     assertTrue(md.contains("| SMTPCR, in-memory store, tuned | 7.5× at 1 | **not met** |"), md);
     assertTrue(!md.contains("| SMTPCR, in-memory store |"), "no row for a configuration that did not run:\n" + md);
     assertTrue(!md.contains("gets past the floor"), "the tuned run did not beat the floor:\n" + md);
+    assertTrue(md.contains("SMTPCR runs with an in-memory store tuned, as"), md);
+    assertTrue(!md.contains("H2 store:"), "no H2 conditions without an H2 run:\n" + md);
   }
 
   @Test
