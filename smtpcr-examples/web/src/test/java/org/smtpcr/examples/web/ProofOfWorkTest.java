@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** Known answers for scheme smtpcr-pow-v1, computed independently with Python's hashlib. */
@@ -41,12 +38,5 @@ final class ProofOfWorkTest {
     assertEquals(8, ProofOfWork.leadingZeroBits(new byte[] {0, (byte) 0xff}));
     assertEquals(12, ProofOfWork.leadingZeroBits(new byte[] {0, 0x0f}));
     assertEquals(16, ProofOfWork.leadingZeroBits(new byte[] {0, 0}));
-  }
-
-  @Property(tries = 50)
-  void solve_anyTimeAndDifficulty_returnsAPassingNonce(@ForAll @IntRange(min = 0, max = 8) int bits,
-      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int issued) {
-    byte[] c = ProofOfWork.challenge("token", issued);
-    assertTrue(ProofOfWork.passes(c, ProofOfWork.solve(c, bits), bits));
   }
 }
