@@ -1,8 +1,5 @@
 package org.smtpcr.benchmarks;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +28,7 @@ public final class CoreReport {
   /** Goal of the issue: at most this many nanoseconds per full challenge. */
   public static final double CHALLENGE_GOAL_NS = 3_000;
 
-  private static final Properties VERSIONS = versions();
+  private static final Properties VERSIONS = Report.versions("core-versions.properties");
 
   private static final String DB = "db";
 
@@ -128,14 +125,14 @@ public final class CoreReport {
       return;
     }
     Result r = ns(e.get());
-    md.append(fmtNs(r.score())).append(" ns");
+    md.append(Report.fmtNs(r.score())).append(" ns");
     if (!Double.isNaN(r.error())) {
-      md.append(" ± ").append(fmtNs(r.error()));
+      md.append(" ± ").append(Report.fmtNs(r.error()));
     }
     if (!Double.isNaN(r.best())) {
-      md.append(" (best iteration ").append(fmtNs(r.best())).append(")");
+      md.append(" (best iteration ").append(Report.fmtNs(r.best())).append(")");
     }
-    md.append(String.format(Locale.ROOT, ", %s the goal | ", fmtRatio(r.score() / limitNs)));
+    md.append(String.format(Locale.ROOT, ", %s the goal | ", Report.fmtRatio(r.score() / limitNs)));
     if (r.score() <= limitNs) {
       md.append(Double.isNaN(r.high()) || r.high() <= limitNs ? "**met**" : "**met** (not beyond the error bars)");
     } else if (!Double.isNaN(r.best()) && r.best() <= limitNs) {
@@ -154,13 +151,13 @@ public final class CoreReport {
       return;
     }
     Result r = ns(e.get());
-    md.append(fmtNs(r.score())).append(" | ").append(Double.isNaN(r.error()) ? "–" : fmtNs(r.error()))
-        .append(" | ").append(Double.isNaN(r.best()) ? "–" : fmtNs(r.best())).append(" | ")
+    md.append(Report.fmtNs(r.score())).append(" | ").append(Double.isNaN(r.error()) ? "–" : Report.fmtNs(r.error()))
+        .append(" | ").append(Double.isNaN(r.best()) ? "–" : Report.fmtNs(r.best())).append(" | ")
         .append(fmtBytes(r.allocBytesPerOp())).append(" | ");
     if (peer.isEmpty()) {
       md.append("1.00× (peer)");
     } else {
-      md.append(fmtRatio(r.score() / ns(peer.get()).score())).append(' ').append(peerName);
+      md.append(Report.fmtRatio(r.score() / ns(peer.get()).score())).append(' ').append(peerName);
     }
     md.append(" |\n");
   }
@@ -174,8 +171,8 @@ public final class CoreReport {
     Result x = ns(a.get());
     Result y = ns(b.get());
     double best = x.best() / y.best();
-    md.append("**").append(fmtRatio(x.score() / y.score())).append("** | ")
-        .append(Double.isNaN(best) ? "–" : fmtRatio(best)).append(" | ").append(says).append(" |\n");
+    md.append("**").append(Report.fmtRatio(x.score() / y.score())).append("** | ")
+        .append(Double.isNaN(best) ? "–" : Report.fmtRatio(best)).append(" | ").append(says).append(" |\n");
   }
 
   private static void breakdown(StringBuilder md, JmhResults run, Optional<Result> accept,
@@ -236,7 +233,7 @@ public final class CoreReport {
       return 0;
     }
     Result r = ns(e.get());
-    md.append(fmtNs(r.score())).append(" | ").append(fmtBytes(r.allocBytesPerOp())).append(" | ")
+    md.append(Report.fmtNs(r.score())).append(" | ").append(fmtBytes(r.allocBytesPerOp())).append(" | ")
         .append(inAccept ? share(r.score(), accept) : "–").append(" | ")
         .append(inChallenge ? share(r.score(), challenge) : "–").append(" |\n");
     return r.score();
@@ -298,8 +295,8 @@ public final class CoreReport {
         .append(fmtUs(r.percentile(99.9))).append(" | ")
         .append(r.samples() > 0 ? String.format(Locale.ROOT, "%,d", r.samples()) : "–").append(" | ")
         .append(fmtBytes(r.allocBytesPerOp())).append(" | ")
-        .append(select.map(s -> fmtRatio(p50(r) / p50(ns(s)))).orElse("–")).append(" | ")
-        .append(memory.map(m -> fmtRatio(p50(r) / p50(ns(m)))).orElse("–")).append(" |\n");
+        .append(select.map(s -> Report.fmtRatio(p50(r) / p50(ns(s)))).orElse("–")).append(" | ")
+        .append(memory.map(m -> Report.fmtRatio(p50(r) / p50(ns(m)))).orElse("–")).append(" |\n");
   }
 
   /** The median, or the mean when the mode gave no percentiles of calls. */
@@ -391,10 +388,6 @@ public final class CoreReport {
         e.low() * f, e.high() * f, "ns/op", e.allocBytesPerOp(), e.best() * f, pct, e.samples());
   }
 
-  private static String fmtNs(double ns) {
-    return String.format(Locale.ROOT, ns >= 100 ? "%,.0f" : "%,.1f", ns);
-  }
-
   private static String fmtUs(double ns) {
     if (Double.isNaN(ns)) {
       return "–";
@@ -405,21 +398,5 @@ public final class CoreReport {
 
   private static String fmtBytes(double b) {
     return Double.isNaN(b) ? "–" : String.format(Locale.ROOT, "%,.0f", b);
-  }
-
-  private static String fmtRatio(double r) {
-    return String.format(Locale.ROOT, r >= 10 ? "%.1f×" : "%.2f×", r);
-  }
-
-  private static Properties versions() {
-    Properties p = new Properties();
-    try (InputStream in = CoreReport.class.getResourceAsStream("core-versions.properties")) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return p;
   }
 }

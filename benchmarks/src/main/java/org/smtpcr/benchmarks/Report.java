@@ -138,4 +138,27 @@ public final class Report {
       return "";
     }
   }
+
+  /** Nanoseconds as the JMH tables show them: whole above 100, one decimal below. */
+  static String fmtNs(double ns) {
+    return String.format(java.util.Locale.ROOT, ns >= 100 ? "%,.0f" : "%,.1f", ns);
+  }
+
+  /** A ratio with three significant digits or so, and a times sign. */
+  static String fmtRatio(double r) {
+    return String.format(java.util.Locale.ROOT, r >= 10 ? "%.1f×" : "%.2f×", r);
+  }
+
+  /** The library versions recorded at build time in {@code resource} beside these classes (empty if none). */
+  static java.util.Properties versions(String resource) {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = Report.class.getResourceAsStream(resource)) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return p;
+  }
 }

@@ -1,8 +1,5 @@
 package org.smtpcr.benchmarks;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,7 +22,7 @@ public final class TokenReport {
   /** Goal: our token at most this fraction of the JWT's length. */
   public static final double LENGTH_GOAL = 0.5;
 
-  private static final Properties VERSIONS = versions();
+  private static final Properties VERSIONS = Report.versions("versions.properties");
 
   private TokenReport() {}
 
@@ -183,14 +180,15 @@ public final class TokenReport {
     Comparison cmp = c.get();
     double s = cmp.speedup();
     double w = cmp.worstCaseSpeedup();
-    md.append(fmtRatio(s)).append(" (").append(fmtNs(cmp.ours().score())).append(" vs ")
-        .append(fmtNs(cmp.fasterJwt().score())).append(" ns, ").append(cmp.fasterJwtLabel());
+    md.append(Report.fmtRatio(s)).append(" (").append(Report.fmtNs(cmp.ours().score())).append(" vs ")
+        .append(Report.fmtNs(cmp.fasterJwt().score())).append(" ns, ").append(cmp.fasterJwtLabel());
     if (!Double.isNaN(w)) {
-      md.append("; ").append(w == 0 ? "error bars too wide to bound it" : fmtRatio(w) + " at the ends of the error bars");
+      md.append("; ")
+          .append(w == 0 ? "error bars too wide to bound it" : Report.fmtRatio(w) + " at the ends of the error bars");
     }
     double b = cmp.fasterJwt().best() / cmp.ours().best();
     if (!Double.isNaN(b)) {
-      md.append("; best iterations ").append(fmtRatio(b));
+      md.append("; best iterations ").append(Report.fmtRatio(b));
     }
     md.append(") | ");
     if (s >= SPEED_GOAL) {
@@ -218,9 +216,9 @@ public final class TokenReport {
       double ratio = fasterJwt.score() / r.get().score();
       double worst = worstCase(fasterJwt, r.get());
       boolean isOurs = impl == op.ours();
-      String cell = fmtRatio(ratio);
+      String cell = Report.fmtRatio(ratio);
       if (isOurs) {
-        cell = "**" + cell + "**" + (Double.isNaN(worst) ? "" : " (" + (worst == 0 ? "–" : fmtRatio(worst)) + ")");
+        cell = "**" + cell + "**" + (Double.isNaN(worst) ? "" : " (" + (worst == 0 ? "–" : Report.fmtRatio(worst)) + ")");
       }
       md.append(cell).append(" |\n");
     }
@@ -230,32 +228,12 @@ public final class TokenReport {
     if (!"ns/op".equals(r.unit())) {
       throw new IllegalArgumentException(r.benchmark() + " is in " + r.unit() + "; run with -tu ns -bm avgt");
     }
-    return fmtNs(r.score()) + " | " + (Double.isNaN(r.error()) ? "–" : fmtNs(r.error())) + " | "
-        + (Double.isNaN(r.best()) ? "–" : fmtNs(r.best())) + " | "
+    return Report.fmtNs(r.score()) + " | " + (Double.isNaN(r.error()) ? "–" : Report.fmtNs(r.error())) + " | "
+        + (Double.isNaN(r.best()) ? "–" : Report.fmtNs(r.best())) + " | "
         + (Double.isNaN(r.allocBytesPerOp()) ? "–" : String.format(Locale.ROOT, "%,.0f", r.allocBytesPerOp()));
   }
 
   private static void lengthRow(StringBuilder md, String label, String token, int ours) {
     md.append(String.format(Locale.ROOT, "| %s | %d | %.2f |%n", label, token.length(), (double) ours / token.length()));
-  }
-
-  private static String fmtNs(double ns) {
-    return String.format(Locale.ROOT, ns >= 100 ? "%,.0f" : "%,.1f", ns);
-  }
-
-  private static String fmtRatio(double r) {
-    return String.format(Locale.ROOT, r >= 10 ? "%.1f×" : "%.2f×", r);
-  }
-
-  private static Properties versions() {
-    Properties p = new Properties();
-    try (InputStream in = TokenReport.class.getResourceAsStream("versions.properties")) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return p;
   }
 }
