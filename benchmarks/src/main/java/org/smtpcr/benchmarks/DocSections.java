@@ -2,6 +2,10 @@ package org.smtpcr.benchmarks;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
@@ -61,5 +65,22 @@ public final class DocSections {
       throw new IllegalArgumentException("section id must match " + ID + ": " + id);
     }
     return id;
+  }
+
+  /**
+   * Writes {@code body} as section {@code id} of {@code doc} (created when missing), or prints it
+   * with its markers when {@code doc} is null.
+   */
+  static void publish(String doc, String id, String body) throws IOException {
+    if (doc == null) {
+      System.out.println(begin(id));
+      System.out.println(body.strip());
+      System.out.println(end(id));
+      return;
+    }
+    Path docPath = Path.of(doc);
+    String old = Files.exists(docPath) ? Files.readString(docPath, StandardCharsets.UTF_8) : "# Benchmarks\n";
+    Files.writeString(docPath, splice(old, id, body), StandardCharsets.UTF_8);
+    System.out.println("Updated section '" + id + "' of " + doc);
   }
 }

@@ -2,7 +2,6 @@ package org.smtpcr.benchmarks;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,17 +78,7 @@ public final class PolicyReport {
     String body = render(Results.read(Path.of(results)), info, o.getOrDefault("postgrey", ""),
         o.getOrDefault("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")),
         o.getOrDefault("busy-poll-us", "200"));
-    String doc = o.get("doc");
-    if (doc == null) {
-      System.out.println(DocSections.begin(SECTION));
-      System.out.println(body.strip());
-      System.out.println(DocSections.end(SECTION));
-      return;
-    }
-    Path docPath = Path.of(doc);
-    String old = Files.exists(docPath) ? Files.readString(docPath, StandardCharsets.UTF_8) : "# Benchmarks\n";
-    Files.writeString(docPath, DocSections.splice(old, SECTION, body), StandardCharsets.UTF_8);
-    System.out.println("Updated section '" + SECTION + "' of " + doc);
+    DocSections.publish(o.get("doc"), SECTION, body);
   }
 
   private static void usage(String problem) {

@@ -1,7 +1,6 @@
 package org.smtpcr.benchmarks;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,17 +56,7 @@ public final class Report {
         return;
       }
     }
-    String doc = opts.get("doc");
-    if (doc == null) {
-      System.out.println(DocSections.begin(group));
-      System.out.println(body.strip());
-      System.out.println(DocSections.end(group));
-      return;
-    }
-    Path docPath = Path.of(doc);
-    String old = Files.exists(docPath) ? Files.readString(docPath, StandardCharsets.UTF_8) : "# Benchmarks\n";
-    Files.writeString(docPath, DocSections.splice(old, group, body), StandardCharsets.UTF_8);
-    System.out.println("Updated section '" + group + "' of " + doc);
+    DocSections.publish(opts.get("doc"), group, body);
   }
 
   private static void usage(String problem) {
