@@ -25,7 +25,7 @@ final class PassCodeRuleTest {
   private final PassCodeRule subaddressOnly = PassCodeRule.builder().passCodes(CODES).build();
   private final PassCodeRule withSubject = PassCodeRule.builder().passCodes(CODES).subject(true).build();
 
-  private static Transaction data(String subject) {
+  static Transaction data(String subject) {
     return RuleProbe.tx(Stage.DATA).reversePath("<Alice@example.org>").forwardPath("<bob@example.com>")
         .headers(List.of(new Header("Subject", subject))).build();
   }
