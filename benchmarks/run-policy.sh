@@ -16,7 +16,7 @@
 #   POLICY_CONNECTIONS        connection counts for the throughput runs   (default "1 16 256")
 #   POLICY_SECONDS            length of each measured run                 (default 10)
 #   POLICY_WARMUP             warm-up before each measured run, seconds   (default 3)
-#   POLICY_RATE               offered load of the latency run, req/s      (default 1000)
+#   POLICY_RATE               offered load of the latency run, req/s      (default 1000; 0: no latency run)
 #   POLICY_RATE_CONNECTIONS   connections of the latency run              (default 16)
 #   POLICY_KNOWN              fraction of requests for known triplets     (default 0.9)
 #   POLICY_STORES             our configurations to measure               (default "memory memory-tuned h2")
@@ -25,6 +25,11 @@
 #                             h2: H2 file store, PolicyServer defaults
 #   POLICY_BUSY_POLL_US       busy polling of memory-tuned, microseconds  (default 200)
 #   POLICY_FLOOR              1: also measure the floor, a server that does nothing (default 1)
+#   POLICY_CPU_LATENCY        CPU latency request held during the runs, microseconds, or "off" (default 0)
+#                             Held through /dev/cpu_dma_latency (PM QoS, as cyclictest does): with 0, an
+#                             idle CPU polls instead of halting, which on a virtual machine spares each
+#                             wake-up a trip through the hypervisor. Released when the script ends. With a
+#                             value, every server is also measured at 1 connection without it (run c1-halting).
 #   BENCH_NOTE                a sentence on the conditions, shown in the doc (kept for REPORT_ONLY)
 #   BENCH_DOC                 the doc to update                           (default docs/benchmarks.md)
 #   SKIP_BUILD                1: use benchmarks/target/benchmarks.jar as it is
@@ -42,6 +47,7 @@ known="${POLICY_KNOWN:-0.9}"
 stores="${POLICY_STORES:-memory memory-tuned h2}"
 busy_poll_us="${POLICY_BUSY_POLL_US:-200}"
 floor="${POLICY_FLOOR:-1}"
+cpu_latency="${POLICY_CPU_LATENCY:-0}"
 note="${BENCH_NOTE:-}"
 doc="${BENCH_DOC:-docs/benchmarks.md}"
 
@@ -54,10 +60,12 @@ postgrey_opts="--delay=$postgrey_delay --auto-whitelist-clients=0"
 
 command="POLICY_CONNECTIONS=\"$conns\" POLICY_SECONDS=$seconds POLICY_WARMUP=$warmup POLICY_RATE=$rate"
 command+=" POLICY_RATE_CONNECTIONS=$rate_conns POLICY_KNOWN=$known POLICY_STORES=\"$stores\""
-command+=" POLICY_BUSY_POLL_US=$busy_poll_us POLICY_FLOOR=$floor benchmarks/run-policy.sh"
+command+=" POLICY_BUSY_POLL_US=$busy_poll_us POLICY_FLOOR=$floor POLICY_CPU_LATENCY=$cpu_latency"
+command+=" benchmarks/run-policy.sh"
 
 pg_pid=""
 ours_pid=""
+qos_pid=""
 alive() {  # alive PID: running, not merely a zombie waiting to be reaped
   local state
   state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
@@ -72,6 +80,7 @@ stop_pid() {  # stop_pid PID: TERM, wait up to 10 s, then KILL; only a process t
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
+  stop_pid "$qos_pid"; qos_pid=""
   stop_pid "$ours_pid"; ours_pid=""
   stop_pid "$pg_pid"; pg_pid=""
 }
@@ -101,10 +110,35 @@ load() {  # load LABEL PORT RUN-NAME [PolicyLoad options...]
     --seconds "$seconds" --warmup-seconds "$warmup" --out "$results/$label-$name.properties" "$@"
 }
 
-measure() {  # measure LABEL PORT: the throughput runs and the latency run
+# The CPU latency request lives as long as the file stays open: a subshell opens it, writes the
+# value (10 characters, "0x%08x", which the kernel reads as hex), and becomes a sleep that holds it.
+# No other process inherits the descriptor, so stopping that one process releases the request.
+qos_hold() {
+  [ "$cpu_latency" != off ] || return 0
+  [ -z "$qos_pid" ] || return 0
+  ( exec 3> /dev/cpu_dma_latency && printf '0x%08x' "$cpu_latency" >&3 && exec sleep 1800 ) &
+  qos_pid=$!
+  sleep 0.2
+  alive "$qos_pid" || { echo "run-policy.sh: could not hold a CPU latency request (POLICY_CPU_LATENCY=off to run without)" >&2; exit 1; }
+}
+qos_release() {
+  stop_pid "$qos_pid"; qos_pid=""
+}
+
+measure() {  # measure LABEL PORT: the throughput runs, the latency run, and 1 connection with CPUs free to halt
   local label=$1 port=$2
   for c in $conns; do load "$label" "$port" "c$c" --connections "$c"; done
-  load "$label" "$port" rate --connections "$rate_conns" --rate "$rate"
+  if [ -n "$rate" ] && [ "$rate" != 0 ]; then
+    load "$label" "$port" rate --connections "$rate_conns" --rate "$rate"
+  fi
+  halting "$label" "$port"
+}
+
+halting() {  # halting LABEL PORT: the 1-connection run again, without the CPU latency request
+  [ "$cpu_latency" != off ] || return 0
+  qos_release
+  load "$1" "$2" c1-halting --connections 1
+  qos_hold
 }
 
 if [ "${REPORT_ONLY:-0}" != 1 ]; then
@@ -117,17 +151,27 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
     mvn -q -pl benchmarks -am package -DskipTests
   fi
 
+  [[ "$cpu_latency" =~ ^([0-9]{1,9}|off)$ ]] ||
+    { echo "run-policy.sh: POLICY_CPU_LATENCY must be microseconds or off, not: $cpu_latency" >&2; exit 2; }
+  if [ "$cpu_latency" != off ] && ! [ -w /dev/cpu_dma_latency ]; then
+    echo "run-policy.sh: /dev/cpu_dma_latency is missing or not writable (POLICY_CPU_LATENCY=off to run without)" >&2
+    exit 1
+  fi
+
   rm -rf "$work"
   mkdir -p "$results"
   printf '%s\n' "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)" > "$results/load-before"
   printf '%s\n' "$command" > "$results/command"
   printf '%s\n' "$busy_poll_us" > "$results/busy-poll-us"
+  printf '%s\n' "$cpu_latency" > "$results/cpu-latency"
   printf '%s\n' "$note" > "$results/note"
   date -u '+%Y-%m-%d %H:%M UTC' > "$results/date"
   pg_version="$(dpkg-query -W -f='${Version}' postgrey 2>/dev/null || echo unknown)"
   printf 'Debian package %s, options `%s`, Berkeley DB in its own directory, empty whitelists\n' \
     "$pg_version" "$postgrey_opts" > "$results/postgrey"
   "$java" -version 2>&1 | sed -n 3p > "$results/jvm"
+
+  qos_hold
 
   # --- Postgrey: private database, foreground under setsid, stopped by pid
   pg_port="$(free_port)"
@@ -159,6 +203,7 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
     port="$(cat "$work/ours.port")"
     echo "floor server on 127.0.0.1:$port"
     for c in $conns; do load floor "$port" "c$c" --connections "$c"; done
+    halting floor "$port"
     stop_pid "$ours_pid"; ours_pid=""
   fi
 
@@ -188,4 +233,5 @@ fi
   --command "$(cat "$results/command" 2>/dev/null || echo "$command")" \
   --note "${BENCH_NOTE:-$(cat "$results/note" 2>/dev/null || true)}" --date "$(cat "$results/date" 2>/dev/null || true)" \
   --load-before "$(cat "$results/load-before" 2>/dev/null || true)" --busy-poll-us "$(cat "$results/busy-poll-us" 2>/dev/null || echo "$busy_poll_us")" \
+  --cpu-latency "$(cat "$results/cpu-latency" 2>/dev/null || echo off)" \
   --postgrey "$(cat "$results/postgrey" 2>/dev/null || true)" --jvm "$(cat "$results/jvm" 2>/dev/null || true)"

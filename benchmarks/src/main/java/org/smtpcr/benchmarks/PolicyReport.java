@@ -22,11 +22,13 @@ import org.smtpcr.benchmarks.Report.RunInfo;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.smtpcr.benchmarks.PolicyReport --results DIR
  *     [--doc docs/benchmarks.md] [--command "..."] [--note "..."] [--load-before "..."]
- *     [--postgrey "1.37-1.1 --delay=1 ..."] [--jvm "..."] [--busy-poll-us 200]
+ *     [--postgrey "1.37-1.1 --delay=1 ..."] [--jvm "..."] [--busy-poll-us 200] [--cpu-latency 0|off]
  * </pre>
  *
- * Result files are named {@code TARGET-cN.properties} (throughput with N connections) and
- * {@code TARGET-rate.properties} (latency at a fixed offered load), TARGET one of
+ * Result files are named {@code TARGET-cN.properties} (throughput with N connections),
+ * {@code TARGET-rate.properties} (latency at a fixed offered load) and
+ * {@code TARGET-c1-halting.properties} (1 connection again, without the CPU latency request the
+ * other runs are made under), TARGET one of
  * {@value #POSTGREY}, {@value #FLOOR}, {@value #OURS_MEMORY}, {@value #OURS_MEMORY_TUNED}, {@value #OURS_H2}.
  */
 public final class PolicyReport {
@@ -44,6 +46,11 @@ public final class PolicyReport {
   static final String OURS_MEMORY = "ours-memory";
   static final String OURS_MEMORY_TUNED = "ours-memory-tuned";
   static final String OURS_H2 = "ours-h2";
+
+  /** The run at 1 connection without the CPU latency request. */
+  static final String HALTING = "c1-halting";
+
+  private static final String HALTING_LABEL = "CPUs may halt";
 
   private static final Map<String, String> LABELS = new LinkedHashMap<>();
 
@@ -77,14 +84,15 @@ public final class PolicyReport {
         o.getOrDefault("load-before", ""), results).withDate(o.getOrDefault("date", ""));
     String body = render(Results.read(Path.of(results)), info, o.getOrDefault("postgrey", ""),
         o.getOrDefault("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")),
-        o.getOrDefault("busy-poll-us", "200"));
+        o.getOrDefault("busy-poll-us", "200"), o.getOrDefault("cpu-latency", "off"));
     DocSections.publish(o.get("doc"), SECTION, body);
   }
 
   private static void usage(String problem) {
     System.err.println("PolicyReport: " + problem);
     System.err.println("usage: PolicyReport --results DIR [--doc FILE.md] [--command CMD] [--note TEXT]"
-        + " [--load-before LOADAVG] [--postgrey VERSION-AND-OPTIONS] [--jvm TEXT] [--busy-poll-us N]");
+        + " [--load-before LOADAVG] [--postgrey VERSION-AND-OPTIONS] [--jvm TEXT] [--busy-poll-us N]"
+        + " [--cpu-latency MICROS|off]");
     System.exit(2);
   }
 
@@ -122,13 +130,19 @@ public final class PolicyReport {
     List<String> ours() {
       // exact names: "ours-memory-c1" is a run of ours-memory, "ours-memory-tuned-c1" is not
       return List.of(OURS_MEMORY, OURS_MEMORY_TUNED, OURS_H2).stream()
-          .filter(t -> runs.keySet().stream().anyMatch(k -> k.matches(Pattern.quote(t) + "-(c[0-9]+|rate)")))
+          .filter(t -> runs.keySet().stream()
+              .anyMatch(k -> k.matches(Pattern.quote(t) + "-(c[0-9]+|rate|" + HALTING + ")")))
           .toList();
     }
   }
 
-  /** The Markdown of the section, without markers. */
-  public static String render(Results r, RunInfo info, String postgrey, String jvm, String busyPollMicros) {
+  /**
+   * The Markdown of the section, without markers. {@code cpuLatencyMicros}: the CPU latency request
+   * the runs were made under, or {@code "off"} (or empty) for none.
+   */
+  public static String render(Results r, RunInfo info, String postgrey, String jvm, String busyPollMicros,
+      String cpuLatencyMicros) {
+    boolean held = !cpuLatencyMicros.isEmpty() && !cpuLatencyMicros.equals("off");
     List<Integer> conns = r.connectionCounts();
     List<String> ours = r.ours();
     Optional<Properties> anyRate = r.get(POSTGREY, "rate").or(() -> ours.isEmpty() ? Optional.empty() : r.get(ours.get(0), "rate"));
@@ -171,40 +185,37 @@ public final class PolicyReport {
     }
     md.append('.');
     boolean hasFloor = conns.stream().anyMatch(c -> r.get(FLOOR, "c" + c).isPresent());
+    boolean hasHalting = r.runs().keySet().stream().anyMatch(k -> k.endsWith("-" + HALTING));
     if (hasFloor) {
       md.append(" The **floor** is a peer that shows what the machine allows: a server that does nothing ")
           .append("(`PolicyFloorServer`: a thread per connection, blocking I/O, `action=DUNNO` for every request ")
           .append("without reading it). No policy server can be faster at the same connection count.");
     }
     md.append("\n\n");
+    if (held) {
+      md.append("Every run is made under a CPU latency request of ").append(cpuLatencyMicros).append(" µs, held ")
+          .append("through `/dev/cpu_dma_latency` (the kernel's PM QoS interface, as `cyclictest` and tuned's ")
+          .append("latency profiles use it): an idle CPU polls instead of halting. A halted CPU of a virtual machine ")
+          .append("is woken through the hypervisor, and with one request in flight every request waits for such ")
+          .append("a wake-up on each side of the connection. The setting applies to both servers alike");
+      if (hasHalting) {
+        md.append("; the rows marked *").append(HALTING_LABEL).append("* repeat the 1-connection runs without it, ")
+            .append("so both conditions are on record");
+      }
+      md.append(".\n\n");
+    }
 
     md.append("### Goals\n\n");
     md.append("| goal | server | measured | result |\n|---|---|---|---|\n");
     for (String t : ours) {
       throughputGoal(md, r, t, conns);
+      haltingGoal(md, r, t);
     }
     for (String t : ours) {
       latencyGoal(md, r, t);
     }
     md.append('\n');
-    Optional<Properties> floor1 = r.get(FLOOR, "c1");
-    Optional<Properties> postgrey1 = r.get(POSTGREY, "c1");
-    if (floor1.isPresent() && postgrey1.isPresent()) {
-      double floorRatio = d(floor1.get(), "rps") / d(postgrey1.get(), "rps");
-      md.append("At 1 connection the floor itself reaches ").append(fmt0(d(floor1.get(), "rps")))
-          .append(" requests/s, ").append(fmtRatio(floorRatio)).append(" Postgrey's: with one request in flight, ")
-          .append("every request waits for a thread to be woken on each side of the connection, and that wait, ")
-          .append("not the work, sets the pace.");
-      if (floorRatio < THROUGHPUT_GOAL) {
-        md.append(" On this machine no server that sleeps between requests can reach ").append(fmt0(THROUGHPUT_GOAL))
-            .append("× there.");
-        Optional<Properties> tuned1 = r.get(OURS_MEMORY_TUNED, "c1");
-        if (tuned1.isPresent() && d(tuned1.get(), "rps") > d(floor1.get(), "rps")) {
-          md.append(" The tuned configuration, whose event loop stays awake between requests, gets past the floor.");
-        }
-      }
-      md.append("\n\n");
-    }
+    floorSentences(md, r);
 
     md.append("### Throughput\n\n");
     md.append("Requests per second with N persistent connections, each sending its next request as soon as the ")
@@ -233,11 +244,25 @@ public final class PolicyReport {
       }
       md.append(" |\n");
     }
+    if (hasHalting) {
+      Optional<Properties> pg = r.get(POSTGREY, HALTING);
+      md.append("| 1, ").append(HALTING_LABEL).append(" | ").append(pg.map(p -> fmt0(d(p, "rps"))).orElse("–"));
+      for (String t : columns) {
+        Optional<Properties> p = r.get(t, HALTING);
+        md.append(" | ").append(p.map(x -> fmt0(d(x, "rps"))).orElse("–")).append(" | ")
+            .append(p.isPresent() && pg.isPresent() ? fmtRatio(d(p.get(), "rps") / d(pg.get(), "rps")) : "–");
+      }
+      md.append(" |\n");
+    }
     md.append("\nLatency in these runs (µs, from sending a request to its whole reply):\n\n");
     md.append("| server | connections | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n");
+    List<String> runNames = new ArrayList<>();
+    conns.forEach(c -> runNames.add("c" + c));
+    runNames.add(HALTING);
     for (String t : LABELS.keySet()) {
-      for (int c : conns) {
-        r.get(t, "c" + c).ifPresent(p -> md.append("| ").append(LABELS.get(t)).append(" | ").append(c).append(" | ")
+      for (String run : runNames) {
+        String shown = run.equals(HALTING) ? "1, " + HALTING_LABEL : run.substring(1);
+        r.get(t, run).ifPresent(p -> md.append("| ").append(LABELS.get(t)).append(" | ").append(shown).append(" | ")
             .append(fmt0(d(p, "p50us"))).append(" | ").append(fmt0(d(p, "p99us"))).append(" | ")
             .append(fmt0(d(p, "maxus"))).append(" |\n"));
       }
@@ -299,6 +324,10 @@ public final class PolicyReport {
     if (hasFloor) {
       md.append("- Floor: `PolicyFloorServer` on the same JVM, default options.\n");
     }
+    md.append("- CPU idle: ").append(held
+        ? "a CPU latency request of " + cpuLatencyMicros + " µs held during every run"
+            + (hasHalting ? " except those marked *" + HALTING_LABEL + "*" : "")
+        : "no CPU latency request; idle CPUs may halt").append(".\n");
     if (!postgrey.isEmpty()) {
       md.append("- Postgrey: ").append(postgrey).append('\n');
     }
@@ -333,6 +362,55 @@ public final class PolicyReport {
     }
     md.append(parts.isEmpty() ? "not measured" : String.join(", ", parts)).append(" | ");
     md.append(!complete ? "–" : worst >= THROUGHPUT_GOAL ? "**met**" : "**not met**").append(" |\n");
+  }
+
+  private static void haltingGoal(StringBuilder md, Results r, String target) {
+    Optional<Properties> pg = r.get(POSTGREY, HALTING);
+    Optional<Properties> ours = r.get(target, HALTING);
+    if (pg.isEmpty() || ours.isEmpty()) {
+      return;
+    }
+    double ratio = d(ours.get(), "rps") / d(pg.get(), "rps");
+    md.append("| the same at 1 connection, ").append(HALTING_LABEL).append(" | ").append(LABELS.get(target))
+        .append(" | ").append(fmtRatio(ratio)).append(" | ")
+        .append(ratio >= THROUGHPUT_GOAL ? "**met**" : "**not met**").append(" |\n");
+  }
+
+  /** What the floor allows at one connection, in each condition measured. */
+  private static void floorSentences(StringBuilder md, Results r) {
+    Optional<Double> held = floorRatio(r, "c1");
+    Optional<Double> halting = floorRatio(r, HALTING);
+    if (held.isEmpty() && halting.isEmpty()) {
+      return;
+    }
+    md.append("At 1 connection the floor itself reaches ");
+    held.ifPresent(ratio -> md.append(fmt0(d(r.get(FLOOR, "c1").get(), "rps"))).append(" requests/s, ")
+        .append(fmtRatio(ratio)).append(" Postgrey's"));
+    halting.ifPresent(ratio -> md.append(held.isPresent() ? "; with CPUs that may halt, " : "")
+        .append(fmt0(d(r.get(FLOOR, HALTING).get(), "rps"))).append(" requests/s, ").append(fmtRatio(ratio))
+        .append(held.isPresent() ? "" : " Postgrey's, with CPUs that may halt"));
+    md.append(". With one request in flight, every request waits for a thread to be woken on each side of the ")
+        .append("connection, and that wait, not the work, sets the pace.");
+    for (String run : List.of("c1", HALTING)) {
+      Optional<Double> ratio = run.equals("c1") ? held : halting;
+      if (ratio.isEmpty() || ratio.get() >= THROUGHPUT_GOAL) {
+        continue;
+      }
+      md.append(run.equals(HALTING) ? " With CPUs that may halt, no" : " No")
+          .append(" server that sleeps between requests can reach ").append(fmt0(THROUGHPUT_GOAL)).append("× there.");
+      Optional<Properties> tuned = r.get(OURS_MEMORY_TUNED, run);
+      if (tuned.isPresent() && d(tuned.get(), "rps") > d(r.get(FLOOR, run).get(), "rps")) {
+        md.append(" The tuned configuration, whose event loop stays awake between requests, gets past the floor.");
+      }
+    }
+    md.append("\n\n");
+  }
+
+  private static Optional<Double> floorRatio(Results r, String run) {
+    Optional<Properties> floor = r.get(FLOOR, run);
+    Optional<Properties> postgrey = r.get(POSTGREY, run);
+    return floor.isPresent() && postgrey.isPresent()
+        ? Optional.of(d(floor.get(), "rps") / d(postgrey.get(), "rps")) : Optional.empty();
   }
 
   private static void latencyGoal(StringBuilder md, Results r, String target) {
