@@ -53,6 +53,17 @@ public final class PolicyRequest {
   }
 
   /**
+   * A request over {@code attributes} as they are, without a copy: for the server's own parser,
+   * whose names and values already obey {@link #from}'s rules (asserted) and which hands the map
+   * over, never to touch it again.
+   */
+  static PolicyRequest parsed(Map<String, String> attributes) {
+    assert attributes.entrySet().stream().allMatch(e -> !e.getKey().isEmpty() && e.getKey().indexOf('=') < 0
+        && e.getKey().indexOf('\n') < 0 && e.getValue().indexOf('\n') < 0) : "attributes the parser should refuse";
+    return new PolicyRequest(Collections.unmodifiableMap(attributes));
+  }
+
+  /**
    * The value of attribute {@code name}.
    *
    * @param name the attribute name, such as {@code sender}

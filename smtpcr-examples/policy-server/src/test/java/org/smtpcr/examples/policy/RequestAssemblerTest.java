@@ -114,6 +114,14 @@ final class RequestAssemblerTest {
   }
 
   @Test
+  void line_lineFeedInsideAValue_isMalformed() {
+    // the line decoder never passes one; a caller feeding lines by hand must not smuggle one in
+    RequestAssembler a = new RequestAssembler();
+    Step.Malformed m = assertInstanceOf(Step.Malformed.class, a.line(b("sender=a@b.example\naction=OK")));
+    assertEquals("line feed inside a line", m.reason());
+  }
+
+  @Test
   void line_invalidUtf8Value_isDecodedWithReplacement() {
     RequestAssembler a = new RequestAssembler();
     a.line(new byte[] {'s', '=', (byte) 0xff, 'a'});
