@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -89,6 +90,19 @@ final class PolicyDeciderTest {
   void decide_invalidClientAddress_defersTemporarily() {
     assertEquals(PolicyDecider.FAILURE_ACTION, decide(decider(true, Optional.empty()),
         Fixtures.with(Fixtures.rcpt("spam@bad.example", "bob@cr.test"), "client_address", "unknown")));
+  }
+
+  @Test
+  void decide_clientAddressForms_literalsDecidedEverythingElseDeferred() {
+    Map<String, String> bounce = Fixtures.rcpt("", "bob@cr.test"); // null sender: DUNNO once the address is usable
+    PolicyDecider d = decider(false, Optional.empty());
+    for (String usable : List.of("192.0.2.10", "2001:db8::1", "::ffff:192.0.2.1", "::1")) {
+      assertEquals("DUNNO", decide(d, Fixtures.with(bounce, "client_address", usable)), usable);
+    }
+    for (String unusable : List.of("", "unknown", "192.0.2.300", "mail.example", "fe80::1%nosuchif0",
+        "::ffff:192.0.2.1%1", "[192.0.2.1]", "1".repeat(65))) {
+      assertEquals(PolicyDecider.FAILURE_ACTION, decide(d, Fixtures.with(bounce, "client_address", unusable)), unusable);
+    }
   }
 
   @Test
