@@ -2,7 +2,7 @@
 # Measures SMTPCR's Postfix policy server against Postgrey (Debian package) on this machine, over
 # loopback, and regenerates the "policy" section of docs/benchmarks.md. Other sections are left alone.
 #
-#   benchmarks/run-policy.sh                       # defaults below: about 3 minutes
+#   benchmarks/run-policy.sh                       # defaults below: about 7 minutes
 #   POLICY_SECONDS=20 benchmarks/run-policy.sh
 #   BENCH_NOTE="quiet machine" benchmarks/run-policy.sh
 #   REPORT_ONLY=1 benchmarks/run-policy.sh         # rewrite the section from the last results
@@ -25,11 +25,12 @@
 #                             h2: H2 file store, PolicyServer defaults
 #   POLICY_BUSY_POLL_US       busy polling of memory-tuned, microseconds  (default 200)
 #   POLICY_FLOOR              1: also measure the floor, a server that does nothing (default 1)
-#   POLICY_CPU_LATENCY        CPU latency request held during the runs, microseconds, or "off" (default 0)
-#                             Held through /dev/cpu_dma_latency (PM QoS, as cyclictest does): with 0, an
-#                             idle CPU polls instead of halting, which on a virtual machine spares each
-#                             wake-up a trip through the hypervisor. Released when the script ends. With a
-#                             value, every server is also measured at 1 connection without it (run c1-halting).
+#   POLICY_CPU_LATENCY        0: hold a CPU latency request of 0 µs during the runs; off: none (default 0)
+#                             Held through /dev/cpu_dma_latency (PM QoS, as cyclictest does): an idle CPU
+#                             polls instead of halting, which on a virtual machine spares each wake-up a
+#                             trip through the hypervisor. Released when the script ends. With 0, every
+#                             server is also measured at 1 connection without it (run c1-halting), right
+#                             after its 1-connection run with it.
 #   BENCH_NOTE                a sentence on the conditions, shown in the doc (kept for REPORT_ONLY)
 #   BENCH_DOC                 the doc to update                           (default docs/benchmarks.md)
 #   SKIP_BUILD                1: use benchmarks/target/benchmarks.jar as it is
@@ -84,7 +85,9 @@ cleanup() {
   stop_pid "$ours_pid"; ours_pid=""
   stop_pid "$pg_pid"; pg_pid=""
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
 
 free_port() {  # a port on 127.0.0.1 that nothing listens on now
   local p
@@ -106,39 +109,56 @@ wait_port() {  # wait_port PORT PID: until PORT accepts connections (20 s), fail
 
 load() {  # load LABEL PORT RUN-NAME [PolicyLoad options...]
   local label=$1 port=$2 name=$3; shift 3
+  [ "$name" = c1-halting ] || qos_check
   "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$port" --label "$label" --known "$known" \
     --seconds "$seconds" --warmup-seconds "$warmup" --out "$results/$label-$name.properties" "$@"
 }
 
-# The CPU latency request lives as long as the file stays open: a subshell opens it, writes the
-# value (10 characters, "0x%08x", which the kernel reads as hex), and becomes a sleep that holds it.
-# No other process inherits the descriptor, so stopping that one process releases the request.
+# The CPU latency request lives as long as the file stays open: a subshell opens it, writes 0 (as
+# the 10-character hex string "0x00000000"; exactly 4 bytes would be read as a binary number) and
+# holds it while this script runs. Its sleeps do not inherit the descriptor, so stopping the subshell
+# releases the request at once. Reading the device gives the request in force for the whole machine.
+qos_now() {  # the CPU latency the machine is held to now, microseconds
+  od -An -td4 -N4 /dev/cpu_dma_latency | tr -d ' '
+}
 qos_hold() {
   [ "$cpu_latency" != off ] || return 0
   [ -z "$qos_pid" ] || return 0
-  ( exec 3> /dev/cpu_dma_latency && printf '0x%08x' "$cpu_latency" >&3 && exec sleep 1800 ) &
+  ( exec 3> /dev/cpu_dma_latency && printf '0x%08x' 0 >&3 &&
+      while kill -0 "$$" 2>/dev/null; do sleep 1 3>&-; done ) > /dev/null 2>&1 < /dev/null &
   qos_pid=$!
-  sleep 0.2
-  alive "$qos_pid" || { echo "run-policy.sh: could not hold a CPU latency request (POLICY_CPU_LATENCY=off to run without)" >&2; exit 1; }
+  for _ in $(seq 50); do [ "$(qos_now)" = 0 ] && break; sleep 0.1; done
+  [ "$(qos_now)" = 0 ] || { echo "run-policy.sh: could not hold a CPU latency request of 0 (POLICY_CPU_LATENCY=off to run without)" >&2; exit 1; }
 }
 qos_release() {
   stop_pid "$qos_pid"; qos_pid=""
+  [ "$cpu_latency" != off ] || return 0
+  [ "$(qos_now)" != 0 ] || { echo "run-policy.sh: another process holds a CPU latency request of 0, so CPUs cannot halt; stop it, or run with POLICY_CPU_LATENCY=off" >&2; exit 1; }
+}
+qos_check() {  # before a run meant to be under the request
+  [ "$cpu_latency" != off ] || return 0
+  { [ -n "$qos_pid" ] && alive "$qos_pid" && [ "$(qos_now)" = 0 ]; } ||
+    { echo "run-policy.sh: the CPU latency request is no longer held" >&2; exit 1; }
 }
 
-measure() {  # measure LABEL PORT: the throughput runs, the latency run, and 1 connection with CPUs free to halt
+throughput() {  # throughput LABEL PORT: every connection count; after 1, the same with CPUs free to halt
   local label=$1 port=$2
-  for c in $conns; do load "$label" "$port" "c$c" --connections "$c"; done
-  if [ -n "$rate" ] && [ "$rate" != 0 ]; then
+  for c in $conns; do
+    load "$label" "$port" "c$c" --connections "$c"
+    if [ "$c" = 1 ] && [ "$cpu_latency" != off ]; then
+      qos_release
+      load "$label" "$port" c1-halting --connections 1
+      qos_hold
+    fi
+  done
+}
+
+measure() {  # measure LABEL PORT: the throughput runs and the latency run
+  local label=$1 port=$2
+  throughput "$label" "$port"
+  if [ "$rate" != 0 ]; then
     load "$label" "$port" rate --connections "$rate_conns" --rate "$rate"
   fi
-  halting "$label" "$port"
-}
-
-halting() {  # halting LABEL PORT: the 1-connection run again, without the CPU latency request
-  [ "$cpu_latency" != off ] || return 0
-  qos_release
-  load "$1" "$2" c1-halting --connections 1
-  qos_hold
 }
 
 if [ "${REPORT_ONLY:-0}" != 1 ]; then
@@ -146,16 +166,17 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
   command -v postgrey >/dev/null || [ -x /usr/sbin/postgrey ] ||
     { echo "run-policy.sh: Postgrey is not installed (apt-get install postgrey)" >&2; exit 1; }
 
-  if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    echo "Building $jar ..."
-    mvn -q -pl benchmarks -am package -DskipTests
-  fi
-
-  [[ "$cpu_latency" =~ ^([0-9]{1,9}|off)$ ]] ||
-    { echo "run-policy.sh: POLICY_CPU_LATENCY must be microseconds or off, not: $cpu_latency" >&2; exit 2; }
+  [[ "$cpu_latency" =~ ^(0|off)$ ]] ||
+    { echo "run-policy.sh: POLICY_CPU_LATENCY is 0 or off, not: $cpu_latency" >&2; exit 2; }
+  [[ "$rate" =~ ^[0-9]+$ ]] || { echo "run-policy.sh: POLICY_RATE is a whole number, not: $rate" >&2; exit 2; }
   if [ "$cpu_latency" != off ] && ! [ -w /dev/cpu_dma_latency ]; then
     echo "run-policy.sh: /dev/cpu_dma_latency is missing or not writable (POLICY_CPU_LATENCY=off to run without)" >&2
     exit 1
+  fi
+
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    echo "Building $jar ..."
+    mvn -q -pl benchmarks -am package -DskipTests
   fi
 
   rm -rf "$work"
@@ -164,6 +185,10 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
   printf '%s\n' "$command" > "$results/command"
   printf '%s\n' "$busy_poll_us" > "$results/busy-poll-us"
   printf '%s\n' "$cpu_latency" > "$results/cpu-latency"
+  idle="$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none)"
+  idle+=" driver, $(cat /sys/devices/system/cpu/cpuidle/current_governor_ro 2>/dev/null ||
+    cat /sys/devices/system/cpu/cpuidle/current_governor 2>/dev/null || echo no) governor"
+  printf '%s\n' "$idle" > "$results/cpuidle"
   printf '%s\n' "$note" > "$results/note"
   date -u '+%Y-%m-%d %H:%M UTC' > "$results/date"
   pg_version="$(dpkg-query -W -f='${Version}' postgrey 2>/dev/null || echo unknown)"
@@ -202,8 +227,7 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
     [ -f "$work/ours.port" ] || { echo "run-policy.sh: the floor server did not start:" >&2; cat "$work/floor.log" >&2; exit 1; }
     port="$(cat "$work/ours.port")"
     echo "floor server on 127.0.0.1:$port"
-    for c in $conns; do load floor "$port" "c$c" --connections "$c"; done
-    halting floor "$port"
+    throughput floor "$port"
     stop_pid "$ours_pid"; ours_pid=""
   fi
 
@@ -234,4 +258,5 @@ fi
   --note "${BENCH_NOTE:-$(cat "$results/note" 2>/dev/null || true)}" --date "$(cat "$results/date" 2>/dev/null || true)" \
   --load-before "$(cat "$results/load-before" 2>/dev/null || true)" --busy-poll-us "$(cat "$results/busy-poll-us" 2>/dev/null || echo "$busy_poll_us")" \
   --cpu-latency "$(cat "$results/cpu-latency" 2>/dev/null || echo off)" \
+  --cpuidle "$(cat "$results/cpuidle" 2>/dev/null || true)" \
   --postgrey "$(cat "$results/postgrey" 2>/dev/null || true)" --jvm "$(cat "$results/jvm" 2>/dev/null || true)"

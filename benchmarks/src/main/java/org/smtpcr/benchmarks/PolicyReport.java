@@ -23,6 +23,7 @@ import org.smtpcr.benchmarks.Report.RunInfo;
  * java -cp benchmarks/target/benchmarks.jar org.smtpcr.benchmarks.PolicyReport --results DIR
  *     [--doc docs/benchmarks.md] [--command "..."] [--note "..."] [--load-before "..."]
  *     [--postgrey "1.37-1.1 --delay=1 ..."] [--jvm "..."] [--busy-poll-us 200] [--cpu-latency 0|off]
+ *     [--cpuidle "haltpoll driver, haltpoll governor"]
  * </pre>
  *
  * Result files are named {@code TARGET-cN.properties} (throughput with N connections),
@@ -82,9 +83,11 @@ public final class PolicyReport {
     }
     RunInfo info = RunInfo.current(o.getOrDefault("command", ""), o.getOrDefault("note", ""),
         o.getOrDefault("load-before", ""), results).withDate(o.getOrDefault("date", ""));
-    String body = render(Results.read(Path.of(results)), info, o.getOrDefault("postgrey", ""),
+    Setup setup = new Setup(o.getOrDefault("postgrey", ""),
         o.getOrDefault("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")),
-        o.getOrDefault("busy-poll-us", "200"), o.getOrDefault("cpu-latency", "off"));
+        o.getOrDefault("busy-poll-us", "200"), o.getOrDefault("cpu-latency", "off").equals("0"),
+        o.getOrDefault("cpuidle", ""));
+    String body = render(Results.read(Path.of(results)), info, setup);
     DocSections.publish(o.get("doc"), SECTION, body);
   }
 
@@ -92,7 +95,7 @@ public final class PolicyReport {
     System.err.println("PolicyReport: " + problem);
     System.err.println("usage: PolicyReport --results DIR [--doc FILE.md] [--command CMD] [--note TEXT]"
         + " [--load-before LOADAVG] [--postgrey VERSION-AND-OPTIONS] [--jvm TEXT] [--busy-poll-us N]"
-        + " [--cpu-latency MICROS|off]");
+        + " [--cpu-latency 0|off] [--cpuidle TEXT]");
     System.exit(2);
   }
 
@@ -137,12 +140,20 @@ public final class PolicyReport {
   }
 
   /**
-   * The Markdown of the section, without markers. {@code cpuLatencyMicros}: the CPU latency request
-   * the runs were made under, or {@code "off"} (or empty) for none.
+   * How the run was set up, beyond what {@link RunInfo} says.
+   *
+   * @param postgrey Postgrey's version and options, or empty
+   * @param jvm the JVM that ran our servers
+   * @param busyPollMicros the tuned configuration's busy polling
+   * @param held whether the runs were made under a CPU latency request of 0 µs (all but c1-halting)
+   * @param cpuidle the kernel's cpuidle driver and governor, or empty
    */
-  public static String render(Results r, RunInfo info, String postgrey, String jvm, String busyPollMicros,
-      String cpuLatencyMicros) {
-    boolean held = !cpuLatencyMicros.isEmpty() && !cpuLatencyMicros.equals("off");
+  record Setup(String postgrey, String jvm, String busyPollMicros, boolean held, String cpuidle) {}
+
+  /** The Markdown of the section, without markers. */
+  public static String render(Results r, RunInfo info, Setup setup) {
+    boolean held = setup.held();
+    String busyPollMicros = setup.busyPollMicros();
     List<Integer> conns = r.connectionCounts();
     List<String> ours = r.ours();
     Optional<Properties> anyRate = r.get(POSTGREY, "rate").or(() -> ours.isEmpty() ? Optional.empty() : r.get(ours.get(0), "rate"));
@@ -193,9 +204,9 @@ public final class PolicyReport {
     }
     md.append("\n\n");
     if (held) {
-      md.append("Every run is made under a CPU latency request of ").append(cpuLatencyMicros).append(" µs, held ")
-          .append("through `/dev/cpu_dma_latency` (the kernel's PM QoS interface, as `cyclictest` and tuned's ")
-          .append("latency profiles use it): an idle CPU polls instead of halting. A halted CPU of a virtual machine ")
+      md.append("Every run is made under a CPU latency request of 0 µs, held ")
+          .append("through `/dev/cpu_dma_latency` (the kernel's PM QoS interface, as `cyclictest` holds it), and ")
+          .append("checked to be in force: an idle CPU polls instead of halting. A halted CPU of a virtual machine ")
           .append("is woken through the hypervisor, and with one request in flight every request waits for such ")
           .append("a wake-up on each side of the connection. The setting applies to both servers alike");
       if (hasHalting) {
@@ -208,7 +219,7 @@ public final class PolicyReport {
     md.append("### Goals\n\n");
     md.append("| goal | server | measured | result |\n|---|---|---|---|\n");
     for (String t : ours) {
-      throughputGoal(md, r, t, conns);
+      throughputGoal(md, r, t, conns, held);
       haltingGoal(md, r, t);
     }
     for (String t : ours) {
@@ -311,7 +322,7 @@ public final class PolicyReport {
     md.append(", ").append(info.os()).append('\n');
     md.append("- Server, load generator and Postgrey share the machine's cores: the generator takes CPU from the ")
         .append("server it measures, the same for both servers.\n");
-    md.append("- SMTPCR: ").append(jvm).append(", default JVM options, `PolicyServer` defaults (")
+    md.append("- SMTPCR: ").append(setup.jvm()).append(", default JVM options, `PolicyServer` defaults (")
         .append("1 event-loop thread, 8 worker threads, no busy polling)");
     if (ours.contains(OURS_MEMORY_TUNED)) {
       md.append(", except the tuned configuration: `workerThreads(0)`, `busyPoll(").append(busyPollMicros)
@@ -324,12 +335,12 @@ public final class PolicyReport {
     if (hasFloor) {
       md.append("- Floor: `PolicyFloorServer` on the same JVM, default options.\n");
     }
-    md.append("- CPU idle: ").append(held
-        ? "a CPU latency request of " + cpuLatencyMicros + " µs held during every run"
+    md.append("- CPU idle: ").append(setup.cpuidle().isEmpty() ? "" : "cpuidle " + setup.cpuidle() + "; ").append(held
+        ? "a CPU latency request of 0 µs held during every run"
             + (hasHalting ? " except those marked *" + HALTING_LABEL + "*" : "")
         : "no CPU latency request; idle CPUs may halt").append(".\n");
-    if (!postgrey.isEmpty()) {
-      md.append("- Postgrey: ").append(postgrey).append('\n');
+    if (!setup.postgrey().isEmpty()) {
+      md.append("- Postgrey: ").append(setup.postgrey()).append('\n');
     }
     if (!info.loadBefore().isEmpty()) {
       md.append("- Load average (1, 5, 15 min) just before the run: ").append(info.loadBefore()).append('\n');
@@ -343,9 +354,10 @@ public final class PolicyReport {
     return md.toString();
   }
 
-  private static void throughputGoal(StringBuilder md, Results r, String target, List<Integer> conns) {
+  private static void throughputGoal(StringBuilder md, Results r, String target, List<Integer> conns, boolean held) {
     md.append("| at least ").append(fmt0(THROUGHPUT_GOAL)).append("× Postgrey's throughput at 1, 16 and 256 ")
-        .append("connections | ").append(LABELS.get(target)).append(" | ");
+        .append("connections").append(held ? ", CPU latency request 0 µs" : "").append(" | ")
+        .append(LABELS.get(target)).append(" | ");
     List<String> parts = new ArrayList<>();
     double worst = Double.POSITIVE_INFINITY;
     boolean complete = !conns.isEmpty();
