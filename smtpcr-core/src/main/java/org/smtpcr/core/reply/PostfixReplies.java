@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * -  30  ": Recipient address rejected: "
  * = 214  characters for the text, link included
  * </pre>
- * The lines of the reply are joined with single spaces. When the last line is a link (an absolute URI
+ * When the policy server knows the recipient, {@link #action(SmtpReply, String)} reserves room for
+ * that recipient instead of for the longest one, so the text of a reply to an everyday address is
+ * rarely shortened. The lines of the reply are joined with single spaces. When the last line is a link (an absolute URI
  * such as {@code https://...} without spaces, as {@link ReplyFormatter#challenge} produces), it is kept
  * intact at the end and the prose in front of it is shortened at a word boundary, ending in
  * {@code ...}; prose too long without a link is shortened the same way. Choosing {@code DUNNO},
@@ -70,9 +72,44 @@ public final class PostfixReplies {
    */
   public static String action(SmtpReply reply) {
     requireNonNull(reply, "reply");
+    return action(reply, RECIPIENT_ALLOWANCE);
+  }
+
+  /**
+   * Formats {@code reply} as {@link #action(SmtpReply)} does, reserving room for this recipient
+   * rather than for the longest possible one. Postfix names the recipient of the policy request's
+   * {@code recipient} attribute in front of the text; the room reserved is twice its length in UTF-8
+   * plus the angle brackets (so quoting every character would still fit), and never more than
+   * {@link #RECIPIENT_ALLOWANCE}.
+   *
+   * @param reply a 4yz or 5yz reply
+   * @param recipient the {@code recipient} attribute of the policy request being answered
+   * @return one line of printable US-ASCII (no line end) whose text fits the budget
+   * @throws IllegalArgumentException if the reply is not negative, or its link alone does not fit the
+   *     text budget (the message does not contain the link)
+   * @since 0.1.0
+   */
+  public static String action(SmtpReply reply, String recipient) {
+    requireNonNull(reply, "reply");
+    requireNonNull(recipient, "recipient");
+    return action(reply, recipientRoom(recipient));
+  }
+
+  /** Room for {@code <recipient>} in Postfix's line: twice its UTF-8 length and the brackets, capped. */
+  static int recipientRoom(String recipient) {
+    long bytes = 0;
+    for (int i = 0; i < recipient.length() && bytes <= RECIPIENT_ALLOWANCE; i++) {
+      char c = recipient.charAt(i);
+      // UTF-8 length: a surrogate pair is 4 bytes, counted 2 per half
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    return (int) Math.min(RECIPIENT_ALLOWANCE, 2 * bytes + 2);
+  }
+
+  private static String action(SmtpReply reply, int recipientRoom) {
     checkArgument(reply.isNegative(), "a Postfix policy reply needs a 4yz or 5yz code, got %s",
         reply.code());
-    int budget = textBudget(reply.enhancedStatus());
+    int budget = textBudget(reply.enhancedStatus(), recipientRoom);
     List<String> lines = reply.lines();
     String last = lines.get(lines.size() - 1);
     boolean hasLink = LINK.matcher(last).matches();
@@ -104,7 +141,11 @@ public final class PostfixReplies {
    * @return the text budget
    */
   static int textBudget(String enhancedStatus) {
-    return POSTFIX_LINE_LIMIT - (4 + enhancedStatus.length() + 1) - RECIPIENT_ALLOWANCE
+    return textBudget(enhancedStatus, RECIPIENT_ALLOWANCE);
+  }
+
+  static int textBudget(String enhancedStatus, int recipientRoom) {
+    return POSTFIX_LINE_LIMIT - (4 + enhancedStatus.length() + 1) - recipientRoom
         - POSTFIX_PREFIX.length();
   }
 

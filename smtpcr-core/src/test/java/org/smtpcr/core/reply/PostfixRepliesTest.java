@@ -49,6 +49,27 @@ final class PostfixRepliesTest {
   }
 
   @Test
+  void action_knownEverydayRecipient_wholeTextBeforeAFullLengthLink() {
+    URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
+    SmtpReply reply = ReplyFormatter.english().challenge(Map.of("recipient", "bob@example.com"), link);
+
+    assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
+        + " they are a person. Confirm here, then send your message again: " + link,
+        PostfixReplies.action(reply, "bob@example.com"));
+    // the recipient-blind form has to shorten the same reply
+    assertTrue(PostfixReplies.action(reply).endsWith("... " + link), PostfixReplies.action(reply));
+  }
+
+  @Test
+  void recipientRoom_twiceTheUtf8LengthAndBrackets_cappedAtTheAllowance() {
+    assertEquals(2 * 15 + 2, PostfixReplies.recipientRoom("bob@example.com"));
+    assertEquals(2 * 16 + 2, PostfixReplies.recipientRoom("b\u00f6b@example.com")); // ö is 2 bytes
+    assertEquals(2 * 16 + 2, PostfixReplies.recipientRoom("\ud83d\ude00@example.com")); // 😀 is 4 bytes
+    assertEquals(PostfixReplies.RECIPIENT_ALLOWANCE, PostfixReplies.recipientRoom("r".repeat(127) + "@x"));
+    assertEquals(PostfixReplies.RECIPIENT_ALLOWANCE, PostfixReplies.recipientRoom("r".repeat(100_000)));
+  }
+
+  @Test
   void action_noLink_proseShortenedWithEllipsis() {
     SmtpReply reply = SmtpReply.of(550, "5.7.1", "word ".repeat(30).trim(), "word ".repeat(30).trim());
 

@@ -102,6 +102,47 @@ final class ReplyPropertiesTest {
     assertTrue(postfix.length() <= 510, "Postfix line of " + postfix.length());
   }
 
+  @Property(tries = 1000)
+  void postfix_knownRecipient_linkIntactAndLineWithinLimitEvenIfEveryCharacterIsQuoted(
+      @ForAll("peerValues") Map<String, String> values, @ForAll("longLinks") URI link,
+      @ForAll("recipients") String rcpt) {
+    SmtpReply reply = ReplyFormatter.english().challenge(values, link);
+    String shown = rcpt.replaceAll("(?s).", "\\\\$0"); // Postfix quoting every character: twice the length
+    int shownBytes = shown.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+
+    String action;
+    try {
+      action = PostfixReplies.action(reply, rcpt);
+    } catch (IllegalArgumentException e) {
+      // only when the link alone does not fit the room this recipient leaves
+      assertTrue(link.toASCIIString().length() > PostfixReplies.textBudget("5.7.1",
+          PostfixReplies.recipientRoom(rcpt)), e.getMessage());
+      return;
+    }
+
+    assertPrintableAscii(action);
+    String text = action.substring("550 5.7.1 ".length());
+    assertTrue(text.equals(link.toASCIIString()) || text.endsWith(" " + link.toASCIIString()), action);
+    if (link.toASCIIString().length() <= PostfixReplies.textBudget("5.7.1")) {
+      // never less of the text than the recipient-blind form keeps
+      assertTrue(text.length() >= PostfixReplies.action(reply).length() - "550 5.7.1 ".length(), action);
+    }
+    if (shownBytes <= 254) {
+      int line = "550 5.7.1 <".length() + shownBytes + ">".length() + PostfixReplies.POSTFIX_PREFIX.length()
+          + text.length();
+      assertTrue(line <= 510, "Postfix line of " + line + " bytes");
+    }
+  }
+
+  @Provide
+  Arbitrary<String> recipients() {
+    Arbitrary<String> local = Arbitraries.strings().withCharRange('a', 'z').withChars("+.\"\\ é€")
+        .ofMinLength(1).ofMaxLength(64);
+    Arbitrary<String> domain = Arbitraries.strings().withCharRange('a', 'z').withChars(".-ü😀")
+        .ofMinLength(1).ofMaxLength(250);
+    return Combinators.combine(local, domain).as((l, d) -> l + "@" + d);
+  }
+
   @Property(tries = 300)
   void postfix_rejectAnyPeerValues_oneLineWithinBudget(
       @ForAll("peerValues") Map<String, String> values) {
