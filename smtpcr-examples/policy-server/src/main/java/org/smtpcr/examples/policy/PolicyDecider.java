@@ -139,8 +139,10 @@ final class PolicyDecider {
       return "PREPEND " + header;
     }
     SmtpReply reply = decision.negativeReply().orElseThrow();
+    // Postfix names this recipient in front of the text: room for it, not for the longest address
+    String recipient = request.value("recipient");
     try {
-      return PostfixReplies.action(reply);
+      return PostfixReplies.action(reply, recipient);
     } catch (IllegalArgumentException e) {
       // the link alone is longer than Postfix's reply line leaves room for: refuse without it
       if (warnedLongLink.compareAndSet(false, true)) {
@@ -150,7 +152,7 @@ final class PolicyDecider {
       List<String> lines = reply.lines();
       List<String> prose = LINK.matcher(lines.get(lines.size() - 1)).matches() && lines.size() > 1
           ? lines.subList(0, lines.size() - 1) : lines;
-      return PostfixReplies.action(SmtpReply.of(reply.code(), reply.enhancedStatus(), prose));
+      return PostfixReplies.action(SmtpReply.of(reply.code(), reply.enhancedStatus(), prose), recipient);
     }
   }
 
