@@ -130,10 +130,21 @@ qos_hold() {
   for _ in $(seq 50); do [ "$(qos_now)" = 0 ] && break; sleep 0.1; done
   [ "$(qos_now)" = 0 ] || { echo "run-policy.sh: could not hold a CPU latency request of 0 (POLICY_CPU_LATENCY=off to run without)" >&2; exit 1; }
 }
+qos_holders() {  # the processes that have /dev/cpu_dma_latency open
+  local fd
+  for fd in /proc/[0-9]*/fd/*; do
+    [ "$(readlink "$fd" 2>/dev/null)" = /dev/cpu_dma_latency ] || continue
+    fd="${fd%/fd/*}"
+    printf '  %s %s\n' "${fd#/proc/}" "$(tr '\0' ' ' < "$fd/cmdline" 2>/dev/null)"
+  done
+}
 qos_release() {
   stop_pid "$qos_pid"; qos_pid=""
   [ "$cpu_latency" != off ] || return 0
-  [ "$(qos_now)" != 0 ] || { echo "run-policy.sh: another process holds a CPU latency request of 0, so CPUs cannot halt; stop it, or run with POLICY_CPU_LATENCY=off" >&2; exit 1; }
+  for _ in $(seq 30); do [ "$(qos_now)" != 0 ] && return 0; sleep 0.1; done
+  { echo "run-policy.sh: a CPU latency request of 0 is still in force, so CPUs cannot halt; stop what holds it, or run with POLICY_CPU_LATENCY=off. Holders:"
+    qos_holders; } >&2
+  exit 1
 }
 qos_check() {  # before a run meant to be under the request
   [ "$cpu_latency" != off ] || return 0
