@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * </pre>
  * When the policy server knows the recipient, {@link #action(SmtpReply, String)} reserves room for
  * that recipient instead of for the longest one, so the text of a reply to an everyday address is
- * rarely shortened. The lines of the reply are joined with single spaces. When the last line is a link (an absolute URI
+ * rarely shortened.
+ *
+ * <p>The lines of the reply are joined with single spaces. When the last line is a link (an absolute URI
  * such as {@code https://...} without spaces, as {@link ReplyFormatter#challenge} produces), it is kept
  * intact at the end and the prose in front of it is shortened at a word boundary, ending in
  * {@code ...}; prose too long without a link is shortened the same way. Choosing {@code DUNNO},
