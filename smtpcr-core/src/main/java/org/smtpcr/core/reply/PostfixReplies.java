@@ -60,7 +60,35 @@ public final class PostfixReplies {
 
   private static final String ELLIPSIS = "...";
 
+  private static final ReplyFormatter FORMATTER = ReplyFormatter.builder()
+      .template(ReplyKind.CHALLENGE, "This address only accepts mail from senders who have confirmed they are"
+          + " a person. Confirm here, then send your message again:")
+      .template(ReplyKind.REJECT, "This address does not accept mail from <{sender}>.")
+      .template(ReplyKind.PENDING_MIX, "Too many recipients in this transaction; send to this address in a new"
+          + " transaction.")
+      .build();
+
   private PostfixReplies() {}
+
+  /**
+   * English reply texts for an engine that answers Postfix: those of {@link ReplyFormatter#english()}
+   * without the recipient, which Postfix already names in front of the text. Postfix then sends
+   * {@code <bob@example.com>: Recipient address rejected: This address only accepts mail from ...}
+   * rather than naming bob twice. Codes and enhanced status codes are the English defaults.
+   *
+   * <pre>{@code
+   * DecisionEngine engine = DecisionEngine.builder()
+   *     .replyFormatter(PostfixReplies.formatter())
+   *     // keyRing, challengeBase, whitelistStore, ...
+   *     .build();
+   * }</pre>
+   *
+   * @return the formatter (immutable, shared)
+   * @since 0.1.0
+   */
+  public static ReplyFormatter formatter() {
+    return FORMATTER;
+  }
 
   /**
    * Formats {@code reply} as the value of a policy {@code action=} attribute, e.g.

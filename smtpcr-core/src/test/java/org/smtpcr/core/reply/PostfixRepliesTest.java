@@ -61,6 +61,23 @@ final class PostfixRepliesTest {
   }
 
   @Test
+  void formatter_textsDoNotNameTheRecipientPostfixAlreadyNames() {
+    Map<String, String> values = Map.of("recipient", "bob@example.com", "sender", "spam@bad.example");
+    ReplyFormatter f = PostfixReplies.formatter();
+    URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
+
+    assertEquals("550 5.7.1 This address only accepts mail from senders who have confirmed they are a person."
+        + " Confirm here, then send your message again: " + link,
+        PostfixReplies.action(f.challenge(values, link), "bob@example.com"));
+    assertEquals("550 5.7.1 This address does not accept mail from <spam@bad.example>.",
+        PostfixReplies.action(f.reject(values), "bob@example.com"));
+    assertFalse(PostfixReplies.action(f.pendingMix(values), "bob@example.com").contains("bob@"));
+    // the codes stay the English defaults
+    assertEquals(ReplyFormatter.english().defer(values), f.defer(values));
+    assertEquals(ReplyFormatter.english().challenge(values, link).code(), f.challenge(values, link).code());
+  }
+
+  @Test
   void recipientRoom_twiceTheUtf8LengthAndBrackets_cappedAtTheAllowance() {
     assertEquals(2 * 15 + 2, PostfixReplies.recipientRoom("bob@example.com"));
     assertEquals(2 * 16 + 2, PostfixReplies.recipientRoom("b\u00f6b@example.com")); // ö is 2 bytes

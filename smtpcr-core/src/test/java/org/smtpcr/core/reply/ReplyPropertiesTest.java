@@ -105,8 +105,9 @@ final class ReplyPropertiesTest {
   @Property(tries = 1000)
   void postfix_knownRecipient_linkIntactAndLineWithinLimitEvenIfEveryCharacterIsQuoted(
       @ForAll("peerValues") Map<String, String> values, @ForAll("longLinks") URI link,
-      @ForAll("recipients") String rcpt) {
-    SmtpReply reply = ReplyFormatter.english().challenge(values, link);
+      @ForAll("recipients") String rcpt, @ForAll boolean postfixTexts) {
+    ReplyFormatter formatter = postfixTexts ? PostfixReplies.formatter() : ReplyFormatter.english();
+    SmtpReply reply = formatter.challenge(values, link);
     String shown = rcpt.replaceAll("(?s).", "\\\\$0"); // Postfix quoting every character: twice the length
     int shownBytes = shown.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
 
