@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.DecisionListener;
+import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.rules.IpNetwork;
 import org.smtpcr.examples.policy.PolicyServer;
 import org.smtpcr.examples.web.ChallengePage;
@@ -129,10 +130,11 @@ final class PolicyServerCommand implements Callable<Integer> {
           base = web.get().baseUri();
         }
       }
-      // the PREPEND header names the deciding rule: the policy server learns it from the listener
+      // the PREPEND header names the deciding rule: the policy server learns it from the listener;
+      // the texts leave out the recipient, which Postfix names in front of them
       DecisionEngine engine = Services.engine(d.keyRing(), d.store(),
           new Services.EngineSettings(base, challengeLifetime, trustedNetworks, false),
-          DecisionListener.logging().andThen(PolicyServer.ruleIdListener()));
+          DecisionListener.logging().andThen(PolicyServer.ruleIdListener()), PostfixReplies.formatter());
       PolicyServer.Builder b = PolicyServer.builder()
           .engine(engine)
           .store(d.store())

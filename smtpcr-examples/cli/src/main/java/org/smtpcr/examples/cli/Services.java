@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.DecisionListener;
+import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.rules.ExemptRecipientsRule;
 import org.smtpcr.core.rules.NullSenderRule;
 import org.smtpcr.core.rules.PassCodeRule;
@@ -44,10 +45,20 @@ final class Services {
 
   /** {@link #engine(KeyRing, WhitelistStore, EngineSettings)} with another decision listener. */
   static DecisionEngine engine(KeyRing ring, WhitelistStore store, EngineSettings s, DecisionListener listener) {
+    return engine(ring, store, s, listener, ReplyFormatter.english());
+  }
+
+  /**
+   * {@link #engine(KeyRing, WhitelistStore, EngineSettings, DecisionListener)} with other reply texts
+   * ({@link org.smtpcr.core.reply.PostfixReplies#formatter()} for the Postfix policy server).
+   */
+  static DecisionEngine engine(KeyRing ring, WhitelistStore store, EngineSettings s, DecisionListener listener,
+      ReplyFormatter replies) {
     TrustedClientsRule.Builder trusted = TrustedClientsRule.builder();
     s.trustedNetworks().forEach(trusted::network);
     return DecisionEngine.builder()
         .keyRing(ring)
+        .replyFormatter(replies)
         .challengeBase(s.challengeBase())
         .challengeLifetime(s.challengeLifetime())
         .rule(ExemptRecipientsRule.standard())
