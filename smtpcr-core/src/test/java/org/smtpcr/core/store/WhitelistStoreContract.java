@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.tokens.MutableClock;
 
 /**
  * The behaviour every {@link WhitelistStore} must have; run against the in-memory store, H2 and

@@ -18,6 +18,7 @@ import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
+import org.smtpcr.tokens.MutableClock;
 import org.smtpcr.tokens.PassCodes;
 
 /** Invariants of the page under hostile input: addresses carried by tokens, paths, form bodies. */

@@ -20,6 +20,7 @@ import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.MasterKey;
+import org.smtpcr.tokens.MutableClock;
 import org.smtpcr.tokens.PassCodes;
 
 final class ChallengePageTest {

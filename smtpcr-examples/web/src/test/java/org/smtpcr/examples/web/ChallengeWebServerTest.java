@@ -31,6 +31,7 @@ import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
+import org.smtpcr.tokens.MutableClock;
 import org.smtpcr.tokens.PassCodes;
 
 /** The JDK HttpServer host over real HTTP on 127.0.0.1. */

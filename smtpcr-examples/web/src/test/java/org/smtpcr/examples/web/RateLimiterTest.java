@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.smtpcr.tokens.MutableClock;
 
 final class RateLimiterTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
