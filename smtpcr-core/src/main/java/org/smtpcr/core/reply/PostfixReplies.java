@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  * -  30  ": Recipient address rejected: "
  * = 214  characters for the text, link included
  * </pre>
- * When the policy server knows the recipient, {@link #action(SmtpReply, String)} reserves room for
- * that recipient instead of for the longest one, so the text of a reply to an everyday address is
- * rarely shortened.
+ * When the policy server knows what Postfix will name, {@link #action(SmtpReply, String)} reserves
+ * room for that instead of for the longest recipient, so the text of a reply to an everyday address
+ * is rarely shortened.
  *
  * <p>The lines of the reply are joined with single spaces. When the last line is a link (an absolute URI
  * such as {@code https://...} without spaces, as {@link ReplyFormatter#challenge} produces), it is kept
@@ -106,40 +106,48 @@ public final class PostfixReplies {
   }
 
   /**
-   * Formats {@code reply} as {@link #action(SmtpReply)} does, reserving room for this recipient
-   * rather than for the longest possible one. Postfix names the recipient of the policy request's
-   * {@code recipient} attribute in front of the text; the room reserved is twice its length in UTF-8
-   * plus the angle brackets (so quoting every character would still fit), and never more than
-   * {@link #RECIPIENT_ALLOWANCE}.
+   * Formats {@code reply} as {@link #action(SmtpReply)} does, reserving room for the name Postfix
+   * will actually put in front of the text rather than for the longest possible recipient. Postfix
+   * prints that name as it has it, without quoting or escaping, and cuts the line at 510 bytes;
+   * the room reserved is the name's UTF-8 length plus the angle brackets. At
+   * {@code smtpd_recipient_restrictions} the name is the policy request's {@code recipient}; a
+   * policy service under the client, HELO or sender restrictions, asked at RCPT because of
+   * {@code smtpd_delay_reject}, is named by {@code client_name[client_address]}, {@code helo_name}
+   * or {@code sender} instead, so a server that cannot tell passes the longest of them.
    *
    * @param reply a 4yz or 5yz reply
-   * @param recipient the {@code recipient} attribute of the policy request being answered
-   * @return one line of printable US-ASCII (no line end) whose text fits the budget
+   * @param named what Postfix names in front of the text, without the angle brackets
+   * @return one line of printable US-ASCII (no line end) whose text fits the line after that name
    * @throws IllegalArgumentException if the reply is not negative, or its link alone does not fit the
-   *     text budget (the message does not contain the link)
+   *     room left (the message does not contain the link)
    * @since 0.1.0
    */
-  public static String action(SmtpReply reply, String recipient) {
+  public static String action(SmtpReply reply, String named) {
     requireNonNull(reply, "reply");
-    requireNonNull(recipient, "recipient");
-    return action(reply, recipientRoom(recipient));
+    requireNonNull(named, "named");
+    return action(reply, nameRoom(named));
   }
 
-  /** Room for {@code <recipient>} in Postfix's line: twice its UTF-8 length and the brackets, capped. */
-  static int recipientRoom(String recipient) {
-    long bytes = 0;
-    for (int i = 0; i < recipient.length() && bytes <= RECIPIENT_ALLOWANCE; i++) {
-      char c = recipient.charAt(i);
-      // UTF-8 length: a surrogate pair is 4 bytes, counted 2 per half
+  /**
+   * Room for {@code <named>} in Postfix's line: its UTF-8 length and the brackets. Counting stops
+   * past the line limit, where nothing fits anyway.
+   */
+  static int nameRoom(String named) {
+    int bytes = 0;
+    for (int i = 0; i < named.length() && bytes <= POSTFIX_LINE_LIMIT; i++) {
+      char c = named.charAt(i);
+      // UTF-8 length: a surrogate pair is 4 bytes, counted 2 per half. A name decoded from the
+      // wire counts no fewer bytes than it had there: a malformed sequence (1 to 3 bytes) became
+      // one replacement character (3).
       bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
     }
-    return (int) Math.min(RECIPIENT_ALLOWANCE, 2 * bytes + 2);
+    return bytes + 2;
   }
 
-  private static String action(SmtpReply reply, int recipientRoom) {
+  private static String action(SmtpReply reply, int nameRoom) {
     checkArgument(reply.isNegative(), "a Postfix policy reply needs a 4yz or 5yz code, got %s",
         reply.code());
-    int budget = textBudget(reply.enhancedStatus(), recipientRoom);
+    int budget = textBudget(reply.enhancedStatus(), nameRoom);
     List<String> lines = reply.lines();
     String last = lines.get(lines.size() - 1);
     boolean hasLink = LINK.matcher(last).matches();
@@ -174,8 +182,8 @@ public final class PostfixReplies {
     return textBudget(enhancedStatus, RECIPIENT_ALLOWANCE);
   }
 
-  static int textBudget(String enhancedStatus, int recipientRoom) {
-    return POSTFIX_LINE_LIMIT - (4 + enhancedStatus.length() + 1) - recipientRoom
+  static int textBudget(String enhancedStatus, int nameRoom) {
+    return POSTFIX_LINE_LIMIT - (4 + enhancedStatus.length() + 1) - nameRoom
         - POSTFIX_PREFIX.length();
   }
 

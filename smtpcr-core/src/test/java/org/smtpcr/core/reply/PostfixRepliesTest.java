@@ -78,12 +78,26 @@ final class PostfixRepliesTest {
   }
 
   @Test
-  void recipientRoom_twiceTheUtf8LengthAndBrackets_cappedAtTheAllowance() {
-    assertEquals(2 * 15 + 2, PostfixReplies.recipientRoom("bob@example.com"));
-    assertEquals(2 * 16 + 2, PostfixReplies.recipientRoom("b\u00f6b@example.com")); // ö is 2 bytes
-    assertEquals(2 * 16 + 2, PostfixReplies.recipientRoom("\ud83d\ude00@example.com")); // 😀 is 4 bytes
-    assertEquals(PostfixReplies.RECIPIENT_ALLOWANCE, PostfixReplies.recipientRoom("r".repeat(127) + "@x"));
-    assertEquals(PostfixReplies.RECIPIENT_ALLOWANCE, PostfixReplies.recipientRoom("r".repeat(100_000)));
+  void nameRoom_utf8LengthAndBrackets() {
+    assertEquals(15 + 2, PostfixReplies.nameRoom("bob@example.com"));
+    assertEquals(16 + 2, PostfixReplies.nameRoom("b\u00f6b@example.com")); // ö is 2 bytes
+    assertEquals(16 + 2, PostfixReplies.nameRoom("\ud83d\ude00@example.com")); // 😀 is 4 bytes
+    assertEquals(15 + 2, PostfixReplies.nameRoom("\u20ac@example.com")); // € is 3 bytes
+    assertEquals(300 + 2, PostfixReplies.nameRoom("r".repeat(300)));
+    // counting stops once nothing can fit
+    assertTrue(PostfixReplies.nameRoom("r".repeat(100_000)) > PostfixReplies.POSTFIX_LINE_LIMIT);
+  }
+
+  @Test
+  void action_nameLongerThan254_roomForAllOfItSoTheLinkIsNeverCut() {
+    String named = "bob+" + "x".repeat(300) + "@cr.test"; // Postfix sets no length limit
+    URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
+    SmtpReply reply = ReplyFormatter.english().challenge(Map.of("recipient", named), link);
+
+    String action = PostfixReplies.action(reply, named);
+
+    assertTrue(action.endsWith(" " + link), action);
+    assertTrue(postfixLine(action, named).length() <= PostfixReplies.POSTFIX_LINE_LIMIT, action);
   }
 
   @Test
