@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -139,10 +140,9 @@ final class PolicyDecider {
       return "PREPEND " + header;
     }
     SmtpReply reply = decision.negativeReply().orElseThrow();
-    // Postfix names this recipient in front of the text: room for it, not for the longest address
-    String recipient = request.value("recipient");
+    String named = postfixNamed(request);
     try {
-      return PostfixReplies.action(reply, recipient);
+      return PostfixReplies.action(reply, named);
     } catch (IllegalArgumentException e) {
       // the link alone is longer than Postfix's reply line leaves room for: refuse without it
       if (warnedLongLink.compareAndSet(false, true)) {
@@ -150,10 +150,36 @@ final class PolicyDecider {
             + "refusing without the link");
       }
       List<String> lines = reply.lines();
-      List<String> prose = LINK.matcher(lines.get(lines.size() - 1)).matches() && lines.size() > 1
-          ? lines.subList(0, lines.size() - 1) : lines;
-      return PostfixReplies.action(SmtpReply.of(reply.code(), reply.enhancedStatus(), prose), recipient);
+      if (!LINK.matcher(lines.get(lines.size() - 1)).matches()) {
+        throw e; // not the link: a reply the formatter should not have made; answered 451
+      }
+      if (lines.size() == 1) {
+        // a template with no text: the code alone, still a refusal
+        return reply.code() + " " + reply.enhancedStatus();
+      }
+      return PostfixReplies.action(SmtpReply.of(reply.code(), reply.enhancedStatus(),
+          lines.subList(0, lines.size() - 1)), named);
     }
+  }
+
+  /**
+   * What Postfix will name in front of the reply text, the longest candidate when it cannot be
+   * told: the recipient under {@code smtpd_recipient_restrictions}; with {@code smtpd_delay_reject}
+   * a policy service under the client, HELO or sender restrictions is asked at RCPT too, and Postfix
+   * then names {@code client_name[client_address]}, the HELO name or the sender.
+   */
+  private static String postfixNamed(PolicyRequest request) {
+    String named = request.value("recipient");
+    int bytes = named.getBytes(StandardCharsets.UTF_8).length;
+    for (String candidate : List.of(request.value("sender"), request.value("helo_name"),
+        request.value("client_name") + "[" + request.value("client_address") + "]")) {
+      int candidateBytes = candidate.getBytes(StandardCharsets.UTF_8).length;
+      if (candidateBytes > bytes) {
+        named = candidate;
+        bytes = candidateBytes;
+      }
+    }
+    return named;
   }
 
   /** Records (remote recipient → our sender) so the people our users write to can answer. */

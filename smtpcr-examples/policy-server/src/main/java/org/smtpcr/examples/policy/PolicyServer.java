@@ -67,7 +67,7 @@ import org.smtpcr.core.store.WhitelistStore;
  * {@code recipient}, {@code sasl_username} (the authenticated user), {@code encryption_protocol}
  * (non-empty: TLS) and {@code instance} (the session id). A challenge, reject or defer is answered
  * with its reply as {@link org.smtpcr.core.reply.PostfixReplies#action(org.smtpcr.core.reply.SmtpReply, String)
- * one line} that fits after Postfix's prefix naming the request's recipient
+ * one line} that fits after the name Postfix prints in front of it
  * ({@code action=550 5.7.1 ... https://...}); an accept with {@code DUNNO} (never {@code OK}, which
  * would skip the rest of Postfix's restrictions), or with {@code PREPEND} of a header saying why,
  * when {@link Builder#prependHeader(String) configured}. Every other state is answered

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,8 @@ import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.reply.PostfixReplies;
+import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.tokens.ChallengeClaims;
@@ -53,9 +56,9 @@ final class PolicyDeciderTest {
     assertTrue(postfixLineLength(action, "bob+x@cr.test") <= PostfixReplies.POSTFIX_LINE_LIMIT, action);
   }
 
-  /** The length of the line Postfix sends for {@code action}, were it to quote every character of the recipient. */
-  private static int postfixLineLength(String action, String recipient) {
-    return action.length() + 2 * recipient.length() + 2 + PostfixReplies.POSTFIX_PREFIX.length();
+  /** The length in bytes of the line Postfix sends for {@code action} when it names {@code named} in front. */
+  private static int postfixLineLength(String action, String named) {
+    return action.length() + named.getBytes(StandardCharsets.UTF_8).length + 2 + PostfixReplies.POSTFIX_PREFIX.length();
   }
 
   @Test
@@ -197,6 +200,29 @@ final class PolicyDeciderTest {
     String action = decide(decider(false, Optional.empty()), Fixtures.rcpt("alice@sender.example", rcpt));
     assertTrue(action.matches("550 5\\.7\\.1 .*\\.\\.\\. https://cr\\.example/c/[a-z2-7]+"), action);
     assertTrue(postfixLineLength(action, rcpt) <= PostfixReplies.POSTFIX_LINE_LIMIT, action);
+  }
+
+  @Test
+  void decide_longHeloName_roomForIt_PostfixMayNameItInstead() {
+    // a policy service under smtpd_helo_restrictions is asked at RCPT (smtpd_delay_reject) and
+    // Postfix then names the HELO name, here far longer than the recipient
+    String helo = "mx." + "h".repeat(60) + "." + "e".repeat(60) + "." + "l".repeat(60) + "." + "o".repeat(60) + ".example";
+    Map<String, String> request = Fixtures.with(Fixtures.rcpt("alice@sender.example", "bob@cr.test"), "helo_name", helo);
+    String action = decide(decider(false, Optional.empty()), request);
+    assertTrue(action.matches("550 5\\.7\\.1 .* https://cr\\.example/c/[a-z2-7]+"), action);
+    // room for the recipient alone would leave the whole text, and Postfix would cut into the link
+    assertTrue(postfixLineLength(action, helo) <= PostfixReplies.POSTFIX_LINE_LIMIT, action);
+  }
+
+  @Test
+  void decide_challengeTemplateWithoutText_stillRefusesPermanently() {
+    // a link alone that does not fit, and no text to fall back on: the code alone, not a 451
+    URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
+    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).whitelistStore(store)
+        .replyFormatter(ReplyFormatter.builder().template(ReplyKind.CHALLENGE, "").build()).build();
+    PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
+    assertEquals("550 5.7.1", decide(d, Fixtures.rcpt("alice@sender.example", rcpt)));
   }
 
   @Test

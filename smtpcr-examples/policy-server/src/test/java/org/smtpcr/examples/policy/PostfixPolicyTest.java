@@ -150,6 +150,29 @@ final class PostfixPolicyTest {
   }
 
   @Test
+  void rcpt_recipientLongerThan254_textShortenedLinkWholeWithin512() throws IOException {
+    requirePostfix();
+    // Postfix sets no length limit; the sub-address makes the name it prints long, the token
+    // carries the canonical bob@cr.test
+    String rcpt = "bob+" + "x".repeat(260) + "@cr.test";
+    try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
+      SmtpClient.Reply r = smtp.rcpt("alice@sender.example", rcpt);
+      assertEquals(550, r.code(), r + "\n" + postfix.maillog());
+      List<String> lines = r.lines();
+      assertEquals(2, lines.size(), r.toString());
+      assertTrue(lines.get(0).startsWith("550-5.7.1 <" + rcpt + ">: Recipient address rejected: This address only"),
+          r.toString());
+      assertTrue(lines.get(0).length() + 2 <= 512, "a reply line of " + lines.get(0).length() + " characters");
+      Matcher first = LINK.matcher(lines.get(0));
+      assertTrue(first.find(), "the policy text ends in the link: " + r);
+      assertTrue(lines.get(0).contains("... http"), "the text in front of the link is shortened: " + r);
+      assertEquals(first.group(1), lines.get(1).substring("550 5.7.1 ".length()), "the footer's link, whole");
+      // a link cut by Postfix would not verify
+      assertEquals("bob@cr.test", ChallengeTokens.of(keys).verify(first.group(2)).recipient());
+    }
+  }
+
+  @Test
   void resend_afterConfirmingOnThePage_isDelivered() throws Exception {
     requirePostfix();
     String sender = "carl-" + UUID.randomUUID().toString().substring(0, 8) + "@sender.example";

@@ -25,10 +25,11 @@ final class RequestAssemblerPropertiesTest {
     Arbitrary<String> name = Arbitraries.strings().withChars("abz_.:-").ofMinLength(1).ofMaxLength(8);
     Arbitrary<String> value = Arbitraries.strings().withChars("ab=é \r\n\u0000").ofMaxLength(16);
     Arbitrary<byte[]> attribute = Arbitraries.oneOf(
-        name.flatMap(n -> value.map(v -> n + "=" + v)),          // well formed, or nearly
-        Arbitraries.strings().withChars("a=\n\r ").ofMaxLength(6), // noise
-        Arbitraries.just(""))                                       // end of request
-        .map(s -> s.getBytes(StandardCharsets.UTF_8));
+        name.flatMap(n -> value.map(v -> (n + "=" + v).getBytes(StandardCharsets.UTF_8))), // well formed, or nearly
+        Arbitraries.strings().withChars("a=\n\r ").ofMaxLength(6).map(s -> s.getBytes(StandardCharsets.UTF_8)),
+        name.flatMap(n -> Arbitraries.bytes().array(byte[].class).ofMaxSize(12)     // raw bytes: bad UTF-8
+            .map(v -> concat((n + "=").getBytes(StandardCharsets.US_ASCII), v))),
+        Arbitraries.just(new byte[0]));                                                   // end of request
     return attribute.list().ofMaxSize(40);
   }
 
@@ -56,6 +57,12 @@ final class RequestAssemblerPropertiesTest {
     for (int i = 0; i < completed.size(); i++) {
       assertEquals(snapshots.get(i), entries(completed.get(i)));
     }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   private static List<Map.Entry<String, String>> entries(PolicyRequest r) {
