@@ -15,6 +15,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
@@ -76,6 +77,7 @@ public final class PolicyBenchServer {
     }
     DecisionEngine engine = DecisionEngine.builder()
         .keyRing(KeyRing.generate())
+        .replyFormatter(PostfixReplies.formatter()) // the texts `smtpcr policy-server` answers with
         .challengeBase(URI.create("https://cr.example.com/"))
         .whitelistStore(store)
         .build();
