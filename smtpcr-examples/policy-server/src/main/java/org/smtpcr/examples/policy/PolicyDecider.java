@@ -146,8 +146,12 @@ final class PolicyDecider {
     } catch (IllegalArgumentException e) {
       // the link alone is longer than Postfix's reply line leaves room for: refuse without it
       if (warnedLongLink.compareAndSet(false, true)) {
-        log.warn("a challenge link does not fit a Postfix policy reply (shorten the challenge base URL); "
-            + "refusing without the link");
+        log.warn("a challenge link does not fit a Postfix policy reply after the {}-character name Postfix prints"
+            + " in front (if most do not fit, shorten the challenge base URL); refusing without the link (logged"
+            + " once, then at DEBUG)", named.length());
+      } else {
+        log.debug("a challenge link does not fit a Postfix policy reply after a {}-character name; refusing"
+            + " without the link", named.length());
       }
       List<String> lines = reply.lines();
       if (!LINK.matcher(lines.get(lines.size() - 1)).matches()) {

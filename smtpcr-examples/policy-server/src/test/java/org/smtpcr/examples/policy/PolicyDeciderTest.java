@@ -215,6 +215,21 @@ final class PolicyDeciderTest {
   }
 
   @Test
+  void decide_linkDoesNotFitTwice_warnsOnceWithoutTheName() {
+    URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
+    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).whitelistStore(store).build();
+    PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    String rcpt = "secret" + "r".repeat(54) + "@" + "d".repeat(31) + ".cr.test";
+    try (LogCapture log = new LogCapture()) {
+      decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
+      decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
+      assertEquals(1, log.count("WARN"), log.text());
+      assertTrue(log.text().contains("after the 100-character name Postfix prints"), log.text());
+      assertFalse(log.text().contains("secret"), "the name itself is the peer's: " + log.text());
+    }
+  }
+
+  @Test
   void decide_challengeTemplateWithoutText_stillRefusesPermanently() {
     // a link alone that does not fit, and no text to fall back on: the code alone, not a 451
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
