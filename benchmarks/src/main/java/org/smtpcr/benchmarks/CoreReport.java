@@ -307,16 +307,7 @@ public final class CoreReport {
 
   private static void conditions(StringBuilder md, JmhResults run, RunInfo info, String postgresVersion,
       String loadAfter) {
-    md.append("### Conditions\n\n");
-    md.append("- Date: ").append(info.date()).append('\n');
-    md.append("- Machine: ").append(info.cores()).append(info.cores() == 1 ? " core" : " cores");
-    if (!info.cpu().isEmpty()) {
-      md.append(", ").append(info.cpu());
-    }
-    if (!info.memory().isEmpty()) {
-      md.append(", ").append(info.memory());
-    }
-    md.append(", ").append(info.os()).append('\n');
+    md.append(info.conditionsHead());
     md.append("- JVM: ").append(run.setting("vmName")).append(' ').append(run.setting("vmVersion"))
         .append(" (JDK ").append(run.setting("jdkVersion")).append(")");
     List<String> jvmArgs = run.jvmArgs();

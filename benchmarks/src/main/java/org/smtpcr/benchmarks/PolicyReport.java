@@ -310,16 +310,7 @@ public final class PolicyReport {
     }
     md.append('\n');
 
-    md.append("### Conditions\n\n");
-    md.append("- Date: ").append(info.date()).append('\n');
-    md.append("- Machine: ").append(info.cores()).append(info.cores() == 1 ? " core" : " cores");
-    if (!info.cpu().isEmpty()) {
-      md.append(", ").append(info.cpu());
-    }
-    if (!info.memory().isEmpty()) {
-      md.append(", ").append(info.memory());
-    }
-    md.append(", ").append(info.os()).append('\n');
+    md.append(info.conditionsHead());
     md.append("- Server, load generator and Postgrey share the machine's cores: the generator takes CPU from the ")
         .append("server it measures, the same for both servers.\n");
     md.append("- SMTPCR: ").append(setup.jvm()).append(", default JVM options, `PolicyServer` defaults (")

@@ -87,6 +87,23 @@ public final class Report {
      * The same facts with the date of the run, when known (scripts record it, so a report made later
      * from the same results shows when they were measured).
      */
+    /**
+     * The start of a report's Conditions section: its heading, the date and the machine, each line
+     * ending in a line feed.
+     */
+    public String conditionsHead() {
+      StringBuilder md = new StringBuilder("### Conditions\n\n");
+      md.append("- Date: ").append(date).append('\n');
+      md.append("- Machine: ").append(cores).append(cores == 1 ? " core" : " cores");
+      if (!cpu.isEmpty()) {
+        md.append(", ").append(cpu);
+      }
+      if (!memory.isEmpty()) {
+        md.append(", ").append(memory);
+      }
+      return md.append(", ").append(os).append('\n').toString();
+    }
+
     public RunInfo withDate(String runDate) {
       return runDate.isBlank() ? this
           : new RunInfo(runDate.strip(), cores, cpu, memory, os, command, note, loadBefore, resultsFile);

@@ -112,16 +112,7 @@ public final class TokenReport {
         .append(tokens.smtpcr()).append('\n').append(tokens.nimbus()).append('\n').append(tokens.auth0())
         .append("\n```\n\n");
 
-    md.append("### Conditions\n\n");
-    md.append("- Date: ").append(info.date()).append('\n');
-    md.append("- Machine: ").append(info.cores()).append(info.cores() == 1 ? " core" : " cores");
-    if (!info.cpu().isEmpty()) {
-      md.append(", ").append(info.cpu());
-    }
-    if (!info.memory().isEmpty()) {
-      md.append(", ").append(info.memory());
-    }
-    md.append(", ").append(info.os()).append('\n');
+    md.append(info.conditionsHead());
     md.append("- JVM: ").append(jmh.setting("vmName")).append(' ').append(jmh.setting("vmVersion"))
         .append(" (JDK ").append(jmh.setting("jdkVersion")).append(")");
     List<String> jvmArgs = jmh.jvmArgs();
