@@ -1,5 +1,7 @@
 package org.smtpcr.benchmarks;
 
+import org.smtpcr.core.rules.StandardRules;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -9,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
@@ -169,7 +171,7 @@ public final class CoreFixtures {
     return DecisionEngine.builder()
         .keyRing(TokenFixtures.keyRing())
         .challengeBase(CHALLENGE_BASE)
-        .whitelistStore(store)
+        .rules(StandardRules.builder().whitelistStore(store).build())
         .build();
   }
 

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.benchmarks.JmhResults.Result;
 import org.smtpcr.benchmarks.Report.RunInfo;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 
 /**
  * The {@code core} section of {@code docs/benchmarks.md}: decision throughput of the engine on one

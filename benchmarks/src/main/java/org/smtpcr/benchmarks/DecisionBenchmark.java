@@ -22,7 +22,7 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.smtpcr.benchmarks.CoreFixtures.Pair;
 import org.smtpcr.benchmarks.CoreFixtures.Traffic;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
@@ -158,9 +158,9 @@ public class DecisionBenchmark {
 
   private void check() {
     for (int i = 0; i < CoreFixtures.TRAFFIC; i++) {
-      require(engine.decide(accepted[i]) instanceof Decision.Accept, "accepted", i);
-      require(engine.decide(challenged[i]) instanceof Decision.Challenge, "challenged", i);
-      require(engine.begin(mail[i]).rcpt(forwardPaths[i]) instanceof Decision.Accept, "rcptAccepted", i);
+      require(engine.decide(accepted[i]).decision() instanceof Decision.Accept, "accepted", i);
+      require(engine.decide(challenged[i]).decision() instanceof Decision.Challenge, "challenged", i);
+      require(engine.begin(mail[i]).rcpt(forwardPaths[i]).decision() instanceof Decision.Accept, "rcptAccepted", i);
       require(pairMap.get(pairKeys[i]) != null, "pair map", i);
       require(store.contains(knownSenderAddresses[i], knownRecipientAddresses[i]), "store hit", i);
       require(!store.contains(unknownSenderAddresses[i], unknownRecipientAddresses[i]), "store miss", i);
@@ -182,7 +182,7 @@ public class DecisionBenchmark {
   /** A whitelisted pair at RCPT: the default chain runs to the store rule, which finds the pair. */
   @Benchmark
   public Decision accept() {
-    return engine.decide(accepted[nextIndex()]);
+    return engine.decide(accepted[nextIndex()]).decision();
   }
 
   /**
@@ -191,7 +191,7 @@ public class DecisionBenchmark {
    */
   @Benchmark
   public String challenge() {
-    Decision.Challenge c = (Decision.Challenge) engine.decide(challenged[nextIndex()]);
+    Decision.Challenge c = (Decision.Challenge) engine.decide(challenged[nextIndex()]).decision();
     return c.reply().toWire();
   }
 
@@ -219,7 +219,7 @@ public class DecisionBenchmark {
   @Benchmark
   public Decision rcptAccepted() {
     int i = nextIndex();
-    return engine.begin(mail[i]).rcpt(forwardPaths[i]);
+    return engine.begin(mail[i]).rcpt(forwardPaths[i]).decision();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package org.smtpcr.benchmarks;
 
+import org.smtpcr.core.rules.StandardRules;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
@@ -79,7 +81,7 @@ public final class PolicyBenchServer {
         .keyRing(KeyRing.generate())
         .replyFormatter(PostfixReplies.formatter()) // the texts `smtpcr policy-server` answers with
         .challengeBase(URI.create("https://cr.example.com/"))
-        .whitelistStore(store)
+        .rules(StandardRules.builder().whitelistStore(store).build())
         .build();
     PolicyServer server = PolicyServer.builder()
         .engine(engine)

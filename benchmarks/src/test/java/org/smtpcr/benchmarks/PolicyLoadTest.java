@@ -1,5 +1,7 @@
 package org.smtpcr.benchmarks;
 
+import org.smtpcr.core.rules.StandardRules;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
@@ -29,7 +31,7 @@ final class PolicyLoadTest {
       store.add(WhitelistKey.pair(c.canonicalize(t.sender()), c.forRecipients().canonicalize(t.recipient())));
     }
     DecisionEngine engine = DecisionEngine.builder().keyRing(KeyRing.generate())
-        .challengeBase(URI.create("https://cr.example.com/")).whitelistStore(store).build();
+        .challengeBase(URI.create("https://cr.example.com/")).rules(StandardRules.builder().whitelistStore(store).build()).build();
     server = PolicyServer.builder().engine(engine).store(store).workerThreads(2).build().start();
   }
 

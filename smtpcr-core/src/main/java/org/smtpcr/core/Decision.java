@@ -116,11 +116,46 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
       this.link = link;
     }
 
-    /** For the engine: a link it has just made from its checked base URL and a base32 token. */
-    Challenge(SmtpReply reply, String linkText) {
+    /**
+     * Checks the reply and the link text without parsing it into a {@link URI} (the engine makes one
+     * per challenge, and most are sent without ever being parsed).
+     *
+     * @param reply a negative reply, normally {@code 550 5.7.1}
+     * @param linkText the absolute challenge link as US-ASCII text: a scheme, {@code :}, then
+     *     printable ASCII without spaces
+     * @throws IllegalArgumentException if the reply is not 4yz/5yz or the text is not such a link
+     */
+    public Challenge(SmtpReply reply, String linkText) {
+      requireNonNull(reply, "reply");
+      requireNonNull(linkText, "linkText");
       checkArgument(reply.isNegative(), "a challenge needs a 4yz/5yz reply, got %s", reply.code());
-      this.reply = requireNonNull(reply, "reply");
-      this.linkText = requireNonNull(linkText, "linkText");
+      checkArgument(isAbsoluteLink(linkText), "a challenge link must be absolute printable US-ASCII");
+      this.reply = reply;
+      this.linkText = linkText;
+    }
+
+    private static boolean isAbsoluteLink(String s) {
+      int colon = s.indexOf(':');
+      if (colon < 1 || colon == s.length() - 1 || !isAsciiLetter(s.charAt(0))) {
+        return false;
+      }
+      for (int i = 1; i < colon; i++) {
+        char c = s.charAt(i);
+        if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+          return false;
+        }
+      }
+      for (int i = colon + 1; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c <= ' ' || c > '~') {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     /**

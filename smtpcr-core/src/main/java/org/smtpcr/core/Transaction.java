@@ -1,5 +1,6 @@
 package org.smtpcr.core;
 
+
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
@@ -73,7 +74,7 @@ public final class Transaction {
   }
 
   /**
-   * An identifier of the SMTP session for logs and {@link DecisionListener}s: the one given to the
+   * An identifier of the SMTP session for logs and decision listeners: the one given to the
    * builder, or a random one.
    *
    * @return 1 to 64 printable US-ASCII characters

@@ -31,7 +31,8 @@ final class ReadmeJavaBlocksTest {
   private static final String IMPORTS = String.join("\n",
       "import java.net.*;", "import java.nio.file.*;", "import java.time.*;", "import java.util.*;",
       "import org.smtpcr.tokens.*;", "import org.smtpcr.core.*;", "import org.smtpcr.core.address.*;",
-      "import org.smtpcr.core.reply.*;", "import org.smtpcr.core.store.*;");
+      "import org.smtpcr.core.reply.*;", "import org.smtpcr.core.store.*;",
+      "import org.smtpcr.core.engine.*;", "import org.smtpcr.core.rules.*;");
 
   @TempDir Path work;
 

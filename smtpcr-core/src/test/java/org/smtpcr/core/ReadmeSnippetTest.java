@@ -1,5 +1,9 @@
 package org.smtpcr.core;
 
+import org.smtpcr.core.rules.StandardRules;
+
+import org.smtpcr.core.engine.DecisionEngine;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,13 +27,13 @@ final class ReadmeSnippetTest {
     DecisionEngine engine = DecisionEngine.builder()
         .keyRing(keys)
         .challengeBase(URI.create("https://cr.example.com/"))
-        .whitelistStore(store)
+        .rules(StandardRules.builder().whitelistStore(store).build())
         .build();
     Transaction rcpt = Transaction.builder().stage(Stage.RCPT)
         .clientAddress(InetAddress.getByName("192.0.2.1"))
         .reversePath("<alice@example.org>").forwardPath("<bob@example.com>")
         .build();
-    Decision d = engine.decide(rcpt);                     // Challenge: 550 5.7.1 ... https://cr.example.com/c/...
+    Decision d = engine.decide(rcpt).decision();                     // Challenge: 550 5.7.1 ... https://cr.example.com/c/...
     if (d instanceof Decision.Challenge c) {
       System.out.print(c.reply().toWire());               // hand the reply to your MTA
     }
@@ -39,6 +43,6 @@ final class ReadmeSnippetTest {
     assertTrue(c.link().toString().startsWith("https://cr.example.com/c/"));
     AddressCanonicalizer canon = AddressCanonicalizer.standard();
     store.add(WhitelistKey.pair(canon.canonicalize("<alice@example.org>"), canon.canonicalize("<bob@example.com>")));
-    assertEquals(Decision.accept(), engine.decide(rcpt));
+    assertEquals(Decision.accept(), engine.decide(rcpt).decision());
   }
 }

@@ -1,5 +1,6 @@
 package org.smtpcr.core.reply;
 
+
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 

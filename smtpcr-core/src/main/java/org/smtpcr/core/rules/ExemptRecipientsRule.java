@@ -7,8 +7,8 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionRule;
-import org.smtpcr.core.RuleContext;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.ParsedAddress;
 

@@ -2,8 +2,8 @@ package org.smtpcr.core.rules;
 
 import java.util.Optional;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionRule;
-import org.smtpcr.core.RuleContext;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.Stage;
 
 /**

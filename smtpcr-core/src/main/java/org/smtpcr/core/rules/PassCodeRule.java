@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionRule;
-import org.smtpcr.core.RuleContext;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.tokens.PassCodes;
@@ -18,7 +18,7 @@ import org.smtpcr.tokens.PassCodes;
  * code to a sender who passed the human check; no state is needed to check it.
  *
  * <p>Enabling the Subject makes the engine decide would-be challenges at the end of DATA (see
- * {@link org.smtpcr.core.TransactionState}). At most 64 candidate words of the Subject are tried.
+ * {@code TransactionState}). At most 64 candidate words of the Subject are tried.
  *
  * @since 0.1.0
  */

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionRule;
-import org.smtpcr.core.RuleContext;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
 
 /**
  * Accepts transactions from trusted clients: authenticated sessions (SMTP AUTH: the MTA's own

@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionRule;
-import org.smtpcr.core.RuleContext;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistStore;

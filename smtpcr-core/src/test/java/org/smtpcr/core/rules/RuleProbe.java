@@ -6,13 +6,12 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionEngine;
-import org.smtpcr.core.DecisionEvent;
-import org.smtpcr.core.DecisionRule;
+import org.smtpcr.core.DecisionOutcome;
+import org.smtpcr.core.spi.RuleChain;
+import org.smtpcr.tokens.ChallengeTokens;
+import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.tokens.KeyRing;
@@ -26,17 +25,15 @@ final class RuleProbe {
   private RuleProbe() {}
 
   /** The event of deciding {@code tx} with a chain of only {@code rule}. */
-  static DecisionEvent event(DecisionRule rule, Transaction tx) {
-    List<DecisionEvent> events = new ArrayList<>();
-    DecisionEngine engine = DecisionEngine.builder().keyRing(RING).clock(CLOCK)
-        .challengeBase(URI.create("https://cr.example.com/")).listener(events::add).rule(ID, rule).build();
-    engine.decide(tx);
-    return events.get(0);
+  static DecisionOutcome event(DecisionRule rule, Transaction tx) {
+    RuleChain chain = RuleChain.builder().clock(CLOCK)
+        .challengeTokens(ChallengeTokens.builder().keyRing(RING).clock(CLOCK).build())
+        .challengeBase(URI.create("https://cr.example.com/")).rule(ID, rule).build();
+    return chain.evaluate(tx);
   }
 
-  /** The rule's decision, or empty when it abstained. */
   static Optional<Decision> decide(DecisionRule rule, Transaction tx) {
-    DecisionEvent e = event(rule, tx);
+    DecisionOutcome e = event(rule, tx);
     if (e.failed()) {
       throw new AssertionError("rule failed: " + e);
     }

@@ -9,7 +9,7 @@ import static org.smtpcr.core.rules.RuleProbe.rcpt;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionEvent;
+import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.StoreException;
@@ -33,7 +33,7 @@ final class WhitelistStoreRuleTest {
     InMemoryWhitelistStore full = InMemoryWhitelistStore.builder().maxEntries(1)
         .whenFull(InMemoryWhitelistStore.WhenFull.REFUSE).build();
     WhitelistStoreRule r = WhitelistStoreRule.of(new ForwardingFailingStore(full));
-    DecisionEvent e = RuleProbe.event(r, rcpt("<alice@example.org>", "<bob@example.com>"));
+    DecisionOutcome e = RuleProbe.event(r, rcpt("<alice@example.org>", "<bob@example.com>"));
     assertTrue(e.failed());
     assertEquals(451, assertInstanceOf(Decision.Defer.class, e.decision()).reply().code());
   }

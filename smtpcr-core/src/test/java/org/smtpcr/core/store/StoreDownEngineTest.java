@@ -1,5 +1,7 @@
 package org.smtpcr.core.store;
 
+import org.smtpcr.core.rules.StandardRules;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -10,7 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.CanonicalAddress;
@@ -22,7 +24,7 @@ final class StoreDownEngineTest {
 
   private static DecisionEngine engine(WhitelistStore store) {
     return DecisionEngine.builder().keyRing(KeyRing.generate()).clock(CLOCK)
-        .challengeBase(URI.create("https://cr.example.com/")).whitelistStore(store).build();
+        .challengeBase(URI.create("https://cr.example.com/")).rules(StandardRules.builder().whitelistStore(store).build()).build();
   }
 
   private static Transaction rcpt() throws Exception {
@@ -39,7 +41,7 @@ final class StoreDownEngineTest {
   @Test
   void decide_dataSourceThrows_defers451() throws Exception {
     WhitelistStore store = JdbcWhitelistStore.builder().dataSource(JdbcWhitelistStoreFailureTest.unreachable()).build();
-    assertDefer451(engine(store).decide(rcpt()));
+    assertDefer451(engine(store).decide(rcpt()).decision());
   }
 
   @Test
@@ -49,9 +51,9 @@ final class StoreDownEngineTest {
       store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical("alice@example.org"),
           CanonicalAddress.parseCanonical("bob@example.com")));
       DecisionEngine engine = engine(store);
-      assertEquals(Decision.accept(), engine.decide(rcpt()));
+      assertEquals(Decision.accept(), engine.decide(rcpt()).decision());
       pg.stop();
-      assertDefer451(engine.decide(rcpt()));
+      assertDefer451(engine.decide(rcpt()).decision());
     }
   }
 }

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.smtpcr.core.DecisionEngine;
-import org.smtpcr.core.DecisionListener;
+import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.rules.IpNetwork;
 import org.smtpcr.examples.policy.PolicyServer;
@@ -134,7 +134,7 @@ final class PolicyServerCommand implements Callable<Integer> {
       // the texts leave out the recipient, which Postfix names in front of them
       DecisionEngine engine = Services.engine(d.keyRing(), d.store(),
           new Services.EngineSettings(base, challengeLifetime, trustedNetworks, false),
-          DecisionListener.logging().andThen(PolicyServer.ruleIdListener()), PostfixReplies.formatter());
+          DecisionListener.logging(), PostfixReplies.formatter());
       PolicyServer.Builder b = PolicyServer.builder()
           .engine(engine)
           .store(d.store())

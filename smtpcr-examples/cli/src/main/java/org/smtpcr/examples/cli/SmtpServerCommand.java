@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.rules.IpNetwork;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
 import picocli.CommandLine.Command;

@@ -3,8 +3,8 @@ package org.smtpcr.examples.james;
 import static java.util.Objects.requireNonNull;
 
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
-import org.smtpcr.core.DecisionEngine;
-import org.smtpcr.core.TransactionState;
+import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.engine.TransactionState;
 
 /**
  * The engine's state for the mail transaction in progress, kept in the session's transaction

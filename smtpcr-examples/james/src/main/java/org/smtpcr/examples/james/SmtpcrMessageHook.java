@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.Header;
-import org.smtpcr.core.TransactionState;
+import org.smtpcr.core.engine.TransactionState;
 
 /**
  * Finishes the engine's decision at the end of DATA: with {@code subjectPassCodes} on, the
@@ -137,7 +137,7 @@ public final class SmtpcrMessageHook implements MessageHook {
     }
     Decision decision;
     try {
-      decision = state.endOfData(headers);
+      decision = state.endOfData(headers).decision();
     } catch (RuntimeException e) {
       log.warn("SMTPCR could not decide the message ({}); answering 451 (session {})", e.getClass().getName(),
           SmtpcrRcptHook.sessionId(session).orElse("-"));

@@ -16,10 +16,10 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
-import org.smtpcr.core.TransactionState;
+import org.smtpcr.core.engine.TransactionState;
 
 /**
  * Decides each {@code RCPT TO} with the SMTPCR {@link DecisionEngine}: a sender who is not yet known
@@ -139,7 +139,7 @@ public final class SmtpcrRcptHook implements RcptHook {
     Decision decision;
     try {
       TransactionState state = transaction(session, s.engine(), reversePath(sender));
-      decision = state.rcpt("<" + rcpt.asString() + ">");
+      decision = state.rcpt("<" + rcpt.asString() + ">").decision();
     } catch (RuntimeException e) {
       log.warn("SMTPCR could not decide a recipient ({}); answering 451 (session {})", e.getClass().getName(),
           sessionId(session).orElse("-"));

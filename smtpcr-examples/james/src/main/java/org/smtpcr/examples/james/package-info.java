@@ -1,6 +1,6 @@
 /**
  * SMTPCR for Apache James 3.8: SMTP hooks that decide each {@code RCPT TO} and the end of DATA with
- * the {@link org.smtpcr.core.DecisionEngine}, a result handler that sends the challenge as a
+ * the {@link org.smtpcr.core.engine.DecisionEngine}, a result handler that sends the challenge as a
  * multi-line reply, a mailet that learns the correspondents of local users from their outbound mail,
  * and a matcher for mail from whitelisted senders.
  *

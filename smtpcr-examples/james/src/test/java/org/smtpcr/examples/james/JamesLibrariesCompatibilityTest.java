@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.KeyRingFile;
 import org.smtpcr.tokens.PassCodes;

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionEngine;
-import org.smtpcr.core.DecisionEvent;
+import org.smtpcr.core.DecisionOutcome;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
@@ -47,7 +47,6 @@ final class PolicyDecider {
   private final AddressCanonicalizer senders;
   private final AddressCanonicalizer recipients;
   private final Optional<String> prependHeader;
-  private final AtomicBoolean warnedNoRuleId = new AtomicBoolean();
   private final AtomicBoolean warnedLongLink = new AtomicBoolean();
   private final AtomicBoolean warnedClientAddress = new AtomicBoolean();
 
@@ -111,25 +110,20 @@ final class PolicyDecider {
         tx.authenticatedUser(sasl);
       }
       sessionId(request).ifPresent(tx::sessionId);
-      RuleIds.clear();
-      Decision decision = engine.decide(tx.build());
-      return action(decision, RuleIds.take(), request, session);
+      DecisionOutcome outcome = engine.decide(tx.build());
+      return action(outcome.decision(), outcome.ruleId(), request, session);
     } catch (RuntimeException e) {
       log.warn("deciding a policy request failed with {}; answering 451 4.3.0", e.getClass().getName());
       return FAILURE_ACTION;
     }
   }
 
-  private String action(Decision decision, Optional<DecisionEvent> event, PolicyRequest request, Session session) {
+  private String action(Decision decision, String ruleId, PolicyRequest request, Session session) {
     if (decision instanceof Decision.Accept) {
       if (prependHeader.isEmpty()) {
         return DUNNO;
       }
-      if (event.isEmpty() && warnedNoRuleId.compareAndSet(false, true)) {
-        log.info("the PREPEND header cannot name the deciding rule: add PolicyServer.ruleIdListener() to the "
-            + "decision engine's listener");
-      }
-      String header = prependHeader.get() + ": pass" + event.map(e -> " (" + e.ruleId() + ")").orElse("");
+      String header = prependHeader.get() + ": pass (" + ruleId + ")";
       String instance = request.value("instance");
       if (!instance.isEmpty() && instance.equals(session.lastPrependInstance) && header.equals(session.lastPrepend)) {
         // the same header for another recipient of the same message: once is enough

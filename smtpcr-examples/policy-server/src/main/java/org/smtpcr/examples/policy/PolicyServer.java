@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smtpcr.core.DecisionEngine;
-import org.smtpcr.core.DecisionListener;
+import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.store.WhitelistStore;
 
@@ -198,19 +198,6 @@ public final class PolicyServer implements AutoCloseable {
    */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * The listener that lets the {@code PREPEND} header name the rule that accepted: add it to the
-   * engine, e.g. {@code .listener(DecisionListener.logging().andThen(PolicyServer.ruleIdListener()))}.
-   * Without it the header says only {@code pass}. It keeps the last event of the calling thread and
-   * nothing else.
-   *
-   * @return the listener
-   * @since 0.1.0
-   */
-  public static DecisionListener ruleIdListener() {
-    return RuleIds.LISTENER;
   }
 
   /**
@@ -542,7 +529,6 @@ public final class PolicyServer implements AutoCloseable {
     /**
      * Answers an accepted recipient with {@code PREPEND <name>: pass (<rule id>)} instead of
      * {@code DUNNO}, once per message (default: off). Postfix then continues as for {@code DUNNO}.
-     * The rule id needs {@link PolicyServer#ruleIdListener()} on the engine.
      *
      * @param name the header field name, such as {@value PolicyServer#DEFAULT_HEADER}: 1 to 64 printable US-ASCII
      *     characters, no colon or space

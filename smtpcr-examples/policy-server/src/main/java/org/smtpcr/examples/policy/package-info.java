@@ -1,6 +1,6 @@
 /**
  * A Postfix SMTPD policy delegation server ({@code check_policy_service}) that asks the SMTPCR
- * {@link org.smtpcr.core.DecisionEngine} at {@code RCPT TO}: {@link org.smtpcr.examples.policy.PolicyServer}.
+ * {@link org.smtpcr.core.engine.DecisionEngine} at {@code RCPT TO}: {@link org.smtpcr.examples.policy.PolicyServer}.
  *
  * <p>No method of this package accepts or returns {@code null}; absent values are
  * {@link java.util.Optional} or empty collections. Types are immutable and thread-safe unless they

@@ -1,10 +1,12 @@
 package org.smtpcr.examples.policy;
 
+import org.smtpcr.core.rules.StandardRules;
+
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.smtpcr.core.DecisionEngine;
-import org.smtpcr.core.DecisionListener;
+import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.tokens.KeyRing;
@@ -23,8 +25,7 @@ final class Fixtures {
     return DecisionEngine.builder()
         .keyRing(keys)
         .challengeBase(BASE)
-        .whitelistStore(store)
-        .listener(DecisionListener.logging().andThen(PolicyServer.ruleIdListener()))
+        .rules(StandardRules.builder().whitelistStore(store).build())
         .build();
   }
 

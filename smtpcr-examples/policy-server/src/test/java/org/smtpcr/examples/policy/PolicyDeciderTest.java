@@ -1,5 +1,7 @@
 package org.smtpcr.examples.policy;
 
+import org.smtpcr.core.rules.StandardRules;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +14,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.reply.PostfixReplies;
@@ -121,7 +123,7 @@ final class PolicyDeciderTest {
   @Test
   void decide_storeDown_defersTemporarily() {
     DecisionEngine failing = DecisionEngine.builder().keyRing(keys).challengeBase(Fixtures.BASE)
-        .whitelistStore(new FailingStore()).build();
+        .rules(StandardRules.builder().whitelistStore(new FailingStore()).build()).build();
     PolicyDecider d = new PolicyDecider(failing, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
     String action = decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
     assertTrue(action.startsWith("451 4.3.0"), action);
@@ -178,7 +180,7 @@ final class PolicyDeciderTest {
     // the longest base the engine takes, and a recipient of 100 characters, which the token carries
     // and Postfix's prefix names: no room left for the link
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
-    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).whitelistStore(store).build();
+    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).rules(StandardRules.builder().whitelistStore(store).build()).build();
     PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
     String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
     String action = decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
@@ -217,7 +219,7 @@ final class PolicyDeciderTest {
   @Test
   void decide_linkDoesNotFitTwice_warnsOnceWithoutTheName() {
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
-    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).whitelistStore(store).build();
+    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).rules(StandardRules.builder().whitelistStore(store).build()).build();
     PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
     String rcpt = "secret" + "r".repeat(54) + "@" + "d".repeat(31) + ".cr.test";
     try (LogCapture log = new LogCapture()) {
@@ -233,7 +235,7 @@ final class PolicyDeciderTest {
   void decide_challengeTemplateWithoutText_stillRefusesPermanently() {
     // a link alone that does not fit, and no text to fall back on: the code alone, not a 451
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
-    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).whitelistStore(store)
+    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).rules(StandardRules.builder().whitelistStore(store).build())
         .replyFormatter(ReplyFormatter.builder().template(ReplyKind.CHALLENGE, "").build()).build();
     PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
     String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";

@@ -23,7 +23,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.tokens.KeyRing;

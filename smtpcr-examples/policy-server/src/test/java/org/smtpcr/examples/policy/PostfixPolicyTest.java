@@ -1,5 +1,7 @@
 package org.smtpcr.examples.policy;
 
+import org.smtpcr.core.rules.StandardRules;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpcr.core.DecisionEngine;
-import org.smtpcr.core.DecisionListener;
+import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.web.ChallengePage;
@@ -83,8 +85,7 @@ final class PostfixPolicyTest {
         .keyRing(keys)
         .replyFormatter(PostfixReplies.formatter())
         .challengeBase(web.baseUri())
-        .whitelistStore(store)
-        .listener(DecisionListener.logging().andThen(PolicyServer.ruleIdListener()))
+        .rules(StandardRules.builder().whitelistStore(store).build())
         .build();
     policy = policyServer(0);
     postfix = PostfixInstance.start(tmp.resolve("postfix"), PostfixInstance.freePort(), policy.port());

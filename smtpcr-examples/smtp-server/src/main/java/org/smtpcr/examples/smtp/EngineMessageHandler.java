@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Header;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
-import org.smtpcr.core.TransactionState;
+import org.smtpcr.core.engine.TransactionState;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.reply.SmtpReply;
@@ -65,7 +65,7 @@ final class EngineMessageHandler implements MessageHandler {
   public void from(String from) throws RejectException {
     try {
       Transaction mail = transaction(Stage.MAIL).reversePath("<" + from + ">").build();
-      reject(engine.decide(mail));
+      reject(engine.decide(mail).decision());
       state = engine.begin(mail);
     } catch (RuntimeException e) {
       throw failed("MAIL", e);
@@ -80,7 +80,7 @@ final class EngineMessageHandler implements MessageHandler {
         log.debug("relay denied (session {})", sessionId());
         throw new ReplyRejection(RELAY_DENIED);
       }
-      reject(state.rcpt(forwardPath));
+      reject(state.rcpt(forwardPath).decision());
     } catch (RuntimeException e) {
       throw failed("RCPT", e);
     }
@@ -130,7 +130,7 @@ final class EngineMessageHandler implements MessageHandler {
     try {
       byte[] h = head.toByteArray();
       List<Header> headers = HeaderParser.parse(h, (int) Math.min(size, Integer.MAX_VALUE));
-      end = state.endOfData(headers);
+      end = state.endOfData(headers).decision();
     } catch (RuntimeException e) {
       log.warn("end of DATA failed with {} (session {})", e.getClass().getName(), sessionId());
       throw refuseData(LOCAL_PROBLEM);

@@ -1,7 +1,7 @@
 /**
  * An embedded SMTP server on SubEthaSMTP that runs SMTPCR inside the SMTP transaction:
  * {@link org.smtpcr.examples.smtp.SmtpcrSmtpServer} asks the
- * {@link org.smtpcr.core.DecisionEngine} at MAIL, at each RCPT and at the end of DATA (for pass
+ * {@link org.smtpcr.core.engine.DecisionEngine} at MAIL, at each RCPT and at the end of DATA (for pass
  * codes in the Subject), answers a challenge with the engine's multi-line reply, and delivers
  * accepted mail into a Maildir.
  *

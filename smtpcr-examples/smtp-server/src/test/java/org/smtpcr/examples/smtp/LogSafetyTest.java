@@ -1,5 +1,7 @@
 package org.smtpcr.examples.smtp;
 
+import org.smtpcr.core.rules.StandardRules;
+
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +16,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.tokens.KeyRing;
 
@@ -25,7 +27,7 @@ final class LogSafetyTest {
   @Test
   void challengeAndRefusedMessage_loggedAtDebug_noTokenAddressOrBody() throws Exception {
     DecisionEngine engine = DecisionEngine.builder().keyRing(KeyRing.generate())
-        .challengeBase(URI.create("http://127.0.0.1:8080/")).whitelistStore(InMemoryWhitelistStore.builder().build())
+        .challengeBase(URI.create("http://127.0.0.1:8080/")).rules(StandardRules.builder().whitelistStore(InMemoryWhitelistStore.builder().build()).build())
         .build();
     PrintStream original = System.err;
     ByteArrayOutputStream log = new ByteArrayOutputStream();

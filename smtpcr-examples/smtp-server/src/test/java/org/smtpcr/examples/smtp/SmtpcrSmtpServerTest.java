@@ -1,5 +1,7 @@
 package org.smtpcr.examples.smtp;
 
+import org.smtpcr.core.rules.StandardRules;
+
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpcr.core.DecisionEngine;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.rules.ExemptRecipientsRule;
@@ -57,7 +59,7 @@ final class SmtpcrSmtpServerTest {
   }
 
   private DecisionEngine defaultEngine() {
-    return DecisionEngine.builder().keyRing(ring).challengeBase(BASE).whitelistStore(store).build();
+    return DecisionEngine.builder().keyRing(ring).challengeBase(BASE).rules(StandardRules.builder().whitelistStore(store).build()).build();
   }
 
   /** The chain with pass codes in the Subject: would-be challenges are decided at the end of DATA. */
@@ -299,7 +301,7 @@ final class SmtpcrSmtpServerTest {
   @Test
   void rcpt_storeDown_451_4_3_0() throws IOException {
     WhitelistStore down = new DownStore();
-    start(DecisionEngine.builder().keyRing(ring).challengeBase(BASE).whitelistStore(down).build());
+    start(DecisionEngine.builder().keyRing(ring).challengeBase(BASE).rules(StandardRules.builder().whitelistStore(down).build()).build());
     try (SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<alice@example.org>", 250);
       SmtpSession.Reply r = s.command("RCPT TO:<bob@example.com>", 451);

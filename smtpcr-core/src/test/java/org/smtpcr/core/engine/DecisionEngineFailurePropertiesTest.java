@@ -1,4 +1,11 @@
-package org.smtpcr.core;
+package org.smtpcr.core.engine;
+
+import org.smtpcr.core.Fixtures;
+import org.smtpcr.core.Transaction;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Header;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.spi.DecisionRule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,7 +97,7 @@ final class DecisionEngineFailurePropertiesTest {
     Transaction tx = Fixtures.tx(stage).reversePath("<alice@example.org>")
         .forwardPath("<bob@example.com>").headers(List.of(new Header("Subject", "hi"))).build();
 
-    Decision d = engine.decide(tx);
+    Decision d = engine.decide(tx).decision();
 
     Optional<Behaviour> first = chain.stream().filter(x -> x != Behaviour.ABSTAIN).findFirst();
     if (first.isPresent() && isFailure(first.get())) {

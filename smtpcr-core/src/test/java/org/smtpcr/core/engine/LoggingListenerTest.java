@@ -1,4 +1,6 @@
-package org.smtpcr.core;
+package org.smtpcr.core.engine;
+
+import org.smtpcr.core.Decision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,8 +68,8 @@ final class LoggingListenerTest {
     RecordingLogger logger = new RecordingLogger();
     DecisionEngine engine = DecisionEngine.builder().keyRing(KeyRing.generate()).challengeBase(BASE).clock(CLOCK)
         .listener(new LoggingListener(logger)).build();
-    Decision d = engine.decide(rcpt("<alice@example.org>", "<bob@example.com>"));
-    engine.decide(rcpt("<>", "<bob@example.com>"));
+    Decision d = engine.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision();
+    engine.decide(rcpt("<>", "<bob@example.com>")).decision();
 
     assertEquals(2, logger.lines.size(), logger.lines.toString());
     String first = logger.lines.get(0);

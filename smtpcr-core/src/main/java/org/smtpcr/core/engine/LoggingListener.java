@@ -1,4 +1,4 @@
-package org.smtpcr.core;
+package org.smtpcr.core.engine;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,11 +1,17 @@
-package org.smtpcr.core;
+package org.smtpcr.core.engine;
+
+import org.smtpcr.core.Transaction;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Header;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionOutcome;
+import org.smtpcr.core.spi.DecisionRule;
 
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.smtpcr.core.DecisionEngine.Outcome;
 
 /**
  * The engine's state for one mail transaction, from the first RCPT to the end of DATA: what an MTA
@@ -63,33 +69,33 @@ public final class TransactionState {
    * @throws IllegalStateException after {@link #endOfData(List)}
    * @since 0.1.0
    */
-  public synchronized Decision rcpt(String forwardPath) {
+  public synchronized DecisionOutcome rcpt(String forwardPath) {
     requireNonNull(forwardPath, "forwardPath");
     checkState(!finished, "the transaction ended with DATA; begin a new one");
     long t0 = System.nanoTime();
     Transaction tx = mail.withForwardPath(forwardPath);
-    Outcome o;
+    DecisionOutcome o;
     if (accepted.size() + pending.size() >= MAX_RECIPIENTS) {
-      o = engine.pendingMix(tx, DecisionEvent.RECIPIENT_LIMIT);
+      o = engine.chain().pendingMix(tx, DecisionOutcome.RECIPIENT_LIMIT);
     } else {
-      o = engine.evaluate(tx);
+      o = engine.chain().evaluate(tx);
       if (o.decision() instanceof Decision.Challenge && engine.decidesAtData()) {
         if (!accepted.isEmpty()) {
-          o = engine.pendingMix(tx, DecisionEvent.PENDING_MIX);
+          o = engine.chain().pendingMix(tx, DecisionOutcome.PENDING_MIX);
         } else {
           pending.add(forwardPath);
-          o = new Outcome(Decision.accept(), DecisionEvent.PENDING, false);
+          o = new DecisionOutcome(Decision.accept(), DecisionOutcome.PENDING, false);
         }
       } else if (o.decision() instanceof Decision.Accept) {
         if (!pending.isEmpty()) {
-          o = engine.pendingMix(tx, DecisionEvent.PENDING_MIX);
+          o = engine.chain().pendingMix(tx, DecisionOutcome.PENDING_MIX);
         } else {
           accepted.add(forwardPath);
         }
       }
     }
     engine.notify(tx.sessionId(), Stage.RCPT, o, t0);
-    return o.decision();
+    return o;
   }
 
   /**
@@ -100,20 +106,20 @@ public final class TransactionState {
    * @throws IllegalStateException if called twice
    * @since 0.1.0
    */
-  public synchronized Decision endOfData(List<Header> headers) {
+  public synchronized DecisionOutcome endOfData(List<Header> headers) {
     List<Header> copy = List.copyOf(headers);
     checkState(!finished, "endOfData was already called; begin a new transaction");
     finished = true;
     long t0 = System.nanoTime();
-    Outcome result;
+    DecisionOutcome result;
     if (pending.isEmpty()) {
-      result = new Outcome(Decision.accept(), DecisionEvent.RCPT, false);
+      result = new DecisionOutcome(Decision.accept(), DecisionOutcome.RCPT, false);
     } else {
-      Outcome first = null;
-      Outcome negative = null;
-      Outcome deferred = null;
+      DecisionOutcome first = null;
+      DecisionOutcome negative = null;
+      DecisionOutcome deferred = null;
       for (String forwardPath : pending) {
-        Outcome o = engine.evaluate(mail.withForwardPath(forwardPath).withHeaders(copy));
+        DecisionOutcome o = engine.chain().evaluate(mail.withForwardPath(forwardPath).withHeaders(copy));
         if (first == null) {
           first = o;
         }
@@ -128,7 +134,7 @@ public final class TransactionState {
       result = deferred != null ? deferred : negative != null ? negative : first;
     }
     engine.notify(mail.sessionId(), Stage.DATA, result, t0);
-    return result.decision();
+    return result;
   }
 
   /**

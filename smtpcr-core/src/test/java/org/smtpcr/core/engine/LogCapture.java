@@ -1,4 +1,4 @@
-package org.smtpcr.core;
+package org.smtpcr.core.engine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

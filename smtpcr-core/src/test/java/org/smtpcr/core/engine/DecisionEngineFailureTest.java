@@ -1,4 +1,9 @@
-package org.smtpcr.core;
+package org.smtpcr.core.engine;
+
+import org.smtpcr.core.Fixtures;
+import org.smtpcr.core.rules.StandardRules;
+
+import org.smtpcr.core.Decision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,7 +90,7 @@ final class DecisionEngineFailureTest {
     DecisionEngine e = builder().rule("broken", ctx -> {
       throw new IllegalStateException("bug");
     }).build();
-    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     DecisionEvent ev = events.get(0);
     assertEquals("broken", ev.ruleId());
     assertTrue(ev.failed());
@@ -93,8 +98,8 @@ final class DecisionEngineFailureTest {
 
   @Test
   void decide_storeDown_defers451() {
-    DecisionEngine e = builder().whitelistStore(new DownStore()).build();
-    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+    DecisionEngine e = builder().rules(StandardRules.builder().whitelistStore(new DownStore()).build()).build();
+    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     assertEquals("whitelist-store", events.get(0).ruleId());
     assertTrue(events.get(0).failed());
   }
@@ -102,7 +107,7 @@ final class DecisionEngineFailureTest {
   @Test
   void decide_ruleReturningNull_defers451() {
     DecisionEngine e = builder().rule("null-returner", ctx -> null).build();
-    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
   }
 
   @Test
@@ -110,14 +115,14 @@ final class DecisionEngineFailureTest {
     DecisionEngine e = builder().rule("parser", ctx -> {
       throw new InvalidAddressException("rule's own parse");
     }).build();
-    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+    assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     assertTrue(events.get(0).failed());
   }
 
   @Test
   void decide_ruleCallingChallengeBeforeRcpt_isAFailureNotACrash() {
     DecisionEngine e = builder().rule("early", ctx -> Optional.of(ctx.challenge())).build();
-    assertDefer451(e.decide(Fixtures.mail("<alice@example.org>")));
+    assertDefer451(e.decide(Fixtures.mail("<alice@example.org>")).decision());
   }
 
   @Test
@@ -126,7 +131,7 @@ final class DecisionEngineFailureTest {
     DecisionEngine e = builder().failureReply(r).rule("broken", ctx -> {
       throw new StoreException("x");
     }).build();
-    assertEquals(new Decision.Defer(r), e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+    assertEquals(new Decision.Defer(r), e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
   }
 
   @Test
@@ -135,7 +140,7 @@ final class DecisionEngineFailureTest {
     DecisionEngine e = builder().replyFormatter(f).rule("broken", ctx -> {
       throw new StoreException("x");
     }).build();
-    Decision.Defer d = assertInstanceOf(Decision.Defer.class, e.decide(rcpt("<a@example.org>", "<b@example.com>")));
+    Decision.Defer d = assertInstanceOf(Decision.Defer.class, e.decide(rcpt("<a@example.org>", "<b@example.com>")).decision());
     assertEquals(450, d.reply().code());
   }
 
@@ -144,7 +149,7 @@ final class DecisionEngineFailureTest {
     DecisionEngine e = builder().rule("leaky", WhitelistStoreRule.of(new DownStore())).build();
     String log;
     try (LogCapture capture = new LogCapture()) {
-      assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+      assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
       log = capture.text();
     }
     String warn = log.lines().filter(l -> l.contains("WARN")).findFirst().orElseThrow(() -> new AssertionError(log));
@@ -162,7 +167,7 @@ final class DecisionEngineFailureTest {
     Decision d;
     try (LogCapture capture = new LogCapture()) {
       d = DecisionEngine.builder().keyRing(RING).challengeBase(BASE).clock(CLOCK).build()
-          .decide(rcpt("<alice@example.org>", "<bob@example.com>"));
+          .decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision();
       log = capture.text();
     }
     String link = assertInstanceOf(Decision.Challenge.class, d).link().toString();

@@ -1,4 +1,14 @@
-package org.smtpcr.core;
+package org.smtpcr.core.engine;
+
+import org.smtpcr.core.Fixtures;
+import org.smtpcr.core.rules.StandardRules;
+
+import org.smtpcr.core.DecisionOutcome;
+
+import org.smtpcr.core.Transaction;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.spi.DecisionRule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +48,7 @@ final class DecisionEngineTest {
   }
 
   private DecisionEngine engine() {
-    return builder().whitelistStore(store).build();
+    return builder().rules(StandardRules.builder().whitelistStore(store).build()).build();
   }
 
   private DecisionEvent lastEvent() {
@@ -53,7 +63,7 @@ final class DecisionEngineTest {
 
   @Test
   void decide_unknownSender_challengesWithALinkSignedForTheCanonicalPair() {
-    Decision d = engine().decide(rcpt("<Alice+news@Example.ORG>", "<Bob@EXAMPLE.com.>"));
+    Decision d = engine().decide(rcpt("<Alice+news@Example.ORG>", "<Bob@EXAMPLE.com.>")).decision();
     Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, d);
     assertEquals(550, c.reply().code());
     assertEquals("5.7.1", c.reply().enhancedStatus());
@@ -65,7 +75,7 @@ final class DecisionEngineTest {
     assertEquals("bob@example.com", claims.recipient());
     assertEquals(T0, claims.issuedAt());
     assertEquals(Duration.ofDays(7), claims.lifetime());
-    assertEquals(DecisionEvent.DEFAULT, lastEvent().ruleId());
+    assertEquals(DecisionOutcome.DEFAULT, lastEvent().ruleId());
     assertEquals(Stage.RCPT, lastEvent().stage());
     assertEquals("t1", lastEvent().sessionId());
     assertFalse(lastEvent().failed());
@@ -74,7 +84,7 @@ final class DecisionEngineTest {
   @Test
   void decide_srsSenderAndSrsRecipient_unwrapsOnlyTheSender() {
     Decision d = engine().decide(rcpt("<SRS0=HHH=TT=example.org=alice@forwarder.example>",
-        "<SRS0=HHH=TT=elsewhere.example=bob@example.com>"));
+        "<SRS0=HHH=TT=elsewhere.example=bob@example.com>")).decision();
     ChallengeClaims claims = verify(assertInstanceOf(Decision.Challenge.class, d).link());
     assertEquals("alice@example.org", claims.sender());
     assertEquals("srs0=hhh=tt=elsewhere.example=bob@example.com", claims.recipient(),
@@ -85,7 +95,7 @@ final class DecisionEngineTest {
   void decide_configuredLifetime_isInTheToken() {
     DecisionEngine e = builder().challengeLifetime(Duration.ofHours(36)).build();
     Decision.Challenge c = assertInstanceOf(Decision.Challenge.class,
-        e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+        e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     assertEquals(Duration.ofHours(36), verify(c.link()).lifetime());
   }
 
@@ -94,7 +104,7 @@ final class DecisionEngineTest {
     DecisionEngine e = DecisionEngine.builder().keyRing(ring).clock(CLOCK)
         .challengeBase(URI.create("https://cr.example.com/smtpcr")).build();
     Decision.Challenge c = assertInstanceOf(Decision.Challenge.class,
-        e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+        e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     assertTrue(c.link().toString().startsWith("https://cr.example.com/smtpcr/c/"), c.link().toString());
   }
 
@@ -102,7 +112,7 @@ final class DecisionEngineTest {
   void decide_pairInTheStore_accepts() {
     store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical("alice@example.org"),
         CanonicalAddress.parseCanonical("bob@example.com")));
-    assertEquals(Decision.accept(), engine().decide(rcpt("<ALICE+x@example.org>", "<bob+y@example.com>")));
+    assertEquals(Decision.accept(), engine().decide(rcpt("<ALICE+x@example.org>", "<bob+y@example.com>")).decision());
     assertEquals("whitelist-store", lastEvent().ruleId());
   }
 
@@ -118,16 +128,16 @@ final class DecisionEngineTest {
   @Test
   void decide_defaultChain_acceptsExemptTrustedNullAndPassCode() {
     DecisionEngine e = engine();
-    assertEquals(Decision.accept(), e.decide(rcpt("<spammer@example.net>", "<postmaster@example.com>")));
+    assertEquals(Decision.accept(), e.decide(rcpt("<spammer@example.net>", "<postmaster@example.com>")).decision());
     assertEquals("exempt-recipients", lastEvent().ruleId());
     assertEquals(Decision.accept(), e.decide(tx(Stage.RCPT).authenticatedUser("ann")
-        .reversePath("<ann@example.com>").forwardPath("<x@example.net>").build()));
+        .reversePath("<ann@example.com>").forwardPath("<x@example.net>").build()).decision());
     assertEquals("trusted-clients", lastEvent().ruleId());
-    assertEquals(Decision.accept(), e.decide(rcpt("<>", "<bob@example.com>")));
+    assertEquals(Decision.accept(), e.decide(rcpt("<>", "<bob@example.com>")).decision());
     assertEquals("null-sender", lastEvent().ruleId());
     String code = PassCodes.of(ring).compute("alice@example.org", "bob@example.com");
     assertEquals(Decision.accept(),
-        e.decide(rcpt("<alice@example.org>", "<bob+" + PassCodes.grouped(code).toUpperCase() + "@example.com>")));
+        e.decide(rcpt("<alice@example.org>", "<bob+" + PassCodes.grouped(code).toUpperCase() + "@example.com>")).decision());
     assertEquals("pass-code", lastEvent().ruleId());
   }
 
@@ -135,45 +145,45 @@ final class DecisionEngineTest {
   void decide_wrongPassCode_challenges() {
     String code = PassCodes.of(ring).compute("mallory@example.org", "bob@example.com");
     assertInstanceOf(Decision.Challenge.class,
-        engine().decide(rcpt("<alice@example.org>", "<bob+" + code + "@example.com>")));
+        engine().decide(rcpt("<alice@example.org>", "<bob+" + code + "@example.com>")).decision());
   }
 
   @Test
   void decide_beforeRcpt_defaultIsAccept() {
     DecisionEngine e = engine();
-    assertEquals(Decision.accept(), e.decide(tx(Stage.CONNECT).build()));
-    assertEquals(Decision.accept(), e.decide(tx(Stage.HELO).build()));
-    assertEquals(Decision.accept(), e.decide(Fixtures.mail("<alice@example.org>")));
-    assertEquals(DecisionEvent.DEFAULT, lastEvent().ruleId());
+    assertEquals(Decision.accept(), e.decide(tx(Stage.CONNECT).build()).decision());
+    assertEquals(Decision.accept(), e.decide(tx(Stage.HELO).build()).decision());
+    assertEquals(Decision.accept(), e.decide(Fixtures.mail("<alice@example.org>")).decision());
+    assertEquals(DecisionOutcome.DEFAULT, lastEvent().ruleId());
     assertEquals(Stage.MAIL, lastEvent().stage());
   }
 
   @Test
   void decide_invalidAddresses_areRefusedFor553WithTheRightStatus() {
     DecisionEngine e = engine();
-    Decision.Reject r = assertInstanceOf(Decision.Reject.class, e.decide(rcpt("<alice@example.org>", "<bob@@x>")));
+    Decision.Reject r = assertInstanceOf(Decision.Reject.class, e.decide(rcpt("<alice@example.org>", "<bob@@x>")).decision());
     assertEquals(553, r.reply().code());
     assertEquals("5.1.3", r.reply().enhancedStatus());
-    assertEquals(DecisionEvent.INVALID_ADDRESS, lastEvent().ruleId());
+    assertEquals(DecisionOutcome.INVALID_ADDRESS, lastEvent().ruleId());
     assertFalse(lastEvent().failed(), "bad syntax is the peer's, not a failure of ours");
-    Decision.Reject s = assertInstanceOf(Decision.Reject.class, e.decide(rcpt("<a b@example.org>", "<bob@example.com>")));
+    Decision.Reject s = assertInstanceOf(Decision.Reject.class, e.decide(rcpt("<a b@example.org>", "<bob@example.com>")).decision());
     assertEquals("5.1.7", s.reply().enhancedStatus());
   }
 
   @Test
   void decide_invalidSenderButAuthenticated_acceptsBecauseNoRuleNeededTheAddress() {
     assertEquals(Decision.accept(), engine().decide(tx(Stage.RCPT).authenticatedUser("ann")
-        .reversePath("<not valid>").forwardPath("<x@example.net>").build()));
+        .reversePath("<not valid>").forwardPath("<x@example.net>").build()).decision());
   }
 
   @Test
   void decide_pairTooLongForAToken_rejectsWithoutLink() {
     String sender = "s".repeat(150) + "@" + "d".repeat(40) + ".example.org";
     String recipient = "r".repeat(150) + "@" + "e".repeat(40) + ".example.com";
-    Decision.Reject r = assertInstanceOf(Decision.Reject.class, engine().decide(rcpt(sender, recipient)));
+    Decision.Reject r = assertInstanceOf(Decision.Reject.class, engine().decide(rcpt(sender, recipient)).decision());
     assertEquals(550, r.reply().code());
     assertTrue(r.reply().lines().stream().noneMatch(l -> l.contains("https://")));
-    assertEquals(DecisionEvent.DEFAULT, lastEvent().ruleId());
+    assertEquals(DecisionOutcome.DEFAULT, lastEvent().ruleId());
   }
 
   @Test
@@ -183,17 +193,17 @@ final class DecisionEngineTest {
     String recipient = "r".repeat(100) + "@" + "e".repeat(37) + ".example.com";
     assertEquals(150, sender.length());
     ChallengeTokens.of(ring).mint(sender, recipient);
-    Decision.Reject r = assertInstanceOf(Decision.Reject.class, engine().decide(rcpt(sender, recipient)));
+    Decision.Reject r = assertInstanceOf(Decision.Reject.class, engine().decide(rcpt(sender, recipient)).decision());
     assertEquals(550, r.reply().code());
   }
 
   @Test
   void decide_nullSenderWithoutItsRule_isRejectedNotChallenged() {
     DecisionEngine e = builder().rule(PassCodeRule.builder().passCodes(PassCodes.of(ring)).build()).build();
-    assertInstanceOf(Decision.Reject.class, e.decide(rcpt("<>", "<bob@example.com>")));
+    assertInstanceOf(Decision.Reject.class, e.decide(rcpt("<>", "<bob@example.com>")).decision());
     DecisionEngine r = builder().rule(NullSenderRule.reject()).build();
-    assertEquals(Decision.accept(), r.decide(Fixtures.mail("<>")));
-    assertInstanceOf(Decision.Reject.class, r.decide(rcpt("<>", "<bob@example.com>")));
+    assertEquals(Decision.accept(), r.decide(Fixtures.mail("<>")).decision());
+    assertInstanceOf(Decision.Reject.class, r.decide(rcpt("<>", "<bob@example.com>")).decision());
     assertEquals("null-sender", lastEvent().ruleId());
   }
 
@@ -203,11 +213,11 @@ final class DecisionEngineTest {
         .rule("helo-check", ctx -> ctx.transaction().helo().filter(h -> h.endsWith(".org")).map(h -> ctx.reject()))
         .rule(DecisionRule.acceptAll())
         .build();
-    assertInstanceOf(Decision.Reject.class, e.decide(rcpt("<a@example.org>", "<b@example.com>")));
+    assertInstanceOf(Decision.Reject.class, e.decide(rcpt("<a@example.org>", "<b@example.com>")).decision());
     assertEquals("helo-check", lastEvent().ruleId());
     Transaction other = Transaction.builder().stage(Stage.RCPT).clientAddress(Fixtures.CLIENT).helo("mx.example.com")
         .reversePath("<a@example.org>").forwardPath("<b@example.com>").build();
-    assertEquals(Decision.accept(), e.decide(other));
+    assertEquals(Decision.accept(), e.decide(other).decision());
     assertEquals("accept-all", lastEvent().ruleId());
   }
 
@@ -219,7 +229,7 @@ final class DecisionEngineTest {
     };
     DecisionEngine e = DecisionEngine.builder().keyRing(ring).challengeBase(BASE).clock(CLOCK)
         .listener(bad.andThen(seen::add)).build();
-    assertInstanceOf(Decision.Challenge.class, e.decide(rcpt("<alice@example.org>", "<bob@example.com>")));
+    assertInstanceOf(Decision.Challenge.class, e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     assertEquals(1, seen.size());
     assertTrue(seen.get(0).elapsedNanos() >= 0);
   }
@@ -247,7 +257,7 @@ final class DecisionEngineTest {
     assertThrows(IllegalStateException.class, () -> DecisionEngine.builder().challengeBase(BASE).build());
     assertThrows(IllegalStateException.class, () -> DecisionEngine.builder().keyRing(ring).build());
     assertThrows(IllegalStateException.class,
-        () -> builder().whitelistStore(store).rule(DecisionRule.acceptAll()).build());
+        () -> builder().rules(StandardRules.builder().whitelistStore(store).build()).rule(DecisionRule.acceptAll()).build());
     assertThrows(IllegalArgumentException.class, () -> builder().rule(ctx -> Optional.empty()));
     assertThrows(IllegalArgumentException.class, () -> builder().rule("default", DecisionRule.acceptAll()));
     assertThrows(IllegalArgumentException.class, () -> builder().rule("bad id", DecisionRule.acceptAll()));

@@ -1,4 +1,4 @@
-package org.smtpcr.core;
+package org.smtpcr.core.engine;
 
 import static java.util.Objects.requireNonNull;
 
@@ -40,7 +40,7 @@ public interface DecisionListener {
   }
 
   /**
-   * The default listener: one DEBUG line per decision on the logger {@code org.smtpcr.core.DecisionEngine},
+   * The default listener: one DEBUG line per decision on the logger {@code org.smtpcr.core.engine.DecisionEngine},
    * with stage, verdict, reply code, rule id, session id and elapsed microseconds; no addresses.
    *
    * @return the logging listener

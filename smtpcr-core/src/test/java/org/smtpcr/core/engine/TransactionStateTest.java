@@ -1,4 +1,11 @@
-package org.smtpcr.core;
+package org.smtpcr.core.engine;
+
+import org.smtpcr.core.Fixtures;
+import org.smtpcr.core.DecisionOutcome;
+
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Header;
+import org.smtpcr.core.Decision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -70,21 +77,21 @@ final class TransactionStateTest {
     DecisionEngine e = engine();
     assertTrue(e.decidesAtData());
     TransactionState t = e.begin(mail(ALICE));
-    assertEquals(Decision.accept(), t.rcpt("<bob@example.com>"));
-    assertEquals(DecisionEvent.PENDING, lastEvent().ruleId());
+    assertEquals(Decision.accept(), t.rcpt("<bob@example.com>").decision());
+    assertEquals(DecisionOutcome.PENDING, lastEvent().ruleId());
     assertEquals(List.of("<bob@example.com>"), t.pendingRecipients());
-    Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, t.endOfData(subject("hello")));
+    Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, t.endOfData(subject("hello")).decision());
     assertEquals(550, c.reply().code());
     assertEquals(Stage.DATA, lastEvent().stage());
-    assertEquals(DecisionEvent.DEFAULT, lastEvent().ruleId());
+    assertEquals(DecisionOutcome.DEFAULT, lastEvent().ruleId());
     assertTrue(t.isFinished());
   }
 
   @Test
   void endOfData_passCodeInSubject_accepts() {
     TransactionState t = engine().begin(mail(ALICE));
-    t.rcpt("<bob@example.com>");
-    assertEquals(Decision.accept(), t.endOfData(subject("Re: hello [" + code("bob@example.com") + "]")));
+    t.rcpt("<bob@example.com>").decision();
+    assertEquals(Decision.accept(), t.endOfData(subject("Re: hello [" + code("bob@example.com") + "]")).decision());
     assertEquals("pass-code", lastEvent().ruleId());
   }
 
@@ -93,17 +100,17 @@ final class TransactionStateTest {
     String text = "Grüße, mein Code: " + code("bob@example.com").toUpperCase();
     String encoded = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
     TransactionState t = engine().begin(mail(ALICE));
-    t.rcpt("<bob@example.com>");
-    assertEquals(Decision.accept(), t.endOfData(subject(encoded)));
+    t.rcpt("<bob@example.com>").decision();
+    assertEquals(Decision.accept(), t.endOfData(subject(encoded)).decision());
   }
 
   @Test
   void rcpt_acceptedOutrightAfterPending_gets452() {
     whitelist("alice@example.org", "carol@example.com");
     TransactionState t = engine().begin(mail(ALICE));
-    assertEquals(Decision.accept(), t.rcpt("<bob@example.com>"));
-    assert452(t.rcpt("<carol@example.com>"));
-    assertEquals(DecisionEvent.PENDING_MIX, lastEvent().ruleId());
+    assertEquals(Decision.accept(), t.rcpt("<bob@example.com>").decision());
+    assert452(t.rcpt("<carol@example.com>").decision());
+    assertEquals(DecisionOutcome.PENDING_MIX, lastEvent().ruleId());
     assertEquals(List.of(), t.acceptedRecipients());
     assertEquals(List.of("<bob@example.com>"), t.pendingRecipients());
   }
@@ -112,30 +119,30 @@ final class TransactionStateTest {
   void rcpt_pendingAfterAcceptedOutright_gets452AndDataAccepts() {
     whitelist("alice@example.org", "carol@example.com");
     TransactionState t = engine().begin(mail(ALICE));
-    assertEquals(Decision.accept(), t.rcpt("<carol@example.com>"));
-    assert452(t.rcpt("<bob@example.com>"));
+    assertEquals(Decision.accept(), t.rcpt("<carol@example.com>").decision());
+    assert452(t.rcpt("<bob@example.com>").decision());
     assertEquals(List.of("<carol@example.com>"), t.acceptedRecipients());
-    assertEquals(Decision.accept(), t.endOfData(subject("anything")));
-    assertEquals(DecisionEvent.RCPT, lastEvent().ruleId());
+    assertEquals(Decision.accept(), t.endOfData(subject("anything")).decision());
+    assertEquals(DecisionOutcome.RCPT, lastEvent().ruleId());
   }
 
   @Test
   void endOfData_oneOfTwoPendingWithoutCode_challengesWithTheReplyForThatOne() {
     TransactionState t = engine().begin(mail(ALICE));
-    t.rcpt("<bob@example.com>");
-    t.rcpt("<dave@example.com>");
+    t.rcpt("<bob@example.com>").decision();
+    t.rcpt("<dave@example.com>").decision();
     Decision.Challenge c = assertInstanceOf(Decision.Challenge.class,
-        t.endOfData(subject("code " + code("bob@example.com"))));
+        t.endOfData(subject("code " + code("bob@example.com"))).decision());
     assertTrue(String.join(" ", c.reply().lines()).contains("dave@example.com"), c.reply().lines().toString());
   }
 
   @Test
   void endOfData_bothCodesInSubject_accepts() {
     TransactionState t = engine().begin(mail(ALICE));
-    t.rcpt("<bob@example.com>");
-    t.rcpt("<dave@example.com>");
+    t.rcpt("<bob@example.com>").decision();
+    t.rcpt("<dave@example.com>").decision();
     assertEquals(Decision.accept(),
-        t.endOfData(subject(code("bob@example.com") + " " + code("dave@example.com"))));
+        t.endOfData(subject(code("bob@example.com") + " " + code("dave@example.com"))).decision());
   }
 
   @Test
@@ -147,9 +154,9 @@ final class TransactionStateTest {
         .rule(PassCodeRule.builder().passCodes(codes).subject(true).build())
         .build();
     TransactionState t = e.begin(mail(ALICE));
-    t.rcpt("<bob@example.com>");
-    t.rcpt("<dave@example.com>");
-    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.endOfData(subject("no code")));
+    t.rcpt("<bob@example.com>").decision();
+    t.rcpt("<dave@example.com>").decision();
+    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.endOfData(subject("no code")).decision());
     assertEquals(451, d.reply().code());
     assertEquals("flaky", lastEvent().ruleId());
   }
@@ -158,7 +165,7 @@ final class TransactionStateTest {
   void rcpt_storeDown_defers451AndKeepsNoPendingRecipient() {
     DecisionEngine e = engine(true, new DecisionEngineFailureTest.DownStore());
     TransactionState t = e.begin(mail(ALICE));
-    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.rcpt("<bob@example.com>"));
+    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.rcpt("<bob@example.com>").decision());
     assertEquals(451, d.reply().code());
     assertEquals(List.of(), t.pendingRecipients());
   }
@@ -175,8 +182,8 @@ final class TransactionStateTest {
         .rule(PassCodeRule.builder().passCodes(codes).subject(true).build())
         .build();
     TransactionState t = e.begin(mail(ALICE));
-    t.rcpt("<bob@example.com>");
-    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.endOfData(subject("x")));
+    t.rcpt("<bob@example.com>").decision();
+    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.endOfData(subject("x")).decision());
     assertEquals(451, d.reply().code());
     assertTrue(lastEvent().failed());
   }
@@ -184,9 +191,9 @@ final class TransactionStateTest {
   @Test
   void rcpt_withoutHeaderRules_challengesAtOnce() {
     TransactionState t = engine(false, store).begin(mail(ALICE));
-    assertInstanceOf(Decision.Challenge.class, t.rcpt("<bob@example.com>"));
+    assertInstanceOf(Decision.Challenge.class, t.rcpt("<bob@example.com>").decision());
     assertEquals(List.of(), t.pendingRecipients());
-    assertEquals(Decision.accept(), t.endOfData(List.of()));
+    assertEquals(Decision.accept(), t.endOfData(List.of()).decision());
   }
 
   @Test
@@ -195,8 +202,8 @@ final class TransactionStateTest {
         .rule(RecipientPasswordRule.builder().password("bob@example.com", "xyzzy").subject(true).build())
         .build();
     TransactionState t = e.begin(mail(ALICE));
-    assertEquals(Decision.accept(), t.rcpt("<bob@example.com>"));
-    assertEquals(Decision.accept(), t.endOfData(subject("the password is XYZZY.")));
+    assertEquals(Decision.accept(), t.rcpt("<bob@example.com>").decision());
+    assertEquals(Decision.accept(), t.endOfData(subject("the password is XYZZY.")).decision());
   }
 
   @Test
@@ -204,18 +211,18 @@ final class TransactionStateTest {
     store.add(WhitelistKey.globalSender(CanonicalAddress.parseCanonical("alice@example.org")));
     TransactionState t = engine().begin(mail(ALICE));
     for (int i = 0; i < TransactionState.MAX_RECIPIENTS; i++) {
-      assertEquals(Decision.accept(), t.rcpt("<r" + i + "@example.com>"));
+      assertEquals(Decision.accept(), t.rcpt("<r" + i + "@example.com>").decision());
     }
-    assert452(t.rcpt("<one-more@example.com>"));
-    assertEquals(DecisionEvent.RECIPIENT_LIMIT, lastEvent().ruleId());
+    assert452(t.rcpt("<one-more@example.com>").decision());
+    assertEquals(DecisionOutcome.RECIPIENT_LIMIT, lastEvent().ruleId());
   }
 
   @Test
   void stateMachine_misuse_throwsIllegalState() {
     TransactionState t = engine().begin(mail(ALICE));
-    t.endOfData(List.of());
-    assertThrows(IllegalStateException.class, () -> t.endOfData(List.of()));
-    assertThrows(IllegalStateException.class, () -> t.rcpt("<bob@example.com>"));
+    t.endOfData(List.of()).decision();
+    assertThrows(IllegalStateException.class, () -> t.endOfData(List.of()).decision());
+    assertThrows(IllegalStateException.class, () -> t.rcpt("<bob@example.com>").decision());
     assertThrows(IllegalArgumentException.class, () -> engine().begin(Fixtures.tx(Stage.HELO).build()));
   }
 }

@@ -1,4 +1,6 @@
-package org.smtpcr.core;
+package org.smtpcr.core.spi;
+
+import org.smtpcr.core.Decision;
 
 import java.util.Optional;
 

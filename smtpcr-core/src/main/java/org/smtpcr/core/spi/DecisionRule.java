@@ -1,4 +1,6 @@
-package org.smtpcr.core;
+package org.smtpcr.core.spi;
+
+import org.smtpcr.core.Decision;
 
 import java.util.Optional;
 
@@ -34,10 +36,10 @@ public interface DecisionRule {
   Optional<Decision> decide(RuleContext context);
 
   /**
-   * A short name for logs and {@link DecisionListener}s: 1 to 64 characters of letters, digits,
+   * A short name for logs and {@link org.smtpcr.core.DecisionOutcome#ruleId() outcomes}: 1 to 64 characters of letters, digits,
    * {@code .}, {@code _}, {@code :} and {@code -}. The default is the class's simple name, which
    * lambdas and anonymous classes do not have: give those an id with
-   * {@link DecisionEngine.Builder#rule(String, DecisionRule)}.
+   * {@link RuleChain.Builder#rule(String, DecisionRule)}.
    *
    * @return the id
    * @since 0.1.0
@@ -49,7 +51,7 @@ public interface DecisionRule {
   /**
    * Whether this rule may decide differently at the end of DATA, once it sees the message headers
    * (as a pass code in the Subject does). When a rule of the chain says so,
-   * {@link TransactionState} accepts a recipient that would be challenged at RCPT provisionally
+   * the engine's transaction state accepts a recipient that would be challenged at RCPT provisionally
    * and decides at the end of DATA.
    *
    * @return false by default

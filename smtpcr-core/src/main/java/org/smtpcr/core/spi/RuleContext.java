@@ -1,4 +1,8 @@
-package org.smtpcr.core;
+package org.smtpcr.core.spi;
+
+import org.smtpcr.core.Transaction;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Decision;
 
 import static com.google.common.base.Preconditions.checkState;
 
@@ -18,7 +22,7 @@ import org.smtpcr.core.internal.EncodedWords;
 
 /**
  * What a {@link DecisionRule} sees: the {@link Transaction}, its addresses parsed and canonicalized
- * with the engine's {@link AddressCanonicalizer} (once, on first use), the decoded Subject at the
+ * with the chain's {@link AddressCanonicalizer} (once, on first use), the decoded Subject at the
  * end of DATA, the engine's clock, and helpers that build decisions with the engine's reply
  * formatter and challenge links.
  *
@@ -33,7 +37,7 @@ import org.smtpcr.core.internal.EncodedWords;
  * @since 0.1.0
  */
 public final class RuleContext {
-  private final DecisionEngine engine;
+  private final RuleChain chain;
   private final Transaction transaction;
   private Optional<ParsedAddress> sender; // null until parsed
   private Optional<ParsedAddress> recipient;
@@ -41,8 +45,8 @@ public final class RuleContext {
   private InvalidAddressException senderError;
   private InvalidAddressException recipientError;
 
-  RuleContext(DecisionEngine engine, Transaction transaction) {
-    this.engine = engine;
+  RuleContext(RuleChain chain, Transaction transaction) {
+    this.chain = chain;
     this.transaction = transaction;
   }
 
@@ -94,7 +98,7 @@ public final class RuleContext {
         sender = Optional.empty();
       } else {
         try {
-          sender = Optional.of(engine.canonicalizer().parse(transaction.reversePath().get()));
+          sender = Optional.of(chain.canonicalizer().parse(transaction.reversePath().get()));
         } catch (InvalidAddressException e) {
           senderError = e;
           throw e;
@@ -120,7 +124,7 @@ public final class RuleContext {
         recipient = Optional.empty();
       } else {
         try {
-          recipient = Optional.of(engine.recipientCanonicalizer().parse(transaction.forwardPath().get()));
+          recipient = Optional.of(chain.recipientCanonicalizer().parse(transaction.forwardPath().get()));
         } catch (InvalidAddressException e) {
           recipientError = e;
           throw e;
@@ -151,7 +155,7 @@ public final class RuleContext {
    * @since 0.1.0
    */
   public Instant now() {
-    return engine.clock().instant();
+    return chain.clock().instant();
   }
 
   /**
@@ -176,7 +180,7 @@ public final class RuleContext {
    */
   public Decision challenge() {
     checkState(transaction.forwardPath().isPresent(), "a challenge needs a recipient (stage RCPT or DATA)");
-    return engine.challenge(this);
+    return chain.challenge(this);
   }
 
   /**
@@ -186,7 +190,7 @@ public final class RuleContext {
    * @since 0.1.0
    */
   public Decision reject() {
-    return new Decision.Reject(engine.formatter().reject(replyValues()));
+    return new Decision.Reject(chain.formatter().reject(replyValues()));
   }
 
   /**
@@ -196,7 +200,7 @@ public final class RuleContext {
    * @since 0.1.0
    */
   public Decision defer() {
-    return new Decision.Defer(engine.formatter().defer(replyValues()));
+    return new Decision.Defer(chain.formatter().defer(replyValues()));
   }
 
   /** Whether {@code e} is this context's own report of an invalid sender or recipient. */

@@ -1,0 +1,35 @@
+package org.smtpcr.core.engine;
+
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionOutcome;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One answer the engine gave, as {@link DecisionListener}s see it. It carries no addresses.
+ *
+ * @param sessionId the transaction's session id
+ * @param stage the stage decided
+ * @param ruleId the id of the rule that decided, as {@link DecisionOutcome#ruleId()} names it
+ * @param decision the decision returned to the MTA
+ * @param elapsedNanos how long deciding took
+ * @param failed whether the decision is the fallback for a rule, store or engine failure
+ * @since 0.1.0
+ */
+public record DecisionEvent(String sessionId, Stage stage, String ruleId, Decision decision, long elapsedNanos,
+    boolean failed) {
+  /**
+   * Checks the components.
+   *
+   * @since 0.1.0
+   */
+  public DecisionEvent {
+    requireNonNull(sessionId, "sessionId");
+    requireNonNull(stage, "stage");
+    requireNonNull(ruleId, "ruleId");
+    requireNonNull(decision, "decision");
+    checkArgument(elapsedNanos >= 0, "elapsedNanos must not be negative");
+  }
+}

@@ -1,0 +1,438 @@
+package org.smtpcr.core.rules;
+
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.PassCodes;
+
+/**
+ * The standard rule chain of design.md ("The loop"), configured by knobs: change one setting
+ * without listing the chain again. In order:
+ * <ol>
+ *   <li>{@value #EXEMPT_RECIPIENTS}: {@code postmaster} and {@code abuse}, plus
+ *       {@linkplain Builder#exemptLocalPart configured local parts} and
+ *       {@linkplain Builder#exemptRecipient addresses};
+ *   <li>{@value #TRUSTED_CLIENTS}: {@linkplain Builder#trustAuthenticated authenticated sessions}
+ *       and {@linkplain Builder#trustedNetwork trusted networks};
+ *   <li>{@value #NULL_SENDER}: the null sender {@code <>} is accepted
+ *       ({@linkplain Builder#acceptNullSender or refused});
+ *   <li>{@value #STATIC_WHITELIST}: {@linkplain Builder#whitelistSender senders} and
+ *       {@linkplain Builder#whitelistSenderDomain sender domains}, global or per recipient (only when
+ *       some are configured);
+ *   <li>{@value #WHITELIST_STORE}: the pairs confirmed earlier (only when a
+ *       {@linkplain Builder#whitelistStore store} is configured);
+ *   <li>{@value #PASS_CODE}: pass codes in the recipient's sub-address (on by default) and in the
+ *       Subject ({@linkplain Builder#subjectPassCodes off by default});
+ *   <li>{@value #RECIPIENT_PASSWORD}: recipients' own passwords (only when some are configured).
+ * </ol>
+ * Rules of your own go {@linkplain Builder#add after} the built-ins or
+ * {@linkplain Builder#addBefore before one of them}. A decision engine turns this specification into
+ * rules with its own key ring and canonicalizer, so both are configured once, on the engine.
+ *
+ * <pre>{@code
+ * DecisionEngine engine = DecisionEngine.builder()
+ *     .keyRing(keys)
+ *     .challengeBase(URI.create("https://cr.example.com/"))
+ *     .rules(StandardRules.builder()
+ *         .whitelistStore(store)
+ *         .trustedNetwork("192.0.2.0/24")
+ *         .subjectPassCodes(true)
+ *         .build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class StandardRules {
+  /** Id of the exempt-recipients rule. */
+  public static final String EXEMPT_RECIPIENTS = "exempt-recipients";
+  /** Id of the trusted-clients rule. */
+  public static final String TRUSTED_CLIENTS = "trusted-clients";
+  /** Id of the null-sender rule. */
+  public static final String NULL_SENDER = "null-sender";
+  /** Id of the static whitelist rule. */
+  public static final String STATIC_WHITELIST = "static-whitelist";
+  /** Id of the whitelist-store rule. */
+  public static final String WHITELIST_STORE = "whitelist-store";
+  /** Id of the pass-code rule. */
+  public static final String PASS_CODE = "pass-code";
+  /** Id of the recipients' password rule. */
+  public static final String RECIPIENT_PASSWORD = "recipient-password";
+
+  private static final List<String> BUILT_IN = List.of(EXEMPT_RECIPIENTS, TRUSTED_CLIENTS, NULL_SENDER,
+      STATIC_WHITELIST, WHITELIST_STORE, PASS_CODE, RECIPIENT_PASSWORD);
+  private static final StandardRules DEFAULTS = builder().build();
+
+  /** A rule of the caller's, and where it goes. */
+  private record Extra(String before, String id, DecisionRule rule) {}
+
+  private final List<String> exemptLocalParts;
+  private final List<String> exemptRecipients;
+  private final boolean trustAuthenticated;
+  private final List<IpNetwork> trustedNetworks;
+  private final boolean acceptNullSender;
+  private final List<Consumer<StaticWhitelistRule.Builder>> staticEntries;
+  private final WhitelistStore store;
+  private final boolean subaddressPassCodes;
+  private final boolean subjectPassCodes;
+  private final Map<String, String> recipientPasswords;
+  private final List<Extra> extras;
+
+  private StandardRules(Builder b) {
+    this.exemptLocalParts = List.copyOf(b.exemptLocalParts);
+    this.exemptRecipients = List.copyOf(b.exemptRecipients);
+    this.trustAuthenticated = b.trustAuthenticated;
+    this.trustedNetworks = List.copyOf(b.trustedNetworks);
+    this.acceptNullSender = b.acceptNullSender;
+    this.staticEntries = List.copyOf(b.staticEntries);
+    this.store = b.store;
+    this.subaddressPassCodes = b.subaddressPassCodes;
+    this.subjectPassCodes = b.subjectPassCodes;
+    this.recipientPasswords = Map.copyOf(b.recipientPasswords);
+    this.extras = List.copyOf(b.extras);
+  }
+
+  /**
+   * The standard chain with every knob at its default: no whitelist store, no trusted network, pass
+   * codes in the sub-address only.
+   *
+   * @return the defaults
+   */
+  public static StandardRules defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Starts a builder with every knob at its default.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Whether a rule of this chain looks at message headers (Subject pass codes or passwords).
+   *
+   * @return true when some rule will decide at the end of DATA
+   */
+  public boolean usesHeaders() {
+    return subjectPassCodes || extras.stream().anyMatch(e -> e.rule().usesHeaders());
+  }
+
+  /**
+   * Makes the rules, in chain order, for an engine with these pass codes and this canonicalizer.
+   *
+   * @param passCodes the pass codes of the engine's key ring
+   * @param canonicalizer the engine's canonicalizer; configured addresses and domains are
+   *     canonicalized with it
+   * @return the rules with their ids, in order
+   * @throws IllegalArgumentException if a configured address, domain or password is not valid
+   */
+  public Map<String, DecisionRule> create(PassCodes passCodes, AddressCanonicalizer canonicalizer) {
+    requireNonNull(passCodes, "passCodes");
+    requireNonNull(canonicalizer, "canonicalizer");
+    Map<String, DecisionRule> builtIn = new LinkedHashMap<>();
+    ExemptRecipientsRule.Builder exempt = ExemptRecipientsRule.builder().canonicalizer(canonicalizer);
+    exemptLocalParts.forEach(exempt::localPart);
+    exemptRecipients.forEach(exempt::address);
+    builtIn.put(EXEMPT_RECIPIENTS, exempt.build());
+    TrustedClientsRule.Builder trusted = TrustedClientsRule.builder().authenticatedSessions(trustAuthenticated);
+    trustedNetworks.forEach(trusted::network);
+    builtIn.put(TRUSTED_CLIENTS, trusted.build());
+    builtIn.put(NULL_SENDER, acceptNullSender ? NullSenderRule.accept() : NullSenderRule.reject());
+    if (!staticEntries.isEmpty()) {
+      StaticWhitelistRule.Builder statics = StaticWhitelistRule.builder().canonicalizer(canonicalizer);
+      staticEntries.forEach(e -> e.accept(statics));
+      builtIn.put(STATIC_WHITELIST, statics.build());
+    }
+    if (store != null) {
+      builtIn.put(WHITELIST_STORE, WhitelistStoreRule.of(store));
+    }
+    if (subaddressPassCodes || subjectPassCodes) {
+      builtIn.put(PASS_CODE, PassCodeRule.builder().passCodes(passCodes).subaddress(subaddressPassCodes)
+          .subject(subjectPassCodes).build());
+    }
+    if (!recipientPasswords.isEmpty()) {
+      RecipientPasswordRule.Builder passwords = RecipientPasswordRule.builder().canonicalizer(canonicalizer)
+          .subject(subjectPassCodes);
+      recipientPasswords.forEach(passwords::password);
+      builtIn.put(RECIPIENT_PASSWORD, passwords.build());
+    }
+    Map<String, DecisionRule> chain = new LinkedHashMap<>();
+    for (Map.Entry<String, DecisionRule> e : builtIn.entrySet()) {
+      extras.stream().filter(x -> e.getKey().equals(x.before())).forEach(x -> chain.put(x.id(), x.rule()));
+      chain.put(e.getKey(), e.getValue());
+    }
+    for (Extra x : extras) {
+      if (x.before() == null || !builtIn.containsKey(x.before())) {
+        chain.put(x.id(), x.rule());
+      }
+    }
+    return chain;
+  }
+
+  @Override
+  public String toString() {
+    return "StandardRules[trustedNetworks=" + trustedNetworks + ", store=" + (store != null)
+        + ", subjectPassCodes=" + subjectPassCodes + ", extras=" + extras.stream().map(Extra::id).toList() + "]";
+  }
+
+  /**
+   * Builds {@link StandardRules}. Mutable, one thread.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final List<String> exemptLocalParts = new ArrayList<>();
+    private final List<String> exemptRecipients = new ArrayList<>();
+    private boolean trustAuthenticated = true;
+    private final List<IpNetwork> trustedNetworks = new ArrayList<>();
+    private boolean acceptNullSender = true;
+    private final List<Consumer<StaticWhitelistRule.Builder>> staticEntries = new ArrayList<>();
+    private WhitelistStore store;
+    private boolean subaddressPassCodes = true;
+    private boolean subjectPassCodes;
+    private final Map<String, String> recipientPasswords = new LinkedHashMap<>();
+    private final List<Extra> extras = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * Exempts a local part at every domain, besides {@code postmaster} and {@code abuse}.
+     *
+     * @param localPart such as {@code hostmaster}
+     * @return this builder
+     */
+    public Builder exemptLocalPart(String localPart) {
+      exemptLocalParts.add(requireNonNull(localPart, "localPart"));
+      return this;
+    }
+
+    /**
+     * Exempts one recipient address.
+     *
+     * @param recipient the address
+     * @return this builder
+     */
+    public Builder exemptRecipient(String recipient) {
+      exemptRecipients.add(requireNonNull(recipient, "recipient"));
+      return this;
+    }
+
+    /**
+     * Whether authenticated sessions are trusted (accepted without a challenge); default true.
+     *
+     * @param trust whether to trust them
+     * @return this builder
+     */
+    public Builder trustAuthenticated(boolean trust) {
+      this.trustAuthenticated = trust;
+      return this;
+    }
+
+    /**
+     * Trusts clients in a network, such as the site's own hosts.
+     *
+     * @param cidr an IPv4 or IPv6 network in CIDR form, such as {@code 192.0.2.0/24}
+     * @return this builder
+     * @throws IllegalArgumentException if the text is not a network
+     */
+    public Builder trustedNetwork(String cidr) {
+      return trustedNetwork(IpNetwork.parse(requireNonNull(cidr, "cidr")));
+    }
+
+    /**
+     * Trusts clients in a network.
+     *
+     * @param network the network
+     * @return this builder
+     */
+    public Builder trustedNetwork(IpNetwork network) {
+      trustedNetworks.add(requireNonNull(network, "network"));
+      return this;
+    }
+
+    /**
+     * Whether the null sender is accepted (default) or refused.
+     *
+     * @param accept true to accept {@code <>}
+     * @return this builder
+     */
+    public Builder acceptNullSender(boolean accept) {
+      this.acceptNullSender = accept;
+      return this;
+    }
+
+    /**
+     * Whitelists a sender for every recipient.
+     *
+     * @param sender the sender address
+     * @return this builder
+     */
+    public Builder whitelistSender(String sender) {
+      requireNonNull(sender, "sender");
+      staticEntries.add(b -> b.sender(sender));
+      return this;
+    }
+
+    /**
+     * Whitelists a sender domain and its subdomains for every recipient.
+     *
+     * @param domain the domain, with or without a leading {@code @}
+     * @return this builder
+     */
+    public Builder whitelistSenderDomain(String domain) {
+      requireNonNull(domain, "domain");
+      staticEntries.add(b -> b.senderDomain(domain));
+      return this;
+    }
+
+    /**
+     * Whitelists a sender for one recipient.
+     *
+     * @param recipient the recipient address
+     * @param sender the sender address
+     * @return this builder
+     */
+    public Builder whitelistSenderFor(String recipient, String sender) {
+      requireNonNull(recipient, "recipient");
+      requireNonNull(sender, "sender");
+      staticEntries.add(b -> b.senderFor(recipient, sender));
+      return this;
+    }
+
+    /**
+     * Whitelists a sender domain and its subdomains for one recipient.
+     *
+     * @param recipient the recipient address
+     * @param domain the domain, with or without a leading {@code @}
+     * @return this builder
+     */
+    public Builder whitelistSenderDomainFor(String recipient, String domain) {
+      requireNonNull(recipient, "recipient");
+      requireNonNull(domain, "domain");
+      staticEntries.add(b -> b.senderDomainFor(recipient, domain));
+      return this;
+    }
+
+    /**
+     * The store of confirmed pairs; without one, no pair is ever whitelisted by confirmation.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder whitelistStore(WhitelistStore store) {
+      checkState(this.store == null, "whitelistStore was already set");
+      this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Whether a pass code in the recipient's sub-address ({@code bob+CODE@…}) admits; default true.
+     *
+     * @param enabled whether to look there
+     * @return this builder
+     */
+    public Builder subaddressPassCodes(boolean enabled) {
+      this.subaddressPassCodes = enabled;
+      return this;
+    }
+
+    /**
+     * Whether a pass code (or a recipient's password) in the Subject admits; default false. When on,
+     * would-be challenges are decided at the end of DATA.
+     *
+     * @param enabled whether to look in the Subject
+     * @return this builder
+     */
+    public Builder subjectPassCodes(boolean enabled) {
+      this.subjectPassCodes = enabled;
+      return this;
+    }
+
+    /**
+     * A recipient's own published password ("put xyzzy in the Subject to reach me"), found in the
+     * sub-address, and in the Subject when {@link #subjectPassCodes(boolean)} is on.
+     *
+     * @param recipient the recipient address
+     * @param password the password
+     * @return this builder
+     */
+    public Builder recipientPassword(String recipient, String password) {
+      requireNonNull(recipient, "recipient");
+      requireNonNull(password, "password");
+      checkArgument(recipientPasswords.putIfAbsent(recipient, password) == null,
+          "a password for that recipient was already set");
+      return this;
+    }
+
+    /**
+     * Adds a rule of your own after the built-in rules, under its own id.
+     *
+     * @param rule the rule
+     * @return this builder
+     */
+    public Builder add(DecisionRule rule) {
+      requireNonNull(rule, "rule");
+      return add(rule.id(), rule);
+    }
+
+    /**
+     * Adds a rule of your own after the built-in rules.
+     *
+     * @param id the rule's id in the chain
+     * @param rule the rule
+     * @return this builder
+     */
+    public Builder add(String id, DecisionRule rule) {
+      return extra(null, id, rule);
+    }
+
+    /**
+     * Adds a rule of your own just before a built-in rule (or, when that built-in is not in the
+     * chain, after the built-ins).
+     *
+     * @param builtInId one of this class's ids, such as {@link #WHITELIST_STORE}
+     * @param id the rule's id in the chain
+     * @param rule the rule
+     * @return this builder
+     * @throws IllegalArgumentException if {@code builtInId} names no built-in rule
+     */
+    public Builder addBefore(String builtInId, String id, DecisionRule rule) {
+      requireNonNull(builtInId, "builtInId");
+      checkArgument(BUILT_IN.contains(builtInId), "no built-in rule \"%s\"; one of %s", builtInId, BUILT_IN);
+      return extra(builtInId, id, rule);
+    }
+
+    private Builder extra(String before, String id, DecisionRule rule) {
+      requireNonNull(id, "id");
+      requireNonNull(rule, "rule");
+      checkArgument(!BUILT_IN.contains(id) && extras.stream().noneMatch(x -> x.id().equals(id)),
+          "rule id \"%s\" is already in the chain", id);
+      extras.add(new Extra(before, id, rule));
+      return this;
+    }
+
+    /**
+     * Builds the specification.
+     *
+     * @return the standard rules with these knobs
+     */
+    public StandardRules build() {
+      return new StandardRules(this);
+    }
+  }
+}
