@@ -84,11 +84,21 @@ public final class AddressCanonicalizer {
   private final String separators;
   private final boolean unwrapSrs;
   private final boolean stripBatv;
+  private final AddressCanonicalizer forRecipients;
 
   private AddressCanonicalizer(Builder b) {
     this.separators = b.separators == null ? "+" : b.separators;
     this.unwrapSrs = b.unwrapSrs == null || b.unwrapSrs;
     this.stripBatv = b.stripBatv == null || b.stripBatv;
+    this.forRecipients = unwrapSrs ? new AddressCanonicalizer(separators, stripBatv) : this;
+  }
+
+  /** The recipient form of a canonicalizer: SRS unwrapping off. */
+  private AddressCanonicalizer(String separators, boolean stripBatv) {
+    this.separators = separators;
+    this.unwrapSrs = false;
+    this.stripBatv = stripBatv;
+    this.forRecipients = this;
   }
 
   /**
@@ -111,10 +121,7 @@ public final class AddressCanonicalizer {
    * @since 0.1.0
    */
   public AddressCanonicalizer forRecipients() {
-    if (!unwrapSrs) {
-      return this;
-    }
-    return builder().subaddressSeparators(separators).unwrapSrs(false).stripBatv(stripBatv).build();
+    return forRecipients;
   }
 
   /**
@@ -154,6 +161,26 @@ public final class AddressCanonicalizer {
    */
   public CanonicalAddress canonicalize(String path) {
     return parse(path).canonical();
+  }
+
+  /**
+   * Canonicalizes a domain as configured or received: lowercase, trailing dot removed,
+   * internationalized labels to A-labels, address literals normalized. A leading {@code @} (as in
+   * {@code @example.com}, the way whitelists name a domain) is allowed and dropped.
+   *
+   * @param domain such as {@code Example.COM.}, {@code @bücher.example} or {@code [192.0.2.1]}
+   * @return the canonical domain
+   * @throws InvalidAddressException if the text is not a domain or is longer than 255 characters;
+   *     the message never contains the text
+   */
+  public CanonicalDomain canonicalizeDomain(String domain) {
+    requireNonNull(domain, "domain");
+    if (domain.length() > AddressSyntax.MAX_DOMAIN_LENGTH + 2) {
+      throw new InvalidAddressException("domain is " + domain.length() + " characters long, limit "
+          + AddressSyntax.MAX_DOMAIN_LENGTH);
+    }
+    String d = domain.startsWith("@") ? domain.substring(1) : domain;
+    return CanonicalDomain.trusted(AddressSyntax.normalizeDomain(d));
   }
 
   /**

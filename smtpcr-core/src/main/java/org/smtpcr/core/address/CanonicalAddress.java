@@ -86,6 +86,15 @@ public final class CanonicalAddress {
   }
 
   /**
+   * The domain as a {@link CanonicalDomain}.
+   *
+   * @return the canonical domain
+   */
+  public CanonicalDomain canonicalDomain() {
+    return CanonicalDomain.trusted(domain);
+  }
+
+  /**
    * Parses a string produced by {@link #value()} back into an address, checking that it is canonical.
    *
    * @param value {@code local@domain} in canonical form

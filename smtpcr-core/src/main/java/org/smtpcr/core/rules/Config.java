@@ -17,9 +17,8 @@ final class Config {
   }
 
   static String domain(AddressCanonicalizer c, String domain) {
-    String d = domain.startsWith("@") ? domain.substring(1) : domain;
     try {
-      return c.canonicalize("postmaster@" + d).domain();
+      return c.canonicalizeDomain(domain).value();
     } catch (InvalidAddressException e) {
       throw new IllegalArgumentException("not a valid domain: " + e.getMessage(), e);
     }

@@ -11,6 +11,7 @@ import org.smtpcr.core.Decision;
 import org.smtpcr.core.spi.DecisionRule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -275,5 +276,29 @@ final class DecisionEngineTest {
     assertTrue(s.contains("whitelist-store"), s);
     assertTrue(s.contains("https://cr.example.com/"), s);
     assertFalse(s.contains(ring.activeKey().fingerprint()), s);
+  }
+
+  @Test
+  void decide_outcomeNamesTheDecidingRule_sameAsTheListenerHears() {
+    store.add(org.smtpcr.core.store.WhitelistKey.pair(
+        org.smtpcr.core.address.CanonicalAddress.parseCanonical("alice@example.org"),
+        org.smtpcr.core.address.CanonicalAddress.parseCanonical("bob@example.com")));
+    DecisionOutcome o = engine().decide(rcpt("<alice@example.org>", "<bob@example.com>"));
+    assertEquals(StandardRules.WHITELIST_STORE, o.ruleId());
+    assertFalse(o.failed());
+    assertEquals(o.ruleId(), lastEvent().ruleId());
+    assertEquals(o.decision(), lastEvent().decision());
+  }
+
+  @Test
+  void canonicalizer_isTheConfiguredOne_andTheStandardRulesUseIt() {
+    org.smtpcr.core.address.AddressCanonicalizer dash =
+        org.smtpcr.core.address.AddressCanonicalizer.builder().subaddressSeparators("-").build();
+    DecisionEngine e = builder().canonicalizer(dash)
+        .rules(StandardRules.builder().exemptRecipient("help-desk@example.com").build()).build();
+    assertSame(dash, e.canonicalizer());
+    assertEquals(StandardRules.EXEMPT_RECIPIENTS,
+        e.decide(rcpt("<alice@example.org>", "<help-other@example.com>")).ruleId());
+    assertSame(org.smtpcr.core.address.AddressCanonicalizer.standard(), engine().canonicalizer());
   }
 }

@@ -108,7 +108,7 @@ final class Cli {
       throw usage(spec, option + " must be a domain name such as example.com");
     }
     try {
-      return RECIPIENTS.canonicalize("<postmaster@" + text + ">").domain();
+      return RECIPIENTS.canonicalizeDomain(text).value();
     } catch (InvalidAddressException e) {
       throw usage(spec, option + " is not a valid domain: " + e.getMessage());
     }

@@ -41,7 +41,6 @@ final class EngineMessageHandler implements MessageHandler {
 
   private static final Logger log = LoggerFactory.getLogger(EngineMessageHandler.class);
   private static final Pattern SESSION_ID = Pattern.compile("[!-~]{1,64}");
-  private static final AddressCanonicalizer RECIPIENTS = AddressCanonicalizer.standard().forRecipients();
   private static final int BUFFER = 8192;
 
   private final DecisionEngine engine;
@@ -179,7 +178,7 @@ final class EngineMessageHandler implements MessageHandler {
 
   private boolean isLocal(String forwardPath) {
     try {
-      return localDomains.contains(RECIPIENTS.canonicalize(forwardPath).domain());
+      return localDomains.contains(engine.canonicalizer().forRecipients().canonicalize(forwardPath).domain());
     } catch (InvalidAddressException e) {
       return true; // not an address at all: the engine answers 553 5.1.3
     }

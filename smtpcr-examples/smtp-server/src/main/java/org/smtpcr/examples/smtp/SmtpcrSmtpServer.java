@@ -80,7 +80,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpcrSmtpServer.class);
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
-  private static final AddressCanonicalizer CANONICAL = AddressCanonicalizer.standard().forRecipients();
 
   private final SMTPServer server;
   private final Maildir maildir;
@@ -338,7 +337,7 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
       Set<String> set = new LinkedHashSet<>();
       for (String d : domains) {
         requireNonNull(d, "domain");
-        set.add(canonicalDomain(d));
+        set.add(d);
       }
       this.localDomains = set;
       return this;
@@ -383,9 +382,12 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
       if (clock == null) {
         clock = Clock.systemUTC();
       }
-      if (localDomains == null) {
-        localDomains = Set.of();
+      Set<String> domains = new LinkedHashSet<>();
+      if (localDomains != null) {
+        // the engine's canonicalizer: one canonical form for the whole site
+        localDomains.forEach(d -> domains.add(canonicalDomain(engine.canonicalizer(), d)));
       }
+      localDomains = domains;
       if (connectionTimeout == null) {
         connectionTimeout = Duration.ofSeconds(60);
       }
@@ -398,11 +400,11 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
       return new SmtpcrSmtpServer(this, md);
     }
 
-    private static String canonicalDomain(String domain) {
+    private static String canonicalDomain(AddressCanonicalizer canonicalizer, String domain) {
       checkArgument(!domain.isEmpty() && domain.length() <= 253 && domain.indexOf('@') < 0,
           "a local domain must be 1..253 characters without '@', got %s characters", domain.length());
       try {
-        return CANONICAL.canonicalize("<postmaster@" + domain + ">").domain();
+        return canonicalizer.canonicalizeDomain(domain).value();
       } catch (InvalidAddressException e) {
         throw new IllegalArgumentException("not a domain name: " + e.getMessage(), e);
       }
