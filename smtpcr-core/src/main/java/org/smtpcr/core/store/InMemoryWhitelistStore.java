@@ -143,8 +143,8 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   @Override
   public boolean containsAny(WhitelistCandidates candidates) {
     requireNonNull(candidates, "candidates");
-    // no lock: the index is a concurrent map. Look up each recipient's table once, then the sender
-    // keys in the candidates' order (most specific first)
+    // no lock: the index is a concurrent map. The recipient keys are (recipient, *): look up each
+    // one's table once, then the sender keys in the candidates' order (most specific first)
     List<String> recipients = candidates.recipientKeys();
     Map<String, Indexed> toRecipient = index.get(recipients.get(0));
     Map<String, Indexed> toAnyone = index.get(recipients.get(1));
