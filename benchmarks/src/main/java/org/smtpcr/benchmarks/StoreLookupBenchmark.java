@@ -35,6 +35,7 @@ import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.PostgresServer;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
@@ -107,13 +108,13 @@ public class StoreLookupBenchmark {
     boolean hit(WhitelistStore store) {
       int i = next;
       next = (i + 1) & MASK;
-      return store.contains(hitSenders[i], hitRecipients[i]);
+      return store.containsAny(WhitelistCandidates.of(hitSenders[i], hitRecipients[i]));
     }
 
     boolean miss(WhitelistStore store) {
       int i = next;
       next = (i + 1) & MASK;
-      return store.contains(missSenders[i], missRecipients[i]);
+      return store.containsAny(WhitelistCandidates.of(missSenders[i], missRecipients[i]));
     }
 
     /** Throws unless every hit is found and no miss is. */

@@ -11,6 +11,7 @@ import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.ParsedAddress;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistKey;
 
 /**
@@ -56,7 +57,7 @@ public final class StaticWhitelistRule implements DecisionRule {
     if (sender.isEmpty()) {
       return Optional.empty();
     }
-    for (WhitelistKey k : WhitelistKey.lookupKeys(sender.get().canonical(), rcpt.get().canonical())) {
+    for (WhitelistKey k : WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()).keys()) {
       if (keys.contains(k)) {
         return Optional.of(context.accept());
       }

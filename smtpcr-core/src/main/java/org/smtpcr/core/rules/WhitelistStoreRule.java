@@ -8,11 +8,13 @@ import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.store.StoreException;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
  * Accepts a (sender, recipient) pair that the {@link WhitelistStore} holds: confirmed through a
- * challenge, or whitelisted by domain. Decides at RCPT and DATA for non-null senders; abstains
+ * challenge, or whitelisted by domain. The store is asked about the
+ * {@linkplain WhitelistCandidates candidate keys} of the pair. Decides at RCPT and DATA for non-null senders; abstains
  * otherwise. A {@link StoreException} propagates, so the engine answers {@code 451 4.3.0}.
  *
  * @since 0.1.0
@@ -45,7 +47,7 @@ public final class WhitelistStoreRule implements DecisionRule {
     if (sender.isEmpty()) {
       return Optional.empty();
     }
-    return store.contains(sender.get().canonical(), rcpt.get().canonical())
+    return store.containsAny(WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()))
         ? Optional.of(context.accept())
         : Optional.empty();
   }

@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.smtpcr.core.address.CanonicalAddress;
 
 /**
  * A whitelist kept in memory, for tests and for callers who persist the whitelist elsewhere.
@@ -30,8 +29,8 @@ import org.smtpcr.core.address.CanonicalAddress;
  * oldest entry (the one added or renewed longest ago) is evicted, or the add is refused with a
  * {@link StoreException}. Renewing a key that is present never evicts anything.
  *
- * <p>Thread-safe. {@link #contains} and {@link #find} take no lock: they read a concurrent index,
- * so a {@code contains} that runs while other threads add and remove entries sees each key it looks
+ * <p>Thread-safe. {@link #containsAny} and {@link #find} take no lock: they read a concurrent index,
+ * so a {@code containsAny} that runs while other threads add and remove entries sees each key it looks
  * up as it was before or after each write, not the whole store at one instant. Writes are
  * exclusive; {@link #list} and {@link #count} read under a shared lock. Time comes from the
  * injected {@link Clock}.
@@ -94,11 +93,21 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   }
 
   @Override
-  public void add(WhitelistKey key, Optional<Instant> expiresAt) {
+  public void add(WhitelistKey key) {
+    requireNonNull(key, "key");
+    put(key, Optional.empty());
+  }
+
+  @Override
+  public void add(WhitelistKey key, Instant expiresAt) {
     requireNonNull(key, "key");
     requireNonNull(expiresAt, "expiresAt");
+    put(key, Optional.of(expiresAt.truncatedTo(ChronoUnit.MILLIS)));
+  }
+
+  private void put(WhitelistKey key, Optional<Instant> expiresAt) {
     Instant now = now();
-    WhitelistEntry entry = new WhitelistEntry(key, expiresAt.map(t -> t.truncatedTo(ChronoUnit.MILLIS)), now);
+    WhitelistEntry entry = new WhitelistEntry(key, expiresAt, now);
     lock.writeLock().lock();
     try {
       if (entries.containsKey(key)) {
@@ -132,28 +141,19 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   }
 
   @Override
-  public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
-    requireNonNull(sender, "sender");
-    requireNonNull(recipient, "recipient");
-    // the keys of WhitelistKey.lookupKeys, in the same order, without building them; no lock: the
-    // index is a concurrent map
-    Map<String, Indexed> toRecipient = index.get(recipient.value());
-    Map<String, Indexed> toAnyone = index.get(WhitelistKey.ANY_RECIPIENT);
+  public boolean containsAny(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
+    // no lock: the index is a concurrent map. The recipient keys are (recipient, *): look up each
+    // one's table once, then the sender keys in the candidates' order (most specific first)
+    List<String> recipients = candidates.recipientKeys();
+    Map<String, Indexed> toRecipient = index.get(recipients.get(0));
+    Map<String, Indexed> toAnyone = index.get(recipients.get(1));
     if (toRecipient == null && toAnyone == null) {
       return false;
     }
-    String d = sender.domain();
-    if (live(sender.value(), toRecipient, toAnyone)) {
-      return true;
-    }
-    if (live("@" + d, toRecipient, toAnyone)) {
-      return true;
-    }
-    if (d.charAt(0) != '[') {
-      for (int dot = d.indexOf('.'); dot >= 0; dot = d.indexOf('.', dot + 1)) {
-        if (live("@" + d.substring(dot + 1), toRecipient, toAnyone)) {
-          return true;
-        }
+    for (String s : candidates.senderKeys()) {
+      if (live(s, toRecipient, toAnyone)) {
+        return true;
       }
     }
     return false;
@@ -206,8 +206,17 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   }
 
   @Override
-  public WhitelistPage list(Optional<WhitelistKey> after, int limit) {
+  public WhitelistPage list(int limit) {
+    return page(Optional.empty(), limit);
+  }
+
+  @Override
+  public WhitelistPage listAfter(WhitelistKey after, int limit) {
     requireNonNull(after, "after");
+    return page(Optional.of(after), limit);
+  }
+
+  private WhitelistPage page(Optional<WhitelistKey> after, int limit) {
     checkArgument(limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
     Instant now = now();
     List<WhitelistEntry> page = new ArrayList<>(Math.min(limit, 64));

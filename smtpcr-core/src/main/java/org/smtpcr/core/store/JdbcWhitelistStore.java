@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.smtpcr.core.address.CanonicalAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,12 +125,22 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   @Override
-  public void add(WhitelistKey key, Optional<Instant> expiresAt) {
+  public void add(WhitelistKey key) {
+    requireNonNull(key, "key");
+    upsert(key, null);
+  }
+
+  @Override
+  public void add(WhitelistKey key, Instant expiresAt) {
     requireNonNull(key, "key");
     requireNonNull(expiresAt, "expiresAt");
+    upsert(key, expiresAt.truncatedTo(ChronoUnit.MILLIS).toEpochMilli());
+  }
+
+  /** Inserts or replaces the row of {@code key}; a null {@code expires} is stored as SQL NULL (never). */
+  private void upsert(WhitelistKey key, Long expires) {
     SqlDialect d = ready();
     long added = now();
-    Long expires = expiresAt.map(t -> t.truncatedTo(ChronoUnit.MILLIS).toEpochMilli()).orElse(null);
     String sql = d.upsert(table);
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection();
@@ -158,19 +167,23 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   @Override
-  public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
-    requireNonNull(sender, "sender");
-    requireNonNull(recipient, "recipient");
+  public boolean containsAny(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
     ready();
-    List<String> senders = WhitelistKey.senderKeysFor(sender);
-    String sql = "SELECT 1 FROM " + table + " WHERE recipient_key IN (?, ?) AND sender_key IN ("
+    // the candidates are a cross product: one IN per column finds exactly them, in one query
+    List<String> recipients = candidates.recipientKeys();
+    List<String> senders = candidates.senderKeys();
+    String sql = "SELECT 1 FROM " + table + " WHERE recipient_key IN ("
+        + String.join(", ", Collections.nCopies(recipients.size(), "?"))
+        + ") AND sender_key IN ("
         + String.join(", ", Collections.nCopies(senders.size(), "?"))
         + ") AND (expires_at IS NULL OR expires_at > ?) LIMIT 1";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = prepare(c, sql)) {
       int i = 1;
-      ps.setString(i++, recipient.value());
-      ps.setString(i++, WhitelistKey.ANY_RECIPIENT);
+      for (String r : recipients) {
+        ps.setString(i++, r);
+      }
       for (String s : senders) {
         ps.setString(i++, s);
       }
@@ -225,8 +238,17 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   @Override
-  public WhitelistPage list(Optional<WhitelistKey> after, int limit) {
+  public WhitelistPage list(int limit) {
+    return page(Optional.empty(), limit);
+  }
+
+  @Override
+  public WhitelistPage listAfter(WhitelistKey after, int limit) {
     requireNonNull(after, "after");
+    return page(Optional.of(after), limit);
+  }
+
+  private WhitelistPage page(Optional<WhitelistKey> after, int limit) {
     checkArgument(limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
     ready();
     String sql = "SELECT sender_key, recipient_key, expires_at, added_at FROM " + table

@@ -3,8 +3,6 @@ package org.smtpcr.core.store;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.smtpcr.core.address.CanonicalAddress;
 
 /**
@@ -15,7 +13,8 @@ import org.smtpcr.core.address.CanonicalAddress;
  * canonical address ({@code alice@example.org}) or {@code @} followed by a canonical domain
  * ({@code @example.org}); {@code recipient} is a canonical address or {@value #ANY_RECIPIENT}. Use
  * the factories, which take canonical values; the constructor checks only the shape, so that keys
- * read back from a store are never silently changed.
+ * read back from a store are never silently changed. Which keys cover a given sender and recipient
+ * is {@link WhitelistCandidates}' business.
  *
  * @param sender the sender address, or {@code @domain} for a sender domain
  * @param recipient the recipient address, or {@value #ANY_RECIPIENT} for every recipient
@@ -131,45 +130,6 @@ public record WhitelistKey(String sender, String recipient) {
    */
   public boolean isGlobal() {
     return recipient.equals(ANY_RECIPIENT);
-  }
-
-  /**
-   * Every key that lets {@code sender} write to {@code recipient}, most specific first: the pair,
-   * the sender for anyone, then the sender's domain and each parent domain for this recipient and
-   * for anyone. A store implementation answers {@link WhitelistStore#contains} by looking these up.
-   *
-   * @param sender the canonical sender
-   * @param recipient the canonical recipient
-   * @return the keys to look up
-   * @since 0.1.0
-   */
-  public static List<WhitelistKey> lookupKeys(CanonicalAddress sender, CanonicalAddress recipient) {
-    requireNonNull(sender, "sender");
-    requireNonNull(recipient, "recipient");
-    List<String> senders = senderKeysFor(sender);
-    List<WhitelistKey> keys = new ArrayList<>(senders.size() * 2);
-    for (String s : senders) {
-      keys.add(new WhitelistKey(s, recipient.value()));
-      keys.add(new WhitelistKey(s, ANY_RECIPIENT));
-    }
-    return keys;
-  }
-
-  /**
-   * The sender keys a look-up for {@code sender} must consider, most specific first: the address,
-   * then its domain and each parent domain as {@code @domain}. An address literal has no parents.
-   */
-  static List<String> senderKeysFor(CanonicalAddress sender) {
-    List<String> keys = new ArrayList<>(4);
-    keys.add(sender.value());
-    String d = sender.domain();
-    keys.add("@" + d);
-    if (d.charAt(0) != '[') {
-      for (int dot = d.indexOf('.'); dot >= 0; dot = d.indexOf('.', dot + 1)) {
-        keys.add("@" + d.substring(dot + 1));
-      }
-    }
-    return keys;
   }
 
   private static String canonicalDomain(String domain) {

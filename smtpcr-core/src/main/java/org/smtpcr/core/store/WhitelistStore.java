@@ -2,63 +2,64 @@ package org.smtpcr.core.store;
 
 import java.time.Instant;
 import java.util.Optional;
-import org.smtpcr.core.address.CanonicalAddress;
 
 /**
  * Remembers who may write to whom: confirmed (sender, recipient) pairs and whitelisted sender
  * domains, for one recipient or for all, each optionally until an expiry instant. Expired entries
  * are never found, listed or counted; {@link #removeExpired()} deletes them.
  *
- * <p>Implement this to keep the whitelist somewhere else (a directory, a key-value store). An
- * implementation must be thread-safe, must treat keys as opaque case-sensitive strings (they are
- * canonical already), and must report every failure as {@link StoreException} (or another
- * unchecked exception): the decision engine then answers {@code 451 4.3.0}, never a permanent
- * error.
+ * <p>Implement this to keep the whitelist somewhere else (a directory, a key-value store). A store
+ * only keeps {@link WhitelistKey}s and looks them up: what an entry covers (a domain entry covers
+ * its subdomains, a global entry every recipient) is decided once, in core, by
+ * {@link WhitelistCandidates}. An implementation must be thread-safe, must treat keys as opaque
+ * case-sensitive strings (they are canonical already), and must report every failure as
+ * {@link StoreException} (or another unchecked exception): the decision engine then answers
+ * {@code 451 4.3.0}, never a permanent error. The public test fixture
+ * {@code org.smtpcr.core.store.testing.WhitelistStoreContract}, in this module's test jar, checks
+ * all of this; {@code docs/stores.md} shows how to run it.
  *
  * @since 0.1.0
  */
 public interface WhitelistStore {
   /**
-   * Largest page {@link #list(Optional, int)} returns.
+   * Largest page {@link #list(int)} and {@link #listAfter(WhitelistKey, int)} return.
    *
    * @since 0.1.0
    */
   int MAX_PAGE_SIZE = 1000;
 
   /**
-   * Adds an entry, or renews it when the key is present: the expiry and the added-at time are
-   * replaced. Instants are kept to the millisecond.
-   *
-   * @param key what to whitelist
-   * @param expiresAt when the entry stops counting; empty for never
-   * @throws StoreException if the store cannot write
-   * @since 0.1.0
-   */
-  void add(WhitelistKey key, Optional<Instant> expiresAt);
-
-  /**
-   * Adds an entry that never expires, or makes an existing one permanent.
+   * Adds an entry that never expires, or renews an existing one: it becomes permanent and its
+   * added-at time is replaced.
    *
    * @param key what to whitelist
    * @throws StoreException if the store cannot write
    * @since 0.1.0
    */
-  default void add(WhitelistKey key) {
-    add(key, Optional.empty());
-  }
+  void add(WhitelistKey key);
 
   /**
-   * Whether {@code sender} may write to {@code recipient}: true when an unexpired entry exists for
-   * the pair, for the sender address with any recipient, or for the sender's domain or one of its
-   * parent domains (with this recipient or any).
+   * Adds an entry until {@code expiresAt}, or renews it when the key is present: the expiry and the
+   * added-at time are replaced. Instants are kept to the millisecond.
    *
-   * @param sender the canonical sender
-   * @param recipient the canonical recipient
-   * @return whether an unexpired entry covers the pair
+   * @param key what to whitelist
+   * @param expiresAt when the entry stops counting (exclusive)
+   * @throws StoreException if the store cannot write
+   * @since 0.1.0
+   */
+  void add(WhitelistKey key, Instant expiresAt);
+
+  /**
+   * Whether an unexpired entry is stored under any of the {@code candidates}. The rule that admits
+   * whitelisted senders asks this with {@link WhitelistCandidates#of} for the sender and recipient
+   * at hand. A store answers for exactly these keys: it does not expand them further.
+   *
+   * @param candidates the keys to look for
+   * @return whether an unexpired entry exists under at least one of them
    * @throws StoreException if the store cannot read
    * @since 0.1.0
    */
-  boolean contains(CanonicalAddress sender, CanonicalAddress recipient);
+  boolean containsAny(WhitelistCandidates candidates);
 
   /**
    * The unexpired entry stored under exactly {@code key}.
@@ -81,18 +82,30 @@ public interface WhitelistStore {
   boolean remove(WhitelistKey key);
 
   /**
-   * One page of unexpired entries in key order (keyset pagination: pass the page's
-   * {@link WhitelistPage#next()} as {@code after} to get the following one; entries added or
-   * removed meanwhile never make a page repeat or skip an unchanged entry).
+   * The first page of unexpired entries in key order: by sender key, then recipient key (ASCII keys
+   * in {@link String#compareTo} order; the order of other characters is the store's).
    *
-   * @param after list entries after this key; empty for the first page
    * @param limit the page size, 1 to {@value #MAX_PAGE_SIZE}
    * @return the page
    * @throws IllegalArgumentException if {@code limit} is out of range
    * @throws StoreException if the store cannot read
    * @since 0.1.0
    */
-  WhitelistPage list(Optional<WhitelistKey> after, int limit);
+  WhitelistPage list(int limit);
+
+  /**
+   * The page of unexpired entries that follows {@code after} in key order (keyset pagination: pass
+   * the previous page's {@link WhitelistPage#next()}; entries added or removed meanwhile never make
+   * a page repeat or skip an unchanged entry). {@code after} need not be stored.
+   *
+   * @param after list entries after this key
+   * @param limit the page size, 1 to {@value #MAX_PAGE_SIZE}
+   * @return the page
+   * @throws IllegalArgumentException if {@code limit} is out of range
+   * @throws StoreException if the store cannot read
+   * @since 0.1.0
+   */
+  WhitelistPage listAfter(WhitelistKey after, int limit);
 
   /**
    * The number of unexpired entries.

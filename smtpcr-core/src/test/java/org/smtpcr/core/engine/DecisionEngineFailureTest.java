@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.core.rules.WhitelistStoreRule;
 import org.smtpcr.core.store.StoreException;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistPage;
@@ -43,12 +43,17 @@ final class DecisionEngineFailureTest {
   /** A store whose every method fails like a database that is down. */
   static final class DownStore implements WhitelistStore {
     @Override
-    public void add(WhitelistKey key, Optional<Instant> expiresAt) {
+    public void add(WhitelistKey key) {
       throw new StoreException("down");
     }
 
     @Override
-    public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
+    public void add(WhitelistKey key, Instant expiresAt) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public boolean containsAny(WhitelistCandidates candidates) {
       throw new StoreException("whitelist store could not look up a pair (SQLState 08001, error code 0)",
           new IllegalStateException("Connection refused: alice@example.org"));
     }
@@ -64,7 +69,12 @@ final class DecisionEngineFailureTest {
     }
 
     @Override
-    public WhitelistPage list(Optional<WhitelistKey> after, int limit) {
+    public WhitelistPage list(int limit) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public WhitelistPage listAfter(WhitelistKey after, int limit) {
       throw new StoreException("down");
     }
 

@@ -38,7 +38,7 @@ final class WhitelistStoreRuleTest {
     assertEquals(451, assertInstanceOf(Decision.Defer.class, e.decision()).reply().code());
   }
 
-  /** Delegates everything but {@code contains}, which fails. */
+  /** Delegates everything but {@code containsAny}, which fails. */
   private static final class ForwardingFailingStore implements org.smtpcr.core.store.WhitelistStore {
     private final org.smtpcr.core.store.WhitelistStore delegate;
 
@@ -47,12 +47,17 @@ final class WhitelistStoreRuleTest {
     }
 
     @Override
-    public void add(WhitelistKey key, Optional<java.time.Instant> expiresAt) {
+    public void add(WhitelistKey key) {
+      delegate.add(key);
+    }
+
+    @Override
+    public void add(WhitelistKey key, java.time.Instant expiresAt) {
       delegate.add(key, expiresAt);
     }
 
     @Override
-    public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
+    public boolean containsAny(org.smtpcr.core.store.WhitelistCandidates candidates) {
       throw new StoreException("down");
     }
 
@@ -67,8 +72,13 @@ final class WhitelistStoreRuleTest {
     }
 
     @Override
-    public org.smtpcr.core.store.WhitelistPage list(Optional<WhitelistKey> after, int limit) {
-      return delegate.list(after, limit);
+    public org.smtpcr.core.store.WhitelistPage list(int limit) {
+      return delegate.list(limit);
+    }
+
+    @Override
+    public org.smtpcr.core.store.WhitelistPage listAfter(WhitelistKey after, int limit) {
+      return delegate.listAfter(after, limit);
     }
 
     @Override

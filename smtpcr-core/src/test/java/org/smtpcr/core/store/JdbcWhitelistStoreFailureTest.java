@@ -36,7 +36,7 @@ final class JdbcWhitelistStoreFailureTest {
   @Test
   void operations_databaseUnreachable_throwStoreExceptionWithoutCredentials() {
     JdbcWhitelistStore store = JdbcWhitelistStore.builder().dataSource(unreachable()).build();
-    StoreException e = assertThrows(StoreException.class, () -> store.contains(ALICE, BOB));
+    StoreException e = assertThrows(StoreException.class, () -> store.containsAny(WhitelistCandidates.of(ALICE, BOB)));
     assertTrue(e.getMessage().contains("08001"), e.getMessage());
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     assertFalse(e.getMessage().contains("db.internal"), e.getMessage());
@@ -55,7 +55,7 @@ final class JdbcWhitelistStoreFailureTest {
       }
     };
     JdbcWhitelistStore store = JdbcWhitelistStore.builder().dataSource(counting).build();
-    StoreException e = assertThrows(StoreException.class, () -> store.contains(ALICE, BOB));
+    StoreException e = assertThrows(StoreException.class, () -> store.containsAny(WhitelistCandidates.of(ALICE, BOB)));
     assertTrue(e.getMessage().contains("could not connect"), e.getMessage());
     assertEquals(1, attempts.get(), "a decision waits for one connection attempt, not one per migration retry");
   }

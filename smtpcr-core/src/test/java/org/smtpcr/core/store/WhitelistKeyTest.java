@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.address.CanonicalAddress;
 
@@ -41,25 +40,5 @@ final class WhitelistKeyTest {
     assertThrows(IllegalArgumentException.class, () -> new WhitelistKey("alice@example.org", "**"));
     assertThrows(IllegalArgumentException.class, () -> new WhitelistKey("alice@example.org\r\n", "*"));
     assertThrows(IllegalArgumentException.class, () -> new WhitelistKey("a".repeat(250) + "@example.org", "*"));
-  }
-
-  @Test
-  void lookupKeys_pairSenderDomainAndParents_mostSpecificFirst() {
-    List<WhitelistKey> keys = WhitelistKey.lookupKeys(ALICE, BOB);
-    assertEquals(List.of(
-        new WhitelistKey("alice@mail.example.org", "bob@example.com"),
-        new WhitelistKey("alice@mail.example.org", "*"),
-        new WhitelistKey("@mail.example.org", "bob@example.com"),
-        new WhitelistKey("@mail.example.org", "*"),
-        new WhitelistKey("@example.org", "bob@example.com"),
-        new WhitelistKey("@example.org", "*"),
-        new WhitelistKey("@org", "bob@example.com"),
-        new WhitelistKey("@org", "*")), keys);
-  }
-
-  @Test
-  void lookupKeys_addressLiteral_hasNoParentDomains() {
-    CanonicalAddress literal = CanonicalAddress.parseCanonical("alice@[192.0.2.1]");
-    assertEquals(4, WhitelistKey.lookupKeys(literal, BOB).size());
   }
 }

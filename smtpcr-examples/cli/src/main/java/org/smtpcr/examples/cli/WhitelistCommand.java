@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistPage;
@@ -66,7 +67,11 @@ final class WhitelistCommand {
         throw Cli.usage(spec, "--expires must be positive");
       }
       try (DataDirectory d = data.open()) {
-        d.store().add(k, Optional.ofNullable(expires).map(e -> Clock.systemUTC().instant().plus(e)));
+        if (expires == null) {
+          d.store().add(k);
+        } else {
+          d.store().add(k, Clock.systemUTC().instant().plus(expires));
+        }
       }
       spec.commandLine().getOut().println("added " + describe(k));
       return 0;
@@ -129,7 +134,7 @@ final class WhitelistCommand {
       CanonicalAddress r = Cli.recipient(spec, recipient);
       boolean yes;
       try (DataDirectory d = data.open()) {
-        yes = d.store().contains(s, r);
+        yes = d.store().containsAny(WhitelistCandidates.of(s, r));
       }
       spec.commandLine().getOut().println((yes ? "whitelisted: " : "not whitelisted: ") + s.value() + " -> " + r.value());
       return yes ? 0 : 1;
@@ -164,7 +169,7 @@ final class WhitelistCommand {
         WhitelistStore store = d.store();
         Optional<WhitelistKey> after = Optional.empty();
         do {
-          WhitelistPage page = store.list(after, PAGE);
+          WhitelistPage page = after.isPresent() ? store.listAfter(after.get(), PAGE) : store.list(PAGE);
           for (WhitelistEntry e : page.entries()) {
             WhitelistKey k = e.key();
             if (s.isPresent() && !s.get().equals(k.sender()) || r.isPresent() && !r.get().equals(k.recipient())) {

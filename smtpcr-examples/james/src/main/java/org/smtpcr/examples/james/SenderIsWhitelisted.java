@@ -11,6 +11,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.StoreException;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
@@ -98,7 +99,7 @@ public final class SenderIsWhitelisted extends GenericMatcher {
         continue;
       }
       try {
-        if (store.contains(sender.get(), r.get())) {
+        if (store.containsAny(WhitelistCandidates.of(sender.get(), r.get()))) {
           matched.add(recipient);
         }
       } catch (RuntimeException e) {

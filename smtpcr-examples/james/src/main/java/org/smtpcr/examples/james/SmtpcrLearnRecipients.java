@@ -190,7 +190,7 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
     if (existing.isPresent() && existing.get().expiresAt().isEmpty()) {
       return; // confirmed for good (a challenge, an earlier setting): keep it that way
     }
-    store.add(key, Optional.of(clock.instant().plus(entryLifetime.get())));
+    store.add(key, clock.instant().plus(entryLifetime.get()));
   }
 
   /**

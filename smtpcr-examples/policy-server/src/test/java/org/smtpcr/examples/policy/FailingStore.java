@@ -2,8 +2,8 @@ package org.smtpcr.examples.policy;
 
 import java.time.Instant;
 import java.util.Optional;
-import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.StoreException;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistPage;
@@ -16,12 +16,17 @@ final class FailingStore implements WhitelistStore {
   }
 
   @Override
-  public void add(WhitelistKey key, Optional<Instant> expiresAt) {
+  public void add(WhitelistKey key) {
     throw down();
   }
 
   @Override
-  public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
+  public void add(WhitelistKey key, Instant expiresAt) {
+    throw down();
+  }
+
+  @Override
+  public boolean containsAny(WhitelistCandidates candidates) {
     throw down();
   }
 
@@ -36,7 +41,12 @@ final class FailingStore implements WhitelistStore {
   }
 
   @Override
-  public WhitelistPage list(Optional<WhitelistKey> after, int limit) {
+  public WhitelistPage list(int limit) {
+    throw down();
+  }
+
+  @Override
+  public WhitelistPage listAfter(WhitelistKey after, int limit) {
     throw down();
   }
 

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
-import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.rules.ExemptRecipientsRule;
 import org.smtpcr.core.rules.NullSenderRule;
 import org.smtpcr.core.rules.PassCodeRule;
@@ -386,12 +385,17 @@ final class SmtpcrSmtpServerTest {
   /** A store whose database is down. */
   private static final class DownStore implements WhitelistStore {
     @Override
-    public void add(WhitelistKey key, Optional<java.time.Instant> expiresAt) {
+    public void add(WhitelistKey key) {
       throw new StoreException("down");
     }
 
     @Override
-    public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
+    public void add(WhitelistKey key, java.time.Instant expiresAt) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public boolean containsAny(org.smtpcr.core.store.WhitelistCandidates candidates) {
       throw new StoreException("down");
     }
 
@@ -406,7 +410,12 @@ final class SmtpcrSmtpServerTest {
     }
 
     @Override
-    public WhitelistPage list(Optional<WhitelistKey> after, int limit) {
+    public WhitelistPage list(int limit) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public WhitelistPage listAfter(WhitelistKey after, int limit) {
       throw new StoreException("down");
     }
 

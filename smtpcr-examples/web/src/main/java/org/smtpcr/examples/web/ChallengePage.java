@@ -260,8 +260,13 @@ public final class ChallengePage {
   private PageResponse confirm(String root, Link link) {
     ChallengeClaims claims = link.claims();
     Optional<Instant> expiresAt = whitelistExpiry.map(d -> clock.instant().plus(d));
+    WhitelistKey pair = WhitelistKey.pair(link.sender(), link.recipient());
     try {
-      store.add(WhitelistKey.pair(link.sender(), link.recipient()), expiresAt);
+      if (expiresAt.isPresent()) {
+        store.add(pair, expiresAt.get());
+      } else {
+        store.add(pair);
+      }
     } catch (RuntimeException e) {
       log.warn("whitelist store failed while confirming a sender: {}: {}", e.getClass().getSimpleName(), e.getMessage());
       return Pages.simple(503, root, "Please try again later", Map.of("Retry-After", "120"),

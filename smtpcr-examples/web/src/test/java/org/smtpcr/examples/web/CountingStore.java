@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.StoreException;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistPage;
@@ -33,18 +33,28 @@ final class CountingStore implements WhitelistStore {
   }
 
   @Override
-  public void add(WhitelistKey key, Optional<Instant> expiresAt) {
+  public void add(WhitelistKey key) {
+    record(key, Optional.empty());
+    delegate.add(key);
+  }
+
+  @Override
+  public void add(WhitelistKey key, Instant expiresAt) {
+    record(key, Optional.of(expiresAt));
+    delegate.add(key, expiresAt);
+  }
+
+  private void record(WhitelistKey key, Optional<Instant> expiresAt) {
     if (failing.get()) {
       throw new StoreException("store is down (test)");
     }
     adds.add(key);
     expiries.add(expiresAt);
-    delegate.add(key, expiresAt);
   }
 
   @Override
-  public boolean contains(CanonicalAddress sender, CanonicalAddress recipient) {
-    return delegate.contains(sender, recipient);
+  public boolean containsAny(WhitelistCandidates candidates) {
+    return delegate.containsAny(candidates);
   }
 
   @Override
@@ -58,8 +68,13 @@ final class CountingStore implements WhitelistStore {
   }
 
   @Override
-  public WhitelistPage list(Optional<WhitelistKey> after, int limit) {
-    return delegate.list(after, limit);
+  public WhitelistPage list(int limit) {
+    return delegate.list(limit);
+  }
+
+  @Override
+  public WhitelistPage listAfter(WhitelistKey after, int limit) {
+    return delegate.listAfter(after, limit);
   }
 
   @Override
