@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.smtpcr.core.reply.SmtpReply;
 
 /**
- * The verdict on a transaction at one stage (design.md, "Verdicts"). A rejection is a decision,
+ * The verdict on a transaction at one stage (README.md, "Concepts"). A rejection is a decision,
  * never an exception.
  *
  * <ul>

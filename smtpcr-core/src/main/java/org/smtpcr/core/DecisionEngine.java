@@ -33,7 +33,7 @@ import org.smtpcr.tokens.PassCodes;
 
 /**
  * Decides, at each SMTP stage, whether a transaction goes on, is challenged, rejected or deferred
- * (design.md, "The loop"). It runs an ordered chain of {@link DecisionRule}s; the first rule with an
+ * (README.md, "Concepts"). It runs an ordered chain of {@link DecisionRule}s; the first rule with an
  * opinion wins. When every rule abstains, a recipient is challenged: the reply carries a link
  * {@code <challengeBase>c/<token>} to the challenge page, the token minted for the canonical
  * (sender, recipient) pair. Before RCPT there is nothing to challenge, and the default is to accept.
@@ -48,7 +48,7 @@ import org.smtpcr.tokens.PassCodes;
  * TransactionState t = engine.begin(mailTransaction);    // or per transaction, RCPT to end of DATA
  * }</pre>
  *
- * <p><b>Default chain</b> (when no {@link Builder#rule rule} is configured), in design.md's order:
+ * <p><b>Default chain</b> (when no {@link Builder#rule rule} is configured), in README.md's order:
  * {@link ExemptRecipientsRule#standard() postmaster and abuse},
  * {@link TrustedClientsRule#authenticated() authenticated sessions},
  * {@link NullSenderRule#accept() the null sender}, the {@link WhitelistStoreRule whitelist store}

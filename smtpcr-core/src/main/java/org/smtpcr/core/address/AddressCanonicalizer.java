@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * Turns an SMTP path as an MTA hands it over into a {@link CanonicalAddress}, the one form used for
- * whitelist keys and tokens (design.md, "Canonical addresses").
+ * whitelist keys and tokens (README.md, "Canonical addresses").
  *
  * <p>Accepted input: {@code <local@domain>} or {@code local@domain}, optionally with an RFC 5321
  * source route ({@code <@relay1,@relay2:local@domain>}, which is ignored) and surrounding spaces or

@@ -4,7 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An address in the one canonical form that whitelist keys and tokens use (design.md, "Canonical
+ * An address in the one canonical form that whitelist keys and tokens use (README.md, "Canonical
  * addresses"): the domain in lowercase A-labels without a trailing dot (or a normalized address
  * literal such as {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}), the local part NFC-normalized
  * with ASCII letters lowercased, unquoted when it is a dot-atom and otherwise a quoted string in which

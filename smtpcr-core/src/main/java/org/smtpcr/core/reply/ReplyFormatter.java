@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds {@link SmtpReply SmtpReplies} from templates with named placeholders (design.md,
- * "Replies").
+ * Builds {@link SmtpReply SmtpReplies} from templates with named placeholders (README.md,
+ * "Concepts").
  *
  * <p>A template is printable US-ASCII text with placeholders such as {@code {recipient}};
  * <code>{{</code> and <code>}}</code> stand for literal braces. The engine passes {@code recipient},

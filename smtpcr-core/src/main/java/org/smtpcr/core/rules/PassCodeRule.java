@@ -13,7 +13,7 @@ import org.smtpcr.tokens.PassCodes;
 
 /**
  * Accepts a sender who gives the pass code of its (canonical sender, canonical recipient) pair
- * (token-v1.md, "Pass code v1"): in the recipient's sub-address ({@code bob+abcdef-ghijkl-mnopqr@…})
+ * (docs/token-format.md, "Pass code"): in the recipient's sub-address ({@code bob+abcdef-ghijkl-mnopqr@…})
  * or, at the end of DATA and when enabled, anywhere in the Subject. The challenge page shows the
  * code to a sender who passed the human check; no state is needed to check it.
  *
