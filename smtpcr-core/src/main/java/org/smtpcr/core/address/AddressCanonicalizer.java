@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -254,8 +253,7 @@ public final class AddressCanonicalizer {
     // canonical by construction: the steps above are the ones the public constructor checks with
     // (a property test holds every output to that constructor)
     CanonicalAddress canonical = CanonicalAddress.trusted(renderedLocal, domain);
-    return new ParsedAddress(original, canonical,
-        subaddress == null || subaddress.isEmpty() ? Optional.empty() : Optional.of(subaddress));
+    return new ParsedAddress(original, canonical, subaddress);
   }
 
   /** One BATV or SRS step, or null when neither applies. */
