@@ -46,7 +46,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
    * The kind of this decision.
    *
    * @return the verdict
-   * @since 0.1.0
    */
   Verdict verdict();
 
@@ -54,7 +53,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
    * The reply to send, for every decision but {@link Accept}.
    *
    * @return the negative reply, or empty for an accept
-   * @since 0.1.0
    */
   Optional<SmtpReply> negativeReply();
 
@@ -62,7 +60,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
    * The shared accept decision.
    *
    * @return the accept decision
-   * @since 0.1.0
    */
   static Accept accept() {
     return Accept.INSTANCE;
@@ -104,7 +101,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * @param reply a negative reply, normally {@code 550 5.7.1}
      * @param link the absolute challenge link
      * @throws IllegalArgumentException if the reply is not 4yz/5yz or the link is not absolute
-     * @since 0.1.0
      */
     public Challenge(SmtpReply reply, URI link) {
       requireNonNull(reply, "reply");
@@ -127,7 +123,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * The reply to send, with the link on its last line.
      *
      * @return the reply
-     * @since 0.1.0
      */
     public SmtpReply reply() {
       return reply;
@@ -137,7 +132,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * The absolute challenge link.
      *
      * @return the link
-     * @since 0.1.0
      */
     public URI link() {
       URI l = link;
@@ -153,7 +147,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * {@link #link()}.
      *
      * @return {@code link().toASCIIString()}
-     * @since 0.1.0
      */
     public String linkText() {
       return linkText;
@@ -182,8 +175,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
 
     /**
      * Shows the reply status and the link cut after 8 characters of the token, as logs may show.
-     *
-     * @since 0.1.0
      */
     @Override
     public String toString() {
@@ -205,7 +196,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * Checks the reply.
      *
      * @throws IllegalArgumentException if the reply is not 4yz/5yz
-     * @since 0.1.0
      */
     public Reject {
       requireNonNull(reply, "reply");
@@ -234,7 +224,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * Checks the reply.
      *
      * @throws IllegalArgumentException if the reply is not 4yz
-     * @since 0.1.0
      */
     public Defer {
       requireNonNull(reply, "reply");

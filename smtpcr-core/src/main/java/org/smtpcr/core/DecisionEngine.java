@@ -74,8 +74,6 @@ import org.smtpcr.tokens.PassCodes;
 public final class DecisionEngine {
   /**
    * Lifetime of challenge links when none is configured: 7 days.
-   *
-   * @since 0.1.0
    */
   public static final Duration DEFAULT_CHALLENGE_LIFETIME = ChallengeTokens.DEFAULT_LIFETIME;
 
@@ -127,7 +125,6 @@ public final class DecisionEngine {
    * Starts a builder; the key ring and the challenge base URL are required.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -140,7 +137,6 @@ public final class DecisionEngine {
    *
    * @param transaction the transaction at the stage to decide
    * @return the decision; never throws for a rule's or store's failure
-   * @since 0.1.0
    */
   public Decision decide(Transaction transaction) {
     requireNonNull(transaction, "transaction");
@@ -158,7 +154,6 @@ public final class DecisionEngine {
    *     ignored)
    * @return fresh state for this transaction
    * @throws IllegalArgumentException if the transaction has no reverse-path
-   * @since 0.1.0
    */
   public TransactionState begin(Transaction transaction) {
     requireNonNull(transaction, "transaction");
@@ -170,7 +165,6 @@ public final class DecisionEngine {
    * The ids of the rules in chain order.
    *
    * @return the rule ids
-   * @since 0.1.0
    */
   public List<String> ruleIds() {
     return rules.stream().map(Entry::id).toList();
@@ -181,7 +175,6 @@ public final class DecisionEngine {
    * decides would-be challenges at the end of DATA.
    *
    * @return true when some rule {@linkplain DecisionRule#usesHeaders() uses headers}
-   * @since 0.1.0
    */
   public boolean decidesAtData() {
     return usesHeaders;
@@ -189,8 +182,6 @@ public final class DecisionEngine {
 
   /**
    * Describes the chain and the challenge base; no keys.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {
@@ -390,7 +381,6 @@ public final class DecisionEngine {
      *
      * @param keyRing the key ring
      * @return this builder
-     * @since 0.1.0
      */
     public Builder keyRing(KeyRing keyRing) {
       checkState(this.keyRing == null, "keyRing was already set");
@@ -407,7 +397,6 @@ public final class DecisionEngine {
      * @param challengeBase the base URL, such as {@code https://cr.example.com/}
      * @return this builder
      * @throws IllegalArgumentException if the URL breaks a rule above
-     * @since 0.1.0
      */
     public Builder challengeBase(URI challengeBase) {
       checkState(this.challengeBase == null, "challengeBase was already set");
@@ -423,7 +412,6 @@ public final class DecisionEngine {
      *
      * @param lifetime the lifetime
      * @return this builder
-     * @since 0.1.0
      */
     public Builder challengeLifetime(Duration lifetime) {
       checkState(this.lifetime == null, "challengeLifetime was already set");
@@ -439,7 +427,6 @@ public final class DecisionEngine {
      *
      * @param clock the clock
      * @return this builder
-     * @since 0.1.0
      */
     public Builder clock(Clock clock) {
       checkState(this.clock == null, "clock was already set");
@@ -453,7 +440,6 @@ public final class DecisionEngine {
      *
      * @param canonicalizer the canonicalizer
      * @return this builder
-     * @since 0.1.0
      */
     public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
       checkState(this.canonicalizer == null, "canonicalizer was already set");
@@ -466,7 +452,6 @@ public final class DecisionEngine {
      *
      * @param formatter the formatter
      * @return this builder
-     * @since 0.1.0
      */
     public Builder replyFormatter(ReplyFormatter formatter) {
       checkState(this.formatter == null, "replyFormatter was already set");
@@ -480,7 +465,6 @@ public final class DecisionEngine {
      *
      * @param store the store
      * @return this builder
-     * @since 0.1.0
      */
     public Builder whitelistStore(WhitelistStore store) {
       checkState(this.store == null, "whitelistStore was already set");
@@ -496,7 +480,6 @@ public final class DecisionEngine {
      * @return this builder
      * @throws IllegalArgumentException if the rule's id is not valid (lambdas: use
      *     {@link #rule(String, DecisionRule)}) or already in the chain
-     * @since 0.1.0
      */
     public Builder rule(DecisionRule rule) {
       requireNonNull(rule, "rule");
@@ -510,7 +493,6 @@ public final class DecisionEngine {
      *     chain and not one of the engine's own ids ({@link DecisionEvent})
      * @param rule the rule
      * @return this builder
-     * @since 0.1.0
      */
     public Builder rule(String id, DecisionRule rule) {
       requireNonNull(id, "id");
@@ -529,7 +511,6 @@ public final class DecisionEngine {
      *
      * @param listener the listener; combine several with {@link DecisionListener#andThen}
      * @return this builder
-     * @since 0.1.0
      */
     public Builder listener(DecisionListener listener) {
       checkState(this.listener == null, "listener was already set");
@@ -545,7 +526,6 @@ public final class DecisionEngine {
      * @return this builder
      * @throws IllegalArgumentException if the reply is not 4yz: a failure of ours must never refuse
      *     mail for good
-     * @since 0.1.0
      */
     public Builder failureReply(SmtpReply reply) {
       checkState(this.failureReply == null, "failureReply was already set");
@@ -561,7 +541,6 @@ public final class DecisionEngine {
      * @return the engine
      * @throws IllegalStateException if the key ring or challenge base is missing, or a whitelist store
      *     was given together with rules of your own
-     * @since 0.1.0
      */
     public DecisionEngine build() {
       checkState(keyRing != null, "keyRing is required");

@@ -20,51 +20,37 @@ public record DecisionEvent(String sessionId, Stage stage, String ruleId, Decisi
     boolean failed) {
   /**
    * Every rule abstained.
-   *
-   * @since 0.1.0
    */
   public static final String DEFAULT = "default";
 
   /**
    * A path could not be canonicalized; the answer is {@code 553 5.1.7} (sender) or {@code 553 5.1.3}
    * (recipient).
-   *
-   * @since 0.1.0
    */
   public static final String INVALID_ADDRESS = "invalid-address";
 
   /**
    * A recipient was accepted provisionally, to be decided at the end of DATA.
-   *
-   * @since 0.1.0
    */
   public static final String PENDING = "pending";
 
   /**
    * A recipient could not join the transaction (accepted outright vs. pending); {@code 452 4.5.3}.
-   *
-   * @since 0.1.0
    */
   public static final String PENDING_MIX = "pending-mix";
 
   /**
    * A transaction reached {@link TransactionState#MAX_RECIPIENTS}; {@code 452 4.5.3}.
-   *
-   * @since 0.1.0
    */
   public static final String RECIPIENT_LIMIT = "recipient-limit";
 
   /**
    * End of DATA with every recipient accepted outright at RCPT: nothing left to decide.
-   *
-   * @since 0.1.0
    */
   public static final String RCPT = "rcpt";
 
   /**
    * Checks the components.
-   *
-   * @since 0.1.0
    */
   public DecisionEvent {
     requireNonNull(sessionId, "sessionId");

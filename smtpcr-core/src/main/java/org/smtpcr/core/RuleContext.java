@@ -50,7 +50,6 @@ public final class RuleContext {
    * The transaction being decided.
    *
    * @return the transaction
-   * @since 0.1.0
    */
   public Transaction transaction() {
     return transaction;
@@ -60,7 +59,6 @@ public final class RuleContext {
    * The stage being decided; shorthand for {@code transaction().stage()}.
    *
    * @return the stage
-   * @since 0.1.0
    */
   public Stage stage() {
     return transaction.stage();
@@ -71,7 +69,6 @@ public final class RuleContext {
    * probes.
    *
    * @return true for the null sender; false before MAIL
-   * @since 0.1.0
    */
   public boolean isNullSender() {
     Optional<String> path = transaction.reversePath();
@@ -83,7 +80,6 @@ public final class RuleContext {
    *
    * @return the sender, or empty before MAIL and for the null sender
    * @throws InvalidAddressException if the reverse-path is not a valid address
-   * @since 0.1.0
    */
   public Optional<ParsedAddress> sender() {
     if (senderError != null) {
@@ -109,7 +105,6 @@ public final class RuleContext {
    *
    * @return the recipient, or empty before RCPT
    * @throws InvalidAddressException if the forward-path is not a valid address
-   * @since 0.1.0
    */
   public Optional<ParsedAddress> recipient() {
     if (recipientError != null) {
@@ -135,7 +130,6 @@ public final class RuleContext {
    * 4,096 characters are read).
    *
    * @return the Subject, or empty before DATA or when the message has none
-   * @since 0.1.0
    */
   public Optional<String> subject() {
     if (subject == null) {
@@ -148,7 +142,6 @@ public final class RuleContext {
    * The engine clock's current instant.
    *
    * @return now
-   * @since 0.1.0
    */
   public Instant now() {
     return engine.clock().instant();
@@ -158,7 +151,6 @@ public final class RuleContext {
    * The accept decision.
    *
    * @return {@link Decision#accept()}
-   * @since 0.1.0
    */
   public Decision accept() {
     return Decision.accept();
@@ -172,7 +164,6 @@ public final class RuleContext {
    * @return a challenge, or a reject without link
    * @throws IllegalStateException before RCPT, when there is no recipient
    * @throws InvalidAddressException if an address is not valid
-   * @since 0.1.0
    */
   public Decision challenge() {
     checkState(transaction.forwardPath().isPresent(), "a challenge needs a recipient (stage RCPT or DATA)");
@@ -183,7 +174,6 @@ public final class RuleContext {
    * A refusal without a link, with the engine's reject reply ({@code 550 5.7.1} by default).
    *
    * @return the reject decision
-   * @since 0.1.0
    */
   public Decision reject() {
     return new Decision.Reject(engine.formatter().reject(replyValues()));
@@ -193,7 +183,6 @@ public final class RuleContext {
    * A temporary refusal with the engine's defer reply ({@code 451 4.3.0} by default).
    *
    * @return the defer decision
-   * @since 0.1.0
    */
   public Decision defer() {
     return new Decision.Defer(engine.formatter().defer(replyValues()));
@@ -274,8 +263,6 @@ public final class RuleContext {
 
   /**
    * Describes the transaction, not its addresses.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {

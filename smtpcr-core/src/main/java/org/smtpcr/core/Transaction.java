@@ -66,7 +66,6 @@ public final class Transaction {
    * Starts a builder; the stage and the client address are required.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -77,7 +76,6 @@ public final class Transaction {
    * builder, or a random one.
    *
    * @return 1 to 64 printable US-ASCII characters
-   * @since 0.1.0
    */
   public String sessionId() {
     return sessionId;
@@ -87,7 +85,6 @@ public final class Transaction {
    * The stage the transaction is in.
    *
    * @return the stage
-   * @since 0.1.0
    */
   public Stage stage() {
     return stage;
@@ -97,7 +94,6 @@ public final class Transaction {
    * The address of the SMTP client.
    *
    * @return the client address
-   * @since 0.1.0
    */
   public InetAddress clientAddress() {
     return clientAddress;
@@ -107,7 +103,6 @@ public final class Transaction {
    * The name the client gave in HELO or EHLO, as received.
    *
    * @return the HELO name, or empty before HELO
-   * @since 0.1.0
    */
   public Optional<String> helo() {
     return helo;
@@ -118,7 +113,6 @@ public final class Transaction {
    * sender.
    *
    * @return the reverse-path, or empty before MAIL
-   * @since 0.1.0
    */
   public Optional<String> reversePath() {
     return reversePath;
@@ -128,7 +122,6 @@ public final class Transaction {
    * The forward-path of the {@code RCPT TO} being decided, as received.
    *
    * @return the forward-path, or empty before RCPT
-   * @since 0.1.0
    */
   public Optional<String> forwardPath() {
     return forwardPath;
@@ -138,7 +131,6 @@ public final class Transaction {
    * The user the client authenticated as (SMTP AUTH), if it did.
    *
    * @return the user name, or empty for an unauthenticated session
-   * @since 0.1.0
    */
   public Optional<String> authenticatedUser() {
     return authenticatedUser;
@@ -148,7 +140,6 @@ public final class Transaction {
    * Whether the session runs over TLS.
    *
    * @return true after STARTTLS or on an implicit-TLS port
-   * @since 0.1.0
    */
   public boolean isTls() {
     return tls;
@@ -158,7 +149,6 @@ public final class Transaction {
    * The message headers, known at the end of DATA.
    *
    * @return the headers in message order; empty before DATA
-   * @since 0.1.0
    */
   public List<Header> headers() {
     return headers;
@@ -169,7 +159,6 @@ public final class Transaction {
    *
    * @param name a header name such as {@code Subject}
    * @return the raw value, or empty when there is no such header
-   * @since 0.1.0
    */
   public Optional<String> header(String name) {
     requireNonNull(name, "name");
@@ -187,7 +176,6 @@ public final class Transaction {
    * @param stage the new stage
    * @return the copy
    * @throws IllegalArgumentException if the stage needs a path this transaction does not have
-   * @since 0.1.0
    */
   public Transaction withStage(Stage stage) {
     requireNonNull(stage, "stage");
@@ -201,7 +189,6 @@ public final class Transaction {
    * @param forwardPath the forward-path as received
    * @return the copy
    * @throws IllegalArgumentException if this transaction has no reverse-path
-   * @since 0.1.0
    */
   public Transaction withForwardPath(String forwardPath) {
     requireNonNull(forwardPath, "forwardPath");
@@ -215,7 +202,6 @@ public final class Transaction {
    * @param headers the headers in message order
    * @return the copy
    * @throws IllegalArgumentException if this transaction has no forward-path
-   * @since 0.1.0
    */
   public Transaction withHeaders(List<Header> headers) {
     return new Transaction(sessionId, Stage.DATA, clientAddress, helo, reversePath, forwardPath,
@@ -225,8 +211,6 @@ public final class Transaction {
   /**
    * Describes the stage, session and client; paths and headers are left out (they are personal
    * data and appear only in DEBUG logs).
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {
@@ -261,7 +245,6 @@ public final class Transaction {
      *
      * @param sessionId 1 to 64 printable US-ASCII characters, no spaces
      * @return this builder
-     * @since 0.1.0
      */
     public Builder sessionId(String sessionId) {
       checkState(this.sessionId == null, "sessionId was already set");
@@ -277,7 +260,6 @@ public final class Transaction {
      *
      * @param stage the stage
      * @return this builder
-     * @since 0.1.0
      */
     public Builder stage(Stage stage) {
       checkState(this.stage == null, "stage was already set");
@@ -290,7 +272,6 @@ public final class Transaction {
      *
      * @param clientAddress the address
      * @return this builder
-     * @since 0.1.0
      */
     public Builder clientAddress(InetAddress clientAddress) {
       checkState(this.clientAddress == null, "clientAddress was already set");
@@ -303,7 +284,6 @@ public final class Transaction {
      *
      * @param helo the name
      * @return this builder
-     * @since 0.1.0
      */
     public Builder helo(String helo) {
       checkState(this.helo == null, "helo was already set");
@@ -317,7 +297,6 @@ public final class Transaction {
      *
      * @param reversePath the path
      * @return this builder
-     * @since 0.1.0
      */
     public Builder reversePath(String reversePath) {
       checkState(this.reversePath == null, "reversePath was already set");
@@ -330,7 +309,6 @@ public final class Transaction {
      *
      * @param forwardPath the path
      * @return this builder
-     * @since 0.1.0
      */
     public Builder forwardPath(String forwardPath) {
       checkState(this.forwardPath == null, "forwardPath was already set");
@@ -343,7 +321,6 @@ public final class Transaction {
      *
      * @param user the user name
      * @return this builder
-     * @since 0.1.0
      */
     public Builder authenticatedUser(String user) {
       checkState(this.authenticatedUser == null, "authenticatedUser was already set");
@@ -356,7 +333,6 @@ public final class Transaction {
      *
      * @param tls true with TLS
      * @return this builder
-     * @since 0.1.0
      */
     public Builder tls(boolean tls) {
       checkState(this.tls == null, "tls was already set");
@@ -369,7 +345,6 @@ public final class Transaction {
      *
      * @param headers the headers in message order
      * @return this builder
-     * @since 0.1.0
      */
     public Builder headers(List<Header> headers) {
       checkState(this.headers == null, "headers were already set");
@@ -384,7 +359,6 @@ public final class Transaction {
      * @throws IllegalStateException if the stage or client address is missing
      * @throws IllegalArgumentException if the stage needs a path that is missing (a reverse-path from
      *     MAIL on, a forward-path from RCPT on)
-     * @since 0.1.0
      */
     public Transaction build() {
       checkState(stage != null, "stage is required");

@@ -38,8 +38,6 @@ import org.smtpcr.core.DecisionEngine.Outcome;
 public final class TransactionState {
   /**
    * Recipients one transaction may hold (RFC 5321 §4.5.3.1.8 asks for at least 100).
-   *
-   * @since 0.1.0
    */
   public static final int MAX_RECIPIENTS = 1000;
 
@@ -61,7 +59,6 @@ public final class TransactionState {
    * @return the answer: {@link Decision.Accept} (outright or pending), a challenge, a reject, or a
    *     defer (among them {@code 452 4.5.3} when the recipient cannot join this transaction)
    * @throws IllegalStateException after {@link #endOfData(List)}
-   * @since 0.1.0
    */
   public synchronized Decision rcpt(String forwardPath) {
     requireNonNull(forwardPath, "forwardPath");
@@ -98,7 +95,6 @@ public final class TransactionState {
    * @param headers the message headers in order
    * @return the answer to the final dot
    * @throws IllegalStateException if called twice
-   * @since 0.1.0
    */
   public synchronized Decision endOfData(List<Header> headers) {
     List<Header> copy = List.copyOf(headers);
@@ -135,7 +131,6 @@ public final class TransactionState {
    * The forward-paths accepted outright at RCPT, in order.
    *
    * @return a copy of the list
-   * @since 0.1.0
    */
   public synchronized List<String> acceptedRecipients() {
     return List.copyOf(accepted);
@@ -145,7 +140,6 @@ public final class TransactionState {
    * The forward-paths accepted provisionally, to be decided at the end of DATA, in order.
    *
    * @return a copy of the list
-   * @since 0.1.0
    */
   public synchronized List<String> pendingRecipients() {
     return List.copyOf(pending);
@@ -155,7 +149,6 @@ public final class TransactionState {
    * Whether {@link #endOfData(List)} was called.
    *
    * @return true once the transaction ended
-   * @since 0.1.0
    */
   public synchronized boolean isFinished() {
     return finished;
@@ -163,8 +156,6 @@ public final class TransactionState {
 
   /**
    * Counts recipients; no addresses.
-   *
-   * @since 0.1.0
    */
   @Override
   public synchronized String toString() {

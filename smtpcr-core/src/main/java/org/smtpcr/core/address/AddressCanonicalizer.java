@@ -53,8 +53,6 @@ public final class AddressCanonicalizer {
   /**
    * Upper bound on the length of the input path, checked first. RFC 5321 limits a path to 256
    * octets; the bound leaves room for source routes and for MTAs that are lenient.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_PATH_LENGTH = 1000;
 
@@ -94,7 +92,6 @@ public final class AddressCanonicalizer {
    * Returns the standard canonicalizer: sub-address separator {@code +}, BATV and SRS unwrapping on.
    *
    * @return the shared standard instance
-   * @since 0.1.0
    */
   public static AddressCanonicalizer standard() {
     return STANDARD;
@@ -107,7 +104,6 @@ public final class AddressCanonicalizer {
    * is one of our own users receiving a reply to a tagged return path.
    *
    * @return a canonicalizer with SRS unwrapping off and every other setting kept
-   * @since 0.1.0
    */
   public AddressCanonicalizer forRecipients() {
     if (!unwrapSrs) {
@@ -120,7 +116,6 @@ public final class AddressCanonicalizer {
    * Starts a builder whose defaults are those of {@link #standard()}.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -132,7 +127,6 @@ public final class AddressCanonicalizer {
    *
    * @param path the path as received
    * @return true for the null path
-   * @since 0.1.0
    */
   public static boolean isNullPath(String path) {
     requireNonNull(path, "path");
@@ -149,7 +143,6 @@ public final class AddressCanonicalizer {
    * @param path the path as received
    * @return the canonical address
    * @throws InvalidAddressException if the path is malformed, too long or the null path
-   * @since 0.1.0
    */
   public CanonicalAddress canonicalize(String path) {
     return parse(path).canonical();
@@ -162,7 +155,6 @@ public final class AddressCanonicalizer {
    * @return the original, its canonical address and the removed sub-address
    * @throws InvalidAddressException if the path is malformed, too long or the null path; the message
    *     never contains the path
-   * @since 0.1.0
    */
   public ParsedAddress parse(String path) {
     requireNonNull(path, "path");
@@ -411,7 +403,6 @@ public final class AddressCanonicalizer {
    * Returns a description of the configuration (no addresses).
    *
    * @return e.g. {@code AddressCanonicalizer[separators="+", srs=true, batv=true]}
-   * @since 0.1.0
    */
   @Override
   public String toString() {
@@ -441,7 +432,6 @@ public final class AddressCanonicalizer {
      * @return this builder
      * @throws IllegalArgumentException if a character is a letter, digit, dot or not ASCII atext
      * @throws IllegalStateException if already set
-     * @since 0.1.0
      */
     public Builder subaddressSeparators(String chars) {
       requireNonNull(chars, "chars");
@@ -462,7 +452,6 @@ public final class AddressCanonicalizer {
      * @param unwrap whether to unwrap
      * @return this builder
      * @throws IllegalStateException if already set
-     * @since 0.1.0
      */
     public Builder unwrapSrs(boolean unwrap) {
       checkState(unwrapSrs == null, "unwrapSrs already set");
@@ -476,7 +465,6 @@ public final class AddressCanonicalizer {
      * @param strip whether to strip
      * @return this builder
      * @throws IllegalStateException if already set
-     * @since 0.1.0
      */
     public Builder stripBatv(boolean strip) {
       checkState(stripBatv == null, "stripBatv already set");
@@ -488,7 +476,6 @@ public final class AddressCanonicalizer {
      * Builds the canonicalizer.
      *
      * @return a new immutable canonicalizer
-     * @since 0.1.0
      */
     public AddressCanonicalizer build() {
       return new AddressCanonicalizer(this);
