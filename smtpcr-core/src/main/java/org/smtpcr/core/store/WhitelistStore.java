@@ -20,8 +20,6 @@ import org.smtpcr.core.address.CanonicalAddress;
 public interface WhitelistStore {
   /**
    * Largest page {@link #list(Optional, int)} returns.
-   *
-   * @since 0.1.0
    */
   int MAX_PAGE_SIZE = 1000;
 
@@ -32,7 +30,6 @@ public interface WhitelistStore {
    * @param key what to whitelist
    * @param expiresAt when the entry stops counting; empty for never
    * @throws StoreException if the store cannot write
-   * @since 0.1.0
    */
   void add(WhitelistKey key, Optional<Instant> expiresAt);
 
@@ -41,7 +38,6 @@ public interface WhitelistStore {
    *
    * @param key what to whitelist
    * @throws StoreException if the store cannot write
-   * @since 0.1.0
    */
   default void add(WhitelistKey key) {
     add(key, Optional.empty());
@@ -56,7 +52,6 @@ public interface WhitelistStore {
    * @param recipient the canonical recipient
    * @return whether an unexpired entry covers the pair
    * @throws StoreException if the store cannot read
-   * @since 0.1.0
    */
   boolean contains(CanonicalAddress sender, CanonicalAddress recipient);
 
@@ -66,7 +61,6 @@ public interface WhitelistStore {
    * @param key the key
    * @return the entry, or empty when absent or expired
    * @throws StoreException if the store cannot read
-   * @since 0.1.0
    */
   Optional<WhitelistEntry> find(WhitelistKey key);
 
@@ -76,7 +70,6 @@ public interface WhitelistStore {
    * @param key the key
    * @return whether an unexpired entry was removed
    * @throws StoreException if the store cannot write
-   * @since 0.1.0
    */
   boolean remove(WhitelistKey key);
 
@@ -90,7 +83,6 @@ public interface WhitelistStore {
    * @return the page
    * @throws IllegalArgumentException if {@code limit} is out of range
    * @throws StoreException if the store cannot read
-   * @since 0.1.0
    */
   WhitelistPage list(Optional<WhitelistKey> after, int limit);
 
@@ -99,7 +91,6 @@ public interface WhitelistStore {
    *
    * @return the count
    * @throws StoreException if the store cannot read
-   * @since 0.1.0
    */
   long count();
 
@@ -108,7 +99,6 @@ public interface WhitelistStore {
    *
    * @return how many entries were deleted
    * @throws StoreException if the store cannot write
-   * @since 0.1.0
    */
   long removeExpired();
 }
