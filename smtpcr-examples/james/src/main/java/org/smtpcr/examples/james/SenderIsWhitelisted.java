@@ -39,8 +39,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
 
   /**
    * The constructor James calls.
-   *
-   * @since 0.1.0
    */
   public SenderIsWhitelisted() {}
 
@@ -49,7 +47,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
    *
    * @throws MessagingException if the condition is missing or not a usable JDBC URL; the message never
    *     contains the URL
-   * @since 0.1.0
    */
   @Override
   public void init() throws MessagingException {
@@ -73,7 +70,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
    * @param mail the mail
    * @return the matching recipients; empty for the null sender
    * @throws MessagingException if the store fails or the matcher was not initialized
-   * @since 0.1.0
    */
   @Override
   public Collection<MailAddress> match(Mail mail) throws MessagingException {
@@ -112,8 +108,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
 
   /**
    * Gives back the whitelist store; the last user closes its connection pool.
-   *
-   * @since 0.1.0
    */
   @Override
   public void destroy() {
@@ -127,7 +121,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
    * Describes the matcher.
    *
    * @return a short description
-   * @since 0.1.0
    */
   @Override
   public String getMatcherInfo() {
