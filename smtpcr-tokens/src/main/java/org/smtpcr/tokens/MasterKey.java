@@ -13,10 +13,10 @@ import org.smtpcr.tokens.internal.Hkdf;
 /**
  * A master secret of at least 32 bytes from which the per-purpose keys of format v1 are derived.
  *
- * <p>The bytes never leave this package: only the key file writer ({@link KeyRingFile#write}) reads
- * them back, and no public method returns them. {@link #toString()} shows only the length and a
- * fingerprint, and {@code equals} is identity; compare keys with {@link #sameKeyAs(MasterKey)}, which
- * runs in constant time.
+ * <p>No public method returns the bytes: they leave this package only as the text of a key file
+ * ({@link KeyRingFile#format}, {@link KeyRingFile#write}). {@link #toString()} shows only the length
+ * and a fingerprint, and {@code equals} is identity; compare keys with {@link #sameKeyAs(MasterKey)},
+ * which runs in constant time.
  *
  * @since 0.1.0
  */
@@ -77,7 +77,7 @@ public final class MasterKey {
   }
 
   /**
-   * A copy of the secret, for the key file writer (package use only: the raw bytes are not public
+   * A copy of the secret, for the key file text (package use only: the raw bytes are not public
    * API). The caller owns the copy and should overwrite it when done.
    */
   byte[] copyBytes() {

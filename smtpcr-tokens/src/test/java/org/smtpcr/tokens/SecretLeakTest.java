@@ -216,7 +216,7 @@ final class SecretLeakTest {
 
   @Test
   void publicApi_returnsNoRawKeyBytes() {
-    // the raw secret leaves MasterKey only inside this package (the key file writer); no public or
+    // the raw secret leaves MasterKey only inside this package (as key file text); no public or
     // protected method of a public type hands out a byte or char array
     for (Class<?> type : List.of(MasterKey.class, KeyRing.class, KeyRingFile.class, ChallengeTokens.class,
         PassCodes.class)) {
