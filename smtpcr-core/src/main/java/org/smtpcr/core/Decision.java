@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.smtpcr.core.reply.SmtpReply;
 
 /**
- * The verdict on a transaction at one stage (design.md, "Verdicts"). A rejection is a decision,
+ * The verdict on a transaction at one stage (README.md, "Concepts"). A rejection is a decision,
  * never an exception.
  *
  * <ul>
@@ -46,7 +46,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
    * The kind of this decision.
    *
    * @return the verdict
-   * @since 0.1.0
    */
   Verdict verdict();
 
@@ -54,7 +53,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
    * The reply to send, for every decision but {@link Accept}.
    *
    * @return the negative reply, or empty for an accept
-   * @since 0.1.0
    */
   Optional<SmtpReply> negativeReply();
 
@@ -62,7 +60,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
    * The shared accept decision.
    *
    * @return the accept decision
-   * @since 0.1.0
    */
   static Accept accept() {
     return Accept.INSTANCE;
@@ -70,8 +67,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
 
   /**
    * This rule vouches for the transaction; the MTA continues with its own checks.
-   *
-   * @since 0.1.0
    */
   record Accept() implements Decision {
     private static final Accept INSTANCE = new Accept();
@@ -104,7 +99,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * @param reply a negative reply, normally {@code 550 5.7.1}
      * @param link the absolute challenge link
      * @throws IllegalArgumentException if the reply is not 4yz/5yz or the link is not absolute
-     * @since 0.1.0
      */
     public Challenge(SmtpReply reply, URI link) {
       requireNonNull(reply, "reply");
@@ -162,7 +156,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * The reply to send, with the link on its last line.
      *
      * @return the reply
-     * @since 0.1.0
      */
     public SmtpReply reply() {
       return reply;
@@ -172,7 +165,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * The absolute challenge link.
      *
      * @return the link
-     * @since 0.1.0
      */
     public URI link() {
       URI l = link;
@@ -188,7 +180,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
      * {@link #link()}.
      *
      * @return {@code link().toASCIIString()}
-     * @since 0.1.0
      */
     public String linkText() {
       return linkText;
@@ -217,8 +208,6 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
 
     /**
      * Shows the reply status and the link cut after 8 characters of the token, as logs may show.
-     *
-     * @since 0.1.0
      */
     @Override
     public String toString() {
@@ -233,14 +222,12 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
    * A refusal without a link.
    *
    * @param reply a negative reply, normally {@code 550 5.7.1}
-   * @since 0.1.0
    */
   record Reject(SmtpReply reply) implements Decision {
     /**
      * Checks the reply.
      *
      * @throws IllegalArgumentException if the reply is not 4yz/5yz
-     * @since 0.1.0
      */
     public Reject {
       requireNonNull(reply, "reply");
@@ -262,14 +249,12 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
    * A temporary refusal: the sending MTA keeps the message and retries.
    *
    * @param reply a transient reply, normally {@code 451 4.3.0}
-   * @since 0.1.0
    */
   record Defer(SmtpReply reply) implements Decision {
     /**
      * Checks the reply.
      *
      * @throws IllegalArgumentException if the reply is not 4yz
-     * @since 0.1.0
      */
     public Defer {
       requireNonNull(reply, "reply");

@@ -13,8 +13,6 @@ import static java.util.Objects.requireNonNull;
 public record Header(String name, String value) {
   /**
    * Checks that no component is null.
-   *
-   * @since 0.1.0
    */
   public Header {
     requireNonNull(name, "name");
@@ -23,8 +21,6 @@ public record Header(String name, String value) {
 
   /**
    * Returns the name only: header values may carry personal data.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {

@@ -67,7 +67,6 @@ public final class Transaction {
    * Starts a builder; the stage and the client address are required.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -78,7 +77,6 @@ public final class Transaction {
    * builder, or a random one.
    *
    * @return 1 to 64 printable US-ASCII characters
-   * @since 0.1.0
    */
   public String sessionId() {
     return sessionId;
@@ -88,7 +86,6 @@ public final class Transaction {
    * The stage the transaction is in.
    *
    * @return the stage
-   * @since 0.1.0
    */
   public Stage stage() {
     return stage;
@@ -98,7 +95,6 @@ public final class Transaction {
    * The address of the SMTP client.
    *
    * @return the client address
-   * @since 0.1.0
    */
   public InetAddress clientAddress() {
     return clientAddress;
@@ -108,7 +104,6 @@ public final class Transaction {
    * The name the client gave in HELO or EHLO, as received.
    *
    * @return the HELO name, or empty before HELO
-   * @since 0.1.0
    */
   public Optional<String> helo() {
     return helo;
@@ -119,7 +114,6 @@ public final class Transaction {
    * sender.
    *
    * @return the reverse-path, or empty before MAIL
-   * @since 0.1.0
    */
   public Optional<String> reversePath() {
     return reversePath;
@@ -129,7 +123,6 @@ public final class Transaction {
    * The forward-path of the {@code RCPT TO} being decided, as received.
    *
    * @return the forward-path, or empty before RCPT
-   * @since 0.1.0
    */
   public Optional<String> forwardPath() {
     return forwardPath;
@@ -139,7 +132,6 @@ public final class Transaction {
    * The user the client authenticated as (SMTP AUTH), if it did.
    *
    * @return the user name, or empty for an unauthenticated session
-   * @since 0.1.0
    */
   public Optional<String> authenticatedUser() {
     return authenticatedUser;
@@ -149,7 +141,6 @@ public final class Transaction {
    * Whether the session runs over TLS.
    *
    * @return true after STARTTLS or on an implicit-TLS port
-   * @since 0.1.0
    */
   public boolean isTls() {
     return tls;
@@ -159,7 +150,6 @@ public final class Transaction {
    * The message headers, known at the end of DATA.
    *
    * @return the headers in message order; empty before DATA
-   * @since 0.1.0
    */
   public List<Header> headers() {
     return headers;
@@ -170,7 +160,6 @@ public final class Transaction {
    *
    * @param name a header name such as {@code Subject}
    * @return the raw value, or empty when there is no such header
-   * @since 0.1.0
    */
   public Optional<String> header(String name) {
     requireNonNull(name, "name");
@@ -188,7 +177,6 @@ public final class Transaction {
    * @param stage the new stage
    * @return the copy
    * @throws IllegalArgumentException if the stage needs a path this transaction does not have
-   * @since 0.1.0
    */
   public Transaction withStage(Stage stage) {
     requireNonNull(stage, "stage");
@@ -202,7 +190,6 @@ public final class Transaction {
    * @param forwardPath the forward-path as received
    * @return the copy
    * @throws IllegalArgumentException if this transaction has no reverse-path
-   * @since 0.1.0
    */
   public Transaction withForwardPath(String forwardPath) {
     requireNonNull(forwardPath, "forwardPath");
@@ -216,7 +203,6 @@ public final class Transaction {
    * @param headers the headers in message order
    * @return the copy
    * @throws IllegalArgumentException if this transaction has no forward-path
-   * @since 0.1.0
    */
   public Transaction withHeaders(List<Header> headers) {
     return new Transaction(sessionId, Stage.DATA, clientAddress, helo, reversePath, forwardPath,
@@ -226,8 +212,6 @@ public final class Transaction {
   /**
    * Describes the stage, session and client; paths and headers are left out (they are personal
    * data and appear only in DEBUG logs).
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {
@@ -262,7 +246,6 @@ public final class Transaction {
      *
      * @param sessionId 1 to 64 printable US-ASCII characters, no spaces
      * @return this builder
-     * @since 0.1.0
      */
     public Builder sessionId(String sessionId) {
       checkState(this.sessionId == null, "sessionId was already set");
@@ -278,7 +261,6 @@ public final class Transaction {
      *
      * @param stage the stage
      * @return this builder
-     * @since 0.1.0
      */
     public Builder stage(Stage stage) {
       checkState(this.stage == null, "stage was already set");
@@ -291,7 +273,6 @@ public final class Transaction {
      *
      * @param clientAddress the address
      * @return this builder
-     * @since 0.1.0
      */
     public Builder clientAddress(InetAddress clientAddress) {
       checkState(this.clientAddress == null, "clientAddress was already set");
@@ -304,7 +285,6 @@ public final class Transaction {
      *
      * @param helo the name
      * @return this builder
-     * @since 0.1.0
      */
     public Builder helo(String helo) {
       checkState(this.helo == null, "helo was already set");
@@ -318,7 +298,6 @@ public final class Transaction {
      *
      * @param reversePath the path
      * @return this builder
-     * @since 0.1.0
      */
     public Builder reversePath(String reversePath) {
       checkState(this.reversePath == null, "reversePath was already set");
@@ -331,7 +310,6 @@ public final class Transaction {
      *
      * @param forwardPath the path
      * @return this builder
-     * @since 0.1.0
      */
     public Builder forwardPath(String forwardPath) {
       checkState(this.forwardPath == null, "forwardPath was already set");
@@ -344,7 +322,6 @@ public final class Transaction {
      *
      * @param user the user name
      * @return this builder
-     * @since 0.1.0
      */
     public Builder authenticatedUser(String user) {
       checkState(this.authenticatedUser == null, "authenticatedUser was already set");
@@ -357,7 +334,6 @@ public final class Transaction {
      *
      * @param tls true with TLS
      * @return this builder
-     * @since 0.1.0
      */
     public Builder tls(boolean tls) {
       checkState(this.tls == null, "tls was already set");
@@ -370,7 +346,6 @@ public final class Transaction {
      *
      * @param headers the headers in message order
      * @return this builder
-     * @since 0.1.0
      */
     public Builder headers(List<Header> headers) {
       checkState(this.headers == null, "headers were already set");
@@ -385,7 +360,6 @@ public final class Transaction {
      * @throws IllegalStateException if the stage or client address is missing
      * @throws IllegalArgumentException if the stage needs a path that is missing (a reverse-path from
      *     MAIL on, a forward-path from RCPT on)
-     * @since 0.1.0
      */
     public Transaction build() {
       checkState(stage != null, "stage is required");

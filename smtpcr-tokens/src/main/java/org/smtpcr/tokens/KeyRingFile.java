@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes key rings as text. The format, version 1:
@@ -43,21 +45,21 @@ public final class KeyRingFile {
   public static final int MAX_SIZE = 64 * 1024;
 
   private static final String HEADER = "smtpcr-keyring";
-  private static final System.Logger LOG = System.getLogger(KeyRingFile.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(KeyRingFile.class);
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private KeyRingFile() {}
 
   /**
-   * Reads a key ring from {@code file}, warning through {@link System.Logger} when the file is
-   * readable by group or others.
+   * Reads a key ring from {@code file}, logging a warning (SLF4J, at WARN) when the file is readable
+   * by group or others.
    *
    * @throws IOException if the file cannot be read
    * @throws KeyFileException if its content is not a valid key file
    */
   public static KeyRing read(Path file) throws IOException {
     requireNonNull(file, "file");
-    permissionProblem(file).ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, problem));
+    permissionProblem(file).ifPresent(problem -> log.warn("{}", problem));
     // read at most one byte past the limit: Files.size says 0 for pipes and devices, and a file may
     // grow between a size check and the read
     byte[] raw;

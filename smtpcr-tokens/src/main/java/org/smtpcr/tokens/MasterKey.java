@@ -13,9 +13,10 @@ import org.smtpcr.tokens.internal.Hkdf;
 /**
  * A master secret of at least 32 bytes from which the per-purpose keys of format v1 are derived.
  *
- * <p>The bytes never leave this class except through {@link #copyBytes()}, which the key file writer
- * uses. {@link #toString()} shows only the length and a fingerprint, and {@code equals} is identity;
- * compare keys with {@link #sameKeyAs(MasterKey)}, which runs in constant time.
+ * <p>No public method returns the bytes: they leave this package only as the text of a key file
+ * ({@link KeyRingFile#format}, {@link KeyRingFile#write}). {@link #toString()} shows only the length
+ * and a fingerprint, and {@code equals} is identity; compare keys with {@link #sameKeyAs(MasterKey)},
+ * which runs in constant time.
  *
  * @since 0.1.0
  */
@@ -75,8 +76,11 @@ public final class MasterKey {
     return fingerprint;
   }
 
-  /** A copy of the secret. The caller owns the copy and should overwrite it when done. */
-  public byte[] copyBytes() {
+  /**
+   * A copy of the secret, for the key file text (package use only: the raw bytes are not public
+   * API). The caller owns the copy and should overwrite it when done.
+   */
+  byte[] copyBytes() {
     return bytes.clone();
   }
 

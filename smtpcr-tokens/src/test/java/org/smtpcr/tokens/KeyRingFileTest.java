@@ -15,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,7 +137,7 @@ final class KeyRingFileTest {
     try (CapturedLog log = CapturedLog.of(KeyRingFile.class)) {
       assertSameRing(twoKeys(), KeyRingFile.read(file));
       assertEquals(1, log.records().size(), log.text());
-      assertEquals(Level.WARNING, log.records().get(0).getLevel());
+      assertEquals("WARN", log.records().get(0).level());
       assertTrue(log.text().contains("chmod 600"), log.text());
     }
   }

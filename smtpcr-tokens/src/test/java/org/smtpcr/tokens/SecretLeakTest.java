@@ -215,6 +215,20 @@ final class SecretLeakTest {
   }
 
   @Test
+  void publicApi_returnsNoRawKeyBytes() {
+    // the raw secret leaves MasterKey only inside this package (as key file text); no public or
+    // protected method of a public type hands out a byte or char array
+    for (Class<?> type : List.of(MasterKey.class, KeyRing.class, KeyRingFile.class, ChallengeTokens.class,
+        PassCodes.class)) {
+      for (java.lang.reflect.Method m : type.getMethods()) {
+        Class<?> r = m.getReturnType();
+        assertFalse(r == byte[].class || r == char[].class, type.getSimpleName() + "." + m.getName()
+            + " returns " + r.getSimpleName());
+      }
+    }
+  }
+
+  @Test
   void forbiddenList_catchesALeak() {
     // the check itself must be able to fail
     String leak = "key is " + ReferenceTokenV1.hex(ReferenceTokenV1.tokenKey(MASTER)).substring(8, 30);

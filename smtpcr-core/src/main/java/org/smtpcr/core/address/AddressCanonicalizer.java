@@ -4,13 +4,12 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Turns an SMTP path as an MTA hands it over into a {@link CanonicalAddress}, the one form used for
- * whitelist keys and tokens (design.md, "Canonical addresses").
+ * whitelist keys and tokens (README.md, "Canonical addresses").
  *
  * <p>Accepted input: {@code <local@domain>} or {@code local@domain}, optionally with an RFC 5321
  * source route ({@code <@relay1,@relay2:local@domain>}, which is ignored) and surrounding spaces or
@@ -54,8 +53,6 @@ public final class AddressCanonicalizer {
   /**
    * Upper bound on the length of the input path, checked first. RFC 5321 limits a path to 256
    * octets; the bound leaves room for source routes and for MTAs that are lenient.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_PATH_LENGTH = 1000;
 
@@ -105,7 +102,6 @@ public final class AddressCanonicalizer {
    * Returns the standard canonicalizer: sub-address separator {@code +}, BATV and SRS unwrapping on.
    *
    * @return the shared standard instance
-   * @since 0.1.0
    */
   public static AddressCanonicalizer standard() {
     return STANDARD;
@@ -118,7 +114,6 @@ public final class AddressCanonicalizer {
    * is one of our own users receiving a reply to a tagged return path.
    *
    * @return a canonicalizer with SRS unwrapping off and every other setting kept
-   * @since 0.1.0
    */
   public AddressCanonicalizer forRecipients() {
     return forRecipients;
@@ -128,7 +123,6 @@ public final class AddressCanonicalizer {
    * Starts a builder whose defaults are those of {@link #standard()}.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -140,7 +134,6 @@ public final class AddressCanonicalizer {
    *
    * @param path the path as received
    * @return true for the null path
-   * @since 0.1.0
    */
   public static boolean isNullPath(String path) {
     requireNonNull(path, "path");
@@ -157,7 +150,6 @@ public final class AddressCanonicalizer {
    * @param path the path as received
    * @return the canonical address
    * @throws InvalidAddressException if the path is malformed, too long or the null path
-   * @since 0.1.0
    */
   public CanonicalAddress canonicalize(String path) {
     return parse(path).canonical();
@@ -190,7 +182,6 @@ public final class AddressCanonicalizer {
    * @return the original, its canonical address and the removed sub-address
    * @throws InvalidAddressException if the path is malformed, too long or the null path; the message
    *     never contains the path
-   * @since 0.1.0
    */
   public ParsedAddress parse(String path) {
     requireNonNull(path, "path");
@@ -281,8 +272,7 @@ public final class AddressCanonicalizer {
     // canonical by construction: the steps above are the ones the public constructor checks with
     // (a property test holds every output to that constructor)
     CanonicalAddress canonical = CanonicalAddress.trusted(renderedLocal, domain);
-    return new ParsedAddress(original, canonical,
-        subaddress == null || subaddress.isEmpty() ? Optional.empty() : Optional.of(subaddress));
+    return new ParsedAddress(original, canonical, subaddress);
   }
 
   /** One BATV or SRS step, or null when neither applies. */
@@ -440,7 +430,6 @@ public final class AddressCanonicalizer {
    * Returns a description of the configuration (no addresses).
    *
    * @return e.g. {@code AddressCanonicalizer[separators="+", srs=true, batv=true]}
-   * @since 0.1.0
    */
   @Override
   public String toString() {
@@ -470,7 +459,6 @@ public final class AddressCanonicalizer {
      * @return this builder
      * @throws IllegalArgumentException if a character is a letter, digit, dot or not ASCII atext
      * @throws IllegalStateException if already set
-     * @since 0.1.0
      */
     public Builder subaddressSeparators(String chars) {
       requireNonNull(chars, "chars");
@@ -491,7 +479,6 @@ public final class AddressCanonicalizer {
      * @param unwrap whether to unwrap
      * @return this builder
      * @throws IllegalStateException if already set
-     * @since 0.1.0
      */
     public Builder unwrapSrs(boolean unwrap) {
       checkState(unwrapSrs == null, "unwrapSrs already set");
@@ -505,7 +492,6 @@ public final class AddressCanonicalizer {
      * @param strip whether to strip
      * @return this builder
      * @throws IllegalStateException if already set
-     * @since 0.1.0
      */
     public Builder stripBatv(boolean strip) {
       checkState(stripBatv == null, "stripBatv already set");
@@ -517,7 +503,6 @@ public final class AddressCanonicalizer {
      * Builds the canonicalizer.
      *
      * @return a new immutable canonicalizer
-     * @since 0.1.0
      */
     public AddressCanonicalizer build() {
       return new AddressCanonicalizer(this);

@@ -4,7 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An address in the one canonical form that whitelist keys and tokens use (design.md, "Canonical
+ * An address in the one canonical form that whitelist keys and tokens use (README.md, "Canonical
  * addresses"): the domain in lowercase A-labels without a trailing dot (or a normalized address
  * literal such as {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}), the local part NFC-normalized
  * with ASCII letters lowercased, unquoted when it is a dot-atom and otherwise a quoted string in which
@@ -31,7 +31,6 @@ public final class CanonicalAddress {
    * @param localPart the canonical local part
    * @param domain the canonical domain
    * @throws IllegalArgumentException if a part is not in canonical form or the address is too long
-   * @since 0.1.0
    */
   public CanonicalAddress(String localPart, String domain) {
     requireNonNull(localPart, "localPart");
@@ -69,7 +68,6 @@ public final class CanonicalAddress {
    * The canonical local part, e.g. {@code bob} or {@code "john doe"}.
    *
    * @return the local part
-   * @since 0.1.0
    */
   public String localPart() {
     return localPart;
@@ -79,7 +77,6 @@ public final class CanonicalAddress {
    * The canonical domain, e.g. {@code xn--bcher-kva.example} or {@code [192.0.2.1]}.
    *
    * @return the domain
-   * @since 0.1.0
    */
   public String domain() {
     return domain;
@@ -100,7 +97,6 @@ public final class CanonicalAddress {
    * @param value {@code local@domain} in canonical form
    * @return the address
    * @throws InvalidAddressException if {@code value} is not a canonical address
-   * @since 0.1.0
    */
   public static CanonicalAddress parseCanonical(String value) {
     requireNonNull(value, "value");
@@ -123,7 +119,6 @@ public final class CanonicalAddress {
    * Returns {@code localPart@domain}.
    *
    * @return the address as text, without angle brackets
-   * @since 0.1.0
    */
   public String value() {
     return value;
@@ -131,8 +126,6 @@ public final class CanonicalAddress {
 
   /**
    * Equal when the other is a {@code CanonicalAddress} with the same local part and domain.
-   *
-   * @since 0.1.0
    */
   @Override
   public boolean equals(Object o) {
@@ -149,7 +142,6 @@ public final class CanonicalAddress {
    * Returns {@link #value()}.
    *
    * @return the address as text
-   * @since 0.1.0
    */
   @Override
   public String toString() {

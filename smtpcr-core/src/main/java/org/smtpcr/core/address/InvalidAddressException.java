@@ -16,7 +16,6 @@ public final class InvalidAddressException extends SmtpcrException {
    * Creates an exception with a message that does not contain the rejected input.
    *
    * @param message what is wrong with the input
-   * @since 0.1.0
    */
   public InvalidAddressException(String message) {
     super(message);

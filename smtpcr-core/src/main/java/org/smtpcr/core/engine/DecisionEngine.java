@@ -27,7 +27,7 @@ import org.smtpcr.tokens.PassCodes;
 
 /**
  * Decides, at each SMTP stage, whether a transaction goes on, is challenged, rejected or deferred
- * (design.md, "The loop"). It runs an ordered chain of {@link DecisionRule}s; the first rule with an
+ * (README.md, "Concepts"). It runs an ordered chain of {@link DecisionRule}s; the first rule with an
  * opinion wins. When every rule abstains, a recipient is challenged: the reply carries a link
  * {@code <challengeBase>c/<token>} to the challenge page, the token minted for the canonical
  * (sender, recipient) pair. Before RCPT there is nothing to challenge, and the default is to accept.

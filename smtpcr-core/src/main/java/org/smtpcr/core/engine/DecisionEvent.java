@@ -22,8 +22,6 @@ public record DecisionEvent(String sessionId, Stage stage, String ruleId, Decisi
     boolean failed) {
   /**
    * Checks the components.
-   *
-   * @since 0.1.0
    */
   public DecisionEvent {
     requireNonNull(sessionId, "sessionId");

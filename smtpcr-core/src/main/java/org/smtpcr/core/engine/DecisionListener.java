@@ -17,7 +17,6 @@ public interface DecisionListener {
    * Called once per decision.
    *
    * @param event what was decided, by which rule, how fast
-   * @since 0.1.0
    */
   void onDecision(DecisionEvent event);
 
@@ -26,7 +25,6 @@ public interface DecisionListener {
    *
    * @param next the listener to run second
    * @return the combined listener
-   * @since 0.1.0
    */
   default DecisionListener andThen(DecisionListener next) {
     requireNonNull(next, "next");
@@ -44,7 +42,6 @@ public interface DecisionListener {
    * with stage, verdict, reply code, rule id, session id and elapsed microseconds; no addresses.
    *
    * @return the logging listener
-   * @since 0.1.0
    */
   static DecisionListener logging() {
     return LoggingListener.INSTANCE;
@@ -54,7 +51,6 @@ public interface DecisionListener {
    * A listener that does nothing.
    *
    * @return the silent listener
-   * @since 0.1.0
    */
   static DecisionListener none() {
     return event -> { };

@@ -44,8 +44,6 @@ import java.util.List;
 public final class TransactionState {
   /**
    * Recipients one transaction may hold (RFC 5321 §4.5.3.1.8 asks for at least 100).
-   *
-   * @since 0.1.0
    */
   public static final int MAX_RECIPIENTS = 1000;
 
@@ -67,7 +65,6 @@ public final class TransactionState {
    * @return the answer: {@link Decision.Accept} (outright or pending), a challenge, a reject, or a
    *     defer (among them {@code 452 4.5.3} when the recipient cannot join this transaction)
    * @throws IllegalStateException after {@link #endOfData(List)}
-   * @since 0.1.0
    */
   public synchronized DecisionOutcome rcpt(String forwardPath) {
     requireNonNull(forwardPath, "forwardPath");
@@ -104,7 +101,6 @@ public final class TransactionState {
    * @param headers the message headers in order
    * @return the answer to the final dot
    * @throws IllegalStateException if called twice
-   * @since 0.1.0
    */
   public synchronized DecisionOutcome endOfData(List<Header> headers) {
     List<Header> copy = List.copyOf(headers);
@@ -141,7 +137,6 @@ public final class TransactionState {
    * The forward-paths accepted outright at RCPT, in order.
    *
    * @return a copy of the list
-   * @since 0.1.0
    */
   public synchronized List<String> acceptedRecipients() {
     return List.copyOf(accepted);
@@ -151,7 +146,6 @@ public final class TransactionState {
    * The forward-paths accepted provisionally, to be decided at the end of DATA, in order.
    *
    * @return a copy of the list
-   * @since 0.1.0
    */
   public synchronized List<String> pendingRecipients() {
     return List.copyOf(pending);
@@ -161,7 +155,6 @@ public final class TransactionState {
    * Whether {@link #endOfData(List)} was called.
    *
    * @return true once the transaction ended
-   * @since 0.1.0
    */
   public synchronized boolean isFinished() {
     return finished;
@@ -169,8 +162,6 @@ public final class TransactionState {
 
   /**
    * Counts recipients; no addresses.
-   *
-   * @since 0.1.0
    */
   @Override
   public synchronized String toString() {

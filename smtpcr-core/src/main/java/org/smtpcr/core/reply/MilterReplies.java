@@ -23,7 +23,6 @@ public final class MilterReplies {
    * @param reply a 4yz or 5yz reply (milters cannot send other codes)
    * @return the reply lines with codes, separated by CRLF, no trailing CRLF, {@code %} as {@code %%}
    * @throws IllegalArgumentException if the reply is not negative
-   * @since 0.1.0
    */
   public static String format(SmtpReply reply) {
     requireNonNull(reply, "reply");

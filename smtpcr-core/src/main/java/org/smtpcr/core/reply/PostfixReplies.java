@@ -37,23 +37,17 @@ public final class PostfixReplies {
 
   /**
    * Length at which Postfix cuts a reply line, CRLF excluded.
-   *
-   * @since 0.1.0
    */
   public static final int POSTFIX_LINE_LIMIT = 510;
 
   /**
    * Room reserved for the recipient Postfix puts in front of the text: 254 characters and the angle
    * brackets.
-   *
-   * @since 0.1.0
    */
   public static final int RECIPIENT_ALLOWANCE = 256;
 
   /**
    * The text Postfix puts between the recipient and the policy text.
-   *
-   * @since 0.1.0
    */
   public static final String POSTFIX_PREFIX = ": Recipient address rejected: ";
 
@@ -85,7 +79,6 @@ public final class PostfixReplies {
    * }</pre>
    *
    * @return the formatter (immutable, shared)
-   * @since 0.1.0
    */
   public static ReplyFormatter formatter() {
     return FORMATTER;
@@ -99,7 +92,6 @@ public final class PostfixReplies {
    * @return one line of printable US-ASCII (no line end) whose text fits the budget above
    * @throws IllegalArgumentException if the reply is not negative, or its link alone does not fit the
    *     text budget (the message does not contain the link)
-   * @since 0.1.0
    */
   public static String action(SmtpReply reply) {
     requireNonNull(reply, "reply");
@@ -121,7 +113,6 @@ public final class PostfixReplies {
    * @return one line of printable US-ASCII (no line end) whose text fits the line after that name
    * @throws IllegalArgumentException if the reply is not negative, or its link alone does not fit the
    *     room left (the message does not contain the link)
-   * @since 0.1.0
    */
   public static String action(SmtpReply reply, String named) {
     requireNonNull(reply, "reply");

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds {@link SmtpReply SmtpReplies} from templates with named placeholders (design.md,
- * "Replies").
+ * Builds {@link SmtpReply SmtpReplies} from templates with named placeholders (README.md,
+ * "Concepts").
  *
  * <p>A template is printable US-ASCII text with placeholders such as {@code {recipient}};
  * <code>{{</code> and <code>}}</code> stand for literal braces. The engine passes {@code recipient},
@@ -41,16 +41,12 @@ public final class ReplyFormatter {
 
   /**
    * Default maximum line length, prefix included, CRLF excluded.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_WRAP_WIDTH = 76;
 
   /**
    * Maximum length of a placeholder value after sanitizing; longer values are cut and end in
    * {@code ...}. An address in angle brackets (256 characters) fits.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_VALUE_LENGTH = 256;
 
@@ -93,7 +89,6 @@ public final class ReplyFormatter {
    * Returns the formatter with the built-in English texts and default statuses.
    *
    * @return the shared English formatter
-   * @since 0.1.0
    */
   public static ReplyFormatter english() {
     return ENGLISH_FORMATTER;
@@ -103,7 +98,6 @@ public final class ReplyFormatter {
    * Starts a builder; kinds without a template or status keep the English defaults.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -117,7 +111,6 @@ public final class ReplyFormatter {
    * @return e.g. {@code 550 5.7.1} with the text lines and the link
    * @throws IllegalArgumentException if the link is not absolute or its line would exceed 512 octets
    *     (the engine then falls back); the message does not contain the link
-   * @since 0.1.0
    */
   public SmtpReply challenge(Map<String, String> values, URI link) {
     requireNonNull(values, "values");
@@ -138,7 +131,6 @@ public final class ReplyFormatter {
    * @throws IllegalArgumentException if the link does not start with a scheme, has a character that
    *     is not printable US-ASCII, or its line would exceed 512 octets; the message does not contain
    *     the link
-   * @since 0.1.0
    */
   public SmtpReply challenge(Map<String, String> values, String link) {
     requireNonNull(values, "values");
@@ -193,7 +185,6 @@ public final class ReplyFormatter {
    *
    * @param values placeholder values (peer-supplied; sanitized here)
    * @return by default a {@code 550 5.7.1} reply
-   * @since 0.1.0
    */
   public SmtpReply reject(Map<String, String> values) {
     return plain(ReplyKind.REJECT, values);
@@ -204,7 +195,6 @@ public final class ReplyFormatter {
    *
    * @param values placeholder values (peer-supplied; sanitized here)
    * @return by default a {@code 451 4.3.0} reply
-   * @since 0.1.0
    */
   public SmtpReply defer(Map<String, String> values) {
     return plain(ReplyKind.DEFER, values);
@@ -216,7 +206,6 @@ public final class ReplyFormatter {
    *
    * @param values placeholder values (peer-supplied; sanitized here)
    * @return by default a {@code 452 4.5.3} reply
-   * @since 0.1.0
    */
   public SmtpReply pendingMix(Map<String, String> values) {
     return plain(ReplyKind.PENDING_MIX, values);
@@ -230,7 +219,6 @@ public final class ReplyFormatter {
    *
    * @param value any text
    * @return printable US-ASCII of at most {@value #MAX_VALUE_LENGTH} characters
-   * @since 0.1.0
    */
   public static String sanitize(String value) {
     requireNonNull(value, "value");
@@ -275,7 +263,6 @@ public final class ReplyFormatter {
    * Returns the configured wrap width.
    *
    * @return the maximum line length, prefix included
-   * @since 0.1.0
    */
   public int wrapWidth() {
     return wrapWidth;
@@ -283,8 +270,6 @@ public final class ReplyFormatter {
 
   /**
    * Describes the configuration: statuses and wrap width.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {
@@ -527,7 +512,6 @@ public final class ReplyFormatter {
      * @return this builder
      * @throws IllegalArgumentException if the template is malformed
      * @throws IllegalStateException if the template of this kind is already set
-     * @since 0.1.0
      */
     public Builder template(ReplyKind kind, String text) {
       requireNonNull(kind, "kind");
@@ -546,7 +530,6 @@ public final class ReplyFormatter {
      * @return this builder
      * @throws IllegalArgumentException if the pair is invalid for the kind
      * @throws IllegalStateException if the status of this kind is already set
-     * @since 0.1.0
      */
     public Builder status(ReplyKind kind, int code, String enhanced) {
       requireNonNull(kind, "kind");
@@ -569,7 +552,6 @@ public final class ReplyFormatter {
      * @return this builder
      * @throws IllegalArgumentException if out of range
      * @throws IllegalStateException if already set
-     * @since 0.1.0
      */
     public Builder wrapWidth(int width) {
       checkState(wrapWidth < 0, "wrapWidth already set");
@@ -584,7 +566,6 @@ public final class ReplyFormatter {
      * Builds the formatter.
      *
      * @return a new immutable formatter
-     * @since 0.1.0
      */
     public ReplyFormatter build() {
       Map<ReplyKind, List<Segment>> t = new EnumMap<>(ReplyKind.class);

@@ -31,8 +31,6 @@ public final class SmtpReply {
 
   /**
    * Maximum length of a reply line including the CRLF (RFC 5321 §4.5.3.1.5).
-   *
-   * @since 0.1.0
    */
   public static final int MAX_LINE_OCTETS = 512;
 
@@ -56,7 +54,6 @@ public final class SmtpReply {
    * @return the reply
    * @throws IllegalArgumentException if a rule above is broken; the message names the rule and the
    *     line number, never the text
-   * @since 0.1.0
    */
   public static SmtpReply of(int code, String enhancedStatus, List<String> lines) {
     requireNonNull(enhancedStatus, "enhancedStatus");
@@ -111,7 +108,6 @@ public final class SmtpReply {
    * @param lines the text lines, at least one
    * @return the reply
    * @throws IllegalArgumentException if a rule of {@link #of(int, String, List)} is broken
-   * @since 0.1.0
    */
   public static SmtpReply of(int code, String enhancedStatus, String... lines) {
     requireNonNull(lines, "lines");
@@ -180,7 +176,6 @@ public final class SmtpReply {
    * Returns the reply code.
    *
    * @return 200..599
-   * @since 0.1.0
    */
   public int code() {
     return code;
@@ -190,7 +185,6 @@ public final class SmtpReply {
    * Returns the enhanced status code, e.g. {@code 5.7.1}; the empty string for 3yz replies.
    *
    * @return the enhanced status
-   * @since 0.1.0
    */
   public String enhancedStatus() {
     return enhancedStatus;
@@ -200,7 +194,6 @@ public final class SmtpReply {
    * Returns the text lines, without codes.
    *
    * @return an unmodifiable, non-empty list
-   * @since 0.1.0
    */
   public List<String> lines() {
     return lines;
@@ -210,7 +203,6 @@ public final class SmtpReply {
    * Returns whether this is a positive reply (2yz completion or 3yz intermediate).
    *
    * @return true for codes below 400
-   * @since 0.1.0
    */
   public boolean isPositive() {
     return code < 400;
@@ -220,7 +212,6 @@ public final class SmtpReply {
    * Returns whether this is a negative reply (4yz or 5yz).
    *
    * @return true for codes from 400
-   * @since 0.1.0
    */
   public boolean isNegative() {
     return code >= 400;
@@ -230,7 +221,6 @@ public final class SmtpReply {
    * Returns whether this is a transient negative reply (4yz): the sender should retry.
    *
    * @return true for 4yz
-   * @since 0.1.0
    */
   public boolean isTransient() {
     return code / 100 == 4;
@@ -240,7 +230,6 @@ public final class SmtpReply {
    * Returns whether this is a permanent negative reply (5yz).
    *
    * @return true for 5yz
-   * @since 0.1.0
    */
   public boolean isPermanent() {
     return code / 100 == 5;
@@ -251,7 +240,6 @@ public final class SmtpReply {
    * is {@code "NNN x.y.z text"}, each ended by CRLF; e.g. {@code "550-5.7.1 a\r\n550 5.7.1 b\r\n"}.
    *
    * @return the wire text, including the final CRLF
-   * @since 0.1.0
    */
   public String toWire() {
     int size = 0;
@@ -279,8 +267,6 @@ public final class SmtpReply {
 
   /**
    * Compares code, enhanced status and lines.
-   *
-   * @since 0.1.0
    */
   @Override
   public boolean equals(Object o) {
@@ -297,8 +283,6 @@ public final class SmtpReply {
 
   /**
    * Hashes code, enhanced status and lines.
-   *
-   * @since 0.1.0
    */
   @Override
   public int hashCode() {
@@ -308,8 +292,6 @@ public final class SmtpReply {
   /**
    * Returns code, enhanced status and line count, e.g. {@code SmtpReply[550 5.7.1, 3 lines]}. The
    * text is left out: it may contain a challenge link.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {

@@ -29,8 +29,6 @@ import org.smtpcr.core.address.ParsedAddress;
 public final class ExemptRecipientsRule implements DecisionRule {
   /**
    * The local parts exempt by default.
-   *
-   * @since 0.1.0
    */
   public static final Set<String> STANDARD_LOCAL_PARTS = Set.of("postmaster", "abuse");
 
@@ -48,7 +46,6 @@ public final class ExemptRecipientsRule implements DecisionRule {
    * The rule for {@code postmaster} and {@code abuse} only.
    *
    * @return the standard rule
-   * @since 0.1.0
    */
   public static ExemptRecipientsRule standard() {
     return STANDARD;
@@ -58,7 +55,6 @@ public final class ExemptRecipientsRule implements DecisionRule {
    * Starts a builder that includes the standard local parts.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -106,7 +102,6 @@ public final class ExemptRecipientsRule implements DecisionRule {
      *
      * @param canonicalizer the engine's canonicalizer
      * @return this builder
-     * @since 0.1.0
      */
     public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
       checkState(localParts.isEmpty() && addresses.isEmpty(), "set the canonicalizer before adding addresses");
@@ -120,7 +115,6 @@ public final class ExemptRecipientsRule implements DecisionRule {
      *
      * @param include false to leave them out
      * @return this builder
-     * @since 0.1.0
      */
     public Builder standardLocalParts(boolean include) {
       checkState(this.standard == null, "standardLocalParts was already set");
@@ -134,7 +128,6 @@ public final class ExemptRecipientsRule implements DecisionRule {
      * @param localPart the local part
      * @return this builder
      * @throws IllegalArgumentException if it is not a valid local part
-     * @since 0.1.0
      */
     public Builder localPart(String localPart) {
       requireNonNull(localPart, "localPart");
@@ -148,7 +141,6 @@ public final class ExemptRecipientsRule implements DecisionRule {
      * @param address the address, with or without angle brackets
      * @return this builder
      * @throws IllegalArgumentException if it is not a valid address
-     * @since 0.1.0
      */
     public Builder address(String address) {
       requireNonNull(address, "address");
@@ -160,7 +152,6 @@ public final class ExemptRecipientsRule implements DecisionRule {
      * Builds the rule.
      *
      * @return the rule
-     * @since 0.1.0
      */
     public ExemptRecipientsRule build() {
       Set<String> lp = new HashSet<>(localParts);

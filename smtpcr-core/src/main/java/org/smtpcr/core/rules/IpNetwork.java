@@ -23,8 +23,6 @@ import org.smtpcr.core.internal.IpLiterals;
 public record IpNetwork(InetAddress address, int prefixLength) {
   /**
    * Longest text {@link #parse(String)} reads: an IPv6 literal with embedded IPv4 and {@code /128}.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_LENGTH = IpLiterals.MAX_LENGTH + 4;
 
@@ -32,7 +30,6 @@ public record IpNetwork(InetAddress address, int prefixLength) {
    * Checks the prefix length and clears the host bits.
    *
    * @throws IllegalArgumentException if the prefix length is out of range for the address family
-   * @since 0.1.0
    */
   public IpNetwork {
     requireNonNull(address, "address");
@@ -52,7 +49,6 @@ public record IpNetwork(InetAddress address, int prefixLength) {
    * @return the network
    * @throws IllegalArgumentException if {@code text} is not such a network; the message does not
    *     contain the text
-   * @since 0.1.0
    */
   public static IpNetwork parse(String text) {
     requireNonNull(text, "text");
@@ -80,7 +76,6 @@ public record IpNetwork(InetAddress address, int prefixLength) {
    *
    * @param candidate an address; IPv4-mapped IPv6 addresses count as IPv4
    * @return true if its first {@link #prefixLength()} bits equal the network's
-   * @since 0.1.0
    */
   public boolean contains(InetAddress candidate) {
     requireNonNull(candidate, "candidate");
@@ -95,8 +90,6 @@ public record IpNetwork(InetAddress address, int prefixLength) {
 
   /**
    * Returns the CIDR notation, such as {@code 2001:db8::/32}.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {

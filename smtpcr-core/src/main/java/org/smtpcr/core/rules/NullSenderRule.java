@@ -28,7 +28,6 @@ public final class NullSenderRule implements DecisionRule {
    * The rule that accepts the null sender at every stage from MAIL on (the default).
    *
    * @return the rule
-   * @since 0.1.0
    */
   public static NullSenderRule accept() {
     return ACCEPT;
@@ -39,7 +38,6 @@ public final class NullSenderRule implements DecisionRule {
    * MAIL: RFC 5321 §4.5.5 has servers accept {@code MAIL FROM:<>}).
    *
    * @return the rule
-   * @since 0.1.0
    */
   public static NullSenderRule reject() {
     return REJECT;

@@ -13,7 +13,7 @@ import org.smtpcr.tokens.PassCodes;
 
 /**
  * Accepts a sender who gives the pass code of its (canonical sender, canonical recipient) pair
- * (token-v1.md, "Pass code v1"): in the recipient's sub-address ({@code bob+abcdef-ghijkl-mnopqr@…})
+ * (docs/token-format.md, "Pass code"): in the recipient's sub-address ({@code bob+abcdef-ghijkl-mnopqr@…})
  * or, at the end of DATA and when enabled, anywhere in the Subject. The challenge page shows the
  * code to a sender who passed the human check; no state is needed to check it.
  *
@@ -39,7 +39,6 @@ public final class PassCodeRule implements DecisionRule {
    * Starts a builder; the pass codes are required.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -125,7 +124,6 @@ public final class PassCodeRule implements DecisionRule {
      *
      * @param passCodes {@code PassCodes.of(keyRing)}
      * @return this builder
-     * @since 0.1.0
      */
     public Builder passCodes(PassCodes passCodes) {
       checkState(this.passCodes == null, "passCodes was already set");
@@ -138,7 +136,6 @@ public final class PassCodeRule implements DecisionRule {
      *
      * @param enabled false to ignore sub-addresses
      * @return this builder
-     * @since 0.1.0
      */
     public Builder subaddress(boolean enabled) {
       checkState(this.subaddress == null, "subaddress was already set");
@@ -151,7 +148,6 @@ public final class PassCodeRule implements DecisionRule {
      *
      * @param enabled true to look in the Subject
      * @return this builder
-     * @since 0.1.0
      */
     public Builder subject(boolean enabled) {
       checkState(this.subject == null, "subject was already set");
@@ -164,7 +160,6 @@ public final class PassCodeRule implements DecisionRule {
      *
      * @return the rule
      * @throws IllegalStateException if the pass codes are missing
-     * @since 0.1.0
      */
     public PassCodeRule build() {
       checkState(passCodes != null, "passCodes is required");

@@ -39,15 +39,11 @@ import org.smtpcr.core.address.ParsedAddress;
 public final class RecipientPasswordRule implements DecisionRule {
   /**
    * Shortest password accepted.
-   *
-   * @since 0.1.0
    */
   public static final int MIN_LENGTH = 4;
 
   /**
    * Longest password accepted.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_LENGTH = 64;
 
@@ -65,7 +61,6 @@ public final class RecipientPasswordRule implements DecisionRule {
    * Starts a builder without passwords.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -112,8 +107,6 @@ public final class RecipientPasswordRule implements DecisionRule {
 
   /**
    * Counts recipients; never shows a password.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {
@@ -152,7 +145,6 @@ public final class RecipientPasswordRule implements DecisionRule {
      *
      * @param canonicalizer the engine's canonicalizer
      * @return this builder
-     * @since 0.1.0
      */
     public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
       checkState(passwords.isEmpty(), "set the canonicalizer before adding passwords");
@@ -169,7 +161,6 @@ public final class RecipientPasswordRule implements DecisionRule {
      * @return this builder
      * @throws IllegalArgumentException if the address or the password is not valid (the message
      *     does not contain the password), or the recipient already has one
-     * @since 0.1.0
      */
     public Builder password(String recipient, String password) {
       requireNonNull(recipient, "recipient");
@@ -194,7 +185,6 @@ public final class RecipientPasswordRule implements DecisionRule {
      *
      * @param enabled false to ignore sub-addresses
      * @return this builder
-     * @since 0.1.0
      */
     public Builder subaddress(boolean enabled) {
       checkState(this.subaddress == null, "subaddress was already set");
@@ -207,7 +197,6 @@ public final class RecipientPasswordRule implements DecisionRule {
      *
      * @param enabled true to look in the Subject
      * @return this builder
-     * @since 0.1.0
      */
     public Builder subject(boolean enabled) {
       checkState(this.subject == null, "subject was already set");
@@ -219,7 +208,6 @@ public final class RecipientPasswordRule implements DecisionRule {
      * Builds the rule.
      *
      * @return the rule
-     * @since 0.1.0
      */
     public RecipientPasswordRule build() {
       return new RecipientPasswordRule(passwords, subaddress == null || subaddress, subject != null && subject);

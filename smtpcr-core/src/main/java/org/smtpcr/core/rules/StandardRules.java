@@ -16,7 +16,7 @@ import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.tokens.PassCodes;
 
 /**
- * The standard rule chain of design.md ("The loop"), configured by knobs: change one setting
+ * The standard rule chain (README.md, "Concepts"), configured by knobs: change one setting
  * without listing the chain again. In order:
  * <ol>
  *   <li>{@value #EXEMPT_RECIPIENTS}: {@code postmaster} and {@code abuse}, plus

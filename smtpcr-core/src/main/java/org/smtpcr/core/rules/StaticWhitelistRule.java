@@ -41,7 +41,6 @@ public final class StaticWhitelistRule implements DecisionRule {
    * Starts a builder with an empty whitelist.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -92,7 +91,6 @@ public final class StaticWhitelistRule implements DecisionRule {
      *
      * @param canonicalizer the engine's canonicalizer
      * @return this builder
-     * @since 0.1.0
      */
     public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
       checkState(keys.isEmpty(), "set the canonicalizer before adding entries");
@@ -107,7 +105,6 @@ public final class StaticWhitelistRule implements DecisionRule {
      * @param sender the sender address
      * @return this builder
      * @throws IllegalArgumentException if it is not a valid address
-     * @since 0.1.0
      */
     public Builder sender(String sender) {
       requireNonNull(sender, "sender");
@@ -121,7 +118,6 @@ public final class StaticWhitelistRule implements DecisionRule {
      * @param domain such as {@code example.org} (a leading {@code @} is ignored)
      * @return this builder
      * @throws IllegalArgumentException if it is not a valid domain
-     * @since 0.1.0
      */
     public Builder senderDomain(String domain) {
       requireNonNull(domain, "domain");
@@ -136,7 +132,6 @@ public final class StaticWhitelistRule implements DecisionRule {
      * @param sender the sender address
      * @return this builder
      * @throws IllegalArgumentException if an address is not valid
-     * @since 0.1.0
      */
     public Builder senderFor(String recipient, String sender) {
       requireNonNull(recipient, "recipient");
@@ -153,7 +148,6 @@ public final class StaticWhitelistRule implements DecisionRule {
      * @param domain the sender domain
      * @return this builder
      * @throws IllegalArgumentException if the address or domain is not valid
-     * @since 0.1.0
      */
     public Builder senderDomainFor(String recipient, String domain) {
       requireNonNull(recipient, "recipient");
@@ -166,7 +160,6 @@ public final class StaticWhitelistRule implements DecisionRule {
      * Builds the rule.
      *
      * @return the rule
-     * @since 0.1.0
      */
     public StaticWhitelistRule build() {
       return new StaticWhitelistRule(keys);

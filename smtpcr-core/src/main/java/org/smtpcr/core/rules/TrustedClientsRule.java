@@ -39,7 +39,6 @@ public final class TrustedClientsRule implements DecisionRule {
    * The rule that trusts authenticated sessions and no network.
    *
    * @return the rule
-   * @since 0.1.0
    */
   public static TrustedClientsRule authenticated() {
     return AUTHENTICATED;
@@ -49,7 +48,6 @@ public final class TrustedClientsRule implements DecisionRule {
    * Starts a builder that trusts authenticated sessions and no network.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -78,7 +76,6 @@ public final class TrustedClientsRule implements DecisionRule {
    * The networks this rule trusts.
    *
    * @return the networks in the order given
-   * @since 0.1.0
    */
   public List<IpNetwork> networks() {
     return networks;
@@ -105,7 +102,6 @@ public final class TrustedClientsRule implements DecisionRule {
      *
      * @param trust false to judge authenticated sessions like any other
      * @return this builder
-     * @since 0.1.0
      */
     public Builder authenticatedSessions(boolean trust) {
       checkState(this.authenticatedSessions == null, "authenticatedSessions was already set");
@@ -119,7 +115,6 @@ public final class TrustedClientsRule implements DecisionRule {
      * @param cidr such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; see {@link IpNetwork#parse}
      * @return this builder
      * @throws IllegalArgumentException if {@code cidr} is not a network
-     * @since 0.1.0
      */
     public Builder network(String cidr) {
       return network(IpNetwork.parse(requireNonNull(cidr, "cidr")));
@@ -130,7 +125,6 @@ public final class TrustedClientsRule implements DecisionRule {
      *
      * @param network the network
      * @return this builder
-     * @since 0.1.0
      */
     public Builder network(IpNetwork network) {
       networks.add(requireNonNull(network, "network"));
@@ -141,7 +135,6 @@ public final class TrustedClientsRule implements DecisionRule {
      * Builds the rule.
      *
      * @return the rule
-     * @since 0.1.0
      */
     public TrustedClientsRule build() {
       return new TrustedClientsRule(authenticatedSessions == null || authenticatedSessions, networks);

@@ -31,7 +31,6 @@ public final class WhitelistStoreRule implements DecisionRule {
    *
    * @param store the whitelist store
    * @return the rule
-   * @since 0.1.0
    */
   public static WhitelistStoreRule of(WhitelistStore store) {
     return new WhitelistStoreRule(requireNonNull(store, "store"));

@@ -1,5 +1,5 @@
 /**
- * The built-in {@link org.smtpcr.core.spi.DecisionRule}s, in design.md's default order:
+ * The built-in {@link org.smtpcr.core.spi.DecisionRule}s, in the default order of README.md:
  * {@link org.smtpcr.core.rules.ExemptRecipientsRule exempt recipients},
  * {@link org.smtpcr.core.rules.TrustedClientsRule trusted clients},
  * {@link org.smtpcr.core.rules.NullSenderRule the null sender},

@@ -31,7 +31,6 @@ public interface DecisionRule {
    *
    * @param context the transaction and its canonical addresses, plus reply helpers
    * @return the decision, or empty to let the next rule decide
-   * @since 0.1.0
    */
   Optional<Decision> decide(RuleContext context);
 
@@ -42,7 +41,6 @@ public interface DecisionRule {
    * {@link RuleChain.Builder#rule(String, DecisionRule)}.
    *
    * @return the id
-   * @since 0.1.0
    */
   default String id() {
     return getClass().getSimpleName();
@@ -55,7 +53,6 @@ public interface DecisionRule {
    * and decides at the end of DATA.
    *
    * @return false by default
-   * @since 0.1.0
    */
   default boolean usesHeaders() {
     return false;
@@ -65,7 +62,6 @@ public interface DecisionRule {
    * A rule that accepts everything, for tests and catch-all chains.
    *
    * @return the rule, with id {@code accept-all}
-   * @since 0.1.0
    */
   static DecisionRule acceptAll() {
     return AcceptAll.INSTANCE;

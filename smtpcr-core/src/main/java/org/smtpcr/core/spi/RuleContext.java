@@ -54,7 +54,6 @@ public final class RuleContext {
    * The transaction being decided.
    *
    * @return the transaction
-   * @since 0.1.0
    */
   public Transaction transaction() {
     return transaction;
@@ -64,7 +63,6 @@ public final class RuleContext {
    * The stage being decided; shorthand for {@code transaction().stage()}.
    *
    * @return the stage
-   * @since 0.1.0
    */
   public Stage stage() {
     return transaction.stage();
@@ -75,7 +73,6 @@ public final class RuleContext {
    * probes.
    *
    * @return true for the null sender; false before MAIL
-   * @since 0.1.0
    */
   public boolean isNullSender() {
     Optional<String> path = transaction.reversePath();
@@ -87,7 +84,6 @@ public final class RuleContext {
    *
    * @return the sender, or empty before MAIL and for the null sender
    * @throws InvalidAddressException if the reverse-path is not a valid address
-   * @since 0.1.0
    */
   public Optional<ParsedAddress> sender() {
     if (senderError != null) {
@@ -113,7 +109,6 @@ public final class RuleContext {
    *
    * @return the recipient, or empty before RCPT
    * @throws InvalidAddressException if the forward-path is not a valid address
-   * @since 0.1.0
    */
   public Optional<ParsedAddress> recipient() {
     if (recipientError != null) {
@@ -139,7 +134,6 @@ public final class RuleContext {
    * 4,096 characters are read).
    *
    * @return the Subject, or empty before DATA or when the message has none
-   * @since 0.1.0
    */
   public Optional<String> subject() {
     if (subject == null) {
@@ -152,7 +146,6 @@ public final class RuleContext {
    * The engine clock's current instant.
    *
    * @return now
-   * @since 0.1.0
    */
   public Instant now() {
     return chain.clock().instant();
@@ -162,7 +155,6 @@ public final class RuleContext {
    * The accept decision.
    *
    * @return {@link Decision#accept()}
-   * @since 0.1.0
    */
   public Decision accept() {
     return Decision.accept();
@@ -176,7 +168,6 @@ public final class RuleContext {
    * @return a challenge, or a reject without link
    * @throws IllegalStateException before RCPT, when there is no recipient
    * @throws InvalidAddressException if an address is not valid
-   * @since 0.1.0
    */
   public Decision challenge() {
     checkState(transaction.forwardPath().isPresent(), "a challenge needs a recipient (stage RCPT or DATA)");
@@ -187,7 +178,6 @@ public final class RuleContext {
    * A refusal without a link, with the engine's reject reply ({@code 550 5.7.1} by default).
    *
    * @return the reject decision
-   * @since 0.1.0
    */
   public Decision reject() {
     return new Decision.Reject(chain.formatter().reject(replyValues()));
@@ -197,7 +187,6 @@ public final class RuleContext {
    * A temporary refusal with the engine's defer reply ({@code 451 4.3.0} by default).
    *
    * @return the defer decision
-   * @since 0.1.0
    */
   public Decision defer() {
     return new Decision.Defer(chain.formatter().defer(replyValues()));
@@ -278,8 +267,6 @@ public final class RuleContext {
 
   /**
    * Describes the transaction, not its addresses.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {

@@ -40,8 +40,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class InMemoryWhitelistStore implements WhitelistStore {
   /**
    * Entries held when no bound is configured.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -86,7 +84,6 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
    * Starts a builder; every option has a default.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -340,7 +337,6 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
      *
      * @param maxEntries at least 1
      * @return this builder
-     * @since 0.1.0
      */
     public Builder maxEntries(int maxEntries) {
       checkState(this.maxEntries == 0, "maxEntries was already set");
@@ -354,7 +350,6 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
      *
      * @param whenFull the policy
      * @return this builder
-     * @since 0.1.0
      */
     public Builder whenFull(WhenFull whenFull) {
       checkState(this.whenFull == null, "whenFull was already set");
@@ -367,7 +362,6 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
      *
      * @param clock the clock
      * @return this builder
-     * @since 0.1.0
      */
     public Builder clock(Clock clock) {
       checkState(this.clock == null, "clock was already set");
@@ -379,7 +373,6 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
      * Builds the store.
      *
      * @return an empty store
-     * @since 0.1.0
      */
     public InMemoryWhitelistStore build() {
       if (maxEntries == 0) {

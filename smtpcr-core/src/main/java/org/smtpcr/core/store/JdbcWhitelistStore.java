@@ -61,22 +61,16 @@ import org.slf4j.LoggerFactory;
 public final class JdbcWhitelistStore implements WhitelistStore {
   /**
    * The schema version this library creates and understands.
-   *
-   * @since 0.1.0
    */
   public static final int SCHEMA_VERSION = 1;
 
   /**
    * The table prefix used when none is configured.
-   *
-   * @since 0.1.0
    */
   public static final String DEFAULT_TABLE_PREFIX = "smtpcr_";
 
   /**
    * The statement timeout used when none is configured: 5 seconds.
-   *
-   * @since 0.1.0
    */
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
 
@@ -106,7 +100,6 @@ public final class JdbcWhitelistStore implements WhitelistStore {
    * Starts a builder; only the data source is required.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -118,7 +111,6 @@ public final class JdbcWhitelistStore implements WhitelistStore {
    *
    * @throws StoreException if the database cannot be reached, is not H2 or PostgreSQL, or holds a
    *     schema newer than {@value #SCHEMA_VERSION}
-   * @since 0.1.0
    */
   public void migrate() {
     ready();
@@ -544,7 +536,6 @@ public final class JdbcWhitelistStore implements WhitelistStore {
      *
      * @param dataSource the data source
      * @return this builder
-     * @since 0.1.0
      */
     public Builder dataSource(DataSource dataSource) {
       checkState(this.dataSource == null, "dataSource was already set");
@@ -558,7 +549,6 @@ public final class JdbcWhitelistStore implements WhitelistStore {
      *
      * @param tablePrefix the prefix
      * @return this builder
-     * @since 0.1.0
      */
     public Builder tablePrefix(String tablePrefix) {
       checkState(this.tablePrefix == null, "tablePrefix was already set");
@@ -575,7 +565,6 @@ public final class JdbcWhitelistStore implements WhitelistStore {
      *
      * @param clock the clock
      * @return this builder
-     * @since 0.1.0
      */
     public Builder clock(Clock clock) {
       checkState(this.clock == null, "clock was already set");
@@ -589,7 +578,6 @@ public final class JdbcWhitelistStore implements WhitelistStore {
      *
      * @param queryTimeout the timeout
      * @return this builder
-     * @since 0.1.0
      */
     public Builder queryTimeout(Duration queryTimeout) {
       checkState(this.queryTimeout == null, "queryTimeout was already set");
@@ -605,7 +593,6 @@ public final class JdbcWhitelistStore implements WhitelistStore {
      * {@link JdbcWhitelistStore#migrate()}.
      *
      * @return the store
-     * @since 0.1.0
      */
     public JdbcWhitelistStore build() {
       checkState(dataSource != null, "dataSource is required");

@@ -19,7 +19,6 @@ public final class StoreException extends SmtpcrException {
    * Creates an exception with a message.
    *
    * @param message what failed, free of secrets
-   * @since 0.1.0
    */
   public StoreException(String message) {
     super(message);
@@ -30,7 +29,6 @@ public final class StoreException extends SmtpcrException {
    *
    * @param message what failed, free of secrets
    * @param cause the underlying failure
-   * @since 0.1.0
    */
   public StoreException(String message, Throwable cause) {
     super(message, cause);

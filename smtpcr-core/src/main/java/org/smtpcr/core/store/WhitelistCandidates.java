@@ -37,7 +37,6 @@ public final class WhitelistCandidates {
    * @param sender the canonical sender
    * @param recipient the canonical recipient
    * @return the candidate keys
-   * @since 0.1.0
    */
   public static WhitelistCandidates of(CanonicalAddress sender, CanonicalAddress recipient) {
     requireNonNull(sender, "sender");

@@ -17,8 +17,6 @@ import java.util.Optional;
 public record WhitelistEntry(WhitelistKey key, Optional<Instant> expiresAt, Instant addedAt) {
   /**
    * Checks that no component is null.
-   *
-   * @since 0.1.0
    */
   public WhitelistEntry {
     requireNonNull(key, "key");
@@ -31,7 +29,6 @@ public record WhitelistEntry(WhitelistKey key, Optional<Instant> expiresAt, Inst
    *
    * @param now the instant to check
    * @return true when an expiry is set and is not after {@code now}
-   * @since 0.1.0
    */
   public boolean isExpiredAt(Instant now) {
     requireNonNull(now, "now");

@@ -23,15 +23,11 @@ import org.smtpcr.core.address.CanonicalAddress;
 public record WhitelistKey(String sender, String recipient) {
   /**
    * The recipient of a global entry, which applies to every recipient.
-   *
-   * @since 0.1.0
    */
   public static final String ANY_RECIPIENT = "*";
 
   /**
    * Longest sender or recipient key, in characters.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_LENGTH = 255;
 
@@ -41,7 +37,6 @@ public record WhitelistKey(String sender, String recipient) {
    * @throws IllegalArgumentException if a part is empty, longer than {@value #MAX_LENGTH} characters,
    *     contains a control character, or is neither an address nor (for the sender) {@code @domain}
    *     nor (for the recipient) {@value #ANY_RECIPIENT}
-   * @since 0.1.0
    */
   public WhitelistKey {
     requireNonNull(sender, "sender");
@@ -65,7 +60,6 @@ public record WhitelistKey(String sender, String recipient) {
    * @param sender the canonical sender
    * @param recipient the canonical recipient
    * @return the key
-   * @since 0.1.0
    */
   public static WhitelistKey pair(CanonicalAddress sender, CanonicalAddress recipient) {
     requireNonNull(sender, "sender");
@@ -81,7 +75,6 @@ public record WhitelistKey(String sender, String recipient) {
    * @param recipient the canonical recipient
    * @return the key
    * @throws IllegalArgumentException if {@code senderDomain} is not canonical
-   * @since 0.1.0
    */
   public static WhitelistKey domain(String senderDomain, CanonicalAddress recipient) {
     requireNonNull(recipient, "recipient");
@@ -94,7 +87,6 @@ public record WhitelistKey(String sender, String recipient) {
    * @param senderDomain a canonical domain
    * @return the key
    * @throws IllegalArgumentException if {@code senderDomain} is not canonical
-   * @since 0.1.0
    */
   public static WhitelistKey globalDomain(String senderDomain) {
     return new WhitelistKey("@" + canonicalDomain(senderDomain), ANY_RECIPIENT);
@@ -105,7 +97,6 @@ public record WhitelistKey(String sender, String recipient) {
    *
    * @param sender the canonical sender
    * @return the key
-   * @since 0.1.0
    */
   public static WhitelistKey globalSender(CanonicalAddress sender) {
     requireNonNull(sender, "sender");
@@ -116,7 +107,6 @@ public record WhitelistKey(String sender, String recipient) {
    * Whether the sender part is a domain rather than one address.
    *
    * @return true for {@code @domain} keys
-   * @since 0.1.0
    */
   public boolean isDomain() {
     return sender.charAt(0) == '@';
@@ -126,7 +116,6 @@ public record WhitelistKey(String sender, String recipient) {
    * Whether the entry applies to every recipient.
    *
    * @return true when the recipient is {@value #ANY_RECIPIENT}
-   * @since 0.1.0
    */
   public boolean isGlobal() {
     return recipient.equals(ANY_RECIPIENT);

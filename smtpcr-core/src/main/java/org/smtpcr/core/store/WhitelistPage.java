@@ -16,8 +16,6 @@ import java.util.Optional;
 public record WhitelistPage(List<WhitelistEntry> entries, Optional<WhitelistKey> next) {
   /**
    * Copies the entries and checks that nothing is null.
-   *
-   * @since 0.1.0
    */
   public WhitelistPage {
     entries = List.copyOf(entries);

@@ -23,8 +23,6 @@ import java.util.Optional;
 public interface WhitelistStore {
   /**
    * Largest page {@link #list(int)} and {@link #listAfter(WhitelistKey, int)} return.
-   *
-   * @since 0.1.0
    */
   int MAX_PAGE_SIZE = 1000;
 
@@ -34,7 +32,6 @@ public interface WhitelistStore {
    *
    * @param key what to whitelist
    * @throws StoreException if the store cannot write
-   * @since 0.1.0
    */
   void add(WhitelistKey key);
 
@@ -45,7 +42,6 @@ public interface WhitelistStore {
    * @param key what to whitelist
    * @param expiresAt when the entry stops counting (exclusive)
    * @throws StoreException if the store cannot write
-   * @since 0.1.0
    */
   void add(WhitelistKey key, Instant expiresAt);
 
@@ -57,7 +53,6 @@ public interface WhitelistStore {
    * @param candidates the keys to look for
    * @return whether an unexpired entry exists under at least one of them
    * @throws StoreException if the store cannot read
-   * @since 0.1.0
    */
   boolean containsAny(WhitelistCandidates candidates);
 
@@ -67,7 +62,6 @@ public interface WhitelistStore {
    * @param key the key
    * @return the entry, or empty when absent or expired
    * @throws StoreException if the store cannot read
-   * @since 0.1.0
    */
   Optional<WhitelistEntry> find(WhitelistKey key);
 
@@ -77,7 +71,6 @@ public interface WhitelistStore {
    * @param key the key
    * @return whether an unexpired entry was removed
    * @throws StoreException if the store cannot write
-   * @since 0.1.0
    */
   boolean remove(WhitelistKey key);
 
@@ -89,7 +82,6 @@ public interface WhitelistStore {
    * @return the page
    * @throws IllegalArgumentException if {@code limit} is out of range
    * @throws StoreException if the store cannot read
-   * @since 0.1.0
    */
   WhitelistPage list(int limit);
 
@@ -103,7 +95,6 @@ public interface WhitelistStore {
    * @return the page
    * @throws IllegalArgumentException if {@code limit} is out of range
    * @throws StoreException if the store cannot read
-   * @since 0.1.0
    */
   WhitelistPage listAfter(WhitelistKey after, int limit);
 
@@ -112,7 +103,6 @@ public interface WhitelistStore {
    *
    * @return the count
    * @throws StoreException if the store cannot read
-   * @since 0.1.0
    */
   long count();
 
@@ -121,7 +111,6 @@ public interface WhitelistStore {
    *
    * @return how many entries were deleted
    * @throws StoreException if the store cannot write
-   * @since 0.1.0
    */
   long removeExpired();
 }

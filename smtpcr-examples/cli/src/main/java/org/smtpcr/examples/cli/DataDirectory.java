@@ -49,22 +49,16 @@ import org.smtpcr.tokens.KeyRingFile;
 public final class DataDirectory implements AutoCloseable {
   /**
    * The data directory used when none is given: {@code smtpcr-data} in the working directory.
-   *
-   * @since 0.1.0
    */
   public static final Path DEFAULT = Path.of("smtpcr-data");
 
   /**
    * Name of the key file in the directory.
-   *
-   * @since 0.1.0
    */
   public static final String KEY_FILE = "smtpcr.keys";
 
   /**
    * Name of the optional configuration file in the directory.
-   *
-   * @since 0.1.0
    */
   public static final String CONFIG_FILE = "smtpcr.properties";
 
@@ -95,7 +89,6 @@ public final class DataDirectory implements AutoCloseable {
    * @param dir the directory
    * @return the data directory
    * @throws IOException if the directory or its files cannot be created
-   * @since 0.1.0
    */
   public static DataDirectory open(Path dir) throws IOException {
     return open(dir, Optional.empty());
@@ -112,7 +105,6 @@ public final class DataDirectory implements AutoCloseable {
    * @throws IOException if the directory or its files cannot be created
    * @throws IllegalArgumentException if the URL is neither H2 nor PostgreSQL, or the path holds a
    *     {@code ;} (which would end H2's file name)
-   * @since 0.1.0
    */
   public static DataDirectory open(Path dir, Optional<String> storeUrl) throws IOException {
     requireNonNull(dir, "dir");
@@ -150,7 +142,6 @@ public final class DataDirectory implements AutoCloseable {
    * The directory.
    *
    * @return its absolute path
-   * @since 0.1.0
    */
   public Path path() {
     return root;
@@ -160,7 +151,6 @@ public final class DataDirectory implements AutoCloseable {
    * The key file, {@value #KEY_FILE}.
    *
    * @return its path
-   * @since 0.1.0
    */
   public Path keyFile() {
     return root.resolve(KEY_FILE);
@@ -170,7 +160,6 @@ public final class DataDirectory implements AutoCloseable {
    * The configuration file, {@value #CONFIG_FILE}.
    *
    * @return its path
-   * @since 0.1.0
    */
   public Path configFile() {
     return root.resolve(CONFIG_FILE);
@@ -180,7 +169,6 @@ public final class DataDirectory implements AutoCloseable {
    * The Maildir for delivered mail.
    *
    * @return its path
-   * @since 0.1.0
    */
   public Path maildir() {
     return root.resolve("maildir");
@@ -190,7 +178,6 @@ public final class DataDirectory implements AutoCloseable {
    * The JDBC URL of the directory's own H2 database (used unless another store was given).
    *
    * @return the URL
-   * @since 0.1.0
    */
   public String h2Url() {
     return "jdbc:h2:file:" + root.resolve("whitelist") + ";AUTO_SERVER=TRUE";
@@ -202,7 +189,6 @@ public final class DataDirectory implements AutoCloseable {
    *
    * @return the key ring
    * @throws IOException if the key file cannot be read or written
-   * @since 0.1.0
    */
   public synchronized KeyRing keyRing() throws IOException {
     if (keyRing == null) {
@@ -223,7 +209,6 @@ public final class DataDirectory implements AutoCloseable {
    *
    * @return the store
    * @throws IllegalStateException after {@link #close()}
-   * @since 0.1.0
    */
   public synchronized WhitelistStore store() {
     if (closed) {
@@ -250,8 +235,6 @@ public final class DataDirectory implements AutoCloseable {
 
   /**
    * Closes the connection pool, if one was opened.
-   *
-   * @since 0.1.0
    */
   @Override
   public synchronized void close() {
@@ -264,8 +247,6 @@ public final class DataDirectory implements AutoCloseable {
 
   /**
    * Names the directory; never the store URL.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {

@@ -16,7 +16,6 @@ public final class Main {
    * Runs the command and exits with its code.
    *
    * @param args the command line
-   * @since 0.1.0
    */
   public static void main(String[] args) {
     System.exit(run(args));
@@ -28,7 +27,6 @@ public final class Main {
    *
    * @param args the command line
    * @return the exit code
-   * @since 0.1.0
    */
   public static int run(String... args) {
     Charset cs = Charset.defaultCharset();

@@ -35,7 +35,7 @@ final class Services {
   }
 
   /**
-   * The default chain in design.md's order: postmaster and abuse, trusted clients (authenticated
+   * The default chain in README.md's order: postmaster and abuse, trusted clients (authenticated
    * sessions and the given networks), the null sender, the whitelist store, pass codes (in the
    * sub-address, and in the Subject when asked).
    */

@@ -40,8 +40,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
 
   /**
    * The constructor James calls.
-   *
-   * @since 0.1.0
    */
   public SenderIsWhitelisted() {}
 
@@ -50,7 +48,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
    *
    * @throws MessagingException if the condition is missing or not a usable JDBC URL; the message never
    *     contains the URL
-   * @since 0.1.0
    */
   @Override
   public void init() throws MessagingException {
@@ -74,7 +71,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
    * @param mail the mail
    * @return the matching recipients; empty for the null sender
    * @throws MessagingException if the store fails or the matcher was not initialized
-   * @since 0.1.0
    */
   @Override
   public Collection<MailAddress> match(Mail mail) throws MessagingException {
@@ -113,8 +109,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
 
   /**
    * Gives back the whitelist store; the last user closes its connection pool.
-   *
-   * @since 0.1.0
    */
   @Override
   public void destroy() {
@@ -128,7 +122,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
    * Describes the matcher.
    *
    * @return a short description
-   * @since 0.1.0
    */
   @Override
   public String getMatcherInfo() {

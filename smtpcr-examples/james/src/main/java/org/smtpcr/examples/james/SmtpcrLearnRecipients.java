@@ -62,8 +62,6 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
 
   /**
    * The constructor James calls.
-   *
-   * @since 0.1.0
    */
   public SmtpcrLearnRecipients() {
     this(Clock.systemUTC());
@@ -78,7 +76,6 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
    *
    * @throws MessagingException if a parameter is unknown, missing or wrong; the message never contains
    *     the store URL or password
-   * @since 0.1.0
    */
   @Override
   public void init() throws MessagingException {
@@ -134,7 +131,6 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
    * Whitelists the remote recipients of a local user's mail for that user; leaves the mail as it is.
    *
    * @param mail the mail
-   * @since 0.1.0
    */
   @Override
   public void service(Mail mail) {
@@ -195,8 +191,6 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
 
   /**
    * Gives back the whitelist store; the last user closes its connection pool.
-   *
-   * @since 0.1.0
    */
   @Override
   public void destroy() {
@@ -210,7 +204,6 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
    * Describes the mailet.
    *
    * @return a short description
-   * @since 0.1.0
    */
   @Override
   public String getMailetInfo() {

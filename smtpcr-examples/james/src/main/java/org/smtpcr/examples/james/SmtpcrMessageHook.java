@@ -43,22 +43,16 @@ import org.smtpcr.core.engine.TransactionState;
 public final class SmtpcrMessageHook implements MessageHook {
   /**
    * Bytes of the message read for its headers by default: 64 KiB.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
 
   /**
    * Smallest {@code maxHeaderBytes} accepted.
-   *
-   * @since 0.1.0
    */
   public static final int MIN_MAX_HEADER_BYTES = 1024;
 
   /**
    * Largest {@code maxHeaderBytes} accepted.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_MAX_HEADER_BYTES = 1024 * 1024;
 
@@ -70,8 +64,6 @@ public final class SmtpcrMessageHook implements MessageHook {
 
   /**
    * The constructor James calls.
-   *
-   * @since 0.1.0
    */
   public SmtpcrMessageHook() {}
 
@@ -80,7 +72,6 @@ public final class SmtpcrMessageHook implements MessageHook {
    *
    * @param config the {@code <handler>} element
    * @throws ConfigurationException if the value is not a number in range, or another setting is given
-   * @since 0.1.0
    */
   @Override
   public void init(Configuration config) throws ConfigurationException {
@@ -116,7 +107,6 @@ public final class SmtpcrMessageHook implements MessageHook {
    * @param session the SMTP session
    * @param mail the message
    * @return {@code DECLINED} to let James go on (and queue the message), or a refusal
-   * @since 0.1.0
    */
   @Override
   public HookResult onMessage(SMTPSession session, MailEnvelope mail) {
@@ -148,8 +138,6 @@ public final class SmtpcrMessageHook implements MessageHook {
 
   /**
    * Shows the setting.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {

@@ -73,8 +73,6 @@ public final class SmtpcrRcptHook implements RcptHook {
 
   /**
    * The constructor James calls; {@link #init(Configuration)} configures the hook.
-   *
-   * @since 0.1.0
    */
   public SmtpcrRcptHook() {}
 
@@ -86,7 +84,6 @@ public final class SmtpcrRcptHook implements RcptHook {
    * @param config the {@code <handler>} element
    * @throws ConfigurationException if a setting is missing, unknown or wrong; the message names the
    *     setting and never contains a key, the store URL or password
-   * @since 0.1.0
    */
   @Override
   public void init(Configuration config) throws ConfigurationException {
@@ -104,8 +101,6 @@ public final class SmtpcrRcptHook implements RcptHook {
 
   /**
    * Gives back the whitelist store; the last user closes its connection pool.
-   *
-   * @since 0.1.0
    */
   @Override
   public void destroy() {
@@ -123,7 +118,6 @@ public final class SmtpcrRcptHook implements RcptHook {
    * @param rcpt the forward-path of this {@code RCPT TO}
    * @param parameters the RCPT parameters, ignored
    * @return {@code DECLINED} to let James go on, or a refusal
-   * @since 0.1.0
    */
   @Override
   public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt,
@@ -155,7 +149,6 @@ public final class SmtpcrRcptHook implements RcptHook {
    * @param sender the reverse-path of {@code MAIL FROM}
    * @param rcpt the forward-path of this {@code RCPT TO}
    * @return {@code DECLINED} to let James go on, or a refusal
-   * @since 0.1.0
    */
   @Override
   public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
@@ -164,8 +157,6 @@ public final class SmtpcrRcptHook implements RcptHook {
 
   /**
    * Names the engine's rules and challenge base; no keys, no store URL.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {

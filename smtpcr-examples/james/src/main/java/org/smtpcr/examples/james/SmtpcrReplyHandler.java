@@ -34,8 +34,6 @@ public final class SmtpcrReplyHandler implements ProtocolHandlerResultHandler<Re
 
   /**
    * The constructor James calls.
-   *
-   * @since 0.1.0
    */
   public SmtpcrReplyHandler() {}
 
@@ -47,7 +45,6 @@ public final class SmtpcrReplyHandler implements ProtocolHandlerResultHandler<Re
    * @param executionTime how long the handler took, ignored
    * @param handler the handler that produced the response, ignored
    * @return the response to send
-   * @since 0.1.0
    */
   @Override
   public Response onResponse(ProtocolSession session, Response response, long executionTime,

@@ -36,7 +36,6 @@ public final class PolicyRequest {
    *     feed, values hold no line feed
    * @return the request
    * @throws IllegalArgumentException if a name or value breaks the rules above
-   * @since 0.1.0
    */
   public static PolicyRequest from(Map<String, String> attributes) {
     requireNonNull(attributes, "attributes");
@@ -69,7 +68,6 @@ public final class PolicyRequest {
    * @param name the attribute name, such as {@code sender}
    * @return the value (possibly empty: Postfix sends {@code sasl_username=} when there is none), or
    *     empty when the attribute was not sent
-   * @since 0.1.0
    */
   public Optional<String> attribute(String name) {
     requireNonNull(name, "name");
@@ -81,7 +79,6 @@ public final class PolicyRequest {
    *
    * @param name the attribute name
    * @return the value or {@code ""}
-   * @since 0.1.0
    */
   public String value(String name) {
     requireNonNull(name, "name");
@@ -92,7 +89,6 @@ public final class PolicyRequest {
    * Every attribute, in the order received.
    *
    * @return an unmodifiable map
-   * @since 0.1.0
    */
   public Map<String, String> attributes() {
     return attributes;
@@ -102,7 +98,6 @@ public final class PolicyRequest {
    * The {@code request} attribute; Postfix sends {@code smtpd_access_policy}.
    *
    * @return the request type, or {@code ""}
-   * @since 0.1.0
    */
   public String requestType() {
     return value("request");
@@ -113,7 +108,6 @@ public final class PolicyRequest {
    * {@code RCPT}, {@code DATA}, {@code END-OF-MESSAGE}, {@code VRFY} or {@code ETRN}.
    *
    * @return the state, or {@code ""}
-   * @since 0.1.0
    */
   public String protocolState() {
     return value("protocol_state");
@@ -121,8 +115,6 @@ public final class PolicyRequest {
 
   /**
    * Counts the attributes and names the state; no values (they hold addresses).
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {

@@ -96,51 +96,37 @@ import org.smtpcr.core.store.WhitelistStore;
 public final class PolicyServer implements AutoCloseable {
   /**
    * Longest request line, in bytes, line feed excluded.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_LINE_BYTES = 4096;
 
   /**
    * Most attributes in one request (Postfix 3.7 sends about 30).
-   *
-   * @since 0.1.0
    */
   public static final int MAX_ATTRIBUTES = 100;
 
   /**
    * Largest request, in bytes, line feeds included.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_REQUEST_BYTES = 32 * 1024;
 
   /**
    * Default limit of open connections.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
   /**
    * Default idle timeout: 10 minutes, longer than Postfix keeps an idle policy connection
    * ({@code smtpd_policy_service_max_idle}, 300 s).
-   *
-   * @since 0.1.0
    */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
   /**
    * Default number of decision threads.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_WORKER_THREADS = 8;
 
   /**
    * Default name of the header {@link Builder#prependHeader(String)} adds.
-   *
-   * @since 0.1.0
    */
   public static final String DEFAULT_HEADER = "X-SMTPCR";
 
@@ -194,7 +180,6 @@ public final class PolicyServer implements AutoCloseable {
    * off.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -206,7 +191,6 @@ public final class PolicyServer implements AutoCloseable {
    * @return this server
    * @throws IOException if the address cannot be bound
    * @throws IllegalStateException if already started or closed
-   * @since 0.1.0
    */
   public synchronized PolicyServer start() throws IOException {
     checkState(!started, "the policy server was already started");
@@ -292,7 +276,6 @@ public final class PolicyServer implements AutoCloseable {
    *
    * @return the port
    * @throws IllegalStateException if not started
-   * @since 0.1.0
    */
   public synchronized int port() {
     return address().getPort();
@@ -303,7 +286,6 @@ public final class PolicyServer implements AutoCloseable {
    *
    * @return the bound address
    * @throws IllegalStateException if not started
-   * @since 0.1.0
    */
   public synchronized InetSocketAddress address() {
     checkState(bound != null, "the policy server is not started");
@@ -314,7 +296,6 @@ public final class PolicyServer implements AutoCloseable {
    * The connections open now.
    *
    * @return the count
-   * @since 0.1.0
    */
   public int openConnections() {
     return open.get();
@@ -323,8 +304,6 @@ public final class PolicyServer implements AutoCloseable {
   /**
    * Stops listening, closes every connection, and stops the event loop and the worker threads,
    * waiting for them (a decision in progress gets a few seconds). Idempotent.
-   *
-   * @since 0.1.0
    */
   @Override
   public synchronized void close() {
@@ -358,8 +337,6 @@ public final class PolicyServer implements AutoCloseable {
 
   /**
    * Describes the address and the settings; no addresses of mail.
-   *
-   * @since 0.1.0
    */
   @Override
   public synchronized String toString() {
@@ -394,7 +371,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param engine the engine
      * @return this builder
-     * @since 0.1.0
      */
     public Builder engine(DecisionEngine engine) {
       checkState(this.engine == null, "engine was already set");
@@ -408,7 +384,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param store the store
      * @return this builder
-     * @since 0.1.0
      */
     public Builder store(WhitelistStore store) {
       checkState(this.store == null, "store was already set");
@@ -422,7 +397,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param address the address; port 0 picks a free port
      * @return this builder
-     * @since 0.1.0
      */
     public Builder bind(InetSocketAddress address) {
       checkState(this.bind == null, "bind was already set");
@@ -439,7 +413,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param max 1 to 100,000
      * @return this builder
-     * @since 0.1.0
      */
     public Builder maxConnections(int max) {
       checkState(this.maxConnections == null, "maxConnections was already set");
@@ -454,7 +427,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param timeout 1 ms to 1 day
      * @return this builder
-     * @since 0.1.0
      */
     public Builder idleTimeout(Duration timeout) {
       checkState(this.idleTimeout == null, "idleTimeout was already set");
@@ -479,7 +451,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param threads 0 to 1024
      * @return this builder
-     * @since 0.1.0
      */
     public Builder workerThreads(int threads) {
       checkState(this.workerThreads == null, "workerThreads was already set");
@@ -501,7 +472,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param spin zero (off) to 10 ms; e.g. 100 µs
      * @return this builder
-     * @since 0.1.0
      */
     public Builder busyPoll(Duration spin) {
       checkState(this.busyPoll == null, "busyPoll was already set");
@@ -518,7 +488,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param learn true to learn
      * @return this builder
-     * @since 0.1.0
      */
     public Builder learnOutbound(boolean learn) {
       checkState(this.learnOutbound == null, "learnOutbound was already set");
@@ -533,7 +502,6 @@ public final class PolicyServer implements AutoCloseable {
      * @param name the header field name, such as {@value PolicyServer#DEFAULT_HEADER}: 1 to 64 printable US-ASCII
      *     characters, no colon or space
      * @return this builder
-     * @since 0.1.0
      */
     public Builder prependHeader(String name) {
       checkState(!prependHeaderSet, "prependHeader was already set");
@@ -552,7 +520,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param canonicalizer the canonicalizer
      * @return this builder
-     * @since 0.1.0
      */
     public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
       checkState(this.canonicalizer == null, "canonicalizer was already set");
@@ -565,7 +532,6 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @return the server, not yet listening
      * @throws IllegalStateException if the engine is missing, or the store while learning is on
-     * @since 0.1.0
      */
     public PolicyServer build() {
       checkState(engine != null, "engine is required");

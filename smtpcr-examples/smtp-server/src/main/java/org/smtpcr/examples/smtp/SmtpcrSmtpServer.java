@@ -59,22 +59,16 @@ import org.subethamail.smtp.server.SMTPServer;
 public final class SmtpcrSmtpServer implements AutoCloseable {
   /**
    * Port used when none is configured.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_PORT = 2525;
 
   /**
    * Message size limit used when none is configured: 10 MiB.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
   /**
    * Host name used in the greeting and in Maildir file names when none is configured.
-   *
-   * @since 0.1.0
    */
   public static final String DEFAULT_HOST_NAME = "localhost";
 
@@ -110,7 +104,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
    * Starts a builder; the engine and the Maildir are required.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -122,7 +115,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
    * @return this server
    * @throws IOException if the address cannot be bound (the port is taken, say)
    * @throws IllegalStateException if the server was started before
-   * @since 0.1.0
    */
   public synchronized SmtpcrSmtpServer start() throws IOException {
     checkState(!started, "the server was already started");
@@ -147,7 +139,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
    *
    * @return the port
    * @throws IllegalStateException before {@link #start()}
-   * @since 0.1.0
    */
   public synchronized int port() {
     checkState(started, "the server was not started");
@@ -159,7 +150,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
    *
    * @return the bound address and port
    * @throws IllegalStateException before {@link #start()}
-   * @since 0.1.0
    */
   public synchronized InetSocketAddress address() {
     return new InetSocketAddress(bind.getAddress(), port());
@@ -169,7 +159,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
    * The Maildir that accepted messages are delivered into; they appear in its {@code new/}.
    *
    * @return the absolute Maildir directory
-   * @since 0.1.0
    */
   public Path maildir() {
     return maildir.root();
@@ -179,7 +168,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
    * The recipient domains this server accepts mail for; empty when every domain counts as local.
    *
    * @return canonical domains (lowercase A-labels)
-   * @since 0.1.0
    */
   public Set<String> localDomains() {
     return localDomains;
@@ -187,8 +175,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
 
   /**
    * Stops accepting connections and closes the open sessions; waits for their threads to end.
-   *
-   * @since 0.1.0
    */
   @Override
   public synchronized void close() {
@@ -204,8 +190,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
 
   /**
    * Describes the bind address and the Maildir.
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {
@@ -239,7 +223,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      *
      * @param engine the engine
      * @return this builder
-     * @since 0.1.0
      */
     public Builder engine(DecisionEngine engine) {
       checkState(this.engine == null, "engine was already set");
@@ -253,7 +236,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      *
      * @param maildir the directory
      * @return this builder
-     * @since 0.1.0
      */
     public Builder maildir(Path maildir) {
       checkState(this.maildir == null, "maildir was already set");
@@ -267,7 +249,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      * @param bind a resolved address and port
      * @return this builder
      * @throws IllegalArgumentException if the address is unresolved
-     * @since 0.1.0
      */
     public Builder bind(InetSocketAddress bind) {
       checkState(this.bind == null, "bind was already set");
@@ -283,7 +264,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      *
      * @param maxMessageBytes 1 or more
      * @return this builder
-     * @since 0.1.0
      */
     public Builder maxMessageBytes(int maxMessageBytes) {
       checkState(this.maxMessageBytes == null, "maxMessageBytes was already set");
@@ -297,7 +277,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      *
      * @param hostName letters, digits, dots and hyphens, at most 253 characters
      * @return this builder
-     * @since 0.1.0
      */
     public Builder hostName(String hostName) {
       checkState(this.hostName == null, "hostName was already set");
@@ -313,7 +292,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      *
      * @param clock the clock
      * @return this builder
-     * @since 0.1.0
      */
     public Builder clock(Clock clock) {
       checkState(this.clock == null, "clock was already set");
@@ -329,7 +307,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      * @param domains the domains, such as {@code example.com}
      * @return this builder
      * @throws IllegalArgumentException if a domain is not a valid domain name
-     * @since 0.1.0
      */
     public Builder localDomains(Collection<String> domains) {
       checkState(this.localDomains == null, "localDomains was already set");
@@ -348,7 +325,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      *
      * @param timeout 1 second to 1 hour
      * @return this builder
-     * @since 0.1.0
      */
     public Builder connectionTimeout(Duration timeout) {
       checkState(this.connectionTimeout == null, "connectionTimeout was already set");
@@ -365,7 +341,6 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      * @return the server, not yet started
      * @throws IllegalStateException if the engine or the Maildir is missing
      * @throws UncheckedIOException if the Maildir cannot be created
-     * @since 0.1.0
      */
     public SmtpcrSmtpServer build() {
       checkState(engine != null, "engine is required");

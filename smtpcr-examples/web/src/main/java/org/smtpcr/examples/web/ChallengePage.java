@@ -66,36 +66,26 @@ public final class ChallengePage {
   /**
    * Default proof-of-work difficulty in leading zero bits: about 2<sup>18</sup> hashes, a few
    * seconds in a browser on a laptop.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_POW_DIFFICULTY_BITS = 18;
 
   /**
    * Highest difficulty the builder accepts.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_POW_DIFFICULTY_BITS = ProofOfWork.MAX_BITS;
 
   /**
    * Default time a rendered check stays answerable: 10 minutes.
-   *
-   * @since 0.1.0
    */
   public static final Duration DEFAULT_POW_VALIDITY = Duration.ofMinutes(10);
 
   /**
    * Longest path (query string included) looked at; longer ones get 414.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_PATH_LENGTH = 1024;
 
   /**
    * Largest form body {@link #post} reads; larger ones get 413.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_FORM_BYTES = FormBody.MAX_BYTES;
 
@@ -140,7 +130,6 @@ public final class ChallengePage {
    * Starts a builder; tokens, pass codes and store are required.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -150,7 +139,6 @@ public final class ChallengePage {
    * The proof-of-work difficulty in leading zero bits.
    *
    * @return the difficulty
-   * @since 0.1.0
    */
   public int powDifficultyBits() {
     return bits;
@@ -161,7 +149,6 @@ public final class ChallengePage {
    *
    * @param path the request path, such as {@code /c/<token>}; a query string is ignored
    * @return the response
-   * @since 0.1.0
    */
   public PageResponse get(String path) {
     requireNonNull(path, "path");
@@ -200,7 +187,6 @@ public final class ChallengePage {
    * @param body the request body
    * @return the response: 200 on success, 4xx when the token or the proof fails, 503 when the
    *     store cannot write
-   * @since 0.1.0
    */
   public PageResponse post(String path, String contentType, byte[] body) {
     requireNonNull(path, "path");
@@ -481,7 +467,6 @@ public final class ChallengePage {
      *
      * @param tokens the token verifier
      * @return this builder
-     * @since 0.1.0
      */
     public Builder tokens(ChallengeTokens tokens) {
       checkState(this.tokens == null, "tokens was already set");
@@ -495,7 +480,6 @@ public final class ChallengePage {
      *
      * @param passCodes the pass codes
      * @return this builder
-     * @since 0.1.0
      */
     public Builder passCodes(PassCodes passCodes) {
       checkState(this.passCodes == null, "passCodes was already set");
@@ -508,7 +492,6 @@ public final class ChallengePage {
      *
      * @param store the whitelist store
      * @return this builder
-     * @since 0.1.0
      */
     public Builder store(WhitelistStore store) {
       checkState(this.store == null, "store was already set");
@@ -521,7 +504,6 @@ public final class ChallengePage {
      *
      * @param clock the clock
      * @return this builder
-     * @since 0.1.0
      */
     public Builder clock(Clock clock) {
       checkState(this.clock == null, "clock was already set");
@@ -537,7 +519,6 @@ public final class ChallengePage {
      *
      * @param bits the difficulty
      * @return this builder
-     * @since 0.1.0
      */
     public Builder powDifficultyBits(int bits) {
       checkState(this.bits == null, "powDifficultyBits was already set");
@@ -552,7 +533,6 @@ public final class ChallengePage {
      *
      * @param validity the time from rendering the page to posting the answer
      * @return this builder
-     * @since 0.1.0
      */
     public Builder powValidity(Duration validity) {
       checkState(this.powValidity == null, "powValidity was already set");
@@ -568,7 +548,6 @@ public final class ChallengePage {
      *
      * @param expiry the lifetime of a whitelist entry written by the page, positive; empty for none
      * @return this builder
-     * @since 0.1.0
      */
     public Builder whitelistExpiry(Optional<Duration> expiry) {
       checkState(this.whitelistExpiry == null, "whitelistExpiry was already set");
@@ -584,7 +563,6 @@ public final class ChallengePage {
      *
      * @param separator an ASCII atext special such as {@code +}, {@code -} or {@code _}
      * @return this builder
-     * @since 0.1.0
      */
     public Builder subaddressSeparator(char separator) {
       checkState(this.subaddressSeparator == null, "subaddressSeparator was already set");
@@ -603,7 +581,6 @@ public final class ChallengePage {
      *
      * @param enabled true to require a click
      * @return this builder
-     * @since 0.1.0
      */
     public Builder confirmOnClick(boolean enabled) {
       checkState(this.confirmOnClick == null, "confirmOnClick was already set");
@@ -616,7 +593,6 @@ public final class ChallengePage {
      *
      * @return the page
      * @throws IllegalStateException if tokens, pass codes or store were not set
-     * @since 0.1.0
      */
     public ChallengePage build() {
       checkState(tokens != null, "tokens is required");

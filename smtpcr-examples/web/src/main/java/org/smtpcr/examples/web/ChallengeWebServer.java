@@ -51,22 +51,16 @@ import org.slf4j.LoggerFactory;
 public final class ChallengeWebServer implements AutoCloseable {
   /**
    * Default body limit: 8 KiB.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024;
 
   /**
    * Default requests per minute per client: 60.
-   *
-   * @since 0.1.0
    */
   public static final int DEFAULT_REQUESTS_PER_MINUTE = 60;
 
   /**
    * Longest request target (path and query) served; longer ones get 414.
-   *
-   * @since 0.1.0
    */
   public static final int MAX_TARGET_LENGTH = ChallengePage.MAX_PATH_LENGTH;
 
@@ -99,7 +93,6 @@ public final class ChallengeWebServer implements AutoCloseable {
    * Starts a builder; the page is required.
    *
    * @return a new builder
-   * @since 0.1.0
    */
   public static Builder builder() {
     return new Builder();
@@ -111,7 +104,6 @@ public final class ChallengeWebServer implements AutoCloseable {
    * @return this server
    * @throws IOException if the address cannot be bound
    * @throws IllegalStateException if already started or closed
-   * @since 0.1.0
    */
   public ChallengeWebServer start() throws IOException {
     checkState(!closed.get(), "server is closed");
@@ -141,7 +133,6 @@ public final class ChallengeWebServer implements AutoCloseable {
    *
    * @return the port
    * @throws IllegalStateException if not started
-   * @since 0.1.0
    */
   public int port() {
     HttpServer s = server;
@@ -156,7 +147,6 @@ public final class ChallengeWebServer implements AutoCloseable {
    *
    * @return the base URI, ending in {@code /}
    * @throws IllegalStateException if not started
-   * @since 0.1.0
    */
   public URI baseUri() {
     HttpServer s = server;
@@ -171,8 +161,6 @@ public final class ChallengeWebServer implements AutoCloseable {
 
   /**
    * Stops serving, closes open connections and ends the server's threads. Idempotent.
-   *
-   * @since 0.1.0
    */
   @Override
   public void close() {
@@ -309,7 +297,6 @@ public final class ChallengeWebServer implements AutoCloseable {
      *
      * @param page the challenge page
      * @return this builder
-     * @since 0.1.0
      */
     public Builder page(ChallengePage page) {
       checkState(this.page == null, "page was already set");
@@ -322,7 +309,6 @@ public final class ChallengeWebServer implements AutoCloseable {
      *
      * @param address the socket address
      * @return this builder
-     * @since 0.1.0
      */
     public Builder bind(InetSocketAddress address) {
       checkState(this.bind == null, "bind was already set");
@@ -338,7 +324,6 @@ public final class ChallengeWebServer implements AutoCloseable {
      *
      * @param bytes the limit
      * @return this builder
-     * @since 0.1.0
      */
     public Builder maxBodyBytes(int bytes) {
       checkState(this.maxBodyBytes == null, "maxBodyBytes was already set");
@@ -354,7 +339,6 @@ public final class ChallengeWebServer implements AutoCloseable {
      *
      * @param perMinute the limit
      * @return this builder
-     * @since 0.1.0
      */
     public Builder requestsPerMinutePerClient(int perMinute) {
       checkState(this.requestsPerMinute == null, "requestsPerMinutePerClient was already set");
@@ -369,7 +353,6 @@ public final class ChallengeWebServer implements AutoCloseable {
      *
      * @param clock the clock
      * @return this builder
-     * @since 0.1.0
      */
     public Builder clock(Clock clock) {
       checkState(this.clock == null, "clock was already set");
@@ -382,7 +365,6 @@ public final class ChallengeWebServer implements AutoCloseable {
      *
      * @return the server
      * @throws IllegalStateException if no page was set
-     * @since 0.1.0
      */
     public ChallengeWebServer build() {
       checkState(page != null, "page is required");

@@ -28,7 +28,6 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
    *
    * @throws IllegalArgumentException if the status is out of range, or a header name or value is
    *     empty (name) or holds a control character
-   * @since 0.1.0
    */
   public PageResponse {
     checkArgument(status >= 100 && status <= 599, "status must be 100..599, got %s", status);
@@ -50,7 +49,6 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
    * A copy of the body.
    *
    * @return the body bytes
-   * @since 0.1.0
    */
   @Override
   public byte[] body() {
@@ -61,7 +59,6 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
    * The body decoded as UTF-8 (every text this page sends is UTF-8).
    *
    * @return the body as text
-   * @since 0.1.0
    */
   public String bodyText() {
     return new String(body, StandardCharsets.UTF_8);
@@ -72,7 +69,6 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
    *
    * @param name a header name such as {@code content-type}
    * @return the value, or empty when the header is absent
-   * @since 0.1.0
    */
   public Optional<String> header(String name) {
     requireNonNull(name, "name");
@@ -84,8 +80,6 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
 
   /**
    * Compares status, headers and body contents.
-   *
-   * @since 0.1.0
    */
   @Override
   public boolean equals(Object o) {
@@ -94,8 +88,6 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
 
   /**
    * Hashes status, headers and body contents.
-   *
-   * @since 0.1.0
    */
   @Override
   public int hashCode() {
@@ -105,8 +97,6 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
   /**
    * The status, the headers and the body length; the body itself is left out (it may hold a pass
    * code).
-   *
-   * @since 0.1.0
    */
   @Override
   public String toString() {
