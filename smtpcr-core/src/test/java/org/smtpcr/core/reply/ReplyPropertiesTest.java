@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
@@ -26,7 +24,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 1000)
   void challenge_anyPeerValues_wireInvariantsAndLinkLast(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("links") URI link) {
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link) {
     SmtpReply reply = ReplyFormatter.english().challenge(values, link);
 
     List<String> lines = assertWireInvariants(reply);
@@ -36,7 +34,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 300)
   void challenge_longLinksAndAnyWidth_wireInvariants(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("longLinks") URI link,
+      @ForAll("peerValues") ReplyValues values, @ForAll("longLinks") URI link,
       @ForAll @IntRange(min = 40, max = 510) int width) {
     ReplyFormatter f = ReplyFormatter.builder().wrapWidth(width).build();
 
@@ -52,7 +50,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 500)
   void rejectDeferPendingMix_anyPeerValues_wireInvariants(
-      @ForAll("peerValues") Map<String, String> values) {
+      @ForAll("peerValues") ReplyValues values) {
     ReplyFormatter f = ReplyFormatter.english();
 
     assertWireInvariants(f.reject(values));
@@ -62,7 +60,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 1000)
   void milter_anyPeerValues_percentDoubledAndOnlySeparatorBreaks(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("links") URI link) {
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link) {
     for (SmtpReply reply : List.of(ReplyFormatter.english().challenge(values, link),
         ReplyFormatter.english().reject(values))) {
       String milter = MilterReplies.format(reply);
@@ -84,7 +82,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 1000)
   void postfix_anyPeerValues_oneLineWithinBudgetLinkIntact(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("links") URI link,
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link,
       @ForAll @IntRange(min = 0, max = 254) int rcptLength) {
     SmtpReply reply = ReplyFormatter.english().challenge(values, link);
 
@@ -104,7 +102,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 1000)
   void postfix_knownName_linkIntactAndPostfixLineWithin510Bytes(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("longLinks") URI link,
+      @ForAll("peerValues") ReplyValues values, @ForAll("longLinks") URI link,
       @ForAll("names") String named, @ForAll boolean postfixTexts) {
     ReplyFormatter formatter = postfixTexts ? PostfixReplies.formatter() : ReplyFormatter.english();
     SmtpReply reply = formatter.challenge(values, link);
@@ -141,7 +139,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 300)
   void postfix_rejectAnyPeerValues_oneLineWithinBudget(
-      @ForAll("peerValues") Map<String, String> values) {
+      @ForAll("peerValues") ReplyValues values) {
     String action = PostfixReplies.action(ReplyFormatter.english().reject(values));
 
     assertFalse(action.contains("\r") || action.contains("\n"));
@@ -181,23 +179,23 @@ final class ReplyPropertiesTest {
   // generators
 
   @Provide
-  Arbitrary<Map<String, String>> peerValues() {
+  Arbitrary<ReplyValues> peerValues() {
     return Combinators.combine(peer(), peer(), peer(), peer(), Arbitraries.integers().between(0, 15))
         .as((r, s, c, h, mask) -> {
-          Map<String, String> m = new HashMap<>();
+          ReplyValues.Builder b = ReplyValues.builder();
           if ((mask & 1) == 0) {
-            m.put("recipient", r);
+            b.recipient(r);
           }
           if ((mask & 2) == 0) {
-            m.put("sender", s);
+            b.sender(s);
           }
           if ((mask & 4) == 0) {
-            m.put("client", c);
+            b.client(c);
           }
           if ((mask & 8) == 0) {
-            m.put("helo", h);
+            b.helo(h);
           }
-          return m;
+          return b.build();
         });
   }
 
