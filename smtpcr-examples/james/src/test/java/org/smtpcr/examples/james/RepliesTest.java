@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.core.reply.SmtpReply;
 
 final class RepliesTest {
@@ -20,8 +20,8 @@ final class RepliesTest {
   @Test
   void oneLine_longChallenge_shortensProseAndKeepsLink() {
     String link = "https://cr.example.com/c/" + "a".repeat(400);
-    SmtpReply reply = ReplyFormatter.english().challenge(Map.of("recipient", "x".repeat(60) + "@example.org"),
-        URI.create(link));
+    SmtpReply reply = ReplyFormatter.english().challenge(
+        ReplyValues.builder().recipient("x".repeat(60) + "@example.org").build(), URI.create(link));
     String one = Replies.oneLine(reply);
     assertTrue(one.startsWith("5.7.1 <xxxx"), one);
     assertTrue(one.endsWith("... " + link), one);
