@@ -151,4 +151,55 @@ final class PostfixRepliesTest {
   void shorten_singleLongWord_cutHard() {
     assertEquals("abcdefg...", PostfixReplies.shorten("abcdefghijklmnop", 10));
   }
+
+  @Test
+  void action_proseEndingInAUrlLikeLine_isShortenedAsProseNotKeptAsALink() {
+    // a reply without a link whose last line looks like one, longer than the budget: it is prose,
+    // shortened like any prose, not a link that "does not fit"
+    String url = "https://help.example/why/" + "w".repeat(200);
+    SmtpReply reply = SmtpReply.of(550, "5.7.1", "Refused, see", url);
+
+    String action = PostfixReplies.action(reply);
+
+    assertEquals("550 5.7.1 Refused, see...", action);
+  }
+
+  @Test
+  void action_challengeWithUrlInTheProse_onlyTheModelsLinkIsKept() {
+    ReplyFormatter f = ReplyFormatter.builder().template(ReplyKind.CHALLENGE,
+        "Read https://help.example/" + "h".repeat(150) + " first, then confirm:").build();
+
+    String action = PostfixReplies.action(f.challenge(ReplyValues.none(), LINK));
+
+    assertTrue(action.endsWith("... " + LINK), action);
+    assertTrue(action.startsWith("550 5.7.1 Read"), action);
+    assertEquals(1, action.split("https://cr\\.example\\.com/", -1).length - 1, action);
+  }
+
+  @Test
+  void actionWithoutLink_proseAloneShortenedForTheName() {
+    SmtpReply reply = ReplyFormatter.english().challenge(
+        ReplyValues.builder().recipient("bob@example.com").build(), LINK);
+
+    assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
+        + " they are a person. Confirm here, then send your message again:",
+        PostfixReplies.actionWithoutLink(reply, "bob@example.com"));
+    String named = "n".repeat(400);
+    String cut = PostfixReplies.actionWithoutLink(reply, named);
+    assertTrue(cut.endsWith("..."), cut);
+    assertTrue(postfixLine(cut, named).length() <= PostfixReplies.POSTFIX_LINE_LIMIT, cut);
+  }
+
+  @Test
+  void actionWithoutLink_linkAlone_theCodeAlone() {
+    SmtpReply reply = SmtpReply.withLink(550, "5.7.1", List.of(), LINK.toString());
+
+    assertEquals("550 5.7.1", PostfixReplies.actionWithoutLink(reply, "bob@example.com"));
+  }
+
+  @Test
+  void actionWithoutLink_positiveReply_throws() {
+    assertThrows(IllegalArgumentException.class,
+        () -> PostfixReplies.actionWithoutLink(SmtpReply.of(250, "2.0.0", "Ok"), "bob@example.com"));
+  }
 }

@@ -255,4 +255,23 @@ final class ReplyFormatterTest {
 
     assertEquals(List.of("a", "b".repeat(500), "b".repeat(500), "b".repeat(200) + " c"), lines);
   }
+
+  @Test
+  void challenge_linkIsTheModelsLinkNotAProseLine() {
+    SmtpReply reply = ReplyFormatter.english().challenge(BOB, LINK);
+
+    assertEquals(java.util.Optional.of(LINK.toString()), reply.link());
+    assertFalse(reply.proseLines().contains(LINK.toString()));
+    assertEquals(reply.lines().subList(0, reply.lines().size() - 1), reply.proseLines());
+  }
+
+  @Test
+  void reject_peerValueThatLooksLikeALink_staysProse() {
+    ReplyFormatter f = ReplyFormatter.builder().template(ReplyKind.REJECT, "Refused: {sender}").build();
+
+    SmtpReply reply = f.reject(ReplyValues.builder().sender("https://evil.example/c/" + "x".repeat(80)).build());
+
+    assertEquals(java.util.Optional.empty(), reply.link());
+    assertEquals("https://evil.example/c/" + "x".repeat(80), reply.lines().get(reply.lines().size() - 1));
+  }
 }

@@ -147,6 +147,58 @@ final class ReplyPropertiesTest {
     assertTrue(action.length() - "550 5.7.1 ".length() <= 214, action);
   }
 
+  @Property(tries = 500)
+  void challenge_anyPeerValues_theLinkIsTheModelsAndOnlyOnTheLastLine(
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link,
+      @ForAll boolean postfixTexts) {
+    ReplyFormatter formatter = postfixTexts ? PostfixReplies.formatter() : ReplyFormatter.english();
+
+    SmtpReply reply = formatter.challenge(values, link);
+
+    String l = link.toASCIIString();
+    assertEquals(java.util.Optional.of(l), reply.link());
+    assertEquals(l, reply.lines().get(reply.lines().size() - 1));
+    assertEquals(reply.lines().subList(0, reply.lines().size() - 1), reply.proseLines());
+    for (String line : reply.proseLines()) {
+      assertFalse(line.contains("\r") || line.contains("\n"), line);
+    }
+  }
+
+  @Property(tries = 500)
+  void postfix_rejectWithUrlLikePeerValues_proseShortenedNeverTakenForALink(
+      @ForAll("peerValues") ReplyValues values, @ForAll("names") String named) {
+    // the peer's text may end the reply on a line of its own and look like a link: it is prose,
+    // so it is shortened to fit, never refused as a link that does not fit
+    ReplyFormatter f = ReplyFormatter.builder().template(ReplyKind.REJECT, "Refused: {sender} {helo}").build();
+    SmtpReply reply = f.reject(values);
+
+    String action = PostfixReplies.action(reply, named);
+
+    assertPrintableAscii(action);
+    assertTrue(action.startsWith("550 5.7.1"), action);
+    int nameBytes = named.getBytes(StandardCharsets.UTF_8).length;
+    int room = "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
+    String text = action.length() > 10 ? action.substring(10) : "";
+    assertTrue(room + text.length() <= PostfixReplies.POSTFIX_LINE_LIMIT || text.isEmpty(), action);
+    assertEquals(action, PostfixReplies.actionWithoutLink(reply, named));
+  }
+
+  @Property(tries = 500)
+  void postfix_actionWithoutLink_anyPeerValuesAndName_neitherTheLinkNorALineBreak(
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link, @ForAll("names") String named) {
+    SmtpReply reply = ReplyFormatter.english().challenge(values, link);
+
+    String action = PostfixReplies.actionWithoutLink(reply, named);
+
+    assertPrintableAscii(action);
+    assertTrue(action.startsWith("550 5.7.1"), action);
+    assertFalse(action.endsWith(link.toASCIIString()), action);
+    int nameBytes = named.getBytes(StandardCharsets.UTF_8).length;
+    int room = "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
+    String text = action.length() > 10 ? action.substring(10) : "";
+    assertTrue(room + text.length() <= PostfixReplies.POSTFIX_LINE_LIMIT || text.isEmpty(), action);
+  }
+
   /** Checks the RFC 5321 invariants on the wire form; returns its lines without CRLF. */
   static List<String> assertWireInvariants(SmtpReply reply) {
     String wire = reply.toWire();
@@ -211,7 +263,14 @@ final class ReplyPropertiesTest {
         .as((l, d) -> l + "@" + d);
     Arbitrary<String> longWord = Arbitraries.strings().withCharRange('!', '~').ofLength(10_000);
     return Arbitraries.frequencyOf(Tuple.of(2, any), Tuple.of(2, shortAny), Tuple.of(3, injection),
-        Tuple.of(3, address), Tuple.of(1, longWord));
+        Tuple.of(3, address), Tuple.of(1, longWord), Tuple.of(2, urlLike()));
+  }
+
+  /** Text a peer may send that looks like a link: a scheme, {@code ://} and up to 300 characters. */
+  private Arbitrary<String> urlLike() {
+    return Combinators.combine(Arbitraries.of("https://", "http://", "ftp://", "x+y.z://"),
+        Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(300))
+        .as((scheme, rest) -> scheme + rest);
   }
 
   /** Links that fit a Postfix action: at most 214 characters. */
