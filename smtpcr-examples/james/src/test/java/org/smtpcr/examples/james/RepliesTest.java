@@ -11,6 +11,7 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.core.reply.SmtpReply;
 
@@ -49,5 +50,25 @@ final class RepliesTest {
     assertEquals(HookReturnCode.deny(), r.getResult());
     assertEquals("553", r.getSmtpRetCode());
     assertEquals("5.1.7 The sender address is not valid.", r.getSmtpDescription());
+  }
+
+  @Test
+  void oneLine_longProseEndingInAUrlLikeLine_isShortenedAsProse() {
+    // no link in the model: the last line only looks like one, and is cut like the rest of the prose
+    String url = "https://help.example/why/" + "w".repeat(465); // 490 characters: with the prose, too long
+    SmtpReply reply = SmtpReply.of(550, "5.7.1", "Refused, see", url);
+    String one = Replies.oneLine(reply);
+    assertEquals("5.7.1 Refused, see...", one);
+  }
+
+  @Test
+  void oneLine_challengeWithUrlInTheProse_keepsTheModelsLink() {
+    String link = "https://cr.example.com/c/" + "a".repeat(300);
+    SmtpReply reply = ReplyFormatter.builder()
+        .template(ReplyKind.CHALLENGE, "Read https://help.example/" + "h".repeat(200) + " first, then confirm:")
+        .build().challenge(ReplyValues.none(), URI.create(link));
+    String one = Replies.oneLine(reply);
+    assertTrue(one.endsWith("... " + link), one);
+    assertTrue(("550 " + one + "\r\n").length() <= MAX_WIRE_LINE);
   }
 }
