@@ -51,7 +51,8 @@ final class PostfixRepliesTest {
   @Test
   void action_knownEverydayRecipient_wholeTextBeforeAFullLengthLink() {
     URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
-    SmtpReply reply = ReplyFormatter.english().challenge(ReplyValues.builder().recipient("bob@example.com").build(), link);
+    SmtpReply reply =
+        ReplyFormatter.english().challenge(ReplyValues.builder().recipient("bob@example.com").build(), link);
 
     assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
         + " they are a person. Confirm here, then send your message again: " + link,

@@ -66,7 +66,8 @@ final class SmtpcrJamesSmtpTest {
         assertTrue(line.length() + 2 <= 512, "line of " + line.length() + " characters");
       }
       // exactly the engine's English challenge, as RFC 5321 puts it on the wire
-      assertEquals(ReplyFormatter.english().challenge(ReplyValues.builder().recipient("bob@example.org").build(), URI.create(link)).toWire(),
+      assertEquals(ReplyFormatter.english()
+          .challenge(ReplyValues.builder().recipient("bob@example.org").build(), URI.create(link)).toWire(),
           reply);
       ChallengeClaims claims = ChallengeTokens.of(ring).verify(link.substring(link.lastIndexOf('/') + 1));
       assertEquals("mallory@sender.example", claims.sender());

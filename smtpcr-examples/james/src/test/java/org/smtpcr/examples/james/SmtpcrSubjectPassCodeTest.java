@@ -100,7 +100,8 @@ final class SmtpcrSubjectPassCodeTest {
     try (SmtpClient c = SmtpClient.connect(server.port(), "mail.partner.example")) {
       c.command("MAIL FROM:<judy@partner.example>");
       assertEquals("250 2.1.5 Recipient <alice@example.org> OK\r\n", c.command("RCPT TO:<alice@example.org>"));
-      assertEquals(ReplyFormatter.english().pendingMix(ReplyValues.builder().recipient("bob@example.org").build()).toWire(),
+      assertEquals(
+          ReplyFormatter.english().pendingMix(ReplyValues.builder().recipient("bob@example.org").build()).toWire(),
           c.command("RCPT TO:<bob@example.org>"));
       assertEquals("250 2.6.0 Message accepted\r\n", c.data("Subject: hi", "", "x"));
     }
