@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,6 +26,7 @@ import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.tokens.ChallengeTokens;
@@ -90,7 +90,7 @@ public class DecisionBenchmark {
   private CanonicalAddress[] knownRecipientAddresses;
   private CanonicalAddress[] unknownSenderAddresses;
   private CanonicalAddress[] unknownRecipientAddresses;
-  private List<Map<String, String>> replyValues;
+  private List<ReplyValues> replyValues;
   private String[] linkTexts;
   private Duration lifetime;
   private int next;
@@ -150,8 +150,8 @@ public class DecisionBenchmark {
       unknownSenderAddresses[i] = unknown.get(i).sender();
       unknownRecipientAddresses[i] = unknown.get(i).recipient();
       // what the engine hands the formatter (RuleContext.replyValues), and the link it makes
-      replyValues.add(Map.of("recipient", unknownRecipients[i], "sender", unknownSenders[i],
-          "client", challenged[i].clientAddress().getHostAddress(), "helo", challenged[i].helo().orElse("")));
+      replyValues.add(ReplyValues.builder().recipient(unknownRecipients[i]).sender(unknownSenders[i])
+          .client(challenged[i].clientAddress().getHostAddress()).helo(challenged[i].helo().orElse("")).build());
       linkTexts[i] = CoreFixtures.CHALLENGE_BASE + "c/" + tokens.mint(unknownSenders[i], unknownRecipients[i], lifetime);
     }
     check();

@@ -4,8 +4,7 @@ package org.smtpcr.core.reply;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Formats a reply for a Postfix SMTPD policy server's {@code action=} attribute (Postfix
@@ -25,10 +24,11 @@ import java.util.regex.Pattern;
  * room for that instead of for the longest recipient, so the text of a reply to an everyday address
  * is rarely shortened.
  *
- * <p>The lines of the reply are joined with single spaces. When the last line is a link (an absolute URI
- * such as {@code https://...} without spaces, as {@link ReplyFormatter#challenge} produces), it is kept
- * intact at the end and the prose in front of it is shortened at a word boundary, ending in
- * {@code ...}; prose too long without a link is shortened the same way. Choosing {@code DUNNO},
+ * <p>The action is rendered from the reply's parts: its {@linkplain SmtpReply#prose() prose}, the
+ * lines joined with single spaces, then its {@linkplain SmtpReply#link() link} if it has one (as
+ * {@link ReplyFormatter#challenge} builds). The link is kept intact at the end and the prose in front
+ * of it is shortened at a word boundary, ending in {@code ...}; prose too long without a link is
+ * shortened the same way. Text in the prose that looks like a link is prose. Choosing {@code DUNNO},
  * {@code DEFER_IF_PERMIT} and the like is the policy server's job; this class only formats a reply.
  *
  * @since 0.1.0
@@ -50,8 +50,6 @@ public final class PostfixReplies {
    * The text Postfix puts between the recipient and the policy text.
    */
   public static final String POSTFIX_PREFIX = ": Recipient address rejected: ";
-
-  private static final Pattern LINK = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[!-~]+");
 
   private static final String ELLIPSIS = "...";
 
@@ -121,6 +119,25 @@ public final class PostfixReplies {
   }
 
   /**
+   * Formats the prose of {@code reply} without its link, as {@link #action(SmtpReply, String)}
+   * does: for a policy server whose link does not fit the room Postfix leaves, and which refuses
+   * without it rather than not at all.
+   *
+   * @param reply a 4yz or 5yz reply
+   * @param named what Postfix names in front of the text, without the angle brackets
+   * @return one line of printable US-ASCII (no line end): the code and enhanced status, then the
+   *     prose if there is any, shortened to fit the line after that name
+   * @throws IllegalArgumentException if the reply is not negative
+   */
+  public static String actionWithoutLink(SmtpReply reply, String named) {
+    requireNonNull(reply, "reply");
+    requireNonNull(named, "named");
+    checkNegative(reply);
+    return render(reply, shorten(collapse(reply.prose()),
+        textBudget(reply.enhancedStatus(), nameRoom(named))));
+  }
+
+  /**
    * Room for {@code <named>} in Postfix's line: its UTF-8 length and the brackets. Counting stops
    * past the line limit, where nothing fits anyway.
    */
@@ -137,25 +154,32 @@ public final class PostfixReplies {
   }
 
   private static String action(SmtpReply reply, int nameRoom) {
-    checkArgument(reply.isNegative(), "a Postfix policy reply needs a 4yz or 5yz code, got %s",
-        reply.code());
+    checkNegative(reply);
     int budget = textBudget(reply.enhancedStatus(), nameRoom);
-    List<String> lines = reply.lines();
-    String last = lines.get(lines.size() - 1);
-    boolean hasLink = LINK.matcher(last).matches();
-    List<String> proseLines = hasLink ? lines.subList(0, lines.size() - 1) : lines;
-    String prose = collapse(String.join(" ", proseLines));
+    String prose = collapse(reply.prose());
+    Optional<String> link = reply.link();
     String text;
-    if (hasLink) {
-      checkArgument(last.length() <= budget,
+    if (link.isPresent()) {
+      String l = link.get();
+      checkArgument(l.length() <= budget,
           "link is %s characters; a Postfix policy reply holds at most %s after the recipient",
-          last.length(), budget);
-      int proseBudget = budget - last.length() - 1;
+          l.length(), budget);
+      int proseBudget = budget - l.length() - 1;
       String shortened = shorten(prose, proseBudget);
-      text = shortened.isEmpty() ? last : shortened + " " + last;
+      text = shortened.isEmpty() ? l : shortened + " " + l;
     } else {
       text = shorten(prose, budget);
     }
+    return render(reply, text);
+  }
+
+  private static void checkNegative(SmtpReply reply) {
+    checkArgument(reply.isNegative(), "a Postfix policy reply needs a 4yz or 5yz code, got %s",
+        reply.code());
+  }
+
+  /** {@code NNN x.y.z text}, or {@code NNN x.y.z} for no text. */
+  private static String render(SmtpReply reply, String text) {
     StringBuilder sb = new StringBuilder().append(reply.code()).append(' ')
         .append(reply.enhancedStatus());
     if (!text.isEmpty()) {

@@ -12,15 +12,18 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds {@link SmtpReply SmtpReplies} from templates with named placeholders (README.md,
- * "Concepts").
+ * "Concepts"): the prose of the reply, and for a challenge the link, which the reply keeps apart from
+ * the prose so that every target can render it whole.
  *
  * <p>A template is printable US-ASCII text with placeholders such as {@code {recipient}};
- * <code>{{</code> and <code>}}</code> stand for literal braces. The engine passes {@code recipient},
- * {@code sender}, {@code client} (IP address) and {@code helo}; a placeholder without a value is
- * replaced by nothing. Every value is treated as peer-supplied and {@linkplain #sanitize(String)
+ * <code>{{</code> and <code>}}</code> stand for literal braces. The values come as
+ * {@link ReplyValues}: {@code recipient}, {@code sender}, {@code client} (IP address) and
+ * {@code helo}; a placeholder without a value, or with a name that is none of these, is replaced by
+ * nothing. Every value is treated as peer-supplied and {@linkplain #sanitize(String)
  * sanitized}: CR, LF and tab become spaces, other control characters and everything outside printable
  * US-ASCII become {@code ?}, and it is cut to {@value #MAX_VALUE_LENGTH} characters, so nothing a
  * peer sends can add a line or a byte outside printable ASCII to a reply.
@@ -104,7 +107,8 @@ public final class ReplyFormatter {
   }
 
   /**
-   * Builds a challenge: the wrapped text followed by {@code link} alone on the last line.
+   * Builds a challenge: the wrapped text as prose, and {@code link} as the reply's
+   * {@linkplain SmtpReply#link() link}, alone on the last line.
    *
    * @param values placeholder values (peer-supplied; sanitized here)
    * @param link the absolute challenge link; its ASCII form ({@link URI#toASCIIString()}) is used
@@ -112,7 +116,7 @@ public final class ReplyFormatter {
    * @throws IllegalArgumentException if the link is not absolute or its line would exceed 512 octets
    *     (the engine then falls back); the message does not contain the link
    */
-  public SmtpReply challenge(Map<String, String> values, URI link) {
+  public SmtpReply challenge(ReplyValues values, URI link) {
     requireNonNull(values, "values");
     requireNonNull(link, "link");
     checkArgument(link.isAbsolute(), "challenge link must be an absolute URI");
@@ -120,7 +124,7 @@ public final class ReplyFormatter {
   }
 
   /**
-   * Builds a challenge from the link as text, as {@link #challenge(Map, URI)} does from its ASCII
+   * Builds a challenge from the link as text, as {@link #challenge(ReplyValues, URI)} does from its ASCII
    * form; for callers that already hold the text, such as the decision engine, which saves parsing
    * it.
    *
@@ -132,10 +136,10 @@ public final class ReplyFormatter {
    *     is not printable US-ASCII, or its line would exceed 512 octets; the message does not contain
    *     the link
    */
-  public SmtpReply challenge(Map<String, String> values, String link) {
+  public SmtpReply challenge(ReplyValues values, String link) {
     requireNonNull(values, "values");
     requireNonNull(link, "link");
-    checkArgument(startsWithScheme(link), "challenge link must be absolute: a scheme, then ':'");
+    checkArgument(SmtpReply.startsWithScheme(link), "challenge link must be absolute: a scheme, then ':'");
     for (int i = 0; i < link.length(); i++) {
       char c = link.charAt(i);
       checkArgument(c > 0x20 && c < 0x7F,
@@ -149,35 +153,13 @@ public final class ReplyFormatter {
               + " holds at most %s",
           link.length(), status.code(), status.enhanced(), max));
     }
-    List<String> lines = textLines(ReplyKind.CHALLENGE, values); // a fresh, modifiable list
-    if (lines.size() == 1 && lines.get(0).isEmpty()) {
-      lines.clear();
+    List<String> prose = textLines(ReplyKind.CHALLENGE, values);
+    if (prose.size() == 1 && prose.get(0).isEmpty()) {
+      prose = List.of(); // a template with no text: the link alone
     }
-    lines.add(link);
     // every line is printable US-ASCII and fits: sanitized values, checked templates, wrapped at
     // the line limit, and the link checked above
-    return SmtpReply.checked(status.code(), status.enhanced(), lines);
-  }
-
-  /** RFC 3986 scheme ({@code ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )}) followed by {@code :}. */
-  private static boolean startsWithScheme(String link) {
-    if (link.isEmpty() || !isAsciiLetter(link.charAt(0))) {
-      return false;
-    }
-    for (int i = 1; i < link.length(); i++) {
-      char c = link.charAt(i);
-      if (c == ':') {
-        return true;
-      }
-      if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
-        return false;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isAsciiLetter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return SmtpReply.checked(status.code(), status.enhanced(), prose, Optional.of(link));
   }
 
   /**
@@ -186,7 +168,7 @@ public final class ReplyFormatter {
    * @param values placeholder values (peer-supplied; sanitized here)
    * @return by default a {@code 550 5.7.1} reply
    */
-  public SmtpReply reject(Map<String, String> values) {
+  public SmtpReply reject(ReplyValues values) {
     return plain(ReplyKind.REJECT, values);
   }
 
@@ -196,7 +178,7 @@ public final class ReplyFormatter {
    * @param values placeholder values (peer-supplied; sanitized here)
    * @return by default a {@code 451 4.3.0} reply
    */
-  public SmtpReply defer(Map<String, String> values) {
+  public SmtpReply defer(ReplyValues values) {
     return plain(ReplyKind.DEFER, values);
   }
 
@@ -207,7 +189,7 @@ public final class ReplyFormatter {
    * @param values placeholder values (peer-supplied; sanitized here)
    * @return by default a {@code 452 4.5.3} reply
    */
-  public SmtpReply pendingMix(Map<String, String> values) {
+  public SmtpReply pendingMix(ReplyValues values) {
     return plain(ReplyKind.PENDING_MIX, values);
   }
 
@@ -276,17 +258,18 @@ public final class ReplyFormatter {
     return "ReplyFormatter[statuses=" + statuses + ", wrapWidth=" + wrapWidth + "]";
   }
 
-  private SmtpReply plain(ReplyKind kind, Map<String, String> values) {
+  private SmtpReply plain(ReplyKind kind, ReplyValues values) {
     requireNonNull(values, "values");
     Status status = statuses.get(kind);
-    return SmtpReply.checked(status.code(), status.enhanced(), textLines(kind, values));
+    return SmtpReply.checked(status.code(), status.enhanced(), textLines(kind, values),
+        Optional.empty());
   }
 
-  private List<String> textLines(ReplyKind kind, Map<String, String> values) {
+  private List<String> textLines(ReplyKind kind, ReplyValues values) {
     StringBuilder text = new StringBuilder(256);
     for (Segment s : templates.get(kind)) {
       if (s.placeholder()) {
-        String v = values.get(s.text());
+        String v = values.placeholder(s.text());
         if (v != null) {
           text.append(sanitize(v));
         }

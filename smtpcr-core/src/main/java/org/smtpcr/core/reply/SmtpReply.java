@@ -4,12 +4,22 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Strings;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * An SMTP reply (RFC 5321 §4.2) with an enhanced status code (RFC 3463, RFC 2034): a reply code, an
- * enhanced status and one or more lines of text, immutable and validated so that it can be put on
- * the wire as it is.
+ * An SMTP reply (RFC 5321 §4.2) with an enhanced status code (RFC 3463, RFC 2034), as a model that
+ * each target renders: a reply code, an enhanced status, prose and an optional link; immutable and
+ * validated so that it can be put on the wire as it is.
+ *
+ * <p>The prose is one or more lines of text ({@link #proseLines()}; {@link ReplyFormatter} wraps its
+ * text at its wrap width). The link ({@link #link()}), when there is one, is an absolute URI that
+ * stands alone on its own line after the prose and is never split. Targets render from these parts:
+ * {@link #toWire()} the multi-line RFC 5321 text, {@link PostfixReplies} the one-line Postfix policy
+ * action, {@link MilterReplies} a milter reply; a target that must shorten the text shortens the
+ * prose and keeps {@link #link()} whole, without looking for the link in the text.
  *
  * <p>Rules checked by {@link #of(int, String, List)}:
  * <ul>
@@ -20,7 +30,9 @@ import java.util.List;
  *       classes 2, 4 and 5: their enhanced status must be the empty string, and
  *       {@link #enhancedStatus()} returns it;</li>
  *   <li>there is at least one line, each line is printable US-ASCII (0x20..0x7E; no tab, CR, LF or
- *       NUL) and the wire line {@code "NNN-x.y.z text" CRLF} has at most 512 octets (§4.5.3.1.5).</li>
+ *       NUL) and the wire line {@code "NNN-x.y.z text" CRLF} has at most 512 octets (§4.5.3.1.5);</li>
+ *   <li>a link ({@link #withLink(int, String, List, String)}) is, in addition, not empty, has no
+ *       space and starts with a scheme and {@code :} (RFC 3986).</li>
  * </ul>
  * Every wire line carries the same enhanced status. Peer-supplied text must be sanitized before it
  * reaches a reply; {@link ReplyFormatter} does that.
@@ -36,16 +48,28 @@ public final class SmtpReply {
 
   private final int code;
   private final String enhancedStatus;
+  private final List<String> prose;
+  private final Optional<String> link;
+  /** The text lines on the wire: the prose lines, then the link. */
   private final List<String> lines;
 
-  private SmtpReply(int code, String enhancedStatus, List<String> lines) {
+  private SmtpReply(int code, String enhancedStatus, List<String> prose, Optional<String> link) {
     this.code = code;
     this.enhancedStatus = enhancedStatus;
-    this.lines = lines;
+    this.prose = prose;
+    this.link = link;
+    if (link.isEmpty()) {
+      this.lines = prose;
+    } else {
+      List<String> all = new ArrayList<>(prose.size() + 1);
+      all.addAll(prose);
+      all.add(link.get());
+      this.lines = Collections.unmodifiableList(all);
+    }
   }
 
   /**
-   * Creates a reply.
+   * Creates a reply of prose only, without a link.
    *
    * @param code reply code, 200..599
    * @param enhancedStatus enhanced status such as {@code 5.7.1}; the empty string for 3yz codes
@@ -58,6 +82,48 @@ public final class SmtpReply {
   public static SmtpReply of(int code, String enhancedStatus, List<String> lines) {
     requireNonNull(enhancedStatus, "enhancedStatus");
     requireNonNull(lines, "lines");
+    checkStatus(code, enhancedStatus);
+    List<String> copy = List.copyOf(lines);
+    checkArgument(!copy.isEmpty(), "a reply needs at least one line");
+    checkLines(copy, enhancedStatus);
+    return new SmtpReply(code, enhancedStatus, copy, Optional.empty());
+  }
+
+  /**
+   * Creates a reply of prose followed by a link on a line of its own, e.g. a challenge.
+   *
+   * @param code reply code, 200..599
+   * @param enhancedStatus enhanced status such as {@code 5.7.1}; the empty string for 3yz codes
+   * @param proseLines the text lines before the link, possibly none; each printable US-ASCII and
+   *     short enough that its wire form fits in 512 octets
+   * @param link an absolute URI as US-ASCII text: a scheme, {@code :}, then printable characters
+   *     without spaces; short enough that its wire line fits in 512 octets
+   * @return the reply
+   * @throws IllegalArgumentException if a rule above is broken; the message names the rule, never
+   *     the text or the link
+   */
+  public static SmtpReply withLink(int code, String enhancedStatus, List<String> proseLines,
+      String link) {
+    requireNonNull(enhancedStatus, "enhancedStatus");
+    requireNonNull(proseLines, "proseLines");
+    requireNonNull(link, "link");
+    checkStatus(code, enhancedStatus);
+    List<String> copy = List.copyOf(proseLines);
+    checkLines(copy, enhancedStatus);
+    checkArgument(startsWithScheme(link), "a link must be absolute: a scheme, then ':'");
+    for (int i = 0; i < link.length(); i++) {
+      char c = link.charAt(i);
+      checkArgument(c > 0x20 && c < 0x7F,
+          "the link has a character that is not printable US-ASCII or is a space at index %s", i);
+    }
+    int max = maxTextLength(enhancedStatus);
+    checkArgument(link.length() <= max,
+        "the link is %s characters; with the prefix and CRLF a line may hold at most %s",
+        link.length(), max);
+    return new SmtpReply(code, enhancedStatus, copy, Optional.of(link));
+  }
+
+  private static void checkStatus(int code, String enhancedStatus) {
     checkArgument(code >= 200 && code <= 599, "reply code must be in 200..599, got %s", code);
     checkArgument(code / 10 % 10 <= 5, "second digit of reply code %s must be 0..5", code);
     int klass = code / 100;
@@ -70,11 +136,12 @@ public final class SmtpReply {
       checkArgument(enhancedStatus.charAt(0) - '0' == klass,
           "enhanced status class %s does not match reply code %s", enhancedStatus.charAt(0), code);
     }
-    List<String> copy = List.copyOf(lines);
-    checkArgument(!copy.isEmpty(), "a reply needs at least one line");
+  }
+
+  private static void checkLines(List<String> lines, String enhancedStatus) {
     int overhead = prefixLength(enhancedStatus) + 2;
-    for (int n = 0; n < copy.size(); n++) {
-      String line = copy.get(n);
+    for (int n = 0; n < lines.size(); n++) {
+      String line = lines.get(n);
       for (int i = 0; i < line.length(); i++) {
         char c = line.charAt(i);
         if (c < 0x20 || c > 0x7E) {
@@ -88,16 +155,38 @@ public final class SmtpReply {
             n + 1, line.length(), overhead - 2, MAX_LINE_OCTETS - overhead));
       }
     }
-    return new SmtpReply(code, enhancedStatus, copy);
+  }
+
+  /** RFC 3986 scheme ({@code ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )}) followed by {@code :}. */
+  static boolean startsWithScheme(String link) {
+    if (link.isEmpty() || !isAsciiLetter(link.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < link.length(); i++) {
+      char c = link.charAt(i);
+      if (c == ':') {
+        return true;
+      }
+      if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /**
-   * For {@link ReplyFormatter}: lines it has built to the rules {@link #of(int, String, List)}
-   * checks (printable US-ASCII, within the line limit) with a status it checked when it was built;
-   * not checked again.
+   * For {@link ReplyFormatter}: prose lines and a link it has built to the rules
+   * {@link #of(int, String, List)} and {@link #withLink(int, String, List, String)} check
+   * (printable US-ASCII, within the line limit, at least one line) with a status it checked when it
+   * was built; not checked again.
    */
-  static SmtpReply checked(int code, String enhancedStatus, List<String> lines) {
-    return new SmtpReply(code, enhancedStatus, List.copyOf(lines));
+  static SmtpReply checked(int code, String enhancedStatus, List<String> proseLines,
+      Optional<String> link) {
+    return new SmtpReply(code, enhancedStatus, List.copyOf(proseLines), link);
   }
 
   /**
@@ -191,12 +280,42 @@ public final class SmtpReply {
   }
 
   /**
-   * Returns the text lines, without codes.
+   * Returns the text lines as the wire carries them, without codes: the prose lines, then the link
+   * if there is one.
    *
    * @return an unmodifiable, non-empty list
    */
   public List<String> lines() {
     return lines;
+  }
+
+  /**
+   * Returns the prose lines: the text without the link.
+   *
+   * @return an unmodifiable list; empty only when the reply is a link alone
+   */
+  public List<String> proseLines() {
+    return prose;
+  }
+
+  /**
+   * Returns the prose as one text: its lines joined by single spaces; for targets that put a reply on
+   * one line.
+   *
+   * @return the prose, possibly empty when the reply is a link alone
+   */
+  public String prose() {
+    return prose.size() == 1 ? prose.get(0) : String.join(" ", prose);
+  }
+
+  /**
+   * Returns the link that stands on its own line after the prose, e.g. a challenge link. Targets
+   * that shorten a reply keep it whole.
+   *
+   * @return the absolute link as US-ASCII text, or empty when the reply has none
+   */
+  public Optional<String> link() {
+    return link;
   }
 
   /**
@@ -266,7 +385,7 @@ public final class SmtpReply {
   }
 
   /**
-   * Compares code, enhanced status and lines.
+   * Compares code, enhanced status, prose lines and link.
    */
   @Override
   public boolean equals(Object o) {
@@ -278,24 +397,25 @@ public final class SmtpReply {
     }
     SmtpReply other = (SmtpReply) o;
     return code == other.code && enhancedStatus.equals(other.enhancedStatus)
-        && lines.equals(other.lines);
+        && prose.equals(other.prose) && link.equals(other.link);
   }
 
   /**
-   * Hashes code, enhanced status and lines.
+   * Hashes code, enhanced status, prose lines and link.
    */
   @Override
   public int hashCode() {
-    return (31 * code + enhancedStatus.hashCode()) * 31 + lines.hashCode();
+    return ((31 * code + enhancedStatus.hashCode()) * 31 + prose.hashCode()) * 31 + link.hashCode();
   }
 
   /**
-   * Returns code, enhanced status and line count, e.g. {@code SmtpReply[550 5.7.1, 3 lines]}. The
-   * text is left out: it may contain a challenge link.
+   * Returns code, enhanced status and line count, e.g. {@code SmtpReply[550 5.7.1, 3 lines]}, and
+   * whether the last line is a link. The text and the link are left out: the link is a secret, and
+   * the prose may name addresses.
    */
   @Override
   public String toString() {
     return "SmtpReply[" + code + (enhancedStatus.isEmpty() ? "" : " " + enhancedStatus) + ", "
-        + lines.size() + (lines.size() == 1 ? " line]" : " lines]");
+        + lines.size() + (lines.size() == 1 ? " line" : " lines") + (link.isPresent() ? ", link]" : "]");
   }
 }

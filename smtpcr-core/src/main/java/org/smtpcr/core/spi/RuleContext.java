@@ -8,17 +8,12 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.net.InetAddresses;
 import java.time.Instant;
-import java.util.AbstractMap;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.internal.EncodedWords;
+import org.smtpcr.core.reply.ReplyValues;
 
 /**
  * What a {@link DecisionRule} sees: the {@link Transaction}, its addresses parsed and canonicalized
@@ -204,11 +199,15 @@ public final class RuleContext {
 
   /**
    * The placeholder values of the reply templates: canonical addresses where they parse, the raw
-   * paths otherwise (the formatter sanitizes them). Each value is worked out when the formatter asks
-   * for it: templates name one or two of them. Never throws.
+   * paths otherwise (the formatter sanitizes them). Never throws.
    */
-  Map<String, String> replyValues() {
-    return new ReplyValues();
+  ReplyValues replyValues() {
+    return ReplyValues.builder()
+        .recipient(replyRecipient())
+        .sender(replySender())
+        .client(InetAddresses.toAddrString(transaction.clientAddress()))
+        .helo(transaction.helo().orElse(""))
+        .build();
   }
 
   private String replyRecipient() {
@@ -224,44 +223,6 @@ public final class RuleContext {
       return sender().map(p -> p.canonical().value()).orElse("");
     } catch (RuntimeException e) {
       return transaction.reversePath().orElse("");
-    }
-  }
-
-  /** The four placeholder values, each computed on first look-up. */
-  private final class ReplyValues extends AbstractMap<String, String> {
-    private static final List<String> KEYS = List.of("recipient", "sender", "client", "helo");
-
-    @Override
-    public String get(Object key) {
-      if (!(key instanceof String k)) {
-        return null;
-      }
-      switch (k) {
-        case "recipient":
-          return replyRecipient();
-        case "sender":
-          return replySender();
-        case "client":
-          return InetAddresses.toAddrString(transaction.clientAddress());
-        case "helo":
-          return transaction.helo().orElse("");
-        default:
-          return null;
-      }
-    }
-
-    @Override
-    public boolean containsKey(Object key) {
-      return KEYS.contains(key);
-    }
-
-    @Override
-    public Set<Entry<String, String>> entrySet() {
-      Map<String, String> all = new LinkedHashMap<>();
-      for (String k : KEYS) {
-        all.put(k, get(k));
-      }
-      return Collections.unmodifiableMap(all).entrySet();
     }
   }
 

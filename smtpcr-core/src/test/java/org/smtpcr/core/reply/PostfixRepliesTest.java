@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 final class PostfixRepliesTest {
@@ -29,7 +29,7 @@ final class PostfixRepliesTest {
   @Test
   void action_englishChallenge_oneLineTextThenLink() {
     SmtpReply reply = ReplyFormatter.english()
-        .challenge(Map.of("recipient", "bob@example.com"), LINK);
+        .challenge(ReplyValues.builder().recipient("bob@example.com").build(), LINK);
 
     assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
         + " they are a person. Confirm here, then send your message again: " + LINK,
@@ -39,7 +39,7 @@ final class PostfixRepliesTest {
   @Test
   void action_longestRecipient_fitsPostfixLimitAndKeepsLink() {
     String rcpt = "r".repeat(240) + "@example.com";
-    SmtpReply reply = ReplyFormatter.english().challenge(Map.of("recipient", rcpt), LINK);
+    SmtpReply reply = ReplyFormatter.english().challenge(ReplyValues.builder().recipient(rcpt).build(), LINK);
 
     String action = PostfixReplies.action(reply);
 
@@ -51,7 +51,8 @@ final class PostfixRepliesTest {
   @Test
   void action_knownEverydayRecipient_wholeTextBeforeAFullLengthLink() {
     URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
-    SmtpReply reply = ReplyFormatter.english().challenge(Map.of("recipient", "bob@example.com"), link);
+    SmtpReply reply =
+        ReplyFormatter.english().challenge(ReplyValues.builder().recipient("bob@example.com").build(), link);
 
     assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
         + " they are a person. Confirm here, then send your message again: " + link,
@@ -62,7 +63,7 @@ final class PostfixRepliesTest {
 
   @Test
   void formatter_textsDoNotNameTheRecipientPostfixAlreadyNames() {
-    Map<String, String> values = Map.of("recipient", "bob@example.com", "sender", "spam@bad.example");
+    ReplyValues values = ReplyValues.builder().recipient("bob@example.com").sender("spam@bad.example").build();
     ReplyFormatter f = PostfixReplies.formatter();
     URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
 
@@ -92,7 +93,7 @@ final class PostfixRepliesTest {
   void action_nameLongerThan254_roomForAllOfItSoTheLinkIsNeverCut() {
     String named = "bob+" + "x".repeat(300) + "@cr.test"; // Postfix sets no length limit
     URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
-    SmtpReply reply = ReplyFormatter.english().challenge(Map.of("recipient", named), link);
+    SmtpReply reply = ReplyFormatter.english().challenge(ReplyValues.builder().recipient(named).build(), link);
 
     String action = PostfixReplies.action(reply, named);
 
@@ -113,13 +114,13 @@ final class PostfixRepliesTest {
   @Test
   void action_shortReply_unchanged() {
     assertEquals("451 4.3.0 Temporary local problem, please try again.",
-        PostfixReplies.action(ReplyFormatter.english().defer(Map.of())));
+        PostfixReplies.action(ReplyFormatter.english().defer(ReplyValues.none())));
   }
 
   @Test
   void action_linkLongerThanBudget_throwsWithoutEchoingLink() {
     String link = "https://cr.example/c/TOKEN" + "a".repeat(200);
-    SmtpReply reply = SmtpReply.of(550, "5.7.1", "Confirm here:", link);
+    SmtpReply reply = SmtpReply.withLink(550, "5.7.1", List.of("Confirm here:"), link);
 
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> PostfixReplies.action(reply));
@@ -130,7 +131,7 @@ final class PostfixRepliesTest {
   @Test
   void action_linkExactlyBudget_keptAloneWithoutProse() {
     String link = "https://cr.example/c/" + "a".repeat(214 - 21);
-    SmtpReply reply = SmtpReply.of(550, "5.7.1", "Confirm here:", link);
+    SmtpReply reply = SmtpReply.withLink(550, "5.7.1", List.of("Confirm here:"), link);
 
     assertEquals("550 5.7.1 " + link, PostfixReplies.action(reply));
   }
@@ -150,5 +151,56 @@ final class PostfixRepliesTest {
   @Test
   void shorten_singleLongWord_cutHard() {
     assertEquals("abcdefg...", PostfixReplies.shorten("abcdefghijklmnop", 10));
+  }
+
+  @Test
+  void action_proseEndingInAUrlLikeLine_isShortenedAsProseNotKeptAsALink() {
+    // a reply without a link whose last line looks like one, longer than the budget: it is prose,
+    // shortened like any prose, not a link that "does not fit"
+    String url = "https://help.example/why/" + "w".repeat(200);
+    SmtpReply reply = SmtpReply.of(550, "5.7.1", "Refused, see", url);
+
+    String action = PostfixReplies.action(reply);
+
+    assertEquals("550 5.7.1 Refused, see...", action);
+  }
+
+  @Test
+  void action_challengeWithUrlInTheProse_onlyTheModelsLinkIsKept() {
+    ReplyFormatter f = ReplyFormatter.builder().template(ReplyKind.CHALLENGE,
+        "Read https://help.example/" + "h".repeat(150) + " first, then confirm:").build();
+
+    String action = PostfixReplies.action(f.challenge(ReplyValues.none(), LINK));
+
+    assertTrue(action.endsWith("... " + LINK), action);
+    assertTrue(action.startsWith("550 5.7.1 Read"), action);
+    assertEquals(1, action.split("https://cr\\.example\\.com/", -1).length - 1, action);
+  }
+
+  @Test
+  void actionWithoutLink_proseAloneShortenedForTheName() {
+    SmtpReply reply = ReplyFormatter.english().challenge(
+        ReplyValues.builder().recipient("bob@example.com").build(), LINK);
+
+    assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
+        + " they are a person. Confirm here, then send your message again:",
+        PostfixReplies.actionWithoutLink(reply, "bob@example.com"));
+    String named = "n".repeat(400);
+    String cut = PostfixReplies.actionWithoutLink(reply, named);
+    assertTrue(cut.endsWith("..."), cut);
+    assertTrue(postfixLine(cut, named).length() <= PostfixReplies.POSTFIX_LINE_LIMIT, cut);
+  }
+
+  @Test
+  void actionWithoutLink_linkAlone_theCodeAlone() {
+    SmtpReply reply = SmtpReply.withLink(550, "5.7.1", List.of(), LINK.toString());
+
+    assertEquals("550 5.7.1", PostfixReplies.actionWithoutLink(reply, "bob@example.com"));
+  }
+
+  @Test
+  void actionWithoutLink_positiveReply_throws() {
+    assertThrows(IllegalArgumentException.class,
+        () -> PostfixReplies.actionWithoutLink(SmtpReply.of(250, "2.0.0", "Ok"), "bob@example.com"));
   }
 }

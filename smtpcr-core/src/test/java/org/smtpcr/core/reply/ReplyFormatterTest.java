@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,9 +15,8 @@ final class ReplyFormatterTest {
 
   private static final URI LINK =
       URI.create("https://cr.example.com/c/cmagsvnzaatwaelbnruwgzkamv4gc3lqnrss433sm5rg6y");
-  private static final Map<String, String> BOB =
-      Map.of("recipient", "bob@example.com", "sender", "alice@example.org", "client", "192.0.2.7",
-          "helo", "mail.example.org");
+  private static final ReplyValues BOB = ReplyValues.builder().recipient("bob@example.com")
+      .sender("alice@example.org").client("192.0.2.7").helo("mail.example.org").build();
 
   @Test
   void challenge_english_designTextWrappedWithLinkLast() {
@@ -42,8 +40,8 @@ final class ReplyFormatterTest {
 
   @Test
   void challenge_valueWithCrlf_cannotAddLine() {
-    Map<String, String> values =
-        Map.of("recipient", "bob@example.com>\r\n250 2.0.0 Ok\r\n550 5.7.1 <x");
+    ReplyValues values =
+        ReplyValues.builder().recipient("bob@example.com>\r\n250 2.0.0 Ok\r\n550 5.7.1 <x").build();
 
     SmtpReply reply = ReplyFormatter.english().challenge(values, LINK);
 
@@ -102,7 +100,7 @@ final class ReplyFormatterTest {
 
   @Test
   void defer_english_451Transient() {
-    SmtpReply reply = ReplyFormatter.english().defer(Map.of());
+    SmtpReply reply = ReplyFormatter.english().defer(ReplyValues.none());
 
     assertEquals("451 4.3.0 Temporary local problem, please try again.\r\n", reply.toWire());
     assertTrue(reply.isTransient());
@@ -119,7 +117,7 @@ final class ReplyFormatterTest {
 
   @Test
   void reject_missingPlaceholderValue_replacedByNothing() {
-    SmtpReply reply = ReplyFormatter.english().reject(Map.of("recipient", "bob@example.com"));
+    SmtpReply reply = ReplyFormatter.english().reject(ReplyValues.builder().recipient("bob@example.com").build());
 
     assertEquals(List.of("<bob@example.com> does not accept mail from <>."), reply.lines());
   }
@@ -128,7 +126,7 @@ final class ReplyFormatterTest {
   void challenge_longAddressWord_keptWholeOnItsOwnLine() {
     String longAddress = "a".repeat(200) + "@example.com";
 
-    SmtpReply reply = ReplyFormatter.english().challenge(Map.of("recipient", longAddress), LINK);
+    SmtpReply reply = ReplyFormatter.english().challenge(ReplyValues.builder().recipient(longAddress).build(), LINK);
 
     assertTrue(reply.lines().contains("<" + longAddress + ">"), reply.lines().toString());
   }
@@ -256,5 +254,24 @@ final class ReplyFormatterTest {
     List<String> lines = ReplyFormatter.wrap("a " + "b".repeat(1200) + " c", 300, 500);
 
     assertEquals(List.of("a", "b".repeat(500), "b".repeat(500), "b".repeat(200) + " c"), lines);
+  }
+
+  @Test
+  void challenge_linkIsTheModelsLinkNotAProseLine() {
+    SmtpReply reply = ReplyFormatter.english().challenge(BOB, LINK);
+
+    assertEquals(java.util.Optional.of(LINK.toString()), reply.link());
+    assertFalse(reply.proseLines().contains(LINK.toString()));
+    assertEquals(reply.lines().subList(0, reply.lines().size() - 1), reply.proseLines());
+  }
+
+  @Test
+  void reject_peerValueThatLooksLikeALink_staysProse() {
+    ReplyFormatter f = ReplyFormatter.builder().template(ReplyKind.REJECT, "Refused: {sender}").build();
+
+    SmtpReply reply = f.reject(ReplyValues.builder().sender("https://evil.example/c/" + "x".repeat(80)).build());
+
+    assertEquals(java.util.Optional.empty(), reply.link());
+    assertEquals("https://evil.example/c/" + "x".repeat(80), reply.lines().get(reply.lines().size() - 1));
   }
 }

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
@@ -26,7 +24,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 1000)
   void challenge_anyPeerValues_wireInvariantsAndLinkLast(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("links") URI link) {
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link) {
     SmtpReply reply = ReplyFormatter.english().challenge(values, link);
 
     List<String> lines = assertWireInvariants(reply);
@@ -36,7 +34,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 300)
   void challenge_longLinksAndAnyWidth_wireInvariants(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("longLinks") URI link,
+      @ForAll("peerValues") ReplyValues values, @ForAll("longLinks") URI link,
       @ForAll @IntRange(min = 40, max = 510) int width) {
     ReplyFormatter f = ReplyFormatter.builder().wrapWidth(width).build();
 
@@ -52,7 +50,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 500)
   void rejectDeferPendingMix_anyPeerValues_wireInvariants(
-      @ForAll("peerValues") Map<String, String> values) {
+      @ForAll("peerValues") ReplyValues values) {
     ReplyFormatter f = ReplyFormatter.english();
 
     assertWireInvariants(f.reject(values));
@@ -62,7 +60,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 1000)
   void milter_anyPeerValues_percentDoubledAndOnlySeparatorBreaks(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("links") URI link) {
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link) {
     for (SmtpReply reply : List.of(ReplyFormatter.english().challenge(values, link),
         ReplyFormatter.english().reject(values))) {
       String milter = MilterReplies.format(reply);
@@ -84,7 +82,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 1000)
   void postfix_anyPeerValues_oneLineWithinBudgetLinkIntact(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("links") URI link,
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link,
       @ForAll @IntRange(min = 0, max = 254) int rcptLength) {
     SmtpReply reply = ReplyFormatter.english().challenge(values, link);
 
@@ -104,7 +102,7 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 1000)
   void postfix_knownName_linkIntactAndPostfixLineWithin510Bytes(
-      @ForAll("peerValues") Map<String, String> values, @ForAll("longLinks") URI link,
+      @ForAll("peerValues") ReplyValues values, @ForAll("longLinks") URI link,
       @ForAll("names") String named, @ForAll boolean postfixTexts) {
     ReplyFormatter formatter = postfixTexts ? PostfixReplies.formatter() : ReplyFormatter.english();
     SmtpReply reply = formatter.challenge(values, link);
@@ -141,12 +139,64 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 300)
   void postfix_rejectAnyPeerValues_oneLineWithinBudget(
-      @ForAll("peerValues") Map<String, String> values) {
+      @ForAll("peerValues") ReplyValues values) {
     String action = PostfixReplies.action(ReplyFormatter.english().reject(values));
 
     assertFalse(action.contains("\r") || action.contains("\n"));
     assertPrintableAscii(action);
     assertTrue(action.length() - "550 5.7.1 ".length() <= 214, action);
+  }
+
+  @Property(tries = 500)
+  void challenge_anyPeerValues_theLinkIsTheModelsAndOnlyOnTheLastLine(
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link,
+      @ForAll boolean postfixTexts) {
+    ReplyFormatter formatter = postfixTexts ? PostfixReplies.formatter() : ReplyFormatter.english();
+
+    SmtpReply reply = formatter.challenge(values, link);
+
+    String l = link.toASCIIString();
+    assertEquals(java.util.Optional.of(l), reply.link());
+    assertEquals(l, reply.lines().get(reply.lines().size() - 1));
+    assertEquals(reply.lines().subList(0, reply.lines().size() - 1), reply.proseLines());
+    for (String line : reply.proseLines()) {
+      assertFalse(line.contains("\r") || line.contains("\n"), line);
+    }
+  }
+
+  @Property(tries = 500)
+  void postfix_rejectWithUrlLikePeerValues_proseShortenedNeverTakenForALink(
+      @ForAll("peerValues") ReplyValues values, @ForAll("names") String named) {
+    // the peer's text may end the reply on a line of its own and look like a link: it is prose,
+    // so it is shortened to fit, never refused as a link that does not fit
+    ReplyFormatter f = ReplyFormatter.builder().template(ReplyKind.REJECT, "Refused: {sender} {helo}").build();
+    SmtpReply reply = f.reject(values);
+
+    String action = PostfixReplies.action(reply, named);
+
+    assertPrintableAscii(action);
+    assertTrue(action.startsWith("550 5.7.1"), action);
+    int nameBytes = named.getBytes(StandardCharsets.UTF_8).length;
+    int room = "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
+    String text = action.length() > 10 ? action.substring(10) : "";
+    assertTrue(room + text.length() <= PostfixReplies.POSTFIX_LINE_LIMIT || text.isEmpty(), action);
+    assertEquals(action, PostfixReplies.actionWithoutLink(reply, named));
+  }
+
+  @Property(tries = 500)
+  void postfix_actionWithoutLink_anyPeerValuesAndName_neitherTheLinkNorALineBreak(
+      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link, @ForAll("names") String named) {
+    SmtpReply reply = ReplyFormatter.english().challenge(values, link);
+
+    String action = PostfixReplies.actionWithoutLink(reply, named);
+
+    assertPrintableAscii(action);
+    assertTrue(action.startsWith("550 5.7.1"), action);
+    assertFalse(action.endsWith(link.toASCIIString()), action);
+    int nameBytes = named.getBytes(StandardCharsets.UTF_8).length;
+    int room = "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
+    String text = action.length() > 10 ? action.substring(10) : "";
+    assertTrue(room + text.length() <= PostfixReplies.POSTFIX_LINE_LIMIT || text.isEmpty(), action);
   }
 
   /** Checks the RFC 5321 invariants on the wire form; returns its lines without CRLF. */
@@ -181,23 +231,23 @@ final class ReplyPropertiesTest {
   // generators
 
   @Provide
-  Arbitrary<Map<String, String>> peerValues() {
+  Arbitrary<ReplyValues> peerValues() {
     return Combinators.combine(peer(), peer(), peer(), peer(), Arbitraries.integers().between(0, 15))
         .as((r, s, c, h, mask) -> {
-          Map<String, String> m = new HashMap<>();
+          ReplyValues.Builder b = ReplyValues.builder();
           if ((mask & 1) == 0) {
-            m.put("recipient", r);
+            b.recipient(r);
           }
           if ((mask & 2) == 0) {
-            m.put("sender", s);
+            b.sender(s);
           }
           if ((mask & 4) == 0) {
-            m.put("client", c);
+            b.client(c);
           }
           if ((mask & 8) == 0) {
-            m.put("helo", h);
+            b.helo(h);
           }
-          return m;
+          return b.build();
         });
   }
 
@@ -213,7 +263,14 @@ final class ReplyPropertiesTest {
         .as((l, d) -> l + "@" + d);
     Arbitrary<String> longWord = Arbitraries.strings().withCharRange('!', '~').ofLength(10_000);
     return Arbitraries.frequencyOf(Tuple.of(2, any), Tuple.of(2, shortAny), Tuple.of(3, injection),
-        Tuple.of(3, address), Tuple.of(1, longWord));
+        Tuple.of(3, address), Tuple.of(1, longWord), Tuple.of(2, urlLike()));
+  }
+
+  /** Text a peer may send that looks like a link: a scheme, {@code ://} and up to 300 characters. */
+  private Arbitrary<String> urlLike() {
+    return Combinators.combine(Arbitraries.of("https://", "http://", "ftp://", "x+y.z://"),
+        Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(300))
+        .as((scheme, rest) -> scheme + rest);
   }
 
   /** Links that fit a Postfix action: at most 214 characters. */

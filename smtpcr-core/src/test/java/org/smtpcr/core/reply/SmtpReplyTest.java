@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -145,5 +146,84 @@ final class SmtpReplyTest {
     SmtpReply reply = SmtpReply.of(550, "5.7.1", "see", "https://cr.example/c/SECRETTOKEN");
 
     assertEquals("SmtpReply[550 5.7.1, 2 lines]", reply.toString());
+  }
+
+  @Test
+  void withLink_linkOnItsOwnLastLine_keptApartFromTheProse() {
+    SmtpReply reply = SmtpReply.withLink(550, "5.7.1", List.of("Confirm", "here:"),
+        "https://cr.example/c/abc");
+
+    assertEquals("550-5.7.1 Confirm\r\n550-5.7.1 here:\r\n550 5.7.1 https://cr.example/c/abc\r\n",
+        reply.toWire());
+    assertEquals(List.of("Confirm", "here:", "https://cr.example/c/abc"), reply.lines());
+    assertEquals(List.of("Confirm", "here:"), reply.proseLines());
+    assertEquals("Confirm here:", reply.prose());
+    assertEquals(Optional.of("https://cr.example/c/abc"), reply.link());
+  }
+
+  @Test
+  void withLink_noProse_theLinkAlone() {
+    SmtpReply reply = SmtpReply.withLink(550, "5.7.1", List.of(), "https://cr.example/c/abc");
+
+    assertEquals("550 5.7.1 https://cr.example/c/abc\r\n", reply.toWire());
+    assertEquals("", reply.prose());
+    assertTrue(reply.proseLines().isEmpty());
+  }
+
+  @Test
+  void of_lineThatLooksLikeALink_isProse() {
+    SmtpReply reply = SmtpReply.of(550, "5.7.1", "see", "https://help.example/why");
+
+    assertEquals(Optional.empty(), reply.link());
+    assertEquals("see https://help.example/why", reply.prose());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "cr.example/c/abc", "://x", "1https://x", "https://cr.example/c/a b",
+      "https://cr.example/c/\u00fc", "https://cr.example/c/a\r\nb"})
+  void withLink_notAnAbsolutePrintableLink_throwsWithoutEchoingIt(String link) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SmtpReply.withLink(550, "5.7.1", List.of("Confirm here:"), link));
+
+    assertTrue(link.isEmpty() || !e.getMessage().contains(link), e.getMessage());
+  }
+
+  @Test
+  void withLink_linkLongerThanALine_throwsWithoutEchoingIt() {
+    String link = "https://cr.example/c/SECRET" + "a".repeat(501 - 27); // 501 characters
+
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SmtpReply.withLink(550, "5.7.1", List.of(), link));
+    assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
+    // one character less fits: 512 octets with "550 5.7.1 " and CRLF
+    assertEquals(512, SmtpReply.withLink(550, "5.7.1", List.of(), link.substring(0, 500)).toWire().length());
+  }
+
+  @Test
+  void withLink_badProseLineOrStatus_throws() {
+    assertThrows(IllegalArgumentException.class,
+        () -> SmtpReply.withLink(550, "5.7.1", List.of("a\r\nb"), "https://x.example/c/1"));
+    assertThrows(IllegalArgumentException.class,
+        () -> SmtpReply.withLink(550, "4.7.1", List.of("a"), "https://x.example/c/1"));
+  }
+
+  @Test
+  void equals_linkAndAProseLineOfTheSameText_differ() {
+    SmtpReply withLink = SmtpReply.withLink(550, "5.7.1", List.of("see"), "https://x.example/c/1");
+    SmtpReply prose = SmtpReply.of(550, "5.7.1", "see", "https://x.example/c/1");
+
+    assertEquals(withLink.lines(), prose.lines());
+    assertEquals(withLink.toWire(), prose.toWire());
+    assertNotEquals(withLink, prose);
+    assertEquals(withLink, SmtpReply.withLink(550, "5.7.1", List.of("see"), "https://x.example/c/1"));
+    assertEquals(withLink.hashCode(),
+        SmtpReply.withLink(550, "5.7.1", List.of("see"), "https://x.example/c/1").hashCode());
+  }
+
+  @Test
+  void toString_withLink_saysSoWithoutTheLink() {
+    SmtpReply reply = SmtpReply.withLink(550, "5.7.1", List.of("see"), "https://cr.example/c/SECRETTOKEN");
+
+    assertEquals("SmtpReply[550 5.7.1, 2 lines, link]", reply.toString());
   }
 }

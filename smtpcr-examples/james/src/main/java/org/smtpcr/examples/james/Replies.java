@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
 import org.apache.james.protocols.api.ProtocolSession.State;
@@ -29,7 +28,6 @@ final class Replies {
 
   /** Text room of one reply line: 512 octets minus CRLF and the code with its separator. */
   private static final int LINE_TEXT = SmtpReply.MAX_LINE_OCTETS - 2 - 4;
-  private static final Pattern LINK = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[!-~]+");
   private static final String ELLIPSIS = "...";
 
   private Replies() {}
@@ -100,24 +98,24 @@ final class Replies {
 
   /**
    * The reply as one line (enhanced status and text, without the code) of at most 512 octets with
-   * code and CRLF: the lines joined with spaces; when that is too long, the prose is shortened at a
-   * word boundary and ends in {@code ...}, and a link on the last line is kept whole at the end.
+   * code and CRLF, rendered from the reply's parts: the prose lines and the link joined with spaces;
+   * when that is too long, the prose is shortened at a word boundary and ends in {@code ...}, and the
+   * reply's {@linkplain SmtpReply#link() link} is kept whole at the end.
    */
   static String oneLine(SmtpReply reply) {
     requireNonNull(reply, "reply");
     String status = reply.enhancedStatus();
     String prefix = status.isEmpty() ? "" : status + " ";
     int room = LINE_TEXT - prefix.length();
-    List<String> lines = reply.lines();
-    String joined = String.join(" ", lines);
+    String joined = String.join(" ", reply.lines());
     if (joined.length() <= room) {
       return prefix + joined;
     }
-    String last = lines.get(lines.size() - 1);
-    if (lines.size() > 1 && LINK.matcher(last).matches() && last.length() + 1 + ELLIPSIS.length() <= room) {
-      String prose = String.join(" ", lines.subList(0, lines.size() - 1));
-      String cut = cut(prose, room - last.length() - 1 - ELLIPSIS.length());
-      return prefix + cut + ELLIPSIS + " " + last;
+    Optional<String> link = reply.link();
+    if (link.isPresent() && !reply.proseLines().isEmpty()
+        && link.get().length() + 1 + ELLIPSIS.length() <= room) {
+      String cut = cut(reply.prose(), room - link.get().length() - 1 - ELLIPSIS.length());
+      return prefix + cut + ELLIPSIS + " " + link.get();
     }
     return prefix + cut(joined, room - ELLIPSIS.length()) + ELLIPSIS;
   }

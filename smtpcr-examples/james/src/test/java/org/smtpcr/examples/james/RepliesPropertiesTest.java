@@ -3,7 +3,6 @@ package org.smtpcr.examples.james;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
@@ -38,6 +37,11 @@ final class RepliesPropertiesTest {
   }
 
   @Property
+  void oneLine_keepsTheModelsLinkWhole(@ForAll("replies") SmtpReply reply) {
+    reply.link().ifPresent(link -> assertTrue(Replies.oneLine(reply).endsWith(" " + link)));
+  }
+
+  @Property
   void oneLine_shortReply_isTheLinesJoined(@ForAll("replies") SmtpReply reply) {
     String joined = reply.enhancedStatus() + " " + String.join(" ", reply.lines());
     if (("550 " + joined + "\r\n").length() <= MAX_WIRE_LINE) {
@@ -65,10 +69,8 @@ final class RepliesPropertiesTest {
         .map(t -> "https://cr.example.com/c/" + t).optional(0.5);
     Arbitrary<int[]> status = Arbitraries.of(new int[] {550, 5}, new int[] {451, 4}, new int[] {452, 4},
         new int[] {554, 5});
-    return Combinators.combine(status, prose, link).as((st, p, l) -> {
-      List<String> lines = new ArrayList<>(p);
-      l.filter(s -> s.length() <= 490).ifPresent(lines::add);
-      return SmtpReply.of(st[0], st[1] + ".7.1", lines);
-    });
+    return Combinators.combine(status, prose, link).as((st, p, l) -> l.filter(s -> s.length() <= 490)
+        .map(s -> SmtpReply.withLink(st[0], st[1] + ".7.1", p, s))
+        .orElseGet(() -> SmtpReply.of(st[0], st[1] + ".7.1", p)));
   }
 }

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyKind;
+import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.core.reply.SmtpReply;
 
 final class RepliesTest {
@@ -20,8 +21,8 @@ final class RepliesTest {
   @Test
   void oneLine_longChallenge_shortensProseAndKeepsLink() {
     String link = "https://cr.example.com/c/" + "a".repeat(400);
-    SmtpReply reply = ReplyFormatter.english().challenge(Map.of("recipient", "x".repeat(60) + "@example.org"),
-        URI.create(link));
+    SmtpReply reply = ReplyFormatter.english().challenge(
+        ReplyValues.builder().recipient("x".repeat(60) + "@example.org").build(), URI.create(link));
     String one = Replies.oneLine(reply);
     assertTrue(one.startsWith("5.7.1 <xxxx"), one);
     assertTrue(one.endsWith("... " + link), one);
@@ -49,5 +50,25 @@ final class RepliesTest {
     assertEquals(HookReturnCode.deny(), r.getResult());
     assertEquals("553", r.getSmtpRetCode());
     assertEquals("5.1.7 The sender address is not valid.", r.getSmtpDescription());
+  }
+
+  @Test
+  void oneLine_longProseEndingInAUrlLikeLine_isShortenedAsProse() {
+    // no link in the model: the last line only looks like one, and is cut like the rest of the prose
+    String url = "https://help.example/why/" + "w".repeat(465); // 490 characters: with the prose, too long
+    SmtpReply reply = SmtpReply.of(550, "5.7.1", "Refused, see", url);
+    String one = Replies.oneLine(reply);
+    assertEquals("5.7.1 Refused, see...", one);
+  }
+
+  @Test
+  void oneLine_challengeWithUrlInTheProse_keepsTheModelsLink() {
+    String link = "https://cr.example.com/c/" + "a".repeat(300);
+    SmtpReply reply = ReplyFormatter.builder()
+        .template(ReplyKind.CHALLENGE, "Read https://help.example/" + "h".repeat(200) + " first, then confirm:")
+        .build().challenge(ReplyValues.none(), URI.create(link));
+    String one = Replies.oneLine(reply);
+    assertTrue(one.endsWith("... " + link), one);
+    assertTrue(("550 " + one + "\r\n").length() <= MAX_WIRE_LINE);
   }
 }

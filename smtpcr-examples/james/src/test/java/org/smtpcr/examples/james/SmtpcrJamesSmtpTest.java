@@ -7,12 +7,12 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.tokens.ChallengeClaims;
@@ -66,7 +66,8 @@ final class SmtpcrJamesSmtpTest {
         assertTrue(line.length() + 2 <= 512, "line of " + line.length() + " characters");
       }
       // exactly the engine's English challenge, as RFC 5321 puts it on the wire
-      assertEquals(ReplyFormatter.english().challenge(Map.of("recipient", "bob@example.org"), URI.create(link)).toWire(),
+      assertEquals(ReplyFormatter.english()
+          .challenge(ReplyValues.builder().recipient("bob@example.org").build(), URI.create(link)).toWire(),
           reply);
       ChallengeClaims claims = ChallengeTokens.of(ring).verify(link.substring(link.lastIndexOf('/') + 1));
       assertEquals("mallory@sender.example", claims.sender());

@@ -19,8 +19,9 @@ import org.smtpcr.core.Decision;
 import org.smtpcr.core.reply.SmtpReply;
 
 final class SmtpcrReplyHandlerTest {
-  private static final SmtpReply CHALLENGE = SmtpReply.of(550, "5.7.1", "<bob@example.org> only accepts mail from",
-      "confirmed senders. Confirm here:", "https://cr.example.com/c/abc");
+  private static final SmtpReply CHALLENGE = SmtpReply.withLink(550, "5.7.1",
+      List.of("<bob@example.org> only accepts mail from", "confirmed senders. Confirm here:"),
+      "https://cr.example.com/c/abc");
 
   private final SmtpcrReplyHandler handler = new SmtpcrReplyHandler();
   private SMTPSession session;

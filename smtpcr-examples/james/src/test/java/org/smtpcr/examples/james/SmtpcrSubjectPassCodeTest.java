@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.tokens.ChallengeTokens;
@@ -86,7 +86,7 @@ final class SmtpcrSubjectPassCodeTest {
           ChallengeTokens.of(ring).verify(link.substring(link.lastIndexOf('/') + 1)).sender());
       // the one-line form of the engine's challenge
       assertEquals("550 " + Replies.oneLine(ReplyFormatter.english()
-          .challenge(Map.of("recipient", "bob@example.org"), URI.create(link))) + "\r\n", end);
+          .challenge(ReplyValues.builder().recipient("bob@example.org").build(), URI.create(link))) + "\r\n", end);
 
       // the transaction is over; the session goes on
       assertTrue(c.command("MAIL FROM:<ivan@sender.example>").startsWith("250 "));
@@ -100,7 +100,8 @@ final class SmtpcrSubjectPassCodeTest {
     try (SmtpClient c = SmtpClient.connect(server.port(), "mail.partner.example")) {
       c.command("MAIL FROM:<judy@partner.example>");
       assertEquals("250 2.1.5 Recipient <alice@example.org> OK\r\n", c.command("RCPT TO:<alice@example.org>"));
-      assertEquals(ReplyFormatter.english().pendingMix(Map.of("recipient", "bob@example.org")).toWire(),
+      assertEquals(
+          ReplyFormatter.english().pendingMix(ReplyValues.builder().recipient("bob@example.org").build()).toWire(),
           c.command("RCPT TO:<bob@example.org>"));
       assertEquals("250 2.6.0 Message accepted\r\n", c.data("Subject: hi", "", "x"));
     }

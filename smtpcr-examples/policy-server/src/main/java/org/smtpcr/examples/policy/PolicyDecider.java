@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
@@ -40,7 +39,6 @@ final class PolicyDecider {
 
   private static final Logger log = LoggerFactory.getLogger(PolicyDecider.class);
   private static final int MAX_SESSION_ID = 64;
-  private static final Pattern LINK = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[!-~]+");
 
   private final DecisionEngine engine;
   private final Optional<WhitelistStore> learnStore;
@@ -147,16 +145,11 @@ final class PolicyDecider {
         log.debug("a challenge link does not fit a Postfix policy reply after a {}-character name; refusing"
             + " without the link", named.length());
       }
-      List<String> lines = reply.lines();
-      if (!LINK.matcher(lines.get(lines.size() - 1)).matches()) {
+      if (reply.link().isEmpty()) {
         throw e; // not the link: a reply the formatter should not have made; answered 451
       }
-      if (lines.size() == 1) {
-        // a template with no text: the code alone, still a refusal
-        return reply.code() + " " + reply.enhancedStatus();
-      }
-      return PostfixReplies.action(SmtpReply.of(reply.code(), reply.enhancedStatus(),
-          lines.subList(0, lines.size() - 1)), named);
+      // the prose alone; for a template with no text, the code alone, still a refusal
+      return PostfixReplies.actionWithoutLink(reply, named);
     }
   }
 

@@ -253,4 +253,23 @@ final class PolicyDeciderTest {
       }
     }
   }
+
+  @Test
+  void decide_deferTextEndingInALongUrl_isShortenedProseNotALinkThatDoesNotFit() {
+    // the operator's text ends in a URL that wraps onto a line of its own, longer than the room left
+    // after a 100-character recipient: the reply has no link, so the URL is prose and is shortened;
+    // no warning about a challenge link
+    String status = "https://status.example/" + "s".repeat(377); // 400 characters
+    DecisionEngine failing = DecisionEngine.builder().keyRing(keys).challengeBase(Fixtures.BASE)
+        .rules(StandardRules.builder().whitelistStore(new FailingStore()).build())
+        .replyFormatter(ReplyFormatter.builder().template(ReplyKind.DEFER, "Try again later; see " + status).build())
+        .build();
+    PolicyDecider d = new PolicyDecider(failing, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    try (LogCapture log = new LogCapture()) {
+      String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
+      String action = decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
+      assertEquals("451 4.3.0 Try again later; see...", action);
+      assertFalse(log.text().contains("challenge link"), log.text());
+    }
+  }
 }
