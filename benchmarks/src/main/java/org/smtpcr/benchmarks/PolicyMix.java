@@ -13,21 +13,10 @@ import java.util.SplittableRandom;
  * Requests carry the full attribute set Postfix 3.7 sends at RCPT.
  */
 public final class PolicyMix {
-  /** Known triplets in the pool. */
   public static final int POOL_SIZE = 500;
-
-  /** Fraction of requests that use a known triplet by default. */
-  public static final double DEFAULT_KNOWN_FRACTION = 0.9;
 
   private static final String[] RECIPIENTS = {"bob", "carol", "dave", "erin"};
 
-  /**
-   * One request's facts.
-   *
-   * @param client the client IP address
-   * @param sender the envelope sender
-   * @param recipient the envelope recipient
-   */
   public record Triplet(String client, String sender, String recipient) {}
 
   private PolicyMix() {}
