@@ -16,6 +16,7 @@
 #   POLICY_SERVERS ("floor memory memory-tuned h2"), POLICY_BUSY_POLL_US (200, for memory-tuned),
 #   POLICY_CPU_LATENCY (0: hold a CPU latency request of 0 µs through /dev/cpu_dma_latency during
 #     the runs, and repeat the 1-connection runs without it; off: never hold it)
+#   (the tables show the connection counts of the run; the goals name 1, 16 and 256)
 #   BENCH_NOTE (a sentence on the conditions), BENCH_DOC (docs/benchmarks.md), SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +48,7 @@ public final class PolicyLoad {
   private final List<PolicyMix.Triplet> pool = PolicyMix.knownPool();
   // seeded afresh each run: an unknown triplet must be one the server has never seen, in this run or before
   private final SplittableRandom random = new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
+  private Iterator<PolicyMix.Triplet> seeding;
 
   /** The counters of one phase. */
   static final class Tally {
@@ -122,30 +124,10 @@ public final class PolicyLoad {
     System.exit(t.errors == 0 ? 0 : 1);
   }
 
-  private SocketChannel connect() throws IOException {
-    SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    return ch;
-  }
-
-  /** Sends each known triplet once, one at a time, on one connection. */
+  /** Sends each known triplet once, in order, one at a time. */
   Tally seed() throws IOException {
-    Tally t = new Tally();
-    try (SocketChannel ch = connect()) {
-      Conn c = new Conn(0, ch);
-      for (PolicyMix.Triplet tr : pool) {
-        ch.write(ByteBuffer.wrap(PolicyMix.request(tr, "seed." + c.counter++)));
-        String action;
-        while ((action = takeReply(c)) == null) {
-          if (ch.read(c.in) < 0) {
-            t.errors++;
-            return t;
-          }
-        }
-        t.record(0, 0, action);
-      }
-    }
-    return t;
+    seeding = pool.iterator();
+    return run(300_000_000_000L, pool.size());
   }
 
   /** One phase: connects, loads for {@code durationNanos} or {@code limit} requests, disconnects. */
@@ -155,7 +137,8 @@ public final class PolicyLoad {
     try (Selector selector = Selector.open()) {
       Conn[] conns = new Conn[connections];
       for (int i = 0; i < connections; i++) {
-        SocketChannel ch = connect();
+        SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         ch.configureBlocking(false);
         conns[i] = new Conn(i, ch);
         ch.register(selector, SelectionKey.OP_READ, conns[i]);
@@ -231,7 +214,7 @@ public final class PolicyLoad {
   }
 
   private void send(Conn c, long now, long scheduled) throws IOException {
-    PolicyMix.Triplet tr = PolicyMix.next(pool, known, random);
+    PolicyMix.Triplet tr = seeding != null ? seeding.next() : PolicyMix.next(pool, known, random);
     ByteBuffer out = ByteBuffer.wrap(PolicyMix.request(tr, Integer.toHexString(c.index) + "." + c.counter++));
     c.sentAt = now;
     c.scheduledAt = scheduled == 0 ? now : scheduled;

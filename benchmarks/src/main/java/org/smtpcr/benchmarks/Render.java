@@ -41,7 +41,7 @@ public final class Render {
     Path docFile = Path.of(args[2]);
     Results results = Results.read(dir);
     String doc = Files.readString(docFile, StandardCharsets.UTF_8);
-    for (Table t : Tables.of(args[0])) {
+    for (Table t : Tables.of(args[0], results)) {
       doc = splice(doc, t.id(), render(t, results));
     }
     doc = splice(doc, args[0] + "-goals", Goals.table(Goals.of(args[0]), results));

@@ -6,7 +6,11 @@ import static org.smtpcr.benchmarks.Render.Op.THIS_OVER_PEER;
 import static org.smtpcr.benchmarks.Render.Op.VALUE;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.smtpcr.benchmarks.Render.Col;
 import org.smtpcr.benchmarks.Render.Row;
 import org.smtpcr.benchmarks.Render.Table;
@@ -16,7 +20,7 @@ final class Tables {
   private static final String[] SERVERS = {"postgrey", "floor", "ours-memory", "ours-memory-tuned", "ours-h2"};
   private static final String[] SERVER_NAMES = {"Postgrey", "floor (does nothing)", "SMTPCR, in-memory store",
       "SMTPCR, in-memory store, tuned", "SMTPCR, H2 file store"};
-  private static final String[] RUNS = {"c1", "c16", "c256", "c1-halting"};
+  private static final Pattern RUN = Pattern.compile(".*-(c(\\d+)(-halting)?)");
 
   private Tables() {}
 
@@ -38,7 +42,8 @@ final class Tables {
         : run.equals("c1") ? "1 connection" : run.substring(1) + " connections";
   }
 
-  static List<Table> of(String group) {
+  /** The tables of {@code group}; those of {@code policy} have a row for each connection count of the run. */
+  static List<Table> of(String group, Results results) {
     Col ns = value("ns/op", "score");
     Col error = value("± error", "error");
     Col best = value("best iteration", "best");
@@ -93,7 +98,7 @@ final class Tables {
               micros("p99.9 µs", "p99.9"), value("samples", "samples"), alloc,
               new Col("p50 ÷ SELECT 1", "p50", 1, THIS_OVER_PEER, 0),
               new Col("p50 ÷ in-memory", "p50", 1, THIS_OVER_PEER, 1)), storeRows()));
-      case "policy" -> policy();
+      case "policy" -> policy(results);
       default -> throw new IllegalArgumentException("unknown group " + group + "; known: tokens, core, policy");
     };
   }
@@ -111,12 +116,15 @@ final class Tables {
     return rows;
   }
 
-  private static List<Table> policy() {
+  private static List<Table> policy(Results results) {
+    List<String> runs = results.byId().keySet().stream().map(RUN::matcher).filter(Matcher::matches)
+        .sorted(Comparator.comparing((Matcher m) -> m.group(3) != null).thenComparing(m -> Integer.parseInt(m.group(2))))
+        .map(m -> m.group(1)).distinct().toList();
     List<Row> throughput = new ArrayList<>();
     List<Row> rate = new ArrayList<>();
     List<Row> answers = new ArrayList<>();
     for (int s = 0; s < SERVERS.length; s++) {
-      for (String run : RUNS) {
+      for (String run : runs) {
         List<String> peer = s == 0 ? List.of() : List.of("postgrey-" + run);
         String c = run.equals("c1-halting") ? "1, CPUs may halt" : run.substring(1);
         throughput.add(row(SERVERS[s] + "-" + run, peer, SERVER_NAMES[s], c));
@@ -124,7 +132,7 @@ final class Tables {
       rate.add(row(SERVERS[s] + "-rate", List.of(), SERVER_NAMES[s]));
     }
     for (String server : SERVERS) {
-      for (String run : new String[] {"c1", "c16", "c256", "c1-halting", "rate"}) {
+      for (String run : Stream.concat(runs.stream(), Stream.of("rate")).toList()) {
         answers.add(row(server + "-" + run, List.of(), "`" + server + "-" + run + "`"));
       }
     }

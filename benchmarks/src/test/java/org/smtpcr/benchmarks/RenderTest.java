@@ -61,6 +61,17 @@ final class RenderTest {
   }
 
   @Test
+  void policyTables_haveARowPerConnectionCountOfTheRun_withoutCpuLatencyRequestLast() {
+    Map<String, Map<String, Double>> m = new HashMap<>();
+    for (String id : List.of("postgrey-c16", "postgrey-c1-halting", "postgrey-c4", "postgrey-rate", "floor-c4")) {
+      m.put(id, Map.of("rps", 100.0));
+    }
+    List<String> rows = Tables.of("policy", new Results(m)).get(0).rows().stream().map(Render.Row::id)
+        .filter(id -> id.startsWith("postgrey")).toList();
+    assertEquals(List.of("postgrey-c4", "postgrey-c16", "postgrey-c1-halting"), rows);
+  }
+
+  @Test
   void number_threeSignificantFigures() {
     assertEquals("0", Render.number(0));
     assertEquals("0.093", Render.number(0.0934));
@@ -86,7 +97,7 @@ final class RenderTest {
   void everyDeclaredTableHasMarkersInTheDoc() throws Exception {
     String doc = Files.readString(Path.of("../docs/benchmarks.md"));
     for (String group : List.of("tokens", "core", "policy")) {
-      for (Table t : Tables.of(group)) {
+      for (Table t : Tables.of(group, new Results(Map.of()))) {
         Render.splice(doc, t.id(), "x\n");
       }
       Render.splice(doc, group + "-goals", "x\n");
