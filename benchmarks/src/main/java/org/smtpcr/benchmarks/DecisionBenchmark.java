@@ -27,14 +27,10 @@ import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.tokens.ChallengeTokens;
 
 /**
- * Decisions on one core: {@link DecisionEngine#decide} at RCPT, default rule chain, over an
- * in-memory store of {@value #WHITELIST_SIZE} pairs, for a whitelisted pair ({@link #accept}) and
- * an unknown sender ({@link #challenge}: canonicalize, store miss, mint, format the multi-line
- * reply, write it as wire text). Peers of the same run give the numbers a meaning: a bare
- * {@link ConcurrentHashMap#get} of the canonical pair (the floor of any accept), and the token mint
- * alone, SMTPCR's and an HS256 JWT's. The steps of a decision are also measured alone, to show where
- * the time goes. Each call takes the next of {@value CoreFixtures#TRAFFIC} pre-built transactions,
- * so neither the JIT nor the caches see one address only; {@link #setUp} checks every verdict.
+ * Decisions on one core, accept and challenge, with their peers and their steps measured alone
+ * (docs/benchmarks.md says what each shows). Each call takes the next of the pre-built
+ * transactions, so neither the JIT nor the caches see one address only; {@link #setUp} checks that
+ * every one gives the verdict its benchmark claims to measure.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

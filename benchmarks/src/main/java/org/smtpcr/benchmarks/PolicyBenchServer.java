@@ -27,19 +27,11 @@ import org.smtpcr.examples.policy.PolicyServer;
 import org.smtpcr.tokens.KeyRing;
 
 /**
- * The servers the policy benchmark measures besides Postgrey, on 127.0.0.1: our {@link PolicyServer}
- * with the default decision chain, Postfix's reply texts and the store pre-filled with the
- * {@link PolicyMix#knownPool() known pairs} ({@code --store memory|h2}), or the floor
- * ({@code --store floor}): a server that does as little as a policy server can, a thread per
- * connection with blocking I/O answering {@code action=DUNNO} to every request without reading
- * it. What the floor reaches is what the machine's loopback, scheduler and the load generator allow
- * any server. Writes its port to {@code --port-file} once it listens; runs until killed or
- * {@code --max-seconds}.
- *
- * <pre>
- * java -cp benchmarks.jar org.smtpcr.benchmarks.PolicyBenchServer --port-file FILE
- *     [--store memory|h2|floor] [--h2-dir DIR] [--workers 8] [--busy-poll-us 0] [--max-seconds 900]
- * </pre>
+ * The servers measured besides Postgrey, on 127.0.0.1: our {@link PolicyServer} as
+ * {@code smtpcr policy-server} runs it, its store holding the known pairs ({@code --store
+ * memory|h2}), or the floor ({@code --store floor}): a thread per connection, blocking I/O, and
+ * {@code action=DUNNO} to every request without reading it, what the machine allows any server.
+ * Writes its port to {@code --port-file} once it listens; runs until killed or {@code --max-seconds}.
  */
 public final class PolicyBenchServer {
   private static final byte[] DUNNO = "action=DUNNO\n\n".getBytes(StandardCharsets.US_ASCII);

@@ -22,21 +22,13 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * A load generator for SMTPD policy servers (ours, Postgrey): persistent connections to 127.0.0.1,
- * one outstanding request per connection as Postfix's smtpd keeps, driven by one thread with
- * non-blocking I/O so that the generator stays light.
- *
- * <pre>
- * java -cp benchmarks.jar org.smtpcr.benchmarks.PolicyLoad --port P [--connections 1] [--seconds 10]
- *     [--rate R] [--warmup-seconds 0] [--known 0.9] [--max-requests 5000000] [--out FILE] [--seed-only]
- * </pre>
- *
- * Without {@code --rate} each connection sends its next request as soon as the reply arrives
- * (throughput). With {@code --rate R} requests are issued on a fixed schedule of R per second
- * whatever the server does (open loop), on the first idle connection; a request that finds none
- * waits for one, and its latency from schedule counts that wait. {@code --seed-only} sends each
- * known triplet once, so that Postgrey gets to know them. {@code --out} gets the results as
- * properties: {@code rps}, latency percentiles in µs, {@code action.pass|reject|defer}.
+ * A load generator for Postfix policy servers: persistent connections to 127.0.0.1, one request
+ * outstanding on each as Postfix's smtpd keeps, one thread with non-blocking I/O so that the
+ * generator stays light. Without {@code --rate} each connection sends its next request as soon as
+ * the reply arrives; with {@code --rate R} requests are issued on a fixed schedule of R per second
+ * (open loop) on the first idle connection, or wait for one. {@code --seed-only} sends each known
+ * triplet once. {@code --out FILE} gets the results as properties (latency in µs). Options:
+ * {@code --port --connections --seconds --warmup-seconds --rate --known --max-requests}.
  */
 public final class PolicyLoad {
   private static final int LATENCY_CAPACITY = 5_000_000;

@@ -31,14 +31,10 @@ import org.smtpcr.core.store.PostgresServer;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
- * One {@link JdbcWhitelistStore#contains} look-up, the question the engine asks the store for
- * every recipient no earlier rule decided, on an H2 file database and on a PostgreSQL server started
- * for the run on a free 127.0.0.1 port (smtpcr-core's test harness), each with {@value #STORE_SIZE}
- * pairs behind a HikariCP pool of {@value #POOL_SIZE}: pairs it holds (hit) and pairs it does not
- * (miss). Peers of the same run: {@code SELECT 1} through the same pool, the floor of any look-up on
- * that database, and the in-memory store with the same pairs. Sample time: every call is timed. The
- * tables are filled through the store and then {@code ANALYZE}d, so no background analyze changes
- * the plan during the measurement.
+ * One whitelist store look-up on H2 and on a PostgreSQL server each fork starts on 127.0.0.1, with
+ * the peers {@code SELECT 1} and the in-memory store (docs/benchmarks.md says what each shows).
+ * Sample time: every call is timed. Tables are {@code ANALYZE}d after the fill, so that no
+ * background analyze changes the plan during the measurement.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

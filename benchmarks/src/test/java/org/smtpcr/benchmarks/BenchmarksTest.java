@@ -65,9 +65,8 @@ final class BenchmarksTest {
       assertEquals(new Jwts.Addresses(S, R), TokenFixtures.auth0(AT_T0).verify(t), "interchangeable JWTs");
       assertThrows(Jwts.Rejected.class, () -> jwt.apply(EXPIRED).verify(t));
       assertThrows(Jwts.Rejected.class, () -> jwt.apply(AT_T0).verify(tamper(t)));
-      String[] parts = t.split("\\.");
-      String otherSignature = jwt.apply(AT_T0).mint(R, S).split("\\.")[2];
-      assertThrows(Jwts.Rejected.class, () -> jwt.apply(AT_T0).verify(parts[0] + "." + parts[1] + "." + otherSignature));
+      String otherSignature = jwt.apply(AT_T0).mint(R, S).replaceAll(".*\\.", ".");
+      assertThrows(Jwts.Rejected.class, () -> jwt.apply(AT_T0).verify(t.replaceAll("\\.[^.]*$", otherSignature)));
     }
   }
 
