@@ -19,8 +19,12 @@ import java.util.Locale;
  * </pre>
  */
 public final class Render {
-  /** What a column shows: the field itself, or its ratio to the row's peer number {@code peer}. */
-  enum Op { VALUE, THIS_OVER_PEER, PEER_OVER_THIS, PERCENT_OF_PEER }
+  /**
+   * What a column shows: the field itself, or its ratio to the row's peer number {@code peer};
+   * {@code PEER_OVER_THIS_AT_ERROR_ENDS} takes both at the ends of their error bars least favourable
+   * to this row (– when the peer's bar reaches zero).
+   */
+  enum Op { VALUE, THIS_OVER_PEER, PEER_OVER_THIS, PEER_OVER_THIS_AT_ERROR_ENDS, PERCENT_OF_PEER }
 
   record Col(String header, String field, double scale, Op op, int peer) {}
 
@@ -81,10 +85,13 @@ public final class Render {
     if (c.peer() >= row.peers().size()) {
       return "–";
     }
-    double p = r.get(row.peers().get(c.peer()), c.field()) * c.scale();
+    String peer = row.peers().get(c.peer());
+    double p = r.get(peer, c.field()) * c.scale();
+    double worst = (p - r.get(peer, "error") * c.scale()) / (v + r.get(row.id(), "error") * c.scale());
     return switch (c.op()) {
       case THIS_OVER_PEER -> ratio(v / p);
       case PEER_OVER_THIS -> ratio(p / v);
+      case PEER_OVER_THIS_AT_ERROR_ENDS -> worst > 0 ? ratio(worst) : "–";
       default -> Double.isFinite(v / p) ? Math.round(100 * v / p) + " %" : "–";
     };
   }

@@ -1,6 +1,7 @@
 package org.smtpcr.benchmarks;
 
 import static org.smtpcr.benchmarks.Render.Op.PEER_OVER_THIS;
+import static org.smtpcr.benchmarks.Render.Op.PEER_OVER_THIS_AT_ERROR_ENDS;
 import static org.smtpcr.benchmarks.Render.Op.PERCENT_OF_PEER;
 import static org.smtpcr.benchmarks.Render.Op.THIS_OVER_PEER;
 import static org.smtpcr.benchmarks.Render.Op.VALUE;
@@ -52,7 +53,8 @@ final class Tables {
     return switch (group) {
       case "tokens" -> List.of(
           new Table("tokens-time", List.of("operation", "implementation"), List.of(ns, error, best, alloc,
-              new Col("auth0 ÷ this", "score", 1, PEER_OVER_THIS, 0)), List.of(
+              new Col("auth0 ÷ this", "score", 1, PEER_OVER_THIS, 0),
+              new Col("at the error bars' ends", "score", 1, PEER_OVER_THIS_AT_ERROR_ENDS, 0)), List.of(
               row("smtpcrMint", List.of("auth0Mint"), "mint", "SMTPCR `ChallengeTokens.mint`"),
               row("nimbusMint", List.of("auth0Mint"), "mint", "Nimbus JOSE+JWT 10.10 HS256"),
               row("auth0Mint", none, "mint", "peer: auth0 java-jwt 4.6.2 HS256"),

@@ -61,6 +61,15 @@ final class RenderTest {
   }
 
   @Test
+  void render_ratioAtTheErrorBarsEnds_leastFavourableToTheRow() {
+    Map<String, Map<String, Double>> m = Map.of("ours", Map.of("score", 380.0, "error", 70.0),
+        "peer", Map.of("score", 2924.0, "error", 290.0), "wide", Map.of("score", 100.0, "error", 150.0));
+    Table t = new Table("t", List.of("what"), List.of(new Col("worst", "score", 1, Op.PEER_OVER_THIS_AT_ERROR_ENDS, 0)),
+        List.of(Tables.row("ours", List.of("peer"), "a"), Tables.row("ours", List.of("wide"), "b")));
+    assertEquals("| what | worst |\n|---|---:|\n| a | 5.85× |\n| b | – |\n", Render.render(t, new Results(m)));
+  }
+
+  @Test
   void policyTables_haveARowPerConnectionCountOfTheRun_withoutCpuLatencyRequestLast() {
     Map<String, Map<String, Double>> m = new HashMap<>();
     for (String id : List.of("postgrey-c16", "postgrey-c1-halting", "postgrey-c4", "postgrey-rate", "floor-c4")) {
