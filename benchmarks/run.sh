@@ -93,6 +93,7 @@ policy() {
   local busy="${POLICY_BUSY_POLL_US:-200}" servers="${POLICY_SERVERS:-floor memory memory-tuned h2}" work=benchmarks/target/policy
   local pg_opts="--delay=1 --auto-whitelist-clients=0" port
   cpu_latency="${POLICY_CPU_LATENCY:-0}"
+  [[ "$cpu_latency" =~ ^(0|off)$ ]] || { echo "run.sh: POLICY_CPU_LATENCY is 0 or off, not $cpu_latency" >&2; exit 2; }
   cond "CPU idle" "$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) driver, $(cat /sys/devices/system/cpu/cpuidle/current_governor_ro 2>/dev/null || echo no) governor; CPU latency request: ${cpu_latency/0/0 µs held during every run except those marked CPUs may halt}"
   cond Postgrey "Debian package $(dpkg-query -W -f='${Version}' postgrey 2>/dev/null), options \`$pg_opts\`, Berkeley DB in its own directory, empty whitelists"
   cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled"
@@ -144,6 +145,7 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
       wi_default=2 i_default=3 dbs="${CORE_DBS:-h2,postgresql}"
       pg="$("$java" -cp "$jar" org.smtpcr.benchmarks.StoreLookupBenchmark 2>/dev/null || true)"
       if [ -z "$pg" ]; then echo "run.sh: PostgreSQL not found; measuring H2 only" >&2; dbs="${dbs/postgresql/}"; dbs="${dbs%,}"; fi
+      [[ "$dbs" == *postgresql* ]] || pg=""
       [ -n "$dbs" ] || { echo "run.sh: no database left to measure (CORE_DBS)" >&2; exit 1; }
       [ "$dbs" = h2,postgresql ] || extra_command=" CORE_DBS=$dbs"
       cond Databases "H2 2.3.232 embedded, file in a temporary directory${pg:+; $pg started by each fork on a free 127.0.0.1 port, fsync, synchronous_commit and full_page_writes off}; pgjdbc 42.7.13; HikariCP 6.3.0, 2 connections"
