@@ -1,70 +1,157 @@
 #!/usr/bin/env bash
-# Runs the token benchmarks (SMTPCR challenge tokens against Nimbus JOSE+JWT and auth0 java-jwt)
-# and regenerates the "tokens" section of docs/benchmarks.md. Other sections are left alone.
+# Runs one benchmark group, rewrites that group's tables in docs/benchmarks.md (between their
+# markers; the prose is left alone) and prints each of its goals as met or not met.
 #
-#   benchmarks/run.sh                      # defaults below: about 3 minutes on 2 cores
-#   JMH_FORKS=3 JMH_ITERATIONS=10 benchmarks/run.sh
-#   BENCH_NOTE="quiet machine" benchmarks/run.sh
-#   REPORT_ONLY=1 benchmarks/run.sh        # rewrite the section from the last JSON, no build or run
+#   benchmarks/run.sh tokens    # ChallengeTokens against two JWT libraries; about 3 minutes
+#   benchmarks/run.sh core      # decisions and store look-ups (H2, PostgreSQL); about 5 minutes
+#   benchmarks/run.sh policy    # as root: the policy server against Postgrey; about 8 minutes
+#   REPORT_ONLY=1 benchmarks/run.sh core    # re-render from the last results, no build or run
 #
-# Settings (environment):
-#   JMH_FORKS              forked JVMs per benchmark           (default 2)
-#   JMH_WARMUP_ITERATIONS  warm-up iterations per fork         (default 5)
-#   JMH_WARMUP_TIME        length of one warm-up iteration     (default 1s)
-#   JMH_ITERATIONS         measurement iterations per fork     (default 5)
-#   JMH_TIME               length of one measurement iteration (default 1s)
-#   JMH_PROFILERS          space-separated JMH profilers       (default "gc", for bytes per op; "" for none)
-#   JMH_EXTRA_ARGS         more JMH options, appended as they are (word-split)
-#   BENCH_NOTE             a sentence on the conditions, shown in the doc
-#   BENCH_DOC              the doc to update                   (default docs/benchmarks.md)
-#   REPORT_ONLY            1: skip build and run, regenerate from the last result file
+# Settings (environment); the defaults are those of the published numbers:
+#   JMH_FORKS (2), JMH_WARMUP_ITERATIONS (tokens 5, core 2), JMH_ITERATIONS (tokens 5, core 3),
+#   JMH_WARMUP_TIME and JMH_TIME (1s), JMH_PROFILERS ("gc", for B/op), JMH_EXTRA_ARGS (word-split)
+#   CORE_DBS (h2,postgresql): PostgreSQL is started by each fork (initdb, pg_ctl), skipped if absent
+#   POLICY_CONNECTIONS ("1 16 256"), POLICY_SECONDS (10), POLICY_WARMUP (3), POLICY_KNOWN (0.9),
+#   POLICY_RATE (1000 req/s over POLICY_RATE_CONNECTIONS=16; 0: no latency run),
+#   POLICY_SERVERS ("floor memory memory-tuned h2"), POLICY_BUSY_POLL_US (200, for memory-tuned),
+#   POLICY_CPU_LATENCY (0: hold a CPU latency request of 0 µs through /dev/cpu_dma_latency during
+#     the runs, and repeat the 1-connection runs without it; off: never hold it)
+#   (the tables show the connection counts of the run; the goals name 1, 16 and 256)
+#   BENCH_NOTE (a sentence on the conditions), BENCH_DOC (docs/benchmarks.md), SKIP_BUILD=1
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-
-forks="${JMH_FORKS:-2}"
-wi="${JMH_WARMUP_ITERATIONS:-5}"
-w="${JMH_WARMUP_TIME:-1s}"
-i="${JMH_ITERATIONS:-5}"
-r="${JMH_TIME:-1s}"
-profilers="${JMH_PROFILERS-gc}"
-extra="${JMH_EXTRA_ARGS:-}"
-note="${BENCH_NOTE:-}"
-doc="${BENCH_DOC:-docs/benchmarks.md}"
-
+cd "$(dirname "$0")/.."
+group="${1:-}"
+case "$group" in tokens|core|policy) ;; *) echo "usage: benchmarks/run.sh tokens|core|policy" >&2; exit 2 ;; esac
 jar=benchmarks/target/benchmarks.jar
-results=benchmarks/target/jmh-tokens.json
+results=benchmarks/target/results/$group
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+doc="${BENCH_DOC:-docs/benchmarks.md}"
+cond() { printf '%s=%s\n' "$1" "$2" >> "$results/conditions.txt"; }
 
-# the command that reproduces this run, as the doc shows it
-command="JMH_FORKS=$forks JMH_WARMUP_ITERATIONS=$wi JMH_WARMUP_TIME=$w JMH_ITERATIONS=$i JMH_TIME=$r"
-command+=" JMH_PROFILERS=\"$profilers\""
-[ -z "$extra" ] || command+=" JMH_EXTRA_ARGS=\"$extra\""
-command+=" benchmarks/run.sh"
+jmh() {  # jmh REGEX [JMH options...]: one JMH run of the group into $results/jmh.json
+  local regex=$1; shift
+  local f="${JMH_FORKS:-2}" wi="${JMH_WARMUP_ITERATIONS:-$wi_default}" w="${JMH_WARMUP_TIME:-1s}"
+  local i="${JMH_ITERATIONS:-$i_default}" r="${JMH_TIME:-1s}" p="${JMH_PROFILERS-gc}"
+  local args=("$regex" -f "$f" -wi "$wi" -w "$w" -i "$i" -r "$r" -rf json -rff "$results/jmh.json" "$@")
+  for x in $p; do args+=(-prof "$x"); done
+  # shellcheck disable=SC2206 # the extra options are meant to split
+  args+=(${JMH_EXTRA_ARGS:-})
+  cond JMH "$f forks, $wi warm-up × $w, $i measurement × $r, profilers: ${p:-none}"
+  cond Command "\`JMH_FORKS=$f JMH_WARMUP_ITERATIONS=$wi JMH_WARMUP_TIME=$w JMH_ITERATIONS=$i JMH_TIME=$r JMH_PROFILERS=\"$p\"${JMH_EXTRA_ARGS:+ JMH_EXTRA_ARGS=\"$JMH_EXTRA_ARGS\"}$extra_command benchmarks/run.sh $group\`"
+  "$java" -jar "$jar" "${args[@]}"
+}
+
+# --- policy: Postgrey and our servers on 127.0.0.1, each stopped at the end (also on failure)
+server_pid=""
+qos_pid=""
+stop_pid() {  # TERM, up to 10 s, then KILL; only processes this script started
+  [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
+  for _ in $(seq 100); do [ "$(sed 's/.*) //;s/ .*//' "/proc/$1/stat" 2>/dev/null || echo Z)" != Z ] || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+cleanup() { stop_pid "$server_pid"; stop_pid "$qos_pid"; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# The CPU latency request lasts while the file is open: a subshell writes 0 (as "0x00000000"; four
+# bytes would be read as binary) and holds it; its sleeps do not inherit the descriptor. Reading
+# the device gives the request in force for the whole machine.
+qos_now() { od -An -td4 -N4 /dev/cpu_dma_latency | tr -d ' '; }
+qos_hold() {
+  ( exec 3> /dev/cpu_dma_latency && printf '0x%08x' 0 >&3 && while kill -0 "$$" 2>/dev/null; do sleep 1 3>&-; done ) \
+    > /dev/null 2>&1 < /dev/null &
+  qos_pid=$!
+  for _ in $(seq 50); do [ "$(qos_now)" = 0 ] && return 0; sleep 0.1; done
+  echo "run.sh: could not hold a CPU latency request of 0 (POLICY_CPU_LATENCY=off to run without)" >&2; exit 1
+}
+qos_release() {
+  stop_pid "$qos_pid"; qos_pid=""
+  for _ in $(seq 30); do [ "$(qos_now)" != 0 ] && return 0; sleep 0.1; done
+  echo "run.sh: another process holds a CPU latency request of 0, so CPUs cannot halt (fuser -v /dev/cpu_dma_latency)" >&2
+  exit 1
+}
+load() {  # load NAME PORT [PolicyLoad options...]: one run, checked to be under the request if it should be
+  local name=$1 port=$2; shift 2
+  if [ "$cpu_latency" = 0 ] && [[ "$name" != *-halting ]] && [ "$(qos_now)" != 0 ]; then
+    echo "run.sh: the CPU latency request is no longer held" >&2; exit 1
+  fi
+  "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$port" --known "${POLICY_KNOWN:-0.9}" \
+    --seconds "${POLICY_SECONDS:-10}" --warmup-seconds "${POLICY_WARMUP:-3}" --out "$results/$name.properties" "$@"
+}
+measure() {  # measure SERVER PORT [throughput-only]: every connection count, then the latency run
+  for c in ${POLICY_CONNECTIONS:-1 16 256}; do
+    load "$1-c$c" "$2" --connections "$c"
+    if [ "$c" = 1 ] && [ "$cpu_latency" = 0 ]; then qos_release; load "$1-c1-halting" "$2" --connections 1; qos_hold; fi
+  done
+  local rate="${POLICY_RATE:-1000}"
+  [ "$rate" = 0 ] || [ -n "${3:-}" ] || load "$1-rate" "$2" --connections "${POLICY_RATE_CONNECTIONS:-16}" --rate "$rate"
+}
+policy() {
+  [ "$(id -u)" -eq 0 ] || { echo "run.sh: the policy group runs as root (Postgrey drops to user postgrey)" >&2; exit 1; }
+  [ -x /usr/sbin/postgrey ] || { echo "run.sh: Postgrey is not installed (apt-get install postgrey)" >&2; exit 1; }
+  local busy="${POLICY_BUSY_POLL_US:-200}" servers="${POLICY_SERVERS:-floor memory memory-tuned h2}" work=benchmarks/target/policy
+  local pg_opts="--delay=1 --auto-whitelist-clients=0" port
+  cpu_latency="${POLICY_CPU_LATENCY:-0}"
+  [[ "$cpu_latency" =~ ^(0|off)$ ]] || { echo "run.sh: POLICY_CPU_LATENCY is 0 or off, not $cpu_latency" >&2; exit 2; }
+  cond "CPU idle" "$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) driver, $(cat /sys/devices/system/cpu/cpuidle/current_governor_ro 2>/dev/null || echo no) governor; CPU latency request: ${cpu_latency/0/0 µs held during every run except those marked CPUs may halt}"
+  cond Postgrey "Debian package $(dpkg-query -W -f='${Version}' postgrey 2>/dev/null), options \`$pg_opts\`, Berkeley DB in its own directory, empty whitelists"
+  cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled"
+  cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency benchmarks/run.sh policy\` (as root)"
+  rm -rf "$work"; mkdir -p "$work/db"; chown postgrey:postgrey "$work/db"; chmod 700 "$work/db"
+  [ "$cpu_latency" = off ] || qos_hold
+  for _ in $(seq 50); do port=$((20000 + RANDOM % 20000)); (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; done
+  : > "$work/none"
+  # shellcheck disable=SC2086 # the options are meant to split
+  setsid /usr/sbin/postgrey --inet="127.0.0.1:$port" --dbdir="$work/db" --whitelist-clients="$work/none" \
+    --whitelist-recipients="$work/none" --hostname=mx.cr.test $pg_opts > "$work/postgrey.log" 2>&1 < /dev/null &
+  server_pid=$!
+  for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; kill -0 "$server_pid" || break; sleep 0.1; done
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "run.sh: Postgrey did not start:" >&2; cat "$work/postgrey.log" >&2; exit 1; }
+  # every known triplet greylisted once, then the delay waited out: from now on they pass
+  "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$port" --seed-only
+  sleep 2
+  measure postgrey "$port"
+  stop_pid "$server_pid"; server_pid=""
+  for s in $servers; do
+    local opts=(--store "${s%-tuned}")
+    [ "$s" != memory-tuned ] || opts+=(--workers 0 --busy-poll-us "$busy")
+    [ "$s" != h2 ] || opts+=(--h2-dir "$work/h2")
+    rm -f "$work/port"
+    "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer "${opts[@]}" --port-file "$work/port" > "$work/$s.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 300); do [ -f "$work/port" ] && break; kill -0 "$server_pid" || break; sleep 0.1; done
+    [ -f "$work/port" ] || { echo "run.sh: the $s server did not start:" >&2; cat "$work/$s.log" >&2; exit 1; }
+    if [ "$s" = floor ]; then measure floor "$(cat "$work/port")" throughput-only; else measure "ours-$s" "$(cat "$work/port")"; fi
+    stop_pid "$server_pid"; server_pid=""
+  done
+}
 
 if [ "${REPORT_ONLY:-0}" != 1 ]; then
-  echo "Building $jar ..."
-  mvn -q -pl benchmarks -am package -DskipTests
-
-  jmh_args=('org\.smtpcr\.benchmarks\.TokenBenchmark\.' -f "$forks" -wi "$wi" -w "$w" -i "$i" -r "$r"
-    -bm avgt -tu ns -rf json -rff "$results")
-  for p in $profilers; do jmh_args+=(-prof "$p"); done
-  # shellcheck disable=SC2206 # word splitting of the extra options is intended
-  [ -z "$extra" ] || jmh_args+=($extra)
-
-  load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
-  # kept beside the results, so REPORT_ONLY shows the conditions of the run, not of today
-  printf '%s\n' "$load_before" > "$results.load"
-  printf '%s\n' "$command" > "$results.command"
-  printf '%s\n' "$note" > "$results.note"
-  date -u '+%Y-%m-%d %H:%M UTC' > "$results.date"
-  echo "Running: $java -jar $jar ${jmh_args[*]}"
-  "$java" -jar "$jar" "${jmh_args[@]}"
+  [ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -pl benchmarks -am package -DskipTests
+  rm -rf "$results"; mkdir -p "$results"
+  cond Date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+  cond Machine "$(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr) $(uname -m)"
+  cond JVM "$("$java" -version 2>&1 | sed -n 3p), default options"
+  cond "Load average (1, 5, 15 min) before the run" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  [ -z "${BENCH_NOTE:-}" ] || cond Note "$BENCH_NOTE"
+  extra_command=""
+  case "$group" in
+    tokens)
+      wi_default=5 i_default=5
+      jmh 'org\.smtpcr\.benchmarks\.TokenBenchmark\.'
+      "$java" -cp "$jar" org.smtpcr.benchmarks.TokenFixtures "$results" ;;
+    core)
+      wi_default=2 i_default=3 dbs="${CORE_DBS:-h2,postgresql}"
+      pg="$("$java" -cp "$jar" org.smtpcr.benchmarks.StoreLookupBenchmark 2>/dev/null || true)"
+      if [ -z "$pg" ]; then echo "run.sh: PostgreSQL not found; measuring H2 only" >&2; dbs="${dbs/postgresql/}"; dbs="${dbs%,}"; fi
+      [[ "$dbs" == *postgresql* ]] || pg=""
+      [ -n "$dbs" ] || { echo "run.sh: no database left to measure (CORE_DBS)" >&2; exit 1; }
+      [ "$dbs" = h2,postgresql ] || extra_command=" CORE_DBS=$dbs"
+      cond Databases "H2 2.3.232 embedded, file in a temporary directory${pg:+; $pg started by each fork on a free 127.0.0.1 port, fsync, synchronous_commit and full_page_writes off}; pgjdbc 42.7.13; HikariCP 6.3.0, 2 connections"
+      jmh 'org\.smtpcr\.benchmarks\.(DecisionBenchmark|StoreLookupBenchmark)\.' -p "db=$dbs" ;;
+    policy) policy ;;
+  esac
+  cond "Load average (1, 5, 15 min) after the run" "$(cut -d' ' -f1-3 /proc/loadavg)"
 fi
-
-[ -f "$results" ] || { echo "run.sh: no result file $results; run without REPORT_ONLY first" >&2; exit 1; }
-"$java" -cp "$jar" org.smtpcr.benchmarks.Report tokens --results "$results" --doc "$doc" \
-  --command "$(cat "$results.command" 2>/dev/null || echo "$command")" \
-  --note "${BENCH_NOTE:-$(cat "$results.note" 2>/dev/null || true)}" \
-  --load-before "$(cat "$results.load" 2>/dev/null || true)" \
-  --date "$(cat "$results.date" 2>/dev/null || true)"
+"$java" -cp "$jar" org.smtpcr.benchmarks.Render "$group" "$results" "$doc"

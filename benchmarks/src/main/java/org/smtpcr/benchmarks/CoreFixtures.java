@@ -20,23 +20,16 @@ import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
- * Realistic mail traffic for the {@code core} benchmarks: senders at common mail providers and
- * company domains, recipients at a small organisation, written as MTAs hand them over (angle
- * brackets, mixed case in some, sub-addresses in a few senders), and the pairs a whitelist holds.
- *
- * <p>Everything is drawn from a {@link Random} with a fixed seed, so every fork and every test sees
- * the same traffic.
+ * Realistic mail traffic for the {@code core} benchmarks, from a fixed seed so every fork and test
+ * sees the same: senders at common providers and company domains, recipients at a small
+ * organisation, written as MTAs hand them over (angle brackets, some capitalised, a few
+ * sub-addressed), the pairs a whitelist holds, and pairs from senders it has never seen.
  */
-public final class CoreFixtures {
-  /** Where the challenge page is served in the benchmarks. */
-  public static final URI CHALLENGE_BASE = URI.create("https://cr.example.com/");
-
-  /** Whitelisted pairs per sender of the pool, on average. */
-  public static final int PAIRS_PER_SENDER = 4;
-
-  /** Pre-built transactions per kind; a power of two, so that an index wraps with a mask. */
-  public static final int TRAFFIC = 1024;
-
+final class CoreFixtures {
+  static final URI CHALLENGE_BASE = URI.create("https://cr.example.com/");
+  static final int TRAFFIC = 1024;
+  static final int LOCAL_RECIPIENTS = 500;
+  private static final int PAIRS_PER_SENDER = 4;
   private static final AddressCanonicalizer SENDERS = AddressCanonicalizer.standard();
   private static final AddressCanonicalizer RECIPIENTS = SENDERS.forRecipients();
 
@@ -65,49 +58,17 @@ public final class CoreFixtures {
 
   private CoreFixtures() {}
 
-  /**
-   * A (sender, recipient) pair as an MTA hands it over, and canonicalized as the engine does it.
-   *
-   * @param reversePath the MAIL FROM path, angle brackets included
-   * @param forwardPath the RCPT TO path, angle brackets included
-   * @param sender the canonical sender
-   * @param recipient the canonical recipient
-   */
-  public record Pair(String reversePath, String forwardPath, CanonicalAddress sender, CanonicalAddress recipient) {
-    /** The pair of these two paths. */
-    public static Pair of(String reversePath, String forwardPath) {
-      return new Pair(reversePath, forwardPath, SENDERS.canonicalize(reversePath),
-          RECIPIENTS.canonicalize(forwardPath));
-    }
-
-    /** The whitelist key of this pair. */
-    public WhitelistKey key() {
-      return WhitelistKey.pair(sender, recipient);
-    }
-
+  record Pair(String reversePath, String forwardPath, CanonicalAddress sender, CanonicalAddress recipient) {
     /** The canonical pair as one string, {@code sender SP recipient}: the floor's map key. */
-    public String keyString() {
+    String keyString() {
       return sender.value() + " " + recipient.value();
     }
   }
 
-  /**
-   * The traffic of one benchmark setup.
-   *
-   * @param whitelisted pairs in the whitelist (distinct canonical pairs)
-   * @param known {@value #TRAFFIC} pairs drawn from {@code whitelisted}
-   * @param unknown {@value #TRAFFIC} pairs whose sender is in no whitelisted pair (the whitelist
-   *     holds pairs only, no domains, so nothing else could match)
-   */
-  public record Traffic(List<Pair> whitelisted, List<Pair> known, List<Pair> unknown) {}
+  /** {@code unknown}: pairs whose sender is in no whitelisted pair, so nothing in the store matches. */
+  record Traffic(List<Pair> whitelisted, List<Pair> known, List<Pair> unknown) {}
 
-  /**
-   * Makes {@code whitelistSize} distinct whitelisted pairs from a pool of senders (each writing to
-   * {@value #PAIRS_PER_SENDER} recipients on average) to {@code recipients} local recipients,
-   * {@value #TRAFFIC} of them picked as the accepted traffic, and {@value #TRAFFIC} pairs from
-   * senders never whitelisted. Each path is canonicalized once.
-   */
-  public static Traffic traffic(int whitelistSize, int recipients) {
+  static Traffic traffic(int whitelistSize, int recipients) {
     Random rnd = new Random(SEED);
     List<String> rcptPaths = new ArrayList<>(recipients);
     List<CanonicalAddress> rcptAddresses = new ArrayList<>(recipients);
@@ -159,15 +120,13 @@ public final class CoreFixtures {
     return new Traffic(List.copyOf(whitelisted), List.copyOf(known), List.copyOf(unknown));
   }
 
-  /** Adds every whitelisted pair of {@code traffic} to {@code store}, without expiry. */
-  public static void fill(WhitelistStore store, Traffic traffic) {
+  static void fill(WhitelistStore store, Traffic traffic) {
     for (Pair p : traffic.whitelisted()) {
-      store.add(p.key());
+      store.add(WhitelistKey.pair(p.sender(), p.recipient()));
     }
   }
 
-  /** The engine of the benchmarks: the default rule chain over {@code store}, the shared demo key. */
-  public static DecisionEngine engine(WhitelistStore store) {
+  static DecisionEngine engine(WhitelistStore store) {
     return DecisionEngine.builder()
         .keyRing(TokenFixtures.keyRing())
         .challengeBase(CHALLENGE_BASE)
@@ -175,13 +134,11 @@ public final class CoreFixtures {
         .build();
   }
 
-  /** An RCPT-stage transaction for {@code pair}, with the session facts an MTA knows by then. */
-  public static Transaction rcpt(Pair pair, int n) {
+  static Transaction rcpt(Pair pair, int n) {
     return session(n).stage(Stage.RCPT).reversePath(pair.reversePath()).forwardPath(pair.forwardPath()).build();
   }
 
-  /** A MAIL-stage transaction (no forward-path yet) for {@code pair}. */
-  public static Transaction mail(Pair pair, int n) {
+  static Transaction mail(Pair pair, int n) {
     return session(n).stage(Stage.MAIL).reversePath(pair.reversePath()).build();
   }
 
@@ -209,7 +166,6 @@ public final class CoreFixtures {
     return local + "@" + pick(rnd, SENDER_DOMAINS);
   }
 
-  /** The path as an MTA may hand it over: sometimes capitalised, sometimes with a sub-address. */
   private static String path(String address, Random rnd) {
     int at = address.indexOf('@');
     String local = address.substring(0, at);

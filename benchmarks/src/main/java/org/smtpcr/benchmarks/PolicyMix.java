@@ -12,28 +12,17 @@ import java.util.SplittableRandom;
  * the server has already seen: pre-filled into our store, greylisted once and passed in Postgrey.
  * Requests carry the full attribute set Postfix 3.7 sends at RCPT.
  */
-public final class PolicyMix {
-  /** Known triplets in the pool. */
-  public static final int POOL_SIZE = 500;
-
-  /** Fraction of requests that use a known triplet by default. */
-  public static final double DEFAULT_KNOWN_FRACTION = 0.9;
+final class PolicyMix {
+  static final int POOL_SIZE = 500;
 
   private static final String[] RECIPIENTS = {"bob", "carol", "dave", "erin"};
 
-  /**
-   * One request's facts.
-   *
-   * @param client the client IP address
-   * @param sender the envelope sender
-   * @param recipient the envelope recipient
-   */
-  public record Triplet(String client, String sender, String recipient) {}
+  record Triplet(String client, String sender, String recipient) {}
 
   private PolicyMix() {}
 
   /** The known pool: {@value #POOL_SIZE} triplets from a fixed seed. */
-  public static List<Triplet> knownPool() {
+  static List<Triplet> knownPool() {
     Random r = new Random(42);
     List<Triplet> pool = new ArrayList<>(POOL_SIZE);
     for (int i = 0; i < POOL_SIZE; i++) {
@@ -45,49 +34,25 @@ public final class PolicyMix {
   }
 
   /** A triplet no server has seen (with overwhelming probability). */
-  public static Triplet unknown(SplittableRandom r) {
+  static Triplet unknown(SplittableRandom r) {
     return new Triplet("203.0." + r.nextInt(256) + "." + (1 + r.nextInt(254)),
         "x" + Long.toHexString(r.nextLong() >>> 1) + "@new" + r.nextInt(1_000_000) + ".example",
         RECIPIENTS[r.nextInt(RECIPIENTS.length)] + "@cr.test");
   }
 
   /** The next triplet: known with probability {@code knownFraction}. */
-  public static Triplet next(List<Triplet> pool, double knownFraction, SplittableRandom r) {
+  static Triplet next(List<Triplet> pool, double knownFraction, SplittableRandom r) {
     return r.nextDouble() < knownFraction ? pool.get(r.nextInt(pool.size())) : unknown(r);
   }
 
   /** The request bytes, as Postfix writes them (LF line ends, an empty line at the end). */
-  public static byte[] request(Triplet t, String instance) {
-    String s = "request=smtpd_access_policy\n"
-        + "protocol_state=RCPT\n"
-        + "protocol_name=ESMTP\n"
-        + "client_address=" + t.client() + "\n"
-        + "client_name=unknown\n"
-        + "client_port=40000\n"
-        + "reverse_client_name=unknown\n"
-        + "server_address=127.0.0.1\n"
-        + "server_port=25\n"
-        + "helo_name=mail.sender.example\n"
-        + "sender=" + t.sender() + "\n"
-        + "recipient=" + t.recipient() + "\n"
-        + "recipient_count=0\n"
-        + "queue_id=\n"
-        + "instance=" + instance + "\n"
-        + "size=0\n"
-        + "etrn_domain=\n"
-        + "stress=\n"
-        + "sasl_method=\n"
-        + "sasl_username=\n"
-        + "sasl_sender=\n"
-        + "ccert_subject=\n"
-        + "ccert_issuer=\n"
-        + "ccert_fingerprint=\n"
-        + "ccert_pubkey_fingerprint=\n"
-        + "encryption_protocol=\n"
-        + "encryption_cipher=\n"
-        + "encryption_keysize=0\n"
-        + "policy_context=\n"
-        + "\n";
+  static byte[] request(Triplet t, String instance) {
+    String s = "request=smtpd_access_policy\nprotocol_state=RCPT\nprotocol_name=ESMTP\nclient_address=" + t.client()
+        + "\nclient_name=unknown\nclient_port=40000\nreverse_client_name=unknown\nserver_address=127.0.0.1\n"
+        + "server_port=25\nhelo_name=mail.sender.example\nsender=" + t.sender() + "\nrecipient=" + t.recipient()
+        + "\nrecipient_count=0\nqueue_id=\ninstance=" + instance + "\nsize=0\netrn_domain=\nstress=\nsasl_method=\n"
+        + "sasl_username=\nsasl_sender=\nccert_subject=\nccert_issuer=\nccert_fingerprint=\n"
+        + "ccert_pubkey_fingerprint=\nencryption_protocol=\nencryption_cipher=\nencryption_keysize=0\npolicy_context=\n\n";
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 }
