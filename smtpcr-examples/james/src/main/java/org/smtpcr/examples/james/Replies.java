@@ -93,8 +93,8 @@ final class Replies {
   static HookResult localProblem() {
     return HookResult.builder()
         .hookReturnCode(HookReturnCode.denySoft())
-        .smtpReturnCode("451")
-        .smtpDescription("4.3.0 Temporary local problem, please try again.")
+        .smtpReturnCode(String.valueOf(org.smtpcr.examples.runtime.Replies.FAILURE.code()))
+        .smtpDescription(oneLine(org.smtpcr.examples.runtime.Replies.FAILURE))
         .build();
   }
 
