@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +41,7 @@ import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.DecisionListener;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.OutboundLearning;
 
 /**
  * A Postfix SMTPD policy delegation server that asks the SMTPCR {@link DecisionEngine} whether to
@@ -162,6 +164,7 @@ public final class PolicyServer implements AutoCloseable {
   private final int workerThreads;
   private final Duration busyPoll;
   private final boolean learnOutbound;
+  private final Optional<Duration> learnLifetime;
   private final Optional<String> prependHeader;
   private final AddressCanonicalizer canonicalizer;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -185,6 +188,7 @@ public final class PolicyServer implements AutoCloseable {
     this.workerThreads = b.workerThreads == null ? DEFAULT_WORKER_THREADS : b.workerThreads;
     this.busyPoll = b.busyPoll == null ? Duration.ZERO : b.busyPoll;
     this.learnOutbound = b.learnOutbound == null || b.learnOutbound;
+    this.learnLifetime = Optional.ofNullable(b.learnLifetime);
     this.prependHeader = b.prependHeader;
     this.canonicalizer = b.canonicalizer == null ? AddressCanonicalizer.standard() : b.canonicalizer;
   }
@@ -225,8 +229,11 @@ public final class PolicyServer implements AutoCloseable {
     checkState(!started, "the policy server was already started");
     checkState(!closed, "the policy server was closed");
     started = true;
-    PolicyDecider decider = new PolicyDecider(engine, learnOutbound ? store : Optional.empty(), canonicalizer,
-        prependHeader);
+    Optional<OutboundLearning> learning = learnOutbound
+        ? store.map(st -> OutboundLearning.of(st, canonicalizer, Clock.systemUTC()))
+            .map(l -> learnLifetime.map(l::withLifetime).orElse(l))
+        : Optional.empty();
+    PolicyDecider decider = new PolicyDecider(engine, learning, prependHeader);
     if (workerThreads > 0) {
       // a ForkJoinPool, not a ThreadPoolExecutor: it wakes the worker that went idle last, whose
       // thread is still warm, where the executor's queue wakes the one idle longest; on virtual
@@ -396,6 +403,7 @@ public final class PolicyServer implements AutoCloseable {
     private Integer workerThreads;
     private Duration busyPoll;
     private Boolean learnOutbound;
+    private Duration learnLifetime;
     private Optional<String> prependHeader = Optional.empty();
     private boolean prependHeaderSet;
     private AddressCanonicalizer canonicalizer;
@@ -536,6 +544,24 @@ public final class PolicyServer implements AutoCloseable {
     public Builder learnOutbound(boolean learn) {
       checkState(this.learnOutbound == null, "learnOutbound was already set");
       this.learnOutbound = learn;
+      return this;
+    }
+
+    /**
+     * How long a pair learned from outbound mail lasts (default: for good). The rule is the
+     * runtime's {@link OutboundLearning}: an entry that never expires is not made to expire.
+     *
+     * @param lifetime positive, at most {@link OutboundLearning#MAX_LIFETIME}
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder learnLifetime(Duration lifetime) {
+      checkState(this.learnLifetime == null, "learnLifetime was already set");
+      requireNonNull(lifetime, "lifetime");
+      checkArgument(!lifetime.isNegative() && !lifetime.isZero()
+          && lifetime.compareTo(OutboundLearning.MAX_LIFETIME) <= 0, "learnLifetime must be positive and at most %s days",
+          OutboundLearning.MAX_LIFETIME.toDays());
+      this.learnLifetime = lifetime;
       return this;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
+import org.smtpcr.examples.runtime.OutboundLearning;
 
 final class PolicyDeciderTest {
   private static final Pattern LINK = Pattern.compile("https://cr\\.example/c/([a-z2-7]+)$");
@@ -32,7 +34,9 @@ final class PolicyDeciderTest {
   private final DecisionEngine engine = Fixtures.engine(keys, store);
 
   private PolicyDecider decider(boolean learn, Optional<String> header) {
-    return new PolicyDecider(engine, learn ? Optional.of(store) : Optional.empty(), AddressCanonicalizer.standard(),
+    return new PolicyDecider(engine,
+        learn ? Optional.of(OutboundLearning.of(store, AddressCanonicalizer.standard(), Clock.systemUTC()))
+            : Optional.empty(),
         header);
   }
 
@@ -122,7 +126,7 @@ final class PolicyDeciderTest {
   void decide_storeDown_defersTemporarily() {
     DecisionEngine failing = DecisionEngine.builder().keyRing(keys).challengeBase(Fixtures.BASE)
         .whitelistStore(new FailingStore()).build();
-    PolicyDecider d = new PolicyDecider(failing, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    PolicyDecider d = new PolicyDecider(failing, Optional.empty(), Optional.empty());
     String action = decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
     assertTrue(action.startsWith("451 4.3.0"), action);
   }
@@ -179,7 +183,7 @@ final class PolicyDeciderTest {
     // and Postfix's prefix names: no room left for the link
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
     DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).whitelistStore(store).build();
-    PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    PolicyDecider d = new PolicyDecider(e, Optional.empty(), Optional.empty());
     String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
     String action = decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
     assertTrue(action.startsWith("550 5.7.1 "), action);
@@ -218,7 +222,7 @@ final class PolicyDeciderTest {
   void decide_linkDoesNotFitTwice_warnsOnceWithoutTheName() {
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
     DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).whitelistStore(store).build();
-    PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    PolicyDecider d = new PolicyDecider(e, Optional.empty(), Optional.empty());
     String rcpt = "secret" + "r".repeat(54) + "@" + "d".repeat(31) + ".cr.test";
     try (LogCapture log = new LogCapture()) {
       decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
@@ -235,7 +239,7 @@ final class PolicyDeciderTest {
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
     DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).whitelistStore(store)
         .replyFormatter(ReplyFormatter.builder().template(ReplyKind.CHALLENGE, "").build()).build();
-    PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    PolicyDecider d = new PolicyDecider(e, Optional.empty(), Optional.empty());
     String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
     assertEquals("550 5.7.1", decide(d, Fixtures.rcpt("alice@sender.example", rcpt)));
   }

@@ -66,6 +66,31 @@ public final class OutboundLearning {
   }
 
   /**
+   * Learning into {@code store} with the engine's canonicalizer, for good (no lifetime).
+   *
+   * @param store the whitelist store
+   * @param canonicalizer the engine's canonicalizer for senders
+   * @param clock the clock for expiry times
+   * @return the learning
+   * @since 0.1.0
+   */
+  public static OutboundLearning of(WhitelistStore store, AddressCanonicalizer canonicalizer, Clock clock) {
+    return new OutboundLearning(store, canonicalizer, Optional.empty(), clock);
+  }
+
+  /**
+   * This learning with a lifetime for the pairs it writes.
+   *
+   * @param lifetime positive, at most {@link #MAX_LIFETIME}
+   * @return the learning
+   * @throws IllegalArgumentException if the lifetime is out of range
+   * @since 0.1.0
+   */
+  public OutboundLearning withLifetime(Duration lifetime) {
+    return new OutboundLearning(store, senders, Optional.of(lifetime), clock);
+  }
+
+  /**
    * Checks a learning lifetime: positive and at most {@link #MAX_LIFETIME}.
    *
    * @param key the setting's name, for the message

@@ -188,6 +188,7 @@ public final class Settings {
   public static final Setting<String> STORE_TABLE_PREFIX = store(StoreSpec.TABLE_PREFIX, null, false);
 
   private static final List<Setting<?>> ALL = List.copyOf(DECLARED);
+  private static final Settings DEFAULTS = new Settings(Map.of());
 
   private final Map<Setting<?>, Object> values;
 
@@ -269,6 +270,16 @@ public final class Settings {
       }
     }
     return unknown;
+  }
+
+  /**
+   * The settings with every setting at its default.
+   *
+   * @return the defaults
+   * @since 0.1.0
+   */
+  public static Settings defaults() {
+    return DEFAULTS;
   }
 
   /**

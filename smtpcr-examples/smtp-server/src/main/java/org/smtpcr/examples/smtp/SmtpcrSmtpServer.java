@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.examples.runtime.Settings;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -80,7 +81,8 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpcrSmtpServer.class);
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
-  private static final AddressCanonicalizer CANONICAL = AddressCanonicalizer.standard().forRecipients();
+  // the runtime's canonicalizer; a domain's canonical form does not depend on the sub-address separators
+  private static final AddressCanonicalizer CANONICAL = Settings.defaults().canonicalizer().forRecipients();
 
   private final SMTPServer server;
   private final Maildir maildir;

@@ -23,6 +23,7 @@ import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.PassCodes;
 import org.smtpcr.tokens.TokenException;
+import org.smtpcr.examples.runtime.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -586,6 +587,23 @@ public final class ChallengePage {
       checkArgument("!#$%&'*+-/=?^_`{|}~".indexOf(separator) >= 0,
           "subaddressSeparator must be an ASCII atext special character");
       this.subaddressSeparator = separator;
+      return this;
+    }
+
+    /**
+     * Takes what the page shares with the engine from the runtime's settings: the sub-address
+     * separator (the first of {@link Settings#SUBADDRESS_SEPARATORS}, as the engine's
+     * canonicalizer knows it) and the {@link Settings#WHITELIST_EXPIRY}. Sets both options; do not
+     * set them separately as well.
+     *
+     * @param settings the settings
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder settings(Settings settings) {
+      requireNonNull(settings, "settings");
+      subaddressSeparator(settings.get(Settings.SUBADDRESS_SEPARATORS).charAt(0));
+      whitelistExpiry(settings.find(Settings.WHITELIST_EXPIRY));
       return this;
     }
 
