@@ -55,14 +55,19 @@ final class SmtpServerCommand implements Callable<Integer> {
       description = "Name in the greeting (default ${DEFAULT-VALUE}).")
   String hostName;
 
+  /** The runtime settings the options give; a wrong value is a usage error. */
+  Settings settings() {
+    return engineOptions.settings()
+        .set(Settings.CHALLENGE_BASE, challengeBase)
+        .set(Settings.SUBJECT_PASS_CODES, subjectPassCodes)
+        .build();
+  }
+
   @Override
   public Integer call() throws Exception {
     data.check();
     domains.forEach(d -> Cli.domain(spec, "--domain", d));
-    Settings settings = engineOptions.settings()
-        .set(Settings.CHALLENGE_BASE, challengeBase)
-        .set(Settings.SUBJECT_PASS_CODES, subjectPassCodes)
-        .build();
+    Settings settings = settings();
     if (maxMessageBytes < 1) {
       throw Cli.usage(spec, "--max-message-size must be positive");
     }
