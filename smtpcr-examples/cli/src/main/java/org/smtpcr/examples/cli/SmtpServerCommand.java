@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.SettingGrammar;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
@@ -47,9 +48,9 @@ final class SmtpServerCommand implements Callable<Integer> {
   @Option(names = "--subject-pass-codes", description = "Also accept a pass code in the Subject (decided at the end of DATA).")
   boolean subjectPassCodes;
 
-  @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "" + SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
-      description = "Largest message accepted (default ${DEFAULT-VALUE}).")
-  int maxMessageBytes;
+  @Option(names = "--max-message-size", paramLabel = "SIZE", defaultValue = "" + SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
+      description = "Largest message accepted in bytes, e.g. 10M (default ${DEFAULT-VALUE}).")
+  String maxMessageSize;
 
   @Option(names = "--hostname", paramLabel = "NAME", defaultValue = SmtpcrSmtpServer.DEFAULT_HOST_NAME,
       description = "Name in the greeting (default ${DEFAULT-VALUE}).")
@@ -68,8 +69,11 @@ final class SmtpServerCommand implements Callable<Integer> {
     data.check();
     domains.forEach(d -> Cli.domain(spec, "--domain", d));
     Settings settings = settings();
-    if (maxMessageBytes < 1) {
-      throw Cli.usage(spec, "--max-message-size must be positive");
+    int maxMessageBytes;
+    try {
+      maxMessageBytes = SettingGrammar.size("--max-message-size", maxMessageSize, 1, Integer.MAX_VALUE);
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, e.getMessage());
     }
     try {
       // the builders check these; a bad value is a usage error, found before anything starts

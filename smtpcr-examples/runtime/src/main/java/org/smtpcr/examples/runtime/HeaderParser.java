@@ -56,8 +56,7 @@ public final class HeaderParser {
 
   /**
    * Parses the header fields at the start of {@code message}, reading at most {@code maxBytes}
-   * bytes of it (and never more than {@link #MAX_HEADER_BYTES}): a message whose headers are longer
-   * is judged by the fields that fit.
+   * bytes of it: a message whose headers are longer is judged by the fields that fit.
    *
    * @param message the message; read up to the bound, not closed
    * @param maxBytes the most bytes to read, positive
@@ -68,7 +67,7 @@ public final class HeaderParser {
   public static List<Header> parse(InputStream message, int maxBytes) throws IOException {
     requireNonNull(message, "message");
     checkArgument(maxBytes > 0, "maxBytes must be positive, got %s", maxBytes);
-    int bound = Math.min(maxBytes, MAX_HEADER_BYTES);
+    int bound = maxBytes;
     byte[] head = message.readNBytes(bound);
     // a full read may have cut a line: the parser drops an unfinished last line
     return parse(head, head.length, head.length == bound);

@@ -14,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.smtpcr.core.address.AddressCanonicalizer;
@@ -251,25 +249,6 @@ public final class Settings {
 
   private static List<String> given(SettingSource source, String name) {
     return source.values(name).stream().filter(v -> v != null && !v.isBlank()).toList();
-  }
-
-  /**
-   * The names in {@code source} that are no declared setting's key or other name, ignoring those
-   * {@code ignore} accepts (a route's own settings).
-   *
-   * @param source the source
-   * @param ownNames names the route itself reads
-   * @return the unknown names, sorted
-   * @since 0.1.0
-   */
-  public static Set<String> unknownNames(SettingSource source, Set<String> ownNames) {
-    Set<String> unknown = new TreeSet<>();
-    for (String n : source.names()) {
-      if (!ownNames.contains(n) && ALL.stream().noneMatch(s -> s.key().equals(n) || s.otherNames().contains(n))) {
-        unknown.add(n);
-      }
-    }
-    return unknown;
   }
 
   /**
