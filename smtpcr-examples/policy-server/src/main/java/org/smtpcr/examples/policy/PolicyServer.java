@@ -42,6 +42,7 @@ import org.smtpcr.core.DecisionListener;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.runtime.OutboundLearning;
+import org.smtpcr.examples.runtime.Settings;
 
 /**
  * A Postfix SMTPD policy delegation server that asks the SMTPCR {@link DecisionEngine} whether to
@@ -190,7 +191,7 @@ public final class PolicyServer implements AutoCloseable {
     this.learnOutbound = b.learnOutbound == null || b.learnOutbound;
     this.learnLifetime = Optional.ofNullable(b.learnLifetime);
     this.prependHeader = b.prependHeader;
-    this.canonicalizer = b.canonicalizer == null ? AddressCanonicalizer.standard() : b.canonicalizer;
+    this.canonicalizer = b.canonicalizer == null ? Settings.defaults().canonicalizer() : b.canonicalizer;
   }
 
   /**
@@ -558,10 +559,7 @@ public final class PolicyServer implements AutoCloseable {
     public Builder learnLifetime(Duration lifetime) {
       checkState(this.learnLifetime == null, "learnLifetime was already set");
       requireNonNull(lifetime, "lifetime");
-      checkArgument(!lifetime.isNegative() && !lifetime.isZero()
-          && lifetime.compareTo(OutboundLearning.MAX_LIFETIME) <= 0, "learnLifetime must be positive and at most %s days",
-          OutboundLearning.MAX_LIFETIME.toDays());
-      this.learnLifetime = lifetime;
+      this.learnLifetime = OutboundLearning.checkLifetime("learnLifetime", lifetime);
       return this;
     }
 

@@ -21,10 +21,10 @@ import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.examples.runtime.OutboundLearning;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
-import org.smtpcr.examples.runtime.OutboundLearning;
 
 final class PolicyDeciderTest {
   private static final Pattern LINK = Pattern.compile("https://cr\\.example/c/([a-z2-7]+)$");

@@ -27,8 +27,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.smtpcr.core.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
-import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.examples.runtime.OutboundLearning;
+import org.smtpcr.tokens.KeyRing;
 
 /** Random bytes and hostile attribute sets never crash the server, never hold unbounded memory. */
 final class PolicyProtocolFuzzTest {

@@ -97,8 +97,9 @@ public final class OutboundLearning {
    * @param lifetime the lifetime
    * @return the lifetime
    * @throws IllegalArgumentException otherwise
+   * @since 0.1.0
    */
-  static Duration checkLifetime(String key, Duration lifetime) {
+  public static Duration checkLifetime(String key, Duration lifetime) {
     if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
       throw new IllegalArgumentException(key + " must be positive and at most " + MAX_LIFETIME.toDays() + " days");
     }
