@@ -1,10 +1,10 @@
 package org.smtpcr.examples.cli;
 
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -12,16 +12,17 @@ import java.util.regex.Pattern;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
-import picocli.CommandLine;
+import org.smtpcr.examples.runtime.Settings;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.PropertiesDefaultProvider;
+import picocli.CommandLine;
 
 /** Builds and runs the {@code smtpcr} command line; shared helpers of the commands. */
 final class Cli {
   static final String DEFAULT_NAME = "smtpcr";
   private static final Pattern PROG = Pattern.compile("[A-Za-z0-9./_-]{1,100}");
-  private static final AddressCanonicalizer SENDERS = AddressCanonicalizer.standard();
+  /** The runtime's canonicalizer (the engine's, with the default sub-address separator). */
+  private static final AddressCanonicalizer SENDERS = Settings.defaults().canonicalizer();
   private static final AddressCanonicalizer RECIPIENTS = SENDERS.forRecipients();
 
   private Cli() {}
@@ -44,7 +45,7 @@ final class Cli {
       return 1;
     });
     ConfigFile.locate(args).filter(Files::isRegularFile)
-        .ifPresent(f -> cl.setDefaultValueProvider(new PropertiesDefaultProvider(f.toFile())));
+        .ifPresent(f -> cl.setDefaultValueProvider(ConfigFile.defaults(f)));
     return cl;
   }
 

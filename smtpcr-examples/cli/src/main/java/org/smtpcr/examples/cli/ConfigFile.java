@@ -1,16 +1,29 @@
 package org.smtpcr.examples.cli;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import org.smtpcr.examples.runtime.Setting;
+import org.smtpcr.examples.runtime.Settings;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.PropertiesDefaultProvider;
 
 /**
  * Finds the configuration file for a command line: {@code --config FILE} when given (anywhere on
  * the line), else {@value DataDirectory#CONFIG_FILE} in the data directory ({@code --data DIR}, or
  * {@code smtpcr-data}) when it exists. The file is Java properties; its keys are option names
  * without dashes, for every command ({@code data=/srv/smtpcr}) or for one
- * ({@code smtpcr.demo.smtp-port=2526}). Options on the command line win.
+ * ({@code smtpcr.demo.smtp-port=2526}). An option that is a runtime {@link Settings} setting may
+ * also be given by the setting's key, as James's XML spells it ({@code trustedNetworks},
+ * {@code challengeLifetime=7d}); the option name wins over the key. Options on the command line win.
  */
 final class ConfigFile {
   /** The commented file a new data directory gets. */
@@ -33,6 +46,10 @@ final class ConfigFile {
       # smtpcr.web.listen=127.0.0.1:8080
       # pow-bits=18
       # whitelist-expiry=365d
+      #
+      # The settings shared with James's XML may also be given by their key there:
+      # trustedNetworks=192.0.2.0/24
+      # challengeLifetime=7d
       """;
 
   private ConfigFile() {}
@@ -51,6 +68,38 @@ final class ConfigFile {
     Path dir = optionValue(args, "--data").map(Path::of).orElse(DataDirectory.DEFAULT);
     Path f = dir.resolve(DataDirectory.CONFIG_FILE);
     return Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
+  }
+
+  /**
+   * The default values {@code file} gives: picocli's properties lookup by option name, then, for an
+   * option that is a runtime setting, the setting's key and other names.
+   */
+  static IDefaultValueProvider defaults(Path file) {
+    Properties properties = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PropertiesDefaultProvider byOption = new PropertiesDefaultProvider(properties);
+    return new IDefaultValueProvider() {
+      @Override
+      public String defaultValue(ArgSpec arg) throws Exception {
+        String v = byOption.defaultValue(arg);
+        if (v != null || !(arg instanceof OptionSpec option)) {
+          return v;
+        }
+        Optional<Setting<?>> setting = Settings.named(option.longestName());
+        if (setting.isEmpty()) {
+          return null;
+        }
+        String value = properties.getProperty(setting.get().key());
+        for (int i = 0; value == null && i < setting.get().otherNames().size(); i++) {
+          value = properties.getProperty(setting.get().otherNames().get(i));
+        }
+        return value;
+      }
+    };
   }
 
   /** The value of {@code --name VALUE} or {@code --name=VALUE}; the last one wins, as in picocli. */

@@ -3,7 +3,6 @@ package org.smtpcr.examples.cli;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.KeyRings;
+import org.smtpcr.examples.runtime.StoreSpec;
 import org.smtpcr.tokens.KeyRing;
-import org.smtpcr.tokens.KeyRingFile;
 
 /**
  * The directory that the {@code smtpcr} commands share, so that separate processes (the SMTP
@@ -63,7 +63,6 @@ public final class DataDirectory implements AutoCloseable {
   public static final String CONFIG_FILE = "smtpcr.properties";
 
   private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
-  private static final int MAX_URL_LENGTH = 2048;
 
   static {
     // before any H2 class loads: H2's AUTO_SERVER listens on all interfaces unless told otherwise
@@ -132,10 +131,7 @@ public final class DataDirectory implements AutoCloseable {
    * @throws IllegalArgumentException if it is not
    */
   static void checkStoreUrl(String url) {
-    checkArgument(url.length() <= MAX_URL_LENGTH, "the store URL must be at most %s characters", MAX_URL_LENGTH);
-    String lower = url.toLowerCase(Locale.ROOT);
-    checkArgument(lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:postgresql:"),
-        "the store must be a jdbc:h2: or jdbc:postgresql: URL");
+    StoreSpec.checkSupportedUrl(url);
   }
 
   /**
@@ -192,11 +188,7 @@ public final class DataDirectory implements AutoCloseable {
    */
   public synchronized KeyRing keyRing() throws IOException {
     if (keyRing == null) {
-      Path file = keyFile();
-      if (!Files.exists(file)) {
-        createKeyFile(file);
-      }
-      keyRing = KeyRingFile.read(file);
+      keyRing = KeyRings.readOrCreate(keyFile());
     }
     return keyRing;
   }
@@ -216,18 +208,17 @@ public final class DataDirectory implements AutoCloseable {
     }
     if (store == null) {
       String url = storeUrl.orElseGet(this::h2Url);
-      HikariConfig c = new HikariConfig();
-      c.setPoolName("smtpcr-whitelist");
-      c.setJdbcUrl(url);
-      if (url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:") && !url.toLowerCase(Locale.ROOT).contains(";user=")) {
-        c.setUsername("sa");
-        c.setPassword("");
-      }
-      c.setMaximumPoolSize(4);
-      c.setConnectionTimeout(3_000);
-      // start even while the database is down: the engine answers 451 4.3.0 until it is back
-      c.setInitializationFailTimeout(-1);
-      dataSource = new HikariDataSource(c);
+      boolean h2 = url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:");
+      boolean userInUrl = url.toLowerCase(Locale.ROOT).contains(";user=");
+      // a small pool; an operation waits 3 s for a connection, then the engine answers 451 4.3.0
+      StoreSpec spec = StoreSpec.parse(name -> switch (name) {
+        case StoreSpec.URL -> Optional.of(url);
+        case StoreSpec.USER -> h2 && !userInUrl ? Optional.of("sa") : Optional.empty();
+        case StoreSpec.POOL_SIZE -> Optional.of("4");
+        case StoreSpec.CONNECTION_TIMEOUT -> Optional.of("3s");
+        default -> Optional.empty();
+      });
+      dataSource = spec.openDataSource("smtpcr-whitelist");
       store = JdbcWhitelistStore.builder().dataSource(dataSource).build();
     }
     return store;
@@ -251,25 +242,6 @@ public final class DataDirectory implements AutoCloseable {
   @Override
   public String toString() {
     return "DataDirectory[" + root + (storeUrl.isPresent() ? ", external store" : "") + "]";
-  }
-
-  /** Writes a new ring to a temporary file and links it into place; never replaces a key file. */
-  private static void createKeyFile(Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".new-" + ProcessHandle.current().pid());
-    KeyRingFile.write(KeyRing.generate(), tmp);
-    try {
-      Files.createLink(file, tmp);
-      log.info("created key file {}", file);
-    } catch (FileAlreadyExistsException e) {
-      // another process was first: use its key file
-    } catch (UnsupportedOperationException | IOException e) {
-      if (!Files.exists(file)) {
-        Files.move(tmp, file);
-        log.info("created key file {}", file);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 
   private void writeConfigTemplate() throws IOException {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
@@ -62,9 +63,12 @@ final class DemoCommand implements Callable<Integer> {
     try {
       DataDirectory d = running.add(data.open());
       ChallengeWebServer web = running.add(Services.web(d.keyRing(), d.store(),
-          new InetSocketAddress(loopback, httpPort), powBits, Optional.empty(), ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
-      DecisionEngine engine = Services.engine(d.keyRing(), d.store(), new Services.EngineSettings(
-          web.baseUri(), DecisionEngine.DEFAULT_CHALLENGE_LIFETIME, List.of(), false));
+          new InetSocketAddress(loopback, httpPort), powBits, Settings.builder().build(),
+          ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
+      DecisionEngine engine = Services.engine(d.keyRing(), d.store(), Settings.builder()
+          .set(Settings.CHALLENGE_BASE, web.baseUri())
+          .set(Settings.CHALLENGE_LIFETIME, DecisionEngine.DEFAULT_CHALLENGE_LIFETIME)
+          .build());
       SmtpcrSmtpServer smtp = running.add(Services.smtp(engine, d, new InetSocketAddress(loopback, smtpPort),
           canonicalDomains, SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES, SmtpcrSmtpServer.DEFAULT_HOST_NAME));
       printInstructions(spec.commandLine().getOut(), d, web, smtp, canonicalDomains);

@@ -3,17 +3,18 @@ package org.smtpcr.examples.cli;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.PostfixReplies;
-import org.smtpcr.core.rules.IpNetwork;
+import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
+import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
+import org.smtpcr.tokens.KeyRing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,13 +50,8 @@ final class PolicyServerCommand implements Callable<Integer> {
           + "--with-web, else " + DEFAULT_CHALLENGE_BASE + ").")
   URI challengeBase;
 
-  @Option(names = "--challenge-lifetime", paramLabel = "DURATION", defaultValue = "7d",
-      description = "How long a challenge link is valid (default ${DEFAULT-VALUE}).")
-  Duration challengeLifetime;
-
-  @Option(names = "--trusted-network", paramLabel = "CIDR", split = ",",
-      description = "Accept without challenge from this client network, e.g. 192.0.2.0/24 (repeatable).")
-  List<String> trustedNetworks = new ArrayList<>();
+  @Mixin
+  EngineOptions engineOptions;
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "" + PolicyServer.DEFAULT_WORKER_THREADS,
       description = "Threads that decide (store lookups block; default ${DEFAULT-VALUE}).")
@@ -72,6 +68,10 @@ final class PolicyServerCommand implements Callable<Integer> {
   @Option(names = "--learn-outbound", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Whitelist the recipients of authenticated users' mail as senders to them (default: on).")
   boolean learnOutbound;
+
+  @Option(names = "--learn-lifetime", paramLabel = "DURATION",
+      description = "How long a pair learned from outbound mail lasts, e.g. 365d (default: for good).")
+  Duration learnLifetime;
 
   @Option(names = "--prepend-header", paramLabel = "NAME", arity = "0..1", fallbackValue = PolicyServer.DEFAULT_HEADER,
       description = "Answer an accepted recipient with PREPEND NAME: pass (<rule>) instead of DUNNO "
@@ -91,11 +91,12 @@ final class PolicyServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    for (String n : trustedNetworks) {
+    Settings.Builder settingsBuilder = engineOptions.settings().set(Settings.LEARN_OUTBOUND, learnOutbound);
+    if (learnLifetime != null) {
       try {
-        IpNetwork.parse(n);
+        settingsBuilder.set(Settings.LEARN_LIFETIME, Settings.LEARN_LIFETIME.parse(learnLifetime.toString()));
       } catch (IllegalArgumentException e) {
-        throw Cli.usage(spec, "--trusted-network: " + e.getMessage());
+        throw Cli.usage(spec, "--learn-lifetime: " + e.getMessage());
       }
     }
     if (powBits < 0 || powBits > ChallengePage.MAX_POW_DIFFICULTY_BITS) {
@@ -106,10 +107,9 @@ final class PolicyServerCommand implements Callable<Integer> {
     }
     try {
       // the builders check these; a bad value is a usage error, found before anything starts
-      DecisionEngine.builder().challengeLifetime(challengeLifetime);
-      if (challengeBase != null) {
-        DecisionEngine.builder().challengeBase(challengeBase);
-      }
+      StandardEngine.builder(settingsBuilder.set(Settings.CHALLENGE_BASE,
+              challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE)).build(),
+          KeyRing.generate(), InMemoryWhitelistStore.builder().build());
       PolicyServer.Builder check = PolicyServer.builder().workerThreads(workers).maxConnections(maxConnections)
           .idleTimeout(idleTimeout);
       if (prependHeader != null) {
@@ -124,16 +124,16 @@ final class PolicyServerCommand implements Callable<Integer> {
       URI base = challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE);
       Optional<ChallengeWebServer> web = Optional.empty();
       if (withWeb) {
-        web = Optional.of(running.add(Services.web(d.keyRing(), d.store(), webListen, powBits, Optional.empty(),
-            ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE)));
+        web = Optional.of(running.add(Services.web(d.keyRing(), d.store(), webListen, powBits,
+            settingsBuilder.build(), ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE)));
         if (challengeBase == null) {
           base = web.get().baseUri();
         }
       }
       // the PREPEND header names the deciding rule: the policy server learns it from the listener;
       // the texts leave out the recipient, which Postfix names in front of them
-      DecisionEngine engine = Services.engine(d.keyRing(), d.store(),
-          new Services.EngineSettings(base, challengeLifetime, trustedNetworks, false),
+      Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
+      DecisionEngine engine = Services.engine(d.keyRing(), d.store(), settings,
           DecisionListener.logging(), PostfixReplies.formatter());
       PolicyServer.Builder b = PolicyServer.builder()
           .engine(engine)
@@ -142,7 +142,9 @@ final class PolicyServerCommand implements Callable<Integer> {
           .workerThreads(workers)
           .maxConnections(maxConnections)
           .idleTimeout(idleTimeout)
-          .learnOutbound(learnOutbound);
+          .learnOutbound(learnOutbound)
+          .canonicalizer(settings.canonicalizer());
+      settings.find(Settings.LEARN_LIFETIME).ifPresent(b::learnLifetime);
       if (prependHeader != null) {
         b.prependHeader(prependHeader);
       }

@@ -3,18 +3,13 @@ package org.smtpcr.examples.cli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
-import org.smtpcr.core.rules.ExemptRecipientsRule;
-import org.smtpcr.core.rules.NullSenderRule;
-import org.smtpcr.core.rules.PassCodeRule;
-import org.smtpcr.core.rules.TrustedClientsRule;
-import org.smtpcr.core.rules.WhitelistStoreRule;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
@@ -26,59 +21,34 @@ import org.smtpcr.tokens.PassCodes;
 final class Services {
   private Services() {}
 
-  /** The settings of the engine that the commands expose. */
-  record EngineSettings(URI challengeBase, Duration challengeLifetime, List<String> trustedNetworks,
-      boolean subjectPassCodes) {
-    EngineSettings {
-      trustedNetworks = List.copyOf(trustedNetworks);
-    }
-  }
-
-  /**
-   * The default chain in README.md's order: postmaster and abuse, trusted clients (authenticated
-   * sessions and the given networks), the null sender, the whitelist store, pass codes (in the
-   * sub-address, and in the Subject when asked).
-   */
-  static DecisionEngine engine(KeyRing ring, WhitelistStore store, EngineSettings s) {
+  /** The standard engine from the runtime (the standard chain), with the default texts. */
+  static DecisionEngine engine(KeyRing ring, WhitelistStore store, Settings s) {
     return engine(ring, store, s, DecisionListener.logging());
   }
 
-  /** {@link #engine(KeyRing, WhitelistStore, EngineSettings)} with another decision listener. */
-  static DecisionEngine engine(KeyRing ring, WhitelistStore store, EngineSettings s, DecisionListener listener) {
+  /** {@link #engine(KeyRing, WhitelistStore, Settings)} with another decision listener. */
+  static DecisionEngine engine(KeyRing ring, WhitelistStore store, Settings s, DecisionListener listener) {
     return engine(ring, store, s, listener, ReplyFormatter.english());
   }
 
   /**
-   * {@link #engine(KeyRing, WhitelistStore, EngineSettings, DecisionListener)} with other reply texts
+   * {@link #engine(KeyRing, WhitelistStore, Settings, DecisionListener)} with other reply texts
    * ({@link org.smtpcr.core.reply.PostfixReplies#formatter()} for the Postfix policy server).
    */
-  static DecisionEngine engine(KeyRing ring, WhitelistStore store, EngineSettings s, DecisionListener listener,
+  static DecisionEngine engine(KeyRing ring, WhitelistStore store, Settings s, DecisionListener listener,
       ReplyFormatter replies) {
-    TrustedClientsRule.Builder trusted = TrustedClientsRule.builder();
-    s.trustedNetworks().forEach(trusted::network);
-    return DecisionEngine.builder()
-        .keyRing(ring)
-        .replyFormatter(replies)
-        .challengeBase(s.challengeBase())
-        .challengeLifetime(s.challengeLifetime())
-        .rule(ExemptRecipientsRule.standard())
-        .rule(trusted.build())
-        .rule(NullSenderRule.accept())
-        .rule(WhitelistStoreRule.of(store))
-        .rule(PassCodeRule.builder().passCodes(PassCodes.of(ring)).subject(s.subjectPassCodes()).build())
-        .listener(listener)
-        .build();
+    return StandardEngine.builder(s, ring, store).listener(listener).replyFormatter(replies).build();
   }
 
   /** The challenge page server, started. */
   static ChallengeWebServer web(KeyRing ring, WhitelistStore store, InetSocketAddress listen, int powBits,
-      Optional<Duration> whitelistExpiry, int requestsPerMinute) throws IOException {
+      Settings settings, int requestsPerMinute) throws IOException {
     ChallengePage page = ChallengePage.builder()
         .tokens(ChallengeTokens.of(ring))
         .passCodes(PassCodes.of(ring))
         .store(store)
         .powDifficultyBits(powBits)
-        .whitelistExpiry(whitelistExpiry)
+        .settings(settings)
         .build();
     return ChallengeWebServer.builder().page(page).bind(listen).requestsPerMinutePerClient(requestsPerMinute)
         .build().start();

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
 import picocli.CommandLine.Command;
@@ -43,20 +44,32 @@ final class WebCommand implements Callable<Integer> {
       description = "Requests per minute and client address (default ${DEFAULT-VALUE}).")
   int requestsPerMinute;
 
+  @Option(names = "--subaddress-separators", paramLabel = "CHARS", defaultValue = "+",
+      description = "Sub-address separators, as the engine's (the first shows the pass-code address; default "
+          + "${DEFAULT-VALUE}).")
+  String subaddressSeparators;
+
   @Override
   public Integer call() throws Exception {
     if (powBits < 0 || powBits > ChallengePage.MAX_POW_DIFFICULTY_BITS) {
       throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
     }
     data.check();
+    try {
+      Settings.SUBADDRESS_SEPARATORS.parse(subaddressSeparators);
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, "--subaddress-separators: " + e.getMessage());
+    }
     if (requestsPerMinute < 1) {
       throw Cli.usage(spec, "--requests-per-minute must be positive");
     }
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      ChallengeWebServer web = running.add(Services.web(d.keyRing(), d.store(), listen, powBits,
-          Optional.ofNullable(whitelistExpiry), requestsPerMinute));
+      Settings settings = Settings.builder().set(Settings.WHITELIST_EXPIRY, Optional.ofNullable(whitelistExpiry))
+          .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators).build();
+      ChallengeWebServer web = running.add(Services.web(d.keyRing(), d.store(), listen, powBits, settings,
+          requestsPerMinute));
       spec.commandLine().getOut().println("challenge page on " + web.baseUri() + " (data " + d.path() + ")");
       spec.commandLine().getOut().flush();
     } catch (Exception e) {

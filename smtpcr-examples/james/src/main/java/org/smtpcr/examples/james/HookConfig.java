@@ -2,57 +2,45 @@ package org.smtpcr.examples.james;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.smtpcr.core.engine.DecisionEngine;
-import org.smtpcr.core.reply.SmtpReply;
-import org.smtpcr.core.rules.ExemptRecipientsRule;
-import org.smtpcr.core.rules.NullSenderRule;
-import org.smtpcr.core.rules.PassCodeRule;
-import org.smtpcr.core.rules.TrustedClientsRule;
-import org.smtpcr.core.rules.WhitelistStoreRule;
-import org.smtpcr.tokens.KeyFileException;
+import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.KeyRings;
+import org.smtpcr.examples.runtime.Setting;
+import org.smtpcr.examples.runtime.SettingSource;
+import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.runtime.SharedStores;
+import org.smtpcr.examples.runtime.StandardEngine;
+import org.smtpcr.examples.runtime.StoreSpec;
 import org.smtpcr.tokens.KeyRing;
-import org.smtpcr.tokens.KeyRingFile;
-import org.smtpcr.tokens.PassCodes;
 
 /**
- * Reads {@link SmtpcrRcptHook}'s {@code <handler>} element and builds the engine it describes. Every
- * error becomes a {@link ConfigurationException} that names the setting and what is wrong with it,
- * never a secret (key material, the store URL or password).
+ * Reads {@link SmtpcrRcptHook}'s {@code <handler>} element through the runtime's
+ * {@link Settings} (the same keys and grammar as a properties file: {@code challengeLifetime} may be
+ * {@code 7d} or {@code P7D}) and builds the {@linkplain StandardEngine standard engine}. Every error
+ * becomes a {@link ConfigurationException} that names the setting and what is wrong with it, never
+ * a secret (key material, the store URL or password).
  */
 final class HookConfig {
-  static final String KEY_FILE = "keyFile";
-  static final String CHALLENGE_BASE = "challengeBase";
-  static final String CHALLENGE_LIFETIME = "challengeLifetime";
-  static final String TRUSTED_NETWORKS = "trustedNetworks";
-  static final String EXEMPT_RECIPIENTS = "exemptRecipients";
-  static final String SUBJECT_PASS_CODES = "subjectPassCodes";
-  static final String FAILURE_REPLY = "failureReply";
-  static final String TRUST_RELAYING_CLIENTS = "trustRelayingClients";
+  static final String KEY_FILE = Settings.KEY_FILE.key();
   static final String STORE = "store";
 
-  private static final Set<String> SETTINGS = Set.of(KEY_FILE, CHALLENGE_BASE, CHALLENGE_LIFETIME, TRUSTED_NETWORKS,
-      EXEMPT_RECIPIENTS, SUBJECT_PASS_CODES, FAILURE_REPLY, TRUST_RELAYING_CLIENTS);
-  private static final Set<String> STORE_SETTINGS = Set.of(StoreSettings.URL, StoreSettings.USER,
-      StoreSettings.PASSWORD, StoreSettings.DRIVER_CLASS, StoreSettings.POOL_SIZE, StoreSettings.CONNECTION_TIMEOUT,
-      StoreSettings.TABLE_PREFIX);
-  private static final Pattern REPLY = Pattern.compile("([2-5][0-9][0-9]) ([245]\\.[0-9]{1,3}\\.[0-9]{1,3}) (.+)");
-  private static final Pattern SEPARATORS = Pattern.compile("[,\\s]+");
-  private static final int MAX_LIST = 1000;
+  /** The settings the hook reads; any other key is refused as misspelt. */
+  private static final List<Setting<?>> HOOK_SETTINGS = List.of(Settings.KEY_FILE, Settings.CHALLENGE_BASE,
+      Settings.CHALLENGE_LIFETIME, Settings.TRUSTED_NETWORKS, Settings.EXEMPT_RECIPIENTS, Settings.SUBJECT_PASS_CODES,
+      Settings.FAILURE_REPLY, Settings.TRUST_RELAYING_CLIENTS, Settings.SUBADDRESS_SEPARATORS, Settings.STORE_URL,
+      Settings.STORE_USER, Settings.STORE_PASSWORD, Settings.STORE_DRIVER_CLASS, Settings.STORE_POOL_SIZE,
+      Settings.STORE_CONNECTION_TIMEOUT, Settings.STORE_TABLE_PREFIX);
+  private static final Set<String> KNOWN = HOOK_SETTINGS.stream().map(Setting::key).collect(Collectors.toSet());
 
   private HookConfig() {}
 
@@ -64,6 +52,26 @@ final class HookConfig {
     }
   }
 
+  /** James's configuration as a settings source: every value of a (possibly repeated) element. */
+  static SettingSource source(Configuration config) {
+    return name -> Arrays.asList(config.getStringArray(name));
+  }
+
+  /**
+   * The runtime settings in {@code config}.
+   *
+   * @throws ConfigurationException if a setting is unknown or its value wrong
+   */
+  static Settings settings(Configuration config) throws ConfigurationException {
+    requireNonNull(config, "config");
+    checkKnown(config);
+    try {
+      return Settings.read(source(config));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage()); // names the setting
+    }
+  }
+
   /**
    * Reads the settings, loads the key file, opens (or shares) the store and builds the engine.
    *
@@ -71,96 +79,44 @@ final class HookConfig {
    *     be read
    */
   static Setup read(Configuration config) throws ConfigurationException {
-    requireNonNull(config, "config");
-    checkKnown(config);
-    Path keyFile = path(required(config, KEY_FILE), KEY_FILE);
-    URI challengeBase = uri(required(config, CHALLENGE_BASE));
-    Optional<String> lifetime = optional(config, CHALLENGE_LIFETIME);
-    Optional<String> failureReply = optional(config, FAILURE_REPLY);
-    List<String> networks = list(config, TRUSTED_NETWORKS);
-    List<String> exempt = list(config, EXEMPT_RECIPIENTS);
-    boolean subjectPassCodes = bool(config, SUBJECT_PASS_CODES, false);
-    boolean trustRelaying = bool(config, TRUST_RELAYING_CLIENTS, true);
-    StoreSettings storeSettings;
+    Settings settings = settings(config);
+    Path keyFile = required(settings, Settings.KEY_FILE);
+    required(settings, Settings.CHALLENGE_BASE);
+    StoreSpec store;
     try {
-      storeSettings = StoreSettings.parse(name -> optional(config, STORE + "." + name));
+      store = StoreSpec.parse(name -> Settings.named(STORE + "." + name).flatMap(settings::find).map(Object::toString));
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(STORE + ": " + e.getMessage());
     }
-
-    DecisionEngine.Builder builder = DecisionEngine.builder();
+    // checked before anything is opened: a wrong setting leaves no pool behind
     try {
-      builder.challengeBase(challengeBase);
+      StandardEngine.builder(settings, KeyRing.generate(), InMemoryWhitelistStore.builder().build());
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(CHALLENGE_BASE + ": " + e.getMessage());
+      throw new ConfigurationException(e.getMessage());
     }
-    if (lifetime.isPresent()) {
-      try {
-        builder.challengeLifetime(StoreSettings.parseDuration(lifetime.get(), CHALLENGE_LIFETIME));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigurationException(e.getMessage()); // names the setting
-      }
+    KeyRing keyRing;
+    try {
+      keyRing = KeyRings.read(keyFile);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage());
     }
-    if (failureReply.isPresent()) {
-      try {
-        builder.failureReply(reply(failureReply.get()));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigurationException(FAILURE_REPLY + ": " + e.getMessage());
-      }
-    }
-    ExemptRecipientsRule.Builder exemptRule = ExemptRecipientsRule.builder();
-    for (String r : exempt) {
-      try {
-        if (r.indexOf('@') >= 0) {
-          exemptRule.address(r);
-        } else {
-          exemptRule.localPart(r);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new ConfigurationException(EXEMPT_RECIPIENTS + ": " + e.getMessage());
-      }
-    }
-    TrustedClientsRule.Builder trustedRule = TrustedClientsRule.builder();
-    for (String n : networks) {
-      try {
-        trustedRule.network(n);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigurationException(TRUSTED_NETWORKS + ": " + e.getMessage());
-      }
-    }
-    KeyRing keyRing = keyRing(keyFile);
-    builder.keyRing(keyRing);
-
     SharedStores.Lease lease;
     try {
-      lease = SharedStores.acquire(storeSettings);
+      lease = SharedStores.acquire(store);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(STORE + ": " + e.getMessage());
     }
     try {
-      DecisionEngine engine = builder
-          .rule(exemptRule.build())
-          .rule(trustedRule.build())
-          .rule(NullSenderRule.accept())
-          .rule(WhitelistStoreRule.of(lease.store()))
-          .rule(PassCodeRule.builder().passCodes(PassCodes.of(keyRing)).subject(subjectPassCodes).build())
-          .build();
-      return new Setup(engine, lease, trustRelaying);
+      DecisionEngine engine = StandardEngine.build(settings, keyRing, lease.store());
+      return new Setup(engine, lease, settings.get(Settings.TRUST_RELAYING_CLIENTS));
     } catch (RuntimeException e) {
       lease.close();
       throw e;
     }
   }
 
-  private static KeyRing keyRing(Path keyFile) throws ConfigurationException {
-    try {
-      return KeyRingFile.read(keyFile);
-    } catch (KeyFileException e) {
-      throw new ConfigurationException(KEY_FILE + " " + keyFile + ": " + e.getMessage());
-    } catch (IOException e) {
-      throw new ConfigurationException(KEY_FILE + " " + keyFile + " cannot be read (" + e.getClass().getSimpleName()
-          + ")");
-    }
+  private static <T> T required(Settings settings, Setting<T> setting) throws ConfigurationException {
+    return settings.find(setting).orElseThrow(() -> new ConfigurationException(setting.key() + " is required"));
   }
 
   /** Rejects settings this hook does not know, so that a misspelt one does not go unnoticed. */
@@ -170,21 +126,11 @@ final class HookConfig {
       if (key.startsWith("[@")) {
         continue; // attributes of <handler>, such as class
       }
-      int dot = key.indexOf('.');
-      String top = dot < 0 ? key : key.substring(0, dot);
-      if (top.equals(STORE) && dot >= 0 && STORE_SETTINGS.contains(key.substring(dot + 1))) {
+      if (KNOWN.contains(key)) {
         continue;
       }
-      if (dot < 0 && SETTINGS.contains(key)) {
-        continue;
-      }
-      throw new ConfigurationException("unknown setting " + printable(key) + "; known: " + SETTINGS + " and "
-          + STORE + "." + STORE_SETTINGS);
+      throw new ConfigurationException("unknown setting " + printable(key) + "; known: " + new TreeSet<>(KNOWN));
     }
-  }
-
-  static String required(Configuration config, String key) throws ConfigurationException {
-    return optional(config, key).orElseThrow(() -> new ConfigurationException(key + " is required"));
   }
 
   static Optional<String> optional(Configuration config, String key) {
@@ -193,62 +139,6 @@ final class HookConfig {
       return Optional.empty();
     }
     return Optional.of(values[values.length - 1].strip()).filter(v -> !v.isEmpty());
-  }
-
-  /** Every value of a repeatable setting, each split at commas and white space. */
-  static List<String> list(Configuration config, String key) throws ConfigurationException {
-    List<String> out = new ArrayList<>();
-    for (String value : config.getStringArray(key)) {
-      for (String item : SEPARATORS.split(value.strip())) {
-        if (!item.isEmpty()) {
-          out.add(item);
-        }
-      }
-      if (out.size() > MAX_LIST) {
-        throw new ConfigurationException(key + " has more than " + MAX_LIST + " entries");
-      }
-    }
-    return out;
-  }
-
-  static boolean bool(Configuration config, String key, boolean fallback) throws ConfigurationException {
-    Optional<String> value = optional(config, key);
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    switch (value.get().toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw new ConfigurationException(key + " must be true or false");
-    }
-  }
-
-  private static Path path(String value, String key) throws ConfigurationException {
-    try {
-      return Path.of(value);
-    } catch (InvalidPathException e) {
-      throw new ConfigurationException(key + " is not a valid path");
-    }
-  }
-
-  private static URI uri(String value) throws ConfigurationException {
-    try {
-      return new URI(value);
-    } catch (URISyntaxException e) {
-      throw new ConfigurationException(CHALLENGE_BASE + " is not a valid URL: " + printable(e.getReason()));
-    }
-  }
-
-  /** {@code 451 4.3.0 text}: code, enhanced status, one line of text. */
-  private static SmtpReply reply(String value) {
-    Matcher m = REPLY.matcher(value);
-    if (!m.matches()) {
-      throw new IllegalArgumentException(FAILURE_REPLY + " must look like \"451 4.3.0 text\"");
-    }
-    return SmtpReply.of(Integer.parseInt(m.group(1)), m.group(2), m.group(3));
   }
 
   /** A configuration key or reason, safe for a message: printable ASCII, at most 100 characters. */

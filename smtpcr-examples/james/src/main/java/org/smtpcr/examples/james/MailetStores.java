@@ -6,11 +6,14 @@ import javax.mail.MessagingException;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.runtime.SharedStores;
+import org.smtpcr.examples.runtime.StoreSpec;
 
 /** What the mailet and the matcher share: opening the store, canonical addresses. */
 final class MailetStores {
-  /** Canonical senders: sub-address removed, BATV and SRS unwrapped. */
-  static final AddressCanonicalizer SENDERS = AddressCanonicalizer.standard();
+  /** Canonical senders (the runtime's default canonicalizer): sub-address removed, BATV and SRS unwrapped. */
+  static final AddressCanonicalizer SENDERS = Settings.defaults().canonicalizer();
   /** Canonical recipients (our users): the same without SRS unwrapping. */
   static final AddressCanonicalizer RECIPIENTS = SENDERS.forRecipients();
 
@@ -19,14 +22,14 @@ final class MailetStores {
   /**
    * Parses the store settings and takes a lease on the store.
    *
-   * @param setting maps a {@link StoreSettings} name to its value
+   * @param setting maps a {@link StoreSpec} name to its value
    * @param what the mailet or matcher, for the message
    * @throws MessagingException naming the setting that is wrong, never the URL or password
    */
   static SharedStores.Lease open(Function<String, Optional<String>> setting, String what)
       throws MessagingException {
     try {
-      return SharedStores.acquire(StoreSettings.parse(setting));
+      return SharedStores.acquire(StoreSpec.parse(setting));
     } catch (IllegalArgumentException e) {
       throw new MessagingException(what + ": " + e.getMessage());
     }

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
-import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
 import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.hook.HookResult;
@@ -91,8 +91,8 @@ final class Replies {
   static HookResult localProblem() {
     return HookResult.builder()
         .hookReturnCode(HookReturnCode.denySoft())
-        .smtpReturnCode("451")
-        .smtpDescription("4.3.0 Temporary local problem, please try again.")
+        .smtpReturnCode(String.valueOf(org.smtpcr.examples.runtime.Replies.FAILURE.code()))
+        .smtpDescription(oneLine(org.smtpcr.examples.runtime.Replies.FAILURE))
         .build();
   }
 

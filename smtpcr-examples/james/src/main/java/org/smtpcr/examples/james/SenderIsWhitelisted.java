@@ -13,6 +13,8 @@ import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.SharedStores;
+import org.smtpcr.examples.runtime.StoreSpec;
 
 /**
  * Matches the recipients for whom the mail's sender is whitelisted in the SMTPCR store: a confirmed
@@ -57,7 +59,7 @@ public final class SenderIsWhitelisted extends GenericMatcher {
           + " SenderIsWhitelisted=jdbc:...");
     }
     SharedStores.Lease next = MailetStores.open(
-        name -> name.equals(StoreSettings.URL) ? Optional.of(condition) : Optional.empty(), "SenderIsWhitelisted");
+        name -> name.equals(StoreSpec.URL) ? Optional.of(condition) : Optional.empty(), "SenderIsWhitelisted");
     SharedStores.Lease previous = lease;
     lease = next;
     if (previous != null) {

@@ -3,9 +3,6 @@ package org.smtpcr.examples.james;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
@@ -15,10 +12,11 @@ import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smtpcr.core.address.CanonicalAddress;
-import org.smtpcr.core.store.WhitelistEntry;
-import org.smtpcr.core.store.WhitelistKey;
-import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.OutboundLearning;
+import org.smtpcr.examples.runtime.SettingGrammar;
+import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.runtime.SharedStores;
+import org.smtpcr.examples.runtime.StoreSpec;
 
 /**
  * Learns from outbound mail: when a local user writes to someone elsewhere, that correspondent is
@@ -39,9 +37,10 @@ import org.smtpcr.core.store.WhitelistStore;
  * Parameters: {@code storeUrl} (required), {@code storeUser}, {@code storePassword},
  * {@code storeDriverClass}, {@code storePoolSize}, {@code storeConnectionTimeout},
  * {@code storeTablePrefix} (as for {@link SmtpcrRcptHook}'s {@code store}; equal settings share one
- * pool); {@code authenticatedOnly} (default true); {@code entryLifetime} (ISO-8601, such as
- * {@code P365D}; default: learned entries never expire; an entry that never expires is not made
- * to expire).
+ * pool); {@code authenticatedOnly} (default true); {@code entryLifetime} (also spelt
+ * {@code learnLifetime}; a duration such as {@code 365d} or {@code P365D}; default: learned entries
+ * never expire); {@code subaddressSeparators} (default {@code +}). The lifetime rule is the
+ * runtime's {@link OutboundLearning}: an entry that never expires is not made to expire.
  *
  * <p>Thread-safe after {@link #init()}.
  *
@@ -53,12 +52,11 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
   static final String STORE_PREFIX = "store";
 
   private static final Logger log = LoggerFactory.getLogger(SmtpcrLearnRecipients.class);
-  private static final Duration MAX_LIFETIME = Duration.ofDays(100 * 365);
 
   private final Clock clock;
   private volatile SharedStores.Lease lease;
   private volatile boolean authenticatedOnly = true;
-  private volatile Optional<Duration> entryLifetime = Optional.empty();
+  private volatile OutboundLearning learning;
 
   /**
    * The constructor James calls.
@@ -79,42 +77,25 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
    */
   @Override
   public void init() throws MessagingException {
-    checkInitParameters(Set.of(AUTHENTICATED_ONLY, ENTRY_LIFETIME, storeParameter(StoreSettings.URL),
-        storeParameter(StoreSettings.USER), storeParameter(StoreSettings.PASSWORD),
-        storeParameter(StoreSettings.DRIVER_CLASS), storeParameter(StoreSettings.POOL_SIZE),
-        storeParameter(StoreSettings.CONNECTION_TIMEOUT), storeParameter(StoreSettings.TABLE_PREFIX)));
-    Optional<String> auth = getInitParameterAsOptional(AUTHENTICATED_ONLY).map(String::strip);
-    boolean authOnly = true;
-    if (auth.isPresent()) {
-      switch (auth.get().toLowerCase(Locale.ROOT)) {
-        case "true":
-          break;
-        case "false":
-          authOnly = false;
-          break;
-        default:
-          throw new MessagingException("SmtpcrLearnRecipients: " + AUTHENTICATED_ONLY + " must be true or false");
-      }
-    }
-    Optional<Duration> lifetime = Optional.empty();
-    Optional<String> l = getInitParameterAsOptional(ENTRY_LIFETIME).map(String::strip).filter(s -> !s.isEmpty());
-    if (l.isPresent()) {
-      Duration d;
-      try {
-        d = StoreSettings.parseDuration(l.get(), ENTRY_LIFETIME);
-      } catch (IllegalArgumentException e) {
-        throw new MessagingException("SmtpcrLearnRecipients: " + e.getMessage());
-      }
-      if (d.isNegative() || d.isZero() || d.compareTo(MAX_LIFETIME) > 0) {
-        throw new MessagingException("SmtpcrLearnRecipients: " + ENTRY_LIFETIME + " must be positive and at most "
-            + MAX_LIFETIME.toDays() + " days");
-      }
-      lifetime = Optional.of(d);
+    checkInitParameters(Set.of(AUTHENTICATED_ONLY, ENTRY_LIFETIME, Settings.LEARN_LIFETIME.key(),
+        Settings.SUBADDRESS_SEPARATORS.key(), storeParameter(StoreSpec.URL), storeParameter(StoreSpec.USER),
+        storeParameter(StoreSpec.PASSWORD), storeParameter(StoreSpec.DRIVER_CLASS),
+        storeParameter(StoreSpec.POOL_SIZE), storeParameter(StoreSpec.CONNECTION_TIMEOUT),
+        storeParameter(StoreSpec.TABLE_PREFIX)));
+    Settings settings;
+    boolean authOnly;
+    try {
+      // the mailet's parameters are read as every route reads settings (entryLifetime is learnLifetime)
+      settings = Settings.read(name -> getInitParameterAsOptional(name).stream().toList());
+      authOnly = getInitParameterAsOptional(AUTHENTICATED_ONLY).filter(v -> !v.isBlank())
+          .map(v -> SettingGrammar.bool(AUTHENTICATED_ONLY, v)).orElse(true);
+    } catch (IllegalArgumentException e) {
+      throw new MessagingException("SmtpcrLearnRecipients: " + e.getMessage());
     }
     SharedStores.Lease next = MailetStores.open(
         name -> getInitParameterAsOptional(storeParameter(name)), "SmtpcrLearnRecipients");
     authenticatedOnly = authOnly;
-    entryLifetime = lifetime;
+    learning = OutboundLearning.of(settings, next.store(), clock);
     SharedStores.Lease previous = lease;
     lease = next;
     if (previous != null) {
@@ -151,23 +132,16 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
     if (!context.isLocalServer(sender.getDomain())) {
       return;
     }
-    Optional<CanonicalAddress> ours = MailetStores.canonical(MailetStores.RECIPIENTS, sender.asString());
-    if (ours.isEmpty()) {
-      return;
-    }
-    WhitelistStore store = l.store();
+    OutboundLearning learn = learning;
     int learned = 0;
     for (MailAddress recipient : mail.getRecipients()) {
       if (context.isLocalServer(recipient.getDomain())) {
         continue;
       }
-      Optional<CanonicalAddress> theirs = MailetStores.canonical(MailetStores.SENDERS, recipient.asString());
-      if (theirs.isEmpty()) {
-        continue;
-      }
       try {
-        learn(store, WhitelistKey.pair(theirs.get(), ours.get()));
-        learned++;
+        if (learn.learn(sender.asString(), recipient.asString())) {
+          learned++;
+        }
       } catch (RuntimeException e) {
         log.warn("SmtpcrLearnRecipients could not write to the whitelist store ({}); mail {} goes on unlearned",
             e.getClass().getName(), mail.getName());
@@ -175,18 +149,6 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
       }
     }
     log.debug("SmtpcrLearnRecipients learned {} correspondents from mail {}", learned, mail.getName());
-  }
-
-  private void learn(WhitelistStore store, WhitelistKey key) {
-    if (entryLifetime.isEmpty()) {
-      store.add(key);
-      return;
-    }
-    Optional<WhitelistEntry> existing = store.find(key);
-    if (existing.isPresent() && existing.get().expiresAt().isEmpty()) {
-      return; // confirmed for good (a challenge, an earlier setting): keep it that way
-    }
-    store.add(key, clock.instant().plus(entryLifetime.get()));
   }
 
   /**

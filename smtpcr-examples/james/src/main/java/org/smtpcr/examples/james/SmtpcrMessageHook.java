@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.Header;
 import org.smtpcr.core.engine.TransactionState;
+import org.smtpcr.examples.runtime.SettingGrammar;
 
 /**
  * Finishes the engine's decision at the end of DATA: with {@code subjectPassCodes} on, the
@@ -88,17 +89,17 @@ public final class SmtpcrMessageHook implements MessageHook {
     if (value.isEmpty()) {
       return;
     }
-    int n;
+    long n;
     try {
-      n = Integer.parseInt(value.get());
-    } catch (NumberFormatException e) {
-      throw new ConfigurationException(MAX_HEADER_BYTES + " must be a number");
+      n = SettingGrammar.size(MAX_HEADER_BYTES, value.get()); // 65536, 64k
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage());
     }
     if (n < MIN_MAX_HEADER_BYTES || n > MAX_MAX_HEADER_BYTES) {
       throw new ConfigurationException(MAX_HEADER_BYTES + " must be " + MIN_MAX_HEADER_BYTES + " to "
           + MAX_MAX_HEADER_BYTES + ", got " + n);
     }
-    maxHeaderBytes = n;
+    maxHeaderBytes = (int) n;
   }
 
   /**

@@ -20,6 +20,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.engine.TransactionState;
+import org.smtpcr.examples.runtime.SessionIds;
 
 /**
  * Decides each {@code RCPT TO} with the SMTPCR {@link DecisionEngine}: a sender who is not yet known
@@ -67,7 +68,6 @@ import org.smtpcr.core.engine.TransactionState;
  */
 public final class SmtpcrRcptHook implements RcptHook {
   private static final Logger log = LoggerFactory.getLogger(SmtpcrRcptHook.class);
-  private static final int MAX_SESSION_ID = 64;
 
   private volatile HookConfig.Setup setup;
 
@@ -195,18 +195,8 @@ public final class SmtpcrRcptHook implements RcptHook {
     return sender.isNullSender() ? "<>" : "<" + sender.get().asString() + ">";
   }
 
-  /** James's session id, kept to what {@link Transaction} accepts (printable ASCII, at most 64). */
+  /** James's session id, kept to what {@link Transaction} accepts ({@link SessionIds}). */
   static Optional<String> sessionId(SMTPSession session) {
-    String id = session.getSessionID();
-    StringBuilder sb = new StringBuilder();
-    if (id != null) {
-      for (int i = 0; i < id.length() && sb.length() < MAX_SESSION_ID; i++) {
-        char c = id.charAt(i);
-        if (c > 0x20 && c < 0x7f) {
-          sb.append(c);
-        }
-      }
-    }
-    return sb.length() == 0 ? Optional.empty() : Optional.of(sb.toString());
+    return SessionIds.sanitize(session.getSessionID());
   }
 }

@@ -17,7 +17,7 @@ final class HeaderReaderTest {
         + "Subject: not a header, the body\r\n";
     List<Header> headers = HeaderReader.read(stream(message), 65536);
     assertEquals(List.of("Received", "Subject", "From"), headers.stream().map(Header::name).toList());
-    assertEquals("Hello\r\n =?UTF-8?B?w6k=?=", headers.get(1).value());
+    assertEquals(" Hello\r\n =?UTF-8?B?w6k=?=", headers.get(1).value()); // raw: the engine unfolds and trims
   }
 
   @Test

@@ -158,7 +158,8 @@ final class SmtpcrLearnRecipientsTest {
   @Test
   void init_badLifetime_namesIt() {
     MessagingException e = assertThrows(MessagingException.class, () -> mailet("entryLifetime", "a year"));
-    assertEquals("SmtpcrLearnRecipients: entryLifetime must be an ISO-8601 duration such as PT2S or P7D", e.getMessage());
+    assertEquals("SmtpcrLearnRecipients: entryLifetime must be a duration such as 45s, 30m, 12h, 7d, 2w or PT12H",
+        e.getMessage());
   }
 
   @Test

@@ -15,14 +15,11 @@ import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
-import org.smtpcr.core.address.AddressCanonicalizer;
-import org.smtpcr.core.address.CanonicalAddress;
-import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.reply.SmtpReply;
-import org.smtpcr.core.store.WhitelistEntry;
-import org.smtpcr.core.store.WhitelistKey;
-import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.OutboundLearning;
+import org.smtpcr.examples.runtime.Replies;
+import org.smtpcr.examples.runtime.SessionIds;
 
 /**
  * Turns a {@link PolicyRequest} into the value of the {@code action=} reply: the decision engine at
@@ -35,15 +32,12 @@ final class PolicyDecider {
   static final String DUNNO = "DUNNO";
 
   /** The answer when deciding itself fails: temporary, the sending MTA retries. */
-  static final String FAILURE_ACTION = "451 4.3.0 Temporary local problem, please try again.";
+  static final String FAILURE_ACTION = Replies.FAILURE_LINE;
 
   private static final Logger log = LoggerFactory.getLogger(PolicyDecider.class);
-  private static final int MAX_SESSION_ID = 64;
 
   private final DecisionEngine engine;
-  private final Optional<WhitelistStore> learnStore;
-  private final AddressCanonicalizer senders;
-  private final AddressCanonicalizer recipients;
+  private final Optional<OutboundLearning> learning;
   private final Optional<String> prependHeader;
   private final AtomicBoolean warnedLongLink = new AtomicBoolean();
   private final AtomicBoolean warnedClientAddress = new AtomicBoolean();
@@ -54,12 +48,9 @@ final class PolicyDecider {
     private String lastPrepend = "";
   }
 
-  PolicyDecider(DecisionEngine engine, Optional<WhitelistStore> learnStore, AddressCanonicalizer canonicalizer,
-      Optional<String> prependHeader) {
+  PolicyDecider(DecisionEngine engine, Optional<OutboundLearning> learning, Optional<String> prependHeader) {
     this.engine = requireNonNull(engine, "engine");
-    this.learnStore = requireNonNull(learnStore, "learnStore");
-    this.senders = requireNonNull(canonicalizer, "canonicalizer");
-    this.recipients = canonicalizer.forRecipients();
+    this.learning = requireNonNull(learning, "learning");
     this.prependHeader = requireNonNull(prependHeader, "prependHeader");
   }
 
@@ -91,8 +82,8 @@ final class PolicyDecider {
         return FAILURE_ACTION;
       }
       String sasl = request.value("sasl_username");
-      if (!sasl.isEmpty() && learnStore.isPresent()) {
-        learn(learnStore.get(), request.value("sender"), recipient, request);
+      if (!sasl.isEmpty() && learning.isPresent()) {
+        learn(learning.get(), request.value("sender"), recipient, request);
       }
       Transaction.Builder tx = Transaction.builder()
           .stage(Stage.RCPT)
@@ -174,24 +165,9 @@ final class PolicyDecider {
   }
 
   /** Records (remote recipient → our sender) so the people our users write to can answer. */
-  private void learn(WhitelistStore store, String sender, String recipient, PolicyRequest request) {
-    if (AddressCanonicalizer.isNullPath(sender)) {
-      return;
-    }
-    WhitelistKey key;
+  private void learn(OutboundLearning learning, String sender, String recipient, PolicyRequest request) {
     try {
-      CanonicalAddress remote = senders.canonicalize(recipient);
-      CanonicalAddress ours = recipients.canonicalize(sender);
-      key = WhitelistKey.pair(remote, ours);
-    } catch (InvalidAddressException | IllegalArgumentException e) {
-      log.debug("not learning from outbound mail: {} (session {})", e.getClass().getSimpleName(),
-          sessionId(request).orElse("?"));
-      return;
-    }
-    try {
-      Optional<WhitelistEntry> existing = store.find(key);
-      if (existing.isEmpty() || existing.get().expiresAt().isPresent()) {
-        store.add(key);
+      if (learning.learn(sender, recipient)) {
         log.debug("learned a pair from outbound mail (session {})", sessionId(request).orElse("?"));
       }
     } catch (RuntimeException e) {
@@ -200,20 +176,9 @@ final class PolicyDecider {
     }
   }
 
-  /** Postfix's {@code instance}, when it is 1 to 64 printable US-ASCII characters. */
+  /** Postfix's {@code instance}, as the runtime keeps session ids ({@link SessionIds}). */
   private static Optional<String> sessionId(PolicyRequest request) {
-    String instance = request.value("instance");
-    int n = instance.length();
-    if (n == 0 || n > MAX_SESSION_ID) {
-      return Optional.empty();
-    }
-    for (int i = 0; i < n; i++) {
-      char c = instance.charAt(i);
-      if (c < '!' || c > '~') {
-        return Optional.empty();
-      }
-    }
-    return Optional.of(instance);
+    return SessionIds.sanitize(request.value("instance"));
   }
 
   private static Optional<InetAddress> clientAddress(String text) {

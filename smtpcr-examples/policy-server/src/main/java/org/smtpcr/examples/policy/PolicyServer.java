@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +41,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.OutboundLearning;
 
 /**
  * A Postfix SMTPD policy delegation server that asks the SMTPCR {@link DecisionEngine} whether to
@@ -148,6 +150,7 @@ public final class PolicyServer implements AutoCloseable {
   private final int workerThreads;
   private final Duration busyPoll;
   private final boolean learnOutbound;
+  private final Optional<Duration> learnLifetime;
   private final Optional<String> prependHeader;
   private final AddressCanonicalizer canonicalizer;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -171,8 +174,9 @@ public final class PolicyServer implements AutoCloseable {
     this.workerThreads = b.workerThreads == null ? DEFAULT_WORKER_THREADS : b.workerThreads;
     this.busyPoll = b.busyPoll == null ? Duration.ZERO : b.busyPoll;
     this.learnOutbound = b.learnOutbound == null || b.learnOutbound;
+    this.learnLifetime = Optional.ofNullable(b.learnLifetime);
     this.prependHeader = b.prependHeader;
-    this.canonicalizer = b.canonicalizer == null ? AddressCanonicalizer.standard() : b.canonicalizer;
+    this.canonicalizer = b.engine.canonicalizer(); // one canonical form: the engine's
   }
 
   /**
@@ -196,8 +200,11 @@ public final class PolicyServer implements AutoCloseable {
     checkState(!started, "the policy server was already started");
     checkState(!closed, "the policy server was closed");
     started = true;
-    PolicyDecider decider = new PolicyDecider(engine, learnOutbound ? store : Optional.empty(), canonicalizer,
-        prependHeader);
+    Optional<OutboundLearning> learning = learnOutbound
+        ? store.map(st -> OutboundLearning.of(st, canonicalizer, Clock.systemUTC()))
+            .map(l -> learnLifetime.map(l::withLifetime).orElse(l))
+        : Optional.empty();
+    PolicyDecider decider = new PolicyDecider(engine, learning, prependHeader);
     if (workerThreads > 0) {
       // a ForkJoinPool, not a ThreadPoolExecutor: it wakes the worker that went idle last, whose
       // thread is still warm, where the executor's queue wakes the one idle longest; on virtual
@@ -360,9 +367,9 @@ public final class PolicyServer implements AutoCloseable {
     private Integer workerThreads;
     private Duration busyPoll;
     private Boolean learnOutbound;
+    private Duration learnLifetime;
     private Optional<String> prependHeader = Optional.empty();
     private boolean prependHeaderSet;
-    private AddressCanonicalizer canonicalizer;
 
     private Builder() {}
 
@@ -496,6 +503,21 @@ public final class PolicyServer implements AutoCloseable {
     }
 
     /**
+     * How long a pair learned from outbound mail lasts (default: for good). The rule is the
+     * runtime's {@link OutboundLearning}: an entry that never expires is not made to expire.
+     *
+     * @param lifetime positive, at most {@link OutboundLearning#MAX_LIFETIME}
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder learnLifetime(Duration lifetime) {
+      checkState(this.learnLifetime == null, "learnLifetime was already set");
+      requireNonNull(lifetime, "lifetime");
+      this.learnLifetime = OutboundLearning.checkLifetime("learnLifetime", lifetime);
+      return this;
+    }
+
+    /**
      * Answers an accepted recipient with {@code PREPEND <name>: pass (<rule id>)} instead of
      * {@code DUNNO}, once per message (default: off). Postfix then continues as for {@code DUNNO}.
      *
@@ -510,20 +532,6 @@ public final class PolicyServer implements AutoCloseable {
           "a header name is 1..64 printable US-ASCII characters without colon or space");
       this.prependHeaderSet = true;
       this.prependHeader = Optional.of(name);
-      return this;
-    }
-
-    /**
-     * How addresses learned from outbound mail are canonicalized (default
-     * {@link AddressCanonicalizer#standard()}; its {@link AddressCanonicalizer#forRecipients()} for
-     * our user's address). Use the engine's.
-     *
-     * @param canonicalizer the canonicalizer
-     * @return this builder
-     */
-    public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
-      checkState(this.canonicalizer == null, "canonicalizer was already set");
-      this.canonicalizer = requireNonNull(canonicalizer, "canonicalizer");
       return this;
     }
 

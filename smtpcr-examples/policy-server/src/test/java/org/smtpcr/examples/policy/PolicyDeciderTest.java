@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.examples.runtime.OutboundLearning;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
@@ -34,7 +36,9 @@ final class PolicyDeciderTest {
   private final DecisionEngine engine = Fixtures.engine(keys, store);
 
   private PolicyDecider decider(boolean learn, Optional<String> header) {
-    return new PolicyDecider(engine, learn ? Optional.of(store) : Optional.empty(), AddressCanonicalizer.standard(),
+    return new PolicyDecider(engine,
+        learn ? Optional.of(OutboundLearning.of(store, AddressCanonicalizer.standard(), Clock.systemUTC()))
+            : Optional.empty(),
         header);
   }
 
@@ -124,7 +128,7 @@ final class PolicyDeciderTest {
   void decide_storeDown_defersTemporarily() {
     DecisionEngine failing = DecisionEngine.builder().keyRing(keys).challengeBase(Fixtures.BASE)
         .rules(StandardRules.builder().whitelistStore(new FailingStore()).build()).build();
-    PolicyDecider d = new PolicyDecider(failing, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    PolicyDecider d = new PolicyDecider(failing, Optional.empty(), Optional.empty());
     String action = decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
     assertTrue(action.startsWith("451 4.3.0"), action);
   }
@@ -180,8 +184,9 @@ final class PolicyDeciderTest {
     // the longest base the engine takes, and a recipient of 100 characters, which the token carries
     // and Postfix's prefix names: no room left for the link
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
-    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).rules(StandardRules.builder().whitelistStore(store).build()).build();
-    PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase)
+        .rules(StandardRules.builder().whitelistStore(store).build()).build();
+    PolicyDecider d = new PolicyDecider(e, Optional.empty(), Optional.empty());
     String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
     String action = decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
     assertTrue(action.startsWith("550 5.7.1 "), action);
@@ -219,8 +224,9 @@ final class PolicyDeciderTest {
   @Test
   void decide_linkDoesNotFitTwice_warnsOnceWithoutTheName() {
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
-    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).rules(StandardRules.builder().whitelistStore(store).build()).build();
-    PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase)
+        .rules(StandardRules.builder().whitelistStore(store).build()).build();
+    PolicyDecider d = new PolicyDecider(e, Optional.empty(), Optional.empty());
     String rcpt = "secret" + "r".repeat(54) + "@" + "d".repeat(31) + ".cr.test";
     try (LogCapture log = new LogCapture()) {
       decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
@@ -237,7 +243,7 @@ final class PolicyDeciderTest {
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
     DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).rules(StandardRules.builder().whitelistStore(store).build())
         .replyFormatter(ReplyFormatter.builder().template(ReplyKind.CHALLENGE, "").build()).build();
-    PolicyDecider d = new PolicyDecider(e, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    PolicyDecider d = new PolicyDecider(e, Optional.empty(), Optional.empty());
     String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
     assertEquals("550 5.7.1", decide(d, Fixtures.rcpt("alice@sender.example", rcpt)));
   }
@@ -264,7 +270,7 @@ final class PolicyDeciderTest {
         .rules(StandardRules.builder().whitelistStore(new FailingStore()).build())
         .replyFormatter(ReplyFormatter.builder().template(ReplyKind.DEFER, "Try again later; see " + status).build())
         .build();
-    PolicyDecider d = new PolicyDecider(failing, Optional.empty(), AddressCanonicalizer.standard(), Optional.empty());
+    PolicyDecider d = new PolicyDecider(failing, Optional.empty(), Optional.empty());
     try (LogCapture log = new LogCapture()) {
       String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
       String action = decide(d, Fixtures.rcpt("alice@sender.example", rcpt));

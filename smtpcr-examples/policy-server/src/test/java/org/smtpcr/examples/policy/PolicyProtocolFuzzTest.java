@@ -10,6 +10,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.OutboundLearning;
 import org.smtpcr.tokens.KeyRing;
 
 /** Random bytes and hostile attribute sets never crash the server, never hold unbounded memory. */
@@ -48,7 +50,8 @@ final class PolicyProtocolFuzzTest {
   }
 
   private static PolicyDecider decider() {
-    return new PolicyDecider(ENGINE, Optional.of(STORE), AddressCanonicalizer.standard(), Optional.of("X-SMTPCR"));
+    return new PolicyDecider(ENGINE, Optional.of(OutboundLearning.of(STORE, AddressCanonicalizer.standard(),
+        Clock.systemUTC())), Optional.of("X-SMTPCR"));
   }
 
   @Provide

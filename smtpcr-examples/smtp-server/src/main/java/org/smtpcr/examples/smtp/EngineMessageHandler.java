@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
@@ -22,6 +21,9 @@ import org.smtpcr.core.engine.TransactionState;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.reply.SmtpReply;
+import org.smtpcr.examples.runtime.HeaderParser;
+import org.smtpcr.examples.runtime.Replies;
+import org.smtpcr.examples.runtime.SessionIds;
 import org.subethamail.smtp.AuthenticationHandler;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
@@ -37,10 +39,9 @@ import org.subethamail.smtp.server.Session;
 final class EngineMessageHandler implements MessageHandler {
   static final SmtpReply RELAY_DENIED =
       SmtpReply.of(550, "5.7.1", "Relaying denied: this server accepts mail for its own domains only.");
-  static final SmtpReply LOCAL_PROBLEM = SmtpReply.of(451, "4.3.0", "Temporary local problem, please try again.");
+  static final SmtpReply LOCAL_PROBLEM = Replies.FAILURE;
 
   private static final Logger log = LoggerFactory.getLogger(EngineMessageHandler.class);
-  private static final Pattern SESSION_ID = Pattern.compile("[!-~]{1,64}");
   private static final int BUFFER = 8192;
 
   private final DecisionEngine engine;
@@ -198,10 +199,7 @@ final class EngineMessageHandler implements MessageHandler {
 
   private Transaction.Builder transaction(Stage stage) {
     Transaction.Builder b = Transaction.builder().stage(stage).clientAddress(clientAddress());
-    String sid = sessionId();
-    if (SESSION_ID.matcher(sid).matches()) {
-      b.sessionId(sid);
-    }
+    SessionIds.sanitize(sessionId()).ifPresent(b::sessionId);
     context.getHelo().ifPresent(b::helo);
     context.getAuthenticationHandler().map(AuthenticationHandler::getIdentity)
         .ifPresent(identity -> b.authenticatedUser(String.valueOf(identity)));

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.examples.runtime.Settings;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**

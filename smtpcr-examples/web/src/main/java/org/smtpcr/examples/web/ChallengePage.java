@@ -15,16 +15,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.PassCodes;
 import org.smtpcr.tokens.TokenException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The challenge page, independent of any web framework: give it a request path (and, for a POST,
@@ -569,6 +570,23 @@ public final class ChallengePage {
       checkArgument("!#$%&'*+-/=?^_`{|}~".indexOf(separator) >= 0,
           "subaddressSeparator must be an ASCII atext special character");
       this.subaddressSeparator = separator;
+      return this;
+    }
+
+    /**
+     * Takes what the page shares with the engine from the runtime's settings: the sub-address
+     * separator (the first of {@link Settings#SUBADDRESS_SEPARATORS}, as the engine's
+     * canonicalizer knows it) and the {@link Settings#WHITELIST_EXPIRY}. Sets both options; do not
+     * set them separately as well.
+     *
+     * @param settings the settings
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder settings(Settings settings) {
+      requireNonNull(settings, "settings");
+      subaddressSeparator(settings.get(Settings.SUBADDRESS_SEPARATORS).charAt(0));
+      whitelistExpiry(settings.find(Settings.WHITELIST_EXPIRY));
       return this;
     }
 

@@ -1,4 +1,4 @@
-package org.smtpcr.examples.smtp;
+package org.smtpcr.examples.runtime;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.smtpcr.examples.james;
+package org.smtpcr.examples.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistKey;
 
@@ -18,12 +19,12 @@ final class SharedStoresTest {
 
   @Test
   void acquire_equalSettings_shareOneStoreUntilTheLastLeaseCloses() {
-    StoreSettings settings = StoreSettings.ofUrl(Fixtures.h2Url(dir, "shared"));
+    StoreSpec settings = StoreSpec.ofUrl(h2Url(dir, "shared"));
     SharedStores.Lease a = SharedStores.acquire(settings);
-    SharedStores.Lease b = SharedStores.acquire(StoreSettings.ofUrl(Fixtures.h2Url(dir, "shared")));
+    SharedStores.Lease b = SharedStores.acquire(StoreSpec.ofUrl(h2Url(dir, "shared")));
     assertSame(a.store(), b.store());
 
-    WhitelistKey key = WhitelistKey.pair(Fixtures.sender("a@b.example"), Fixtures.recipient("c@d.example"));
+    WhitelistKey key = WhitelistKey.pair(AddressCanonicalizer.standard().canonicalize("a@b.example"), AddressCanonicalizer.standard().forRecipients().canonicalize("c@d.example"));
     a.store().add(key);
     a.close();
     a.close(); // idempotent: does not give back b's lease
@@ -34,20 +35,24 @@ final class SharedStoresTest {
 
   @Test
   void acquire_differentSettings_differentStores() {
-    try (SharedStores.Lease a = SharedStores.acquire(StoreSettings.ofUrl(Fixtures.h2Url(dir, "one")));
-        SharedStores.Lease b = SharedStores.acquire(StoreSettings.ofUrl(Fixtures.h2Url(dir, "two")))) {
+    try (SharedStores.Lease a = SharedStores.acquire(StoreSpec.ofUrl(h2Url(dir, "one")));
+        SharedStores.Lease b = SharedStores.acquire(StoreSpec.ofUrl(h2Url(dir, "two")))) {
       assertNotSame(a.store(), b.store());
     }
   }
 
   @Test
   void acquire_afterAllClosed_opensAFreshPool() {
-    StoreSettings settings = StoreSettings.ofUrl(Fixtures.h2Url(dir, "again"));
+    StoreSpec settings = StoreSpec.ofUrl(h2Url(dir, "again"));
     SharedStores.Lease first = SharedStores.acquire(settings);
     first.close();
     try (SharedStores.Lease second = SharedStores.acquire(settings)) {
       assertNotSame(first.store(), second.store());
       assertFalse(second.store().find(WhitelistKey.globalDomain("example.org")).isPresent());
     }
+  }
+
+  private static String h2Url(Path dir, String name) {
+    return "jdbc:h2:" + dir.resolve(name).toAbsolutePath();
   }
 }

@@ -1,8 +1,7 @@
-package org.smtpcr.examples.james;
+package org.smtpcr.examples.runtime;
 
 import static java.util.Objects.requireNonNull;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,20 +14,24 @@ import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
- * One connection pool and {@link JdbcWhitelistStore} per distinct {@link StoreSettings} in this JVM,
+ * One connection pool and {@link JdbcWhitelistStore} per distinct {@link StoreSpec} in this JVM,
  * shared by every hook, mailet and matcher configured with the same settings and closed when the
  * last of them is destroyed. James creates each configured handler and mailet separately; without
  * sharing, each would open a pool of its own to the same database.
  *
  * <p>The pool (HikariCP) does not connect when it is created: a database that is down when James
  * starts makes decisions answer {@code 451} until it is back, rather than stopping James.
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
-final class SharedStores {
+public final class SharedStores {
   private static final Logger log = LoggerFactory.getLogger(SharedStores.class);
   private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
   /** Guarded by itself. */
-  private static final Map<StoreSettings, Shared> OPEN = new HashMap<>();
+  private static final Map<StoreSpec, Shared> OPEN = new HashMap<>();
 
   private SharedStores() {}
 
@@ -47,10 +50,12 @@ final class SharedStores {
   /**
    * Takes a lease on the store for {@code settings}, opening its pool if no lease is held.
    *
+   * @param settings the store spec
+   * @return the lease; close it when done
    * @throws IllegalArgumentException if the JDBC driver class cannot be loaded or the pool refuses the
    *     settings; the message names no URL or password
    */
-  static Lease acquire(StoreSettings settings) {
+  public static Lease acquire(StoreSpec settings) {
     requireNonNull(settings, "settings");
     Shared shared;
     synchronized (OPEN) {
@@ -64,28 +69,8 @@ final class SharedStores {
     return new Lease(settings, shared);
   }
 
-  private static Shared open(StoreSettings settings) {
-    checkDriver(settings.driverClass());
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("smtpcr-whitelist-" + POOL_NUMBER.incrementAndGet());
-    config.setJdbcUrl(settings.url());
-    settings.user().ifPresent(config::setUsername);
-    settings.password().ifPresent(config::setPassword);
-    config.setDriverClassName(settings.driverClass());
-    config.setMaximumPoolSize(settings.poolSize());
-    config.setMinimumIdle(1);
-    config.setConnectionTimeout(settings.connectionTimeout().toMillis());
-    // start without a connection: a database that is down now is answered with 451 until it is back
-    config.setInitializationFailTimeout(-1);
-    config.setRegisterMbeans(false);
-    HikariDataSource dataSource;
-    try {
-      dataSource = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      // HikariCP's messages may quote the URL; name the exception only
-      throw new IllegalArgumentException("the connection pool refused the store settings ("
-          + e.getClass().getSimpleName() + "); check " + settings.describe() + " and the driver class");
-    }
+  private static Shared open(StoreSpec settings) {
+    HikariDataSource dataSource = settings.openDataSource("smtpcr-whitelist-" + POOL_NUMBER.incrementAndGet());
     JdbcWhitelistStore.Builder builder = JdbcWhitelistStore.builder().dataSource(dataSource);
     settings.tablePrefix().ifPresent(builder::tablePrefix);
     JdbcWhitelistStore store;
@@ -105,28 +90,7 @@ final class SharedStores {
     return new Shared(dataSource, store);
   }
 
-  private static void checkDriver(String driverClass) {
-    if (loads(driverClass, SharedStores.class.getClassLoader())
-        || loads(driverClass, Thread.currentThread().getContextClassLoader())) {
-      return;
-    }
-    throw new IllegalArgumentException("JDBC driver class " + driverClass
-        + " was not found; put the driver's jar next to the SMTPCR jars (James: extensions-jars/)");
-  }
-
-  private static boolean loads(String className, ClassLoader loader) {
-    if (loader == null) {
-      return false;
-    }
-    try {
-      Class.forName(className, false, loader);
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-  }
-
-  private static void release(StoreSettings settings, Shared shared) {
+  private static void release(StoreSpec settings, Shared shared) {
     synchronized (OPEN) {
       shared.leases--;
       if (shared.leases > 0) {
@@ -138,21 +102,31 @@ final class SharedStores {
     log.info("whitelist store closed: {}", settings.describe());
   }
 
-  /** A hold on a shared store; {@link #close()} gives it back (idempotent). Thread-safe. */
-  static final class Lease implements AutoCloseable {
-    private final StoreSettings settings;
+  /**
+   * A hold on a shared store; {@link #close()} gives it back (idempotent). Thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Lease implements AutoCloseable {
+    private final StoreSpec settings;
     private final Shared shared;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Lease(StoreSettings settings, Shared shared) {
+    private Lease(StoreSpec settings, Shared shared) {
       this.settings = settings;
       this.shared = shared;
     }
 
-    WhitelistStore store() {
+    /**
+     * The shared store.
+     *
+     * @return the store
+     */
+    public WhitelistStore store() {
       return shared.store;
     }
 
+    /** Gives the lease back; the last one closes the pool. */
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {

@@ -1,7 +1,10 @@
-package org.smtpcr.examples.smtp;
+package org.smtpcr.examples.runtime;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +17,26 @@ import org.smtpcr.core.Header;
  * {@link #MAX_HEADER_BYTES} bytes and keeps at most {@link #MAX_FIELDS} fields; what lies beyond is
  * ignored, and a line cut by the byte bound is dropped. Lines that are not fields (no colon, a name
  * with characters outside RFC 5322 ftext) are skipped. Bytes are read as UTF-8 (RFC 6532), invalid
- * sequences replaced.
+ * sequences replaced. Values are kept raw (folded and encoded as received, with the space after
+ * the colon); the engine unfolds and decodes. The one header parser of every route.
+ *
+ * <p>Thread-safe (stateless).
+ *
+ * @since 0.1.0
  */
-final class HeaderParser {
-  /** Bytes of the message that are looked at. */
-  static final int MAX_HEADER_BYTES = 64 * 1024;
-  /** Fields kept. */
-  static final int MAX_FIELDS = 1000;
+public final class HeaderParser {
+  /**
+   * Bytes of the message that are looked at.
+   *
+   * @since 0.1.0
+   */
+  public static final int MAX_HEADER_BYTES = 64 * 1024;
+  /**
+   * Fields kept.
+   *
+   * @since 0.1.0
+   */
+  public static final int MAX_FIELDS = 1000;
 
   private HeaderParser() {}
 
@@ -30,11 +46,34 @@ final class HeaderParser {
    * @param message the message bytes (only the first {@link #MAX_HEADER_BYTES} are read)
    * @param length how many bytes of {@code message} are valid
    * @return the fields in message order
+   * @since 0.1.0
    */
-  static List<Header> parse(byte[] message, int length) {
+  public static List<Header> parse(byte[] message, int length) {
     requireNonNull(message, "message");
     int end = Math.min(Math.min(length, message.length), MAX_HEADER_BYTES);
-    boolean truncated = end < length;
+    return parse(message, end, end < length);
+  }
+
+  /**
+   * Parses the header fields at the start of {@code message}, reading at most {@code maxBytes}
+   * bytes of it: a message whose headers are longer is judged by the fields that fit.
+   *
+   * @param message the message; read up to the bound, not closed
+   * @param maxBytes the most bytes to read, positive
+   * @return the fields in message order
+   * @throws IOException if the message cannot be read
+   * @since 0.1.0
+   */
+  public static List<Header> parse(InputStream message, int maxBytes) throws IOException {
+    requireNonNull(message, "message");
+    checkArgument(maxBytes > 0, "maxBytes must be positive, got %s", maxBytes);
+    int bound = maxBytes;
+    byte[] head = message.readNBytes(bound);
+    // a full read may have cut a line: the parser drops an unfinished last line
+    return parse(head, head.length, head.length == bound);
+  }
+
+  private static List<Header> parse(byte[] message, int end, boolean truncated) {
     List<Header> fields = new ArrayList<>();
     String name = null;
     StringBuilder value = new StringBuilder();

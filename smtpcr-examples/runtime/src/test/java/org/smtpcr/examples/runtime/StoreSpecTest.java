@@ -1,4 +1,4 @@
-package org.smtpcr.examples.james;
+package org.smtpcr.examples.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,27 +11,27 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-final class StoreSettingsTest {
-  private static StoreSettings parse(Map<String, String> values) {
-    return StoreSettings.parse(name -> Optional.ofNullable(values.get(name)));
+final class StoreSpecTest {
+  private static StoreSpec parse(Map<String, String> values) {
+    return StoreSpec.parse(name -> Optional.ofNullable(values.get(name)));
   }
 
   @Test
   void parse_urlOnly_defaultsAndInferredDriver() {
-    StoreSettings s = StoreSettings.ofUrl("jdbc:postgresql://db.example.org/smtpcr");
+    StoreSpec s = StoreSpec.ofUrl("jdbc:postgresql://db.example.org/smtpcr");
     assertEquals("org.postgresql.Driver", s.driverClass());
-    assertEquals(StoreSettings.DEFAULT_POOL_SIZE, s.poolSize());
+    assertEquals(StoreSpec.DEFAULT_POOL_SIZE, s.poolSize());
     assertEquals(Duration.ofSeconds(1), s.connectionTimeout());
     assertEquals(Optional.empty(), s.user());
-    assertEquals("org.h2.Driver", StoreSettings.ofUrl("jdbc:h2:mem:x").driverClass());
+    assertEquals("org.h2.Driver", StoreSpec.ofUrl("jdbc:h2:mem:x").driverClass());
   }
 
   @Test
   void toString_showsNoUrlUserOrPassword() {
-    StoreSettings s = parse(Map.of("url", "jdbc:postgresql://db.example.org/smtpcr?password=urlsecret",
+    StoreSpec s = parse(Map.of("url", "jdbc:postgresql://db.example.org/smtpcr?password=urlsecret",
         "user", "mailadmin", "password", "pwsecret"));
     String text = s.toString();
-    assertTrue(text.startsWith("StoreSettings[jdbc:postgresql:..., driver=org.postgresql.Driver, user=set,"
+    assertTrue(text.startsWith("StoreSpec[jdbc:postgresql:..., driver=org.postgresql.Driver, user=set,"
         + " password=redacted"), text);
     assertFalse(text.contains("urlsecret") || text.contains("pwsecret") || text.contains("mailadmin")
         || text.contains("db.example.org"), text);

@@ -1,0 +1,514 @@
+package org.smtpcr.examples.runtime;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.reply.SmtpReply;
+import org.smtpcr.core.rules.IpNetwork;
+
+/**
+ * The settings every shipped route shares, each {@linkplain Setting declared} once here, and their
+ * values. A route reads them the same way: a properties file and James's XML through
+ * {@link #read(SettingSource)}, the command line through its options (whose converters use
+ * {@link SettingGrammar}) and {@link #builder()}. Adding a setting means one constant here plus its
+ * option names.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class Settings {
+  private static final Pattern REPLY = Pattern.compile("([2-5][0-9][0-9]) ([245]\\.[0-9]{1,3}\\.[0-9]{1,3}) (.+)");
+  private static final int MAX_TEXT = 2048;
+  private static final List<Setting<?>> DECLARED = new ArrayList<>();
+
+  /**
+   * The key-ring file.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<Path> KEY_FILE = declare("keyFile", List.of(), List.of("--keys"), null,
+      "The key-ring file that signs challenge links and pass codes.", false, Settings::path);
+
+  /**
+   * Where the challenge page is served; links in challenges point below it.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<URI> CHALLENGE_BASE = declare("challengeBase", List.of(), List.of("--challenge-base"),
+      null, "Where the challenge page is served (https, or http on loopback).", false, Settings::uri);
+
+  /**
+   * How long a challenge link is valid.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<Duration> CHALLENGE_LIFETIME = declare("challengeLifetime", List.of(),
+      List.of("--challenge-lifetime"), Duration.ofDays(7), "How long a challenge link is valid.", false,
+      (k, v) -> SettingGrammar.duration(k, last(v)));
+
+  /**
+   * Client networks whose mail is accepted without a challenge (CIDR).
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<List<String>> TRUSTED_NETWORKS = declare("trustedNetworks", List.of(),
+      List.of("--trusted-network"), List.of(), "Client networks accepted without a challenge, e.g. 192.0.2.0/24.",
+      false, Settings::networks);
+
+  /**
+   * Recipients that never challenge, besides postmaster and abuse: local parts or addresses.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<List<String>> EXEMPT_RECIPIENTS = declare("exemptRecipients", List.of(),
+      List.of("--exempt-recipient"), List.of(),
+      "Recipients that never challenge, besides postmaster and abuse: local parts or addresses.", false,
+      Settings::list);
+
+  /**
+   * Whether a pass code in the Subject is accepted (decided at the end of DATA).
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<Boolean> SUBJECT_PASS_CODES = declare("subjectPassCodes", List.of(),
+      List.of("--subject-pass-codes"), false, "Also accept a pass code in the Subject.", false,
+      (k, v) -> SettingGrammar.bool(k, last(v)));
+
+  /**
+   * The sub-address separator characters (Postfix's {@code recipient_delimiter}).
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<String> SUBADDRESS_SEPARATORS = declare("subaddressSeparators", List.of(),
+      List.of("--subaddress-separators"), "+", "Sub-address separator characters, as Postfix's recipient_delimiter.",
+      false, Settings::separators);
+
+  /**
+   * The reply when deciding fails.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<SmtpReply> FAILURE_REPLY = declare("failureReply", List.of(), List.of(),
+      Replies.FAILURE, "The reply when deciding fails, such as \"451 4.3.0 text\".", false, Settings::reply);
+
+  /**
+   * Whether clients the MTA lets relay are trusted (James).
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<Boolean> TRUST_RELAYING_CLIENTS = declare("trustRelayingClients", List.of(),
+      List.of(), true, "Accept without challenge from clients the MTA lets relay.", false,
+      (k, v) -> SettingGrammar.bool(k, last(v)));
+
+  /**
+   * Whether the recipients of our users' outbound mail are learned.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<Boolean> LEARN_OUTBOUND = declare("learnOutbound", List.of(),
+      List.of("--learn-outbound"), true, "Whitelist the recipients of authenticated users' mail as senders to them.",
+      false, (k, v) -> SettingGrammar.bool(k, last(v)));
+
+  /**
+   * How long a pair learned from outbound mail lasts; unset: for good.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<Duration> LEARN_LIFETIME = declare("learnLifetime", List.of("entryLifetime"),
+      List.of("--learn-lifetime"), null, "How long a pair learned from outbound mail lasts (default: for good).",
+      false, (k, v) -> OutboundLearning.checkLifetime(k, SettingGrammar.duration(k, last(v))));
+
+  /**
+   * How long a confirmation on the challenge page lasts; unset: for good.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<Duration> WHITELIST_EXPIRY = declare("whitelistExpiry", List.of(),
+      List.of("--whitelist-expiry"), null, "How long a confirmation on the page lasts (default: for good).", false,
+      (k, v) -> SettingGrammar.duration(k, last(v)));
+
+  /**
+   * The whitelist store's JDBC URL ({@code jdbc:h2:} or {@code jdbc:postgresql:}).
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<String> STORE_URL = store(StoreSpec.URL, "--store", true);
+  /**
+   * The store's user.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<String> STORE_USER = store(StoreSpec.USER, null, false);
+  /**
+   * The store's password.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<String> STORE_PASSWORD = store(StoreSpec.PASSWORD, null, true);
+  /**
+   * The store's JDBC driver class (default: inferred from the URL).
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<String> STORE_DRIVER_CLASS = store(StoreSpec.DRIVER_CLASS, null, false);
+  /**
+   * The store's connection pool size.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<String> STORE_POOL_SIZE = store(StoreSpec.POOL_SIZE, null, false);
+  /**
+   * How long a decision waits for a store connection.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<String> STORE_CONNECTION_TIMEOUT = store(StoreSpec.CONNECTION_TIMEOUT, null, false);
+  /**
+   * The prefix of the store's table names.
+   *
+   * @since 0.1.0
+   */
+  public static final Setting<String> STORE_TABLE_PREFIX = store(StoreSpec.TABLE_PREFIX, null, false);
+
+  private static final List<Setting<?>> ALL = List.copyOf(DECLARED);
+  private static final Settings DEFAULTS = new Settings(Map.of());
+
+  private final Map<Setting<?>, Object> values;
+
+  private Settings(Map<Setting<?>, Object> values) {
+    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+  }
+
+  /**
+   * Every declared setting.
+   *
+   * @return the settings, in declaration order
+   * @since 0.1.0
+   */
+  public static List<Setting<?>> declared() {
+    return ALL;
+  }
+
+  /**
+   * The declared setting with this key, other name or option name (with or without its dashes).
+   *
+   * @param name a key, other name or option name
+   * @return the setting, or empty
+   * @since 0.1.0
+   */
+  public static Optional<Setting<?>> named(String name) {
+    requireNonNull(name, "name");
+    for (Setting<?> s : ALL) {
+      if (s.key().equals(name) || s.otherNames().contains(name) || s.options().contains(name)
+          || s.options().contains("--" + name)) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Reads every declared setting from {@code source}, by its key and then its other names.
+   *
+   * @param source where the values are
+   * @return the settings
+   * @throws IllegalArgumentException naming the first setting whose value is wrong
+   * @since 0.1.0
+   */
+  public static Settings read(SettingSource source) {
+    requireNonNull(source, "source");
+    Builder b = builder();
+    for (Setting<?> s : ALL) {
+      String name = s.key();
+      List<String> given = given(source, name);
+      for (int i = 0; given.isEmpty() && i < s.otherNames().size(); i++) {
+        name = s.otherNames().get(i);
+        given = given(source, name);
+      }
+      if (!given.isEmpty()) {
+        b.values.put(s, s.parseAs(name, given));
+      }
+    }
+    return b.build();
+  }
+
+  private static List<String> given(SettingSource source, String name) {
+    return source.values(name).stream().filter(v -> v != null && !v.isBlank()).toList();
+  }
+
+  /**
+   * The settings with every setting at its default.
+   *
+   * @return the defaults
+   * @since 0.1.0
+   */
+  public static Settings defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Starts a builder with no value set (every setting at its default).
+   *
+   * @return the builder
+   * @since 0.1.0
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The value of {@code setting}: as configured, else its default.
+   *
+   * @param setting a declared setting
+   * @param <T> its type
+   * @return the value, or empty when neither configured nor defaulted
+   * @since 0.1.0
+   */
+  public <T> Optional<T> find(Setting<T> setting) {
+    requireNonNull(setting, "setting");
+    @SuppressWarnings("unchecked")
+    T v = (T) values.get(setting);
+    return v != null ? Optional.of(v) : setting.defaultValue();
+  }
+
+  /**
+   * The value of a setting that is configured or has a default.
+   *
+   * @param setting a declared setting
+   * @param <T> its type
+   * @return the value
+   * @throws IllegalArgumentException naming the setting when it has no value
+   * @since 0.1.0
+   */
+  public <T> T get(Setting<T> setting) {
+    return find(setting).orElseThrow(() -> new IllegalArgumentException(setting.key() + " is required"));
+  }
+
+  /**
+   * Whether {@code setting} was configured (not defaulted).
+   *
+   * @param setting a declared setting
+   * @return true when a value was given
+   * @since 0.1.0
+   */
+  public boolean isSet(Setting<?> setting) {
+    return values.containsKey(setting);
+  }
+
+  /**
+   * A builder with these values, to change some.
+   *
+   * @return the builder
+   * @since 0.1.0
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.values.putAll(values);
+    return b;
+  }
+
+  /**
+   * The canonicalizer every route uses for senders, configured by {@link #SUBADDRESS_SEPARATORS}
+   * (the engine's; recipients take {@link AddressCanonicalizer#forRecipients()} of it).
+   *
+   * @return the canonicalizer
+   * @since 0.1.0
+   */
+  public AddressCanonicalizer canonicalizer() {
+    String separators = get(SUBADDRESS_SEPARATORS);
+    return separators.equals("+") ? AddressCanonicalizer.standard()
+        : AddressCanonicalizer.builder().subaddressSeparators(separators).build();
+  }
+
+  /** Names the settings given; secret values redacted. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Settings[");
+    values.forEach((s, v) -> sb.append(sb.length() > 9 ? ", " : "").append(s.key()).append('=')
+        .append(s.isSecret() ? "redacted" : v));
+    return sb.append(']').toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Settings s && values.equals(s.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  /**
+   * Sets values by type, as a command line does after its converters ran. Not thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Sets a value; the last call for a setting wins.
+     *
+     * @param setting a declared setting
+     * @param value its value
+     * @param <T> its type
+     * @return this builder
+     */
+    public <T> Builder set(Setting<T> setting, T value) {
+      requireNonNull(setting, "setting");
+      requireNonNull(value, "value");
+      checkArgument(ALL.contains(setting), "%s is not declared in Settings", setting);
+      values.put(setting, value);
+      return this;
+    }
+
+    /**
+     * Sets a value when present.
+     *
+     * @param setting a declared setting
+     * @param value its value, or empty to leave it at its default
+     * @param <T> its type
+     * @return this builder
+     */
+    public <T> Builder set(Setting<T> setting, Optional<T> value) {
+      requireNonNull(value, "value").ifPresent(v -> set(setting, v));
+      return this;
+    }
+
+    /**
+     * Sets a value from text, through the setting's grammar.
+     *
+     * @param setting a declared setting
+     * @param text its value as written
+     * @param <T> its type
+     * @return this builder
+     * @throws IllegalArgumentException naming the key and the expected form
+     */
+    public <T> Builder text(Setting<T> setting, String text) {
+      return set(setting, setting.parse(text));
+    }
+
+    /**
+     * The settings.
+     *
+     * @return immutable settings
+     */
+    public Settings build() {
+      return new Settings(values);
+    }
+  }
+
+  private static <T> Setting<T> declare(String key, List<String> otherNames, List<String> options, T defaultValue,
+      String description, boolean secret, Setting.Parser<T> parser) {
+    Setting<T> s = new Setting<>(key, otherNames, options, Optional.ofNullable(defaultValue), description, secret,
+        parser);
+    DECLARED.add(s);
+    return s;
+  }
+
+  /** {@code store.url}, also spelt {@code storeUrl} (the mailets' parameter). */
+  private static Setting<String> store(String name, String option, boolean secret) {
+    String camel = "store" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    List<String> other = name.equals(StoreSpec.URL) ? List.of(camel, "store") : List.of(camel);
+    return declare("store." + name, other, option == null ? List.of() : List.of(option), null,
+        "The whitelist store's " + name + ".", secret, (k, v) -> text(k, last(v)));
+  }
+
+  static String last(List<String> values) {
+    return values.get(values.size() - 1).strip();
+  }
+
+  private static String text(String key, String v) {
+    checkArgument(v.length() <= MAX_TEXT, "%s has more than %s characters", key, MAX_TEXT);
+    return v;
+  }
+
+  private static List<String> list(String key, List<String> values) {
+    List<String> out = new ArrayList<>();
+    for (String v : values) {
+      out.addAll(SettingGrammar.list(key, v));
+      checkArgument(out.size() <= SettingGrammar.MAX_LIST_ITEMS, "%s has more than %s entries", key,
+          SettingGrammar.MAX_LIST_ITEMS);
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<String> networks(String key, List<String> values) {
+    List<String> networks = list(key, values);
+    for (String n : networks) {
+      try {
+        IpNetwork.parse(n);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+      }
+    }
+    return networks;
+  }
+
+  private static Path path(String key, List<String> values) {
+    try {
+      return Path.of(text(key, last(values)));
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException(key + " is not a valid path");
+    }
+  }
+
+  private static URI uri(String key, List<String> values) {
+    try {
+      return new URI(text(key, last(values)));
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(key + " is not a valid URL: " + printable(e.getReason()));
+    }
+  }
+
+  private static String separators(String key, List<String> values) {
+    String v = last(values);
+    try {
+      AddressCanonicalizer.builder().subaddressSeparators(v).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+    return v;
+  }
+
+  /** {@code 451 4.3.0 text}: code, enhanced status, one line of text. */
+  private static SmtpReply reply(String key, List<String> values) {
+    Matcher m = REPLY.matcher(text(key, last(values)));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(key + " must look like \"451 4.3.0 text\"");
+    }
+    try {
+      return SmtpReply.of(Integer.parseInt(m.group(1)), m.group(2), m.group(3));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A key or reason, safe for a message: printable ASCII, at most 100 characters. */
+  static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length() && sb.length() < 100; i++) {
+      char c = s.charAt(i);
+      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return sb.toString();
+  }
+}

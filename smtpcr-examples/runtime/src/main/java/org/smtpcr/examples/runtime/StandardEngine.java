@@ -1,0 +1,101 @@
+package org.smtpcr.examples.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.rules.StandardRules;
+import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.KeyRing;
+
+/**
+ * The standard chain, built from {@link Settings}: the one place every route gets its engine from.
+ * In the standard order ({@link StandardRules}): postmaster, abuse and the {@linkplain Settings#EXEMPT_RECIPIENTS exempt
+ * recipients}; trusted clients (authenticated sessions and the
+ * {@linkplain Settings#TRUSTED_NETWORKS trusted networks}); the null sender; the whitelist store;
+ * pass codes (in the sub-address, and in the Subject when {@linkplain Settings#SUBJECT_PASS_CODES
+ * asked}). The engine canonicalizes with {@link Settings#canonicalizer()}.
+ *
+ * @since 0.1.0
+ */
+public final class StandardEngine {
+  private StandardEngine() {}
+
+  /**
+   * A builder for the standard engine; the caller may add a listener or a reply formatter, then
+   * builds it.
+   *
+   * @param settings the settings ({@link Settings#CHALLENGE_BASE} is required)
+   * @param ring the key ring
+   * @param store the whitelist store
+   * @return the builder, with key ring, challenge base and lifetime, canonicalizer, failure reply
+   *     (when set) and the rules set
+   * @throws IllegalArgumentException naming the setting that the engine refuses
+   * @since 0.1.0
+   */
+  public static DecisionEngine.Builder builder(Settings settings, KeyRing ring, WhitelistStore store) {
+    requireNonNull(settings, "settings");
+    requireNonNull(ring, "ring");
+    requireNonNull(store, "store");
+    DecisionEngine.Builder b = DecisionEngine.builder().keyRing(ring).canonicalizer(settings.canonicalizer());
+    try {
+      b.challengeBase(settings.get(Settings.CHALLENGE_BASE));
+    } catch (IllegalArgumentException e) {
+      throw named(Settings.CHALLENGE_BASE, e);
+    }
+    try {
+      b.challengeLifetime(settings.get(Settings.CHALLENGE_LIFETIME));
+    } catch (IllegalArgumentException e) {
+      throw named(Settings.CHALLENGE_LIFETIME, e);
+    }
+    if (settings.isSet(Settings.FAILURE_REPLY)) {
+      try {
+        b.failureReply(settings.get(Settings.FAILURE_REPLY));
+      } catch (IllegalArgumentException e) {
+        throw named(Settings.FAILURE_REPLY, e);
+      }
+    }
+    StandardRules.Builder rules = StandardRules.builder().whitelistStore(store)
+        .subjectPassCodes(settings.get(Settings.SUBJECT_PASS_CODES));
+    for (String r : settings.get(Settings.EXEMPT_RECIPIENTS)) {
+      try {
+        if (r.indexOf('@') >= 0) {
+          settings.canonicalizer().forRecipients().canonicalize(r); // refused here, with the setting's name
+          rules.exemptRecipient(r);
+        } else {
+          rules.exemptLocalPart(r);
+        }
+      } catch (InvalidAddressException e) {
+        throw named(Settings.EXEMPT_RECIPIENTS, new IllegalArgumentException(e.getMessage(), e));
+      } catch (IllegalArgumentException e) {
+        throw named(Settings.EXEMPT_RECIPIENTS, e);
+      }
+    }
+    for (String n : settings.get(Settings.TRUSTED_NETWORKS)) {
+      try {
+        rules.trustedNetwork(n);
+      } catch (IllegalArgumentException e) {
+        throw named(Settings.TRUSTED_NETWORKS, e);
+      }
+    }
+    return b.rules(rules.build());
+  }
+
+  /**
+   * The standard engine, with the default listener and reply texts.
+   *
+   * @param settings the settings
+   * @param ring the key ring
+   * @param store the whitelist store
+   * @return the engine
+   * @throws IllegalArgumentException naming the setting that the engine refuses
+   * @since 0.1.0
+   */
+  public static DecisionEngine build(Settings settings, KeyRing ring, WhitelistStore store) {
+    return builder(settings, ring, store).build();
+  }
+
+  private static IllegalArgumentException named(Setting<?> setting, IllegalArgumentException e) {
+    return new IllegalArgumentException(setting.key() + ": " + e.getMessage(), e);
+  }
+}
