@@ -142,8 +142,7 @@ final class PolicyServerCommand implements Callable<Integer> {
           .workerThreads(workers)
           .maxConnections(maxConnections)
           .idleTimeout(idleTimeout)
-          .learnOutbound(learnOutbound)
-          .canonicalizer(settings.canonicalizer());
+          .learnOutbound(learnOutbound);
       settings.find(Settings.LEARN_LIFETIME).ifPresent(b::learnLifetime);
       if (prependHeader != null) {
         b.prependHeader(prependHeader);
