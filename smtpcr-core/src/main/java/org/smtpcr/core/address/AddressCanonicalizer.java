@@ -120,6 +120,17 @@ public final class AddressCanonicalizer {
   }
 
   /**
+   * The sub-address separators this canonicalizer cuts local parts at, such as {@code "+"}; empty
+   * when sub-addresses are kept. An integration that writes a sub-address (the challenge page
+   * showing {@code bob+CODE@example.com}) uses the first.
+   *
+   * @return the separator characters, in their configured order
+   */
+  public String subaddressSeparators() {
+    return separators;
+  }
+
+  /**
    * Starts a builder whose defaults are those of {@link #standard()}.
    *
    * @return a new builder

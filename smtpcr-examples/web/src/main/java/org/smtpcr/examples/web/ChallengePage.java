@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.store.WhitelistKey;
@@ -122,8 +123,8 @@ public final class ChallengePage {
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
     this.bits = b.bits == null ? DEFAULT_POW_DIFFICULTY_BITS : b.bits;
     this.powValidity = b.powValidity == null ? DEFAULT_POW_VALIDITY : b.powValidity;
-    this.whitelistExpiry = b.whitelistExpiry == null ? Optional.empty() : b.whitelistExpiry;
-    this.subaddressSeparator = b.subaddressSeparator == null ? '+' : b.subaddressSeparator;
+    this.whitelistExpiry = Optional.ofNullable(b.whitelistExpiry);
+    this.subaddressSeparator = b.canonicalizer.subaddressSeparators().charAt(0);
     this.confirmOnClick = b.confirmOnClick == null || b.confirmOnClick;
   }
 
@@ -457,8 +458,9 @@ public final class ChallengePage {
     private Clock clock;
     private Integer bits;
     private Duration powValidity;
-    private Optional<Duration> whitelistExpiry;
-    private Character subaddressSeparator;
+    private Duration whitelistExpiry;
+    private boolean whitelistExpirySet;
+    private AddressCanonicalizer canonicalizer;
     private Boolean confirmOnClick;
 
     private Builder() {}
@@ -545,39 +547,42 @@ public final class ChallengePage {
     }
 
     /**
-     * How long a confirmation lasts (default: empty, for ever).
+     * How long a confirmation lasts (default: for ever).
      *
-     * @param expiry the lifetime of a whitelist entry written by the page, positive; empty for none
+     * @param expiry the lifetime of a whitelist entry written by the page, positive
      * @return this builder
      */
-    public Builder whitelistExpiry(Optional<Duration> expiry) {
-      checkState(this.whitelistExpiry == null, "whitelistExpiry was already set");
+    public Builder whitelistExpiry(Duration expiry) {
+      checkState(!whitelistExpirySet, "whitelistExpiry was already set");
       requireNonNull(expiry, "expiry");
-      expiry.ifPresent(d -> checkArgument(!d.isNegative() && !d.isZero(), "whitelistExpiry must be positive, got %s", d));
+      checkArgument(!expiry.isNegative() && !expiry.isZero(), "whitelistExpiry must be positive, got %s", expiry);
       this.whitelistExpiry = expiry;
+      this.whitelistExpirySet = true;
       return this;
     }
 
     /**
-     * The sub-address separator used to show the pass-code address (default {@code +}); use the one
-     * the engine's {@code AddressCanonicalizer} (Postfix's {@code recipient_delimiter}) knows.
+     * The canonicalizer the site's engine uses (default {@link AddressCanonicalizer#standard()}):
+     * the page shows the pass-code address with its first sub-address separator (Postfix's
+     * {@code recipient_delimiter}), so that the engine finds the code there.
      *
-     * @param separator an ASCII atext special such as {@code +}, {@code -} or {@code _}
+     * @param canonicalizer the engine's canonicalizer; it must have a sub-address separator
      * @return this builder
+     * @throws IllegalArgumentException if the canonicalizer keeps sub-addresses (no separator)
      */
-    public Builder subaddressSeparator(char separator) {
-      checkState(this.subaddressSeparator == null, "subaddressSeparator was already set");
-      checkArgument("!#$%&'*+-/=?^_`{|}~".indexOf(separator) >= 0,
-          "subaddressSeparator must be an ASCII atext special character");
-      this.subaddressSeparator = separator;
+    public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
+      checkState(this.canonicalizer == null, "canonicalizer was already set");
+      requireNonNull(canonicalizer, "canonicalizer");
+      checkArgument(!canonicalizer.subaddressSeparators().isEmpty(),
+          "the page shows pass codes in the sub-address: the canonicalizer needs a sub-address separator");
+      this.canonicalizer = canonicalizer;
       return this;
     }
 
     /**
-     * Takes what the page shares with the engine from the runtime's settings: the sub-address
-     * separator (the first of {@link Settings#SUBADDRESS_SEPARATORS}, as the engine's
-     * canonicalizer knows it) and the {@link Settings#WHITELIST_EXPIRY}. Sets both options; do not
-     * set them separately as well.
+     * Takes what the page shares with the engine from the runtime's settings: the
+     * {@linkplain Settings#canonicalizer() canonicalizer} and the {@link Settings#WHITELIST_EXPIRY}.
+     * Sets both options; do not set them separately as well.
      *
      * @param settings the settings
      * @return this builder
@@ -585,8 +590,8 @@ public final class ChallengePage {
      */
     public Builder settings(Settings settings) {
       requireNonNull(settings, "settings");
-      subaddressSeparator(settings.get(Settings.SUBADDRESS_SEPARATORS).charAt(0));
-      whitelistExpiry(settings.find(Settings.WHITELIST_EXPIRY));
+      canonicalizer(settings.canonicalizer());
+      settings.find(Settings.WHITELIST_EXPIRY).ifPresent(this::whitelistExpiry);
       return this;
     }
 
@@ -616,6 +621,9 @@ public final class ChallengePage {
       checkState(tokens != null, "tokens is required");
       checkState(passCodes != null, "passCodes is required");
       checkState(store != null, "store is required");
+      if (canonicalizer == null) {
+        canonicalizer = AddressCanonicalizer.standard();
+      }
       return new ChallengePage(this);
     }
   }

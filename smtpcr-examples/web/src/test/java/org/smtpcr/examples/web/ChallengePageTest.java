@@ -1,5 +1,7 @@
 package org.smtpcr.examples.web;
 
+import org.smtpcr.core.address.AddressCanonicalizer;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -234,7 +236,7 @@ final class ChallengePageTest {
   @Test
   void post_passCodeAddressShown_isAcceptedByPassCodeSyntax() {
     ChallengePage dashes = ChallengePage.builder().tokens(tokens).passCodes(passCodes).store(store).clock(clock)
-        .powDifficultyBits(0).subaddressSeparator('-').build();
+        .powDifficultyBits(0).canonicalizer(AddressCanonicalizer.builder().subaddressSeparators("-+").build()).build();
     String token = tokens.mint(SENDER, "\"john doe\"@example.com");
     String html = dashes.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0)).bodyText();
     String code = PassCodes.grouped(passCodes.compute(SENDER, "\"john doe\"@example.com"));
@@ -244,7 +246,7 @@ final class ChallengePageTest {
   @Test
   void post_whitelistExpiry_storesEntryUntilNowPlusExpiry() {
     ChallengePage expiring = ChallengePage.builder().tokens(tokens).passCodes(passCodes).store(store).clock(clock)
-        .powDifficultyBits(0).whitelistExpiry(Optional.of(Duration.ofDays(30))).build();
+        .powDifficultyBits(0).whitelistExpiry(Duration.ofDays(30)).build();
     String token = tokens.mint(SENDER, RECIPIENT);
     PageResponse r = expiring.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0));
 
@@ -431,8 +433,9 @@ final class ChallengePageTest {
         () -> ChallengePage.builder().powDifficultyBits(ChallengePage.MAX_POW_DIFFICULTY_BITS + 1));
     assertThrows(IllegalArgumentException.class, () -> ChallengePage.builder().powValidity(Duration.ofSeconds(10)));
     assertThrows(IllegalArgumentException.class,
-        () -> ChallengePage.builder().whitelistExpiry(Optional.of(Duration.ZERO)));
-    assertThrows(IllegalArgumentException.class, () -> ChallengePage.builder().subaddressSeparator('@'));
+        () -> ChallengePage.builder().whitelistExpiry(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class,
+        () -> ChallengePage.builder().canonicalizer(AddressCanonicalizer.builder().subaddressSeparators("").build()));
   }
 
   @Test
