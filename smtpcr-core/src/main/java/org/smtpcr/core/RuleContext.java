@@ -243,18 +243,13 @@ public final class RuleContext {
       if (!(key instanceof String k)) {
         return null;
       }
-      switch (k) {
-        case "recipient":
-          return replyRecipient();
-        case "sender":
-          return replySender();
-        case "client":
-          return InetAddresses.toAddrString(transaction.clientAddress());
-        case "helo":
-          return transaction.helo().orElse("");
-        default:
-          return null;
-      }
+      return switch (k) {
+        case "recipient" -> replyRecipient();
+        case "sender" -> replySender();
+        case "client" -> InetAddresses.toAddrString(transaction.clientAddress());
+        case "helo" -> transaction.helo().orElse("");
+        default -> null;
+      };
     }
 
     @Override

@@ -287,10 +287,9 @@ public final class SmtpReply {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof SmtpReply)) {
+    if (!(o instanceof SmtpReply other)) {
       return false;
     }
-    SmtpReply other = (SmtpReply) o;
     return code == other.code && enhancedStatus.equals(other.enhancedStatus)
         && lines.equals(other.lines);
   }
