@@ -28,11 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 final class ReadmeJavaBlocksTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
-  private static final String IMPORTS = String.join("\n",
-      "import java.net.*;", "import java.nio.file.*;", "import java.time.*;", "import java.util.*;",
-      "import org.smtpcr.tokens.*;", "import org.smtpcr.core.*;", "import org.smtpcr.core.address.*;",
-      "import org.smtpcr.core.reply.*;", "import org.smtpcr.core.store.*;",
-      "import org.smtpcr.core.engine.*;", "import org.smtpcr.core.rules.*;");
+  private static final String IMPORTS = """
+      import java.net.*;
+      import java.nio.file.*;
+      import java.time.*;
+      import java.util.*;
+      import org.smtpcr.tokens.*;
+      import org.smtpcr.core.*;
+      import org.smtpcr.core.address.*;
+      import org.smtpcr.core.reply.*;
+      import org.smtpcr.core.store.*;
+      import org.smtpcr.core.engine.*;
+      import org.smtpcr.core.rules.*;""";
 
   @TempDir Path work;
 

@@ -46,8 +46,8 @@ public final class ChallengeTokens {
   /** Lifetime used when none is given: 7 days. */
   public static final Duration DEFAULT_LIFETIME = Duration.ofDays(7);
 
-  /** Clock skew allowed when none is given: 300 seconds. */
-  public static final Duration DEFAULT_SKEW = Duration.ofSeconds(300);
+  /** Clock skew allowed when none is given: 5 minutes (300 s). */
+  public static final Duration DEFAULT_SKEW = Duration.ofMinutes(5);
 
   private static final int VERSION = 1;
   private static final int HEADER = 9; // version/kid, flags, issued-at, lifetime, Ls

@@ -97,7 +97,7 @@ public final class KeyRingFile {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      String[] f = line.split("[ \t]+");
+      String[] f = line.split("[ \t]+", -1); // stripped: no empty first or last field
       if (!header) {
         if (f.length != 2 || !f[0].equals(HEADER)) {
           throw new KeyFileException("line " + lineNo + ": expected '" + HEADER + " 1' as the first line");

@@ -40,7 +40,7 @@ final class CapturedLog implements AutoCloseable {
     String level = null;
     String logger = null;
     StringBuilder message = null;
-    for (String line : captured.split("\r?\n")) {
+    for (String line : captured.lines().toList()) {
       Matcher m = EVENT.matcher(line);
       if (m.matches()) {
         if (loggerName.equals(logger)) {

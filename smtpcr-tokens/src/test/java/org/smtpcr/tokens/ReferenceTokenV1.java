@@ -151,6 +151,8 @@ public final class ReferenceTokenV1 {
    * The fields of a token body, any of which may be out of range on purpose. {@code ls} is written
    * as given, independent of the actual sender length, so that lying length bytes can be built.
    */
+  // raw bytes on purpose (lying lengths, invalid UTF-8); bodies are built and encoded, never compared
+  @SuppressWarnings("ArrayRecordComponent")
   public record Body(int version, int kid, int flags, long issuedAt, int lifetimeMinutes, int ls,
       byte[] sender, byte[] recipient) {
 
@@ -320,7 +322,7 @@ public final class ReferenceTokenV1 {
       } else if (c == 0xe0) {
         trail = 2;
         lo = 0xa0;
-      } else if (c >= 0xe1 && c <= 0xec || c == 0xee || c == 0xef) {
+      } else if ((c >= 0xe1 && c <= 0xec) || c == 0xee || c == 0xef) {
         trail = 2;
       } else if (c == 0xed) {
         trail = 2;

@@ -237,7 +237,7 @@ final class SecretLeakTest {
 
   private void collect(Supplier<?> call) {
     try {
-      call.get();
+      Object unused = call.get();
       fail("expected a failure");
     } catch (RuntimeException e) {
       seen.add(describe(e));

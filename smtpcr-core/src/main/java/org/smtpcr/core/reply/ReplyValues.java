@@ -94,18 +94,13 @@ public final class ReplyValues {
 
   /** The value of a template placeholder, or null for a name that is not one of the four. */
   String placeholder(String name) {
-    switch (name) {
-      case "recipient":
-        return recipient;
-      case "sender":
-        return sender;
-      case "client":
-        return client;
-      case "helo":
-        return helo;
-      default:
-        return null;
-    }
+    return switch (name) {
+      case "recipient" -> recipient;
+      case "sender" -> sender;
+      case "client" -> client;
+      case "helo" -> helo;
+      default -> null;
+    };
   }
 
   /**

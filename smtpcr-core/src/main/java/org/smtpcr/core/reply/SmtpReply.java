@@ -392,10 +392,9 @@ public final class SmtpReply {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof SmtpReply)) {
+    if (!(o instanceof SmtpReply other)) {
       return false;
     }
-    SmtpReply other = (SmtpReply) o;
     return code == other.code && enhancedStatus.equals(other.enhancedStatus)
         && prose.equals(other.prose) && link.equals(other.link);
   }

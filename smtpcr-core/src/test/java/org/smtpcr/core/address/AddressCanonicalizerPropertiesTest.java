@@ -110,15 +110,10 @@ final class AddressCanonicalizerPropertiesTest {
     Arbitrary<String> mailbox = Combinators.combine(locals(), domains())
         .as((l, d) -> l + "@" + d);
     Arbitrary<String> route = Arbitraries.of("", "@relay.example:", "@a.example,@[192.0.2.1]:");
-    return Combinators.combine(mailbox, route, Arbitraries.of(0, 1, 2)).as((m, r, form) -> {
-      switch (form) {
-        case 0:
-          return m;
-        case 1:
-          return "<" + r + m + ">";
-        default:
-          return "  <" + m + "> ";
-      }
+    return Combinators.combine(mailbox, route, Arbitraries.of(0, 1, 2)).as((m, r, form) -> switch (form) {
+      case 0 -> m;
+      case 1 -> "<" + r + m + ">";
+      default -> "  <" + m + "> ";
     });
   }
 
@@ -136,15 +131,10 @@ final class AddressCanonicalizerPropertiesTest {
     Arbitrary<String> suffix = Arbitraries.of("", "", "+ext", "+K3X9-ABCD", "+", "-list", "=x",
         "/1023abcdef");
     Arbitrary<String> raw = Combinators.combine(prefix, base, suffix).as((p, b, s) -> p + b + s);
-    return Combinators.combine(raw, Arbitraries.of(0, 0, 0, 1, 2)).as((l, q) -> {
-      switch (q) {
-        case 0:
-          return l;
-        case 1:
-          return "\"" + l.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-        default:
-          return "\"" + l + " x\\\"y\"";
-      }
+    return Combinators.combine(raw, Arbitraries.of(0, 0, 0, 1, 2)).as((l, q) -> switch (q) {
+      case 0 -> l;
+      case 1 -> "\"" + l.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+      default -> "\"" + l + " x\\\"y\"";
     });
   }
 

@@ -78,7 +78,7 @@ final class AddressCanonicalizerTest {
         Arguments.of("user@strasse.de", "user@strasse.de", null),
         Arguments.of("user@ΟΔΟΣ.gr", "user@xn--pxavbq.gr", null),
         // local part Unicode: NFC, only ASCII lowercased
-        Arguments.of("Jos\u0065\u0301@example.com", "jos\u00e9@example.com", null),
+        Arguments.of("Jose\u0301@example.com", "jos\u00e9@example.com", null),
         Arguments.of("JOS\u00c9@example.com", "jos\u00c9@example.com", null),
         Arguments.of("\u212aelvin@example.com", "kelvin@example.com", null),
         // quoted local parts

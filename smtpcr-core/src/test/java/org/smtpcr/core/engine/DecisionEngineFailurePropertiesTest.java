@@ -57,7 +57,7 @@ final class DecisionEngineFailurePropertiesTest {
         throw new InvalidAddressException("rule's own");
       };
       case THROW_NO_SUCH_ELEMENT -> ctx -> {
-        ctx.transaction().header("x").get().length();
+        int unused = ctx.transaction().header("x").get().length();
         return Optional.empty();
       };
       case RETURN_NULL -> ctx -> null;

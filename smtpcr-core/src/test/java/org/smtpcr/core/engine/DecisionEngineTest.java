@@ -25,6 +25,7 @@ import static org.smtpcr.core.Fixtures.tx;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -138,7 +139,7 @@ final class DecisionEngineTest {
     assertEquals("null-sender", lastEvent().ruleId());
     String code = PassCodes.of(ring).compute("alice@example.org", "bob@example.com");
     assertEquals(Decision.accept(),
-        e.decide(rcpt("<alice@example.org>", "<bob+" + PassCodes.grouped(code).toUpperCase() + "@example.com>")).decision());
+        e.decide(rcpt("<alice@example.org>", "<bob+" + PassCodes.grouped(code).toUpperCase(Locale.ROOT) + "@example.com>")).decision());
     assertEquals("pass-code", lastEvent().ruleId());
   }
 

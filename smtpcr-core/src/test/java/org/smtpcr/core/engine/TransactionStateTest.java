@@ -18,6 +18,7 @@ import static org.smtpcr.core.Fixtures.mail;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.address.CanonicalAddress;
@@ -97,7 +98,7 @@ final class TransactionStateTest {
 
   @Test
   void endOfData_passCodeInAnEncodedWordSubject_accepts() {
-    String text = "Grüße, mein Code: " + code("bob@example.com").toUpperCase();
+    String text = "Grüße, mein Code: " + code("bob@example.com").toUpperCase(Locale.ROOT);
     String encoded = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
     TransactionState t = engine().begin(mail(ALICE));
     t.rcpt("<bob@example.com>").decision();

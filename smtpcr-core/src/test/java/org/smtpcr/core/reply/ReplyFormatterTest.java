@@ -32,9 +32,9 @@ final class ReplyFormatterTest {
   void challenge_english_linesWithinWrapWidth() {
     SmtpReply reply = ReplyFormatter.english().challenge(BOB, LINK);
 
-    String[] lines = reply.toWire().split("\r\n");
-    for (int i = 0; i < lines.length - 1; i++) {
-      assertTrue(lines[i].length() <= ReplyFormatter.DEFAULT_WRAP_WIDTH, lines[i]);
+    List<String> lines = reply.toWire().lines().toList();
+    for (int i = 0; i < lines.size() - 1; i++) {
+      assertTrue(lines.get(i).length() <= ReplyFormatter.DEFAULT_WRAP_WIDTH, lines.get(i));
     }
   }
 
@@ -195,7 +195,7 @@ final class ReplyFormatterTest {
 
     SmtpReply reply = f.challenge(BOB, URI.create("https://x.example/c/1"));
 
-    for (String line : reply.toWire().split("\r\n")) {
+    for (String line : reply.toWire().lines().toList()) {
       assertTrue(line.length() <= 40, line);
     }
   }

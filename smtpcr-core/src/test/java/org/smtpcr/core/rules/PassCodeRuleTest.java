@@ -10,6 +10,7 @@ import static org.smtpcr.core.rules.RuleProbe.rcpt;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
@@ -34,7 +35,7 @@ final class PassCodeRuleTest {
   void subaddress_codeOfThePairInAnyCaseAndGrouping_accepts() {
     assertEquals(ACCEPT, decide(subaddressOnly, rcpt("<alice@example.org>", "<bob+" + CODE + "@example.com>")));
     assertEquals(ACCEPT, decide(subaddressOnly,
-        rcpt("<ALICE@example.org>", "<Bob+" + PassCodes.grouped(CODE).toUpperCase() + "@Example.com>")));
+        rcpt("<ALICE@example.org>", "<Bob+" + PassCodes.grouped(CODE).toUpperCase(Locale.ROOT) + "@Example.com>")));
   }
 
   @Test
@@ -55,7 +56,7 @@ final class PassCodeRuleTest {
   void subject_codeAnywhereInTheSubjectAtData_accepts() {
     assertEquals(ACCEPT, decide(withSubject, data(CODE)));
     assertEquals(ACCEPT, decide(withSubject, data("Re: hello [" + PassCodes.grouped(CODE) + "]")));
-    assertEquals(ACCEPT, decide(withSubject, data("code:" + CODE.toUpperCase() + ", thanks")));
+    assertEquals(ACCEPT, decide(withSubject, data("code:" + CODE.toUpperCase(Locale.ROOT) + ", thanks")));
     String b = "=?utf-8?B?" + Base64.getEncoder().encodeToString(("Grüße " + CODE).getBytes(StandardCharsets.UTF_8))
         + "?=";
     assertEquals(ACCEPT, decide(withSubject, data(b)));

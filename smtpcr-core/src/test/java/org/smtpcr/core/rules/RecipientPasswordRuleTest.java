@@ -8,6 +8,7 @@ import static org.smtpcr.core.rules.RuleProbe.decide;
 import static org.smtpcr.core.rules.RuleProbe.rcpt;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
@@ -66,6 +67,6 @@ final class RecipientPasswordRuleTest {
 
   @Test
   void toString_neverShowsThePassword() {
-    assertFalse(rule.toString().toLowerCase().contains("xyzzy"), rule.toString());
+    assertFalse(rule.toString().toLowerCase(Locale.ROOT).contains("xyzzy"), rule.toString());
   }
 }

@@ -147,7 +147,7 @@ public final class PostgresServer implements AutoCloseable {
     }
     String path = System.getenv("PATH");
     if (path != null) {
-      for (String p : path.split(java.io.File.pathSeparator)) {
+      for (String p : path.split(java.io.File.pathSeparator, -1)) {
         if (!p.isEmpty() && hasTools(Path.of(p))) {
           return Optional.of(Path.of(p));
         }

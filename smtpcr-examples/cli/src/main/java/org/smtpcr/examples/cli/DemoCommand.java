@@ -1,5 +1,6 @@
 package org.smtpcr.examples.cli;
 
+import com.google.common.net.InetAddresses;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -58,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     data.check();
     List<String> canonicalDomains = domains.stream().map(d -> Cli.domain(spec, "--domain", d)).toList();
-    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    InetAddress loopback = InetAddresses.forString("127.0.0.1");
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());

@@ -172,7 +172,7 @@ final class WhitelistCommand {
           WhitelistPage page = after.isPresent() ? store.listAfter(after.get(), PAGE) : store.list(PAGE);
           for (WhitelistEntry e : page.entries()) {
             WhitelistKey k = e.key();
-            if (s.isPresent() && !s.get().equals(k.sender()) || r.isPresent() && !r.get().equals(k.recipient())) {
+            if ((s.isPresent() && !s.get().equals(k.sender())) || (r.isPresent() && !r.get().equals(k.recipient()))) {
               continue;
             }
             out.println(k.sender() + "\t" + k.recipient() + "\t" + e.addedAt() + "\t"

@@ -3,6 +3,7 @@ package org.smtpcr.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,8 +31,8 @@ final class ConvertersTest {
 
   @Test
   void hostPort_forms_parsed() throws Exception {
-    assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 2525), HostPortConverter.parse("127.0.0.1:2525"));
-    assertEquals(new InetSocketAddress(InetAddress.getByName("::1"), 25), HostPortConverter.parse("[::1]:25"));
+    assertEquals(new InetSocketAddress(InetAddresses.forString("127.0.0.1"), 2525), HostPortConverter.parse("127.0.0.1:2525"));
+    assertEquals(new InetSocketAddress(InetAddresses.forString("::1"), 25), HostPortConverter.parse("[::1]:25"));
     assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), HostPortConverter.parse(":0"));
     assertEquals(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080), HostPortConverter.parse("0.0.0.0:8080"));
   }

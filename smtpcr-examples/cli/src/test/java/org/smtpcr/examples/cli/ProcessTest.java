@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +78,7 @@ final class ProcessTest {
       assertTrue(out.contains(tmp.resolve("smtpcr-data").toRealPath().resolve("maildir").resolve("new").toString())
           || out.contains(tmp.toAbsolutePath().resolve("smtpcr-data").resolve("maildir").resolve("new").toString()), out);
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        assertTrue(new String(s.getInputStream().readNBytes(4)).startsWith("220 "));
+        assertTrue(new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII).startsWith("220 "));
       }
 
       demo.terminate();

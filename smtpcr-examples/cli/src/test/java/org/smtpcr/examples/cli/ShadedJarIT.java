@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Failsafe in {@code mvn verify}, after {@code package} made the jar.
  */
 final class ShadedJarIT {
-  private static final Duration WAIT = Duration.ofSeconds(120);
+  private static final Duration WAIT = Duration.ofMinutes(2);
 
   @TempDir Path tmp;
 

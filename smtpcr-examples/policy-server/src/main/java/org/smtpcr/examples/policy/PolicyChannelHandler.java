@@ -115,7 +115,7 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     } catch (RejectedExecutionException e) {
       closing = true;
       log.debug("worker pool refused a request (server closing?); closing connection from {}", peer(ctx));
-      ctx.close();
+      close(ctx);
     }
   }
 
@@ -123,7 +123,7 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     try {
       ctx.executor().execute(() -> {
         closing = true;
-        ctx.close();
+        close(ctx);
       });
     } catch (RejectedExecutionException e) {
       // the server is shutting down: the connection goes with it
@@ -161,7 +161,7 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     if (evt instanceof IdleStateEvent) {
       log.debug("closing idle policy connection from {}", peer(ctx));
       closing = true;
-      ctx.close();
+      close(ctx);
       return;
     }
     super.userEventTriggered(ctx, evt);
@@ -178,7 +178,7 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
       // the peer reset the connection or the like
       log.debug("policy connection from {} failed: {}", peer(ctx), cause.getClass().getName());
       closing = true;
-      ctx.close();
+      close(ctx);
     } else {
       problem(ctx, "unexpected " + cause.getClass().getName(), "");
     }
@@ -189,6 +189,15 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     queued.clear();
     queuedBytes = 0;
     warnings.closing(peer(ctx), reason, excerpt);
+    close(ctx);
+  }
+
+  /**
+   * Closes the connection without waiting: nothing here acts on the outcome, and Netty completes
+   * the close and logs a failure itself.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored") // fire-and-forget on purpose, see above
+  private static void close(ChannelHandlerContext ctx) {
     ctx.close();
   }
 

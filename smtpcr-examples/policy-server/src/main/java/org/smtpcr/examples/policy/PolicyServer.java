@@ -250,7 +250,7 @@ public final class PolicyServer implements AutoCloseable {
               String peer = ch.remoteAddress() == null ? "?"
                   : ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
               warnings.closing(peer, "more than " + maxConnections + " connections open", "");
-              ch.close();
+              closeWithoutWaiting(ch);
               return;
             }
             pipeline(ch.pipeline(), idleMillis, new PolicyChannelHandler(decider, workers, warnings));
@@ -322,7 +322,7 @@ public final class PolicyServer implements AutoCloseable {
       serverChannel.close().awaitUninterruptibly();
     }
     for (Channel c : channels) {
-      c.close();
+      closeWithoutWaiting(c);
     }
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -340,6 +340,15 @@ public final class PolicyServer implements AutoCloseable {
     if (bound != null) {
       log.info("policy server on {}:{} stopped", bound.getAddress().getHostAddress(), bound.getPort());
     }
+  }
+
+  /**
+   * Closes a connection without waiting: the event loop shutdown that follows waits for it, and
+   * Netty logs a failed close itself.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored") // fire-and-forget on purpose, see above
+  private static void closeWithoutWaiting(Channel c) {
+    c.close();
   }
 
   /**

@@ -198,7 +198,7 @@ final class PostfixInstance implements AutoCloseable {
     Files.writeString(queue.resolve("quick-start"), "");
 
     String uid = run(List.of("id", "-u", "nobody")).strip();
-    String gid = run(List.of("getent", "group", "nogroup")).split(":")[2].strip();
+    String gid = run(List.of("getent", "group", "nogroup")).split(":", -1)[2].strip();
     write("main.cf", String.join("\n",
         "# private SMTPCR test instance",
         "compatibility_level = 3.6",

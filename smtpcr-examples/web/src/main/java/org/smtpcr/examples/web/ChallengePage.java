@@ -429,6 +429,7 @@ public final class ChallengePage {
   private record Link(ChallengeClaims claims, CanonicalAddress sender, CanonicalAddress recipient) {}
 
   /** A static file from the classpath, read once. */
+  @SuppressWarnings("ArrayRecordComponent") // private holder, never compared, hashed or printed
   private record Asset(byte[] bytes, String contentType) {
     static Asset load(String name, String contentType) {
       try (InputStream in = ChallengePage.class.getResourceAsStream("static/" + name)) {

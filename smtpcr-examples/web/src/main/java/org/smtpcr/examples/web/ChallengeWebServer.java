@@ -220,15 +220,12 @@ public final class ChallengeWebServer implements AutoCloseable {
     if (rawPath == null || !rawPath.startsWith("/")) {
       return Pages.simple(400, "/", "Bad request", "This request is not understood.");
     }
-    switch (method) {
-      case "GET", "HEAD":
-        return page.get(rawPath);
-      case "POST":
-        return post(exchange, rawPath);
-      default:
-        return Pages.simple(405, "/", "Method not allowed", Map.of("Allow", "GET, HEAD, POST"),
-            "This site only answers GET, HEAD and POST.");
-    }
+    return switch (method) {
+      case "GET", "HEAD" -> page.get(rawPath);
+      case "POST" -> post(exchange, rawPath);
+      default -> Pages.simple(405, "/", "Method not allowed", Map.of("Allow", "GET, HEAD, POST"),
+          "This site only answers GET, HEAD and POST.");
+    };
   }
 
   private PageResponse post(HttpExchange exchange, String rawPath) throws IOException {

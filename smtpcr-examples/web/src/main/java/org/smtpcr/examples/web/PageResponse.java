@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param body the response body (empty for none)
  * @since 0.1.0
  */
+@SuppressWarnings("ArrayRecordComponent") // body is copied in and out; equals/hashCode/toString overridden
 public record PageResponse(int status, Map<String, String> headers, byte[] body) {
   /**
    * Checks and copies the parts.

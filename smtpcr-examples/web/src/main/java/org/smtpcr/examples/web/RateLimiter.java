@@ -70,6 +70,7 @@ final class RateLimiter {
     }
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // equals, hashCode and toString are overridden below
   private record Key(byte[] bytes) {
     static Key of(InetAddress a) {
       byte[] b = a.getAddress();

@@ -3,6 +3,7 @@ package org.smtpcr.examples.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -112,6 +113,6 @@ final class ChallengePageBrowserTest {
   }
 
   private static ChallengeWebServer server(ChallengePage page) throws Exception {
-    return ChallengeWebServer.builder().page(page).bind(new InetSocketAddress("127.0.0.1", 0)).build().start();
+    return ChallengeWebServer.builder().page(page).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build().start();
   }
 }

@@ -2,6 +2,7 @@ package org.smtpcr.examples.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,7 @@ final class ChallengePageSnippetTest {
         .build();
     try (ChallengeWebServer web = ChallengeWebServer.builder()
             .page(page)
-            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
             .build()
             .start()) {
       // --- end ---

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,7 +75,7 @@ final class ChallengePageTest {
   @Test
   void get_upperCaseToken_bindsTheCheckToTheLowercaseToken() {
     String token = tokens.mint(SENDER, RECIPIENT);
-    String html = page.get("/c/" + token.toUpperCase()).bodyText();
+    String html = page.get("/c/" + token.toUpperCase(Locale.ROOT)).bodyText();
     assertEquals(ProofOfWork.hex(ProofOfWork.challenge(token, issued(html))), challengeHex(html));
   }
 
@@ -461,7 +462,7 @@ final class ChallengePageTest {
 
   private byte[] solvedForm(String token) {
     long issued = issued(page.get("/c/" + token).bodyText());
-    long nonce = ProofOfWork.solve(ProofOfWork.challenge(token.toLowerCase(), issued), BITS);
+    long nonce = ProofOfWork.solve(ProofOfWork.challenge(token.toLowerCase(Locale.ROOT), issued), BITS);
     return form(issued, nonce);
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -193,7 +194,7 @@ final class ChallengeWebServerTest {
 
   @Test
   void lifecycle_misuse_throwsIllegalState() throws Exception {
-    ChallengeWebServer web = ChallengeWebServer.builder().page(page).bind(new InetSocketAddress("127.0.0.1", 0)).build();
+    ChallengeWebServer web = ChallengeWebServer.builder().page(page).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build();
     assertThrows(IllegalStateException.class, web::port);
     assertThrows(IllegalStateException.class, web::baseUri);
     web.start();
@@ -217,7 +218,7 @@ final class ChallengeWebServerTest {
   }
 
   private ChallengeWebServer start(ChallengeWebServer.Builder b) throws IOException {
-    return b.page(page).bind(new InetSocketAddress("127.0.0.1", 0)).clock(clock).build().start();
+    return b.page(page).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).clock(clock).build().start();
   }
 
   private static HttpRequest get(ChallengeWebServer web, String path) {

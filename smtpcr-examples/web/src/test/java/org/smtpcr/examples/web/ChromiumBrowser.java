@@ -81,7 +81,6 @@ public final class ChromiumBrowser implements AutoCloseable {
   private final Process process;
   private final Path profile;
   private final ExecutorService wsExecutor;
-  private final Deque<String> stderrTail;
   private final WebSocket socket;
   private final Map<Long, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
   private final List<EventWaiter> waiters = new CopyOnWriteArrayList<>();
@@ -89,12 +88,11 @@ public final class ChromiumBrowser implements AutoCloseable {
   private final String sessionId;
   private boolean closed;
 
-  private ChromiumBrowser(Process process, Path profile, ExecutorService wsExecutor, Deque<String> stderrTail,
-      WebSocket.Builder builder, URI endpoint) throws IOException {
+  private ChromiumBrowser(Process process, Path profile, ExecutorService wsExecutor, WebSocket.Builder builder,
+      URI endpoint) throws IOException {
     this.process = process;
     this.profile = profile;
     this.wsExecutor = wsExecutor;
-    this.stderrTail = stderrTail;
     this.socket = await(builder.buildAsync(endpoint, new Listener()), START_TIMEOUT, "connecting to DevTools");
     Map<String, Object> target = call(null, "Target.createTarget", Map.of("url", "about:blank"));
     String targetId = (String) target.get("targetId");
@@ -229,7 +227,7 @@ public final class ChromiumBrowser implements AutoCloseable {
     try {
       URI uri = await(endpoint, START_TIMEOUT, "waiting for 'DevTools listening on' from Chromium");
       HttpClient client = HttpClient.newBuilder().executor(ws).connectTimeout(START_TIMEOUT).build();
-      return new ChromiumBrowser(process, profile, ws, tail, client.newWebSocketBuilder(), uri);
+      return new ChromiumBrowser(process, profile, ws, client.newWebSocketBuilder(), uri);
     } catch (IOException | RuntimeException | Error e) {
       kill(process);
       ws.shutdownNow();
@@ -476,7 +474,9 @@ public final class ChromiumBrowser implements AutoCloseable {
     return w;
   }
 
-  @SuppressWarnings("unchecked")
+  // ModifyCollectionInEnhancedForLoop: waiters is a CopyOnWriteArrayList, the loop runs over a
+  // snapshot, so removing from it is safe
+  @SuppressWarnings({"unchecked", "ModifyCollectionInEnhancedForLoop"})
   private void dispatch(String text) {
     Map<String, Object> msg;
     try {
