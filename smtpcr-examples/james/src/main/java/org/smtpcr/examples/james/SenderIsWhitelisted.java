@@ -19,7 +19,7 @@ import org.smtpcr.examples.runtime.StoreSpec;
 /**
  * Matches the recipients for whom the mail's sender is whitelisted in the SMTPCR store: a confirmed
  * pair, the sender for everyone, or the sender's domain (see
- * {@link org.smtpcr.core.store.WhitelistKey#lookupKeys}). For processing in the mailet pipeline, such
+ * {@link org.smtpcr.core.store.WhitelistCandidates}). For processing in the mailet pipeline, such
  * as filing mail from unconfirmed senders apart instead of challenging them in SMTP.
  *
  * <pre>{@code
