@@ -1,7 +1,5 @@
 package org.smtpcr.benchmarks;
 
-import org.smtpcr.core.rules.StandardRules;
-
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -11,11 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 
@@ -36,36 +35,85 @@ final class CoreFixtures {
   private static final long SEED = 0x5eed_c0de_2026L;
 
   private static final String[] FIRST = {
-    "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj",
-    "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "xavier", "yvonne", "zoe", "ana",
-    "bruno", "chloe", "dmitri", "elena", "fatima", "goran", "hiroshi", "ingrid", "jamal", "katarzyna",
-    "lars", "mei", "nikolai", "oskar", "priya", "quentin", "rosa", "sven", "tomasz", "ursula", "vikram",
+    "alice",
+    "bob",
+    "carol",
+    "dave",
+    "erin",
+    "frank",
+    "grace",
+    "heidi",
+    "ivan",
+    "judy",
+    "mallory",
+    "niaj",
+    "olivia",
+    "peggy",
+    "rupert",
+    "sybil",
+    "trent",
+    "victor",
+    "walter",
+    "xavier",
+    "yvonne",
+    "zoe",
+    "ana",
+    "bruno",
+    "chloe",
+    "dmitri",
+    "elena",
+    "fatima",
+    "goran",
+    "hiroshi",
+    "ingrid",
+    "jamal",
+    "katarzyna",
+    "lars",
+    "mei",
+    "nikolai",
+    "oskar",
+    "priya",
+    "quentin",
+    "rosa",
+    "sven",
+    "tomasz",
+    "ursula",
+    "vikram",
   };
 
   private static final String[] LAST = {
-    "smith", "jones", "liddell", "garcia", "muller", "rossi", "dubois", "novak", "kowalski", "tanaka",
-    "nguyen", "okafor", "johansson", "fernandes", "schmidt", "moreau", "bianchi", "silva", "kim", "patel",
-    "oconnor", "van.der.berg", "lindqvist", "horvath", "papadopoulos", "yilmaz", "cohen", "andersen",
+    "smith", "jones", "liddell", "garcia", "muller", "rossi", "dubois", "novak", "kowalski",
+        "tanaka",
+    "nguyen", "okafor", "johansson", "fernandes", "schmidt", "moreau", "bianchi", "silva", "kim",
+        "patel",
+    "oconnor", "van.der.berg", "lindqvist", "horvath", "papadopoulos", "yilmaz", "cohen",
+        "andersen",
   };
 
   private static final String[] SENDER_DOMAINS = {
     "gmail.com", "outlook.com", "yahoo.co.uk", "web.de", "gmx.net", "icloud.com", "proton.me",
     "orange.fr", "libero.it", "seznam.cz", "mail.ru", "fastmail.com", "posteo.de", "example.org",
-    "mail.acme-widgets.com", "lists.university.example.edu", "eu.mailer.example.net", "corp.example.co.jp",
+    "mail.acme-widgets.com", "lists.university.example.edu", "eu.mailer.example.net",
+        "corp.example.co.jp",
   };
 
-  private static final String[] RECIPIENT_DOMAINS = {"example.com", "mail.example.com", "example.net"};
+  private static final String[] RECIPIENT_DOMAINS = {
+    "example.com", "mail.example.com", "example.net"
+  };
 
   private CoreFixtures() {}
 
-  record Pair(String reversePath, String forwardPath, CanonicalAddress sender, CanonicalAddress recipient) {
+  record Pair(
+      String reversePath, String forwardPath, CanonicalAddress sender, CanonicalAddress recipient) {
     /** The canonical pair as one string, {@code sender SP recipient}: the floor's map key. */
     String keyString() {
       return sender.value() + " " + recipient.value();
     }
   }
 
-  /** {@code unknown}: pairs whose sender is in no whitelisted pair, so nothing in the store matches. */
+  /**
+   * {@code unknown}: pairs whose sender is in no whitelisted pair, so nothing in the store matches.
+   */
   record Traffic(List<Pair> whitelisted, List<Pair> known, List<Pair> unknown) {}
 
   static Traffic traffic(int whitelistSize, int recipients) {
@@ -100,8 +148,12 @@ final class CoreFixtures {
       int si = rnd.nextInt(poolSize);
       int ri = rnd.nextInt(recipients);
       if (seenPair.add((long) si * recipients + ri)) {
-        whitelisted.add(new Pair(senderPaths.get(si), rcptPaths.get(ri), senderAddresses.get(si),
-            rcptAddresses.get(ri)));
+        whitelisted.add(
+            new Pair(
+                senderPaths.get(si),
+                rcptPaths.get(ri),
+                senderAddresses.get(si),
+                rcptAddresses.get(ri)));
       }
     }
     List<Pair> known = new ArrayList<>(TRAFFIC);
@@ -135,7 +187,11 @@ final class CoreFixtures {
   }
 
   static Transaction rcpt(Pair pair, int n) {
-    return session(n).stage(Stage.RCPT).reversePath(pair.reversePath()).forwardPath(pair.forwardPath()).build();
+    return session(n)
+        .stage(Stage.RCPT)
+        .reversePath(pair.reversePath())
+        .forwardPath(pair.forwardPath())
+        .build();
   }
 
   static Transaction mail(Pair pair, int n) {
@@ -146,7 +202,8 @@ final class CoreFixtures {
     try {
       return Transaction.builder()
           .sessionId(String.format(Locale.ROOT, "4Q%08X", n))
-          .clientAddress(InetAddress.getByAddress(new byte[] {(byte) 198, 51, 100, (byte) (n % 250 + 1)}))
+          .clientAddress(
+              InetAddress.getByAddress(new byte[] {(byte) 198, 51, 100, (byte) (n % 250 + 1)}))
           .helo("mx" + (n % 7) + ".sender.example")
           .tls(n % 5 != 0);
     } catch (UnknownHostException e) {
@@ -157,12 +214,13 @@ final class CoreFixtures {
   private static String sender(Random rnd) {
     String first = pick(rnd, FIRST);
     String last = pick(rnd, LAST);
-    String local = switch (rnd.nextInt(4)) {
-      case 0 -> first + "." + last;
-      case 1 -> first.charAt(0) + last.replace(".", "");
-      case 2 -> first + "_" + last + rnd.nextInt(100);
-      default -> first + last.charAt(0) + (1950 + rnd.nextInt(60));
-    };
+    String local =
+        switch (rnd.nextInt(4)) {
+          case 0 -> first + "." + last;
+          case 1 -> first.charAt(0) + last.replace(".", "");
+          case 2 -> first + "_" + last + rnd.nextInt(100);
+          default -> first + last.charAt(0) + (1950 + rnd.nextInt(60));
+        };
     return local + "@" + pick(rnd, SENDER_DOMAINS);
   }
 
@@ -176,7 +234,7 @@ final class CoreFixtures {
         domain = domain.toUpperCase(Locale.ROOT);
       }
       case 1 -> local = local + "+news";
-      default -> { }
+      default -> {}
     }
     return "<" + local + "@" + domain + ">";
   }

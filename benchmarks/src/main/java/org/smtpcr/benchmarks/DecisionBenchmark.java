@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -15,17 +14,17 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
-import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.benchmarks.CoreFixtures.Pair;
 import org.smtpcr.benchmarks.CoreFixtures.Traffic;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.tokens.ChallengeTokens;
 
 /**
@@ -107,23 +106,43 @@ public class DecisionBenchmark {
       unknownSenderAddresses[i] = u.sender();
       unknownRecipientAddresses[i] = u.recipient();
       // what the engine hands the formatter (RuleContext.replyValues), and the link it makes
-      replyValues.add(ReplyValues.builder().recipient(unknownRecipients[i]).sender(unknownSenders[i])
-          .client(challenged[i].clientAddress().getHostAddress()).helo(challenged[i].helo().orElse("")).build());
-      linkTexts[i] = CoreFixtures.CHALLENGE_BASE + "c/" + tokens.mint(unknownSenders[i], unknownRecipients[i], lifetime);
+      replyValues.add(
+          ReplyValues.builder()
+              .recipient(unknownRecipients[i])
+              .sender(unknownSenders[i])
+              .client(challenged[i].clientAddress().getHostAddress())
+              .helo(challenged[i].helo().orElse(""))
+              .build());
+      linkTexts[i] =
+          CoreFixtures.CHALLENGE_BASE
+              + "c/"
+              + tokens.mint(unknownSenders[i], unknownRecipients[i], lifetime);
     }
     for (int i = 0; i < n; i++) {
       require(engine.decide(accepted[i]).decision() instanceof Decision.Accept, "accepted", i);
-      require(engine.decide(challenged[i]).decision() instanceof Decision.Challenge, "challenged", i);
-      require(engine.begin(mail[i]).rcpt(forwardPaths[i]).decision() instanceof Decision.Accept, "rcptAccepted", i);
+      require(
+          engine.decide(challenged[i]).decision() instanceof Decision.Challenge, "challenged", i);
+      require(
+          engine.begin(mail[i]).rcpt(forwardPaths[i]).decision() instanceof Decision.Accept,
+          "rcptAccepted",
+          i);
       require(pairMap.get(pairKeys[i]) != null, "pair map", i);
-      require(store.containsAny(WhitelistCandidates.of(knownSenders[i], knownRecipients[i])), "store hit", i);
-      require(!store.containsAny(WhitelistCandidates.of(unknownSenderAddresses[i], unknownRecipientAddresses[i])), "store miss", i);
+      require(
+          store.containsAny(WhitelistCandidates.of(knownSenders[i], knownRecipients[i])),
+          "store hit",
+          i);
+      require(
+          !store.containsAny(
+              WhitelistCandidates.of(unknownSenderAddresses[i], unknownRecipientAddresses[i])),
+          "store miss",
+          i);
     }
   }
 
   private static void require(boolean ok, String what, int i) {
     if (!ok) {
-      throw new IllegalStateException(what + " " + i + " is not what the benchmark claims to measure");
+      throw new IllegalStateException(
+          what + " " + i + " is not what the benchmark claims to measure");
     }
   }
 
@@ -150,7 +169,9 @@ public class DecisionBenchmark {
     return pairMap.get(pairKeys[nextIndex()]);
   }
 
-  /** Peer of {@link #challenge}, and a step of it: the engine's mint alone, same key and lifetime. */
+  /**
+   * Peer of {@link #challenge}, and a step of it: the engine's mint alone, same key and lifetime.
+   */
   @Benchmark
   public String tokenMint() {
     int i = nextIndex();
@@ -189,7 +210,8 @@ public class DecisionBenchmark {
   @Benchmark
   public boolean storeMiss() {
     int i = nextIndex();
-    return store.containsAny(WhitelistCandidates.of(unknownSenderAddresses[i], unknownRecipientAddresses[i]));
+    return store.containsAny(
+        WhitelistCandidates.of(unknownSenderAddresses[i], unknownRecipientAddresses[i]));
   }
 
   /** Step of {@link #challenge}: format the English challenge reply around the link, write it. */

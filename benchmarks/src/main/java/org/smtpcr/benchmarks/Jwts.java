@@ -29,6 +29,7 @@ import java.util.Date;
 final class Jwts {
   /** JWT claims that hold the sender and recipient: short private names keep the JWTs short. */
   static final String SENDER = "snd";
+
   static final String RECIPIENT = "rcp";
 
   private Jwts() {}
@@ -41,7 +42,9 @@ final class Jwts {
     }
   }
 
-  /** A JWT did not verify: bad signature, wrong key id, expired, not yet valid or a claim missing. */
+  /**
+   * A JWT did not verify: bad signature, wrong key id, expired, not yet valid or a claim missing.
+   */
   static final class Rejected extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -72,9 +75,15 @@ final class Jwts {
       @Override
       public String mint(String sender, String recipient) {
         long now = clock.instant().getEpochSecond() * 1000; // JWT times are whole seconds
-        SignedJWT jwt = new SignedJWT(header, new JWTClaimsSet.Builder().claim(SENDER, sender)
-            .claim(RECIPIENT, recipient).issueTime(new Date(now)).expirationTime(new Date(now + lifetime.toMillis()))
-            .build());
+        SignedJWT jwt =
+            new SignedJWT(
+                header,
+                new JWTClaimsSet.Builder()
+                    .claim(SENDER, sender)
+                    .claim(RECIPIENT, recipient)
+                    .issueTime(new Date(now))
+                    .expirationTime(new Date(now + lifetime.toMillis()))
+                    .build());
         try {
           jwt.sign(signer);
         } catch (JOSEException e) {
@@ -88,7 +97,9 @@ final class Jwts {
         try {
           SignedJWT jwt = SignedJWT.parse(token);
           JWSHeader h = jwt.getHeader();
-          check(JWSAlgorithm.HS256.equals(h.getAlgorithm()) && keyId.equals(h.getKeyID()), "algorithm or key id");
+          check(
+              JWSAlgorithm.HS256.equals(h.getAlgorithm()) && keyId.equals(h.getKeyID()),
+              "algorithm or key id");
           check(jwt.verify(verifier), "bad signature");
           JWTClaimsSet claims = jwt.getJWTClaimsSet();
           long now = clock.millis();
@@ -108,15 +119,26 @@ final class Jwts {
   /** auth0 java-jwt, as its documentation shows; it always writes a {@code "typ":"JWT"} header. */
   static Jwt auth0(byte[] key, String keyId, Clock clock, Duration lifetime, Duration skew) {
     Algorithm algorithm = Algorithm.HMAC256(key);
-    JWTVerifier verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm).acceptLeeway(skew.toSeconds())
-        .withClaimPresence("iat").withClaimPresence("exp").withClaimPresence(SENDER).withClaimPresence(RECIPIENT))
-        .build(clock);
+    JWTVerifier verifier =
+        ((JWTVerifier.BaseVerification)
+                JWT.require(algorithm)
+                    .acceptLeeway(skew.toSeconds())
+                    .withClaimPresence("iat")
+                    .withClaimPresence("exp")
+                    .withClaimPresence(SENDER)
+                    .withClaimPresence(RECIPIENT))
+            .build(clock);
     return new Jwt() {
       @Override
       public String mint(String sender, String recipient) {
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
-        return JWT.create().withKeyId(keyId).withClaim(SENDER, sender).withClaim(RECIPIENT, recipient)
-            .withIssuedAt(now).withExpiresAt(now.plus(lifetime)).sign(algorithm);
+        return JWT.create()
+            .withKeyId(keyId)
+            .withClaim(SENDER, sender)
+            .withClaim(RECIPIENT, recipient)
+            .withIssuedAt(now)
+            .withExpiresAt(now.plus(lifetime))
+            .sign(algorithm);
       }
 
       @Override

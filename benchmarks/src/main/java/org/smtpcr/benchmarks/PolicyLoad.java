@@ -27,8 +27,8 @@ import java.util.TreeMap;
  * generator stays light. Without {@code --rate} each connection sends its next request as soon as
  * the reply arrives; with {@code --rate R} requests are issued on a fixed schedule of R per second
  * (open loop) on the first idle connection, or wait for one. {@code --seed-only} sends each known
- * triplet once. {@code --out FILE} gets the results as properties (latency in µs). Options:
- * {@code --port --connections --seconds --warmup-seconds --rate --known --max-requests}.
+ * triplet once. {@code --out FILE} gets the results as properties (latency in µs). Options: {@code
+ * --port --connections --seconds --warmup-seconds --rate --known --max-requests}.
  */
 public final class PolicyLoad {
   private static final int LATENCY_CAPACITY = 5_000_000;
@@ -38,8 +38,10 @@ public final class PolicyLoad {
   private final double rate;
   private final double known;
   private final List<PolicyMix.Triplet> pool = PolicyMix.knownPool();
-  // seeded afresh each run: an unknown triplet must be one the server has never seen, in this run or before
-  private final SplittableRandom random = new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
+  // seeded afresh each run: an unknown triplet must be one the server has never seen, in this run
+  // or before
+  private final SplittableRandom random =
+      new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
   private Iterator<PolicyMix.Triplet> seeding;
 
   /** The counters of one phase. */
@@ -96,11 +98,16 @@ public final class PolicyLoad {
     double seconds = option(o, "seconds", 10, 0.1, 300);
     double warmup = option(o, "warmup-seconds", 0, 0, 300);
     long max = (long) option(o, "max-requests", 5_000_000, 1, 20_000_000);
-    PolicyLoad load = new PolicyLoad((int) option(o, "port", -1, 1, 65535), (int) option(o, "connections", 1, 1, 1024),
-        option(o, "rate", 0, 0, 1_000_000), option(o, "known", 0.9, 0, 1));
+    PolicyLoad load =
+        new PolicyLoad(
+            (int) option(o, "port", -1, 1, 65535),
+            (int) option(o, "connections", 1, 1, 1024),
+            option(o, "rate", 0, 0, 1_000_000),
+            option(o, "known", 0.9, 0, 1));
     if (o.containsKey("seed-only")) {
       Tally t = load.seed();
-      System.out.println("seeded " + t.requests + " known triplets: " + t.actions + ", errors " + t.errors);
+      System.out.println(
+          "seeded " + t.requests + " known triplets: " + t.actions + ", errors " + t.errors);
       System.exit(t.errors == 0 ? 0 : 1);
     }
     if (warmup > 0) {
@@ -122,14 +129,17 @@ public final class PolicyLoad {
     return run(300_000_000_000L, pool.size());
   }
 
-  /** One phase: connects, loads for {@code durationNanos} or {@code limit} requests, disconnects. */
+  /**
+   * One phase: connects, loads for {@code durationNanos} or {@code limit} requests, disconnects.
+   */
   Tally run(long durationNanos, long limit) throws IOException {
     Tally t = new Tally();
     boolean open = rate > 0;
     try (Selector selector = Selector.open()) {
       Conn[] conns = new Conn[connections];
       for (int i = 0; i < connections; i++) {
-        SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        SocketChannel ch =
+            SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         ch.configureBlocking(false);
         conns[i] = new Conn(i, ch);
@@ -149,7 +159,8 @@ public final class PolicyLoad {
       while (live > 0) {
         long now = System.nanoTime();
         boolean stopping = now >= end || issued >= limit;
-        for (long due = start + issued * interval; open && !stopping && issued < limit && due <= now && due < end;
+        for (long due = start + issued * interval;
+            open && !stopping && issued < limit && due <= now && due < end;
             due = start + issued * interval) {
           issued++;
           Conn c = idle.poll();
@@ -207,7 +218,8 @@ public final class PolicyLoad {
 
   private void send(Conn c, long now, long scheduled) throws IOException {
     PolicyMix.Triplet tr = seeding != null ? seeding.next() : PolicyMix.next(pool, known, random);
-    ByteBuffer out = ByteBuffer.wrap(PolicyMix.request(tr, Integer.toHexString(c.index) + "." + c.counter++));
+    ByteBuffer out =
+        ByteBuffer.wrap(PolicyMix.request(tr, Integer.toHexString(c.index) + "." + c.counter++));
     c.sentAt = now;
     c.scheduledAt = scheduled == 0 ? now : scheduled;
     c.busy = true;
@@ -216,7 +228,9 @@ public final class PolicyLoad {
     }
   }
 
-  /** The {@code action=} value of a whole reply in the buffer (consumed), or null when incomplete. */
+  /**
+   * The {@code action=} value of a whole reply in the buffer (consumed), or null when incomplete.
+   */
   private static String takeReply(Conn c) throws IOException {
     ByteBuffer in = c.in;
     for (int i = 1; i < in.position(); i++) {
@@ -242,9 +256,11 @@ public final class PolicyLoad {
   /** Groups actions: DUNNO/PREPEND/OK (pass), 5xx/REJECT (reject), 4xx/DEFER_IF_PERMIT (defer). */
   static String kind(String action) {
     String a = action.toUpperCase(Locale.ROOT);
-    return a.startsWith("DUNNO") || a.startsWith("PREPEND") || a.startsWith("OK") ? "pass"
-        : a.startsWith("DEFER") || a.startsWith("4") ? "defer"
-        : a.startsWith("5") || a.startsWith("REJECT") ? "reject" : "other";
+    return a.startsWith("DUNNO") || a.startsWith("PREPEND") || a.startsWith("OK")
+        ? "pass"
+        : a.startsWith("DEFER") || a.startsWith("4")
+            ? "defer"
+            : a.startsWith("5") || a.startsWith("REJECT") ? "reject" : "other";
   }
 
   /** The results as properties, latency in µs. */
@@ -253,8 +269,23 @@ public final class PolicyLoad {
     long[] sch = Arrays.copyOf(t.fromSchedule, t.recorded);
     Arrays.sort(lat);
     Arrays.sort(sch);
-    Map<String, Object> p = new HashMap<>(Map.of("connections", connections, "offeredRate", rate, "seconds", elapsed,
-        "requests", t.requests, "errors", t.errors, "rps", t.requests / elapsed, "maxus", pct(lat, 1) / 1e3));
+    Map<String, Object> p =
+        new HashMap<>(
+            Map.of(
+                "connections",
+                connections,
+                "offeredRate",
+                rate,
+                "seconds",
+                elapsed,
+                "requests",
+                t.requests,
+                "errors",
+                t.errors,
+                "rps",
+                t.requests / elapsed,
+                "maxus",
+                pct(lat, 1) / 1e3));
     for (String q : new String[] {"50", "90", "99", "999"}) {
       p.put("p" + q + "us", pct(lat, Double.parseDouble("0." + q)) / 1e3);
     }
@@ -291,11 +322,19 @@ public final class PolicyLoad {
     return o;
   }
 
-  private static double option(Map<String, String> o, String name, double dflt, double min, double max) {
+  private static double option(
+      Map<String, String> o, String name, double dflt, double min, double max) {
     try {
       double d = o.containsKey(name) ? Double.parseDouble(o.get(name)) : dflt;
       if (d < min || d > max) {
-        usage("--" + name + " must be " + min + ".." + max + (o.containsKey(name) ? "" : " and is required"));
+        usage(
+            "--"
+                + name
+                + " must be "
+                + min
+                + ".."
+                + max
+                + (o.containsKey(name) ? "" : " and is required"));
       }
       return d;
     } catch (NumberFormatException e) {

@@ -26,16 +26,19 @@ final class PolicyMix {
     Random r = new Random(42);
     List<Triplet> pool = new ArrayList<>(POOL_SIZE);
     for (int i = 0; i < POOL_SIZE; i++) {
-      pool.add(new Triplet("198.51." + r.nextInt(256) + "." + (1 + r.nextInt(254)),
-          "user" + i + "@sender" + r.nextInt(100) + ".example",
-          RECIPIENTS[r.nextInt(RECIPIENTS.length)] + "@cr.test"));
+      pool.add(
+          new Triplet(
+              "198.51." + r.nextInt(256) + "." + (1 + r.nextInt(254)),
+              "user" + i + "@sender" + r.nextInt(100) + ".example",
+              RECIPIENTS[r.nextInt(RECIPIENTS.length)] + "@cr.test"));
     }
     return List.copyOf(pool);
   }
 
   /** A triplet no server has seen (with overwhelming probability). */
   static Triplet unknown(SplittableRandom r) {
-    return new Triplet("203.0." + r.nextInt(256) + "." + (1 + r.nextInt(254)),
+    return new Triplet(
+        "203.0." + r.nextInt(256) + "." + (1 + r.nextInt(254)),
         "x" + Long.toHexString(r.nextLong() >>> 1) + "@new" + r.nextInt(1_000_000) + ".example",
         RECIPIENTS[r.nextInt(RECIPIENTS.length)] + "@cr.test");
   }
@@ -47,12 +50,19 @@ final class PolicyMix {
 
   /** The request bytes, as Postfix writes them (LF line ends, an empty line at the end). */
   static byte[] request(Triplet t, String instance) {
-    String s = "request=smtpd_access_policy\nprotocol_state=RCPT\nprotocol_name=ESMTP\nclient_address=" + t.client()
-        + "\nclient_name=unknown\nclient_port=40000\nreverse_client_name=unknown\nserver_address=127.0.0.1\n"
-        + "server_port=25\nhelo_name=mail.sender.example\nsender=" + t.sender() + "\nrecipient=" + t.recipient()
-        + "\nrecipient_count=0\nqueue_id=\ninstance=" + instance + "\nsize=0\netrn_domain=\nstress=\nsasl_method=\n"
-        + "sasl_username=\nsasl_sender=\nccert_subject=\nccert_issuer=\nccert_fingerprint=\n"
-        + "ccert_pubkey_fingerprint=\nencryption_protocol=\nencryption_cipher=\nencryption_keysize=0\npolicy_context=\n\n";
+    String s =
+        "request=smtpd_access_policy\nprotocol_state=RCPT\nprotocol_name=ESMTP\nclient_address="
+            + t.client()
+            + "\nclient_name=unknown\nclient_port=40000\nreverse_client_name=unknown\nserver_address=127.0.0.1\n"
+            + "server_port=25\nhelo_name=mail.sender.example\nsender="
+            + t.sender()
+            + "\nrecipient="
+            + t.recipient()
+            + "\nrecipient_count=0\nqueue_id=\ninstance="
+            + instance
+            + "\nsize=0\netrn_domain=\nstress=\nsasl_method=\n"
+            + "sasl_username=\nsasl_sender=\nccert_subject=\nccert_issuer=\nccert_fingerprint=\n"
+            + "ccert_pubkey_fingerprint=\nencryption_protocol=\nencryption_cipher=\nencryption_keysize=0\npolicy_context=\n\n";
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The one renderer of {@code docs/benchmarks.md}: writes each table of a group (declared in
- * {@link Tables}), its goals ({@link Goals}) and its run conditions between the table's markers,
- * {@code <!-- BEGIN GENERATED: id -->} and {@code <!-- END GENERATED: id -->}, and touches nothing
- * else. Ratios are computed from the row's measurement and its named peer of the same run.
+ * The one renderer of {@code docs/benchmarks.md}: writes each table of a group (declared in {@link
+ * Tables}), its goals ({@link Goals}) and its run conditions between the table's markers, {@code
+ * <!-- BEGIN GENERATED: id -->} and {@code <!-- END GENERATED: id -->}, and touches nothing else.
+ * Ratios are computed from the row's measurement and its named peer of the same run.
  *
  * <pre>
  * java -cp benchmarks.jar org.smtpcr.benchmarks.Render GROUP RESULTS-DIR DOC
@@ -21,14 +21,22 @@ import java.util.Locale;
 public final class Render {
   /**
    * What a column shows: the field itself, or its ratio to the row's peer number {@code peer};
-   * {@code PEER_OVER_THIS_AT_ERROR_ENDS} takes both at the ends of their error bars least favourable
-   * to this row (– when the peer's bar reaches zero).
+   * {@code PEER_OVER_THIS_AT_ERROR_ENDS} takes both at the ends of their error bars least
+   * favourable to this row (– when the peer's bar reaches zero).
    */
-  enum Op { VALUE, THIS_OVER_PEER, PEER_OVER_THIS, PEER_OVER_THIS_AT_ERROR_ENDS, PERCENT_OF_PEER }
+  enum Op {
+    VALUE,
+    THIS_OVER_PEER,
+    PEER_OVER_THIS,
+    PEER_OVER_THIS_AT_ERROR_ENDS,
+    PERCENT_OF_PEER
+  }
 
   record Col(String header, String field, double scale, Op op, int peer) {}
 
-  /** A row: its label cells, the measurement it shows and its peers (absent measurement: no row). */
+  /**
+   * A row: its label cells, the measurement it shows and its peers (absent measurement: no row).
+   */
   record Row(List<String> labels, String id, List<String> peers) {}
 
   record Table(String id, List<String> labelHeaders, List<Col> cols, List<Row> rows) {}
@@ -56,7 +64,9 @@ public final class Render {
         conditions.add(List.of(line.substring(0, eq), line.substring(eq + 1)));
       }
     }
-    doc = splice(doc, args[0] + "-conditions", markdown(List.of("condition", "value"), 2, conditions));
+    doc =
+        splice(
+            doc, args[0] + "-conditions", markdown(List.of("condition", "value"), 2, conditions));
     Files.writeString(docFile, doc, StandardCharsets.UTF_8);
     System.out.println("Updated the " + args[0] + " tables of " + docFile);
     Goals.print(Goals.of(args[0]), results);
@@ -87,7 +97,8 @@ public final class Render {
     }
     String peer = row.peers().get(c.peer());
     double p = r.get(peer, c.field()) * c.scale();
-    double worst = (p - r.get(peer, "error") * c.scale()) / (v + r.get(row.id(), "error") * c.scale());
+    double worst =
+        (p - r.get(peer, "error") * c.scale()) / (v + r.get(row.id(), "error") * c.scale());
     return switch (c.op()) {
       case THIS_OVER_PEER -> ratio(v / p);
       case PEER_OVER_THIS -> ratio(p / v);
@@ -108,13 +119,19 @@ public final class Render {
     return md.append('\n').toString();
   }
 
-  /** Three significant figures; whole numbers, and all from 100 on, without decimals (thousands separated). */
+  /**
+   * Three significant figures; whole numbers, and all from 100 on, without decimals (thousands
+   * separated).
+   */
   static String number(double v) {
     if (!Double.isFinite(v)) {
       return "–";
     }
     double a = Math.abs(v);
-    String f = v == Math.rint(v) || a >= 99.95 ? "%,.0f" : a >= 9.995 ? "%.1f" : a >= 0.9995 ? "%.2f" : "%.3f";
+    String f =
+        v == Math.rint(v) || a >= 99.95
+            ? "%,.0f"
+            : a >= 9.995 ? "%.1f" : a >= 0.9995 ? "%.2f" : "%.3f";
     return String.format(Locale.ROOT, f, v);
   }
 

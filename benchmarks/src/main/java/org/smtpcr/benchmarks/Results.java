@@ -15,10 +15,10 @@ import java.util.stream.Stream;
  * The measurements of one group's run directory, by id, each a map of named numbers. A JMH JSON
  * file ({@code *.json}) gives one measurement per benchmark method and parameter set, with id
  * {@code method} or {@code method-paramvalue} and fields {@code score}, {@code error}, {@code best}
- * (the lowest single iteration), {@code alloc} (B/op, {@code -prof gc}), {@code samples} and
- * {@code p50}, {@code p90}, {@code p99}, {@code p99.9} (sample mode). A {@code *.properties} file
- * (a policy load run, a token length) gives one measurement whose id is the file name and whose
- * fields are its numeric properties.
+ * (the lowest single iteration), {@code alloc} (B/op, {@code -prof gc}), {@code samples} and {@code
+ * p50}, {@code p90}, {@code p99}, {@code p99.9} (sample mode). A {@code *.properties} file (a
+ * policy load run, a token length) gives one measurement whose id is the file name and whose fields
+ * are its numeric properties.
  */
 record Results(Map<String, Map<String, Double>> byId) {
   static Results read(Path dir) throws IOException {
@@ -51,9 +51,12 @@ record Results(Map<String, Map<String, Double>> byId) {
       Map<String, Double> m = new HashMap<>();
       number(pm.path("score").asText(), m, "score");
       number(pm.path("scoreError").asText(), m, "error");
-      number(n.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score").asText(), m, "alloc");
-      pm.path("scorePercentiles").properties().forEach(p ->
-          number(p.getValue().asText(), m, "p" + p.getKey().replaceAll("\\.0+$", "")));
+      number(
+          n.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score").asText(), m, "alloc");
+      pm.path("scorePercentiles")
+          .properties()
+          .forEach(
+              p -> number(p.getValue().asText(), m, "p" + p.getKey().replaceAll("\\.0+$", "")));
       double best = Double.NaN;
       for (JsonNode fork : pm.path("rawData")) {
         for (JsonNode it : fork) {

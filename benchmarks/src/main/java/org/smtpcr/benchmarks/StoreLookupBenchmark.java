@@ -23,12 +23,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.benchmarks.CoreFixtures.Traffic;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.PostgresServer;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
@@ -59,7 +59,8 @@ public class StoreLookupBenchmark {
       }
       for (int i = 0; i < CoreFixtures.TRAFFIC; i++) {
         if (!lookUp(store, hits) || lookUp(store, misses)) {
-          throw new IllegalStateException(name + ": pair " + i + " is not what the benchmark claims to measure");
+          throw new IllegalStateException(
+              name + ": pair " + i + " is not what the benchmark claims to measure");
         }
       }
     }
@@ -79,6 +80,7 @@ public class StoreLookupBenchmark {
 
     /** Pairs to store; the sanity tests use fewer, to be quick. */
     int size = STORE_SIZE;
+
     PostgresServer server;
     private Path h2Dir;
     private HikariDataSource pool;
@@ -104,12 +106,17 @@ public class StoreLookupBenchmark {
         store = JdbcWhitelistStore.builder().dataSource(pool).build();
         Traffic traffic = CoreFixtures.traffic(size, CoreFixtures.LOCAL_RECIPIENTS);
         CoreFixtures.fill(store, traffic);
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-          s.execute(db.equals("h2") ? "ANALYZE" : "ANALYZE " + JdbcWhitelistStore.DEFAULT_TABLE_PREFIX + "whitelist");
+        try (Connection c = pool.getConnection();
+            Statement s = c.createStatement()) {
+          s.execute(
+              db.equals("h2")
+                  ? "ANALYZE"
+                  : "ANALYZE " + JdbcWhitelistStore.DEFAULT_TABLE_PREFIX + "whitelist");
         }
         probes = new Probes(traffic, store, db);
         if (store.count() != size || !selectOne()) {
-          throw new IllegalStateException(db + ": " + store.count() + " pairs, not " + size + ", or no SELECT 1");
+          throw new IllegalStateException(
+              db + ": " + store.count() + " pairs, not " + size + ", or no SELECT 1");
         }
       } catch (SQLException | RuntimeException e) {
         close();
@@ -120,7 +127,8 @@ public class StoreLookupBenchmark {
     /** Closes the pool, stops the server, deletes the files. */
     @TearDown(Level.Trial)
     public void close() throws IOException {
-      try (PostgresServer s = server; HikariDataSource p = pool) {
+      try (PostgresServer s = server;
+          HikariDataSource p = pool) {
         // closed in reverse order: the pool, then the server
       } finally {
         if (h2Dir != null) {

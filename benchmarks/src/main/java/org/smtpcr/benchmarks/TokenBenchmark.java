@@ -35,7 +35,10 @@ public class TokenBenchmark {
   private String nimbusToken;
   private String auth0Token;
 
-  /** Builds everything once and checks every token verifies, so that no benchmark measures a failure. */
+  /**
+   * Builds everything once and checks every token verifies, so that no benchmark measures a
+   * failure.
+   */
   @Setup
   public void setUp() {
     Clock clock = Clock.systemUTC();
@@ -50,7 +53,8 @@ public class TokenBenchmark {
     Jwts.Addresses expected = new Jwts.Addresses(sender, recipient);
     ChallengeClaims c = smtpcr.verify(smtpcrToken);
     passCodes.verify(passCode, sender, recipient);
-    if (!expected.equals(new Jwts.Addresses(c.sender(), c.recipient())) || !expected.equals(nimbus.verify(nimbusToken))
+    if (!expected.equals(new Jwts.Addresses(c.sender(), c.recipient()))
+        || !expected.equals(nimbus.verify(nimbusToken))
         || !expected.equals(auth0.verify(auth0Token))) {
       throw new IllegalStateException("a round trip lost the addresses");
     }

@@ -17,7 +17,8 @@ import org.smtpcr.tokens.PassCodes;
 final class TokenFixtures {
   static final String SENDER = "alice.liddell@ex.org";
   static final String RECIPIENT = "bob.smith@example.io";
-  private static final String KEY_HEX = "6a1f3c9e0b7d4852a6e13f90c2d7b45e8f0a1b2c3d4e5f60718293a4b5c6d7e8";
+  private static final String KEY_HEX =
+      "6a1f3c9e0b7d4852a6e13f90c2d7b45e8f0a1b2c3d4e5f60718293a4b5c6d7e8";
 
   private TokenFixtures() {}
 
@@ -30,8 +31,12 @@ final class TokenFixtures {
   }
 
   static ChallengeTokens challengeTokens(Clock clock) {
-    return ChallengeTokens.builder().keyRing(keyRing()).clock(clock).lifetime(ChallengeTokens.DEFAULT_LIFETIME)
-        .skew(ChallengeTokens.DEFAULT_SKEW).build();
+    return ChallengeTokens.builder()
+        .keyRing(keyRing())
+        .clock(clock)
+        .lifetime(ChallengeTokens.DEFAULT_LIFETIME)
+        .skew(ChallengeTokens.DEFAULT_SKEW)
+        .build();
   }
 
   static PassCodes passCodes() {
@@ -39,21 +44,30 @@ final class TokenFixtures {
   }
 
   static Jwts.Jwt nimbus(Clock clock) {
-    return Jwts.nimbus(key(), "0", clock, ChallengeTokens.DEFAULT_LIFETIME, ChallengeTokens.DEFAULT_SKEW);
+    return Jwts.nimbus(
+        key(), "0", clock, ChallengeTokens.DEFAULT_LIFETIME, ChallengeTokens.DEFAULT_SKEW);
   }
 
   static Jwts.Jwt auth0(Clock clock) {
-    return Jwts.auth0(key(), "0", clock, ChallengeTokens.DEFAULT_LIFETIME, ChallengeTokens.DEFAULT_SKEW);
+    return Jwts.auth0(
+        key(), "0", clock, ChallengeTokens.DEFAULT_LIFETIME, ChallengeTokens.DEFAULT_SKEW);
   }
 
-  /** Mints one token of each format and writes its length to {@code DIR/length-FORMAT.properties}. */
+  /**
+   * Mints one token of each format and writes its length to {@code DIR/length-FORMAT.properties}.
+   */
   public static void main(String[] args) throws IOException {
     Clock clock = Clock.systemUTC();
     String[] names = {"smtpcr", "nimbus", "auth0"};
-    String[] tokens = {challengeTokens(clock).mint(SENDER, RECIPIENT), nimbus(clock).mint(SENDER, RECIPIENT),
-        auth0(clock).mint(SENDER, RECIPIENT)};
+    String[] tokens = {
+      challengeTokens(clock).mint(SENDER, RECIPIENT),
+      nimbus(clock).mint(SENDER, RECIPIENT),
+      auth0(clock).mint(SENDER, RECIPIENT)
+    };
     for (int i = 0; i < names.length; i++) {
-      Files.writeString(Path.of(args[0], "length-" + names[i] + ".properties"), "length=" + tokens[i].length() + "\n");
+      Files.writeString(
+          Path.of(args[0], "length-" + names[i] + ".properties"),
+          "length=" + tokens[i].length() + "\n");
       System.out.println(tokens[i].length() + " " + tokens[i]);
     }
   }

@@ -22,10 +22,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.PostgresServer;
 import org.smtpcr.core.store.WhitelistKey;
@@ -57,17 +57,22 @@ final class BenchmarksTest {
     ChallengeClaims c = TokenFixtures.challengeTokens(STILL_VALID).verify(token);
     assertEquals(List.of(S, R), List.of(c.sender(), c.recipient()));
     assertThrows(TokenException.class, () -> TokenFixtures.challengeTokens(EXPIRED).verify(token));
-    assertThrows(TokenException.class, () -> TokenFixtures.challengeTokens(AT_T0).verify(tamper(token)));
-    for (Function<Clock, Jwts.Jwt> jwt : List.<Function<Clock, Jwts.Jwt>>of(TokenFixtures::nimbus,
-        TokenFixtures::auth0)) {
+    assertThrows(
+        TokenException.class, () -> TokenFixtures.challengeTokens(AT_T0).verify(tamper(token)));
+    for (Function<Clock, Jwts.Jwt> jwt :
+        List.<Function<Clock, Jwts.Jwt>>of(TokenFixtures::nimbus, TokenFixtures::auth0)) {
       String t = jwt.apply(AT_T0).mint(S, R);
       assertEquals(new Jwts.Addresses(S, R), jwt.apply(STILL_VALID).verify(t));
-      assertEquals(new Jwts.Addresses(S, R), TokenFixtures.nimbus(AT_T0).verify(t), "interchangeable JWTs");
-      assertEquals(new Jwts.Addresses(S, R), TokenFixtures.auth0(AT_T0).verify(t), "interchangeable JWTs");
+      assertEquals(
+          new Jwts.Addresses(S, R), TokenFixtures.nimbus(AT_T0).verify(t), "interchangeable JWTs");
+      assertEquals(
+          new Jwts.Addresses(S, R), TokenFixtures.auth0(AT_T0).verify(t), "interchangeable JWTs");
       assertThrows(Jwts.Rejected.class, () -> jwt.apply(EXPIRED).verify(t));
       assertThrows(Jwts.Rejected.class, () -> jwt.apply(AT_T0).verify(tamper(t)));
       String otherSignature = jwt.apply(AT_T0).mint(R, S).replaceAll(".*\\.", ".");
-      assertThrows(Jwts.Rejected.class, () -> jwt.apply(AT_T0).verify(t.replaceAll("\\.[^.]*$", otherSignature)));
+      assertThrows(
+          Jwts.Rejected.class,
+          () -> jwt.apply(AT_T0).verify(t.replaceAll("\\.[^.]*$", otherSignature)));
     }
   }
 
@@ -83,7 +88,9 @@ final class BenchmarksTest {
       assertInstanceOf(Decision.Accept.class, b.accept());
       String wire = b.challenge();
       List<String> lines = wire.lines().toList();
-      assertTrue(lines.size() >= 2 && lines.get(0).startsWith("550-5.7.1 ") && wire.endsWith("\r\n"), wire);
+      assertTrue(
+          lines.size() >= 2 && lines.get(0).startsWith("550-5.7.1 ") && wire.endsWith("\r\n"),
+          wire);
       String last = lines.get(lines.size() - 1);
       assertTrue(last.startsWith(prefix), wire);
       recipients.add(verifier.verify(last.substring(prefix.length())).recipient());
@@ -92,7 +99,10 @@ final class BenchmarksTest {
       assertTrue(b.formatChallenge().startsWith("550-5.7.1 "));
     }
     assertTrue(recipients.size() > 100, "challenges vary");
-    assertEquals(CoreFixtures.traffic(500, 50), CoreFixtures.traffic(500, 50), "the same traffic in every fork");
+    assertEquals(
+        CoreFixtures.traffic(500, 50),
+        CoreFixtures.traffic(500, 50),
+        "the same traffic in every fork");
   }
 
   @Test
@@ -110,7 +120,9 @@ final class BenchmarksTest {
       assertTrue(new StoreLookupBenchmark().jdbcHit(s));
       s.close();
       if (port > 0) {
-        assertThrows(java.io.IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
+        assertThrows(
+            java.io.IOException.class,
+            () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
       }
     }
     assertTrue(postgres || !Boolean.getBoolean("smtpcr.it.required"), PostgresServer.NOT_INSTALLED);
@@ -120,27 +132,41 @@ final class BenchmarksTest {
   void policyLoad_countsBoundsAndClassifies() throws Exception {
     InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().build();
     AddressCanonicalizer c = AddressCanonicalizer.standard();
-    PolicyMix.knownPool().forEach(t -> store.add(WhitelistKey.pair(c.canonicalize(t.sender()),
-        c.forRecipients().canonicalize(t.recipient()))));
-    DecisionEngine engine = DecisionEngine.builder().keyRing(KeyRing.generate())
-        .challengeBase(URI.create("https://cr.example.com/")).rules(StandardRules.builder().whitelistStore(store).build()).build();
-    try (PolicyServer server = PolicyServer.builder().engine(engine).store(store).workerThreads(2).build().start()) {
+    PolicyMix.knownPool()
+        .forEach(
+            t ->
+                store.add(
+                    WhitelistKey.pair(
+                        c.canonicalize(t.sender()),
+                        c.forRecipients().canonicalize(t.recipient()))));
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .keyRing(KeyRing.generate())
+            .challengeBase(URI.create("https://cr.example.com/"))
+            .rules(StandardRules.builder().whitelistStore(store).build())
+            .build();
+    try (PolicyServer server =
+        PolicyServer.builder().engine(engine).store(store).workerThreads(2).build().start()) {
       PolicyLoad.Tally t = new PolicyLoad(server.port(), 4, 0, 0.5).run(60_000_000_000L, 1_000);
       assertEquals(1_000, t.requests);
       assertEquals(0, t.errors);
-      assertTrue(t.actions.get("pass") > 300 && t.actions.get("reject") > 300, "half known: " + t.actions);
+      assertTrue(
+          t.actions.get("pass") > 300 && t.actions.get("reject") > 300, "half known: " + t.actions);
       PolicyLoad open = new PolicyLoad(server.port(), 2, 400, 0.9);
       t = open.run(500_000_000L, 1_000_000);
       assertTrue(t.requests >= 150 && t.requests <= 201, "400/s for 0.5 s: " + t.requests);
       assertTrue(open.summary(0.5, t).contains("scheduledP99us="));
-      assertEquals(PolicyMix.POOL_SIZE, new PolicyLoad(server.port(), 1, 0, 1).seed().actions.get("pass"));
+      assertEquals(
+          PolicyMix.POOL_SIZE, new PolicyLoad(server.port(), 1, 0, 1).seed().actions.get("pass"));
     }
-    assertEquals("defer", PolicyLoad.kind("DEFER_IF_PERMIT Greylisted, see http://postgrey.schweikert.ch/"));
+    assertEquals(
+        "defer", PolicyLoad.kind("DEFER_IF_PERMIT Greylisted, see http://postgrey.schweikert.ch/"));
     assertEquals("pass", PolicyLoad.kind("PREPEND X-Greylist: delayed 1 seconds"));
     assertEquals("defer", PolicyLoad.kind("451 4.3.0 Temporary local problem"));
     assertEquals("other", PolicyLoad.kind("garbage"));
     assertEquals(100, PolicyLoad.pct(new long[] {10, 20, 30, 40, 50, 60, 70, 80, 90, 100}, 0.99));
-    assertFalse(PolicyMix.knownPool().contains(PolicyMix.unknown(new java.util.SplittableRandom(1))));
+    assertFalse(
+        PolicyMix.knownPool().contains(PolicyMix.unknown(new java.util.SplittableRandom(1))));
   }
 
   @Test
@@ -156,7 +182,8 @@ final class BenchmarksTest {
       out.write(request);
       out.write(request); // two requests sent ahead
       out.write(request, 0, request.length - 1); // a third, its empty line split off
-      assertEquals("action=DUNNO\n\n".repeat(2), new String(in.readNBytes(28), StandardCharsets.US_ASCII));
+      assertEquals(
+          "action=DUNNO\n\n".repeat(2), new String(in.readNBytes(28), StandardCharsets.US_ASCII));
       out.write(request, request.length - 1, 1);
       assertEquals("action=DUNNO\n\n", new String(in.readNBytes(14), StandardCharsets.US_ASCII));
       client.shutdownOutput();
@@ -168,8 +195,14 @@ final class BenchmarksTest {
   private static String tamper(String token) {
     int i = token.length() / 2;
     char c = token.charAt(i);
-    char d = c == 'a' ? 'b' : c == 'A' ? 'B' : Character.isLowerCase(c) ? 'a' : Character.isUpperCase(c) ? 'A'
-        : c == '0' ? '1' : '0';
+    char d =
+        c == 'a'
+            ? 'b'
+            : c == 'A'
+                ? 'B'
+                : Character.isLowerCase(c)
+                    ? 'a'
+                    : Character.isUpperCase(c) ? 'A' : c == '0' ? '1' : '0';
     return token.substring(0, i) + d + token.substring(i + 1);
   }
 }

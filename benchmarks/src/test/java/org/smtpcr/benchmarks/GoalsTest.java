@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.smtpcr.benchmarks.Goals.Goal;
 
 final class GoalsTest {
-  private final Results run = RenderTest.results(Map.of("ours", 380.0, "peer", 2924.0, "accept", 1001.0));
+  private final Results run =
+      RenderTest.results(Map.of("ours", 380.0, "peer", 2924.0, "accept", 1001.0));
 
   @Test
   void times_isTheRatioToThePeerOfTheSameRun() {
@@ -23,7 +24,8 @@ final class GoalsTest {
   @Test
   void atMost_boundsTheValue() {
     assertFalse(Goals.atMost("accept ≤ 1 µs", "accept", "score", " ns", 1000).met(run));
-    assertEquals("1,001 ns", Goals.atMost("accept ≤ 1 µs", "accept", "score", " ns", 1000).measured(run));
+    assertEquals(
+        "1,001 ns", Goals.atMost("accept ≤ 1 µs", "accept", "score", " ns", 1000).measured(run));
   }
 
   @Test
@@ -34,14 +36,18 @@ final class GoalsTest {
 
   @Test
   void table_saysMetOrNotMet() {
-    List<Goal> goals = List.of(Goals.times("5× faster", "peer", "ours", "score", 5),
-        Goals.atMost("accept ≤ 1 µs", "accept", "score", " ns", 1000));
-    assertEquals("""
+    List<Goal> goals =
+        List.of(
+            Goals.times("5× faster", "peer", "ours", "score", 5),
+            Goals.atMost("accept ≤ 1 µs", "accept", "score", " ns", 1000));
+    assertEquals(
+        """
         | goal | measured | result |
         |---|---:|---:|
         | 5× faster | 7.69× | **met** |
         | accept ≤ 1 µs | 1,001 ns | **not met** |
-        """, Goals.table(goals, run));
+        """,
+        Goals.table(goals, run));
   }
 
   @Test

@@ -15,7 +15,8 @@ import org.smtpcr.benchmarks.Render.Op;
 import org.smtpcr.benchmarks.Render.Table;
 
 final class RenderTest {
-  private static final String JMH = """
+  private static final String JMH =
+      """
       [{"benchmark": "org.smtpcr.benchmarks.X.fast", "mode": "avgt", "params": {"db": "h2"},
         "primaryMetric": {"score": 380.4, "scoreError": 69.41, "scoreUnit": "ns/op",
           "scorePercentiles": {"50.0": 370.0, "99.9": 900.0},
@@ -28,7 +29,8 @@ final class RenderTest {
   @Test
   void read_jmhJsonAndProperties_byIdAndField(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("jmh.json"), JMH);
-    Files.writeString(dir.resolve("postgrey-c1.properties"), "rps=3053.2\naction.defer=3001\nlabel=text\n");
+    Files.writeString(
+        dir.resolve("postgrey-c1.properties"), "rps=3053.2\naction.defer=3001\nlabel=text\n");
     Results r = Results.read(dir);
     assertEquals(380.4, r.get("fast-h2", "score"));
     assertEquals(69.41, r.get("fast-h2", "error"));
@@ -46,37 +48,65 @@ final class RenderTest {
   @Test
   void render_ratiosAgainstTheRowsNamedPeer_rowsNotMeasuredLeftOut() {
     Results r = results(Map.of("fast", 380.4, "slow", 2924.0, "slower", 5982.0));
-    Table t = new Table("t", List.of("what"), List.of(Tables.value("ns/op", "score"),
-        new Col("slow ÷ this", "score", 1, Op.PEER_OVER_THIS, 0), new Col("share", "score", 1, Op.PERCENT_OF_PEER, 0),
-        new Col("÷ slower", "score", 1, Op.THIS_OVER_PEER, 1)), List.of(
-        Tables.row("fast", List.of("slow", "slower"), "ours"),
-        Tables.row("slow", List.of(), "peer"),
-        Tables.row("missing", List.of("slow"), "not run")));
-    assertEquals("""
+    Table t =
+        new Table(
+            "t",
+            List.of("what"),
+            List.of(
+                Tables.value("ns/op", "score"),
+                new Col("slow ÷ this", "score", 1, Op.PEER_OVER_THIS, 0),
+                new Col("share", "score", 1, Op.PERCENT_OF_PEER, 0),
+                new Col("÷ slower", "score", 1, Op.THIS_OVER_PEER, 1)),
+            List.of(
+                Tables.row("fast", List.of("slow", "slower"), "ours"),
+                Tables.row("slow", List.of(), "peer"),
+                Tables.row("missing", List.of("slow"), "not run")));
+    assertEquals(
+        """
         | what | ns/op | slow ÷ this | share | ÷ slower |
         |---|---:|---:|---:|---:|
         | ours | 380 | 7.69× | 13 % | 0.06× |
         | peer | 2,924 | – | – | – |
-        """, Render.render(t, r));
+        """,
+        Render.render(t, r));
   }
 
   @Test
   void render_ratioAtTheErrorBarsEnds_leastFavourableToTheRow() {
-    Map<String, Map<String, Double>> m = Map.of("ours", Map.of("score", 380.0, "error", 70.0),
-        "peer", Map.of("score", 2924.0, "error", 290.0), "wide", Map.of("score", 100.0, "error", 150.0));
-    Table t = new Table("t", List.of("what"), List.of(new Col("worst", "score", 1, Op.PEER_OVER_THIS_AT_ERROR_ENDS, 0)),
-        List.of(Tables.row("ours", List.of("peer"), "a"), Tables.row("ours", List.of("wide"), "b")));
-    assertEquals("| what | worst |\n|---|---:|\n| a | 5.85× |\n| b | – |\n", Render.render(t, new Results(m)));
+    Map<String, Map<String, Double>> m =
+        Map.of(
+            "ours",
+            Map.of("score", 380.0, "error", 70.0),
+            "peer",
+            Map.of("score", 2924.0, "error", 290.0),
+            "wide",
+            Map.of("score", 100.0, "error", 150.0));
+    Table t =
+        new Table(
+            "t",
+            List.of("what"),
+            List.of(new Col("worst", "score", 1, Op.PEER_OVER_THIS_AT_ERROR_ENDS, 0)),
+            List.of(
+                Tables.row("ours", List.of("peer"), "a"),
+                Tables.row("ours", List.of("wide"), "b")));
+    assertEquals(
+        "| what | worst |\n|---|---:|\n| a | 5.85× |\n| b | – |\n",
+        Render.render(t, new Results(m)));
   }
 
   @Test
   void policyTables_haveARowPerConnectionCountOfTheRun_withoutCpuLatencyRequestLast() {
     Map<String, Map<String, Double>> m = new HashMap<>();
-    for (String id : List.of("postgrey-c16", "postgrey-c1-halting", "postgrey-c4", "postgrey-rate", "floor-c4")) {
+    for (String id :
+        List.of(
+            "postgrey-c16", "postgrey-c1-halting", "postgrey-c4", "postgrey-rate", "floor-c4")) {
       m.put(id, Map.of("rps", 100.0));
     }
-    List<String> rows = Tables.of("policy", new Results(m)).get(0).rows().stream().map(Render.Row::id)
-        .filter(id -> id.startsWith("postgrey")).toList();
+    List<String> rows =
+        Tables.of("policy", new Results(m)).get(0).rows().stream()
+            .map(Render.Row::id)
+            .filter(id -> id.startsWith("postgrey"))
+            .toList();
     assertEquals(List.of("postgrey-c4", "postgrey-c16", "postgrey-c1-halting"), rows);
   }
 
@@ -97,7 +127,8 @@ final class RenderTest {
   @Test
   void splice_replacesOnlyBetweenTheMarkers() {
     String doc = "prose\n<!-- BEGIN GENERATED: a -->\nold\n<!-- END GENERATED: a -->\nmore prose\n";
-    assertEquals("prose\n<!-- BEGIN GENERATED: a -->\nnew\n<!-- END GENERATED: a -->\nmore prose\n",
+    assertEquals(
+        "prose\n<!-- BEGIN GENERATED: a -->\nnew\n<!-- END GENERATED: a -->\nmore prose\n",
         Render.splice(doc, "a", "new\n"));
     assertThrows(IllegalArgumentException.class, () -> Render.splice(doc, "b", "new\n"));
   }

@@ -12,19 +12,20 @@ import org.smtpcr.core.reply.SmtpReply;
  * never an exception.
  *
  * <ul>
- *   <li>{@link Accept}: a rule vouches; the MTA continues with its own checks (Postfix {@code DUNNO},
- *       James {@code DECLINED}), it does not skip them;</li>
+ *   <li>{@link Accept}: a rule vouches; the MTA continues with its own checks (Postfix {@code
+ *       DUNNO}, James {@code DECLINED}), it does not skip them;
  *   <li>{@link Challenge}: the sender must confirm at the link; a permanent reply with the link on
- *       its last line;</li>
- *   <li>{@link Reject}: a refusal without a link;</li>
- *   <li>{@link Defer}: a temporary refusal; the sending MTA retries.</li>
+ *       its last line;
+ *   <li>{@link Reject}: a refusal without a link;
+ *   <li>{@link Defer}: a temporary refusal; the sending MTA retries.
  * </ul>
  *
  * <p>Java 17 integrations dispatch with {@code instanceof} or on {@link #verdict()}.
  *
  * @since 0.1.0
  */
-public sealed interface Decision permits Decision.Accept, Decision.Challenge, Decision.Reject, Decision.Defer {
+public sealed interface Decision
+    permits Decision.Accept, Decision.Challenge, Decision.Reject, Decision.Defer {
 
   /**
    * The kind of a decision, for switching and logging.
@@ -65,9 +66,7 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
     return Accept.INSTANCE;
   }
 
-  /**
-   * This rule vouches for the transaction; the MTA continues with its own checks.
-   */
+  /** This rule vouches for the transaction; the MTA continues with its own checks. */
   record Accept() implements Decision {
     private static final Accept INSTANCE = new Accept();
 
@@ -111,8 +110,8 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
     }
 
     /**
-     * Checks the reply and the link text without parsing it into a {@link URI} (the engine makes one
-     * per challenge, and most are sent without ever being parsed).
+     * Checks the reply and the link text without parsing it into a {@link URI} (the engine makes
+     * one per challenge, and most are sent without ever being parsed).
      *
      * @param reply a negative reply, normally {@code 550 5.7.1}
      * @param linkText the absolute challenge link as US-ASCII text: a scheme, {@code :}, then
@@ -123,7 +122,8 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
       requireNonNull(reply, "reply");
       requireNonNull(linkText, "linkText");
       checkArgument(reply.isNegative(), "a challenge needs a 4yz/5yz reply, got %s", reply.code());
-      checkArgument(isAbsoluteLink(linkText), "a challenge link must be absolute printable US-ASCII");
+      checkArgument(
+          isAbsoluteLink(linkText), "a challenge link must be absolute printable US-ASCII");
       this.reply = reply;
       this.linkText = linkText;
     }
@@ -176,8 +176,8 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
     }
 
     /**
-     * The challenge link as US-ASCII text, as it appears in the reply; cheaper than
-     * {@link #link()}.
+     * The challenge link as US-ASCII text, as it appears in the reply; cheaper than {@link
+     * #link()}.
      *
      * @return {@code link().toASCIIString()}
      */
@@ -198,7 +198,9 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
     @Override
     public boolean equals(Object o) {
       return this == o
-          || (o instanceof Challenge other && reply.equals(other.reply) && linkText.equals(other.linkText));
+          || (o instanceof Challenge other
+              && reply.equals(other.reply)
+              && linkText.equals(other.linkText));
     }
 
     @Override
@@ -213,7 +215,8 @@ public sealed interface Decision permits Decision.Accept, Decision.Challenge, De
     public String toString() {
       String l = linkText;
       int slash = l.lastIndexOf('/');
-      String shown = slash >= 0 && l.length() - slash - 1 > 8 ? l.substring(0, slash + 9) + "..." : l;
+      String shown =
+          slash >= 0 && l.length() - slash - 1 > 8 ? l.substring(0, slash + 9) + "..." : l;
       return "Challenge[reply=" + reply + ", link=" + shown + "]";
     }
   }

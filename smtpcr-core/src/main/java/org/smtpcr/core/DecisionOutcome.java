@@ -21,15 +21,17 @@ public record DecisionOutcome(Decision decision, String ruleId, boolean failed) 
   public static final String DEFAULT = "default";
 
   /**
-   * A path could not be canonicalized; the answer is {@code 553 5.1.7} (sender) or {@code 553 5.1.3}
-   * (recipient).
+   * A path could not be canonicalized; the answer is {@code 553 5.1.7} (sender) or {@code 553
+   * 5.1.3} (recipient).
    */
   public static final String INVALID_ADDRESS = "invalid-address";
 
   /** A recipient was accepted provisionally, to be decided at the end of DATA. */
   public static final String PENDING = "pending";
 
-  /** A recipient could not join the transaction (accepted outright vs. pending); {@code 452 4.5.3}. */
+  /**
+   * A recipient could not join the transaction (accepted outright vs. pending); {@code 452 4.5.3}.
+   */
   public static final String PENDING_MIX = "pending-mix";
 
   /** A transaction reached its recipient limit; {@code 452 4.5.3}. */
@@ -42,7 +44,9 @@ public record DecisionOutcome(Decision decision, String ruleId, boolean failed) 
   public DecisionOutcome {
     requireNonNull(decision, "decision");
     requireNonNull(ruleId, "ruleId");
-    checkArgument(!failed || decision instanceof Decision.Defer, "a failed outcome must defer, got %s",
+    checkArgument(
+        !failed || decision instanceof Decision.Defer,
+        "a failed outcome must defer, got %s",
         decision.verdict());
   }
 
@@ -50,8 +54,8 @@ public record DecisionOutcome(Decision decision, String ruleId, boolean failed) 
    * Whether {@code id} is one the engine uses for itself and no rule may take.
    *
    * @param id a rule id
-   * @return true for {@value #DEFAULT}, {@value #INVALID_ADDRESS}, {@value #PENDING},
-   *     {@value #PENDING_MIX}, {@value #RECIPIENT_LIMIT} and {@value #RCPT}
+   * @return true for {@value #DEFAULT}, {@value #INVALID_ADDRESS}, {@value #PENDING}, {@value
+   *     #PENDING_MIX}, {@value #RECIPIENT_LIMIT} and {@value #RCPT}
    */
   public static boolean isReservedId(String id) {
     return switch (id) {

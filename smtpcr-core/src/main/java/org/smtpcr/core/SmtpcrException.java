@@ -1,8 +1,8 @@
 package org.smtpcr.core;
 
 /**
- * Root of the unchecked exceptions thrown by {@code smtpcr-core}. A rejection is never an exception:
- * it is a {@code Decision}. Messages never contain keys, tokens or message bodies.
+ * Root of the unchecked exceptions thrown by {@code smtpcr-core}. A rejection is never an
+ * exception: it is a {@code Decision}. Messages never contain keys, tokens or message bodies.
  *
  * @since 0.1.0
  */

@@ -1,6 +1,5 @@
 package org.smtpcr.core;
 
-
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
@@ -13,8 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * What the MTA knows about an SMTP transaction at one {@link Stage}: the client's address, its
- * HELO name, the reverse-path, one forward-path, the authenticated user, whether TLS is on, and at the
+ * What the MTA knows about an SMTP transaction at one {@link Stage}: the client's address, its HELO
+ * name, the reverse-path, one forward-path, the authenticated user, whether TLS is on, and at the
  * end of DATA the message headers. Paths are passed as received (with or without angle brackets);
  * the engine canonicalizes them.
  *
@@ -45,9 +44,16 @@ public final class Transaction {
   private final boolean tls;
   private final List<Header> headers;
 
-  private Transaction(String sessionId, Stage stage, InetAddress clientAddress, Optional<String> helo,
-      Optional<String> reversePath, Optional<String> forwardPath, Optional<String> authenticatedUser,
-      boolean tls, List<Header> headers) {
+  private Transaction(
+      String sessionId,
+      Stage stage,
+      InetAddress clientAddress,
+      Optional<String> helo,
+      Optional<String> reversePath,
+      Optional<String> forwardPath,
+      Optional<String> authenticatedUser,
+      boolean tls,
+      List<Header> headers) {
     this.sessionId = sessionId;
     this.stage = stage;
     this.clientAddress = clientAddress;
@@ -57,10 +63,14 @@ public final class Transaction {
     this.authenticatedUser = authenticatedUser;
     this.tls = tls;
     this.headers = headers;
-    checkArgument(stage.compareTo(Stage.MAIL) < 0 || reversePath.isPresent(),
-        "a transaction at stage %s needs a reverse-path", stage);
-    checkArgument(stage.compareTo(Stage.RCPT) < 0 || forwardPath.isPresent(),
-        "a transaction at stage %s needs a forward-path", stage);
+    checkArgument(
+        stage.compareTo(Stage.MAIL) < 0 || reversePath.isPresent(),
+        "a transaction at stage %s needs a reverse-path",
+        stage);
+    checkArgument(
+        stage.compareTo(Stage.RCPT) < 0 || forwardPath.isPresent(),
+        "a transaction at stage %s needs a forward-path",
+        stage);
   }
 
   /**
@@ -180,8 +190,16 @@ public final class Transaction {
    */
   public Transaction withStage(Stage stage) {
     requireNonNull(stage, "stage");
-    return new Transaction(sessionId, stage, clientAddress, helo, reversePath, forwardPath,
-        authenticatedUser, tls, headers);
+    return new Transaction(
+        sessionId,
+        stage,
+        clientAddress,
+        helo,
+        reversePath,
+        forwardPath,
+        authenticatedUser,
+        tls,
+        headers);
   }
 
   /**
@@ -193,8 +211,16 @@ public final class Transaction {
    */
   public Transaction withForwardPath(String forwardPath) {
     requireNonNull(forwardPath, "forwardPath");
-    return new Transaction(sessionId, Stage.RCPT, clientAddress, helo, reversePath,
-        Optional.of(forwardPath), authenticatedUser, tls, List.of());
+    return new Transaction(
+        sessionId,
+        Stage.RCPT,
+        clientAddress,
+        helo,
+        reversePath,
+        Optional.of(forwardPath),
+        authenticatedUser,
+        tls,
+        List.of());
   }
 
   /**
@@ -205,22 +231,38 @@ public final class Transaction {
    * @throws IllegalArgumentException if this transaction has no forward-path
    */
   public Transaction withHeaders(List<Header> headers) {
-    return new Transaction(sessionId, Stage.DATA, clientAddress, helo, reversePath, forwardPath,
-        authenticatedUser, tls, List.copyOf(headers));
+    return new Transaction(
+        sessionId,
+        Stage.DATA,
+        clientAddress,
+        helo,
+        reversePath,
+        forwardPath,
+        authenticatedUser,
+        tls,
+        List.copyOf(headers));
   }
 
   /**
-   * Describes the stage, session and client; paths and headers are left out (they are personal
-   * data and appear only in DEBUG logs).
+   * Describes the stage, session and client; paths and headers are left out (they are personal data
+   * and appear only in DEBUG logs).
    */
   @Override
   public String toString() {
-    return "Transaction[" + stage + ", session=" + sessionId + ", client=" + clientAddress.getHostAddress()
-        + (authenticatedUser.isPresent() ? ", authenticated" : "") + (tls ? ", tls" : "") + "]";
+    return "Transaction["
+        + stage
+        + ", session="
+        + sessionId
+        + ", client="
+        + clientAddress.getHostAddress()
+        + (authenticatedUser.isPresent() ? ", authenticated" : "")
+        + (tls ? ", tls" : "")
+        + "]";
   }
 
   private static String randomSessionId() {
-    return "s" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16).toLowerCase(Locale.ROOT);
+    return "s"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16).toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -250,7 +292,8 @@ public final class Transaction {
     public Builder sessionId(String sessionId) {
       checkState(this.sessionId == null, "sessionId was already set");
       requireNonNull(sessionId, "sessionId");
-      checkArgument(SESSION_ID.matcher(sessionId).matches(),
+      checkArgument(
+          SESSION_ID.matcher(sessionId).matches(),
           "sessionId must be 1..64 printable US-ASCII characters without spaces");
       this.sessionId = sessionId;
       return this;
@@ -358,15 +401,22 @@ public final class Transaction {
      *
      * @return the transaction
      * @throws IllegalStateException if the stage or client address is missing
-     * @throws IllegalArgumentException if the stage needs a path that is missing (a reverse-path from
-     *     MAIL on, a forward-path from RCPT on)
+     * @throws IllegalArgumentException if the stage needs a path that is missing (a reverse-path
+     *     from MAIL on, a forward-path from RCPT on)
      */
     public Transaction build() {
       checkState(stage != null, "stage is required");
       checkState(clientAddress != null, "clientAddress is required");
-      return new Transaction(sessionId == null ? randomSessionId() : sessionId, stage, clientAddress,
-          Optional.ofNullable(helo), Optional.ofNullable(reversePath), Optional.ofNullable(forwardPath),
-          Optional.ofNullable(authenticatedUser), tls != null && tls, headers == null ? List.of() : headers);
+      return new Transaction(
+          sessionId == null ? randomSessionId() : sessionId,
+          stage,
+          clientAddress,
+          Optional.ofNullable(helo),
+          Optional.ofNullable(reversePath),
+          Optional.ofNullable(forwardPath),
+          Optional.ofNullable(authenticatedUser),
+          tls != null && tls,
+          headers == null ? List.of() : headers);
     }
   }
 }

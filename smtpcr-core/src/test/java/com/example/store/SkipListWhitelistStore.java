@@ -27,7 +27,8 @@ final class SkipListWhitelistStore implements WhitelistStore {
   private static final Comparator<WhitelistKey> ORDER =
       Comparator.comparing(WhitelistKey::sender).thenComparing(WhitelistKey::recipient);
 
-  private final ConcurrentNavigableMap<WhitelistKey, WhitelistEntry> entries = new ConcurrentSkipListMap<>(ORDER);
+  private final ConcurrentNavigableMap<WhitelistKey, WhitelistEntry> entries =
+      new ConcurrentSkipListMap<>(ORDER);
   private final Clock clock;
 
   SkipListWhitelistStore(Clock clock) {
@@ -44,7 +45,8 @@ final class SkipListWhitelistStore implements WhitelistStore {
   public void add(WhitelistKey key, Instant expiresAt) {
     requireNonNull(key, "key");
     requireNonNull(expiresAt, "expiresAt");
-    entries.put(key, new WhitelistEntry(key, Optional.of(expiresAt.truncatedTo(ChronoUnit.MILLIS)), now()));
+    entries.put(
+        key, new WhitelistEntry(key, Optional.of(expiresAt.truncatedTo(ChronoUnit.MILLIS)), now()));
   }
 
   @Override

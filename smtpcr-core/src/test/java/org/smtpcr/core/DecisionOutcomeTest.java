@@ -16,14 +16,24 @@ final class DecisionOutcomeTest {
   @Test
   void failedOutcome_mustDefer() {
     assertTrue(new DecisionOutcome(new Decision.Defer(DEFER), "r", true).failed());
-    assertThrows(IllegalArgumentException.class, () -> new DecisionOutcome(new Decision.Reject(REFUSE), "r", true));
-    assertThrows(IllegalArgumentException.class, () -> new DecisionOutcome(Decision.accept(), "r", true));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new DecisionOutcome(new Decision.Reject(REFUSE), "r", true));
+    assertThrows(
+        IllegalArgumentException.class, () -> new DecisionOutcome(Decision.accept(), "r", true));
   }
 
   @Test
   void reservedIds_areTheEnginesOwn() {
-    for (String id : new String[] {DecisionOutcome.DEFAULT, DecisionOutcome.INVALID_ADDRESS, DecisionOutcome.PENDING,
-        DecisionOutcome.PENDING_MIX, DecisionOutcome.RECIPIENT_LIMIT, DecisionOutcome.RCPT}) {
+    for (String id :
+        new String[] {
+          DecisionOutcome.DEFAULT,
+          DecisionOutcome.INVALID_ADDRESS,
+          DecisionOutcome.PENDING,
+          DecisionOutcome.PENDING_MIX,
+          DecisionOutcome.RECIPIENT_LIMIT,
+          DecisionOutcome.RCPT
+        }) {
       assertTrue(DecisionOutcome.isReservedId(id), id);
     }
     assertFalse(DecisionOutcome.isReservedId("whitelist-store"));
@@ -34,11 +44,23 @@ final class DecisionOutcomeTest {
     Decision.Challenge c = new Decision.Challenge(REFUSE, "https://cr.example.com/c/abc");
     assertEquals(URI.create("https://cr.example.com/c/abc"), c.link());
     assertEquals(c, new Decision.Challenge(REFUSE, URI.create("https://cr.example.com/c/abc")));
-    for (String bad : new String[] {"", "cr.example.com/c/abc", ":x", "https:", "1ttp://x", "https://a b",
-        "https://x\r\n250 ok", "https://caf\u00e9.example/"}) {
+    for (String bad :
+        new String[] {
+          "",
+          "cr.example.com/c/abc",
+          ":x",
+          "https:",
+          "1ttp://x",
+          "https://a b",
+          "https://x\r\n250 ok",
+          "https://caf\u00e9.example/"
+        }) {
       assertThrows(IllegalArgumentException.class, () -> new Decision.Challenge(REFUSE, bad), bad);
     }
-    assertThrows(IllegalArgumentException.class,
-        () -> new Decision.Challenge(SmtpReply.of(250, "2.0.0", "ok"), "https://cr.example.com/c/abc"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Decision.Challenge(
+                SmtpReply.of(250, "2.0.0", "ok"), "https://cr.example.com/c/abc"));
   }
 }

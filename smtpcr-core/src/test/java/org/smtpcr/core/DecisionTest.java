@@ -20,8 +20,11 @@ final class DecisionTest {
   void records_wrongReplyClass_throwIllegalArgument() {
     assertThrows(IllegalArgumentException.class, () -> new Decision.Reject(R250));
     assertThrows(IllegalArgumentException.class, () -> new Decision.Defer(R550));
-    assertThrows(IllegalArgumentException.class, () -> new Decision.Challenge(R250, URI.create("https://x/c/t")));
-    assertThrows(IllegalArgumentException.class, () -> new Decision.Challenge(R550, URI.create("c/t")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Decision.Challenge(R250, URI.create("https://x/c/t")));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Decision.Challenge(R550, URI.create("c/t")));
   }
 
   @Test
@@ -31,14 +34,17 @@ final class DecisionTest {
     assertEquals(Optional.empty(), Decision.accept().negativeReply());
     assertEquals(Decision.Verdict.REJECT, new Decision.Reject(R550).verdict());
     assertEquals(Optional.of(R451), new Decision.Defer(R451).negativeReply());
-    Decision c = new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnop"));
+    Decision c =
+        new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnop"));
     assertEquals(Decision.Verdict.CHALLENGE, c.verdict());
     assertEquals(Optional.of(R550), c.negativeReply());
   }
 
   @Test
   void challengeToString_showsOnlyEightTokenCharacters() {
-    Decision c = new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnopqrstuvwxyz"));
+    Decision c =
+        new Decision.Challenge(
+            R550, URI.create("https://cr.example.com/c/abcdefghijklmnopqrstuvwxyz"));
     assertTrue(c.toString().contains("https://cr.example.com/c/abcdefgh..."), c.toString());
     assertFalse(c.toString().contains("ijklmnop"));
   }
@@ -47,8 +53,10 @@ final class DecisionTest {
   void challenge_equalByReplyAndLink_linkTextIsAsciiForm() {
     URI link = URI.create("https://cr.example.com/c/abcdefghijklmnop");
     Decision.Challenge a = new Decision.Challenge(R550, link);
-    Decision.Challenge b = new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnop"));
-    Decision.Challenge c = new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnoq"));
+    Decision.Challenge b =
+        new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnop"));
+    Decision.Challenge c =
+        new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnoq"));
 
     assertEquals(a, b);
     assertEquals(a.hashCode(), b.hashCode());
@@ -73,10 +81,12 @@ final class DecisionTest {
 
   @Test
   void challenge_fromEngineText_parsesTheLinkOnFirstUse() {
-    Decision.Challenge c = new Decision.Challenge(R550, "https://cr.example.com/c/abcdefghijklmnop");
+    Decision.Challenge c =
+        new Decision.Challenge(R550, "https://cr.example.com/c/abcdefghijklmnop");
 
     assertEquals(URI.create("https://cr.example.com/c/abcdefghijklmnop"), c.link());
     assertSame(c.link(), c.link());
-    assertEquals(new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnop")), c);
+    assertEquals(
+        new Decision.Challenge(R550, URI.create("https://cr.example.com/c/abcdefghijklmnop")), c);
   }
 }

@@ -25,7 +25,11 @@ public final class Fixtures {
   }
 
   public static Transaction.Builder tx(Stage stage) {
-    return Transaction.builder().stage(stage).clientAddress(CLIENT).helo("mail.example.org").sessionId("t1");
+    return Transaction.builder()
+        .stage(stage)
+        .clientAddress(CLIENT)
+        .helo("mail.example.org")
+        .sessionId("t1");
   }
 
   public static Transaction rcpt(String from, String to) {

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
  * classes, so it also sees references that only a Javadoc-free signature or a lambda makes.
  */
 final class PackageLayersTest {
-  private static final JavaClasses CORE = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importLocations(List.of(Location.of(mainClasses())));
+  private static final JavaClasses CORE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importLocations(List.of(Location.of(mainClasses())));
 
   /** Where the main classes are (target/classes): faster than scanning the class path. */
   private static URI mainClasses() {
@@ -33,22 +34,38 @@ final class PackageLayersTest {
 
   @Test
   void packages_importDownwardOnly() {
-    layeredArchitecture().consideringOnlyDependenciesInLayers()
-        .layer("engine").definedBy("org.smtpcr.core.engine..")
-        .layer("rules").definedBy("org.smtpcr.core.rules..")
-        .layer("spi").definedBy("org.smtpcr.core.spi..")
-        .layer("store").definedBy("org.smtpcr.core.store..")
-        .layer("address").definedBy("org.smtpcr.core.address..")
-        .layer("model").definedBy("org.smtpcr.core")
-        .layer("reply").definedBy("org.smtpcr.core.reply..")
-        .layer("internal").definedBy("org.smtpcr.core.internal..")
-        .whereLayer("engine").mayNotBeAccessedByAnyLayer()
-        .whereLayer("rules").mayOnlyBeAccessedByLayers("engine")
-        .whereLayer("spi").mayOnlyBeAccessedByLayers("engine", "rules")
-        .whereLayer("store").mayOnlyBeAccessedByLayers("engine", "rules")
-        .whereLayer("address").mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store")
-        .whereLayer("model").mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address")
-        .whereLayer("reply").mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address", "model")
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("engine")
+        .definedBy("org.smtpcr.core.engine..")
+        .layer("rules")
+        .definedBy("org.smtpcr.core.rules..")
+        .layer("spi")
+        .definedBy("org.smtpcr.core.spi..")
+        .layer("store")
+        .definedBy("org.smtpcr.core.store..")
+        .layer("address")
+        .definedBy("org.smtpcr.core.address..")
+        .layer("model")
+        .definedBy("org.smtpcr.core")
+        .layer("reply")
+        .definedBy("org.smtpcr.core.reply..")
+        .layer("internal")
+        .definedBy("org.smtpcr.core.internal..")
+        .whereLayer("engine")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("rules")
+        .mayOnlyBeAccessedByLayers("engine")
+        .whereLayer("spi")
+        .mayOnlyBeAccessedByLayers("engine", "rules")
+        .whereLayer("store")
+        .mayOnlyBeAccessedByLayers("engine", "rules")
+        .whereLayer("address")
+        .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store")
+        .whereLayer("model")
+        .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address")
+        .whereLayer("reply")
+        .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address", "model")
         .check(CORE);
   }
 

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 final class ReadmeJavaBlocksTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
-  private static final String IMPORTS = """
+  private static final String IMPORTS =
+      """
       import java.net.*;
       import java.nio.file.*;
       import java.time.*;
@@ -57,17 +58,34 @@ final class ReadmeJavaBlocksTest {
     for (int i = 0; i < blocks.size(); i++) {
       String name = "ReadmeBlock" + i;
       Path src = work.resolve(name + ".java");
-      Files.writeString(src, IMPORTS + "\npublic class " + name + " {\n  public static void run() throws Exception {\n"
-          + blocks.get(i) + "\n  }\n}\n");
+      Files.writeString(
+          src,
+          IMPORTS
+              + "\npublic class "
+              + name
+              + " {\n  public static void run() throws Exception {\n"
+              + blocks.get(i)
+              + "\n  }\n}\n");
       StringWriter diagnostics = new StringWriter();
-      int rc = javac.run(null, null, new PrintStream(new ByteArrayOutputStream()) {
-        @Override public void write(byte[] b, int off, int len) {
-          diagnostics.write(new String(b, off, len, StandardCharsets.UTF_8));
-        }
-      }, "-classpath", System.getProperty("java.class.path"), "-d", work.toString(), src.toString());
+      int rc =
+          javac.run(
+              null,
+              null,
+              new PrintStream(new ByteArrayOutputStream()) {
+                @Override
+                public void write(byte[] b, int off, int len) {
+                  diagnostics.write(new String(b, off, len, StandardCharsets.UTF_8));
+                }
+              },
+              "-classpath",
+              System.getProperty("java.class.path"),
+              "-d",
+              work.toString(),
+              src.toString());
       assertEquals(0, rc, "README java block " + (i + 1) + " does not compile:\n" + diagnostics);
 
-      try (URLClassLoader loader = new URLClassLoader(new URL[] {work.toUri().toURL()}, getClass().getClassLoader())) {
+      try (URLClassLoader loader =
+          new URLClassLoader(new URL[] {work.toUri().toURL()}, getClass().getClassLoader())) {
         Method run = loader.loadClass(name).getMethod("run");
         PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -78,7 +96,9 @@ final class ReadmeJavaBlocksTest {
           System.setOut(out);
         }
         if (blocks.get(i).contains("System.out")) {
-          assertTrue(captured.size() > 0, "README java block " + (i + 1) + " prints what it says it prints");
+          assertTrue(
+              captured.size() > 0,
+              "README java block " + (i + 1) + " prints what it says it prints");
         }
       }
     }

@@ -14,9 +14,18 @@ import org.junit.jupiter.api.Test;
 final class TransactionTest {
   @Test
   void build_allFields_areKept() {
-    Transaction t = Transaction.builder().stage(Stage.DATA).clientAddress(CLIENT).sessionId("abc-1")
-        .helo("mx.example.org").reversePath("<a@example.org>").forwardPath("<b@example.com>")
-        .authenticatedUser("ann").tls(true).headers(List.of(new Header("Subject", "hi"))).build();
+    Transaction t =
+        Transaction.builder()
+            .stage(Stage.DATA)
+            .clientAddress(CLIENT)
+            .sessionId("abc-1")
+            .helo("mx.example.org")
+            .reversePath("<a@example.org>")
+            .forwardPath("<b@example.com>")
+            .authenticatedUser("ann")
+            .tls(true)
+            .headers(List.of(new Header("Subject", "hi")))
+            .build();
     assertEquals(Stage.DATA, t.stage());
     assertEquals(CLIENT, t.clientAddress());
     assertEquals("abc-1", t.sessionId());
@@ -31,8 +40,10 @@ final class TransactionTest {
 
   @Test
   void build_missingRequiredOrPaths_throws() {
-    assertThrows(IllegalStateException.class, () -> Transaction.builder().clientAddress(CLIENT).build());
-    assertThrows(IllegalStateException.class, () -> Transaction.builder().stage(Stage.CONNECT).build());
+    assertThrows(
+        IllegalStateException.class, () -> Transaction.builder().clientAddress(CLIENT).build());
+    assertThrows(
+        IllegalStateException.class, () -> Transaction.builder().stage(Stage.CONNECT).build());
     assertThrows(IllegalArgumentException.class, () -> tx(Stage.MAIL).build());
     assertThrows(IllegalArgumentException.class, () -> tx(Stage.RCPT).reversePath("<>").build());
     assertThrows(IllegalStateException.class, () -> tx(Stage.MAIL).helo("again"));
@@ -42,7 +53,8 @@ final class TransactionTest {
   void sessionId_withLineBreakOrTooLong_isRefused() {
     assertThrows(IllegalArgumentException.class, () -> Transaction.builder().sessionId("a\r\nb"));
     assertThrows(IllegalArgumentException.class, () -> Transaction.builder().sessionId("a b"));
-    assertThrows(IllegalArgumentException.class, () -> Transaction.builder().sessionId("x".repeat(65)));
+    assertThrows(
+        IllegalArgumentException.class, () -> Transaction.builder().sessionId("x".repeat(65)));
   }
 
   @Test
@@ -69,8 +81,12 @@ final class TransactionTest {
 
   @Test
   void toString_leavesOutPathsAndHeaders() {
-    Transaction t = tx(Stage.DATA).reversePath("<secret-sender@example.org>").forwardPath("<bob@example.com>")
-        .headers(List.of(new Header("Subject", "private"))).build();
+    Transaction t =
+        tx(Stage.DATA)
+            .reversePath("<secret-sender@example.org>")
+            .forwardPath("<bob@example.com>")
+            .headers(List.of(new Header("Subject", "private")))
+            .build();
     String s = t.toString() + t.headers();
     assertFalse(s.contains("secret-sender"));
     assertFalse(s.contains("bob@"));

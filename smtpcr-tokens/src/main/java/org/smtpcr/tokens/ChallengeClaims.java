@@ -20,7 +20,8 @@ import java.time.Instant;
  * @param recipient the canonical recipient address
  * @since 0.1.0
  */
-public record ChallengeClaims(int keyId, Instant issuedAt, Duration lifetime, String sender, String recipient) {
+public record ChallengeClaims(
+    int keyId, Instant issuedAt, Duration lifetime, String sender, String recipient) {
   /** Checks the fields. */
   public ChallengeClaims {
     checkArgument(keyId >= 0 && keyId <= KeyRing.MAX_KEY_ID, "key id must be 0..15, got %s", keyId);

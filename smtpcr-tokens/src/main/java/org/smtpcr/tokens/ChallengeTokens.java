@@ -18,9 +18,9 @@ import org.smtpcr.tokens.internal.Hkdf;
 import org.smtpcr.tokens.internal.HmacSha256;
 
 /**
- * Mints and verifies challenge tokens of format v1: a signed, self-contained statement "this
- * sender may confirm itself to this recipient until then", short enough to sit in an SMTP reply.
- * No state is kept; every host holding the same {@link KeyRing} verifies every token.
+ * Mints and verifies challenge tokens of format v1: a signed, self-contained statement "this sender
+ * may confirm itself to this recipient until then", short enough to sit in an SMTP reply. No state
+ * is kept; every host holding the same {@link KeyRing} verifies every token.
  *
  * <pre>{@code
  * ChallengeTokens tokens = ChallengeTokens.builder()
@@ -105,22 +105,27 @@ public final class ChallengeTokens {
    * signed by the active key.
    *
    * @throws IllegalArgumentException if an address is empty, longer than 254 bytes, holds a control
-   *     character or is not well-formed Unicode, if both together make a token over 600 characters, or if the lifetime is
-   *     out of range
+   *     character or is not well-formed Unicode, if both together make a token over 600 characters,
+   *     or if the lifetime is out of range
    */
   public String mint(String sender, String recipient, Duration lifetime) {
     byte[] s = utf8(requireNonNull(sender, "sender"), "sender");
     byte[] r = utf8(requireNonNull(recipient, "recipient"), "recipient");
     requireNonNull(lifetime, "lifetime");
     long minutes = lifetime.toMinutes();
-    checkArgument(minutes >= 1 && minutes <= MAX_LIFETIME_MINUTES,
-        "lifetime must be 1..65535 minutes, got %s", lifetime);
+    checkArgument(
+        minutes >= 1 && minutes <= MAX_LIFETIME_MINUTES,
+        "lifetime must be 1..65535 minutes, got %s",
+        lifetime);
     int total = HEADER + s.length + r.length + TAG;
-    checkArgument(total <= MAX_BYTES,
+    checkArgument(
+        total <= MAX_BYTES,
         "sender and recipient together take %s bytes; a token holds at most %s",
-        s.length + r.length, MAX_BYTES - HEADER - TAG);
+        s.length + r.length,
+        MAX_BYTES - HEADER - TAG);
     long issuedAt = clock.instant().getEpochSecond();
-    checkState(issuedAt >= 0 && issuedAt <= 0xffffffffL, "the clock is outside the range of format v1");
+    checkState(
+        issuedAt >= 0 && issuedAt <= 0xffffffffL, "the clock is outside the range of format v1");
 
     int kid = keyRing.activeKeyId();
     byte[] buf = new byte[total];
@@ -141,14 +146,15 @@ public final class ChallengeTokens {
    * Verifies {@code token} and returns what it says.
    *
    * @throws TokenException with the reason of the first check that failed, in the order of the
-   *     format: {@code MALFORMED}, {@code UNSUPPORTED_VERSION}, {@code UNKNOWN_KEY},
-   *     {@code BAD_SIGNATURE}, {@code MALFORMED} (fields), {@code NOT_YET_VALID}, {@code EXPIRED}
+   *     format: {@code MALFORMED}, {@code UNSUPPORTED_VERSION}, {@code UNKNOWN_KEY}, {@code
+   *     BAD_SIGNATURE}, {@code MALFORMED} (fields), {@code NOT_YET_VALID}, {@code EXPIRED}
    */
   public ChallengeClaims verify(CharSequence token) {
     requireNonNull(token, "token");
     int len = token.length();
     if (len > MAX_TOKEN_LENGTH) {
-      throw new TokenException(Reason.MALFORMED,
+      throw new TokenException(
+          Reason.MALFORMED,
           "token has " + len + " characters; at most " + MAX_TOKEN_LENGTH + " allowed");
     }
     byte[] buf = Base32.decodeOrNull(token, (char) 0);
@@ -156,12 +162,14 @@ public final class ChallengeTokens {
       throw new TokenException(Reason.MALFORMED, "token is not canonical unpadded base32");
     }
     if (buf.length < MIN_BYTES) {
-      throw new TokenException(Reason.MALFORMED,
+      throw new TokenException(
+          Reason.MALFORMED,
           "token decodes to " + buf.length + " bytes; at least " + MIN_BYTES + " expected");
     }
     int version = (buf[0] & 0xff) >>> 4;
     if (version != VERSION) {
-      throw new TokenException(Reason.UNSUPPORTED_VERSION, "token version " + version + "; 1 expected");
+      throw new TokenException(
+          Reason.UNSUPPORTED_VERSION, "token version " + version + "; 1 expected");
     }
     if (buf[1] != 0) {
       throw new TokenException(Reason.MALFORMED, "token flags are not 0");
@@ -169,7 +177,8 @@ public final class ChallengeTokens {
     int kid = buf[0] & 0x0f;
     HmacSha256 mac = macs[kid];
     if (mac == null) {
-      throw new TokenException(Reason.UNKNOWN_KEY,
+      throw new TokenException(
+          Reason.UNKNOWN_KEY,
           "token was signed with key id " + kid + ", which is not in the ring " + keyRing.keyIds());
     }
     int body = buf.length - TAG;
@@ -197,17 +206,30 @@ public final class ChallengeTokens {
     Instant notBefore = Instant.ofEpochSecond(issuedAt).minus(skew);
     Instant notAfter = Instant.ofEpochSecond(issuedAt + 60L * minutes).plus(skew);
     if (now.isBefore(notBefore)) {
-      throw new TokenException(Reason.NOT_YET_VALID, "token is issued "
-          + Duration.between(now, Instant.ofEpochSecond(issuedAt)).toSeconds()
-          + " s in the future at " + Instant.ofEpochSecond(issuedAt) + " (skew " + skew.toSeconds() + " s)");
+      throw new TokenException(
+          Reason.NOT_YET_VALID,
+          "token is issued "
+              + Duration.between(now, Instant.ofEpochSecond(issuedAt)).toSeconds()
+              + " s in the future at "
+              + Instant.ofEpochSecond(issuedAt)
+              + " (skew "
+              + skew.toSeconds()
+              + " s)");
     }
     if (now.isAfter(notAfter)) {
       Instant expiry = Instant.ofEpochSecond(issuedAt + 60L * minutes);
-      throw new TokenException(Reason.EXPIRED, "token expired "
-          + Duration.between(expiry, now).toSeconds() + " s ago at " + expiry
-          + " (skew " + skew.toSeconds() + " s)");
+      throw new TokenException(
+          Reason.EXPIRED,
+          "token expired "
+              + Duration.between(expiry, now).toSeconds()
+              + " s ago at "
+              + expiry
+              + " (skew "
+              + skew.toSeconds()
+              + " s)");
     }
-    return new ChallengeClaims(kid, Instant.ofEpochSecond(issuedAt), Duration.ofMinutes(minutes), sender, recipient);
+    return new ChallengeClaims(
+        kid, Instant.ofEpochSecond(issuedAt), Duration.ofMinutes(minutes), sender, recipient);
   }
 
   @Override
@@ -216,8 +238,9 @@ public final class ChallengeTokens {
   }
 
   /**
-   * Compares the 16-byte tag at {@code buf[at..]} with the start of {@code mac} in constant time: every
-   * byte is looked at, whatever differs (as {@code MessageDigest.isEqual} does, without copying).
+   * Compares the 16-byte tag at {@code buf[at..]} with the start of {@code mac} in constant time:
+   * every byte is looked at, whatever differs (as {@code MessageDigest.isEqual} does, without
+   * copying).
    */
   private static boolean tagMatches(byte[] mac, byte[] buf, int at) {
     int diff = 0;
@@ -240,7 +263,8 @@ public final class ChallengeTokens {
       return new String(buf, off, len, StandardCharsets.ISO_8859_1);
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(buf, off, len))
@@ -264,15 +288,21 @@ public final class ChallengeTokens {
       checkArgument(c >= 0x20 && c != 0x7f, "%s contains a control character at index %s", what, i);
       if (Character.isSurrogate(c)) {
         // with every surrogate paired, String.getBytes(UTF_8) is exact (it replaces lone ones)
-        if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (!Character.isHighSurrogate(c)
+            || i + 1 == n
+            || !Character.isLowSurrogate(s.charAt(i + 1))) {
           throw new IllegalArgumentException(what + " is not well-formed Unicode (lone surrogate)");
         }
         i++;
       }
     }
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    checkArgument(b.length <= MAX_ADDRESS_BYTES, "%s takes %s bytes in UTF-8; at most %s allowed",
-        what, b.length, MAX_ADDRESS_BYTES);
+    checkArgument(
+        b.length <= MAX_ADDRESS_BYTES,
+        "%s takes %s bytes in UTF-8; at most %s allowed",
+        what,
+        b.length,
+        MAX_ADDRESS_BYTES);
     return b;
   }
 
@@ -307,8 +337,10 @@ public final class ChallengeTokens {
     public Builder lifetime(Duration lifetime) {
       checkState(this.lifetime == null, "lifetime was already set");
       requireNonNull(lifetime, "lifetime");
-      checkArgument(lifetime.toMinutes() >= 1 && lifetime.toMinutes() <= MAX_LIFETIME_MINUTES,
-          "lifetime must be 1..65535 minutes, got %s", lifetime);
+      checkArgument(
+          lifetime.toMinutes() >= 1 && lifetime.toMinutes() <= MAX_LIFETIME_MINUTES,
+          "lifetime must be 1..65535 minutes, got %s",
+          lifetime);
       this.lifetime = lifetime;
       return this;
     }
@@ -317,8 +349,10 @@ public final class ChallengeTokens {
     public Builder skew(Duration skew) {
       checkState(this.skew == null, "skew was already set");
       requireNonNull(skew, "skew");
-      checkArgument(!skew.isNegative() && skew.compareTo(Duration.ofDays(1)) <= 0,
-          "skew must be 0..1 day, got %s", skew);
+      checkArgument(
+          !skew.isNegative() && skew.compareTo(Duration.ofDays(1)) <= 0,
+          "skew must be 0..1 day, got %s",
+          skew);
       this.skew = skew;
       return this;
     }

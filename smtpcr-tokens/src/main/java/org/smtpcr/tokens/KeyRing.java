@@ -16,8 +16,8 @@ import java.util.TreeSet;
  * key is rotated without breaking links already sent: add the new key, make it active, and remove
  * the old one once the longest token lifetime has passed.
  *
- * <p>Immutable and thread-safe. The {@code with…} methods return changed copies. {@link #toString()}
- * shows key ids and fingerprints, never key bytes.
+ * <p>Immutable and thread-safe. The {@code with…} methods return changed copies. {@link
+ * #toString()} shows key ids and fingerprints, never key bytes.
  *
  * @since 0.1.0
  */
@@ -80,8 +80,9 @@ public final class KeyRing {
   }
 
   /**
-   * The first key id not in use after the active one, wrapping from 15 to 0, for adding a key during
-   * rotation (so a just-retired id is the last to be reused); empty when all 16 ids are taken.
+   * The first key id not in use after the active one, wrapping from 15 to 0, for adding a key
+   * during rotation (so a just-retired id is the last to be reused); empty when all 16 ids are
+   * taken.
    */
   public Optional<Integer> nextFreeKeyId() {
     for (int i = 1; i <= MAX_KEY_ID + 1; i++) {
@@ -93,7 +94,9 @@ public final class KeyRing {
     return Optional.empty();
   }
 
-  /** A copy with {@code key} added (or replaced) under {@code keyId}; the active key is unchanged. */
+  /**
+   * A copy with {@code key} added (or replaced) under {@code keyId}; the active key is unchanged.
+   */
   public KeyRing withKey(int keyId, MasterKey key) {
     checkKeyId(keyId);
     requireNonNull(key, "key");
@@ -115,7 +118,8 @@ public final class KeyRing {
    */
   public KeyRing withoutKey(int keyId) {
     checkArgument(contains(keyId), "key id %s is not in the ring %s", keyId, keyIds());
-    checkArgument(keyId != activeKeyId, "key id %s is active; make another key active first", keyId);
+    checkArgument(
+        keyId != activeKeyId, "key id %s is active; make another key active first", keyId);
     MasterKey[] copy = keys.clone();
     copy[keyId] = null;
     return new KeyRing(copy, activeKeyId);
@@ -140,12 +144,13 @@ public final class KeyRing {
   }
 
   private static void checkKeyId(int keyId) {
-    checkArgument(keyId >= 0 && keyId <= MAX_KEY_ID, "key id must be 0..%s, got %s", MAX_KEY_ID, keyId);
+    checkArgument(
+        keyId >= 0 && keyId <= MAX_KEY_ID, "key id must be 0..%s, got %s", MAX_KEY_ID, keyId);
   }
 
   /**
-   * Builds a {@link KeyRing}. Each key id is set once; {@link #build()} needs at least one key and an
-   * active id that is in the ring. Not thread-safe.
+   * Builds a {@link KeyRing}. Each key id is set once; {@link #build()} needs at least one key and
+   * an active id that is in the ring. Not thread-safe.
    *
    * @since 0.1.0
    */

@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * mints; each {@code key} line holds a key id (0..15) and the master secret in hex (at least 32
  * bytes). Lines end with LF or CRLF. A file is at most 64 KiB.
  *
- * <p>A key file is a secret: {@link #write} creates it readable by its owner only, and
- * {@link #read} logs a warning when group or others may read it ({@link #permissionProblem}).
- * Errors name the line number, never a line's content.
+ * <p>A key file is a secret: {@link #write} creates it readable by its owner only, and {@link
+ * #read} logs a warning when group or others may read it ({@link #permissionProblem}). Errors name
+ * the line number, never a line's content.
  *
  * @since 0.1.0
  */
@@ -46,13 +46,14 @@ public final class KeyRingFile {
 
   private static final String HEADER = "smtpcr-keyring";
   private static final Logger log = LoggerFactory.getLogger(KeyRingFile.class);
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private KeyRingFile() {}
 
   /**
-   * Reads a key ring from {@code file}, logging a warning (SLF4J, at WARN) when the file is readable
-   * by group or others.
+   * Reads a key ring from {@code file}, logging a warning (SLF4J, at WARN) when the file is
+   * readable by group or others.
    *
    * @throws IOException if the file cannot be read
    * @throws KeyFileException if its content is not a valid key file
@@ -100,7 +101,8 @@ public final class KeyRingFile {
       String[] f = line.split("[ \t]+", -1); // stripped: no empty first or last field
       if (!header) {
         if (f.length != 2 || !f[0].equals(HEADER)) {
-          throw new KeyFileException("line " + lineNo + ": expected '" + HEADER + " 1' as the first line");
+          throw new KeyFileException(
+              "line " + lineNo + ": expected '" + HEADER + " 1' as the first line");
         }
         if (!f[1].equals("1")) {
           throw new KeyFileException("line " + lineNo + ": key file version 1 expected");
@@ -158,10 +160,15 @@ public final class KeyRingFile {
   /** The text of a key file for {@code ring}. It contains the secrets. */
   public static String format(KeyRing ring) {
     requireNonNull(ring, "ring");
-    StringBuilder sb = new StringBuilder()
-        .append("# SMTPCR key ring. It is secret: keep it readable by its owner only (chmod 600).\n")
-        .append(HEADER).append(" 1\n")
-        .append("active ").append(ring.activeKeyId()).append('\n');
+    StringBuilder sb =
+        new StringBuilder()
+            .append(
+                "# SMTPCR key ring. It is secret: keep it readable by its owner only (chmod 600).\n")
+            .append(HEADER)
+            .append(" 1\n")
+            .append("active ")
+            .append(ring.activeKeyId())
+            .append('\n');
     HexFormat hex = HexFormat.of();
     for (int kid : ring.keyIds()) {
       byte[] secret = ring.key(kid).orElseThrow().copyBytes();
@@ -184,9 +191,11 @@ public final class KeyRingFile {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    Path tmp = posix
-        ? Files.createTempFile(dir, ".keyring", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
-        : Files.createTempFile(dir, ".keyring", ".tmp");
+    Path tmp =
+        posix
+            ? Files.createTempFile(
+                dir, ".keyring", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+            : Files.createTempFile(dir, ".keyring", ".tmp");
     try {
       Files.writeString(tmp, format(ring), StandardCharsets.UTF_8);
       try {
@@ -209,12 +218,18 @@ public final class KeyRingFile {
       return Optional.empty();
     }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-    Set<PosixFilePermission> loose = Set.of(
-        PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    Set<PosixFilePermission> loose =
+        Set.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
     if (perms.stream().anyMatch(loose::contains)) {
-      return Optional.of("key file " + file + " has mode " + PosixFilePermissions.toString(perms)
-          + "; group or others can read it. Run: chmod 600 " + file);
+      return Optional.of(
+          "key file "
+              + file
+              + " has mode "
+              + PosixFilePermissions.toString(perms)
+              + "; group or others can read it. Run: chmod 600 "
+              + file);
     }
     return Optional.empty();
   }
@@ -228,7 +243,8 @@ public final class KeyRingFile {
 
   private static byte[] hex(String s, int lineNo) {
     if (s.length() % 2 != 0 || !s.matches("[0-9a-fA-F]+")) {
-      throw new KeyFileException("line " + lineNo + ": the key must be an even number of hex digits");
+      throw new KeyFileException(
+          "line " + lineNo + ": the key must be an even number of hex digits");
     }
     return HexFormat.of().parseHex(s);
   }

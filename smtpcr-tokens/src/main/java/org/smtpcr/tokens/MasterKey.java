@@ -14,9 +14,9 @@ import org.smtpcr.tokens.internal.Hkdf;
  * A master secret of at least 32 bytes from which the per-purpose keys of format v1 are derived.
  *
  * <p>No public method returns the bytes: they leave this package only as the text of a key file
- * ({@link KeyRingFile#format}, {@link KeyRingFile#write}). {@link #toString()} shows only the length
- * and a fingerprint, and {@code equals} is identity; compare keys with {@link #sameKeyAs(MasterKey)},
- * which runs in constant time.
+ * ({@link KeyRingFile#format}, {@link KeyRingFile#write}). {@link #toString()} shows only the
+ * length and a fingerprint, and {@code equals} is identity; compare keys with {@link
+ * #sameKeyAs(MasterKey)}, which runs in constant time.
  *
  * @since 0.1.0
  */
@@ -38,15 +38,21 @@ public final class MasterKey {
   /**
    * Copies {@code secret} into a new key.
    *
-   * @throws IllegalArgumentException if the secret is shorter than {@value #MIN_LENGTH} bytes
-   *     (the message gives only the length)
+   * @throws IllegalArgumentException if the secret is shorter than {@value #MIN_LENGTH} bytes (the
+   *     message gives only the length)
    */
   public static MasterKey copyOf(byte[] secret) {
     requireNonNull(secret, "secret");
-    checkArgument(secret.length >= MIN_LENGTH,
-        "a master key needs at least %s bytes, got %s", MIN_LENGTH, secret.length);
-    checkArgument(secret.length <= MAX_LENGTH,
-        "a master key has at most %s bytes, got %s", MAX_LENGTH, secret.length);
+    checkArgument(
+        secret.length >= MIN_LENGTH,
+        "a master key needs at least %s bytes, got %s",
+        MIN_LENGTH,
+        secret.length);
+    checkArgument(
+        secret.length <= MAX_LENGTH,
+        "a master key has at most %s bytes, got %s",
+        MAX_LENGTH,
+        secret.length);
     return new MasterKey(secret.clone());
   }
 

@@ -13,12 +13,12 @@ import org.smtpcr.tokens.internal.HmacSha256;
 /**
  * Pass codes of format v1, the "magic password": an 18-character code bound to one (canonical
  * sender, canonical recipient) pair that lets that sender through without any stored state. The
- * challenge page shows it; the sender puts it in the recipient's sub-address
- * ({@code bob+CODE@example.com}) or the Subject.
+ * challenge page shows it; the sender puts it in the recipient's sub-address ({@code
+ * bob+CODE@example.com}) or the Subject.
  *
- * <p>Codes are computed with the active key; any key in the ring verifies. Matching ignores
- * letter case and {@code -}, so a code may be shown grouped ({@link #grouped(String)}).
- * Immutable and thread-safe.
+ * <p>Codes are computed with the active key; any key in the ring verifies. Matching ignores letter
+ * case and {@code -}, so a code may be shown grouped ({@link #grouped(String)}). Immutable and
+ * thread-safe.
  *
  * @since 0.1.0
  */
@@ -76,17 +76,24 @@ public final class PassCodes {
     requireNonNull(sender, "sender");
     requireNonNull(recipient, "recipient");
     if (code.length() > MAX_INPUT_LENGTH) {
-      throw new TokenException(Reason.MALFORMED,
-          "pass code has " + code.length() + " characters; at most " + MAX_INPUT_LENGTH + " allowed");
+      throw new TokenException(
+          Reason.MALFORMED,
+          "pass code has "
+              + code.length()
+              + " characters; at most "
+              + MAX_INPUT_LENGTH
+              + " allowed");
     }
     byte[] given = Base32.decodeOrNull(code, '-');
-    if (given == null || given.length != 1 + MAC_BYTES
+    if (given == null
+        || given.length != 1 + MAC_BYTES
         || Base32.encodedLength(given.length) != code.length() - count(code, '-')) {
       throw new TokenException(Reason.MALFORMED, "a pass code is " + LENGTH + " base32 characters");
     }
     int kid = given[0] & 0xff;
     if (kid > KeyRing.MAX_KEY_ID || macs[kid] == null) {
-      throw new TokenException(Reason.UNKNOWN_KEY,
+      throw new TokenException(
+          Reason.UNKNOWN_KEY,
           "pass code names key id " + kid + ", which is not in the ring " + keyRing.keyIds());
     }
     byte[] s;
@@ -98,7 +105,8 @@ public final class PassCodes {
       throw new TokenException(Reason.BAD_SIGNATURE, "pass code does not match: " + e.getMessage());
     }
     if (!MessageDigest.isEqual(code(kid, s, r), given)) {
-      throw new TokenException(Reason.BAD_SIGNATURE, "pass code does not match this sender and recipient");
+      throw new TokenException(
+          Reason.BAD_SIGNATURE, "pass code does not match this sender and recipient");
     }
   }
 

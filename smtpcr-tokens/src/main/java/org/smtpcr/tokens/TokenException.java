@@ -3,9 +3,9 @@ package org.smtpcr.tokens;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A challenge token or pass code did not verify. Callers catch this one type and switch on
- * {@link #reason()}. The message says what was expected and what was seen; it never contains a
- * key, a MAC, or the token itself.
+ * A challenge token or pass code did not verify. Callers catch this one type and switch on {@link
+ * #reason()}. The message says what was expected and what was seen; it never contains a key, a MAC,
+ * or the token itself.
  *
  * @since 0.1.0
  */

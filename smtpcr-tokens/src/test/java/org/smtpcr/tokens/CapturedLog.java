@@ -10,12 +10,13 @@ import java.util.regex.Pattern;
 
 /**
  * Captures what a class logs through SLF4J while it is open. The tests' binding is slf4j-simple,
- * configured by {@code simplelogger.properties} to write one {@code LEVEL logger - message} line per
- * event to the current {@code System.err}; this class swaps {@code System.err} and keeps the events
- * of one logger (with any stack trace lines that follow them). Not for parallel tests.
+ * configured by {@code simplelogger.properties} to write one {@code LEVEL logger - message} line
+ * per event to the current {@code System.err}; this class swaps {@code System.err} and keeps the
+ * events of one logger (with any stack trace lines that follow them). Not for parallel tests.
  */
 final class CapturedLog implements AutoCloseable {
-  private static final Pattern EVENT = Pattern.compile("(TRACE|DEBUG|INFO|WARN|ERROR) (\\S+) - (.*)");
+  private static final Pattern EVENT =
+      Pattern.compile("(TRACE|DEBUG|INFO|WARN|ERROR) (\\S+) - (.*)");
 
   /** One logged event: its SLF4J level name, and the formatted message plus any stack trace. */
   record Event(String level, String message) {}

@@ -21,15 +21,17 @@ import org.smtpcr.tokens.TokenException.Reason;
 /** Invariants of {@link ChallengeTokens}, for any addresses, lifetimes, clocks and input text. */
 final class ChallengeTokensPropertiesTest {
   private static final long T0 = 1_767_225_600L;
-  private static final KeyRing RING = KeyRing.builder()
-      .key(2, MasterKey.copyOf(TokenVectorGenerator.key("k0")))
-      .key(9, MasterKey.copyOf(TokenVectorGenerator.key("k9")))
-      .active(9)
-      .build();
+  private static final KeyRing RING =
+      KeyRing.builder()
+          .key(2, MasterKey.copyOf(TokenVectorGenerator.key("k0")))
+          .key(9, MasterKey.copyOf(TokenVectorGenerator.key("k9")))
+          .active(9)
+          .build();
   private static final String ALPHABET = ReferenceTokenV1.ALPHABET;
 
   private final MutableClock clock = MutableClock.atEpochSecond(T0);
-  private final ChallengeTokens tokens = ChallengeTokens.builder().keyRing(RING).clock(clock).build();
+  private final ChallengeTokens tokens =
+      ChallengeTokens.builder().keyRing(RING).clock(clock).build();
 
   @Property
   void mintThenVerify_anyAddressesAndLifetime_roundTrips(
@@ -53,8 +55,10 @@ final class ChallengeTokensPropertiesTest {
   }
 
   @Property
-  void verify_oneSymbolReplacedByAnotherSymbol_fails(@ForAll("tokens") String token,
-      @ForAll @IntRange(max = 599) int at, @ForAll @IntRange(min = 1, max = 31) int shift) {
+  void verify_oneSymbolReplacedByAnotherSymbol_fails(
+      @ForAll("tokens") String token,
+      @ForAll @IntRange(max = 599) int at,
+      @ForAll @IntRange(min = 1, max = 31) int shift) {
     int i = at % token.length();
     char replacement = ALPHABET.charAt((ALPHABET.indexOf(token.charAt(i)) + shift) % 32);
     String changed = token.substring(0, i) + replacement + token.substring(i + 1);
@@ -63,7 +67,8 @@ final class ChallengeTokensPropertiesTest {
   }
 
   @Property
-  void verify_truncated_fails(@ForAll("tokens") String token, @ForAll @IntRange(min = 1, max = 600) int cut) {
+  void verify_truncated_fails(
+      @ForAll("tokens") String token, @ForAll @IntRange(min = 1, max = 600) int cut) {
     String truncated = token.substring(0, Math.max(0, token.length() - cut));
     assertThrows(TokenException.class, () -> tokens.verify(truncated));
   }
@@ -75,7 +80,8 @@ final class ChallengeTokensPropertiesTest {
   }
 
   @Property
-  void verify_onlyLetterCaseChanged_stillVerifies(@ForAll("tokens") String token, @ForAll long caseBits) {
+  void verify_onlyLetterCaseChanged_stillVerifies(
+      @ForAll("tokens") String token, @ForAll long caseBits) {
     StringBuilder sb = new StringBuilder(token);
     for (int i = 0; i < sb.length(); i++) {
       if (((caseBits >>> (i % 64)) & 1) != 0 ^ (i / 64) % 2 == 1) {
@@ -95,10 +101,11 @@ final class ChallengeTokensPropertiesTest {
   }
 
   @Property
-  void verify_longerThan600Characters_isMalformedWhateverItHolds(@ForAll("tokens") String token,
-      @ForAll @IntRange(min = 601, max = 10_000) int length) {
+  void verify_longerThan600Characters_isMalformedWhateverItHolds(
+      @ForAll("tokens") String token, @ForAll @IntRange(min = 601, max = 10_000) int length) {
     String padded = (token + "a".repeat(length)).substring(0, length);
-    assertEquals(Reason.MALFORMED, assertThrows(TokenException.class, () -> tokens.verify(padded)).reason());
+    assertEquals(
+        Reason.MALFORMED, assertThrows(TokenException.class, () -> tokens.verify(padded)).reason());
   }
 
   /**
@@ -113,8 +120,12 @@ final class ChallengeTokensPropertiesTest {
       @ForAll @LongRange(min = 86_400, max = 0xffff_ffffL) long issuedAt,
       @ForAll @LongRange(min = 1, max = 10_000_000_000L) long beyondNanos) {
     MutableClock c = MutableClock.atEpochSecond(issuedAt);
-    ChallengeTokens t = ChallengeTokens.builder().keyRing(RING).clock(c)
-        .skew(Duration.ofSeconds(skewSeconds)).build();
+    ChallengeTokens t =
+        ChallengeTokens.builder()
+            .keyRing(RING)
+            .clock(c)
+            .skew(Duration.ofSeconds(skewSeconds))
+            .build();
     String token = t.mint(pair.get1(), pair.get2(), Duration.ofMinutes(lifetimeMinutes));
     Instant notBefore = Instant.ofEpochSecond(issuedAt - skewSeconds);
     Instant notAfter = Instant.ofEpochSecond(issuedAt + 60L * lifetimeMinutes + skewSeconds);
@@ -124,17 +135,22 @@ final class ChallengeTokensPropertiesTest {
     c.set(notAfter);
     t.verify(token);
     c.set(notBefore.minusNanos(beyondNanos));
-    assertEquals(Reason.NOT_YET_VALID, assertThrows(TokenException.class, () -> t.verify(token)).reason());
+    assertEquals(
+        Reason.NOT_YET_VALID, assertThrows(TokenException.class, () -> t.verify(token)).reason());
     c.set(notBefore.minusNanos(1));
-    assertEquals(Reason.NOT_YET_VALID, assertThrows(TokenException.class, () -> t.verify(token)).reason());
+    assertEquals(
+        Reason.NOT_YET_VALID, assertThrows(TokenException.class, () -> t.verify(token)).reason());
     c.set(notAfter.plusNanos(beyondNanos));
-    assertEquals(Reason.EXPIRED, assertThrows(TokenException.class, () -> t.verify(token)).reason());
+    assertEquals(
+        Reason.EXPIRED, assertThrows(TokenException.class, () -> t.verify(token)).reason());
     c.set(notAfter.plusNanos(1));
-    assertEquals(Reason.EXPIRED, assertThrows(TokenException.class, () -> t.verify(token)).reason());
+    assertEquals(
+        Reason.EXPIRED, assertThrows(TokenException.class, () -> t.verify(token)).reason());
   }
 
   @Property
-  void mint_addressesOverTheBudget_throwIllegalArgument(@ForAll("tooLong") Tuple2<String, String> pair) {
+  void mint_addressesOverTheBudget_throwIllegalArgument(
+      @ForAll("tooLong") Tuple2<String, String> pair) {
     assertThrows(IllegalArgumentException.class, () -> tokens.mint(pair.get1(), pair.get2()));
   }
 
@@ -147,13 +163,15 @@ final class ChallengeTokensPropertiesTest {
 
   @Provide
   Arbitrary<String> tokens() {
-    return Arbitraries.lazy(() -> TestArbitraries.addressPairs()
-        .map(p -> tokens.mint(p.get1(), p.get2())));
+    return Arbitraries.lazy(
+        () -> TestArbitraries.addressPairs().map(p -> tokens.mint(p.get1(), p.get2())));
   }
 
   @Provide
   Arbitrary<String> symbols() {
-    return Arbitraries.strings().withChars(ALPHABET + ALPHABET.toUpperCase(Locale.ROOT)).ofMinLength(1)
+    return Arbitraries.strings()
+        .withChars(ALPHABET + ALPHABET.toUpperCase(Locale.ROOT))
+        .ofMinLength(1)
         .ofMaxLength(20);
   }
 
@@ -161,39 +179,68 @@ final class ChallengeTokensPropertiesTest {
   @Provide
   Arbitrary<String> hostile() {
     Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(10_000);
-    Arbitrary<String> nearBase32 = Arbitraries.strings()
-        .withChars(ALPHABET + ALPHABET.toUpperCase(Locale.ROOT) + "=-01 \t\n\u212A\u017F\u0131")
-        .ofMaxLength(700);
-    Arbitrary<String> base32 = Arbitraries.strings().withChars(ALPHABET).ofMinLength(40).ofMaxLength(601);
-    Arbitrary<String> junkOnToken = tokens().flatMap(t -> Arbitraries.strings().all().ofMaxLength(20)
-        .map(j -> List.of(t + j, j + t, t.substring(0, t.length() / 2) + j + t.substring(t.length() / 2))))
-        .flatMap(Arbitraries::of);
-    return Arbitraries.frequencyOf(Tuple.of(3, any), Tuple.of(3, nearBase32), Tuple.of(2, base32),
-        Tuple.of(2, junkOnToken));
+    Arbitrary<String> nearBase32 =
+        Arbitraries.strings()
+            .withChars(ALPHABET + ALPHABET.toUpperCase(Locale.ROOT) + "=-01 \t\n\u212A\u017F\u0131")
+            .ofMaxLength(700);
+    Arbitrary<String> base32 =
+        Arbitraries.strings().withChars(ALPHABET).ofMinLength(40).ofMaxLength(601);
+    Arbitrary<String> junkOnToken =
+        tokens()
+            .flatMap(
+                t ->
+                    Arbitraries.strings()
+                        .all()
+                        .ofMaxLength(20)
+                        .map(
+                            j ->
+                                List.of(
+                                    t + j,
+                                    j + t,
+                                    t.substring(0, t.length() / 2)
+                                        + j
+                                        + t.substring(t.length() / 2))))
+            .flatMap(Arbitraries::of);
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, any), Tuple.of(3, nearBase32), Tuple.of(2, base32), Tuple.of(2, junkOnToken));
   }
 
-  /** Pairs that break a rule of mint: empty, over 254 bytes, together over 350 bytes, lone surrogate. */
+  /**
+   * Pairs that break a rule of mint: empty, over 254 bytes, together over 350 bytes, lone
+   * surrogate.
+   */
   @Provide
   Arbitrary<Tuple2<String, String>> tooLong() {
     Arbitrary<String> fine = TestArbitraries.address(96);
-    Arbitrary<String> bad = Arbitraries.oneOf(
-        Arbitraries.just(""),
-        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(255).ofMaxLength(400),
-        Arbitraries.strings().withCharRange('\u0800', '\u0fff').ofMinLength(85).ofMaxLength(200),
-        Arbitraries.of("a\uD800b", "\uDC00", "x\uDBFF"));
-    Arbitrary<Tuple2<String, String>> badOne = Arbitraries.oneOf(
-        bad.flatMap(b -> fine.map(f -> Tuple.of(b, f))),
-        bad.flatMap(b -> fine.map(f -> Tuple.of(f, b))));
-    Arbitrary<Tuple2<String, String>> overBudget = Arbitraries.integers().between(97, 254)
-        .flatMap(n -> Arbitraries.integers().between(351 - n, 254)
-            .map(m -> Tuple.of("s".repeat(n), "r".repeat(m))));
+    Arbitrary<String> bad =
+        Arbitraries.oneOf(
+            Arbitraries.just(""),
+            Arbitraries.strings().withCharRange('a', 'z').ofMinLength(255).ofMaxLength(400),
+            Arbitraries.strings()
+                .withCharRange('\u0800', '\u0fff')
+                .ofMinLength(85)
+                .ofMaxLength(200),
+            Arbitraries.of("a\uD800b", "\uDC00", "x\uDBFF"));
+    Arbitrary<Tuple2<String, String>> badOne =
+        Arbitraries.oneOf(
+            bad.flatMap(b -> fine.map(f -> Tuple.of(b, f))),
+            bad.flatMap(b -> fine.map(f -> Tuple.of(f, b))));
+    Arbitrary<Tuple2<String, String>> overBudget =
+        Arbitraries.integers()
+            .between(97, 254)
+            .flatMap(
+                n ->
+                    Arbitraries.integers()
+                        .between(351 - n, 254)
+                        .map(m -> Tuple.of("s".repeat(n), "r".repeat(m))));
     return Arbitraries.oneOf(badOne, overBudget);
   }
 
   /** {@code ceil(8 * (25 + Ls + Lr) / 5)}. */
   private static final class TokenLength {
     static int of(Tuple2<String, String> pair) {
-      int bytes = 25 + TestArbitraries.utf8Length(pair.get1()) + TestArbitraries.utf8Length(pair.get2());
+      int bytes =
+          25 + TestArbitraries.utf8Length(pair.get1()) + TestArbitraries.utf8Length(pair.get2());
       return (8 * bytes + 4) / 5;
     }
   }

@@ -38,7 +38,8 @@ final class ChallengeTokensTest {
     KeyRing ring = KeyRing.generate();
     String token = at(ring, T0).mint("a@b", "c@d", Duration.ofMinutes(10));
     at(ring, T0.plusSeconds(600 + 300)).verify(token);
-    TokenException e = assertThrows(TokenException.class, () -> at(ring, T0.plusSeconds(901)).verify(token));
+    TokenException e =
+        assertThrows(TokenException.class, () -> at(ring, T0.plusSeconds(901)).verify(token));
     assertEquals(TokenException.Reason.EXPIRED, e.reason());
   }
 
@@ -47,9 +48,14 @@ final class ChallengeTokensTest {
     PassCodes codes = PassCodes.of(KeyRing.generate());
     String code = codes.compute("alice@example.org", "bob@example.com");
     assertEquals(18, code.length());
-    codes.verify(PassCodes.grouped(code).toUpperCase(Locale.ROOT), "alice@example.org", "bob@example.com");
-    assertEquals(TokenException.Reason.BAD_SIGNATURE, assertThrows(TokenException.class,
-        () -> codes.verify(code, "mallory@example.org", "bob@example.com")).reason());
+    codes.verify(
+        PassCodes.grouped(code).toUpperCase(Locale.ROOT), "alice@example.org", "bob@example.com");
+    assertEquals(
+        TokenException.Reason.BAD_SIGNATURE,
+        assertThrows(
+                TokenException.class,
+                () -> codes.verify(code, "mallory@example.org", "bob@example.com"))
+            .reason());
   }
 
   // ---------------------------------------------------------------- mint arguments
@@ -59,8 +65,8 @@ final class ChallengeTokensTest {
     ChallengeTokens t = at(KeyRing.generate(), T0);
     assertEquals(600, t.mint("s".repeat(254), "r".repeat(96)).length());
     assertEquals(600, t.mint("s".repeat(96), "r".repeat(254)).length());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> t.mint("s".repeat(254), "r".repeat(97)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> t.mint("s".repeat(254), "r".repeat(97)));
     assertTrue(e.getMessage().contains("351") && e.getMessage().contains("350"), e.getMessage());
   }
 
@@ -78,7 +84,9 @@ final class ChallengeTokensTest {
     assertThrows(IllegalArgumentException.class, () -> t.mint("", "b"));
     assertThrows(IllegalArgumentException.class, () -> t.mint("a", ""));
     assertThrows(IllegalArgumentException.class, () -> t.mint("a".repeat(255), "b"));
-    assertThrows(IllegalArgumentException.class, () -> t.mint("ü".repeat(128), "b")); // 256 bytes in 128 chars
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> t.mint("ü".repeat(128), "b")); // 256 bytes in 128 chars
     assertThrows(IllegalArgumentException.class, () -> t.mint("a\uD800", "b"));
     assertThrows(IllegalArgumentException.class, () -> t.mint("a", "\uDC00b"));
     assertThrows(NullPointerException.class, () -> t.mint(null, "b"));
@@ -92,16 +100,23 @@ final class ChallengeTokensTest {
     assertThrows(IllegalArgumentException.class, () -> t.mint("a", "b", Duration.ofSeconds(59)));
     assertThrows(IllegalArgumentException.class, () -> t.mint("a", "b", Duration.ofMinutes(65536)));
     assertThrows(IllegalArgumentException.class, () -> t.mint("a", "b", Duration.ofMinutes(-5)));
-    assertEquals(Duration.ofMinutes(65535), t.verify(t.mint("a", "b", Duration.ofMinutes(65535))).lifetime());
-    assertEquals(Duration.ofMinutes(1), t.verify(t.mint("a", "b", Duration.ofSeconds(119))).lifetime(),
+    assertEquals(
+        Duration.ofMinutes(65535),
+        t.verify(t.mint("a", "b", Duration.ofMinutes(65535))).lifetime());
+    assertEquals(
+        Duration.ofMinutes(1),
+        t.verify(t.mint("a", "b", Duration.ofSeconds(119))).lifetime(),
         "seconds are dropped");
   }
 
   @Test
   void mint_clockOutsideUint32_throwsIllegalState() {
     KeyRing ring = KeyRing.generate();
-    assertThrows(IllegalStateException.class, () -> at(ring, Instant.ofEpochSecond(0x1_0000_0000L)).mint("a", "b"));
-    assertThrows(IllegalStateException.class, () -> at(ring, Instant.ofEpochSecond(-1)).mint("a", "b"));
+    assertThrows(
+        IllegalStateException.class,
+        () -> at(ring, Instant.ofEpochSecond(0x1_0000_0000L)).mint("a", "b"));
+    assertThrows(
+        IllegalStateException.class, () -> at(ring, Instant.ofEpochSecond(-1)).mint("a", "b"));
     at(ring, Instant.ofEpochSecond(0xffff_ffffL)).mint("a", "b");
   }
 
@@ -120,8 +135,10 @@ final class ChallengeTokensTest {
   @Test
   void verify_otherRing_throwsBadSignature() {
     String token = at(KeyRing.generate(), T0).mint("a", "b");
-    assertEquals(Reason.BAD_SIGNATURE,
-        assertThrows(TokenException.class, () -> at(KeyRing.generate(), T0).verify(token)).reason());
+    assertEquals(
+        Reason.BAD_SIGNATURE,
+        assertThrows(TokenException.class, () -> at(KeyRing.generate(), T0).verify(token))
+            .reason());
   }
 
   // ---------------------------------------------------------------- builder
@@ -146,21 +163,31 @@ final class ChallengeTokensTest {
   @Test
   void builder_optionSetTwice_throwsIllegalState() {
     KeyRing ring = KeyRing.generate();
-    assertThrows(IllegalStateException.class, () -> ChallengeTokens.builder().keyRing(ring).keyRing(ring));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class, () -> ChallengeTokens.builder().keyRing(ring).keyRing(ring));
+    assertThrows(
+        IllegalStateException.class,
         () -> ChallengeTokens.builder().clock(Clock.systemUTC()).clock(Clock.systemUTC()));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> ChallengeTokens.builder().lifetime(Duration.ofDays(1)).lifetime(Duration.ofDays(1)));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> ChallengeTokens.builder().skew(Duration.ZERO).skew(Duration.ZERO));
   }
 
   @Test
   void builder_outOfRangeValues_throwIllegalArgument() {
-    assertThrows(IllegalArgumentException.class, () -> ChallengeTokens.builder().lifetime(Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> ChallengeTokens.builder().lifetime(Duration.ofMinutes(65536)));
-    assertThrows(IllegalArgumentException.class, () -> ChallengeTokens.builder().skew(Duration.ofSeconds(-1)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> ChallengeTokens.builder().lifetime(Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ChallengeTokens.builder().lifetime(Duration.ofMinutes(65536)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ChallengeTokens.builder().skew(Duration.ofSeconds(-1)));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ChallengeTokens.builder().skew(Duration.ofDays(1).plusSeconds(1)));
     assertThrows(NullPointerException.class, () -> ChallengeTokens.builder().keyRing(null));
     assertThrows(NullPointerException.class, () -> ChallengeTokens.builder().clock(null));
@@ -169,8 +196,12 @@ final class ChallengeTokensTest {
 
   @Test
   void builder_lifetime_isUsedByMint() {
-    ChallengeTokens t = ChallengeTokens.builder().keyRing(KeyRing.generate())
-        .clock(Clock.fixed(T0, ZoneOffset.UTC)).lifetime(Duration.ofHours(2)).build();
+    ChallengeTokens t =
+        ChallengeTokens.builder()
+            .keyRing(KeyRing.generate())
+            .clock(Clock.fixed(T0, ZoneOffset.UTC))
+            .lifetime(Duration.ofHours(2))
+            .build();
     assertEquals(Duration.ofHours(2), t.verify(t.mint("a", "b")).lifetime());
   }
 
@@ -179,24 +210,33 @@ final class ChallengeTokensTest {
     KeyRing ring = KeyRing.generate();
     String token = at(ring, T0).mint("a", "b", Duration.ofMinutes(1));
     MutableClock clock = new MutableClock(T0.plusSeconds(60 + 10));
-    ChallengeTokens strict = ChallengeTokens.builder().keyRing(ring).clock(clock).skew(Duration.ofSeconds(10)).build();
+    ChallengeTokens strict =
+        ChallengeTokens.builder().keyRing(ring).clock(clock).skew(Duration.ofSeconds(10)).build();
     strict.verify(token);
     clock.advance(Duration.ofSeconds(1));
-    assertEquals(Reason.EXPIRED, assertThrows(TokenException.class, () -> strict.verify(token)).reason());
+    assertEquals(
+        Reason.EXPIRED, assertThrows(TokenException.class, () -> strict.verify(token)).reason());
   }
 
   @Test
   void claims_checkTheirFields() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new ChallengeClaims(16, T0, Duration.ofMinutes(1), "a", "b"));
-    assertThrows(NullPointerException.class, () -> new ChallengeClaims(0, null, Duration.ofMinutes(1), "a", "b"));
-    assertEquals(T0.plusSeconds(60), new ChallengeClaims(0, T0, Duration.ofMinutes(1), "a", "b").expiresAt());
+    assertThrows(
+        NullPointerException.class,
+        () -> new ChallengeClaims(0, null, Duration.ofMinutes(1), "a", "b"));
+    assertEquals(
+        T0.plusSeconds(60),
+        new ChallengeClaims(0, T0, Duration.ofMinutes(1), "a", "b").expiresAt());
   }
 
   @Test
   void mint_controlCharacterInAddress_throwsIllegalArgument() {
     ChallengeTokens tokens = ChallengeTokens.of(KeyRing.generate());
-    assertThrows(IllegalArgumentException.class, () -> tokens.mint("a\r\nb@example.org", "c@example.com"));
-    assertThrows(IllegalArgumentException.class, () -> tokens.mint("a@example.org", "c\u007f@example.com"));
+    assertThrows(
+        IllegalArgumentException.class, () -> tokens.mint("a\r\nb@example.org", "c@example.com"));
+    assertThrows(
+        IllegalArgumentException.class, () -> tokens.mint("a@example.org", "c\u007f@example.com"));
   }
 }

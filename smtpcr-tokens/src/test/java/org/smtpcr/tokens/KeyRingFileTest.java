@@ -25,8 +25,7 @@ final class KeyRingFileTest {
   private static final String HEX_A = HexFormat.of().formatHex(TokenVectorGenerator.key("k0"));
   private static final String HEX_B = HexFormat.of().formatHex(TokenVectorGenerator.key("k15"));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static KeyRing twoKeys() {
     return KeyRing.builder()
@@ -77,8 +76,11 @@ final class KeyRingFileTest {
 
   @Test
   void parse_commentsBlankLinesTabsAndCrlf_areAccepted() {
-    String text = "# a comment\r\n\r\n   \r\nsmtpcr-keyring\t1\r\n  # indented comment\r\nactive 7\r\n"
-        + "key\t7\t" + HEX_A.toUpperCase(java.util.Locale.ROOT) + "  \r\n";
+    String text =
+        "# a comment\r\n\r\n   \r\nsmtpcr-keyring\t1\r\n  # indented comment\r\nactive 7\r\n"
+            + "key\t7\t"
+            + HEX_A.toUpperCase(java.util.Locale.ROOT)
+            + "  \r\n";
     KeyRing ring = KeyRingFile.parse(text);
     assertEquals(7, ring.activeKeyId());
     assertTrue(ring.activeKey().sameKeyAs(MasterKey.copyOf(TokenVectorGenerator.key("k0"))));
@@ -118,9 +120,16 @@ final class KeyRingFileTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"rw-r-----, true", "rw--w----, true", "rw----r--, true", "rw-----w-, true", "rwx------, false",
-      "rw------x, false"})
-  void permissionProblem_groupOrOthersReadOrWrite_isReported(String mode, boolean reported) throws IOException {
+  @CsvSource({
+    "rw-r-----, true",
+    "rw--w----, true",
+    "rw----r--, true",
+    "rw-----w-, true",
+    "rwx------, false",
+    "rw------x, false"
+  })
+  void permissionProblem_groupOrOthersReadOrWrite_isReported(String mode, boolean reported)
+      throws IOException {
     assumePosix();
     Path file = dir.resolve("keys");
     Files.writeString(file, "x");
@@ -156,38 +165,47 @@ final class KeyRingFileTest {
   // ---------------------------------------------------------------- errors
 
   @ParameterizedTest(name = "[{index}] line {1}: {2}")
-  @CsvSource(delimiter = '|', value = {
-      "nonsense 1\\nactive 0\\nkey 0 HEXA                         | 1 | first line",
-      "# c\\n\\nsmtpcr-keyring 2\\nactive 0\\nkey 0 HEXA               | 3 | version",
-      "smtpcr-keyring\\nactive 0\\nkey 0 HEXA                        | 1 | header without version",
-      "smtpcr-keyring 1 x\\nactive 0\\nkey 0 HEXA                    | 1 | header with extra field",
-      "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA\\nactive 0             | 4 | active twice",
-      "smtpcr-keyring 1\\nactive\\nkey 0 HEXA                        | 2 | active without kid",
-      "smtpcr-keyring 1\\nactive 0 1\\nkey 0 HEXA                    | 2 | active with two kids",
-      "smtpcr-keyring 1\\nactive 16\\nkey 0 HEXA                     | 2 | kid 16",
-      "smtpcr-keyring 1\\nactive -1\\nkey 0 HEXA                     | 2 | kid -1",
-      "smtpcr-keyring 1\\nactive x\\nkey 0 HEXA                      | 2 | kid not a number",
-      "smtpcr-keyring 1\\nactive 0\\nkey 0                           | 3 | key without secret",
-      "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA extra                | 3 | key with extra field",
-      "smtpcr-keyring 1\\nactive 0\\nkey 123 HEXA                    | 3 | kid 123",
-      "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXAg                     | 3 | non-hex digit",
-      "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA0                     | 3 | odd number of hex digits",
-      "smtpcr-keyring 1\\nactive 0\\nkey 0 0x00                      | 3 | 0x prefix",
-      "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA\\nkey 0 HEXB           | 4 | kid twice",
-      "smtpcr-keyring 1\\nactive 0\\nkey 0 SHORT                     | 3 | 31-byte secret",
-      "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA\\nsecret 1 HEXB        | 4 | unknown directive",
-      "smtpcr-keyring 1\\nactive 0\\nKEY 0 HEXA                      | 3 | directive in capitals"})
-  void parse_malformedLine_throwsKeyFileExceptionWithTheLineNumber(String text, int line, String what) {
-    String file = text.replace("\\n", "\n").replace("HEXA", HEX_A).replace("HEXB", HEX_B)
-        .replace("SHORT", HEX_A.substring(0, 62));
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "nonsense 1\\nactive 0\\nkey 0 HEXA                         | 1 | first line",
+        "# c\\n\\nsmtpcr-keyring 2\\nactive 0\\nkey 0 HEXA               | 3 | version",
+        "smtpcr-keyring\\nactive 0\\nkey 0 HEXA                        | 1 | header without version",
+        "smtpcr-keyring 1 x\\nactive 0\\nkey 0 HEXA                    | 1 | header with extra field",
+        "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA\\nactive 0             | 4 | active twice",
+        "smtpcr-keyring 1\\nactive\\nkey 0 HEXA                        | 2 | active without kid",
+        "smtpcr-keyring 1\\nactive 0 1\\nkey 0 HEXA                    | 2 | active with two kids",
+        "smtpcr-keyring 1\\nactive 16\\nkey 0 HEXA                     | 2 | kid 16",
+        "smtpcr-keyring 1\\nactive -1\\nkey 0 HEXA                     | 2 | kid -1",
+        "smtpcr-keyring 1\\nactive x\\nkey 0 HEXA                      | 2 | kid not a number",
+        "smtpcr-keyring 1\\nactive 0\\nkey 0                           | 3 | key without secret",
+        "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA extra                | 3 | key with extra field",
+        "smtpcr-keyring 1\\nactive 0\\nkey 123 HEXA                    | 3 | kid 123",
+        "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXAg                     | 3 | non-hex digit",
+        "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA0                     | 3 | odd number of hex digits",
+        "smtpcr-keyring 1\\nactive 0\\nkey 0 0x00                      | 3 | 0x prefix",
+        "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA\\nkey 0 HEXB           | 4 | kid twice",
+        "smtpcr-keyring 1\\nactive 0\\nkey 0 SHORT                     | 3 | 31-byte secret",
+        "smtpcr-keyring 1\\nactive 0\\nkey 0 HEXA\\nsecret 1 HEXB        | 4 | unknown directive",
+        "smtpcr-keyring 1\\nactive 0\\nKEY 0 HEXA                      | 3 | directive in capitals"
+      })
+  void parse_malformedLine_throwsKeyFileExceptionWithTheLineNumber(
+      String text, int line, String what) {
+    String file =
+        text.replace("\\n", "\n")
+            .replace("HEXA", HEX_A)
+            .replace("HEXB", HEX_B)
+            .replace("SHORT", HEX_A.substring(0, 62));
     KeyFileException e = assertThrows(KeyFileException.class, () -> KeyRingFile.parse(file));
     assertTrue(e.getMessage().startsWith("line " + line + ":"), what + ": " + e.getMessage());
   }
 
   @Test
   void parse_secretShorterThan32Bytes_isRefused() {
-    KeyFileException e = assertThrows(KeyFileException.class,
-        () -> KeyRingFile.parse("smtpcr-keyring 1\nactive 0\nkey 0 " + "ab".repeat(31) + "\n"));
+    KeyFileException e =
+        assertThrows(
+            KeyFileException.class,
+            () -> KeyRingFile.parse("smtpcr-keyring 1\nactive 0\nkey 0 " + "ab".repeat(31) + "\n"));
     assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("32"), e.getMessage());
     assertFalse(e.getMessage().contains("abab"), e.getMessage());
   }
@@ -198,9 +216,12 @@ final class KeyRingFileTest {
     assertThrows(KeyFileException.class, () -> KeyRingFile.parse("# only a comment\n"));
     assertThrows(KeyFileException.class, () -> KeyRingFile.parse("smtpcr-keyring 1\n"));
     assertThrows(KeyFileException.class, () -> KeyRingFile.parse("smtpcr-keyring 1\nactive 0\n"));
-    assertThrows(KeyFileException.class, () -> KeyRingFile.parse("smtpcr-keyring 1\nkey 0 " + HEX_A + "\n"));
-    KeyFileException e = assertThrows(KeyFileException.class,
-        () -> KeyRingFile.parse("smtpcr-keyring 1\nactive 1\nkey 0 " + HEX_A + "\n"));
+    assertThrows(
+        KeyFileException.class, () -> KeyRingFile.parse("smtpcr-keyring 1\nkey 0 " + HEX_A + "\n"));
+    KeyFileException e =
+        assertThrows(
+            KeyFileException.class,
+            () -> KeyRingFile.parse("smtpcr-keyring 1\nactive 1\nkey 0 " + HEX_A + "\n"));
     assertTrue(e.getMessage().contains("1"), e.getMessage());
   }
 
@@ -242,7 +263,10 @@ final class KeyRingFileTest {
   @Test
   void read_invalidUtf8_isAKeyFileException() throws IOException {
     Path file = dir.resolve("keys");
-    Files.write(file, ("smtpcr-keyring 1\nactive 0\nkey 0 " + HEX_A + "\n# \u00ff").getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(
+        file,
+        ("smtpcr-keyring 1\nactive 0\nkey 0 " + HEX_A + "\n# \u00ff")
+            .getBytes(StandardCharsets.ISO_8859_1));
     ownerOnly(file);
     KeyRingFile.read(file); // a stray byte in a comment is harmless
     Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 's'});
@@ -253,7 +277,8 @@ final class KeyRingFileTest {
     assertEquals(expected.keyIds(), actual.keyIds());
     assertEquals(expected.activeKeyId(), actual.activeKeyId());
     for (int kid : expected.keyIds()) {
-      assertTrue(expected.key(kid).orElseThrow().sameKeyAs(actual.key(kid).orElseThrow()), "kid " + kid);
+      assertTrue(
+          expected.key(kid).orElseThrow().sameKeyAs(actual.key(kid).orElseThrow()), "kid " + kid);
     }
   }
 
@@ -264,6 +289,8 @@ final class KeyRingFileTest {
   }
 
   private static void assumePosix() {
-    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+    assumeTrue(
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+        "POSIX file system");
   }
 }

@@ -42,9 +42,14 @@ final class KeyRingTest {
     // retire kid 0
     KeyRing ring2 = ring1.withoutKey(0);
     ChallengeTokens t2 = tokens(ring2, clock);
-    assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenException.class, () -> t2.verify(old)).reason());
-    assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenException.class,
-        () -> PassCodes.of(ring2).verify(oldCode, "alice@example.org", "bob@example.com")).reason());
+    assertEquals(
+        Reason.UNKNOWN_KEY, assertThrows(TokenException.class, () -> t2.verify(old)).reason());
+    assertEquals(
+        Reason.UNKNOWN_KEY,
+        assertThrows(
+                TokenException.class,
+                () -> PassCodes.of(ring2).verify(oldCode, "alice@example.org", "bob@example.com"))
+            .reason());
     assertEquals("carol@example.org", t2.verify(fresh).sender());
   }
 
@@ -67,7 +72,8 @@ final class KeyRingTest {
     KeyRing ring = KeyRing.of(A);
     String token = tokens(ring, clock).mint("a", "b");
     KeyRing replaced = ring.withKey(0, B);
-    assertEquals(Reason.BAD_SIGNATURE,
+    assertEquals(
+        Reason.BAD_SIGNATURE,
         assertThrows(TokenException.class, () -> tokens(replaced, clock).verify(token)).reason());
   }
 
@@ -167,15 +173,16 @@ final class KeyRingTest {
 
   @Test
   void masterKey_shorterThan32Bytes_throwsWithLengthOnly() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MasterKey.copyOf(new byte[31]));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> MasterKey.copyOf(new byte[31]));
     assertTrue(e.getMessage().contains("31"), e.getMessage());
     MasterKey.copyOf(new byte[32]);
   }
 
   @Test
   void masterKey_longerThanMax_throws() {
-    assertThrows(IllegalArgumentException.class, () -> MasterKey.copyOf(new byte[MasterKey.MAX_LENGTH + 1]));
+    assertThrows(
+        IllegalArgumentException.class, () -> MasterKey.copyOf(new byte[MasterKey.MAX_LENGTH + 1]));
     assertEquals(MasterKey.MAX_LENGTH, MasterKey.copyOf(new byte[MasterKey.MAX_LENGTH]).length());
   }
 
@@ -211,6 +218,10 @@ final class KeyRingTest {
   }
 
   private static ChallengeTokens tokens(KeyRing ring, MutableClock clock) {
-    return ChallengeTokens.builder().keyRing(ring).clock(clock).lifetime(Duration.ofDays(1)).build();
+    return ChallengeTokens.builder()
+        .keyRing(ring)
+        .clock(clock)
+        .lifetime(Duration.ofDays(1))
+        .build();
   }
 }

@@ -23,17 +23,32 @@ final class PassCodesTest {
 
   @Test
   void grouped_splitsIntoThreeGroupsOfSix_otherLengthsUnchanged() {
-    assertEquals(CODE.substring(0, 6) + "-" + CODE.substring(6, 12) + "-" + CODE.substring(12),
+    assertEquals(
+        CODE.substring(0, 6) + "-" + CODE.substring(6, 12) + "-" + CODE.substring(12),
         PassCodes.grouped(CODE));
     assertEquals("abc", PassCodes.grouped("abc"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a", "aaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-      "aaaaaaaaaaaaaaaaa=", "aaaaaaaaa aaaaaaaa", "aaaaaaaaa_aaaaaaaaa", "aaaaaaaaaaaaaaaaa1"})
+  @ValueSource(
+      strings = {
+        "",
+        "a",
+        "aaaaaaaaaaaaaaaaa",
+        "aaaaaaaaaaaaaaaaaaa",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "aaaaaaaaaaaaaaaaa=",
+        "aaaaaaaaa aaaaaaaa",
+        "aaaaaaaaa_aaaaaaaaa",
+        "aaaaaaaaaaaaaaaaa1"
+      })
   void verify_notEighteenSymbols_isMalformed(String code) {
-    assertEquals(Reason.MALFORMED, assertThrows(TokenException.class,
-        () -> CODES.verify(code, "alice@example.org", "bob@example.com")).reason());
+    assertEquals(
+        Reason.MALFORMED,
+        assertThrows(
+                TokenException.class,
+                () -> CODES.verify(code, "alice@example.org", "bob@example.com"))
+            .reason());
   }
 
   @Test
@@ -42,8 +57,14 @@ final class PassCodesTest {
     char last = CODE.charAt(17);
     char changed = ReferenceTokenV1.ALPHABET.charAt(ReferenceTokenV1.ALPHABET.indexOf(last) | 1);
     if (changed != last) {
-      assertEquals(Reason.MALFORMED, assertThrows(TokenException.class,
-          () -> CODES.verify(CODE.substring(0, 17) + changed, "alice@example.org", "bob@example.com")).reason());
+      assertEquals(
+          Reason.MALFORMED,
+          assertThrows(
+                  TokenException.class,
+                  () ->
+                      CODES.verify(
+                          CODE.substring(0, 17) + changed, "alice@example.org", "bob@example.com"))
+              .reason());
     }
   }
 
@@ -51,8 +72,12 @@ final class PassCodesTest {
   void verify_inputOver64Characters_isMalformedEvenIfMostlyDashes() {
     String padded = "-".repeat(PassCodes.MAX_INPUT_LENGTH - 18) + CODE;
     CODES.verify(padded, "alice@example.org", "bob@example.com");
-    assertEquals(Reason.MALFORMED, assertThrows(TokenException.class,
-        () -> CODES.verify("-" + padded, "alice@example.org", "bob@example.com")).reason());
+    assertEquals(
+        Reason.MALFORMED,
+        assertThrows(
+                TokenException.class,
+                () -> CODES.verify("-" + padded, "alice@example.org", "bob@example.com"))
+            .reason());
   }
 
   @Test
@@ -61,16 +86,23 @@ final class PassCodesTest {
     for (int kid : new int[] {1, 15, 16, 0x80, 0xff}) {
       bytes[0] = (byte) kid;
       String code = ReferenceTokenV1.base32(bytes);
-      assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenException.class,
-          () -> CODES.verify(code, "alice@example.org", "bob@example.com")).reason(), "kid " + kid);
+      assertEquals(
+          Reason.UNKNOWN_KEY,
+          assertThrows(
+                  TokenException.class,
+                  () -> CODES.verify(code, "alice@example.org", "bob@example.com"))
+              .reason(),
+          "kid " + kid);
     }
   }
 
   @Test
   void verify_invalidAddress_isBadSignatureNotAnotherException() {
     for (String bad : new String[] {"", "a\uD800", "x".repeat(255)}) {
-      assertEquals(Reason.BAD_SIGNATURE, assertThrows(TokenException.class,
-          () -> CODES.verify(CODE, bad, "bob@example.com")).reason());
+      assertEquals(
+          Reason.BAD_SIGNATURE,
+          assertThrows(TokenException.class, () -> CODES.verify(CODE, bad, "bob@example.com"))
+              .reason());
       assertFalse(CODES.matches(CODE, "alice@example.org", bad));
     }
   }
@@ -87,10 +119,16 @@ final class PassCodesTest {
   @Test
   void compute_controlCharacterInAddress_isRefused() {
     // a NUL inside an address would make ("a\0b", "c") and ("a", "b\0c") share one code
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CODES.compute("a\0b@example.org", "c@example.com"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CODES.compute("a\0b@example.org", "c@example.com"));
     assertTrue(e.getMessage().contains("control character"), e.getMessage());
-    assertEquals(Reason.BAD_SIGNATURE, assertThrows(TokenException.class,
-        () -> CODES.verify(CODE, "alice@example.org", "bob@example.com\n")).reason());
+    assertEquals(
+        Reason.BAD_SIGNATURE,
+        assertThrows(
+                TokenException.class,
+                () -> CODES.verify(CODE, "alice@example.org", "bob@example.com\n"))
+            .reason());
   }
 }

@@ -23,17 +23,21 @@ import org.smtpcr.tokens.ReferenceTokenV1.Body;
 import org.smtpcr.tokens.ReferenceTokenV1.Verdict;
 
 /**
- * Differential tests: production and {@link ReferenceTokenV1} must agree on random input, valid
- * and deliberately broken, down to the byte and the reason.
+ * Differential tests: production and {@link ReferenceTokenV1} must agree on random input, valid and
+ * deliberately broken, down to the byte and the reason.
  */
 final class ReferenceAgreementTest {
   private static final byte[] K0 = TokenVectorGenerator.key("k0");
   private static final byte[] K3 = TokenVectorGenerator.key("k3");
   private static final byte[] K15 = TokenVectorGenerator.key("k15");
   private static final Map<Integer, byte[]> MASTERS = Map.of(0, K0, 3, K3, 15, K15);
-  private static final KeyRing RING = KeyRing.builder()
-      .key(0, MasterKey.copyOf(K0)).key(3, MasterKey.copyOf(K3)).key(15, MasterKey.copyOf(K15))
-      .active(3).build();
+  private static final KeyRing RING =
+      KeyRing.builder()
+          .key(0, MasterKey.copyOf(K0))
+          .key(3, MasterKey.copyOf(K3))
+          .key(15, MasterKey.copyOf(K15))
+          .active(3)
+          .build();
   private static final long SKEW = 300;
 
   @Property
@@ -44,10 +48,14 @@ final class ReferenceAgreementTest {
       @ForAll @LongRange(min = 0, max = 0xffff_ffffL) long issuedAt,
       @ForAll @IntRange(min = 1, max = 65535) int lifetime) {
     KeyRing ring = KeyRing.builder().key(kid, MasterKey.copyOf(master)).active(kid).build();
-    ChallengeTokens tokens = ChallengeTokens.builder().keyRing(ring)
-        .clock(Clock.fixed(Instant.ofEpochSecond(issuedAt), ZoneOffset.UTC)).build();
+    ChallengeTokens tokens =
+        ChallengeTokens.builder()
+            .keyRing(ring)
+            .clock(Clock.fixed(Instant.ofEpochSecond(issuedAt), ZoneOffset.UTC))
+            .build();
     String minted = tokens.mint(pair.get1(), pair.get2(), Duration.ofMinutes(lifetime));
-    assertEquals(ReferenceTokenV1.mint(master, kid, issuedAt, lifetime, pair.get1(), pair.get2()), minted);
+    assertEquals(
+        ReferenceTokenV1.mint(master, kid, issuedAt, lifetime, pair.get1(), pair.get2()), minted);
   }
 
   @Property
@@ -56,31 +64,44 @@ final class ReferenceAgreementTest {
       @ForAll @Size(min = 32, max = 96) byte[] master,
       @ForAll @IntRange(min = 0, max = 15) int kid) {
     KeyRing ring = KeyRing.builder().key(kid, MasterKey.copyOf(master)).active(kid).build();
-    assertEquals(ReferenceTokenV1.passCode(master, kid, pair.get1(), pair.get2()),
+    assertEquals(
+        ReferenceTokenV1.passCode(master, kid, pair.get1(), pair.get2()),
         PassCodes.of(ring).compute(pair.get1(), pair.get2()));
   }
 
   /** Raw bodies with every field sometimes out of range, signed right or wrong, at any time. */
   @Property(tries = 3000)
-  void verify_rawTokens_sameOutcomeAsReference(@ForAll("rawTokens") String token,
+  void verify_rawTokens_sameOutcomeAsReference(
+      @ForAll("rawTokens") String token,
       @ForAll @LongRange(min = -100_000, max = 4_000_000) long offset) {
     byte[] decoded = ReferenceTokenV1.base32Decode(token);
-    long issuedAt = decoded != null && decoded.length >= 6
-        ? ((decoded[2] & 0xffL) << 24) | ((decoded[3] & 0xff) << 16) | ((decoded[4] & 0xff) << 8) | (decoded[5] & 0xff)
-        : 1_767_225_600L;
+    long issuedAt =
+        decoded != null && decoded.length >= 6
+            ? ((decoded[2] & 0xffL) << 24)
+                | ((decoded[3] & 0xff) << 16)
+                | ((decoded[4] & 0xff) << 8)
+                | (decoded[5] & 0xff)
+            : 1_767_225_600L;
     assertSameOutcome(token, issuedAt + offset);
   }
 
-  /** Valid tokens with one character replaced, inserted or deleted, from a pool of hostile characters. */
+  /**
+   * Valid tokens with one character replaced, inserted or deleted, from a pool of hostile
+   * characters.
+   */
   @Property(tries = 3000)
-  void verify_mutatedTokens_sameOutcomeAsReference(@ForAll("validTokens") String token,
-      @ForAll @IntRange(min = 0, max = 10_000) int at, @ForAll("anyChar") char c, @ForAll @IntRange(max = 2) int op) {
+  void verify_mutatedTokens_sameOutcomeAsReference(
+      @ForAll("validTokens") String token,
+      @ForAll @IntRange(min = 0, max = 10_000) int at,
+      @ForAll("anyChar") char c,
+      @ForAll @IntRange(max = 2) int op) {
     int i = at % (token.length() + 1);
-    String mutated = switch (op) {
-      case 0 -> token.substring(0, i) + c + token.substring(Math.min(token.length(), i + 1));
-      case 1 -> token.substring(0, i) + c + token.substring(i);
-      default -> token.substring(0, Math.max(0, i - 1)) + token.substring(i);
-    };
+    String mutated =
+        switch (op) {
+          case 0 -> token.substring(0, i) + c + token.substring(Math.min(token.length(), i + 1));
+          case 1 -> token.substring(0, i) + c + token.substring(i);
+          default -> token.substring(0, Math.max(0, i - 1)) + token.substring(i);
+        };
     assertSameOutcome(mutated, 1_767_225_600L + 60);
   }
 
@@ -89,7 +110,8 @@ final class ReferenceAgreementTest {
   void wellFormedUtf8_anyBytes_agreesWithTheJdkStrictDecoder(@ForAll("utf8ish") byte[] bytes) {
     boolean jdk;
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
           .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
           .decode(java.nio.ByteBuffer.wrap(bytes));
@@ -102,28 +124,48 @@ final class ReferenceAgreementTest {
 
   @Provide
   Arbitrary<byte[]> utf8ish() {
-    Arbitrary<byte[]> valid = TestArbitraries.address(254).map(s -> s.getBytes(StandardCharsets.UTF_8));
+    Arbitrary<byte[]> valid =
+        TestArbitraries.address(254).map(s -> s.getBytes(StandardCharsets.UTF_8));
     Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(12);
-    Arbitrary<byte[]> lead = Arbitraries.integers().between(0xc0, 0xff).flatMap(c ->
-        Arbitraries.integers().between(0x70, 0xcf).list().ofMaxSize(4).map(t -> {
-          byte[] b = new byte[1 + t.size()];
-          b[0] = (byte) (int) c;
-          for (int i = 0; i < t.size(); i++) {
-            b[1 + i] = (byte) (int) t.get(i);
-          }
-          return b;
-        }));
+    Arbitrary<byte[]> lead =
+        Arbitraries.integers()
+            .between(0xc0, 0xff)
+            .flatMap(
+                c ->
+                    Arbitraries.integers()
+                        .between(0x70, 0xcf)
+                        .list()
+                        .ofMaxSize(4)
+                        .map(
+                            t -> {
+                              byte[] b = new byte[1 + t.size()];
+                              b[0] = (byte) (int) c;
+                              for (int i = 0; i < t.size(); i++) {
+                                b[1 + i] = (byte) (int) t.get(i);
+                              }
+                              return b;
+                            }));
     return Arbitraries.oneOf(valid, random, lead);
   }
 
   private static void assertSameOutcome(String token, long now) {
     Verdict expected = ReferenceTokenV1.verify(MASTERS, token, now, SKEW);
-    ChallengeTokens tokens = ChallengeTokens.builder().keyRing(RING)
-        .clock(Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC)).build();
+    ChallengeTokens tokens =
+        ChallengeTokens.builder()
+            .keyRing(RING)
+            .clock(Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC))
+            .build();
     try {
       ChallengeClaims c = tokens.verify(token);
-      assertEquals(expected, new Verdict(null, c.keyId(), c.issuedAt().getEpochSecond(),
-          (int) c.lifetime().toMinutes(), c.sender(), c.recipient()));
+      assertEquals(
+          expected,
+          new Verdict(
+              null,
+              c.keyId(),
+              c.issuedAt().getEpochSecond(),
+              (int) c.lifetime().toMinutes(),
+              c.sender(),
+              c.recipient()));
     } catch (TokenException e) {
       assertEquals(expected.reason(), e.reason().name(), e.getMessage());
     }
@@ -141,45 +183,64 @@ final class ReferenceAgreementTest {
     return Arbitraries.oneOf(
         Arbitraries.of(ReferenceTokenV1.ALPHABET.toCharArray()),
         Arbitraries.of(ReferenceTokenV1.ALPHABET.toUpperCase(java.util.Locale.ROOT).toCharArray()),
-        Arbitraries.of('=', ' ', '\t', '\n', '-', '0', '1', '8', '9', '\0', '\u212A', '\u017F', '\u0131', '\uFF41'),
+        Arbitraries.of(
+            '=', ' ', '\t', '\n', '-', '0', '1', '8', '9', '\0', '\u212A', '\u017F', '\u0131',
+            '\uFF41'),
         Arbitraries.chars());
   }
 
   @Provide
   Arbitrary<String> validTokens() {
-    return Combinators.combine(TestArbitraries.addressPairs(), Arbitraries.of(0, 3, 15),
+    return Combinators.combine(
+            TestArbitraries.addressPairs(),
+            Arbitraries.of(0, 3, 15),
             Arbitraries.integers().between(1, 65535))
-        .as((p, kid, lifetime) -> ReferenceTokenV1.mint(MASTERS.get(kid), kid, 1_767_225_600L, lifetime,
-            p.get1(), p.get2()));
+        .as(
+            (p, kid, lifetime) ->
+                ReferenceTokenV1.mint(
+                    MASTERS.get(kid), kid, 1_767_225_600L, lifetime, p.get1(), p.get2()));
   }
 
   @Provide
   Arbitrary<String> rawTokens() {
-    Arbitrary<Integer> version = Arbitraries.frequency(Tuple.of(12, 1), Tuple.of(1, 0), Tuple.of(1, 2),
-        Tuple.of(1, 15));
-    Arbitrary<Integer> kid = Arbitraries.frequency(Tuple.of(3, 0), Tuple.of(3, 3), Tuple.of(3, 15),
-        Tuple.of(1, 7));
-    Arbitrary<Integer> flags = Arbitraries.frequency(Tuple.of(12, 0), Tuple.of(1, 1), Tuple.of(1, 0x80));
-    Arbitrary<Long> issuedAt = Arbitraries.frequencyOf(
-        Tuple.of(4, Arbitraries.longs().between(1_700_000_000L, 1_800_000_000L)),
-        Tuple.of(1, Arbitraries.longs().between(0, 0xffff_ffffL)),
-        Tuple.of(1, Arbitraries.of(0L, 0xffff_ffffL)));
-    Arbitrary<Integer> lifetime = Arbitraries.frequencyOf(
-        Tuple.of(8, Arbitraries.integers().between(1, 65535)),
-        Tuple.of(1, Arbitraries.of(0, 1, 65535)));
-    Arbitrary<byte[]> address = Arbitraries.frequencyOf(
-        Tuple.of(6, TestArbitraries.address(254).map(s -> s.getBytes(StandardCharsets.UTF_8))),
-        Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
-        Tuple.of(1, Arbitraries.of(new byte[0], new byte[] {(byte) 0xc3}, new byte[] {(byte) 0x80},
-            new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80,
-                (byte) 0x80})));
-    Arbitrary<Integer> lsDelta = Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.just(0)),
-        Tuple.of(1, Arbitraries.integers().between(-300, 300)));
-    Arbitrary<Body> bodies = Combinators.combine(version, kid, flags, issuedAt, lifetime, address, address, lsDelta)
-        .as((v, k, f, t, l, s, r, d) -> new Body(v, k, f, t, l, (s.length + d) & 0xff, s, r));
+    Arbitrary<Integer> version =
+        Arbitraries.frequency(Tuple.of(12, 1), Tuple.of(1, 0), Tuple.of(1, 2), Tuple.of(1, 15));
+    Arbitrary<Integer> kid =
+        Arbitraries.frequency(Tuple.of(3, 0), Tuple.of(3, 3), Tuple.of(3, 15), Tuple.of(1, 7));
+    Arbitrary<Integer> flags =
+        Arbitraries.frequency(Tuple.of(12, 0), Tuple.of(1, 1), Tuple.of(1, 0x80));
+    Arbitrary<Long> issuedAt =
+        Arbitraries.frequencyOf(
+            Tuple.of(4, Arbitraries.longs().between(1_700_000_000L, 1_800_000_000L)),
+            Tuple.of(1, Arbitraries.longs().between(0, 0xffff_ffffL)),
+            Tuple.of(1, Arbitraries.of(0L, 0xffff_ffffL)));
+    Arbitrary<Integer> lifetime =
+        Arbitraries.frequencyOf(
+            Tuple.of(8, Arbitraries.integers().between(1, 65535)),
+            Tuple.of(1, Arbitraries.of(0, 1, 65535)));
+    Arbitrary<byte[]> address =
+        Arbitraries.frequencyOf(
+            Tuple.of(6, TestArbitraries.address(254).map(s -> s.getBytes(StandardCharsets.UTF_8))),
+            Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
+            Tuple.of(
+                1,
+                Arbitraries.of(
+                    new byte[0],
+                    new byte[] {(byte) 0xc3},
+                    new byte[] {(byte) 0x80},
+                    new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+                    new byte[] {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80})));
+    Arbitrary<Integer> lsDelta =
+        Arbitraries.frequencyOf(
+            Tuple.of(10, Arbitraries.just(0)),
+            Tuple.of(1, Arbitraries.integers().between(-300, 300)));
+    Arbitrary<Body> bodies =
+        Combinators.combine(version, kid, flags, issuedAt, lifetime, address, address, lsDelta)
+            .as((v, k, f, t, l, s, r, d) -> new Body(v, k, f, t, l, (s.length + d) & 0xff, s, r));
     // 0: right key; 1: other key; 2: tag changed; 3: right key but trailing bits set; 4: too short
-    Arbitrary<Integer> how = Arbitraries.frequency(Tuple.of(10, 0), Tuple.of(1, 1), Tuple.of(1, 2), Tuple.of(1, 3),
-        Tuple.of(1, 4));
+    Arbitrary<Integer> how =
+        Arbitraries.frequency(
+            Tuple.of(10, 0), Tuple.of(1, 1), Tuple.of(1, 2), Tuple.of(1, 3), Tuple.of(1, 4));
     return Combinators.combine(bodies, how).as(ReferenceAgreementTest::encode);
   }
 
@@ -194,7 +255,7 @@ final class ReferenceAgreementTest {
         }
       }
       case 4 -> signed = java.util.Arrays.copyOf(signed, Math.min(signed.length, 26));
-      default -> { }
+      default -> {}
     }
     return ReferenceTokenV1.base32(signed);
   }

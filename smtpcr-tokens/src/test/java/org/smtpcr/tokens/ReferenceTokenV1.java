@@ -10,10 +10,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A second, independent implementation of token format v1 and pass codes v1, written from
- * {@code shared/spec/token-v1.md} alone. It calls no production class: HKDF is RFC 5869 spelled out
- * on the JDK's {@link Mac}, base32 goes through a string of '0' and '1' characters, and every byte
- * is placed by hand. Tests compare production against it, and the vector generator uses it.
+ * A second, independent implementation of token format v1 and pass codes v1, written from {@code
+ * shared/spec/token-v1.md} alone. It calls no production class: HKDF is RFC 5869 spelled out on the
+ * JDK's {@link Mac}, base32 goes through a string of '0' and '1' characters, and every byte is
+ * placed by hand. Tests compare production against it, and the vector generator uses it.
  *
  * <p>It can also build tokens that production must refuse (wrong version, flags, lengths, bad
  * UTF-8, trailing bits), signed correctly so that the check under test is the one that fires.
@@ -39,7 +39,8 @@ public final class ReferenceTokenV1 {
   public static byte[] hmac(byte[] key, byte[]... parts) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      // an empty key is legal for HMAC (RFC 5869 test 3 extracts with one) but not for SecretKeySpec
+      // an empty key is legal for HMAC (RFC 5869 test 3 extracts with one) but not for
+      // SecretKeySpec
       mac.init(new SecretKeySpec(key.length == 0 ? new byte[64] : key, "HmacSHA256"));
       for (byte[] p : parts) {
         mac.update(p);
@@ -55,7 +56,10 @@ public final class ReferenceTokenV1 {
     return hmac(salt.length == 0 ? new byte[32] : salt, ikm);
   }
 
-  /** RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i), OKM = first L octets of T(1) | T(2) | …. */
+  /**
+   * RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i), OKM = first L octets of T(1) | T(2) |
+   * ….
+   */
   public static byte[] hkdfExpand(byte[] prk, byte[] info, int length) {
     if (length < 0 || length > 255 * 32) {
       throw new IllegalArgumentException("L out of range: " + length);
@@ -113,7 +117,9 @@ public final class ReferenceTokenV1 {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c >= 'A' && c <= 'Z') {
-        c = (char) (c - 'A' + 'a'); // by hand: Character.toLowerCase would map the Kelvin sign to 'k'
+        c =
+            (char)
+                (c - 'A' + 'a'); // by hand: Character.toLowerCase would map the Kelvin sign to 'k'
       }
       int v = ALPHABET.indexOf(c);
       if (v < 0) {
@@ -151,15 +157,31 @@ public final class ReferenceTokenV1 {
    * The fields of a token body, any of which may be out of range on purpose. {@code ls} is written
    * as given, independent of the actual sender length, so that lying length bytes can be built.
    */
-  // raw bytes on purpose (lying lengths, invalid UTF-8); bodies are built and encoded, never compared
+  // raw bytes on purpose (lying lengths, invalid UTF-8); bodies are built and encoded, never
+  // compared
   @SuppressWarnings("ArrayRecordComponent")
-  public record Body(int version, int kid, int flags, long issuedAt, int lifetimeMinutes, int ls,
-      byte[] sender, byte[] recipient) {
+  public record Body(
+      int version,
+      int kid,
+      int flags,
+      long issuedAt,
+      int lifetimeMinutes,
+      int ls,
+      byte[] sender,
+      byte[] recipient) {
 
     /** A well-formed body. */
-    public static Body of(int kid, long issuedAt, int lifetimeMinutes, String sender, String recipient) {
+    public static Body of(
+        int kid, long issuedAt, int lifetimeMinutes, String sender, String recipient) {
       byte[] s = sender.getBytes(StandardCharsets.UTF_8);
-      return new Body(1, kid, 0, issuedAt, lifetimeMinutes, s.length, s,
+      return new Body(
+          1,
+          kid,
+          0,
+          issuedAt,
+          lifetimeMinutes,
+          s.length,
+          s,
           recipient.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -176,7 +198,8 @@ public final class ReferenceTokenV1 {
     }
 
     public Body withLs(int lengthByte) {
-      return new Body(version, kid, flags, issuedAt, lifetimeMinutes, lengthByte, sender, recipient);
+      return new Body(
+          version, kid, flags, issuedAt, lifetimeMinutes, lengthByte, sender, recipient);
     }
 
     /** Sender and recipient as raw bytes; {@code Ls} becomes the sender's length. */
@@ -225,16 +248,16 @@ public final class ReferenceTokenV1 {
   }
 
   /** A valid token, exactly as a minter of format v1 writes it. */
-  public static String mint(byte[] master, int kid, long issuedAt, int lifetimeMinutes,
-      String sender, String recipient) {
+  public static String mint(
+      byte[] master, int kid, long issuedAt, int lifetimeMinutes, String sender, String recipient) {
     return sign(master, Body.of(kid, issuedAt, lifetimeMinutes, sender, recipient));
   }
 
   // ---------------------------------------------------------------- verification
 
   /** What a verifier concluded: a reason (spec name), or {@code null} and the claims. */
-  public record Verdict(String reason, int kid, long issuedAt, int lifetimeMinutes, String sender,
-      String recipient) {
+  public record Verdict(
+      String reason, int kid, long issuedAt, int lifetimeMinutes, String sender, String recipient) {
     static Verdict reject(String reason) {
       return new Verdict(reason, -1, -1, -1, null, null);
     }
@@ -245,7 +268,8 @@ public final class ReferenceTokenV1 {
   }
 
   /** Verification in the order of the spec, with {@code masters} by kid and clocks in seconds. */
-  public static Verdict verify(Map<Integer, byte[]> masters, CharSequence token, long now, long skew) {
+  public static Verdict verify(
+      Map<Integer, byte[]> masters, CharSequence token, long now, long skew) {
     // 1. length and alphabet
     if (token.length() > MAX_CHARS) {
       return Verdict.reject("MALFORMED");
@@ -276,7 +300,8 @@ public final class ReferenceTokenV1 {
       return Verdict.reject("BAD_SIGNATURE");
     }
     // 6. fields
-    long issuedAt = ((long) (t[2] & 0xff) << 24) | ((t[3] & 0xff) << 16) | ((t[4] & 0xff) << 8) | (t[5] & 0xff);
+    long issuedAt =
+        ((long) (t[2] & 0xff) << 24) | ((t[3] & 0xff) << 16) | ((t[4] & 0xff) << 8) | (t[5] & 0xff);
     int lifetime = ((t[6] & 0xff) << 8) | (t[7] & 0xff);
     int ls = t[8] & 0xff;
     int lr = body.length - 9 - ls;
@@ -304,8 +329,8 @@ public final class ReferenceTokenV1 {
   }
 
   /**
-   * Well-formed UTF-8 by the table of well-formed byte sequences (Unicode §3.9, table 3-7), by
-   * hand rather than through the JDK decoder that production uses: no overlong forms, no encoded
+   * Well-formed UTF-8 by the table of well-formed byte sequences (Unicode §3.9, table 3-7), by hand
+   * rather than through the JDK decoder that production uses: no overlong forms, no encoded
    * surrogates, nothing above U+10FFFF, no truncated sequence.
    */
   public static boolean wellFormedUtf8(byte[] b) {
@@ -356,8 +381,14 @@ public final class ReferenceTokenV1 {
 
   /** The 11 bytes of a pass code: kid, then the first 10 bytes of the MAC. */
   public static byte[] passCodeBytes(byte[] master, int kid, String sender, String recipient) {
-    byte[] mac = hmac(passKey(master), PASS_PREFIX, new byte[] {0}, sender.getBytes(StandardCharsets.UTF_8),
-        new byte[] {0}, recipient.getBytes(StandardCharsets.UTF_8));
+    byte[] mac =
+        hmac(
+            passKey(master),
+            PASS_PREFIX,
+            new byte[] {0},
+            sender.getBytes(StandardCharsets.UTF_8),
+            new byte[] {0},
+            recipient.getBytes(StandardCharsets.UTF_8));
     byte[] out = new byte[11];
     out[0] = (byte) kid;
     System.arraycopy(mac, 0, out, 1, 10);

@@ -23,15 +23,15 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.tokens.ReferenceTokenV1.Body;
 import org.smtpcr.tokens.internal.Hkdf;
 
 /**
  * A known master key, and the keys derived from it, never show up in {@code toString()}, in an
- * exception from any failure path, or in what the permission warning logs: not as hex (either
- * case, nor any 16-digit stretch of it), base64, base32 or raw bytes.
+ * exception from any failure path, or in what the permission warning logs: not as hex (either case,
+ * nor any 16-digit stretch of it), base64, base32 or raw bytes.
  */
 final class SecretLeakTest {
   private static final long T0 = TokenVectorGenerator.T0;
@@ -50,23 +50,24 @@ final class SecretLeakTest {
     secrets.put("K_tok", ReferenceTokenV1.tokenKey(MASTER));
     secrets.put("K_pass", ReferenceTokenV1.passKey(MASTER));
     secrets.put("fingerprint key", Hkdf.deriveV1(MASTER, "key-fingerprint"));
-    secrets.forEach((name, bytes) -> {
-      String hex = ReferenceTokenV1.hex(bytes);
-      FORBIDDEN.put(name + " hex", hex);
-      FORBIDDEN.put(name + " HEX", hex.toUpperCase(Locale.ROOT));
-      for (int i = 0; i + 16 <= hex.length(); i += 4) {
-        FORBIDDEN.put(name + " hex[" + i + "..+16]", hex.substring(i, i + 16));
-      }
-      FORBIDDEN.put(name + " base64", Base64.getEncoder().encodeToString(bytes));
-      FORBIDDEN.put(name + " base64url", Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
-      FORBIDDEN.put(name + " base32", ReferenceTokenV1.base32(bytes));
-      FORBIDDEN.put(name + " raw", new String(bytes, StandardCharsets.ISO_8859_1));
-      FORBIDDEN.put(name + " raw utf8", new String(bytes, StandardCharsets.UTF_8));
-    });
+    secrets.forEach(
+        (name, bytes) -> {
+          String hex = ReferenceTokenV1.hex(bytes);
+          FORBIDDEN.put(name + " hex", hex);
+          FORBIDDEN.put(name + " HEX", hex.toUpperCase(Locale.ROOT));
+          for (int i = 0; i + 16 <= hex.length(); i += 4) {
+            FORBIDDEN.put(name + " hex[" + i + "..+16]", hex.substring(i, i + 16));
+          }
+          FORBIDDEN.put(name + " base64", Base64.getEncoder().encodeToString(bytes));
+          FORBIDDEN.put(
+              name + " base64url", Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+          FORBIDDEN.put(name + " base32", ReferenceTokenV1.base32(bytes));
+          FORBIDDEN.put(name + " raw", new String(bytes, StandardCharsets.ISO_8859_1));
+          FORBIDDEN.put(name + " raw utf8", new String(bytes, StandardCharsets.UTF_8));
+        });
   }
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private KeyRing ring;
   private ChallengeTokens tokens;
@@ -75,7 +76,12 @@ final class SecretLeakTest {
 
   @BeforeEach
   void setUp() {
-    ring = KeyRing.builder().key(0, MasterKey.copyOf(MASTER)).key(5, MasterKey.copyOf(OTHER)).active(0).build();
+    ring =
+        KeyRing.builder()
+            .key(0, MasterKey.copyOf(MASTER))
+            .key(5, MasterKey.copyOf(OTHER))
+            .active(0)
+            .build();
     tokens = ChallengeTokens.builder().keyRing(ring).clock(MutableClock.atEpochSecond(T0)).build();
     codes = PassCodes.of(ring);
   }
@@ -87,7 +93,8 @@ final class SecretLeakTest {
     seen.add(KeyRing.of(MasterKey.copyOf(MASTER)).toString());
     seen.add(tokens.toString());
     seen.add(codes.toString());
-    seen.add(new org.smtpcr.tokens.internal.HmacSha256(ReferenceTokenV1.tokenKey(MASTER)).toString());
+    seen.add(
+        new org.smtpcr.tokens.internal.HmacSha256(ReferenceTokenV1.tokenKey(MASTER)).toString());
     seen.add(tokens.verify(tokens.mint(SENDER, RECIPIENT)).toString());
     assertNoSecretIn(seen);
   }
@@ -99,30 +106,41 @@ final class SecretLeakTest {
     Map<String, String> bad = new LinkedHashMap<>();
     bad.put("601 characters", valid + "a".repeat(601 - valid.length()));
     bad.put("bad character", valid.substring(0, 10) + "!" + valid.substring(11));
-    bad.put("trailing bits", ReferenceTokenV1.withTrailingBits(ReferenceTokenV1.signedBytes(MASTER, good), 1));
+    bad.put(
+        "trailing bits",
+        ReferenceTokenV1.withTrailingBits(ReferenceTokenV1.signedBytes(MASTER, good), 1));
     bad.put("too short", valid.substring(0, 40));
     bad.put("flags", ReferenceTokenV1.sign(MASTER, good.withFlags(1)));
     bad.put("version", ReferenceTokenV1.sign(MASTER, good.withVersion(2)));
     bad.put("unknown key", ReferenceTokenV1.mint(MASTER, 9, T0, 10080, SENDER, RECIPIENT));
     bad.put("bad signature", ReferenceTokenV1.mint(OTHER, 0, T0, 10080, SENDER, RECIPIENT));
     bad.put("Ls", ReferenceTokenV1.sign(MASTER, good.withLs(0)));
-    bad.put("UTF-8", ReferenceTokenV1.sign(MASTER, good.withAddresses(new byte[] {(byte) 0xff}, new byte[] {'b'})));
-    bad.put("not yet valid", ReferenceTokenV1.mint(MASTER, 0, T0 + 86_400, 10080, SENDER, RECIPIENT));
-    bad.put("expired", ReferenceTokenV1.mint(MASTER, 0, T0 - 86_400 * 30, 10080, SENDER, RECIPIENT));
+    bad.put(
+        "UTF-8",
+        ReferenceTokenV1.sign(
+            MASTER, good.withAddresses(new byte[] {(byte) 0xff}, new byte[] {'b'})));
+    bad.put(
+        "not yet valid", ReferenceTokenV1.mint(MASTER, 0, T0 + 86_400, 10080, SENDER, RECIPIENT));
+    bad.put(
+        "expired", ReferenceTokenV1.mint(MASTER, 0, T0 - 86_400 * 30, 10080, SENDER, RECIPIENT));
     // the secrets themselves offered as tokens must not be echoed back
     for (Map.Entry<String, String> f : FORBIDDEN.entrySet()) {
       bad.put("secret as token: " + f.getKey(), f.getValue());
     }
-    // a token whose addresses hold the key, signed with the wrong key: must not be returned or echoed
+    // a token whose addresses hold the key, signed with the wrong key: must not be returned or
+    // echoed
     String hex = ReferenceTokenV1.hex(MASTER);
     bad.put("secret in addresses", ReferenceTokenV1.mint(OTHER, 0, T0, 10080, hex, hex));
     for (Map.Entry<String, String> e : bad.entrySet()) {
-      TokenException x = assertThrows(TokenException.class, () -> tokens.verify(e.getValue()), e.getKey());
+      TokenException x =
+          assertThrows(TokenException.class, () -> tokens.verify(e.getValue()), e.getKey());
       seen.add(describe(x));
       String token = e.getValue();
       if (token.length() >= 16 && !e.getKey().startsWith("secret as token")) {
         assertFalse(describe(x).contains(token), e.getKey() + ": the token is echoed");
-        assertFalse(describe(x).contains(token.substring(token.length() - 16)), e.getKey() + ": the tag is echoed");
+        assertFalse(
+            describe(x).contains(token.substring(token.length() - 16)),
+            e.getKey() + ": the tag is echoed");
       }
     }
     assertNoSecretIn(seen);
@@ -145,18 +163,26 @@ final class SecretLeakTest {
     String hex = ReferenceTokenV1.hex(MASTER);
     Map<String, Executable> failures = new LinkedHashMap<>();
     failures.put("wrong pair", () -> codes.verify(code, RECIPIENT, SENDER));
-    failures.put("unknown key", () -> codes.verify(
-        ReferenceTokenV1.passCode(MASTER, 3, SENDER, RECIPIENT), SENDER, RECIPIENT));
-    failures.put("wrong key", () -> codes.verify(
-        ReferenceTokenV1.passCode(OTHER, 0, SENDER, RECIPIENT), SENDER, RECIPIENT));
+    failures.put(
+        "unknown key",
+        () ->
+            codes.verify(
+                ReferenceTokenV1.passCode(MASTER, 3, SENDER, RECIPIENT), SENDER, RECIPIENT));
+    failures.put(
+        "wrong key",
+        () ->
+            codes.verify(
+                ReferenceTokenV1.passCode(OTHER, 0, SENDER, RECIPIENT), SENDER, RECIPIENT));
     failures.put("malformed", () -> codes.verify(code + "x", SENDER, RECIPIENT));
     failures.put("too long", () -> codes.verify(code.repeat(5), SENDER, RECIPIENT));
     failures.put("bad sender", () -> codes.verify(code, hex + "\uDC00", RECIPIENT));
     failures.put("long sender", () -> codes.verify(code, hex.repeat(5), RECIPIENT));
     failures.put("empty recipient", () -> codes.verify(code, SENDER, ""));
     for (Map.Entry<String, String> f : FORBIDDEN.entrySet()) {
-      failures.put("secret as code: " + f.getKey(), () -> codes.verify(f.getValue(), SENDER, RECIPIENT));
-      failures.put("secret as sender: " + f.getKey(), () -> codes.verify(code, f.getValue(), RECIPIENT));
+      failures.put(
+          "secret as code: " + f.getKey(), () -> codes.verify(f.getValue(), SENDER, RECIPIENT));
+      failures.put(
+          "secret as sender: " + f.getKey(), () -> codes.verify(code, f.getValue(), RECIPIENT));
     }
     for (Map.Entry<String, Executable> f : failures.entrySet()) {
       seen.add(describe(assertThrows(TokenException.class, f.getValue(), f.getKey())));
@@ -170,22 +196,23 @@ final class SecretLeakTest {
     String hex = ReferenceTokenV1.hex(MASTER);
     String otherHex = ReferenceTokenV1.hex(OTHER);
     String head = "smtpcr-keyring 1\nactive 0\n";
-    List<String> files = List.of(
-        head + "key 0 " + hex + "g\n",
-        head + "key 0 " + hex + "0\n",
-        head + "key 0 " + hex.substring(0, 62) + "\n",
-        head + "key 16 " + hex + "\n",
-        head + "key " + hex + " " + hex + "\n",
-        head + "key 0 " + hex + " " + otherHex + "\n",
-        head + "kye 0 " + hex + "\n",
-        head + "key 0 " + hex + "\nkey 0 " + otherHex + "\n",
-        head + "key 0 " + hex.repeat(33) + "\n",
-        "smtpcr-keyring 1\nactive " + hex + "\nkey 0 " + hex + "\n",
-        hex + " 1\nactive 0\nkey 0 " + hex + "\n",
-        "smtpcr-keyring " + hex + "\nactive 0\nkey 0 " + hex + "\n",
-        "smtpcr-keyring 1\nactive 1\nkey 0 " + hex + "\n",
-        "key 0 " + hex + "\n",
-        head + "key 0 " + hex + "\n#" + "x".repeat(KeyRingFile.MAX_SIZE));
+    List<String> files =
+        List.of(
+            head + "key 0 " + hex + "g\n",
+            head + "key 0 " + hex + "0\n",
+            head + "key 0 " + hex.substring(0, 62) + "\n",
+            head + "key 16 " + hex + "\n",
+            head + "key " + hex + " " + hex + "\n",
+            head + "key 0 " + hex + " " + otherHex + "\n",
+            head + "kye 0 " + hex + "\n",
+            head + "key 0 " + hex + "\nkey 0 " + otherHex + "\n",
+            head + "key 0 " + hex.repeat(33) + "\n",
+            "smtpcr-keyring 1\nactive " + hex + "\nkey 0 " + hex + "\n",
+            hex + " 1\nactive 0\nkey 0 " + hex + "\n",
+            "smtpcr-keyring " + hex + "\nactive 0\nkey 0 " + hex + "\n",
+            "smtpcr-keyring 1\nactive 1\nkey 0 " + hex + "\n",
+            "key 0 " + hex + "\n",
+            head + "key 0 " + hex + "\n#" + "x".repeat(KeyRingFile.MAX_SIZE));
     for (String f : files) {
       seen.add(describe(assertThrows(KeyFileException.class, () -> KeyRingFile.parse(f))));
     }
@@ -201,7 +228,8 @@ final class SecretLeakTest {
     }
     try (CapturedLog log = CapturedLog.of(KeyRingFile.class)) {
       KeyRingFile.read(file);
-      Files.writeString(file, KeyRingFile.format(ring) + "key 0 " + ReferenceTokenV1.hex(OTHER) + "\n");
+      Files.writeString(
+          file, KeyRingFile.format(ring) + "key 0 " + ReferenceTokenV1.hex(OTHER) + "\n");
       seen.add(describe(assertThrows(KeyFileException.class, () -> KeyRingFile.read(file))));
       Files.writeString(file, KeyRingFile.format(ring) + "#" + "x".repeat(KeyRingFile.MAX_SIZE));
       seen.add(describe(assertThrows(KeyFileException.class, () -> KeyRingFile.read(file))));
@@ -218,12 +246,18 @@ final class SecretLeakTest {
   void publicApi_returnsNoRawKeyBytes() {
     // the raw secret leaves MasterKey only inside this package (as key file text); no public or
     // protected method of a public type hands out a byte or char array
-    for (Class<?> type : List.of(MasterKey.class, KeyRing.class, KeyRingFile.class, ChallengeTokens.class,
-        PassCodes.class)) {
+    for (Class<?> type :
+        List.of(
+            MasterKey.class,
+            KeyRing.class,
+            KeyRingFile.class,
+            ChallengeTokens.class,
+            PassCodes.class)) {
       for (java.lang.reflect.Method m : type.getMethods()) {
         Class<?> r = m.getReturnType();
-        assertFalse(r == byte[].class || r == char[].class, type.getSimpleName() + "." + m.getName()
-            + " returns " + r.getSimpleName());
+        assertFalse(
+            r == byte[].class || r == char[].class,
+            type.getSimpleName() + "." + m.getName() + " returns " + r.getSimpleName());
       }
     }
   }
@@ -231,7 +265,8 @@ final class SecretLeakTest {
   @Test
   void forbiddenList_catchesALeak() {
     // the check itself must be able to fail
-    String leak = "key is " + ReferenceTokenV1.hex(ReferenceTokenV1.tokenKey(MASTER)).substring(8, 30);
+    String leak =
+        "key is " + ReferenceTokenV1.hex(ReferenceTokenV1.tokenKey(MASTER)).substring(8, 30);
     assertTrue(FORBIDDEN.values().stream().anyMatch(leak::contains));
   }
 

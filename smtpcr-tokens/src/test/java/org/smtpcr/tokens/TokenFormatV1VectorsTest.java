@@ -46,7 +46,8 @@ final class TokenFormatV1VectorsTest {
 
   @BeforeAll
   static void load() throws IOException {
-    try (InputStream in = TokenFormatV1VectorsTest.class.getResourceAsStream(TokenVectorGenerator.RESOURCE)) {
+    try (InputStream in =
+        TokenFormatV1VectorsTest.class.getResourceAsStream(TokenVectorGenerator.RESOURCE)) {
       assertNotNull(in, "missing test resource " + TokenVectorGenerator.RESOURCE);
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
@@ -57,7 +58,9 @@ final class TokenFormatV1VectorsTest {
 
   @Test
   void vectorFile_isWhatTheGeneratorWrites() throws IOException {
-    assertEquals(TokenVectorGenerator.render(), text,
+    assertEquals(
+        TokenVectorGenerator.render(),
+        text,
         "token-v1.json differs from TokenVectorGenerator: vectors are frozen, regenerate only to append");
   }
 
@@ -76,8 +79,16 @@ final class TokenFormatV1VectorsTest {
     boolean maxLifetime = false;
     boolean minLifetime = false;
     for (JsonNode t : tokens) {
-      for (String field : List.of("name", "master_key_hex", "kid", "issued_at", "lifetime_minutes", "sender",
-          "recipient", "token")) {
+      for (String field :
+          List.of(
+              "name",
+              "master_key_hex",
+              "kid",
+              "issued_at",
+              "lifetime_minutes",
+              "sender",
+              "recipient",
+              "token")) {
         assertTrue(t.has(field), t.get("name") + " lacks " + field);
       }
       kids.add(t.get("kid").asInt());
@@ -116,7 +127,8 @@ final class TokenFormatV1VectorsTest {
     for (String list : List.of("tokens", "invalid", "pass_codes")) {
       Set<String> names = new HashSet<>();
       for (JsonNode n : list(list)) {
-        assertTrue(names.add(n.get("name").asText()), "duplicate name in " + list + ": " + n.get("name"));
+        assertTrue(
+            names.add(n.get("name").asText()), "duplicate name in " + list + ": " + n.get("name"));
       }
     }
   }
@@ -125,106 +137,175 @@ final class TokenFormatV1VectorsTest {
 
   @TestFactory
   Stream<DynamicTest> validToken_mintAtIssuedAt_reproducesTheExactString() {
-    return list("tokens").stream().map(v -> dynamicTest(v.get("name").asText(), () -> {
-      ChallengeTokens tokens = tokens(ring(v), Instant.ofEpochSecond(v.get("issued_at").asLong()), null);
-      String minted = tokens.mint(v.get("sender").asText(), v.get("recipient").asText(),
-          Duration.ofMinutes(v.get("lifetime_minutes").asLong()));
-      assertEquals(v.get("token").asText(), minted);
-    }));
+    return list("tokens").stream()
+        .map(
+            v ->
+                dynamicTest(
+                    v.get("name").asText(),
+                    () -> {
+                      ChallengeTokens tokens =
+                          tokens(ring(v), Instant.ofEpochSecond(v.get("issued_at").asLong()), null);
+                      String minted =
+                          tokens.mint(
+                              v.get("sender").asText(),
+                              v.get("recipient").asText(),
+                              Duration.ofMinutes(v.get("lifetime_minutes").asLong()));
+                      assertEquals(v.get("token").asText(), minted);
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> validToken_verifyAtNow_returnsTheClaims() {
-    return list("tokens").stream().map(v -> dynamicTest(v.get("name").asText(), () -> {
-      ChallengeTokens tokens = tokens(ring(v), Instant.ofEpochSecond(now(v)), null);
-      String token = v.get("token").asText();
-      for (String spelling : List.of(token, token.toUpperCase(Locale.ROOT))) {
-        ChallengeClaims c = tokens.verify(spelling);
-        assertAll(
-            () -> assertEquals(v.get("kid").asInt(), c.keyId()),
-            () -> assertEquals(Instant.ofEpochSecond(v.get("issued_at").asLong()), c.issuedAt()),
-            () -> assertEquals(Duration.ofMinutes(v.get("lifetime_minutes").asLong()), c.lifetime()),
-            () -> assertEquals(v.get("sender").asText(), c.sender()),
-            () -> assertEquals(v.get("recipient").asText(), c.recipient()));
-      }
-    }));
+    return list("tokens").stream()
+        .map(
+            v ->
+                dynamicTest(
+                    v.get("name").asText(),
+                    () -> {
+                      ChallengeTokens tokens = tokens(ring(v), Instant.ofEpochSecond(now(v)), null);
+                      String token = v.get("token").asText();
+                      for (String spelling : List.of(token, token.toUpperCase(Locale.ROOT))) {
+                        ChallengeClaims c = tokens.verify(spelling);
+                        assertAll(
+                            () -> assertEquals(v.get("kid").asInt(), c.keyId()),
+                            () ->
+                                assertEquals(
+                                    Instant.ofEpochSecond(v.get("issued_at").asLong()),
+                                    c.issuedAt()),
+                            () ->
+                                assertEquals(
+                                    Duration.ofMinutes(v.get("lifetime_minutes").asLong()),
+                                    c.lifetime()),
+                            () -> assertEquals(v.get("sender").asText(), c.sender()),
+                            () -> assertEquals(v.get("recipient").asText(), c.recipient()));
+                      }
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> validToken_verifyAtTheSkewBoundaries_acceptsInsideAndRejectsOutside() {
-    return list("tokens").stream().map(v -> dynamicTest(v.get("name").asText(), () -> {
-      long issued = v.get("issued_at").asLong();
-      long expiry = issued + 60 * v.get("lifetime_minutes").asLong();
-      long skew = ChallengeTokens.DEFAULT_SKEW.toSeconds();
-      MutableClock clock = MutableClock.atEpochSecond(issued - skew);
-      ChallengeTokens tokens = ChallengeTokens.builder().keyRing(ring(v)).clock(clock).build();
-      String token = v.get("token").asText();
-      tokens.verify(token);
-      clock.setEpochSecond(expiry + skew);
-      tokens.verify(token);
-      clock.setEpochSecond(issued - skew - 1);
-      assertEquals(Reason.NOT_YET_VALID, assertThrows(TokenException.class, () -> tokens.verify(token)).reason());
-      clock.setEpochSecond(expiry + skew + 1);
-      assertEquals(Reason.EXPIRED, assertThrows(TokenException.class, () -> tokens.verify(token)).reason());
-    }));
+    return list("tokens").stream()
+        .map(
+            v ->
+                dynamicTest(
+                    v.get("name").asText(),
+                    () -> {
+                      long issued = v.get("issued_at").asLong();
+                      long expiry = issued + 60 * v.get("lifetime_minutes").asLong();
+                      long skew = ChallengeTokens.DEFAULT_SKEW.toSeconds();
+                      MutableClock clock = MutableClock.atEpochSecond(issued - skew);
+                      ChallengeTokens tokens =
+                          ChallengeTokens.builder().keyRing(ring(v)).clock(clock).build();
+                      String token = v.get("token").asText();
+                      tokens.verify(token);
+                      clock.setEpochSecond(expiry + skew);
+                      tokens.verify(token);
+                      clock.setEpochSecond(issued - skew - 1);
+                      assertEquals(
+                          Reason.NOT_YET_VALID,
+                          assertThrows(TokenException.class, () -> tokens.verify(token)).reason());
+                      clock.setEpochSecond(expiry + skew + 1);
+                      assertEquals(
+                          Reason.EXPIRED,
+                          assertThrows(TokenException.class, () -> tokens.verify(token)).reason());
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> invalidToken_verifyAtNow_throwsExactlyItsReason() {
-    return list("invalid").stream().map(v -> dynamicTest(v.get("name").asText(), () -> {
-      Map<Integer, byte[]> keys = keys(v);
-      KeyRing.Builder b = KeyRing.builder();
-      keys.forEach((kid, k) -> b.key(kid, MasterKey.copyOf(k)));
-      KeyRing ring = b.active(keys.keySet().iterator().next()).build();
-      ChallengeTokens tokens = tokens(ring, Instant.ofEpochSecond(v.get("now").asLong()),
-          Duration.ofSeconds(v.path("skew_seconds").asLong(300)));
-      String token = v.get("token").asText();
-      TokenException e = assertThrows(TokenException.class, () -> tokens.verify(token));
-      assertEquals(Reason.valueOf(v.get("reason").asText()), e.reason(), e.getMessage());
-    }));
+    return list("invalid").stream()
+        .map(
+            v ->
+                dynamicTest(
+                    v.get("name").asText(),
+                    () -> {
+                      Map<Integer, byte[]> keys = keys(v);
+                      KeyRing.Builder b = KeyRing.builder();
+                      keys.forEach((kid, k) -> b.key(kid, MasterKey.copyOf(k)));
+                      KeyRing ring = b.active(keys.keySet().iterator().next()).build();
+                      ChallengeTokens tokens =
+                          tokens(
+                              ring,
+                              Instant.ofEpochSecond(v.get("now").asLong()),
+                              Duration.ofSeconds(v.path("skew_seconds").asLong(300)));
+                      String token = v.get("token").asText();
+                      TokenException e =
+                          assertThrows(TokenException.class, () -> tokens.verify(token));
+                      assertEquals(
+                          Reason.valueOf(v.get("reason").asText()), e.reason(), e.getMessage());
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> passCode_computeReproducesAndVerifyAcceptsEverySpelling() {
-    return list("pass_codes").stream().map(v -> dynamicTest(v.get("name").asText(), () -> {
-      PassCodes codes = PassCodes.of(ring(v));
-      String s = v.get("sender").asText();
-      String r = v.get("recipient").asText();
-      String code = v.get("code").asText();
-      assertEquals(code, codes.compute(s, r));
-      assertEquals(v.get("kid").asInt(), ReferenceTokenV1.base32Decode(code)[0]);
-      String grouped = PassCodes.grouped(code);
-      assertEquals(code, grouped.replace("-", ""));
-      assertEquals(20, grouped.length());
-      for (String spelling : List.of(code, code.toUpperCase(Locale.ROOT), grouped, grouped.toUpperCase(Locale.ROOT),
-          "-" + code.substring(0, 9) + "--" + code.substring(9) + "-")) {
-        codes.verify(spelling, s, r);
-        assertTrue(codes.matches(spelling, s, r));
-      }
-      assertEquals(Reason.BAD_SIGNATURE,
-          assertThrows(TokenException.class, () -> codes.verify(code, r, s)).reason(), "swapped pair");
-    }));
+    return list("pass_codes").stream()
+        .map(
+            v ->
+                dynamicTest(
+                    v.get("name").asText(),
+                    () -> {
+                      PassCodes codes = PassCodes.of(ring(v));
+                      String s = v.get("sender").asText();
+                      String r = v.get("recipient").asText();
+                      String code = v.get("code").asText();
+                      assertEquals(code, codes.compute(s, r));
+                      assertEquals(v.get("kid").asInt(), ReferenceTokenV1.base32Decode(code)[0]);
+                      String grouped = PassCodes.grouped(code);
+                      assertEquals(code, grouped.replace("-", ""));
+                      assertEquals(20, grouped.length());
+                      for (String spelling :
+                          List.of(
+                              code,
+                              code.toUpperCase(Locale.ROOT),
+                              grouped,
+                              grouped.toUpperCase(Locale.ROOT),
+                              "-" + code.substring(0, 9) + "--" + code.substring(9) + "-")) {
+                        codes.verify(spelling, s, r);
+                        assertTrue(codes.matches(spelling, s, r));
+                      }
+                      assertEquals(
+                          Reason.BAD_SIGNATURE,
+                          assertThrows(TokenException.class, () -> codes.verify(code, r, s))
+                              .reason(),
+                          "swapped pair");
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> passCode_fromAnotherKid_verifiesWhileThatKidIsInTheRing() {
-    return list("pass_codes").stream().map(v -> dynamicTest(v.get("name").asText(), () -> {
-      int kid = v.get("kid").asInt();
-      int other = (kid + 1) % 16;
-      KeyRing ring = KeyRing.builder()
-          .key(kid, MasterKey.copyOf(ReferenceTokenV1.hex(v.get("master_key_hex").asText())))
-          .key(other, MasterKey.generate())
-          .active(other)
-          .build();
-      String s = v.get("sender").asText();
-      String r = v.get("recipient").asText();
-      PassCodes.of(ring).verify(v.get("code").asText(), s, r);
-      assertEquals(Reason.UNKNOWN_KEY, assertThrows(TokenException.class,
-          () -> PassCodes.of(ring.withoutKey(kid)).verify(v.get("code").asText(), s, r)).reason());
-    }));
+    return list("pass_codes").stream()
+        .map(
+            v ->
+                dynamicTest(
+                    v.get("name").asText(),
+                    () -> {
+                      int kid = v.get("kid").asInt();
+                      int other = (kid + 1) % 16;
+                      KeyRing ring =
+                          KeyRing.builder()
+                              .key(
+                                  kid,
+                                  MasterKey.copyOf(
+                                      ReferenceTokenV1.hex(v.get("master_key_hex").asText())))
+                              .key(other, MasterKey.generate())
+                              .active(other)
+                              .build();
+                      String s = v.get("sender").asText();
+                      String r = v.get("recipient").asText();
+                      PassCodes.of(ring).verify(v.get("code").asText(), s, r);
+                      assertEquals(
+                          Reason.UNKNOWN_KEY,
+                          assertThrows(
+                                  TokenException.class,
+                                  () ->
+                                      PassCodes.of(ring.withoutKey(kid))
+                                          .verify(v.get("code").asText(), s, r))
+                              .reason());
+                    }));
   }
 
-  // ---------------------------------------------------------------- the reference against the vectors
+  // ---------------------------------------------------------------- the reference against the
+  // vectors
 
   @Test
   void reference_agreesWithEveryVector() {
@@ -232,43 +313,65 @@ final class TokenFormatV1VectorsTest {
       byte[] master = ReferenceTokenV1.hex(v.get("master_key_hex").asText());
       int kid = v.get("kid").asInt();
       String token = v.get("token").asText();
-      assertEquals(token, ReferenceTokenV1.mint(master, kid, v.get("issued_at").asLong(),
-          v.get("lifetime_minutes").asInt(), v.get("sender").asText(), v.get("recipient").asText()));
+      assertEquals(
+          token,
+          ReferenceTokenV1.mint(
+              master,
+              kid,
+              v.get("issued_at").asLong(),
+              v.get("lifetime_minutes").asInt(),
+              v.get("sender").asText(),
+              v.get("recipient").asText()));
       Verdict verdict = ReferenceTokenV1.verify(Map.of(kid, master), token, now(v), 300);
       assertNull(verdict.reason(), v.get("name").asText());
       assertEquals(v.get("recipient").asText(), verdict.recipient());
       if (v.has("k_tok_hex")) {
-        assertEquals(v.get("k_tok_hex").asText(), ReferenceTokenV1.hex(ReferenceTokenV1.tokenKey(master)));
+        assertEquals(
+            v.get("k_tok_hex").asText(), ReferenceTokenV1.hex(ReferenceTokenV1.tokenKey(master)));
       }
       if (v.has("bytes_hex")) {
-        assertEquals(v.get("bytes_hex").asText(), ReferenceTokenV1.hex(ReferenceTokenV1.base32Decode(token)));
+        assertEquals(
+            v.get("bytes_hex").asText(),
+            ReferenceTokenV1.hex(ReferenceTokenV1.base32Decode(token)));
       }
     }
     for (JsonNode v : list("invalid")) {
-      Verdict verdict = ReferenceTokenV1.verify(keys(v), v.get("token").asText(), v.get("now").asLong(),
-          v.path("skew_seconds").asLong(300));
+      Verdict verdict =
+          ReferenceTokenV1.verify(
+              keys(v),
+              v.get("token").asText(),
+              v.get("now").asLong(),
+              v.path("skew_seconds").asLong(300));
       assertEquals(v.get("reason").asText(), verdict.reason(), v.get("name").asText());
     }
     for (JsonNode v : list("pass_codes")) {
       byte[] master = ReferenceTokenV1.hex(v.get("master_key_hex").asText());
-      assertEquals(v.get("code").asText(), ReferenceTokenV1.passCode(master, v.get("kid").asInt(),
-          v.get("sender").asText(), v.get("recipient").asText()));
+      assertEquals(
+          v.get("code").asText(),
+          ReferenceTokenV1.passCode(
+              master, v.get("kid").asInt(), v.get("sender").asText(), v.get("recipient").asText()));
       if (v.has("k_pass_hex")) {
-        assertEquals(v.get("k_pass_hex").asText(), ReferenceTokenV1.hex(ReferenceTokenV1.passKey(master)));
+        assertEquals(
+            v.get("k_pass_hex").asText(), ReferenceTokenV1.hex(ReferenceTokenV1.passKey(master)));
       }
     }
   }
 
   @Test
   void largestValidVector_isExactly600Characters_andSmallestIs44() {
-    List<Integer> lengths = list("tokens").stream().map(v -> v.get("token").asText().length()).toList();
+    List<Integer> lengths =
+        list("tokens").stream().map(v -> v.get("token").asText().length()).toList();
     assertTrue(lengths.contains(ChallengeTokens.MAX_TOKEN_LENGTH), lengths.toString());
     assertTrue(lengths.contains(44), lengths.toString());
     for (JsonNode v : list("tokens")) {
-      int bytes = 25 + TestArbitraries.utf8Length(v.get("sender").asText())
-          + TestArbitraries.utf8Length(v.get("recipient").asText());
-      assertEquals((8 * bytes + 4) / 5, v.get("token").asText().length(), "ceil(8 * (25 + Ls + Lr) / 5)");
-      assertFalse(v.get("token").asText().chars().anyMatch(Character::isUpperCase), "minted lowercase");
+      int bytes =
+          25
+              + TestArbitraries.utf8Length(v.get("sender").asText())
+              + TestArbitraries.utf8Length(v.get("recipient").asText());
+      assertEquals(
+          (8 * bytes + 4) / 5, v.get("token").asText().length(), "ceil(8 * (25 + Ls + Lr) / 5)");
+      assertFalse(
+          v.get("token").asText().chars().anyMatch(Character::isUpperCase), "minted lowercase");
     }
   }
 
@@ -301,7 +404,8 @@ final class TokenFormatV1VectorsTest {
   }
 
   private static ChallengeTokens tokens(KeyRing ring, Instant now, Duration skew) {
-    ChallengeTokens.Builder b = ChallengeTokens.builder().keyRing(ring).clock(Clock.fixed(now, ZoneOffset.UTC));
+    ChallengeTokens.Builder b =
+        ChallengeTokens.builder().keyRing(ring).clock(Clock.fixed(now, ZoneOffset.UTC));
     if (skew != null) {
       b.skew(skew);
     }

@@ -17,34 +17,38 @@ import java.util.regex.Pattern;
  * characters (CR, LF, NUL, ...), line separators or unpaired surrogates anywhere.
  *
  * <p>Canonicalization, in this order:
+ *
  * <ol>
  *   <li>domain: address literals ({@code [192.0.2.1]}, {@code [IPv6:...]}) validated and written in
  *       canonical form (decimal IPv4 without leading zeros, RFC 5952 IPv6 with the tag spelled
  *       {@code IPv6}); otherwise one trailing dot removed, IDN labels converted to A-labels with
- *       {@link java.net.IDN} (IDNA 2003; labels with the deviation characters {@code ß} and
- *       {@code ς} are encoded as IDNA 2008 does, so {@code straße.de} is {@code xn--strae-oqa.de}),
- *       lowercased;</li>
- *   <li>local part: a quoted string is unquoted; the text is NFC-normalized and its ASCII letters are
- *       lowercased (other letters keep their case);</li>
- *   <li>BATV (if enabled): {@code prvs=TAG=local}, {@code msprvs1=TAG=local}, {@code btv1==TAG==local}
- *       (Barracuda) and the older {@code prvs=local/KDDDSSSSSS} form are reduced to {@code local};</li>
- *   <li>SRS (if enabled): {@code SRS0=HHH=TT=domain=local@forwarder} becomes {@code local@domain} and
- *       {@code SRS1=HHH=forwarder==HHH=TT=domain=local@forwarder2} becomes {@code local@domain}; the
- *       separator after {@code SRS0}/{@code SRS1} may be {@code =}, {@code +} or {@code -} (libsrs2);
- *       an SRS-looking address whose embedded domain is not a valid domain is left as it is;</li>
- *   <li>steps 3 and 4 repeat while they change something (an SRS-wrapped BATV address, ...);</li>
- *   <li>sub-address: everything from the first separator character that is not the first character of
- *       the local part is removed and reported as {@link ParsedAddress#subaddress()};</li>
+ *       {@link java.net.IDN} (IDNA 2003; labels with the deviation characters {@code ß} and {@code
+ *       ς} are encoded as IDNA 2008 does, so {@code straße.de} is {@code xn--strae-oqa.de}),
+ *       lowercased;
+ *   <li>local part: a quoted string is unquoted; the text is NFC-normalized and its ASCII letters
+ *       are lowercased (other letters keep their case);
+ *   <li>BATV (if enabled): {@code prvs=TAG=local}, {@code msprvs1=TAG=local}, {@code
+ *       btv1==TAG==local} (Barracuda) and the older {@code prvs=local/KDDDSSSSSS} form are reduced
+ *       to {@code local};
+ *   <li>SRS (if enabled): {@code SRS0=HHH=TT=domain=local@forwarder} becomes {@code local@domain}
+ *       and {@code SRS1=HHH=forwarder==HHH=TT=domain=local@forwarder2} becomes {@code
+ *       local@domain}; the separator after {@code SRS0}/{@code SRS1} may be {@code =}, {@code +} or
+ *       {@code -} (libsrs2); an SRS-looking address whose embedded domain is not a valid domain is
+ *       left as it is;
+ *   <li>steps 3 and 4 repeat while they change something (an SRS-wrapped BATV address, ...);
+ *   <li>sub-address: everything from the first separator character that is not the first character
+ *       of the local part is removed and reported as {@link ParsedAddress#subaddress()};
  *   <li>the local part is written unquoted when it is a dot-atom, otherwise as a quoted string
- *       ({@code "john doe"}, {@code "john..doe"}).</li>
+ *       ({@code "john doe"}, {@code "john..doe"}).
  * </ol>
- * The result has at most 254 UTF-8 octets. Canonicalization is idempotent:
- * {@code canonicalize(canonicalize(p).value())} equals {@code canonicalize(p)}.
  *
- * <p>Not accepted: the null path {@code <>} (see {@link #isNullPath(String)}), a local part without a
- * domain ({@code <postmaster>}), address literals with tags other than {@code IPv6}, IPv6 zone ids.
- * The local part is not limited to 64 octets: SRS and BATV addresses routinely exceed it, and MTAs
- * accept them.
+ * The result has at most 254 UTF-8 octets. Canonicalization is idempotent: {@code
+ * canonicalize(canonicalize(p).value())} equals {@code canonicalize(p)}.
+ *
+ * <p>Not accepted: the null path {@code <>} (see {@link #isNullPath(String)}), a local part without
+ * a domain ({@code <postmaster>}), address literals with tags other than {@code IPv6}, IPv6 zone
+ * ids. The local part is not limited to 64 octets: SRS and BATV addresses routinely exceed it, and
+ * MTAs accept them.
  *
  * @since 0.1.0
  */
@@ -60,7 +64,8 @@ public final class AddressCanonicalizer {
 
   /** {@code prvs=TAG=local} and Mimecast/Microsoft's {@code msprvs1=TAG=local}. */
   private static final Pattern BATV_PRVS =
-      Pattern.compile("(?:prvs|msprvs1)=[0-9A-Za-z]{1,64}=(.+)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+      Pattern.compile(
+          "(?:prvs|msprvs1)=[0-9A-Za-z]{1,64}=(.+)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   /** Barracuda's {@code btv1==TAG==local}. */
   private static final Pattern BATV_BTV1 =
@@ -68,15 +73,19 @@ public final class AddressCanonicalizer {
 
   /** The older draft form {@code prvs=local/KDDDSSSSSS} (key digit, day, six hex digits). */
   private static final Pattern BATV_OLD =
-      Pattern.compile("prvs=(.+)/[0-9]{4}[0-9A-Fa-f]{6}", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+      Pattern.compile(
+          "prvs=(.+)/[0-9]{4}[0-9A-Fa-f]{6}", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   /** {@code SRS0=HHH=TT=domain=local}: hash, timestamp, original domain, original local part. */
   private static final Pattern SRS0 =
-      Pattern.compile("SRS0[=+-][^=]+=[^=]+=([^=]+)=(.+)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+      Pattern.compile(
+          "SRS0[=+-][^=]+=[^=]+=([^=]+)=(.+)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   /** {@code SRS1=HHH=forwarder=<sep>HHH=TT=domain=local}: the SRS0 address the forwarder had. */
-  private static final Pattern SRS1 = Pattern.compile(
-      "SRS1[=+-][^=]+=[^=]+=[=+-][^=]+=[^=]+=([^=]+)=(.+)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  private static final Pattern SRS1 =
+      Pattern.compile(
+          "SRS1[=+-][^=]+=[^=]+=[=+-][^=]+=[^=]+=([^=]+)=(.+)",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   private final String separators;
   private final boolean unwrapSrs;
@@ -99,7 +108,8 @@ public final class AddressCanonicalizer {
   }
 
   /**
-   * Returns the standard canonicalizer: sub-address separator {@code +}, BATV and SRS unwrapping on.
+   * Returns the standard canonicalizer: sub-address separator {@code +}, BATV and SRS unwrapping
+   * on.
    *
    * @return the shared standard instance
    */
@@ -141,7 +151,8 @@ public final class AddressCanonicalizer {
 
   /**
    * Returns whether {@code path} is the null reverse-path: {@code <>}, or the empty string as some
-   * MTAs (Postfix's policy protocol, milters) hand it over; surrounding spaces and tabs are ignored.
+   * MTAs (Postfix's policy protocol, milters) hand it over; surrounding spaces and tabs are
+   * ignored.
    *
    * @param path the path as received
    * @return true for the null path
@@ -179,8 +190,11 @@ public final class AddressCanonicalizer {
   public CanonicalDomain canonicalizeDomain(String domain) {
     requireNonNull(domain, "domain");
     if (domain.length() > AddressSyntax.MAX_DOMAIN_LENGTH + 2) {
-      throw new InvalidAddressException("domain is " + domain.length() + " characters long, limit "
-          + AddressSyntax.MAX_DOMAIN_LENGTH);
+      throw new InvalidAddressException(
+          "domain is "
+              + domain.length()
+              + " characters long, limit "
+              + AddressSyntax.MAX_DOMAIN_LENGTH);
     }
     String d = domain.startsWith("@") ? domain.substring(1) : domain;
     return CanonicalDomain.trusted(AddressSyntax.normalizeDomain(d));
@@ -191,8 +205,8 @@ public final class AddressCanonicalizer {
    *
    * @param path the path as received, e.g. {@code <Bob+K3X9-ABCD@Example.COM.>}
    * @return the original, its canonical address and the removed sub-address
-   * @throws InvalidAddressException if the path is malformed, too long or the null path; the message
-   *     never contains the path
+   * @throws InvalidAddressException if the path is malformed, too long or the null path; the
+   *     message never contains the path
    */
   public ParsedAddress parse(String path) {
     requireNonNull(path, "path");
@@ -277,8 +291,11 @@ public final class AddressCanonicalizer {
     String renderedLocal = AddressSyntax.renderLocal(local);
     int bytes = AddressSyntax.utf8Length(renderedLocal) + 1 + AddressSyntax.utf8Length(domain);
     if (bytes > AddressSyntax.MAX_ADDRESS_BYTES) {
-      throw new InvalidAddressException("canonical address has " + bytes + " UTF-8 octets, limit "
-          + AddressSyntax.MAX_ADDRESS_BYTES);
+      throw new InvalidAddressException(
+          "canonical address has "
+              + bytes
+              + " UTF-8 octets, limit "
+              + AddressSyntax.MAX_ADDRESS_BYTES);
     }
     // canonical by construction: the steps above are the ones the public constructor checks with
     // (a property test holds every output to that constructor)
@@ -361,10 +378,13 @@ public final class AddressCanonicalizer {
    */
   private static String subaddressText(String originalContent, String local, int sep) {
     String ext = local.substring(sep + 1);
-    String nfcOriginal = AddressSyntax.isAscii(originalContent) ? originalContent // ASCII is NFC
-        : java.text.Normalizer.normalize(originalContent, java.text.Normalizer.Form.NFC);
+    String nfcOriginal =
+        AddressSyntax.isAscii(originalContent)
+            ? originalContent // ASCII is NFC
+            : java.text.Normalizer.normalize(originalContent, java.text.Normalizer.Form.NFC);
     int start = nfcOriginal.length() - (local.length() - sep - 1);
-    if (start >= 0 && nfcOriginal.regionMatches(true, start, ext, 0, ext.length())
+    if (start >= 0
+        && nfcOriginal.regionMatches(true, start, ext, 0, ext.length())
         && nfcOriginal.length() - start == ext.length()) {
       return nfcOriginal.substring(start);
     }
@@ -444,8 +464,13 @@ public final class AddressCanonicalizer {
    */
   @Override
   public String toString() {
-    return "AddressCanonicalizer[separators=\"" + separators + "\", srs=" + unwrapSrs + ", batv="
-        + stripBatv + "]";
+    return "AddressCanonicalizer[separators=\""
+        + separators
+        + "\", srs="
+        + unwrapSrs
+        + ", batv="
+        + stripBatv
+        + "]";
   }
 
   /**
@@ -474,11 +499,14 @@ public final class AddressCanonicalizer {
     public Builder subaddressSeparators(String chars) {
       requireNonNull(chars, "chars");
       checkState(separators == null, "subaddressSeparators already set");
-      checkArgument(chars.length() <= 32, "at most 32 separator characters, got %s", chars.length());
+      checkArgument(
+          chars.length() <= 32, "at most 32 separator characters, got %s", chars.length());
       for (int i = 0; i < chars.length(); i++) {
         char c = chars.charAt(i);
-        checkArgument(AddressSyntax.isAsciiAtext(c) && !Character.isLetterOrDigit(c),
-            "separator U+%s is not an ASCII atext special character", AddressSyntax.hex(c));
+        checkArgument(
+            AddressSyntax.isAsciiAtext(c) && !Character.isLetterOrDigit(c),
+            "separator U+%s is not an ASCII atext special character",
+            AddressSyntax.hex(c));
       }
       this.separators = chars;
       return this;

@@ -10,12 +10,14 @@ import java.util.Locale;
 
 /**
  * Character-level rules shared by {@link AddressCanonicalizer} and {@link CanonicalAddress}: domain
- * normalization, dot-atom and quoted-string handling. Every method either returns a normalized value
- * or throws {@link InvalidAddressException} with a message that never contains the input.
+ * normalization, dot-atom and quoted-string handling. Every method either returns a normalized
+ * value or throws {@link InvalidAddressException} with a message that never contains the input.
  */
 final class AddressSyntax {
 
-  /** RFC 5321 §4.5.3.1.2 allows 255 octets; the textual form without the root dot is at most 253. */
+  /**
+   * RFC 5321 §4.5.3.1.2 allows 255 octets; the textual form without the root dot is at most 253.
+   */
   static final int MAX_DOMAIN_LENGTH = 253;
 
   /** RFC 1035 label limit. */
@@ -31,8 +33,11 @@ final class AddressSyntax {
 
   static {
     for (int c = 0; c < 0x80; c++) {
-      ATEXT[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || ATEXT_SPECIALS.indexOf(c) >= 0;
+      ATEXT[c] =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || ATEXT_SPECIALS.indexOf(c) >= 0;
     }
   }
 
@@ -47,8 +52,8 @@ final class AddressSyntax {
   }
 
   /**
-   * Whether a code point may appear anywhere in an address: no C0/C1 controls, DEL, line or paragraph
-   * separators, and no unpaired surrogates (passed in as the surrogate itself).
+   * Whether a code point may appear anywhere in an address: no C0/C1 controls, DEL, line or
+   * paragraph separators, and no unpaired surrogates (passed in as the surrogate itself).
    */
   static boolean isAllowedCodePoint(int cp) {
     int type = Character.getType(cp);
@@ -60,8 +65,9 @@ final class AddressSyntax {
 
   /** Whether a code point may appear in a dot-atom (RFC 5322 atext, extended by RFC 6531). */
   static boolean isAtextCodePoint(int cp) {
-    return cp < 0x80 ? isAsciiAtext(cp) : isAllowedCodePoint(cp) && !Character.isWhitespace(cp)
-        && !Character.isSpaceChar(cp);
+    return cp < 0x80
+        ? isAsciiAtext(cp)
+        : isAllowedCodePoint(cp) && !Character.isWhitespace(cp) && !Character.isSpaceChar(cp);
   }
 
   /** Whether a code point may appear (unescaped or escaped) in quoted-string content. */
@@ -105,9 +111,9 @@ final class AddressSyntax {
   // local part
 
   /**
-   * Normalizes the text of a local part (unquoted content): NFC, ASCII letters lowercased, NFC again
-   * (lowercasing can enable a composition, and NFC can produce ASCII letters from singletons such as
-   * U+212A KELVIN SIGN, so the order matters for idempotence).
+   * Normalizes the text of a local part (unquoted content): NFC, ASCII letters lowercased, NFC
+   * again (lowercasing can enable a composition, and NFC can produce ASCII letters from singletons
+   * such as U+212A KELVIN SIGN, so the order matters for idempotence).
    */
   static String normalizeLocalText(String content) {
     if (isAscii(content)) {
@@ -124,8 +130,8 @@ final class AddressSyntax {
   }
 
   /**
-   * Renders normalized local-part content: as is when it is a dot-atom, otherwise as a quoted string
-   * in which only {@code "} and {@code \} are escaped.
+   * Renders normalized local-part content: as is when it is a dot-atom, otherwise as a quoted
+   * string in which only {@code "} and {@code \} are escaped.
    */
   /** Whether every character is below U+0080. */
   static boolean isAscii(String s) {
@@ -177,7 +183,9 @@ final class AddressSyntax {
    * resolved.
    */
   static String unquote(String quoted) {
-    if (quoted.length() < 2 || quoted.charAt(0) != '"' || quoted.charAt(quoted.length() - 1) != '"') {
+    if (quoted.length() < 2
+        || quoted.charAt(0) != '"'
+        || quoted.charAt(quoted.length() - 1) != '"') {
       throw new InvalidAddressException("quoted local part is not enclosed in double quotes");
     }
     StringBuilder sb = new StringBuilder(quoted.length());
@@ -249,10 +257,10 @@ final class AddressSyntax {
   // domain
 
   /**
-   * Normalizes a domain: address literals validated and rewritten in a canonical form, otherwise one
-   * trailing dot removed, IDN labels converted to A-labels (IDNA 2003 as implemented by
-   * {@link IDN}), lowercased and checked as letter-digit-hyphen labels (an underscore inside a label
-   * is tolerated, as DNS allows it and some MTAs accept it).
+   * Normalizes a domain: address literals validated and rewritten in a canonical form, otherwise
+   * one trailing dot removed, IDN labels converted to A-labels (IDNA 2003 as implemented by {@link
+   * IDN}), lowercased and checked as letter-digit-hyphen labels (an underscore inside a label is
+   * tolerated, as DNS allows it and some MTAs accept it).
    */
   static String normalizeDomain(String domain) {
     if (domain.isEmpty()) {
@@ -288,13 +296,13 @@ final class AddressSyntax {
   /**
    * Converts a domain with non-ASCII labels to A-labels. Labels are separated by the dots IDNA
    * recognizes (U+002E, U+3002, U+FF0E, U+FF61). {@link IDN} implements IDNA 2003, which maps the
-   * deviation characters {@code ß} and {@code ς} to {@code ss} and {@code σ}; registries and browsers
-   * now follow IDNA 2008 (UTS 46 non-transitional), where {@code straße.de} is
-   * {@code xn--strae-oqa.de}, a different domain from {@code strasse.de}. Labels containing them are
-   * therefore checked with {@link IDN} but encoded here from their NFKC form, lowercased code point by
-   * code point, so that the U-label and the A-label of such a domain canonicalize alike. Other
-   * differences between IDNA 2003 and 2008 (symbols, newer Unicode versions) are not bridged: the JDK
-   * has no IDNA 2008 implementation and this module takes no ICU dependency.
+   * deviation characters {@code ß} and {@code ς} to {@code ss} and {@code σ}; registries and
+   * browsers now follow IDNA 2008 (UTS 46 non-transitional), where {@code straße.de} is {@code
+   * xn--strae-oqa.de}, a different domain from {@code strasse.de}. Labels containing them are
+   * therefore checked with {@link IDN} but encoded here from their NFKC form, lowercased code point
+   * by code point, so that the U-label and the A-label of such a domain canonicalize alike. Other
+   * differences between IDNA 2003 and 2008 (symbols, newer Unicode versions) are not bridged: the
+   * JDK has no IDNA 2008 implementation and this module takes no ICU dependency.
    */
   private static String toAsciiLabels(String d) {
     StringBuilder out = new StringBuilder(d.length() + 16);
@@ -365,7 +373,11 @@ final class AddressSyntax {
       boolean inner = (c == '-' || c == '_') && i != start && i != end - 1;
       if (!alnum && !inner) {
         throw new InvalidAddressException(
-            "domain contains U+" + hex(c) + " at index " + i + "; only letters, digits and inner"
+            "domain contains U+"
+                + hex(c)
+                + " at index "
+                + i
+                + "; only letters, digits and inner"
                 + " hyphens are allowed");
       }
     }
@@ -421,8 +433,12 @@ final class AddressSyntax {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-          || c == ':' || c == '.';
+      boolean ok =
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F')
+              || c == ':'
+              || c == '.';
       if (!ok) {
         throw new InvalidAddressException("IPv6 address literal is malformed");
       }

@@ -7,13 +7,13 @@ import static java.util.Objects.requireNonNull;
  * An address in the one canonical form that whitelist keys and tokens use (README.md, "Canonical
  * addresses"): the domain in lowercase A-labels without a trailing dot (or a normalized address
  * literal such as {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}), the local part NFC-normalized
- * with ASCII letters lowercased, unquoted when it is a dot-atom and otherwise a quoted string in which
- * only {@code "} and {@code \} are escaped. Tags and sub-addresses are not part of it; they are removed
- * by {@link AddressCanonicalizer}, which is how instances are normally obtained.
+ * with ASCII letters lowercased, unquoted when it is a dot-atom and otherwise a quoted string in
+ * which only {@code "} and {@code \} are escaped. Tags and sub-addresses are not part of it; they
+ * are removed by {@link AddressCanonicalizer}, which is how instances are normally obtained.
  *
  * <p>The constructor only accepts values that are already canonical (so a stored key read back is
- * checked, not silently changed); use {@link AddressCanonicalizer#canonicalize(String)} to normalize
- * input.
+ * checked, not silently changed); use {@link AddressCanonicalizer#canonicalize(String)} to
+ * normalize input.
  *
  * <p>Immutable; two addresses are equal when their local parts and domains are. {@link #value()} is
  * computed once.
@@ -26,7 +26,8 @@ public final class CanonicalAddress {
   private final String value;
 
   /**
-   * Checks that both parts are canonical and that {@code local@domain} has at most 254 UTF-8 octets.
+   * Checks that both parts are canonical and that {@code local@domain} has at most 254 UTF-8
+   * octets.
    *
    * @param localPart the canonical local part
    * @param domain the canonical domain
@@ -38,8 +39,11 @@ public final class CanonicalAddress {
     checkArgument(isCanonicalLocal(localPart), "local part is not in canonical form");
     checkArgument(isCanonicalDomain(domain), "domain is not in canonical form");
     int bytes = AddressSyntax.utf8Length(localPart) + 1 + AddressSyntax.utf8Length(domain);
-    checkArgument(bytes <= AddressSyntax.MAX_ADDRESS_BYTES,
-        "canonical address has %s UTF-8 octets, limit %s", bytes, AddressSyntax.MAX_ADDRESS_BYTES);
+    checkArgument(
+        bytes <= AddressSyntax.MAX_ADDRESS_BYTES,
+        "canonical address has %s UTF-8 octets, limit %s",
+        bytes,
+        AddressSyntax.MAX_ADDRESS_BYTES);
     this.localPart = localPart;
     this.domain = domain;
     this.value = localPart + '@' + domain;
@@ -92,7 +96,8 @@ public final class CanonicalAddress {
   }
 
   /**
-   * Parses a string produced by {@link #value()} back into an address, checking that it is canonical.
+   * Parses a string produced by {@link #value()} back into an address, checking that it is
+   * canonical.
    *
    * @param value {@code local@domain} in canonical form
    * @return the address
@@ -101,8 +106,11 @@ public final class CanonicalAddress {
   public static CanonicalAddress parseCanonical(String value) {
     requireNonNull(value, "value");
     if (value.length() > AddressCanonicalizer.MAX_PATH_LENGTH) {
-      throw new InvalidAddressException("canonical address is " + value.length()
-          + " characters long, limit " + AddressCanonicalizer.MAX_PATH_LENGTH);
+      throw new InvalidAddressException(
+          "canonical address is "
+              + value.length()
+              + " characters long, limit "
+              + AddressCanonicalizer.MAX_PATH_LENGTH);
     }
     int at = value.lastIndexOf('@');
     if (at <= 0 || at == value.length() - 1) {
@@ -124,13 +132,13 @@ public final class CanonicalAddress {
     return value;
   }
 
-  /**
-   * Equal when the other is a {@code CanonicalAddress} with the same local part and domain.
-   */
+  /** Equal when the other is a {@code CanonicalAddress} with the same local part and domain. */
   @Override
   public boolean equals(Object o) {
-    return this == o || (o instanceof CanonicalAddress other && value.equals(other.value)
-        && domain.length() == other.domain.length());
+    return this == o
+        || (o instanceof CanonicalAddress other
+            && value.equals(other.value)
+            && domain.length() == other.domain.length());
   }
 
   @Override

@@ -37,7 +37,8 @@ public final class CanonicalDomain {
    */
   public static CanonicalDomain parseCanonical(String value) {
     requireNonNull(value, "value");
-    checkArgument(value.length() <= AddressSyntax.MAX_DOMAIN_LENGTH + 2 && !value.endsWith("."),
+    checkArgument(
+        value.length() <= AddressSyntax.MAX_DOMAIN_LENGTH + 2 && !value.endsWith("."),
         "not a canonical domain");
     String normal;
     try {
@@ -68,8 +69,8 @@ public final class CanonicalDomain {
   }
 
   /**
-   * The domains this one is a subdomain of, nearest first, down to a single label:
-   * {@code a.b.example.com} has {@code b.example.com}, {@code example.com}, {@code com}. An address
+   * The domains this one is a subdomain of, nearest first, down to a single label: {@code
+   * a.b.example.com} has {@code b.example.com}, {@code example.com}, {@code com}. An address
    * literal has none.
    *
    * @return the parent domains, nearest first

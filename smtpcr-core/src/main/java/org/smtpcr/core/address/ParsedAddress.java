@@ -22,14 +22,15 @@ public final class ParsedAddress {
   ParsedAddress(String original, CanonicalAddress canonical, String subaddress) {
     this.original = requireNonNull(original, "original");
     this.canonical = requireNonNull(canonical, "canonical");
-    this.subaddress = subaddress == null || subaddress.isEmpty() ? Optional.empty() : Optional.of(subaddress);
+    this.subaddress =
+        subaddress == null || subaddress.isEmpty() ? Optional.empty() : Optional.of(subaddress);
   }
 
   /**
    * The path as received, without surrounding whitespace (angle brackets and source route kept).
    *
-   * @return the path, free of control characters and at most
-   *     {@link AddressCanonicalizer#MAX_PATH_LENGTH} characters long
+   * @return the path, free of control characters and at most {@link
+   *     AddressCanonicalizer#MAX_PATH_LENGTH} characters long
    */
   public String original() {
     return original;
@@ -45,8 +46,8 @@ public final class ParsedAddress {
   }
 
   /**
-   * The extension removed from the local part: for {@code bob+K3X9-ABCD@example.com} it is
-   * {@code K3X9-ABCD}, in its original case, without the separator.
+   * The extension removed from the local part: for {@code bob+K3X9-ABCD@example.com} it is {@code
+   * K3X9-ABCD}, in its original case, without the separator.
    *
    * @return the extension, or empty when there was none or it was empty
    */
@@ -65,7 +66,9 @@ public final class ParsedAddress {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ParsedAddress p && original.equals(p.original) && canonical.equals(p.canonical)
+    return o instanceof ParsedAddress p
+        && original.equals(p.original)
+        && canonical.equals(p.canonical)
         && subaddress.equals(p.subaddress);
   }
 
@@ -76,7 +79,12 @@ public final class ParsedAddress {
 
   @Override
   public String toString() {
-    return "ParsedAddress[original=" + original + ", canonical=" + canonical + ", subaddress="
-        + subaddress + "]";
+    return "ParsedAddress[original="
+        + original
+        + ", canonical="
+        + canonical
+        + ", subaddress="
+        + subaddress
+        + "]";
   }
 }

@@ -27,10 +27,11 @@ import org.smtpcr.tokens.PassCodes;
 
 /**
  * Decides, at each SMTP stage, whether a transaction goes on, is challenged, rejected or deferred
- * (README.md, "Concepts"). It runs an ordered chain of {@link DecisionRule}s; the first rule with an
- * opinion wins. When every rule abstains, a recipient is challenged: the reply carries a link
+ * (README.md, "Concepts"). It runs an ordered chain of {@link DecisionRule}s; the first rule with
+ * an opinion wins. When every rule abstains, a recipient is challenged: the reply carries a link
  * {@code <challengeBase>c/<token>} to the challenge page, the token minted for the canonical
- * (sender, recipient) pair. Before RCPT there is nothing to challenge, and the default is to accept.
+ * (sender, recipient) pair. Before RCPT there is nothing to challenge, and the default is to
+ * accept.
  *
  * <pre>{@code
  * DecisionEngine engine = DecisionEngine.builder()
@@ -44,14 +45,14 @@ import org.smtpcr.tokens.PassCodes;
  *
  * <p><b>The chain</b> is the {@link StandardRules standard rules} (their defaults unless
  * {@linkplain Builder#rules(StandardRules) configured}), made with this engine's key ring and
- * canonicalizer; or, for a chain entirely of your own, the rules given to
- * {@link Builder#rule(String, DecisionRule)}.
+ * canonicalizer; or, for a chain entirely of your own, the rules given to {@link
+ * Builder#rule(String, DecisionRule)}.
  *
  * <p><b>Outcomes and failures.</b> Every answer is a {@link DecisionOutcome}: the decision, the id
  * of the rule that decided it, and whether it is the fallback for a failure. A rule or store that
  * throws makes the engine answer the failure reply ({@code 451 4.3.0} by default; always 4yz). The
- * engine never answers 5yz because of its own failure. Every answer also goes to the
- * {@link DecisionListener} (default: one DEBUG line). Addresses appear in no log line above DEBUG.
+ * engine never answers 5yz because of its own failure. Every answer also goes to the {@link
+ * DecisionListener} (default: one DEBUG line). Addresses appear in no log line above DEBUG.
  *
  * <p>Immutable and thread-safe.
  *
@@ -82,8 +83,8 @@ public final class DecisionEngine {
 
   /**
    * Decides one stage of a transaction, statelessly. At {@link Stage#RCPT} the recipient is
-   * challenged at once, even when a rule would look at the Subject: integrations that see the end of
-   * DATA use {@link #begin(Transaction)} instead.
+   * challenged at once, even when a rule would look at the Subject: integrations that see the end
+   * of DATA use {@link #begin(Transaction)} instead.
    *
    * @param transaction the transaction at the stage to decide
    * @return the decision and the rule that decided it; never throws for a rule's or store's failure
@@ -107,7 +108,9 @@ public final class DecisionEngine {
    */
   public TransactionState begin(Transaction transaction) {
     requireNonNull(transaction, "transaction");
-    checkArgument(transaction.reversePath().isPresent(), "begin needs a transaction after MAIL (a reverse-path)");
+    checkArgument(
+        transaction.reversePath().isPresent(),
+        "begin needs a transaction after MAIL (a reverse-path)");
     return new TransactionState(this, transaction);
   }
 
@@ -156,8 +159,14 @@ public final class DecisionEngine {
 
   void notify(String sessionId, Stage stage, DecisionOutcome o, long startNanos) {
     try {
-      listener.onDecision(new DecisionEvent(sessionId, stage, o.ruleId(), o.decision(),
-          Math.max(0, System.nanoTime() - startNanos), o.failed()));
+      listener.onDecision(
+          new DecisionEvent(
+              sessionId,
+              stage,
+              o.ruleId(),
+              o.decision(),
+              Math.max(0, System.nanoTime() - startNanos),
+              o.failed()));
     } catch (RuntimeException e) {
       log.warn("decision listener failed with {} (session {})", e.getClass().getName(), sessionId);
     }
@@ -261,19 +270,23 @@ public final class DecisionEngine {
      *
      * @param rules the standard rules
      * @return this builder
-     * @throws IllegalStateException if rules of your own were given with {@link #rule(String, DecisionRule)}
+     * @throws IllegalStateException if rules of your own were given with {@link #rule(String,
+     *     DecisionRule)}
      */
     public Builder rules(StandardRules rules) {
       checkState(this.standardRules == null, "rules was already set");
-      checkState(ownRules.isEmpty(), "the chain is made of your own rules already; add rules of your own to "
-          + "StandardRules with add or addBefore instead");
+      checkState(
+          ownRules.isEmpty(),
+          "the chain is made of your own rules already; add rules of your own to "
+              + "StandardRules with add or addBefore instead");
       this.standardRules = requireNonNull(rules, "rules");
       return this;
     }
 
     /**
-     * Appends a rule to a chain entirely of your own, under the rule's {@link DecisionRule#id() id}.
-     * To add a rule to the standard chain, use {@link StandardRules.Builder#add(DecisionRule)}.
+     * Appends a rule to a chain entirely of your own, under the rule's {@link DecisionRule#id()
+     * id}. To add a rule to the standard chain, use {@link
+     * StandardRules.Builder#add(DecisionRule)}.
      *
      * @param rule the rule
      * @return this builder
@@ -295,16 +308,18 @@ public final class DecisionEngine {
     public Builder rule(String id, DecisionRule rule) {
       requireNonNull(id, "id");
       requireNonNull(rule, "rule");
-      checkState(standardRules == null, "rules(StandardRules) was set; add rules of your own to StandardRules "
-          + "with add or addBefore instead");
+      checkState(
+          standardRules == null,
+          "rules(StandardRules) was set; add rules of your own to StandardRules "
+              + "with add or addBefore instead");
       chain.rule(id, rule); // checks the id now
       ownRules.add(Map.entry(id, rule));
       return this;
     }
 
     /**
-     * Who hears of every decision; default one DEBUG log line per decision
-     * ({@link DecisionListener#logging()}).
+     * Who hears of every decision; default one DEBUG log line per decision ({@link
+     * DecisionListener#logging()}).
      *
      * @param listener the listener
      * @return this builder
@@ -316,8 +331,8 @@ public final class DecisionEngine {
     }
 
     /**
-     * The answer when a rule or store fails; default the formatter's defer reply
-     * ({@code 451 4.3.0}).
+     * The answer when a rule or store fails; default the formatter's defer reply ({@code 451
+     * 4.3.0}).
      *
      * @param reply a 4yz reply
      * @return this builder
@@ -338,18 +353,26 @@ public final class DecisionEngine {
     public DecisionEngine build() {
       checkState(keyRing != null, "keyRing is required");
       Clock c = clock != null ? clock : Clock.systemUTC();
-      AddressCanonicalizer canon = canonicalizer != null ? canonicalizer : AddressCanonicalizer.standard();
+      AddressCanonicalizer canon =
+          canonicalizer != null ? canonicalizer : AddressCanonicalizer.standard();
       Duration life = lifetime != null ? lifetime : DEFAULT_CHALLENGE_LIFETIME;
-      chain.clock(c).canonicalizer(canon)
-          .challengeTokens(ChallengeTokens.builder().keyRing(keyRing).clock(c).lifetime(life).build());
+      chain
+          .clock(c)
+          .canonicalizer(canon)
+          .challengeTokens(
+              ChallengeTokens.builder().keyRing(keyRing).clock(c).lifetime(life).build());
       if (ownRules.isEmpty()) {
         StandardRules standard = standardRules != null ? standardRules : StandardRules.defaults();
         standard.create(PassCodes.of(keyRing), canon).forEach(chain::rule);
       }
-      DecisionEngine engine = new DecisionEngine(chain.build(),
-          listener != null ? listener : DecisionListener.logging());
-      log.info("decision engine ready: rules={}, decidesAtData={}, lifetime={}", engine.ruleIds(),
-          engine.decidesAtData(), life);
+      DecisionEngine engine =
+          new DecisionEngine(
+              chain.build(), listener != null ? listener : DecisionListener.logging());
+      log.info(
+          "decision engine ready: rules={}, decidesAtData={}, lifetime={}",
+          engine.ruleIds(),
+          engine.decidesAtData(),
+          life);
       return engine;
     }
   }

@@ -1,11 +1,11 @@
 package org.smtpcr.core.engine;
 
-import org.smtpcr.core.Stage;
-import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionOutcome;
-
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
+
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionOutcome;
+import org.smtpcr.core.Stage;
 
 /**
  * One answer the engine gave, as {@link DecisionListener}s see it. It carries no addresses.
@@ -18,11 +18,14 @@ import static java.util.Objects.requireNonNull;
  * @param failed whether the decision is the fallback for a rule, store or engine failure
  * @since 0.1.0
  */
-public record DecisionEvent(String sessionId, Stage stage, String ruleId, Decision decision, long elapsedNanos,
+public record DecisionEvent(
+    String sessionId,
+    Stage stage,
+    String ruleId,
+    Decision decision,
+    long elapsedNanos,
     boolean failed) {
-  /**
-   * Checks the components.
-   */
+  /** Checks the components. */
   public DecisionEvent {
     requireNonNull(sessionId, "sessionId");
     requireNonNull(stage, "stage");

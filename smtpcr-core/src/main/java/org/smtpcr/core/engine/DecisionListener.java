@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Receives every answer the engine gives: for metrics, audit logs or tests. Called on the thread
- * that asked for the decision, after it was made; keep it quick. A listener that throws is logged at
- * WARN and otherwise ignored: it never changes or delays the decision beyond its own run time.
+ * that asked for the decision, after it was made; keep it quick. A listener that throws is logged
+ * at WARN and otherwise ignored: it never changes or delays the decision beyond its own run time.
  *
  * <p>The default, {@link #logging()}, writes one DEBUG line per decision and nothing at INFO.
  *
@@ -38,8 +38,9 @@ public interface DecisionListener {
   }
 
   /**
-   * The default listener: one DEBUG line per decision on the logger {@code org.smtpcr.core.engine.DecisionEngine},
-   * with stage, verdict, reply code, rule id, session id and elapsed microseconds; no addresses.
+   * The default listener: one DEBUG line per decision on the logger {@code
+   * org.smtpcr.core.engine.DecisionEngine}, with stage, verdict, reply code, rule id, session id
+   * and elapsed microseconds; no addresses.
    *
    * @return the logging listener
    */
@@ -53,6 +54,6 @@ public interface DecisionListener {
    * @return the silent listener
    */
   static DecisionListener none() {
-    return event -> { };
+    return event -> {};
   }
 }

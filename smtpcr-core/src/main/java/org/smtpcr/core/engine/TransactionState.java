@@ -1,17 +1,16 @@
 package org.smtpcr.core.engine;
 
-import org.smtpcr.core.Transaction;
-import org.smtpcr.core.Stage;
-import org.smtpcr.core.Header;
-import org.smtpcr.core.Decision;
-import org.smtpcr.core.DecisionOutcome;
-import org.smtpcr.core.spi.DecisionRule;
-
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionOutcome;
+import org.smtpcr.core.Header;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Transaction;
+import org.smtpcr.core.spi.DecisionRule;
 
 /**
  * The engine's state for one mail transaction, from the first RCPT to the end of DATA: what an MTA
@@ -30,9 +29,9 @@ import java.util.List;
  * uses the headers} (a pass code in the Subject), a recipient that would be challenged at RCPT is
  * accepted provisionally ("pending") and decided at the end of DATA. One transaction never mixes
  * recipients accepted outright with pending ones: a recipient of the other kind than those already
- * accepted is answered {@code 452 4.5.3}, so the sending MTA retries it in a new transaction. At the
- * end of DATA, the pending recipients are decided again with the headers: if any is deferred, the
- * message is deferred; else if any is challenged or rejected, the message gets the reply of the
+ * accepted is answered {@code 452 4.5.3}, so the sending MTA retries it in a new transaction. At
+ * the end of DATA, the pending recipients are decided again with the headers: if any is deferred,
+ * the message is deferred; else if any is challenged or rejected, the message gets the reply of the
  * first such; else it is accepted. Recipients accepted outright are not decided again.
  *
  * <p>At most {@value #MAX_RECIPIENTS} recipients are kept; more are answered {@code 452 4.5.3}.
@@ -42,9 +41,7 @@ import java.util.List;
  * @since 0.1.0
  */
 public final class TransactionState {
-  /**
-   * Recipients one transaction may hold (RFC 5321 §4.5.3.1.8 asks for at least 100).
-   */
+  /** Recipients one transaction may hold (RFC 5321 §4.5.3.1.8 asks for at least 100). */
   public static final int MAX_RECIPIENTS = 1000;
 
   private final DecisionEngine engine;
@@ -115,7 +112,8 @@ public final class TransactionState {
       DecisionOutcome negative = null;
       DecisionOutcome deferred = null;
       for (String forwardPath : pending) {
-        DecisionOutcome o = engine.chain().evaluate(mail.withForwardPath(forwardPath).withHeaders(copy));
+        DecisionOutcome o =
+            engine.chain().evaluate(mail.withForwardPath(forwardPath).withHeaders(copy));
         if (first == null) {
           first = o;
         }
@@ -160,12 +158,16 @@ public final class TransactionState {
     return finished;
   }
 
-  /**
-   * Counts recipients; no addresses.
-   */
+  /** Counts recipients; no addresses. */
   @Override
   public synchronized String toString() {
-    return "TransactionState[session=" + mail.sessionId() + ", accepted=" + accepted.size() + ", pending="
-        + pending.size() + (finished ? ", finished" : "") + "]";
+    return "TransactionState[session="
+        + mail.sessionId()
+        + ", accepted="
+        + accepted.size()
+        + ", pending="
+        + pending.size()
+        + (finished ? ", finished" : "")
+        + "]";
   }
 }

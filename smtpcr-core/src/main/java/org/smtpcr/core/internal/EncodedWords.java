@@ -12,16 +12,18 @@ import java.util.regex.Pattern;
 
 /**
  * Unfolds a raw header value and decodes its RFC 2047 encoded words ({@code =?utf-8?B?...?=},
- * {@code =?iso-8859-1?Q?...?=}), so that a pass code in a non-ASCII Subject is found. Only the first
- * {@value #MAX_INPUT_LENGTH} characters are read. Words with an unknown charset or a bad encoding
- * are kept as they are; nothing here throws on any input.
+ * {@code =?iso-8859-1?Q?...?=}), so that a pass code in a non-ASCII Subject is found. Only the
+ * first {@value #MAX_INPUT_LENGTH} characters are read. Words with an unknown charset or a bad
+ * encoding are kept as they are; nothing here throws on any input.
  */
 public final class EncodedWords {
   /** Longest raw value read, in characters; the rest is ignored. */
   public static final int MAX_INPUT_LENGTH = 4096;
 
-  // RFC 2047 §2: an encoded word has no white space and is at most 75 characters; be lenient on length
-  private static final Pattern WORD = Pattern.compile("=\\?([^?\\s]{1,64})\\?([bBqQ])\\?([^?\\s]{0,1000})\\?=");
+  // RFC 2047 §2: an encoded word has no white space and is at most 75 characters; be lenient on
+  // length
+  private static final Pattern WORD =
+      Pattern.compile("=\\?([^?\\s]{1,64})\\?([bBqQ])\\?([^?\\s]{0,1000})\\?=");
 
   private EncodedWords() {}
 

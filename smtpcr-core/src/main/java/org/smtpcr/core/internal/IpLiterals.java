@@ -9,8 +9,8 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
- * Parses IP address literals strictly and without ever asking DNS (unlike
- * {@code InetAddress.getByName}, which resolves anything that is not a literal).
+ * Parses IP address literals strictly and without ever asking DNS (unlike {@code
+ * InetAddress.getByName}, which resolves anything that is not a literal).
  */
 public final class IpLiterals {
   /** Longest literal accepted: an IPv6 address with an embedded IPv4 address has 45 characters. */
@@ -28,17 +28,23 @@ public final class IpLiterals {
    */
   public static InetAddress parse(String text) {
     requireNonNull(text, "text");
-    checkArgument(!text.isEmpty() && text.length() <= MAX_LENGTH,
-        "an IP address literal has 1..%s characters, got %s", MAX_LENGTH, text.length());
+    checkArgument(
+        !text.isEmpty() && text.length() <= MAX_LENGTH,
+        "an IP address literal has 1..%s characters, got %s",
+        MAX_LENGTH,
+        text.length());
     byte[] bytes = text.indexOf(':') >= 0 ? ipv6(text) : ipv4(text);
     try {
       return InetAddress.getByAddress(bytes);
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP address literal", e); // unreachable: 4 or 16 bytes
+      throw new IllegalArgumentException(
+          "not an IP address literal", e); // unreachable: 4 or 16 bytes
     }
   }
 
-  /** Whether {@code host} (as in a URI: IPv6 in brackets) names this machine's loopback interface. */
+  /**
+   * Whether {@code host} (as in a URI: IPv6 in brackets) names this machine's loopback interface.
+   */
   public static boolean isLoopbackHost(String host) {
     requireNonNull(host, "host");
     String h = host.toLowerCase(Locale.ROOT);
@@ -68,14 +74,16 @@ public final class IpLiterals {
         checkArgument(i - start <= 3, "IPv4 address part has more than 3 digits");
       }
       checkArgument(i > start, "IPv4 address part is empty or not a decimal number");
-      checkArgument(s.charAt(start) != '0' || i - start == 1, "IPv4 address part has a leading zero");
+      checkArgument(
+          s.charAt(start) != '0' || i - start == 1, "IPv4 address part has a leading zero");
       checkArgument(v <= 255, "IPv4 address part exceeds 255");
       out[part++] = (byte) v;
       if (part == 4) {
         checkArgument(i == s.length(), "IPv4 address has more than four parts or trailing text");
         return out;
       }
-      checkArgument(i < s.length() && s.charAt(i) == '.', "IPv4 address needs four dot-separated parts");
+      checkArgument(
+          i < s.length() && s.charAt(i) == '.', "IPv4 address needs four dot-separated parts");
       i++;
     }
   }
@@ -83,8 +91,12 @@ public final class IpLiterals {
   private static byte[] ipv6(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-          || c == ':' || c == '.';
+      boolean ok =
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'f')
+              || (c >= 'A' && c <= 'F')
+              || c == ':'
+              || c == '.';
       checkArgument(ok, "IPv6 address contains a character other than hex digits, ':' and '.'");
     }
     // Guava parses literals only, never DNS; it rejects zone ids, brackets and malformed text

@@ -11,8 +11,8 @@ public final class LogSafe {
 
   /**
    * Returns {@code text} with every character outside printable US-ASCII replaced by {@code ?}, cut
-   * to {@value #MAX_LENGTH} characters (ending in {@code ...} when cut). Only the first
-   * {@value #MAX_LENGTH} characters are read.
+   * to {@value #MAX_LENGTH} characters (ending in {@code ...} when cut). Only the first {@value
+   * #MAX_LENGTH} characters are read.
    */
   public static String of(CharSequence text) {
     requireNonNull(text, "text");

@@ -1,7 +1,7 @@
 /**
  * Helpers of the decision engine and its built-in rules: RFC 2047 decoding of header values, IP
- * literal parsing without DNS, text made safe for log lines. Not API: this package may change in any
- * release.
+ * literal parsing without DNS, text made safe for log lines. Not API: this package may change in
+ * any release.
  *
  * <p>Stateless and thread-safe. No method accepts or returns {@code null}.
  */

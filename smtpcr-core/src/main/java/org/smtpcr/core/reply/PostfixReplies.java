@@ -1,6 +1,5 @@
 package org.smtpcr.core.reply;
 
-
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
@@ -10,9 +9,10 @@ import java.util.Optional;
  * Formats a reply for a Postfix SMTPD policy server's {@code action=} attribute (Postfix
  * SMTPD_POLICY_README, access(5)).
  *
- * <p>Postfix accepts one line only. When it rejects a recipient on a policy action
- * {@code 550 5.7.1 text} it sends {@code 550 5.7.1 <rcpt>: Recipient address rejected: text} and
- * cuts that reply at 510 characters (512 with CRLF). The text budget is therefore
+ * <p>Postfix accepts one line only. When it rejects a recipient on a policy action {@code 550 5.7.1
+ * text} it sends {@code 550 5.7.1 <rcpt>: Recipient address rejected: text} and cuts that reply at
+ * 510 characters (512 with CRLF). The text budget is therefore
+ *
  * <pre>
  *   510                                  whole reply line without CRLF
  * -  10  "550 5.7.1 "                    code, space, enhanced status, space (longer statuses cost more)
@@ -20,24 +20,24 @@ import java.util.Optional;
  * -  30  ": Recipient address rejected: "
  * = 214  characters for the text, link included
  * </pre>
+ *
  * When the policy server knows what Postfix will name, {@link #action(SmtpReply, String)} reserves
  * room for that instead of for the longest recipient, so the text of a reply to an everyday address
  * is rarely shortened.
  *
  * <p>The action is rendered from the reply's parts: its {@linkplain SmtpReply#prose() prose}, the
  * lines joined with single spaces, then its {@linkplain SmtpReply#link() link} if it has one (as
- * {@link ReplyFormatter#challenge} builds). The link is kept intact at the end and the prose in front
- * of it is shortened at a word boundary, ending in {@code ...}; prose too long without a link is
- * shortened the same way. Text in the prose that looks like a link is prose. Choosing {@code DUNNO},
- * {@code DEFER_IF_PERMIT} and the like is the policy server's job; this class only formats a reply.
+ * {@link ReplyFormatter#challenge} builds). The link is kept intact at the end and the prose in
+ * front of it is shortened at a word boundary, ending in {@code ...}; prose too long without a link
+ * is shortened the same way. Text in the prose that looks like a link is prose. Choosing {@code
+ * DUNNO}, {@code DEFER_IF_PERMIT} and the like is the policy server's job; this class only formats
+ * a reply.
  *
  * @since 0.1.0
  */
 public final class PostfixReplies {
 
-  /**
-   * Length at which Postfix cuts a reply line, CRLF excluded.
-   */
+  /** Length at which Postfix cuts a reply line, CRLF excluded. */
   public static final int POSTFIX_LINE_LIMIT = 510;
 
   /**
@@ -46,28 +46,32 @@ public final class PostfixReplies {
    */
   public static final int RECIPIENT_ALLOWANCE = 256;
 
-  /**
-   * The text Postfix puts between the recipient and the policy text.
-   */
+  /** The text Postfix puts between the recipient and the policy text. */
   public static final String POSTFIX_PREFIX = ": Recipient address rejected: ";
 
   private static final String ELLIPSIS = "...";
 
-  private static final ReplyFormatter FORMATTER = ReplyFormatter.builder()
-      .template(ReplyKind.CHALLENGE, "This address only accepts mail from senders who have confirmed they are"
-          + " a person. Confirm here, then send your message again:")
-      .template(ReplyKind.REJECT, "This address does not accept mail from <{sender}>.")
-      .template(ReplyKind.PENDING_MIX, "Too many recipients in this transaction; send to this address in a new"
-          + " transaction.")
-      .build();
+  private static final ReplyFormatter FORMATTER =
+      ReplyFormatter.builder()
+          .template(
+              ReplyKind.CHALLENGE,
+              "This address only accepts mail from senders who have confirmed they are"
+                  + " a person. Confirm here, then send your message again:")
+          .template(ReplyKind.REJECT, "This address does not accept mail from <{sender}>.")
+          .template(
+              ReplyKind.PENDING_MIX,
+              "Too many recipients in this transaction; send to this address in a new"
+                  + " transaction.")
+          .build();
 
   private PostfixReplies() {}
 
   /**
-   * English reply texts for an engine that answers Postfix: those of {@link ReplyFormatter#english()}
-   * without the recipient, which Postfix already names in front of the text. Postfix then sends
-   * {@code <bob@example.com>: Recipient address rejected: This address only accepts mail from ...}
-   * rather than naming bob twice. Codes and enhanced status codes are the English defaults.
+   * English reply texts for an engine that answers Postfix: those of {@link
+   * ReplyFormatter#english()} without the recipient, which Postfix already names in front of the
+   * text. Postfix then sends {@code <bob@example.com>: Recipient address rejected: This address
+   * only accepts mail from ...} rather than naming bob twice. Codes and enhanced status codes are
+   * the English defaults.
    *
    * <pre>{@code
    * DecisionEngine engine = DecisionEngine.builder()
@@ -83,13 +87,13 @@ public final class PostfixReplies {
   }
 
   /**
-   * Formats {@code reply} as the value of a policy {@code action=} attribute, e.g.
-   * {@code 550 5.7.1 <bob@example.com> only accepts mail from ... https://cr.example.com/c/...}.
+   * Formats {@code reply} as the value of a policy {@code action=} attribute, e.g. {@code 550 5.7.1
+   * <bob@example.com> only accepts mail from ... https://cr.example.com/c/...}.
    *
    * @param reply a 4yz or 5yz reply
    * @return one line of printable US-ASCII (no line end) whose text fits the budget above
-   * @throws IllegalArgumentException if the reply is not negative, or its link alone does not fit the
-   *     text budget (the message does not contain the link)
+   * @throws IllegalArgumentException if the reply is not negative, or its link alone does not fit
+   *     the text budget (the message does not contain the link)
    */
   public static String action(SmtpReply reply) {
     requireNonNull(reply, "reply");
@@ -99,18 +103,18 @@ public final class PostfixReplies {
   /**
    * Formats {@code reply} as {@link #action(SmtpReply)} does, reserving room for the name Postfix
    * will actually put in front of the text rather than for the longest possible recipient. Postfix
-   * prints that name as it has it, without quoting or escaping, and cuts the line at 510 bytes;
-   * the room reserved is the name's UTF-8 length plus the angle brackets. At
-   * {@code smtpd_recipient_restrictions} the name is the policy request's {@code recipient}; a
-   * policy service under the client, HELO or sender restrictions, asked at RCPT because of
-   * {@code smtpd_delay_reject}, is named by {@code client_name[client_address]}, {@code helo_name}
-   * or {@code sender} instead, so a server that cannot tell passes the longest of them.
+   * prints that name as it has it, without quoting or escaping, and cuts the line at 510 bytes; the
+   * room reserved is the name's UTF-8 length plus the angle brackets. At {@code
+   * smtpd_recipient_restrictions} the name is the policy request's {@code recipient}; a policy
+   * service under the client, HELO or sender restrictions, asked at RCPT because of {@code
+   * smtpd_delay_reject}, is named by {@code client_name[client_address]}, {@code helo_name} or
+   * {@code sender} instead, so a server that cannot tell passes the longest of them.
    *
    * @param reply a 4yz or 5yz reply
    * @param named what Postfix names in front of the text, without the angle brackets
    * @return one line of printable US-ASCII (no line end) whose text fits the line after that name
-   * @throws IllegalArgumentException if the reply is not negative, or its link alone does not fit the
-   *     room left (the message does not contain the link)
+   * @throws IllegalArgumentException if the reply is not negative, or its link alone does not fit
+   *     the room left (the message does not contain the link)
    */
   public static String action(SmtpReply reply, String named) {
     requireNonNull(reply, "reply");
@@ -133,8 +137,9 @@ public final class PostfixReplies {
     requireNonNull(reply, "reply");
     requireNonNull(named, "named");
     checkNegative(reply);
-    return render(reply, shorten(collapse(reply.prose()),
-        textBudget(reply.enhancedStatus(), nameRoom(named))));
+    return render(
+        reply,
+        shorten(collapse(reply.prose()), textBudget(reply.enhancedStatus(), nameRoom(named))));
   }
 
   /**
@@ -161,9 +166,11 @@ public final class PostfixReplies {
     String text;
     if (link.isPresent()) {
       String l = link.get();
-      checkArgument(l.length() <= budget,
+      checkArgument(
+          l.length() <= budget,
           "link is %s characters; a Postfix policy reply holds at most %s after the recipient",
-          l.length(), budget);
+          l.length(),
+          budget);
       int proseBudget = budget - l.length() - 1;
       String shortened = shorten(prose, proseBudget);
       text = shortened.isEmpty() ? l : shortened + " " + l;
@@ -174,14 +181,14 @@ public final class PostfixReplies {
   }
 
   private static void checkNegative(SmtpReply reply) {
-    checkArgument(reply.isNegative(), "a Postfix policy reply needs a 4yz or 5yz code, got %s",
-        reply.code());
+    checkArgument(
+        reply.isNegative(), "a Postfix policy reply needs a 4yz or 5yz code, got %s", reply.code());
   }
 
   /** {@code NNN x.y.z text}, or {@code NNN x.y.z} for no text. */
   private static String render(SmtpReply reply, String text) {
-    StringBuilder sb = new StringBuilder().append(reply.code()).append(' ')
-        .append(reply.enhancedStatus());
+    StringBuilder sb =
+        new StringBuilder().append(reply.code()).append(' ').append(reply.enhancedStatus());
     if (!text.isEmpty()) {
       sb.append(' ').append(text);
     }
@@ -199,7 +206,9 @@ public final class PostfixReplies {
   }
 
   static int textBudget(String enhancedStatus, int nameRoom) {
-    return POSTFIX_LINE_LIMIT - (4 + enhancedStatus.length() + 1) - nameRoom
+    return POSTFIX_LINE_LIMIT
+        - (4 + enhancedStatus.length() + 1)
+        - nameRoom
         - POSTFIX_PREFIX.length();
   }
 

@@ -16,22 +16,22 @@ import java.util.Optional;
 
 /**
  * Builds {@link SmtpReply SmtpReplies} from templates with named placeholders (README.md,
- * "Concepts"): the prose of the reply, and for a challenge the link, which the reply keeps apart from
- * the prose so that every target can render it whole.
+ * "Concepts"): the prose of the reply, and for a challenge the link, which the reply keeps apart
+ * from the prose so that every target can render it whole.
  *
- * <p>A template is printable US-ASCII text with placeholders such as {@code {recipient}};
- * <code>{{</code> and <code>}}</code> stand for literal braces. The values come as
- * {@link ReplyValues}: {@code recipient}, {@code sender}, {@code client} (IP address) and
- * {@code helo}; a placeholder without a value, or with a name that is none of these, is replaced by
- * nothing. Every value is treated as peer-supplied and {@linkplain #sanitize(String)
- * sanitized}: CR, LF and tab become spaces, other control characters and everything outside printable
- * US-ASCII become {@code ?}, and it is cut to {@value #MAX_VALUE_LENGTH} characters, so nothing a
- * peer sends can add a line or a byte outside printable ASCII to a reply.
+ * <p>A template is printable US-ASCII text with placeholders such as {@code {recipient}}; <code>{{
+ * </code> and <code>}}</code> stand for literal braces. The values come as {@link ReplyValues}:
+ * {@code recipient}, {@code sender}, {@code client} (IP address) and {@code helo}; a placeholder
+ * without a value, or with a name that is none of these, is replaced by nothing. Every value is
+ * treated as peer-supplied and {@linkplain #sanitize(String) sanitized}: CR, LF and tab become
+ * spaces, other control characters and everything outside printable US-ASCII become {@code ?}, and
+ * it is cut to {@value #MAX_VALUE_LENGTH} characters, so nothing a peer sends can add a line or a
+ * byte outside printable ASCII to a reply.
  *
- * <p>The text is wrapped at word boundaries so that each line, with its {@code "550-5.7.1 "} prefix,
- * has at most {@link Builder#wrapWidth(int) wrapWidth} characters (default
- * {@value #DEFAULT_WRAP_WIDTH}; short enough to survive being quoted in a bounce). A word longer than
- * that stands on a line of its own, and only a word longer than a whole reply line (512 octets with
+ * <p>The text is wrapped at word boundaries so that each line, with its {@code "550-5.7.1 "}
+ * prefix, has at most {@link Builder#wrapWidth(int) wrapWidth} characters (default {@value
+ * #DEFAULT_WRAP_WIDTH}; short enough to survive being quoted in a bounce). A word longer than that
+ * stands on a line of its own, and only a word longer than a whole reply line (512 octets with
  * prefix and CRLF) is split. For a challenge, the link stands alone on the last line and is never
  * split. Replies carry no timing hints.
  *
@@ -42,14 +42,12 @@ import java.util.Optional;
  */
 public final class ReplyFormatter {
 
-  /**
-   * Default maximum line length, prefix included, CRLF excluded.
-   */
+  /** Default maximum line length, prefix included, CRLF excluded. */
   public static final int DEFAULT_WRAP_WIDTH = 76;
 
   /**
-   * Maximum length of a placeholder value after sanitizing; longer values are cut and end in
-   * {@code ...}. An address in angle brackets (256 characters) fits.
+   * Maximum length of a placeholder value after sanitizing; longer values are cut and end in {@code
+   * ...}. An address in angle brackets (256 characters) fits.
    */
   public static final int MAX_VALUE_LENGTH = 256;
 
@@ -58,22 +56,26 @@ public final class ReplyFormatter {
 
   private static final int MIN_WRAP_WIDTH = 40;
 
-  private static final Map<ReplyKind, String> ENGLISH = new EnumMap<>(Map.of(
-      ReplyKind.CHALLENGE,
-      "<{recipient}> only accepts mail from senders who have confirmed they are a person."
-          + " Confirm here, then send your message again:",
-      ReplyKind.REJECT,
-      "<{recipient}> does not accept mail from <{sender}>.",
-      ReplyKind.DEFER,
-      "Temporary local problem, please try again.",
-      ReplyKind.PENDING_MIX,
-      "Too many recipients in this transaction; send to <{recipient}> in a new transaction."));
+  private static final Map<ReplyKind, String> ENGLISH =
+      new EnumMap<>(
+          Map.of(
+              ReplyKind.CHALLENGE,
+              "<{recipient}> only accepts mail from senders who have confirmed they are a person."
+                  + " Confirm here, then send your message again:",
+              ReplyKind.REJECT,
+              "<{recipient}> does not accept mail from <{sender}>.",
+              ReplyKind.DEFER,
+              "Temporary local problem, please try again.",
+              ReplyKind.PENDING_MIX,
+              "Too many recipients in this transaction; send to <{recipient}> in a new transaction."));
 
-  private static final Map<ReplyKind, Status> DEFAULT_STATUS = new EnumMap<>(Map.of(
-      ReplyKind.CHALLENGE, new Status(550, "5.7.1"),
-      ReplyKind.REJECT, new Status(550, "5.7.1"),
-      ReplyKind.DEFER, new Status(451, "4.3.0"),
-      ReplyKind.PENDING_MIX, new Status(452, "4.5.3")));
+  private static final Map<ReplyKind, Status> DEFAULT_STATUS =
+      new EnumMap<>(
+          Map.of(
+              ReplyKind.CHALLENGE, new Status(550, "5.7.1"),
+              ReplyKind.REJECT, new Status(550, "5.7.1"),
+              ReplyKind.DEFER, new Status(451, "4.3.0"),
+              ReplyKind.PENDING_MIX, new Status(452, "4.5.3")));
 
   private static final ReplyFormatter ENGLISH_FORMATTER = builder().build();
 
@@ -81,8 +83,8 @@ public final class ReplyFormatter {
   private final Map<ReplyKind, Status> statuses;
   private final int wrapWidth;
 
-  private ReplyFormatter(Map<ReplyKind, List<Segment>> templates, Map<ReplyKind, Status> statuses,
-      int wrapWidth) {
+  private ReplyFormatter(
+      Map<ReplyKind, List<Segment>> templates, Map<ReplyKind, Status> statuses, int wrapWidth) {
     this.templates = templates;
     this.statuses = statuses;
     this.wrapWidth = wrapWidth;
@@ -107,14 +109,14 @@ public final class ReplyFormatter {
   }
 
   /**
-   * Builds a challenge: the wrapped text as prose, and {@code link} as the reply's
-   * {@linkplain SmtpReply#link() link}, alone on the last line.
+   * Builds a challenge: the wrapped text as prose, and {@code link} as the reply's {@linkplain
+   * SmtpReply#link() link}, alone on the last line.
    *
    * @param values placeholder values (peer-supplied; sanitized here)
    * @param link the absolute challenge link; its ASCII form ({@link URI#toASCIIString()}) is used
    * @return e.g. {@code 550 5.7.1} with the text lines and the link
-   * @throws IllegalArgumentException if the link is not absolute or its line would exceed 512 octets
-   *     (the engine then falls back); the message does not contain the link
+   * @throws IllegalArgumentException if the link is not absolute or its line would exceed 512
+   *     octets (the engine then falls back); the message does not contain the link
    */
   public SmtpReply challenge(ReplyValues values, URI link) {
     requireNonNull(values, "values");
@@ -124,34 +126,38 @@ public final class ReplyFormatter {
   }
 
   /**
-   * Builds a challenge from the link as text, as {@link #challenge(ReplyValues, URI)} does from its ASCII
-   * form; for callers that already hold the text, such as the decision engine, which saves parsing
-   * it.
+   * Builds a challenge from the link as text, as {@link #challenge(ReplyValues, URI)} does from its
+   * ASCII form; for callers that already hold the text, such as the decision engine, which saves
+   * parsing it.
    *
    * @param values placeholder values (peer-supplied; sanitized here)
    * @param link the absolute challenge link as US-ASCII text: a scheme, {@code :}, and printable
    *     characters without spaces
    * @return e.g. {@code 550 5.7.1} with the text lines and the link
    * @throws IllegalArgumentException if the link does not start with a scheme, has a character that
-   *     is not printable US-ASCII, or its line would exceed 512 octets; the message does not contain
-   *     the link
+   *     is not printable US-ASCII, or its line would exceed 512 octets; the message does not
+   *     contain the link
    */
   public SmtpReply challenge(ReplyValues values, String link) {
     requireNonNull(values, "values");
     requireNonNull(link, "link");
-    checkArgument(SmtpReply.startsWithScheme(link), "challenge link must be absolute: a scheme, then ':'");
+    checkArgument(
+        SmtpReply.startsWithScheme(link), "challenge link must be absolute: a scheme, then ':'");
     for (int i = 0; i < link.length(); i++) {
       char c = link.charAt(i);
-      checkArgument(c > 0x20 && c < 0x7F,
-          "challenge link has a character that is not printable US-ASCII at index %s", i);
+      checkArgument(
+          c > 0x20 && c < 0x7F,
+          "challenge link has a character that is not printable US-ASCII at index %s",
+          i);
     }
     Status status = statuses.get(ReplyKind.CHALLENGE);
     int max = SmtpReply.maxTextLength(status.enhanced());
     if (link.length() > max) {
-      throw new IllegalArgumentException(Strings.lenientFormat(
-          "challenge link is %s characters; after \"%s %s \" and before CRLF a 512-octet reply line"
-              + " holds at most %s",
-          link.length(), status.code(), status.enhanced(), max));
+      throw new IllegalArgumentException(
+          Strings.lenientFormat(
+              "challenge link is %s characters; after \"%s %s \" and before CRLF a 512-octet reply line"
+                  + " holds at most %s",
+              link.length(), status.code(), status.enhanced(), max));
     }
     List<String> prose = textLines(ReplyKind.CHALLENGE, values);
     if (prose.size() == 1 && prose.get(0).isEmpty()) {
@@ -194,10 +200,10 @@ public final class ReplyFormatter {
   }
 
   /**
-   * Makes a peer-supplied value safe to put into a reply: CR, LF and tab become spaces, other control
-   * characters, unpaired surrogates and every character outside printable US-ASCII become one
-   * {@code ?} per code point, and the result is cut to {@value #MAX_VALUE_LENGTH} characters (ending
-   * in {@code ...} when cut). Only the first few hundred characters of the input are read.
+   * Makes a peer-supplied value safe to put into a reply: CR, LF and tab become spaces, other
+   * control characters, unpaired surrogates and every character outside printable US-ASCII become
+   * one {@code ?} per code point, and the result is cut to {@value #MAX_VALUE_LENGTH} characters
+   * (ending in {@code ...} when cut). Only the first few hundred characters of the input are read.
    *
    * @param value any text
    * @return printable US-ASCII of at most {@value #MAX_VALUE_LENGTH} characters
@@ -227,7 +233,9 @@ public final class ReplyFormatter {
     return sb.toString();
   }
 
-  /** Whether {@link #sanitize} would return {@code value} unchanged: short and printable US-ASCII. */
+  /**
+   * Whether {@link #sanitize} would return {@code value} unchanged: short and printable US-ASCII.
+   */
   private static boolean isCleanAscii(String value) {
     if (value.length() > MAX_VALUE_LENGTH) {
       return false;
@@ -250,9 +258,7 @@ public final class ReplyFormatter {
     return wrapWidth;
   }
 
-  /**
-   * Describes the configuration: statuses and wrap width.
-   */
+  /** Describes the configuration: statuses and wrap width. */
   @Override
   public String toString() {
     return "ReplyFormatter[statuses=" + statuses + ", wrapWidth=" + wrapWidth + "]";
@@ -261,8 +267,8 @@ public final class ReplyFormatter {
   private SmtpReply plain(ReplyKind kind, ReplyValues values) {
     requireNonNull(values, "values");
     Status status = statuses.get(kind);
-    return SmtpReply.checked(status.code(), status.enhanced(), textLines(kind, values),
-        Optional.empty());
+    return SmtpReply.checked(
+        status.code(), status.enhanced(), textLines(kind, values), Optional.empty());
   }
 
   private List<String> textLines(ReplyKind kind, ReplyValues values) {
@@ -283,10 +289,10 @@ public final class ReplyFormatter {
   }
 
   /**
-   * Word wrap of printable ASCII text on spaces into as few lines as greedy filling to {@code width}
-   * gives, balanced: the narrowest width that still needs that many lines is used, so the last line
-   * is not a lone word. A word longer than the width gets a line of its own; a word longer than
-   * {@code hardMax} is split into {@code hardMax} pieces.
+   * Word wrap of printable ASCII text on spaces into as few lines as greedy filling to {@code
+   * width} gives, balanced: the narrowest width that still needs that many lines is used, so the
+   * last line is not a lone word. A word longer than the width gets a line of its own; a word
+   * longer than {@code hardMax} is split into {@code hardMax} pieces.
    */
   static List<String> wrap(String text, int width, int hardMax) {
     // the words (runs of non-space characters) once, as offsets; the binary search below only
@@ -362,8 +368,8 @@ public final class ReplyFormatter {
    * line is filled while the next word fits in {@code width}; a word longer than {@code hardMax} is
    * split into {@code hardMax} pieces, each on a line of its own but for the rest.
    */
-  private static List<String> buildGreedy(String text, int[] bounds, int words, int width,
-      int hardMax) {
+  private static List<String> buildGreedy(
+      String text, int[] bounds, int words, int width, int hardMax) {
     List<String> lines = new ArrayList<>(4);
     if (fitsSingleSpaced(bounds, words, width, hardMax)) {
       // the common case: every word fits and words are one space apart, so each line is a piece of
@@ -410,11 +416,14 @@ public final class ReplyFormatter {
     return lines;
   }
 
-  /** Whether no word is longer than {@code width} or {@code hardMax} and words are one space apart. */
+  /**
+   * Whether no word is longer than {@code width} or {@code hardMax} and words are one space apart.
+   */
   private static boolean fitsSingleSpaced(int[] bounds, int words, int width, int hardMax) {
     int max = Math.min(width, hardMax);
     for (int w = 0; w < words; w++) {
-      if (bounds[2 * w + 1] - bounds[2 * w] > max || (w > 0 && bounds[2 * w] != bounds[2 * w - 1] + 1)) {
+      if (bounds[2 * w + 1] - bounds[2 * w] > max
+          || (w > 0 && bounds[2 * w] != bounds[2 * w - 1] + 1)) {
         return false;
       }
     }
@@ -423,15 +432,20 @@ public final class ReplyFormatter {
 
   /** Parses a template into literal text and placeholder names. */
   static List<Segment> parseTemplate(String template) {
-    checkArgument(template.length() <= MAX_TEMPLATE_LENGTH,
-        "template is %s characters, limit %s", template.length(), MAX_TEMPLATE_LENGTH);
+    checkArgument(
+        template.length() <= MAX_TEMPLATE_LENGTH,
+        "template is %s characters, limit %s",
+        template.length(),
+        MAX_TEMPLATE_LENGTH);
     List<Segment> segments = new ArrayList<>();
     StringBuilder literal = new StringBuilder();
     int i = 0;
     while (i < template.length()) {
       char c = template.charAt(i);
-      checkArgument(c >= 0x20 && c < 0x7F,
-          "template has a character that is not printable US-ASCII at index %s", i);
+      checkArgument(
+          c >= 0x20 && c < 0x7F,
+          "template has a character that is not printable US-ASCII at index %s",
+          i);
       if (c == '{' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
         literal.append('{');
         i += 2;
@@ -442,8 +456,10 @@ public final class ReplyFormatter {
         int close = template.indexOf('}', i);
         checkArgument(close > 0, "template has an unclosed '{' at index %s", i);
         String name = template.substring(i + 1, close);
-        checkArgument(name.matches("[A-Za-z][A-Za-z0-9_.-]{0,31}"),
-            "template placeholder at index %s must be a name of letters, digits, '_', '.', '-'", i);
+        checkArgument(
+            name.matches("[A-Za-z][A-Za-z0-9_.-]{0,31}"),
+            "template placeholder at index %s must be a name of letters, digits, '_', '.', '-'",
+            i);
         if (literal.length() > 0) {
           segments.add(new Segment(false, literal.toString()));
           literal.setLength(0);
@@ -474,8 +490,8 @@ public final class ReplyFormatter {
   }
 
   /**
-   * Configures a {@link ReplyFormatter}. Each option may be set once per kind; kinds left unset keep
-   * the English text and the default status. Not thread-safe.
+   * Configures a {@link ReplyFormatter}. Each option may be set once per kind; kinds left unset
+   * keep the English text and the default status. Not thread-safe.
    *
    * @since 0.1.0
    */
@@ -528,8 +544,8 @@ public final class ReplyFormatter {
     }
 
     /**
-     * Sets the maximum length of a text line, prefix ({@code "550-5.7.1 "}) included, CRLF excluded.
-     * Default {@value ReplyFormatter#DEFAULT_WRAP_WIDTH}.
+     * Sets the maximum length of a text line, prefix ({@code "550-5.7.1 "}) included, CRLF
+     * excluded. Default {@value ReplyFormatter#DEFAULT_WRAP_WIDTH}.
      *
      * @param width 40..510
      * @return this builder
@@ -538,8 +554,11 @@ public final class ReplyFormatter {
      */
     public Builder wrapWidth(int width) {
       checkState(wrapWidth < 0, "wrapWidth already set");
-      checkArgument(width >= MIN_WRAP_WIDTH && width <= SmtpReply.MAX_LINE_OCTETS - 2,
-          "wrap width must be in %s..%s, got %s", MIN_WRAP_WIDTH, SmtpReply.MAX_LINE_OCTETS - 2,
+      checkArgument(
+          width >= MIN_WRAP_WIDTH && width <= SmtpReply.MAX_LINE_OCTETS - 2,
+          "wrap width must be in %s..%s, got %s",
+          MIN_WRAP_WIDTH,
+          SmtpReply.MAX_LINE_OCTETS - 2,
           width);
       this.wrapWidth = width;
       return this;
@@ -554,11 +573,14 @@ public final class ReplyFormatter {
       Map<ReplyKind, List<Segment>> t = new EnumMap<>(ReplyKind.class);
       Map<ReplyKind, Status> s = new EnumMap<>(ReplyKind.class);
       for (ReplyKind kind : ReplyKind.values()) {
-        t.put(kind, templates.containsKey(kind) ? templates.get(kind)
-            : parseTemplate(ENGLISH.get(kind)));
+        t.put(
+            kind,
+            templates.containsKey(kind) ? templates.get(kind) : parseTemplate(ENGLISH.get(kind)));
         s.put(kind, statuses.getOrDefault(kind, DEFAULT_STATUS.get(kind)));
       }
-      return new ReplyFormatter(Collections.unmodifiableMap(t), Collections.unmodifiableMap(s),
+      return new ReplyFormatter(
+          Collections.unmodifiableMap(t),
+          Collections.unmodifiableMap(s),
           wrapWidth < 0 ? DEFAULT_WRAP_WIDTH : wrapWidth);
     }
   }

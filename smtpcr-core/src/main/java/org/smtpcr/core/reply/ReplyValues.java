@@ -17,8 +17,8 @@ import static java.util.Objects.requireNonNull;
  * SmtpReply reply = ReplyFormatter.english().reject(values);
  * }</pre>
  *
- * <p>Immutable and thread-safe; the builder is for one thread. {@link #toString()} leaves the values
- * out: they name people.
+ * <p>Immutable and thread-safe; the builder is for one thread. {@link #toString()} leaves the
+ * values out: they name people.
  *
  * @since 0.1.0
  */
@@ -103,27 +103,25 @@ public final class ReplyValues {
     };
   }
 
-  /**
-   * Compares the four values.
-   */
+  /** Compares the four values. */
   @Override
   public boolean equals(Object o) {
-    return this == o || (o instanceof ReplyValues other && recipient.equals(other.recipient)
-        && sender.equals(other.sender) && client.equals(other.client) && helo.equals(other.helo));
+    return this == o
+        || (o instanceof ReplyValues other
+            && recipient.equals(other.recipient)
+            && sender.equals(other.sender)
+            && client.equals(other.client)
+            && helo.equals(other.helo));
   }
 
-  /**
-   * Hashes the four values.
-   */
+  /** Hashes the four values. */
   @Override
   public int hashCode() {
     return ((recipient.hashCode() * 31 + sender.hashCode()) * 31 + client.hashCode()) * 31
         + helo.hashCode();
   }
 
-  /**
-   * Names the values that are set, not what they hold: addresses name people.
-   */
+  /** Names the values that are set, not what they hold: addresses name people. */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("ReplyValues[");

@@ -14,26 +14,28 @@ import java.util.Optional;
  * each target renders: a reply code, an enhanced status, prose and an optional link; immutable and
  * validated so that it can be put on the wire as it is.
  *
- * <p>The prose is one or more lines of text ({@link #proseLines()}; {@link ReplyFormatter} wraps its
- * text at its wrap width). The link ({@link #link()}), when there is one, is an absolute URI that
- * stands alone on its own line after the prose and is never split. Targets render from these parts:
- * {@link #toWire()} the multi-line RFC 5321 text, {@link PostfixReplies} the one-line Postfix policy
- * action, {@link MilterReplies} a milter reply; a target that must shorten the text shortens the
- * prose and keeps {@link #link()} whole, without looking for the link in the text.
+ * <p>The prose is one or more lines of text ({@link #proseLines()}; {@link ReplyFormatter} wraps
+ * its text at its wrap width). The link ({@link #link()}), when there is one, is an absolute URI
+ * that stands alone on its own line after the prose and is never split. Targets render from these
+ * parts: {@link #toWire()} the multi-line RFC 5321 text, {@link PostfixReplies} the one-line
+ * Postfix policy action, {@link MilterReplies} a milter reply; a target that must shorten the text
+ * shortens the prose and keeps {@link #link()} whole, without looking for the link in the text.
  *
  * <p>Rules checked by {@link #of(int, String, List)}:
+ *
  * <ul>
- *   <li>the code is in 200..599 and its second digit is 0..5 (RFC 5321 §4.2.1);</li>
- *   <li>for 2yz, 4yz and 5yz the enhanced status is {@code class.subject.detail} (1 to 3 digits each,
- *       no leading zeros) and its class equals the code's first digit;</li>
+ *   <li>the code is in 200..599 and its second digit is 0..5 (RFC 5321 §4.2.1);
+ *   <li>for 2yz, 4yz and 5yz the enhanced status is {@code class.subject.detail} (1 to 3 digits
+ *       each, no leading zeros) and its class equals the code's first digit;
  *   <li>3yz replies (e.g. {@code 354}) carry no enhanced status, since RFC 3463 defines only the
- *       classes 2, 4 and 5: their enhanced status must be the empty string, and
- *       {@link #enhancedStatus()} returns it;</li>
+ *       classes 2, 4 and 5: their enhanced status must be the empty string, and {@link
+ *       #enhancedStatus()} returns it;
  *   <li>there is at least one line, each line is printable US-ASCII (0x20..0x7E; no tab, CR, LF or
- *       NUL) and the wire line {@code "NNN-x.y.z text" CRLF} has at most 512 octets (§4.5.3.1.5);</li>
+ *       NUL) and the wire line {@code "NNN-x.y.z text" CRLF} has at most 512 octets (§4.5.3.1.5);
  *   <li>a link ({@link #withLink(int, String, List, String)}) is, in addition, not empty, has no
- *       space and starts with a scheme and {@code :} (RFC 3986).</li>
+ *       space and starts with a scheme and {@code :} (RFC 3986).
  * </ul>
+ *
  * Every wire line carries the same enhanced status. Peer-supplied text must be sanitized before it
  * reaches a reply; {@link ReplyFormatter} does that.
  *
@@ -41,15 +43,14 @@ import java.util.Optional;
  */
 public final class SmtpReply {
 
-  /**
-   * Maximum length of a reply line including the CRLF (RFC 5321 §4.5.3.1.5).
-   */
+  /** Maximum length of a reply line including the CRLF (RFC 5321 §4.5.3.1.5). */
   public static final int MAX_LINE_OCTETS = 512;
 
   private final int code;
   private final String enhancedStatus;
   private final List<String> prose;
   private final Optional<String> link;
+
   /** The text lines on the wire: the prose lines, then the link. */
   private final List<String> lines;
 
@@ -73,8 +74,8 @@ public final class SmtpReply {
    *
    * @param code reply code, 200..599
    * @param enhancedStatus enhanced status such as {@code 5.7.1}; the empty string for 3yz codes
-   * @param lines the text lines, at least one; each printable US-ASCII and short enough that its wire
-   *     form fits in 512 octets
+   * @param lines the text lines, at least one; each printable US-ASCII and short enough that its
+   *     wire form fits in 512 octets
    * @return the reply
    * @throws IllegalArgumentException if a rule above is broken; the message names the rule and the
    *     line number, never the text
@@ -102,8 +103,8 @@ public final class SmtpReply {
    * @throws IllegalArgumentException if a rule above is broken; the message names the rule, never
    *     the text or the link
    */
-  public static SmtpReply withLink(int code, String enhancedStatus, List<String> proseLines,
-      String link) {
+  public static SmtpReply withLink(
+      int code, String enhancedStatus, List<String> proseLines, String link) {
     requireNonNull(enhancedStatus, "enhancedStatus");
     requireNonNull(proseLines, "proseLines");
     requireNonNull(link, "link");
@@ -113,13 +114,17 @@ public final class SmtpReply {
     checkArgument(startsWithScheme(link), "a link must be absolute: a scheme, then ':'");
     for (int i = 0; i < link.length(); i++) {
       char c = link.charAt(i);
-      checkArgument(c > 0x20 && c < 0x7F,
-          "the link has a character that is not printable US-ASCII or is a space at index %s", i);
+      checkArgument(
+          c > 0x20 && c < 0x7F,
+          "the link has a character that is not printable US-ASCII or is a space at index %s",
+          i);
     }
     int max = maxTextLength(enhancedStatus);
-    checkArgument(link.length() <= max,
+    checkArgument(
+        link.length() <= max,
         "the link is %s characters; with the prefix and CRLF a line may hold at most %s",
-        link.length(), max);
+        link.length(),
+        max);
     return new SmtpReply(code, enhancedStatus, copy, Optional.of(link));
   }
 
@@ -128,13 +133,18 @@ public final class SmtpReply {
     checkArgument(code / 10 % 10 <= 5, "second digit of reply code %s must be 0..5", code);
     int klass = code / 100;
     if (klass == 3) {
-      checkArgument(enhancedStatus.isEmpty(),
+      checkArgument(
+          enhancedStatus.isEmpty(),
           "3yz replies carry no enhanced status (RFC 3463 has classes 2, 4, 5 only)");
     } else {
-      checkArgument(isEnhancedStatus(enhancedStatus),
+      checkArgument(
+          isEnhancedStatus(enhancedStatus),
           "enhanced status must be class.subject.detail with class 2, 4 or 5 and 1-3 digit parts");
-      checkArgument(enhancedStatus.charAt(0) - '0' == klass,
-          "enhanced status class %s does not match reply code %s", enhancedStatus.charAt(0), code);
+      checkArgument(
+          enhancedStatus.charAt(0) - '0' == klass,
+          "enhanced status class %s does not match reply code %s",
+          enhancedStatus.charAt(0),
+          code);
     }
   }
 
@@ -145,14 +155,16 @@ public final class SmtpReply {
       for (int i = 0; i < line.length(); i++) {
         char c = line.charAt(i);
         if (c < 0x20 || c > 0x7E) {
-          throw new IllegalArgumentException(Strings.lenientFormat(
-              "line %s has a character that is not printable US-ASCII at index %s", n + 1, i));
+          throw new IllegalArgumentException(
+              Strings.lenientFormat(
+                  "line %s has a character that is not printable US-ASCII at index %s", n + 1, i));
         }
       }
       if (line.length() + overhead > MAX_LINE_OCTETS) {
-        throw new IllegalArgumentException(Strings.lenientFormat(
-            "line %s is %s characters; with the %s-octet prefix and CRLF a line may hold at most %s",
-            n + 1, line.length(), overhead - 2, MAX_LINE_OCTETS - overhead));
+        throw new IllegalArgumentException(
+            Strings.lenientFormat(
+                "line %s is %s characters; with the %s-octet prefix and CRLF a line may hold at most %s",
+                n + 1, line.length(), overhead - 2, MAX_LINE_OCTETS - overhead));
       }
     }
   }
@@ -179,13 +191,13 @@ public final class SmtpReply {
   }
 
   /**
-   * For {@link ReplyFormatter}: prose lines and a link it has built to the rules
-   * {@link #of(int, String, List)} and {@link #withLink(int, String, List, String)} check
-   * (printable US-ASCII, within the line limit, at least one line) with a status it checked when it
-   * was built; not checked again.
+   * For {@link ReplyFormatter}: prose lines and a link it has built to the rules {@link #of(int,
+   * String, List)} and {@link #withLink(int, String, List, String)} check (printable US-ASCII,
+   * within the line limit, at least one line) with a status it checked when it was built; not
+   * checked again.
    */
-  static SmtpReply checked(int code, String enhancedStatus, List<String> proseLines,
-      Optional<String> link) {
+  static SmtpReply checked(
+      int code, String enhancedStatus, List<String> proseLines, Optional<String> link) {
     return new SmtpReply(code, enhancedStatus, List.copyOf(proseLines), link);
   }
 
@@ -299,8 +311,8 @@ public final class SmtpReply {
   }
 
   /**
-   * Returns the prose as one text: its lines joined by single spaces; for targets that put a reply on
-   * one line.
+   * Returns the prose as one text: its lines joined by single spaces; for targets that put a reply
+   * on one line.
    *
    * @return the prose, possibly empty when the reply is a link alone
    */
@@ -384,9 +396,7 @@ public final class SmtpReply {
     return sb.append(text);
   }
 
-  /**
-   * Compares code, enhanced status, prose lines and link.
-   */
+  /** Compares code, enhanced status, prose lines and link. */
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -395,13 +405,13 @@ public final class SmtpReply {
     if (!(o instanceof SmtpReply other)) {
       return false;
     }
-    return code == other.code && enhancedStatus.equals(other.enhancedStatus)
-        && prose.equals(other.prose) && link.equals(other.link);
+    return code == other.code
+        && enhancedStatus.equals(other.enhancedStatus)
+        && prose.equals(other.prose)
+        && link.equals(other.link);
   }
 
-  /**
-   * Hashes code, enhanced status, prose lines and link.
-   */
+  /** Hashes code, enhanced status, prose lines and link. */
   @Override
   public int hashCode() {
     return ((31 * code + enhancedStatus.hashCode()) * 31 + prose.hashCode()) * 31 + link.hashCode();
@@ -414,7 +424,12 @@ public final class SmtpReply {
    */
   @Override
   public String toString() {
-    return "SmtpReply[" + code + (enhancedStatus.isEmpty() ? "" : " " + enhancedStatus) + ", "
-        + lines.size() + (lines.size() == 1 ? " line" : " lines") + (link.isPresent() ? ", link]" : "]");
+    return "SmtpReply["
+        + code
+        + (enhancedStatus.isEmpty() ? "" : " " + enhancedStatus)
+        + ", "
+        + lines.size()
+        + (lines.size() == 1 ? " line" : " lines")
+        + (link.isPresent() ? ", link]" : "]");
   }
 }

@@ -7,10 +7,10 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.spi.DecisionRule;
-import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.ParsedAddress;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
 
 /**
  * Accepts mail to recipients that must always be reachable: {@code postmaster} (RFC 5321 §4.5.1)
@@ -27,9 +27,7 @@ import org.smtpcr.core.address.ParsedAddress;
  * @since 0.1.0
  */
 public final class ExemptRecipientsRule implements DecisionRule {
-  /**
-   * The local parts exempt by default.
-   */
+  /** The local parts exempt by default. */
   public static final Set<String> STANDARD_LOCAL_PARTS = Set.of("postmaster", "abuse");
 
   private static final ExemptRecipientsRule STANDARD = builder().build();
@@ -67,7 +65,8 @@ public final class ExemptRecipientsRule implements DecisionRule {
       return Optional.empty();
     }
     var a = rcpt.get().canonical();
-    if (localParts.contains(a.localPart()) || (!addresses.isEmpty() && addresses.contains(a.value()))) {
+    if (localParts.contains(a.localPart())
+        || (!addresses.isEmpty() && addresses.contains(a.value()))) {
       return Optional.of(context.accept());
     }
     return Optional.empty();
@@ -80,7 +79,11 @@ public final class ExemptRecipientsRule implements DecisionRule {
 
   @Override
   public String toString() {
-    return "ExemptRecipientsRule[localParts=" + localParts + ", " + addresses.size() + " addresses]";
+    return "ExemptRecipientsRule[localParts="
+        + localParts
+        + ", "
+        + addresses.size()
+        + " addresses]";
   }
 
   /**
@@ -104,7 +107,9 @@ public final class ExemptRecipientsRule implements DecisionRule {
      * @return this builder
      */
     public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
-      checkState(localParts.isEmpty() && addresses.isEmpty(), "set the canonicalizer before adding addresses");
+      checkState(
+          localParts.isEmpty() && addresses.isEmpty(),
+          "set the canonicalizer before adding addresses");
       checkState(this.canonicalizer == null, "canonicalizer was already set");
       this.canonicalizer = requireNonNull(canonicalizer, "canonicalizer");
       return this;
@@ -161,7 +166,9 @@ public final class ExemptRecipientsRule implements DecisionRule {
       return new ExemptRecipientsRule(lp, addresses);
     }
 
-    /** Configured addresses are recipients: canonicalized as the engine canonicalizes forward-paths. */
+    /**
+     * Configured addresses are recipients: canonicalized as the engine canonicalizes forward-paths.
+     */
     private AddressCanonicalizer canonicalizer() {
       if (canonicalizer == null) {
         canonicalizer = AddressCanonicalizer.standard();

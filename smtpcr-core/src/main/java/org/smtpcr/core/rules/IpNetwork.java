@@ -34,8 +34,11 @@ public record IpNetwork(InetAddress address, int prefixLength) {
   public IpNetwork {
     requireNonNull(address, "address");
     byte[] b = normalize(address);
-    checkArgument(prefixLength >= 0 && prefixLength <= b.length * 8,
-        "prefix length must be 0..%s, got %s", b.length * 8, prefixLength);
+    checkArgument(
+        prefixLength >= 0 && prefixLength <= b.length * 8,
+        "prefix length must be 0..%s, got %s",
+        b.length * 8,
+        prefixLength);
     mask(b, prefixLength);
     address = byAddress(b);
   }
@@ -44,16 +47,19 @@ public record IpNetwork(InetAddress address, int prefixLength) {
    * Parses {@code address/prefix}, or a bare address (a network of one address).
    *
    * @param text such as {@code 10.0.0.0/8}, {@code 2001:db8::/32}, {@code ::ffff:10.0.0.0/104} or
-   *     {@code 192.0.2.1}; IPv4 parts in decimal without leading zeros; at most {@value #MAX_LENGTH}
-   *     characters
+   *     {@code 192.0.2.1}; IPv4 parts in decimal without leading zeros; at most {@value
+   *     #MAX_LENGTH} characters
    * @return the network
    * @throws IllegalArgumentException if {@code text} is not such a network; the message does not
    *     contain the text
    */
   public static IpNetwork parse(String text) {
     requireNonNull(text, "text");
-    checkArgument(!text.isEmpty() && text.length() <= MAX_LENGTH,
-        "a CIDR network has 1..%s characters, got %s", MAX_LENGTH, text.length());
+    checkArgument(
+        !text.isEmpty() && text.length() <= MAX_LENGTH,
+        "a CIDR network has 1..%s characters, got %s",
+        MAX_LENGTH,
+        text.length());
     int slash = text.indexOf('/');
     String addr = slash < 0 ? text : text.substring(0, slash);
     InetAddress a = IpLiterals.parse(addr);
@@ -88,9 +94,7 @@ public record IpNetwork(InetAddress address, int prefixLength) {
     return Arrays.equals(net, c);
   }
 
-  /**
-   * Returns the CIDR notation, such as {@code 2001:db8::/32}.
-   */
+  /** Returns the CIDR notation, such as {@code 2001:db8::/32}. */
   @Override
   public String toString() {
     return InetAddresses.toAddrString(address) + "/" + prefixLength;

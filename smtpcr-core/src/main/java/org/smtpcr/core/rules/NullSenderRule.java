@@ -2,9 +2,9 @@ package org.smtpcr.core.rules;
 
 import java.util.Optional;
 import org.smtpcr.core.Decision;
+import org.smtpcr.core.Stage;
 import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleContext;
-import org.smtpcr.core.Stage;
 
 /**
  * Decides mail from the null sender {@code <>} (bounces, delivery status notifications,
@@ -51,7 +51,9 @@ public final class NullSenderRule implements DecisionRule {
     if (!reject) {
       return Optional.of(context.accept());
     }
-    return context.stage().compareTo(Stage.RCPT) >= 0 ? Optional.of(context.reject()) : Optional.empty();
+    return context.stage().compareTo(Stage.RCPT) >= 0
+        ? Optional.of(context.reject())
+        : Optional.empty();
   }
 
   @Override

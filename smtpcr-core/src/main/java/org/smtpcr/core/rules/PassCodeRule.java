@@ -5,17 +5,18 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.spi.DecisionRule;
-import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.address.ParsedAddress;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.tokens.PassCodes;
 
 /**
  * Accepts a sender who gives the pass code of its (canonical sender, canonical recipient) pair
- * (docs/token-format.md, "Pass code"): in the recipient's sub-address ({@code bob+abcdef-ghijkl-mnopqr@…})
- * or, at the end of DATA and when enabled, anywhere in the Subject. The challenge page shows the
- * code to a sender who passed the human check; no state is needed to check it.
+ * (docs/token-format.md, "Pass code"): in the recipient's sub-address ({@code
+ * bob+abcdef-ghijkl-mnopqr@…}) or, at the end of DATA and when enabled, anywhere in the Subject.
+ * The challenge page shows the code to a sender who passed the human check; no state is needed to
+ * check it.
  *
  * <p>Enabling the Subject makes the engine decide would-be challenges at the end of DATA (see
  * {@code TransactionState}). At most 64 candidate words of the Subject are tried.
@@ -23,7 +24,8 @@ import org.smtpcr.tokens.PassCodes;
  * @since 0.1.0
  */
 public final class PassCodeRule implements DecisionRule {
-  private static final int MAX_WORD_LENGTH = 2 * PassCodes.LENGTH; // room for any grouping with dashes
+  private static final int MAX_WORD_LENGTH =
+      2 * PassCodes.LENGTH; // room for any grouping with dashes
 
   private final PassCodes passCodes;
   private final boolean subaddress;
@@ -56,8 +58,10 @@ public final class PassCodeRule implements DecisionRule {
     }
     if (subaddress) {
       Optional<String> ext = rcpt.get().subaddress();
-      if (ext.isPresent() && looksLikeCode(ext.get())
-          && passCodes.matches(ext.get(), sender.get().canonical().value(), rcpt.get().canonical().value())) {
+      if (ext.isPresent()
+          && looksLikeCode(ext.get())
+          && passCodes.matches(
+              ext.get(), sender.get().canonical().value(), rcpt.get().canonical().value())) {
         return Optional.of(context.accept());
       }
     }
@@ -163,7 +167,8 @@ public final class PassCodeRule implements DecisionRule {
      */
     public PassCodeRule build() {
       checkState(passCodes != null, "passCodes is required");
-      return new PassCodeRule(passCodes, subaddress == null || subaddress, subject != null && subject);
+      return new PassCodeRule(
+          passCodes, subaddress == null || subaddress, subject != null && subject);
     }
   }
 }

@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.spi.DecisionRule;
-import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.ParsedAddress;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
 
 /**
  * Accepts anyone who gives a recipient's own published password ("put xyzzy in the Subject to reach
@@ -32,26 +32,25 @@ import org.smtpcr.core.address.ParsedAddress;
  *
  * <p>A password is 4 to 64 characters of ASCII letters, digits, {@code -} and {@code _}, so that it
  * survives as one word of a Subject and as a sub-address. Enabling the Subject makes the engine
- * decide would-be challenges at the end of DATA. At most 64 candidate words of the Subject are tried.
+ * decide would-be challenges at the end of DATA. At most 64 candidate words of the Subject are
+ * tried.
  *
  * @since 0.1.0
  */
 public final class RecipientPasswordRule implements DecisionRule {
-  /**
-   * Shortest password accepted.
-   */
+  /** Shortest password accepted. */
   public static final int MIN_LENGTH = 4;
 
-  /**
-   * Longest password accepted.
-   */
+  /** Longest password accepted. */
   public static final int MAX_LENGTH = 64;
 
-  private final Map<String, byte[]> passwords; // canonical recipient -> lowercase password, US-ASCII
+  private final Map<String, byte[]>
+      passwords; // canonical recipient -> lowercase password, US-ASCII
   private final boolean subaddress;
   private final boolean subject;
 
-  private RecipientPasswordRule(Map<String, byte[]> passwords, boolean subaddress, boolean subject) {
+  private RecipientPasswordRule(
+      Map<String, byte[]> passwords, boolean subaddress, boolean subject) {
     this.passwords = Map.copyOf(passwords);
     this.subaddress = subaddress;
     this.subject = subject;
@@ -105,13 +104,16 @@ public final class RecipientPasswordRule implements DecisionRule {
     return "recipient-password";
   }
 
-  /**
-   * Counts recipients; never shows a password.
-   */
+  /** Counts recipients; never shows a password. */
   @Override
   public String toString() {
-    return "RecipientPasswordRule[" + passwords.size() + " recipients, subaddress=" + subaddress
-        + ", subject=" + subject + "]";
+    return "RecipientPasswordRule["
+        + passwords.size()
+        + " recipients, subaddress="
+        + subaddress
+        + ", subject="
+        + subject
+        + "]";
   }
 
   private static boolean matches(String candidate, byte[] expected) {
@@ -140,8 +142,8 @@ public final class RecipientPasswordRule implements DecisionRule {
     private Builder() {}
 
     /**
-     * The canonicalizer for configured recipients (default {@link AddressCanonicalizer#standard()});
-     * set it before adding passwords.
+     * The canonicalizer for configured recipients (default {@link
+     * AddressCanonicalizer#standard()}); set it before adding passwords.
      *
      * @param canonicalizer the engine's canonicalizer
      * @return this builder
@@ -165,11 +167,17 @@ public final class RecipientPasswordRule implements DecisionRule {
     public Builder password(String recipient, String password) {
       requireNonNull(recipient, "recipient");
       requireNonNull(password, "password");
-      checkArgument(password.length() >= MIN_LENGTH && password.length() <= MAX_LENGTH,
-          "a password has %s..%s characters, got %s", MIN_LENGTH, MAX_LENGTH, password.length());
+      checkArgument(
+          password.length() >= MIN_LENGTH && password.length() <= MAX_LENGTH,
+          "a password has %s..%s characters, got %s",
+          MIN_LENGTH,
+          MAX_LENGTH,
+          password.length());
       for (int i = 0; i < password.length(); i++) {
-        checkArgument(isPasswordChar(password.charAt(i)),
-            "a password has only ASCII letters, digits, '-' and '_' (bad character at index %s)", i);
+        checkArgument(
+            isPasswordChar(password.charAt(i)),
+            "a password has only ASCII letters, digits, '-' and '_' (bad character at index %s)",
+            i);
       }
       if (canonicalizer == null) {
         canonicalizer = AddressCanonicalizer.standard();
@@ -210,7 +218,8 @@ public final class RecipientPasswordRule implements DecisionRule {
      * @return the rule
      */
     public RecipientPasswordRule build() {
-      return new RecipientPasswordRule(passwords, subaddress == null || subaddress, subject != null && subject);
+      return new RecipientPasswordRule(
+          passwords, subaddress == null || subaddress, subject != null && subject);
     }
   }
 }

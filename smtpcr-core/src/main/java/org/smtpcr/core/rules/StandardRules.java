@@ -1,6 +1,5 @@
 package org.smtpcr.core.rules;
 
-
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
@@ -16,28 +15,30 @@ import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.tokens.PassCodes;
 
 /**
- * The standard rule chain (README.md, "Concepts"), configured by knobs: change one setting
- * without listing the chain again. In order:
+ * The standard rule chain (README.md, "Concepts"), configured by knobs: change one setting without
+ * listing the chain again. In order:
+ *
  * <ol>
- *   <li>{@value #EXEMPT_RECIPIENTS}: {@code postmaster} and {@code abuse}, plus
- *       {@linkplain Builder#exemptLocalPart configured local parts} and
- *       {@linkplain Builder#exemptRecipient addresses};
+ *   <li>{@value #EXEMPT_RECIPIENTS}: {@code postmaster} and {@code abuse}, plus {@linkplain
+ *       Builder#exemptLocalPart configured local parts} and {@linkplain Builder#exemptRecipient
+ *       addresses};
  *   <li>{@value #TRUSTED_CLIENTS}: {@linkplain Builder#trustAuthenticated authenticated sessions}
  *       and {@linkplain Builder#trustedNetwork trusted networks};
- *   <li>{@value #NULL_SENDER}: the null sender {@code <>} is accepted
- *       ({@linkplain Builder#acceptNullSender or refused});
- *   <li>{@value #STATIC_WHITELIST}: {@linkplain Builder#whitelistSender senders} and
- *       {@linkplain Builder#whitelistSenderDomain sender domains}, global or per recipient (only when
- *       some are configured);
- *   <li>{@value #WHITELIST_STORE}: the pairs confirmed earlier (only when a
- *       {@linkplain Builder#whitelistStore store} is configured);
+ *   <li>{@value #NULL_SENDER}: the null sender {@code <>} is accepted ({@linkplain
+ *       Builder#acceptNullSender or refused});
+ *   <li>{@value #STATIC_WHITELIST}: {@linkplain Builder#whitelistSender senders} and {@linkplain
+ *       Builder#whitelistSenderDomain sender domains}, global or per recipient (only when some are
+ *       configured);
+ *   <li>{@value #WHITELIST_STORE}: the pairs confirmed earlier (only when a {@linkplain
+ *       Builder#whitelistStore store} is configured);
  *   <li>{@value #PASS_CODE}: pass codes in the recipient's sub-address (on by default) and in the
  *       Subject ({@linkplain Builder#subjectPassCodes off by default});
  *   <li>{@value #RECIPIENT_PASSWORD}: recipients' own passwords (only when some are configured).
  * </ol>
- * Rules of your own go {@linkplain Builder#add after} the built-ins or
- * {@linkplain Builder#addBefore before one of them}. A decision engine turns this specification into
- * rules with its own key ring and canonicalizer, so both are configured once, on the engine.
+ *
+ * Rules of your own go {@linkplain Builder#add after} the built-ins or {@linkplain
+ * Builder#addBefore before one of them}. A decision engine turns this specification into rules with
+ * its own key ring and canonicalizer, so both are configured once, on the engine.
  *
  * <pre>{@code
  * DecisionEngine engine = DecisionEngine.builder()
@@ -58,21 +59,34 @@ import org.smtpcr.tokens.PassCodes;
 public final class StandardRules {
   /** Id of the exempt-recipients rule. */
   public static final String EXEMPT_RECIPIENTS = "exempt-recipients";
+
   /** Id of the trusted-clients rule. */
   public static final String TRUSTED_CLIENTS = "trusted-clients";
+
   /** Id of the null-sender rule. */
   public static final String NULL_SENDER = "null-sender";
+
   /** Id of the static whitelist rule. */
   public static final String STATIC_WHITELIST = "static-whitelist";
+
   /** Id of the whitelist-store rule. */
   public static final String WHITELIST_STORE = "whitelist-store";
+
   /** Id of the pass-code rule. */
   public static final String PASS_CODE = "pass-code";
+
   /** Id of the recipients' password rule. */
   public static final String RECIPIENT_PASSWORD = "recipient-password";
 
-  private static final List<String> BUILT_IN = List.of(EXEMPT_RECIPIENTS, TRUSTED_CLIENTS, NULL_SENDER,
-      STATIC_WHITELIST, WHITELIST_STORE, PASS_CODE, RECIPIENT_PASSWORD);
+  private static final List<String> BUILT_IN =
+      List.of(
+          EXEMPT_RECIPIENTS,
+          TRUSTED_CLIENTS,
+          NULL_SENDER,
+          STATIC_WHITELIST,
+          WHITELIST_STORE,
+          PASS_CODE,
+          RECIPIENT_PASSWORD);
   private static final StandardRules DEFAULTS = builder().build();
 
   /** A rule of the caller's, and where it goes. */
@@ -145,16 +159,19 @@ public final class StandardRules {
     requireNonNull(passCodes, "passCodes");
     requireNonNull(canonicalizer, "canonicalizer");
     Map<String, DecisionRule> builtIn = new LinkedHashMap<>();
-    ExemptRecipientsRule.Builder exempt = ExemptRecipientsRule.builder().canonicalizer(canonicalizer);
+    ExemptRecipientsRule.Builder exempt =
+        ExemptRecipientsRule.builder().canonicalizer(canonicalizer);
     exemptLocalParts.forEach(exempt::localPart);
     exemptRecipients.forEach(exempt::address);
     builtIn.put(EXEMPT_RECIPIENTS, exempt.build());
-    TrustedClientsRule.Builder trusted = TrustedClientsRule.builder().authenticatedSessions(trustAuthenticated);
+    TrustedClientsRule.Builder trusted =
+        TrustedClientsRule.builder().authenticatedSessions(trustAuthenticated);
     trustedNetworks.forEach(trusted::network);
     builtIn.put(TRUSTED_CLIENTS, trusted.build());
     builtIn.put(NULL_SENDER, acceptNullSender ? NullSenderRule.accept() : NullSenderRule.reject());
     if (!staticEntries.isEmpty()) {
-      StaticWhitelistRule.Builder statics = StaticWhitelistRule.builder().canonicalizer(canonicalizer);
+      StaticWhitelistRule.Builder statics =
+          StaticWhitelistRule.builder().canonicalizer(canonicalizer);
       staticEntries.forEach(e -> e.accept(statics));
       builtIn.put(STATIC_WHITELIST, statics.build());
     }
@@ -162,18 +179,25 @@ public final class StandardRules {
       builtIn.put(WHITELIST_STORE, WhitelistStoreRule.of(store));
     }
     if (subaddressPassCodes || subjectPassCodes) {
-      builtIn.put(PASS_CODE, PassCodeRule.builder().passCodes(passCodes).subaddress(subaddressPassCodes)
-          .subject(subjectPassCodes).build());
+      builtIn.put(
+          PASS_CODE,
+          PassCodeRule.builder()
+              .passCodes(passCodes)
+              .subaddress(subaddressPassCodes)
+              .subject(subjectPassCodes)
+              .build());
     }
     if (!recipientPasswords.isEmpty()) {
-      RecipientPasswordRule.Builder passwords = RecipientPasswordRule.builder().canonicalizer(canonicalizer)
-          .subject(subjectPassCodes);
+      RecipientPasswordRule.Builder passwords =
+          RecipientPasswordRule.builder().canonicalizer(canonicalizer).subject(subjectPassCodes);
       recipientPasswords.forEach(passwords::password);
       builtIn.put(RECIPIENT_PASSWORD, passwords.build());
     }
     Map<String, DecisionRule> chain = new LinkedHashMap<>();
     for (Map.Entry<String, DecisionRule> e : builtIn.entrySet()) {
-      extras.stream().filter(x -> e.getKey().equals(x.before())).forEach(x -> chain.put(x.id(), x.rule()));
+      extras.stream()
+          .filter(x -> e.getKey().equals(x.before()))
+          .forEach(x -> chain.put(x.id(), x.rule()));
       chain.put(e.getKey(), e.getValue());
     }
     for (Extra x : extras) {
@@ -186,8 +210,15 @@ public final class StandardRules {
 
   @Override
   public String toString() {
-    return "StandardRules[trustedNetworks=" + trustedNetworks + ", store=" + (store != null)
-        + ", subjectPassCodes=" + subjectPassCodes + ", extras=" + extras.stream().map(Extra::id).toList() + "]";
+    return "StandardRules[trustedNetworks="
+        + trustedNetworks
+        + ", store="
+        + (store != null)
+        + ", subjectPassCodes="
+        + subjectPassCodes
+        + ", extras="
+        + extras.stream().map(Extra::id).toList()
+        + "]";
   }
 
   /**
@@ -352,8 +383,8 @@ public final class StandardRules {
     }
 
     /**
-     * Whether a pass code (or a recipient's password) in the Subject admits; default false. When on,
-     * would-be challenges are decided at the end of DATA.
+     * Whether a pass code (or a recipient's password) in the Subject admits; default false. When
+     * on, would-be challenges are decided at the end of DATA.
      *
      * @param enabled whether to look in the Subject
      * @return this builder
@@ -374,7 +405,8 @@ public final class StandardRules {
     public Builder recipientPassword(String recipient, String password) {
       requireNonNull(recipient, "recipient");
       requireNonNull(password, "password");
-      checkArgument(recipientPasswords.putIfAbsent(recipient, password) == null,
+      checkArgument(
+          recipientPasswords.putIfAbsent(recipient, password) == null,
           "a password for that recipient was already set");
       return this;
     }
@@ -413,15 +445,18 @@ public final class StandardRules {
      */
     public Builder addBefore(String builtInId, String id, DecisionRule rule) {
       requireNonNull(builtInId, "builtInId");
-      checkArgument(BUILT_IN.contains(builtInId), "no built-in rule \"%s\"; one of %s", builtInId, BUILT_IN);
+      checkArgument(
+          BUILT_IN.contains(builtInId), "no built-in rule \"%s\"; one of %s", builtInId, BUILT_IN);
       return extra(builtInId, id, rule);
     }
 
     private Builder extra(String before, String id, DecisionRule rule) {
       requireNonNull(id, "id");
       requireNonNull(rule, "rule");
-      checkArgument(!BUILT_IN.contains(id) && extras.stream().noneMatch(x -> x.id().equals(id)),
-          "rule id \"%s\" is already in the chain", id);
+      checkArgument(
+          !BUILT_IN.contains(id) && extras.stream().noneMatch(x -> x.id().equals(id)),
+          "rule id \"%s\" is already in the chain",
+          id);
       extras.add(new Extra(before, id, rule));
       return this;
     }

@@ -7,18 +7,18 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.spi.DecisionRule;
-import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.ParsedAddress;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistKey;
 
 /**
  * Accepts senders whitelisted in configuration: single addresses or whole domains (with their
- * subdomains), for every recipient or for one. Matching uses canonical addresses, so
- * {@code <Alice+news@Example.ORG>} matches a configured {@code alice@example.org}. Decides at RCPT
- * and DATA for non-null senders; abstains otherwise.
+ * subdomains), for every recipient or for one. Matching uses canonical addresses, so {@code
+ * <Alice+news@Example.ORG>} matches a configured {@code alice@example.org}. Decides at RCPT and
+ * DATA for non-null senders; abstains otherwise.
  *
  * <pre>{@code
  * DecisionRule whitelist = StaticWhitelistRule.builder()
@@ -56,7 +56,8 @@ public final class StaticWhitelistRule implements DecisionRule {
     if (sender.isEmpty()) {
       return Optional.empty();
     }
-    for (WhitelistKey k : WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()).keys()) {
+    for (WhitelistKey k :
+        WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()).keys()) {
       if (keys.contains(k)) {
         return Optional.of(context.accept());
       }
@@ -136,8 +137,10 @@ public final class StaticWhitelistRule implements DecisionRule {
     public Builder senderFor(String recipient, String sender) {
       requireNonNull(recipient, "recipient");
       requireNonNull(sender, "sender");
-      keys.add(WhitelistKey.pair(Config.address(c(), sender, "sender"),
-          Config.address(c().forRecipients(), recipient, "recipient")));
+      keys.add(
+          WhitelistKey.pair(
+              Config.address(c(), sender, "sender"),
+              Config.address(c().forRecipients(), recipient, "recipient")));
       return this;
     }
 
@@ -152,7 +155,10 @@ public final class StaticWhitelistRule implements DecisionRule {
     public Builder senderDomainFor(String recipient, String domain) {
       requireNonNull(recipient, "recipient");
       requireNonNull(domain, "domain");
-      keys.add(WhitelistKey.domain(Config.domain(c(), domain), Config.address(c().forRecipients(), recipient, "recipient")));
+      keys.add(
+          WhitelistKey.domain(
+              Config.domain(c(), domain),
+              Config.address(c().forRecipients(), recipient, "recipient")));
       return this;
     }
 

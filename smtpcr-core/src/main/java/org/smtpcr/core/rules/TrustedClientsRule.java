@@ -11,9 +11,9 @@ import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleContext;
 
 /**
- * Accepts transactions from trusted clients: authenticated sessions (SMTP AUTH: the MTA's own
- * users submitting mail) and clients in configured IPv4/IPv6 networks (relays, monitoring). Decides
- * at every stage.
+ * Accepts transactions from trusted clients: authenticated sessions (SMTP AUTH: the MTA's own users
+ * submitting mail) and clients in configured IPv4/IPv6 networks (relays, monitoring). Decides at
+ * every stage.
  *
  * <pre>{@code
  * DecisionRule trusted = TrustedClientsRule.builder()
@@ -83,7 +83,11 @@ public final class TrustedClientsRule implements DecisionRule {
 
   @Override
   public String toString() {
-    return "TrustedClientsRule[authenticated=" + authenticatedSessions + ", networks=" + networks + "]";
+    return "TrustedClientsRule[authenticated="
+        + authenticatedSessions
+        + ", networks="
+        + networks
+        + "]";
   }
 
   /**
@@ -137,7 +141,8 @@ public final class TrustedClientsRule implements DecisionRule {
      * @return the rule
      */
     public TrustedClientsRule build() {
-      return new TrustedClientsRule(authenticatedSessions == null || authenticatedSessions, networks);
+      return new TrustedClientsRule(
+          authenticatedSessions == null || authenticatedSessions, networks);
     }
   }
 }

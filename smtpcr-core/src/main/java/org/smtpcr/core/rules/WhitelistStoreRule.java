@@ -4,18 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
 import org.smtpcr.core.Decision;
+import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleContext;
-import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
  * Accepts a (sender, recipient) pair that the {@link WhitelistStore} holds: confirmed through a
- * challenge, or whitelisted by domain. The store is asked about the
- * {@linkplain WhitelistCandidates candidate keys} of the pair. Decides at RCPT and DATA for non-null senders; abstains
- * otherwise. A {@link StoreException} propagates, so the engine answers {@code 451 4.3.0}.
+ * challenge, or whitelisted by domain. The store is asked about the {@linkplain WhitelistCandidates
+ * candidate keys} of the pair. Decides at RCPT and DATA for non-null senders; abstains otherwise. A
+ * {@link StoreException} propagates, so the engine answers {@code 451 4.3.0}.
  *
  * @since 0.1.0
  */
@@ -46,7 +46,8 @@ public final class WhitelistStoreRule implements DecisionRule {
     if (sender.isEmpty()) {
       return Optional.empty();
     }
-    return store.containsAny(WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()))
+    return store.containsAny(
+            WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()))
         ? Optional.of(context.accept())
         : Optional.empty();
   }

@@ -12,10 +12,17 @@ final class Words {
 
   /** Whether {@code c} may be part of a word: ASCII letters, digits, {@code -} and {@code _}. */
   static boolean isWordChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_';
   }
 
-  /** The first {@value #MAX_WORDS} maximal runs of word characters of at least {@code minLength}, up to {@code maxLength}. */
+  /**
+   * The first {@value #MAX_WORDS} maximal runs of word characters of at least {@code minLength}, up
+   * to {@code maxLength}.
+   */
   static List<String> of(String text, int minLength, int maxLength) {
     List<String> words = new ArrayList<>();
     int i = 0;

@@ -1,8 +1,7 @@
 package org.smtpcr.core.spi;
 
-import org.smtpcr.core.Decision;
-
 import java.util.Optional;
+import org.smtpcr.core.Decision;
 
 /** {@link DecisionRule#acceptAll()}. */
 final class AcceptAll implements DecisionRule {

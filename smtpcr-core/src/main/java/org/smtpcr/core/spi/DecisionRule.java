@@ -1,14 +1,13 @@
 package org.smtpcr.core.spi;
 
-import org.smtpcr.core.Decision;
-
 import java.util.Optional;
+import org.smtpcr.core.Decision;
 
 /**
  * One link of the decision chain: looks at a transaction and either gives a {@link Decision} or
  * abstains ({@link Optional#empty()}) so that the next rule decides. The first rule with an opinion
- * wins, like Postfix restrictions; when every rule abstains the engine challenges (at RCPT and DATA)
- * or accepts (before RCPT).
+ * wins, like Postfix restrictions; when every rule abstains the engine challenges (at RCPT and
+ * DATA) or accepts (before RCPT).
  *
  * <pre>{@code
  * DecisionRule noBulkFromHelo = ctx -> ctx.transaction().helo()
@@ -17,10 +16,10 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Implementations must be thread-safe: one instance serves every transaction. A rule may throw
- * any unchecked exception (a store that is down, a bug): the engine catches it, logs it at WARN with
- * the rule's id and answers the configured temporary failure ({@code 451 4.3.0} by default), never a
- * permanent one. Build replies with the {@link RuleContext} helpers so that operators' templates
- * apply.
+ * any unchecked exception (a store that is down, a bug): the engine catches it, logs it at WARN
+ * with the rule's id and answers the configured temporary failure ({@code 451 4.3.0} by default),
+ * never a permanent one. Build replies with the {@link RuleContext} helpers so that operators'
+ * templates apply.
  *
  * @since 0.1.0
  */
@@ -35,9 +34,9 @@ public interface DecisionRule {
   Optional<Decision> decide(RuleContext context);
 
   /**
-   * A short name for logs and {@link org.smtpcr.core.DecisionOutcome#ruleId() outcomes}: 1 to 64 characters of letters, digits,
-   * {@code .}, {@code _}, {@code :} and {@code -}. The default is the class's simple name, which
-   * lambdas and anonymous classes do not have: give those an id with
+   * A short name for logs and {@link org.smtpcr.core.DecisionOutcome#ruleId() outcomes}: 1 to 64
+   * characters of letters, digits, {@code .}, {@code _}, {@code :} and {@code -}. The default is
+   * the class's simple name, which lambdas and anonymous classes do not have: give those an id with
    * {@link RuleChain.Builder#rule(String, DecisionRule)}.
    *
    * @return the id
@@ -48,9 +47,9 @@ public interface DecisionRule {
 
   /**
    * Whether this rule may decide differently at the end of DATA, once it sees the message headers
-   * (as a pass code in the Subject does). When a rule of the chain says so,
-   * the engine's transaction state accepts a recipient that would be challenged at RCPT provisionally
-   * and decides at the end of DATA.
+   * (as a pass code in the Subject does). When a rule of the chain says so, the engine's
+   * transaction state accepts a recipient that would be challenged at RCPT provisionally and
+   * decides at the end of DATA.
    *
    * @return false by default
    */

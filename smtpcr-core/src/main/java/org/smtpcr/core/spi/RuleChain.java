@@ -27,21 +27,21 @@ import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.tokens.ChallengeTokens;
 
 /**
- * An ordered, immutable chain of {@link DecisionRule}s with everything a {@link RuleContext} needs to
- * run it: the canonicalizer, the reply formatter, the clock and the challenge tokens. Running it on a
- * transaction gives a {@link DecisionOutcome}: the first rule with an opinion wins; when every rule
- * abstains a recipient is challenged, and before RCPT the transaction goes on.
+ * An ordered, immutable chain of {@link DecisionRule}s with everything a {@link RuleContext} needs
+ * to run it: the canonicalizer, the reply formatter, the clock and the challenge tokens. Running it
+ * on a transaction gives a {@link DecisionOutcome}: the first rule with an opinion wins; when every
+ * rule abstains a recipient is challenged, and before RCPT the transaction goes on.
  *
  * <p>A decision engine holds one chain, and so does every context it hands to a rule; most callers
- * build an engine (which builds its chain) and never touch this class. It is public so that the engine
- * and the rules' context share one object instead of each other's internals.
+ * build an engine (which builds its chain) and never touch this class. It is public so that the
+ * engine and the rules' context share one object instead of each other's internals.
  *
- * <p><b>Failures.</b> A rule that throws makes the chain answer the failure reply ({@code 451 4.3.0}
- * by default; always 4yz), logged at WARN with the rule's id and the exception class, and the outcome
- * says {@link DecisionOutcome#failed() failed}. An address the canonicalizer refuses is answered
- * {@code 553 5.1.7} (sender) or {@code 553 5.1.3} (recipient). When no link can be made (the null
- * sender, addresses too long for a token, a link too long for a reply line), a challenge becomes the
- * reject reply, logged at DEBUG.
+ * <p><b>Failures.</b> A rule that throws makes the chain answer the failure reply ({@code 451
+ * 4.3.0} by default; always 4yz), logged at WARN with the rule's id and the exception class, and
+ * the outcome says {@link DecisionOutcome#failed() failed}. An address the canonicalizer refuses is
+ * answered {@code 553 5.1.7} (sender) or {@code 553 5.1.3} (recipient). When no link can be made
+ * (the null sender, addresses too long for a token, a link too long for a reply line), a challenge
+ * becomes the reject reply, logged at DEBUG.
  *
  * <p>Immutable and thread-safe.
  *
@@ -56,7 +56,9 @@ public final class RuleChain {
   /** The answer when even building the failure reply fails. */
   private static final SmtpReply LAST_RESORT =
       SmtpReply.of(451, "4.3.0", "Temporary local problem, please try again.");
-  private static final SmtpReply INVALID_SENDER = SmtpReply.of(553, "5.1.7", "The sender address is not valid.");
+
+  private static final SmtpReply INVALID_SENDER =
+      SmtpReply.of(553, "5.1.7", "The sender address is not valid.");
   private static final SmtpReply INVALID_RECIPIENT =
       SmtpReply.of(553, "5.1.3", "The recipient address is not valid.");
 
@@ -116,8 +118,8 @@ public final class RuleChain {
   }
 
   /**
-   * The canonicalizer that turns reverse-paths into canonical addresses; recipients use its
-   * {@link AddressCanonicalizer#forRecipients() recipient form}.
+   * The canonicalizer that turns reverse-paths into canonical addresses; recipients use its {@link
+   * AddressCanonicalizer#forRecipients() recipient form}.
    *
    * @return the configured canonicalizer
    */
@@ -153,7 +155,10 @@ public final class RuleChain {
           return ctx.isAddressError(ex) ? invalidAddress(ctx, ex) : failure(ctx, e.id(), ex);
         }
         if (d == null) {
-          return failure(ctx, e.id(), new NullPointerException("rule returned null instead of Optional.empty()"));
+          return failure(
+              ctx,
+              e.id(),
+              new NullPointerException("rule returned null instead of Optional.empty()"));
         }
         if (d.isPresent()) {
           return new DecisionOutcome(d.get(), e.id(), false);
@@ -165,11 +170,15 @@ public final class RuleChain {
       try {
         return new DecisionOutcome(challenge(ctx), DecisionOutcome.DEFAULT, false);
       } catch (RuntimeException ex) {
-        return ctx.isAddressError(ex) ? invalidAddress(ctx, ex) : failure(ctx, DecisionOutcome.DEFAULT, ex);
+        return ctx.isAddressError(ex)
+            ? invalidAddress(ctx, ex)
+            : failure(ctx, DecisionOutcome.DEFAULT, ex);
       }
     } catch (RuntimeException ex) {
       // a failure while handling a failure: answer the constant
-      log.warn("decision engine failed with {}; answering 451 4.3.0 (session {})", ex.getClass().getName(),
+      log.warn(
+          "decision engine failed with {}; answering 451 4.3.0 (session {})",
+          ex.getClass().getName(),
           transaction.sessionId());
       return new DecisionOutcome(new Decision.Defer(LAST_RESORT), DecisionOutcome.DEFAULT, true);
     }
@@ -188,7 +197,8 @@ public final class RuleChain {
     requireNonNull(ruleId, "ruleId");
     RuleContext ctx = new RuleContext(this, transaction);
     try {
-      return new DecisionOutcome(new Decision.Defer(formatter.pendingMix(ctx.replyValues())), ruleId, false);
+      return new DecisionOutcome(
+          new Decision.Defer(formatter.pendingMix(ctx.replyValues())), ruleId, false);
     } catch (RuntimeException ex) {
       return failure(ctx, ruleId, ex);
     }
@@ -196,7 +206,13 @@ public final class RuleChain {
 
   @Override
   public String toString() {
-    return "RuleChain[rules=" + ruleIds() + ", challengeBase=" + base + ", lifetime=" + lifetime + "]";
+    return "RuleChain[rules="
+        + ruleIds()
+        + ", challengeBase="
+        + base
+        + ", lifetime="
+        + lifetime
+        + "]";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -212,19 +228,24 @@ public final class RuleChain {
 
   Decision challenge(RuleContext ctx) {
     Optional<ParsedAddress> sender = ctx.sender();
-    ParsedAddress recipient = ctx.recipient()
-        .orElseThrow(() -> new IllegalStateException("a challenge needs a recipient"));
+    ParsedAddress recipient =
+        ctx.recipient()
+            .orElseThrow(() -> new IllegalStateException("a challenge needs a recipient"));
     String session = ctx.transaction().sessionId();
     if (sender.isEmpty()) {
-      log.debug("no challenge link for the null sender; rejecting without link (session {})", session);
+      log.debug(
+          "no challenge link for the null sender; rejecting without link (session {})", session);
       return ctx.reject();
     }
     String token;
     try {
-      token = tokens.mint(sender.get().canonical().value(), recipient.canonical().value(), lifetime);
+      token =
+          tokens.mint(sender.get().canonical().value(), recipient.canonical().value(), lifetime);
     } catch (IllegalArgumentException e) {
-      log.debug("no challenge token for this pair ({}); rejecting without link (session {})",
-          LogSafe.of(String.valueOf(e.getMessage())), session);
+      log.debug(
+          "no challenge token for this pair ({}); rejecting without link (session {})",
+          LogSafe.of(String.valueOf(e.getMessage())),
+          session);
       return ctx.reject();
     }
     // the base is an absolute http(s) URL checked at build time and the token is base32, so the
@@ -234,8 +255,10 @@ public final class RuleChain {
     try {
       reply = formatter.challenge(ctx.replyValues(), link);
     } catch (IllegalArgumentException e) {
-      log.debug("challenge link of {} characters does not fit a reply line; rejecting without link (session {})",
-          link.length(), session);
+      log.debug(
+          "challenge link of {} characters does not fit a reply line; rejecting without link (session {})",
+          link.length(),
+          session);
       return ctx.reject();
     }
     return new Decision.Challenge(reply, link);
@@ -243,10 +266,15 @@ public final class RuleChain {
 
   private DecisionOutcome invalidAddress(RuleContext ctx, RuntimeException e) {
     boolean isSender = ctx.isSenderError(e);
-    log.debug("{} address is not valid: {} (session {})", isSender ? "sender" : "recipient",
-        LogSafe.of(String.valueOf(e.getMessage())), ctx.transaction().sessionId());
-    return new DecisionOutcome(new Decision.Reject(isSender ? INVALID_SENDER : INVALID_RECIPIENT),
-        DecisionOutcome.INVALID_ADDRESS, false);
+    log.debug(
+        "{} address is not valid: {} (session {})",
+        isSender ? "sender" : "recipient",
+        LogSafe.of(String.valueOf(e.getMessage())),
+        ctx.transaction().sessionId());
+    return new DecisionOutcome(
+        new Decision.Reject(isSender ? INVALID_SENDER : INVALID_RECIPIENT),
+        DecisionOutcome.INVALID_ADDRESS,
+        false);
   }
 
   private DecisionOutcome failure(RuleContext ctx, String ruleId, RuntimeException e) {
@@ -260,8 +288,13 @@ public final class RuleChain {
       reply = LAST_RESORT;
     }
     String session = ctx.transaction().sessionId();
-    log.warn("rule {} failed with {}; answering {} {} (session {})", ruleId, e.getClass().getName(),
-        reply.code(), reply.enhancedStatus(), session);
+    log.warn(
+        "rule {} failed with {}; answering {} {} (session {})",
+        ruleId,
+        e.getClass().getName(),
+        reply.code(),
+        reply.enhancedStatus(),
+        session);
     if (log.isDebugEnabled()) {
       log.debug("rule {} failure: {} (session {})", ruleId, describe(e), session);
     }
@@ -275,31 +308,42 @@ public final class RuleChain {
       if (i > 0) {
         sb.append(" <- ");
       }
-      sb.append(t.getClass().getName()).append(": ").append(LogSafe.of(String.valueOf(t.getMessage())));
+      sb.append(t.getClass().getName())
+          .append(": ")
+          .append(LogSafe.of(String.valueOf(t.getMessage())));
     }
     return sb.toString();
   }
 
   private static String checkBase(URI base) {
-    checkArgument(base.isAbsolute() && !base.isOpaque(), "challengeBase must be an absolute http(s) URL");
+    checkArgument(
+        base.isAbsolute() && !base.isOpaque(), "challengeBase must be an absolute http(s) URL");
     String scheme = base.getScheme().toLowerCase(Locale.ROOT);
     String host = base.getHost();
     checkArgument(host != null && !host.isEmpty(), "challengeBase needs a host name");
     checkArgument(base.getRawUserInfo() == null, "challengeBase must not contain user info");
-    checkArgument(base.getRawQuery() == null && base.getRawFragment() == null,
+    checkArgument(
+        base.getRawQuery() == null && base.getRawFragment() == null,
         "challengeBase must not have a query or a fragment");
     if (scheme.equals("http")) {
-      checkArgument(IpLiterals.isLoopbackHost(host),
+      checkArgument(
+          IpLiterals.isLoopbackHost(host),
           "challengeBase must use https; plain http is allowed only for localhost, 127.0.0.0/8 and [::1]");
     } else {
-      checkArgument(scheme.equals("https"), "challengeBase must use https, got scheme %s", LogSafe.of(scheme));
+      checkArgument(
+          scheme.equals("https"),
+          "challengeBase must use https, got scheme %s",
+          LogSafe.of(scheme));
     }
     String s = base.toASCIIString();
     if (!s.endsWith("/")) {
       s = s + "/";
     }
-    checkArgument(s.length() <= MAX_BASE_LENGTH, "challengeBase must be at most %s characters, got %s",
-        MAX_BASE_LENGTH, s.length());
+    checkArgument(
+        s.length() <= MAX_BASE_LENGTH,
+        "challengeBase must be at most %s characters, got %s",
+        MAX_BASE_LENGTH,
+        s.length());
     return s;
   }
 
@@ -344,11 +388,16 @@ public final class RuleChain {
     public Builder rule(String id, DecisionRule rule) {
       requireNonNull(id, "id");
       requireNonNull(rule, "rule");
-      checkArgument(RULE_ID.matcher(id).matches(),
+      checkArgument(
+          RULE_ID.matcher(id).matches(),
           "rule id must be 1..64 characters of [A-Za-z0-9._:-], got \"%s\"; give lambdas an id with rule(id, rule)",
           LogSafe.of(id));
-      checkArgument(!DecisionOutcome.isReservedId(id), "rule id \"%s\" is reserved for the engine", id);
-      checkArgument(rules.stream().noneMatch(e -> e.id().equals(id)), "rule id \"%s\" is already in the chain", id);
+      checkArgument(
+          !DecisionOutcome.isReservedId(id), "rule id \"%s\" is reserved for the engine", id);
+      checkArgument(
+          rules.stream().noneMatch(e -> e.id().equals(id)),
+          "rule id \"%s\" is already in the chain",
+          id);
       rules.add(new Entry(id, rule));
       return this;
     }
@@ -389,8 +438,10 @@ public final class RuleChain {
     public Builder challengeLifetime(Duration lifetime) {
       checkState(this.lifetime == null, "challengeLifetime was already set");
       requireNonNull(lifetime, "lifetime");
-      checkArgument(lifetime.toMinutes() >= 1 && lifetime.toMinutes() <= 0xffff,
-          "challengeLifetime must be 1..65535 minutes, got %s", lifetime);
+      checkArgument(
+          lifetime.toMinutes() >= 1 && lifetime.toMinutes() <= 0xffff,
+          "challengeLifetime must be 1..65535 minutes, got %s",
+          lifetime);
       this.lifetime = lifetime;
       return this;
     }
@@ -408,7 +459,8 @@ public final class RuleChain {
     }
 
     /**
-     * The canonicalizer for reverse- and forward-paths; default {@link AddressCanonicalizer#standard()}.
+     * The canonicalizer for reverse- and forward-paths; default {@link
+     * AddressCanonicalizer#standard()}.
      *
      * @param canonicalizer the canonicalizer
      * @return this builder
@@ -432,8 +484,8 @@ public final class RuleChain {
     }
 
     /**
-     * The answer when a rule or store fails; default the formatter's defer reply
-     * ({@code 451 4.3.0}).
+     * The answer when a rule or store fails; default the formatter's defer reply ({@code 451
+     * 4.3.0}).
      *
      * @param reply a 4yz reply
      * @return this builder

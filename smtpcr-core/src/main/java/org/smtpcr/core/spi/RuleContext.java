@@ -1,14 +1,13 @@
 package org.smtpcr.core.spi;
 
-import org.smtpcr.core.Transaction;
-import org.smtpcr.core.Stage;
-import org.smtpcr.core.Decision;
-
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.net.InetAddresses;
 import java.time.Instant;
 import java.util.Optional;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.address.ParsedAddress;
@@ -114,7 +113,8 @@ public final class RuleContext {
         recipient = Optional.empty();
       } else {
         try {
-          recipient = Optional.of(chain.recipientCanonicalizer().parse(transaction.forwardPath().get()));
+          recipient =
+              Optional.of(chain.recipientCanonicalizer().parse(transaction.forwardPath().get()));
         } catch (InvalidAddressException e) {
           recipientError = e;
           throw e;
@@ -165,7 +165,9 @@ public final class RuleContext {
    * @throws InvalidAddressException if an address is not valid
    */
   public Decision challenge() {
-    checkState(transaction.forwardPath().isPresent(), "a challenge needs a recipient (stage RCPT or DATA)");
+    checkState(
+        transaction.forwardPath().isPresent(),
+        "a challenge needs a recipient (stage RCPT or DATA)");
     return chain.challenge(this);
   }
 
@@ -226,9 +228,7 @@ public final class RuleContext {
     }
   }
 
-  /**
-   * Describes the transaction, not its addresses.
-   */
+  /** Describes the transaction, not its addresses. */
   @Override
   public String toString() {
     return "RuleContext[" + transaction + "]";

@@ -29,22 +29,21 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * oldest entry (the one added or renewed longest ago) is evicted, or the add is refused with a
  * {@link StoreException}. Renewing a key that is present never evicts anything.
  *
- * <p>Thread-safe. {@link #containsAny} and {@link #find} take no lock: they read a concurrent index,
- * so a {@code containsAny} that runs while other threads add and remove entries sees each key it looks
- * up as it was before or after each write, not the whole store at one instant. Writes are
- * exclusive; {@link #list} and {@link #count} read under a shared lock. Time comes from the
+ * <p>Thread-safe. {@link #containsAny} and {@link #find} take no lock: they read a concurrent
+ * index, so a {@code containsAny} that runs while other threads add and remove entries sees each
+ * key it looks up as it was before or after each write, not the whole store at one instant. Writes
+ * are exclusive; {@link #list} and {@link #count} read under a shared lock. Time comes from the
  * injected {@link Clock}.
  *
  * @since 0.1.0
  */
 public final class InMemoryWhitelistStore implements WhitelistStore {
-  /**
-   * Entries held when no bound is configured.
-   */
+  /** Entries held when no bound is configured. */
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
   /**
-   * What {@link #add} does when a new key would exceed the bound after expired entries were dropped.
+   * What {@link #add} does when a new key would exceed the bound after expired entries were
+   * dropped.
    *
    * @since 0.1.0
    */
@@ -63,15 +62,21 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   private final Clock clock;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final TreeMap<WhitelistKey, WhitelistEntry> entries = new TreeMap<>(ORDER);
+
   /**
    * The entries of {@link #entries} for look-ups, by recipient key and then sender key; same
    * content, changed under the write lock, read without a lock. Recipient first: the recipients are
    * our own users, few and asked about again and again, so a look-up searches one user's (small,
    * often cached) table instead of one big table.
    */
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Indexed>> index = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Indexed>> index =
+      new ConcurrentHashMap<>();
+
   private final LinkedHashSet<WhitelistKey> byAge = new LinkedHashSet<>(); // oldest first
-  /** No entry expires before this (null: none expires); may be earlier than the truth, never later. */
+
+  /**
+   * No entry expires before this (null: none expires); may be earlier than the truth, never later.
+   */
   private Instant earliestExpiry;
 
   private InMemoryWhitelistStore(Builder b) {
@@ -115,7 +120,8 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
         }
         if (entries.size() >= maxEntries) {
           if (whenFull == WhenFull.REFUSE) {
-            throw new StoreException("in-memory whitelist store is full (" + maxEntries + " entries)");
+            throw new StoreException(
+                "in-memory whitelist store is full (" + maxEntries + " entries)");
           }
           Iterator<WhitelistKey> oldest = byAge.iterator();
           WhitelistKey evicted = oldest.next();
@@ -125,12 +131,17 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
         }
       }
       entries.put(key, entry);
-      entry.expiresAt().ifPresent(t -> {
-        if (earliestExpiry == null || t.isBefore(earliestExpiry)) {
-          earliestExpiry = t;
-        }
-      });
-      index.computeIfAbsent(key.recipient(), r -> new ConcurrentHashMap<>()).put(key.sender(), new Indexed(entry));
+      entry
+          .expiresAt()
+          .ifPresent(
+              t -> {
+                if (earliestExpiry == null || t.isBefore(earliestExpiry)) {
+                  earliestExpiry = t;
+                }
+              });
+      index
+          .computeIfAbsent(key.recipient(), r -> new ConcurrentHashMap<>())
+          .put(key.sender(), new Indexed(entry));
       byAge.add(key);
     } finally {
       lock.writeLock().unlock();
@@ -165,7 +176,10 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
     return toAnyone != null && (e = toAnyone.get(s)) != null && e.isLive(clock);
   }
 
-  /** Removes {@code key} from the index, and its recipient's table when that becomes empty; under the write lock. */
+  /**
+   * Removes {@code key} from the index, and its recipient's table when that becomes empty; under
+   * the write lock.
+   */
   private void unindex(WhitelistKey key) {
     Map<String, Indexed> forRecipient = index.get(key.recipient());
     if (forRecipient != null) {
@@ -214,13 +228,15 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   }
 
   private WhitelistPage page(Optional<WhitelistKey> after, int limit) {
-    checkArgument(limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
+    checkArgument(
+        limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
     Instant now = now();
     List<WhitelistEntry> page = new ArrayList<>(Math.min(limit, 64));
     boolean more = false;
     lock.readLock().lock();
     try {
-      Map<WhitelistKey, WhitelistEntry> tail = after.isPresent() ? entries.tailMap(after.get(), false) : entries;
+      Map<WhitelistKey, WhitelistEntry> tail =
+          after.isPresent() ? entries.tailMap(after.get(), false) : entries;
       for (WhitelistEntry e : tail.values()) {
         if (e.isExpiredAt(now)) {
           continue;
@@ -234,7 +250,8 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
     } finally {
       lock.readLock().unlock();
     }
-    Optional<WhitelistKey> next = more ? Optional.of(page.get(page.size() - 1).key()) : Optional.empty();
+    Optional<WhitelistKey> next =
+        more ? Optional.of(page.get(page.size() - 1).key()) : Optional.empty();
     return new WhitelistPage(page, next);
   }
 
@@ -275,7 +292,8 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
         unindex(e.key());
         byAge.remove(e.key());
         removed++;
-      } else if (e.expiresAt().isPresent() && (earliest == null || e.expiresAt().get().isBefore(earliest))) {
+      } else if (e.expiresAt().isPresent()
+          && (earliest == null || e.expiresAt().get().isBefore(earliest))) {
         earliest = e.expiresAt().get();
       }
     }
@@ -306,7 +324,9 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
       }
     }
 
-    /** {@code !entry.isExpiredAt(now)} with now in whole milliseconds, as {@link #now()} gives it. */
+    /**
+     * {@code !entry.isExpiredAt(now)} with now in whole milliseconds, as {@link #now()} gives it.
+     */
     boolean isLive(Clock clock) {
       return expiresAtMillis == Long.MAX_VALUE || expiresAtMillis > nowMillis(clock);
     }

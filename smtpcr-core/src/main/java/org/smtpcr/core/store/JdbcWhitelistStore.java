@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * A whitelist in a relational database reached through a caller-supplied {@link DataSource}: an H2
  * file database for a single host, or PostgreSQL shared by several MX hosts. Bring your own pool
  * (or none); this class opens one connection per operation and closes it at once. (Without a pool,
- * give H2 {@code ;DB_CLOSE_DELAY=-1} in its URL so it does not reopen the file for every operation.)
+ * give H2 {@code ;DB_CLOSE_DELAY=-1} in its URL so it does not reopen the file for every
+ * operation.)
  *
  * <pre>{@code
  * JdbcWhitelistStore store = JdbcWhitelistStore.builder().dataSource(dataSource).build();
@@ -37,41 +38,35 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Schema.</b> The store creates and migrates its own two tables, {@code <prefix>whitelist}
- * and {@code <prefix>schema_version} (prefix {@code smtpcr_} by default), on first use or on
- * {@link #migrate()}. Several processes may start at once: on PostgreSQL the whole migration runs
- * in one transaction under an advisory lock; on H2, whose DDL commits at once, every step is
- * idempotent and a step that loses a race is retried. A schema newer than this library is refused
- * rather than touched. Instants are stored as epoch milliseconds. (Two processes can share an H2
- * file only through H2's {@code ;AUTO_SERVER=TRUE}, which makes the first process listen on a TCP
- * port on every interface unless the system property {@code h2.bindAddress} is set, for example to
- * {@code 127.0.0.1}; several MX hosts should share PostgreSQL.)
+ * and {@code <prefix>schema_version} (prefix {@code smtpcr_} by default), on first use or on {@link
+ * #migrate()}. Several processes may start at once: on PostgreSQL the whole migration runs in one
+ * transaction under an advisory lock; on H2, whose DDL commits at once, every step is idempotent
+ * and a step that loses a race is retried. A schema newer than this library is refused rather than
+ * touched. Instants are stored as epoch milliseconds. (Two processes can share an H2 file only
+ * through H2's {@code ;AUTO_SERVER=TRUE}, which makes the first process listen on a TCP port on
+ * every interface unless the system property {@code h2.bindAddress} is set, for example to {@code
+ * 127.0.0.1}; several MX hosts should share PostgreSQL.)
  *
- * <p><b>Writes.</b> {@link #add} is an atomic upsert ({@code MERGE INTO … KEY} on H2,
- * {@code INSERT … ON CONFLICT} on PostgreSQL) and is safe with any number of threads and processes
- * writing the same keys; a transient conflict is retried a few times.
+ * <p><b>Writes.</b> {@link #add} is an atomic upsert ({@code MERGE INTO … KEY} on H2, {@code INSERT
+ * … ON CONFLICT} on PostgreSQL) and is safe with any number of threads and processes writing the
+ * same keys; a transient conflict is retried a few times.
  *
- * <p><b>Failures.</b> Every {@link SQLException} becomes a {@link StoreException} whose message names
- * the operation and the SQLState, never the URL, user or password. The dialect is detected from
- * {@code DatabaseMetaData}; databases other than H2 and PostgreSQL are refused.
+ * <p><b>Failures.</b> Every {@link SQLException} becomes a {@link StoreException} whose message
+ * names the operation and the SQLState, never the URL, user or password. The dialect is detected
+ * from {@code DatabaseMetaData}; databases other than H2 and PostgreSQL are refused.
  *
  * <p>Thread-safe.
  *
  * @since 0.1.0
  */
 public final class JdbcWhitelistStore implements WhitelistStore {
-  /**
-   * The schema version this library creates and understands.
-   */
+  /** The schema version this library creates and understands. */
   public static final int SCHEMA_VERSION = 1;
 
-  /**
-   * The table prefix used when none is configured.
-   */
+  /** The table prefix used when none is configured. */
   public static final String DEFAULT_TABLE_PREFIX = "smtpcr_";
 
-  /**
-   * The statement timeout used when none is configured: 5 seconds.
-   */
+  /** The statement timeout used when none is configured: 5 seconds. */
   public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(JdbcWhitelistStore.class);
@@ -129,7 +124,10 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     upsert(key, expiresAt.truncatedTo(ChronoUnit.MILLIS).toEpochMilli());
   }
 
-  /** Inserts or replaces the row of {@code key}; a null {@code expires} is stored as SQL NULL (never). */
+  /**
+   * Inserts or replaces the row of {@code key}; a null {@code expires} is stored as SQL NULL
+   * (never).
+   */
   private void upsert(WhitelistKey key, Long expires) {
     SqlDialect d = ready();
     long added = now();
@@ -150,7 +148,8 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         return;
       } catch (SQLException e) {
         if (attempt < WRITE_ATTEMPTS && isWriteConflict(e)) {
-          log.debug("whitelist upsert conflict (SQLState {}), attempt {}", e.getSQLState(), attempt);
+          log.debug(
+              "whitelist upsert conflict (SQLState {}), attempt {}", e.getSQLState(), attempt);
           continue;
         }
         throw failure("add an entry", e);
@@ -165,11 +164,14 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     // the candidates are a cross product: one IN per column finds exactly them, in one query
     List<String> recipients = candidates.recipientKeys();
     List<String> senders = candidates.senderKeys();
-    String sql = "SELECT 1 FROM " + table + " WHERE recipient_key IN ("
-        + String.join(", ", Collections.nCopies(recipients.size(), "?"))
-        + ") AND sender_key IN ("
-        + String.join(", ", Collections.nCopies(senders.size(), "?"))
-        + ") AND (expires_at IS NULL OR expires_at > ?) LIMIT 1";
+    String sql =
+        "SELECT 1 FROM "
+            + table
+            + " WHERE recipient_key IN ("
+            + String.join(", ", Collections.nCopies(recipients.size(), "?"))
+            + ") AND sender_key IN ("
+            + String.join(", ", Collections.nCopies(senders.size(), "?"))
+            + ") AND (expires_at IS NULL OR expires_at > ?) LIMIT 1";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = prepare(c, sql)) {
       int i = 1;
@@ -192,8 +194,10 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   public Optional<WhitelistEntry> find(WhitelistKey key) {
     requireNonNull(key, "key");
     ready();
-    String sql = "SELECT expires_at, added_at FROM " + table
-        + " WHERE sender_key = ? AND recipient_key = ? AND (expires_at IS NULL OR expires_at > ?)";
+    String sql =
+        "SELECT expires_at, added_at FROM "
+            + table
+            + " WHERE sender_key = ? AND recipient_key = ? AND (expires_at IS NULL OR expires_at > ?)";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = prepare(c, sql)) {
       ps.setString(1, key.sender());
@@ -214,8 +218,10 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   public boolean remove(WhitelistKey key) {
     requireNonNull(key, "key");
     ready();
-    String sql = "DELETE FROM " + table
-        + " WHERE sender_key = ? AND recipient_key = ? AND (expires_at IS NULL OR expires_at > ?)";
+    String sql =
+        "DELETE FROM "
+            + table
+            + " WHERE sender_key = ? AND recipient_key = ? AND (expires_at IS NULL OR expires_at > ?)";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = prepare(c, sql)) {
       ps.setString(1, key.sender());
@@ -241,12 +247,17 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   private WhitelistPage page(Optional<WhitelistKey> after, int limit) {
-    checkArgument(limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
+    checkArgument(
+        limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
     ready();
-    String sql = "SELECT sender_key, recipient_key, expires_at, added_at FROM " + table
-        + " WHERE (expires_at IS NULL OR expires_at > ?)"
-        + (after.isPresent() ? " AND (sender_key > ? OR (sender_key = ? AND recipient_key > ?))" : "")
-        + " ORDER BY sender_key, recipient_key LIMIT ?";
+    String sql =
+        "SELECT sender_key, recipient_key, expires_at, added_at FROM "
+            + table
+            + " WHERE (expires_at IS NULL OR expires_at > ?)"
+            + (after.isPresent()
+                ? " AND (sender_key > ? OR (sender_key = ? AND recipient_key > ?))"
+                : "")
+            + " ORDER BY sender_key, recipient_key LIMIT ?";
     List<WhitelistEntry> page = new ArrayList<>(Math.min(limit, 64));
     boolean more = false;
     try (Connection c = dataSource.getConnection();
@@ -274,7 +285,8 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     } catch (SQLException e) {
       throw failure("list entries", e);
     }
-    Optional<WhitelistKey> next = more ? Optional.of(page.get(page.size() - 1).key()) : Optional.empty();
+    Optional<WhitelistKey> next =
+        more ? Optional.of(page.get(page.size() - 1).key()) : Optional.empty();
     return new WhitelistPage(page, next);
   }
 
@@ -343,8 +355,8 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         String product = c.getMetaData().getDatabaseProductName();
         SqlDialect d = SqlDialect.forProductName(product == null ? "" : product);
         if (d == null) {
-          throw new StoreException("whitelist store supports H2 and PostgreSQL, not "
-              + sanitizeProduct(product));
+          throw new StoreException(
+              "whitelist store supports H2 and PostgreSQL, not " + sanitizeProduct(product));
         }
         migrate(c, d);
         return d;
@@ -353,7 +365,10 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         // A lost connection (SQLState class 08) is no such race.
         boolean connectionLost = e.getSQLState() != null && e.getSQLState().startsWith("08");
         if (attempt < MIGRATION_ATTEMPTS && !connectionLost) {
-          log.debug("whitelist schema migration attempt {} failed (SQLState {})", attempt, e.getSQLState());
+          log.debug(
+              "whitelist schema migration attempt {} failed (SQLState {})",
+              attempt,
+              e.getSQLState());
           continue;
         }
         throw failure("create or migrate the schema", e);
@@ -373,35 +388,59 @@ public final class JdbcWhitelistStore implements WhitelistStore {
           }
         }
       }
-      execute(c, "CREATE TABLE IF NOT EXISTS " + versionTable
-          + " (id INT NOT NULL PRIMARY KEY, version INT NOT NULL)");
+      execute(
+          c,
+          "CREATE TABLE IF NOT EXISTS "
+              + versionTable
+              + " (id INT NOT NULL PRIMARY KEY, version INT NOT NULL)");
       execute(c, d.insertVersionRowIfAbsent(versionTable));
       int version;
-      try (PreparedStatement ps = prepare(c, "SELECT version FROM " + versionTable + " WHERE id = 1 FOR UPDATE");
+      try (PreparedStatement ps =
+              prepare(c, "SELECT version FROM " + versionTable + " WHERE id = 1 FOR UPDATE");
           ResultSet rs = ps.executeQuery()) {
         checkState(rs.next(), "version row vanished");
         version = rs.getInt(1);
       }
       if (version > SCHEMA_VERSION) {
-        throw new StoreException("whitelist schema version " + version + " is newer than this library's ("
-            + SCHEMA_VERSION + "); upgrade SMTPCR");
+        throw new StoreException(
+            "whitelist schema version "
+                + version
+                + " is newer than this library's ("
+                + SCHEMA_VERSION
+                + "); upgrade SMTPCR");
       }
       if (version < 1) {
-        execute(c, "CREATE TABLE IF NOT EXISTS " + table + " ("
-            + "sender_key " + d.keyColumn() + " NOT NULL, "
-            + "recipient_key " + d.keyColumn() + " NOT NULL, "
-            + "expires_at BIGINT, "
-            + "added_at BIGINT NOT NULL, "
-            + "CONSTRAINT " + table + "_pk PRIMARY KEY (sender_key, recipient_key))");
-        execute(c, "CREATE INDEX IF NOT EXISTS " + table + "_expires ON " + table + " (expires_at)");
+        execute(
+            c,
+            "CREATE TABLE IF NOT EXISTS "
+                + table
+                + " ("
+                + "sender_key "
+                + d.keyColumn()
+                + " NOT NULL, "
+                + "recipient_key "
+                + d.keyColumn()
+                + " NOT NULL, "
+                + "expires_at BIGINT, "
+                + "added_at BIGINT NOT NULL, "
+                + "CONSTRAINT "
+                + table
+                + "_pk PRIMARY KEY (sender_key, recipient_key))");
+        execute(
+            c, "CREATE INDEX IF NOT EXISTS " + table + "_expires ON " + table + " (expires_at)");
       }
       if (version < SCHEMA_VERSION) {
-        try (PreparedStatement ps = prepare(c,
-            "UPDATE " + versionTable + " SET version = ? WHERE id = 1 AND version < ?")) {
+        try (PreparedStatement ps =
+            prepare(
+                c, "UPDATE " + versionTable + " SET version = ? WHERE id = 1 AND version < ?")) {
           ps.setInt(1, SCHEMA_VERSION);
           ps.setInt(2, SCHEMA_VERSION);
           if (ps.executeUpdate() > 0) {
-            log.info("whitelist schema {} migrated from version {} to {}", table, version, SCHEMA_VERSION);
+            log.info(
+                "whitelist schema {} migrated from version {} to {}",
+                table,
+                version,
+                SCHEMA_VERSION);
           }
         }
       }
@@ -415,7 +454,8 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   private long advisoryLockKey() {
-    // a stable 63-bit number per table prefix, so two deployments in one database do not block each other
+    // a stable 63-bit number per table prefix, so two deployments in one database do not block each
+    // other
     long h = 0xcbf29ce484222325L;
     for (byte b : ("smtpcr-schema:" + table).getBytes(StandardCharsets.UTF_8)) {
       h = (h ^ (b & 0xff)) * 0x100000001b3L;
@@ -491,7 +531,8 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   private static WhitelistEntry entry(WhitelistKey key, long expires, boolean never, long added) {
-    return new WhitelistEntry(key,
+    return new WhitelistEntry(
+        key,
         never ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expires)),
         Instant.ofEpochMilli(added));
   }
@@ -505,8 +546,15 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   private static StoreException failure(String operation, SQLException e) {
-    return new StoreException("whitelist store could not " + operation + " (SQLState " + e.getSQLState()
-        + ", error code " + e.getErrorCode() + ")", e);
+    return new StoreException(
+        "whitelist store could not "
+            + operation
+            + " (SQLState "
+            + e.getSQLState()
+            + ", error code "
+            + e.getErrorCode()
+            + ")",
+        e);
   }
 
   private static String sanitizeProduct(String product) {
@@ -518,8 +566,8 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   /**
-   * Builds a {@link JdbcWhitelistStore}. Each option may be set once. Not thread-safe. Building does
-   * not touch the database.
+   * Builds a {@link JdbcWhitelistStore}. Each option may be set once. Not thread-safe. Building
+   * does not touch the database.
    *
    * @since 0.1.0
    */
@@ -553,8 +601,8 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     public Builder tablePrefix(String tablePrefix) {
       checkState(this.tablePrefix == null, "tablePrefix was already set");
       requireNonNull(tablePrefix, "tablePrefix");
-      checkArgument(PREFIX.matcher(tablePrefix).matches(),
-          "tablePrefix must match [a-z][a-z0-9_]{0,29}");
+      checkArgument(
+          PREFIX.matcher(tablePrefix).matches(), "tablePrefix must match [a-z][a-z0-9_]{0,29}");
       this.tablePrefix = tablePrefix;
       return this;
     }
@@ -582,15 +630,17 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     public Builder queryTimeout(Duration queryTimeout) {
       checkState(this.queryTimeout == null, "queryTimeout was already set");
       requireNonNull(queryTimeout, "queryTimeout");
-      checkArgument(queryTimeout.toSeconds() >= 1 && queryTimeout.toSeconds() <= 3600,
-          "queryTimeout must be 1 s to 1 h, got %s", queryTimeout);
+      checkArgument(
+          queryTimeout.toSeconds() >= 1 && queryTimeout.toSeconds() <= 3600,
+          "queryTimeout must be 1 s to 1 h, got %s",
+          queryTimeout);
       this.queryTimeout = queryTimeout;
       return this;
     }
 
     /**
-     * Builds the store without connecting; the schema is checked on first use or by
-     * {@link JdbcWhitelistStore#migrate()}.
+     * Builds the store without connecting; the schema is checked on first use or by {@link
+     * JdbcWhitelistStore#migrate()}.
      *
      * @return the store
      */

@@ -12,14 +12,20 @@ enum SqlDialect {
 
     @Override
     String upsert(String table) {
-      return "MERGE INTO " + table + " (sender_key, recipient_key, expires_at, added_at)"
+      return "MERGE INTO "
+          + table
+          + " (sender_key, recipient_key, expires_at, added_at)"
           + " KEY (sender_key, recipient_key) VALUES (?, ?, ?, ?)";
     }
 
     @Override
     String insertVersionRowIfAbsent(String versionTable) {
-      return "INSERT INTO " + versionTable + " (id, version) SELECT 1, 0 FROM (VALUES (1)) AS one(x)"
-          + " WHERE NOT EXISTS (SELECT 1 FROM " + versionTable + " WHERE id = 1)";
+      return "INSERT INTO "
+          + versionTable
+          + " (id, version) SELECT 1, 0 FROM (VALUES (1)) AS one(x)"
+          + " WHERE NOT EXISTS (SELECT 1 FROM "
+          + versionTable
+          + " WHERE id = 1)";
     }
   },
 
@@ -32,14 +38,18 @@ enum SqlDialect {
 
     @Override
     String upsert(String table) {
-      return "INSERT INTO " + table + " (sender_key, recipient_key, expires_at, added_at)"
+      return "INSERT INTO "
+          + table
+          + " (sender_key, recipient_key, expires_at, added_at)"
           + " VALUES (?, ?, ?, ?) ON CONFLICT (sender_key, recipient_key)"
           + " DO UPDATE SET expires_at = EXCLUDED.expires_at, added_at = EXCLUDED.added_at";
     }
 
     @Override
     String insertVersionRowIfAbsent(String versionTable) {
-      return "INSERT INTO " + versionTable + " (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING";
+      return "INSERT INTO "
+          + versionTable
+          + " (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING";
     }
   };
 
@@ -52,7 +62,9 @@ enum SqlDialect {
   /** Creates the single version row with version 0 unless it exists. */
   abstract String insertVersionRowIfAbsent(String versionTable);
 
-  /** The dialect for a {@code DatabaseMetaData.getDatabaseProductName()}, or null if unsupported. */
+  /**
+   * The dialect for a {@code DatabaseMetaData.getDatabaseProductName()}, or null if unsupported.
+   */
   static SqlDialect forProductName(String productName) {
     String p = productName.toLowerCase(Locale.ROOT);
     if (p.equals("h2")) {

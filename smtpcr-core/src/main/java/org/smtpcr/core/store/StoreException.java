@@ -3,9 +3,9 @@ package org.smtpcr.core.store;
 import org.smtpcr.core.SmtpcrException;
 
 /**
- * A whitelist store could not do what was asked: the database is down, a query failed, the
- * schema is newer than this library, or a bounded store is full. The message names the operation
- * and, for SQL failures, the SQLState; it never contains credentials or connection URLs.
+ * A whitelist store could not do what was asked: the database is down, a query failed, the schema
+ * is newer than this library, or a bounded store is full. The message names the operation and, for
+ * SQL failures, the SQLState; it never contains credentials or connection URLs.
  *
  * <p>The decision engine turns a store failure into a temporary reply ({@code 451 4.3.0}), so no
  * mail is lost while the store is unavailable.

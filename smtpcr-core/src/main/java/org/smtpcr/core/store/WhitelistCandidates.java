@@ -7,9 +7,9 @@ import java.util.List;
 import org.smtpcr.core.address.CanonicalAddress;
 
 /**
- * The keys under which an entry lets a sender write to a recipient: what a
- * {@link WhitelistStore} is asked about. Core computes them once, here, so that every store agrees
- * on what an entry covers; a store only looks keys up.
+ * The keys under which an entry lets a sender write to a recipient: what a {@link WhitelistStore}
+ * is asked about. Core computes them once, here, so that every store agrees on what an entry
+ * covers; a store only looks keys up.
  *
  * <p>For {@code alice@mail.example.org} writing to {@code bob@example.com} the candidates are, most
  * specific first: the pair, the sender for anyone, then the sender's domain and each parent domain
@@ -54,8 +54,8 @@ public final class WhitelistCandidates {
   }
 
   /**
-   * The sender parts of the candidates, most specific first: the address, then {@code @domain}
-   * for its domain and each parent domain.
+   * The sender parts of the candidates, most specific first: the address, then {@code @domain} for
+   * its domain and each parent domain.
    *
    * @return two or more sender keys, never empty
    */
@@ -64,8 +64,8 @@ public final class WhitelistCandidates {
   }
 
   /**
-   * The recipient parts of the candidates: the recipient address, then
-   * {@value WhitelistKey#ANY_RECIPIENT}.
+   * The recipient parts of the candidates: the recipient address, then {@value
+   * WhitelistKey#ANY_RECIPIENT}.
    *
    * @return the two recipient keys
    */
@@ -74,8 +74,8 @@ public final class WhitelistCandidates {
   }
 
   /**
-   * The candidate keys, most specific first: for each {@linkplain #senderKeys() sender key} in turn,
-   * with the recipient and then with {@value WhitelistKey#ANY_RECIPIENT}.
+   * The candidate keys, most specific first: for each {@linkplain #senderKeys() sender key} in
+   * turn, with the recipient and then with {@value WhitelistKey#ANY_RECIPIENT}.
    *
    * @return the keys, built on each call
    */
@@ -91,7 +91,8 @@ public final class WhitelistCandidates {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof WhitelistCandidates c && senderKeys.equals(c.senderKeys)
+    return o instanceof WhitelistCandidates c
+        && senderKeys.equals(c.senderKeys)
         && recipientKeys.equals(c.recipientKeys);
   }
 

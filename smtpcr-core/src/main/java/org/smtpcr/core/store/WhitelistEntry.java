@@ -15,9 +15,7 @@ import java.util.Optional;
  * @since 0.1.0
  */
 public record WhitelistEntry(WhitelistKey key, Optional<Instant> expiresAt, Instant addedAt) {
-  /**
-   * Checks that no component is null.
-   */
+  /** Checks that no component is null. */
   public WhitelistEntry {
     requireNonNull(key, "key");
     requireNonNull(expiresAt, "expiresAt");

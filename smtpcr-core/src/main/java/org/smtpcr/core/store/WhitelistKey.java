@@ -21,22 +21,18 @@ import org.smtpcr.core.address.CanonicalAddress;
  * @since 0.1.0
  */
 public record WhitelistKey(String sender, String recipient) {
-  /**
-   * The recipient of a global entry, which applies to every recipient.
-   */
+  /** The recipient of a global entry, which applies to every recipient. */
   public static final String ANY_RECIPIENT = "*";
 
-  /**
-   * Longest sender or recipient key, in characters.
-   */
+  /** Longest sender or recipient key, in characters. */
   public static final int MAX_LENGTH = 255;
 
   /**
    * Checks the shape of both parts.
    *
-   * @throws IllegalArgumentException if a part is empty, longer than {@value #MAX_LENGTH} characters,
-   *     contains a control character, or is neither an address nor (for the sender) {@code @domain}
-   *     nor (for the recipient) {@value #ANY_RECIPIENT}
+   * @throws IllegalArgumentException if a part is empty, longer than {@value #MAX_LENGTH}
+   *     characters, contains a control character, or is neither an address nor (for the sender)
+   *     {@code @domain} nor (for the recipient) {@value #ANY_RECIPIENT}
    */
   public WhitelistKey {
     requireNonNull(sender, "sender");
@@ -44,7 +40,8 @@ public record WhitelistKey(String sender, String recipient) {
     checkPart(sender, "sender");
     checkPart(recipient, "recipient");
     if (sender.charAt(0) == '@') {
-      checkArgument(sender.length() > 1 && sender.indexOf('@', 1) < 0,
+      checkArgument(
+          sender.length() > 1 && sender.indexOf('@', 1) < 0,
           "a sender domain key is '@' followed by a domain");
     } else {
       checkAddress(sender, "sender");
@@ -123,19 +120,27 @@ public record WhitelistKey(String sender, String recipient) {
 
   private static String canonicalDomain(String domain) {
     requireNonNull(domain, "senderDomain");
-    checkArgument(!domain.isEmpty() && domain.length() <= 253, "sender domain must have 1..253 characters");
+    checkArgument(
+        !domain.isEmpty() && domain.length() <= 253, "sender domain must have 1..253 characters");
     // CanonicalAddress accepts only a canonical domain; the local part is a placeholder
     new CanonicalAddress("x", domain);
     return domain;
   }
 
   private static void checkPart(String s, String what) {
-    checkArgument(!s.isEmpty() && s.length() <= MAX_LENGTH, "%s key must have 1..%s characters, got %s",
-        what, MAX_LENGTH, s.length());
+    checkArgument(
+        !s.isEmpty() && s.length() <= MAX_LENGTH,
+        "%s key must have 1..%s characters, got %s",
+        what,
+        MAX_LENGTH,
+        s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      checkArgument(!Character.isISOControl(c) && c != '\u2028' && c != '\u2029',
-          "%s key contains a control character at index %s", what, i);
+      checkArgument(
+          !Character.isISOControl(c) && c != '\u2028' && c != '\u2029',
+          "%s key contains a control character at index %s",
+          what,
+          i);
     }
   }
 

@@ -10,20 +10,18 @@ import java.util.Optional;
  *
  * <p>Implement this to keep the whitelist somewhere else (a directory, a key-value store). A store
  * only keeps {@link WhitelistKey}s and looks them up: what an entry covers (a domain entry covers
- * its subdomains, a global entry every recipient) is decided once, in core, by
- * {@link WhitelistCandidates}. An implementation must be thread-safe, must treat keys as opaque
- * case-sensitive strings (they are canonical already), and must report every failure as
- * {@link StoreException} (or another unchecked exception): the decision engine then answers
- * {@code 451 4.3.0}, never a permanent error. The public test fixture
- * {@code org.smtpcr.core.store.testing.WhitelistStoreContract}, in this module's test jar, checks
- * all of this; {@code docs/stores.md} shows how to run it.
+ * its subdomains, a global entry every recipient) is decided once, in core, by {@link
+ * WhitelistCandidates}. An implementation must be thread-safe, must treat keys as opaque
+ * case-sensitive strings (they are canonical already), and must report every failure as {@link
+ * StoreException} (or another unchecked exception): the decision engine then answers {@code 451
+ * 4.3.0}, never a permanent error. The public test fixture {@code
+ * org.smtpcr.core.store.testing.WhitelistStoreContract}, in this module's test jar, checks all of
+ * this; {@code docs/stores.md} shows how to run it.
  *
  * @since 0.1.0
  */
 public interface WhitelistStore {
-  /**
-   * Largest page {@link #list(int)} and {@link #listAfter(WhitelistKey, int)} return.
-   */
+  /** Largest page {@link #list(int)} and {@link #listAfter(WhitelistKey, int)} return. */
   int MAX_PAGE_SIZE = 1000;
 
   /**

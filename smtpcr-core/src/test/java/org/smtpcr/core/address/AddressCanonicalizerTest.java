@@ -36,34 +36,40 @@ final class AddressCanonicalizerTest {
         Arguments.of("bob-list@example.com", "bob-list@example.com", null),
         // trailing dot, source route
         Arguments.of("<alice@example.org.>", "alice@example.org", null),
-        Arguments.of("<@relay1.example,@relay2.example:alice@Example.org>", "alice@example.org", null),
+        Arguments.of(
+            "<@relay1.example,@relay2.example:alice@Example.org>", "alice@example.org", null),
         Arguments.of("<@[192.0.2.9]:alice@example.org>", "alice@example.org", null),
         // SRS0 as written by postsrsd/Postfix, Exim and libsrs2 with '+' and '-' separators
-        Arguments.of("SRS0=8kb5=2A=example.com=user@forwarder.example.net", "user@example.com", null),
+        Arguments.of(
+            "SRS0=8kb5=2A=example.com=user@forwarder.example.net", "user@example.com", null),
         Arguments.of("<srs0=HHH=TT=Example.ORG=Alice@fwd.example>", "alice@example.org", null),
         Arguments.of("SRS0+xGcm=3K=example.com=bob@fwd.example", "bob@example.com", null),
         Arguments.of("SRS0-xGcm=3K=example.com=bob@fwd.example", "bob@example.com", null),
         Arguments.of("SRS0=8kb5=2A=example.com=bob+list@fwd.example", "bob@example.com", "list"),
         Arguments.of("SRS0=8kb5=2A=example.com=we=ird@fwd.example", "we=ird@example.com", null),
         // SRS1 (a forwarder forwarding an SRS0 address)
-        Arguments.of("SRS1=x7Kq=fwd1.example==8kb5=2A=example.com=user@fwd2.example",
-            "user@example.com", null),
-        Arguments.of("SRS1+x7Kq=fwd1.example=+8kb5=2A=example.com=user@fwd2.example",
-            "user@example.com", null),
-        // SRS-looking but the embedded domain is not a domain: left alone
-        Arguments.of("SRS0=a=b=not_a-domain!=c@fwd.example", "srs0=a=b=not_a-domain!=c@fwd.example",
+        Arguments.of(
+            "SRS1=x7Kq=fwd1.example==8kb5=2A=example.com=user@fwd2.example",
+            "user@example.com",
             null),
+        Arguments.of(
+            "SRS1+x7Kq=fwd1.example=+8kb5=2A=example.com=user@fwd2.example",
+            "user@example.com",
+            null),
+        // SRS-looking but the embedded domain is not a domain: left alone
+        Arguments.of(
+            "SRS0=a=b=not_a-domain!=c@fwd.example", "srs0=a=b=not_a-domain!=c@fwd.example", null),
         // BATV: prvs (Exim, Postfix milters), msprvs1, Barracuda btv1, older draft form
         Arguments.of("prvs=0123abcdef=bounce@example.com", "bounce@example.com", null),
         Arguments.of("PRVS=1234567890=Bounce@Example.com", "bounce@example.com", null),
-        Arguments.of("msprvs1=19058HVf8jRrA=bounces-123@example.com", "bounces-123@example.com",
-            null),
+        Arguments.of(
+            "msprvs1=19058HVf8jRrA=bounces-123@example.com", "bounces-123@example.com", null),
         Arguments.of("btv1==0d4fa7e34b1==user@example.com", "user@example.com", null),
         Arguments.of("prvs=user/1023abcdef@example.com", "user@example.com", null),
         Arguments.of("prvs=0123abcdef=bob+tag@example.com", "bob@example.com", "tag"),
         // SRS wrapping a BATV address
-        Arguments.of("SRS0=8kb5=2A=example.com=prvs=0123abcdef=user@fwd.example",
-            "user@example.com", null),
+        Arguments.of(
+            "SRS0=8kb5=2A=example.com=prvs=0123abcdef=user@fwd.example", "user@example.com", null),
         // IDN
         Arguments.of("user@bücher.example", "user@xn--bcher-kva.example", null),
         Arguments.of("user@BÜCHER.example.", "user@xn--bcher-kva.example", null),
@@ -113,7 +119,8 @@ final class AddressCanonicalizerTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("realWorld")
-  void canonicalize_realWorldCanonicalValue_isFixedPoint(String path, String canonical, String sub) {
+  void canonicalize_realWorldCanonicalValue_isFixedPoint(
+      String path, String canonical, String sub) {
     CanonicalAddress once = standard.canonicalize(path);
 
     assertEquals(once, standard.canonicalize(once.value()));
@@ -247,7 +254,8 @@ final class AddressCanonicalizerTest {
   void builder_srsOff_keepsSrsAddress() {
     AddressCanonicalizer c = AddressCanonicalizer.builder().unwrapSrs(false).build();
 
-    assertEquals("srs0=8kb5=2a=example.com=user@fwd.example",
+    assertEquals(
+        "srs0=8kb5=2a=example.com=user@fwd.example",
         c.canonicalize("SRS0=8kb5=2A=example.com=user@fwd.example").value());
   }
 
@@ -255,30 +263,35 @@ final class AddressCanonicalizerTest {
   void builder_batvOff_keepsTag() {
     AddressCanonicalizer c = AddressCanonicalizer.builder().stripBatv(false).build();
 
-    assertEquals("prvs=0123abcdef=bounce@example.com",
+    assertEquals(
+        "prvs=0123abcdef=bounce@example.com",
         c.canonicalize("prvs=0123abcdef=bounce@example.com").value());
   }
 
   @Test
   void builder_optionSetTwice_throwsIllegalState() {
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> AddressCanonicalizer.builder().subaddressSeparators("+").subaddressSeparators("-"));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> AddressCanonicalizer.builder().unwrapSrs(true).unwrapSrs(false));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> AddressCanonicalizer.builder().stripBatv(true).stripBatv(true));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"a", "1", ".", "@", " ", "\"", "\u00e9", "\n"})
   void builder_badSeparator_throwsIllegalArgument(String sep) {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> AddressCanonicalizer.builder().subaddressSeparators(sep));
   }
 
   @Test
   void toString_describesConfiguration() {
-    assertEquals("AddressCanonicalizer[separators=\"+\", srs=true, batv=true]",
-        standard.toString());
+    assertEquals(
+        "AddressCanonicalizer[separators=\"+\", srs=true, batv=true]", standard.toString());
   }
 }

@@ -27,10 +27,21 @@ final class CanonicalDomainTest {
 
   @Test
   void canonicalizeDomain_refusesNonDomains_withoutEchoingThem() {
-    for (String bad : new String[] {"", "@", "a..b", ".a", "exa mple.com", "a@b.c", "-x.com", "x".repeat(64) + ".com",
-        "evil\r\n.com", "a.".repeat(200) + "com"}) {
-      InvalidAddressException e = assertThrows(InvalidAddressException.class, () -> C.canonicalizeDomain(bad),
-          bad);
+    for (String bad :
+        new String[] {
+          "",
+          "@",
+          "a..b",
+          ".a",
+          "exa mple.com",
+          "a@b.c",
+          "-x.com",
+          "x".repeat(64) + ".com",
+          "evil\r\n.com",
+          "a.".repeat(200) + "com"
+        }) {
+      InvalidAddressException e =
+          assertThrows(InvalidAddressException.class, () -> C.canonicalizeDomain(bad), bad);
       if (bad.length() > 3) {
         assertFalse(e.getMessage().contains(bad), e.getMessage());
       }
@@ -40,20 +51,26 @@ final class CanonicalDomainTest {
   @Test
   void parents_andIsWithin() {
     CanonicalDomain d = C.canonicalizeDomain("a.b.example.com");
-    assertEquals(List.of("b.example.com", "example.com", "com"), d.parents().stream().map(CanonicalDomain::value)
-        .toList());
+    assertEquals(
+        List.of("b.example.com", "example.com", "com"),
+        d.parents().stream().map(CanonicalDomain::value).toList());
     assertTrue(d.isWithin(C.canonicalizeDomain("example.com")));
     assertTrue(d.isWithin(d));
-    assertFalse(C.canonicalizeDomain("badexample.com").isWithin(C.canonicalizeDomain("example.com")));
+    assertFalse(
+        C.canonicalizeDomain("badexample.com").isWithin(C.canonicalizeDomain("example.com")));
     assertEquals(List.of(), C.canonicalizeDomain("[192.0.2.1]").parents());
   }
 
   @Test
   void parseCanonical_acceptsOnlyCanonicalText() {
-    assertEquals(C.canonicalizeDomain("example.com"), CanonicalDomain.parseCanonical("example.com"));
-    assertThrows(IllegalArgumentException.class, () -> CanonicalDomain.parseCanonical("Example.com"));
-    assertThrows(IllegalArgumentException.class, () -> CanonicalDomain.parseCanonical("example.com."));
-    assertThrows(IllegalArgumentException.class, () -> CanonicalDomain.parseCanonical("x".repeat(10_000)));
+    assertEquals(
+        C.canonicalizeDomain("example.com"), CanonicalDomain.parseCanonical("example.com"));
+    assertThrows(
+        IllegalArgumentException.class, () -> CanonicalDomain.parseCanonical("Example.com"));
+    assertThrows(
+        IllegalArgumentException.class, () -> CanonicalDomain.parseCanonical("example.com."));
+    assertThrows(
+        IllegalArgumentException.class, () -> CanonicalDomain.parseCanonical("x".repeat(10_000)));
   }
 
   @Property
@@ -75,9 +92,16 @@ final class CanonicalDomainTest {
 
   @Provide
   Arbitrary<String> domains() {
-    Arbitrary<String> label = Arbitraries.strings().withChars("abcXYZ019-\u00fc\u00e9").ofMinLength(1).ofMaxLength(12)
-        .filter(l -> !l.startsWith("-") && !l.endsWith("-") && !(l.length() > 3 && l.charAt(2) == '-'
-            && l.charAt(3) == '-'));
+    Arbitrary<String> label =
+        Arbitraries.strings()
+            .withChars("abcXYZ019-\u00fc\u00e9")
+            .ofMinLength(1)
+            .ofMaxLength(12)
+            .filter(
+                l ->
+                    !l.startsWith("-")
+                        && !l.endsWith("-")
+                        && !(l.length() > 3 && l.charAt(2) == '-' && l.charAt(3) == '-'));
     return label.list().ofMinSize(1).ofMaxSize(4).map(l -> String.join(".", l) + ".example");
   }
 }

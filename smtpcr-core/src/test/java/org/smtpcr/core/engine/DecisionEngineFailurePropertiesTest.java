@@ -1,12 +1,5 @@
 package org.smtpcr.core.engine;
 
-import org.smtpcr.core.Fixtures;
-import org.smtpcr.core.Transaction;
-import org.smtpcr.core.Stage;
-import org.smtpcr.core.Header;
-import org.smtpcr.core.Decision;
-import org.smtpcr.core.spi.DecisionRule;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -22,8 +15,14 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.Fixtures;
+import org.smtpcr.core.Header;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.rules.WhitelistStoreRule;
+import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.tokens.KeyRing;
 
@@ -31,12 +30,28 @@ import org.smtpcr.tokens.KeyRing;
 final class DecisionEngineFailurePropertiesTest {
   private static final KeyRing RING = KeyRing.generate();
 
-  enum Behaviour { ABSTAIN, ACCEPT, REJECT, DEFER, THROW_RUNTIME, THROW_STORE, THROW_ADDRESS, THROW_NO_SUCH_ELEMENT,
-    RETURN_NULL, STORE_DOWN }
+  enum Behaviour {
+    ABSTAIN,
+    ACCEPT,
+    REJECT,
+    DEFER,
+    THROW_RUNTIME,
+    THROW_STORE,
+    THROW_ADDRESS,
+    THROW_NO_SUCH_ELEMENT,
+    RETURN_NULL,
+    STORE_DOWN
+  }
 
   private static boolean isFailure(Behaviour b) {
     return switch (b) {
-      case THROW_RUNTIME, THROW_STORE, THROW_ADDRESS, THROW_NO_SUCH_ELEMENT, RETURN_NULL, STORE_DOWN -> true;
+      case THROW_RUNTIME,
+          THROW_STORE,
+          THROW_ADDRESS,
+          THROW_NO_SUCH_ELEMENT,
+          RETURN_NULL,
+          STORE_DOWN ->
+          true;
       default -> false;
     };
   }
@@ -47,19 +62,23 @@ final class DecisionEngineFailurePropertiesTest {
       case ACCEPT -> ctx -> Optional.of(ctx.accept());
       case REJECT -> ctx -> Optional.of(ctx.reject());
       case DEFER -> ctx -> Optional.of(ctx.defer());
-      case THROW_RUNTIME -> ctx -> {
-        throw new RuntimeException("boom\r\n550 5.0.0 injected");
-      };
-      case THROW_STORE -> ctx -> {
-        throw new StoreException("down");
-      };
-      case THROW_ADDRESS -> ctx -> {
-        throw new InvalidAddressException("rule's own");
-      };
-      case THROW_NO_SUCH_ELEMENT -> ctx -> {
-        int unused = ctx.transaction().header("x").get().length();
-        return Optional.empty();
-      };
+      case THROW_RUNTIME ->
+          ctx -> {
+            throw new RuntimeException("boom\r\n550 5.0.0 injected");
+          };
+      case THROW_STORE ->
+          ctx -> {
+            throw new StoreException("down");
+          };
+      case THROW_ADDRESS ->
+          ctx -> {
+            throw new InvalidAddressException("rule's own");
+          };
+      case THROW_NO_SUCH_ELEMENT ->
+          ctx -> {
+            int unused = ctx.transaction().header("x").get().length();
+            return Optional.empty();
+          };
       case RETURN_NULL -> ctx -> null;
       case STORE_DOWN -> WhitelistStoreRule.of(new DecisionEngineFailureTest.DownStore());
     };
@@ -76,17 +95,20 @@ final class DecisionEngineFailurePropertiesTest {
   }
 
   @Property(tries = 300)
-  void decide_anyChainWithFailures_neverAnswers5yzForAFailure(@ForAll("chains") List<Behaviour> chain,
-      @ForAll("stages") Stage stage, @ForAll boolean throwingListener) {
+  void decide_anyChainWithFailures_neverAnswers5yzForAFailure(
+      @ForAll("chains") List<Behaviour> chain,
+      @ForAll("stages") Stage stage,
+      @ForAll boolean throwingListener) {
     List<DecisionEvent> seen = new ArrayList<>();
-    DecisionListener listener = throwingListener
-        ? ev -> {
-          seen.add(ev);
-          throw new IllegalStateException("listener");
-        }
-        : seen::add;
-    DecisionEngine.Builder b = DecisionEngine.builder().keyRing(RING).challengeBase(BASE).clock(CLOCK)
-        .listener(listener);
+    DecisionListener listener =
+        throwingListener
+            ? ev -> {
+              seen.add(ev);
+              throw new IllegalStateException("listener");
+            }
+            : seen::add;
+    DecisionEngine.Builder b =
+        DecisionEngine.builder().keyRing(RING).challengeBase(BASE).clock(CLOCK).listener(listener);
     for (int i = 0; i < chain.size(); i++) {
       b.rule("r" + i, rule(chain.get(i)));
     }
@@ -94,8 +116,12 @@ final class DecisionEngineFailurePropertiesTest {
       b.rule("r-abstain", rule(Behaviour.ABSTAIN));
     }
     DecisionEngine engine = b.build();
-    Transaction tx = Fixtures.tx(stage).reversePath("<alice@example.org>")
-        .forwardPath("<bob@example.com>").headers(List.of(new Header("Subject", "hi"))).build();
+    Transaction tx =
+        Fixtures.tx(stage)
+            .reversePath("<alice@example.org>")
+            .forwardPath("<bob@example.com>")
+            .headers(List.of(new Header("Subject", "hi")))
+            .build();
 
     Decision d = engine.decide(tx).decision();
 
@@ -107,7 +133,8 @@ final class DecisionEngineFailurePropertiesTest {
     } else {
       assertFalse(seen.get(0).failed());
     }
-    d.negativeReply().ifPresent(r -> assertTrue(r.lines().stream().noneMatch(l -> l.contains("injected"))));
+    d.negativeReply()
+        .ifPresent(r -> assertTrue(r.lines().stream().noneMatch(l -> l.contains("injected"))));
     assertEquals(1, seen.size());
   }
 }

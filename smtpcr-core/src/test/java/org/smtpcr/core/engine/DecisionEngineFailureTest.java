@@ -1,10 +1,5 @@
 package org.smtpcr.core.engine;
 
-import org.smtpcr.core.Fixtures;
-import org.smtpcr.core.rules.StandardRules;
-
-import org.smtpcr.core.Decision;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,10 +13,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.Fixtures;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.reply.SmtpReply;
+import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.rules.WhitelistStoreRule;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistCandidates;
@@ -37,7 +35,11 @@ final class DecisionEngineFailureTest {
   private final List<DecisionEvent> events = new CopyOnWriteArrayList<>();
 
   private DecisionEngine.Builder builder() {
-    return DecisionEngine.builder().keyRing(RING).challengeBase(BASE).clock(CLOCK).listener(events::add);
+    return DecisionEngine.builder()
+        .keyRing(RING)
+        .challengeBase(BASE)
+        .clock(CLOCK)
+        .listener(events::add);
   }
 
   /** A store whose every method fails like a database that is down. */
@@ -54,7 +56,8 @@ final class DecisionEngineFailureTest {
 
     @Override
     public boolean containsAny(WhitelistCandidates candidates) {
-      throw new StoreException("whitelist store could not look up a pair (SQLState 08001, error code 0)",
+      throw new StoreException(
+          "whitelist store could not look up a pair (SQLState 08001, error code 0)",
           new IllegalStateException("Connection refused: alice@example.org"));
     }
 
@@ -97,9 +100,14 @@ final class DecisionEngineFailureTest {
 
   @Test
   void decide_throwingRule_defers451AndReportsTheRule() {
-    DecisionEngine e = builder().rule("broken", ctx -> {
-      throw new IllegalStateException("bug");
-    }).build();
+    DecisionEngine e =
+        builder()
+            .rule(
+                "broken",
+                ctx -> {
+                  throw new IllegalStateException("bug");
+                })
+            .build();
     assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     DecisionEvent ev = events.get(0);
     assertEquals("broken", ev.ruleId());
@@ -108,7 +116,8 @@ final class DecisionEngineFailureTest {
 
   @Test
   void decide_storeDown_defers451() {
-    DecisionEngine e = builder().rules(StandardRules.builder().whitelistStore(new DownStore()).build()).build();
+    DecisionEngine e =
+        builder().rules(StandardRules.builder().whitelistStore(new DownStore()).build()).build();
     assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     assertEquals("whitelist-store", events.get(0).ruleId());
     assertTrue(events.get(0).failed());
@@ -122,9 +131,14 @@ final class DecisionEngineFailureTest {
 
   @Test
   void decide_ruleThrowingItsOwnInvalidAddressException_isAFailureNot553() {
-    DecisionEngine e = builder().rule("parser", ctx -> {
-      throw new InvalidAddressException("rule's own parse");
-    }).build();
+    DecisionEngine e =
+        builder()
+            .rule(
+                "parser",
+                ctx -> {
+                  throw new InvalidAddressException("rule's own parse");
+                })
+            .build();
     assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     assertTrue(events.get(0).failed());
   }
@@ -138,19 +152,35 @@ final class DecisionEngineFailureTest {
   @Test
   void decide_configuredFailureReply_isUsed() {
     SmtpReply r = SmtpReply.of(421, "4.3.2", "Service not available, closing channel");
-    DecisionEngine e = builder().failureReply(r).rule("broken", ctx -> {
-      throw new StoreException("x");
-    }).build();
-    assertEquals(new Decision.Defer(r), e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
+    DecisionEngine e =
+        builder()
+            .failureReply(r)
+            .rule(
+                "broken",
+                ctx -> {
+                  throw new StoreException("x");
+                })
+            .build();
+    assertEquals(
+        new Decision.Defer(r),
+        e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
   }
 
   @Test
   void decide_formatterDeferStatus_isUsedForFailures() {
     ReplyFormatter f = ReplyFormatter.builder().status(ReplyKind.DEFER, 450, "4.7.1").build();
-    DecisionEngine e = builder().replyFormatter(f).rule("broken", ctx -> {
-      throw new StoreException("x");
-    }).build();
-    Decision.Defer d = assertInstanceOf(Decision.Defer.class, e.decide(rcpt("<a@example.org>", "<b@example.com>")).decision());
+    DecisionEngine e =
+        builder()
+            .replyFormatter(f)
+            .rule(
+                "broken",
+                ctx -> {
+                  throw new StoreException("x");
+                })
+            .build();
+    Decision.Defer d =
+        assertInstanceOf(
+            Decision.Defer.class, e.decide(rcpt("<a@example.org>", "<b@example.com>")).decision());
     assertEquals(450, d.reply().code());
   }
 
@@ -162,7 +192,11 @@ final class DecisionEngineFailureTest {
       assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
       log = capture.text();
     }
-    String warn = log.lines().filter(l -> l.contains("WARN")).findFirst().orElseThrow(() -> new AssertionError(log));
+    String warn =
+        log.lines()
+            .filter(l -> l.contains("WARN"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(log));
     assertTrue(warn.contains("leaky"), warn);
     assertTrue(warn.contains(StoreException.class.getName()), warn);
     assertTrue(warn.contains("451 4.3.0"), warn);
@@ -176,8 +210,14 @@ final class DecisionEngineFailureTest {
     String log;
     Decision d;
     try (LogCapture capture = new LogCapture()) {
-      d = DecisionEngine.builder().keyRing(RING).challengeBase(BASE).clock(CLOCK).build()
-          .decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision();
+      d =
+          DecisionEngine.builder()
+              .keyRing(RING)
+              .challengeBase(BASE)
+              .clock(CLOCK)
+              .build()
+              .decide(rcpt("<alice@example.org>", "<bob@example.com>"))
+              .decision();
       log = capture.text();
     }
     String link = assertInstanceOf(Decision.Challenge.class, d).link().toString();

@@ -1,7 +1,5 @@
 package org.smtpcr.core.engine;
 
-import org.smtpcr.core.Decision;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,6 +15,7 @@ import org.slf4j.Marker;
 import org.slf4j.event.Level;
 import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
+import org.smtpcr.core.Decision;
 import org.smtpcr.tokens.KeyRing;
 
 /** The default listener writes one DEBUG line per decision, without addresses or tokens. */
@@ -32,8 +31,8 @@ final class LoggingListenerTest {
     }
 
     @Override
-    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-        Throwable t) {
+    protected void handleNormalizedLoggingCall(
+        Level level, Marker marker, String pattern, Object[] args, Throwable t) {
       lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args));
     }
 
@@ -66,16 +65,25 @@ final class LoggingListenerTest {
   @Test
   void onDecision_oneDebugLinePerDecisionWithoutAddressesOrToken() {
     RecordingLogger logger = new RecordingLogger();
-    DecisionEngine engine = DecisionEngine.builder().keyRing(KeyRing.generate()).challengeBase(BASE).clock(CLOCK)
-        .listener(new LoggingListener(logger)).build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .keyRing(KeyRing.generate())
+            .challengeBase(BASE)
+            .clock(CLOCK)
+            .listener(new LoggingListener(logger))
+            .build();
     Decision d = engine.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision();
     engine.decide(rcpt("<>", "<bob@example.com>")).decision();
 
     assertEquals(2, logger.lines.size(), logger.lines.toString());
     String first = logger.lines.get(0);
-    assertTrue(first.startsWith("DEBUG decision stage=RCPT verdict=CHALLENGE code=550 5.7.1 rule=default session=t1"),
+    assertTrue(
+        first.startsWith(
+            "DEBUG decision stage=RCPT verdict=CHALLENGE code=550 5.7.1 rule=default session=t1"),
         first);
-    assertTrue(logger.lines.get(1).contains("verdict=ACCEPT code=- rule=null-sender"), logger.lines.get(1));
+    assertTrue(
+        logger.lines.get(1).contains("verdict=ACCEPT code=- rule=null-sender"),
+        logger.lines.get(1));
     String link = assertInstanceOf(Decision.Challenge.class, d).link().toString();
     String token = link.substring(link.lastIndexOf('/') + 1);
     for (String line : logger.lines) {

@@ -1,12 +1,5 @@
 package org.smtpcr.core.engine;
 
-import org.smtpcr.core.Fixtures;
-import org.smtpcr.core.DecisionOutcome;
-
-import org.smtpcr.core.Stage;
-import org.smtpcr.core.Header;
-import org.smtpcr.core.Decision;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionOutcome;
+import org.smtpcr.core.Fixtures;
+import org.smtpcr.core.Header;
+import org.smtpcr.core.Stage;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.rules.NullSenderRule;
 import org.smtpcr.core.rules.PassCodeRule;
@@ -36,11 +34,16 @@ final class TransactionStateTest {
   private static final String ALICE = "<alice@example.org>";
   private final KeyRing ring = KeyRing.generate();
   private final PassCodes codes = PassCodes.of(ring);
-  private final InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().clock(CLOCK).build();
+  private final InMemoryWhitelistStore store =
+      InMemoryWhitelistStore.builder().clock(CLOCK).build();
   private final List<DecisionEvent> events = new CopyOnWriteArrayList<>();
 
   private DecisionEngine engine(boolean subject, WhitelistStore s) {
-    return DecisionEngine.builder().keyRing(ring).challengeBase(BASE).clock(CLOCK).listener(events::add)
+    return DecisionEngine.builder()
+        .keyRing(ring)
+        .challengeBase(BASE)
+        .clock(CLOCK)
+        .listener(events::add)
         .rule(NullSenderRule.accept())
         .rule(WhitelistStoreRule.of(s))
         .rule(PassCodeRule.builder().passCodes(codes).subject(subject).build())
@@ -52,7 +55,9 @@ final class TransactionStateTest {
   }
 
   private void whitelist(String sender, String recipient) {
-    store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient)));
+    store.add(
+        WhitelistKey.pair(
+            CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient)));
   }
 
   private static List<Header> subject(String s) {
@@ -81,7 +86,8 @@ final class TransactionStateTest {
     assertEquals(Decision.accept(), t.rcpt("<bob@example.com>").decision());
     assertEquals(DecisionOutcome.PENDING, lastEvent().ruleId());
     assertEquals(List.of("<bob@example.com>"), t.pendingRecipients());
-    Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, t.endOfData(subject("hello")).decision());
+    Decision.Challenge c =
+        assertInstanceOf(Decision.Challenge.class, t.endOfData(subject("hello")).decision());
     assertEquals(550, c.reply().code());
     assertEquals(Stage.DATA, lastEvent().stage());
     assertEquals(DecisionOutcome.DEFAULT, lastEvent().ruleId());
@@ -92,14 +98,19 @@ final class TransactionStateTest {
   void endOfData_passCodeInSubject_accepts() {
     TransactionState t = engine().begin(mail(ALICE));
     t.rcpt("<bob@example.com>").decision();
-    assertEquals(Decision.accept(), t.endOfData(subject("Re: hello [" + code("bob@example.com") + "]")).decision());
+    assertEquals(
+        Decision.accept(),
+        t.endOfData(subject("Re: hello [" + code("bob@example.com") + "]")).decision());
     assertEquals("pass-code", lastEvent().ruleId());
   }
 
   @Test
   void endOfData_passCodeInAnEncodedWordSubject_accepts() {
     String text = "Grüße, mein Code: " + code("bob@example.com").toUpperCase(Locale.ROOT);
-    String encoded = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "?=";
+    String encoded =
+        "=?UTF-8?B?"
+            + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))
+            + "?=";
     TransactionState t = engine().begin(mail(ALICE));
     t.rcpt("<bob@example.com>").decision();
     assertEquals(Decision.accept(), t.endOfData(subject(encoded)).decision());
@@ -132,9 +143,13 @@ final class TransactionStateTest {
     TransactionState t = engine().begin(mail(ALICE));
     t.rcpt("<bob@example.com>").decision();
     t.rcpt("<dave@example.com>").decision();
-    Decision.Challenge c = assertInstanceOf(Decision.Challenge.class,
-        t.endOfData(subject("code " + code("bob@example.com"))).decision());
-    assertTrue(String.join(" ", c.reply().lines()).contains("dave@example.com"), c.reply().lines().toString());
+    Decision.Challenge c =
+        assertInstanceOf(
+            Decision.Challenge.class,
+            t.endOfData(subject("code " + code("bob@example.com"))).decision());
+    assertTrue(
+        String.join(" ", c.reply().lines()).contains("dave@example.com"),
+        c.reply().lines().toString());
   }
 
   @Test
@@ -142,22 +157,33 @@ final class TransactionStateTest {
     TransactionState t = engine().begin(mail(ALICE));
     t.rcpt("<bob@example.com>").decision();
     t.rcpt("<dave@example.com>").decision();
-    assertEquals(Decision.accept(),
+    assertEquals(
+        Decision.accept(),
         t.endOfData(subject(code("bob@example.com") + " " + code("dave@example.com"))).decision());
   }
 
   @Test
   void endOfData_anyPendingDeferred_defersTheMessageEvenIfAnotherIsChallenged() {
-    DecisionEngine e = DecisionEngine.builder().keyRing(ring).challengeBase(BASE).clock(CLOCK).listener(events::add)
-        .rule("flaky", ctx -> ctx.stage() == Stage.DATA
-            && ctx.transaction().forwardPath().orElseThrow().contains("dave")
-            ? java.util.Optional.of(ctx.defer()) : java.util.Optional.empty())
-        .rule(PassCodeRule.builder().passCodes(codes).subject(true).build())
-        .build();
+    DecisionEngine e =
+        DecisionEngine.builder()
+            .keyRing(ring)
+            .challengeBase(BASE)
+            .clock(CLOCK)
+            .listener(events::add)
+            .rule(
+                "flaky",
+                ctx ->
+                    ctx.stage() == Stage.DATA
+                            && ctx.transaction().forwardPath().orElseThrow().contains("dave")
+                        ? java.util.Optional.of(ctx.defer())
+                        : java.util.Optional.empty())
+            .rule(PassCodeRule.builder().passCodes(codes).subject(true).build())
+            .build();
     TransactionState t = e.begin(mail(ALICE));
     t.rcpt("<bob@example.com>").decision();
     t.rcpt("<dave@example.com>").decision();
-    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.endOfData(subject("no code")).decision());
+    Decision.Defer d =
+        assertInstanceOf(Decision.Defer.class, t.endOfData(subject("no code")).decision());
     assertEquals(451, d.reply().code());
     assertEquals("flaky", lastEvent().ruleId());
   }
@@ -166,22 +192,30 @@ final class TransactionStateTest {
   void rcpt_storeDown_defers451AndKeepsNoPendingRecipient() {
     DecisionEngine e = engine(true, new DecisionEngineFailureTest.DownStore());
     TransactionState t = e.begin(mail(ALICE));
-    Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.rcpt("<bob@example.com>").decision());
+    Decision.Defer d =
+        assertInstanceOf(Decision.Defer.class, t.rcpt("<bob@example.com>").decision());
     assertEquals(451, d.reply().code());
     assertEquals(List.of(), t.pendingRecipients());
   }
 
   @Test
   void endOfData_ruleThrowsAtData_defers451NeverA5yz() {
-    DecisionEngine e = DecisionEngine.builder().keyRing(ring).challengeBase(BASE).clock(CLOCK).listener(events::add)
-        .rule("data-bug", ctx -> {
-          if (ctx.stage() == Stage.DATA) {
-            throw new IllegalStateException("bug");
-          }
-          return java.util.Optional.empty();
-        })
-        .rule(PassCodeRule.builder().passCodes(codes).subject(true).build())
-        .build();
+    DecisionEngine e =
+        DecisionEngine.builder()
+            .keyRing(ring)
+            .challengeBase(BASE)
+            .clock(CLOCK)
+            .listener(events::add)
+            .rule(
+                "data-bug",
+                ctx -> {
+                  if (ctx.stage() == Stage.DATA) {
+                    throw new IllegalStateException("bug");
+                  }
+                  return java.util.Optional.empty();
+                })
+            .rule(PassCodeRule.builder().passCodes(codes).subject(true).build())
+            .build();
     TransactionState t = e.begin(mail(ALICE));
     t.rcpt("<bob@example.com>").decision();
     Decision.Defer d = assertInstanceOf(Decision.Defer.class, t.endOfData(subject("x")).decision());
@@ -199,9 +233,17 @@ final class TransactionStateTest {
 
   @Test
   void endOfData_recipientPasswordInSubject_accepts() {
-    DecisionEngine e = DecisionEngine.builder().keyRing(ring).challengeBase(BASE).clock(CLOCK)
-        .rule(RecipientPasswordRule.builder().password("bob@example.com", "xyzzy").subject(true).build())
-        .build();
+    DecisionEngine e =
+        DecisionEngine.builder()
+            .keyRing(ring)
+            .challengeBase(BASE)
+            .clock(CLOCK)
+            .rule(
+                RecipientPasswordRule.builder()
+                    .password("bob@example.com", "xyzzy")
+                    .subject(true)
+                    .build())
+            .build();
     TransactionState t = e.begin(mail(ALICE));
     assertEquals(Decision.accept(), t.rcpt("<bob@example.com>").decision());
     assertEquals(Decision.accept(), t.endOfData(subject("the password is XYZZY.")).decision());
@@ -224,6 +266,7 @@ final class TransactionStateTest {
     t.endOfData(List.of()).decision();
     assertThrows(IllegalStateException.class, () -> t.endOfData(List.of()).decision());
     assertThrows(IllegalStateException.class, () -> t.rcpt("<bob@example.com>").decision());
-    assertThrows(IllegalArgumentException.class, () -> engine().begin(Fixtures.tx(Stage.HELO).build()));
+    assertThrows(
+        IllegalArgumentException.class, () -> engine().begin(Fixtures.tx(Stage.HELO).build()));
   }
 }

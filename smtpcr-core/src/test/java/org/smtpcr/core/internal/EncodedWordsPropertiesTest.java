@@ -13,7 +13,9 @@ import net.jqwik.api.constraints.Size;
 final class EncodedWordsPropertiesTest {
   @Provide
   Arbitrary<String> wordish() {
-    return Arbitraries.strings().withChars("=?QqBb_-utf8iso-8859-1abcXYZ+/ \r\n\t\u00e9\ud83d\ude00").ofMaxLength(300);
+    return Arbitraries.strings()
+        .withChars("=?QqBb_-utf8iso-8859-1abcXYZ+/ \r\n\t\u00e9\ud83d\ude00")
+        .ofMaxLength(300);
   }
 
   @Property

@@ -17,7 +17,11 @@ final class PostfixRepliesTest {
   /** What Postfix sends for a policy action, before cutting at 510 characters. */
   private static String postfixLine(String action, String rcpt) {
     int sp = action.indexOf(' ', 4);
-    return action.substring(0, sp + 1) + "<" + rcpt + ">" + PostfixReplies.POSTFIX_PREFIX
+    return action.substring(0, sp + 1)
+        + "<"
+        + rcpt
+        + ">"
+        + PostfixReplies.POSTFIX_PREFIX
         + action.substring(sp + 1);
   }
 
@@ -28,18 +32,22 @@ final class PostfixRepliesTest {
 
   @Test
   void action_englishChallenge_oneLineTextThenLink() {
-    SmtpReply reply = ReplyFormatter.english()
-        .challenge(ReplyValues.builder().recipient("bob@example.com").build(), LINK);
+    SmtpReply reply =
+        ReplyFormatter.english()
+            .challenge(ReplyValues.builder().recipient("bob@example.com").build(), LINK);
 
-    assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
-        + " they are a person. Confirm here, then send your message again: " + LINK,
+    assertEquals(
+        "550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
+            + " they are a person. Confirm here, then send your message again: "
+            + LINK,
         PostfixReplies.action(reply));
   }
 
   @Test
   void action_longestRecipient_fitsPostfixLimitAndKeepsLink() {
     String rcpt = "r".repeat(240) + "@example.com";
-    SmtpReply reply = ReplyFormatter.english().challenge(ReplyValues.builder().recipient(rcpt).build(), LINK);
+    SmtpReply reply =
+        ReplyFormatter.english().challenge(ReplyValues.builder().recipient(rcpt).build(), LINK);
 
     String action = PostfixReplies.action(reply);
 
@@ -52,10 +60,13 @@ final class PostfixRepliesTest {
   void action_knownEverydayRecipient_wholeTextBeforeAFullLengthLink() {
     URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
     SmtpReply reply =
-        ReplyFormatter.english().challenge(ReplyValues.builder().recipient("bob@example.com").build(), link);
+        ReplyFormatter.english()
+            .challenge(ReplyValues.builder().recipient("bob@example.com").build(), link);
 
-    assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
-        + " they are a person. Confirm here, then send your message again: " + link,
+    assertEquals(
+        "550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
+            + " they are a person. Confirm here, then send your message again: "
+            + link,
         PostfixReplies.action(reply, "bob@example.com"));
     // the recipient-blind form has to shorten the same reply
     assertTrue(PostfixReplies.action(reply).endsWith("... " + link), PostfixReplies.action(reply));
@@ -63,19 +74,24 @@ final class PostfixRepliesTest {
 
   @Test
   void formatter_textsDoNotNameTheRecipientPostfixAlreadyNames() {
-    ReplyValues values = ReplyValues.builder().recipient("bob@example.com").sender("spam@bad.example").build();
+    ReplyValues values =
+        ReplyValues.builder().recipient("bob@example.com").sender("spam@bad.example").build();
     ReplyFormatter f = PostfixReplies.formatter();
     URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
 
-    assertEquals("550 5.7.1 This address only accepts mail from senders who have confirmed they are a person."
-        + " Confirm here, then send your message again: " + link,
+    assertEquals(
+        "550 5.7.1 This address only accepts mail from senders who have confirmed they are a person."
+            + " Confirm here, then send your message again: "
+            + link,
         PostfixReplies.action(f.challenge(values, link), "bob@example.com"));
-    assertEquals("550 5.7.1 This address does not accept mail from <spam@bad.example>.",
+    assertEquals(
+        "550 5.7.1 This address does not accept mail from <spam@bad.example>.",
         PostfixReplies.action(f.reject(values), "bob@example.com"));
     assertFalse(PostfixReplies.action(f.pendingMix(values), "bob@example.com").contains("bob@"));
     // the codes stay the English defaults
     assertEquals(ReplyFormatter.english().defer(values), f.defer(values));
-    assertEquals(ReplyFormatter.english().challenge(values, link).code(), f.challenge(values, link).code());
+    assertEquals(
+        ReplyFormatter.english().challenge(values, link).code(), f.challenge(values, link).code());
   }
 
   @Test
@@ -93,7 +109,8 @@ final class PostfixRepliesTest {
   void action_nameLongerThan254_roomForAllOfItSoTheLinkIsNeverCut() {
     String named = "bob+" + "x".repeat(300) + "@cr.test"; // Postfix sets no length limit
     URI link = URI.create("https://cr.example.com/c/" + "a".repeat(104));
-    SmtpReply reply = ReplyFormatter.english().challenge(ReplyValues.builder().recipient(named).build(), link);
+    SmtpReply reply =
+        ReplyFormatter.english().challenge(ReplyValues.builder().recipient(named).build(), link);
 
     String action = PostfixReplies.action(reply, named);
 
@@ -103,7 +120,8 @@ final class PostfixRepliesTest {
 
   @Test
   void action_noLink_proseShortenedWithEllipsis() {
-    SmtpReply reply = SmtpReply.of(550, "5.7.1", "word ".repeat(30).trim(), "word ".repeat(30).trim());
+    SmtpReply reply =
+        SmtpReply.of(550, "5.7.1", "word ".repeat(30).trim(), "word ".repeat(30).trim());
 
     String action = PostfixReplies.action(reply);
 
@@ -113,7 +131,8 @@ final class PostfixRepliesTest {
 
   @Test
   void action_shortReply_unchanged() {
-    assertEquals("451 4.3.0 Temporary local problem, please try again.",
+    assertEquals(
+        "451 4.3.0 Temporary local problem, please try again.",
         PostfixReplies.action(ReplyFormatter.english().defer(ReplyValues.none())));
   }
 
@@ -138,13 +157,15 @@ final class PostfixRepliesTest {
 
   @Test
   void action_positiveReply_throws() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PostfixReplies.action(SmtpReply.of(250, "2.0.0", "Ok")));
   }
 
   @Test
   void shorten_cutAfterASentence_endsWithTheEllipsisAlone() {
-    assertEquals("they are a person...",
+    assertEquals(
+        "they are a person...",
         PostfixReplies.shorten("they are a person. Confirm here, then send again:", 24));
   }
 
@@ -167,8 +188,12 @@ final class PostfixRepliesTest {
 
   @Test
   void action_challengeWithUrlInTheProse_onlyTheModelsLinkIsKept() {
-    ReplyFormatter f = ReplyFormatter.builder().template(ReplyKind.CHALLENGE,
-        "Read https://help.example/" + "h".repeat(150) + " first, then confirm:").build();
+    ReplyFormatter f =
+        ReplyFormatter.builder()
+            .template(
+                ReplyKind.CHALLENGE,
+                "Read https://help.example/" + "h".repeat(150) + " first, then confirm:")
+            .build();
 
     String action = PostfixReplies.action(f.challenge(ReplyValues.none(), LINK));
 
@@ -179,11 +204,13 @@ final class PostfixRepliesTest {
 
   @Test
   void actionWithoutLink_proseAloneShortenedForTheName() {
-    SmtpReply reply = ReplyFormatter.english().challenge(
-        ReplyValues.builder().recipient("bob@example.com").build(), LINK);
+    SmtpReply reply =
+        ReplyFormatter.english()
+            .challenge(ReplyValues.builder().recipient("bob@example.com").build(), LINK);
 
-    assertEquals("550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
-        + " they are a person. Confirm here, then send your message again:",
+    assertEquals(
+        "550 5.7.1 <bob@example.com> only accepts mail from senders who have confirmed"
+            + " they are a person. Confirm here, then send your message again:",
         PostfixReplies.actionWithoutLink(reply, "bob@example.com"));
     String named = "n".repeat(400);
     String cut = PostfixReplies.actionWithoutLink(reply, named);
@@ -200,7 +227,9 @@ final class PostfixRepliesTest {
 
   @Test
   void actionWithoutLink_positiveReply_throws() {
-    assertThrows(IllegalArgumentException.class,
-        () -> PostfixReplies.actionWithoutLink(SmtpReply.of(250, "2.0.0", "Ok"), "bob@example.com"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            PostfixReplies.actionWithoutLink(SmtpReply.of(250, "2.0.0", "Ok"), "bob@example.com"));
   }
 }

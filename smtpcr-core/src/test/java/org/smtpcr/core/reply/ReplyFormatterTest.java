@@ -15,17 +15,26 @@ final class ReplyFormatterTest {
 
   private static final URI LINK =
       URI.create("https://cr.example.com/c/cmagsvnzaatwaelbnruwgzkamv4gc3lqnrss433sm5rg6y");
-  private static final ReplyValues BOB = ReplyValues.builder().recipient("bob@example.com")
-      .sender("alice@example.org").client("192.0.2.7").helo("mail.example.org").build();
+  private static final ReplyValues BOB =
+      ReplyValues.builder()
+          .recipient("bob@example.com")
+          .sender("alice@example.org")
+          .client("192.0.2.7")
+          .helo("mail.example.org")
+          .build();
 
   @Test
   void challenge_english_designTextWrappedWithLinkLast() {
     SmtpReply reply = ReplyFormatter.english().challenge(BOB, LINK);
 
-    assertEquals("550-5.7.1 <bob@example.com> only accepts mail from\r\n"
-        + "550-5.7.1 senders who have confirmed they are a person.\r\n"
-        + "550-5.7.1 Confirm here, then send your message again:\r\n"
-        + "550 5.7.1 " + LINK + "\r\n", reply.toWire());
+    assertEquals(
+        "550-5.7.1 <bob@example.com> only accepts mail from\r\n"
+            + "550-5.7.1 senders who have confirmed they are a person.\r\n"
+            + "550-5.7.1 Confirm here, then send your message again:\r\n"
+            + "550 5.7.1 "
+            + LINK
+            + "\r\n",
+        reply.toWire());
   }
 
   @Test
@@ -49,21 +58,24 @@ final class ReplyFormatterTest {
     String[] lines = wire.substring(0, wire.length() - 2).split("\r\n", -1);
     assertEquals(reply.lines().size(), lines.length);
     for (int i = 0; i < lines.length; i++) {
-      assertTrue(lines[i].startsWith(i == lines.length - 1 ? "550 5.7.1 " : "550-5.7.1 "), lines[i]);
+      assertTrue(
+          lines[i].startsWith(i == lines.length - 1 ? "550 5.7.1 " : "550-5.7.1 "), lines[i]);
     }
     assertFalse(wire.contains("\r\n250"));
   }
 
   @Test
   void challenge_nonAsciiLink_usesAsciiForm() {
-    SmtpReply reply = ReplyFormatter.english().challenge(BOB, URI.create("https://cr.example/c/\u00fc"));
+    SmtpReply reply =
+        ReplyFormatter.english().challenge(BOB, URI.create("https://cr.example/c/\u00fc"));
 
     assertEquals("https://cr.example/c/%C3%BC", reply.lines().get(reply.lines().size() - 1));
   }
 
   @Test
   void challenge_relativeLink_throws() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ReplyFormatter.english().challenge(BOB, URI.create("/c/abc")));
   }
 
@@ -83,8 +95,9 @@ final class ReplyFormatterTest {
     String token = "TOKEN" + "a".repeat(500);
     URI link = URI.create("https://cr.example/c/" + token);
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ReplyFormatter.english().challenge(BOB, link));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ReplyFormatter.english().challenge(BOB, link));
 
     assertTrue(e.getMessage().contains("at most 500"), e.getMessage());
     assertFalse(e.getMessage().contains("TOKEN"), e.getMessage());
@@ -94,7 +107,8 @@ final class ReplyFormatterTest {
   void reject_english_550NoLink() {
     SmtpReply reply = ReplyFormatter.english().reject(BOB);
 
-    assertEquals("550 5.7.1 <bob@example.com> does not accept mail from <alice@example.org>.\r\n",
+    assertEquals(
+        "550 5.7.1 <bob@example.com> does not accept mail from <alice@example.org>.\r\n",
         reply.toWire());
   }
 
@@ -117,7 +131,8 @@ final class ReplyFormatterTest {
 
   @Test
   void reject_missingPlaceholderValue_replacedByNothing() {
-    SmtpReply reply = ReplyFormatter.english().reject(ReplyValues.builder().recipient("bob@example.com").build());
+    SmtpReply reply =
+        ReplyFormatter.english().reject(ReplyValues.builder().recipient("bob@example.com").build());
 
     assertEquals(List.of("<bob@example.com> does not accept mail from <>."), reply.lines());
   }
@@ -126,14 +141,17 @@ final class ReplyFormatterTest {
   void challenge_longAddressWord_keptWholeOnItsOwnLine() {
     String longAddress = "a".repeat(200) + "@example.com";
 
-    SmtpReply reply = ReplyFormatter.english().challenge(ReplyValues.builder().recipient(longAddress).build(), LINK);
+    SmtpReply reply =
+        ReplyFormatter.english()
+            .challenge(ReplyValues.builder().recipient(longAddress).build(), LINK);
 
     assertTrue(reply.lines().contains("<" + longAddress + ">"), reply.lines().toString());
   }
 
   @Test
   void sanitize_controlsAndNonAscii_replaced() {
-    assertEquals("a b c d?e?f??g", ReplyFormatter.sanitize("a\rb\nc\td\u0000e\u00e9f\ud83d\ude00\u0301g"));
+    assertEquals(
+        "a b c d?e?f??g", ReplyFormatter.sanitize("a\rb\nc\td\u0000e\u00e9f\ud83d\ude00\u0301g"));
   }
 
   @Test
@@ -158,17 +176,22 @@ final class ReplyFormatterTest {
 
   @Test
   void builder_customTemplateStatusAndWidth_used() {
-    ReplyFormatter f = ReplyFormatter.builder()
-        .template(ReplyKind.CHALLENGE, "Hello {sender} from {client} ({helo}), {{literal}} to {recipient}:")
-        .status(ReplyKind.CHALLENGE, 554, "5.7.0")
-        .wrapWidth(120)
-        .build();
+    ReplyFormatter f =
+        ReplyFormatter.builder()
+            .template(
+                ReplyKind.CHALLENGE,
+                "Hello {sender} from {client} ({helo}), {{literal}} to {recipient}:")
+            .status(ReplyKind.CHALLENGE, 554, "5.7.0")
+            .wrapWidth(120)
+            .build();
 
     SmtpReply reply = f.challenge(BOB, LINK);
 
-    assertEquals(List.of(
-        "Hello alice@example.org from 192.0.2.7 (mail.example.org), {literal} to bob@example.com:",
-        LINK.toString()), reply.lines());
+    assertEquals(
+        List.of(
+            "Hello alice@example.org from 192.0.2.7 (mail.example.org), {literal} to bob@example.com:",
+            LINK.toString()),
+        reply.lines());
     assertEquals(554, reply.code());
     assertEquals("5.7.0", reply.enhancedStatus());
     assertEquals(120, f.wrapWidth());
@@ -201,38 +224,61 @@ final class ReplyFormatterTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"unclosed {recipient", "lone } brace", "{}", "{1abc}", "{a b}",
-      "caf\u00e9", "line\r\nbreak", "tab\t"})
+  @ValueSource(
+      strings = {
+        "unclosed {recipient",
+        "lone } brace",
+        "{}",
+        "{1abc}",
+        "{a b}",
+        "caf\u00e9",
+        "line\r\nbreak",
+        "tab\t"
+      })
   void builder_malformedTemplate_throws(String template) {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ReplyFormatter.builder().template(ReplyKind.REJECT, template));
   }
 
   @Test
   void builder_templateTooLong_throws() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ReplyFormatter.builder().template(ReplyKind.REJECT, "x".repeat(2001)));
   }
 
   @Test
   void builder_optionSetTwice_throwsIllegalState() {
-    assertThrows(IllegalStateException.class, () -> ReplyFormatter.builder()
-        .template(ReplyKind.REJECT, "a").template(ReplyKind.REJECT, "b"));
-    assertThrows(IllegalStateException.class, () -> ReplyFormatter.builder()
-        .status(ReplyKind.REJECT, 550, "5.7.1").status(ReplyKind.REJECT, 554, "5.7.1"));
-    assertThrows(IllegalStateException.class,
-        () -> ReplyFormatter.builder().wrapWidth(80).wrapWidth(90));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            ReplyFormatter.builder()
+                .template(ReplyKind.REJECT, "a")
+                .template(ReplyKind.REJECT, "b"));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            ReplyFormatter.builder()
+                .status(ReplyKind.REJECT, 550, "5.7.1")
+                .status(ReplyKind.REJECT, 554, "5.7.1"));
+    assertThrows(
+        IllegalStateException.class, () -> ReplyFormatter.builder().wrapWidth(80).wrapWidth(90));
   }
 
   @Test
   void builder_badStatusForKind_throws() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ReplyFormatter.builder().status(ReplyKind.CHALLENGE, 250, "2.0.0"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ReplyFormatter.builder().status(ReplyKind.DEFER, 550, "5.3.0"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ReplyFormatter.builder().status(ReplyKind.PENDING_MIX, 552, "5.5.3"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ReplyFormatter.builder().status(ReplyKind.REJECT, 550, "4.7.1"));
   }
 
@@ -267,11 +313,14 @@ final class ReplyFormatterTest {
 
   @Test
   void reject_peerValueThatLooksLikeALink_staysProse() {
-    ReplyFormatter f = ReplyFormatter.builder().template(ReplyKind.REJECT, "Refused: {sender}").build();
+    ReplyFormatter f =
+        ReplyFormatter.builder().template(ReplyKind.REJECT, "Refused: {sender}").build();
 
-    SmtpReply reply = f.reject(ReplyValues.builder().sender("https://evil.example/c/" + "x".repeat(80)).build());
+    SmtpReply reply =
+        f.reject(ReplyValues.builder().sender("https://evil.example/c/" + "x".repeat(80)).build());
 
     assertEquals(java.util.Optional.empty(), reply.link());
-    assertEquals("https://evil.example/c/" + "x".repeat(80), reply.lines().get(reply.lines().size() - 1));
+    assertEquals(
+        "https://evil.example/c/" + "x".repeat(80), reply.lines().get(reply.lines().size() - 1));
   }
 }

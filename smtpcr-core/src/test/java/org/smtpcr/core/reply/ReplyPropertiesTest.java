@@ -28,13 +28,15 @@ final class ReplyPropertiesTest {
     SmtpReply reply = ReplyFormatter.english().challenge(values, link);
 
     List<String> lines = assertWireInvariants(reply);
-    assertEquals(reply.code() + " " + reply.enhancedStatus() + " " + link.toASCIIString(),
+    assertEquals(
+        reply.code() + " " + reply.enhancedStatus() + " " + link.toASCIIString(),
         lines.get(lines.size() - 1));
   }
 
   @Property(tries = 300)
   void challenge_longLinksAndAnyWidth_wireInvariants(
-      @ForAll("peerValues") ReplyValues values, @ForAll("longLinks") URI link,
+      @ForAll("peerValues") ReplyValues values,
+      @ForAll("longLinks") URI link,
       @ForAll @IntRange(min = 40, max = 510) int width) {
     ReplyFormatter f = ReplyFormatter.builder().wrapWidth(width).build();
 
@@ -61,8 +63,10 @@ final class ReplyPropertiesTest {
   @Property(tries = 1000)
   void milter_anyPeerValues_percentDoubledAndOnlySeparatorBreaks(
       @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link) {
-    for (SmtpReply reply : List.of(ReplyFormatter.english().challenge(values, link),
-        ReplyFormatter.english().reject(values))) {
+    for (SmtpReply reply :
+        List.of(
+            ReplyFormatter.english().challenge(values, link),
+            ReplyFormatter.english().reject(values))) {
       String milter = MilterReplies.format(reply);
 
       Matcher m = PERCENT_RUN.matcher(milter);
@@ -82,7 +86,8 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 1000)
   void postfix_anyPeerValues_oneLineWithinBudgetLinkIntact(
-      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link,
+      @ForAll("peerValues") ReplyValues values,
+      @ForAll("links") URI link,
       @ForAll @IntRange(min = 0, max = 254) int rcptLength) {
     SmtpReply reply = ReplyFormatter.english().challenge(values, link);
 
@@ -93,53 +98,64 @@ final class ReplyPropertiesTest {
     assertTrue(action.startsWith("550 5.7.1 "), action);
     String text = action.substring("550 5.7.1 ".length());
     assertTrue(text.length() <= 214, "text of " + text.length() + " characters");
-    assertTrue(text.equals(link.toASCIIString()) || text.endsWith(" " + link.toASCIIString()),
-        action);
-    String postfix = "550 5.7.1 <" + "r".repeat(rcptLength) + ">" + PostfixReplies.POSTFIX_PREFIX
-        + text;
+    assertTrue(
+        text.equals(link.toASCIIString()) || text.endsWith(" " + link.toASCIIString()), action);
+    String postfix =
+        "550 5.7.1 <" + "r".repeat(rcptLength) + ">" + PostfixReplies.POSTFIX_PREFIX + text;
     assertTrue(postfix.length() <= 510, "Postfix line of " + postfix.length());
   }
 
   @Property(tries = 1000)
   void postfix_knownName_linkIntactAndPostfixLineWithin510Bytes(
-      @ForAll("peerValues") ReplyValues values, @ForAll("longLinks") URI link,
-      @ForAll("names") String named, @ForAll boolean postfixTexts) {
+      @ForAll("peerValues") ReplyValues values,
+      @ForAll("longLinks") URI link,
+      @ForAll("names") String named,
+      @ForAll boolean postfixTexts) {
     ReplyFormatter formatter = postfixTexts ? PostfixReplies.formatter() : ReplyFormatter.english();
     SmtpReply reply = formatter.challenge(values, link);
     int nameBytes = named.getBytes(StandardCharsets.UTF_8).length;
-    int room = "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
+    int room =
+        "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
 
     String action;
     try {
       action = PostfixReplies.action(reply, named);
     } catch (IllegalArgumentException e) {
       // only when the link alone does not fit the line after this name
-      assertTrue(room + link.toASCIIString().length() > PostfixReplies.POSTFIX_LINE_LIMIT, e.getMessage());
+      assertTrue(
+          room + link.toASCIIString().length() > PostfixReplies.POSTFIX_LINE_LIMIT, e.getMessage());
       return;
     }
 
     assertPrintableAscii(action);
     String text = action.substring("550 5.7.1 ".length());
-    assertTrue(text.equals(link.toASCIIString()) || text.endsWith(" " + link.toASCIIString()), action);
-    // what Postfix sends: the name as it has it, the prefix, the text; cut at 510 bytes, so never cut
-    assertTrue(room + text.length() <= PostfixReplies.POSTFIX_LINE_LIMIT, "Postfix line of " + (room + text.length()));
+    assertTrue(
+        text.equals(link.toASCIIString()) || text.endsWith(" " + link.toASCIIString()), action);
+    // what Postfix sends: the name as it has it, the prefix, the text; cut at 510 bytes, so never
+    // cut
+    assertTrue(
+        room + text.length() <= PostfixReplies.POSTFIX_LINE_LIMIT,
+        "Postfix line of " + (room + text.length()));
     if (nameBytes <= 254 && link.toASCIIString().length() <= PostfixReplies.textBudget("5.7.1")) {
       // never less of the text than the form that reserves room for the longest recipient keeps
-      assertTrue(text.length() >= PostfixReplies.action(reply).length() - "550 5.7.1 ".length(), action);
+      assertTrue(
+          text.length() >= PostfixReplies.action(reply).length() - "550 5.7.1 ".length(), action);
     }
   }
 
-  /** Addresses and names of every length up to past the line, with 1- to 4-byte UTF-8 characters. */
+  /**
+   * Addresses and names of every length up to past the line, with 1- to 4-byte UTF-8 characters.
+   */
   @Provide
   Arbitrary<String> names() {
-    Arbitrary<String> piece = Arbitraries.of("a", "z", "7", ".", "-", "+", "@", "[", "]", "\u00fc", "\u20ac",
-        "\ud83d\ude00");
+    Arbitrary<String> piece =
+        Arbitraries.of(
+            "a", "z", "7", ".", "-", "+", "@", "[", "]", "\u00fc", "\u20ac", "\ud83d\ude00");
     return piece.list().ofMaxSize(600).map(l -> String.join("", l));
   }
 
   @Property(tries = 300)
-  void postfix_rejectAnyPeerValues_oneLineWithinBudget(
-      @ForAll("peerValues") ReplyValues values) {
+  void postfix_rejectAnyPeerValues_oneLineWithinBudget(@ForAll("peerValues") ReplyValues values) {
     String action = PostfixReplies.action(ReplyFormatter.english().reject(values));
 
     assertFalse(action.contains("\r") || action.contains("\n"));
@@ -149,7 +165,8 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 500)
   void challenge_anyPeerValues_theLinkIsTheModelsAndOnlyOnTheLastLine(
-      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link,
+      @ForAll("peerValues") ReplyValues values,
+      @ForAll("links") URI link,
       @ForAll boolean postfixTexts) {
     ReplyFormatter formatter = postfixTexts ? PostfixReplies.formatter() : ReplyFormatter.english();
 
@@ -169,7 +186,8 @@ final class ReplyPropertiesTest {
       @ForAll("peerValues") ReplyValues values, @ForAll("names") String named) {
     // the peer's text may end the reply on a line of its own and look like a link: it is prose,
     // so it is shortened to fit, never refused as a link that does not fit
-    ReplyFormatter f = ReplyFormatter.builder().template(ReplyKind.REJECT, "Refused: {sender} {helo}").build();
+    ReplyFormatter f =
+        ReplyFormatter.builder().template(ReplyKind.REJECT, "Refused: {sender} {helo}").build();
     SmtpReply reply = f.reject(values);
 
     String action = PostfixReplies.action(reply, named);
@@ -177,7 +195,8 @@ final class ReplyPropertiesTest {
     assertPrintableAscii(action);
     assertTrue(action.startsWith("550 5.7.1"), action);
     int nameBytes = named.getBytes(StandardCharsets.UTF_8).length;
-    int room = "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
+    int room =
+        "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
     String text = action.length() > 10 ? action.substring(10) : "";
     assertTrue(room + text.length() <= PostfixReplies.POSTFIX_LINE_LIMIT || text.isEmpty(), action);
     assertEquals(action, PostfixReplies.actionWithoutLink(reply, named));
@@ -185,7 +204,9 @@ final class ReplyPropertiesTest {
 
   @Property(tries = 500)
   void postfix_actionWithoutLink_anyPeerValuesAndName_neitherTheLinkNorALineBreak(
-      @ForAll("peerValues") ReplyValues values, @ForAll("links") URI link, @ForAll("names") String named) {
+      @ForAll("peerValues") ReplyValues values,
+      @ForAll("links") URI link,
+      @ForAll("names") String named) {
     SmtpReply reply = ReplyFormatter.english().challenge(values, link);
 
     String action = PostfixReplies.actionWithoutLink(reply, named);
@@ -194,7 +215,8 @@ final class ReplyPropertiesTest {
     assertTrue(action.startsWith("550 5.7.1"), action);
     assertFalse(action.endsWith(link.toASCIIString()), action);
     int nameBytes = named.getBytes(StandardCharsets.UTF_8).length;
-    int room = "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
+    int room =
+        "550 5.7.1 ".length() + nameBytes + "<>".length() + PostfixReplies.POSTFIX_PREFIX.length();
     String text = action.length() > 10 ? action.substring(10) : "";
     assertTrue(room + text.length() <= PostfixReplies.POSTFIX_LINE_LIMIT || text.isEmpty(), action);
   }
@@ -210,7 +232,8 @@ final class ReplyPropertiesTest {
     assertEquals(code.charAt(0), enhanced.charAt(0), "enhanced class must match the code class");
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
-      assertTrue((line + "\r\n").getBytes(StandardCharsets.US_ASCII).length <= 512,
+      assertTrue(
+          (line + "\r\n").getBytes(StandardCharsets.US_ASCII).length <= 512,
           "line of " + line.length() + " octets");
       assertPrintableAscii(line);
       char marker = i == lines.length - 1 ? ' ' : '-';
@@ -232,54 +255,79 @@ final class ReplyPropertiesTest {
 
   @Provide
   Arbitrary<ReplyValues> peerValues() {
-    return Combinators.combine(peer(), peer(), peer(), peer(), Arbitraries.integers().between(0, 15))
-        .as((r, s, c, h, mask) -> {
-          ReplyValues.Builder b = ReplyValues.builder();
-          if ((mask & 1) == 0) {
-            b.recipient(r);
-          }
-          if ((mask & 2) == 0) {
-            b.sender(s);
-          }
-          if ((mask & 4) == 0) {
-            b.client(c);
-          }
-          if ((mask & 8) == 0) {
-            b.helo(h);
-          }
-          return b.build();
-        });
+    return Combinators.combine(
+            peer(), peer(), peer(), peer(), Arbitraries.integers().between(0, 15))
+        .as(
+            (r, s, c, h, mask) -> {
+              ReplyValues.Builder b = ReplyValues.builder();
+              if ((mask & 1) == 0) {
+                b.recipient(r);
+              }
+              if ((mask & 2) == 0) {
+                b.sender(s);
+              }
+              if ((mask & 4) == 0) {
+                b.client(c);
+              }
+              if ((mask & 8) == 0) {
+                b.helo(h);
+              }
+              return b.build();
+            });
   }
 
   private Arbitrary<String> peer() {
     Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(10_000);
     Arbitrary<String> shortAny = Arbitraries.strings().all().ofMaxLength(80);
-    Arbitrary<String> injection = Arbitraries.strings()
-        .withChars("\r\n\u0000\t %<>@.250 OK-5.7.1\u00e9\u2028\ud800")
-        .ofMaxLength(600);
-    Arbitrary<String> address = Combinators.combine(
-        Arbitraries.strings().withCharRange('a', 'z').withChars("+.%-").ofMinLength(1).ofMaxLength(64),
-        Arbitraries.strings().withCharRange('a', 'z').withChars(".-").ofMinLength(1).ofMaxLength(189))
-        .as((l, d) -> l + "@" + d);
+    Arbitrary<String> injection =
+        Arbitraries.strings()
+            .withChars("\r\n\u0000\t %<>@.250 OK-5.7.1\u00e9\u2028\ud800")
+            .ofMaxLength(600);
+    Arbitrary<String> address =
+        Combinators.combine(
+                Arbitraries.strings()
+                    .withCharRange('a', 'z')
+                    .withChars("+.%-")
+                    .ofMinLength(1)
+                    .ofMaxLength(64),
+                Arbitraries.strings()
+                    .withCharRange('a', 'z')
+                    .withChars(".-")
+                    .ofMinLength(1)
+                    .ofMaxLength(189))
+            .as((l, d) -> l + "@" + d);
     Arbitrary<String> longWord = Arbitraries.strings().withCharRange('!', '~').ofLength(10_000);
-    return Arbitraries.frequencyOf(Tuple.of(2, any), Tuple.of(2, shortAny), Tuple.of(3, injection),
-        Tuple.of(3, address), Tuple.of(1, longWord), Tuple.of(2, urlLike()));
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, any),
+        Tuple.of(2, shortAny),
+        Tuple.of(3, injection),
+        Tuple.of(3, address),
+        Tuple.of(1, longWord),
+        Tuple.of(2, urlLike()));
   }
 
-  /** Text a peer may send that looks like a link: a scheme, {@code ://} and up to 300 characters. */
+  /**
+   * Text a peer may send that looks like a link: a scheme, {@code ://} and up to 300 characters.
+   */
   private Arbitrary<String> urlLike() {
-    return Combinators.combine(Arbitraries.of("https://", "http://", "ftp://", "x+y.z://"),
-        Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(300))
+    return Combinators.combine(
+            Arbitraries.of("https://", "http://", "ftp://", "x+y.z://"),
+            Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(300))
         .as((scheme, rest) -> scheme + rest);
   }
 
   /** Links that fit a Postfix action: at most 214 characters. */
   @Provide
   Arbitrary<URI> links() {
-    Arbitrary<String> host = Arbitraries.of("cr.example.com", "confirm.example.org:8443",
-        "127.0.0.1:8080", "[2001:db8::1]");
-    Arbitrary<String> token = Arbitraries.strings().withCharRange('a', 'z').withCharRange('2', '7')
-        .ofMinLength(1).ofMaxLength(160);
+    Arbitrary<String> host =
+        Arbitraries.of(
+            "cr.example.com", "confirm.example.org:8443", "127.0.0.1:8080", "[2001:db8::1]");
+    Arbitrary<String> token =
+        Arbitraries.strings()
+            .withCharRange('a', 'z')
+            .withCharRange('2', '7')
+            .ofMinLength(1)
+            .ofMaxLength(160);
     Arbitrary<String> query = Arbitraries.of("", "?lang=en", "?x=%25&y=a%20b", "#frag");
     return Combinators.combine(Arbitraries.of("https", "http"), host, token, query)
         .as((s, h, t, q) -> URI.create(s + "://" + h + "/c/" + t + q));
@@ -288,8 +336,12 @@ final class ReplyPropertiesTest {
   /** Links up to the 500 characters that fit one reply line. */
   @Provide
   Arbitrary<URI> longLinks() {
-    return Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withChars("-._~%")
-        .ofMinLength(1).ofMaxLength(500 - "https://cr.example.com/c/".length())
+    return Arbitraries.strings()
+        .withCharRange('a', 'z')
+        .withCharRange('A', 'Z')
+        .withChars("-._~%")
+        .ofMinLength(1)
+        .ofMaxLength(500 - "https://cr.example.com/c/".length())
         .map(t -> URI.create("https://cr.example.com/c/" + t.replace("%", "%25")))
         .filter(u -> u.toASCIIString().length() <= 500);
   }

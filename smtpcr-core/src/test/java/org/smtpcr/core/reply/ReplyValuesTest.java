@@ -12,7 +12,8 @@ final class ReplyValuesTest {
 
   @Test
   void builder_setValues_returnedAsGivenOthersEmpty() {
-    ReplyValues v = ReplyValues.builder().recipient("bob@example.com").helo("mx.example.org").build();
+    ReplyValues v =
+        ReplyValues.builder().recipient("bob@example.com").helo("mx.example.org").build();
 
     assertEquals("bob@example.com", v.recipient());
     assertEquals("", v.sender());
@@ -23,7 +24,8 @@ final class ReplyValuesTest {
 
   @Test
   void builder_valueSetTwice_throwsIllegalState() {
-    assertThrows(IllegalStateException.class, () -> ReplyValues.builder().recipient("a").recipient("b"));
+    assertThrows(
+        IllegalStateException.class, () -> ReplyValues.builder().recipient("a").recipient("b"));
     assertThrows(IllegalStateException.class, () -> ReplyValues.builder().sender("a").sender("b"));
     assertThrows(IllegalStateException.class, () -> ReplyValues.builder().client("a").client("b"));
     assertThrows(IllegalStateException.class, () -> ReplyValues.builder().helo("a").helo("b"));
@@ -39,8 +41,9 @@ final class ReplyValuesTest {
     ReplyValues a = ReplyValues.builder().recipient("r").sender("s").client("c").helo("h").build();
 
     assertEquals(a, ReplyValues.builder().helo("h").client("c").sender("s").recipient("r").build());
-    assertEquals(a.hashCode(), ReplyValues.builder().recipient("r").sender("s").client("c").helo("h").build()
-        .hashCode());
+    assertEquals(
+        a.hashCode(),
+        ReplyValues.builder().recipient("r").sender("s").client("c").helo("h").build().hashCode());
     assertNotEquals(a, ReplyValues.builder().recipient("r").sender("s").client("c").build());
   }
 
@@ -54,11 +57,19 @@ final class ReplyValuesTest {
 
   @Test
   void formatter_eachPlaceholderTakesItsValue_unknownNamesAndUnsetValuesAreNothing() {
-    ReplyFormatter f = ReplyFormatter.builder()
-        .template(ReplyKind.REJECT, "r={recipient} s={sender} c={client} h={helo} x={other}.").build();
+    ReplyFormatter f =
+        ReplyFormatter.builder()
+            .template(ReplyKind.REJECT, "r={recipient} s={sender} c={client} h={helo} x={other}.")
+            .build();
 
-    assertEquals(List.of("r=bob@example.com s=alice@example.org c= h=mx.example.org x=."),
-        f.reject(ReplyValues.builder().recipient("bob@example.com").sender("alice@example.org")
-            .helo("mx.example.org").build()).lines());
+    assertEquals(
+        List.of("r=bob@example.com s=alice@example.org c= h=mx.example.org x=."),
+        f.reject(
+                ReplyValues.builder()
+                    .recipient("bob@example.com")
+                    .sender("alice@example.org")
+                    .helo("mx.example.org")
+                    .build())
+            .lines());
   }
 }

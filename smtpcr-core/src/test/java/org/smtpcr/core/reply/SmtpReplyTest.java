@@ -55,15 +55,28 @@ final class SmtpReplyTest {
   @ParameterizedTest
   @CsvSource({"550,4.7.1", "451,5.3.0", "250,5.0.0", "250,4.0.0", "550,2.0.0"})
   void of_enhancedClassMismatch_throws(int code, String enhanced) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SmtpReply.of(code, enhanced, "x"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SmtpReply.of(code, enhanced, "x"));
 
     assertTrue(e.getMessage().contains("does not match"), e.getMessage());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "5.7", "5.07.1", "5.7.01", "5.1000.1", "5.1.1000", "6.0.0",
-      "5.7.1 ", " 5.7.1", "5.x.1", "5..1", "55.7.1"})
+  @ValueSource(
+      strings = {
+        "",
+        "5.7",
+        "5.07.1",
+        "5.7.01",
+        "5.1000.1",
+        "5.1.1000",
+        "6.0.0",
+        "5.7.1 ",
+        " 5.7.1",
+        "5.x.1",
+        "5..1",
+        "55.7.1"
+      })
   void of_malformedEnhanced_throws(String enhanced) {
     assertThrows(IllegalArgumentException.class, () -> SmtpReply.of(550, enhanced, "x"));
   }
@@ -79,11 +92,20 @@ final class SmtpReplyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a\r\n550 5.7.1 b", "a\nb", "a\rb", "nul\u0000", "tab\there", "caf\u00e9",
-      "del\u007f", "\u2028"})
+  @ValueSource(
+      strings = {
+        "a\r\n550 5.7.1 b",
+        "a\nb",
+        "a\rb",
+        "nul\u0000",
+        "tab\there",
+        "caf\u00e9",
+        "del\u007f",
+        "\u2028"
+      })
   void of_nonPrintableLine_throwsWithoutEchoingText(String line) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SmtpReply.of(550, "5.7.1", "ok", line));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SmtpReply.of(550, "5.7.1", "ok", line));
 
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     assertFalse(e.getMessage().contains(line), e.getMessage());
@@ -96,8 +118,8 @@ final class SmtpReplyTest {
     String wire = SmtpReply.of(550, "5.7.1", fits, "end").toWire();
 
     assertEquals(512, wire.indexOf("\r\n") + 2);
-    assertThrows(IllegalArgumentException.class,
-        () -> SmtpReply.of(550, "5.7.1", fits + "x", "end"));
+    assertThrows(
+        IllegalArgumentException.class, () -> SmtpReply.of(550, "5.7.1", fits + "x", "end"));
   }
 
   @Test
@@ -113,14 +135,20 @@ final class SmtpReplyTest {
 
   @ParameterizedTest
   @CsvSource({
-      "250,2.0.0,true,false,false,false",
-      "354,'',true,false,false,false",
-      "451,4.3.0,false,true,true,false",
-      "452,4.5.3,false,true,true,false",
-      "550,5.7.1,false,true,false,true",
-      "554,5.7.0,false,true,false,true"})
-  void predicates_byCodeClass(int code, String enhanced, boolean positive, boolean negative,
-      boolean transientFailure, boolean permanent) {
+    "250,2.0.0,true,false,false,false",
+    "354,'',true,false,false,false",
+    "451,4.3.0,false,true,true,false",
+    "452,4.5.3,false,true,true,false",
+    "550,5.7.1,false,true,false,true",
+    "554,5.7.0,false,true,false,true"
+  })
+  void predicates_byCodeClass(
+      int code,
+      String enhanced,
+      boolean positive,
+      boolean negative,
+      boolean transientFailure,
+      boolean permanent) {
     SmtpReply reply = SmtpReply.of(code, enhanced, "text");
 
     assertEquals(positive, reply.isPositive());
@@ -150,10 +178,11 @@ final class SmtpReplyTest {
 
   @Test
   void withLink_linkOnItsOwnLastLine_keptApartFromTheProse() {
-    SmtpReply reply = SmtpReply.withLink(550, "5.7.1", List.of("Confirm", "here:"),
-        "https://cr.example/c/abc");
+    SmtpReply reply =
+        SmtpReply.withLink(550, "5.7.1", List.of("Confirm", "here:"), "https://cr.example/c/abc");
 
-    assertEquals("550-5.7.1 Confirm\r\n550-5.7.1 here:\r\n550 5.7.1 https://cr.example/c/abc\r\n",
+    assertEquals(
+        "550-5.7.1 Confirm\r\n550-5.7.1 here:\r\n550 5.7.1 https://cr.example/c/abc\r\n",
         reply.toWire());
     assertEquals(List.of("Confirm", "here:", "https://cr.example/c/abc"), reply.lines());
     assertEquals(List.of("Confirm", "here:"), reply.proseLines());
@@ -179,11 +208,21 @@ final class SmtpReplyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "cr.example/c/abc", "://x", "1https://x", "https://cr.example/c/a b",
-      "https://cr.example/c/\u00fc", "https://cr.example/c/a\r\nb"})
+  @ValueSource(
+      strings = {
+        "",
+        "cr.example/c/abc",
+        "://x",
+        "1https://x",
+        "https://cr.example/c/a b",
+        "https://cr.example/c/\u00fc",
+        "https://cr.example/c/a\r\nb"
+      })
   void withLink_notAnAbsolutePrintableLink_throwsWithoutEchoingIt(String link) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SmtpReply.withLink(550, "5.7.1", List.of("Confirm here:"), link));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SmtpReply.withLink(550, "5.7.1", List.of("Confirm here:"), link));
 
     assertTrue(link.isEmpty() || !e.getMessage().contains(link), e.getMessage());
   }
@@ -192,18 +231,23 @@ final class SmtpReplyTest {
   void withLink_linkLongerThanALine_throwsWithoutEchoingIt() {
     String link = "https://cr.example/c/SECRET" + "a".repeat(501 - 27); // 501 characters
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SmtpReply.withLink(550, "5.7.1", List.of(), link));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SmtpReply.withLink(550, "5.7.1", List.of(), link));
     assertFalse(e.getMessage().contains("SECRET"), e.getMessage());
     // one character less fits: 512 octets with "550 5.7.1 " and CRLF
-    assertEquals(512, SmtpReply.withLink(550, "5.7.1", List.of(), link.substring(0, 500)).toWire().length());
+    assertEquals(
+        512, SmtpReply.withLink(550, "5.7.1", List.of(), link.substring(0, 500)).toWire().length());
   }
 
   @Test
   void withLink_badProseLineOrStatus_throws() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SmtpReply.withLink(550, "5.7.1", List.of("a\r\nb"), "https://x.example/c/1"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SmtpReply.withLink(550, "4.7.1", List.of("a"), "https://x.example/c/1"));
   }
 
@@ -215,14 +259,17 @@ final class SmtpReplyTest {
     assertEquals(withLink.lines(), prose.lines());
     assertEquals(withLink.toWire(), prose.toWire());
     assertNotEquals(withLink, prose);
-    assertEquals(withLink, SmtpReply.withLink(550, "5.7.1", List.of("see"), "https://x.example/c/1"));
-    assertEquals(withLink.hashCode(),
+    assertEquals(
+        withLink, SmtpReply.withLink(550, "5.7.1", List.of("see"), "https://x.example/c/1"));
+    assertEquals(
+        withLink.hashCode(),
         SmtpReply.withLink(550, "5.7.1", List.of("see"), "https://x.example/c/1").hashCode());
   }
 
   @Test
   void toString_withLink_saysSoWithoutTheLink() {
-    SmtpReply reply = SmtpReply.withLink(550, "5.7.1", List.of("see"), "https://cr.example/c/SECRETTOKEN");
+    SmtpReply reply =
+        SmtpReply.withLink(550, "5.7.1", List.of("see"), "https://cr.example/c/SECRETTOKEN");
 
     assertEquals("SmtpReply[550 5.7.1, 2 lines, link]", reply.toString());
   }

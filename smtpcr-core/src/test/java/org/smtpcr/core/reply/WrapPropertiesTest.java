@@ -22,33 +22,44 @@ import net.jqwik.api.constraints.IntRange;
 final class WrapPropertiesTest {
 
   @Property(tries = 3000)
-  void wrap_anyText_sameLinesAsReference(@ForAll("texts") String text,
-      @ForAll @IntRange(min = 1, max = 100) int width, @ForAll @IntRange(min = 1, max = 120) int hardMax) {
+  void wrap_anyText_sameLinesAsReference(
+      @ForAll("texts") String text,
+      @ForAll @IntRange(min = 1, max = 100) int width,
+      @ForAll @IntRange(min = 1, max = 120) int hardMax) {
     assertEquals(reference(text, width, hardMax), ReplyFormatter.wrap(text, width, hardMax));
   }
 
   @Property(tries = 1000)
-  void wrap_replyLikeText_sameLinesAsReference(@ForAll("sentences") String text,
-      @ForAll @IntRange(min = 30, max = 500) int width) {
+  void wrap_replyLikeText_sameLinesAsReference(
+      @ForAll("sentences") String text, @ForAll @IntRange(min = 30, max = 500) int width) {
     assertEquals(reference(text, width, 500), ReplyFormatter.wrap(text, width, 500));
   }
 
   @Provide
   Arbitrary<String> texts() {
     Arbitrary<String> words = Arbitraries.strings().withChars("ab").ofMinLength(1).ofMaxLength(30);
-    Arbitrary<String> longWords = Arbitraries.strings().withChars("xy").ofMinLength(80).ofMaxLength(300);
+    Arbitrary<String> longWords =
+        Arbitraries.strings().withChars("xy").ofMinLength(80).ofMaxLength(300);
     Arbitrary<String> spaces = Arbitraries.strings().withChars(' ').ofMinLength(1).ofMaxLength(3);
-    Arbitrary<String> piece = Arbitraries.frequencyOf(
-        Tuple.of(10, words), Tuple.of(1, longWords), Tuple.of(3, spaces));
+    Arbitrary<String> piece =
+        Arbitraries.frequencyOf(Tuple.of(10, words), Tuple.of(1, longWords), Tuple.of(3, spaces));
     return piece.list().ofMaxSize(40).map(ps -> String.join(" ", ps));
   }
 
   @Provide
   Arbitrary<String> sentences() {
     Arbitrary<String> word = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(12);
-    Arbitrary<String> address = Arbitraries.strings().alpha().numeric().withChars(".-").ofMinLength(1)
-        .ofMaxLength(60).map(s -> "<" + s + "@example.com>");
-    return Arbitraries.frequencyOf(Tuple.of(8, word), Tuple.of(1, address)).list().ofMaxSize(60)
+    Arbitrary<String> address =
+        Arbitraries.strings()
+            .alpha()
+            .numeric()
+            .withChars(".-")
+            .ofMinLength(1)
+            .ofMaxLength(60)
+            .map(s -> "<" + s + "@example.com>");
+    return Arbitraries.frequencyOf(Tuple.of(8, word), Tuple.of(1, address))
+        .list()
+        .ofMaxSize(60)
         .map(ws -> String.join(" ", ws));
   }
 

@@ -14,7 +14,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-/** {@link IpNetwork#parse} on any text, and networks built from any address contain it and round-trip. */
+/**
+ * {@link IpNetwork#parse} on any text, and networks built from any address contain it and
+ * round-trip.
+ */
 final class IpNetworkPropertiesTest {
   @Provide
   Arbitrary<String> cidrish() {
@@ -41,8 +44,10 @@ final class IpNetworkPropertiesTest {
   }
 
   @Property
-  void ipv4_networkContainsItsAddressAndRoundTrips(@ForAll @Size(4) List<@IntRange(max = 255) Integer> parts,
-      @ForAll @IntRange(max = 32) int prefix) throws UnknownHostException {
+  void ipv4_networkContainsItsAddressAndRoundTrips(
+      @ForAll @Size(4) List<@IntRange(max = 255) Integer> parts,
+      @ForAll @IntRange(max = 32) int prefix)
+      throws UnknownHostException {
     byte[] b = new byte[4];
     for (int i = 0; i < 4; i++) {
       b[i] = parts.get(i).byteValue();
@@ -55,15 +60,18 @@ final class IpNetworkPropertiesTest {
   }
 
   @Property
-  void ipv6_networkContainsItsAddress(@ForAll @Size(16) List<@IntRange(max = 255) Integer> parts,
-      @ForAll @IntRange(max = 128) int prefix) throws UnknownHostException {
+  void ipv6_networkContainsItsAddress(
+      @ForAll @Size(16) List<@IntRange(max = 255) Integer> parts,
+      @ForAll @IntRange(max = 128) int prefix)
+      throws UnknownHostException {
     byte[] b = new byte[16];
     for (int i = 0; i < 16; i++) {
       b[i] = parts.get(i).byteValue();
     }
     b[0] = (byte) 0x20; // never IPv4-mapped
     InetAddress a = InetAddress.getByAddress(b);
-    IpNetwork n = IpNetwork.parse(com.google.common.net.InetAddresses.toAddrString(a) + "/" + prefix);
+    IpNetwork n =
+        IpNetwork.parse(com.google.common.net.InetAddresses.toAddrString(a) + "/" + prefix);
     assertTrue(n.contains(a));
     assertEquals(n, IpNetwork.parse(n.toString()));
   }

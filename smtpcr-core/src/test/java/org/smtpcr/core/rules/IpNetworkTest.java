@@ -37,11 +37,37 @@ final class IpNetworkTest {
 
   @Test
   void parse_hostileOrMalformed_throwsIllegalArgumentWithoutEchoingTheInput() {
-    for (String bad : List.of("", "/8", "10.0.0.0/", "10.0.0.0/33", "10.0.0.0/08", "10.0.0.0/-1", "10.0.0.0/+8",
-        "010.0.0.0/8", "10.0.0/8", "10.0.0.0.0/8", "256.0.0.0/8", "10.0.0.0/8/8", " 10.0.0.0/8", "10.0.0.0/8 ",
-        "::1/129", "fe80::1%eth0/64", "[::1]/128", "::ffff:10.0.0.0/95", "localhost", "example.com/24",
-        "1.2.3.4\r\n", "１.２.３.４", "::g", ":::", "1::2::3", "1".repeat(60), "\u0000")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpNetwork.parse(bad), bad);
+    for (String bad :
+        List.of(
+            "",
+            "/8",
+            "10.0.0.0/",
+            "10.0.0.0/33",
+            "10.0.0.0/08",
+            "10.0.0.0/-1",
+            "10.0.0.0/+8",
+            "010.0.0.0/8",
+            "10.0.0/8",
+            "10.0.0.0.0/8",
+            "256.0.0.0/8",
+            "10.0.0.0/8/8",
+            " 10.0.0.0/8",
+            "10.0.0.0/8 ",
+            "::1/129",
+            "fe80::1%eth0/64",
+            "[::1]/128",
+            "::ffff:10.0.0.0/95",
+            "localhost",
+            "example.com/24",
+            "1.2.3.4\r\n",
+            "１.２.３.４",
+            "::g",
+            ":::",
+            "1::2::3",
+            "1".repeat(60),
+            "\u0000")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> IpNetwork.parse(bad), bad);
       if (bad.length() > 3) {
         assertFalse(e.getMessage().contains(bad.strip()), e.getMessage());
       }

@@ -24,41 +24,61 @@ final class PassCodeRuleTest {
   private static final Optional<Decision> ACCEPT = Optional.of(Decision.accept());
   private static final String CODE = CODES.compute("alice@example.org", "bob@example.com");
   private final PassCodeRule subaddressOnly = PassCodeRule.builder().passCodes(CODES).build();
-  private final PassCodeRule withSubject = PassCodeRule.builder().passCodes(CODES).subject(true).build();
+  private final PassCodeRule withSubject =
+      PassCodeRule.builder().passCodes(CODES).subject(true).build();
 
   static Transaction data(String subject) {
-    return RuleProbe.tx(Stage.DATA).reversePath("<Alice@example.org>").forwardPath("<bob@example.com>")
-        .headers(List.of(new Header("Subject", subject))).build();
+    return RuleProbe.tx(Stage.DATA)
+        .reversePath("<Alice@example.org>")
+        .forwardPath("<bob@example.com>")
+        .headers(List.of(new Header("Subject", subject)))
+        .build();
   }
 
   @Test
   void subaddress_codeOfThePairInAnyCaseAndGrouping_accepts() {
-    assertEquals(ACCEPT, decide(subaddressOnly, rcpt("<alice@example.org>", "<bob+" + CODE + "@example.com>")));
-    assertEquals(ACCEPT, decide(subaddressOnly,
-        rcpt("<ALICE@example.org>", "<Bob+" + PassCodes.grouped(CODE).toUpperCase(Locale.ROOT) + "@Example.com>")));
+    assertEquals(
+        ACCEPT,
+        decide(subaddressOnly, rcpt("<alice@example.org>", "<bob+" + CODE + "@example.com>")));
+    assertEquals(
+        ACCEPT,
+        decide(
+            subaddressOnly,
+            rcpt(
+                "<ALICE@example.org>",
+                "<Bob+" + PassCodes.grouped(CODE).toUpperCase(Locale.ROOT) + "@Example.com>")));
   }
 
   @Test
   void subaddress_codeOfAnotherPairOrGarbage_abstains() {
     String other = CODES.compute("mallory@example.org", "bob@example.com");
-    assertEquals(Optional.empty(), decide(subaddressOnly, rcpt("<alice@example.org>", "<bob+" + other + "@example.com>")));
-    assertEquals(Optional.empty(), decide(subaddressOnly, rcpt("<alice@example.org>", "<bob+lists@example.com>")));
-    assertEquals(Optional.empty(), decide(subaddressOnly, rcpt("<>", "<bob+" + CODE + "@example.com>")));
+    assertEquals(
+        Optional.empty(),
+        decide(subaddressOnly, rcpt("<alice@example.org>", "<bob+" + other + "@example.com>")));
+    assertEquals(
+        Optional.empty(),
+        decide(subaddressOnly, rcpt("<alice@example.org>", "<bob+lists@example.com>")));
+    assertEquals(
+        Optional.empty(), decide(subaddressOnly, rcpt("<>", "<bob+" + CODE + "@example.com>")));
   }
 
   @Test
   void subaddressDisabled_abstains() {
     PassCodeRule r = PassCodeRule.builder().passCodes(CODES).subaddress(false).build();
-    assertEquals(Optional.empty(), decide(r, rcpt("<alice@example.org>", "<bob+" + CODE + "@example.com>")));
+    assertEquals(
+        Optional.empty(), decide(r, rcpt("<alice@example.org>", "<bob+" + CODE + "@example.com>")));
   }
 
   @Test
   void subject_codeAnywhereInTheSubjectAtData_accepts() {
     assertEquals(ACCEPT, decide(withSubject, data(CODE)));
     assertEquals(ACCEPT, decide(withSubject, data("Re: hello [" + PassCodes.grouped(CODE) + "]")));
-    assertEquals(ACCEPT, decide(withSubject, data("code:" + CODE.toUpperCase(Locale.ROOT) + ", thanks")));
-    String b = "=?utf-8?B?" + Base64.getEncoder().encodeToString(("Grüße " + CODE).getBytes(StandardCharsets.UTF_8))
-        + "?=";
+    assertEquals(
+        ACCEPT, decide(withSubject, data("code:" + CODE.toUpperCase(Locale.ROOT) + ", thanks")));
+    String b =
+        "=?utf-8?B?"
+            + Base64.getEncoder().encodeToString(("Grüße " + CODE).getBytes(StandardCharsets.UTF_8))
+            + "?=";
     assertEquals(ACCEPT, decide(withSubject, data(b)));
     assertEquals(ACCEPT, decide(withSubject, data("=?iso-8859-1?Q?Gr=FC=DFe_" + CODE + "?=")));
   }
@@ -66,8 +86,12 @@ final class PassCodeRuleTest {
   @Test
   void subject_disabledOrNotAtData_abstains() {
     assertEquals(Optional.empty(), decide(subaddressOnly, data(CODE)));
-    Transaction rcptWithHeaders = RuleProbe.tx(Stage.RCPT).reversePath("<alice@example.org>")
-        .forwardPath("<bob@example.com>").headers(List.of(new Header("Subject", CODE))).build();
+    Transaction rcptWithHeaders =
+        RuleProbe.tx(Stage.RCPT)
+            .reversePath("<alice@example.org>")
+            .forwardPath("<bob@example.com>")
+            .headers(List.of(new Header("Subject", CODE)))
+            .build();
     assertEquals(Optional.empty(), decide(withSubject, rcptWithHeaders));
   }
 
@@ -76,7 +100,10 @@ final class PassCodeRuleTest {
     String decoy = "aaaaaaaaaaaaaaaaaa "; // looks like a code, is none: costs one MAC
     assertEquals(Optional.empty(), decide(withSubject, data(decoy.repeat(64) + CODE)));
     assertEquals(ACCEPT, decide(withSubject, data(decoy.repeat(63) + CODE)));
-    assertEquals(ACCEPT, decide(withSubject, data("word ".repeat(500) + CODE)), "short words are no candidates");
+    assertEquals(
+        ACCEPT,
+        decide(withSubject, data("word ".repeat(500) + CODE)),
+        "short words are no candidates");
   }
 
   @Test

@@ -18,25 +18,32 @@ import org.smtpcr.core.Transaction;
 
 final class RecipientPasswordRuleTest {
   private static final Optional<Decision> ACCEPT = Optional.of(Decision.accept());
-  private final RecipientPasswordRule rule = RecipientPasswordRule.builder()
-      .password("Bob@Example.com", "Xyzzy-42").subject(true).build();
+  private final RecipientPasswordRule rule =
+      RecipientPasswordRule.builder().password("Bob@Example.com", "Xyzzy-42").subject(true).build();
 
   private static Transaction data(String subject) {
-    return RuleProbe.tx(Stage.DATA).reversePath("<stranger@example.net>").forwardPath("<bob@example.com>")
-        .headers(List.of(new Header("Subject", subject))).build();
+    return RuleProbe.tx(Stage.DATA)
+        .reversePath("<stranger@example.net>")
+        .forwardPath("<bob@example.com>")
+        .headers(List.of(new Header("Subject", subject)))
+        .build();
   }
 
   @Test
   void subaddress_passwordInAnyCase_accepts() {
-    assertEquals(ACCEPT, decide(rule, rcpt("<stranger@example.net>", "<bob+xyzzy-42@example.com>")));
+    assertEquals(
+        ACCEPT, decide(rule, rcpt("<stranger@example.net>", "<bob+xyzzy-42@example.com>")));
     assertEquals(ACCEPT, decide(rule, rcpt("<>", "<BOB+XYZZY-42@example.com>")));
   }
 
   @Test
   void wrongPasswordOrOtherRecipient_abstains() {
-    assertEquals(Optional.empty(), decide(rule, rcpt("<s@example.net>", "<bob+xyzzy-43@example.com>")));
-    assertEquals(Optional.empty(), decide(rule, rcpt("<s@example.net>", "<bob+xyzzy@example.com>")));
-    assertEquals(Optional.empty(), decide(rule, rcpt("<s@example.net>", "<carol+xyzzy-42@example.com>")));
+    assertEquals(
+        Optional.empty(), decide(rule, rcpt("<s@example.net>", "<bob+xyzzy-43@example.com>")));
+    assertEquals(
+        Optional.empty(), decide(rule, rcpt("<s@example.net>", "<bob+xyzzy@example.com>")));
+    assertEquals(
+        Optional.empty(), decide(rule, rcpt("<s@example.net>", "<carol+xyzzy-42@example.com>")));
     assertEquals(Optional.empty(), decide(rule, rcpt("<s@example.net>", "<bob@example.com>")));
   }
 
@@ -49,7 +56,8 @@ final class RecipientPasswordRuleTest {
 
   @Test
   void subjectDisabled_abstainsAtData() {
-    RecipientPasswordRule r = RecipientPasswordRule.builder().password("bob@example.com", "xyzzy").build();
+    RecipientPasswordRule r =
+        RecipientPasswordRule.builder().password("bob@example.com", "xyzzy").build();
     assertFalse(r.usesHeaders());
     assertTrue(rule.usesHeaders());
     assertEquals(Optional.empty(), decide(r, data("xyzzy")));
@@ -57,12 +65,20 @@ final class RecipientPasswordRuleTest {
 
   @Test
   void builder_badPassword_refusedWithoutEchoingIt() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RecipientPasswordRule.builder().password("bob@example.com", "open sesame"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RecipientPasswordRule.builder().password("bob@example.com", "open sesame"));
     assertFalse(e.getMessage().contains("sesame"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> RecipientPasswordRule.builder().password("bob@example.com", "abc"));
-    assertThrows(IllegalArgumentException.class, () -> RecipientPasswordRule.builder()
-        .password("bob@example.com", "first-one").password("BOB@example.com", "second-one"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RecipientPasswordRule.builder().password("bob@example.com", "abc"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            RecipientPasswordRule.builder()
+                .password("bob@example.com", "first-one")
+                .password("BOB@example.com", "second-one"));
   }
 
   @Test

@@ -9,11 +9,11 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.DecisionOutcome;
-import org.smtpcr.core.spi.RuleChain;
-import org.smtpcr.tokens.ChallengeTokens;
-import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleChain;
+import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
 
 /** Runs one rule alone in an engine and tells whether it decided or abstained. */
@@ -26,9 +26,13 @@ final class RuleProbe {
 
   /** The event of deciding {@code tx} with a chain of only {@code rule}. */
   static DecisionOutcome event(DecisionRule rule, Transaction tx) {
-    RuleChain chain = RuleChain.builder().clock(CLOCK)
-        .challengeTokens(ChallengeTokens.builder().keyRing(RING).clock(CLOCK).build())
-        .challengeBase(URI.create("https://cr.example.com/")).rule(ID, rule).build();
+    RuleChain chain =
+        RuleChain.builder()
+            .clock(CLOCK)
+            .challengeTokens(ChallengeTokens.builder().keyRing(RING).clock(CLOCK).build())
+            .challengeBase(URI.create("https://cr.example.com/"))
+            .rule(ID, rule)
+            .build();
     return chain.evaluate(tx);
   }
 
@@ -41,7 +45,10 @@ final class RuleProbe {
   }
 
   static Transaction.Builder tx(Stage stage) {
-    return Transaction.builder().stage(stage).clientAddress(ip("198.51.100.7")).helo("mx.example.net");
+    return Transaction.builder()
+        .stage(stage)
+        .clientAddress(ip("198.51.100.7"))
+        .helo("mx.example.net");
   }
 
   static Transaction rcpt(String from, String to) {

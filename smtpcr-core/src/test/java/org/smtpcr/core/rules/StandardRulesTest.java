@@ -16,11 +16,11 @@ import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleChain;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
-import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.PassCodes;
 
@@ -29,44 +29,65 @@ final class StandardRulesTest {
   private static final AddressCanonicalizer CANON = AddressCanonicalizer.standard();
 
   private static RuleChain chain(StandardRules rules, AddressCanonicalizer canonicalizer) {
-    RuleChain.Builder b = RuleChain.builder().clock(RuleProbe.CLOCK).canonicalizer(canonicalizer)
-        .challengeTokens(ChallengeTokens.builder().keyRing(RuleProbe.RING).clock(RuleProbe.CLOCK).build())
-        .challengeBase(URI.create("https://cr.example.com/"));
+    RuleChain.Builder b =
+        RuleChain.builder()
+            .clock(RuleProbe.CLOCK)
+            .canonicalizer(canonicalizer)
+            .challengeTokens(
+                ChallengeTokens.builder().keyRing(RuleProbe.RING).clock(RuleProbe.CLOCK).build())
+            .challengeBase(URI.create("https://cr.example.com/"));
     rules.create(CODES, canonicalizer).forEach(b::rule);
     return b.build();
   }
 
   @Test
   void defaults_areTheDesignOrder_withoutOptionalRules() {
-    assertEquals(List.of(StandardRules.EXEMPT_RECIPIENTS, StandardRules.TRUSTED_CLIENTS, StandardRules.NULL_SENDER,
-        StandardRules.PASS_CODE), List.copyOf(StandardRules.defaults().create(CODES, CANON).keySet()));
+    assertEquals(
+        List.of(
+            StandardRules.EXEMPT_RECIPIENTS,
+            StandardRules.TRUSTED_CLIENTS,
+            StandardRules.NULL_SENDER,
+            StandardRules.PASS_CODE),
+        List.copyOf(StandardRules.defaults().create(CODES, CANON).keySet()));
     assertFalse(StandardRules.defaults().usesHeaders());
   }
 
   @Test
   void everyKnob_addsItsRuleInTheDesignOrder() {
-    StandardRules all = StandardRules.builder()
-        .whitelistSender("friend@example.net")
-        .whitelistStore(InMemoryWhitelistStore.builder().build())
-        .recipientPassword("bob@example.com", "xyzzy-1")
-        .subjectPassCodes(true)
-        .build();
-    assertEquals(List.of(StandardRules.EXEMPT_RECIPIENTS, StandardRules.TRUSTED_CLIENTS, StandardRules.NULL_SENDER,
-        StandardRules.STATIC_WHITELIST, StandardRules.WHITELIST_STORE, StandardRules.PASS_CODE,
-        StandardRules.RECIPIENT_PASSWORD), List.copyOf(all.create(CODES, CANON).keySet()));
+    StandardRules all =
+        StandardRules.builder()
+            .whitelistSender("friend@example.net")
+            .whitelistStore(InMemoryWhitelistStore.builder().build())
+            .recipientPassword("bob@example.com", "xyzzy-1")
+            .subjectPassCodes(true)
+            .build();
+    assertEquals(
+        List.of(
+            StandardRules.EXEMPT_RECIPIENTS,
+            StandardRules.TRUSTED_CLIENTS,
+            StandardRules.NULL_SENDER,
+            StandardRules.STATIC_WHITELIST,
+            StandardRules.WHITELIST_STORE,
+            StandardRules.PASS_CODE,
+            StandardRules.RECIPIENT_PASSWORD),
+        List.copyOf(all.create(CODES, CANON).keySet()));
     assertTrue(all.usesHeaders());
   }
 
   @Test
   void oneKnob_trustedNetwork_changesOnlyThatRule() {
     StandardRules trusted = StandardRules.builder().trustedNetwork("198.51.100.0/24").build();
-    assertEquals(StandardRules.defaults().create(CODES, CANON).keySet(), trusted.create(CODES, CANON).keySet());
+    assertEquals(
+        StandardRules.defaults().create(CODES, CANON).keySet(),
+        trusted.create(CODES, CANON).keySet());
     // RuleProbe's client is 198.51.100.7: inside the network
-    DecisionOutcome in = chain(trusted, CANON).evaluate(RuleProbe.rcpt("<a@example.org>", "<bob@example.com>"));
+    DecisionOutcome in =
+        chain(trusted, CANON).evaluate(RuleProbe.rcpt("<a@example.org>", "<bob@example.com>"));
     assertEquals(StandardRules.TRUSTED_CLIENTS, in.ruleId());
     assertEquals(Decision.accept(), in.decision());
-    DecisionOutcome out = chain(StandardRules.defaults(), CANON)
-        .evaluate(RuleProbe.rcpt("<a@example.org>", "<bob@example.com>"));
+    DecisionOutcome out =
+        chain(StandardRules.defaults(), CANON)
+            .evaluate(RuleProbe.rcpt("<a@example.org>", "<bob@example.com>"));
     assertEquals(DecisionOutcome.DEFAULT, out.ruleId());
     assertInstanceOf(Decision.Challenge.class, out.decision());
   }
@@ -74,53 +95,80 @@ final class StandardRulesTest {
   @Test
   void store_acceptsAConfirmedPair_underItsId() {
     InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().clock(RuleProbe.CLOCK).build();
-    store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical("alice@example.org"),
-        CanonicalAddress.parseCanonical("bob@example.com")));
-    DecisionOutcome o = chain(StandardRules.builder().whitelistStore(store).build(), CANON)
-        .evaluate(RuleProbe.rcpt("<alice@example.org>", "<bob@example.com>"));
+    store.add(
+        WhitelistKey.pair(
+            CanonicalAddress.parseCanonical("alice@example.org"),
+            CanonicalAddress.parseCanonical("bob@example.com")));
+    DecisionOutcome o =
+        chain(StandardRules.builder().whitelistStore(store).build(), CANON)
+            .evaluate(RuleProbe.rcpt("<alice@example.org>", "<bob@example.com>"));
     assertEquals(StandardRules.WHITELIST_STORE, o.ruleId());
   }
 
   @Test
   void exemptions_useTheGivenCanonicalizer() {
     AddressCanonicalizer dash = AddressCanonicalizer.builder().subaddressSeparators("-").build();
-    StandardRules rules = StandardRules.builder().exemptRecipient("support-desk@example.com").build();
+    StandardRules rules =
+        StandardRules.builder().exemptRecipient("support-desk@example.com").build();
     // with "-" as separator, support-desk@ is support@: the exemption covers support-anything@
-    DecisionOutcome o = chain(rules, dash).evaluate(RuleProbe.rcpt("<a@example.org>", "<support-x@example.com>"));
+    DecisionOutcome o =
+        chain(rules, dash).evaluate(RuleProbe.rcpt("<a@example.org>", "<support-x@example.com>"));
     assertEquals(StandardRules.EXEMPT_RECIPIENTS, o.ruleId());
-    DecisionOutcome plus = chain(rules, CANON).evaluate(RuleProbe.rcpt("<a@example.org>", "<support-x@example.com>"));
+    DecisionOutcome plus =
+        chain(rules, CANON).evaluate(RuleProbe.rcpt("<a@example.org>", "<support-x@example.com>"));
     assertEquals(DecisionOutcome.DEFAULT, plus.ruleId());
   }
 
   @Test
   void ownRules_goAfterTheBuiltIns_orBeforeOne() {
     DecisionRule never = ctx -> Optional.empty();
-    StandardRules rules = StandardRules.builder()
-        .add("last", never)
-        .addBefore(StandardRules.NULL_SENDER, "before-null", never)
-        .addBefore(StandardRules.WHITELIST_STORE, "before-store", never) // no store: goes after the built-ins
-        .build();
-    assertEquals(List.of(StandardRules.EXEMPT_RECIPIENTS, StandardRules.TRUSTED_CLIENTS, "before-null",
-        StandardRules.NULL_SENDER, StandardRules.PASS_CODE, "last", "before-store"),
+    StandardRules rules =
+        StandardRules.builder()
+            .add("last", never)
+            .addBefore(StandardRules.NULL_SENDER, "before-null", never)
+            .addBefore(
+                StandardRules.WHITELIST_STORE,
+                "before-store",
+                never) // no store: goes after the built-ins
+            .build();
+    assertEquals(
+        List.of(
+            StandardRules.EXEMPT_RECIPIENTS,
+            StandardRules.TRUSTED_CLIENTS,
+            "before-null",
+            StandardRules.NULL_SENDER,
+            StandardRules.PASS_CODE,
+            "last",
+            "before-store"),
         List.copyOf(rules.create(CODES, CANON).keySet()));
   }
 
   @Test
   void builder_refusesUnknownBuiltInsAndDuplicateIds() {
     DecisionRule never = ctx -> Optional.empty();
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> StandardRules.builder().addBefore("no-such-rule", "x", never));
-    assertThrows(IllegalArgumentException.class, () -> StandardRules.builder().add(StandardRules.PASS_CODE, never));
-    assertThrows(IllegalArgumentException.class, () -> StandardRules.builder().add("x", never).add("x", never));
-    assertThrows(IllegalArgumentException.class, () -> StandardRules.builder().trustedNetwork("not a network"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StandardRules.builder().add(StandardRules.PASS_CODE, never));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StandardRules.builder().add("x", never).add("x", never));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StandardRules.builder().trustedNetwork("not a network"));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> StandardRules.builder().whitelistSender("no at sign").build().create(CODES, CANON));
   }
 
   @Test
   void acceptNullSender_false_refusesTheNullSender() {
-    Transaction tx = RuleProbe.tx(Stage.RCPT).reversePath("<>").forwardPath("<bob@example.com>").build();
-    DecisionOutcome o = chain(StandardRules.builder().acceptNullSender(false).build(), CANON).evaluate(tx);
+    Transaction tx =
+        RuleProbe.tx(Stage.RCPT).reversePath("<>").forwardPath("<bob@example.com>").build();
+    DecisionOutcome o =
+        chain(StandardRules.builder().acceptNullSender(false).build(), CANON).evaluate(tx);
     assertEquals(StandardRules.NULL_SENDER, o.ruleId());
     assertInstanceOf(Decision.Reject.class, o.decision());
     Map<String, DecisionRule> rules = StandardRules.defaults().create(CODES, CANON);

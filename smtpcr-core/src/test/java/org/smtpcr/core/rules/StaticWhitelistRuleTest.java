@@ -27,15 +27,17 @@ final class StaticWhitelistRuleTest {
     assertEquals(ACCEPT, decide(r, rcpt("<x@example.org>", "<bob@example.com>")));
     assertEquals(ACCEPT, decide(r, rcpt("<x@lists.eu.example.org>", "<bob@example.com>")));
     assertEquals(Optional.empty(), decide(r, rcpt("<x@badexample.org>", "<bob@example.com>")));
-    assertEquals(Optional.empty(), decide(r, rcpt("<x@example.org.evil.test>", "<bob@example.com>")));
+    assertEquals(
+        Optional.empty(), decide(r, rcpt("<x@example.org.evil.test>", "<bob@example.com>")));
   }
 
   @Test
   void perRecipient_entriesApplyToThatRecipientOnly() {
-    StaticWhitelistRule r = StaticWhitelistRule.builder()
-        .senderFor("bob@example.com", "alice@example.org")
-        .senderDomainFor("carol@example.com", "example.net")
-        .build();
+    StaticWhitelistRule r =
+        StaticWhitelistRule.builder()
+            .senderFor("bob@example.com", "alice@example.org")
+            .senderDomainFor("carol@example.com", "example.net")
+            .build();
     assertEquals(ACCEPT, decide(r, rcpt("<alice@example.org>", "<bob+x@example.com>")));
     assertEquals(Optional.empty(), decide(r, rcpt("<alice@example.org>", "<carol@example.com>")));
     assertEquals(ACCEPT, decide(r, rcpt("<dave@mx.example.net>", "<carol@example.com>")));
@@ -44,16 +46,27 @@ final class StaticWhitelistRuleTest {
 
   @Test
   void nullSenderOrEmptyList_abstains() {
-    assertEquals(Optional.empty(),
-        decide(StaticWhitelistRule.builder().senderDomain("example.org").build(), rcpt("<>", "<bob@example.com>")));
-    assertEquals(Optional.empty(), decide(StaticWhitelistRule.builder().build(), rcpt("<a@example.org>", "<b@c.de>")));
+    assertEquals(
+        Optional.empty(),
+        decide(
+            StaticWhitelistRule.builder().senderDomain("example.org").build(),
+            rcpt("<>", "<bob@example.com>")));
+    assertEquals(
+        Optional.empty(),
+        decide(StaticWhitelistRule.builder().build(), rcpt("<a@example.org>", "<b@c.de>")));
   }
 
   @Test
   void builder_invalidEntries_refusedAndToStringShowsNoAddresses() {
-    assertThrows(IllegalArgumentException.class, () -> StaticWhitelistRule.builder().sender("not an address"));
-    assertThrows(IllegalArgumentException.class, () -> StaticWhitelistRule.builder().senderDomain("bad..domain"));
-    assertThrows(IllegalArgumentException.class, () -> StaticWhitelistRule.builder().senderFor("x", "a@b.c"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StaticWhitelistRule.builder().sender("not an address"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StaticWhitelistRule.builder().senderDomain("bad..domain"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StaticWhitelistRule.builder().senderFor("x", "a@b.c"));
     String s = StaticWhitelistRule.builder().sender("alice@example.org").build().toString();
     assertFalse(s.contains("alice"), s);
   }

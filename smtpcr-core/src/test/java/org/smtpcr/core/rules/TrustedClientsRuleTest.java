@@ -28,31 +28,41 @@ final class TrustedClientsRuleTest {
   @Test
   void authenticated_session_acceptedAtEveryStage() {
     for (Stage s : Stage.values()) {
-      Transaction.Builder b = Transaction.builder().stage(s).clientAddress(ip("203.0.113.9")).authenticatedUser("ann");
+      Transaction.Builder b =
+          Transaction.builder().stage(s).clientAddress(ip("203.0.113.9")).authenticatedUser("ann");
       if (s.compareTo(Stage.MAIL) >= 0) {
         b.reversePath("<ann@example.com>");
       }
       if (s.compareTo(Stage.RCPT) >= 0) {
         b.forwardPath("<x@example.net>");
       }
-      assertEquals(Optional.of(Decision.accept()), decide(TrustedClientsRule.authenticated(), b.build()), s.name());
+      assertEquals(
+          Optional.of(Decision.accept()),
+          decide(TrustedClientsRule.authenticated(), b.build()),
+          s.name());
     }
   }
 
   @Test
   void authenticatedSessionsDisabled_abstains() {
     TrustedClientsRule r = TrustedClientsRule.builder().authenticatedSessions(false).build();
-    Transaction t = Transaction.builder().stage(Stage.CONNECT).clientAddress(ip("203.0.113.9"))
-        .authenticatedUser("ann").build();
+    Transaction t =
+        Transaction.builder()
+            .stage(Stage.CONNECT)
+            .clientAddress(ip("203.0.113.9"))
+            .authenticatedUser("ann")
+            .build();
     assertEquals(Optional.empty(), decide(r, t));
   }
 
   @Test
   void networks_ipv4AndIpv6_acceptInsideAbstainOutside() {
-    TrustedClientsRule r = TrustedClientsRule.builder().network("192.0.2.0/24").network("2001:db8:10::/48").build();
+    TrustedClientsRule r =
+        TrustedClientsRule.builder().network("192.0.2.0/24").network("2001:db8:10::/48").build();
     assertEquals(Optional.of(Decision.accept()), decide(r, from(ip("192.0.2.200"), Stage.RCPT)));
     assertEquals(Optional.empty(), decide(r, from(ip("192.0.3.1"), Stage.RCPT)));
-    assertEquals(Optional.of(Decision.accept()), decide(r, from(ip("2001:db8:10:ffff::1"), Stage.CONNECT)));
+    assertEquals(
+        Optional.of(Decision.accept()), decide(r, from(ip("2001:db8:10:ffff::1"), Stage.CONNECT)));
     assertEquals(Optional.empty(), decide(r, from(ip("2001:db8:11::1"), Stage.CONNECT)));
   }
 
@@ -66,6 +76,8 @@ final class TrustedClientsRuleTest {
 
   @Test
   void noNetworksUnauthenticated_abstains() {
-    assertEquals(Optional.empty(), decide(TrustedClientsRule.authenticated(), from(ip("127.0.0.1"), Stage.RCPT)));
+    assertEquals(
+        Optional.empty(),
+        decide(TrustedClientsRule.authenticated(), from(ip("127.0.0.1"), Stage.RCPT)));
   }
 }

@@ -16,22 +16,30 @@ import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistKey;
 
 final class WhitelistStoreRuleTest {
-  private final InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().clock(RuleProbe.CLOCK).build();
+  private final InMemoryWhitelistStore store =
+      InMemoryWhitelistStore.builder().clock(RuleProbe.CLOCK).build();
 
   @Test
   void storedPair_accepts_unknownPair_abstains() {
-    store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical("alice@example.org"),
-        CanonicalAddress.parseCanonical("bob@example.com")));
+    store.add(
+        WhitelistKey.pair(
+            CanonicalAddress.parseCanonical("alice@example.org"),
+            CanonicalAddress.parseCanonical("bob@example.com")));
     WhitelistStoreRule r = WhitelistStoreRule.of(store);
-    assertEquals(Optional.of(Decision.accept()), decide(r, rcpt("<Alice@Example.org>", "<bob+z@example.com>")));
+    assertEquals(
+        Optional.of(Decision.accept()),
+        decide(r, rcpt("<Alice@Example.org>", "<bob+z@example.com>")));
     assertEquals(Optional.empty(), decide(r, rcpt("<alice@example.org>", "<carol@example.com>")));
     assertEquals(Optional.empty(), decide(r, rcpt("<>", "<bob@example.com>")));
   }
 
   @Test
   void storeThrows_engineDefers451WithThisRuleId() {
-    InMemoryWhitelistStore full = InMemoryWhitelistStore.builder().maxEntries(1)
-        .whenFull(InMemoryWhitelistStore.WhenFull.REFUSE).build();
+    InMemoryWhitelistStore full =
+        InMemoryWhitelistStore.builder()
+            .maxEntries(1)
+            .whenFull(InMemoryWhitelistStore.WhenFull.REFUSE)
+            .build();
     WhitelistStoreRule r = WhitelistStoreRule.of(new ForwardingFailingStore(full));
     DecisionOutcome e = RuleProbe.event(r, rcpt("<alice@example.org>", "<bob@example.com>"));
     assertTrue(e.failed());
@@ -39,7 +47,8 @@ final class WhitelistStoreRuleTest {
   }
 
   /** Delegates everything but {@code containsAny}, which fails. */
-  private static final class ForwardingFailingStore implements org.smtpcr.core.store.WhitelistStore {
+  private static final class ForwardingFailingStore
+      implements org.smtpcr.core.store.WhitelistStore {
     private final org.smtpcr.core.store.WhitelistStore delegate;
 
     ForwardingFailingStore(org.smtpcr.core.store.WhitelistStore delegate) {

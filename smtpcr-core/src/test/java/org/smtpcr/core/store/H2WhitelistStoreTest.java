@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on an H2 file database in a temporary directory. */
 final class H2WhitelistStoreTest extends JdbcWhitelistStoreContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private JdbcDataSource dataSource;
 
   @Override
@@ -47,7 +46,8 @@ final class H2WhitelistStoreTest extends JdbcWhitelistStoreContract {
   @AfterEach
   void shutdown() throws SQLException {
     if (dataSource != null) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
         s.execute("SHUTDOWN");
       }
     }
@@ -59,15 +59,22 @@ final class H2WhitelistStoreTest extends JdbcWhitelistStoreContract {
     AtomicInteger sets = new AtomicInteger();
     try (Connection shared = dataSource().getConnection()) {
       // one connection handed out again and again, as a pool does
-      DataSource pooled = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
-          new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-            if (!method.getName().equals("getConnection")) {
-              return method.invoke(dataSource(), args);
-            }
-            return connectionProxy(shared, timeoutsAtExecute, sets);
-          });
-      JdbcWhitelistStore store = JdbcWhitelistStore.builder().dataSource(pooled).queryTimeout(Duration.ofSeconds(7))
-          .build();
+      DataSource pooled =
+          (DataSource)
+              Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {DataSource.class},
+                  (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection")) {
+                      return method.invoke(dataSource(), args);
+                    }
+                    return connectionProxy(shared, timeoutsAtExecute, sets);
+                  });
+      JdbcWhitelistStore store =
+          JdbcWhitelistStore.builder()
+              .dataSource(pooled)
+              .queryTimeout(Duration.ofSeconds(7))
+              .build();
       store.add(WhitelistKey.pair(ALICE, BOB));
       int setsBefore = sets.get();
       timeoutsAtExecute.clear();
@@ -76,31 +83,40 @@ final class H2WhitelistStoreTest extends JdbcWhitelistStoreContract {
       }
       assertEquals(20, timeoutsAtExecute.size());
       assertTrue(timeoutsAtExecute.stream().allMatch(t -> t == 7), timeoutsAtExecute::toString);
-      assertEquals(setsBefore, sets.get(), "H2 keeps the timeout per connection: no SET QUERY_TIMEOUT per look-up");
+      assertEquals(
+          setsBefore,
+          sets.get(),
+          "H2 keeps the timeout per connection: no SET QUERY_TIMEOUT per look-up");
     }
   }
 
   /** {@code c} with a no-op close, whose statements record their timeout when they run. */
-  private static Connection connectionProxy(Connection c, List<Integer> timeouts, AtomicInteger sets) {
-    return (Connection) Proxy.newProxyInstance(H2WhitelistStoreTest.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          if (method.getName().equals("close")) {
-            return null;
-          }
-          Object result = invoke(c, method, args);
-          if (result instanceof PreparedStatement ps) {
-            return Proxy.newProxyInstance(H2WhitelistStoreTest.class.getClassLoader(),
-                new Class<?>[] {PreparedStatement.class}, (p2, m2, a2) -> {
-                  if (m2.getName().equals("setQueryTimeout")) {
-                    sets.incrementAndGet();
-                  } else if (m2.getName().equals("executeQuery")) {
-                    timeouts.add(ps.getQueryTimeout());
-                  }
-                  return invoke(ps, m2, a2);
-                });
-          }
-          return result;
-        });
+  private static Connection connectionProxy(
+      Connection c, List<Integer> timeouts, AtomicInteger sets) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            H2WhitelistStoreTest.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("close")) {
+                return null;
+              }
+              Object result = invoke(c, method, args);
+              if (result instanceof PreparedStatement ps) {
+                return Proxy.newProxyInstance(
+                    H2WhitelistStoreTest.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class},
+                    (p2, m2, a2) -> {
+                      if (m2.getName().equals("setQueryTimeout")) {
+                        sets.incrementAndGet();
+                      } else if (m2.getName().equals("executeQuery")) {
+                        timeouts.add(ps.getQueryTimeout());
+                      }
+                      return invoke(ps, m2, a2);
+                    });
+              }
+              return result;
+            });
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -114,7 +130,8 @@ final class H2WhitelistStoreTest extends JdbcWhitelistStoreContract {
   @Test
   void data_survivesClosingTheDatabase() throws SQLException {
     store().add(WhitelistKey.pair(ALICE, BOB));
-    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
       s.execute("SHUTDOWN");
     }
     assertTrue(covers(secondInstance(clock()), ALICE, BOB));

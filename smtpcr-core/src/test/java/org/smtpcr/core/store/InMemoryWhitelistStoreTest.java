@@ -19,7 +19,8 @@ final class InMemoryWhitelistStoreTest extends WhitelistStoreContract {
 
   @Test
   void add_fullWithEvictOldest_evictsTheLeastRecentlyAddedKey() {
-    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder().clock(clock()).maxEntries(2).build();
+    InMemoryWhitelistStore s =
+        InMemoryWhitelistStore.builder().clock(clock()).maxEntries(2).build();
     WhitelistKey a = WhitelistKey.pair(ALICE, BOB);
     WhitelistKey b = WhitelistKey.pair(ALICE, CAROL);
     WhitelistKey c = WhitelistKey.pair(DAVE, BOB);
@@ -35,10 +36,15 @@ final class InMemoryWhitelistStoreTest extends WhitelistStoreContract {
 
   @Test
   void add_fullWithRefuse_throwsStoreExceptionAndKeepsEntries() {
-    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder()
-        .clock(clock()).maxEntries(1).whenFull(InMemoryWhitelistStore.WhenFull.REFUSE).build();
+    InMemoryWhitelistStore s =
+        InMemoryWhitelistStore.builder()
+            .clock(clock())
+            .maxEntries(1)
+            .whenFull(InMemoryWhitelistStore.WhenFull.REFUSE)
+            .build();
     s.add(WhitelistKey.pair(ALICE, BOB));
-    StoreException e = assertThrows(StoreException.class, () -> s.add(WhitelistKey.pair(DAVE, BOB)));
+    StoreException e =
+        assertThrows(StoreException.class, () -> s.add(WhitelistKey.pair(DAVE, BOB)));
     assertTrue(e.getMessage().contains("full"));
     s.add(WhitelistKey.pair(ALICE, BOB), T0.plusSeconds(5)); // renewing fits
     assertTrue(covers(s, ALICE, BOB));
@@ -46,8 +52,12 @@ final class InMemoryWhitelistStoreTest extends WhitelistStoreContract {
 
   @Test
   void add_fullButExpiredEntries_dropsExpiredFirst() {
-    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder()
-        .clock(clock()).maxEntries(1).whenFull(InMemoryWhitelistStore.WhenFull.REFUSE).build();
+    InMemoryWhitelistStore s =
+        InMemoryWhitelistStore.builder()
+            .clock(clock())
+            .maxEntries(1)
+            .whenFull(InMemoryWhitelistStore.WhenFull.REFUSE)
+            .build();
     s.add(WhitelistKey.pair(ALICE, BOB), T0.plusSeconds(5));
     advanceClock(Duration.ofSeconds(5));
     s.add(WhitelistKey.pair(DAVE, BOB));
@@ -57,12 +67,17 @@ final class InMemoryWhitelistStoreTest extends WhitelistStoreContract {
 
   @Test
   void add_full_expiryOfAnEntryAddedLaterOrRenewed_isStillFound() {
-    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder()
-        .clock(clock()).maxEntries(3).whenFull(InMemoryWhitelistStore.WhenFull.REFUSE).build();
+    InMemoryWhitelistStore s =
+        InMemoryWhitelistStore.builder()
+            .clock(clock())
+            .maxEntries(3)
+            .whenFull(InMemoryWhitelistStore.WhenFull.REFUSE)
+            .build();
     s.add(WhitelistKey.pair(ALICE, BOB), T0.plusSeconds(60));
     s.add(WhitelistKey.pair(ALICE, CAROL));
     s.add(WhitelistKey.pair(DAVE, CAROL), T0.plusSeconds(10)); // expires before the first
-    assertThrows(StoreException.class, () -> s.add(WhitelistKey.pair(DAVE, BOB)), "nothing has expired yet");
+    assertThrows(
+        StoreException.class, () -> s.add(WhitelistKey.pair(DAVE, BOB)), "nothing has expired yet");
 
     advanceClock(Duration.ofSeconds(10));
     s.add(WhitelistKey.pair(DAVE, BOB)); // the entry added last has expired: it makes room
@@ -80,8 +95,10 @@ final class InMemoryWhitelistStoreTest extends WhitelistStoreContract {
 
   @Test
   void contains_clockBeyondTheMillisecondRange_expiringEntriesAreExpired() {
-    InMemoryWhitelistStore s = InMemoryWhitelistStore.builder().clock(Clock.fixed(java.time.Instant.MAX,
-        java.time.ZoneOffset.UTC)).build();
+    InMemoryWhitelistStore s =
+        InMemoryWhitelistStore.builder()
+            .clock(Clock.fixed(java.time.Instant.MAX, java.time.ZoneOffset.UTC))
+            .build();
     s.add(WhitelistKey.pair(ALICE, BOB));
     s.add(WhitelistKey.pair(ALICE, CAROL), java.time.Instant.MAX.minusSeconds(1));
     assertTrue(covers(s, ALICE, BOB));
@@ -90,7 +107,10 @@ final class InMemoryWhitelistStoreTest extends WhitelistStoreContract {
 
   @Test
   void builder_optionSetTwice_throwsIllegalState() {
-    assertThrows(IllegalStateException.class, () -> InMemoryWhitelistStore.builder().maxEntries(1).maxEntries(2));
-    assertThrows(IllegalArgumentException.class, () -> InMemoryWhitelistStore.builder().maxEntries(0));
+    assertThrows(
+        IllegalStateException.class,
+        () -> InMemoryWhitelistStore.builder().maxEntries(1).maxEntries(2));
+    assertThrows(
+        IllegalArgumentException.class, () -> InMemoryWhitelistStore.builder().maxEntries(0));
   }
 }

@@ -42,13 +42,19 @@ abstract class JdbcWhitelistStoreContract extends WhitelistStoreContract {
   }
 
   private JdbcWhitelistStore store(String tablePrefix, Clock clock) {
-    return JdbcWhitelistStore.builder().dataSource(dataSource()).tablePrefix(tablePrefix).clock(clock).build();
+    return JdbcWhitelistStore.builder()
+        .dataSource(dataSource())
+        .tablePrefix(tablePrefix)
+        .clock(clock)
+        .build();
   }
 
   private int versionRows(String tablePrefix) throws SQLException {
     try (Connection c = dataSource().getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM " + tablePrefix + "schema_version")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT COUNT(*), MAX(version) FROM " + tablePrefix + "schema_version")) {
       rs.next();
       assertEquals(JdbcWhitelistStore.SCHEMA_VERSION, rs.getInt(2));
       return rs.getInt(1);
@@ -75,13 +81,15 @@ abstract class JdbcWhitelistStoreContract extends WhitelistStoreContract {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        futures.add(pool.submit(() -> {
-          JdbcWhitelistStore s = store(fresh, clock());
-          start.await();
-          s.migrate();
-          s.add(WhitelistKey.pair(ALICE, BOB));
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  JdbcWhitelistStore s = store(fresh, clock());
+                  start.await();
+                  s.migrate();
+                  s.add(WhitelistKey.pair(ALICE, BOB));
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS);
@@ -97,7 +105,8 @@ abstract class JdbcWhitelistStoreContract extends WhitelistStoreContract {
   void migrate_newerSchema_isRefusedAndLeftAlone() throws SQLException {
     ((JdbcWhitelistStore) store()).migrate();
     store().add(WhitelistKey.pair(ALICE, BOB));
-    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE " + prefix + "schema_version SET version = 99 WHERE id = 1");
       if (!c.getAutoCommit()) {
         c.commit();

@@ -19,7 +19,8 @@ import org.smtpcr.core.address.CanonicalAddress;
 
 /** {@link JdbcWhitelistStore} against databases that fail or are not supported. */
 final class JdbcWhitelistStoreFailureTest {
-  private static final CanonicalAddress ALICE = CanonicalAddress.parseCanonical("alice@example.org");
+  private static final CanonicalAddress ALICE =
+      CanonicalAddress.parseCanonical("alice@example.org");
   private static final CanonicalAddress BOB = CanonicalAddress.parseCanonical("bob@example.com");
 
   /** A data source whose every connection attempt fails like a refused connection. */
@@ -27,8 +28,10 @@ final class JdbcWhitelistStoreFailureTest {
     return new StubDataSource() {
       @Override
       public Connection getConnection() throws SQLException {
-        throw new SQLException("Connection to db.internal:5432 refused; url=jdbc:postgresql://db.internal/wl"
-            + "?user=smtpcr&password=hunter2", "08001");
+        throw new SQLException(
+            "Connection to db.internal:5432 refused; url=jdbc:postgresql://db.internal/wl"
+                + "?user=smtpcr&password=hunter2",
+            "08001");
       }
     };
   }
@@ -36,7 +39,9 @@ final class JdbcWhitelistStoreFailureTest {
   @Test
   void operations_databaseUnreachable_throwStoreExceptionWithoutCredentials() {
     JdbcWhitelistStore store = JdbcWhitelistStore.builder().dataSource(unreachable()).build();
-    StoreException e = assertThrows(StoreException.class, () -> store.containsAny(WhitelistCandidates.of(ALICE, BOB)));
+    StoreException e =
+        assertThrows(
+            StoreException.class, () -> store.containsAny(WhitelistCandidates.of(ALICE, BOB)));
     assertTrue(e.getMessage().contains("08001"), e.getMessage());
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     assertFalse(e.getMessage().contains("db.internal"), e.getMessage());
@@ -46,43 +51,62 @@ final class JdbcWhitelistStoreFailureTest {
 
   @Test
   void contains_databaseUnreachable_triesToConnectOnceNotOncePerRetry() {
-    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-    DataSource counting = new StubDataSource() {
-      @Override
-      public Connection getConnection() throws SQLException {
-        attempts.incrementAndGet();
-        throw new SQLException("refused", "08001");
-      }
-    };
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    DataSource counting =
+        new StubDataSource() {
+          @Override
+          public Connection getConnection() throws SQLException {
+            attempts.incrementAndGet();
+            throw new SQLException("refused", "08001");
+          }
+        };
     JdbcWhitelistStore store = JdbcWhitelistStore.builder().dataSource(counting).build();
-    StoreException e = assertThrows(StoreException.class, () -> store.containsAny(WhitelistCandidates.of(ALICE, BOB)));
+    StoreException e =
+        assertThrows(
+            StoreException.class, () -> store.containsAny(WhitelistCandidates.of(ALICE, BOB)));
     assertTrue(e.getMessage().contains("could not connect"), e.getMessage());
-    assertEquals(1, attempts.get(), "a decision waits for one connection attempt, not one per migration retry");
+    assertEquals(
+        1,
+        attempts.get(),
+        "a decision waits for one connection attempt, not one per migration retry");
   }
 
   @Test
   void migrate_unsupportedDatabase_throwsStoreExceptionNamingIt() {
-    DatabaseMetaData meta = (DatabaseMetaData) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {DatabaseMetaData.class}, (p, m, a) -> {
-          if (m.getName().equals("getDatabaseProductName")) {
-            return "MySQL\r\nInjected";
+    DatabaseMetaData meta =
+        (DatabaseMetaData)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {DatabaseMetaData.class},
+                (p, m, a) -> {
+                  if (m.getName().equals("getDatabaseProductName")) {
+                    return "MySQL\r\nInjected";
+                  }
+                  throw new UnsupportedOperationException(m.getName());
+                });
+    Connection conn =
+        (Connection)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (p, m, a) ->
+                    switch (m.getName()) {
+                      case "getMetaData" -> meta;
+                      case "close" -> null;
+                      default -> throw new UnsupportedOperationException(m.getName());
+                    });
+    DataSource ds =
+        new StubDataSource() {
+          @Override
+          public Connection getConnection() {
+            return conn;
           }
-          throw new UnsupportedOperationException(m.getName());
-        });
-    Connection conn = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {Connection.class}, (p, m, a) -> switch (m.getName()) {
-          case "getMetaData" -> meta;
-          case "close" -> null;
-          default -> throw new UnsupportedOperationException(m.getName());
-        });
-    DataSource ds = new StubDataSource() {
-      @Override
-      public Connection getConnection() {
-        return conn;
-      }
-    };
-    StoreException e = assertThrows(StoreException.class,
-        () -> JdbcWhitelistStore.builder().dataSource(ds).build().migrate());
+        };
+    StoreException e =
+        assertThrows(
+            StoreException.class,
+            () -> JdbcWhitelistStore.builder().dataSource(ds).build().migrate());
     assertTrue(e.getMessage().contains("H2 and PostgreSQL"), e.getMessage());
     assertTrue(e.getMessage().contains("MySQL"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), "no line break from the database name");
@@ -90,11 +114,17 @@ final class JdbcWhitelistStoreFailureTest {
 
   @Test
   void builder_badOptions_areRefused() {
-    assertThrows(IllegalArgumentException.class, () -> JdbcWhitelistStore.builder().tablePrefix("x; DROP TABLE y"));
-    assertThrows(IllegalArgumentException.class, () -> JdbcWhitelistStore.builder().tablePrefix("Upper_"));
-    assertThrows(IllegalArgumentException.class, () -> JdbcWhitelistStore.builder().queryTimeout(Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> JdbcWhitelistStore.builder().tablePrefix("x; DROP TABLE y"));
+    assertThrows(
+        IllegalArgumentException.class, () -> JdbcWhitelistStore.builder().tablePrefix("Upper_"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> JdbcWhitelistStore.builder().queryTimeout(Duration.ZERO));
     assertThrows(IllegalStateException.class, () -> JdbcWhitelistStore.builder().build());
-    assertEquals("JdbcWhitelistStore[table=smtpcr_whitelist, dialect=null]",
+    assertEquals(
+        "JdbcWhitelistStore[table=smtpcr_whitelist, dialect=null]",
         JdbcWhitelistStore.builder().dataSource(unreachable()).build().toString());
   }
 

@@ -21,25 +21,27 @@ import org.junit.jupiter.api.Assumptions;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A throw-away PostgreSQL server for tests: {@code initdb} into a fresh temporary directory, started
- * with {@code pg_ctl} on a free 127.0.0.1 port with its socket in that directory, stopped with
- * {@code pg_ctl stop -m immediate} and deleted by {@link #close()} (or, failing that, by a shutdown
- * hook), so no process is left behind.
+ * A throw-away PostgreSQL server for tests: {@code initdb} into a fresh temporary directory,
+ * started with {@code pg_ctl} on a free 127.0.0.1 port with its socket in that directory, stopped
+ * with {@code pg_ctl stop -m immediate} and deleted by {@link #close()} (or, failing that, by a
+ * shutdown hook), so no process is left behind.
  *
- * <p>The binaries are looked up in the system property {@code smtpcr.postgres.bin}, then in
- * {@code /usr/lib/postgresql/<version>/bin} (Debian and Ubuntu; highest version first), then on the
- * {@code PATH}. PostgreSQL refuses to run as root, so as root the commands run as the
- * {@code postgres} user through {@code runuser}. When no PostgreSQL is installed, a test fails
- * if {@code -Dsmtpcr.it.required=true} and is skipped visibly otherwise. The benchmarks use the
- * JUnit-free {@link #start()}.
+ * <p>The binaries are looked up in the system property {@code smtpcr.postgres.bin}, then in {@code
+ * /usr/lib/postgresql/<version>/bin} (Debian and Ubuntu; highest version first), then on the {@code
+ * PATH}. PostgreSQL refuses to run as root, so as root the commands run as the {@code postgres}
+ * user through {@code runuser}. When no PostgreSQL is installed, a test fails if {@code
+ * -Dsmtpcr.it.required=true} and is skipped visibly otherwise. The benchmarks use the JUnit-free
+ * {@link #start()}.
  */
 public final class PostgresServer implements AutoCloseable {
   /** The superuser that {@code initdb} creates; it needs no password (trust on 127.0.0.1). */
   public static final String USER = "smtpcr";
 
   /** What is missing, and how to install it. */
-  public static final String NOT_INSTALLED = "PostgreSQL (initdb, pg_ctl) is not installed; install it"
-      + " (Debian: apt-get install postgresql) or point -Dsmtpcr.postgres.bin at its binaries";
+  public static final String NOT_INSTALLED =
+      "PostgreSQL (initdb, pg_ctl) is not installed; install it"
+          + " (Debian: apt-get install postgresql) or point -Dsmtpcr.postgres.bin at its binaries";
+
   private static final long TIMEOUT_SECONDS = 120;
 
   private final Path binDir;
@@ -56,17 +58,18 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server, or fails the calling test when PostgreSQL is not installed and
-   * {@code smtpcr.it.required=true}, or skips it (visibly) otherwise. For use inside a test method.
+   * Starts a server, or fails the calling test when PostgreSQL is not installed and {@code
+   * smtpcr.it.required=true}, or skips it (visibly) otherwise. For use inside a test method.
    */
   public static PostgresServer startOrSkip() {
     return require(startIfInstalled().orElse(null));
   }
 
   /**
-   * Starts a server; empty when PostgreSQL is not installed, unless {@code smtpcr.it.required=true},
-   * when it fails instead. For {@code @BeforeAll}: JUnit reports an aborted {@code @BeforeAll} to
-   * Surefire as nothing at all, so tests skip through {@link #require} in each test instead.
+   * Starts a server; empty when PostgreSQL is not installed, unless {@code
+   * smtpcr.it.required=true}, when it fails instead. For {@code @BeforeAll}: JUnit reports an
+   * aborted {@code @BeforeAll} to Surefire as nothing at all, so tests skip through {@link
+   * #require} in each test instead.
    */
   public static Optional<PostgresServer> startIfInstalled() {
     Optional<Path> bin = findBinDir();
@@ -106,16 +109,23 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  /** The output of {@code postgres --version}, such as {@code postgres (PostgreSQL) 15.18}, if installed. */
+  /**
+   * The output of {@code postgres --version}, such as {@code postgres (PostgreSQL) 15.18}, if
+   * installed.
+   */
   public static Optional<String> version() {
     Optional<Path> bin = findBinDir();
     if (bin.isEmpty() || !Files.isExecutable(bin.get().resolve("postgres"))) {
       return Optional.empty();
     }
     try {
-      Process p = new ProcessBuilder(bin.get().resolve("postgres").toString(), "--version")
-          .redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      Process p =
+          new ProcessBuilder(bin.get().resolve("postgres").toString(), "--version")
+              .redirectErrorStream(true)
+              .start();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .strip();
       return p.waitFor() == 0 && !out.isEmpty() ? Optional.of(out) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
@@ -134,10 +144,11 @@ public final class PostgresServer implements AutoCloseable {
     Path debian = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(debian)) {
       try (Stream<Path> versions = Files.list(debian)) {
-        Optional<Path> found = versions
-            .map(v -> v.resolve("bin"))
-            .filter(PostgresServer::hasTools)
-            .max(Comparator.comparing(PostgresServer::majorVersion));
+        Optional<Path> found =
+            versions
+                .map(v -> v.resolve("bin"))
+                .filter(PostgresServer::hasTools)
+                .max(Comparator.comparing(PostgresServer::majorVersion));
         if (found.isPresent()) {
           return found;
         }
@@ -226,7 +237,8 @@ public final class PostgresServer implements AutoCloseable {
       return;
     }
     try {
-      run(command("pg_ctl", "-D", data().toString(), "-m", "immediate", "-w", "-t", "60", "stop"),
+      run(
+          command("pg_ctl", "-D", data().toString(), "-m", "immediate", "-w", "-t", "60", "stop"),
           root.resolve("stop.log"));
       running = false;
     } catch (IOException e) {
@@ -262,18 +274,46 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private void initdb() throws IOException {
-    run(command("initdb", "-D", data().toString(), "-U", USER, "-A", "trust", "-E", "UTF8",
-        "--locale=C.UTF-8", "--no-sync"), root.resolve("initdb.log"));
+    run(
+        command(
+            "initdb",
+            "-D",
+            data().toString(),
+            "-U",
+            USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync"),
+        root.resolve("initdb.log"));
   }
 
   private void pgCtlStart() throws IOException {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     running = true;
-    String options = "-p " + port + " -h 127.0.0.1 -k " + root
-        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40";
+    String options =
+        "-p "
+            + port
+            + " -h 127.0.0.1 -k "
+            + root
+            + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40";
     try {
-      run(command("pg_ctl", "-D", data().toString(), "-l", root.resolve("server.log").toString(),
-          "-w", "-t", "60", "-o", options, "start"), root.resolve("start.log"));
+      run(
+          command(
+              "pg_ctl",
+              "-D",
+              data().toString(),
+              "-l",
+              root.resolve("server.log").toString(),
+              "-w",
+              "-t",
+              "60",
+              "-o",
+              options,
+              "start"),
+          root.resolve("start.log"));
     } catch (IOException e) {
       running = false;
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -292,10 +332,8 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private static void run(List<String> command, Path log) throws IOException {
-    Process p = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -308,7 +346,8 @@ public final class PostgresServer implements AutoCloseable {
     }
     if (p.exitValue() != 0) {
       String out = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-      throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ":\n" + out);
+      throw new IOException(
+          String.join(" ", command) + " exited with " + p.exitValue() + ":\n" + out);
     }
   }
 
@@ -323,13 +362,16 @@ public final class PostgresServer implements AutoCloseable {
       return;
     }
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // left for the OS to clean up
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // left for the OS to clean up
+                }
+              });
     } catch (IOException e) {
       // left for the OS to clean up
     }

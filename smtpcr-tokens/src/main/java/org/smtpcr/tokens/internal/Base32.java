@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * RFC 4648 base32, written in lowercase without padding, decoded strictly: upper and lower case are
- * accepted, anything else (padding, white space, other characters) is refused, and so is an encoding
- * whose unused trailing bits are not zero, so that every byte string has exactly one spelling.
+ * accepted, anything else (padding, white space, other characters) is refused, and so is an
+ * encoding whose unused trailing bits are not zero, so that every byte string has exactly one
+ * spelling.
  *
  * <p>Not part of the public API.
  */
@@ -29,7 +30,8 @@ public final class Base32 {
     return (int) ((8L * byteCount + 4) / 5);
   }
 
-  private static final byte[] ALPHABET_BYTES = "abcdefghijklmnopqrstuvwxyz234567".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ALPHABET_BYTES =
+      "abcdefghijklmnopqrstuvwxyz234567".getBytes(StandardCharsets.US_ASCII);
 
   /** Encodes {@code length} bytes of {@code data} from {@code offset}. */
   public static String encode(byte[] data, int offset, int length) {
@@ -39,8 +41,12 @@ public final class Base32 {
     int end = offset + length;
     // whole groups: 5 bytes make 8 characters
     for (; end - i >= 5; i += 5) {
-      long v = ((data[i] & 0xffL) << 32) | ((data[i + 1] & 0xffL) << 24) | ((data[i + 2] & 0xffL) << 16)
-          | ((data[i + 3] & 0xffL) << 8) | (data[i + 4] & 0xffL);
+      long v =
+          ((data[i] & 0xffL) << 32)
+              | ((data[i + 1] & 0xffL) << 24)
+              | ((data[i + 2] & 0xffL) << 16)
+              | ((data[i + 3] & 0xffL) << 8)
+              | (data[i + 4] & 0xffL);
       for (int shift = 35; shift >= 0; shift -= 5) {
         out[o++] = ALPHABET_BYTES[(int) (v >>> shift) & 31];
       }

@@ -34,7 +34,8 @@ public final class HmacSha256 {
       throw new IllegalStateException("the Java platform must provide " + ALGORITHM, e);
     } catch (GeneralSecurityException e) {
       // never include the key: the exception text of a provider is not ours to trust
-      throw new IllegalStateException("cannot initialise " + ALGORITHM + " (" + e.getClass().getSimpleName() + ")");
+      throw new IllegalStateException(
+          "cannot initialise " + ALGORITHM + " (" + e.getClass().getSimpleName() + ")");
     }
   }
 

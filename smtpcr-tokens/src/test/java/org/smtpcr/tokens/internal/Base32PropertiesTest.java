@@ -16,7 +16,8 @@ import org.smtpcr.tokens.ReferenceTokenV1;
 /** {@link Base32} against the bit-string base32 of {@link ReferenceTokenV1} on random input. */
 final class Base32PropertiesTest {
   @Property
-  void encodeThenDecode_anyBytes_roundTripsAndMatchesReference(@ForAll @Size(max = 400) byte[] data) {
+  void encodeThenDecode_anyBytes_roundTripsAndMatchesReference(
+      @ForAll @Size(max = 400) byte[] data) {
     String text = Base32.encode(data);
     assertEquals(ReferenceTokenV1.base32(data), text);
     assertEquals(Base32.encodedLength(data.length), text.length());
@@ -37,7 +38,8 @@ final class Base32PropertiesTest {
   @Provide
   Arbitrary<String> nearBase32() {
     String alphabet = ReferenceTokenV1.ALPHABET;
-    return Arbitraries.strings().withChars(alphabet + alphabet.toUpperCase(Locale.ROOT) + "=01 -\u212A")
+    return Arbitraries.strings()
+        .withChars(alphabet + alphabet.toUpperCase(Locale.ROOT) + "=01 -\u212A")
         .ofMaxLength(40);
   }
 }

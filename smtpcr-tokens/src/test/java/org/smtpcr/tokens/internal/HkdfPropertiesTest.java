@@ -12,11 +12,17 @@ import org.smtpcr.tokens.ReferenceTokenV1;
 /** {@link Hkdf#deriveV1} against the hand-written HKDF on random input. */
 final class HkdfPropertiesTest {
   @Property
-  void deriveV1_anyMasterKeyAndInfo_equalsReference(@ForAll @Size(min = 0, max = 200) byte[] ikm,
+  void deriveV1_anyMasterKeyAndInfo_equalsReference(
+      @ForAll @Size(min = 0, max = 200) byte[] ikm,
       @ForAll @StringLength(max = 40) String asciiInfo) {
-    String info = asciiInfo.chars().map(c -> c & 0x7f).collect(StringBuilder::new, StringBuilder::appendCodePoint,
-        StringBuilder::append).toString();
-    assertArrayEquals(ReferenceTokenV1.hkdf(ikm, ascii("smtpcr-v1"), ascii(info), 32), Hkdf.deriveV1(ikm, info));
+    String info =
+        asciiInfo
+            .chars()
+            .map(c -> c & 0x7f)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
+    assertArrayEquals(
+        ReferenceTokenV1.hkdf(ikm, ascii("smtpcr-v1"), ascii(info), 32), Hkdf.deriveV1(ikm, info));
   }
 
   private static byte[] ascii(String s) {

@@ -44,32 +44,35 @@ import org.smtpcr.core.store.WhitelistStore;
  * }
  * }</pre>
  *
- * <p>What is checked: entries are found only under the {@link WhitelistCandidates} core computes
- * (a store expands nothing itself); keys are opaque, case-sensitive strings; an entry with an expiry
+ * <p>What is checked: entries are found only under the {@link WhitelistCandidates} core computes (a
+ * store expands nothing itself); keys are opaque, case-sensitive strings; an entry with an expiry
  * stops counting at that instant (exclusive) and is then never found, listed, counted or removed;
  * instants are kept to the millisecond; adding a present key renews it; listing pages in key order
  * without repeats; {@code null} arguments are refused with {@link NullPointerException}; two
- * instances on the same data agree; concurrent upserts of the same keys neither fail nor
- * duplicate.
+ * instances on the same data agree; concurrent upserts of the same keys neither fail nor duplicate.
  *
- * <p>Time comes from a clock the tests advance by hand, handed to {@link #newStore(Clock)}; the store
- * must read the time from it (added-at times and expiry checks), so no test sleeps. The clock starts
- * at {@link #T0}.
+ * <p>Time comes from a clock the tests advance by hand, handed to {@link #newStore(Clock)}; the
+ * store must read the time from it (added-at times and expiry checks), so no test sleeps. The clock
+ * starts at {@link #T0}.
  *
- * <p>Shipped in the {@code smtpcr-core} test jar ({@code <type>test-jar</type>}, scope
- * {@code test}); it needs JUnit Jupiter on the test class path. See {@code docs/stores.md}.
+ * <p>Shipped in the {@code smtpcr-core} test jar ({@code <type>test-jar</type>}, scope {@code
+ * test}); it needs JUnit Jupiter on the test class path. See {@code docs/stores.md}.
  *
  * @since 0.1.0
  */
 public abstract class WhitelistStoreContract {
   /** Where the clock starts in every test: 2026-01-01T00:00:00Z. */
   protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
   /** A sender in a subdomain: {@code alice@mail.example.org}. */
   protected static final CanonicalAddress ALICE = address("alice@mail.example.org");
+
   /** A recipient: {@code bob@example.com}. */
   protected static final CanonicalAddress BOB = address("bob@example.com");
+
   /** Another recipient: {@code carol@example.com}. */
   protected static final CanonicalAddress CAROL = address("carol@example.com");
+
   /** A sender in the parent domain of {@link #ALICE}'s: {@code dave@example.org}. */
   protected static final CanonicalAddress DAVE = address("dave@example.org");
 
@@ -126,15 +129,16 @@ public abstract class WhitelistStoreContract {
   }
 
   /**
-   * Whether {@code s} holds an unexpired entry that lets {@code sender} write to
-   * {@code recipient}, asked as the decision engine asks.
+   * Whether {@code s} holds an unexpired entry that lets {@code sender} write to {@code recipient},
+   * asked as the decision engine asks.
    *
    * @param s the store
    * @param sender the sender
    * @param recipient the recipient
    * @return {@code s.containsAny(WhitelistCandidates.of(sender, recipient))}
    */
-  protected static boolean covers(WhitelistStore s, CanonicalAddress sender, CanonicalAddress recipient) {
+  protected static boolean covers(
+      WhitelistStore s, CanonicalAddress sender, CanonicalAddress recipient) {
     return s.containsAny(WhitelistCandidates.of(sender, recipient));
   }
 
@@ -348,7 +352,9 @@ public abstract class WhitelistStoreContract {
   public void list_pagesThroughAllEntriesInKeyOrderWithoutRepeats() {
     List<WhitelistKey> added = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
-      WhitelistKey k = WhitelistKey.pair(address(String.format("s%02d@example.org", 24 - i)), i % 2 == 0 ? BOB : CAROL);
+      WhitelistKey k =
+          WhitelistKey.pair(
+              address(String.format("s%02d@example.org", 24 - i)), i % 2 == 0 ? BOB : CAROL);
       store.add(k);
       added.add(k);
     }
@@ -388,7 +394,8 @@ public abstract class WhitelistStoreContract {
     store.add(WhitelistKey.pair(address("a@example.org"), BOB));
     store.add(WhitelistKey.pair(address("e@example.org"), BOB));
     WhitelistPage second = store.listAfter(first.next().orElseThrow(), 2);
-    assertEquals(List.of("e@example.org", "f@example.org"),
+    assertEquals(
+        List.of("e@example.org", "f@example.org"),
         second.entries().stream().map(e -> e.key().sender()).toList());
     assertEquals(Optional.empty(), second.next());
   }
@@ -400,10 +407,14 @@ public abstract class WhitelistStoreContract {
     store.add(WhitelistKey.pair(address("c@example.org"), BOB));
     store.add(WhitelistKey.pair(address("c@example.org"), CAROL));
     WhitelistPage page = store.listAfter(WhitelistKey.pair(address("b@example.org"), BOB), 10);
-    assertEquals(List.of(WhitelistKey.pair(address("c@example.org"), BOB), WhitelistKey.pair(address("c@example.org"), CAROL)),
+    assertEquals(
+        List.of(
+            WhitelistKey.pair(address("c@example.org"), BOB),
+            WhitelistKey.pair(address("c@example.org"), CAROL)),
         page.entries().stream().map(WhitelistEntry::key).toList());
     page = store.listAfter(WhitelistKey.pair(address("c@example.org"), BOB), 10);
-    assertEquals(List.of(WhitelistKey.pair(address("c@example.org"), CAROL)),
+    assertEquals(
+        List.of(WhitelistKey.pair(address("c@example.org"), CAROL)),
         page.entries().stream().map(WhitelistEntry::key).toList());
   }
 
@@ -423,9 +434,12 @@ public abstract class WhitelistStoreContract {
   public void list_limitOutOfRange_throwsIllegalArgument() {
     WhitelistKey after = WhitelistKey.pair(ALICE, BOB);
     assertThrows(IllegalArgumentException.class, () -> store.list(0));
-    assertThrows(IllegalArgumentException.class, () -> store.list(WhitelistStore.MAX_PAGE_SIZE + 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> store.list(WhitelistStore.MAX_PAGE_SIZE + 1));
     assertThrows(IllegalArgumentException.class, () -> store.listAfter(after, 0));
-    assertThrows(IllegalArgumentException.class, () -> store.listAfter(after, WhitelistStore.MAX_PAGE_SIZE + 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.listAfter(after, WhitelistStore.MAX_PAGE_SIZE + 1));
   }
 
   /** No method accepts {@code null}. */
@@ -470,19 +484,22 @@ public abstract class WhitelistStoreContract {
       for (int t = 0; t < threads; t++) {
         WhitelistStore s = t % 2 == 0 ? store : other;
         int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < rounds; i++) {
-            WhitelistKey k = WhitelistKey.pair(address("sender" + (i % keys) + "@example.org"), BOB);
-            if ((i + thread) % 2 == 0) {
-              s.add(k);
-            } else {
-              s.add(k, T0.plus(Duration.ofDays(1)));
-            }
-            assertTrue(covers(s, address(k.sender()), BOB));
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < rounds; i++) {
+                    WhitelistKey k =
+                        WhitelistKey.pair(address("sender" + (i % keys) + "@example.org"), BOB);
+                    if ((i + thread) % 2 == 0) {
+                      s.add(k);
+                    } else {
+                      s.add(k, T0.plus(Duration.ofDays(1)));
+                    }
+                    assertTrue(covers(s, address(k.sender()), BOB));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get(60, TimeUnit.SECONDS);

@@ -13,16 +13,18 @@ import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.examples.runtime.Settings;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine;
 
 /** Builds and runs the {@code smtpcr} command line; shared helpers of the commands. */
 final class Cli {
   static final String DEFAULT_NAME = "smtpcr";
   private static final Pattern PROG = Pattern.compile("[A-Za-z0-9./_-]{1,100}");
+
   /** The runtime's canonicalizer (the engine's, with the default sub-address separator). */
   private static final AddressCanonicalizer SENDERS = Settings.defaults().canonicalizer();
+
   private static final AddressCanonicalizer RECIPIENTS = SENDERS.forRecipients();
 
   private Cli() {}
@@ -31,7 +33,8 @@ final class Cli {
    * The configured command line for {@code args}: converters, output streams, the configuration
    * file as default provider, and one-line errors.
    */
-  static CommandLine commandLine(List<String> args, PrintWriter out, PrintWriter err, Lifecycle lifecycle) {
+  static CommandLine commandLine(
+      List<String> args, PrintWriter out, PrintWriter err, Lifecycle lifecycle) {
     CommandLine cl = new CommandLine(new SmtpcrCommand(lifecycle));
     cl.setCommandName(programName());
     // after the subcommands exist, so that they get these too
@@ -39,12 +42,14 @@ final class Cli {
     cl.registerConverter(InetSocketAddress.class, new HostPortConverter());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
-      line.getErr().println(line.getCommandSpec().root().name() + ": " + describe(ex));
-      line.getErr().flush();
-      return 1;
-    });
-    ConfigFile.locate(args).filter(Files::isRegularFile)
+    cl.setExecutionExceptionHandler(
+        (ex, line, parseResult) -> {
+          line.getErr().println(line.getCommandSpec().root().name() + ": " + describe(ex));
+          line.getErr().flush();
+          return 1;
+        });
+    ConfigFile.locate(args)
+        .filter(Files::isRegularFile)
         .ifPresent(f -> cl.setDefaultValueProvider(ConfigFile.defaults(f)));
     return cl;
   }
@@ -70,13 +75,17 @@ final class Cli {
     return p != null && PROG.matcher(p).matches() ? p : DEFAULT_NAME;
   }
 
-  /** One safe line about a failure: the exception's kind and message, control characters removed. */
+  /**
+   * One safe line about a failure: the exception's kind and message, control characters removed.
+   */
   static String describe(Throwable e) {
     String m = e.getMessage();
     String kind = e instanceof java.io.IOException ? e.getClass().getSimpleName() + ": " : "";
     String text = kind + (m == null || m.isBlank() ? e.getClass().getSimpleName() : m);
     StringBuilder sb = new StringBuilder();
-    text.codePoints().limit(500).forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    text.codePoints()
+        .limit(500)
+        .forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
     return sb.toString();
   }
 

@@ -20,14 +20,15 @@ import picocli.CommandLine.PropertiesDefaultProvider;
  * Finds the configuration file for a command line: {@code --config FILE} when given (anywhere on
  * the line), else {@value DataDirectory#CONFIG_FILE} in the data directory ({@code --data DIR}, or
  * {@code smtpcr-data}) when it exists. The file is Java properties; its keys are option names
- * without dashes, for every command ({@code data=/srv/smtpcr}) or for one
- * ({@code smtpcr.demo.smtp-port=2526}). An option that is a runtime {@link Settings} setting may
- * also be given by the setting's key, as James's XML spells it ({@code trustedNetworks},
- * {@code challengeLifetime=7d}); the option name wins over the key. Options on the command line win.
+ * without dashes, for every command ({@code data=/srv/smtpcr}) or for one ({@code
+ * smtpcr.demo.smtp-port=2526}). An option that is a runtime {@link Settings} setting may also be
+ * given by the setting's key, as James's XML spells it ({@code trustedNetworks}, {@code
+ * challengeLifetime=7d}); the option name wins over the key. Options on the command line win.
  */
 final class ConfigFile {
   /** The commented file a new data directory gets. */
-  static final String TEMPLATE = """
+  static final String TEMPLATE =
+      """
       # smtpcr configuration: defaults for the options of the smtpcr commands.
       # Java properties. A key is an option name without its dashes and applies to every command
       # that has the option, or is prefixed with the command ("smtpcr.demo.smtp-port") to apply to
@@ -102,7 +103,9 @@ final class ConfigFile {
     };
   }
 
-  /** The value of {@code --name VALUE} or {@code --name=VALUE}; the last one wins, as in picocli. */
+  /**
+   * The value of {@code --name VALUE} or {@code --name=VALUE}; the last one wins, as in picocli.
+   */
   private static Optional<String> optionValue(List<String> args, String name) {
     Optional<String> found = Optional.empty();
     for (int i = 0; i < args.size(); i++) {

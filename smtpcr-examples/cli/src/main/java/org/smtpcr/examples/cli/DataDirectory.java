@@ -33,33 +33,26 @@ import org.smtpcr.tokens.KeyRing;
  *   maildir/               delivered mail (tmp/, new/, cur/)
  * </pre>
  *
- * <p><b>Sharing the H2 file.</b> The database is opened as
- * {@code jdbc:h2:file:<dir>/whitelist;AUTO_SERVER=TRUE}: the first process opens the file and
- * serves it to the others over TCP, which H2 binds to the loopback interface here (system property
- * {@code h2.bindAddress=127.0.0.1}, set before H2 loads unless already set) and guards with a
- * random key kept in the lock file. When that process ends, another one takes over. Several hosts
- * should share PostgreSQL instead: {@link #open(Path, Optional)} with a {@code jdbc:postgresql:}
- * URL (credentials in the URL's {@code user} and {@code password} parameters; the URL is never
- * logged).
+ * <p><b>Sharing the H2 file.</b> The database is opened as {@code
+ * jdbc:h2:file:<dir>/whitelist;AUTO_SERVER=TRUE}: the first process opens the file and serves it to
+ * the others over TCP, which H2 binds to the loopback interface here (system property {@code
+ * h2.bindAddress=127.0.0.1}, set before H2 loads unless already set) and guards with a random key
+ * kept in the lock file. When that process ends, another one takes over. Several hosts should share
+ * PostgreSQL instead: {@link #open(Path, Optional)} with a {@code jdbc:postgresql:} URL
+ * (credentials in the URL's {@code user} and {@code password} parameters; the URL is never logged).
  *
  * <p>Thread-safe. {@link #close()} closes the connection pool.
  *
  * @since 0.1.0
  */
 public final class DataDirectory implements AutoCloseable {
-  /**
-   * The data directory used when none is given: {@code smtpcr-data} in the working directory.
-   */
+  /** The data directory used when none is given: {@code smtpcr-data} in the working directory. */
   public static final Path DEFAULT = Path.of("smtpcr-data");
 
-  /**
-   * Name of the key file in the directory.
-   */
+  /** Name of the key file in the directory. */
   public static final String KEY_FILE = "smtpcr.keys";
 
-  /**
-   * Name of the optional configuration file in the directory.
-   */
+  /** Name of the optional configuration file in the directory. */
   public static final String CONFIG_FILE = "smtpcr.properties";
 
   private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
@@ -94,8 +87,8 @@ public final class DataDirectory implements AutoCloseable {
   }
 
   /**
-   * Opens (creating when missing) the data directory at {@code dir}; the whitelist lives at
-   * {@code storeUrl} when given ({@code jdbc:h2:...} or {@code jdbc:postgresql:...}), else in the
+   * Opens (creating when missing) the data directory at {@code dir}; the whitelist lives at {@code
+   * storeUrl} when given ({@code jdbc:h2:...} or {@code jdbc:postgresql:...}), else in the
    * directory's H2 file.
    *
    * @param dir the directory
@@ -113,7 +106,9 @@ public final class DataDirectory implements AutoCloseable {
     checkArgument(root.toString().indexOf(';') < 0, "the data directory path must not contain ';'");
     if (!Files.isDirectory(root)) {
       if (posix()) {
-        Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+            root,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } else {
         Files.createDirectories(root);
       }
@@ -195,9 +190,9 @@ public final class DataDirectory implements AutoCloseable {
 
   /**
    * The whitelist store, through a small connection pool opened on the first call. The pool starts
-   * even while the database is down (each operation then fails with a
-   * {@link org.smtpcr.core.store.StoreException} after 3 seconds, and the engine answers
-   * {@code 451 4.3.0}); the store creates its tables on its first operation.
+   * even while the database is down (each operation then fails with a {@link
+   * org.smtpcr.core.store.StoreException} after 3 seconds, and the engine answers {@code 451
+   * 4.3.0}); the store creates its tables on its first operation.
    *
    * @return the store
    * @throws IllegalStateException after {@link #close()}
@@ -211,22 +206,23 @@ public final class DataDirectory implements AutoCloseable {
       boolean h2 = url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:");
       boolean userInUrl = url.toLowerCase(Locale.ROOT).contains(";user=");
       // a small pool; an operation waits 3 s for a connection, then the engine answers 451 4.3.0
-      StoreSpec spec = StoreSpec.parse(name -> switch (name) {
-        case StoreSpec.URL -> Optional.of(url);
-        case StoreSpec.USER -> h2 && !userInUrl ? Optional.of("sa") : Optional.empty();
-        case StoreSpec.POOL_SIZE -> Optional.of("4");
-        case StoreSpec.CONNECTION_TIMEOUT -> Optional.of("3s");
-        default -> Optional.empty();
-      });
+      StoreSpec spec =
+          StoreSpec.parse(
+              name ->
+                  switch (name) {
+                    case StoreSpec.URL -> Optional.of(url);
+                    case StoreSpec.USER -> h2 && !userInUrl ? Optional.of("sa") : Optional.empty();
+                    case StoreSpec.POOL_SIZE -> Optional.of("4");
+                    case StoreSpec.CONNECTION_TIMEOUT -> Optional.of("3s");
+                    default -> Optional.empty();
+                  });
       dataSource = spec.openDataSource("smtpcr-whitelist");
       store = JdbcWhitelistStore.builder().dataSource(dataSource).build();
     }
     return store;
   }
 
-  /**
-   * Closes the connection pool, if one was opened.
-   */
+  /** Closes the connection pool, if one was opened. */
   @Override
   public synchronized void close() {
     closed = true;
@@ -236,9 +232,7 @@ public final class DataDirectory implements AutoCloseable {
     }
   }
 
-  /**
-   * Names the directory; never the store URL.
-   */
+  /** Names the directory; never the store URL. */
   @Override
   public String toString() {
     return "DataDirectory[" + root + (storeUrl.isPresent() ? ", external store" : "") + "]";
@@ -250,8 +244,12 @@ public final class DataDirectory implements AutoCloseable {
       return;
     }
     try {
-      Files.writeString(f, ConfigFile.TEMPLATE, StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+      Files.writeString(
+          f,
+          ConfigFile.TEMPLATE,
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE);
     } catch (FileAlreadyExistsException e) {
       // written by another process meanwhile
     }

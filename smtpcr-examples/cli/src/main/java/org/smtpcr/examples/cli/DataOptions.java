@@ -7,18 +7,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code --data DIR} and {@code --store JDBC_URL}, shared by the commands that use the whitelist. */
+/**
+ * {@code --data DIR} and {@code --store JDBC_URL}, shared by the commands that use the whitelist.
+ */
 final class DataOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--data", paramLabel = "DIR", defaultValue = "smtpcr-data",
-      description = "Data directory: key file, whitelist database, Maildir (default: ${DEFAULT-VALUE}, created on first use).")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      defaultValue = "smtpcr-data",
+      description =
+          "Data directory: key file, whitelist database, Maildir (default: ${DEFAULT-VALUE}, created on first use).")
   Path data;
 
-  @Option(names = "--store", paramLabel = "JDBC_URL",
-      description = "Keep the whitelist here instead of the data directory's H2 file: jdbc:h2:... or "
-          + "jdbc:postgresql://host/db?user=..&password=.. (never logged).")
+  @Option(
+      names = "--store",
+      paramLabel = "JDBC_URL",
+      description =
+          "Keep the whitelist here instead of the data directory's H2 file: jdbc:h2:... or "
+              + "jdbc:postgresql://host/db?user=..&password=.. (never logged).")
   String store;
 
   /** Checks the options: a bad {@code --store} is a usage error. */

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.examples.runtime.Settings;
@@ -20,32 +19,48 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code smtpcr demo}: the SMTP server and the challenge page in one process, on loopback. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the SMTP server and the challenge page together, on loopback.",
-        "Uses a low proof-of-work difficulty and prints what to try. Never relays. Stop it with Ctrl-C."})
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the SMTP server and the challenge page together, on loopback.",
+      "Uses a low proof-of-work difficulty and prints what to try. Never relays. Stop it with Ctrl-C."
+    })
 final class DemoCommand implements Callable<Integer> {
   /** Low but real: well under a second in a browser. */
   static final int DEMO_POW_BITS = 16;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  DataOptions data;
+  @Mixin DataOptions data;
 
-  @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "2525",
+  @Option(
+      names = "--smtp-port",
+      paramLabel = "PORT",
+      defaultValue = "2525",
       description = "SMTP port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 for any free port).")
   int smtpPort;
 
-  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
-      description = "Challenge page port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 for any free port).")
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description =
+          "Challenge page port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 for any free port).")
   int httpPort;
 
-  @Option(names = "--domain", paramLabel = "D", split = ",",
-      description = "Accept mail only for this recipient domain (repeatable; default: every domain).")
+  @Option(
+      names = "--domain",
+      paramLabel = "D",
+      split = ",",
+      description =
+          "Accept mail only for this recipient domain (repeatable; default: every domain).")
   List<String> domains = new ArrayList<>();
 
-  @Option(names = "--pow-bits", paramLabel = "N", defaultValue = "" + DEMO_POW_BITS,
+  @Option(
+      names = "--pow-bits",
+      paramLabel = "N",
+      defaultValue = "" + DEMO_POW_BITS,
       description = "Proof-of-work difficulty in bits (default ${DEFAULT-VALUE}).")
   int powBits;
 
@@ -58,20 +73,38 @@ final class DemoCommand implements Callable<Integer> {
       throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
     }
     data.check();
-    List<String> canonicalDomains = domains.stream().map(d -> Cli.domain(spec, "--domain", d)).toList();
+    List<String> canonicalDomains =
+        domains.stream().map(d -> Cli.domain(spec, "--domain", d)).toList();
     InetAddress loopback = InetAddresses.forString("127.0.0.1");
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      ChallengeWebServer web = running.add(Services.web(d.keyRing(), d.store(),
-          new InetSocketAddress(loopback, httpPort), powBits, Settings.builder().build(),
-          ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
-      DecisionEngine engine = Services.engine(d.keyRing(), d.store(), Settings.builder()
-          .set(Settings.CHALLENGE_BASE, web.baseUri())
-          .set(Settings.CHALLENGE_LIFETIME, DecisionEngine.DEFAULT_CHALLENGE_LIFETIME)
-          .build());
-      SmtpcrSmtpServer smtp = running.add(Services.smtp(engine, d, new InetSocketAddress(loopback, smtpPort),
-          canonicalDomains, SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES, SmtpcrSmtpServer.DEFAULT_HOST_NAME));
+      ChallengeWebServer web =
+          running.add(
+              Services.web(
+                  d.keyRing(),
+                  d.store(),
+                  new InetSocketAddress(loopback, httpPort),
+                  powBits,
+                  Settings.builder().build(),
+                  ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
+      DecisionEngine engine =
+          Services.engine(
+              d.keyRing(),
+              d.store(),
+              Settings.builder()
+                  .set(Settings.CHALLENGE_BASE, web.baseUri())
+                  .set(Settings.CHALLENGE_LIFETIME, DecisionEngine.DEFAULT_CHALLENGE_LIFETIME)
+                  .build());
+      SmtpcrSmtpServer smtp =
+          running.add(
+              Services.smtp(
+                  engine,
+                  d,
+                  new InetSocketAddress(loopback, smtpPort),
+                  canonicalDomains,
+                  SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
+                  SmtpcrSmtpServer.DEFAULT_HOST_NAME));
       printInstructions(spec.commandLine().getOut(), d, web, smtp, canonicalDomains);
     } catch (Exception e) {
       running.close();
@@ -81,7 +114,11 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void printInstructions(PrintWriter out, DataDirectory d, ChallengeWebServer web, SmtpcrSmtpServer smtp,
+  private void printInstructions(
+      PrintWriter out,
+      DataDirectory d,
+      ChallengeWebServer web,
+      SmtpcrSmtpServer smtp,
       List<String> domains) {
     String prog = spec.root().name();
     String server = Services.hostPort(smtp.address());
@@ -91,22 +128,35 @@ final class DemoCommand implements Callable<Integer> {
     String dataArg = " --data " + shellWord(d.path().toString());
     out.println("SMTPCR demo is running. Stop it with Ctrl-C.");
     out.println();
-    out.println("  SMTP server     " + server + " (loopback only, never relays; local domains: "
-        + (domains.isEmpty() ? "all" : String.join(", ", domains)) + ")");
+    out.println(
+        "  SMTP server     "
+            + server
+            + " (loopback only, never relays; local domains: "
+            + (domains.isEmpty() ? "all" : String.join(", ", domains))
+            + ")");
     out.println("  challenge page  " + web.baseUri());
     out.println("  data            " + d.path() + " (keys, whitelist, Maildir)");
     out.println();
     out.println("Try it, in another terminal:");
     out.println();
-    out.println("  1. Send mail from a sender the server does not know yet; it answers 550 5.7.1 with a link:");
+    out.println(
+        "  1. Send mail from a sender the server does not know yet; it answers 550 5.7.1 with a link:");
     out.println("       swaks --server " + server + " --from " + from + " --to " + to);
-    out.println("  2. Open the link in a browser on this machine. The page runs a short check; press Confirm");
+    out.println(
+        "  2. Open the link in a browser on this machine. The page runs a short check; press Confirm");
     out.println("     to whitelist " + from + " for " + to + ".");
     out.println("  3. Send again: the server answers 250 and the message lands in");
     out.println("       " + smtp.maildir().resolve("new"));
     out.println("  4. Or skip the link: put the pass code in the recipient's sub-address.");
-    out.println("       " + prog + " passcode --keys " + shellWord(d.keyFile().toString()) + " --sender " + from
-        + " --recipient " + to);
+    out.println(
+        "       "
+            + prog
+            + " passcode --keys "
+            + shellWord(d.keyFile().toString())
+            + " --sender "
+            + from
+            + " --recipient "
+            + to);
     out.println("       swaks --server " + server + " --from " + from + " --to bob+CODE@" + domain);
     out.println("  5. See who is whitelisted:");
     out.println("       " + prog + " whitelist list" + dataArg);

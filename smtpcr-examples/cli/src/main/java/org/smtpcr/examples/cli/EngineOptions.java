@@ -17,25 +17,38 @@ final class EngineOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--challenge-lifetime", paramLabel = "DURATION", defaultValue = "7d",
+  @Option(
+      names = "--challenge-lifetime",
+      paramLabel = "DURATION",
+      defaultValue = "7d",
       description = "How long a challenge link is valid (default ${DEFAULT-VALUE}).")
   Duration challengeLifetime;
 
-  @Option(names = "--trusted-network", paramLabel = "CIDR", split = ",",
-      description = "Accept without challenge from this client network, e.g. 192.0.2.0/24 (repeatable).")
+  @Option(
+      names = "--trusted-network",
+      paramLabel = "CIDR",
+      split = ",",
+      description =
+          "Accept without challenge from this client network, e.g. 192.0.2.0/24 (repeatable).")
   List<String> trustedNetworks = new ArrayList<>();
 
-  @Option(names = "--exempt-recipient", paramLabel = "ADDRESS", split = ",",
-      description = "Never challenge mail to this local part or address, besides postmaster and abuse (repeatable).")
+  @Option(
+      names = "--exempt-recipient",
+      paramLabel = "ADDRESS",
+      split = ",",
+      description =
+          "Never challenge mail to this local part or address, besides postmaster and abuse (repeatable).")
   List<String> exemptRecipients = new ArrayList<>();
 
-  @Option(names = "--subaddress-separators", paramLabel = "CHARS", defaultValue = "+",
-      description = "Sub-address separators, as Postfix's recipient_delimiter (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--subaddress-separators",
+      paramLabel = "CHARS",
+      defaultValue = "+",
+      description =
+          "Sub-address separators, as Postfix's recipient_delimiter (default ${DEFAULT-VALUE}).")
   String subaddressSeparators;
 
-  /**
-   * The runtime settings these options give; a wrong value is a usage error naming the option.
-   */
+  /** The runtime settings these options give; a wrong value is a usage error naming the option. */
   Settings.Builder settings() {
     Settings.Builder b = Settings.builder().set(Settings.CHALLENGE_LIFETIME, challengeLifetime);
     set(b, Settings.TRUSTED_NETWORKS, trustedNetworks);

@@ -9,12 +9,13 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Reads a listen address {@code HOST:PORT}, {@code [IPv6]:PORT} or {@code :PORT} (loopback); port
- * 0 picks a free port. At most {@value #MAX_LENGTH} characters.
+ * Reads a listen address {@code HOST:PORT}, {@code [IPv6]:PORT} or {@code :PORT} (loopback); port 0
+ * picks a free port. At most {@value #MAX_LENGTH} characters.
  */
 final class HostPortConverter implements ITypeConverter<InetSocketAddress> {
   static final int MAX_LENGTH = 300;
-  private static final Pattern FORM = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]*):([0-9]{1,5})");
+  private static final Pattern FORM =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]*):([0-9]{1,5})");
 
   @Override
   public InetSocketAddress convert(String value) {
@@ -38,7 +39,8 @@ final class HostPortConverter implements ITypeConverter<InetSocketAddress> {
       host = host.substring(1, host.length() - 1);
     }
     try {
-      InetAddress a = host.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
+      InetAddress a =
+          host.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
       return new InetSocketAddress(a, port);
     } catch (UnknownHostException e) {
       throw new TypeConversionException("unknown host in listen address");

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 
 /** {@code --keys FILE}, defaulting to the key file of the default data directory. */
 final class KeyOption {
-  @Option(names = "--keys", paramLabel = "FILE",
+  @Option(
+      names = "--keys",
+      paramLabel = "FILE",
       description = "The key file (default: smtpcr-data/smtpcr.keys, as the demo creates it).")
   Path keys;
 

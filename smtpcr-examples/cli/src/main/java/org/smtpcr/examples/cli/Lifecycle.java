@@ -7,7 +7,9 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** How a long-running command lives: it serves until the process is asked to stop (Ctrl-C, SIGTERM). */
+/**
+ * How a long-running command lives: it serves until the process is asked to stop (Ctrl-C, SIGTERM).
+ */
 interface Lifecycle {
   /**
    * Starts a run: from now on, a request to stop closes what was {@linkplain Running#add added}.
@@ -48,48 +50,49 @@ interface Lifecycle {
    * services when the JVM is asked to stop; the command waits for that.
    */
   static Lifecycle untilShutdown() {
-    return () -> new Running() {
-      private final List<AutoCloseable> services = new ArrayList<>();
-      private final CountDownLatch stopped = new CountDownLatch(1);
-      private final Thread hook = new Thread(this::stop, "smtpcr-shutdown");
+    return () ->
+        new Running() {
+          private final List<AutoCloseable> services = new ArrayList<>();
+          private final CountDownLatch stopped = new CountDownLatch(1);
+          private final Thread hook = new Thread(this::stop, "smtpcr-shutdown");
 
-      {
-        Runtime.getRuntime().addShutdownHook(hook);
-      }
+          {
+            Runtime.getRuntime().addShutdownHook(hook);
+          }
 
-      @Override
-      public synchronized <T extends AutoCloseable> T add(T service) {
-        services.add(service);
-        return service;
-      }
+          @Override
+          public synchronized <T extends AutoCloseable> T add(T service) {
+            services.add(service);
+            return service;
+          }
 
-      @Override
-      public void awaitStop() throws InterruptedException {
-        stopped.await();
-      }
+          @Override
+          public void awaitStop() throws InterruptedException {
+            stopped.await();
+          }
 
-      @Override
-      public void close() {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          return; // already shutting down: the hook closes them
-        }
-        stop();
-      }
+          @Override
+          public void close() {
+            try {
+              Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+              return; // already shutting down: the hook closes them
+            }
+            stop();
+          }
 
-      private void stop() {
-        List<AutoCloseable> copy;
-        synchronized (this) {
-          copy = List.copyOf(services);
-          services.clear();
-        }
-        if (!copy.isEmpty()) {
-          LoggerFactory.getLogger(Lifecycle.class).info("stopping");
-        }
-        closeAll(copy);
-        stopped.countDown();
-      }
-    };
+          private void stop() {
+            List<AutoCloseable> copy;
+            synchronized (this) {
+              copy = List.copyOf(services);
+              services.clear();
+            }
+            if (!copy.isEmpty()) {
+              LoggerFactory.getLogger(Lifecycle.class).info("stopping");
+            }
+            closeAll(copy);
+            stopped.countDown();
+          }
+        };
   }
 }

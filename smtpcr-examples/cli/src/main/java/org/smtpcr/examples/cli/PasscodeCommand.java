@@ -10,20 +10,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code smtpcr passcode}. */
-@Command(name = "passcode", mixinStandardHelpOptions = true,
-    description = {"Print the pass code of a (sender, recipient) pair.",
-        "Mail from the sender to recipient+CODE@domain (dashes optional) is accepted without a challenge."})
+@Command(
+    name = "passcode",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print the pass code of a (sender, recipient) pair.",
+      "Mail from the sender to recipient+CODE@domain (dashes optional) is accepted without a challenge."
+    })
 final class PasscodeCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  KeyOption keys;
+  @Mixin KeyOption keys;
 
-  @Option(names = "--sender", paramLabel = "S", required = true, description = "The sender address.")
+  @Option(
+      names = "--sender",
+      paramLabel = "S",
+      required = true,
+      description = "The sender address.")
   String sender;
 
-  @Option(names = "--recipient", paramLabel = "R", required = true, description = "The recipient address.")
+  @Option(
+      names = "--recipient",
+      paramLabel = "R",
+      required = true,
+      description = "The recipient address.")
   String recipient;
 
   @Override

@@ -21,13 +21,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code smtpcr policy-server}: the Postfix policy server (check_policy_service), optionally with the page. */
-@Command(name = "policy-server", mixinStandardHelpOptions = true,
-    description = {"Run the Postfix policy server (check_policy_service; see docs/postfix.md).",
-        "It answers DUNNO for known senders and 550 5.7.1 with a link to the",
-        "challenge page for unknown ones, and learns the recipients of authenticated",
-        "users' mail. With --with-web the challenge page runs in the same process.",
-        "Runs until stopped."})
+/**
+ * {@code smtpcr policy-server}: the Postfix policy server (check_policy_service), optionally with
+ * the page.
+ */
+@Command(
+    name = "policy-server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the Postfix policy server (check_policy_service; see docs/postfix.md).",
+      "It answers DUNNO for known senders and 550 5.7.1 with a link to the",
+      "challenge page for unknown ones, and learns the recipients of authenticated",
+      "users' mail. With --with-web the challenge page runs in the same process.",
+      "Runs until stopped."
+    })
 final class PolicyServerCommand implements Callable<Integer> {
   /** The default port: Postgrey has 10023 (Debian) and 60000; this one is free of both. */
   static final String DEFAULT_LISTEN = "127.0.0.1:10040";
@@ -35,66 +42,104 @@ final class PolicyServerCommand implements Callable<Integer> {
   /** Where links point without --challenge-base or --with-web: the default of `smtpcr web`. */
   static final String DEFAULT_CHALLENGE_BASE = "http://127.0.0.1:8080/";
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  DataOptions data;
+  @Mixin DataOptions data;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = DEFAULT_LISTEN,
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = DEFAULT_LISTEN,
       description = "Where to listen for Postfix (default ${DEFAULT-VALUE}).")
   InetSocketAddress listen;
 
-  @Option(names = "--challenge-base", paramLabel = "URL",
-      description = "Where the challenge page is served (https, or http on loopback; default: the page of "
-          + "--with-web, else " + DEFAULT_CHALLENGE_BASE + ").")
+  @Option(
+      names = "--challenge-base",
+      paramLabel = "URL",
+      description =
+          "Where the challenge page is served (https, or http on loopback; default: the page of "
+              + "--with-web, else "
+              + DEFAULT_CHALLENGE_BASE
+              + ").")
   URI challengeBase;
 
-  @Mixin
-  EngineOptions engineOptions;
+  @Mixin EngineOptions engineOptions;
 
-  @Option(names = "--workers", paramLabel = "N", defaultValue = "" + PolicyServer.DEFAULT_WORKER_THREADS,
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "" + PolicyServer.DEFAULT_WORKER_THREADS,
       description = "Threads that decide (store lookups block; default ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + PolicyServer.DEFAULT_MAX_CONNECTIONS,
-      description = "Most connections open at once; Postfix opens one per smtpd process (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      defaultValue = "" + PolicyServer.DEFAULT_MAX_CONNECTIONS,
+      description =
+          "Most connections open at once; Postfix opens one per smtpd process (default ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "10m",
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "10m",
       description = "Close a connection idle this long (default ${DEFAULT-VALUE}).")
   Duration idleTimeout;
 
-  @Option(names = "--learn-outbound", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Whitelist the recipients of authenticated users' mail as senders to them (default: on).")
+  @Option(
+      names = "--learn-outbound",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Whitelist the recipients of authenticated users' mail as senders to them (default: on).")
   boolean learnOutbound;
 
-  @Option(names = "--learn-lifetime", paramLabel = "DURATION",
-      description = "How long a pair learned from outbound mail lasts, e.g. 365d (default: for good).")
+  @Option(
+      names = "--learn-lifetime",
+      paramLabel = "DURATION",
+      description =
+          "How long a pair learned from outbound mail lasts, e.g. 365d (default: for good).")
   Duration learnLifetime;
 
-  @Option(names = "--prepend-header", paramLabel = "NAME", arity = "0..1", fallbackValue = PolicyServer.DEFAULT_HEADER,
-      description = "Answer an accepted recipient with PREPEND NAME: pass (<rule>) instead of DUNNO "
-          + "(NAME default " + PolicyServer.DEFAULT_HEADER + "; default: off).")
+  @Option(
+      names = "--prepend-header",
+      paramLabel = "NAME",
+      arity = "0..1",
+      fallbackValue = PolicyServer.DEFAULT_HEADER,
+      description =
+          "Answer an accepted recipient with PREPEND NAME: pass (<rule>) instead of DUNNO "
+              + "(NAME default "
+              + PolicyServer.DEFAULT_HEADER
+              + "; default: off).")
   String prependHeader;
 
   @Option(names = "--with-web", description = "Also serve the challenge page in this process.")
   boolean withWeb;
 
-  @Option(names = "--web-listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+  @Option(
+      names = "--web-listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8080",
       description = "Where the page listens with --with-web (default ${DEFAULT-VALUE}).")
   InetSocketAddress webListen;
 
-  @Option(names = "--pow-bits", paramLabel = "N", defaultValue = "" + ChallengePage.DEFAULT_POW_DIFFICULTY_BITS,
+  @Option(
+      names = "--pow-bits",
+      paramLabel = "N",
+      defaultValue = "" + ChallengePage.DEFAULT_POW_DIFFICULTY_BITS,
       description = "Proof-of-work difficulty of the page in bits (default ${DEFAULT-VALUE}).")
   int powBits;
 
   @Override
   public Integer call() throws Exception {
-    Settings.Builder settingsBuilder = engineOptions.settings().set(Settings.LEARN_OUTBOUND, learnOutbound);
+    Settings.Builder settingsBuilder =
+        engineOptions.settings().set(Settings.LEARN_OUTBOUND, learnOutbound);
     if (learnLifetime != null) {
       try {
-        settingsBuilder.set(Settings.LEARN_LIFETIME, Settings.LEARN_LIFETIME.parse(learnLifetime.toString()));
+        settingsBuilder.set(
+            Settings.LEARN_LIFETIME, Settings.LEARN_LIFETIME.parse(learnLifetime.toString()));
       } catch (IllegalArgumentException e) {
         throw Cli.usage(spec, "--learn-lifetime: " + e.getMessage());
       }
@@ -103,15 +148,24 @@ final class PolicyServerCommand implements Callable<Integer> {
       throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
     }
     if (workers < 1) {
-      throw Cli.usage(spec, "--workers must be at least 1: look-ups in the data directory's store block");
+      throw Cli.usage(
+          spec, "--workers must be at least 1: look-ups in the data directory's store block");
     }
     try {
       // the builders check these; a bad value is a usage error, found before anything starts
-      StandardEngine.builder(settingsBuilder.set(Settings.CHALLENGE_BASE,
-              challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE)).build(),
-          KeyRing.generate(), InMemoryWhitelistStore.builder().build());
-      PolicyServer.Builder check = PolicyServer.builder().workerThreads(workers).maxConnections(maxConnections)
-          .idleTimeout(idleTimeout);
+      StandardEngine.builder(
+          settingsBuilder
+              .set(
+                  Settings.CHALLENGE_BASE,
+                  challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE))
+              .build(),
+          KeyRing.generate(),
+          InMemoryWhitelistStore.builder().build());
+      PolicyServer.Builder check =
+          PolicyServer.builder()
+              .workerThreads(workers)
+              .maxConnections(maxConnections)
+              .idleTimeout(idleTimeout);
       if (prependHeader != null) {
         check.prependHeader(prependHeader);
       }
@@ -124,8 +178,16 @@ final class PolicyServerCommand implements Callable<Integer> {
       URI base = challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE);
       Optional<ChallengeWebServer> web = Optional.empty();
       if (withWeb) {
-        web = Optional.of(running.add(Services.web(d.keyRing(), d.store(), webListen, powBits,
-            settingsBuilder.build(), ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE)));
+        web =
+            Optional.of(
+                running.add(
+                    Services.web(
+                        d.keyRing(),
+                        d.store(),
+                        webListen,
+                        powBits,
+                        settingsBuilder.build(),
+                        ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE)));
         if (challengeBase == null) {
           base = web.get().baseUri();
         }
@@ -133,24 +195,40 @@ final class PolicyServerCommand implements Callable<Integer> {
       // the PREPEND header names the deciding rule: the policy server learns it from the listener;
       // the texts leave out the recipient, which Postfix names in front of them
       Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
-      DecisionEngine engine = Services.engine(d.keyRing(), d.store(), settings,
-          DecisionListener.logging(), PostfixReplies.formatter());
-      PolicyServer.Builder b = PolicyServer.builder()
-          .engine(engine)
-          .store(d.store())
-          .bind(listen)
-          .workerThreads(workers)
-          .maxConnections(maxConnections)
-          .idleTimeout(idleTimeout)
-          .learnOutbound(learnOutbound);
+      DecisionEngine engine =
+          Services.engine(
+              d.keyRing(),
+              d.store(),
+              settings,
+              DecisionListener.logging(),
+              PostfixReplies.formatter());
+      PolicyServer.Builder b =
+          PolicyServer.builder()
+              .engine(engine)
+              .store(d.store())
+              .bind(listen)
+              .workerThreads(workers)
+              .maxConnections(maxConnections)
+              .idleTimeout(idleTimeout)
+              .learnOutbound(learnOutbound);
       settings.find(Settings.LEARN_LIFETIME).ifPresent(b::learnLifetime);
       if (prependHeader != null) {
         b.prependHeader(prependHeader);
       }
       PolicyServer policy = running.add(b.build().start());
-      spec.commandLine().getOut().println("policy server on " + Services.hostPort(policy.address())
-          + " (check_policy_service inet:" + Services.hostPort(policy.address()) + "), challenge links to " + base
-          + web.map(w -> ", challenge page on " + w.baseUri()).orElse("") + " (data " + d.path() + ")");
+      spec.commandLine()
+          .getOut()
+          .println(
+              "policy server on "
+                  + Services.hostPort(policy.address())
+                  + " (check_policy_service inet:"
+                  + Services.hostPort(policy.address())
+                  + "), challenge links to "
+                  + base
+                  + web.map(w -> ", challenge page on " + w.baseUri()).orElse("")
+                  + " (data "
+                  + d.path()
+                  + ")");
       spec.commandLine().getOut().flush();
     } catch (Exception e) {
       running.close();

@@ -2,7 +2,6 @@ package org.smtpcr.examples.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.util.List;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
@@ -27,7 +26,8 @@ final class Services {
   }
 
   /** {@link #engine(KeyRing, WhitelistStore, Settings)} with another decision listener. */
-  static DecisionEngine engine(KeyRing ring, WhitelistStore store, Settings s, DecisionListener listener) {
+  static DecisionEngine engine(
+      KeyRing ring, WhitelistStore store, Settings s, DecisionListener listener) {
     return engine(ring, store, s, listener, ReplyFormatter.english());
   }
 
@@ -35,28 +35,52 @@ final class Services {
    * {@link #engine(KeyRing, WhitelistStore, Settings, DecisionListener)} with other reply texts
    * ({@link org.smtpcr.core.reply.PostfixReplies#formatter()} for the Postfix policy server).
    */
-  static DecisionEngine engine(KeyRing ring, WhitelistStore store, Settings s, DecisionListener listener,
+  static DecisionEngine engine(
+      KeyRing ring,
+      WhitelistStore store,
+      Settings s,
+      DecisionListener listener,
       ReplyFormatter replies) {
-    return StandardEngine.builder(s, ring, store).listener(listener).replyFormatter(replies).build();
+    return StandardEngine.builder(s, ring, store)
+        .listener(listener)
+        .replyFormatter(replies)
+        .build();
   }
 
   /** The challenge page server, started. */
-  static ChallengeWebServer web(KeyRing ring, WhitelistStore store, InetSocketAddress listen, int powBits,
-      Settings settings, int requestsPerMinute) throws IOException {
-    ChallengePage page = ChallengePage.builder()
-        .tokens(ChallengeTokens.of(ring))
-        .passCodes(PassCodes.of(ring))
-        .store(store)
-        .powDifficultyBits(powBits)
-        .settings(settings)
-        .build();
-    return ChallengeWebServer.builder().page(page).bind(listen).requestsPerMinutePerClient(requestsPerMinute)
-        .build().start();
+  static ChallengeWebServer web(
+      KeyRing ring,
+      WhitelistStore store,
+      InetSocketAddress listen,
+      int powBits,
+      Settings settings,
+      int requestsPerMinute)
+      throws IOException {
+    ChallengePage page =
+        ChallengePage.builder()
+            .tokens(ChallengeTokens.of(ring))
+            .passCodes(PassCodes.of(ring))
+            .store(store)
+            .powDifficultyBits(powBits)
+            .settings(settings)
+            .build();
+    return ChallengeWebServer.builder()
+        .page(page)
+        .bind(listen)
+        .requestsPerMinutePerClient(requestsPerMinute)
+        .build()
+        .start();
   }
 
   /** The SMTP server, started. */
-  static SmtpcrSmtpServer smtp(DecisionEngine engine, DataDirectory data, InetSocketAddress listen,
-      List<String> domains, int maxMessageBytes, String hostName) throws IOException {
+  static SmtpcrSmtpServer smtp(
+      DecisionEngine engine,
+      DataDirectory data,
+      InetSocketAddress listen,
+      List<String> domains,
+      int maxMessageBytes,
+      String hostName)
+      throws IOException {
     return SmtpcrSmtpServer.builder()
         .engine(engine)
         .maildir(data.maildir())

@@ -19,46 +19,67 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code smtpcr smtp-server}. */
-@Command(name = "smtp-server", mixinStandardHelpOptions = true,
-    description = {"Run the SMTP server.",
-        "It challenges unknown senders with a link to the challenge page, accepts whitelisted senders and",
-        "pass codes, and delivers into the data directory's Maildir. It never relays. Runs until stopped."})
+@Command(
+    name = "smtp-server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the SMTP server.",
+      "It challenges unknown senders with a link to the challenge page, accepts whitelisted senders and",
+      "pass codes, and delivers into the data directory's Maildir. It never relays. Runs until stopped."
+    })
 final class SmtpServerCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  DataOptions data;
+  @Mixin DataOptions data;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:2525",
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:2525",
       description = "Where to listen (default ${DEFAULT-VALUE}).")
   InetSocketAddress listen;
 
-  @Option(names = "--challenge-base", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/",
-      description = "Where the challenge page is served (https, or http on loopback; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--challenge-base",
+      paramLabel = "URL",
+      defaultValue = "http://127.0.0.1:8080/",
+      description =
+          "Where the challenge page is served (https, or http on loopback; default ${DEFAULT-VALUE}).")
   URI challengeBase;
 
-  @Option(names = "--domain", paramLabel = "D", split = ",",
-      description = "Accept mail only for this recipient domain (repeatable; default: every domain is local).")
+  @Option(
+      names = "--domain",
+      paramLabel = "D",
+      split = ",",
+      description =
+          "Accept mail only for this recipient domain (repeatable; default: every domain is local).")
   List<String> domains = new ArrayList<>();
 
-  @Mixin
-  EngineOptions engineOptions;
+  @Mixin EngineOptions engineOptions;
 
-  @Option(names = "--subject-pass-codes", description = "Also accept a pass code in the Subject (decided at the end of DATA).")
+  @Option(
+      names = "--subject-pass-codes",
+      description = "Also accept a pass code in the Subject (decided at the end of DATA).")
   boolean subjectPassCodes;
 
-  @Option(names = "--max-message-size", paramLabel = "SIZE", defaultValue = "" + SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
+  @Option(
+      names = "--max-message-size",
+      paramLabel = "SIZE",
+      defaultValue = "" + SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
       description = "Largest message accepted in bytes, e.g. 10M (default ${DEFAULT-VALUE}).")
   String maxMessageSize;
 
-  @Option(names = "--hostname", paramLabel = "NAME", defaultValue = SmtpcrSmtpServer.DEFAULT_HOST_NAME,
+  @Option(
+      names = "--hostname",
+      paramLabel = "NAME",
+      defaultValue = SmtpcrSmtpServer.DEFAULT_HOST_NAME,
       description = "Name in the greeting (default ${DEFAULT-VALUE}).")
   String hostName;
 
   /** The runtime settings the options give; a wrong value is a usage error. */
   Settings settings() {
-    return engineOptions.settings()
+    return engineOptions
+        .settings()
         .set(Settings.CHALLENGE_BASE, challengeBase)
         .set(Settings.SUBJECT_PASS_CODES, subjectPassCodes)
         .build();
@@ -71,13 +92,15 @@ final class SmtpServerCommand implements Callable<Integer> {
     Settings settings = settings();
     int maxMessageBytes;
     try {
-      maxMessageBytes = SettingGrammar.size("--max-message-size", maxMessageSize, 1, Integer.MAX_VALUE);
+      maxMessageBytes =
+          SettingGrammar.size("--max-message-size", maxMessageSize, 1, Integer.MAX_VALUE);
     } catch (IllegalArgumentException e) {
       throw Cli.usage(spec, e.getMessage());
     }
     try {
       // the builders check these; a bad value is a usage error, found before anything starts
-      StandardEngine.builder(settings, KeyRing.generate(), InMemoryWhitelistStore.builder().build());
+      StandardEngine.builder(
+          settings, KeyRing.generate(), InMemoryWhitelistStore.builder().build());
       SmtpcrSmtpServer.builder().hostName(hostName);
     } catch (IllegalArgumentException e) {
       throw Cli.usage(spec, e.getMessage());
@@ -86,10 +109,17 @@ final class SmtpServerCommand implements Callable<Integer> {
     try {
       DataDirectory d = running.add(data.open());
       DecisionEngine engine = Services.engine(d.keyRing(), d.store(), settings);
-      SmtpcrSmtpServer smtp = running.add(Services.smtp(engine, d, listen, domains, maxMessageBytes,
-          hostName));
-      spec.commandLine().getOut().println("SMTP on " + Services.hostPort(smtp.address()) + ", challenge links to "
-          + challengeBase + ", Maildir " + smtp.maildir());
+      SmtpcrSmtpServer smtp =
+          running.add(Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName));
+      spec.commandLine()
+          .getOut()
+          .println(
+              "SMTP on "
+                  + Services.hostPort(smtp.address())
+                  + ", challenge links to "
+                  + challengeBase
+                  + ", Maildir "
+                  + smtp.maildir());
       spec.commandLine().getOut().flush();
     } catch (Exception e) {
       running.close();

@@ -7,17 +7,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The top command: only subcommands. */
-@Command(name = "smtpcr", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "smtpcr",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = {"Challenge/response inside the SMTP transaction.", ""},
-    footer = {"", "Exit codes: 0 success, 1 failure (or a check that failed), 2 usage error.",
-        "Option defaults may come from a properties file: see --config and docs/quickstart.md."},
-    subcommands = {DemoCommand.class, SmtpServerCommand.class, PolicyServerCommand.class, WebCommand.class,
-        WhitelistCommand.class, KeygenCommand.class, TokenCommand.class, PasscodeCommand.class, HelpCommand.class})
+    footer = {
+      "",
+      "Exit codes: 0 success, 1 failure (or a check that failed), 2 usage error.",
+      "Option defaults may come from a properties file: see --config and docs/quickstart.md."
+    },
+    subcommands = {
+      DemoCommand.class,
+      SmtpServerCommand.class,
+      PolicyServerCommand.class,
+      WebCommand.class,
+      WhitelistCommand.class,
+      KeygenCommand.class,
+      TokenCommand.class,
+      PasscodeCommand.class,
+      HelpCommand.class
+    })
 final class SmtpcrCommand {
   private final Lifecycle lifecycle;
 
-  @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
-      description = "Read option defaults from this properties file (default: smtpcr.properties in the data directory, if there).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      scope = ScopeType.INHERIT,
+      description =
+          "Read option defaults from this properties file (default: smtpcr.properties in the data directory, if there).")
   Path config;
 
   SmtpcrCommand(Lifecycle lifecycle) {

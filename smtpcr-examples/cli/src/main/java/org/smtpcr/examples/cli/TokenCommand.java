@@ -14,27 +14,45 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code smtpcr token mint|verify}. */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Mint or verify challenge tokens.",
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description = "Mint or verify challenge tokens.",
     subcommands = {TokenCommand.Mint.class, TokenCommand.Verify.class})
 final class TokenCommand {
   /** {@code smtpcr token mint}. */
-  @Command(name = "mint", mixinStandardHelpOptions = true,
-      description = {"Print a challenge token for a (sender, recipient) pair.", "The SMTP server puts such a token in its link."})
+  @Command(
+      name = "mint",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Print a challenge token for a (sender, recipient) pair.",
+        "The SMTP server puts such a token in its link."
+      })
   static final class Mint implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    KeyOption keys;
+    @Mixin KeyOption keys;
 
-    @Option(names = "--sender", paramLabel = "S", required = true, description = "The sender address.")
+    @Option(
+        names = "--sender",
+        paramLabel = "S",
+        required = true,
+        description = "The sender address.")
     String sender;
 
-    @Option(names = "--recipient", paramLabel = "R", required = true, description = "The recipient address.")
+    @Option(
+        names = "--recipient",
+        paramLabel = "R",
+        required = true,
+        description = "The recipient address.")
     String recipient;
 
-    @Option(names = "--lifetime", paramLabel = "DURATION", defaultValue = "7d",
-        description = "How long the token is valid, e.g. 30m, 12h, 7d (default ${DEFAULT-VALUE}; at most 45d).")
+    @Option(
+        names = "--lifetime",
+        paramLabel = "DURATION",
+        defaultValue = "7d",
+        description =
+            "How long the token is valid, e.g. 30m, 12h, 7d (default ${DEFAULT-VALUE}; at most 45d).")
     Duration lifetime;
 
     @Override
@@ -51,15 +69,17 @@ final class TokenCommand {
   }
 
   /** {@code smtpcr token verify}. */
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Verify a challenge token and print its claims as JSON.",
-          "Takes the token or a whole link. Exit 0 when valid; exit 1 with the reason on standard error when not."})
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Verify a challenge token and print its claims as JSON.",
+        "Takes the token or a whole link. Exit 0 when valid; exit 1 with the reason on standard error when not."
+      })
   static final class Verify implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    KeyOption keys;
+    @Mixin KeyOption keys;
 
     @Parameters(paramLabel = "TOKEN", description = "The token, or a link ending in /c/TOKEN.")
     String token;
@@ -75,17 +95,22 @@ final class TokenCommand {
       try {
         claims = ChallengeTokens.of(keys.read()).verify(t);
       } catch (TokenException e) {
-        spec.commandLine().getErr().println("token rejected: " + e.reason() + ": " + Cli.describe(e));
+        spec.commandLine()
+            .getErr()
+            .println("token rejected: " + e.reason() + ": " + Cli.describe(e));
         return 1;
       }
-      spec.commandLine().getOut().println(Json.object()
-          .field("keyId", claims.keyId())
-          .field("issuedAt", claims.issuedAt().toString())
-          .field("expiresAt", claims.expiresAt().toString())
-          .field("lifetimeMinutes", claims.lifetime().toMinutes())
-          .field("sender", claims.sender())
-          .field("recipient", claims.recipient())
-          .toString());
+      spec.commandLine()
+          .getOut()
+          .println(
+              Json.object()
+                  .field("keyId", claims.keyId())
+                  .field("issuedAt", claims.issuedAt().toString())
+                  .field("expiresAt", claims.expiresAt().toString())
+                  .field("lifetimeMinutes", claims.lifetime().toMinutes())
+                  .field("sender", claims.sender())
+                  .field("recipient", claims.recipient())
+                  .toString());
       return 0;
     }
   }

@@ -14,39 +14,57 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code smtpcr web}. */
-@Command(name = "web", mixinStandardHelpOptions = true,
-    description = {"Serve the challenge page.",
-        "It checks the link, runs the proof-of-work in the browser and, on a POST that passes, whitelists",
-        "the pair in the data directory's store. Runs until stopped. Browsers need https (or http on",
-        "localhost/127.0.0.1): put a TLS proxy in front of it in production."})
+@Command(
+    name = "web",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the challenge page.",
+      "It checks the link, runs the proof-of-work in the browser and, on a POST that passes, whitelists",
+      "the pair in the data directory's store. Runs until stopped. Browsers need https (or http on",
+      "localhost/127.0.0.1): put a TLS proxy in front of it in production."
+    })
 final class WebCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  DataOptions data;
+  @Mixin DataOptions data;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      defaultValue = "127.0.0.1:8080",
       description = "Where to listen (default ${DEFAULT-VALUE}).")
   InetSocketAddress listen;
 
-  @Option(names = "--pow-bits", paramLabel = "N", defaultValue = "" + ChallengePage.DEFAULT_POW_DIFFICULTY_BITS,
-      description = "Proof-of-work difficulty in bits, 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS
-          + " (default ${DEFAULT-VALUE}: a few seconds in a browser).")
+  @Option(
+      names = "--pow-bits",
+      paramLabel = "N",
+      defaultValue = "" + ChallengePage.DEFAULT_POW_DIFFICULTY_BITS,
+      description =
+          "Proof-of-work difficulty in bits, 0.."
+              + ChallengePage.MAX_POW_DIFFICULTY_BITS
+              + " (default ${DEFAULT-VALUE}: a few seconds in a browser).")
   int powBits;
 
-  @Option(names = "--whitelist-expiry", paramLabel = "DURATION",
+  @Option(
+      names = "--whitelist-expiry",
+      paramLabel = "DURATION",
       description = "How long a confirmation lasts, e.g. 365d (default: for ever).")
   Duration whitelistExpiry;
 
-  @Option(names = "--requests-per-minute", paramLabel = "N",
+  @Option(
+      names = "--requests-per-minute",
+      paramLabel = "N",
       defaultValue = "" + ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE,
       description = "Requests per minute and client address (default ${DEFAULT-VALUE}).")
   int requestsPerMinute;
 
-  @Option(names = "--subaddress-separators", paramLabel = "CHARS", defaultValue = "+",
-      description = "Sub-address separators, as the engine's (the first shows the pass-code address; default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--subaddress-separators",
+      paramLabel = "CHARS",
+      defaultValue = "+",
+      description =
+          "Sub-address separators, as the engine's (the first shows the pass-code address; default "
+              + "${DEFAULT-VALUE}).")
   String subaddressSeparators;
 
   @Override
@@ -66,11 +84,17 @@ final class WebCommand implements Callable<Integer> {
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      Settings settings = Settings.builder().set(Settings.WHITELIST_EXPIRY, Optional.ofNullable(whitelistExpiry))
-          .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators).build();
-      ChallengeWebServer web = running.add(Services.web(d.keyRing(), d.store(), listen, powBits, settings,
-          requestsPerMinute));
-      spec.commandLine().getOut().println("challenge page on " + web.baseUri() + " (data " + d.path() + ")");
+      Settings settings =
+          Settings.builder()
+              .set(Settings.WHITELIST_EXPIRY, Optional.ofNullable(whitelistExpiry))
+              .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators)
+              .build();
+      ChallengeWebServer web =
+          running.add(
+              Services.web(d.keyRing(), d.store(), listen, powBits, settings, requestsPerMinute));
+      spec.commandLine()
+          .getOut()
+          .println("challenge page on " + web.baseUri() + " (data " + d.path() + ")");
       spec.commandLine().getOut().flush();
     } catch (Exception e) {
       running.close();

@@ -18,12 +18,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code smtpcr whitelist add|remove|check|list}. */
-@Command(name = "whitelist", mixinStandardHelpOptions = true,
-    description = {"Look at and change the whitelist.",
-        "The SMTP server reads it, the challenge page writes it. A sender is an address or @domain (the",
-        "domain and its subdomains); no recipient means any recipient."},
-    subcommands = {WhitelistCommand.Add.class, WhitelistCommand.Remove.class, WhitelistCommand.Check.class,
-        WhitelistCommand.ListEntries.class})
+@Command(
+    name = "whitelist",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Look at and change the whitelist.",
+      "The SMTP server reads it, the challenge page writes it. A sender is an address or @domain (the",
+      "domain and its subdomains); no recipient means any recipient."
+    },
+    subcommands = {
+      WhitelistCommand.Add.class,
+      WhitelistCommand.Remove.class,
+      WhitelistCommand.Check.class,
+      WhitelistCommand.ListEntries.class
+    })
 final class WhitelistCommand {
   private static final int PAGE = 500;
 
@@ -32,7 +40,9 @@ final class WhitelistCommand {
     Optional<CanonicalAddress> r = recipient.map(x -> Cli.recipient(spec, x));
     if (sender.startsWith("@")) {
       String domain = Cli.domain(spec, "--sender", sender.substring(1));
-      return r.isPresent() ? WhitelistKey.domain(domain, r.get()) : WhitelistKey.globalDomain(domain);
+      return r.isPresent()
+          ? WhitelistKey.domain(domain, r.get())
+          : WhitelistKey.globalDomain(domain);
     }
     CanonicalAddress s = Cli.sender(spec, sender);
     return r.isPresent() ? WhitelistKey.pair(s, r.get()) : WhitelistKey.globalSender(s);
@@ -43,21 +53,32 @@ final class WhitelistCommand {
   }
 
   /** {@code whitelist add}. */
-  @Command(name = "add", mixinStandardHelpOptions = true, description = "Whitelist a sender (or @domain) for a recipient or for all.")
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = "Whitelist a sender (or @domain) for a recipient or for all.")
   static final class Add implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    DataOptions data;
+    @Mixin DataOptions data;
 
-    @Option(names = "--sender", paramLabel = "S", required = true, description = "Sender address or @domain.")
+    @Option(
+        names = "--sender",
+        paramLabel = "S",
+        required = true,
+        description = "Sender address or @domain.")
     String sender;
 
-    @Option(names = "--recipient", paramLabel = "R", description = "Recipient address (default: any recipient).")
+    @Option(
+        names = "--recipient",
+        paramLabel = "R",
+        description = "Recipient address (default: any recipient).")
     String recipient;
 
-    @Option(names = "--expires", paramLabel = "DURATION", description = "Let the entry expire after this long, e.g. 90d (default: never).")
+    @Option(
+        names = "--expires",
+        paramLabel = "DURATION",
+        description = "Let the entry expire after this long, e.g. 90d (default: never).")
     Duration expires;
 
     @Override
@@ -79,20 +100,29 @@ final class WhitelistCommand {
   }
 
   /** {@code whitelist remove}. */
-  @Command(name = "remove", mixinStandardHelpOptions = true,
-      description = {"Remove one whitelist entry.",
-          "Exactly the entry for the sender (or @domain) and the recipient (or any). Exit 1 when there was none."})
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Remove one whitelist entry.",
+        "Exactly the entry for the sender (or @domain) and the recipient (or any). Exit 1 when there was none."
+      })
   static final class Remove implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    DataOptions data;
+    @Mixin DataOptions data;
 
-    @Option(names = "--sender", paramLabel = "S", required = true, description = "Sender address or @domain.")
+    @Option(
+        names = "--sender",
+        paramLabel = "S",
+        required = true,
+        description = "Sender address or @domain.")
     String sender;
 
-    @Option(names = "--recipient", paramLabel = "R", description = "Recipient address (default: the any-recipient entry).")
+    @Option(
+        names = "--recipient",
+        paramLabel = "R",
+        description = "Recipient address (default: the any-recipient entry).")
     String recipient;
 
     @Override
@@ -112,20 +142,26 @@ final class WhitelistCommand {
   }
 
   /** {@code whitelist check}. */
-  @Command(name = "check", mixinStandardHelpOptions = true,
-      description = {"Say whether mail from a sender to a recipient passes the whitelist.",
-          "Any entry counts: the pair, the sender for anyone, the sender's domain. Exit 0 when it does, 1 when not."})
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Say whether mail from a sender to a recipient passes the whitelist.",
+        "Any entry counts: the pair, the sender for anyone, the sender's domain. Exit 0 when it does, 1 when not."
+      })
   static final class Check implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    DataOptions data;
+    @Mixin DataOptions data;
 
     @Option(names = "--sender", paramLabel = "S", required = true, description = "Sender address.")
     String sender;
 
-    @Option(names = "--recipient", paramLabel = "R", required = true, description = "Recipient address.")
+    @Option(
+        names = "--recipient",
+        paramLabel = "R",
+        required = true,
+        description = "Recipient address.")
     String recipient;
 
     @Override
@@ -136,32 +172,47 @@ final class WhitelistCommand {
       try (DataDirectory d = data.open()) {
         yes = d.store().containsAny(WhitelistCandidates.of(s, r));
       }
-      spec.commandLine().getOut().println((yes ? "whitelisted: " : "not whitelisted: ") + s.value() + " -> " + r.value());
+      spec.commandLine()
+          .getOut()
+          .println((yes ? "whitelisted: " : "not whitelisted: ") + s.value() + " -> " + r.value());
       return yes ? 0 : 1;
     }
   }
 
   /** {@code whitelist list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = {"List the whitelist entries.",
-          "One a line: sender, recipient (* for any), added, expires. --sender and --recipient filter them."})
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = {
+        "List the whitelist entries.",
+        "One a line: sender, recipient (* for any), added, expires. --sender and --recipient filter them."
+      })
   static final class ListEntries implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    DataOptions data;
+    @Mixin DataOptions data;
 
-    @Option(names = "--sender", paramLabel = "S", description = "Only entries for this sender address or @domain.")
+    @Option(
+        names = "--sender",
+        paramLabel = "S",
+        description = "Only entries for this sender address or @domain.")
     String sender;
 
-    @Option(names = "--recipient", paramLabel = "R", description = "Only entries for this recipient.")
+    @Option(
+        names = "--recipient",
+        paramLabel = "R",
+        description = "Only entries for this recipient.")
     String recipient;
 
     @Override
     public Integer call() throws Exception {
-      Optional<String> s = Optional.ofNullable(sender).map(x -> x.startsWith("@")
-          ? "@" + Cli.domain(spec, "--sender", x.substring(1)) : Cli.sender(spec, x).value());
+      Optional<String> s =
+          Optional.ofNullable(sender)
+              .map(
+                  x ->
+                      x.startsWith("@")
+                          ? "@" + Cli.domain(spec, "--sender", x.substring(1))
+                          : Cli.sender(spec, x).value());
       Optional<String> r = Optional.ofNullable(recipient).map(x -> Cli.recipient(spec, x).value());
       PrintWriter out = spec.commandLine().getOut();
       long shown = 0;
@@ -169,14 +220,22 @@ final class WhitelistCommand {
         WhitelistStore store = d.store();
         Optional<WhitelistKey> after = Optional.empty();
         do {
-          WhitelistPage page = after.isPresent() ? store.listAfter(after.get(), PAGE) : store.list(PAGE);
+          WhitelistPage page =
+              after.isPresent() ? store.listAfter(after.get(), PAGE) : store.list(PAGE);
           for (WhitelistEntry e : page.entries()) {
             WhitelistKey k = e.key();
-            if ((s.isPresent() && !s.get().equals(k.sender())) || (r.isPresent() && !r.get().equals(k.recipient()))) {
+            if ((s.isPresent() && !s.get().equals(k.sender()))
+                || (r.isPresent() && !r.get().equals(k.recipient()))) {
               continue;
             }
-            out.println(k.sender() + "\t" + k.recipient() + "\t" + e.addedAt() + "\t"
-                + e.expiresAt().map(Object::toString).orElse("never"));
+            out.println(
+                k.sender()
+                    + "\t"
+                    + k.recipient()
+                    + "\t"
+                    + e.addedAt()
+                    + "\t"
+                    + e.expiresAt().map(Object::toString).orElse("never"));
             shown++;
           }
           after = page.next();

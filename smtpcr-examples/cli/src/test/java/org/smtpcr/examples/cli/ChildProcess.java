@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A {@code smtpcr} (or any Java) process started by a test; its output is collected as it comes. */
+/**
+ * A {@code smtpcr} (or any Java) process started by a test; its output is collected as it comes.
+ */
 final class ChildProcess implements AutoCloseable {
   private final Process process;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -43,23 +45,32 @@ final class ChildProcess implements AutoCloseable {
   /** {@code smtpcr args...} on this test's class path, in {@code cwd}. */
   static ChildProcess smtpcr(Path cwd, String... args) throws IOException {
     // the command's own INFO logging, not the test class path's quieter setting
-    return java(cwd, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName()), args);
+    return java(
+        cwd,
+        List.of(
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName()),
+        args);
   }
 
   private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
-    Thread t = new Thread(() -> {
-      byte[] b = new byte[4096];
-      try {
-        for (int n; (n = in.read(b)) != -1; ) {
-          synchronized (sink) {
-            sink.write(b, 0, n);
-          }
-        }
-      } catch (IOException e) {
-        // the process is gone
-      }
-    }, "child-output");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] b = new byte[4096];
+              try {
+                for (int n; (n = in.read(b)) != -1; ) {
+                  synchronized (sink) {
+                    sink.write(b, 0, n);
+                  }
+                }
+              } catch (IOException e) {
+                // the process is gone
+              }
+            },
+            "child-output");
     t.setDaemon(true);
     t.start();
     return t;
@@ -77,7 +88,9 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until the standard output satisfies {@code condition}, or fails after {@code timeout}. */
+  /**
+   * Waits until the standard output satisfies {@code condition}, or fails after {@code timeout}.
+   */
   void awaitOut(Predicate<String> condition, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.test(out())) {
@@ -90,15 +103,17 @@ final class ChildProcess implements AutoCloseable {
 
   /** Waits for the process to end and returns its exit code. */
   int waitFor(Duration timeout) throws InterruptedException {
-    assertTrue(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS), () -> "the process did not end: " + this);
+    assertTrue(
+        process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS),
+        () -> "the process did not end: " + this);
     outPump.join(timeout.toMillis());
     errPump.join(timeout.toMillis());
     return process.exitValue();
   }
 
   /**
-   * SIGTERM, as a service manager (or Ctrl-C's SIGINT) stops it: the shutdown hooks run. Through the
-   * process handle: {@code Process.destroy()} would also close our ends of its output pipes.
+   * SIGTERM, as a service manager (or Ctrl-C's SIGINT) stops it: the shutdown hooks run. Through
+   * the process handle: {@code Process.destroy()} would also close our ends of its output pipes.
    */
   void terminate() {
     process.toHandle().destroy();

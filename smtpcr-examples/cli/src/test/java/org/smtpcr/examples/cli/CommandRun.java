@@ -17,9 +17,11 @@ final class CommandRun {
 
   /** {@code smtpcr args...}; long-running commands are refused (use {@link TestLifecycle}). */
   static Result run(String... args) {
-    return run(() -> {
-      throw new AssertionError("a short command tried to serve");
-    }, args);
+    return run(
+        () -> {
+          throw new AssertionError("a short command tried to serve");
+        },
+        args);
   }
 
   /** {@code smtpcr args...} with {@code lifecycle} for the long-running commands. */

@@ -11,7 +11,10 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
 import picocli.CommandLine.TypeConversionException;
 
-/** The duration and host:port converters parse or cleanly refuse any text, and whole days round-trip. */
+/**
+ * The duration and host:port converters parse or cleanly refuse any text, and whole days
+ * round-trip.
+ */
 final class ConvertersPropertiesTest {
   @Property(tries = 300)
   void duration_anyText_parsesOrRefusesCleanly(@ForAll @StringLength(max = 64) String text) {
@@ -30,7 +33,8 @@ final class ConvertersPropertiesTest {
 
   @Property(tries = 200)
   void hostPort_anyText_parsesOrRefusesCleanly(@ForAll @StringLength(max = 400) String text) {
-    // only literal forms are generated rarely; names would need DNS, so keep to refusals and literals
+    // only literal forms are generated rarely; names would need DNS, so keep to refusals and
+    // literals
     if (text.matches("[A-Za-z.-]*[A-Za-z-][A-Za-z.-]*:[0-9]{1,5}")) {
       return; // a host name: resolving it is DNS, not parsing
     }

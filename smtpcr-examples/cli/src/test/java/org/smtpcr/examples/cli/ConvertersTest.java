@@ -24,22 +24,33 @@ final class ConvertersTest {
 
   @Test
   void duration_badForms_refused() {
-    for (String s : new String[] {"", "7", "d", "7y", "-7d", "P-7D", "7d7d", "1.5h", "x".repeat(40), "PTxH"}) {
+    for (String s :
+        new String[] {"", "7", "d", "7y", "-7d", "P-7D", "7d7d", "1.5h", "x".repeat(40), "PTxH"}) {
       assertThrows(TypeConversionException.class, () -> DurationConverter.parse(s), s);
     }
   }
 
   @Test
   void hostPort_forms_parsed() throws Exception {
-    assertEquals(new InetSocketAddress(InetAddresses.forString("127.0.0.1"), 2525), HostPortConverter.parse("127.0.0.1:2525"));
-    assertEquals(new InetSocketAddress(InetAddresses.forString("::1"), 25), HostPortConverter.parse("[::1]:25"));
-    assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), HostPortConverter.parse(":0"));
-    assertEquals(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080), HostPortConverter.parse("0.0.0.0:8080"));
+    assertEquals(
+        new InetSocketAddress(InetAddresses.forString("127.0.0.1"), 2525),
+        HostPortConverter.parse("127.0.0.1:2525"));
+    assertEquals(
+        new InetSocketAddress(InetAddresses.forString("::1"), 25),
+        HostPortConverter.parse("[::1]:25"));
+    assertEquals(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), HostPortConverter.parse(":0"));
+    assertEquals(
+        new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080),
+        HostPortConverter.parse("0.0.0.0:8080"));
   }
 
   @Test
   void hostPort_badForms_refused() {
-    for (String s : new String[] {"", "2525", "host", "1.2.3.4:65536", "a b:1", "[::1:25", "h:p", "x".repeat(400) + ":1"}) {
+    for (String s :
+        new String[] {
+          "", "2525", "host", "1.2.3.4:65536", "a b:1", "[::1:25", "h:p", "x".repeat(400) + ":1"
+        }) {
       assertThrows(TypeConversionException.class, () -> HostPortConverter.parse(s), s);
     }
   }

@@ -22,7 +22,8 @@ import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.tokens.KeyRingFile;
 
 final class DataDirectoryTest {
-  private static final CanonicalAddress ALICE = CanonicalAddress.parseCanonical("alice@example.org");
+  private static final CanonicalAddress ALICE =
+      CanonicalAddress.parseCanonical("alice@example.org");
   private static final CanonicalAddress BOB = CanonicalAddress.parseCanonical("bob@example.com");
 
   @TempDir Path tmp;
@@ -33,7 +34,8 @@ final class DataDirectoryTest {
     try (DataDirectory d = DataDirectory.open(dir)) {
       assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
       d.keyRing();
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d.keyFile())));
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(d.keyFile())));
       assertTrue(Files.readString(d.configFile()).contains("# smtpcr.demo.smtp-port="));
       assertEquals(dir.toAbsolutePath().resolve("maildir"), d.maildir());
     }
@@ -58,11 +60,12 @@ final class DataDirectoryTest {
     try {
       List<Future<String>> rings = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        Callable<String> c = () -> {
-          try (DataDirectory d = DataDirectory.open(dir)) {
-            return KeyRingFile.format(d.keyRing());
-          }
-        };
+        Callable<String> c =
+            () -> {
+              try (DataDirectory d = DataDirectory.open(dir)) {
+                return KeyRingFile.format(d.keyRing());
+              }
+            };
         rings.add(pool.submit(c));
       }
       String one = rings.get(0).get();
@@ -71,7 +74,9 @@ final class DataDirectoryTest {
       }
       assertEquals(one, KeyRingFile.format(KeyRingFile.read(dir.resolve(DataDirectory.KEY_FILE))));
       try (var files = Files.list(dir)) {
-        assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".new-")), "no temporary key files left");
+        assertTrue(
+            files.noneMatch(p -> p.getFileName().toString().contains(".new-")),
+            "no temporary key files left");
       }
     } finally {
       pool.shutdownNow();
@@ -81,7 +86,8 @@ final class DataDirectoryTest {
   @Test
   void store_twoUsersOfOneDirectory_seeEachOthersWrites() throws Exception {
     Path dir = tmp.resolve("shared");
-    try (DataDirectory server = DataDirectory.open(dir); DataDirectory cli = DataDirectory.open(dir)) {
+    try (DataDirectory server = DataDirectory.open(dir);
+        DataDirectory cli = DataDirectory.open(dir)) {
       server.store().add(WhitelistKey.pair(ALICE, BOB));
       assertTrue(cli.store().containsAny(WhitelistCandidates.of(ALICE, BOB)));
       cli.store().remove(WhitelistKey.pair(ALICE, BOB));
@@ -94,7 +100,8 @@ final class DataDirectoryTest {
     try (DataDirectory d = DataDirectory.open(tmp.resolve("lo"))) {
       d.store().count();
       Properties lock = new Properties();
-      try (FileInputStream in = new FileInputStream(d.path().resolve("whitelist.lock.db").toFile())) {
+      try (FileInputStream in =
+          new FileInputStream(d.path().resolve("whitelist.lock.db").toFile())) {
         lock.load(in);
       }
       assertTrue(lock.getProperty("server", "").startsWith("localhost:"), lock::toString);
@@ -104,15 +111,17 @@ final class DataDirectoryTest {
 
   @Test
   void open_storeUrlOfAnotherKind_refused() {
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
         () -> DataDirectory.open(tmp, java.util.Optional.of("jdbc:sqlite:x")));
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> DataDirectory.open(tmp.resolve("a;b")));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> DataDirectory.open(tmp.resolve("a;b")));
   }
 
   @Test
   void toString_namesTheDirectoryButNeverTheStoreUrl() throws Exception {
-    try (DataDirectory d = DataDirectory.open(tmp, java.util.Optional.of("jdbc:postgresql://h/db?password=hunter2"))) {
+    try (DataDirectory d =
+        DataDirectory.open(tmp, java.util.Optional.of("jdbc:postgresql://h/db?password=hunter2"))) {
       assertTrue(d.toString().contains(tmp.toAbsolutePath().toString()));
       assertTrue(!d.toString().contains("hunter2"));
     }

@@ -50,8 +50,17 @@ final class EndToEndTest {
 
   /** {@code smtpcr demo} on free ports, with a proof of work a test can afford. */
   private TestLifecycle demo() {
-    return new TestLifecycle().start("demo", "--data", data().toString(), "--smtp-port", "0", "--http-port", "0",
-        "--pow-bits", "8");
+    return new TestLifecycle()
+        .start(
+            "demo",
+            "--data",
+            data().toString(),
+            "--smtp-port",
+            "0",
+            "--http-port",
+            "0",
+            "--pow-bits",
+            "8");
   }
 
   private KeyRing keys() throws Exception {
@@ -59,8 +68,16 @@ final class EndToEndTest {
   }
 
   private int whitelistCheck(String sender, String recipient) {
-    return CommandRun.run("whitelist", "check", "--data", data().toString(), "--sender", sender,
-        "--recipient", recipient).exitCode();
+    return CommandRun.run(
+            "whitelist",
+            "check",
+            "--data",
+            data().toString(),
+            "--sender",
+            sender,
+            "--recipient",
+            recipient)
+        .exitCode();
   }
 
   private long whitelistSize() {
@@ -91,16 +108,23 @@ final class EndToEndTest {
   }
 
   @Test
-  void unknownSender_challengedConfirmedInChromiumAndResent_deliveredByteForByte() throws Exception {
+  void unknownSender_challengedConfirmedInChromiumAndResent_deliveredByteForByte()
+      throws Exception {
     try (TestLifecycle demo = demo()) {
       SmtpcrSmtpServer smtp = demo.service(SmtpcrSmtpServer.class);
       ChallengeWebServer web = demo.service(ChallengeWebServer.class);
-      byte[] raw = MailClients.message(ALICE, BOB, "Hello Bob", "Hi!\r\n.a line with a leading dot\r\nAlice");
+      byte[] raw =
+          MailClients.message(
+              ALICE, BOB, "Hello Bob", "Hi!\r\n.a line with a leading dot\r\nAlice");
 
-      // 1. Jakarta Mail: the RCPT gets the multi-line 550 5.7.1 with the link alone on its last line
-      SendFailedException failed = assertThrows(SendFailedException.class,
-          () -> MailClients.jakartaSend(smtp.port(), ALICE, BOB, raw));
-      SMTPAddressFailedException rcpt = assertInstanceOf(SMTPAddressFailedException.class, failed.getNextException());
+      // 1. Jakarta Mail: the RCPT gets the multi-line 550 5.7.1 with the link alone on its last
+      // line
+      SendFailedException failed =
+          assertThrows(
+              SendFailedException.class,
+              () -> MailClients.jakartaSend(smtp.port(), ALICE, BOB, raw));
+      SMTPAddressFailedException rcpt =
+          assertInstanceOf(SMTPAddressFailedException.class, failed.getNextException());
       assertEquals(550, rcpt.getReturnCode());
       String token = challengeToken(rcpt.getMessage().lines().toList(), web.baseUri());
       ChallengeClaims claims = ChallengeTokens.of(keys()).verify(token);
@@ -112,21 +136,32 @@ final class EndToEndTest {
       MailClients.SwaksRun swaks = MailClients.swaks(smtp.port(), "--from", ALICE, "--to", BOB);
       assertEquals(24, swaks.exitCode(), swaks::output);
       List<String> replies = swaks.replies();
-      int first = replies.indexOf(replies.stream().filter(l -> l.startsWith("550-")).findFirst().orElseThrow());
-      int last = replies.indexOf(replies.stream().filter(l -> l.startsWith("550 ")).findFirst().orElseThrow());
-      ChallengeTokens.of(keys()).verify(challengeToken(replies.subList(first, last + 1), web.baseUri()));
+      int first =
+          replies.indexOf(
+              replies.stream().filter(l -> l.startsWith("550-")).findFirst().orElseThrow());
+      int last =
+          replies.indexOf(
+              replies.stream().filter(l -> l.startsWith("550 ")).findFirst().orElseThrow());
+      ChallengeTokens.of(keys())
+          .verify(challengeToken(replies.subList(first, last + 1), web.baseUri()));
 
       // 2. the link: a GET (what a link scanner does) changes nothing; the page's POST whitelists
       URI link = web.baseUri().resolve("c/" + token);
-      HttpResponse<String> get = HttpClient.newHttpClient().send(HttpRequest.newBuilder(link).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> get =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(link).GET().build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, get.statusCode());
       assertEquals(1, whitelistCheck(ALICE, BOB), "a GET must not whitelist");
       try (ChromiumBrowser browser = ChromiumBrowser.launchOrSkip()) {
         browser.navigate(link);
         // the proof-of-work runs by itself; the answer is sent when the person presses Confirm
-        browser.waitFor("document.getElementById('pow-form').getAttribute('data-state') === 'found'", WAIT);
-        assertEquals(1, whitelistCheck(ALICE, BOB), "opening the page and running the check must not whitelist");
+        browser.waitFor(
+            "document.getElementById('pow-form').getAttribute('data-state') === 'found'", WAIT);
+        assertEquals(
+            1,
+            whitelistCheck(ALICE, BOB),
+            "opening the page and running the check must not whitelist");
         browser.evaluate("document.getElementById('pow-button').click()");
         browser.waitFor("document.getElementById('done') !== null", WAIT);
         browser.screenshot(SHOTS.resolve("e2e-confirmed.png"));
@@ -149,19 +184,28 @@ final class EndToEndTest {
   void passCodeInSubaddress_acceptedWithAnEmptyStore() throws Exception {
     try (TestLifecycle demo = demo()) {
       SmtpcrSmtpServer smtp = demo.service(SmtpcrSmtpServer.class);
-      CommandRun.Result code = CommandRun.run("passcode", "--keys", data().resolve(DataDirectory.KEY_FILE).toString(),
-          "--sender", ALICE, "--recipient", BOB);
+      CommandRun.Result code =
+          CommandRun.run(
+              "passcode",
+              "--keys",
+              data().resolve(DataDirectory.KEY_FILE).toString(),
+              "--sender",
+              ALICE,
+              "--recipient",
+              BOB);
       assertEquals(0, code.exitCode(), code::toString);
       assertEquals(0, whitelistSize());
 
-      MailClients.SwaksRun ok = MailClients.swaks(smtp.port(), "--from", ALICE,
-          "--to", "bob+" + code.out().strip() + "@example.com");
+      MailClients.SwaksRun ok =
+          MailClients.swaks(
+              smtp.port(), "--from", ALICE, "--to", "bob+" + code.out().strip() + "@example.com");
       assertEquals(0, ok.exitCode(), ok::output);
       assertTrue(ok.replies().contains("250 2.0.0 Ok: delivered"), ok::output);
       assertEquals(1, delivered().size());
 
-      MailClients.SwaksRun wrong = MailClients.swaks(smtp.port(), "--from", ALICE,
-          "--to", "bob+aaaaaa-aaaaaa-aaaaaa@example.com");
+      MailClients.SwaksRun wrong =
+          MailClients.swaks(
+              smtp.port(), "--from", ALICE, "--to", "bob+aaaaaa-aaaaaa-aaaaaa@example.com");
       assertEquals(24, wrong.exitCode(), wrong::output);
       assertEquals(0, whitelistSize(), "a pass code writes no state");
       assertEquals(0, demo.stop().exitCode());
@@ -175,19 +219,30 @@ final class EndToEndTest {
       KeyRing ring = keys();
       String good = ChallengeTokens.of(ring).mint(ALICE, BOB);
       int i = good.length() - 3;
-      String tampered = good.substring(0, i) + (good.charAt(i) == 'a' ? 'b' : 'a') + good.substring(i + 1);
+      String tampered =
+          good.substring(0, i) + (good.charAt(i) == 'a' ? 'b' : 'a') + good.substring(i + 1);
       Clock threeDaysAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(3)), ZoneOffset.UTC);
-      String expired = ChallengeTokens.builder().keyRing(ring).clock(threeDaysAgo).build()
-          .mint(ALICE, BOB, Duration.ofDays(1));
-      String unknownKey = ChallengeTokens.of(KeyRing.builder().key(9, MasterKey.generate()).active(9).build())
-          .mint(ALICE, BOB);
+      String expired =
+          ChallengeTokens.builder()
+              .keyRing(ring)
+              .clock(threeDaysAgo)
+              .build()
+              .mint(ALICE, BOB, Duration.ofDays(1));
+      String unknownKey =
+          ChallengeTokens.of(KeyRing.builder().key(9, MasterKey.generate()).active(9).build())
+              .mint(ALICE, BOB);
       try (ChromiumBrowser browser = ChromiumBrowser.launchOrSkip()) {
-        String[][] cases = {{tampered, "This link is not valid"}, {expired, "This link has expired"},
-            {unknownKey, "This link is no longer valid"}};
+        String[][] cases = {
+          {tampered, "This link is not valid"},
+          {expired, "This link has expired"},
+          {unknownKey, "This link is no longer valid"}
+        };
         for (String[] c : cases) {
           browser.navigate(web.baseUri().resolve("c/" + c[0]));
           browser.waitFor("document.title === '" + c[1] + "'", WAIT);
-          assertEquals("null", browser.evaluateString("String(document.getElementById('pow-form'))"),
+          assertEquals(
+              "null",
+              browser.evaluateString("String(document.getElementById('pow-form'))"),
               "no check to answer on " + c[1]);
         }
         browser.screenshot(SHOTS.resolve("e2e-unknown-key.png"));
@@ -202,7 +257,8 @@ final class EndToEndTest {
   void postmasterAndNullSender_passWithoutChallenge() throws Exception {
     try (TestLifecycle demo = demo()) {
       SmtpcrSmtpServer smtp = demo.service(SmtpcrSmtpServer.class);
-      MailClients.SwaksRun postmaster = MailClients.swaks(smtp.port(), "--from", ALICE, "--to", "postmaster@example.com");
+      MailClients.SwaksRun postmaster =
+          MailClients.swaks(smtp.port(), "--from", ALICE, "--to", "postmaster@example.com");
       assertEquals(0, postmaster.exitCode(), postmaster::output);
       MailClients.SwaksRun bounce = MailClients.swaks(smtp.port(), "--from", "<>", "--to", BOB);
       assertEquals(0, bounce.exitCode(), bounce::output);
@@ -215,8 +271,16 @@ final class EndToEndTest {
 
   @Test
   void trustedNetwork_passesWithoutChallenge() throws Exception {
-    try (TestLifecycle server = new TestLifecycle().start("smtp-server", "--data", data().toString(),
-        "--listen", "127.0.0.1:0", "--trusted-network", "127.0.0.0/8")) {
+    try (TestLifecycle server =
+        new TestLifecycle()
+            .start(
+                "smtp-server",
+                "--data",
+                data().toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--trusted-network",
+                "127.0.0.0/8")) {
       SmtpcrSmtpServer smtp = server.service(SmtpcrSmtpServer.class);
       MailClients.SwaksRun run = MailClients.swaks(smtp.port(), "--from", ALICE, "--to", BOB);
       assertEquals(0, run.exitCode(), run::output);
@@ -228,19 +292,34 @@ final class EndToEndTest {
   @Test
   void storeDown_451_4_3_0() throws Exception {
     int closedPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    try (TestLifecycle server = new TestLifecycle().start("smtp-server", "--data", data().toString(),
-        "--listen", "127.0.0.1:0", "--store", "jdbc:postgresql://127.0.0.1:" + closedPort + "/smtpcr?user=smtpcr")) {
+    try (TestLifecycle server =
+        new TestLifecycle()
+            .start(
+                "smtp-server",
+                "--data",
+                data().toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--store",
+                "jdbc:postgresql://127.0.0.1:" + closedPort + "/smtpcr?user=smtpcr")) {
       SmtpcrSmtpServer smtp = server.service(SmtpcrSmtpServer.class);
-      SendFailedException failed = assertThrows(SendFailedException.class,
-          () -> MailClients.jakartaSend(smtp.port(), ALICE, BOB, MailClients.message(ALICE, BOB, "s", "b")));
-      SMTPAddressFailedException rcpt = assertInstanceOf(SMTPAddressFailedException.class, failed.getNextException());
+      SendFailedException failed =
+          assertThrows(
+              SendFailedException.class,
+              () ->
+                  MailClients.jakartaSend(
+                      smtp.port(), ALICE, BOB, MailClients.message(ALICE, BOB, "s", "b")));
+      SMTPAddressFailedException rcpt =
+          assertInstanceOf(SMTPAddressFailedException.class, failed.getNextException());
       assertEquals(451, rcpt.getReturnCode());
       assertTrue(rcpt.getMessage().startsWith("451 4.3.0 "), rcpt::getMessage);
       // rules before the store still answer while it is down
-      MailClients.jakartaSend(smtp.port(), ALICE, "postmaster@example.com", MailClients.message(ALICE, BOB, "s", "b"));
+      MailClients.jakartaSend(
+          smtp.port(), ALICE, "postmaster@example.com", MailClients.message(ALICE, BOB, "s", "b"));
       assertEquals(0, server.stop().exitCode());
     }
   }

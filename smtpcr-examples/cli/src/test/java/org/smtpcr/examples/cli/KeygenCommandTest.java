@@ -24,8 +24,16 @@ final class KeygenCommandTest {
     KeyRing ring = KeyRingFile.read(f);
     assertEquals(0, ring.activeKeyId());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
-    assertFalse(r.out().contains(KeyRingFile.format(ring).lines().filter(l -> l.startsWith("key ")).findFirst()
-        .orElseThrow().substring(6)), "the key itself is never printed");
+    assertFalse(
+        r.out()
+            .contains(
+                KeyRingFile.format(ring)
+                    .lines()
+                    .filter(l -> l.startsWith("key "))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(6)),
+        "the key itself is never printed");
   }
 
   @Test
@@ -59,15 +67,30 @@ final class KeygenCommandTest {
 
   @Test
   void help_everyCommand_exits0WithUsage() {
-    String[][] commands = {{}, {"keygen"}, {"token"}, {"token", "mint"}, {"token", "verify"}, {"passcode"},
-        {"whitelist"}, {"whitelist", "add"}, {"whitelist", "remove"}, {"whitelist", "check"}, {"whitelist", "list"},
-        {"demo"}, {"web"}, {"smtp-server"}};
+    String[][] commands = {
+      {},
+      {"keygen"},
+      {"token"},
+      {"token", "mint"},
+      {"token", "verify"},
+      {"passcode"},
+      {"whitelist"},
+      {"whitelist", "add"},
+      {"whitelist", "remove"},
+      {"whitelist", "check"},
+      {"whitelist", "list"},
+      {"demo"},
+      {"web"},
+      {"smtp-server"}
+    };
     for (String[] c : commands) {
       String[] args = java.util.Arrays.copyOf(c, c.length + 1);
       args[c.length] = "--help";
       CommandRun.Result r = CommandRun.run(args);
       assertEquals(0, r.exitCode(), r::toString);
-      assertTrue(r.out().startsWith("Usage: smtpcr" + (c.length == 0 ? "" : " " + String.join(" ", c))), r::toString);
+      assertTrue(
+          r.out().startsWith("Usage: smtpcr" + (c.length == 0 ? "" : " " + String.join(" ", c))),
+          r::toString);
     }
   }
 

@@ -27,14 +27,23 @@ final class MailClients {
 
   /** A message with CRLF line ends, as it travels. */
   static byte[] message(String from, String to, String subject, String body) {
-    return ("From: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject
-        + "\r\nMessage-ID: <" + System.nanoTime() + "@client.example>\r\n\r\n" + body + "\r\n")
+    return ("From: <"
+            + from
+            + ">\r\nTo: <"
+            + to
+            + ">\r\nSubject: "
+            + subject
+            + "\r\nMessage-ID: <"
+            + System.nanoTime()
+            + "@client.example>\r\n\r\n"
+            + body
+            + "\r\n")
         .getBytes(StandardCharsets.UTF_8);
   }
 
   /**
-   * Sends {@code raw} as it is (no header is added: {@code sendMessage}, not {@code Transport.send})
-   * with envelope {@code from} and {@code to}.
+   * Sends {@code raw} as it is (no header is added: {@code sendMessage}, not {@code
+   * Transport.send}) with envelope {@code from} and {@code to}.
    */
   static void jakartaSend(int port, String from, String to, byte[] raw) throws MessagingException {
     Properties p = new Properties();
@@ -66,7 +75,10 @@ final class MailClients {
     }
   }
 
-  /** Runs swaks against 127.0.0.1:port, or fails (smtpcr.it.required=true) / skips when it is missing. */
+  /**
+   * Runs swaks against 127.0.0.1:port, or fails (smtpcr.it.required=true) / skips when it is
+   * missing.
+   */
   static SwaksRun swaks(int port, String... args) throws IOException, InterruptedException {
     if (!Files.isExecutable(SWAKS)) {
       String why = "swaks is not installed (Debian: apt-get install swaks)";
@@ -75,8 +87,16 @@ final class MailClients {
       }
       Assumptions.abort(why);
     }
-    List<String> cmd = new ArrayList<>(List.of(SWAKS.toString(), "--server", "127.0.0.1:" + port,
-        "--helo", "client.example", "--timeout", "60"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                SWAKS.toString(),
+                "--server",
+                "127.0.0.1:" + port,
+                "--helo",
+                "client.example",
+                "--timeout",
+                "60"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     p.getOutputStream().close();

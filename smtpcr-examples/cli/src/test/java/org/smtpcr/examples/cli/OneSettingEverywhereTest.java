@@ -16,9 +16,9 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.SettingSource;
 import org.smtpcr.examples.runtime.Settings;
@@ -29,24 +29,29 @@ import picocli.CommandLine;
 
 /**
  * A setting given once means the same on every route: command-line options, the properties file
- * under the option names, the properties file under the setting keys, and the runtime's
- * {@link Settings#read} (which James's XML goes through, see the james module's
- * OneSettingEverywhereTest) give the same settings and engines that behave the same.
+ * under the option names, the properties file under the setting keys, and the runtime's {@link
+ * Settings#read} (which James's XML goes through, see the james module's OneSettingEverywhereTest)
+ * give the same settings and engines that behave the same.
  */
 final class OneSettingEverywhereTest {
   private static final String BASE = "https://cr.example.com/";
   private static final KeyRing RING = KeyRing.generate();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void trustedNetworkAndSevenDays_meanTheSameOnEveryRoute() throws Exception {
-    Settings options = smtpServerSettings(List.of("--trusted-network", "192.0.2.0/24", "--challenge-lifetime", "7d"));
-    Settings byOptionName = smtpServerSettings(config("trusted-network=192.0.2.0/24\nchallenge-lifetime=7d\n"));
-    Settings byKey = smtpServerSettings(config("trustedNetworks=192.0.2.0/24\nchallengeLifetime=7d\n"));
+    Settings options =
+        smtpServerSettings(
+            List.of("--trusted-network", "192.0.2.0/24", "--challenge-lifetime", "7d"));
+    Settings byOptionName =
+        smtpServerSettings(config("trusted-network=192.0.2.0/24\nchallenge-lifetime=7d\n"));
+    Settings byKey =
+        smtpServerSettings(config("trustedNetworks=192.0.2.0/24\nchallengeLifetime=7d\n"));
     Properties p = new Properties();
-    p.load(new StringReader("challengeBase=" + BASE + "\ntrustedNetworks=192.0.2.0/24\nchallengeLifetime=7d\n"));
+    p.load(
+        new StringReader(
+            "challengeBase=" + BASE + "\ntrustedNetworks=192.0.2.0/24\nchallengeLifetime=7d\n"));
     Settings runtime = Settings.read(SettingSource.of(p));
 
     for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
@@ -58,7 +63,8 @@ final class OneSettingEverywhereTest {
 
   @Test
   void isoAndShortDurations_areOneValue() throws Exception {
-    assertEquals(smtpServerSettings(List.of("--challenge-lifetime", "P7D")).get(Settings.CHALLENGE_LIFETIME),
+    assertEquals(
+        smtpServerSettings(List.of("--challenge-lifetime", "P7D")).get(Settings.CHALLENGE_LIFETIME),
         smtpServerSettings(List.of("--challenge-lifetime", "1w")).get(Settings.CHALLENGE_LIFETIME));
   }
 
@@ -73,8 +79,12 @@ final class OneSettingEverywhereTest {
   }
 
   private static Transaction rcpt(String client) throws Exception {
-    return Transaction.builder().stage(Stage.RCPT).clientAddress(InetAddress.getByName(client))
-        .reversePath("<alice@sender.example>").forwardPath("<bob@cr.example>").build();
+    return Transaction.builder()
+        .stage(Stage.RCPT)
+        .clientAddress(InetAddress.getByName(client))
+        .reversePath("<alice@sender.example>")
+        .forwardPath("<bob@cr.example>")
+        .build();
   }
 
   private List<String> config(String text) throws Exception {
@@ -83,7 +93,10 @@ final class OneSettingEverywhereTest {
     return List.of("--config", f.toString());
   }
 
-  /** The settings {@code smtpcr smtp-server} makes of these arguments, parsed as the command line does. */
+  /**
+   * The settings {@code smtpcr smtp-server} makes of these arguments, parsed as the command line
+   * does.
+   */
   private Settings smtpServerSettings(List<String> extra) {
     List<String> args = new ArrayList<>(extra.subList(0, extra.get(0).equals("--config") ? 2 : 0));
     args.add("smtp-server");
@@ -92,9 +105,14 @@ final class OneSettingEverywhereTest {
       args.addAll(extra);
     }
     PrintWriter out = new PrintWriter(new StringWriter());
-    CommandLine cl = Cli.commandLine(args, out, out, () -> {
-      throw new AssertionError("not started");
-    });
+    CommandLine cl =
+        Cli.commandLine(
+            args,
+            out,
+            out,
+            () -> {
+              throw new AssertionError("not started");
+            });
     CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
     SmtpServerCommand command = (SmtpServerCommand) parsed.subcommand().commandSpec().userObject();
     return command.settings();

@@ -26,7 +26,10 @@ import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRingFile;
 
-/** {@code smtpcr policy-server}: options, and the policy server with the page sharing one data directory. */
+/**
+ * {@code smtpcr policy-server}: options, and the policy server with the page sharing one data
+ * directory.
+ */
 final class PolicyServerCommandTest {
   @TempDir Path tmp;
 
@@ -36,9 +39,14 @@ final class PolicyServerCommandTest {
 
   /** One policy request on a fresh connection; the value of the action= reply. */
   private static String ask(int port, String sender, String recipient) throws IOException {
-    String request = "request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.7\n"
-        + "helo_name=mail.sender.example\nsender=" + sender + "\nrecipient=" + recipient + "\n"
-        + "instance=1a2.6b0b0369.b2517.0\nsasl_username=\nencryption_protocol=\nunknown_attribute=x\n\n";
+    String request =
+        "request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.7\n"
+            + "helo_name=mail.sender.example\nsender="
+            + sender
+            + "\nrecipient="
+            + recipient
+            + "\n"
+            + "instance=1a2.6b0b0369.b2517.0\nsasl_username=\nencryption_protocol=\nunknown_attribute=x\n\n";
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(30_000);
       s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
@@ -61,43 +69,85 @@ final class PolicyServerCommandTest {
 
   @Test
   void withWeb_challengesWithLinkToThePageAndSharesKeysAndStore() throws Exception {
-    try (TestLifecycle run = new TestLifecycle().start("policy-server", "--data", data(), "--listen", "127.0.0.1:0",
-        "--with-web", "--web-listen", "127.0.0.1:0", "--prepend-header")) {
+    try (TestLifecycle run =
+        new TestLifecycle()
+            .start(
+                "policy-server",
+                "--data",
+                data(),
+                "--listen",
+                "127.0.0.1:0",
+                "--with-web",
+                "--web-listen",
+                "127.0.0.1:0",
+                "--prepend-header")) {
       PolicyServer policy = run.service(PolicyServer.class);
       ChallengeWebServer web = run.service(ChallengeWebServer.class);
 
       String action = ask(policy.port(), "alice@sender.example", "bob@example.com");
-      Matcher m = Pattern.compile("^550 5\\.7\\.1 .* (" + Pattern.quote(web.baseUri().toString()) + "c/([a-z2-7]+))$")
-          .matcher(action);
+      Matcher m =
+          Pattern.compile(
+                  "^550 5\\.7\\.1 .* ("
+                      + Pattern.quote(web.baseUri().toString())
+                      + "c/([a-z2-7]+))$")
+              .matcher(action);
       assertTrue(m.matches(), action);
       // signed with the data directory's key file, which `smtpcr web --data` would read too
-      ChallengeClaims claims = ChallengeTokens.of(KeyRingFile.read(tmp.resolve("data").resolve(DataDirectory.KEY_FILE)))
-          .verify(m.group(2));
+      ChallengeClaims claims =
+          ChallengeTokens.of(KeyRingFile.read(tmp.resolve("data").resolve(DataDirectory.KEY_FILE)))
+              .verify(m.group(2));
       assertEquals("alice@sender.example", claims.sender());
-      HttpResponse<String> page = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(m.group(1))).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> page =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(m.group(1)))
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, page.statusCode(), "the page verifies the policy server's link");
 
       // the same store: a pair whitelisted with `smtpcr whitelist --data` passes, named by its rule
-      CommandRun.Result add = CommandRun.run("whitelist", "add", "--data", data(), "--sender", "alice@sender.example",
-          "--recipient", "bob@example.com");
+      CommandRun.Result add =
+          CommandRun.run(
+              "whitelist",
+              "add",
+              "--data",
+              data(),
+              "--sender",
+              "alice@sender.example",
+              "--recipient",
+              "bob@example.com");
       assertEquals(0, add.exitCode(), add::toString);
-      assertEquals("PREPEND X-SMTPCR: pass (whitelist-store)", ask(policy.port(), "alice@sender.example", "bob@example.com"));
-      assertEquals("PREPEND X-SMTPCR: pass (null-sender)", ask(policy.port(), "", "bob@example.com"));
+      assertEquals(
+          "PREPEND X-SMTPCR: pass (whitelist-store)",
+          ask(policy.port(), "alice@sender.example", "bob@example.com"));
+      assertEquals(
+          "PREPEND X-SMTPCR: pass (null-sender)", ask(policy.port(), "", "bob@example.com"));
       assertEquals(0, run.stop().exitCode());
     }
   }
 
   @Test
   void withoutWeb_linksPointAtTheChallengeBase() throws Exception {
-    try (TestLifecycle run = new TestLifecycle().start("policy-server", "--data", data(), "--listen", "127.0.0.1:0",
-        "--challenge-base", "https://cr.example.com/", "--no-learn-outbound")) {
+    try (TestLifecycle run =
+        new TestLifecycle()
+            .start(
+                "policy-server",
+                "--data",
+                data(),
+                "--listen",
+                "127.0.0.1:0",
+                "--challenge-base",
+                "https://cr.example.com/",
+                "--no-learn-outbound")) {
       PolicyServer policy = run.service(PolicyServer.class);
       String action = ask(policy.port(), "alice@sender.example", "bob@example.com");
       // the Postfix texts: Postfix names the recipient in front of them, so they do not
-      assertTrue(action.matches("550 5\\.7\\.1 This address only accepts mail from senders who have confirmed they"
-          + " are a person\\. Confirm here, then send your message again: https://cr\\.example\\.com/c/[a-z2-7]+"), action);
+      assertTrue(
+          action.matches(
+              "550 5\\.7\\.1 This address only accepts mail from senders who have confirmed they"
+                  + " are a person\\. Confirm here, then send your message again: https://cr\\.example\\.com/c/[a-z2-7]+"),
+          action);
       assertEquals("DUNNO", ask(policy.port(), "alice@sender.example", "postmaster@example.com"));
       assertTrue(policy.toString().contains("learnOutbound=false"), policy::toString);
       assertEquals(0, run.stop().exitCode());
@@ -107,14 +157,14 @@ final class PolicyServerCommandTest {
   @Test
   void badOptions_usageError2BeforeAnythingStarts() {
     String[][] bad = {
-        {"policy-server", "--data", data(), "--workers", "0"},
-        {"policy-server", "--data", data(), "--max-connections", "0"},
-        {"policy-server", "--data", data(), "--idle-timeout", "0s"},
-        {"policy-server", "--data", data(), "--prepend-header=X Bad"},
-        {"policy-server", "--data", data(), "--challenge-base", "http://cr.example.com/"},
-        {"policy-server", "--data", data(), "--trusted-network", "10.0.0.0/33"},
-        {"policy-server", "--data", data(), "--listen", "nowhere"},
-        {"policy-server", "--data", data(), "--with-web", "--pow-bits", "99"},
+      {"policy-server", "--data", data(), "--workers", "0"},
+      {"policy-server", "--data", data(), "--max-connections", "0"},
+      {"policy-server", "--data", data(), "--idle-timeout", "0s"},
+      {"policy-server", "--data", data(), "--prepend-header=X Bad"},
+      {"policy-server", "--data", data(), "--challenge-base", "http://cr.example.com/"},
+      {"policy-server", "--data", data(), "--trusted-network", "10.0.0.0/33"},
+      {"policy-server", "--data", data(), "--listen", "nowhere"},
+      {"policy-server", "--data", data(), "--with-web", "--pow-bits", "99"},
     };
     for (String[] args : bad) {
       CommandRun.Result r = CommandRun.run(args);
@@ -125,10 +175,17 @@ final class PolicyServerCommandTest {
   @Test
   void portTaken_failure1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      CommandRun.Result r = CommandRun.run(() -> new TestLifecycle().begin(), "policy-server", "--data", data(),
-          "--listen", "127.0.0.1:" + taken.getLocalPort());
+      CommandRun.Result r =
+          CommandRun.run(
+              () -> new TestLifecycle().begin(),
+              "policy-server",
+              "--data",
+              data(),
+              "--listen",
+              "127.0.0.1:" + taken.getLocalPort());
       assertEquals(1, r.exitCode(), r::toString);
-      assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r::toString);
+      assertTrue(
+          r.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r::toString);
     }
   }
 }

@@ -25,18 +25,18 @@ final class ServerCommandsTest {
   @Test
   void badOptions_usageError2BeforeAnythingStarts() {
     String[][] bad = {
-        {"smtp-server", "--data", data(), "--challenge-base", "http://cr.example.com/"},
-        {"smtp-server", "--data", data(), "--challenge-base", "ftp://cr.example.com/"},
-        {"smtp-server", "--data", data(), "--domain", "exa mple.com"},
-        {"smtp-server", "--data", data(), "--trusted-network", "10.0.0.0/33"},
-        {"smtp-server", "--data", data(), "--max-message-size", "0"},
-        {"smtp-server", "--data", data(), "--hostname", "bad host"},
-        {"smtp-server", "--data", data(), "--listen", "nowhere"},
-        {"web", "--data", data(), "--pow-bits", "41"},
-        {"web", "--data", data(), "--requests-per-minute", "0"},
-        {"demo", "--data", data(), "--smtp-port", "70000"},
-        {"demo", "--data", data(), "--domain", "@example.com"},
-        {"demo", "--data", data(), "--store", "jdbc:oracle:thin:@x"},
+      {"smtp-server", "--data", data(), "--challenge-base", "http://cr.example.com/"},
+      {"smtp-server", "--data", data(), "--challenge-base", "ftp://cr.example.com/"},
+      {"smtp-server", "--data", data(), "--domain", "exa mple.com"},
+      {"smtp-server", "--data", data(), "--trusted-network", "10.0.0.0/33"},
+      {"smtp-server", "--data", data(), "--max-message-size", "0"},
+      {"smtp-server", "--data", data(), "--hostname", "bad host"},
+      {"smtp-server", "--data", data(), "--listen", "nowhere"},
+      {"web", "--data", data(), "--pow-bits", "41"},
+      {"web", "--data", data(), "--requests-per-minute", "0"},
+      {"demo", "--data", data(), "--smtp-port", "70000"},
+      {"demo", "--data", data(), "--domain", "@example.com"},
+      {"demo", "--data", data(), "--store", "jdbc:oracle:thin:@x"},
     };
     for (String[] args : bad) {
       CommandRun.Result r = CommandRun.run(args);
@@ -48,10 +48,19 @@ final class ServerCommandsTest {
   @Test
   void smtpServer_portTaken_failure1AndNothingLeftRunning() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      CommandRun.Result r = CommandRun.run(() -> new TestLifecycle().begin(), "smtp-server", "--data", data(),
-          "--listen", "127.0.0.1:" + taken.getLocalPort());
+      CommandRun.Result r =
+          CommandRun.run(
+              () -> new TestLifecycle().begin(),
+              "smtp-server",
+              "--data",
+              data(),
+              "--listen",
+              "127.0.0.1:" + taken.getLocalPort());
       assertEquals(1, r.exitCode(), r::toString);
-      assertTrue(r.err().startsWith("smtpcr: BindException: cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+      assertTrue(
+          r.err()
+              .startsWith(
+                  "smtpcr: BindException: cannot listen on 127.0.0.1:" + taken.getLocalPort()),
           r::toString);
     }
     // the data directory's database was closed again: another user can open it
@@ -61,14 +70,18 @@ final class ServerCommandsTest {
   @Test
   void configFile_listOptionsAndPerCommandKeys_applied() throws Exception {
     Path config = tmp.resolve("smtpcr.properties");
-    Files.writeString(config, String.join("\n",
-        "data=" + data(),
-        "domain=Example.COM,example.net",
-        "smtpcr.smtp-server.listen=127.0.0.1:0",
-        "smtpcr.smtp-server.challenge-base=https://cr.example.com/",
-        "smtpcr.web.listen=127.0.0.1:0",
-        ""));
-    try (TestLifecycle smtp = new TestLifecycle().start("smtp-server", "--config", config.toString())) {
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "data=" + data(),
+            "domain=Example.COM,example.net",
+            "smtpcr.smtp-server.listen=127.0.0.1:0",
+            "smtpcr.smtp-server.challenge-base=https://cr.example.com/",
+            "smtpcr.web.listen=127.0.0.1:0",
+            ""));
+    try (TestLifecycle smtp =
+        new TestLifecycle().start("smtp-server", "--config", config.toString())) {
       SmtpcrSmtpServer server = smtp.service(SmtpcrSmtpServer.class);
       assertEquals(Set.of("example.com", "example.net"), server.localDomains());
       assertEquals(tmp.resolve("data").toAbsolutePath().resolve("maildir"), server.maildir());

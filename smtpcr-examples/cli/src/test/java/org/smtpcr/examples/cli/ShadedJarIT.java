@@ -23,7 +23,9 @@ final class ShadedJarIT {
 
   private static Path jar() {
     Path jar = Path.of(System.getProperty("smtpcr.jar", "target/smtpcr.jar"));
-    assertTrue(Files.isRegularFile(jar), "the shaded jar is missing: " + jar + " (run mvn verify, not only test)");
+    assertTrue(
+        Files.isRegularFile(jar),
+        "the shaded jar is missing: " + jar + " (run mvn verify, not only test)");
     return jar;
   }
 
@@ -35,17 +37,30 @@ final class ShadedJarIT {
   void javaJar_tokenMintThenVerify_roundTrips() throws Exception {
     ChildProcess keygen = smtpcr("keygen", "--out", "k.keys");
     assertEquals(0, keygen.waitFor(WAIT), keygen::toString);
-    ChildProcess mint = smtpcr("token", "mint", "--keys", "k.keys", "--sender", "Alice@Example.org",
-        "--recipient", "bob+x@example.com", "--lifetime", "2h");
+    ChildProcess mint =
+        smtpcr(
+            "token",
+            "mint",
+            "--keys",
+            "k.keys",
+            "--sender",
+            "Alice@Example.org",
+            "--recipient",
+            "bob+x@example.com",
+            "--lifetime",
+            "2h");
     assertEquals(0, mint.waitFor(WAIT), mint::toString);
     String token = mint.out().strip();
     assertTrue(token.matches("[a-z2-7]{20,}"), mint::toString);
     ChildProcess verify = smtpcr("token", "verify", "--keys", "k.keys", token);
     assertEquals(0, verify.waitFor(WAIT), verify::toString);
-    assertTrue(verify.out().contains("\"sender\":\"alice@example.org\",\"recipient\":\"bob@example.com\""), verify::toString);
+    assertTrue(
+        verify.out().contains("\"sender\":\"alice@example.org\",\"recipient\":\"bob@example.com\""),
+        verify::toString);
     assertTrue(verify.out().contains("\"lifetimeMinutes\":120"), verify::toString);
     int i = token.length() - 3;
-    String tampered = token.substring(0, i) + (token.charAt(i) == 'a' ? 'b' : 'a') + token.substring(i + 1);
+    String tampered =
+        token.substring(0, i) + (token.charAt(i) == 'a' ? 'b' : 'a') + token.substring(i + 1);
     ChildProcess bad = smtpcr("token", "verify", "--keys", "k.keys", tampered);
     assertEquals(1, bad.waitFor(WAIT), bad::toString);
   }
@@ -54,7 +69,9 @@ final class ShadedJarIT {
   void javaJar_versionHelpAndUsageErrors_exitCodes() throws Exception {
     ChildProcess version = smtpcr("--version");
     assertEquals(0, version.waitFor(WAIT), version::toString);
-    assertTrue(version.out().startsWith("smtpcr " + System.getProperty("smtpcr.version", "")), version::toString);
+    assertTrue(
+        version.out().startsWith("smtpcr " + System.getProperty("smtpcr.version", "")),
+        version::toString);
     ChildProcess usage = smtpcr("token", "mint");
     assertEquals(2, usage.waitFor(WAIT), usage::toString);
   }
@@ -66,16 +83,21 @@ final class ShadedJarIT {
     ChildProcess list = smtpcr("whitelist", "list", "--data", "d");
     assertEquals(0, list.waitFor(WAIT), list::toString);
     assertTrue(list.out().startsWith("@example.org\t*\t"), list::toString);
-    assertTrue(add.err().contains("[INFO] DataDirectory - created data directory"), "slf4j-simple is bound: " + add);
+    assertTrue(
+        add.err().contains("[INFO] DataDirectory - created data directory"),
+        "slf4j-simple is bound: " + add);
     assertTrue(!add.err().contains("SLF4J"), "no SLF4J warnings: " + add);
   }
 
   @Test
   void launcher_freshJar_runsItWithoutBuilding() throws Exception {
-    Path launcher = Path.of(System.getProperty("smtpcr.launcher", "../../smtpcr")).toAbsolutePath().normalize();
+    Path launcher =
+        Path.of(System.getProperty("smtpcr.launcher", "../../smtpcr")).toAbsolutePath().normalize();
     assertTrue(Files.isExecutable(launcher), launcher::toString);
-    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--version").directory(tmp.toFile());
-    pb.environment().put("SMTPCR_NO_BUILD", "1"); // fail rather than build: the jar was just packaged
+    ProcessBuilder pb =
+        new ProcessBuilder(launcher.toString(), "--version").directory(tmp.toFile());
+    pb.environment()
+        .put("SMTPCR_NO_BUILD", "1"); // fail rather than build: the jar was just packaged
     Process p = pb.start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -83,7 +105,8 @@ final class ShadedJarIT {
     assertTrue(p.waitFor(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), () -> out + err);
     assertTrue(out.startsWith("smtpcr "), out);
-    ProcessBuilder usage = new ProcessBuilder(launcher.toString(), "whitelist").directory(tmp.toFile());
+    ProcessBuilder usage =
+        new ProcessBuilder(launcher.toString(), "whitelist").directory(tmp.toFile());
     usage.environment().put("SMTPCR_NO_BUILD", "1");
     usage.redirectErrorStream(true);
     Process u = usage.start();
@@ -91,19 +114,26 @@ final class ShadedJarIT {
     String text = new String(u.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(u.waitFor(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
     assertEquals(2, u.exitValue(), text);
-    assertTrue(text.contains("Usage: " + launcher + " whitelist"), "the launcher's name in usage: " + text);
+    assertTrue(
+        text.contains("Usage: " + launcher + " whitelist"),
+        "the launcher's name in usage: " + text);
   }
 
   @Test
   void jar_servicesMerged_bothJdbcDriversAndTheLoggingBinding() throws Exception {
     try (JarFile jar = new JarFile(jar().toFile())) {
-      String drivers = new String(jar.getInputStream(jar.getEntry("META-INF/services/java.sql.Driver")).readAllBytes(),
-          StandardCharsets.UTF_8);
+      String drivers =
+          new String(
+              jar.getInputStream(jar.getEntry("META-INF/services/java.sql.Driver")).readAllBytes(),
+              StandardCharsets.UTF_8);
       assertTrue(drivers.contains("org.h2.Driver"), drivers);
       assertTrue(drivers.contains("org.postgresql.Driver"), drivers);
       assertTrue(jar.getEntry("META-INF/services/org.slf4j.spi.SLF4JServiceProvider") != null);
-      assertEquals(Main.class.getName(), jar.getManifest().getMainAttributes().getValue("Main-Class"));
-      assertTrue(jar.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)")), "no signatures");
+      assertEquals(
+          Main.class.getName(), jar.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertTrue(
+          jar.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)")),
+          "no signatures");
     }
   }
 }

@@ -49,16 +49,20 @@ final class TestLifecycle implements Lifecycle, AutoCloseable {
 
   /** Starts {@code smtpcr args...} in a thread. */
   TestLifecycle start(String... args) {
-    Thread t = new Thread(() -> {
-      try {
-        CommandRun.Result r = CommandRun.run(this, args);
-        result.complete(r);
-        serving.completeExceptionally(new AssertionError("the command ended without serving: " + r));
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-        serving.completeExceptionally(e);
-      }
-    }, "smtpcr-test-command");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                CommandRun.Result r = CommandRun.run(this, args);
+                result.complete(r);
+                serving.completeExceptionally(
+                    new AssertionError("the command ended without serving: " + r));
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+                serving.completeExceptionally(e);
+              }
+            },
+            "smtpcr-test-command");
     t.setDaemon(true);
     t.start();
     return this;
@@ -75,7 +79,10 @@ final class TestLifecycle implements Lifecycle, AutoCloseable {
 
   /** The first service of type {@code type}. */
   <T> T service(Class<T> type) throws Exception {
-    return awaitServing(Duration.ofSeconds(60)).stream().filter(type::isInstance).map(type::cast).findFirst()
+    return awaitServing(Duration.ofSeconds(60)).stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " was started"));
   }
 

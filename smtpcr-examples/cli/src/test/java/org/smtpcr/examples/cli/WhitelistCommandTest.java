@@ -23,14 +23,17 @@ final class WhitelistCommandTest {
 
   @Test
   void addCheckListRemove_pair_roundTripsWithExitCodes() {
-    CommandRun.Result add = wl("add", "--sender", "Alice@Example.ORG", "--recipient", "bob+x@example.com");
+    CommandRun.Result add =
+        wl("add", "--sender", "Alice@Example.ORG", "--recipient", "bob+x@example.com");
     assertEquals(0, add.exitCode(), add::toString);
     assertEquals("added alice@example.org -> bob@example.com", add.out().strip());
 
-    CommandRun.Result yes = wl("check", "--sender", "alice@example.org", "--recipient", "Bob@Example.com");
+    CommandRun.Result yes =
+        wl("check", "--sender", "alice@example.org", "--recipient", "Bob@Example.com");
     assertEquals(0, yes.exitCode(), yes::toString);
     assertEquals("whitelisted: alice@example.org -> bob@example.com", yes.out().strip());
-    CommandRun.Result no = wl("check", "--sender", "alice@example.org", "--recipient", "carol@example.com");
+    CommandRun.Result no =
+        wl("check", "--sender", "alice@example.org", "--recipient", "carol@example.com");
     assertEquals(1, no.exitCode(), no::toString);
     assertEquals("not whitelisted: alice@example.org -> carol@example.com", no.out().strip());
 
@@ -38,15 +41,21 @@ final class WhitelistCommandTest {
     assertEquals(0, list.exitCode(), list::toString);
     List<String> lines = list.out().lines().toList();
     assertEquals(1, lines.size(), list::toString);
-    assertTrue(lines.get(0).matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever"), lines.get(0));
+    assertTrue(
+        lines.get(0).matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever"), lines.get(0));
     assertEquals("1 entry", list.err().strip());
 
-    CommandRun.Result rm = wl("remove", "--sender", "alice@example.org", "--recipient", "bob@example.com");
+    CommandRun.Result rm =
+        wl("remove", "--sender", "alice@example.org", "--recipient", "bob@example.com");
     assertEquals(0, rm.exitCode(), rm::toString);
-    CommandRun.Result again = wl("remove", "--sender", "alice@example.org", "--recipient", "bob@example.com");
+    CommandRun.Result again =
+        wl("remove", "--sender", "alice@example.org", "--recipient", "bob@example.com");
     assertEquals(1, again.exitCode(), again::toString);
-    assertTrue(again.err().contains("no entry alice@example.org -> bob@example.com"), again::toString);
-    assertEquals(1, wl("check", "--sender", "alice@example.org", "--recipient", "bob@example.com").exitCode());
+    assertTrue(
+        again.err().contains("no entry alice@example.org -> bob@example.com"), again::toString);
+    assertEquals(
+        1,
+        wl("check", "--sender", "alice@example.org", "--recipient", "bob@example.com").exitCode());
   }
 
   @Test
@@ -54,15 +63,23 @@ final class WhitelistCommandTest {
     CommandRun.Result add = wl("add", "--sender", "@Example.ORG");
     assertEquals(0, add.exitCode(), add::toString);
     assertEquals("added @example.org -> any recipient", add.out().strip());
-    assertEquals(0, wl("check", "--sender", "x@lists.example.org", "--recipient", "anyone@example.com").exitCode());
-    assertEquals(1, wl("check", "--sender", "x@example.net", "--recipient", "anyone@example.com").exitCode());
+    assertEquals(
+        0,
+        wl("check", "--sender", "x@lists.example.org", "--recipient", "anyone@example.com")
+            .exitCode());
+    assertEquals(
+        1,
+        wl("check", "--sender", "x@example.net", "--recipient", "anyone@example.com").exitCode());
     assertTrue(wl("list", "--sender", "@example.org").out().startsWith("@example.org\t*\t"));
     assertEquals("", wl("list", "--sender", "someone@example.org").out());
   }
 
   @Test
   void add_withExpiry_listsTheExpiry() {
-    assertEquals(0, wl("add", "--sender", "a@example.org", "--recipient", "b@example.com", "--expires", "30d").exitCode());
+    assertEquals(
+        0,
+        wl("add", "--sender", "a@example.org", "--recipient", "b@example.com", "--expires", "30d")
+            .exitCode());
     String line = wl("list").out().strip();
     assertTrue(line.matches("a@example\\.org\tb@example\\.com\t\\S+Z\t\\S+Z"), line);
   }
@@ -82,35 +99,73 @@ final class WhitelistCommandTest {
   @Test
   void storeOption_h2Url_usesThatDatabaseInsteadOfTheDataDirectory() {
     String url = "jdbc:h2:file:" + dir.resolve("other") + ";AUTO_SERVER=TRUE";
-    assertEquals(0, CommandRun.run("whitelist", "add", "--data", dir.resolve("data").toString(), "--store", url,
-        "--sender", "a@example.org").exitCode());
-    assertEquals(0, CommandRun.run("whitelist", "check", "--store", url, "--data", dir.resolve("data").toString(),
-        "--sender", "a@example.org", "--recipient", "z@example.com").exitCode());
-    assertEquals(1, wl("check", "--sender", "a@example.org", "--recipient", "z@example.com").exitCode());
+    assertEquals(
+        0,
+        CommandRun.run(
+                "whitelist",
+                "add",
+                "--data",
+                dir.resolve("data").toString(),
+                "--store",
+                url,
+                "--sender",
+                "a@example.org")
+            .exitCode());
+    assertEquals(
+        0,
+        CommandRun.run(
+                "whitelist",
+                "check",
+                "--store",
+                url,
+                "--data",
+                dir.resolve("data").toString(),
+                "--sender",
+                "a@example.org",
+                "--recipient",
+                "z@example.com")
+            .exitCode());
+    assertEquals(
+        1, wl("check", "--sender", "a@example.org", "--recipient", "z@example.com").exitCode());
   }
 
   @Test
   void storeOption_postgresql_addAndList() {
     try (PostgresServer pg = PostgresServer.startOrSkip()) {
       String url = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres?user=smtpcr";
-      CommandRun.Result add = CommandRun.run("whitelist", "add", "--data", dir.resolve("data").toString(),
-          "--store", url, "--sender", "a@example.org", "--recipient", "b@example.com");
+      CommandRun.Result add =
+          CommandRun.run(
+              "whitelist",
+              "add",
+              "--data",
+              dir.resolve("data").toString(),
+              "--store",
+              url,
+              "--sender",
+              "a@example.org",
+              "--recipient",
+              "b@example.com");
       assertEquals(0, add.exitCode(), add::toString);
-      CommandRun.Result list = CommandRun.run("whitelist", "list", "--data", dir.resolve("data").toString(),
-          "--store", url);
+      CommandRun.Result list =
+          CommandRun.run(
+              "whitelist", "list", "--data", dir.resolve("data").toString(), "--store", url);
       assertTrue(list.out().startsWith("a@example.org\tb@example.com\t"), list::toString);
-      assertTrue(!list.err().contains(url) && !add.err().contains(url), "the store URL is never printed");
+      assertTrue(
+          !list.err().contains(url) && !add.err().contains(url), "the store URL is never printed");
     }
   }
 
   @Test
   void storeDown_failure1WithAOneLineReason() throws Exception {
     int closedPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
     String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/x?user=u&password=hunter2";
-    CommandRun.Result r = CommandRun.run("whitelist", "list", "--data", dir.resolve("data").toString(), "--store", url);
+    CommandRun.Result r =
+        CommandRun.run(
+            "whitelist", "list", "--data", dir.resolve("data").toString(), "--store", url);
     assertEquals(1, r.exitCode(), r::toString);
     assertTrue(r.err().startsWith("smtpcr: "), r::toString);
     assertTrue(!r.err().contains("hunter2"), "no password in the error");

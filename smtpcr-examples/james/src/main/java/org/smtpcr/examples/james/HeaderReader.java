@@ -23,5 +23,4 @@ final class HeaderReader {
   static List<Header> read(InputStream message, int maxBytes) throws IOException {
     return HeaderParser.parse(message, maxBytes);
   }
-
 }

@@ -24,23 +24,38 @@ import org.smtpcr.examples.runtime.StoreSpec;
 import org.smtpcr.tokens.KeyRing;
 
 /**
- * Reads {@link SmtpcrRcptHook}'s {@code <handler>} element through the runtime's
- * {@link Settings} (the same keys and grammar as a properties file: {@code challengeLifetime} may be
- * {@code 7d} or {@code P7D}) and builds the {@linkplain StandardEngine standard engine}. Every error
- * becomes a {@link ConfigurationException} that names the setting and what is wrong with it, never
- * a secret (key material, the store URL or password).
+ * Reads {@link SmtpcrRcptHook}'s {@code <handler>} element through the runtime's {@link Settings}
+ * (the same keys and grammar as a properties file: {@code challengeLifetime} may be {@code 7d} or
+ * {@code P7D}) and builds the {@linkplain StandardEngine standard engine}. Every error becomes a
+ * {@link ConfigurationException} that names the setting and what is wrong with it, never a secret
+ * (key material, the store URL or password).
  */
 final class HookConfig {
   static final String KEY_FILE = Settings.KEY_FILE.key();
   static final String STORE = "store";
 
   /** The settings the hook reads; any other key is refused as misspelt. */
-  private static final List<Setting<?>> HOOK_SETTINGS = List.of(Settings.KEY_FILE, Settings.CHALLENGE_BASE,
-      Settings.CHALLENGE_LIFETIME, Settings.TRUSTED_NETWORKS, Settings.EXEMPT_RECIPIENTS, Settings.SUBJECT_PASS_CODES,
-      Settings.FAILURE_REPLY, Settings.TRUST_RELAYING_CLIENTS, Settings.SUBADDRESS_SEPARATORS, Settings.STORE_URL,
-      Settings.STORE_USER, Settings.STORE_PASSWORD, Settings.STORE_DRIVER_CLASS, Settings.STORE_POOL_SIZE,
-      Settings.STORE_CONNECTION_TIMEOUT, Settings.STORE_TABLE_PREFIX);
-  private static final Set<String> KNOWN = HOOK_SETTINGS.stream().map(Setting::key).collect(Collectors.toSet());
+  private static final List<Setting<?>> HOOK_SETTINGS =
+      List.of(
+          Settings.KEY_FILE,
+          Settings.CHALLENGE_BASE,
+          Settings.CHALLENGE_LIFETIME,
+          Settings.TRUSTED_NETWORKS,
+          Settings.EXEMPT_RECIPIENTS,
+          Settings.SUBJECT_PASS_CODES,
+          Settings.FAILURE_REPLY,
+          Settings.TRUST_RELAYING_CLIENTS,
+          Settings.SUBADDRESS_SEPARATORS,
+          Settings.STORE_URL,
+          Settings.STORE_USER,
+          Settings.STORE_PASSWORD,
+          Settings.STORE_DRIVER_CLASS,
+          Settings.STORE_POOL_SIZE,
+          Settings.STORE_CONNECTION_TIMEOUT,
+          Settings.STORE_TABLE_PREFIX);
+
+  private static final Set<String> KNOWN =
+      HOOK_SETTINGS.stream().map(Setting::key).collect(Collectors.toSet());
 
   private HookConfig() {}
 
@@ -75,8 +90,8 @@ final class HookConfig {
   /**
    * Reads the settings, loads the key file, opens (or shares) the store and builds the engine.
    *
-   * @throws ConfigurationException if a setting is missing, unknown or wrong, or the key file cannot
-   *     be read
+   * @throws ConfigurationException if a setting is missing, unknown or wrong, or the key file
+   *     cannot be read
    */
   static Setup read(Configuration config) throws ConfigurationException {
     Settings settings = settings(config);
@@ -84,13 +99,17 @@ final class HookConfig {
     required(settings, Settings.CHALLENGE_BASE);
     StoreSpec store;
     try {
-      store = StoreSpec.parse(name -> Settings.named(STORE + "." + name).flatMap(settings::find).map(Object::toString));
+      store =
+          StoreSpec.parse(
+              name ->
+                  Settings.named(STORE + "." + name).flatMap(settings::find).map(Object::toString));
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(STORE + ": " + e.getMessage());
     }
     // checked before anything is opened: a wrong setting leaves no pool behind
     try {
-      StandardEngine.builder(settings, KeyRing.generate(), InMemoryWhitelistStore.builder().build());
+      StandardEngine.builder(
+          settings, KeyRing.generate(), InMemoryWhitelistStore.builder().build());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage());
     }
@@ -115,8 +134,11 @@ final class HookConfig {
     }
   }
 
-  private static <T> T required(Settings settings, Setting<T> setting) throws ConfigurationException {
-    return settings.find(setting).orElseThrow(() -> new ConfigurationException(setting.key() + " is required"));
+  private static <T> T required(Settings settings, Setting<T> setting)
+      throws ConfigurationException {
+    return settings
+        .find(setting)
+        .orElseThrow(() -> new ConfigurationException(setting.key() + " is required"));
   }
 
   /** Rejects settings this hook does not know, so that a misspelt one does not go unnoticed. */
@@ -129,7 +151,8 @@ final class HookConfig {
       if (KNOWN.contains(key)) {
         continue;
       }
-      throw new ConfigurationException("unknown setting " + printable(key) + "; known: " + new TreeSet<>(KNOWN));
+      throw new ConfigurationException(
+          "unknown setting " + printable(key) + "; known: " + new TreeSet<>(KNOWN));
     }
   }
 

@@ -12,8 +12,12 @@ import org.smtpcr.examples.runtime.StoreSpec;
 
 /** What the mailet and the matcher share: opening the store, canonical addresses. */
 final class MailetStores {
-  /** Canonical senders (the runtime's default canonicalizer): sub-address removed, BATV and SRS unwrapped. */
+  /**
+   * Canonical senders (the runtime's default canonicalizer): sub-address removed, BATV and SRS
+   * unwrapped.
+   */
   static final AddressCanonicalizer SENDERS = Settings.defaults().canonicalizer();
+
   /** Canonical recipients (our users): the same without SRS unwrapping. */
   static final AddressCanonicalizer RECIPIENTS = SENDERS.forRecipients();
 

@@ -18,9 +18,9 @@ import org.smtpcr.examples.runtime.StoreSpec;
 
 /**
  * Matches the recipients for whom the mail's sender is whitelisted in the SMTPCR store: a confirmed
- * pair, the sender for everyone, or the sender's domain (see
- * {@link org.smtpcr.core.store.WhitelistCandidates}). For processing in the mailet pipeline, such
- * as filing mail from unconfirmed senders apart instead of challenging them in SMTP.
+ * pair, the sender for everyone, or the sender's domain (see {@link
+ * org.smtpcr.core.store.WhitelistCandidates}). For processing in the mailet pipeline, such as
+ * filing mail from unconfirmed senders apart instead of challenging them in SMTP.
  *
  * <pre>{@code
  * <mailet match="org.smtpcr.examples.james.SenderIsWhitelisted=jdbc:h2:/var/lib/smtpcr/whitelist"
@@ -28,10 +28,11 @@ import org.smtpcr.examples.runtime.StoreSpec;
  *   <processor>transport</processor>
  * </mailet>
  * }</pre>
- * The condition is the store's JDBC URL (H2 or PostgreSQL); credentials go into the URL
- * ({@code ;USER=...;PASSWORD=...} for H2, {@code ?user=...&password=...} for PostgreSQL). Mail from the null
- * sender matches no recipient. When the store fails, {@link #match} throws, and James handles the
- * mail as its {@code onMatchException} setting says (by default, the error processor).
+ *
+ * The condition is the store's JDBC URL (H2 or PostgreSQL); credentials go into the URL ({@code
+ * ;USER=...;PASSWORD=...} for H2, {@code ?user=...&password=...} for PostgreSQL). Mail from the
+ * null sender matches no recipient. When the store fails, {@link #match} throws, and James handles
+ * the mail as its {@code onMatchException} setting says (by default, the error processor).
  *
  * <p>Thread-safe after {@link #init()}.
  *
@@ -40,26 +41,27 @@ import org.smtpcr.examples.runtime.StoreSpec;
 public final class SenderIsWhitelisted extends GenericMatcher {
   private volatile SharedStores.Lease lease;
 
-  /**
-   * The constructor James calls.
-   */
+  /** The constructor James calls. */
   public SenderIsWhitelisted() {}
 
   /**
    * Opens (or shares) the store named by the condition.
    *
-   * @throws MessagingException if the condition is missing or not a usable JDBC URL; the message never
-   *     contains the URL
+   * @throws MessagingException if the condition is missing or not a usable JDBC URL; the message
+   *     never contains the URL
    */
   @Override
   public void init() throws MessagingException {
     String condition = getCondition();
     if (condition == null || condition.isBlank()) {
-      throw new MessagingException("SenderIsWhitelisted needs the whitelist store's JDBC URL as its condition:"
-          + " SenderIsWhitelisted=jdbc:...");
+      throw new MessagingException(
+          "SenderIsWhitelisted needs the whitelist store's JDBC URL as its condition:"
+              + " SenderIsWhitelisted=jdbc:...");
     }
-    SharedStores.Lease next = MailetStores.open(
-        name -> name.equals(StoreSpec.URL) ? Optional.of(condition) : Optional.empty(), "SenderIsWhitelisted");
+    SharedStores.Lease next =
+        MailetStores.open(
+            name -> name.equals(StoreSpec.URL) ? Optional.of(condition) : Optional.empty(),
+            "SenderIsWhitelisted");
     SharedStores.Lease previous = lease;
     lease = next;
     if (previous != null) {
@@ -92,7 +94,8 @@ public final class SenderIsWhitelisted extends GenericMatcher {
     WhitelistStore store = l.store();
     List<MailAddress> matched = new ArrayList<>();
     for (MailAddress recipient : mail.getRecipients()) {
-      Optional<CanonicalAddress> r = MailetStores.canonical(MailetStores.RECIPIENTS, recipient.asString());
+      Optional<CanonicalAddress> r =
+          MailetStores.canonical(MailetStores.RECIPIENTS, recipient.asString());
       if (r.isEmpty()) {
         continue;
       }
@@ -102,16 +105,15 @@ public final class SenderIsWhitelisted extends GenericMatcher {
         }
       } catch (RuntimeException e) {
         // a StoreException names the operation and SQLState only; anything else, its class
-        throw new MessagingException("SenderIsWhitelisted: the whitelist store failed: "
-            + (e instanceof StoreException ? e.getMessage() : e.getClass().getName()));
+        throw new MessagingException(
+            "SenderIsWhitelisted: the whitelist store failed: "
+                + (e instanceof StoreException ? e.getMessage() : e.getClass().getName()));
       }
     }
     return matched;
   }
 
-  /**
-   * Gives back the whitelist store; the last user closes its connection pool.
-   */
+  /** Gives back the whitelist store; the last user closes its connection pool. */
   @Override
   public void destroy() {
     SharedStores.Lease l = lease;

@@ -22,8 +22,8 @@ import org.smtpcr.examples.runtime.StoreSpec;
  * Learns from outbound mail: when a local user writes to someone elsewhere, that correspondent is
  * whitelisted for the user, so that replies pass without a challenge. For mail from a sender in a
  * local domain ({@link MailetContext#isLocalServer}), and by default only when the sender
- * authenticated over SMTP (the mail carries {@link Mail#SMTP_AUTH_USER}), each recipient outside the
- * local domains is stored as the pair (sender = that recipient, recipient = our user), both in
+ * authenticated over SMTP (the mail carries {@link Mail#SMTP_AUTH_USER}), each recipient outside
+ * the local domains is stored as the pair (sender = that recipient, recipient = our user), both in
  * canonical form. Local recipients are not learned.
  *
  * <p>The mail itself is never changed or stopped: a store that fails is logged at WARN and the mail
@@ -34,13 +34,14 @@ import org.smtpcr.examples.runtime.StoreSpec;
  *   <storeUrl>jdbc:h2:/var/lib/smtpcr/whitelist</storeUrl>
  * </mailet>
  * }</pre>
- * Parameters: {@code storeUrl} (required), {@code storeUser}, {@code storePassword},
- * {@code storeDriverClass}, {@code storePoolSize}, {@code storeConnectionTimeout},
- * {@code storeTablePrefix} (as for {@link SmtpcrRcptHook}'s {@code store}; equal settings share one
- * pool); {@code authenticatedOnly} (default true); {@code entryLifetime} (also spelt
- * {@code learnLifetime}; a duration such as {@code 365d} or {@code P365D}; default: learned entries
- * never expire); {@code subaddressSeparators} (default {@code +}). The lifetime rule is the
- * runtime's {@link OutboundLearning}: an entry that never expires is not made to expire.
+ *
+ * Parameters: {@code storeUrl} (required), {@code storeUser}, {@code storePassword}, {@code
+ * storeDriverClass}, {@code storePoolSize}, {@code storeConnectionTimeout}, {@code
+ * storeTablePrefix} (as for {@link SmtpcrRcptHook}'s {@code store}; equal settings share one pool);
+ * {@code authenticatedOnly} (default true); {@code entryLifetime} (also spelt {@code
+ * learnLifetime}; a duration such as {@code 365d} or {@code P365D}; default: learned entries never
+ * expire); {@code subaddressSeparators} (default {@code +}). The lifetime rule is the runtime's
+ * {@link OutboundLearning}: an entry that never expires is not made to expire.
  *
  * <p>Thread-safe after {@link #init()}.
  *
@@ -58,9 +59,7 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
   private volatile boolean authenticatedOnly = true;
   private volatile OutboundLearning learning;
 
-  /**
-   * The constructor James calls.
-   */
+  /** The constructor James calls. */
   public SmtpcrLearnRecipients() {
     this(Clock.systemUTC());
   }
@@ -72,28 +71,41 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
   /**
    * Reads the parameters and opens (or shares) the whitelist store.
    *
-   * @throws MessagingException if a parameter is unknown, missing or wrong; the message never contains
-   *     the store URL or password
+   * @throws MessagingException if a parameter is unknown, missing or wrong; the message never
+   *     contains the store URL or password
    */
   @Override
   public void init() throws MessagingException {
-    checkInitParameters(Set.of(AUTHENTICATED_ONLY, ENTRY_LIFETIME, Settings.LEARN_LIFETIME.key(),
-        Settings.SUBADDRESS_SEPARATORS.key(), storeParameter(StoreSpec.URL), storeParameter(StoreSpec.USER),
-        storeParameter(StoreSpec.PASSWORD), storeParameter(StoreSpec.DRIVER_CLASS),
-        storeParameter(StoreSpec.POOL_SIZE), storeParameter(StoreSpec.CONNECTION_TIMEOUT),
-        storeParameter(StoreSpec.TABLE_PREFIX)));
+    checkInitParameters(
+        Set.of(
+            AUTHENTICATED_ONLY,
+            ENTRY_LIFETIME,
+            Settings.LEARN_LIFETIME.key(),
+            Settings.SUBADDRESS_SEPARATORS.key(),
+            storeParameter(StoreSpec.URL),
+            storeParameter(StoreSpec.USER),
+            storeParameter(StoreSpec.PASSWORD),
+            storeParameter(StoreSpec.DRIVER_CLASS),
+            storeParameter(StoreSpec.POOL_SIZE),
+            storeParameter(StoreSpec.CONNECTION_TIMEOUT),
+            storeParameter(StoreSpec.TABLE_PREFIX)));
     Settings settings;
     boolean authOnly;
     try {
-      // the mailet's parameters are read as every route reads settings (entryLifetime is learnLifetime)
+      // the mailet's parameters are read as every route reads settings (entryLifetime is
+      // learnLifetime)
       settings = Settings.read(name -> getInitParameterAsOptional(name).stream().toList());
-      authOnly = getInitParameterAsOptional(AUTHENTICATED_ONLY).filter(v -> !v.isBlank())
-          .map(v -> SettingGrammar.bool(AUTHENTICATED_ONLY, v)).orElse(true);
+      authOnly =
+          getInitParameterAsOptional(AUTHENTICATED_ONLY)
+              .filter(v -> !v.isBlank())
+              .map(v -> SettingGrammar.bool(AUTHENTICATED_ONLY, v))
+              .orElse(true);
     } catch (IllegalArgumentException e) {
       throw new MessagingException("SmtpcrLearnRecipients: " + e.getMessage());
     }
-    SharedStores.Lease next = MailetStores.open(
-        name -> getInitParameterAsOptional(storeParameter(name)), "SmtpcrLearnRecipients");
+    SharedStores.Lease next =
+        MailetStores.open(
+            name -> getInitParameterAsOptional(storeParameter(name)), "SmtpcrLearnRecipients");
     authenticatedOnly = authOnly;
     learning = OutboundLearning.of(settings, next.store(), clock);
     SharedStores.Lease previous = lease;
@@ -109,7 +121,8 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
   }
 
   /**
-   * Whitelists the remote recipients of a local user's mail for that user; leaves the mail as it is.
+   * Whitelists the remote recipients of a local user's mail for that user; leaves the mail as it
+   * is.
    *
    * @param mail the mail
    */
@@ -143,17 +156,18 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
           learned++;
         }
       } catch (RuntimeException e) {
-        log.warn("SmtpcrLearnRecipients could not write to the whitelist store ({}); mail {} goes on unlearned",
-            e.getClass().getName(), mail.getName());
+        log.warn(
+            "SmtpcrLearnRecipients could not write to the whitelist store ({}); mail {} goes on unlearned",
+            e.getClass().getName(),
+            mail.getName());
         return;
       }
     }
-    log.debug("SmtpcrLearnRecipients learned {} correspondents from mail {}", learned, mail.getName());
+    log.debug(
+        "SmtpcrLearnRecipients learned {} correspondents from mail {}", learned, mail.getName());
   }
 
-  /**
-   * Gives back the whitelist store; the last user closes its connection pool.
-   */
+  /** Gives back the whitelist store; the last user closes its connection pool. */
   @Override
   public void destroy() {
     SharedStores.Lease l = lease;

@@ -20,11 +20,11 @@ import org.smtpcr.core.engine.TransactionState;
 import org.smtpcr.examples.runtime.SettingGrammar;
 
 /**
- * Finishes the engine's decision at the end of DATA: with {@code subjectPassCodes} on, the
- * {@link SmtpcrRcptHook} accepts would-be challenges provisionally, and this hook decides them with
- * the message headers (a pass code in the Subject lets the message in; otherwise it is challenged).
- * It uses the engine and the transaction state the RCPT hook left in the session, so it has no
- * engine settings of its own.
+ * Finishes the engine's decision at the end of DATA: with {@code subjectPassCodes} on, the {@link
+ * SmtpcrRcptHook} accepts would-be challenges provisionally, and this hook decides them with the
+ * message headers (a pass code in the Subject lets the message in; otherwise it is challenged). It
+ * uses the engine and the transaction state the RCPT hook left in the session, so it has no engine
+ * settings of its own.
  *
  * <p>Accept is {@code DECLINED}: inside James, the core handlers queue the message afterwards. A
  * refusal at the end of DATA is one line (James 3.8 sends it without result handlers), with the
@@ -33,28 +33,23 @@ import org.smtpcr.examples.runtime.SettingGrammar;
  * <pre>{@code
  * <handler class="org.smtpcr.examples.james.SmtpcrMessageHook"/>
  * }</pre>
- * Setting: {@code maxHeaderBytes}, how much of the message is read for its headers (default
- * {@value #DEFAULT_MAX_HEADER_BYTES}, {@value #MIN_MAX_HEADER_BYTES} to
- * {@value #MAX_MAX_HEADER_BYTES}). The headers are read only when a recipient is pending.
+ *
+ * Setting: {@code maxHeaderBytes}, how much of the message is read for its headers (default {@value
+ * #DEFAULT_MAX_HEADER_BYTES}, {@value #MIN_MAX_HEADER_BYTES} to {@value #MAX_MAX_HEADER_BYTES}).
+ * The headers are read only when a recipient is pending.
  *
  * <p>Thread-safe.
  *
  * @since 0.1.0
  */
 public final class SmtpcrMessageHook implements MessageHook {
-  /**
-   * Bytes of the message read for its headers by default: 64 KiB.
-   */
+  /** Bytes of the message read for its headers by default: 64 KiB. */
   public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
 
-  /**
-   * Smallest {@code maxHeaderBytes} accepted.
-   */
+  /** Smallest {@code maxHeaderBytes} accepted. */
   public static final int MIN_MAX_HEADER_BYTES = 1024;
 
-  /**
-   * Largest {@code maxHeaderBytes} accepted.
-   */
+  /** Largest {@code maxHeaderBytes} accepted. */
   public static final int MAX_MAX_HEADER_BYTES = 1024 * 1024;
 
   static final String MAX_HEADER_BYTES = "maxHeaderBytes";
@@ -63,16 +58,15 @@ public final class SmtpcrMessageHook implements MessageHook {
 
   private volatile int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
 
-  /**
-   * The constructor James calls.
-   */
+  /** The constructor James calls. */
   public SmtpcrMessageHook() {}
 
   /**
    * Reads {@code maxHeaderBytes} from the {@code <handler>} element.
    *
    * @param config the {@code <handler>} element
-   * @throws ConfigurationException if the value is not a number in range, or another setting is given
+   * @throws ConfigurationException if the value is not a number in range, or another setting is
+   *     given
    */
   @Override
   public void init(Configuration config) throws ConfigurationException {
@@ -82,7 +76,8 @@ public final class SmtpcrMessageHook implements MessageHook {
     for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
       String key = keys.next();
       if (!key.startsWith("[@") && !key.equals(MAX_HEADER_BYTES)) {
-        throw new ConfigurationException("unknown setting for SmtpcrMessageHook; known: " + MAX_HEADER_BYTES);
+        throw new ConfigurationException(
+            "unknown setting for SmtpcrMessageHook; known: " + MAX_HEADER_BYTES);
       }
     }
     Optional<String> value = HookConfig.optional(config, MAX_HEADER_BYTES);
@@ -96,8 +91,14 @@ public final class SmtpcrMessageHook implements MessageHook {
       throw new ConfigurationException(e.getMessage());
     }
     if (n < MIN_MAX_HEADER_BYTES || n > MAX_MAX_HEADER_BYTES) {
-      throw new ConfigurationException(MAX_HEADER_BYTES + " must be " + MIN_MAX_HEADER_BYTES + " to "
-          + MAX_MAX_HEADER_BYTES + ", got " + n);
+      throw new ConfigurationException(
+          MAX_HEADER_BYTES
+              + " must be "
+              + MIN_MAX_HEADER_BYTES
+              + " to "
+              + MAX_MAX_HEADER_BYTES
+              + ", got "
+              + n);
     }
     maxHeaderBytes = (int) n;
   }
@@ -111,7 +112,8 @@ public final class SmtpcrMessageHook implements MessageHook {
    */
   @Override
   public HookResult onMessage(SMTPSession session, MailEnvelope mail) {
-    Optional<OpenTransaction> open = session.removeAttachment(OpenTransaction.KEY, State.Transaction);
+    Optional<OpenTransaction> open =
+        session.removeAttachment(OpenTransaction.KEY, State.Transaction);
     if (open.isEmpty() || open.get().state().isFinished()) {
       return HookResult.DECLINED; // no recipient went through SmtpcrRcptHook
     }
@@ -121,8 +123,10 @@ public final class SmtpcrMessageHook implements MessageHook {
       try (InputStream in = mail.getMessageInputStream()) {
         headers = HeaderReader.read(in, maxHeaderBytes);
       } catch (IOException | RuntimeException e) {
-        log.warn("SMTPCR could not read the message headers ({}); answering 451 (session {})",
-            e.getClass().getName(), SmtpcrRcptHook.sessionId(session).orElse("-"));
+        log.warn(
+            "SMTPCR could not read the message headers ({}); answering 451 (session {})",
+            e.getClass().getName(),
+            SmtpcrRcptHook.sessionId(session).orElse("-"));
         return Replies.localProblem();
       }
     }
@@ -130,16 +134,16 @@ public final class SmtpcrMessageHook implements MessageHook {
     try {
       decision = state.endOfData(headers).decision();
     } catch (RuntimeException e) {
-      log.warn("SMTPCR could not decide the message ({}); answering 451 (session {})", e.getClass().getName(),
+      log.warn(
+          "SMTPCR could not decide the message ({}); answering 451 (session {})",
+          e.getClass().getName(),
           SmtpcrRcptHook.sessionId(session).orElse("-"));
       return Replies.localProblem();
     }
     return Replies.hookResult(decision, Optional.empty());
   }
 
-  /**
-   * Shows the setting.
-   */
+  /** Shows the setting. */
   @Override
   public String toString() {
     return "SmtpcrMessageHook[maxHeaderBytes=" + maxHeaderBytes + "]";

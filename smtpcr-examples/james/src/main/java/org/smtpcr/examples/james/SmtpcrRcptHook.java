@@ -16,32 +16,34 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.TransactionState;
 import org.smtpcr.examples.runtime.SessionIds;
 
 /**
- * Decides each {@code RCPT TO} with the SMTPCR {@link DecisionEngine}: a sender who is not yet known
- * gets {@code 550 5.7.1} with a link to the challenge page; a whitelisted sender, a pass code, an
- * exempt recipient or a trusted client goes on to James's own checks.
+ * Decides each {@code RCPT TO} with the SMTPCR {@link DecisionEngine}: a sender who is not yet
+ * known gets {@code 550 5.7.1} with a link to the challenge page; a whitelisted sender, a pass
+ * code, an exempt recipient or a trusted client goes on to James's own checks.
  *
  * <ul>
  *   <li>accept: {@code DECLINED}, never {@code OK}: {@code OK} would skip James's later hooks,
- *       among them the relay check, and make James an open relay;</li>
- *   <li>challenge, reject: {@code DENY} with our code and text;</li>
- *   <li>defer (the store failed, or a recipient must come in a new transaction):
- *       {@code DENYSOFT} with {@code 451}/{@code 452}.</li>
+ *       among them the relay check, and make James an open relay;
+ *   <li>challenge, reject: {@code DENY} with our code and text;
+ *   <li>defer (the store failed, or a recipient must come in a new transaction): {@code DENYSOFT}
+ *       with {@code 451}/{@code 452}.
  * </ul>
- * A reply of several lines reaches James as one line; add {@link SmtpcrReplyHandler} to the chain to
- * send it as the multi-line reply, with the link alone on its last line.
+ *
+ * A reply of several lines reaches James as one line; add {@link SmtpcrReplyHandler} to the chain
+ * to send it as the multi-line reply, with the link alone on its last line.
  *
  * <p>The engine's state for a mail transaction ({@link TransactionState}) lives in the session's
  * transaction attachments, so that {@link SmtpcrMessageHook} can finish it at the end of DATA
  * (Subject pass codes); James drops it on {@code RSET}, {@code HELO}/{@code EHLO} and after DATA.
  *
  * <p>Configured in {@code smtpserver.xml}, before James's core handlers:
+ *
  * <pre>{@code
  * <handler class="org.smtpcr.examples.james.SmtpcrRcptHook">
  *   <keyFile>/etc/smtpcr/keyring</keyFile>
@@ -51,16 +53,17 @@ import org.smtpcr.examples.runtime.SessionIds;
  *   </store>
  * </handler>
  * }</pre>
- * Settings: {@code keyFile} (required; a key ring file, see {@code KeyRingFile}),
- * {@code challengeBase} (required; https), {@code challengeLifetime} (ISO-8601, default
- * {@code P7D}), {@code store} with {@code url} (required; H2 or PostgreSQL), {@code user},
- * {@code password}, {@code driverClass} (inferred for H2 and PostgreSQL), {@code poolSize} (default 4),
- * {@code connectionTimeout} (default {@code PT1S}) and {@code tablePrefix};
- * {@code trustedNetworks} (CIDR list), {@code exemptRecipients} (local parts or addresses, in
- * addition to postmaster and abuse), {@code subjectPassCodes} (default false; true decides would-be
- * challenges at the end of DATA, with {@link SmtpcrMessageHook}), {@code failureReply} (default
- * {@code 451 4.3.0 ...}) and {@code trustRelayingClients} (default true: clients James lets relay,
- * such as its {@code authorizedAddresses}, are not asked). Unknown settings are refused.
+ *
+ * Settings: {@code keyFile} (required; a key ring file, see {@code KeyRingFile}), {@code
+ * challengeBase} (required; https), {@code challengeLifetime} (ISO-8601, default {@code P7D}),
+ * {@code store} with {@code url} (required; H2 or PostgreSQL), {@code user}, {@code password},
+ * {@code driverClass} (inferred for H2 and PostgreSQL), {@code poolSize} (default 4), {@code
+ * connectionTimeout} (default {@code PT1S}) and {@code tablePrefix}; {@code trustedNetworks} (CIDR
+ * list), {@code exemptRecipients} (local parts or addresses, in addition to postmaster and abuse),
+ * {@code subjectPassCodes} (default false; true decides would-be challenges at the end of DATA,
+ * with {@link SmtpcrMessageHook}), {@code failureReply} (default {@code 451 4.3.0 ...}) and {@code
+ * trustRelayingClients} (default true: clients James lets relay, such as its {@code
+ * authorizedAddresses}, are not asked). Unknown settings are refused.
  *
  * <p>Thread-safe after {@link #init(Configuration)}.
  *
@@ -71,15 +74,13 @@ public final class SmtpcrRcptHook implements RcptHook {
 
   private volatile HookConfig.Setup setup;
 
-  /**
-   * The constructor James calls; {@link #init(Configuration)} configures the hook.
-   */
+  /** The constructor James calls; {@link #init(Configuration)} configures the hook. */
   public SmtpcrRcptHook() {}
 
   /**
-   * Reads the settings of the {@code <handler>} element, loads the key file, opens the whitelist store
-   * (or shares it with a hook, mailet or matcher configured with the same store settings) and builds
-   * the engine.
+   * Reads the settings of the {@code <handler>} element, loads the key file, opens the whitelist
+   * store (or shares it with a hook, mailet or matcher configured with the same store settings) and
+   * builds the engine.
    *
    * @param config the {@code <handler>} element
    * @throws ConfigurationException if a setting is missing, unknown or wrong; the message names the
@@ -99,9 +100,7 @@ public final class SmtpcrRcptHook implements RcptHook {
     log.info("SMTPCR RCPT hook ready: {}", next.engine());
   }
 
-  /**
-   * Gives back the whitelist store; the last user closes its connection pool.
-   */
+  /** Gives back the whitelist store; the last user closes its connection pool. */
   @Override
   public void destroy() {
     HookConfig.Setup s = setup;
@@ -120,8 +119,8 @@ public final class SmtpcrRcptHook implements RcptHook {
    * @return {@code DECLINED} to let James go on, or a refusal
    */
   @Override
-  public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt,
-      Map<String, String> parameters) {
+  public HookResult doRcpt(
+      SMTPSession session, MaybeSender sender, MailAddress rcpt, Map<String, String> parameters) {
     HookConfig.Setup s = setup;
     if (s == null) {
       log.error("SmtpcrRcptHook was not initialized; answering 451");
@@ -135,7 +134,9 @@ public final class SmtpcrRcptHook implements RcptHook {
       TransactionState state = transaction(session, s.engine(), reversePath(sender));
       decision = state.rcpt("<" + rcpt.asString() + ">").decision();
     } catch (RuntimeException e) {
-      log.warn("SMTPCR could not decide a recipient ({}); answering 451 (session {})", e.getClass().getName(),
+      log.warn(
+          "SMTPCR could not decide a recipient ({}); answering 451 (session {})",
+          e.getClass().getName(),
           sessionId(session).orElse("-"));
       return Replies.localProblem();
     }
@@ -155,9 +156,7 @@ public final class SmtpcrRcptHook implements RcptHook {
     return doRcpt(session, sender, rcpt, Map.of());
   }
 
-  /**
-   * Names the engine's rules and challenge base; no keys, no store URL.
-   */
+  /** Names the engine's rules and challenge base; no keys, no store URL. */
   @Override
   public String toString() {
     HookConfig.Setup s = setup;
@@ -165,7 +164,8 @@ public final class SmtpcrRcptHook implements RcptHook {
   }
 
   /** The engine's state for the session's current transaction, begun at its first recipient. */
-  private static TransactionState transaction(SMTPSession session, DecisionEngine engine, String reversePath) {
+  private static TransactionState transaction(
+      SMTPSession session, DecisionEngine engine, String reversePath) {
     Optional<OpenTransaction> open = session.getAttachment(OpenTransaction.KEY, State.Transaction);
     if (open.isPresent() && open.get().matches(engine, reversePath)) {
       return open.get().state();
@@ -175,11 +175,12 @@ public final class SmtpcrRcptHook implements RcptHook {
     if (client == null) {
       throw new IllegalStateException("the session has no client address");
     }
-    Transaction.Builder tx = Transaction.builder()
-        .stage(Stage.MAIL)
-        .clientAddress(client)
-        .reversePath(reversePath)
-        .tls(session.isTLSStarted());
+    Transaction.Builder tx =
+        Transaction.builder()
+            .stage(Stage.MAIL)
+            .clientAddress(client)
+            .reversePath(reversePath)
+            .tls(session.isTLSStarted());
     sessionId(session).ifPresent(tx::sessionId);
     session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).ifPresent(tx::helo);
     Username user = session.getUsername();
@@ -187,7 +188,8 @@ public final class SmtpcrRcptHook implements RcptHook {
       tx.authenticatedUser(user.asString());
     }
     TransactionState state = engine.begin(tx.build());
-    session.setAttachment(OpenTransaction.KEY, new OpenTransaction(engine, reversePath, state), State.Transaction);
+    session.setAttachment(
+        OpenTransaction.KEY, new OpenTransaction(engine, reversePath, state), State.Transaction);
     return state;
   }
 

@@ -30,11 +30,10 @@ import org.smtpcr.examples.james.Replies.PendingReply;
  *
  * @since 0.1.0
  */
-public final class SmtpcrReplyHandler implements ProtocolHandlerResultHandler<Response, ProtocolSession> {
+public final class SmtpcrReplyHandler
+    implements ProtocolHandlerResultHandler<Response, ProtocolSession> {
 
-  /**
-   * The constructor James calls.
-   */
+  /** The constructor James calls. */
   public SmtpcrReplyHandler() {}
 
   /**
@@ -47,8 +46,8 @@ public final class SmtpcrReplyHandler implements ProtocolHandlerResultHandler<Re
    * @return the response to send
    */
   @Override
-  public Response onResponse(ProtocolSession session, Response response, long executionTime,
-      ProtocolHandler handler) {
+  public Response onResponse(
+      ProtocolSession session, Response response, long executionTime, ProtocolHandler handler) {
     if (session == null || response == null) {
       return response;
     }
@@ -56,7 +55,8 @@ public final class SmtpcrReplyHandler implements ProtocolHandlerResultHandler<Re
     if (pending.isEmpty()) {
       return response;
     }
-    // taken on first sight: the second call for the same response, and any later response, find none
+    // taken on first sight: the second call for the same response, and any later response, find
+    // none
     session.removeAttachment(Replies.PENDING, State.Connection);
     if (!pending.get().matches(response)) {
       return response;

@@ -27,14 +27,23 @@ final class CapturingMessageHook implements MessageHook {
   public HookResult onMessage(SMTPSession session, MailEnvelope mail) {
     try (InputStream in = mail.getMessageInputStream()) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      delivered.add(new Delivered(mail.getMaybeSender().asString("<>"),
-          mail.getRecipients().stream().map(MailAddress::asString).toList(), text));
+      delivered.add(
+          new Delivered(
+              mail.getMaybeSender().asString("<>"),
+              mail.getRecipients().stream().map(MailAddress::asString).toList(),
+              text));
     } catch (IOException e) {
-      return HookResult.builder().hookReturnCode(HookReturnCode.denySoft()).smtpReturnCode("451")
-          .smtpDescription("4.3.0 test hook could not read the message").build();
+      return HookResult.builder()
+          .hookReturnCode(HookReturnCode.denySoft())
+          .smtpReturnCode("451")
+          .smtpDescription("4.3.0 test hook could not read the message")
+          .build();
     }
-    return HookResult.builder().hookReturnCode(HookReturnCode.ok()).smtpReturnCode("250")
-        .smtpDescription("2.6.0 Message accepted").build();
+    return HookResult.builder()
+        .hookReturnCode(HookReturnCode.ok())
+        .smtpReturnCode("250")
+        .smtpDescription("2.6.0 Message accepted")
+        .build();
   }
 
   List<Delivered> delivered() {

@@ -18,6 +18,7 @@ import org.smtpcr.tokens.KeyRingFile;
 final class Fixtures {
   /** The deployment values in the documented snippets, which tests point at temporary files. */
   static final String DOC_KEY_FILE = "/etc/smtpcr/keyring";
+
   static final String DOC_STORE_URL = "jdbc:h2:/var/lib/smtpcr/whitelist;AUTO_SERVER=TRUE";
 
   private Fixtures() {}
@@ -55,10 +56,12 @@ final class Fixtures {
    */
   static String docSnippet(String name, Path keyFile, String storeUrl) throws IOException {
     String block = docBlock(name);
-    assertTrue(block.contains(DOC_STORE_URL), "the " + name + " snippet names the documented store URL");
+    assertTrue(
+        block.contains(DOC_STORE_URL), "the " + name + " snippet names the documented store URL");
     String out = block.replace(DOC_STORE_URL, storeUrl);
     if (keyFile != null) {
-      assertTrue(block.contains(DOC_KEY_FILE), "the " + name + " snippet names the documented key file");
+      assertTrue(
+          block.contains(DOC_KEY_FILE), "the " + name + " snippet names the documented key file");
       out = out.replace(DOC_KEY_FILE, keyFile.toAbsolutePath().toString());
     }
     return out;

@@ -10,12 +10,12 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 
 /**
- * Loads a {@code <handlerchain>} element as James server 3.8.1 does
- * ({@code ProtocolHandlerChainImpl#init} with {@code GuiceProtocolHandlerLoader}): each
- * {@code <handler class="...">} is instantiated through its no-argument constructor and given its
- * own element to {@code init(Configuration)}. James's own handlers ({@code org.apache.james.*}, such
- * as {@code ValidRcptHandler} and {@code CoreCmdHandlerLoader}) are not on the test class path; the
- * test server puts its stand-ins for them after the configured handlers, where James puts its core
+ * Loads a {@code <handlerchain>} element as James server 3.8.1 does ({@code
+ * ProtocolHandlerChainImpl#init} with {@code GuiceProtocolHandlerLoader}): each {@code <handler
+ * class="...">} is instantiated through its no-argument constructor and given its own element to
+ * {@code init(Configuration)}. James's own handlers ({@code org.apache.james.*}, such as {@code
+ * ValidRcptHandler} and {@code CoreCmdHandlerLoader}) are not on the test class path; the test
+ * server puts its stand-ins for them after the configured handlers, where James puts its core
  * handlers.
  */
 final class HandlerChainXml {
@@ -33,7 +33,8 @@ final class HandlerChainXml {
       if (className.startsWith("org.apache.james.")) {
         continue;
       }
-      ProtocolHandler handler = (ProtocolHandler) Class.forName(className).getDeclaredConstructor().newInstance();
+      ProtocolHandler handler =
+          (ProtocolHandler) Class.forName(className).getDeclaredConstructor().newInstance();
       handler.init(element);
       handlers.add(handler);
     }

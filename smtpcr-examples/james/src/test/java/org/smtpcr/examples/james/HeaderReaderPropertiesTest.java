@@ -14,8 +14,10 @@ import net.jqwik.api.constraints.IntRange;
 /** {@link HeaderReader#read} never consumes more bytes than its bound, whatever the header size. */
 final class HeaderReaderPropertiesTest {
   @Property
-  void read_neverConsumesMoreThanTheBound(@ForAll @IntRange(min = 1, max = 5000) int maxBytes,
-      @ForAll @IntRange(min = 0, max = 20_000) int headerBytes) throws Exception {
+  void read_neverConsumesMoreThanTheBound(
+      @ForAll @IntRange(min = 1, max = 5000) int maxBytes,
+      @ForAll @IntRange(min = 0, max = 20_000) int headerBytes)
+      throws Exception {
     String message = "X-A: " + "a".repeat(headerBytes) + "\r\n\r\nbody";
     Counting in = new Counting(stream(message));
     HeaderReader.read(in, maxBytes);

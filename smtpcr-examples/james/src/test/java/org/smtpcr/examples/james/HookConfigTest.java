@@ -22,8 +22,7 @@ import org.smtpcr.tokens.KeyRing;
 final class HookConfigTest {
   private static final String SECRET = "hunter2-not-in-messages";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Map<String, String> settings;
 
@@ -40,7 +39,8 @@ final class HookConfigTest {
     BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
     config.addProperty("[@class]", SmtpcrRcptHook.class.getName());
     settings.forEach(config::addProperty);
-    ConfigurationException e = assertThrows(ConfigurationException.class, () -> new SmtpcrRcptHook().init(config));
+    ConfigurationException e =
+        assertThrows(ConfigurationException.class, () -> new SmtpcrRcptHook().init(config));
     String message = e.getMessage();
     assertFalse(message.contains(SECRET), message);
     assertTrue(e.getCause() == null || !String.valueOf(e.getCause().getMessage()).contains(SECRET));
@@ -72,7 +72,10 @@ final class HookConfigTest {
   @Test
   void init_malformedKeyFile_namesLineNotContent() throws Exception {
     Path bad = dir.resolve("bad-keyring");
-    Files.writeString(bad, "smtpcr-keyring 1\nactive 0\nkey 0 " + "ab".repeat(8) + "\n", StandardCharsets.US_ASCII);
+    Files.writeString(
+        bad,
+        "smtpcr-keyring 1\nactive 0\nkey 0 " + "ab".repeat(8) + "\n",
+        StandardCharsets.US_ASCII);
     Files.setPosixFilePermissions(bad, PosixFilePermissions.fromString("rw-------"));
     settings.put("keyFile", bad.toString());
     String m = initFails();
@@ -101,7 +104,8 @@ final class HookConfigTest {
   @Test
   void init_badLifetime_namesIt() {
     settings.put("challengeLifetime", "7 days");
-    assertEquals("challengeLifetime must be a duration such as 45s, 30m, 12h, 7d, 2w or PT12H", initFails());
+    assertEquals(
+        "challengeLifetime must be a duration such as 45s, 30m, 12h, 7d, 2w or PT12H", initFails());
   }
 
   @Test
@@ -138,7 +142,9 @@ final class HookConfigTest {
   @Test
   void init_missingDriver_saysWhereToPutIt() {
     settings.put("store.driverClass", "com.example.NoSuchDriver");
-    assertEquals("store: JDBC driver class com.example.NoSuchDriver was not found; put the driver's jar next to"
-        + " the SMTPCR jars (James: extensions-jars/)", initFails());
+    assertEquals(
+        "store: JDBC driver class com.example.NoSuchDriver was not found; put the driver's jar next to"
+            + " the SMTPCR jars (James: extensions-jars/)",
+        initFails());
   }
 }

@@ -20,12 +20,13 @@ import org.smtpcr.tokens.PassCodes;
 /**
  * James 3.8.1 loads {@code extensions-jars/} with its own class loader as parent, so SMTPCR runs on
  * the Guava, Bouncy Castle and SLF4J versions James ships. This runs smtpcr-tokens and smtpcr-core
- * in a class loader with exactly those versions (copied by the build into
- * {@code target/james-3.8.1-libs}) and compares the results with our own versions.
+ * in a class loader with exactly those versions (copied by the build into {@code
+ * target/james-3.8.1-libs}) and compares the results with our own versions.
  */
 final class JamesLibrariesCompatibilityTest {
-  private static final String KEY_FILE = "smtpcr-keyring 1\nactive 3\n"
-      + "key 3 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
+  private static final String KEY_FILE =
+      "smtpcr-keyring 1\nactive 3\n"
+          + "key 3 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
 
   @Test
   void tokensAndCore_onJamesLibraryVersions_giveTheSameResults() throws Exception {
@@ -40,11 +41,16 @@ final class JamesLibrariesCompatibilityTest {
     }
     assertEquals(6, urls.size(), "core, tokens and four James libraries: " + urls);
 
-    try (URLClassLoader james = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
-      assertTrue(location(james.loadClass("com.google.common.base.Preconditions")).toString()
-          .endsWith("guava-31.1-jre.jar"));
-      assertTrue(location(james.loadClass("org.bouncycastle.crypto.digests.SHA256Digest")).toString()
-          .endsWith("bcprov-jdk15on-1.70.jar"));
+    try (URLClassLoader james =
+        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      assertTrue(
+          location(james.loadClass("com.google.common.base.Preconditions"))
+              .toString()
+              .endsWith("guava-31.1-jre.jar"));
+      assertTrue(
+          location(james.loadClass("org.bouncycastle.crypto.digests.SHA256Digest"))
+              .toString()
+              .endsWith("bcprov-jdk15on-1.70.jar"));
 
       Class<?> keyRingFile = james.loadClass(KeyRingFile.class.getName());
       Class<?> keyRing = james.loadClass(KeyRing.class.getName());
@@ -53,21 +59,31 @@ final class JamesLibrariesCompatibilityTest {
       // pass codes: HKDF (Bouncy Castle) and HMAC
       Class<?> passCodes = james.loadClass(PassCodes.class.getName());
       Object codes = passCodes.getMethod("of", keyRing).invoke(null, ring);
-      Object code = passCodes.getMethod("compute", String.class, String.class)
-          .invoke(codes, "alice@example.org", "bob@example.com");
-      assertEquals(PassCodes.of(KeyRingFile.parse(KEY_FILE)).compute("alice@example.org", "bob@example.com"), code);
+      Object code =
+          passCodes
+              .getMethod("compute", String.class, String.class)
+              .invoke(codes, "alice@example.org", "bob@example.com");
+      assertEquals(
+          PassCodes.of(KeyRingFile.parse(KEY_FILE)).compute("alice@example.org", "bob@example.com"),
+          code);
 
       // challenge tokens round-trip
       Class<?> tokens = james.loadClass("org.smtpcr.tokens.ChallengeTokens");
       Object t = tokens.getMethod("of", keyRing).invoke(null, ring);
-      Object token = tokens.getMethod("mint", String.class, String.class).invoke(t, "alice@example.org", "bob@example.com");
+      Object token =
+          tokens
+              .getMethod("mint", String.class, String.class)
+              .invoke(t, "alice@example.org", "bob@example.com");
       Object claims = tokens.getMethod("verify", CharSequence.class).invoke(t, token);
       assertEquals("alice@example.org", claims.getClass().getMethod("sender").invoke(claims));
 
       // core: Guava's Preconditions and InetAddresses (canonical addresses, trusted networks)
       Class<?> canonicalizer = james.loadClass("org.smtpcr.core.address.AddressCanonicalizer");
       Object standard = canonicalizer.getMethod("standard").invoke(null);
-      Object canonical = canonicalizer.getMethod("canonicalize", String.class).invoke(standard, "<Bob+x@Example.COM.>");
+      Object canonical =
+          canonicalizer
+              .getMethod("canonicalize", String.class)
+              .invoke(standard, "<Bob+x@Example.COM.>");
       assertEquals("bob@example.com", canonical.getClass().getMethod("value").invoke(canonical));
       Class<?> trusted = james.loadClass("org.smtpcr.core.rules.TrustedClientsRule");
       Object builder = trusted.getMethod("builder").invoke(null);

@@ -12,11 +12,11 @@ import org.apache.james.protocols.smtp.SMTPProtocol;
 import org.apache.james.protocols.smtp.SMTPProtocolHandlerChain;
 
 /**
- * James's SMTP stack (protocols-smtp and protocols-netty 3.8.1) on 127.0.0.1 and a random port, with
- * the handlers in James server's order: the configured ones (from smtpserver.xml) first, then the
- * core ones: a relay check ({@link RelayGuard}, for {@code example.org}), protocols-smtp's default
- * handlers (among them {@code PostmasterAbuseRcptHook} and the DATA handler) and, last, a message
- * hook that answers 250 and keeps the message ({@link CapturingMessageHook}).
+ * James's SMTP stack (protocols-smtp and protocols-netty 3.8.1) on 127.0.0.1 and a random port,
+ * with the handlers in James server's order: the configured ones (from smtpserver.xml) first, then
+ * the core ones: a relay check ({@link RelayGuard}, for {@code example.org}), protocols-smtp's
+ * default handlers (among them {@code PostmasterAbuseRcptHook} and the DATA handler) and, last, a
+ * message hook that answers 250 and keeps the message ({@link CapturingMessageHook}).
  */
 final class JamesTestServer implements AutoCloseable {
   static final String HELLO_NAME = "mx.example.org";
@@ -32,7 +32,10 @@ final class JamesTestServer implements AutoCloseable {
 
   /** The chain in James server's order. */
   private static final class JamesOrderChain extends SMTPProtocolHandlerChain {
-    JamesOrderChain(MetricFactory metrics, List<ProtocolHandler> configured, ProtocolHandler relayGuard,
+    JamesOrderChain(
+        MetricFactory metrics,
+        List<ProtocolHandler> configured,
+        ProtocolHandler relayGuard,
         ProtocolHandler last) {
       super(metrics, false);
       addAll(configured);
@@ -48,8 +51,12 @@ final class JamesTestServer implements AutoCloseable {
   private final RelayGuard relayGuard;
   private final CapturingMessageHook delivery;
 
-  private JamesTestServer(SMTPProtocolHandlerChain chain, OwnedExecutorNettyServer server, int port,
-      RelayGuard relayGuard, CapturingMessageHook delivery) {
+  private JamesTestServer(
+      SMTPProtocolHandlerChain chain,
+      OwnedExecutorNettyServer server,
+      int port,
+      RelayGuard relayGuard,
+      CapturingMessageHook delivery) {
     this.chain = chain;
     this.server = server;
     this.port = port;
@@ -65,9 +72,11 @@ final class JamesTestServer implements AutoCloseable {
   static JamesTestServer start(List<ProtocolHandler> configured) throws Exception {
     RelayGuard relayGuard = new RelayGuard(Set.of(LOCAL_DOMAIN));
     CapturingMessageHook delivery = new CapturingMessageHook();
-    SMTPProtocolHandlerChain chain = new JamesOrderChain(new NoopMetricFactory(), configured, relayGuard, delivery);
+    SMTPProtocolHandlerChain chain =
+        new JamesOrderChain(new NoopMetricFactory(), configured, relayGuard, delivery);
     chain.wireExtensibleHandlers();
-    OwnedExecutorNettyServer server = new OwnedExecutorNettyServer(new SMTPProtocol(chain, new Config()));
+    OwnedExecutorNettyServer server =
+        new OwnedExecutorNettyServer(new SMTPProtocol(chain, new Config()));
     server.setListenAddresses(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     server.setIoWorkerCount(1);
     server.setBossWorkerCount(Optional.empty());
@@ -79,7 +88,8 @@ final class JamesTestServer implements AutoCloseable {
       chain.destroy();
       throw e;
     }
-    return new JamesTestServer(chain, server, server.getListenAddresses().get(0).getPort(), relayGuard, delivery);
+    return new JamesTestServer(
+        chain, server, server.getListenAddresses().get(0).getPort(), relayGuard, delivery);
   }
 
   int port() {
@@ -94,7 +104,9 @@ final class JamesTestServer implements AutoCloseable {
     return delivery;
   }
 
-  /** Unbinds, waits for netty's event loops to end, then destroys the handlers (closing the store). */
+  /**
+   * Unbinds, waits for netty's event loops to end, then destroys the handlers (closing the store).
+   */
   @Override
   public void close() {
     try {

@@ -26,14 +26,18 @@ final class LogSecretsTest {
   private static final String PASSWORD = "pw-hunter2-secret";
   private static final String DATABASE = "db-secretname";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void storeFailure_warnings_carryNoSecretsOrAddresses() throws Exception {
     KeyRing ring = KeyRing.generate();
-    String keyHex = KeyRingFile.format(ring).lines().filter(l -> l.startsWith("key ")).findFirst().orElseThrow()
-        .split(" ")[2];
+    String keyHex =
+        KeyRingFile.format(ring)
+            .lines()
+            .filter(l -> l.startsWith("key "))
+            .findFirst()
+            .orElseThrow()
+            .split(" ")[2];
     BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
     config.addProperty("keyFile", Fixtures.keyFile(dir, ring).toString());
     config.addProperty("challengeBase", "https://cr.example.com/");
@@ -48,10 +52,18 @@ final class LogSecretsTest {
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
       hook.init(config);
-      SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "client.example",
-          TestSessions.sender("mallory@sender.example"));
-      result = hook.doRcpt(session, TestSessions.sender("mallory@sender.example"),
-          new MailAddress("bob@example.org"), Map.of());
+      SMTPSession session =
+          TestSessions.afterMail(
+              "198.51.100.7",
+              false,
+              "client.example",
+              TestSessions.sender("mallory@sender.example"));
+      result =
+          hook.doRcpt(
+              session,
+              TestSessions.sender("mallory@sender.example"),
+              new MailAddress("bob@example.org"),
+              Map.of());
     } finally {
       hook.destroy();
       System.setErr(original);
@@ -59,7 +71,8 @@ final class LogSecretsTest {
     assertEquals("451", result.getSmtpRetCode());
     String log = captured.toString(StandardCharsets.UTF_8);
     assertTrue(log.contains("WARN"), "the failure was logged: " + log);
-    for (String secret : new String[] {PASSWORD, DATABASE, keyHex, "mallory@sender.example", "bob@example.org"}) {
+    for (String secret :
+        new String[] {PASSWORD, DATABASE, keyHex, "mallory@sender.example", "bob@example.org"}) {
       assertFalse(log.contains(secret), "the log shows " + secret + ":\n" + log);
     }
   }

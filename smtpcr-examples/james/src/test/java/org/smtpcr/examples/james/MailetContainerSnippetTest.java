@@ -31,15 +31,18 @@ import org.smtpcr.core.store.WhitelistKey;
  * page says.
  */
 final class MailetContainerSnippetTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void documentedBlock_learnsThenMatchesTheCorrespondent() throws Exception {
     String url = Fixtures.h2Url(dir, "whitelist");
     XMLConfiguration xml = new XMLConfiguration();
-    new FileHandler(xml).load(new StringReader(
-        "<processor state=\"transport\">\n" + Fixtures.docSnippet("mailetcontainer.xml", null, url) + "</processor>\n"));
+    new FileHandler(xml)
+        .load(
+            new StringReader(
+                "<processor state=\"transport\">\n"
+                    + Fixtures.docSnippet("mailetcontainer.xml", null, url)
+                    + "</processor>\n"));
     List<HierarchicalConfiguration<ImmutableNode>> mailets = xml.configurationsAt("mailet");
     assertEquals(2, mailets.size());
 
@@ -47,8 +50,10 @@ final class MailetContainerSnippetTest {
     HierarchicalConfiguration<ImmutableNode> learnElement = mailets.get(0);
     assertEquals("SMTPAuthSuccessful", learnElement.getString("[@match]"));
     assertEquals(SmtpcrLearnRecipients.class.getName(), learnElement.getString("[@class]"));
-    FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("SmtpcrLearnRecipients")
-        .mailetContext(FakeMailContext.defaultContext());
+    FakeMailetConfig.Builder config =
+        FakeMailetConfig.builder()
+            .mailetName("SmtpcrLearnRecipients")
+            .mailetContext(FakeMailContext.defaultContext());
     for (String key : keys(learnElement)) {
       config.setProperty(key, learnElement.getString(key));
     }
@@ -60,17 +65,37 @@ final class MailetContainerSnippetTest {
     int eq = match.indexOf('=');
     assertEquals(SenderIsWhitelisted.class.getName(), match.substring(0, eq));
     SenderIsWhitelisted matcher = new SenderIsWhitelisted();
-    matcher.init(FakeMatcherConfig.builder().matcherName("SenderIsWhitelisted").condition(match.substring(eq + 1))
-        .mailetContext(FakeMailContext.defaultContext()).build());
+    matcher.init(
+        FakeMatcherConfig.builder()
+            .matcherName("SenderIsWhitelisted")
+            .condition(match.substring(eq + 1))
+            .mailetContext(FakeMailContext.defaultContext())
+            .build());
     try {
-      learn.service(FakeMail.builder().name("out").sender("alice@localhost").recipient("carol@remote.example")
-          .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice"))).build());
+      learn.service(
+          FakeMail.builder()
+              .name("out")
+              .sender("alice@localhost")
+              .recipient("carol@remote.example")
+              .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice")))
+              .build());
 
       JdbcWhitelistStore page = Fixtures.pageStore(url);
-      assertTrue(page.find(WhitelistKey.pair(Fixtures.sender("carol@remote.example"),
-          Fixtures.recipient("alice@localhost"))).isPresent());
-      assertEquals(List.of(new MailAddress("alice@localhost")), List.copyOf(matcher.match(FakeMail.builder()
-          .name("reply").sender("carol@remote.example").recipients("alice@localhost", "bob@localhost").build())));
+      assertTrue(
+          page.find(
+                  WhitelistKey.pair(
+                      Fixtures.sender("carol@remote.example"),
+                      Fixtures.recipient("alice@localhost")))
+              .isPresent());
+      assertEquals(
+          List.of(new MailAddress("alice@localhost")),
+          List.copyOf(
+              matcher.match(
+                  FakeMail.builder()
+                      .name("reply")
+                      .sender("carol@remote.example")
+                      .recipients("alice@localhost", "bob@localhost")
+                      .build())));
     } finally {
       matcher.destroy();
       learn.destroy();

@@ -9,36 +9,38 @@ import org.reactivestreams.Publisher;
 /** metrics-api 3.8.1 has no no-op factory; the SMTP handler chain needs one. */
 @SuppressWarnings("deprecation") // implements the interface's deprecated P99 methods too
 final class NoopMetricFactory implements MetricFactory {
-  private static final Metric METRIC = new Metric() {
-    @Override
-    public void increment() {}
+  private static final Metric METRIC =
+      new Metric() {
+        @Override
+        public void increment() {}
 
-    @Override
-    public void decrement() {}
+        @Override
+        public void decrement() {}
 
-    @Override
-    public void add(int value) {}
+        @Override
+        public void add(int value) {}
 
-    @Override
-    public void remove(int value) {}
+        @Override
+        public void remove(int value) {}
 
-    @Override
-    public long getCount() {
-      return 0;
-    }
-  };
+        @Override
+        public long getCount() {
+          return 0;
+        }
+      };
 
-  private static final TimeMetric.ExecutionResult RESULT = new TimeMetric.ExecutionResult() {
-    @Override
-    public Duration elasped() {
-      return Duration.ZERO;
-    }
+  private static final TimeMetric.ExecutionResult RESULT =
+      new TimeMetric.ExecutionResult() {
+        @Override
+        public Duration elasped() {
+          return Duration.ZERO;
+        }
 
-    @Override
-    public TimeMetric.ExecutionResult logWhenExceedP99(Duration threshold) {
-      return this;
-    }
-  };
+        @Override
+        public TimeMetric.ExecutionResult logWhenExceedP99(Duration threshold) {
+          return this;
+        }
+      };
 
   @Override
   public Metric generate(String name) {
@@ -66,7 +68,8 @@ final class NoopMetricFactory implements MetricFactory {
   }
 
   @Override
-  public <T> Publisher<T> decoratePublisherWithTimerMetricLogP99(String name, Publisher<T> publisher) {
+  public <T> Publisher<T> decoratePublisherWithTimerMetricLogP99(
+      String name, Publisher<T> publisher) {
     return publisher;
   }
 }

@@ -16,9 +16,9 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.SettingSource;
 import org.smtpcr.examples.runtime.Settings;
@@ -35,15 +35,16 @@ import org.smtpcr.tokens.KeyRing;
 final class OneSettingEverywhereTest {
   private static final String BASE = "https://cr.example.com/";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void trustedNetworkAndSevenDays_sameInJamesXmlAndThePropertiesFile() throws Exception {
     KeyRing ring = KeyRing.generate();
     Path keyFile = Fixtures.keyFile(dir, ring);
     String storeUrl = Fixtures.h2Url(dir, "whitelist");
-    HierarchicalConfiguration<ImmutableNode> handler = handler("""
+    HierarchicalConfiguration<ImmutableNode> handler =
+        handler(
+            """
         <handlerchain>
           <handler class="org.smtpcr.examples.james.SmtpcrRcptHook">
             <keyFile>%s</keyFile>
@@ -53,11 +54,18 @@ final class OneSettingEverywhereTest {
             <store><url>%s</url><connectionTimeout>20s</connectionTimeout></store>
           </handler>
         </handlerchain>
-        """.formatted(keyFile, BASE, storeUrl));
+        """
+                .formatted(keyFile, BASE, storeUrl));
     Properties file = new Properties();
-    file.load(new StringReader("keyFile=" + keyFile + "\nchallengeBase=" + BASE
-        + "\ntrustedNetworks=192.0.2.0/24\nchallengeLifetime=7d\nstore.url=" + storeUrl
-        + "\nstore.connectionTimeout=20s\n"));
+    file.load(
+        new StringReader(
+            "keyFile="
+                + keyFile
+                + "\nchallengeBase="
+                + BASE
+                + "\ntrustedNetworks=192.0.2.0/24\nchallengeLifetime=7d\nstore.url="
+                + storeUrl
+                + "\nstore.connectionTimeout=20s\n"));
 
     Settings fromXml = HookConfig.settings(handler);
     Settings fromFile = Settings.read(SettingSource.of(file));
@@ -70,14 +78,21 @@ final class OneSettingEverywhereTest {
     } finally {
       james.lease().close();
     }
-    behavesAsConfigured(StandardEngine.build(fromFile, ring, InMemoryWhitelistStore.builder().build()), ring);
+    behavesAsConfigured(
+        StandardEngine.build(fromFile, ring, InMemoryWhitelistStore.builder().build()), ring);
   }
 
   @Test
   void isoDurationsStillWork() throws Exception {
-    Settings iso = HookConfig.settings(handler("""
+    Settings iso =
+        HookConfig.settings(
+            handler(
+                """
         <handlerchain><handler class="x"><challengeLifetime>P7D</challengeLifetime></handler></handlerchain>"""));
-    Settings shortForm = HookConfig.settings(handler("""
+    Settings shortForm =
+        HookConfig.settings(
+            handler(
+                """
         <handlerchain><handler class="x"><challengeLifetime>1w</challengeLifetime></handler></handlerchain>"""));
     assertEquals(iso, shortForm);
   }
@@ -85,15 +100,21 @@ final class OneSettingEverywhereTest {
   /** A client in 192.0.2.0/24 is accepted; another is challenged with a link valid for 7 days. */
   private static void behavesAsConfigured(DecisionEngine engine, KeyRing ring) throws Exception {
     assertInstanceOf(Decision.Accept.class, engine.decide(rcpt("192.0.2.77")).decision());
-    Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, engine.decide(rcpt("198.51.100.7")).decision());
+    Decision.Challenge c =
+        assertInstanceOf(Decision.Challenge.class, engine.decide(rcpt("198.51.100.7")).decision());
     String path = c.link().getPath();
-    assertEquals(Duration.ofDays(7), ChallengeTokens.of(ring).verify(path.substring(path.lastIndexOf('/') + 1))
-        .lifetime());
+    assertEquals(
+        Duration.ofDays(7),
+        ChallengeTokens.of(ring).verify(path.substring(path.lastIndexOf('/') + 1)).lifetime());
   }
 
   private static Transaction rcpt(String client) throws Exception {
-    return Transaction.builder().stage(Stage.RCPT).clientAddress(InetAddress.getByName(client))
-        .reversePath("<alice@sender.example>").forwardPath("<bob@cr.example>").build();
+    return Transaction.builder()
+        .stage(Stage.RCPT)
+        .clientAddress(InetAddress.getByName(client))
+        .reversePath("<alice@sender.example>")
+        .forwardPath("<bob@cr.example>")
+        .build();
   }
 
   private static HierarchicalConfiguration<ImmutableNode> handler(String xml) throws Exception {

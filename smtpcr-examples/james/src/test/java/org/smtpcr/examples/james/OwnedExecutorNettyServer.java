@@ -34,11 +34,18 @@ final class OwnedExecutorNettyServer extends AbstractAsyncServer {
 
   @Override
   protected ChannelInitializer<SocketChannel> createPipelineFactory() {
-    return new AbstractSSLAwareChannelPipelineFactory<SocketChannel>(getTimeout(), 0, 0, false, () -> null,
-        new LineDelimiterBasedChannelHandlerFactory(AbstractChannelPipelineFactory.MAX_LINE_LENGTH), framerGroup) {
+    return new AbstractSSLAwareChannelPipelineFactory<SocketChannel>(
+        getTimeout(),
+        0,
+        0,
+        false,
+        () -> null,
+        new LineDelimiterBasedChannelHandlerFactory(AbstractChannelPipelineFactory.MAX_LINE_LENGTH),
+        framerGroup) {
       @Override
       protected ChannelInboundHandlerAdapter createHandler() {
-        return new BasicChannelInboundHandler(new ProtocolMDCContextFactory.Standard(), protocol, null, false);
+        return new BasicChannelInboundHandler(
+            new ProtocolMDCContextFactory.Standard(), protocol, null, false);
       }
     };
   }

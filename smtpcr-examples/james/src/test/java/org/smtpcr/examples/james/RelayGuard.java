@@ -11,9 +11,9 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 
 /**
  * Stands in for James server's {@code AuthRequiredToRelayRcptHook} (a core handler, after the
- * handlers configured in smtpserver.xml): refuses recipients outside the local domains with
- * {@code 550 5.7.1 Requested action not taken: relaying denied}. Counts the recipients it sees, so a
- * test can tell that a hook before it let a recipient through.
+ * handlers configured in smtpserver.xml): refuses recipients outside the local domains with {@code
+ * 550 5.7.1 Requested action not taken: relaying denied}. Counts the recipients it sees, so a test
+ * can tell that a hook before it let a recipient through.
  */
 final class RelayGuard extends AbstractAuthRequiredToRelayRcptHook {
   private final Set<String> localDomains;

@@ -14,7 +14,10 @@ import net.jqwik.api.Provide;
 import org.apache.james.protocols.smtp.SMTPResponse;
 import org.smtpcr.core.reply.SmtpReply;
 
-/** {@link Replies} on any reply: one printable line of at most 512 octets, and a response rendered like toWire. */
+/**
+ * {@link Replies} on any reply: one printable line of at most 512 octets, and a response rendered
+ * like toWire.
+ */
 final class RepliesPropertiesTest {
   private static final int MAX_WIRE_LINE = 512;
 
@@ -59,18 +62,34 @@ final class RepliesPropertiesTest {
 
   @Provide
   Arbitrary<SmtpReply> replies() {
-    Arbitrary<String> word = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(40);
-    Arbitrary<String> line = word.list().ofMinSize(1).ofMaxSize(30).map(ws -> {
-      String s = String.join(" ", ws);
-      return s.length() > 400 ? s.substring(0, 400).strip() : s;
-    }).filter(s -> !s.isEmpty());
+    Arbitrary<String> word =
+        Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(40);
+    Arbitrary<String> line =
+        word.list()
+            .ofMinSize(1)
+            .ofMaxSize(30)
+            .map(
+                ws -> {
+                  String s = String.join(" ", ws);
+                  return s.length() > 400 ? s.substring(0, 400).strip() : s;
+                })
+            .filter(s -> !s.isEmpty());
     Arbitrary<List<String>> prose = line.list().ofMinSize(1).ofMaxSize(6);
-    Arbitrary<Optional<String>> link = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(470)
-        .map(t -> "https://cr.example.com/c/" + t).optional(0.5);
-    Arbitrary<int[]> status = Arbitraries.of(new int[] {550, 5}, new int[] {451, 4}, new int[] {452, 4},
-        new int[] {554, 5});
-    return Combinators.combine(status, prose, link).as((st, p, l) -> l.filter(s -> s.length() <= 490)
-        .map(s -> SmtpReply.withLink(st[0], st[1] + ".7.1", p, s))
-        .orElseGet(() -> SmtpReply.of(st[0], st[1] + ".7.1", p)));
+    Arbitrary<Optional<String>> link =
+        Arbitraries.strings()
+            .withCharRange('a', 'z')
+            .ofMinLength(1)
+            .ofMaxLength(470)
+            .map(t -> "https://cr.example.com/c/" + t)
+            .optional(0.5);
+    Arbitrary<int[]> status =
+        Arbitraries.of(
+            new int[] {550, 5}, new int[] {451, 4}, new int[] {452, 4}, new int[] {554, 5});
+    return Combinators.combine(status, prose, link)
+        .as(
+            (st, p, l) ->
+                l.filter(s -> s.length() <= 490)
+                    .map(s -> SmtpReply.withLink(st[0], st[1] + ".7.1", p, s))
+                    .orElseGet(() -> SmtpReply.of(st[0], st[1] + ".7.1", p)));
   }
 }

@@ -21,8 +21,11 @@ final class RepliesTest {
   @Test
   void oneLine_longChallenge_shortensProseAndKeepsLink() {
     String link = "https://cr.example.com/c/" + "a".repeat(400);
-    SmtpReply reply = ReplyFormatter.english().challenge(
-        ReplyValues.builder().recipient("x".repeat(60) + "@example.org").build(), URI.create(link));
+    SmtpReply reply =
+        ReplyFormatter.english()
+            .challenge(
+                ReplyValues.builder().recipient("x".repeat(60) + "@example.org").build(),
+                URI.create(link));
     String one = Replies.oneLine(reply);
     assertTrue(one.startsWith("5.7.1 <xxxx"), one);
     assertTrue(one.endsWith("... " + link), one);
@@ -36,8 +39,10 @@ final class RepliesTest {
 
   @Test
   void hookResult_defer_isDenySoftWithItsCode() {
-    HookResult r = Replies.hookResult(new Decision.Defer(SmtpReply.of(452, "4.5.3", "Too many recipients.")),
-        Optional.empty());
+    HookResult r =
+        Replies.hookResult(
+            new Decision.Defer(SmtpReply.of(452, "4.5.3", "Too many recipients.")),
+            Optional.empty());
     assertEquals(HookReturnCode.denySoft(), r.getResult());
     assertEquals("452", r.getSmtpRetCode());
     assertEquals("4.5.3 Too many recipients.", r.getSmtpDescription());
@@ -45,8 +50,10 @@ final class RepliesTest {
 
   @Test
   void hookResult_reject_isDenyWithItsCode() {
-    HookResult r = Replies.hookResult(new Decision.Reject(SmtpReply.of(553, "5.1.7", "The sender address is not valid.")),
-        Optional.empty());
+    HookResult r =
+        Replies.hookResult(
+            new Decision.Reject(SmtpReply.of(553, "5.1.7", "The sender address is not valid.")),
+            Optional.empty());
     assertEquals(HookReturnCode.deny(), r.getResult());
     assertEquals("553", r.getSmtpRetCode());
     assertEquals("5.1.7 The sender address is not valid.", r.getSmtpDescription());
@@ -54,8 +61,10 @@ final class RepliesTest {
 
   @Test
   void oneLine_longProseEndingInAUrlLikeLine_isShortenedAsProse() {
-    // no link in the model: the last line only looks like one, and is cut like the rest of the prose
-    String url = "https://help.example/why/" + "w".repeat(465); // 490 characters: with the prose, too long
+    // no link in the model: the last line only looks like one, and is cut like the rest of the
+    // prose
+    String url =
+        "https://help.example/why/" + "w".repeat(465); // 490 characters: with the prose, too long
     SmtpReply reply = SmtpReply.of(550, "5.7.1", "Refused, see", url);
     String one = Replies.oneLine(reply);
     assertEquals("5.7.1 Refused, see...", one);
@@ -64,9 +73,13 @@ final class RepliesTest {
   @Test
   void oneLine_challengeWithUrlInTheProse_keepsTheModelsLink() {
     String link = "https://cr.example.com/c/" + "a".repeat(300);
-    SmtpReply reply = ReplyFormatter.builder()
-        .template(ReplyKind.CHALLENGE, "Read https://help.example/" + "h".repeat(200) + " first, then confirm:")
-        .build().challenge(ReplyValues.none(), URI.create(link));
+    SmtpReply reply =
+        ReplyFormatter.builder()
+            .template(
+                ReplyKind.CHALLENGE,
+                "Read https://help.example/" + "h".repeat(200) + " first, then confirm:")
+            .build()
+            .challenge(ReplyValues.none(), URI.create(link));
     String one = Replies.oneLine(reply);
     assertTrue(one.endsWith("... " + link), one);
     assertTrue(("550 " + one + "\r\n").length() <= MAX_WIRE_LINE);

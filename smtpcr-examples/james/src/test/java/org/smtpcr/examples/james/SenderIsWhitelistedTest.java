@@ -25,8 +25,7 @@ import org.smtpcr.core.store.WhitelistKey;
 
 /** The matcher with James's mailet test kit against an H2 file database. */
 final class SenderIsWhitelistedTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private String url;
   private JdbcWhitelistStore page;
@@ -47,21 +46,32 @@ final class SenderIsWhitelistedTest {
 
   private SenderIsWhitelisted matcher(String condition) throws MessagingException {
     SenderIsWhitelisted m = new SenderIsWhitelisted();
-    m.init(FakeMatcherConfig.builder().matcherName("SenderIsWhitelisted").condition(condition)
-        .mailetContext(FakeMailContext.defaultContext()).build());
+    m.init(
+        FakeMatcherConfig.builder()
+            .matcherName("SenderIsWhitelisted")
+            .condition(condition)
+            .mailetContext(FakeMailContext.defaultContext())
+            .build());
     return m;
   }
 
   @Test
   void match_returnsTheRecipientsTheSenderIsWhitelistedFor() throws Exception {
-    page.add(WhitelistKey.pair(Fixtures.sender("carol@partner.example"), Fixtures.recipient("alice@example.org")));
+    page.add(
+        WhitelistKey.pair(
+            Fixtures.sender("carol@partner.example"), Fixtures.recipient("alice@example.org")));
     page.add(WhitelistKey.domain("partner.example", Fixtures.recipient("dave@example.org")));
     matcher = matcher(url);
 
-    FakeMail mail = FakeMail.builder().name("m1").sender("Carol+list@Partner.Example")
-        .recipients("alice@example.org", "bob@example.org", "Dave+x@example.org").build();
+    FakeMail mail =
+        FakeMail.builder()
+            .name("m1")
+            .sender("Carol+list@Partner.Example")
+            .recipients("alice@example.org", "bob@example.org", "Dave+x@example.org")
+            .build();
 
-    assertEquals(List.of(new MailAddress("alice@example.org"), new MailAddress("Dave+x@example.org")),
+    assertEquals(
+        List.of(new MailAddress("alice@example.org"), new MailAddress("Dave+x@example.org")),
         List.copyOf(matcher.match(mail)));
   }
 
@@ -69,24 +79,42 @@ final class SenderIsWhitelistedTest {
   void match_globalSender_matchesEveryRecipient() throws Exception {
     page.add(WhitelistKey.globalSender(Fixtures.sender("news@partner.example")));
     matcher = matcher(url);
-    FakeMail mail = FakeMail.builder().name("m2").sender("news@partner.example")
-        .recipients("alice@example.org", "bob@example.org").build();
+    FakeMail mail =
+        FakeMail.builder()
+            .name("m2")
+            .sender("news@partner.example")
+            .recipients("alice@example.org", "bob@example.org")
+            .build();
     assertEquals(2, matcher.match(mail).size());
   }
 
   @Test
   void match_unknownSender_matchesNothing() throws Exception {
     matcher = matcher(url);
-    assertTrue(matcher.match(FakeMail.builder().name("m3").sender("eve@elsewhere.example")
-        .recipient("alice@example.org").build()).isEmpty());
+    assertTrue(
+        matcher
+            .match(
+                FakeMail.builder()
+                    .name("m3")
+                    .sender("eve@elsewhere.example")
+                    .recipient("alice@example.org")
+                    .build())
+            .isEmpty());
   }
 
   @Test
   void match_nullSender_matchesNothing() throws Exception {
     page.add(WhitelistKey.globalDomain("example.org"));
     matcher = matcher(url);
-    assertTrue(matcher.match(FakeMail.builder().name("m4").sender(MaybeSender.nullSender())
-        .recipient("alice@example.org").build()).isEmpty());
+    assertTrue(
+        matcher
+            .match(
+                FakeMail.builder()
+                    .name("m4")
+                    .sender(MaybeSender.nullSender())
+                    .recipient("alice@example.org")
+                    .build())
+            .isEmpty());
   }
 
   @Test
@@ -96,19 +124,34 @@ final class SenderIsWhitelistedTest {
     // the database breaks under the matcher: its table is gone
     JdbcDataSource admin = new JdbcDataSource();
     admin.setURL(url);
-    try (Connection c = admin.getConnection("smtpcr", "hunter2-secret"); Statement st = c.createStatement()) {
+    try (Connection c = admin.getConnection("smtpcr", "hunter2-secret");
+        Statement st = c.createStatement()) {
       st.execute("DROP TABLE smtpcr_whitelist");
     }
-    MessagingException e = assertThrows(MessagingException.class, () -> matcher.match(FakeMail.builder().name("m5")
-        .sender("carol@partner.example").recipient("alice@example.org").build()));
-    assertTrue(e.getMessage().startsWith("SenderIsWhitelisted: the whitelist store failed: "), e.getMessage());
-    assertFalse(e.getMessage().contains("hunter2-secret") || e.getMessage().contains(dir.toString()), e.getMessage());
+    MessagingException e =
+        assertThrows(
+            MessagingException.class,
+            () ->
+                matcher.match(
+                    FakeMail.builder()
+                        .name("m5")
+                        .sender("carol@partner.example")
+                        .recipient("alice@example.org")
+                        .build()));
+    assertTrue(
+        e.getMessage().startsWith("SenderIsWhitelisted: the whitelist store failed: "),
+        e.getMessage());
+    assertFalse(
+        e.getMessage().contains("hunter2-secret") || e.getMessage().contains(dir.toString()),
+        e.getMessage());
   }
 
   @Test
   void init_noCondition_saysWhatIsNeeded() {
     MessagingException e = assertThrows(MessagingException.class, () -> matcher(""));
-    assertEquals("SenderIsWhitelisted needs the whitelist store's JDBC URL as its condition:"
-        + " SenderIsWhitelisted=jdbc:...", e.getMessage());
+    assertEquals(
+        "SenderIsWhitelisted needs the whitelist store's JDBC URL as its condition:"
+            + " SenderIsWhitelisted=jdbc:...",
+        e.getMessage());
   }
 }

@@ -85,7 +85,8 @@ final class SmtpClient implements AutoCloseable {
     while (buf.size() < MAX_LINE) {
       int b = in.read();
       if (b < 0) {
-        throw new IOException("connection closed after: " + buf.toString(StandardCharsets.US_ASCII));
+        throw new IOException(
+            "connection closed after: " + buf.toString(StandardCharsets.US_ASCII));
       }
       buf.write(b);
       if (prev == '\r' && b == '\n') {

@@ -21,12 +21,11 @@ import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.PassCodes;
 
 /**
- * James's SMTP server in process, configured with the smtpserver.xml block of docs/james.md (through
- * {@code init(Configuration)}, as James does), and a raw SMTP client.
+ * James's SMTP server in process, configured with the smtpserver.xml block of docs/james.md
+ * (through {@code init(Configuration)}, as James does), and a raw SMTP client.
  */
 final class SmtpcrJamesSmtpTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static KeyRing ring;
   private static JamesTestServer server;
@@ -36,7 +35,9 @@ final class SmtpcrJamesSmtpTest {
   static void start() throws Exception {
     ring = KeyRing.generate();
     String url = Fixtures.h2Url(dir, "whitelist");
-    server = JamesTestServer.start(Fixtures.docSnippet("smtpserver.xml", Fixtures.keyFile(dir, ring), url));
+    server =
+        JamesTestServer.start(
+            Fixtures.docSnippet("smtpserver.xml", Fixtures.keyFile(dir, ring), url));
     page = Fixtures.pageStore(url);
   }
 
@@ -61,15 +62,20 @@ final class SmtpcrJamesSmtpTest {
       String last = lines.get(lines.size() - 1);
       assertTrue(last.startsWith("550 5.7.1 https://cr.example.com/c/"), last);
       String link = last.substring("550 5.7.1 ".length());
-      assertTrue(link.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f), "the link is one word: " + link);
+      assertTrue(
+          link.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f), "the link is one word: " + link);
       for (String line : lines) {
         assertTrue(line.length() + 2 <= 512, "line of " + line.length() + " characters");
       }
       // exactly the engine's English challenge, as RFC 5321 puts it on the wire
-      assertEquals(ReplyFormatter.english()
-          .challenge(ReplyValues.builder().recipient("bob@example.org").build(), URI.create(link)).toWire(),
+      assertEquals(
+          ReplyFormatter.english()
+              .challenge(
+                  ReplyValues.builder().recipient("bob@example.org").build(), URI.create(link))
+              .toWire(),
           reply);
-      ChallengeClaims claims = ChallengeTokens.of(ring).verify(link.substring(link.lastIndexOf('/') + 1));
+      ChallengeClaims claims =
+          ChallengeTokens.of(ring).verify(link.substring(link.lastIndexOf('/') + 1));
       assertEquals("mallory@sender.example", claims.sender());
       assertEquals("bob@example.org", claims.recipient());
 
@@ -87,12 +93,23 @@ final class SmtpcrJamesSmtpTest {
       c.command("RSET");
 
       // the sender confirms on the challenge page, which writes the pair to the same database
-      page.add(WhitelistKey.pair(Fixtures.sender("carol@partner.example"), Fixtures.recipient("bob@example.org")));
+      page.add(
+          WhitelistKey.pair(
+              Fixtures.sender("carol@partner.example"), Fixtures.recipient("bob@example.org")));
 
-      assertEquals("250 2.1.0 Sender <carol@partner.example> OK\r\n", c.command("MAIL FROM:<carol@partner.example>"));
-      assertEquals("250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
-      assertEquals("250 2.6.0 Message accepted\r\n",
-          c.data("From: carol@partner.example", "To: bob@example.org", "Subject: Lunch on Friday?", "", "Hi Bob."));
+      assertEquals(
+          "250 2.1.0 Sender <carol@partner.example> OK\r\n",
+          c.command("MAIL FROM:<carol@partner.example>"));
+      assertEquals(
+          "250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
+      assertEquals(
+          "250 2.6.0 Message accepted\r\n",
+          c.data(
+              "From: carol@partner.example",
+              "To: bob@example.org",
+              "Subject: Lunch on Friday?",
+              "",
+              "Hi Bob."));
     }
     CapturingMessageHook.Delivered last = lastDelivered();
     assertEquals("carol@partner.example", last.sender());
@@ -105,9 +122,11 @@ final class SmtpcrJamesSmtpTest {
     String code = PassCodes.of(ring).compute("dave@sender.example", "bob@example.org");
     try (SmtpClient c = SmtpClient.connect(server.port(), "client.sender.example")) {
       c.command("MAIL FROM:<dave@sender.example>");
-      assertEquals("250 2.1.5 Recipient <bob+" + code + "@example.org> OK\r\n",
+      assertEquals(
+          "250 2.1.5 Recipient <bob+" + code + "@example.org> OK\r\n",
           c.command("RCPT TO:<bob+" + code + "@example.org>"));
-      assertEquals("250 2.6.0 Message accepted\r\n", c.data("Subject: with the code", "", "Hello."));
+      assertEquals(
+          "250 2.6.0 Message accepted\r\n", c.data("Subject: with the code", "", "Hello."));
     }
     assertEquals(List.of("bob+" + code + "@example.org"), lastDelivered().recipients());
   }
@@ -117,7 +136,9 @@ final class SmtpcrJamesSmtpTest {
     String codeForSomeoneElse = PassCodes.of(ring).compute("eve@sender.example", "bob@example.org");
     try (SmtpClient c = SmtpClient.connect(server.port(), "client.sender.example")) {
       c.command("MAIL FROM:<dave@sender.example>");
-      assertTrue(c.command("RCPT TO:<bob+" + codeForSomeoneElse + "@example.org>").startsWith("550-5.7.1 "));
+      assertTrue(
+          c.command("RCPT TO:<bob+" + codeForSomeoneElse + "@example.org>")
+              .startsWith("550-5.7.1 "));
     }
   }
 
@@ -128,7 +149,9 @@ final class SmtpcrJamesSmtpTest {
       int before = server.relayGuard().seen();
       // our hook runs first (configured handlers come before the core ones); the relay check, after
       // it, sees the recipient only if our hook said DECLINED
-      assertEquals("250 2.1.5 Recipient <postmaster@example.org> OK\r\n", c.command("RCPT TO:<postmaster@example.org>"));
+      assertEquals(
+          "250 2.1.5 Recipient <postmaster@example.org> OK\r\n",
+          c.command("RCPT TO:<postmaster@example.org>"));
       assertEquals(before + 1, server.relayGuard().seen());
     }
   }
@@ -137,7 +160,9 @@ final class SmtpcrJamesSmtpTest {
   void rcpt_configuredExemptRecipient_isAccepted() throws Exception {
     try (SmtpClient c = SmtpClient.connect(server.port(), "client.sender.example")) {
       c.command("MAIL FROM:<mallory@sender.example>");
-      assertEquals("250 2.1.5 Recipient <hostmaster@example.org> OK\r\n", c.command("RCPT TO:<hostmaster@example.org>"));
+      assertEquals(
+          "250 2.1.5 Recipient <hostmaster@example.org> OK\r\n",
+          c.command("RCPT TO:<hostmaster@example.org>"));
     }
   }
 
@@ -145,8 +170,11 @@ final class SmtpcrJamesSmtpTest {
   void rcpt_nullSender_isAcceptedAndBounceArrives() throws Exception {
     try (SmtpClient c = SmtpClient.connect(server.port(), "mailer-daemon.sender.example")) {
       assertTrue(c.command("MAIL FROM:<>").startsWith("250 "));
-      assertEquals("250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
-      assertEquals("250 2.6.0 Message accepted\r\n", c.data("Subject: Undelivered Mail Returned to Sender", "", "x"));
+      assertEquals(
+          "250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
+      assertEquals(
+          "250 2.6.0 Message accepted\r\n",
+          c.data("Subject: Undelivered Mail Returned to Sender", "", "x"));
     }
     assertEquals("<>", lastDelivered().sender());
   }
@@ -157,20 +185,29 @@ final class SmtpcrJamesSmtpTest {
     try (SmtpClient c = SmtpClient.connect(server.port(), "mail.partner.example")) {
       c.command("MAIL FROM:<erin@partner.example>");
       int before = server.relayGuard().seen();
-      assertEquals("550 5.7.1 Requested action not taken: relaying denied\r\n",
+      assertEquals(
+          "550 5.7.1 Requested action not taken: relaying denied\r\n",
           c.command("RCPT TO:<someone@elsewhere.example>"));
-      assertEquals(before + 1, server.relayGuard().seen(), "our hook said DECLINED, so the relay check ran");
-      assertEquals("250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
+      assertEquals(
+          before + 1, server.relayGuard().seen(), "our hook said DECLINED, so the relay check ran");
+      assertEquals(
+          "250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
     }
   }
 
   @Test
   void rcpt_mixedRecipients_eachDecidedAndOnlyAcceptedOnesReceive() throws Exception {
-    page.add(WhitelistKey.pair(Fixtures.sender("frank@partner.example"), Fixtures.recipient("alice@example.org")));
+    page.add(
+        WhitelistKey.pair(
+            Fixtures.sender("frank@partner.example"), Fixtures.recipient("alice@example.org")));
     try (SmtpClient c = SmtpClient.connect(server.port(), "mail.partner.example")) {
       c.command("MAIL FROM:<frank@partner.example>");
-      assertTrue(c.command("RCPT TO:<bob@example.org>").startsWith("550-5.7.1 <bob@example.org> only accepts"));
-      assertEquals("250 2.1.5 Recipient <alice@example.org> OK\r\n", c.command("RCPT TO:<alice@example.org>"));
+      assertTrue(
+          c.command("RCPT TO:<bob@example.org>")
+              .startsWith("550-5.7.1 <bob@example.org> only accepts"));
+      assertEquals(
+          "250 2.1.5 Recipient <alice@example.org> OK\r\n",
+          c.command("RCPT TO:<alice@example.org>"));
       assertEquals("250 2.6.0 Message accepted\r\n", c.data("Subject: hello", "", "x"));
     }
     assertEquals(List.of("alice@example.org"), lastDelivered().recipients());

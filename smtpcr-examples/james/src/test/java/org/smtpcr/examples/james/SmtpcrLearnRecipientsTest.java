@@ -33,10 +33,10 @@ import org.smtpcr.core.store.WhitelistKey;
  */
 final class SmtpcrLearnRecipientsTest {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-  private static final Attribute AUTHENTICATED = new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice"));
+  private static final Attribute AUTHENTICATED =
+      new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice"));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private String url;
   private JdbcWhitelistStore page;
@@ -56,10 +56,11 @@ final class SmtpcrLearnRecipientsTest {
   }
 
   private SmtpcrLearnRecipients mailet(String... params) throws MessagingException {
-    FakeMailetConfig.Builder config = FakeMailetConfig.builder()
-        .mailetName("SmtpcrLearnRecipients")
-        .mailetContext(FakeMailContext.defaultContext())
-        .setProperty("storeUrl", url);
+    FakeMailetConfig.Builder config =
+        FakeMailetConfig.builder()
+            .mailetName("SmtpcrLearnRecipients")
+            .mailetContext(FakeMailContext.defaultContext())
+            .setProperty("storeUrl", url);
     for (int i = 0; i < params.length; i += 2) {
       config.setProperty(params[i], params[i + 1]);
     }
@@ -75,48 +76,78 @@ final class SmtpcrLearnRecipientsTest {
   @Test
   void service_authenticatedLocalSender_learnsRemoteRecipientsCanonicalOnly() throws Exception {
     mailet = mailet();
-    FakeMail mail = FakeMail.builder().name("m1").sender("Alice+lists@localhost")
-        .recipients("Carol+news@Remote.Example", "dave@localhost", "erin@other.example")
-        .attribute(AUTHENTICATED).state("transport").build();
+    FakeMail mail =
+        FakeMail.builder()
+            .name("m1")
+            .sender("Alice+lists@localhost")
+            .recipients("Carol+news@Remote.Example", "dave@localhost", "erin@other.example")
+            .attribute(AUTHENTICATED)
+            .state("transport")
+            .build();
 
     mailet.service(mail);
 
     assertTrue(page.find(new WhitelistKey("carol@remote.example", "alice@localhost")).isPresent());
     assertTrue(page.find(learned("erin@other.example", "alice@localhost")).isPresent());
-    assertFalse(page.find(learned("dave@localhost", "alice@localhost")).isPresent(), "local recipients are not learned");
+    assertFalse(
+        page.find(learned("dave@localhost", "alice@localhost")).isPresent(),
+        "local recipients are not learned");
     assertEquals(2, page.count());
-    assertEquals(Optional.empty(), page.find(learned("erin@other.example", "alice@localhost")).map(WhitelistEntry::expiresAt)
-        .orElseThrow());
+    assertEquals(
+        Optional.empty(),
+        page.find(learned("erin@other.example", "alice@localhost"))
+            .map(WhitelistEntry::expiresAt)
+            .orElseThrow());
     assertEquals("transport", mail.getState(), "the mail goes on");
   }
 
   @Test
   void service_notAuthenticated_learnsNothing() throws Exception {
     mailet = mailet();
-    mailet.service(FakeMail.builder().name("m2").sender("alice@localhost").recipient("carol@remote.example").build());
+    mailet.service(
+        FakeMail.builder()
+            .name("m2")
+            .sender("alice@localhost")
+            .recipient("carol@remote.example")
+            .build());
     assertEquals(0, page.count());
   }
 
   @Test
   void service_authenticatedOnlyOff_learnsWithoutAuthentication() throws Exception {
     mailet = mailet("authenticatedOnly", "false");
-    mailet.service(FakeMail.builder().name("m3").sender("alice@localhost").recipient("carol@remote.example").build());
+    mailet.service(
+        FakeMail.builder()
+            .name("m3")
+            .sender("alice@localhost")
+            .recipient("carol@remote.example")
+            .build());
     assertTrue(page.find(learned("carol@remote.example", "alice@localhost")).isPresent());
   }
 
   @Test
   void service_remoteSender_learnsNothing() throws Exception {
     mailet = mailet();
-    mailet.service(FakeMail.builder().name("m4").sender("mallory@remote.example").recipient("carol@other.example")
-        .attribute(AUTHENTICATED).build());
+    mailet.service(
+        FakeMail.builder()
+            .name("m4")
+            .sender("mallory@remote.example")
+            .recipient("carol@other.example")
+            .attribute(AUTHENTICATED)
+            .build());
     assertEquals(0, page.count());
   }
 
   @Test
   void service_nullSender_learnsNothing() throws Exception {
     mailet = mailet();
-    mailet.service(FakeMail.builder().name("m5").sender(MaybeSender.nullSender()).recipient("carol@remote.example")
-        .attribute(AUTHENTICATED).build());
+    mailet.service(
+        FakeMail.builder()
+            .name("m5")
+            .sender(MaybeSender.nullSender())
+            .recipient("carol@remote.example")
+            .attribute(AUTHENTICATED)
+            .build());
     assertEquals(0, page.count());
   }
 
@@ -124,12 +155,20 @@ final class SmtpcrLearnRecipientsTest {
   void service_entryLifetime_setsExpiryButKeepsPermanentEntries() throws Exception {
     page.add(learned("frank@remote.example", "alice@localhost"));
     mailet = mailet("entryLifetime", "P365D");
-    mailet.service(FakeMail.builder().name("m6").sender("alice@localhost")
-        .recipients("carol@remote.example", "frank@remote.example").attribute(AUTHENTICATED).build());
+    mailet.service(
+        FakeMail.builder()
+            .name("m6")
+            .sender("alice@localhost")
+            .recipients("carol@remote.example", "frank@remote.example")
+            .attribute(AUTHENTICATED)
+            .build());
 
-    assertEquals(Optional.of(NOW.plus(Duration.ofDays(365))),
+    assertEquals(
+        Optional.of(NOW.plus(Duration.ofDays(365))),
         page.find(learned("carol@remote.example", "alice@localhost")).orElseThrow().expiresAt());
-    assertEquals(Optional.empty(), page.find(learned("frank@remote.example", "alice@localhost")).orElseThrow().expiresAt(),
+    assertEquals(
+        Optional.empty(),
+        page.find(learned("frank@remote.example", "alice@localhost")).orElseThrow().expiresAt(),
         "a permanent entry stays permanent");
   }
 
@@ -137,8 +176,14 @@ final class SmtpcrLearnRecipientsTest {
   void service_storeFails_mailGoesOnUnchanged() throws Exception {
     url = Fixtures.h2Url(dir, "missing") + ";IFEXISTS=TRUE";
     mailet = mailet("storeConnectionTimeout", "PT0.25S");
-    FakeMail mail = FakeMail.builder().name("m7").sender("alice@localhost").recipient("carol@remote.example")
-        .attribute(AUTHENTICATED).state("transport").build();
+    FakeMail mail =
+        FakeMail.builder()
+            .name("m7")
+            .sender("alice@localhost")
+            .recipient("carol@remote.example")
+            .attribute(AUTHENTICATED)
+            .state("transport")
+            .build();
     mailet.service(mail);
     assertEquals("transport", mail.getState());
   }
@@ -152,20 +197,27 @@ final class SmtpcrLearnRecipientsTest {
   void init_missingStoreUrl_namesIt() {
     url = "";
     MessagingException e = assertThrows(MessagingException.class, () -> mailet());
-    assertEquals("SmtpcrLearnRecipients: the whitelist store's JDBC url is required", e.getMessage());
+    assertEquals(
+        "SmtpcrLearnRecipients: the whitelist store's JDBC url is required", e.getMessage());
   }
 
   @Test
   void init_badLifetime_namesIt() {
-    MessagingException e = assertThrows(MessagingException.class, () -> mailet("entryLifetime", "a year"));
-    assertEquals("SmtpcrLearnRecipients: entryLifetime must be a duration such as 45s, 30m, 12h, 7d, 2w or PT12H",
+    MessagingException e =
+        assertThrows(MessagingException.class, () -> mailet("entryLifetime", "a year"));
+    assertEquals(
+        "SmtpcrLearnRecipients: entryLifetime must be a duration such as 45s, 30m, 12h, 7d, 2w or PT12H",
         e.getMessage());
   }
 
   @Test
   void init_secretInPassword_notInMessage() {
-    MessagingException e = assertThrows(MessagingException.class,
-        () -> mailet("storePassword", "hunter2-secret", "storeDriverClass", "com.example.Missing"));
+    MessagingException e =
+        assertThrows(
+            MessagingException.class,
+            () ->
+                mailet(
+                    "storePassword", "hunter2-secret", "storeDriverClass", "com.example.Missing"));
     assertFalse(e.getMessage().contains("hunter2-secret"), e.getMessage());
   }
 }

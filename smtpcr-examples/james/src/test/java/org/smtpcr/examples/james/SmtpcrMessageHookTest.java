@@ -25,13 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.tokens.KeyRing;
 
 final class SmtpcrMessageHookTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void onMessage_noTransactionFromTheRcptHook_declined() throws Exception {
-    SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
-    assertSame(HookResult.DECLINED, new SmtpcrMessageHook().onMessage(session, envelope("Subject: x\r\n\r\n")));
+    SMTPSession session =
+        TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
+    assertSame(
+        HookResult.DECLINED,
+        new SmtpcrMessageHook().onMessage(session, envelope("Subject: x\r\n\r\n")));
   }
 
   @Test
@@ -44,10 +46,17 @@ final class SmtpcrMessageHookTest {
     SmtpcrRcptHook rcptHook = new SmtpcrRcptHook();
     rcptHook.init(c);
     try {
-      SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "client.example",
-          TestSessions.sender("a@b.example"));
-      assertSame(HookResult.DECLINED, rcptHook.doRcpt(session, TestSessions.sender("a@b.example"),
-          new MailAddress("bob@example.org"), Map.of()), "pending until the end of DATA");
+      SMTPSession session =
+          TestSessions.afterMail(
+              "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+      assertSame(
+          HookResult.DECLINED,
+          rcptHook.doRcpt(
+              session,
+              TestSessions.sender("a@b.example"),
+              new MailAddress("bob@example.org"),
+              Map.of()),
+          "pending until the end of DATA");
 
       HookResult result = new SmtpcrMessageHook().onMessage(session, unreadable());
       assertEquals(HookReturnCode.denySoft(), result.getResult());
@@ -66,15 +75,21 @@ final class SmtpcrMessageHookTest {
 
   @Test
   void init_maxHeaderBytes_outOfRangeRefused() {
-    assertEquals("maxHeaderBytes must be 1024 to 1048576, got 10",
-        assertThrows(ConfigurationException.class, () -> new SmtpcrMessageHook().init(config("maxHeaderBytes", "10")))
+    assertEquals(
+        "maxHeaderBytes must be 1024 to 1048576, got 10",
+        assertThrows(
+                ConfigurationException.class,
+                () -> new SmtpcrMessageHook().init(config("maxHeaderBytes", "10")))
             .getMessage());
   }
 
   @Test
   void init_unknownSetting_refused() {
-    assertEquals("unknown setting for SmtpcrMessageHook; known: maxHeaderBytes",
-        assertThrows(ConfigurationException.class, () -> new SmtpcrMessageHook().init(config("maxHeaders", "4096")))
+    assertEquals(
+        "unknown setting for SmtpcrMessageHook; known: maxHeaderBytes",
+        assertThrows(
+                ConfigurationException.class,
+                () -> new SmtpcrMessageHook().init(config("maxHeaders", "4096")))
             .getMessage());
   }
 

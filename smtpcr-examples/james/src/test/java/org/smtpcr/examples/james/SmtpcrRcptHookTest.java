@@ -26,8 +26,7 @@ import org.smtpcr.tokens.KeyRing;
 
 /** {@link SmtpcrRcptHook} called directly, on protocols-smtp's session class. */
 final class SmtpcrRcptHookTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private SmtpcrRcptHook hook;
 
@@ -56,69 +55,121 @@ final class SmtpcrRcptHookTest {
 
   @Test
   void doRcpt_unknownSender_denies550AndLeavesMultiLineReplyForTheHandler() throws Exception {
-    SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
-    HookResult result = hook.doRcpt(session, TestSessions.sender("a@b.example"), new MailAddress("bob@example.org"),
-        Map.of());
+    SMTPSession session =
+        TestSessions.afterMail(
+            "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+    HookResult result =
+        hook.doRcpt(
+            session,
+            TestSessions.sender("a@b.example"),
+            new MailAddress("bob@example.org"),
+            Map.of());
 
     assertEquals(HookReturnCode.deny(), result.getResult());
     assertEquals("550", result.getSmtpRetCode());
     assertTrue(result.getSmtpDescription().startsWith("5.7.1 <bob@example.org> only accepts mail"));
     assertTrue(result.getSmtpDescription().contains(" https://cr.example.com/c/"));
-    assertFalse(result.getSmtpDescription().contains("\r") || result.getSmtpDescription().contains("\n"));
+    assertFalse(
+        result.getSmtpDescription().contains("\r") || result.getSmtpDescription().contains("\n"));
 
     // what James makes of the result, and what the result handler makes of that
     Response oneLine = new SMTPResponse(result.getSmtpRetCode(), result.getSmtpDescription());
     Response multi = new SmtpcrReplyHandler().onResponse(session, oneLine, 0, hook);
     List<String> lines = TestSessions.lines(multi);
     assertTrue(lines.size() > 1, lines.toString());
-    assertTrue(lines.get(lines.size() - 1).startsWith("550 5.7.1 https://cr.example.com/c/"), lines.toString());
+    assertTrue(
+        lines.get(lines.size() - 1).startsWith("550 5.7.1 https://cr.example.com/c/"),
+        lines.toString());
   }
 
   @Test
   void doRcpt_postmasterFromUnknownSender_declinedByTheEngine() throws Exception {
-    SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
-    assertSame(HookResult.DECLINED, hook.doRcpt(session, TestSessions.sender("a@b.example"),
-        new MailAddress("postmaster@example.org"), Map.of()));
-    assertTrue(session.getAttachment(OpenTransaction.KEY, State.Transaction).isPresent(), "the engine was asked");
+    SMTPSession session =
+        TestSessions.afterMail(
+            "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+    assertSame(
+        HookResult.DECLINED,
+        hook.doRcpt(
+            session,
+            TestSessions.sender("a@b.example"),
+            new MailAddress("postmaster@example.org"),
+            Map.of()));
+    assertTrue(
+        session.getAttachment(OpenTransaction.KEY, State.Transaction).isPresent(),
+        "the engine was asked");
   }
 
   @Test
   void doRcpt_nullSender_declined() throws Exception {
-    SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
-    assertSame(HookResult.DECLINED, hook.doRcpt(session, MaybeSender.nullSender(), new MailAddress("bob@example.org"),
-        Map.of()));
+    SMTPSession session =
+        TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
+    assertSame(
+        HookResult.DECLINED,
+        hook.doRcpt(
+            session, MaybeSender.nullSender(), new MailAddress("bob@example.org"), Map.of()));
   }
 
   @Test
   void doRcpt_trustedNetwork_declined() throws Exception {
-    SMTPSession session = TestSessions.afterMail("192.0.2.9", false, "relay.example", TestSessions.sender("a@b.example"));
-    assertSame(HookResult.DECLINED, hook.doRcpt(session, TestSessions.sender("a@b.example"),
-        new MailAddress("bob@example.org"), Map.of()));
+    SMTPSession session =
+        TestSessions.afterMail(
+            "192.0.2.9", false, "relay.example", TestSessions.sender("a@b.example"));
+    assertSame(
+        HookResult.DECLINED,
+        hook.doRcpt(
+            session,
+            TestSessions.sender("a@b.example"),
+            new MailAddress("bob@example.org"),
+            Map.of()));
   }
 
   @Test
   void doRcpt_authenticatedSession_declined() throws Exception {
-    SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "laptop", TestSessions.sender("a@b.example"));
+    SMTPSession session =
+        TestSessions.afterMail("198.51.100.7", false, "laptop", TestSessions.sender("a@b.example"));
     session.setUsername(Username.of("alice@example.org"));
-    assertSame(HookResult.DECLINED, hook.doRcpt(session, TestSessions.sender("a@b.example"),
-        new MailAddress("bob@example.org"), Map.of()));
+    assertSame(
+        HookResult.DECLINED,
+        hook.doRcpt(
+            session,
+            TestSessions.sender("a@b.example"),
+            new MailAddress("bob@example.org"),
+            Map.of()));
   }
 
   @Test
   void doRcpt_clientJamesLetsRelay_declinedWithoutAskingTheEngine() throws Exception {
-    SMTPSession session = TestSessions.afterMail("198.51.100.7", true, "client.example", TestSessions.sender("a@b.example"));
-    assertSame(HookResult.DECLINED, hook.doRcpt(session, TestSessions.sender("a@b.example"),
-        new MailAddress("bob@example.org"), Map.of()));
-    assertTrue(session.getAttachment(OpenTransaction.KEY, State.Transaction).isEmpty(), "the engine was not asked");
+    SMTPSession session =
+        TestSessions.afterMail(
+            "198.51.100.7", true, "client.example", TestSessions.sender("a@b.example"));
+    assertSame(
+        HookResult.DECLINED,
+        hook.doRcpt(
+            session,
+            TestSessions.sender("a@b.example"),
+            new MailAddress("bob@example.org"),
+            Map.of()));
+    assertTrue(
+        session.getAttachment(OpenTransaction.KEY, State.Transaction).isEmpty(),
+        "the engine was not asked");
   }
 
   @Test
   void doRcpt_trustRelayingClientsOff_relayingClientIsAsked() throws Exception {
     SmtpcrRcptHook strict = configured(Map.of("trustRelayingClients", "false"));
     try {
-      SMTPSession session = TestSessions.afterMail("198.51.100.7", true, "client.example", TestSessions.sender("a@b.example"));
-      assertEquals(HookReturnCode.deny(), strict.doRcpt(session, TestSessions.sender("a@b.example"),
-          new MailAddress("bob@example.org"), Map.of()).getResult());
+      SMTPSession session =
+          TestSessions.afterMail(
+              "198.51.100.7", true, "client.example", TestSessions.sender("a@b.example"));
+      assertEquals(
+          HookReturnCode.deny(),
+          strict
+              .doRcpt(
+                  session,
+                  TestSessions.sender("a@b.example"),
+                  new MailAddress("bob@example.org"),
+                  Map.of())
+              .getResult());
     } finally {
       strict.destroy();
     }
@@ -126,35 +177,70 @@ final class SmtpcrRcptHookTest {
 
   @Test
   void doRcpt_threeArgumentOverload_decidesLikeTheFourArgumentOne() throws Exception {
-    SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
-    HookResult three = hook.doRcpt(session, TestSessions.sender("a@b.example"), new MailAddress("bob@example.org"));
+    SMTPSession session =
+        TestSessions.afterMail(
+            "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+    HookResult three =
+        hook.doRcpt(
+            session, TestSessions.sender("a@b.example"), new MailAddress("bob@example.org"));
     assertEquals("550", three.getSmtpRetCode());
     @SuppressWarnings("deprecation")
-    HookResult deprecated = hook.doRcpt(session, new MailAddress("a@b.example"), new MailAddress("carol@example.org"));
+    HookResult deprecated =
+        hook.doRcpt(session, new MailAddress("a@b.example"), new MailAddress("carol@example.org"));
     assertEquals("550", deprecated.getSmtpRetCode());
   }
 
   @Test
   void doRcpt_sameTransaction_keepsOneTransactionState() throws Exception {
-    SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
-    hook.doRcpt(session, TestSessions.sender("a@b.example"), new MailAddress("postmaster@example.org"), Map.of());
-    OpenTransaction first = session.getAttachment(OpenTransaction.KEY, State.Transaction).orElseThrow();
-    hook.doRcpt(session, TestSessions.sender("a@b.example"), new MailAddress("abuse@example.org"), Map.of());
-    OpenTransaction second = session.getAttachment(OpenTransaction.KEY, State.Transaction).orElseThrow();
+    SMTPSession session =
+        TestSessions.afterMail(
+            "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+    hook.doRcpt(
+        session,
+        TestSessions.sender("a@b.example"),
+        new MailAddress("postmaster@example.org"),
+        Map.of());
+    OpenTransaction first =
+        session.getAttachment(OpenTransaction.KEY, State.Transaction).orElseThrow();
+    hook.doRcpt(
+        session,
+        TestSessions.sender("a@b.example"),
+        new MailAddress("abuse@example.org"),
+        Map.of());
+    OpenTransaction second =
+        session.getAttachment(OpenTransaction.KEY, State.Transaction).orElseThrow();
     assertSame(first, second);
-    assertEquals(List.of("<postmaster@example.org>", "<abuse@example.org>"), second.state().acceptedRecipients());
+    assertEquals(
+        List.of("<postmaster@example.org>", "<abuse@example.org>"),
+        second.state().acceptedRecipients());
 
     session.resetState(); // RSET
-    hook.doRcpt(session, TestSessions.sender("a@b.example"), new MailAddress("postmaster@example.org"), Map.of());
-    assertEquals(List.of("<postmaster@example.org>"),
-        session.getAttachment(OpenTransaction.KEY, State.Transaction).orElseThrow().state().acceptedRecipients());
+    hook.doRcpt(
+        session,
+        TestSessions.sender("a@b.example"),
+        new MailAddress("postmaster@example.org"),
+        Map.of());
+    assertEquals(
+        List.of("<postmaster@example.org>"),
+        session
+            .getAttachment(OpenTransaction.KEY, State.Transaction)
+            .orElseThrow()
+            .state()
+            .acceptedRecipients());
   }
 
   @Test
   void doRcpt_beforeInit_defers451() throws Exception {
-    SMTPSession session = TestSessions.afterMail("198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
-    HookResult result = new SmtpcrRcptHook().doRcpt(session, TestSessions.sender("a@b.example"),
-        new MailAddress("bob@example.org"), Map.of());
+    SMTPSession session =
+        TestSessions.afterMail(
+            "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+    HookResult result =
+        new SmtpcrRcptHook()
+            .doRcpt(
+                session,
+                TestSessions.sender("a@b.example"),
+                new MailAddress("bob@example.org"),
+                Map.of());
     assertEquals(HookReturnCode.denySoft(), result.getResult());
     assertEquals("451", result.getSmtpRetCode());
     assertEquals("4.3.0 Temporary local problem, please try again.", result.getSmtpDescription());

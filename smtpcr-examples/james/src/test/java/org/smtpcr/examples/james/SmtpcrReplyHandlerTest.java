@@ -19,9 +19,12 @@ import org.smtpcr.core.Decision;
 import org.smtpcr.core.reply.SmtpReply;
 
 final class SmtpcrReplyHandlerTest {
-  private static final SmtpReply CHALLENGE = SmtpReply.withLink(550, "5.7.1",
-      List.of("<bob@example.org> only accepts mail from", "confirmed senders. Confirm here:"),
-      "https://cr.example.com/c/abc");
+  private static final SmtpReply CHALLENGE =
+      SmtpReply.withLink(
+          550,
+          "5.7.1",
+          List.of("<bob@example.org> only accepts mail from", "confirmed senders. Confirm here:"),
+          "https://cr.example.com/c/abc");
 
   private final SmtpcrReplyHandler handler = new SmtpcrReplyHandler();
   private SMTPSession session;
@@ -29,17 +32,24 @@ final class SmtpcrReplyHandlerTest {
 
   @BeforeEach
   void hookAnswered() throws Exception {
-    session = TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
-    HookResult result = Replies.hookResult(new Decision.Challenge(CHALLENGE, java.net.URI.create(
-        "https://cr.example.com/c/abc")), Optional.of(session));
+    session =
+        TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
+    HookResult result =
+        Replies.hookResult(
+            new Decision.Challenge(CHALLENGE, java.net.URI.create("https://cr.example.com/c/abc")),
+            Optional.of(session));
     oneLine = new SMTPResponse(result.getSmtpRetCode(), result.getSmtpDescription());
   }
 
   @Test
   void onResponse_calledTwice_rewritesOnceThenPassesThrough() {
     Response first = handler.onResponse(session, oneLine, 1, null);
-    assertEquals(List.of("550-5.7.1 <bob@example.org> only accepts mail from", "550-5.7.1 confirmed senders. Confirm here:",
-        "550 5.7.1 https://cr.example.com/c/abc"), TestSessions.lines(first));
+    assertEquals(
+        List.of(
+            "550-5.7.1 <bob@example.org> only accepts mail from",
+            "550-5.7.1 confirmed senders. Confirm here:",
+            "550 5.7.1 https://cr.example.com/c/abc"),
+        TestSessions.lines(first));
     assertSame(first, handler.onResponse(session, first, 1, null));
     assertTrue(session.getAttachment(Replies.PENDING, State.Connection).isEmpty());
   }
@@ -55,7 +65,8 @@ final class SmtpcrReplyHandlerTest {
 
   @Test
   void onResponse_nothingPending_returnsResponseUnchanged() throws Exception {
-    SMTPSession fresh = TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
+    SMTPSession fresh =
+        TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
     Response ok = new SMTPResponse("250", "2.1.5 Recipient <bob@example.org> OK");
     assertSame(ok, handler.onResponse(fresh, ok, 1, null));
   }
@@ -67,7 +78,8 @@ final class SmtpcrReplyHandlerTest {
 
   @Test
   void onResponse_endSessionFlag_isKept() {
-    SMTPResponse closing = new SMTPResponse(oneLine.getRetCode(), oneLine.getLines().get(0).toString().substring(4));
+    SMTPResponse closing =
+        new SMTPResponse(oneLine.getRetCode(), oneLine.getLines().get(0).toString().substring(4));
     closing.setEndSession(true);
     assertTrue(handler.onResponse(session, closing, 1, null).isEndSession());
   }

@@ -23,8 +23,7 @@ import org.smtpcr.tokens.PassCodes;
  * accepted at RCPT and decided by {@link SmtpcrMessageHook} at the end of DATA.
  */
 final class SmtpcrSubjectPassCodeTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static KeyRing ring;
   private static JamesTestServer server;
@@ -48,12 +47,16 @@ final class SmtpcrSubjectPassCodeTest {
 
   @Test
   void data_passCodeInSubject_messageArrives() throws Exception {
-    String code = PassCodes.grouped(PassCodes.of(ring).compute("grace@sender.example", "bob@example.org"));
+    String code =
+        PassCodes.grouped(PassCodes.of(ring).compute("grace@sender.example", "bob@example.org"));
     try (SmtpClient c = SmtpClient.connect(server.port(), "client.sender.example")) {
       c.command("MAIL FROM:<grace@sender.example>");
-      assertEquals("250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
-      assertEquals("250 2.6.0 Message accepted\r\n",
-          c.data("From: grace@sender.example", "Subject: Hello Bob, my code is " + code, "", "Hi."));
+      assertEquals(
+          "250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
+      assertEquals(
+          "250 2.6.0 Message accepted\r\n",
+          c.data(
+              "From: grace@sender.example", "Subject: Hello Bob, my code is " + code, "", "Hi."));
     }
     assertEquals(List.of("bob@example.org"), lastDelivered().recipients());
   }
@@ -64,8 +67,13 @@ final class SmtpcrSubjectPassCodeTest {
     try (SmtpClient c = SmtpClient.connect(server.port(), "client.sender.example")) {
       c.command("MAIL FROM:<heidi@sender.example>");
       c.command("RCPT TO:<bob@example.org>");
-      assertEquals("250 2.6.0 Message accepted\r\n",
-          c.data("Subject: a subject long enough to be folded by a polite client,", "\tcode " + code, "", "Hi."));
+      assertEquals(
+          "250 2.6.0 Message accepted\r\n",
+          c.data(
+              "Subject: a subject long enough to be folded by a polite client,",
+              "\tcode " + code,
+              "",
+              "Hi."));
     }
     assertTrue(lastDelivered().text().contains(code));
   }
@@ -75,18 +83,27 @@ final class SmtpcrSubjectPassCodeTest {
     int delivered = server.delivery().delivered().size();
     try (SmtpClient c = SmtpClient.connect(server.port(), "client.sender.example")) {
       c.command("MAIL FROM:<ivan@sender.example>");
-      assertEquals("250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
+      assertEquals(
+          "250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
       String end = c.data("Subject: no code here", "", "Hi.");
 
       assertTrue(end.startsWith("550 5.7.1 ") && end.indexOf("\r\n") == end.length() - 2, end);
       assertTrue(end.length() <= 512, "one reply line of at most 512 octets");
       String link = end.substring(end.lastIndexOf(' ') + 1, end.length() - 2);
       assertTrue(link.startsWith("https://cr.example.com/c/"), end);
-      assertEquals("ivan@sender.example",
+      assertEquals(
+          "ivan@sender.example",
           ChallengeTokens.of(ring).verify(link.substring(link.lastIndexOf('/') + 1)).sender());
       // the one-line form of the engine's challenge
-      assertEquals("550 " + Replies.oneLine(ReplyFormatter.english()
-          .challenge(ReplyValues.builder().recipient("bob@example.org").build(), URI.create(link))) + "\r\n", end);
+      assertEquals(
+          "550 "
+              + Replies.oneLine(
+                  ReplyFormatter.english()
+                      .challenge(
+                          ReplyValues.builder().recipient("bob@example.org").build(),
+                          URI.create(link)))
+              + "\r\n",
+          end);
 
       // the transaction is over; the session goes on
       assertTrue(c.command("MAIL FROM:<ivan@sender.example>").startsWith("250 "));
@@ -96,12 +113,18 @@ final class SmtpcrSubjectPassCodeTest {
 
   @Test
   void rcpt_pendingAfterAcceptedRecipient_isDeferred452() throws Exception {
-    page.add(WhitelistKey.pair(Fixtures.sender("judy@partner.example"), Fixtures.recipient("alice@example.org")));
+    page.add(
+        WhitelistKey.pair(
+            Fixtures.sender("judy@partner.example"), Fixtures.recipient("alice@example.org")));
     try (SmtpClient c = SmtpClient.connect(server.port(), "mail.partner.example")) {
       c.command("MAIL FROM:<judy@partner.example>");
-      assertEquals("250 2.1.5 Recipient <alice@example.org> OK\r\n", c.command("RCPT TO:<alice@example.org>"));
       assertEquals(
-          ReplyFormatter.english().pendingMix(ReplyValues.builder().recipient("bob@example.org").build()).toWire(),
+          "250 2.1.5 Recipient <alice@example.org> OK\r\n",
+          c.command("RCPT TO:<alice@example.org>"));
+      assertEquals(
+          ReplyFormatter.english()
+              .pendingMix(ReplyValues.builder().recipient("bob@example.org").build())
+              .toWire(),
           c.command("RCPT TO:<bob@example.org>"));
       assertEquals("250 2.6.0 Message accepted\r\n", c.data("Subject: hi", "", "x"));
     }

@@ -16,19 +16,22 @@ import org.apache.james.protocols.smtp.SMTPConfigurationImpl;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.SMTPSessionImpl;
 
-/** protocols-smtp's own session class on a transport that goes nowhere, for calling hooks directly. */
+/**
+ * protocols-smtp's own session class on a transport that goes nowhere, for calling hooks directly.
+ */
 final class TestSessions {
   private TestSessions() {}
 
   /** A session from {@code client}, after {@code EHLO helo} and {@code MAIL FROM:<sender>}. */
-  static SMTPSession afterMail(String client, boolean relayingAllowed, String helo, MaybeSender sender)
-      throws Exception {
-    SMTPConfigurationImpl config = new SMTPConfigurationImpl() {
-      @Override
-      public boolean isRelayingAllowed(String remoteIp) {
-        return relayingAllowed;
-      }
-    };
+  static SMTPSession afterMail(
+      String client, boolean relayingAllowed, String helo, MaybeSender sender) throws Exception {
+    SMTPConfigurationImpl config =
+        new SMTPConfigurationImpl() {
+          @Override
+          public boolean isRelayingAllowed(String remoteIp) {
+            return relayingAllowed;
+          }
+        };
     SMTPSession session = new SMTPSessionImpl(new Transport(InetAddress.getByName(client)), config);
     session.setAttachment(SMTPSession.CURRENT_HELO_NAME, helo, State.Connection);
     session.setAttachment(SMTPSession.SENDER, sender, State.Transaction);
@@ -93,7 +96,8 @@ final class TestSessions {
     }
 
     @Override
-    public void pushLineHandler(LineHandler<? extends ProtocolSession> handler, ProtocolSession session) {
+    public void pushLineHandler(
+        LineHandler<? extends ProtocolSession> handler, ProtocolSession session) {
       throw new UnsupportedOperationException();
     }
 

@@ -7,10 +7,10 @@ import java.util.function.LongSupplier;
 
 /**
  * How the event loop waits for I/O when {@link PolicyServer.Builder#busyPoll busy polling} is on:
- * after the last event it keeps polling without sleeping for a while, then sleeps in
- * {@code select} as usual. A request that arrives while it polls is read at once, instead of after
- * the event-loop thread has been woken, which on virtual machines can take longer than deciding.
- * An idle server sleeps as before: it polls only within {@code spinNanos} of its last event.
+ * after the last event it keeps polling without sleeping for a while, then sleeps in {@code select}
+ * as usual. A request that arrives while it polls is read at once, instead of after the event-loop
+ * thread has been woken, which on virtual machines can take longer than deciding. An idle server
+ * sleeps as before: it polls only within {@code spinNanos} of its last event.
  *
  * <p>One instance per event loop, used only by that loop's thread.
  */

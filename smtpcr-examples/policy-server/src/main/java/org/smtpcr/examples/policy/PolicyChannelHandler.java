@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One policy connection: lines (from a bounded line decoder) become requests, each decided on the
- * worker pool (or, without one, on the event loop), one at a time and in order; the reply
- * {@code action=...} and an empty line go back on the event loop. Postfix sends one request at a
- * time and reads each answer. A client that sends ahead can make the connection hold at most
- * {@link PolicyServer#MAX_REQUEST_BYTES} of queued requests besides the one being read, and one that
- * does not read its answers at most that many bytes of them (the channel's write-buffer high-water
+ * worker pool (or, without one, on the event loop), one at a time and in order; the reply {@code
+ * action=...} and an empty line go back on the event loop. Postfix sends one request at a time and
+ * reads each answer. A client that sends ahead can make the connection hold at most {@link
+ * PolicyServer#MAX_REQUEST_BYTES} of queued requests besides the one being read, and one that does
+ * not read its answers at most that many bytes of them (the channel's write-buffer high-water
  * mark); beyond either it is disconnected. A request that breaks a bound or the syntax closes the
  * connection without a reply, logged once. Not shareable: one instance per channel; its state is
  * touched only on the channel's event loop (the decider's session is handed to one worker at a
@@ -67,11 +67,17 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
         closing = true; // closed under us (a failed write): nothing to answer, nothing to report
       } else if (!ctx.channel().isWritable()) {
         // the peer sends requests but does not read the answers: they would pile up here
-        problem(ctx, "replies not read: more than " + PolicyServer.MAX_REQUEST_BYTES + " bytes of them wait", "");
+        problem(
+            ctx,
+            "replies not read: more than " + PolicyServer.MAX_REQUEST_BYTES + " bytes of them wait",
+            "");
       } else if (!busy) {
         dispatch(ctx, complete);
       } else if (queuedBytes + complete.bytes() > PolicyServer.MAX_REQUEST_BYTES) {
-        problem(ctx, "requests sent ahead of replies exceed " + PolicyServer.MAX_REQUEST_BYTES + " bytes", "");
+        problem(
+            ctx,
+            "requests sent ahead of replies exceed " + PolicyServer.MAX_REQUEST_BYTES + " bytes",
+            "");
       } else {
         queued.add(complete);
         queuedBytes += complete.bytes();
@@ -90,41 +96,48 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     }
     busy = true;
     try {
-      workers.execute(() -> {
-        String action;
-        try {
-          action = decider.decide(complete.request(), session);
-        } catch (Throwable t) {
-          // decide answers every RuntimeException itself: this is an Error, and without an answer
-          // the connection would hang until its idle timeout; close it, Postfix applies its
-          // default_action
-          log.error("policy decision failed with {}; closing the connection from {}", t.getClass().getName(),
-              peer(ctx));
-          closeFromWorker(ctx);
-          if (t instanceof VirtualMachineError e) {
-            throw e;
-          }
-          return;
-        }
-        try {
-          ctx.executor().execute(() -> reply(ctx, action));
-        } catch (RejectedExecutionException e) {
-          // the server is shutting down: the connection goes with it
-        }
-      });
+      workers.execute(
+          () -> {
+            String action;
+            try {
+              action = decider.decide(complete.request(), session);
+            } catch (Throwable t) {
+              // decide answers every RuntimeException itself: this is an Error, and without an
+              // answer
+              // the connection would hang until its idle timeout; close it, Postfix applies its
+              // default_action
+              log.error(
+                  "policy decision failed with {}; closing the connection from {}",
+                  t.getClass().getName(),
+                  peer(ctx));
+              closeFromWorker(ctx);
+              if (t instanceof VirtualMachineError e) {
+                throw e;
+              }
+              return;
+            }
+            try {
+              ctx.executor().execute(() -> reply(ctx, action));
+            } catch (RejectedExecutionException e) {
+              // the server is shutting down: the connection goes with it
+            }
+          });
     } catch (RejectedExecutionException e) {
       closing = true;
-      log.debug("worker pool refused a request (server closing?); closing connection from {}", peer(ctx));
+      log.debug(
+          "worker pool refused a request (server closing?); closing connection from {}", peer(ctx));
       close(ctx);
     }
   }
 
   private void closeFromWorker(ChannelHandlerContext ctx) {
     try {
-      ctx.executor().execute(() -> {
-        closing = true;
-        close(ctx);
-      });
+      ctx.executor()
+          .execute(
+              () -> {
+                closing = true;
+                close(ctx);
+              });
     } catch (RejectedExecutionException e) {
       // the server is shutting down: the connection goes with it
     }

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.DecisionOutcome;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.examples.runtime.OutboundLearning;
@@ -48,7 +48,8 @@ final class PolicyDecider {
     private String lastPrepend = "";
   }
 
-  PolicyDecider(DecisionEngine engine, Optional<OutboundLearning> learning, Optional<String> prependHeader) {
+  PolicyDecider(
+      DecisionEngine engine, Optional<OutboundLearning> learning, Optional<String> prependHeader) {
     this.engine = requireNonNull(engine, "engine");
     this.learning = requireNonNull(learning, "learning");
     this.prependHeader = requireNonNull(prependHeader, "prependHeader");
@@ -63,7 +64,8 @@ final class PolicyDecider {
    */
   String decide(PolicyRequest request, Session session) {
     try {
-      if (!request.requestType().equals("smtpd_access_policy") || !request.protocolState().equals("RCPT")) {
+      if (!request.requestType().equals("smtpd_access_policy")
+          || !request.protocolState().equals("RCPT")) {
         return DUNNO;
       }
       String recipient = request.value("recipient");
@@ -73,10 +75,12 @@ final class PolicyDecider {
       Optional<InetAddress> client = clientAddress(request.value("client_address"));
       if (client.isEmpty()) {
         if (warnedClientAddress.compareAndSet(false, true)) {
-          log.warn("policy request without a usable client_address (session {}); answering 451 4.3.0 (logged once)",
+          log.warn(
+              "policy request without a usable client_address (session {}); answering 451 4.3.0 (logged once)",
               sessionId(request).orElse("?"));
         } else {
-          log.debug("policy request without a usable client_address (session {}); answering 451 4.3.0",
+          log.debug(
+              "policy request without a usable client_address (session {}); answering 451 4.3.0",
               sessionId(request).orElse("?"));
         }
         return FAILURE_ACTION;
@@ -85,12 +89,13 @@ final class PolicyDecider {
       if (!sasl.isEmpty() && learning.isPresent()) {
         learn(learning.get(), request.value("sender"), recipient, request);
       }
-      Transaction.Builder tx = Transaction.builder()
-          .stage(Stage.RCPT)
-          .clientAddress(client.get())
-          .reversePath(request.value("sender").isEmpty() ? "<>" : request.value("sender"))
-          .forwardPath(recipient)
-          .tls(!request.value("encryption_protocol").isEmpty());
+      Transaction.Builder tx =
+          Transaction.builder()
+              .stage(Stage.RCPT)
+              .clientAddress(client.get())
+              .reversePath(request.value("sender").isEmpty() ? "<>" : request.value("sender"))
+              .forwardPath(recipient)
+              .tls(!request.value("encryption_protocol").isEmpty());
       String helo = request.value("helo_name");
       if (!helo.isEmpty()) {
         tx.helo(helo);
@@ -102,7 +107,8 @@ final class PolicyDecider {
       DecisionOutcome outcome = engine.decide(tx.build());
       return action(outcome.decision(), outcome.ruleId(), request, session);
     } catch (RuntimeException e) {
-      log.warn("deciding a policy request failed with {}; answering 451 4.3.0", e.getClass().getName());
+      log.warn(
+          "deciding a policy request failed with {}; answering 451 4.3.0", e.getClass().getName());
       return FAILURE_ACTION;
     }
   }
@@ -114,7 +120,9 @@ final class PolicyDecider {
       }
       String header = prependHeader.get() + ": pass (" + ruleId + ")";
       String instance = request.value("instance");
-      if (!instance.isEmpty() && instance.equals(session.lastPrependInstance) && header.equals(session.lastPrepend)) {
+      if (!instance.isEmpty()
+          && instance.equals(session.lastPrependInstance)
+          && header.equals(session.lastPrepend)) {
         // the same header for another recipient of the same message: once is enough
         return DUNNO;
       }
@@ -129,12 +137,16 @@ final class PolicyDecider {
     } catch (IllegalArgumentException e) {
       // the link alone is longer than Postfix's reply line leaves room for: refuse without it
       if (warnedLongLink.compareAndSet(false, true)) {
-        log.warn("a challenge link does not fit a Postfix policy reply after the {}-character name Postfix prints"
-            + " in front (if most do not fit, shorten the challenge base URL); refusing without the link (logged"
-            + " once, then at DEBUG)", named.length());
+        log.warn(
+            "a challenge link does not fit a Postfix policy reply after the {}-character name Postfix prints"
+                + " in front (if most do not fit, shorten the challenge base URL); refusing without the link (logged"
+                + " once, then at DEBUG)",
+            named.length());
       } else {
-        log.debug("a challenge link does not fit a Postfix policy reply after a {}-character name; refusing"
-            + " without the link", named.length());
+        log.debug(
+            "a challenge link does not fit a Postfix policy reply after a {}-character name; refusing"
+                + " without the link",
+            named.length());
       }
       if (reply.link().isEmpty()) {
         throw e; // not the link: a reply the formatter should not have made; answered 451
@@ -147,14 +159,17 @@ final class PolicyDecider {
   /**
    * What Postfix will name in front of the reply text, the longest candidate when it cannot be
    * told: the recipient under {@code smtpd_recipient_restrictions}; with {@code smtpd_delay_reject}
-   * a policy service under the client, HELO or sender restrictions is asked at RCPT too, and Postfix
-   * then names {@code client_name[client_address]}, the HELO name or the sender.
+   * a policy service under the client, HELO or sender restrictions is asked at RCPT too, and
+   * Postfix then names {@code client_name[client_address]}, the HELO name or the sender.
    */
   private static String postfixNamed(PolicyRequest request) {
     String named = request.value("recipient");
     int bytes = named.getBytes(StandardCharsets.UTF_8).length;
-    for (String candidate : List.of(request.value("sender"), request.value("helo_name"),
-        request.value("client_name") + "[" + request.value("client_address") + "]")) {
+    for (String candidate :
+        List.of(
+            request.value("sender"),
+            request.value("helo_name"),
+            request.value("client_name") + "[" + request.value("client_address") + "]")) {
       int candidateBytes = candidate.getBytes(StandardCharsets.UTF_8).length;
       if (candidateBytes > bytes) {
         named = candidate;
@@ -165,14 +180,16 @@ final class PolicyDecider {
   }
 
   /** Records (remote recipient → our sender) so the people our users write to can answer. */
-  private void learn(OutboundLearning learning, String sender, String recipient, PolicyRequest request) {
+  private void learn(
+      OutboundLearning learning, String sender, String recipient, PolicyRequest request) {
     try {
       if (learning.learn(sender, recipient)) {
         log.debug("learned a pair from outbound mail (session {})", sessionId(request).orElse("?"));
       }
     } catch (RuntimeException e) {
       // the outbound message goes on: learning is a convenience, not a condition
-      log.warn("whitelist store failed while learning from outbound mail: {}", e.getClass().getName());
+      log.warn(
+          "whitelist store failed while learning from outbound mail: {}", e.getClass().getName());
     }
   }
 

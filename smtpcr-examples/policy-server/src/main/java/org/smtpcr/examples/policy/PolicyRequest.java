@@ -40,14 +40,16 @@ public final class PolicyRequest {
   public static PolicyRequest from(Map<String, String> attributes) {
     requireNonNull(attributes, "attributes");
     Map<String, String> copy = new LinkedHashMap<>();
-    attributes.forEach((name, value) -> {
-      requireNonNull(name, "attribute name");
-      requireNonNull(value, "attribute value");
-      checkArgument(!name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\n') < 0,
-          "an attribute name is non-empty and holds no '=' or line feed");
-      checkArgument(value.indexOf('\n') < 0, "an attribute value holds no line feed");
-      copy.put(name, value);
-    });
+    attributes.forEach(
+        (name, value) -> {
+          requireNonNull(name, "attribute name");
+          requireNonNull(value, "attribute value");
+          checkArgument(
+              !name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\n') < 0,
+              "an attribute name is non-empty and holds no '=' or line feed");
+          checkArgument(value.indexOf('\n') < 0, "an attribute value holds no line feed");
+          copy.put(name, value);
+        });
     return new PolicyRequest(Collections.unmodifiableMap(copy));
   }
 
@@ -57,8 +59,14 @@ public final class PolicyRequest {
    * over, never to touch it again.
    */
   static PolicyRequest parsed(Map<String, String> attributes) {
-    assert attributes.entrySet().stream().allMatch(e -> !e.getKey().isEmpty() && e.getKey().indexOf('=') < 0
-        && e.getKey().indexOf('\n') < 0 && e.getValue().indexOf('\n') < 0) : "attributes the parser should refuse";
+    assert attributes.entrySet().stream()
+            .allMatch(
+                e ->
+                    !e.getKey().isEmpty()
+                        && e.getKey().indexOf('=') < 0
+                        && e.getKey().indexOf('\n') < 0
+                        && e.getValue().indexOf('\n') < 0)
+        : "attributes the parser should refuse";
     return new PolicyRequest(Collections.unmodifiableMap(attributes));
   }
 
@@ -104,8 +112,8 @@ public final class PolicyRequest {
   }
 
   /**
-   * The {@code protocol_state} attribute: {@code CONNECT}, {@code EHLO}, {@code HELO}, {@code MAIL},
-   * {@code RCPT}, {@code DATA}, {@code END-OF-MESSAGE}, {@code VRFY} or {@code ETRN}.
+   * The {@code protocol_state} attribute: {@code CONNECT}, {@code EHLO}, {@code HELO}, {@code
+   * MAIL}, {@code RCPT}, {@code DATA}, {@code END-OF-MESSAGE}, {@code VRFY} or {@code ETRN}.
    *
    * @return the state, or {@code ""}
    */
@@ -113,13 +121,14 @@ public final class PolicyRequest {
     return value("protocol_state");
   }
 
-  /**
-   * Counts the attributes and names the state; no values (they hold addresses).
-   */
+  /** Counts the attributes and names the state; no values (they hold addresses). */
   @Override
   public String toString() {
     String state = protocolState();
-    return "PolicyRequest[" + (state.matches("[A-Z-]{1,20}") ? state : "?") + ", " + attributes.size()
+    return "PolicyRequest["
+        + (state.matches("[A-Z-]{1,20}") ? state : "?")
+        + ", "
+        + attributes.size()
         + " attributes]";
   }
 }

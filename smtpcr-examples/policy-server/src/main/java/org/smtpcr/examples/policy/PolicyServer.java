@@ -37,16 +37,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smtpcr.core.engine.DecisionEngine;
-import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.runtime.OutboundLearning;
 
 /**
  * A Postfix SMTPD policy delegation server that asks the SMTPCR {@link DecisionEngine} whether to
- * challenge each recipient. Postfix connects with {@code check_policy_service}; see
- * {@code docs/postfix.md} for the {@code main.cf} lines.
+ * challenge each recipient. Postfix connects with {@code check_policy_service}; see {@code
+ * docs/postfix.md} for the {@code main.cf} lines.
  *
  * <pre>{@code
  * try (PolicyServer server = PolicyServer.builder()
@@ -61,78 +60,70 @@ import org.smtpcr.examples.runtime.OutboundLearning;
  *
  * <p><b>Protocol</b> (Postfix SMTPD_POLICY_README). A request is {@code name=value} lines ending
  * with an empty line; the reply is {@code action=...} and an empty line; lines end with LF. Every
- * attribute is accepted, unknown ones are ignored. Connections are persistent (Postfix keeps one per
- * {@code smtpd} process) and carry one request at a time.
+ * attribute is accepted, unknown ones are ignored. Connections are persistent (Postfix keeps one
+ * per {@code smtpd} process) and carry one request at a time.
  *
  * <p><b>Answers.</b> At {@code protocol_state=RCPT} the engine decides a {@code Transaction} built
- * from {@code client_address}, {@code helo_name}, {@code sender} (empty: the null sender),
- * {@code recipient}, {@code sasl_username} (the authenticated user), {@code encryption_protocol}
+ * from {@code client_address}, {@code helo_name}, {@code sender} (empty: the null sender), {@code
+ * recipient}, {@code sasl_username} (the authenticated user), {@code encryption_protocol}
  * (non-empty: TLS) and {@code instance} (the session id). A challenge, reject or defer is answered
- * with its reply as {@link org.smtpcr.core.reply.PostfixReplies#action(org.smtpcr.core.reply.SmtpReply, String)
- * one line} that fits after the name Postfix prints in front of it
- * ({@code action=550 5.7.1 ... https://...}); an accept with {@code DUNNO} (never {@code OK}, which
- * would skip the rest of Postfix's restrictions), or with {@code PREPEND} of a header saying why,
- * when {@link Builder#prependHeader(String) configured}. Every other state is answered
- * {@code DUNNO}. A failure of ours is answered {@code 451 4.3.0}: the sending MTA retries.
+ * with its reply as {@link
+ * org.smtpcr.core.reply.PostfixReplies#action(org.smtpcr.core.reply.SmtpReply, String) one line}
+ * that fits after the name Postfix prints in front of it ({@code action=550 5.7.1 ...
+ * https://...}); an accept with {@code DUNNO} (never {@code OK}, which would skip the rest of
+ * Postfix's restrictions), or with {@code PREPEND} of a header saying why, when {@link
+ * Builder#prependHeader(String) configured}. Every other state is answered {@code DUNNO}. A failure
+ * of ours is answered {@code 451 4.3.0}: the sending MTA retries.
  *
  * <p><b>Learning from outbound mail.</b> When {@code sasl_username} is set, one of our users is
  * sending: the pair (that remote recipient as sender, our user's address as recipient) is added to
  * the store, so the people our users write to can answer without a challenge. On by default.
  *
- * <p><b>Bounds.</b> A line of at most {@value #MAX_LINE_BYTES} bytes, at most
- * {@value #MAX_ATTRIBUTES} attributes and {@value #MAX_REQUEST_BYTES} bytes per request. A request
- * that breaks a bound or the syntax closes its connection without a reply (Postfix then applies the
+ * <p><b>Bounds.</b> A line of at most {@value #MAX_LINE_BYTES} bytes, at most {@value
+ * #MAX_ATTRIBUTES} attributes and {@value #MAX_REQUEST_BYTES} bytes per request. A request that
+ * breaks a bound or the syntax closes its connection without a reply (Postfix then applies the
  * {@code default_action} of its {@code check_policy_service}), logged once at WARN with at most a
  * short, sanitized excerpt. Connections beyond {@link Builder#maxConnections(int)} are closed at
  * once; idle ones after {@link Builder#idleTimeout(Duration)}.
  *
- * <p><b>Threads.</b> Non-blocking I/O on Netty with one event-loop thread,
- * however many connections are open; decisions (which may block on the store) run on a fixed pool of
- * {@link Builder#workerThreads(int)} threads, or on the event loop itself with
- * {@code workerThreads(0)} when nothing in them blocks. {@link #close()} stops all of them.
+ * <p><b>Threads.</b> Non-blocking I/O on Netty with one event-loop thread, however many connections
+ * are open; decisions (which may block on the store) run on a fixed pool of {@link
+ * Builder#workerThreads(int)} threads, or on the event loop itself with {@code workerThreads(0)}
+ * when nothing in them blocks. {@link #close()} stops all of them.
  *
  * <p>Thread-safe.
  *
  * @since 0.1.0
  */
 public final class PolicyServer implements AutoCloseable {
-  /**
-   * Longest request line, in bytes, line feed excluded.
-   */
+  /** Longest request line, in bytes, line feed excluded. */
   public static final int MAX_LINE_BYTES = 4096;
 
-  /**
-   * Most attributes in one request (Postfix 3.7 sends about 30).
-   */
+  /** Most attributes in one request (Postfix 3.7 sends about 30). */
   public static final int MAX_ATTRIBUTES = 100;
 
-  /**
-   * Largest request, in bytes, line feeds included.
-   */
+  /** Largest request, in bytes, line feeds included. */
   public static final int MAX_REQUEST_BYTES = 32 * 1024;
 
-  /**
-   * Default limit of open connections.
-   */
+  /** Default limit of open connections. */
   public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
   /**
-   * Default idle timeout: 10 minutes, longer than Postfix keeps an idle policy connection
-   * ({@code smtpd_policy_service_max_idle}, 300 s).
+   * Default idle timeout: 10 minutes, longer than Postfix keeps an idle policy connection ({@code
+   * smtpd_policy_service_max_idle}, 300 s).
    */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
-  /**
-   * Default number of decision threads.
-   */
+  /** Default number of decision threads. */
   public static final int DEFAULT_WORKER_THREADS = 8;
 
-  /**
-   * Default name of the header {@link Builder#prependHeader(String)} adds.
-   */
+  /** Default name of the header {@link Builder#prependHeader(String)} adds. */
   public static final String DEFAULT_HEADER = "X-SMTPCR";
 
-  /** Event-loop threads: one is plenty for hundreds of loopback connections and leaves the cores to decisions. */
+  /**
+   * Event-loop threads: one is plenty for hundreds of loopback connections and leaves the cores to
+   * decisions.
+   */
   static final int IO_THREADS = 1;
 
   private static final Logger log = LoggerFactory.getLogger(PolicyServer.class);
@@ -168,7 +159,8 @@ public final class PolicyServer implements AutoCloseable {
   private PolicyServer(Builder b) {
     this.engine = b.engine;
     this.store = Optional.ofNullable(b.store);
-    this.bind = b.bind == null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0) : b.bind;
+    this.bind =
+        b.bind == null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0) : b.bind;
     this.maxConnections = b.maxConnections == null ? DEFAULT_MAX_CONNECTIONS : b.maxConnections;
     this.idleTimeout = b.idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : b.idleTimeout;
     this.workerThreads = b.workerThreads == null ? DEFAULT_WORKER_THREADS : b.workerThreads;
@@ -200,10 +192,12 @@ public final class PolicyServer implements AutoCloseable {
     checkState(!started, "the policy server was already started");
     checkState(!closed, "the policy server was closed");
     started = true;
-    Optional<OutboundLearning> learning = learnOutbound
-        ? store.map(st -> OutboundLearning.of(st, canonicalizer, Clock.systemUTC()))
-            .map(l -> learnLifetime.map(l::withLifetime).orElse(l))
-        : Optional.empty();
+    Optional<OutboundLearning> learning =
+        learnOutbound
+            ? store
+                .map(st -> OutboundLearning.of(st, canonicalizer, Clock.systemUTC()))
+                .map(l -> learnLifetime.map(l::withLifetime).orElse(l))
+            : Optional.empty();
     PolicyDecider decider = new PolicyDecider(engine, learning, prependHeader);
     if (workerThreads > 0) {
       // a ForkJoinPool, not a ThreadPoolExecutor: it wakes the worker that went idle last, whose
@@ -216,57 +210,95 @@ public final class PolicyServer implements AutoCloseable {
       String prefix = "smtpcr-policy-" + serial + "-worker-";
       AtomicInteger threadNumber = new AtomicInteger();
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      workers = new ForkJoinPool(workerThreads, pool -> {
-        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName(prefix + threadNumber.incrementAndGet());
-        t.setContextClassLoader(loader);
-        return t;
-      }, null, false, workerThreads, workerThreads, 1, p -> true, 60, TimeUnit.SECONDS);
+      workers =
+          new ForkJoinPool(
+              workerThreads,
+              pool -> {
+                ForkJoinWorkerThread t =
+                    ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setName(prefix + threadNumber.incrementAndGet());
+                t.setContextClassLoader(loader);
+                return t;
+              },
+              null,
+              false,
+              workerThreads,
+              workerThreads,
+              1,
+              p -> true,
+              60,
+              TimeUnit.SECONDS);
     }
-    DefaultThreadFactory ioThreads = new DefaultThreadFactory("smtpcr-policy-" + serial + "-io", true);
-    SelectStrategyFactory waiting = busyPoll.isZero()
-        ? DefaultSelectStrategyFactory.INSTANCE : BusyPollStrategy.factory(busyPoll.toNanos());
+    DefaultThreadFactory ioThreads =
+        new DefaultThreadFactory("smtpcr-policy-" + serial + "-io", true);
+    SelectStrategyFactory waiting =
+        busyPoll.isZero()
+            ? DefaultSelectStrategyFactory.INSTANCE
+            : BusyPollStrategy.factory(busyPoll.toNanos());
     group = new NioEventLoopGroup(IO_THREADS, ioThreads, SelectorProvider.provider(), waiting);
     long idleMillis = idleTimeout.toMillis();
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, Math.min(maxConnections, 4096))
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        // answers a client has not read: past the high mark the connection is closed (the handler)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(MAX_REQUEST_BYTES / 4,
-            MAX_REQUEST_BYTES))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            int n = open.incrementAndGet();
-            channels.add(ch);
-            ch.closeFuture().addListener(f -> {
-              open.decrementAndGet();
-              channels.remove(ch);
-            });
-            if (n > maxConnections || closed) {
-              String peer = ch.remoteAddress() == null ? "?"
-                  : ch.remoteAddress().getAddress().getHostAddress() + ":" + ch.remoteAddress().getPort();
-              warnings.closing(peer, "more than " + maxConnections + " connections open", "");
-              closeWithoutWaiting(ch);
-              return;
-            }
-            pipeline(ch.pipeline(), idleMillis, new PolicyChannelHandler(decider, workers, warnings));
-          }
-        });
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, Math.min(maxConnections, 4096))
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            // answers a client has not read: past the high mark the connection is closed (the
+            // handler)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(MAX_REQUEST_BYTES / 4, MAX_REQUEST_BYTES))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    int n = open.incrementAndGet();
+                    channels.add(ch);
+                    ch.closeFuture()
+                        .addListener(
+                            f -> {
+                              open.decrementAndGet();
+                              channels.remove(ch);
+                            });
+                    if (n > maxConnections || closed) {
+                      String peer =
+                          ch.remoteAddress() == null
+                              ? "?"
+                              : ch.remoteAddress().getAddress().getHostAddress()
+                                  + ":"
+                                  + ch.remoteAddress().getPort();
+                      warnings.closing(
+                          peer, "more than " + maxConnections + " connections open", "");
+                      closeWithoutWaiting(ch);
+                      return;
+                    }
+                    pipeline(
+                        ch.pipeline(),
+                        idleMillis,
+                        new PolicyChannelHandler(decider, workers, warnings));
+                  }
+                });
     ChannelFuture f = bootstrap.bind(bind).awaitUninterruptibly();
     if (!f.isSuccess()) {
       Throwable cause = f.cause();
       close();
-      throw new IOException("cannot listen on " + bind.getAddress().getHostAddress() + ":" + bind.getPort(), cause);
+      throw new IOException(
+          "cannot listen on " + bind.getAddress().getHostAddress() + ":" + bind.getPort(), cause);
     }
     serverChannel = f.channel();
     bound = (InetSocketAddress) serverChannel.localAddress();
-    log.info("policy server listening on {}:{} (workers {}, busy poll {}, max connections {}, idle timeout {},"
-        + " learn outbound {}, prepend header {})", bound.getAddress().getHostAddress(), bound.getPort(), workerThreads,
-        busyPoll, maxConnections, idleTimeout, learnOutbound, prependHeader.isPresent());
+    log.info(
+        "policy server listening on {}:{} (workers {}, busy poll {}, max connections {}, idle timeout {},"
+            + " learn outbound {}, prepend header {})",
+        bound.getAddress().getHostAddress(),
+        bound.getPort(),
+        workerThreads,
+        busyPoll,
+        maxConnections,
+        idleTimeout,
+        learnOutbound,
+        prependHeader.isPresent());
     return this;
   }
 
@@ -338,7 +370,8 @@ public final class PolicyServer implements AutoCloseable {
       }
     }
     if (bound != null) {
-      log.info("policy server on {}:{} stopped", bound.getAddress().getHostAddress(), bound.getPort());
+      log.info(
+          "policy server on {}:{} stopped", bound.getAddress().getHostAddress(), bound.getPort());
     }
   }
 
@@ -351,15 +384,27 @@ public final class PolicyServer implements AutoCloseable {
     c.close();
   }
 
-  /**
-   * Describes the address and the settings; no addresses of mail.
-   */
+  /** Describes the address and the settings; no addresses of mail. */
   @Override
   public synchronized String toString() {
-    String where = bound == null ? "not started" : bound.getAddress().getHostAddress() + ":" + bound.getPort();
-    return "PolicyServer[" + where + (closed ? ", closed" : "") + ", workers=" + workerThreads + ", busyPoll=" + busyPoll + ", maxConnections="
-        + maxConnections + ", idleTimeout=" + idleTimeout + ", learnOutbound=" + learnOutbound + ", prependHeader="
-        + prependHeader.orElse("off") + "]";
+    String where =
+        bound == null ? "not started" : bound.getAddress().getHostAddress() + ":" + bound.getPort();
+    return "PolicyServer["
+        + where
+        + (closed ? ", closed" : "")
+        + ", workers="
+        + workerThreads
+        + ", busyPoll="
+        + busyPoll
+        + ", maxConnections="
+        + maxConnections
+        + ", idleTimeout="
+        + idleTimeout
+        + ", learnOutbound="
+        + learnOutbound
+        + ", prependHeader="
+        + prependHeader.orElse("off")
+        + "]";
   }
 
   /**
@@ -423,17 +468,20 @@ public final class PolicyServer implements AutoCloseable {
     }
 
     /**
-     * The most connections open at once (default {@value PolicyServer#DEFAULT_MAX_CONNECTIONS}); Postfix
-     * opens one per {@code smtpd} process, so at least {@code default_process_limit}. More are closed
-     * at once, and Postfix applies its {@code default_action}.
+     * The most connections open at once (default {@value PolicyServer#DEFAULT_MAX_CONNECTIONS});
+     * Postfix opens one per {@code smtpd} process, so at least {@code default_process_limit}. More
+     * are closed at once, and Postfix applies its {@code default_action}.
      *
      * @param max 1 to 100,000
      * @return this builder
      */
     public Builder maxConnections(int max) {
       checkState(this.maxConnections == null, "maxConnections was already set");
-      checkArgument(max >= 1 && max <= MAX_CONNECTIONS_LIMIT, "maxConnections must be 1..%s, got %s",
-          MAX_CONNECTIONS_LIMIT, max);
+      checkArgument(
+          max >= 1 && max <= MAX_CONNECTIONS_LIMIT,
+          "maxConnections must be 1..%s, got %s",
+          MAX_CONNECTIONS_LIMIT,
+          max);
       this.maxConnections = max;
       return this;
     }
@@ -447,31 +495,36 @@ public final class PolicyServer implements AutoCloseable {
     public Builder idleTimeout(Duration timeout) {
       checkState(this.idleTimeout == null, "idleTimeout was already set");
       requireNonNull(timeout, "timeout");
-      checkArgument(timeout.toMillis() >= 1 && timeout.compareTo(Duration.ofDays(1)) <= 0,
-          "idleTimeout must be 1 ms to 1 day, got %s", timeout);
+      checkArgument(
+          timeout.toMillis() >= 1 && timeout.compareTo(Duration.ofDays(1)) <= 0,
+          "idleTimeout must be 1 ms to 1 day, got %s",
+          timeout);
       this.idleTimeout = timeout;
       return this;
     }
 
     /**
-     * Threads that run decisions (default {@value PolicyServer#DEFAULT_WORKER_THREADS}). Store lookups
-     * block, so this bounds how many run at once; size it to the store's connection pool.
+     * Threads that run decisions (default {@value PolicyServer#DEFAULT_WORKER_THREADS}). Store
+     * lookups block, so this bounds how many run at once; size it to the store's connection pool.
      *
-     * <p>{@code 0} decides on the event-loop thread itself, with no pool: each request then saves two
-     * hand-offs between threads, which at one connection is most of its time. Only for an engine
-     * whose rules and store never block, such as the default chain over an
-     * {@link org.smtpcr.core.store.InMemoryWhitelistStore}: a decision that waits (a JDBC store, a DNS
+     * <p>{@code 0} decides on the event-loop thread itself, with no pool: each request then saves
+     * two hand-offs between threads, which at one connection is most of its time. Only for an
+     * engine whose rules and store never block, such as the default chain over an {@link
+     * org.smtpcr.core.store.InMemoryWhitelistStore}: a decision that waits (a JDBC store, a DNS
      * look-up) would stall every connection. Learning from outbound mail then also writes on the
-     * event loop: each learnt pair takes the in-memory store's write lock, and a full store looks for
-     * expired entries.
+     * event loop: each learnt pair takes the in-memory store's write lock, and a full store looks
+     * for expired entries.
      *
      * @param threads 0 to 1024
      * @return this builder
      */
     public Builder workerThreads(int threads) {
       checkState(this.workerThreads == null, "workerThreads was already set");
-      checkArgument(threads >= 0 && threads <= MAX_WORKER_THREADS, "workerThreads must be 0..%s, got %s",
-          MAX_WORKER_THREADS, threads);
+      checkArgument(
+          threads >= 0 && threads <= MAX_WORKER_THREADS,
+          "workerThreads must be 0..%s, got %s",
+          MAX_WORKER_THREADS,
+          threads);
       this.workerThreads = threads;
       return this;
     }
@@ -479,12 +532,12 @@ public final class PolicyServer implements AutoCloseable {
     /**
      * How long the event loop keeps polling for the next request after each one before it sleeps
      * (default zero: it sleeps at once). While it polls, a request is read as soon as it arrives
-     * instead of after the thread is woken, which on virtual machines takes tens of microseconds: at
-     * one connection that is most of a request's time. The price is CPU: up to this long of a core's
-     * time after every burst of requests, nothing while the server is idle; timers such as the idle
-     * timeout may fire up to this much late. It pays together with {@link #workerThreads(int)
-     * workerThreads(0)} (with a pool the workers still have to be woken), mostly at few connections;
-     * at many, the loop rarely sleeps anyway.
+     * instead of after the thread is woken, which on virtual machines takes tens of microseconds:
+     * at one connection that is most of a request's time. The price is CPU: up to this long of a
+     * core's time after every burst of requests, nothing while the server is idle; timers such as
+     * the idle timeout may fire up to this much late. It pays together with {@link
+     * #workerThreads(int) workerThreads(0)} (with a pool the workers still have to be woken),
+     * mostly at few connections; at many, the loop rarely sleeps anyway.
      *
      * @param spin zero (off) to 10 ms; e.g. 100 µs
      * @return this builder
@@ -492,7 +545,9 @@ public final class PolicyServer implements AutoCloseable {
     public Builder busyPoll(Duration spin) {
       checkState(this.busyPoll == null, "busyPoll was already set");
       requireNonNull(spin, "spin");
-      checkArgument(!spin.isNegative() && spin.compareTo(MAX_BUSY_POLL) <= 0, "busyPoll must be 0 to 10 ms, got %s",
+      checkArgument(
+          !spin.isNegative() && spin.compareTo(MAX_BUSY_POLL) <= 0,
+          "busyPoll must be 0 to 10 ms, got %s",
           spin);
       this.busyPoll = spin;
       return this;
@@ -527,17 +582,18 @@ public final class PolicyServer implements AutoCloseable {
     }
 
     /**
-     * Answers an accepted recipient with {@code PREPEND <name>: pass (<rule id>)} instead of
-     * {@code DUNNO}, once per message (default: off). Postfix then continues as for {@code DUNNO}.
+     * Answers an accepted recipient with {@code PREPEND <name>: pass (<rule id>)} instead of {@code
+     * DUNNO}, once per message (default: off). Postfix then continues as for {@code DUNNO}.
      *
-     * @param name the header field name, such as {@value PolicyServer#DEFAULT_HEADER}: 1 to 64 printable US-ASCII
-     *     characters, no colon or space
+     * @param name the header field name, such as {@value PolicyServer#DEFAULT_HEADER}: 1 to 64
+     *     printable US-ASCII characters, no colon or space
      * @return this builder
      */
     public Builder prependHeader(String name) {
       checkState(!prependHeaderSet, "prependHeader was already set");
       requireNonNull(name, "name");
-      checkArgument(HEADER_NAME.matcher(name).matches(),
+      checkArgument(
+          HEADER_NAME.matcher(name).matches(),
           "a header name is 1..64 printable US-ASCII characters without colon or space");
       this.prependHeaderSet = true;
       this.prependHeader = Optional.of(name);
@@ -552,7 +608,8 @@ public final class PolicyServer implements AutoCloseable {
      */
     public PolicyServer build() {
       checkState(engine != null, "engine is required");
-      checkState(store != null || Boolean.FALSE.equals(learnOutbound),
+      checkState(
+          store != null || Boolean.FALSE.equals(learnOutbound),
           "learning from outbound mail needs the store: set store(..) or learnOutbound(false)");
       return new PolicyServer(this);
     }

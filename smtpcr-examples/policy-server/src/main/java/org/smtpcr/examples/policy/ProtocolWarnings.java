@@ -51,8 +51,12 @@ final class ProtocolWarnings {
       suppressed = 0;
     }
     if (dropped > 0) {
-      log.warn("closing policy connection from {} without reply: {}{}; {} more such warnings were suppressed",
-          peer, reason, shown, dropped);
+      log.warn(
+          "closing policy connection from {} without reply: {}{}; {} more such warnings were suppressed",
+          peer,
+          reason,
+          shown,
+          dropped);
     } else {
       log.warn("closing policy connection from {} without reply: {}{}", peer, reason, shown);
     }

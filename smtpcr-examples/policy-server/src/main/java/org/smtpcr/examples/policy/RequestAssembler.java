@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * Collects the lines of one connection into {@link PolicyRequest}s: {@code name=value} lines up to
- * an empty line. Bounded: a line of at most {@link PolicyServer#MAX_LINE_BYTES}, at most
- * {@link PolicyServer#MAX_ATTRIBUTES} attributes and {@link PolicyServer#MAX_REQUEST_BYTES} per
- * request; whatever breaks a bound or the syntax makes it {@link Step.Malformed}, after which it
- * takes nothing more. Not thread-safe: one per connection, fed in order.
+ * an empty line. Bounded: a line of at most {@link PolicyServer#MAX_LINE_BYTES}, at most {@link
+ * PolicyServer#MAX_ATTRIBUTES} attributes and {@link PolicyServer#MAX_REQUEST_BYTES} per request;
+ * whatever breaks a bound or the syntax makes it {@link Step.Malformed}, after which it takes
+ * nothing more. Not thread-safe: one per connection, fed in order.
  */
 final class RequestAssembler {
   private static final int MAX_NAME_LENGTH = 64;
@@ -140,7 +140,12 @@ final class RequestAssembler {
   }
 
   private static boolean isNameByte(byte b) {
-    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '.'
-        || b == ':' || b == '-';
+    return (b >= 'a' && b <= 'z')
+        || (b >= 'A' && b <= 'Z')
+        || (b >= '0' && b <= '9')
+        || b == '_'
+        || b == '.'
+        || b == ':'
+        || b == '-';
   }
 }

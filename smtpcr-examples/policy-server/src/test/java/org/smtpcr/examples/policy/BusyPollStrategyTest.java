@@ -16,10 +16,12 @@ final class BusyPollStrategyTest {
   private final BusyPollStrategy strategy = new BusyPollStrategy(SPIN, now::get);
 
   private int next(boolean hasTasks) throws Exception {
-    return strategy.calculateStrategy(() -> {
-      polls.incrementAndGet();
-      return ready.get();
-    }, hasTasks);
+    return strategy.calculateStrategy(
+        () -> {
+          polls.incrementAndGet();
+          return ready.get();
+        },
+        hasTasks);
   }
 
   @Test

@@ -1,12 +1,10 @@
 package org.smtpcr.examples.policy;
 
-import org.smtpcr.core.rules.StandardRules;
-
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.smtpcr.core.engine.DecisionEngine;
-import org.smtpcr.core.engine.DecisionListener;
+import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.tokens.KeyRing;

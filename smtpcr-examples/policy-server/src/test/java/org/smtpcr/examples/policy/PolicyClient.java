@@ -33,7 +33,8 @@ final class PolicyClient implements AutoCloseable {
   /** Sends one request and returns the value of its {@code action=} reply. */
   String ask(Map<String, String> attributes) throws IOException {
     send(Fixtures.wire(attributes).getBytes(StandardCharsets.UTF_8));
-    return readReply().orElseThrow(() -> new IOException("the server closed the connection without a reply"));
+    return readReply()
+        .orElseThrow(() -> new IOException("the server closed the connection without a reply"));
   }
 
   void send(byte[] bytes) throws IOException {

@@ -1,7 +1,5 @@
 package org.smtpcr.examples.policy;
 
-import org.smtpcr.core.rules.StandardRules;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,12 +13,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
+import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.examples.runtime.OutboundLearning;
@@ -36,8 +35,11 @@ final class PolicyDeciderTest {
   private final DecisionEngine engine = Fixtures.engine(keys, store);
 
   private PolicyDecider decider(boolean learn, Optional<String> header) {
-    return new PolicyDecider(engine,
-        learn ? Optional.of(OutboundLearning.of(store, AddressCanonicalizer.standard(), Clock.systemUTC()))
+    return new PolicyDecider(
+        engine,
+        learn
+            ? Optional.of(
+                OutboundLearning.of(store, AddressCanonicalizer.standard(), Clock.systemUTC()))
             : Optional.empty(),
         header);
   }
@@ -52,82 +54,133 @@ final class PolicyDeciderTest {
 
   @Test
   void decide_unknownSender_challengesWithVerifiableLink() {
-    String action = decide(decider(true, Optional.empty()), Fixtures.rcpt("Alice@Sender.Example", "bob+x@cr.test"));
+    String action =
+        decide(
+            decider(true, Optional.empty()),
+            Fixtures.rcpt("Alice@Sender.Example", "bob+x@cr.test"));
     assertTrue(action.startsWith("550 5.7.1 "), action);
     Matcher m = LINK.matcher(action);
     assertTrue(m.find(), action);
     ChallengeClaims claims = ChallengeTokens.of(keys).verify(m.group(1));
     assertEquals("alice@sender.example", claims.sender());
     assertEquals("bob@cr.test", claims.recipient());
-    assertTrue(postfixLineLength(action, "bob+x@cr.test") <= PostfixReplies.POSTFIX_LINE_LIMIT, action);
+    assertTrue(
+        postfixLineLength(action, "bob+x@cr.test") <= PostfixReplies.POSTFIX_LINE_LIMIT, action);
   }
 
-  /** The length in bytes of the line Postfix sends for {@code action} when it names {@code named} in front. */
+  /**
+   * The length in bytes of the line Postfix sends for {@code action} when it names {@code named} in
+   * front.
+   */
   private static int postfixLineLength(String action, String named) {
-    return action.length() + named.getBytes(StandardCharsets.UTF_8).length + 2 + PostfixReplies.POSTFIX_PREFIX.length();
+    return action.length()
+        + named.getBytes(StandardCharsets.UTF_8).length
+        + 2
+        + PostfixReplies.POSTFIX_PREFIX.length();
   }
 
   @Test
   void decide_whitelistedPair_isDunno() {
     store.add(WhitelistKey.pair(c("alice@sender.example"), c("bob@cr.test")));
-    assertEquals("DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+    assertEquals(
+        "DUNNO",
+        decide(
+            decider(true, Optional.empty()), Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
   }
 
   @Test
   void decide_nullSender_isDunno() {
-    assertEquals("DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("", "bob@cr.test")));
+    assertEquals(
+        "DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("", "bob@cr.test")));
   }
 
   @Test
   void decide_postmaster_isDunno() {
-    assertEquals("DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("spam@bad.example", "Postmaster@CR.TEST")));
+    assertEquals(
+        "DUNNO",
+        decide(
+            decider(true, Optional.empty()),
+            Fixtures.rcpt("spam@bad.example", "Postmaster@CR.TEST")));
   }
 
   @Test
   void decide_otherProtocolStates_areDunno() {
     PolicyDecider d = decider(true, Optional.empty());
-    for (String state : new String[] {"CONNECT", "EHLO", "HELO", "MAIL", "DATA", "END-OF-MESSAGE", "VRFY", "ETRN", ""}) {
-      assertEquals("DUNNO", decide(d, Fixtures.with(Fixtures.rcpt("spam@bad.example", "bob@cr.test"),
-          "protocol_state", state)), state);
+    for (String state :
+        new String[] {
+          "CONNECT", "EHLO", "HELO", "MAIL", "DATA", "END-OF-MESSAGE", "VRFY", "ETRN", ""
+        }) {
+      assertEquals(
+          "DUNNO",
+          decide(
+              d,
+              Fixtures.with(
+                  Fixtures.rcpt("spam@bad.example", "bob@cr.test"), "protocol_state", state)),
+          state);
     }
   }
 
   @Test
   void decide_otherRequestType_isDunno() {
-    assertEquals("DUNNO", decide(decider(true, Optional.empty()),
-        Fixtures.with(Fixtures.rcpt("spam@bad.example", "bob@cr.test"), "request", "something_else")));
+    assertEquals(
+        "DUNNO",
+        decide(
+            decider(true, Optional.empty()),
+            Fixtures.with(
+                Fixtures.rcpt("spam@bad.example", "bob@cr.test"), "request", "something_else")));
   }
 
   @Test
   void decide_invalidClientAddress_defersTemporarily() {
-    assertEquals(PolicyDecider.FAILURE_ACTION, decide(decider(true, Optional.empty()),
-        Fixtures.with(Fixtures.rcpt("spam@bad.example", "bob@cr.test"), "client_address", "unknown")));
+    assertEquals(
+        PolicyDecider.FAILURE_ACTION,
+        decide(
+            decider(true, Optional.empty()),
+            Fixtures.with(
+                Fixtures.rcpt("spam@bad.example", "bob@cr.test"), "client_address", "unknown")));
   }
 
   @Test
   void decide_clientAddressForms_literalsDecidedEverythingElseDeferred() {
-    Map<String, String> bounce = Fixtures.rcpt("", "bob@cr.test"); // null sender: DUNNO once the address is usable
+    Map<String, String> bounce =
+        Fixtures.rcpt("", "bob@cr.test"); // null sender: DUNNO once the address is usable
     PolicyDecider d = decider(false, Optional.empty());
     for (String usable : List.of("192.0.2.10", "2001:db8::1", "::ffff:192.0.2.1", "::1")) {
       assertEquals("DUNNO", decide(d, Fixtures.with(bounce, "client_address", usable)), usable);
     }
-    for (String unusable : List.of("", "unknown", "192.0.2.300", "mail.example", "fe80::1%nosuchif0",
-        "::ffff:192.0.2.1%1", "[192.0.2.1]", "1".repeat(65))) {
-      assertEquals(PolicyDecider.FAILURE_ACTION, decide(d, Fixtures.with(bounce, "client_address", unusable)), unusable);
+    for (String unusable :
+        List.of(
+            "",
+            "unknown",
+            "192.0.2.300",
+            "mail.example",
+            "fe80::1%nosuchif0",
+            "::ffff:192.0.2.1%1",
+            "[192.0.2.1]",
+            "1".repeat(65))) {
+      assertEquals(
+          PolicyDecider.FAILURE_ACTION,
+          decide(d, Fixtures.with(bounce, "client_address", unusable)),
+          unusable);
     }
   }
 
   @Test
   void decide_invalidRecipient_isRejectedPermanentlyWithoutEcho() {
-    String action = decide(decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
+    String action =
+        decide(decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
     assertTrue(action.startsWith("553 5.1.3 "), action);
     assertFalse(action.contains("\u0000"));
   }
 
   @Test
   void decide_storeDown_defersTemporarily() {
-    DecisionEngine failing = DecisionEngine.builder().keyRing(keys).challengeBase(Fixtures.BASE)
-        .rules(StandardRules.builder().whitelistStore(new FailingStore()).build()).build();
+    DecisionEngine failing =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .challengeBase(Fixtures.BASE)
+            .rules(StandardRules.builder().whitelistStore(new FailingStore()).build())
+            .build();
     PolicyDecider d = new PolicyDecider(failing, Optional.empty(), Optional.empty());
     String action = decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
     assertTrue(action.startsWith("451 4.3.0"), action);
@@ -135,24 +188,33 @@ final class PolicyDeciderTest {
 
   @Test
   void decide_authenticatedUser_learnsRecipientAsSenderToUser() {
-    Map<String, String> out = Fixtures.with(Fixtures.rcpt("Bob+Lists@CR.TEST", "Carol+news@Remote.Example"),
-        "sasl_username", "bob");
+    Map<String, String> out =
+        Fixtures.with(
+            Fixtures.rcpt("Bob+Lists@CR.TEST", "Carol+news@Remote.Example"),
+            "sasl_username",
+            "bob");
     assertEquals("DUNNO", decide(decider(true, Optional.empty()), out));
-    assertTrue(store.find(WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"))).isPresent());
+    assertTrue(
+        store.find(WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"))).isPresent());
     // and carol's answer is now accepted without a challenge
-    assertEquals("DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("carol@remote.example", "bob@cr.test")));
+    assertEquals(
+        "DUNNO",
+        decide(
+            decider(true, Optional.empty()), Fixtures.rcpt("carol@remote.example", "bob@cr.test")));
   }
 
   @Test
   void decide_authenticatedUserLearningOff_learnsNothing() {
-    Map<String, String> out = Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
+    Map<String, String> out =
+        Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
     assertEquals("DUNNO", decide(decider(false, Optional.empty()), out));
     assertEquals(0, store.count());
   }
 
   @Test
   void decide_authenticatedNullSender_learnsNothing() {
-    Map<String, String> out = Fixtures.with(Fixtures.rcpt("", "carol@remote.example"), "sasl_username", "bob");
+    Map<String, String> out =
+        Fixtures.with(Fixtures.rcpt("", "carol@remote.example"), "sasl_username", "bob");
     assertEquals("DUNNO", decide(decider(true, Optional.empty()), out));
     assertEquals(0, store.count());
   }
@@ -161,8 +223,11 @@ final class PolicyDeciderTest {
   void decide_prependHeaderOn_namesTheDecidingRule() {
     store.add(WhitelistKey.pair(c("alice@sender.example"), c("bob@cr.test")));
     PolicyDecider d = decider(true, Optional.of("X-SMTPCR"));
-    assertEquals("PREPEND X-SMTPCR: pass (whitelist-store)", decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
-    assertEquals("PREPEND X-SMTPCR: pass (null-sender)", decide(d, Fixtures.rcpt("", "bob@cr.test")));
+    assertEquals(
+        "PREPEND X-SMTPCR: pass (whitelist-store)",
+        decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+    assertEquals(
+        "PREPEND X-SMTPCR: pass (null-sender)", decide(d, Fixtures.rcpt("", "bob@cr.test")));
   }
 
   @Test
@@ -173,10 +238,13 @@ final class PolicyDeciderTest {
     PolicyDecider.Session session = new PolicyDecider.Session();
     Map<String, String> first = Fixtures.rcpt("alice@sender.example", "bob@cr.test");
     Map<String, String> second = Fixtures.rcpt("alice@sender.example", "carol@cr.test");
-    assertEquals("PREPEND X-SMTPCR: pass (whitelist-store)", d.decide(PolicyRequest.from(first), session));
+    assertEquals(
+        "PREPEND X-SMTPCR: pass (whitelist-store)", d.decide(PolicyRequest.from(first), session));
     assertEquals("DUNNO", d.decide(PolicyRequest.from(second), session));
     Map<String, String> nextMessage = Fixtures.with(second, "instance", "360.6b0b0369.b2517.1");
-    assertEquals("PREPEND X-SMTPCR: pass (whitelist-store)", d.decide(PolicyRequest.from(nextMessage), session));
+    assertEquals(
+        "PREPEND X-SMTPCR: pass (whitelist-store)",
+        d.decide(PolicyRequest.from(nextMessage), session));
   }
 
   @Test
@@ -184,8 +252,12 @@ final class PolicyDeciderTest {
     // the longest base the engine takes, and a recipient of 100 characters, which the token carries
     // and Postfix's prefix names: no room left for the link
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
-    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase)
-        .rules(StandardRules.builder().whitelistStore(store).build()).build();
+    DecisionEngine e =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .challengeBase(longBase)
+            .rules(StandardRules.builder().whitelistStore(store).build())
+            .build();
     PolicyDecider d = new PolicyDecider(e, Optional.empty(), Optional.empty());
     String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
     String action = decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
@@ -196,16 +268,23 @@ final class PolicyDeciderTest {
   @Test
   void decide_unknownSenderEverydayRecipient_keepsTheWholeTextBeforeTheLink() {
     // room is reserved for this recipient, not for a 254-character one: nothing is cut
-    String action = decide(decider(false, Optional.empty()), Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
-    assertTrue(action.matches("550 5\\.7\\.1 <bob@cr\\.test> only accepts mail from senders who have confirmed they are a"
-        + " person\\. Confirm here, then send your message again: https://cr\\.example/c/[a-z2-7]+"), action);
+    String action =
+        decide(
+            decider(false, Optional.empty()), Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
+    assertTrue(
+        action.matches(
+            "550 5\\.7\\.1 <bob@cr\\.test> only accepts mail from senders who have confirmed they are a"
+                + " person\\. Confirm here, then send your message again: https://cr\\.example/c/[a-z2-7]+"),
+        action);
   }
 
   @Test
   void decide_unknownSenderLongRecipient_shortensTheTextKeepsTheLink() {
     String rcpt = "r".repeat(60) + "@" + "d".repeat(11) + ".cr.test"; // 80 characters
-    String action = decide(decider(false, Optional.empty()), Fixtures.rcpt("alice@sender.example", rcpt));
-    assertTrue(action.matches("550 5\\.7\\.1 .*\\.\\.\\. https://cr\\.example/c/[a-z2-7]+"), action);
+    String action =
+        decide(decider(false, Optional.empty()), Fixtures.rcpt("alice@sender.example", rcpt));
+    assertTrue(
+        action.matches("550 5\\.7\\.1 .*\\.\\.\\. https://cr\\.example/c/[a-z2-7]+"), action);
     assertTrue(postfixLineLength(action, rcpt) <= PostfixReplies.POSTFIX_LINE_LIMIT, action);
   }
 
@@ -213,8 +292,18 @@ final class PolicyDeciderTest {
   void decide_longHeloName_roomForIt_PostfixMayNameItInstead() {
     // a policy service under smtpd_helo_restrictions is asked at RCPT (smtpd_delay_reject) and
     // Postfix then names the HELO name, here far longer than the recipient
-    String helo = "mx." + "h".repeat(60) + "." + "e".repeat(60) + "." + "l".repeat(60) + "." + "o".repeat(60) + ".example";
-    Map<String, String> request = Fixtures.with(Fixtures.rcpt("alice@sender.example", "bob@cr.test"), "helo_name", helo);
+    String helo =
+        "mx."
+            + "h".repeat(60)
+            + "."
+            + "e".repeat(60)
+            + "."
+            + "l".repeat(60)
+            + "."
+            + "o".repeat(60)
+            + ".example";
+    Map<String, String> request =
+        Fixtures.with(Fixtures.rcpt("alice@sender.example", "bob@cr.test"), "helo_name", helo);
     String action = decide(decider(false, Optional.empty()), request);
     assertTrue(action.matches("550 5\\.7\\.1 .* https://cr\\.example/c/[a-z2-7]+"), action);
     // room for the recipient alone would leave the whole text, and Postfix would cut into the link
@@ -224,8 +313,12 @@ final class PolicyDeciderTest {
   @Test
   void decide_linkDoesNotFitTwice_warnsOnceWithoutTheName() {
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
-    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase)
-        .rules(StandardRules.builder().whitelistStore(store).build()).build();
+    DecisionEngine e =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .challengeBase(longBase)
+            .rules(StandardRules.builder().whitelistStore(store).build())
+            .build();
     PolicyDecider d = new PolicyDecider(e, Optional.empty(), Optional.empty());
     String rcpt = "secret" + "r".repeat(54) + "@" + "d".repeat(31) + ".cr.test";
     try (LogCapture log = new LogCapture()) {
@@ -241,8 +334,13 @@ final class PolicyDeciderTest {
   void decide_challengeTemplateWithoutText_stillRefusesPermanently() {
     // a link alone that does not fit, and no text to fall back on: the code alone, not a 451
     URI longBase = URI.create("https://cr.example/" + "p".repeat(180) + "/");
-    DecisionEngine e = DecisionEngine.builder().keyRing(keys).challengeBase(longBase).rules(StandardRules.builder().whitelistStore(store).build())
-        .replyFormatter(ReplyFormatter.builder().template(ReplyKind.CHALLENGE, "").build()).build();
+    DecisionEngine e =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .challengeBase(longBase)
+            .rules(StandardRules.builder().whitelistStore(store).build())
+            .replyFormatter(ReplyFormatter.builder().template(ReplyKind.CHALLENGE, "").build())
+            .build();
     PolicyDecider d = new PolicyDecider(e, Optional.empty(), Optional.empty());
     String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";
     assertEquals("550 5.7.1", decide(d, Fixtures.rcpt("alice@sender.example", rcpt)));
@@ -251,10 +349,19 @@ final class PolicyDeciderTest {
   @Test
   void decide_hostileValues_neverPutALineBreakInTheAction() {
     PolicyDecider d = decider(true, Optional.empty());
-    String[] hostile = {"a\rb@c.example", "\u2028x@y.example", "<>\u0000", "x".repeat(2000) + "@y.example", "\"q u\"@ex.example"};
+    String[] hostile = {
+      "a\rb@c.example",
+      "\u2028x@y.example",
+      "<>\u0000",
+      "x".repeat(2000) + "@y.example",
+      "\"q u\"@ex.example"
+    };
     for (String h : hostile) {
-      for (String field : new String[] {"sender", "recipient", "helo_name", "instance", "client_address"}) {
-        String action = decide(d, Fixtures.with(Fixtures.rcpt("alice@sender.example", "bob@cr.test"), field, h));
+      for (String field :
+          new String[] {"sender", "recipient", "helo_name", "instance", "client_address"}) {
+        String action =
+            decide(
+                d, Fixtures.with(Fixtures.rcpt("alice@sender.example", "bob@cr.test"), field, h));
         assertTrue(action.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f), action);
       }
     }
@@ -262,14 +369,21 @@ final class PolicyDeciderTest {
 
   @Test
   void decide_deferTextEndingInALongUrl_isShortenedProseNotALinkThatDoesNotFit() {
-    // the operator's text ends in a URL that wraps onto a line of its own, longer than the room left
+    // the operator's text ends in a URL that wraps onto a line of its own, longer than the room
+    // left
     // after a 100-character recipient: the reply has no link, so the URL is prose and is shortened;
     // no warning about a challenge link
     String status = "https://status.example/" + "s".repeat(377); // 400 characters
-    DecisionEngine failing = DecisionEngine.builder().keyRing(keys).challengeBase(Fixtures.BASE)
-        .rules(StandardRules.builder().whitelistStore(new FailingStore()).build())
-        .replyFormatter(ReplyFormatter.builder().template(ReplyKind.DEFER, "Try again later; see " + status).build())
-        .build();
+    DecisionEngine failing =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .challengeBase(Fixtures.BASE)
+            .rules(StandardRules.builder().whitelistStore(new FailingStore()).build())
+            .replyFormatter(
+                ReplyFormatter.builder()
+                    .template(ReplyKind.DEFER, "Try again later; see " + status)
+                    .build())
+            .build();
     PolicyDecider d = new PolicyDecider(failing, Optional.empty(), Optional.empty());
     try (LogCapture log = new LogCapture()) {
       String rcpt = "r".repeat(60) + "@" + "d".repeat(31) + ".cr.test";

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.tokens.KeyRing;
@@ -44,7 +44,10 @@ final class PolicyServerTest {
     for (AutoCloseable c : toClose) {
       c.close();
     }
-    Await.until(WAIT, () -> Threads.policyThreads().isEmpty(), () -> "threads left: " + Threads.policyThreads());
+    Await.until(
+        WAIT,
+        () -> Threads.policyThreads().isEmpty(),
+        () -> "threads left: " + Threads.policyThreads());
   }
 
   private PolicyServer start(PolicyServer.Builder b) throws IOException {
@@ -73,7 +76,7 @@ final class PolicyServerTest {
         case INLINE -> b.workerThreads(0);
         case INLINE_BUSY_POLL -> b.workerThreads(0).busyPoll(Duration.ofMillis(1));
         case POOL_BUSY_POLL -> b.busyPoll(Duration.ofMillis(1));
-        default -> { }
+        default -> {}
       }
       return b;
     }
@@ -90,7 +93,9 @@ final class PolicyServerTest {
   }
 
   private void whitelist(String sender, String recipient) {
-    store.add(WhitelistKey.pair(CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient)));
+    store.add(
+        WhitelistKey.pair(
+            CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient)));
   }
 
   @ParameterizedTest
@@ -101,7 +106,9 @@ final class PolicyServerTest {
     PolicyClient c = client(s);
     for (int i = 0; i < 300; i++) {
       if (i % 3 == 0) {
-        assertTrue(c.ask(Fixtures.rcpt("x" + i + "@unknown.example", "bob@cr.test")).startsWith("550 5.7.1 "));
+        assertTrue(
+            c.ask(Fixtures.rcpt("x" + i + "@unknown.example", "bob@cr.test"))
+                .startsWith("550 5.7.1 "));
       } else {
         assertEquals("DUNNO", c.ask(Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
       }
@@ -115,9 +122,14 @@ final class PolicyServerTest {
     whitelist("alice@sender.example", "bob@cr.test");
     PolicyServer s = start(mode);
     PolicyClient c = client(s);
-    String ahead = Fixtures.wire(Fixtures.rcpt("alice@sender.example", "bob@cr.test"))
-        + Fixtures.wire(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"))
-        + Fixtures.wire(Fixtures.with(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"), "protocol_state", "MAIL"));
+    String ahead =
+        Fixtures.wire(Fixtures.rcpt("alice@sender.example", "bob@cr.test"))
+            + Fixtures.wire(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"))
+            + Fixtures.wire(
+                Fixtures.with(
+                    Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"),
+                    "protocol_state",
+                    "MAIL"));
     c.send(ahead.getBytes(StandardCharsets.US_ASCII));
     assertEquals("DUNNO", c.readReply().orElseThrow());
     assertTrue(c.readReply().orElseThrow().startsWith("550 5.7.1 "));
@@ -128,7 +140,8 @@ final class PolicyServerTest {
   @ValueSource(ints = {4, 0})
   void connections_300IdleAndManyActive_threadCountStaysBounded(int workers) throws Exception {
     whitelist("alice@sender.example", "bob@cr.test");
-    PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).workerThreads(workers));
+    PolicyServer s =
+        start(PolicyServer.builder().engine(engine).store(store).workerThreads(workers));
     int baseline = Thread.activeCount();
     List<Socket> idle = new ArrayList<>();
     try {
@@ -143,34 +156,47 @@ final class PolicyServerTest {
         List<Future<Integer>> answered = new ArrayList<>();
         for (int t = 0; t < active; t++) {
           int id = t;
-          answered.add(clients.submit(() -> {
-            int ok = 0;
-            try (PolicyClient c = new PolicyClient(s.port())) {
-              for (int i = 0; i < 40; i++) {
-                String a = c.ask(i % 4 == 0 ? Fixtures.rcpt("n" + id + "-" + i + "@unknown.example", "bob@cr.test")
-                    : Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
-                if (a.equals("DUNNO") || a.startsWith("550 5.7.1 ")) {
-                  ok++;
-                }
-                maxPolicyThreads.accumulateAndGet(Threads.policyThreads().size(), Math::max);
-                maxAllThreads.accumulateAndGet(Thread.activeCount(), Math::max);
-              }
-            }
-            return ok;
-          }));
+          answered.add(
+              clients.submit(
+                  () -> {
+                    int ok = 0;
+                    try (PolicyClient c = new PolicyClient(s.port())) {
+                      for (int i = 0; i < 40; i++) {
+                        String a =
+                            c.ask(
+                                i % 4 == 0
+                                    ? Fixtures.rcpt(
+                                        "n" + id + "-" + i + "@unknown.example", "bob@cr.test")
+                                    : Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
+                        if (a.equals("DUNNO") || a.startsWith("550 5.7.1 ")) {
+                          ok++;
+                        }
+                        maxPolicyThreads.accumulateAndGet(
+                            Threads.policyThreads().size(), Math::max);
+                        maxAllThreads.accumulateAndGet(Thread.activeCount(), Math::max);
+                      }
+                    }
+                    return ok;
+                  }));
         }
-        Await.until(WAIT, () -> s.openConnections() >= 300, () -> "open connections: " + s.openConnections());
+        Await.until(
+            WAIT,
+            () -> s.openConnections() >= 300,
+            () -> "open connections: " + s.openConnections());
         for (Future<Integer> f : answered) {
           assertEquals(40, f.get(60, TimeUnit.SECONDS));
         }
       } finally {
         clients.shutdownNow();
       }
-      Await.until(WAIT, () -> s.openConnections() == 300, () -> "open connections: " + s.openConnections());
+      Await.until(
+          WAIT, () -> s.openConnections() == 300, () -> "open connections: " + s.openConnections());
       int bound = workers + PolicyServer.IO_THREADS;
-      assertTrue(maxPolicyThreads.get() <= bound, maxPolicyThreads.get() + " policy threads > " + bound);
+      assertTrue(
+          maxPolicyThreads.get() <= bound, maxPolicyThreads.get() + " policy threads > " + bound);
       // the JVM as a whole: our bounded pools and the client threads, never a thread per connection
-      assertTrue(maxAllThreads.get() <= baseline + bound + active + 5,
+      assertTrue(
+          maxAllThreads.get() <= baseline + bound + active + 5,
           maxAllThreads.get() + " threads, baseline " + baseline);
     } finally {
       for (Socket i : idle) {
@@ -182,13 +208,17 @@ final class PolicyServerTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void idleTimeout_connectionWithoutTraffic_isClosedWithoutReply(Mode mode) throws IOException {
-    PolicyServer s = start(mode.configure(PolicyServer.builder().engine(engine).store(store))
-        .idleTimeout(Duration.ofMillis(200)));
+    PolicyServer s =
+        start(
+            mode.configure(PolicyServer.builder().engine(engine).store(store))
+                .idleTimeout(Duration.ofMillis(200)));
     PolicyClient c = client(s);
     assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "bob@cr.test")));
     long t0 = System.nanoTime();
     assertArrayEquals(new byte[0], c.readUntilClosed());
-    assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(150).toNanos(), "closed before the idle timeout");
+    assertTrue(
+        System.nanoTime() - t0 >= Duration.ofMillis(150).toNanos(),
+        "closed before the idle timeout");
     Await.until(WAIT, () -> s.openConnections() == 0, () -> "open: " + s.openConnections());
   }
 
@@ -197,12 +227,17 @@ final class PolicyServerTest {
     PolicyServer s = start();
     try (LogCapture log = new LogCapture()) {
       PolicyClient c = client(s);
-      c.send(("sender=" + "x".repeat(PolicyServer.MAX_LINE_BYTES + 100) + "\n").getBytes(StandardCharsets.US_ASCII));
+      c.send(
+          ("sender=" + "x".repeat(PolicyServer.MAX_LINE_BYTES + 100) + "\n")
+              .getBytes(StandardCharsets.US_ASCII));
       c.send("recipient=also ignored\n\n".getBytes(StandardCharsets.US_ASCII));
       assertArrayEquals(new byte[0], c.readUntilClosed());
-      assertEquals(1, log.count("line longer than " + PolicyServer.MAX_LINE_BYTES + " bytes"), log.text());
+      assertEquals(
+          1, log.count("line longer than " + PolicyServer.MAX_LINE_BYTES + " bytes"), log.text());
       assertEquals(1, log.count("WARN"), log.text());
-      assertFalse(log.text().contains("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), "peer bytes beyond an excerpt");
+      assertFalse(
+          log.text().contains("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+          "peer bytes beyond an excerpt");
     }
   }
 
@@ -217,7 +252,8 @@ final class PolicyServerTest {
       }
       c.send(sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII));
       assertArrayEquals(new byte[0], c.readUntilClosed());
-      assertEquals(1, log.count("more than " + PolicyServer.MAX_ATTRIBUTES + " attributes"), log.text());
+      assertEquals(
+          1, log.count("more than " + PolicyServer.MAX_ATTRIBUTES + " attributes"), log.text());
       assertEquals(1, log.count("WARN"), log.text());
     }
   }
@@ -234,7 +270,10 @@ final class PolicyServerTest {
       }
       c.send(sb.append('\n').toString().getBytes(StandardCharsets.US_ASCII));
       assertArrayEquals(new byte[0], c.readUntilClosed());
-      assertEquals(1, log.count("request larger than " + PolicyServer.MAX_REQUEST_BYTES + " bytes"), log.text());
+      assertEquals(
+          1,
+          log.count("request larger than " + PolicyServer.MAX_REQUEST_BYTES + " bytes"),
+          log.text());
       assertEquals(1, log.count("WARN"), log.text());
     }
   }
@@ -245,12 +284,15 @@ final class PolicyServerTest {
     PolicyServer s = start(mode);
     try (LogCapture log = new LogCapture()) {
       PolicyClient c = client(s);
-      c.send("request=smtpd_access_policy\nHELLO \u001b[2J injected\rFAKE LOG LINE ".getBytes(StandardCharsets.ISO_8859_1));
+      c.send(
+          "request=smtpd_access_policy\nHELLO \u001b[2J injected\rFAKE LOG LINE "
+              .getBytes(StandardCharsets.ISO_8859_1));
       c.send(("z".repeat(200) + "\n\n").getBytes(StandardCharsets.US_ASCII));
       assertArrayEquals(new byte[0], c.readUntilClosed());
       String text = log.text();
       assertEquals(1, log.count("WARN"), text);
-      assertTrue(text.contains("(line starts \"HELLO ?[2J injected?FAKE LOG LINE zzzzzz...\")"), text);
+      assertTrue(
+          text.contains("(line starts \"HELLO ?[2J injected?FAKE LOG LINE zzzzzz...\")"), text);
       assertFalse(text.contains("\u001b"), "control character in the log");
     }
   }
@@ -259,11 +301,14 @@ final class PolicyServerTest {
   @EnumSource(Mode.class)
   void repliesNeverRead_connectionClosedOnceTheyPileUp_loggedOnce(Mode mode) throws Exception {
     PolicyServer s = start(mode);
-    try (LogCapture log = new LogCapture(); Socket hostile = new Socket()) {
-      hostile.setReceiveBufferSize(4096); // a small window: the answers back up at the server quickly
+    try (LogCapture log = new LogCapture();
+        Socket hostile = new Socket()) {
+      hostile.setReceiveBufferSize(
+          4096); // a small window: the answers back up at the server quickly
       hostile.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()));
-      byte[] challenged = Fixtures.wire(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"))
-          .getBytes(StandardCharsets.US_ASCII);
+      byte[] challenged =
+          Fixtures.wire(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"))
+              .getBytes(StandardCharsets.US_ASCII);
       long sent = 0;
       try {
         // every request gets a challenge of about 200 bytes that this client never reads
@@ -274,36 +319,52 @@ final class PolicyServerTest {
       } catch (IOException closedByServer) {
         // expected: the server closed the connection
       }
-      assertTrue(sent < 200L * 1024 * 1024, "the server kept reading although its answers were not read");
+      assertTrue(
+          sent < 200L * 1024 * 1024, "the server kept reading although its answers were not read");
       Await.until(WAIT, () -> log.count("WARN") >= 1, log::text);
       assertEquals(1, log.count("WARN"), log.text());
-      // on the event loop every request is answered at once, so the answers pile up; with a pool the
+      // on the event loop every request is answered at once, so the answers pile up; with a pool
+      // the
       // requests waiting for a worker usually reach their own bound first
       boolean inline = mode == Mode.INLINE || mode == Mode.INLINE_BUSY_POLL;
-      assertTrue(log.count("replies not read") == 1
-          || (!inline && log.count("requests sent ahead of replies exceed") == 1), log.text());
-      assertEquals("DUNNO", client(s).ask(Fixtures.rcpt("", "bob@cr.test")), "other connections are served");
+      assertTrue(
+          log.count("replies not read") == 1
+              || (!inline && log.count("requests sent ahead of replies exceed") == 1),
+          log.text());
+      assertEquals(
+          "DUNNO", client(s).ask(Fixtures.rcpt("", "bob@cr.test")), "other connections are served");
     }
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void decisionThrowsAnError_connectionClosedAtOnce_notLeftHanging(Mode mode) throws IOException {
-    DecisionEngine failing = DecisionEngine.builder().keyRing(keys).challengeBase(Fixtures.BASE)
-        .rule("fails-hard", ctx -> {
-          throw new AssertionError("a bug, not a failure the engine answers");
-        })
-        .build();
-    PolicyServer s = start(mode.configure(PolicyServer.builder().engine(failing).learnOutbound(false)));
+    DecisionEngine failing =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .challengeBase(Fixtures.BASE)
+            .rule(
+                "fails-hard",
+                ctx -> {
+                  throw new AssertionError("a bug, not a failure the engine answers");
+                })
+            .build();
+    PolicyServer s =
+        start(mode.configure(PolicyServer.builder().engine(failing).learnOutbound(false)));
     try (LogCapture log = new LogCapture()) {
       PolicyClient c = client(s);
-      c.send(Fixtures.wire(Fixtures.rcpt("alice@sender.example", "bob@cr.test")).getBytes(StandardCharsets.US_ASCII));
-      assertArrayEquals(new byte[0], c.readUntilClosed(), "no answer: Postfix applies its default_action");
+      c.send(
+          Fixtures.wire(Fixtures.rcpt("alice@sender.example", "bob@cr.test"))
+              .getBytes(StandardCharsets.US_ASCII));
+      assertArrayEquals(
+          new byte[0], c.readUntilClosed(), "no answer: Postfix applies its default_action");
       assertTrue(log.text().contains("java.lang.AssertionError"), log.text());
       assertFalse(log.text().contains("alice@sender.example"), "no address in the log");
     }
     // a MAIL-stage request is answered without the engine: the server keeps serving
-    assertEquals("DUNNO", client(s).ask(Fixtures.with(Fixtures.rcpt("", "bob@cr.test"), "protocol_state", "MAIL")));
+    assertEquals(
+        "DUNNO",
+        client(s).ask(Fixtures.with(Fixtures.rcpt("", "bob@cr.test"), "protocol_state", "MAIL")));
   }
 
   @Test
@@ -318,29 +379,40 @@ final class PolicyServerTest {
       assertArrayEquals(new byte[0], third.readUntilClosed());
       assertEquals(1, log.count("more than 2 connections open"), log.text());
     }
-    assertEquals("DUNNO", a.ask(Fixtures.rcpt("", "bob@cr.test")), "the first connections keep working");
+    assertEquals(
+        "DUNNO", a.ask(Fixtures.rcpt("", "bob@cr.test")), "the first connections keep working");
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void close_withOpenConnections_stopsEveryThreadAndConnection(Mode mode) throws IOException {
-    PolicyServer s = mode.configure(PolicyServer.builder().engine(engine).store(store)).build().start();
+    PolicyServer s =
+        mode.configure(PolicyServer.builder().engine(engine).store(store)).build().start();
     try (PolicyClient c = new PolicyClient(s.port())) {
       assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "bob@cr.test")));
       assertFalse(Threads.policyThreads().isEmpty());
       s.close();
       assertArrayEquals(new byte[0], c.readUntilClosed());
     }
-    Await.until(WAIT, () -> Threads.policyThreads().isEmpty(), () -> "threads left: " + Threads.policyThreads());
-    assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), s.address().getPort()).close());
+    Await.until(
+        WAIT,
+        () -> Threads.policyThreads().isEmpty(),
+        () -> "threads left: " + Threads.policyThreads());
+    assertThrows(
+        IOException.class,
+        () -> new Socket(InetAddress.getLoopbackAddress(), s.address().getPort()).close());
     s.close();
   }
 
   @Test
   void start_portInUse_throwsIOExceptionAndLeavesNoThreads() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      PolicyServer s = PolicyServer.builder().engine(engine).store(store)
-          .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort())).build();
+      PolicyServer s =
+          PolicyServer.builder()
+              .engine(engine)
+              .store(store)
+              .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()))
+              .build();
       assertThrows(IOException.class, s::start);
     }
   }
@@ -354,22 +426,41 @@ final class PolicyServerTest {
 
   @Test
   void builder_optionSetTwiceOrOutOfRange_isRefused() {
-    assertThrows(IllegalStateException.class, () -> PolicyServer.builder().workerThreads(2).workerThreads(3));
+    assertThrows(
+        IllegalStateException.class,
+        () -> PolicyServer.builder().workerThreads(2).workerThreads(3));
     assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().workerThreads(-1));
     assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().workerThreads(1025));
-    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().busyPoll(Duration.ofNanos(-1)));
-    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().busyPoll(Duration.ofMillis(11)));
-    assertThrows(IllegalStateException.class, () -> PolicyServer.builder().busyPoll(Duration.ZERO).busyPoll(Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PolicyServer.builder().busyPoll(Duration.ofNanos(-1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PolicyServer.builder().busyPoll(Duration.ofMillis(11)));
+    assertThrows(
+        IllegalStateException.class,
+        () -> PolicyServer.builder().busyPoll(Duration.ZERO).busyPoll(Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().maxConnections(0));
-    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().idleTimeout(Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().prependHeader("X-Bad: header"));
-    assertThrows(IllegalArgumentException.class, () -> PolicyServer.builder().prependHeader("X-Bad\nInjected"));
+    assertThrows(
+        IllegalArgumentException.class, () -> PolicyServer.builder().idleTimeout(Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PolicyServer.builder().prependHeader("X-Bad: header"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PolicyServer.builder().prependHeader("X-Bad\nInjected"));
   }
 
   @Test
   void toString_namesSettingsWithoutSecrets() throws IOException {
-    PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).prependHeader("X-SMTPCR")
-        .workerThreads(0).busyPoll(Duration.ofNanos(150_000)));
+    PolicyServer s =
+        start(
+            PolicyServer.builder()
+                .engine(engine)
+                .store(store)
+                .prependHeader("X-SMTPCR")
+                .workerThreads(0)
+                .busyPoll(Duration.ofNanos(150_000)));
     String text = s.toString();
     assertTrue(text.contains("workers=0, busyPoll=PT0.00015S"), text);
     assertTrue(text.contains("127.0.0.1:" + s.port()), text);

@@ -29,10 +29,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A private Postfix instance for tests (Debian's Postfix 3.7, run as root): its own configuration,
- * queue, data and log directories under one base directory, smtpd on a loopback port, every
- * {@code RCPT TO} checked by {@code check_policy_service} at the policy server's port, and mail to
- * {@code @cr.test} delivered by virtual(8) into Maildirs under {@code base/mail}. The configuration is
- * the one docs/postfix.md shows, plus what a throw-away instance needs.
+ * queue, data and log directories under one base directory, smtpd on a loopback port, every {@code
+ * RCPT TO} checked by {@code check_policy_service} at the policy server's port, and mail to
+ * {@code @cr.test} delivered by virtual(8) into Maildirs under {@code base/mail}. The configuration
+ * is the one docs/postfix.md shows, plus what a throw-away instance needs.
  */
 final class PostfixInstance implements AutoCloseable {
   /** The link-on-its-own-line recipe of docs/postfix.md, as written to the footer map. */
@@ -62,10 +62,12 @@ final class PostfixInstance implements AutoCloseable {
   /** Why no instance can run here, or empty when one can. */
   static Optional<String> unavailable() {
     if (!Files.isExecutable(POSTFIX) || !Files.isExecutable(POSTCONF)) {
-      return Optional.of("Postfix is not installed (apt-get install postfix; scripts/test.sh does)");
+      return Optional.of(
+          "Postfix is not installed (apt-get install postfix; scripts/test.sh does)");
     }
     if (!"root".equals(System.getProperty("user.name"))) {
-      return Optional.of("a private Postfix instance needs root (its daemons change to user postfix)");
+      return Optional.of(
+          "a private Postfix instance needs root (its daemons change to user postfix)");
     }
     try {
       UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
@@ -91,9 +93,11 @@ final class PostfixInstance implements AutoCloseable {
    *
    * @param base an absolute, empty or missing directory whose parents all others may traverse
    */
-  static PostfixInstance start(Path base, int smtpPort, int policyPort) throws IOException, InterruptedException {
+  static PostfixInstance start(Path base, int smtpPort, int policyPort)
+      throws IOException, InterruptedException {
     Path daemonDir = Path.of(run(List.of(POSTCONF.toString(), "-h", "daemon_directory")).strip());
-    PostfixInstance p = new PostfixInstance(base.toAbsolutePath(), smtpPort, daemonDir.resolve("master"));
+    PostfixInstance p =
+        new PostfixInstance(base.toAbsolutePath(), smtpPort, daemonDir.resolve("master"));
     p.create(policyPort);
     String out = run(List.of(POSTFIX.toString(), "-c", p.conf.toString(), "start"));
     p.awaitGreeting(out);
@@ -119,10 +123,15 @@ final class PostfixInstance implements AutoCloseable {
     }
   }
 
-  /** Whether the master process of this instance runs ({@code master -t} exits 0 when it does not). */
+  /**
+   * Whether the master process of this instance runs ({@code master -t} exits 0 when it does not).
+   */
   boolean isRunning() throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(master.toString(), "-c", conf.toString(), "-t").redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(master.toString(), "-c", conf.toString(), "-t")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (!p.waitFor(20, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IOException("master -t did not answer");
@@ -131,8 +140,8 @@ final class PostfixInstance implements AutoCloseable {
   }
 
   /**
-   * Stops the instance as {@code postfix stop} does (SIGTERM to the master, which takes its children
-   * down), waits for every one of its processes to end, and kills what is left after 10 s.
+   * Stops the instance as {@code postfix stop} does (SIGTERM to the master, which takes its
+   * children down), waits for every one of its processes to end, and kills what is left after 10 s.
    */
   @Override
   public void close() throws IOException {
@@ -168,7 +177,8 @@ final class PostfixInstance implements AutoCloseable {
       Files.createDirectories(d);
     }
     // JUnit's temporary directories are mode 700; the postfix and nobody users must get through
-    // (only the base and its parent, and only when they lack the bit: chmod would drop a sticky bit)
+    // (only the base and its parent, and only when they lack the bit: chmod would drop a sticky
+    // bit)
     for (Path d : List.of(base, base.getParent())) {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(d);
       if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
@@ -179,7 +189,8 @@ final class PostfixInstance implements AutoCloseable {
     }
     for (Path d = base.getParent(); d != null; d = d.getParent()) {
       if (!Files.getPosixFilePermissions(d).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-        throw new IOException(d + " is not traversable by others; Postfix's users cannot reach " + base);
+        throw new IOException(
+            d + " is not traversable by others; Postfix's users cannot reach " + base);
       }
     }
     for (Path d : List.of(base, conf, queue, log)) {
@@ -188,8 +199,19 @@ final class PostfixInstance implements AutoCloseable {
     own(data, "postfix", "postfix", "rwx------");
     own(mail, "nobody", "nogroup", "rwxr-xr-x");
     // the queue directories as postfix-files makes them, so 'postfix start' can skip its ~1 s check
-    for (String d : List.of("active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming",
-        "private", "saved", "trace")) {
+    for (String d :
+        List.of(
+            "active",
+            "bounce",
+            "corrupt",
+            "defer",
+            "deferred",
+            "flush",
+            "hold",
+            "incoming",
+            "private",
+            "saved",
+            "trace")) {
       own(Files.createDirectories(queue.resolve(d)), "postfix", "root", "rwx------");
     }
     own(Files.createDirectories(queue.resolve("maildrop")), "postfix", "postdrop", "rwx-wx---");
@@ -199,69 +221,76 @@ final class PostfixInstance implements AutoCloseable {
 
     String uid = run(List.of("id", "-u", "nobody")).strip();
     String gid = run(List.of("getent", "group", "nogroup")).split(":", -1)[2].strip();
-    write("main.cf", String.join("\n",
-        "# private SMTPCR test instance",
-        "compatibility_level = 3.6",
-        "queue_directory = " + queue,
-        "data_directory = " + data,
-        "mail_owner = postfix",
-        "syslog_name = postfix-smtpcr-test",
-        "maillog_file_prefixes = " + log,
-        "maillog_file = " + log.resolve("maillog"),
-        "myhostname = mx.cr.test",
-        "mydomain = cr.test",
-        "myorigin = $myhostname",
-        "mydestination =",
-        "local_recipient_maps =",
-        "alias_maps =",
-        "alias_database =",
-        "relay_domains =",
-        "inet_interfaces = 127.0.0.1",
-        "inet_protocols = ipv4",
-        // trust nobody: with 127.0.0.1 in mynetworks and permit_mynetworks first, the policy is never asked
-        "mynetworks =",
-        "default_transport = error:outbound mail disabled in the SMTPCR test instance",
-        "relay_transport = error:outbound mail disabled in the SMTPCR test instance",
-        "virtual_mailbox_domains = cr.test",
-        "virtual_mailbox_base = " + mail,
-        "virtual_mailbox_maps = texthash:" + conf.resolve("vmailbox"),
-        "virtual_uid_maps = static:" + uid,
-        "virtual_gid_maps = static:" + gid,
-        "recipient_delimiter = +",
-        "smtpd_banner = $myhostname ESMTP SMTPCR-test",
-        "smtpd_tls_security_level = none",
-        "biff = no",
-        "append_dot_mydomain = no",
-        "readme_directory = no",
-        "smtpd_relay_restrictions = reject_unauth_destination",
-        "smtpd_recipient_restrictions =",
-        "    reject_unauth_destination,",
-        "    reject_unlisted_recipient,",
-        "    check_policy_service { inet:127.0.0.1:" + policyPort + ", timeout=10s,",
-        "        { default_action = " + DEFAULT_ACTION + " } }",
-        "smtpd_reject_footer_maps = regexp:" + conf.resolve("footer.regexp"),
-        ""));
-    write("master.cf", String.join("\n",
-        "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
-        "pickup    unix  n - n 60   1 pickup",
-        "cleanup   unix  n - n -    0 cleanup",
-        "qmgr      unix  n - n 300  1 qmgr",
-        "rewrite   unix  - - n -    - trivial-rewrite",
-        "bounce    unix  - - n -    0 bounce",
-        "defer     unix  - - n -    0 bounce",
-        "trace     unix  - - n -    0 bounce",
-        "verify    unix  - - n -    1 verify",
-        "flush     unix  n - n 1000? 0 flush",
-        "proxymap  unix  - - n -    - proxymap",
-        "showq     unix  n - n -    - showq",
-        "error     unix  - - n -    - error",
-        "retry     unix  - - n -    - error",
-        "discard   unix  - - n -    - discard",
-        "virtual   unix  - n n -    - virtual",
-        "anvil     unix  - - n -    1 anvil",
-        "scache    unix  - - n -    1 scache",
-        "postlog   unix-dgram n - n - 1 postlogd",
-        ""));
+    write(
+        "main.cf",
+        String.join(
+            "\n",
+            "# private SMTPCR test instance",
+            "compatibility_level = 3.6",
+            "queue_directory = " + queue,
+            "data_directory = " + data,
+            "mail_owner = postfix",
+            "syslog_name = postfix-smtpcr-test",
+            "maillog_file_prefixes = " + log,
+            "maillog_file = " + log.resolve("maillog"),
+            "myhostname = mx.cr.test",
+            "mydomain = cr.test",
+            "myorigin = $myhostname",
+            "mydestination =",
+            "local_recipient_maps =",
+            "alias_maps =",
+            "alias_database =",
+            "relay_domains =",
+            "inet_interfaces = 127.0.0.1",
+            "inet_protocols = ipv4",
+            // trust nobody: with 127.0.0.1 in mynetworks and permit_mynetworks first, the policy is
+            // never asked
+            "mynetworks =",
+            "default_transport = error:outbound mail disabled in the SMTPCR test instance",
+            "relay_transport = error:outbound mail disabled in the SMTPCR test instance",
+            "virtual_mailbox_domains = cr.test",
+            "virtual_mailbox_base = " + mail,
+            "virtual_mailbox_maps = texthash:" + conf.resolve("vmailbox"),
+            "virtual_uid_maps = static:" + uid,
+            "virtual_gid_maps = static:" + gid,
+            "recipient_delimiter = +",
+            "smtpd_banner = $myhostname ESMTP SMTPCR-test",
+            "smtpd_tls_security_level = none",
+            "biff = no",
+            "append_dot_mydomain = no",
+            "readme_directory = no",
+            "smtpd_relay_restrictions = reject_unauth_destination",
+            "smtpd_recipient_restrictions =",
+            "    reject_unauth_destination,",
+            "    reject_unlisted_recipient,",
+            "    check_policy_service { inet:127.0.0.1:" + policyPort + ", timeout=10s,",
+            "        { default_action = " + DEFAULT_ACTION + " } }",
+            "smtpd_reject_footer_maps = regexp:" + conf.resolve("footer.regexp"),
+            ""));
+    write(
+        "master.cf",
+        String.join(
+            "\n",
+            "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
+            "pickup    unix  n - n 60   1 pickup",
+            "cleanup   unix  n - n -    0 cleanup",
+            "qmgr      unix  n - n 300  1 qmgr",
+            "rewrite   unix  - - n -    - trivial-rewrite",
+            "bounce    unix  - - n -    0 bounce",
+            "defer     unix  - - n -    0 bounce",
+            "trace     unix  - - n -    0 bounce",
+            "verify    unix  - - n -    1 verify",
+            "flush     unix  n - n 1000? 0 flush",
+            "proxymap  unix  - - n -    - proxymap",
+            "showq     unix  n - n -    - showq",
+            "error     unix  - - n -    - error",
+            "retry     unix  - - n -    - error",
+            "discard   unix  - - n -    - discard",
+            "virtual   unix  - n n -    - virtual",
+            "anvil     unix  - - n -    1 anvil",
+            "scache    unix  - - n -    1 scache",
+            "postlog   unix-dgram n - n - 1 postlogd",
+            ""));
     StringBuilder vmailbox = new StringBuilder();
     for (String u : USERS) {
       vmailbox.append(u).append("@cr.test\t").append(u).append("/\n");
@@ -299,7 +328,9 @@ final class PostfixInstance implements AutoCloseable {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), smtpPort), 2000);
         s.setSoTimeout(5000);
-        BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
         String line = r.readLine();
         if (line != null && line.startsWith("220 ")) {
           s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -310,8 +341,16 @@ final class PostfixInstance implements AutoCloseable {
       }
       LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
-    throw new IOException("Postfix did not greet on 127.0.0.1:" + smtpPort + " within " + START_TIMEOUT
-        + "; postfix start said: " + startOutput + "; maillog: " + maillog(), last);
+    throw new IOException(
+        "Postfix did not greet on 127.0.0.1:"
+            + smtpPort
+            + " within "
+            + START_TIMEOUT
+            + "; postfix start said: "
+            + startOutput
+            + "; maillog: "
+            + maillog(),
+        last);
   }
 
   /** Runs a command to completion (bounded) and returns its output; fails on a non-zero exit. */

@@ -1,7 +1,5 @@
 package org.smtpcr.examples.policy;
 
-import org.smtpcr.core.rules.StandardRules;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,8 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.engine.DecisionEngine;
-import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.PostfixReplies;
+import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
@@ -45,17 +43,17 @@ import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.PassCodes;
 
 /**
- * The policy server behind a real Postfix: a private instance on a loopback port asks our server
- * at RCPT and delivers accepted mail into Maildirs; the challenge page runs beside them. Needs
+ * The policy server behind a real Postfix: a private instance on a loopback port asks our server at
+ * RCPT and delivers accepted mail into Maildirs; the challenge page runs beside them. Needs
  * Debian's Postfix and root; without them the tests fail when {@code smtpcr.it.required=true} and
  * are skipped (visibly, per test) otherwise.
  */
 final class PostfixPolicyTest {
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
-  private static final Pattern LINK = Pattern.compile("(http://127\\.0\\.0\\.1:[0-9]+/c/([a-z2-7]+))$");
+  private static final Pattern LINK =
+      Pattern.compile("(http://127\\.0\\.0\\.1:[0-9]+/c/([a-z2-7]+))$");
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static Optional<String> unavailable = Optional.empty();
   private static KeyRing keys;
@@ -73,27 +71,38 @@ final class PostfixPolicyTest {
     }
     keys = KeyRing.generate();
     store = InMemoryWhitelistStore.builder().build();
-    ChallengePage page = ChallengePage.builder()
-        .tokens(ChallengeTokens.of(keys))
-        .passCodes(PassCodes.of(keys))
-        .store(store)
-        .powDifficultyBits(8)
-        .build();
-    web = ChallengeWebServer.builder().page(page)
-        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build().start();
-    engine = DecisionEngine.builder()
-        .keyRing(keys)
-        .replyFormatter(PostfixReplies.formatter())
-        .challengeBase(web.baseUri())
-        .rules(StandardRules.builder().whitelistStore(store).build())
-        .build();
+    ChallengePage page =
+        ChallengePage.builder()
+            .tokens(ChallengeTokens.of(keys))
+            .passCodes(PassCodes.of(keys))
+            .store(store)
+            .powDifficultyBits(8)
+            .build();
+    web =
+        ChallengeWebServer.builder()
+            .page(page)
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .build()
+            .start();
+    engine =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .replyFormatter(PostfixReplies.formatter())
+            .challengeBase(web.baseUri())
+            .rules(StandardRules.builder().whitelistStore(store).build())
+            .build();
     policy = policyServer(0);
-    postfix = PostfixInstance.start(tmp.resolve("postfix"), PostfixInstance.freePort(), policy.port());
+    postfix =
+        PostfixInstance.start(tmp.resolve("postfix"), PostfixInstance.freePort(), policy.port());
   }
 
   private static PolicyServer policyServer(int port) throws IOException {
-    return PolicyServer.builder().engine(engine).store(store)
-        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).build().start();
+    return PolicyServer.builder()
+        .engine(engine)
+        .store(store)
+        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+        .build()
+        .start();
   }
 
   @AfterAll
@@ -130,17 +139,24 @@ final class PostfixPolicyTest {
       assertEquals(550, r.code(), r + "\n" + postfix.maillog());
       List<String> lines = r.lines();
       assertEquals(2, lines.size(), "the footer repeats the link on a line of its own: " + r);
-      assertTrue(lines.get(0).startsWith("550-5.7.1 <bob@cr.test>: Recipient address rejected: "), r.toString());
+      assertTrue(
+          lines.get(0).startsWith("550-5.7.1 <bob@cr.test>: Recipient address rejected: "),
+          r.toString());
       assertTrue(lines.get(1).startsWith("550 5.7.1 "), r.toString());
       for (String line : lines) {
         assertTrue(line.length() + 2 <= 512, "a reply line of " + line.length() + " characters");
       }
       Matcher first = LINK.matcher(lines.get(0));
       assertTrue(first.find(), "the policy text ends in the link: " + r);
-      // the Postfix texts do not name the recipient again, and room is left for this recipient only,
+      // the Postfix texts do not name the recipient again, and room is left for this recipient
+      // only,
       // so the whole text comes through, not a shortened one
-      assertTrue(lines.get(0).contains("<bob@cr.test>: Recipient address rejected: This address only accepts mail from"
-          + " senders who have confirmed they are a person. Confirm here, then send your message again: http"),
+      assertTrue(
+          lines
+              .get(0)
+              .contains(
+                  "<bob@cr.test>: Recipient address rejected: This address only accepts mail from"
+                      + " senders who have confirmed they are a person. Confirm here, then send your message again: http"),
           r.toString());
       String link = lines.get(1).substring("550 5.7.1 ".length());
       assertEquals(first.group(1), link, "the last line is the link alone, whole");
@@ -161,13 +177,23 @@ final class PostfixPolicyTest {
       assertEquals(550, r.code(), r + "\n" + postfix.maillog());
       List<String> lines = r.lines();
       assertEquals(2, lines.size(), r.toString());
-      assertTrue(lines.get(0).startsWith("550-5.7.1 <" + rcpt + ">: Recipient address rejected: This address only"),
+      assertTrue(
+          lines
+              .get(0)
+              .startsWith(
+                  "550-5.7.1 <" + rcpt + ">: Recipient address rejected: This address only"),
           r.toString());
-      assertTrue(lines.get(0).length() + 2 <= 512, "a reply line of " + lines.get(0).length() + " characters");
+      assertTrue(
+          lines.get(0).length() + 2 <= 512,
+          "a reply line of " + lines.get(0).length() + " characters");
       Matcher first = LINK.matcher(lines.get(0));
       assertTrue(first.find(), "the policy text ends in the link: " + r);
-      assertTrue(lines.get(0).contains("... http"), "the text in front of the link is shortened: " + r);
-      assertEquals(first.group(1), lines.get(1).substring("550 5.7.1 ".length()), "the footer's link, whole");
+      assertTrue(
+          lines.get(0).contains("... http"), "the text in front of the link is shortened: " + r);
+      assertEquals(
+          first.group(1),
+          lines.get(1).substring("550 5.7.1 ".length()),
+          "the footer's link, whole");
       // a link cut by Postfix would not verify
       assertEquals("bob@cr.test", ChallengeTokens.of(keys).verify(first.group(2)).recipient());
     }
@@ -184,18 +210,26 @@ final class PostfixPolicyTest {
       link = r.last().substring("550 5.7.1 ".length());
     }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(link)).timeout(Duration.ofSeconds(30))
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(URI.create(link)).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, page.statusCode(), page.body());
     String challenge = attribute(page.body(), "data-challenge");
     int bits = Integer.parseInt(attribute(page.body(), "data-bits"));
     Matcher issued = Pattern.compile("name=\"issued\" value=\"([0-9]+)\"").matcher(page.body());
     assertTrue(issued.find(), "the form carries the issue time");
     long nonce = solve(HexFormat.of().parseHex(challenge), bits);
-    HttpResponse<String> confirmed = http.send(HttpRequest.newBuilder(URI.create(link)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("issued=" + issued.group(1) + "&nonce=" + nonce)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> confirmed =
+        http.send(
+            HttpRequest.newBuilder(URI.create(link))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "issued=" + issued.group(1) + "&nonce=" + nonce))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, confirmed.statusCode(), confirmed.body());
 
     String subject = "resend " + UUID.randomUUID();
@@ -227,7 +261,8 @@ final class PostfixPolicyTest {
     try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
       SmtpClient.Reply r = smtp.rcpt("stranger@unknown.example", "postmaster@cr.test");
       assertEquals(250, r.code(), r.toString());
-      assertEquals(250, smtp.data("stranger@unknown.example", "postmaster@cr.test", subject).code());
+      assertEquals(
+          250, smtp.data("stranger@unknown.example", "postmaster@cr.test", subject).code());
     }
     awaitDelivery("postmaster", subject);
   }
@@ -240,8 +275,13 @@ final class PostfixPolicyTest {
     try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
       SmtpClient.Reply r = smtp.rcpt("dora@sender.example", "bob@cr.test");
       assertEquals(451, r.code(), r.toString());
-      assertTrue(r.lines().get(0).startsWith("451 4.3.5 <bob@cr.test>: Recipient address rejected: "
-          + "Policy service unavailable"), r.toString());
+      assertTrue(
+          r.lines()
+              .get(0)
+              .startsWith(
+                  "451 4.3.5 <bob@cr.test>: Recipient address rejected: "
+                      + "Policy service unavailable"),
+          r.toString());
       // a transient reply: the sending MTA keeps the message and retries; nothing was accepted
       assertEquals(554, smtp.command("DATA").code());
     } finally {
@@ -259,7 +299,10 @@ final class PostfixPolicyTest {
     return m.group(1);
   }
 
-  /** The page's proof of work (smtpcr-pow-v1): a nonce whose hash starts with {@code bits} zero bits. */
+  /**
+   * The page's proof of work (smtpcr-pow-v1): a nonce whose hash starts with {@code bits} zero
+   * bits.
+   */
   private static long solve(byte[] challenge, int bits) throws NoSuchAlgorithmException {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     for (long nonce = 0; nonce < (1L << (bits + 8)); nonce++) {
@@ -298,6 +341,14 @@ final class PostfixPolicyTest {
       }
       java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
-    fail("no message \"" + subject + "\" in " + dir + " within " + DELIVERY_TIMEOUT + "; maillog:\n" + postfix.maillog());
+    fail(
+        "no message \""
+            + subject
+            + "\" in "
+            + dir
+            + " within "
+            + DELIVERY_TIMEOUT
+            + "; maillog:\n"
+            + postfix.maillog());
   }
 }

@@ -19,7 +19,10 @@ final class ProtocolWarningsTest {
       now.addAndGet(60_000_000_000L);
       w.closing("127.0.0.1:50000", "line without '='", "");
       assertEquals(ProtocolWarnings.PER_MINUTE + 1, log.count("WARN"), log.text());
-      assertTrue(log.text().contains("127.0.0.1:50000 without reply: line without '='; 5 more such warnings were suppressed"),
+      assertTrue(
+          log.text()
+              .contains(
+                  "127.0.0.1:50000 without reply: line without '='; 5 more such warnings were suppressed"),
           log.text());
     }
   }
@@ -29,8 +32,12 @@ final class ProtocolWarningsTest {
     ProtocolWarnings w = new ProtocolWarnings(System::nanoTime);
     try (LogCapture log = new LogCapture()) {
       w.closing("127.0.0.1:1", "attribute without a name", Excerpt.of("=x\u0007y"));
-      assertTrue(log.text().contains("closing policy connection from 127.0.0.1:1 without reply: attribute without a name"
-          + " (line starts \"=x?y\")"), log.text());
+      assertTrue(
+          log.text()
+              .contains(
+                  "closing policy connection from 127.0.0.1:1 without reply: attribute without a name"
+                      + " (line starts \"=x?y\")"),
+          log.text());
     }
   }
 }

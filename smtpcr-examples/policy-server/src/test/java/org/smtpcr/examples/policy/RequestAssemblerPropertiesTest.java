@@ -22,27 +22,45 @@ final class RequestAssemblerPropertiesTest {
 
   @Provide
   Arbitrary<List<byte[]>> lines() {
-    Arbitrary<String> name = Arbitraries.strings().withChars("abz_.:-").ofMinLength(1).ofMaxLength(8);
+    Arbitrary<String> name =
+        Arbitraries.strings().withChars("abz_.:-").ofMinLength(1).ofMaxLength(8);
     Arbitrary<String> value = Arbitraries.strings().withChars("ab=é \r\n\u0000").ofMaxLength(16);
-    Arbitrary<byte[]> attribute = Arbitraries.oneOf(
-        name.flatMap(n -> value.map(v -> (n + "=" + v).getBytes(StandardCharsets.UTF_8))), // well formed, or nearly
-        Arbitraries.strings().withChars("a=\n\r ").ofMaxLength(6).map(s -> s.getBytes(StandardCharsets.UTF_8)),
-        name.flatMap(n -> Arbitraries.bytes().array(byte[].class).ofMaxSize(12)     // raw bytes: bad UTF-8
-            .map(v -> concat((n + "=").getBytes(StandardCharsets.US_ASCII), v))),
-        Arbitraries.just(new byte[0]));                                                   // end of request
+    Arbitrary<byte[]> attribute =
+        Arbitraries.oneOf(
+            name.flatMap(
+                n ->
+                    value.map(
+                        v ->
+                            (n + "=" + v)
+                                .getBytes(StandardCharsets.UTF_8))), // well formed, or nearly
+            Arbitraries.strings()
+                .withChars("a=\n\r ")
+                .ofMaxLength(6)
+                .map(s -> s.getBytes(StandardCharsets.UTF_8)),
+            name.flatMap(
+                n ->
+                    Arbitraries.bytes()
+                        .array(byte[].class)
+                        .ofMaxSize(12) // raw bytes: bad UTF-8
+                        .map(v -> concat((n + "=").getBytes(StandardCharsets.US_ASCII), v))),
+            Arbitraries.just(new byte[0])); // end of request
     return attribute.list().ofMaxSize(40);
   }
 
   @Property(tries = 2000)
-  void line_anyInput_completesOnlyValidRequestsThatNothingChangesLater(@ForAll("lines") List<byte[]> input) {
+  void line_anyInput_completesOnlyValidRequestsThatNothingChangesLater(
+      @ForAll("lines") List<byte[]> input) {
     RequestAssembler a = new RequestAssembler(MAX_LINE, MAX_ATTRIBUTES, MAX_REQUEST);
     List<PolicyRequest> completed = new ArrayList<>();
     List<List<Map.Entry<String, String>>> snapshots = new ArrayList<>();
     for (byte[] line : input) {
       Step step = a.line(line);
       if (step instanceof Step.Complete done) {
-        // the assembler skips PolicyRequest.from's checks: every request it completes must pass them
-        assertEquals(PolicyRequest.from(done.request().attributes()).attributes(), done.request().attributes());
+        // the assembler skips PolicyRequest.from's checks: every request it completes must pass
+        // them
+        assertEquals(
+            PolicyRequest.from(done.request().attributes()).attributes(),
+            done.request().attributes());
         assertTrue(done.request().attributes().size() <= MAX_ATTRIBUTES);
         assertTrue(done.bytes() <= MAX_REQUEST, "bytes " + done.bytes());
         completed.add(done.request());
@@ -66,6 +84,8 @@ final class RequestAssemblerPropertiesTest {
   }
 
   private static List<Map.Entry<String, String>> entries(PolicyRequest r) {
-    return r.attributes().entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList();
+    return r.attributes().entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue()))
+        .toList();
   }
 }

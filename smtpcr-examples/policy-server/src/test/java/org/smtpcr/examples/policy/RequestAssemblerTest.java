@@ -57,7 +57,8 @@ final class RequestAssemblerTest {
   @Test
   void line_withoutEquals_isMalformedWithSanitizedExcerpt() {
     RequestAssembler a = new RequestAssembler();
-    Step.Malformed m = assertInstanceOf(Step.Malformed.class, a.line(b("hello\u0000\u001b[31m world")));
+    Step.Malformed m =
+        assertInstanceOf(Step.Malformed.class, a.line(b("hello\u0000\u001b[31m world")));
     assertEquals("hello??[31m world", m.excerpt());
     assertThrows(IllegalStateException.class, () -> a.line(b("a=b")));
   }
@@ -74,15 +75,17 @@ final class RequestAssemblerTest {
 
   @Test
   void line_longExcerpt_isTruncated() {
-    Step.Malformed m = assertInstanceOf(Step.Malformed.class, new RequestAssembler().line(b("x".repeat(500))));
+    Step.Malformed m =
+        assertInstanceOf(Step.Malformed.class, new RequestAssembler().line(b("x".repeat(500))));
     assertEquals("x".repeat(Excerpt.MAX) + "...", m.excerpt());
   }
 
   @Test
   void line_overLineLimit_isMalformed() {
     RequestAssembler a = new RequestAssembler();
-    Step.Malformed m = assertInstanceOf(Step.Malformed.class,
-        a.line(b("a=" + "x".repeat(PolicyServer.MAX_LINE_BYTES))));
+    Step.Malformed m =
+        assertInstanceOf(
+            Step.Malformed.class, a.line(b("a=" + "x".repeat(PolicyServer.MAX_LINE_BYTES))));
     assertTrue(m.reason().contains("limit " + PolicyServer.MAX_LINE_BYTES), m.reason());
   }
 
@@ -93,7 +96,9 @@ final class RequestAssemblerTest {
       assertInstanceOf(Step.Incomplete.class, a.line(b("a" + i + "=1")));
     }
     Step.Malformed m = assertInstanceOf(Step.Malformed.class, a.line(b("one=more")));
-    assertTrue(m.reason().contains("more than " + PolicyServer.MAX_ATTRIBUTES + " attributes"), m.reason());
+    assertTrue(
+        m.reason().contains("more than " + PolicyServer.MAX_ATTRIBUTES + " attributes"),
+        m.reason());
   }
 
   @Test
@@ -117,7 +122,8 @@ final class RequestAssemblerTest {
   void line_lineFeedInsideAValue_isMalformed() {
     // the line decoder never passes one; a caller feeding lines by hand must not smuggle one in
     RequestAssembler a = new RequestAssembler();
-    Step.Malformed m = assertInstanceOf(Step.Malformed.class, a.line(b("sender=a@b.example\naction=OK")));
+    Step.Malformed m =
+        assertInstanceOf(Step.Malformed.class, a.line(b("sender=a@b.example\naction=OK")));
     assertEquals("line feed inside a line", m.reason());
   }
 

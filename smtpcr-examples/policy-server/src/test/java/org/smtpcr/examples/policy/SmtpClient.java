@@ -12,7 +12,9 @@ import java.util.List;
 
 /** A plain SMTP client that shows every reply line exactly as the server sent it. */
 final class SmtpClient implements AutoCloseable {
-  /** One reply: its code and its lines, each without CRLF, as sent (code and separator included). */
+  /**
+   * One reply: its code and its lines, each without CRLF, as sent (code and separator included).
+   */
   record Reply(int code, List<String> lines) {
     String last() {
       return lines.get(lines.size() - 1);
@@ -64,7 +66,8 @@ final class SmtpClient implements AutoCloseable {
     if (go.code() != 354) {
       throw new IOException("DATA refused: " + go);
     }
-    String message = "From: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject + "\r\n\r\nHello.\r\n.";
+    String message =
+        "From: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject + "\r\n\r\nHello.\r\n.";
     return command(message);
   }
 

@@ -13,12 +13,12 @@ import org.smtpcr.core.Header;
 /**
  * Reads the header fields at the start of a message (RFC 5322 §2.2): lines {@code name: value} up
  * to the first empty line, continuation lines (starting with a space or tab) folded into the field
- * before them with their line break kept. Accepts CRLF and bare LF. Bounded: reads at most
- * {@link #MAX_HEADER_BYTES} bytes and keeps at most {@link #MAX_FIELDS} fields; what lies beyond is
+ * before them with their line break kept. Accepts CRLF and bare LF. Bounded: reads at most {@link
+ * #MAX_HEADER_BYTES} bytes and keeps at most {@link #MAX_FIELDS} fields; what lies beyond is
  * ignored, and a line cut by the byte bound is dropped. Lines that are not fields (no colon, a name
  * with characters outside RFC 5322 ftext) are skipped. Bytes are read as UTF-8 (RFC 6532), invalid
- * sequences replaced. Values are kept raw (folded and encoded as received, with the space after
- * the colon); the engine unfolds and decodes. The one header parser of every route.
+ * sequences replaced. Values are kept raw (folded and encoded as received, with the space after the
+ * colon); the engine unfolds and decodes. The one header parser of every route.
  *
  * <p>Thread-safe (stateless).
  *
@@ -31,6 +31,7 @@ public final class HeaderParser {
    * @since 0.1.0
    */
   public static final int MAX_HEADER_BYTES = 64 * 1024;
+
   /**
    * Fields kept.
    *

@@ -37,17 +37,24 @@ public final class KeyRings {
     try {
       return KeyRingFile.read(file);
     } catch (KeyFileException e) {
-      throw new IllegalArgumentException(Settings.KEY_FILE.key() + " " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          Settings.KEY_FILE.key() + " " + file + ": " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new IllegalArgumentException(Settings.KEY_FILE.key() + " " + file + " cannot be read ("
-          + e.getClass().getSimpleName() + ")", e);
+      throw new IllegalArgumentException(
+          Settings.KEY_FILE.key()
+              + " "
+              + file
+              + " cannot be read ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
   }
 
   /**
    * Reads the key ring from {@code file}, creating a new one (mode 600) when the file does not
-   * exist. When two processes create it at once, both end up with the one that was written first;
-   * a key file is never replaced.
+   * exist. When two processes create it at once, both end up with the one that was written first; a
+   * key file is never replaced.
    *
    * @param file the key file
    * @return the ring

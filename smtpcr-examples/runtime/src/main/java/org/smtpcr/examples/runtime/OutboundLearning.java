@@ -15,13 +15,13 @@ import org.smtpcr.core.store.WhitelistStore;
 /**
  * Learning from outbound mail, for every route: when one of our users writes to someone, that
  * correspondent is whitelisted as a sender to the user, so that replies pass without a challenge.
- * The pair is (sender = their address as the engine canonicalizes a sender, recipient = our
- * user's address as it canonicalizes a recipient).
+ * The pair is (sender = their address as the engine canonicalizes a sender, recipient = our user's
+ * address as it canonicalizes a recipient).
  *
  * <p><b>The one lifetime rule.</b> An entry that never expires stays as it is (a challenge
- * confirmed it, or an earlier setting). Any other pair is written with the
- * {@linkplain Settings#LEARN_LIFETIME learning lifetime}: for good when none is set, else until
- * now plus the lifetime (which refreshes a learned entry each time the user writes again).
+ * confirmed it, or an earlier setting). Any other pair is written with the {@linkplain
+ * Settings#LEARN_LIFETIME learning lifetime}: for good when none is set, else until now plus the
+ * lifetime (which refreshes a learned entry each time the user writes again).
  *
  * <p>Thread-safe when the store is.
  *
@@ -41,7 +41,10 @@ public final class OutboundLearning {
   private final Optional<Duration> lifetime;
   private final Clock clock;
 
-  private OutboundLearning(WhitelistStore store, AddressCanonicalizer canonicalizer, Optional<Duration> lifetime,
+  private OutboundLearning(
+      WhitelistStore store,
+      AddressCanonicalizer canonicalizer,
+      Optional<Duration> lifetime,
       Clock clock) {
     this.store = requireNonNull(store, "store");
     this.senders = requireNonNull(canonicalizer, "canonicalizer");
@@ -52,8 +55,8 @@ public final class OutboundLearning {
   }
 
   /**
-   * Learning into {@code store} as {@code settings} say: their canonicalizer and
-   * {@link Settings#LEARN_LIFETIME}.
+   * Learning into {@code store} as {@code settings} say: their canonicalizer and {@link
+   * Settings#LEARN_LIFETIME}.
    *
    * @param settings the settings
    * @param store the whitelist store
@@ -62,7 +65,8 @@ public final class OutboundLearning {
    * @since 0.1.0
    */
   public static OutboundLearning of(Settings settings, WhitelistStore store, Clock clock) {
-    return new OutboundLearning(store, settings.canonicalizer(), settings.find(Settings.LEARN_LIFETIME), clock);
+    return new OutboundLearning(
+        store, settings.canonicalizer(), settings.find(Settings.LEARN_LIFETIME), clock);
   }
 
   /**
@@ -74,7 +78,8 @@ public final class OutboundLearning {
    * @return the learning
    * @since 0.1.0
    */
-  public static OutboundLearning of(WhitelistStore store, AddressCanonicalizer canonicalizer, Clock clock) {
+  public static OutboundLearning of(
+      WhitelistStore store, AddressCanonicalizer canonicalizer, Clock clock) {
     return new OutboundLearning(store, canonicalizer, Optional.empty(), clock);
   }
 
@@ -101,7 +106,8 @@ public final class OutboundLearning {
    */
   public static Duration checkLifetime(String key, Duration lifetime) {
     if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_LIFETIME) > 0) {
-      throw new IllegalArgumentException(key + " must be positive and at most " + MAX_LIFETIME.toDays() + " days");
+      throw new IllegalArgumentException(
+          key + " must be positive and at most " + MAX_LIFETIME.toDays() + " days");
     }
     return lifetime;
   }

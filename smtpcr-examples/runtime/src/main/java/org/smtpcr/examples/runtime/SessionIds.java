@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * Session ids as {@link org.smtpcr.core.Transaction} accepts them and logs may show them: the
- * printable US-ASCII characters of the MTA's id ({@code !} to {@code ~}), at most
- * {@value #MAX_LENGTH} of them.
+ * printable US-ASCII characters of the MTA's id ({@code !} to {@code ~}), at most {@value
+ * #MAX_LENGTH} of them.
  *
  * @since 0.1.0
  */

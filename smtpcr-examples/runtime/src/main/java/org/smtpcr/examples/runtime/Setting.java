@@ -29,8 +29,14 @@ public final class Setting<T> {
   private final boolean secret;
   private final Parser<T> parser;
 
-  Setting(String key, List<String> otherNames, List<String> options, Optional<T> defaultValue, String description,
-      boolean secret, Parser<T> parser) {
+  Setting(
+      String key,
+      List<String> otherNames,
+      List<String> options,
+      Optional<T> defaultValue,
+      String description,
+      boolean secret,
+      Parser<T> parser) {
     this.key = requireNonNull(key, "key");
     this.otherNames = List.copyOf(otherNames);
     this.options = List.copyOf(options);
@@ -41,8 +47,8 @@ public final class Setting<T> {
   }
 
   /**
-   * The key, as properties files and James's {@code <handler>} element spell it
-   * ({@code challengeLifetime}, {@code store.url}).
+   * The key, as properties files and James's {@code <handler>} element spell it ({@code
+   * challengeLifetime}, {@code store.url}).
    *
    * @return the key
    */
@@ -61,8 +67,8 @@ public final class Setting<T> {
   }
 
   /**
-   * The command-line option names that set it ({@code --challenge-lifetime}); a properties file
-   * may also use them without the dashes.
+   * The command-line option names that set it ({@code --challenge-lifetime}); a properties file may
+   * also use them without the dashes.
    *
    * @return the option names, possibly empty
    */
@@ -112,7 +118,9 @@ public final class Setting<T> {
     return parser.parse(key, values);
   }
 
-  /** Parses values found under {@code name} (the key or another name); messages name {@code name}. */
+  /**
+   * Parses values found under {@code name} (the key or another name); messages name {@code name}.
+   */
   T parseAs(String name, List<String> values) {
     return parser.parse(name, values);
   }

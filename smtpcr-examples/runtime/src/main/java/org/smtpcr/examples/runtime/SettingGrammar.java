@@ -16,18 +16,18 @@ import java.util.regex.Pattern;
  * properties file, James's XML):
  *
  * <ul>
- *   <li><b>durations</b>: a whole number and a unit, {@code 45s}, {@code 30m}, {@code 12h},
- *       {@code 7d}, {@code 2w}; or ISO-8601, {@code PT12H}, {@code P7D}. Never negative.
- *   <li><b>sizes</b> in bytes: a whole number with an optional binary unit, {@code 512k},
- *       {@code 10M}, {@code 1G} (1024-based; a trailing {@code B} is allowed: {@code 10MB}).
+ *   <li><b>durations</b>: a whole number and a unit, {@code 45s}, {@code 30m}, {@code 12h}, {@code
+ *       7d}, {@code 2w}; or ISO-8601, {@code PT12H}, {@code P7D}. Never negative.
+ *   <li><b>sizes</b> in bytes: a whole number with an optional binary unit, {@code 512k}, {@code
+ *       10M}, {@code 1G} (1024-based; a trailing {@code B} is allowed: {@code 10MB}).
  *   <li><b>lists</b>: items separated by commas and/or white space; empty items are dropped.
  *   <li><b>booleans</b>: {@code true} or {@code false}, any case.
  * </ul>
  *
  * <p>Every error is an {@link IllegalArgumentException} whose message starts with the setting's key
  * and names the expected form. A message never repeats the value, which may be long, hostile or
- * secret. Inputs are bounded ({@value #MAX_VALUE_LENGTH} characters for one value,
- * {@value #MAX_LIST_LENGTH} for a list, at most {@value #MAX_LIST_ITEMS} items).
+ * secret. Inputs are bounded ({@value #MAX_VALUE_LENGTH} characters for one value, {@value
+ * #MAX_LIST_LENGTH} for a list, at most {@value #MAX_LIST_ITEMS} items).
  *
  * @since 0.1.0
  */
@@ -55,6 +55,7 @@ public final class SettingGrammar {
 
   /** The expected form of a duration, as messages name it. */
   static final String DURATION_FORM = "a duration such as 45s, 30m, 12h, 7d, 2w or PT12H";
+
   static final String SIZE_FORM = "a size in bytes such as 65536, 512k or 10M";
 
   private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,18})\\s?([smhdw])");
@@ -79,13 +80,14 @@ public final class SettingGrammar {
     try {
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
-        d = switch (m.group(2)) {
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          case "d" -> Duration.ofDays(n);
-          default -> Duration.ofDays(Math.multiplyExact(7, n));
-        };
+        d =
+            switch (m.group(2)) {
+              case "s" -> Duration.ofSeconds(n);
+              case "m" -> Duration.ofMinutes(n);
+              case "h" -> Duration.ofHours(n);
+              case "d" -> Duration.ofDays(n);
+              default -> Duration.ofDays(Math.multiplyExact(7, n));
+            };
       } else if (v.startsWith("p")) {
         d = Duration.parse(v);
       } else {
@@ -97,7 +99,8 @@ public final class SettingGrammar {
       throw new IllegalArgumentException(key + " is too long a duration; write " + DURATION_FORM);
     }
     if (d.isNegative()) {
-      throw new IllegalArgumentException(key + " must not be a negative duration; write " + DURATION_FORM);
+      throw new IllegalArgumentException(
+          key + " must not be a negative duration; write " + DURATION_FORM);
     }
     return d;
   }
@@ -118,12 +121,13 @@ public final class SettingGrammar {
     if (!m.matches()) {
       throw fail(key, SIZE_FORM);
     }
-    int shift = switch (m.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      default -> 0;
-    };
+    int shift =
+        switch (m.group(2)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          default -> 0;
+        };
     long n = Long.parseLong(m.group(1));
     if (n > (Long.MAX_VALUE >> shift)) {
       throw new IllegalArgumentException(key + " is too large a size; write " + SIZE_FORM);
@@ -206,8 +210,11 @@ public final class SettingGrammar {
     requireNonNull(key, "key");
     requireNonNull(text, "text");
     if (text.length() > MAX_LIST_LENGTH) {
-      throw new IllegalArgumentException(key + " has more than " + MAX_LIST_LENGTH
-          + " characters; write a list separated by commas or spaces");
+      throw new IllegalArgumentException(
+          key
+              + " has more than "
+              + MAX_LIST_LENGTH
+              + " characters; write a list separated by commas or spaces");
     }
     List<String> out = new ArrayList<>();
     for (String item : SEPARATORS.split(text.toString().strip())) {
@@ -226,7 +233,8 @@ public final class SettingGrammar {
     requireNonNull(key, "key");
     requireNonNull(text, "text");
     if (text.length() > MAX_VALUE_LENGTH) {
-      throw new IllegalArgumentException(key + " has more than " + MAX_VALUE_LENGTH + " characters; write " + form);
+      throw new IllegalArgumentException(
+          key + " has more than " + MAX_VALUE_LENGTH + " characters; write " + form);
     }
     String v = text.toString().strip().toLowerCase(Locale.ROOT);
     if (v.isEmpty()) {

@@ -9,15 +9,16 @@ import java.util.Set;
 
 /**
  * Where settings come from: the raw values configured under a name. A properties file, James's XML
- * configuration and a command line are each one source; {@link Settings#read(SettingSource)}
- * reads every declared {@link Setting} from it the same way.
+ * configuration and a command line are each one source; {@link Settings#read(SettingSource)} reads
+ * every declared {@link Setting} from it the same way.
  *
  * @since 0.1.0
  */
 @FunctionalInterface
 public interface SettingSource {
   /**
-   * The values configured under {@code name}, in order (a repeated element or option gives several).
+   * The values configured under {@code name}, in order (a repeated element or option gives
+   * several).
    *
    * @param name a setting's key or one of its other names
    * @return the values; empty when the name is not configured

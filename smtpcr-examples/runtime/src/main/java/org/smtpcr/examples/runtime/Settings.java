@@ -22,17 +22,18 @@ import org.smtpcr.core.rules.IpNetwork;
 
 /**
  * The settings every shipped route shares, each {@linkplain Setting declared} once here, and their
- * values. A route reads them the same way: a properties file and James's XML through
- * {@link #read(SettingSource)}, the command line through its options (whose converters use
- * {@link SettingGrammar}) and {@link #builder()}. Adding a setting means one constant here plus its
- * option names.
+ * values. A route reads them the same way: a properties file and James's XML through {@link
+ * #read(SettingSource)}, the command line through its options (whose converters use {@link
+ * SettingGrammar}) and {@link #builder()}. Adding a setting means one constant here plus its option
+ * names.
  *
  * <p>Immutable and thread-safe.
  *
  * @since 0.1.0
  */
 public final class Settings {
-  private static final Pattern REPLY = Pattern.compile("([2-5][0-9][0-9]) ([245]\\.[0-9]{1,3}\\.[0-9]{1,3}) (.+)");
+  private static final Pattern REPLY =
+      Pattern.compile("([2-5][0-9][0-9]) ([245]\\.[0-9]{1,3}\\.[0-9]{1,3}) (.+)");
   private static final int MAX_TEXT = 2048;
   private static final List<Setting<?>> DECLARED = new ArrayList<>();
 
@@ -41,106 +42,180 @@ public final class Settings {
    *
    * @since 0.1.0
    */
-  public static final Setting<Path> KEY_FILE = declare("keyFile", List.of(), List.of("--keys"), null,
-      "The key-ring file that signs challenge links and pass codes.", false, Settings::path);
+  public static final Setting<Path> KEY_FILE =
+      declare(
+          "keyFile",
+          List.of(),
+          List.of("--keys"),
+          null,
+          "The key-ring file that signs challenge links and pass codes.",
+          false,
+          Settings::path);
 
   /**
    * Where the challenge page is served; links in challenges point below it.
    *
    * @since 0.1.0
    */
-  public static final Setting<URI> CHALLENGE_BASE = declare("challengeBase", List.of(), List.of("--challenge-base"),
-      null, "Where the challenge page is served (https, or http on loopback).", false, Settings::uri);
+  public static final Setting<URI> CHALLENGE_BASE =
+      declare(
+          "challengeBase",
+          List.of(),
+          List.of("--challenge-base"),
+          null,
+          "Where the challenge page is served (https, or http on loopback).",
+          false,
+          Settings::uri);
 
   /**
    * How long a challenge link is valid.
    *
    * @since 0.1.0
    */
-  public static final Setting<Duration> CHALLENGE_LIFETIME = declare("challengeLifetime", List.of(),
-      List.of("--challenge-lifetime"), Duration.ofDays(7), "How long a challenge link is valid.", false,
-      (k, v) -> SettingGrammar.duration(k, last(v)));
+  public static final Setting<Duration> CHALLENGE_LIFETIME =
+      declare(
+          "challengeLifetime",
+          List.of(),
+          List.of("--challenge-lifetime"),
+          Duration.ofDays(7),
+          "How long a challenge link is valid.",
+          false,
+          (k, v) -> SettingGrammar.duration(k, last(v)));
 
   /**
    * Client networks whose mail is accepted without a challenge (CIDR).
    *
    * @since 0.1.0
    */
-  public static final Setting<List<String>> TRUSTED_NETWORKS = declare("trustedNetworks", List.of(),
-      List.of("--trusted-network"), List.of(), "Client networks accepted without a challenge, e.g. 192.0.2.0/24.",
-      false, Settings::networks);
+  public static final Setting<List<String>> TRUSTED_NETWORKS =
+      declare(
+          "trustedNetworks",
+          List.of(),
+          List.of("--trusted-network"),
+          List.of(),
+          "Client networks accepted without a challenge, e.g. 192.0.2.0/24.",
+          false,
+          Settings::networks);
 
   /**
    * Recipients that never challenge, besides postmaster and abuse: local parts or addresses.
    *
    * @since 0.1.0
    */
-  public static final Setting<List<String>> EXEMPT_RECIPIENTS = declare("exemptRecipients", List.of(),
-      List.of("--exempt-recipient"), List.of(),
-      "Recipients that never challenge, besides postmaster and abuse: local parts or addresses.", false,
-      Settings::list);
+  public static final Setting<List<String>> EXEMPT_RECIPIENTS =
+      declare(
+          "exemptRecipients",
+          List.of(),
+          List.of("--exempt-recipient"),
+          List.of(),
+          "Recipients that never challenge, besides postmaster and abuse: local parts or addresses.",
+          false,
+          Settings::list);
 
   /**
    * Whether a pass code in the Subject is accepted (decided at the end of DATA).
    *
    * @since 0.1.0
    */
-  public static final Setting<Boolean> SUBJECT_PASS_CODES = declare("subjectPassCodes", List.of(),
-      List.of("--subject-pass-codes"), false, "Also accept a pass code in the Subject.", false,
-      (k, v) -> SettingGrammar.bool(k, last(v)));
+  public static final Setting<Boolean> SUBJECT_PASS_CODES =
+      declare(
+          "subjectPassCodes",
+          List.of(),
+          List.of("--subject-pass-codes"),
+          false,
+          "Also accept a pass code in the Subject.",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
 
   /**
    * The sub-address separator characters (Postfix's {@code recipient_delimiter}).
    *
    * @since 0.1.0
    */
-  public static final Setting<String> SUBADDRESS_SEPARATORS = declare("subaddressSeparators", List.of(),
-      List.of("--subaddress-separators"), "+", "Sub-address separator characters, as Postfix's recipient_delimiter.",
-      false, Settings::separators);
+  public static final Setting<String> SUBADDRESS_SEPARATORS =
+      declare(
+          "subaddressSeparators",
+          List.of(),
+          List.of("--subaddress-separators"),
+          "+",
+          "Sub-address separator characters, as Postfix's recipient_delimiter.",
+          false,
+          Settings::separators);
 
   /**
    * The reply when deciding fails.
    *
    * @since 0.1.0
    */
-  public static final Setting<SmtpReply> FAILURE_REPLY = declare("failureReply", List.of(), List.of(),
-      Replies.FAILURE, "The reply when deciding fails, such as \"451 4.3.0 text\".", false, Settings::reply);
+  public static final Setting<SmtpReply> FAILURE_REPLY =
+      declare(
+          "failureReply",
+          List.of(),
+          List.of(),
+          Replies.FAILURE,
+          "The reply when deciding fails, such as \"451 4.3.0 text\".",
+          false,
+          Settings::reply);
 
   /**
    * Whether clients the MTA lets relay are trusted (James).
    *
    * @since 0.1.0
    */
-  public static final Setting<Boolean> TRUST_RELAYING_CLIENTS = declare("trustRelayingClients", List.of(),
-      List.of(), true, "Accept without challenge from clients the MTA lets relay.", false,
-      (k, v) -> SettingGrammar.bool(k, last(v)));
+  public static final Setting<Boolean> TRUST_RELAYING_CLIENTS =
+      declare(
+          "trustRelayingClients",
+          List.of(),
+          List.of(),
+          true,
+          "Accept without challenge from clients the MTA lets relay.",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
 
   /**
    * Whether the recipients of our users' outbound mail are learned.
    *
    * @since 0.1.0
    */
-  public static final Setting<Boolean> LEARN_OUTBOUND = declare("learnOutbound", List.of(),
-      List.of("--learn-outbound"), true, "Whitelist the recipients of authenticated users' mail as senders to them.",
-      false, (k, v) -> SettingGrammar.bool(k, last(v)));
+  public static final Setting<Boolean> LEARN_OUTBOUND =
+      declare(
+          "learnOutbound",
+          List.of(),
+          List.of("--learn-outbound"),
+          true,
+          "Whitelist the recipients of authenticated users' mail as senders to them.",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
 
   /**
    * How long a pair learned from outbound mail lasts; unset: for good.
    *
    * @since 0.1.0
    */
-  public static final Setting<Duration> LEARN_LIFETIME = declare("learnLifetime", List.of("entryLifetime"),
-      List.of("--learn-lifetime"), null, "How long a pair learned from outbound mail lasts (default: for good).",
-      false, (k, v) -> OutboundLearning.checkLifetime(k, SettingGrammar.duration(k, last(v))));
+  public static final Setting<Duration> LEARN_LIFETIME =
+      declare(
+          "learnLifetime",
+          List.of("entryLifetime"),
+          List.of("--learn-lifetime"),
+          null,
+          "How long a pair learned from outbound mail lasts (default: for good).",
+          false,
+          (k, v) -> OutboundLearning.checkLifetime(k, SettingGrammar.duration(k, last(v))));
 
   /**
    * How long a confirmation on the challenge page lasts; unset: for good.
    *
    * @since 0.1.0
    */
-  public static final Setting<Duration> WHITELIST_EXPIRY = declare("whitelistExpiry", List.of(),
-      List.of("--whitelist-expiry"), null, "How long a confirmation on the page lasts (default: for good).", false,
-      (k, v) -> SettingGrammar.duration(k, last(v)));
+  public static final Setting<Duration> WHITELIST_EXPIRY =
+      declare(
+          "whitelistExpiry",
+          List.of(),
+          List.of("--whitelist-expiry"),
+          null,
+          "How long a confirmation on the page lasts (default: for good).",
+          false,
+          (k, v) -> SettingGrammar.duration(k, last(v)));
 
   /**
    * The whitelist store's JDBC URL ({@code jdbc:h2:} or {@code jdbc:postgresql:}).
@@ -148,42 +223,51 @@ public final class Settings {
    * @since 0.1.0
    */
   public static final Setting<String> STORE_URL = store(StoreSpec.URL, "--store", true);
+
   /**
    * The store's user.
    *
    * @since 0.1.0
    */
   public static final Setting<String> STORE_USER = store(StoreSpec.USER, null, false);
+
   /**
    * The store's password.
    *
    * @since 0.1.0
    */
   public static final Setting<String> STORE_PASSWORD = store(StoreSpec.PASSWORD, null, true);
+
   /**
    * The store's JDBC driver class (default: inferred from the URL).
    *
    * @since 0.1.0
    */
-  public static final Setting<String> STORE_DRIVER_CLASS = store(StoreSpec.DRIVER_CLASS, null, false);
+  public static final Setting<String> STORE_DRIVER_CLASS =
+      store(StoreSpec.DRIVER_CLASS, null, false);
+
   /**
    * The store's connection pool size.
    *
    * @since 0.1.0
    */
   public static final Setting<String> STORE_POOL_SIZE = store(StoreSpec.POOL_SIZE, null, false);
+
   /**
    * How long a decision waits for a store connection.
    *
    * @since 0.1.0
    */
-  public static final Setting<String> STORE_CONNECTION_TIMEOUT = store(StoreSpec.CONNECTION_TIMEOUT, null, false);
+  public static final Setting<String> STORE_CONNECTION_TIMEOUT =
+      store(StoreSpec.CONNECTION_TIMEOUT, null, false);
+
   /**
    * The prefix of the store's table names.
    *
    * @since 0.1.0
    */
-  public static final Setting<String> STORE_TABLE_PREFIX = store(StoreSpec.TABLE_PREFIX, null, false);
+  public static final Setting<String> STORE_TABLE_PREFIX =
+      store(StoreSpec.TABLE_PREFIX, null, false);
 
   private static final List<Setting<?>> ALL = List.copyOf(DECLARED);
   private static final Settings DEFAULTS = new Settings(Map.of());
@@ -214,7 +298,9 @@ public final class Settings {
   public static Optional<Setting<?>> named(String name) {
     requireNonNull(name, "name");
     for (Setting<?> s : ALL) {
-      if (s.key().equals(name) || s.otherNames().contains(name) || s.options().contains(name)
+      if (s.key().equals(name)
+          || s.otherNames().contains(name)
+          || s.options().contains(name)
           || s.options().contains("--" + name)) {
         return Optional.of(s);
       }
@@ -296,7 +382,8 @@ public final class Settings {
    * @since 0.1.0
    */
   public <T> T get(Setting<T> setting) {
-    return find(setting).orElseThrow(() -> new IllegalArgumentException(setting.key() + " is required"));
+    return find(setting)
+        .orElseThrow(() -> new IllegalArgumentException(setting.key() + " is required"));
   }
 
   /**
@@ -331,7 +418,8 @@ public final class Settings {
    */
   public AddressCanonicalizer canonicalizer() {
     String separators = get(SUBADDRESS_SEPARATORS);
-    return separators.equals("+") ? AddressCanonicalizer.standard()
+    return separators.equals("+")
+        ? AddressCanonicalizer.standard()
         : AddressCanonicalizer.builder().subaddressSeparators(separators).build();
   }
 
@@ -339,8 +427,12 @@ public final class Settings {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("Settings[");
-    values.forEach((s, v) -> sb.append(sb.length() > 9 ? ", " : "").append(s.key()).append('=')
-        .append(s.isSecret() ? "redacted" : v));
+    values.forEach(
+        (s, v) ->
+            sb.append(sb.length() > 9 ? ", " : "")
+                .append(s.key())
+                .append('=')
+                .append(s.isSecret() ? "redacted" : v));
     return sb.append(']').toString();
   }
 
@@ -416,10 +508,23 @@ public final class Settings {
     }
   }
 
-  private static <T> Setting<T> declare(String key, List<String> otherNames, List<String> options, T defaultValue,
-      String description, boolean secret, Setting.Parser<T> parser) {
-    Setting<T> s = new Setting<>(key, otherNames, options, Optional.ofNullable(defaultValue), description, secret,
-        parser);
+  private static <T> Setting<T> declare(
+      String key,
+      List<String> otherNames,
+      List<String> options,
+      T defaultValue,
+      String description,
+      boolean secret,
+      Setting.Parser<T> parser) {
+    Setting<T> s =
+        new Setting<>(
+            key,
+            otherNames,
+            options,
+            Optional.ofNullable(defaultValue),
+            description,
+            secret,
+            parser);
     DECLARED.add(s);
     return s;
   }
@@ -428,8 +533,14 @@ public final class Settings {
   private static Setting<String> store(String name, String option, boolean secret) {
     String camel = "store" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
     List<String> other = name.equals(StoreSpec.URL) ? List.of(camel, "store") : List.of(camel);
-    return declare("store." + name, other, option == null ? List.of() : List.of(option), null,
-        "The whitelist store's " + name + ".", secret, (k, v) -> text(k, last(v)));
+    return declare(
+        "store." + name,
+        other,
+        option == null ? List.of() : List.of(option),
+        null,
+        "The whitelist store's " + name + ".",
+        secret,
+        (k, v) -> text(k, last(v)));
   }
 
   static String last(List<String> values) {
@@ -445,7 +556,10 @@ public final class Settings {
     List<String> out = new ArrayList<>();
     for (String v : values) {
       out.addAll(SettingGrammar.list(key, v));
-      checkArgument(out.size() <= SettingGrammar.MAX_LIST_ITEMS, "%s has more than %s entries", key,
+      checkArgument(
+          out.size() <= SettingGrammar.MAX_LIST_ITEMS,
+          "%s has more than %s entries",
+          key,
           SettingGrammar.MAX_LIST_ITEMS);
     }
     return List.copyOf(out);

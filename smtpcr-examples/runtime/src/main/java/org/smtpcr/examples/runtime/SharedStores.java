@@ -52,8 +52,8 @@ public final class SharedStores {
    *
    * @param settings the store spec
    * @return the lease; close it when done
-   * @throws IllegalArgumentException if the JDBC driver class cannot be loaded or the pool refuses the
-   *     settings; the message names no URL or password
+   * @throws IllegalArgumentException if the JDBC driver class cannot be loaded or the pool refuses
+   *     the settings; the message names no URL or password
    */
   public static Lease acquire(StoreSpec settings) {
     requireNonNull(settings, "settings");
@@ -70,7 +70,8 @@ public final class SharedStores {
   }
 
   private static Shared open(StoreSpec settings) {
-    HikariDataSource dataSource = settings.openDataSource("smtpcr-whitelist-" + POOL_NUMBER.incrementAndGet());
+    HikariDataSource dataSource =
+        settings.openDataSource("smtpcr-whitelist-" + POOL_NUMBER.incrementAndGet());
     JdbcWhitelistStore.Builder builder = JdbcWhitelistStore.builder().dataSource(dataSource);
     settings.tablePrefix().ifPresent(builder::tablePrefix);
     JdbcWhitelistStore store;
@@ -84,7 +85,9 @@ public final class SharedStores {
       store.migrate();
       log.info("whitelist store ready: {}", settings);
     } catch (StoreException e) {
-      log.warn("whitelist store {} is not usable yet ({}); decisions answer 451 until it is", settings.describe(),
+      log.warn(
+          "whitelist store {} is not usable yet ({}); decisions answer 451 until it is",
+          settings.describe(),
           e.getMessage());
     }
     return new Shared(dataSource, store);

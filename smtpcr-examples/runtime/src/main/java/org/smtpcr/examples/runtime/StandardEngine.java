@@ -10,8 +10,8 @@ import org.smtpcr.tokens.KeyRing;
 
 /**
  * The standard chain, built from {@link Settings}: the one place every route gets its engine from.
- * In the standard order ({@link StandardRules}): postmaster, abuse and the {@linkplain Settings#EXEMPT_RECIPIENTS exempt
- * recipients}; trusted clients (authenticated sessions and the
+ * In the standard order ({@link StandardRules}): postmaster, abuse and the {@linkplain
+ * Settings#EXEMPT_RECIPIENTS exempt recipients}; trusted clients (authenticated sessions and the
  * {@linkplain Settings#TRUSTED_NETWORKS trusted networks}); the null sender; the whitelist store;
  * pass codes (in the sub-address, and in the Subject when {@linkplain Settings#SUBJECT_PASS_CODES
  * asked}). The engine canonicalizes with {@link Settings#canonicalizer()}.
@@ -33,11 +33,13 @@ public final class StandardEngine {
    * @throws IllegalArgumentException naming the setting that the engine refuses
    * @since 0.1.0
    */
-  public static DecisionEngine.Builder builder(Settings settings, KeyRing ring, WhitelistStore store) {
+  public static DecisionEngine.Builder builder(
+      Settings settings, KeyRing ring, WhitelistStore store) {
     requireNonNull(settings, "settings");
     requireNonNull(ring, "ring");
     requireNonNull(store, "store");
-    DecisionEngine.Builder b = DecisionEngine.builder().keyRing(ring).canonicalizer(settings.canonicalizer());
+    DecisionEngine.Builder b =
+        DecisionEngine.builder().keyRing(ring).canonicalizer(settings.canonicalizer());
     try {
       b.challengeBase(settings.get(Settings.CHALLENGE_BASE));
     } catch (IllegalArgumentException e) {
@@ -55,12 +57,17 @@ public final class StandardEngine {
         throw named(Settings.FAILURE_REPLY, e);
       }
     }
-    StandardRules.Builder rules = StandardRules.builder().whitelistStore(store)
-        .subjectPassCodes(settings.get(Settings.SUBJECT_PASS_CODES));
+    StandardRules.Builder rules =
+        StandardRules.builder()
+            .whitelistStore(store)
+            .subjectPassCodes(settings.get(Settings.SUBJECT_PASS_CODES));
     for (String r : settings.get(Settings.EXEMPT_RECIPIENTS)) {
       try {
         if (r.indexOf('@') >= 0) {
-          settings.canonicalizer().forRecipients().canonicalize(r); // refused here, with the setting's name
+          settings
+              .canonicalizer()
+              .forRecipients()
+              .canonicalize(r); // refused here, with the setting's name
           rules.exemptRecipient(r);
         } else {
           rules.exemptLocalPart(r);

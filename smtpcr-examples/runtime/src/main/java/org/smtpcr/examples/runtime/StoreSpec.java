@@ -14,12 +14,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How to reach the whitelist database, for every route: a JDBC URL ({@code jdbc:h2:} or
- * {@code jdbc:postgresql:}; another sub-protocol with an explicit driver class), optional
- * credentials, the driver class, the pool size and how long a decision waits for a connection.
- * {@link #openDataSource(String)} makes the pooled {@code DataSource}; equal specs share one pool
- * through {@link SharedStores}. The URL and the password may hold secrets, so {@link #toString()}
- * shows the JDBC sub-protocol only, and no error message repeats either.
+ * How to reach the whitelist database, for every route: a JDBC URL ({@code jdbc:h2:} or {@code
+ * jdbc:postgresql:}; another sub-protocol with an explicit driver class), optional credentials, the
+ * driver class, the pool size and how long a decision waits for a connection. {@link
+ * #openDataSource(String)} makes the pooled {@code DataSource}; equal specs share one pool through
+ * {@link SharedStores}. The URL and the password may hold secrets, so {@link #toString()} shows the
+ * JDBC sub-protocol only, and no error message repeats either.
  *
  * <p>Immutable and thread-safe.
  *
@@ -27,22 +27,28 @@ import java.util.regex.Pattern;
  */
 public final class StoreSpec {
   /**
-   * Setting names, as {@link Settings} (under {@code store.}) and the mailets (prefixed:
-   * {@code storeUrl}) spell them.
+   * Setting names, as {@link Settings} (under {@code store.}) and the mailets (prefixed: {@code
+   * storeUrl}) spell them.
    *
    * @since 0.1.0
    */
   public static final String URL = "url";
+
   /** The user's setting name. @since 0.1.0 */
   public static final String USER = "user";
+
   /** The password's setting name. @since 0.1.0 */
   public static final String PASSWORD = "password";
+
   /** The driver class's setting name. @since 0.1.0 */
   public static final String DRIVER_CLASS = "driverClass";
+
   /** The pool size's setting name. @since 0.1.0 */
   public static final String POOL_SIZE = "poolSize";
+
   /** The connection timeout's setting name. @since 0.1.0 */
   public static final String CONNECTION_TIMEOUT = "connectionTimeout";
+
   /** The table prefix's setting name. @since 0.1.0 */
   public static final String TABLE_PREFIX = "tablePrefix";
 
@@ -52,15 +58,20 @@ public final class StoreSpec {
    * @since 0.1.0
    */
   public static final int DEFAULT_POOL_SIZE = 4;
+
   static final int MAX_POOL_SIZE = 64;
+
   /** A decision waits for a connection; fail soon (451) rather than hold the SMTP client. */
   static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(1);
+
   private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
   private static final Duration MAX_CONNECTION_TIMEOUT = Duration.ofMinutes(1);
   private static final int MAX_URL_LENGTH = 2048;
   private static final int MAX_VALUE_LENGTH = 500;
-  private static final Pattern SUBPROTOCOL = Pattern.compile("jdbc:([a-z][a-z0-9]{0,19}):.*", Pattern.DOTALL);
-  private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+  private static final Pattern SUBPROTOCOL =
+      Pattern.compile("jdbc:([a-z][a-z0-9]{0,19}):.*", Pattern.DOTALL);
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
   private final String url;
   private final Optional<String> user;
@@ -70,8 +81,14 @@ public final class StoreSpec {
   private final Duration connectionTimeout;
   private final Optional<String> tablePrefix;
 
-  private StoreSpec(String url, Optional<String> user, Optional<String> password, String driverClass,
-      int poolSize, Duration connectionTimeout, Optional<String> tablePrefix) {
+  private StoreSpec(
+      String url,
+      Optional<String> user,
+      Optional<String> password,
+      String driverClass,
+      int poolSize,
+      Duration connectionTimeout,
+      Optional<String> tablePrefix) {
     this.url = url;
     this.user = user;
     this.password = password;
@@ -83,8 +100,8 @@ public final class StoreSpec {
 
   /**
    * Reads the spec through {@code setting}, which maps a setting name ({@code url}, {@code user},
-   * {@code password}, {@code driverClass}, {@code poolSize}, {@code connectionTimeout},
-   * {@code tablePrefix}) to its configured value.
+   * {@code password}, {@code driverClass}, {@code poolSize}, {@code connectionTimeout}, {@code
+   * tablePrefix}) to its configured value.
    *
    * @param setting the configured values by name
    * @return the spec
@@ -94,11 +111,25 @@ public final class StoreSpec {
    */
   public static StoreSpec parse(Function<String, Optional<String>> setting) {
     requireNonNull(setting, "setting");
-    String url = setting.apply(URL).map(String::strip).filter(s -> !s.isEmpty())
-        .orElseThrow(() -> new IllegalArgumentException("the whitelist store's JDBC " + URL + " is required"));
-    checkArgument(url.length() <= MAX_URL_LENGTH, "the store %s has %s characters; at most %s allowed", URL,
-        url.length(), MAX_URL_LENGTH);
-    checkArgument(url.chars().allMatch(c -> c >= 0x20 && c != 0x7f), "the store %s contains a control character", URL);
+    String url =
+        setting
+            .apply(URL)
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "the whitelist store's JDBC " + URL + " is required"));
+    checkArgument(
+        url.length() <= MAX_URL_LENGTH,
+        "the store %s has %s characters; at most %s allowed",
+        URL,
+        url.length(),
+        MAX_URL_LENGTH);
+    checkArgument(
+        url.chars().allMatch(c -> c >= 0x20 && c != 0x7f),
+        "the store %s contains a control character",
+        URL);
     Matcher m = SUBPROTOCOL.matcher(url);
     checkArgument(m.matches(), "the store %s must start with jdbc:<subprotocol>:", URL);
     String subprotocol = m.group(1);
@@ -106,26 +137,55 @@ public final class StoreSpec {
     Optional<String> user = setting.apply(USER).filter(s -> !s.isEmpty());
     Optional<String> password = setting.apply(PASSWORD).filter(s -> !s.isEmpty());
     user.ifPresent(u -> checkValue(u, USER));
-    password.ifPresent(p -> checkArgument(p.length() <= MAX_VALUE_LENGTH && p.chars().noneMatch(c -> c < 0x20),
-        "the store %s is too long or contains a control character", PASSWORD));
+    password.ifPresent(
+        p ->
+            checkArgument(
+                p.length() <= MAX_VALUE_LENGTH && p.chars().noneMatch(c -> c < 0x20),
+                "the store %s is too long or contains a control character",
+                PASSWORD));
 
-    String driver = setting.apply(DRIVER_CLASS).map(String::strip).filter(s -> !s.isEmpty())
-        .orElseGet(() -> inferDriver(subprotocol));
-    checkArgument(CLASS_NAME.matcher(driver).matches() && driver.length() <= MAX_VALUE_LENGTH,
-        "the store %s is not a Java class name", DRIVER_CLASS);
+    String driver =
+        setting
+            .apply(DRIVER_CLASS)
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .orElseGet(() -> inferDriver(subprotocol));
+    checkArgument(
+        CLASS_NAME.matcher(driver).matches() && driver.length() <= MAX_VALUE_LENGTH,
+        "the store %s is not a Java class name",
+        DRIVER_CLASS);
 
-    int poolSize = setting.apply(POOL_SIZE).map(String::strip)
-        .map(s -> SettingGrammar.integer("the store " + POOL_SIZE, s, Integer.MIN_VALUE, Integer.MAX_VALUE))
-        .orElse(DEFAULT_POOL_SIZE);
-    checkArgument(poolSize >= 1 && poolSize <= MAX_POOL_SIZE, "the store %s must be 1..%s, got %s", POOL_SIZE,
-        MAX_POOL_SIZE, poolSize);
+    int poolSize =
+        setting
+            .apply(POOL_SIZE)
+            .map(String::strip)
+            .map(
+                s ->
+                    SettingGrammar.integer(
+                        "the store " + POOL_SIZE, s, Integer.MIN_VALUE, Integer.MAX_VALUE))
+            .orElse(DEFAULT_POOL_SIZE);
+    checkArgument(
+        poolSize >= 1 && poolSize <= MAX_POOL_SIZE,
+        "the store %s must be 1..%s, got %s",
+        POOL_SIZE,
+        MAX_POOL_SIZE,
+        poolSize);
 
-    Duration timeout = setting.apply(CONNECTION_TIMEOUT).map(String::strip)
-        .map(s -> SettingGrammar.duration("the store " + CONNECTION_TIMEOUT, s)).orElse(DEFAULT_CONNECTION_TIMEOUT);
-    checkArgument(timeout.compareTo(MIN_CONNECTION_TIMEOUT) >= 0 && timeout.compareTo(MAX_CONNECTION_TIMEOUT) <= 0,
-        "the store %s must be 250 ms to 1 min, got %s", CONNECTION_TIMEOUT, timeout);
+    Duration timeout =
+        setting
+            .apply(CONNECTION_TIMEOUT)
+            .map(String::strip)
+            .map(s -> SettingGrammar.duration("the store " + CONNECTION_TIMEOUT, s))
+            .orElse(DEFAULT_CONNECTION_TIMEOUT);
+    checkArgument(
+        timeout.compareTo(MIN_CONNECTION_TIMEOUT) >= 0
+            && timeout.compareTo(MAX_CONNECTION_TIMEOUT) <= 0,
+        "the store %s must be 250 ms to 1 min, got %s",
+        CONNECTION_TIMEOUT,
+        timeout);
 
-    Optional<String> prefix = setting.apply(TABLE_PREFIX).map(String::strip).filter(s -> !s.isEmpty());
+    Optional<String> prefix =
+        setting.apply(TABLE_PREFIX).map(String::strip).filter(s -> !s.isEmpty());
     prefix.ifPresent(p -> checkValue(p, TABLE_PREFIX));
     return new StoreSpec(url, user, password, driver, poolSize, timeout, prefix);
   }
@@ -156,8 +216,11 @@ public final class StoreSpec {
     if (settings.find(Settings.STORE_URL).isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(parse(name -> Settings.named("store." + name)
-        .flatMap(s -> settings.find(s).map(Object::toString))));
+    return Optional.of(
+        parse(
+            name ->
+                Settings.named("store." + name)
+                    .flatMap(s -> settings.find(s).map(Object::toString))));
   }
 
   /**
@@ -170,16 +233,20 @@ public final class StoreSpec {
    */
   public static void checkSupportedUrl(String url) {
     requireNonNull(url, "url");
-    checkArgument(url.length() <= MAX_URL_LENGTH, "the store URL must be at most %s characters", MAX_URL_LENGTH);
+    checkArgument(
+        url.length() <= MAX_URL_LENGTH,
+        "the store URL must be at most %s characters",
+        MAX_URL_LENGTH);
     String lower = url.toLowerCase(Locale.ROOT);
-    checkArgument(lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:postgresql:"),
+    checkArgument(
+        lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:postgresql:"),
         "the store must be a jdbc:h2: or jdbc:postgresql: URL");
   }
 
   /**
    * Opens a connection pool (HikariCP) for this spec. It does not connect yet: a database that is
-   * down now makes each operation fail after the connection timeout (and the engine answer
-   * {@code 451 4.3.0}) until it is back.
+   * down now makes each operation fail after the connection timeout (and the engine answer {@code
+   * 451 4.3.0}) until it is back.
    *
    * @param poolName the pool's name, for HikariCP's logs
    * @return the pool; the caller closes it
@@ -206,8 +273,12 @@ public final class StoreSpec {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
       // HikariCP's messages may quote the URL; name the exception only
-      throw new IllegalArgumentException("the connection pool refused the store settings ("
-          + e.getClass().getSimpleName() + "); check " + describe() + " and the driver class");
+      throw new IllegalArgumentException(
+          "the connection pool refused the store settings ("
+              + e.getClass().getSimpleName()
+              + "); check "
+              + describe()
+              + " and the driver class");
     }
   }
 
@@ -216,8 +287,10 @@ public final class StoreSpec {
         || loads(driverClass, Thread.currentThread().getContextClassLoader())) {
       return;
     }
-    throw new IllegalArgumentException("JDBC driver class " + driverClass
-        + " was not found; put the driver's jar next to the SMTPCR jars (James: extensions-jars/)");
+    throw new IllegalArgumentException(
+        "JDBC driver class "
+            + driverClass
+            + " was not found; put the driver's jar next to the SMTPCR jars (James: extensions-jars/)");
   }
 
   private static boolean loads(String className, ClassLoader loader) {
@@ -233,8 +306,10 @@ public final class StoreSpec {
   }
 
   private static void checkValue(String value, String name) {
-    checkArgument(value.length() <= MAX_VALUE_LENGTH && value.chars().allMatch(c -> c >= 0x20 && c != 0x7f),
-        "the store %s is too long or contains a control character", name);
+    checkArgument(
+        value.length() <= MAX_VALUE_LENGTH && value.chars().allMatch(c -> c >= 0x20 && c != 0x7f),
+        "the store %s is too long or contains a control character",
+        name);
   }
 
   private static String inferDriver(String subprotocol) {
@@ -244,8 +319,12 @@ public final class StoreSpec {
       case "postgresql":
         return "org.postgresql.Driver";
       default:
-        throw new IllegalArgumentException("no known JDBC driver for jdbc:" + subprotocol
-            + ": URLs; the whitelist store supports H2 and PostgreSQL (set " + DRIVER_CLASS + " for a compatible driver)");
+        throw new IllegalArgumentException(
+            "no known JDBC driver for jdbc:"
+                + subprotocol
+                + ": URLs; the whitelist store supports H2 and PostgreSQL (set "
+                + DRIVER_CLASS
+                + " for a compatible driver)");
     }
   }
 
@@ -332,9 +411,14 @@ public final class StoreSpec {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StoreSpec s && url.equals(s.url) && user.equals(s.user) && password.equals(s.password)
-        && driverClass.equals(s.driverClass) && poolSize == s.poolSize
-        && connectionTimeout.equals(s.connectionTimeout) && tablePrefix.equals(s.tablePrefix);
+    return o instanceof StoreSpec s
+        && url.equals(s.url)
+        && user.equals(s.user)
+        && password.equals(s.password)
+        && driverClass.equals(s.driverClass)
+        && poolSize == s.poolSize
+        && connectionTimeout.equals(s.connectionTimeout)
+        && tablePrefix.equals(s.tablePrefix);
   }
 
   @Override
@@ -345,8 +429,18 @@ public final class StoreSpec {
   /** No URL, user or password. */
   @Override
   public String toString() {
-    return "StoreSpec[" + describe() + ", driver=" + driverClass + ", user=" + (user.isPresent() ? "set" : "none")
-        + ", password=" + (password.isPresent() ? "redacted" : "none") + ", poolSize=" + poolSize
-        + ", connectionTimeout=" + connectionTimeout + "]";
+    return "StoreSpec["
+        + describe()
+        + ", driver="
+        + driverClass
+        + ", user="
+        + (user.isPresent() ? "set" : "none")
+        + ", password="
+        + (password.isPresent() ? "redacted" : "none")
+        + ", poolSize="
+        + poolSize
+        + ", connectionTimeout="
+        + connectionTimeout
+        + "]";
   }
 }

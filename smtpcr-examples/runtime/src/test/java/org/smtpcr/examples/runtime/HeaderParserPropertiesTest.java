@@ -9,7 +9,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
 import org.smtpcr.core.Header;
 
-/** {@link HeaderParser#parse} on any bytes or text never throws, stays bounded and keeps field names clean. */
+/**
+ * {@link HeaderParser#parse} on any bytes or text never throws, stays bounded and keeps field names
+ * clean.
+ */
 final class HeaderParserPropertiesTest {
   private static List<Header> parse(String s) {
     byte[] b = s.getBytes(UTF_8);
@@ -21,7 +24,9 @@ final class HeaderParserPropertiesTest {
     List<Header> h = HeaderParser.parse(bytes, bytes.length);
     assertTrue(h.size() <= HeaderParser.MAX_FIELDS);
     for (Header f : h) {
-      assertTrue(!f.name().isEmpty() && f.name().chars().allMatch(c -> c > 32 && c < 127 && c != ':'), f.name());
+      assertTrue(
+          !f.name().isEmpty() && f.name().chars().allMatch(c -> c > 32 && c < 127 && c != ':'),
+          f.name());
       assertTrue(f.value().length() <= bytes.length);
     }
   }

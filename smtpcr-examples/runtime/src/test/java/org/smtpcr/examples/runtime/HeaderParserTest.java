@@ -15,9 +15,14 @@ final class HeaderParserTest {
 
   @Test
   void parse_foldedFieldsUpToTheEmptyLine_inOrder() {
-    List<Header> h = parse("From: a@b\r\nSubject: one\r\n two\r\n\tthree\r\nX-Y:z\r\n\r\nNot: a header\r\n");
-    assertEquals(List.of(new Header("From", " a@b"), new Header("Subject", " one\r\n two\r\n\tthree"),
-        new Header("X-Y", "z")), h);
+    List<Header> h =
+        parse("From: a@b\r\nSubject: one\r\n two\r\n\tthree\r\nX-Y:z\r\n\r\nNot: a header\r\n");
+    assertEquals(
+        List.of(
+            new Header("From", " a@b"),
+            new Header("Subject", " one\r\n two\r\n\tthree"),
+            new Header("X-Y", "z")),
+        h);
   }
 
   @Test

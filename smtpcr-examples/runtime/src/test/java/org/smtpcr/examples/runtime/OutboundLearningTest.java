@@ -19,8 +19,10 @@ import org.smtpcr.core.store.WhitelistStore;
 final class OutboundLearningTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  private static final WhitelistKey KEY = WhitelistKey.pair(CanonicalAddress.parseCanonical("carol@elsewhere.example"),
-      CanonicalAddress.parseCanonical("bob@cr.example"));
+  private static final WhitelistKey KEY =
+      WhitelistKey.pair(
+          CanonicalAddress.parseCanonical("carol@elsewhere.example"),
+          CanonicalAddress.parseCanonical("bob@cr.example"));
 
   private final WhitelistStore store = InMemoryWhitelistStore.builder().clock(CLOCK).build();
 
@@ -34,10 +36,12 @@ final class OutboundLearningTest {
 
   @Test
   void learn_withLifetime_refreshesButNeverShortensAPermanentEntry() {
-    OutboundLearning l = OutboundLearning.of(store, AddressCanonicalizer.standard(), CLOCK)
-        .withLifetime(Duration.ofDays(365));
+    OutboundLearning l =
+        OutboundLearning.of(store, AddressCanonicalizer.standard(), CLOCK)
+            .withLifetime(Duration.ofDays(365));
     assertTrue(l.learn("<bob@cr.example>", "<carol@elsewhere.example>"));
-    assertEquals(Optional.of(NOW.plus(Duration.ofDays(365))), store.find(KEY).orElseThrow().expiresAt());
+    assertEquals(
+        Optional.of(NOW.plus(Duration.ofDays(365))), store.find(KEY).orElseThrow().expiresAt());
     store.add(KEY); // confirmed for good, e.g. on the challenge page
     assertFalse(l.learn("<bob@cr.example>", "<carol@elsewhere.example>"));
     assertEquals(Optional.empty(), store.find(KEY).orElseThrow().expiresAt());

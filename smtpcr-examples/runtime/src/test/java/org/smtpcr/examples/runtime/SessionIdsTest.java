@@ -20,9 +20,11 @@ final class SessionIdsTest {
 
   @Property
   void sanitize_anyInput_isSafe(@ForAll String id) {
-    SessionIds.sanitize(id).ifPresent(s -> {
-      assertTrue(s.length() >= 1 && s.length() <= SessionIds.MAX_LENGTH, s);
-      assertTrue(s.chars().allMatch(c -> c >= '!' && c <= '~'), s);
-    });
+    SessionIds.sanitize(id)
+        .ifPresent(
+            s -> {
+              assertTrue(s.length() >= 1 && s.length() <= SessionIds.MAX_LENGTH, s);
+              assertTrue(s.chars().allMatch(c -> c >= '!' && c <= '~'), s);
+            });
   }
 }

@@ -41,7 +41,11 @@ final class SettingGrammarPropertiesTest {
       assertTrue(items.size() <= SettingGrammar.MAX_LIST_ITEMS);
       for (Object i : items) {
         String s = (String) i;
-        assertFalse(s.isEmpty() || s.contains(",") || s.chars().anyMatch(c -> " \t\n\u000B\f\r".indexOf(c) >= 0), "separator left in an item");
+        assertFalse(
+            s.isEmpty()
+                || s.contains(",")
+                || s.chars().anyMatch(c -> " \t\n\u000B\f\r".indexOf(c) >= 0),
+            "separator left in an item");
       }
     }
   }
@@ -49,40 +53,59 @@ final class SettingGrammarPropertiesTest {
   @Property
   void duration_daysAndIso_agree(@ForAll @LongRange(max = 1_000_000) long days) {
     assertEquals(Duration.ofDays(days), SettingGrammar.duration(KEY, days + "d"));
-    assertEquals(SettingGrammar.duration(KEY, "P" + days + "D"), SettingGrammar.duration(KEY, days + "d"));
+    assertEquals(
+        SettingGrammar.duration(KEY, "P" + days + "D"), SettingGrammar.duration(KEY, days + "d"));
   }
 
   @Property
   void duration_weeksAreSevenDays(@ForAll @IntRange(max = 1_000_000) int weeks) {
-    assertEquals(SettingGrammar.duration(KEY, (7L * weeks) + "d"), SettingGrammar.duration(KEY, weeks + "w"));
+    assertEquals(
+        SettingGrammar.duration(KEY, (7L * weeks) + "d"),
+        SettingGrammar.duration(KEY, weeks + "w"));
   }
 
   @Property
   void longInput_isRefusedByLength(@ForAll @IntRange(min = 33, max = 100_000) int length) {
     String text = "7".repeat(length - 1) + "d";
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> SettingGrammar.duration(KEY, text));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> SettingGrammar.duration(KEY, text));
     assertTrue(e.getMessage().startsWith(KEY + " has more than 32 characters"), e.getMessage());
   }
 
   @Provide
   Arbitrary<String> hostileDurations() {
     return Arbitraries.oneOf(
-        Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(25)
+        Arbitraries.strings()
+            .numeric()
+            .ofMinLength(1)
+            .ofMaxLength(25)
             .flatMap(n -> Arbitraries.of("s", "m", "h", "d", "w", " d", "").map(u -> n + u)),
-        Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(25)
-            .flatMap(n -> Arbitraries.of("P%sD", "PT%sH", "PT%sS", "P%sW", "PT-%sM").map(f -> f.formatted(n))));
+        Arbitraries.strings()
+            .numeric()
+            .ofMinLength(1)
+            .ofMaxLength(25)
+            .flatMap(
+                n ->
+                    Arbitraries.of("P%sD", "PT%sH", "PT%sS", "P%sW", "PT-%sM")
+                        .map(f -> f.formatted(n))));
   }
 
   @Provide
   Arbitrary<String> hostileSizes() {
     return Arbitraries.oneOf(
-        Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(25)
+        Arbitraries.strings()
+            .numeric()
+            .ofMinLength(1)
+            .ofMaxLength(25)
             .flatMap(n -> Arbitraries.of("", "k", "M", "g", "MB", "t", "-").map(u -> n + u)),
         Arbitraries.strings().ofMaxLength(100));
   }
 
-  /** The value, or checks the error: an IllegalArgumentException that names the key, of bounded length. */
+  /**
+   * The value, or checks the error: an IllegalArgumentException that names the key, of bounded
+   * length.
+   */
   private static Object outcome(java.util.function.Supplier<?> parse, String text) {
     try {
       return parse.get();

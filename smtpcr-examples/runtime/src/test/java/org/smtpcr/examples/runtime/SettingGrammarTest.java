@@ -24,8 +24,11 @@ final class SettingGrammarTest {
   @Test
   void duration_badForms_nameTheKeyAndTheForm() {
     for (String bad : List.of("", "7", "d", "7y", "-7d", "PT-5S", "P", "7d7h", "1e3s")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> SettingGrammar.duration("challengeLifetime", bad), bad);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> SettingGrammar.duration("challengeLifetime", bad),
+              bad);
       assertTrue(e.getMessage().startsWith("challengeLifetime "), e.getMessage());
       assertTrue(e.getMessage().contains("7d"), e.getMessage());
     }
@@ -33,9 +36,13 @@ final class SettingGrammarTest {
 
   @Test
   void duration_overflow_isAClearError() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SettingGrammar.duration("challengeLifetime", "999999999999999999w"));
-    assertEquals("challengeLifetime is too long a duration; write " + SettingGrammar.DURATION_FORM, e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SettingGrammar.duration("challengeLifetime", "999999999999999999w"));
+    assertEquals(
+        "challengeLifetime is too long a duration; write " + SettingGrammar.DURATION_FORM,
+        e.getMessage());
   }
 
   @Test
@@ -49,17 +56,24 @@ final class SettingGrammarTest {
 
   @Test
   void size_overflowAndRange_areClearErrors() {
-    assertEquals("maxMessageSize is too large a size; write " + SettingGrammar.SIZE_FORM,
-        assertThrows(IllegalArgumentException.class, () -> SettingGrammar.size("maxMessageSize", "999999999999999g"))
+    assertEquals(
+        "maxMessageSize is too large a size; write " + SettingGrammar.SIZE_FORM,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SettingGrammar.size("maxMessageSize", "999999999999999g"))
             .getMessage());
-    assertEquals("maxMessageSize must be 1 to 100 bytes",
-        assertThrows(IllegalArgumentException.class, () -> SettingGrammar.size("maxMessageSize", "1k", 1, 100))
+    assertEquals(
+        "maxMessageSize must be 1 to 100 bytes",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SettingGrammar.size("maxMessageSize", "1k", 1, 100))
             .getMessage());
   }
 
   @Test
   void list_commasAndWhiteSpace_separate() {
-    assertEquals(List.of("192.0.2.0/24", "2001:db8::/32", "10.0.0.0/8"),
+    assertEquals(
+        List.of("192.0.2.0/24", "2001:db8::/32", "10.0.0.0/8"),
         SettingGrammar.list("k", " 192.0.2.0/24,2001:db8::/32 ,\n 10.0.0.0/8,, "));
     assertEquals(List.of(), SettingGrammar.list("k", "  "));
   }
@@ -68,7 +82,9 @@ final class SettingGrammarTest {
   void bool_trueOrFalse_anyCase() {
     assertTrue(SettingGrammar.bool("k", "TRUE"));
     assertEquals(false, SettingGrammar.bool("k", "false"));
-    assertEquals("k must be true or false",
-        assertThrows(IllegalArgumentException.class, () -> SettingGrammar.bool("k", "yes")).getMessage());
+    assertEquals(
+        "k must be true or false",
+        assertThrows(IllegalArgumentException.class, () -> SettingGrammar.bool("k", "yes"))
+            .getMessage());
   }
 }

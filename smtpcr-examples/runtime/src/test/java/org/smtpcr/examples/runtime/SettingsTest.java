@@ -17,17 +17,26 @@ import org.junit.jupiter.api.Test;
 final class SettingsTest {
   @Test
   void read_keysAndOtherNames_giveTheSameSettings() {
-    Settings byKey = Settings.read(SettingSource.of(Map.of("learnLifetime", "365d", "store.url", "jdbc:h2:mem:x")));
-    Settings byOther = Settings.read(SettingSource.of(Map.of("entryLifetime", "P365D", "storeUrl", "jdbc:h2:mem:x")));
+    Settings byKey =
+        Settings.read(
+            SettingSource.of(Map.of("learnLifetime", "365d", "store.url", "jdbc:h2:mem:x")));
+    Settings byOther =
+        Settings.read(
+            SettingSource.of(Map.of("entryLifetime", "P365D", "storeUrl", "jdbc:h2:mem:x")));
     assertEquals(byKey, byOther);
     assertEquals(Optional.of(Duration.ofDays(365)), byKey.find(Settings.LEARN_LIFETIME));
   }
 
   @Test
   void read_repeatedListValues_areJoined() {
-    Settings s = Settings.read(name -> name.equals("trustedNetworks") ? List.of("192.0.2.0/24, 10.0.0.0/8", "2001:db8::/32")
-        : List.of());
-    assertEquals(List.of("192.0.2.0/24", "10.0.0.0/8", "2001:db8::/32"), s.get(Settings.TRUSTED_NETWORKS));
+    Settings s =
+        Settings.read(
+            name ->
+                name.equals("trustedNetworks")
+                    ? List.of("192.0.2.0/24, 10.0.0.0/8", "2001:db8::/32")
+                    : List.of());
+    assertEquals(
+        List.of("192.0.2.0/24", "10.0.0.0/8", "2001:db8::/32"), s.get(Settings.TRUSTED_NETWORKS));
   }
 
   @Test
@@ -38,35 +47,57 @@ final class SettingsTest {
     assertEquals(Replies.FAILURE, s.get(Settings.FAILURE_REPLY));
     assertEquals(Optional.empty(), s.find(Settings.CHALLENGE_BASE));
     assertFalse(s.isSet(Settings.CHALLENGE_LIFETIME));
-    assertEquals("challengeBase is required",
-        assertThrows(IllegalArgumentException.class, () -> s.get(Settings.CHALLENGE_BASE)).getMessage());
+    assertEquals(
+        "challengeBase is required",
+        assertThrows(IllegalArgumentException.class, () -> s.get(Settings.CHALLENGE_BASE))
+            .getMessage());
   }
 
   @Test
   void read_wrongValue_namesTheNameUsed() {
-    assertEquals("entryLifetime must be a duration such as 45s, 30m, 12h, 7d, 2w or PT12H",
-        assertThrows(IllegalArgumentException.class,
-            () -> Settings.read(SettingSource.of(Map.of("entryLifetime", "a year")))).getMessage());
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> Settings.read(SettingSource.of(Map.of("trustedNetworks", "192.0.2.0/33")))).getMessage()
-        .startsWith("trustedNetworks: "));
-    assertEquals("learnLifetime must be positive and at most 36500 days",
-        assertThrows(IllegalArgumentException.class,
-            () -> Settings.read(SettingSource.of(Map.of("learnLifetime", "0s")))).getMessage());
+    assertEquals(
+        "entryLifetime must be a duration such as 45s, 30m, 12h, 7d, 2w or PT12H",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Settings.read(SettingSource.of(Map.of("entryLifetime", "a year"))))
+            .getMessage());
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Settings.read(SettingSource.of(Map.of("trustedNetworks", "192.0.2.0/33"))))
+            .getMessage()
+            .startsWith("trustedNetworks: "));
+    assertEquals(
+        "learnLifetime must be positive and at most 36500 days",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Settings.read(SettingSource.of(Map.of("learnLifetime", "0s"))))
+            .getMessage());
   }
 
   @Test
   void toString_redactsSecrets() {
-    Settings s = Settings.read(SettingSource.of(Map.of("store.url", "jdbc:postgresql://h/db?password=hunter2",
-        "store.password", "hunter2", "challengeBase", "https://cr.example/")));
+    Settings s =
+        Settings.read(
+            SettingSource.of(
+                Map.of(
+                    "store.url",
+                    "jdbc:postgresql://h/db?password=hunter2",
+                    "store.password",
+                    "hunter2",
+                    "challengeBase",
+                    "https://cr.example/")));
     assertFalse(s.toString().contains("hunter2"), s.toString());
     assertTrue(s.toString().contains("challengeBase=https://cr.example/"), s.toString());
   }
 
   @Test
   void builder_text_usesTheGrammar() {
-    Settings s = Settings.builder().text(Settings.CHALLENGE_LIFETIME, "12h")
-        .set(Settings.CHALLENGE_BASE, URI.create("https://cr.example/")).build();
+    Settings s =
+        Settings.builder()
+            .text(Settings.CHALLENGE_LIFETIME, "12h")
+            .set(Settings.CHALLENGE_BASE, URI.create("https://cr.example/"))
+            .build();
     assertEquals(Duration.ofHours(12), s.get(Settings.CHALLENGE_LIFETIME));
   }
 
@@ -86,8 +117,15 @@ final class SettingsTest {
   @Test
   void canonicalizer_followsTheSeparators() {
     Settings s = Settings.builder().text(Settings.SUBADDRESS_SEPARATORS, "-").build();
-    assertEquals("bob@example.org", s.canonicalizer().forRecipients().canonicalize("<bob-x@example.org>").value());
-    assertEquals("bob-x@example.org",
-        Settings.defaults().canonicalizer().forRecipients().canonicalize("<bob-x@example.org>").value());
+    assertEquals(
+        "bob@example.org",
+        s.canonicalizer().forRecipients().canonicalize("<bob-x@example.org>").value());
+    assertEquals(
+        "bob-x@example.org",
+        Settings.defaults()
+            .canonicalizer()
+            .forRecipients()
+            .canonicalize("<bob-x@example.org>")
+            .value());
   }
 }

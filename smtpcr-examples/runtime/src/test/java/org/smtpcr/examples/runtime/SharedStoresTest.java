@@ -14,8 +14,7 @@ import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistKey;
 
 final class SharedStoresTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void acquire_equalSettings_shareOneStoreUntilTheLastLeaseCloses() {
@@ -24,7 +23,10 @@ final class SharedStoresTest {
     SharedStores.Lease b = SharedStores.acquire(StoreSpec.ofUrl(h2Url(dir, "shared")));
     assertSame(a.store(), b.store());
 
-    WhitelistKey key = WhitelistKey.pair(AddressCanonicalizer.standard().canonicalize("a@b.example"), AddressCanonicalizer.standard().forRecipients().canonicalize("c@d.example"));
+    WhitelistKey key =
+        WhitelistKey.pair(
+            AddressCanonicalizer.standard().canonicalize("a@b.example"),
+            AddressCanonicalizer.standard().forRecipients().canonicalize("c@d.example"));
     a.store().add(key);
     a.close();
     a.close(); // idempotent: does not give back b's lease

@@ -28,13 +28,27 @@ final class StoreSpecTest {
 
   @Test
   void toString_showsNoUrlUserOrPassword() {
-    StoreSpec s = parse(Map.of("url", "jdbc:postgresql://db.example.org/smtpcr?password=urlsecret",
-        "user", "mailadmin", "password", "pwsecret"));
+    StoreSpec s =
+        parse(
+            Map.of(
+                "url",
+                "jdbc:postgresql://db.example.org/smtpcr?password=urlsecret",
+                "user",
+                "mailadmin",
+                "password",
+                "pwsecret"));
     String text = s.toString();
-    assertTrue(text.startsWith("StoreSpec[jdbc:postgresql:..., driver=org.postgresql.Driver, user=set,"
-        + " password=redacted"), text);
-    assertFalse(text.contains("urlsecret") || text.contains("pwsecret") || text.contains("mailadmin")
-        || text.contains("db.example.org"), text);
+    assertTrue(
+        text.startsWith(
+            "StoreSpec[jdbc:postgresql:..., driver=org.postgresql.Driver, user=set,"
+                + " password=redacted"),
+        text);
+    assertFalse(
+        text.contains("urlsecret")
+            || text.contains("pwsecret")
+            || text.contains("mailadmin")
+            || text.contains("db.example.org"),
+        text);
   }
 
   @Test
@@ -47,17 +61,29 @@ final class StoreSpecTest {
 
   @Test
   void parse_badValues_namedWithoutEcho() {
-    assertEquals("the store poolSize must be 1..64, got 0",
-        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("url", "jdbc:h2:mem:x", "poolSize", "0")))
+    assertEquals(
+        "the store poolSize must be 1..64, got 0",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse(Map.of("url", "jdbc:h2:mem:x", "poolSize", "0")))
             .getMessage());
-    assertEquals("the store url must start with jdbc:<subprotocol>:",
-        assertThrows(IllegalArgumentException.class, () -> parse(Map.of("url", "postgres://secret@db/x")))
+    assertEquals(
+        "the store url must start with jdbc:<subprotocol>:",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse(Map.of("url", "postgres://secret@db/x")))
             .getMessage());
-    assertEquals("the store connectionTimeout must be 250 ms to 1 min, got PT0.1S",
-        assertThrows(IllegalArgumentException.class,
-            () -> parse(Map.of("url", "jdbc:h2:mem:x", "connectionTimeout", "PT0.1S"))).getMessage());
-    assertEquals("the store password is too long or contains a control character",
-        assertThrows(IllegalArgumentException.class,
-            () -> parse(Map.of("url", "jdbc:h2:mem:x", "password", "a\nb"))).getMessage());
+    assertEquals(
+        "the store connectionTimeout must be 250 ms to 1 min, got PT0.1S",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse(Map.of("url", "jdbc:h2:mem:x", "connectionTimeout", "PT0.1S")))
+            .getMessage());
+    assertEquals(
+        "the store password is too long or contains a control character",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> parse(Map.of("url", "jdbc:h2:mem:x", "password", "a\nb")))
+            .getMessage());
   }
 }

@@ -13,13 +13,12 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.Header;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
-import org.smtpcr.core.engine.TransactionState;
-import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.engine.TransactionState;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.examples.runtime.HeaderParser;
 import org.smtpcr.examples.runtime.Replies;
@@ -38,7 +37,8 @@ import org.subethamail.smtp.server.Session;
  */
 final class EngineMessageHandler implements MessageHandler {
   static final SmtpReply RELAY_DENIED =
-      SmtpReply.of(550, "5.7.1", "Relaying denied: this server accepts mail for its own domains only.");
+      SmtpReply.of(
+          550, "5.7.1", "Relaying denied: this server accepts mail for its own domains only.");
   static final SmtpReply LOCAL_PROBLEM = Replies.FAILURE;
 
   private static final Logger log = LoggerFactory.getLogger(EngineMessageHandler.class);
@@ -52,7 +52,11 @@ final class EngineMessageHandler implements MessageHandler {
   private TransactionState state;
   private Maildir.Delivery delivery;
 
-  EngineMessageHandler(DecisionEngine engine, Maildir maildir, int maxMessageBytes, Set<String> localDomains,
+  EngineMessageHandler(
+      DecisionEngine engine,
+      Maildir maildir,
+      int maxMessageBytes,
+      Set<String> localDomains,
       MessageContext context) {
     this.engine = engine;
     this.maildir = maildir;
@@ -93,7 +97,8 @@ final class EngineMessageHandler implements MessageHandler {
     try {
       delivery = maildir.begin();
     } catch (IOException e) {
-      log.warn("cannot create a Maildir file: {} (session {})", e.getClass().getName(), sessionId());
+      log.warn(
+          "cannot create a Maildir file: {} (session {})", e.getClass().getName(), sessionId());
       writeFailed = true;
     }
     long size = 0;
@@ -109,7 +114,8 @@ final class EngineMessageHandler implements MessageHandler {
           try {
             delivery.write(buf, 0, n);
           } catch (IOException e) {
-            log.warn("Maildir write failed with {} (session {})", e.getClass().getName(), sessionId());
+            log.warn(
+                "Maildir write failed with {} (session {})", e.getClass().getName(), sessionId());
             writeFailed = true;
           }
         }
@@ -119,9 +125,16 @@ final class EngineMessageHandler implements MessageHandler {
       throw e; // the client is gone
     }
     if (size > maxMessageBytes) {
-      log.debug("message of {} bytes over the limit of {} (session {})", size, maxMessageBytes, sessionId());
-      throw refuseData(SmtpReply.of(552, "5.3.4",
-          "Message size exceeds the fixed limit of " + maxMessageBytes + " bytes."));
+      log.debug(
+          "message of {} bytes over the limit of {} (session {})",
+          size,
+          maxMessageBytes,
+          sessionId());
+      throw refuseData(
+          SmtpReply.of(
+              552,
+              "5.3.4",
+              "Message size exceeds the fixed limit of " + maxMessageBytes + " bytes."));
     }
     if (writeFailed) {
       throw refuseData(LOCAL_PROBLEM);
@@ -156,7 +169,9 @@ final class EngineMessageHandler implements MessageHandler {
     abortDelivery();
   }
 
-  /** Drops the message and ends the transaction (SubEthaSMTP leaves it open after a DATA reject). */
+  /**
+   * Drops the message and ends the transaction (SubEthaSMTP leaves it open after a DATA reject).
+   */
   private ReplyRejection refuseData(SmtpReply reply) {
     abortDelivery();
     if (context instanceof Session s) {
@@ -179,7 +194,8 @@ final class EngineMessageHandler implements MessageHandler {
 
   private boolean isLocal(String forwardPath) {
     try {
-      return localDomains.contains(engine.canonicalizer().forRecipients().canonicalize(forwardPath).domain());
+      return localDomains.contains(
+          engine.canonicalizer().forRecipients().canonicalize(forwardPath).domain());
     } catch (InvalidAddressException e) {
       return true; // not an address at all: the engine answers 553 5.1.3
     }
@@ -201,7 +217,9 @@ final class EngineMessageHandler implements MessageHandler {
     Transaction.Builder b = Transaction.builder().stage(stage).clientAddress(clientAddress());
     SessionIds.sanitize(sessionId()).ifPresent(b::sessionId);
     context.getHelo().ifPresent(b::helo);
-    context.getAuthenticationHandler().map(AuthenticationHandler::getIdentity)
+    context
+        .getAuthenticationHandler()
+        .map(AuthenticationHandler::getIdentity)
         .ifPresent(identity -> b.authenticatedUser(String.valueOf(identity)));
     b.tls(context instanceof Session s && s.isTLSStarted());
     return b;

@@ -17,9 +17,9 @@ import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Maildir (tmp/, new/, cur/) that messages are delivered into the way qmail's maildir(5) asks: the
- * message is written to {@code tmp/} under a unique name, forced to disk, and only then renamed into
- * {@code new/}, so a reader never sees a partial message. Thread-safe.
+ * A Maildir (tmp/, new/, cur/) that messages are delivered into the way qmail's maildir(5) asks:
+ * the message is written to {@code tmp/} under a unique name, forced to disk, and only then renamed
+ * into {@code new/}, so a reader never sees a partial message. Thread-safe.
  */
 final class Maildir {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -74,7 +74,8 @@ final class Maildir {
   Delivery begin() throws IOException {
     String name = uniqueName();
     Path file = tmp.resolve(name);
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     return new Delivery(name, file, ch);
   }
 
@@ -83,8 +84,17 @@ final class Maildir {
     Instant now = clock.instant();
     byte[] r = new byte[8];
     RANDOM.nextBytes(r);
-    return now.getEpochSecond() + ".M" + (now.getNano() / 1000) + "P" + pid + "Q" + counter.incrementAndGet()
-        + "R" + HexFormat.of().formatHex(r) + "." + host;
+    return now.getEpochSecond()
+        + ".M"
+        + (now.getNano() / 1000)
+        + "P"
+        + pid
+        + "Q"
+        + counter.incrementAndGet()
+        + "R"
+        + HexFormat.of().formatHex(r)
+        + "."
+        + host;
   }
 
   @Override

@@ -19,16 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
-import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * An SMTP server that runs SMTPCR inside the SMTP transaction and delivers accepted mail into a
- * Maildir: SubEthaSMTP speaks the protocol, the {@link DecisionEngine} decides at MAIL, at each RCPT
- * and at the end of DATA.
+ * Maildir: SubEthaSMTP speaks the protocol, the {@link DecisionEngine} decides at MAIL, at each
+ * RCPT and at the end of DATA.
  *
  * <pre>{@code
  * try (SmtpcrSmtpServer smtp = SmtpcrSmtpServer.builder()
@@ -41,12 +40,12 @@ import org.subethamail.smtp.server.SMTPServer;
  * }
  * }</pre>
  *
- * <p><b>Replies.</b> A challenge goes out as the engine's multi-line {@code 550 5.7.1} reply with the
- * link alone on its last line; a defer as its {@code 451}/{@code 452} reply. A recipient outside the
- * {@linkplain Builder#localDomains local domains} gets {@code 550 5.7.1} (the server never relays).
- * A message larger than {@linkplain Builder#maxMessageBytes the limit} is read to its end and
- * answered {@code 552 5.3.4}; the session goes on. A failure of ours (the Maildir cannot be written)
- * is answered {@code 451 4.3.0}.
+ * <p><b>Replies.</b> A challenge goes out as the engine's multi-line {@code 550 5.7.1} reply with
+ * the link alone on its last line; a defer as its {@code 451}/{@code 452} reply. A recipient
+ * outside the {@linkplain Builder#localDomains local domains} gets {@code 550 5.7.1} (the server
+ * never relays). A message larger than {@linkplain Builder#maxMessageBytes the limit} is read to
+ * its end and answered {@code 552 5.3.4}; the session goes on. A failure of ours (the Maildir
+ * cannot be written) is answered {@code 451 4.3.0}.
  *
  * <p><b>Delivery.</b> The Maildir file holds exactly the bytes the client sent after SMTP
  * dot-unstuffing: no {@code Received}, {@code Return-Path} or {@code Delivered-To} header is added
@@ -58,23 +57,18 @@ import org.subethamail.smtp.server.SMTPServer;
  * @since 0.1.0
  */
 public final class SmtpcrSmtpServer implements AutoCloseable {
-  /**
-   * Port used when none is configured.
-   */
+  /** Port used when none is configured. */
   public static final int DEFAULT_PORT = 2525;
 
-  /**
-   * Message size limit used when none is configured: 10 MiB.
-   */
+  /** Message size limit used when none is configured: 10 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
-  /**
-   * Host name used in the greeting and in Maildir file names when none is configured.
-   */
+  /** Host name used in the greeting and in Maildir file names when none is configured. */
   public static final String DEFAULT_HOST_NAME = "localhost";
 
   private static final Logger log = LoggerFactory.getLogger(SmtpcrSmtpServer.class);
-  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+  private static final Pattern HOST_NAME =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
 
   private final SMTPServer server;
   private final Maildir maildir;
@@ -90,15 +84,17 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     DecisionEngine engine = b.engine;
     int max = b.maxMessageBytes;
     Set<String> domains = this.localDomains;
-    this.server = SMTPServer.port(b.bind.getPort())
-        .bindAddress(b.bind.getAddress())
-        .hostName(b.hostName)
-        .softwareName("SMTPCR")
-        .insertReceivedHeaders(false)
-        .maxMessageSize(max)
-        .connectionTimeout((int) b.connectionTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .messageHandlerFactory(ctx -> new EngineMessageHandler(engine, maildir, max, domains, ctx))
-        .build();
+    this.server =
+        SMTPServer.port(b.bind.getPort())
+            .bindAddress(b.bind.getAddress())
+            .hostName(b.hostName)
+            .softwareName("SMTPCR")
+            .insertReceivedHeaders(false)
+            .maxMessageSize(max)
+            .connectionTimeout((int) b.connectionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .messageHandlerFactory(
+                ctx -> new EngineMessageHandler(engine, maildir, max, domains, ctx))
+            .build();
   }
 
   /**
@@ -174,9 +170,7 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     return localDomains;
   }
 
-  /**
-   * Stops accepting connections and closes the open sessions; waits for their threads to end.
-   */
+  /** Stops accepting connections and closes the open sessions; waits for their threads to end. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -189,9 +183,7 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Describes the bind address and the Maildir.
-   */
+  /** Describes the bind address and the Maildir. */
   @Override
   public String toString() {
     return "SmtpcrSmtpServer[" + describe(bind) + ", maildir=" + maildir.root() + "]";
@@ -232,8 +224,8 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     }
 
     /**
-     * The Maildir directory for accepted mail (required); created with its {@code tmp/},
-     * {@code new/} and {@code cur/} when missing.
+     * The Maildir directory for accepted mail (required); created with its {@code tmp/}, {@code
+     * new/} and {@code cur/} when missing.
      *
      * @param maildir the directory
      * @return this builder
@@ -268,7 +260,8 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
      */
     public Builder maxMessageBytes(int maxMessageBytes) {
       checkState(this.maxMessageBytes == null, "maxMessageBytes was already set");
-      checkArgument(maxMessageBytes > 0, "maxMessageBytes must be positive, got %s", maxMessageBytes);
+      checkArgument(
+          maxMessageBytes > 0, "maxMessageBytes must be positive, got %s", maxMessageBytes);
       this.maxMessageBytes = maxMessageBytes;
       return this;
     }
@@ -282,7 +275,8 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     public Builder hostName(String hostName) {
       checkState(this.hostName == null, "hostName was already set");
       requireNonNull(hostName, "hostName");
-      checkArgument(HOST_NAME.matcher(hostName).matches(),
+      checkArgument(
+          HOST_NAME.matcher(hostName).matches(),
           "hostName must be letters, digits, dots and hyphens (at most 253 characters)");
       this.hostName = hostName;
       return this;
@@ -330,8 +324,11 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     public Builder connectionTimeout(Duration timeout) {
       checkState(this.connectionTimeout == null, "connectionTimeout was already set");
       requireNonNull(timeout, "timeout");
-      checkArgument(timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(Duration.ofHours(1)) <= 0,
-          "connectionTimeout must be 1 s to 1 h, got %s", timeout);
+      checkArgument(
+          timeout.compareTo(Duration.ofSeconds(1)) >= 0
+              && timeout.compareTo(Duration.ofHours(1)) <= 0,
+          "connectionTimeout must be 1 s to 1 h, got %s",
+          timeout);
       this.connectionTimeout = timeout;
       return this;
     }
@@ -377,8 +374,10 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     }
 
     private static String canonicalDomain(AddressCanonicalizer canonicalizer, String domain) {
-      checkArgument(!domain.isEmpty() && domain.length() <= 253 && domain.indexOf('@') < 0,
-          "a local domain must be 1..253 characters without '@', got %s characters", domain.length());
+      checkArgument(
+          !domain.isEmpty() && domain.length() <= 253 && domain.indexOf('@') < 0,
+          "a local domain must be 1..253 characters without '@', got %s characters",
+          domain.length());
       try {
         return canonicalizer.canonicalizeDomain(domain).value();
       } catch (InvalidAddressException e) {

@@ -1,7 +1,5 @@
 package org.smtpcr.examples.smtp;
 
-import org.smtpcr.core.rules.StandardRules;
-
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +15,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.tokens.KeyRing;
 
@@ -26,22 +25,35 @@ final class LogSafetyTest {
 
   @Test
   void challengeAndRefusedMessage_loggedAtDebug_noTokenAddressOrBody() throws Exception {
-    DecisionEngine engine = DecisionEngine.builder().keyRing(KeyRing.generate())
-        .challengeBase(URI.create("http://127.0.0.1:8080/")).rules(StandardRules.builder().whitelistStore(InMemoryWhitelistStore.builder().build()).build())
-        .build();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .keyRing(KeyRing.generate())
+            .challengeBase(URI.create("http://127.0.0.1:8080/"))
+            .rules(
+                StandardRules.builder()
+                    .whitelistStore(InMemoryWhitelistStore.builder().build())
+                    .build())
+            .build();
     PrintStream original = System.err;
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     String token;
     System.setErr(new PrintStream(log, true, UTF_8));
-    try (SmtpcrSmtpServer server = SmtpcrSmtpServer.builder().engine(engine).maildir(dir)
-        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).maxMessageBytes(100).build().start();
+    try (SmtpcrSmtpServer server =
+            SmtpcrSmtpServer.builder()
+                .engine(engine)
+                .maildir(dir)
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .maxMessageBytes(100)
+                .build()
+                .start();
         SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<secret.sender@example.org>", 250);
       SmtpSession.Reply r = s.command("RCPT TO:<secret.rcpt@example.com>", 550);
       token = r.lastText().substring(r.lastText().lastIndexOf('/') + 1);
       s.command("RCPT TO:<postmaster@example.com>", 250);
       s.command("DATA", 354);
-      s.sendRaw(("Subject: x\r\n\r\n" + "confidential-body ".repeat(20) + "\r\n").getBytes(US_ASCII));
+      s.sendRaw(
+          ("Subject: x\r\n\r\n" + "confidential-body ".repeat(20) + "\r\n").getBytes(US_ASCII));
       s.send(".");
       assertEquals(552, s.read().code());
     } finally {
@@ -56,10 +68,18 @@ final class LogSafetyTest {
 
   @Test
   void hostileRecipient_replyStaysPrintableAscii() throws Exception {
-    DecisionEngine engine = DecisionEngine.builder().keyRing(KeyRing.generate())
-        .challengeBase(URI.create("http://127.0.0.1:8080/")).build();
-    try (SmtpcrSmtpServer server = SmtpcrSmtpServer.builder().engine(engine).maildir(dir)
-        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build().start();
+    DecisionEngine engine =
+        DecisionEngine.builder()
+            .keyRing(KeyRing.generate())
+            .challengeBase(URI.create("http://127.0.0.1:8080/"))
+            .build();
+    try (SmtpcrSmtpServer server =
+            SmtpcrSmtpServer.builder()
+                .engine(engine)
+                .maildir(dir)
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .build()
+                .start();
         SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<alice@example.org>", 250);
       s.sendRaw("RCPT TO:<b\u00f6b\u2028550 5.7.1 injected%0d%0a@example.com>\r\n".getBytes(UTF_8));

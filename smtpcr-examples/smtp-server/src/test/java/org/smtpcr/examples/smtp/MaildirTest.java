@@ -83,11 +83,13 @@ final class MaildirTest {
       List<Future<Path>> futures = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         byte[] b = ("message " + i).getBytes(US_ASCII);
-        futures.add(pool.submit(() -> {
-          Maildir.Delivery d = m.begin();
-          d.write(b, 0, b.length);
-          return d.commit();
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  Maildir.Delivery d = m.begin();
+                  d.write(b, 0, b.length);
+                  return d.commit();
+                }));
       }
       Set<Path> names = new HashSet<>();
       for (Future<Path> f : futures) {

@@ -71,7 +71,8 @@ final class SmtpSession implements AutoCloseable {
       assertTrue(line.length() >= 3, () -> "short reply line: " + line);
       lines.add(line);
       if (line.length() == 3 || line.charAt(3) == ' ') {
-        return new Reply(Integer.parseInt(line.substring(0, 3)), List.copyOf(lines), raw.toString());
+        return new Reply(
+            Integer.parseInt(line.substring(0, 3)), List.copyOf(lines), raw.toString());
       }
       assertEquals('-', line.charAt(3), () -> "bad continuation: " + line);
     }

@@ -1,7 +1,5 @@
 package org.smtpcr.examples.smtp;
 
-import org.smtpcr.core.rules.StandardRules;
-
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,11 +19,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.rules.ExemptRecipientsRule;
 import org.smtpcr.core.rules.NullSenderRule;
 import org.smtpcr.core.rules.PassCodeRule;
+import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.rules.TrustedClientsRule;
 import org.smtpcr.core.rules.WhitelistStoreRule;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
@@ -58,12 +57,20 @@ final class SmtpcrSmtpServerTest {
   }
 
   private DecisionEngine defaultEngine() {
-    return DecisionEngine.builder().keyRing(ring).challengeBase(BASE).rules(StandardRules.builder().whitelistStore(store).build()).build();
+    return DecisionEngine.builder()
+        .keyRing(ring)
+        .challengeBase(BASE)
+        .rules(StandardRules.builder().whitelistStore(store).build())
+        .build();
   }
 
-  /** The chain with pass codes in the Subject: would-be challenges are decided at the end of DATA. */
+  /**
+   * The chain with pass codes in the Subject: would-be challenges are decided at the end of DATA.
+   */
   private DecisionEngine subjectEngine() {
-    return DecisionEngine.builder().keyRing(ring).challengeBase(BASE)
+    return DecisionEngine.builder()
+        .keyRing(ring)
+        .challengeBase(BASE)
         .rule(ExemptRecipientsRule.standard())
         .rule(NullSenderRule.accept())
         .rule(WhitelistStoreRule.of(store))
@@ -76,10 +83,11 @@ final class SmtpcrSmtpServerTest {
   }
 
   private SmtpcrSmtpServer start(SmtpcrSmtpServer.Builder b) throws IOException {
-    server = b.maildir(dir.resolve("maildir"))
-        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-        .build()
-        .start();
+    server =
+        b.maildir(dir.resolve("maildir"))
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .build()
+            .start();
     return server;
   }
 
@@ -96,7 +104,11 @@ final class SmtpcrSmtpServerTest {
   }
 
   private static String message(String subject, String body) {
-    return "From: alice@example.org\r\nTo: bob@example.com\r\nSubject: " + subject + "\r\n\r\n" + body + "\r\n";
+    return "From: alice@example.org\r\nTo: bob@example.com\r\nSubject: "
+        + subject
+        + "\r\n\r\n"
+        + body
+        + "\r\n";
   }
 
   @Test
@@ -123,8 +135,10 @@ final class SmtpcrSmtpServerTest {
 
   @Test
   void data_whitelistedPair_deliveredByteForByteAfterDotUnstuffing() throws IOException {
-    store.add(WhitelistKey.pair(CANON.canonicalize("<alice@example.org>"),
-        CANON.forRecipients().canonicalize("<bob@example.com>")));
+    store.add(
+        WhitelistKey.pair(
+            CANON.canonicalize("<alice@example.org>"),
+            CANON.forRecipients().canonicalize("<bob@example.com>")));
     start(defaultEngine());
     String body = ".a line that starts with a dot\r\n..two dots\r\nnon-ASCII: caf\u00e9\r\n.";
     byte[] sent = message("hello", body).getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -177,7 +191,8 @@ final class SmtpcrSmtpServerTest {
     start(defaultEngine());
     Path tmpDir = server.maildir().resolve("tmp");
     Files.delete(tmpDir);
-    Files.writeString(tmpDir, "not a directory"); // root may write anywhere: break the layout instead
+    Files.writeString(
+        tmpDir, "not a directory"); // root may write anywhere: break the layout instead
     try (SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<alice@example.org>", 250);
       s.command("RCPT TO:<bob@example.com>", 250);
@@ -250,7 +265,8 @@ final class SmtpcrSmtpServerTest {
   }
 
   @Test
-  void data_pendingRecipientWithoutCode_challengedAtEndOfDataThenNextMailWorks() throws IOException {
+  void data_pendingRecipientWithoutCode_challengedAtEndOfDataThenNextMailWorks()
+      throws IOException {
     start(subjectEngine());
     try (SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<alice@example.org>", 250);
@@ -292,7 +308,8 @@ final class SmtpcrSmtpServerTest {
     try (SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<alice@example.org>", 250);
       SmtpSession.Reply r = s.command("RCPT TO:<postmaster@elsewhere.example>", 550);
-      assertEquals("550 5.7.1 " + EngineMessageHandler.RELAY_DENIED.lines().get(0), r.lines().get(0));
+      assertEquals(
+          "550 5.7.1 " + EngineMessageHandler.RELAY_DENIED.lines().get(0), r.lines().get(0));
       s.command("RCPT TO:<postmaster@example.com>", 250);
     }
   }
@@ -300,7 +317,12 @@ final class SmtpcrSmtpServerTest {
   @Test
   void rcpt_storeDown_451_4_3_0() throws IOException {
     WhitelistStore down = new DownStore();
-    start(DecisionEngine.builder().keyRing(ring).challengeBase(BASE).rules(StandardRules.builder().whitelistStore(down).build()).build());
+    start(
+        DecisionEngine.builder()
+            .keyRing(ring)
+            .challengeBase(BASE)
+            .rules(StandardRules.builder().whitelistStore(down).build())
+            .build());
     try (SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<alice@example.org>", 250);
       SmtpSession.Reply r = s.command("RCPT TO:<bob@example.com>", 451);
@@ -324,9 +346,12 @@ final class SmtpcrSmtpServerTest {
 
   @Test
   void rcpt_trustedNetwork_accepted() throws IOException {
-    start(DecisionEngine.builder().keyRing(ring).challengeBase(BASE)
-        .rule(TrustedClientsRule.builder().network("127.0.0.0/8").build())
-        .build());
+    start(
+        DecisionEngine.builder()
+            .keyRing(ring)
+            .challengeBase(BASE)
+            .rule(TrustedClientsRule.builder().network("127.0.0.0/8").build())
+            .build());
     try (SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<alice@example.org>", 250);
       s.command("RCPT TO:<bob@example.com>", 250);
@@ -354,8 +379,12 @@ final class SmtpcrSmtpServerTest {
   @Test
   void start_portTaken_throwsBindException() throws IOException {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      SmtpcrSmtpServer s = SmtpcrSmtpServer.builder().engine(defaultEngine()).maildir(dir.resolve("m"))
-          .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort())).build();
+      SmtpcrSmtpServer s =
+          SmtpcrSmtpServer.builder()
+              .engine(defaultEngine())
+              .maildir(dir.resolve("m"))
+              .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()))
+              .build();
       assertThrows(java.net.BindException.class, s::start);
       s.close();
     }
@@ -365,8 +394,10 @@ final class SmtpcrSmtpServerTest {
   void builder_optionSetTwice_throws() {
     SmtpcrSmtpServer.Builder b = SmtpcrSmtpServer.builder().maxMessageBytes(10);
     assertThrows(IllegalStateException.class, () -> b.maxMessageBytes(20));
-    assertThrows(IllegalArgumentException.class, () -> SmtpcrSmtpServer.builder().hostName("bad\r\nname"));
-    assertThrows(IllegalStateException.class, () -> SmtpcrSmtpServer.builder().maildir(dir).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> SmtpcrSmtpServer.builder().hostName("bad\r\nname"));
+    assertThrows(
+        IllegalStateException.class, () -> SmtpcrSmtpServer.builder().maildir(dir).build());
   }
 
   /** RFC 5321 §4.5.2: a line starting with a dot gets one more. */

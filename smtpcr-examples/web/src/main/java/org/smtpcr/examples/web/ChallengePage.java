@@ -42,25 +42,25 @@ import org.smtpcr.tokens.TokenException;
  * PageResponse s = page.post("/c/" + token, "application/x-www-form-urlencoded", body);
  * }</pre>
  *
- * <p>Routes: {@code GET /} (a short notice), {@code GET /c/<token>} (the challenge),
- * {@code POST /c/<token>} (the answer), {@code GET /static/pow.js}, {@code /static/pow-worker.js},
- * {@code /static/page.css}. Anything else is 404; a query string is ignored.
+ * <p>Routes: {@code GET /} (a short notice), {@code GET /c/<token>} (the challenge), {@code POST
+ * /c/<token>} (the answer), {@code GET /static/pow.js}, {@code /static/pow-worker.js}, {@code
+ * /static/page.css}. Anything else is 404; a query string is ignored.
  *
  * <p>{@code GET /c/<token>} verifies the token first and shows a clear page for each way it can
  * fail, whitelisting nothing. A valid token gets a page saying who confirms for whom and why, with
- * a proof-of-work check that the page's own script computes with Web Crypto in a Web Worker
- * (scheme {@code smtpcr-pow-v1}: {@code challenge = SHA-256("smtpcr-pow-v1" 0x00 token 0x00 issued)};
- * the answer is a nonce such that {@code SHA-256(challenge || nonce as 8 bytes big-endian)} starts
- * with {@link Builder#powDifficultyBits(int) difficulty} zero bits). The server keeps no state for
- * it: the POST carries {@code issued} and {@code nonce}, and is accepted while {@code issued} is at
- * most {@link Builder#powValidity(Duration) the validity} old. Only a POST that passes writes to the
- * store; a replay within the validity only renews the same pair. Then the page shows the pass code
- * as a second route ({@code bob+CODE@example.com}).
+ * a proof-of-work check that the page's own script computes with Web Crypto in a Web Worker (scheme
+ * {@code smtpcr-pow-v1}: {@code challenge = SHA-256("smtpcr-pow-v1" 0x00 token 0x00 issued)}; the
+ * answer is a nonce such that {@code SHA-256(challenge || nonce as 8 bytes big-endian)} starts with
+ * {@link Builder#powDifficultyBits(int) difficulty} zero bits). The server keeps no state for it:
+ * the POST carries {@code issued} and {@code nonce}, and is accepted while {@code issued} is at
+ * most {@link Builder#powValidity(Duration) the validity} old. Only a POST that passes writes to
+ * the store; a replay within the validity only renews the same pair. Then the page shows the pass
+ * code as a second route ({@code bob+CODE@example.com}).
  *
  * <p>Every response carries a Content-Security-Policy of {@code default-src 'self'} (no inline
- * script or style), {@code Referrer-Policy: no-referrer} and {@code X-Content-Type-Options: nosniff};
- * pages are {@code Cache-Control: no-store} and escape every piece of text they show. Immutable and
- * thread-safe.
+ * script or style), {@code Referrer-Policy: no-referrer} and {@code X-Content-Type-Options:
+ * nosniff}; pages are {@code Cache-Control: no-store} and escape every piece of text they show.
+ * Immutable and thread-safe.
  *
  * @since 0.1.0
  */
@@ -71,27 +71,21 @@ public final class ChallengePage {
    */
   public static final int DEFAULT_POW_DIFFICULTY_BITS = 18;
 
-  /**
-   * Highest difficulty the builder accepts.
-   */
+  /** Highest difficulty the builder accepts. */
   public static final int MAX_POW_DIFFICULTY_BITS = ProofOfWork.MAX_BITS;
 
-  /**
-   * Default time a rendered check stays answerable: 10 minutes.
-   */
+  /** Default time a rendered check stays answerable: 10 minutes. */
   public static final Duration DEFAULT_POW_VALIDITY = Duration.ofMinutes(10);
 
-  /**
-   * Longest path (query string included) looked at; longer ones get 414.
-   */
+  /** Longest path (query string included) looked at; longer ones get 414. */
   public static final int MAX_PATH_LENGTH = 1024;
 
-  /**
-   * Largest form body {@link #post} reads; larger ones get 413.
-   */
+  /** Largest form body {@link #post} reads; larger ones get 413. */
   public static final int MAX_FORM_BYTES = FormBody.MAX_BYTES;
 
-  /** How far in the future a check's {@code issued} may lie (clocks of several web hosts differ). */
+  /**
+   * How far in the future a check's {@code issued} may lie (clocks of several web hosts differ).
+   */
   static final Duration FUTURE_SKEW = Duration.ofSeconds(60);
 
   private static final Logger log = LoggerFactory.getLogger(ChallengePage.class);
@@ -99,12 +93,14 @@ public final class ChallengePage {
   private static final String FORM_TYPE = "application/x-www-form-urlencoded";
   private static final int MAX_DECIMAL_DIGITS = 18;
   private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm 'UTC'", Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
 
-  private static final Map<String, Asset> ASSETS = Map.of(
-      "/static/pow.js", Asset.load("pow.js", "text/javascript; charset=utf-8"),
-      "/static/pow-worker.js", Asset.load("pow-worker.js", "text/javascript; charset=utf-8"),
-      "/static/page.css", Asset.load("page.css", "text/css; charset=utf-8"));
+  private static final Map<String, Asset> ASSETS =
+      Map.of(
+          "/static/pow.js", Asset.load("pow.js", "text/javascript; charset=utf-8"),
+          "/static/pow-worker.js", Asset.load("pow-worker.js", "text/javascript; charset=utf-8"),
+          "/static/page.css", Asset.load("page.css", "text/css; charset=utf-8"));
 
   private final ChallengeTokens tokens;
   private final PassCodes passCodes;
@@ -155,7 +151,8 @@ public final class ChallengePage {
   public PageResponse get(String path) {
     requireNonNull(path, "path");
     if (path.length() > MAX_PATH_LENGTH) {
-      return Pages.simple(414, "/", "Address too long", "This address is too long to be a confirmation link.");
+      return Pages.simple(
+          414, "/", "Address too long", "This address is too long to be a confirmation link.");
     }
     String p = stripQuery(path);
     if (!p.startsWith("/")) {
@@ -163,7 +160,10 @@ public final class ChallengePage {
     }
     String root = Pages.rootOf(p);
     if (p.equals("/")) {
-      return Pages.simple(200, root, "Sender confirmation",
+      return Pages.simple(
+          200,
+          root,
+          "Sender confirmation",
           "This site confirms senders of mail. To confirm, open the link from the message that was returned to you.");
     }
     Asset asset = ASSETS.get(p);
@@ -187,15 +187,16 @@ public final class ChallengePage {
    * @param path the request path; a query string is ignored
    * @param contentType the request's Content-Type header, empty when absent
    * @param body the request body
-   * @return the response: 200 on success, 4xx when the token or the proof fails, 503 when the
-   *     store cannot write
+   * @return the response: 200 on success, 4xx when the token or the proof fails, 503 when the store
+   *     cannot write
    */
   public PageResponse post(String path, String contentType, byte[] body) {
     requireNonNull(path, "path");
     requireNonNull(contentType, "contentType");
     requireNonNull(body, "body");
     if (path.length() > MAX_PATH_LENGTH) {
-      return Pages.simple(414, "/", "Address too long", "This address is too long to be a confirmation link.");
+      return Pages.simple(
+          414, "/", "Address too long", "This address is too long to be a confirmation link.");
     }
     String p = stripQuery(path);
     if (!p.startsWith("/")) {
@@ -204,7 +205,11 @@ public final class ChallengePage {
     String root = Pages.rootOf(p);
     if (!p.startsWith(TOKEN_PREFIX) || p.indexOf('/', TOKEN_PREFIX.length()) >= 0) {
       if (p.equals("/") || ASSETS.containsKey(p)) {
-        return Pages.simple(405, root, "Method not allowed", Map.of("Allow", "GET, HEAD"),
+        return Pages.simple(
+            405,
+            root,
+            "Method not allowed",
+            Map.of("Allow", "GET, HEAD"),
             "This address can only be read.");
       }
       return notFound(root);
@@ -221,25 +226,44 @@ public final class ChallengePage {
       return Pages.simple(413, root, "Request too large", "The form sent was too large.");
     }
     if (!isForm(contentType)) {
-      return Pages.simple(415, root, "Unexpected request", "The confirmation must be sent by the form on this page.");
+      return Pages.simple(
+          415,
+          root,
+          "Unexpected request",
+          "The confirmation must be sent by the form on this page.");
     }
     Optional<FormBody> form = FormBody.parse(body);
     Optional<Long> issued = form.flatMap(f -> f.get("issued")).flatMap(ChallengePage::decimal);
     Optional<Long> nonce = form.flatMap(f -> f.get("nonce")).flatMap(ChallengePage::decimal);
     if (issued.isEmpty() || nonce.isEmpty()) {
-      return checkFailed(400, root, canonicalToken, "The check did not run",
+      return checkFailed(
+          400,
+          root,
+          canonicalToken,
+          "The check did not run",
           "The check runs in your browser and needs JavaScript. Turn JavaScript on for this page, "
               + "then open the link again.");
     }
     long now = clock.instant().getEpochSecond();
     long age = now - issued.get();
     if (age > powValidity.toSeconds() || -age > FUTURE_SKEW.toSeconds()) {
-      return checkFailed(400, root, canonicalToken, "The check has run out of time",
-          "The check is valid for " + minutes(powValidity) + " after the page was opened. "
+      return checkFailed(
+          400,
+          root,
+          canonicalToken,
+          "The check has run out of time",
+          "The check is valid for "
+              + minutes(powValidity)
+              + " after the page was opened. "
               + "Open the link again; the check starts by itself.");
     }
-    if (!ProofOfWork.passes(ProofOfWork.challenge(canonicalToken, issued.get()), nonce.get(), bits)) {
-      return checkFailed(403, root, canonicalToken, "The check did not pass",
+    if (!ProofOfWork.passes(
+        ProofOfWork.challenge(canonicalToken, issued.get()), nonce.get(), bits)) {
+      return checkFailed(
+          403,
+          root,
+          canonicalToken,
+          "The check did not pass",
           "The answer your browser sent is not right. Open the link again to repeat the check.");
     }
     return confirm(root, link);
@@ -256,8 +280,15 @@ public final class ChallengePage {
         store.add(pair);
       }
     } catch (RuntimeException e) {
-      log.warn("whitelist store failed while confirming a sender: {}: {}", e.getClass().getSimpleName(), e.getMessage());
-      return Pages.simple(503, root, "Please try again later", Map.of("Retry-After", "120"),
+      log.warn(
+          "whitelist store failed while confirming a sender: {}: {}",
+          e.getClass().getSimpleName(),
+          e.getMessage());
+      return Pages.simple(
+          503,
+          root,
+          "Please try again later",
+          Map.of("Retry-After", "120"),
           "We could not record your confirmation just now. Nothing is lost: open the link again in a few "
               + "minutes and repeat the check.");
     }
@@ -267,18 +298,32 @@ public final class ChallengePage {
 
     StringBuilder sb = new StringBuilder(1024);
     sb.append("<h1 id=\"done\">Thank you, you are confirmed</h1>\n")
-        .append("<p class=\"pair\"><strong><bdi>").append(Html.escape(claims.sender())).append("</bdi></strong>")
-        .append(" may now write to <strong><bdi>").append(Html.escape(claims.recipient())).append("</bdi></strong>.</p>\n")
+        .append("<p class=\"pair\"><strong><bdi>")
+        .append(Html.escape(claims.sender()))
+        .append("</bdi></strong>")
+        .append(" may now write to <strong><bdi>")
+        .append(Html.escape(claims.recipient()))
+        .append("</bdi></strong>.</p>\n")
         .append("<p class=\"next\"><strong>Send every message that bounced again.</strong> ")
         .append("It will be accepted this time.</p>\n");
-    expiresAt.ifPresent(t -> sb.append("<p>This confirmation lasts until ").append(Html.escape(DATE.format(t)))
-        .append(".</p>\n"));
+    expiresAt.ifPresent(
+        t ->
+            sb.append("<p>This confirmation lasts until ")
+                .append(Html.escape(DATE.format(t)))
+                .append(".</p>\n"));
     sb.append("<h2>A second way in</h2>\n")
-        .append("<p>If a message is still refused, send it to this address instead; the code in it lets ")
+        .append(
+            "<p>If a message is still refused, send it to this address instead; the code in it lets ")
         .append("your mail through:</p>\n")
-        .append("<p class=\"code\"><code id=\"pass-address\"><bdi>").append(Html.escape(viaCode)).append("</bdi></code></p>\n")
-        .append("<p>Your pass code is <code id=\"pass-code\">").append(Html.escape(code)).append("</code>. ")
-        .append("It works only for mail from <bdi>").append(Html.escape(claims.sender())).append("</bdi>.</p>\n");
+        .append("<p class=\"code\"><code id=\"pass-address\"><bdi>")
+        .append(Html.escape(viaCode))
+        .append("</bdi></code></p>\n")
+        .append("<p>Your pass code is <code id=\"pass-code\">")
+        .append(Html.escape(code))
+        .append("</code>. ")
+        .append("It works only for mail from <bdi>")
+        .append(Html.escape(claims.sender()))
+        .append("</bdi>.</p>\n");
     return Pages.page(200, root, "Confirmed", sb.toString(), false);
   }
 
@@ -297,31 +342,52 @@ public final class ChallengePage {
 
     StringBuilder sb = new StringBuilder(2048);
     sb.append("<h1>Confirm that you are a person</h1>\n")
-        .append("<p class=\"pair\">You are confirming that <strong><bdi>").append(s).append("</bdi></strong>")
-        .append(" may write to <strong><bdi>").append(r).append("</bdi></strong>.</p>\n")
+        .append("<p class=\"pair\">You are confirming that <strong><bdi>")
+        .append(s)
+        .append("</bdi></strong>")
+        .append(" may write to <strong><bdi>")
+        .append(r)
+        .append("</bdi></strong>.</p>\n")
         .append("<h2>Why am I here?</h2>\n")
-        .append("<p><bdi>").append(r).append("</bdi> accepts mail only from senders who have confirmed once ")
-        .append("that they are a person. Your message was not delivered; it came back to you with this link.</p>\n")
+        .append("<p><bdi>")
+        .append(r)
+        .append("</bdi> accepts mail only from senders who have confirmed once ")
+        .append(
+            "that they are a person. Your message was not delivered; it came back to you with this link.</p>\n")
         .append("<h2>What happens next</h2>\n")
-        .append(confirmOnClick
-            ? "<ol>\n<li>Press <strong>Confirm</strong>. Your browser does a short check (a few seconds, nothing to type).</li>\n"
-            : "<ol>\n<li>Your browser does a short check (a few seconds, nothing to type).</li>\n")
-        .append("<li>Then send every message that bounced again. It will be accepted.</li>\n</ol>\n")
-        .append("<noscript><p class=\"problem\">This check needs JavaScript. Turn JavaScript on for this ")
+        .append(
+            confirmOnClick
+                ? "<ol>\n<li>Press <strong>Confirm</strong>. Your browser does a short check (a few seconds, nothing to type).</li>\n"
+                : "<ol>\n<li>Your browser does a short check (a few seconds, nothing to type).</li>\n")
+        .append(
+            "<li>Then send every message that bounced again. It will be accepted.</li>\n</ol>\n")
+        .append(
+            "<noscript><p class=\"problem\">This check needs JavaScript. Turn JavaScript on for this ")
         .append("page, or open the link in another browser.</p></noscript>\n")
-        .append("<form id=\"pow-form\" method=\"post\" action=\"").append(Html.escape(canonicalToken)).append("\"")
-        .append(" data-challenge=\"").append(challenge).append("\"")
-        .append(" data-bits=\"").append(bits).append("\"")
-        .append(" data-auto=\"").append(confirmOnClick ? "click" : "found").append("\"")
+        .append("<form id=\"pow-form\" method=\"post\" action=\"")
+        .append(Html.escape(canonicalToken))
+        .append("\"")
+        .append(" data-challenge=\"")
+        .append(challenge)
+        .append("\"")
+        .append(" data-bits=\"")
+        .append(bits)
+        .append("\"")
+        .append(" data-auto=\"")
+        .append(confirmOnClick ? "click" : "found")
+        .append("\"")
         .append(" data-state=\"ready\">\n")
-        .append("<input type=\"hidden\" name=\"issued\" value=\"").append(issued).append("\">\n")
+        .append("<input type=\"hidden\" name=\"issued\" value=\"")
+        .append(issued)
+        .append("\">\n")
         .append("<input type=\"hidden\" name=\"nonce\" value=\"\">\n")
         .append("<p id=\"pow-status\" role=\"status\" aria-live=\"polite\">")
         .append(confirmOnClick ? "Press the button to confirm." : "The check starts by itself.")
         .append("</p>\n")
         .append("<button type=\"submit\" id=\"pow-button\">Confirm</button>\n")
         .append("</form>\n")
-        .append("<p class=\"small\">This check expires ").append(minutes(powValidity))
+        .append("<p class=\"small\">This check expires ")
+        .append(minutes(powValidity))
         .append(" after the page was opened. Nothing is stored until you confirm.</p>\n");
     return Pages.page(200, root, "Confirm that you are a person", sb.toString(), true);
   }
@@ -333,18 +399,30 @@ public final class ChallengePage {
   private Link verify(String token) {
     ChallengeClaims claims = tokens.verify(token);
     try {
-      return new Link(claims, CanonicalAddress.parseCanonical(claims.sender()),
+      return new Link(
+          claims,
+          CanonicalAddress.parseCanonical(claims.sender()),
           CanonicalAddress.parseCanonical(claims.recipient()));
     } catch (InvalidAddressException e) {
-      log.warn("challenge token signed with our key carries a non-canonical address (key id {})", claims.keyId());
+      log.warn(
+          "challenge token signed with our key carries a non-canonical address (key id {})",
+          claims.keyId());
       throw new TokenException(TokenException.Reason.MALFORMED, "token address is not canonical");
     }
   }
 
-  private PageResponse checkFailed(int status, String root, String token, String title, String text) {
-    String main = "<h1>" + Html.escape(title) + "</h1>\n<p>" + Html.escape(text) + "</p>\n"
-        + "<p>Nothing was recorded.</p>\n"
-        + "<p><a href=\"" + Html.escape(token) + "\">Open the check again</a></p>\n";
+  private PageResponse checkFailed(
+      int status, String root, String token, String title, String text) {
+    String main =
+        "<h1>"
+            + Html.escape(title)
+            + "</h1>\n<p>"
+            + Html.escape(text)
+            + "</p>\n"
+            + "<p>Nothing was recorded.</p>\n"
+            + "<p><a href=\""
+            + Html.escape(token)
+            + "\">Open the check again</a></p>\n";
     return Pages.page(status, root, title, main, false);
   }
 
@@ -354,25 +432,45 @@ public final class ChallengePage {
    */
   static PageResponse tokenProblem(String root, TokenException.Reason reason) {
     return switch (reason) {
-      case MALFORMED, UNSUPPORTED_VERSION -> Pages.simple(400, root, "This link is not valid",
-          "This confirmation link is not valid. It may have been cut off or changed when the message was "
-              + "copied: make sure you opened the whole link, which stands on a line of its own.",
-          "Nothing was recorded.");
-      case BAD_SIGNATURE -> Pages.simple(403, root, "This link is not valid",
-          "This confirmation link is not valid: it was changed, or it was not made by this site.",
-          "Nothing was recorded.");
-      case NOT_YET_VALID -> Pages.simple(403, root, "This link is not valid yet",
-          "This confirmation link is dated in the future, so the clocks of the mail system and of this site "
-              + "disagree. Try again in a few minutes.",
-          "Nothing was recorded.");
-      case EXPIRED -> Pages.simple(410, root, "This link has expired",
-          "This confirmation link is too old. Send your message again: the reply you get back holds a "
-              + "fresh link.",
-          "Nothing was recorded.");
-      case UNKNOWN_KEY -> Pages.simple(404, root, "This link is no longer valid",
-          "This confirmation link was made with a key this site has since retired. Send your message "
-              + "again: the reply you get back holds a fresh link.",
-          "Nothing was recorded.");
+      case MALFORMED, UNSUPPORTED_VERSION ->
+          Pages.simple(
+              400,
+              root,
+              "This link is not valid",
+              "This confirmation link is not valid. It may have been cut off or changed when the message was "
+                  + "copied: make sure you opened the whole link, which stands on a line of its own.",
+              "Nothing was recorded.");
+      case BAD_SIGNATURE ->
+          Pages.simple(
+              403,
+              root,
+              "This link is not valid",
+              "This confirmation link is not valid: it was changed, or it was not made by this site.",
+              "Nothing was recorded.");
+      case NOT_YET_VALID ->
+          Pages.simple(
+              403,
+              root,
+              "This link is not valid yet",
+              "This confirmation link is dated in the future, so the clocks of the mail system and of this site "
+                  + "disagree. Try again in a few minutes.",
+              "Nothing was recorded.");
+      case EXPIRED ->
+          Pages.simple(
+              410,
+              root,
+              "This link has expired",
+              "This confirmation link is too old. Send your message again: the reply you get back holds a "
+                  + "fresh link.",
+              "Nothing was recorded.");
+      case UNKNOWN_KEY ->
+          Pages.simple(
+              404,
+              root,
+              "This link is no longer valid",
+              "This confirmation link was made with a key this site has since retired. Send your message "
+                  + "again: the reply you get back holds a fresh link.",
+              "Nothing was recorded.");
     };
   }
 
@@ -421,12 +519,20 @@ public final class ChallengePage {
 
   @Override
   public String toString() {
-    return "ChallengePage[powDifficultyBits=" + bits + ", powValidity=" + powValidity
-        + ", whitelistExpiry=" + whitelistExpiry + ", store=" + store.getClass().getSimpleName() + "]";
+    return "ChallengePage[powDifficultyBits="
+        + bits
+        + ", powValidity="
+        + powValidity
+        + ", whitelistExpiry="
+        + whitelistExpiry
+        + ", store="
+        + store.getClass().getSimpleName()
+        + "]";
   }
 
   /** A verified link: its claims and its two addresses. */
-  private record Link(ChallengeClaims claims, CanonicalAddress sender, CanonicalAddress recipient) {}
+  private record Link(
+      ChallengeClaims claims, CanonicalAddress sender, CanonicalAddress recipient) {}
 
   /** A static file from the classpath, read once. */
   @SuppressWarnings("ArrayRecordComponent") // private holder, never compared, hashed or printed
@@ -516,18 +622,21 @@ public final class ChallengePage {
     }
 
     /**
-     * The proof-of-work difficulty in leading zero bits of SHA-256, 0 to
-     * {@value ChallengePage#MAX_POW_DIFFICULTY_BITS} (default
-     * {@value ChallengePage#DEFAULT_POW_DIFFICULTY_BITS}). Each bit doubles the expected work; a
-     * headless Chromium does about 100,000 hashes a second, so 18 bits take about 3 seconds.
+     * The proof-of-work difficulty in leading zero bits of SHA-256, 0 to {@value
+     * ChallengePage#MAX_POW_DIFFICULTY_BITS} (default {@value
+     * ChallengePage#DEFAULT_POW_DIFFICULTY_BITS}). Each bit doubles the expected work; a headless
+     * Chromium does about 100,000 hashes a second, so 18 bits take about 3 seconds.
      *
      * @param bits the difficulty
      * @return this builder
      */
     public Builder powDifficultyBits(int bits) {
       checkState(this.bits == null, "powDifficultyBits was already set");
-      checkArgument(bits >= 0 && bits <= MAX_POW_DIFFICULTY_BITS, "powDifficultyBits must be 0..%s, got %s",
-          MAX_POW_DIFFICULTY_BITS, bits);
+      checkArgument(
+          bits >= 0 && bits <= MAX_POW_DIFFICULTY_BITS,
+          "powDifficultyBits must be 0..%s, got %s",
+          MAX_POW_DIFFICULTY_BITS,
+          bits);
       this.bits = bits;
       return this;
     }
@@ -541,8 +650,11 @@ public final class ChallengePage {
     public Builder powValidity(Duration validity) {
       checkState(this.powValidity == null, "powValidity was already set");
       requireNonNull(validity, "validity");
-      checkArgument(validity.compareTo(Duration.ofMinutes(1)) >= 0 && validity.compareTo(Duration.ofDays(1)) <= 0,
-          "powValidity must be 1 minute..1 day, got %s", validity);
+      checkArgument(
+          validity.compareTo(Duration.ofMinutes(1)) >= 0
+              && validity.compareTo(Duration.ofDays(1)) <= 0,
+          "powValidity must be 1 minute..1 day, got %s",
+          validity);
       this.powValidity = validity;
       return this;
     }
@@ -556,7 +668,10 @@ public final class ChallengePage {
     public Builder whitelistExpiry(Duration expiry) {
       checkState(!whitelistExpirySet, "whitelistExpiry was already set");
       requireNonNull(expiry, "expiry");
-      checkArgument(!expiry.isNegative() && !expiry.isZero(), "whitelistExpiry must be positive, got %s", expiry);
+      checkArgument(
+          !expiry.isNegative() && !expiry.isZero(),
+          "whitelistExpiry must be positive, got %s",
+          expiry);
       this.whitelistExpiry = expiry;
       this.whitelistExpirySet = true;
       return this;
@@ -564,8 +679,8 @@ public final class ChallengePage {
 
     /**
      * The canonicalizer the site's engine uses (default {@link AddressCanonicalizer#standard()}):
-     * the page shows the pass-code address with its first sub-address separator (Postfix's
-     * {@code recipient_delimiter}), so that the engine finds the code there.
+     * the page shows the pass-code address with its first sub-address separator (Postfix's {@code
+     * recipient_delimiter}), so that the engine finds the code there.
      *
      * @param canonicalizer the engine's canonicalizer; it must have a sub-address separator
      * @return this builder
@@ -574,16 +689,17 @@ public final class ChallengePage {
     public Builder canonicalizer(AddressCanonicalizer canonicalizer) {
       checkState(this.canonicalizer == null, "canonicalizer was already set");
       requireNonNull(canonicalizer, "canonicalizer");
-      checkArgument(!canonicalizer.subaddressSeparators().isEmpty(),
+      checkArgument(
+          !canonicalizer.subaddressSeparators().isEmpty(),
           "the page shows pass codes in the sub-address: the canonicalizer needs a sub-address separator");
       this.canonicalizer = canonicalizer;
       return this;
     }
 
     /**
-     * Takes what the page shares with the engine from the runtime's settings: the
-     * {@linkplain Settings#canonicalizer() canonicalizer} and the {@link Settings#WHITELIST_EXPIRY}.
-     * Sets both options; do not set them separately as well.
+     * Takes what the page shares with the engine from the runtime's settings: the {@linkplain
+     * Settings#canonicalizer() canonicalizer} and the {@link Settings#WHITELIST_EXPIRY}. Sets both
+     * options; do not set them separately as well.
      *
      * @param settings the settings
      * @return this builder
@@ -597,11 +713,10 @@ public final class ChallengePage {
     }
 
     /**
-     * Whether the page waits for the person to press the button before it sends the answer
-     * (default true). The check itself runs as soon as the page opens either way. With false the
-     * answer is sent as soon as the check is done, which saves a click but lets a link scanner
-     * that runs scripts (mail security gateways open the links in a bounce) confirm a sender by
-     * itself.
+     * Whether the page waits for the person to press the button before it sends the answer (default
+     * true). The check itself runs as soon as the page opens either way. With false the answer is
+     * sent as soon as the check is done, which saves a click but lets a link scanner that runs
+     * scripts (mail security gateways open the links in a bounce) confirm a sender by itself.
      *
      * @param enabled true to require a click
      * @return this builder

@@ -26,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link ChallengePage} on the JDK's built-in HTTP server ({@code com.sun.net.httpserver}),
- * adding what a host must: only GET, HEAD and POST (405 otherwise), a bound on the request target
- * (414), on the body (413), and on requests per client and minute (429, a token bucket per IPv4
- * address or IPv6 /64 in bounded memory).
+ * Serves a {@link ChallengePage} on the JDK's built-in HTTP server ({@code
+ * com.sun.net.httpserver}), adding what a host must: only GET, HEAD and POST (405 otherwise), a
+ * bound on the request target (414), on the body (413), and on requests per client and minute (429,
+ * a token bucket per IPv4 address or IPv6 /64 in bounded memory).
  *
  * <pre>{@code
  * try (ChallengeWebServer web = ChallengeWebServer.builder()
@@ -49,19 +49,13 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class ChallengeWebServer implements AutoCloseable {
-  /**
-   * Default body limit: 8 KiB.
-   */
+  /** Default body limit: 8 KiB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024;
 
-  /**
-   * Default requests per minute per client: 60.
-   */
+  /** Default requests per minute per client: 60. */
   public static final int DEFAULT_REQUESTS_PER_MINUTE = 60;
 
-  /**
-   * Longest request target (path and query) served; longer ones get 414.
-   */
+  /** Longest request target (path and query) served; longer ones get 414. */
   public static final int MAX_TARGET_LENGTH = ChallengePage.MAX_PATH_LENGTH;
 
   /** Clients tracked by the rate limiter at most. */
@@ -83,10 +77,13 @@ public final class ChallengeWebServer implements AutoCloseable {
 
   private ChallengeWebServer(Builder b) {
     this.page = b.page;
-    this.bind = b.bind == null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080) : b.bind;
+    this.bind =
+        b.bind == null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080) : b.bind;
     this.maxBodyBytes = b.maxBodyBytes == null ? DEFAULT_MAX_BODY_BYTES : b.maxBodyBytes;
     int perMinute = b.requestsPerMinute == null ? DEFAULT_REQUESTS_PER_MINUTE : b.requestsPerMinute;
-    this.limiter = new RateLimiter(b.clock == null ? Clock.systemUTC() : b.clock, perMinute, MAX_TRACKED_CLIENTS);
+    this.limiter =
+        new RateLimiter(
+            b.clock == null ? Clock.systemUTC() : b.clock, perMinute, MAX_TRACKED_CLIENTS);
   }
 
   /**
@@ -111,14 +108,22 @@ public final class ChallengeWebServer implements AutoCloseable {
     HttpServer s = HttpServer.create(bind, 64);
     int id = SERVERS.incrementAndGet();
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory threads = r -> {
-      Thread t = new Thread(r, "smtpcr-web-" + id + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    ThreadFactory threads =
+        r -> {
+          Thread t = new Thread(r, "smtpcr-web-" + id + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
     // a full queue makes the accepting thread handle the request itself: back-pressure, not failure
-    ThreadPoolExecutor ex = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE), threads, new ThreadPoolExecutor.CallerRunsPolicy());
+    ThreadPoolExecutor ex =
+        new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE),
+            threads,
+            new ThreadPoolExecutor.CallerRunsPolicy());
     s.setExecutor(ex);
     s.createContext("/", this::handle);
     s.start();
@@ -155,13 +160,12 @@ public final class ChallengeWebServer implements AutoCloseable {
     if (a.isAnyLocalAddress()) {
       a = InetAddress.getLoopbackAddress();
     }
-    String host = a instanceof Inet6Address ? "[" + stripScope(a.getHostAddress()) + "]" : a.getHostAddress();
+    String host =
+        a instanceof Inet6Address ? "[" + stripScope(a.getHostAddress()) + "]" : a.getHostAddress();
     return URI.create("http://" + host + ":" + s.getAddress().getPort() + "/");
   }
 
-  /**
-   * Stops serving, closes open connections and ends the server's threads. Idempotent.
-   */
+  /** Stops serving, closes open connections and ends the server's threads. Idempotent. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -187,8 +191,11 @@ public final class ChallengeWebServer implements AutoCloseable {
   @Override
   public String toString() {
     HttpServer s = server;
-    return "ChallengeWebServer[" + (s == null ? "not started, bind=" + bind : "port=" + s.getAddress().getPort())
-        + ", closed=" + closed.get() + "]";
+    return "ChallengeWebServer["
+        + (s == null ? "not started, bind=" + bind : "port=" + s.getAddress().getPort())
+        + ", closed="
+        + closed.get()
+        + "]";
   }
 
   private void handle(HttpExchange exchange) {
@@ -206,16 +213,22 @@ public final class ChallengeWebServer implements AutoCloseable {
   private PageResponse respond(HttpExchange exchange) throws IOException {
     OptionalLong wait = limiter.acquire(exchange.getRemoteAddress().getAddress());
     if (wait.isPresent()) {
-      return Pages.simple(429, "/", "Too many requests", Map.of("Retry-After", Long.toString(wait.getAsLong())),
+      return Pages.simple(
+          429,
+          "/",
+          "Too many requests",
+          Map.of("Retry-After", Long.toString(wait.getAsLong())),
           "Too many requests from your address. Wait a minute, then try again.");
     }
     String method = exchange.getRequestMethod();
     URI uri = exchange.getRequestURI();
     String rawPath = uri.getRawPath();
     String rawQuery = uri.getRawQuery();
-    int targetLength = (rawPath == null ? 0 : rawPath.length()) + (rawQuery == null ? 0 : rawQuery.length() + 1);
+    int targetLength =
+        (rawPath == null ? 0 : rawPath.length()) + (rawQuery == null ? 0 : rawQuery.length() + 1);
     if (targetLength > MAX_TARGET_LENGTH) {
-      return Pages.simple(414, "/", "Address too long", "This address is too long to be a confirmation link.");
+      return Pages.simple(
+          414, "/", "Address too long", "This address is too long to be a confirmation link.");
     }
     if (rawPath == null || !rawPath.startsWith("/")) {
       return Pages.simple(400, "/", "Bad request", "This request is not understood.");
@@ -223,8 +236,13 @@ public final class ChallengeWebServer implements AutoCloseable {
     return switch (method) {
       case "GET", "HEAD" -> page.get(rawPath);
       case "POST" -> post(exchange, rawPath);
-      default -> Pages.simple(405, "/", "Method not allowed", Map.of("Allow", "GET, HEAD, POST"),
-          "This site only answers GET, HEAD and POST.");
+      default ->
+          Pages.simple(
+              405,
+              "/",
+              "Method not allowed",
+              Map.of("Allow", "GET, HEAD, POST"),
+              "This site only answers GET, HEAD and POST.");
     };
   }
 
@@ -253,7 +271,12 @@ public final class ChallengeWebServer implements AutoCloseable {
   }
 
   private static PageResponse tooLarge() {
-    return Pages.simple(413, "/", "Request too large", Map.of("Connection", "close"), "The form sent was too large.");
+    return Pages.simple(
+        413,
+        "/",
+        "Request too large",
+        Map.of("Connection", "close"),
+        "The form sent was too large.");
   }
 
   private static void send(HttpExchange exchange, PageResponse response) throws IOException {
@@ -310,7 +333,8 @@ public final class ChallengeWebServer implements AutoCloseable {
     public Builder bind(InetSocketAddress address) {
       checkState(this.bind == null, "bind was already set");
       requireNonNull(address, "address");
-      checkArgument(!address.isUnresolved(), "bind address %s is not resolved", address.getHostString());
+      checkArgument(
+          !address.isUnresolved(), "bind address %s is not resolved", address.getHostString());
       this.bind = address;
       return this;
     }
@@ -324,8 +348,11 @@ public final class ChallengeWebServer implements AutoCloseable {
      */
     public Builder maxBodyBytes(int bytes) {
       checkState(this.maxBodyBytes == null, "maxBodyBytes was already set");
-      checkArgument(bytes >= 1024 && bytes <= ChallengePage.MAX_FORM_BYTES, "maxBodyBytes must be 1024..%s, got %s",
-          ChallengePage.MAX_FORM_BYTES, bytes);
+      checkArgument(
+          bytes >= 1024 && bytes <= ChallengePage.MAX_FORM_BYTES,
+          "maxBodyBytes must be 1024..%s, got %s",
+          ChallengePage.MAX_FORM_BYTES,
+          bytes);
       this.maxBodyBytes = bytes;
       return this;
     }
@@ -339,7 +366,9 @@ public final class ChallengeWebServer implements AutoCloseable {
      */
     public Builder requestsPerMinutePerClient(int perMinute) {
       checkState(this.requestsPerMinute == null, "requestsPerMinutePerClient was already set");
-      checkArgument(perMinute >= 1 && perMinute <= 100_000, "requestsPerMinutePerClient must be 1..100000, got %s",
+      checkArgument(
+          perMinute >= 1 && perMinute <= 100_000,
+          "requestsPerMinutePerClient must be 1..100000, got %s",
           perMinute);
       this.requestsPerMinute = perMinute;
       return this;

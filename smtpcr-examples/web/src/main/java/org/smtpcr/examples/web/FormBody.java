@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A bounded parser for {@code application/x-www-form-urlencoded} bodies: at most
- * {@value #MAX_BYTES} bytes and {@value #MAX_FIELDS} fields, each name given once.
+ * A bounded parser for {@code application/x-www-form-urlencoded} bodies: at most {@value
+ * #MAX_BYTES} bytes and {@value #MAX_FIELDS} fields, each name given once.
  */
 final class FormBody {
   static final int MAX_BYTES = 8192;

@@ -23,7 +23,10 @@ final class Html {
           if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == '\u2028' || c == '\u2029') {
             sb.append('\ufffd');
           } else if (Character.isSurrogate(c)) {
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            boolean paired =
+                Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1));
             if (paired) {
               sb.append(c).append(s.charAt(++i));
             } else {

@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param body the response body (empty for none)
  * @since 0.1.0
  */
-@SuppressWarnings("ArrayRecordComponent") // body is copied in and out; equals/hashCode/toString overridden
+@SuppressWarnings(
+    "ArrayRecordComponent") // body is copied in and out; equals/hashCode/toString overridden
 public record PageResponse(int status, Map<String, String> headers, byte[] body) {
   /**
    * Checks and copies the parts.
@@ -35,13 +36,17 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
     requireNonNull(headers, "headers");
     requireNonNull(body, "body");
     Map<String, String> copy = new LinkedHashMap<>();
-    headers.forEach((name, value) -> {
-      requireNonNull(name, "header name");
-      requireNonNull(value, "header value");
-      checkArgument(!name.isEmpty() && isToken(name), "header name is not an HTTP token");
-      checkArgument(value.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "header %s contains a control character", name);
-      copy.put(name, value);
-    });
+    headers.forEach(
+        (name, value) -> {
+          requireNonNull(name, "header name");
+          requireNonNull(value, "header value");
+          checkArgument(!name.isEmpty() && isToken(name), "header name is not an HTTP token");
+          checkArgument(
+              value.chars().noneMatch(c -> c < 0x20 || c == 0x7f),
+              "header %s contains a control character",
+              name);
+          copy.put(name, value);
+        });
     headers = Collections.unmodifiableMap(copy);
     body = body.clone();
   }
@@ -79,17 +84,16 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
         .findFirst();
   }
 
-  /**
-   * Compares status, headers and body contents.
-   */
+  /** Compares status, headers and body contents. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof PageResponse r && r.status == status && r.headers.equals(headers) && Arrays.equals(r.body, body);
+    return o instanceof PageResponse r
+        && r.status == status
+        && r.headers.equals(headers)
+        && Arrays.equals(r.body, body);
   }
 
-  /**
-   * Hashes status, headers and body contents.
-   */
+  /** Hashes status, headers and body contents. */
   @Override
   public int hashCode() {
     return (31 * status + headers.hashCode()) * 31 + Arrays.hashCode(body);
@@ -101,13 +105,23 @@ public record PageResponse(int status, Map<String, String> headers, byte[] body)
    */
   @Override
   public String toString() {
-    return "PageResponse[status=" + status + ", headers=" + headers + ", body=" + body.length + " bytes]";
+    return "PageResponse[status="
+        + status
+        + ", headers="
+        + headers
+        + ", body="
+        + body.length
+        + " bytes]";
   }
 
   private static boolean isToken(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
       if (!ok) {
         return false;
       }

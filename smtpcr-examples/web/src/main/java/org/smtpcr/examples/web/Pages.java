@@ -10,8 +10,9 @@ import java.util.Map;
  * reverse proxy mounts it under a path prefix.
  */
 final class Pages {
-  static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-      + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+          + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   static final String HTML = "text/html; charset=utf-8";
 
   private Pages() {}
@@ -39,19 +40,29 @@ final class Pages {
    * @param mainHtml the content of {@code <main>}, already escaped
    * @param withScript whether to load the proof-of-work script
    */
-  static PageResponse page(int status, String root, String title, String mainHtml, boolean withScript) {
+  static PageResponse page(
+      int status, String root, String title, String mainHtml, boolean withScript) {
     return page(status, root, title, mainHtml, withScript, Map.of());
   }
 
-  static PageResponse page(int status, String root, String title, String mainHtml, boolean withScript,
+  static PageResponse page(
+      int status,
+      String root,
+      String title,
+      String mainHtml,
+      boolean withScript,
       Map<String, String> extraHeaders) {
     StringBuilder sb = new StringBuilder(2048);
     sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
         .append("<meta name=\"robots\" content=\"noindex, nofollow\">\n")
-        .append("<title>").append(Html.escape(title)).append("</title>\n")
-        .append("<link rel=\"stylesheet\" href=\"").append(root).append("static/page.css\">\n");
+        .append("<title>")
+        .append(Html.escape(title))
+        .append("</title>\n")
+        .append("<link rel=\"stylesheet\" href=\"")
+        .append(root)
+        .append("static/page.css\">\n");
     if (withScript) {
       sb.append("<script src=\"").append(root).append("static/pow.js\" defer></script>\n");
     }
@@ -66,7 +77,11 @@ final class Pages {
     return simple(status, root, title, Map.of(), paragraphs);
   }
 
-  static PageResponse simple(int status, String root, String title, Map<String, String> extraHeaders,
+  static PageResponse simple(
+      int status,
+      String root,
+      String title,
+      Map<String, String> extraHeaders,
       String... paragraphs) {
     StringBuilder sb = new StringBuilder();
     sb.append("<h1>").append(Html.escape(title)).append("</h1>\n");

@@ -18,8 +18,8 @@ import java.security.NoSuchAlgorithmException;
  * </pre>
  *
  * <p>{@code token} is the verified token in lowercase and {@code issued} the decimal epoch second
- * at which the page was rendered, both as ASCII. The work is bound to the token (so to the pair) and
- * to a recent time; the server keeps nothing and needs no secret.
+ * at which the page was rendered, both as ASCII. The work is bound to the token (so to the pair)
+ * and to a recent time; the server keeps nothing and needs no secret.
  */
 final class ProofOfWork {
   static final String DOMAIN = "smtpcr-pow-v1";

@@ -23,14 +23,15 @@ final class RateLimiter {
     this.clock = clock;
     this.capacity = perMinute;
     this.perMilli = perMinute / 60_000.0;
-    this.buckets = new LinkedHashMap<>(64, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.buckets =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, Bucket> eldest) {
-        return size() > maxClients;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, Bucket> eldest) {
+            return size() > maxClients;
+          }
+        };
   }
 
   /**

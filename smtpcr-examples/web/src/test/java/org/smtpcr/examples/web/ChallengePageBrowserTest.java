@@ -21,19 +21,21 @@ import org.smtpcr.tokens.PassCodes;
 
 /**
  * The challenge page in a real headless Chromium: the proof of work runs in the page's worker, the
- * answer is posted, and only that POST whitelists. Needs Chromium (see {@link ChromiumBrowser}); each
- * test starts one, so there are few of them. Screenshots go to {@code target/screenshots/}.
+ * answer is posted, and only that POST whitelists. Needs Chromium (see {@link ChromiumBrowser});
+ * each test starts one, so there are few of them. Screenshots go to {@code target/screenshots/}.
  */
 final class ChallengePageBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String SENDER = "alice@example.org";
   private static final String RECIPIENT = "bob@example.com";
-  private static final WhitelistKey PAIR = WhitelistKey.pair(
-      CanonicalAddress.parseCanonical(SENDER), CanonicalAddress.parseCanonical(RECIPIENT));
+  private static final WhitelistKey PAIR =
+      WhitelistKey.pair(
+          CanonicalAddress.parseCanonical(SENDER), CanonicalAddress.parseCanonical(RECIPIENT));
   private static final Path SHOTS = Path.of("target", "screenshots");
 
   private final KeyRing keyRing = KeyRing.generate();
-  private final ChallengeTokens tokens = ChallengeTokens.builder().keyRing(keyRing).clock(Clock.systemUTC()).build();
+  private final ChallengeTokens tokens =
+      ChallengeTokens.builder().keyRing(keyRing).clock(Clock.systemUTC()).build();
   private final PassCodes passCodes = PassCodes.of(keyRing);
   private final CountingStore store = new CountingStore();
 
@@ -49,21 +51,32 @@ final class ChallengePageBrowserTest {
       assertEquals(List.of(PAIR), store.adds());
       String text = browser.pageText();
       assertTrue(text.contains("Send every message that bounced again"), text);
-      assertTrue(text.contains("bob+" + PassCodes.grouped(passCodes.compute(SENDER, RECIPIENT)) + "@example.com"), text);
-      assertEquals(link.toString(), browser.currentUrl(), "the answer is posted back to the link itself");
+      assertTrue(
+          text.contains(
+              "bob+" + PassCodes.grouped(passCodes.compute(SENDER, RECIPIENT)) + "@example.com"),
+          text);
+      assertEquals(
+          link.toString(), browser.currentUrl(), "the answer is posted back to the link itself");
       assertTrue(Files.size(browser.screenshot(SHOTS.resolve("challenge-success.png"))) > 1000);
     }
   }
 
   @Test
-  void challengeLink_checkDoneButNotSent_hasWrittenNothingUntilTheButtonIsPressed() throws Exception {
+  void challengeLink_checkDoneButNotSent_hasWrittenNothingUntilTheButtonIsPressed()
+      throws Exception {
     try (ChallengeWebServer web = server(page(true));
         ChromiumBrowser browser = ChromiumBrowser.launchOrSkip()) {
-      browser.navigate(web.baseUri().resolve("c/" + tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1))));
-      browser.waitFor("document.getElementById('pow-form').getAttribute('data-state') === 'found'", WAIT);
+      browser.navigate(
+          web.baseUri().resolve("c/" + tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1))));
+      browser.waitFor(
+          "document.getElementById('pow-form').getAttribute('data-state') === 'found'", WAIT);
 
-      assertEquals(List.of(), store.adds(), "rendering the page and running the check wrote to the store");
-      assertTrue(browser.pageText().contains("You are confirming that alice@example.org may write to bob@example.com"),
+      assertEquals(
+          List.of(), store.adds(), "rendering the page and running the check wrote to the store");
+      assertTrue(
+          browser
+              .pageText()
+              .contains("You are confirming that alice@example.org may write to bob@example.com"),
           browser.pageText());
       browser.screenshot(SHOTS.resolve("challenge-page.png"));
 
@@ -75,11 +88,16 @@ final class ChallengePageBrowserTest {
 
   @Test
   void expiredLink_opened_showsTheExpiredPageAndWritesNothing() throws Exception {
-    ChallengeTokens past = ChallengeTokens.builder().keyRing(keyRing)
-        .clock(Clock.fixed(Instant.now().minus(Duration.ofDays(2)), Clock.systemUTC().getZone())).build();
+    ChallengeTokens past =
+        ChallengeTokens.builder()
+            .keyRing(keyRing)
+            .clock(
+                Clock.fixed(Instant.now().minus(Duration.ofDays(2)), Clock.systemUTC().getZone()))
+            .build();
     try (ChallengeWebServer web = server(page(false));
         ChromiumBrowser browser = ChromiumBrowser.launchOrSkip()) {
-      browser.navigate(web.baseUri().resolve("c/" + past.mint(SENDER, RECIPIENT, Duration.ofDays(1))));
+      browser.navigate(
+          web.baseUri().resolve("c/" + past.mint(SENDER, RECIPIENT, Duration.ofDays(1))));
 
       browser.waitFor("document.title === 'This link has expired'", WAIT);
       assertTrue(browser.pageText().contains("Send your message again"), browser.pageText());
@@ -95,9 +113,11 @@ final class ChallengePageBrowserTest {
       String token = tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1));
       browser.navigate(URI.create("http://" + host + ":" + web.port() + "/c/" + token));
 
-      browser.waitFor("document.getElementById('pow-form').getAttribute('data-state') === 'insecure'", WAIT);
+      browser.waitFor(
+          "document.getElementById('pow-form').getAttribute('data-state') === 'insecure'", WAIT);
       assertTrue(browser.pageText().contains("open this link over https"), browser.pageText());
-      assertEquals("true", browser.evaluateString("document.getElementById('pow-button').disabled"));
+      assertEquals(
+          "true", browser.evaluateString("document.getElementById('pow-button').disabled"));
       assertEquals(List.of(), store.adds());
     }
   }
@@ -113,6 +133,10 @@ final class ChallengePageBrowserTest {
   }
 
   private static ChallengeWebServer server(ChallengePage page) throws Exception {
-    return ChallengeWebServer.builder().page(page).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build().start();
+    return ChallengeWebServer.builder()
+        .page(page)
+        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        .build()
+        .start();
   }
 }

@@ -25,20 +25,27 @@ final class ChallengePageSnippetTest {
     WhitelistStore store = InMemoryWhitelistStore.builder().build();
     ExecutorService clientThreads = Executors.newSingleThreadExecutor();
     // --- as in the docs ---
-    ChallengePage page = ChallengePage.builder()
-        .tokens(ChallengeTokens.of(keyRing))
-        .passCodes(PassCodes.of(keyRing))
-        .store(store)
-        .build();
-    try (ChallengeWebServer web = ChallengeWebServer.builder()
+    ChallengePage page =
+        ChallengePage.builder()
+            .tokens(ChallengeTokens.of(keyRing))
+            .passCodes(PassCodes.of(keyRing))
+            .store(store)
+            .build();
+    try (ChallengeWebServer web =
+        ChallengeWebServer.builder()
             .page(page)
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
             .build()
             .start()) {
       // --- end ---
-      URI link = web.baseUri().resolve("c/" + ChallengeTokens.of(keyRing).mint("alice@example.org", "bob@example.com"));
+      URI link =
+          web.baseUri()
+              .resolve(
+                  "c/" + ChallengeTokens.of(keyRing).mint("alice@example.org", "bob@example.com"));
       HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
-      assertEquals(200, http.send(HttpRequest.newBuilder(link).build(), BodyHandlers.discarding()).statusCode());
+      assertEquals(
+          200,
+          http.send(HttpRequest.newBuilder(link).build(), BodyHandlers.discarding()).statusCode());
       assertEquals(0, store.count());
     } finally {
       clientThreads.shutdownNow();

@@ -1,7 +1,5 @@
 package org.smtpcr.examples.web;
 
-import org.smtpcr.core.address.AddressCanonicalizer;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistKey;
@@ -37,11 +36,18 @@ final class ChallengePageTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final KeyRing keyRing = KeyRing.builder().key(3, MasterKey.generate()).active(3).build();
-  private final ChallengeTokens tokens = ChallengeTokens.builder().keyRing(keyRing).clock(clock).build();
+  private final ChallengeTokens tokens =
+      ChallengeTokens.builder().keyRing(keyRing).clock(clock).build();
   private final PassCodes passCodes = PassCodes.of(keyRing);
   private final CountingStore store = new CountingStore();
-  private final ChallengePage page = ChallengePage.builder()
-      .tokens(tokens).passCodes(passCodes).store(store).clock(clock).powDifficultyBits(BITS).build();
+  private final ChallengePage page =
+      ChallengePage.builder()
+          .tokens(tokens)
+          .passCodes(passCodes)
+          .store(store)
+          .clock(clock)
+          .powDifficultyBits(BITS)
+          .build();
 
   // ---- GET ----
 
@@ -52,7 +58,10 @@ final class ChallengePageTest {
 
     assertEquals(200, r.status());
     String html = r.bodyText();
-    assertTrue(html.contains("<bdi>alice@example.org</bdi></strong> may write to <strong><bdi>bob@example.com</bdi>"), html);
+    assertTrue(
+        html.contains(
+            "<bdi>alice@example.org</bdi></strong> may write to <strong><bdi>bob@example.com</bdi>"),
+        html);
     assertTrue(html.contains("action=\"" + token + "\""), html);
     assertTrue(html.contains("data-bits=\"" + BITS + "\""), html);
     assertTrue(html.contains("<noscript>"), html);
@@ -101,7 +110,14 @@ final class ChallengePageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "not-a-token", "aaaa", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "%3Cscript%3E"})
+  @ValueSource(
+      strings = {
+        "",
+        "not-a-token",
+        "aaaa",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "%3Cscript%3E"
+      })
   void get_malformedToken_saysNotValidWith400(String token) {
     PageResponse r = page.get("/c/" + token);
     assertEquals(400, r.status());
@@ -112,7 +128,8 @@ final class ChallengePageTest {
   @Test
   void get_tokenOfRetiredKey_saysRetiredKeyAndSendAgainWith404() {
     KeyRing old = KeyRing.builder().key(1, MasterKey.generate()).active(1).build();
-    String token = ChallengeTokens.builder().keyRing(old).clock(clock).build().mint(SENDER, RECIPIENT);
+    String token =
+        ChallengeTokens.builder().keyRing(old).clock(clock).build().mint(SENDER, RECIPIENT);
     PageResponse r = page.get("/c/" + token);
 
     assertEquals(404, r.status());
@@ -131,8 +148,18 @@ final class ChallengePageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/nothing", "/c", "/c/abc/def", "/static/", "/static/secret.txt", "/static/../pom.xml",
-      "/C/abc", "relative", "//c/abc"})
+  @ValueSource(
+      strings = {
+        "/nothing",
+        "/c",
+        "/c/abc/def",
+        "/static/",
+        "/static/secret.txt",
+        "/static/../pom.xml",
+        "/C/abc",
+        "relative",
+        "//c/abc"
+      })
   void get_unknownPath_404(String path) {
     assertEquals(404, page.get(path).status(), path);
   }
@@ -188,7 +215,8 @@ final class ChallengePageTest {
   @Test
   void get_tokenPage_hasNoInlineScriptOrStyle() {
     String html = page.get("/c/" + tokens.mint(SENDER, RECIPIENT)).bodyText();
-    Matcher scripts = Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(html);
+    Matcher scripts =
+        Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(html);
     int n = 0;
     while (scripts.find()) {
       n++;
@@ -210,7 +238,10 @@ final class ChallengePageTest {
 
     assertFalse(html.contains("<script>alert"), html);
     assertFalse(html.contains("<img"), html);
-    assertTrue(html.contains("&quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;@evil.example"), html);
+    assertTrue(
+        html.contains(
+            "&quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;@evil.example"),
+        html);
   }
 
   // ---- POST ----
@@ -222,8 +253,11 @@ final class ChallengePageTest {
 
     assertEquals(200, r.status(), r.bodyText());
     assertEquals(List.of(pair(SENDER, RECIPIENT)), store.adds());
-    assertTrue(store.containsAny(
-        WhitelistCandidates.of(CanonicalAddress.parseCanonical(SENDER), CanonicalAddress.parseCanonical(RECIPIENT))));
+    assertTrue(
+        store.containsAny(
+            WhitelistCandidates.of(
+                CanonicalAddress.parseCanonical(SENDER),
+                CanonicalAddress.parseCanonical(RECIPIENT))));
     assertEquals(List.of(Optional.empty()), store.expiries());
     String html = r.bodyText();
     assertTrue(html.contains("Send every message that bounced again."), html);
@@ -236,18 +270,33 @@ final class ChallengePageTest {
 
   @Test
   void post_passCodeAddressShown_isAcceptedByPassCodeSyntax() {
-    ChallengePage dashes = ChallengePage.builder().tokens(tokens).passCodes(passCodes).store(store).clock(clock)
-        .powDifficultyBits(0).canonicalizer(AddressCanonicalizer.builder().subaddressSeparators("-+").build()).build();
+    ChallengePage dashes =
+        ChallengePage.builder()
+            .tokens(tokens)
+            .passCodes(passCodes)
+            .store(store)
+            .clock(clock)
+            .powDifficultyBits(0)
+            .canonicalizer(AddressCanonicalizer.builder().subaddressSeparators("-+").build())
+            .build();
     String token = tokens.mint(SENDER, "\"john doe\"@example.com");
-    String html = dashes.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0)).bodyText();
+    String html =
+        dashes.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0)).bodyText();
     String code = PassCodes.grouped(passCodes.compute(SENDER, "\"john doe\"@example.com"));
     assertTrue(html.contains("&quot;john doe-" + code + "&quot;@example.com"), html);
   }
 
   @Test
   void post_whitelistExpiry_storesEntryUntilNowPlusExpiry() {
-    ChallengePage expiring = ChallengePage.builder().tokens(tokens).passCodes(passCodes).store(store).clock(clock)
-        .powDifficultyBits(0).whitelistExpiry(Duration.ofDays(30)).build();
+    ChallengePage expiring =
+        ChallengePage.builder()
+            .tokens(tokens)
+            .passCodes(passCodes)
+            .store(store)
+            .clock(clock)
+            .powDifficultyBits(0)
+            .whitelistExpiry(Duration.ofDays(30))
+            .build();
     String token = tokens.mint(SENDER, RECIPIENT);
     PageResponse r = expiring.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0));
 
@@ -344,8 +393,16 @@ final class ChallengePageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"nonce=1", "issued=1&issued=2&nonce=1", "issued=-1&nonce=1", "issued=1&nonce=%ZZ",
-      "issued=1&nonce=99999999999999999999", "issued=+1&nonce=1", "issued=1e3&nonce=1"})
+  @ValueSource(
+      strings = {
+        "nonce=1",
+        "issued=1&issued=2&nonce=1",
+        "issued=-1&nonce=1",
+        "issued=1&nonce=%ZZ",
+        "issued=1&nonce=99999999999999999999",
+        "issued=+1&nonce=1",
+        "issued=1e3&nonce=1"
+      })
   void post_malformedForm_400AndWritesNothing(String body) {
     String token = tokens.mint(SENDER, RECIPIENT);
     assertEquals(400, page.post("/c/" + token, FORM, body.getBytes(UTF_8)).status());
@@ -357,13 +414,20 @@ final class ChallengePageTest {
     String token = tokens.mint(SENDER, RECIPIENT);
     assertEquals(415, page.post("/c/" + token, "application/json", solvedForm(token)).status());
     assertEquals(415, page.post("/c/" + token, "", solvedForm(token)).status());
-    assertEquals(200, page.post("/c/" + token, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", solvedForm(token)).status());
+    assertEquals(
+        200,
+        page.post(
+                "/c/" + token,
+                "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+                solvedForm(token))
+            .status());
   }
 
   @Test
   void post_bodyOverLimit_413() {
     String token = tokens.mint(SENDER, RECIPIENT);
-    assertEquals(413, page.post("/c/" + token, FORM, new byte[ChallengePage.MAX_FORM_BYTES + 1]).status());
+    assertEquals(
+        413, page.post("/c/" + token, FORM, new byte[ChallengePage.MAX_FORM_BYTES + 1]).status());
     assertEquals(List.of(), store.adds());
   }
 
@@ -377,7 +441,9 @@ final class ChallengePageTest {
     assertEquals(Optional.of("120"), r.header("Retry-After"));
     assertTrue(r.bodyText().contains("Nothing is lost"), r.bodyText());
     assertFalse(r.bodyText().contains("confirmed"), r.bodyText());
-    assertFalse(r.bodyText().contains(PassCodes.grouped(passCodes.compute(SENDER, RECIPIENT))), "no pass code");
+    assertFalse(
+        r.bodyText().contains(PassCodes.grouped(passCodes.compute(SENDER, RECIPIENT))),
+        "no pass code");
     assertEquals(0, store.count());
   }
 
@@ -416,34 +482,56 @@ final class ChallengePageTest {
 
   @Test
   void builder_missingRequiredPart_throwsIllegalState() {
-    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().tokens(tokens).passCodes(passCodes).build());
-    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().tokens(tokens).store(store).build());
-    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().passCodes(passCodes).store(store).build());
+    assertThrows(
+        IllegalStateException.class,
+        () -> ChallengePage.builder().tokens(tokens).passCodes(passCodes).build());
+    assertThrows(
+        IllegalStateException.class,
+        () -> ChallengePage.builder().tokens(tokens).store(store).build());
+    assertThrows(
+        IllegalStateException.class,
+        () -> ChallengePage.builder().passCodes(passCodes).store(store).build());
   }
 
   @Test
   void builder_optionSetTwice_throwsIllegalState() {
-    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().powDifficultyBits(10).powDifficultyBits(11));
-    assertThrows(IllegalStateException.class, () -> ChallengePage.builder().store(store).store(store));
+    assertThrows(
+        IllegalStateException.class,
+        () -> ChallengePage.builder().powDifficultyBits(10).powDifficultyBits(11));
+    assertThrows(
+        IllegalStateException.class, () -> ChallengePage.builder().store(store).store(store));
   }
 
   @Test
   void builder_outOfRangeValues_throwIllegalArgument() {
-    assertThrows(IllegalArgumentException.class, () -> ChallengePage.builder().powDifficultyBits(-1));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> ChallengePage.builder().powDifficultyBits(-1));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ChallengePage.builder().powDifficultyBits(ChallengePage.MAX_POW_DIFFICULTY_BITS + 1));
-    assertThrows(IllegalArgumentException.class, () -> ChallengePage.builder().powValidity(Duration.ofSeconds(10)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ChallengePage.builder().powValidity(Duration.ofSeconds(10)));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ChallengePage.builder().whitelistExpiry(Duration.ZERO));
-    assertThrows(IllegalArgumentException.class,
-        () -> ChallengePage.builder().canonicalizer(AddressCanonicalizer.builder().subaddressSeparators("").build()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            ChallengePage.builder()
+                .canonicalizer(AddressCanonicalizer.builder().subaddressSeparators("").build()));
   }
 
   @Test
   void defaults_difficultyIs18Bits() {
-    ChallengePage defaults = ChallengePage.builder().tokens(tokens).passCodes(passCodes).store(store).build();
+    ChallengePage defaults =
+        ChallengePage.builder().tokens(tokens).passCodes(passCodes).store(store).build();
     assertEquals(18, defaults.powDifficultyBits());
-    assertTrue(defaults.get("/c/" + tokens.mint(SENDER, RECIPIENT)).bodyText().contains("data-bits=\"18\""));
+    assertTrue(
+        defaults
+            .get("/c/" + tokens.mint(SENDER, RECIPIENT))
+            .bodyText()
+            .contains("data-bits=\"18\""));
   }
 
   // ---- helpers ----
@@ -451,7 +539,8 @@ final class ChallengePageTest {
   static void assertSecurityHeaders(PageResponse r) {
     assertEquals(Optional.of(Pages.CSP), r.header("Content-Security-Policy"));
     assertTrue(Pages.CSP.startsWith("default-src 'self'"));
-    for (String directive : List.of("form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'")) {
+    for (String directive :
+        List.of("form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'")) {
       assertTrue(Pages.CSP.contains(directive), directive);
     }
     assertFalse(Pages.CSP.contains("unsafe-inline"));
@@ -462,11 +551,14 @@ final class ChallengePageTest {
 
   private byte[] solvedForm(String token) {
     long issued = issued(page.get("/c/" + token).bodyText());
-    long nonce = ProofOfWork.solve(ProofOfWork.challenge(token.toLowerCase(Locale.ROOT), issued), BITS);
+    long nonce =
+        ProofOfWork.solve(ProofOfWork.challenge(token.toLowerCase(Locale.ROOT), issued), BITS);
     return form(issued, nonce);
   }
 
-  /** Changes one character in the middle, where every bit counts: the signature no longer matches. */
+  /**
+   * Changes one character in the middle, where every bit counts: the signature no longer matches.
+   */
   static String tamper(String token) {
     char c = token.charAt(40);
     return token.substring(0, 40) + (c == 'a' ? 'b' : 'a') + token.substring(41);
@@ -489,6 +581,7 @@ final class ChallengePageTest {
   }
 
   private static WhitelistKey pair(String sender, String recipient) {
-    return WhitelistKey.pair(CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient));
+    return WhitelistKey.pair(
+        CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient));
   }
 }

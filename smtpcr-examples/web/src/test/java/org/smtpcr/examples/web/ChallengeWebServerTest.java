@@ -42,10 +42,17 @@ final class ChallengeWebServerTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final KeyRing keyRing = KeyRing.generate();
-  private final ChallengeTokens tokens = ChallengeTokens.builder().keyRing(keyRing).clock(clock).build();
+  private final ChallengeTokens tokens =
+      ChallengeTokens.builder().keyRing(keyRing).clock(clock).build();
   private final CountingStore store = new CountingStore();
-  private final ChallengePage page = ChallengePage.builder()
-      .tokens(tokens).passCodes(PassCodes.of(keyRing)).store(store).clock(clock).powDifficultyBits(8).build();
+  private final ChallengePage page =
+      ChallengePage.builder()
+          .tokens(tokens)
+          .passCodes(PassCodes.of(keyRing))
+          .store(store)
+          .clock(clock)
+          .powDifficultyBits(8)
+          .build();
   private final ExecutorService clientThreads = Executors.newSingleThreadExecutor();
   private final HttpClient http = HttpClient.newBuilder().executor(clientThreads).build();
 
@@ -58,7 +65,8 @@ final class ChallengeWebServerTest {
   @Test
   void get_tokenPage_overHttpCarriesSecurityHeadersAndNoCookie() throws Exception {
     try (ChallengeWebServer web = start(ChallengeWebServer.builder())) {
-      HttpResponse<String> r = http.send(get(web, "c/" + tokens.mint(SENDER, RECIPIENT)), BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(get(web, "c/" + tokens.mint(SENDER, RECIPIENT)), BodyHandlers.ofString());
 
       assertEquals(200, r.statusCode());
       assertEquals(Optional.of(Pages.CSP), r.headers().firstValue("content-security-policy"));
@@ -79,25 +87,37 @@ final class ChallengeWebServerTest {
       String html = http.send(get(web, "c/" + token), BodyHandlers.ofString()).body();
       long issued = ChallengePageTest.issued(html);
       long nonce = ProofOfWork.solve(ProofOfWork.challenge(token, issued), 8);
-      HttpResponse<String> r = http.send(post(web, "c/" + token, BodyPublishers.ofByteArray(
-          ChallengePageTest.form(issued, nonce))), BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              post(
+                  web,
+                  "c/" + token,
+                  BodyPublishers.ofByteArray(ChallengePageTest.form(issued, nonce))),
+              BodyHandlers.ofString());
 
       assertEquals(200, r.statusCode(), r.body());
       assertTrue(r.body().contains("Send every message that bounced again"));
-      assertEquals(List.of(WhitelistKey.pair(CanonicalAddress.parseCanonical(SENDER),
-          CanonicalAddress.parseCanonical(RECIPIENT))), store.adds());
+      assertEquals(
+          List.of(
+              WhitelistKey.pair(
+                  CanonicalAddress.parseCanonical(SENDER),
+                  CanonicalAddress.parseCanonical(RECIPIENT))),
+          store.adds());
     }
   }
 
   @Test
   void head_staticAsset_sendsHeadersWithoutBody() throws Exception {
     try (ChallengeWebServer web = start(ChallengeWebServer.builder())) {
-      HttpRequest head = HttpRequest.newBuilder(web.baseUri().resolve("static/pow.js"))
-          .method("HEAD", BodyPublishers.noBody()).build();
+      HttpRequest head =
+          HttpRequest.newBuilder(web.baseUri().resolve("static/pow.js"))
+              .method("HEAD", BodyPublishers.noBody())
+              .build();
       HttpResponse<byte[]> r = http.send(head, BodyHandlers.ofByteArray());
 
       assertEquals(200, r.statusCode());
-      assertEquals(Optional.of("text/javascript; charset=utf-8"), r.headers().firstValue("content-type"));
+      assertEquals(
+          Optional.of("text/javascript; charset=utf-8"), r.headers().firstValue("content-type"));
       assertEquals(0, r.body().length);
     }
   }
@@ -105,8 +125,13 @@ final class ChallengeWebServerTest {
   @Test
   void post_declaredBodyOverLimit_413() throws Exception {
     try (ChallengeWebServer web = start(ChallengeWebServer.builder().maxBodyBytes(1024))) {
-      HttpResponse<String> r = http.send(post(web, "c/" + tokens.mint(SENDER, RECIPIENT),
-          BodyPublishers.ofByteArray(new byte[1025])), BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              post(
+                  web,
+                  "c/" + tokens.mint(SENDER, RECIPIENT),
+                  BodyPublishers.ofByteArray(new byte[1025])),
+              BodyHandlers.ofString());
       assertEquals(413, r.statusCode());
       assertEquals(List.of(), store.adds());
     }
@@ -116,8 +141,13 @@ final class ChallengeWebServerTest {
   void post_chunkedBodyOverLimit_413() throws Exception {
     try (ChallengeWebServer web = start(ChallengeWebServer.builder().maxBodyBytes(1024))) {
       // an input-stream publisher has no length, so the body goes chunked without Content-Length
-      HttpResponse<String> r = http.send(post(web, "c/" + tokens.mint(SENDER, RECIPIENT),
-          BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[4000]))), BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              post(
+                  web,
+                  "c/" + tokens.mint(SENDER, RECIPIENT),
+                  BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[4000]))),
+              BodyHandlers.ofString());
       assertEquals(413, r.statusCode());
       assertEquals(List.of(), store.adds());
     }
@@ -125,7 +155,8 @@ final class ChallengeWebServerTest {
 
   @Test
   void get_moreRequestsThanTheLimit_429UntilTheBucketRefills() throws Exception {
-    try (ChallengeWebServer web = start(ChallengeWebServer.builder().requestsPerMinutePerClient(3))) {
+    try (ChallengeWebServer web =
+        start(ChallengeWebServer.builder().requestsPerMinutePerClient(3))) {
       for (int i = 0; i < 3; i++) {
         assertEquals(200, http.send(get(web, ""), BodyHandlers.discarding()).statusCode());
       }
@@ -144,8 +175,10 @@ final class ChallengeWebServerTest {
   @ValueSource(strings = {"PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"})
   void otherMethod_405WithAllow(String method) throws Exception {
     try (ChallengeWebServer web = start(ChallengeWebServer.builder())) {
-      HttpRequest req = HttpRequest.newBuilder(web.baseUri().resolve("c/" + tokens.mint(SENDER, RECIPIENT)))
-          .method(method, BodyPublishers.ofString("issued=1&nonce=1")).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(web.baseUri().resolve("c/" + tokens.mint(SENDER, RECIPIENT)))
+              .method(method, BodyPublishers.ofString("issued=1&nonce=1"))
+              .build();
       HttpResponse<String> r = http.send(req, BodyHandlers.ofString());
       assertEquals(405, r.statusCode());
       assertEquals(Optional.of("GET, HEAD, POST"), r.headers().firstValue("allow"));
@@ -165,8 +198,10 @@ final class ChallengeWebServerTest {
   @Test
   void get_overlongTarget_414() throws Exception {
     try (ChallengeWebServer web = start(ChallengeWebServer.builder())) {
-      HttpResponse<String> r = http.send(get(web, "c/" + "a".repeat(ChallengeWebServer.MAX_TARGET_LENGTH)),
-          BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              get(web, "c/" + "a".repeat(ChallengeWebServer.MAX_TARGET_LENGTH)),
+              BodyHandlers.ofString());
       assertEquals(414, r.statusCode());
     }
   }
@@ -176,10 +211,17 @@ final class ChallengeWebServerTest {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     ChallengeWebServer web = start(ChallengeWebServer.builder());
     URI base = web.baseUri();
-    assertEquals(200, http.send(HttpRequest.newBuilder(base).build(), BodyHandlers.discarding()).statusCode());
-    Set<Thread> started = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> !before.contains(t) && (t.getName().startsWith("smtpcr-web-") || t.getName().startsWith("HTTP-Dispatcher")))
-        .collect(Collectors.toSet());
+    assertEquals(
+        200,
+        http.send(HttpRequest.newBuilder(base).build(), BodyHandlers.discarding()).statusCode());
+    Set<Thread> started =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(
+                t ->
+                    !before.contains(t)
+                        && (t.getName().startsWith("smtpcr-web-")
+                            || t.getName().startsWith("HTTP-Dispatcher")))
+            .collect(Collectors.toSet());
     assertFalse(started.isEmpty(), "the server's threads were not found by name");
 
     web.close();
@@ -189,12 +231,18 @@ final class ChallengeWebServerTest {
       t.join(10_000);
       assertFalse(t.isAlive(), "still running after close(): " + t.getName());
     }
-    assertThrows(IOException.class, () -> http.send(HttpRequest.newBuilder(base).build(), BodyHandlers.discarding()));
+    assertThrows(
+        IOException.class,
+        () -> http.send(HttpRequest.newBuilder(base).build(), BodyHandlers.discarding()));
   }
 
   @Test
   void lifecycle_misuse_throwsIllegalState() throws Exception {
-    ChallengeWebServer web = ChallengeWebServer.builder().page(page).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build();
+    ChallengeWebServer web =
+        ChallengeWebServer.builder()
+            .page(page)
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .build();
     assertThrows(IllegalStateException.class, web::port);
     assertThrows(IllegalStateException.class, web::baseUri);
     web.start();
@@ -210,25 +258,37 @@ final class ChallengeWebServerTest {
   @Test
   void builder_badOptions_rejected() {
     assertThrows(IllegalStateException.class, () -> ChallengeWebServer.builder().build());
-    assertThrows(IllegalArgumentException.class, () -> ChallengeWebServer.builder().maxBodyBytes(100));
-    assertThrows(IllegalArgumentException.class, () -> ChallengeWebServer.builder().requestsPerMinutePerClient(0));
-    assertThrows(IllegalStateException.class, () -> ChallengeWebServer.builder().clock(clock).clock(clock));
-    assertThrows(IllegalArgumentException.class,
-        () -> ChallengeWebServer.builder().bind(InetSocketAddress.createUnresolved("example.com", 80)));
+    assertThrows(
+        IllegalArgumentException.class, () -> ChallengeWebServer.builder().maxBodyBytes(100));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ChallengeWebServer.builder().requestsPerMinutePerClient(0));
+    assertThrows(
+        IllegalStateException.class, () -> ChallengeWebServer.builder().clock(clock).clock(clock));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            ChallengeWebServer.builder()
+                .bind(InetSocketAddress.createUnresolved("example.com", 80)));
   }
 
   private ChallengeWebServer start(ChallengeWebServer.Builder b) throws IOException {
-    return b.page(page).bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).clock(clock).build().start();
+    return b.page(page)
+        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        .clock(clock)
+        .build()
+        .start();
   }
 
   private static HttpRequest get(ChallengeWebServer web, String path) {
     return HttpRequest.newBuilder(web.baseUri().resolve(path)).build();
   }
 
-  private static HttpRequest post(ChallengeWebServer web, String path, HttpRequest.BodyPublisher body) {
+  private static HttpRequest post(
+      ChallengeWebServer web, String path, HttpRequest.BodyPublisher body) {
     return HttpRequest.newBuilder(web.baseUri().resolve(path))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(body).build();
+        .POST(body)
+        .build();
   }
-
 }

@@ -39,9 +39,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A headless Chromium driven over the Chrome DevTools protocol with only the JDK
- * ({@link java.net.http.WebSocket}): no Selenium, no driver binary. For tests of the challenge page
- * and for end-to-end tests of the examples.
+ * A headless Chromium driven over the Chrome DevTools protocol with only the JDK ({@link
+ * java.net.http.WebSocket}): no Selenium, no driver binary. For tests of the challenge page and for
+ * end-to-end tests of the examples.
  *
  * <pre>{@code
  * try (ChromiumBrowser browser = ChromiumBrowser.launchOrSkip()) {
@@ -56,10 +56,10 @@ import org.junit.jupiter.api.Assumptions;
  * {@code smtpcr.it.required} is {@code true} (as on CI), and skips it visibly otherwise: call it in
  * the test method, not in {@code @BeforeAll} (a class skipped there is reported as 0 tests).
  *
- * <p>Each browser has a fresh profile in a temporary directory, resolves no host name but
- * {@code localhost} and {@code 127.0.0.1}, and talks to no Google service. {@link #close()} closes
- * the browser, kills what is left of its processes and deletes the profile. Not thread-safe: drive
- * one browser from one test thread.
+ * <p>Each browser has a fresh profile in a temporary directory, resolves no host name but {@code
+ * localhost} and {@code 127.0.0.1}, and talks to no Google service. {@link #close()} closes the
+ * browser, kills what is left of its processes and deletes the profile. Not thread-safe: drive one
+ * browser from one test thread.
  */
 public final class ChromiumBrowser implements AutoCloseable {
   /** System property naming the Chromium binary. */
@@ -82,28 +82,37 @@ public final class ChromiumBrowser implements AutoCloseable {
   private final Path profile;
   private final ExecutorService wsExecutor;
   private final WebSocket socket;
-  private final Map<Long, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<Map<String, Object>>> pending =
+      new ConcurrentHashMap<>();
   private final List<EventWaiter> waiters = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final String sessionId;
   private boolean closed;
 
-  private ChromiumBrowser(Process process, Path profile, ExecutorService wsExecutor, WebSocket.Builder builder,
-      URI endpoint) throws IOException {
+  private ChromiumBrowser(
+      Process process,
+      Path profile,
+      ExecutorService wsExecutor,
+      WebSocket.Builder builder,
+      URI endpoint)
+      throws IOException {
     this.process = process;
     this.profile = profile;
     this.wsExecutor = wsExecutor;
-    this.socket = await(builder.buildAsync(endpoint, new Listener()), START_TIMEOUT, "connecting to DevTools");
+    this.socket =
+        await(
+            builder.buildAsync(endpoint, new Listener()), START_TIMEOUT, "connecting to DevTools");
     Map<String, Object> target = call(null, "Target.createTarget", Map.of("url", "about:blank"));
     String targetId = (String) target.get("targetId");
-    Map<String, Object> attached = call(null, "Target.attachToTarget", Map.of("targetId", targetId, "flatten", true));
+    Map<String, Object> attached =
+        call(null, "Target.attachToTarget", Map.of("targetId", targetId, "flatten", true));
     this.sessionId = (String) attached.get("sessionId");
     call(sessionId, "Page.enable", Map.of());
   }
 
   /**
-   * The Chromium binary to use: the system property {@value #BINARY_PROPERTY}, else
-   * {@code /usr/bin/chromium}, if it is an executable file.
+   * The Chromium binary to use: the system property {@value #BINARY_PROPERTY}, else {@code
+   * /usr/bin/chromium}, if it is an executable file.
    *
    * @return the binary, or empty when there is none
    */
@@ -123,8 +132,8 @@ public final class ChromiumBrowser implements AutoCloseable {
   }
 
   /**
-   * Launches Chromium, or ends the calling test: it fails when Chromium is missing and
-   * {@link #required()}, and is skipped (JUnit assumption) otherwise.
+   * Launches Chromium, or ends the calling test: it fails when Chromium is missing and {@link
+   * #required()}, and is skipped (JUnit assumption) otherwise.
    *
    * @return a running browser with one blank tab
    * @throws IOException if Chromium is present but does not start
@@ -134,9 +143,9 @@ public final class ChromiumBrowser implements AutoCloseable {
   }
 
   /**
-   * Like {@link #launchOrSkip()}, and also resolves each of {@code loopbackHosts} to
-   * {@code 127.0.0.1}: a page reached as {@code http://name.test:port/} is served by a local server
-   * but is not a secure context, as on a real host without TLS.
+   * Like {@link #launchOrSkip()}, and also resolves each of {@code loopbackHosts} to {@code
+   * 127.0.0.1}: a page reached as {@code http://name.test:port/} is served by a local server but is
+   * not a secure context, as on a real host without TLS.
    *
    * @param loopbackHosts host names such as {@code insecure.smtpcr.test}
    * @return a running browser with one blank tab
@@ -145,8 +154,12 @@ public final class ChromiumBrowser implements AutoCloseable {
   public static ChromiumBrowser launchOrSkip(List<String> loopbackHosts) throws IOException {
     Optional<Path> binary = findBinary();
     if (binary.isEmpty()) {
-      String why = "Chromium not found at " + System.getProperty(BINARY_PROPERTY, DEFAULT_BINARY.toString())
-          + " (set -D" + BINARY_PROPERTY + "=<path>, or install the Debian package 'chromium')";
+      String why =
+          "Chromium not found at "
+              + System.getProperty(BINARY_PROPERTY, DEFAULT_BINARY.toString())
+              + " (set -D"
+              + BINARY_PROPERTY
+              + "=<path>, or install the Debian package 'chromium')";
       if (required()) {
         throw new AssertionError(why + "; it is required because -D" + REQUIRED_PROPERTY + "=true");
       }
@@ -159,8 +172,8 @@ public final class ChromiumBrowser implements AutoCloseable {
    * Launches {@code binary} headless with a fresh profile.
    *
    * @param binary the Chromium executable
-   * @param loopbackHosts host names to resolve to {@code 127.0.0.1}; every other name but
-   *     {@code localhost} resolves to nothing
+   * @param loopbackHosts host names to resolve to {@code 127.0.0.1}; every other name but {@code
+   *     localhost} resolves to nothing
    * @return a running browser with one blank tab
    * @throws IOException if it does not start or does not offer a DevTools endpoint within 30 s
    */
@@ -175,33 +188,36 @@ public final class ChromiumBrowser implements AutoCloseable {
     }
     rules.append("MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost");
     Path profile = Files.createTempDirectory("smtpcr-chromium-");
-    List<String> cmd = new ArrayList<>(List.of(
-        binary.toString(),
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-quic",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--disable-default-apps",
-        "--disable-breakpad",
-        "--disable-features=OptimizationHints,Translate,MediaRouter,HttpsUpgrades",
-        "--host-resolver-rules=" + rules,
-        "--password-store=basic",
-        "--mute-audio",
-        "--hide-scrollbars",
-        "--window-size=1000,800",
-        "--remote-debugging-port=0",
-        "--user-data-dir=" + profile.resolve("user-data"),
-        "about:blank"));
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectInput(ProcessBuilder.Redirect.PIPE);
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--disable-default-apps",
+                "--disable-breakpad",
+                "--disable-features=OptimizationHints,Translate,MediaRouter,HttpsUpgrades",
+                "--host-resolver-rules=" + rules,
+                "--password-store=basic",
+                "--mute-audio",
+                "--hide-scrollbars",
+                "--window-size=1000,800",
+                "--remote-debugging-port=0",
+                "--user-data-dir=" + profile.resolve("user-data"),
+                "about:blank"));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.PIPE);
     // Debian's crashpad writes to ~/.config/chromium without this
     pb.environment().put("XDG_CONFIG_HOME", profile.resolve("config").toString());
     pb.environment().put("XDG_CACHE_HOME", profile.resolve("cache").toString());
@@ -215,25 +231,31 @@ public final class ChromiumBrowser implements AutoCloseable {
     process.getOutputStream().close();
     Deque<String> tail = new ArrayDeque<>();
     CompletableFuture<URI> endpoint = new CompletableFuture<>();
-    Thread reader = new Thread(() -> readStderr(process, tail, endpoint), "chromium-stderr-" + process.pid());
+    Thread reader =
+        new Thread(() -> readStderr(process, tail, endpoint), "chromium-stderr-" + process.pid());
     reader.setDaemon(true);
     reader.start();
 
-    ExecutorService ws = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "chromium-cdp-" + process.pid());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService ws =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "chromium-cdp-" + process.pid());
+              t.setDaemon(true);
+              return t;
+            });
     try {
       URI uri = await(endpoint, START_TIMEOUT, "waiting for 'DevTools listening on' from Chromium");
-      HttpClient client = HttpClient.newBuilder().executor(ws).connectTimeout(START_TIMEOUT).build();
+      HttpClient client =
+          HttpClient.newBuilder().executor(ws).connectTimeout(START_TIMEOUT).build();
       return new ChromiumBrowser(process, profile, ws, client.newWebSocketBuilder(), uri);
     } catch (IOException | RuntimeException | Error e) {
       kill(process);
       ws.shutdownNow();
       deleteTree(profile);
       synchronized (tail) {
-        throw new IOException("Chromium did not start: " + e.getMessage() + "; its last output: " + tail, e);
+        throw new IOException(
+            "Chromium did not start: " + e.getMessage() + "; its last output: " + tail, e);
       }
     }
   }
@@ -266,13 +288,18 @@ public final class ChromiumBrowser implements AutoCloseable {
    */
   public Optional<Object> evaluate(String expression) {
     requireNonNull(expression, "expression");
-    Map<String, Object> r = call(sessionId, "Runtime.evaluate", Map.of(
-        "expression", expression, "awaitPromise", true, "returnByValue", true));
+    Map<String, Object> r =
+        call(
+            sessionId,
+            "Runtime.evaluate",
+            Map.of("expression", expression, "awaitPromise", true, "returnByValue", true));
     Object ex = r.get("exceptionDetails");
     if (ex instanceof Map<?, ?> details) {
       Object exception = details.get("exception");
-      String text = exception instanceof Map<?, ?> m && m.get("description") instanceof String d ? d
-          : String.valueOf(details.get("text"));
+      String text =
+          exception instanceof Map<?, ?> m && m.get("description") instanceof String d
+              ? d
+              : String.valueOf(details.get("text"));
       throw new IllegalStateException("JavaScript threw: " + text);
     }
     Object result = r.get("result");
@@ -325,8 +352,14 @@ public final class ChromiumBrowser implements AutoCloseable {
         throw new AssertionError("interrupted while waiting for " + condition, e);
       }
     }
-    throw new AssertionError("not true within " + timeout.toMillis() + " ms: " + condition
-        + (lastError.isEmpty() ? "" : " (last error: " + lastError + ")") + "; " + describePage());
+    throw new AssertionError(
+        "not true within "
+            + timeout.toMillis()
+            + " ms: "
+            + condition
+            + (lastError.isEmpty() ? "" : " (last error: " + lastError + ")")
+            + "; "
+            + describePage());
   }
 
   /**
@@ -439,7 +472,11 @@ public final class ChromiumBrowser implements AutoCloseable {
   private String describePage() {
     try {
       String text = pageText();
-      return "page " + currentUrl() + " titled '" + evaluateString("document.title") + "' reads: "
+      return "page "
+          + currentUrl()
+          + " titled '"
+          + evaluateString("document.title")
+          + "' reads: "
           + (text.length() > 600 ? text.substring(0, 600) + "…" : text);
     } catch (RuntimeException e) {
       return "page not readable: " + e.getMessage();
@@ -450,7 +487,8 @@ public final class ChromiumBrowser implements AutoCloseable {
     return await(sendAsync(session, method, params), COMMAND_TIMEOUT, method);
   }
 
-  private CompletableFuture<Map<String, Object>> sendAsync(String session, String method, Map<String, Object> params) {
+  private CompletableFuture<Map<String, Object>> sendAsync(
+      String session, String method, Map<String, Object> params) {
     long id = ids.incrementAndGet();
     Map<String, Object> msg = new LinkedHashMap<>();
     msg.put("id", id);
@@ -535,8 +573,11 @@ public final class ChromiumBrowser implements AutoCloseable {
     }
   }
 
-  private static void readStderr(Process process, Deque<String> tail, CompletableFuture<URI> endpoint) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+  private static void readStderr(
+      Process process, Deque<String> tail, CompletableFuture<URI> endpoint) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (!endpoint.isDone()) {
@@ -555,7 +596,8 @@ public final class ChromiumBrowser implements AutoCloseable {
     } catch (IOException e) {
       // the process ended; the endpoint future below reports it
     }
-    endpoint.completeExceptionally(new IllegalStateException("Chromium exited without a DevTools endpoint"));
+    endpoint.completeExceptionally(
+        new IllegalStateException("Chromium exited without a DevTools endpoint"));
   }
 
   private static void kill(Process process) {
@@ -580,13 +622,16 @@ public final class ChromiumBrowser implements AutoCloseable {
     // Chromium's helpers may still be writing for a moment after the kill: retry briefly
     for (int attempt = 0; attempt < 20 && Files.exists(dir); attempt++) {
       try (Stream<Path> paths = Files.walk(dir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.deleteIfExists(p);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        paths
+            .sorted(Comparator.reverseOrder())
+            .forEach(
+                p -> {
+                  try {
+                    Files.deleteIfExists(p);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
       } catch (IOException | UncheckedIOException e) {
         try {
           Thread.sleep(50);
@@ -598,7 +643,8 @@ public final class ChromiumBrowser implements AutoCloseable {
     }
   }
 
-  private record EventWaiter(String method, String session, CompletableFuture<Map<String, Object>> future) {}
+  private record EventWaiter(
+      String method, String session, CompletableFuture<Map<String, Object>> future) {}
 
   private final class Listener implements WebSocket.Listener {
     private final StringBuilder buffer = new StringBuilder();
@@ -633,7 +679,9 @@ public final class ChromiumBrowser implements AutoCloseable {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-      failAll(new IllegalStateException("DevTools connection failed: " + error.getClass().getSimpleName(), error));
+      failAll(
+          new IllegalStateException(
+              "DevTools connection failed: " + error.getClass().getSimpleName(), error));
     }
   }
 }

@@ -28,21 +28,28 @@ final class ChromiumBrowserTest {
       assertEquals(Optional.of("ok"), browser.evaluate("Promise.resolve('ok')"));
       assertEquals(Optional.empty(), browser.evaluate("undefined"));
       assertEquals(Optional.of(List.of(1L, "a")), browser.evaluate("[1, 'a']"));
-      assertThrows(IllegalStateException.class, () -> browser.evaluate("(() => { throw new Error('boom'); })()"));
+      assertThrows(
+          IllegalStateException.class,
+          () -> browser.evaluate("(() => { throw new Error('boom'); })()"));
 
       browser.evaluate("setTimeout(() => { window.ready = true; }, 200), 0");
       browser.waitFor("window.ready === true", Duration.ofSeconds(10));
-      AssertionError timeout = assertThrows(AssertionError.class,
-          () -> browser.waitFor("window.never === true", Duration.ofMillis(300)));
+      AssertionError timeout =
+          assertThrows(
+              AssertionError.class,
+              () -> browser.waitFor("window.never === true", Duration.ofMillis(300)));
       assertTrue(timeout.getMessage().contains("window.never"), timeout.getMessage());
       assertTrue(browser.screenshot().length > 100);
       family = ProcessHandle.of(pid).orElseThrow().descendants().toList();
       assertFalse(family.isEmpty(), "Chromium runs helper processes");
     }
-    assertFalse(ProcessHandle.of(pid).map(ChromiumBrowserTest::isRunning).orElse(false), "browser still running");
+    assertFalse(
+        ProcessHandle.of(pid).map(ChromiumBrowserTest::isRunning).orElse(false),
+        "browser still running");
     assertFalse(Files.exists(profile), "profile not deleted");
     for (ProcessHandle h : family) {
-      assertFalse(isRunning(h), "helper still running: " + h.pid() + " " + h.info().command().orElse("?"));
+      assertFalse(
+          isRunning(h), "helper still running: " + h.pid() + " " + h.info().command().orElse("?"));
     }
   }
 

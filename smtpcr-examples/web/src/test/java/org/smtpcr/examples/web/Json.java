@@ -9,20 +9,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON for the Chrome DevTools protocol, with no dependency: {@link #parse} reads objects
- * (as {@code Map<String, Object>}), arrays ({@code List<Object>}), strings, numbers ({@code Long}
- * when integral and in range, else {@code Double}), booleans and {@link #NULL}; {@link #write} writes
- * the same kinds. Input is bounded in length and nesting depth; anything malformed throws
- * {@link IllegalArgumentException}.
+ * Just enough JSON for the Chrome DevTools protocol, with no dependency: {@link #parse} reads
+ * objects (as {@code Map<String, Object>}), arrays ({@code List<Object>}), strings, numbers ({@code
+ * Long} when integral and in range, else {@code Double}), booleans and {@link #NULL}; {@link
+ * #write} writes the same kinds. Input is bounded in length and nesting depth; anything malformed
+ * throws {@link IllegalArgumentException}.
  */
 final class Json {
   /** JSON {@code null}. */
-  static final Object NULL = new Object() {
-    @Override
-    public String toString() {
-      return "null";
-    }
-  };
+  static final Object NULL =
+      new Object() {
+        @Override
+        public String toString() {
+          return "null";
+        }
+      };
 
   /** Longest text parsed: screenshots arrive as base64 in one message. */
   static final int MAX_LENGTH = 64 * 1024 * 1024;
@@ -39,7 +40,8 @@ final class Json {
   static Object parse(String text) {
     requireNonNull(text, "text");
     if (text.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException("JSON text of " + text.length() + " characters; at most " + MAX_LENGTH);
+      throw new IllegalArgumentException(
+          "JSON text of " + text.length() + " characters; at most " + MAX_LENGTH);
     }
     Json p = new Json(text);
     p.skipSpace();
@@ -318,7 +320,8 @@ final class Json {
       }
       sb.append(']');
     } else {
-      throw new IllegalArgumentException("cannot write " + (v == null ? "a Java null" : v.getClass().getName()) + " as JSON");
+      throw new IllegalArgumentException(
+          "cannot write " + (v == null ? "a Java null" : v.getClass().getName()) + " as JSON");
     }
   }
 

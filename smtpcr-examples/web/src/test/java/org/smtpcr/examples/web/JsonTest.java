@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 final class JsonTest {
   @Test
   void parse_devToolsMessage_readsAllKinds() {
-    Map<String, Object> m = Json.parseObject(
-        "{\"id\":7,\"result\":{\"result\":{\"type\":\"number\",\"value\":2.5}},\"a\":[true,false,null,-3,1e2,\"\\u00e9\\n\"]}");
+    Map<String, Object> m =
+        Json.parseObject(
+            "{\"id\":7,\"result\":{\"result\":{\"type\":\"number\",\"value\":2.5}},\"a\":[true,false,null,-3,1e2,\"\\u00e9\\n\"]}");
     assertEquals(7L, m.get("id"));
     assertEquals(Map.of("result", Map.of("type", "number", "value", 2.5)), m.get("result"));
     List<?> a = (List<?>) m.get("a");
@@ -24,7 +25,9 @@ final class JsonTest {
 
   @Test
   void parse_malformedOrTooDeep_throwsIllegalArgument() {
-    for (String bad : List.of("", "{", "[1,]", "{\"a\"}", "\"\\x\"", "01", "-", "1.", "tru", "{} x", "\"\u0001\"")) {
+    for (String bad :
+        List.of(
+            "", "{", "[1,]", "{\"a\"}", "\"\\x\"", "01", "-", "1.", "tru", "{} x", "\"\u0001\"")) {
       assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
     }
     assertThrows(IllegalArgumentException.class, () -> Json.parse("[".repeat(Json.MAX_DEPTH + 2)));

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** Known answers for scheme smtpcr-pow-v1, computed independently with Python's hashlib. */
 final class ProofOfWorkTest {
-  private static final String CHALLENGE_HEX = "bb05f48725863b8bf3296c8ef2978ae133d93541abb83eb9a31fb3b185489962";
+  private static final String CHALLENGE_HEX =
+      "bb05f48725863b8bf3296c8ef2978ae133d93541abb83eb9a31fb3b185489962";
 
   @Test
   void challenge_knownTokenAndTime_matchesVector() {
@@ -19,7 +20,8 @@ final class ProofOfWorkTest {
   void solve_twelveBits_findsVectorNonce() {
     byte[] c = ProofOfWork.challenge("abc", 1_767_225_600L);
     assertEquals(4738L, ProofOfWork.solve(c, 12));
-    assertEquals("000f778289a8c840f11edf7e4e3a6b00723dd5d90694a563d1816a478ccd5072",
+    assertEquals(
+        "000f778289a8c840f11edf7e4e3a6b00723dd5d90694a563d1816a478ccd5072",
         ProofOfWork.hex(ProofOfWork.proof(c, 4738L)));
   }
 
