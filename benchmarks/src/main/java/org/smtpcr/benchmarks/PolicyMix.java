@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistStore;
 
 /**
  * The request mix of the policy benchmark: a fixed pool of known (client, sender, recipient)
@@ -31,6 +34,14 @@ final class PolicyMix {
           RECIPIENTS[r.nextInt(RECIPIENTS.length)] + "@cr.test"));
     }
     return List.copyOf(pool);
+  }
+
+  /** Puts the sender and recipient of every known triplet into {@code store}, as pairs. */
+  static void fill(WhitelistStore store) {
+    AddressCanonicalizer senders = AddressCanonicalizer.standard();
+    for (Triplet t : knownPool()) {
+      store.add(WhitelistKey.pair(senders.canonicalize(t.sender()), senders.forRecipients().canonicalize(t.recipient())));
+    }
   }
 
   /** A triplet no server has seen (with overwhelming probability). */
