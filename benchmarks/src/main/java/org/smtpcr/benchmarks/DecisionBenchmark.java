@@ -26,7 +26,8 @@ import org.smtpcr.tokens.ChallengeTokens;
 
 /**
  * Decisions on one core, accept and challenge, with their peers and steps (see docs/benchmarks.md). Each call takes
- * the next of the pre-built transactions, so that neither the JIT nor the caches see one address only.
+ * the next of the pre-built transactions, so that neither the JIT nor the caches see one address only; {@link #setUp}
+ * checks that each gives the verdict its benchmark claims to measure.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -58,7 +59,6 @@ public class DecisionBenchmark {
   private final ReplyValues[] replyValues = new ReplyValues[N];
   private final String[] linkTexts = new String[N];
 
-  /** Fills the store and the map, builds the traffic, and checks that each gives the verdict its benchmark claims. */
   @Setup
   public void setUp() {
     Traffic traffic = CoreFixtures.traffic(whitelistSize, CoreFixtures.LOCAL_RECIPIENTS);
@@ -82,7 +82,8 @@ public class DecisionBenchmark {
       // what the engine hands the formatter (RuleContext.replyValues), and the link it makes
       replyValues[i] = ReplyValues.builder().recipient(u.recipient().value()).sender(u.sender().value())
           .client(challenged[i].clientAddress().getHostAddress()).helo(challenged[i].helo().orElse("")).build();
-      linkTexts[i] = CoreFixtures.CHALLENGE_BASE + "c/" + tokens.mint(u.sender().value(), u.recipient().value(), lifetime);
+      linkTexts[i] = CoreFixtures.CHALLENGE_BASE + "c/"
+          + tokens.mint(u.sender().value(), u.recipient().value(), lifetime);
       require(engine.decide(accepted[i]).decision() instanceof Decision.Accept, "accepted", i);
       require(engine.decide(challenged[i]).decision() instanceof Decision.Challenge, "challenged", i);
       require(engine.begin(mail[i]).rcpt(k.forwardPath()).decision() instanceof Decision.Accept, "rcptAccepted", i);
@@ -115,34 +116,29 @@ public class DecisionBenchmark {
     return c.reply().toWire();
   }
 
-  /** Peer of {@link #accept}: the floor of any accept. */
   @Benchmark
   public Boolean mapGet() {
     return pairMap.get(pairKeys[nextIndex()]);
   }
 
-  /** Peer of {@link #challenge}, and a step of it: the engine's mint alone, same key and lifetime. */
   @Benchmark
   public String tokenMint() {
     int i = nextIndex();
     return tokens.mint(unknown[i].sender().value(), unknown[i].recipient().value(), lifetime);
   }
 
-  /** Peer of {@link #challenge}: an HS256 JWT of the same pair (auth0 java-jwt). */
   @Benchmark
   public String jwtMint() {
     int i = nextIndex();
     return jwt.mint(unknown[i].sender().value(), unknown[i].recipient().value());
   }
 
-  /** The accept as integrations that decide per mail transaction make it: MAIL, then one RCPT. */
   @Benchmark
   public Decision rcptAccepted() {
     int i = nextIndex();
     return engine.begin(mail[i]).rcpt(known[i].forwardPath()).decision();
   }
 
-  /** Step of both: parse and canonicalize both paths, as the engine does. */
   @Benchmark
   public void canonicalize(Blackhole bh) {
     int i = nextIndex();
@@ -156,14 +152,12 @@ public class DecisionBenchmark {
     return store.containsAny(WhitelistCandidates.of(known[i].sender(), known[i].recipient()));
   }
 
-  /** Step of {@link #challenge}: the store looks up every key of an unknown pair. */
   @Benchmark
   public boolean storeMiss() {
     int i = nextIndex();
     return store.containsAny(WhitelistCandidates.of(unknown[i].sender(), unknown[i].recipient()));
   }
 
-  /** Step of {@link #challenge}: format the English challenge reply around the link, write it. */
   @Benchmark
   public String formatChallenge() {
     int i = nextIndex();

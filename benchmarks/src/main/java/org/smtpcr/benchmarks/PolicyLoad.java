@@ -20,7 +20,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
+import org.smtpcr.benchmarks.PolicyMix.Triplet;
 
 /**
  * The load generator of the policy benchmark (see docs/benchmarks.md): persistent connections to 127.0.0.1 with one
@@ -29,19 +31,12 @@ import java.util.stream.LongStream;
  * are due R times per second (open loop) and go out on the first idle connection, or wait for one. Options:
  * {@code --port --connections --seconds --warmup-seconds --rate --known --max-requests --out FILE --seed-only}.
  */
-public final class PolicyLoad {
-  private static final int MAX_RECORDED = 5_000_000;
+public record PolicyLoad(int port, int connections, double rate, double known) {
+  private static final List<Triplet> POOL = PolicyMix.knownPool();
+  // seeded afresh in each process: an unknown triplet must be one the server has never seen, in this run or before
+  private static final SplittableRandom RANDOM = new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
 
-  private final int port;
-  private final int connections;
-  private final double rate;
-  private final double known;
-  private final List<PolicyMix.Triplet> pool = PolicyMix.knownPool();
-  // seeded afresh each run: an unknown triplet must be one the server has never seen, in this run or before
-  private final SplittableRandom random = new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
-  private Iterator<PolicyMix.Triplet> seeding;
-
-  /** The counters of one phase; latencies (of the first {@value #MAX_RECORDED} requests) in ns. */
+  /** The counters of one phase; latencies in ns. */
   static final class Tally {
     long requests;
     long errors;
@@ -50,10 +45,9 @@ public final class PolicyLoad {
     final Map<String, Long> actions = new TreeMap<>(Map.of("pass", 0L, "reject", 0L, "defer", 0L));
 
     void record(long nanos, long fromScheduleNanos, String action) {
-      if (++requests <= MAX_RECORDED) {
-        latency.add(nanos);
-        fromSchedule.add(fromScheduleNanos);
-      }
+      requests++;
+      latency.add(nanos);
+      fromSchedule.add(fromScheduleNanos);
       String kind = kind(action);
       actions.merge(kind, 1L, Long::sum);
       errors += kind.equals("other") ? 1 : 0;
@@ -76,13 +70,6 @@ public final class PolicyLoad {
     }
   }
 
-  PolicyLoad(int port, int connections, double rate, double known) {
-    this.port = port;
-    this.connections = connections;
-    this.rate = rate;
-    this.known = known;
-  }
-
   /** Runs the generator; exits with status 1 when the server fails requests. */
   public static void main(String[] args) throws IOException {
     Map<String, String> o = options(args);
@@ -97,7 +84,7 @@ public final class PolicyLoad {
         load.run((long) (number(o, "warmup-seconds", 0) * 1e9), Long.MAX_VALUE);
       }
       long t0 = System.nanoTime();
-      t = load.run((long) (number(o, "seconds", 10) * 1e9), (long) number(o, "max-requests", MAX_RECORDED));
+      t = load.run((long) (number(o, "seconds", 10) * 1e9), (long) number(o, "max-requests", 5_000_000));
       String summary = load.summary((System.nanoTime() - t0) / 1e9, t);
       System.out.print(summary);
       if (o.containsKey("out")) {
@@ -107,14 +94,18 @@ public final class PolicyLoad {
     System.exit(t.errors == 0 ? 0 : 1);
   }
 
-  /** Sends each known triplet once, in order, one at a time. */
+  /** Sends each known triplet once, in order. */
   Tally seed() throws IOException {
-    seeding = pool.iterator();
-    return run(300_000_000_000L, pool.size());
+    Iterator<Triplet> it = POOL.iterator();
+    return run(300_000_000_000L, POOL.size(), it::next);
   }
 
-  /** One phase: connects, loads for {@code durationNanos} or {@code limit} requests, disconnects. */
+  /** One phase of the request mix: connects, loads for {@code durationNanos} or {@code limit} requests, disconnects. */
   Tally run(long durationNanos, long limit) throws IOException {
+    return run(durationNanos, limit, () -> PolicyMix.next(POOL, known, RANDOM));
+  }
+
+  private Tally run(long durationNanos, long limit, Supplier<Triplet> mix) throws IOException {
     Tally t = new Tally();
     boolean open = rate > 0;
     try (Selector selector = Selector.open()) {
@@ -134,7 +125,7 @@ public final class PolicyLoad {
       long issued = 0;
       long interval = open ? (long) (1e9 / rate) : 0;
       while (!open && !idle.isEmpty() && issued < limit) {
-        send(idle.poll(), System.nanoTime(), 0);
+        send(idle.poll(), mix.get(), System.nanoTime(), 0);
         issued++;
       }
       int live = connections;
@@ -146,7 +137,7 @@ public final class PolicyLoad {
           issued++;
           Conn c = idle.poll();
           if (c != null) {
-            send(c, now, due);
+            send(c, mix.get(), now, due);
           } else {
             waiting.add(due);
           }
@@ -180,9 +171,9 @@ public final class PolicyLoad {
             c.busy = false;
             Long due = open ? waiting.poll() : null;
             if (due != null) {
-              send(c, at, due);
+              send(c, mix.get(), at, due);
             } else if (!open && at < end && issued < limit) {
-              send(c, at, 0);
+              send(c, mix.get(), at, 0);
               issued++;
             } else {
               idle.add(c);
@@ -198,9 +189,8 @@ public final class PolicyLoad {
     return t;
   }
 
-  private void send(Conn c, long now, long scheduled) throws IOException {
-    PolicyMix.Triplet tr = seeding != null ? seeding.next() : PolicyMix.next(pool, known, random);
-    ByteBuffer out = ByteBuffer.wrap(PolicyMix.request(tr, c.id + "." + c.counter++));
+  private static void send(Conn c, Triplet triplet, long now, long scheduled) throws IOException {
+    ByteBuffer out = ByteBuffer.wrap(PolicyMix.request(triplet, c.id + "." + c.counter++));
     c.sentAt = now;
     c.scheduledAt = scheduled == 0 ? now : scheduled;
     c.busy = true;

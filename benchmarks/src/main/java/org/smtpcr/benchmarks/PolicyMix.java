@@ -40,7 +40,8 @@ final class PolicyMix {
   static void fill(WhitelistStore store) {
     AddressCanonicalizer senders = AddressCanonicalizer.standard();
     for (Triplet t : knownPool()) {
-      store.add(WhitelistKey.pair(senders.canonicalize(t.sender()), senders.forRecipients().canonicalize(t.recipient())));
+      store.add(WhitelistKey.pair(senders.canonicalize(t.sender()),
+          senders.forRecipients().canonicalize(t.recipient())));
     }
   }
 
