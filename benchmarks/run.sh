@@ -69,7 +69,8 @@ qos_release() {
   stop_pid "$qos_pid"; qos_pid=""
   retry 30 qos_is != 0 || die "another process holds a CPU latency request of 0 (fuser -v /dev/cpu_dma_latency)"
 }
-serve() {  # serve NAME COMMAND...: starts a server for a free port $port (chosen before), waits until it listens
+serve() {  # serve NAME COMMAND...: stops the last server, starts this one on $port, waits until it listens
+  stop_pid "$server_pid"
   "${@:2}" > "$work/$1.log" 2>&1 < /dev/null &
   server_pid=$!
   retry 300 listening || { cat "$work/$1.log" >&2; die "the $1 server did not start"; }
@@ -80,7 +81,7 @@ load() {  # load NAME [PolicyLoad options...]: one run, checked to be under the 
   local name=$1; shift
   [ "$cpu_latency" != 0 ] || [[ "$name" == *-halting ]] || qos_is = 0 || die "the CPU latency request is no longer held"
   "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$port" --known "${POLICY_KNOWN:-0.9}" \
-    --seconds "${POLICY_SECONDS:-10}" --warmup-seconds "${POLICY_WARMUP:-3}" --out "$results/$name.properties" "$@"
+    --seconds "${POLICY_SECONDS:-10}" --warmup-seconds "${POLICY_WARMUP:-3}" "$@" | tee "$results/$name.properties"
 }
 measure() {  # measure SERVER [throughput-only]: every connection count, then the latency run, against $port
   for c in ${POLICY_CONNECTIONS:-1 16 256}; do
@@ -112,7 +113,6 @@ policy() {
   "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$port" --seed-only
   sleep 2
   measure postgrey
-  stop_pid "$server_pid"; server_pid=""
   for s in $servers; do
     local opts=(--store "${s%-tuned}")
     [ "$s" != memory-tuned ] || opts+=(--workers 0 --busy-poll-us "$busy")
@@ -120,7 +120,6 @@ policy() {
     free_port
     serve "$s" "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer "${opts[@]}" --port "$port"
     if [ "$s" = floor ]; then measure floor throughput-only; else measure "ours-$s"; fi
-    stop_pid "$server_pid"; server_pid=""
   done
 }
 

@@ -22,10 +22,8 @@ import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
- * Realistic mail traffic for the {@code core} benchmarks, from a fixed seed so every fork and test
- * sees the same: senders at common providers and company domains, recipients at a small
- * organisation, written as MTAs hand them over (angle brackets, some capitalised, a few
- * sub-addressed), the pairs a whitelist holds, and pairs from senders it has never seen.
+ * Realistic mail traffic for the {@code core} benchmarks (see docs/benchmarks.md), from a fixed seed so that every
+ * fork and test sees the same: the pairs a whitelist holds, and pairs from senders it has never seen.
  */
 final class CoreFixtures {
   static final URI CHALLENGE_BASE = URI.create("https://cr.example.com/");

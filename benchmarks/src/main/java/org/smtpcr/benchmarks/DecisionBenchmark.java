@@ -40,8 +40,8 @@ public class DecisionBenchmark {
   int whitelistSize = WHITELIST_SIZE;
 
   private DecisionEngine engine;
-  private ChallengeTokens tokens;
-  private Jwts.Jwt jwt;
+  private final ChallengeTokens tokens = TokenFixtures.challengeTokens(Clock.systemUTC());
+  private final Jwts.Jwt jwt = Jwts.auth0(Clock.systemUTC());
   private ConcurrentHashMap<String, Boolean> pairMap;
   private InMemoryWhitelistStore store;
   private final AddressCanonicalizer senderCanonicalizer = AddressCanonicalizer.standard();
@@ -66,8 +66,6 @@ public class DecisionBenchmark {
     CoreFixtures.fill(store, traffic);
     require(store.count() == whitelistSize, "store size", whitelistSize);
     engine = CoreFixtures.engine(store, formatter);
-    tokens = TokenFixtures.challengeTokens(Clock.systemUTC());
-    jwt = Jwts.auth0(Clock.systemUTC());
     pairMap = new ConcurrentHashMap<>(2 * whitelistSize);
     traffic.whitelisted().forEach(p -> pairMap.put(p.keyString(), Boolean.TRUE));
     known = traffic.known().toArray(new Pair[0]);

@@ -9,8 +9,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,10 +24,10 @@ import org.smtpcr.benchmarks.PolicyMix.Triplet;
 
 /**
  * The load generator of the policy benchmark (see docs/benchmarks.md): persistent connections to 127.0.0.1 with one
- * request outstanding on each, as Postfix's smtpd keeps, driven by one thread with non-blocking I/O. Without
- * {@code --rate} each connection sends its next request as soon as the reply arrives; with {@code --rate R} requests
- * are due R times per second (open loop) and go out on the first idle connection, or wait for one. Options:
- * {@code --port --connections --seconds --warmup-seconds --rate --known --max-requests --out FILE --seed-only}.
+ * request outstanding on each, driven by one thread with non-blocking I/O. Without {@code --rate} each connection
+ * sends its next request as soon as the reply arrives; with {@code --rate R} requests are due R times per second
+ * (open loop) and go out on the first idle connection, or wait for one. Prints the results as properties. Options:
+ * {@code --port --connections --seconds --warmup-seconds --rate --known --max-requests --seed-only}.
  */
 public record PolicyLoad(int port, int connections, double rate, double known) {
   private static final List<Triplet> POOL = PolicyMix.knownPool();
@@ -85,11 +83,7 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
       }
       long t0 = System.nanoTime();
       t = load.run((long) (number(o, "seconds", 10) * 1e9), (long) number(o, "max-requests", 5_000_000));
-      String summary = load.summary((System.nanoTime() - t0) / 1e9, t);
-      System.out.print(summary);
-      if (o.containsKey("out")) {
-        Files.writeString(Path.of(o.get("out")), summary, StandardCharsets.UTF_8);
-      }
+      System.out.print(load.summary((System.nanoTime() - t0) / 1e9, t));
     }
     System.exit(t.errors == 0 ? 0 : 1);
   }

@@ -10,10 +10,8 @@ import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
- * The request mix of the policy benchmark: a fixed pool of known (client, sender, recipient)
- * triplets, the same for every run and every server, and fresh unknown ones. A known triplet is one
- * the server has already seen: pre-filled into our store, greylisted once and passed in Postgrey.
- * Requests carry the full attribute set Postfix 3.7 sends at RCPT.
+ * The request mix of the policy benchmark (see docs/benchmarks.md): a fixed pool of known (client, sender, recipient)
+ * triplets, the same for every run and every server, and fresh unknown ones.
  */
 final class PolicyMix {
   static final int POOL_SIZE = 500;
