@@ -32,7 +32,8 @@ import org.smtpcr.benchmarks.PolicyMix.Triplet;
 public record PolicyLoad(int port, int connections, double rate, double known) {
   private static final List<Triplet> POOL = PolicyMix.knownPool();
   // seeded afresh in each process: an unknown triplet must be one the server has never seen, in this run or before
-  private static final SplittableRandom RANDOM = new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
+  private static final SplittableRandom RANDOM =
+      new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
 
   /** The counters of one phase; latencies in ns. */
   static final class Tally {
