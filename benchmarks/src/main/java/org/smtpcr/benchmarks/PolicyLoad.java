@@ -10,7 +10,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -61,7 +60,6 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     long sentAt;
     long scheduledAt;
     long counter;
-    boolean busy;
 
     Conn(int index, SocketChannel channel) {
       this.id = Integer.toHexString(index);
@@ -104,15 +102,14 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     Tally t = new Tally();
     boolean open = rate > 0;
     try (Selector selector = Selector.open()) {
-      Conn[] conns = new Conn[connections];
+      ArrayDeque<Conn> idle = new ArrayDeque<>(); // the connections without a request outstanding
       for (int i = 0; i < connections; i++) {
         SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         ch.configureBlocking(false);
-        conns[i] = new Conn(i, ch);
-        ch.register(selector, SelectionKey.OP_READ, conns[i]);
+        idle.add(new Conn(i, ch));
+        ch.register(selector, SelectionKey.OP_READ, idle.getLast());
       }
-      ArrayDeque<Conn> idle = new ArrayDeque<>(Arrays.asList(conns));
       ByteBuffer in = ByteBuffer.allocate(8192);
       ArrayDeque<Long> waiting = new ArrayDeque<>();
       long start = System.nanoTime();
@@ -151,10 +148,8 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
             n = -1;
           }
           if (n < 0) {
-            t.errors += c.busy ? 1 : 0;
-            idle.remove(c);
-            key.cancel();
-            c.channel.close();
+            t.errors += idle.remove(c) ? 0 : 1;
+            c.channel.close(); // and its key cancelled
             live--;
             continue;
           }
@@ -163,7 +158,6 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
           while ((action = takeReply(c)) != null) {
             long at = System.nanoTime();
             t.record(at - c.sentAt, at - c.scheduledAt, action);
-            c.busy = false;
             Long due = open ? waiting.poll() : null;
             if (due != null) {
               send(c, mix.get(), at, due);
@@ -177,8 +171,8 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
         }
         selector.selectedKeys().clear();
       }
-      for (Conn c : conns) {
-        c.channel.close();
+      for (SelectionKey key : selector.keys()) {
+        key.channel().close();
       }
     }
     return t;
@@ -188,7 +182,6 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     ByteBuffer out = ByteBuffer.wrap(PolicyMix.request(triplet, c.id + "." + c.counter++));
     c.sentAt = now;
     c.scheduledAt = scheduled == 0 ? now : scheduled;
-    c.busy = true;
     while (out.hasRemaining()) {
       c.channel.write(out); // about 700 bytes: the socket buffer takes them at once
     }
