@@ -26,7 +26,9 @@ jar=benchmarks/target/benchmarks.jar
 results=benchmarks/target/results/$group
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 doc="${BENCH_DOC:-docs/benchmarks.md}"
+die() { echo "run.sh: $*" >&2; exit 1; }
 cond() { printf '%s=%s\n' "$1" "$2" >> "$results/conditions.txt"; }
+retry() { for _ in $(seq "$1"); do "${@:2}" && return 0; sleep 0.1; done; return 1; }  # retry N COMMAND...
 
 jmh() {  # jmh REGEX [JMH options...]: one JMH run of the group into $results/jmh.json
   local regex=$1; shift
@@ -44,86 +46,80 @@ jmh() {  # jmh REGEX [JMH options...]: one JMH run of the group into $results/jm
 # --- policy: Postgrey and our servers on 127.0.0.1, each stopped at the end (also on failure)
 server_pid=""
 qos_pid=""
+exited() { [ "$(sed 's/.*) //;s/ .*//' "/proc/$1/stat" 2>/dev/null || echo Z)" = Z ]; }
 stop_pid() {  # TERM, up to 10 s, then KILL; only processes this script started
   [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
-  for _ in $(seq 100); do [ "$(sed 's/.*) //;s/ .*//' "/proc/$1/stat" 2>/dev/null || echo Z)" != Z ] || break; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
+  retry 100 exited "$1" || kill -KILL "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
-cleanup() { stop_pid "$server_pid"; stop_pid "$qos_pid"; }
-trap cleanup EXIT
+trap 'stop_pid "$server_pid"; stop_pid "$qos_pid"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 # The CPU latency request lasts while the file is open: a subshell writes 0 (as "0x00000000"; four
 # bytes would be read as binary) and holds it; its sleeps do not inherit the descriptor. Reading
 # the device gives the request in force for the whole machine.
-qos_now() { od -An -td4 -N4 /dev/cpu_dma_latency | tr -d ' '; }
+qos_is() { [ "$(od -An -td4 -N4 /dev/cpu_dma_latency | tr -d ' ')" "$@" ]; }  # qos_is = 0, qos_is != 0
 qos_hold() {
   ( exec 3> /dev/cpu_dma_latency && printf '0x%08x' 0 >&3 && while kill -0 "$$" 2>/dev/null; do sleep 1 3>&-; done ) \
     > /dev/null 2>&1 < /dev/null &
   qos_pid=$!
-  for _ in $(seq 50); do [ "$(qos_now)" = 0 ] && return 0; sleep 0.1; done
-  echo "run.sh: could not hold a CPU latency request of 0 (POLICY_CPU_LATENCY=off to run without)" >&2; exit 1
+  retry 50 qos_is = 0 || die "could not hold a CPU latency request of 0 (POLICY_CPU_LATENCY=off to run without)"
 }
 qos_release() {
   stop_pid "$qos_pid"; qos_pid=""
-  for _ in $(seq 30); do [ "$(qos_now)" != 0 ] && return 0; sleep 0.1; done
-  echo "run.sh: another process holds a CPU latency request of 0, so CPUs cannot halt (fuser -v /dev/cpu_dma_latency)" >&2
-  exit 1
+  retry 30 qos_is != 0 || die "another process holds a CPU latency request of 0 (fuser -v /dev/cpu_dma_latency)"
 }
-load() {  # load NAME PORT [PolicyLoad options...]: one run, checked to be under the request if it should be
-  local name=$1 port=$2; shift 2
-  if [ "$cpu_latency" = 0 ] && [[ "$name" != *-halting ]] && [ "$(qos_now)" != 0 ]; then
-    echo "run.sh: the CPU latency request is no longer held" >&2; exit 1
-  fi
+serve() {  # serve NAME COMMAND...: stops the last server, starts this one on $port, waits until it listens
+  stop_pid "$server_pid"
+  "${@:2}" > "$work/$1.log" 2>&1 < /dev/null &
+  server_pid=$!
+  retry 300 listening || { cat "$work/$1.log" >&2; die "the $1 server did not start"; }
+}
+listening() { ! exited "$server_pid" && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
+free_port() { for _ in $(seq 50); do port=$((20000 + RANDOM % 12000)); (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; done; }
+load() {  # load NAME [PolicyLoad options...]: one run, checked to be under the request if it should be
+  local name=$1; shift
+  [ "$cpu_latency" != 0 ] || [[ "$name" == *-halting ]] || qos_is = 0 || die "the CPU latency request is no longer held"
   "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$port" --known "${POLICY_KNOWN:-0.9}" \
-    --seconds "${POLICY_SECONDS:-10}" --warmup-seconds "${POLICY_WARMUP:-3}" --out "$results/$name.properties" "$@"
+    --seconds "${POLICY_SECONDS:-10}" --warmup-seconds "${POLICY_WARMUP:-3}" "$@" | tee "$results/$name.properties"
 }
-measure() {  # measure SERVER PORT [throughput-only]: every connection count, then the latency run
+measure() {  # measure SERVER [throughput-only]: every connection count, then the latency run, against $port
   for c in ${POLICY_CONNECTIONS:-1 16 256}; do
-    load "$1-c$c" "$2" --connections "$c"
-    if [ "$c" = 1 ] && [ "$cpu_latency" = 0 ]; then qos_release; load "$1-c1-halting" "$2" --connections 1; qos_hold; fi
+    load "$1-c$c" --connections "$c"
+    if [ "$c" = 1 ] && [ "$cpu_latency" = 0 ]; then qos_release; load "$1-c1-halting" --connections 1; qos_hold; fi
   done
   local rate="${POLICY_RATE:-1000}"
-  [ "$rate" = 0 ] || [ -n "${3:-}" ] || load "$1-rate" "$2" --connections "${POLICY_RATE_CONNECTIONS:-16}" --rate "$rate"
+  [ "$rate" = 0 ] || [ -n "${2:-}" ] || load "$1-rate" --connections "${POLICY_RATE_CONNECTIONS:-16}" --rate "$rate"
 }
 policy() {
-  [ "$(id -u)" -eq 0 ] || { echo "run.sh: the policy group runs as root (Postgrey drops to user postgrey)" >&2; exit 1; }
-  [ -x /usr/sbin/postgrey ] || { echo "run.sh: Postgrey is not installed (apt-get install postgrey)" >&2; exit 1; }
-  local busy="${POLICY_BUSY_POLL_US:-200}" servers="${POLICY_SERVERS:-floor memory memory-tuned h2}" work=benchmarks/target/policy
-  local pg_opts="--delay=1 --auto-whitelist-clients=0" port
+  [ "$(id -u)" -eq 0 ] || die "the policy group runs as root (Postgrey drops to user postgrey)"
+  [ -x /usr/sbin/postgrey ] || die "Postgrey is not installed (apt-get install postgrey)"
+  local busy="${POLICY_BUSY_POLL_US:-200}" servers="${POLICY_SERVERS:-floor memory memory-tuned h2}"
+  local pg_opts="--delay=1 --auto-whitelist-clients=0"
+  work=benchmarks/target/policy
   cpu_latency="${POLICY_CPU_LATENCY:-0}"
   [[ "$cpu_latency" =~ ^(0|off)$ ]] || { echo "run.sh: POLICY_CPU_LATENCY is 0 or off, not $cpu_latency" >&2; exit 2; }
   cond "CPU idle" "$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) driver, $(cat /sys/devices/system/cpu/cpuidle/current_governor_ro 2>/dev/null || echo no) governor; CPU latency request: ${cpu_latency/0/0 µs held during every run except those marked CPUs may halt}"
   cond Postgrey "Debian package $(dpkg-query -W -f='${Version}' postgrey 2>/dev/null), options \`$pg_opts\`, Berkeley DB in its own directory, empty whitelists"
   cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled"
   cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency benchmarks/run.sh policy\` (as root)"
-  rm -rf "$work"; mkdir -p "$work/db"; chown postgrey:postgrey "$work/db"; chmod 700 "$work/db"
+  rm -rf "$work"; mkdir -p "$work/db"; chown postgrey:postgrey "$work/db"; chmod 700 "$work/db"; : > "$work/none"
   [ "$cpu_latency" = off ] || qos_hold
-  for _ in $(seq 50); do port=$((20000 + RANDOM % 20000)); (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; done
-  : > "$work/none"
+  free_port
   # shellcheck disable=SC2086 # the options are meant to split
-  setsid /usr/sbin/postgrey --inet="127.0.0.1:$port" --dbdir="$work/db" --whitelist-clients="$work/none" \
-    --whitelist-recipients="$work/none" --hostname=mx.cr.test $pg_opts > "$work/postgrey.log" 2>&1 < /dev/null &
-  server_pid=$!
-  for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; kill -0 "$server_pid" || break; sleep 0.1; done
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "run.sh: Postgrey did not start:" >&2; cat "$work/postgrey.log" >&2; exit 1; }
+  serve postgrey setsid /usr/sbin/postgrey --inet="127.0.0.1:$port" --dbdir="$work/db" --whitelist-clients="$work/none" \
+    --whitelist-recipients="$work/none" --hostname=mx.cr.test $pg_opts
   # every known triplet greylisted once, then the delay waited out: from now on they pass
   "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$port" --seed-only
   sleep 2
-  measure postgrey "$port"
-  stop_pid "$server_pid"; server_pid=""
+  measure postgrey
   for s in $servers; do
     local opts=(--store "${s%-tuned}")
     [ "$s" != memory-tuned ] || opts+=(--workers 0 --busy-poll-us "$busy")
     [ "$s" != h2 ] || opts+=(--h2-dir "$work/h2")
-    rm -f "$work/port"
-    "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer "${opts[@]}" --port-file "$work/port" > "$work/$s.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 300); do [ -f "$work/port" ] && break; kill -0 "$server_pid" || break; sleep 0.1; done
-    [ -f "$work/port" ] || { echo "run.sh: the $s server did not start:" >&2; cat "$work/$s.log" >&2; exit 1; }
-    if [ "$s" = floor ]; then measure floor "$(cat "$work/port")" throughput-only; else measure "ours-$s" "$(cat "$work/port")"; fi
-    stop_pid "$server_pid"; server_pid=""
+    free_port
+    serve "$s" "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer "${opts[@]}" --port "$port"
+    if [ "$s" = floor ]; then measure floor throughput-only; else measure "ours-$s"; fi
   done
 }
 
@@ -146,7 +142,7 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
       pg="$("$java" -cp "$jar" org.smtpcr.benchmarks.StoreLookupBenchmark 2>/dev/null || true)"
       if [ -z "$pg" ]; then echo "run.sh: PostgreSQL not found; measuring H2 only" >&2; dbs="${dbs/postgresql/}"; dbs="${dbs%,}"; fi
       [[ "$dbs" == *postgresql* ]] || pg=""
-      [ -n "$dbs" ] || { echo "run.sh: no database left to measure (CORE_DBS)" >&2; exit 1; }
+      [ -n "$dbs" ] || die "no database left to measure (CORE_DBS)"
       [ "$dbs" = h2,postgresql ] || extra_command=" CORE_DBS=$dbs"
       cond Databases "H2 2.3.232 embedded, file in a temporary directory${pg:+; $pg started by each fork on a free 127.0.0.1 port, fsync, synchronous_commit and full_page_writes off}; pgjdbc 42.7.13; HikariCP 6.3.0, 2 connections"
       jmh 'org\.smtpcr\.benchmarks\.(DecisionBenchmark|StoreLookupBenchmark)\.' -p "db=$dbs" ;;

@@ -1,28 +1,30 @@
 package org.smtpcr.benchmarks;
 
-import java.net.InetAddress;
+import com.google.common.net.InetAddresses;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
- * Realistic mail traffic for the {@code core} benchmarks, from a fixed seed so every fork and test
- * sees the same: senders at common providers and company domains, recipients at a small
- * organisation, written as MTAs hand them over (angle brackets, some capitalised, a few
- * sub-addressed), the pairs a whitelist holds, and pairs from senders it has never seen.
+ * Realistic mail traffic for the {@code core} benchmarks (see docs/benchmarks.md), from a fixed
+ * seed so that every fork and test sees the same: the pairs a whitelist holds, and pairs from
+ * senders it has never seen.
  */
 final class CoreFixtures {
   static final URI CHALLENGE_BASE = URI.create("https://cr.example.com/");
@@ -103,8 +105,19 @@ final class CoreFixtures {
 
   private CoreFixtures() {}
 
+  /** A path as an MTA hands it over, and its canonical form. */
+  private record Address(String path, CanonicalAddress canonical) {
+    static Address of(AddressCanonicalizer c, String path) {
+      return new Address(path, c.canonicalize(path));
+    }
+  }
+
   record Pair(
       String reversePath, String forwardPath, CanonicalAddress sender, CanonicalAddress recipient) {
+    static Pair of(Address sender, Address recipient) {
+      return new Pair(sender.path(), recipient.path(), sender.canonical(), recipient.canonical());
+    }
+
     /** The canonical pair as one string, {@code sender SP recipient}: the floor's map key. */
     String keyString() {
       return sender.value() + " " + recipient.value();
@@ -118,58 +131,52 @@ final class CoreFixtures {
 
   static Traffic traffic(int whitelistSize, int recipients) {
     Random rnd = new Random(SEED);
-    List<String> rcptPaths = new ArrayList<>(recipients);
-    List<CanonicalAddress> rcptAddresses = new ArrayList<>(recipients);
-    Set<String> seenRcpt = new HashSet<>();
-    while (rcptPaths.size() < recipients) {
-      String local = pick(rnd, FIRST) + (rnd.nextInt(3) == 0 ? "." + pick(rnd, LAST) : "");
-      String path = "<" + local + "@" + pick(rnd, RECIPIENT_DOMAINS) + ">";
-      CanonicalAddress c = RECIPIENTS.canonicalize(path);
-      if (seenRcpt.add(c.value())) {
-        rcptPaths.add(path);
-        rcptAddresses.add(c);
-      }
-    }
+    List<Address> rcpts =
+        distinct(
+            recipients,
+            RECIPIENTS,
+            () ->
+                "<"
+                    + pick(rnd, FIRST)
+                    + (rnd.nextInt(3) == 0 ? "." + pick(rnd, LAST) : "")
+                    + "@"
+                    + pick(rnd, RECIPIENT_DOMAINS)
+                    + ">");
     int poolSize = Math.max(1, whitelistSize / PAIRS_PER_SENDER);
-    List<String> senderPaths = new ArrayList<>(poolSize);
-    List<CanonicalAddress> senderAddresses = new ArrayList<>(poolSize);
-    Set<String> seenSender = new HashSet<>();
-    while (senderPaths.size() < poolSize) {
-      String path = path(sender(rnd), rnd);
-      CanonicalAddress c = SENDERS.canonicalize(path);
-      if (seenSender.add(c.value())) {
-        senderPaths.add(path);
-        senderAddresses.add(c);
-      }
-    }
+    List<Address> senders = distinct(poolSize, SENDERS, () -> path(sender(rnd), rnd));
     Set<Long> seenPair = new HashSet<>();
     List<Pair> whitelisted = new ArrayList<>(whitelistSize);
     while (whitelisted.size() < whitelistSize) {
       int si = rnd.nextInt(poolSize);
       int ri = rnd.nextInt(recipients);
       if (seenPair.add((long) si * recipients + ri)) {
-        whitelisted.add(
-            new Pair(
-                senderPaths.get(si),
-                rcptPaths.get(ri),
-                senderAddresses.get(si),
-                rcptAddresses.get(ri)));
+        whitelisted.add(Pair.of(senders.get(si), rcpts.get(ri)));
       }
     }
     List<Pair> known = new ArrayList<>(TRAFFIC);
     for (int i = 0; i < TRAFFIC; i++) {
       known.add(whitelisted.get(rnd.nextInt(whitelistSize)));
     }
+    Set<CanonicalAddress> knownSenders = new HashSet<>();
+    senders.forEach(a -> knownSenders.add(a.canonical()));
     List<Pair> unknown = new ArrayList<>(TRAFFIC);
     while (unknown.size() < TRAFFIC) {
-      String path = path(sender(rnd), rnd);
-      CanonicalAddress c = SENDERS.canonicalize(path);
-      if (!seenSender.contains(c.value())) {
-        int ri = rnd.nextInt(recipients);
-        unknown.add(new Pair(path, rcptPaths.get(ri), c, rcptAddresses.get(ri)));
+      Address s = Address.of(SENDERS, path(sender(rnd), rnd));
+      if (!knownSenders.contains(s.canonical())) {
+        unknown.add(Pair.of(s, rcpts.get(rnd.nextInt(recipients))));
       }
     }
     return new Traffic(List.copyOf(whitelisted), List.copyOf(known), List.copyOf(unknown));
+  }
+
+  /** {@code n} addresses from {@code paths}, no two with the same canonical form. */
+  private static List<Address> distinct(int n, AddressCanonicalizer c, Supplier<String> paths) {
+    Map<CanonicalAddress, Address> seen = new LinkedHashMap<>();
+    while (seen.size() < n) {
+      Address a = Address.of(c, paths.get());
+      seen.putIfAbsent(a.canonical(), a);
+    }
+    return List.copyOf(seen.values());
   }
 
   static void fill(WhitelistStore store, Traffic traffic) {
@@ -178,9 +185,14 @@ final class CoreFixtures {
     }
   }
 
-  static DecisionEngine engine(WhitelistStore store) {
+  /**
+   * The engine the decision benchmarks and the policy servers measure: the default rule chain over
+   * {@code store}.
+   */
+  static DecisionEngine engine(WhitelistStore store, ReplyFormatter formatter) {
     return DecisionEngine.builder()
         .keyRing(TokenFixtures.keyRing())
+        .replyFormatter(formatter)
         .challengeBase(CHALLENGE_BASE)
         .rules(StandardRules.builder().whitelistStore(store).build())
         .build();
@@ -199,16 +211,11 @@ final class CoreFixtures {
   }
 
   private static Transaction.Builder session(int n) {
-    try {
-      return Transaction.builder()
-          .sessionId(String.format(Locale.ROOT, "4Q%08X", n))
-          .clientAddress(
-              InetAddress.getByAddress(new byte[] {(byte) 198, 51, 100, (byte) (n % 250 + 1)}))
-          .helo("mx" + (n % 7) + ".sender.example")
-          .tls(n % 5 != 0);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e); // four bytes are always an address
-    }
+    return Transaction.builder()
+        .sessionId(String.format(Locale.ROOT, "4Q%08X", n))
+        .clientAddress(InetAddresses.forString("198.51.100." + (n % 250 + 1)))
+        .helo("mx" + (n % 7) + ".sender.example")
+        .tls(n % 5 != 0);
   }
 
   private static String sender(Random rnd) {

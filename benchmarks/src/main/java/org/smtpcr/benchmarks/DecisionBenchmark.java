@@ -2,8 +2,6 @@ package org.smtpcr.benchmarks;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,7 +17,6 @@ import org.smtpcr.benchmarks.CoreFixtures.Traffic;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
-import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyValues;
@@ -28,114 +25,82 @@ import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.tokens.ChallengeTokens;
 
 /**
- * Decisions on one core, accept and challenge, with their peers and their steps measured alone
- * (docs/benchmarks.md says what each shows). Each call takes the next of the pre-built
- * transactions, so neither the JIT nor the caches see one address only; {@link #setUp} checks that
- * every one gives the verdict its benchmark claims to measure.
+ * Decisions on one core, accept and challenge, with their peers and steps (see docs/benchmarks.md).
+ * Each call takes the next of the pre-built transactions, so that neither the JIT nor the caches
+ * see one address only; {@link #setUp} checks that each gives the verdict its benchmark claims to
+ * measure.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Thread)
 public class DecisionBenchmark {
   static final int WHITELIST_SIZE = 100_000;
-  private static final int MASK = CoreFixtures.TRAFFIC - 1;
+  private static final int N = CoreFixtures.TRAFFIC;
 
   /** Pairs to whitelist; the sanity tests use fewer, to be quick. */
   int whitelistSize = WHITELIST_SIZE;
 
   private DecisionEngine engine;
-  private ChallengeTokens tokens;
-  private Jwts.Jwt jwt;
+  private final ChallengeTokens tokens = TokenFixtures.challengeTokens(Clock.systemUTC());
+  private final Jwts.Jwt jwt = Jwts.auth0(Clock.systemUTC());
   private ConcurrentHashMap<String, Boolean> pairMap;
   private InMemoryWhitelistStore store;
-  private AddressCanonicalizer senderCanonicalizer;
-  private AddressCanonicalizer recipientCanonicalizer;
-  private ReplyFormatter formatter;
-  private Duration lifetime;
+  private final AddressCanonicalizer senderCanonicalizer = AddressCanonicalizer.standard();
+  private final AddressCanonicalizer recipientCanonicalizer = senderCanonicalizer.forRecipients();
+  private final ReplyFormatter formatter = ReplyFormatter.english();
+  private final Duration lifetime = DecisionEngine.DEFAULT_CHALLENGE_LIFETIME;
   private int next;
 
-  private final int n = CoreFixtures.TRAFFIC;
-  private final Transaction[] accepted = new Transaction[n];
-  private final Transaction[] challenged = new Transaction[n];
-  private final Transaction[] mail = new Transaction[n];
-  private final String[] forwardPaths = new String[n];
-  private final String[] pairKeys = new String[n];
-  private final String[] unknownSenders = new String[n];
-  private final String[] unknownRecipients = new String[n];
-  private final String[] unknownReversePaths = new String[n];
-  private final String[] unknownForwardPaths = new String[n];
-  private final CanonicalAddress[] knownSenders = new CanonicalAddress[n];
-  private final CanonicalAddress[] knownRecipients = new CanonicalAddress[n];
-  private final CanonicalAddress[] unknownSenderAddresses = new CanonicalAddress[n];
-  private final CanonicalAddress[] unknownRecipientAddresses = new CanonicalAddress[n];
-  private final List<ReplyValues> replyValues = new ArrayList<>(n);
-  private final String[] linkTexts = new String[n];
+  private Pair[] known;
+  private Pair[] unknown;
+  private final Transaction[] accepted = new Transaction[N];
+  private final Transaction[] challenged = new Transaction[N];
+  private final Transaction[] mail = new Transaction[N];
+  private final String[] pairKeys = new String[N];
+  private final ReplyValues[] replyValues = new ReplyValues[N];
+  private final String[] linkTexts = new String[N];
 
-  /** Fills the store and the map, builds the traffic, and checks every verdict. */
   @Setup
   public void setUp() {
     Traffic traffic = CoreFixtures.traffic(whitelistSize, CoreFixtures.LOCAL_RECIPIENTS);
     store = InMemoryWhitelistStore.builder().maxEntries(whitelistSize).build();
     CoreFixtures.fill(store, traffic);
     require(store.count() == whitelistSize, "store size", whitelistSize);
-    engine = CoreFixtures.engine(store);
-    lifetime = DecisionEngine.DEFAULT_CHALLENGE_LIFETIME;
-    tokens = TokenFixtures.challengeTokens(Clock.systemUTC());
-    jwt = TokenFixtures.auth0(Clock.systemUTC());
-    senderCanonicalizer = AddressCanonicalizer.standard();
-    recipientCanonicalizer = senderCanonicalizer.forRecipients();
-    formatter = ReplyFormatter.english();
+    engine = CoreFixtures.engine(store, formatter);
     pairMap = new ConcurrentHashMap<>(2 * whitelistSize);
     traffic.whitelisted().forEach(p -> pairMap.put(p.keyString(), Boolean.TRUE));
-    List<Pair> known = traffic.known();
-    List<Pair> unknown = traffic.unknown();
-    for (int i = 0; i < n; i++) {
-      Pair k = known.get(i);
-      Pair u = unknown.get(i);
+    known = traffic.known().toArray(new Pair[0]);
+    unknown = traffic.unknown().toArray(new Pair[0]);
+    for (int i = 0; i < N; i++) {
+      Pair k = known[i];
+      Pair u = unknown[i];
       accepted[i] = CoreFixtures.rcpt(k, i);
-      challenged[i] = CoreFixtures.rcpt(u, n + i);
+      challenged[i] = CoreFixtures.rcpt(u, N + i);
       mail[i] = CoreFixtures.mail(k, i);
-      forwardPaths[i] = k.forwardPath();
       pairKeys[i] = k.keyString(); // a string of its own, equal to the map's key
-      unknownSenders[i] = u.sender().value();
-      unknownRecipients[i] = u.recipient().value();
-      unknownReversePaths[i] = u.reversePath();
-      unknownForwardPaths[i] = u.forwardPath();
-      knownSenders[i] = k.sender();
-      knownRecipients[i] = k.recipient();
-      unknownSenderAddresses[i] = u.sender();
-      unknownRecipientAddresses[i] = u.recipient();
       // what the engine hands the formatter (RuleContext.replyValues), and the link it makes
-      replyValues.add(
+      replyValues[i] =
           ReplyValues.builder()
-              .recipient(unknownRecipients[i])
-              .sender(unknownSenders[i])
+              .recipient(u.recipient().value())
+              .sender(u.sender().value())
               .client(challenged[i].clientAddress().getHostAddress())
               .helo(challenged[i].helo().orElse(""))
-              .build());
+              .build();
       linkTexts[i] =
           CoreFixtures.CHALLENGE_BASE
               + "c/"
-              + tokens.mint(unknownSenders[i], unknownRecipients[i], lifetime);
-    }
-    for (int i = 0; i < n; i++) {
+              + tokens.mint(u.sender().value(), u.recipient().value(), lifetime);
       require(engine.decide(accepted[i]).decision() instanceof Decision.Accept, "accepted", i);
       require(
           engine.decide(challenged[i]).decision() instanceof Decision.Challenge, "challenged", i);
       require(
-          engine.begin(mail[i]).rcpt(forwardPaths[i]).decision() instanceof Decision.Accept,
+          engine.begin(mail[i]).rcpt(k.forwardPath()).decision() instanceof Decision.Accept,
           "rcptAccepted",
           i);
       require(pairMap.get(pairKeys[i]) != null, "pair map", i);
+      require(store.containsAny(WhitelistCandidates.of(k.sender(), k.recipient())), "store hit", i);
       require(
-          store.containsAny(WhitelistCandidates.of(knownSenders[i], knownRecipients[i])),
-          "store hit",
-          i);
-      require(
-          !store.containsAny(
-              WhitelistCandidates.of(unknownSenderAddresses[i], unknownRecipientAddresses[i])),
-          "store miss",
-          i);
+          !store.containsAny(WhitelistCandidates.of(u.sender(), u.recipient())), "store miss", i);
     }
   }
 
@@ -148,7 +113,7 @@ public class DecisionBenchmark {
 
   private int nextIndex() {
     int i = next;
-    next = (i + 1) & MASK;
+    next = (i + 1) & (N - 1);
     return i;
   }
 
@@ -163,61 +128,51 @@ public class DecisionBenchmark {
     return c.reply().toWire();
   }
 
-  /** Peer of {@link #accept}: the floor of any accept. */
   @Benchmark
   public Boolean mapGet() {
     return pairMap.get(pairKeys[nextIndex()]);
   }
 
-  /**
-   * Peer of {@link #challenge}, and a step of it: the engine's mint alone, same key and lifetime.
-   */
   @Benchmark
   public String tokenMint() {
     int i = nextIndex();
-    return tokens.mint(unknownSenders[i], unknownRecipients[i], lifetime);
+    return tokens.mint(unknown[i].sender().value(), unknown[i].recipient().value(), lifetime);
   }
 
-  /** Peer of {@link #challenge}: an HS256 JWT of the same pair (auth0 java-jwt). */
   @Benchmark
   public String jwtMint() {
     int i = nextIndex();
-    return jwt.mint(unknownSenders[i], unknownRecipients[i]);
+    return jwt.mint(unknown[i].sender().value(), unknown[i].recipient().value());
   }
 
-  /** The accept as integrations that decide per mail transaction make it: MAIL, then one RCPT. */
   @Benchmark
   public Decision rcptAccepted() {
     int i = nextIndex();
-    return engine.begin(mail[i]).rcpt(forwardPaths[i]).decision();
+    return engine.begin(mail[i]).rcpt(known[i].forwardPath()).decision();
   }
 
-  /** Step of both: parse and canonicalize both paths, as the engine does. */
   @Benchmark
   public void canonicalize(Blackhole bh) {
     int i = nextIndex();
-    bh.consume(senderCanonicalizer.parse(unknownReversePaths[i]).canonical());
-    bh.consume(recipientCanonicalizer.parse(unknownForwardPaths[i]).canonical());
+    bh.consume(senderCanonicalizer.parse(unknown[i].reversePath()).canonical());
+    bh.consume(recipientCanonicalizer.parse(unknown[i].forwardPath()).canonical());
   }
 
   @Benchmark
   public boolean storeHit() {
     int i = nextIndex();
-    return store.containsAny(WhitelistCandidates.of(knownSenders[i], knownRecipients[i]));
+    return store.containsAny(WhitelistCandidates.of(known[i].sender(), known[i].recipient()));
   }
 
-  /** Step of {@link #challenge}: the store looks up every key of an unknown pair. */
   @Benchmark
   public boolean storeMiss() {
     int i = nextIndex();
-    return store.containsAny(
-        WhitelistCandidates.of(unknownSenderAddresses[i], unknownRecipientAddresses[i]));
+    return store.containsAny(WhitelistCandidates.of(unknown[i].sender(), unknown[i].recipient()));
   }
 
-  /** Step of {@link #challenge}: format the English challenge reply around the link, write it. */
   @Benchmark
   public String formatChallenge() {
     int i = nextIndex();
-    return formatter.challenge(replyValues.get(i), linkTexts[i]).toWire();
+    return formatter.challenge(replyValues[i], linkTexts[i]).toWire();
   }
 }

@@ -1,19 +1,13 @@
 package org.smtpcr.benchmarks;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The goals of each group, as data, and the check of a run against them. A goal bounds one field of
  * one measurement, or its ratio to a peer of the same run ({@code id ÷ peer}).
- *
- * <pre>
- * java -cp benchmarks.jar org.smtpcr.benchmarks.Goals GROUP RESULTS-DIR
- * </pre>
  */
-public final class Goals {
+final class Goals {
   /**
    * A goal: {@code atLeast ≤ value ≤ atMost}; value is {@code id.field}, or over {@code
    * peer.field}.
@@ -78,20 +72,16 @@ public final class Goals {
                   "score",
                   5));
         }
-        g.add(
-            times(
-                "token at most half as long as auth0 java-jwt's JWT (JWT ÷ token ≥ 2)",
-                "length-auth0",
-                "length-smtpcr",
-                "length",
-                2));
-        g.add(
-            times(
-                "token at most half as long as Nimbus JOSE+JWT's JWT (JWT ÷ token ≥ 2)",
-                "length-nimbus",
-                "length-smtpcr",
-                "length",
-                2));
+        for (String[] jwt :
+            new String[][] {{"auth0", "auth0 java-jwt"}, {"nimbus", "Nimbus JOSE+JWT"}}) {
+          g.add(
+              times(
+                  "token at most half as long as " + jwt[1] + "'s JWT (JWT ÷ token ≥ 2)",
+                  "length-" + jwt[0],
+                  "length-smtpcr",
+                  "length",
+                  2));
+        }
       }
       case "core" -> {
         g.add(atMost("accept of a whitelisted pair ≤ 1 µs", "accept", "score", " ns", 1000));
@@ -140,10 +130,5 @@ public final class Goals {
         g ->
             System.out.printf(
                 "%-8s %s: %s%n", g.met(r) ? "met" : "NOT MET", g.text(), g.measured(r)));
-  }
-
-  /** Prints each goal of GROUP as met or not met by the run in RESULTS-DIR. */
-  public static void main(String[] args) throws IOException {
-    print(of(args[0]), Results.read(Path.of(args[1])));
   }
 }

@@ -19,18 +19,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import org.smtpcr.tokens.ChallengeTokens;
 
 /**
- * The peers of the token benchmarks: HS256 JWTs from two Java libraries, each used the way a caller
- * that cares about speed would (signers and verifiers built once), carrying what an SMTPCR token
- * carries: sender, recipient, issued-at, expiry and a key id. Verify checks the key id, the
- * signature, issued-at and expiry (with SMTPCR's skew) and takes out both addresses.
+ * The peers of the token benchmarks: HS256 JWTs from two Java libraries, with signers and verifiers
+ * built once, carrying what an SMTPCR token carries ({@link TokenFixtures}: same key, key id {@code
+ * 0}, lifetime and skew). Verify checks the key id, the signature, issued-at and expiry and takes
+ * out both addresses.
  */
 final class Jwts {
   /** JWT claims that hold the sender and recipient: short private names keep the JWTs short. */
   static final String SENDER = "snd";
 
   static final String RECIPIENT = "rcp";
+  private static final String KEY_ID = "0";
+  private static final Duration LIFETIME = ChallengeTokens.DEFAULT_LIFETIME;
+  private static final Duration SKEW = ChallengeTokens.DEFAULT_SKEW;
 
   private Jwts() {}
 
@@ -61,13 +65,13 @@ final class Jwts {
   }
 
   /** Nimbus JOSE+JWT. */
-  static Jwt nimbus(byte[] key, String keyId, Clock clock, Duration lifetime, Duration skew) {
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(keyId).build();
+  static Jwt nimbus(Clock clock) {
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(KEY_ID).build();
     MACSigner signer;
     MACVerifier verifier;
     try {
-      signer = new MACSigner(key);
-      verifier = new MACVerifier(key);
+      signer = new MACSigner(TokenFixtures.key());
+      verifier = new MACVerifier(TokenFixtures.key());
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot set up HS256", e);
     }
@@ -82,7 +86,7 @@ final class Jwts {
                     .claim(SENDER, sender)
                     .claim(RECIPIENT, recipient)
                     .issueTime(new Date(now))
-                    .expirationTime(new Date(now + lifetime.toMillis()))
+                    .expirationTime(new Date(now + LIFETIME.toMillis()))
                     .build());
         try {
           jwt.sign(signer);
@@ -98,7 +102,7 @@ final class Jwts {
           SignedJWT jwt = SignedJWT.parse(token);
           JWSHeader h = jwt.getHeader();
           check(
-              JWSAlgorithm.HS256.equals(h.getAlgorithm()) && keyId.equals(h.getKeyID()),
+              JWSAlgorithm.HS256.equals(h.getAlgorithm()) && KEY_ID.equals(h.getKeyID()),
               "algorithm or key id");
           check(jwt.verify(verifier), "bad signature");
           JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -106,8 +110,8 @@ final class Jwts {
           Date iat = claims.getIssueTime();
           Date exp = claims.getExpirationTime();
           check(iat != null && exp != null, "iat or exp missing");
-          check(now + skew.toMillis() >= iat.getTime(), "not yet valid");
-          check(now - skew.toMillis() <= exp.getTime(), "expired");
+          check(now + SKEW.toMillis() >= iat.getTime(), "not yet valid");
+          check(now - SKEW.toMillis() <= exp.getTime(), "expired");
           return new Addresses(claims.getStringClaim(SENDER), claims.getStringClaim(RECIPIENT));
         } catch (ParseException | JOSEException | NullPointerException e) {
           throw new Rejected("malformed: " + e.getMessage(), e);
@@ -117,12 +121,12 @@ final class Jwts {
   }
 
   /** auth0 java-jwt, as its documentation shows; it always writes a {@code "typ":"JWT"} header. */
-  static Jwt auth0(byte[] key, String keyId, Clock clock, Duration lifetime, Duration skew) {
-    Algorithm algorithm = Algorithm.HMAC256(key);
+  static Jwt auth0(Clock clock) {
+    Algorithm algorithm = Algorithm.HMAC256(TokenFixtures.key());
     JWTVerifier verifier =
         ((JWTVerifier.BaseVerification)
                 JWT.require(algorithm)
-                    .acceptLeeway(skew.toSeconds())
+                    .acceptLeeway(SKEW.toSeconds())
                     .withClaimPresence("iat")
                     .withClaimPresence("exp")
                     .withClaimPresence(SENDER)
@@ -133,11 +137,11 @@ final class Jwts {
       public String mint(String sender, String recipient) {
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         return JWT.create()
-            .withKeyId(keyId)
+            .withKeyId(KEY_ID)
             .withClaim(SENDER, sender)
             .withClaim(RECIPIENT, recipient)
             .withIssuedAt(now)
-            .withExpiresAt(now.plus(lifetime))
+            .withExpiresAt(now.plus(LIFETIME))
             .sign(algorithm);
       }
 
@@ -145,7 +149,7 @@ final class Jwts {
       public Addresses verify(String token) {
         try {
           DecodedJWT jwt = verifier.verify(token);
-          check(keyId.equals(jwt.getKeyId()), "unexpected key id");
+          check(KEY_ID.equals(jwt.getKeyId()), "unexpected key id");
           return new Addresses(jwt.getClaim(SENDER).asString(), jwt.getClaim(RECIPIENT).asString());
         } catch (JWTVerificationException | NullPointerException e) {
           throw new Rejected(e.getMessage(), e);

@@ -9,30 +9,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
-import org.smtpcr.core.address.AddressCanonicalizer;
-import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.PostfixReplies;
-import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
-import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
-import org.smtpcr.tokens.KeyRing;
 
 /**
- * The servers measured besides Postgrey, on 127.0.0.1: our {@link PolicyServer} as {@code smtpcr
- * policy-server} runs it, its store holding the known pairs ({@code --store memory|h2}), or the
- * floor ({@code --store floor}): a thread per connection, blocking I/O, and {@code action=DUNNO} to
- * every request without reading it, what the machine allows any server. Writes its port to {@code
- * --port-file} once it listens; runs until killed or {@code --max-seconds}.
+ * The servers of the policy benchmark besides Postgrey (see docs/benchmarks.md), on
+ * 127.0.0.1:{@code --port}: our {@link PolicyServer} as {@code smtpcr policy-server} runs it, its
+ * store holding the known pairs ({@code --store memory|h2}, {@code --h2-dir --workers
+ * --busy-poll-us}), or the floor ({@code --store floor}). Runs until killed or {@code
+ * --max-seconds}.
  */
 public final class PolicyBenchServer {
   private static final byte[] DUNNO = "action=DUNNO\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -42,13 +35,15 @@ public final class PolicyBenchServer {
   public static void main(String[] args) throws Exception {
     Map<String, String> o = PolicyLoad.options(args);
     String kind = o.getOrDefault("store", "memory");
-    int workers =
-        Integer.parseInt(
-            o.getOrDefault("workers", Integer.toString(PolicyServer.DEFAULT_WORKER_THREADS)));
-    long busyPollMicros = Long.parseLong(o.getOrDefault("busy-poll-us", "0"));
+    int workers = (int) PolicyLoad.number(o, "workers", PolicyServer.DEFAULT_WORKER_THREADS);
+    long busyPollMicros = (long) PolicyLoad.number(o, "busy-poll-us", 0);
+    InetSocketAddress address =
+        new InetSocketAddress(
+            InetAddress.getLoopbackAddress(), (int) PolicyLoad.number(o, "port", 0));
     int port;
     if (kind.equals("floor")) {
-      ServerSocket server = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
+      ServerSocket server = new ServerSocket();
+      server.bind(address, 512);
       daemon(
           () -> {
             try {
@@ -62,49 +57,32 @@ public final class PolicyBenchServer {
           });
       port = server.getLocalPort();
     } else {
-      WhitelistStore store = InMemoryWhitelistStore.builder().build();
-      if (kind.equals("h2")) { // as the smtpcr command opens it: HikariCP over an embedded H2 file
-        Path dir =
-            Files.createDirectories(
-                Path.of(o.getOrDefault("h2-dir", "benchmarks/target/policy-h2")));
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl("jdbc:h2:file:" + dir.toAbsolutePath().resolve("whitelist"));
-        c.setUsername("sa");
-        c.setMaximumPoolSize(Math.max(1, workers));
-        store = JdbcWhitelistStore.builder().dataSource(new HikariDataSource(c)).build();
-      } else if (!kind.equals("memory")) {
-        System.err.println("PolicyBenchServer: --store must be memory, h2 or floor");
-        System.exit(2);
-      }
-      AddressCanonicalizer canon = AddressCanonicalizer.standard();
-      for (PolicyMix.Triplet t : PolicyMix.knownPool()) {
-        store.add(
-            WhitelistKey.pair(
-                canon.canonicalize(t.sender()), canon.forRecipients().canonicalize(t.recipient())));
-      }
-      DecisionEngine engine =
-          DecisionEngine.builder()
-              .keyRing(KeyRing.generate())
-              .replyFormatter(
-                  PostfixReplies.formatter()) // the texts `smtpcr policy-server` answers with
-              .challengeBase(URI.create("https://cr.example.com/"))
-              .rules(StandardRules.builder().whitelistStore(store).build())
-              .build();
+      WhitelistStore store =
+          switch (kind) {
+            case "memory" -> InMemoryWhitelistStore.builder().build();
+            case "h2" ->
+                JdbcWhitelistStore.builder()
+                    .dataSource(
+                        h2(
+                            o.getOrDefault("h2-dir", "benchmarks/target/policy-h2"),
+                            Math.max(1, workers)))
+                    .build();
+            default -> throw new IllegalArgumentException("--store must be memory, h2 or floor");
+          };
+      PolicyMix.fill(store);
+      // the reply texts `smtpcr policy-server` answers with
       PolicyServer server =
           PolicyServer.builder()
-              .engine(engine)
+              .engine(CoreFixtures.engine(store, PostfixReplies.formatter()))
               .store(store)
               .workerThreads(workers)
               .busyPoll(Duration.ofNanos(busyPollMicros * 1000))
-              .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+              .bind(address)
               .build()
               .start();
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       port = server.port();
     }
-    Path tmp = Path.of(o.get("port-file") + ".tmp");
-    Files.writeString(tmp, Integer.toString(port), StandardCharsets.US_ASCII);
-    Files.move(tmp, Path.of(o.get("port-file")), StandardCopyOption.ATOMIC_MOVE);
     System.out.println(
         kind
             + " server ("
@@ -113,9 +91,20 @@ public final class PolicyBenchServer {
             + busyPollMicros
             + " µs) on 127.0.0.1:"
             + port);
-    Thread.sleep(Long.parseLong(o.getOrDefault("max-seconds", "900")) * 1000);
+    Thread.sleep((long) PolicyLoad.number(o, "max-seconds", 900) * 1000);
     System.err.println("PolicyBenchServer: stopping after --max-seconds");
     System.exit(0);
+  }
+
+  /** As the smtpcr command opens it: HikariCP over an embedded H2 file. */
+  private static HikariDataSource h2(String dir, int poolSize) throws IOException {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(
+        "jdbc:h2:file:"
+            + Files.createDirectories(Path.of(dir)).toAbsolutePath().resolve("whitelist"));
+    c.setUsername("sa");
+    c.setMaximumPoolSize(poolSize);
+    return new HikariDataSource(c);
   }
 
   private static void daemon(Runnable r) {

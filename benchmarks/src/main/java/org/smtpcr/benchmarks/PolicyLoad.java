@@ -9,10 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -20,139 +17,120 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.LongStream;
+import org.smtpcr.benchmarks.PolicyMix.Triplet;
 
 /**
- * A load generator for Postfix policy servers: persistent connections to 127.0.0.1, one request
- * outstanding on each as Postfix's smtpd keeps, one thread with non-blocking I/O so that the
- * generator stays light. Without {@code --rate} each connection sends its next request as soon as
- * the reply arrives; with {@code --rate R} requests are issued on a fixed schedule of R per second
- * (open loop) on the first idle connection, or wait for one. {@code --seed-only} sends each known
- * triplet once. {@code --out FILE} gets the results as properties (latency in µs). Options: {@code
- * --port --connections --seconds --warmup-seconds --rate --known --max-requests}.
+ * The load generator of the policy benchmark (see docs/benchmarks.md): persistent connections to
+ * 127.0.0.1 with one request outstanding on each, driven by one thread with non-blocking I/O.
+ * Without {@code --rate} each connection sends its next request as soon as the reply arrives; with
+ * {@code --rate R} requests are due R times per second (open loop) and go out on the first idle
+ * connection, or wait for one. Prints the results as properties. Options: {@code --port
+ * --connections --seconds --warmup-seconds --rate --known --max-requests --seed-only}.
  */
-public final class PolicyLoad {
-  private static final int LATENCY_CAPACITY = 5_000_000;
-
-  private final int port;
-  private final int connections;
-  private final double rate;
-  private final double known;
-  private final List<PolicyMix.Triplet> pool = PolicyMix.knownPool();
-  // seeded afresh each run: an unknown triplet must be one the server has never seen, in this run
-  // or before
-  private final SplittableRandom random =
+public record PolicyLoad(int port, int connections, double rate, double known) {
+  private static final List<Triplet> POOL = PolicyMix.knownPool();
+  // seeded afresh in each process: an unknown triplet must be one the server has never seen, in
+  // this run or before
+  private static final SplittableRandom RANDOM =
       new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
-  private Iterator<PolicyMix.Triplet> seeding;
 
-  /** The counters of one phase. */
+  /** The counters of one phase; latencies in ns. */
   static final class Tally {
     long requests;
     long errors;
-    long[] latency = new long[1024];
-    long[] fromSchedule = new long[1024];
-    int recorded;
+    final LongStream.Builder latency = LongStream.builder();
+    final LongStream.Builder fromSchedule = LongStream.builder();
     final Map<String, Long> actions = new TreeMap<>(Map.of("pass", 0L, "reject", 0L, "defer", 0L));
 
-    void record(long nanos, long scheduledNanos, String action) {
+    void record(long nanos, long fromScheduleNanos, String action) {
       requests++;
-      if (recorded < LATENCY_CAPACITY) {
-        if (recorded == latency.length) {
-          latency = Arrays.copyOf(latency, Math.min(LATENCY_CAPACITY, 2 * recorded));
-          fromSchedule = Arrays.copyOf(fromSchedule, latency.length);
-        }
-        latency[recorded] = nanos;
-        fromSchedule[recorded++] = scheduledNanos;
-      }
+      latency.add(nanos);
+      fromSchedule.add(fromScheduleNanos);
       String kind = kind(action);
       actions.merge(kind, 1L, Long::sum);
       errors += kind.equals("other") ? 1 : 0;
     }
   }
 
-  /** One connection and its buffers. */
+  /** One connection and what it has received of the reply to its request. */
   private static final class Conn {
-    final int index;
+    final String id;
     final SocketChannel channel;
-    final ByteBuffer in = ByteBuffer.allocate(8192);
+    final StringBuilder received = new StringBuilder();
     long sentAt;
     long scheduledAt;
     long counter;
-    boolean busy;
 
     Conn(int index, SocketChannel channel) {
-      this.index = index;
+      this.id = Integer.toHexString(index);
       this.channel = channel;
     }
   }
 
-  PolicyLoad(int port, int connections, double rate, double known) {
-    this.port = port;
-    this.connections = connections;
-    this.rate = rate;
-    this.known = known;
-  }
-
-  /** Runs the generator; exits with status 2 on a usage error, 1 when the server fails requests. */
+  /** Runs the generator; exits with status 1 when the server fails requests. */
   public static void main(String[] args) throws IOException {
     Map<String, String> o = options(args);
-    double seconds = option(o, "seconds", 10, 0.1, 300);
-    double warmup = option(o, "warmup-seconds", 0, 0, 300);
-    long max = (long) option(o, "max-requests", 5_000_000, 1, 20_000_000);
     PolicyLoad load =
         new PolicyLoad(
-            (int) option(o, "port", -1, 1, 65535),
-            (int) option(o, "connections", 1, 1, 1024),
-            option(o, "rate", 0, 0, 1_000_000),
-            option(o, "known", 0.9, 0, 1));
+            (int) number(o, "port", 0),
+            (int) number(o, "connections", 1),
+            number(o, "rate", 0),
+            number(o, "known", 0.9));
+    Tally t;
     if (o.containsKey("seed-only")) {
-      Tally t = load.seed();
+      t = load.seed();
       System.out.println(
           "seeded " + t.requests + " known triplets: " + t.actions + ", errors " + t.errors);
-      System.exit(t.errors == 0 ? 0 : 1);
-    }
-    if (warmup > 0) {
-      load.run((long) (warmup * 1e9), Long.MAX_VALUE);
-    }
-    long t0 = System.nanoTime();
-    Tally t = load.run((long) (seconds * 1e9), max);
-    String summary = load.summary((System.nanoTime() - t0) / 1e9, t);
-    System.out.print(summary);
-    if (o.containsKey("out")) {
-      Files.writeString(Path.of(o.get("out")), summary, StandardCharsets.UTF_8);
+    } else {
+      if (number(o, "warmup-seconds", 0) > 0) {
+        load.run((long) (number(o, "warmup-seconds", 0) * 1e9), Long.MAX_VALUE);
+      }
+      long t0 = System.nanoTime();
+      t =
+          load.run(
+              (long) (number(o, "seconds", 10) * 1e9), (long) number(o, "max-requests", 5_000_000));
+      System.out.print(load.summary((System.nanoTime() - t0) / 1e9, t));
     }
     System.exit(t.errors == 0 ? 0 : 1);
   }
 
-  /** Sends each known triplet once, in order, one at a time. */
+  /** Sends each known triplet once, in order. */
   Tally seed() throws IOException {
-    seeding = pool.iterator();
-    return run(300_000_000_000L, pool.size());
+    Iterator<Triplet> it = POOL.iterator();
+    return run(300_000_000_000L, POOL.size(), it::next);
   }
 
   /**
-   * One phase: connects, loads for {@code durationNanos} or {@code limit} requests, disconnects.
+   * One phase of the request mix: connects, loads for {@code durationNanos} or {@code limit}
+   * requests, disconnects.
    */
   Tally run(long durationNanos, long limit) throws IOException {
+    return run(durationNanos, limit, () -> PolicyMix.next(POOL, known, RANDOM));
+  }
+
+  private Tally run(long durationNanos, long limit, Supplier<Triplet> mix) throws IOException {
     Tally t = new Tally();
     boolean open = rate > 0;
     try (Selector selector = Selector.open()) {
-      Conn[] conns = new Conn[connections];
+      ArrayDeque<Conn> idle = new ArrayDeque<>(); // the connections without a request outstanding
       for (int i = 0; i < connections; i++) {
         SocketChannel ch =
             SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         ch.configureBlocking(false);
-        conns[i] = new Conn(i, ch);
-        ch.register(selector, SelectionKey.OP_READ, conns[i]);
+        idle.add(new Conn(i, ch));
+        ch.register(selector, SelectionKey.OP_READ, idle.getLast());
       }
-      ArrayDeque<Conn> idle = new ArrayDeque<>(Arrays.asList(conns));
+      ByteBuffer in = ByteBuffer.allocate(8192);
       ArrayDeque<Long> waiting = new ArrayDeque<>();
       long start = System.nanoTime();
       long end = start + durationNanos;
       long issued = 0;
       long interval = open ? (long) (1e9 / rate) : 0;
       while (!open && !idle.isEmpty() && issued < limit) {
-        send(idle.poll(), System.nanoTime(), 0);
+        send(idle.poll(), mix.get(), System.nanoTime(), 0);
         issued++;
       }
       int live = connections;
@@ -165,7 +143,7 @@ public final class PolicyLoad {
           issued++;
           Conn c = idle.poll();
           if (c != null) {
-            send(c, now, due);
+            send(c, mix.get(), now, due);
           } else {
             waiting.add(due);
           }
@@ -179,28 +157,26 @@ public final class PolicyLoad {
           Conn c = (Conn) key.attachment();
           int n;
           try {
-            n = c.channel.read(c.in);
+            n = c.channel.read(in.clear());
           } catch (IOException e) {
             n = -1;
           }
           if (n < 0) {
-            t.errors += c.busy ? 1 : 0;
-            idle.remove(c);
-            key.cancel();
-            c.channel.close();
+            t.errors += idle.remove(c) ? 0 : 1;
+            c.channel.close(); // and its key cancelled
             live--;
             continue;
           }
+          c.received.append(new String(in.array(), 0, n, StandardCharsets.US_ASCII));
           String action;
           while ((action = takeReply(c)) != null) {
             long at = System.nanoTime();
             t.record(at - c.sentAt, at - c.scheduledAt, action);
-            c.busy = false;
             Long due = open ? waiting.poll() : null;
             if (due != null) {
-              send(c, at, due);
+              send(c, mix.get(), at, due);
             } else if (!open && at < end && issued < limit) {
-              send(c, at, 0);
+              send(c, mix.get(), at, 0);
               issued++;
             } else {
               idle.add(c);
@@ -209,48 +185,40 @@ public final class PolicyLoad {
         }
         selector.selectedKeys().clear();
       }
-      for (Conn c : conns) {
-        c.channel.close();
+      for (SelectionKey key : selector.keys()) {
+        key.channel().close();
       }
     }
     return t;
   }
 
-  private void send(Conn c, long now, long scheduled) throws IOException {
-    PolicyMix.Triplet tr = seeding != null ? seeding.next() : PolicyMix.next(pool, known, random);
-    ByteBuffer out =
-        ByteBuffer.wrap(PolicyMix.request(tr, Integer.toHexString(c.index) + "." + c.counter++));
+  private static void send(Conn c, Triplet triplet, long now, long scheduled) throws IOException {
+    ByteBuffer out = ByteBuffer.wrap(PolicyMix.request(triplet, c.id + "." + c.counter++));
     c.sentAt = now;
     c.scheduledAt = scheduled == 0 ? now : scheduled;
-    c.busy = true;
     while (out.hasRemaining()) {
       c.channel.write(out); // about 700 bytes: the socket buffer takes them at once
     }
   }
 
   /**
-   * The {@code action=} value of a whole reply in the buffer (consumed), or null when incomplete.
+   * The {@code action=} value of the first whole reply received (taken out), or null when there is
+   * none.
    */
   private static String takeReply(Conn c) throws IOException {
-    ByteBuffer in = c.in;
-    for (int i = 1; i < in.position(); i++) {
-      if (in.get(i) == '\n' && in.get(i - 1) == '\n') {
-        byte[] reply = new byte[i - 1];
-        in.flip();
-        in.get(reply);
-        in.position(i + 1);
-        in.compact();
-        String line = new String(reply, StandardCharsets.US_ASCII);
-        if (!line.startsWith("action=")) {
-          throw new IOException("not a policy reply: " + line);
-        }
-        return line.substring("action=".length());
-      }
+    int end = c.received.indexOf("\n\n");
+    if (end < 0 && c.received.length() > 8192) {
+      throw new IOException("no end of reply in " + c.received.length() + " characters");
     }
-    if (!in.hasRemaining()) {
-      throw new IOException("reply longer than " + in.capacity() + " bytes");
+    if (end < 0) {
+      return null;
     }
-    return null;
+    String reply = c.received.substring(0, end);
+    c.received.delete(0, end + 2);
+    if (!reply.startsWith("action=")) {
+      throw new IOException("not a policy reply: " + reply);
+    }
+    return reply.substring("action=".length());
   }
 
   /** Groups actions: DUNNO/PREPEND/OK (pass), 5xx/REJECT (reject), 4xx/DEFER_IF_PERMIT (defer). */
@@ -265,12 +233,10 @@ public final class PolicyLoad {
 
   /** The results as properties, latency in µs. */
   String summary(double elapsed, Tally t) {
-    long[] lat = Arrays.copyOf(t.latency, t.recorded);
-    long[] sch = Arrays.copyOf(t.fromSchedule, t.recorded);
-    Arrays.sort(lat);
-    Arrays.sort(sch);
+    long[] lat = t.latency.build().sorted().toArray();
+    long[] sch = t.fromSchedule.build().sorted().toArray();
     Map<String, Object> p =
-        new HashMap<>(
+        new TreeMap<>(
             Map.of(
                 "connections",
                 connections,
@@ -286,7 +252,7 @@ public final class PolicyLoad {
                 t.requests / elapsed,
                 "maxus",
                 pct(lat, 1) / 1e3));
-    for (String q : new String[] {"50", "90", "99", "999"}) {
+    for (String q : List.of("50", "90", "99", "999")) {
       p.put("p" + q + "us", pct(lat, Double.parseDouble("0." + q)) / 1e3);
     }
     if (rate > 0) {
@@ -295,7 +261,7 @@ public final class PolicyLoad {
     }
     t.actions.forEach((k, v) -> p.put("action." + k, v));
     StringBuilder s = new StringBuilder();
-    new TreeMap<>(p).forEach((k, v) -> s.append(k).append('=').append(v).append('\n'));
+    p.forEach((k, v) -> s.append(k).append('=').append(v).append('\n'));
     return s.toString();
   }
 
@@ -307,44 +273,20 @@ public final class PolicyLoad {
     return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
   }
 
-  /** {@code --name value} pairs, and the flag {@code --seed-only}. */
+  /** {@code --name value} pairs; {@code --seed-only} takes no value. */
   static Map<String, String> options(String[] args) {
     Map<String, String> o = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--seed-only")) {
-        o.put("seed-only", "");
-      } else if (args[i].startsWith("--") && i + 1 < args.length) {
-        o.put(args[i].substring(2), args[++i]);
-      } else {
-        usage("expected --option value, got " + args[i]);
+      boolean flag = args[i].equals("--seed-only");
+      if (!args[i].startsWith("--") || !flag && i + 1 == args.length) {
+        throw new IllegalArgumentException("expected --option value, got " + args[i]);
       }
+      o.put(args[i].substring(2), flag ? "" : args[++i]);
     }
     return o;
   }
 
-  private static double option(
-      Map<String, String> o, String name, double dflt, double min, double max) {
-    try {
-      double d = o.containsKey(name) ? Double.parseDouble(o.get(name)) : dflt;
-      if (d < min || d > max) {
-        usage(
-            "--"
-                + name
-                + " must be "
-                + min
-                + ".."
-                + max
-                + (o.containsKey(name) ? "" : " and is required"));
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      usage("--" + name + " is not a number");
-      return dflt;
-    }
-  }
-
-  private static void usage(String problem) {
-    System.err.println("PolicyLoad: " + problem + " (see the class documentation)");
-    System.exit(2);
+  static double number(Map<String, String> options, String name, double dflt) {
+    return options.containsKey(name) ? Double.parseDouble(options.get(name)) : dflt;
   }
 }

@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistStore;
 
 /**
- * The request mix of the policy benchmark: a fixed pool of known (client, sender, recipient)
- * triplets, the same for every run and every server, and fresh unknown ones. A known triplet is one
- * the server has already seen: pre-filled into our store, greylisted once and passed in Postgrey.
- * Requests carry the full attribute set Postfix 3.7 sends at RCPT.
+ * The request mix of the policy benchmark (see docs/benchmarks.md): a fixed pool of known (client,
+ * sender, recipient) triplets, the same for every run and every server, and fresh unknown ones.
  */
 final class PolicyMix {
   static final int POOL_SIZE = 500;
@@ -33,6 +34,17 @@ final class PolicyMix {
               RECIPIENTS[r.nextInt(RECIPIENTS.length)] + "@cr.test"));
     }
     return List.copyOf(pool);
+  }
+
+  /** Puts the sender and recipient of every known triplet into {@code store}, as pairs. */
+  static void fill(WhitelistStore store) {
+    AddressCanonicalizer senders = AddressCanonicalizer.standard();
+    for (Triplet t : knownPool()) {
+      store.add(
+          WhitelistKey.pair(
+              senders.canonicalize(t.sender()),
+              senders.forRecipients().canonicalize(t.recipient())));
+    }
   }
 
   /** A triplet no server has seen (with overwhelming probability). */

@@ -9,14 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The one renderer of {@code docs/benchmarks.md}: writes each table of a group (declared in {@link
- * Tables}), its goals ({@link Goals}) and its run conditions between the table's markers, {@code
- * <!-- BEGIN GENERATED: id -->} and {@code <!-- END GENERATED: id -->}, and touches nothing else.
- * Ratios are computed from the row's measurement and its named peer of the same run.
- *
- * <pre>
- * java -cp benchmarks.jar org.smtpcr.benchmarks.Render GROUP RESULTS-DIR DOC
- * </pre>
+ * The one renderer of docs/benchmarks.md: writes the tables of a group ({@link Tables}), its goals
+ * ({@link Goals}) and its run conditions between their markers, and touches nothing else.
  */
 public final class Render {
   /**
@@ -57,13 +51,11 @@ public final class Render {
       doc = splice(doc, t.id(), render(t, results));
     }
     doc = splice(doc, args[0] + "-goals", Goals.table(Goals.of(args[0]), results));
-    List<List<String>> conditions = new ArrayList<>();
-    for (String line : Files.readAllLines(dir.resolve("conditions.txt"), StandardCharsets.UTF_8)) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        conditions.add(List.of(line.substring(0, eq), line.substring(eq + 1)));
-      }
-    }
+    List<List<String>> conditions =
+        Files.readAllLines(dir.resolve("conditions.txt"), StandardCharsets.UTF_8).stream()
+            .filter(line -> line.indexOf('=') > 0)
+            .map(line -> List.of(line.split("=", 2)))
+            .toList();
     doc =
         splice(
             doc, args[0] + "-conditions", markdown(List.of("condition", "value"), 2, conditions));

@@ -57,22 +57,23 @@ record Results(Map<String, Map<String, Double>> byId) {
           .properties()
           .forEach(
               p -> number(p.getValue().asText(), m, "p" + p.getKey().replaceAll("\\.0+$", "")));
-      double best = Double.NaN;
-      for (JsonNode fork : pm.path("rawData")) {
-        for (JsonNode it : fork) {
-          best = Double.isNaN(best) ? it.asDouble() : Math.min(best, it.asDouble());
-        }
-      }
-      m.put("best", best);
-      long samples = 0;
-      for (JsonNode fork : pm.path("rawDataHistogram")) {
-        for (JsonNode iteration : fork) {
-          for (JsonNode bin : iteration) {
-            samples += bin.path(1).asLong();
-          }
-        }
-      }
-      m.put("samples", (double) samples);
+      m.put(
+          "best",
+          pm.path("rawData")
+              .valueStream()
+              .flatMap(JsonNode::valueStream)
+              .mapToDouble(JsonNode::asDouble)
+              .min()
+              .orElse(Double.NaN));
+      m.put(
+          "samples",
+          (double)
+              pm.path("rawDataHistogram")
+                  .valueStream()
+                  .flatMap(JsonNode::valueStream)
+                  .flatMap(JsonNode::valueStream)
+                  .mapToLong(bin -> bin.path(1).asLong())
+                  .sum());
       into.put(id.toString(), m);
     }
   }

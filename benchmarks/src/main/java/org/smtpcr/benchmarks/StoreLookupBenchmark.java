@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,8 +24,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.smtpcr.benchmarks.CoreFixtures.Pair;
 import org.smtpcr.benchmarks.CoreFixtures.Traffic;
-import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.PostgresServer;
@@ -33,59 +34,75 @@ import org.smtpcr.core.store.WhitelistStore;
 
 /**
  * One whitelist store look-up on H2 and on a PostgreSQL server each fork starts on 127.0.0.1, with
- * the peers {@code SELECT 1} and the in-memory store (docs/benchmarks.md says what each shows).
- * Sample time: every call is timed. Tables are {@code ANALYZE}d after the fill, so that no
- * background analyze changes the plan during the measurement.
+ * the peers {@code SELECT 1} and the in-memory store (see docs/benchmarks.md). Sample time: every
+ * call is timed. Tables are {@code ANALYZE}d after the fill, so that no background analyze changes
+ * the plan during the measurement.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class StoreLookupBenchmark {
   static final int STORE_SIZE = 10_000;
   static final int POOL_SIZE = 2;
-  private static final int MASK = CoreFixtures.TRAFFIC - 1;
 
-  /** {@value CoreFixtures#TRAFFIC} pairs the store holds and as many it does not, taken in turn. */
-  static final class Probes {
-    private final CanonicalAddress[][] hits = new CanonicalAddress[2][CoreFixtures.TRAFFIC];
-    private final CanonicalAddress[][] misses = new CanonicalAddress[2][CoreFixtures.TRAFFIC];
+  /**
+   * A store holding {@link #size} pairs, asked in turn for pairs it holds and pairs it does not.
+   */
+  abstract static class Filled {
+    /** Pairs to store; the sanity tests use fewer, to be quick. */
+    int size = STORE_SIZE;
+
+    WhitelistStore store;
+    private Traffic traffic;
     private int next;
 
-    Probes(Traffic traffic, WhitelistStore store, String name) {
+    void fill(WhitelistStore empty) {
+      store = empty;
+      traffic = CoreFixtures.traffic(size, CoreFixtures.LOCAL_RECIPIENTS);
+      CoreFixtures.fill(store, traffic);
+    }
+
+    /**
+     * Checks the count and every pair (hits and misses share the turn, so each is taken a full
+     * round).
+     */
+    void check(String name) {
+      boolean asClaimed = store.count() == size;
       for (int i = 0; i < CoreFixtures.TRAFFIC; i++) {
-        hits[0][i] = traffic.known().get(i).sender();
-        hits[1][i] = traffic.known().get(i).recipient();
-        misses[0][i] = traffic.unknown().get(i).sender();
-        misses[1][i] = traffic.unknown().get(i).recipient();
+        asClaimed &= hit();
       }
       for (int i = 0; i < CoreFixtures.TRAFFIC; i++) {
-        if (!lookUp(store, hits) || lookUp(store, misses)) {
-          throw new IllegalStateException(
-              name + ": pair " + i + " is not what the benchmark claims to measure");
-        }
+        asClaimed &= !miss();
+      }
+      if (!asClaimed) {
+        throw new IllegalStateException(
+            name + ": the store is not what the benchmark claims to measure");
       }
     }
 
-    boolean lookUp(WhitelistStore store, CanonicalAddress[][] pairs) {
-      int i = next;
-      next = (i + 1) & MASK;
-      return store.containsAny(WhitelistCandidates.of(pairs[0][i], pairs[1][i]));
+    boolean hit() {
+      return lookUp(traffic.known());
+    }
+
+    boolean miss() {
+      return lookUp(traffic.unknown());
+    }
+
+    private boolean lookUp(List<Pair> pairs) {
+      Pair p = pairs.get(next);
+      next = (next + 1) & (CoreFixtures.TRAFFIC - 1);
+      return store.containsAny(WhitelistCandidates.of(p.sender(), p.recipient()));
     }
   }
 
   /** A JDBC store on the database {@link #db}, filled, behind a pool. */
   @State(Scope.Thread)
-  public static class Jdbc {
+  public static class Jdbc extends Filled {
     @Param({"h2", "postgresql"})
     public String db;
-
-    /** Pairs to store; the sanity tests use fewer, to be quick. */
-    int size = STORE_SIZE;
 
     PostgresServer server;
     private Path h2Dir;
     private HikariDataSource pool;
-    JdbcWhitelistStore store;
-    Probes probes;
 
     @Setup(Level.Trial)
     public void open() throws SQLException, IOException {
@@ -103,9 +120,7 @@ public class StoreLookupBenchmark {
       config.setMinimumIdle(POOL_SIZE);
       try {
         pool = new HikariDataSource(config);
-        store = JdbcWhitelistStore.builder().dataSource(pool).build();
-        Traffic traffic = CoreFixtures.traffic(size, CoreFixtures.LOCAL_RECIPIENTS);
-        CoreFixtures.fill(store, traffic);
+        fill(JdbcWhitelistStore.builder().dataSource(pool).build());
         try (Connection c = pool.getConnection();
             Statement s = c.createStatement()) {
           s.execute(
@@ -113,10 +128,9 @@ public class StoreLookupBenchmark {
                   ? "ANALYZE"
                   : "ANALYZE " + JdbcWhitelistStore.DEFAULT_TABLE_PREFIX + "whitelist");
         }
-        probes = new Probes(traffic, store, db);
-        if (store.count() != size || !selectOne()) {
-          throw new IllegalStateException(
-              db + ": " + store.count() + " pairs, not " + size + ", or no SELECT 1");
+        check(db);
+        if (!selectOne()) {
+          throw new IllegalStateException(db + ": no row from SELECT 1");
         }
       } catch (SQLException | RuntimeException e) {
         close();
@@ -148,28 +162,22 @@ public class StoreLookupBenchmark {
 
   /** The in-memory store with the same pairs. */
   @State(Scope.Thread)
-  public static class Memory {
-    int size = STORE_SIZE;
-    InMemoryWhitelistStore store;
-    Probes probes;
-
+  public static class Memory extends Filled {
     @Setup(Level.Trial)
     public void open() {
-      Traffic traffic = CoreFixtures.traffic(size, CoreFixtures.LOCAL_RECIPIENTS);
-      store = InMemoryWhitelistStore.builder().build();
-      CoreFixtures.fill(store, traffic);
-      probes = new Probes(traffic, store, "in-memory");
+      fill(InMemoryWhitelistStore.builder().build());
+      check("in-memory");
     }
   }
 
   @Benchmark
   public boolean jdbcHit(Jdbc s) {
-    return s.probes.lookUp(s.store, s.probes.hits);
+    return s.hit();
   }
 
   @Benchmark
   public boolean jdbcMiss(Jdbc s) {
-    return s.probes.lookUp(s.store, s.probes.misses);
+    return s.miss();
   }
 
   @Benchmark
@@ -179,12 +187,12 @@ public class StoreLookupBenchmark {
 
   @Benchmark
   public boolean inMemoryHit(Memory m) {
-    return m.probes.lookUp(m.store, m.probes.hits);
+    return m.hit();
   }
 
   @Benchmark
   public boolean inMemoryMiss(Memory m) {
-    return m.probes.lookUp(m.store, m.probes.misses);
+    return m.miss();
   }
 
   /** Prints {@code postgres --version} of the installation the benchmark would start, if any. */

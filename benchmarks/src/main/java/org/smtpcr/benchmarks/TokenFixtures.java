@@ -8,7 +8,6 @@ import java.util.HexFormat;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.MasterKey;
-import org.smtpcr.tokens.PassCodes;
 
 /**
  * What every token format in the comparison is given: the same 32-byte key (id 0), the same two
@@ -39,20 +38,6 @@ final class TokenFixtures {
         .build();
   }
 
-  static PassCodes passCodes() {
-    return PassCodes.of(keyRing());
-  }
-
-  static Jwts.Jwt nimbus(Clock clock) {
-    return Jwts.nimbus(
-        key(), "0", clock, ChallengeTokens.DEFAULT_LIFETIME, ChallengeTokens.DEFAULT_SKEW);
-  }
-
-  static Jwts.Jwt auth0(Clock clock) {
-    return Jwts.auth0(
-        key(), "0", clock, ChallengeTokens.DEFAULT_LIFETIME, ChallengeTokens.DEFAULT_SKEW);
-  }
-
   /**
    * Mints one token of each format and writes its length to {@code DIR/length-FORMAT.properties}.
    */
@@ -61,8 +46,8 @@ final class TokenFixtures {
     String[] names = {"smtpcr", "nimbus", "auth0"};
     String[] tokens = {
       challengeTokens(clock).mint(SENDER, RECIPIENT),
-      nimbus(clock).mint(SENDER, RECIPIENT),
-      auth0(clock).mint(SENDER, RECIPIENT)
+      Jwts.nimbus(clock).mint(SENDER, RECIPIENT),
+      Jwts.auth0(clock).mint(SENDER, RECIPIENT)
     };
     for (int i = 0; i < names.length; i++) {
       Files.writeString(

@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,16 +22,13 @@ import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.engine.DecisionEngine;
-import org.smtpcr.core.rules.StandardRules;
+import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.PostgresServer;
-import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.examples.policy.PolicyServer;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
-import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.TokenException;
 
 /**
@@ -60,13 +56,11 @@ final class BenchmarksTest {
     assertThrows(
         TokenException.class, () -> TokenFixtures.challengeTokens(AT_T0).verify(tamper(token)));
     for (Function<Clock, Jwts.Jwt> jwt :
-        List.<Function<Clock, Jwts.Jwt>>of(TokenFixtures::nimbus, TokenFixtures::auth0)) {
+        List.<Function<Clock, Jwts.Jwt>>of(Jwts::nimbus, Jwts::auth0)) {
       String t = jwt.apply(AT_T0).mint(S, R);
       assertEquals(new Jwts.Addresses(S, R), jwt.apply(STILL_VALID).verify(t));
-      assertEquals(
-          new Jwts.Addresses(S, R), TokenFixtures.nimbus(AT_T0).verify(t), "interchangeable JWTs");
-      assertEquals(
-          new Jwts.Addresses(S, R), TokenFixtures.auth0(AT_T0).verify(t), "interchangeable JWTs");
+      assertEquals(new Jwts.Addresses(S, R), Jwts.nimbus(AT_T0).verify(t), "interchangeable JWTs");
+      assertEquals(new Jwts.Addresses(S, R), Jwts.auth0(AT_T0).verify(t), "interchangeable JWTs");
       assertThrows(Jwts.Rejected.class, () -> jwt.apply(EXPIRED).verify(t));
       assertThrows(Jwts.Rejected.class, () -> jwt.apply(AT_T0).verify(tamper(t)));
       String otherSignature = jwt.apply(AT_T0).mint(R, S).replaceAll(".*\\.", ".");
@@ -95,7 +89,7 @@ final class BenchmarksTest {
       assertTrue(last.startsWith(prefix), wire);
       recipients.add(verifier.verify(last.substring(prefix.length())).recipient());
       verifier.verify(b.tokenMint());
-      TokenFixtures.auth0(Clock.systemUTC()).verify(b.jwtMint());
+      Jwts.auth0(Clock.systemUTC()).verify(b.jwtMint());
       assertTrue(b.formatChallenge().startsWith("550-5.7.1 "));
     }
     assertTrue(recipients.size() > 100, "challenges vary");
@@ -131,20 +125,8 @@ final class BenchmarksTest {
   @Test
   void policyLoad_countsBoundsAndClassifies() throws Exception {
     InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().build();
-    AddressCanonicalizer c = AddressCanonicalizer.standard();
-    PolicyMix.knownPool()
-        .forEach(
-            t ->
-                store.add(
-                    WhitelistKey.pair(
-                        c.canonicalize(t.sender()),
-                        c.forRecipients().canonicalize(t.recipient()))));
-    DecisionEngine engine =
-        DecisionEngine.builder()
-            .keyRing(KeyRing.generate())
-            .challengeBase(URI.create("https://cr.example.com/"))
-            .rules(StandardRules.builder().whitelistStore(store).build())
-            .build();
+    PolicyMix.fill(store);
+    DecisionEngine engine = CoreFixtures.engine(store, PostfixReplies.formatter());
     try (PolicyServer server =
         PolicyServer.builder().engine(engine).store(store).workerThreads(2).build().start()) {
       PolicyLoad.Tally t = new PolicyLoad(server.port(), 4, 0, 0.5).run(60_000_000_000L, 1_000);

@@ -20,7 +20,8 @@ final class RenderTest {
       [{"benchmark": "org.smtpcr.benchmarks.X.fast", "mode": "avgt", "params": {"db": "h2"},
         "primaryMetric": {"score": 380.4, "scoreError": 69.41, "scoreUnit": "ns/op",
           "scorePercentiles": {"50.0": 370.0, "99.9": 900.0},
-          "rawData": [[400.0, 356.2], [390.0, 380.0]]},
+          "rawData": [[400.0, 356.2], [390.0, 380.0]],
+          "rawDataHistogram": [[[[350.0, 3], [400.0, 2]]], [[[380.0, 5]]]]},
         "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 480.0}}},
        {"benchmark": "org.smtpcr.benchmarks.X.slow", "mode": "avgt", "params": {},
         "primaryMetric": {"score": 2924.0, "scoreError": "NaN", "rawData": [[2924.0]]}}]
@@ -38,6 +39,8 @@ final class RenderTest {
     assertEquals(480.0, r.get("fast-h2", "alloc"));
     assertEquals(370.0, r.get("fast-h2", "p50"));
     assertEquals(900.0, r.get("fast-h2", "p99.9"));
+    assertEquals(10, r.get("fast-h2", "samples"));
+    assertEquals(2924.0, r.get("slow", "best"));
     assertEquals(Double.NaN, r.get("slow", "error"));
     assertEquals(3053.2, r.get("postgrey-c1", "rps"));
     assertEquals(3001, r.get("postgrey-c1", "action.defer"));
