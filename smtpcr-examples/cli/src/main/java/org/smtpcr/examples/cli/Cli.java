@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.smtpcr.core.address.AddressCanonicalizer;
-import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
-import org.smtpcr.examples.runtime.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -23,9 +21,8 @@ final class Cli {
   private static final Pattern PROG = Pattern.compile("[A-Za-z0-9./_-]{1,100}");
 
   /** The runtime's canonicalizer (the engine's, with the default sub-address separator). */
-  private static final AddressCanonicalizer SENDERS = Settings.defaults().canonicalizer();
-
-  private static final AddressCanonicalizer RECIPIENTS = SENDERS.forRecipients();
+  // a domain's canonical form does not depend on the sub-address separators
+  private static final AddressCanonicalizer DOMAINS = AddressCanonicalizer.standard();
 
   private Cli() {}
 
@@ -94,31 +91,13 @@ final class Cli {
     return new ParameterException(spec.commandLine(), message);
   }
 
-  /** {@code text} as the engine canonicalizes a reverse-path. */
-  static CanonicalAddress sender(CommandSpec spec, String text) {
-    try {
-      return SENDERS.canonicalize(text);
-    } catch (InvalidAddressException e) {
-      throw usage(spec, "--sender is not a valid address: " + e.getMessage());
-    }
-  }
-
-  /** {@code text} as the engine canonicalizes a forward-path. */
-  static CanonicalAddress recipient(CommandSpec spec, String text) {
-    try {
-      return RECIPIENTS.canonicalize(text);
-    } catch (InvalidAddressException e) {
-      throw usage(spec, "--recipient is not a valid address: " + e.getMessage());
-    }
-  }
-
   /** A canonical domain: lowercase A-labels, no trailing dot. */
   static String domain(CommandSpec spec, String option, String text) {
     if (text.isEmpty() || text.length() > 253 || text.indexOf('@') >= 0) {
       throw usage(spec, option + " must be a domain name such as example.com");
     }
     try {
-      return RECIPIENTS.canonicalizeDomain(text).value();
+      return DOMAINS.canonicalizeDomain(text).value();
     } catch (InvalidAddressException e) {
       throw usage(spec, option + " is not a valid domain: " + e.getMessage());
     }

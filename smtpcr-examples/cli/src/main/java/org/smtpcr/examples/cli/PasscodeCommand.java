@@ -22,6 +22,8 @@ final class PasscodeCommand implements Callable<Integer> {
 
   @Mixin KeyOption keys;
 
+  @Mixin AddressOptions addresses;
+
   @Option(
       names = "--sender",
       paramLabel = "S",
@@ -38,8 +40,8 @@ final class PasscodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CanonicalAddress s = Cli.sender(spec, sender);
-    CanonicalAddress r = Cli.recipient(spec, recipient);
+    CanonicalAddress s = addresses.sender(sender);
+    CanonicalAddress r = addresses.recipient(recipient);
     String code = PassCodes.of(keys.read()).compute(s.value(), r.value());
     spec.commandLine().getOut().println(PassCodes.grouped(code));
     return 0;

@@ -33,6 +33,8 @@ final class TokenCommand {
 
     @Mixin KeyOption keys;
 
+    @Mixin AddressOptions addresses;
+
     @Option(
         names = "--sender",
         paramLabel = "S",
@@ -57,8 +59,8 @@ final class TokenCommand {
 
     @Override
     public Integer call() throws Exception {
-      CanonicalAddress s = Cli.sender(spec, sender);
-      CanonicalAddress r = Cli.recipient(spec, recipient);
+      CanonicalAddress s = addresses.sender(sender);
+      CanonicalAddress r = addresses.recipient(recipient);
       if (lifetime.toMinutes() < 1 || lifetime.toMinutes() > 0xffff) {
         throw Cli.usage(spec, "--lifetime must be 1 minute to 65535 minutes (about 45 days)");
       }

@@ -36,15 +36,16 @@ final class WhitelistCommand {
   private static final int PAGE = 500;
 
   /** The key that {@code --sender} and {@code --recipient} name. */
-  static WhitelistKey key(CommandSpec spec, String sender, Optional<String> recipient) {
-    Optional<CanonicalAddress> r = recipient.map(x -> Cli.recipient(spec, x));
+  static WhitelistKey key(
+      CommandSpec spec, AddressOptions addresses, String sender, Optional<String> recipient) {
+    Optional<CanonicalAddress> r = recipient.map(addresses::recipient);
     if (sender.startsWith("@")) {
       String domain = Cli.domain(spec, "--sender", sender.substring(1));
       return r.isPresent()
           ? WhitelistKey.domain(domain, r.get())
           : WhitelistKey.globalDomain(domain);
     }
-    CanonicalAddress s = Cli.sender(spec, sender);
+    CanonicalAddress s = addresses.sender(sender);
     return r.isPresent() ? WhitelistKey.pair(s, r.get()) : WhitelistKey.globalSender(s);
   }
 
@@ -61,6 +62,8 @@ final class WhitelistCommand {
     @Spec CommandSpec spec;
 
     @Mixin DataOptions data;
+
+    @Mixin AddressOptions addresses;
 
     @Option(
         names = "--sender",
@@ -83,7 +86,7 @@ final class WhitelistCommand {
 
     @Override
     public Integer call() throws Exception {
-      WhitelistKey k = key(spec, sender, Optional.ofNullable(recipient));
+      WhitelistKey k = key(spec, addresses, sender, Optional.ofNullable(recipient));
       if (expires != null && (expires.isZero() || expires.isNegative())) {
         throw Cli.usage(spec, "--expires must be positive");
       }
@@ -112,6 +115,8 @@ final class WhitelistCommand {
 
     @Mixin DataOptions data;
 
+    @Mixin AddressOptions addresses;
+
     @Option(
         names = "--sender",
         paramLabel = "S",
@@ -127,7 +132,7 @@ final class WhitelistCommand {
 
     @Override
     public Integer call() throws Exception {
-      WhitelistKey k = key(spec, sender, Optional.ofNullable(recipient));
+      WhitelistKey k = key(spec, addresses, sender, Optional.ofNullable(recipient));
       boolean removed;
       try (DataDirectory d = data.open()) {
         removed = d.store().remove(k);
@@ -154,6 +159,8 @@ final class WhitelistCommand {
 
     @Mixin DataOptions data;
 
+    @Mixin AddressOptions addresses;
+
     @Option(names = "--sender", paramLabel = "S", required = true, description = "Sender address.")
     String sender;
 
@@ -166,8 +173,8 @@ final class WhitelistCommand {
 
     @Override
     public Integer call() throws Exception {
-      CanonicalAddress s = Cli.sender(spec, sender);
-      CanonicalAddress r = Cli.recipient(spec, recipient);
+      CanonicalAddress s = addresses.sender(sender);
+      CanonicalAddress r = addresses.recipient(recipient);
       boolean yes;
       try (DataDirectory d = data.open()) {
         yes = d.store().containsAny(WhitelistCandidates.of(s, r));
@@ -192,6 +199,8 @@ final class WhitelistCommand {
 
     @Mixin DataOptions data;
 
+    @Mixin AddressOptions addresses;
+
     @Option(
         names = "--sender",
         paramLabel = "S",
@@ -212,8 +221,8 @@ final class WhitelistCommand {
                   x ->
                       x.startsWith("@")
                           ? "@" + Cli.domain(spec, "--sender", x.substring(1))
-                          : Cli.sender(spec, x).value());
-      Optional<String> r = Optional.ofNullable(recipient).map(x -> Cli.recipient(spec, x).value());
+                          : addresses.sender(x).value());
+      Optional<String> r = Optional.ofNullable(recipient).map(x -> addresses.recipient(x).value());
       PrintWriter out = spec.commandLine().getOut();
       long shown = 0;
       try (DataDirectory d = data.open()) {

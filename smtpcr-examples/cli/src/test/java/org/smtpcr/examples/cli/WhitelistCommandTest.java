@@ -171,4 +171,38 @@ final class WhitelistCommandTest {
     assertTrue(!r.err().contains("hunter2"), "no password in the error");
     assertEquals(1, r.err().strip().lines().count(), r::toString);
   }
+
+  @Test
+  void subaddressSeparators_namesThePairTheServersDecideOn() throws Exception {
+    // the default "+" keeps "bob-x": a different recipient than bob
+    CommandRun.Result plus =
+        wl("add", "--sender", "alice@example.org", "--recipient", "bob-x@example.com");
+    assertEquals(
+        "added alice@example.org -> bob-x@example.com", plus.out().strip(), plus::toString);
+    // with "-" as the site's separator (option or properties file, as for the servers), bob-x is
+    // bob
+    CommandRun.Result dash =
+        wl(
+            "add",
+            "--subaddress-separators=-",
+            "--sender",
+            "carol@example.org",
+            "--recipient",
+            "bob-x@example.com");
+    assertEquals("added carol@example.org -> bob@example.com", dash.out().strip(), dash::toString);
+    Path conf = dir.resolve("smtpcr.properties");
+    java.nio.file.Files.writeString(conf, "subaddressSeparators=-\n");
+    CommandRun.Result check =
+        wl(
+            "check",
+            "--config=" + conf,
+            "--sender",
+            "carol@example.org",
+            "--recipient",
+            "bob-anything@example.com");
+    assertEquals(0, check.exitCode(), check::toString);
+    CommandRun.Result bad = wl("add", "--subaddress-separators=a", "--sender", "x@example.org");
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertTrue(bad.err().contains("--subaddress-separators"), bad::toString);
+  }
 }

@@ -6,21 +6,11 @@ import javax.mail.MessagingException;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
-import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.SharedStores;
 import org.smtpcr.examples.runtime.StoreSpec;
 
 /** What the mailet and the matcher share: opening the store, canonical addresses. */
 final class MailetStores {
-  /**
-   * Canonical senders (the runtime's default canonicalizer): sub-address removed, BATV and SRS
-   * unwrapped.
-   */
-  static final AddressCanonicalizer SENDERS = Settings.defaults().canonicalizer();
-
-  /** Canonical recipients (our users): the same without SRS unwrapping. */
-  static final AddressCanonicalizer RECIPIENTS = SENDERS.forRecipients();
-
   private MailetStores() {}
 
   /**

@@ -9,10 +9,12 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.SharedStores;
 import org.smtpcr.examples.runtime.StoreSpec;
 
@@ -30,16 +32,22 @@ import org.smtpcr.examples.runtime.StoreSpec;
  * }</pre>
  *
  * The condition is the store's JDBC URL (H2 or PostgreSQL); credentials go into the URL ({@code
- * ;USER=...;PASSWORD=...} for H2, {@code ?user=...&password=...} for PostgreSQL). Mail from the
- * null sender matches no recipient. When the store fails, {@link #match} throws, and James handles
- * the mail as its {@code onMatchException} setting says (by default, the error processor).
+ * ;USER=...;PASSWORD=...} for H2, {@code ?user=...&password=...} for PostgreSQL). A site whose
+ * sub-address separators are not {@code +} names them first, as it does for the hook, so that the
+ * matcher reads addresses with the engine's canonicalizer: {@code
+ * SenderIsWhitelisted=subaddressSeparators=- jdbc:h2:/var/lib/smtpcr/whitelist}. Mail from the null
+ * sender matches no recipient. When the store fails, {@link #match} throws, and James handles the
+ * mail as its {@code onMatchException} setting says (by default, the error processor).
  *
  * <p>Thread-safe after {@link #init()}.
  *
  * @since 0.1.0
  */
 public final class SenderIsWhitelisted extends GenericMatcher {
+  private static final String SEPARATORS = Settings.SUBADDRESS_SEPARATORS.key() + "=";
+
   private volatile SharedStores.Lease lease;
+  private volatile AddressCanonicalizer canonicalizer = Settings.defaults().canonicalizer();
 
   /** The constructor James calls. */
   public SenderIsWhitelisted() {}
@@ -53,14 +61,30 @@ public final class SenderIsWhitelisted extends GenericMatcher {
   @Override
   public void init() throws MessagingException {
     String condition = getCondition();
-    if (condition == null || condition.isBlank()) {
+    if (condition != null && condition.strip().startsWith(SEPARATORS)) {
+      String[] parts = condition.strip().split("\\s+", 2);
+      try {
+        canonicalizer =
+            Settings.builder()
+                .set(
+                    Settings.SUBADDRESS_SEPARATORS,
+                    Settings.SUBADDRESS_SEPARATORS.parse(parts[0].substring(SEPARATORS.length())))
+                .build()
+                .canonicalizer();
+      } catch (IllegalArgumentException e) {
+        throw new MessagingException("SenderIsWhitelisted: " + e.getMessage());
+      }
+      condition = parts.length > 1 ? parts[1] : "";
+    }
+    String url = condition;
+    if (url == null || url.isBlank()) {
       throw new MessagingException(
           "SenderIsWhitelisted needs the whitelist store's JDBC URL as its condition:"
               + " SenderIsWhitelisted=jdbc:...");
     }
     SharedStores.Lease next =
         MailetStores.open(
-            name -> name.equals(StoreSpec.URL) ? Optional.of(condition) : Optional.empty(),
+            name -> name.equals(StoreSpec.URL) ? Optional.of(url) : Optional.empty(),
             "SenderIsWhitelisted");
     SharedStores.Lease previous = lease;
     lease = next;
@@ -87,7 +111,7 @@ public final class SenderIsWhitelisted extends GenericMatcher {
       return List.of();
     }
     Optional<CanonicalAddress> sender =
-        MailetStores.canonical(MailetStores.SENDERS, maybeSender.get().asString());
+        MailetStores.canonical(canonicalizer, maybeSender.get().asString());
     if (sender.isEmpty()) {
       return List.of();
     }
@@ -95,7 +119,7 @@ public final class SenderIsWhitelisted extends GenericMatcher {
     List<MailAddress> matched = new ArrayList<>();
     for (MailAddress recipient : mail.getRecipients()) {
       Optional<CanonicalAddress> r =
-          MailetStores.canonical(MailetStores.RECIPIENTS, recipient.asString());
+          MailetStores.canonical(canonicalizer.forRecipients(), recipient.asString());
       if (r.isEmpty()) {
         continue;
       }

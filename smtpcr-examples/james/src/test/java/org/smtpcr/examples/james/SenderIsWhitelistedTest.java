@@ -76,6 +76,26 @@ final class SenderIsWhitelistedTest {
   }
 
   @Test
+  void match_withTheSitesSeparators_readsAddressesAsTheEngineDoes() throws Exception {
+    page.add(
+        WhitelistKey.pair(
+            Fixtures.sender("carol@partner.example"), Fixtures.recipient("alice@example.org")));
+    FakeMail mail =
+        FakeMail.builder()
+            .name("m4")
+            .sender("carol-list@partner.example")
+            .recipients("alice-x@example.org")
+            .build();
+    matcher = matcher(url);
+    assertEquals(List.of(), List.copyOf(matcher.match(mail)), "with '+', carol-list is not carol");
+    matcher.destroy();
+    matcher = matcher("subaddressSeparators=- " + url);
+    assertEquals(List.of(new MailAddress("alice-x@example.org")), List.copyOf(matcher.match(mail)));
+    assertThrows(MessagingException.class, () -> matcher("subaddressSeparators=a " + url));
+    assertThrows(MessagingException.class, () -> matcher("subaddressSeparators=-"));
+  }
+
+  @Test
   void match_globalSender_matchesEveryRecipient() throws Exception {
     page.add(WhitelistKey.globalSender(Fixtures.sender("news@partner.example")));
     matcher = matcher(url);
