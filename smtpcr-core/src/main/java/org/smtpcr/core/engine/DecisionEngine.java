@@ -147,7 +147,7 @@ public final class DecisionEngine {
   /** Describes the chain and the challenge base; no keys. */
   @Override
   public String toString() {
-    return "DecisionEngine" + chain.toString().substring("RuleChain".length());
+    return "DecisionEngine[" + chain + "]";
   }
 
   // ---------------------------------------------------------------------------------------------
