@@ -51,9 +51,11 @@ final class Tables {
       = B/op | alloc
       = ÷ peer | score | THIS_OVER_PEER
       accept mapGet | **accept**: `decide`, whitelisted pair → `Accept` | map look-up
-      rcptAccepted mapGet | accept through `TransactionState` (`begin` after MAIL, one `rcpt`) | map look-up
+      rcptAccepted mapGet | accept through `TransactionState` (`begin` after MAIL, one `rcpt`) \
+      | map look-up
       mapGet | peer: `ConcurrentHashMap.get` of the canonical pair (floor of any accept) | –
-      challenge jwtMint | **challenge**: `decide`, unknown sender → `Challenge`, `reply().toWire()` | JWT mint
+      challenge jwtMint | **challenge**: `decide`, unknown sender → `Challenge`, \
+      `reply().toWire()` | JWT mint
       tokenMint jwtMint | peer: `ChallengeTokens.mint` alone (same key, pair, lifetime) | JWT mint
       jwtMint | peer: auth0 java-jwt 4.6.2 HS256 mint alone | –
       # core-ratios | comparison
