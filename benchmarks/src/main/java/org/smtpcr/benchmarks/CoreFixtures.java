@@ -36,68 +36,24 @@ final class CoreFixtures {
 
   private static final long SEED = 0x5eed_c0de_2026L;
 
-  private static final String[] FIRST = {
-    "alice",
-    "bob",
-    "carol",
-    "dave",
-    "erin",
-    "frank",
-    "grace",
-    "heidi",
-    "ivan",
-    "judy",
-    "mallory",
-    "niaj",
-    "olivia",
-    "peggy",
-    "rupert",
-    "sybil",
-    "trent",
-    "victor",
-    "walter",
-    "xavier",
-    "yvonne",
-    "zoe",
-    "ana",
-    "bruno",
-    "chloe",
-    "dmitri",
-    "elena",
-    "fatima",
-    "goran",
-    "hiroshi",
-    "ingrid",
-    "jamal",
-    "katarzyna",
-    "lars",
-    "mei",
-    "nikolai",
-    "oskar",
-    "priya",
-    "quentin",
-    "rosa",
-    "sven",
-    "tomasz",
-    "ursula",
-    "vikram",
-  };
+  private static final String[] FIRST =
+      words(
+          "alice bob carol dave erin frank grace heidi ivan judy mallory niaj olivia peggy",
+          "rupert sybil trent victor walter xavier yvonne zoe ana bruno chloe dmitri elena",
+          "fatima goran hiroshi ingrid jamal katarzyna lars mei nikolai oskar priya quentin",
+          "rosa sven tomasz ursula vikram");
 
-  private static final String[] LAST = {
-    "smith", "jones", "liddell", "garcia", "muller", "rossi", "dubois", "novak", "kowalski",
-        "tanaka",
-    "nguyen", "okafor", "johansson", "fernandes", "schmidt", "moreau", "bianchi", "silva", "kim",
-        "patel",
-    "oconnor", "van.der.berg", "lindqvist", "horvath", "papadopoulos", "yilmaz", "cohen",
-        "andersen",
-  };
+  private static final String[] LAST =
+      words(
+          "smith jones liddell garcia muller rossi dubois novak kowalski tanaka nguyen okafor",
+          "johansson fernandes schmidt moreau bianchi silva kim patel oconnor van.der.berg",
+          "lindqvist horvath papadopoulos yilmaz cohen andersen");
 
-  private static final String[] SENDER_DOMAINS = {
-    "gmail.com", "outlook.com", "yahoo.co.uk", "web.de", "gmx.net", "icloud.com", "proton.me",
-    "orange.fr", "libero.it", "seznam.cz", "mail.ru", "fastmail.com", "posteo.de", "example.org",
-    "mail.acme-widgets.com", "lists.university.example.edu", "eu.mailer.example.net",
-        "corp.example.co.jp",
-  };
+  private static final String[] SENDER_DOMAINS =
+      words(
+          "gmail.com outlook.com yahoo.co.uk web.de gmx.net icloud.com proton.me orange.fr",
+          "libero.it seznam.cz mail.ru fastmail.com posteo.de example.org mail.acme-widgets.com",
+          "lists.university.example.edu eu.mailer.example.net corp.example.co.jp");
 
   private static final String[] RECIPIENT_DOMAINS = {
     "example.com", "mail.example.com", "example.net"
@@ -244,6 +200,11 @@ final class CoreFixtures {
       default -> {}
     }
     return "<" + local + "@" + domain + ">";
+  }
+
+  /** The words of {@code lines}, in order. */
+  private static String[] words(String... lines) {
+    return Tables.cells(String.join(" ", lines), " ").toArray(new String[0]);
   }
 
   private static String pick(Random rnd, String[] from) {

@@ -5,9 +5,38 @@ import java.util.List;
 
 /**
  * The goals of each group, as data, and the check of a run against them. A goal bounds one field of
- * one measurement, or its ratio to a peer of the same run ({@code id ÷ peer}).
+ * one measurement, or its ratio to a peer of the same run: {@code text | id [÷ peer] | field | ≥
+ * min} or {@code ≤ max unit}.
  */
 final class Goals {
+  private static final String TOKENS =
+      """
+      mint at least 5× faster than auth0 java-jwt | auth0Mint ÷ smtpcrMint | score | ≥ 5
+      mint at least 5× faster than Nimbus JOSE+JWT | nimbusMint ÷ smtpcrMint | score | ≥ 5
+      verify at least 5× faster than auth0 java-jwt | auth0Verify ÷ smtpcrVerify | score | ≥ 5
+      verify at least 5× faster than Nimbus JOSE+JWT | nimbusVerify ÷ smtpcrVerify | score | ≥ 5
+      token at most half as long as auth0 java-jwt's JWT (JWT ÷ token ≥ 2) \
+      | length-auth0 ÷ length-smtpcr | length | ≥ 2
+      token at most half as long as Nimbus JOSE+JWT's JWT (JWT ÷ token ≥ 2) \
+      | length-nimbus ÷ length-smtpcr | length | ≥ 2
+      """;
+  private static final String CORE =
+      """
+      accept of a whitelisted pair ≤ 1 µs | accept | score | ≤ 1000 ns
+      full challenge ≤ 3 µs | challenge | score | ≤ 3000 ns
+      """;
+  private static final String[][] OURS = {
+    {"memory", "in-memory store"},
+    {"memory-tuned", "in-memory store, tuned"},
+    {"h2", "H2 file store"}
+  };
+  private static final String[][] RUNS = {
+    {"c1", "1 connection"},
+    {"c16", "16 connections"},
+    {"c256", "256 connections"},
+    {"c1-halting", "1 connection, CPUs may halt"}
+  };
+
   /**
    * A goal: {@code atLeast ≤ value ≤ atMost}; value is {@code id.field}, or over {@code
    * peer.field}.
@@ -35,87 +64,51 @@ final class Goals {
     }
   }
 
-  private static final String[] OURS = {"memory", "memory-tuned", "h2"};
-  private static final String[] OURS_NAMES = {
-    "in-memory store", "in-memory store, tuned", "H2 file store"
-  };
-
   private Goals() {}
 
-  /** At least {@code min} times: {@code id.field ÷ peer.field}. */
-  static Goal times(String text, String id, String peer, String field, double min) {
-    return new Goal(text, id, peer, field, "×", min, Double.POSITIVE_INFINITY);
-  }
-
-  static Goal atMost(String text, String id, String field, String unit, double max) {
-    return new Goal(text, id, null, field, unit, Double.NEGATIVE_INFINITY, max);
+  /** A goal, {@code text | id [÷ peer] | field | ≥ min} or {@code ... | ≤ max unit}. */
+  static Goal goal(String spec) {
+    List<String> s = Tables.cells(spec, " | ");
+    List<String> ids = Tables.cells(s.get(1), " ÷ ");
+    List<String> bound = Tables.cells(s.get(3), " ");
+    double limit = Double.parseDouble(bound.get(1));
+    boolean min = bound.get(0).equals("≥");
+    return new Goal(
+        s.get(0),
+        ids.get(0),
+        ids.size() > 1 ? ids.get(1) : null,
+        s.get(2),
+        bound.size() > 2 ? " " + bound.get(2) : "×",
+        min ? limit : Double.NEGATIVE_INFINITY,
+        min ? Double.POSITIVE_INFINITY : limit);
   }
 
   /** The goals of {@code group}. */
   static List<Goal> of(String group) {
-    List<Goal> g = new ArrayList<>();
-    switch (group) {
-      case "tokens" -> {
-        for (String op : new String[] {"Mint", "Verify"}) {
-          g.add(
-              times(
-                  op.toLowerCase() + " at least 5× faster than auth0 java-jwt",
-                  "auth0" + op,
-                  "smtpcr" + op,
-                  "score",
-                  5));
-          g.add(
-              times(
-                  op.toLowerCase() + " at least 5× faster than Nimbus JOSE+JWT",
-                  "nimbus" + op,
-                  "smtpcr" + op,
-                  "score",
-                  5));
-        }
-        for (String[] jwt :
-            new String[][] {{"auth0", "auth0 java-jwt"}, {"nimbus", "Nimbus JOSE+JWT"}}) {
-          g.add(
-              times(
-                  "token at most half as long as " + jwt[1] + "'s JWT (JWT ÷ token ≥ 2)",
-                  "length-" + jwt[0],
-                  "length-smtpcr",
-                  "length",
-                  2));
-        }
+    String spec =
+        switch (group) {
+          case "tokens" -> TOKENS;
+          case "core" -> CORE;
+          case "policy" -> policy();
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown group " + group + "; known: tokens, core, policy");
+        };
+    return spec.lines().map(Goals::goal).toList();
+  }
+
+  /** For each of our servers: 10× Postgrey's requests/s at each connection count, p99 at a rate. */
+  private static String policy() {
+    StringBuilder g = new StringBuilder();
+    for (String[] s : OURS) {
+      for (String[] c : RUNS) {
+        g.append("SMTPCR, %s: at least 10× Postgrey's requests/s at %s".formatted(s[1], c[1]))
+            .append(" | ours-%s-%s ÷ postgrey-%s | rps | ≥ 10\n".formatted(s[0], c[0], c[0]));
       }
-      case "core" -> {
-        g.add(atMost("accept of a whitelisted pair ≤ 1 µs", "accept", "score", " ns", 1000));
-        g.add(atMost("full challenge ≤ 3 µs", "challenge", "score", " ns", 3000));
-      }
-      case "policy" -> {
-        for (int s = 0; s < OURS.length; s++) {
-          String id = "ours-" + OURS[s] + "-";
-          for (String c : new String[] {"c1", "c16", "c256", "c1-halting"}) {
-            g.add(
-                times(
-                    "SMTPCR, "
-                        + OURS_NAMES[s]
-                        + ": at least 10× Postgrey's requests/s at "
-                        + Tables.connections(c),
-                    id + c,
-                    "postgrey-" + c,
-                    "rps",
-                    10));
-          }
-          g.add(
-              atMost(
-                  "SMTPCR, " + OURS_NAMES[s] + ": p99 under 1 ms at 1,000 requests/s",
-                  id + "rate",
-                  "p99us",
-                  " µs",
-                  1000));
-        }
-      }
-      default ->
-          throw new IllegalArgumentException(
-              "unknown group " + group + "; known: tokens, core, policy");
+      g.append("SMTPCR, %s: p99 under 1 ms at 1,000 requests/s".formatted(s[1]))
+          .append(" | ours-%s-rate | p99us | ≤ 1000 µs\n".formatted(s[0]));
     }
-    return g;
+    return g.toString();
   }
 
   static String table(List<Goal> goals, Results r) {

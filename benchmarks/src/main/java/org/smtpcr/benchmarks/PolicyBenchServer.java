@@ -83,14 +83,9 @@ public final class PolicyBenchServer {
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       port = server.port();
     }
-    System.out.println(
-        kind
-            + " server ("
-            + workers
-            + " workers, busy poll "
-            + busyPollMicros
-            + " µs) on 127.0.0.1:"
-            + port);
+    System.out.printf(
+        "%s server (%d workers, busy poll %d µs) on 127.0.0.1:%d%n",
+        kind, workers, busyPollMicros, port);
     Thread.sleep((long) PolicyLoad.number(o, "max-seconds", 900) * 1000);
     System.err.println("PolicyBenchServer: stopping after --max-seconds");
     System.exit(0);

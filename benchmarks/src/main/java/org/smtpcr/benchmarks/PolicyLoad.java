@@ -235,23 +235,14 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
   String summary(double elapsed, Tally t) {
     long[] lat = t.latency.build().sorted().toArray();
     long[] sch = t.fromSchedule.build().sorted().toArray();
-    Map<String, Object> p =
-        new TreeMap<>(
-            Map.of(
-                "connections",
-                connections,
-                "offeredRate",
-                rate,
-                "seconds",
-                elapsed,
-                "requests",
-                t.requests,
-                "errors",
-                t.errors,
-                "rps",
-                t.requests / elapsed,
-                "maxus",
-                pct(lat, 1) / 1e3));
+    Map<String, Object> p = new TreeMap<>();
+    p.put("connections", connections);
+    p.put("offeredRate", rate);
+    p.put("seconds", elapsed);
+    p.put("requests", t.requests);
+    p.put("errors", t.errors);
+    p.put("rps", t.requests / elapsed);
+    p.put("maxus", pct(lat, 1) / 1e3);
     for (String q : List.of("50", "90", "99", "999")) {
       p.put("p" + q + "us", pct(lat, Double.parseDouble("0." + q)) / 1e3);
     }

@@ -15,31 +15,31 @@ final class GoalsTest {
 
   @Test
   void times_isTheRatioToThePeerOfTheSameRun() {
-    Goal faster = Goals.times("at least 5× faster", "peer", "ours", "score", 5);
+    Goal faster = Goals.goal("at least 5× faster | peer ÷ ours | score | ≥ 5");
     assertTrue(faster.met(run));
     assertEquals("7.69×", faster.measured(run));
-    assertFalse(Goals.times("at least 10× faster", "peer", "ours", "score", 10).met(run));
+    assertFalse(Goals.goal("at least 10× faster | peer ÷ ours | score | ≥ 10").met(run));
   }
 
   @Test
   void atMost_boundsTheValue() {
-    assertFalse(Goals.atMost("accept ≤ 1 µs", "accept", "score", " ns", 1000).met(run));
+    assertFalse(Goals.goal("accept ≤ 1 µs | accept | score | ≤ 1000 ns").met(run));
     assertEquals(
-        "1,001 ns", Goals.atMost("accept ≤ 1 µs", "accept", "score", " ns", 1000).measured(run));
+        "1,001 ns", Goals.goal("accept ≤ 1 µs | accept | score | ≤ 1000 ns").measured(run));
   }
 
   @Test
   void notMeasured_isNotMet() {
-    assertFalse(Goals.times("x", "absent", "ours", "score", 1).met(run));
-    assertFalse(Goals.atMost("x", "absent", "score", " ns", 1e9).met(run));
+    assertFalse(Goals.goal("x | absent ÷ ours | score | ≥ 1").met(run));
+    assertFalse(Goals.goal("x | absent | score | ≤ 1e9 ns").met(run));
   }
 
   @Test
   void table_saysMetOrNotMet() {
     List<Goal> goals =
         List.of(
-            Goals.times("5× faster", "peer", "ours", "score", 5),
-            Goals.atMost("accept ≤ 1 µs", "accept", "score", " ns", 1000));
+            Goals.goal("5× faster | peer ÷ ours | score | ≥ 5"),
+            Goals.goal("accept ≤ 1 µs | accept | score | ≤ 1000 ns"));
     assertEquals(
         """
         | goal | measured | result |
@@ -55,5 +55,11 @@ final class GoalsTest {
     assertEquals(6, Goals.of("tokens").size());
     assertEquals(2, Goals.of("core").size());
     assertEquals(15, Goals.of("policy").size());
+    assertEquals(
+        new Goal("t", "a", "b", "rps", "×", 10, Double.POSITIVE_INFINITY),
+        Goals.goal("t | a ÷ b | rps | ≥ 10"));
+    assertEquals(
+        new Goal("t", "a", null, "p99us", " µs", Double.NEGATIVE_INFINITY, 1000),
+        Goals.goal("t | a | p99us | ≤ 1000 µs"));
   }
 }

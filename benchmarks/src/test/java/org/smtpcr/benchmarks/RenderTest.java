@@ -56,14 +56,14 @@ final class RenderTest {
             "t",
             List.of("what"),
             List.of(
-                Tables.value("ns/op", "score"),
+                Tables.col("ns/op | score"),
                 new Col("slow ÷ this", "score", 1, Op.PEER_OVER_THIS, 0),
-                new Col("share", "score", 1, Op.PERCENT_OF_PEER, 0),
-                new Col("÷ slower", "score", 1, Op.THIS_OVER_PEER, 1)),
+                Tables.col("share | score | PERCENT_OF_PEER"),
+                Tables.col("÷ slower | score | THIS_OVER_PEER | 1")),
             List.of(
-                Tables.row("fast", List.of("slow", "slower"), "ours"),
-                Tables.row("slow", List.of(), "peer"),
-                Tables.row("missing", List.of("slow"), "not run")));
+                Tables.row("fast slow slower | ours"),
+                Tables.row("slow | peer"),
+                Tables.row("missing slow | not run")));
     assertEquals(
         """
         | what | ns/op | slow ÷ this | share | ÷ slower |
@@ -89,9 +89,7 @@ final class RenderTest {
             "t",
             List.of("what"),
             List.of(new Col("worst", "score", 1, Op.PEER_OVER_THIS_AT_ERROR_ENDS, 0)),
-            List.of(
-                Tables.row("ours", List.of("peer"), "a"),
-                Tables.row("ours", List.of("wide"), "b")));
+            List.of(Tables.row("ours peer | a"), Tables.row("ours wide | b")));
     assertEquals(
         "| what | worst |\n|---|---:|\n| a | 5.85× |\n| b | – |\n",
         Render.render(t, new Results(m)));
@@ -111,6 +109,23 @@ final class RenderTest {
             .filter(id -> id.startsWith("postgrey"))
             .toList();
     assertEquals(List.of("postgrey-c4", "postgrey-c16", "postgrey-c1-halting"), rows);
+  }
+
+  @Test
+  void declarations_columnsAndRowsWithTheirPeers() {
+    assertEquals(
+        new Col("p50 µs", "p50", 1e-3, Op.VALUE, 0), Tables.col("p50 µs | p50 | VALUE | 0 | 1e-3"));
+    assertEquals(
+        new Col("÷ peer", "score", 1, Op.THIS_OVER_PEER, 1),
+        Tables.col("÷ peer | score | THIS_OVER_PEER | 1"));
+    assertEquals(
+        new Render.Row(List.of("H2", "hit"), "jdbcHit-h2", List.of("selectOne-h2", "inMemoryHit")),
+        Tables.row("jdbcHit-h2 selectOne-h2 inMemoryHit | H2 | hit"));
+    Table t = Tables.of("core", new Results(Map.of())).get(3);
+    assertEquals("core-stores", t.id());
+    assertEquals(List.of("store", "look-up"), t.labelHeaders());
+    assertEquals(9, t.cols().size());
+    assertEquals(8, t.rows().size());
   }
 
   @Test
