@@ -104,6 +104,7 @@ public sealed interface Decision
       requireNonNull(link, "link");
       checkArgument(reply.isNegative(), "a challenge needs a 4yz/5yz reply, got %s", reply.code());
       checkArgument(link.isAbsolute(), "a challenge link must be absolute");
+      checkSameLink(reply, link.toASCIIString());
       this.reply = reply;
       this.linkText = link.toASCIIString();
       this.link = link;
@@ -124,8 +125,16 @@ public sealed interface Decision
       checkArgument(reply.isNegative(), "a challenge needs a 4yz/5yz reply, got %s", reply.code());
       checkArgument(
           isAbsoluteLink(linkText), "a challenge link must be absolute printable US-ASCII");
+      checkSameLink(reply, linkText);
       this.reply = reply;
       this.linkText = linkText;
+    }
+
+    /** A reply that carries a link (the engine's always does) must carry this one. */
+    private static void checkSameLink(SmtpReply reply, String linkText) {
+      checkArgument(
+          reply.link().map(linkText::equals).orElse(true),
+          "the reply carries another link than the challenge");
     }
 
     private static boolean isAbsoluteLink(String s) {

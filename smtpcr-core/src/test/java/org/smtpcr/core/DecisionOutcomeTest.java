@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.reply.SmtpReply;
 
@@ -62,5 +63,20 @@ final class DecisionOutcomeTest {
         () ->
             new Decision.Challenge(
                 SmtpReply.of(250, "2.0.0", "ok"), "https://cr.example.com/c/abc"));
+  }
+
+  @Test
+  void challenge_replyWithAnotherLink_isRefused() {
+    SmtpReply withLink =
+        SmtpReply.withLink(550, "5.7.1", List.of("Confirm:"), "https://cr.example.com/c/abc");
+    assertEquals(
+        "https://cr.example.com/c/abc",
+        new Decision.Challenge(withLink, "https://cr.example.com/c/abc").linkText());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Decision.Challenge(withLink, "https://cr.example.com/c/other"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Decision.Challenge(withLink, URI.create("https://cr.example.com/c/other")));
   }
 }
