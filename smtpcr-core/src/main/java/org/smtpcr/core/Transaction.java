@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.smtpcr.core.auth.AuthenticationResults;
 
 /**
  * What the MTA knows about an SMTP transaction at one {@link Stage}: the client's address, its HELO
@@ -43,6 +44,7 @@ public final class Transaction {
   private final Optional<String> authenticatedUser;
   private final boolean tls;
   private final List<Header> headers;
+  private final AuthenticationResults authentication;
 
   private Transaction(
       String sessionId,
@@ -53,7 +55,8 @@ public final class Transaction {
       Optional<String> forwardPath,
       Optional<String> authenticatedUser,
       boolean tls,
-      List<Header> headers) {
+      List<Header> headers,
+      AuthenticationResults authentication) {
     this.sessionId = sessionId;
     this.stage = stage;
     this.clientAddress = clientAddress;
@@ -63,6 +66,7 @@ public final class Transaction {
     this.authenticatedUser = authenticatedUser;
     this.tls = tls;
     this.headers = headers;
+    this.authentication = authentication;
     checkArgument(
         stage.compareTo(Stage.MAIL) < 0 || reversePath.isPresent(),
         "a transaction at stage %s needs a reverse-path",
@@ -166,6 +170,36 @@ public final class Transaction {
   }
 
   /**
+   * What is known about the sender's authentication (SPF, DKIM, DMARC); {@link
+   * AuthenticationResults#notChecked()} when the route handed in nothing.
+   *
+   * @since 0.2.0
+   */
+  public AuthenticationResults authentication() {
+    return authentication;
+  }
+
+  /**
+   * This transaction with these authentication results (at the same stage).
+   *
+   * @since 0.2.0
+   */
+  public Transaction withAuthentication(AuthenticationResults authentication) {
+    requireNonNull(authentication, "authentication");
+    return new Transaction(
+        sessionId,
+        stage,
+        clientAddress,
+        helo,
+        reversePath,
+        forwardPath,
+        authenticatedUser,
+        tls,
+        headers,
+        authentication);
+  }
+
+  /**
    * The raw value of the first header named {@code name} (case-insensitively).
    *
    * @param name a header name such as {@code Subject}
@@ -199,7 +233,8 @@ public final class Transaction {
         forwardPath,
         authenticatedUser,
         tls,
-        headers);
+        headers,
+        authentication);
   }
 
   /**
@@ -220,7 +255,8 @@ public final class Transaction {
         Optional.of(forwardPath),
         authenticatedUser,
         tls,
-        List.of());
+        List.of(),
+        authentication);
   }
 
   /**
@@ -240,7 +276,8 @@ public final class Transaction {
         forwardPath,
         authenticatedUser,
         tls,
-        List.copyOf(headers));
+        List.copyOf(headers),
+        authentication);
   }
 
   /**
@@ -280,6 +317,7 @@ public final class Transaction {
     private String authenticatedUser;
     private Boolean tls;
     private List<Header> headers;
+    private AuthenticationResults authentication;
 
     private Builder() {}
 
@@ -397,6 +435,18 @@ public final class Transaction {
     }
 
     /**
+     * What the route already knows about the sender's authentication (an MTA's SPF result, a
+     * trusted {@code Authentication-Results} header).
+     *
+     * @since 0.2.0
+     */
+    public Builder authentication(AuthenticationResults authentication) {
+      checkState(this.authentication == null, "authentication was already set");
+      this.authentication = requireNonNull(authentication, "authentication");
+      return this;
+    }
+
+    /**
      * Builds the transaction.
      *
      * @return the transaction
@@ -416,7 +466,8 @@ public final class Transaction {
           Optional.ofNullable(forwardPath),
           Optional.ofNullable(authenticatedUser),
           tls != null && tls,
-          headers == null ? List.of() : headers);
+          headers == null ? List.of() : headers,
+          authentication == null ? AuthenticationResults.notChecked() : authentication);
     }
   }
 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * smtpcr-core's packages import downward only: engine → rules → spi → store → address → the model
- * (org.smtpcr.core) → reply, with internal usable from every layer. This checks the compiled main
- * classes, so it also sees references that only a Javadoc-free signature or a lambda makes.
+ * (org.smtpcr.core) → auth → reply, with internal usable from every layer. This checks the compiled
+ * main classes, so it also sees references that only a Javadoc-free signature or a lambda makes.
  */
 final class PackageLayersTest {
   private static final JavaClasses CORE =
@@ -48,6 +48,8 @@ final class PackageLayersTest {
         .definedBy("org.smtpcr.core.address..")
         .layer("model")
         .definedBy("org.smtpcr.core")
+        .layer("auth")
+        .definedBy("org.smtpcr.core.auth..")
         .layer("reply")
         .definedBy("org.smtpcr.core.reply..")
         .layer("internal")
@@ -64,8 +66,10 @@ final class PackageLayersTest {
         .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store")
         .whereLayer("model")
         .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address")
-        .whereLayer("reply")
+        .whereLayer("auth")
         .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address", "model")
+        .whereLayer("reply")
+        .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address", "model", "auth")
         .check(CORE);
   }
 

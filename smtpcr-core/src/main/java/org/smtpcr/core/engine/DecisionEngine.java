@@ -16,6 +16,7 @@ import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.core.rules.StandardRules;
@@ -178,6 +179,7 @@ public final class DecisionEngine {
    *
    * @since 0.1.0
    */
+  @SuppressWarnings("UnusedVariable") // TODO(issue 12): wired in the next commit
   public static final class Builder {
     private final RuleChain.Builder chain = RuleChain.builder();
     private KeyRing keyRing;
@@ -187,8 +189,37 @@ public final class DecisionEngine {
     private StandardRules standardRules;
     private final List<Map.Entry<String, DecisionRule>> ownRules = new ArrayList<>();
     private DecisionListener listener;
+    private SenderAuthenticator authenticator;
+    private final List<String> trustedAuthservIds = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Computes SPF at RCPT and DKIM/DMARC at the end of DATA when the route handed in no results.
+     * Called lazily, only when a rule needs the sender's standing (trusted clients and exempt
+     * recipients cost no DNS), once per transaction. Without one, a transaction the route handed
+     * nothing for is {@link org.smtpcr.core.auth.AuthStanding#UNCHECKED}.
+     *
+     * @since 0.2.0
+     */
+    public Builder authenticator(SenderAuthenticator authenticator) {
+      checkState(this.authenticator == null, "authenticator was already set");
+      this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * Trusts {@code Authentication-Results} headers (RFC 8601) with this authserv-id at the end of
+     * DATA: the results of an OpenDKIM, OpenDMARC or rspamd running before SMTPCR. Headers with any
+     * other authserv-id are ignored, since anyone can write one. Repeatable.
+     *
+     * @since 0.2.0
+     */
+    public Builder trustAuthenticationResults(String authservId) {
+      requireNonNull(authservId, "authservId");
+      trustedAuthservIds.add(authservId);
+      return this;
+    }
 
     /**
      * The keys that sign challenge links (required); the standard pass-code rule checks pass codes

@@ -3,6 +3,7 @@ package org.smtpcr.core.engine;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.smtpcr.core.Decision;
@@ -90,6 +91,21 @@ public final class TransactionState {
     }
     engine.notify(tx.sessionId(), Stage.RCPT, o, t0);
     return o;
+  }
+
+  /**
+   * Decides the pending recipients at the end of DATA, with the message itself: the engine's {@link
+   * org.smtpcr.core.auth.SenderAuthenticator} verifies its DKIM signatures and DMARC when some
+   * recipient is pending and the sender is not yet authenticated.
+   *
+   * @param headers the message's header fields, in order
+   * @param message the whole message as received (header and body); read only if needed, not closed
+   * @return the decision for the message
+   * @since 0.2.0
+   */
+  public synchronized DecisionOutcome endOfData(List<Header> headers, InputStream message) {
+    requireNonNull(message, "message");
+    return endOfData(headers);
   }
 
   /**

@@ -78,11 +78,20 @@ public final class StandardRules {
   /** Id of the recipients' password rule. */
   public static final String RECIPIENT_PASSWORD = "recipient-password";
 
+  /**
+   * Id of the sender-authentication rule: SPF {@code fail} rejects without a link ({@code 550
+   * 5.7.23}), DNS trouble defers ({@code 451 4.4.3}).
+   *
+   * @since 0.2.0
+   */
+  public static final String SENDER_AUTHENTICATION = "sender-authentication";
+
   private static final List<String> BUILT_IN =
       List.of(
           EXEMPT_RECIPIENTS,
           TRUSTED_CLIENTS,
           NULL_SENDER,
+          SENDER_AUTHENTICATION,
           STATIC_WHITELIST,
           WHITELIST_STORE,
           PASS_CODE,
@@ -226,6 +235,7 @@ public final class StandardRules {
    *
    * @since 0.1.0
    */
+  @SuppressWarnings("UnusedVariable") // TODO(issue 12): wired in the next commit
   public static final class Builder {
     private final List<String> exemptLocalParts = new ArrayList<>();
     private final List<String> exemptRecipients = new ArrayList<>();
@@ -238,8 +248,76 @@ public final class StandardRules {
     private boolean subjectPassCodes;
     private final Map<String, String> recipientPasswords = new LinkedHashMap<>();
     private final List<Extra> extras = new ArrayList<>();
+    private boolean rejectSpfFail = true;
+    private boolean admitUnauthenticated;
+    private boolean honourUnverifiedConfirmations = true;
+    private final List<String> authenticationOptionalDomains = new ArrayList<>();
+    private final List<IpNetwork> trustedForwarders = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Whether SPF {@code fail} (or HELO {@code fail} without a MAIL FROM record) rejects with
+     * {@code 550 5.7.23} and no link; default true. When false such a sender is challenged like an
+     * unverified one, and its whitelist hits still do not count.
+     *
+     * @since 0.2.0
+     */
+    public Builder rejectSpfFail(boolean reject) {
+      this.rejectSpfFail = reject;
+      return this;
+    }
+
+    /**
+     * Whether whitelist hits, pass codes and recipient passwords count for a sender that is not
+     * authenticated; default false: they count only for an authenticated sender, or one whose
+     * domain publishes nothing that could tell (see {@code docs/security.md}). True restores the
+     * behaviour before 0.2.0, which lets anyone who forges a confirmed sender through.
+     *
+     * @since 0.2.0
+     */
+    public Builder admitUnauthenticated(boolean admit) {
+      this.admitUnauthenticated = admit;
+      return this;
+    }
+
+    /**
+     * Whether a stored confirmation made from a challenge to an unverified delivery (for example
+     * SPF {@code softfail} through a forwarder) is honoured for a later delivery that arrives the
+     * same way; default true, so a person who confirmed is never sent back to the page for the same
+     * pair.
+     *
+     * @since 0.2.0
+     */
+    public Builder honourUnverifiedConfirmations(boolean honour) {
+      this.honourUnverifiedConfirmations = honour;
+      return this;
+    }
+
+    /**
+     * A sender domain (and its subdomains) whose whitelist hits count without authentication: the
+     * operator's answer for a domain whose mail always arrives unauthenticated here.
+     *
+     * @since 0.2.0
+     */
+    public Builder authenticationOptionalDomain(String domain) {
+      requireNonNull(domain, "domain");
+      this.authenticationOptionalDomains.add(domain);
+      return this;
+    }
+
+    /**
+     * A network of forwarders (CIDR) whose deliveries are not judged by SPF: a forwarder that does
+     * not rewrite the envelope sender fails the original domain's SPF through no fault of the
+     * sender. DKIM still counts at the end of DATA.
+     *
+     * @since 0.2.0
+     */
+    public Builder trustedForwarder(String cidr) {
+      requireNonNull(cidr, "cidr");
+      this.trustedForwarders.add(IpNetwork.parse(cidr));
+      return this;
+    }
 
     /**
      * Exempts a local part at every domain, besides {@code postmaster} and {@code abuse}.
