@@ -2,6 +2,8 @@ package org.smtpcr.examples.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.net.InetAddresses;
+import java.net.InetSocketAddress;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -21,7 +23,10 @@ import java.util.regex.Pattern;
  *   <li><b>sizes</b> in bytes: a whole number with an optional binary unit, {@code 512k}, {@code
  *       10M}, {@code 1G} (1024-based; a trailing {@code B} is allowed: {@code 10MB}).
  *   <li><b>lists</b>: items separated by commas and/or white space; empty items are dropped.
- *   <li><b>booleans</b>: {@code true} or {@code false}, any case.
+ *   <li><b>booleans</b>: {@code true} or {@code false}, {@code on} or {@code off}, any case.
+ *   <li><b>DNS servers</b>: an IP address with an optional port, {@code 192.0.2.53}, {@code
+ *       127.0.0.1:5353}, {@code [2001:db8::53]:53}; the port defaults to 53. A name is not
+ *       accepted: it would take DNS to find the DNS server.
  * </ul>
  *
  * <p>Every error is an {@link IllegalArgumentException} whose message starts with the setting's key
@@ -55,6 +60,15 @@ public final class SettingGrammar {
 
   /** The expected form of a duration, as messages name it. */
   static final String DURATION_FORM = "a duration such as 45s, 30m, 12h, 7d, 2w or PT12H";
+
+  static final String BOOLEAN_FORM = "on or off (or true or false)";
+
+  static final String DNS_SERVER_FORM =
+      "an IP address with an optional port, such as 127.0.0.1:5353 or [2001:db8::53]:53";
+
+  private static final int MAX_ADDRESS_LENGTH = 64;
+  private static final Pattern DNS_SERVER =
+      Pattern.compile("(?:\\[([0-9A-Fa-f:.]{2,45})]|([0-9.]{7,15}))(?::([0-9]{1,5}))?");
 
   static final String SIZE_FORM = "a size in bytes such as 65536, 512k or 10M";
 
@@ -179,7 +193,7 @@ public final class SettingGrammar {
   }
 
   /**
-   * Parses {@code true} or {@code false}, in any case.
+   * Parses {@code true}/{@code on} or {@code false}/{@code off}, in any case.
    *
    * @param key the setting's key, for the message
    * @param text the value
@@ -188,12 +202,44 @@ public final class SettingGrammar {
    * @since 0.1.0
    */
   public static boolean bool(String key, CharSequence text) {
-    String v = scalar(key, text, "true or false");
+    String v = scalar(key, text, BOOLEAN_FORM);
     return switch (v) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw fail(key, "true or false");
+      case "true", "on" -> true;
+      case "false", "off" -> false;
+      default -> throw fail(key, BOOLEAN_FORM);
     };
+  }
+
+  /**
+   * Parses the address of a DNS server: an IPv4 address or an IPv6 address in brackets, with an
+   * optional {@code :PORT} (default 53). Never looks anything up.
+   *
+   * @param key the setting's key, for the message
+   * @param text the value
+   * @return the resolved socket address
+   * @throws IllegalArgumentException if it is not such an address
+   * @since 0.2.0
+   */
+  public static InetSocketAddress dnsServer(String key, CharSequence text) {
+    requireNonNull(key, "key");
+    requireNonNull(text, "text");
+    if (text.length() > MAX_ADDRESS_LENGTH) {
+      throw new IllegalArgumentException(
+          key + " has more than " + MAX_ADDRESS_LENGTH + " characters; write " + DNS_SERVER_FORM);
+    }
+    Matcher m = DNS_SERVER.matcher(text.toString().strip());
+    if (!m.matches()) {
+      throw fail(key, DNS_SERVER_FORM);
+    }
+    String host = m.group(1) != null ? m.group(1) : m.group(2);
+    int port = m.group(3) == null ? 53 : Integer.parseInt(m.group(3));
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(key + " must have a port from 1 to 65535");
+    }
+    if (!InetAddresses.isInetAddress(host) || (m.group(1) != null) != (host.indexOf(':') >= 0)) {
+      throw fail(key, DNS_SERVER_FORM);
+    }
+    return new InetSocketAddress(InetAddresses.forString(host), port);
   }
 
   /**

@@ -3,6 +3,7 @@ package org.smtpcr.examples.runtime;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.core.rules.IpNetwork;
 
@@ -35,6 +37,7 @@ public final class Settings {
   private static final Pattern REPLY =
       Pattern.compile("([2-5][0-9][0-9]) ([245]\\.[0-9]{1,3}\\.[0-9]{1,3}) (.+)");
   private static final int MAX_TEXT = 2048;
+  private static final Pattern AUTHSERV_ID = Pattern.compile("[A-Za-z0-9._-]{1,253}");
   private static final List<Setting<?>> DECLARED = new ArrayList<>();
 
   /**
@@ -216,6 +219,176 @@ public final class Settings {
           "How long a confirmation on the page lasts (default: for good).",
           false,
           (k, v) -> SettingGrammar.duration(k, last(v)));
+
+  /**
+   * Whether SPF is checked at RCPT (RFC 7208), for MAIL FROM and HELO.
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<Boolean> SPF =
+      declare(
+          "spf",
+          List.of(),
+          List.of("--spf"),
+          true,
+          "Check SPF at RCPT (on or off).",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
+
+  /**
+   * Whether DKIM signatures and DMARC are checked at the end of DATA, where the route sees the
+   * message (RFC 6376, RFC 7489).
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<Boolean> DKIM =
+      declare(
+          "dkim",
+          List.of(),
+          List.of("--dkim"),
+          true,
+          "Check DKIM and DMARC at the end of DATA, where the message is seen (on or off).",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
+
+  /**
+   * The DNS server SPF, DKIM and DMARC ask; unset: the system's resolver.
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<InetSocketAddress> DNS_SERVER =
+      declare(
+          "dnsServer",
+          List.of(),
+          List.of("--dns-server"),
+          null,
+          "The DNS server to ask, IP:PORT or [IPv6]:PORT (default: the system's resolver).",
+          false,
+          (k, v) -> SettingGrammar.dnsServer(k, last(v)));
+
+  /**
+   * How long one DNS query may take.
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<Duration> DNS_TIMEOUT =
+      declare(
+          "dnsTimeout",
+          List.of(),
+          List.of("--dns-timeout"),
+          Duration.ofSeconds(2),
+          "How long one DNS query may take.",
+          false,
+          (k, v) -> positive(k, SettingGrammar.duration(k, last(v))));
+
+  /**
+   * How long one check (SPF at RCPT, DKIM and DMARC at the end of DATA) may take in all; past it
+   * the result is a temporary error and the client is asked to retry.
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<Duration> AUTH_DEADLINE =
+      declare(
+          "authDeadline",
+          List.of(),
+          List.of("--auth-deadline"),
+          Duration.ofSeconds(8),
+          "How long one SPF or DKIM check may take in all; past it the client is asked to retry.",
+          false,
+          (k, v) -> positive(k, SettingGrammar.duration(k, last(v))));
+
+  /**
+   * The authserv-ids whose {@code Authentication-Results} headers are trusted (an OpenDKIM,
+   * OpenDMARC or rspamd running before SMTPCR); others are ignored.
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<List<String>> TRUSTED_AUTHSERV_IDS =
+      declare(
+          "trustedAuthservIds",
+          List.of(),
+          List.of("--trusted-authserv-id"),
+          List.of(),
+          "Trust Authentication-Results headers with this authserv-id (repeatable).",
+          false,
+          Settings::authservIds);
+
+  /**
+   * Networks of forwarders whose deliveries are not judged by SPF (CIDR); DKIM still counts.
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<List<String>> TRUSTED_FORWARDERS =
+      declare(
+          "trustedForwarders",
+          List.of(),
+          List.of("--trusted-forwarder"),
+          List.of(),
+          "Forwarders whose deliveries SPF does not judge, e.g. 192.0.2.0/24 (DKIM still counts).",
+          false,
+          Settings::networks);
+
+  /**
+   * Sender domains (and their subdomains) whose whitelist hits count without authentication.
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<List<String>> AUTHENTICATION_OPTIONAL_DOMAINS =
+      declare(
+          "authenticationOptionalDomains",
+          List.of(),
+          List.of("--authentication-optional-domain"),
+          List.of(),
+          "Sender domains whose whitelist hits count without authentication (repeatable).",
+          false,
+          Settings::domains);
+
+  /**
+   * Whether whitelist hits, pass codes and recipient passwords count for unauthenticated senders
+   * (the behaviour before 0.2.0, which lets a forger of a confirmed sender through).
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<Boolean> ADMIT_UNAUTHENTICATED =
+      declare(
+          "admitUnauthenticated",
+          List.of(),
+          List.of("--admit-unauthenticated"),
+          false,
+          "Let whitelist hits and pass codes count for unauthenticated senders (unsafe).",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
+
+  /**
+   * Whether SPF {@code fail} rejects with {@code 550 5.7.23} and no link.
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<Boolean> REJECT_SPF_FAIL =
+      declare(
+          "rejectSpfFail",
+          List.of(),
+          List.of("--reject-spf-fail"),
+          true,
+          "Reject SPF fail with 550 5.7.23 and no link (off: challenge it, hits still do not count).",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
+
+  /**
+   * Whether a confirmation made for an unverified delivery (say SPF softfail through a forwarder)
+   * is honoured when the next delivery arrives the same way.
+   *
+   * @since 0.2.0
+   */
+  public static final Setting<Boolean> HONOUR_UNVERIFIED_CONFIRMATIONS =
+      declare(
+          "honourUnverifiedConfirmations",
+          List.of(),
+          List.of("--honour-unverified-confirmations"),
+          true,
+          "Honour a confirmation of an unverified delivery when the next one arrives the same way.",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
 
   /**
    * The whitelist store's JDBC URL ({@code jdbc:h2:} or {@code jdbc:postgresql:}).
@@ -575,6 +748,35 @@ public final class Settings {
       }
     }
     return networks;
+  }
+
+  private static List<String> domains(String key, List<String> values) {
+    List<String> domains = list(key, values);
+    for (String d : domains) {
+      try {
+        AddressCanonicalizer.standard().canonicalizeDomain(d);
+      } catch (InvalidAddressException e) {
+        throw new IllegalArgumentException(key + ": not a domain name: " + e.getMessage(), e);
+      }
+    }
+    return domains;
+  }
+
+  /** An authserv-id (RFC 8601 §2.5): a domain-like token, no spaces or semicolons. */
+  private static List<String> authservIds(String key, List<String> values) {
+    List<String> ids = list(key, values);
+    for (String id : ids) {
+      checkArgument(
+          AUTHSERV_ID.matcher(id).matches(),
+          "%s: an authserv-id is 1..253 letters, digits, dots, hyphens and underscores",
+          key);
+    }
+    return ids;
+  }
+
+  private static Duration positive(String key, Duration d) {
+    checkArgument(!d.isZero(), "%s must be longer than zero", key);
+    return d;
   }
 
   private static Path path(String key, List<String> values) {

@@ -85,6 +85,31 @@ public final class StandardEngine {
         throw named(Settings.TRUSTED_NETWORKS, e);
       }
     }
+    rules
+        .rejectSpfFail(settings.get(Settings.REJECT_SPF_FAIL))
+        .admitUnauthenticated(settings.get(Settings.ADMIT_UNAUTHENTICATED))
+        .honourUnverifiedConfirmations(settings.get(Settings.HONOUR_UNVERIFIED_CONFIRMATIONS));
+    for (String n : settings.get(Settings.TRUSTED_FORWARDERS)) {
+      try {
+        rules.trustedForwarder(n);
+      } catch (IllegalArgumentException e) {
+        throw named(Settings.TRUSTED_FORWARDERS, e);
+      }
+    }
+    for (String d : settings.get(Settings.AUTHENTICATION_OPTIONAL_DOMAINS)) {
+      try {
+        rules.authenticationOptionalDomain(d);
+      } catch (IllegalArgumentException e) {
+        throw named(Settings.AUTHENTICATION_OPTIONAL_DOMAINS, e);
+      }
+    }
+    for (String id : settings.get(Settings.TRUSTED_AUTHSERV_IDS)) {
+      try {
+        b.trustAuthenticationResults(id);
+      } catch (IllegalArgumentException e) {
+        throw named(Settings.TRUSTED_AUTHSERV_IDS, e);
+      }
+    }
     return b.rules(rules.build());
   }
 

@@ -1,9 +1,12 @@
 package org.smtpcr.examples.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.net.InetAddresses;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -79,12 +82,48 @@ final class SettingGrammarTest {
   }
 
   @Test
-  void bool_trueOrFalse_anyCase() {
+  void bool_trueOrFalseOnOrOff_anyCase() {
     assertTrue(SettingGrammar.bool("k", "TRUE"));
     assertEquals(false, SettingGrammar.bool("k", "false"));
+    assertTrue(SettingGrammar.bool("k", "On"));
+    assertEquals(false, SettingGrammar.bool("k", " off "));
     assertEquals(
-        "k must be true or false",
+        "k must be on or off (or true or false)",
         assertThrows(IllegalArgumentException.class, () -> SettingGrammar.bool("k", "yes"))
             .getMessage());
+  }
+
+  @Test
+  void dnsServer_ipWithOptionalPort() {
+    assertEquals(
+        new InetSocketAddress(InetAddresses.forString("127.0.0.1"), 5353),
+        SettingGrammar.dnsServer("k", "127.0.0.1:5353"));
+    assertEquals(
+        new InetSocketAddress(InetAddresses.forString("192.0.2.53"), 53),
+        SettingGrammar.dnsServer("k", " 192.0.2.53 "));
+    assertEquals(
+        new InetSocketAddress(InetAddresses.forString("2001:db8::53"), 5300),
+        SettingGrammar.dnsServer("k", "[2001:db8::53]:5300"));
+  }
+
+  @Test
+  void dnsServer_namesPortsAndBareIpv6_areRefusedWithoutTheValue() {
+    for (String bad :
+        List.of(
+            "dns.example:53",
+            "127.0.0.1:0",
+            "127.0.0.1:65536",
+            "2001:db8::7",
+            "[127.0.0.1]",
+            "999.1.1.1",
+            "",
+            "127.0.0.1:53:53")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> SettingGrammar.dnsServer("k", bad));
+      assertTrue(e.getMessage().startsWith("k "), e.getMessage());
+      if (!bad.isEmpty()) {
+        assertFalse(e.getMessage().contains(bad), e.getMessage());
+      }
+    }
   }
 }

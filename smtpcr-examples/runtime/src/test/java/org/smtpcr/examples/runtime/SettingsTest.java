@@ -47,6 +47,17 @@ final class SettingsTest {
     assertEquals(Replies.FAILURE, s.get(Settings.FAILURE_REPLY));
     assertEquals(Optional.empty(), s.find(Settings.CHALLENGE_BASE));
     assertFalse(s.isSet(Settings.CHALLENGE_LIFETIME));
+    assertTrue(s.get(Settings.SPF));
+    assertTrue(s.get(Settings.DKIM));
+    assertEquals(Optional.empty(), s.find(Settings.DNS_SERVER));
+    assertEquals(Duration.ofSeconds(2), s.get(Settings.DNS_TIMEOUT));
+    assertEquals(Duration.ofSeconds(8), s.get(Settings.AUTH_DEADLINE));
+    assertEquals(List.of(), s.get(Settings.TRUSTED_AUTHSERV_IDS));
+    assertEquals(List.of(), s.get(Settings.TRUSTED_FORWARDERS));
+    assertEquals(List.of(), s.get(Settings.AUTHENTICATION_OPTIONAL_DOMAINS));
+    assertFalse(s.get(Settings.ADMIT_UNAUTHENTICATED));
+    assertTrue(s.get(Settings.REJECT_SPF_FAIL));
+    assertTrue(s.get(Settings.HONOUR_UNVERIFIED_CONFIRMATIONS));
     assertEquals(
         "challengeBase is required",
         assertThrows(IllegalArgumentException.class, () -> s.get(Settings.CHALLENGE_BASE))
@@ -127,5 +138,55 @@ final class SettingsTest {
             .forRecipients()
             .canonicalize("<bob-x@example.org>")
             .value());
+  }
+
+  @Test
+  void read_authenticationSettings_byKeyAndByOptionName() {
+    Map<String, String> given =
+        Map.of(
+            "spf", "off",
+            "dkim", "on",
+            "dnsServer", "127.0.0.1:5353",
+            "dnsTimeout", "1s",
+            "authDeadline", "PT5S",
+            "trustedAuthservIds", "mx.example.com, opendkim.example.com",
+            "trustedForwarders", "192.0.2.0/24",
+            "authenticationOptionalDomains", "lists.example.org",
+            "admitUnauthenticated", "false",
+            "rejectSpfFail", "true");
+    Settings s = Settings.read(SettingSource.of(given));
+    assertFalse(s.get(Settings.SPF));
+    assertTrue(s.get(Settings.DKIM));
+    assertEquals(
+        new java.net.InetSocketAddress(
+            com.google.common.net.InetAddresses.forString("127.0.0.1"), 5353),
+        s.get(Settings.DNS_SERVER));
+    assertEquals(Duration.ofSeconds(1), s.get(Settings.DNS_TIMEOUT));
+    assertEquals(Duration.ofSeconds(5), s.get(Settings.AUTH_DEADLINE));
+    assertEquals(
+        List.of("mx.example.com", "opendkim.example.com"), s.get(Settings.TRUSTED_AUTHSERV_IDS));
+    assertEquals(List.of("192.0.2.0/24"), s.get(Settings.TRUSTED_FORWARDERS));
+    assertEquals(List.of("lists.example.org"), s.get(Settings.AUTHENTICATION_OPTIONAL_DOMAINS));
+    assertEquals(Optional.of(Settings.DNS_SERVER), Settings.named("--dns-server"));
+    assertEquals(Optional.of(Settings.TRUSTED_FORWARDERS), Settings.named("trusted-forwarder"));
+  }
+
+  @Test
+  void read_wrongAuthenticationValues_nameTheSetting() {
+    for (Map.Entry<String, String> bad :
+        Map.of(
+                "dnsTimeout", "0s",
+                "dnsServer", "resolver.example",
+                "trustedForwarders", "192.0.2.0/33",
+                "authenticationOptionalDomains", "not a domain!",
+                "trustedAuthservIds", "a;b",
+                "spf", "maybe")
+            .entrySet()) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Settings.read(SettingSource.of(Map.of(bad.getKey(), bad.getValue()))));
+      assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
+    }
   }
 }
