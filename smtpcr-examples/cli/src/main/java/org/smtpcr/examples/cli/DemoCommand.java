@@ -4,14 +4,18 @@ import com.google.common.net.InetAddresses;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
+import org.smtpcr.tokens.KeyRing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +61,8 @@ final class DemoCommand implements Callable<Integer> {
           "Accept mail only for this recipient domain (repeatable; default: every domain).")
   List<String> domains = new ArrayList<>();
 
+  @Mixin EngineOptions engineOptions;
+
   @Option(
       names = "--pow-bits",
       paramLabel = "N",
@@ -73,6 +79,16 @@ final class DemoCommand implements Callable<Integer> {
       throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
     }
     data.check();
+    Settings.Builder settings = engineOptions.settings();
+    try {
+      // the builder checks these; a bad value is a usage error, found before anything starts
+      StandardEngine.builder(
+          settings.set(Settings.CHALLENGE_BASE, URI.create("http://127.0.0.1/")).build(),
+          KeyRing.generate(),
+          InMemoryWhitelistStore.builder().build());
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, e.getMessage());
+    }
     List<String> canonicalDomains =
         domains.stream().map(d -> Cli.domain(spec, "--domain", d)).toList();
     InetAddress loopback = InetAddresses.forString("127.0.0.1");
@@ -90,12 +106,7 @@ final class DemoCommand implements Callable<Integer> {
                   ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
       DecisionEngine engine =
           Services.engine(
-              d.keyRing(),
-              d.store(),
-              Settings.builder()
-                  .set(Settings.CHALLENGE_BASE, web.baseUri())
-                  .set(Settings.CHALLENGE_LIFETIME, DecisionEngine.DEFAULT_CHALLENGE_LIFETIME)
-                  .build());
+              d.keyRing(), d.store(), settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build());
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(

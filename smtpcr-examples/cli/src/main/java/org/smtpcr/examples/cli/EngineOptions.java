@@ -48,13 +48,114 @@ final class EngineOptions {
           "Sub-address separators, as Postfix's recipient_delimiter (default ${DEFAULT-VALUE}).")
   String subaddressSeparators;
 
+  @Option(
+      names = "--spf",
+      paramLabel = "on|off",
+      description = "Check SPF at RCPT (RFC 7208; default on).")
+  String spf;
+
+  @Option(
+      names = "--dkim",
+      paramLabel = "on|off",
+      description =
+          "Check DKIM and DMARC at the end of DATA where the message is seen (default on; the"
+              + " policy server never sees it).")
+  String dkim;
+
+  @Option(
+      names = "--dns-server",
+      paramLabel = "IP:PORT",
+      description =
+          "The DNS server SPF, DKIM and DMARC ask, e.g. 127.0.0.1:53 (default: the system's"
+              + " resolver).")
+  String dnsServer;
+
+  @Option(
+      names = "--dns-timeout",
+      paramLabel = "DURATION",
+      description = "How long one DNS query may take (default 2s).")
+  String dnsTimeout;
+
+  @Option(
+      names = "--auth-deadline",
+      paramLabel = "DURATION",
+      description =
+          "How long one SPF or DKIM check may take in all; past it the client is asked to retry"
+              + " (451 4.4.3; default 8s).")
+  String authDeadline;
+
+  @Option(
+      names = "--trusted-authserv-id",
+      paramLabel = "ID",
+      split = ",",
+      description =
+          "Trust Authentication-Results headers with this authserv-id, e.g. those OpenDKIM or"
+              + " OpenDMARC add before us (repeatable; default none).")
+  List<String> trustedAuthservIds = new ArrayList<>();
+
+  @Option(
+      names = "--trusted-forwarder",
+      paramLabel = "CIDR",
+      split = ",",
+      description =
+          "A forwarder network whose deliveries SPF does not judge; DKIM still counts (repeatable).")
+  List<String> trustedForwarders = new ArrayList<>();
+
+  @Option(
+      names = "--authentication-optional-domain",
+      paramLabel = "DOMAIN",
+      split = ",",
+      description =
+          "A sender domain (and its subdomains) whose whitelist hits count without"
+              + " authentication (repeatable).")
+  List<String> authenticationOptionalDomains = new ArrayList<>();
+
+  @Option(
+      names = "--admit-unauthenticated",
+      paramLabel = "on|off",
+      description =
+          "Let whitelist hits and pass codes count for unauthenticated senders, as before 0.2.0;"
+              + " whoever forges a confirmed sender gets through (default off).")
+  String admitUnauthenticated;
+
+  @Option(
+      names = "--reject-spf-fail",
+      paramLabel = "on|off",
+      description = "Reject SPF fail with 550 5.7.23 and no link (default on; off challenges it).")
+  String rejectSpfFail;
+
+  @Option(
+      names = "--honour-unverified-confirmations",
+      paramLabel = "on|off",
+      description =
+          "Honour a confirmation of an unverified delivery (e.g. SPF softfail through a"
+              + " forwarder) when the next one arrives the same way (default on).")
+  String honourUnverifiedConfirmations;
+
   /** The runtime settings these options give; a wrong value is a usage error naming the option. */
   Settings.Builder settings() {
     Settings.Builder b = Settings.builder().set(Settings.CHALLENGE_LIFETIME, challengeLifetime);
     set(b, Settings.TRUSTED_NETWORKS, trustedNetworks);
     set(b, Settings.EXEMPT_RECIPIENTS, exemptRecipients);
     set(b, Settings.SUBADDRESS_SEPARATORS, List.of(subaddressSeparators));
+    set(b, Settings.SPF, spf);
+    set(b, Settings.DKIM, dkim);
+    set(b, Settings.DNS_SERVER, dnsServer);
+    set(b, Settings.DNS_TIMEOUT, dnsTimeout);
+    set(b, Settings.AUTH_DEADLINE, authDeadline);
+    set(b, Settings.TRUSTED_AUTHSERV_IDS, trustedAuthservIds);
+    set(b, Settings.TRUSTED_FORWARDERS, trustedForwarders);
+    set(b, Settings.AUTHENTICATION_OPTIONAL_DOMAINS, authenticationOptionalDomains);
+    set(b, Settings.ADMIT_UNAUTHENTICATED, admitUnauthenticated);
+    set(b, Settings.REJECT_SPF_FAIL, rejectSpfFail);
+    set(b, Settings.HONOUR_UNVERIFIED_CONFIRMATIONS, honourUnverifiedConfirmations);
     return b;
+  }
+
+  private <T> void set(Settings.Builder b, Setting<T> setting, String value) {
+    if (value != null) {
+      set(b, setting, List.of(value));
+    }
   }
 
   private <T> void set(Settings.Builder b, Setting<T> setting, List<String> values) {

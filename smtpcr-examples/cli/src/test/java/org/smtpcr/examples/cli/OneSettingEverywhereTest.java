@@ -2,11 +2,14 @@ package org.smtpcr.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.net.InetAddresses;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.SettingSource;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
@@ -66,6 +70,102 @@ final class OneSettingEverywhereTest {
     assertEquals(
         smtpServerSettings(List.of("--challenge-lifetime", "P7D")).get(Settings.CHALLENGE_LIFETIME),
         smtpServerSettings(List.of("--challenge-lifetime", "1w")).get(Settings.CHALLENGE_LIFETIME));
+  }
+
+  @Test
+  void authenticationSettings_meanTheSameOnEveryRoute() throws Exception {
+    Settings options =
+        smtpServerSettings(
+            List.of(
+                "--dns-server",
+                "127.0.0.1:5353",
+                "--spf",
+                "off",
+                "--dns-timeout",
+                "1s",
+                "--trusted-forwarder",
+                "198.51.100.0/24",
+                "--authentication-optional-domain",
+                "lists.example.org",
+                "--trusted-authserv-id",
+                "mx.cr.example",
+                "--reject-spf-fail",
+                "on"));
+    Settings byOptionName =
+        smtpServerSettings(
+            config(
+                """
+                dns-server=127.0.0.1:5353
+                spf=off
+                dns-timeout=1s
+                trusted-forwarder=198.51.100.0/24
+                authentication-optional-domain=lists.example.org
+                trusted-authserv-id=mx.cr.example
+                reject-spf-fail=on
+                """));
+    String keys =
+        """
+        dnsServer=127.0.0.1:5353
+        spf=off
+        dnsTimeout=1s
+        trustedForwarders=198.51.100.0/24
+        authenticationOptionalDomains=lists.example.org
+        trustedAuthservIds=mx.cr.example
+        rejectSpfFail=on
+        """;
+    Settings byKey = smtpServerSettings(config(keys));
+    Properties p = new Properties();
+    p.load(new StringReader(keys));
+    Settings runtime = Settings.read(SettingSource.of(p));
+    for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(
+          new InetSocketAddress(InetAddresses.forString("127.0.0.1"), 5353),
+          s.get(Settings.DNS_SERVER),
+          s::toString);
+      assertEquals(false, s.get(Settings.SPF), s::toString);
+      assertEquals(Duration.ofSeconds(1), s.get(Settings.DNS_TIMEOUT), s::toString);
+      assertEquals(List.of("198.51.100.0/24"), s.get(Settings.TRUSTED_FORWARDERS), s::toString);
+      assertEquals(
+          List.of("lists.example.org"),
+          s.get(Settings.AUTHENTICATION_OPTIONAL_DOMAINS),
+          s::toString);
+      assertEquals(List.of("mx.cr.example"), s.get(Settings.TRUSTED_AUTHSERV_IDS), s::toString);
+      assertEquals(true, s.get(Settings.REJECT_SPF_FAIL), s::toString);
+    }
+  }
+
+  @Test
+  void authenticationOptions_onEveryServerCommand_withHelp() {
+    for (String command : List.of("smtp-server", "policy-server", "demo")) {
+      CommandRun.Result r = CommandRun.run(command, "--help");
+      assertEquals(0, r.exitCode(), r::toString);
+      for (Setting<?> s :
+          List.of(
+              Settings.SPF,
+              Settings.DKIM,
+              Settings.DNS_SERVER,
+              Settings.DNS_TIMEOUT,
+              Settings.AUTH_DEADLINE,
+              Settings.TRUSTED_AUTHSERV_IDS,
+              Settings.TRUSTED_FORWARDERS,
+              Settings.AUTHENTICATION_OPTIONAL_DOMAINS,
+              Settings.ADMIT_UNAUTHENTICATED,
+              Settings.REJECT_SPF_FAIL,
+              Settings.HONOUR_UNVERIFIED_CONFIRMATIONS)) {
+        assertTrue(r.out().contains(s.options().get(0)), command + " lacks " + s + ": " + r);
+      }
+    }
+  }
+
+  @Test
+  void badDnsServer_isAUsageErrorNamingTheOption() {
+    for (String command : List.of("smtp-server", "policy-server", "demo")) {
+      CommandRun.Result r =
+          CommandRun.run(
+              command, "--data", dir.resolve("d").toString(), "--dns-server", "dns.example:53");
+      assertEquals(2, r.exitCode(), r::toString);
+      assertTrue(r.err().contains("--dns-server"), r::toString);
+    }
   }
 
   /** A client in 192.0.2.0/24 is accepted; another is challenged with a link valid for 7 days. */
