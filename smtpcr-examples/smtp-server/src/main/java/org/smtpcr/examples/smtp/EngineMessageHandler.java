@@ -32,8 +32,11 @@ import org.subethamail.smtp.server.Session;
 /**
  * One mail transaction of one SubEthaSMTP session: MAIL goes to {@link DecisionEngine#decide} and
  * {@link DecisionEngine#begin}, each RCPT to {@link TransactionState#rcpt}, the end of DATA to
- * {@link TransactionState#endOfData}; an accepted message goes into the Maildir. SubEthaSMTP makes
- * one handler per transaction and drives it from the session's thread.
+ * {@link TransactionState#endOfData(List, InputStream)} with the message as received (read back
+ * from the Maildir file it is being written to, for DKIM); an accepted message goes into the
+ * Maildir. SubEthaSMTP makes one handler per transaction and drives it from the session's thread.
+ * SPF is the engine's: the transactions carry the client address, the HELO name and the
+ * reverse-path.
  */
 final class EngineMessageHandler implements MessageHandler {
   static final SmtpReply RELAY_DENIED =
@@ -140,11 +143,13 @@ final class EngineMessageHandler implements MessageHandler {
       throw refuseData(LOCAL_PROBLEM);
     }
     Decision end;
-    try {
+    // the engine reads the message (for DKIM) only when it needs to, from the Maildir file it
+    // was just written to: never a second time from the network, never whole in memory
+    try (InputStream message = delivery.read()) {
       byte[] h = head.toByteArray();
       List<Header> headers = HeaderParser.parse(h, (int) Math.min(size, Integer.MAX_VALUE));
-      end = state.endOfData(headers).decision();
-    } catch (RuntimeException e) {
+      end = state.endOfData(headers, message).decision();
+    } catch (IOException | RuntimeException e) {
       log.warn("end of DATA failed with {} (session {})", e.getClass().getName(), sessionId());
       throw refuseData(LOCAL_PROBLEM);
     }

@@ -2,8 +2,10 @@ package org.smtpcr.examples.smtp;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -124,6 +126,17 @@ final class Maildir {
       while (buf.hasRemaining()) {
         channel.write(buf);
       }
+    }
+
+    /**
+     * Reads back what was written so far, from the file in {@code tmp/}: the message as received,
+     * for checks that need all of it (DKIM) without holding it in memory.
+     */
+    InputStream read() throws IOException {
+      if (finished) {
+        throw new IllegalStateException("delivery already finished");
+      }
+      return new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
     }
 
     /** The file in {@code tmp/} while the delivery is open. */
