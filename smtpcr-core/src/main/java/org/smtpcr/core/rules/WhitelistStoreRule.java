@@ -48,7 +48,7 @@ public final class WhitelistStoreRule implements DecisionRule {
     }
     return store.containsAny(
             WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()))
-        ? Optional.of(context.accept())
+        ? context.admit()
         : Optional.empty();
   }
 
