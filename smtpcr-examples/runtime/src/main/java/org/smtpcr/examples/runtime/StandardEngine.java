@@ -2,7 +2,10 @@ package org.smtpcr.examples.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Optional;
+import org.smtpcr.auth.SmtpcrAuthenticator;
 import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.WhitelistStore;
@@ -14,7 +17,13 @@ import org.smtpcr.tokens.KeyRing;
  * Settings#EXEMPT_RECIPIENTS exempt recipients}; trusted clients (authenticated sessions and the
  * {@linkplain Settings#TRUSTED_NETWORKS trusted networks}); the null sender; the whitelist store;
  * pass codes (in the sub-address, and in the Subject when {@linkplain Settings#SUBJECT_PASS_CODES
- * asked}). The engine canonicalizes with {@link Settings#canonicalizer()}.
+ * asked}). The engine canonicalizes with {@link Settings#canonicalizer()}, and authenticates
+ * senders with the {@linkplain #authenticator(Settings) authenticator the settings ask for}: SPF at
+ * RCPT, DKIM and DMARC at the end of DATA where the route sees the message, with the policy knobs
+ * ({@link Settings#REJECT_SPF_FAIL}, {@link Settings#ADMIT_UNAUTHENTICATED}, {@link
+ * Settings#HONOUR_UNVERIFIED_CONFIRMATIONS}, {@link Settings#TRUSTED_FORWARDERS}, {@link
+ * Settings#AUTHENTICATION_OPTIONAL_DOMAINS}) and the {@linkplain Settings#TRUSTED_AUTHSERV_IDS
+ * trusted authserv-ids}.
  *
  * @since 0.1.0
  */
@@ -57,6 +66,7 @@ public final class StandardEngine {
         throw named(Settings.FAILURE_REPLY, e);
       }
     }
+    authenticator(settings).ifPresent(b::authenticator);
     StandardRules.Builder rules =
         StandardRules.builder()
             .whitelistStore(store)
@@ -111,6 +121,41 @@ public final class StandardEngine {
       }
     }
     return b.rules(rules.build());
+  }
+
+  /**
+   * The sender authenticator the settings ask for: SMTPCR's own ({@link SmtpcrAuthenticator}) on
+   * the {@linkplain Settings#DNS_SERVER configured DNS server} (else the system's resolver), with
+   * the {@linkplain Settings#DNS_TIMEOUT query time-out} and the {@linkplain Settings#AUTH_DEADLINE
+   * deadline}; limited to SPF or to DKIM when the other is off; none when both {@link Settings#SPF}
+   * and {@link Settings#DKIM} are off.
+   *
+   * @param settings the settings
+   * @return the authenticator, or empty
+   * @throws IllegalArgumentException naming the setting that the authenticator refuses
+   * @since 0.2.0
+   */
+  public static Optional<SenderAuthenticator> authenticator(Settings settings) {
+    requireNonNull(settings, "settings");
+    boolean spf = settings.get(Settings.SPF);
+    boolean dkim = settings.get(Settings.DKIM);
+    if (!spf && !dkim) {
+      return Optional.empty();
+    }
+    SmtpcrAuthenticator.Builder a = SmtpcrAuthenticator.builder();
+    settings.find(Settings.DNS_SERVER).ifPresent(a::dnsServer);
+    try {
+      a.queryTimeout(settings.get(Settings.DNS_TIMEOUT));
+    } catch (IllegalArgumentException e) {
+      throw named(Settings.DNS_TIMEOUT, e);
+    }
+    try {
+      a.deadline(settings.get(Settings.AUTH_DEADLINE));
+    } catch (IllegalArgumentException e) {
+      throw named(Settings.AUTH_DEADLINE, e);
+    }
+    SenderAuthenticator built = a.build();
+    return Optional.of(spf && dkim ? built : new SelectedChecks(built, spf, dkim));
   }
 
   /**
