@@ -28,7 +28,12 @@ final class SmtpSession implements AutoCloseable {
   private final OutputStream out;
 
   SmtpSession(int port) throws IOException {
-    socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    this(port, InetAddress.getLoopbackAddress());
+  }
+
+  /** A session to 127.0.0.1 from another local address, such as 127.0.0.2. */
+  SmtpSession(int port, InetAddress from) throws IOException {
+    socket = new Socket(InetAddress.getLoopbackAddress(), port, from, 0);
     socket.setSoTimeout(20_000);
     in = socket.getInputStream();
     out = socket.getOutputStream();
