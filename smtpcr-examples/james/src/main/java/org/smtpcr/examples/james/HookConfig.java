@@ -71,7 +71,11 @@ final class HookConfig {
   private HookConfig() {}
 
   /** What the hook runs with; the lease is the hook's to close. */
-  record Setup(DecisionEngine engine, SharedStores.Lease lease, boolean trustRelayingClients) {
+  record Setup(
+      DecisionEngine engine,
+      SharedStores.Lease lease,
+      boolean trustRelayingClients,
+      boolean engineChecksSpf) {
     Setup {
       requireNonNull(engine, "engine");
       requireNonNull(lease, "lease");
@@ -138,7 +142,8 @@ final class HookConfig {
     }
     try {
       DecisionEngine engine = StandardEngine.build(settings, keyRing, lease.store());
-      return new Setup(engine, lease, settings.get(Settings.TRUST_RELAYING_CLIENTS));
+      return new Setup(
+          engine, lease, settings.get(Settings.TRUST_RELAYING_CLIENTS), settings.get(Settings.SPF));
     } catch (RuntimeException e) {
       lease.close();
       throw e;

@@ -26,6 +26,14 @@ import org.smtpcr.examples.runtime.SettingGrammar;
  * uses the engine and the transaction state the RCPT hook left in the session, so it has no engine
  * settings of its own.
  *
+ * <p><b>Sender authentication.</b> A recipient whose sender was not authenticated by SPF at RCPT
+ * waits for the message: the engine verifies its DKIM signatures and DMARC alignment (settings
+ * {@code dkim}, {@code dnsServer}, {@code authDeadline} of {@link SmtpcrRcptHook}) on {@link
+ * MailEnvelope#getMessageInputStream()}: in James server, the bytes the client sent after dot
+ * removal, with the {@code Received} header James adds in front (an added header does not break a
+ * signature). Trusted {@code Authentication-Results} headers ({@code trustedAuthservIds}) count
+ * too. The message is read only when a recipient is pending.
+ *
  * <p>Accept is {@code DECLINED}: inside James, the core handlers queue the message afterwards. A
  * refusal at the end of DATA is one line (James 3.8 sends it without result handlers), with the
  * challenge link kept whole at its end.
@@ -131,9 +139,10 @@ public final class SmtpcrMessageHook implements MessageHook {
       }
     }
     Decision decision;
-    try {
-      decision = state.endOfData(headers).decision();
-    } catch (RuntimeException e) {
+    try (InputStream message = mail.getMessageInputStream()) {
+      // read by the engine only when a pending recipient needs DKIM/DMARC
+      decision = state.endOfData(headers, message).decision();
+    } catch (IOException | RuntimeException e) {
       log.warn(
           "SMTPCR could not decide the message ({}); answering 451 (session {})",
           e.getClass().getName(),

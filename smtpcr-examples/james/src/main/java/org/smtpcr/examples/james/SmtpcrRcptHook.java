@@ -65,6 +65,14 @@ import org.smtpcr.examples.runtime.SessionIds;
  * trustRelayingClients} (default true: clients James lets relay, such as its {@code
  * authorizedAddresses}, are not asked). Unknown settings are refused.
  *
+ * <p><b>Sender authentication.</b> The engine checks SPF for the client address, the HELO name and
+ * the reverse-path at the first recipient (settings {@code spf}, {@code dnsServer}, {@code
+ * dnsTimeout}, {@code authDeadline}, and the policy settings {@code rejectSpfFail}, {@code
+ * admitUnauthenticated}, {@code honourUnverifiedConfirmations}, {@code trustedForwarders}, {@code
+ * authenticationOptionalDomains}, {@code trustedAuthservIds}, {@code dkim}). When James's own
+ * {@code SPFHandler} runs before this hook, its result for the transaction is used instead (see
+ * {@link JamesSpf}); {@link SmtpcrMessageHook} checks DKIM and DMARC at the end of DATA.
+ *
  * <p>Thread-safe after {@link #init(Configuration)}.
  *
  * @since 0.1.0
@@ -131,7 +139,8 @@ public final class SmtpcrRcptHook implements RcptHook {
     }
     Decision decision;
     try {
-      TransactionState state = transaction(session, s.engine(), reversePath(sender));
+      TransactionState state =
+          transaction(session, s.engine(), reversePath(sender), s.engineChecksSpf());
       decision = state.rcpt("<" + rcpt.asString() + ">").decision();
     } catch (RuntimeException e) {
       log.warn(
@@ -165,7 +174,7 @@ public final class SmtpcrRcptHook implements RcptHook {
 
   /** The engine's state for the session's current transaction, begun at its first recipient. */
   private static TransactionState transaction(
-      SMTPSession session, DecisionEngine engine, String reversePath) {
+      SMTPSession session, DecisionEngine engine, String reversePath, boolean engineChecksSpf) {
     Optional<OpenTransaction> open = session.getAttachment(OpenTransaction.KEY, State.Transaction);
     if (open.isPresent() && open.get().matches(engine, reversePath)) {
       return open.get().state();
@@ -187,6 +196,7 @@ public final class SmtpcrRcptHook implements RcptHook {
     if (user != null) {
       tx.authenticatedUser(user.asString());
     }
+    JamesSpf.result(session, engineChecksSpf).ifPresent(tx::authentication);
     TransactionState state = engine.begin(tx.build());
     session.setAttachment(
         OpenTransaction.KEY, new OpenTransaction(engine, reversePath, state), State.Transaction);

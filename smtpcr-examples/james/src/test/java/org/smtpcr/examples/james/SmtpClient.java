@@ -20,7 +20,12 @@ final class SmtpClient implements AutoCloseable {
   private final OutputStream out;
 
   SmtpClient(int port) throws IOException {
-    socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    this(port, InetAddress.getLoopbackAddress());
+  }
+
+  /** A client of 127.0.0.1 from another local address, such as 127.0.0.2. */
+  SmtpClient(int port, InetAddress from) throws IOException {
+    socket = new Socket(InetAddress.getLoopbackAddress(), port, from, 0);
     socket.setSoTimeout(10_000);
     in = socket.getInputStream();
     out = socket.getOutputStream();
@@ -28,7 +33,12 @@ final class SmtpClient implements AutoCloseable {
 
   /** Connects and reads the greeting, then says EHLO. */
   static SmtpClient connect(int port, String ehlo) throws IOException {
-    SmtpClient c = new SmtpClient(port);
+    return connect(port, InetAddress.getLoopbackAddress(), ehlo);
+  }
+
+  /** {@link #connect(int, String)} from another local address. */
+  static SmtpClient connect(int port, InetAddress from, String ehlo) throws IOException {
+    SmtpClient c = new SmtpClient(port, from);
     try {
       String greeting = c.readReply();
       if (!greeting.startsWith("220 ")) {
