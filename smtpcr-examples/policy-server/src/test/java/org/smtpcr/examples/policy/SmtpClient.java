@@ -31,7 +31,12 @@ final class SmtpClient implements AutoCloseable {
   private final OutputStream out;
 
   SmtpClient(int port) throws IOException {
-    socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    this(port, InetAddress.getLoopbackAddress());
+  }
+
+  /** A client of 127.0.0.1 from another local address, such as 127.0.0.2. */
+  SmtpClient(int port, InetAddress from) throws IOException {
+    socket = new Socket(InetAddress.getLoopbackAddress(), port, from, 0);
     socket.setSoTimeout(60_000);
     in = socket.getInputStream();
     out = socket.getOutputStream();
