@@ -33,7 +33,11 @@ import picocli.CommandLine.Spec;
       "It answers DUNNO for known senders and 550 5.7.1 with a link to the",
       "challenge page for unknown ones, and learns the recipients of authenticated",
       "users' mail. With --with-web the challenge page runs in the same process.",
-      "Runs until stopped."
+      "It checks SPF from client_address, sender and helo_name (550 5.7.23 for SPF",
+      "fail, 451 4.4.3 when DNS fails). It never sees the message, so DKIM and DMARC",
+      "cannot count here: whitelist hits count for SPF pass (or a domain that",
+      "publishes nothing); see --trusted-forwarder and",
+      "--authentication-optional-domain. Runs until stopped."
     })
 final class PolicyServerCommand implements Callable<Integer> {
   /** The default port: Postgrey has 10023 (Debian) and 60000; this one is free of both. */
@@ -149,7 +153,9 @@ final class PolicyServerCommand implements Callable<Integer> {
     }
     if (workers < 1) {
       throw Cli.usage(
-          spec, "--workers must be at least 1: look-ups in the data directory's store block");
+          spec,
+          "--workers must be at least 1: look-ups in the data directory's store and SPF's DNS"
+              + " queries block");
     }
     try {
       // the builders check these; a bad value is a usage error, found before anything starts

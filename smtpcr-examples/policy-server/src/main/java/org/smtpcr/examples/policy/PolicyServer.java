@@ -75,6 +75,14 @@ import org.smtpcr.examples.runtime.OutboundLearning;
  * Builder#prependHeader(String) configured}. Every other state is answered {@code DUNNO}. A failure
  * of ours is answered {@code 451 4.3.0}: the sending MTA retries.
  *
+ * <p><b>Sender authentication.</b> An engine with a {@link
+ * org.smtpcr.core.auth.SenderAuthenticator} (the standard engine's, on by default) checks SPF from
+ * {@code client_address}, {@code sender} and {@code helo_name}: SPF {@code fail} is answered {@code
+ * 550 5.7.23} without a link, DNS trouble {@code 451 4.4.3}. The policy server never sees the
+ * message, so DKIM and DMARC alignment cannot count here: a whitelist hit of a sender that is not
+ * SPF-authenticated (and whose domain publishes something) is answered {@code 550 5.7.26} without a
+ * link. {@code docs/postfix.md} says what to run beside it.
+ *
  * <p><b>Learning from outbound mail.</b> When {@code sasl_username} is set, one of our users is
  * sending: the pair (that remote recipient as sender, our user's address as recipient) is added to
  * the store, so the people our users write to can answer without a challenge. On by default.
@@ -87,9 +95,10 @@ import org.smtpcr.examples.runtime.OutboundLearning;
  * once; idle ones after {@link Builder#idleTimeout(Duration)}.
  *
  * <p><b>Threads.</b> Non-blocking I/O on Netty with one event-loop thread, however many connections
- * are open; decisions (which may block on the store) run on a fixed pool of {@link
- * Builder#workerThreads(int)} threads, or on the event loop itself with {@code workerThreads(0)}
- * when nothing in them blocks. {@link #close()} stops all of them.
+ * are open; decisions (which may block on the store, and on DNS for SPF) run on a fixed pool of
+ * {@link Builder#workerThreads(int)} threads, or on the event loop itself with {@code
+ * workerThreads(0)} when nothing in them blocks: never with an engine that authenticates senders.
+ * {@link #close()} stops all of them.
  *
  * <p>Thread-safe.
  *
@@ -510,10 +519,11 @@ public final class PolicyServer implements AutoCloseable {
      * <p>{@code 0} decides on the event-loop thread itself, with no pool: each request then saves
      * two hand-offs between threads, which at one connection is most of its time. Only for an
      * engine whose rules and store never block, such as the default chain over an {@link
-     * org.smtpcr.core.store.InMemoryWhitelistStore}: a decision that waits (a JDBC store, a DNS
-     * look-up) would stall every connection. Learning from outbound mail then also writes on the
-     * event loop: each learnt pair takes the in-memory store's write lock, and a full store looks
-     * for expired entries.
+     * org.smtpcr.core.store.InMemoryWhitelistStore} without a sender authenticator: a decision that
+     * waits (a JDBC store, SPF's DNS look-ups) would stall every connection. {@code smtpcr
+     * policy-server} refuses {@code --workers 0}, since its engine checks SPF by default. Learning
+     * from outbound mail then also writes on the event loop: each learnt pair takes the in-memory
+     * store's write lock, and a full store looks for expired entries.
      *
      * @param threads 0 to 1024
      * @return this builder
