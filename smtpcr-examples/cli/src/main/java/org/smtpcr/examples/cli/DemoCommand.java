@@ -135,7 +135,9 @@ final class DemoCommand implements Callable<Integer> {
     String server = Services.hostPort(smtp.address());
     String domain = domains.isEmpty() ? "example.com" : domains.get(0);
     String to = "bob@" + domain;
-    String from = "alice@example.org";
+    // a reserved name (RFC 2606) that publishes nothing, so SPF lets the demo challenge it from
+    // this machine; a real domain such as example.org publishes "-all" and would get 5.7.23
+    String from = "alice@sender.example";
     String dataArg = " --data " + shellWord(d.path().toString());
     out.println("SMTPCR demo is running. Stop it with Ctrl-C.");
     out.println();
