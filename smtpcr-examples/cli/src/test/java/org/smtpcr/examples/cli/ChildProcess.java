@@ -52,7 +52,7 @@ final class ChildProcess implements AutoCloseable {
             "-cp",
             System.getProperty("java.class.path"),
             Main.class.getName()),
-        args);
+        TestDns.withDns(args));
   }
 
   private static Thread pump(InputStream in, ByteArrayOutputStream sink) {

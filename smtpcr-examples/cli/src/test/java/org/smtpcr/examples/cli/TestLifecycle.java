@@ -53,7 +53,7 @@ final class TestLifecycle implements Lifecycle, AutoCloseable {
         new Thread(
             () -> {
               try {
-                CommandRun.Result r = CommandRun.run(this, args);
+                CommandRun.Result r = CommandRun.run(this, TestDns.withDns(args));
                 result.complete(r);
                 serving.completeExceptionally(
                     new AssertionError("the command ended without serving: " + r));

@@ -61,7 +61,8 @@ public final class SettingGrammar {
   /** The expected form of a duration, as messages name it. */
   static final String DURATION_FORM = "a duration such as 45s, 30m, 12h, 7d, 2w or PT12H";
 
-  static final String BOOLEAN_FORM = "on or off (or true or false)";
+  // on and off are read too; messages keep naming the form they always named
+  static final String BOOLEAN_FORM = "true or false";
 
   static final String DNS_SERVER_FORM =
       "an IP address with an optional port, such as 127.0.0.1:5353 or [2001:db8::53]:53";

@@ -88,7 +88,7 @@ final class SettingGrammarTest {
     assertTrue(SettingGrammar.bool("k", "On"));
     assertEquals(false, SettingGrammar.bool("k", " off "));
     assertEquals(
-        "k must be on or off (or true or false)",
+        "k must be true or false",
         assertThrows(IllegalArgumentException.class, () -> SettingGrammar.bool("k", "yes"))
             .getMessage());
   }
