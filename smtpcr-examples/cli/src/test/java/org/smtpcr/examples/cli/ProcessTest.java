@@ -119,7 +119,7 @@ final class ProcessTest {
           out.contains(
               "swaks --server 127.0.0.1:"
                   + port
-                  + " --from alice@example.org --to bob@example.com"),
+                  + " --from alice@sender.example --to bob@example.com"),
           out);
       assertTrue(
           out.contains(
