@@ -456,4 +456,38 @@ final class SenderAuthenticationEngineTest {
             spf(SpfResult.SOFTFAIL, DmarcPolicy.REJECT), AuthenticationResults.notChecked());
     assertReply(engine(dmarcReject).decide(rcpt(ALICE, BOB)).decision(), 550, "5.7.26");
   }
+
+  @Test
+  void trustedAuthenticationResults_aboveTheFirstReceived_count_forgedOnesBelowDoNot() {
+    whitelist("alice@example.org", "bob@example.com");
+    AuthenticationResults softfail =
+        AuthenticationResults.builder()
+            .spfMailFrom(SpfResult.SOFTFAIL)
+            .senderPolicy(DmarcPolicy.NONE)
+            .build();
+    DecisionEngine e =
+        DecisionEngine.builder()
+            .keyRing(ring)
+            .challengeBase(BASE)
+            .clock(CLOCK)
+            .trustAuthenticationResults("mx.example.com")
+            .rules(StandardRules.builder().whitelistStore(store).build())
+            .build();
+    Header ar =
+        new Header(
+            "Authentication-Results",
+            "mx.example.com; dkim=pass header.d=example.org header.s=s1; spf=softfail"
+                + " smtp.mailfrom=alice@example.org");
+    Header received = new Header("Received", "from relay.example by mx.example.com");
+
+    TransactionState trusted =
+        e.begin(tx(Stage.MAIL).reversePath(ALICE).authentication(softfail).build());
+    assertEquals(DecisionOutcome.PENDING, trusted.rcpt(BOB).ruleId());
+    assertInstanceOf(Decision.Accept.class, trusted.endOfData(List.of(ar, received)).decision());
+
+    TransactionState forged =
+        e.begin(tx(Stage.MAIL).reversePath(ALICE).authentication(softfail).build());
+    forged.rcpt(BOB);
+    assertReply(forged.endOfData(List.of(received, ar)).decision(), 550, "5.7.26");
+  }
 }
