@@ -25,6 +25,23 @@ final class Goals {
       accept of a whitelisted pair ≤ 1 µs | accept | score | ≤ 1000 ns
       full challenge ≤ 3 µs | challenge | score | ≤ 3000 ns
       """;
+  private static final String AUTH =
+      """
+      SPF (jSPF as shipped), uncached, `ip4:`: at most 1.25× its DNS queries \
+      | jspf-uncached-ip4 ÷ dnsQueries-ip4 | score | ≤ 1.25
+      SPF (jSPF as shipped), uncached, `include:`: at most 1.25× its DNS queries \
+      | jspf-uncached-include ÷ dnsQueries-include | score | ≤ 1.25
+      SPF (jSPF as shipped), uncached, `mx`: at most 1.25× its DNS queries \
+      | jspf-uncached-mx ÷ dnsQueries-mx | score | ≤ 1.25
+      SPF (jSPF, TXT only), uncached, `ip4:`: at most 1.25× its DNS queries \
+      | jspf-uncached-txt-only-ip4 ÷ dnsQueries-ip4 | score | ≤ 1.25
+      SPF (jSPF, TXT only), uncached, `include:`: at most 1.25× its DNS queries \
+      | jspf-uncached-txt-only-include ÷ dnsQueries-include | score | ≤ 1.25
+      SPF (jSPF, TXT only), uncached, `mx`: at most 1.25× its DNS queries \
+      | jspf-uncached-txt-only-mx ÷ dnsQueries-mx | score | ≤ 1.25
+      SPF, cached, `mx`: at most half of one DNS query \
+      | jspf-cached-mx ÷ dnsQueries-ip4 | score | ≤ 0.5
+      """;
   private static final String[][] OURS = {
     {"memory", "in-memory store"},
     {"memory-tuned", "in-memory store, tuned"},
@@ -90,9 +107,10 @@ final class Goals {
           case "tokens" -> TOKENS;
           case "core" -> CORE;
           case "policy" -> policy();
+          case "auth" -> AUTH;
           default ->
               throw new IllegalArgumentException(
-                  "unknown group " + group + "; known: tokens, core, policy");
+                  "unknown group " + group + "; known: tokens, core, policy, auth");
         };
     return spec.lines().map(Goals::goal).toList();
   }

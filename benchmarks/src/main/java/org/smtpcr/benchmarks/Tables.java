@@ -95,6 +95,56 @@ final class Tables {
       inMemoryMiss | in-memory (10,000 pairs) | peer: miss
       """;
 
+  private static final String AUTH =
+      """
+      # auth-spf | record | evaluator
+      = µs/op | score
+      = ± error | error
+      = best iteration | best
+      = ÷ its queries | score | THIS_OVER_PEER
+      = ÷ one query | score | THIS_OVER_PEER | 1
+      jspf-cached-ip4 dnsQueries-ip4 dnsQueries-ip4 | `ip4:` | jSPF, dnsjava cache on
+      jspf-uncached-ip4 dnsQueries-ip4 dnsQueries-ip4 | `ip4:` | jSPF, cache off
+      jspf-uncached-txt-only-ip4 dnsQueries-ip4 dnsQueries-ip4 | `ip4:` | jSPF, cache off, TXT only
+      dnsQueries-ip4 | `ip4:` | peer: its 1 query (TXT), dnsjava, no cache
+      jspf-cached-include dnsQueries-include dnsQueries-ip4 | `include:` | jSPF, dnsjava cache on
+      jspf-uncached-include dnsQueries-include dnsQueries-ip4 | `include:` | jSPF, cache off
+      jspf-uncached-txt-only-include dnsQueries-include dnsQueries-ip4 | `include:` \
+      | jSPF, cache off, TXT only
+      dnsQueries-include dnsQueries-ip4 | `include:` | peer: its 2 queries (TXT, TXT)
+      jspf-cached-mx dnsQueries-mx dnsQueries-ip4 | `mx` | jSPF, dnsjava cache on
+      jspf-uncached-mx dnsQueries-mx dnsQueries-ip4 | `mx` | jSPF, cache off
+      jspf-uncached-txt-only-mx dnsQueries-mx dnsQueries-ip4 | `mx` | jSPF, cache off, TXT only
+      dnsQueries-mx dnsQueries-ip4 | `mx` | peer: its 3 queries (TXT, MX, A)
+      # auth-spf-queries | record | evaluator
+      = queries sent | queries
+      = RFC 7208 needs | needed
+      = result pass | pass
+      spfQueries-ip4 | `ip4:` | jSPF as shipped
+      spfQueries-txt-only-ip4 | `ip4:` | jSPF, TXT only
+      spfQueries-include | `include:` | jSPF as shipped
+      spfQueries-txt-only-include | `include:` | jSPF, TXT only
+      spfQueries-mx | `mx` | jSPF as shipped
+      spfQueries-txt-only-mx | `mx` | jSPF, TXT only
+      # auth-dkim | message | operation
+      = µs/op | score
+      = ± error | error
+      = best iteration | best
+      = B/op | alloc
+      = ÷ SHA-256 | score | THIS_OVER_PEER
+      verify-10240 sha256-10240 | 10 kB | jDKIM 0.5 `DKIMVerifier.verify`
+      sha256-10240 | 10 kB | peer: SHA-256 of the message
+      verify-1048576 sha256-1048576 | 1 MB | jDKIM 0.5 `DKIMVerifier.verify`
+      sha256-1048576 | 1 MB | peer: SHA-256 of the message
+      # auth-pow | solver | difficulty
+      = ms per solve | score
+      = ± error | error
+      = hashes per solve | hashesPerSolve
+      = ns per hash | nsPerHash
+      powNative | native: C, OpenSSL 3 SHA-256, one thread (CPU time) | 18 bits
+      solve-18 | Java 17, `MessageDigest` SHA-256, one thread (JMH) | 18 bits
+      """;
+
   /** The policy tables' rows come from the runs: {@link #policy}. */
   private static final String POLICY =
       """
@@ -184,9 +234,10 @@ final class Tables {
       case "tokens" -> parse(TOKENS);
       case "core" -> parse(CORE);
       case "policy" -> policy(results);
+      case "auth" -> parse(AUTH);
       default ->
           throw new IllegalArgumentException(
-              "unknown group " + group + "; known: tokens, core, policy");
+              "unknown group " + group + "; known: tokens, core, policy, auth");
     };
   }
 

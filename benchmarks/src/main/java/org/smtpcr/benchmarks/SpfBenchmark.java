@@ -1,0 +1,182 @@
+package org.smtpcr.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.james.jspf.core.DNSRequest;
+import org.apache.james.jspf.core.exceptions.TimeoutException;
+import org.apache.james.jspf.executor.SynchronousSPFExecutor;
+import org.apache.james.jspf.impl.DNSServiceXBillImpl;
+import org.apache.james.jspf.impl.SPF;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.smtpcr.benchmarks.AuthFixtures.Spf;
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * One SPF check of MAIL FROM for an authorized client, against a dnsmasq each fork starts on
+ * 127.0.0.1 (see docs/benchmarks.md), with dnsjava's cache on and off; and the peer: the DNS
+ * queries the record needs, sent one after the other to the same server without a cache.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class SpfBenchmark {
+  /** The DNS server and the record checked. */
+  @State(Scope.Benchmark)
+  public static class Dns {
+    @Param({"ip4", "include", "mx"})
+    public String record;
+
+    Spf spf;
+    AuthDns server;
+    SimpleResolver resolver;
+
+    @Setup(Level.Trial)
+    public void start() throws IOException {
+      spf = Spf.valueOf(record.toUpperCase(Locale.ROOT));
+      server = AuthFixtures.startDns(AuthFixtures.dkimKey(), Optional.empty());
+      resolver = server.resolver(AuthFixtures.QUERY_TIMEOUT);
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+      server.close();
+    }
+  }
+
+  /** Apache jSPF 1.0.5, synchronous executor, over dnsjava asking the benchmark's server. */
+  @State(Scope.Benchmark)
+  public static class JSpf {
+    /**
+     * {@code cached}: as shipped, dnsjava's cache on; {@code uncached}: its cache off; {@code
+     * uncached-txt-only}: cache off, and the obsolete type-SPF query (RFC 7208 §3.1), which jSPF
+     * sends before the TXT query of every domain, answered "none" without asking the server.
+     */
+    @Param({"cached", "uncached", "uncached-txt-only"})
+    public String mode;
+
+    SPF spf;
+
+    @Setup(Level.Trial)
+    public void build(Dns dns) {
+      spf = jspf(dns.resolver, mode.equals("cached"), mode.endsWith("txt-only"));
+      String result = check(dns);
+      if (!result.equals("pass")) {
+        throw new IllegalStateException("SPF of " + dns.spf.domain() + " gave " + result);
+      }
+    }
+
+    String check(Dns dns) {
+      return SpfBenchmark.check(spf, dns.spf);
+    }
+  }
+
+  /**
+   * jSPF over dnsjava's default cache, switched on or off for the whole process; {@code txtOnly}:
+   * type-SPF queries answered "none" locally.
+   */
+  static SPF jspf(Resolver resolver, boolean cache, boolean txtOnly) {
+    Cache c = Lookup.getDefaultCache(DClass.IN);
+    c.clearCache();
+    if (!cache) {
+      // nothing is kept: every record expires as it is stored
+      c.setMaxCache(0);
+      c.setMaxNCache(0);
+    }
+    DNSServiceXBillImpl service =
+        txtOnly ? new TxtOnly(resolver) : new DNSServiceXBillImpl(resolver);
+    return new SPF(service, new SynchronousSPFExecutor(service));
+  }
+
+  /** Answers the obsolete SPF record type with "no such records" without a query. */
+  static final class TxtOnly extends DNSServiceXBillImpl {
+    TxtOnly(Resolver resolver) {
+      super(resolver);
+    }
+
+    @Override
+    public List<String> getRecords(DNSRequest request) throws TimeoutException {
+      return request.getRecordType() == DNSRequest.SPF ? null : super.getRecords(request);
+    }
+  }
+
+  static String check(SPF spf, Spf record) {
+    return spf.checkSPF(AuthFixtures.CLIENT, record.mailFrom(), "mail." + record.domain())
+        .getResult();
+  }
+
+  /**
+   * Counts the queries one uncached check of each record sends, from the server's query log, into
+   * {@code DIR/spfQueries-RECORD.properties}: {@code queries} (jSPF's) and {@code needed} (the
+   * peer's, RFC 7208's).
+   */
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args[0]);
+    for (boolean txtOnly : new boolean[] {false, true}) {
+      for (Spf record : Spf.values()) {
+        Path log = Files.createTempFile("dnsmasq", ".log");
+        try (AuthDns server = AuthFixtures.startDns(AuthFixtures.dkimKey(), Optional.of(log))) {
+          SPF spf = jspf(server.resolver(AuthFixtures.QUERY_TIMEOUT), false, txtOnly);
+          String result = check(spf, record);
+          server.close(); // dnsmasq has written its log when it has exited
+          int n = queries(log);
+          String id =
+              "spfQueries-" + (txtOnly ? "txt-only-" : "") + record.name().toLowerCase(Locale.ROOT);
+          Files.writeString(
+              dir.resolve(id + ".properties"),
+              "queries=%d%nneeded=%d%npass=%d%n"
+                  .formatted(n, record.queries.size(), result.equals("pass") ? 1 : 0));
+          System.out.printf(
+              "%s: %d queries (RFC 7208: %d), %s%n", id, n, record.queries.size(), result);
+        } finally {
+          Files.deleteIfExists(log);
+        }
+      }
+    }
+  }
+
+  private static int queries(Path log) throws IOException {
+    try (Stream<String> lines = Files.lines(log)) {
+      // dnsmasq logs a query to an authoritative zone as auth[TYPE] NAME from ADDRESS; the SOA
+      // queries are AuthDns's own, made while it waits for the server to answer
+      return (int)
+          lines
+              .filter(
+                  l -> l.matches(".*: auth\\[[A-Z0-9]+\\] .* from .*") && !l.contains("auth[SOA]"))
+              .count();
+    }
+  }
+
+  /** jSPF's check, as the evaluator runs it at RCPT. */
+  @Benchmark
+  public String jspf(Dns dns, JSpf jspf) {
+    return jspf.check(dns);
+  }
+
+  /** The peer: the record's queries, one round trip each, no cache. */
+  @Benchmark
+  public int dnsQueries(Dns dns) throws IOException {
+    int answers = 0;
+    for (String q : dns.spf.queries) {
+      answers += AuthFixtures.query(dns.resolver, q);
+    }
+    return answers;
+  }
+}
