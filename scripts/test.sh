@@ -3,13 +3,14 @@
 #
 # Installs the Debian packages the integration tests talk to (only what is missing, so a rerun is
 # fast), then builds and runs all tests with -Dsmtpcr.it.required=true: a test whose real peer
-# (PostgreSQL, Postfix, Chromium, swaks, ...) is missing fails instead of being skipped.
+# (PostgreSQL, Postfix, Chromium, swaks, dnsmasq, ...) is missing fails instead of being skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # postgresql: JDBC store tests; chromium: the challenge page in a real browser; swaks: a real SMTP
-# client; postfix + postgrey: the policy server against a real Postfix, measured against Postgrey.
-packages=(postgresql chromium swaks postfix postgrey)
+# client; postfix + postgrey: the policy server against a real Postfix, measured against Postgrey;
+# dnsmasq-base: an authoritative DNS server for the SPF, DKIM and DMARC tests.
+packages=(postgresql chromium swaks postfix postgrey dnsmasq-base)
 
 missing=()
 for p in "${packages[@]}"; do

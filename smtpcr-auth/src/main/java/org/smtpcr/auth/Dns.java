@@ -1,0 +1,86 @@
+package org.smtpcr.auth;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.lookup.LookupResult;
+import org.xbill.DNS.lookup.LookupSession;
+import org.xbill.DNS.lookup.NoSuchDomainException;
+import org.xbill.DNS.lookup.NoSuchRRSetException;
+
+/**
+ * Bounded DNS on dnsjava: every look-up waits at most the per-query time-out and never past the
+ * check's {@link Budget}. CNAME chains are followed by dnsjava (at most {@value #MAX_REDIRECTS}
+ * links, loops detected). Thread-safe.
+ */
+final class Dns {
+  static final int MAX_REDIRECTS = 8;
+
+  /** The outcome of one look-up. */
+  sealed interface Answer {
+    /** Records of the type asked for (after CNAMEs). */
+    record Records(List<Record> records) implements Answer {}
+
+    /** NXDOMAIN, or no records of that type: a "void lookup" in RFC 7208's terms. */
+    record NoData() implements Answer {}
+
+    /**
+     * A time-out, a server failure or a broken answer; {@code deadline} when the budget ran out.
+     */
+    record Failure(boolean deadline, String reason) implements Answer {}
+  }
+
+  private static final Answer VOID = new Answer.NoData();
+
+  private final LookupSession session;
+  private final long queryTimeoutNanos;
+
+  Dns(LookupSession session, Duration queryTimeout) {
+    this.session = session;
+    this.queryTimeoutNanos = queryTimeout.toNanos();
+  }
+
+  Answer lookup(String name, int type, Budget budget) {
+    long wait = budget.remainingNanos(queryTimeoutNanos);
+    if (wait <= 0) {
+      return new Answer.Failure(true, "deadline");
+    }
+    Name n;
+    try {
+      n = Name.fromString(name, Name.root);
+    } catch (TextParseException e) {
+      return VOID; // not a name: nothing can exist there
+    }
+    CompletableFuture<LookupResult> f;
+    try {
+      f = session.lookupAsync(n, type).toCompletableFuture();
+    } catch (RuntimeException e) {
+      return new Answer.Failure(false, e.getClass().getSimpleName());
+    }
+    try {
+      LookupResult r = f.get(wait, TimeUnit.NANOSECONDS);
+      List<Record> records = r.getRecords().stream().filter(x -> x.getType() == type).toList();
+      return records.isEmpty() ? VOID : new Answer.Records(records);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof NoSuchDomainException || cause instanceof NoSuchRRSetException) {
+        return VOID;
+      }
+      return new Answer.Failure(
+          false, cause == null ? "lookup failed" : cause.getClass().getSimpleName());
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return new Answer.Failure(budget.expired(), "time-out");
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      return new Answer.Failure(false, "interrupted");
+    }
+  }
+}
