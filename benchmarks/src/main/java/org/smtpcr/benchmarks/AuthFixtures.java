@@ -3,7 +3,6 @@ package org.smtpcr.benchmarks;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -12,21 +11,24 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import org.apache.james.jdkim.DKIMSigner;
 import org.apache.james.jdkim.exceptions.FailException;
+import org.smtpcr.auth.testing.Dnsmasq;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
  * The zone and the mail of the {@code auth} benchmarks (see docs/benchmarks.md): SPF records that
- * need one, two and three DNS queries, a DKIM key whose public half the zone serves, and messages
- * of a given size signed with it.
+ * need one, two and three DNS queries, served by a dnsmasq each fork starts (authoritative, on
+ * 127.0.0.1 and a random port: {@code smtpcr-auth}'s test fixture {@link Dnsmasq}), a DKIM key
+ * whose public half the zone serves, and messages of a given size signed with it.
  */
 final class AuthFixtures {
   static final String ZONE = "bench.test";
@@ -39,7 +41,8 @@ final class AuthFixtures {
 
   /**
    * An SPF record of the zone: the MAIL FROM domain, and the queries (type, name) that RFC 7208
-   * needs to evaluate it for {@link #CLIENT}, the peer's round trips.
+   * needs to evaluate it for {@link #CLIENT}, the peer's round trips. A whole sender check (see
+   * {@link #decisionQueries}) adds the HELO name's SPF and the domain's DMARC record.
    */
   enum Spf {
     /** {@code ip4:}: the TXT query alone. */
@@ -62,32 +65,52 @@ final class AuthFixtures {
     String mailFrom() {
       return "alice@" + domain();
     }
+
+    String helo() {
+      return "mail." + domain();
+    }
+
+    /** What a sender check needs: the HELO name's TXT, the record's queries, the DMARC TXT. */
+    List<String> decisionQueries() {
+      List<String> q = new ArrayList<>();
+      q.add("TXT " + helo());
+      q.addAll(queries);
+      q.add("TXT _dmarc." + domain());
+      return List.copyOf(q);
+    }
   }
 
   private AuthFixtures() {}
 
-  /** The dnsmasq options of the zone; {@code dkimKey} is served at the DKIM selector. */
-  static List<String> records(KeyPair dkimKey) {
-    List<String> r = new ArrayList<>();
-    r.add("--txt-record=ip4." + ZONE + ",v=spf1 ip4:192.0.2.0/24 -all");
-    r.add("--txt-record=include." + ZONE + ",v=spf1 include:_spf.provider." + ZONE + " -all");
-    r.add("--txt-record=_spf.provider." + ZONE + ",v=spf1 ip4:192.0.2.0/24 -all");
-    r.add("--txt-record=mx." + ZONE + ",v=spf1 mx -all");
-    r.add("--mx-host=mx." + ZONE + ",mail.mx." + ZONE + ",10");
-    r.add("--host-record=mail.mx." + ZONE + "," + CLIENT);
-    // a 2048-bit key is longer than one 255-octet TXT string; verifiers join the strings
-    String p = Base64.getEncoder().encodeToString(dkimKey.getPublic().getEncoded());
-    StringBuilder txt = new StringBuilder("--txt-record=" + DKIM_SELECTOR + "._domainkey." + ZONE);
-    String value = "v=DKIM1; k=rsa; p=" + p;
-    for (int i = 0; i < value.length(); i += 250) {
-      txt.append(',').append(value, i, Math.min(value.length(), i + 250)); // a string each
+  /**
+   * Starts a dnsmasq authoritative for the zone (the {@code smtpcr-auth} test fixture), with the
+   * SPF records, a DMARC record ({@code p=none}) and an SPF record for the HELO name of each MAIL
+   * FROM domain, and {@code dkimKey}'s public half at the DKIM selector.
+   */
+  static Dnsmasq startDns(KeyPair dkimKey) {
+    Dnsmasq.Builder z = Dnsmasq.builder(ZONE);
+    for (Spf s : Spf.values()) {
+      z.txt("mail." + s.domain(), "v=spf1 ip4:" + CLIENT + " -all");
+      z.txt("_dmarc." + s.domain(), "v=DMARC1; p=none");
     }
-    r.add(txt.toString());
-    return List.copyOf(r);
+    z.txt("_dmarc." + ZONE, "v=DMARC1; p=none"); // the From: domain of the signed messages
+    z.txt("ip4." + ZONE, "v=spf1 ip4:192.0.2.0/24 -all");
+    z.txt("include." + ZONE, "v=spf1 include:_spf.provider." + ZONE + " -all");
+    z.txt("_spf.provider." + ZONE, "v=spf1 ip4:192.0.2.0/24 -all");
+    z.txt("mx." + ZONE, "v=spf1 mx -all");
+    z.mx("mx." + ZONE, "mail.mx." + ZONE, 10);
+    z.host("mail.mx." + ZONE, CLIENT);
+    // a 2048-bit key is longer than one 255-octet TXT string; the fixture splits, verifiers join
+    String p = Base64.getEncoder().encodeToString(dkimKey.getPublic().getEncoded());
+    z.txt(DKIM_SELECTOR + "._domainkey." + ZONE, "v=DKIM1; k=rsa; p=" + p);
+    return z.start();
   }
 
-  static AuthDns startDns(KeyPair dkimKey, Optional<Path> queryLog) throws IOException {
-    return AuthDns.start(List.of(ZONE), records(dkimKey), queryLog);
+  /** A resolver that asks {@code server} only, with {@link #QUERY_TIMEOUT} per query. */
+  static SimpleResolver resolver(Dnsmasq server) {
+    SimpleResolver r = new SimpleResolver(server.address());
+    r.setTimeout(QUERY_TIMEOUT);
+    return r;
   }
 
   static KeyPair dkimKey() {
@@ -108,7 +131,7 @@ final class AuthFixtures {
     int space = typeAndName.indexOf(' ');
     Record question =
         Record.newRecord(
-            AuthDns.name(typeAndName.substring(space + 1)),
+            Name.fromString(typeAndName.substring(space + 1) + "."),
             Type.value(typeAndName.substring(0, space)),
             DClass.IN);
     Message answer = resolver.send(Message.newQuery(question));
@@ -121,7 +144,8 @@ final class AuthFixtures {
 
   /**
    * A message of about {@code size} bytes from {@code alice@bench.test}, CRLF line ends, signed
-   * with {@code key} (rsa-sha256, relaxed/relaxed, d=bench.test).
+   * with {@code key} (rsa-sha256, relaxed/relaxed, d=bench.test, with a {@code t=} as signers write
+   * it).
    */
   static byte[] signedMessage(int size, KeyPair key) {
     StringBuilder m =
@@ -146,6 +170,8 @@ final class AuthFixtures {
                 + ZONE
                 + "; s="
                 + DKIM_SELECTOR
+                + "; t="
+                + System.currentTimeMillis() / 1000
                 + "; h=from:to:subject:date:message-id; bh=; b=;",
             key.getPrivate());
     try {

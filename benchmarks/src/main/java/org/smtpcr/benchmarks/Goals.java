@@ -27,20 +27,14 @@ final class Goals {
       """;
   private static final String AUTH =
       """
-      SPF (jSPF as shipped), uncached, `ip4:`: at most 1.25× its DNS queries \
-      | jspf-uncached-ip4 ÷ dnsQueries-ip4 | score | ≤ 1.25
-      SPF (jSPF as shipped), uncached, `include:`: at most 1.25× its DNS queries \
-      | jspf-uncached-include ÷ dnsQueries-include | score | ≤ 1.25
-      SPF (jSPF as shipped), uncached, `mx`: at most 1.25× its DNS queries \
-      | jspf-uncached-mx ÷ dnsQueries-mx | score | ≤ 1.25
-      SPF (jSPF, TXT only), uncached, `ip4:`: at most 1.25× its DNS queries \
-      | jspf-uncached-txt-only-ip4 ÷ dnsQueries-ip4 | score | ≤ 1.25
-      SPF (jSPF, TXT only), uncached, `include:`: at most 1.25× its DNS queries \
-      | jspf-uncached-txt-only-include ÷ dnsQueries-include | score | ≤ 1.25
-      SPF (jSPF, TXT only), uncached, `mx`: at most 1.25× its DNS queries \
-      | jspf-uncached-txt-only-mx ÷ dnsQueries-mx | score | ≤ 1.25
-      SPF, cached, `mx`: at most half of one DNS query \
-      | jspf-cached-mx ÷ dnsQueries-ip4 | score | ≤ 0.5
+      SMTPCR sender check, uncached, `ip4:`: at most 1.25× the DNS round trips it needs \
+      | checkSender-off-ip4 ÷ decisionQueries-ip4 | score | ≤ 1.25
+      SMTPCR sender check, uncached, `include:`: at most 1.25× the DNS round trips it needs \
+      | checkSender-off-include ÷ decisionQueries-include | score | ≤ 1.25
+      SMTPCR sender check, uncached, `mx`: at most 1.25× the DNS round trips it needs \
+      | checkSender-off-mx ÷ decisionQueries-mx | score | ≤ 1.25
+      SMTPCR sender check, cached, `mx`: less than half of one DNS round trip \
+      | checkSender-on-mx ÷ dnsQueries-ip4 | score | ≤ 0.5
       """;
   private static final String[][] OURS = {
     {"memory", "in-memory store"},

@@ -1,13 +1,12 @@
 package org.smtpcr.benchmarks;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.james.jspf.core.DNSRequest;
 import org.apache.james.jspf.core.exceptions.TimeoutException;
 import org.apache.james.jspf.executor.SynchronousSPFExecutor;
@@ -23,7 +22,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.smtpcr.auth.SmtpcrAuthenticator;
+import org.smtpcr.auth.testing.Dnsmasq;
 import org.smtpcr.benchmarks.AuthFixtures.Spf;
+import org.smtpcr.core.auth.AuthenticationResults;
+import org.smtpcr.core.auth.DmarcPolicy;
+import org.smtpcr.core.auth.SpfResult;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Lookup;
@@ -31,9 +35,9 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SimpleResolver;
 
 /**
- * One SPF check of MAIL FROM for an authorized client, against a dnsmasq each fork starts on
- * 127.0.0.1 (see docs/benchmarks.md), with dnsjava's cache on and off; and the peer: the DNS
- * queries the record needs, sent one after the other to the same server without a cache.
+ * SMTPCR's sender check at RCPT and jSPF's SPF check of MAIL FROM for an authorized client, against
+ * a dnsmasq each fork starts on 127.0.0.1 (see docs/benchmarks.md), cached and uncached; and their
+ * peers: the DNS queries each needs, sent one after the other to the same server without a cache.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -45,14 +49,14 @@ public class SpfBenchmark {
     public String record;
 
     Spf spf;
-    AuthDns server;
+    Dnsmasq server;
     SimpleResolver resolver;
 
     @Setup(Level.Trial)
-    public void start() throws IOException {
+    public void start() {
       spf = Spf.valueOf(record.toUpperCase(Locale.ROOT));
-      server = AuthFixtures.startDns(AuthFixtures.dkimKey(), Optional.empty());
-      resolver = server.resolver(AuthFixtures.QUERY_TIMEOUT);
+      server = AuthFixtures.startDns(AuthFixtures.dkimKey());
+      resolver = AuthFixtures.resolver(server);
     }
 
     @TearDown(Level.Trial)
@@ -123,54 +127,88 @@ public class SpfBenchmark {
   }
 
   /**
-   * Counts the queries one uncached check of each record sends, from the server's query log, into
-   * {@code DIR/spfQueries-RECORD.properties}: {@code queries} (jSPF's) and {@code needed} (the
-   * peer's, RFC 7208's).
+   * Counts the queries one uncached jSPF check of each record sends, as shipped and TXT only, into
+   * {@code DIR/spfQueries-[txt-only-]RECORD.properties}: {@code queries} (jSPF's), {@code needed}
+   * (RFC 7208's) and {@code pass} (1 when the check passed).
    */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0]);
-    for (boolean txtOnly : new boolean[] {false, true}) {
-      for (Spf record : Spf.values()) {
-        Path log = Files.createTempFile("dnsmasq", ".log");
-        try (AuthDns server = AuthFixtures.startDns(AuthFixtures.dkimKey(), Optional.of(log))) {
-          SPF spf = jspf(server.resolver(AuthFixtures.QUERY_TIMEOUT), false, txtOnly);
-          String result = check(spf, record);
-          server.close(); // dnsmasq has written its log when it has exited
-          int n = queries(log);
+    try (Dnsmasq server = AuthFixtures.startDns(AuthFixtures.dkimKey())) {
+      for (boolean txtOnly : new boolean[] {false, true}) {
+        for (Spf record : Spf.values()) {
+          CountingResolver counting = new CountingResolver(AuthFixtures.resolver(server));
+          String result = check(jspf(counting, false, txtOnly), record);
           String id =
               "spfQueries-" + (txtOnly ? "txt-only-" : "") + record.name().toLowerCase(Locale.ROOT);
           Files.writeString(
               dir.resolve(id + ".properties"),
               "queries=%d%nneeded=%d%npass=%d%n"
-                  .formatted(n, record.queries.size(), result.equals("pass") ? 1 : 0));
+                  .formatted(
+                      counting.sent(), record.queries.size(), result.equals("pass") ? 1 : 0));
           System.out.printf(
-              "%s: %d queries (RFC 7208: %d), %s%n", id, n, record.queries.size(), result);
-        } finally {
-          Files.deleteIfExists(log);
+              "%s: %d queries (RFC 7208: %d), %s%n",
+              id, counting.sent(), record.queries.size(), result);
         }
       }
     }
   }
 
-  private static int queries(Path log) throws IOException {
-    try (Stream<String> lines = Files.lines(log)) {
-      // dnsmasq logs a query to an authoritative zone as auth[TYPE] NAME from ADDRESS; the SOA
-      // queries are AuthDns's own, made while it waits for the server to answer
-      return (int)
-          lines
-              .filter(
-                  l -> l.matches(".*: auth\\[[A-Z0-9]+\\] .* from .*") && !l.contains("auth[SOA]"))
-              .count();
+  /** SMTPCR's evaluator, {@code smtpcr-auth}, with its cache on or off. */
+  @State(Scope.Benchmark)
+  public static class Ours {
+    @Param({"on", "off"})
+    public String cache;
+
+    SmtpcrAuthenticator authenticator;
+    InetAddress client;
+
+    @Setup(Level.Trial)
+    public void build(Dns dns) throws IOException {
+      authenticator =
+          SmtpcrAuthenticator.builder()
+              .dnsServer(dns.server.address())
+              .cache(cache.equals("on"))
+              .build();
+      client = InetAddress.getByName(AuthFixtures.CLIENT);
+      AuthenticationResults r = check(dns);
+      if (r.spfMailFrom().orElse(null) != SpfResult.PASS
+          || r.spfHelo().orElse(null) != SpfResult.PASS
+          || r.senderPolicy().orElse(null) != DmarcPolicy.NONE) {
+        throw new IllegalStateException("the sender check of " + dns.spf.domain() + " gave " + r);
+      }
+    }
+
+    AuthenticationResults check(Dns dns) {
+      return authenticator.checkSender(client, dns.spf.helo(), dns.spf.mailFrom());
     }
   }
 
-  /** jSPF's check, as the evaluator runs it at RCPT. */
+  /**
+   * SMTPCR's sender check at RCPT, {@code SmtpcrAuthenticator.checkSender}: SPF of the HELO name
+   * and of MAIL FROM, and the DMARC policy of the MAIL FROM domain.
+   */
+  @Benchmark
+  public AuthenticationResults checkSender(Dns dns, Ours ours) {
+    return ours.check(dns);
+  }
+
+  /** jSPF alone: the SPF of MAIL FROM. */
   @Benchmark
   public String jspf(Dns dns, JSpf jspf) {
     return jspf.check(dns);
   }
 
-  /** The peer: the record's queries, one round trip each, no cache. */
+  /** The peer of the sender check: the queries it needs, one round trip each, no cache. */
+  @Benchmark
+  public int decisionQueries(Dns dns) throws IOException {
+    int answers = 0;
+    for (String q : dns.spf.decisionQueries()) {
+      answers += AuthFixtures.query(dns.resolver, q);
+    }
+    return answers;
+  }
+
+  /** The peer of jSPF: the record's queries, one round trip each, no cache. */
   @Benchmark
   public int dnsQueries(Dns dns) throws IOException {
     int answers = 0;
