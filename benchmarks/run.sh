@@ -20,6 +20,7 @@
 #     the runs, and repeat the 1-connection runs without it; off: never hold it)
 #   (the tables show the connection counts of the run; the goals name 1, 16 and 256)
 #   POW_SOLVES (300): proofs of work the native solver solves (needs cc and OpenSSL's headers)
+#   AUTH_POLICY (1; 0: skip), AUTH_POLICY_CONNECTIONS (16): the policy server with SPF off and on
 #   BENCH_NOTE (a sentence on the conditions), BENCH_DOC (docs/benchmarks.md), SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -125,6 +126,25 @@ policy() {
     if [ "$s" = floor ]; then measure floor throughput-only; else measure "ours-$s"; fi
   done
 }
+# --- auth: the policy server with SPF off and on (in-memory store), its own dnsmasq for SPF
+auth_policy() {
+  work=benchmarks/target/auth-policy
+  cpu_latency=off
+  rm -rf "$work"; mkdir -p "$work"
+  if ! "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store memory --spf on --max-seconds 0 > "$work/check.log" 2>&1; then
+    cat "$work/check.log" >&2
+    echo "run.sh: no policy-server run with SPF (AUTH_POLICY=0 to skip it)" >&2
+    return 0
+  fi
+  local c="${AUTH_POLICY_CONNECTIONS:-16}"
+  cond "Policy server" "\`PolicyServer\` defaults (8 worker threads), in-memory store; SPF on: \`SmtpcrAuthenticator\`, cache on, its own dnsmasq (SPF for the 100 known sender domains, nothing for the unknown ones); $c connections, ${POLICY_SECONDS:-10} s after ${POLICY_WARMUP:-3} s warm-up, ${POLICY_KNOWN:-0.9} known"
+  for spf in off on; do
+    free_port
+    serve "spf-$spf" "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store memory --spf "$spf" --port "$port"
+    load "policy-spf-$spf" --connections "$c"
+  done
+  stop_pid "$server_pid"; server_pid=""
+}
 
 if [ "${REPORT_ONLY:-0}" != 1 ]; then
   [ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -pl benchmarks -am package -DskipTests
@@ -164,7 +184,8 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
         cond "Native solver" "\`benchmarks/target/pow-solve 18 $solves\` ($(cc --version | head -1), $(openssl version | cut -d' ' -f1-2)), CPU time of the process"
       else
         echo "run.sh: no C compiler or OpenSSL headers (apt-get install gcc libssl-dev); no native solver" >&2
-      fi ;;
+      fi
+      [ "${AUTH_POLICY:-1}" = 0 ] || auth_policy ;;
   esac
   cond "Load average (1, 5, 15 min) after the run" "$(cut -d' ' -f1-3 /proc/loadavg)"
 fi

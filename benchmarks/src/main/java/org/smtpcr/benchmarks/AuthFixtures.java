@@ -15,6 +15,7 @@ import org.apache.james.jdkim.DKIMSigner;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.smtpcr.auth.testing.Dnsmasq;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -103,6 +104,8 @@ final class AuthFixtures {
     // a 2048-bit key is longer than one 255-octet TXT string; the fixture splits, verifiers join
     String p = Base64.getEncoder().encodeToString(dkimKey.getPublic().getEncoded());
     z.txt(DKIM_SELECTOR + "._domainkey." + ZONE, "v=DKIM1; k=rsa; p=" + p);
+    // jSPF and jDKIM look up through dnsjava's process-wide cache: forget an earlier server's zone
+    Lookup.getDefaultCache(DClass.IN).clearCache();
     return z.start();
   }
 

@@ -152,6 +152,14 @@ final class Tables {
       checkMessage-1048576 sha256-1048576 | 1 MB | **SMTPCR `checkMessage`** (DKIM, DMARC)
       verify-1048576 sha256-1048576 | 1 MB | jDKIM 0.5 `DKIMVerifier.verify` alone
       sha256-1048576 | 1 MB | peer: SHA-256 of the message
+      # auth-policy | server | SPF
+      = requests/s | rps
+      = ÷ SPF off | rps | THIS_OVER_PEER
+      = p50 µs | p50us
+      = p99 µs | p99us
+      = max µs | maxus
+      policy-spf-off | SMTPCR policy server, in-memory store | off
+      policy-spf-on policy-spf-off | SMTPCR policy server, in-memory store | on: `SmtpcrAuthenticator`, cached
       # auth-pow | solver | difficulty
       = ms per solve | score
       = ± error | error
