@@ -17,11 +17,13 @@ import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistPage;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /**
  * A whitelist store written the way a third party writes one: outside SMTPCR's packages, from its
  * public API only, with a sorted concurrent map standing in for a key-value service (Redis, LDAP).
- * It looks up exactly the candidate keys core hands it; it knows nothing about domains.
+ * It looks up exactly the candidate keys core hands it; it knows nothing about domains. It keeps
+ * {@link WhitelistStore#findAny}'s default, which walks the candidates with {@code find}.
  */
 final class SkipListWhitelistStore implements WhitelistStore {
   private static final Comparator<WhitelistKey> ORDER =
@@ -36,17 +38,21 @@ final class SkipListWhitelistStore implements WhitelistStore {
   }
 
   @Override
-  public void add(WhitelistKey key) {
+  public void add(WhitelistKey key, SenderAuthentication authentication) {
     requireNonNull(key, "key");
-    entries.put(key, new WhitelistEntry(key, Optional.empty(), now()));
+    requireNonNull(authentication, "authentication");
+    entries.put(key, new WhitelistEntry(key, Optional.empty(), now(), authentication));
   }
 
   @Override
-  public void add(WhitelistKey key, Instant expiresAt) {
+  public void add(WhitelistKey key, Instant expiresAt, SenderAuthentication authentication) {
     requireNonNull(key, "key");
     requireNonNull(expiresAt, "expiresAt");
+    requireNonNull(authentication, "authentication");
     entries.put(
-        key, new WhitelistEntry(key, Optional.of(expiresAt.truncatedTo(ChronoUnit.MILLIS)), now()));
+        key,
+        new WhitelistEntry(
+            key, Optional.of(expiresAt.truncatedTo(ChronoUnit.MILLIS)), now(), authentication));
   }
 
   @Override

@@ -18,9 +18,15 @@ import org.smtpcr.tokens.internal.Hkdf;
 import org.smtpcr.tokens.internal.HmacSha256;
 
 /**
- * Mints and verifies challenge tokens of format v1: a signed, self-contained statement "this sender
- * may confirm itself to this recipient until then", short enough to sit in an SMTP reply. No state
- * is kept; every host holding the same {@link KeyRing} verifies every token.
+ * Mints and verifies challenge tokens: a signed, self-contained statement "this sender may confirm
+ * itself to this recipient until then", short enough to sit in an SMTP reply. No state is kept;
+ * every host holding the same {@link KeyRing} verifies every token.
+ *
+ * <p>Two formats exist (see {@code docs/token-format.md}). {@link #mint(String, String, Duration)}
+ * writes format v1; {@link #mint(String, String, Duration, SenderAuthentication)} writes format v2,
+ * which also carries how the sender was authenticated when it was challenged. {@link #verify}
+ * accepts both, so links minted before an upgrade keep working; a v1 token verifies to {@link
+ * SenderAuthentication#UNCHECKED}.
  *
  * <pre>{@code
  * ChallengeTokens tokens = ChallengeTokens.builder()
@@ -49,7 +55,9 @@ public final class ChallengeTokens {
   /** Clock skew allowed when none is given: 5 minutes (300 s). */
   public static final Duration DEFAULT_SKEW = Duration.ofMinutes(5);
 
-  private static final int VERSION = 1;
+  private static final int V1 = 1;
+  private static final int V2 = 2;
+  private static final int V2_RESERVED_FLAGS = 0xf8; // v2 uses the low 3 bits of the flags byte
   private static final int HEADER = 9; // version/kid, flags, issued-at, lifetime, Ls
   private static final int TAG = 16;
   private static final int MIN_BYTES = HEADER + 1 + 1 + TAG; // 27
@@ -95,20 +103,40 @@ public final class ChallengeTokens {
     return lifetime;
   }
 
-  /** Mints a token with the default lifetime, signed by the active key. */
+  /** Mints a format v1 token with the default lifetime, signed by the active key. */
   public String mint(String sender, String recipient) {
     return mint(sender, recipient, lifetime);
   }
 
   /**
-   * Mints a token valid for {@code lifetime} (whole minutes, 1 to 65,535; seconds are dropped),
-   * signed by the active key.
+   * Mints a format v1 token valid for {@code lifetime} (whole minutes, 1 to 65,535; seconds are
+   * dropped), signed by the active key. It says nothing about how the sender was authenticated: it
+   * verifies to {@link SenderAuthentication#UNCHECKED}.
    *
    * @throws IllegalArgumentException if an address is empty, longer than 254 bytes, holds a control
    *     character or is not well-formed Unicode, if both together make a token over 600 characters,
    *     or if the lifetime is out of range
    */
   public String mint(String sender, String recipient, Duration lifetime) {
+    return mint(sender, recipient, lifetime, V1, 0);
+  }
+
+  /**
+   * Mints a format v2 token valid for {@code lifetime}, signed by the active key, that also carries
+   * how the sender was authenticated when it was challenged; {@link
+   * ChallengeClaims#authentication()} returns it. The token has the same length as a v1 token for
+   * the same addresses.
+   *
+   * @param authentication the sender's authentication at the time of the challenge
+   * @throws IllegalArgumentException as {@link #mint(String, String, Duration)}
+   */
+  public String mint(
+      String sender, String recipient, Duration lifetime, SenderAuthentication authentication) {
+    requireNonNull(authentication, "authentication");
+    return mint(sender, recipient, lifetime, V2, authentication.code());
+  }
+
+  private String mint(String sender, String recipient, Duration lifetime, int version, int flags) {
     byte[] s = utf8(requireNonNull(sender, "sender"), "sender");
     byte[] r = utf8(requireNonNull(recipient, "recipient"), "recipient");
     requireNonNull(lifetime, "lifetime");
@@ -125,13 +153,13 @@ public final class ChallengeTokens {
         MAX_BYTES - HEADER - TAG);
     long issuedAt = clock.instant().getEpochSecond();
     checkState(
-        issuedAt >= 0 && issuedAt <= 0xffffffffL, "the clock is outside the range of format v1");
+        issuedAt >= 0 && issuedAt <= 0xffffffffL, "the clock is outside the range of the format");
 
     int kid = keyRing.activeKeyId();
     byte[] buf = new byte[total];
     ByteBuffer bb = ByteBuffer.wrap(buf);
-    bb.put((byte) ((VERSION << 4) | kid));
-    bb.put((byte) 0);
+    bb.put((byte) ((version << 4) | kid));
+    bb.put((byte) flags);
     bb.putInt((int) issuedAt);
     bb.putShort((short) minutes);
     bb.put((byte) s.length);
@@ -143,7 +171,7 @@ public final class ChallengeTokens {
   }
 
   /**
-   * Verifies {@code token} and returns what it says.
+   * Verifies a token of format v1 or v2 and returns what it says.
    *
    * @throws TokenException with the reason of the first check that failed, in the order of the
    *     format: {@code MALFORMED}, {@code UNSUPPORTED_VERSION}, {@code UNKNOWN_KEY}, {@code
@@ -167,12 +195,31 @@ public final class ChallengeTokens {
           "token decodes to " + buf.length + " bytes; at least " + MIN_BYTES + " expected");
     }
     int version = (buf[0] & 0xff) >>> 4;
-    if (version != VERSION) {
+    int flags = buf[1] & 0xff;
+    SenderAuthentication authentication;
+    if (version == V1) {
+      if (flags != 0) {
+        throw new TokenException(Reason.MALFORMED, "token flags are not 0 (format v1)");
+      }
+      authentication = SenderAuthentication.UNCHECKED;
+    } else if (version == V2) {
+      if ((flags & V2_RESERVED_FLAGS) != 0) {
+        throw new TokenException(
+            Reason.MALFORMED, "token flags set reserved bits (format v2 uses the low 3 only)");
+      }
+      authentication =
+          SenderAuthentication.ofCode(flags)
+              .orElseThrow(
+                  () ->
+                      new TokenException(
+                          Reason.MALFORMED,
+                          "token authentication code "
+                              + flags
+                              + " is not one of 0.."
+                              + (SenderAuthentication.values().length - 1)));
+    } else {
       throw new TokenException(
-          Reason.UNSUPPORTED_VERSION, "token version " + version + "; 1 expected");
-    }
-    if (buf[1] != 0) {
-      throw new TokenException(Reason.MALFORMED, "token flags are not 0");
+          Reason.UNSUPPORTED_VERSION, "token version " + version + "; 1 or 2 expected");
     }
     int kid = buf[0] & 0x0f;
     HmacSha256 mac = macs[kid];
@@ -229,7 +276,12 @@ public final class ChallengeTokens {
               + " s)");
     }
     return new ChallengeClaims(
-        kid, Instant.ofEpochSecond(issuedAt), Duration.ofMinutes(minutes), sender, recipient);
+        kid,
+        Instant.ofEpochSecond(issuedAt),
+        Duration.ofMinutes(minutes),
+        sender,
+        recipient,
+        authentication);
   }
 
   @Override

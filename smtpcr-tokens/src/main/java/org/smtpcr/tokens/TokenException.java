@@ -13,14 +13,18 @@ public final class TokenException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /**
-   * Why verification failed, in the order of the checks of token format v1.
+   * Why verification failed, in the order of the checks of the token format (the same for v1 and
+   * v2).
    *
    * @since 0.1.0
    */
   public enum Reason {
-    /** Wrong length, a character outside the base32 alphabet, bad trailing bits or a bad field. */
+    /**
+     * Wrong length, a character outside the base32 alphabet, bad trailing bits, flags the version
+     * does not allow, or a bad field.
+     */
     MALFORMED,
-    /** The version nibble is not 1. */
+    /** The version nibble is neither 1 nor 2. */
     UNSUPPORTED_VERSION,
     /** The key id is not in the key ring. */
     UNKNOWN_KEY,

@@ -18,7 +18,10 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import org.smtpcr.tokens.TokenException.Reason;
 
-/** Invariants of {@link ChallengeTokens}, for any addresses, lifetimes, clocks and input text. */
+/**
+ * Invariants of {@link ChallengeTokens}, for any addresses, lifetimes, clocks, authentications and
+ * input text, for tokens of both formats.
+ */
 final class ChallengeTokensPropertiesTest {
   private static final long T0 = 1_767_225_600L;
   private static final KeyRing RING =
@@ -52,6 +55,76 @@ final class ChallengeTokensPropertiesTest {
     assertEquals(Instant.ofEpochSecond(issuedAt), c.issuedAt());
     assertEquals(Duration.ofMinutes(lifetimeMinutes), c.lifetime());
     assertEquals(c.issuedAt().plus(c.lifetime()), c.expiresAt());
+  }
+
+  @Property
+  void mintV2ThenVerify_anyAddressesLifetimeAndAuthentication_roundTrips(
+      @ForAll("pairs") Tuple2<String, String> pair,
+      @ForAll @IntRange(min = 1, max = 65535) int lifetimeMinutes,
+      @ForAll @LongRange(min = 0, max = 0xffff_ffffL) long issuedAt,
+      @ForAll @IntRange(min = 0, max = 1000) int agePermille,
+      @ForAll SenderAuthentication authentication) {
+    clock.setEpochSecond(issuedAt);
+    String token =
+        tokens.mint(pair.get1(), pair.get2(), Duration.ofMinutes(lifetimeMinutes), authentication);
+    assertEquals(TokenLength.of(pair), token.length());
+    String v1 = tokens.mint(pair.get1(), pair.get2(), Duration.ofMinutes(lifetimeMinutes));
+    clock.setEpochSecond(issuedAt + 60L * lifetimeMinutes * agePermille / 1000);
+
+    ChallengeClaims c = tokens.verify(token);
+
+    assertEquals(
+        new ChallengeClaims(
+            9,
+            Instant.ofEpochSecond(issuedAt),
+            Duration.ofMinutes(lifetimeMinutes),
+            pair.get1(),
+            pair.get2(),
+            authentication),
+        c);
+    assertEquals(SenderAuthentication.UNCHECKED, tokens.verify(v1).authentication());
+    assertEquals(
+        new ChallengeClaims(9, c.issuedAt(), c.lifetime(), c.sender(), c.recipient()),
+        tokens.verify(v1));
+  }
+
+  /**
+   * A correctly signed v2 token verifies exactly when its flags byte is an authentication code
+   * (0..4); any other value, a code out of range or a reserved bit, is {@code MALFORMED}.
+   */
+  @Property
+  void verifyV2_anyFlagsByteCorrectlySigned_acceptsExactlyTheCodes(
+      @ForAll("pairs") Tuple2<String, String> pair,
+      @ForAll @IntRange(min = 0, max = 255) int flags) {
+    String token =
+        ReferenceTokenV1.sign(
+            TokenVectorGenerator.key("k9"),
+            ReferenceTokenV2.body(9, T0, 10080, pair.get1(), pair.get2(), flags));
+    if (flags <= 4) {
+      assertEquals(
+          SenderAuthentication.ofCode(flags).orElseThrow(), tokens.verify(token).authentication());
+    } else {
+      assertEquals(
+          Reason.MALFORMED,
+          assertThrows(TokenException.class, () -> tokens.verify(token)).reason());
+    }
+  }
+
+  /** The authentication is signed: changing the code of a v2 token breaks its tag. */
+  @Property
+  void verifyV2_codeChangedAfterSigning_isBadSignature(
+      @ForAll("pairs") Tuple2<String, String> pair,
+      @ForAll SenderAuthentication minted,
+      @ForAll SenderAuthentication claimed) {
+    net.jqwik.api.Assume.that(minted != claimed);
+    byte[] b =
+        ReferenceTokenV1.base32Decode(
+            tokens.mint(pair.get1(), pair.get2(), Duration.ofDays(1), minted));
+    b[1] = (byte) claimed.code();
+    assertEquals(
+        Reason.BAD_SIGNATURE,
+        assertThrows(TokenException.class, () -> tokens.verify(ReferenceTokenV1.base32(b)))
+            .reason());
   }
 
   @Property
@@ -161,10 +234,22 @@ final class ChallengeTokensPropertiesTest {
     return TestArbitraries.addressPairs();
   }
 
+  /** Valid tokens of both formats: v1, and v2 with every authentication. */
   @Provide
   Arbitrary<String> tokens() {
     return Arbitraries.lazy(
-        () -> TestArbitraries.addressPairs().map(p -> tokens.mint(p.get1(), p.get2())));
+        () ->
+            TestArbitraries.addressPairs()
+                .flatMap(
+                    p ->
+                        Arbitraries.of(SenderAuthentication.class)
+                            .injectNull(0.3)
+                            .map(
+                                a ->
+                                    a == null
+                                        ? tokens.mint(p.get1(), p.get2())
+                                        : tokens.mint(
+                                            p.get1(), p.get2(), tokens.defaultLifetime(), a))));
   }
 
   @Provide

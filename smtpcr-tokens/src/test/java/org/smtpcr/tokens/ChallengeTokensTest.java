@@ -92,6 +92,25 @@ final class ChallengeTokensTest {
     assertThrows(NullPointerException.class, () -> t.mint(null, "b"));
     assertThrows(NullPointerException.class, () -> t.mint("a", null));
     assertThrows(NullPointerException.class, () -> t.mint("a", "b", null));
+    assertThrows(NullPointerException.class, () -> t.mint("a", "b", Duration.ofDays(1), null));
+    assertThrows(
+        NullPointerException.class, () -> t.mint("a", "b", null, SenderAuthentication.SPF_PASS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> t.mint("", "b", Duration.ofDays(1), SenderAuthentication.SPF_PASS));
+  }
+
+  @Test
+  void mintV2_verifiesWithItsAuthentication_v1WithUnchecked() {
+    ChallengeTokens t = at(KeyRing.generate(), T0);
+    for (SenderAuthentication a : SenderAuthentication.values()) {
+      String token = t.mint("alice@example.org", "bob@example.com", Duration.ofDays(1), a);
+      assertEquals(a, t.verify(token).authentication());
+      assertEquals('e', token.charAt(0), "0x2_ starts with 'e' in base32");
+    }
+    String v1 = t.mint("alice@example.org", "bob@example.com");
+    assertEquals(SenderAuthentication.UNCHECKED, t.verify(v1).authentication());
+    assertEquals('c', v1.charAt(0), "0x1_ starts with 'c' in base32");
   }
 
   @Test

@@ -20,11 +20,12 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import org.smtpcr.tokens.ReferenceTokenV1.Body;
-import org.smtpcr.tokens.ReferenceTokenV1.Verdict;
+import org.smtpcr.tokens.ReferenceTokenV2.Verdict;
 
 /**
- * Differential tests: production and {@link ReferenceTokenV1} must agree on random input, valid and
- * deliberately broken, down to the byte and the reason.
+ * Differential tests: production and {@link ReferenceTokenV1} (minting v1) and {@link
+ * ReferenceTokenV2} (minting v2, verifying both) must agree on random input, valid and deliberately
+ * broken, down to the byte and the reason.
  */
 final class ReferenceAgreementTest {
   private static final byte[] K0 = TokenVectorGenerator.key("k0");
@@ -56,6 +57,28 @@ final class ReferenceAgreementTest {
     String minted = tokens.mint(pair.get1(), pair.get2(), Duration.ofMinutes(lifetime));
     assertEquals(
         ReferenceTokenV1.mint(master, kid, issuedAt, lifetime, pair.get1(), pair.get2()), minted);
+  }
+
+  @Property
+  void mintV2_anyInput_equalsReferenceByteForByte(
+      @ForAll("pairs") Tuple2<String, String> pair,
+      @ForAll @Size(min = 32, max = 96) byte[] master,
+      @ForAll @IntRange(min = 0, max = 15) int kid,
+      @ForAll @LongRange(min = 0, max = 0xffff_ffffL) long issuedAt,
+      @ForAll @IntRange(min = 1, max = 65535) int lifetime,
+      @ForAll SenderAuthentication authentication) {
+    KeyRing ring = KeyRing.builder().key(kid, MasterKey.copyOf(master)).active(kid).build();
+    ChallengeTokens tokens =
+        ChallengeTokens.builder()
+            .keyRing(ring)
+            .clock(Clock.fixed(Instant.ofEpochSecond(issuedAt), ZoneOffset.UTC))
+            .build();
+    String minted =
+        tokens.mint(pair.get1(), pair.get2(), Duration.ofMinutes(lifetime), authentication);
+    assertEquals(
+        ReferenceTokenV2.mint(
+            master, kid, issuedAt, lifetime, pair.get1(), pair.get2(), authentication.code()),
+        minted);
   }
 
   @Property
@@ -149,7 +172,7 @@ final class ReferenceAgreementTest {
   }
 
   private static void assertSameOutcome(String token, long now) {
-    Verdict expected = ReferenceTokenV1.verify(MASTERS, token, now, SKEW);
+    Verdict expected = ReferenceTokenV2.verify(MASTERS, token, now, SKEW);
     ChallengeTokens tokens =
         ChallengeTokens.builder()
             .keyRing(RING)
@@ -161,11 +184,13 @@ final class ReferenceAgreementTest {
           expected,
           new Verdict(
               null,
+              expected.version(),
               c.keyId(),
               c.issuedAt().getEpochSecond(),
               (int) c.lifetime().toMinutes(),
               c.sender(),
-              c.recipient()));
+              c.recipient(),
+              c.authentication().code()));
     } catch (TokenException e) {
       assertEquals(expected.reason(), e.reason().name(), e.getMessage());
     }
@@ -191,24 +216,36 @@ final class ReferenceAgreementTest {
 
   @Provide
   Arbitrary<String> validTokens() {
+    // code -1: a v1 token; 0..4: a v2 token with that authentication code
     return Combinators.combine(
             TestArbitraries.addressPairs(),
             Arbitraries.of(0, 3, 15),
-            Arbitraries.integers().between(1, 65535))
+            Arbitraries.integers().between(1, 65535),
+            Arbitraries.integers().between(-1, ReferenceTokenV2.MAX_CODE))
         .as(
-            (p, kid, lifetime) ->
-                ReferenceTokenV1.mint(
-                    MASTERS.get(kid), kid, 1_767_225_600L, lifetime, p.get1(), p.get2()));
+            (p, kid, lifetime, code) ->
+                code < 0
+                    ? ReferenceTokenV1.mint(
+                        MASTERS.get(kid), kid, 1_767_225_600L, lifetime, p.get1(), p.get2())
+                    : ReferenceTokenV2.mint(
+                        MASTERS.get(kid), kid, 1_767_225_600L, lifetime, p.get1(), p.get2(), code));
   }
 
   @Provide
   Arbitrary<String> rawTokens() {
     Arbitrary<Integer> version =
-        Arbitraries.frequency(Tuple.of(12, 1), Tuple.of(1, 0), Tuple.of(1, 2), Tuple.of(1, 15));
+        Arbitraries.frequency(
+            Tuple.of(8, 1), Tuple.of(8, 2), Tuple.of(1, 0), Tuple.of(1, 3), Tuple.of(1, 15));
     Arbitrary<Integer> kid =
         Arbitraries.frequency(Tuple.of(3, 0), Tuple.of(3, 3), Tuple.of(3, 15), Tuple.of(1, 7));
+    // 0..4 are v2's authentication codes, 5..7 out of range, the rest set reserved bits
     Arbitrary<Integer> flags =
-        Arbitraries.frequency(Tuple.of(12, 0), Tuple.of(1, 1), Tuple.of(1, 0x80));
+        Arbitraries.frequencyOf(
+            Tuple.of(8, Arbitraries.just(0)),
+            Tuple.of(6, Arbitraries.integers().between(1, 4)),
+            Tuple.of(1, Arbitraries.integers().between(5, 7)),
+            Tuple.of(1, Arbitraries.of(0x08, 0x09, 0x80, 0xff)),
+            Tuple.of(1, Arbitraries.integers().between(0, 255)));
     Arbitrary<Long> issuedAt =
         Arbitraries.frequencyOf(
             Tuple.of(4, Arbitraries.longs().between(1_700_000_000L, 1_800_000_000L)),

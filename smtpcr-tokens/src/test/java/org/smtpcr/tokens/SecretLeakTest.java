@@ -111,7 +111,11 @@ final class SecretLeakTest {
         ReferenceTokenV1.withTrailingBits(ReferenceTokenV1.signedBytes(MASTER, good), 1));
     bad.put("too short", valid.substring(0, 40));
     bad.put("flags", ReferenceTokenV1.sign(MASTER, good.withFlags(1)));
-    bad.put("version", ReferenceTokenV1.sign(MASTER, good.withVersion(2)));
+    bad.put("version", ReferenceTokenV1.sign(MASTER, good.withVersion(3)));
+    bad.put(
+        "v2 code out of range", ReferenceTokenV1.sign(MASTER, good.withVersion(2).withFlags(5)));
+    bad.put(
+        "v2 reserved flags", ReferenceTokenV1.sign(MASTER, good.withVersion(2).withFlags(0x81)));
     bad.put("unknown key", ReferenceTokenV1.mint(MASTER, 9, T0, 10080, SENDER, RECIPIENT));
     bad.put("bad signature", ReferenceTokenV1.mint(OTHER, 0, T0, 10080, SENDER, RECIPIENT));
     bad.put("Ls", ReferenceTokenV1.sign(MASTER, good.withLs(0)));

@@ -179,7 +179,6 @@ public final class DecisionEngine {
    *
    * @since 0.1.0
    */
-  @SuppressWarnings("UnusedVariable") // TODO(issue 12): wired in the next commit
   public static final class Builder {
     private final RuleChain.Builder chain = RuleChain.builder();
     private KeyRing keyRing;
@@ -189,8 +188,6 @@ public final class DecisionEngine {
     private StandardRules standardRules;
     private final List<Map.Entry<String, DecisionRule>> ownRules = new ArrayList<>();
     private DecisionListener listener;
-    private SenderAuthenticator authenticator;
-    private final List<String> trustedAuthservIds = new ArrayList<>();
 
     private Builder() {}
 
@@ -203,8 +200,7 @@ public final class DecisionEngine {
      * @since 0.2.0
      */
     public Builder authenticator(SenderAuthenticator authenticator) {
-      checkState(this.authenticator == null, "authenticator was already set");
-      this.authenticator = requireNonNull(authenticator, "authenticator");
+      chain.authenticator(authenticator);
       return this;
     }
 
@@ -216,8 +212,7 @@ public final class DecisionEngine {
      * @since 0.2.0
      */
     public Builder trustAuthenticationResults(String authservId) {
-      requireNonNull(authservId, "authservId");
-      trustedAuthservIds.add(authservId);
+      chain.trustAuthenticationResults(authservId);
       return this;
     }
 
@@ -395,6 +390,7 @@ public final class DecisionEngine {
       if (ownRules.isEmpty()) {
         StandardRules standard = standardRules != null ? standardRules : StandardRules.defaults();
         standard.create(PassCodes.of(keyRing), canon).forEach(chain::rule);
+        chain.authPolicy(standard.authPolicy());
       }
       DecisionEngine engine =
           new DecisionEngine(

@@ -3,15 +3,25 @@ package org.smtpcr.core.engine;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Header;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
+import org.smtpcr.core.auth.AuthenticationResults;
+import org.smtpcr.core.auth.AuthenticationResultsHeader;
+import org.smtpcr.core.auth.DkimSignature;
+import org.smtpcr.core.auth.Domains;
+import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.SenderAuthState;
 
 /**
  * The engine's state for one mail transaction, from the first RCPT to the end of DATA: what an MTA
@@ -45,11 +55,17 @@ public final class TransactionState {
   /** Recipients one transaction may hold (RFC 5321 §4.5.3.1.8 asks for at least 100). */
   public static final int MAX_RECIPIENTS = 1000;
 
+  private static final Logger log = LoggerFactory.getLogger(TransactionState.class);
+
+  /** At most this many Authentication-Results headers are read. */
+  private static final int MAX_AR_HEADERS = 20;
+
   private final DecisionEngine engine;
   private final Transaction mail;
   private final List<String> accepted = new ArrayList<>();
   private final List<String> pending = new ArrayList<>();
   private boolean finished;
+  private final SenderAuthState auth = SenderAuthState.create();
 
   TransactionState(DecisionEngine engine, Transaction mail) {
     this.engine = engine;
@@ -73,8 +89,11 @@ public final class TransactionState {
     if (accepted.size() + pending.size() >= MAX_RECIPIENTS) {
       o = engine.chain().pendingMix(tx, DecisionOutcome.RECIPIENT_LIMIT);
     } else {
-      o = engine.chain().evaluate(tx);
-      if (o.decision() instanceof Decision.Challenge && engine.decidesAtData()) {
+      o = engine.chain().evaluate(tx, auth);
+      boolean negative =
+          o.decision() instanceof Decision.Challenge || o.decision() instanceof Decision.Reject;
+      if ((o.decision() instanceof Decision.Challenge && engine.decidesAtData())
+          || (negative && auth.provisional())) {
         if (!accepted.isEmpty()) {
           o = engine.chain().pendingMix(tx, DecisionOutcome.PENDING_MIX);
         } else {
@@ -105,7 +124,7 @@ public final class TransactionState {
    */
   public synchronized DecisionOutcome endOfData(List<Header> headers, InputStream message) {
     requireNonNull(message, "message");
-    return endOfData(headers);
+    return finish(headers, message);
   }
 
   /**
@@ -116,6 +135,10 @@ public final class TransactionState {
    * @throws IllegalStateException if called twice
    */
   public synchronized DecisionOutcome endOfData(List<Header> headers) {
+    return finish(headers, null);
+  }
+
+  private DecisionOutcome finish(List<Header> headers, InputStream message) {
     List<Header> copy = List.copyOf(headers);
     checkState(!finished, "endOfData was already called; begin a new transaction");
     finished = true;
@@ -127,9 +150,10 @@ public final class TransactionState {
       DecisionOutcome first = null;
       DecisionOutcome negative = null;
       DecisionOutcome deferred = null;
+      Transaction atData = authenticateMessage(copy, message);
       for (String forwardPath : pending) {
         DecisionOutcome o =
-            engine.chain().evaluate(mail.withForwardPath(forwardPath).withHeaders(copy));
+            engine.chain().evaluate(atData.withForwardPath(forwardPath).withHeaders(copy), auth);
         if (first == null) {
           first = o;
         }
@@ -145,6 +169,76 @@ public final class TransactionState {
     }
     engine.notify(mail.sessionId(), Stage.DATA, result, t0);
     return result;
+  }
+
+  /**
+   * The transaction with what the message adds to the sender's authentication: trusted {@code
+   * Authentication-Results} headers (only those above the first {@code Received} field, which the
+   * receiving side added), then the authenticator's DKIM and DMARC check of the message. A failure
+   * of the check counts as DNS trouble for DKIM, so it can only make the answer temporary, never
+   * permanent.
+   */
+  private Transaction authenticateMessage(List<Header> headers, InputStream message) {
+    AuthenticationResults known = mail.authentication().merge(auth.computed());
+    AuthenticationResults fromHeaders = trustedHeaderResults(headers);
+    known = known.merge(fromHeaders);
+    Optional<SenderAuthenticator> authenticator = engine.chain().authenticator();
+    if (message != null && authenticator.isPresent() && !known.messageChecked()) {
+      String mailFrom = mail.reversePath().map(TransactionState::envelope).orElse("");
+      try {
+        AuthenticationResults r = authenticator.get().checkMessage(known, mailFrom, message);
+        known = requireNonNull(r, "checkMessage returned null");
+      } catch (IOException | RuntimeException e) {
+        log.warn(
+            "message authentication failed with {}; counting DKIM as temperror (session {})",
+            e.getClass().getName(),
+            mail.sessionId());
+        known =
+            known.toBuilder()
+                .dkim(new DkimSignature(senderDomain(), DkimSignature.Result.TEMPERROR))
+                .messageChecked(true)
+                .build();
+      }
+    }
+    // what the route handed in stays in the transaction; everything known goes into the state
+    auth.record(known);
+    return mail.withAuthentication(known);
+  }
+
+  private AuthenticationResults trustedHeaderResults(List<Header> headers) {
+    if (engine.chain().trustedAuthservIds().isEmpty()) {
+      return AuthenticationResults.notChecked();
+    }
+    AuthenticationResults r = AuthenticationResults.notChecked();
+    int seen = 0;
+    for (Header h : headers) {
+      if (h.name().equalsIgnoreCase("Received")) {
+        // below the first Received field, anyone on the way could have written one
+        break;
+      }
+      if (h.name().equalsIgnoreCase("Authentication-Results") && seen++ < MAX_AR_HEADERS) {
+        Optional<AuthenticationResults> parsed =
+            AuthenticationResultsHeader.parse(h.value(), engine.chain().trustedAuthservIds());
+        if (parsed.isPresent()) {
+          r = r.merge(parsed.get());
+        }
+      }
+    }
+    return r;
+  }
+
+  private String senderDomain() {
+    String path = mail.reversePath().map(TransactionState::envelope).orElse("");
+    int at = path.lastIndexOf('@');
+    return Domains.tryNormalize(at >= 0 ? path.substring(at + 1) : "").orElse("invalid");
+  }
+
+  private static String envelope(String reversePath) {
+    String p = reversePath.strip();
+    if (p.startsWith("<") && p.endsWith(">") && p.length() >= 2) {
+      p = p.substring(1, p.length() - 1);
+    }
+    return p;
   }
 
   /**

@@ -67,7 +67,14 @@ public final class ReplyFormatter {
               ReplyKind.DEFER,
               "Temporary local problem, please try again.",
               ReplyKind.PENDING_MIX,
-              "Too many recipients in this transaction; send to <{recipient}> in a new transaction."));
+              "Too many recipients in this transaction; send to <{recipient}> in a new transaction.",
+              ReplyKind.SPF_FAIL,
+              "The domain of <{sender}> does not allow {client} to send its mail (SPF fail).",
+              ReplyKind.AUTH_TEMPORARY,
+              "The sender's domain could not be checked just now (DNS); please try again later.",
+              ReplyKind.UNAUTHENTICATED,
+              "<{recipient}> accepts mail from <{sender}> only when the sender's domain"
+                  + " authenticates it (SPF or DKIM), and this message is not authenticated."));
 
   private static final Map<ReplyKind, Status> DEFAULT_STATUS =
       new EnumMap<>(
@@ -75,7 +82,10 @@ public final class ReplyFormatter {
               ReplyKind.CHALLENGE, new Status(550, "5.7.1"),
               ReplyKind.REJECT, new Status(550, "5.7.1"),
               ReplyKind.DEFER, new Status(451, "4.3.0"),
-              ReplyKind.PENDING_MIX, new Status(452, "4.5.3")));
+              ReplyKind.PENDING_MIX, new Status(452, "4.5.3"),
+              ReplyKind.SPF_FAIL, new Status(550, "5.7.23"),
+              ReplyKind.AUTH_TEMPORARY, new Status(451, "4.4.3"),
+              ReplyKind.UNAUTHENTICATED, new Status(550, "5.7.26")));
 
   private static final ReplyFormatter ENGLISH_FORMATTER = builder().build();
 
@@ -197,6 +207,40 @@ public final class ReplyFormatter {
    */
   public SmtpReply pendingMix(ReplyValues values) {
     return plain(ReplyKind.PENDING_MIX, values);
+  }
+
+  /**
+   * Builds the refusal for a sender whose domain says this client may not use it (SPF {@code
+   * fail}).
+   *
+   * @param values placeholder values (peer-supplied; sanitized here)
+   * @return by default a {@code 550 5.7.23} reply
+   * @since 0.2.0
+   */
+  public SmtpReply spfFail(ReplyValues values) {
+    return plain(ReplyKind.SPF_FAIL, values);
+  }
+
+  /**
+   * Builds the temporary answer when the sender's authentication could not be checked.
+   *
+   * @param values placeholder values (peer-supplied; sanitized here)
+   * @return by default a {@code 451 4.4.3} reply
+   * @since 0.2.0
+   */
+  public SmtpReply authTemporary(ReplyValues values) {
+    return plain(ReplyKind.AUTH_TEMPORARY, values);
+  }
+
+  /**
+   * Builds the refusal for a sender that would need to be authenticated and is not.
+   *
+   * @param values placeholder values (peer-supplied; sanitized here)
+   * @return by default a {@code 550 5.7.26} reply
+   * @since 0.2.0
+   */
+  public SmtpReply unauthenticated(ReplyValues values) {
+    return plain(ReplyKind.UNAUTHENTICATED, values);
   }
 
   /**
@@ -524,7 +568,8 @@ public final class ReplyFormatter {
      * Sets the reply code and enhanced status of one kind.
      *
      * @param kind the reply kind
-     * @param code 4yz or 5yz for challenge and reject; 4yz for defer and pending mix
+     * @param code 4yz or 5yz for challenge and the refusals; 4yz for defer, pending mix and auth
+     *     temporary
      * @param enhanced the enhanced status, its class equal to the code's first digit
      * @return this builder
      * @throws IllegalArgumentException if the pair is invalid for the kind
@@ -536,7 +581,9 @@ public final class ReplyFormatter {
       checkState(!statuses.containsKey(kind), "status for %s already set", kind);
       SmtpReply probe = SmtpReply.of(code, enhanced, "");
       checkArgument(probe.isNegative(), "%s needs a 4yz or 5yz code, got %s", kind, code);
-      if (kind == ReplyKind.DEFER || kind == ReplyKind.PENDING_MIX) {
+      if (kind == ReplyKind.DEFER
+          || kind == ReplyKind.PENDING_MIX
+          || kind == ReplyKind.AUTH_TEMPORARY) {
         checkArgument(probe.isTransient(), "%s needs a transient 4yz code, got %s", kind, code);
       }
       statuses.put(kind, new Status(code, enhanced));

@@ -62,7 +62,7 @@ public final class PassCodeRule implements DecisionRule {
           && looksLikeCode(ext.get())
           && passCodes.matches(
               ext.get(), sender.get().canonical().value(), rcpt.get().canonical().value())) {
-        return Optional.of(context.accept());
+        return context.admit();
       }
     }
     if (subject && context.stage() == Stage.DATA) {
@@ -72,7 +72,7 @@ public final class PassCodeRule implements DecisionRule {
         String r = rcpt.get().canonical().value();
         for (String w : Words.of(subj.get(), PassCodes.LENGTH, MAX_WORD_LENGTH)) {
           if (looksLikeCode(w) && passCodes.matches(w, s, r)) {
-            return Optional.of(context.accept());
+            return context.admit();
           }
         }
       }

@@ -78,7 +78,7 @@ public final class RecipientPasswordRule implements DecisionRule {
     if (subaddress) {
       Optional<String> ext = rcpt.get().subaddress();
       if (ext.isPresent() && matches(ext.get(), expected)) {
-        return Optional.of(context.accept());
+        return context.admit();
       }
     }
     if (subject && context.stage() == Stage.DATA) {
@@ -86,7 +86,7 @@ public final class RecipientPasswordRule implements DecisionRule {
       if (subj.isPresent()) {
         for (String w : Words.of(subj.get(), MIN_LENGTH, MAX_LENGTH)) {
           if (matches(w, expected)) {
-            return Optional.of(context.accept());
+            return context.admit();
           }
         }
       }

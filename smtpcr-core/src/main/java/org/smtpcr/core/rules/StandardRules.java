@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.spi.AuthPolicy;
 import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.tokens.PassCodes;
@@ -112,6 +113,9 @@ public final class StandardRules {
   private final boolean subjectPassCodes;
   private final Map<String, String> recipientPasswords;
   private final List<Extra> extras;
+  private final boolean rejectSpfFail;
+  private final List<IpNetwork> trustedForwarders;
+  private final AuthPolicy authPolicy;
 
   private StandardRules(Builder b) {
     this.exemptLocalParts = List.copyOf(b.exemptLocalParts);
@@ -125,6 +129,23 @@ public final class StandardRules {
     this.subjectPassCodes = b.subjectPassCodes;
     this.recipientPasswords = Map.copyOf(b.recipientPasswords);
     this.extras = List.copyOf(b.extras);
+    this.rejectSpfFail = b.rejectSpfFail;
+    this.trustedForwarders = List.copyOf(b.trustedForwarders);
+    this.authPolicy =
+        new AuthPolicy(
+            b.admitUnauthenticated,
+            b.honourUnverifiedConfirmations,
+            b.authenticationOptionalDomains);
+  }
+
+  /**
+   * When the admitting rules count for a sender that is not authenticated; the engine gives it to
+   * the chain.
+   *
+   * @since 0.2.0
+   */
+  public AuthPolicy authPolicy() {
+    return authPolicy;
   }
 
   /**
@@ -178,6 +199,10 @@ public final class StandardRules {
     trustedNetworks.forEach(trusted::network);
     builtIn.put(TRUSTED_CLIENTS, trusted.build());
     builtIn.put(NULL_SENDER, acceptNullSender ? NullSenderRule.accept() : NullSenderRule.reject());
+    SenderAuthenticationRule.Builder auth =
+        SenderAuthenticationRule.builder().rejectForged(rejectSpfFail);
+    trustedForwarders.forEach(auth::trustedForwarder);
+    builtIn.put(SENDER_AUTHENTICATION, auth.build());
     if (!staticEntries.isEmpty()) {
       StaticWhitelistRule.Builder statics =
           StaticWhitelistRule.builder().canonicalizer(canonicalizer);
@@ -227,6 +252,12 @@ public final class StandardRules {
         + subjectPassCodes
         + ", extras="
         + extras.stream().map(Extra::id).toList()
+        + ", rejectSpfFail="
+        + rejectSpfFail
+        + ", trustedForwarders="
+        + trustedForwarders
+        + ", "
+        + authPolicy
         + "]";
   }
 
@@ -235,7 +266,6 @@ public final class StandardRules {
    *
    * @since 0.1.0
    */
-  @SuppressWarnings("UnusedVariable") // TODO(issue 12): wired in the next commit
   public static final class Builder {
     private final List<String> exemptLocalParts = new ArrayList<>();
     private final List<String> exemptRecipients = new ArrayList<>();
@@ -316,6 +346,16 @@ public final class StandardRules {
     public Builder trustedForwarder(String cidr) {
       requireNonNull(cidr, "cidr");
       this.trustedForwarders.add(IpNetwork.parse(cidr));
+      return this;
+    }
+
+    /**
+     * A network of forwarders whose deliveries are not judged by SPF.
+     *
+     * @since 0.2.0
+     */
+    public Builder trustedForwarder(IpNetwork network) {
+      this.trustedForwarders.add(requireNonNull(network, "network"));
       return this;
     }
 

@@ -59,7 +59,7 @@ public final class StaticWhitelistRule implements DecisionRule {
     for (WhitelistKey k :
         WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()).keys()) {
       if (keys.contains(k)) {
-        return Optional.of(context.accept());
+        return context.admit();
       }
     }
     return Optional.empty();

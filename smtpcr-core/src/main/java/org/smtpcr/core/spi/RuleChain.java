@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +21,16 @@ import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.ParsedAddress;
+import org.smtpcr.core.auth.AuthStanding;
+import org.smtpcr.core.auth.AuthenticationResults;
+import org.smtpcr.core.auth.SenderAuthenticator;
+import org.smtpcr.core.auth.SpfResult;
 import org.smtpcr.core.internal.IpLiterals;
 import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.tokens.ChallengeTokens;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /**
  * An ordered, immutable chain of {@link DecisionRule}s with everything a {@link RuleContext} needs
@@ -75,6 +81,9 @@ public final class RuleChain {
   private final ReplyFormatter formatter;
   private final SmtpReply failureReply; // null: the formatter's defer reply
   private final boolean usesHeaders;
+  private final SenderAuthenticator authenticator; // null: none
+  private final AuthPolicy authPolicy;
+  private final Set<String> trustedAuthservIds;
 
   private RuleChain(Builder b) {
     this.rules = List.copyOf(b.rules);
@@ -87,6 +96,9 @@ public final class RuleChain {
     this.formatter = b.formatter;
     this.failureReply = b.failureReply;
     this.usesHeaders = rules.stream().anyMatch(e -> e.rule().usesHeaders());
+    this.authenticator = b.authenticator;
+    this.authPolicy = b.authPolicy != null ? b.authPolicy : AuthPolicy.defaults();
+    this.trustedAuthservIds = Set.copyOf(b.trustedAuthservIds);
   }
 
   /**
@@ -144,12 +156,29 @@ public final class RuleChain {
    * @return what the chain decided, and which rule decided it
    */
   public DecisionOutcome evaluate(Transaction transaction) {
+    return evaluate(transaction, SenderAuthState.create());
+  }
+
+  /**
+   * Evaluates the chain with the sender's authentication state of the whole transaction: the
+   * authenticator is asked at most once per state, and {@link SenderAuthState#provisional()} tells
+   * afterwards whether the message may still change a negative answer.
+   *
+   * @param transaction the transaction at the stage to decide
+   * @param authState the transaction's authentication state
+   * @return the outcome; never throws for a rule's failure
+   * @since 0.2.0
+   */
+  public DecisionOutcome evaluate(Transaction transaction, SenderAuthState authState) {
     requireNonNull(transaction, "transaction");
-    RuleContext ctx = new RuleContext(this, transaction);
+    requireNonNull(authState, "authState");
+    authState.provisional(false);
+    RuleContext ctx = new RuleContext(this, transaction, authState);
     try {
       for (Entry e : rules) {
         Optional<Decision> d;
         try {
+          ctx.currentRule(e.id());
           d = e.rule().decide(ctx);
         } catch (RuntimeException ex) {
           return ctx.isAddressError(ex) ? invalidAddress(ctx, ex) : failure(ctx, e.id(), ex);
@@ -168,7 +197,8 @@ public final class RuleChain {
         return new DecisionOutcome(Decision.accept(), DecisionOutcome.DEFAULT, false);
       }
       try {
-        return new DecisionOutcome(challenge(ctx), DecisionOutcome.DEFAULT, false);
+        ctx.currentRule(DecisionOutcome.DEFAULT);
+        return unmatched(ctx, authState);
       } catch (RuntimeException ex) {
         return ctx.isAddressError(ex)
             ? invalidAddress(ctx, ex)
@@ -195,7 +225,7 @@ public final class RuleChain {
   public DecisionOutcome pendingMix(Transaction transaction, String ruleId) {
     requireNonNull(transaction, "transaction");
     requireNonNull(ruleId, "ruleId");
-    RuleContext ctx = new RuleContext(this, transaction);
+    RuleContext ctx = new RuleContext(this, transaction, SenderAuthState.create());
     try {
       return new DecisionOutcome(
           new Decision.Defer(formatter.pendingMix(ctx.replyValues())), ruleId, false);
@@ -226,6 +256,120 @@ public final class RuleChain {
     return formatter;
   }
 
+  AuthPolicy authPolicy() {
+    return authPolicy;
+  }
+
+  /**
+   * The chain's authenticator, if any: the engine completes the results with it at the end of DATA.
+   *
+   * @since 0.2.0
+   */
+  public Optional<SenderAuthenticator> authenticator() {
+    return Optional.ofNullable(authenticator);
+  }
+
+  /**
+   * The authserv-ids whose {@code Authentication-Results} headers are trusted.
+   *
+   * @since 0.2.0
+   */
+  public Set<String> trustedAuthservIds() {
+    return trustedAuthservIds;
+  }
+
+  /** The results the route handed in, completed once per transaction by the authenticator. */
+  AuthenticationResults authenticate(RuleContext ctx, SenderAuthState state) {
+    Transaction tx = ctx.transaction();
+    AuthenticationResults handed = tx.authentication();
+    Optional<String> path = tx.reversePath();
+    if (authenticator == null
+        || state.asked()
+        || handed.spfMailFrom().isPresent()
+        || path.isEmpty()
+        || ctx.isNullSender()) {
+      return handed.merge(state.computed());
+    }
+    AuthenticationResults r;
+    try {
+      r =
+          authenticator.checkSender(
+              tx.clientAddress(), tx.helo().orElse(""), envelopeAddress(path.get()));
+      if (r == null) {
+        throw new NullPointerException("authenticator returned null");
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "sender authenticator failed with {}; counting it as temperror (session {})",
+          e.getClass().getName(),
+          tx.sessionId());
+      r = AuthenticationResults.builder().spfMailFrom(SpfResult.TEMPERROR).build();
+    }
+    state.record(r);
+    return handed.merge(r);
+  }
+
+  /** The reverse-path as SPF checks it: without angle brackets and surrounding space. */
+  static String envelopeAddress(String reversePath) {
+    String p = reversePath.strip();
+    if (p.startsWith("<") && p.endsWith(">") && p.length() >= 2) {
+      p = p.substring(1, p.length() - 1);
+    }
+    return p;
+  }
+
+  /** A v1 token when nothing was checked (links stay as before), else v2 recording it. */
+  private String mint(
+      ParsedAddress sender, ParsedAddress recipient, SenderAuthentication recorded) {
+    String s = sender.canonical().value();
+    String r = recipient.canonical().value();
+    return recorded == SenderAuthentication.UNCHECKED
+        ? tokens.mint(s, r, lifetime)
+        : tokens.mint(s, r, lifetime, recorded);
+  }
+
+  /** No rule decided: a held admission, or a challenge where the sender's standing allows one. */
+  private DecisionOutcome unmatched(RuleContext ctx, SenderAuthState state) {
+    String session = ctx.transaction().sessionId();
+    String held = ctx.heldRuleId();
+    if (held == null && ctx.sender().isEmpty()) {
+      return new DecisionOutcome(challenge(ctx), DecisionOutcome.DEFAULT, false);
+    }
+    AuthStanding standing = ctx.standing();
+    boolean messageChecked = ctx.authentication().messageChecked();
+    if (standing == AuthStanding.TEMPORARY) {
+      log.info(
+          "sender authentication is temporarily unknown ({}); answering 4.4.3 (session {})",
+          ctx.authentication().summary(),
+          session);
+      return new DecisionOutcome(
+          ctx.deferAuthentication(), held != null ? held : DecisionOutcome.DEFAULT, false);
+    }
+    if (held != null) {
+      state.provisional(!messageChecked);
+      log.info(
+          "rule {} matched but does not count: the sender is {} ({}); answering 5.7.26 without a link{} (session {})",
+          held,
+          standing.name().toLowerCase(Locale.ROOT),
+          ctx.authentication().summary(),
+          messageChecked ? "" : " unless the message authenticates it",
+          session);
+      return new DecisionOutcome(ctx.rejectUnauthenticated(), held, false);
+    }
+    if (standing == AuthStanding.PROTECTED) {
+      state.provisional(!messageChecked);
+      log.info(
+          "no challenge link: the sender's domain demands authentication and the sender is not authenticated ({}); answering 5.7.26 (session {})",
+          ctx.authentication().summary(),
+          session);
+      return new DecisionOutcome(ctx.rejectUnauthenticated(), DecisionOutcome.DEFAULT, false);
+    }
+    if (standing == AuthStanding.UNVERIFIED || standing == AuthStanding.FORGED) {
+      state.provisional(!messageChecked);
+    }
+    return new DecisionOutcome(challenge(ctx), DecisionOutcome.DEFAULT, false);
+  }
+
   Decision challenge(RuleContext ctx) {
     Optional<ParsedAddress> sender = ctx.sender();
     ParsedAddress recipient =
@@ -239,8 +383,8 @@ public final class RuleChain {
     }
     String token;
     try {
-      token =
-          tokens.mint(sender.get().canonical().value(), recipient.canonical().value(), lifetime);
+      SenderAuthentication recorded = ctx.standing().recorded();
+      token = mint(sender.get(), recipient, recorded);
     } catch (IllegalArgumentException e) {
       log.debug(
           "no challenge token for this pair ({}); rejecting without link (session {})",
@@ -361,8 +505,48 @@ public final class RuleChain {
     private AddressCanonicalizer canonicalizer;
     private ReplyFormatter formatter;
     private SmtpReply failureReply;
+    private SenderAuthenticator authenticator;
+    private AuthPolicy authPolicy;
+    private final List<String> trustedAuthservIds = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Computes the sender's authentication when the route handed in none; called lazily, once per
+     * transaction.
+     *
+     * @since 0.2.0
+     */
+    public Builder authenticator(SenderAuthenticator authenticator) {
+      checkState(this.authenticator == null, "authenticator was already set");
+      this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * When admissions count for an unauthenticated sender; default {@link AuthPolicy#defaults()}.
+     *
+     * @since 0.2.0
+     */
+    public Builder authPolicy(AuthPolicy policy) {
+      checkState(this.authPolicy == null, "authPolicy was already set");
+      this.authPolicy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Trusts {@code Authentication-Results} headers with this authserv-id. Repeatable.
+     *
+     * @since 0.2.0
+     */
+    public Builder trustAuthenticationResults(String authservId) {
+      requireNonNull(authservId, "authservId");
+      checkArgument(
+          RULE_ID.matcher(authservId).matches() || authservId.matches("[!-~]{1,255}"),
+          "authserv-id must be printable US-ASCII without spaces");
+      trustedAuthservIds.add(authservId);
+      return this;
+    }
 
     /**
      * Appends a rule under its own {@link DecisionRule#id() id}.

@@ -1,18 +1,24 @@
 package org.smtpcr.core.spi;
 
 import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
 
 import com.google.common.net.InetAddresses;
 import java.time.Instant;
 import java.util.Optional;
 import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.address.ParsedAddress;
+import org.smtpcr.core.auth.AuthStanding;
+import org.smtpcr.core.auth.AuthenticationResults;
+import org.smtpcr.core.auth.Domains;
 import org.smtpcr.core.internal.EncodedWords;
 import org.smtpcr.core.reply.ReplyValues;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /**
  * What a {@link DecisionRule} sees: the {@link Transaction}, its addresses parsed and canonicalized
@@ -39,9 +45,17 @@ public final class RuleContext {
   private InvalidAddressException senderError;
   private InvalidAddressException recipientError;
 
-  RuleContext(RuleChain chain, Transaction transaction) {
+  private final SenderAuthState authState;
+  private AuthenticationResults authentication; // null until asked
+  private AuthStanding standing; // null until asked
+  private boolean disregardSpf;
+  private String currentRuleId = DecisionOutcome.DEFAULT;
+  private String heldRuleId; // a rule whose admission did not count
+
+  RuleContext(RuleChain chain, Transaction transaction, SenderAuthState authState) {
     this.chain = chain;
     this.transaction = transaction;
+    this.authState = authState;
   }
 
   /**
@@ -138,6 +152,150 @@ public final class RuleContext {
   }
 
   /**
+   * What is known about the sender's authentication: what the route handed in, merged with what the
+   * engine's {@link org.smtpcr.core.auth.SenderAuthenticator} computes. The authenticator is called
+   * on the first use in a transaction (so rules before the first caller cost no DNS) and never for
+   * the null sender. An authenticator that throws counts as DNS trouble ({@code temperror}).
+   *
+   * @since 0.2.0
+   */
+  public AuthenticationResults authentication() {
+    if (authentication == null) {
+      authentication = chain.authenticate(this, authState);
+    }
+    return authentication;
+  }
+
+  /**
+   * The sender's {@link AuthStanding}, from {@link #authentication()} and the sender's domain;
+   * {@link AuthStanding#UNCHECKED} for the null sender and when SPF is {@linkplain #disregardSpf()
+   * disregarded} and the message has not been checked.
+   *
+   * @since 0.2.0
+   */
+  public AuthStanding standing() {
+    if (standing == null) {
+      Optional<ParsedAddress> s = sender();
+      if (s.isEmpty()) {
+        standing = AuthStanding.UNCHECKED;
+      } else if (disregardSpf) {
+        // a trusted forwarder: no DNS at RCPT; only what the message shows counts
+        AuthenticationResults known = transaction.authentication().merge(authState.computed());
+        AuthStanding m =
+            known.messageChecked()
+                ? messageOnly(known).standing(s.get().canonical().domain())
+                : AuthStanding.UNCHECKED;
+        // a missing signature does not count against a trusted forwarder's delivery
+        standing =
+            m == AuthStanding.UNVERIFIED || m == AuthStanding.NOTHING_PUBLISHED
+                ? AuthStanding.UNCHECKED
+                : m;
+      } else if (!envelopeDomainIs(s.get().canonical().domain())) {
+        // SRS or BATV unwrapped: SPF vouched for the wrapper's domain, not the sender's
+        AuthenticationResults known = authentication();
+        AuthStanding m =
+            known.isEmpty()
+                ? AuthStanding.UNCHECKED
+                : messageOnly(known).standing(s.get().canonical().domain());
+        standing =
+            m == AuthStanding.NOTHING_PUBLISHED || (m == AuthStanding.UNCHECKED && !known.isEmpty())
+                ? AuthStanding.UNVERIFIED
+                : m;
+      } else {
+        standing = authentication().standing(s.get().canonical().domain());
+      }
+    }
+    return standing;
+  }
+
+  private static AuthenticationResults messageOnly(AuthenticationResults known) {
+    AuthenticationResults.Builder b =
+        AuthenticationResults.builder().messageChecked(known.messageChecked());
+    known.dkim().forEach(b::dkim);
+    known.dmarc().ifPresent(b::dmarc);
+    return b.build();
+  }
+
+  /**
+   * Judges this delivery without SPF: the client is a trusted forwarder, which relays mail for
+   * domains that never authorized it. DKIM still counts at the end of DATA. Call before {@link
+   * #standing()}.
+   *
+   * @since 0.2.0
+   */
+  public void disregardSpf() {
+    checkState(standing == null, "disregardSpf must come before the standing is read");
+    this.disregardSpf = true;
+  }
+
+  /**
+   * Admits the sender if the admission counts: the sender is authenticated, its domain publishes
+   * nothing, or the {@link AuthPolicy} allows it. Otherwise the hit is held: the rule abstains
+   * ({@code Optional.empty()}), and when no later rule decides, the engine answers that the hit
+   * cannot be honoured ({@code 550 5.7.26}, no link), or waits for the message where the route sees
+   * DATA. Built-in admitting rules (static whitelists, pass codes, recipient passwords) call this
+   * instead of {@link #accept()}.
+   *
+   * @return an accept, or empty when the admission does not count
+   * @since 0.2.0
+   */
+  public Optional<Decision> admit() {
+    return admit(SenderAuthentication.UNCHECKED);
+  }
+
+  /**
+   * {@link #admit()} for a stored confirmation that recorded how the sender was authenticated when
+   * challenged: one recorded as {@link SenderAuthentication#UNVERIFIED} also counts for a delivery
+   * that is unverified again (it arrives the same way), so nobody is sent back to the page for the
+   * same pair.
+   *
+   * @param recorded what the confirmation recorded
+   * @return an accept, or empty when the admission does not count
+   * @since 0.2.0
+   */
+  public Optional<Decision> admit(SenderAuthentication recorded) {
+    requireNonNull(recorded, "recorded");
+    AuthPolicy policy = chain.authPolicy();
+    if (policy.admitUnauthenticated()) {
+      return Optional.of(accept());
+    }
+    AuthStanding s = standing();
+    boolean counts =
+        switch (s) {
+          case SPF_PASS, DKIM_PASS, NOTHING_PUBLISHED, UNCHECKED -> true;
+          case UNVERIFIED ->
+              (policy.honourUnverifiedConfirmations()
+                      && recorded == SenderAuthentication.UNVERIFIED)
+                  || optionalDomain(policy);
+          case PROTECTED, FORGED -> optionalDomain(policy);
+          case TEMPORARY -> false;
+        };
+    if (counts) {
+      return Optional.of(accept());
+    }
+    if (heldRuleId == null) {
+      heldRuleId = currentRuleId;
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether the envelope's own domain is {@code canonicalDomain}. It is not when the canonicalizer
+   * unwrapped an SRS or BATV address: SPF then vouched for the wrapper's domain, not the sender's.
+   */
+  private boolean envelopeDomainIs(String canonicalDomain) {
+    String path = RuleChain.envelopeAddress(transaction.reversePath().orElse(""));
+    int at = path.lastIndexOf('@');
+    return at > 0
+        && Domains.tryNormalize(path.substring(at + 1)).map(canonicalDomain::equals).orElse(false);
+  }
+
+  private boolean optionalDomain(AuthPolicy policy) {
+    Optional<ParsedAddress> s = sender();
+    return s.isPresent() && policy.isOptional(s.get().canonical().domain());
+  }
+
+  /**
    * The engine clock's current instant.
    *
    * @return now
@@ -189,7 +347,49 @@ public final class RuleContext {
     return new Decision.Defer(chain.formatter().defer(replyValues()));
   }
 
+  /**
+   * A permanent refusal because the sender's own domain says this client may not use it (SPF {@code
+   * fail}): {@code 550 5.7.23} (RFC 7372), never with a link.
+   *
+   * @since 0.2.0
+   */
+  public Decision rejectForged() {
+    return new Decision.Reject(chain.formatter().spfFail(replyValues()));
+  }
+
+  /**
+   * A temporary answer because the sender's authentication could not be checked (DNS trouble):
+   * {@code 451 4.4.3}.
+   *
+   * @since 0.2.0
+   */
+  public Decision deferAuthentication() {
+    return new Decision.Defer(chain.formatter().authTemporary(replyValues()));
+  }
+
+  /**
+   * A permanent refusal because the sender would need to be authenticated and is not: {@code 550
+   * 5.7.26}, never with a link.
+   *
+   * @since 0.2.0
+   */
+  public Decision rejectUnauthenticated() {
+    return new Decision.Reject(chain.formatter().unauthenticated(replyValues()));
+  }
+
   /** Whether {@code e} is this context's own report of an invalid sender or recipient. */
+  void currentRule(String id) {
+    this.currentRuleId = id;
+  }
+
+  String heldRuleId() {
+    return heldRuleId;
+  }
+
+  boolean standingKnown() {
+    return standing != null;
+  }
+
   boolean isAddressError(RuntimeException e) {
     return e == senderError || e == recipientError;
   }

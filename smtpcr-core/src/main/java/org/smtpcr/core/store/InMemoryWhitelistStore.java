@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /**
  * A whitelist kept in memory, for tests and for callers who persist the whitelist elsewhere.
@@ -29,11 +30,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * oldest entry (the one added or renewed longest ago) is evicted, or the add is refused with a
  * {@link StoreException}. Renewing a key that is present never evicts anything.
  *
- * <p>Thread-safe. {@link #containsAny} and {@link #find} take no lock: they read a concurrent
- * index, so a {@code containsAny} that runs while other threads add and remove entries sees each
- * key it looks up as it was before or after each write, not the whole store at one instant. Writes
- * are exclusive; {@link #list} and {@link #count} read under a shared lock. Time comes from the
- * injected {@link Clock}.
+ * <p>Thread-safe. {@link #containsAny}, {@link #findAny} and {@link #find} take no lock: they read
+ * a concurrent index, so a {@code containsAny} that runs while other threads add and remove entries
+ * sees each key it looks up as it was before or after each write, not the whole store at one
+ * instant. Writes are exclusive; {@link #list} and {@link #count} read under a shared lock. Time
+ * comes from the injected {@link Clock}.
  *
  * @since 0.1.0
  */
@@ -95,21 +96,24 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   }
 
   @Override
-  public void add(WhitelistKey key) {
+  public void add(WhitelistKey key, SenderAuthentication authentication) {
     requireNonNull(key, "key");
-    put(key, Optional.empty());
+    requireNonNull(authentication, "authentication");
+    put(key, Optional.empty(), authentication);
   }
 
   @Override
-  public void add(WhitelistKey key, Instant expiresAt) {
+  public void add(WhitelistKey key, Instant expiresAt, SenderAuthentication authentication) {
     requireNonNull(key, "key");
     requireNonNull(expiresAt, "expiresAt");
-    put(key, Optional.of(expiresAt.truncatedTo(ChronoUnit.MILLIS)));
+    requireNonNull(authentication, "authentication");
+    put(key, Optional.of(expiresAt.truncatedTo(ChronoUnit.MILLIS)), authentication);
   }
 
-  private void put(WhitelistKey key, Optional<Instant> expiresAt) {
+  private void put(
+      WhitelistKey key, Optional<Instant> expiresAt, SenderAuthentication authentication) {
     Instant now = now();
-    WhitelistEntry entry = new WhitelistEntry(key, expiresAt, now);
+    WhitelistEntry entry = new WhitelistEntry(key, expiresAt, now, authentication);
     lock.writeLock().lock();
     try {
       if (entries.containsKey(key)) {
@@ -169,11 +173,42 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
 
   /** Whether an unexpired entry vouches for sender key {@code s} in either table (null: none). */
   private boolean live(String s, Map<String, Indexed> toRecipient, Map<String, Indexed> toAnyone) {
+    return liveEntry(s, toRecipient, toAnyone) != null;
+  }
+
+  /**
+   * The unexpired entry for sender key {@code s}, for the recipient before for anyone; null if
+   * none.
+   */
+  private WhitelistEntry liveEntry(
+      String s, Map<String, Indexed> toRecipient, Map<String, Indexed> toAnyone) {
     Indexed e;
     if (toRecipient != null && (e = toRecipient.get(s)) != null && e.isLive(clock)) {
-      return true;
+      return e.entry;
     }
-    return toAnyone != null && (e = toAnyone.get(s)) != null && e.isLive(clock);
+    if (toAnyone != null && (e = toAnyone.get(s)) != null && e.isLive(clock)) {
+      return e.entry;
+    }
+    return null;
+  }
+
+  @Override
+  public Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
+    // as containsAny, in the candidates' order: each sender key for the recipient, then for anyone
+    List<String> recipients = candidates.recipientKeys();
+    Map<String, Indexed> toRecipient = index.get(recipients.get(0));
+    Map<String, Indexed> toAnyone = index.get(recipients.get(1));
+    if (toRecipient == null && toAnyone == null) {
+      return Optional.empty();
+    }
+    for (String s : candidates.senderKeys()) {
+      WhitelistEntry e = liveEntry(s, toRecipient, toAnyone);
+      if (e != null) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,11 +20,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /**
  * A whitelist in a relational database reached through a caller-supplied {@link DataSource}: an H2
@@ -46,6 +49,14 @@ import org.slf4j.LoggerFactory;
  * through H2's {@code ;AUTO_SERVER=TRUE}, which makes the first process listen on a TCP port on
  * every interface unless the system property {@code h2.bindAddress} is set, for example to {@code
  * 127.0.0.1}; several MX hosts should share PostgreSQL.)
+ *
+ * <p><b>Added columns.</b> A column that older versions of this library can live with (nullable,
+ * and never named by their statements) is added on start, to a table that lacks it, without a new
+ * schema version: hosts that still run the older version keep working on the same database during a
+ * rolling upgrade. The {@code authentication} column (the {@link SenderAuthentication} keyword an
+ * entry records, since 0.2.0) is such a column; rows without a value, and values this version does
+ * not know, read as {@link SenderAuthentication#UNCHECKED}. An older host that renews an entry
+ * leaves its recorded authentication as it was.
  *
  * <p><b>Writes.</b> {@link #add} is an atomic upsert ({@code MERGE INTO … KEY} on H2, {@code INSERT
  * … ON CONFLICT} on PostgreSQL) and is safe with any number of threads and processes writing the
@@ -74,6 +85,8 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   private static final int MIGRATION_ATTEMPTS = 3;
   private static final int WRITE_ATTEMPTS = 5;
   private static final int H2_CONCURRENT_UPDATE = 90131;
+  private static final String AUTHENTICATION_COLUMN = "authentication";
+  private static final String AUTHENTICATION_TYPE = "VARCHAR(16)";
 
   private final DataSource dataSource;
   private final String table;
@@ -112,23 +125,25 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   @Override
-  public void add(WhitelistKey key) {
+  public void add(WhitelistKey key, SenderAuthentication authentication) {
     requireNonNull(key, "key");
-    upsert(key, null);
+    requireNonNull(authentication, "authentication");
+    upsert(key, null, authentication);
   }
 
   @Override
-  public void add(WhitelistKey key, Instant expiresAt) {
+  public void add(WhitelistKey key, Instant expiresAt, SenderAuthentication authentication) {
     requireNonNull(key, "key");
     requireNonNull(expiresAt, "expiresAt");
-    upsert(key, expiresAt.truncatedTo(ChronoUnit.MILLIS).toEpochMilli());
+    requireNonNull(authentication, "authentication");
+    upsert(key, expiresAt.truncatedTo(ChronoUnit.MILLIS).toEpochMilli(), authentication);
   }
 
   /**
    * Inserts or replaces the row of {@code key}; a null {@code expires} is stored as SQL NULL
    * (never).
    */
-  private void upsert(WhitelistKey key, Long expires) {
+  private void upsert(WhitelistKey key, Long expires, SenderAuthentication authentication) {
     SqlDialect d = ready();
     long added = now();
     String sql = d.upsert(table);
@@ -143,6 +158,7 @@ public final class JdbcWhitelistStore implements WhitelistStore {
           ps.setLong(3, expires);
         }
         ps.setLong(4, added);
+        ps.setString(5, authentication.keyword());
         ps.executeUpdate();
         commitIfNeeded(c);
         return;
@@ -191,11 +207,56 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   @Override
+  public Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
+    ready();
+    // the query of containsAny, reading every matching row (at most one per candidate): the most
+    // specific one is picked here, in the candidates' order
+    List<String> recipients = candidates.recipientKeys();
+    List<String> senders = candidates.senderKeys();
+    String sql =
+        "SELECT sender_key, recipient_key, expires_at, added_at, authentication FROM "
+            + table
+            + " WHERE recipient_key IN ("
+            + String.join(", ", Collections.nCopies(recipients.size(), "?"))
+            + ") AND sender_key IN ("
+            + String.join(", ", Collections.nCopies(senders.size(), "?"))
+            + ") AND (expires_at IS NULL OR expires_at > ?)";
+    List<WhitelistEntry> found = new ArrayList<>(2);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, sql)) {
+      int i = 1;
+      for (String r : recipients) {
+        ps.setString(i++, r);
+      }
+      for (String s : senders) {
+        ps.setString(i++, s);
+      }
+      ps.setLong(i, now());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(entry(rs));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("look up a pair", e);
+    }
+    for (WhitelistKey k : candidates.keys()) {
+      for (WhitelistEntry e : found) {
+        if (e.key().equals(k)) {
+          return Optional.of(e);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
   public Optional<WhitelistEntry> find(WhitelistKey key) {
     requireNonNull(key, "key");
     ready();
     String sql =
-        "SELECT expires_at, added_at FROM "
+        "SELECT expires_at, added_at, authentication FROM "
             + table
             + " WHERE sender_key = ? AND recipient_key = ? AND (expires_at IS NULL OR expires_at > ?)";
     try (Connection c = dataSource.getConnection();
@@ -207,7 +268,10 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.of(entry(key, rs.getLong(1), rs.wasNull(), rs.getLong(2)));
+        long expires = rs.getLong(1);
+        boolean never = rs.wasNull();
+        return Optional.of(
+            entry(key, expires, never, rs.getLong(2), authentication(rs.getString(3))));
       }
     } catch (SQLException e) {
       throw failure("find an entry", e);
@@ -251,7 +315,7 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
     ready();
     String sql =
-        "SELECT sender_key, recipient_key, expires_at, added_at FROM "
+        "SELECT sender_key, recipient_key, expires_at, added_at, authentication FROM "
             + table
             + " WHERE (expires_at IS NULL OR expires_at > ?)"
             + (after.isPresent()
@@ -276,10 +340,7 @@ public final class JdbcWhitelistStore implements WhitelistStore {
             more = true;
             break;
           }
-          WhitelistKey key = key(rs.getString(1), rs.getString(2));
-          long expires = rs.getLong(3);
-          boolean never = rs.wasNull();
-          page.add(entry(key, expires, never, rs.getLong(4)));
+          page.add(entry(rs));
         }
       }
     } catch (SQLException e) {
@@ -423,11 +484,27 @@ public final class JdbcWhitelistStore implements WhitelistStore {
                 + " NOT NULL, "
                 + "expires_at BIGINT, "
                 + "added_at BIGINT NOT NULL, "
+                + AUTHENTICATION_COLUMN
+                + " "
+                + AUTHENTICATION_TYPE
+                + ", "
                 + "CONSTRAINT "
                 + table
                 + "_pk PRIMARY KEY (sender_key, recipient_key))");
         execute(
             c, "CREATE INDEX IF NOT EXISTS " + table + "_expires ON " + table + " (expires_at)");
+      }
+      if (!hasColumn(c, AUTHENTICATION_COLUMN)) {
+        // a table of 0.1.0: add the column without a new schema version (see the class comment)
+        execute(
+            c,
+            "ALTER TABLE "
+                + table
+                + " ADD COLUMN IF NOT EXISTS "
+                + AUTHENTICATION_COLUMN
+                + " "
+                + AUTHENTICATION_TYPE);
+        log.info("whitelist table {}: column {} added", table, AUTHENTICATION_COLUMN);
       }
       if (version < SCHEMA_VERSION) {
         try (PreparedStatement ps =
@@ -450,6 +527,28 @@ public final class JdbcWhitelistStore implements WhitelistStore {
       throw e;
     } finally {
       restoreAutoCommit(c, autoCommit);
+    }
+  }
+
+  /**
+   * Whether the whitelist table, in the connection's current schema, has {@code column}. Asked of
+   * the metadata first, so that the common case takes no table lock (PostgreSQL locks a table for
+   * any {@code ALTER TABLE}, even one that changes nothing).
+   */
+  private boolean hasColumn(Connection c, String column) throws SQLException {
+    DatabaseMetaData md = c.getMetaData();
+    String t = table;
+    String col = column;
+    if (md.storesUpperCaseIdentifiers()) { // H2 folds unquoted names to upper case
+      t = t.toUpperCase(Locale.ROOT);
+      col = col.toUpperCase(Locale.ROOT);
+    }
+    String escape = md.getSearchStringEscape();
+    if (escape != null && !escape.isEmpty()) {
+      t = t.replace("_", escape + "_"); // '_' matches any character in a metadata pattern
+    }
+    try (ResultSet rs = md.getColumns(c.getCatalog(), c.getSchema(), t, col)) {
+      return rs.next();
     }
   }
 
@@ -530,11 +629,36 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     return clock.instant().toEpochMilli();
   }
 
-  private static WhitelistEntry entry(WhitelistKey key, long expires, boolean never, long added) {
+  /** The entry of a row of (sender_key, recipient_key, expires_at, added_at, authentication). */
+  private static WhitelistEntry entry(ResultSet rs) throws SQLException {
+    WhitelistKey key = key(rs.getString(1), rs.getString(2));
+    long expires = rs.getLong(3);
+    boolean never = rs.wasNull();
+    return entry(key, expires, never, rs.getLong(4), authentication(rs.getString(5)));
+  }
+
+  private static WhitelistEntry entry(
+      WhitelistKey key,
+      long expires,
+      boolean never,
+      long added,
+      SenderAuthentication authentication) {
     return new WhitelistEntry(
         key,
         never ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expires)),
-        Instant.ofEpochMilli(added));
+        Instant.ofEpochMilli(added),
+        authentication);
+  }
+
+  /**
+   * The authentication a row records: none (a row written before the column existed, or by an older
+   * host) and keywords this version does not know (written by a newer one) read as UNCHECKED, the
+   * value that claims nothing.
+   */
+  private static SenderAuthentication authentication(String keyword) {
+    return keyword == null
+        ? SenderAuthentication.UNCHECKED
+        : SenderAuthentication.ofKeyword(keyword).orElse(SenderAuthentication.UNCHECKED);
   }
 
   private static WhitelistKey key(String sender, String recipient) {

@@ -14,8 +14,8 @@ enum SqlDialect {
     String upsert(String table) {
       return "MERGE INTO "
           + table
-          + " (sender_key, recipient_key, expires_at, added_at)"
-          + " KEY (sender_key, recipient_key) VALUES (?, ?, ?, ?)";
+          + " (sender_key, recipient_key, expires_at, added_at, authentication)"
+          + " KEY (sender_key, recipient_key) VALUES (?, ?, ?, ?, ?)";
     }
 
     @Override
@@ -40,9 +40,10 @@ enum SqlDialect {
     String upsert(String table) {
       return "INSERT INTO "
           + table
-          + " (sender_key, recipient_key, expires_at, added_at)"
-          + " VALUES (?, ?, ?, ?) ON CONFLICT (sender_key, recipient_key)"
-          + " DO UPDATE SET expires_at = EXCLUDED.expires_at, added_at = EXCLUDED.added_at";
+          + " (sender_key, recipient_key, expires_at, added_at, authentication)"
+          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (sender_key, recipient_key)"
+          + " DO UPDATE SET expires_at = EXCLUDED.expires_at, added_at = EXCLUDED.added_at,"
+          + " authentication = EXCLUDED.authentication";
     }
 
     @Override
@@ -56,7 +57,9 @@ enum SqlDialect {
   /** The column type of the two key columns. */
   abstract String keyColumn();
 
-  /** Inserts or replaces a row; parameters: sender, recipient, expires_at, added_at. */
+  /**
+   * Inserts or replaces a row; parameters: sender, recipient, expires_at, added_at, authentication.
+   */
   abstract String upsert(String table);
 
   /** Creates the single version row with version 0 unless it exists. */

@@ -1,7 +1,10 @@
 package org.smtpcr.core.store;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Instant;
 import java.util.Optional;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /**
  * Remembers who may write to whom: confirmed (sender, recipient) pairs and whitelisted sender
@@ -25,23 +28,52 @@ public interface WhitelistStore {
   int MAX_PAGE_SIZE = 1000;
 
   /**
-   * Adds an entry that never expires, or renews an existing one: it becomes permanent and its
-   * added-at time is replaced.
+   * Adds an entry that never expires, or renews an existing one, recording {@link
+   * SenderAuthentication#UNCHECKED}: {@code add(key, SenderAuthentication.UNCHECKED)}. Entries an
+   * operator adds by hand are of this kind.
    *
    * @param key what to whitelist
    * @throws StoreException if the store cannot write
    */
-  void add(WhitelistKey key);
+  default void add(WhitelistKey key) {
+    add(key, SenderAuthentication.UNCHECKED);
+  }
 
   /**
-   * Adds an entry until {@code expiresAt}, or renews it when the key is present: the expiry and the
-   * added-at time are replaced. Instants are kept to the millisecond.
+   * Adds an entry until {@code expiresAt}, or renews it, recording {@link
+   * SenderAuthentication#UNCHECKED}: {@code add(key, expiresAt, SenderAuthentication.UNCHECKED)}.
    *
    * @param key what to whitelist
    * @param expiresAt when the entry stops counting (exclusive)
    * @throws StoreException if the store cannot write
    */
-  void add(WhitelistKey key, Instant expiresAt);
+  default void add(WhitelistKey key, Instant expiresAt) {
+    add(key, expiresAt, SenderAuthentication.UNCHECKED);
+  }
+
+  /**
+   * Adds an entry that never expires, or renews an existing one: it becomes permanent, and its
+   * added-at time and recorded authentication are replaced.
+   *
+   * @param key what to whitelist
+   * @param authentication how the sender was authenticated when it was challenged (what the
+   *     challenge token carried), kept with the entry
+   * @throws StoreException if the store cannot write
+   */
+  void add(WhitelistKey key, SenderAuthentication authentication);
+
+  /**
+   * Adds an entry until {@code expiresAt}, or renews it when the key is present: the expiry, the
+   * added-at time and the recorded authentication are replaced. Instants are kept to the
+   * millisecond.
+   *
+   * @param key what to whitelist
+   * @param expiresAt when the entry stops counting (exclusive)
+   * @param authentication how the sender was authenticated when it was challenged (what the
+   *     challenge token carried), kept with the entry
+   * @throws StoreException if the store cannot write
+   */
+  void add(WhitelistKey key, Instant expiresAt, SenderAuthentication authentication);
 
   /**
    * Whether an unexpired entry is stored under any of the {@code candidates}. The rule that admits
@@ -53,6 +85,32 @@ public interface WhitelistStore {
    * @throws StoreException if the store cannot read
    */
   boolean containsAny(WhitelistCandidates candidates);
+
+  /**
+   * The unexpired entry under the most specific of the {@code candidates} that has one: the same
+   * matching as {@link #containsAny}, which answers whether this is present. When several
+   * candidates hold an entry, the first in {@link WhitelistCandidates#keys()} order wins: the pair
+   * before the sender for anyone, before the sender's domain for this recipient, before that domain
+   * for anyone, then each parent domain the same way. The decision engine reads the entry's {@link
+   * WhitelistEntry#authentication()} to compare it with the sender's standing now.
+   *
+   * <p>The default walks {@link WhitelistCandidates#keys()} with {@link #find}; a store that can
+   * ask once for all candidates (as {@link #containsAny} does) should override it.
+   *
+   * @param candidates the keys to look for
+   * @return the entry of the most specific candidate with an unexpired entry, or empty
+   * @throws StoreException if the store cannot read
+   */
+  default Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
+    for (WhitelistKey k : candidates.keys()) {
+      Optional<WhitelistEntry> e = find(k);
+      if (e.isPresent()) {
+        return e;
+      }
+    }
+    return Optional.empty();
+  }
 
   /**
    * The unexpired entry stored under exactly {@code key}.

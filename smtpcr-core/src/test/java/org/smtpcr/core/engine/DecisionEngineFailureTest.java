@@ -45,20 +45,32 @@ final class DecisionEngineFailureTest {
   /** A store whose every method fails like a database that is down. */
   static final class DownStore implements WhitelistStore {
     @Override
-    public void add(WhitelistKey key) {
+    public void add(WhitelistKey key, org.smtpcr.tokens.SenderAuthentication authentication) {
       throw new StoreException("down");
     }
 
     @Override
-    public void add(WhitelistKey key, Instant expiresAt) {
+    public void add(
+        WhitelistKey key,
+        Instant expiresAt,
+        org.smtpcr.tokens.SenderAuthentication authentication) {
       throw new StoreException("down");
+    }
+
+    private static StoreException lookupFailure() {
+      return new StoreException(
+          "whitelist store could not look up a pair (SQLState 08001, error code 0)",
+          new IllegalStateException("Connection refused: alice@example.org"));
     }
 
     @Override
     public boolean containsAny(WhitelistCandidates candidates) {
-      throw new StoreException(
-          "whitelist store could not look up a pair (SQLState 08001, error code 0)",
-          new IllegalStateException("Connection refused: alice@example.org"));
+      throw lookupFailure();
+    }
+
+    @Override
+    public Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
+      throw lookupFailure();
     }
 
     @Override

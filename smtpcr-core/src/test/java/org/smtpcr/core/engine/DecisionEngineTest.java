@@ -151,10 +151,20 @@ final class DecisionEngineTest {
   void decide_defaultChain_hasDesignOrder() {
     assertEquals(
         List.of(
-            "exempt-recipients", "trusted-clients", "null-sender", "whitelist-store", "pass-code"),
+            "exempt-recipients",
+            "trusted-clients",
+            "null-sender",
+            "sender-authentication",
+            "whitelist-store",
+            "pass-code"),
         engine().ruleIds());
     assertEquals(
-        List.of("exempt-recipients", "trusted-clients", "null-sender", "pass-code"),
+        List.of(
+            "exempt-recipients",
+            "trusted-clients",
+            "null-sender",
+            "sender-authentication",
+            "pass-code"),
         builder().build().ruleIds());
     assertFalse(engine().decidesAtData());
   }

@@ -47,6 +47,7 @@ final class StandardRulesTest {
             StandardRules.EXEMPT_RECIPIENTS,
             StandardRules.TRUSTED_CLIENTS,
             StandardRules.NULL_SENDER,
+            StandardRules.SENDER_AUTHENTICATION,
             StandardRules.PASS_CODE),
         List.copyOf(StandardRules.defaults().create(CODES, CANON).keySet()));
     assertFalse(StandardRules.defaults().usesHeaders());
@@ -66,6 +67,7 @@ final class StandardRulesTest {
             StandardRules.EXEMPT_RECIPIENTS,
             StandardRules.TRUSTED_CLIENTS,
             StandardRules.NULL_SENDER,
+            StandardRules.SENDER_AUTHENTICATION,
             StandardRules.STATIC_WHITELIST,
             StandardRules.WHITELIST_STORE,
             StandardRules.PASS_CODE,
@@ -137,6 +139,7 @@ final class StandardRulesTest {
             StandardRules.TRUSTED_CLIENTS,
             "before-null",
             StandardRules.NULL_SENDER,
+            StandardRules.SENDER_AUTHENTICATION,
             StandardRules.PASS_CODE,
             "last",
             "before-store"),

@@ -46,7 +46,7 @@ final class WhitelistStoreRuleTest {
     assertEquals(451, assertInstanceOf(Decision.Defer.class, e.decision()).reply().code());
   }
 
-  /** Delegates everything but {@code containsAny}, which fails. */
+  /** Delegates everything but {@code containsAny} and {@code findAny}, which fail. */
   private static final class ForwardingFailingStore
       implements org.smtpcr.core.store.WhitelistStore {
     private final org.smtpcr.core.store.WhitelistStore delegate;
@@ -56,17 +56,26 @@ final class WhitelistStoreRuleTest {
     }
 
     @Override
-    public void add(WhitelistKey key) {
-      delegate.add(key);
+    public void add(WhitelistKey key, org.smtpcr.tokens.SenderAuthentication authentication) {
+      delegate.add(key, authentication);
     }
 
     @Override
-    public void add(WhitelistKey key, java.time.Instant expiresAt) {
-      delegate.add(key, expiresAt);
+    public void add(
+        WhitelistKey key,
+        java.time.Instant expiresAt,
+        org.smtpcr.tokens.SenderAuthentication authentication) {
+      delegate.add(key, expiresAt, authentication);
     }
 
     @Override
     public boolean containsAny(org.smtpcr.core.store.WhitelistCandidates candidates) {
+      throw new StoreException("down");
+    }
+
+    @Override
+    public Optional<org.smtpcr.core.store.WhitelistEntry> findAny(
+        org.smtpcr.core.store.WhitelistCandidates candidates) {
       throw new StoreException("down");
     }
 

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.store.testing.WhitelistStoreContract;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /** What {@link JdbcWhitelistStore} adds to the contract, on a real database. */
 abstract class JdbcWhitelistStoreContract extends WhitelistStoreContract {
@@ -117,6 +119,115 @@ abstract class JdbcWhitelistStoreContract extends WhitelistStoreContract {
     assertTrue(e.getMessage().contains("99"), e.getMessage());
     assertThrows(StoreException.class, () -> covers(newer, ALICE, BOB));
     assertTrue(covers(store(), ALICE, BOB), "the instance that migrated earlier still works");
+  }
+
+  /**
+   * A database made by the first schema (0.1.0: no {@code authentication} column) is opened: the
+   * column is added, the schema version stays 1 so that hosts still on 0.1.0 keep working, rows
+   * from before read as UNCHECKED, and rows that an old host writes meanwhile too.
+   */
+  @Test
+  void migrate_databaseOfTheFirstSchema_addsTheColumnAndReadsOldRowsAsUnchecked()
+      throws SQLException {
+    String old = "v" + PREFIXES.incrementAndGet() + "_";
+    WhitelistKey alice = WhitelistKey.pair(ALICE, BOB);
+    WhitelistKey dave = WhitelistKey.pair(DAVE, BOB);
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      boolean postgres =
+          c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).equals("postgresql");
+      String keyColumn = postgres ? "VARCHAR(255) COLLATE \"C\"" : "VARCHAR(255)";
+      // the DDL of JdbcWhitelistStore 0.1.0, word for word
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + old
+              + "schema_version (id INT NOT NULL PRIMARY KEY, version INT NOT NULL)");
+      s.execute("INSERT INTO " + old + "schema_version (id, version) VALUES (1, 1)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + old
+              + "whitelist (sender_key "
+              + keyColumn
+              + " NOT NULL, recipient_key "
+              + keyColumn
+              + " NOT NULL, expires_at BIGINT, added_at BIGINT NOT NULL, CONSTRAINT "
+              + old
+              + "whitelist_pk PRIMARY KEY (sender_key, recipient_key))");
+      s.execute(
+          "CREATE INDEX IF NOT EXISTS "
+              + old
+              + "whitelist_expires ON "
+              + old
+              + "whitelist (expires_at)");
+      s.execute(oldInsert(old, alice));
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+    assertFalse(hasAuthenticationColumn(old));
+
+    JdbcWhitelistStore store = store(old, clock());
+    WhitelistEntry before = store.find(alice).orElseThrow();
+    assertEquals(SenderAuthentication.UNCHECKED, before.authentication());
+    assertEquals(T0, before.addedAt());
+    assertTrue(hasAuthenticationColumn(old), "the column was added on first use");
+    assertEquals(
+        1, versionRows(old), "one version row, still version " + JdbcWhitelistStore.SCHEMA_VERSION);
+
+    store.add(alice, SenderAuthentication.SPF_PASS);
+    assertEquals(SenderAuthentication.SPF_PASS, store.find(alice).orElseThrow().authentication());
+    // a host still on 0.1.0 writes without the column: its rows read as UNCHECKED
+    execute(oldInsert(old, dave));
+    assertEquals(
+        SenderAuthentication.UNCHECKED,
+        store.findAny(WhitelistCandidates.of(DAVE, BOB)).orElseThrow().authentication());
+    // a keyword from a newer version reads as UNCHECKED, never as a failure
+    execute(
+        "UPDATE "
+            + old
+            + "whitelist SET authentication = 'dmarc-pass' WHERE sender_key = '"
+            + DAVE.value()
+            + "'");
+    assertEquals(SenderAuthentication.UNCHECKED, store.find(dave).orElseThrow().authentication());
+    assertEquals(2, store.list(10).entries().size());
+
+    JdbcWhitelistStore again = store(old, clock());
+    again.migrate();
+    assertEquals(SenderAuthentication.SPF_PASS, again.find(alice).orElseThrow().authentication());
+  }
+
+  /** The insert of a 0.1.0 host, which names only the four columns it knows. */
+  private static String oldInsert(String tablePrefix, WhitelistKey k) {
+    return "INSERT INTO "
+        + tablePrefix
+        + "whitelist (sender_key, recipient_key, expires_at, added_at) VALUES ('"
+        + k.sender()
+        + "', '"
+        + k.recipient()
+        + "', NULL, "
+        + T0.toEpochMilli()
+        + ")";
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+  }
+
+  private boolean hasAuthenticationColumn(String tablePrefix) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT authentication FROM " + tablePrefix + "whitelist WHERE 1 = 0")) {
+      return !rs.next();
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   @Test

@@ -28,6 +28,7 @@ import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistPage;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /**
  * The behaviour every {@link WhitelistStore} must have, as JUnit 5 tests: extend this class, return
@@ -48,8 +49,12 @@ import org.smtpcr.core.store.WhitelistStore;
  * store expands nothing itself); keys are opaque, case-sensitive strings; an entry with an expiry
  * stops counting at that instant (exclusive) and is then never found, listed, counted or removed;
  * instants are kept to the millisecond; adding a present key renews it; listing pages in key order
- * without repeats; {@code null} arguments are refused with {@link NullPointerException}; two
- * instances on the same data agree; concurrent upserts of the same keys neither fail nor duplicate.
+ * without repeats; each entry keeps the {@link SenderAuthentication} it was added with ({@link
+ * SenderAuthentication#UNCHECKED} when added without one), and a renewal replaces it; {@link
+ * WhitelistStore#findAny} matches exactly as {@link WhitelistStore#containsAny} and returns the
+ * entry of the most specific candidate; {@code null} arguments are refused with {@link
+ * NullPointerException}; two instances on the same data agree; concurrent upserts of the same keys
+ * neither fail nor duplicate.
  *
  * <p>Time comes from a clock the tests advance by hand, handed to {@link #newStore(Clock)}; the
  * store must read the time from it (added-at times and expiry checks), so no test sleeps. The clock
@@ -448,7 +453,15 @@ public abstract class WhitelistStoreContract {
     WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
     assertThrows(NullPointerException.class, () -> store.add(null));
     assertThrows(NullPointerException.class, () -> store.add(null, T0));
-    assertThrows(NullPointerException.class, () -> store.add(k, null));
+    assertThrows(NullPointerException.class, () -> store.add(k, (Instant) null));
+    assertThrows(NullPointerException.class, () -> store.add(k, (SenderAuthentication) null));
+    assertThrows(NullPointerException.class, () -> store.add(null, SenderAuthentication.SPF_PASS));
+    assertThrows(NullPointerException.class, () -> store.add(k, T0, null));
+    assertThrows(
+        NullPointerException.class, () -> store.add(k, null, SenderAuthentication.SPF_PASS));
+    assertThrows(
+        NullPointerException.class, () -> store.add(null, T0, SenderAuthentication.SPF_PASS));
+    assertThrows(NullPointerException.class, () -> store.findAny(null));
     assertThrows(NullPointerException.class, () -> store.containsAny(null));
     assertThrows(NullPointerException.class, () -> store.find(null));
     assertThrows(NullPointerException.class, () -> store.remove(null));
@@ -456,12 +469,176 @@ public abstract class WhitelistStoreContract {
     assertEquals(0, store.count(), "nothing was added");
   }
 
+  /** Each authentication is kept with its entry, and found, looked up by candidates and listed. */
+  @Test
+  public void add_withAuthentication_isRecordedFoundAndListed() {
+    List<WhitelistKey> keys = new ArrayList<>();
+    for (SenderAuthentication a : SenderAuthentication.values()) {
+      WhitelistKey k = WhitelistKey.pair(address(a.keyword() + "@example.org"), BOB);
+      keys.add(k);
+      if (keys.size() % 2 == 1) {
+        store.add(k, a);
+      } else {
+        store.add(k, T0.plus(Duration.ofDays(1)), a);
+      }
+      assertEquals(a, store.find(k).orElseThrow().authentication(), a.keyword());
+      assertEquals(
+          a,
+          store
+              .findAny(WhitelistCandidates.of(address(k.sender()), BOB))
+              .orElseThrow()
+              .authentication(),
+          a.keyword());
+    }
+    for (WhitelistEntry e : store.list(100).entries()) {
+      assertEquals(e.key().sender(), e.authentication().keyword() + "@example.org");
+    }
+    assertEquals(keys.size(), store.list(100).entries().size());
+  }
+
+  /** Entries added without an authentication record {@link SenderAuthentication#UNCHECKED}. */
+  @Test
+  public void add_withoutAuthentication_recordsUnchecked() {
+    WhitelistKey forever = WhitelistKey.pair(ALICE, BOB);
+    WhitelistKey until = WhitelistKey.globalDomain("example.org");
+    store.add(forever);
+    store.add(until, T0.plus(Duration.ofDays(1)));
+    assertEquals(
+        SenderAuthentication.UNCHECKED, store.find(forever).orElseThrow().authentication());
+    assertEquals(SenderAuthentication.UNCHECKED, store.find(until).orElseThrow().authentication());
+    store
+        .list(10)
+        .entries()
+        .forEach(e -> assertEquals(SenderAuthentication.UNCHECKED, e.authentication()));
+  }
+
+  /** Adding a present key replaces its recorded authentication, with or without an expiry. */
+  @Test
+  public void add_existingKey_replacesAuthentication() {
+    WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
+    store.add(k, SenderAuthentication.SPF_PASS);
+    store.add(k, T0.plus(Duration.ofDays(1)), SenderAuthentication.DKIM_PASS);
+    WhitelistEntry e = store.find(k).orElseThrow();
+    assertEquals(SenderAuthentication.DKIM_PASS, e.authentication());
+    assertEquals(Optional.of(T0.plus(Duration.ofDays(1))), e.expiresAt());
+    store.add(k);
+    assertEquals(SenderAuthentication.UNCHECKED, store.find(k).orElseThrow().authentication());
+    store.add(k, SenderAuthentication.NOTHING_PUBLISHED);
+    assertEquals(
+        SenderAuthentication.NOTHING_PUBLISHED, store.find(k).orElseThrow().authentication());
+    assertEquals(1, store.count());
+  }
+
+  /** {@code findAny} returns the whole stored entry, the same as {@code find} of its key. */
+  @Test
+  public void findAny_returnsTheStoredEntry() {
+    assertEquals(Optional.empty(), store.findAny(WhitelistCandidates.of(ALICE, BOB)));
+    advanceClock(Duration.ofMillis(1234));
+    WhitelistKey k = WhitelistKey.domain("example.org", BOB);
+    store.add(k, T0.plus(Duration.ofDays(2)), SenderAuthentication.UNVERIFIED);
+    WhitelistEntry e = store.findAny(WhitelistCandidates.of(ALICE, BOB)).orElseThrow();
+    assertEquals(store.find(k).orElseThrow(), e);
+    assertEquals(
+        new WhitelistEntry(
+            k,
+            Optional.of(T0.plus(Duration.ofDays(2))),
+            T0.plusMillis(1234),
+            SenderAuthentication.UNVERIFIED),
+        e);
+  }
+
+  /**
+   * {@code findAny} matches exactly where {@code containsAny} does, whichever single entry is
+   * stored.
+   */
+  @Test
+  public void findAny_matchesExactlyWhereContainsAnyDoes() {
+    List<WhitelistKey> stored =
+        List.of(
+            WhitelistKey.pair(ALICE, BOB),
+            WhitelistKey.globalSender(ALICE),
+            WhitelistKey.domain("mail.example.org", BOB),
+            WhitelistKey.globalDomain("example.org"),
+            WhitelistKey.domain("org", CAROL),
+            WhitelistKey.pair(DAVE, CAROL),
+            new WhitelistKey("Alice@mail.example.org", BOB.value()));
+    List<CanonicalAddress[]> asked =
+        List.of(
+            new CanonicalAddress[] {ALICE, BOB},
+            new CanonicalAddress[] {ALICE, CAROL},
+            new CanonicalAddress[] {DAVE, BOB},
+            new CanonicalAddress[] {DAVE, CAROL},
+            new CanonicalAddress[] {BOB, CAROL},
+            new CanonicalAddress[] {address("eve@notexample.org"), BOB});
+    for (WhitelistKey k : stored) {
+      store.add(k, SenderAuthentication.SPF_PASS);
+      for (CanonicalAddress[] pair : asked) {
+        WhitelistCandidates c = WhitelistCandidates.of(pair[0], pair[1]);
+        Optional<WhitelistEntry> found = store.findAny(c);
+        assertEquals(store.containsAny(c), found.isPresent(), k + " asked " + c);
+        found.ifPresent(e -> assertEquals(k, e.key(), "the only entry"));
+      }
+      assertTrue(store.remove(k));
+    }
+  }
+
+  /**
+   * When several candidates hold an entry, {@code findAny} returns the most specific one, in the
+   * order of {@link WhitelistCandidates#keys()}.
+   */
+  @Test
+  public void findAny_severalMatch_mostSpecificCandidateWins() {
+    List<WhitelistKey> mostSpecificFirst =
+        List.of(
+            WhitelistKey.pair(ALICE, BOB),
+            WhitelistKey.globalSender(ALICE),
+            WhitelistKey.domain("mail.example.org", BOB),
+            WhitelistKey.globalDomain("mail.example.org"),
+            WhitelistKey.domain("example.org", BOB),
+            WhitelistKey.globalDomain("example.org"),
+            WhitelistKey.domain("org", BOB),
+            WhitelistKey.globalDomain("org"));
+    assertEquals(WhitelistCandidates.of(ALICE, BOB).keys(), mostSpecificFirst);
+    SenderAuthentication[] values = SenderAuthentication.values();
+    // added least specific first, so that neither insertion order nor key order gives the answer
+    for (int i = mostSpecificFirst.size() - 1; i >= 0; i--) {
+      store.add(mostSpecificFirst.get(i), values[i % values.length]);
+    }
+    for (int i = 0; i < mostSpecificFirst.size(); i++) {
+      WhitelistEntry e = store.findAny(WhitelistCandidates.of(ALICE, BOB)).orElseThrow();
+      assertEquals(mostSpecificFirst.get(i), e.key());
+      assertEquals(values[i % values.length], e.authentication());
+      assertTrue(store.remove(mostSpecificFirst.get(i)));
+    }
+    assertEquals(Optional.empty(), store.findAny(WhitelistCandidates.of(ALICE, BOB)));
+  }
+
+  /** An expired entry under a more specific candidate gives way to a live, less specific one. */
+  @Test
+  public void findAny_expiredMoreSpecificEntry_givesWayToALiveLessSpecificOne() {
+    store.add(WhitelistKey.pair(ALICE, BOB), T0.plusSeconds(10), SenderAuthentication.SPF_PASS);
+    store.add(
+        WhitelistKey.globalDomain("example.org"),
+        T0.plusSeconds(20),
+        SenderAuthentication.NOTHING_PUBLISHED);
+    WhitelistCandidates c = WhitelistCandidates.of(ALICE, BOB);
+    assertEquals(SenderAuthentication.SPF_PASS, store.findAny(c).orElseThrow().authentication());
+    advanceClock(Duration.ofSeconds(10));
+    assertEquals(
+        SenderAuthentication.NOTHING_PUBLISHED, store.findAny(c).orElseThrow().authentication());
+    advanceClock(Duration.ofSeconds(10));
+    assertEquals(Optional.empty(), store.findAny(c));
+  }
+
   /** A second instance on the same data sees the first one's writes, and the other way round. */
   @Test
   public void secondInstance_seesTheSameEntries() {
-    store.add(WhitelistKey.pair(ALICE, BOB));
+    store.add(WhitelistKey.pair(ALICE, BOB), SenderAuthentication.DKIM_PASS);
     WhitelistStore other = secondInstance(clock);
     assertTrue(covers(other, ALICE, BOB));
+    assertEquals(
+        SenderAuthentication.DKIM_PASS,
+        other.findAny(WhitelistCandidates.of(ALICE, BOB)).orElseThrow().authentication());
     other.remove(WhitelistKey.pair(ALICE, BOB));
     assertFalse(covers(ALICE, BOB));
   }

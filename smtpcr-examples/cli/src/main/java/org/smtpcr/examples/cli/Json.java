@@ -1,6 +1,6 @@
 package org.smtpcr.examples.cli;
 
-/** A one-line JSON object writer: string and number fields, RFC 8259 escaping. */
+/** A one-line JSON object writer: string, number and null fields, RFC 8259 escaping. */
 final class Json {
   private final StringBuilder sb = new StringBuilder("{");
 
@@ -19,6 +19,12 @@ final class Json {
   Json field(String name, long value) {
     key(name);
     sb.append(value);
+    return this;
+  }
+
+  Json nullField(String name) {
+    key(name);
+    sb.append("null");
     return this;
   }
 

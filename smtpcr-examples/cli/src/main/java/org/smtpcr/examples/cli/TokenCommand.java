@@ -1,10 +1,13 @@
 package org.smtpcr.examples.cli;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
+import org.smtpcr.tokens.SenderAuthentication;
 import org.smtpcr.tokens.TokenException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +60,15 @@ final class TokenCommand {
             "How long the token is valid, e.g. 30m, 12h, 7d (default ${DEFAULT-VALUE}; at most 45d).")
     Duration lifetime;
 
+    @Option(
+        names = "--authentication",
+        paramLabel = "KEYWORD",
+        description = {
+          "Mint a format v2 token that says how the sender was authenticated: spf, dkim,",
+          "none-published, unverified or unchecked (default: a format v1 token, which says nothing)."
+        })
+    String authentication;
+
     @Override
     public Integer call() throws Exception {
       CanonicalAddress s = addresses.sender(sender);
@@ -64,7 +76,23 @@ final class TokenCommand {
       if (lifetime.toMinutes() < 1 || lifetime.toMinutes() > 0xffff) {
         throw Cli.usage(spec, "--lifetime must be 1 minute to 65535 minutes (about 45 days)");
       }
-      String token = ChallengeTokens.of(keys.read()).mint(s.value(), r.value(), lifetime);
+      Optional<SenderAuthentication> a = Optional.empty();
+      if (authentication != null) {
+        a = SenderAuthentication.ofKeyword(authentication);
+        if (a.isEmpty()) {
+          throw Cli.usage(
+              spec,
+              "--authentication must be one of "
+                  + Arrays.stream(SenderAuthentication.values())
+                      .map(SenderAuthentication::keyword)
+                      .toList());
+        }
+      }
+      ChallengeTokens tokens = ChallengeTokens.of(keys.read());
+      String token =
+          a.isPresent()
+              ? tokens.mint(s.value(), r.value(), lifetime, a.get())
+              : tokens.mint(s.value(), r.value(), lifetime);
       spec.commandLine().getOut().println(token);
       return 0;
     }
@@ -112,6 +140,7 @@ final class TokenCommand {
                   .field("lifetimeMinutes", claims.lifetime().toMinutes())
                   .field("sender", claims.sender())
                   .field("recipient", claims.recipient())
+                  .field("authentication", claims.authentication().keyword())
                   .toString());
       return 0;
     }

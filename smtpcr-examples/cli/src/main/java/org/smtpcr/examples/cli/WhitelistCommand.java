@@ -192,7 +192,10 @@ final class WhitelistCommand {
       mixinStandardHelpOptions = true,
       description = {
         "List the whitelist entries.",
-        "One a line: sender, recipient (* for any), added, expires. --sender and --recipient filter them."
+        "One a line, tab-separated: sender, recipient (* for any), added, expires (or never), and how the",
+        "sender was authenticated when it was challenged: spf, dkim, none-published, unverified, or",
+        "unchecked (added by hand, or confirmed through a token that did not say). --json prints one",
+        "JSON object a line instead. --sender and --recipient filter them."
       })
   static final class ListEntries implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -212,6 +215,13 @@ final class WhitelistCommand {
         paramLabel = "R",
         description = "Only entries for this recipient.")
     String recipient;
+
+    @Option(
+        names = "--json",
+        description =
+            "One JSON object a line: sender, recipient, addedAt, expiresAt (null: never),"
+                + " authentication.")
+    boolean json;
 
     @Override
     public Integer call() throws Exception {
@@ -237,14 +247,7 @@ final class WhitelistCommand {
                 || (r.isPresent() && !r.get().equals(k.recipient()))) {
               continue;
             }
-            out.println(
-                k.sender()
-                    + "\t"
-                    + k.recipient()
-                    + "\t"
-                    + e.addedAt()
-                    + "\t"
-                    + e.expiresAt().map(Object::toString).orElse("never"));
+            out.println(json ? json(e) : text(e));
             shown++;
           }
           after = page.next();
@@ -252,6 +255,32 @@ final class WhitelistCommand {
       }
       spec.commandLine().getErr().println(shown + (shown == 1 ? " entry" : " entries"));
       return 0;
+    }
+
+    private static String text(WhitelistEntry e) {
+      return e.key().sender()
+          + "\t"
+          + e.key().recipient()
+          + "\t"
+          + e.addedAt()
+          + "\t"
+          + e.expiresAt().map(Object::toString).orElse("never")
+          + "\t"
+          + e.authentication().keyword();
+    }
+
+    private static String json(WhitelistEntry e) {
+      Json j =
+          Json.object()
+              .field("sender", e.key().sender())
+              .field("recipient", e.key().recipient())
+              .field("addedAt", e.addedAt().toString());
+      if (e.expiresAt().isPresent()) {
+        j.field("expiresAt", e.expiresAt().get().toString());
+      } else {
+        j.nullField("expiresAt");
+      }
+      return j.field("authentication", e.authentication().keyword()).toString();
     }
   }
 }

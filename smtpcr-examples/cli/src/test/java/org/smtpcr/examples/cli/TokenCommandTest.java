@@ -17,6 +17,7 @@ import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.KeyRingFile;
 import org.smtpcr.tokens.MasterKey;
 import org.smtpcr.tokens.PassCodes;
+import org.smtpcr.tokens.SenderAuthentication;
 
 final class TokenCommandTest {
   @TempDir Path dir;
@@ -136,7 +137,8 @@ final class TokenCommandTest {
             + c.issuedAt()
             + "\",\"expiresAt\":\""
             + c.expiresAt()
-            + "\",\"lifetimeMinutes\":1440,\"sender\":\"alice@example.org\",\"recipient\":\"bob@example.com\"}";
+            + "\",\"lifetimeMinutes\":1440,\"sender\":\"alice@example.org\",\"recipient\":\"bob@example.com\""
+            + ",\"authentication\":\"unchecked\"}";
     CommandRun.Result r = CommandRun.run("token", "verify", "--keys", keys.toString(), token);
     assertEquals(0, r.exitCode(), r::toString);
     assertEquals(json, r.out().strip());
@@ -144,6 +146,43 @@ final class TokenCommandTest {
         CommandRun.run(
             "token", "verify", "--keys", keys.toString(), "http://127.0.0.1:8080/c/" + token);
     assertEquals(json, link.out().strip(), link::toString);
+  }
+
+  @Test
+  void mintWithAuthentication_v2TokenThatVerifiesToIt() {
+    CommandRun.Result minted =
+        CommandRun.run(
+            "token",
+            "mint",
+            "--keys",
+            keys.toString(),
+            "--sender",
+            "alice@example.org",
+            "--recipient",
+            "bob@example.com",
+            "--authentication",
+            "spf");
+    assertEquals(0, minted.exitCode(), minted::toString);
+    String token = minted.out().strip();
+    assertEquals(
+        SenderAuthentication.SPF_PASS, ChallengeTokens.of(ring).verify(token).authentication());
+    CommandRun.Result verified =
+        CommandRun.run("token", "verify", "--keys", keys.toString(), token);
+    assertTrue(verified.out().strip().endsWith(",\"authentication\":\"spf\"}"), verified::toString);
+    CommandRun.Result bad =
+        CommandRun.run(
+            "token",
+            "mint",
+            "--keys",
+            keys.toString(),
+            "--sender",
+            "alice@example.org",
+            "--recipient",
+            "bob@example.com",
+            "--authentication",
+            "dmarc");
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertTrue(bad.err().contains("none-published"), bad::toString);
   }
 
   @Test

@@ -3,11 +3,20 @@ package org.smtpcr.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.store.PostgresServer;
+import org.smtpcr.examples.web.ChallengePage;
+import org.smtpcr.examples.web.PageResponse;
+import org.smtpcr.tokens.ChallengeTokens;
+import org.smtpcr.tokens.PassCodes;
+import org.smtpcr.tokens.SenderAuthentication;
 
 final class WhitelistCommandTest {
   @TempDir Path dir;
@@ -42,7 +51,8 @@ final class WhitelistCommandTest {
     List<String> lines = list.out().lines().toList();
     assertEquals(1, lines.size(), list::toString);
     assertTrue(
-        lines.get(0).matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever"), lines.get(0));
+        lines.get(0).matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tunchecked"),
+        lines.get(0));
     assertEquals("1 entry", list.err().strip());
 
     CommandRun.Result rm =
@@ -81,7 +91,79 @@ final class WhitelistCommandTest {
         wl("add", "--sender", "a@example.org", "--recipient", "b@example.com", "--expires", "30d")
             .exitCode());
     String line = wl("list").out().strip();
-    assertTrue(line.matches("a@example\\.org\tb@example\\.com\t\\S+Z\t\\S+Z"), line);
+    assertTrue(line.matches("a@example\\.org\tb@example\\.com\t\\S+Z\t\\S+Z\tunchecked"), line);
+    String json = wl("list", "--json").out().strip();
+    assertTrue(
+        json.matches(
+            "\\{\"sender\":\"a@example\\.org\",\"recipient\":\"b@example\\.com\","
+                + "\"addedAt\":\"\\S+Z\",\"expiresAt\":\"\\S+Z\",\"authentication\":\"unchecked\"\\}"),
+        json);
+  }
+
+  /**
+   * The challenge page writes into the data directory's H2 database what the token said; the list
+   * shows it, as text and as JSON, next to an entry added by hand.
+   */
+  @Test
+  void list_pairsConfirmedOnThePage_showTheAuthenticationTheirTokenCarried() throws Exception {
+    try (DataDirectory d = DataDirectory.open(dir.resolve("data"))) {
+      confirmOnThePage(d, "alice@example.org", SenderAuthentication.SPF_PASS);
+      confirmOnThePage(d, "dave@example.net", SenderAuthentication.NOTHING_PUBLISHED);
+      confirmOnThePage(d, "carol@example.org", null);
+    }
+    assertEquals(0, wl("add", "--sender", "@example.com").exitCode());
+
+    CommandRun.Result list = wl("list");
+    assertEquals(0, list.exitCode(), list::toString);
+    assertEquals(
+        List.of(
+            "@example.com	*	never	unchecked",
+            "alice@example.org	bob@example.com	never	spf",
+            "carol@example.org	bob@example.com	never	unchecked",
+            "dave@example.net	bob@example.com	never	none-published"),
+        list.out().lines().map(WhitelistCommandTest::withoutAddedAt).toList(),
+        list::toString);
+    assertEquals("4 entries", list.err().strip());
+
+    CommandRun.Result json = wl("list", "--json", "--sender", "alice@example.org");
+    assertEquals(0, json.exitCode(), json::toString);
+    assertTrue(
+        json.out()
+            .strip()
+            .matches(
+                "\\{\"sender\":\"alice@example\\.org\",\"recipient\":\"bob@example\\.com\","
+                    + "\"addedAt\":\"\\S+Z\",\"expiresAt\":null,\"authentication\":\"spf\"\\}"),
+        json::toString);
+  }
+
+  /**
+   * What {@code ChallengePage} does on a passing POST, with the data directory's keys and store.
+   */
+  private static void confirmOnThePage(
+      DataDirectory d, String sender, SenderAuthentication authentication) throws Exception {
+    ChallengeTokens tokens = ChallengeTokens.of(d.keyRing());
+    String token =
+        authentication == null
+            ? tokens.mint(sender, "bob@example.com")
+            : tokens.mint(sender, "bob@example.com", Duration.ofDays(1), authentication);
+    ChallengePage page =
+        ChallengePage.builder()
+            .tokens(tokens)
+            .passCodes(PassCodes.of(d.keyRing()))
+            .store(d.store())
+            .powDifficultyBits(0)
+            .build();
+    byte[] form =
+        ("issued=" + Instant.now().getEpochSecond() + "&nonce=0").getBytes(StandardCharsets.UTF_8);
+    PageResponse r = page.post("/c/" + token, "application/x-www-form-urlencoded", form);
+    assertEquals(200, r.status(), r.bodyText());
+  }
+
+  /** A text line without its third column, the added-at time. */
+  private static String withoutAddedAt(String line) {
+    String[] f = line.split("\t", -1);
+    assertTrue(f[2].matches("\\S+Z"), line);
+    return String.join("\t", f[0], f[1], f[3], f[4]);
   }
 
   @Test
@@ -130,7 +212,7 @@ final class WhitelistCommandTest {
   }
 
   @Test
-  void storeOption_postgresql_addAndList() {
+  void storeOption_postgresql_addAndList() throws Exception {
     try (PostgresServer pg = PostgresServer.startOrSkip()) {
       String url = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres?user=smtpcr";
       CommandRun.Result add =
@@ -150,6 +232,23 @@ final class WhitelistCommandTest {
           CommandRun.run(
               "whitelist", "list", "--data", dir.resolve("data").toString(), "--store", url);
       assertTrue(list.out().startsWith("a@example.org\tb@example.com\t"), list::toString);
+      assertTrue(list.out().strip().endsWith("\tunchecked"), list::toString);
+      try (DataDirectory d = DataDirectory.open(dir.resolve("data"), Optional.of(url))) {
+        confirmOnThePage(d, "alice@example.org", SenderAuthentication.DKIM_PASS);
+      }
+      CommandRun.Result confirmed =
+          CommandRun.run(
+              "whitelist",
+              "list",
+              "--data",
+              dir.resolve("data").toString(),
+              "--store",
+              url,
+              "--sender",
+              "alice@example.org");
+      assertTrue(
+          confirmed.out().matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tdkim\n"),
+          confirmed::toString);
       assertTrue(
           !list.err().contains(url) && !add.err().contains(url), "the store URL is never printed");
     }

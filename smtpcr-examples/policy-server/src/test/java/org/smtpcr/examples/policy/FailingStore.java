@@ -16,12 +16,13 @@ final class FailingStore implements WhitelistStore {
   }
 
   @Override
-  public void add(WhitelistKey key) {
+  public void add(WhitelistKey key, org.smtpcr.tokens.SenderAuthentication authentication) {
     throw down();
   }
 
   @Override
-  public void add(WhitelistKey key, Instant expiresAt) {
+  public void add(
+      WhitelistKey key, Instant expiresAt, org.smtpcr.tokens.SenderAuthentication authentication) {
     throw down();
   }
 

@@ -416,12 +416,15 @@ final class SmtpcrSmtpServerTest {
   /** A store whose database is down. */
   private static final class DownStore implements WhitelistStore {
     @Override
-    public void add(WhitelistKey key) {
+    public void add(WhitelistKey key, org.smtpcr.tokens.SenderAuthentication authentication) {
       throw new StoreException("down");
     }
 
     @Override
-    public void add(WhitelistKey key, java.time.Instant expiresAt) {
+    public void add(
+        WhitelistKey key,
+        java.time.Instant expiresAt,
+        org.smtpcr.tokens.SenderAuthentication authentication) {
       throw new StoreException("down");
     }
 

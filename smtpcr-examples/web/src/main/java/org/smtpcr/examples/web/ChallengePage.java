@@ -26,6 +26,7 @@ import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.PassCodes;
+import org.smtpcr.tokens.SenderAuthentication;
 import org.smtpcr.tokens.TokenException;
 
 /**
@@ -54,7 +55,9 @@ import org.smtpcr.tokens.TokenException;
  * {@link Builder#powDifficultyBits(int) difficulty} zero bits). The server keeps no state for it:
  * the POST carries {@code issued} and {@code nonce}, and is accepted while {@code issued} is at
  * most {@link Builder#powValidity(Duration) the validity} old. Only a POST that passes writes to
- * the store; a replay within the validity only renews the same pair. Then the page shows the pass
+ * the store, with the {@link SenderAuthentication} the token carries (how the sender was
+ * authenticated when it was challenged: a format v2 token says, a v1 token means {@code
+ * UNCHECKED}); a replay within the validity only renews the same pair. Then the page shows the pass
  * code as a second route ({@code bob+CODE@example.com}).
  *
  * <p>Every response carries a Content-Security-Policy of {@code default-src 'self'} (no inline
@@ -273,11 +276,12 @@ public final class ChallengePage {
     ChallengeClaims claims = link.claims();
     Optional<Instant> expiresAt = whitelistExpiry.map(d -> clock.instant().plus(d));
     WhitelistKey pair = WhitelistKey.pair(link.sender(), link.recipient());
+    SenderAuthentication authentication = claims.authentication();
     try {
       if (expiresAt.isPresent()) {
-        store.add(pair, expiresAt.get());
+        store.add(pair, expiresAt.get(), authentication);
       } else {
-        store.add(pair);
+        store.add(pair, authentication);
       }
     } catch (RuntimeException e) {
       log.warn(
@@ -292,7 +296,10 @@ public final class ChallengePage {
           "We could not record your confirmation just now. Nothing is lost: open the link again in a few "
               + "minutes and repeat the check.");
     }
-    log.debug("sender confirmed; pair whitelisted (key id {})", claims.keyId());
+    log.debug(
+        "sender confirmed; pair whitelisted (key id {}, authentication {})",
+        claims.keyId(),
+        authentication.keyword());
     String code = PassCodes.grouped(passCodes.compute(claims.sender(), claims.recipient()));
     String viaCode = withSubaddress(link.recipient(), code);
 

@@ -25,6 +25,7 @@ import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.MasterKey;
 import org.smtpcr.tokens.MutableClock;
 import org.smtpcr.tokens.PassCodes;
+import org.smtpcr.tokens.SenderAuthentication;
 
 final class ChallengePageTest {
   static final String FORM = "application/x-www-form-urlencoded";
@@ -259,6 +260,10 @@ final class ChallengePageTest {
                 CanonicalAddress.parseCanonical(SENDER),
                 CanonicalAddress.parseCanonical(RECIPIENT))));
     assertEquals(List.of(Optional.empty()), store.expiries());
+    assertEquals(
+        List.of(SenderAuthentication.UNCHECKED),
+        store.authentications(),
+        "a v1 token says nothing");
     String html = r.bodyText();
     assertTrue(html.contains("Send every message that bounced again."), html);
     String code = PassCodes.grouped(passCodes.compute(SENDER, RECIPIENT));
@@ -266,6 +271,39 @@ final class ChallengePageTest {
     assertTrue(passCodes.matches(code, SENDER, RECIPIENT));
     assertSecurityHeaders(r);
     assertEquals(Optional.of("no-store"), r.header("Cache-Control"));
+  }
+
+  @Test
+  void post_v2Token_recordsTheAuthenticationItCarries() {
+    for (SenderAuthentication a : SenderAuthentication.values()) {
+      String sender = a.keyword() + "@example.org";
+      String token = tokens.mint(sender, RECIPIENT, Duration.ofDays(1), a);
+      PageResponse r = page.post("/c/" + token, FORM, solvedForm(token));
+
+      assertEquals(200, r.status(), r.bodyText());
+      assertEquals(
+          a,
+          store
+              .findAny(
+                  WhitelistCandidates.of(
+                      CanonicalAddress.parseCanonical(sender),
+                      CanonicalAddress.parseCanonical(RECIPIENT)))
+              .orElseThrow()
+              .authentication());
+    }
+    assertEquals(List.of(SenderAuthentication.values()), store.authentications());
+  }
+
+  @Test
+  void post_v2TokenAfterAV1Confirmation_replacesTheRecordedAuthentication() {
+    String v1 = tokens.mint(SENDER, RECIPIENT);
+    assertEquals(200, page.post("/c/" + v1, FORM, solvedForm(v1)).status());
+    String v2 = tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1), SenderAuthentication.DKIM_PASS);
+    assertEquals(200, page.post("/c/" + v2, FORM, solvedForm(v2)).status());
+    assertEquals(
+        SenderAuthentication.DKIM_PASS,
+        store.find(pair(SENDER, RECIPIENT)).orElseThrow().authentication());
+    assertEquals(1, store.count());
   }
 
   @Test
@@ -297,11 +335,13 @@ final class ChallengePageTest {
             .powDifficultyBits(0)
             .whitelistExpiry(Duration.ofDays(30))
             .build();
-    String token = tokens.mint(SENDER, RECIPIENT);
+    String token =
+        tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1), SenderAuthentication.SPF_PASS);
     PageResponse r = expiring.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0));
 
     assertEquals(200, r.status());
     assertEquals(List.of(Optional.of(clock.instant().plus(Duration.ofDays(30)))), store.expiries());
+    assertEquals(List.of(SenderAuthentication.SPF_PASS), store.authentications());
     assertTrue(r.bodyText().contains("lasts until 31 March 2026, 12:00 UTC"), r.bodyText());
   }
 

@@ -12,12 +12,14 @@ import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistPage;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /** An in-memory store that records every write, and can be made to fail. */
 final class CountingStore implements WhitelistStore {
   private final WhitelistStore delegate = InMemoryWhitelistStore.builder().build();
   private final List<WhitelistKey> adds = new CopyOnWriteArrayList<>();
   private final List<Optional<Instant>> expiries = new CopyOnWriteArrayList<>();
+  private final List<SenderAuthentication> authentications = new CopyOnWriteArrayList<>();
   private final AtomicBoolean failing = new AtomicBoolean();
 
   void failWrites(boolean fail) {
@@ -32,29 +34,40 @@ final class CountingStore implements WhitelistStore {
     return List.copyOf(expiries);
   }
 
-  @Override
-  public void add(WhitelistKey key) {
-    record(key, Optional.empty());
-    delegate.add(key);
+  List<SenderAuthentication> authentications() {
+    return List.copyOf(authentications);
   }
 
   @Override
-  public void add(WhitelistKey key, Instant expiresAt) {
-    record(key, Optional.of(expiresAt));
-    delegate.add(key, expiresAt);
+  public void add(WhitelistKey key, SenderAuthentication authentication) {
+    record(key, Optional.empty(), authentication);
+    delegate.add(key, authentication);
   }
 
-  private void record(WhitelistKey key, Optional<Instant> expiresAt) {
+  @Override
+  public void add(WhitelistKey key, Instant expiresAt, SenderAuthentication authentication) {
+    record(key, Optional.of(expiresAt), authentication);
+    delegate.add(key, expiresAt, authentication);
+  }
+
+  private void record(
+      WhitelistKey key, Optional<Instant> expiresAt, SenderAuthentication authentication) {
     if (failing.get()) {
       throw new StoreException("store is down (test)");
     }
     adds.add(key);
     expiries.add(expiresAt);
+    authentications.add(authentication);
   }
 
   @Override
   public boolean containsAny(WhitelistCandidates candidates) {
     return delegate.containsAny(candidates);
+  }
+
+  @Override
+  public Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
+    return delegate.findAny(candidates);
   }
 
   @Override
