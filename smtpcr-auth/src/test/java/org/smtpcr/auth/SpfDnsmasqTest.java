@@ -76,6 +76,15 @@ final class SpfDnsmasqTest {
       b.txt("short" + i + ".example.com", "v=spf1 include:short" + (i + 1) + ".example.com -all");
     }
     b.txt("short9.example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+    // hostile sizes: an SPF record over the 4096-character bound, and a big unrelated TXT record
+    b.txt("huge.example.com", "v=spf1 " + "ip4:203.0.113.1 ".repeat(300) + "-all");
+    b.txt("bigtxt.example.com", "v=spf1 ip4:192.0.2.0/24 -all");
+    b.txt("bigtxt.example.com", "verification=" + "x".repeat(5000));
+    // a CNAME chain longer than the 8 links followed
+    for (int i = 0; i < 10; i++) {
+      b.cname("long" + i + ".example.com", "long" + (i + 1) + ".example.com");
+    }
+    b.txt("long10.example.com", "v=spf1 ip4:192.0.2.0/24 -all");
     dns = b.start();
     auth = SmtpcrAuthenticator.builder().dnsServer(dns.address()).build();
   }
@@ -178,6 +187,18 @@ final class SpfDnsmasqTest {
   @Test
   void checkSender_cnameChain_followed() {
     assertEquals(SpfResult.PASS, mailFrom(GOOD, "alice@cn1.example.com"));
+  }
+
+  @Test
+  void checkSender_hugeSpfRecord_permerror_hugeOtherTxt_ignored() {
+    assertEquals(SpfResult.PERMERROR, mailFrom(GOOD, "alice@huge.example.com"));
+    assertEquals(SpfResult.PASS, mailFrom(GOOD, "alice@bigtxt.example.com"));
+  }
+
+  @Test
+  void checkSender_cnameChainBeyondTheBound_temperror() {
+    assertEquals(SpfResult.PASS, mailFrom(GOOD, "alice@long3.example.com"));
+    assertEquals(SpfResult.TEMPERROR, mailFrom(GOOD, "alice@long0.example.com"));
   }
 
   @Test
