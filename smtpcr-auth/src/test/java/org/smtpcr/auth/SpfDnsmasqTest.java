@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -267,14 +272,20 @@ final class SpfDnsmasqTest {
   }
 
   @Test
-  void checkSender_cache_secondCheckAsksNothing() {
-    // the same domain twice: equal results, and (dnsjava's cache) no second query is needed,
-    // which the silent-server variant cannot show; this checks the results agree
-    SmtpcrAuthenticator a = SmtpcrAuthenticator.builder().dnsServer(dns.address()).build();
-    AuthenticationResults first = a.checkSender(GOOD, "mail.example.com", "alice@pass.example.com");
-    AuthenticationResults second =
-        a.checkSender(GOOD, "mail.example.com", "alice@pass.example.com");
-    assertEquals(first, second);
+  void checkSender_concurrentChecks_keepTheirOwnLimits() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<SpfResult>> results = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String domain = i % 2 == 0 ? "pass.example.com" : "voids3.example.com";
+        results.add(pool.submit(() -> mailFrom(BAD, "alice@" + domain)));
+      }
+      for (int i = 0; i < results.size(); i++) {
+        assertEquals(i % 2 == 0 ? SpfResult.FAIL : SpfResult.PERMERROR, results.get(i).get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   static InetAddress ip(String s) {
