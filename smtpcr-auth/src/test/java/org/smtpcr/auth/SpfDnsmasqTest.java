@@ -39,6 +39,7 @@ final class SpfDnsmasqTest {
             .zone("example.net")
             .zone("example.org")
             .txt("pass.example.com", "v=spf1 ip4:192.0.2.0/24 -all")
+            .txt("v6.example.com", "v=spf1 ip6:2001:db8::/32 ip4:192.0.2.0/24 -all")
             .txt("soft.example.com", "v=spf1 ip4:192.0.2.0/24 ~all")
             .txt("neutral.example.com", "v=spf1 ?all")
             .txt("bad.example.com", "v=spf1 ip4:192.0.2.0/24 frobnicate:x -all")
@@ -118,6 +119,13 @@ final class SpfDnsmasqTest {
   @Test
   void checkSender_unauthorizedClientOfMinusAll_fails() {
     assertEquals(SpfResult.FAIL, mailFrom(BAD, "alice@pass.example.com"));
+  }
+
+  @Test
+  void checkSender_ipv6Client_matchesIp6() {
+    assertEquals(SpfResult.PASS, mailFrom(ip("2001:db8::25"), "alice@v6.example.com"));
+    assertEquals(SpfResult.FAIL, mailFrom(ip("2001:db9::25"), "alice@v6.example.com"));
+    assertEquals(SpfResult.PASS, mailFrom(ip("::ffff:192.0.2.1"), "alice@v6.example.com"));
   }
 
   @Test
