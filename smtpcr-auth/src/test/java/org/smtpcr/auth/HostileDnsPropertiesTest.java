@@ -256,6 +256,9 @@ final class HostileDnsPropertiesTest {
   private static Message records(Message query, Scenario s, Name name, int type) {
     Message m = ScriptedDnsServer.answer(query);
     String n = name.toString(true).toLowerCase(java.util.Locale.ROOT);
+    if ((type == Type.A || type == Type.AAAA) && n.contains("192")) {
+      return m; // exists:%{i}... must not find the client: an answer there is an authorization
+    }
     try {
       switch (type) {
         case Type.TXT -> {
