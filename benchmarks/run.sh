@@ -5,10 +5,12 @@
 #   benchmarks/run.sh tokens    # ChallengeTokens against two JWT libraries; about 3 minutes
 #   benchmarks/run.sh core      # decisions and store look-ups (H2, PostgreSQL); about 5 minutes
 #   benchmarks/run.sh policy    # as root: the policy server against Postgrey; about 8 minutes
+#   benchmarks/run.sh auth      # SPF and DKIM against a dnsmasq, the proof of work; about 4 minutes
 #   REPORT_ONLY=1 benchmarks/run.sh core    # re-render from the last results, no build or run
 #
 # Settings (environment); the defaults are those of the published numbers:
-#   JMH_FORKS (2), JMH_WARMUP_ITERATIONS (tokens 5, core 2), JMH_ITERATIONS (tokens 5, core 3),
+#   JMH_FORKS (2), JMH_WARMUP_ITERATIONS (tokens 5, core and auth 2),
+#   JMH_ITERATIONS (tokens 5, core and auth 3),
 #   JMH_WARMUP_TIME and JMH_TIME (1s), JMH_PROFILERS ("gc", for B/op), JMH_EXTRA_ARGS (word-split)
 #   CORE_DBS (h2,postgresql): PostgreSQL is started by each fork (initdb, pg_ctl), skipped if absent
 #   POLICY_CONNECTIONS ("1 16 256"), POLICY_SECONDS (10), POLICY_WARMUP (3), POLICY_KNOWN (0.9),
@@ -17,11 +19,13 @@
 #   POLICY_CPU_LATENCY (0: hold a CPU latency request of 0 µs through /dev/cpu_dma_latency during
 #     the runs, and repeat the 1-connection runs without it; off: never hold it)
 #   (the tables show the connection counts of the run; the goals name 1, 16 and 256)
+#   POW_SOLVES (300): proofs of work the native solver solves (needs cc and OpenSSL's headers)
+#   AUTH_POLICY (1; 0: skip), AUTH_POLICY_CONNECTIONS (16): the policy server with SPF off and on
 #   BENCH_NOTE (a sentence on the conditions), BENCH_DOC (docs/benchmarks.md), SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 group="${1:-}"
-case "$group" in tokens|core|policy) ;; *) echo "usage: benchmarks/run.sh tokens|core|policy" >&2; exit 2 ;; esac
+case "$group" in tokens|core|policy|auth) ;; *) echo "usage: benchmarks/run.sh tokens|core|policy|auth" >&2; exit 2 ;; esac
 jar=benchmarks/target/benchmarks.jar
 results=benchmarks/target/results/$group
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -122,6 +126,25 @@ policy() {
     if [ "$s" = floor ]; then measure floor throughput-only; else measure "ours-$s"; fi
   done
 }
+# --- auth: the policy server with SPF off and on (in-memory store), its own dnsmasq for SPF
+auth_policy() {
+  work=benchmarks/target/auth-policy
+  cpu_latency=off
+  rm -rf "$work"; mkdir -p "$work"
+  if ! "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store memory --spf on --max-seconds 0 > "$work/check.log" 2>&1; then
+    cat "$work/check.log" >&2
+    echo "run.sh: no policy-server run with SPF (AUTH_POLICY=0 to skip it)" >&2
+    return 0
+  fi
+  local c="${AUTH_POLICY_CONNECTIONS:-16}"
+  cond "Policy server" "\`PolicyServer\` defaults (8 worker threads), in-memory store; SPF on: \`SmtpcrAuthenticator\`, cache on, its own dnsmasq (SPF for the 100 known sender domains, nothing for the unknown ones); $c connections, ${POLICY_SECONDS:-10} s after ${POLICY_WARMUP:-3} s warm-up, ${POLICY_KNOWN:-0.9} known"
+  for spf in off on; do
+    free_port
+    serve "spf-$spf" "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store memory --spf "$spf" --port "$port"
+    load "policy-spf-$spf" --connections "$c"
+  done
+  stop_pid "$server_pid"; server_pid=""
+}
 
 if [ "${REPORT_ONLY:-0}" != 1 ]; then
   [ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -pl benchmarks -am package -DskipTests
@@ -147,6 +170,22 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
       cond Databases "H2 2.3.232 embedded, file in a temporary directory${pg:+; $pg started by each fork on a free 127.0.0.1 port, fsync, synchronous_commit and full_page_writes off}; pgjdbc 42.7.13; HikariCP 6.3.0, 2 connections"
       jmh 'org\.smtpcr\.benchmarks\.(DecisionBenchmark|StoreLookupBenchmark)\.' -p "db=$dbs" ;;
     policy) policy ;;
+    auth)
+      wi_default=2 i_default=3
+      [ "${POW_SOLVES:-300}" = 300 ] || extra_command=" POW_SOLVES=$POW_SOLVES"
+      [ -x /usr/sbin/dnsmasq ] || die "dnsmasq is not installed (apt-get install dnsmasq-base)"
+      cond DNS "$(/usr/sbin/dnsmasq --version | head -1 | cut -d' ' -f1-3), authoritative, on 127.0.0.1 and a random port, started by each fork; queries over UDP by dnsjava 3.6.5's \`SimpleResolver\`"
+      cond Libraries "Apache jSPF 1.0.5 (synchronous executor), Apache jDKIM 0.5 (2048-bit RSA key, rsa-sha256, relaxed/relaxed)"
+      jmh 'org\.smtpcr\.benchmarks\.(SpfBenchmark|DkimBenchmark|PowBenchmark)\.'
+      "$java" -cp "$jar" org.smtpcr.benchmarks.SpfBenchmark "$results"
+      solves="${POW_SOLVES:-300}"
+      if cc -O2 -Wno-deprecated-declarations -o benchmarks/target/pow-solve benchmarks/src/main/c/pow_solve.c -lcrypto; then
+        benchmarks/target/pow-solve 18 "$solves" | tee "$results/powNative.properties"
+        cond "Native solver" "\`benchmarks/target/pow-solve 18 $solves\` ($(cc --version | head -1), $(openssl version | cut -d' ' -f1-2)), CPU time of the process"
+      else
+        echo "run.sh: no C compiler or OpenSSL headers (apt-get install gcc libssl-dev); no native solver" >&2
+      fi
+      [ "${AUTH_POLICY:-1}" = 0 ] || auth_policy ;;
   esac
   cond "Load average (1, 5, 15 min) after the run" "$(cut -d' ' -f1-3 /proc/loadavg)"
 fi

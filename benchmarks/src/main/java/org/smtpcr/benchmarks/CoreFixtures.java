@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -15,6 +16,7 @@ import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.rules.StandardRules;
@@ -146,12 +148,20 @@ final class CoreFixtures {
    * {@code store}.
    */
   static DecisionEngine engine(WhitelistStore store, ReplyFormatter formatter) {
-    return DecisionEngine.builder()
-        .keyRing(TokenFixtures.keyRing())
-        .replyFormatter(formatter)
-        .challengeBase(CHALLENGE_BASE)
-        .rules(StandardRules.builder().whitelistStore(store).build())
-        .build();
+    return engine(store, formatter, Optional.empty());
+  }
+
+  /** The same, with the sender authenticator the engine calls when a rule needs the standing. */
+  static DecisionEngine engine(
+      WhitelistStore store, ReplyFormatter formatter, Optional<SenderAuthenticator> auth) {
+    DecisionEngine.Builder b =
+        DecisionEngine.builder()
+            .keyRing(TokenFixtures.keyRing())
+            .replyFormatter(formatter)
+            .challengeBase(CHALLENGE_BASE)
+            .rules(StandardRules.builder().whitelistStore(store).build());
+    auth.ifPresent(b::authenticator);
+    return b.build();
   }
 
   static Transaction rcpt(Pair pair, int n) {

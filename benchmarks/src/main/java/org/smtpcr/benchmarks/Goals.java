@@ -25,6 +25,17 @@ final class Goals {
       accept of a whitelisted pair ≤ 1 µs | accept | score | ≤ 1000 ns
       full challenge ≤ 3 µs | challenge | score | ≤ 3000 ns
       """;
+  private static final String AUTH =
+      """
+      SMTPCR sender check, uncached, `ip4:`: at most 1.25× the DNS round trips it needs \
+      | checkSender-off-ip4 ÷ decisionQueries-ip4 | score | ≤ 1.25
+      SMTPCR sender check, uncached, `include:`: at most 1.25× the DNS round trips it needs \
+      | checkSender-off-include ÷ decisionQueries-include | score | ≤ 1.25
+      SMTPCR sender check, uncached, `mx`: at most 1.25× the DNS round trips it needs \
+      | checkSender-off-mx ÷ decisionQueries-mx | score | ≤ 1.25
+      SMTPCR sender check, cached, `mx`: less than half of one DNS round trip \
+      | checkSender-on-mx ÷ dnsQueries-ip4 | score | ≤ 0.5
+      """;
   private static final String[][] OURS = {
     {"memory", "in-memory store"},
     {"memory-tuned", "in-memory store, tuned"},
@@ -90,9 +101,10 @@ final class Goals {
           case "tokens" -> TOKENS;
           case "core" -> CORE;
           case "policy" -> policy();
+          case "auth" -> AUTH;
           default ->
               throw new IllegalArgumentException(
-                  "unknown group " + group + "; known: tokens, core, policy");
+                  "unknown group " + group + "; known: tokens, core, policy, auth");
         };
     return spec.lines().map(Goals::goal).toList();
   }

@@ -95,6 +95,80 @@ final class Tables {
       inMemoryMiss | in-memory (10,000 pairs) | peer: miss
       """;
 
+  private static final String AUTH =
+      """
+      # auth-spf | record | check
+      = µs/op | score
+      = ± error | error
+      = best iteration | best
+      = ÷ its queries | score | THIS_OVER_PEER
+      = ÷ one query | score | THIS_OVER_PEER | 1
+      checkSender-on-ip4 decisionQueries-ip4 dnsQueries-ip4 | `ip4:` | **SMTPCR `checkSender`, cached**
+      checkSender-off-ip4 decisionQueries-ip4 dnsQueries-ip4 | `ip4:` | **SMTPCR `checkSender`, uncached**
+      decisionQueries-ip4 decisionQueries-ip4 dnsQueries-ip4 | `ip4:` \
+      | peer: the check's 3 queries (HELO TXT, TXT, DMARC TXT)
+      jspf-cached-ip4 dnsQueries-ip4 dnsQueries-ip4 | `ip4:` | jSPF 1.0.5 alone, cached
+      jspf-uncached-ip4 dnsQueries-ip4 dnsQueries-ip4 | `ip4:` | jSPF 1.0.5 alone, uncached
+      jspf-uncached-txt-only-ip4 dnsQueries-ip4 dnsQueries-ip4 | `ip4:` \
+      | jSPF 1.0.5 alone, uncached, TXT only
+      dnsQueries-ip4 dnsQueries-ip4 dnsQueries-ip4 | `ip4:` | peer: the record's 1 query (TXT)
+      checkSender-on-include decisionQueries-include dnsQueries-ip4 | `include:` | **SMTPCR `checkSender`, cached**
+      checkSender-off-include decisionQueries-include dnsQueries-ip4 | `include:` | **SMTPCR `checkSender`, uncached**
+      decisionQueries-include decisionQueries-include dnsQueries-ip4 | `include:` \
+      | peer: the check's 4 queries (HELO TXT, TXT, TXT, DMARC TXT)
+      jspf-cached-include dnsQueries-include dnsQueries-ip4 | `include:` | jSPF 1.0.5 alone, cached
+      jspf-uncached-include dnsQueries-include dnsQueries-ip4 | `include:` | jSPF 1.0.5 alone, uncached
+      jspf-uncached-txt-only-include dnsQueries-include dnsQueries-ip4 | `include:` \
+      | jSPF 1.0.5 alone, uncached, TXT only
+      dnsQueries-include dnsQueries-include dnsQueries-ip4 | `include:` | peer: the record's 2 queries (TXT, TXT)
+      checkSender-on-mx decisionQueries-mx dnsQueries-ip4 | `mx` | **SMTPCR `checkSender`, cached**
+      checkSender-off-mx decisionQueries-mx dnsQueries-ip4 | `mx` | **SMTPCR `checkSender`, uncached**
+      decisionQueries-mx decisionQueries-mx dnsQueries-ip4 | `mx` \
+      | peer: the check's 5 queries (HELO TXT, TXT, MX, A, DMARC TXT)
+      jspf-cached-mx dnsQueries-mx dnsQueries-ip4 | `mx` | jSPF 1.0.5 alone, cached
+      jspf-uncached-mx dnsQueries-mx dnsQueries-ip4 | `mx` | jSPF 1.0.5 alone, uncached
+      jspf-uncached-txt-only-mx dnsQueries-mx dnsQueries-ip4 | `mx` \
+      | jSPF 1.0.5 alone, uncached, TXT only
+      dnsQueries-mx dnsQueries-mx dnsQueries-ip4 | `mx` | peer: the record's 3 queries (TXT, MX, A)
+      # auth-spf-queries | record | evaluator
+      = queries sent | queries
+      = RFC 7208 needs | needed
+      = result pass | pass
+      spfQueries-ip4 | `ip4:` | jSPF 1.0.5 as shipped
+      spfQueries-txt-only-ip4 | `ip4:` | jSPF 1.0.5, TXT only
+      spfQueries-include | `include:` | jSPF 1.0.5 as shipped
+      spfQueries-txt-only-include | `include:` | jSPF 1.0.5, TXT only
+      spfQueries-mx | `mx` | jSPF 1.0.5 as shipped
+      spfQueries-txt-only-mx | `mx` | jSPF 1.0.5, TXT only
+      # auth-dkim | message | check
+      = µs/op | score
+      = ± error | error
+      = best iteration | best
+      = B/op | alloc
+      = ÷ SHA-256 | score | THIS_OVER_PEER
+      checkMessage-10240 sha256-10240 | 10 kB | **SMTPCR `checkMessage`** (DKIM, DMARC)
+      verify-10240 sha256-10240 | 10 kB | jDKIM 0.5 `DKIMVerifier.verify` alone
+      sha256-10240 | 10 kB | peer: SHA-256 of the message
+      checkMessage-1048576 sha256-1048576 | 1 MB | **SMTPCR `checkMessage`** (DKIM, DMARC)
+      verify-1048576 sha256-1048576 | 1 MB | jDKIM 0.5 `DKIMVerifier.verify` alone
+      sha256-1048576 | 1 MB | peer: SHA-256 of the message
+      # auth-policy | server | SPF
+      = requests/s | rps
+      = ÷ SPF off | rps | THIS_OVER_PEER
+      = p50 µs | p50us
+      = p99 µs | p99us
+      = max µs | maxus
+      policy-spf-off | SMTPCR policy server, in-memory store | off
+      policy-spf-on policy-spf-off | SMTPCR policy server, in-memory store | on: `SmtpcrAuthenticator`, cached
+      # auth-pow | solver | difficulty
+      = ms per solve | score
+      = ± error | error
+      = hashes per solve | hashesPerSolve
+      = ns per hash | nsPerHash
+      powNative | native: C, OpenSSL SHA-256, one thread (CPU time) | 18 bits
+      solve-18 | Java 17, `MessageDigest` SHA-256, one thread (JMH) | 18 bits
+      """;
+
   /** The policy tables' rows come from the runs: {@link #policy}. */
   private static final String POLICY =
       """
@@ -184,9 +258,10 @@ final class Tables {
       case "tokens" -> parse(TOKENS);
       case "core" -> parse(CORE);
       case "policy" -> policy(results);
+      case "auth" -> parse(AUTH);
       default ->
           throw new IllegalArgumentException(
-              "unknown group " + group + "; known: tokens, core, policy");
+              "unknown group " + group + "; known: tokens, core, policy, auth");
     };
   }
 

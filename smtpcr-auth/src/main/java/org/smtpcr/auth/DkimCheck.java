@@ -64,6 +64,7 @@ final class DkimCheck {
     List<String> all = headers.fields("DKIM-Signature");
     List<String> checked = all.subList(0, Math.min(all.size(), maxSignatures));
     if (checked.isEmpty()) {
+      drain(body, maxBodyBytes);
       return new Outcome(List.of(), false);
     }
     Verifier v = new Verifier(new KeyRetriever(dns, budget), checked);
@@ -72,6 +73,7 @@ final class DkimCheck {
       BodyHasher bh = v.newBodyHasher(new FieldsView(headers));
       hasher = (CompoundBodyHasher) bh;
     } catch (FailException | RuntimeException e) {
+      drain(body, maxBodyBytes);
       return new Outcome(List.of(), false); // jDKIM declares it; it happens for no field we pass
     }
     boolean skipped = false;
@@ -79,6 +81,8 @@ final class DkimCheck {
       try (OutputStream out = hasher.getOutputStream()) {
         skipped = !copyCrlf(body, out, maxBodyBytes);
       }
+    } else {
+      drain(body, maxBodyBytes);
     }
     List<DkimSignature> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -185,6 +189,16 @@ final class DkimCheck {
       out.write(o, 0, k);
     }
     return true;
+  }
+
+  /** Reads the rest of the body, up to {@code max} bytes, as the SPI asks: nothing to hash. */
+  private static void drain(InputStream in, long max) throws IOException {
+    byte[] buf = new byte[8192];
+    long left = max;
+    int n;
+    while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+      left -= n;
+    }
   }
 
   /** The header fields as jDKIM reads them. */

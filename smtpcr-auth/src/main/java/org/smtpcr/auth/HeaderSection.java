@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The header section of a message, read from a stream up to the empty line, bounded. Each field is
@@ -24,10 +26,17 @@ final class HeaderSection {
   private final boolean complete;
   private final long bytesRead;
 
+  // by lowercase name: a signature's h= may name the same field many times
+  private final Map<String, List<String>> byName = new HashMap<>();
+
   private HeaderSection(List<String> fields, boolean complete, long bytesRead) {
     this.fields = fields;
     this.complete = complete;
     this.bytesRead = bytesRead;
+    for (String f : fields) {
+      byName.computeIfAbsent(name(f), k -> new ArrayList<>()).add(f);
+    }
+    byName.replaceAll((k, v) -> List.copyOf(v));
   }
 
   /**
@@ -106,13 +115,7 @@ final class HeaderSection {
 
   /** The fields with this name (case-insensitive), top to bottom. */
   List<String> fields(String name) {
-    List<String> out = new ArrayList<>();
-    for (String f : fields) {
-      if (name(f).equalsIgnoreCase(name)) {
-        out.add(f);
-      }
-    }
-    return out;
+    return byName.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
   }
 
   /** The name of a field (before the colon, trailing blanks removed). */

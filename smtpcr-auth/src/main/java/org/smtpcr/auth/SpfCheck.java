@@ -39,13 +39,14 @@ final class SpfCheck {
     } finally {
       dns.end();
     }
-    if (e.stop == SpfDns.Stop.DEADLINE) {
-      return SpfResult.TEMPERROR;
+    SpfResult r = SpfResult.ofKeyword(result == null ? "" : result).orElse(SpfResult.TEMPERROR);
+    // a stop reaches jSPF as a DNS time-out, so it ends in temperror; any other result was reached
+    // without the stopped query (jSPF tolerates a failed look-up of an exp= explanation, which
+    // comes after the result)
+    if (e.stop != null && (r == SpfResult.TEMPERROR || r == SpfResult.PERMERROR)) {
+      return e.stop == SpfDns.Stop.DEADLINE ? SpfResult.TEMPERROR : SpfResult.PERMERROR;
     }
-    if (e.stop == SpfDns.Stop.LIMIT) {
-      return SpfResult.PERMERROR;
-    }
-    return SpfResult.ofKeyword(result == null ? "" : result).orElse(SpfResult.TEMPERROR);
+    return r;
   }
 
   private static String address(InetAddress client) {

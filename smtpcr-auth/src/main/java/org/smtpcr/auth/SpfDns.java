@@ -2,6 +2,7 @@ package org.smtpcr.auth;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.james.jspf.core.DNSRequest;
@@ -22,7 +23,8 @@ import org.xbill.DNS.Type;
  * {@code exists}, {@code redirect}; more than 10 is a permerror). This class adds, per evaluation:
  * at most {@value #MAX_VOID_LOOKUPS} void look-ups, at most {@value #MAX_MX_NAMES} names per MX
  * answer, at most {@value #MAX_QUERIES} queries in all, TXT records of at most {@value
- * #MAX_TXT_CHARS} characters, and the check's deadline.
+ * #MAX_TXT_CHARS} characters (a longer SPF record is a permerror, a longer other record is
+ * ignored), and the check's deadline.
  *
  * <p>jSPF's synchronous executor calls it on the checking thread, so the state of the evaluation in
  * progress lives in a thread-local {@link Evaluation}. When a bound is hit the evaluation records
@@ -113,10 +115,11 @@ final class SpfDns implements DNSService {
         out.add(IPAddr.stripDot(ptr.getTarget().toString()));
       } else if (r instanceof TXTRecord txt) {
         String text = joined(txt);
-        if (text == null) {
-          return stop(e, Stop.LIMIT, "TXT record too long");
-        }
-        out.add(text);
+        if (text != null) {
+          out.add(text);
+        } else if (isSpf(txt)) {
+          return stop(e, Stop.LIMIT, "SPF record too long");
+        } // else: an oversized record that is not SPF does not matter here
       }
     }
     return out.isEmpty() ? null : out;
@@ -135,6 +138,19 @@ final class SpfDns implements DNSService {
       sb.append(s);
     }
     return sb.toString();
+  }
+
+  /** True when the record starts like an SPF record ({@code v=spf1}, RFC 7208 §4.5). */
+  static boolean isSpf(TXTRecord txt) {
+    StringBuilder head = new StringBuilder();
+    for (String s : txt.getStrings()) {
+      head.append(s, 0, Math.min(s.length(), 7 - head.length()));
+      if (head.length() >= 7) {
+        break;
+      }
+    }
+    String h = head.toString().toLowerCase(Locale.ROOT);
+    return h.equals("v=spf1") || h.equals("v=spf1 ");
   }
 
   private static List<String> stop(Evaluation e, Stop why, String reason) throws TimeoutException {

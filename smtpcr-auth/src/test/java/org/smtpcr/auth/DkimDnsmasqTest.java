@@ -255,6 +255,14 @@ final class DkimDnsmasqTest {
   }
 
   @Test
+  void checkMessage_unsigned_readsTheMessageToItsEnd() throws IOException {
+    ByteArrayInputStream in =
+        new ByteArrayInputStream((MESSAGE + "x".repeat(100_000)).getBytes(StandardCharsets.UTF_8));
+    auth.checkMessage(SOFTFAIL, "alice@example.com", in);
+    assertEquals(0, in.available());
+  }
+
+  @Test
   void checkMessage_severalFromAddresses_noDmarc() throws IOException {
     String msg =
         MESSAGE.replace("From: Alice <alice@example.com>", "From: a@example.com, b@example.org");

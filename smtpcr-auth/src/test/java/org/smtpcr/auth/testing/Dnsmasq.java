@@ -55,6 +55,7 @@ public final class Dnsmasq implements AutoCloseable {
           + " or point -Dsmtpcr.dnsmasq at the binary";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+  private static final int MAX_CONF_LINE = 1000;
 
   private final Process process;
   private final Path dir;
@@ -154,6 +155,8 @@ public final class Dnsmasq implements AutoCloseable {
   public static final class Builder {
     private final List<String> zones = new ArrayList<>();
     private final List<String> lines = new ArrayList<>();
+    // the command-line form of lines too long for dnsmasq's configuration file reader
+    private final List<String> longArgs = new ArrayList<>();
 
     private Builder(String zone) {
       zone(zone);
@@ -167,7 +170,8 @@ public final class Dnsmasq implements AutoCloseable {
 
     /**
      * A TXT record with this text, split into strings of at most 255 bytes (RFC 7208 §3.3 joins
-     * them again). Each call adds one record.
+     * them again). Each call adds one record. dnsmasq reads configuration lines into a buffer of
+     * about 1 KiB, so a longer record goes on its command line, where it must not contain a comma.
      */
     public Builder txt(String name, String text) {
       return txtStrings(name, split(text));
@@ -176,13 +180,24 @@ public final class Dnsmasq implements AutoCloseable {
     /** A TXT record made of exactly these strings, each at most 255 bytes. */
     public Builder txtStrings(String name, List<String> strings) {
       StringBuilder sb = new StringBuilder("txt-record=").append(name(name));
+      StringBuilder arg = new StringBuilder("--txt-record=").append(name(name));
+      boolean comma = false;
       for (String s : strings) {
         if (s.getBytes(StandardCharsets.UTF_8).length > 255) {
           throw new IllegalArgumentException("a TXT string has at most 255 bytes");
         }
         sb.append(",\"").append(escape(s)).append('"');
+        arg.append(',').append(s); // no quoting on the command line: the shell would remove it
+        comma |= s.indexOf(',') >= 0;
       }
-      lines.add(sb.toString());
+      if (sb.length() <= MAX_CONF_LINE) {
+        lines.add(sb.toString());
+      } else if (comma) {
+        throw new IllegalArgumentException(
+            "dnsmasq takes a TXT record this long only on its command line, where a comma splits it");
+      } else {
+        longArgs.add(arg.toString());
+      }
       return this;
     }
 
@@ -213,6 +228,8 @@ public final class Dnsmasq implements AutoCloseable {
       try {
         Path dir = Files.createTempDirectory("smtpcr-dnsmasq");
         Path conf = dir.resolve("dnsmasq.conf");
+        // dnsmasq reads configuration lines into a fixed buffer (about 1 KiB): longer records go
+        // on the command line, which has no such limit
         Files.write(conf, lines, StandardCharsets.UTF_8);
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -249,6 +266,7 @@ public final class Dnsmasq implements AutoCloseable {
       for (String zone : zones) {
         cmd.add("--auth-zone=" + zone);
       }
+      cmd.addAll(longArgs);
       Process p =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)

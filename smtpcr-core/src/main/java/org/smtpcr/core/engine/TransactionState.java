@@ -173,9 +173,10 @@ public final class TransactionState {
 
   /**
    * The transaction with what the message adds to the sender's authentication: trusted {@code
-   * Authentication-Results} headers, then the authenticator's DKIM and DMARC check of the message.
-   * A failure of the check counts as DNS trouble for DKIM, so it can only make the answer
-   * temporary, never permanent.
+   * Authentication-Results} headers (only those above the first {@code Received} field, which the
+   * receiving side added), then the authenticator's DKIM and DMARC check of the message. A failure
+   * of the check counts as DNS trouble for DKIM, so it can only make the answer temporary, never
+   * permanent.
    */
   private Transaction authenticateMessage(List<Header> headers, InputStream message) {
     AuthenticationResults known = mail.authentication().merge(auth.computed());
@@ -211,6 +212,10 @@ public final class TransactionState {
     AuthenticationResults r = AuthenticationResults.notChecked();
     int seen = 0;
     for (Header h : headers) {
+      if (h.name().equalsIgnoreCase("Received")) {
+        // below the first Received field, anyone on the way could have written one
+        break;
+      }
       if (h.name().equalsIgnoreCase("Authentication-Results") && seen++ < MAX_AR_HEADERS) {
         Optional<AuthenticationResults> parsed =
             AuthenticationResultsHeader.parse(h.value(), engine.chain().trustedAuthservIds());

@@ -9,6 +9,7 @@ import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleContext;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistCandidates;
+import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
@@ -46,10 +47,9 @@ public final class WhitelistStoreRule implements DecisionRule {
     if (sender.isEmpty()) {
       return Optional.empty();
     }
-    return store.containsAny(
-            WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()))
-        ? context.admit()
-        : Optional.empty();
+    Optional<WhitelistEntry> hit =
+        store.findAny(WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()));
+    return hit.isPresent() ? context.admit(hit.get().authentication()) : Optional.empty();
   }
 
   @Override

@@ -318,11 +318,14 @@ public final class RuleChain {
     return p;
   }
 
-  @SuppressWarnings("UnusedVariable") // until the token module mints v2
+  /** A v1 token when nothing was checked (links stay as before), else v2 recording it. */
   private String mint(
       ParsedAddress sender, ParsedAddress recipient, SenderAuthentication recorded) {
-    // v2 tokens (which carry what was recorded) arrive with the token module's v2 support
-    return tokens.mint(sender.canonical().value(), recipient.canonical().value(), lifetime);
+    String s = sender.canonical().value();
+    String r = recipient.canonical().value();
+    return recorded == SenderAuthentication.UNCHECKED
+        ? tokens.mint(s, r, lifetime)
+        : tokens.mint(s, r, lifetime, recorded);
   }
 
   /** No rule decided: a held admission, or a challenge where the sender's standing allows one. */

@@ -413,4 +413,81 @@ final class SenderAuthenticationEngineTest {
     engine(a).decide(rcpt(ALICE, BOB));
     assertEquals(ip("192.0.2.10"), seen[0]);
   }
+
+  @Test
+  void challenge_recordsTheStandingInAVersion2Token() {
+    Decision.Challenge c =
+        assertInstanceOf(
+            Decision.Challenge.class,
+            engine(
+                    new Scripted(
+                        spf(SpfResult.PASS, DmarcPolicy.NONE), AuthenticationResults.notChecked()))
+                .decide(rcpt(ALICE, BOB))
+                .decision());
+    String link = c.linkText();
+    org.smtpcr.tokens.ChallengeClaims claims =
+        org.smtpcr.tokens.ChallengeTokens.builder()
+            .keyRing(ring)
+            .clock(CLOCK)
+            .build()
+            .verify(link.substring(link.lastIndexOf('/') + 1));
+    assertEquals(org.smtpcr.tokens.SenderAuthentication.SPF_PASS, claims.authentication());
+  }
+
+  @Test
+  void confirmationRecordedAsUnverified_countsForTheNextUnverifiedDelivery_sameWay() {
+    store.add(
+        WhitelistKey.pair(
+            CanonicalAddress.parseCanonical("alice@example.org"),
+            CanonicalAddress.parseCanonical("bob@example.com")),
+        org.smtpcr.tokens.SenderAuthentication.UNVERIFIED);
+    Scripted softfail =
+        new Scripted(spf(SpfResult.SOFTFAIL, DmarcPolicy.NONE), AuthenticationResults.notChecked());
+    assertInstanceOf(Decision.Accept.class, engine(softfail).decide(rcpt(ALICE, BOB)).decision());
+    Decision off =
+        engine(
+                softfail,
+                StandardRules.builder().whitelistStore(store).honourUnverifiedConfirmations(false))
+            .decide(rcpt(ALICE, BOB))
+            .decision();
+    assertReply(off, 550, "5.7.26");
+    Scripted dmarcReject =
+        new Scripted(
+            spf(SpfResult.SOFTFAIL, DmarcPolicy.REJECT), AuthenticationResults.notChecked());
+    assertReply(engine(dmarcReject).decide(rcpt(ALICE, BOB)).decision(), 550, "5.7.26");
+  }
+
+  @Test
+  void trustedAuthenticationResults_aboveTheFirstReceived_count_forgedOnesBelowDoNot() {
+    whitelist("alice@example.org", "bob@example.com");
+    AuthenticationResults softfail =
+        AuthenticationResults.builder()
+            .spfMailFrom(SpfResult.SOFTFAIL)
+            .senderPolicy(DmarcPolicy.NONE)
+            .build();
+    DecisionEngine e =
+        DecisionEngine.builder()
+            .keyRing(ring)
+            .challengeBase(BASE)
+            .clock(CLOCK)
+            .trustAuthenticationResults("mx.example.com")
+            .rules(StandardRules.builder().whitelistStore(store).build())
+            .build();
+    Header ar =
+        new Header(
+            "Authentication-Results",
+            "mx.example.com; dkim=pass header.d=example.org header.s=s1; spf=softfail"
+                + " smtp.mailfrom=alice@example.org");
+    Header received = new Header("Received", "from relay.example by mx.example.com");
+
+    TransactionState trusted =
+        e.begin(tx(Stage.MAIL).reversePath(ALICE).authentication(softfail).build());
+    assertEquals(DecisionOutcome.PENDING, trusted.rcpt(BOB).ruleId());
+    assertInstanceOf(Decision.Accept.class, trusted.endOfData(List.of(ar, received)).decision());
+
+    TransactionState forged =
+        e.begin(tx(Stage.MAIL).reversePath(ALICE).authentication(softfail).build());
+    forged.rcpt(BOB);
+    assertReply(forged.endOfData(List.of(received, ar)).decision(), 550, "5.7.26");
+  }
 }
