@@ -132,7 +132,8 @@ public final class StandardEngine {
    *
    * @param settings the settings
    * @return the authenticator, or empty
-   * @throws IllegalArgumentException naming the setting that the authenticator refuses
+   * @throws IllegalArgumentException naming the setting that the authenticator refuses, or when the
+   *     SPF/DKIM libraries on the class path are too old for it
    * @since 0.2.0
    */
   public static Optional<SenderAuthenticator> authenticator(Settings settings) {
@@ -154,7 +155,19 @@ public final class StandardEngine {
     } catch (IllegalArgumentException e) {
       throw named(Settings.AUTH_DEADLINE, e);
     }
-    SenderAuthenticator built = a.build();
+    SenderAuthenticator built;
+    try {
+      built = a.build();
+    } catch (LinkageError e) {
+      // an older jSPF, dnsjava or jDKIM loaded first: James 3.8.1, for one, ships jSPF 1.0.3
+      throw new IllegalArgumentException(
+          Settings.SPF.key()
+              + ": smtpcr-auth cannot run on the SPF/DKIM libraries on the class path ("
+              + e.getClass().getSimpleName()
+              + "); it needs Apache jSPF 1.0.5, dnsjava 3.5 or later and jDKIM 0.5. Put those"
+              + " first on the class path, or set spf and dkim off",
+          e);
+    }
     return Optional.of(spf && dkim ? built : new SelectedChecks(built, spf, dkim));
   }
 
