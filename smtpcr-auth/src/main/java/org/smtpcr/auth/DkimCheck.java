@@ -246,7 +246,10 @@ final class DkimCheck {
             @Override
             public Long getSignatureTimestamp() {
               Long t = super.getSignatureTimestamp();
-              return t != null && t > now && t - now <= FUTURE_TOLERANCE_SECONDS ? now : t;
+              // Long.valueOf: a bare "now" would unbox t, and t is null without a t= tag
+              return t != null && t > now && t - now <= FUTURE_TOLERANCE_SECONDS
+                  ? Long.valueOf(now)
+                  : t;
             }
           };
       Long t = r.getSignatureTimestamp();

@@ -114,6 +114,12 @@ final class DkimDnsmasqTest {
   }
 
   @Test
+  void checkMessage_signatureWithoutTimestamp_passes() throws IOException {
+    AuthenticationResults r = check(signer().withoutTimestamp().sign(MESSAGE));
+    assertEquals(List.of(new DkimSignature("example.com", DkimSignature.Result.PASS)), r.dkim());
+  }
+
+  @Test
   void checkMessage_bodyTamperedAfterSigning_fails() throws IOException {
     String signed = signer().sign(MESSAGE).replace("a test.", "a forged test.");
     AuthenticationResults r = check(signed);

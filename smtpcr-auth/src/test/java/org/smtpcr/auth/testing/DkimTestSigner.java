@@ -33,35 +33,45 @@ public final class DkimTestSigner {
   private final String selector;
   private final String canonicalization;
   private final String signedHeaders;
+  private final boolean timestamp;
 
   private DkimTestSigner(
       DkimKeys keys,
       String domain,
       String selector,
       String canonicalization,
-      String signedHeaders) {
+      String signedHeaders,
+      boolean timestamp) {
     this.keys = requireNonNull(keys, "keys");
     this.domain = requireNonNull(domain, "domain");
     this.selector = requireNonNull(selector, "selector");
     this.canonicalization = requireNonNull(canonicalization, "canonicalization");
     this.signedHeaders = requireNonNull(signedHeaders, "signedHeaders");
+    this.timestamp = timestamp;
   }
 
   /**
    * A signer for {@code d=domain; s=selector}, relaxed/relaxed, signing From, To, Subject, Date.
    */
   public static DkimTestSigner of(DkimKeys keys, String domain, String selector) {
-    return new DkimTestSigner(keys, domain, selector, RELAXED, "from:to:subject:date");
+    return new DkimTestSigner(keys, domain, selector, RELAXED, "from:to:subject:date", true);
   }
 
   /** The same signer with {@code c=} set to this ({@link #RELAXED}, {@link #SIMPLE}, ...). */
   public DkimTestSigner canonicalization(String c) {
-    return new DkimTestSigner(keys, domain, selector, c, signedHeaders);
+    return new DkimTestSigner(keys, domain, selector, c, signedHeaders, timestamp);
   }
 
   /** The same signer with {@code h=} set to these header names, colon-separated. */
   public DkimTestSigner signedHeaders(String h) {
-    return new DkimTestSigner(keys, domain, selector, canonicalization, h);
+    return new DkimTestSigner(keys, domain, selector, canonicalization, h, timestamp);
+  }
+
+  /**
+   * The same signer without the optional {@code t=} tag (RFC 6376 §3.5: RECOMMENDED, not required).
+   */
+  public DkimTestSigner withoutTimestamp() {
+    return new DkimTestSigner(keys, domain, selector, canonicalization, signedHeaders, false);
   }
 
   /** The {@code DKIM-Signature: ...} field (no line end) for this message (CRLF line ends). */
@@ -73,8 +83,7 @@ public final class DkimTestSigner {
             + domain
             + "; s="
             + selector
-            + "; t="
-            + (System.currentTimeMillis() / 1000)
+            + (timestamp ? "; t=" + (System.currentTimeMillis() / 1000) : "")
             + "; h="
             + signedHeaders
             + "; bh=; b=;";
