@@ -2,8 +2,15 @@ package org.smtpcr.auth;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import org.apache.james.jspf.core.DNSServiceEnabled;
+import org.apache.james.jspf.core.MacroExpand;
+import org.apache.james.jspf.core.MacroExpandEnabled;
+import org.apache.james.jspf.core.SPFCheckEnabled;
 import org.apache.james.jspf.executor.SynchronousSPFExecutor;
+import org.apache.james.jspf.impl.DefaultTermsFactory;
 import org.apache.james.jspf.impl.SPF;
+import org.apache.james.jspf.parser.RFC4408SPF1Parser;
+import org.apache.james.jspf.wiring.WiringServiceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.auth.SpfResult;
@@ -19,7 +26,15 @@ final class SpfCheck {
     this.dns = new SpfDns(dns);
     // the asynchronous executor has had hangs and wrong results; the synchronous one runs every
     // query on this thread, through SpfDns and its bounds
-    this.spf = new SPF(this.dns, new SynchronousSPFExecutor(this.dns));
+    // wired by hand with the constructor jSPF 1.0.3 has too (James 3.8 ships 1.0.3 and loads it
+    // first); this is what 1.0.5's SPF(DNSService, SPFExecutor) does
+    WiringServiceTable wiring = new WiringServiceTable();
+    wiring.put(DNSServiceEnabled.class, this.dns);
+    MacroExpand macros = new MacroExpand(this.dns);
+    wiring.put(MacroExpandEnabled.class, macros);
+    RFC4408SPF1Parser parser = new RFC4408SPF1Parser(new DefaultTermsFactory(wiring));
+    this.spf = new SPF(this.dns, parser, macros, new SynchronousSPFExecutor(this.dns));
+    wiring.put(SPFCheckEnabled.class, this.spf);
   }
 
   /**

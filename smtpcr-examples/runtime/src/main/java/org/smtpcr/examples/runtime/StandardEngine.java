@@ -159,13 +159,13 @@ public final class StandardEngine {
     try {
       built = a.build();
     } catch (LinkageError e) {
-      // an older jSPF, dnsjava or jDKIM loaded first: James 3.8.1, for one, ships jSPF 1.0.3
+      // an SPF/DKIM library loaded first (an MTA's own copy) that does not fit
       throw new IllegalArgumentException(
           Settings.SPF.key()
               + ": smtpcr-auth cannot run on the SPF/DKIM libraries on the class path ("
               + e.getClass().getSimpleName()
-              + "); it needs Apache jSPF 1.0.5, dnsjava 3.5 or later and jDKIM 0.5. Put those"
-              + " first on the class path, or set spf and dkim off",
+              + "); it needs Apache jSPF 1.0.3 or later, dnsjava 3.5 or later and jDKIM 0.5. Put"
+              + " those first on the class path, or set spf and dkim off",
           e);
     }
     return Optional.of(spf && dkim ? built : new SelectedChecks(built, spf, dkim));
