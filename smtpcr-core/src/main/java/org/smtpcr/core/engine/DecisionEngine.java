@@ -135,6 +135,17 @@ public final class DecisionEngine {
   }
 
   /**
+   * Whether this engine has a {@link SenderAuthenticator}, whose checks block on DNS: an
+   * integration with an event loop then decides on worker threads.
+   *
+   * @return true when an authenticator was configured
+   * @since 0.2.0
+   */
+  public boolean authenticates() {
+    return chain.authenticator().isPresent();
+  }
+
+  /**
    * The canonicalizer this engine reads addresses with. Integrations that compare or store
    * addresses (the challenge page, a local-domain check, whitelist commands) use this one, so that
    * every part of a site agrees on one canonical form.

@@ -520,10 +520,10 @@ public final class PolicyServer implements AutoCloseable {
      * two hand-offs between threads, which at one connection is most of its time. Only for an
      * engine whose rules and store never block, such as the default chain over an {@link
      * org.smtpcr.core.store.InMemoryWhitelistStore} without a sender authenticator: a decision that
-     * waits (a JDBC store, SPF's DNS look-ups) would stall every connection. {@code smtpcr
-     * policy-server} refuses {@code --workers 0}, since its engine checks SPF by default. Learning
-     * from outbound mail then also writes on the event loop: each learnt pair takes the in-memory
-     * store's write lock, and a full store looks for expired entries.
+     * waits (a JDBC store, SPF's DNS look-ups) would stall every connection. {@link #build()}
+     * refuses {@code 0} for an engine that {@linkplain DecisionEngine#authenticates() authenticates
+     * senders}. Learning from outbound mail then also writes on the event loop: each learnt pair
+     * takes the in-memory store's write lock, and a full store looks for expired entries.
      *
      * @param threads 0 to 1024
      * @return this builder
@@ -614,10 +614,16 @@ public final class PolicyServer implements AutoCloseable {
      * Builds the server; {@link PolicyServer#start()} starts it.
      *
      * @return the server, not yet listening
-     * @throws IllegalStateException if the engine is missing, or the store while learning is on
+     * @throws IllegalStateException if the engine is missing, or the store while learning is on, or
+     *     {@code workerThreads(0)} with an engine that authenticates senders (its DNS look-ups
+     *     would stall the event loop)
      */
     public PolicyServer build() {
       checkState(engine != null, "engine is required");
+      checkState(
+          !(Integer.valueOf(0).equals(workerThreads) && engine.authenticates()),
+          "workerThreads(0) decides on the event loop, and this engine authenticates senders,"
+              + " which waits for DNS: use worker threads");
       checkState(
           store != null || Boolean.FALSE.equals(learnOutbound),
           "learning from outbound mail needs the store: set store(..) or learnOutbound(false)");

@@ -466,4 +466,43 @@ final class PolicyServerTest {
     assertTrue(text.contains("127.0.0.1:" + s.port()), text);
     assertTrue(text.contains("prependHeader=X-SMTPCR"), text);
   }
+
+  @Test
+  void build_refusesTheEventLoop_forAnEngineThatAuthenticatesSenders() {
+    org.smtpcr.core.auth.SenderAuthenticator dnsBound =
+        new org.smtpcr.core.auth.SenderAuthenticator() {
+          @Override
+          public org.smtpcr.core.auth.AuthenticationResults checkSender(
+              java.net.InetAddress client, String helo, String mailFrom) {
+            return org.smtpcr.core.auth.AuthenticationResults.notChecked();
+          }
+
+          @Override
+          public org.smtpcr.core.auth.AuthenticationResults checkMessage(
+              org.smtpcr.core.auth.AuthenticationResults atRcpt,
+              String mailFrom,
+              java.io.InputStream message) {
+            return atRcpt;
+          }
+        };
+    DecisionEngine authenticating =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .challengeBase(java.net.URI.create("https://cr.example.com/"))
+            .authenticator(dnsBound)
+            .build();
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                PolicyServer.builder()
+                    .engine(authenticating)
+                    .learnOutbound(false)
+                    .workerThreads(0)
+                    .build());
+    assertTrue(e.getMessage().contains("authenticates senders"), e.getMessage());
+    assertFalse(engine.authenticates());
+    assertTrue(authenticating.authenticates());
+    PolicyServer.builder().engine(authenticating).learnOutbound(false).workerThreads(2).build();
+  }
 }
