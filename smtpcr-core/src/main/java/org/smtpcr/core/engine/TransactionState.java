@@ -193,11 +193,13 @@ public final class TransactionState {
             "message authentication failed with {}; counting DKIM as temperror (session {})",
             e.getClass().getName(),
             mail.sessionId());
-        known =
-            known.toBuilder()
-                .dkim(new DkimSignature(senderDomain(), DkimSignature.Result.TEMPERROR))
-                .messageChecked(true)
-                .build();
+        AuthenticationResults.Builder b = known.toBuilder().messageChecked(true);
+        // a temperror for the envelope's domain and for the canonical sender's (they differ for
+        // an SRS-wrapped sender), so the standing is temporary whichever is judged
+        for (String d : senderDomains()) {
+          b.dkim(new DkimSignature(d, DkimSignature.Result.TEMPERROR));
+        }
+        known = b.build();
       }
     }
     // what the route handed in stays in the transaction; everything known goes into the state
@@ -227,10 +229,24 @@ public final class TransactionState {
     return r;
   }
 
-  private String senderDomain() {
+  private List<String> senderDomains() {
+    List<String> domains = new ArrayList<>();
     String path = mail.reversePath().map(TransactionState::envelope).orElse("");
     int at = path.lastIndexOf('@');
-    return Domains.tryNormalize(at >= 0 ? path.substring(at + 1) : "").orElse("invalid");
+    Domains.tryNormalize(at >= 0 ? path.substring(at + 1) : "").ifPresent(domains::add);
+    try {
+      mail.reversePath()
+          .map(p -> engine.canonicalizer().parse(p).canonical().domain())
+          .flatMap(Domains::tryNormalize)
+          .filter(d -> !domains.contains(d))
+          .ifPresent(domains::add);
+    } catch (RuntimeException e) {
+      // not an address the canonicalizer reads: the envelope's domain is all there is
+    }
+    if (domains.isEmpty()) {
+      domains.add("invalid");
+    }
+    return domains;
   }
 
   private static String envelope(String reversePath) {

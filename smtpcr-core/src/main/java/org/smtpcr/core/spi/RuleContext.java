@@ -16,6 +16,7 @@ import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.auth.AuthStanding;
 import org.smtpcr.core.auth.AuthenticationResults;
 import org.smtpcr.core.auth.Domains;
+import org.smtpcr.core.auth.SpfResult;
 import org.smtpcr.core.internal.EncodedWords;
 import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.tokens.SenderAuthentication;
@@ -191,16 +192,21 @@ public final class RuleContext {
                 ? AuthStanding.UNCHECKED
                 : m;
       } else if (!envelopeDomainIs(s.get().canonical().domain())) {
-        // SRS or BATV unwrapped: SPF vouched for the wrapper's domain, not the sender's
+        // SRS unwrapped: SPF vouched for the wrapper's domain, and nothing at RCPT says what the
+        // sender's own domain publishes; only an aligned DKIM pass authenticates it, and until
+        // then it counts as protected: no hit counts and no link is minted for it
         AuthenticationResults known = authentication();
-        AuthStanding m =
-            known.isEmpty()
-                ? AuthStanding.UNCHECKED
-                : messageOnly(known).standing(s.get().canonical().domain());
-        standing =
-            m == AuthStanding.NOTHING_PUBLISHED || (m == AuthStanding.UNCHECKED && !known.isEmpty())
-                ? AuthStanding.UNVERIFIED
-                : m;
+        if (known.isEmpty()) {
+          standing = AuthStanding.UNCHECKED;
+        } else if (known.spfMailFrom().orElse(null) == SpfResult.TEMPERROR) {
+          standing = AuthStanding.TEMPORARY;
+        } else {
+          AuthStanding m = messageOnly(known).standing(s.get().canonical().domain());
+          standing =
+              m == AuthStanding.DKIM_PASS || m == AuthStanding.TEMPORARY
+                  ? m
+                  : AuthStanding.PROTECTED;
+        }
       } else {
         standing = authentication().standing(s.get().canonical().domain());
       }
@@ -218,8 +224,9 @@ public final class RuleContext {
 
   /**
    * Judges this delivery without SPF: the client is a trusted forwarder, which relays mail for
-   * domains that never authorized it. DKIM still counts at the end of DATA. Call before {@link
-   * #standing()}.
+   * domains that never authorized it and is trusted to have checked it. The sender then counts as
+   * unchecked, unless the message was checked and an aligned DKIM pass or a DMARC failure says
+   * more. Call before {@link #standing()}.
    *
    * @since 0.2.0
    */

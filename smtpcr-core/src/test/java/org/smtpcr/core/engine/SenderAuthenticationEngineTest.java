@@ -490,4 +490,63 @@ final class SenderAuthenticationEngineTest {
     forged.rcpt(BOB);
     assertReply(forged.endOfData(List.of(received, ar)).decision(), 550, "5.7.26");
   }
+
+  @Test
+  void srsWrappedSender_confirmedAsUnverified_isStillNotHonoured_andGetsNoLink() {
+    store.add(
+        WhitelistKey.pair(
+            CanonicalAddress.parseCanonical("ceo@bank.example"),
+            CanonicalAddress.parseCanonical("bob@example.com")),
+        org.smtpcr.tokens.SenderAuthentication.UNVERIFIED);
+    Scripted a =
+        new Scripted(spf(SpfResult.PASS, DmarcPolicy.ABSENT), AuthenticationResults.notChecked());
+    String srs = "<SRS0=abcd=TT=bank.example=ceo@attacker.example>";
+    assertReply(engine(a).decide(rcpt(srs, BOB)).decision(), 550, "5.7.26");
+    Decision unknown = engine(a).decide(rcpt(srs, "<carol@example.com>")).decision();
+    assertReply(unknown, 550, "5.7.26");
+    assertTrue(unknown.negativeReply().get().link().isEmpty(), "no link for an unwrapped sender");
+  }
+
+  @Test
+  void srsWrappedSender_alignedDkimOfTheUnwrappedDomain_authenticatesAtData() {
+    whitelist("ceo@bank.example", "bob@example.com");
+    Scripted a =
+        new Scripted(
+            spf(SpfResult.PASS, DmarcPolicy.ABSENT),
+            dkim("bank.example", DkimSignature.Result.PASS));
+    TransactionState t =
+        engine(a)
+            .begin(
+                tx(Stage.MAIL)
+                    .reversePath("<SRS0=abcd=TT=bank.example=ceo@forwarder.example>")
+                    .build());
+    assertEquals(DecisionOutcome.PENDING, t.rcpt(BOB).ruleId());
+    assertInstanceOf(Decision.Accept.class, t.endOfData(List.of(), message()).decision());
+  }
+
+  @Test
+  void srsWrappedSender_messageCheckFails_defers_neverA5xx() {
+    whitelist("ceo@bank.example", "bob@example.com");
+    SenderAuthenticator broken =
+        new SenderAuthenticator() {
+          @Override
+          public AuthenticationResults checkSender(InetAddress c, String h, String m) {
+            return spf(SpfResult.PASS, DmarcPolicy.ABSENT);
+          }
+
+          @Override
+          public AuthenticationResults checkMessage(
+              AuthenticationResults k, String m, InputStream in) throws IOException {
+            throw new IOException("reset");
+          }
+        };
+    TransactionState t =
+        engine(broken)
+            .begin(
+                tx(Stage.MAIL)
+                    .reversePath("<SRS0=abcd=TT=bank.example=ceo@forwarder.example>")
+                    .build());
+    t.rcpt(BOB);
+    assertReply(t.endOfData(List.of(), message()).decision(), 451, "4.4.3");
+  }
 }
