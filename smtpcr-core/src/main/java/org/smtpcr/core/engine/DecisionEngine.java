@@ -108,11 +108,26 @@ public final class DecisionEngine {
    * @throws IllegalArgumentException if the transaction has no reverse-path
    */
   public TransactionState begin(Transaction transaction) {
+    return begin(transaction, true);
+  }
+
+  /**
+   * Starts the per-transaction state, saying whether the integration will call {@link
+   * TransactionState#endOfData}. Only then may a recipient wait for the end of DATA (accepted
+   * provisionally at RCPT): an integration that never reaches DATA, or a James RCPT hook without
+   * its message hook, passes false and gets every answer at RCPT.
+   *
+   * @param transaction the transaction after MAIL
+   * @param seesData whether {@code endOfData} will be called for this transaction
+   * @return fresh state for this transaction
+   * @since 0.2.0
+   */
+  public TransactionState begin(Transaction transaction, boolean seesData) {
     requireNonNull(transaction, "transaction");
     checkArgument(
         transaction.reversePath().isPresent(),
         "begin needs a transaction after MAIL (a reverse-path)");
-    return new TransactionState(this, transaction);
+    return new TransactionState(this, transaction, seesData);
   }
 
   /**

@@ -67,9 +67,13 @@ public final class TransactionState {
   private boolean finished;
   private final SenderAuthState auth = SenderAuthState.create();
 
-  TransactionState(DecisionEngine engine, Transaction mail) {
+  private final boolean seesData;
+  private Boolean pendingMayAccept; // what the pending recipients wait for; null: none pending
+
+  TransactionState(DecisionEngine engine, Transaction mail, boolean seesData) {
     this.engine = engine;
     this.mail = mail;
+    this.seesData = seesData;
   }
 
   /**
@@ -92,12 +96,19 @@ public final class TransactionState {
       o = engine.chain().evaluate(tx, auth);
       boolean negative =
           o.decision() instanceof Decision.Challenge || o.decision() instanceof Decision.Reject;
-      if ((o.decision() instanceof Decision.Challenge && engine.decidesAtData())
-          || (negative && auth.provisional())) {
-        if (!accepted.isEmpty()) {
+      if (seesData
+          && ((o.decision() instanceof Decision.Challenge && engine.decidesAtData())
+              || (negative && auth.provisional()))) {
+        // a held hit may still be accepted at the end of DATA; anything else stays negative at
+        // best, and one message gets one answer: the two kinds never share a transaction
+        boolean mayAccept =
+            (o.decision() instanceof Decision.Reject && !DecisionOutcome.DEFAULT.equals(o.ruleId()))
+                || (o.decision() instanceof Decision.Challenge && engine.decidesAtData());
+        if (!accepted.isEmpty() || (pendingMayAccept != null && pendingMayAccept != mayAccept)) {
           o = engine.chain().pendingMix(tx, DecisionOutcome.PENDING_MIX);
         } else {
           pending.add(forwardPath);
+          pendingMayAccept = mayAccept;
           o = new DecisionOutcome(Decision.accept(), DecisionOutcome.PENDING, false);
         }
       } else if (o.decision() instanceof Decision.Accept) {
@@ -173,10 +184,10 @@ public final class TransactionState {
 
   /**
    * The transaction with what the message adds to the sender's authentication: trusted {@code
-   * Authentication-Results} headers (only those above the first {@code Received} field, which the
-   * receiving side added), then the authenticator's DKIM and DMARC check of the message. A failure
-   * of the check counts as DNS trouble for DKIM, so it can only make the answer temporary, never
-   * permanent.
+   * Authentication-Results} headers (only those above the first {@code Received} field, or the
+   * second when the first comes first and is the receiving MTA's own), then the authenticator's
+   * DKIM and DMARC check of the message. A failure of the check counts as DNS trouble for DKIM, so
+   * it can only make the answer temporary, never permanent.
    */
   private Transaction authenticateMessage(List<Header> headers, InputStream message) {
     AuthenticationResults known = mail.authentication().merge(auth.computed());
@@ -213,11 +224,17 @@ public final class TransactionState {
     }
     AuthenticationResults r = AuthenticationResults.notChecked();
     int seen = 0;
+    boolean first = true;
     for (Header h : headers) {
       if (h.name().equalsIgnoreCase("Received")) {
-        // below the first Received field, anyone on the way could have written one
+        if (first) {
+          first = false;
+          continue; // the receiving MTA's own (James adds one before its hooks run)
+        }
+        // below the next Received field, anyone on the way could have written one
         break;
       }
+      first = false;
       if (h.name().equalsIgnoreCase("Authentication-Results") && seen++ < MAX_AR_HEADERS) {
         Optional<AuthenticationResults> parsed =
             AuthenticationResultsHeader.parse(h.value(), engine.chain().trustedAuthservIds());

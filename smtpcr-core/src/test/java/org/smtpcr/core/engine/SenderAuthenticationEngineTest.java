@@ -458,7 +458,7 @@ final class SenderAuthenticationEngineTest {
   }
 
   @Test
-  void trustedAuthenticationResults_aboveTheFirstReceived_count_forgedOnesBelowDoNot() {
+  void trustedAuthenticationResults_aboveTheFirstForeignReceived_count_forgedOnesBelowDoNot() {
     whitelist("alice@example.org", "bob@example.com");
     AuthenticationResults softfail =
         AuthenticationResults.builder()
@@ -485,10 +485,17 @@ final class SenderAuthenticationEngineTest {
     assertEquals(DecisionOutcome.PENDING, trusted.rcpt(BOB).ruleId());
     assertInstanceOf(Decision.Accept.class, trusted.endOfData(List.of(ar, received)).decision());
 
+    Header ours = new Header("Received", "from mx.example.com by smtpcr.example.com");
+    TransactionState belowOurReceived =
+        e.begin(tx(Stage.MAIL).reversePath(ALICE).authentication(softfail).build());
+    belowOurReceived.rcpt(BOB);
+    assertInstanceOf(
+        Decision.Accept.class, belowOurReceived.endOfData(List.of(ours, ar, received)).decision());
+
     TransactionState forged =
         e.begin(tx(Stage.MAIL).reversePath(ALICE).authentication(softfail).build());
     forged.rcpt(BOB);
-    assertReply(forged.endOfData(List.of(received, ar)).decision(), 550, "5.7.26");
+    assertReply(forged.endOfData(List.of(ours, received, ar)).decision(), 550, "5.7.26");
   }
 
   @Test
@@ -548,5 +555,29 @@ final class SenderAuthenticationEngineTest {
                     .build());
     t.rcpt(BOB);
     assertReply(t.endOfData(List.of(), message()).decision(), 451, "4.4.3");
+  }
+
+  @Test
+  void aHeldHitAndAChallenge_neverShareOneMessage_theLaterIsRetriedApart() {
+    whitelist("alice@example.org", "bob@example.com");
+    Scripted a =
+        new Scripted(
+            spf(SpfResult.SOFTFAIL, DmarcPolicy.NONE),
+            dkim("example.org", DkimSignature.Result.PASS));
+    TransactionState t = engine(a).begin(tx(Stage.MAIL).reversePath(ALICE).build());
+    assertEquals(DecisionOutcome.PENDING, t.rcpt(BOB).ruleId());
+    DecisionOutcome carol = t.rcpt("<carol@example.com>");
+    assertReply(carol.decision(), 452, "4.5.3");
+    assertInstanceOf(Decision.Accept.class, t.endOfData(List.of(), message()).decision());
+  }
+
+  @Test
+  void anIntegrationThatNeverSeesData_getsEveryAnswerAtRcpt() {
+    whitelist("alice@example.org", "bob@example.com");
+    Scripted a =
+        new Scripted(spf(SpfResult.SOFTFAIL, DmarcPolicy.NONE), AuthenticationResults.notChecked());
+    TransactionState t = engine(a).begin(tx(Stage.MAIL).reversePath(ALICE).build(), false);
+    assertReply(t.rcpt(BOB).decision(), 550, "5.7.26");
+    assertInstanceOf(Decision.Challenge.class, t.rcpt("<carol@example.com>").decision());
   }
 }
