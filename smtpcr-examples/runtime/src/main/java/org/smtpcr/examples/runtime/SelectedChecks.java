@@ -7,11 +7,13 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import org.smtpcr.core.auth.AuthenticationResults;
 import org.smtpcr.core.auth.SenderAuthenticator;
+import org.smtpcr.core.auth.SpfResult;
 
 /**
- * An authenticator limited to the checks the settings leave on: with {@link Settings#SPF} off it
- * checks nothing at RCPT (the sender is then unchecked there), with {@link Settings#DKIM} off it
- * leaves the results of RCPT as they are at the end of DATA.
+ * An authenticator limited to the checks the settings leave on: with {@link Settings#SPF} off an
+ * SPF result never counts at RCPT (only the DMARC policy and whether the domain has an SPF record
+ * are kept, so that DKIM decides at the end of DATA), with {@link Settings#DKIM} off it leaves the
+ * results of RCPT as they are at the end of DATA.
  */
 final class SelectedChecks implements SenderAuthenticator {
   private final SenderAuthenticator delegate;
@@ -26,7 +28,17 @@ final class SelectedChecks implements SenderAuthenticator {
 
   @Override
   public AuthenticationResults checkSender(InetAddress client, String helo, String mailFrom) {
-    return spf ? delegate.checkSender(client, helo, mailFrom) : AuthenticationResults.notChecked();
+    AuthenticationResults r = delegate.checkSender(client, helo, mailFrom);
+    if (spf) {
+      return r;
+    }
+    // SPF does not count, but what the domain publishes does: its DMARC policy, and whether it has
+    // an SPF record at all; so a sender with DKIM waits for the end of DATA instead of counting as
+    // unchecked (which would admit every hit at RCPT)
+    AuthenticationResults.Builder b = AuthenticationResults.builder();
+    r.senderPolicy().ifPresent(b::senderPolicy);
+    r.spfMailFrom().filter(x -> x == SpfResult.NONE).ifPresent(b::spfMailFrom);
+    return b.build();
   }
 
   @Override

@@ -110,6 +110,19 @@ final class StandardEngineAuthenticationTest {
   }
 
   @Test
+  void spfOffDkimOn_aWhitelistHitWaitsForDkim_itDoesNotCountAsUnchecked() {
+    InMemoryWhitelistStore store = store();
+    store.add(
+        WhitelistKey.pair(
+            CanonicalAddress.parseCanonical("alice@good.example"),
+            CanonicalAddress.parseCanonical("bob@cr.example")));
+    DecisionEngine engine = engine(settings().set(Settings.SPF, false).build(), store);
+    Decision atRcptOnly = engine.decide(rcpt("127.0.0.2", "good.example")).decision();
+    SmtpReply reply = assertInstanceOf(Decision.Reject.class, atRcptOnly).reply();
+    assertEquals("5.7.26", reply.enhancedStatus(), reply::toString);
+  }
+
+  @Test
   void rejectSpfFailOff_forgedSenderNotRejected5723() {
     Decision d =
         engine(settings().set(Settings.REJECT_SPF_FAIL, false).build(), store())
