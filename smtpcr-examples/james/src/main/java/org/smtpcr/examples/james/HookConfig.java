@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.smtpcr.core.engine.DecisionEngine;
@@ -65,8 +66,16 @@ final class HookConfig {
           Settings.STORE_CONNECTION_TIMEOUT,
           Settings.STORE_TABLE_PREFIX);
 
+  /**
+   * The James-only key saying that {@link SmtpcrMessageHook} is in the same handler chain, so that
+   * recipients may wait for the end of DATA. Without it every answer is given at RCPT: a recipient
+   * left waiting for a hook that never runs would be delivered undecided.
+   */
+  static final String MESSAGE_HOOK = "messageHook";
+
   private static final Set<String> KNOWN =
-      HOOK_SETTINGS.stream().map(Setting::key).collect(Collectors.toSet());
+      Stream.concat(HOOK_SETTINGS.stream().map(Setting::key), Stream.of(MESSAGE_HOOK))
+          .collect(Collectors.toSet());
 
   private HookConfig() {}
 
@@ -75,7 +84,8 @@ final class HookConfig {
       DecisionEngine engine,
       SharedStores.Lease lease,
       boolean trustRelayingClients,
-      boolean engineChecksSpf) {
+      boolean engineChecksSpf,
+      boolean messageHook) {
     Setup {
       requireNonNull(engine, "engine");
       requireNonNull(lease, "lease");
@@ -110,6 +120,7 @@ final class HookConfig {
    */
   static Setup read(Configuration config) throws ConfigurationException {
     Settings settings = settings(config);
+    boolean messageHook = messageHook(config);
     Path keyFile = required(settings, Settings.KEY_FILE);
     required(settings, Settings.CHALLENGE_BASE);
     StoreSpec store;
@@ -143,7 +154,11 @@ final class HookConfig {
     try {
       DecisionEngine engine = StandardEngine.build(settings, keyRing, lease.store());
       return new Setup(
-          engine, lease, settings.get(Settings.TRUST_RELAYING_CLIENTS), settings.get(Settings.SPF));
+          engine,
+          lease,
+          settings.get(Settings.TRUST_RELAYING_CLIENTS),
+          settings.get(Settings.SPF),
+          messageHook);
     } catch (RuntimeException e) {
       lease.close();
       throw e;
@@ -170,6 +185,17 @@ final class HookConfig {
       throw new ConfigurationException(
           "unknown setting " + printable(key) + "; known: " + new TreeSet<>(KNOWN));
     }
+  }
+
+  private static boolean messageHook(Configuration config) throws ConfigurationException {
+    Optional<String> v = optional(config, MESSAGE_HOOK);
+    if (v.isEmpty() || v.get().equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (v.get().equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new ConfigurationException(MESSAGE_HOOK + " must be true or false");
   }
 
   static Optional<String> optional(Configuration config, String key) {

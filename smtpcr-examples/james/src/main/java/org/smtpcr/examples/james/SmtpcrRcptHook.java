@@ -140,7 +140,8 @@ public final class SmtpcrRcptHook implements RcptHook {
     Decision decision;
     try {
       TransactionState state =
-          transaction(session, s.engine(), reversePath(sender), s.engineChecksSpf());
+          transaction(
+              session, s.engine(), reversePath(sender), s.engineChecksSpf(), s.messageHook());
       decision = state.rcpt("<" + rcpt.asString() + ">").decision();
     } catch (RuntimeException e) {
       log.warn(
@@ -174,7 +175,11 @@ public final class SmtpcrRcptHook implements RcptHook {
 
   /** The engine's state for the session's current transaction, begun at its first recipient. */
   private static TransactionState transaction(
-      SMTPSession session, DecisionEngine engine, String reversePath, boolean engineChecksSpf) {
+      SMTPSession session,
+      DecisionEngine engine,
+      String reversePath,
+      boolean engineChecksSpf,
+      boolean messageHook) {
     Optional<OpenTransaction> open = session.getAttachment(OpenTransaction.KEY, State.Transaction);
     if (open.isPresent() && open.get().matches(engine, reversePath)) {
       return open.get().state();
@@ -197,7 +202,8 @@ public final class SmtpcrRcptHook implements RcptHook {
       tx.authenticatedUser(user.asString());
     }
     JamesSpf.result(session, engineChecksSpf).ifPresent(tx::authentication);
-    TransactionState state = engine.begin(tx.build());
+    // only with SmtpcrMessageHook in the chain may a recipient wait for the end of DATA
+    TransactionState state = engine.begin(tx.build(), messageHook);
     session.setAttachment(
         OpenTransaction.KEY, new OpenTransaction(engine, reversePath, state), State.Transaction);
     return state;

@@ -53,6 +53,8 @@ final class SmtpcrJamesAuthenticationTest {
             .start();
     KeyRing ring = KeyRing.generate();
     String url = Fixtures.h2Url(dir, "whitelist");
+    keyFile = Fixtures.keyFile(dir, ring).toString();
+    storeUrl = url;
     server =
         JamesTestServer.start(
             """
@@ -63,6 +65,7 @@ final class SmtpcrJamesAuthenticationTest {
                 <challengeBase>https://cr.example.com/</challengeBase>
                 <dnsServer>127.0.0.1:%d</dnsServer>
                 <store><url>%s</url></store>
+                <messageHook>true</messageHook>
               </handler>
               <handler class="org.smtpcr.examples.james.SmtpcrReplyHandler"/>
               <handler class="org.smtpcr.examples.james.SmtpcrMessageHook"/>
@@ -74,6 +77,9 @@ final class SmtpcrJamesAuthenticationTest {
       page.add(WhitelistKey.pair(Fixtures.sender(sender), Fixtures.recipient("bob@example.org")));
     }
   }
+
+  private static String keyFile;
+  private static String storeUrl;
 
   @AfterAll
   static void stop() {
@@ -155,6 +161,30 @@ final class SmtpcrJamesAuthenticationTest {
   void softfailDomain_whitelistedPair_unalignedSignature_refused() throws Exception {
     String reply = send(DkimTestSigner.of(OTHER_KEY, "other.example", "sel"), false);
     assertTrue(reply.startsWith("550 5.7.26 "), reply);
+  }
+
+  @Test
+  void withoutTheMessageHook_aHitThatDkimCouldProve_isAnsweredAtRcpt_neverLeftUndecided()
+      throws Exception {
+    try (JamesTestServer rcptOnly =
+            JamesTestServer.start(
+                """
+            <handlerchain>
+              <handler class="org.smtpcr.examples.james.SmtpcrRcptHook">
+                <keyFile>%s</keyFile>
+                <challengeBase>https://cr.example.com/</challengeBase>
+                <dnsServer>127.0.0.1:%d</dnsServer>
+                <store><url>%s</url></store>
+              </handler>
+              <handler class="org.smtpcr.examples.james.SmtpcrReplyHandler"/>
+            </handlerchain>
+            """
+                    .formatted(keyFile, dns.port(), storeUrl));
+        SmtpClient c = SmtpClient.connect(rcptOnly.port(), AUTHORIZED, "mail.soft.example")) {
+      c.command("MAIL FROM:<alice@soft.example>");
+      String reply = c.command("RCPT TO:<bob@example.org>");
+      assertTrue(lastLine(reply).startsWith("550 5.7.26 "), reply);
+    }
   }
 
   /** One message from alice@soft.example (SPF softfail here) to bob; the end-of-DATA reply. */

@@ -43,6 +43,7 @@ final class SmtpcrMessageHookTest {
     c.addProperty("challengeBase", "https://cr.example.com/");
     c.addProperty("store.url", Fixtures.h2Url(dir, "whitelist"));
     c.addProperty("subjectPassCodes", "true");
+    c.addProperty("messageHook", "true");
     SmtpcrRcptHook rcptHook = new SmtpcrRcptHook();
     rcptHook.init(c);
     try {
