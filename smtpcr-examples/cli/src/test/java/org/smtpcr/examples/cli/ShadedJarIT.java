@@ -136,4 +136,33 @@ final class ShadedJarIT {
           "no signatures");
     }
   }
+
+  @Test
+  void javaJar_demoChecksSpf_logsItsOwnLine_neverJspfsStackTraces() throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                TestDns.withDns("demo", "--data", "d", "--smtp-port", "0", "--http-port", "0")));
+    try (ChildProcess demo = smtpcr(args.toArray(String[]::new))) {
+      demo.awaitOut(o -> o.contains("5. See who is whitelisted"), WAIT);
+      java.util.regex.Matcher smtp =
+          java.util.regex.Pattern.compile("SMTP server +127\\.0\\.0\\.1:(\\d+) ")
+              .matcher(demo.out());
+      assertTrue(smtp.find(), demo::toString);
+      MailClients.SwaksRun run =
+          MailClients.swaks(
+              Integer.parseInt(smtp.group(1)),
+              "--from",
+              "alice@sender.example",
+              "--to",
+              "bob@example.com",
+              "--quit-after",
+              "RCPT");
+      assertTrue(run.output().contains("550 5.7.1 http://127.0.0.1:"), run::toString);
+      demo.terminate();
+      demo.waitFor(WAIT);
+      assertTrue(!demo.err().contains("org.apache.james.jspf"), demo::toString);
+      assertTrue(!demo.err().contains("Exception"), demo::toString);
+    }
+  }
 }
