@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.runtime.Settings;
@@ -278,6 +279,15 @@ public final class ChallengePage {
     WhitelistKey pair = WhitelistKey.pair(link.sender(), link.recipient());
     SenderAuthentication authentication = claims.authentication();
     try {
+      // confirming again renews the entry but never weakens what it recorded: whoever passes the
+      // check for an unverified delivery must not turn an authenticated confirmation into one
+      // that counts for unverified deliveries
+      Optional<WhitelistEntry> existing = store.find(pair);
+      if (existing.isPresent()
+          && existing.get().authentication().isAuthenticated()
+          && !authentication.isAuthenticated()) {
+        authentication = existing.get().authentication();
+      }
       if (expiresAt.isPresent()) {
         store.add(pair, expiresAt.get(), authentication);
       } else {

@@ -307,6 +307,19 @@ final class ChallengePageTest {
   }
 
   @Test
+  void post_unverifiedAfterAnSpfConfirmation_renewsButKeepsTheStrongerRecord() {
+    String spf = tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1), SenderAuthentication.SPF_PASS);
+    assertEquals(200, page.post("/c/" + spf, FORM, solvedForm(spf)).status());
+    String weak =
+        tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1), SenderAuthentication.UNVERIFIED);
+    assertEquals(200, page.post("/c/" + weak, FORM, solvedForm(weak)).status());
+    assertEquals(
+        SenderAuthentication.SPF_PASS,
+        store.find(pair(SENDER, RECIPIENT)).orElseThrow().authentication());
+    assertEquals(1, store.count());
+  }
+
+  @Test
   void post_passCodeAddressShown_isAcceptedByPassCodeSyntax() {
     ChallengePage dashes =
         ChallengePage.builder()
