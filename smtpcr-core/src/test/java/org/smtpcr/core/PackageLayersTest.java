@@ -67,7 +67,8 @@ final class PackageLayersTest {
         .whereLayer("model")
         .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address")
         .whereLayer("auth")
-        .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address", "model")
+        .mayOnlyBeAccessedByLayers(
+            "engine", "rules", "spi", "store", "address", "model", "internal")
         .whereLayer("reply")
         .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store", "address", "model", "auth")
         .check(CORE);

@@ -20,6 +20,7 @@ import org.smtpcr.core.auth.AuthenticationResultsHeader;
 import org.smtpcr.core.auth.DkimSignature;
 import org.smtpcr.core.auth.Domains;
 import org.smtpcr.core.auth.SenderAuthenticator;
+import org.smtpcr.core.internal.EnvelopePaths;
 import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.SenderAuthState;
 
@@ -195,7 +196,7 @@ public final class TransactionState {
     known = known.merge(fromHeaders);
     Optional<SenderAuthenticator> authenticator = engine.chain().authenticator();
     if (message != null && authenticator.isPresent() && !known.messageChecked()) {
-      String mailFrom = mail.reversePath().map(TransactionState::envelope).orElse("");
+      String mailFrom = mail.reversePath().map(EnvelopePaths::address).orElse("");
       try {
         AuthenticationResults r = authenticator.get().checkMessage(known, mailFrom, message);
         known = requireNonNull(r, "checkMessage returned null");
@@ -248,9 +249,7 @@ public final class TransactionState {
 
   private List<String> senderDomains() {
     List<String> domains = new ArrayList<>();
-    String path = mail.reversePath().map(TransactionState::envelope).orElse("");
-    int at = path.lastIndexOf('@');
-    Domains.tryNormalize(at >= 0 ? path.substring(at + 1) : "").ifPresent(domains::add);
+    mail.reversePath().flatMap(EnvelopePaths::domain).ifPresent(domains::add);
     try {
       mail.reversePath()
           .map(p -> engine.canonicalizer().parse(p).canonical().domain())
@@ -264,14 +263,6 @@ public final class TransactionState {
       domains.add("invalid");
     }
     return domains;
-  }
-
-  private static String envelope(String reversePath) {
-    String p = reversePath.strip();
-    if (p.startsWith("<") && p.endsWith(">") && p.length() >= 2) {
-      p = p.substring(1, p.length() - 1);
-    }
-    return p;
   }
 
   /**

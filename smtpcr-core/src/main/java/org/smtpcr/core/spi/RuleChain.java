@@ -25,6 +25,7 @@ import org.smtpcr.core.auth.AuthStanding;
 import org.smtpcr.core.auth.AuthenticationResults;
 import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.auth.SpfResult;
+import org.smtpcr.core.internal.EnvelopePaths;
 import org.smtpcr.core.internal.IpLiterals;
 import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.reply.ReplyFormatter;
@@ -294,7 +295,7 @@ public final class RuleChain {
     try {
       r =
           authenticator.checkSender(
-              tx.clientAddress(), tx.helo().orElse(""), envelopeAddress(path.get()));
+              tx.clientAddress(), tx.helo().orElse(""), EnvelopePaths.address(path.get()));
       if (r == null) {
         throw new NullPointerException("authenticator returned null");
       }
@@ -307,15 +308,6 @@ public final class RuleChain {
     }
     state.record(r);
     return handed.merge(r);
-  }
-
-  /** The reverse-path as SPF checks it: without angle brackets and surrounding space. */
-  static String envelopeAddress(String reversePath) {
-    String p = reversePath.strip();
-    if (p.startsWith("<") && p.endsWith(">") && p.length() >= 2) {
-      p = p.substring(1, p.length() - 1);
-    }
-    return p;
   }
 
   /** A v1 token when nothing was checked (links stay as before), else v2 recording it. */

@@ -15,9 +15,9 @@ import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.auth.AuthStanding;
 import org.smtpcr.core.auth.AuthenticationResults;
-import org.smtpcr.core.auth.Domains;
 import org.smtpcr.core.auth.SpfResult;
 import org.smtpcr.core.internal.EncodedWords;
+import org.smtpcr.core.internal.EnvelopePaths;
 import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.tokens.SenderAuthentication;
 
@@ -291,10 +291,9 @@ public final class RuleContext {
    * unwrapped an SRS or BATV address: SPF then vouched for the wrapper's domain, not the sender's.
    */
   private boolean envelopeDomainIs(String canonicalDomain) {
-    String path = RuleChain.envelopeAddress(transaction.reversePath().orElse(""));
-    int at = path.lastIndexOf('@');
-    return at > 0
-        && Domains.tryNormalize(path.substring(at + 1)).map(canonicalDomain::equals).orElse(false);
+    return EnvelopePaths.domain(transaction.reversePath().orElse(""))
+        .map(canonicalDomain::equals)
+        .orElse(false);
   }
 
   private boolean optionalDomain(AuthPolicy policy) {
