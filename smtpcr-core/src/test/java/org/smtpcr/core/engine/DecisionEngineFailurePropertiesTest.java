@@ -80,7 +80,7 @@ final class DecisionEngineFailurePropertiesTest {
             return Optional.empty();
           };
       case RETURN_NULL -> ctx -> null;
-      case STORE_DOWN -> WhitelistStoreRule.of(new DecisionEngineFailureTest.DownStore());
+      case STORE_DOWN -> WhitelistStoreRule.of(DecisionEngineFailureTest.downStore());
     };
   }
 

@@ -8,7 +8,6 @@ import static org.smtpcr.core.Fixtures.BASE;
 import static org.smtpcr.core.Fixtures.CLOCK;
 import static org.smtpcr.core.Fixtures.rcpt;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,11 +21,8 @@ import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.rules.WhitelistStoreRule;
 import org.smtpcr.core.store.StoreException;
-import org.smtpcr.core.store.WhitelistCandidates;
-import org.smtpcr.core.store.WhitelistEntry;
-import org.smtpcr.core.store.WhitelistKey;
-import org.smtpcr.core.store.WhitelistPage;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 import org.smtpcr.tokens.KeyRing;
 
 /** A rule, store or listener that fails never makes the engine refuse mail for good. */
@@ -42,66 +38,13 @@ final class DecisionEngineFailureTest {
         .listener(events::add);
   }
 
-  /** A store whose every method fails like a database that is down. */
-  static final class DownStore implements WhitelistStore {
-    @Override
-    public void add(WhitelistKey key, org.smtpcr.tokens.SenderAuthentication authentication) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public void add(
-        WhitelistKey key,
-        Instant expiresAt,
-        org.smtpcr.tokens.SenderAuthentication authentication) {
-      throw new StoreException("down");
-    }
-
-    private static StoreException lookupFailure() {
-      return new StoreException(
-          "whitelist store could not look up a pair (SQLState 08001, error code 0)",
-          new IllegalStateException("Connection refused: alice@example.org"));
-    }
-
-    @Override
-    public boolean containsAny(WhitelistCandidates candidates) {
-      throw lookupFailure();
-    }
-
-    @Override
-    public Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
-      throw lookupFailure();
-    }
-
-    @Override
-    public Optional<WhitelistEntry> find(WhitelistKey key) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public boolean remove(WhitelistKey key) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public WhitelistPage list(int limit) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public WhitelistPage listAfter(WhitelistKey after, int limit) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public long count() {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public long removeExpired() {
-      throw new StoreException("down");
-    }
+  /** A store whose every method fails like a database that is down, with a cause naming a pair. */
+  static WhitelistStore downStore() {
+    return new UnavailableWhitelistStore(
+        () ->
+            new StoreException(
+                "whitelist store could not look up a pair (SQLState 08001, error code 0)",
+                new IllegalStateException("Connection refused: alice@example.org")));
   }
 
   private static void assertDefer451(Decision d) {
@@ -129,7 +72,7 @@ final class DecisionEngineFailureTest {
   @Test
   void decide_storeDown_defers451() {
     DecisionEngine e =
-        builder().rules(StandardRules.builder().whitelistStore(new DownStore()).build()).build();
+        builder().rules(StandardRules.builder().whitelistStore(downStore()).build()).build();
     assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
     assertEquals("whitelist-store", events.get(0).ruleId());
     assertTrue(events.get(0).failed());
@@ -198,7 +141,7 @@ final class DecisionEngineFailureTest {
 
   @Test
   void failureLog_warnHasRuleIdAndClassButNoAddressOrMessage() {
-    DecisionEngine e = builder().rule("leaky", WhitelistStoreRule.of(new DownStore())).build();
+    DecisionEngine e = builder().rule("leaky", WhitelistStoreRule.of(downStore())).build();
     String log;
     try (LogCapture capture = new LogCapture()) {
       assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());

@@ -190,7 +190,7 @@ final class TransactionStateTest {
 
   @Test
   void rcpt_storeDown_defers451AndKeepsNoPendingRecipient() {
-    DecisionEngine e = engine(true, new DecisionEngineFailureTest.DownStore());
+    DecisionEngine e = engine(true, DecisionEngineFailureTest.downStore());
     TransactionState t = e.begin(mail(ALICE));
     Decision.Defer d =
         assertInstanceOf(Decision.Defer.class, t.rcpt("<bob@example.com>").decision());

@@ -22,6 +22,7 @@ import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 import org.smtpcr.examples.runtime.OutboundLearning;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
@@ -179,7 +180,10 @@ final class PolicyDeciderTest {
         DecisionEngine.builder()
             .keyRing(keys)
             .challengeBase(Fixtures.BASE)
-            .rules(StandardRules.builder().whitelistStore(new FailingStore()).build())
+            .rules(
+                StandardRules.builder()
+                    .whitelistStore(new UnavailableWhitelistStore("database is down"))
+                    .build())
             .build();
     PolicyDecider d = new PolicyDecider(failing, Optional.empty(), Optional.empty());
     String action = decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
@@ -378,7 +382,10 @@ final class PolicyDeciderTest {
         DecisionEngine.builder()
             .keyRing(keys)
             .challengeBase(Fixtures.BASE)
-            .rules(StandardRules.builder().whitelistStore(new FailingStore()).build())
+            .rules(
+                StandardRules.builder()
+                    .whitelistStore(new UnavailableWhitelistStore("database is down"))
+                    .build())
             .replyFormatter(
                 ReplyFormatter.builder()
                     .template(ReplyKind.DEFER, "Try again later; see " + status)

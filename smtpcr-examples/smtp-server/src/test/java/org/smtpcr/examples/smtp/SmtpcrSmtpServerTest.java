@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,11 +27,9 @@ import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.rules.TrustedClientsRule;
 import org.smtpcr.core.rules.WhitelistStoreRule;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
-import org.smtpcr.core.store.StoreException;
-import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
-import org.smtpcr.core.store.WhitelistPage;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
@@ -316,7 +313,7 @@ final class SmtpcrSmtpServerTest {
 
   @Test
   void rcpt_storeDown_451_4_3_0() throws IOException {
-    WhitelistStore down = new DownStore();
+    WhitelistStore down = new UnavailableWhitelistStore("down");
     start(
         DecisionEngine.builder()
             .keyRing(ring)
@@ -411,56 +408,5 @@ final class SmtpcrSmtpServerTest {
       sb.append(line.startsWith(".") ? "." + line : line);
     }
     return sb.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-  }
-
-  /** A store whose database is down. */
-  private static final class DownStore implements WhitelistStore {
-    @Override
-    public void add(WhitelistKey key, org.smtpcr.tokens.SenderAuthentication authentication) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public void add(
-        WhitelistKey key,
-        java.time.Instant expiresAt,
-        org.smtpcr.tokens.SenderAuthentication authentication) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public boolean containsAny(org.smtpcr.core.store.WhitelistCandidates candidates) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public Optional<WhitelistEntry> find(WhitelistKey key) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public boolean remove(WhitelistKey key) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public WhitelistPage list(int limit) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public WhitelistPage listAfter(WhitelistKey after, int limit) {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public long count() {
-      throw new StoreException("down");
-    }
-
-    @Override
-    public long removeExpired() {
-      throw new StoreException("down");
-    }
   }
 }
