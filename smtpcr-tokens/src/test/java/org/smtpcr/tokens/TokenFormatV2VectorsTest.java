@@ -8,25 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+import static org.smtpcr.tokens.VectorFixtures.keys;
+import static org.smtpcr.tokens.VectorFixtures.ring;
+import static org.smtpcr.tokens.VectorFixtures.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -307,33 +306,6 @@ final class TokenFormatV2VectorsTest {
   }
 
   private static List<JsonNode> list(String name) {
-    JsonNode array = root.get(name);
-    assertNotNull(array, "no '" + name + "' in the vectors");
-    return StreamSupport.stream(array.spliterator(), false).toList();
-  }
-
-  private static KeyRing ring(JsonNode v) {
-    int kid = v.get("kid").asInt();
-    return KeyRing.builder()
-        .key(kid, MasterKey.copyOf(ReferenceTokenV1.hex(v.get("master_key_hex").asText())))
-        .active(kid)
-        .build();
-  }
-
-  private static Map<Integer, byte[]> keys(JsonNode v) {
-    Map<Integer, byte[]> keys = new TreeMap<>();
-    for (Map.Entry<String, JsonNode> e : v.get("master_keys_hex").properties()) {
-      keys.put(Integer.parseInt(e.getKey()), ReferenceTokenV1.hex(e.getValue().asText()));
-    }
-    return keys;
-  }
-
-  private static ChallengeTokens tokens(KeyRing ring, Instant now, Duration skew) {
-    ChallengeTokens.Builder b =
-        ChallengeTokens.builder().keyRing(ring).clock(Clock.fixed(now, ZoneOffset.UTC));
-    if (skew != null) {
-      b.skew(skew);
-    }
-    return b.build();
+    return VectorFixtures.list(root, name);
   }
 }
