@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.smtpcr.core.store.Confirmation;
+import org.smtpcr.core.store.EntryOrigin;
+import org.smtpcr.core.store.RateBucket;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
@@ -131,5 +134,44 @@ final class SkipListWhitelistStore implements WhitelistStore {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  @Override
+  public Confirmation confirm(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public void deny(WhitelistKey key) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public boolean removeDenial(WhitelistKey key) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  @Override
+  public long countOf(String key) {
+    throw new UnsupportedOperationException("not yet");
   }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,6 +76,12 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
 
   private final LinkedHashSet<WhitelistKey> byAge = new LinkedHashSet<>(); // oldest first
 
+  /** The deny list: key to the time it was denied. Guarded by {@link #lock}. */
+  private final TreeMap<WhitelistKey, Instant> denials = new TreeMap<>(ORDER);
+
+  /** Counter windows and their counts. Guarded by {@link #lock}. */
+  private final Map<Window, Long> counters = new HashMap<>();
+
   /**
    * No entry expires before this (null: none expires); may be earlier than the truth, never later.
    */
@@ -99,7 +106,7 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
   public void add(WhitelistKey key, SenderAuthentication authentication) {
     requireNonNull(key, "key");
     requireNonNull(authentication, "authentication");
-    put(key, Optional.empty(), authentication);
+    put(key, Optional.empty(), authentication, EntryOrigin.ADMIN);
   }
 
   @Override
@@ -107,50 +114,241 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
     requireNonNull(key, "key");
     requireNonNull(expiresAt, "expiresAt");
     requireNonNull(authentication, "authentication");
-    put(key, Optional.of(expiresAt.truncatedTo(ChronoUnit.MILLIS)), authentication);
+    put(
+        key,
+        Optional.of(expiresAt.truncatedTo(ChronoUnit.MILLIS)),
+        authentication,
+        EntryOrigin.ADMIN);
   }
 
-  private void put(
-      WhitelistKey key, Optional<Instant> expiresAt, SenderAuthentication authentication) {
+  @Override
+  public Confirmation confirm(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin) {
+    requireNonNull(key, "key");
+    requireNonNull(expiresAt, "expiresAt");
+    requireNonNull(authentication, "authentication");
+    requireNonNull(origin, "origin");
+    checkArgument(origin != EntryOrigin.ADMIN, "confirm records automatic entries; use add");
+    Optional<Instant> expiry = expiresAt.map(t -> t.truncatedTo(ChronoUnit.MILLIS));
     Instant now = now();
-    WhitelistEntry entry = new WhitelistEntry(key, expiresAt, now, authentication);
     lock.writeLock().lock();
     try {
-      if (entries.containsKey(key)) {
-        byAge.remove(key);
-      } else if (entries.size() >= maxEntries) {
-        if (earliestExpiry != null && !earliestExpiry.isAfter(now)) {
-          removeExpiredLocked(now); // something may have expired: only then read every entry
-        }
-        if (entries.size() >= maxEntries) {
-          if (whenFull == WhenFull.REFUSE) {
-            throw new StoreException(
-                "in-memory whitelist store is full (" + maxEntries + " entries)");
-          }
-          Iterator<WhitelistKey> oldest = byAge.iterator();
-          WhitelistKey evicted = oldest.next();
-          entries.remove(evicted);
-          unindex(evicted);
-          oldest.remove();
-        }
+      WhitelistEntry old = entries.get(key);
+      if (old == null || old.isExpiredAt(now)) {
+        putLocked(key, expiry, authentication, origin, now);
+        return Confirmation.CREATED;
       }
-      entries.put(key, entry);
-      entry
-          .expiresAt()
-          .ifPresent(
-              t -> {
-                if (earliestExpiry == null || t.isBefore(earliestExpiry)) {
-                  earliestExpiry = t;
-                }
-              });
-      index
-          .computeIfAbsent(key.recipient(), r -> new ConcurrentHashMap<>())
-          .put(key.sender(), new Indexed(entry));
-      byAge.add(key);
+      if (old.origin() == EntryOrigin.ADMIN) {
+        return Confirmation.KEPT;
+      }
+      putLocked(
+          key,
+          laterExpiry(old.expiresAt(), expiry),
+          stronger(old.authentication(), authentication),
+          old.origin(),
+          now);
+      return Confirmation.RENEWED;
     } finally {
       lock.writeLock().unlock();
     }
   }
+
+  /** The later of two expiries, empty (never) being the latest. */
+  static Optional<Instant> laterExpiry(Optional<Instant> a, Optional<Instant> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return Optional.empty();
+    }
+    return a.get().isAfter(b.get()) ? a : b;
+  }
+
+  /** What a renewed entry records: the new value, unless that would weaken the old one. */
+  static SenderAuthentication stronger(SenderAuthentication old, SenderAuthentication now) {
+    return old.isAuthenticated() && !now.isAuthenticated() ? old : now;
+  }
+
+  private void put(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin) {
+    Instant now = now();
+    lock.writeLock().lock();
+    try {
+      putLocked(key, expiresAt, authentication, origin, now);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void putLocked(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin,
+      Instant now) {
+    WhitelistEntry entry = new WhitelistEntry(key, expiresAt, now, authentication, origin);
+    if (entries.containsKey(key)) {
+      byAge.remove(key);
+    } else if (entries.size() >= maxEntries) {
+      if (earliestExpiry != null && !earliestExpiry.isAfter(now)) {
+        removeExpiredLocked(now); // something may have expired: only then read every entry
+      }
+      if (entries.size() >= maxEntries) {
+        if (whenFull == WhenFull.REFUSE) {
+          throw new StoreException(
+              "in-memory whitelist store is full (" + maxEntries + " entries)");
+        }
+        Iterator<WhitelistKey> oldest = byAge.iterator();
+        WhitelistKey evicted = oldest.next();
+        entries.remove(evicted);
+        unindex(evicted);
+        oldest.remove();
+      }
+    }
+    entries.put(key, entry);
+    entry
+        .expiresAt()
+        .ifPresent(
+            t -> {
+              if (earliestExpiry == null || t.isBefore(earliestExpiry)) {
+                earliestExpiry = t;
+              }
+            });
+    index
+        .computeIfAbsent(key.recipient(), r -> new ConcurrentHashMap<>())
+        .put(key.sender(), new Indexed(entry));
+    byAge.add(key);
+  }
+
+  @Override
+  public void deny(WhitelistKey key) {
+    requireNonNull(key, "key");
+    Instant now = now();
+    lock.writeLock().lock();
+    try {
+      if (!denials.containsKey(key) && denials.size() >= maxEntries) {
+        throw new StoreException("in-memory deny list is full (" + maxEntries + " entries)");
+      }
+      denials.putIfAbsent(key, now);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public boolean removeDenial(WhitelistKey key) {
+    requireNonNull(key, "key");
+    lock.writeLock().lock();
+    try {
+      return denials.remove(key) != null;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
+    lock.readLock().lock();
+    try {
+      if (denials.isEmpty()) {
+        return Optional.empty();
+      }
+      for (WhitelistKey k : candidates.keys()) {
+        if (denials.containsKey(k)) {
+          return Optional.of(k);
+        }
+      }
+      return Optional.empty();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
+    requireNonNull(after, "after");
+    checkArgument(
+        limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
+    List<WhitelistEntry> page = new ArrayList<>(Math.min(limit, 64));
+    boolean more = false;
+    lock.readLock().lock();
+    try {
+      Map<WhitelistKey, Instant> tail =
+          after.isPresent() ? denials.tailMap(after.get(), false) : denials;
+      for (Map.Entry<WhitelistKey, Instant> e : tail.entrySet()) {
+        if (page.size() == limit) {
+          more = true;
+          break;
+        }
+        page.add(new WhitelistEntry(e.getKey(), Optional.empty(), e.getValue()));
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    Optional<WhitelistKey> next =
+        more ? Optional.of(page.get(page.size() - 1).key()) : Optional.empty();
+    return new WhitelistPage(page, next);
+  }
+
+  @Override
+  public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
+    requireNonNull(buckets, "buckets");
+    checkArgument(buckets.size() <= 16, "at most 16 buckets, got %s", buckets.size());
+    Instant now = now();
+    lock.writeLock().lock();
+    try {
+      List<Window> open = new ArrayList<>(buckets.size());
+      for (RateBucket b : buckets) {
+        requireNonNull(b, "bucket");
+        if (!b.windowEnd().isAfter(now)) {
+          continue;
+        }
+        Window w = new Window(b.key(), b.windowEnd().truncatedTo(ChronoUnit.MILLIS));
+        if (counters.getOrDefault(w, 0L) >= b.limit()) {
+          return Optional.of(b);
+        }
+        open.add(w);
+      }
+      long fresh = open.stream().filter(w -> !counters.containsKey(w)).distinct().count();
+      if (counters.size() + fresh > maxEntries) {
+        counters.keySet().removeIf(w -> !w.end().isAfter(now));
+        if (counters.size() + fresh > maxEntries) {
+          throw new StoreException("in-memory counters are full (" + maxEntries + " windows)");
+        }
+      }
+      for (Window w : open) {
+        counters.merge(w, 1L, Long::sum);
+      }
+      return Optional.empty();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public long countOf(String key) {
+    requireNonNull(key, "key");
+    Instant now = now();
+    lock.readLock().lock();
+    try {
+      long sum = 0;
+      for (Map.Entry<Window, Long> e : counters.entrySet()) {
+        if (e.getKey().key().equals(key) && e.getKey().end().isAfter(now)) {
+          sum += e.getValue();
+        }
+      }
+      return sum;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** A counter window: its key and end. */
+  private record Window(String key, Instant end) {}
 
   @Override
   public boolean containsAny(WhitelistCandidates candidates) {
@@ -306,7 +504,9 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
     Instant now = now();
     lock.writeLock().lock();
     try {
-      return removeExpiredLocked(now);
+      int windows = counters.size();
+      counters.keySet().removeIf(w -> !w.end().isAfter(now));
+      return (long) removeExpiredLocked(now) + (windows - counters.size());
     } finally {
       lock.writeLock().unlock();
     }

@@ -383,6 +383,45 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   @Override
+  public Confirmation confirm(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin) {
+    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+  }
+
+  @Override
+  public void deny(WhitelistKey key) {
+    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+  }
+
+  @Override
+  public boolean removeDenial(WhitelistKey key) {
+    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+  }
+
+  @Override
+  public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
+    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+  }
+
+  @Override
+  public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
+    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+  }
+
+  @Override
+  public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
+    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+  }
+
+  @Override
+  public long countOf(String key) {
+    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+  }
+
+  @Override
   public String toString() {
     return "JdbcWhitelistStore[table=" + table + ", dialect=" + dialect + "]";
   }

@@ -16,30 +16,50 @@ import org.smtpcr.tokens.SenderAuthentication;
  * @param authentication how the sender was authenticated when it was challenged, as the challenge
  *     page recorded it from the token; {@link SenderAuthentication#UNCHECKED} for entries added
  *     without one (by an operator, by outbound learning, from a v1 token, or before stores kept it)
+ * @param origin who made the entry (since 0.3.0); {@link EntryOrigin#ADMIN} for entries stored
+ *     before stores kept it
  * @since 0.1.0
  */
 public record WhitelistEntry(
     WhitelistKey key,
     Optional<Instant> expiresAt,
     Instant addedAt,
-    SenderAuthentication authentication) {
+    SenderAuthentication authentication,
+    EntryOrigin origin) {
   /** Checks that no component is null. */
   public WhitelistEntry {
     requireNonNull(key, "key");
     requireNonNull(expiresAt, "expiresAt");
     requireNonNull(addedAt, "addedAt");
     requireNonNull(authentication, "authentication");
+    requireNonNull(origin, "origin");
   }
 
   /**
-   * An entry that records {@link SenderAuthentication#UNCHECKED}.
+   * An entry an administrator made ({@link EntryOrigin#ADMIN}).
+   *
+   * @param key what the entry vouches for
+   * @param expiresAt when the entry stops counting; empty for never
+   * @param addedAt when the entry was last added or renewed
+   * @param authentication how the sender was authenticated when it was challenged
+   */
+  public WhitelistEntry(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      Instant addedAt,
+      SenderAuthentication authentication) {
+    this(key, expiresAt, addedAt, authentication, EntryOrigin.ADMIN);
+  }
+
+  /**
+   * An entry an administrator made that records {@link SenderAuthentication#UNCHECKED}.
    *
    * @param key what the entry vouches for
    * @param expiresAt when the entry stops counting; empty for never
    * @param addedAt when the entry was last added or renewed
    */
   public WhitelistEntry(WhitelistKey key, Optional<Instant> expiresAt, Instant addedAt) {
-    this(key, expiresAt, addedAt, SenderAuthentication.UNCHECKED);
+    this(key, expiresAt, addedAt, SenderAuthentication.UNCHECKED, EntryOrigin.ADMIN);
   }
 
   /**

@@ -3,6 +3,7 @@ package org.smtpcr.core.store;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.smtpcr.tokens.SenderAuthentication;
 
@@ -10,6 +11,17 @@ import org.smtpcr.tokens.SenderAuthentication;
  * Remembers who may write to whom: confirmed (sender, recipient) pairs and whitelisted sender
  * domains, for one recipient or for all, each optionally until an expiry instant. Expired entries
  * are never found, listed or counted; {@link #removeExpired()} deletes them.
+ *
+ * <p>The same store keeps two more things every front end of a site must share (since 0.3.0):
+ *
+ * <ul>
+ *   <li>the <b>deny list</b>: keys (the same shapes as whitelist keys) whose senders are refused
+ *       before any whitelist, pass code or recipient password counts, and which the challenge page
+ *       refuses to confirm ({@link #deny}, {@link #findDenial}, {@link #listDenials});
+ *   <li><b>counters</b>: events counted per key in windows with an end ({@link #countIfUnder},
+ *       {@link #countOf}), for the page's confirmation limits and for remembering which local users
+ *       sent mail recently.
+ * </ul>
  *
  * <p>Implement this to keep the whitelist somewhere else (a directory, a key-value store). A store
  * only keeps {@link WhitelistKey}s and looks them up: what an entry covers (a domain entry covers
@@ -28,7 +40,8 @@ public interface WhitelistStore {
   int MAX_PAGE_SIZE = 1000;
 
   /**
-   * Adds an entry that never expires, or renews an existing one, recording {@link
+   * Adds an entry an administrator makes ({@link EntryOrigin#ADMIN}; every {@code add} method
+   * records that origin) that never expires, or replaces an existing one, recording {@link
    * SenderAuthentication#UNCHECKED}: {@code add(key, SenderAuthentication.UNCHECKED)}. Entries an
    * operator adds by hand are of this kind.
    *
@@ -52,8 +65,9 @@ public interface WhitelistStore {
   }
 
   /**
-   * Adds an entry that never expires, or renews an existing one: it becomes permanent, and its
-   * added-at time and recorded authentication are replaced.
+   * Adds an entry that never expires, or replaces an existing one: it becomes permanent, and its
+   * added-at time and recorded authentication are replaced; its origin becomes {@link
+   * EntryOrigin#ADMIN}.
    *
    * @param key what to whitelist
    * @param authentication how the sender was authenticated when it was challenged (what the
@@ -63,9 +77,10 @@ public interface WhitelistStore {
   void add(WhitelistKey key, SenderAuthentication authentication);
 
   /**
-   * Adds an entry until {@code expiresAt}, or renews it when the key is present: the expiry, the
-   * added-at time and the recorded authentication are replaced. Instants are kept to the
-   * millisecond.
+   * Adds an entry until {@code expiresAt}, or replaces it when the key is present: the expiry, the
+   * added-at time and the recorded authentication are replaced, and its origin becomes {@link
+   * EntryOrigin#ADMIN} (an administrator who shortens a page's entry owns it from then on).
+   * Instants are kept to the millisecond.
    *
    * @param key what to whitelist
    * @param expiresAt when the entry stops counting (exclusive)
@@ -74,6 +89,112 @@ public interface WhitelistStore {
    * @throws StoreException if the store cannot write
    */
   void add(WhitelistKey key, Instant expiresAt, SenderAuthentication authentication);
+
+  /**
+   * Records an automatic confirmation, atomically: the page's when a sender passes the check, or
+   * outbound learning's. It never overwrites what an administrator made:
+   *
+   * <ul>
+   *   <li>no unexpired entry under {@code key}: one is created with these values ({@link
+   *       Confirmation#CREATED});
+   *   <li>an unexpired entry of origin {@link EntryOrigin#ADMIN}: nothing is written ({@link
+   *       Confirmation#KEPT});
+   *   <li>an unexpired automatic entry: it is renewed ({@link Confirmation#RENEWED}); it keeps its
+   *       origin, expires at the later of its old expiry and {@code expiresAt} (empty meaning
+   *       never), its added-at time becomes now, and its authentication becomes {@code
+   *       authentication} unless the old one {@linkplain SenderAuthentication#isAuthenticated() is
+   *       authenticated} and the new one is not (a confirmation never weakens what an entry
+   *       recorded).
+   * </ul>
+   *
+   * <p>It does not look at the deny list: the caller checks {@link #findDenial} first.
+   *
+   * @param key what to whitelist
+   * @param expiresAt when a created entry stops counting; empty for never
+   * @param authentication how the sender was authenticated when it was challenged
+   * @param origin {@link EntryOrigin#PAGE} or {@link EntryOrigin#LEARNED}
+   * @return what was done
+   * @throws IllegalArgumentException if {@code origin} is {@link EntryOrigin#ADMIN} (use {@link
+   *     #add})
+   * @throws StoreException if the store cannot read or write
+   * @since 0.3.0
+   */
+  Confirmation confirm(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin);
+
+  /**
+   * Puts {@code key} on the deny list, or leaves it there. A deny entry has the shape of a
+   * whitelist key (a sender address or {@code @domain}, for one recipient or {@link
+   * WhitelistKey#ANY_RECIPIENT}) and never expires; it is independent of the whitelist entry under
+   * the same key, which stays but no longer counts.
+   *
+   * @param key what to deny
+   * @throws StoreException if the store cannot write
+   * @since 0.3.0
+   */
+  void deny(WhitelistKey key);
+
+  /**
+   * Takes {@code key} off the deny list.
+   *
+   * @param key the exact key
+   * @return whether it was there
+   * @throws StoreException if the store cannot write
+   * @since 0.3.0
+   */
+  boolean removeDenial(WhitelistKey key);
+
+  /**
+   * The first of the {@code candidates}, in {@link WhitelistCandidates#keys()} order, that is on
+   * the deny list: the same matching as {@link #findAny} (a domain denial covers its subdomains, a
+   * global one every recipient).
+   *
+   * @param candidates the keys to look for
+   * @return the denied key that matched, or empty
+   * @throws StoreException if the store cannot read
+   * @since 0.3.0
+   */
+  Optional<WhitelistKey> findDenial(WhitelistCandidates candidates);
+
+  /**
+   * A page of the deny list in key order (the same order as {@link #list}), after {@code after}
+   * when it is present. Each entry has {@link EntryOrigin#ADMIN}, no expiry, {@link
+   * SenderAuthentication#UNCHECKED} and the time it was denied as its added-at time.
+   *
+   * @param after list keys after this one; empty for the first page
+   * @param limit the page size, 1 to {@value #MAX_PAGE_SIZE}
+   * @return the page
+   * @throws IllegalArgumentException if {@code limit} is out of range
+   * @throws StoreException if the store cannot read
+   * @since 0.3.0
+   */
+  WhitelistPage listDenials(Optional<WhitelistKey> after, int limit);
+
+  /**
+   * Counts one event in every bucket if none of them is full, atomically; otherwise counts nothing.
+   * A bucket is full when its window (key and end) already holds {@link RateBucket#limit()} events.
+   * Buckets whose window has ended (end not after now) count as empty and are not written.
+   *
+   * @param buckets the buckets, at most 16
+   * @return empty when the event was counted, or the first full bucket
+   * @throws IllegalArgumentException if there are more than 16 buckets
+   * @throws StoreException if the store cannot read or write
+   * @since 0.3.0
+   */
+  Optional<RateBucket> countIfUnder(List<RateBucket> buckets);
+
+  /**
+   * How many events are counted under {@code key} in windows that have not ended.
+   *
+   * @param key a bucket key
+   * @return the sum over the key's open windows; 0 when there is none
+   * @throws StoreException if the store cannot read
+   * @since 0.3.0
+   */
+  long countOf(String key);
 
   /**
    * Whether an unexpired entry is stored under any of the {@code candidates}. The rule that admits
@@ -163,9 +284,9 @@ public interface WhitelistStore {
   long count();
 
   /**
-   * Deletes every expired entry.
+   * Deletes every expired entry, and every counter window that has ended.
    *
-   * @return how many entries were deleted
+   * @return how many entries and windows were deleted
    * @throws StoreException if the store cannot write
    */
   long removeExpired();

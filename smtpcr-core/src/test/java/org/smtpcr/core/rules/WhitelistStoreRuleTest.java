@@ -108,5 +108,46 @@ final class WhitelistStoreRuleTest {
     public long removeExpired() {
       return delegate.removeExpired();
     }
+
+    @Override
+    public org.smtpcr.core.store.Confirmation confirm(
+        WhitelistKey key,
+        Optional<java.time.Instant> expiresAt,
+        org.smtpcr.tokens.SenderAuthentication authentication,
+        org.smtpcr.core.store.EntryOrigin origin) {
+      return delegate.confirm(key, expiresAt, authentication, origin);
+    }
+
+    @Override
+    public void deny(WhitelistKey key) {
+      delegate.deny(key);
+    }
+
+    @Override
+    public boolean removeDenial(WhitelistKey key) {
+      return delegate.removeDenial(key);
+    }
+
+    @Override
+    public Optional<WhitelistKey> findDenial(org.smtpcr.core.store.WhitelistCandidates candidates) {
+      return delegate.findDenial(candidates);
+    }
+
+    @Override
+    public org.smtpcr.core.store.WhitelistPage listDenials(
+        Optional<WhitelistKey> after, int limit) {
+      return delegate.listDenials(after, limit);
+    }
+
+    @Override
+    public Optional<org.smtpcr.core.store.RateBucket> countIfUnder(
+        java.util.List<org.smtpcr.core.store.RateBucket> buckets) {
+      return delegate.countIfUnder(buckets);
+    }
+
+    @Override
+    public long countOf(String key) {
+      return delegate.countOf(key);
+    }
   }
 }

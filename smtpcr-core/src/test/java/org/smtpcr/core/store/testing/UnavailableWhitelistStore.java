@@ -3,8 +3,12 @@ package org.smtpcr.core.store.testing;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.smtpcr.core.store.Confirmation;
+import org.smtpcr.core.store.EntryOrigin;
+import org.smtpcr.core.store.RateBucket;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
@@ -84,5 +88,44 @@ public final class UnavailableWhitelistStore implements WhitelistStore {
   @Override
   public String toString() {
     return "UnavailableWhitelistStore";
+  }
+
+  @Override
+  public Confirmation confirm(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin) {
+    throw failure.get();
+  }
+
+  @Override
+  public void deny(WhitelistKey key) {
+    throw failure.get();
+  }
+
+  @Override
+  public boolean removeDenial(WhitelistKey key) {
+    throw failure.get();
+  }
+
+  @Override
+  public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
+    throw failure.get();
+  }
+
+  @Override
+  public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
+    throw failure.get();
+  }
+
+  @Override
+  public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
+    throw failure.get();
+  }
+
+  @Override
+  public long countOf(String key) {
+    throw failure.get();
   }
 }

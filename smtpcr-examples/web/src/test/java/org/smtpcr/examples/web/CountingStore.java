@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.smtpcr.core.store.Confirmation;
+import org.smtpcr.core.store.EntryOrigin;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.RateBucket;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
@@ -98,5 +101,44 @@ final class CountingStore implements WhitelistStore {
   @Override
   public long removeExpired() {
     return delegate.removeExpired();
+  }
+
+  @Override
+  public Confirmation confirm(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin) {
+    return delegate.confirm(key, expiresAt, authentication, origin);
+  }
+
+  @Override
+  public void deny(WhitelistKey key) {
+    delegate.deny(key);
+  }
+
+  @Override
+  public boolean removeDenial(WhitelistKey key) {
+    return delegate.removeDenial(key);
+  }
+
+  @Override
+  public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
+    return delegate.findDenial(candidates);
+  }
+
+  @Override
+  public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
+    return delegate.listDenials(after, limit);
+  }
+
+  @Override
+  public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
+    return delegate.countIfUnder(buckets);
+  }
+
+  @Override
+  public long countOf(String key) {
+    return delegate.countOf(key);
   }
 }
