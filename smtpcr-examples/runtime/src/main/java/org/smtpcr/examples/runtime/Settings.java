@@ -116,6 +116,23 @@ public final class Settings {
           Settings::list);
 
   /**
+   * The domains this site receives mail for. Challenge links are minted only for recipients in them
+   * (and their subdomains), and only senders in them are learned from outbound mail. Empty (the
+   * default): every recipient counts as local, as before 0.3.0, and a server warns at start.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<List<String>> LOCAL_DOMAINS =
+      declare(
+          "localDomains",
+          List.of(),
+          List.of("--local-domain"),
+          List.of(),
+          "Domains this site receives mail for: links only for them, learning only from them.",
+          false,
+          Settings::list);
+
+  /**
    * Whether a pass code in the Subject is accepted (decided at the end of DATA).
    *
    * @since 0.1.0
