@@ -176,7 +176,9 @@ public final class DataDirectory implements AutoCloseable {
 
   /**
    * The key ring from the key file; on first use a new ring is generated and written (mode 600).
-   * When two processes create it at once, both end up with the one that was written first.
+   * When two processes create it at once, both end up with the one that was written first. Only
+   * {@code smtpcr demo} creates a key this way; the servers read the key file with {@link
+   * KeyRings#readExisting} and refuse to start without it.
    *
    * @return the key ring
    * @throws IOException if the key file cannot be read or written

@@ -30,6 +30,11 @@ final class DataOptions {
               + "jdbc:postgresql://host/db?user=..&password=.. (never logged).")
   String store;
 
+  /** The key file in the data directory, the default of {@code --keys}. */
+  Path keyFile() {
+    return data.resolve(DataDirectory.KEY_FILE);
+  }
+
   /** Checks the options: a bad {@code --store} is a usage error. */
   void check() {
     if (store != null) {

@@ -50,6 +50,8 @@ final class PolicyServerCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
+  @Mixin ServerKeyOption keys;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -178,6 +180,7 @@ final class PolicyServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Cli.usage(spec, e.getMessage());
     }
+    KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
@@ -188,7 +191,7 @@ final class PolicyServerCommand implements Callable<Integer> {
             Optional.of(
                 running.add(
                     Services.web(
-                        d.keyRing(),
+                        ring,
                         d.store(),
                         webListen,
                         powBits,
@@ -203,11 +206,7 @@ final class PolicyServerCommand implements Callable<Integer> {
       Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
       DecisionEngine engine =
           Services.engine(
-              d.keyRing(),
-              d.store(),
-              settings,
-              DecisionListener.logging(),
-              PostfixReplies.formatter());
+              ring, d.store(), settings, DecisionListener.logging(), PostfixReplies.formatter());
       PolicyServer.Builder b =
           PolicyServer.builder()
               .engine(engine)

@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       WebCommand.class,
       WhitelistCommand.class,
       KeygenCommand.class,
+      KeysCommand.class,
       TokenCommand.class,
       PasscodeCommand.class,
       HelpCommand.class
