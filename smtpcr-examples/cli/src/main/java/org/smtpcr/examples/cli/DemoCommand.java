@@ -40,6 +40,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
+  @Mixin SweepOption sweep;
+
   @Option(
       names = "--keys",
       paramLabel = "FILE",
@@ -89,6 +91,7 @@ final class DemoCommand implements Callable<Integer> {
       throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
     }
     data.check();
+    sweep.interval();
     Settings.Builder settings = engineOptions.settings();
     try {
       // the builder checks these; a bad value is a usage error, found before anything starts
@@ -106,6 +109,7 @@ final class DemoCommand implements Callable<Integer> {
     try {
       DataDirectory d = running.add(data.open());
       KeyRing ring = KeyRings.readOrCreate(keys != null ? keys : d.keyFile());
+      running.add(sweep.start(d.store()));
       ChallengeWebServer web =
           running.add(
               Services.web(

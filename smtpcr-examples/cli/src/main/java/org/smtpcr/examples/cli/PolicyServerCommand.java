@@ -52,6 +52,8 @@ final class PolicyServerCommand implements Callable<Integer> {
 
   @Mixin ServerKeyOption keys;
 
+  @Mixin SweepOption sweep;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -180,10 +182,13 @@ final class PolicyServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Cli.usage(spec, e.getMessage());
     }
+    data.check();
+    sweep.interval();
     KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
+      running.add(sweep.start(d.store()));
       URI base = challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE);
       Optional<ChallengeWebServer> web = Optional.empty();
       if (withWeb) {

@@ -34,6 +34,8 @@ final class SmtpServerCommand implements Callable<Integer> {
 
   @Mixin ServerKeyOption keys;
 
+  @Mixin SweepOption sweep;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -107,10 +109,12 @@ final class SmtpServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Cli.usage(spec, e.getMessage());
     }
+    sweep.interval();
     KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
+      running.add(sweep.start(d.store()));
       DecisionEngine engine = Services.engine(ring, d.store(), settings);
       SmtpcrSmtpServer smtp =
           running.add(Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName));

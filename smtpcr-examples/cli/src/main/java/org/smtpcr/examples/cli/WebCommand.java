@@ -31,6 +31,8 @@ final class WebCommand implements Callable<Integer> {
 
   @Mixin ServerKeyOption keys;
 
+  @Mixin SweepOption sweep;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -84,10 +86,12 @@ final class WebCommand implements Callable<Integer> {
     if (requestsPerMinute < 1) {
       throw Cli.usage(spec, "--requests-per-minute must be positive");
     }
+    sweep.interval();
     KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
+      running.add(sweep.start(d.store()));
       Settings settings =
           Settings.builder()
               .set(Settings.WHITELIST_EXPIRY, Optional.ofNullable(whitelistExpiry))

@@ -258,9 +258,16 @@ final class KeysTest {
   /** One RCPT policy request from an unknown sender; the action. */
   private static String ask(int port) throws IOException {
     String request =
-        "request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.7\n"
-            + "helo_name=mail.sender.example\nsender=alice@sender.example\n"
-            + "recipient=bob@example.com\ninstance=1a2.1\n\n";
+        """
+        request=smtpd_access_policy
+        protocol_state=RCPT
+        client_address=192.0.2.7
+        helo_name=mail.sender.example
+        sender=alice@sender.example
+        recipient=bob@example.com
+        instance=1a2.1
+
+        """;
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(30_000);
       s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
