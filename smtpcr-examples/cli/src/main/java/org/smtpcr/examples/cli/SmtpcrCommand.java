@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
       PolicyServerCommand.class,
       WebCommand.class,
       WhitelistCommand.class,
+      DenyCommand.class,
       KeygenCommand.class,
       KeysCommand.class,
       TokenCommand.class,
