@@ -226,6 +226,33 @@ final class KeysTest {
     assertFalse(Files.exists(keys));
   }
 
+  @Test
+  void help_newCommandsAndServerOptions() {
+    String[][] commands = {
+      {"keys"},
+      {"keys", "rotate"},
+      {"deny"},
+      {"deny", "add"},
+      {"deny", "remove"},
+      {"deny", "list"},
+      {"whitelist", "prune"}
+    };
+    for (String[] c : commands) {
+      String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+      args[c.length] = "--help";
+      CommandRun.Result r = CommandRun.run(args);
+      assertEquals(0, r.exitCode(), r::toString);
+      assertTrue(r.out().startsWith("Usage: smtpcr " + String.join(" ", c)), r::toString);
+    }
+    for (String server : List.of("web", "smtp-server", "policy-server", "demo")) {
+      CommandRun.Result r = CommandRun.run(server, "--help");
+      for (String option : List.of("--keys", "--sweep-interval", "--store-password-file")) {
+        assertTrue(r.out().contains(option), () -> server + " lacks " + option + ": " + r);
+      }
+      assertFalse(r.out().contains("--store-password="), () -> server + ": hidden: " + r);
+    }
+  }
+
   private static String mint(Path keys) {
     CommandRun.Result r =
         CommandRun.run(
