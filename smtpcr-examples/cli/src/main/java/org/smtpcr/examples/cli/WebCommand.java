@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
+import org.smtpcr.tokens.KeyRing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +28,10 @@ final class WebCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin DataOptions data;
+
+  @Mixin ServerKeyOption keys;
+
+  @Mixin SweepOption sweep;
 
   @Option(
       names = "--listen",
@@ -81,17 +86,19 @@ final class WebCommand implements Callable<Integer> {
     if (requestsPerMinute < 1) {
       throw Cli.usage(spec, "--requests-per-minute must be positive");
     }
+    sweep.interval();
+    KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
+      running.add(sweep.start(d.store()));
       Settings settings =
           Settings.builder()
               .set(Settings.WHITELIST_EXPIRY, Optional.ofNullable(whitelistExpiry))
               .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators)
               .build();
       ChallengeWebServer web =
-          running.add(
-              Services.web(d.keyRing(), d.store(), listen, powBits, settings, requestsPerMinute));
+          running.add(Services.web(ring, d.store(), listen, powBits, settings, requestsPerMinute));
       spec.commandLine()
           .getOut()
           .println("challenge page on " + web.baseUri() + " (data " + d.path() + ")");

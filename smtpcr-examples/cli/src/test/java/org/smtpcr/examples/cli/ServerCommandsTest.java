@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
@@ -20,6 +21,12 @@ final class ServerCommandsTest {
 
   private String data() {
     return tmp.resolve("data").toString();
+  }
+
+  /** The servers need a key file; only the demo makes one. */
+  @BeforeEach
+  void keyFile() {
+    CommandRun.keygen(tmp.resolve("data"));
   }
 
   @Test

@@ -51,7 +51,9 @@ final class WhitelistCommandTest {
     List<String> lines = list.out().lines().toList();
     assertEquals(1, lines.size(), list::toString);
     assertTrue(
-        lines.get(0).matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tunchecked"),
+        lines
+            .get(0)
+            .matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tunchecked\tadmin"),
         lines.get(0));
     assertEquals("1 entry", list.err().strip());
 
@@ -91,12 +93,14 @@ final class WhitelistCommandTest {
         wl("add", "--sender", "a@example.org", "--recipient", "b@example.com", "--expires", "30d")
             .exitCode());
     String line = wl("list").out().strip();
-    assertTrue(line.matches("a@example\\.org\tb@example\\.com\t\\S+Z\t\\S+Z\tunchecked"), line);
+    assertTrue(
+        line.matches("a@example\\.org\tb@example\\.com\t\\S+Z\t\\S+Z\tunchecked\tadmin"), line);
     String json = wl("list", "--json").out().strip();
     assertTrue(
         json.matches(
             "\\{\"sender\":\"a@example\\.org\",\"recipient\":\"b@example\\.com\","
-                + "\"addedAt\":\"\\S+Z\",\"expiresAt\":\"\\S+Z\",\"authentication\":\"unchecked\"\\}"),
+                + "\"addedAt\":\"\\S+Z\",\"expiresAt\":\"\\S+Z\",\"authentication\":\"unchecked\","
+                + "\"origin\":\"admin\"\\}"),
         json);
   }
 
@@ -132,7 +136,8 @@ final class WhitelistCommandTest {
             .strip()
             .matches(
                 "\\{\"sender\":\"alice@example\\.org\",\"recipient\":\"bob@example\\.com\","
-                    + "\"addedAt\":\"\\S+Z\",\"expiresAt\":null,\"authentication\":\"spf\"\\}"),
+                    + "\"addedAt\":\"\\S+Z\",\"expiresAt\":null,\"authentication\":\"spf\","
+                    + "\"origin\":\"[a-z]+\"\\}"),
         json::toString);
   }
 
@@ -232,7 +237,7 @@ final class WhitelistCommandTest {
           CommandRun.run(
               "whitelist", "list", "--data", dir.resolve("data").toString(), "--store", url);
       assertTrue(list.out().startsWith("a@example.org\tb@example.com\t"), list::toString);
-      assertTrue(list.out().strip().endsWith("\tunchecked"), list::toString);
+      assertTrue(list.out().strip().endsWith("\tunchecked\tadmin"), list::toString);
       try (DataDirectory d = DataDirectory.open(dir.resolve("data"), Optional.of(url))) {
         confirmOnThePage(d, "alice@example.org", SenderAuthentication.DKIM_PASS);
       }
@@ -247,7 +252,9 @@ final class WhitelistCommandTest {
               "--sender",
               "alice@example.org");
       assertTrue(
-          confirmed.out().matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tdkim\n"),
+          confirmed
+              .out()
+              .matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tdkim\t[a-z]+\n"),
           confirmed::toString);
       assertTrue(
           !list.err().contains(url) && !add.err().contains(url), "the store URL is never printed");
@@ -262,9 +269,19 @@ final class WhitelistCommandTest {
       closedPort = s.getLocalPort();
     }
     String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/x?user=u&password=hunter2";
+    // a password is refused on the command line (StoreSecretsTest): the URL comes from the file
+    Path config = dir.resolve("c.properties");
+    java.nio.file.Files.writeString(config, "store=" + url + "\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     CommandRun.Result r =
         CommandRun.run(
-            "whitelist", "list", "--data", dir.resolve("data").toString(), "--store", url);
+            "--config",
+            config.toString(),
+            "whitelist",
+            "list",
+            "--data",
+            dir.resolve("data").toString());
     assertEquals(1, r.exitCode(), r::toString);
     assertTrue(r.err().startsWith("smtpcr: "), r::toString);
     assertTrue(!r.err().contains("hunter2"), "no password in the error");

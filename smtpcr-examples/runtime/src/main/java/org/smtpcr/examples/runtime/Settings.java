@@ -422,11 +422,22 @@ public final class Settings {
   public static final Setting<String> STORE_USER = store(StoreSpec.USER, null, false);
 
   /**
-   * The store's password.
+   * The store's password. Routes that have a command line refuse it there (every local user can
+   * read a command line): set it in a configuration file, through {@link #STORE_PASSWORD_FILE}, or
+   * in the environment variable {@value StoreSpec#PASSWORD_ENVIRONMENT}.
    *
    * @since 0.1.0
    */
-  public static final Setting<String> STORE_PASSWORD = store(StoreSpec.PASSWORD, null, true);
+  public static final Setting<String> STORE_PASSWORD =
+      store(StoreSpec.PASSWORD, "--store-password", true);
+
+  /**
+   * A file whose first line is the store's password (mode 600; checked like the key file).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<String> STORE_PASSWORD_FILE =
+      store(StoreSpec.PASSWORD_FILE, "--store-password-file", false);
 
   /**
    * The store's JDBC driver class (default: inferred from the URL).
@@ -458,6 +469,22 @@ public final class Settings {
    */
   public static final Setting<String> STORE_TABLE_PREFIX =
       store(StoreSpec.TABLE_PREFIX, null, false);
+
+  /**
+   * How often a long-running server deletes expired whitelist entries and ended counter windows
+   * from the store ({@link org.smtpcr.core.store.WhitelistStore#removeExpired()}).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Duration> SWEEP_INTERVAL =
+      declare(
+          "sweepInterval",
+          List.of(),
+          List.of("--sweep-interval"),
+          ExpirySweeper.DEFAULT_INTERVAL,
+          "How often a server deletes expired whitelist entries from the store.",
+          false,
+          (k, v) -> ExpirySweeper.checkInterval(k, SettingGrammar.duration(k, last(v))));
 
   private static final List<Setting<?>> ALL = List.copyOf(DECLARED);
   private static final Settings DEFAULTS = new Settings(Map.of());
