@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.net.InetAddresses;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -835,6 +837,47 @@ final class ChallengePageTest {
   private PageResponse confirmOn4(ChallengePage p, String sender) {
     String token = tokens.mint(sender, RECIPIENT);
     return p.post("/c/" + token, FORM, solvedForm(p, token, 4), CLIENT);
+  }
+
+  // ---- one log line per confirmation and refusal ----
+
+  @Test
+  void post_eachOutcome_logsOneInfoLineWithItsReasonAndNoSecrets() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buffer, true, UTF_8));
+    String token = tokens.mint(SENDER, RECIPIENT);
+    String passCode = passCodes.compute(SENDER, RECIPIENT);
+    try {
+      page.post("/c/" + token, FORM, solvedForm(token), CLIENT); // created
+      page.post("/c/" + token, FORM, solvedForm(token), CLIENT); // renewed
+      page.post("/c/" + token, FORM, "issued=&nonce=".getBytes(UTF_8), CLIENT); // bad-check
+      store.deny(pair(SENDER, RECIPIENT));
+      page.post("/c/" + token, FORM, solvedForm(token), CLIENT); // denied
+      String hostile = "jos\u00e9@example.org";
+      String other = tokens.mint(hostile, RECIPIENT);
+      store.add(pair(hostile, RECIPIENT));
+      page.post("/c/" + other, FORM, solvedForm(other), CLIENT); // kept
+      String old = tokens.mint(SENDER, RECIPIENT, Duration.ofMinutes(1));
+      clock.advance(Duration.ofMinutes(1).plus(ChallengeTokens.DEFAULT_SKEW).plusSeconds(1));
+      page.post("/c/" + old, FORM, new byte[0], CLIENT); // expired-token
+    } finally {
+      System.setErr(original);
+    }
+    List<String> lines = buffer.toString(UTF_8).lines().filter(l -> l.contains(" INFO ")).toList();
+    List<String> reasons =
+        lines.stream().map(l -> l.replaceAll(".*reason=([a-z-]+).*", "$1")).toList();
+    assertEquals(
+        List.of("created", "renewed", "bad-check", "denied", "kept", "expired-token"),
+        reasons,
+        String.join("\n", lines));
+    for (String l : lines) {
+      assertTrue(l.chars().allMatch(c -> c >= 0x20 && c < 0x7f), l);
+      assertFalse(l.contains(token) || l.contains(passCode), l);
+      assertTrue(l.contains("network=192.0.2.0/24"), l);
+      assertFalse(l.contains("192.0.2.7"), "the client's own address is not logged: " + l);
+    }
+    assertTrue(lines.get(0).contains("sender=alice@example.org recipient=bob@example.com"));
   }
 
   // ---- builder ----
