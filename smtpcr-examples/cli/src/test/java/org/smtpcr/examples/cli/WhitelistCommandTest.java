@@ -3,12 +3,14 @@ package org.smtpcr.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.store.PostgresServer;
@@ -157,10 +159,21 @@ final class WhitelistCommandTest {
             .passCodes(PassCodes.of(d.keyRing()))
             .store(d.store())
             .powDifficultyBits(0)
+            .whitelistExpiry(Duration.ZERO) // for good, as the listings below expect
             .build();
+    String html = page.get("/c/" + token).bodyText();
+    Matcher issued = Pattern.compile("name=\"issued\" value=\"([0-9]+)\"").matcher(html);
+    Matcher stamp = Pattern.compile("name=\"stamp\" value=\"([0-9a-f]+)\"").matcher(html);
+    assertTrue(issued.find() && stamp.find(), html);
     byte[] form =
-        ("issued=" + Instant.now().getEpochSecond() + "&nonce=0").getBytes(StandardCharsets.UTF_8);
-    PageResponse r = page.post("/c/" + token, "application/x-www-form-urlencoded", form);
+        ("issued=" + issued.group(1) + "&bits=0&stamp=" + stamp.group(1) + "&nonce=0")
+            .getBytes(StandardCharsets.UTF_8);
+    PageResponse r =
+        page.post(
+            "/c/" + token,
+            "application/x-www-form-urlencoded",
+            form,
+            InetAddress.getLoopbackAddress());
     assertEquals(200, r.status(), r.bodyText());
   }
 

@@ -223,7 +223,9 @@ public final class Settings {
           (k, v) -> OutboundLearning.checkLifetime(k, SettingGrammar.duration(k, last(v))));
 
   /**
-   * How long a confirmation on the challenge page lasts; unset: for good.
+   * How long a confirmation on the challenge page lasts: 400 days unless set; {@code forever} (or
+   * any zero duration, such as {@code 0d}) keeps confirmations for good. Parsed to {@link
+   * Duration#ZERO} for good.
    *
    * @since 0.1.0
    */
@@ -232,10 +234,78 @@ public final class Settings {
           "whitelistExpiry",
           List.of(),
           List.of("--whitelist-expiry"),
-          null,
-          "How long a confirmation on the page lasts (default: for good).",
+          Duration.ofDays(400),
+          "How long a confirmation on the page lasts (default 400d; forever or 0d: for good).",
           false,
-          (k, v) -> SettingGrammar.duration(k, last(v)));
+          (k, v) ->
+              last(v).equalsIgnoreCase("forever")
+                  ? Duration.ZERO
+                  : SettingGrammar.duration(k, last(v)));
+
+  /**
+   * The challenge page's proof-of-work difficulty in leading zero bits, 0 to 40 (default 18). Each
+   * bit doubles the work; {@code docs/benchmarks.md} ("Proof of work: browser against native")
+   * gives what a browser and a native solver pay.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> POW_BITS =
+      declare(
+          "powBits",
+          List.of("powDifficultyBits"),
+          List.of("--pow-bits"),
+          18,
+          "Proof-of-work difficulty in bits, 0..40 (default 18: about 3 s in a browser).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 0, 40));
+
+  /**
+   * Most confirmations on the page that create an entry for one recipient per UTC day (default 50),
+   * counted in the store so that every page front end shares them.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> CONFIRMATIONS_PER_RECIPIENT_PER_DAY =
+      declare(
+          "confirmationsPerRecipientPerDay",
+          List.of(),
+          List.of("--confirmations-per-recipient-per-day"),
+          50,
+          "Most new confirmations per recipient per UTC day (default 50).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 1_000_000));
+
+  /**
+   * Most confirmations on the page that create an entry for senders of one organizational domain
+   * per UTC day (default 20).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY =
+      declare(
+          "confirmationsPerSenderDomainPerDay",
+          List.of(),
+          List.of("--confirmations-per-sender-domain-per-day"),
+          20,
+          "Most new confirmations per sender organizational domain per UTC day (default 20).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 1_000_000));
+
+  /**
+   * Most confirmations on the page that create an entry from one client network (IPv4 /24, IPv6
+   * /48) per clock hour (default 30).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> CONFIRMATIONS_PER_NETWORK_PER_HOUR =
+      declare(
+          "confirmationsPerNetworkPerHour",
+          List.of(),
+          List.of("--confirmations-per-network-per-hour"),
+          30,
+          "Most new confirmations per client network (IPv4 /24, IPv6 /48) per hour (default 30).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 1_000_000));
 
   /**
    * Whether SPF is checked at RCPT (RFC 7208), for MAIL FROM and HELO.
