@@ -28,6 +28,8 @@ final class WebCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
+  @Mixin WebOptions webOptions;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -72,6 +74,12 @@ final class WebCommand implements Callable<Integer> {
     if (powBits < 0 || powBits > ChallengePage.MAX_POW_DIFFICULTY_BITS) {
       throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
     }
+    Settings settings; // a bad option is a usage error before anything starts
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, e.getMessage());
+    }
     data.check();
     try {
       Settings.SUBADDRESS_SEPARATORS.parse(subaddressSeparators);
@@ -84,11 +92,6 @@ final class WebCommand implements Callable<Integer> {
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      Settings settings =
-          Settings.builder()
-              .set(Settings.WHITELIST_EXPIRY, Optional.ofNullable(whitelistExpiry))
-              .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators)
-              .build();
       ChallengeWebServer web =
           running.add(
               Services.web(d.keyRing(), d.store(), listen, powBits, settings, requestsPerMinute));
@@ -102,5 +105,15 @@ final class WebCommand implements Callable<Integer> {
     }
     running.awaitStop();
     return 0;
+  }
+
+  /** The runtime settings these options give. */
+  Settings settings() {
+    return webOptions
+        .addTo(
+            Settings.builder()
+                .set(Settings.WHITELIST_EXPIRY, Optional.ofNullable(whitelistExpiry))
+                .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators))
+        .build();
   }
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.MutableClock;
@@ -192,6 +193,24 @@ final class ChallengeWebServerTest {
           429,
           http.send(forwardedFor(web, "203.0.113.9, 198.51.100.2"), BodyHandlers.discarding())
               .statusCode());
+    }
+  }
+
+  @Test
+  void settings_applyWhereTheBuilderSetsNothing() throws Exception {
+    Settings settings =
+        Settings.builder()
+            .text(Settings.WEB_TRUSTED_PROXIES, "127.0.0.1")
+            .text(Settings.WEB_POSTS_PER_TOKEN_PER_HOUR, "1")
+            .build();
+    try (ChallengeWebServer web =
+        start(ChallengeWebServer.builder().requestsPerMinutePerClient(1).settings(settings))) {
+      assertEquals(
+          200,
+          http.send(forwardedFor(web, "198.51.100.1"), BodyHandlers.discarding()).statusCode());
+      assertEquals(
+          200,
+          http.send(forwardedFor(web, "198.51.100.2"), BodyHandlers.discarding()).statusCode());
     }
   }
 
