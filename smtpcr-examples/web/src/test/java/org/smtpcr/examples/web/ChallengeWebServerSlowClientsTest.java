@@ -173,6 +173,24 @@ final class ChallengeWebServerSlowClientsTest {
   }
 
   @Test
+  void trustedProxy_exemptFromThePerClientCap() throws Exception {
+    try (ChallengeWebServer web =
+        start(
+            ChallengeWebServer.builder()
+                .connectionsPerClient(1)
+                .trustedProxies(List.of("127.0.0.1")),
+            store)) {
+      for (int i = 0; i < 3; i++) {
+        Socket s = connect(web);
+        s.setSoTimeout(20_000);
+        write(s, "HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: 198.51.100.1\r\n\r\n");
+        assertEquals("HTTP/1.1 200 OK", statusLine(readHead(s)));
+      }
+      assertEquals(0, web.guard().refusedConnections());
+    }
+  }
+
+  @Test
   void pagePoolFull_503WithRetryAfter_neverABlockedServer() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
