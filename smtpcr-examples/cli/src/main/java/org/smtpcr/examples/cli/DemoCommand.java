@@ -75,6 +75,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin EngineOptions engineOptions;
 
+  @Mixin WebOptions webOptions;
+
   @Option(
       names = "--pow-bits",
       paramLabel = "N",
@@ -93,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
     data.check();
     sweep.interval();
     Settings.Builder settings = engineOptions.settings();
+    Settings webSettings = webOptions.addTo(Settings.builder()).build();
     try {
       // the builder checks these; a bad value is a usage error, found before anything starts
       StandardEngine.builder(
@@ -117,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
                   d.store(),
                   new InetSocketAddress(loopback, httpPort),
                   powBits,
-                  Settings.builder().build(),
+                  webSettings,
                   ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
       DecisionEngine engine =
           Services.engine(

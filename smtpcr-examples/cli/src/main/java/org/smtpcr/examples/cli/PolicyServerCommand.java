@@ -73,6 +73,8 @@ final class PolicyServerCommand implements Callable<Integer> {
 
   @Mixin EngineOptions engineOptions;
 
+  @Mixin WebOptions webOptions;
+
   @Option(
       names = "--workers",
       paramLabel = "N",
@@ -143,7 +145,7 @@ final class PolicyServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings.Builder settingsBuilder =
-        engineOptions.settings().set(Settings.LEARN_OUTBOUND, learnOutbound);
+        webOptions.addTo(engineOptions.settings()).set(Settings.LEARN_OUTBOUND, learnOutbound);
     if (learnLifetime != null) {
       try {
         settingsBuilder.set(

@@ -47,7 +47,7 @@ final class Services {
         .build();
   }
 
-  /** The challenge page server, started. */
+  /** The challenge page server, started; the web settings (timeouts, caps, proxies) apply. */
   static ChallengeWebServer web(
       KeyRing ring,
       WhitelistStore store,
@@ -67,6 +67,7 @@ final class Services {
         .page(page)
         .bind(listen)
         .requestsPerMinutePerClient(requestsPerMinute)
+        .settings(settings)
         .build()
         .start();
   }

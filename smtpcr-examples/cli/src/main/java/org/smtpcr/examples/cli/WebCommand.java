@@ -31,6 +31,8 @@ final class WebCommand implements Callable<Integer> {
 
   @Mixin SweepOption sweep;
 
+  @Mixin WebOptions webOptions;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -103,6 +105,12 @@ final class WebCommand implements Callable<Integer> {
     if (powBits < 0 || powBits > ChallengePage.MAX_POW_DIFFICULTY_BITS) {
       throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
     }
+    Settings settings; // a bad option is a usage error before anything starts
+    try {
+      settings = settings();
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, e.getMessage());
+    }
     data.check();
     try {
       Settings.SUBADDRESS_SEPARATORS.parse(subaddressSeparators);
@@ -114,12 +122,10 @@ final class WebCommand implements Callable<Integer> {
     }
     sweep.interval();
     KeyRing ring = keys.read(data.keyFile());
-    pageSettings(); // a bad value is a usage error before anything starts
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
       running.add(sweep.start(d.store()));
-      Settings settings = pageSettings();
       ChallengeWebServer web =
           running.add(Services.web(ring, d.store(), listen, powBits, settings, requestsPerMinute));
       spec.commandLine()
@@ -134,27 +140,24 @@ final class WebCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The page's own settings from the options, each parsed by the one grammar. */
-  Settings pageSettings() {
+  /** The runtime settings these options give: the page's own and its server's. */
+  Settings settings() {
     Settings.Builder b =
-        Settings.builder()
-            .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators)
-            .set(Settings.POW_BITS, powBits);
-    try {
-      if (whitelistExpiry != null) {
-        b.text(Settings.WHITELIST_EXPIRY, whitelistExpiry);
-      }
-      if (perRecipientPerDay != null) {
-        b.text(Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, perRecipientPerDay);
-      }
-      if (perSenderDomainPerDay != null) {
-        b.text(Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY, perSenderDomainPerDay);
-      }
-      if (perNetworkPerHour != null) {
-        b.text(Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
-      }
-    } catch (IllegalArgumentException e) {
-      throw Cli.usage(spec, e.getMessage());
+        webOptions.addTo(
+            Settings.builder()
+                .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators)
+                .set(Settings.POW_BITS, powBits));
+    if (whitelistExpiry != null) {
+      b.text(Settings.WHITELIST_EXPIRY, whitelistExpiry);
+    }
+    if (perRecipientPerDay != null) {
+      b.text(Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, perRecipientPerDay);
+    }
+    if (perSenderDomainPerDay != null) {
+      b.text(Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY, perSenderDomainPerDay);
+    }
+    if (perNetworkPerHour != null) {
+      b.text(Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
     }
     return b.build();
   }

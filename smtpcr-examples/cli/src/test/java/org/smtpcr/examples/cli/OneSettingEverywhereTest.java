@@ -168,6 +168,104 @@ final class OneSettingEverywhereTest {
     }
   }
 
+  @Test
+  void webSettings_meanTheSameOnEveryRoute() throws Exception {
+    Settings options =
+        webSettings(
+            List.of(
+                "--trusted-proxy",
+                "10.0.0.0/8",
+                "--web-header-timeout",
+                "5s",
+                "--web-body-timeout",
+                "15s",
+                "--web-connections-per-client",
+                "4",
+                "--web-max-connections",
+                "100",
+                "--web-threads",
+                "2",
+                "--web-queue",
+                "3",
+                "--web-requests-per-minute-per-network",
+                "30",
+                "--web-posts-per-token",
+                "5"));
+    Settings byOptionName =
+        webSettings(
+            config(
+                """
+                trusted-proxy=10.0.0.0/8
+                web-header-timeout=5s
+                web-body-timeout=15s
+                web-connections-per-client=4
+                web-max-connections=100
+                web-threads=2
+                web-queue=3
+                web-requests-per-minute-per-network=30
+                web-posts-per-token=5
+                """));
+    String keys =
+        """
+        webTrustedProxies=10.0.0.0/8
+        webHeaderTimeout=5s
+        webBodyTimeout=15s
+        webConnectionsPerClient=4
+        webMaxConnections=100
+        webThreads=2
+        webQueue=3
+        webRequestsPerMinutePerNetwork=30
+        webPostsPerTokenPerHour=5
+        """;
+    Settings byKey = webSettings(config(keys));
+    Properties p = new Properties();
+    p.load(new StringReader(keys));
+    Settings runtime = Settings.read(SettingSource.of(p));
+    for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(List.of("10.0.0.0/8"), s.get(Settings.WEB_TRUSTED_PROXIES), s::toString);
+      assertEquals(Duration.ofSeconds(5), s.get(Settings.WEB_HEADER_TIMEOUT), s::toString);
+      assertEquals(Duration.ofSeconds(15), s.get(Settings.WEB_BODY_TIMEOUT), s::toString);
+      assertEquals(4, s.get(Settings.WEB_CONNECTIONS_PER_CLIENT), s::toString);
+      assertEquals(100, s.get(Settings.WEB_MAX_CONNECTIONS), s::toString);
+      assertEquals(2, s.get(Settings.WEB_THREADS), s::toString);
+      assertEquals(3, s.get(Settings.WEB_QUEUE), s::toString);
+      assertEquals(30, s.get(Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK), s::toString);
+      assertEquals(5, s.get(Settings.WEB_POSTS_PER_TOKEN_PER_HOUR), s::toString);
+    }
+  }
+
+  @Test
+  void webOptions_onEveryCommandThatStartsThePage_withHelp() {
+    for (String command : List.of("web", "policy-server", "demo")) {
+      CommandRun.Result r = CommandRun.run(command, "--help");
+      assertEquals(0, r.exitCode(), r::toString);
+      for (Setting<?> s :
+          List.of(
+              Settings.WEB_HEADER_TIMEOUT,
+              Settings.WEB_BODY_TIMEOUT,
+              Settings.WEB_CONNECTIONS_PER_CLIENT,
+              Settings.WEB_MAX_CONNECTIONS,
+              Settings.WEB_THREADS,
+              Settings.WEB_QUEUE,
+              Settings.WEB_TRUSTED_PROXIES,
+              Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK,
+              Settings.WEB_POSTS_PER_TOKEN_PER_HOUR)) {
+        assertTrue(r.out().contains(s.options().get(0)), command + " lacks " + s + ": " + r);
+      }
+    }
+  }
+
+  @Test
+  void badTrustedProxy_isAUsageErrorNamingTheOption() {
+    for (String command : List.of("web", "policy-server", "demo")) {
+      CommandRun.Result r =
+          CommandRun.run(
+              command, "--data", dir.resolve("d").toString(), "--trusted-proxy", "proxy.example");
+      assertEquals(2, r.exitCode(), r::toString);
+      assertTrue(r.err().contains("--trusted-proxy"), r::toString);
+    }
+  }
+
   /** A client in 192.0.2.0/24 is accepted; another is challenged with a link valid for 7 days. */
   static void behavesAsConfigured(DecisionEngine engine) throws Exception {
     assertInstanceOf(Decision.Accept.class, engine.decide(rcpt("192.0.2.77")).decision());
@@ -191,6 +289,27 @@ final class OneSettingEverywhereTest {
     Path f = dir.resolve("c" + System.nanoTime() + ".properties");
     Files.writeString(f, text);
     return List.of("--config", f.toString());
+  }
+
+  /** The settings {@code smtpcr web} makes of these arguments, parsed as the command line does. */
+  private Settings webSettings(List<String> extra) {
+    boolean file = extra.get(0).equals("--config");
+    List<String> args = new ArrayList<>(file ? extra : List.of());
+    args.addAll(List.of("web", "--data", dir.resolve("data").toString()));
+    if (!file) {
+      args.addAll(extra);
+    }
+    PrintWriter out = new PrintWriter(new StringWriter());
+    CommandLine cl =
+        Cli.commandLine(
+            args,
+            out,
+            out,
+            () -> {
+              throw new AssertionError("not started");
+            });
+    CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
+    return ((WebCommand) parsed.subcommand().commandSpec().userObject()).settings();
   }
 
   /**

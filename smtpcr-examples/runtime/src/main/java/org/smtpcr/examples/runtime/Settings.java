@@ -478,6 +478,147 @@ public final class Settings {
           (k, v) -> SettingGrammar.bool(k, last(v)));
 
   /**
+   * How long a client of the challenge page may take to send a request head, from connecting or
+   * from the previous response; past it the connection is closed.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Duration> WEB_HEADER_TIMEOUT =
+      declare(
+          "webHeaderTimeout",
+          List.of(),
+          List.of("--web-header-timeout"),
+          Duration.ofSeconds(10),
+          "How long the page waits for a request head (from connect or the previous response).",
+          false,
+          (k, v) -> atMostAnHour(k, SettingGrammar.duration(k, last(v))));
+
+  /**
+   * How long a client of the challenge page may take to send a request body; past it the answer is
+   * 408 and the connection is closed.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Duration> WEB_BODY_TIMEOUT =
+      declare(
+          "webBodyTimeout",
+          List.of(),
+          List.of("--web-body-timeout"),
+          Duration.ofSeconds(20),
+          "How long the page waits for a request body (408 past it).",
+          false,
+          (k, v) -> atMostAnHour(k, SettingGrammar.duration(k, last(v))));
+
+  /**
+   * Open connections to the challenge page per client (IPv4 address or IPv6 /64); trusted proxies
+   * are exempt.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> WEB_CONNECTIONS_PER_CLIENT =
+      declare(
+          "webConnectionsPerClient",
+          List.of(),
+          List.of("--web-connections-per-client"),
+          16,
+          "Open connections to the page per client address (trusted proxies exempt).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 100_000));
+
+  /**
+   * Open connections to the challenge page in all; past it new connections wait in the listen
+   * queue.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> WEB_MAX_CONNECTIONS =
+      declare(
+          "webMaxConnections",
+          List.of(),
+          List.of("--web-max-connections"),
+          2000,
+          "Open connections to the page in all (more wait in the listen queue).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 1_000_000));
+
+  /**
+   * Threads that run the challenge page's logic (token check, store writes).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> WEB_THREADS =
+      declare(
+          "webThreads",
+          List.of(),
+          List.of("--web-threads"),
+          8,
+          "Threads that run the page's logic.",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 1024));
+
+  /**
+   * Requests waiting for a page thread at most; past it the answer is 503 with Retry-After.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> WEB_QUEUE =
+      declare(
+          "webQueue",
+          List.of(),
+          List.of("--web-queue"),
+          64,
+          "Requests waiting for a page thread at most (503 past it).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 0, 100_000));
+
+  /**
+   * Reverse proxies (CIDR) whose {@code Forwarded} or {@code X-Forwarded-For} header names the
+   * client of the challenge page; from any other peer those headers are ignored.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<List<String>> WEB_TRUSTED_PROXIES =
+      declare(
+          "webTrustedProxies",
+          List.of(),
+          List.of("--trusted-proxy"),
+          List.of(),
+          "Reverse proxies whose Forwarded/X-Forwarded-For header names the page's client (CIDR).",
+          false,
+          Settings::networks);
+
+  /**
+   * Requests to the challenge page per client network (IPv4 /24, IPv6 /48) and minute; 0 is no
+   * limit.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> WEB_REQUESTS_PER_MINUTE_PER_NETWORK =
+      declare(
+          "webRequestsPerMinutePerNetwork",
+          List.of(),
+          List.of("--web-requests-per-minute-per-network"),
+          600,
+          "Requests to the page per client network (IPv4 /24, IPv6 /48) and minute; 0: no limit.",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 0, 10_000_000));
+
+  /**
+   * POSTs to the challenge page per challenge link and hour; 0 is no limit.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> WEB_POSTS_PER_TOKEN_PER_HOUR =
+      declare(
+          "webPostsPerTokenPerHour",
+          List.of(),
+          List.of("--web-posts-per-token"),
+          10,
+          "POSTs to the page per challenge link and hour; 0: no limit.",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 0, 1_000_000));
+
+  /**
    * The whitelist store's JDBC URL ({@code jdbc:h2:} or {@code jdbc:postgresql:}).
    *
    * @since 0.1.0
@@ -890,6 +1031,14 @@ public final class Settings {
 
   private static Duration positive(String key, Duration d) {
     checkArgument(!d.isZero(), "%s must be longer than zero", key);
+    return d;
+  }
+
+  private static Duration atMostAnHour(String key, Duration d) {
+    checkArgument(
+        d.compareTo(Duration.ofMillis(100)) >= 0 && d.compareTo(Duration.ofHours(1)) <= 0,
+        "%s must be 100 ms..1 h",
+        key);
     return d;
   }
 

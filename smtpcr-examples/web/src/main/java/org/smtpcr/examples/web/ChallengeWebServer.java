@@ -4,32 +4,60 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smtpcr.examples.runtime.Setting;
+import org.smtpcr.examples.runtime.Settings;
 
 /**
- * Serves a {@link ChallengePage} on the JDK's built-in HTTP server ({@code
- * com.sun.net.httpserver}), adding what a host must: only GET, HEAD and POST (405 otherwise), a
- * bound on the request target (414), on the body (413), and on requests per client and minute (429,
- * a token bucket per IPv4 address or IPv6 /64 in bounded memory).
+ * Serves a {@link ChallengePage} on Jetty, adding what a host facing the internet must: only GET,
+ * HEAD and POST (405 otherwise), a bound on the request target (414), on the body (413), deadlines
+ * for the request head and body (a slow client is cut off, never holds a thread), a cap on open
+ * connections per client and in all, a bounded pool for the page's logic (503 with {@code
+ * Retry-After} when it is full), and token buckets per client, per client network and per challenge
+ * link (429), in bounded memory. Behind a reverse proxy, list the proxy's address as a {@linkplain
+ * Builder#trustedProxies trusted proxy} so that the limits count the real clients.
  *
  * <pre>{@code
  * try (ChallengeWebServer web = ChallengeWebServer.builder()
@@ -42,9 +70,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Plain HTTP only: off loopback, put it behind a TLS reverse proxy (the page's check uses Web
- * Crypto, which browsers offer only on https and on {@code localhost}/{@code 127.0.0.1}). Behind a
- * proxy every request comes from the proxy's address, so rate-limit there instead. Thread-safe;
- * {@link #close()} stops the server and its threads.
+ * Crypto, which browsers offer only on https and on {@code localhost}/{@code 127.0.0.1}).
+ * Thread-safe; {@link #close()} stops the server and its threads.
  *
  * @since 0.1.0
  */
@@ -58,32 +85,62 @@ public final class ChallengeWebServer implements AutoCloseable {
   /** Longest request target (path and query) served; longer ones get 414. */
   public static final int MAX_TARGET_LENGTH = ChallengePage.MAX_PATH_LENGTH;
 
-  /** Clients tracked by the rate limiter at most. */
+  /** Buckets of each kind (client, network, link) tracked by the rate limiter at most. */
   static final int MAX_TRACKED_CLIENTS = 10_000;
 
+  /** Seconds a client is asked to wait when the page's pool is full. */
+  static final int BUSY_RETRY_AFTER_SECONDS = 5;
+
   private static final Logger log = LoggerFactory.getLogger(ChallengeWebServer.class);
-  private static final int THREADS = 4;
-  private static final int QUEUE = 256;
+  private static final String TOKEN_PREFIX = "/c/";
+  // Jetty's own threads only parse, dispatch and write; they never wait for a slow client
+  private static final int JETTY_THREADS = 16;
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
   private final ChallengePage page;
   private final InetSocketAddress bind;
   private final int maxBodyBytes;
+  private final Duration headerTimeout;
+  private final Duration bodyTimeout;
+  private final int connectionsPerClient;
+  private final int maxConnections;
+  private final int threads;
+  private final int queue;
+  private final ClientAddresses clients;
   private final RateLimiter limiter;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile HttpServer server;
-  private volatile ThreadPoolExecutor executor;
+  private volatile Server server;
+  private volatile ThreadPoolExecutor pageThreads;
+  private volatile ConnectionGuard guard;
+  private volatile Scheduler scheduler;
+  private volatile int port = -1;
 
   private ChallengeWebServer(Builder b) {
+    Settings s = b.settings == null ? Settings.defaults() : b.settings;
     this.page = b.page;
     this.bind =
         b.bind == null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080) : b.bind;
     this.maxBodyBytes = b.maxBodyBytes == null ? DEFAULT_MAX_BODY_BYTES : b.maxBodyBytes;
+    this.headerTimeout = or(b.headerTimeout, s, Settings.WEB_HEADER_TIMEOUT);
+    this.bodyTimeout = or(b.bodyTimeout, s, Settings.WEB_BODY_TIMEOUT);
+    this.connectionsPerClient = or(b.connectionsPerClient, s, Settings.WEB_CONNECTIONS_PER_CLIENT);
+    this.maxConnections = or(b.maxConnections, s, Settings.WEB_MAX_CONNECTIONS);
+    this.threads = or(b.threads, s, Settings.WEB_THREADS);
+    this.queue = or(b.queue, s, Settings.WEB_QUEUE);
+    this.clients = ClientAddresses.trusting(or(b.trustedProxies, s, Settings.WEB_TRUSTED_PROXIES));
     int perMinute = b.requestsPerMinute == null ? DEFAULT_REQUESTS_PER_MINUTE : b.requestsPerMinute;
     this.limiter =
         new RateLimiter(
-            b.clock == null ? Clock.systemUTC() : b.clock, perMinute, MAX_TRACKED_CLIENTS);
+            b.clock == null ? Clock.systemUTC() : b.clock,
+            perMinute,
+            or(b.requestsPerMinutePerNetwork, s, Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK),
+            or(b.postsPerTokenPerHour, s, Settings.WEB_POSTS_PER_TOKEN_PER_HOUR),
+            MAX_TRACKED_CLIENTS);
+  }
+
+  private static <T> T or(T given, Settings s, Setting<T> setting) {
+    return given != null ? given : s.get(setting);
   }
 
   /**
@@ -105,30 +162,68 @@ public final class ChallengeWebServer implements AutoCloseable {
   public ChallengeWebServer start() throws IOException {
     checkState(!closed.get(), "server is closed");
     checkState(started.compareAndSet(false, true), "server was already started");
-    HttpServer s = HttpServer.create(bind, 64);
     int id = SERVERS.incrementAndGet();
+    String name = "smtpcr-web-" + id;
+
+    // unbounded as Jetty wants it: its tasks are short, and open connections are capped
+    QueuedThreadPool jettyThreads = new QueuedThreadPool(JETTY_THREADS, 2, 60_000);
+    jettyThreads.setName(name);
+    jettyThreads.setDaemon(true);
+    jettyThreads.setStopTimeout(5_000);
+    Scheduler timers = new ScheduledExecutorScheduler(name + "-timer", true);
+    Server s = new Server(jettyThreads, timers, null);
+    s.setStopTimeout(5_000);
+
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setRequestHeaderSize(8 * 1024);
+    http.setIdleTimeout(Math.max(headerTimeout.toMillis(), bodyTimeout.toMillis()));
+
+    ServerConnector c =
+        new ServerConnector(s, null, timers, null, 1, 1, new HttpConnectionFactory(http));
+    c.setHost(bind.getAddress().getHostAddress());
+    c.setPort(bind.getPort());
+    c.setAcceptQueueSize(128);
+    c.setIdleTimeout(Math.max(headerTimeout.toMillis(), bodyTimeout.toMillis()));
+    ConnectionGuard g =
+        new ConnectionGuard(connectionsPerClient, headerTimeout, clients::isTrustedProxy, timers);
+    c.addBean(g);
+    s.addConnector(c);
+    s.addBean(new NetworkConnectionLimit(maxConnections, c));
+    s.setErrorHandler(new PageErrors());
+
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory threads =
+    ThreadFactory factory =
         r -> {
-          Thread t = new Thread(r, "smtpcr-web-" + id + "-" + n.incrementAndGet());
+          Thread t = new Thread(r, name + "-page-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
         };
-    // a full queue makes the accepting thread handle the request itself: back-pressure, not failure
+    // a full queue is a 503 with Retry-After: no thread ever waits for a free one
     ThreadPoolExecutor ex =
         new ThreadPoolExecutor(
-            THREADS,
-            THREADS,
+            threads,
+            threads,
             30,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUE),
-            threads,
-            new ThreadPoolExecutor.CallerRunsPolicy());
-    s.setExecutor(ex);
-    s.createContext("/", this::handle);
-    s.start();
-    this.executor = ex;
+            queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue),
+            factory,
+            new ThreadPoolExecutor.AbortPolicy());
+    s.setHandler(new PageHandler());
+    this.pageThreads = ex;
+    this.guard = g;
+    this.scheduler = timers;
     this.server = s;
+    try {
+      s.start();
+      this.port = c.getLocalPort();
+    } catch (Exception e) {
+      close();
+      throw e instanceof IOException io
+          ? io
+          : new IOException("challenge page could not start on " + bind, e);
+    }
     log.info("challenge page serving on {}", baseUri());
     return this;
   }
@@ -140,9 +235,9 @@ public final class ChallengeWebServer implements AutoCloseable {
    * @throws IllegalStateException if not started
    */
   public int port() {
-    HttpServer s = server;
-    checkState(s != null, "server is not started");
-    return s.getAddress().getPort();
+    int p = port;
+    checkState(p > 0, "server is not started");
+    return p;
   }
 
   /**
@@ -154,15 +249,14 @@ public final class ChallengeWebServer implements AutoCloseable {
    * @throws IllegalStateException if not started
    */
   public URI baseUri() {
-    HttpServer s = server;
-    checkState(s != null, "server is not started");
-    InetAddress a = s.getAddress().getAddress();
+    int port = port();
+    InetAddress a = bind.getAddress();
     if (a.isAnyLocalAddress()) {
       a = InetAddress.getLoopbackAddress();
     }
     String host =
         a instanceof Inet6Address ? "[" + stripScope(a.getHostAddress()) + "]" : a.getHostAddress();
-    return URI.create("http://" + host + ":" + s.getAddress().getPort() + "/");
+    return URI.create("http://" + host + ":" + port + "/");
   }
 
   /** Stops serving, closes open connections and ends the server's threads. Idempotent. */
@@ -171,11 +265,15 @@ public final class ChallengeWebServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    HttpServer s = server;
+    Server s = server;
     if (s != null) {
-      s.stop(0);
+      try {
+        s.stop();
+      } catch (Exception e) {
+        log.warn("challenge page did not stop cleanly: {}", e.getClass().getName());
+      }
     }
-    ThreadPoolExecutor ex = executor;
+    ThreadPoolExecutor ex = pageThreads;
     if (ex != null) {
       ex.shutdownNow();
       try {
@@ -190,88 +288,267 @@ public final class ChallengeWebServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    HttpServer s = server;
+    int p = port;
     return "ChallengeWebServer["
-        + (s == null ? "not started, bind=" + bind : "port=" + s.getAddress().getPort())
+        + (p < 0 ? "not started, bind=" + bind : "port=" + p)
         + ", closed="
         + closed.get()
         + "]";
   }
 
-  private void handle(HttpExchange exchange) {
-    try {
-      send(exchange, respond(exchange));
-    } catch (IOException e) {
-      log.debug("challenge page connection failed: {}", e.getClass().getSimpleName());
-    } catch (RuntimeException e) {
-      log.warn("challenge page failed: {}", e.getClass().getName(), e);
-    } finally {
-      exchange.close();
-    }
+  /** The connection guard, for tests. */
+  ConnectionGuard guard() {
+    ConnectionGuard g = guard;
+    checkState(g != null, "server is not started");
+    return g;
   }
 
-  private PageResponse respond(HttpExchange exchange) throws IOException {
-    OptionalLong wait = limiter.acquire(exchange.getRemoteAddress().getAddress());
-    if (wait.isPresent()) {
-      return Pages.simple(
-          429,
-          "/",
-          "Too many requests",
-          Map.of("Retry-After", Long.toString(wait.getAsLong())),
-          "Too many requests from your address. Wait a minute, then try again.");
+  /** Answers every request, never blocking a Jetty thread on the client or on the page. */
+  private final class PageHandler extends Handler.Abstract {
+    PageHandler() {
+      super(InvocationType.NON_BLOCKING);
     }
-    String method = exchange.getRequestMethod();
-    URI uri = exchange.getRequestURI();
-    String rawPath = uri.getRawPath();
-    String rawQuery = uri.getRawQuery();
-    int targetLength =
-        (rawPath == null ? 0 : rawPath.length()) + (rawQuery == null ? 0 : rawQuery.length() + 1);
-    if (targetLength > MAX_TARGET_LENGTH) {
-      return Pages.simple(
-          414, "/", "Address too long", "This address is too long to be a confirmation link.");
-    }
-    if (rawPath == null || !rawPath.startsWith("/")) {
-      return Pages.simple(400, "/", "Bad request", "This request is not understood.");
-    }
-    return switch (method) {
-      case "GET", "HEAD" -> page.get(rawPath);
-      case "POST" -> post(exchange, rawPath);
-      default ->
-          Pages.simple(
-              405,
-              "/",
-              "Method not allowed",
-              Map.of("Allow", "GET, HEAD, POST"),
-              "This site only answers GET, HEAD and POST.");
-    };
-  }
 
-  private PageResponse post(HttpExchange exchange, String rawPath) throws IOException {
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      long declared;
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      Connection connection = request.getConnectionMetaData().getConnection();
+      guard.requestBegun(connection);
+      Exchange x = new Exchange(request, response, callback, connection);
       try {
-        declared = Long.parseLong(length.trim());
-      } catch (NumberFormatException e) {
-        return Pages.simple(400, "/", "Bad request", "This request is not understood.");
+        x.serve();
+      } catch (RuntimeException e) {
+        log.warn("challenge page failed: {}", e.getClass().getName(), e);
+        x.send(Pages.simple(500, "/", "Server error", "Something went wrong. Try again later."));
       }
+      return true;
+    }
+  }
+
+  /** One request and its response. */
+  private final class Exchange {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Connection connection;
+    private final AtomicBoolean sent = new AtomicBoolean();
+
+    Exchange(Request request, Response response, Callback callback, Connection connection) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+      this.connection = connection;
+    }
+
+    void serve() {
+      InetAddress client = clientAddress();
+      OptionalLong wait = limiter.acquire(client);
+      if (wait.isPresent()) {
+        send(tooMany(wait.getAsLong()));
+        return;
+      }
+      HttpURI uri = request.getHttpURI();
+      String rawPath = uri.getPath();
+      String rawQuery = uri.getQuery();
+      int targetLength =
+          (rawPath == null ? 0 : rawPath.length()) + (rawQuery == null ? 0 : rawQuery.length() + 1);
+      if (targetLength > MAX_TARGET_LENGTH) {
+        send(
+            Pages.simple(
+                414,
+                "/",
+                "Address too long",
+                "This address is too long to be a confirmation link."));
+        return;
+      }
+      if (rawPath == null || !rawPath.startsWith("/")) {
+        send(Pages.simple(400, "/", "Bad request", "This request is not understood."));
+        return;
+      }
+      switch (request.getMethod()) {
+        case "GET", "HEAD" -> runPage(() -> page.get(rawPath));
+        case "POST" -> post(rawPath, client);
+        default ->
+            send(
+                Pages.simple(
+                    405,
+                    "/",
+                    "Method not allowed",
+                    Map.of("Allow", "GET, HEAD, POST"),
+                    "This site only answers GET, HEAD and POST."));
+      }
+    }
+
+    /** The peer, or the client a trusted proxy names. */
+    private InetAddress clientAddress() {
+      InetAddress peer = peer(request.getConnectionMetaData().getRemoteSocketAddress());
+      if (clients.isEmpty()) {
+        return peer;
+      }
+      return clients.resolve(
+          peer,
+          request.getHeaders().getValuesList(HttpHeader.FORWARDED),
+          request.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR));
+    }
+
+    private void post(String rawPath, InetAddress client) {
+      long declared = request.getLength();
       if (declared > maxBodyBytes) {
-        return tooLarge();
+        send(tooLarge());
+        return;
+      }
+      String token = tokenOf(rawPath);
+      if (token != null) {
+        OptionalLong wait = limiter.acquirePost(token);
+        if (wait.isPresent()) {
+          send(tooMany(wait.getAsLong()));
+          return;
+        }
+      }
+      AtomicBoolean late = new AtomicBoolean();
+      Scheduler.Task deadline =
+          scheduler.schedule(
+              () -> {
+                late.set(true);
+                request.fail(new TimeoutException("request body not received in time"));
+              },
+              bodyTimeout.toMillis(),
+              TimeUnit.MILLISECONDS);
+      Content.Source.asByteArrayAsync(
+          request,
+          maxBodyBytes,
+          Promise.Invocable.from(
+              InvocationType.NON_BLOCKING,
+              (byte[] bytes, Throwable failure) -> {
+                deadline.cancel();
+                if (failure == null) {
+                  String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+                  runPage(
+                      () ->
+                          pagePost(rawPath, contentType == null ? "" : contentType, bytes, client));
+                } else if (late.get()) {
+                  send(
+                      Pages.simple(
+                          408,
+                          "/",
+                          "Request timeout",
+                          Map.of("Connection", "close"),
+                          "The form took too long to arrive. Try again."));
+                } else if (failure instanceof IOException
+                    || failure.getCause() instanceof IOException) {
+                  fail(failure);
+                } else {
+                  send(tooLarge()); // asByteArrayAsync fails a body over its limit
+                }
+              }));
+    }
+
+    /** Runs the page's logic on the page pool, or answers 503 when it is full. */
+    private void runPage(Supplier<PageResponse> logic) {
+      try {
+        pageThreads.execute(
+            () -> {
+              PageResponse r;
+              try {
+                r = logic.get();
+              } catch (RuntimeException e) {
+                log.warn("challenge page failed: {}", e.getClass().getName(), e);
+                r =
+                    Pages.simple(
+                        500, "/", "Server error", "Something went wrong. Try again later.");
+              }
+              send(r);
+            });
+      } catch (RejectedExecutionException e) {
+        log.debug("challenge page busy: 503");
+        send(
+            Pages.simple(
+                503,
+                "/",
+                "Busy",
+                Map.of("Retry-After", Integer.toString(BUSY_RETRY_AFTER_SECONDS)),
+                "This site is busy. Wait a few seconds, then try again."));
       }
     }
-    byte[] body;
-    try (InputStream in = exchange.getRequestBody()) {
-      body = in.readNBytes(maxBodyBytes + 1);
+
+    void send(PageResponse r) {
+      if (!sent.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        response.setStatus(r.status());
+        r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+        byte[] body = r.body();
+        boolean head = "HEAD".equals(request.getMethod());
+        if (head || body.length == 0) {
+          response.write(true, null, done());
+        } else {
+          response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+          response.write(true, ByteBuffer.wrap(body), done());
+        }
+      } catch (RuntimeException e) {
+        log.debug("challenge page response failed: {}", e.getClass().getSimpleName());
+        fail(e);
+      }
     }
-    if (body.length > maxBodyBytes) {
-      return tooLarge();
+
+    private void fail(Throwable failure) {
+      sent.set(true);
+      guard.requestEnded(connection);
+      log.debug("challenge page connection failed: {}", failure.getClass().getSimpleName());
+      callback.failed(failure);
     }
-    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    return page.post(
-        rawPath,
-        contentType == null ? "" : contentType,
-        body,
-        exchange.getRemoteAddress().getAddress());
+
+    /** The request's callback, re-arming the connection's head deadline first. */
+    private Callback done() {
+      return new Callback() {
+        @Override
+        public void succeeded() {
+          guard.requestEnded(connection);
+          callback.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable x) {
+          guard.requestEnded(connection);
+          callback.failed(x);
+        }
+      };
+    }
+  }
+
+  /**
+   * The single place where the page's POST is called, with the effective client address (after the
+   * trusted-proxy resolution).
+   */
+  private PageResponse pagePost(
+      String rawPath, String contentType, byte[] body, InetAddress client) {
+    requireNonNull(client, "client");
+    return page.post(rawPath, contentType, body, client);
+  }
+
+  /** The token of {@code /c/<token>}, or null for any other path. */
+  private static String tokenOf(String rawPath) {
+    if (!rawPath.startsWith(TOKEN_PREFIX)) {
+      return null;
+    }
+    String token = rawPath.substring(TOKEN_PREFIX.length());
+    return token.isEmpty() || token.indexOf('/') >= 0 ? null : token;
+  }
+
+  private static InetAddress peer(SocketAddress a) {
+    if (a instanceof InetSocketAddress i && i.getAddress() != null) {
+      return i.getAddress();
+    }
+    return InetAddress.getLoopbackAddress(); // not over IP (a test's local connector)
+  }
+
+  private static PageResponse tooMany(long seconds) {
+    return Pages.simple(
+        429,
+        "/",
+        "Too many requests",
+        Map.of("Retry-After", Long.toString(seconds)),
+        "Too many requests from your address. Wait a minute, then try again.");
   }
 
   private static PageResponse tooLarge() {
@@ -283,27 +560,35 @@ public final class ChallengeWebServer implements AutoCloseable {
         "The form sent was too large.");
   }
 
-  private static void send(HttpExchange exchange, PageResponse response) throws IOException {
-    response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-    byte[] body = response.body();
-    boolean head = "HEAD".equals(exchange.getRequestMethod());
-    if (head || body.length == 0) {
-      exchange.sendResponseHeaders(response.status(), -1);
-      return;
-    }
-    exchange.sendResponseHeaders(response.status(), body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
   private static String stripScope(String ipv6) {
     int pct = ipv6.indexOf('%');
     return pct < 0 ? ipv6 : ipv6.substring(0, pct);
   }
 
+  /** Jetty's own error answers (bad request head, head too large) as pages with our headers. */
+  private static final class PageErrors extends ErrorHandler {
+    @Override
+    protected void generateResponse(
+        Request request,
+        Response response,
+        int code,
+        String message,
+        Throwable cause,
+        Callback callback) {
+      int status = code >= 400 && code <= 599 ? code : 500;
+      PageResponse r =
+          Pages.simple(status, "/", "Request not served", "This request cannot be served.");
+      response.setStatus(status);
+      r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
+      byte[] body = r.body();
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+      response.write(true, ByteBuffer.wrap(body), callback);
+    }
+  }
+
   /**
-   * Builds a {@link ChallengeWebServer}. Each option may be set once. Not thread-safe.
+   * Builds a {@link ChallengeWebServer}. Each option may be set once; an option not set takes its
+   * value from {@link #settings(Settings)}, else its default. Not thread-safe.
    *
    * @since 0.1.0
    */
@@ -313,6 +598,16 @@ public final class ChallengeWebServer implements AutoCloseable {
     private Integer maxBodyBytes;
     private Integer requestsPerMinute;
     private Clock clock;
+    private Settings settings;
+    private Duration headerTimeout;
+    private Duration bodyTimeout;
+    private Integer connectionsPerClient;
+    private Integer maxConnections;
+    private Integer threads;
+    private Integer queue;
+    private List<String> trustedProxies;
+    private Integer requestsPerMinutePerNetwork;
+    private Integer postsPerTokenPerHour;
 
     private Builder() {}
 
@@ -379,6 +674,158 @@ public final class ChallengeWebServer implements AutoCloseable {
     }
 
     /**
+     * Requests allowed per client network (IPv4 /24, IPv6 /48) and minute; 0 is no limit (default
+     * {@link Settings#WEB_REQUESTS_PER_MINUTE_PER_NETWORK}).
+     *
+     * @param perMinute the limit
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder requestsPerMinutePerNetwork(int perMinute) {
+      checkState(this.requestsPerMinutePerNetwork == null, "requestsPerMinutePerNetwork was set");
+      checkArgument(perMinute >= 0, "requestsPerMinutePerNetwork must be >= 0, got %s", perMinute);
+      this.requestsPerMinutePerNetwork = perMinute;
+      return this;
+    }
+
+    /**
+     * POSTs allowed per challenge link and hour; 0 is no limit (default {@link
+     * Settings#WEB_POSTS_PER_TOKEN_PER_HOUR}).
+     *
+     * @param perHour the limit
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder postsPerTokenPerHour(int perHour) {
+      checkState(this.postsPerTokenPerHour == null, "postsPerTokenPerHour was already set");
+      checkArgument(perHour >= 0, "postsPerTokenPerHour must be >= 0, got %s", perHour);
+      this.postsPerTokenPerHour = perHour;
+      return this;
+    }
+
+    /**
+     * How long a client may take to send a request head, from connecting or from its previous
+     * response (default {@link Settings#WEB_HEADER_TIMEOUT}); past it the connection is closed.
+     *
+     * @param timeout the deadline, 100 ms to 1 h
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder headerTimeout(Duration timeout) {
+      checkState(this.headerTimeout == null, "headerTimeout was already set");
+      this.headerTimeout = timeout(timeout, "headerTimeout");
+      return this;
+    }
+
+    /**
+     * How long a client may take to send a request body (default {@link
+     * Settings#WEB_BODY_TIMEOUT}); past it the answer is 408 and the connection is closed.
+     *
+     * @param timeout the deadline, 100 ms to 1 h
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder bodyTimeout(Duration timeout) {
+      checkState(this.bodyTimeout == null, "bodyTimeout was already set");
+      this.bodyTimeout = timeout(timeout, "bodyTimeout");
+      return this;
+    }
+
+    /**
+     * Open connections per client (IPv4 address or IPv6 /64; trusted proxies exempt); more are
+     * closed at once (default {@link Settings#WEB_CONNECTIONS_PER_CLIENT}).
+     *
+     * @param connections the cap, at least 1
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder connectionsPerClient(int connections) {
+      checkState(this.connectionsPerClient == null, "connectionsPerClient was already set");
+      checkArgument(connections >= 1, "connectionsPerClient must be >= 1, got %s", connections);
+      this.connectionsPerClient = connections;
+      return this;
+    }
+
+    /**
+     * Open connections in all; more wait in the listen queue (default {@link
+     * Settings#WEB_MAX_CONNECTIONS}).
+     *
+     * @param connections the cap, at least 1
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder maxConnections(int connections) {
+      checkState(this.maxConnections == null, "maxConnections was already set");
+      checkArgument(connections >= 1, "maxConnections must be >= 1, got %s", connections);
+      this.maxConnections = connections;
+      return this;
+    }
+
+    /**
+     * Threads that run the page's logic (default {@link Settings#WEB_THREADS}).
+     *
+     * @param count 1 to 1024
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder threads(int count) {
+      checkState(this.threads == null, "threads was already set");
+      checkArgument(count >= 1 && count <= 1024, "threads must be 1..1024, got %s", count);
+      this.threads = count;
+      return this;
+    }
+
+    /**
+     * Requests that may wait for a page thread; more get 503 with {@code Retry-After} (default
+     * {@link Settings#WEB_QUEUE}).
+     *
+     * @param length 0 to 100,000
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder queue(int length) {
+      checkState(this.queue == null, "queue was already set");
+      checkArgument(length >= 0 && length <= 100_000, "queue must be 0..100000, got %s", length);
+      this.queue = length;
+      return this;
+    }
+
+    /**
+     * Reverse proxies whose {@code Forwarded} or {@code X-Forwarded-For} header names the client
+     * (default {@link Settings#WEB_TRUSTED_PROXIES}: none, the peer is the client).
+     *
+     * @param networks CIDR networks such as {@code 10.0.0.0/8} or {@code ::1}
+     * @return this builder
+     * @throws IllegalArgumentException if one is not a network
+     * @since 0.3.0
+     */
+    public Builder trustedProxies(List<String> networks) {
+      checkState(this.trustedProxies == null, "trustedProxies was already set");
+      List<String> copy = List.copyOf(networks);
+      ClientAddresses.trusting(copy);
+      this.trustedProxies = copy;
+      return this;
+    }
+
+    /**
+     * The settings that options not set here take their values from: {@link
+     * Settings#WEB_HEADER_TIMEOUT}, {@link Settings#WEB_BODY_TIMEOUT}, {@link
+     * Settings#WEB_CONNECTIONS_PER_CLIENT}, {@link Settings#WEB_MAX_CONNECTIONS}, {@link
+     * Settings#WEB_THREADS}, {@link Settings#WEB_QUEUE}, {@link Settings#WEB_TRUSTED_PROXIES},
+     * {@link Settings#WEB_REQUESTS_PER_MINUTE_PER_NETWORK} and {@link
+     * Settings#WEB_POSTS_PER_TOKEN_PER_HOUR} (default: {@link Settings#defaults()}).
+     *
+     * @param settings the settings
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder settings(Settings settings) {
+      checkState(this.settings == null, "settings was already set");
+      this.settings = requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
      * The clock of the rate limiter (default: system UTC).
      *
      * @param clock the clock
@@ -399,6 +846,16 @@ public final class ChallengeWebServer implements AutoCloseable {
     public ChallengeWebServer build() {
       checkState(page != null, "page is required");
       return new ChallengeWebServer(this);
+    }
+
+    private static Duration timeout(Duration d, String name) {
+      requireNonNull(d, name);
+      checkArgument(
+          d.compareTo(Duration.ofMillis(100)) >= 0 && d.compareTo(Duration.ofHours(1)) <= 0,
+          "%s must be 100 ms..1 h, got %s",
+          name,
+          d);
+      return d;
     }
   }
 }

@@ -30,12 +30,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.MutableClock;
 import org.smtpcr.tokens.PassCodes;
 
-/** The JDK HttpServer host over real HTTP on 127.0.0.1. */
+/** The Jetty host over real HTTP on 127.0.0.1. */
 final class ChallengeWebServerTest {
   private static final String SENDER = "alice@example.org";
   private static final String RECIPIENT = "bob@example.com";
@@ -172,6 +173,112 @@ final class ChallengeWebServerTest {
     }
   }
 
+  @Test
+  void trustedProxy_limitsCountTheForwardedClient() throws Exception {
+    try (ChallengeWebServer web =
+        start(
+            ChallengeWebServer.builder()
+                .requestsPerMinutePerClient(1)
+                .trustedProxies(List.of("127.0.0.0/8")))) {
+      assertEquals(
+          200,
+          http.send(forwardedFor(web, "198.51.100.1"), BodyHandlers.discarding()).statusCode());
+      assertEquals(
+          200,
+          http.send(forwardedFor(web, "198.51.100.2"), BodyHandlers.discarding()).statusCode());
+      assertEquals(
+          429,
+          http.send(forwardedFor(web, "198.51.100.1"), BodyHandlers.discarding()).statusCode());
+      // a client cannot pick its bucket: the proxy's entry is the rightmost one
+      assertEquals(
+          429,
+          http.send(forwardedFor(web, "203.0.113.9, 198.51.100.2"), BodyHandlers.discarding())
+              .statusCode());
+    }
+  }
+
+  @Test
+  void settings_applyWhereTheBuilderSetsNothing() throws Exception {
+    Settings settings =
+        Settings.builder()
+            .text(Settings.WEB_TRUSTED_PROXIES, "127.0.0.1")
+            .text(Settings.WEB_POSTS_PER_TOKEN_PER_HOUR, "1")
+            .build();
+    try (ChallengeWebServer web =
+        start(ChallengeWebServer.builder().requestsPerMinutePerClient(1).settings(settings))) {
+      assertEquals(
+          200,
+          http.send(forwardedFor(web, "198.51.100.1"), BodyHandlers.discarding()).statusCode());
+      assertEquals(
+          200,
+          http.send(forwardedFor(web, "198.51.100.2"), BodyHandlers.discarding()).statusCode());
+    }
+  }
+
+  @Test
+  void untrustedPeer_forwardedForIgnored() throws Exception {
+    try (ChallengeWebServer web =
+        start(
+            ChallengeWebServer.builder()
+                .requestsPerMinutePerClient(1)
+                .trustedProxies(List.of("192.0.2.0/24")))) {
+      assertEquals(
+          200,
+          http.send(forwardedFor(web, "198.51.100.1"), BodyHandlers.discarding()).statusCode());
+      assertEquals(
+          429,
+          http.send(forwardedFor(web, "198.51.100.2"), BodyHandlers.discarding()).statusCode());
+    }
+  }
+
+  @Test
+  void post_moreThanTheCapPerToken_429AndNothingWritten() throws Exception {
+    try (ChallengeWebServer web = start(ChallengeWebServer.builder().postsPerTokenPerHour(2))) {
+      String token = tokens.mint(SENDER, RECIPIENT);
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<String> r =
+            http.send(
+                post(web, "c/" + token, BodyPublishers.ofString("issued=1&nonce=1")),
+                BodyHandlers.ofString());
+        assertEquals(400, r.statusCode() / 100 * 100, r::toString);
+        assertTrue(r.statusCode() != 429, r::toString);
+      }
+      HttpResponse<String> r =
+          http.send(
+              post(
+                  web,
+                  "c/" + token.toUpperCase(java.util.Locale.ROOT),
+                  BodyPublishers.ofString("issued=1&nonce=1")),
+              BodyHandlers.ofString());
+      assertEquals(429, r.statusCode());
+      assertTrue(r.headers().firstValue("retry-after").isPresent());
+      assertEquals(Optional.of(Pages.CSP), r.headers().firstValue("content-security-policy"));
+      assertEquals(List.of(), store.adds());
+      // another link is not affected
+      assertTrue(
+          http.send(
+                      post(
+                          web,
+                          "c/" + tokens.mint(SENDER, "carol@example.com"),
+                          BodyPublishers.ofString("issued=1&nonce=1")),
+                      BodyHandlers.discarding())
+                  .statusCode()
+              != 429);
+    }
+  }
+
+  @Test
+  void jettyErrors_carryTheSecurityHeaders() throws Exception {
+    try (ChallengeWebServer web = start(ChallengeWebServer.builder())) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(web.baseUri()).header("X-Big", "a".repeat(9000)).build(),
+              BodyHandlers.ofString());
+      assertEquals(431, r.statusCode());
+      assertEquals(Optional.of(Pages.CSP), r.headers().firstValue("content-security-policy"));
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"})
   void otherMethod_405WithAllow(String method) throws Exception {
@@ -279,6 +386,10 @@ final class ChallengeWebServerTest {
         .clock(clock)
         .build()
         .start();
+  }
+
+  private static HttpRequest forwardedFor(ChallengeWebServer web, String xff) {
+    return HttpRequest.newBuilder(web.baseUri()).header("X-Forwarded-For", xff).build();
   }
 
   private static HttpRequest get(ChallengeWebServer web, String path) {

@@ -1,0 +1,113 @@
+package org.smtpcr.examples.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.smtpcr.examples.runtime.Setting;
+import org.smtpcr.examples.runtime.Settings;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options of the challenge page's HTTP server, shared by the commands that start it; each maps
+ * onto one runtime {@link Settings} key (a properties file may use either spelling: {@code
+ * trusted-proxy} or {@code webTrustedProxies}).
+ */
+final class WebOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(
+      names = "--web-header-timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long the page waits for a request head, from connect or the previous response"
+              + " (default 10s).")
+  String headerTimeout;
+
+  @Option(
+      names = "--web-body-timeout",
+      paramLabel = "DURATION",
+      description = "How long the page waits for a request body; then 408 (default 20s).")
+  String bodyTimeout;
+
+  @Option(
+      names = "--web-connections-per-client",
+      paramLabel = "N",
+      description =
+          "Open connections to the page per client address (IPv6: per /64); trusted proxies are"
+              + " exempt (default 16).")
+  String connectionsPerClient;
+
+  @Option(
+      names = "--web-max-connections",
+      paramLabel = "N",
+      description = "Open connections to the page in all; more wait (default 2000).")
+  String maxConnections;
+
+  @Option(
+      names = "--web-threads",
+      paramLabel = "N",
+      description = "Threads that run the page's logic (default 8).")
+  String threads;
+
+  @Option(
+      names = "--web-queue",
+      paramLabel = "N",
+      description = "Requests waiting for a page thread at most; more get 503 (default 64).")
+  String queue;
+
+  @Option(
+      names = "--trusted-proxy",
+      paramLabel = "CIDR",
+      split = ",",
+      description =
+          "A reverse proxy whose Forwarded/X-Forwarded-For header names the page's client, e.g."
+              + " 127.0.0.1 (repeatable; default none: the peer is the client).")
+  List<String> trustedProxies = new ArrayList<>();
+
+  @Option(
+      names = "--web-requests-per-minute-per-network",
+      paramLabel = "N",
+      description =
+          "Requests to the page per client network (IPv4 /24, IPv6 /48) and minute; 0: no limit"
+              + " (default 600).")
+  String requestsPerMinutePerNetwork;
+
+  @Option(
+      names = "--web-posts-per-token",
+      paramLabel = "N",
+      description = "POSTs to the page per challenge link and hour; 0: no limit (default 10).")
+  String postsPerTokenPerHour;
+
+  /** Adds the settings these options give to {@code b}; a wrong value is a usage error. */
+  Settings.Builder addTo(Settings.Builder b) {
+    set(b, Settings.WEB_HEADER_TIMEOUT, headerTimeout);
+    set(b, Settings.WEB_BODY_TIMEOUT, bodyTimeout);
+    set(b, Settings.WEB_CONNECTIONS_PER_CLIENT, connectionsPerClient);
+    set(b, Settings.WEB_MAX_CONNECTIONS, maxConnections);
+    set(b, Settings.WEB_THREADS, threads);
+    set(b, Settings.WEB_QUEUE, queue);
+    set(b, Settings.WEB_TRUSTED_PROXIES, trustedProxies);
+    set(b, Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK, requestsPerMinutePerNetwork);
+    set(b, Settings.WEB_POSTS_PER_TOKEN_PER_HOUR, postsPerTokenPerHour);
+    return b;
+  }
+
+  private <T> void set(Settings.Builder b, Setting<T> setting, String value) {
+    if (value != null) {
+      set(b, setting, List.of(value));
+    }
+  }
+
+  private <T> void set(Settings.Builder b, Setting<T> setting, List<String> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    try {
+      b.set(setting, setting.parse(values));
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, setting.options().get(0) + ": " + e.getMessage());
+    }
+  }
+}
