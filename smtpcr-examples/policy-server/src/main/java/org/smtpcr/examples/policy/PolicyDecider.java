@@ -15,6 +15,7 @@ import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.examples.runtime.OutboundLearning;
@@ -41,6 +42,7 @@ final class PolicyDecider {
   private final Optional<String> prependHeader;
   private final AtomicBoolean warnedLongLink = new AtomicBoolean();
   private final AtomicBoolean warnedClientAddress = new AtomicBoolean();
+  private final WarnLimit unreadable = new WarnLimit(log, System::nanoTime);
 
   /** What one connection (one smtpd process, one SMTP session at a time) remembers. */
   static final class Session {
@@ -68,10 +70,12 @@ final class PolicyDecider {
           || !request.protocolState().equals("RCPT")) {
         return DUNNO;
       }
-      String recipient = request.value("recipient");
-      if (recipient.isEmpty()) {
+      if (request.value("recipient").isEmpty()) {
         return DUNNO;
       }
+      // Postfix sends its internal form, local parts unquoted: quote them again before parsing
+      String sender = PostfixAddresses.external(request.value("sender"));
+      String recipient = PostfixAddresses.external(request.value("recipient"));
       Optional<InetAddress> client = clientAddress(request.value("client_address"));
       if (client.isEmpty()) {
         if (warnedClientAddress.compareAndSet(false, true)) {
@@ -87,13 +91,13 @@ final class PolicyDecider {
       }
       String sasl = request.value("sasl_username");
       if (!sasl.isEmpty() && learning.isPresent()) {
-        learn(learning.get(), request.value("sender"), recipient, request);
+        learn(learning.get(), sender, recipient, request);
       }
       Transaction.Builder tx =
           Transaction.builder()
               .stage(Stage.RCPT)
               .clientAddress(client.get())
-              .reversePath(request.value("sender").isEmpty() ? "<>" : request.value("sender"))
+              .reversePath(sender.isEmpty() ? "<>" : sender)
               .forwardPath(recipient)
               .tls(!request.value("encryption_protocol").isEmpty());
       String helo = request.value("helo_name");
@@ -105,6 +109,12 @@ final class PolicyDecider {
       }
       sessionId(request).ifPresent(tx::sessionId);
       DecisionOutcome outcome = engine.decide(tx.build());
+      if (outcome.ruleId().equals(DecisionOutcome.INVALID_ADDRESS)) {
+        // Postfix accepted the address and we cannot read it: never refuse mail for our own
+        // parser's sake (a permanent 553 would lose it); let Postfix's other restrictions decide
+        unreadable(outcome, request);
+        return DUNNO;
+      }
       return action(outcome.decision(), outcome.ruleId(), request, session);
     } catch (RuntimeException e) {
       log.warn(
@@ -177,6 +187,22 @@ final class PolicyDecider {
       }
     }
     return named;
+  }
+
+  private void unreadable(DecisionOutcome outcome, PolicyRequest request) {
+    String which =
+        outcome.decision().negativeReply().map(SmtpReply::enhancedStatus).orElse("").equals("5.1.7")
+            ? "sender"
+            : "recipient";
+    unreadable.warn(
+        "an address Postfix accepted could not be read ({} address, session {}); answering DUNNO",
+        which,
+        sessionId(request).orElse("?"));
+    log.debug(
+        "unreadable {} address \"{}\" (session {})",
+        which,
+        LogSafe.of(request.value(which)),
+        sessionId(request).orElse("?"));
   }
 
   /** Records (remote recipient → our sender) so the people our users write to can answer. */

@@ -167,11 +167,14 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_invalidRecipient_isRejectedPermanentlyWithoutEcho() {
-    String action =
-        decide(decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
-    assertTrue(action.startsWith("553 5.1.3 "), action);
-    assertFalse(action.contains("\u0000"));
+  void decide_invalidRecipient_isDunnoNeverPermanentAndLogsNoControlCharacter() {
+    try (LogCapture log = new LogCapture()) {
+      String action =
+          decide(
+              decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
+      assertEquals("DUNNO", action);
+      assertFalse(log.text().contains("\u0000"));
+    }
   }
 
   @Test
@@ -397,6 +400,40 @@ final class PolicyDeciderTest {
       String action = decide(d, Fixtures.rcpt("alice@sender.example", rcpt));
       assertEquals("451 4.3.0 Try again later; see...", action);
       assertFalse(log.text().contains("challenge link"), log.text());
+    }
+  }
+
+  @Test
+  void decide_internalFormQuotedLocalPart_challengedForTheQuotedSender() {
+    // "john doe"@sender.example, as Postfix sends it
+    String action =
+        decide(
+            decider(true, Optional.empty()),
+            Fixtures.rcpt("john doe@sender.example", "bob@cr.test"));
+    assertTrue(action.startsWith("550 5.7.1 "), action);
+    Matcher m = LINK.matcher(action);
+    assertTrue(m.find(), action);
+    assertEquals(
+        "\"john doe\"@sender.example", ChallengeTokens.of(keys).verify(m.group(1)).sender());
+  }
+
+  @Test
+  void decide_unreadableAddress_isDunnoWithWarning() {
+    try (LogCapture logs = new LogCapture()) {
+      // Postfix takes a domain label longer than 63 characters; the engine's parser does not
+      assertEquals(
+          "DUNNO",
+          decide(
+              decider(true, Optional.empty()),
+              Fixtures.rcpt("alice@" + "a".repeat(64) + ".example", "bob@cr.test")));
+      assertEquals(
+          "DUNNO",
+          decide(
+              decider(true, Optional.empty()),
+              Fixtures.rcpt("alice@sender.example", "bob@" + "b".repeat(64) + ".test")));
+      assertTrue(logs.text().contains("WARN"), logs.text());
+      assertTrue(logs.text().contains("could not be read (sender address"), logs.text());
+      assertTrue(logs.text().contains("could not be read (recipient address"), logs.text());
     }
   }
 }

@@ -293,6 +293,32 @@ final class PostfixPolicyTest {
     }
   }
 
+  @Test
+  void rcpt_quotedLocalPartSender_getsANormalChallenge() throws IOException {
+    requirePostfix();
+    // Postfix hands the policy server "john doe"@sender.example as john doe@sender.example
+    try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
+      SmtpClient.Reply r = smtp.rcpt("\"john doe\"@sender.example", "bob@cr.test");
+      assertEquals(550, r.code(), r + "\n" + postfix.maillog());
+      Matcher link = LINK.matcher(r.lines().get(0));
+      assertTrue(link.find(), r.toString());
+      ChallengeClaims claims = ChallengeTokens.of(keys).verify(link.group(2));
+      assertEquals("\"john doe\"@sender.example", claims.sender());
+      assertEquals("bob@cr.test", claims.recipient());
+    }
+  }
+
+  @Test
+  void rcpt_senderPostfixTakesAndWeCannotRead_isNotRefusedPermanently() throws Exception {
+    requirePostfix();
+    // longer than RFC 5321's 254 octets: Postfix takes it, the engine's parser does not
+    String sender = "a".repeat(250) + "@sender.example";
+    try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
+      SmtpClient.Reply r = smtp.rcpt(sender, "bob@cr.test");
+      assertEquals(250, r.code(), r + "\n" + postfix.maillog());
+    }
+  }
+
   private static String attribute(String html, String name) {
     Matcher m = Pattern.compile(name + "=\"([^\"]*)\"").matcher(html);
     assertTrue(m.find(), name + " not in the page");
