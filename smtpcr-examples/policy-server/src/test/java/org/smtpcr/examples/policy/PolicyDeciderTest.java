@@ -20,7 +20,10 @@ import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.rules.StandardRules;
+import org.smtpcr.core.store.EntryOrigin;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.OutboundMarks;
+import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 import org.smtpcr.examples.runtime.OutboundLearning;
@@ -194,15 +197,21 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_authenticatedUser_learnsRecipientAsSenderToUser() {
-    Map<String, String> out =
+  void decide_authenticatedUser_learnsRecipientAsSenderToUserOnceTheMessageIsAccepted() {
+    PolicyDecider d = decider(true, Optional.empty());
+    Map<String, String> rcpt =
         Fixtures.with(
             Fixtures.rcpt("Bob+Lists@CR.TEST", "Carol+news@Remote.Example"),
             "sasl_username",
             "bob");
-    assertEquals("DUNNO", decide(decider(true, Optional.empty()), out));
-    assertTrue(
-        store.find(WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"))).isPresent());
+    WhitelistKey key = WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"));
+    assertEquals("DUNNO", decide(d, rcpt));
+    assertTrue(store.find(key).isEmpty(), "nothing is learned before the message is accepted");
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(rcpt)));
+    WhitelistEntry learned = store.find(key).orElseThrow();
+    assertEquals(EntryOrigin.LEARNED, learned.origin());
+    assertTrue(learned.expiresAt().isPresent(), "learned entries expire by default");
+    assertTrue(OutboundMarks.sentRecently(store, c("bob@cr.test")), "bob is marked as a sender");
     // and carol's answer is now accepted without a challenge
     assertEquals(
         "DUNNO",
@@ -211,10 +220,95 @@ final class PolicyDeciderTest {
   }
 
   @Test
+  void decide_rcptThenRset_learnsNothing() {
+    PolicyDecider d = decider(true, Optional.empty());
+    Map<String, String> rcpt =
+        Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
+    assertEquals("DUNNO", decide(d, rcpt));
+    // RSET: the next transaction has another instance, and its message names another recipient
+    Map<String, String> next =
+        Fixtures.with(
+            Fixtures.with(rcpt, "recipient", "dave@remote.example"),
+            "instance",
+            "360.6b0b0369.b2517.1");
+    assertEquals("DUNNO", decide(d, next));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(next)));
+    assertTrue(
+        store.find(WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"))).isEmpty(),
+        "the recipient of the abandoned transaction is not learned");
+    assertTrue(
+        store.find(WhitelistKey.pair(c("dave@remote.example"), c("bob@cr.test"))).isPresent());
+  }
+
+  @Test
+  void decide_endOfMessageWithSeveralRecipients_learnsEachAcceptedOne() {
+    PolicyDecider d = decider(true, Optional.empty());
+    Map<String, String> first =
+        Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
+    // "dave x"@remote.example in Postfix's internal form
+    Map<String, String> second = Fixtures.with(first, "recipient", "dave x@remote.example");
+    assertEquals("DUNNO", decide(d, first));
+    assertEquals("DUNNO", decide(d, second));
+    // with several recipients Postfix sends an empty recipient at END-OF-MESSAGE
+    assertEquals("DUNNO", decide(d, Fixtures.with(Fixtures.endOfMessage(first), "recipient", "")));
+    assertTrue(
+        store.find(WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"))).isPresent());
+    assertTrue(
+        store
+            .find(WhitelistKey.pair(c("\"dave x\"@remote.example"), c("bob@cr.test")))
+            .isPresent());
+  }
+
+  @Test
+  void decide_senderOutsideLocalDomains_learnsNothing() {
+    PolicyDecider d =
+        new PolicyDecider(
+            engine,
+            Optional.of(
+                OutboundLearning.of(store, AddressCanonicalizer.standard(), Clock.systemUTC())
+                    .withLocalDomains(List.of("cr.test"))),
+            Optional.empty());
+    Map<String, String> foreign =
+        Fixtures.with(
+            Fixtures.rcpt("someone@victim.example", "carol@remote.example"),
+            "sasl_username",
+            "bob");
+    assertEquals("DUNNO", decide(d, foreign));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(foreign)));
+    assertEquals(0, store.count());
+    Map<String, String> local =
+        Fixtures.with(
+            Fixtures.with(foreign, "sender", "bob@sub.cr.test"),
+            "instance",
+            "360.6b0b0369.b2517.1");
+    assertEquals("DUNNO", decide(d, local));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(local)));
+    assertEquals(1, store.count());
+  }
+
+  @Test
+  void decide_adminEntry_isNeverOverwrittenByLearning() {
+    WhitelistKey key = WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"));
+    java.time.Instant shortened = java.time.Instant.now().plusSeconds(3600);
+    store.add(key, shortened);
+    PolicyDecider d = decider(true, Optional.empty());
+    Map<String, String> rcpt =
+        Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
+    decide(d, rcpt);
+    decide(d, Fixtures.endOfMessage(rcpt));
+    WhitelistEntry e = store.find(key).orElseThrow();
+    assertEquals(EntryOrigin.ADMIN, e.origin());
+    assertEquals(
+        Optional.of(shortened.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), e.expiresAt());
+  }
+
+  @Test
   void decide_authenticatedUserLearningOff_learnsNothing() {
     Map<String, String> out =
         Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
-    assertEquals("DUNNO", decide(decider(false, Optional.empty()), out));
+    PolicyDecider d = decider(false, Optional.empty());
+    assertEquals("DUNNO", decide(d, out));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(out)));
     assertEquals(0, store.count());
   }
 
@@ -222,7 +316,9 @@ final class PolicyDeciderTest {
   void decide_authenticatedNullSender_learnsNothing() {
     Map<String, String> out =
         Fixtures.with(Fixtures.rcpt("", "carol@remote.example"), "sasl_username", "bob");
-    assertEquals("DUNNO", decide(decider(true, Optional.empty()), out));
+    PolicyDecider d = decider(true, Optional.empty());
+    assertEquals("DUNNO", decide(d, out));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(out)));
     assertEquals(0, store.count());
   }
 
