@@ -121,6 +121,9 @@ final class PolicyDecider {
         tx.authenticatedUser(sasl);
       }
       sessionId(request).ifPresent(tx::sessionId);
+      // what this server accepted earlier in the same transaction: the engine counts recipients
+      // per transaction (the null sender gets one)
+      tx.acceptedRecipients(transactions.accepted(instance));
       DecisionOutcome outcome = engine.decide(tx.build());
       String action;
       if (outcome.ruleId().equals(DecisionOutcome.INVALID_ADDRESS)) {
@@ -230,7 +233,12 @@ final class PolicyDecider {
 
   private void unreadable(DecisionOutcome outcome, PolicyRequest request) {
     String which =
-        outcome.decision().negativeReply().map(SmtpReply::enhancedStatus).orElse("").equals("5.1.7")
+        outcome
+                .decision()
+                .negativeReply()
+                .map(SmtpReply::enhancedStatus)
+                .orElse("")
+                .endsWith(".1.7")
             ? "sender"
             : "recipient";
     unreadable.warn(

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.smtpcr.core.Transaction;
 
 /**
  * The recipients accepted so far in each SMTP transaction, by Postfix's {@code instance} attribute
@@ -17,18 +18,18 @@ import java.util.List;
  * the message is accepted.
  *
  * <p><b>Bounds.</b> At most {@value #MAX_TRANSACTIONS} transactions, the least recently used
- * dropped first; at most {@value #MAX_RECIPIENTS} recipients each (Postfix's default {@code
- * smtpd_recipient_limit}; more are not kept), at most {@value #MAX_CHARS} characters of recipients
- * in all (the least recently used transactions go first); a transaction not touched for {@link
- * #MAX_IDLE} is forgotten (time from the {@link Clock}). A transaction ends at {@code
- * END-OF-MESSAGE} ({@link #end}); one that ends otherwise (RSET, QUIT, a rejected DATA) is
- * forgotten when idle.
+ * dropped first; at most {@link Transaction#MAX_ACCEPTED_RECIPIENTS} (1000, Postfix's default
+ * {@code smtpd_recipient_limit}) recipients each (more are not kept), at most {@value #MAX_CHARS}
+ * characters of recipients in all (the least recently used transactions go first); a transaction
+ * not touched for {@link #MAX_IDLE} is forgotten (time from the {@link Clock}). A transaction ends
+ * at {@code END-OF-MESSAGE} ({@link #end}); one that ends otherwise (RSET, QUIT, a rejected DATA)
+ * is forgotten when idle.
  *
  * <p>Thread-safe.
  */
 final class TransactionRecipients {
   static final int MAX_TRANSACTIONS = 10_000;
-  static final int MAX_RECIPIENTS = 1000;
+  static final int MAX_RECIPIENTS = Transaction.MAX_ACCEPTED_RECIPIENTS;
 
   /** All recipients kept, in characters (about 8 MB): the oldest transactions go beyond it. */
   static final long MAX_CHARS = 4_000_000;

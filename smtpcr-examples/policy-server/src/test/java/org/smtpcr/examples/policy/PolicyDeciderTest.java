@@ -93,7 +93,11 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_nullSender_isDunno() {
+  void decide_nullSender_toRecipientWhoSentMail_isDunno() {
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                c("bob@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
     assertEquals(
         "DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("", "bob@cr.test")));
   }
@@ -147,7 +151,7 @@ final class PolicyDeciderTest {
   @Test
   void decide_clientAddressForms_literalsDecidedEverythingElseDeferred() {
     Map<String, String> bounce =
-        Fixtures.rcpt("", "bob@cr.test"); // null sender: DUNNO once the address is usable
+        Fixtures.rcpt("", "postmaster@cr.test"); // DUNNO once the address is usable
     PolicyDecider d = decider(false, Optional.empty());
     for (String usable : List.of("192.0.2.10", "2001:db8::1", "::ffff:192.0.2.1", "::1")) {
       assertEquals("DUNNO", decide(d, Fixtures.with(bounce, "client_address", usable)), usable);
@@ -325,12 +329,19 @@ final class PolicyDeciderTest {
   @Test
   void decide_prependHeaderOn_namesTheDecidingRule() {
     store.add(WhitelistKey.pair(c("alice@sender.example"), c("bob@cr.test")));
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                c("bob@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
     PolicyDecider d = decider(true, Optional.of("X-SMTPCR"));
     assertEquals(
         "PREPEND X-SMTPCR: pass (whitelist-store)",
         decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
     assertEquals(
-        "PREPEND X-SMTPCR: pass (null-sender)", decide(d, Fixtures.rcpt("", "bob@cr.test")));
+        "PREPEND X-SMTPCR: pass (null-sender)",
+        decide(
+            d,
+            Fixtures.with(Fixtures.rcpt("", "bob@cr.test"), "instance", "360.6b0b0369.b2517.9")));
   }
 
   @Test
@@ -531,5 +542,33 @@ final class PolicyDeciderTest {
       assertTrue(logs.text().contains("could not be read (sender address"), logs.text());
       assertTrue(logs.text().contains("could not be read (recipient address"), logs.text());
     }
+  }
+
+  @Test
+  void decide_nullSenderSecondRecipientOfTheSameInstance_is452() {
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                c("bob@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                c("carol@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
+    PolicyDecider d = decider(true, Optional.empty());
+    assertEquals("DUNNO", decide(d, Fixtures.rcpt("", "bob@cr.test")));
+    String second = decide(d, Fixtures.rcpt("", "carol@cr.test"));
+    assertTrue(second.startsWith("452 4.5.3 "), second);
+    // another transaction: one recipient again
+    assertEquals(
+        "DUNNO",
+        decide(
+            d,
+            Fixtures.with(Fixtures.rcpt("", "carol@cr.test"), "instance", "360.6b0b0369.b2517.1")));
+  }
+
+  @Test
+  void decide_nullSenderToRecipientWithoutOutboundMark_isRefused() {
+    String action = decide(decider(true, Optional.empty()), Fixtures.rcpt("", "dave@cr.test"));
+    assertTrue(action.startsWith("550 5.7.1 "), action);
   }
 }

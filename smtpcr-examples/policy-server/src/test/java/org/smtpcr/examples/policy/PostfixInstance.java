@@ -41,7 +41,8 @@ final class PostfixInstance implements AutoCloseable {
   /** What {@code check_policy_service} answers when the policy server cannot be asked. */
   static final String DEFAULT_ACTION = "451 4.3.5 Policy service unavailable, try again later";
 
-  static final List<String> USERS = List.of("bob", "carol", "dave", "erin", "postmaster", "abuse");
+  static final List<String> USERS =
+      List.of("bob", "carol", "dave", "erin", "ivan", "postmaster", "abuse");
 
   private static final Path POSTFIX = Path.of("/usr/sbin/postfix");
   private static final Path POSTCONF = Path.of("/usr/sbin/postconf");

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -171,5 +173,43 @@ final class PostfixOutboundTest {
     }
     assertTrue(
         store.find(WhitelistKey.pair(c("heidi@remote.example"), c("carol@cr.test"))).isEmpty());
+  }
+
+  @Test
+  void nullSender_secondRecipientOfTheTransaction_isDeferred452() throws Exception {
+    requirePostfix();
+    // carol sent mail recently, so a bounce to her alone passes
+    store.countIfUnder(
+        List.of(OutboundMarks.mark(c("carol@cr.test"), Instant.now(), Duration.ofDays(1))));
+    try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
+      SmtpClient.Reply first = smtp.rcpt("", "carol@cr.test");
+      assertEquals(250, first.code(), first + "\n" + postfix.maillog());
+      SmtpClient.Reply second = smtp.command("RCPT TO:<bob@cr.test>");
+      assertEquals(452, second.code(), second + "\n" + postfix.maillog());
+      assertTrue(second.lines().get(0).startsWith("452 4.5.3 "), second.toString());
+      // a new transaction (RSET) starts the count again
+      assertEquals(250, smtp.command("RSET").code());
+      assertEquals(250, smtp.rcpt("", "carol@cr.test").code());
+    }
+  }
+
+  @Test
+  void nullSender_toRecipientWhoSentNoMail_isRefused_untilTheySendOne() throws Exception {
+    requirePostfix();
+    try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
+      SmtpClient.Reply r = smtp.rcpt("", "ivan@cr.test");
+      assertEquals(550, r.code(), r + "\n" + postfix.maillog());
+    }
+    try (SmtpClient smtp = submission("ivan@cr.test")) {
+      assertEquals(250, smtp.rcpt("ivan@cr.test", "judy@remote.example").code());
+      SmtpClient.Reply queued =
+          smtp.data("ivan@cr.test", "judy@remote.example", "out " + UUID.randomUUID());
+      assertEquals(250, queued.code(), queued + "\n" + postfix.maillog());
+    }
+    try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
+      SmtpClient.Reply r = smtp.rcpt("", "ivan@cr.test");
+      assertEquals(250, r.code(), "a bounce to a recipient who sent mail: " + r);
+      assertEquals(250, smtp.data("MAILER-DAEMON@remote.example", "ivan@cr.test", "bounce").code());
+    }
   }
 }

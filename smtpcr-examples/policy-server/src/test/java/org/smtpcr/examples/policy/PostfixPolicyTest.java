@@ -31,10 +31,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.OutboundMarks;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
 import org.smtpcr.tokens.ChallengeClaims;
@@ -243,8 +245,15 @@ final class PostfixPolicyTest {
   }
 
   @Test
-  void nullSender_isDelivered() throws Exception {
+  void nullSender_toRecipientWhoSentMailRecently_isDelivered() throws Exception {
     requirePostfix();
+    // a bounce answers mail that was sent: bob sent some (PostfixOutboundTest sends it for real)
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                CanonicalAddress.parseCanonical("bob@cr.test"),
+                java.time.Instant.now(),
+                Duration.ofDays(1))));
     String subject = "bounce " + UUID.randomUUID();
     try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
       SmtpClient.Reply r = smtp.rcpt("", "bob@cr.test");
