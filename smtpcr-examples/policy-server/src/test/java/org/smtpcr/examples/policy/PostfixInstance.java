@@ -232,6 +232,10 @@ final class PostfixInstance implements AutoCloseable {
     own(Files.createDirectories(queue.resolve("pid")), "root", "root", "rwxr-xr-x");
     Files.writeString(queue.resolve("quick-start"), "");
 
+    String outbound =
+        submissionPort == 0
+            ? "error:outbound mail disabled in the SMTPCR test instance"
+            : "discard:outbound mail discarded in the SMTPCR test instance";
     String uid = run(List.of("id", "-u", "nobody")).strip();
     String gid = run(List.of("getent", "group", "nogroup")).split(":", -1)[2].strip();
     write(
@@ -259,8 +263,9 @@ final class PostfixInstance implements AutoCloseable {
             // trust nobody: with 127.0.0.1 in mynetworks and permit_mynetworks first, the policy is
             // never asked
             "mynetworks =",
-            "default_transport = error:outbound mail disabled in the SMTPCR test instance",
-            "relay_transport = error:outbound mail disabled in the SMTPCR test instance",
+            // never out: refused, or with a submission service (whose users relay) thrown away
+            "default_transport = " + outbound,
+            "relay_transport = " + outbound,
             "virtual_mailbox_domains = cr.test",
             "virtual_mailbox_base = " + mail,
             "virtual_mailbox_maps = texthash:" + conf.resolve("vmailbox"),
