@@ -287,8 +287,8 @@ public final class OutboundLearning {
     if (localDomains.isEmpty()) {
       log.warn(
           "learning from outbound mail without local domains (localDomains, --local-domain): every"
-              + " sender an authenticated user may use is learned from; configure them, and"
-              + " reject_sender_login_mismatch in Postfix");
+              + " sender an authenticated user may use is learned from; configure them, and let"
+              + " users send only as themselves (Postfix: reject_sender_login_mismatch)");
     }
   }
 
