@@ -39,9 +39,10 @@ import org.smtpcr.examples.runtime.StoreSpec;
  * storeDriverClass}, {@code storePoolSize}, {@code storeConnectionTimeout}, {@code
  * storeTablePrefix} (as for {@link SmtpcrRcptHook}'s {@code store}; equal settings share one pool);
  * {@code authenticatedOnly} (default true); {@code entryLifetime} (also spelt {@code
- * learnLifetime}; a duration such as {@code 365d} or {@code P365D}; default: learned entries never
- * expire); {@code subaddressSeparators} (default {@code +}). The lifetime rule is the runtime's
- * {@link OutboundLearning}: an entry that never expires is not made to expire.
+ * learnLifetime}; a duration such as {@code 30d} or {@code P30D}, or {@code forever}; default 365
+ * days); {@code subaddressSeparators} (default {@code +}). The lifetime rule is the runtime's
+ * {@link OutboundLearning}: an administrator's entry is never changed, a learned one never
+ * shortened.
  *
  * <p>Thread-safe after {@link #init()}.
  *

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,6 +16,7 @@ import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.examples.runtime.OutboundLearning;
@@ -23,9 +25,10 @@ import org.smtpcr.examples.runtime.SessionIds;
 
 /**
  * Turns a {@link PolicyRequest} into the value of the {@code action=} reply: the decision engine at
- * {@code RCPT}, {@code DUNNO} at every other state, learning from outbound mail first. Never throws
- * for a request's content; a failure of its own answers {@value #FAILURE_ACTION}. Thread-safe; the
- * per-connection {@link Session} is not, and is used by one request at a time.
+ * {@code RCPT}, {@code DUNNO} at every other state; at {@code END-OF-MESSAGE} it learns from
+ * outbound mail. The recipients accepted in each transaction are kept by {@code instance}. Never
+ * throws for a request's content; a failure of its own answers {@value #FAILURE_ACTION}.
+ * Thread-safe; the per-connection {@link Session} is not, and is used by one request at a time.
  */
 final class PolicyDecider {
   /** Continue with the rest of Postfix's restrictions; never {@code OK}, which would skip them. */
@@ -41,6 +44,8 @@ final class PolicyDecider {
   private final Optional<String> prependHeader;
   private final AtomicBoolean warnedLongLink = new AtomicBoolean();
   private final AtomicBoolean warnedClientAddress = new AtomicBoolean();
+  private final WarnLimit unreadable = new WarnLimit(log, System::nanoTime);
+  private final TransactionRecipients transactions;
 
   /** What one connection (one smtpd process, one SMTP session at a time) remembers. */
   static final class Session {
@@ -50,6 +55,15 @@ final class PolicyDecider {
 
   PolicyDecider(
       DecisionEngine engine, Optional<OutboundLearning> learning, Optional<String> prependHeader) {
+    this(engine, learning, prependHeader, new TransactionRecipients(Clock.systemUTC()));
+  }
+
+  PolicyDecider(
+      DecisionEngine engine,
+      Optional<OutboundLearning> learning,
+      Optional<String> prependHeader,
+      TransactionRecipients transactions) {
+    this.transactions = requireNonNull(transactions, "transactions");
     this.engine = requireNonNull(engine, "engine");
     this.learning = requireNonNull(learning, "learning");
     this.prependHeader = requireNonNull(prependHeader, "prependHeader");
@@ -64,14 +78,19 @@ final class PolicyDecider {
    */
   String decide(PolicyRequest request, Session session) {
     try {
-      if (!request.requestType().equals("smtpd_access_policy")
-          || !request.protocolState().equals("RCPT")) {
+      if (!request.requestType().equals("smtpd_access_policy")) {
         return DUNNO;
       }
-      String recipient = request.value("recipient");
-      if (recipient.isEmpty()) {
+      if (request.protocolState().equals("END-OF-MESSAGE")) {
+        endOfMessage(request);
         return DUNNO;
       }
+      if (!request.protocolState().equals("RCPT") || request.value("recipient").isEmpty()) {
+        return DUNNO;
+      }
+      // Postfix sends its internal form, local parts unquoted: quote them again before parsing
+      String sender = PostfixAddresses.external(request.value("sender"));
+      String recipient = PostfixAddresses.external(request.value("recipient"));
       Optional<InetAddress> client = clientAddress(request.value("client_address"));
       if (client.isEmpty()) {
         if (warnedClientAddress.compareAndSet(false, true)) {
@@ -85,31 +104,64 @@ final class PolicyDecider {
         }
         return FAILURE_ACTION;
       }
-      String sasl = request.value("sasl_username");
-      if (!sasl.isEmpty() && learning.isPresent()) {
-        learn(learning.get(), request.value("sender"), recipient, request);
-      }
+      String instance = request.value("instance");
       Transaction.Builder tx =
           Transaction.builder()
               .stage(Stage.RCPT)
               .clientAddress(client.get())
-              .reversePath(request.value("sender").isEmpty() ? "<>" : request.value("sender"))
+              .reversePath(sender.isEmpty() ? "<>" : sender)
               .forwardPath(recipient)
               .tls(!request.value("encryption_protocol").isEmpty());
       String helo = request.value("helo_name");
       if (!helo.isEmpty()) {
         tx.helo(helo);
       }
+      String sasl = request.value("sasl_username");
       if (!sasl.isEmpty()) {
         tx.authenticatedUser(sasl);
       }
       sessionId(request).ifPresent(tx::sessionId);
+      // what this server accepted earlier in the same transaction: the engine counts recipients
+      // per transaction (the null sender gets one)
+      tx.acceptedRecipients(transactions.accepted(instance));
       DecisionOutcome outcome = engine.decide(tx.build());
-      return action(outcome.decision(), outcome.ruleId(), request, session);
+      String action;
+      if (outcome.ruleId().equals(DecisionOutcome.INVALID_ADDRESS)) {
+        // Postfix accepted the address and we cannot read it: never refuse mail for our own
+        // parser's sake (a permanent 553 would lose it); let Postfix's other restrictions decide
+        unreadable(outcome, request);
+        action = DUNNO;
+      } else {
+        action = action(outcome.decision(), outcome.ruleId(), request, session);
+      }
+      if (action.equals(DUNNO) || action.startsWith("PREPEND ")) {
+        transactions.add(instance, recipient);
+      }
+      return action;
     } catch (RuntimeException e) {
       log.warn(
           "deciding a policy request failed with {}; answering 451 4.3.0", e.getClass().getName());
       return FAILURE_ACTION;
+    }
+  }
+
+  /**
+   * The message was accepted ({@code smtpd_end_of_data_restrictions}): the transaction ends, and
+   * when one of our users sent it, its recipients are learned. Never at RCPT: a client could
+   * whitelist any pair with RCPT and RSET.
+   */
+  private void endOfMessage(PolicyRequest request) {
+    List<String> recipients = transactions.end(request.value("instance"));
+    if (learning.isEmpty() || request.value("sasl_username").isEmpty()) {
+      return;
+    }
+    if (recipients.isEmpty() && !request.value("recipient").isEmpty()) {
+      // Postfix names the recipient here when there is one (and we may have forgotten it)
+      recipients = List.of(PostfixAddresses.external(request.value("recipient")));
+    }
+    String sender = PostfixAddresses.external(request.value("sender"));
+    for (String recipient : recipients) {
+      learn(learning.get(), sender, recipient, request);
     }
   }
 
@@ -177,6 +229,27 @@ final class PolicyDecider {
       }
     }
     return named;
+  }
+
+  private void unreadable(DecisionOutcome outcome, PolicyRequest request) {
+    String which =
+        outcome
+                .decision()
+                .negativeReply()
+                .map(SmtpReply::enhancedStatus)
+                .orElse("")
+                .endsWith(".1.7")
+            ? "sender"
+            : "recipient";
+    unreadable.warn(
+        "an address Postfix accepted could not be read ({} address, session {}); answering DUNNO",
+        which,
+        sessionId(request).orElse("?"));
+    log.debug(
+        "unreadable {} address \"{}\" (session {})",
+        which,
+        LogSafe.of(request.value(which)),
+        sessionId(request).orElse("?"));
   }
 
   /** Records (remote recipient → our sender) so the people our users write to can answer. */

@@ -26,6 +26,8 @@ import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +40,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.runtime.OutboundLearning;
@@ -84,8 +87,20 @@ import org.smtpcr.examples.runtime.OutboundLearning;
  * link. {@code docs/postfix.md} says what to run beside it.
  *
  * <p><b>Learning from outbound mail.</b> When {@code sasl_username} is set, one of our users is
- * sending: the pair (that remote recipient as sender, our user's address as recipient) is added to
- * the store, so the people our users write to can answer without a challenge. On by default.
+ * sending: once the message is accepted ({@code protocol_state=END-OF-MESSAGE}, which Postfix asks
+ * only when the server is also in {@code smtpd_end_of_data_restrictions}), each pair (a recipient
+ * accepted in that transaction as sender, our user's address as recipient) is confirmed in the
+ * store, and our user is marked as having sent mail; never at RCPT, where RCPT and RSET would
+ * whitelist any pair. Only senders in the {@linkplain Builder#localDomains local domains} are
+ * learned from. On by default.
+ *
+ * <p><b>Transactions.</b> The recipients accepted ({@code DUNNO}) in each transaction are kept by
+ * Postfix's {@code instance} attribute, bounded and forgotten after an hour without a request.
+ *
+ * <p><b>Addresses.</b> Postfix sends {@code sender} and {@code recipient} in its internal form;
+ * local parts that need quotes get them again before parsing. An address Postfix accepted that the
+ * engine cannot read is answered {@code DUNNO}, with a WARN line (at most 20 a minute), never a
+ * permanent refusal.
  *
  * <p><b>Bounds.</b> A line of at most {@value #MAX_LINE_BYTES} bytes, at most {@value
  * #MAX_ATTRIBUTES} attributes and {@value #MAX_REQUEST_BYTES} bytes per request. A request that
@@ -150,7 +165,9 @@ public final class PolicyServer implements AutoCloseable {
   private final int workerThreads;
   private final Duration busyPoll;
   private final boolean learnOutbound;
-  private final Optional<Duration> learnLifetime;
+  private final Duration learnLifetime;
+  private final List<String> localDomains;
+  private final Clock clock;
   private final Optional<String> prependHeader;
   private final AddressCanonicalizer canonicalizer;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -175,7 +192,10 @@ public final class PolicyServer implements AutoCloseable {
     this.workerThreads = b.workerThreads == null ? DEFAULT_WORKER_THREADS : b.workerThreads;
     this.busyPoll = b.busyPoll == null ? Duration.ZERO : b.busyPoll;
     this.learnOutbound = b.learnOutbound == null || b.learnOutbound;
-    this.learnLifetime = Optional.ofNullable(b.learnLifetime);
+    this.learnLifetime =
+        b.learnLifetime == null ? OutboundLearning.DEFAULT_LIFETIME : b.learnLifetime;
+    this.localDomains = b.localDomains == null ? List.of() : b.localDomains;
+    this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
     this.prependHeader = b.prependHeader;
     this.canonicalizer = b.engine.canonicalizer(); // one canonical form: the engine's
   }
@@ -203,11 +223,15 @@ public final class PolicyServer implements AutoCloseable {
     started = true;
     Optional<OutboundLearning> learning =
         learnOutbound
-            ? store
-                .map(st -> OutboundLearning.of(st, canonicalizer, Clock.systemUTC()))
-                .map(l -> learnLifetime.map(l::withLifetime).orElse(l))
+            ? store.map(
+                st ->
+                    OutboundLearning.of(st, canonicalizer, clock)
+                        .withLifetime(learnLifetime)
+                        .withLocalDomains(localDomains))
             : Optional.empty();
-    PolicyDecider decider = new PolicyDecider(engine, learning, prependHeader);
+    learning.ifPresent(OutboundLearning::warnIfEveryDomain);
+    PolicyDecider decider =
+        new PolicyDecider(engine, learning, prependHeader, new TransactionRecipients(clock));
     if (workerThreads > 0) {
       // a ForkJoinPool, not a ThreadPoolExecutor: it wakes the worker that went idle last, whose
       // thread is still warm, where the executor's queue wakes the one idle longest; on virtual
@@ -431,6 +455,8 @@ public final class PolicyServer implements AutoCloseable {
     private Duration busyPoll;
     private Boolean learnOutbound;
     private Duration learnLifetime;
+    private List<String> localDomains;
+    private Clock clock;
     private Optional<String> prependHeader = Optional.empty();
     private boolean prependHeaderSet;
 
@@ -577,10 +603,13 @@ public final class PolicyServer implements AutoCloseable {
     }
 
     /**
-     * How long a pair learned from outbound mail lasts (default: for good). The rule is the
-     * runtime's {@link OutboundLearning}: an entry that never expires is not made to expire.
+     * How long a pair learned from outbound mail lasts (default {@link
+     * OutboundLearning#DEFAULT_LIFETIME}, 365 days; for good before 0.3.0). The rule is the
+     * runtime's {@link OutboundLearning}: an entry an administrator made is never changed, a
+     * learned one never shortened.
      *
-     * @param lifetime positive, at most {@link OutboundLearning#MAX_LIFETIME}
+     * @param lifetime positive, at most {@link OutboundLearning#MAX_LIFETIME}, or {@link
+     *     OutboundLearning#FOR_GOOD}
      * @return this builder
      * @since 0.1.0
      */
@@ -588,6 +617,39 @@ public final class PolicyServer implements AutoCloseable {
       checkState(this.learnLifetime == null, "learnLifetime was already set");
       requireNonNull(lifetime, "lifetime");
       this.learnLifetime = OutboundLearning.checkLifetime("learnLifetime", lifetime);
+      return this;
+    }
+
+    /**
+     * The domains this site's users send from ({@link
+     * org.smtpcr.examples.runtime.Settings#LOCAL_DOMAINS}): only senders in them (and their
+     * subdomains) are learned from. Default: none, and every sender an authenticated user may use
+     * is learned from, with a WARN at start.
+     *
+     * @param domains domain names
+     * @return this builder
+     * @throws IllegalArgumentException if one is not a domain name
+     * @since 0.3.0
+     */
+    public Builder localDomains(Collection<String> domains) {
+      checkState(this.localDomains == null, "localDomains was already set");
+      List<String> copy = List.copyOf(domains);
+      for (String d : copy) {
+        try {
+          AddressCanonicalizer.standard().canonicalizeDomain(d);
+        } catch (InvalidAddressException e) {
+          throw new IllegalArgumentException(
+              "localDomains: not a domain name: " + e.getMessage(), e);
+        }
+      }
+      this.localDomains = copy;
+      return this;
+    }
+
+    /** The clock for learned entries' expiry and for forgetting transactions; for tests. */
+    Builder clock(Clock clock) {
+      checkState(this.clock == null, "clock was already set");
+      this.clock = requireNonNull(clock, "clock");
       return this;
     }
 

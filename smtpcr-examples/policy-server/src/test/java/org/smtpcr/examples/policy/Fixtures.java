@@ -62,6 +62,14 @@ final class Fixtures {
     return a;
   }
 
+  /** The request Postfix sends for the same transaction once the message is accepted. */
+  static Map<String, String> endOfMessage(Map<String, String> rcpt) {
+    Map<String, String> a = with(rcpt, "protocol_state", "END-OF-MESSAGE");
+    a.put("recipient_count", "1");
+    a.put("size", "321");
+    return a;
+  }
+
   static Map<String, String> with(Map<String, String> attributes, String name, String value) {
     Map<String, String> copy = new LinkedHashMap<>(attributes);
     copy.put(name, value);

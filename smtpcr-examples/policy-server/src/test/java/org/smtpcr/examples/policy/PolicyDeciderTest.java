@@ -20,7 +20,10 @@ import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.rules.StandardRules;
+import org.smtpcr.core.store.EntryOrigin;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.OutboundMarks;
+import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 import org.smtpcr.examples.runtime.OutboundLearning;
@@ -90,7 +93,11 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_nullSender_isDunno() {
+  void decide_nullSender_toRecipientWhoSentMail_isDunno() {
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                c("bob@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
     assertEquals(
         "DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("", "bob@cr.test")));
   }
@@ -144,7 +151,7 @@ final class PolicyDeciderTest {
   @Test
   void decide_clientAddressForms_literalsDecidedEverythingElseDeferred() {
     Map<String, String> bounce =
-        Fixtures.rcpt("", "bob@cr.test"); // null sender: DUNNO once the address is usable
+        Fixtures.rcpt("", "postmaster@cr.test"); // DUNNO once the address is usable
     PolicyDecider d = decider(false, Optional.empty());
     for (String usable : List.of("192.0.2.10", "2001:db8::1", "::ffff:192.0.2.1", "::1")) {
       assertEquals("DUNNO", decide(d, Fixtures.with(bounce, "client_address", usable)), usable);
@@ -167,11 +174,14 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_invalidRecipient_isRejectedPermanentlyWithoutEcho() {
-    String action =
-        decide(decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
-    assertTrue(action.startsWith("553 5.1.3 "), action);
-    assertFalse(action.contains("\u0000"));
+  void decide_invalidRecipient_isDunnoNeverPermanentAndLogsNoControlCharacter() {
+    try (LogCapture log = new LogCapture()) {
+      String action =
+          decide(
+              decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
+      assertEquals("DUNNO", action);
+      assertFalse(log.text().contains("\u0000"));
+    }
   }
 
   @Test
@@ -191,15 +201,21 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_authenticatedUser_learnsRecipientAsSenderToUser() {
-    Map<String, String> out =
+  void decide_authenticatedUser_learnsRecipientAsSenderToUserOnceTheMessageIsAccepted() {
+    PolicyDecider d = decider(true, Optional.empty());
+    Map<String, String> rcpt =
         Fixtures.with(
             Fixtures.rcpt("Bob+Lists@CR.TEST", "Carol+news@Remote.Example"),
             "sasl_username",
             "bob");
-    assertEquals("DUNNO", decide(decider(true, Optional.empty()), out));
-    assertTrue(
-        store.find(WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"))).isPresent());
+    WhitelistKey key = WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"));
+    assertEquals("DUNNO", decide(d, rcpt));
+    assertTrue(store.find(key).isEmpty(), "nothing is learned before the message is accepted");
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(rcpt)));
+    WhitelistEntry learned = store.find(key).orElseThrow();
+    assertEquals(EntryOrigin.LEARNED, learned.origin());
+    assertTrue(learned.expiresAt().isPresent(), "learned entries expire by default");
+    assertTrue(OutboundMarks.sentRecently(store, c("bob@cr.test")), "bob is marked as a sender");
     // and carol's answer is now accepted without a challenge
     assertEquals(
         "DUNNO",
@@ -208,10 +224,95 @@ final class PolicyDeciderTest {
   }
 
   @Test
+  void decide_rcptThenRset_learnsNothing() {
+    PolicyDecider d = decider(true, Optional.empty());
+    Map<String, String> rcpt =
+        Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
+    assertEquals("DUNNO", decide(d, rcpt));
+    // RSET: the next transaction has another instance, and its message names another recipient
+    Map<String, String> next =
+        Fixtures.with(
+            Fixtures.with(rcpt, "recipient", "dave@remote.example"),
+            "instance",
+            "360.6b0b0369.b2517.1");
+    assertEquals("DUNNO", decide(d, next));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(next)));
+    assertTrue(
+        store.find(WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"))).isEmpty(),
+        "the recipient of the abandoned transaction is not learned");
+    assertTrue(
+        store.find(WhitelistKey.pair(c("dave@remote.example"), c("bob@cr.test"))).isPresent());
+  }
+
+  @Test
+  void decide_endOfMessageWithSeveralRecipients_learnsEachAcceptedOne() {
+    PolicyDecider d = decider(true, Optional.empty());
+    Map<String, String> first =
+        Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
+    // "dave x"@remote.example in Postfix's internal form
+    Map<String, String> second = Fixtures.with(first, "recipient", "dave x@remote.example");
+    assertEquals("DUNNO", decide(d, first));
+    assertEquals("DUNNO", decide(d, second));
+    // with several recipients Postfix sends an empty recipient at END-OF-MESSAGE
+    assertEquals("DUNNO", decide(d, Fixtures.with(Fixtures.endOfMessage(first), "recipient", "")));
+    assertTrue(
+        store.find(WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"))).isPresent());
+    assertTrue(
+        store
+            .find(WhitelistKey.pair(c("\"dave x\"@remote.example"), c("bob@cr.test")))
+            .isPresent());
+  }
+
+  @Test
+  void decide_senderOutsideLocalDomains_learnsNothing() {
+    PolicyDecider d =
+        new PolicyDecider(
+            engine,
+            Optional.of(
+                OutboundLearning.of(store, AddressCanonicalizer.standard(), Clock.systemUTC())
+                    .withLocalDomains(List.of("cr.test"))),
+            Optional.empty());
+    Map<String, String> foreign =
+        Fixtures.with(
+            Fixtures.rcpt("someone@victim.example", "carol@remote.example"),
+            "sasl_username",
+            "bob");
+    assertEquals("DUNNO", decide(d, foreign));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(foreign)));
+    assertEquals(0, store.count());
+    Map<String, String> local =
+        Fixtures.with(
+            Fixtures.with(foreign, "sender", "bob@sub.cr.test"),
+            "instance",
+            "360.6b0b0369.b2517.1");
+    assertEquals("DUNNO", decide(d, local));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(local)));
+    assertEquals(1, store.count());
+  }
+
+  @Test
+  void decide_adminEntry_isNeverOverwrittenByLearning() {
+    WhitelistKey key = WhitelistKey.pair(c("carol@remote.example"), c("bob@cr.test"));
+    java.time.Instant shortened = java.time.Instant.now().plusSeconds(3600);
+    store.add(key, shortened);
+    PolicyDecider d = decider(true, Optional.empty());
+    Map<String, String> rcpt =
+        Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
+    decide(d, rcpt);
+    decide(d, Fixtures.endOfMessage(rcpt));
+    WhitelistEntry e = store.find(key).orElseThrow();
+    assertEquals(EntryOrigin.ADMIN, e.origin());
+    assertEquals(
+        Optional.of(shortened.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), e.expiresAt());
+  }
+
+  @Test
   void decide_authenticatedUserLearningOff_learnsNothing() {
     Map<String, String> out =
         Fixtures.with(Fixtures.rcpt("bob@cr.test", "carol@remote.example"), "sasl_username", "bob");
-    assertEquals("DUNNO", decide(decider(false, Optional.empty()), out));
+    PolicyDecider d = decider(false, Optional.empty());
+    assertEquals("DUNNO", decide(d, out));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(out)));
     assertEquals(0, store.count());
   }
 
@@ -219,19 +320,28 @@ final class PolicyDeciderTest {
   void decide_authenticatedNullSender_learnsNothing() {
     Map<String, String> out =
         Fixtures.with(Fixtures.rcpt("", "carol@remote.example"), "sasl_username", "bob");
-    assertEquals("DUNNO", decide(decider(true, Optional.empty()), out));
+    PolicyDecider d = decider(true, Optional.empty());
+    assertEquals("DUNNO", decide(d, out));
+    assertEquals("DUNNO", decide(d, Fixtures.endOfMessage(out)));
     assertEquals(0, store.count());
   }
 
   @Test
   void decide_prependHeaderOn_namesTheDecidingRule() {
     store.add(WhitelistKey.pair(c("alice@sender.example"), c("bob@cr.test")));
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                c("bob@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
     PolicyDecider d = decider(true, Optional.of("X-SMTPCR"));
     assertEquals(
         "PREPEND X-SMTPCR: pass (whitelist-store)",
         decide(d, Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
     assertEquals(
-        "PREPEND X-SMTPCR: pass (null-sender)", decide(d, Fixtures.rcpt("", "bob@cr.test")));
+        "PREPEND X-SMTPCR: pass (null-sender)",
+        decide(
+            d,
+            Fixtures.with(Fixtures.rcpt("", "bob@cr.test"), "instance", "360.6b0b0369.b2517.9")));
   }
 
   @Test
@@ -398,5 +508,67 @@ final class PolicyDeciderTest {
       assertEquals("451 4.3.0 Try again later; see...", action);
       assertFalse(log.text().contains("challenge link"), log.text());
     }
+  }
+
+  @Test
+  void decide_internalFormQuotedLocalPart_challengedForTheQuotedSender() {
+    // "john doe"@sender.example, as Postfix sends it
+    String action =
+        decide(
+            decider(true, Optional.empty()),
+            Fixtures.rcpt("john doe@sender.example", "bob@cr.test"));
+    assertTrue(action.startsWith("550 5.7.1 "), action);
+    Matcher m = LINK.matcher(action);
+    assertTrue(m.find(), action);
+    assertEquals(
+        "\"john doe\"@sender.example", ChallengeTokens.of(keys).verify(m.group(1)).sender());
+  }
+
+  @Test
+  void decide_unreadableAddress_isDunnoWithWarning() {
+    try (LogCapture logs = new LogCapture()) {
+      // Postfix takes a domain label longer than 63 characters; the engine's parser does not
+      assertEquals(
+          "DUNNO",
+          decide(
+              decider(true, Optional.empty()),
+              Fixtures.rcpt("alice@" + "a".repeat(64) + ".example", "bob@cr.test")));
+      assertEquals(
+          "DUNNO",
+          decide(
+              decider(true, Optional.empty()),
+              Fixtures.rcpt("alice@sender.example", "bob@" + "b".repeat(64) + ".test")));
+      assertTrue(logs.text().contains("WARN"), logs.text());
+      assertTrue(logs.text().contains("could not be read (sender address"), logs.text());
+      assertTrue(logs.text().contains("could not be read (recipient address"), logs.text());
+    }
+  }
+
+  @Test
+  void decide_nullSenderSecondRecipientOfTheSameInstance_is452() {
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                c("bob@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                c("carol@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
+    PolicyDecider d = decider(true, Optional.empty());
+    assertEquals("DUNNO", decide(d, Fixtures.rcpt("", "bob@cr.test")));
+    String second = decide(d, Fixtures.rcpt("", "carol@cr.test"));
+    assertTrue(second.startsWith("452 4.5.3 "), second);
+    // another transaction: one recipient again
+    assertEquals(
+        "DUNNO",
+        decide(
+            d,
+            Fixtures.with(Fixtures.rcpt("", "carol@cr.test"), "instance", "360.6b0b0369.b2517.1")));
+  }
+
+  @Test
+  void decide_nullSenderToRecipientWithoutOutboundMark_isRefused() {
+    String action = decide(decider(true, Optional.empty()), Fixtures.rcpt("", "dave@cr.test"));
+    assertTrue(action.startsWith("550 5.7.1 "), action);
   }
 }

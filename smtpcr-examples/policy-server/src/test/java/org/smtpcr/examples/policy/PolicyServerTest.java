@@ -213,7 +213,7 @@ final class PolicyServerTest {
             mode.configure(PolicyServer.builder().engine(engine).store(store))
                 .idleTimeout(Duration.ofMillis(200)));
     PolicyClient c = client(s);
-    assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "bob@cr.test")));
+    assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "postmaster@cr.test")));
     long t0 = System.nanoTime();
     assertArrayEquals(new byte[0], c.readUntilClosed());
     assertTrue(
@@ -332,7 +332,9 @@ final class PolicyServerTest {
               || (!inline && log.count("requests sent ahead of replies exceed") == 1),
           log.text());
       assertEquals(
-          "DUNNO", client(s).ask(Fixtures.rcpt("", "bob@cr.test")), "other connections are served");
+          "DUNNO",
+          client(s).ask(Fixtures.rcpt("", "postmaster@cr.test")),
+          "other connections are served");
     }
   }
 
@@ -364,7 +366,8 @@ final class PolicyServerTest {
     // a MAIL-stage request is answered without the engine: the server keeps serving
     assertEquals(
         "DUNNO",
-        client(s).ask(Fixtures.with(Fixtures.rcpt("", "bob@cr.test"), "protocol_state", "MAIL")));
+        client(s)
+            .ask(Fixtures.with(Fixtures.rcpt("", "postmaster@cr.test"), "protocol_state", "MAIL")));
   }
 
   @Test
@@ -372,15 +375,17 @@ final class PolicyServerTest {
     PolicyServer s = start(PolicyServer.builder().engine(engine).store(store).maxConnections(2));
     PolicyClient a = client(s);
     PolicyClient b = client(s);
-    assertEquals("DUNNO", a.ask(Fixtures.rcpt("", "bob@cr.test")));
-    assertEquals("DUNNO", b.ask(Fixtures.rcpt("", "bob@cr.test")));
+    assertEquals("DUNNO", a.ask(Fixtures.rcpt("", "postmaster@cr.test")));
+    assertEquals("DUNNO", b.ask(Fixtures.rcpt("", "postmaster@cr.test")));
     try (LogCapture log = new LogCapture()) {
       PolicyClient third = client(s);
       assertArrayEquals(new byte[0], third.readUntilClosed());
       assertEquals(1, log.count("more than 2 connections open"), log.text());
     }
     assertEquals(
-        "DUNNO", a.ask(Fixtures.rcpt("", "bob@cr.test")), "the first connections keep working");
+        "DUNNO",
+        a.ask(Fixtures.rcpt("", "postmaster@cr.test")),
+        "the first connections keep working");
   }
 
   @ParameterizedTest
@@ -389,7 +394,7 @@ final class PolicyServerTest {
     PolicyServer s =
         mode.configure(PolicyServer.builder().engine(engine).store(store)).build().start();
     try (PolicyClient c = new PolicyClient(s.port())) {
-      assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "bob@cr.test")));
+      assertEquals("DUNNO", c.ask(Fixtures.rcpt("", "postmaster@cr.test")));
       assertFalse(Threads.policyThreads().isEmpty());
       s.close();
       assertArrayEquals(new byte[0], c.readUntilClosed());

@@ -41,7 +41,8 @@ final class PostfixInstance implements AutoCloseable {
   /** What {@code check_policy_service} answers when the policy server cannot be asked. */
   static final String DEFAULT_ACTION = "451 4.3.5 Policy service unavailable, try again later";
 
-  static final List<String> USERS = List.of("bob", "carol", "postmaster", "abuse");
+  static final List<String> USERS =
+      List.of("bob", "carol", "dave", "erin", "ivan", "postmaster", "abuse");
 
   private static final Path POSTFIX = Path.of("/usr/sbin/postfix");
   private static final Path POSTCONF = Path.of("/usr/sbin/postconf");
@@ -95,10 +96,22 @@ final class PostfixInstance implements AutoCloseable {
    */
   static PostfixInstance start(Path base, int smtpPort, int policyPort)
       throws IOException, InterruptedException {
+    return start(base, smtpPort, policyPort, 0, 0);
+  }
+
+  /**
+   * As {@link #start(Path, int, int)}, plus a submission service on {@code submissionPort} (0:
+   * none) as docs/postfix.md shows it: SASL through a Dovecot authentication server on {@code
+   * saslPort}, {@code reject_sender_login_mismatch} with each user owning {@code user@cr.test}, the
+   * policy asked before {@code permit_sasl_authenticated}.
+   */
+  static PostfixInstance start(
+      Path base, int smtpPort, int policyPort, int submissionPort, int saslPort)
+      throws IOException, InterruptedException {
     Path daemonDir = Path.of(run(List.of(POSTCONF.toString(), "-h", "daemon_directory")).strip());
     PostfixInstance p =
         new PostfixInstance(base.toAbsolutePath(), smtpPort, daemonDir.resolve("master"));
-    p.create(policyPort);
+    p.create(policyPort, submissionPort, saslPort);
     String out = run(List.of(POSTFIX.toString(), "-c", p.conf.toString(), "start"));
     p.awaitGreeting(out);
     return p;
@@ -168,7 +181,7 @@ final class PostfixInstance implements AutoCloseable {
     }
   }
 
-  private void create(int policyPort) throws IOException {
+  private void create(int policyPort, int submissionPort, int saslPort) throws IOException {
     Path queue = base.resolve("queue");
     Path data = base.resolve("data");
     Path log = base.resolve("log");
@@ -219,6 +232,10 @@ final class PostfixInstance implements AutoCloseable {
     own(Files.createDirectories(queue.resolve("pid")), "root", "root", "rwxr-xr-x");
     Files.writeString(queue.resolve("quick-start"), "");
 
+    String outbound =
+        submissionPort == 0
+            ? "error:outbound mail disabled in the SMTPCR test instance"
+            : "discard:outbound mail discarded in the SMTPCR test instance";
     String uid = run(List.of("id", "-u", "nobody")).strip();
     String gid = run(List.of("getent", "group", "nogroup")).split(":", -1)[2].strip();
     write(
@@ -246,8 +263,9 @@ final class PostfixInstance implements AutoCloseable {
             // trust nobody: with 127.0.0.1 in mynetworks and permit_mynetworks first, the policy is
             // never asked
             "mynetworks =",
-            "default_transport = error:outbound mail disabled in the SMTPCR test instance",
-            "relay_transport = error:outbound mail disabled in the SMTPCR test instance",
+            // never out: refused, or with a submission service (whose users relay) thrown away
+            "default_transport = " + outbound,
+            "relay_transport = " + outbound,
             "virtual_mailbox_domains = cr.test",
             "virtual_mailbox_base = " + mail,
             "virtual_mailbox_maps = texthash:" + conf.resolve("vmailbox"),
@@ -265,7 +283,16 @@ final class PostfixInstance implements AutoCloseable {
             "    reject_unlisted_recipient,",
             "    check_policy_service { inet:127.0.0.1:" + policyPort + ", timeout=10s,",
             "        { default_action = " + DEFAULT_ACTION + " } }",
+            // learning from outbound mail happens once the message is accepted
+            "smtpd_end_of_data_restrictions =",
+            "    check_policy_service { inet:127.0.0.1:" + policyPort + ", timeout=10s,",
+            "        { default_action = DUNNO } }",
             "smtpd_reject_footer_maps = regexp:" + conf.resolve("footer.regexp"),
+            submissionPort == 0 ? "" : "smtpd_sasl_type = dovecot",
+            submissionPort == 0 ? "" : "smtpd_sasl_path = inet:127.0.0.1:" + saslPort,
+            submissionPort == 0
+                ? ""
+                : "smtpd_sender_login_maps = texthash:" + conf.resolve("sender_logins"),
             ""));
     write(
         "master.cf",
@@ -290,12 +317,29 @@ final class PostfixInstance implements AutoCloseable {
             "anvil     unix  - - n -    1 anvil",
             "scache    unix  - - n -    1 scache",
             "postlog   unix-dgram n - n - 1 postlogd",
+            submissionPort == 0
+                ? ""
+                : String.join(
+                    "\n",
+                    "127.0.0.1:" + submissionPort + " inet n - n - - smtpd",
+                    "  -o smtpd_sasl_auth_enable=yes",
+                    "  -o smtpd_sender_restrictions=reject_sender_login_mismatch",
+                    "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject",
+                    "  -o { smtpd_recipient_restrictions = check_policy_service { inet:127.0.0.1:"
+                        + policyPort
+                        + ", timeout=10s, { default_action = DUNNO } }, permit_sasl_authenticated,"
+                        + " reject }"),
             ""));
     StringBuilder vmailbox = new StringBuilder();
     for (String u : USERS) {
       vmailbox.append(u).append("@cr.test\t").append(u).append("/\n");
     }
     write("vmailbox", vmailbox.toString());
+    StringBuilder logins = new StringBuilder();
+    for (String u : USERS) {
+      logins.append(u).append("@cr.test\t").append(u).append("@cr.test\n");
+    }
+    write("sender_logins", logins.toString());
     write("footer.regexp", FOOTER_REGEXP);
   }
 

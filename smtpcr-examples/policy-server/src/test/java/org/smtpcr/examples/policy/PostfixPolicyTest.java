@@ -31,10 +31,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.OutboundMarks;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
 import org.smtpcr.tokens.ChallengeClaims;
@@ -252,8 +254,15 @@ final class PostfixPolicyTest {
   }
 
   @Test
-  void nullSender_isDelivered() throws Exception {
+  void nullSender_toRecipientWhoSentMailRecently_isDelivered() throws Exception {
     requirePostfix();
+    // a bounce answers mail that was sent: bob sent some (PostfixOutboundTest sends it for real)
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                CanonicalAddress.parseCanonical("bob@cr.test"),
+                java.time.Instant.now(),
+                Duration.ofDays(1))));
     String subject = "bounce " + UUID.randomUUID();
     try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
       SmtpClient.Reply r = smtp.rcpt("", "bob@cr.test");
@@ -299,6 +308,32 @@ final class PostfixPolicyTest {
     try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
       SmtpClient.Reply r = smtp.rcpt("dora@sender.example", "bob@cr.test");
       assertEquals(550, r.code(), "Postfix asks the restarted server: " + r);
+    }
+  }
+
+  @Test
+  void rcpt_quotedLocalPartSender_getsANormalChallenge() throws IOException {
+    requirePostfix();
+    // Postfix hands the policy server "john doe"@sender.example as john doe@sender.example
+    try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
+      SmtpClient.Reply r = smtp.rcpt("\"john doe\"@sender.example", "bob@cr.test");
+      assertEquals(550, r.code(), r + "\n" + postfix.maillog());
+      Matcher link = LINK.matcher(r.lines().get(0));
+      assertTrue(link.find(), r.toString());
+      ChallengeClaims claims = ChallengeTokens.of(keys).verify(link.group(2));
+      assertEquals("\"john doe\"@sender.example", claims.sender());
+      assertEquals("bob@cr.test", claims.recipient());
+    }
+  }
+
+  @Test
+  void rcpt_senderPostfixTakesAndWeCannotRead_isNotRefusedPermanently() throws Exception {
+    requirePostfix();
+    // longer than RFC 5321's 254 octets: Postfix takes it, the engine's parser does not
+    String sender = "a".repeat(250) + "@sender.example";
+    try (SmtpClient smtp = new SmtpClient(postfix.smtpPort())) {
+      SmtpClient.Reply r = smtp.rcpt(sender, "bob@cr.test");
+      assertEquals(250, r.code(), r + "\n" + postfix.maillog());
     }
   }
 

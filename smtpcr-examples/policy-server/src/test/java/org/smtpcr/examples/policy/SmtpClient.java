@@ -56,6 +56,11 @@ final class SmtpClient implements AutoCloseable {
     return read();
   }
 
+  /** AUTH PLAIN as {@code user} with the password {@link DovecotAuth} accepts. */
+  Reply auth(String user) throws IOException {
+    return command("AUTH PLAIN " + DovecotAuth.plain(user));
+  }
+
   /** MAIL, one RCPT; the RCPT reply. */
   Reply rcpt(String sender, String recipient) throws IOException {
     Reply mail = command("MAIL FROM:<" + sender + ">");

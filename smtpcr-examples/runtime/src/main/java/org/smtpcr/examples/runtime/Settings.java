@@ -208,7 +208,8 @@ public final class Settings {
           (k, v) -> SettingGrammar.bool(k, last(v)));
 
   /**
-   * How long a pair learned from outbound mail lasts; unset: for good.
+   * How long a pair learned from outbound mail lasts: 365 days unless configured; {@code forever}
+   * ({@link OutboundLearning#FOR_GOOD}) for good (the default before 0.3.0).
    *
    * @since 0.1.0
    */
@@ -217,10 +218,10 @@ public final class Settings {
           "learnLifetime",
           List.of("entryLifetime"),
           List.of("--learn-lifetime"),
-          null,
-          "How long a pair learned from outbound mail lasts (default: for good).",
+          OutboundLearning.DEFAULT_LIFETIME,
+          "How long a pair learned from outbound mail lasts (default 365d; \"forever\" for good).",
           false,
-          (k, v) -> OutboundLearning.checkLifetime(k, SettingGrammar.duration(k, last(v))));
+          (k, v) -> learnLifetime(k, last(v)));
 
   /**
    * How long a confirmation on the challenge page lasts: 400 days unless set; {@code forever} (or
@@ -1027,6 +1028,13 @@ public final class Settings {
           key);
     }
     return ids;
+  }
+
+  private static Duration learnLifetime(String key, String v) {
+    if (v.equalsIgnoreCase("forever")) {
+      return OutboundLearning.FOR_GOOD;
+    }
+    return OutboundLearning.checkLifetime(key, SettingGrammar.duration(key, v));
   }
 
   private static Duration positive(String key, Duration d) {

@@ -79,7 +79,7 @@ final class SettingsTest {
             .getMessage()
             .startsWith("trustedNetworks: "));
     assertEquals(
-        "learnLifetime must be positive and at most 36500 days",
+        "learnLifetime must be positive and at most 36500 days, or \"forever\"",
         assertThrows(
                 IllegalArgumentException.class,
                 () -> Settings.read(SettingSource.of(Map.of("learnLifetime", "0s"))))
