@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.tokens.KeyRing;
 
 /** The connection caps, over real sockets on loopback (127.0.0.1 and 127.0.0.2 as two clients). */
@@ -114,6 +115,16 @@ final class ConnectionLimitTest {
     assertEquals(
         InetAddress.getByName("192.0.2.7"),
         ClientConnectionLimit.clientOf(InetAddress.getByName("192.0.2.7")));
+  }
+
+  @Test
+  void settings_defaultsAreTheServers() {
+    assertEquals(
+        SmtpcrSmtpServer.DEFAULT_MAX_CONNECTIONS,
+        Settings.defaults().get(Settings.SMTP_MAX_CONNECTIONS));
+    assertEquals(
+        SmtpcrSmtpServer.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+        Settings.defaults().get(Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT));
   }
 
   @Test
