@@ -33,6 +33,14 @@ import org.smtpcr.core.auth.AuthenticationResults;
  * @since 0.1.0
  */
 public final class Transaction {
+  /**
+   * The most recipients {@link #acceptedRecipients()} holds (RFC 5321 §4.5.3.1.8 asks servers to
+   * take at least 100 per transaction).
+   *
+   * @since 0.3.0
+   */
+  public static final int MAX_ACCEPTED_RECIPIENTS = 1000;
+
   private static final Pattern SESSION_ID = Pattern.compile("[!-~]{1,64}");
 
   private final String sessionId;
@@ -45,6 +53,7 @@ public final class Transaction {
   private final boolean tls;
   private final List<Header> headers;
   private final AuthenticationResults authentication;
+  private final List<String> acceptedRecipients;
 
   private Transaction(
       String sessionId,
@@ -56,7 +65,8 @@ public final class Transaction {
       Optional<String> authenticatedUser,
       boolean tls,
       List<Header> headers,
-      AuthenticationResults authentication) {
+      AuthenticationResults authentication,
+      List<String> acceptedRecipients) {
     this.sessionId = sessionId;
     this.stage = stage;
     this.clientAddress = clientAddress;
@@ -67,6 +77,7 @@ public final class Transaction {
     this.tls = tls;
     this.headers = headers;
     this.authentication = authentication;
+    this.acceptedRecipients = acceptedRecipients;
     checkArgument(
         stage.compareTo(Stage.MAIL) < 0 || reversePath.isPresent(),
         "a transaction at stage %s needs a reverse-path",
@@ -196,7 +207,56 @@ public final class Transaction {
         authenticatedUser,
         tls,
         headers,
-        authentication);
+        authentication,
+        acceptedRecipients);
+  }
+
+  /**
+   * The forward-paths already accepted in this mail transaction before the one being decided (as
+   * received), for rules that count recipients per transaction, such as the null-sender rule (a
+   * bounce has one recipient). {@link org.smtpcr.core.engine.TransactionState} fills it in itself;
+   * a route that decides each RCPT on its own (a Postfix policy server) hands in the recipients it
+   * accepted earlier in the same transaction (Postfix's {@code instance} attribute tells them
+   * apart). Empty when the route keeps no such state.
+   *
+   * @return the forward-paths accepted earlier in the transaction, in order
+   * @since 0.3.0
+   */
+  public List<String> acceptedRecipients() {
+    return acceptedRecipients;
+  }
+
+  /**
+   * A copy that knows the recipients accepted earlier in the same transaction.
+   *
+   * @param acceptedRecipients forward-paths as received, at most {@value #MAX_ACCEPTED_RECIPIENTS}
+   * @return the copy
+   * @throws IllegalArgumentException if there are more than {@value #MAX_ACCEPTED_RECIPIENTS}
+   * @since 0.3.0
+   */
+  public Transaction withAcceptedRecipients(List<String> acceptedRecipients) {
+    return new Transaction(
+        sessionId,
+        stage,
+        clientAddress,
+        helo,
+        reversePath,
+        forwardPath,
+        authenticatedUser,
+        tls,
+        headers,
+        authentication,
+        checkRecipients(acceptedRecipients));
+  }
+
+  private static List<String> checkRecipients(List<String> recipients) {
+    List<String> copy = List.copyOf(recipients);
+    checkArgument(
+        copy.size() <= MAX_ACCEPTED_RECIPIENTS,
+        "at most %s accepted recipients, got %s",
+        MAX_ACCEPTED_RECIPIENTS,
+        copy.size());
+    return copy;
   }
 
   /**
@@ -234,7 +294,8 @@ public final class Transaction {
         authenticatedUser,
         tls,
         headers,
-        authentication);
+        authentication,
+        acceptedRecipients);
   }
 
   /**
@@ -256,7 +317,8 @@ public final class Transaction {
         authenticatedUser,
         tls,
         List.of(),
-        authentication);
+        authentication,
+        acceptedRecipients);
   }
 
   /**
@@ -277,7 +339,8 @@ public final class Transaction {
         authenticatedUser,
         tls,
         List.copyOf(headers),
-        authentication);
+        authentication,
+        acceptedRecipients);
   }
 
   /**
@@ -318,8 +381,25 @@ public final class Transaction {
     private Boolean tls;
     private List<Header> headers;
     private AuthenticationResults authentication;
+    private List<String> acceptedRecipients;
 
     private Builder() {}
+
+    /**
+     * The forward-paths already accepted earlier in the same mail transaction; see {@link
+     * Transaction#acceptedRecipients()}.
+     *
+     * @param recipients forward-paths as received, at most {@value
+     *     Transaction#MAX_ACCEPTED_RECIPIENTS}
+     * @return this builder
+     * @throws IllegalArgumentException if there are more
+     * @since 0.3.0
+     */
+    public Builder acceptedRecipients(List<String> recipients) {
+      checkState(this.acceptedRecipients == null, "acceptedRecipients were already set");
+      this.acceptedRecipients = checkRecipients(requireNonNull(recipients, "recipients"));
+      return this;
+    }
 
     /**
      * The session identifier for logs (default: random), such as the MTA's own session or queue id.
@@ -467,7 +547,8 @@ public final class Transaction {
           Optional.ofNullable(authenticatedUser),
           tls != null && tls,
           headers == null ? List.of() : headers,
-          authentication == null ? AuthenticationResults.notChecked() : authentication);
+          authentication == null ? AuthenticationResults.notChecked() : authentication,
+          acceptedRecipients == null ? List.of() : acceptedRecipients);
     }
   }
 }

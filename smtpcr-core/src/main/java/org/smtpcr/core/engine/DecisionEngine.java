@@ -19,6 +19,7 @@ import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.SmtpReply;
+import org.smtpcr.core.rules.IpNetwork;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleChain;
@@ -417,6 +418,11 @@ public final class DecisionEngine {
         StandardRules standard = standardRules != null ? standardRules : StandardRules.defaults();
         standard.create(PassCodes.of(keyRing), canon).forEach(chain::rule);
         chain.authPolicy(standard.authPolicy());
+        List<IpNetwork> forwarders = standard.trustedForwarders();
+        if (!forwarders.isEmpty()) {
+          chain.srsForwarders(client -> forwarders.stream().anyMatch(n -> n.contains(client)));
+        }
+        standard.localDomains().forEach(chain::localDomain);
       }
       DecisionEngine engine =
           new DecisionEngine(

@@ -41,10 +41,16 @@ import org.smtpcr.core.spi.SenderAuthState;
  * uses the headers} (a pass code in the Subject), a recipient that would be challenged at RCPT is
  * accepted provisionally ("pending") and decided at the end of DATA. One transaction never mixes
  * recipients accepted outright with pending ones: a recipient of the other kind than those already
- * accepted is answered {@code 452 4.5.3}, so the sending MTA retries it in a new transaction. At
- * the end of DATA, the pending recipients are decided again with the headers: if any is deferred,
- * the message is deferred; else if any is challenged or rejected, the message gets the reply of the
- * first such; else it is accepted. Recipients accepted outright are not decided again.
+ * accepted is answered {@code 452 4.5.3}, so the sending MTA retries it in a new transaction. Since
+ * a pass code admits one (sender, recipient) pair, a recipient waiting for the Subject is the only
+ * recipient of its transaction: any other (accepted, or waiting as well) gets {@code 452 4.5.3}, so
+ * one recipient's challenge never refuses a message that others were admitted for. A rule may also
+ * {@linkplain org.smtpcr.core.spi.RuleContext#awaitMessage wait for the message} (the null sender's
+ * report check). Each RCPT is decided knowing the recipients accepted before it ({@link
+ * Transaction#acceptedRecipients()}, what the route handed in plus this state's). At the end of
+ * DATA, the pending recipients are decided again with the headers: if any is deferred, the message
+ * is deferred; else if any is challenged or rejected, the message gets the reply of the first such;
+ * else it is accepted. Recipients accepted outright are not decided again.
  *
  * <p>At most {@value #MAX_RECIPIENTS} recipients are kept; more are answered {@code 452 4.5.3}.
  * Thread-safe (its methods are synchronized), though one transaction is normally driven by one
@@ -66,15 +72,17 @@ public final class TransactionState {
   private final List<String> accepted = new ArrayList<>();
   private final List<String> pending = new ArrayList<>();
   private boolean finished;
-  private final SenderAuthState auth = SenderAuthState.create();
+  private final SenderAuthState auth;
 
   private final boolean seesData;
   private Boolean pendingMayAccept; // what the pending recipients wait for; null: none pending
+  private boolean subjectWaiting; // the one pending recipient waits for a pass code in the Subject
 
   TransactionState(DecisionEngine engine, Transaction mail, boolean seesData) {
     this.engine = engine;
     this.mail = mail;
     this.seesData = seesData;
+    this.auth = SenderAuthState.create(seesData);
   }
 
   /**
@@ -91,25 +99,35 @@ public final class TransactionState {
     long t0 = System.nanoTime();
     Transaction tx = mail.withForwardPath(forwardPath);
     DecisionOutcome o;
-    if (accepted.size() + pending.size() >= MAX_RECIPIENTS) {
+    if (accepted.size() + pending.size() + mail.acceptedRecipients().size() >= MAX_RECIPIENTS) {
       o = engine.chain().pendingMix(tx, DecisionOutcome.RECIPIENT_LIMIT);
     } else {
-      o = engine.chain().evaluate(tx, auth);
+      List<String> before = new ArrayList<>(mail.acceptedRecipients());
+      before.addAll(accepted);
+      before.addAll(pending);
+      o = engine.chain().evaluate(tx.withAcceptedRecipients(before), auth);
       boolean negative =
           o.decision() instanceof Decision.Challenge || o.decision() instanceof Decision.Reject;
-      if (seesData
-          && ((o.decision() instanceof Decision.Challenge && engine.decidesAtData())
-              || (negative && auth.provisional()))) {
+      boolean waitsForSubject =
+          o.decision() instanceof Decision.Challenge && engine.decidesAtData();
+      if (seesData && (waitsForSubject || (negative && auth.provisional()))) {
         // a held hit may still be accepted at the end of DATA; anything else stays negative at
         // best, and one message gets one answer: the two kinds never share a transaction
         boolean mayAccept =
             (o.decision() instanceof Decision.Reject && !DecisionOutcome.DEFAULT.equals(o.ruleId()))
-                || (o.decision() instanceof Decision.Challenge && engine.decidesAtData());
-        if (!accepted.isEmpty() || (pendingMayAccept != null && pendingMayAccept != mayAccept)) {
+                || waitsForSubject;
+        // a pass code in the Subject admits one (sender, recipient) pair: a recipient waiting for
+        // it shares the message with no other, so that its challenge never turns into a
+        // permanent refusal of recipients that were admitted
+        if (!accepted.isEmpty()
+            || (pendingMayAccept != null && pendingMayAccept != mayAccept)
+            || subjectWaiting
+            || (waitsForSubject && !pending.isEmpty())) {
           o = engine.chain().pendingMix(tx, DecisionOutcome.PENDING_MIX);
         } else {
           pending.add(forwardPath);
           pendingMayAccept = mayAccept;
+          subjectWaiting = waitsForSubject;
           o = new DecisionOutcome(Decision.accept(), DecisionOutcome.PENDING, false);
         }
       } else if (o.decision() instanceof Decision.Accept) {

@@ -62,6 +62,31 @@ public final class PostfixReplies {
               ReplyKind.PENDING_MIX,
               "Too many recipients in this transaction; send to this address in a new"
                   + " transaction.")
+          .template(
+              ReplyKind.UNAUTHENTICATED,
+              "This address accepts mail from <{sender}> only when the sender's domain"
+                  + " authenticates it (SPF or DKIM), and this message is not authenticated.")
+          .template(
+              ReplyKind.NULL_SENDER_RECIPIENTS,
+              "Mail from the null sender (a bounce) goes to one recipient per transaction;"
+                  + " send to this address in a new transaction.")
+          .template(
+              ReplyKind.NULL_SENDER_NOT_REPORT,
+              "Mail from the null sender must be a delivery or disposition notification"
+                  + " (multipart/report).")
+          .template(
+              ReplyKind.NULL_SENDER_UNEXPECTED,
+              "Mail from the null sender must be a delivery or disposition notification for"
+                  + " mail sent recently; this address sent none.")
+          .template(
+              ReplyKind.NOT_LOCAL,
+              "This address does not accept mail from <{sender}>; this site offers no"
+                  + " confirmation for it.")
+          .template(
+              ReplyKind.NO_LINK,
+              "This address only accepts mail from confirmed senders, and no confirmation link"
+                  + " can be made for this sender address. Please write to"
+                  + " postmaster@{recipientDomain} instead.")
           .build();
 
   private PostfixReplies() {}

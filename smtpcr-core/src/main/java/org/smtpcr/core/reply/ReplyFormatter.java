@@ -21,12 +21,12 @@ import java.util.Optional;
  *
  * <p>A template is printable US-ASCII text with placeholders such as {@code {recipient}}; <code>{{
  * </code> and <code>}}</code> stand for literal braces. The values come as {@link ReplyValues}:
- * {@code recipient}, {@code sender}, {@code client} (IP address) and {@code helo}; a placeholder
- * without a value, or with a name that is none of these, is replaced by nothing. Every value is
- * treated as peer-supplied and {@linkplain #sanitize(String) sanitized}: CR, LF and tab become
- * spaces, other control characters and everything outside printable US-ASCII become {@code ?}, and
- * it is cut to {@value #MAX_VALUE_LENGTH} characters, so nothing a peer sends can add a line or a
- * byte outside printable ASCII to a reply.
+ * {@code recipient}, {@code sender}, {@code client} (IP address), {@code helo} and {@code
+ * recipientDomain}; a placeholder without a value, or with a name that is none of these, is
+ * replaced by nothing. Every value is treated as peer-supplied and {@linkplain #sanitize(String)
+ * sanitized}: CR, LF and tab become spaces, other control characters and everything outside
+ * printable US-ASCII become {@code ?}, and it is cut to {@value #MAX_VALUE_LENGTH} characters, so
+ * nothing a peer sends can add a line or a byte outside printable ASCII to a reply.
  *
  * <p>The text is wrapped at word boundaries so that each line, with its {@code "550-5.7.1 "}
  * prefix, has at most {@link Builder#wrapWidth(int) wrapWidth} characters (default {@value
@@ -58,34 +58,75 @@ public final class ReplyFormatter {
 
   private static final Map<ReplyKind, String> ENGLISH =
       new EnumMap<>(
-          Map.of(
-              ReplyKind.CHALLENGE,
-              "<{recipient}> only accepts mail from senders who have confirmed they are a person."
-                  + " Confirm here, then send your message again:",
-              ReplyKind.REJECT,
-              "<{recipient}> does not accept mail from <{sender}>.",
-              ReplyKind.DEFER,
-              "Temporary local problem, please try again.",
-              ReplyKind.PENDING_MIX,
-              "Too many recipients in this transaction; send to <{recipient}> in a new transaction.",
-              ReplyKind.SPF_FAIL,
-              "The domain of <{sender}> does not allow {client} to send its mail (SPF fail).",
-              ReplyKind.AUTH_TEMPORARY,
-              "The sender's domain could not be checked just now (DNS); please try again later.",
-              ReplyKind.UNAUTHENTICATED,
-              "<{recipient}> accepts mail from <{sender}> only when the sender's domain"
-                  + " authenticates it (SPF or DKIM), and this message is not authenticated."));
+          Map.ofEntries(
+              Map.entry(
+                  ReplyKind.CHALLENGE,
+                  "<{recipient}> only accepts mail from senders who have confirmed they are a"
+                      + " person. Confirm here, then send your message again:"),
+              Map.entry(ReplyKind.REJECT, "<{recipient}> does not accept mail from <{sender}>."),
+              Map.entry(ReplyKind.DEFER, "Temporary local problem, please try again."),
+              Map.entry(
+                  ReplyKind.PENDING_MIX,
+                  "Too many recipients in this transaction; send to <{recipient}> in a new"
+                      + " transaction."),
+              Map.entry(
+                  ReplyKind.SPF_FAIL,
+                  "The domain of <{sender}> does not allow {client} to send its mail (SPF fail)."),
+              Map.entry(
+                  ReplyKind.AUTH_TEMPORARY,
+                  "The sender's domain could not be checked just now (DNS); please try again"
+                      + " later."),
+              Map.entry(
+                  ReplyKind.UNAUTHENTICATED,
+                  "<{recipient}> accepts mail from <{sender}> only when the sender's domain"
+                      + " authenticates it (SPF or DKIM), and this message is not authenticated."),
+              Map.entry(
+                  ReplyKind.NULL_SENDER_RECIPIENTS,
+                  "Mail from the null sender (a bounce) goes to one recipient per transaction;"
+                      + " send to <{recipient}> in a new transaction."),
+              Map.entry(
+                  ReplyKind.NULL_SENDER_NOT_REPORT,
+                  "Mail from the null sender must be a delivery or disposition notification"
+                      + " (multipart/report); <{recipient}> does not accept this message."),
+              Map.entry(
+                  ReplyKind.NULL_SENDER_UNEXPECTED,
+                  "Mail from the null sender must be a delivery or disposition notification for"
+                      + " mail sent recently; <{recipient}> sent none."),
+              Map.entry(ReplyKind.DENIED, "Message not accepted."),
+              Map.entry(
+                  ReplyKind.SENDER_UNREADABLE,
+                  "The sender address cannot be read here just now; please try again later."),
+              Map.entry(
+                  ReplyKind.RECIPIENT_UNREADABLE,
+                  "The recipient address cannot be read here just now; please try again later."),
+              Map.entry(
+                  ReplyKind.NOT_LOCAL,
+                  "<{recipient}> does not accept mail from <{sender}>; this site offers no"
+                      + " confirmation for that address."),
+              Map.entry(
+                  ReplyKind.NO_LINK,
+                  "<{recipient}> only accepts mail from confirmed senders, and no confirmation"
+                      + " link can be made for this sender address. Please write to"
+                      + " postmaster@{recipientDomain} instead.")));
 
   private static final Map<ReplyKind, Status> DEFAULT_STATUS =
       new EnumMap<>(
-          Map.of(
-              ReplyKind.CHALLENGE, new Status(550, "5.7.1"),
-              ReplyKind.REJECT, new Status(550, "5.7.1"),
-              ReplyKind.DEFER, new Status(451, "4.3.0"),
-              ReplyKind.PENDING_MIX, new Status(452, "4.5.3"),
-              ReplyKind.SPF_FAIL, new Status(550, "5.7.23"),
-              ReplyKind.AUTH_TEMPORARY, new Status(451, "4.4.3"),
-              ReplyKind.UNAUTHENTICATED, new Status(550, "5.7.26")));
+          Map.ofEntries(
+              Map.entry(ReplyKind.CHALLENGE, new Status(550, "5.7.1")),
+              Map.entry(ReplyKind.REJECT, new Status(550, "5.7.1")),
+              Map.entry(ReplyKind.DEFER, new Status(451, "4.3.0")),
+              Map.entry(ReplyKind.PENDING_MIX, new Status(452, "4.5.3")),
+              Map.entry(ReplyKind.SPF_FAIL, new Status(550, "5.7.23")),
+              Map.entry(ReplyKind.AUTH_TEMPORARY, new Status(451, "4.4.3")),
+              Map.entry(ReplyKind.UNAUTHENTICATED, new Status(550, "5.7.26")),
+              Map.entry(ReplyKind.NULL_SENDER_RECIPIENTS, new Status(452, "4.5.3")),
+              Map.entry(ReplyKind.NULL_SENDER_NOT_REPORT, new Status(550, "5.7.1")),
+              Map.entry(ReplyKind.NULL_SENDER_UNEXPECTED, new Status(550, "5.7.1")),
+              Map.entry(ReplyKind.DENIED, new Status(550, "5.7.1")),
+              Map.entry(ReplyKind.SENDER_UNREADABLE, new Status(451, "4.1.7")),
+              Map.entry(ReplyKind.RECIPIENT_UNREADABLE, new Status(451, "4.1.3")),
+              Map.entry(ReplyKind.NOT_LOCAL, new Status(550, "5.7.1")),
+              Map.entry(ReplyKind.NO_LINK, new Status(550, "5.7.1"))));
 
   private static final ReplyFormatter ENGLISH_FORMATTER = builder().build();
 
@@ -241,6 +282,51 @@ public final class ReplyFormatter {
    */
   public SmtpReply unauthenticated(ReplyValues values) {
     return plain(ReplyKind.UNAUTHENTICATED, values);
+  }
+
+  /**
+   * Builds the reply of any kind but {@link ReplyKind#CHALLENGE} (which needs a link, see {@link
+   * #challenge(ReplyValues, String)}).
+   *
+   * @param kind the kind of reply
+   * @param values placeholder values (peer-supplied; sanitized here)
+   * @return the reply with the kind's template and status
+   * @throws IllegalArgumentException for {@link ReplyKind#CHALLENGE}
+   * @since 0.3.0
+   */
+  public SmtpReply reply(ReplyKind kind, ReplyValues values) {
+    requireNonNull(kind, "kind");
+    checkArgument(kind != ReplyKind.CHALLENGE, "a challenge needs a link; use challenge()");
+    return plain(kind, values);
+  }
+
+  /**
+   * Whether replies of {@code kind} must be temporary (4yz): the engine's own failures and limits.
+   *
+   * @param kind the kind
+   * @return true for the kinds whose status must be 4yz
+   * @since 0.3.0
+   */
+  public static boolean isTemporaryKind(ReplyKind kind) {
+    return switch (kind) {
+      case DEFER,
+          PENDING_MIX,
+          AUTH_TEMPORARY,
+          NULL_SENDER_RECIPIENTS,
+          SENDER_UNREADABLE,
+          RECIPIENT_UNREADABLE ->
+          true;
+      case CHALLENGE,
+          REJECT,
+          SPF_FAIL,
+          UNAUTHENTICATED,
+          NULL_SENDER_NOT_REPORT,
+          NULL_SENDER_UNEXPECTED,
+          DENIED,
+          NOT_LOCAL,
+          NO_LINK ->
+          false;
+    };
   }
 
   /**
@@ -568,8 +654,8 @@ public final class ReplyFormatter {
      * Sets the reply code and enhanced status of one kind.
      *
      * @param kind the reply kind
-     * @param code 4yz or 5yz for challenge and the refusals; 4yz for defer, pending mix and auth
-     *     temporary
+     * @param code 4yz or 5yz for challenge and the refusals; 4yz for the kinds {@link
+     *     #isTemporaryKind} names (defer, pending mix, auth temporary, ...)
      * @param enhanced the enhanced status, its class equal to the code's first digit
      * @return this builder
      * @throws IllegalArgumentException if the pair is invalid for the kind
@@ -581,9 +667,7 @@ public final class ReplyFormatter {
       checkState(!statuses.containsKey(kind), "status for %s already set", kind);
       SmtpReply probe = SmtpReply.of(code, enhanced, "");
       checkArgument(probe.isNegative(), "%s needs a 4yz or 5yz code, got %s", kind, code);
-      if (kind == ReplyKind.DEFER
-          || kind == ReplyKind.PENDING_MIX
-          || kind == ReplyKind.AUTH_TEMPORARY) {
+      if (isTemporaryKind(kind)) {
         checkArgument(probe.isTransient(), "%s needs a transient 4yz code, got %s", kind, code);
       }
       statuses.put(kind, new Status(code, enhanced));

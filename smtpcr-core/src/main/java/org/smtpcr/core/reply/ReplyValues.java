@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The values a {@link ReplyFormatter} template can name: {@code {recipient}}, {@code {sender}},
- * {@code {client}} and {@code {helo}}. Every value is treated as peer-supplied: the formatter
+ * {@code {client}} and {@code {helo}}, and (since 0.3.0) {@code {recipientDomain}}, the part of the
+ * recipient after its last {@code @}. Every value is treated as peer-supplied: the formatter
  * sanitizes it, so it may hold any text. A value left unset is the empty string, and a placeholder
  * for it is replaced by nothing.
  *
@@ -92,13 +93,14 @@ public final class ReplyValues {
     return helo;
   }
 
-  /** The value of a template placeholder, or null for a name that is not one of the four. */
+  /** The value of a template placeholder, or null for a name that is not one of them. */
   String placeholder(String name) {
     return switch (name) {
       case "recipient" -> recipient;
       case "sender" -> sender;
       case "client" -> client;
       case "helo" -> helo;
+      case "recipientDomain" -> recipient.substring(recipient.lastIndexOf('@') + 1);
       default -> null;
     };
   }

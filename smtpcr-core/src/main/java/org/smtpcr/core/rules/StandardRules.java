@@ -25,8 +25,13 @@ import org.smtpcr.tokens.PassCodes;
  *       addresses};
  *   <li>{@value #TRUSTED_CLIENTS}: {@linkplain Builder#trustAuthenticated authenticated sessions}
  *       and {@linkplain Builder#trustedNetwork trusted networks};
- *   <li>{@value #NULL_SENDER}: the null sender {@code <>} is accepted ({@linkplain
- *       Builder#acceptNullSender or refused});
+ *   <li>{@value #NULL_SENDER}: the null sender {@code <>}, by {@linkplain Builder#nullSender
+ *       policy}: by default accepted where it looks like a real bounce (one recipient per
+ *       transaction, a report where the message is seen, a recipient who sent mail recently where
+ *       it is not; see {@link NullSenderRule});
+ *   <li>{@value #DENY_LIST}: senders on the store's deny list are refused without a link (only when
+ *       a {@linkplain Builder#whitelistStore store} is configured);
+ *   <li>{@value #SENDER_AUTHENTICATION}: SPF {@code fail} is refused, DNS trouble deferred;
  *   <li>{@value #STATIC_WHITELIST}: {@linkplain Builder#whitelistSender senders} and {@linkplain
  *       Builder#whitelistSenderDomain sender domains}, global or per recipient (only when some are
  *       configured);
@@ -67,6 +72,14 @@ public final class StandardRules {
   /** Id of the null-sender rule. */
   public static final String NULL_SENDER = "null-sender";
 
+  /**
+   * Id of the deny-list rule: a sender on the store's deny list is refused without a link ({@code
+   * 550 5.7.1}), before any rule that admits.
+   *
+   * @since 0.3.0
+   */
+  public static final String DENY_LIST = "deny-list";
+
   /** Id of the static whitelist rule. */
   public static final String STATIC_WHITELIST = "static-whitelist";
 
@@ -92,6 +105,7 @@ public final class StandardRules {
           EXEMPT_RECIPIENTS,
           TRUSTED_CLIENTS,
           NULL_SENDER,
+          DENY_LIST,
           SENDER_AUTHENTICATION,
           STATIC_WHITELIST,
           WHITELIST_STORE,
@@ -106,7 +120,9 @@ public final class StandardRules {
   private final List<String> exemptRecipients;
   private final boolean trustAuthenticated;
   private final List<IpNetwork> trustedNetworks;
-  private final boolean acceptNullSender;
+  private final NullSenderPolicy nullSender;
+  private final boolean nullSenderNeedsOutbound;
+  private final List<String> localDomains;
   private final List<Consumer<StaticWhitelistRule.Builder>> staticEntries;
   private final WhitelistStore store;
   private final boolean subaddressPassCodes;
@@ -123,7 +139,9 @@ public final class StandardRules {
     this.exemptRecipients = List.copyOf(b.exemptRecipients);
     this.trustAuthenticated = b.trustAuthenticated;
     this.trustedNetworks = List.copyOf(b.trustedNetworks);
-    this.acceptNullSender = b.acceptNullSender;
+    this.nullSender = b.nullSender;
+    this.nullSenderNeedsOutbound = b.nullSenderNeedsOutbound;
+    this.localDomains = List.copyOf(b.localDomains);
     this.staticEntries = List.copyOf(b.staticEntries);
     this.store = b.store;
     this.subaddressPassCodes = b.subaddressPassCodes;
@@ -148,6 +166,28 @@ public final class StandardRules {
    */
   public AuthPolicy authPolicy() {
     return authPolicy;
+  }
+
+  /**
+   * The trusted forwarders: their deliveries are not judged by SPF, and only their SRS addresses
+   * are unwrapped to the original sender; the engine gives them to the chain.
+   *
+   * @return the networks, in the order given
+   * @since 0.3.0
+   */
+  public List<IpNetwork> trustedForwarders() {
+    return trustedForwarders;
+  }
+
+  /**
+   * The local domains, as configured: links are minted only for recipients in them; empty for every
+   * recipient. The engine gives them to the chain.
+   *
+   * @return the domains
+   * @since 0.3.0
+   */
+  public List<String> localDomains() {
+    return localDomains;
   }
 
   /**
@@ -200,7 +240,19 @@ public final class StandardRules {
         TrustedClientsRule.builder().authenticatedSessions(trustAuthenticated);
     trustedNetworks.forEach(trusted::network);
     builtIn.put(TRUSTED_CLIENTS, trusted.build());
-    builtIn.put(NULL_SENDER, acceptNullSender ? NullSenderRule.accept() : NullSenderRule.reject());
+    builtIn.put(
+        NULL_SENDER,
+        switch (nullSender) {
+          case ANY -> NullSenderRule.accept();
+          case REJECT -> NullSenderRule.reject();
+          case BOUNCES ->
+              store != null && nullSenderNeedsOutbound
+                  ? NullSenderRule.bounces(store)
+                  : NullSenderRule.bounces();
+        });
+    if (store != null) {
+      builtIn.put(DENY_LIST, DenyListRule.of(store));
+    }
     SenderAuthenticationRule.Builder auth =
         SenderAuthenticationRule.builder().rejectForged(rejectSpfFail);
     trustedForwarders.forEach(auth::trustedForwarder);
@@ -251,6 +303,11 @@ public final class StandardRules {
   public String toString() {
     return "StandardRules[trustedNetworks="
         + trustedNetworks
+        + ", nullSender="
+        + nullSender
+        + (nullSenderNeedsOutbound ? "" : " (no outbound check)")
+        + ", localDomains="
+        + localDomains
         + ", store="
         + (store != null)
         + ", subjectPassCodes="
@@ -276,7 +333,9 @@ public final class StandardRules {
     private final List<String> exemptRecipients = new ArrayList<>();
     private boolean trustAuthenticated = true;
     private final List<IpNetwork> trustedNetworks = new ArrayList<>();
-    private boolean acceptNullSender = true;
+    private NullSenderPolicy nullSender = NullSenderPolicy.BOUNCES;
+    private boolean nullSenderNeedsOutbound = true;
+    private final List<String> localDomains = new ArrayList<>();
     private final List<Consumer<StaticWhitelistRule.Builder>> staticEntries = new ArrayList<>();
     private WhitelistStore store;
     private boolean subaddressPassCodes = true;
@@ -421,13 +480,63 @@ public final class StandardRules {
     }
 
     /**
-     * Whether the null sender is accepted (default) or refused.
+     * What happens to mail from the null sender {@code <>}; default {@link
+     * NullSenderPolicy#BOUNCES}: one recipient per transaction, and only what looks like a real
+     * bounce (see {@link NullSenderRule}). {@link NullSenderPolicy#ANY} is the behaviour before
+     * 0.3.0, an explicit opt-in.
      *
-     * @param accept true to accept {@code <>}
+     * @param policy the policy
      * @return this builder
+     * @since 0.3.0
      */
+    public Builder nullSender(NullSenderPolicy policy) {
+      this.nullSender = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Whether, under {@link NullSenderPolicy#BOUNCES} on a route that does not see the message (a
+     * Postfix policy server), a bounce is accepted only for a recipient who sent mail recently (an
+     * outbound mark in the {@linkplain #whitelistStore store}); default true. No effect without a
+     * store.
+     *
+     * @param needed whether the recipient must have sent mail recently
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder nullSenderNeedsOutbound(boolean needed) {
+      this.nullSenderNeedsOutbound = needed;
+      return this;
+    }
+
+    /**
+     * Whether the null sender is accepted or refused.
+     *
+     * @param accept true for {@link NullSenderPolicy#ANY}, false for {@link
+     *     NullSenderPolicy#REJECT}
+     * @return this builder
+     * @deprecated since 0.3.0: use {@link #nullSender(NullSenderPolicy)}; {@code true} accepts
+     *     every null-sender message, which the default {@link NullSenderPolicy#BOUNCES} does not
+     */
+    @Deprecated
     public Builder acceptNullSender(boolean accept) {
-      this.acceptNullSender = accept;
+      this.nullSender = accept ? NullSenderPolicy.ANY : NullSenderPolicy.REJECT;
+      return this;
+    }
+
+    /**
+     * A domain this site receives mail for (repeatable): challenge links are minted only for
+     * recipients in the local domains and their subdomains; any other recipient that would be
+     * challenged gets {@code 550 5.7.1} without a link. Whether mail for other domains is accepted
+     * or relayed at all stays the MTA's decision. None (the default): every recipient counts as
+     * local, as before 0.3.0.
+     *
+     * @param domain the domain, such as {@code example.com}
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder localDomain(String domain) {
+      localDomains.add(requireNonNull(domain, "domain"));
       return this;
     }
 

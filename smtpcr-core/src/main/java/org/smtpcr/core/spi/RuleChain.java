@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,7 @@ import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.address.CanonicalDomain;
 import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.auth.AuthStanding;
 import org.smtpcr.core.auth.AuthenticationResults;
@@ -29,6 +32,7 @@ import org.smtpcr.core.internal.EnvelopePaths;
 import org.smtpcr.core.internal.IpLiterals;
 import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.SenderAuthentication;
@@ -45,10 +49,13 @@ import org.smtpcr.tokens.SenderAuthentication;
  *
  * <p><b>Failures.</b> A rule that throws makes the chain answer the failure reply ({@code 451
  * 4.3.0} by default; always 4yz), logged at WARN with the rule's id and the exception class, and
- * the outcome says {@link DecisionOutcome#failed() failed}. An address the canonicalizer refuses is
- * answered {@code 553 5.1.7} (sender) or {@code 553 5.1.3} (recipient). When no link can be made
- * (the null sender, addresses too long for a token, a link too long for a reply line), a challenge
- * becomes the reject reply, logged at DEBUG.
+ * the outcome says {@link DecisionOutcome#failed() failed}. An address the canonicalizer refuses
+ * (the MTA accepted it, so it is ours not to read) is answered {@code 451 4.1.7} (sender) or {@code
+ * 451 4.1.3} (recipient), logged at WARN. When no link can be made for the null sender a challenge
+ * becomes the reject reply; for addresses too long for a token or a link too long for a reply line,
+ * a {@code 550 5.7.1} that names {@code postmaster@} the recipient's domain instead (exempt by
+ * default), never a bare refusal; for a recipient outside the {@linkplain Builder#localDomain local
+ * domains}, a refusal without a link. Each is logged at DEBUG.
  *
  * <p>Immutable and thread-safe.
  *
@@ -64,10 +71,11 @@ public final class RuleChain {
   private static final SmtpReply LAST_RESORT =
       SmtpReply.of(451, "4.3.0", "Temporary local problem, please try again.");
 
-  private static final SmtpReply INVALID_SENDER =
-      SmtpReply.of(553, "5.1.7", "The sender address is not valid.");
-  private static final SmtpReply INVALID_RECIPIENT =
-      SmtpReply.of(553, "5.1.3", "The recipient address is not valid.");
+  private static final SmtpReply UNREADABLE_SENDER =
+      SmtpReply.of(451, "4.1.7", "The sender address cannot be read here; please try again later.");
+  private static final SmtpReply UNREADABLE_RECIPIENT =
+      SmtpReply.of(
+          451, "4.1.3", "The recipient address cannot be read here; please try again later.");
 
   /** A rule and the id it is known by. */
   private record Entry(String id, DecisionRule rule) {}
@@ -85,6 +93,8 @@ public final class RuleChain {
   private final SenderAuthenticator authenticator; // null: none
   private final AuthPolicy authPolicy;
   private final Set<String> trustedAuthservIds;
+  private final Predicate<InetAddress> srsForwarders;
+  private final List<CanonicalDomain> localDomains;
 
   private RuleChain(Builder b) {
     this.rules = List.copyOf(b.rules);
@@ -100,6 +110,12 @@ public final class RuleChain {
     this.authenticator = b.authenticator;
     this.authPolicy = b.authPolicy != null ? b.authPolicy : AuthPolicy.defaults();
     this.trustedAuthservIds = Set.copyOf(b.trustedAuthservIds);
+    this.srsForwarders = b.srsForwarders != null ? b.srsForwarders : client -> false;
+    List<CanonicalDomain> locals = new ArrayList<>();
+    for (String d : b.localDomains) {
+      locals.add(b.canonicalizer.canonicalizeDomain(d));
+    }
+    this.localDomains = List.copyOf(locals);
   }
 
   /**
@@ -253,6 +269,16 @@ public final class RuleChain {
     return recipientCanonicalizer;
   }
 
+  /**
+   * The canonicalizer for the reverse-path of a delivery from {@code client}: SRS addresses are
+   * unwrapped only for a configured SRS forwarder. The SRS hash is the forwarder's, which SMTPCR
+   * cannot verify, so from anyone else an SRS address is the sender as written: a forger cannot
+   * match another domain's whitelist entries by wrapping its address.
+   */
+  AddressCanonicalizer senderCanonicalizer(InetAddress client) {
+    return srsForwarders.test(client) ? canonicalizer : recipientCanonicalizer;
+  }
+
   ReplyFormatter formatter() {
     return formatter;
   }
@@ -373,16 +399,24 @@ public final class RuleChain {
           "no challenge link for the null sender; rejecting without link (session {})", session);
       return ctx.reject();
     }
+    if (!isLocal(recipient)) {
+      log.debug(
+          "no challenge link for a recipient outside the local domains; rejecting without link"
+              + " (session {})",
+          session);
+      return new Decision.Reject(ctx.reply(ReplyKind.NOT_LOCAL));
+    }
     String token;
     try {
       SenderAuthentication recorded = ctx.standing().recorded();
       token = mint(sender.get(), recipient, recorded);
     } catch (IllegalArgumentException e) {
       log.debug(
-          "no challenge token for this pair ({}); rejecting without link (session {})",
+          "no challenge token for this pair ({}); rejecting without link, naming postmaster"
+              + " (session {})",
           LogSafe.of(String.valueOf(e.getMessage())),
           session);
-      return ctx.reject();
+      return new Decision.Reject(ctx.reply(ReplyKind.NO_LINK));
     }
     // the base is an absolute http(s) URL checked at build time and the token is base32, so the
     // link is an absolute URI as it stands: no need to parse it
@@ -392,25 +426,51 @@ public final class RuleChain {
       reply = formatter.challenge(ctx.replyValues(), link);
     } catch (IllegalArgumentException e) {
       log.debug(
-          "challenge link of {} characters does not fit a reply line; rejecting without link (session {})",
+          "challenge link of {} characters does not fit a reply line; rejecting without link,"
+              + " naming postmaster (session {})",
           link.length(),
           session);
-      return ctx.reject();
+      return new Decision.Reject(ctx.reply(ReplyKind.NO_LINK));
     }
     return new Decision.Challenge(reply, link);
   }
 
+  /** Whether a link may be minted for {@code recipient}: no local domains, or one of them. */
+  private boolean isLocal(ParsedAddress recipient) {
+    if (localDomains.isEmpty()) {
+      return true;
+    }
+    CanonicalDomain d = recipient.canonical().canonicalDomain();
+    for (CanonicalDomain local : localDomains) {
+      if (d.isWithin(local)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An address the MTA accepted and the canonicalizer refuses: our limitation (Postfix's internal
+   * form, a syntax we do not read), so a temporary answer and a WARN, never a permanent refusal.
+   */
   private DecisionOutcome invalidAddress(RuleContext ctx, RuntimeException e) {
     boolean isSender = ctx.isSenderError(e);
-    log.debug(
-        "{} address is not valid: {} (session {})",
+    log.warn(
+        "{} address cannot be read ({}); answering {} (session {})",
         isSender ? "sender" : "recipient",
         LogSafe.of(String.valueOf(e.getMessage())),
+        isSender ? "451 4.1.7" : "451 4.1.3",
         ctx.transaction().sessionId());
-    return new DecisionOutcome(
-        new Decision.Reject(isSender ? INVALID_SENDER : INVALID_RECIPIENT),
-        DecisionOutcome.INVALID_ADDRESS,
-        false);
+    SmtpReply reply;
+    try {
+      reply = ctx.reply(isSender ? ReplyKind.SENDER_UNREADABLE : ReplyKind.RECIPIENT_UNREADABLE);
+      if (!reply.isTransient()) {
+        reply = isSender ? UNREADABLE_SENDER : UNREADABLE_RECIPIENT;
+      }
+    } catch (RuntimeException again) {
+      reply = isSender ? UNREADABLE_SENDER : UNREADABLE_RECIPIENT;
+    }
+    return new DecisionOutcome(new Decision.Defer(reply), DecisionOutcome.INVALID_ADDRESS, false);
   }
 
   private DecisionOutcome failure(RuleContext ctx, String ruleId, RuntimeException e) {
@@ -500,8 +560,40 @@ public final class RuleChain {
     private SenderAuthenticator authenticator;
     private AuthPolicy authPolicy;
     private final List<String> trustedAuthservIds = new ArrayList<>();
+    private Predicate<InetAddress> srsForwarders;
+    private final List<String> localDomains = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * The clients whose SRS addresses are unwrapped to the original sender (when the canonicalizer
+     * unwraps SRS), such as the standard rules' trusted forwarders; from every other client an SRS
+     * address is the sender as written. Default none.
+     *
+     * @param forwarders whether a client is such a forwarder; must be thread-safe and fast
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder srsForwarders(Predicate<InetAddress> forwarders) {
+      checkState(this.srsForwarders == null, "srsForwarders was already set");
+      this.srsForwarders = requireNonNull(forwarders, "forwarders");
+      return this;
+    }
+
+    /**
+     * A domain this site receives mail for: challenge links are minted only for recipients in the
+     * local domains (and their subdomains); others get a refusal without a link. Whether mail to
+     * other domains is relayed at all is the MTA's decision, not this chain's. Repeatable; none
+     * (the default) counts every recipient as local.
+     *
+     * @param domain the domain
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder localDomain(String domain) {
+      localDomains.add(requireNonNull(domain, "domain"));
+      return this;
+    }
 
     /**
      * Computes the sender's authentication when the route handed in none; called lazily, once per

@@ -18,7 +18,9 @@ import org.smtpcr.core.auth.AuthenticationResults;
 import org.smtpcr.core.auth.SpfResult;
 import org.smtpcr.core.internal.EncodedWords;
 import org.smtpcr.core.internal.EnvelopePaths;
+import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.reply.ReplyValues;
+import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.tokens.SenderAuthentication;
 
 /**
@@ -29,9 +31,13 @@ import org.smtpcr.tokens.SenderAuthentication;
  *
  * <p>An address is parsed when a rule first asks for it. When it is not a valid address, the
  * accessor throws {@link InvalidAddressException}; a rule should let that propagate: the engine
- * then answers {@code 553 5.1.7} (sender) or {@code 553 5.1.3} (recipient), a permanent refusal of
- * bad syntax, not a failure of ours. So a rule that needs no address (trusted clients) can still
- * accept a transaction whose addresses the canonicalizer refuses.
+ * then answers {@code 451 4.1.7} (sender) or {@code 451 4.1.3} (recipient) and logs a WARN: the MTA
+ * accepted the address, so not reading it is our limitation, never a reason for a permanent
+ * refusal. So a rule that needs no address (trusted clients) can still accept a transaction whose
+ * addresses the canonicalizer refuses.
+ *
+ * <p>The reverse-path is unwrapped from SRS only for a delivery from a configured SRS forwarder
+ * ({@link RuleChain.Builder#srsForwarders}); otherwise an SRS address is the sender as written.
  *
  * <p>One context serves one decision on one thread; it is not thread-safe.
  *
@@ -103,7 +109,11 @@ public final class RuleContext {
         sender = Optional.empty();
       } else {
         try {
-          sender = Optional.of(chain.canonicalizer().parse(transaction.reversePath().get()));
+          sender =
+              Optional.of(
+                  chain
+                      .senderCanonicalizer(transaction.clientAddress())
+                      .parse(transaction.reversePath().get()));
         } catch (InvalidAddressException e) {
           senderError = e;
           throw e;
@@ -299,6 +309,49 @@ public final class RuleContext {
   private boolean optionalDomain(AuthPolicy policy) {
     Optional<ParsedAddress> s = sender();
     return s.isPresent() && policy.isOptional(s.get().canonical().domain());
+  }
+
+  /**
+   * Whether the route will decide this transaction again at the end of DATA, with the message (the
+   * engine's {@code TransactionState} begun with {@code seesData}); false for a stateless decision,
+   * such as a Postfix policy server's.
+   *
+   * @return true when a recipient may wait for the message
+   * @since 0.3.0
+   */
+  public boolean seesMessage() {
+    return authState.seesMessage();
+  }
+
+  /**
+   * Asks to decide this recipient again at the end of DATA, with the message: where the route
+   * {@linkplain #seesMessage() sees it}, the engine accepts the recipient provisionally and runs
+   * the chain again at the end of DATA, when the rule decides with {@link #transaction()}'s
+   * headers. The answer given now, {@code meanwhile}, is what the recipient gets if the route
+   * cannot wait (it is also answered as is at any other stage).
+   *
+   * @param meanwhile a negative decision (reject or challenge) for now
+   * @return {@code meanwhile}
+   * @since 0.3.0
+   */
+  public Decision awaitMessage(Decision meanwhile) {
+    requireNonNull(meanwhile, "meanwhile");
+    if (seesMessage() && stage() == Stage.RCPT) {
+      authState.provisional(true);
+    }
+    return meanwhile;
+  }
+
+  /**
+   * The reply of {@code kind} (any kind but a challenge) with this transaction's values, from the
+   * engine's formatter.
+   *
+   * @param kind the kind of reply
+   * @return the reply
+   * @since 0.3.0
+   */
+  public SmtpReply reply(ReplyKind kind) {
+    return chain.formatter().reply(kind, replyValues());
   }
 
   /**

@@ -14,12 +14,37 @@ import org.smtpcr.core.auth.AuthenticationResults;
 public final class SenderAuthState {
   private AuthenticationResults computed; // what the chain's authenticator found; null: not asked
   private boolean provisional;
+  private final boolean seesMessage;
 
-  private SenderAuthState() {}
+  private SenderAuthState(boolean seesMessage) {
+    this.seesMessage = seesMessage;
+  }
 
-  /** Fresh state for a new transaction. */
+  /** Fresh state for a new transaction whose route does not promise to show the message. */
   public static SenderAuthState create() {
-    return new SenderAuthState();
+    return new SenderAuthState(false);
+  }
+
+  /**
+   * Fresh state for a new transaction.
+   *
+   * @param seesMessage whether the route decides the end of DATA of this transaction with the
+   *     message, so that a recipient may wait for it
+   * @return the state
+   * @since 0.3.0
+   */
+  public static SenderAuthState create(boolean seesMessage) {
+    return new SenderAuthState(seesMessage);
+  }
+
+  /**
+   * Whether the route decides the end of DATA of this transaction with the message.
+   *
+   * @return the value given to {@link #create(boolean)}
+   * @since 0.3.0
+   */
+  public boolean seesMessage() {
+    return seesMessage;
   }
 
   /** What the authenticator computed so far; {@link AuthenticationResults#notChecked()} if none. */
@@ -34,8 +59,9 @@ public final class SenderAuthState {
 
   /**
    * Whether the last evaluation's negative answer rests on an authentication that the message
-   * itself may still improve (a DKIM signature at the end of DATA): an integration that sees DATA
-   * then accepts the recipient provisionally and decides at the end of DATA.
+   * itself may still improve (a DKIM signature at the end of DATA), or that a rule wants to decide
+   * with the message ({@link RuleContext#awaitMessage}): an integration that sees DATA then accepts
+   * the recipient provisionally and decides at the end of DATA.
    */
   public boolean provisional() {
     return provisional;

@@ -146,27 +146,14 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
       }
       putLocked(
           key,
-          laterExpiry(old.expiresAt(), expiry),
-          stronger(old.authentication(), authentication),
+          Renewal.laterExpiry(old.expiresAt(), expiry),
+          Renewal.stronger(old.authentication(), authentication),
           old.origin(),
           now);
       return Confirmation.RENEWED;
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  /** The later of two expiries, empty (never) being the latest. */
-  static Optional<Instant> laterExpiry(Optional<Instant> a, Optional<Instant> b) {
-    if (a.isEmpty() || b.isEmpty()) {
-      return Optional.empty();
-    }
-    return a.get().isAfter(b.get()) ? a : b;
-  }
-
-  /** What a renewed entry records: the new value, unless that would weaken the old one. */
-  static SenderAuthentication stronger(SenderAuthentication old, SenderAuthentication now) {
-    return old.isAuthenticated() && !now.isAuthenticated() ? old : now;
   }
 
   private void put(
@@ -304,10 +291,10 @@ public final class InMemoryWhitelistStore implements WhitelistStore {
       List<Window> open = new ArrayList<>(buckets.size());
       for (RateBucket b : buckets) {
         requireNonNull(b, "bucket");
-        if (!b.windowEnd().isAfter(now)) {
-          continue;
-        }
         Window w = new Window(b.key(), b.windowEnd().truncatedTo(ChronoUnit.MILLIS));
+        if (!w.end().isAfter(now)) {
+          continue; // ended (as kept, to the millisecond): counts as empty, not written
+        }
         if (counters.getOrDefault(w, 0L) >= b.limit()) {
           return Optional.of(b);
         }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,27 +41,36 @@ import org.smtpcr.tokens.SenderAuthentication;
  * store.migrate();   // optional: fail fast at start-up instead of on first use
  * }</pre>
  *
- * <p><b>Schema.</b> The store creates and migrates its own two tables, {@code <prefix>whitelist}
- * and {@code <prefix>schema_version} (prefix {@code smtpcr_} by default), on first use or on {@link
- * #migrate()}. Several processes may start at once: on PostgreSQL the whole migration runs in one
- * transaction under an advisory lock; on H2, whose DDL commits at once, every step is idempotent
- * and a step that loses a race is retried. A schema newer than this library is refused rather than
- * touched. Instants are stored as epoch milliseconds. (Two processes can share an H2 file only
- * through H2's {@code ;AUTO_SERVER=TRUE}, which makes the first process listen on a TCP port on
- * every interface unless the system property {@code h2.bindAddress} is set, for example to {@code
- * 127.0.0.1}; several MX hosts should share PostgreSQL.)
+ * <p><b>Schema.</b> The store creates and migrates its own tables, {@code <prefix>whitelist},
+ * {@code <prefix>deny} (the deny list: sender and recipient key, the time denied), {@code
+ * <prefix>counters} (bucket key, window end, count) and {@code <prefix>schema_version} (prefix
+ * {@code smtpcr_} by default), on first use or on {@link #migrate()}. Several processes may start
+ * at once: on PostgreSQL the whole migration runs in one transaction under an advisory lock; on H2,
+ * whose DDL commits at once, every step is idempotent and a step that loses a race is retried. A
+ * schema newer than this library is refused rather than touched. Instants are stored as epoch
+ * milliseconds. (Two processes can share an H2 file only through H2's {@code ;AUTO_SERVER=TRUE},
+ * which makes the first process listen on a TCP port on every interface unless the system property
+ * {@code h2.bindAddress} is set, for example to {@code 127.0.0.1}; several MX hosts should share
+ * PostgreSQL.)
  *
- * <p><b>Added columns.</b> A column that older versions of this library can live with (nullable,
- * and never named by their statements) is added on start, to a table that lacks it, without a new
- * schema version: hosts that still run the older version keep working on the same database during a
- * rolling upgrade. The {@code authentication} column (the {@link SenderAuthentication} keyword an
- * entry records, since 0.2.0) is such a column; rows without a value, and values this version does
- * not know, read as {@link SenderAuthentication#UNCHECKED}. An older host that renews an entry
- * leaves its recorded authentication as it was.
+ * <p><b>Added columns and tables.</b> A column that older versions of this library can live with
+ * (nullable, and never named by their statements) is added on start, to a table that lacks it,
+ * without a new schema version; so is a table they never use: hosts that still run the older
+ * version keep working on the same database during a rolling upgrade. The {@code authentication}
+ * column (the {@link SenderAuthentication} keyword an entry records, since 0.2.0) is such a column;
+ * rows without a value, and values this version does not know, read as {@link
+ * SenderAuthentication#UNCHECKED}. An older host that renews an entry leaves its recorded
+ * authentication as it was. The {@code origin} column (the {@link EntryOrigin} keyword, since
+ * 0.3.0) is another: rows without a value, and values this version does not know, read as {@link
+ * EntryOrigin#ADMIN}, which a confirmation never overwrites. (During a rolling upgrade an older
+ * host's page writes with {@code add} and so leaves no origin: its confirmations read as an
+ * administrator's.) The deny and counters tables (since 0.3.0) are such tables.
  *
  * <p><b>Writes.</b> {@link #add} is an atomic upsert ({@code MERGE INTO … KEY} on H2, {@code INSERT
  * … ON CONFLICT} on PostgreSQL) and is safe with any number of threads and processes writing the
- * same keys; a transient conflict is retried a few times.
+ * same keys; a transient conflict is retried a few times. {@link #confirm} and {@link
+ * #countIfUnder} each run in one transaction (their comments say how they stay exact under
+ * concurrency), retried when it loses a race.
  *
  * <p><b>Failures.</b> Every {@link SQLException} becomes a {@link StoreException} whose message
  * names the operation and the SQLState, never the URL, user or password. The dialect is detected
@@ -84,13 +94,21 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
   private static final int MIGRATION_ATTEMPTS = 3;
   private static final int WRITE_ATTEMPTS = 5;
+  private static final int TRANSACTION_ATTEMPTS = 10;
   private static final int H2_CONCURRENT_UPDATE = 90131;
   private static final String AUTHENTICATION_COLUMN = "authentication";
   private static final String AUTHENTICATION_TYPE = "VARCHAR(16)";
+  private static final String ORIGIN_COLUMN = "origin";
+  private static final String ORIGIN_TYPE = "VARCHAR(16)";
+  private static final String ENTRY_COLUMNS =
+      "sender_key, recipient_key, expires_at, added_at, authentication, origin";
+  private static final int MAX_BUCKETS = 16;
 
   private final DataSource dataSource;
   private final String table;
   private final String versionTable;
+  private final String denyTable;
+  private final String countersTable;
   private final Clock clock;
   private final int queryTimeoutSeconds;
   private final Object migrationLock = new Object();
@@ -100,6 +118,8 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     this.dataSource = b.dataSource;
     this.table = b.tablePrefix + "whitelist";
     this.versionTable = b.tablePrefix + "schema_version";
+    this.denyTable = b.tablePrefix + "deny";
+    this.countersTable = b.tablePrefix + "counters";
     this.clock = b.clock;
     this.queryTimeoutSeconds = (int) b.queryTimeout.toSeconds();
   }
@@ -159,6 +179,7 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         }
         ps.setLong(4, added);
         ps.setString(5, authentication.keyword());
+        ps.setString(6, EntryOrigin.ADMIN.keyword());
         ps.executeUpdate();
         commitIfNeeded(c);
         return;
@@ -215,7 +236,9 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     List<String> recipients = candidates.recipientKeys();
     List<String> senders = candidates.senderKeys();
     String sql =
-        "SELECT sender_key, recipient_key, expires_at, added_at, authentication FROM "
+        "SELECT "
+            + ENTRY_COLUMNS
+            + " FROM "
             + table
             + " WHERE recipient_key IN ("
             + String.join(", ", Collections.nCopies(recipients.size(), "?"))
@@ -256,7 +279,7 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     requireNonNull(key, "key");
     ready();
     String sql =
-        "SELECT expires_at, added_at, authentication FROM "
+        "SELECT expires_at, added_at, authentication, origin FROM "
             + table
             + " WHERE sender_key = ? AND recipient_key = ? AND (expires_at IS NULL OR expires_at > ?)";
     try (Connection c = dataSource.getConnection();
@@ -271,7 +294,13 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         long expires = rs.getLong(1);
         boolean never = rs.wasNull();
         return Optional.of(
-            entry(key, expires, never, rs.getLong(2), authentication(rs.getString(3))));
+            entry(
+                key,
+                expires,
+                never,
+                rs.getLong(2),
+                authentication(rs.getString(3)),
+                origin(rs.getString(4))));
       }
     } catch (SQLException e) {
       throw failure("find an entry", e);
@@ -315,7 +344,9 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
     ready();
     String sql =
-        "SELECT sender_key, recipient_key, expires_at, added_at, authentication FROM "
+        "SELECT "
+            + ENTRY_COLUMNS
+            + " FROM "
             + table
             + " WHERE (expires_at IS NULL OR expires_at > ?)"
             + (after.isPresent()
@@ -370,11 +401,17 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   @Override
   public long removeExpired() {
     ready();
-    String sql = "DELETE FROM " + table + " WHERE expires_at IS NOT NULL AND expires_at <= ?";
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = prepare(c, sql)) {
-      ps.setLong(1, now());
-      int n = ps.executeUpdate();
+        PreparedStatement entries =
+            prepare(
+                c, "DELETE FROM " + table + " WHERE expires_at IS NOT NULL AND expires_at <= ?");
+        PreparedStatement windows =
+            prepare(c, "DELETE FROM " + countersTable + " WHERE window_end <= ?")) {
+      long now = now();
+      entries.setLong(1, now);
+      long n = entries.executeUpdate();
+      windows.setLong(1, now);
+      n += windows.executeUpdate();
       commitIfNeeded(c);
       return n;
     } catch (SQLException e) {
@@ -382,43 +419,388 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction reads the row with {@code SELECT … FOR UPDATE}, decides in Java and writes.
+   * An upsert cannot tell which of the three cases it met on both databases alike, and the renewal
+   * needs the old row (the later expiry, the stronger authentication). The lock makes a second
+   * confirmation of the same key wait and then read the first one's row, on PostgreSQL's READ
+   * COMMITTED and on H2; when no row exists yet there is nothing to lock, so two confirmations may
+   * both insert: the loser fails with a unique violation and its transaction is retried, and then
+   * finds the winner's row. Exactly one of them reports {@link Confirmation#CREATED}.
+   */
   @Override
   public Confirmation confirm(
       WhitelistKey key,
       Optional<Instant> expiresAt,
       SenderAuthentication authentication,
       EntryOrigin origin) {
-    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+    requireNonNull(key, "key");
+    requireNonNull(expiresAt, "expiresAt");
+    requireNonNull(authentication, "authentication");
+    requireNonNull(origin, "origin");
+    checkArgument(origin != EntryOrigin.ADMIN, "confirm records automatic entries; use add");
+    Optional<Instant> expiry = expiresAt.map(t -> t.truncatedTo(ChronoUnit.MILLIS));
+    ready();
+    return inTransaction("confirm an entry", c -> confirm(c, key, expiry, authentication, origin));
+  }
+
+  private Confirmation confirm(
+      Connection c,
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin)
+      throws SQLException {
+    long now = now();
+    WhitelistEntry old = null;
+    try (PreparedStatement ps =
+        prepare(
+            c,
+            "SELECT expires_at, added_at, authentication, origin FROM "
+                + table
+                + " WHERE sender_key = ? AND recipient_key = ? FOR UPDATE")) {
+      ps.setString(1, key.sender());
+      ps.setString(2, key.recipient());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          long expires = rs.getLong(1);
+          boolean never = rs.wasNull();
+          old =
+              entry(
+                  key,
+                  expires,
+                  never,
+                  rs.getLong(2),
+                  authentication(rs.getString(3)),
+                  origin(rs.getString(4)));
+        }
+      }
+    }
+    if (old == null) {
+      try (PreparedStatement ps =
+          prepare(
+              c, "INSERT INTO " + table + " (" + ENTRY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, key.sender());
+        ps.setString(2, key.recipient());
+        setExpiry(ps, 3, expiresAt);
+        ps.setLong(4, now);
+        ps.setString(5, authentication.keyword());
+        ps.setString(6, origin.keyword());
+        ps.executeUpdate(); // a concurrent insert of the key wins: unique violation, retried
+      }
+      return Confirmation.CREATED;
+    }
+    boolean expired = old.isExpiredAt(Instant.ofEpochMilli(now));
+    if (!expired && old.origin() == EntryOrigin.ADMIN) {
+      return Confirmation.KEPT;
+    }
+    try (PreparedStatement ps =
+        prepare(
+            c,
+            "UPDATE "
+                + table
+                + " SET expires_at = ?, added_at = ?, authentication = ?, origin = ?"
+                + " WHERE sender_key = ? AND recipient_key = ?")) {
+      setExpiry(ps, 1, expired ? expiresAt : Renewal.laterExpiry(old.expiresAt(), expiresAt));
+      ps.setLong(2, now);
+      ps.setString(
+          3,
+          (expired ? authentication : Renewal.stronger(old.authentication(), authentication))
+              .keyword());
+      ps.setString(4, (expired ? origin : old.origin()).keyword());
+      ps.setString(5, key.sender());
+      ps.setString(6, key.recipient());
+      ps.executeUpdate();
+    }
+    return expired ? Confirmation.CREATED : Confirmation.RENEWED;
+  }
+
+  private static void setExpiry(PreparedStatement ps, int index, Optional<Instant> expiresAt)
+      throws SQLException {
+    if (expiresAt.isPresent()) {
+      ps.setLong(index, expiresAt.get().toEpochMilli());
+    } else {
+      ps.setNull(index, Types.BIGINT);
+    }
   }
 
   @Override
   public void deny(WhitelistKey key) {
-    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+    requireNonNull(key, "key");
+    SqlDialect d = ready();
+    String sql =
+        d.insertIfAbsent(denyTable, List.of("sender_key", "recipient_key"), List.of("added_at"));
+    inTransaction(
+        "deny a key",
+        c -> {
+          try (PreparedStatement ps = prepare(c, sql)) {
+            ps.setString(1, key.sender());
+            ps.setString(2, key.recipient());
+            ps.setLong(3, now());
+            return ps.executeUpdate();
+          }
+        });
   }
 
   @Override
   public boolean removeDenial(WhitelistKey key) {
-    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+    requireNonNull(key, "key");
+    ready();
+    String sql = "DELETE FROM " + denyTable + " WHERE sender_key = ? AND recipient_key = ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, sql)) {
+      ps.setString(1, key.sender());
+      ps.setString(2, key.recipient());
+      int n = ps.executeUpdate();
+      commitIfNeeded(c);
+      return n > 0;
+    } catch (SQLException e) {
+      throw failure("remove a denial", e);
+    }
   }
 
   @Override
   public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
-    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+    requireNonNull(candidates, "candidates");
+    ready();
+    // as findAny: one query for every candidate, the most specific match picked here
+    List<String> recipients = candidates.recipientKeys();
+    List<String> senders = candidates.senderKeys();
+    String sql =
+        "SELECT sender_key, recipient_key FROM "
+            + denyTable
+            + " WHERE recipient_key IN ("
+            + String.join(", ", Collections.nCopies(recipients.size(), "?"))
+            + ") AND sender_key IN ("
+            + String.join(", ", Collections.nCopies(senders.size(), "?"))
+            + ")";
+    List<WhitelistKey> found = new ArrayList<>(2);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, sql)) {
+      int i = 1;
+      for (String r : recipients) {
+        ps.setString(i++, r);
+      }
+      for (String s : senders) {
+        ps.setString(i++, s);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(key(rs.getString(1), rs.getString(2)));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("look up a denial", e);
+    }
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    for (WhitelistKey k : candidates.keys()) {
+      if (found.contains(k)) {
+        return Optional.of(k);
+      }
+    }
+    return Optional.empty();
   }
 
   @Override
   public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
-    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+    requireNonNull(after, "after");
+    checkArgument(
+        limit >= 1 && limit <= MAX_PAGE_SIZE, "limit must be 1..%s, got %s", MAX_PAGE_SIZE, limit);
+    ready();
+    String sql =
+        "SELECT sender_key, recipient_key, added_at FROM "
+            + denyTable
+            + (after.isPresent()
+                ? " WHERE (sender_key > ? OR (sender_key = ? AND recipient_key > ?))"
+                : "")
+            + " ORDER BY sender_key, recipient_key LIMIT ?";
+    List<WhitelistEntry> page = new ArrayList<>(Math.min(limit, 64));
+    boolean more = false;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, sql)) {
+      int i = 1;
+      if (after.isPresent()) {
+        ps.setString(i++, after.get().sender());
+        ps.setString(i++, after.get().sender());
+        ps.setString(i++, after.get().recipient());
+      }
+      ps.setInt(i, limit + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (page.size() == limit) {
+            more = true;
+            break;
+          }
+          page.add(
+              new WhitelistEntry(
+                  key(rs.getString(1), rs.getString(2)),
+                  Optional.empty(),
+                  Instant.ofEpochMilli(rs.getLong(3))));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("list denials", e);
+    }
+    Optional<WhitelistKey> next =
+        more ? Optional.of(page.get(page.size() - 1).key()) : Optional.empty();
+    return new WhitelistPage(page, next);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: for each open window, in (key, end) order so that two transactions never
+   * wait for each other's rows in a cycle, an {@code UPDATE … SET count = count + 1 WHERE … AND
+   * count < limit}, or an insert of the window's first event when it has no row. The update locks
+   * the row until the commit; a concurrent update of it waits and then checks the limit against the
+   * committed count (PostgreSQL's READ COMMITTED re-evaluates the condition on the newest row; H2
+   * does the same or fails with a conflict that is retried), so N front ends counting into a window
+   * of limit L count exactly L. If any bucket is full the transaction is rolled back.
+   */
   @Override
   public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
-    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+    requireNonNull(buckets, "buckets");
+    checkArgument(
+        buckets.size() <= MAX_BUCKETS, "at most %s buckets, got %s", MAX_BUCKETS, buckets.size());
+    for (RateBucket b : buckets) {
+      requireNonNull(b, "bucket");
+    }
+    SqlDialect d = ready();
+    return inTransaction("count an event", c -> countIfUnder(c, d, buckets));
+  }
+
+  private Optional<RateBucket> countIfUnder(Connection c, SqlDialect d, List<RateBucket> buckets)
+      throws SQLException {
+    long now = now();
+    List<RateBucket> open = new ArrayList<>(buckets.size());
+    for (RateBucket b : buckets) {
+      if (windowEnd(b) > now) {
+        open.add(b);
+      }
+    }
+    if (open.isEmpty()) {
+      return Optional.empty();
+    }
+    open.sort(
+        Comparator.comparing(RateBucket::key).thenComparingLong(JdbcWhitelistStore::windowEnd));
+    List<RateBucket> full = new ArrayList<>(1);
+    try (PreparedStatement update =
+            prepare(
+                c,
+                "UPDATE "
+                    + countersTable
+                    + " SET count = count + 1"
+                    + " WHERE bucket_key = ? AND window_end = ? AND count < ?");
+        PreparedStatement insert =
+            prepare(
+                c,
+                d.insertIfAbsent(
+                    countersTable, List.of("bucket_key", "window_end"), List.of("count")))) {
+      for (RateBucket b : open) {
+        if (!increment(update, insert, b)) {
+          full.add(b);
+        }
+      }
+    }
+    if (full.isEmpty()) {
+      return Optional.empty();
+    }
+    c.rollback();
+    for (RateBucket b : buckets) {
+      if (full.contains(b)) {
+        return Optional.of(b);
+      }
+    }
+    throw new AssertionError("a full bucket that was not asked for");
+  }
+
+  /** Counts one event in {@code b}'s window; false when it is full. */
+  private static boolean increment(PreparedStatement update, PreparedStatement insert, RateBucket b)
+      throws SQLException {
+    update.setString(1, b.key());
+    update.setLong(2, windowEnd(b));
+    update.setLong(3, b.limit());
+    if (update.executeUpdate() > 0) {
+      return true;
+    }
+    insert.setString(1, b.key());
+    insert.setLong(2, windowEnd(b));
+    insert.setLong(3, 1); // every limit is at least 1
+    if (insert.executeUpdate() > 0) {
+      return true;
+    }
+    // the row exists: it was full, or a concurrent transaction inserted it after the update looked
+    return update.executeUpdate() > 0;
+  }
+
+  private static long windowEnd(RateBucket b) {
+    return b.windowEnd().truncatedTo(ChronoUnit.MILLIS).toEpochMilli();
   }
 
   @Override
   public long countOf(String key) {
-    throw new UnsupportedOperationException("JDBC deny list, confirmations and counters: not yet");
+    requireNonNull(key, "key");
+    ready();
+    String sql =
+        "SELECT COALESCE(SUM(count), 0) FROM "
+            + countersTable
+            + " WHERE bucket_key = ? AND window_end > ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, sql)) {
+      ps.setString(1, key);
+      ps.setLong(2, now());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw failure("read a counter", e);
+    }
+  }
+
+  /** Work done in one transaction by {@link #inTransaction}. */
+  @FunctionalInterface
+  private interface Transaction<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction on one connection and commits it (work that decides to
+   * write nothing rolls back itself). A transaction that loses a race (a unique violation, a
+   * serialization failure or deadlock, an H2 lock timeout or concurrent update) is rolled back and
+   * run again, a few times.
+   */
+  private <T> T inTransaction(String operation, Transaction<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+          T result = work.run(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(c);
+          throw e;
+        } finally {
+          restoreAutoCommit(c, autoCommit);
+        }
+      } catch (SQLException e) {
+        if (attempt < TRANSACTION_ATTEMPTS && isWriteConflict(e)) {
+          log.debug(
+              "whitelist store: {} lost a race (SQLState {}), attempt {}",
+              operation,
+              e.getSQLState(),
+              attempt);
+          continue;
+        }
+        throw failure(operation, e);
+      }
+    }
   }
 
   @Override
@@ -527,23 +909,51 @@ public final class JdbcWhitelistStore implements WhitelistStore {
                 + " "
                 + AUTHENTICATION_TYPE
                 + ", "
+                + ORIGIN_COLUMN
+                + " "
+                + ORIGIN_TYPE
+                + ", "
                 + "CONSTRAINT "
                 + table
                 + "_pk PRIMARY KEY (sender_key, recipient_key))");
         execute(
             c, "CREATE INDEX IF NOT EXISTS " + table + "_expires ON " + table + " (expires_at)");
       }
-      if (!hasColumn(c, AUTHENTICATION_COLUMN)) {
-        // a table of 0.1.0: add the column without a new schema version (see the class comment)
+      // columns and tables added without a new schema version (see the class comment)
+      addColumnIfAbsent(c, AUTHENTICATION_COLUMN, AUTHENTICATION_TYPE); // since 0.2.0
+      addColumnIfAbsent(c, ORIGIN_COLUMN, ORIGIN_TYPE); // since 0.3.0
+      if (!hasTable(c, denyTable)) { // since 0.3.0
         execute(
             c,
-            "ALTER TABLE "
-                + table
-                + " ADD COLUMN IF NOT EXISTS "
-                + AUTHENTICATION_COLUMN
-                + " "
-                + AUTHENTICATION_TYPE);
-        log.info("whitelist table {}: column {} added", table, AUTHENTICATION_COLUMN);
+            "CREATE TABLE IF NOT EXISTS "
+                + denyTable
+                + " (sender_key "
+                + d.keyColumn()
+                + " NOT NULL, recipient_key "
+                + d.keyColumn()
+                + " NOT NULL, added_at BIGINT NOT NULL, CONSTRAINT "
+                + denyTable
+                + "_pk PRIMARY KEY (sender_key, recipient_key))");
+        log.info("whitelist store: table {} created", denyTable);
+      }
+      if (!hasTable(c, countersTable)) { // since 0.3.0
+        execute(
+            c,
+            "CREATE TABLE IF NOT EXISTS "
+                + countersTable
+                + " (bucket_key "
+                + d.bucketKeyColumn()
+                + " NOT NULL, window_end BIGINT NOT NULL, count BIGINT NOT NULL, CONSTRAINT "
+                + countersTable
+                + "_pk PRIMARY KEY (bucket_key, window_end))");
+        execute(
+            c,
+            "CREATE INDEX IF NOT EXISTS "
+                + countersTable
+                + "_end ON "
+                + countersTable
+                + " (window_end)");
+        log.info("whitelist store: table {} created", countersTable);
       }
       if (version < SCHEMA_VERSION) {
         try (PreparedStatement ps =
@@ -570,25 +980,49 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   }
 
   /**
-   * Whether the whitelist table, in the connection's current schema, has {@code column}. Asked of
-   * the metadata first, so that the common case takes no table lock (PostgreSQL locks a table for
-   * any {@code ALTER TABLE}, even one that changes nothing).
+   * Adds a nullable column to the whitelist table unless it has it. Asked of the metadata first, so
+   * that the common case takes no table lock (PostgreSQL locks a table for any {@code ALTER TABLE},
+   * even one that changes nothing); {@code IF NOT EXISTS} covers a host that added it meanwhile.
    */
+  private void addColumnIfAbsent(Connection c, String column, String type) throws SQLException {
+    if (hasColumn(c, column)) {
+      return;
+    }
+    execute(c, "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + column + " " + type);
+    log.info("whitelist table {}: column {} added", table, column);
+  }
+
+  /** Whether the whitelist table, in the connection's current schema, has {@code column}. */
   private boolean hasColumn(Connection c, String column) throws SQLException {
     DatabaseMetaData md = c.getMetaData();
-    String t = table;
-    String col = column;
-    if (md.storesUpperCaseIdentifiers()) { // H2 folds unquoted names to upper case
-      t = t.toUpperCase(Locale.ROOT);
-      col = col.toUpperCase(Locale.ROOT);
-    }
-    String escape = md.getSearchStringEscape();
-    if (escape != null && !escape.isEmpty()) {
-      t = t.replace("_", escape + "_"); // '_' matches any character in a metadata pattern
-    }
-    try (ResultSet rs = md.getColumns(c.getCatalog(), c.getSchema(), t, col)) {
+    try (ResultSet rs =
+        md.getColumns(
+            c.getCatalog(), c.getSchema(), namePattern(md, table), storedName(md, column))) {
       return rs.next();
     }
+  }
+
+  /** Whether {@code name} is a table in the connection's current schema. */
+  private static boolean hasTable(Connection c, String name) throws SQLException {
+    DatabaseMetaData md = c.getMetaData();
+    try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), namePattern(md, name), null)) {
+      return rs.next();
+    }
+  }
+
+  /** An unquoted name as the database stores it (H2 folds unquoted names to upper case). */
+  private static String storedName(DatabaseMetaData md, String name) throws SQLException {
+    return md.storesUpperCaseIdentifiers() ? name.toUpperCase(Locale.ROOT) : name;
+  }
+
+  /** A metadata pattern that matches exactly the unquoted {@code name}. */
+  private static String namePattern(DatabaseMetaData md, String name) throws SQLException {
+    String n = storedName(md, name);
+    String escape = md.getSearchStringEscape();
+    if (escape != null && !escape.isEmpty()) {
+      n = n.replace("_", escape + "_"); // '_' matches any character in a metadata pattern
+    }
+    return n;
   }
 
   private long advisoryLockKey() {
@@ -668,12 +1102,18 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     return clock.instant().toEpochMilli();
   }
 
-  /** The entry of a row of (sender_key, recipient_key, expires_at, added_at, authentication). */
+  /** The entry of a row of {@link #ENTRY_COLUMNS}. */
   private static WhitelistEntry entry(ResultSet rs) throws SQLException {
     WhitelistKey key = key(rs.getString(1), rs.getString(2));
     long expires = rs.getLong(3);
     boolean never = rs.wasNull();
-    return entry(key, expires, never, rs.getLong(4), authentication(rs.getString(5)));
+    return entry(
+        key,
+        expires,
+        never,
+        rs.getLong(4),
+        authentication(rs.getString(5)),
+        origin(rs.getString(6)));
   }
 
   private static WhitelistEntry entry(
@@ -681,12 +1121,30 @@ public final class JdbcWhitelistStore implements WhitelistStore {
       long expires,
       boolean never,
       long added,
-      SenderAuthentication authentication) {
+      SenderAuthentication authentication,
+      EntryOrigin origin) {
     return new WhitelistEntry(
         key,
         never ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expires)),
         Instant.ofEpochMilli(added),
-        authentication);
+        authentication,
+        origin);
+  }
+
+  /**
+   * The origin a row records: none (a row written before the column existed, or by an older host,
+   * whose writes are all an administrator's {@code add}) and keywords this version does not know
+   * read as ADMIN, the origin an automatic confirmation never overwrites.
+   */
+  private static EntryOrigin origin(String keyword) {
+    if (keyword == null) {
+      return EntryOrigin.ADMIN;
+    }
+    try {
+      return EntryOrigin.fromKeyword(keyword);
+    } catch (IllegalArgumentException e) {
+      return EntryOrigin.ADMIN;
+    }
   }
 
   /**

@@ -74,7 +74,7 @@ final class DecisionEngineFailureTest {
     DecisionEngine e =
         builder().rules(StandardRules.builder().whitelistStore(downStore()).build()).build();
     assertDefer451(e.decide(rcpt("<alice@example.org>", "<bob@example.com>")).decision());
-    assertEquals("whitelist-store", events.get(0).ruleId());
+    assertEquals("deny-list", events.get(0).ruleId(), "the first rule that asks the store");
     assertTrue(events.get(0).failed());
   }
 

@@ -93,20 +93,32 @@ final class DecisionEngineTest {
   }
 
   @Test
-  void decide_srsSenderAndSrsRecipient_unwrapsOnlyTheSender() {
-    Decision d =
-        engine()
-            .decide(
-                rcpt(
-                    "<SRS0=HHH=TT=example.org=alice@forwarder.example>",
-                    "<SRS0=HHH=TT=elsewhere.example=bob@example.com>"))
-            .decision();
-    ChallengeClaims claims = verify(assertInstanceOf(Decision.Challenge.class, d).link());
+  void decide_srsSenderAndSrsRecipient_unwrapsOnlyTheSenderOfATrustedForwarder() {
+    Transaction srs =
+        rcpt(
+            "<SRS0=HHH=TT=example.org=alice@forwarder.example>",
+            "<SRS0=HHH=TT=elsewhere.example=bob@example.com>");
+    DecisionEngine trusting =
+        builder()
+            .rules(
+                StandardRules.builder()
+                    .whitelistStore(store)
+                    .trustedForwarder(Fixtures.CLIENT.getHostAddress() + "/32")
+                    .build())
+            .build();
+    ChallengeClaims claims =
+        verify(assertInstanceOf(Decision.Challenge.class, trusting.decide(srs).decision()).link());
     assertEquals("alice@example.org", claims.sender());
     assertEquals(
         "srs0=hhh=tt=elsewhere.example=bob@example.com",
         claims.recipient(),
         "a recipient is our own mailbox: an SRS forward-path is not unwrapped to another domain");
+    ChallengeClaims untrusted =
+        verify(assertInstanceOf(Decision.Challenge.class, engine().decide(srs).decision()).link());
+    assertEquals(
+        "srs0=hhh=tt=example.org=alice@forwarder.example",
+        untrusted.sender(),
+        "from a client that is no trusted forwarder, an SRS address is the sender as written");
   }
 
   @Test
@@ -154,6 +166,7 @@ final class DecisionEngineTest {
             "exempt-recipients",
             "trusted-clients",
             "null-sender",
+            "deny-list",
             "sender-authentication",
             "whitelist-store",
             "pass-code"),
@@ -186,7 +199,8 @@ final class DecisionEngineTest {
                     .build())
             .decision());
     assertEquals("trusted-clients", lastEvent().ruleId());
-    assertEquals(Decision.accept(), e.decide(rcpt("<>", "<bob@example.com>")).decision());
+    // a bounce to bob, who sent nothing recently, on a route that does not see the message
+    assertInstanceOf(Decision.Reject.class, e.decide(rcpt("<>", "<bob@example.com>")).decision());
     assertEquals("null-sender", lastEvent().ruleId());
     String code = PassCodes.of(ring).compute("alice@example.org", "bob@example.com");
     assertEquals(
@@ -218,20 +232,21 @@ final class DecisionEngineTest {
   }
 
   @Test
-  void decide_invalidAddresses_areRefusedFor553WithTheRightStatus() {
+  void decide_unreadableAddresses_areDeferred451WithTheRightStatus_neverA5xx() {
     DecisionEngine e = engine();
-    Decision.Reject r =
+    Decision.Defer r =
         assertInstanceOf(
-            Decision.Reject.class, e.decide(rcpt("<alice@example.org>", "<bob@@x>")).decision());
-    assertEquals(553, r.reply().code());
-    assertEquals("5.1.3", r.reply().enhancedStatus());
+            Decision.Defer.class, e.decide(rcpt("<alice@example.org>", "<bob@@x>")).decision());
+    assertEquals(451, r.reply().code());
+    assertEquals("4.1.3", r.reply().enhancedStatus());
     assertEquals(DecisionOutcome.INVALID_ADDRESS, lastEvent().ruleId());
-    assertFalse(lastEvent().failed(), "bad syntax is the peer's, not a failure of ours");
-    Decision.Reject s =
+    assertFalse(lastEvent().failed(), "not a failure of a rule or store");
+    Decision.Defer s =
         assertInstanceOf(
-            Decision.Reject.class,
+            Decision.Defer.class,
             e.decide(rcpt("<a b@example.org>", "<bob@example.com>")).decision());
-    assertEquals("5.1.7", s.reply().enhancedStatus());
+    assertEquals(451, s.reply().code());
+    assertEquals("4.1.7", s.reply().enhancedStatus());
   }
 
   @Test

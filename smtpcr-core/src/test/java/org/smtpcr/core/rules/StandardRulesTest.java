@@ -67,6 +67,7 @@ final class StandardRulesTest {
             StandardRules.EXEMPT_RECIPIENTS,
             StandardRules.TRUSTED_CLIENTS,
             StandardRules.NULL_SENDER,
+            StandardRules.DENY_LIST,
             StandardRules.SENDER_AUTHENTICATION,
             StandardRules.STATIC_WHITELIST,
             StandardRules.WHITELIST_STORE,
@@ -167,14 +168,50 @@ final class StandardRulesTest {
   }
 
   @Test
-  void acceptNullSender_false_refusesTheNullSender() {
+  @SuppressWarnings("deprecation") // the deprecated knob must keep working
+  void acceptNullSender_false_refusesTheNullSender_true_acceptsAny() {
     Transaction tx =
         RuleProbe.tx(Stage.RCPT).reversePath("<>").forwardPath("<bob@example.com>").build();
     DecisionOutcome o =
         chain(StandardRules.builder().acceptNullSender(false).build(), CANON).evaluate(tx);
     assertEquals(StandardRules.NULL_SENDER, o.ruleId());
     assertInstanceOf(Decision.Reject.class, o.decision());
-    Map<String, DecisionRule> rules = StandardRules.defaults().create(CODES, CANON);
+    Map<String, DecisionRule> rules =
+        StandardRules.builder().acceptNullSender(true).build().create(CODES, CANON);
     assertEquals(NullSenderRule.accept(), rules.get(StandardRules.NULL_SENDER));
+  }
+
+  @Test
+  void nullSender_defaultsToBounces_withTheOutboundCheckWhenAStoreIsConfigured() {
+    assertEquals(
+        NullSenderPolicy.BOUNCES,
+        ((NullSenderRule)
+                StandardRules.defaults().create(CODES, CANON).get(StandardRules.NULL_SENDER))
+            .policy());
+    InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().build();
+    assertEquals(
+        "NullSenderRule.bounces(store)",
+        StandardRules.builder()
+            .whitelistStore(store)
+            .build()
+            .create(CODES, CANON)
+            .get(StandardRules.NULL_SENDER)
+            .toString());
+    assertEquals(
+        "NullSenderRule.bounces()",
+        StandardRules.builder()
+            .whitelistStore(store)
+            .nullSenderNeedsOutbound(false)
+            .build()
+            .create(CODES, CANON)
+            .get(StandardRules.NULL_SENDER)
+            .toString());
+    assertEquals(
+        NullSenderRule.reject(),
+        StandardRules.builder()
+            .nullSender(NullSenderPolicy.REJECT)
+            .build()
+            .create(CODES, CANON)
+            .get(StandardRules.NULL_SENDER));
   }
 }

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.store.Confirmation;
+import org.smtpcr.core.store.EntryOrigin;
+import org.smtpcr.core.store.RateBucket;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
@@ -55,6 +58,15 @@ import org.smtpcr.tokens.SenderAuthentication;
  * entry of the most specific candidate; {@code null} arguments are refused with {@link
  * NullPointerException}; two instances on the same data agree; concurrent upserts of the same keys
  * neither fail nor duplicate.
+ *
+ * <p>Since 0.3.0 also: every {@code add} records {@link EntryOrigin#ADMIN}; {@link
+ * WhitelistStore#confirm} creates, renews (the later expiry, never a weaker authentication, the
+ * origin kept) or keeps an administrator's entry, treats an expired entry as none, and is atomic
+ * (threads confirming one key at once: exactly one {@link Confirmation#CREATED}); the deny list
+ * (idempotent, matched through the same candidates, first candidate first, paged in key order,
+ * apart from the whitelist); counters ({@link WhitelistStore#countIfUnder} all or nothing and exact
+ * under concurrency, ended windows ignored and not written, {@link WhitelistStore#countOf} over
+ * open windows, {@link WhitelistStore#removeExpired} dropping ended windows and counting them).
  *
  * <p>Time comes from a clock the tests advance by hand, handed to {@link #newStore(Clock)}; the
  * store must read the time from it (added-at times and expiry checks), so no test sleeps. The clock
@@ -689,5 +701,680 @@ public abstract class WhitelistStoreContract {
     Set<WhitelistKey> listed = new HashSet<>();
     store.list(100).entries().forEach(e -> assertTrue(listed.add(e.key())));
     assertEquals(keys, listed.size());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // since 0.3.0: origin, confirm, deny list, counters
+
+  /** Every {@code add} records {@link EntryOrigin#ADMIN}, read back by find, findAny and list. */
+  @Test
+  public void add_recordsAdminOrigin() {
+    WhitelistKey forever = WhitelistKey.pair(ALICE, BOB);
+    WhitelistKey until = WhitelistKey.globalDomain("example.org");
+    store.add(forever);
+    store.add(until, T0.plus(Duration.ofDays(1)), SenderAuthentication.SPF_PASS);
+    assertEquals(EntryOrigin.ADMIN, store.find(forever).orElseThrow().origin());
+    assertEquals(EntryOrigin.ADMIN, store.find(until).orElseThrow().origin());
+    assertEquals(
+        EntryOrigin.ADMIN, store.findAny(WhitelistCandidates.of(DAVE, BOB)).orElseThrow().origin());
+    store.list(10).entries().forEach(e -> assertEquals(EntryOrigin.ADMIN, e.origin()));
+  }
+
+  /**
+   * Confirming a key without an entry creates one with the given values and origin, found, looked
+   * up by candidates and listed.
+   */
+  @Test
+  public void confirm_newKey_createsEntryWithItsOrigin() {
+    advanceClock(Duration.ofMillis(1500));
+    WhitelistKey page = WhitelistKey.pair(ALICE, BOB);
+    WhitelistKey learned = WhitelistKey.pair(DAVE, CAROL);
+    assertEquals(
+        Confirmation.CREATED,
+        store.confirm(
+            page,
+            Optional.of(T0.plus(Duration.ofDays(400)).plusNanos(999_999)),
+            SenderAuthentication.DKIM_PASS,
+            EntryOrigin.PAGE));
+    assertEquals(
+        Confirmation.CREATED,
+        store.confirm(
+            learned, Optional.empty(), SenderAuthentication.UNCHECKED, EntryOrigin.LEARNED));
+    WhitelistEntry p =
+        new WhitelistEntry(
+            page,
+            Optional.of(T0.plus(Duration.ofDays(400))),
+            T0.plusMillis(1500),
+            SenderAuthentication.DKIM_PASS,
+            EntryOrigin.PAGE);
+    WhitelistEntry l =
+        new WhitelistEntry(
+            learned,
+            Optional.empty(),
+            T0.plusMillis(1500),
+            SenderAuthentication.UNCHECKED,
+            EntryOrigin.LEARNED);
+    assertEquals(p, store.find(page).orElseThrow());
+    assertEquals(l, store.find(learned).orElseThrow());
+    assertEquals(p, store.findAny(WhitelistCandidates.of(ALICE, BOB)).orElseThrow());
+    assertEquals(List.of(p, l), store.list(10).entries());
+    assertTrue(covers(DAVE, CAROL));
+    assertEquals(2, store.count());
+  }
+
+  /**
+   * Confirming an automatic entry renews it: the later expiry (never being the latest), added-at
+   * now, the origin it had.
+   */
+  @Test
+  public void confirm_automaticEntry_renewsWithTheLaterExpiryAndKeepsItsOrigin() {
+    WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
+    Instant tenDays = T0.plus(Duration.ofDays(10));
+    store.confirm(k, Optional.of(tenDays), SenderAuthentication.UNCHECKED, EntryOrigin.PAGE);
+    advanceClock(Duration.ofDays(1));
+    assertEquals(
+        Confirmation.RENEWED,
+        store.confirm(
+            k,
+            Optional.of(T0.plus(Duration.ofDays(5))),
+            SenderAuthentication.UNCHECKED,
+            EntryOrigin.LEARNED));
+    WhitelistEntry e = store.find(k).orElseThrow();
+    assertEquals(Optional.of(tenDays), e.expiresAt(), "the earlier expiry does not shorten it");
+    assertEquals(T0.plus(Duration.ofDays(1)), e.addedAt());
+    assertEquals(EntryOrigin.PAGE, e.origin(), "a renewal keeps the origin");
+
+    Instant twentyDays = T0.plus(Duration.ofDays(20));
+    assertEquals(
+        Confirmation.RENEWED,
+        store.confirm(
+            k, Optional.of(twentyDays), SenderAuthentication.UNCHECKED, EntryOrigin.PAGE));
+    assertEquals(Optional.of(twentyDays), store.find(k).orElseThrow().expiresAt());
+    assertEquals(
+        Confirmation.RENEWED,
+        store.confirm(k, Optional.empty(), SenderAuthentication.UNCHECKED, EntryOrigin.PAGE));
+    assertEquals(Optional.empty(), store.find(k).orElseThrow().expiresAt());
+    assertEquals(
+        Confirmation.RENEWED,
+        store.confirm(
+            k, Optional.of(twentyDays), SenderAuthentication.UNCHECKED, EntryOrigin.PAGE));
+    assertEquals(Optional.empty(), store.find(k).orElseThrow().expiresAt(), "never is the latest");
+    assertEquals(1, store.count());
+  }
+
+  /** A renewal never weakens the recorded authentication, but replaces it otherwise. */
+  @Test
+  public void confirm_renewal_neverWeakensTheAuthentication() {
+    WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
+    Optional<Instant> never = Optional.empty();
+    store.confirm(k, never, SenderAuthentication.UNVERIFIED, EntryOrigin.PAGE);
+    store.confirm(k, never, SenderAuthentication.NOTHING_PUBLISHED, EntryOrigin.PAGE);
+    assertEquals(
+        SenderAuthentication.NOTHING_PUBLISHED,
+        store.find(k).orElseThrow().authentication(),
+        "unauthenticated replaces unauthenticated");
+    store.confirm(k, never, SenderAuthentication.SPF_PASS, EntryOrigin.PAGE);
+    assertEquals(SenderAuthentication.SPF_PASS, store.find(k).orElseThrow().authentication());
+    for (SenderAuthentication weaker : SenderAuthentication.values()) {
+      if (!weaker.isAuthenticated()) {
+        assertEquals(
+            Confirmation.RENEWED,
+            store.confirm(k, never, weaker, EntryOrigin.LEARNED),
+            weaker.keyword());
+        assertEquals(
+            SenderAuthentication.SPF_PASS,
+            store.find(k).orElseThrow().authentication(),
+            weaker.keyword() + " does not weaken spf");
+      }
+    }
+    store.confirm(k, never, SenderAuthentication.DKIM_PASS, EntryOrigin.PAGE);
+    assertEquals(
+        SenderAuthentication.DKIM_PASS,
+        store.find(k).orElseThrow().authentication(),
+        "authenticated replaces authenticated");
+  }
+
+  /** An unexpired entry an administrator made is kept exactly as it is. */
+  @Test
+  public void confirm_adminEntry_isKeptUnchanged() {
+    WhitelistKey forever = WhitelistKey.pair(ALICE, BOB);
+    WhitelistKey until = WhitelistKey.pair(DAVE, BOB);
+    store.add(forever, SenderAuthentication.UNCHECKED);
+    store.add(until, T0.plusSeconds(60), SenderAuthentication.UNVERIFIED);
+    WhitelistEntry foreverBefore = store.find(forever).orElseThrow();
+    WhitelistEntry untilBefore = store.find(until).orElseThrow();
+    advanceClock(Duration.ofSeconds(30));
+    for (EntryOrigin o : List.of(EntryOrigin.PAGE, EntryOrigin.LEARNED)) {
+      assertEquals(
+          Confirmation.KEPT,
+          store.confirm(
+              forever, Optional.of(T0.plusSeconds(90)), SenderAuthentication.SPF_PASS, o));
+      assertEquals(
+          Confirmation.KEPT,
+          store.confirm(until, Optional.empty(), SenderAuthentication.DKIM_PASS, o),
+          "an administrator's shorter expiry stays");
+    }
+    assertEquals(foreverBefore, store.find(forever).orElseThrow());
+    assertEquals(untilBefore, store.find(until).orElseThrow());
+    advanceClock(Duration.ofSeconds(30));
+    assertFalse(covers(DAVE, BOB), "expired when the administrator said");
+  }
+
+  /** An administrator's {@code add} over an automatic entry makes it the administrator's. */
+  @Test
+  public void add_overAPageEntry_makesItAdmin() {
+    WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
+    store.confirm(k, Optional.empty(), SenderAuthentication.SPF_PASS, EntryOrigin.PAGE);
+    store.add(k, T0.plusSeconds(60));
+    WhitelistEntry e = store.find(k).orElseThrow();
+    assertEquals(EntryOrigin.ADMIN, e.origin());
+    assertEquals(SenderAuthentication.UNCHECKED, e.authentication());
+    assertEquals(
+        Confirmation.KEPT,
+        store.confirm(k, Optional.empty(), SenderAuthentication.SPF_PASS, EntryOrigin.PAGE));
+    assertEquals(e, store.find(k).orElseThrow());
+    advanceClock(Duration.ofSeconds(60));
+    assertFalse(covers(ALICE, BOB), "the shortened entry expires");
+  }
+
+  /** An expired entry, an administrator's or not, counts as none: the confirmation creates. */
+  @Test
+  public void confirm_expiredEntry_createsAFreshOne() {
+    WhitelistKey admin = WhitelistKey.pair(ALICE, BOB);
+    WhitelistKey page = WhitelistKey.pair(DAVE, BOB);
+    store.add(admin, T0.plusSeconds(10), SenderAuthentication.SPF_PASS);
+    store.confirm(
+        page, Optional.of(T0.plusSeconds(10)), SenderAuthentication.SPF_PASS, EntryOrigin.PAGE);
+    advanceClock(Duration.ofSeconds(10));
+    Optional<Instant> later = Optional.of(T0.plusSeconds(20));
+    assertEquals(
+        Confirmation.CREATED,
+        store.confirm(admin, later, SenderAuthentication.UNCHECKED, EntryOrigin.PAGE));
+    assertEquals(
+        Confirmation.CREATED,
+        store.confirm(page, later, SenderAuthentication.UNCHECKED, EntryOrigin.LEARNED));
+    assertEquals(
+        new WhitelistEntry(
+            admin, later, T0.plusSeconds(10), SenderAuthentication.UNCHECKED, EntryOrigin.PAGE),
+        store.find(admin).orElseThrow(),
+        "nothing of the expired entry is kept");
+    assertEquals(
+        new WhitelistEntry(
+            page, later, T0.plusSeconds(10), SenderAuthentication.UNCHECKED, EntryOrigin.LEARNED),
+        store.find(page).orElseThrow());
+    assertEquals(2, store.count());
+  }
+
+  /** {@code confirm} is for automatic entries only. */
+  @Test
+  public void confirm_adminOrigin_throwsIllegalArgumentAndWritesNothing() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            store.confirm(
+                WhitelistKey.pair(ALICE, BOB),
+                Optional.empty(),
+                SenderAuthentication.UNCHECKED,
+                EntryOrigin.ADMIN));
+    assertEquals(0, store.count());
+  }
+
+  /** No new method accepts {@code null}. */
+  @Test
+  public void newMethods_nullArguments_throwNullPointer() {
+    WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
+    Optional<Instant> never = Optional.empty();
+    SenderAuthentication a = SenderAuthentication.UNCHECKED;
+    assertThrows(NullPointerException.class, () -> store.confirm(null, never, a, EntryOrigin.PAGE));
+    assertThrows(NullPointerException.class, () -> store.confirm(k, null, a, EntryOrigin.PAGE));
+    assertThrows(NullPointerException.class, () -> store.confirm(k, never, null, EntryOrigin.PAGE));
+    assertThrows(NullPointerException.class, () -> store.confirm(k, never, a, null));
+    assertThrows(NullPointerException.class, () -> store.deny(null));
+    assertThrows(NullPointerException.class, () -> store.removeDenial(null));
+    assertThrows(NullPointerException.class, () -> store.findDenial(null));
+    assertThrows(NullPointerException.class, () -> store.listDenials(null, 10));
+    assertThrows(NullPointerException.class, () -> store.countIfUnder(null));
+    List<RateBucket> withNull = new ArrayList<>();
+    withNull.add(null);
+    assertThrows(NullPointerException.class, () -> store.countIfUnder(withNull));
+    assertThrows(NullPointerException.class, () -> store.countOf(null));
+    assertEquals(0, store.count());
+    assertEquals(List.of(), store.listDenials(Optional.empty(), 10).entries());
+  }
+
+  /** A denial is found under its key, and is independent of the whitelist. */
+  @Test
+  public void deny_isFoundAndIndependentOfTheWhitelist() {
+    WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
+    assertEquals(Optional.empty(), store.findDenial(WhitelistCandidates.of(ALICE, BOB)));
+    store.add(k);
+    store.deny(k);
+    assertEquals(Optional.of(k), store.findDenial(WhitelistCandidates.of(ALICE, BOB)));
+    assertEquals(Optional.empty(), store.findDenial(WhitelistCandidates.of(ALICE, CAROL)));
+    assertTrue(covers(ALICE, BOB), "the whitelist entry stays");
+    assertEquals(1, store.count(), "a denial is no whitelist entry");
+    assertEquals(List.of(k), store.list(10).entries().stream().map(WhitelistEntry::key).toList());
+    assertTrue(store.remove(k));
+    assertEquals(
+        Optional.of(k),
+        store.findDenial(WhitelistCandidates.of(ALICE, BOB)),
+        "removing the entry keeps the denial");
+    assertEquals(0, store.removeExpired(), "a denial never expires");
+    advanceClock(Duration.ofDays(10_000));
+    assertEquals(Optional.of(k), store.findDenial(WhitelistCandidates.of(ALICE, BOB)));
+  }
+
+  /** Denying a denied key changes nothing: one entry, the time of the first denial. */
+  @Test
+  public void deny_twice_isIdempotent() {
+    WhitelistKey k = WhitelistKey.globalDomain("example.org");
+    advanceClock(Duration.ofMillis(1234));
+    store.deny(k);
+    advanceClock(Duration.ofHours(1));
+    store.deny(k);
+    assertEquals(
+        List.of(new WhitelistEntry(k, Optional.empty(), T0.plusMillis(1234))),
+        store.listDenials(Optional.empty(), 10).entries());
+  }
+
+  /** Removing a denial reports true once, then false, and the key is no longer denied. */
+  @Test
+  public void removeDenial_trueOnceThenFalse() {
+    WhitelistKey k = WhitelistKey.domain("example.org", BOB);
+    assertFalse(store.removeDenial(k));
+    store.deny(k);
+    store.add(k);
+    assertTrue(store.removeDenial(k));
+    assertFalse(store.removeDenial(k));
+    assertEquals(Optional.empty(), store.findDenial(WhitelistCandidates.of(DAVE, BOB)));
+    assertTrue(covers(DAVE, BOB), "the whitelist entry under the same key stays");
+    assertEquals(List.of(), store.listDenials(Optional.empty(), 10).entries());
+  }
+
+  /**
+   * A domain denial covers the domain and its subdomains, a global one every recipient: the same
+   * candidates as the whitelist, keys compared case-sensitively.
+   */
+  @Test
+  public void findDenial_matchesDomainsAndGlobalKeysThroughTheCandidates() {
+    store.deny(WhitelistKey.domain("example.org", BOB));
+    assertEquals(
+        Optional.of(WhitelistKey.domain("example.org", BOB)),
+        store.findDenial(WhitelistCandidates.of(ALICE, BOB)),
+        "subdomain mail.example.org");
+    assertEquals(Optional.empty(), store.findDenial(WhitelistCandidates.of(ALICE, CAROL)));
+    store.deny(WhitelistKey.globalSender(DAVE));
+    assertEquals(
+        Optional.of(WhitelistKey.globalSender(DAVE)),
+        store.findDenial(WhitelistCandidates.of(DAVE, CAROL)));
+    store.deny(new WhitelistKey("@EXAMPLE.COM", WhitelistKey.ANY_RECIPIENT));
+    assertEquals(
+        Optional.empty(),
+        store.findDenial(WhitelistCandidates.of(BOB, CAROL)),
+        "keys are case-sensitive");
+    store.deny(WhitelistKey.globalDomain("com"));
+    assertEquals(
+        Optional.of(WhitelistKey.globalDomain("com")),
+        store.findDenial(WhitelistCandidates.of(BOB, CAROL)));
+    assertEquals(
+        Optional.empty(),
+        store.findDenial(WhitelistCandidates.of(address("eve@example.net"), ALICE)));
+  }
+
+  /** When several candidates are denied, the first in {@link WhitelistCandidates#keys()} wins. */
+  @Test
+  public void findDenial_severalMatch_firstCandidateWins() {
+    List<WhitelistKey> keys = WhitelistCandidates.of(ALICE, BOB).keys();
+    for (int i = keys.size() - 1; i >= 0; i--) {
+      store.deny(keys.get(i));
+    }
+    for (WhitelistKey k : keys) {
+      assertEquals(Optional.of(k), store.findDenial(WhitelistCandidates.of(ALICE, BOB)));
+      assertTrue(store.removeDenial(k));
+    }
+    assertEquals(Optional.empty(), store.findDenial(WhitelistCandidates.of(ALICE, BOB)));
+  }
+
+  /**
+   * Denials page in key order without repeats, each as an administrator's entry without expiry; the
+   * whitelist is not listed with them.
+   */
+  @Test
+  public void listDenials_pagesInKeyOrder() {
+    List<WhitelistKey> denied = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      WhitelistKey k =
+          WhitelistKey.pair(
+              address(String.format("s%02d@example.org", 24 - i)), i % 2 == 0 ? BOB : CAROL);
+      store.deny(k);
+      denied.add(k);
+    }
+    store.add(WhitelistKey.pair(ALICE, BOB));
+    List<WhitelistKey> seen = new ArrayList<>();
+    WhitelistPage page = store.listDenials(Optional.empty(), 10);
+    int pages = 1;
+    page.entries().forEach(e -> seen.add(e.key()));
+    while (page.next().isPresent()) {
+      page = store.listDenials(page.next(), 10);
+      assertTrue(page.entries().size() <= 10);
+      page.entries().forEach(e -> seen.add(e.key()));
+      pages++;
+    }
+    assertEquals(3, pages);
+    denied.sort(Comparator.comparing(WhitelistKey::sender).thenComparing(WhitelistKey::recipient));
+    assertEquals(denied, seen);
+    for (WhitelistEntry e : store.listDenials(Optional.empty(), 100).entries()) {
+      assertEquals(Optional.empty(), e.expiresAt());
+      assertEquals(EntryOrigin.ADMIN, e.origin());
+      assertEquals(SenderAuthentication.UNCHECKED, e.authentication());
+      assertEquals(T0, e.addedAt());
+    }
+    WhitelistPage exact = store.listDenials(Optional.of(denied.get(19)), 5);
+    assertEquals(
+        denied.subList(20, 25), exact.entries().stream().map(WhitelistEntry::key).toList());
+    assertEquals(Optional.empty(), exact.next(), "an exactly full last page has no next");
+    WhitelistKey notStored = WhitelistKey.globalSender(address("s10@example.org"));
+    assertEquals(
+        denied.get(10),
+        store.listDenials(Optional.of(notStored), 1).entries().get(0).key(),
+        "after a key that is not stored");
+    assertThrows(IllegalArgumentException.class, () -> store.listDenials(Optional.empty(), 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.listDenials(Optional.empty(), WhitelistStore.MAX_PAGE_SIZE + 1));
+  }
+
+  /** A second instance on the same data sees the first one's denials and confirmations. */
+  @Test
+  public void secondInstance_seesDenialsConfirmationsAndCounters() {
+    WhitelistStore other = secondInstance(clock);
+    WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
+    store.deny(k);
+    assertEquals(Optional.of(k), other.findDenial(WhitelistCandidates.of(ALICE, BOB)));
+    assertTrue(other.removeDenial(k));
+    assertEquals(Optional.empty(), store.findDenial(WhitelistCandidates.of(ALICE, BOB)));
+    store.confirm(k, Optional.empty(), SenderAuthentication.SPF_PASS, EntryOrigin.PAGE);
+    assertEquals(
+        Confirmation.RENEWED,
+        other.confirm(k, Optional.empty(), SenderAuthentication.UNCHECKED, EntryOrigin.PAGE));
+    RateBucket b = new RateBucket("shared", T0.plusSeconds(60), 1);
+    assertEquals(Optional.empty(), store.countIfUnder(List.of(b)));
+    assertEquals(Optional.of(b), other.countIfUnder(List.of(b)));
+    assertEquals(1, other.countOf("shared"));
+  }
+
+  /** A bucket counts up to its limit, then refuses and returns itself. */
+  @Test
+  public void countIfUnder_countsUpToTheLimitThenReturnsTheBucket() {
+    RateBucket b = new RateBucket("confirm-rcpt:bob@example.com", T0.plus(Duration.ofDays(1)), 3);
+    for (int i = 1; i <= 3; i++) {
+      assertEquals(Optional.empty(), store.countIfUnder(List.of(b)));
+      assertEquals(i, store.countOf(b.key()));
+    }
+    assertEquals(Optional.of(b), store.countIfUnder(List.of(b)));
+    assertEquals(3, store.countOf(b.key()));
+    assertEquals(Optional.empty(), store.countIfUnder(List.of()), "no bucket: nothing to refuse");
+  }
+
+  /** One full bucket, and nothing is counted anywhere; the first full bucket asked is returned. */
+  @Test
+  public void countIfUnder_oneFullBucket_countsNothing() {
+    Instant end = T0.plus(Duration.ofHours(1));
+    RateBucket roomy = new RateBucket("roomy", end, 100);
+    RateBucket small = new RateBucket("small", end, 1);
+    RateBucket tiny = new RateBucket("tiny", end, 1);
+    assertEquals(Optional.empty(), store.countIfUnder(List.of(small, tiny)));
+    assertEquals(Optional.of(small), store.countIfUnder(List.of(roomy, small, tiny)));
+    assertEquals(Optional.of(tiny), store.countIfUnder(List.of(tiny, roomy, small)));
+    assertEquals(0, store.countOf("roomy"));
+    assertEquals(1, store.countOf("small"));
+    assertEquals(1, store.countOf("tiny"));
+    assertEquals(Optional.empty(), store.countIfUnder(List.of(roomy)));
+    assertEquals(1, store.countOf("roomy"));
+  }
+
+  /** Windows are told apart by their end; the same key in another window counts from zero. */
+  @Test
+  public void countIfUnder_windowsOfOneKey_countApart() {
+    RateBucket today = new RateBucket("k", T0.plus(Duration.ofDays(1)), 1);
+    RateBucket tomorrow = new RateBucket("k", T0.plus(Duration.ofDays(2)), 1);
+    RateBucket otherKey = new RateBucket("K", T0.plus(Duration.ofDays(1)), 1);
+    assertEquals(Optional.empty(), store.countIfUnder(List.of(today)));
+    assertEquals(Optional.of(today), store.countIfUnder(List.of(today)));
+    assertEquals(Optional.empty(), store.countIfUnder(List.of(tomorrow)), "another window");
+    assertEquals(
+        Optional.empty(), store.countIfUnder(List.of(otherKey)), "keys are case-sensitive");
+    assertEquals(2, store.countOf("k"));
+    assertEquals(1, store.countOf("K"));
+  }
+
+  /**
+   * A window whose end is not after now counts as empty and is not written: nothing is refused,
+   * counted or left for {@code removeExpired}.
+   */
+  @Test
+  public void countIfUnder_endedWindow_isIgnoredAndNotWritten() {
+    advanceClock(Duration.ofHours(1));
+    RateBucket endsNow = new RateBucket("k", clock.instant(), 1);
+    RateBucket ended = new RateBucket("k", T0, 1);
+    RateBucket open = new RateBucket("open", clock.instant().plusSeconds(1), 5);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Optional.empty(), store.countIfUnder(List.of(endsNow, ended, open)));
+    }
+    assertEquals(0, store.countOf("k"));
+    assertEquals(3, store.countOf("open"));
+    advanceClock(Duration.ofSeconds(1));
+    assertEquals(1, store.removeExpired(), "only the open window was written");
+  }
+
+  /** A window stops counting at its end; a new window of the same key starts empty. */
+  @Test
+  public void countIfUnder_windowEnds_thenCountsAsEmpty() {
+    RateBucket hour = new RateBucket("net:192.0.2.0/24", T0.plus(Duration.ofHours(1)), 2);
+    store.countIfUnder(List.of(hour));
+    store.countIfUnder(List.of(hour));
+    assertEquals(Optional.of(hour), store.countIfUnder(List.of(hour)));
+    advanceClock(Duration.ofHours(1));
+    assertEquals(0, store.countOf(hour.key()));
+    assertEquals(Optional.empty(), store.countIfUnder(List.of(hour)), "ended: ignored");
+    RateBucket next = new RateBucket(hour.key(), T0.plus(Duration.ofHours(2)), 2);
+    assertEquals(Optional.empty(), store.countIfUnder(List.of(next)));
+    assertEquals(1, store.countOf(hour.key()));
+  }
+
+  /** {@code countOf} sums the key's open windows only. */
+  @Test
+  public void countOf_sumsTheOpenWindowsOfTheKey() {
+    assertEquals(0, store.countOf("k"));
+    RateBucket hour = new RateBucket("k", T0.plus(Duration.ofHours(1)), 10);
+    RateBucket day = new RateBucket("k", T0.plus(Duration.ofDays(1)).plusNanos(999_999), 10);
+    RateBucket other = new RateBucket("k2", T0.plus(Duration.ofDays(1)), 10);
+    for (int i = 0; i < 2; i++) {
+      store.countIfUnder(List.of(hour, other));
+    }
+    for (int i = 0; i < 3; i++) {
+      store.countIfUnder(List.of(day));
+    }
+    assertEquals(5, store.countOf("k"));
+    assertEquals(2, store.countOf("k2"));
+    advanceClock(Duration.ofHours(1));
+    assertEquals(3, store.countOf("k"));
+    advanceClock(Duration.ofHours(23));
+    assertEquals(0, store.countOf("k"), "the end is kept to the millisecond, exclusive");
+  }
+
+  /** Long keys, non-ASCII keys and the largest limit are kept as they are. */
+  @Test
+  public void countIfUnder_longAndNonAsciiKeysAndTheLargestLimit() {
+    String longKey = "x".repeat(RateBucket.MAX_KEY_LENGTH);
+    String nonAscii = "outbound:jörg@bücher.example";
+    Instant end = T0.plus(Duration.ofDays(1));
+    assertEquals(
+        Optional.empty(),
+        store.countIfUnder(
+            List.of(
+                new RateBucket(longKey, end, 1), new RateBucket(nonAscii, end, Long.MAX_VALUE))));
+    assertEquals(1, store.countOf(longKey));
+    assertEquals(1, store.countOf(nonAscii));
+    assertEquals(0, store.countOf("outbound:jorg@bücher.example"));
+  }
+
+  /** More than 16 buckets are refused before anything is counted. */
+  @Test
+  public void countIfUnder_moreThan16Buckets_throwsIllegalArgument() {
+    List<RateBucket> buckets = new ArrayList<>();
+    for (int i = 0; i < 17; i++) {
+      buckets.add(new RateBucket("b" + i, T0.plusSeconds(60), 5));
+    }
+    assertThrows(IllegalArgumentException.class, () -> store.countIfUnder(buckets));
+    assertEquals(0, store.countOf("b0"));
+    assertEquals(Optional.empty(), store.countIfUnder(buckets.subList(0, 16)));
+    assertEquals(1, store.countOf("b15"));
+  }
+
+  /**
+   * {@code removeExpired} deletes ended windows too, counts them with the expired entries, and
+   * leaves open windows, their counts and denials alone.
+   */
+  @Test
+  public void removeExpired_dropsEndedWindowsAndCountsThem() {
+    store.add(WhitelistKey.pair(ALICE, BOB), T0.plusSeconds(10));
+    store.deny(WhitelistKey.pair(DAVE, BOB));
+    RateBucket shortWindow = new RateBucket("k", T0.plusSeconds(10), 5);
+    RateBucket otherShort = new RateBucket("k2", T0.plusSeconds(10), 5);
+    RateBucket longWindow = new RateBucket("k", T0.plusSeconds(20), 5);
+    store.countIfUnder(List.of(shortWindow, otherShort, longWindow));
+    store.countIfUnder(List.of(longWindow));
+    assertEquals(0, store.removeExpired());
+    advanceClock(Duration.ofSeconds(10));
+    assertEquals(3, store.removeExpired(), "one entry and two windows");
+    assertEquals(0, store.removeExpired());
+    assertEquals(2, store.countOf("k"));
+    assertEquals(
+        Optional.of(WhitelistKey.pair(DAVE, BOB)),
+        store.findDenial(WhitelistCandidates.of(DAVE, BOB)));
+    advanceClock(Duration.ofSeconds(10));
+    assertEquals(1, store.removeExpired());
+    assertEquals(0, store.countOf("k"));
+  }
+
+  /**
+   * Threads on two instances confirm the same keys at once: exactly one confirmation of each key
+   * creates it, every other renews it.
+   *
+   * @throws Exception if a thread fails
+   */
+  @Test
+  public void confirm_concurrently_exactlyOneCreatesEachKey() throws Exception {
+    WhitelistStore other = secondInstance(clock);
+    int threads = 6;
+    int keys = 15;
+    List<List<Confirmation>> results =
+        runConcurrently(
+            threads,
+            t -> {
+              WhitelistStore s = t % 2 == 0 ? store : other;
+              List<Confirmation> mine = new ArrayList<>();
+              for (int i = 0; i < keys; i++) {
+                WhitelistKey k = WhitelistKey.pair(address("s" + i + "@example.org"), BOB);
+                mine.add(
+                    s.confirm(
+                        k,
+                        Optional.of(T0.plus(Duration.ofDays(1 + t))),
+                        t % 3 == 0 ? SenderAuthentication.SPF_PASS : SenderAuthentication.UNCHECKED,
+                        EntryOrigin.PAGE));
+              }
+              return mine;
+            });
+    for (int i = 0; i < keys; i++) {
+      int created = 0;
+      for (List<Confirmation> r : results) {
+        if (r.get(i) == Confirmation.CREATED) {
+          created++;
+        } else {
+          assertEquals(Confirmation.RENEWED, r.get(i));
+        }
+      }
+      assertEquals(1, created, "key " + i);
+      WhitelistEntry e =
+          store.find(WhitelistKey.pair(address("s" + i + "@example.org"), BOB)).orElseThrow();
+      assertEquals(Optional.of(T0.plus(Duration.ofDays(threads))), e.expiresAt(), "the latest");
+      assertEquals(SenderAuthentication.SPF_PASS, e.authentication(), "never weakened");
+      assertEquals(EntryOrigin.PAGE, e.origin());
+    }
+    assertEquals(keys, store.count());
+  }
+
+  /**
+   * Threads on two instances count into one shared window of limit L, each with a bucket of its own
+   * besides: exactly L events are counted, and each thread's own bucket counts exactly its
+   * successes (all or nothing).
+   *
+   * @throws Exception if a thread fails
+   */
+  @Test
+  public void countIfUnder_concurrently_exactlyTheLimitSucceeds() throws Exception {
+    WhitelistStore other = secondInstance(clock);
+    int threads = 6;
+    int attempts = 10;
+    int limit = 25;
+    Instant end = T0.plus(Duration.ofDays(1));
+    RateBucket shared = new RateBucket("shared", end, limit);
+    List<Integer> successes =
+        runConcurrently(
+            threads,
+            t -> {
+              WhitelistStore s = t % 2 == 0 ? store : other;
+              RateBucket mine = new RateBucket("thread-" + t, end, 1000);
+              int counted = 0;
+              for (int i = 0; i < attempts; i++) {
+                // half the threads name the shared bucket first, half last
+                List<RateBucket> buckets =
+                    t % 2 == 0 ? List.of(shared, mine) : List.of(mine, shared);
+                Optional<RateBucket> full = s.countIfUnder(buckets);
+                if (full.isEmpty()) {
+                  counted++;
+                } else {
+                  assertEquals(shared, full.get());
+                }
+              }
+              return counted;
+            });
+    assertEquals(limit, successes.stream().mapToInt(Integer::intValue).sum());
+    assertEquals(limit, store.countOf("shared"));
+    for (int t = 0; t < threads; t++) {
+      assertEquals(successes.get(t), (int) store.countOf("thread-" + t), "thread " + t);
+    }
+  }
+
+  /** A task of a thread in {@link #runConcurrently}. */
+  @FunctionalInterface
+  private interface ThreadTask<T> {
+    T run(int thread) throws Exception;
+  }
+
+  /** Runs {@code task} on {@code threads} threads that start together; their results in order. */
+  private static <T> List<T> runConcurrently(int threads, ThreadTask<T> task) throws Exception {
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return task.run(thread);
+                }));
+      }
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -1,0 +1,82 @@
+package org.smtpcr.core.rules;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.address.ParsedAddress;
+import org.smtpcr.core.internal.LogSafe;
+import org.smtpcr.core.reply.ReplyKind;
+import org.smtpcr.core.spi.DecisionRule;
+import org.smtpcr.core.spi.RuleContext;
+import org.smtpcr.core.store.WhitelistCandidates;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistStore;
+
+/**
+ * Refuses a sender on the {@linkplain WhitelistStore#findDenial deny list}: a sender address or
+ * domain (and its subdomains), for one recipient or for all. It runs before every rule that admits
+ * (static whitelists, the whitelist store, pass codes, recipients' passwords), so a deny entry
+ * beats every way in; only exempt recipients ({@code postmaster}, {@code abuse}) and trusted
+ * clients come first. A denied sender gets {@code 550 5.7.1} without a link, whose default text
+ * says only that the message is not accepted; the matched entry is logged at INFO. A store that
+ * fails makes the engine answer {@code 451 4.3.0}, never a permanent refusal. Decides at RCPT and
+ * DATA for senders other than the null sender.
+ *
+ * @since 0.3.0
+ */
+public final class DenyListRule implements DecisionRule {
+  private static final Logger log = LoggerFactory.getLogger(DenyListRule.class);
+
+  private final WhitelistStore store;
+
+  private DenyListRule(WhitelistStore store) {
+    this.store = store;
+  }
+
+  /**
+   * The rule for the deny list in {@code store}.
+   *
+   * @param store the store
+   * @return the rule
+   */
+  public static DenyListRule of(WhitelistStore store) {
+    return new DenyListRule(requireNonNull(store, "store"));
+  }
+
+  @Override
+  public Optional<Decision> decide(RuleContext context) {
+    if (context.stage().compareTo(Stage.RCPT) < 0 || context.isNullSender()) {
+      return Optional.empty();
+    }
+    Optional<ParsedAddress> sender = context.sender();
+    Optional<ParsedAddress> rcpt = context.recipient();
+    if (sender.isEmpty() || rcpt.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<WhitelistKey> denied =
+        store.findDenial(WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()));
+    if (denied.isEmpty()) {
+      return Optional.empty();
+    }
+    log.info(
+        "deny entry {} -> {} matched; answering 5.7.1 without a link (session {})",
+        LogSafe.of(denied.get().sender()),
+        LogSafe.of(denied.get().recipient()),
+        context.transaction().sessionId());
+    return Optional.of(new Decision.Reject(context.reply(ReplyKind.DENIED)));
+  }
+
+  @Override
+  public String id() {
+    return StandardRules.DENY_LIST;
+  }
+
+  @Override
+  public String toString() {
+    return "DenyListRule[" + store + "]";
+  }
+}
