@@ -4,9 +4,13 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,21 +29,42 @@ import org.smtpcr.core.spi.RuleContext;
  *
  * <pre>{@code
  * DecisionRule passwords = RecipientPasswordRule.builder()
- *     .password("bob@example.com", "xyzzy")
+ *     .password("bob@example.com", "xyzzy-plugh")
  *     .subject(true)
  *     .build();
  * }</pre>
  *
- * <p>A password is 4 to 64 characters of ASCII letters, digits, {@code -} and {@code _}, so that it
+ * <p>A password is 8 to 64 characters of ASCII letters, digits, {@code -} and {@code _}, so that it
  * survives as one word of a Subject and as a sub-address. Enabling the Subject makes the engine
  * decide would-be challenges at the end of DATA. At most 64 candidate words of the Subject are
  * tried.
  *
+ * <p><b>Attempts are capped per client.</b> Each candidate compared without a match (a sub-address,
+ * or a word of the Subject, of a password's length, for a recipient who has a password) is a failed
+ * attempt of the client (its IPv4 address, or its IPv6 /64). A client with {@linkplain
+ * Builder#attemptsPerHour as many failed attempts} as allowed within the hour is not checked again
+ * until that hour ends: the rule abstains, and the sender is challenged as usual. The counts are in
+ * memory (per engine, for at most 10,000 clients at once), in windows of the engine's clock.
+ *
  * @since 0.1.0
  */
 public final class RecipientPasswordRule implements DecisionRule {
-  /** Shortest password accepted. */
-  public static final int MIN_LENGTH = 4;
+  /** Shortest password accepted (8 since 0.3.0; 4 before). */
+  public static final int MIN_LENGTH = 8;
+
+  /**
+   * Failed attempts allowed per client per hour when none is configured.
+   *
+   * @since 0.3.0
+   */
+  public static final int DEFAULT_ATTEMPTS_PER_HOUR = 10;
+
+  /**
+   * Most failed attempts per client per hour that may be configured.
+   *
+   * @since 0.3.0
+   */
+  public static final int MAX_ATTEMPTS_PER_HOUR = 1_000_000;
 
   /** Longest password accepted. */
   public static final int MAX_LENGTH = 64;
@@ -48,12 +73,20 @@ public final class RecipientPasswordRule implements DecisionRule {
       passwords; // canonical recipient -> lowercase password, US-ASCII
   private final boolean subaddress;
   private final boolean subject;
+  private final int attemptsPerHour;
+  private final PasswordAttempts attempts;
 
   private RecipientPasswordRule(
-      Map<String, byte[]> passwords, boolean subaddress, boolean subject) {
+      Map<String, byte[]> passwords,
+      boolean subaddress,
+      boolean subject,
+      int attemptsPerHour,
+      int maxClients) {
     this.passwords = Map.copyOf(passwords);
     this.subaddress = subaddress;
     this.subject = subject;
+    this.attemptsPerHour = attemptsPerHour;
+    this.attempts = new PasswordAttempts(attemptsPerHour, maxClients);
   }
 
   /**
@@ -75,22 +108,35 @@ public final class RecipientPasswordRule implements DecisionRule {
     if (expected == null) {
       return Optional.empty();
     }
+    List<String> candidates = new ArrayList<>();
     if (subaddress) {
-      Optional<String> ext = rcpt.get().subaddress();
-      if (ext.isPresent() && matches(ext.get(), expected)) {
-        return context.admit();
-      }
+      rcpt.get()
+          .subaddress()
+          .filter(ext -> ext.length() >= MIN_LENGTH && ext.length() <= MAX_LENGTH)
+          .ifPresent(candidates::add);
     }
     if (subject && context.stage() == Stage.DATA) {
-      Optional<String> subj = context.subject();
-      if (subj.isPresent()) {
-        for (String w : Words.of(subj.get(), MIN_LENGTH, MAX_LENGTH)) {
-          if (matches(w, expected)) {
-            return context.admit();
-          }
-        }
-      }
+      context
+          .subject()
+          .ifPresent(subj -> candidates.addAll(Words.of(subj, MIN_LENGTH, MAX_LENGTH)));
     }
+    if (candidates.isEmpty()) {
+      return Optional.empty();
+    }
+    InetAddress client = context.transaction().clientAddress();
+    Instant now = context.now();
+    int remaining = attempts.remaining(client, now);
+    int tried = 0;
+    for (String candidate : candidates) {
+      if (tried >= remaining) {
+        break; // over the cap: not checked; the sender is challenged as usual
+      }
+      if (matches(candidate, expected)) {
+        return context.admit();
+      }
+      tried++;
+    }
+    attempts.failed(client, now, tried);
     return Optional.empty();
   }
 
@@ -113,6 +159,8 @@ public final class RecipientPasswordRule implements DecisionRule {
         + subaddress
         + ", subject="
         + subject
+        + ", attemptsPerHour="
+        + attemptsPerHour
         + "]";
   }
 
@@ -138,6 +186,8 @@ public final class RecipientPasswordRule implements DecisionRule {
     private AddressCanonicalizer canonicalizer;
     private Boolean subaddress;
     private Boolean subject;
+    private Integer attemptsPerHour;
+    private int maxClients = PasswordAttempts.MAX_CLIENTS;
 
     private Builder() {}
 
@@ -159,7 +209,7 @@ public final class RecipientPasswordRule implements DecisionRule {
      * Sets the password of one recipient.
      *
      * @param recipient the recipient address
-     * @param password 4 to 64 ASCII letters, digits, {@code -} or {@code _}
+     * @param password 8 to 64 ASCII letters, digits, {@code -} or {@code _}
      * @return this builder
      * @throws IllegalArgumentException if the address or the password is not valid (the message
      *     does not contain the password), or the recipient already has one
@@ -167,18 +217,7 @@ public final class RecipientPasswordRule implements DecisionRule {
     public Builder password(String recipient, String password) {
       requireNonNull(recipient, "recipient");
       requireNonNull(password, "password");
-      checkArgument(
-          password.length() >= MIN_LENGTH && password.length() <= MAX_LENGTH,
-          "a password has %s..%s characters, got %s",
-          MIN_LENGTH,
-          MAX_LENGTH,
-          password.length());
-      for (int i = 0; i < password.length(); i++) {
-        checkArgument(
-            isPasswordChar(password.charAt(i)),
-            "a password has only ASCII letters, digits, '-' and '_' (bad character at index %s)",
-            i);
-      }
+      checkPassword(password);
       if (canonicalizer == null) {
         canonicalizer = AddressCanonicalizer.standard();
       }
@@ -213,13 +252,82 @@ public final class RecipientPasswordRule implements DecisionRule {
     }
 
     /**
+     * How many failed attempts one client (an IPv4 address or an IPv6 /64) may make per hour
+     * (default {@value RecipientPasswordRule#DEFAULT_ATTEMPTS_PER_HOUR}); past them its passwords
+     * are not checked until the hour ends, and one WARN is logged.
+     *
+     * @param perHour 1 to {@value RecipientPasswordRule#MAX_ATTEMPTS_PER_HOUR}
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @since 0.3.0
+     */
+    public Builder attemptsPerHour(int perHour) {
+      checkState(this.attemptsPerHour == null, "attemptsPerHour was already set");
+      this.attemptsPerHour = checkAttemptsPerHour(perHour);
+      return this;
+    }
+
+    /** The most clients tracked at once (default 10,000); for tests. */
+    Builder maxClients(int maxClients) {
+      checkArgument(maxClients > 0, "maxClients must be positive");
+      this.maxClients = maxClients;
+      return this;
+    }
+
+    /**
      * Builds the rule.
      *
      * @return the rule
      */
     public RecipientPasswordRule build() {
       return new RecipientPasswordRule(
-          passwords, subaddress == null || subaddress, subject != null && subject);
+          passwords,
+          subaddress == null || subaddress,
+          subject != null && subject,
+          attemptsPerHour == null ? DEFAULT_ATTEMPTS_PER_HOUR : attemptsPerHour,
+          maxClients);
     }
+  }
+
+  /**
+   * Checks a recipient's password: {@value #MIN_LENGTH} to {@value #MAX_LENGTH} ASCII letters,
+   * digits, {@code -} and {@code _}.
+   *
+   * @param password the password
+   * @throws IllegalArgumentException saying what is wrong, never showing the password
+   * @since 0.3.0
+   */
+  public static void checkPassword(String password) {
+    requireNonNull(password, "password");
+    checkArgument(
+        password.length() >= MIN_LENGTH && password.length() <= MAX_LENGTH,
+        "a recipient password has %s to %s characters, got %s",
+        MIN_LENGTH,
+        MAX_LENGTH,
+        password.length());
+    for (int i = 0; i < password.length(); i++) {
+      checkArgument(
+          isPasswordChar(password.charAt(i)),
+          "a recipient password has only ASCII letters, digits, '-' and '_' (bad character at"
+              + " index %s)",
+          i);
+    }
+  }
+
+  /**
+   * Checks a cap of failed attempts per client per hour.
+   *
+   * @param perHour the cap
+   * @return the cap
+   * @throws IllegalArgumentException unless 1 to {@value #MAX_ATTEMPTS_PER_HOUR}
+   * @since 0.3.0
+   */
+  public static int checkAttemptsPerHour(int perHour) {
+    checkArgument(
+        perHour >= 1 && perHour <= MAX_ATTEMPTS_PER_HOUR,
+        "recipient password attempts per hour must be 1 to %s, got %s",
+        MAX_ATTEMPTS_PER_HOUR,
+        perHour);
+    return perHour;
   }
 }

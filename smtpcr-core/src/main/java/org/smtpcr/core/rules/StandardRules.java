@@ -128,6 +128,7 @@ public final class StandardRules {
   private final boolean subaddressPassCodes;
   private final boolean subjectPassCodes;
   private final Map<String, String> recipientPasswords;
+  private final int recipientPasswordAttempts;
   private final List<Extra> extras;
   private final boolean rejectSpfFail;
   private final List<IpNetwork> trustedForwarders;
@@ -146,6 +147,7 @@ public final class StandardRules {
     this.subaddressPassCodes = b.subaddressPassCodes;
     this.subjectPassCodes = b.subjectPassCodes;
     this.recipientPasswords = Map.copyOf(b.recipientPasswords);
+    this.recipientPasswordAttempts = b.recipientPasswordAttempts;
     this.extras = List.copyOf(b.extras);
     this.rejectSpfFail = b.rejectSpfFail;
     this.trustedForwarders = List.copyOf(b.trustedForwarders);
@@ -275,7 +277,10 @@ public final class StandardRules {
     }
     if (!recipientPasswords.isEmpty()) {
       RecipientPasswordRule.Builder passwords =
-          RecipientPasswordRule.builder().canonicalizer(canonicalizer).subject(subjectPassCodes);
+          RecipientPasswordRule.builder()
+              .canonicalizer(canonicalizer)
+              .subject(subjectPassCodes)
+              .attemptsPerHour(recipientPasswordAttempts);
       recipientPasswords.forEach(passwords::password);
       builtIn.put(RECIPIENT_PASSWORD, passwords.build());
     }
@@ -336,6 +341,7 @@ public final class StandardRules {
     private boolean subaddressPassCodes = true;
     private boolean subjectPassCodes;
     private final Map<String, String> recipientPasswords = new LinkedHashMap<>();
+    private int recipientPasswordAttempts = RecipientPasswordRule.DEFAULT_ATTEMPTS_PER_HOUR;
     private final List<Extra> extras = new ArrayList<>();
     private boolean rejectSpfFail = true;
     private boolean admitUnauthenticated;
@@ -626,15 +632,33 @@ public final class StandardRules {
      * sub-address, and in the Subject when {@link #subjectPassCodes(boolean)} is on.
      *
      * @param recipient the recipient address
-     * @param password the password
+     * @param password 8 to 64 ASCII letters, digits, {@code -} or {@code _}
      * @return this builder
+     * @throws IllegalArgumentException if the password is too short or has other characters (the
+     *     message never shows it), or the recipient has one already
      */
     public Builder recipientPassword(String recipient, String password) {
       requireNonNull(recipient, "recipient");
       requireNonNull(password, "password");
+      RecipientPasswordRule.checkPassword(password);
       checkArgument(
           recipientPasswords.putIfAbsent(recipient, password) == null,
           "a password for that recipient was already set");
+      return this;
+    }
+
+    /**
+     * How many failed recipient-password attempts one client (an IPv4 address or an IPv6 /64) may
+     * make per hour (default {@value RecipientPasswordRule#DEFAULT_ATTEMPTS_PER_HOUR}); past them
+     * its passwords are not checked until the hour ends, and the sender is challenged as usual.
+     *
+     * @param perHour 1 to {@value RecipientPasswordRule#MAX_ATTEMPTS_PER_HOUR}
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @since 0.3.0
+     */
+    public Builder recipientPasswordAttempts(int perHour) {
+      this.recipientPasswordAttempts = RecipientPasswordRule.checkAttemptsPerHour(perHour);
       return this;
     }
 

@@ -59,7 +59,7 @@ final class StandardRulesTest {
         StandardRules.builder()
             .whitelistSender("friend@example.net")
             .whitelistStore(InMemoryWhitelistStore.builder().build())
-            .recipientPassword("bob@example.com", "xyzzy-1")
+            .recipientPassword("bob@example.com", "xyzzy-12")
             .subjectPassCodes(true)
             .build();
     assertEquals(

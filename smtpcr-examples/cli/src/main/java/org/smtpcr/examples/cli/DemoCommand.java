@@ -133,7 +133,8 @@ final class DemoCommand implements Callable<Integer> {
                   new InetSocketAddress(loopback, smtpPort),
                   canonicalDomains,
                   SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
-                  SmtpcrSmtpServer.DEFAULT_HOST_NAME));
+                  SmtpcrSmtpServer.DEFAULT_HOST_NAME,
+                  Settings.defaults()));
       printInstructions(spec.commandLine().getOut(), d, web, smtp, canonicalDomains);
     } catch (Exception e) {
       running.close();

@@ -132,6 +132,14 @@ final class EngineOptions {
               + " forwarder) when the next one arrives the same way (default on).")
   String honourUnverifiedConfirmations;
 
+  @Option(
+      names = "--recipient-password-attempts",
+      paramLabel = "N",
+      description =
+          "Failed recipient-password attempts allowed per client (IPv4 address, IPv6 /64) per"
+              + " hour; past them its passwords are not checked until the hour ends (default 10).")
+  String recipientPasswordAttempts;
+
   /** The runtime settings these options give; a wrong value is a usage error naming the option. */
   Settings.Builder settings() {
     Settings.Builder b = Settings.builder().set(Settings.CHALLENGE_LIFETIME, challengeLifetime);
@@ -149,6 +157,7 @@ final class EngineOptions {
     set(b, Settings.ADMIT_UNAUTHENTICATED, admitUnauthenticated);
     set(b, Settings.REJECT_SPF_FAIL, rejectSpfFail);
     set(b, Settings.HONOUR_UNVERIFIED_CONFIRMATIONS, honourUnverifiedConfirmations);
+    set(b, Settings.RECIPIENT_PASSWORD_ATTEMPTS, recipientPasswordAttempts);
     return b;
   }
 

@@ -79,7 +79,8 @@ final class Services {
       InetSocketAddress listen,
       List<String> domains,
       int maxMessageBytes,
-      String hostName)
+      String hostName,
+      Settings settings)
       throws IOException {
     return SmtpcrSmtpServer.builder()
         .engine(engine)
@@ -88,6 +89,8 @@ final class Services {
         .localDomains(domains)
         .maxMessageBytes(maxMessageBytes)
         .hostName(hostName)
+        .maxConnections(settings.get(Settings.SMTP_MAX_CONNECTIONS))
+        .maxConnectionsPerClient(settings.get(Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT))
         .build()
         .start();
   }

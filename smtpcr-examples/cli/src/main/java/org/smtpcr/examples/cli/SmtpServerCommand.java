@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.SettingGrammar;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
@@ -80,13 +81,41 @@ final class SmtpServerCommand implements Callable<Integer> {
       description = "Name in the greeting (default ${DEFAULT-VALUE}).")
   String hostName;
 
+  @Option(
+      names = "--smtp-max-connections",
+      paramLabel = "N",
+      description = "The most SMTP sessions open at once; over it a client gets 421 (default 100).")
+  String maxConnections;
+
+  @Option(
+      names = "--smtp-max-connections-per-client",
+      paramLabel = "N",
+      description =
+          "The most SMTP sessions open at once from one client (IPv4 address, IPv6 /64); over it"
+              + " 421 4.7.0 (default 10).")
+  String maxConnectionsPerClient;
+
   /** The runtime settings the options give; a wrong value is a usage error. */
   Settings settings() {
-    return engineOptions
-        .settings()
-        .set(Settings.CHALLENGE_BASE, challengeBase)
-        .set(Settings.SUBJECT_PASS_CODES, subjectPassCodes)
-        .build();
+    Settings.Builder b =
+        engineOptions
+            .settings()
+            .set(Settings.CHALLENGE_BASE, challengeBase)
+            .set(Settings.SUBJECT_PASS_CODES, subjectPassCodes);
+    set(b, Settings.SMTP_MAX_CONNECTIONS, maxConnections);
+    set(b, Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT, maxConnectionsPerClient);
+    return b.build();
+  }
+
+  private <T> void set(Settings.Builder b, Setting<T> setting, String value) {
+    if (value == null) {
+      return;
+    }
+    try {
+      b.set(setting, setting.parse(value));
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, setting.options().get(0) + ": " + e.getMessage());
+    }
   }
 
   @Override
@@ -117,7 +146,8 @@ final class SmtpServerCommand implements Callable<Integer> {
       running.add(sweep.start(d.store()));
       DecisionEngine engine = Services.engine(ring, d.store(), settings);
       SmtpcrSmtpServer smtp =
-          running.add(Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName));
+          running.add(
+              Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName, settings));
       spec.commandLine()
           .getOut()
           .println(

@@ -158,6 +158,60 @@ final class OneSettingEverywhereTest {
   }
 
   @Test
+  void connectionAndPasswordLimits_meanTheSameOnEveryRoute() throws Exception {
+    Settings options =
+        smtpServerSettings(
+            List.of(
+                "--smtp-max-connections",
+                "50",
+                "--smtp-max-connections-per-client",
+                "3",
+                "--recipient-password-attempts",
+                "5"));
+    Settings byOptionName =
+        smtpServerSettings(
+            config(
+                """
+                smtp-max-connections=50
+                smtp-max-connections-per-client=3
+                recipient-password-attempts=5
+                """));
+    String keys =
+        """
+        smtpMaxConnections=50
+        smtpMaxConnectionsPerClient=3
+        recipientPasswordAttempts=5
+        """;
+    Settings byKey = smtpServerSettings(config(keys));
+    Properties p = new Properties();
+    p.load(new StringReader(keys));
+    Settings runtime = Settings.read(SettingSource.of(p));
+    for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(50, s.get(Settings.SMTP_MAX_CONNECTIONS), s::toString);
+      assertEquals(3, s.get(Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT), s::toString);
+      assertEquals(5, s.get(Settings.RECIPIENT_PASSWORD_ATTEMPTS), s::toString);
+    }
+    Settings defaults = smtpServerSettings(List.of("--challenge-lifetime", "7d"));
+    assertEquals(100, defaults.get(Settings.SMTP_MAX_CONNECTIONS));
+    assertEquals(10, defaults.get(Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT));
+    assertEquals(10, defaults.get(Settings.RECIPIENT_PASSWORD_ATTEMPTS));
+  }
+
+  @Test
+  void badLimits_areUsageErrorsNamingTheOption() {
+    for (String option :
+        List.of(
+            "--smtp-max-connections",
+            "--smtp-max-connections-per-client",
+            "--recipient-password-attempts")) {
+      CommandRun.Result r =
+          CommandRun.run("smtp-server", "--data", dir.resolve("d").toString(), option, "0");
+      assertEquals(2, r.exitCode(), r::toString);
+      assertTrue(r.err().contains(option), r::toString);
+    }
+  }
+
+  @Test
   void badDnsServer_isAUsageErrorNamingTheOption() {
     for (String command : List.of("smtp-server", "policy-server", "demo")) {
       CommandRun.Result r =

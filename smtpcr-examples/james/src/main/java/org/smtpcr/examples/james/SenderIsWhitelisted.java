@@ -9,8 +9,11 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistStore;
@@ -36,14 +39,19 @@ import org.smtpcr.examples.runtime.StoreSpec;
  * sub-address separators are not {@code +} names them first, as it does for the hook, so that the
  * matcher reads addresses with the engine's canonicalizer: {@code
  * SenderIsWhitelisted=subaddressSeparators=- jdbc:h2:/var/lib/smtpcr/whitelist}. Mail from the null
- * sender matches no recipient. When the store fails, {@link #match} throws, and James handles the
- * mail as its {@code onMatchException} setting says (by default, the error processor).
+ * sender matches no recipient.
+ *
+ * <p>When the store fails, the matcher matches no recipient and logs a WARN; it never throws. The
+ * mail was accepted already: an exception would send it to James's error processor (by default, the
+ * error repository), where nobody reads it. Give the mailet {@code onMatchException="noMatch"} too,
+ * so that anything else that goes wrong in matching has the same outcome.
  *
  * <p>Thread-safe after {@link #init()}.
  *
  * @since 0.1.0
  */
 public final class SenderIsWhitelisted extends GenericMatcher {
+  private static final Logger log = LoggerFactory.getLogger(SenderIsWhitelisted.class);
   private static final String SEPARATORS = Settings.SUBADDRESS_SEPARATORS.key() + "=";
 
   private volatile SharedStores.Lease lease;
@@ -97,8 +105,9 @@ public final class SenderIsWhitelisted extends GenericMatcher {
    * The recipients for whom the sender is whitelisted, in the mail's order.
    *
    * @param mail the mail
-   * @return the matching recipients; empty for the null sender
-   * @throws MessagingException if the store fails or the matcher was not initialized
+   * @return the matching recipients; empty for the null sender, and when the store fails (logged at
+   *     WARN)
+   * @throws MessagingException if the matcher was not initialized
    */
   @Override
   public Collection<MailAddress> match(Mail mail) throws MessagingException {
@@ -106,6 +115,11 @@ public final class SenderIsWhitelisted extends GenericMatcher {
     if (l == null) {
       throw new MessagingException("SenderIsWhitelisted was not initialized");
     }
+    return match(mail, l.store());
+  }
+
+  /** {@link #match(Mail)} against {@code store}. */
+  Collection<MailAddress> match(Mail mail, WhitelistStore store) {
     MaybeSender maybeSender = mail.getMaybeSender();
     if (maybeSender.isNullSender()) {
       return List.of();
@@ -115,7 +129,6 @@ public final class SenderIsWhitelisted extends GenericMatcher {
     if (sender.isEmpty()) {
       return List.of();
     }
-    WhitelistStore store = l.store();
     List<MailAddress> matched = new ArrayList<>();
     for (MailAddress recipient : mail.getRecipients()) {
       Optional<CanonicalAddress> r =
@@ -128,10 +141,16 @@ public final class SenderIsWhitelisted extends GenericMatcher {
           matched.add(recipient);
         }
       } catch (RuntimeException e) {
-        // a StoreException names the operation and SQLState only; anything else, its class
-        throw new MessagingException(
-            "SenderIsWhitelisted: the whitelist store failed: "
-                + (e instanceof StoreException ? e.getMessage() : e.getClass().getName()));
+        // the mail is accepted already: no match (it goes on as from an unknown sender), never the
+        // error processor. A StoreException names the operation and SQLState only; anything else,
+        // its class. No address in the line.
+        log.warn(
+            "SenderIsWhitelisted: the whitelist store failed ({}); mail {} matches no recipient",
+            e instanceof StoreException
+                ? LogSafe.of(String.valueOf(e.getMessage()))
+                : e.getClass().getName(),
+            LogSafe.of(String.valueOf(mail.getName())));
+        return List.of();
       }
     }
     return matched;

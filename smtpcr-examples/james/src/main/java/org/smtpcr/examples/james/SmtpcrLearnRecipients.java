@@ -3,6 +3,9 @@ package org.smtpcr.examples.james;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
@@ -12,6 +15,11 @@ import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smtpcr.core.address.AddressCanonicalizer;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.address.CanonicalDomain;
+import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.examples.runtime.OutboundLearning;
 import org.smtpcr.examples.runtime.SettingGrammar;
 import org.smtpcr.examples.runtime.Settings;
@@ -21,10 +29,16 @@ import org.smtpcr.examples.runtime.StoreSpec;
 /**
  * Learns from outbound mail: when a local user writes to someone elsewhere, that correspondent is
  * whitelisted for the user, so that replies pass without a challenge. For mail from a sender in a
- * local domain ({@link MailetContext#isLocalServer}), and by default only when the sender
- * authenticated over SMTP (the mail carries {@link Mail#SMTP_AUTH_USER}), each recipient outside
- * the local domains is stored as the pair (sender = that recipient, recipient = our user), both in
- * canonical form. Local recipients are not learned.
+ * local domain ({@link MailetContext#isLocalServer}, and, when the {@code localDomains} parameter
+ * is given, one of those domains or a subdomain), and by default only when the sender authenticated
+ * over SMTP as that sender (the mail carries {@link Mail#SMTP_AUTH_USER}, and it names the sender's
+ * address or, without virtual hosting, its local part), each recipient outside the local domains is
+ * stored as the pair (sender = that recipient, recipient = our user), both in canonical form. Local
+ * recipients are not learned.
+ *
+ * <p>A mailet runs in James's mailet container, which takes mail from the spool queue: James's
+ * {@code SendMailHandler} puts the mail there at the end of DATA, once every hook accepted it. So
+ * nothing is learned at RCPT, or from a transaction that ends in RSET or a refused DATA.
  *
  * <p>The mail itself is never changed or stopped: a store that fails is logged at WARN and the mail
  * goes on.
@@ -38,11 +52,11 @@ import org.smtpcr.examples.runtime.StoreSpec;
  * Parameters: {@code storeUrl} (required), {@code storeUser}, {@code storePassword}, {@code
  * storeDriverClass}, {@code storePoolSize}, {@code storeConnectionTimeout}, {@code
  * storeTablePrefix} (as for {@link SmtpcrRcptHook}'s {@code store}; equal settings share one pool);
- * {@code authenticatedOnly} (default true); {@code entryLifetime} (also spelt {@code
- * learnLifetime}; a duration such as {@code 30d} or {@code P30D}, or {@code forever}; default 365
- * days); {@code subaddressSeparators} (default {@code +}). The lifetime rule is the runtime's
- * {@link OutboundLearning}: an administrator's entry is never changed, a learned one never
- * shortened.
+ * {@code authenticatedOnly} (default true); {@code localDomains} (default: James's domains only);
+ * {@code entryLifetime} (also spelt {@code learnLifetime}; a duration such as {@code 30d} or {@code
+ * P30D}, or {@code forever}; default 365 days); {@code subaddressSeparators} (default {@code +}).
+ * The lifetime rule is the runtime's {@link OutboundLearning}: an administrator's entry is never
+ * changed, a learned one never shortened.
  *
  * <p>Thread-safe after {@link #init()}.
  *
@@ -59,6 +73,8 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
   private volatile SharedStores.Lease lease;
   private volatile boolean authenticatedOnly = true;
   private volatile OutboundLearning learning;
+  private volatile List<CanonicalDomain> localDomains = List.of();
+  private volatile AddressCanonicalizer canonicalizer = Settings.defaults().canonicalizer();
 
   /** The constructor James calls. */
   public SmtpcrLearnRecipients() {
@@ -82,6 +98,7 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
             AUTHENTICATED_ONLY,
             ENTRY_LIFETIME,
             Settings.LEARN_LIFETIME.key(),
+            Settings.LOCAL_DOMAINS.key(),
             Settings.SUBADDRESS_SEPARATORS.key(),
             storeParameter(StoreSpec.URL),
             storeParameter(StoreSpec.USER),
@@ -92,6 +109,7 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
             storeParameter(StoreSpec.TABLE_PREFIX)));
     Settings settings;
     boolean authOnly;
+    List<CanonicalDomain> domains;
     try {
       // the mailet's parameters are read as every route reads settings (entryLifetime is
       // learnLifetime)
@@ -101,6 +119,7 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
               .filter(v -> !v.isBlank())
               .map(v -> SettingGrammar.bool(AUTHENTICATED_ONLY, v))
               .orElse(true);
+      domains = canonicalDomains(settings);
     } catch (IllegalArgumentException e) {
       throw new MessagingException("SmtpcrLearnRecipients: " + e.getMessage());
     }
@@ -108,12 +127,27 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
         MailetStores.open(
             name -> getInitParameterAsOptional(storeParameter(name)), "SmtpcrLearnRecipients");
     authenticatedOnly = authOnly;
+    localDomains = domains;
+    canonicalizer = settings.canonicalizer();
     learning = OutboundLearning.of(settings, next.store(), clock);
     SharedStores.Lease previous = lease;
     lease = next;
     if (previous != null) {
       previous.close();
     }
+  }
+
+  private static List<CanonicalDomain> canonicalDomains(Settings settings) {
+    List<CanonicalDomain> out = new ArrayList<>();
+    for (String d : settings.get(Settings.LOCAL_DOMAINS)) {
+      try {
+        out.add(settings.canonicalizer().canonicalizeDomain(d));
+      } catch (InvalidAddressException e) {
+        throw new IllegalArgumentException(
+            Settings.LOCAL_DOMAINS.key() + ": not a domain name: " + e.getMessage(), e);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** {@code storeUrl} for {@code url}, and so on. */
@@ -134,16 +168,29 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
       log.error("SmtpcrLearnRecipients was not initialized; nothing learned");
       return;
     }
-    if (authenticatedOnly && mail.getAttribute(Mail.SMTP_AUTH_USER).isEmpty()) {
-      return;
-    }
     MaybeSender maybeSender = mail.getMaybeSender();
     if (maybeSender.isNullSender()) {
       return;
     }
     MailAddress sender = maybeSender.get();
+    Optional<CanonicalAddress> ours =
+        MailetStores.canonical(canonicalizer.forRecipients(), sender.asString());
+    if (ours.isEmpty()) {
+      return;
+    }
+    Optional<String> user =
+        mail.getAttribute(Mail.SMTP_AUTH_USER)
+            .flatMap(a -> a.getValue().valueAs(String.class))
+            .filter(u -> !u.isBlank());
+    if (user.isPresent() ? !isUser(user.get(), ours.get()) : authenticatedOnly) {
+      log.debug(
+          "SmtpcrLearnRecipients: mail {} is not from an authenticated user sending as themselves;"
+              + " nothing learned",
+          LogSafe.of(String.valueOf(mail.getName())));
+      return;
+    }
     MailetContext context = getMailetContext();
-    if (!context.isLocalServer(sender.getDomain())) {
+    if (!context.isLocalServer(sender.getDomain()) || !inLocalDomains(ours.get())) {
       return;
     }
     OutboundLearning learn = learning;
@@ -166,6 +213,41 @@ public final class SmtpcrLearnRecipients extends GenericMailet {
     }
     log.debug(
         "SmtpcrLearnRecipients learned {} correspondents from mail {}", learned, mail.getName());
+  }
+
+  /**
+   * Whether the authenticated {@code user} is the sender: James names a user by the whole address
+   * with virtual hosting, else by the local part. Compared in canonical form (case, sub-address).
+   * Aliases do not count: mail sent from an alias is not learned.
+   */
+  private boolean isUser(String user, CanonicalAddress sender) {
+    if (user.indexOf('@') >= 0) {
+      return MailetStores.canonical(canonicalizer.forRecipients(), user)
+          .map(sender::equals)
+          .orElse(false);
+    }
+    return MailetStores.canonical(canonicalizer.forRecipients(), user + "@" + sender.domain())
+        .map(sender::equals)
+        .orElse(false);
+  }
+
+  private boolean inLocalDomains(CanonicalAddress sender) {
+    List<CanonicalDomain> domains = localDomains;
+    if (domains.isEmpty()) {
+      return true;
+    }
+    CanonicalDomain d;
+    try {
+      d = canonicalizer.canonicalizeDomain(sender.domain());
+    } catch (InvalidAddressException e) {
+      return false;
+    }
+    for (CanonicalDomain local : domains) {
+      if (d.isWithin(local)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Gives back the whitelist store; the last user closes its connection pool. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.XMLConfiguration;
 import org.apache.commons.configuration2.io.FileHandler;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 
 /**
  * The mailetcontainer.xml block of docs/james.md: its mailet and matcher, configured with the
@@ -60,7 +62,10 @@ final class MailetContainerSnippetTest {
     SmtpcrLearnRecipients learn = new SmtpcrLearnRecipients();
     learn.init(config.build());
 
-    // <mailet match="...SenderIsWhitelisted=<url>" ...>
+    // <mailet match="...SenderIsWhitelisted=<url>" ... onMatchException="noMatch">: whatever
+    // fails in matching, the accepted mail goes on rather than into the error repository
+    assertEquals(
+        "nomatch", mailets.get(1).getString("[@onMatchException]").toLowerCase(Locale.ROOT));
     String match = mailets.get(1).getString("[@match]");
     int eq = match.indexOf('=');
     assertEquals(SenderIsWhitelisted.class.getName(), match.substring(0, eq));
@@ -96,6 +101,22 @@ final class MailetContainerSnippetTest {
                       .sender("carol@remote.example")
                       .recipients("alice@localhost", "bob@localhost")
                       .build())));
+
+      // the store goes down: no match and a warning, never an exception
+      String log =
+          StdErr.capture(
+              () ->
+                  assertEquals(
+                      List.of(),
+                      List.copyOf(
+                          matcher.match(
+                              FakeMail.builder()
+                                  .name("reply2")
+                                  .sender("carol@remote.example")
+                                  .recipients("alice@localhost")
+                                  .build(),
+                              new UnavailableWhitelistStore("down")))));
+      assertTrue(log.contains("WARN"), log);
     } finally {
       matcher.destroy();
       learn.destroy();

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 
 /** The matcher with James's mailet test kit against an H2 file database. */
 final class SenderIsWhitelistedTest {
@@ -138,7 +139,7 @@ final class SenderIsWhitelistedTest {
   }
 
   @Test
-  void match_storeFails_throwsMessagingExceptionWithoutUrl() throws Exception {
+  void match_storeFails_noMatchAndAWarningWithoutUrlOrAddresses() throws Exception {
     String secretUrl = url + ";USER=smtpcr;PASSWORD=hunter2-secret";
     matcher = matcher(secretUrl);
     // the database breaks under the matcher: its table is gone
@@ -148,22 +149,48 @@ final class SenderIsWhitelistedTest {
         Statement st = c.createStatement()) {
       st.execute("DROP TABLE smtpcr_whitelist");
     }
-    MessagingException e =
-        assertThrows(
-            MessagingException.class,
+    String log =
+        StdErr.capture(
             () ->
-                matcher.match(
-                    FakeMail.builder()
-                        .name("m5")
-                        .sender("carol@partner.example")
-                        .recipient("alice@example.org")
-                        .build()));
+                assertEquals(
+                    List.of(),
+                    List.copyOf(
+                        matcher.match(
+                            FakeMail.builder()
+                                .name("m5")
+                                .sender("carol@partner.example")
+                                .recipient("alice@example.org")
+                                .build()))));
     assertTrue(
-        e.getMessage().startsWith("SenderIsWhitelisted: the whitelist store failed: "),
-        e.getMessage());
-    assertFalse(
-        e.getMessage().contains("hunter2-secret") || e.getMessage().contains(dir.toString()),
-        e.getMessage());
+        log.contains("WARN") && log.contains("the whitelist store failed") && log.contains("m5"),
+        log);
+    for (String secret :
+        new String[] {"hunter2-secret", dir.toString(), "carol@partner.example", "alice@example"}) {
+      assertFalse(log.contains(secret), log);
+    }
+  }
+
+  @Test
+  void match_storeDown_matchesNothingNeverThrows() throws Exception {
+    page.add(
+        WhitelistKey.pair(
+            Fixtures.sender("carol@partner.example"), Fixtures.recipient("alice@example.org")));
+    matcher = matcher(url);
+    FakeMail mail =
+        FakeMail.builder()
+            .name("m6")
+            .sender("carol@partner.example")
+            .recipients("alice@example.org", "bob@example.org")
+            .state("transport")
+            .build();
+    String log =
+        StdErr.capture(
+            () ->
+                assertEquals(
+                    List.of(),
+                    List.copyOf(matcher.match(mail, new UnavailableWhitelistStore("down")))));
+    assertTrue(log.contains("WARN") && log.contains("(down)"), log);
+    assertEquals("transport", mail.getState(), "the mail goes on where it was");
   }
 
   @Test

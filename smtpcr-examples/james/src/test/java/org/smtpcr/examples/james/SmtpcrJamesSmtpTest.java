@@ -167,17 +167,52 @@ final class SmtpcrJamesSmtpTest {
   }
 
   @Test
-  void rcpt_nullSender_isAcceptedAndBounceArrives() throws Exception {
+  void nullSender_reportToOneRecipient_arrives_secondRecipientDeferred() throws Exception {
     try (SmtpClient c = SmtpClient.connect(server.port(), "mailer-daemon.sender.example")) {
       assertTrue(c.command("MAIL FROM:<>").startsWith("250 "));
       assertEquals(
           "250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
-      assertEquals(
-          "250 2.6.0 Message accepted\r\n",
-          c.data("Subject: Undelivered Mail Returned to Sender", "", "x"));
+      String second = c.command("RCPT TO:<carol@example.org>");
+      assertTrue(second.startsWith("452-4.5.3 ") && second.contains("\r\n452 4.5.3 "), second);
+      assertEquals("250 2.6.0 Message accepted\r\n", c.data(DSN));
     }
     assertEquals("<>", lastDelivered().sender());
+    assertEquals(List.of("bob@example.org"), lastDelivered().recipients());
   }
+
+  @Test
+  void nullSender_plainMessage_refusedAtTheEndOfData() throws Exception {
+    int delivered = server.delivery().delivered().size();
+    try (SmtpClient c = SmtpClient.connect(server.port(), "mailer-daemon.sender.example")) {
+      assertTrue(c.command("MAIL FROM:<>").startsWith("250 "));
+      assertEquals(
+          "250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
+      String reply = c.data("Subject: Undelivered Mail Returned to Sender", "", "buy now");
+      assertTrue(reply.startsWith("550 5.7.1 "), reply);
+    }
+    assertEquals(delivered, server.delivery().delivered().size());
+  }
+
+  /** A delivery status notification (RFC 3464 in RFC 6522's multipart/report). */
+  private static final String[] DSN = {
+    "Subject: Undelivered Mail Returned to Sender",
+    "MIME-Version: 1.0",
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"",
+    "",
+    "--b1",
+    "Content-Type: text/plain",
+    "",
+    "Your message could not be delivered.",
+    "--b1",
+    "Content-Type: message/delivery-status",
+    "",
+    "Reporting-MTA: dns; mx.sender.example",
+    "",
+    "Final-Recipient: rfc822; nobody@sender.example",
+    "Action: failed",
+    "Status: 5.1.1",
+    "--b1--"
+  };
 
   @Test
   void rcpt_whitelistedSenderToRemoteDomain_isRefusedByTheRelayCheck() throws Exception {

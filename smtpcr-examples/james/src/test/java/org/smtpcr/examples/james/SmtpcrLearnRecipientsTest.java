@@ -140,6 +140,87 @@ final class SmtpcrLearnRecipientsTest {
   }
 
   @Test
+  void service_authenticatedAsAnotherUser_learnsNothing() throws Exception {
+    // bob logged in and wrote as alice (James's verifyIdentity off): he may not whitelist for her
+    mailet = mailet();
+    mailet.service(
+        FakeMail.builder()
+            .name("m8")
+            .sender("alice@localhost")
+            .recipient("carol@remote.example")
+            .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("bob")))
+            .build());
+    mailet.service(
+        FakeMail.builder()
+            .name("m9")
+            .sender("alice@localhost")
+            .recipient("carol@remote.example")
+            .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("bob@localhost")))
+            .build());
+    assertEquals(0, page.count());
+  }
+
+  @Test
+  void service_authenticatedOnlyOff_anotherUserStillLearnsNothing() throws Exception {
+    mailet = mailet("authenticatedOnly", "false");
+    mailet.service(
+        FakeMail.builder()
+            .name("m10")
+            .sender("alice@localhost")
+            .recipient("carol@remote.example")
+            .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("bob")))
+            .build());
+    assertEquals(0, page.count());
+  }
+
+  @Test
+  void service_virtualHostingUserName_learns() throws Exception {
+    mailet = mailet();
+    mailet.service(
+        FakeMail.builder()
+            .name("m11")
+            .sender("Alice+x@localhost")
+            .recipient("carol@remote.example")
+            .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice@LOCALHOST")))
+            .build());
+    assertTrue(page.find(learned("carol@remote.example", "alice@localhost")).isPresent());
+  }
+
+  @Test
+  void service_senderOutsideLocalDomains_learnsNothing() throws Exception {
+    // James serves localhost, but SMTPCR's localDomains do not name it
+    mailet = mailet("localDomains", "example.org");
+    mailet.service(
+        FakeMail.builder()
+            .name("m12")
+            .sender("alice@localhost")
+            .recipient("carol@remote.example")
+            .attribute(AUTHENTICATED)
+            .build());
+    assertEquals(0, page.count());
+  }
+
+  @Test
+  void service_senderInLocalDomains_learns() throws Exception {
+    mailet = mailet("localDomains", "example.org, LocalHost.");
+    mailet.service(
+        FakeMail.builder()
+            .name("m13")
+            .sender("alice@localhost")
+            .recipient("carol@remote.example")
+            .attribute(AUTHENTICATED)
+            .build());
+    assertTrue(page.find(learned("carol@remote.example", "alice@localhost")).isPresent());
+  }
+
+  @Test
+  void init_badLocalDomain_namesIt() {
+    MessagingException e =
+        assertThrows(MessagingException.class, () -> mailet("localDomains", "exa mple..org"));
+    assertTrue(e.getMessage().startsWith("SmtpcrLearnRecipients: localDomains"), e.getMessage());
+  }
+
+  @Test
   void service_nullSender_learnsNothing() throws Exception {
     mailet = mailet();
     mailet.service(

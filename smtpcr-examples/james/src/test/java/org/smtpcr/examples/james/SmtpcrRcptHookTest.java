@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpcr.core.store.OutboundMarks;
 import org.smtpcr.tokens.KeyRing;
 
 /** {@link SmtpcrRcptHook} called directly, on protocols-smtp's session class. */
@@ -100,13 +103,43 @@ final class SmtpcrRcptHookTest {
   }
 
   @Test
-  void doRcpt_nullSender_declined() throws Exception {
+  void doRcpt_nullSenderWithoutMessageHook_onlyForARecipientWhoSentMailRecently() throws Exception {
     SMTPSession session =
+        TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
+    HookResult refused =
+        hook.doRcpt(
+            session, MaybeSender.nullSender(), new MailAddress("bob@example.org"), Map.of());
+    assertEquals(HookReturnCode.deny(), refused.getResult());
+    assertEquals("550", refused.getSmtpRetCode());
+    assertFalse(refused.getSmtpDescription().contains("https://"), "no link for a bounce");
+
+    // carol sent mail recently (outbound learning marks her): a bounce to her is expected
+    Fixtures.pageStore(Fixtures.h2Url(dir, "whitelist"))
+        .countIfUnder(
+            List.of(
+                OutboundMarks.mark(
+                    Fixtures.recipient("carol@example.org"), Instant.now(), Duration.ofDays(30))));
+    SMTPSession next =
         TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
     assertSame(
         HookResult.DECLINED,
         hook.doRcpt(
-            session, MaybeSender.nullSender(), new MailAddress("bob@example.org"), Map.of()));
+            next, MaybeSender.nullSender(), new MailAddress("carol@example.org"), Map.of()));
+  }
+
+  @Test
+  void doRcpt_nullSenderWithMessageHook_declinedToWaitForTheReport() throws Exception {
+    SmtpcrRcptHook withMessageHook = configured(Map.of("messageHook", "true"));
+    try {
+      SMTPSession session =
+          TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
+      assertSame(
+          HookResult.DECLINED,
+          withMessageHook.doRcpt(
+              session, MaybeSender.nullSender(), new MailAddress("bob@example.org"), Map.of()));
+    } finally {
+      withMessageHook.destroy();
+    }
   }
 
   @Test

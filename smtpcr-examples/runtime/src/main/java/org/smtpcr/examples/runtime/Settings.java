@@ -21,6 +21,7 @@ import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.core.rules.IpNetwork;
+import org.smtpcr.core.rules.RecipientPasswordRule;
 
 /**
  * The settings every shipped route shares, each {@linkplain Setting declared} once here, and their
@@ -618,6 +619,54 @@ public final class Settings {
           "POSTs to the page per challenge link and hour; 0: no limit.",
           false,
           (k, v) -> SettingGrammar.integer(k, last(v), 0, 1_000_000));
+
+  /**
+   * How many failed recipient-password attempts one client (an IPv4 address or an IPv6 /64) may
+   * make per hour; past them its passwords are not checked until the hour ends.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> RECIPIENT_PASSWORD_ATTEMPTS =
+      declare(
+          "recipientPasswordAttempts",
+          List.of(),
+          List.of("--recipient-password-attempts"),
+          RecipientPasswordRule.DEFAULT_ATTEMPTS_PER_HOUR,
+          "Failed recipient-password attempts allowed per client per hour.",
+          false,
+          (k, v) ->
+              SettingGrammar.integer(k, last(v), 1, RecipientPasswordRule.MAX_ATTEMPTS_PER_HOUR));
+
+  /**
+   * The most sessions the SMTP server keeps open at once.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> SMTP_MAX_CONNECTIONS =
+      declare(
+          "smtpMaxConnections",
+          List.of(),
+          List.of("--smtp-max-connections"),
+          100,
+          "The most SMTP sessions open at once; over it a client gets 421.",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 10_000));
+
+  /**
+   * The most sessions the SMTP server keeps open at once from one client (an IPv4 address or an
+   * IPv6 /64).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> SMTP_MAX_CONNECTIONS_PER_CLIENT =
+      declare(
+          "smtpMaxConnectionsPerClient",
+          List.of(),
+          List.of("--smtp-max-connections-per-client"),
+          10,
+          "The most SMTP sessions open at once from one client; over it 421 4.7.0.",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 10_000));
 
   /**
    * The whitelist store's JDBC URL ({@code jdbc:h2:} or {@code jdbc:postgresql:}).

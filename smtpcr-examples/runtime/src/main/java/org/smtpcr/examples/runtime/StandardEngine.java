@@ -98,7 +98,8 @@ public final class StandardEngine {
     rules
         .rejectSpfFail(settings.get(Settings.REJECT_SPF_FAIL))
         .admitUnauthenticated(settings.get(Settings.ADMIT_UNAUTHENTICATED))
-        .honourUnverifiedConfirmations(settings.get(Settings.HONOUR_UNVERIFIED_CONFIRMATIONS));
+        .honourUnverifiedConfirmations(settings.get(Settings.HONOUR_UNVERIFIED_CONFIRMATIONS))
+        .recipientPasswordAttempts(settings.get(Settings.RECIPIENT_PASSWORD_ATTEMPTS));
     for (String n : settings.get(Settings.TRUSTED_FORWARDERS)) {
       try {
         rules.trustedForwarder(n);

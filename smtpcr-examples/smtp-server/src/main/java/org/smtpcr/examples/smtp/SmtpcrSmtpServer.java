@@ -47,6 +47,12 @@ import org.subethamail.smtp.server.SMTPServer;
  * its end and answered {@code 552 5.3.4}; the session goes on. A failure of ours (the Maildir
  * cannot be written) is answered {@code 451 4.3.0}.
  *
+ * <p><b>Connections.</b> At most {@linkplain Builder#maxConnections a total} of sessions are open
+ * at once, and at most {@linkplain Builder#maxConnectionsPerClient a few} from one client (an IPv4
+ * address or an IPv6 /64); a client over either cap is answered {@code 421} ({@code 421 4.7.0} for
+ * the per-client cap) and closed before the greeting. A silent session is closed after the
+ * {@linkplain Builder#connectionTimeout connection timeout}.
+ *
  * <p><b>Delivery.</b> The Maildir file holds exactly the bytes the client sent after SMTP
  * dot-unstuffing: no {@code Received}, {@code Return-Path} or {@code Delivered-To} header is added
  * (SubEthaSMTP's own {@code Received} header is turned off). It is written to {@code tmp/}, forced
@@ -62,6 +68,22 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
 
   /** Message size limit used when none is configured: 10 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+  /**
+   * Sessions open at once when no cap is configured (as Postfix's {@code default_process_limit});
+   * over it a client is answered {@code 421} and closed.
+   *
+   * @since 0.3.0
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 100;
+
+  /**
+   * Sessions open at once from one client (an IPv4 address or an IPv6 /64) when no cap is
+   * configured; over it a client is answered {@code 421 4.7.0} and closed.
+   *
+   * @since 0.3.0
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 10;
 
   /** Host name used in the greeting and in Maildir file names when none is configured. */
   public static final String DEFAULT_HOST_NAME = "localhost";
@@ -92,6 +114,8 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
             .insertReceivedHeaders(false)
             .maxMessageSize(max)
             .connectionTimeout((int) b.connectionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .maxConnections(b.maxConnections)
+            .sessionHandler(new ClientConnectionLimit(b.maxConnectionsPerClient))
             .messageHandlerFactory(
                 ctx -> new EngineMessageHandler(engine, maildir, max, domains, ctx))
             .build();
@@ -208,6 +232,8 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     private Clock clock;
     private Set<String> localDomains;
     private Duration connectionTimeout;
+    private Integer maxConnections;
+    private Integer maxConnectionsPerClient;
 
     private Builder() {}
 
@@ -334,6 +360,43 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     }
 
     /**
+     * The most sessions open at once (default {@value #DEFAULT_MAX_CONNECTIONS}); each has a
+     * thread. Over it a client is answered {@code 421} and closed.
+     *
+     * @param maxConnections 1 to 10000
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder maxConnections(int maxConnections) {
+      checkState(this.maxConnections == null, "maxConnections was already set");
+      checkArgument(
+          maxConnections > 0 && maxConnections <= 10_000,
+          "maxConnections must be 1 to 10000, got %s",
+          maxConnections);
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * The most sessions open at once from one client, an IPv4 address or an IPv6 /64 (default
+     * {@value #DEFAULT_MAX_CONNECTIONS_PER_CLIENT}). Over it a client is answered {@code 421 4.7.0}
+     * and closed, so that one client cannot take every session.
+     *
+     * @param maxConnectionsPerClient 1 to 10000
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder maxConnectionsPerClient(int maxConnectionsPerClient) {
+      checkState(this.maxConnectionsPerClient == null, "maxConnectionsPerClient was already set");
+      checkArgument(
+          maxConnectionsPerClient > 0 && maxConnectionsPerClient <= 10_000,
+          "maxConnectionsPerClient must be 1 to 10000, got %s",
+          maxConnectionsPerClient);
+      this.maxConnectionsPerClient = maxConnectionsPerClient;
+      return this;
+    }
+
+    /**
      * Builds the server, creating the Maildir; {@link SmtpcrSmtpServer#start()} binds the port.
      *
      * @return the server, not yet started
@@ -363,6 +426,12 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
       localDomains = domains;
       if (connectionTimeout == null) {
         connectionTimeout = Duration.ofSeconds(60);
+      }
+      if (maxConnections == null) {
+        maxConnections = DEFAULT_MAX_CONNECTIONS;
+      }
+      if (maxConnectionsPerClient == null) {
+        maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
       }
       Maildir md;
       try {

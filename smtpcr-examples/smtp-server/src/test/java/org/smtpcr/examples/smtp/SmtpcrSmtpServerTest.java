@@ -234,7 +234,7 @@ final class SmtpcrSmtpServerTest {
   }
 
   @Test
-  void data_twoPendingRecipients_acceptedOnlyWithTheCodeOfEach() throws IOException {
+  void data_pendingRecipients_oneWaitsPerTransaction_eachNeedsItsOwnCode() throws IOException {
     start(subjectEngine());
     PassCodes codes = PassCodes.of(ring);
     String bob = codes.compute("alice@example.org", "bob@example.com");
@@ -242,14 +242,15 @@ final class SmtpcrSmtpServerTest {
     try (SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<alice@example.org>", 250);
       s.command("RCPT TO:<bob@example.com>", 250);
-      s.command("RCPT TO:<carol@example.com>", 250);
+      // one recipient waits for the Subject per transaction: carol is retried in a new one
+      SmtpSession.Reply later = s.command("RCPT TO:<carol@example.com>", 452);
+      assertTrue(later.lastText().startsWith("4.5.3 "), later.raw());
       s.command("DATA", 354);
       s.sendRaw(message("codes " + bob + " and " + carol, "hi").getBytes(US_ASCII));
       s.send(".");
       s.expect(250);
 
       s.command("MAIL FROM:<alice@example.org>", 250);
-      s.command("RCPT TO:<bob@example.com>", 250);
       s.command("RCPT TO:<carol@example.com>", 250);
       s.command("DATA", 354);
       s.sendRaw(message("only " + bob, "hi").getBytes(US_ASCII));
@@ -257,8 +258,15 @@ final class SmtpcrSmtpServerTest {
       SmtpSession.Reply r = s.expect(550);
       String token = r.lastText().substring(r.lastText().lastIndexOf('/') + 1);
       assertEquals("carol@example.com", ChallengeTokens.of(ring).verify(token).recipient());
+
+      s.command("MAIL FROM:<alice@example.org>", 250);
+      s.command("RCPT TO:<carol@example.com>", 250);
+      s.command("DATA", 354);
+      s.sendRaw(message("code " + carol, "hi").getBytes(US_ASCII));
+      s.send(".");
+      s.expect(250);
     }
-    assertEquals(1, delivered().size());
+    assertEquals(2, delivered().size());
   }
 
   @Test
@@ -342,6 +350,46 @@ final class SmtpcrSmtpServerTest {
   }
 
   @Test
+  void nullSender_reportToOneRecipientDelivered_secondRecipient452_plainBody550()
+      throws IOException {
+    start(defaultEngine());
+    try (SmtpSession s = new SmtpSession(server.port()).hello()) {
+      s.command("MAIL FROM:<>", 250);
+      s.command("RCPT TO:<bob@example.com>", 250);
+      SmtpSession.Reply second = s.command("RCPT TO:<carol@example.com>", 452);
+      assertTrue(second.lastText().startsWith("4.5.3 "), second.raw());
+      s.command("DATA", 354);
+      s.send(
+          String.join(
+              "\r\n",
+              "Subject: Undelivered Mail Returned to Sender",
+              "MIME-Version: 1.0",
+              "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"",
+              "",
+              "--b1",
+              "Content-Type: message/delivery-status",
+              "",
+              "Reporting-MTA: dns; mx.sender.example",
+              "",
+              "Final-Recipient: rfc822; nobody@sender.example",
+              "Action: failed",
+              "Status: 5.1.1",
+              "--b1--",
+              "."));
+      s.expect(250);
+      assertEquals(1, delivered().size());
+
+      s.command("MAIL FROM:<>", 250);
+      s.command("RCPT TO:<bob@example.com>", 250);
+      s.command("DATA", 354);
+      s.send("Subject: Undelivered Mail Returned to Sender\r\n\r\nbuy now\r\n.");
+      SmtpSession.Reply refused = s.expect(550);
+      assertTrue(refused.lastText().startsWith("5.7.1 "), refused.raw());
+      assertEquals(1, delivered().size(), "nothing more delivered");
+    }
+  }
+
+  @Test
   void rcpt_trustedNetwork_accepted() throws IOException {
     start(
         DecisionEngine.builder()
@@ -356,12 +404,12 @@ final class SmtpcrSmtpServerTest {
   }
 
   @Test
-  void rcpt_invalidRecipient_553() throws IOException {
+  void rcpt_unreadableRecipient_451NeverAPermanentReply() throws IOException {
     start(defaultEngine());
     try (SmtpSession s = new SmtpSession(server.port()).hello()) {
       s.command("MAIL FROM:<alice@example.org>", 250);
-      SmtpSession.Reply r = s.command("RCPT TO:<bob@@example.com>", 553);
-      assertTrue(r.lastText().startsWith("5.1.3"), r.raw());
+      SmtpSession.Reply r = s.command("RCPT TO:<bob@@example.com>", 451);
+      assertTrue(r.lastText().startsWith("4.1.3"), r.raw());
     }
   }
 
