@@ -65,8 +65,8 @@ import org.smtpcr.tokens.SenderAuthentication;
  * (threads confirming one key at once: exactly one {@link Confirmation#CREATED}); the deny list
  * (idempotent, matched through the same candidates, first candidate first, paged in key order,
  * apart from the whitelist); counters ({@link WhitelistStore#countIfUnder} all or nothing and exact
- * under concurrency, ended windows ignored and not written, {@link WhitelistStore#countOf} over open
- * windows, {@link WhitelistStore#removeExpired} dropping ended windows and counting them).
+ * under concurrency, ended windows ignored and not written, {@link WhitelistStore#countOf} over
+ * open windows, {@link WhitelistStore#removeExpired} dropping ended windows and counting them).
  *
  * <p>Time comes from a clock the tests advance by hand, handed to {@link #newStore(Clock)}; the
  * store must read the time from it (added-at times and expiry checks), so no test sleeps. The clock
