@@ -174,7 +174,11 @@ final class SmtpcrJamesSmtpTest {
           "250 2.1.5 Recipient <bob@example.org> OK\r\n", c.command("RCPT TO:<bob@example.org>"));
       assertEquals(
           "250 2.6.0 Message accepted\r\n",
-          c.data("Subject: Undelivered Mail Returned to Sender", "", "x"));
+          c.data(
+              "Subject: Undelivered Mail Returned to Sender",
+              "Content-Type: multipart/report; report-type=delivery-status; boundary=b",
+              "",
+              "x"));
     }
     assertEquals("<>", lastDelivered().sender());
   }

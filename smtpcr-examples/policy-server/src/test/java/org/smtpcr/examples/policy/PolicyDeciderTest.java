@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +23,7 @@ import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.OutboundMarks;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 import org.smtpcr.examples.runtime.OutboundLearning;
@@ -34,6 +37,12 @@ final class PolicyDeciderTest {
   private final KeyRing keys = KeyRing.generate();
   private final InMemoryWhitelistStore store = Fixtures.store();
   private final DecisionEngine engine = Fixtures.engine(keys, store);
+
+  PolicyDeciderTest() {
+    // bob sent mail recently, so a bounce to him is what the policy server lets through
+    store.countIfUnder(
+        List.of(OutboundMarks.mark(c("bob@cr.test"), Instant.now(), Duration.ofDays(2))));
+  }
 
   private PolicyDecider decider(boolean learn, Optional<String> header) {
     return new PolicyDecider(
@@ -90,9 +99,12 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_nullSender_isDunno() {
+  void decide_nullSender_isDunnoForARecentSender_elseRefusedWithoutLink() {
     assertEquals(
         "DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("", "bob@cr.test")));
+    String carol = decide(decider(true, Optional.empty()), Fixtures.rcpt("", "carol@cr.test"));
+    assertTrue(carol.startsWith("550 5.7.1 "), carol);
+    assertFalse(LINK.matcher(carol).find(), carol);
   }
 
   @Test
@@ -167,10 +179,10 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_invalidRecipient_isRejectedPermanentlyWithoutEcho() {
+  void decide_unreadableRecipient_isDeferredNeverRejectedPermanently_withoutEcho() {
     String action =
         decide(decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
-    assertTrue(action.startsWith("553 5.1.3 "), action);
+    assertTrue(action.startsWith("451 4.1.3 "), action);
     assertFalse(action.contains("\u0000"));
   }
 
