@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +21,6 @@ import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
-import org.smtpcr.core.store.OutboundMarks;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 import org.smtpcr.examples.runtime.OutboundLearning;
@@ -37,12 +34,6 @@ final class PolicyDeciderTest {
   private final KeyRing keys = KeyRing.generate();
   private final InMemoryWhitelistStore store = Fixtures.store();
   private final DecisionEngine engine = Fixtures.engine(keys, store);
-
-  PolicyDeciderTest() {
-    // bob sent mail recently, so a bounce to him is what the policy server lets through
-    store.countIfUnder(
-        List.of(OutboundMarks.mark(c("bob@cr.test"), Instant.now(), Duration.ofDays(2))));
-  }
 
   private PolicyDecider decider(boolean learn, Optional<String> header) {
     return new PolicyDecider(
