@@ -1,5 +1,5 @@
 /*
- * The proof of work of the challenge page (smtpcr-pow-v1, docs/challenge-page.md) solved by a
+ * The proof of work of the challenge page (smtpcr-pow-v2, docs/challenge-page.md) solved by a
  * native program, as an attacker would run it: OpenSSL's SHA-256 (SHA instructions where the CPU
  * has them), one thread. Solves SOLVES fresh challenges at BITS and prints the mean as properties
  * for benchmarks/run.sh, score in ms per solve (CPU time of this process, so other load on the machine adds little).
@@ -39,8 +39,8 @@ int main(int argc, char **argv) {
   uint64_t hashes = 0;
   double cpu0 = seconds(CLOCK_PROCESS_CPUTIME_ID), wall0 = seconds(CLOCK_MONOTONIC);
   for (long s = 0; s < solves; s++) {
-    /* the challenge of page s: SHA-256("smtpcr-pow-v1" 0 token 0 issued) */
-    int len = snprintf(page, sizeof page, "smtpcr-pow-v1%ctoken%ld%c1796000000", 0, s, 0);
+    /* the challenge of page s: SHA-256("smtpcr-pow-v2" 0 stamp), the stamp as 33 hex digits */
+    int len = snprintf(page, sizeof page, "smtpcr-pow-v2%c%033lx", 0, s);
     SHA256((const unsigned char *) page, (size_t) len, input);
     for (uint64_t nonce = 0;; nonce++) {
       for (int i = 0; i < 8; i++) input[32 + i] = (unsigned char) (nonce >> (56 - 8 * i));

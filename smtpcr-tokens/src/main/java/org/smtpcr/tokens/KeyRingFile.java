@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -182,29 +185,71 @@ public final class KeyRingFile {
   }
 
   /**
-   * Writes {@code ring} to {@code file}, replacing it atomically where the file system allows. On
-   * POSIX file systems the file is created readable and writable by its owner only.
+   * Writes {@code ring} to {@code file}, replacing it atomically where the file system allows: the
+   * ring goes to a temporary file in the same directory, which is flushed to the disk (fsync),
+   * renamed over {@code file}, and the directory flushed too, so that after a crash the file holds
+   * either the old ring or the new one. On POSIX file systems the file is created readable and
+   * writable by its owner only.
    */
   public static void write(KeyRing ring, Path file) throws IOException {
     requireNonNull(ring, "ring");
     requireNonNull(file, "file");
     Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
     boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    if (posix && !Files.isDirectory(dir)) {
+      // a directory made for a key file is private too
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(dir);
+    }
     Path tmp =
         posix
             ? Files.createTempFile(
                 dir, ".keyring", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
             : Files.createTempFile(dir, ".keyring", ".tmp");
     try {
-      Files.writeString(tmp, format(ring), StandardCharsets.UTF_8);
+      byte[] text = format(ring).getBytes(StandardCharsets.UTF_8);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(text);
+        while (buffer.hasRemaining()) {
+          ch.write(buffer);
+        }
+        // the bytes reach the disk before the name does: a crash never leaves an empty key file
+        ch.force(true);
+      } finally {
+        Arrays.fill(text, (byte) 0);
+      }
       try {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      syncDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Flushes a directory's entries to the disk, so that a file just renamed or linked into it
+   * survives a crash. A no-op where the platform cannot open a directory (Windows).
+   *
+   * @param dir the directory
+   * @throws IOException if the directory can be opened but not flushed
+   * @since 0.3.0
+   */
+  public static void syncDirectory(Path dir) throws IOException {
+    requireNonNull(dir, "dir");
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(dir, StandardOpenOption.READ);
+    } catch (IOException | UnsupportedOperationException e) {
+      return; // directories cannot be opened here; the rename is as durable as the platform makes
+      // it
+    }
+    try (ch) {
+      ch.force(true);
     }
   }
 

@@ -64,7 +64,8 @@ import org.smtpcr.tokens.SenderAuthentication;
  * 0.3.0) is another: rows without a value, and values this version does not know, read as {@link
  * EntryOrigin#ADMIN}, which a confirmation never overwrites. (During a rolling upgrade an older
  * host's page writes with {@code add} and so leaves no origin: its confirmations read as an
- * administrator's.) The deny and counters tables (since 0.3.0) are such tables.
+ * administrator's; and its {@code add} over an automatic entry leaves that entry's origin as it
+ * was.) The deny and counters tables (since 0.3.0) are such tables.
  *
  * <p><b>Writes.</b> {@link #add} is an atomic upsert ({@code MERGE INTO … KEY} on H2, {@code INSERT
  * … ON CONFLICT} on PostgreSQL) and is safe with any number of threads and processes writing the

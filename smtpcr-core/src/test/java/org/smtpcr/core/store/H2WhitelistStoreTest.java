@@ -14,12 +14,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /** The store contract on an H2 file database in a temporary directory. */
 final class H2WhitelistStoreTest extends JdbcWhitelistStoreContract {
@@ -90,7 +92,51 @@ final class H2WhitelistStoreTest extends JdbcWhitelistStoreContract {
     }
   }
 
-  /** {@code c} with a no-op close, whose statements record their timeout when they run. */
+  @Test
+  void operationsSince030_runWithTheQueryTimeout() throws SQLException {
+    List<Integer> timeoutsAtExecute = new ArrayList<>();
+    AtomicInteger sets = new AtomicInteger();
+    try (Connection shared = dataSource().getConnection()) {
+      DataSource pooled =
+          (DataSource)
+              Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {DataSource.class},
+                  (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection")) {
+                      return method.invoke(dataSource(), args);
+                    }
+                    return connectionProxy(shared, timeoutsAtExecute, sets);
+                  });
+      JdbcWhitelistStore store =
+          JdbcWhitelistStore.builder()
+              .dataSource(pooled)
+              .queryTimeout(Duration.ofSeconds(7))
+              .clock(clock())
+              .build();
+      store.migrate();
+      timeoutsAtExecute.clear();
+      WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
+      store.confirm(k, Optional.empty(), SenderAuthentication.SPF_PASS, EntryOrigin.PAGE);
+      store.confirm(k, Optional.empty(), SenderAuthentication.SPF_PASS, EntryOrigin.PAGE);
+      store.deny(k);
+      store.findDenial(WhitelistCandidates.of(ALICE, BOB));
+      store.listDenials(Optional.empty(), 10);
+      store.removeDenial(k);
+      RateBucket b = new RateBucket("k", T0.plusSeconds(60), 1);
+      store.countIfUnder(List.of(b));
+      store.countIfUnder(List.of(b));
+      store.countOf("k");
+      store.removeExpired();
+      assertTrue(timeoutsAtExecute.size() >= 16, timeoutsAtExecute::toString);
+      assertTrue(timeoutsAtExecute.stream().allMatch(t -> t == 7), timeoutsAtExecute::toString);
+    }
+  }
+
+  /**
+   * {@code c} with a no-op close, whose statements record their timeout when they run (a query or
+   * an update).
+   */
   private static Connection connectionProxy(
       Connection c, List<Integer> timeouts, AtomicInteger sets) {
     return (Connection)
@@ -109,7 +155,8 @@ final class H2WhitelistStoreTest extends JdbcWhitelistStoreContract {
                     (p2, m2, a2) -> {
                       if (m2.getName().equals("setQueryTimeout")) {
                         sets.incrementAndGet();
-                      } else if (m2.getName().equals("executeQuery")) {
+                      } else if (m2.getName().equals("executeQuery")
+                          || m2.getName().equals("executeUpdate")) {
                         timeouts.add(ps.getQueryTimeout());
                       }
                       return invoke(ps, m2, a2);

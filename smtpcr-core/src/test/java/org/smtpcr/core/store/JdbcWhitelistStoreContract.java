@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -169,6 +170,7 @@ abstract class JdbcWhitelistStoreContract extends WhitelistStoreContract {
     JdbcWhitelistStore store = store(old, clock());
     WhitelistEntry before = store.find(alice).orElseThrow();
     assertEquals(SenderAuthentication.UNCHECKED, before.authentication());
+    assertEquals(EntryOrigin.ADMIN, before.origin());
     assertEquals(T0, before.addedAt());
     assertTrue(hasAuthenticationColumn(old), "the column was added on first use");
     assertEquals(
@@ -194,6 +196,157 @@ abstract class JdbcWhitelistStoreContract extends WhitelistStoreContract {
     JdbcWhitelistStore again = store(old, clock());
     again.migrate();
     assertEquals(SenderAuthentication.SPF_PASS, again.find(alice).orElseThrow().authentication());
+  }
+
+  /**
+   * A database made by 0.2.0 (the {@code authentication} column, no {@code origin}, no deny or
+   * counters table) is opened by several hosts at once: all start, the column and the tables are
+   * added once, the schema version stays, rows from before and rows an old host writes meanwhile
+   * read as ADMIN (so a confirmation keeps them), and the new tables work.
+   */
+  @Test
+  void migrate_databaseOf020_byHostsAtOnce_addsOriginAndTablesAndReadsOldRowsAsAdmin()
+      throws Exception {
+    String old = "w" + PREFIXES.incrementAndGet() + "_";
+    WhitelistKey alice = WhitelistKey.pair(ALICE, BOB);
+    WhitelistKey dave = WhitelistKey.pair(DAVE, BOB);
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      boolean postgres =
+          c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).equals("postgresql");
+      String keyColumn = postgres ? "VARCHAR(255) COLLATE \"C\"" : "VARCHAR(255)";
+      // the DDL of JdbcWhitelistStore 0.2.0, word for word
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + old
+              + "schema_version (id INT NOT NULL PRIMARY KEY, version INT NOT NULL)");
+      s.execute("INSERT INTO " + old + "schema_version (id, version) VALUES (1, 1)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + old
+              + "whitelist (sender_key "
+              + keyColumn
+              + " NOT NULL, recipient_key "
+              + keyColumn
+              + " NOT NULL, expires_at BIGINT, added_at BIGINT NOT NULL, authentication"
+              + " VARCHAR(16), CONSTRAINT "
+              + old
+              + "whitelist_pk PRIMARY KEY (sender_key, recipient_key))");
+      s.execute(
+          "CREATE INDEX IF NOT EXISTS "
+              + old
+              + "whitelist_expires ON "
+              + old
+              + "whitelist (expires_at)");
+      s.execute(insert020(old, alice, "spf"));
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    }
+    assertFalse(hasColumn(old + "whitelist", "origin"));
+    assertFalse(hasColumn(old + "deny", "sender_key"));
+    assertFalse(hasColumn(old + "counters", "bucket_key"));
+
+    int hosts = 4;
+    CyclicBarrier start = new CyclicBarrier(hosts);
+    ExecutorService pool = Executors.newFixedThreadPool(hosts);
+    List<JdbcWhitelistStore> stores = new ArrayList<>();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < hosts; i++) {
+        JdbcWhitelistStore s = store(old, clock());
+        stores.add(s);
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  s.migrate();
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(hasColumn(old + "whitelist", "origin"), "the column was added on start");
+    assertTrue(hasColumn(old + "deny", "sender_key"), "the deny table was created");
+    assertTrue(hasColumn(old + "counters", "bucket_key"), "the counters table was created");
+    assertEquals(1, versionRows(old), "still version " + JdbcWhitelistStore.SCHEMA_VERSION);
+
+    JdbcWhitelistStore store = stores.get(0);
+    WhitelistEntry before = store.find(alice).orElseThrow();
+    assertEquals(EntryOrigin.ADMIN, before.origin());
+    assertEquals(SenderAuthentication.SPF_PASS, before.authentication());
+    assertEquals(
+        Confirmation.KEPT,
+        store.confirm(alice, Optional.empty(), SenderAuthentication.DKIM_PASS, EntryOrigin.PAGE));
+    assertEquals(before, stores.get(1).find(alice).orElseThrow());
+
+    // a host still on 0.2.0 writes without the column: its rows read as ADMIN
+    execute(insert020(old, dave, "unchecked"));
+    assertEquals(
+        EntryOrigin.ADMIN, store.findAny(WhitelistCandidates.of(DAVE, BOB)).orElseThrow().origin());
+    assertEquals(
+        Confirmation.KEPT,
+        stores
+            .get(2)
+            .confirm(dave, Optional.empty(), SenderAuthentication.UNCHECKED, EntryOrigin.LEARNED));
+    // an origin from a newer version reads as ADMIN too, never as a failure
+    execute(
+        "UPDATE "
+            + old
+            + "whitelist SET origin = 'imported' WHERE sender_key = '"
+            + DAVE.value()
+            + "'");
+    assertEquals(EntryOrigin.ADMIN, store.find(dave).orElseThrow().origin());
+    store
+        .list(10)
+        .entries()
+        .forEach(e -> assertEquals(EntryOrigin.ADMIN, e.origin(), e.key().toString()));
+
+    WhitelistKey page = WhitelistKey.pair(ALICE, CAROL);
+    assertEquals(
+        Confirmation.CREATED,
+        store.confirm(page, Optional.empty(), SenderAuthentication.UNCHECKED, EntryOrigin.PAGE));
+    assertEquals(EntryOrigin.PAGE, stores.get(3).find(page).orElseThrow().origin());
+    store.deny(dave);
+    assertEquals(Optional.of(dave), stores.get(3).findDenial(WhitelistCandidates.of(DAVE, BOB)));
+    RateBucket b = new RateBucket("k", T0.plusSeconds(60), 1);
+    assertEquals(Optional.empty(), store.countIfUnder(List.of(b)));
+    assertEquals(Optional.of(b), stores.get(3).countIfUnder(List.of(b)));
+
+    JdbcWhitelistStore again = store(old, clock());
+    again.migrate();
+    assertEquals(EntryOrigin.PAGE, again.find(page).orElseThrow().origin());
+    assertEquals(1, again.countOf("k"));
+  }
+
+  /** The insert of a 0.2.0 host, which names the five columns it knows. */
+  private static String insert020(String tablePrefix, WhitelistKey k, String authentication) {
+    return "INSERT INTO "
+        + tablePrefix
+        + "whitelist (sender_key, recipient_key, expires_at, added_at, authentication) VALUES ('"
+        + k.sender()
+        + "', '"
+        + k.recipient()
+        + "', NULL, "
+        + T0.toEpochMilli()
+        + ", '"
+        + authentication
+        + "')";
+  }
+
+  /** Whether {@code table} exists and has {@code column}. */
+  private boolean hasColumn(String table, String column) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT " + column + " FROM " + table + " WHERE 1 = 0")) {
+      return !rs.next();
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   /** The insert of a 0.1.0 host, which names only the four columns it knows. */

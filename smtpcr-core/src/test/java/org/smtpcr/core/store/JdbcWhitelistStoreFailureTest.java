@@ -12,10 +12,15 @@ import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.tokens.SenderAuthentication;
 
 /** {@link JdbcWhitelistStore} against databases that fail or are not supported. */
 final class JdbcWhitelistStoreFailureTest {
@@ -47,6 +52,29 @@ final class JdbcWhitelistStoreFailureTest {
     assertFalse(e.getMessage().contains("db.internal"), e.getMessage());
     assertThrows(StoreException.class, () -> store.add(WhitelistKey.pair(ALICE, BOB)));
     assertThrows(StoreException.class, store::migrate);
+  }
+
+  @Test
+  void operationsSince030_databaseUnreachable_throwStoreExceptionWithoutCredentials() {
+    JdbcWhitelistStore store = JdbcWhitelistStore.builder().dataSource(unreachable()).build();
+    WhitelistKey k = WhitelistKey.pair(ALICE, BOB);
+    List<Executable> operations =
+        List.of(
+            () ->
+                store.confirm(k, Optional.empty(), SenderAuthentication.SPF_PASS, EntryOrigin.PAGE),
+            () -> store.deny(k),
+            () -> store.removeDenial(k),
+            () -> store.findDenial(WhitelistCandidates.of(ALICE, BOB)),
+            () -> store.listDenials(Optional.empty(), 10),
+            () -> store.countIfUnder(List.of(new RateBucket("k", Instant.MAX, 1))),
+            () -> store.countOf("k"),
+            store::removeExpired);
+    for (Executable op : operations) {
+      StoreException e = assertThrows(StoreException.class, op);
+      assertTrue(e.getMessage().contains("08001"), e.getMessage());
+      assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+      assertFalse(e.getMessage().contains("db.internal"), e.getMessage());
+    }
   }
 
   @Test

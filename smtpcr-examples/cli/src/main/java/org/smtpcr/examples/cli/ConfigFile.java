@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import org.smtpcr.examples.runtime.SecretFiles;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.Settings;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -37,7 +38,9 @@ final class ConfigFile {
       # This file is read when it is in the data directory (--data, default ./smtpcr-data) or
       # named with --config FILE.
       #
-      # store=jdbc:postgresql://db.example.com/smtpcr?user=smtpcr&password=secret
+      # store=jdbc:postgresql://db.example.com/smtpcr?user=smtpcr
+      # store.passwordFile=/etc/smtpcr/db.password
+      # (or store.password=..., here only: never on the command line; keep this file mode 600)
       # smtpcr.demo.smtp-port=2525
       # smtpcr.demo.http-port=8080
       # domain=example.com,example.net
@@ -47,6 +50,7 @@ final class ConfigFile {
       # smtpcr.web.listen=127.0.0.1:8080
       # pow-bits=18
       # whitelist-expiry=365d
+      # sweep-interval=1h
       #
       # The settings shared with James's XML may also be given by their key there:
       # trustedNetworks=192.0.2.0/24
@@ -78,6 +82,8 @@ final class ConfigFile {
   static IDefaultValueProvider defaults(Path file) {
     Properties properties = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      // it may name a store password: the key file's rule (warn when group or others may read it)
+      SecretFiles.warnIfLoose(file, "configuration file");
       properties.load(r);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

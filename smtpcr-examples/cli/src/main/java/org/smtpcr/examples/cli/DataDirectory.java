@@ -1,23 +1,34 @@
 package org.smtpcr.examples.cli;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.runtime.KeyRings;
+import org.smtpcr.examples.runtime.SecretFiles;
 import org.smtpcr.examples.runtime.StoreSpec;
 import org.smtpcr.tokens.KeyRing;
 
@@ -27,9 +38,10 @@ import org.smtpcr.tokens.KeyRing;
  *
  * <pre>
  * smtpcr-data/             mode 700
- *   smtpcr.keys            the key ring (mode 600), created on first use
- *   smtpcr.properties      optional defaults for command options (a commented template is created)
+ *   smtpcr.keys            the key ring (mode 600): made by keygen (or the demo), never by a server
+ *   smtpcr.properties      optional defaults for command options (a commented template, mode 600)
  *   whitelist.mv.db        the H2 whitelist database
+ *   whitelist.password     its random password (mode 600), set on first use
  *   maildir/               delivered mail (tmp/, new/, cur/)
  * </pre>
  *
@@ -52,10 +64,20 @@ public final class DataDirectory implements AutoCloseable {
   /** Name of the key file in the directory. */
   public static final String KEY_FILE = "smtpcr.keys";
 
+  /**
+   * Name of the file beside the H2 database that holds its random password (mode 600).
+   *
+   * @since 0.3.0
+   */
+  public static final String H2_PASSWORD_FILE = "whitelist.password";
+
   /** Name of the optional configuration file in the directory. */
   public static final String CONFIG_FILE = "smtpcr.properties";
 
   private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern HEX_PASSWORD = Pattern.compile("[0-9a-f]{64}");
 
   static {
     // before any H2 class loads: H2's AUTO_SERVER listens on all interfaces unless told otherwise
@@ -64,14 +86,22 @@ public final class DataDirectory implements AutoCloseable {
 
   private final Path root;
   private final Optional<String> storeUrl;
+  private final Optional<String> storePassword;
+  private final Optional<String> storePasswordFile;
   private KeyRing keyRing;
   private HikariDataSource dataSource;
   private JdbcWhitelistStore store;
   private boolean closed;
 
-  private DataDirectory(Path root, Optional<String> storeUrl) {
+  private DataDirectory(
+      Path root,
+      Optional<String> storeUrl,
+      Optional<String> storePassword,
+      Optional<String> storePasswordFile) {
     this.root = root;
     this.storeUrl = storeUrl;
+    this.storePassword = storePassword;
+    this.storePasswordFile = storePasswordFile;
   }
 
   /**
@@ -99,8 +129,34 @@ public final class DataDirectory implements AutoCloseable {
    *     {@code ;} (which would end H2's file name)
    */
   public static DataDirectory open(Path dir, Optional<String> storeUrl) throws IOException {
+    return open(dir, storeUrl, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * {@link #open(Path, Optional)} with the password of the store at {@code storeUrl}: given (from a
+   * configuration file), or the first line of a file, else the environment variable {@value
+   * StoreSpec#PASSWORD_ENVIRONMENT}. The directory's own H2 database ignores them: it has a random
+   * password of its own in {@value #H2_PASSWORD_FILE}.
+   *
+   * @param dir the directory
+   * @param storeUrl a JDBC URL for the whitelist, or empty
+   * @param storePassword the store's password, or empty
+   * @param storePasswordFile a file whose first line is the store's password, or empty
+   * @return the data directory
+   * @throws IOException if the directory or its files cannot be created
+   * @throws IllegalArgumentException as {@link #open(Path, Optional)}
+   * @since 0.3.0
+   */
+  public static DataDirectory open(
+      Path dir,
+      Optional<String> storeUrl,
+      Optional<String> storePassword,
+      Optional<String> storePasswordFile)
+      throws IOException {
     requireNonNull(dir, "dir");
     requireNonNull(storeUrl, "storeUrl");
+    requireNonNull(storePassword, "storePassword");
+    requireNonNull(storePasswordFile, "storePasswordFile");
     storeUrl.ifPresent(DataDirectory::checkStoreUrl);
     Path root = dir.toAbsolutePath().normalize();
     checkArgument(root.toString().indexOf(';') < 0, "the data directory path must not contain ';'");
@@ -114,7 +170,7 @@ public final class DataDirectory implements AutoCloseable {
       }
       log.info("created data directory {}", root);
     }
-    DataDirectory d = new DataDirectory(root, storeUrl);
+    DataDirectory d = new DataDirectory(root, storeUrl, storePassword, storePasswordFile);
     d.writeConfigTemplate();
     return d;
   }
@@ -176,7 +232,9 @@ public final class DataDirectory implements AutoCloseable {
 
   /**
    * The key ring from the key file; on first use a new ring is generated and written (mode 600).
-   * When two processes create it at once, both end up with the one that was written first.
+   * When two processes create it at once, both end up with the one that was written first. Only
+   * {@code smtpcr demo} creates a key this way; the servers read the key file with {@link
+   * KeyRings#readExisting} and refuse to start without it.
    *
    * @return the key ring
    * @throws IOException if the key file cannot be read or written
@@ -205,6 +263,14 @@ public final class DataDirectory implements AutoCloseable {
       String url = storeUrl.orElseGet(this::h2Url);
       boolean h2 = url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:");
       boolean userInUrl = url.toLowerCase(Locale.ROOT).contains(";user=");
+      Optional<String> password = storePassword;
+      Optional<String> passwordFile = storePasswordFile;
+      if (storeUrl.isEmpty()) {
+        password = Optional.of(ownH2Password(url));
+        passwordFile = Optional.empty();
+      }
+      Optional<String> p = password;
+      Optional<String> pf = passwordFile;
       // a small pool; an operation waits 3 s for a connection, then the engine answers 451 4.3.0
       StoreSpec spec =
           StoreSpec.parse(
@@ -212,6 +278,8 @@ public final class DataDirectory implements AutoCloseable {
                   switch (name) {
                     case StoreSpec.URL -> Optional.of(url);
                     case StoreSpec.USER -> h2 && !userInUrl ? Optional.of("sa") : Optional.empty();
+                    case StoreSpec.PASSWORD -> p;
+                    case StoreSpec.PASSWORD_FILE -> pf;
                     case StoreSpec.POOL_SIZE -> Optional.of("4");
                     case StoreSpec.CONNECTION_TIMEOUT -> Optional.of("3s");
                     default -> Optional.empty();
@@ -238,18 +306,79 @@ public final class DataDirectory implements AutoCloseable {
     return "DataDirectory[" + root + (storeUrl.isPresent() ? ", external store" : "") + "]";
   }
 
+  /**
+   * The password of the directory's own H2 database, from {@value #H2_PASSWORD_FILE} (made with a
+   * random password on first use, mode 600). A database made before it had a password (user {@code
+   * sa}, empty password) gets this one on its first open here.
+   */
+  private String ownH2Password(String url) {
+    String password;
+    try {
+      password =
+          SecretFiles.readOrCreate(root.resolve(H2_PASSWORD_FILE), DataDirectory::randomPassword)
+              .strip();
+      SecretFiles.warnIfLoose(root.resolve(H2_PASSWORD_FILE), "database password file");
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "the database password file " + root.resolve(H2_PASSWORD_FILE) + " cannot be read", e);
+    }
+    checkState(
+        HEX_PASSWORD.matcher(password).matches(),
+        "the database password file %s must hold the hex password SMTPCR wrote",
+        root.resolve(H2_PASSWORD_FILE));
+    setPasswordOnFirstOpen(url, password);
+    return password;
+  }
+
+  /**
+   * Connects once with the password; when H2 says the password is wrong, connects without one and
+   * sets it (a database made by a release that used none). Any other failure is left to the pool,
+   * whose operations then fail (and the engine answers 451).
+   */
+  private static void setPasswordOnFirstOpen(String url, String password) {
+    try {
+      DriverManager.getConnection(url, "sa", password).close();
+      return;
+    } catch (SQLException e) {
+      if (e.getErrorCode() != ErrorCode.WRONG_USER_OR_PASSWORD) {
+        log.warn("cannot open the whitelist database yet ({})", e.getClass().getSimpleName());
+        return;
+      }
+    }
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement st = c.createStatement()) {
+      // the password is hex digits only (checked): nothing to escape
+      st.execute("ALTER USER SA SET PASSWORD '" + password + "'");
+      log.info("set the password of the whitelist database (kept in {})", H2_PASSWORD_FILE);
+    } catch (SQLException e) {
+      // another process may have set it meanwhile; otherwise the pool reports the failure
+      log.warn(
+          "cannot set the password of the whitelist database ({}, H2 error {})",
+          e.getClass().getSimpleName(),
+          e.getErrorCode());
+    }
+  }
+
+  private static String randomPassword() {
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b) + "\n";
+  }
+
   private void writeConfigTemplate() throws IOException {
     Path f = configFile();
     if (Files.exists(f)) {
       return;
     }
     try {
-      Files.writeString(
-          f,
-          ConfigFile.TEMPLATE,
-          StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE_NEW,
-          java.nio.file.StandardOpenOption.WRITE);
+      // mode 600: it is where a store URL or password goes
+      if (posix()) {
+        Files.createFile(
+            f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } else {
+        Files.createFile(f);
+      }
+      Files.writeString(f, ConfigFile.TEMPLATE, StandardCharsets.UTF_8);
     } catch (FileAlreadyExistsException e) {
       // written by another process meanwhile
     }

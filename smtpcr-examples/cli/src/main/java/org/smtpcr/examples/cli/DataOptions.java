@@ -3,14 +3,30 @@ package org.smtpcr.examples.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.smtpcr.examples.runtime.StoreSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --data DIR} and {@code --store JDBC_URL}, shared by the commands that use the whitelist.
+ * {@code --data DIR} and {@code --store JDBC_URL}, shared by the commands that use the whitelist,
+ * with the store's password from a file, the configuration file or the environment: never from the
+ * command line, which every local user can read ({@code ps}).
  */
 final class DataOptions {
+  /**
+   * A password parameter in a JDBC URL: PostgreSQL's {@code ?password=}, H2's {@code ;PASSWORD=}.
+   */
+  private static final Pattern PASSWORD_IN_URL =
+      Pattern.compile("[?&;]\\s*password\\s*=", Pattern.CASE_INSENSITIVE);
+
+  /** Where a password goes instead of the command line. */
+  static final String WHERE_PASSWORDS_GO =
+      "put it in a file named by --store-password-file (store.passwordFile in the configuration"
+          + " file), in the configuration file as store.password, or in the environment variable "
+          + StoreSpec.PASSWORD_ENVIRONMENT;
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
@@ -27,16 +43,51 @@ final class DataOptions {
       paramLabel = "JDBC_URL",
       description =
           "Keep the whitelist here instead of the data directory's H2 file: jdbc:h2:... or "
-              + "jdbc:postgresql://host/db?user=..&password=.. (never logged).")
+              + "jdbc:postgresql://host/db?user=.. (never logged; no password here, see "
+              + "--store-password-file).")
   String store;
 
-  /** Checks the options: a bad {@code --store} is a usage error. */
+  @Option(
+      names = "--store-password-file",
+      paramLabel = "FILE",
+      description =
+          "A file whose first line is the --store database's password (mode 600). Or set"
+              + " store.password in the configuration file, or "
+              + StoreSpec.PASSWORD_ENVIRONMENT
+              + " in the environment.")
+  String storePasswordFile;
+
+  /** Only for the configuration file ({@code store.password}); refused on the command line. */
+  @Option(names = "--store-password", paramLabel = "PASSWORD", hidden = true)
+  String storePassword;
+
+  /** The key file in the data directory, the default of {@code --keys}. */
+  Path keyFile() {
+    return data.resolve(DataDirectory.KEY_FILE);
+  }
+
+  /**
+   * Checks the options: a bad {@code --store}, or a password on the command line, is a usage error.
+   */
   void check() {
+    if (onCommandLine("--store-password")) {
+      throw Cli.usage(
+          spec,
+          "--store-password: a password on the command line is visible to every local user; "
+              + WHERE_PASSWORDS_GO);
+    }
     if (store != null) {
       try {
         DataDirectory.checkStoreUrl(store);
       } catch (IllegalArgumentException e) {
         throw Cli.usage(spec, "--store: " + e.getMessage());
+      }
+      if (onCommandLine("--store") && PASSWORD_IN_URL.matcher(store).find()) {
+        throw Cli.usage(
+            spec,
+            "--store: a password in the URL on the command line is visible to every local user;"
+                + " leave it out and "
+                + WHERE_PASSWORDS_GO);
       }
     }
   }
@@ -44,6 +95,16 @@ final class DataOptions {
   /** Opens the data directory, after {@link #check()}. */
   DataDirectory open() throws IOException {
     check();
-    return DataDirectory.open(data, Optional.ofNullable(store));
+    return DataDirectory.open(
+        data,
+        Optional.ofNullable(store),
+        Optional.ofNullable(storePassword),
+        Optional.ofNullable(storePasswordFile));
+  }
+
+  /** Whether {@code option} was given on the command line (not by the configuration file). */
+  private boolean onCommandLine(String option) {
+    var parsed = spec.commandLine().getParseResult();
+    return parsed != null && parsed.hasMatchedOption(option);
   }
 }

@@ -5,11 +5,13 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.KeyRings;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
@@ -37,6 +39,16 @@ final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin DataOptions data;
+
+  @Mixin SweepOption sweep;
+
+  @Option(
+      names = "--keys",
+      paramLabel = "FILE",
+      description =
+          "The key file (default: smtpcr.keys in the data directory); the demo creates it when"
+              + " missing, which no other command does.")
+  Path keys;
 
   @Option(
       names = "--smtp-port",
@@ -79,6 +91,7 @@ final class DemoCommand implements Callable<Integer> {
       throw Cli.usage(spec, "--pow-bits must be 0.." + ChallengePage.MAX_POW_DIFFICULTY_BITS);
     }
     data.check();
+    sweep.interval();
     Settings.Builder settings = engineOptions.settings();
     try {
       // the builder checks these; a bad value is a usage error, found before anything starts
@@ -95,10 +108,12 @@ final class DemoCommand implements Callable<Integer> {
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
+      KeyRing ring = KeyRings.readOrCreate(keys != null ? keys : d.keyFile());
+      running.add(sweep.start(d.store()));
       ChallengeWebServer web =
           running.add(
               Services.web(
-                  d.keyRing(),
+                  ring,
                   d.store(),
                   new InetSocketAddress(loopback, httpPort),
                   powBits,
@@ -106,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
                   ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
       DecisionEngine engine =
           Services.engine(
-              d.keyRing(), d.store(), settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build());
+              ring, d.store(), settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build());
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(
@@ -165,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
         "       "
             + prog
             + " passcode --keys "
-            + shellWord(d.keyFile().toString())
+            + shellWord((keys != null ? keys : d.keyFile()).toString())
             + " --sender "
             + from
             + " --recipient "

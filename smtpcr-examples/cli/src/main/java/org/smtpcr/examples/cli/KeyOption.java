@@ -1,11 +1,9 @@
 package org.smtpcr.examples.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.smtpcr.examples.runtime.KeyRings;
 import org.smtpcr.tokens.KeyRing;
-import org.smtpcr.tokens.KeyRingFile;
 import picocli.CommandLine.Option;
 
 /** {@code --keys FILE}, defaulting to the key file of the default data directory. */
@@ -16,11 +14,13 @@ final class KeyOption {
       description = "The key file (default: smtpcr-data/smtpcr.keys, as the demo creates it).")
   Path keys;
 
+  /** The key file named, else the default data directory's. */
+  Path file() {
+    return keys != null ? keys : DataDirectory.DEFAULT.resolve(DataDirectory.KEY_FILE);
+  }
+
+  /** The ring in the file; a missing file is an error that says how to make one. */
   KeyRing read() throws IOException {
-    Path f = keys != null ? keys : DataDirectory.DEFAULT.resolve(DataDirectory.KEY_FILE);
-    if (!Files.exists(f)) {
-      throw new NoSuchFileException(f + " (make one with keygen --out FILE, or run demo once)");
-    }
-    return KeyRingFile.read(f);
+    return KeyRings.readExisting(file());
   }
 }

@@ -50,6 +50,10 @@ final class PolicyServerCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
+  @Mixin ServerKeyOption keys;
+
+  @Mixin SweepOption sweep;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -178,9 +182,13 @@ final class PolicyServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Cli.usage(spec, e.getMessage());
     }
+    data.check();
+    sweep.interval();
+    KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
+      running.add(sweep.start(d.store()));
       URI base = challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE);
       Optional<ChallengeWebServer> web = Optional.empty();
       if (withWeb) {
@@ -188,7 +196,7 @@ final class PolicyServerCommand implements Callable<Integer> {
             Optional.of(
                 running.add(
                     Services.web(
-                        d.keyRing(),
+                        ring,
                         d.store(),
                         webListen,
                         powBits,
@@ -203,11 +211,7 @@ final class PolicyServerCommand implements Callable<Integer> {
       Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
       DecisionEngine engine =
           Services.engine(
-              d.keyRing(),
-              d.store(),
-              settings,
-              DecisionListener.logging(),
-              PostfixReplies.formatter());
+              ring, d.store(), settings, DecisionListener.logging(), PostfixReplies.formatter());
       PolicyServer.Builder b =
           PolicyServer.builder()
               .engine(engine)

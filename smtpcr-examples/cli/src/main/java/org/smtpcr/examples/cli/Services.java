@@ -61,8 +61,7 @@ final class Services {
             .tokens(ChallengeTokens.of(ring))
             .passCodes(PassCodes.of(ring))
             .store(store)
-            .powDifficultyBits(powBits)
-            .settings(settings)
+            .settings(settings.toBuilder().set(Settings.POW_BITS, powBits).build())
             .build();
     return ChallengeWebServer.builder()
         .page(page)

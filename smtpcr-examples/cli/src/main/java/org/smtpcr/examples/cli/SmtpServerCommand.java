@@ -32,6 +32,10 @@ final class SmtpServerCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
+  @Mixin ServerKeyOption keys;
+
+  @Mixin SweepOption sweep;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -105,10 +109,13 @@ final class SmtpServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw Cli.usage(spec, e.getMessage());
     }
+    sweep.interval();
+    KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      DecisionEngine engine = Services.engine(d.keyRing(), d.store(), settings);
+      running.add(sweep.start(d.store()));
+      DecisionEngine engine = Services.engine(ring, d.store(), settings);
       SmtpcrSmtpServer smtp =
           running.add(Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName));
       spec.commandLine()

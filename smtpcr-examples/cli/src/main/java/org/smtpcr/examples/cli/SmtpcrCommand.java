@@ -23,7 +23,9 @@ import picocli.CommandLine.ScopeType;
       PolicyServerCommand.class,
       WebCommand.class,
       WhitelistCommand.class,
+      DenyCommand.class,
       KeygenCommand.class,
+      KeysCommand.class,
       TokenCommand.class,
       PasscodeCommand.class,
       HelpCommand.class

@@ -1,12 +1,11 @@
 package org.smtpcr.examples.cli;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.web.ChallengePage;
 import org.smtpcr.examples.web.ChallengeWebServer;
+import org.smtpcr.tokens.KeyRing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +27,10 @@ final class WebCommand implements Callable<Integer> {
 
   @Mixin DataOptions data;
 
+  @Mixin ServerKeyOption keys;
+
+  @Mixin SweepOption sweep;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -48,8 +51,36 @@ final class WebCommand implements Callable<Integer> {
   @Option(
       names = "--whitelist-expiry",
       paramLabel = "DURATION",
-      description = "How long a confirmation lasts, e.g. 365d (default: for ever).")
-  Duration whitelistExpiry;
+      description =
+          "How long a confirmation lasts, e.g. 90d (default 400d; forever or 0d: for good).")
+  String whitelistExpiry;
+
+  @Option(
+      names = "--confirmations-per-recipient-per-day",
+      paramLabel = "N",
+      description =
+          "Most new confirmations per recipient per UTC day (default "
+              + ChallengePage.DEFAULT_CONFIRMATIONS_PER_RECIPIENT_PER_DAY
+              + ").")
+  String perRecipientPerDay;
+
+  @Option(
+      names = "--confirmations-per-sender-domain-per-day",
+      paramLabel = "N",
+      description =
+          "Most new confirmations per sender organizational domain per UTC day (default "
+              + ChallengePage.DEFAULT_CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY
+              + ").")
+  String perSenderDomainPerDay;
+
+  @Option(
+      names = "--confirmations-per-network-per-hour",
+      paramLabel = "N",
+      description =
+          "Most new confirmations per client network (IPv4 /24, IPv6 /48) per hour (default "
+              + ChallengePage.DEFAULT_CONFIRMATIONS_PER_NETWORK_PER_HOUR
+              + ").")
+  String perNetworkPerHour;
 
   @Option(
       names = "--requests-per-minute",
@@ -81,17 +112,16 @@ final class WebCommand implements Callable<Integer> {
     if (requestsPerMinute < 1) {
       throw Cli.usage(spec, "--requests-per-minute must be positive");
     }
+    sweep.interval();
+    KeyRing ring = keys.read(data.keyFile());
+    pageSettings(); // a bad value is a usage error before anything starts
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      Settings settings =
-          Settings.builder()
-              .set(Settings.WHITELIST_EXPIRY, Optional.ofNullable(whitelistExpiry))
-              .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators)
-              .build();
+      running.add(sweep.start(d.store()));
+      Settings settings = pageSettings();
       ChallengeWebServer web =
-          running.add(
-              Services.web(d.keyRing(), d.store(), listen, powBits, settings, requestsPerMinute));
+          running.add(Services.web(ring, d.store(), listen, powBits, settings, requestsPerMinute));
       spec.commandLine()
           .getOut()
           .println("challenge page on " + web.baseUri() + " (data " + d.path() + ")");
@@ -102,5 +132,30 @@ final class WebCommand implements Callable<Integer> {
     }
     running.awaitStop();
     return 0;
+  }
+
+  /** The page's own settings from the options, each parsed by the one grammar. */
+  Settings pageSettings() {
+    Settings.Builder b =
+        Settings.builder()
+            .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators)
+            .set(Settings.POW_BITS, powBits);
+    try {
+      if (whitelistExpiry != null) {
+        b.text(Settings.WHITELIST_EXPIRY, whitelistExpiry);
+      }
+      if (perRecipientPerDay != null) {
+        b.text(Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, perRecipientPerDay);
+      }
+      if (perSenderDomainPerDay != null) {
+        b.text(Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY, perSenderDomainPerDay);
+      }
+      if (perNetworkPerHour != null) {
+        b.text(Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
+      }
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, e.getMessage());
+    }
+    return b.build();
   }
 }

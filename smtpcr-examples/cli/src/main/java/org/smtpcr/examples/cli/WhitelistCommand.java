@@ -11,13 +11,14 @@ import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistPage;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.ExpirySweeper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code smtpcr whitelist add|remove|check|list}. */
+/** {@code smtpcr whitelist add|remove|check|list|prune}. */
 @Command(
     name = "whitelist",
     mixinStandardHelpOptions = true,
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
       WhitelistCommand.Add.class,
       WhitelistCommand.Remove.class,
       WhitelistCommand.Check.class,
-      WhitelistCommand.ListEntries.class
+      WhitelistCommand.ListEntries.class,
+      WhitelistCommand.Prune.class
     })
 final class WhitelistCommand {
   private static final int PAGE = 500;
@@ -192,10 +194,11 @@ final class WhitelistCommand {
       mixinStandardHelpOptions = true,
       description = {
         "List the whitelist entries.",
-        "One a line, tab-separated: sender, recipient (* for any), added, expires (or never), and how the",
+        "One a line, tab-separated: sender, recipient (* for any), added, expires (or never), how the",
         "sender was authenticated when it was challenged: spf, dkim, none-published, unverified, or",
-        "unchecked (added by hand, or confirmed through a token that did not say). --json prints one",
-        "JSON object a line instead. --sender and --recipient filter them."
+        "unchecked (added by hand, or confirmed through a token that did not say), and who made the",
+        "entry: admin (this command), page (the challenge page) or learned (outbound mail). --json",
+        "prints one JSON object a line instead. --sender and --recipient filter them."
       })
   static final class ListEntries implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -220,7 +223,7 @@ final class WhitelistCommand {
         names = "--json",
         description =
             "One JSON object a line: sender, recipient, addedAt, expiresAt (null: never),"
-                + " authentication.")
+                + " authentication, origin.")
     boolean json;
 
     @Override
@@ -266,7 +269,9 @@ final class WhitelistCommand {
           + "\t"
           + e.expiresAt().map(Object::toString).orElse("never")
           + "\t"
-          + e.authentication().keyword();
+          + e.authentication().keyword()
+          + "\t"
+          + e.origin().keyword();
     }
 
     private static String json(WhitelistEntry e) {
@@ -280,7 +285,35 @@ final class WhitelistCommand {
       } else {
         j.nullField("expiresAt");
       }
-      return j.field("authentication", e.authentication().keyword()).toString();
+      return j.field("authentication", e.authentication().keyword())
+          .field("origin", e.origin().keyword())
+          .toString();
+    }
+  }
+
+  /** {@code whitelist prune}. */
+  @Command(
+      name = "prune",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Delete expired entries (and ended counter windows) from the store now.",
+        "The servers do the same every --sweep-interval; expired entries never count meanwhile."
+      })
+  static final class Prune implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin DataOptions data;
+
+    @Override
+    public Integer call() throws Exception {
+      long removed;
+      try (DataDirectory d = data.open()) {
+        removed = ExpirySweeper.sweep(d.store());
+      }
+      spec.commandLine()
+          .getOut()
+          .println("removed " + removed + " expired entries and ended counter windows");
+      return 0;
     }
   }
 }

@@ -15,6 +15,17 @@ final class CommandRun {
 
   private CommandRun() {}
 
+  /**
+   * Writes a key file into the data directory {@code data}, as an operator does before starting a
+   * server (only the demo makes one itself).
+   */
+  static void keygen(java.nio.file.Path data) {
+    Result r = run("keygen", "--out", data.resolve(DataDirectory.KEY_FILE).toString());
+    if (r.exitCode() != 0) {
+      throw new AssertionError("keygen failed: " + r);
+    }
+  }
+
   /** {@code smtpcr args...}; long-running commands are refused (use {@link TestLifecycle}). */
   static Result run(String... args) {
     return run(

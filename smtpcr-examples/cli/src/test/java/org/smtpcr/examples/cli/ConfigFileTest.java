@@ -64,7 +64,7 @@ final class ConfigFileTest {
         CommandRun.run("whitelist", "add", "--data", data.toString(), "--sender", "a@example.org");
     assertEquals(0, w.exitCode(), w::toString);
     String line = CommandRun.run("whitelist", "list", "--data", data.toString()).out().strip();
-    assertTrue(line.matches("a@example\\.org\t\\*\t\\S+Z\t\\S+Z\tunchecked"), line);
+    assertTrue(line.matches("a@example\\.org\t\\*\t\\S+Z\t\\S+Z\tunchecked\tadmin"), line);
   }
 
   @Test

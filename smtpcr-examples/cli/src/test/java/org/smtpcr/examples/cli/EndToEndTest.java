@@ -281,6 +281,7 @@ final class EndToEndTest {
 
   @Test
   void trustedNetwork_passesWithoutChallenge() throws Exception {
+    CommandRun.keygen(data());
     try (TestLifecycle server =
         new TestLifecycle()
             .start(
@@ -301,6 +302,7 @@ final class EndToEndTest {
 
   @Test
   void storeDown_451_4_3_0() throws Exception {
+    CommandRun.keygen(data());
     int closedPort;
     try (java.net.ServerSocket s =
         new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

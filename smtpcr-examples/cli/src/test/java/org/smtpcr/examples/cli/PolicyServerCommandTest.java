@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.examples.policy.PolicyServer;
@@ -35,6 +36,12 @@ final class PolicyServerCommandTest {
 
   private String data() {
     return tmp.resolve("data").toString();
+  }
+
+  /** The servers need a key file; only the demo makes one. */
+  @BeforeEach
+  void keyFile() {
+    CommandRun.keygen(tmp.resolve("data"));
   }
 
   /** One policy request on a fresh connection; the value of the action= reply. */

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
@@ -20,6 +21,12 @@ final class ServerCommandsTest {
 
   private String data() {
     return tmp.resolve("data").toString();
+  }
+
+  /** The servers need a key file; only the demo makes one. */
+  @BeforeEach
+  void keyFile() {
+    CommandRun.keygen(tmp.resolve("data"));
   }
 
   @Test
@@ -34,6 +41,10 @@ final class ServerCommandsTest {
       {"smtp-server", "--data", data(), "--listen", "nowhere"},
       {"web", "--data", data(), "--pow-bits", "41"},
       {"web", "--data", data(), "--requests-per-minute", "0"},
+      {"web", "--data", data(), "--confirmations-per-recipient-per-day", "0"},
+      {"web", "--data", data(), "--confirmations-per-sender-domain-per-day", "many"},
+      {"web", "--data", data(), "--confirmations-per-network-per-hour", "-1"},
+      {"web", "--data", data(), "--whitelist-expiry", "soon"},
       {"demo", "--data", data(), "--smtp-port", "70000"},
       {"demo", "--data", data(), "--domain", "@example.com"},
       {"demo", "--data", data(), "--store", "jdbc:oracle:thin:@x"},

@@ -3,12 +3,14 @@ package org.smtpcr.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.store.PostgresServer;
@@ -51,7 +53,9 @@ final class WhitelistCommandTest {
     List<String> lines = list.out().lines().toList();
     assertEquals(1, lines.size(), list::toString);
     assertTrue(
-        lines.get(0).matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tunchecked"),
+        lines
+            .get(0)
+            .matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tunchecked\tadmin"),
         lines.get(0));
     assertEquals("1 entry", list.err().strip());
 
@@ -91,12 +95,14 @@ final class WhitelistCommandTest {
         wl("add", "--sender", "a@example.org", "--recipient", "b@example.com", "--expires", "30d")
             .exitCode());
     String line = wl("list").out().strip();
-    assertTrue(line.matches("a@example\\.org\tb@example\\.com\t\\S+Z\t\\S+Z\tunchecked"), line);
+    assertTrue(
+        line.matches("a@example\\.org\tb@example\\.com\t\\S+Z\t\\S+Z\tunchecked\tadmin"), line);
     String json = wl("list", "--json").out().strip();
     assertTrue(
         json.matches(
             "\\{\"sender\":\"a@example\\.org\",\"recipient\":\"b@example\\.com\","
-                + "\"addedAt\":\"\\S+Z\",\"expiresAt\":\"\\S+Z\",\"authentication\":\"unchecked\"\\}"),
+                + "\"addedAt\":\"\\S+Z\",\"expiresAt\":\"\\S+Z\",\"authentication\":\"unchecked\","
+                + "\"origin\":\"admin\"\\}"),
         json);
   }
 
@@ -132,7 +138,8 @@ final class WhitelistCommandTest {
             .strip()
             .matches(
                 "\\{\"sender\":\"alice@example\\.org\",\"recipient\":\"bob@example\\.com\","
-                    + "\"addedAt\":\"\\S+Z\",\"expiresAt\":null,\"authentication\":\"spf\"\\}"),
+                    + "\"addedAt\":\"\\S+Z\",\"expiresAt\":null,\"authentication\":\"spf\","
+                    + "\"origin\":\"[a-z]+\"\\}"),
         json::toString);
   }
 
@@ -152,10 +159,21 @@ final class WhitelistCommandTest {
             .passCodes(PassCodes.of(d.keyRing()))
             .store(d.store())
             .powDifficultyBits(0)
+            .whitelistExpiry(Duration.ZERO) // for good, as the listings below expect
             .build();
+    String html = page.get("/c/" + token).bodyText();
+    Matcher issued = Pattern.compile("name=\"issued\" value=\"([0-9]+)\"").matcher(html);
+    Matcher stamp = Pattern.compile("name=\"stamp\" value=\"([0-9a-f]+)\"").matcher(html);
+    assertTrue(issued.find() && stamp.find(), html);
     byte[] form =
-        ("issued=" + Instant.now().getEpochSecond() + "&nonce=0").getBytes(StandardCharsets.UTF_8);
-    PageResponse r = page.post("/c/" + token, "application/x-www-form-urlencoded", form);
+        ("issued=" + issued.group(1) + "&bits=0&stamp=" + stamp.group(1) + "&nonce=0")
+            .getBytes(StandardCharsets.UTF_8);
+    PageResponse r =
+        page.post(
+            "/c/" + token,
+            "application/x-www-form-urlencoded",
+            form,
+            InetAddress.getLoopbackAddress());
     assertEquals(200, r.status(), r.bodyText());
   }
 
@@ -232,7 +250,7 @@ final class WhitelistCommandTest {
           CommandRun.run(
               "whitelist", "list", "--data", dir.resolve("data").toString(), "--store", url);
       assertTrue(list.out().startsWith("a@example.org\tb@example.com\t"), list::toString);
-      assertTrue(list.out().strip().endsWith("\tunchecked"), list::toString);
+      assertTrue(list.out().strip().endsWith("\tunchecked\tadmin"), list::toString);
       try (DataDirectory d = DataDirectory.open(dir.resolve("data"), Optional.of(url))) {
         confirmOnThePage(d, "alice@example.org", SenderAuthentication.DKIM_PASS);
       }
@@ -247,7 +265,9 @@ final class WhitelistCommandTest {
               "--sender",
               "alice@example.org");
       assertTrue(
-          confirmed.out().matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tdkim\n"),
+          confirmed
+              .out()
+              .matches("alice@example\\.org\tbob@example\\.com\t\\S+Z\tnever\tdkim\t[a-z]+\n"),
           confirmed::toString);
       assertTrue(
           !list.err().contains(url) && !add.err().contains(url), "the store URL is never printed");
@@ -262,9 +282,19 @@ final class WhitelistCommandTest {
       closedPort = s.getLocalPort();
     }
     String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/x?user=u&password=hunter2";
+    // a password is refused on the command line (StoreSecretsTest): the URL comes from the file
+    Path config = dir.resolve("c.properties");
+    java.nio.file.Files.writeString(config, "store=" + url + "\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     CommandRun.Result r =
         CommandRun.run(
-            "whitelist", "list", "--data", dir.resolve("data").toString(), "--store", url);
+            "--config",
+            config.toString(),
+            "whitelist",
+            "list",
+            "--data",
+            dir.resolve("data").toString());
     assertEquals(1, r.exitCode(), r::toString);
     assertTrue(r.err().startsWith("smtpcr: "), r::toString);
     assertTrue(!r.err().contains("hunter2"), "no password in the error");

@@ -219,6 +219,8 @@ final class PostfixPolicyTest {
     int bits = Integer.parseInt(attribute(page.body(), "data-bits"));
     Matcher issued = Pattern.compile("name=\"issued\" value=\"([0-9]+)\"").matcher(page.body());
     assertTrue(issued.find(), "the form carries the issue time");
+    Matcher stamp = Pattern.compile("name=\"stamp\" value=\"([0-9a-f]+)\"").matcher(page.body());
+    assertTrue(stamp.find(), "the form carries the server's stamp");
     long nonce = solve(HexFormat.of().parseHex(challenge), bits);
     HttpResponse<String> confirmed =
         http.send(
@@ -227,7 +229,14 @@ final class PostfixPolicyTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        "issued=" + issued.group(1) + "&nonce=" + nonce))
+                        "issued="
+                            + issued.group(1)
+                            + "&bits="
+                            + bits
+                            + "&stamp="
+                            + stamp.group(1)
+                            + "&nonce="
+                            + nonce))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, confirmed.statusCode(), confirmed.body());
@@ -300,7 +309,7 @@ final class PostfixPolicyTest {
   }
 
   /**
-   * The page's proof of work (smtpcr-pow-v1): a nonce whose hash starts with {@code bits} zero
+   * The page's proof of work (smtpcr-pow-v2): a nonce whose hash starts with {@code bits} zero
    * bits.
    */
   private static long solve(byte[] challenge, int bits) throws NoSuchAlgorithmException {

@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.tokens.KeyFileException;
 import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.KeyRingFile;
+import org.smtpcr.tokens.MasterKey;
 
 /**
  * Loads the key ring from its file, for every route. Messages name the file and what is wrong,
@@ -20,6 +22,14 @@ import org.smtpcr.tokens.KeyRingFile;
  */
 public final class KeyRings {
   private static final Logger log = LoggerFactory.getLogger(KeyRings.class);
+
+  /**
+   * What a message about a missing key file adds: how to make one.
+   *
+   * @since 0.3.0
+   */
+  public static final String MISSING_HINT =
+      "(make one with keygen --out FILE, or run demo once; it is never created on its own)";
 
   private KeyRings() {}
 
@@ -53,8 +63,9 @@ public final class KeyRings {
 
   /**
    * Reads the key ring from {@code file}, creating a new one (mode 600) when the file does not
-   * exist. When two processes create it at once, both end up with the one that was written first; a
-   * key file is never replaced.
+   * exist. Only for a demonstration that runs on its own: a server uses {@link #readExisting}. When
+   * two processes create it at once, both end up with the one that was written first; a key file is
+   * never replaced.
    *
    * @param file the key file
    * @return the ring
@@ -69,18 +80,74 @@ public final class KeyRings {
     return KeyRingFile.read(file);
   }
 
+  /**
+   * Reads the key ring from {@code file}, which must exist: a server never makes a key of its own,
+   * since links signed with it would stop working for every other process (and after a restart that
+   * lost the file).
+   *
+   * @param file the key file
+   * @return the ring
+   * @throws NoSuchFileException if the file does not exist, saying how to make one
+   * @throws IOException if the file cannot be read
+   * @throws org.smtpcr.tokens.KeyFileException if it is not a key file
+   * @since 0.3.0
+   */
+  public static KeyRing readExisting(Path file) throws IOException {
+    requireNonNull(file, "file");
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file + " " + MISSING_HINT);
+    }
+    return KeyRingFile.read(file);
+  }
+
+  /**
+   * Adds a new random key to the ring in {@code file} and makes it the active one; the other keys
+   * stay, so tokens and pass codes already sent keep verifying. The file is replaced atomically and
+   * flushed to the disk (mode 600). Processes that read the file at start mint with the new key
+   * once restarted; restart the challenge pages before the servers that mint links, so that no link
+   * names a key a page does not know yet.
+   *
+   * @param file the key file, which must exist
+   * @return the new ring
+   * @throws NoSuchFileException if the file does not exist
+   * @throws IOException if the file cannot be read or written
+   * @throws IllegalStateException if all {@value KeyRing#MAX_KEY_ID} + 1 key ids are in use
+   * @since 0.3.0
+   */
+  public static KeyRing rotate(Path file) throws IOException {
+    KeyRing ring = readExisting(file);
+    int kid =
+        ring.nextFreeKeyId()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "all "
+                            + (KeyRing.MAX_KEY_ID + 1)
+                            + " key ids of "
+                            + file
+                            + " are in use; remove a key retired longer ago than the longest"
+                            + " link lifetime from the file first"));
+    KeyRing rotated = ring.withKey(kid, MasterKey.generate()).withActive(kid);
+    KeyRingFile.write(rotated, file);
+    log.info(
+        "rotated key file {}: key id {} is active, key ids {} verify", file, kid, rotated.keyIds());
+    return rotated;
+  }
+
   /** Writes a new ring to a temporary file and links it into place; never replaces a key file. */
   private static void create(Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".new-" + ProcessHandle.current().pid());
     KeyRingFile.write(KeyRing.generate(), tmp);
     try {
       Files.createLink(file, tmp);
+      KeyRingFile.syncDirectory(file.toAbsolutePath().getParent());
       log.info("created key file {}", file);
     } catch (FileAlreadyExistsException e) {
       // another process was first: use its key file
     } catch (UnsupportedOperationException | IOException e) {
       if (!Files.exists(file)) {
         Files.move(tmp, file);
+        KeyRingFile.syncDirectory(file.toAbsolutePath().getParent());
         log.info("created key file {}", file);
       }
     } finally {

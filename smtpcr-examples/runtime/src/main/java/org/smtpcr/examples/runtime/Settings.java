@@ -259,7 +259,9 @@ public final class Settings {
           (k, v) -> OutboundLearning.checkLifetime(k, SettingGrammar.duration(k, last(v))));
 
   /**
-   * How long a confirmation on the challenge page lasts; unset: for good.
+   * How long a confirmation on the challenge page lasts: 400 days unless set; {@code forever} (or
+   * any zero duration, such as {@code 0d}) keeps confirmations for good. Parsed to {@link
+   * Duration#ZERO} for good.
    *
    * @since 0.1.0
    */
@@ -268,10 +270,78 @@ public final class Settings {
           "whitelistExpiry",
           List.of(),
           List.of("--whitelist-expiry"),
-          null,
-          "How long a confirmation on the page lasts (default: for good).",
+          Duration.ofDays(400),
+          "How long a confirmation on the page lasts (default 400d; forever or 0d: for good).",
           false,
-          (k, v) -> SettingGrammar.duration(k, last(v)));
+          (k, v) ->
+              last(v).equalsIgnoreCase("forever")
+                  ? Duration.ZERO
+                  : SettingGrammar.duration(k, last(v)));
+
+  /**
+   * The challenge page's proof-of-work difficulty in leading zero bits, 0 to 40 (default 18). Each
+   * bit doubles the work; {@code docs/benchmarks.md} ("Proof of work: browser against native")
+   * gives what a browser and a native solver pay.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> POW_BITS =
+      declare(
+          "powBits",
+          List.of("powDifficultyBits"),
+          List.of("--pow-bits"),
+          18,
+          "Proof-of-work difficulty in bits, 0..40 (default 18: about 3 s in a browser).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 0, 40));
+
+  /**
+   * Most confirmations on the page that create an entry for one recipient per UTC day (default 50),
+   * counted in the store so that every page front end shares them.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> CONFIRMATIONS_PER_RECIPIENT_PER_DAY =
+      declare(
+          "confirmationsPerRecipientPerDay",
+          List.of(),
+          List.of("--confirmations-per-recipient-per-day"),
+          50,
+          "Most new confirmations per recipient per UTC day (default 50).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 1_000_000));
+
+  /**
+   * Most confirmations on the page that create an entry for senders of one organizational domain
+   * per UTC day (default 20).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY =
+      declare(
+          "confirmationsPerSenderDomainPerDay",
+          List.of(),
+          List.of("--confirmations-per-sender-domain-per-day"),
+          20,
+          "Most new confirmations per sender organizational domain per UTC day (default 20).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 1_000_000));
+
+  /**
+   * Most confirmations on the page that create an entry from one client network (IPv4 /24, IPv6
+   * /48) per clock hour (default 30).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Integer> CONFIRMATIONS_PER_NETWORK_PER_HOUR =
+      declare(
+          "confirmationsPerNetworkPerHour",
+          List.of(),
+          List.of("--confirmations-per-network-per-hour"),
+          30,
+          "Most new confirmations per client network (IPv4 /24, IPv6 /48) per hour (default 30).",
+          false,
+          (k, v) -> SettingGrammar.integer(k, last(v), 1, 1_000_000));
 
   /**
    * Whether SPF is checked at RCPT (RFC 7208), for MAIL FROM and HELO.
@@ -458,11 +528,22 @@ public final class Settings {
   public static final Setting<String> STORE_USER = store(StoreSpec.USER, null, false);
 
   /**
-   * The store's password.
+   * The store's password. Routes that have a command line refuse it there (every local user can
+   * read a command line): set it in a configuration file, through {@link #STORE_PASSWORD_FILE}, or
+   * in the environment variable {@value StoreSpec#PASSWORD_ENVIRONMENT}.
    *
    * @since 0.1.0
    */
-  public static final Setting<String> STORE_PASSWORD = store(StoreSpec.PASSWORD, null, true);
+  public static final Setting<String> STORE_PASSWORD =
+      store(StoreSpec.PASSWORD, "--store-password", true);
+
+  /**
+   * A file whose first line is the store's password (mode 600; checked like the key file).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<String> STORE_PASSWORD_FILE =
+      store(StoreSpec.PASSWORD_FILE, "--store-password-file", false);
 
   /**
    * The store's JDBC driver class (default: inferred from the URL).
@@ -494,6 +575,22 @@ public final class Settings {
    */
   public static final Setting<String> STORE_TABLE_PREFIX =
       store(StoreSpec.TABLE_PREFIX, null, false);
+
+  /**
+   * How often a long-running server deletes expired whitelist entries and ended counter windows
+   * from the store ({@link org.smtpcr.core.store.WhitelistStore#removeExpired()}).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Duration> SWEEP_INTERVAL =
+      declare(
+          "sweepInterval",
+          List.of(),
+          List.of("--sweep-interval"),
+          ExpirySweeper.DEFAULT_INTERVAL,
+          "How often a server deletes expired whitelist entries from the store.",
+          false,
+          (k, v) -> ExpirySweeper.checkInterval(k, SettingGrammar.duration(k, last(v))));
 
   private static final List<Setting<?>> ALL = List.copyOf(DECLARED);
   private static final Settings DEFAULTS = new Settings(Map.of());

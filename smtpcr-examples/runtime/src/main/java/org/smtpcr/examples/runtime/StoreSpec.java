@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -39,6 +40,22 @@ public final class StoreSpec {
 
   /** The password's setting name. @since 0.1.0 */
   public static final String PASSWORD = "password";
+
+  /**
+   * The setting name of a file whose first line is the password (a password never belongs on a
+   * command line, where every local user can read it).
+   *
+   * @since 0.3.0
+   */
+  public static final String PASSWORD_FILE = "passwordFile";
+
+  /**
+   * The environment variable that gives the password when neither {@value #PASSWORD} nor {@value
+   * #PASSWORD_FILE} is set.
+   *
+   * @since 0.3.0
+   */
+  public static final String PASSWORD_ENVIRONMENT = "SMTPCR_STORE_PASSWORD";
 
   /** The driver class's setting name. @since 0.1.0 */
   public static final String DRIVER_CLASS = "driverClass";
@@ -100,8 +117,10 @@ public final class StoreSpec {
 
   /**
    * Reads the spec through {@code setting}, which maps a setting name ({@code url}, {@code user},
-   * {@code password}, {@code driverClass}, {@code poolSize}, {@code connectionTimeout}, {@code
-   * tablePrefix}) to its configured value.
+   * {@code password}, {@code passwordFile}, {@code driverClass}, {@code poolSize}, {@code
+   * connectionTimeout}, {@code tablePrefix}) to its configured value. The password is {@code
+   * password}, else the first line of {@code passwordFile}, else the environment variable {@value
+   * #PASSWORD_ENVIRONMENT}.
    *
    * @param setting the configured values by name
    * @return the spec
@@ -110,7 +129,22 @@ public final class StoreSpec {
    * @since 0.1.0
    */
   public static StoreSpec parse(Function<String, Optional<String>> setting) {
+    return parse(setting, name -> Optional.ofNullable(System.getenv(name)));
+  }
+
+  /**
+   * {@link #parse(Function)} with another environment, for tests and embedders.
+   *
+   * @param setting the configured values by name
+   * @param environment environment variables by name
+   * @return the spec
+   * @throws IllegalArgumentException naming the setting that is missing or wrong
+   * @since 0.3.0
+   */
+  public static StoreSpec parse(
+      Function<String, Optional<String>> setting, Function<String, Optional<String>> environment) {
     requireNonNull(setting, "setting");
+    requireNonNull(environment, "environment");
     String url =
         setting
             .apply(URL)
@@ -136,6 +170,21 @@ public final class StoreSpec {
 
     Optional<String> user = setting.apply(USER).filter(s -> !s.isEmpty());
     Optional<String> password = setting.apply(PASSWORD).filter(s -> !s.isEmpty());
+    Optional<String> passwordFile =
+        setting.apply(PASSWORD_FILE).map(String::strip).filter(s -> !s.isEmpty());
+    checkArgument(
+        password.isEmpty() || passwordFile.isEmpty(),
+        "give the store %s or its %s, not both",
+        PASSWORD,
+        PASSWORD_FILE);
+    if (passwordFile.isPresent()) {
+      checkValue(passwordFile.get(), PASSWORD_FILE);
+      password =
+          Optional.of(
+              SecretFiles.readPassword(Path.of(passwordFile.get()), "the store " + PASSWORD_FILE));
+    } else if (password.isEmpty()) {
+      password = environment.apply(PASSWORD_ENVIRONMENT).filter(s -> !s.isEmpty());
+    }
     user.ifPresent(u -> checkValue(u, USER));
     password.ifPresent(
         p ->

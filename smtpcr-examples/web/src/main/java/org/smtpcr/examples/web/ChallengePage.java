@@ -4,14 +4,21 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.net.InetAddresses;
+import com.google.common.net.InternetDomainName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +27,11 @@ import org.slf4j.LoggerFactory;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.core.internal.LogSafe;
+import org.smtpcr.core.store.Confirmation;
+import org.smtpcr.core.store.EntryOrigin;
+import org.smtpcr.core.store.RateBucket;
+import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
@@ -28,6 +40,7 @@ import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.PassCodes;
 import org.smtpcr.tokens.SenderAuthentication;
+import org.smtpcr.tokens.Stamps;
 import org.smtpcr.tokens.TokenException;
 
 /**
@@ -41,7 +54,7 @@ import org.smtpcr.tokens.TokenException;
  *     .store(store)
  *     .build();
  * PageResponse r = page.get("/c/" + token);        // never changes state
- * PageResponse s = page.post("/c/" + token, "application/x-www-form-urlencoded", body);
+ * PageResponse s = page.post("/c/" + token, "application/x-www-form-urlencoded", body, client);
  * }</pre>
  *
  * <p>Routes: {@code GET /} (a short notice), {@code GET /c/<token>} (the challenge), {@code POST
@@ -51,15 +64,26 @@ import org.smtpcr.tokens.TokenException;
  * <p>{@code GET /c/<token>} verifies the token first and shows a clear page for each way it can
  * fail, whitelisting nothing. A valid token gets a page saying who confirms for whom and why, with
  * a proof-of-work check that the page's own script computes with Web Crypto in a Web Worker (scheme
- * {@code smtpcr-pow-v1}: {@code challenge = SHA-256("smtpcr-pow-v1" 0x00 token 0x00 issued)}; the
- * answer is a nonce such that {@code SHA-256(challenge || nonce as 8 bytes big-endian)} starts with
- * {@link Builder#powDifficultyBits(int) difficulty} zero bits). The server keeps no state for it:
- * the POST carries {@code issued} and {@code nonce}, and is accepted while {@code issued} is at
- * most {@link Builder#powValidity(Duration) the validity} old. Only a POST that passes writes to
- * the store, with the {@link SenderAuthentication} the token carries (how the sender was
- * authenticated when it was challenged: a format v2 token says, a v1 token means {@code
- * UNCHECKED}); a replay within the validity only renews the same pair. Then the page shows the pass
- * code as a second route ({@code bob+CODE@example.com}).
+ * {@code smtpcr-pow-v2}, see {@code ProofOfWork}): the server issues the challenge, derived from a
+ * {@link Stamps stamp} (an HMAC under a key derived from the key ring) over the token, the time and
+ * the difficulty, so the client can neither pick its own time or difficulty nor do the work in
+ * advance. The server keeps no state for it: the POST carries {@code issued}, {@code bits}, {@code
+ * stamp} and {@code nonce}, and is accepted while the stamp verifies and {@code issued} is at most
+ * {@link Builder#powValidity(Duration) the validity} old.
+ *
+ * <p>A POST that passes the check then goes, in this order: the deny list ({@link
+ * WhitelistStore#findDenial}: a denied pair gets 403 and nothing is written); for a pair with no
+ * entry yet, the confirmation limits ({@link WhitelistStore#countIfUnder}: per recipient and per
+ * sender organizational domain per UTC day, per client network per hour; over a limit 429 with
+ * {@code Retry-After}, nothing written); then {@link WhitelistStore#confirm} with {@link
+ * EntryOrigin#PAGE}, the {@linkplain Builder#whitelistExpiry(Duration) expiry} and the {@link
+ * SenderAuthentication} the token carries. {@code CREATED} shows the pass code as a second route
+ * ({@code bob+CODE@example.com}); {@code RENEWED} says the sender was already confirmed and until
+ * when, without the code; {@code KEPT} (an administrator's entry) says the sender is already
+ * allowed, without the code. Renewals and kept entries count against no limit. A store that fails
+ * gives 503 "try again later". Each outcome writes one INFO log line ({@code reason=created,
+ * renewed, kept, denied, limit, bad-check, expired-token, bad-token}; addresses through {@code
+ * LogSafe}, the client as its network).
  *
  * <p>Every response carries a Content-Security-Policy of {@code default-src 'self'} (no inline
  * script or style), {@code Referrer-Policy: no-referrer} and {@code X-Content-Type-Options:
@@ -70,8 +94,9 @@ import org.smtpcr.tokens.TokenException;
  */
 public final class ChallengePage {
   /**
-   * Default proof-of-work difficulty in leading zero bits: about 2<sup>18</sup> hashes, a few
-   * seconds in a browser on a laptop.
+   * Default proof-of-work difficulty in leading zero bits: about 2<sup>18</sup> hashes, about 3
+   * seconds of one core in a browser, and about 17 ms for a native solver (measured:
+   * docs/benchmarks.md, "Proof of work: browser against native").
    */
   public static final int DEFAULT_POW_DIFFICULTY_BITS = 18;
 
@@ -80,6 +105,55 @@ public final class ChallengePage {
 
   /** Default time a rendered check stays answerable: 10 minutes. */
   public static final Duration DEFAULT_POW_VALIDITY = Duration.ofMinutes(10);
+
+  /**
+   * Default lifetime of a confirmation made on the page: 400 days. A confirmed correspondent who
+   * writes at least once a year is renewed before it ends (each confirmation renews it); one who
+   * stopped writing, or a pair a bot confirmed, drops out by itself. {@link
+   * Builder#whitelistExpiry(Duration) whitelistExpiry(Duration.ZERO)} keeps confirmations for good.
+   *
+   * @since 0.3.0
+   */
+  public static final Duration DEFAULT_WHITELIST_EXPIRY = Duration.ofDays(400);
+
+  /**
+   * Default most confirmations that create an entry per recipient per UTC day: 50. A person rarely
+   * gets mail from 50 new correspondents in a day (a mailing-list sign-up brings one sender), while
+   * a bot that has solved the check for one recipient stops there: at most 50 new ways in a day.
+   *
+   * @since 0.3.0
+   */
+  public static final int DEFAULT_CONFIRMATIONS_PER_RECIPIENT_PER_DAY = 50;
+
+  /**
+   * Default most confirmations that create an entry per sender organizational domain per UTC day:
+   * 20. A real organization's people rarely write to this site's 20 new correspondents in a day; a
+   * spammer forging one domain (or rotating its subdomains, which count as one) is held there.
+   *
+   * @since 0.3.0
+   */
+  public static final int DEFAULT_CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY = 20;
+
+  /**
+   * Default most confirmations that create an entry per client network (IPv4 /24, IPv6 /48) per
+   * clock hour: 30. An office behind one NAT confirms a handful of senders an hour; a bot farm in
+   * one network is held to 30 an hour, and must spread over many networks to do more.
+   *
+   * @since 0.3.0
+   */
+  public static final int DEFAULT_CONFIRMATIONS_PER_NETWORK_PER_HOUR = 30;
+
+  /** Prefix of the per-recipient counter's keys in the store. */
+  static final String BUCKET_RECIPIENT = "confirm-rcpt:";
+
+  /** Prefix of the per-sender-domain counter's keys in the store. */
+  static final String BUCKET_SENDER_DOMAIN = "confirm-sdom:";
+
+  /** Prefix of the per-network counter's keys in the store. */
+  static final String BUCKET_NETWORK = "confirm-net:";
+
+  /** The purpose of the key that stamps proof-of-work challenges (see {@link Stamps}). */
+  static final String POW_STAMP_PURPOSE = "pow-challenge";
 
   /** Longest path (query string included) looked at; longer ones get 414. */
   public static final int MAX_PATH_LENGTH = 1024;
@@ -115,6 +189,10 @@ public final class ChallengePage {
   private final Optional<Duration> whitelistExpiry;
   private final char subaddressSeparator;
   private final boolean confirmOnClick;
+  private final Stamps powStamps;
+  private final int perRecipientPerDay;
+  private final int perSenderDomainPerDay;
+  private final int perNetworkPerHour;
 
   private ChallengePage(Builder b) {
     this.tokens = b.tokens;
@@ -123,9 +201,23 @@ public final class ChallengePage {
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
     this.bits = b.bits == null ? DEFAULT_POW_DIFFICULTY_BITS : b.bits;
     this.powValidity = b.powValidity == null ? DEFAULT_POW_VALIDITY : b.powValidity;
-    this.whitelistExpiry = Optional.ofNullable(b.whitelistExpiry);
+    Duration expiry = b.whitelistExpiry == null ? DEFAULT_WHITELIST_EXPIRY : b.whitelistExpiry;
+    this.whitelistExpiry = expiry.isZero() ? Optional.empty() : Optional.of(expiry);
     this.subaddressSeparator = b.canonicalizer.subaddressSeparators().charAt(0);
     this.confirmOnClick = b.confirmOnClick == null || b.confirmOnClick;
+    this.powStamps = Stamps.of(b.tokens.keyRing(), POW_STAMP_PURPOSE);
+    this.perRecipientPerDay =
+        b.perRecipientPerDay == null
+            ? DEFAULT_CONFIRMATIONS_PER_RECIPIENT_PER_DAY
+            : b.perRecipientPerDay;
+    this.perSenderDomainPerDay =
+        b.perSenderDomainPerDay == null
+            ? DEFAULT_CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY
+            : b.perSenderDomainPerDay;
+    this.perNetworkPerHour =
+        b.perNetworkPerHour == null
+            ? DEFAULT_CONFIRMATIONS_PER_NETWORK_PER_HOUR
+            : b.perNetworkPerHour;
   }
 
   /**
@@ -185,19 +277,24 @@ public final class ChallengePage {
   }
 
   /**
-   * Answers a POST: the answer to the check on {@code /c/<token>}. Writes the pair to the store
-   * when, and only when, the token is valid and the proof of work passes.
+   * Answers a POST: the answer to the check on {@code /c/<token>}. Writes to the store only when
+   * the token is valid, the proof of work passes, the pair is not denied and the confirmation
+   * limits allow it; see the class description for the order and what each outcome shows.
    *
    * @param path the request path; a query string is ignored
    * @param contentType the request's Content-Type header, empty when absent
    * @param body the request body
-   * @return the response: 200 on success, 4xx when the token or the proof fails, 503 when the store
-   *     cannot write
+   * @param client the client's address (as resolved through trusted proxies by the host): its
+   *     network (IPv4 /24, IPv6 /48) is what the per-network limit counts
+   * @return the response: 200 on success, 4xx when the token or the proof fails or the pair is
+   *     denied, 429 over a limit, 503 when the store cannot read or write
+   * @since 0.3.0
    */
-  public PageResponse post(String path, String contentType, byte[] body) {
+  public PageResponse post(String path, String contentType, byte[] body, InetAddress client) {
     requireNonNull(path, "path");
     requireNonNull(contentType, "contentType");
     requireNonNull(body, "body");
+    requireNonNull(client, "client");
     if (path.length() > MAX_PATH_LENGTH) {
       return Pages.simple(
           414, "/", "Address too long", "This address is too long to be a confirmation link.");
@@ -218,11 +315,17 @@ public final class ChallengePage {
       }
       return notFound(root);
     }
+    String network = network(client);
     String token = p.substring(TOKEN_PREFIX.length());
     Link link;
     try {
       link = verify(token);
     } catch (TokenException e) {
+      log.info(
+          "page refusal reason={} token={} network={}",
+          e.reason() == TokenException.Reason.EXPIRED ? "expired-token" : "bad-token",
+          e.reason(),
+          network);
       return tokenProblem(root, e.reason());
     }
     String canonicalToken = token.toLowerCase(Locale.ROOT);
@@ -238,8 +341,15 @@ public final class ChallengePage {
     }
     Optional<FormBody> form = FormBody.parse(body);
     Optional<Long> issued = form.flatMap(f -> f.get("issued")).flatMap(ChallengePage::decimal);
+    Optional<Long> signedBits = form.flatMap(f -> f.get("bits")).flatMap(ChallengePage::decimal);
+    Optional<String> stamp = form.flatMap(f -> f.get("stamp"));
     Optional<Long> nonce = form.flatMap(f -> f.get("nonce")).flatMap(ChallengePage::decimal);
-    if (issued.isEmpty() || nonce.isEmpty()) {
+    if (issued.isEmpty()
+        || signedBits.isEmpty()
+        || signedBits.get() > MAX_POW_DIFFICULTY_BITS
+        || stamp.isEmpty()
+        || nonce.isEmpty()) {
+      logRefusal("bad-check", "missing", link, network);
       return checkFailed(
           400,
           root,
@@ -248,9 +358,23 @@ public final class ChallengePage {
           "The check runs in your browser and needs JavaScript. Turn JavaScript on for this page, "
               + "then open the link again.");
     }
+    int powBits = (int) (long) signedBits.get();
+    try {
+      powStamps.verify(ProofOfWork.stamped(canonicalToken, issued.get(), powBits), stamp.get());
+    } catch (TokenException e) {
+      // the time or the difficulty was changed, or the check was not issued by this site
+      logRefusal("bad-check", "stamp", link, network);
+      return checkFailed(
+          403,
+          root,
+          canonicalToken,
+          "The check did not pass",
+          "The answer your browser sent is not right. Open the link again to repeat the check.");
+    }
     long now = clock.instant().getEpochSecond();
     long age = now - issued.get();
     if (age > powValidity.toSeconds() || -age > FUTURE_SKEW.toSeconds()) {
+      logRefusal("bad-check", "stale", link, network);
       return checkFailed(
           400,
           root,
@@ -261,8 +385,8 @@ public final class ChallengePage {
               + " after the page was opened. "
               + "Open the link again; the check starts by itself.");
     }
-    if (!ProofOfWork.passes(
-        ProofOfWork.challenge(canonicalToken, issued.get()), nonce.get(), bits)) {
+    if (!ProofOfWork.passes(ProofOfWork.challenge(stamp.get()), nonce.get(), powBits)) {
+      logRefusal("bad-check", "work", link, network);
       return checkFailed(
           403,
           root,
@@ -270,34 +394,61 @@ public final class ChallengePage {
           "The check did not pass",
           "The answer your browser sent is not right. Open the link again to repeat the check.");
     }
-    return confirm(root, link);
+    return confirm(root, link, network);
   }
 
-  private PageResponse confirm(String root, Link link) {
+  /**
+   * Deny list, then the limits (only for a pair that has no entry yet), then {@link
+   * WhitelistStore#confirm}, which creates, renews or keeps the entry atomically.
+   */
+  private PageResponse confirm(String root, Link link, String network) {
     ChallengeClaims claims = link.claims();
-    Optional<Instant> expiresAt = whitelistExpiry.map(d -> clock.instant().plus(d));
+    Instant now = clock.instant();
+    Optional<Instant> expiresAt = whitelistExpiry.map(now::plus);
     WhitelistKey pair = WhitelistKey.pair(link.sender(), link.recipient());
-    SenderAuthentication authentication = claims.authentication();
+    Confirmation done;
+    Optional<WhitelistEntry> existing;
     try {
-      // confirming again renews the entry but never weakens what it recorded: whoever passes the
-      // check for an unverified delivery must not turn an authenticated confirmation into one
-      // that counts for unverified deliveries
-      Optional<WhitelistEntry> existing = store.find(pair);
-      if (existing.isPresent()
-          && existing.get().authentication().isAuthenticated()
-          && !authentication.isAuthenticated()) {
-        authentication = existing.get().authentication();
+      Optional<WhitelistKey> denial =
+          store.findDenial(WhitelistCandidates.of(link.sender(), link.recipient()));
+      if (denial.isPresent()) {
+        logRefusal("denied", "-", link, network);
+        return Pages.simple(
+            403,
+            root,
+            "This sender cannot be confirmed",
+            "The site of "
+                + claims.recipient()
+                + " does not accept confirmations for mail from "
+                + claims.sender()
+                + ": its administrator has blocked this sender.",
+            "Nothing was recorded, and sending the message again will not help.");
       }
-      if (expiresAt.isPresent()) {
-        store.add(pair, expiresAt.get(), authentication);
-      } else {
-        store.add(pair, authentication);
+      // Only a confirmation that creates an entry counts against the limits: renewing a pair that
+      // is confirmed already, or finding an administrator's entry, adds no way in. A pair that is
+      // created concurrently by another request may cost one count without creating anything.
+      existing = store.find(pair);
+      if (existing.isEmpty()) {
+        Optional<RateBucket> full = store.countIfUnder(buckets(link, network, now));
+        if (full.isPresent()) {
+          logRefusal("limit", limitName(full.get()), link, network);
+          long wait = Math.max(60, Duration.between(now, full.get().windowEnd()).toSeconds());
+          return Pages.simple(
+              429,
+              root,
+              "Please try again later",
+              Map.of("Retry-After", Long.toString(wait)),
+              "Too many senders have confirmed just now, so this confirmation was not recorded. "
+                  + "Open the link again later and repeat the check.",
+              "Nothing was recorded.");
+        }
       }
+      done = store.confirm(pair, expiresAt, claims.authentication(), EntryOrigin.PAGE);
     } catch (RuntimeException e) {
       log.warn(
           "whitelist store failed while confirming a sender: {}: {}",
           e.getClass().getSimpleName(),
-          e.getMessage());
+          LogSafe.of(String.valueOf(e.getMessage())));
       return Pages.simple(
           503,
           root,
@@ -306,21 +457,28 @@ public final class ChallengePage {
           "We could not record your confirmation just now. Nothing is lost: open the link again in a few "
               + "minutes and repeat the check.");
     }
-    log.debug(
-        "sender confirmed; pair whitelisted (key id {}, authentication {})",
-        claims.keyId(),
-        authentication.keyword());
+    log.info(
+        "page confirmation reason={} sender={} recipient={} network={} authentication={}",
+        done.name().toLowerCase(Locale.ROOT),
+        LogSafe.of(claims.sender()),
+        LogSafe.of(claims.recipient()),
+        network,
+        claims.authentication().keyword());
+    return switch (done) {
+      case CREATED -> created(root, link, expiresAt);
+      case RENEWED -> renewed(root, link, renewedUntil(existing, expiresAt));
+      case KEPT -> kept(root, link);
+    };
+  }
+
+  private PageResponse created(String root, Link link, Optional<Instant> expiresAt) {
+    ChallengeClaims claims = link.claims();
     String code = PassCodes.grouped(passCodes.compute(claims.sender(), claims.recipient()));
     String viaCode = withSubaddress(link.recipient(), code);
 
     StringBuilder sb = new StringBuilder(1024);
     sb.append("<h1 id=\"done\">Thank you, you are confirmed</h1>\n")
-        .append("<p class=\"pair\"><strong><bdi>")
-        .append(Html.escape(claims.sender()))
-        .append("</bdi></strong>")
-        .append(" may now write to <strong><bdi>")
-        .append(Html.escape(claims.recipient()))
-        .append("</bdi></strong>.</p>\n")
+        .append(pairLine(claims, "may now write to"))
         .append("<p class=\"next\"><strong>Send every message that bounced again.</strong> ")
         .append("It will be accepted this time.</p>\n");
     expiresAt.ifPresent(
@@ -344,6 +502,139 @@ public final class ChallengePage {
     return Pages.page(200, root, "Confirmed", sb.toString(), false);
   }
 
+  /** A pair confirmed before: renewed, and no pass code (it was shown when the entry was made). */
+  private PageResponse renewed(String root, Link link, Optional<Instant> until) {
+    StringBuilder sb = new StringBuilder(512);
+    sb.append("<h1 id=\"renewed\">You were already confirmed</h1>\n")
+        .append(pairLine(link.claims(), "may write to"))
+        .append("<p>Your confirmation was renewed")
+        .append(
+            until
+                .map(t -> " until " + Html.escape(DATE.format(t)) + ".")
+                .orElse("; it lasts for good."))
+        .append("</p>\n")
+        .append("<p class=\"next\"><strong>Send every message that bounced again.</strong> ")
+        .append("It will be accepted.</p>\n");
+    return Pages.page(200, root, "Already confirmed", sb.toString(), false);
+  }
+
+  /** An administrator's entry: nothing was written, and no pass code. */
+  private PageResponse kept(String root, Link link) {
+    StringBuilder sb = new StringBuilder(512);
+    sb.append("<h1 id=\"kept\">This sender is already allowed</h1>\n")
+        .append(pairLine(link.claims(), "may write to"))
+        .append(
+            "<p>The recipient's site already allows this sender, so nothing needed to be done.</p>\n")
+        .append("<p class=\"next\"><strong>Send every message that bounced again.</strong></p>\n");
+    return Pages.page(200, root, "Already allowed", sb.toString(), false);
+  }
+
+  private static String pairLine(ChallengeClaims claims, String verb) {
+    return "<p class=\"pair\"><strong><bdi>"
+        + Html.escape(claims.sender())
+        + "</bdi></strong> "
+        + verb
+        + " <strong><bdi>"
+        + Html.escape(claims.recipient())
+        + "</bdi></strong>.</p>\n";
+  }
+
+  /** What a renewed entry now lasts until: the later of its old expiry and the new one. */
+  private static Optional<Instant> renewedUntil(
+      Optional<WhitelistEntry> existing, Optional<Instant> proposed) {
+    if (existing.isEmpty()) {
+      return proposed;
+    }
+    Optional<Instant> old = existing.get().expiresAt();
+    if (old.isEmpty() || proposed.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(old.get().isAfter(proposed.get()) ? old.get() : proposed.get());
+  }
+
+  /** The three windows one created confirmation counts in. */
+  private List<RateBucket> buckets(Link link, String network, Instant now) {
+    Instant dayEnd = now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+    Instant hourEnd = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    return List.of(
+        new RateBucket(
+            bucketKey(BUCKET_RECIPIENT, link.recipient().value()), dayEnd, perRecipientPerDay),
+        new RateBucket(
+            bucketKey(BUCKET_SENDER_DOMAIN, organizationalDomain(link.sender().domain())),
+            dayEnd,
+            perSenderDomainPerDay),
+        new RateBucket(bucketKey(BUCKET_NETWORK, network), hourEnd, perNetworkPerHour));
+  }
+
+  private static String limitName(RateBucket full) {
+    if (full.key().startsWith(BUCKET_RECIPIENT)) {
+      return "recipient";
+    }
+    return full.key().startsWith(BUCKET_SENDER_DOMAIN) ? "sender-domain" : "network";
+  }
+
+  /**
+   * {@code prefix + value} when that is a valid bucket key; else {@code prefix} and the SHA-256 of
+   * the value (an address is at most 254 octets, so this is for safety only).
+   */
+  static String bucketKey(String prefix, String value) {
+    String k = prefix + value;
+    boolean ok = k.length() <= RateBucket.MAX_KEY_LENGTH;
+    for (int i = 0; ok && i < k.length(); i++) {
+      char c = k.charAt(i);
+      ok = !Character.isISOControl(c) && c != '\u2028' && c != '\u2029';
+    }
+    if (ok) {
+      return k;
+    }
+    return prefix
+        + "sha256:"
+        + ProofOfWork.hex(ProofOfWork.sha256(value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The registrable domain ("organizational domain") by the public suffix list Guava carries:
+   * {@code mail.example.co.uk} counts as {@code example.co.uk}, so a spammer gains nothing by
+   * inventing subdomains. A domain under no known public suffix, or an address literal, counts as
+   * itself.
+   */
+  static String organizationalDomain(String domain) {
+    if (domain.startsWith("[")) {
+      return domain;
+    }
+    try {
+      InternetDomainName name = InternetDomainName.from(domain);
+      return name.isUnderPublicSuffix() ? name.topPrivateDomain().toString() : domain;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return domain;
+    }
+  }
+
+  /**
+   * The client's network: IPv4 /24 or IPv6 /48, as {@code 192.0.2.0/24} or {@code 2001:db8:1::/48}.
+   */
+  static String network(InetAddress client) {
+    byte[] a = client.getAddress();
+    int keep = client instanceof Inet4Address ? 3 : 6;
+    byte[] masked = new byte[a.length];
+    System.arraycopy(a, 0, masked, 0, keep);
+    try {
+      return InetAddresses.toAddrString(InetAddress.getByAddress(masked)) + "/" + keep * 8;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);
+    }
+  }
+
+  private void logRefusal(String reason, String detail, Link link, String network) {
+    log.info(
+        "page refusal reason={} detail={} sender={} recipient={} network={}",
+        reason,
+        detail,
+        LogSafe.of(link.claims().sender()),
+        LogSafe.of(link.claims().recipient()),
+        network);
+  }
+
   private PageResponse challenge(String root, String token) {
     ChallengeClaims claims;
     try {
@@ -353,7 +644,8 @@ public final class ChallengePage {
     }
     String canonicalToken = token.toLowerCase(Locale.ROOT);
     long issued = clock.instant().getEpochSecond();
-    String challenge = ProofOfWork.hex(ProofOfWork.challenge(canonicalToken, issued));
+    String stamp = powStamps.sign(ProofOfWork.stamped(canonicalToken, issued, bits));
+    String challenge = ProofOfWork.hex(ProofOfWork.challenge(stamp));
     String s = Html.escape(claims.sender());
     String r = Html.escape(claims.recipient());
 
@@ -396,6 +688,12 @@ public final class ChallengePage {
         .append(" data-state=\"ready\">\n")
         .append("<input type=\"hidden\" name=\"issued\" value=\"")
         .append(issued)
+        .append("\">\n")
+        .append("<input type=\"hidden\" name=\"bits\" value=\"")
+        .append(bits)
+        .append("\">\n")
+        .append("<input type=\"hidden\" name=\"stamp\" value=\"")
+        .append(stamp)
         .append("\">\n")
         .append("<input type=\"hidden\" name=\"nonce\" value=\"\">\n")
         .append("<p id=\"pow-status\" role=\"status\" aria-live=\"polite\">")
@@ -586,6 +884,9 @@ public final class ChallengePage {
     private boolean whitelistExpirySet;
     private AddressCanonicalizer canonicalizer;
     private Boolean confirmOnClick;
+    private Integer perRecipientPerDay;
+    private Integer perSenderDomainPerDay;
+    private Integer perNetworkPerHour;
 
     private Builder() {}
 
@@ -641,8 +942,10 @@ public final class ChallengePage {
     /**
      * The proof-of-work difficulty in leading zero bits of SHA-256, 0 to {@value
      * ChallengePage#MAX_POW_DIFFICULTY_BITS} (default {@value
-     * ChallengePage#DEFAULT_POW_DIFFICULTY_BITS}). Each bit doubles the expected work; a headless
-     * Chromium does about 100,000 hashes a second, so 18 bits take about 3 seconds.
+     * ChallengePage#DEFAULT_POW_DIFFICULTY_BITS}; setting {@code powBits}). Each bit doubles the
+     * expected work. Measured: a headless Chromium pays 11 to 14 µs of CPU per hash (about 3 s at
+     * 18 bits, 13 s at 20), a native solver about 60 ns (17 ms at 18 bits), so the check slows a
+     * bot about 200 times less than it slows a person; see docs/benchmarks.md.
      *
      * @param bits the difficulty
      * @return this builder
@@ -677,21 +980,71 @@ public final class ChallengePage {
     }
 
     /**
-     * How long a confirmation lasts (default: for ever).
+     * How long a confirmation lasts (default {@link ChallengePage#DEFAULT_WHITELIST_EXPIRY}, 400
+     * days); {@link Duration#ZERO} keeps confirmations for good. Renewing a confirmation extends it
+     * to this long from now.
      *
-     * @param expiry the lifetime of a whitelist entry written by the page, positive
+     * @param expiry the lifetime of a whitelist entry written by the page; zero for good
      * @return this builder
      */
     public Builder whitelistExpiry(Duration expiry) {
       checkState(!whitelistExpirySet, "whitelistExpiry was already set");
       requireNonNull(expiry, "expiry");
-      checkArgument(
-          !expiry.isNegative() && !expiry.isZero(),
-          "whitelistExpiry must be positive, got %s",
-          expiry);
+      checkArgument(!expiry.isNegative(), "whitelistExpiry must not be negative, got %s", expiry);
       this.whitelistExpiry = expiry;
       this.whitelistExpirySet = true;
       return this;
+    }
+
+    /**
+     * Most confirmations that create an entry for one recipient in one UTC day (default {@value
+     * ChallengePage#DEFAULT_CONFIRMATIONS_PER_RECIPIENT_PER_DAY}). Counted in the store, so every
+     * page front end that shares it shares the limit.
+     *
+     * @param limit at least 1
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder confirmationsPerRecipientPerDay(int limit) {
+      checkState(perRecipientPerDay == null, "confirmationsPerRecipientPerDay was already set");
+      this.perRecipientPerDay = positive("confirmationsPerRecipientPerDay", limit);
+      return this;
+    }
+
+    /**
+     * Most confirmations that create an entry for senders of one organizational domain (the
+     * registrable domain by the public suffix list: {@code mail.example.co.uk} counts as {@code
+     * example.co.uk}) in one UTC day (default {@value
+     * ChallengePage#DEFAULT_CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY}).
+     *
+     * @param limit at least 1
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder confirmationsPerSenderDomainPerDay(int limit) {
+      checkState(
+          perSenderDomainPerDay == null, "confirmationsPerSenderDomainPerDay was already set");
+      this.perSenderDomainPerDay = positive("confirmationsPerSenderDomainPerDay", limit);
+      return this;
+    }
+
+    /**
+     * Most confirmations that create an entry from one client network (IPv4 /24, IPv6 /48) in one
+     * clock hour (default {@value ChallengePage#DEFAULT_CONFIRMATIONS_PER_NETWORK_PER_HOUR}).
+     *
+     * @param limit at least 1
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder confirmationsPerNetworkPerHour(int limit) {
+      checkState(perNetworkPerHour == null, "confirmationsPerNetworkPerHour was already set");
+      this.perNetworkPerHour = positive("confirmationsPerNetworkPerHour", limit);
+      return this;
+    }
+
+    private static int positive(String name, int limit) {
+      checkArgument(limit >= 1, "%s must be at least 1, got %s", name, limit);
+      return limit;
     }
 
     /**
@@ -714,9 +1067,13 @@ public final class ChallengePage {
     }
 
     /**
-     * Takes what the page shares with the engine from the runtime's settings: the {@linkplain
-     * Settings#canonicalizer() canonicalizer} and the {@link Settings#WHITELIST_EXPIRY}. Sets both
-     * options; do not set them separately as well.
+     * Takes the page's options from the runtime's settings: the {@linkplain
+     * Settings#canonicalizer() canonicalizer} it shares with the engine, {@link
+     * Settings#WHITELIST_EXPIRY}, {@link Settings#POW_BITS} and the three confirmation limits
+     * ({@link Settings#CONFIRMATIONS_PER_RECIPIENT_PER_DAY}, {@link
+     * Settings#CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY}, {@link
+     * Settings#CONFIRMATIONS_PER_NETWORK_PER_HOUR}), each as configured or defaulted. Sets all of
+     * these options; do not set them separately as well.
      *
      * @param settings the settings
      * @return this builder
@@ -726,6 +1083,16 @@ public final class ChallengePage {
       requireNonNull(settings, "settings");
       canonicalizer(settings.canonicalizer());
       settings.find(Settings.WHITELIST_EXPIRY).ifPresent(this::whitelistExpiry);
+      settings.find(Settings.POW_BITS).ifPresent(this::powDifficultyBits);
+      settings
+          .find(Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY)
+          .ifPresent(this::confirmationsPerRecipientPerDay);
+      settings
+          .find(Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY)
+          .ifPresent(this::confirmationsPerSenderDomainPerDay);
+      settings
+          .find(Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR)
+          .ifPresent(this::confirmationsPerNetworkPerHour);
       return this;
     }
 

@@ -267,7 +267,11 @@ public final class ChallengeWebServer implements AutoCloseable {
       return tooLarge();
     }
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    return page.post(rawPath, contentType == null ? "" : contentType, body);
+    return page.post(
+        rawPath,
+        contentType == null ? "" : contentType,
+        body,
+        exchange.getRemoteAddress().getAddress());
   }
 
   private static PageResponse tooLarge() {

@@ -9,33 +9,48 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The stateless proof-of-work of the challenge page, scheme {@code smtpcr-pow-v1}.
+ * The stateless, server-issued proof-of-work of the challenge page, scheme {@code smtpcr-pow-v2}.
  *
  * <pre>
- * challenge = SHA-256("smtpcr-pow-v1" || 0x00 || token || 0x00 || issued)
+ * stamp     = Stamps("pow-challenge").sign("smtpcr-pow-v2" || 0x00 || token || 0x00 || issued
+ *                                          || 0x00 || bits)
+ * challenge = SHA-256("smtpcr-pow-v2" || 0x00 || stamp)
  * proof     = SHA-256(challenge || nonce)      nonce: 8 bytes, big-endian, unsigned
  * passes    = proof starts with at least {@code bits} zero bits
  * </pre>
  *
- * <p>{@code token} is the verified token in lowercase and {@code issued} the decimal epoch second
- * at which the page was rendered, both as ASCII. The work is bound to the token (so to the pair)
- * and to a recent time; the server keeps nothing and needs no secret.
+ * <p>{@code token} is the verified token in lowercase, {@code issued} the decimal epoch second at
+ * which the page was rendered and {@code bits} the decimal difficulty, all ASCII. The stamp is an
+ * HMAC under a key derived from the site's key ring (see {@link org.smtpcr.tokens.Stamps}): the
+ * client can neither choose its own time or difficulty nor compute a challenge before the page
+ * issues it, so the work cannot be done in advance. The page hands out {@code issued}, {@code bits}
+ * and {@code stamp} with the form and checks them when they come back; it keeps no state.
  */
 final class ProofOfWork {
-  static final String DOMAIN = "smtpcr-pow-v1";
+  static final String DOMAIN = "smtpcr-pow-v2";
   static final int MAX_BITS = 40;
 
   private ProofOfWork() {}
 
-  static byte[] challenge(String token, long issued) {
+  /** What the stamp vouches for. */
+  static byte[] stamped(String token, long issued, int bits) {
     requireNonNull(token, "token");
+    return (DOMAIN + "\0" + token + "\0" + issued + "\0" + bits)
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The challenge the browser works on: derived from the stamp, so only the site can issue it. */
+  static byte[] challenge(String stamp) {
+    requireNonNull(stamp, "stamp");
     MessageDigest sha = sha256();
     sha.update(DOMAIN.getBytes(StandardCharsets.US_ASCII));
     sha.update((byte) 0);
-    sha.update(token.getBytes(StandardCharsets.US_ASCII));
-    sha.update((byte) 0);
-    sha.update(Long.toString(issued).getBytes(StandardCharsets.US_ASCII));
+    sha.update(stamp.getBytes(StandardCharsets.US_ASCII));
     return sha.digest();
+  }
+
+  static byte[] sha256(byte[] data) {
+    return sha256().digest(data);
   }
 
   static byte[] proof(byte[] challenge, long nonce) {

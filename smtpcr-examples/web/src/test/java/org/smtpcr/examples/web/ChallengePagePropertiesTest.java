@@ -35,7 +35,8 @@ final class ChallengePagePropertiesTest {
       ChallengeTokens.builder().keyRing(keyRing).clock(clock).build();
   private final PassCodes passCodes = PassCodes.of(keyRing);
   private final CountingStore store = new CountingStore();
-  // difficulty 0: every nonce passes, so the success page is reachable without work
+  // difficulty 0: every nonce passes, so the success page is reachable without work; limits high
+  // enough for every try to confirm
   private final ChallengePage page =
       ChallengePage.builder()
           .tokens(tokens)
@@ -43,6 +44,9 @@ final class ChallengePagePropertiesTest {
           .store(store)
           .clock(clock)
           .powDifficultyBits(0)
+          .confirmationsPerRecipientPerDay(1_000_000)
+          .confirmationsPerSenderDomainPerDay(1_000_000)
+          .confirmationsPerNetworkPerHour(1_000_000)
           .build();
 
   @Property(tries = 300)
@@ -58,7 +62,8 @@ final class ChallengePagePropertiesTest {
         page.post(
             "/c/" + token,
             ChallengePageTest.FORM,
-            ChallengePageTest.form(clock.instant().getEpochSecond(), 0));
+            ChallengePageTest.solvedForm(page, token, 0),
+            ChallengePageTest.CLIENT);
     assertEquals(200, post.status(), post.bodyText());
     assertNoForeignMarkup(post.bodyText());
     assertTrue(
@@ -71,11 +76,12 @@ final class ChallengePagePropertiesTest {
     String token = tokens.mint(sender, recipient);
     PageResponse get = page.get("/c/" + token);
     assertNoForeignMarkup(get.bodyText());
+    byte[] form =
+        get.status() == 200
+            ? ChallengePageTest.solvedForm(page, token, 0)
+            : ChallengePageTest.form(0, 0, "0".repeat(33), 0);
     PageResponse post =
-        page.post(
-            "/c/" + token,
-            ChallengePageTest.FORM,
-            ChallengePageTest.form(clock.instant().getEpochSecond(), 0));
+        page.post("/c/" + token, ChallengePageTest.FORM, form, ChallengePageTest.CLIENT);
     assertNoForeignMarkup(post.bodyText());
     // a token whose addresses are not canonical is refused on both, so a GET never offers a check
     // that the POST would refuse
@@ -102,7 +108,8 @@ final class ChallengePagePropertiesTest {
             .clock(clock)
             .powDifficultyBits(ChallengePage.MAX_POW_DIFFICULTY_BITS)
             .build();
-    PageResponse r = hard.post("/c/" + token, ChallengePageTest.FORM, body);
+    PageResponse r =
+        hard.post("/c/" + token, ChallengePageTest.FORM, body, ChallengePageTest.CLIENT);
     assertTrue(r.status() == 400 || r.status() == 403, "status " + r.status());
     assertEquals(0, store.adds().size());
   }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.net.InetAddresses;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,14 +22,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.store.EntryOrigin;
 import org.smtpcr.core.store.WhitelistCandidates;
+import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.MasterKey;
 import org.smtpcr.tokens.MutableClock;
 import org.smtpcr.tokens.PassCodes;
 import org.smtpcr.tokens.SenderAuthentication;
+import org.smtpcr.tokens.Stamps;
 
 final class ChallengePageTest {
   static final String FORM = "application/x-www-form-urlencoded";
@@ -34,13 +42,15 @@ final class ChallengePageTest {
   private static final String RECIPIENT = "bob@example.com";
   private static final Pattern ISSUED = Pattern.compile("name=\"issued\" value=\"(\\d+)\"");
   private static final Pattern CHALLENGE = Pattern.compile("data-challenge=\"([0-9a-f]{64})\"");
+  private static final Pattern STAMP = Pattern.compile("name=\"stamp\" value=\"([0-9a-f]{33})\"");
+  static final InetAddress CLIENT = InetAddresses.forString("192.0.2.7");
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final KeyRing keyRing = KeyRing.builder().key(3, MasterKey.generate()).active(3).build();
   private final ChallengeTokens tokens =
       ChallengeTokens.builder().keyRing(keyRing).clock(clock).build();
   private final PassCodes passCodes = PassCodes.of(keyRing);
-  private final CountingStore store = new CountingStore();
+  private final CountingStore store = new CountingStore(clock);
   private final ChallengePage page =
       ChallengePage.builder()
           .tokens(tokens)
@@ -69,7 +79,10 @@ final class ChallengePageTest {
     assertTrue(html.contains("<button type=\"submit\" id=\"pow-button\">Confirm</button>"), html);
     long issued = issued(html);
     assertEquals(clock.instant().getEpochSecond(), issued);
-    assertEquals(ProofOfWork.hex(ProofOfWork.challenge(token, issued)), challengeHex(html));
+    String stamp = stamp(html);
+    Stamps.of(keyRing, "pow-challenge").verify(ProofOfWork.stamped(token, issued, BITS), stamp);
+    assertEquals(ProofOfWork.hex(ProofOfWork.challenge(stamp)), challengeHex(html));
+    assertTrue(html.contains("name=\"bits\" value=\"" + BITS + "\""), html);
   }
 
   @Test
@@ -86,7 +99,9 @@ final class ChallengePageTest {
   void get_upperCaseToken_bindsTheCheckToTheLowercaseToken() {
     String token = tokens.mint(SENDER, RECIPIENT);
     String html = page.get("/c/" + token.toUpperCase(Locale.ROOT)).bodyText();
-    assertEquals(ProofOfWork.hex(ProofOfWork.challenge(token, issued(html))), challengeHex(html));
+    Stamps.of(keyRing, "pow-challenge")
+        .verify(ProofOfWork.stamped(token, issued(html), BITS), stamp(html));
+    assertEquals(ProofOfWork.hex(ProofOfWork.challenge(stamp(html))), challengeHex(html));
   }
 
   @Test
@@ -250,7 +265,7 @@ final class ChallengePageTest {
   @Test
   void post_validProof_writesExactlyThePairAndShowsSuccessWithPassCode() {
     String token = tokens.mint(SENDER, RECIPIENT);
-    PageResponse r = page.post("/c/" + token, FORM, solvedForm(token));
+    PageResponse r = page.post("/c/" + token, FORM, solvedForm(token), CLIENT);
 
     assertEquals(200, r.status(), r.bodyText());
     assertEquals(List.of(pair(SENDER, RECIPIENT)), store.adds());
@@ -259,7 +274,10 @@ final class ChallengePageTest {
             WhitelistCandidates.of(
                 CanonicalAddress.parseCanonical(SENDER),
                 CanonicalAddress.parseCanonical(RECIPIENT))));
-    assertEquals(List.of(Optional.empty()), store.expiries());
+    assertEquals(
+        List.of(Optional.of(clock.instant().plus(Duration.ofDays(400)))),
+        store.expiries(),
+        "page confirmations expire after 400 days by default");
     assertEquals(
         List.of(SenderAuthentication.UNCHECKED),
         store.authentications(),
@@ -278,7 +296,7 @@ final class ChallengePageTest {
     for (SenderAuthentication a : SenderAuthentication.values()) {
       String sender = a.keyword() + "@example.org";
       String token = tokens.mint(sender, RECIPIENT, Duration.ofDays(1), a);
-      PageResponse r = page.post("/c/" + token, FORM, solvedForm(token));
+      PageResponse r = page.post("/c/" + token, FORM, solvedForm(token), CLIENT);
 
       assertEquals(200, r.status(), r.bodyText());
       assertEquals(
@@ -297,9 +315,9 @@ final class ChallengePageTest {
   @Test
   void post_v2TokenAfterAV1Confirmation_replacesTheRecordedAuthentication() {
     String v1 = tokens.mint(SENDER, RECIPIENT);
-    assertEquals(200, page.post("/c/" + v1, FORM, solvedForm(v1)).status());
+    assertEquals(200, page.post("/c/" + v1, FORM, solvedForm(v1), CLIENT).status());
     String v2 = tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1), SenderAuthentication.DKIM_PASS);
-    assertEquals(200, page.post("/c/" + v2, FORM, solvedForm(v2)).status());
+    assertEquals(200, page.post("/c/" + v2, FORM, solvedForm(v2), CLIENT).status());
     assertEquals(
         SenderAuthentication.DKIM_PASS,
         store.find(pair(SENDER, RECIPIENT)).orElseThrow().authentication());
@@ -309,10 +327,10 @@ final class ChallengePageTest {
   @Test
   void post_unverifiedAfterAnSpfConfirmation_renewsButKeepsTheStrongerRecord() {
     String spf = tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1), SenderAuthentication.SPF_PASS);
-    assertEquals(200, page.post("/c/" + spf, FORM, solvedForm(spf)).status());
+    assertEquals(200, page.post("/c/" + spf, FORM, solvedForm(spf), CLIENT).status());
     String weak =
         tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1), SenderAuthentication.UNVERIFIED);
-    assertEquals(200, page.post("/c/" + weak, FORM, solvedForm(weak)).status());
+    assertEquals(200, page.post("/c/" + weak, FORM, solvedForm(weak), CLIENT).status());
     assertEquals(
         SenderAuthentication.SPF_PASS,
         store.find(pair(SENDER, RECIPIENT)).orElseThrow().authentication());
@@ -331,8 +349,7 @@ final class ChallengePageTest {
             .canonicalizer(AddressCanonicalizer.builder().subaddressSeparators("-+").build())
             .build();
     String token = tokens.mint(SENDER, "\"john doe\"@example.com");
-    String html =
-        dashes.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0)).bodyText();
+    String html = dashes.post("/c/" + token, FORM, solvedForm(dashes, token, 0), CLIENT).bodyText();
     String code = PassCodes.grouped(passCodes.compute(SENDER, "\"john doe\"@example.com"));
     assertTrue(html.contains("&quot;john doe-" + code + "&quot;@example.com"), html);
   }
@@ -350,7 +367,7 @@ final class ChallengePageTest {
             .build();
     String token =
         tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1), SenderAuthentication.SPF_PASS);
-    PageResponse r = expiring.post("/c/" + token, FORM, form(clock.instant().getEpochSecond(), 0));
+    PageResponse r = expiring.post("/c/" + token, FORM, solvedForm(expiring, token, 0), CLIENT);
 
     assertEquals(200, r.status());
     assertEquals(List.of(Optional.of(clock.instant().plus(Duration.ofDays(30)))), store.expiries());
@@ -361,13 +378,14 @@ final class ChallengePageTest {
   @Test
   void post_wrongNonce_403AndWritesNothing() {
     String token = tokens.mint(SENDER, RECIPIENT);
-    long issued = issued(page.get("/c/" + token).bodyText());
-    byte[] c = ProofOfWork.challenge(token, issued);
+    String html = page.get("/c/" + token).bodyText();
+    byte[] c = ProofOfWork.challenge(stamp(html));
     long bad = 0;
     while (ProofOfWork.passes(c, bad, BITS)) {
       bad++;
     }
-    PageResponse r = page.post("/c/" + token, FORM, form(issued, bad));
+    PageResponse r =
+        page.post("/c/" + token, FORM, form(issued(html), BITS, stamp(html), bad), CLIENT);
 
     assertEquals(403, r.status());
     assertTrue(r.bodyText().contains("The check did not pass"), r.bodyText());
@@ -379,7 +397,7 @@ final class ChallengePageTest {
     String token = tokens.mint(SENDER, RECIPIENT);
     byte[] body = solvedForm(token);
     clock.advance(ChallengePage.DEFAULT_POW_VALIDITY.plusSeconds(1));
-    PageResponse r = page.post("/c/" + token, FORM, body);
+    PageResponse r = page.post("/c/" + token, FORM, body, CLIENT);
 
     assertEquals(400, r.status());
     assertTrue(r.bodyText().contains("run out of time"), r.bodyText());
@@ -391,33 +409,68 @@ final class ChallengePageTest {
     String token = tokens.mint(SENDER, RECIPIENT);
     byte[] body = solvedForm(token);
     clock.advance(ChallengePage.DEFAULT_POW_VALIDITY);
-    assertEquals(200, page.post("/c/" + token, FORM, body).status());
+    assertEquals(200, page.post("/c/" + token, FORM, body, CLIENT).status());
   }
 
   @Test
-  void post_issuedInTheFuture_400AndWritesNothing() {
+  void post_checkIssuedInTheFutureByAnotherFrontEnd_400AndWritesNothing() {
     String token = tokens.mint(SENDER, RECIPIENT);
-    long future = clock.instant().plus(ChallengePage.FUTURE_SKEW).getEpochSecond() + 1;
-    long nonce = ProofOfWork.solve(ProofOfWork.challenge(token, future), BITS);
-    PageResponse r = page.post("/c/" + token, FORM, form(future, nonce));
+    Duration ahead = ChallengePage.FUTURE_SKEW.plusSeconds(1);
+    clock.advance(ahead);
+    byte[] body = solvedForm(token);
+    clock.advance(ahead.negated());
+    PageResponse r = page.post("/c/" + token, FORM, body, CLIENT);
 
     assertEquals(400, r.status());
     assertEquals(List.of(), store.adds());
   }
 
   @Test
-  void post_proofForAnotherToken_403AndWritesNothing() {
+  void post_clientPicksItsOwnTime_403AndWritesNothing() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    String html = page.get("/c/" + token).bodyText();
+    String stamp = stamp(html);
+    long nonce = ProofOfWork.solve(ProofOfWork.challenge(stamp), BITS);
+    // work done for a page opened now, sent later with a later time: the stamp no longer matches
+    clock.advance(ChallengePage.DEFAULT_POW_VALIDITY.plusMinutes(5));
+    long later = clock.instant().getEpochSecond();
+    PageResponse r = page.post("/c/" + token, FORM, form(later, BITS, stamp, nonce), CLIENT);
+
+    assertEquals(403, r.status());
+    assertTrue(r.bodyText().contains("The check did not pass"), r.bodyText());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_clientLowersTheDifficulty_403AndWritesNothing() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    String html = page.get("/c/" + token).bodyText();
+    PageResponse r = page.post("/c/" + token, FORM, form(issued(html), 0, stamp(html), 0), CLIENT);
+
+    assertEquals(403, r.status());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_challengeTheClientMadeItself_403AndWritesNothing() {
+    // what a precomputing client would do: pick a time and a stamp, do the work ahead of time
     String token = tokens.mint(SENDER, RECIPIENT);
     long issued = clock.instant().getEpochSecond();
-    byte[] mine = ProofOfWork.challenge(token, issued);
-    // a proof for another pair's token that, as is likely (255 in 256), does not pass for this one
-    long nonce = -1;
-    for (int i = 0; nonce < 0; i++) {
-      String other = tokens.mint("mallory" + i + "@example.net", RECIPIENT);
-      long n = ProofOfWork.solve(ProofOfWork.challenge(other, issued), BITS);
-      nonce = ProofOfWork.passes(mine, n, BITS) ? -1 : n;
-    }
-    PageResponse r = page.post("/c/" + token, FORM, form(issued, nonce));
+    KeyRing other = KeyRing.builder().key(3, MasterKey.generate()).active(3).build();
+    String forged =
+        Stamps.of(other, "pow-challenge").sign(ProofOfWork.stamped(token, issued, BITS));
+    long nonce = ProofOfWork.solve(ProofOfWork.challenge(forged), BITS);
+    PageResponse r = page.post("/c/" + token, FORM, form(issued, BITS, forged, nonce), CLIENT);
+
+    assertEquals(403, r.status());
+    assertEquals(List.of(), store.adds());
+  }
+
+  @Test
+  void post_proofForAnotherToken_403AndWritesNothing() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    String other = tokens.mint("mallory@example.net", RECIPIENT);
+    PageResponse r = page.post("/c/" + token, FORM, solvedForm(other), CLIENT);
 
     assertEquals(403, r.status());
     assertEquals(List.of(), store.adds());
@@ -427,9 +480,9 @@ final class ChallengePageTest {
   void post_replayWithinValidity_rewhitelistsOnlyTheSamePair() {
     String token = tokens.mint(SENDER, RECIPIENT);
     byte[] body = solvedForm(token);
-    assertEquals(200, page.post("/c/" + token, FORM, body).status());
+    assertEquals(200, page.post("/c/" + token, FORM, body, CLIENT).status());
     clock.advance(Duration.ofMinutes(5));
-    assertEquals(200, page.post("/c/" + token, FORM, body).status());
+    assertEquals(200, page.post("/c/" + token, FORM, body, CLIENT).status());
 
     assertEquals(List.of(pair(SENDER, RECIPIENT), pair(SENDER, RECIPIENT)), store.adds());
     assertEquals(1, store.count());
@@ -438,7 +491,7 @@ final class ChallengePageTest {
   @Test
   void post_noProof_400SaysJavaScriptIsNeeded() {
     String token = tokens.mint(SENDER, RECIPIENT);
-    PageResponse r = page.post("/c/" + token, FORM, "issued=&nonce=".getBytes(UTF_8));
+    PageResponse r = page.post("/c/" + token, FORM, "issued=&nonce=".getBytes(UTF_8), CLIENT);
 
     assertEquals(400, r.status());
     assertTrue(r.bodyText().contains("needs JavaScript"), r.bodyText());
@@ -458,21 +511,23 @@ final class ChallengePageTest {
       })
   void post_malformedForm_400AndWritesNothing(String body) {
     String token = tokens.mint(SENDER, RECIPIENT);
-    assertEquals(400, page.post("/c/" + token, FORM, body.getBytes(UTF_8)).status());
+    assertEquals(400, page.post("/c/" + token, FORM, body.getBytes(UTF_8), CLIENT).status());
     assertEquals(List.of(), store.adds());
   }
 
   @Test
   void post_otherContentType_415() {
     String token = tokens.mint(SENDER, RECIPIENT);
-    assertEquals(415, page.post("/c/" + token, "application/json", solvedForm(token)).status());
-    assertEquals(415, page.post("/c/" + token, "", solvedForm(token)).status());
+    assertEquals(
+        415, page.post("/c/" + token, "application/json", solvedForm(token), CLIENT).status());
+    assertEquals(415, page.post("/c/" + token, "", solvedForm(token), CLIENT).status());
     assertEquals(
         200,
         page.post(
                 "/c/" + token,
                 "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
-                solvedForm(token))
+                solvedForm(token),
+                CLIENT)
             .status());
   }
 
@@ -480,7 +535,9 @@ final class ChallengePageTest {
   void post_bodyOverLimit_413() {
     String token = tokens.mint(SENDER, RECIPIENT);
     assertEquals(
-        413, page.post("/c/" + token, FORM, new byte[ChallengePage.MAX_FORM_BYTES + 1]).status());
+        413,
+        page.post("/c/" + token, FORM, new byte[ChallengePage.MAX_FORM_BYTES + 1], CLIENT)
+            .status());
     assertEquals(List.of(), store.adds());
   }
 
@@ -488,7 +545,7 @@ final class ChallengePageTest {
   void post_storeFails_503TryLaterAndNoSuccessPage() {
     String token = tokens.mint(SENDER, RECIPIENT);
     store.failWrites(true);
-    PageResponse r = page.post("/c/" + token, FORM, solvedForm(token));
+    PageResponse r = page.post("/c/" + token, FORM, solvedForm(token), CLIENT);
 
     assertEquals(503, r.status());
     assertEquals(Optional.of("120"), r.header("Retry-After"));
@@ -505,14 +562,19 @@ final class ChallengePageTest {
     String token = tokens.mint(SENDER, RECIPIENT, Duration.ofMinutes(30));
     byte[] body = solvedForm(token);
     clock.advance(Duration.ofMinutes(30).plus(ChallengeTokens.DEFAULT_SKEW).plusSeconds(1));
-    assertEquals(410, page.post("/c/" + token, FORM, body).status());
+    assertEquals(410, page.post("/c/" + token, FORM, body, CLIENT).status());
     assertEquals(List.of(), store.adds());
   }
 
   @Test
   void post_tamperedToken_403AndWritesNothing() {
     String tampered = tamper(tokens.mint(SENDER, RECIPIENT));
-    PageResponse r = page.post("/c/" + tampered, FORM, form(clock.instant().getEpochSecond(), 0));
+    PageResponse r =
+        page.post(
+            "/c/" + tampered,
+            FORM,
+            form(clock.instant().getEpochSecond(), 0, "0".repeat(Stamps.LENGTH), 0),
+            CLIENT);
     assertEquals(403, r.status());
     assertTrue(r.bodyText().contains("This link is not valid"), r.bodyText());
     assertEquals(List.of(), store.adds());
@@ -521,14 +583,301 @@ final class ChallengePageTest {
   @ParameterizedTest
   @ValueSource(strings = {"/", "/static/pow.js"})
   void post_toReadOnlyPath_405WithAllow(String path) {
-    PageResponse r = page.post(path, FORM, new byte[0]);
+    PageResponse r = page.post(path, FORM, new byte[0], CLIENT);
     assertEquals(405, r.status());
     assertEquals(Optional.of("GET, HEAD"), r.header("Allow"));
   }
 
   @Test
   void post_unknownPath_404() {
-    assertEquals(404, page.post("/elsewhere", FORM, new byte[0]).status());
+    assertEquals(404, page.post("/elsewhere", FORM, new byte[0], CLIENT).status());
+  }
+
+  // ---- deny list, renewals, administrators' entries ----
+
+  @Test
+  void post_deniedSenderDomain_403SaysSoAndWritesNothing() {
+    store.deny(new WhitelistKey("@example.org", WhitelistKey.ANY_RECIPIENT));
+    String token = tokens.mint("alice@mail.example.org", RECIPIENT);
+    PageResponse r = page.post("/c/" + token, FORM, solvedForm(token), CLIENT);
+
+    assertEquals(403, r.status(), r.bodyText());
+    assertTrue(r.bodyText().contains("cannot be confirmed"), r.bodyText());
+    assertTrue(r.bodyText().contains("blocked this sender"), r.bodyText());
+    assertFalse(r.bodyText().contains("pass-code"), r.bodyText());
+    assertEquals(List.of(), store.adds());
+    assertEquals(0, store.count());
+    assertEquals(0, store.countOf(ChallengePage.BUCKET_RECIPIENT + RECIPIENT));
+  }
+
+  @Test
+  void post_deniedPairAfterAConfirmation_refusedAndTheEntryIsNotRenewed() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    assertEquals(200, page.post("/c/" + token, FORM, solvedForm(token), CLIENT).status());
+    store.deny(pair(SENDER, RECIPIENT));
+    assertEquals(403, page.post("/c/" + token, FORM, solvedForm(token), CLIENT).status());
+    assertEquals(1, store.adds().size());
+  }
+
+  @Test
+  void post_secondConfirmation_renewsWithoutThePassCode() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    PageResponse first = page.post("/c/" + token, FORM, solvedForm(token), CLIENT);
+    String code = PassCodes.grouped(passCodes.compute(SENDER, RECIPIENT));
+    assertTrue(first.bodyText().contains(code), first.bodyText());
+
+    clock.advance(Duration.ofDays(10));
+    String again = tokens.mint(SENDER, RECIPIENT);
+    PageResponse second = page.post("/c/" + again, FORM, solvedForm(again), CLIENT);
+
+    assertEquals(200, second.status(), second.bodyText());
+    assertTrue(second.bodyText().contains("You were already confirmed"), second.bodyText());
+    assertTrue(
+        second.bodyText().contains("renewed until 15 April 2027, 12:00 UTC"), second.bodyText());
+    assertFalse(second.bodyText().contains(code), "the pass code only when the entry is created");
+    assertFalse(second.bodyText().contains("pass-code"), second.bodyText());
+    assertEquals(
+        Optional.of(clock.instant().plus(Duration.ofDays(400))),
+        store.find(pair(SENDER, RECIPIENT)).orElseThrow().expiresAt());
+  }
+
+  @Test
+  void post_administratorsEntry_keptUnchangedAndNoPassCode() {
+    Instant shortened = clock.instant().plus(Duration.ofDays(2));
+    store.add(pair(SENDER, RECIPIENT), shortened, SenderAuthentication.UNCHECKED);
+    String token =
+        tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1), SenderAuthentication.DKIM_PASS);
+    PageResponse r = page.post("/c/" + token, FORM, solvedForm(token), CLIENT);
+
+    assertEquals(200, r.status(), r.bodyText());
+    assertTrue(r.bodyText().contains("already allowed"), r.bodyText());
+    assertFalse(
+        r.bodyText().contains(PassCodes.grouped(passCodes.compute(SENDER, RECIPIENT))),
+        r.bodyText());
+    WhitelistEntry e = store.find(pair(SENDER, RECIPIENT)).orElseThrow();
+    assertEquals(
+        Optional.of(shortened), e.expiresAt(), "the page never lengthens an admin's entry");
+    assertEquals(EntryOrigin.ADMIN, e.origin());
+    assertEquals(SenderAuthentication.UNCHECKED, e.authentication());
+    assertEquals(
+        0, store.countOf(ChallengePage.BUCKET_RECIPIENT + RECIPIENT), "kept costs nothing");
+  }
+
+  @Test
+  void post_afterAnAdminRemovedTheEntry_createsItAgainWithThePassCode() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    assertEquals(200, page.post("/c/" + token, FORM, solvedForm(token), CLIENT).status());
+    store.remove(pair(SENDER, RECIPIENT));
+    PageResponse r = page.post("/c/" + token, FORM, solvedForm(token), CLIENT);
+    assertTrue(r.bodyText().contains("id=\"pass-code\""), r.bodyText());
+    assertEquals(EntryOrigin.PAGE, store.find(pair(SENDER, RECIPIENT)).orElseThrow().origin());
+  }
+
+  // ---- confirmation limits ----
+
+  private ChallengePage limited(int perRecipient, int perDomain, int perNetwork) {
+    return ChallengePage.builder()
+        .tokens(tokens)
+        .passCodes(passCodes)
+        .store(store)
+        .clock(clock)
+        .powDifficultyBits(0)
+        .confirmationsPerRecipientPerDay(perRecipient)
+        .confirmationsPerSenderDomainPerDay(perDomain)
+        .confirmationsPerNetworkPerHour(perNetwork)
+        .build();
+  }
+
+  private PageResponse confirmOn(ChallengePage p, String sender, String recipient, String client) {
+    String token = tokens.mint(sender, recipient);
+    return p.post("/c/" + token, FORM, solvedForm(p, token, 0), InetAddresses.forString(client));
+  }
+
+  @Test
+  void post_overRecipientLimit_429TryLaterAndWritesNothingUntilTheNextUtcDay() {
+    ChallengePage p = limited(2, 100, 100);
+    assertEquals(200, confirmOn(p, "a@one.example", RECIPIENT, "192.0.2.1").status());
+    assertEquals(200, confirmOn(p, "b@two.example", RECIPIENT, "198.51.100.1").status());
+    PageResponse r = confirmOn(p, "c@three.example", RECIPIENT, "203.0.113.1");
+
+    assertEquals(429, r.status(), r.bodyText());
+    assertTrue(r.bodyText().contains("Please try again later"), r.bodyText());
+    assertTrue(r.bodyText().contains("Nothing was recorded"), r.bodyText());
+    assertEquals(Optional.of("43200"), r.header("Retry-After"), "until 00:00 UTC");
+    assertEquals(2, store.count());
+    assertEquals(2, store.adds().size());
+    assertEquals(200, confirmOn(p, "c@three.example", "carol@example.com", "203.0.113.1").status());
+
+    clock.advance(Duration.ofHours(12));
+    assertEquals(200, confirmOn(p, "c@three.example", RECIPIENT, "203.0.113.1").status());
+  }
+
+  @Test
+  void post_renewalAtTheRecipientLimit_stillRenewsAndCountsNothing() {
+    ChallengePage p = limited(1, 100, 100);
+    assertEquals(200, confirmOn(p, SENDER, RECIPIENT, "192.0.2.1").status());
+    PageResponse r = confirmOn(p, SENDER, RECIPIENT, "192.0.2.1");
+
+    assertEquals(200, r.status(), r.bodyText());
+    assertTrue(r.bodyText().contains("already confirmed"), r.bodyText());
+    assertEquals(1, store.countOf(ChallengePage.BUCKET_RECIPIENT + RECIPIENT));
+    assertEquals(429, confirmOn(p, "other@example.net", RECIPIENT, "192.0.2.1").status());
+  }
+
+  @Test
+  void post_overSenderDomainLimit_countsTheOrganizationalDomain() {
+    ChallengePage p = limited(100, 2, 100);
+    assertEquals(200, confirmOn(p, "a@mail.example.co.uk", "x@example.com", "192.0.2.1").status());
+    assertEquals(200, confirmOn(p, "b@example.co.uk", "y@example.com", "198.51.100.1").status());
+    assertEquals(
+        429, confirmOn(p, "c@other.example.co.uk", "z@example.com", "203.0.113.1").status());
+    assertEquals(200, confirmOn(p, "c@example.org.uk", "z@example.com", "203.0.113.1").status());
+    assertEquals(2, store.countOf(ChallengePage.BUCKET_SENDER_DOMAIN + "example.co.uk"));
+  }
+
+  @Test
+  void post_overNetworkLimit_countsIpv4Slash24AndIpv6Slash48PerHour() {
+    ChallengePage p = limited(100, 100, 1);
+    assertEquals(200, confirmOn(p, "a@one.example", "x@example.com", "192.0.2.1").status());
+    PageResponse r = confirmOn(p, "b@two.example", "y@example.com", "192.0.2.250");
+    assertEquals(429, r.status());
+    assertEquals(Optional.of("3600"), r.header("Retry-After"));
+    assertEquals(200, confirmOn(p, "b@two.example", "y@example.com", "192.0.3.1").status());
+
+    assertEquals(200, confirmOn(p, "c@three.example", "z@example.com", "2001:db8:1:2::1").status());
+    assertEquals(
+        429, confirmOn(p, "d@four.example", "z@example.com", "2001:db8:1:ffff::9").status());
+    assertEquals(200, confirmOn(p, "d@four.example", "z@example.com", "2001:db8:2::1").status());
+
+    clock.advance(Duration.ofHours(1));
+    assertEquals(200, confirmOn(p, "e@five.example", "x@example.com", "192.0.2.9").status());
+  }
+
+  @Test
+  void network_masksToSlash24AndSlash48() {
+    assertEquals("192.0.2.0/24", ChallengePage.network(InetAddresses.forString("192.0.2.77")));
+    assertEquals(
+        "2001:db8:1::/48", ChallengePage.network(InetAddresses.forString("2001:db8:1:2:3::4")));
+  }
+
+  @Test
+  void post_limitsAreSharedByPageFrontEndsOnOneStore() {
+    ChallengePage a = limited(1, 100, 100);
+    ChallengePage b = limited(1, 100, 100);
+    assertEquals(200, confirmOn(a, "a@one.example", RECIPIENT, "192.0.2.1").status());
+    assertEquals(429, confirmOn(b, "b@two.example", RECIPIENT, "198.51.100.1").status());
+  }
+
+  @Test
+  void post_storeFailsWhileCounting_503() {
+    String token = tokens.mint(SENDER, RECIPIENT);
+    byte[] body = solvedForm(token);
+    store.failWrites(true);
+    PageResponse r = page.post("/c/" + token, FORM, body, CLIENT);
+    assertEquals(503, r.status());
+    assertEquals(Optional.of("120"), r.header("Retry-After"));
+  }
+
+  // ---- expiry ----
+
+  @Test
+  void post_whitelistExpiryZero_confirmsForGood() {
+    ChallengePage forGood =
+        ChallengePage.builder()
+            .tokens(tokens)
+            .passCodes(passCodes)
+            .store(store)
+            .clock(clock)
+            .powDifficultyBits(0)
+            .whitelistExpiry(Duration.ZERO)
+            .build();
+    String token = tokens.mint(SENDER, RECIPIENT);
+    PageResponse r = forGood.post("/c/" + token, FORM, solvedForm(forGood, token, 0), CLIENT);
+    assertEquals(200, r.status());
+    assertEquals(List.of(Optional.empty()), store.expiries());
+    assertFalse(r.bodyText().contains("lasts until"), r.bodyText());
+  }
+
+  @Test
+  void settings_defaultsAgreeWithThePage_andForeverMeansForGood() {
+    Settings defaults = Settings.builder().build();
+    assertEquals(ChallengePage.DEFAULT_WHITELIST_EXPIRY, defaults.get(Settings.WHITELIST_EXPIRY));
+    assertEquals(ChallengePage.DEFAULT_POW_DIFFICULTY_BITS, defaults.get(Settings.POW_BITS));
+    assertEquals(
+        ChallengePage.DEFAULT_CONFIRMATIONS_PER_RECIPIENT_PER_DAY,
+        defaults.get(Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY));
+    assertEquals(
+        ChallengePage.DEFAULT_CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY,
+        defaults.get(Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY));
+    assertEquals(
+        ChallengePage.DEFAULT_CONFIRMATIONS_PER_NETWORK_PER_HOUR,
+        defaults.get(Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR));
+    assertEquals(Duration.ZERO, Settings.WHITELIST_EXPIRY.parse("forever"));
+
+    Settings s =
+        Settings.builder()
+            .text(Settings.WHITELIST_EXPIRY, "forever")
+            .text(Settings.POW_BITS, "4")
+            .text(Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, "1")
+            .build();
+    ChallengePage p =
+        ChallengePage.builder()
+            .tokens(tokens)
+            .passCodes(passCodes)
+            .store(store)
+            .clock(clock)
+            .settings(s)
+            .build();
+    assertEquals(4, p.powDifficultyBits());
+    assertEquals(200, confirmOn4(p, "a@one.example").status());
+    assertEquals(List.of(Optional.empty()), store.expiries());
+    assertEquals(429, confirmOn4(p, "b@two.example").status());
+  }
+
+  private PageResponse confirmOn4(ChallengePage p, String sender) {
+    String token = tokens.mint(sender, RECIPIENT);
+    return p.post("/c/" + token, FORM, solvedForm(p, token, 4), CLIENT);
+  }
+
+  // ---- one log line per confirmation and refusal ----
+
+  @Test
+  void post_eachOutcome_logsOneInfoLineWithItsReasonAndNoSecrets() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buffer, true, UTF_8));
+    String token = tokens.mint(SENDER, RECIPIENT);
+    String passCode = passCodes.compute(SENDER, RECIPIENT);
+    try {
+      page.post("/c/" + token, FORM, solvedForm(token), CLIENT); // created
+      page.post("/c/" + token, FORM, solvedForm(token), CLIENT); // renewed
+      page.post("/c/" + token, FORM, "issued=&nonce=".getBytes(UTF_8), CLIENT); // bad-check
+      store.deny(pair(SENDER, RECIPIENT));
+      page.post("/c/" + token, FORM, solvedForm(token), CLIENT); // denied
+      String hostile = "jos\u00e9@example.org";
+      String other = tokens.mint(hostile, RECIPIENT);
+      store.add(pair(hostile, RECIPIENT));
+      page.post("/c/" + other, FORM, solvedForm(other), CLIENT); // kept
+      String old = tokens.mint(SENDER, RECIPIENT, Duration.ofMinutes(1));
+      clock.advance(Duration.ofMinutes(1).plus(ChallengeTokens.DEFAULT_SKEW).plusSeconds(1));
+      page.post("/c/" + old, FORM, new byte[0], CLIENT); // expired-token
+    } finally {
+      System.setErr(original);
+    }
+    List<String> lines = buffer.toString(UTF_8).lines().filter(l -> l.contains(" INFO ")).toList();
+    List<String> reasons =
+        lines.stream().map(l -> l.replaceAll(".*reason=([a-z-]+).*", "$1")).toList();
+    assertEquals(
+        List.of("created", "renewed", "bad-check", "denied", "kept", "expired-token"),
+        reasons,
+        String.join("\n", lines));
+    for (String l : lines) {
+      assertTrue(l.chars().allMatch(c -> c >= 0x20 && c < 0x7f), l);
+      assertFalse(l.contains(token) || l.contains(passCode), l);
+      assertTrue(l.contains("network=192.0.2.0/24"), l);
+      assertFalse(l.contains("192.0.2.7"), "the client's own address is not logged: " + l);
+    }
+    assertTrue(lines.get(0).contains("sender=alice@example.org recipient=bob@example.com"));
   }
 
   // ---- builder ----
@@ -567,7 +916,7 @@ final class ChallengePageTest {
         () -> ChallengePage.builder().powValidity(Duration.ofSeconds(10)));
     assertThrows(
         IllegalArgumentException.class,
-        () -> ChallengePage.builder().whitelistExpiry(Duration.ZERO));
+        () -> ChallengePage.builder().whitelistExpiry(Duration.ofDays(-1)));
     assertThrows(
         IllegalArgumentException.class,
         () ->
@@ -603,10 +952,15 @@ final class ChallengePageTest {
   }
 
   private byte[] solvedForm(String token) {
-    long issued = issued(page.get("/c/" + token).bodyText());
-    long nonce =
-        ProofOfWork.solve(ProofOfWork.challenge(token.toLowerCase(Locale.ROOT), issued), BITS);
-    return form(issued, nonce);
+    return solvedForm(page, token, BITS);
+  }
+
+  /** GETs the page for {@code token} from {@code p} and answers its check as the browser does. */
+  static byte[] solvedForm(ChallengePage p, String token, int bits) {
+    String html = p.get("/c/" + token).bodyText();
+    String stamp = stamp(html);
+    long nonce = ProofOfWork.solve(ProofOfWork.challenge(stamp), bits);
+    return form(issued(html), bits, stamp, nonce);
   }
 
   /**
@@ -617,8 +971,15 @@ final class ChallengePageTest {
     return token.substring(0, 40) + (c == 'a' ? 'b' : 'a') + token.substring(41);
   }
 
-  static byte[] form(long issued, long nonce) {
-    return ("issued=" + issued + "&nonce=" + nonce).getBytes(UTF_8);
+  static byte[] form(long issued, int bits, String stamp, long nonce) {
+    return ("issued=" + issued + "&bits=" + bits + "&stamp=" + stamp + "&nonce=" + nonce)
+        .getBytes(UTF_8);
+  }
+
+  static String stamp(String html) {
+    Matcher m = STAMP.matcher(html);
+    assertTrue(m.find(), html);
+    return m.group(1);
   }
 
   static long issued(String html) {

@@ -86,13 +86,14 @@ final class ChallengeWebServerTest {
       String token = tokens.mint(SENDER, RECIPIENT);
       String html = http.send(get(web, "c/" + token), BodyHandlers.ofString()).body();
       long issued = ChallengePageTest.issued(html);
-      long nonce = ProofOfWork.solve(ProofOfWork.challenge(token, issued), 8);
+      String stamp = ChallengePageTest.stamp(html);
+      long nonce = ProofOfWork.solve(ProofOfWork.challenge(stamp), 8);
       HttpResponse<String> r =
           http.send(
               post(
                   web,
                   "c/" + token,
-                  BodyPublishers.ofByteArray(ChallengePageTest.form(issued, nonce))),
+                  BodyPublishers.ofByteArray(ChallengePageTest.form(issued, 8, stamp, nonce))),
               BodyHandlers.ofString());
 
       assertEquals(200, r.statusCode(), r.body());

@@ -1,5 +1,6 @@
 package org.smtpcr.examples.web;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,13 +18,25 @@ import org.smtpcr.core.store.WhitelistPage;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.tokens.SenderAuthentication;
 
-/** An in-memory store that records every write, and can be made to fail. */
+/**
+ * An in-memory store that records every write (adds, and confirmations that create or renew), and
+ * can be made to fail.
+ */
 final class CountingStore implements WhitelistStore {
-  private final WhitelistStore delegate = InMemoryWhitelistStore.builder().build();
+  private final WhitelistStore delegate;
   private final List<WhitelistKey> adds = new CopyOnWriteArrayList<>();
   private final List<Optional<Instant>> expiries = new CopyOnWriteArrayList<>();
   private final List<SenderAuthentication> authentications = new CopyOnWriteArrayList<>();
   private final AtomicBoolean failing = new AtomicBoolean();
+
+  CountingStore() {
+    this(Clock.systemUTC());
+  }
+
+  /** A store whose entries and counter windows end by {@code clock}. */
+  CountingStore(Clock clock) {
+    this.delegate = InMemoryWhitelistStore.builder().clock(clock).build();
+  }
 
   void failWrites(boolean fail) {
     failing.set(fail);
@@ -109,7 +122,16 @@ final class CountingStore implements WhitelistStore {
       Optional<Instant> expiresAt,
       SenderAuthentication authentication,
       EntryOrigin origin) {
-    return delegate.confirm(key, expiresAt, authentication, origin);
+    if (failing.get()) {
+      throw new StoreException("store is down (test)");
+    }
+    Confirmation c = delegate.confirm(key, expiresAt, authentication, origin);
+    if (c != Confirmation.KEPT) {
+      adds.add(key);
+      expiries.add(expiresAt);
+      authentications.add(authentication);
+    }
+    return c;
   }
 
   @Override
@@ -134,6 +156,9 @@ final class CountingStore implements WhitelistStore {
 
   @Override
   public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
+    if (failing.get()) {
+      throw new StoreException("store is down (test)");
+    }
     return delegate.countIfUnder(buckets);
   }
 

@@ -1,6 +1,8 @@
 /*
- * SMTPCR proof-of-work worker, scheme smtpcr-pow-v1: finds the smallest nonce such that
- * SHA-256(challenge || nonce as 8 bytes big-endian) starts with `bits` zero bits.
+ * SMTPCR proof-of-work worker, scheme smtpcr-pow-v2: finds the smallest nonce such that
+ * SHA-256(challenge || nonce as 8 bytes big-endian) starts with `bits` zero bits. The server issues
+ * the challenge and the difficulty (signed, with the time, in the form's `stamp`); this worker only
+ * does the work, it cannot choose either.
  */
 'use strict';
 

@@ -1,6 +1,8 @@
 /*
- * SMTPCR challenge page: runs the proof-of-work check (scheme smtpcr-pow-v1) in a Web Worker and
- * sends the answer with the form. No inline script: the page's Content-Security-Policy forbids it.
+ * SMTPCR challenge page: runs the proof-of-work check (scheme smtpcr-pow-v2) in a Web Worker and
+ * sends the answer with the form. The challenge and difficulty come from the server (data-challenge,
+ * data-bits); the form sends back the server's issued/bits/stamp fields untouched, plus the nonce.
+ * No inline script: the page's Content-Security-Policy forbids it.
  */
 (function () {
   'use strict';
