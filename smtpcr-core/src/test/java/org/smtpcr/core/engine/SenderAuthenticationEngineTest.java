@@ -530,6 +530,24 @@ final class SenderAuthenticationEngineTest {
   }
 
   @Test
+  void subjectPassCodes_aHeldHitAndARecipientWaitingForTheSubject_neverShareOneMessage() {
+    whitelist("alice@example.org", "bob@example.com");
+    Scripted a =
+        new Scripted(
+            spf(SpfResult.SOFTFAIL, DmarcPolicy.NONE),
+            dkim("example.org", DkimSignature.Result.PASS));
+    TransactionState t =
+        engine(a, StandardRules.builder().whitelistStore(store).subjectPassCodes(true))
+            .begin(tx(Stage.MAIL).reversePath(ALICE).build());
+    assertEquals(DecisionOutcome.PENDING, t.rcpt(BOB).ruleId());
+    assertReply(t.rcpt("<carol@example.com>").decision(), 452, "4.5.3");
+    assertInstanceOf(
+        Decision.Accept.class,
+        t.endOfData(List.of(new Header("Subject", "hello")), message()).decision(),
+        "bob, admitted by DKIM, is not refused because of carol's challenge");
+  }
+
+  @Test
   void aHeldHitAndAChallenge_neverShareOneMessage_theLaterIsRetriedApart() {
     whitelist("alice@example.org", "bob@example.com");
     Scripted a =

@@ -140,6 +140,32 @@ final class EngineOptions {
               + " hour; past them its passwords are not checked until the hour ends (default 10).")
   String recipientPasswordAttempts;
 
+  @Option(
+      names = "--null-sender",
+      paramLabel = "bounces|any|reject",
+      description =
+          "Mail from <>: bounces accepts one recipient per transaction and only real bounces"
+              + " (a report where the message is seen, else a recipient who sent mail recently);"
+              + " any accepts everything, as before 0.3.0; reject refuses it (default bounces).")
+  String nullSender;
+
+  @Option(
+      names = "--null-sender-needs-outbound",
+      paramLabel = "on|off",
+      description =
+          "Where the message is not seen (policy server), accept a bounce only for a recipient"
+              + " who sent mail recently (default on).")
+  String nullSenderNeedsOutbound;
+
+  @Option(
+      names = "--local-domain",
+      paramLabel = "DOMAIN",
+      split = ",",
+      description =
+          "A domain this site receives mail for: links only for recipients in it and its"
+              + " subdomains (repeatable; default none: every recipient, with a warning).")
+  List<String> localDomains = new ArrayList<>();
+
   /** The runtime settings these options give; a wrong value is a usage error naming the option. */
   Settings.Builder settings() {
     Settings.Builder b = Settings.builder().set(Settings.CHALLENGE_LIFETIME, challengeLifetime);
@@ -158,6 +184,9 @@ final class EngineOptions {
     set(b, Settings.REJECT_SPF_FAIL, rejectSpfFail);
     set(b, Settings.HONOUR_UNVERIFIED_CONFIRMATIONS, honourUnverifiedConfirmations);
     set(b, Settings.RECIPIENT_PASSWORD_ATTEMPTS, recipientPasswordAttempts);
+    set(b, Settings.NULL_SENDER, nullSender);
+    set(b, Settings.NULL_SENDER_NEEDS_OUTBOUND, nullSenderNeedsOutbound);
+    set(b, Settings.LOCAL_DOMAINS, localDomains);
     return b;
   }
 

@@ -260,10 +260,20 @@ final class EndToEndTest {
       MailClients.SwaksRun postmaster =
           MailClients.swaks(smtp.port(), "--from", ALICE, "--to", "postmaster@example.com");
       assertEquals(0, postmaster.exitCode(), postmaster::output);
-      MailClients.SwaksRun bounce = MailClients.swaks(smtp.port(), "--from", "<>", "--to", BOB);
+      MailClients.SwaksRun bounce =
+          MailClients.swaks(
+              smtp.port(),
+              "--from",
+              "<>",
+              "--to",
+              BOB,
+              "--header",
+              "Content-Type: multipart/report; report-type=delivery-status; boundary=b");
       assertEquals(0, bounce.exitCode(), bounce::output);
       assertTrue(bounce.output().contains("MAIL FROM:<>"), bounce::output);
-      assertEquals(2, delivered().size());
+      MailClients.SwaksRun spam = MailClients.swaks(smtp.port(), "--from", "<>", "--to", BOB);
+      assertTrue(spam.output().contains("550 5.7.1"), spam::output);
+      assertEquals(2, delivered().size(), "a null-sender message that is no report is refused");
       assertEquals(0, whitelistSize());
       assertEquals(0, demo.stop().exitCode());
     }

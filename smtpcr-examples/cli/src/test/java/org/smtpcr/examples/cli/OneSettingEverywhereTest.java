@@ -22,6 +22,7 @@ import org.smtpcr.core.Decision;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.rules.NullSenderPolicy;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.SettingSource;
@@ -135,6 +136,68 @@ final class OneSettingEverywhereTest {
   }
 
   @Test
+  void nullSenderAndLocalDomains_meanTheSameOnEveryRoute() throws Exception {
+    Settings options =
+        smtpServerSettings(
+            List.of(
+                "--null-sender",
+                "reject",
+                "--null-sender-needs-outbound",
+                "off",
+                "--local-domain",
+                "cr.example"));
+    Settings byOptionName =
+        smtpServerSettings(
+            config(
+                """
+                null-sender=reject
+                null-sender-needs-outbound=off
+                local-domain=cr.example
+                """));
+    String keys =
+        """
+        nullSender=reject
+        nullSenderNeedsOutbound=off
+        localDomains=cr.example
+        """;
+    Settings byKey = smtpServerSettings(config(keys));
+    Properties p = new Properties();
+    p.load(new StringReader("challengeBase=" + BASE + "\n" + keys));
+    Settings runtime = Settings.read(SettingSource.of(p));
+    for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(NullSenderPolicy.REJECT, s.get(Settings.NULL_SENDER), s::toString);
+      assertEquals(false, s.get(Settings.NULL_SENDER_NEEDS_OUTBOUND), s::toString);
+      assertEquals(List.of("cr.example"), s.get(Settings.LOCAL_DOMAINS), s::toString);
+      DecisionEngine e = StandardEngine.build(s, RING, InMemoryWhitelistStore.builder().build());
+      Transaction bounce =
+          Transaction.builder()
+              .stage(Stage.RCPT)
+              .clientAddress(InetAddress.getByName("198.51.100.7"))
+              .reversePath("<>")
+              .forwardPath("<bob@cr.example>")
+              .build();
+      assertInstanceOf(Decision.Reject.class, e.decide(bounce).decision(), s::toString);
+      assertInstanceOf(
+          Decision.Reject.class,
+          e.decide(
+                  Transaction.builder()
+                      .stage(Stage.RCPT)
+                      .clientAddress(InetAddress.getByName("198.51.100.7"))
+                      .reversePath("<alice@sender.example>")
+                      .forwardPath("<bob@elsewhere.example>")
+                      .build())
+              .decision(),
+          "no link outside the local domains");
+    }
+    assertEquals(NullSenderPolicy.BOUNCES, Settings.builder().build().get(Settings.NULL_SENDER));
+    CommandRun.Result bad =
+        CommandRun.run(
+            "smtp-server", "--data", dir.resolve("d").toString(), "--null-sender", "maybe");
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertTrue(bad.err().contains("--null-sender"), bad::toString);
+  }
+
+  @Test
   void authenticationOptions_onEveryServerCommand_withHelp() {
     for (String command : List.of("smtp-server", "policy-server", "demo")) {
       CommandRun.Result r = CommandRun.run(command, "--help");
@@ -151,7 +214,10 @@ final class OneSettingEverywhereTest {
               Settings.AUTHENTICATION_OPTIONAL_DOMAINS,
               Settings.ADMIT_UNAUTHENTICATED,
               Settings.REJECT_SPF_FAIL,
-              Settings.HONOUR_UNVERIFIED_CONFIRMATIONS)) {
+              Settings.HONOUR_UNVERIFIED_CONFIRMATIONS,
+              Settings.NULL_SENDER,
+              Settings.NULL_SENDER_NEEDS_OUTBOUND,
+              Settings.LOCAL_DOMAINS)) {
         assertTrue(r.out().contains(s.options().get(0)), command + " lacks " + s + ": " + r);
       }
     }

@@ -1,11 +1,16 @@
 package org.smtpcr.examples.policy;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.OutboundMarks;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.tokens.KeyRing;
 
@@ -15,8 +20,19 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /**
+   * An empty store in which bob@cr.test sent mail recently, so that a bounce to him passes the
+   * null-sender rule on this route (which does not see the message).
+   */
   static InMemoryWhitelistStore store() {
-    return InMemoryWhitelistStore.builder().build();
+    InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().build();
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                CanonicalAddress.parseCanonical("bob@cr.test"),
+                Instant.now(),
+                Duration.ofDays(2))));
+    return store;
   }
 
   static DecisionEngine engine(KeyRing keys, WhitelistStore store) {

@@ -93,13 +93,16 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_nullSender_toRecipientWhoSentMail_isDunno() {
+  void decide_nullSender_isDunnoForARecentSender_elseRefusedWithoutLink() {
     store.countIfUnder(
         List.of(
             OutboundMarks.mark(
                 c("bob@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
     assertEquals(
         "DUNNO", decide(decider(true, Optional.empty()), Fixtures.rcpt("", "bob@cr.test")));
+    String carol = decide(decider(true, Optional.empty()), Fixtures.rcpt("", "carol@cr.test"));
+    assertTrue(carol.startsWith("550 5.7.1 "), carol);
+    assertFalse(LINK.matcher(carol).find(), carol);
   }
 
   @Test
@@ -174,14 +177,11 @@ final class PolicyDeciderTest {
   }
 
   @Test
-  void decide_invalidRecipient_isDunnoNeverPermanentAndLogsNoControlCharacter() {
-    try (LogCapture log = new LogCapture()) {
-      String action =
-          decide(
-              decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
-      assertEquals("DUNNO", action);
-      assertFalse(log.text().contains("\u0000"));
-    }
+  void decide_unreadableRecipient_isDeferredNeverRejectedPermanently_withoutEcho() {
+    String action =
+        decide(decider(true, Optional.empty()), Fixtures.rcpt("a@b.example", "bob@cr.test\u0000x"));
+    assertTrue(action.startsWith("451 4.1.3 "), action);
+    assertFalse(action.contains("\u0000"));
   }
 
   @Test

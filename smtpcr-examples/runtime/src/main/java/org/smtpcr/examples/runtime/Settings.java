@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -22,6 +23,7 @@ import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.core.rules.IpNetwork;
 import org.smtpcr.core.rules.RecipientPasswordRule;
+import org.smtpcr.core.rules.NullSenderPolicy;
 
 /**
  * The settings every shipped route shares, each {@linkplain Setting declared} once here, and their
@@ -132,6 +134,40 @@ public final class Settings {
           "Domains this site receives mail for: links only for them, learning only from them.",
           false,
           Settings::list);
+
+  /**
+   * What happens to mail from the null sender {@code <>}: {@code bounces} (the default) accepts one
+   * recipient per transaction and only what looks like a real bounce; {@code any} accepts every
+   * null-sender message (the behaviour before 0.3.0, an explicit opt-in); {@code reject} refuses
+   * it.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<NullSenderPolicy> NULL_SENDER =
+      declare(
+          "nullSender",
+          List.of(),
+          List.of("--null-sender"),
+          NullSenderPolicy.BOUNCES,
+          "Mail from <>: bounces (one recipient, real bounces only), any (everything) or reject.",
+          false,
+          (k, v) -> nullSenderPolicy(k, last(v)));
+
+  /**
+   * Whether, where the route does not see the message (the Postfix policy server), a bounce is
+   * accepted only for a recipient who sent mail recently (learned from outbound mail).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Boolean> NULL_SENDER_NEEDS_OUTBOUND =
+      declare(
+          "nullSenderNeedsOutbound",
+          List.of(),
+          List.of("--null-sender-needs-outbound"),
+          true,
+          "Without the message (policy server), accept a bounce only for a recent sender (on/off).",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
 
   /**
    * Whether a pass code in the Subject is accepted (decided at the end of DATA).
@@ -1113,6 +1149,16 @@ public final class Settings {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(key + " is not a valid URL: " + printable(e.getReason()));
     }
+  }
+
+  private static NullSenderPolicy nullSenderPolicy(String key, String value) {
+    String v = value.strip().toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "bounces" -> NullSenderPolicy.BOUNCES;
+      case "any" -> NullSenderPolicy.ANY;
+      case "reject" -> NullSenderPolicy.REJECT;
+      default -> throw new IllegalArgumentException(key + " must be bounces, any or reject");
+    };
   }
 
   private static String separators(String key, List<String> values) {

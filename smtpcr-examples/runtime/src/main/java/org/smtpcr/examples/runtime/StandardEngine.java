@@ -2,7 +2,10 @@ package org.smtpcr.examples.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.smtpcr.auth.SmtpcrAuthenticator;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.auth.SenderAuthenticator;
@@ -15,19 +18,25 @@ import org.smtpcr.tokens.KeyRing;
  * The standard chain, built from {@link Settings}: the one place every route gets its engine from.
  * In the standard order ({@link StandardRules}): postmaster, abuse and the {@linkplain
  * Settings#EXEMPT_RECIPIENTS exempt recipients}; trusted clients (authenticated sessions and the
- * {@linkplain Settings#TRUSTED_NETWORKS trusted networks}); the null sender; the whitelist store;
- * pass codes (in the sub-address, and in the Subject when {@linkplain Settings#SUBJECT_PASS_CODES
- * asked}). The engine canonicalizes with {@link Settings#canonicalizer()}, and authenticates
- * senders with the {@linkplain #authenticator(Settings) authenticator the settings ask for}: SPF at
- * RCPT, DKIM and DMARC at the end of DATA where the route sees the message, with the policy knobs
- * ({@link Settings#REJECT_SPF_FAIL}, {@link Settings#ADMIT_UNAUTHENTICATED}, {@link
+ * {@linkplain Settings#TRUSTED_NETWORKS trusted networks}); the null sender ({@link
+ * Settings#NULL_SENDER}, {@link Settings#NULL_SENDER_NEEDS_OUTBOUND}); the store's deny list; the
+ * whitelist store; pass codes (in the sub-address, and in the Subject when {@linkplain
+ * Settings#SUBJECT_PASS_CODES asked}). The engine canonicalizes with {@link
+ * Settings#canonicalizer()}, and authenticates senders with the {@linkplain
+ * #authenticator(Settings) authenticator the settings ask for}: SPF at RCPT, DKIM and DMARC at the
+ * end of DATA where the route sees the message, with the policy knobs ({@link
+ * Settings#REJECT_SPF_FAIL}, {@link Settings#ADMIT_UNAUTHENTICATED}, {@link
  * Settings#HONOUR_UNVERIFIED_CONFIRMATIONS}, {@link Settings#TRUSTED_FORWARDERS}, {@link
  * Settings#AUTHENTICATION_OPTIONAL_DOMAINS}) and the {@linkplain Settings#TRUSTED_AUTHSERV_IDS
- * trusted authserv-ids}.
+ * trusted authserv-ids}. Challenge links are minted only for recipients in the {@linkplain
+ * Settings#LOCAL_DOMAINS local domains}; when none are set, every recipient counts as local and
+ * building the engine logs one WARN.
  *
  * @since 0.1.0
  */
 public final class StandardEngine {
+  private static final Logger log = LoggerFactory.getLogger(StandardEngine.class);
+
   private StandardEngine() {}
 
   /**
@@ -94,6 +103,24 @@ public final class StandardEngine {
       } catch (IllegalArgumentException e) {
         throw named(Settings.TRUSTED_NETWORKS, e);
       }
+    }
+    rules
+        .nullSender(settings.get(Settings.NULL_SENDER))
+        .nullSenderNeedsOutbound(settings.get(Settings.NULL_SENDER_NEEDS_OUTBOUND));
+    List<String> localDomains = settings.get(Settings.LOCAL_DOMAINS);
+    for (String d : localDomains) {
+      try {
+        settings.canonicalizer().canonicalizeDomain(d); // refused here, with the setting's name
+        rules.localDomain(d);
+      } catch (InvalidAddressException e) {
+        throw named(Settings.LOCAL_DOMAINS, new IllegalArgumentException(e.getMessage(), e));
+      }
+    }
+    if (localDomains.isEmpty()) {
+      log.warn(
+          "no local domains configured ({}): challenge links are minted for every recipient the"
+              + " MTA hands over; set them so that links go only to this site's own addresses",
+          Settings.LOCAL_DOMAINS.key());
     }
     rules
         .rejectSpfFail(settings.get(Settings.REJECT_SPF_FAIL))
