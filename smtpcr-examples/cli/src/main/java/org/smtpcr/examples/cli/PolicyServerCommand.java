@@ -110,8 +110,8 @@ final class PolicyServerCommand implements Callable<Integer> {
       names = "--learn-lifetime",
       paramLabel = "DURATION",
       description =
-          "How long a pair learned from outbound mail lasts, e.g. 365d (default: for good).")
-  Duration learnLifetime;
+          "How long a pair learned from outbound mail lasts, e.g. 30d, or forever (default: 365d).")
+  String learnLifetime;
 
   @Option(
       names = "--prepend-header",
@@ -148,8 +148,7 @@ final class PolicyServerCommand implements Callable<Integer> {
         webOptions.addTo(engineOptions.settings()).set(Settings.LEARN_OUTBOUND, learnOutbound);
     if (learnLifetime != null) {
       try {
-        settingsBuilder.set(
-            Settings.LEARN_LIFETIME, Settings.LEARN_LIFETIME.parse(learnLifetime.toString()));
+        settingsBuilder.set(Settings.LEARN_LIFETIME, Settings.LEARN_LIFETIME.parse(learnLifetime));
       } catch (IllegalArgumentException e) {
         throw Cli.usage(spec, "--learn-lifetime: " + e.getMessage());
       }
@@ -222,7 +221,8 @@ final class PolicyServerCommand implements Callable<Integer> {
               .workerThreads(workers)
               .maxConnections(maxConnections)
               .idleTimeout(idleTimeout)
-              .learnOutbound(learnOutbound);
+              .learnOutbound(learnOutbound)
+              .localDomains(settings.get(Settings.LOCAL_DOMAINS));
       settings.find(Settings.LEARN_LIFETIME).ifPresent(b::learnLifetime);
       if (prependHeader != null) {
         b.prependHeader(prependHeader);

@@ -125,15 +125,14 @@ final class PolicyDecider {
       // per transaction (the null sender gets one)
       tx.acceptedRecipients(transactions.accepted(instance));
       DecisionOutcome outcome = engine.decide(tx.build());
-      String action;
       if (outcome.ruleId().equals(DecisionOutcome.INVALID_ADDRESS)) {
-        // Postfix accepted the address and we cannot read it: never refuse mail for our own
-        // parser's sake (a permanent 553 would lose it); let Postfix's other restrictions decide
+        // Postfix accepted the address and we cannot read it: never a permanent refusal for our
+        // own parser's sake (a 553 would lose the mail), and never DUNNO either, which would let
+        // any address we cannot read past the challenge: the engine's temporary 451 4.1.7 (sender)
+        // or 4.1.3 (recipient), and a WARN for the administrator
         unreadable(outcome, request);
-        action = DUNNO;
-      } else {
-        action = action(outcome.decision(), outcome.ruleId(), request, session);
       }
+      String action = action(outcome.decision(), outcome.ruleId(), request, session);
       if (action.equals(DUNNO) || action.startsWith("PREPEND ")) {
         transactions.add(instance, recipient);
       }
@@ -242,7 +241,7 @@ final class PolicyDecider {
             ? "sender"
             : "recipient";
     unreadable.warn(
-        "an address Postfix accepted could not be read ({} address, session {}); answering DUNNO",
+        "an address Postfix accepted could not be read ({} address, session {}); deferring it",
         which,
         sessionId(request).orElse("?"));
     log.debug(

@@ -22,8 +22,8 @@ import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.reply.SmtpReply;
 import org.smtpcr.core.rules.IpNetwork;
-import org.smtpcr.core.rules.RecipientPasswordRule;
 import org.smtpcr.core.rules.NullSenderPolicy;
+import org.smtpcr.core.rules.RecipientPasswordRule;
 
 /**
  * The settings every shipped route shares, each {@linkplain Setting declared} once here, and their
