@@ -39,12 +39,14 @@ import org.smtpcr.core.spi.RuleContext;
  * decide would-be challenges at the end of DATA. At most 64 candidate words of the Subject are
  * tried.
  *
- * <p><b>Attempts are capped per client.</b> Each candidate compared without a match (a sub-address,
- * or a word of the Subject, of a password's length, for a recipient who has a password) is a failed
- * attempt of the client (its IPv4 address, or its IPv6 /64). A client with {@linkplain
- * Builder#attemptsPerHour as many failed attempts} as allowed within the hour is not checked again
- * until that hour ends: the rule abstains, and the sender is challenged as usual. The counts are in
- * memory (per engine, for at most 10,000 clients at once), in windows of the engine's clock.
+ * <p><b>Attempts are capped per client.</b> A decision whose candidates (a sub-address, or words of
+ * the Subject of a password's length, for a recipient who has a password) were compared without a
+ * match is a failed attempt of the client (its IPv4 address, or its IPv6 /64); each further 8
+ * candidates in one decision count as one more, so an ordinary Subject costs one attempt and a
+ * Subject stuffed with guesses costs up to 8. A client with {@linkplain Builder#attemptsPerHour as
+ * many failed attempts} as allowed within the hour is not checked again until that hour ends: the
+ * rule abstains, and the sender is challenged as usual. The counts are in memory (per engine, for
+ * at most 10,000 clients at once), in windows of the engine's clock.
  *
  * @since 0.1.0
  */
@@ -73,6 +75,10 @@ public final class RecipientPasswordRule implements DecisionRule {
       passwords; // canonical recipient -> lowercase password, US-ASCII
   private final boolean subaddress;
   private final boolean subject;
+
+  /** Candidates compared in one decision that count as one failed attempt. */
+  private static final int CANDIDATES_PER_ATTEMPT = 8;
+
   private final int attemptsPerHour;
   private final PasswordAttempts attempts;
 
@@ -125,10 +131,10 @@ public final class RecipientPasswordRule implements DecisionRule {
     }
     InetAddress client = context.transaction().clientAddress();
     Instant now = context.now();
-    int remaining = attempts.remaining(client, now);
+    long budget = (long) attempts.remaining(client, now) * CANDIDATES_PER_ATTEMPT;
     int tried = 0;
     for (String candidate : candidates) {
-      if (tried >= remaining) {
+      if (tried >= budget) {
         break; // over the cap: not checked; the sender is challenged as usual
       }
       if (matches(candidate, expected)) {
@@ -136,7 +142,9 @@ public final class RecipientPasswordRule implements DecisionRule {
       }
       tried++;
     }
-    attempts.failed(client, now, tried);
+    // one attempt per decision, and one more per further 8 candidates: ordinary Subject words from
+    // a shared relay must not use up everyone's budget
+    attempts.failed(client, now, (tried + CANDIDATES_PER_ATTEMPT - 1) / CANDIDATES_PER_ATTEMPT);
     return Optional.empty();
   }
 

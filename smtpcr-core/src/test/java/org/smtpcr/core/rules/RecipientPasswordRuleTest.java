@@ -149,18 +149,39 @@ final class RecipientPasswordRuleTest {
   }
 
   @Test
-  void attempts_eachSubjectWordIsOne_andTheRightOneIsNotReachedOverTheCap() {
+  void attempts_eightSubjectWordsAreOneAttempt_andTheRightOneIsNotReachedOverTheCap() {
     MutableClock clock = new MutableClock();
     RecipientPasswordRule capped =
         RecipientPasswordRule.builder()
             .password("bob@example.com", "Xyzzy-42")
             .subject(true)
-            .attemptsPerHour(3)
+            .attemptsPerHour(1)
             .build();
     assertEquals(
         Optional.empty(),
-        decideAt(capped, clock, data("guess-001 guess-002 guess-003 guess-004 xyzzy-42")));
+        decideAt(
+            capped,
+            clock,
+            data(
+                "guess-001 guess-002 guess-003 guess-004 guess-005 guess-006 guess-007 guess-008"
+                    + " xyzzy-42")));
     assertEquals(Optional.empty(), decideAt(capped, clock, data("xyzzy-42")));
+  }
+
+  @Test
+  void attempts_anOrdinarySubjectCostsOneAttempt_notOnePerWord() {
+    MutableClock clock = new MutableClock();
+    RecipientPasswordRule capped =
+        RecipientPasswordRule.builder()
+            .password("bob@example.com", "Xyzzy-42")
+            .subject(true)
+            .attemptsPerHour(2)
+            .build();
+    // three words of a password's length, none of them a guess: a shared relay's ordinary mail
+    assertEquals(
+        Optional.empty(),
+        decideAt(capped, clock, data("Quarterly planning meeting tomorrow afternoon")));
+    assertTrue(decideAt(capped, clock, data("xyzzy-42")).isPresent());
   }
 
   @Test

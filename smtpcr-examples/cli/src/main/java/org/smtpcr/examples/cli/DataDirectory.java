@@ -351,6 +351,14 @@ public final class DataDirectory implements AutoCloseable {
       st.execute("ALTER USER SA SET PASSWORD '" + password + "'");
       log.info("set the password of the whitelist database (kept in {})", H2_PASSWORD_FILE);
     } catch (SQLException e) {
+      if (e.getErrorCode() == ErrorCode.WRONG_USER_OR_PASSWORD) {
+        // neither the file's password nor none: the database has a password this file does not
+        // hold (the file was lost or replaced); never go on with a store nobody can open
+        throw new IllegalStateException(
+            "the whitelist database has a password that "
+                + H2_PASSWORD_FILE
+                + " does not hold; restore that file from a backup");
+      }
       // another process may have set it meanwhile; otherwise the pool reports the failure
       log.warn(
           "cannot set the password of the whitelist database ({}, H2 error {})",

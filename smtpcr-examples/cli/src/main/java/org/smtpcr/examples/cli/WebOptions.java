@@ -67,6 +67,14 @@ final class WebOptions {
   List<String> trustedProxies = new ArrayList<>();
 
   @Option(
+      names = "--forwarded-header",
+      paramLabel = "x-forwarded-for|forwarded",
+      description =
+          "The one header trusted proxies name the client in (default x-forwarded-for; the other"
+              + " is ignored, since a proxy passes it through from the client).")
+  String forwardedHeader;
+
+  @Option(
       names = "--web-requests-per-minute-per-network",
       paramLabel = "N",
       description =
@@ -89,6 +97,7 @@ final class WebOptions {
     set(b, Settings.WEB_THREADS, threads);
     set(b, Settings.WEB_QUEUE, queue);
     set(b, Settings.WEB_TRUSTED_PROXIES, trustedProxies);
+    set(b, Settings.WEB_FORWARDED_HEADER, forwardedHeader);
     set(b, Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK, requestsPerMinutePerNetwork);
     set(b, Settings.WEB_POSTS_PER_TOKEN_PER_HOUR, postsPerTokenPerHour);
     return b;

@@ -2,6 +2,7 @@ package org.smtpcr.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,6 +168,20 @@ final class StoreSecretsTest {
     assertEquals(ErrorCode.WRONG_USER_OR_PASSWORD, wrong.getErrorCode());
     // and again, now with the password
     assertEquals(0, CommandRun.run("whitelist", "list", "--data", data()).exitCode());
+  }
+
+  @Test
+  void ownH2Database_passwordFileLost_isAnErrorNeverANewPassword() throws Exception {
+    try (DataDirectory d = DataDirectory.open(tmp.resolve("data"))) {
+      d.store()
+          .add(WhitelistKey.globalSender(CanonicalAddress.parseCanonical("alice@example.org")));
+    }
+    Path file = tmp.resolve("data").resolve(DataDirectory.H2_PASSWORD_FILE);
+    Files.delete(file);
+
+    CommandRun.Result list = CommandRun.run("whitelist", "list", "--data", data());
+    assertNotEquals(0, list.exitCode(), list::toString);
+    assertTrue(list.err().contains("restore that file from a backup"), list::toString);
   }
 
   /** What slf4j-simple logs (to the current System.err) while the command runs. */

@@ -123,7 +123,12 @@ final class PolicyDecider {
       sessionId(request).ifPresent(tx::sessionId);
       // what this server accepted earlier in the same transaction: the engine counts recipients
       // per transaction (the null sender gets one)
-      tx.acceptedRecipients(transactions.accepted(instance));
+      // (without this recipient: Postfix asks again for the same one when check_policy_service is
+      // in two restriction lists, and a bounce's only recipient must not count against itself)
+      tx.acceptedRecipients(
+          transactions.accepted(instance).stream()
+              .filter(r -> !r.equalsIgnoreCase(recipient))
+              .toList());
       DecisionOutcome outcome = engine.decide(tx.build());
       if (outcome.ruleId().equals(DecisionOutcome.INVALID_ADDRESS)) {
         // Postfix accepted the address and we cannot read it: never a permanent refusal for our

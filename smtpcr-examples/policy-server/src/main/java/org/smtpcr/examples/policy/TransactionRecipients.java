@@ -94,6 +94,9 @@ final class TransactionRecipients {
     expire(now);
     Entry e = byInstance.computeIfAbsent(instance, k -> new Entry(now));
     e.touched = now;
+    if (e.recipients.contains(recipient)) {
+      return; // asked again for the same recipient (a second restriction list): one recipient
+    }
     if (e.recipients.size() < MAX_RECIPIENTS) {
       e.recipients.add(recipient);
       e.chars += recipient.length();

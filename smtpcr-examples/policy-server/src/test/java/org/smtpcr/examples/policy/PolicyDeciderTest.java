@@ -572,6 +572,20 @@ final class PolicyDeciderTest {
   }
 
   @Test
+  void decide_nullSenderAskedTwiceForItsOnlyRecipient_isNotCountedAgainstItself() {
+    // check_policy_service in two restriction lists: Postfix asks twice for one RCPT
+    store.countIfUnder(
+        List.of(
+            OutboundMarks.mark(
+                c("bob@cr.test"), java.time.Instant.now(), java.time.Duration.ofDays(1))));
+    PolicyDecider d = decider(true, Optional.empty());
+    assertEquals("DUNNO", decide(d, Fixtures.rcpt("", "bob@cr.test")));
+    assertEquals("DUNNO", decide(d, Fixtures.rcpt("", "bob@cr.test")));
+    String second = decide(d, Fixtures.rcpt("", "carol@cr.test"));
+    assertTrue(second.startsWith("452 4.5.3 "), second);
+  }
+
+  @Test
   void decide_nullSenderToRecipientWithoutOutboundMark_isRefused() {
     String action = decide(decider(true, Optional.empty()), Fixtures.rcpt("", "dave@cr.test"));
     assertTrue(action.startsWith("550 5.7.1 "), action);

@@ -101,6 +101,13 @@ final class TransactionRecipientsTest {
   }
 
   @Test
+  void sameRecipientTwice_isKeptOnce() {
+    t.add("t", "bob@cr.test");
+    t.add("t", "bob@cr.test");
+    assertEquals(List.of("bob@cr.test"), t.accepted("t"));
+  }
+
+  @Test
   void characters_areBoundedAcrossTransactions() {
     String big = "a".repeat(990) + "@cr.test";
     int perTransaction = 100;
@@ -108,7 +115,8 @@ final class TransactionRecipientsTest {
         (int) (TransactionRecipients.MAX_CHARS / ((long) big.length() * perTransaction)) + 3;
     for (int i = 0; i < transactions; i++) {
       for (int j = 0; j < perTransaction; j++) {
-        t.add("t" + i, big);
+        // distinct recipients of one length (a repeated one is kept once)
+        t.add("t" + i, String.format("%03d", j) + big.substring(3));
       }
     }
     assertTrue(

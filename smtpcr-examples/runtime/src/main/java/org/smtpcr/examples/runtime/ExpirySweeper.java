@@ -151,7 +151,8 @@ public final class ExpirySweeper implements AutoCloseable {
     }
     try {
       sweep(store);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // an uncaught throwable would cancel every later run of the schedule
       log.warn(
           "expiry sweep failed ({}: {}); trying again in {}",
           e.getClass().getSimpleName(),

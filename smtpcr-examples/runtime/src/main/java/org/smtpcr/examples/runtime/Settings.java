@@ -155,7 +155,8 @@ public final class Settings {
 
   /**
    * Whether, where the route does not see the message (the Postfix policy server), a bounce is
-   * accepted only for a recipient who sent mail recently (learned from outbound mail).
+   * accepted only for a recipient who sent mail recently (learned from outbound mail). It applies
+   * only while {@link #LEARN_OUTBOUND} is on, since learning writes the marks it reads.
    *
    * @since 0.3.0
    */
@@ -624,6 +625,30 @@ public final class Settings {
           "Reverse proxies whose Forwarded/X-Forwarded-For header names the page's client (CIDR).",
           false,
           Settings::networks);
+
+  /**
+   * Which header a trusted proxy writes the client into: {@code x-forwarded-for} (the default; what
+   * nginx, HAProxy and Apache append) or {@code forwarded} (RFC 7239). Only that one is read: a
+   * proxy passes the other through from the client unchanged, so reading it would let a client name
+   * itself.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<String> WEB_FORWARDED_HEADER =
+      declare(
+          "webForwardedHeader",
+          List.of(),
+          List.of("--forwarded-header"),
+          "x-forwarded-for",
+          "The header trusted proxies name the client in: x-forwarded-for or forwarded.",
+          false,
+          (k, v) -> {
+            String h = last(v).strip().toLowerCase(java.util.Locale.ROOT);
+            if (!h.equals("x-forwarded-for") && !h.equals("forwarded")) {
+              throw new IllegalArgumentException(k + ": expected x-forwarded-for or forwarded");
+            }
+            return h;
+          });
 
   /**
    * Requests to the challenge page per client network (IPv4 /24, IPv6 /48) and minute; 0 is no

@@ -106,7 +106,11 @@ public final class StandardEngine {
     }
     rules
         .nullSender(settings.get(Settings.NULL_SENDER))
-        .nullSenderNeedsOutbound(settings.get(Settings.NULL_SENDER_NEEDS_OUTBOUND));
+        // marks are written only by outbound learning: with learning off, nobody would ever have
+        // one and every bounce on a route that does not see the message would be refused
+        .nullSenderNeedsOutbound(
+            settings.get(Settings.NULL_SENDER_NEEDS_OUTBOUND)
+                && settings.get(Settings.LEARN_OUTBOUND));
     List<String> localDomains = settings.get(Settings.LOCAL_DOMAINS);
     for (String d : localDomains) {
       try {

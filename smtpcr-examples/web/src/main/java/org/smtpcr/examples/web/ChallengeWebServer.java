@@ -128,7 +128,10 @@ public final class ChallengeWebServer implements AutoCloseable {
     this.maxConnections = or(b.maxConnections, s, Settings.WEB_MAX_CONNECTIONS);
     this.threads = or(b.threads, s, Settings.WEB_THREADS);
     this.queue = or(b.queue, s, Settings.WEB_QUEUE);
-    this.clients = ClientAddresses.trusting(or(b.trustedProxies, s, Settings.WEB_TRUSTED_PROXIES));
+    this.clients =
+        ClientAddresses.trusting(
+            or(b.trustedProxies, s, Settings.WEB_TRUSTED_PROXIES),
+            s.get(Settings.WEB_FORWARDED_HEADER).equals("forwarded"));
     int perMinute = b.requestsPerMinute == null ? DEFAULT_REQUESTS_PER_MINUTE : b.requestsPerMinute;
     this.limiter =
         new RateLimiter(

@@ -10,13 +10,15 @@ import java.util.Optional;
 import org.smtpcr.core.rules.IpNetwork;
 
 /**
- * Finds the client's address behind trusted reverse proxies. The {@code Forwarded} (RFC 7239) or,
- * without it, the {@code X-Forwarded-For} header counts only when the connection's peer is in a
- * configured proxy network; then the header is read from the right (the end our proxies wrote),
- * skipping addresses of trusted proxies, and the first other address is the client. An entry that
- * is not an address ({@code unknown}, an obfuscated name, garbage) ends the walk at the proxy that
- * wrote it, so such clients share that proxy's limits rather than escape them. Everything left of
- * the client's entry is the client's own text and is never parsed.
+ * Finds the client's address behind trusted reverse proxies. One configured header, {@code
+ * X-Forwarded-For} (the default) or {@code Forwarded} (RFC 7239), counts, and only when the
+ * connection's peer is in a configured proxy network (never both: a proxy passes the other header
+ * through from the client unchanged, so preferring one that is present would let a client name
+ * itself); then the header is read from the right (the end our proxies wrote), skipping addresses
+ * of trusted proxies, and the first other address is the client. An entry that is not an address
+ * ({@code unknown}, an obfuscated name, garbage) ends the walk at the proxy that wrote it, so such
+ * clients share that proxy's limits rather than escape them. Everything left of the client's entry
+ * is the client's own text and is never parsed.
  *
  * <p>Bounded: at most {@value #MAX_HOPS} entries and {@value #MAX_HEADER_CHARS} characters of the
  * headers are looked at (the HTTP server bounds the whole request head too). Immutable and
@@ -29,12 +31,14 @@ final class ClientAddresses {
   /** Characters of the joined header values examined from the right at most. */
   static final int MAX_HEADER_CHARS = 8192;
 
-  private static final ClientAddresses NONE = new ClientAddresses(List.of());
+  private static final ClientAddresses NONE = new ClientAddresses(List.of(), false);
 
   private final List<IpNetwork> proxies;
+  private final boolean rfc7239;
 
-  private ClientAddresses(List<IpNetwork> proxies) {
+  private ClientAddresses(List<IpNetwork> proxies, boolean rfc7239) {
     this.proxies = List.copyOf(proxies);
+    this.rfc7239 = rfc7239;
   }
 
   /** No trusted proxy: the peer is always the client. */
@@ -49,11 +53,22 @@ final class ClientAddresses {
    * @throws IllegalArgumentException if one is not a network
    */
   static ClientAddresses trusting(List<String> networks) {
+    return trusting(networks, false);
+  }
+
+  /**
+   * Trusts proxies in these networks, reading the client from one header.
+   *
+   * @param networks CIDR networks, such as {@code 10.0.0.0/8} or {@code ::1}
+   * @param rfc7239 true to read {@code Forwarded}, false to read {@code X-Forwarded-For}
+   * @throws IllegalArgumentException if one is not a network
+   */
+  static ClientAddresses trusting(List<String> networks, boolean rfc7239) {
     List<IpNetwork> parsed = new ArrayList<>();
     for (String n : networks) {
       parsed.add(IpNetwork.parse(requireNonNull(n, "network")));
     }
-    return new ClientAddresses(parsed);
+    return new ClientAddresses(parsed, rfc7239);
   }
 
   boolean isEmpty() {
@@ -83,7 +98,6 @@ final class ClientAddresses {
     if (!isTrustedProxy(peer)) {
       return peer;
     }
-    boolean rfc7239 = !forwarded.isEmpty();
     String joined = join(rfc7239 ? forwarded : xForwardedFor);
     InetAddress client = peer;
     int end = joined.length();
@@ -208,6 +222,10 @@ final class ClientAddresses {
 
   @Override
   public String toString() {
-    return "ClientAddresses[proxies=" + proxies + "]";
+    return "ClientAddresses[proxies="
+        + proxies
+        + ", header="
+        + (rfc7239 ? "Forwarded" : "X-Forwarded-For")
+        + "]";
   }
 }

@@ -17,6 +17,7 @@ final class ClientAddressesPropertiesTest {
   private static final InetAddress PROXY = InetAddresses.forString("10.0.0.5");
   private static final InetAddress CLIENT = InetAddresses.forString("198.51.100.7");
   private final ClientAddresses trusting = ClientAddresses.trusting(List.of("10.0.0.0/24"));
+  private final ClientAddresses rfc7239 = ClientAddresses.trusting(List.of("10.0.0.0/24"), true);
 
   @Property
   void anyHeaders_neverThrow_andNameThePeerOrAnAddressInThem(
@@ -35,7 +36,17 @@ final class ClientAddressesPropertiesTest {
     assertEquals(CLIENT, trusting.resolve(PROXY, List.of(), List.of(spoof, "198.51.100.7")));
     // Forwarded: the proxy appends an element; quotes the client left open stay in its part
     assertEquals(
-        CLIENT, trusting.resolve(PROXY, List.of(spoof, "for=198.51.100.7;proto=https"), List.of()));
+        CLIENT, rfc7239.resolve(PROXY, List.of(spoof, "for=198.51.100.7;proto=https"), List.of()));
+  }
+
+  @Property
+  void headerTheProxyDoesNotWrite_isNeverRead(@ForAll("hostile") String spoof) {
+    // nginx appends X-Forwarded-For and passes the client's own Forwarded through unchanged
+    assertEquals(
+        CLIENT, trusting.resolve(PROXY, List.of(spoof, "for=6.6.6.6"), List.of("198.51.100.7")));
+    // and a Forwarded-writing proxy passes the client's X-Forwarded-For through
+    assertEquals(
+        CLIENT, rfc7239.resolve(PROXY, List.of("for=198.51.100.7"), List.of(spoof + ", 6.6.6.6")));
   }
 
   @Property
@@ -43,6 +54,7 @@ final class ClientAddressesPropertiesTest {
       @ForAll("hostile") String forwarded, @ForAll("hostile") String xff) {
     InetAddress peer = InetAddresses.forString("203.0.113.1");
     assertEquals(peer, trusting.resolve(peer, List.of(forwarded), List.of(xff)));
+    assertEquals(peer, rfc7239.resolve(peer, List.of(forwarded), List.of(xff)));
   }
 
   @Provide

@@ -33,22 +33,31 @@ final class ClientAddressesTest {
   }
 
   @Test
-  void resolve_forwarded_winsOverXForwardedFor_andReadsQuotedIpv6() {
+  void resolve_forwardedConfigured_readsOnlyForwarded_andReadsQuotedIpv6() {
+    ClientAddresses rfc7239 = ClientAddresses.trusting(List.of("10.0.0.0/24", "::1"), true);
     assertEquals(
         ip("2001:db8:cafe::17"),
-        trusting.resolve(
+        rfc7239.resolve(
             PROXY,
             List.of("for=6.6.6.6, for=\"[2001:db8:cafe::17]:4711\";proto=https;by=10.0.0.5"),
             List.of("192.0.2.1")));
     assertEquals(
         ip("198.51.100.7"),
-        trusting.resolve(PROXY, List.of("For=198.51.100.7;proto=http"), List.of()));
+        rfc7239.resolve(PROXY, List.of("For=198.51.100.7;proto=http"), List.of()));
+    assertEquals(PROXY, rfc7239.resolve(PROXY, List.of("for=_hidden"), List.of()));
+  }
+
+  @Test
+  void resolve_xForwardedForConfigured_ignoresAForwardedHeaderTheClientSent() {
+    // the documented nginx set-up appends X-Forwarded-For and passes Forwarded through
+    assertEquals(
+        ip("198.51.100.7"),
+        trusting.resolve(PROXY, List.of("for=203.0.113.9"), List.of("198.51.100.7")));
   }
 
   @Test
   void resolve_unusableEntry_stopsAtTheProxyThatWroteIt() {
     assertEquals(PROXY, trusting.resolve(PROXY, List.of(), List.of("198.51.100.7, unknown")));
-    assertEquals(PROXY, trusting.resolve(PROXY, List.of("for=_hidden"), List.of()));
     assertEquals(PROXY, trusting.resolve(PROXY, List.of(), List.of()));
     assertEquals(PROXY, trusting.resolve(PROXY, List.of(), List.of("fe80::1%eth0")));
     assertEquals(PROXY, trusting.resolve(PROXY, List.of(), List.of("192.0.2.0/24")));
