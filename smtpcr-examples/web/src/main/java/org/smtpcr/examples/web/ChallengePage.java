@@ -708,6 +708,23 @@ public final class ChallengePage {
   }
 
   /**
+   * Whether {@code token} is a link this site minted and that has not expired: the server charges
+   * the per-link POST cap only for these, so that posts to made-up links can neither be capped nor
+   * push a real link's count out of the limiter's memory. Cheap (one HMAC), no store access.
+   *
+   * @param token the token part of a {@code /c/<token>} path
+   * @return whether it verifies
+   */
+  boolean isAuthentic(String token) {
+    try {
+      tokens.verify(token);
+      return true;
+    } catch (TokenException e) {
+      return false;
+    }
+  }
+
+  /**
    * Verifies the token and that it carries canonical addresses (as every token a correct engine
    * mints does), so that the GET never offers a check the POST would then refuse.
    */

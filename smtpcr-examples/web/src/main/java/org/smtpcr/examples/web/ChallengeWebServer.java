@@ -400,7 +400,9 @@ public final class ChallengeWebServer implements AutoCloseable {
         return;
       }
       String token = tokenOf(rawPath);
-      if (token != null) {
+      // only links we minted are counted: a made-up token gets the page's refusal anyway, and
+      // counting it would let a flood of them push real links out of the limiter's memory
+      if (token != null && page.isAuthentic(token)) {
         OptionalLong wait = limiter.acquirePost(token);
         if (wait.isPresent()) {
           send(tooMany(wait.getAsLong()));

@@ -268,6 +268,22 @@ final class ChallengeWebServerTest {
   }
 
   @Test
+  void post_madeUpTokens_areNotCountedAgainstThePerLinkCap() throws Exception {
+    try (ChallengeWebServer web = start(ChallengeWebServer.builder().postsPerTokenPerHour(1))) {
+      String forged = "a".repeat(40);
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> r =
+            http.send(
+                post(web, "c/" + forged, BodyPublishers.ofString("issued=1&nonce=1")),
+                BodyHandlers.ofString());
+        // the page's own refusal of a link it did not mint, never the cap's 429
+        assertTrue(r.statusCode() != 429 && r.statusCode() / 100 == 4, r::toString);
+      }
+      assertEquals(List.of(), store.adds());
+    }
+  }
+
+  @Test
   void jettyErrors_carryTheSecurityHeaders() throws Exception {
     try (ChallengeWebServer web = start(ChallengeWebServer.builder())) {
       HttpResponse<String> r =
