@@ -1,12 +1,19 @@
 package org.smtpcr.examples.runtime;
 
+import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.tokens.KeyFileException;
@@ -21,6 +28,9 @@ import org.smtpcr.tokens.MasterKey;
  * @since 0.1.0
  */
 public final class KeyRings {
+  /** Rotations in this process take turns on it (a file lock is held per process). */
+  private static final Object ROTATING = new Object();
+
   private static final Logger log = LoggerFactory.getLogger(KeyRings.class);
 
   /**
@@ -115,23 +125,81 @@ public final class KeyRings {
    * @since 0.3.0
    */
   public static KeyRing rotate(Path file) throws IOException {
-    KeyRing ring = readExisting(file);
-    int kid =
-        ring.nextFreeKeyId()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "all "
-                            + (KeyRing.MAX_KEY_ID + 1)
-                            + " key ids of "
-                            + file
-                            + " are in use; remove a key retired longer ago than the longest"
-                            + " link lifetime from the file first"));
-    KeyRing rotated = ring.withKey(kid, MasterKey.generate()).withActive(kid);
-    KeyRingFile.write(rotated, file);
-    log.info(
-        "rotated key file {}: key id {} is active, key ids {} verify", file, kid, rotated.keyIds());
-    return rotated;
+    // file locks are held per process: threads of one process take turns here first
+    synchronized (ROTATING) {
+      return rotateLocked(file);
+    }
+  }
+
+  private static KeyRing rotateLocked(Path file) throws IOException {
+    requireNonNull(file, "file");
+    readExisting(file); // a missing or broken file: the same error as everywhere else
+    // a symbolic link stays one: the ring is replaced where the link points
+    Path target = file.toRealPath();
+    Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+    try (FileChannel lockChannel =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockChannel.lock()) {
+      // read under the lock: a rotation running at the same time is seen, never overwritten
+      checkState(lock.isValid(), "lost the lock on %s", lockFile);
+      KeyRing ring = readExisting(target);
+      int kid =
+          ring.nextFreeKeyId()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "all "
+                              + (KeyRing.MAX_KEY_ID + 1)
+                              + " key ids of "
+                              + file
+                              + " are in use; remove a key retired longer ago than the longest"
+                              + " link lifetime from the file first"));
+      KeyRing rotated = ring.withKey(kid, MasterKey.generate()).withActive(kid);
+      Optional<PosixFileAttributes> before = posixAttributes(target);
+      KeyRingFile.write(rotated, target);
+      before.ifPresent(a -> keepOwner(target, a));
+      log.info(
+          "rotated key file {}: key id {} is active, key ids {} verify",
+          file,
+          kid,
+          rotated.keyIds());
+      return rotated;
+    }
+  }
+
+  private static Optional<PosixFileAttributes> posixAttributes(Path file) throws IOException {
+    try {
+      return Optional.of(Files.readAttributes(file, PosixFileAttributes.class));
+    } catch (UnsupportedOperationException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Gives the rewritten key file back to the owner and group the old one had: rotating as root must
+   * not leave a file the service's own user can no longer read.
+   */
+  private static void keepOwner(Path file, PosixFileAttributes before) {
+    try {
+      PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+      PosixFileAttributes now = view.readAttributes();
+      if (!now.owner().equals(before.owner())) {
+        view.setOwner(before.owner());
+      }
+      if (!now.group().equals(before.group())) {
+        view.setGroup(before.group());
+      }
+    } catch (IOException e) {
+      log.warn(
+          "the rotated key file {} could not be given back to {}:{} ({}); run: chown {}:{} {}",
+          file,
+          before.owner().getName(),
+          before.group().getName(),
+          e.getClass().getSimpleName(),
+          before.owner().getName(),
+          before.group().getName(),
+          file);
+    }
   }
 
   /** Writes a new ring to a temporary file and links it into place; never replaces a key file. */
