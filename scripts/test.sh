@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 
 # postgresql: JDBC store tests; chromium: the challenge page in a real browser; swaks: a real SMTP
 # client; postfix + postgrey: the policy server against a real Postfix, measured against Postgrey;
-# dnsmasq-base: an authoritative DNS server for the SPF, DKIM and DMARC tests.
-packages=(postgresql chromium swaks postfix postgrey dnsmasq-base)
+# dnsmasq-base: an authoritative DNS server for the SPF, DKIM and DMARC tests; dovecot-core: SASL
+# authentication for the Postfix submission service the outbound-learning tests use.
+packages=(postgresql chromium swaks postfix postgrey dnsmasq-base dovecot-core)
 
 missing=()
 for p in "${packages[@]}"; do

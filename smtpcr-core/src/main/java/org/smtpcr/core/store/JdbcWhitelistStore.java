@@ -93,7 +93,13 @@ public final class JdbcWhitelistStore implements WhitelistStore {
 
   private static final Logger log = LoggerFactory.getLogger(JdbcWhitelistStore.class);
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,29}");
-  private static final int MIGRATION_ATTEMPTS = 3;
+
+  /**
+   * Attempts at the schema migration: hosts starting at once race on H2, whose DDL is not
+   * transactional.
+   */
+  private static final int MIGRATION_ATTEMPTS = 10;
+
   private static final int WRITE_ATTEMPTS = 5;
   private static final int TRANSACTION_ATTEMPTS = 10;
   private static final int H2_CONCURRENT_UPDATE = 90131;

@@ -1,39 +1,118 @@
 package org.smtpcr.examples.policy;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A minimal Dovecot authentication server (the protocol Postfix's {@code smtpd_sasl_type = dovecot}
- * speaks, version 1.2) on a loopback port, for tests: it offers PLAIN and accepts any user whose
- * password is {@value #PASSWORD}. One thread per connection; {@link #close()} ends them.
+ * A private Dovecot (Debian's {@code dovecot-core}) that serves only authentication, on a loopback
+ * TCP port, for Postfix's {@code smtpd_sasl_type = dovecot}: PLAIN, any user, password {@value
+ * #PASSWORD} (a static passdb). Started from its own configuration in a temporary directory,
+ * stopped (with every child) by {@link #close()}.
  */
 final class DovecotAuth implements AutoCloseable {
   static final String PASSWORD = "secret";
 
-  private final ServerSocket server;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private final Thread acceptor;
+  private static final Path DOVECOT = Path.of("/usr/sbin/dovecot");
 
-  DovecotAuth() throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    acceptor = new Thread(this::acceptLoop, "dovecot-auth-test");
-    acceptor.setDaemon(true);
-    acceptor.start();
+  private final Process master;
+  private final int port;
+  private final Path dir;
+
+  private DovecotAuth(Process master, int port, Path dir) {
+    this.master = master;
+    this.port = port;
+    this.dir = dir;
+  }
+
+  /** Why a private Dovecot cannot run here, or empty when it can. */
+  static Optional<String> unavailable() {
+    if (!Files.isExecutable(DOVECOT)) {
+      return Optional.of(
+          "Dovecot is not installed (apt-get install dovecot-core; scripts/test.sh does)");
+    }
+    try {
+      UserPrincipalLookupService users = FileSystems.getDefault().getUserPrincipalLookupService();
+      users.lookupPrincipalByName("dovecot");
+      users.lookupPrincipalByName("dovenull");
+    } catch (IOException e) {
+      return Optional.of("a user Dovecot needs is missing: " + e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  /** Starts Dovecot's authentication service in {@code dir} and waits until it answers. */
+  static DovecotAuth start(Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("run"));
+    Files.createDirectories(dir.resolve("state"));
+    int port = PostfixInstance.freePort();
+    Path conf = dir.resolve("dovecot.conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "base_dir = " + dir.resolve("run"),
+            "state_dir = " + dir.resolve("state"),
+            "log_path = " + dir.resolve("dovecot.log"),
+            "protocols = none",
+            "listen = 127.0.0.1",
+            "ssl = no",
+            "disable_plaintext_auth = no",
+            "auth_mechanisms = plain",
+            "default_internal_user = dovecot",
+            "default_internal_group = dovecot",
+            "default_login_user = dovenull",
+            "passdb {",
+            "  driver = static",
+            "  args = password=" + PASSWORD,
+            "}",
+            "userdb {",
+            "  driver = static",
+            "  args = uid=dovecot gid=dovecot home=/nonexistent",
+            "}",
+            "service auth {",
+            "  inet_listener {",
+            "    address = 127.0.0.1",
+            "    port = " + port,
+            "  }",
+            "}",
+            ""),
+        StandardCharsets.US_ASCII);
+    Process p =
+        new ProcessBuilder(DOVECOT.toString(), "-F", "-c", conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("dovecot.out").toFile())
+            .start();
+    DovecotAuth d = new DovecotAuth(p, port, dir);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+        return d;
+      } catch (IOException e) {
+        if (!p.isAlive() || System.nanoTime() - deadline > 0) {
+          d.close();
+          throw new IOException("Dovecot did not start: " + d.log(), e);
+        }
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      }
+    }
   }
 
   int port() {
-    return server.getLocalPort();
+    return port;
   }
 
   /** The SASL PLAIN initial response for {@code user} with the accepted password. */
@@ -42,96 +121,32 @@ final class DovecotAuth implements AutoCloseable {
         .encodeToString(("\0" + user + "\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
   }
 
-  private void acceptLoop() {
-    while (!server.isClosed()) {
+  /** What Dovecot wrote, for failure messages. */
+  String log() {
+    StringBuilder sb = new StringBuilder();
+    for (String f : List.of("dovecot.out", "dovecot.log")) {
       try {
-        Socket s = server.accept();
-        open.add(s);
-        Thread t = new Thread(() -> serve(s), "dovecot-auth-test-conn");
-        t.setDaemon(true);
-        t.start();
+        sb.append(Files.readString(dir.resolve(f), StandardCharsets.UTF_8));
       } catch (IOException e) {
-        return;
+        // not written (yet)
       }
     }
-  }
-
-  private void serve(Socket s) {
-    try (s) {
-      OutputStream out = s.getOutputStream();
-      BufferedReader in =
-          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-      send(
-          out,
-          """
-          VERSION\t1\t2
-          MECH\tPLAIN\tplaintext
-          SPID\t1
-          CUID\t1
-          COOKIE\t0123456789abcdef0123456789abcdef
-          DONE
-          """);
-      for (String line; (line = in.readLine()) != null; ) {
-        String[] f = line.split("\t", -1);
-        if (f[0].equals("AUTH") && f.length >= 3) {
-          String id = f[1];
-          String resp = null;
-          for (String arg : f) {
-            if (arg.startsWith("resp=")) {
-              resp = arg.substring(5);
-            }
-          }
-          if (resp == null) {
-            send(out, "CONT\t" + id + "\t\n");
-            String cont = in.readLine();
-            if (cont == null) {
-              return;
-            }
-            String[] c = cont.split("\t", -1);
-            resp = c.length >= 3 ? c[2] : "";
-          }
-          send(out, answer(id, resp));
-        }
-      }
-    } catch (IOException e) {
-      // the peer went away
-    } finally {
-      open.remove(s);
-    }
-  }
-
-  private static String answer(String id, String resp) {
-    String[] parts;
-    try {
-      parts = new String(Base64.getDecoder().decode(resp), StandardCharsets.UTF_8).split("\0", -1);
-    } catch (IllegalArgumentException e) {
-      return "FAIL\t" + id + "\treason=bad base64\n";
-    }
-    if (parts.length == 3 && parts[2].equals(PASSWORD) && !parts[1].isEmpty()) {
-      return "OK\t" + id + "\tuser=" + parts[1] + "\n";
-    }
-    return "FAIL\t" + id + "\treason=wrong password\n";
-  }
-
-  private static void send(OutputStream out, String text) throws IOException {
-    out.write(text.getBytes(StandardCharsets.UTF_8));
-    out.flush();
+    return sb.toString();
   }
 
   @Override
-  public void close() throws IOException {
-    server.close();
-    for (Socket s : open) {
-      try {
-        s.close();
-      } catch (SocketException e) {
-        // closing anyway
-      }
+  public void close() {
+    List<ProcessHandle> all = new ArrayList<>(master.descendants().toList());
+    all.add(master.toHandle());
+    master.destroy(); // SIGTERM: the master stops its children
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (all.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
     }
-    try {
-      acceptor.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    for (ProcessHandle h : all) {
+      if (h.isAlive()) {
+        h.destroyForcibly();
+      }
     }
   }
 }

@@ -31,11 +31,12 @@ import org.smtpcr.tokens.KeyRing;
 
 /**
  * Outbound mail and the null sender through a real Postfix: port 25 as in {@link
- * PostfixPolicyTest}, plus a submission service as docs/postfix.md shows it (SASL through a Dovecot
- * authentication server, {@code reject_sender_login_mismatch}, the policy asked before {@code
- * permit_sasl_authenticated}, and at {@code END-OF-MESSAGE} through {@code
- * smtpd_end_of_data_restrictions}). Local domain: {@code cr.test}. Needs Debian's Postfix and root;
- * without them the tests fail when {@code smtpcr.it.required=true} and are skipped otherwise.
+ * PostfixPolicyTest}, plus a submission service as docs/postfix.md shows it (SASL through a private
+ * Dovecot's authentication service, {@code reject_sender_login_mismatch}, the policy asked before
+ * {@code permit_sasl_authenticated}, and at {@code END-OF-MESSAGE} through {@code
+ * smtpd_end_of_data_restrictions}). Local domain: {@code cr.test}. Needs Debian's Postfix, Dovecot
+ * and root; without them the tests fail when {@code smtpcr.it.required=true} and are skipped
+ * otherwise.
  */
 final class PostfixOutboundTest {
   @TempDir static Path tmp;
@@ -49,7 +50,7 @@ final class PostfixOutboundTest {
 
   @BeforeAll
   static void startAll() throws Exception {
-    unavailable = PostfixInstance.unavailable();
+    unavailable = PostfixInstance.unavailable().or(DovecotAuth::unavailable);
     if (unavailable.isPresent()) {
       return;
     }
@@ -70,7 +71,7 @@ final class PostfixOutboundTest {
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
             .build()
             .start();
-    sasl = new DovecotAuth();
+    sasl = DovecotAuth.start(tmp.resolve("dovecot"));
     submissionPort = PostfixInstance.freePort();
     postfix =
         PostfixInstance.start(
