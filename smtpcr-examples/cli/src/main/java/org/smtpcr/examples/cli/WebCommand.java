@@ -58,33 +58,6 @@ final class WebCommand implements Callable<Integer> {
   String whitelistExpiry;
 
   @Option(
-      names = "--confirmations-per-recipient-per-day",
-      paramLabel = "N",
-      description =
-          "Most new confirmations per recipient per UTC day (default "
-              + ChallengePage.DEFAULT_CONFIRMATIONS_PER_RECIPIENT_PER_DAY
-              + ").")
-  String perRecipientPerDay;
-
-  @Option(
-      names = "--confirmations-per-sender-domain-per-day",
-      paramLabel = "N",
-      description =
-          "Most new confirmations per sender organizational domain per UTC day (default "
-              + ChallengePage.DEFAULT_CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY
-              + ").")
-  String perSenderDomainPerDay;
-
-  @Option(
-      names = "--confirmations-per-network-per-hour",
-      paramLabel = "N",
-      description =
-          "Most new confirmations per client network (IPv4 /24, IPv6 /48) per hour (default "
-              + ChallengePage.DEFAULT_CONFIRMATIONS_PER_NETWORK_PER_HOUR
-              + ").")
-  String perNetworkPerHour;
-
-  @Option(
       names = "--requests-per-minute",
       paramLabel = "N",
       defaultValue = "" + ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE,
@@ -149,15 +122,6 @@ final class WebCommand implements Callable<Integer> {
                 .set(Settings.POW_BITS, powBits));
     if (whitelistExpiry != null) {
       b.text(Settings.WHITELIST_EXPIRY, whitelistExpiry);
-    }
-    if (perRecipientPerDay != null) {
-      b.text(Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, perRecipientPerDay);
-    }
-    if (perSenderDomainPerDay != null) {
-      b.text(Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY, perSenderDomainPerDay);
-    }
-    if (perNetworkPerHour != null) {
-      b.text(Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
     }
     return b.build();
   }

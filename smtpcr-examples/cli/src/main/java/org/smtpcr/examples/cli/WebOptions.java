@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.web.ChallengePage;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,6 +89,33 @@ final class WebOptions {
       description = "POSTs to the page per challenge link and hour; 0: no limit (default 10).")
   String postsPerTokenPerHour;
 
+  @Option(
+      names = "--confirmations-per-recipient-per-day",
+      paramLabel = "N",
+      description =
+          "Most new confirmations per recipient per UTC day (default "
+              + ChallengePage.DEFAULT_CONFIRMATIONS_PER_RECIPIENT_PER_DAY
+              + ").")
+  String perRecipientPerDay;
+
+  @Option(
+      names = "--confirmations-per-sender-domain-per-day",
+      paramLabel = "N",
+      description =
+          "Most new confirmations per sender organizational domain per UTC day (default "
+              + ChallengePage.DEFAULT_CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY
+              + ").")
+  String perSenderDomainPerDay;
+
+  @Option(
+      names = "--confirmations-per-network-per-hour",
+      paramLabel = "N",
+      description =
+          "Most new confirmations per client network (IPv4 /24, IPv6 /48) per hour (default "
+              + ChallengePage.DEFAULT_CONFIRMATIONS_PER_NETWORK_PER_HOUR
+              + ").")
+  String perNetworkPerHour;
+
   /** Adds the settings these options give to {@code b}; a wrong value is a usage error. */
   Settings.Builder addTo(Settings.Builder b) {
     set(b, Settings.WEB_HEADER_TIMEOUT, headerTimeout);
@@ -100,6 +128,9 @@ final class WebOptions {
     set(b, Settings.WEB_FORWARDED_HEADER, forwardedHeader);
     set(b, Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK, requestsPerMinutePerNetwork);
     set(b, Settings.WEB_POSTS_PER_TOKEN_PER_HOUR, postsPerTokenPerHour);
+    set(b, Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, perRecipientPerDay);
+    set(b, Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY, perSenderDomainPerDay);
+    set(b, Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
     return b;
   }
 

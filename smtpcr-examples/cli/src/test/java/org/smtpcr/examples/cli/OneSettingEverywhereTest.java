@@ -369,7 +369,11 @@ final class OneSettingEverywhereTest {
               Settings.WEB_QUEUE,
               Settings.WEB_TRUSTED_PROXIES,
               Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK,
-              Settings.WEB_POSTS_PER_TOKEN_PER_HOUR)) {
+              Settings.WEB_POSTS_PER_TOKEN_PER_HOUR,
+              Settings.WEB_FORWARDED_HEADER,
+              Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY,
+              Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY,
+              Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR)) {
         assertTrue(r.out().contains(s.options().get(0)), command + " lacks " + s + ": " + r);
       }
     }
