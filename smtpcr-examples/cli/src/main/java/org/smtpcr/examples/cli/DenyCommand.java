@@ -37,25 +37,11 @@ final class DenyCommand {
 
     @Mixin DataOptions data;
 
-    @Mixin AddressOptions addresses;
-
-    @Option(
-        names = "--sender",
-        paramLabel = "S",
-        required = true,
-        description = "Sender address or @domain.")
-    String sender;
-
-    @Option(
-        names = "--recipient",
-        paramLabel = "R",
-        description = "Recipient address (default: any recipient).")
-    String recipient;
+    @Mixin EntryOptions entry;
 
     @Override
     public Integer call() throws Exception {
-      WhitelistKey k =
-          WhitelistCommand.key(spec, addresses, sender, Optional.ofNullable(recipient));
+      WhitelistKey k = entry.key();
       try (DataDirectory d = data.open()) {
         d.store().deny(k);
       }
@@ -77,25 +63,11 @@ final class DenyCommand {
 
     @Mixin DataOptions data;
 
-    @Mixin AddressOptions addresses;
-
-    @Option(
-        names = "--sender",
-        paramLabel = "S",
-        required = true,
-        description = "Sender address or @domain.")
-    String sender;
-
-    @Option(
-        names = "--recipient",
-        paramLabel = "R",
-        description = "Recipient address (default: the any-recipient entry).")
-    String recipient;
+    @Mixin EntryOptions entry;
 
     @Override
     public Integer call() throws Exception {
-      WhitelistKey k =
-          WhitelistCommand.key(spec, addresses, sender, Optional.ofNullable(recipient));
+      WhitelistKey k = entry.key();
       boolean removed;
       try (DataDirectory d = data.open()) {
         removed = d.store().removeDenial(k);

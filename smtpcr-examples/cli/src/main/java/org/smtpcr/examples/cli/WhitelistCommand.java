@@ -38,19 +38,6 @@ final class WhitelistCommand {
   private static final int PAGE = 500;
 
   /** The key that {@code --sender} and {@code --recipient} name. */
-  static WhitelistKey key(
-      CommandSpec spec, AddressOptions addresses, String sender, Optional<String> recipient) {
-    Optional<CanonicalAddress> r = recipient.map(addresses::recipient);
-    if (sender.startsWith("@")) {
-      String domain = Cli.domain(spec, "--sender", sender.substring(1));
-      return r.isPresent()
-          ? WhitelistKey.domain(domain, r.get())
-          : WhitelistKey.globalDomain(domain);
-    }
-    CanonicalAddress s = addresses.sender(sender);
-    return r.isPresent() ? WhitelistKey.pair(s, r.get()) : WhitelistKey.globalSender(s);
-  }
-
   static String describe(WhitelistKey k) {
     return k.sender() + " -> " + (k.isGlobal() ? "any recipient" : k.recipient());
   }
@@ -65,20 +52,7 @@ final class WhitelistCommand {
 
     @Mixin DataOptions data;
 
-    @Mixin AddressOptions addresses;
-
-    @Option(
-        names = "--sender",
-        paramLabel = "S",
-        required = true,
-        description = "Sender address or @domain.")
-    String sender;
-
-    @Option(
-        names = "--recipient",
-        paramLabel = "R",
-        description = "Recipient address (default: any recipient).")
-    String recipient;
+    @Mixin EntryOptions entry;
 
     @Option(
         names = "--expires",
@@ -88,7 +62,7 @@ final class WhitelistCommand {
 
     @Override
     public Integer call() throws Exception {
-      WhitelistKey k = key(spec, addresses, sender, Optional.ofNullable(recipient));
+      WhitelistKey k = entry.key();
       if (expires != null && (expires.isZero() || expires.isNegative())) {
         throw Cli.usage(spec, "--expires must be positive");
       }
@@ -117,24 +91,11 @@ final class WhitelistCommand {
 
     @Mixin DataOptions data;
 
-    @Mixin AddressOptions addresses;
-
-    @Option(
-        names = "--sender",
-        paramLabel = "S",
-        required = true,
-        description = "Sender address or @domain.")
-    String sender;
-
-    @Option(
-        names = "--recipient",
-        paramLabel = "R",
-        description = "Recipient address (default: the any-recipient entry).")
-    String recipient;
+    @Mixin EntryOptions entry;
 
     @Override
     public Integer call() throws Exception {
-      WhitelistKey k = key(spec, addresses, sender, Optional.ofNullable(recipient));
+      WhitelistKey k = entry.key();
       boolean removed;
       try (DataDirectory d = data.open()) {
         removed = d.store().remove(k);
