@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
+import org.smtpcr.examples.runtime.Setting;
+import org.smtpcr.examples.runtime.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -84,6 +86,31 @@ final class Cli {
         .limit(500)
         .forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
     return sb.toString();
+  }
+
+  /**
+   * Sets {@code setting} from an option's value when the option was given; a value the setting's
+   * grammar refuses is a usage error naming the option. One parser for every option that has a
+   * runtime setting, so an option and a configuration-file key mean the same.
+   */
+  static <T> void setOption(
+      CommandSpec spec, Settings.Builder b, Setting<T> setting, String value) {
+    if (value != null) {
+      setOption(spec, b, setting, List.of(value));
+    }
+  }
+
+  /** {@link #setOption(CommandSpec, Settings.Builder, Setting, String)} for a repeatable option. */
+  static <T> void setOption(
+      CommandSpec spec, Settings.Builder b, Setting<T> setting, List<String> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    try {
+      b.set(setting, setting.parse(values));
+    } catch (IllegalArgumentException e) {
+      throw usage(spec, setting.options().get(0) + ": " + e.getMessage());
+    }
   }
 
   /** A usage error (exit 2). */

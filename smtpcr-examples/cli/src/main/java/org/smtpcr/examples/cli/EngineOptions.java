@@ -3,7 +3,6 @@ package org.smtpcr.examples.cli;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.Settings;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -169,41 +168,24 @@ final class EngineOptions {
   /** The runtime settings these options give; a wrong value is a usage error naming the option. */
   Settings.Builder settings() {
     Settings.Builder b = Settings.builder().set(Settings.CHALLENGE_LIFETIME, challengeLifetime);
-    set(b, Settings.TRUSTED_NETWORKS, trustedNetworks);
-    set(b, Settings.EXEMPT_RECIPIENTS, exemptRecipients);
-    set(b, Settings.SUBADDRESS_SEPARATORS, List.of(subaddressSeparators));
-    set(b, Settings.SPF, spf);
-    set(b, Settings.DKIM, dkim);
-    set(b, Settings.DNS_SERVER, dnsServer);
-    set(b, Settings.DNS_TIMEOUT, dnsTimeout);
-    set(b, Settings.AUTH_DEADLINE, authDeadline);
-    set(b, Settings.TRUSTED_AUTHSERV_IDS, trustedAuthservIds);
-    set(b, Settings.TRUSTED_FORWARDERS, trustedForwarders);
-    set(b, Settings.AUTHENTICATION_OPTIONAL_DOMAINS, authenticationOptionalDomains);
-    set(b, Settings.ADMIT_UNAUTHENTICATED, admitUnauthenticated);
-    set(b, Settings.REJECT_SPF_FAIL, rejectSpfFail);
-    set(b, Settings.HONOUR_UNVERIFIED_CONFIRMATIONS, honourUnverifiedConfirmations);
-    set(b, Settings.RECIPIENT_PASSWORD_ATTEMPTS, recipientPasswordAttempts);
-    set(b, Settings.NULL_SENDER, nullSender);
-    set(b, Settings.NULL_SENDER_NEEDS_OUTBOUND, nullSenderNeedsOutbound);
-    set(b, Settings.LOCAL_DOMAINS, localDomains);
+    Cli.setOption(spec, b, Settings.TRUSTED_NETWORKS, trustedNetworks);
+    Cli.setOption(spec, b, Settings.EXEMPT_RECIPIENTS, exemptRecipients);
+    Cli.setOption(spec, b, Settings.SUBADDRESS_SEPARATORS, List.of(subaddressSeparators));
+    Cli.setOption(spec, b, Settings.SPF, spf);
+    Cli.setOption(spec, b, Settings.DKIM, dkim);
+    Cli.setOption(spec, b, Settings.DNS_SERVER, dnsServer);
+    Cli.setOption(spec, b, Settings.DNS_TIMEOUT, dnsTimeout);
+    Cli.setOption(spec, b, Settings.AUTH_DEADLINE, authDeadline);
+    Cli.setOption(spec, b, Settings.TRUSTED_AUTHSERV_IDS, trustedAuthservIds);
+    Cli.setOption(spec, b, Settings.TRUSTED_FORWARDERS, trustedForwarders);
+    Cli.setOption(spec, b, Settings.AUTHENTICATION_OPTIONAL_DOMAINS, authenticationOptionalDomains);
+    Cli.setOption(spec, b, Settings.ADMIT_UNAUTHENTICATED, admitUnauthenticated);
+    Cli.setOption(spec, b, Settings.REJECT_SPF_FAIL, rejectSpfFail);
+    Cli.setOption(spec, b, Settings.HONOUR_UNVERIFIED_CONFIRMATIONS, honourUnverifiedConfirmations);
+    Cli.setOption(spec, b, Settings.RECIPIENT_PASSWORD_ATTEMPTS, recipientPasswordAttempts);
+    Cli.setOption(spec, b, Settings.NULL_SENDER, nullSender);
+    Cli.setOption(spec, b, Settings.NULL_SENDER_NEEDS_OUTBOUND, nullSenderNeedsOutbound);
+    Cli.setOption(spec, b, Settings.LOCAL_DOMAINS, localDomains);
     return b;
-  }
-
-  private <T> void set(Settings.Builder b, Setting<T> setting, String value) {
-    if (value != null) {
-      set(b, setting, List.of(value));
-    }
-  }
-
-  private <T> void set(Settings.Builder b, Setting<T> setting, List<String> values) {
-    if (values.isEmpty()) {
-      return;
-    }
-    try {
-      b.set(setting, setting.parse(values));
-    } catch (IllegalArgumentException e) {
-      throw Cli.usage(spec, setting.options().get(0) + ": " + e.getMessage());
-    }
   }
 }

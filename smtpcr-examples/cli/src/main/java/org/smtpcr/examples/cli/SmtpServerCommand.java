@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
-import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.SettingGrammar;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
@@ -102,20 +101,9 @@ final class SmtpServerCommand implements Callable<Integer> {
             .settings()
             .set(Settings.CHALLENGE_BASE, challengeBase)
             .set(Settings.SUBJECT_PASS_CODES, subjectPassCodes);
-    set(b, Settings.SMTP_MAX_CONNECTIONS, maxConnections);
-    set(b, Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT, maxConnectionsPerClient);
+    Cli.setOption(spec, b, Settings.SMTP_MAX_CONNECTIONS, maxConnections);
+    Cli.setOption(spec, b, Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT, maxConnectionsPerClient);
     return b.build();
-  }
-
-  private <T> void set(Settings.Builder b, Setting<T> setting, String value) {
-    if (value == null) {
-      return;
-    }
-    try {
-      b.set(setting, setting.parse(value));
-    } catch (IllegalArgumentException e) {
-      throw Cli.usage(spec, setting.options().get(0) + ": " + e.getMessage());
-    }
   }
 
   @Override

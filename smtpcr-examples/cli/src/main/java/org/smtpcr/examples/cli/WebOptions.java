@@ -2,7 +2,6 @@ package org.smtpcr.examples.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.web.ChallengePage;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,36 +117,20 @@ final class WebOptions {
 
   /** Adds the settings these options give to {@code b}; a wrong value is a usage error. */
   Settings.Builder addTo(Settings.Builder b) {
-    set(b, Settings.WEB_HEADER_TIMEOUT, headerTimeout);
-    set(b, Settings.WEB_BODY_TIMEOUT, bodyTimeout);
-    set(b, Settings.WEB_CONNECTIONS_PER_CLIENT, connectionsPerClient);
-    set(b, Settings.WEB_MAX_CONNECTIONS, maxConnections);
-    set(b, Settings.WEB_THREADS, threads);
-    set(b, Settings.WEB_QUEUE, queue);
-    set(b, Settings.WEB_TRUSTED_PROXIES, trustedProxies);
-    set(b, Settings.WEB_FORWARDED_HEADER, forwardedHeader);
-    set(b, Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK, requestsPerMinutePerNetwork);
-    set(b, Settings.WEB_POSTS_PER_TOKEN_PER_HOUR, postsPerTokenPerHour);
-    set(b, Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, perRecipientPerDay);
-    set(b, Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY, perSenderDomainPerDay);
-    set(b, Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
+    Cli.setOption(spec, b, Settings.WEB_HEADER_TIMEOUT, headerTimeout);
+    Cli.setOption(spec, b, Settings.WEB_BODY_TIMEOUT, bodyTimeout);
+    Cli.setOption(spec, b, Settings.WEB_CONNECTIONS_PER_CLIENT, connectionsPerClient);
+    Cli.setOption(spec, b, Settings.WEB_MAX_CONNECTIONS, maxConnections);
+    Cli.setOption(spec, b, Settings.WEB_THREADS, threads);
+    Cli.setOption(spec, b, Settings.WEB_QUEUE, queue);
+    Cli.setOption(spec, b, Settings.WEB_TRUSTED_PROXIES, trustedProxies);
+    Cli.setOption(spec, b, Settings.WEB_FORWARDED_HEADER, forwardedHeader);
+    Cli.setOption(
+        spec, b, Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK, requestsPerMinutePerNetwork);
+    Cli.setOption(spec, b, Settings.WEB_POSTS_PER_TOKEN_PER_HOUR, postsPerTokenPerHour);
+    Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, perRecipientPerDay);
+    Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY, perSenderDomainPerDay);
+    Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
     return b;
-  }
-
-  private <T> void set(Settings.Builder b, Setting<T> setting, String value) {
-    if (value != null) {
-      set(b, setting, List.of(value));
-    }
-  }
-
-  private <T> void set(Settings.Builder b, Setting<T> setting, List<String> values) {
-    if (values.isEmpty()) {
-      return;
-    }
-    try {
-      b.set(setting, setting.parse(values));
-    } catch (IllegalArgumentException e) {
-      throw Cli.usage(spec, setting.options().get(0) + ": " + e.getMessage());
-    }
   }
 }
