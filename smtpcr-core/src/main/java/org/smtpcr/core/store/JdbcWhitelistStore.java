@@ -201,30 +201,46 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     }
   }
 
+  /**
+   * The condition that matches exactly the {@code candidates}: they are a cross product of
+   * recipient and sender keys, so one {@code IN} per column finds them in one query. Bind it with
+   * {@link #bindCandidates}.
+   */
+  private static String candidatesClause(WhitelistCandidates candidates) {
+    return "recipient_key IN ("
+        + String.join(", ", Collections.nCopies(candidates.recipientKeys().size(), "?"))
+        + ") AND sender_key IN ("
+        + String.join(", ", Collections.nCopies(candidates.senderKeys().size(), "?"))
+        + ")";
+  }
+
+  /** Binds {@link #candidatesClause}'s parameters from 1; returns the next parameter index. */
+  private static int bindCandidates(PreparedStatement ps, WhitelistCandidates candidates)
+      throws SQLException {
+    int i = 1;
+    for (String r : candidates.recipientKeys()) {
+      ps.setString(i++, r);
+    }
+    for (String sk : candidates.senderKeys()) {
+      ps.setString(i++, sk);
+    }
+    return i;
+  }
+
   @Override
   public boolean containsAny(WhitelistCandidates candidates) {
     requireNonNull(candidates, "candidates");
     ready();
     // the candidates are a cross product: one IN per column finds exactly them, in one query
-    List<String> recipients = candidates.recipientKeys();
-    List<String> senders = candidates.senderKeys();
     String sql =
         "SELECT 1 FROM "
             + table
-            + " WHERE recipient_key IN ("
-            + String.join(", ", Collections.nCopies(recipients.size(), "?"))
-            + ") AND sender_key IN ("
-            + String.join(", ", Collections.nCopies(senders.size(), "?"))
-            + ") AND (expires_at IS NULL OR expires_at > ?) LIMIT 1";
+            + " WHERE "
+            + candidatesClause(candidates)
+            + " AND (expires_at IS NULL OR expires_at > ?) LIMIT 1";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = prepare(c, sql)) {
-      int i = 1;
-      for (String r : recipients) {
-        ps.setString(i++, r);
-      }
-      for (String s : senders) {
-        ps.setString(i++, s);
-      }
+      int i = bindCandidates(ps, candidates);
       ps.setLong(i, now());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
@@ -240,28 +256,18 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     ready();
     // the query of containsAny, reading every matching row (at most one per candidate): the most
     // specific one is picked here, in the candidates' order
-    List<String> recipients = candidates.recipientKeys();
-    List<String> senders = candidates.senderKeys();
     String sql =
         "SELECT "
             + ENTRY_COLUMNS
             + " FROM "
             + table
-            + " WHERE recipient_key IN ("
-            + String.join(", ", Collections.nCopies(recipients.size(), "?"))
-            + ") AND sender_key IN ("
-            + String.join(", ", Collections.nCopies(senders.size(), "?"))
-            + ") AND (expires_at IS NULL OR expires_at > ?)";
+            + " WHERE "
+            + candidatesClause(candidates)
+            + " AND (expires_at IS NULL OR expires_at > ?)";
     List<WhitelistEntry> found = new ArrayList<>(2);
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = prepare(c, sql)) {
-      int i = 1;
-      for (String r : recipients) {
-        ps.setString(i++, r);
-      }
-      for (String s : senders) {
-        ps.setString(i++, s);
-      }
+      int i = bindCandidates(ps, candidates);
       ps.setLong(i, now());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -573,26 +579,15 @@ public final class JdbcWhitelistStore implements WhitelistStore {
     requireNonNull(candidates, "candidates");
     ready();
     // as findAny: one query for every candidate, the most specific match picked here
-    List<String> recipients = candidates.recipientKeys();
-    List<String> senders = candidates.senderKeys();
     String sql =
         "SELECT sender_key, recipient_key FROM "
             + denyTable
-            + " WHERE recipient_key IN ("
-            + String.join(", ", Collections.nCopies(recipients.size(), "?"))
-            + ") AND sender_key IN ("
-            + String.join(", ", Collections.nCopies(senders.size(), "?"))
-            + ")";
+            + " WHERE "
+            + candidatesClause(candidates);
     List<WhitelistKey> found = new ArrayList<>(2);
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = prepare(c, sql)) {
-      int i = 1;
-      for (String r : recipients) {
-        ps.setString(i++, r);
-      }
-      for (String s : senders) {
-        ps.setString(i++, s);
-      }
+      bindCandidates(ps, candidates);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           found.add(key(rs.getString(1), rs.getString(2)));
