@@ -86,6 +86,49 @@ final class SmtpcrRcptHookTest {
   }
 
   @Test
+  void doRcpt_localDomainsSet_aRecipientElsewhereIsRefusedWithoutALink() throws Exception {
+    SmtpcrRcptHook local = configured(Map.of("localDomains", "example.org"));
+    try {
+      SMTPSession session =
+          TestSessions.afterMail(
+              "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+      HookResult ours =
+          local.doRcpt(
+              session,
+              TestSessions.sender("a@b.example"),
+              new MailAddress("bob@example.org"),
+              Map.of());
+      assertTrue(ours.getSmtpDescription().contains(" https://cr.example.com/c/"));
+      HookResult elsewhere =
+          local.doRcpt(
+              session,
+              TestSessions.sender("a@b.example"),
+              new MailAddress("carol@elsewhere.example"),
+              Map.of());
+      assertEquals(HookReturnCode.deny(), elsewhere.getResult());
+      assertEquals("550", elsewhere.getSmtpRetCode());
+      assertFalse(elsewhere.getSmtpDescription().contains("https://"), "no link minted for it");
+    } finally {
+      local.destroy();
+    }
+  }
+
+  @Test
+  void doRcpt_nullSenderAny_acceptsABounceWithoutAnOutboundMark() throws Exception {
+    SmtpcrRcptHook any = configured(Map.of("nullSender", "any"));
+    try {
+      SMTPSession session =
+          TestSessions.afterMail("198.51.100.7", false, "client.example", MaybeSender.nullSender());
+      assertSame(
+          HookResult.DECLINED,
+          any.doRcpt(
+              session, MaybeSender.nullSender(), new MailAddress("bob@example.org"), Map.of()));
+    } finally {
+      any.destroy();
+    }
+  }
+
+  @Test
   void doRcpt_postmasterFromUnknownSender_declinedByTheEngine() throws Exception {
     SMTPSession session =
         TestSessions.afterMail(
