@@ -29,6 +29,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.smtpcr.auth.testing.DkimKeys;
+import org.smtpcr.auth.testing.DkimTestSigner;
 import org.smtpcr.auth.testing.Dnsmasq;
 import org.smtpcr.examples.web.ChromiumBrowser;
 import org.smtpcr.tokens.KeyRingFile;
@@ -55,6 +57,7 @@ final class JamesLoopIT {
   private static final Pattern LINK = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/c/\\S+)\r\n$");
   private static final Pattern PAGE_READY = Pattern.compile("challenge page on (http://\\S+)");
   private static final AtomicInteger SUBJECTS = new AtomicInteger();
+  private static final DkimKeys SOFT_KEY = DkimKeys.generate();
 
   /** Where mailetcontainer.xml's relay processor keeps what would go out (as webadmin names it). */
   private static final String RELAYED = "var/mail/relayed";
@@ -64,6 +67,7 @@ final class JamesLoopIT {
   private static Server h2;
   private static int h2Port;
   private static Path keyFile;
+  private static Path passwordFile;
   private static ChildJvm page;
   private static URI pageBase;
   private static JamesServer james;
@@ -82,7 +86,10 @@ final class JamesLoopIT {
     dns =
         Dnsmasq.builder("good.example")
             .zone("other.example")
+            .zone("soft.example")
             .txt("good.example", "v=spf1 ip4:127.0.0.1 -all")
+            .txt("soft.example", "v=spf1 ip4:192.0.2.1 ~all")
+            .txt("sel._domainkey.soft.example", SOFT_KEY.txtRecord())
             .txt("other.example", "v=spf1 ip4:127.0.0.1 -all")
             .start();
 
@@ -99,7 +106,7 @@ final class JamesLoopIT {
     smtpcr(List.of("keygen", "--out", keyFile.toString()));
 
     // the page, beside James, on the same key file and store
-    Path passwordFile = run.resolve("store.password");
+    passwordFile = run.resolve("store.password");
     Files.writeString(passwordFile, STORE_PASSWORD + "\n", StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(
         passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
@@ -329,6 +336,48 @@ final class JamesLoopIT {
 
   @Test
   @Order(6)
+  void dkimSignedMail_fromASenderSpfDoesNotPass_isDecidedAtTheEndOfData() throws Exception {
+    // SPF for soft.example is softfail from here: the recipient waits for the message, and
+    // SmtpcrMessageHook checks DKIM with the jDKIM and Mime4j that James 3.8.1 ships
+    smtpcr(
+        List.of(
+            "whitelist",
+            "add",
+            "--store",
+            tcpUrl() + ";USER=" + STORE_USER,
+            "--store-password-file",
+            passwordFile.toString(),
+            "--data",
+            run.resolve("cli-data").toString(),
+            "--sender",
+            "alice@soft.example",
+            "--recipient",
+            "bob@example.org"));
+    String subject = subject("dkim");
+    DkimTestSigner signer = DkimTestSigner.of(SOFT_KEY, "soft.example", "sel");
+    String signed =
+        signer.sign(
+            String.join("\r\n", message("alice@soft.example", "bob@example.org", subject))
+                + "\r\n");
+    try (SmtpClient c = SmtpClient.connect(james.smtpPort(), "mail.soft.example")) {
+      assertTrue(c.command("MAIL FROM:<alice@soft.example>").startsWith("250"));
+      String rcpt = c.command("RCPT TO:<bob@example.org>");
+      assertTrue(rcpt.startsWith("250"), "provisionally, until the message is seen: " + rcpt);
+      String data = c.data(lines(signed));
+      assertTrue(data.startsWith("250"), "an aligned DKIM pass authenticates the sender: " + data);
+    }
+    imap.await("bob@example.org", PASSWORD, subject, DELIVERY);
+    try (SmtpClient c = SmtpClient.connect(james.smtpPort(), "mail.soft.example")) {
+      assertTrue(c.command("MAIL FROM:<alice@soft.example>").startsWith("250"));
+      assertTrue(c.command("RCPT TO:<bob@example.org>").startsWith("250"));
+      String data = c.data(lines(signed.replace("Hello from", "Hullo from")));
+      assertTrue(data.startsWith("550 5.7.26 "), "a broken signature proves nothing: " + data);
+      assertFalse(data.contains("http"), data);
+    }
+  }
+
+  @Test
+  @Order(7)
   void theStoreDown_isA451AtRcpt_andNoMessageOfTheRunEndedInAnErrorRepository() throws Exception {
     h2.stop();
     try (SmtpClient c = SmtpClient.connect(james.smtpPort(), "mail.good.example")) {
@@ -385,7 +434,8 @@ final class JamesLoopIT {
     List<String> command =
         new ArrayList<>(List.of(ChildJvm.java(), "-jar", jar("smtpcr.jar").toString()));
     command.addAll(args);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(run.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), "smtpcr " + args + ": " + output);
   }
@@ -405,6 +455,12 @@ final class JamesLoopIT {
       LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
     }
     throw new AssertionError(repository + " holds " + seen + " mails, not " + size);
+  }
+
+  private static String[] lines(String message) {
+    List<String> l = new ArrayList<>(List.of(message.split("\r\n", -1)));
+    l.remove(l.size() - 1); // after the last CRLF
+    return l.toArray(String[]::new);
   }
 
   private static String subject(String what) {
