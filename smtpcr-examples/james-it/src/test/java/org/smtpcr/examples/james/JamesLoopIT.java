@@ -374,6 +374,19 @@ final class JamesLoopIT {
       assertTrue(data.startsWith("550 5.7.26 "), "a broken signature proves nothing: " + data);
       assertFalse(data.contains("http"), data);
     }
+    // a signature whose key is not published: jDKIM reports it as a failure of its own
+    String unpublished =
+        DkimTestSigner.of(SOFT_KEY, "soft.example", "nokey")
+            .sign(
+                String.join(
+                        "\r\n", message("alice@soft.example", "bob@example.org", subject("nokey")))
+                    + "\r\n");
+    try (SmtpClient c = SmtpClient.connect(james.smtpPort(), "mail.soft.example")) {
+      assertTrue(c.command("MAIL FROM:<alice@soft.example>").startsWith("250"));
+      assertTrue(c.command("RCPT TO:<bob@example.org>").startsWith("250"));
+      String data = c.data(lines(unpublished));
+      assertTrue(data.startsWith("550 5.7.26 "), "a key nobody publishes proves nothing: " + data);
+    }
   }
 
   @Test
