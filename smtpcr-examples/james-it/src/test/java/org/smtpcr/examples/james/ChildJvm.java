@@ -64,6 +64,10 @@ final class ChildJvm implements AutoCloseable {
     Process p =
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
     ChildJvm child = new ChildJvm(name, p, log);
+    // a test JVM that dies (a killed build) takes the child with it
+    Thread reaper = new Thread(child::close, name + "-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+    p.onExit().thenRun(() -> removeHook(reaper));
     Thread reader = new Thread(() -> child.copyOutput(ready), name + "-output");
     reader.setDaemon(true);
     reader.start();
@@ -83,6 +87,14 @@ final class ChildJvm implements AutoCloseable {
       child.close();
       throw new IOException(
           name + " did not become ready (" + e + "); its last lines:\n" + child.tail(), e);
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down already; the hook runs or ran
     }
   }
 
