@@ -132,8 +132,9 @@ final class DkimCheck {
   private static Stage headerStage(String field, Headers headers, DKIMVerifier keys, long now) {
     SignatureRecord record = null;
     try {
-      record = new SignatureRecordImpl(HeaderSection.value(field));
-      record.validate(); // jDKIM 0.5 validates in the constructor, 0.3 does not
+      SignatureRecord parsed = new SignatureRecordImpl(HeaderSection.value(field));
+      parsed.validate(); // jDKIM 0.5 validates in the constructor, 0.3 does not
+      record = parsed; // so an invalid signature has no record with either version
       Long t = record.getSignatureTimestamp();
       if (t != null && t - now > FUTURE_TOLERANCE_SECONDS) {
         return Stage.done(record, DkimSignature.Result.POLICY);
