@@ -85,7 +85,13 @@ final class Dns {
     }
     try {
       LookupResult r = f.get(wait, TimeUnit.NANOSECONDS);
-      List<Record> records = r.getRecords().stream().filter(x -> x.getType() == type).toList();
+      // without aliases, only records of the name asked: dnsjava before 3.6 also returned the
+      // answer section's records of other names (3.6 normalizes answers, see CVE-2024-25638)
+      List<Record> records =
+          r.getRecords().stream()
+              .filter(x -> x.getType() == type)
+              .filter(x -> !r.getAliases().isEmpty() || x.getName().equals(n))
+              .toList();
       return records.isEmpty() ? VOID : new Answer.Records(records);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
