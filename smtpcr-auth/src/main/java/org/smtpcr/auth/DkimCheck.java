@@ -3,27 +3,27 @@ package org.smtpcr.auth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import org.apache.james.jdkim.DKIMCommon;
 import org.apache.james.jdkim.DKIMVerifier;
-import org.apache.james.jdkim.api.BodyHasher;
 import org.apache.james.jdkim.api.Headers;
 import org.apache.james.jdkim.api.PublicKeyRecord;
 import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
 import org.apache.james.jdkim.api.SignatureRecord;
-import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
 import org.apache.james.jdkim.impl.BodyHasherImpl;
-import org.apache.james.jdkim.impl.CompoundBodyHasher;
 import org.apache.james.jdkim.tagvalue.SignatureRecordImpl;
 import org.smtpcr.core.auth.DkimSignature;
 import org.smtpcr.core.auth.Domains;
@@ -32,10 +32,19 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * DKIM verification (RFC 6376) with Apache jDKIM in its two-stage form: the header stage (key
- * look-ups on {@link Dns}, header hashes) first, then the body streamed once through every
- * signature's body hasher. Memory is bounded by the header section; the body is never held.
- * Thread-safe; each message gets its own jDKIM verifier.
+ * DKIM verification (RFC 6376) in two stages: the header stage (key look-ups on {@link Dns}, header
+ * hashes) first, then the body streamed once through every signature's body hasher. Memory is
+ * bounded by the header section; the body is never held. Thread-safe.
+ *
+ * <p>Apache jDKIM does the parsing, the key selection and the hashing, but the steps are driven
+ * here, one signature at a time, rather than by jDKIM's {@code DKIMVerifier.newBodyHasher}: that
+ * method changed between jDKIM 0.3 (which Apache James 3.8.1 ships, and which wins over ours in
+ * James's extension class loader) and 0.5 (it throws instead of returning when no signature passes
+ * the header stage in 0.3, validates in another place, and ties failures to their signature only in
+ * 0.5), and it reports "fail" for everything, where we need to tell a broken signature or key
+ * (permerror), a policy's refusal and a transient DNS problem apart. Only API that both versions
+ * have is used; the build runs the DKIM tests on 0.3 too (smtpcr-auth, execution
+ * james-3.8.1-libraries).
  */
 final class DkimCheck {
   /** A signer's clock may run this far ahead of ours (jDKIM allows none). */
@@ -54,6 +63,16 @@ final class DkimCheck {
   record Outcome(List<DkimSignature> signatures, boolean bodySkipped) {}
 
   /**
+   * What the header stage found for one signature: a result, or a body hash still to compare. The
+   * record is null when the signature could not be parsed.
+   */
+  private record Stage(SignatureRecord record, DkimSignature.Result result, BodyHasherImpl body) {
+    static Stage done(SignatureRecord record, DkimSignature.Result result) {
+      return new Stage(record, result, null);
+    }
+  }
+
+  /**
    * Verifies at most {@code maxSignatures} signatures (the topmost), reading the body from {@code
    * body} up to {@code maxBodyBytes}. Signatures whose body hash could not be computed within that
    * bound get no result ({@link Outcome#bodySkipped()}).
@@ -67,67 +86,92 @@ final class DkimCheck {
       drain(body, maxBodyBytes);
       return new Outcome(List.of(), false);
     }
-    Verifier v = new Verifier(new KeyRetriever(dns, budget), checked);
-    CompoundBodyHasher hasher;
-    try {
-      BodyHasher bh = v.newBodyHasher(new FieldsView(headers));
-      hasher = (CompoundBodyHasher) bh;
-    } catch (FailException | RuntimeException e) {
-      drain(body, maxBodyBytes);
-      return new Outcome(List.of(), false); // jDKIM declares it; it happens for no field we pass
+    Headers view = new FieldsView(headers);
+    DKIMVerifier keys = new DKIMVerifier(new KeyRetriever(dns, budget));
+    long now = System.currentTimeMillis() / 1000;
+    // keyed by the whole field, in order: a duplicate field is the same signature
+    Map<String, Stage> stages = new LinkedHashMap<>();
+    List<OutputStream> hashers = new ArrayList<>();
+    for (String field : checked) {
+      if (!stages.containsKey(field)) {
+        Stage s = headerStage(field, view, keys, now);
+        stages.put(field, s);
+        if (s.body() != null) {
+          hashers.add(s.body().getOutputStream());
+        }
+      }
     }
     boolean skipped = false;
-    if (hasher != null && !hasher.getBodyHashJobs().isEmpty()) {
-      try (OutputStream out = hasher.getOutputStream()) {
-        skipped = !copyCrlf(body, out, maxBodyBytes);
-      }
-    } else {
+    if (hashers.isEmpty()) {
       drain(body, maxBodyBytes);
+    } else {
+      skipped = !copyCrlf(body, hashers, maxBodyBytes);
     }
     List<DkimSignature> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (String field : checked) {
-      if (!seen.add(field)) {
-        continue; // jDKIM keys its results by the field: a duplicate is the same signature
+    for (Map.Entry<String, Stage> e : stages.entrySet()) {
+      Stage s = e.getValue();
+      if (s.body() == null) {
+        signature(s.record(), e.getKey(), s.result()).ifPresent(out::add);
+      } else if (!skipped) {
+        byte[] expected = s.record().getBodyHash();
+        boolean ok = expected != null && MessageDigest.isEqual(expected, s.body().getDigest());
+        signature(
+                s.record(), e.getKey(), ok ? DkimSignature.Result.PASS : DkimSignature.Result.FAIL)
+            .ifPresent(out::add);
       }
-      result(field, hasher, v, skipped).ifPresent(out::add);
     }
     return new Outcome(List.copyOf(out), skipped);
   }
 
-  private static Optional<DkimSignature> result(
-      String field, CompoundBodyHasher hasher, Verifier v, boolean skipped) {
-    if (hasher == null) {
-      return Optional.empty();
-    }
-    BodyHasherImpl job = hasher.getBodyHashJobs().get(field);
-    if (job != null) {
-      if (skipped) {
-        return Optional.empty();
+  /**
+   * The header stage of one signature: parse it, look up and vet its key, verify the header hash,
+   * and prepare its body hasher. Permerror for a signature or key that is broken or doesn't apply,
+   * policy for one we refuse (a weak key, rsa-sha1, a timestamp in the future), temperror when the
+   * key look-up failed for now, fail when the header hash does not verify.
+   */
+  private static Stage headerStage(String field, Headers headers, DKIMVerifier keys, long now) {
+    SignatureRecord record = null;
+    try {
+      SignatureRecord parsed = new SignatureRecordImpl(HeaderSection.value(field));
+      parsed.validate(); // jDKIM 0.5 validates in the constructor, 0.3 does not
+      record = parsed; // so an invalid signature has no record with either version
+      Long t = record.getSignatureTimestamp();
+      if (t != null && t - now > FUTURE_TOLERANCE_SECONDS) {
+        return Stage.done(record, DkimSignature.Result.POLICY);
       }
-      byte[] expected = job.getSignatureRecord().getBodyHash();
-      boolean ok = expected != null && MessageDigest.isEqual(expected, job.getDigest());
-      return signature(
-          job.getSignatureRecord(),
-          field,
-          ok ? DkimSignature.Result.PASS : DkimSignature.Result.FAIL);
-    }
-    FailException e = hasher.getSignatureExceptions().get(field);
-    if (e == null) {
-      return Optional.empty();
-    }
-    SignatureRecord record = e.getRelatedRecord();
-    DkimSignature.Result r = record == null ? null : v.outcomes.get(record);
-    if (r == null) {
-      if (e instanceof TempFailException) {
-        r = DkimSignature.Result.TEMPERROR;
-      } else if (record == null) {
-        r = DkimSignature.Result.PERMERROR; // the signature itself is broken
-      } else {
-        r = DkimSignature.Result.FAIL; // the header hash does not verify
+      PublicKeyRecord key;
+      try {
+        key = keys.publicRecordLookup(record);
+      } catch (TempFailException e) {
+        return Stage.done(record, DkimSignature.Result.TEMPERROR);
+      } catch (PermFailException e) {
+        return Stage.done(record, DkimSignature.Result.PERMERROR);
       }
+      PublicKey pk = key.getPublicKey();
+      boolean weak = pk instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS;
+      String hash = String.valueOf(record.getHashMethod()).toLowerCase(Locale.ROOT);
+      if (weak || hash.equals("sha1")) {
+        return Stage.done(record, DkimSignature.Result.POLICY);
+      }
+      try {
+        Signature sig =
+            Signature.getInstance(
+                hash.toUpperCase(Locale.ROOT)
+                    + "with"
+                    + String.valueOf(record.getHashKeyType()).toUpperCase(Locale.ROOT));
+        sig.initVerify(pk);
+        HeaderHash.update(headers, record, sig);
+        if (!sig.verify(record.getSignature())) {
+          return Stage.done(record, DkimSignature.Result.FAIL);
+        }
+      } catch (GeneralSecurityException e) {
+        return Stage.done(record, DkimSignature.Result.FAIL); // as jDKIM: it does not verify
+      }
+      return new Stage(record, null, new BodyHasherImpl(record));
+    } catch (PermFailException | RuntimeException e) {
+      // unparseable or invalid tags, an unusable key record, an unsupported canonicalization
+      return Stage.done(record, DkimSignature.Result.PERMERROR);
     }
-    return signature(record, field, r);
   }
 
   private static Optional<DkimSignature> signature(
@@ -163,10 +207,11 @@ final class DkimCheck {
   }
 
   /**
-   * Copies the body into the hashers with bare LF made CRLF (as jDKIM's own parser does); false
-   * when the body was longer than {@code max} bytes (the rest is left unread).
+   * Copies the body into the hashers with bare LF made CRLF (as jDKIM's own parser does), and
+   * closes them; false when the body was longer than {@code max} bytes (the rest is left unread).
    */
-  private static boolean copyCrlf(InputStream in, OutputStream out, long max) throws IOException {
+  private static boolean copyCrlf(InputStream in, List<OutputStream> outs, long max)
+      throws IOException {
     byte[] buf = new byte[8192];
     byte[] o = new byte[16384];
     long total = 0;
@@ -186,7 +231,12 @@ final class DkimCheck {
         o[k++] = b;
         prev = b;
       }
-      out.write(o, 0, k);
+      for (OutputStream out : outs) {
+        out.write(o, 0, k);
+      }
+    }
+    for (OutputStream out : outs) {
+      out.close(); // the canonicalizers complete the body (trailing empty lines) on close
     }
     return true;
   }
@@ -220,72 +270,14 @@ final class DkimCheck {
     }
   }
 
-  /**
-   * jDKIM's verifier, told which signatures to check and recording which failures are the key's
-   * (permerror), a policy's, or a transient DNS problem's, where jDKIM says "fail" for all.
-   */
-  private static final class Verifier extends DKIMVerifier {
-    final IdentityHashMap<SignatureRecord, DkimSignature.Result> outcomes = new IdentityHashMap<>();
-    private final Set<String> values = new HashSet<>();
+  /** jDKIM's header hash, which it keeps protected in a class both 0.3 and 0.5 have. */
+  private static final class HeaderHash extends DKIMCommon {
+    private HeaderHash() {}
 
-    Verifier(PublicKeyRecordRetriever retriever, List<String> fields) {
-      super(retriever);
-      for (String f : fields) {
-        values.add(HeaderSection.value(f));
-      }
-    }
-
-    @Override
-    public SignatureRecord newSignatureRecord(String record) {
-      if (!values.contains(record)) {
-        throw new IllegalStateException("not checked: beyond the signature limit");
-      }
-      long now = System.currentTimeMillis() / 1000;
-      SignatureRecordImpl r =
-          new SignatureRecordImpl(record) {
-            @Override
-            public Long getSignatureTimestamp() {
-              Long t = super.getSignatureTimestamp();
-              // Long.valueOf: a bare "now" would unbox t, and t is null without a t= tag
-              return t != null && t > now && t - now <= FUTURE_TOLERANCE_SECONDS
-                  ? Long.valueOf(now)
-                  : t;
-            }
-          };
-      Long t = r.getSignatureTimestamp();
-      if (t != null && t > now) {
-        outcomes.put(r, DkimSignature.Result.POLICY);
-      }
-      return r;
-    }
-
-    @Override
-    public PublicKeyRecord publicRecordLookup(SignatureRecord sign)
-        throws TempFailException, PermFailException {
-      PublicKeyRecord key;
-      try {
-        key = super.publicRecordLookup(sign);
-      } catch (TempFailException e) {
-        outcomes.put(sign, DkimSignature.Result.TEMPERROR);
-        throw e;
-      } catch (PermFailException | RuntimeException e) {
-        outcomes.put(sign, DkimSignature.Result.PERMERROR);
-        throw e;
-      }
-      try {
-        PublicKey pk = key.getPublicKey();
-        boolean weak =
-            pk instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS;
-        boolean sha1 = "sha1".equals(String.valueOf(sign.getHashMethod()).toLowerCase(Locale.ROOT));
-        if (weak || sha1) {
-          outcomes.put(sign, DkimSignature.Result.POLICY);
-          throw new PermFailException(weak ? "RSA key too short" : "rsa-sha1", sign);
-        }
-      } catch (IllegalStateException e) {
-        outcomes.put(sign, DkimSignature.Result.PERMERROR);
-        throw new PermFailException("invalid public key", sign, e);
-      }
-      return key;
+    /** Feeds the signed header fields and the signature field (b= empty) to {@code sig}. */
+    static void update(Headers headers, SignatureRecord record, Signature sig)
+        throws SignatureException, PermFailException {
+      signatureCheck(headers, record, record.getHeaders(), sig);
     }
   }
 

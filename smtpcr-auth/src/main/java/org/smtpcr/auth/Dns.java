@@ -22,6 +22,26 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
 final class Dns {
   static final int MAX_REDIRECTS = 8;
 
+  /**
+   * The {@code maxRedirects} for dnsjava's {@link LookupSession} that follows chains of {@value
+   * #MAX_REDIRECTS} links. dnsjava before 3.6 (3.5.2 is what Apache James 3.8.1 ships, and what
+   * runs there) counts one redirect more at the start and one more for every further query when a
+   * chain comes in several answers, so it would cut chains within the bound after as few as 4
+   * links; there it gets twice the bound, which follows every chain within it. It is recognized by
+   * the absence of {@code RedirectLoopException}, which came with 3.6's count.
+   */
+  static int sessionMaxRedirects() {
+    try {
+      Class.forName(
+          "org.xbill.DNS.lookup.RedirectLoopException",
+          false,
+          LookupSession.class.getClassLoader());
+      return MAX_REDIRECTS;
+    } catch (ClassNotFoundException e) {
+      return 2 * MAX_REDIRECTS;
+    }
+  }
+
   /** The outcome of one look-up. */
   sealed interface Answer {
     /** Records of the type asked for (after CNAMEs). */
@@ -65,7 +85,13 @@ final class Dns {
     }
     try {
       LookupResult r = f.get(wait, TimeUnit.NANOSECONDS);
-      List<Record> records = r.getRecords().stream().filter(x -> x.getType() == type).toList();
+      // without aliases, only records of the name asked: dnsjava before 3.6 also returned the
+      // answer section's records of other names (3.6 normalizes answers, see CVE-2024-25638)
+      List<Record> records =
+          r.getRecords().stream()
+              .filter(x -> x.getType() == type)
+              .filter(x -> !r.getAliases().isEmpty() || x.getName().equals(n))
+              .toList();
       return records.isEmpty() ? VOID : new Answer.Records(records);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();

@@ -370,7 +370,7 @@ public final class SmtpcrAuthenticator implements SenderAuthenticator {
       LookupSession.LookupSessionBuilder session =
           LookupSession.builder()
               .resolver(resolver)
-              .maxRedirects(Dns.MAX_REDIRECTS)
+              .maxRedirects(Dns.sessionMaxRedirects())
               // run dnsjava's callbacks where the answer arrives (a cache hit: the calling thread)
               // instead of the shared fork-join pool, which has one thread on a 2-core host and
               // cut the policy server's throughput with SPF on to a tenth

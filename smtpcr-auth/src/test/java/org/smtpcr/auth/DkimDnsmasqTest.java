@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -183,6 +184,63 @@ final class DkimDnsmasqTest {
   void checkMessage_keyShorterThan1024Bits_policy() throws IOException {
     String signed = DkimTestSigner.of(weakKeys, "example.com", "weak").sign(MESSAGE);
     assertEquals(DkimSignature.Result.POLICY, check(signed).dkim().get(0).result());
+  }
+
+  @Test
+  void checkMessage_rsaSha1_policy() throws IOException {
+    String signed = signer().algorithm("rsa-sha1").sign(MESSAGE);
+    assertEquals(
+        List.of(new DkimSignature("example.com", DkimSignature.Result.POLICY)),
+        check(signed).dkim());
+  }
+
+  @Test
+  void checkMessage_timestampAhead_withinTolerancePasses_beyondIsPolicy() throws IOException {
+    Instant now = Instant.now();
+    String soon = signer().timestamp(now.plusSeconds(100)).sign(MESSAGE);
+    assertEquals(DkimSignature.Result.PASS, check(soon).dkim().get(0).result());
+    String later = signer().timestamp(now.plusSeconds(3600)).sign(MESSAGE);
+    assertEquals(DkimSignature.Result.POLICY, check(later).dkim().get(0).result());
+  }
+
+  @Test
+  void checkMessage_invalidSignatureField_permerror() throws IOException {
+    String wrongVersion = signer().sign(MESSAGE).replaceFirst("v=1;", "v=2;");
+    assertEquals(
+        List.of(new DkimSignature("example.com", DkimSignature.Result.PERMERROR)),
+        check(wrongVersion).dkim());
+    String noBodyHash = signer().sign(MESSAGE).replaceFirst(" bh=[^;]*;", "");
+    assertEquals(
+        List.of(new DkimSignature("example.com", DkimSignature.Result.PERMERROR)),
+        check(noBodyHash).dkim());
+  }
+
+  @Test
+  void checkMessage_unsupportedCanonicalization_permerror() throws IOException {
+    String signed = signer().sign(MESSAGE).replace("c=relaxed/relaxed", "c=other/relaxed");
+    assertEquals(DkimSignature.Result.PERMERROR, check(signed).dkim().get(0).result());
+  }
+
+  @Test
+  void checkMessage_noSignaturePassesTheHeaderStage_eachGetsItsResult() throws IOException {
+    String signed =
+        DkimTestSigner.of(keys, "example.com", "nokey")
+            .sign(signer().sign(MESSAGE).replace("Subject: hello there", "Subject: pay now"));
+    assertEquals(
+        List.of(
+            new DkimSignature("example.com", DkimSignature.Result.PERMERROR),
+            new DkimSignature("example.com", DkimSignature.Result.FAIL)),
+        check(signed).dkim());
+  }
+
+  @Test
+  void checkMessage_passingAndFailingSignatures_eachGetsItsResult() throws IOException {
+    String signed = DkimTestSigner.of(weakKeys, "example.com", "weak").sign(signer().sign(MESSAGE));
+    assertEquals(
+        List.of(
+            new DkimSignature("example.com", DkimSignature.Result.POLICY),
+            new DkimSignature("example.com", DkimSignature.Result.PASS)),
+        check(signed).dkim());
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.apache.james.jdkim.DKIMSigner;
 import org.apache.james.jdkim.exceptions.FailException;
 
@@ -19,7 +20,7 @@ import org.apache.james.jdkim.exceptions.FailException;
  * byte[] signed = DkimTestSigner.of(keys, "smtpcr.test", "sel").sign(message);
  * }</pre>
  *
- * Immutable; {@link #canonicalization} and {@link #signedHeaders} return changed copies.
+ * Immutable; {@link #canonicalization}, {@link #signedHeaders} and the like return changed copies.
  */
 public final class DkimTestSigner {
   /** Relaxed header and body canonicalization, the usual choice. */
@@ -33,7 +34,13 @@ public final class DkimTestSigner {
   private final String selector;
   private final String canonicalization;
   private final String signedHeaders;
-  private final boolean timestamp;
+  private final String algorithm;
+
+  /** {@code t=}: {@link #NOW}, {@link #NONE} or epoch seconds. */
+  private final long timestamp;
+
+  private static final long NOW = -1;
+  private static final long NONE = -2;
 
   private DkimTestSigner(
       DkimKeys keys,
@@ -41,49 +48,70 @@ public final class DkimTestSigner {
       String selector,
       String canonicalization,
       String signedHeaders,
-      boolean timestamp) {
+      String algorithm,
+      long timestamp) {
     this.keys = requireNonNull(keys, "keys");
     this.domain = requireNonNull(domain, "domain");
     this.selector = requireNonNull(selector, "selector");
     this.canonicalization = requireNonNull(canonicalization, "canonicalization");
     this.signedHeaders = requireNonNull(signedHeaders, "signedHeaders");
+    this.algorithm = requireNonNull(algorithm, "algorithm");
     this.timestamp = timestamp;
   }
 
   /**
-   * A signer for {@code d=domain; s=selector}, relaxed/relaxed, signing From, To, Subject, Date.
+   * A signer for {@code d=domain; s=selector}, rsa-sha256, relaxed/relaxed, signing From, To,
+   * Subject, Date, with {@code t=} the time of signing.
    */
   public static DkimTestSigner of(DkimKeys keys, String domain, String selector) {
-    return new DkimTestSigner(keys, domain, selector, RELAXED, "from:to:subject:date", true);
+    return new DkimTestSigner(
+        keys, domain, selector, RELAXED, "from:to:subject:date", "rsa-sha256", NOW);
   }
 
   /** The same signer with {@code c=} set to this ({@link #RELAXED}, {@link #SIMPLE}, ...). */
   public DkimTestSigner canonicalization(String c) {
-    return new DkimTestSigner(keys, domain, selector, c, signedHeaders, timestamp);
+    return new DkimTestSigner(keys, domain, selector, c, signedHeaders, algorithm, timestamp);
   }
 
   /** The same signer with {@code h=} set to these header names, colon-separated. */
   public DkimTestSigner signedHeaders(String h) {
-    return new DkimTestSigner(keys, domain, selector, canonicalization, h, timestamp);
+    return new DkimTestSigner(keys, domain, selector, canonicalization, h, algorithm, timestamp);
+  }
+
+  /** The same signer with {@code a=} set to this ({@code rsa-sha256}, {@code rsa-sha1}). */
+  public DkimTestSigner algorithm(String a) {
+    return new DkimTestSigner(
+        keys, domain, selector, canonicalization, signedHeaders, a, timestamp);
   }
 
   /**
    * The same signer without the optional {@code t=} tag (RFC 6376 §3.5: RECOMMENDED, not required).
    */
   public DkimTestSigner withoutTimestamp() {
-    return new DkimTestSigner(keys, domain, selector, canonicalization, signedHeaders, false);
+    return new DkimTestSigner(
+        keys, domain, selector, canonicalization, signedHeaders, algorithm, NONE);
+  }
+
+  /** The same signer with {@code t=} set to this time instead of the time of signing. */
+  public DkimTestSigner timestamp(Instant t) {
+    return new DkimTestSigner(
+        keys, domain, selector, canonicalization, signedHeaders, algorithm, t.getEpochSecond());
   }
 
   /** The {@code DKIM-Signature: ...} field (no line end) for this message (CRLF line ends). */
   public String signatureField(byte[] message) {
     String template =
-        "v=1; a=rsa-sha256; c="
+        "v=1; a="
+            + algorithm
+            + "; c="
             + canonicalization
             + "; d="
             + domain
             + "; s="
             + selector
-            + (timestamp ? "; t=" + (System.currentTimeMillis() / 1000) : "")
+            + (timestamp == NONE
+                ? ""
+                : "; t=" + (timestamp == NOW ? System.currentTimeMillis() / 1000 : timestamp))
             + "; h="
             + signedHeaders
             + "; bh=; b=;";

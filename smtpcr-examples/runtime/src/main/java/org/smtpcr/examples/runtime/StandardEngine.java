@@ -196,7 +196,8 @@ public final class StandardEngine {
           Settings.SPF.key()
               + ": smtpcr-auth cannot run on the SPF/DKIM libraries on the class path ("
               + e.getClass().getSimpleName()
-              + "); it needs Apache jSPF 1.0.3 or later, dnsjava 3.5 or later and jDKIM 0.5. Put"
+              + "); it needs Apache jSPF 1.0.3 or later, dnsjava 3.5 or later and jDKIM 0.3 or"
+              + " later. Put"
               + " those first on the class path, or set spf and dkim off",
           e);
     }
