@@ -1,11 +1,14 @@
 package org.smtpcr.auth;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
@@ -16,19 +19,20 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
 
 /**
  * Bounded DNS on dnsjava: every look-up waits at most the per-query time-out and never past the
- * check's {@link Budget}. CNAME chains are followed by dnsjava (at most {@value #MAX_REDIRECTS}
- * links, loops detected). Thread-safe.
+ * check's {@link Budget}. CNAME chains are followed by dnsjava (fewer than {@value #MAX_REDIRECTS}
+ * links, on every dnsjava version; loops detected). Thread-safe.
  */
 final class Dns {
   static final int MAX_REDIRECTS = 8;
 
   /**
-   * The {@code maxRedirects} for dnsjava's {@link LookupSession} that follows chains of {@value
-   * #MAX_REDIRECTS} links. dnsjava before 3.6 (3.5.2 is what Apache James 3.8.1 ships, and what
-   * runs there) counts one redirect more at the start and one more for every further query when a
-   * chain comes in several answers, so it would cut chains within the bound after as few as 4
-   * links; there it gets twice the bound, which follows every chain within it. It is recognized by
-   * the absence of {@code RedirectLoopException}, which came with 3.6's count.
+   * The {@code maxRedirects} for dnsjava's {@link LookupSession}: dnsjava 3.6 then follows chains
+   * of fewer than {@value #MAX_REDIRECTS} links. dnsjava before 3.6 (3.5.2 is what Apache James
+   * 3.8.1 ships, and what runs there) counts one redirect more at the start and one more for every
+   * further query when a chain comes in several answers, so it would cut chains within the bound
+   * after as few as 4 links; there it gets twice the bound, and {@link #lookup} refuses a result
+   * that went through {@value #MAX_REDIRECTS} or more, as 3.6 does. It is recognized by the absence
+   * of {@code RedirectLoopException}, which came with 3.6's count.
    */
   static int sessionMaxRedirects() {
     try {
@@ -85,13 +89,25 @@ final class Dns {
     }
     try {
       LookupResult r = f.get(wait, TimeUnit.NANOSECONDS);
-      // without aliases, only records of the name asked: dnsjava before 3.6 also returned the
-      // answer section's records of other names (3.6 normalizes answers, see CVE-2024-25638)
-      List<Record> records =
-          r.getRecords().stream()
-              .filter(x -> x.getType() == type)
-              .filter(x -> !r.getAliases().isEmpty() || x.getName().equals(n))
-              .toList();
+      List<Name> aliases = r.getAliases();
+      if (aliases.size() >= MAX_REDIRECTS) {
+        // dnsjava 3.6 stops there itself; before 3.6 it has a looser bound (see above)
+        return new Answer.Failure(false, "too many CNAMEs");
+      }
+      List<Record> typed = r.getRecords().stream().filter(x -> x.getType() == type).toList();
+      // only records of the name asked, or of the one name its CNAMEs lead to: dnsjava before 3.6
+      // also returned the answer section's records of other names (3.6 normalizes answers, see
+      // CVE-2024-25638)
+      List<Record> records;
+      if (aliases.isEmpty()) {
+        records = typed.stream().filter(x -> x.getName().equals(n)).toList();
+      } else {
+        Set<Name> owners = typed.stream().map(Record::getName).collect(Collectors.toSet());
+        if (owners.size() > 1 || owners.contains(n) || !Collections.disjoint(owners, aliases)) {
+          return new Answer.Failure(false, "records of several names after a CNAME");
+        }
+        records = typed;
+      }
       return records.isEmpty() ? VOID : new Answer.Records(records);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
