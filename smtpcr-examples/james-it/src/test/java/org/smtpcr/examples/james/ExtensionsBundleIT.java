@@ -27,12 +27,15 @@ final class ExtensionsBundleIT {
   private static final Path UNIT = Path.of(System.getProperty("smtpcr.james.extensions"));
   private static final Path JAMES_LIB = Path.of(System.getProperty("smtpcr.james.lib"));
   private static final String VERSION = System.getProperty("smtpcr.version");
+  private static final String HIKARICP = System.getProperty("smtpcr.hikaricp.version");
+  private static final String H2 = System.getProperty("smtpcr.h2.version");
+  private static final String POSTGRESQL = System.getProperty("smtpcr.postgresql.version");
 
   @Test
   void extensionsJars_areExactlyTheDocumentedOnes() throws IOException {
     assertEquals(
         List.of(
-            "HikariCP-6.3.0.jar",
+            "HikariCP-" + HIKARICP + ".jar",
             "smtpcr-auth-" + VERSION + ".jar",
             "smtpcr-core-" + VERSION + ".jar",
             "smtpcr-examples-james-" + VERSION + ".jar",
@@ -40,7 +43,8 @@ final class ExtensionsBundleIT {
             "smtpcr-tokens-" + VERSION + ".jar"),
         names(UNIT.resolve("extensions-jars")));
     assertEquals(
-        List.of("h2-2.3.232.jar", "postgresql-42.7.13.jar"), names(UNIT.resolve("jdbc-drivers")));
+        List.of("h2-" + H2 + ".jar", "postgresql-" + POSTGRESQL + ".jar"),
+        names(UNIT.resolve("jdbc-drivers")));
   }
 
   @Test

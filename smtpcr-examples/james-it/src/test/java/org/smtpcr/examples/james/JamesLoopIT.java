@@ -24,10 +24,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.smtpcr.auth.testing.DkimKeys;
 import org.smtpcr.auth.testing.DkimTestSigner;
@@ -51,6 +54,7 @@ import org.smtpcr.tokens.PassCodes;
 final class JamesLoopIT {
   private static final Duration DELIVERY = Duration.ofSeconds(60);
   private static final Duration PAGE = Duration.ofSeconds(60);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
   private static final String PASSWORD = "it-password-1";
   private static final String STORE_USER = "smtpcr";
   private static final String STORE_PASSWORD = "it-store-password-7";
@@ -62,6 +66,7 @@ final class JamesLoopIT {
   /** Where mailetcontainer.xml's relay processor keeps what would go out (as webadmin names it). */
   private static final String RELAYED = "var/mail/relayed";
 
+  private static Instant classStart;
   private static Path run;
   private static Dnsmasq dns;
   private static Server h2;
@@ -78,7 +83,7 @@ final class JamesLoopIT {
 
   @BeforeAll
   static void startEverything() throws Exception {
-    Instant t0 = Instant.now();
+    classStart = Instant.now();
     Dnsmasq.requireInstalled();
     run = Path.of(System.getProperty("smtpcr.james.run", "target/james-run")).toAbsolutePath();
     JamesServer.deleteTree(run);
@@ -170,11 +175,28 @@ final class JamesLoopIT {
     webadmin.addUser("bob@example.org", PASSWORD);
     webadmin.addUser("alice@example.org", PASSWORD);
     webadmin.addAlias("postmaster@example.org", "bob@example.org");
-    steps.add("started in " + Duration.between(t0, Instant.now()).toMillis() + " ms");
+    steps.add("started in " + Duration.between(classStart, Instant.now()).toMillis() + " ms");
+  }
+
+  private Instant testStart;
+
+  @BeforeEach
+  void startClock() {
+    testStart = Instant.now();
+  }
+
+  @AfterEach
+  void stopClock(TestInfo info) {
+    steps.add(
+        info.getTestMethod().map(m -> m.getName()).orElse("?")
+            + " "
+            + Duration.between(testStart, Instant.now()).toMillis()
+            + " ms");
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
+    steps.add("in all " + Duration.between(classStart, Instant.now()).toMillis() + " ms");
     try (AutoCloseable a = james;
         AutoCloseable b = page;
         AutoCloseable c = dns;
@@ -447,10 +469,21 @@ final class JamesLoopIT {
     List<String> command =
         new ArrayList<>(List.of(ChildJvm.java(), "-jar", jar("smtpcr.jar").toString()));
     command.addAll(args);
+    Path output = Files.createTempFile(run, "smtpcr-", ".out");
     Process p =
-        new ProcessBuilder(command).directory(run.toFile()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), "smtpcr " + args + ": " + output);
+        new ProcessBuilder(command)
+            .directory(run.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    try {
+      if (!p.waitFor(COMMAND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("smtpcr " + args + " did not end within " + COMMAND_TIMEOUT);
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    assertEquals(0, p.exitValue(), "smtpcr " + args + ": " + Files.readString(output));
   }
 
   private static void awaitRepositorySize(String repository, int size) throws Exception {
