@@ -20,8 +20,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -111,6 +113,9 @@ public final class JdbcWhitelistStore implements WhitelistStore {
       "sender_key, recipient_key, expires_at, added_at, authentication, origin";
   private static final int MAX_BUCKETS = 16;
 
+  /** Rows {@link #addAll} sends to the database at a time. */
+  private static final int BATCH_SIZE = 1000;
+
   private final DataSource dataSource;
   private final String table;
   private final String versionTable;
@@ -199,6 +204,57 @@ public final class JdbcWhitelistStore implements WhitelistStore {
         throw failure("add an entry", e);
       }
     }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: the upsert of {@link #add}, sent in JDBC batches of {@value #BATCH_SIZE},
+   * then one commit, so that an import is written all or nothing and other hosts see it at once. A
+   * transaction that loses a race with a concurrent writer is run again, as {@link #confirm} is.
+   */
+  @Override
+  public void addAll(List<WhitelistAddition> additions) {
+    requireNonNull(additions, "additions");
+    // one row per key, the last addition's: a batch that PostgreSQL's driver rewrites into one
+    // multi-row INSERT (reWriteBatchedInserts) may not name a key twice
+    Map<WhitelistKey, WhitelistAddition> byKey = new LinkedHashMap<>();
+    for (WhitelistAddition a : additions) {
+      requireNonNull(a, "addition");
+      byKey.remove(a.key());
+      byKey.put(a.key(), a);
+    }
+    List<WhitelistAddition> copy = List.copyOf(byKey.values());
+    if (copy.isEmpty()) {
+      return;
+    }
+    SqlDialect d = ready();
+    String sql = d.upsert(table);
+    inTransaction(
+        "add entries",
+        c -> {
+          long added = now();
+          try (PreparedStatement ps = prepare(c, sql)) {
+            int pending = 0;
+            for (WhitelistAddition a : copy) {
+              ps.setString(1, a.key().sender());
+              ps.setString(2, a.key().recipient());
+              setExpiry(ps, 3, a.expiresAt().map(t -> t.truncatedTo(ChronoUnit.MILLIS)));
+              ps.setLong(4, added);
+              ps.setString(5, a.authentication().keyword());
+              ps.setString(6, EntryOrigin.ADMIN.keyword());
+              ps.addBatch();
+              if (++pending == BATCH_SIZE) {
+                ps.executeBatch();
+                pending = 0;
+              }
+            }
+            if (pending > 0) {
+              ps.executeBatch();
+            }
+          }
+          return copy.size();
+        });
   }
 
   /**

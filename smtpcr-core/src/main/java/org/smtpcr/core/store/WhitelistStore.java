@@ -91,6 +91,32 @@ public interface WhitelistStore {
   void add(WhitelistKey key, Instant expiresAt, SenderAuthentication authentication);
 
   /**
+   * Adds or replaces every entry of {@code additions}, in list order (a later addition of a key
+   * replaces an earlier one), as {@link #add(WhitelistKey, Instant, SenderAuthentication)} or
+   * {@link #add(WhitelistKey, SenderAuthentication)} would: each becomes an {@link
+   * EntryOrigin#ADMIN} entry added now. This is what {@code smtpcr whitelist import} calls.
+   *
+   * <p>The default adds them one by one: when it fails midway, the additions before the failure
+   * stay. A store that can write them together should override it, atomically if it can: {@link
+   * JdbcWhitelistStore} writes them in JDBC batches in one transaction, all or nothing.
+   *
+   * @param additions the entries to add; may be empty
+   * @throws StoreException if the store cannot write
+   * @since 0.3.0
+   */
+  default void addAll(List<WhitelistAddition> additions) {
+    requireNonNull(additions, "additions");
+    List<WhitelistAddition> copy = List.copyOf(additions);
+    for (WhitelistAddition a : copy) {
+      if (a.expiresAt().isPresent()) {
+        add(a.key(), a.expiresAt().get(), a.authentication());
+      } else {
+        add(a.key(), a.authentication());
+      }
+    }
+  }
+
+  /**
    * Records an automatic confirmation, atomically: the page's when a sender passes the check, or
    * outbound learning's. It never overwrites what an administrator made:
    *

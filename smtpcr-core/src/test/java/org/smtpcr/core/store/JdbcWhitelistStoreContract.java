@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.smtpcr.core.store.testing.WhitelistStoreContract;
 import org.smtpcr.tokens.SenderAuthentication;
 
@@ -389,5 +394,93 @@ abstract class JdbcWhitelistStoreContract extends WhitelistStoreContract {
     WhitelistStore other = store("o" + PREFIXES.incrementAndGet() + "_", clock());
     assertFalse(covers(other, ALICE, BOB));
     assertEquals(0, other.count());
+  }
+
+  private List<WhitelistAddition> additions(int n) {
+    List<WhitelistAddition> all = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      WhitelistKey k =
+          i % 3 == 0
+              ? WhitelistKey.globalDomain("d" + i + ".example.net")
+              : WhitelistKey.pair(address("s" + i + "@example.org"), BOB);
+      all.add(
+          new WhitelistAddition(
+              k,
+              i % 2 == 0 ? Optional.empty() : Optional.of(T0.plusSeconds(86_400L + i)),
+              i % 5 == 0 ? SenderAuthentication.SPF_PASS : SenderAuthentication.UNCHECKED));
+    }
+    return all;
+  }
+
+  /** Ten thousand entries go in as one transaction of JDBC batches; the time is logged. */
+  @Test
+  void addAll_tenThousandEntries_allStoredAndTimeLogged() {
+    List<WhitelistAddition> all = additions(10_000);
+    WhitelistStore s = store();
+    s.count(); // the schema, before the clock starts
+    long start = System.nanoTime();
+    s.addAll(all);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    LoggerFactory.getLogger(JdbcWhitelistStoreContract.class)
+        .info("addAll of {} entries on {}: {} ms", all.size(), getClass().getSimpleName(), millis);
+    assertEquals(10_000, s.count());
+    WhitelistAddition last = all.get(9_999);
+    WhitelistEntry e = s.find(last.key()).orElseThrow();
+    assertEquals(last.expiresAt(), e.expiresAt());
+    assertEquals(last.authentication(), e.authentication());
+    assertEquals(EntryOrigin.ADMIN, e.origin());
+  }
+
+  /** A batch that fails midway leaves nothing behind: one transaction, rolled back. */
+  @Test
+  void addAll_failureInTheSecondBatch_writesNothing() {
+    AtomicInteger batches = new AtomicInteger();
+    DataSource real = dataSource();
+    DataSource failing =
+        new JdbcWhitelistStoreFailureTest.StubDataSource() {
+          @Override
+          public Connection getConnection() throws SQLException {
+            Connection c = real.getConnection();
+            return (Connection)
+                Proxy.newProxyInstance(
+                    getClass().getClassLoader(),
+                    new Class<?>[] {Connection.class},
+                    (proxy, m, args) -> {
+                      Object r = invoke(m, c, args);
+                      if (r instanceof PreparedStatement ps) {
+                        return failingSecondBatch(ps, batches);
+                      }
+                      return r;
+                    });
+          }
+        };
+    store().add(WhitelistKey.pair(ALICE, CAROL)); // the schema, and one entry that must stay
+    WhitelistStore s =
+        JdbcWhitelistStore.builder().dataSource(failing).tablePrefix(prefix).clock(clock()).build();
+    StoreException e = assertThrows(StoreException.class, () -> s.addAll(additions(2_500)));
+    assertTrue(e.getMessage().contains("add entries"), e.getMessage());
+    assertTrue(batches.get() >= 2, "batches sent: " + batches.get());
+    assertEquals(1, store().count());
+  }
+
+  private static PreparedStatement failingSecondBatch(PreparedStatement ps, AtomicInteger batches) {
+    return (PreparedStatement)
+        Proxy.newProxyInstance(
+            JdbcWhitelistStoreContract.class.getClassLoader(),
+            new Class<?>[] {PreparedStatement.class},
+            (proxy, m, args) -> {
+              if (m.getName().equals("executeBatch") && batches.incrementAndGet() == 2) {
+                throw new SQLException("injected failure", "XX000");
+              }
+              return invoke(m, ps, args);
+            });
+  }
+
+  private static Object invoke(Method m, Object target, Object[] args) throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 }

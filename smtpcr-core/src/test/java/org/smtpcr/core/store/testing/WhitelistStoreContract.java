@@ -26,6 +26,7 @@ import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.Confirmation;
 import org.smtpcr.core.store.EntryOrigin;
 import org.smtpcr.core.store.RateBucket;
+import org.smtpcr.core.store.WhitelistAddition;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
@@ -66,7 +67,8 @@ import org.smtpcr.tokens.SenderAuthentication;
  * (idempotent, matched through the same candidates, first candidate first, paged in key order,
  * apart from the whitelist); counters ({@link WhitelistStore#countIfUnder} all or nothing and exact
  * under concurrency, ended windows ignored and not written, {@link WhitelistStore#countOf} over
- * open windows, {@link WhitelistStore#removeExpired} dropping ended windows and counting them).
+ * open windows, {@link WhitelistStore#removeExpired} dropping ended windows and counting them);
+ * {@link WhitelistStore#addAll} adding in list order as {@code add} does.
  *
  * <p>Time comes from a clock the tests advance by hand, handed to {@link #newStore(Clock)}; the
  * store must read the time from it (added-at times and expiry checks), so no test sleeps. The clock
@@ -315,6 +317,44 @@ public abstract class WhitelistStoreContract {
     advanceClock(Duration.ofSeconds(5));
     assertFalse(covers(ALICE, BOB), "renewed with an expiry that has passed");
     assertEquals(0, store.count());
+  }
+
+  /**
+   * {@code addAll} adds and replaces as {@code add} does: every entry an administrator's, added
+   * now, with its expiry (to the millisecond) and authentication; a later addition of a key wins.
+   */
+  @Test
+  public void addAll_addsAndReplaces_asAddDoesInListOrder() {
+    WhitelistKey confirmed = WhitelistKey.pair(DAVE, CAROL);
+    store.confirm(confirmed, Optional.empty(), SenderAuthentication.DKIM_PASS, EntryOrigin.PAGE);
+    advanceClock(Duration.ofSeconds(10));
+    WhitelistKey pair = WhitelistKey.pair(ALICE, BOB);
+    WhitelistKey domain = WhitelistKey.globalDomain("example.net");
+    Instant later = T0.plus(Duration.ofDays(30)).plusNanos(1_500_000);
+    store.addAll(
+        List.of(
+            new WhitelistAddition(pair, Optional.empty(), SenderAuthentication.UNCHECKED),
+            new WhitelistAddition(domain, Optional.empty(), SenderAuthentication.UNCHECKED),
+            new WhitelistAddition(confirmed, Optional.of(later), SenderAuthentication.UNCHECKED),
+            new WhitelistAddition(pair, Optional.of(later), SenderAuthentication.SPF_PASS)));
+
+    assertEquals(3, store.count());
+    Instant now = T0.plusSeconds(10);
+    Instant laterMillis = T0.plus(Duration.ofDays(30)).plusMillis(1);
+    assertEquals(
+        new WhitelistEntry(pair, Optional.of(laterMillis), now, SenderAuthentication.SPF_PASS),
+        store.find(pair).orElseThrow());
+    assertEquals(
+        new WhitelistEntry(domain, Optional.empty(), now), store.find(domain).orElseThrow());
+    assertEquals(
+        new WhitelistEntry(confirmed, Optional.of(laterMillis), now),
+        store.find(confirmed).orElseThrow(),
+        "the page's entry becomes the administrator's");
+    assertTrue(covers(address("x@mail.example.net"), CAROL));
+
+    store.addAll(List.of());
+    assertEquals(3, store.count());
+    assertThrows(NullPointerException.class, () -> store.addAll(null));
   }
 
   /** Expiry and added-at instants are kept to the millisecond, truncated. */
