@@ -1,11 +1,22 @@
 package org.smtpcr.examples.cli;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.store.EntryOrigin;
+import org.smtpcr.core.store.WhitelistAddition;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
@@ -16,9 +27,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code smtpcr whitelist add|remove|check|list|prune}. */
+/** {@code smtpcr whitelist add|remove|check|list|import|export|prune}. */
 @Command(
     name = "whitelist",
     mixinStandardHelpOptions = true,
@@ -32,6 +44,8 @@ import picocli.CommandLine.Spec;
       WhitelistCommand.Remove.class,
       WhitelistCommand.Check.class,
       WhitelistCommand.ListEntries.class,
+      WhitelistCommand.Import.class,
+      WhitelistCommand.Export.class,
       WhitelistCommand.Prune.class
     })
 final class WhitelistCommand {
@@ -249,6 +263,155 @@ final class WhitelistCommand {
       return j.field("authentication", e.authentication().keyword())
           .field("origin", e.origin().keyword())
           .toString();
+    }
+  }
+
+  /** {@code whitelist import}. */
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Add or replace the entries of a file (- for standard input), all or nothing.",
+        "UTF-8, one entry a line: SENDER RECIPIENT EXPIRY [AUTHENTICATION], separated by spaces or",
+        "tabs. SENDER is an address or @domain, RECIPIENT an address or * (anyone), EXPIRY an",
+        "ISO-8601 date and time such as 2027-06-30T00:00:00Z, or never (or -), AUTHENTICATION spf,",
+        "dkim, none-published, unverified or unchecked (the default). Lines starting with # and blank",
+        "lines are skipped; a later line for a key replaces an earlier one; entries already expired",
+        "are skipped. Every entry becomes an administrator's (origin admin), added now. A bad line",
+        "imports nothing: the errors name their lines, and the exit code is 1. See docs/stores.md."
+      })
+  static final class Import implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin DataOptions data;
+
+    @Mixin AddressOptions addresses;
+
+    @Parameters(
+        index = "0",
+        paramLabel = "FILE",
+        description = "The file, or - for standard input.")
+    String file;
+
+    @Option(
+        names = "--dry-run",
+        description = "Read the file and the store, and say what would change; write nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+      AddressCanonicalizer canonicalizer = addresses.canonicalizer();
+      data.check();
+      Instant now = Clock.systemUTC().instant();
+      WhitelistFile.Parsed parsed;
+      try (InputStream in = open()) {
+        parsed = WhitelistFile.parse(in, canonicalizer, now);
+      } catch (WhitelistFile.FormatException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        e.errors().forEach(line -> err.println(name() + ": " + line));
+        err.println("nothing imported");
+        return 1;
+      }
+      List<WhitelistAddition> additions = parsed.additions();
+      PrintWriter out = spec.commandLine().getOut();
+      try (DataDirectory d = data.open()) {
+        if (dryRun) {
+          int added = 0;
+          int changed = 0;
+          for (WhitelistAddition a : additions) {
+            Optional<WhitelistEntry> old = d.store().find(a.key());
+            if (old.isEmpty()) {
+              added++;
+            } else if (!WhitelistAddition.from(old.get()).equals(a)
+                || old.get().origin() != EntryOrigin.ADMIN) {
+              changed++;
+            }
+          }
+          out.println(
+              "would add "
+                  + added
+                  + ", change "
+                  + changed
+                  + ", leave "
+                  + (additions.size() - added - changed)
+                  + " as they are"
+                  + skipped(parsed));
+          return 0;
+        }
+        d.store().addAll(additions);
+      }
+      out.println(
+          "imported "
+              + additions.size()
+              + (additions.size() == 1 ? " entry" : " entries")
+              + skipped(parsed));
+      return 0;
+    }
+
+    private static String skipped(WhitelistFile.Parsed p) {
+      return (p.expired() > 0 ? "; skipped " + p.expired() + " already expired" : "")
+          + (p.replacedLines() > 0
+              ? "; " + p.replacedLines() + " lines repeated a key (the last one counts)"
+              : "");
+    }
+
+    private String name() {
+      return file.equals("-") ? "standard input" : WhitelistFile.quote(file);
+    }
+
+    private InputStream open() throws IOException {
+      if (file.equals("-")) {
+        return new FilterInputStream(System.in) {
+          @Override
+          public void close() {
+            // standard input stays open
+          }
+        };
+      }
+      try {
+        return Files.newInputStream(Path.of(file));
+      } catch (InvalidPathException e) {
+        throw Cli.usage(spec, "FILE is not a valid path");
+      }
+    }
+  }
+
+  /** {@code whitelist export}. */
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write every unexpired entry in the format of import, to standard output.",
+        "One a line: SENDER RECIPIENT EXPIRY AUTHENTICATION, tab-separated, after two # comment",
+        "lines. Import reads it back; who made each entry (origin) and when are not written: an",
+        "imported entry is an administrator's, added at the import. See docs/stores.md."
+      })
+  static final class Export implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin DataOptions data;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      long n = 0;
+      try (DataDirectory d = data.open()) {
+        WhitelistStore store = d.store();
+        WhitelistFile.header(Clock.systemUTC().instant()).forEach(out::println);
+        Optional<WhitelistKey> after = Optional.empty();
+        do {
+          WhitelistPage page =
+              after.isPresent() ? store.listAfter(after.get(), PAGE) : store.list(PAGE);
+          for (WhitelistEntry e : page.entries()) {
+            out.println(WhitelistFile.format(e));
+            n++;
+          }
+          after = page.next();
+        } while (after.isPresent());
+      }
+      out.flush();
+      spec.commandLine().getErr().println("exported " + n + (n == 1 ? " entry" : " entries"));
+      return 0;
     }
   }
 
