@@ -42,6 +42,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin SweepOption sweep;
 
+  @Mixin MetricsOption metrics;
+
   @Option(
       names = "--keys",
       paramLabel = "FILE",
@@ -94,6 +96,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     data.check();
     sweep.interval();
+    metrics.address();
     Settings.Builder settings = engineOptions.settings();
     Settings webSettings = webOptions.addTo(Settings.builder()).build();
     try {
@@ -112,19 +115,24 @@ final class DemoCommand implements Callable<Integer> {
     try {
       DataDirectory d = running.add(data.open());
       KeyRing ring = KeyRings.readOrCreate(keys != null ? keys : d.keyFile());
-      running.add(sweep.start(d.store()));
+      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      running.add(sweep.start(monitoring.store()));
       ChallengeWebServer web =
           running.add(
               Services.web(
                   ring,
-                  d.store(),
+                  monitoring.store(),
                   new InetSocketAddress(loopback, httpPort),
                   powBits,
                   webSettings,
-                  ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
+                  ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE,
+                  monitoring.page()));
       DecisionEngine engine =
           Services.engine(
-              ring, d.store(), settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build());
+              ring,
+              monitoring.store(),
+              settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build(),
+              monitoring.decisions());
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(
@@ -136,6 +144,15 @@ final class DemoCommand implements Callable<Integer> {
                   SmtpcrSmtpServer.DEFAULT_HOST_NAME,
                   Settings.defaults()));
       printInstructions(spec.commandLine().getOut(), d, web, smtp, canonicalDomains);
+      monitoring
+          .server()
+          .ifPresent(
+              m -> {
+                spec.commandLine()
+                    .getOut()
+                    .println("Metrics: http://" + Services.hostPort(m.address()) + "/metrics");
+                spec.commandLine().getOut().flush();
+              });
     } catch (Exception e) {
       running.close();
       throw e;

@@ -7,6 +7,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
@@ -56,12 +57,26 @@ final class Services {
       Settings settings,
       int requestsPerMinute)
       throws IOException {
+    return web(ring, store, listen, powBits, settings, requestsPerMinute, PageListener.none());
+  }
+
+  /** {@link #web(KeyRing, WhitelistStore, InetSocketAddress, int, Settings, int)}, heard. */
+  static ChallengeWebServer web(
+      KeyRing ring,
+      WhitelistStore store,
+      InetSocketAddress listen,
+      int powBits,
+      Settings settings,
+      int requestsPerMinute,
+      PageListener listener)
+      throws IOException {
     ChallengePage page =
         ChallengePage.builder()
             .tokens(ChallengeTokens.of(ring))
             .passCodes(PassCodes.of(ring))
             .store(store)
             .settings(settings.toBuilder().set(Settings.POW_BITS, powBits).build())
+            .listener(listener)
             .build();
     return ChallengeWebServer.builder()
         .page(page)

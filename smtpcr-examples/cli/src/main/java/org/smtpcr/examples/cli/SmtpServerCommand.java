@@ -36,6 +36,8 @@ final class SmtpServerCommand implements Callable<Integer> {
 
   @Mixin SweepOption sweep;
 
+  @Mixin MetricsOption metrics;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -127,12 +129,15 @@ final class SmtpServerCommand implements Callable<Integer> {
       throw Cli.usage(spec, e.getMessage());
     }
     sweep.interval();
+    metrics.address();
     KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      running.add(sweep.start(d.store()));
-      DecisionEngine engine = Services.engine(ring, d.store(), settings);
+      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      running.add(sweep.start(monitoring.store()));
+      DecisionEngine engine =
+          Services.engine(ring, monitoring.store(), settings, monitoring.decisions());
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName, settings));
@@ -144,7 +149,8 @@ final class SmtpServerCommand implements Callable<Integer> {
                   + ", challenge links to "
                   + challengeBase
                   + ", Maildir "
-                  + smtp.maildir());
+                  + smtp.maildir()
+                  + monitoring.describe());
       spec.commandLine().getOut().flush();
     } catch (Exception e) {
       running.close();
