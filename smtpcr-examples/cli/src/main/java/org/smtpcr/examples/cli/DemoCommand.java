@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.KeyRings;
 import org.smtpcr.examples.runtime.Settings;
@@ -128,11 +129,10 @@ final class DemoCommand implements Callable<Integer> {
                   ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE,
                   monitoring.page()));
       DecisionEngine engine =
-          Services.engine(
+          monitoring.engine(
               ring,
-              monitoring.store(),
               settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build(),
-              monitoring.decisions());
+              ReplyFormatter.english());
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(

@@ -3,14 +3,20 @@ package org.smtpcr.examples.cli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.smtpcr.core.auth.SenderAuthenticator;
+import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
+import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.metrics.MetricsServer;
+import org.smtpcr.examples.runtime.metrics.MicrometerAuthenticator;
 import org.smtpcr.examples.runtime.metrics.MicrometerDecisionListener;
 import org.smtpcr.examples.runtime.metrics.MicrometerPageListener;
 import org.smtpcr.examples.runtime.metrics.TimedWhitelistStore;
+import org.smtpcr.tokens.KeyRing;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,6 +70,18 @@ final class MetricsOption {
       return server
           .map(s -> DecisionListener.logging().andThen(MicrometerDecisionListener.of(s.registry())))
           .orElse(DecisionListener.logging());
+    }
+
+    /** Wraps the sender authenticator: counting its results when serving metrics. */
+    UnaryOperator<SenderAuthenticator> authenticators() {
+      return server
+          .map(s -> MicrometerAuthenticator.wrapping(s.registry()))
+          .orElse(UnaryOperator.identity());
+    }
+
+    /** The engine for these settings: counted when serving metrics. */
+    DecisionEngine engine(KeyRing ring, Settings settings, ReplyFormatter replies) {
+      return Services.engine(ring, store, settings, decisions(), replies, authenticators());
     }
 
     /** The page's listener: counting when serving metrics. */

@@ -216,9 +216,7 @@ final class PolicyServerCommand implements Callable<Integer> {
       // the PREPEND header names the deciding rule: the policy server learns it from the listener;
       // the texts leave out the recipient, which Postfix names in front of them
       Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
-      DecisionEngine engine =
-          Services.engine(
-              ring, store, settings, monitoring.decisions(), PostfixReplies.formatter());
+      DecisionEngine engine = monitoring.engine(ring, settings, PostfixReplies.formatter());
       PolicyServer.Builder b =
           PolicyServer.builder()
               .engine(engine)

@@ -3,6 +3,8 @@ package org.smtpcr.examples.cli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
@@ -42,7 +44,21 @@ final class Services {
       Settings s,
       DecisionListener listener,
       ReplyFormatter replies) {
-    return StandardEngine.builder(s, ring, store)
+    return engine(ring, store, s, listener, replies, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #engine(KeyRing, WhitelistStore, Settings, DecisionListener, ReplyFormatter)}, with the
+   * sender authenticator passed through {@code authenticators} (to count its results).
+   */
+  static DecisionEngine engine(
+      KeyRing ring,
+      WhitelistStore store,
+      Settings s,
+      DecisionListener listener,
+      ReplyFormatter replies,
+      UnaryOperator<SenderAuthenticator> authenticators) {
+    return StandardEngine.builder(s, ring, store, authenticators)
         .listener(listener)
         .replyFormatter(replies)
         .build();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.SettingGrammar;
 import org.smtpcr.examples.runtime.Settings;
@@ -136,8 +137,7 @@ final class SmtpServerCommand implements Callable<Integer> {
       DataDirectory d = running.add(data.open());
       MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
       running.add(sweep.start(monitoring.store()));
-      DecisionEngine engine =
-          Services.engine(ring, monitoring.store(), settings, monitoring.decisions());
+      DecisionEngine engine = monitoring.engine(ring, settings, ReplyFormatter.english());
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName, settings));

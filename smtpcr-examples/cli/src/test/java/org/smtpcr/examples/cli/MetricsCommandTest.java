@@ -179,6 +179,14 @@ final class MetricsCommandTest {
           after);
       assertEquals(0.0, sample(after, "smtpcr_store_failures_total", "operation=\"confirm\""));
       assertTrue(after.contains("smtpcr_store_duration_seconds_bucket{"), "a histogram");
+      // SPF ran at RCPT for both decisions (on the test DNS, whatever its result)
+      double spf =
+          after
+              .lines()
+              .filter(l -> l.startsWith("smtpcr_auth_spf_total{"))
+              .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+              .sum();
+      assertEquals(2.0, spf, after);
 
       HttpResponse<String> health =
           send(
