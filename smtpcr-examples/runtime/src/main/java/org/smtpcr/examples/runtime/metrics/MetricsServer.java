@@ -24,8 +24,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -82,12 +84,7 @@ public final class MetricsServer implements AutoCloseable {
             0, 2, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("smtpcr-healthz-"));
     this.handlers =
         new ThreadPoolExecutor(
-            2,
-            2,
-            0,
-            TimeUnit.SECONDS,
-            new java.util.concurrent.LinkedBlockingQueue<>(64),
-            daemon("smtpcr-metrics-"));
+            2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), daemon("smtpcr-metrics-"));
   }
 
   /**
@@ -226,7 +223,7 @@ public final class MetricsServer implements AutoCloseable {
     return "MetricsServer[" + (server == null ? "not started" : server.getAddress()) + "]";
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+  private static ThreadFactory daemon(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + n.incrementAndGet());
