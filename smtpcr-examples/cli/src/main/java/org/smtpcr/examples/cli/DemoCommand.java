@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.KeyRings;
 import org.smtpcr.examples.runtime.Settings;
@@ -41,6 +42,8 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin DataOptions data;
 
   @Mixin SweepOption sweep;
+
+  @Mixin MetricsOption metrics;
 
   @Option(
       names = "--keys",
@@ -94,6 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     data.check();
     sweep.interval();
+    metrics.address();
     Settings.Builder settings = engineOptions.settings();
     Settings webSettings = webOptions.addTo(Settings.builder()).build();
     try {
@@ -112,19 +116,23 @@ final class DemoCommand implements Callable<Integer> {
     try {
       DataDirectory d = running.add(data.open());
       KeyRing ring = KeyRings.readOrCreate(keys != null ? keys : d.keyFile());
-      running.add(sweep.start(d.store()));
+      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      running.add(sweep.start(monitoring.store()));
       ChallengeWebServer web =
           running.add(
               Services.web(
                   ring,
-                  d.store(),
+                  monitoring.store(),
                   new InetSocketAddress(loopback, httpPort),
                   powBits,
                   webSettings,
-                  ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE));
+                  ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE,
+                  monitoring.page()));
       DecisionEngine engine =
-          Services.engine(
-              ring, d.store(), settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build());
+          monitoring.engine(
+              ring,
+              settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build(),
+              ReplyFormatter.english());
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(
@@ -136,6 +144,15 @@ final class DemoCommand implements Callable<Integer> {
                   SmtpcrSmtpServer.DEFAULT_HOST_NAME,
                   Settings.defaults()));
       printInstructions(spec.commandLine().getOut(), d, web, smtp, canonicalDomains);
+      monitoring
+          .server()
+          .ifPresent(
+              m -> {
+                spec.commandLine()
+                    .getOut()
+                    .println("Metrics: http://" + Services.hostPort(m.address()) + "/metrics");
+                spec.commandLine().getOut().flush();
+              });
     } catch (Exception e) {
       running.close();
       throw e;

@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
-import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
@@ -53,6 +53,8 @@ final class PolicyServerCommand implements Callable<Integer> {
   @Mixin ServerKeyOption keys;
 
   @Mixin SweepOption sweep;
+
+  @Mixin MetricsOption metrics;
 
   @Option(
       names = "--listen",
@@ -185,11 +187,14 @@ final class PolicyServerCommand implements Callable<Integer> {
     }
     data.check();
     sweep.interval();
+    metrics.address();
     KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      running.add(sweep.start(d.store()));
+      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      WhitelistStore store = monitoring.store();
+      running.add(sweep.start(store));
       URI base = challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE);
       Optional<ChallengeWebServer> web = Optional.empty();
       if (withWeb) {
@@ -198,11 +203,12 @@ final class PolicyServerCommand implements Callable<Integer> {
                 running.add(
                     Services.web(
                         ring,
-                        d.store(),
+                        store,
                         webListen,
                         powBits,
                         settingsBuilder.build(),
-                        ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE)));
+                        ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE,
+                        monitoring.page())));
         if (challengeBase == null) {
           base = web.get().baseUri();
         }
@@ -210,13 +216,11 @@ final class PolicyServerCommand implements Callable<Integer> {
       // the PREPEND header names the deciding rule: the policy server learns it from the listener;
       // the texts leave out the recipient, which Postfix names in front of them
       Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
-      DecisionEngine engine =
-          Services.engine(
-              ring, d.store(), settings, DecisionListener.logging(), PostfixReplies.formatter());
+      DecisionEngine engine = monitoring.engine(ring, settings, PostfixReplies.formatter());
       PolicyServer.Builder b =
           PolicyServer.builder()
               .engine(engine)
-              .store(d.store())
+              .store(store)
               .bind(listen)
               .workerThreads(workers)
               .maxConnections(maxConnections)
@@ -238,6 +242,7 @@ final class PolicyServerCommand implements Callable<Integer> {
                   + "), challenge links to "
                   + base
                   + web.map(w -> ", challenge page on " + w.baseUri()).orElse("")
+                  + monitoring.describe()
                   + " (data "
                   + d.path()
                   + ")");

@@ -3,10 +3,13 @@ package org.smtpcr.examples.cli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
@@ -41,7 +44,21 @@ final class Services {
       Settings s,
       DecisionListener listener,
       ReplyFormatter replies) {
-    return StandardEngine.builder(s, ring, store)
+    return engine(ring, store, s, listener, replies, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #engine(KeyRing, WhitelistStore, Settings, DecisionListener, ReplyFormatter)}, with the
+   * sender authenticator passed through {@code authenticators} (to count its results).
+   */
+  static DecisionEngine engine(
+      KeyRing ring,
+      WhitelistStore store,
+      Settings s,
+      DecisionListener listener,
+      ReplyFormatter replies,
+      UnaryOperator<SenderAuthenticator> authenticators) {
+    return StandardEngine.builder(s, ring, store, authenticators)
         .listener(listener)
         .replyFormatter(replies)
         .build();
@@ -56,12 +73,26 @@ final class Services {
       Settings settings,
       int requestsPerMinute)
       throws IOException {
+    return web(ring, store, listen, powBits, settings, requestsPerMinute, PageListener.none());
+  }
+
+  /** {@link #web(KeyRing, WhitelistStore, InetSocketAddress, int, Settings, int)}, heard. */
+  static ChallengeWebServer web(
+      KeyRing ring,
+      WhitelistStore store,
+      InetSocketAddress listen,
+      int powBits,
+      Settings settings,
+      int requestsPerMinute,
+      PageListener listener)
+      throws IOException {
     ChallengePage page =
         ChallengePage.builder()
             .tokens(ChallengeTokens.of(ring))
             .passCodes(PassCodes.of(ring))
             .store(store)
             .settings(settings.toBuilder().set(Settings.POW_BITS, powBits).build())
+            .listener(listener)
             .build();
     return ChallengeWebServer.builder()
         .page(page)

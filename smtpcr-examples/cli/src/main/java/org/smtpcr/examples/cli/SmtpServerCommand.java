@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.SettingGrammar;
 import org.smtpcr.examples.runtime.Settings;
@@ -35,6 +36,8 @@ final class SmtpServerCommand implements Callable<Integer> {
   @Mixin ServerKeyOption keys;
 
   @Mixin SweepOption sweep;
+
+  @Mixin MetricsOption metrics;
 
   @Option(
       names = "--listen",
@@ -127,12 +130,14 @@ final class SmtpServerCommand implements Callable<Integer> {
       throw Cli.usage(spec, e.getMessage());
     }
     sweep.interval();
+    metrics.address();
     KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      running.add(sweep.start(d.store()));
-      DecisionEngine engine = Services.engine(ring, d.store(), settings);
+      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      running.add(sweep.start(monitoring.store()));
+      DecisionEngine engine = monitoring.engine(ring, settings, ReplyFormatter.english());
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName, settings));
@@ -144,7 +149,8 @@ final class SmtpServerCommand implements Callable<Integer> {
                   + ", challenge links to "
                   + challengeBase
                   + ", Maildir "
-                  + smtp.maildir());
+                  + smtp.maildir()
+                  + monitoring.describe());
       spec.commandLine().getOut().flush();
     } catch (Exception e) {
       running.close();

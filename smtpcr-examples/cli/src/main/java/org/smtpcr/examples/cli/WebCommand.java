@@ -31,6 +31,8 @@ final class WebCommand implements Callable<Integer> {
 
   @Mixin SweepOption sweep;
 
+  @Mixin MetricsOption metrics;
+
   @Mixin WebOptions webOptions;
 
   @Option(
@@ -94,16 +96,32 @@ final class WebCommand implements Callable<Integer> {
       throw Cli.usage(spec, "--requests-per-minute must be positive");
     }
     sweep.interval();
+    metrics.address();
     KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      running.add(sweep.start(d.store()));
+      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      running.add(sweep.start(monitoring.store()));
       ChallengeWebServer web =
-          running.add(Services.web(ring, d.store(), listen, powBits, settings, requestsPerMinute));
+          running.add(
+              Services.web(
+                  ring,
+                  monitoring.store(),
+                  listen,
+                  powBits,
+                  settings,
+                  requestsPerMinute,
+                  monitoring.page()));
       spec.commandLine()
           .getOut()
-          .println("challenge page on " + web.baseUri() + " (data " + d.path() + ")");
+          .println(
+              "challenge page on "
+                  + web.baseUri()
+                  + " (data "
+                  + d.path()
+                  + ")"
+                  + monitoring.describe());
       spec.commandLine().getOut().flush();
     } catch (Exception e) {
       running.close();

@@ -3,9 +3,12 @@ package org.smtpcr.examples.runtime;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.net.HostAndPort;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -730,6 +733,22 @@ public final class Settings {
           (k, v) -> SettingGrammar.integer(k, last(v), 1, 10_000));
 
   /**
+   * Where a server serves {@code GET /metrics} (Prometheus text) and {@code GET /healthz}; unset:
+   * nowhere.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<InetSocketAddress> METRICS_LISTEN =
+      declare(
+          "metricsListen",
+          List.of(),
+          List.of("--metrics-listen"),
+          null,
+          "Where to serve /metrics (Prometheus) and /healthz, HOST:PORT (default: off).",
+          false,
+          (k, v) -> listenAddress(k, last(v)));
+
+  /**
    * The whitelist store's JDBC URL ({@code jdbc:h2:} or {@code jdbc:postgresql:}).
    *
    * @since 0.1.0
@@ -1158,6 +1177,23 @@ public final class Settings {
         "%s must be 100 ms..1 h",
         key);
     return d;
+  }
+
+  /** {@code HOST:PORT}, {@code [IPv6]:PORT} or {@code :PORT} (loopback); port 0 picks one. */
+  private static InetSocketAddress listenAddress(String key, String v) {
+    text(key, v);
+    HostAndPort hp;
+    try {
+      hp = HostAndPort.fromString(v.startsWith(":") ? "127.0.0.1" + v : v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + " must look like HOST:PORT", e);
+    }
+    checkArgument(hp.hasPort(), "%s must look like HOST:PORT", key);
+    try {
+      return new InetSocketAddress(InetAddress.getByName(hp.getHost()), hp.getPort());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(key + ": unknown host " + printable(hp.getHost()), e);
+    }
   }
 
   private static Path path(String key, List<String> values) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.auth.SmtpcrAuthenticator;
@@ -53,9 +54,32 @@ public final class StandardEngine {
    */
   public static DecisionEngine.Builder builder(
       Settings settings, KeyRing ring, WhitelistStore store) {
+    return builder(settings, ring, store, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #builder(Settings, KeyRing, WhitelistStore)}, with the {@linkplain
+   * #authenticator(Settings) authenticator the settings ask for} passed through {@code
+   * authenticators} first: to count its results, for instance ({@code
+   * MicrometerAuthenticator.wrapping(registry)}).
+   *
+   * @param settings the settings ({@link Settings#CHALLENGE_BASE} is required)
+   * @param ring the key ring
+   * @param store the whitelist store
+   * @param authenticators wraps the authenticator; not called when the settings ask for none
+   * @return the builder
+   * @throws IllegalArgumentException naming the setting that the engine refuses
+   * @since 0.4.0
+   */
+  public static DecisionEngine.Builder builder(
+      Settings settings,
+      KeyRing ring,
+      WhitelistStore store,
+      UnaryOperator<SenderAuthenticator> authenticators) {
     requireNonNull(settings, "settings");
     requireNonNull(ring, "ring");
     requireNonNull(store, "store");
+    requireNonNull(authenticators, "authenticators");
     DecisionEngine.Builder b =
         DecisionEngine.builder().keyRing(ring).canonicalizer(settings.canonicalizer());
     try {
@@ -75,7 +99,7 @@ public final class StandardEngine {
         throw named(Settings.FAILURE_REPLY, e);
       }
     }
-    authenticator(settings).ifPresent(b::authenticator);
+    authenticator(settings).map(authenticators).ifPresent(b::authenticator);
     StandardRules.Builder rules =
         StandardRules.builder()
             .whitelistStore(store)

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
@@ -187,6 +189,25 @@ final class SettingsTest {
               IllegalArgumentException.class,
               () -> Settings.read(SettingSource.of(Map.of(bad.getKey(), bad.getValue()))));
       assertTrue(e.getMessage().startsWith(bad.getKey()), e.getMessage());
+    }
+  }
+
+  @Test
+  void metricsListen_offByDefault_hostPortForms() throws Exception {
+    assertEquals(Optional.empty(), Settings.defaults().find(Settings.METRICS_LISTEN));
+    assertEquals(
+        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9340),
+        Settings.METRICS_LISTEN.parse("127.0.0.1:9340"));
+    assertEquals(
+        new InetSocketAddress(InetAddress.getByName("::1"), 0),
+        Settings.METRICS_LISTEN.parse("[::1]:0"));
+    assertEquals(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 9340),
+        Settings.METRICS_LISTEN.parse(":9340"));
+    for (String bad : List.of("127.0.0.1", "127.0.0.1:70000", "host:port", "[::1:1")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Settings.METRICS_LISTEN.parse(bad));
+      assertTrue(e.getMessage().startsWith("metricsListen"), e::getMessage);
     }
   }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.address.AddressCanonicalizer;
@@ -35,6 +36,7 @@ import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
@@ -193,6 +195,7 @@ public final class ChallengePage {
   private final int perRecipientPerDay;
   private final int perSenderDomainPerDay;
   private final int perNetworkPerHour;
+  private final PageListener listener;
 
   private ChallengePage(Builder b) {
     this.tokens = b.tokens;
@@ -218,6 +221,7 @@ public final class ChallengePage {
         b.perNetworkPerHour == null
             ? DEFAULT_CONFIRMATIONS_PER_NETWORK_PER_HOUR
             : b.perNetworkPerHour;
+    this.listener = b.listener == null ? PageListener.none() : b.listener;
   }
 
   /**
@@ -321,18 +325,18 @@ public final class ChallengePage {
     try {
       link = verify(token);
     } catch (TokenException e) {
-      log.info(
-          "page refusal reason={} token={} network={}",
-          e.reason() == TokenException.Reason.EXPIRED ? "expired-token" : "bad-token",
-          e.reason(),
-          network);
+      String reason = e.reason() == TokenException.Reason.EXPIRED ? "expired-token" : "bad-token";
+      log.info("page refusal reason={} token={} network={}", reason, e.reason(), network);
+      tell(l -> l.onRefusal(reason));
       return tokenProblem(root, e.reason());
     }
     String canonicalToken = token.toLowerCase(Locale.ROOT);
     if (body.length > MAX_FORM_BYTES) {
+      tell(l -> l.onRefusal("bad-request"));
       return Pages.simple(413, root, "Request too large", "The form sent was too large.");
     }
     if (!isForm(contentType)) {
+      tell(l -> l.onRefusal("bad-request"));
       return Pages.simple(
           415,
           root,
@@ -449,6 +453,7 @@ public final class ChallengePage {
           "whitelist store failed while confirming a sender: {}: {}",
           e.getClass().getSimpleName(),
           LogSafe.of(String.valueOf(e.getMessage())));
+      tell(l -> l.onRefusal("store-failure"));
       return Pages.simple(
           503,
           root,
@@ -464,6 +469,8 @@ public final class ChallengePage {
         LogSafe.of(claims.recipient()),
         network,
         claims.authentication().keyword());
+    Confirmation outcome = done;
+    tell(l -> l.onConfirmation(outcome));
     return switch (done) {
       case CREATED -> created(root, link, expiresAt);
       case RENEWED -> renewed(root, link, renewedUntil(existing, expiresAt));
@@ -633,6 +640,16 @@ public final class ChallengePage {
         LogSafe.of(link.claims().sender()),
         LogSafe.of(link.claims().recipient()),
         network);
+    tell(l -> l.onRefusal(reason));
+  }
+
+  /** Runs the listener; one that throws is logged and otherwise changes nothing. */
+  private void tell(Consumer<PageListener> event) {
+    try {
+      event.accept(listener);
+    } catch (RuntimeException e) {
+      log.warn("page listener failed with {}", e.getClass().getName());
+    }
   }
 
   private PageResponse challenge(String root, String token) {
@@ -640,8 +657,10 @@ public final class ChallengePage {
     try {
       claims = verify(token).claims();
     } catch (TokenException e) {
+      tell(l -> l.onView(e.reason() == TokenException.Reason.EXPIRED ? "expired" : "invalid"));
       return tokenProblem(root, e.reason());
     }
+    tell(l -> l.onView("valid"));
     String canonicalToken = token.toLowerCase(Locale.ROOT);
     long issued = clock.instant().getEpochSecond();
     String stamp = powStamps.sign(ProofOfWork.stamped(canonicalToken, issued, bits));
@@ -901,6 +920,7 @@ public final class ChallengePage {
     private boolean whitelistExpirySet;
     private AddressCanonicalizer canonicalizer;
     private Boolean confirmOnClick;
+    private PageListener listener;
     private Integer perRecipientPerDay;
     private Integer perSenderDomainPerDay;
     private Integer perNetworkPerHour;
@@ -1110,6 +1130,20 @@ public final class ChallengePage {
       settings
           .find(Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR)
           .ifPresent(this::confirmationsPerNetworkPerHour);
+      return this;
+    }
+
+    /**
+     * Who hears the page's outcomes, for metrics (default {@link PageListener#none()}): link views,
+     * recorded confirmations and refusals by reason.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder listener(PageListener listener) {
+      checkState(this.listener == null, "listener was already set");
+      this.listener = requireNonNull(listener, "listener");
       return this;
     }
 

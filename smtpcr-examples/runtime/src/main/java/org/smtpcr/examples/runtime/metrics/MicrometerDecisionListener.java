@@ -1,0 +1,102 @@
+package org.smtpcr.examples.runtime.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.smtpcr.core.Decision.Verdict;
+import org.smtpcr.core.engine.DecisionEvent;
+import org.smtpcr.core.engine.DecisionListener;
+
+/**
+ * A {@link DecisionListener} that counts the engine's decisions in a Micrometer {@link
+ * MeterRegistry}; add it to an engine, next to the logging one, to get the counters the servers
+ * serve:
+ *
+ * <pre>{@code
+ * DecisionEngine engine = StandardEngine.builder(settings, ring, store)
+ *     .listener(DecisionListener.logging().andThen(MicrometerDecisionListener.of(registry)))
+ *     .build();
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@code smtpcr.decisions} (counter; tags {@code stage}, {@code verdict}, {@code rule},
+ *       {@code failed}): every decision;
+ *   <li>{@code smtpcr.challenges.minted} (counter; tag {@code stage}): challenges, each of which
+ *       carries a freshly signed link;
+ *   <li>{@code smtpcr.decision.duration} (timer): how long deciding took.
+ * </ul>
+ *
+ * <p>Rule ids come from the configured chain, so the number of series is bounded by the rules.
+ *
+ * @since 0.4.0
+ */
+public final class MicrometerDecisionListener implements DecisionListener {
+  private final MeterRegistry registry;
+  private final ConcurrentMap<List<Object>, Counter> decisions = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Object, Counter> challenges = new ConcurrentHashMap<>();
+  private final Timer duration;
+
+  private MicrometerDecisionListener(MeterRegistry registry) {
+    this.registry = registry;
+    this.duration =
+        Timer.builder("smtpcr.decision.duration")
+            .description("How long the engine took to decide")
+            .publishPercentileHistogram()
+            .register(registry);
+  }
+
+  /**
+   * A listener that counts in {@code registry}.
+   *
+   * @param registry where the meters are registered
+   * @return the listener
+   */
+  public static MicrometerDecisionListener of(MeterRegistry registry) {
+    return new MicrometerDecisionListener(requireNonNull(registry, "registry"));
+  }
+
+  @Override
+  public void onDecision(DecisionEvent e) {
+    Verdict verdict = e.decision().verdict();
+    decisions
+        .computeIfAbsent(
+            List.of(e.stage(), verdict, e.ruleId(), e.failed()),
+            k ->
+                Counter.builder("smtpcr.decisions")
+                    .description("Decisions of the engine, by stage, verdict and deciding rule")
+                    .tag("stage", lower(e.stage()))
+                    .tag("verdict", lower(verdict))
+                    .tag("rule", e.ruleId())
+                    .tag("failed", Boolean.toString(e.failed()))
+                    .register(registry))
+        .increment();
+    if (verdict == Verdict.CHALLENGE) {
+      challenges
+          .computeIfAbsent(
+              e.stage(),
+              k ->
+                  Counter.builder("smtpcr.challenges.minted")
+                      .description("Challenges sent, each with a freshly signed link")
+                      .tag("stage", lower(e.stage()))
+                      .register(registry))
+          .increment();
+    }
+    duration.record(e.elapsedNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public String toString() {
+    return "MicrometerDecisionListener[" + registry.getClass().getSimpleName() + "]";
+  }
+}
