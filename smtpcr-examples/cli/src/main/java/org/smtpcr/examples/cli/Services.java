@@ -43,7 +43,7 @@ final class Services {
       ReplyFormatter replies) {
     return StandardEngine.builder(s, ring, store)
         .listener(listener)
-        .replyFormatter(replies)
+        .replyFormatter(StandardEngine.replies(s, replies))
         .build();
   }
 

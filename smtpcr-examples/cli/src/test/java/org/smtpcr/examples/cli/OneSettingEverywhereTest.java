@@ -400,6 +400,28 @@ final class OneSettingEverywhereTest {
     assertEquals(Duration.ofDays(7), ChallengeTokens.of(RING).verify(token).lifetime());
   }
 
+  @Test
+  void challengeCode450_meansTheSameOnEveryRoute() throws Exception {
+    Settings options = smtpServerSettings(List.of("--challenge-code", "450"));
+    Settings byOptionName = smtpServerSettings(config("challenge-code=450 4.7.1\n"));
+    Settings byKey = smtpServerSettings(config("challengeCode=450\n"));
+    Properties p = new Properties();
+    p.load(new StringReader("challengeBase=" + BASE + "\nchallengeCode=450\n"));
+    Settings runtime = Settings.read(SettingSource.of(p));
+
+    for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(450, s.get(Settings.CHALLENGE_CODE), s::toString);
+      DecisionEngine engine =
+          StandardEngine.build(s, RING, InMemoryWhitelistStore.builder().build());
+      Decision.Challenge c =
+          assertInstanceOf(
+              Decision.Challenge.class, engine.decide(rcpt("198.51.100.7")).decision());
+      assertEquals(450, c.reply().code(), s::toString);
+      assertEquals("4.7.1", c.reply().enhancedStatus(), s::toString);
+    }
+    assertEquals(550, smtpServerSettings(List.of("--spf", "off")).get(Settings.CHALLENGE_CODE));
+  }
+
   private static Transaction rcpt(String client) throws Exception {
     return Transaction.builder()
         .stage(Stage.RCPT)

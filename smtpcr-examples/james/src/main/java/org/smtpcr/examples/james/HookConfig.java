@@ -41,6 +41,7 @@ final class HookConfig {
           Settings.KEY_FILE,
           Settings.CHALLENGE_BASE,
           Settings.CHALLENGE_LIFETIME,
+          Settings.CHALLENGE_CODE,
           Settings.TRUSTED_NETWORKS,
           Settings.EXEMPT_RECIPIENTS,
           Settings.LOCAL_DOMAINS,
