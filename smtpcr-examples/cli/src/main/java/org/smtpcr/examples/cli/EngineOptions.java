@@ -173,6 +173,15 @@ final class EngineOptions {
               + " sending MTA retries, and the person sees the link only in a delay notice.")
   String challengeCode;
 
+  @Option(
+      names = "--mode",
+      paramLabel = "enforce|observe",
+      description =
+          "enforce (default), or observe: decide, log and count as usual, but accept every"
+              + " recipient and message (also when the store fails) and log what would have been"
+              + " answered at INFO.")
+  String mode;
+
   /** The runtime settings these options give; a wrong value is a usage error naming the option. */
   Settings.Builder settings() {
     Settings.Builder b = Settings.builder().set(Settings.CHALLENGE_LIFETIME, challengeLifetime);
@@ -195,6 +204,7 @@ final class EngineOptions {
     Cli.setOption(spec, b, Settings.NULL_SENDER_NEEDS_OUTBOUND, nullSenderNeedsOutbound);
     Cli.setOption(spec, b, Settings.LOCAL_DOMAINS, localDomains);
     Cli.setOption(spec, b, Settings.CHALLENGE_CODE, challengeCode);
+    Cli.setOption(spec, b, Settings.MODE, mode);
     return b;
   }
 }

@@ -42,6 +42,7 @@ final class HookConfig {
           Settings.CHALLENGE_BASE,
           Settings.CHALLENGE_LIFETIME,
           Settings.CHALLENGE_CODE,
+          Settings.MODE,
           Settings.TRUSTED_NETWORKS,
           Settings.EXEMPT_RECIPIENTS,
           Settings.LOCAL_DOMAINS,

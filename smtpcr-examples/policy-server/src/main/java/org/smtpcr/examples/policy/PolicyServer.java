@@ -43,6 +43,7 @@ import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.OutboundLearning;
 
 /**
@@ -169,6 +170,7 @@ public final class PolicyServer implements AutoCloseable {
   private final List<String> localDomains;
   private final Clock clock;
   private final Optional<String> prependHeader;
+  private final EnforcementMode mode;
   private final AddressCanonicalizer canonicalizer;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final AtomicInteger open = new AtomicInteger();
@@ -197,6 +199,7 @@ public final class PolicyServer implements AutoCloseable {
     this.localDomains = b.localDomains == null ? List.of() : b.localDomains;
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
     this.prependHeader = b.prependHeader;
+    this.mode = b.mode != null ? b.mode : EnforcementMode.ENFORCE;
     this.canonicalizer = b.engine.canonicalizer(); // one canonical form: the engine's
   }
 
@@ -231,7 +234,7 @@ public final class PolicyServer implements AutoCloseable {
             : Optional.empty();
     learning.ifPresent(OutboundLearning::warnIfEveryDomain);
     PolicyDecider decider =
-        new PolicyDecider(engine, learning, prependHeader, new TransactionRecipients(clock));
+        new PolicyDecider(engine, learning, prependHeader, new TransactionRecipients(clock), mode);
     if (workerThreads > 0) {
       // a ForkJoinPool, not a ThreadPoolExecutor: it wakes the worker that went idle last, whose
       // thread is still warm, where the executor's queue wakes the one idle longest; on virtual
@@ -323,7 +326,7 @@ public final class PolicyServer implements AutoCloseable {
     bound = (InetSocketAddress) serverChannel.localAddress();
     log.info(
         "policy server listening on {}:{} (workers {}, busy poll {}, max connections {}, idle timeout {},"
-            + " learn outbound {}, prepend header {})",
+            + " learn outbound {}, prepend header {}, mode {})",
         bound.getAddress().getHostAddress(),
         bound.getPort(),
         workerThreads,
@@ -331,7 +334,8 @@ public final class PolicyServer implements AutoCloseable {
         maxConnections,
         idleTimeout,
         learnOutbound,
-        prependHeader.isPresent());
+        prependHeader.isPresent(),
+        mode.name().toLowerCase(java.util.Locale.ROOT));
     return this;
   }
 
@@ -435,6 +439,8 @@ public final class PolicyServer implements AutoCloseable {
         + idleTimeout
         + ", learnOutbound="
         + learnOutbound
+        + ", mode="
+        + mode
         + ", prependHeader="
         + prependHeader.orElse("off")
         + "]";
@@ -459,6 +465,7 @@ public final class PolicyServer implements AutoCloseable {
     private Clock clock;
     private Optional<String> prependHeader = Optional.empty();
     private boolean prependHeaderSet;
+    private EnforcementMode mode;
 
     private Builder() {}
 
@@ -669,6 +676,21 @@ public final class PolicyServer implements AutoCloseable {
           "a header name is 1..64 printable US-ASCII characters without colon or space");
       this.prependHeaderSet = true;
       this.prependHeader = Optional.of(name);
+      return this;
+    }
+
+    /**
+     * Enforce (the default) or observe: observing, every recipient is answered {@code DUNNO} (or,
+     * with {@link #prependHeader(String)}, {@code PREPEND NAME: would-challenge (rule)} and the
+     * like), also when deciding fails, and what would have been answered is logged at INFO.
+     *
+     * @param mode the mode
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder mode(EnforcementMode mode) {
+      checkState(this.mode == null, "mode was already set");
+      this.mode = requireNonNull(mode, "mode");
       return this;
     }
 

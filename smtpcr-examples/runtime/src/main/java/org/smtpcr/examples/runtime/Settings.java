@@ -235,6 +235,29 @@ public final class Settings {
           (k, v) -> challengeCode(k, last(v)));
 
   /**
+   * Whether the routes refuse what the engine refuses ({@code enforce}, the default) or only watch
+   * ({@code observe}): decide, log and count, and accept everything; a failing store accepts too.
+   * See {@link EnforcementMode}.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<EnforcementMode> MODE =
+      declare(
+          "mode",
+          List.of(),
+          List.of("--mode"),
+          EnforcementMode.ENFORCE,
+          "enforce (default), or observe: decide, log and count, but accept everything.",
+          false,
+          (k, v) -> {
+            try {
+              return EnforcementMode.parse(last(v));
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(k + " " + e.getMessage(), e);
+            }
+          });
+
+  /**
    * Whether clients the MTA lets relay are trusted (James).
    *
    * @since 0.1.0
