@@ -91,6 +91,7 @@ final class Services {
         .hostName(hostName)
         .maxConnections(settings.get(Settings.SMTP_MAX_CONNECTIONS))
         .maxConnectionsPerClient(settings.get(Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT))
+        .mode(settings.get(Settings.MODE))
         .build()
         .start();
   }
