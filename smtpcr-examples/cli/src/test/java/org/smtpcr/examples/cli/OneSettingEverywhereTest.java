@@ -24,6 +24,7 @@ import org.smtpcr.core.Transaction;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.rules.NullSenderPolicy;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.SettingSource;
 import org.smtpcr.examples.runtime.Settings;
@@ -420,6 +421,21 @@ final class OneSettingEverywhereTest {
       assertEquals("4.7.1", c.reply().enhancedStatus(), s::toString);
     }
     assertEquals(550, smtpServerSettings(List.of("--spf", "off")).get(Settings.CHALLENGE_CODE));
+  }
+
+  @Test
+  void modeObserve_meansTheSameOnEveryRoute() throws Exception {
+    Settings options = smtpServerSettings(List.of("--mode", "observe"));
+    Settings byOptionName = smtpServerSettings(config("mode=Observe\n"));
+    Properties p = new Properties();
+    p.load(new StringReader("mode=observe\n"));
+    Settings runtime = Settings.read(SettingSource.of(p));
+
+    for (Settings s : List.of(options, byOptionName, runtime)) {
+      assertEquals(EnforcementMode.OBSERVE, s.get(Settings.MODE), s::toString);
+    }
+    assertEquals(
+        EnforcementMode.ENFORCE, smtpServerSettings(List.of("--spf", "off")).get(Settings.MODE));
   }
 
   private static Transaction rcpt(String client) throws Exception {

@@ -77,7 +77,9 @@ import org.smtpcr.examples.runtime.OutboundLearning;
  * https://...}); an accept with {@code DUNNO} (never {@code OK}, which would skip the rest of
  * Postfix's restrictions), or with {@code PREPEND} of a header saying why, when {@link
  * Builder#prependHeader(String) configured}. Every other state is answered {@code DUNNO}. A failure
- * of ours is answered {@code 451 4.3.0}: the sending MTA retries.
+ * of ours is answered {@code 451 4.3.0}: the sending MTA retries. {@linkplain
+ * Builder#mode(EnforcementMode) Observing}, every recipient is answered {@code DUNNO} (or {@code
+ * PREPEND NAME: would-challenge (rule)} and the like), failures included.
  *
  * <p><b>Sender authentication.</b> An engine with a {@link
  * org.smtpcr.core.auth.SenderAuthenticator} (the standard engine's, on by default) checks SPF from

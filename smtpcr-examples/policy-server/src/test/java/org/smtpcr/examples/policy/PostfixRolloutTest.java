@@ -56,8 +56,10 @@ final class PostfixRolloutTest {
   private static InMemoryWhitelistStore store;
   private static PolicyServer soft;
   private static PolicyServer observing;
+  private static PolicyServer enforcing;
   private static PostfixInstance softPostfix;
   private static PostfixInstance observingPostfix;
+  private static PostfixInstance warningPostfix;
 
   @BeforeAll
   static void startAll() throws Exception {
@@ -81,8 +83,14 @@ final class PostfixRolloutTest {
                 .text(Settings.LOCAL_DOMAINS, "cr.test")
                 .build(),
             Optional.of("X-SMTPCR"));
+    enforcing =
+        policyServer(
+            Settings.builder().text(Settings.LOCAL_DOMAINS, "cr.test").build(), Optional.empty());
     softPostfix =
         PostfixInstance.start(tmp.resolve("soft"), PostfixInstance.freePort(), soft.port());
+    warningPostfix =
+        PostfixInstance.startWarnIfReject(
+            tmp.resolve("warning"), PostfixInstance.freePort(), enforcing.port());
     observingPostfix =
         PostfixInstance.start(
             tmp.resolve("observing"), PostfixInstance.freePort(), observing.port());
@@ -114,14 +122,15 @@ final class PostfixRolloutTest {
   @AfterAll
   static void stopAll() throws Exception {
     try {
-      for (PostfixInstance p : new PostfixInstance[] {softPostfix, observingPostfix}) {
+      for (PostfixInstance p :
+          new PostfixInstance[] {softPostfix, observingPostfix, warningPostfix}) {
         if (p != null) {
           p.close();
           assertFalse(p.isRunning(), "a Postfix instance is still running");
         }
       }
     } finally {
-      for (PolicyServer s : new PolicyServer[] {soft, observing}) {
+      for (PolicyServer s : new PolicyServer[] {soft, observing, enforcing}) {
         if (s != null) {
           s.close();
         }
@@ -209,6 +218,32 @@ final class PostfixRolloutTest {
                     CanonicalAddress.parseCanonical(sender),
                     CanonicalAddress.parseCanonical("dave@cr.test")))
             .isEmpty());
+  }
+
+  @Test
+  void warnIfReject_enforcingServer_postfixLogsTheChallengeAndDelivers() throws Exception {
+    requirePostfix();
+    String sender = "gina-" + UUID.randomUUID().toString().substring(0, 8) + "@sender.example";
+    String subject = "warned " + UUID.randomUUID();
+    try (SmtpClient smtp = new SmtpClient(warningPostfix.smtpPort())) {
+      SmtpClient.Reply r = smtp.rcpt(sender, "ivan@cr.test");
+      assertEquals(250, r.code(), r + "\n" + warningPostfix.maillog());
+      assertEquals(250, smtp.data(sender, "ivan@cr.test", subject).code());
+    }
+    awaitDelivery(warningPostfix, "ivan", subject);
+    // NOQUEUE: reject_warning: RCPT from localhost[127.0.0.1]: 550 5.7.1 <ivan@cr.test>: ...
+    Pattern warning =
+        Pattern.compile(
+            "reject_warning: RCPT from [^ ]*\\[127\\.0\\.0\\.1\\]: 550 5\\.7\\.1 <ivan@cr\\.test>:"
+                + " Recipient address rejected: This address only accepts mail[^\\n]*"
+                + " http://127\\.0\\.0\\.1:8080/c/[a-z2-7]+;");
+    long deadline = System.nanoTime() + DELIVERY_TIMEOUT.toNanos();
+    while (!warning.matcher(warningPostfix.maillog()).find() && System.nanoTime() - deadline < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    }
+    assertTrue(
+        warning.matcher(warningPostfix.maillog()).find(),
+        "Postfix logs what it would have refused:\n" + warningPostfix.maillog());
   }
 
   private static String awaitDelivery(PostfixInstance postfix, String user, String subject)
