@@ -301,6 +301,31 @@ public final class ReplyFormatter {
   }
 
   /**
+   * Returns a formatter with these texts and wrap width, and {@code code} and {@code enhanced} as
+   * the status of {@code kind}; for a setting that changes one status of whichever formatter a
+   * route uses, such as a challenge answered {@code 450 4.7.1} during a rollout. The same checks
+   * apply as in {@link Builder#status(ReplyKind, int, String)}.
+   *
+   * @param kind the reply kind
+   * @param code 4yz or 5yz; 4yz for the kinds {@link #isTemporaryKind} names
+   * @param enhanced the enhanced status, its class equal to the code's first digit
+   * @return a new formatter, or this one when the status is already that
+   * @throws IllegalArgumentException if the pair is invalid for the kind
+   * @since 0.4.0
+   */
+  public ReplyFormatter withStatus(ReplyKind kind, int code, String enhanced) {
+    requireNonNull(kind, "kind");
+    requireNonNull(enhanced, "enhanced");
+    Status status = checkedStatus(kind, code, enhanced);
+    if (status.equals(statuses.get(kind))) {
+      return this;
+    }
+    Map<ReplyKind, Status> s = new EnumMap<>(statuses);
+    s.put(kind, status);
+    return new ReplyFormatter(templates, Collections.unmodifiableMap(s), wrapWidth);
+  }
+
+  /**
    * Whether replies of {@code kind} must be temporary (4yz): the engine's own failures and limits.
    *
    * @param kind the kind
@@ -608,6 +633,15 @@ public final class ReplyFormatter {
     return Collections.unmodifiableList(segments);
   }
 
+  private static Status checkedStatus(ReplyKind kind, int code, String enhanced) {
+    SmtpReply probe = SmtpReply.of(code, enhanced, "");
+    checkArgument(probe.isNegative(), "%s needs a 4yz or 5yz code, got %s", kind, code);
+    if (isTemporaryKind(kind)) {
+      checkArgument(probe.isTransient(), "%s needs a transient 4yz code, got %s", kind, code);
+    }
+    return new Status(code, enhanced);
+  }
+
   /** A literal run of template text, or a placeholder name. */
   record Segment(boolean placeholder, String text) {}
 
@@ -665,12 +699,7 @@ public final class ReplyFormatter {
       requireNonNull(kind, "kind");
       requireNonNull(enhanced, "enhanced");
       checkState(!statuses.containsKey(kind), "status for %s already set", kind);
-      SmtpReply probe = SmtpReply.of(code, enhanced, "");
-      checkArgument(probe.isNegative(), "%s needs a 4yz or 5yz code, got %s", kind, code);
-      if (isTemporaryKind(kind)) {
-        checkArgument(probe.isTransient(), "%s needs a transient 4yz code, got %s", kind, code);
-      }
-      statuses.put(kind, new Status(code, enhanced));
+      statuses.put(kind, checkedStatus(kind, code, enhanced));
       return this;
     }
 

@@ -24,6 +24,37 @@ final class ReplyFormatterTest {
           .build();
 
   @Test
+  void withStatus_temporaryChallenge_changesOnlyTheChallengeStatus() {
+    ReplyFormatter soft = ReplyFormatter.english().withStatus(ReplyKind.CHALLENGE, 450, "4.7.1");
+
+    SmtpReply reply = soft.challenge(BOB, LINK);
+    assertEquals(450, reply.code());
+    assertEquals("4.7.1", reply.enhancedStatus());
+    assertTrue(reply.isTransient());
+    assertEquals(LINK.toString(), reply.link().orElseThrow());
+    assertEquals(ReplyFormatter.english().challenge(BOB, LINK).proseLines(), reply.proseLines());
+    assertEquals(550, soft.reject(BOB).code());
+    assertEquals(550, ReplyFormatter.english().challenge(BOB, LINK).code());
+  }
+
+  @Test
+  void withStatus_sameStatus_returnsTheSameFormatter() {
+    ReplyFormatter english = ReplyFormatter.english();
+
+    assertTrue(english == english.withStatus(ReplyKind.CHALLENGE, 550, "5.7.1"));
+  }
+
+  @Test
+  void withStatus_permanentCodeForTemporaryKind_throws() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ReplyFormatter.english().withStatus(ReplyKind.DEFER, 550, "5.3.0"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ReplyFormatter.english().withStatus(ReplyKind.CHALLENGE, 450, "5.7.1"));
+  }
+
+  @Test
   void challenge_english_designTextWrappedWithLinkLast() {
     SmtpReply reply = ReplyFormatter.english().challenge(BOB, LINK);
 

@@ -142,7 +142,10 @@ final class DemoCommand implements Callable<Integer> {
                   canonicalDomains,
                   SmtpcrSmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
                   SmtpcrSmtpServer.DEFAULT_HOST_NAME,
-                  Settings.defaults()));
+                  // the demo's server limits stay at their defaults; the mode is the user's
+                  Settings.builder()
+                      .set(Settings.MODE, settings.build().get(Settings.MODE))
+                      .build()));
       printInstructions(spec.commandLine().getOut(), d, web, smtp, canonicalDomains);
       monitoring
           .server()

@@ -165,6 +165,23 @@ final class EngineOptions {
               + " subdomains (repeatable; default none: every recipient, with a warning).")
   List<String> localDomains = new ArrayList<>();
 
+  @Option(
+      names = "--challenge-code",
+      paramLabel = "550|450",
+      description =
+          "The challenge's reply code: 550 (5.7.1, default), or 450 (4.7.1) during a rollout: the"
+              + " sending MTA retries, and the person sees the link only in a delay notice.")
+  String challengeCode;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "enforce|observe",
+      description =
+          "enforce (default), or observe: decide, log and count as usual, but accept every"
+              + " recipient and message (also when the store fails) and log what would have been"
+              + " answered at INFO.")
+  String mode;
+
   /** The runtime settings these options give; a wrong value is a usage error naming the option. */
   Settings.Builder settings() {
     Settings.Builder b = Settings.builder().set(Settings.CHALLENGE_LIFETIME, challengeLifetime);
@@ -186,6 +203,8 @@ final class EngineOptions {
     Cli.setOption(spec, b, Settings.NULL_SENDER, nullSender);
     Cli.setOption(spec, b, Settings.NULL_SENDER_NEEDS_OUTBOUND, nullSenderNeedsOutbound);
     Cli.setOption(spec, b, Settings.LOCAL_DOMAINS, localDomains);
+    Cli.setOption(spec, b, Settings.CHALLENGE_CODE, challengeCode);
+    Cli.setOption(spec, b, Settings.MODE, mode);
     return b;
   }
 }

@@ -226,7 +226,8 @@ final class PolicyServerCommand implements Callable<Integer> {
               .maxConnections(maxConnections)
               .idleTimeout(idleTimeout)
               .learnOutbound(learnOutbound)
-              .localDomains(settings.get(Settings.LOCAL_DOMAINS));
+              .localDomains(settings.get(Settings.LOCAL_DOMAINS))
+              .mode(settings.get(Settings.MODE));
       settings.find(Settings.LEARN_LIFETIME).ifPresent(b::learnLifetime);
       if (prependHeader != null) {
         b.prependHeader(prependHeader);

@@ -60,7 +60,7 @@ final class Services {
       UnaryOperator<SenderAuthenticator> authenticators) {
     return StandardEngine.builder(s, ring, store, authenticators)
         .listener(listener)
-        .replyFormatter(replies)
+        .replyFormatter(StandardEngine.replies(s, replies))
         .build();
   }
 
@@ -122,6 +122,7 @@ final class Services {
         .hostName(hostName)
         .maxConnections(settings.get(Settings.SMTP_MAX_CONNECTIONS))
         .maxConnectionsPerClient(settings.get(Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT))
+        .mode(settings.get(Settings.MODE))
         .build()
         .start();
   }

@@ -24,6 +24,7 @@ import org.smtpcr.core.Transaction;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.rules.NullSenderPolicy;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.SettingSource;
 import org.smtpcr.examples.runtime.Settings;
@@ -398,6 +399,43 @@ final class OneSettingEverywhereTest {
     String path = c.link().getPath();
     String token = path.substring(path.lastIndexOf('/') + 1);
     assertEquals(Duration.ofDays(7), ChallengeTokens.of(RING).verify(token).lifetime());
+  }
+
+  @Test
+  void challengeCode450_meansTheSameOnEveryRoute() throws Exception {
+    Settings options = smtpServerSettings(List.of("--challenge-code", "450"));
+    Settings byOptionName = smtpServerSettings(config("challenge-code=450 4.7.1\n"));
+    Settings byKey = smtpServerSettings(config("challengeCode=450\n"));
+    Properties p = new Properties();
+    p.load(new StringReader("challengeBase=" + BASE + "\nchallengeCode=450\n"));
+    Settings runtime = Settings.read(SettingSource.of(p));
+
+    for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(450, s.get(Settings.CHALLENGE_CODE), s::toString);
+      DecisionEngine engine =
+          StandardEngine.build(s, RING, InMemoryWhitelistStore.builder().build());
+      Decision.Challenge c =
+          assertInstanceOf(
+              Decision.Challenge.class, engine.decide(rcpt("198.51.100.7")).decision());
+      assertEquals(450, c.reply().code(), s::toString);
+      assertEquals("4.7.1", c.reply().enhancedStatus(), s::toString);
+    }
+    assertEquals(550, smtpServerSettings(List.of("--spf", "off")).get(Settings.CHALLENGE_CODE));
+  }
+
+  @Test
+  void modeObserve_meansTheSameOnEveryRoute() throws Exception {
+    Settings options = smtpServerSettings(List.of("--mode", "observe"));
+    Settings byOptionName = smtpServerSettings(config("mode=Observe\n"));
+    Properties p = new Properties();
+    p.load(new StringReader("mode=observe\n"));
+    Settings runtime = Settings.read(SettingSource.of(p));
+
+    for (Settings s : List.of(options, byOptionName, runtime)) {
+      assertEquals(EnforcementMode.OBSERVE, s.get(Settings.MODE), s::toString);
+    }
+    assertEquals(
+        EnforcementMode.ENFORCE, smtpServerSettings(List.of("--spf", "off")).get(Settings.MODE));
   }
 
   private static Transaction rcpt(String client) throws Exception {

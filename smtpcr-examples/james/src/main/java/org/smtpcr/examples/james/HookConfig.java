@@ -15,6 +15,7 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.KeyRings;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.SettingSource;
@@ -41,6 +42,8 @@ final class HookConfig {
           Settings.KEY_FILE,
           Settings.CHALLENGE_BASE,
           Settings.CHALLENGE_LIFETIME,
+          Settings.CHALLENGE_CODE,
+          Settings.MODE,
           Settings.TRUSTED_NETWORKS,
           Settings.EXEMPT_RECIPIENTS,
           Settings.LOCAL_DOMAINS,
@@ -88,8 +91,10 @@ final class HookConfig {
       SharedStores.Lease lease,
       boolean trustRelayingClients,
       boolean engineChecksSpf,
-      boolean messageHook) {
+      boolean messageHook,
+      EnforcementMode mode) {
     Setup {
+      requireNonNull(mode, "mode");
       requireNonNull(engine, "engine");
       requireNonNull(lease, "lease");
     }
@@ -161,7 +166,8 @@ final class HookConfig {
           lease,
           settings.get(Settings.TRUST_RELAYING_CLIENTS),
           settings.get(Settings.SPF),
-          messageHook);
+          messageHook,
+          settings.get(Settings.MODE));
     } catch (RuntimeException e) {
       lease.close();
       throw e;

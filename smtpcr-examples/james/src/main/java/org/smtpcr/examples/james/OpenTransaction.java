@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.TransactionState;
+import org.smtpcr.examples.runtime.EnforcementMode;
 
 /**
  * The engine's state for the mail transaction in progress, kept in the session's transaction
@@ -15,7 +16,8 @@ import org.smtpcr.core.engine.TransactionState;
  * @param reversePath the reverse-path it was begun with
  * @param state the engine's state
  */
-record OpenTransaction(DecisionEngine engine, String reversePath, TransactionState state) {
+record OpenTransaction(
+    DecisionEngine engine, String reversePath, TransactionState state, EnforcementMode mode) {
   static final AttachmentKey<OpenTransaction> KEY =
       AttachmentKey.of("org.smtpcr.examples.james.transaction", OpenTransaction.class);
 
@@ -23,6 +25,7 @@ record OpenTransaction(DecisionEngine engine, String reversePath, TransactionSta
     requireNonNull(engine, "engine");
     requireNonNull(reversePath, "reversePath");
     requireNonNull(state, "state");
+    requireNonNull(mode, "mode");
   }
 
   /** Whether this is the state to go on with for {@code engine} and {@code reversePath}. */

@@ -14,9 +14,10 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.MessageHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Header;
 import org.smtpcr.core.engine.TransactionState;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.SettingGrammar;
 
 /**
@@ -126,30 +127,38 @@ public final class SmtpcrMessageHook implements MessageHook {
       return HookResult.DECLINED; // no recipient went through SmtpcrRcptHook
     }
     TransactionState state = open.get().state();
+    EnforcementMode mode = open.get().mode();
+    boolean observe = mode == EnforcementMode.OBSERVE;
+    String sessionId = SmtpcrRcptHook.sessionId(session).orElse("-");
     List<Header> headers = List.of();
     if (!state.pendingRecipients().isEmpty()) {
       try (InputStream in = mail.getMessageInputStream()) {
         headers = HeaderReader.read(in, maxHeaderBytes);
       } catch (IOException | RuntimeException e) {
         log.warn(
-            "SMTPCR could not read the message headers ({}); answering 451 (session {})",
+            "SMTPCR could not read the message headers ({}); answering {} (session {})",
             e.getClass().getName(),
-            SmtpcrRcptHook.sessionId(session).orElse("-"));
-        return Replies.localProblem();
+            observe ? "DECLINED, mode observe" : "451",
+            sessionId);
+        return observe ? HookResult.DECLINED : Replies.localProblem();
       }
     }
-    Decision decision;
+    DecisionOutcome outcome;
     try (InputStream message = mail.getMessageInputStream()) {
       // read by the engine only when a pending recipient needs DKIM/DMARC
-      decision = state.endOfData(headers, message).decision();
+      outcome = state.endOfData(headers, message);
     } catch (IOException | RuntimeException e) {
       log.warn(
-          "SMTPCR could not decide the message ({}); answering 451 (session {})",
+          "SMTPCR could not decide the message ({}); answering {} (session {})",
           e.getClass().getName(),
-          SmtpcrRcptHook.sessionId(session).orElse("-"));
-      return Replies.localProblem();
+          observe ? "DECLINED, mode observe" : "451",
+          sessionId);
+      return observe ? HookResult.DECLINED : Replies.localProblem();
     }
-    return Replies.hookResult(decision, Optional.empty());
+    if (mode.refusal(outcome.decision(), outcome.ruleId(), sessionId).isEmpty()) {
+      return HookResult.DECLINED;
+    }
+    return Replies.hookResult(outcome.decision(), Optional.empty());
   }
 
   /** Shows the setting. */

@@ -15,11 +15,12 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.TransactionState;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.SessionIds;
 
 /**
@@ -137,20 +138,32 @@ public final class SmtpcrRcptHook implements RcptHook {
     if (s.trustRelayingClients() && session.isRelayingAllowed()) {
       return HookResult.DECLINED;
     }
-    Decision decision;
+    DecisionOutcome outcome;
     try {
       TransactionState state =
           transaction(
-              session, s.engine(), reversePath(sender), s.engineChecksSpf(), s.messageHook());
-      decision = state.rcpt("<" + rcpt.asString() + ">").decision();
+              session,
+              s.engine(),
+              reversePath(sender),
+              s.engineChecksSpf(),
+              s.messageHook(),
+              s.mode());
+      outcome = state.rcpt("<" + rcpt.asString() + ">");
     } catch (RuntimeException e) {
+      boolean observe = s.mode() == EnforcementMode.OBSERVE;
       log.warn(
-          "SMTPCR could not decide a recipient ({}); answering 451 (session {})",
+          "SMTPCR could not decide a recipient ({}); answering {} (session {})",
           e.getClass().getName(),
+          observe ? "DECLINED, mode observe" : "451",
           sessionId(session).orElse("-"));
-      return Replies.localProblem();
+      return observe ? HookResult.DECLINED : Replies.localProblem();
     }
-    return Replies.hookResult(decision, Optional.of(session));
+    if (s.mode()
+        .refusal(outcome.decision(), outcome.ruleId(), sessionId(session).orElse("-"))
+        .isEmpty()) {
+      return HookResult.DECLINED;
+    }
+    return Replies.hookResult(outcome.decision(), Optional.of(session));
   }
 
   /**
@@ -179,7 +192,8 @@ public final class SmtpcrRcptHook implements RcptHook {
       DecisionEngine engine,
       String reversePath,
       boolean engineChecksSpf,
-      boolean messageHook) {
+      boolean messageHook,
+      EnforcementMode mode) {
     Optional<OpenTransaction> open = session.getAttachment(OpenTransaction.KEY, State.Transaction);
     if (open.isPresent() && open.get().matches(engine, reversePath)) {
       return open.get().state();
@@ -205,7 +219,9 @@ public final class SmtpcrRcptHook implements RcptHook {
     // only with SmtpcrMessageHook in the chain may a recipient wait for the end of DATA
     TransactionState state = engine.begin(tx.build(), messageHook);
     session.setAttachment(
-        OpenTransaction.KEY, new OpenTransaction(engine, reversePath, state), State.Transaction);
+        OpenTransaction.KEY,
+        new OpenTransaction(engine, reversePath, state, mode),
+        State.Transaction);
     return state;
   }
 

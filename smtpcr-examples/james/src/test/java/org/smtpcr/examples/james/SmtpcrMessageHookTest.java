@@ -3,6 +3,7 @@ package org.smtpcr.examples.james;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -62,6 +63,51 @@ final class SmtpcrMessageHookTest {
       HookResult result = new SmtpcrMessageHook().onMessage(session, unreadable());
       assertEquals(HookReturnCode.denySoft(), result.getResult());
       assertEquals("451", result.getSmtpRetCode());
+    } finally {
+      rcptHook.destroy();
+    }
+  }
+
+  @Test
+  void onMessage_challengeCode450_pendingRecipientWithoutCode_denySoft450() throws Exception {
+    HookResult result = endOfData(Map.of("challengeCode", "450"), envelope("Subject: x\r\n\r\n"));
+    assertEquals(HookReturnCode.denySoft(), result.getResult());
+    assertEquals("450", result.getSmtpRetCode());
+    assertTrue(result.getSmtpDescription().startsWith("4.7.1 "), result.getSmtpDescription());
+    assertTrue(result.getSmtpDescription().contains(" https://cr.example.com/c/"));
+  }
+
+  @Test
+  void onMessage_observe_wouldBeChallengeAndUnreadableMessage_bothDeclined() throws Exception {
+    assertSame(
+        HookResult.DECLINED, endOfData(Map.of("mode", "observe"), envelope("Subject: x\r\n\r\n")));
+    assertSame(HookResult.DECLINED, endOfData(Map.of("mode", "observe"), unreadable()));
+  }
+
+  /** A recipient left pending by the RCPT hook (subject pass codes on), then the end of DATA. */
+  private HookResult endOfData(Map<String, String> extra, MailEnvelope message) throws Exception {
+    BaseHierarchicalConfiguration c = new BaseHierarchicalConfiguration();
+    c.addProperty("keyFile", Fixtures.keyFile(dir, KeyRing.generate()).toString());
+    c.addProperty("challengeBase", "https://cr.example.com/");
+    c.addProperty("store.url", Fixtures.h2Url(dir, "whitelist"));
+    c.addProperty("subjectPassCodes", "true");
+    c.addProperty("messageHook", "true");
+    extra.forEach(c::addProperty);
+    SmtpcrRcptHook rcptHook = new SmtpcrRcptHook();
+    rcptHook.init(c);
+    try {
+      SMTPSession session =
+          TestSessions.afterMail(
+              "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+      assertSame(
+          HookResult.DECLINED,
+          rcptHook.doRcpt(
+              session,
+              TestSessions.sender("a@b.example"),
+              new MailAddress("bob@example.org"),
+              Map.of()),
+          "pending until the end of DATA");
+      return new SmtpcrMessageHook().onMessage(session, message);
     } finally {
       rcptHook.destroy();
     }

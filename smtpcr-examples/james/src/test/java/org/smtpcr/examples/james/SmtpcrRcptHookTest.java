@@ -86,6 +86,47 @@ final class SmtpcrRcptHookTest {
   }
 
   @Test
+  void doRcpt_challengeCode450_deniesSoftly450WithTheLink() throws Exception {
+    SmtpcrRcptHook soft = configured(Map.of("challengeCode", "450"));
+    try {
+      SMTPSession session =
+          TestSessions.afterMail(
+              "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+      HookResult result =
+          soft.doRcpt(
+              session,
+              TestSessions.sender("a@b.example"),
+              new MailAddress("bob@example.org"),
+              Map.of());
+      assertEquals(HookReturnCode.denySoft(), result.getResult());
+      assertEquals("450", result.getSmtpRetCode());
+      assertTrue(result.getSmtpDescription().startsWith("4.7.1 <bob@example.org> only accepts"));
+      assertTrue(result.getSmtpDescription().contains(" https://cr.example.com/c/"));
+    } finally {
+      soft.destroy();
+    }
+  }
+
+  @Test
+  void doRcpt_observe_wouldBeChallenge_declined() throws Exception {
+    SmtpcrRcptHook observe = configured(Map.of("mode", "observe"));
+    try {
+      SMTPSession session =
+          TestSessions.afterMail(
+              "198.51.100.7", false, "client.example", TestSessions.sender("a@b.example"));
+      assertSame(
+          HookResult.DECLINED,
+          observe.doRcpt(
+              session,
+              TestSessions.sender("a@b.example"),
+              new MailAddress("bob@example.org"),
+              Map.of()));
+    } finally {
+      observe.destroy();
+    }
+  }
+
+  @Test
   void doRcpt_localDomainsSet_aRecipientElsewhereIsRefusedWithoutALink() throws Exception {
     SmtpcrRcptHook local = configured(Map.of("localDomains", "example.org"));
     try {

@@ -19,6 +19,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.reply.SmtpReply;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.OutboundLearning;
 import org.smtpcr.examples.runtime.Replies;
 import org.smtpcr.examples.runtime.SessionIds;
@@ -46,6 +47,7 @@ final class PolicyDecider {
   private final AtomicBoolean warnedClientAddress = new AtomicBoolean();
   private final WarnLimit unreadable = new WarnLimit(log, System::nanoTime);
   private final TransactionRecipients transactions;
+  private final EnforcementMode mode;
 
   /** What one connection (one smtpd process, one SMTP session at a time) remembers. */
   static final class Session {
@@ -63,6 +65,16 @@ final class PolicyDecider {
       Optional<OutboundLearning> learning,
       Optional<String> prependHeader,
       TransactionRecipients transactions) {
+    this(engine, learning, prependHeader, transactions, EnforcementMode.ENFORCE);
+  }
+
+  PolicyDecider(
+      DecisionEngine engine,
+      Optional<OutboundLearning> learning,
+      Optional<String> prependHeader,
+      TransactionRecipients transactions,
+      EnforcementMode mode) {
+    this.mode = requireNonNull(mode, "mode");
     this.transactions = requireNonNull(transactions, "transactions");
     this.engine = requireNonNull(engine, "engine");
     this.learning = requireNonNull(learning, "learning");
@@ -102,7 +114,7 @@ final class PolicyDecider {
               "policy request without a usable client_address (session {}); answering 451 4.3.0",
               sessionId(request).orElse("?"));
         }
-        return FAILURE_ACTION;
+        return failure();
       }
       String instance = request.value("instance");
       Transaction.Builder tx =
@@ -144,8 +156,10 @@ final class PolicyDecider {
       return action;
     } catch (RuntimeException e) {
       log.warn(
-          "deciding a policy request failed with {}; answering 451 4.3.0", e.getClass().getName());
-      return FAILURE_ACTION;
+          "deciding a policy request failed with {}; answering {}",
+          e.getClass().getName(),
+          mode == EnforcementMode.OBSERVE ? DUNNO : "451 4.3.0");
+      return failure();
     }
   }
 
@@ -169,12 +183,25 @@ final class PolicyDecider {
     }
   }
 
+  /** Our own failure: 451 when enforcing; observing never delays mail. */
+  private String failure() {
+    return mode == EnforcementMode.OBSERVE ? DUNNO : FAILURE_ACTION;
+  }
+
   private String action(Decision decision, String ruleId, PolicyRequest request, Session session) {
-    if (decision instanceof Decision.Accept) {
+    Optional<SmtpReply> refusal = mode.refusal(decision, ruleId, sessionId(request).orElse("-"));
+    if (refusal.isEmpty()) {
       if (prependHeader.isEmpty()) {
         return DUNNO;
       }
-      String header = prependHeader.get() + ": pass (" + ruleId + ")";
+      // observing: what enforcing would have done, e.g. "X-SMTPCR: would-challenge (default)"
+      String header =
+          prependHeader.get()
+              + ": "
+              + EnforcementMode.wouldBe(decision).orElse("pass")
+              + " ("
+              + ruleId
+              + ")";
       String instance = request.value("instance");
       if (!instance.isEmpty()
           && instance.equals(session.lastPrependInstance)
@@ -186,7 +213,7 @@ final class PolicyDecider {
       session.lastPrepend = header;
       return "PREPEND " + header;
     }
-    SmtpReply reply = decision.negativeReply().orElseThrow();
+    SmtpReply reply = refusal.get();
     String named = postfixNamed(request);
     try {
       return PostfixReplies.action(reply, named);

@@ -43,6 +43,7 @@ import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.OutboundLearning;
 
 /**
@@ -76,7 +77,9 @@ import org.smtpcr.examples.runtime.OutboundLearning;
  * https://...}); an accept with {@code DUNNO} (never {@code OK}, which would skip the rest of
  * Postfix's restrictions), or with {@code PREPEND} of a header saying why, when {@link
  * Builder#prependHeader(String) configured}. Every other state is answered {@code DUNNO}. A failure
- * of ours is answered {@code 451 4.3.0}: the sending MTA retries.
+ * of ours is answered {@code 451 4.3.0}: the sending MTA retries. {@linkplain
+ * Builder#mode(EnforcementMode) Observing}, every recipient is answered {@code DUNNO} (or {@code
+ * PREPEND NAME: would-challenge (rule)} and the like), failures included.
  *
  * <p><b>Sender authentication.</b> An engine with a {@link
  * org.smtpcr.core.auth.SenderAuthenticator} (the standard engine's, on by default) checks SPF from
@@ -169,6 +172,7 @@ public final class PolicyServer implements AutoCloseable {
   private final List<String> localDomains;
   private final Clock clock;
   private final Optional<String> prependHeader;
+  private final EnforcementMode mode;
   private final AddressCanonicalizer canonicalizer;
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
   private final AtomicInteger open = new AtomicInteger();
@@ -197,6 +201,7 @@ public final class PolicyServer implements AutoCloseable {
     this.localDomains = b.localDomains == null ? List.of() : b.localDomains;
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
     this.prependHeader = b.prependHeader;
+    this.mode = b.mode != null ? b.mode : EnforcementMode.ENFORCE;
     this.canonicalizer = b.engine.canonicalizer(); // one canonical form: the engine's
   }
 
@@ -231,7 +236,7 @@ public final class PolicyServer implements AutoCloseable {
             : Optional.empty();
     learning.ifPresent(OutboundLearning::warnIfEveryDomain);
     PolicyDecider decider =
-        new PolicyDecider(engine, learning, prependHeader, new TransactionRecipients(clock));
+        new PolicyDecider(engine, learning, prependHeader, new TransactionRecipients(clock), mode);
     if (workerThreads > 0) {
       // a ForkJoinPool, not a ThreadPoolExecutor: it wakes the worker that went idle last, whose
       // thread is still warm, where the executor's queue wakes the one idle longest; on virtual
@@ -323,7 +328,7 @@ public final class PolicyServer implements AutoCloseable {
     bound = (InetSocketAddress) serverChannel.localAddress();
     log.info(
         "policy server listening on {}:{} (workers {}, busy poll {}, max connections {}, idle timeout {},"
-            + " learn outbound {}, prepend header {})",
+            + " learn outbound {}, prepend header {}, mode {})",
         bound.getAddress().getHostAddress(),
         bound.getPort(),
         workerThreads,
@@ -331,7 +336,8 @@ public final class PolicyServer implements AutoCloseable {
         maxConnections,
         idleTimeout,
         learnOutbound,
-        prependHeader.isPresent());
+        prependHeader.isPresent(),
+        mode.name().toLowerCase(java.util.Locale.ROOT));
     return this;
   }
 
@@ -435,6 +441,8 @@ public final class PolicyServer implements AutoCloseable {
         + idleTimeout
         + ", learnOutbound="
         + learnOutbound
+        + ", mode="
+        + mode
         + ", prependHeader="
         + prependHeader.orElse("off")
         + "]";
@@ -459,6 +467,7 @@ public final class PolicyServer implements AutoCloseable {
     private Clock clock;
     private Optional<String> prependHeader = Optional.empty();
     private boolean prependHeaderSet;
+    private EnforcementMode mode;
 
     private Builder() {}
 
@@ -669,6 +678,21 @@ public final class PolicyServer implements AutoCloseable {
           "a header name is 1..64 printable US-ASCII characters without colon or space");
       this.prependHeaderSet = true;
       this.prependHeader = Optional.of(name);
+      return this;
+    }
+
+    /**
+     * Enforce (the default) or observe: observing, every recipient is answered {@code DUNNO} (or,
+     * with {@link #prependHeader(String)}, {@code PREPEND NAME: would-challenge (rule)} and the
+     * like), also when deciding fails, and what would have been answered is logged at INFO.
+     *
+     * @param mode the mode
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder mode(EnforcementMode mode) {
+      checkState(this.mode == null, "mode was already set");
+      this.mode = requireNonNull(mode, "mode");
       return this;
     }
 

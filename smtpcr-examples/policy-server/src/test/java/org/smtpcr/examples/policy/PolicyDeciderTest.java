@@ -26,6 +26,7 @@ import org.smtpcr.core.store.OutboundMarks;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.OutboundLearning;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
@@ -81,6 +82,65 @@ final class PolicyDeciderTest {
         + named.getBytes(StandardCharsets.UTF_8).length
         + 2
         + PostfixReplies.POSTFIX_PREFIX.length();
+  }
+
+  @Test
+  void decide_observeMode_wouldBeChallenge_isDunnoOrPrependNeverARefusal() {
+    PolicyDecider plain =
+        new PolicyDecider(
+            engine,
+            Optional.empty(),
+            Optional.empty(),
+            new TransactionRecipients(Clock.systemUTC()),
+            EnforcementMode.OBSERVE);
+    PolicyDecider header =
+        new PolicyDecider(
+            engine,
+            Optional.empty(),
+            Optional.of("X-SMTPCR"),
+            new TransactionRecipients(Clock.systemUTC()),
+            EnforcementMode.OBSERVE);
+    try (LogCapture log = new LogCapture()) {
+      assertEquals("DUNNO", decide(plain, Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+      assertEquals(
+          "PREPEND X-SMTPCR: would-challenge (default)",
+          decide(header, Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+      assertFalse(log.text().contains("alice"), log.text());
+    }
+    store.add(WhitelistKey.pair(c("alice@sender.example"), c("bob@cr.test")));
+    assertEquals(
+        "PREPEND X-SMTPCR: pass (whitelist-store)",
+        decide(header, Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+  }
+
+  @Test
+  void decide_observeModeStoreDown_isDunnoNeverADelay() {
+    DecisionEngine failing =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .challengeBase(Fixtures.BASE)
+            .rules(
+                StandardRules.builder()
+                    .whitelistStore(new UnavailableWhitelistStore("database is down"))
+                    .build())
+            .build();
+    PolicyDecider observe =
+        new PolicyDecider(
+            failing,
+            Optional.empty(),
+            Optional.of("X-SMTPCR"),
+            new TransactionRecipients(Clock.systemUTC()),
+            EnforcementMode.OBSERVE);
+    assertEquals(
+        "PREPEND X-SMTPCR: would-defer (deny-list)",
+        decide(observe, Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+    PolicyDecider enforce = new PolicyDecider(failing, Optional.empty(), Optional.empty());
+    assertTrue(
+        decide(enforce, Fixtures.rcpt("alice@sender.example", "bob@cr.test")).startsWith("451 "));
+    // no client address: a failure of the policy server's own, DUNNO too
+    Map<String, String> noClient =
+        Fixtures.with(Fixtures.rcpt("alice@sender.example", "bob@cr.test"), "client_address", "");
+    assertEquals("DUNNO", decide(observe, noClient));
   }
 
   @Test

@@ -52,6 +52,7 @@ final class PostfixInstance implements AutoCloseable {
   private final Path conf;
   private final int smtpPort;
   private final Path master;
+  private boolean warnIfReject;
 
   private PostfixInstance(Path base, int smtpPort, Path master) {
     this.base = base;
@@ -112,6 +113,23 @@ final class PostfixInstance implements AutoCloseable {
     PostfixInstance p =
         new PostfixInstance(base.toAbsolutePath(), smtpPort, daemonDir.resolve("master"));
     p.create(policyPort, submissionPort, saslPort);
+    String out = run(List.of(POSTFIX.toString(), "-c", p.conf.toString(), "start"));
+    p.awaitGreeting(out);
+    return p;
+  }
+
+  /**
+   * As {@link #start(Path, int, int)}, with step 2 of docs/rollout.md: {@code warn_if_reject} in
+   * front of the policy service and {@code default_action = DUNNO}, so that Postfix logs {@code
+   * reject_warning} instead of refusing.
+   */
+  static PostfixInstance startWarnIfReject(Path base, int smtpPort, int policyPort)
+      throws IOException, InterruptedException {
+    Path daemonDir = Path.of(run(List.of(POSTCONF.toString(), "-h", "daemon_directory")).strip());
+    PostfixInstance p =
+        new PostfixInstance(base.toAbsolutePath(), smtpPort, daemonDir.resolve("master"));
+    p.warnIfReject = true;
+    p.create(policyPort, 0, 0);
     String out = run(List.of(POSTFIX.toString(), "-c", p.conf.toString(), "start"));
     p.awaitGreeting(out);
     return p;
@@ -281,8 +299,12 @@ final class PostfixInstance implements AutoCloseable {
             "smtpd_recipient_restrictions =",
             "    reject_unauth_destination,",
             "    reject_unlisted_recipient,",
-            "    check_policy_service { inet:127.0.0.1:" + policyPort + ", timeout=10s,",
-            "        { default_action = " + DEFAULT_ACTION + " } }",
+            "    "
+                + (warnIfReject ? "warn_if_reject " : "")
+                + "check_policy_service { inet:127.0.0.1:"
+                + policyPort
+                + ", timeout=10s,",
+            "        { default_action = " + (warnIfReject ? "DUNNO" : DEFAULT_ACTION) + " } }",
             // learning from outbound mail happens once the message is accepted
             "smtpd_end_of_data_restrictions =",
             "    check_policy_service { inet:127.0.0.1:" + policyPort + ", timeout=10s,",

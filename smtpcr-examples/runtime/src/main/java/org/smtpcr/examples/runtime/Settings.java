@@ -219,6 +219,48 @@ public final class Settings {
           Settings::reply);
 
   /**
+   * The reply code of a challenge: {@code 550} ({@code 5.7.1}, the default), or {@code 450} ({@code
+   * 4.7.1}), a temporary failure during a rollout. With {@code 450} the sending MTA keeps the
+   * message and retries, and once the person confirms, a retry goes through with nothing to resend;
+   * but the person sees the link only in a delay notice, hours later, or never if the sending MTA
+   * sends none ({@code docs/postfix.md}). Also written {@code 450 4.7.1} or {@code 550 5.7.1}.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<Integer> CHALLENGE_CODE =
+      declare(
+          "challengeCode",
+          List.of(),
+          List.of("--challenge-code"),
+          550,
+          "The challenge's reply code: 550 (5.7.1, default) or 450 (4.7.1, the sender's MTA retries).",
+          false,
+          (k, v) -> challengeCode(k, last(v)));
+
+  /**
+   * Whether the routes refuse what the engine refuses ({@code enforce}, the default) or only watch
+   * ({@code observe}): decide, log and count, and accept everything; a failing store accepts too.
+   * See {@link EnforcementMode}.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<EnforcementMode> MODE =
+      declare(
+          "mode",
+          List.of(),
+          List.of("--mode"),
+          EnforcementMode.ENFORCE,
+          "enforce (default), or observe: decide, log and count, but accept everything.",
+          false,
+          (k, v) -> {
+            try {
+              return EnforcementMode.parse(last(v));
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(k + " " + e.getMessage(), e);
+            }
+          });
+
+  /**
    * Whether clients the MTA lets relay are trusted (James).
    *
    * @since 0.1.0
@@ -1210,6 +1252,24 @@ public final class Settings {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(key + " is not a valid URL: " + printable(e.getReason()));
     }
+  }
+
+  /**
+   * {@code 550} or {@code 450}, alone or with its enhanced status {@code 5.7.1} or {@code 4.7.1}.
+   */
+  private static int challengeCode(String key, String value) {
+    String v = value.strip().replaceAll("\\s+", " ");
+    return switch (v) {
+      case "550", "550 5.7.1" -> 550;
+      case "450", "450 4.7.1" -> 450;
+      default -> throw new IllegalArgumentException(key + " must be 550 or 450");
+    };
+  }
+
+  /** The enhanced status that goes with a {@link #CHALLENGE_CODE}. */
+  static String challengeEnhancedStatus(int code) {
+    checkArgument(code == 450 || code == 550, "challenge code must be 550 or 450, got %s", code);
+    return code == 450 ? "4.7.1" : "5.7.1";
   }
 
   private static NullSenderPolicy nullSenderPolicy(String key, String value) {

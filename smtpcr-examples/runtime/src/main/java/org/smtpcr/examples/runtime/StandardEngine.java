@@ -11,6 +11,8 @@ import org.smtpcr.auth.SmtpcrAuthenticator;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.tokens.KeyRing;
@@ -42,7 +44,8 @@ public final class StandardEngine {
 
   /**
    * A builder for the standard engine; the caller may add a listener or a reply formatter, then
-   * builds it.
+   * builds it. The builder has no reply formatter yet: pass the one you set through {@link
+   * #replies(Settings, ReplyFormatter)}, so that {@link Settings#CHALLENGE_CODE} applies.
    *
    * @param settings the settings ({@link Settings#CHALLENGE_BASE} is required)
    * @param ring the key ring
@@ -180,6 +183,28 @@ public final class StandardEngine {
   }
 
   /**
+   * The reply texts a route uses, with what the settings change in them: the {@linkplain
+   * Settings#CHALLENGE_CODE challenge's code} ({@code 450 4.7.1} instead of {@code 550 5.7.1}) when
+   * it is set. Every route passes its formatter through here, so that a setting means the same on
+   * each: {@link ReplyFormatter#english()}, {@link
+   * org.smtpcr.core.reply.PostfixReplies#formatter()} for Postfix, or a user's own.
+   *
+   * @param settings the settings
+   * @param formatter the route's reply texts
+   * @return {@code formatter}, or a copy with the challenge's status changed
+   * @since 0.4.0
+   */
+  public static ReplyFormatter replies(Settings settings, ReplyFormatter formatter) {
+    requireNonNull(settings, "settings");
+    requireNonNull(formatter, "formatter");
+    if (!settings.isSet(Settings.CHALLENGE_CODE)) {
+      return formatter; // a formatter of the user's own keeps its challenge status
+    }
+    int code = settings.get(Settings.CHALLENGE_CODE);
+    return formatter.withStatus(ReplyKind.CHALLENGE, code, Settings.challengeEnhancedStatus(code));
+  }
+
+  /**
    * The sender authenticator the settings ask for: SMTPCR's own ({@link SmtpcrAuthenticator}) on
    * the {@linkplain Settings#DNS_SERVER configured DNS server} (else the system's resolver), with
    * the {@linkplain Settings#DNS_TIMEOUT query time-out} and the {@linkplain Settings#AUTH_DEADLINE
@@ -229,7 +254,8 @@ public final class StandardEngine {
   }
 
   /**
-   * The standard engine, with the default listener and reply texts.
+   * The standard engine, with the default listener and the English reply texts ({@linkplain
+   * #replies(Settings, ReplyFormatter) as the settings change them}).
    *
    * @param settings the settings
    * @param ring the key ring
@@ -239,7 +265,9 @@ public final class StandardEngine {
    * @since 0.1.0
    */
   public static DecisionEngine build(Settings settings, KeyRing ring, WhitelistStore store) {
-    return builder(settings, ring, store).build();
+    return builder(settings, ring, store)
+        .replyFormatter(replies(settings, ReplyFormatter.english()))
+        .build();
   }
 
   private static IllegalArgumentException named(Setting<?> setting, IllegalArgumentException e) {

@@ -15,6 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.smtpcr.core.reply.PostfixReplies;
+import org.smtpcr.core.reply.ReplyFormatter;
+import org.smtpcr.core.reply.ReplyValues;
+import org.smtpcr.core.reply.SmtpReply;
 
 final class SettingsTest {
   @Test
@@ -64,6 +68,36 @@ final class SettingsTest {
         "challengeBase is required",
         assertThrows(IllegalArgumentException.class, () -> s.get(Settings.CHALLENGE_BASE))
             .getMessage());
+  }
+
+  @Test
+  void challengeCode_acceptsBothFormsOf550And450Only() {
+    assertEquals(550, Settings.defaults().get(Settings.CHALLENGE_CODE));
+    assertEquals(450, Settings.CHALLENGE_CODE.parse("450"));
+    assertEquals(450, Settings.CHALLENGE_CODE.parse(" 450  4.7.1 "));
+    assertEquals(550, Settings.CHALLENGE_CODE.parse("550 5.7.1"));
+    for (String wrong : List.of("451", "450 5.7.1", "554", "4.7.1")) {
+      assertEquals(
+          "challengeCode must be 550 or 450",
+          assertThrows(IllegalArgumentException.class, () -> Settings.CHALLENGE_CODE.parse(wrong))
+              .getMessage(),
+          wrong);
+    }
+  }
+
+  @Test
+  void replies_challengeCode450_changesTheChallengeStatusOfAnyFormatter() {
+    Settings soft = Settings.builder().text(Settings.CHALLENGE_CODE, "450").build();
+    ReplyFormatter postfix = StandardEngine.replies(soft, PostfixReplies.formatter());
+    SmtpReply r =
+        postfix.challenge(
+            ReplyValues.builder().recipient("bob@example.com").build(),
+            "https://cr.example.com/c/x");
+    assertEquals(450, r.code());
+    assertEquals("4.7.1", r.enhancedStatus());
+    assertTrue(
+        PostfixReplies.formatter()
+            == StandardEngine.replies(Settings.defaults(), PostfixReplies.formatter()));
   }
 
   @Test

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smtpcr.core.Decision;
+import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Header;
 import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
@@ -20,6 +20,7 @@ import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.TransactionState;
 import org.smtpcr.core.reply.SmtpReply;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.examples.runtime.HeaderParser;
 import org.smtpcr.examples.runtime.Replies;
 import org.smtpcr.examples.runtime.SessionIds;
@@ -52,6 +53,7 @@ final class EngineMessageHandler implements MessageHandler {
   private final int maxMessageBytes;
   private final Set<String> localDomains;
   private final MessageContext context;
+  private final EnforcementMode mode;
   private TransactionState state;
   private Maildir.Delivery delivery;
 
@@ -60,7 +62,9 @@ final class EngineMessageHandler implements MessageHandler {
       Maildir maildir,
       int maxMessageBytes,
       Set<String> localDomains,
-      MessageContext context) {
+      MessageContext context,
+      EnforcementMode mode) {
+    this.mode = mode;
     this.engine = engine;
     this.maildir = maildir;
     this.maxMessageBytes = maxMessageBytes;
@@ -72,7 +76,7 @@ final class EngineMessageHandler implements MessageHandler {
   public void from(String from) throws RejectException {
     try {
       Transaction mail = transaction(Stage.MAIL).reversePath("<" + from + ">").build();
-      reject(engine.decide(mail).decision());
+      reject(engine.decide(mail));
       state = engine.begin(mail);
     } catch (RuntimeException e) {
       throw failed("MAIL", e);
@@ -87,8 +91,16 @@ final class EngineMessageHandler implements MessageHandler {
         log.debug("relay denied (session {})", sessionId());
         throw new ReplyRejection(RELAY_DENIED);
       }
-      reject(state.rcpt(forwardPath).decision());
+      reject(state.rcpt(forwardPath));
     } catch (RuntimeException e) {
+      if (mode == EnforcementMode.OBSERVE) {
+        // observing never delays mail, not even for a failure of our own
+        log.warn(
+            "RCPT failed with {} (session {}); accepted (mode observe)",
+            e.getClass().getName(),
+            sessionId());
+        return;
+      }
       throw failed("RCPT", e);
     }
   }
@@ -142,19 +154,28 @@ final class EngineMessageHandler implements MessageHandler {
     if (writeFailed) {
       throw refuseData(LOCAL_PROBLEM);
     }
-    Decision end;
+    Optional<SmtpReply> end;
     // the engine reads the message (for DKIM) only when it needs to, from the Maildir file it
     // was just written to: never a second time from the network, never whole in memory
     try (InputStream message = delivery.read()) {
       byte[] h = head.toByteArray();
       List<Header> headers = HeaderParser.parse(h, (int) Math.min(size, Integer.MAX_VALUE));
-      end = state.endOfData(headers, message).decision();
+      DecisionOutcome o = state.endOfData(headers, message);
+      end = mode.refusal(o.decision(), o.ruleId(), sessionId());
     } catch (IOException | RuntimeException e) {
-      log.warn("end of DATA failed with {} (session {})", e.getClass().getName(), sessionId());
-      throw refuseData(LOCAL_PROBLEM);
+      if (mode != EnforcementMode.OBSERVE) {
+        log.warn("end of DATA failed with {} (session {})", e.getClass().getName(), sessionId());
+        throw refuseData(LOCAL_PROBLEM);
+      }
+      // observing never delays mail: the message is written, deliver it
+      log.warn(
+          "end of DATA failed with {} (session {}); delivered (mode observe)",
+          e.getClass().getName(),
+          sessionId());
+      end = Optional.empty();
     }
-    if (end.negativeReply().isPresent()) {
-      throw refuseData(end.negativeReply().get());
+    if (end.isPresent()) {
+      throw refuseData(end.get());
     }
     Path file;
     try {
@@ -206,8 +227,8 @@ final class EngineMessageHandler implements MessageHandler {
     }
   }
 
-  private static void reject(Decision d) throws ReplyRejection {
-    Optional<SmtpReply> reply = d.negativeReply();
+  private void reject(DecisionOutcome o) throws ReplyRejection {
+    Optional<SmtpReply> reply = mode.refusal(o.decision(), o.ruleId(), sessionId());
     if (reply.isPresent()) {
       throw new ReplyRejection(reply.get());
     }

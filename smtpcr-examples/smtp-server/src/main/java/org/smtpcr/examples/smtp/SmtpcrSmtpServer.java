@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -106,6 +107,7 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     DecisionEngine engine = b.engine;
     int max = b.maxMessageBytes;
     Set<String> domains = this.localDomains;
+    EnforcementMode mode = b.mode != null ? b.mode : EnforcementMode.ENFORCE;
     this.server =
         SMTPServer.port(b.bind.getPort())
             .bindAddress(b.bind.getAddress())
@@ -117,7 +119,7 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
             .maxConnections(b.maxConnections)
             .sessionHandler(new ClientConnectionLimit(b.maxConnectionsPerClient))
             .messageHandlerFactory(
-                ctx -> new EngineMessageHandler(engine, maildir, max, domains, ctx))
+                ctx -> new EngineMessageHandler(engine, maildir, max, domains, ctx, mode))
             .build();
   }
 
@@ -234,6 +236,7 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
     private Duration connectionTimeout;
     private Integer maxConnections;
     private Integer maxConnectionsPerClient;
+    private EnforcementMode mode;
 
     private Builder() {}
 
@@ -393,6 +396,21 @@ public final class SmtpcrSmtpServer implements AutoCloseable {
           "maxConnectionsPerClient must be 1 to 10000, got %s",
           maxConnectionsPerClient);
       this.maxConnectionsPerClient = maxConnectionsPerClient;
+      return this;
+    }
+
+    /**
+     * Enforce (the default) or observe: observing, every recipient and message of a local domain is
+     * accepted, also when deciding fails, and what would have been answered is logged at INFO.
+     * Relaying and the size limit are still refused.
+     *
+     * @param mode the mode
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder mode(EnforcementMode mode) {
+      checkState(this.mode == null, "mode was already set");
+      this.mode = requireNonNull(mode, "mode");
       return this;
     }
 

@@ -30,6 +30,7 @@ import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
+import org.smtpcr.examples.runtime.EnforcementMode;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
@@ -288,6 +289,57 @@ final class SmtpcrSmtpServerTest {
     }
     assertTrue(delivered().isEmpty());
     assertTrue(inTmp().isEmpty());
+  }
+
+  @Test
+  void observe_wouldBeChallengedAtRcptAndAtEndOfData_delivered() throws IOException {
+    start(SmtpcrSmtpServer.builder().engine(subjectEngine()).mode(EnforcementMode.OBSERVE));
+    try (SmtpSession s = new SmtpSession(server.port()).hello()) {
+      s.command("MAIL FROM:<alice@example.org>", 250);
+      s.command("RCPT TO:<bob@example.com>", 250); // pending: would be challenged at the end
+      s.command("RCPT TO:<postmaster@example.com>", 250); // would be 452 4.5.3 when enforcing
+      s.command("DATA", 354);
+      s.sendRaw(message("no code here", "hi").getBytes(US_ASCII));
+      s.send(".");
+      s.expect(250);
+    }
+    assertEquals(1, delivered().size());
+  }
+
+  @Test
+  void observe_storeDown_acceptedNeverDeferred() throws IOException {
+    WhitelistStore down = new UnavailableWhitelistStore("down");
+    start(
+        SmtpcrSmtpServer.builder()
+            .engine(
+                DecisionEngine.builder()
+                    .keyRing(ring)
+                    .challengeBase(BASE)
+                    .rules(StandardRules.builder().whitelistStore(down).build())
+                    .build())
+            .mode(EnforcementMode.OBSERVE));
+    try (SmtpSession s = new SmtpSession(server.port()).hello()) {
+      s.command("MAIL FROM:<alice@example.org>", 250);
+      s.command("RCPT TO:<bob@example.com>", 250);
+      s.command("DATA", 354);
+      s.sendRaw(message("store down", "hi").getBytes(US_ASCII));
+      s.send(".");
+      s.expect(250);
+    }
+    assertEquals(1, delivered().size());
+  }
+
+  @Test
+  void observe_foreignDomain_stillRelayDenied() throws IOException {
+    start(
+        SmtpcrSmtpServer.builder()
+            .engine(defaultEngine())
+            .localDomains(List.of("example.com"))
+            .mode(EnforcementMode.OBSERVE));
+    try (SmtpSession s = new SmtpSession(server.port()).hello()) {
+      s.command("MAIL FROM:<alice@example.org>", 250);
+      s.command("RCPT TO:<bob@elsewhere.example>", 550);
+    }
   }
 
   @Test
