@@ -311,7 +311,7 @@ public final class ReplyFormatter {
    * @param enhanced the enhanced status, its class equal to the code's first digit
    * @return a new formatter, or this one when the status is already that
    * @throws IllegalArgumentException if the pair is invalid for the kind
-   * @since 0.4.0
+   * @since 0.3.0
    */
   public ReplyFormatter withStatus(ReplyKind kind, int code, String enhanced) {
     requireNonNull(kind, "kind");

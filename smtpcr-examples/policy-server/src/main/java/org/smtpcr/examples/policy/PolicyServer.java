@@ -688,7 +688,7 @@ public final class PolicyServer implements AutoCloseable {
      *
      * @param mode the mode
      * @return this builder
-     * @since 0.4.0
+     * @since 0.3.0
      */
     public Builder mode(EnforcementMode mode) {
       checkState(this.mode == null, "mode was already set");

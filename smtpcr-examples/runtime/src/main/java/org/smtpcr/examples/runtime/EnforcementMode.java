@@ -14,7 +14,7 @@ import org.smtpcr.core.reply.SmtpReply;
  * ({@link #OBSERVE}), the first step of a rollout ({@code docs/rollout.md}). Every route asks
  * {@link #refusal(Decision, String, String)} what to send, so that the mode means the same on each.
  *
- * @since 0.4.0
+ * @since 0.3.0
  */
 public enum EnforcementMode {
   /** Challenges, refusals and deferrals are sent to the client. */

@@ -8,7 +8,7 @@ import org.smtpcr.core.store.Confirmation;
  * the page decided; keep it quick. A listener that throws is logged by the page and otherwise
  * ignored. Nothing it receives names a sender, a recipient or a client.
  *
- * @since 0.4.0
+ * @since 0.3.0
  */
 public interface PageListener {
   /**

@@ -225,7 +225,7 @@ public final class Settings {
    * but the person sees the link only in a delay notice, hours later, or never if the sending MTA
    * sends none ({@code docs/postfix.md}). Also written {@code 450 4.7.1} or {@code 550 5.7.1}.
    *
-   * @since 0.4.0
+   * @since 0.3.0
    */
   public static final Setting<Integer> CHALLENGE_CODE =
       declare(
@@ -242,7 +242,7 @@ public final class Settings {
    * ({@code observe}): decide, log and count, and accept everything; a failing store accepts too.
    * See {@link EnforcementMode}.
    *
-   * @since 0.4.0
+   * @since 0.3.0
    */
   public static final Setting<EnforcementMode> MODE =
       declare(
@@ -778,7 +778,7 @@ public final class Settings {
    * Where a server serves {@code GET /metrics} (Prometheus text) and {@code GET /healthz}; unset:
    * nowhere.
    *
-   * @since 0.4.0
+   * @since 0.3.0
    */
   public static final Setting<InetSocketAddress> METRICS_LISTEN =
       declare(

@@ -72,7 +72,7 @@ public final class StandardEngine {
    * @param authenticators wraps the authenticator; not called when the settings ask for none
    * @return the builder
    * @throws IllegalArgumentException naming the setting that the engine refuses
-   * @since 0.4.0
+   * @since 0.3.0
    */
   public static DecisionEngine.Builder builder(
       Settings settings,
@@ -192,7 +192,7 @@ public final class StandardEngine {
    * @param settings the settings
    * @param formatter the route's reply texts
    * @return {@code formatter}, or a copy with the challenge's status changed
-   * @since 0.4.0
+   * @since 0.3.0
    */
   public static ReplyFormatter replies(Settings settings, ReplyFormatter formatter) {
     requireNonNull(settings, "settings");

@@ -1139,7 +1139,7 @@ public final class ChallengePage {
      *
      * @param listener the listener
      * @return this builder
-     * @since 0.4.0
+     * @since 0.3.0
      */
     public Builder listener(PageListener listener) {
       checkState(this.listener == null, "listener was already set");

@@ -51,7 +51,7 @@ import org.smtpcr.core.store.WhitelistStore;
  * <p>It binds where it is told: keep it on loopback or a management network, since it answers
  * anyone who connects.
  *
- * @since 0.4.0
+ * @since 0.3.0
  */
 public final class MetricsServer implements AutoCloseable {
   /** How long {@code /healthz} waits for the store by default. */

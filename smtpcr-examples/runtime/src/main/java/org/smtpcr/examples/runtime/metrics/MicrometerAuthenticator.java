@@ -34,7 +34,7 @@ import org.smtpcr.core.auth.SenderAuthenticator;
  * org.smtpcr.examples.runtime.StandardEngine#builder(org.smtpcr.examples.runtime.Settings,
  * org.smtpcr.tokens.KeyRing, org.smtpcr.core.store.WhitelistStore, UnaryOperator)}.
  *
- * @since 0.4.0
+ * @since 0.3.0
  */
 public final class MicrometerAuthenticator implements SenderAuthenticator {
   private final SenderAuthenticator authenticator;

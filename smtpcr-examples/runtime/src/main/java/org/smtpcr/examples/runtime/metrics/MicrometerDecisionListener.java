@@ -35,7 +35,7 @@ import org.smtpcr.core.engine.DecisionListener;
  *
  * <p>Rule ids come from the configured chain, so the number of series is bounded by the rules.
  *
- * @since 0.4.0
+ * @since 0.3.0
  */
 public final class MicrometerDecisionListener implements DecisionListener {
   private final MeterRegistry registry;

@@ -21,7 +21,7 @@ import org.smtpcr.examples.runtime.PageListener;
  *       PageListener#onRefusal} lists them).
  * </ul>
  *
- * @since 0.4.0
+ * @since 0.3.0
  */
 public final class MicrometerPageListener implements PageListener {
   private final MeterRegistry registry;

@@ -33,7 +33,7 @@ import org.smtpcr.tokens.SenderAuthentication;
  *   <li>{@code smtpcr.store.failures} (counter; tag {@code operation}): calls that threw.
  * </ul>
  *
- * @since 0.4.0
+ * @since 0.3.0
  */
 public final class TimedWhitelistStore implements WhitelistStore {
   private enum Operation {
