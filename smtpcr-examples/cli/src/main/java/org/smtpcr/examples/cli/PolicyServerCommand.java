@@ -6,10 +6,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
-import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
+import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.web.ChallengePage;
@@ -74,6 +74,8 @@ final class PolicyServerCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
 
   @Mixin WebOptions webOptions;
+
+  @Mixin LogOptions logOptions;
 
   @Option(
       names = "--workers",
@@ -145,7 +147,9 @@ final class PolicyServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings.Builder settingsBuilder =
-        webOptions.addTo(engineOptions.settings()).set(Settings.LEARN_OUTBOUND, learnOutbound);
+        webOptions
+            .addTo(logOptions.addTo(engineOptions.settings()))
+            .set(Settings.LEARN_OUTBOUND, learnOutbound);
     if (learnLifetime != null) {
       try {
         settingsBuilder.set(Settings.LEARN_LIFETIME, Settings.LEARN_LIFETIME.parse(learnLifetime));
@@ -207,12 +211,15 @@ final class PolicyServerCommand implements Callable<Integer> {
           base = web.get().baseUri();
         }
       }
-      // the PREPEND header names the deciding rule: the policy server learns it from the listener;
       // the texts leave out the recipient, which Postfix names in front of them
       Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
       DecisionEngine engine =
           Services.engine(
-              ring, d.store(), settings, DecisionListener.logging(), PostfixReplies.formatter());
+              ring,
+              d.store(),
+              settings,
+              DecisionLog.from(settings, ring),
+              PostfixReplies.formatter());
       PolicyServer.Builder b =
           PolicyServer.builder()
               .engine(engine)

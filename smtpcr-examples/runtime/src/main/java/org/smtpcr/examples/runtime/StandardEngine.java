@@ -40,8 +40,9 @@ public final class StandardEngine {
   private StandardEngine() {}
 
   /**
-   * A builder for the standard engine; the caller may add a listener or a reply formatter, then
-   * builds it.
+   * A builder for the standard engine; the caller may add a listener (a route's is {@link
+   * DecisionLog#from(Settings, KeyRing)}, with others after it) or a reply formatter, then builds
+   * it.
    *
    * @param settings the settings ({@link Settings#CHALLENGE_BASE} is required)
    * @param ring the key ring
@@ -205,7 +206,8 @@ public final class StandardEngine {
   }
 
   /**
-   * The standard engine, with the default listener and reply texts.
+   * The standard engine, with the {@linkplain DecisionLog decision log} as its listener and the
+   * default reply texts.
    *
    * @param settings the settings
    * @param ring the key ring
@@ -215,7 +217,7 @@ public final class StandardEngine {
    * @since 0.1.0
    */
   public static DecisionEngine build(Settings settings, KeyRing ring, WhitelistStore store) {
-    return builder(settings, ring, store).build();
+    return builder(settings, ring, store).listener(DecisionLog.from(settings, ring)).build();
   }
 
   private static IllegalArgumentException named(Setting<?> setting, IllegalArgumentException e) {
