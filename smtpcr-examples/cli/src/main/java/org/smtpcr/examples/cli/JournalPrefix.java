@@ -57,13 +57,15 @@ final class JournalPrefix extends OutputStream {
 
   /** The syslog priority of a line slf4j-simple wrote, or -1 when it names no level. */
   static int priority(String text) {
-    // "[INFO] Foo - ..." with levelInBrackets, after the time ("HH:mm:ss ") when it is shown, or
-    // "INFO Foo - ..."; only the first bracket counts, never one in the message
-    int open = text.indexOf('[');
-    for (Map.Entry<String, Integer> l : LEVELS) {
-      if ((open >= 0 && open <= 9 && text.startsWith("[" + l.getKey() + "]", open))
-          || text.startsWith(l.getKey() + " ")) {
-        return l.getValue();
+    // "[INFO] Foo - ..." (levelInBrackets), "[thread] INFO Foo - ...", "12:00:00 [WARN] ...": the
+    // level is a word of what comes before the first " - "; never one of the message's
+    int end = text.indexOf(" - ");
+    String head = text.substring(0, end >= 0 ? Math.min(end, 300) : Math.min(text.length(), 300));
+    for (String word : head.split(" ", -1)) {
+      for (Map.Entry<String, Integer> l : LEVELS) {
+        if (word.equals(l.getKey()) || word.equals("[" + l.getKey() + "]")) {
+          return end >= 0 ? l.getValue() : -1;
+        }
       }
     }
     return -1;

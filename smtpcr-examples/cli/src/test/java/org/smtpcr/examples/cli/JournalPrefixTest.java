@@ -30,6 +30,8 @@ final class JournalPrefixTest {
         <3>[ERROR] Lifecycle - stopped
         <7>[DEBUG] DecisionEngine - decision
         <6>INFO Foo - without brackets
+        <4>[main thread] WARN org.x.Y - with the thread
+        <4>the rest - of a message
         """,
         through(
             """
@@ -40,6 +42,8 @@ final class JournalPrefixTest {
             [ERROR] Lifecycle - stopped
             [DEBUG] DecisionEngine - decision
             INFO Foo - without brackets
+            [main thread] WARN org.x.Y - with the thread
+            the rest - of a message
             """));
   }
 
