@@ -46,7 +46,9 @@ public final class Transaction {
   private final String sessionId;
   private final Stage stage;
   private final InetAddress clientAddress;
+  private final Optional<String> clientName;
   private final Optional<String> helo;
+  private final Optional<String> queueId;
   private final Optional<String> reversePath;
   private final Optional<String> forwardPath;
   private final Optional<String> authenticatedUser;
@@ -59,7 +61,9 @@ public final class Transaction {
       String sessionId,
       Stage stage,
       InetAddress clientAddress,
+      Optional<String> clientName,
       Optional<String> helo,
+      Optional<String> queueId,
       Optional<String> reversePath,
       Optional<String> forwardPath,
       Optional<String> authenticatedUser,
@@ -70,7 +74,9 @@ public final class Transaction {
     this.sessionId = sessionId;
     this.stage = stage;
     this.clientAddress = clientAddress;
+    this.clientName = clientName;
     this.helo = helo;
+    this.queueId = queueId;
     this.reversePath = reversePath;
     this.forwardPath = forwardPath;
     this.authenticatedUser = authenticatedUser;
@@ -132,6 +138,28 @@ public final class Transaction {
    */
   public Optional<String> helo() {
     return helo;
+  }
+
+  /**
+   * The client's host name as the MTA resolved and verified it (Postfix's {@code client_name}), for
+   * logs; rules do not read it.
+   *
+   * @return the name as the MTA gave it, or empty when the MTA gave none (or {@code unknown})
+   * @since 0.3.0
+   */
+  public Optional<String> clientName() {
+    return clientName;
+  }
+
+  /**
+   * The MTA's identifier of the message being received, such as Postfix's {@code queue_id}, for
+   * logs that must be matched with the MTA's own; rules do not read it.
+   *
+   * @return the queue id as the MTA gave it, or empty when it gave none yet
+   * @since 0.3.0
+   */
+  public Optional<String> queueId() {
+    return queueId;
   }
 
   /**
@@ -201,7 +229,9 @@ public final class Transaction {
         sessionId,
         stage,
         clientAddress,
+        clientName,
         helo,
+        queueId,
         reversePath,
         forwardPath,
         authenticatedUser,
@@ -239,7 +269,9 @@ public final class Transaction {
         sessionId,
         stage,
         clientAddress,
+        clientName,
         helo,
+        queueId,
         reversePath,
         forwardPath,
         authenticatedUser,
@@ -288,7 +320,9 @@ public final class Transaction {
         sessionId,
         stage,
         clientAddress,
+        clientName,
         helo,
+        queueId,
         reversePath,
         forwardPath,
         authenticatedUser,
@@ -311,7 +345,9 @@ public final class Transaction {
         sessionId,
         Stage.RCPT,
         clientAddress,
+        clientName,
         helo,
+        queueId,
         reversePath,
         Optional.of(forwardPath),
         authenticatedUser,
@@ -333,7 +369,9 @@ public final class Transaction {
         sessionId,
         Stage.DATA,
         clientAddress,
+        clientName,
         helo,
+        queueId,
         reversePath,
         forwardPath,
         authenticatedUser,
@@ -374,7 +412,9 @@ public final class Transaction {
     private String sessionId;
     private Stage stage;
     private InetAddress clientAddress;
+    private String clientName;
     private String helo;
+    private String queueId;
     private String reversePath;
     private String forwardPath;
     private String authenticatedUser;
@@ -438,6 +478,36 @@ public final class Transaction {
     public Builder clientAddress(InetAddress clientAddress) {
       checkState(this.clientAddress == null, "clientAddress was already set");
       this.clientAddress = requireNonNull(clientAddress, "clientAddress");
+      return this;
+    }
+
+    /**
+     * The client's host name as the MTA resolved it; see {@link Transaction#clientName()}.
+     * Postfix's {@code unknown} (no verified name) is the same as none.
+     *
+     * @param clientName the name
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder clientName(String clientName) {
+      checkState(this.clientName == null, "clientName was already set");
+      requireNonNull(clientName, "clientName");
+      this.clientName = clientName.isEmpty() || clientName.equals("unknown") ? null : clientName;
+      return this;
+    }
+
+    /**
+     * The MTA's queue id for the message; see {@link Transaction#queueId()}. The empty string is
+     * the same as none.
+     *
+     * @param queueId the queue id
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder queueId(String queueId) {
+      checkState(this.queueId == null, "queueId was already set");
+      requireNonNull(queueId, "queueId");
+      this.queueId = queueId.isEmpty() ? null : queueId;
       return this;
     }
 
@@ -541,7 +611,9 @@ public final class Transaction {
           sessionId == null ? randomSessionId() : sessionId,
           stage,
           clientAddress,
+          Optional.ofNullable(clientName),
           Optional.ofNullable(helo),
+          Optional.ofNullable(queueId),
           Optional.ofNullable(reversePath),
           Optional.ofNullable(forwardPath),
           Optional.ofNullable(authenticatedUser),

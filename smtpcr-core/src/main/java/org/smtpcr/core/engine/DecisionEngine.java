@@ -54,7 +54,8 @@ import org.smtpcr.tokens.PassCodes;
  * of the rule that decided it, and whether it is the fallback for a failure. A rule or store that
  * throws makes the engine answer the failure reply ({@code 451 4.3.0} by default; always 4yz). The
  * engine never answers 5yz because of its own failure. Every answer also goes to the {@link
- * DecisionListener} (default: one DEBUG line). Addresses appear in no log line above DEBUG.
+ * DecisionListener} (default: one DEBUG line), with the {@linkplain DecisionContext client and
+ * envelope} it was about. The engine itself writes no address to any log line above DEBUG.
  *
  * <p>Immutable and thread-safe.
  *
@@ -95,7 +96,7 @@ public final class DecisionEngine {
     requireNonNull(transaction, "transaction");
     long t0 = System.nanoTime();
     DecisionOutcome o = chain.evaluate(transaction);
-    notify(transaction.sessionId(), transaction.stage(), o, t0);
+    notify(transaction, transaction.stage(), o, t0);
     return o;
   }
 
@@ -185,18 +186,20 @@ public final class DecisionEngine {
     return chain;
   }
 
-  void notify(String sessionId, Stage stage, DecisionOutcome o, long startNanos) {
+  void notify(Transaction tx, Stage stage, DecisionOutcome o, long startNanos) {
     try {
       listener.onDecision(
           new DecisionEvent(
-              sessionId,
+              tx.sessionId(),
               stage,
               o.ruleId(),
               o.decision(),
               Math.max(0, System.nanoTime() - startNanos),
-              o.failed()));
+              o.failed(),
+              DecisionContext.from(tx)));
     } catch (RuntimeException e) {
-      log.warn("decision listener failed with {} (session {})", e.getClass().getName(), sessionId);
+      log.warn(
+          "decision listener failed with {} (session {})", e.getClass().getName(), tx.sessionId());
     }
   }
 

@@ -8,7 +8,9 @@ import org.smtpcr.core.DecisionOutcome;
 import org.smtpcr.core.Stage;
 
 /**
- * One answer the engine gave, as {@link DecisionListener}s see it. It carries no addresses.
+ * One answer the engine gave, as {@link DecisionListener}s see it, with the {@linkplain
+ * DecisionContext client and envelope} it was about (since 0.3.0; before, events carried no
+ * addresses).
  *
  * @param sessionId the transaction's session id
  * @param stage the stage decided
@@ -16,6 +18,7 @@ import org.smtpcr.core.Stage;
  * @param decision the decision returned to the MTA
  * @param elapsedNanos how long deciding took
  * @param failed whether the decision is the fallback for a rule, store or engine failure
+ * @param context the client and envelope decided (since 0.3.0)
  * @since 0.1.0
  */
 public record DecisionEvent(
@@ -24,9 +27,11 @@ public record DecisionEvent(
     String ruleId,
     Decision decision,
     long elapsedNanos,
-    boolean failed) {
+    boolean failed,
+    DecisionContext context) {
   /** Checks the components. */
   public DecisionEvent {
+    requireNonNull(context, "context");
     requireNonNull(sessionId, "sessionId");
     requireNonNull(stage, "stage");
     requireNonNull(ruleId, "ruleId");

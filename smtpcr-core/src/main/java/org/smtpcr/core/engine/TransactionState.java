@@ -138,7 +138,7 @@ public final class TransactionState {
         }
       }
     }
-    engine.notify(tx.sessionId(), Stage.RCPT, o, t0);
+    engine.notify(tx, Stage.RCPT, o, t0);
     return o;
   }
 
@@ -174,30 +174,38 @@ public final class TransactionState {
     finished = true;
     long t0 = System.nanoTime();
     DecisionOutcome result;
+    // the transaction the listener hears of: the recipient whose answer the message gets
+    Transaction decided = mail;
     if (pending.isEmpty()) {
       result = new DecisionOutcome(Decision.accept(), DecisionOutcome.RCPT, false);
     } else {
       DecisionOutcome first = null;
       DecisionOutcome negative = null;
       DecisionOutcome deferred = null;
+      Transaction firstTx = null;
+      Transaction negativeTx = null;
       Transaction atData = authenticateMessage(copy, message);
       for (String forwardPath : pending) {
-        DecisionOutcome o =
-            engine.chain().evaluate(atData.withForwardPath(forwardPath).withHeaders(copy), auth);
+        Transaction tx = atData.withForwardPath(forwardPath).withHeaders(copy);
+        DecisionOutcome o = engine.chain().evaluate(tx, auth);
         if (first == null) {
           first = o;
+          firstTx = tx;
         }
         if (o.decision() instanceof Decision.Defer) {
           deferred = o;
+          negativeTx = tx;
           break;
         }
         if (negative == null && !(o.decision() instanceof Decision.Accept)) {
           negative = o;
+          negativeTx = tx;
         }
       }
       result = deferred != null ? deferred : negative != null ? negative : first;
+      decided = negativeTx != null ? negativeTx : firstTx;
     }
-    engine.notify(mail.sessionId(), Stage.DATA, result, t0);
+    engine.notify(decided, Stage.DATA, result, t0);
     return result;
   }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
@@ -92,6 +93,37 @@ final class TransactionStateTest {
     assertEquals(Stage.DATA, lastEvent().stage());
     assertEquals(DecisionOutcome.DEFAULT, lastEvent().ruleId());
     assertTrue(t.isFinished());
+  }
+
+  @Test
+  void listener_seesTheClientEnvelopeAndQueueIdOfEachDecision() {
+    TransactionState t =
+        engine()
+            .begin(
+                Fixtures.tx(Stage.MAIL)
+                    .reversePath(ALICE)
+                    .clientName("mx.example.org")
+                    .queueId("4Xy7Zq1AbC")
+                    .build());
+    t.rcpt("<bob@example.com>");
+    DecisionContext atRcpt = lastEvent().context();
+    assertEquals(Fixtures.CLIENT, atRcpt.clientAddress());
+    assertEquals(Optional.of("mx.example.org"), atRcpt.clientName());
+    assertEquals(Optional.of("mail.example.org"), atRcpt.helo());
+    assertEquals(Optional.of(ALICE), atRcpt.reversePath());
+    assertEquals(Optional.of("<bob@example.com>"), atRcpt.forwardPath());
+    assertEquals(Optional.of("4Xy7Zq1AbC"), atRcpt.queueId());
+    t.endOfData(subject("hello"));
+    assertEquals(Stage.DATA, lastEvent().stage());
+    assertEquals(Optional.of("<bob@example.com>"), lastEvent().context().forwardPath());
+  }
+
+  @Test
+  void listener_endOfDataWithNothingPending_seesNoRecipient() {
+    TransactionState t = engine().begin(mail(ALICE));
+    t.endOfData(subject("hello"));
+    assertEquals(Optional.empty(), lastEvent().context().forwardPath());
+    assertEquals(Optional.of(ALICE), lastEvent().context().reversePath());
   }
 
   @Test

@@ -80,6 +80,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin WebOptions webOptions;
 
+  @Mixin LogOptions logOptions;
+
   @Option(
       names = "--pow-bits",
       paramLabel = "N",
@@ -98,8 +100,8 @@ final class DemoCommand implements Callable<Integer> {
     data.check();
     sweep.interval();
     metrics.address();
-    Settings.Builder settings = engineOptions.settings();
-    Settings webSettings = webOptions.addTo(Settings.builder()).build();
+    Settings.Builder settings = logOptions.addTo(engineOptions.settings());
+    Settings webSettings = webOptions.addTo(logOptions.addTo(Settings.builder())).build();
     try {
       // the builder checks these; a bad value is a usage error, found before anything starts
       StandardEngine.builder(

@@ -1,11 +1,16 @@
 package org.smtpcr.examples.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 
 /**
  * The {@code smtpcr} command. Run {@code smtpcr --help} for the commands; the exit code is 0 on
- * success, 1 on failure (including a verification that failed) and 2 on a usage error.
+ * success, 1 on failure (including a verification that failed) and 2 on a usage error. Logs go to
+ * standard error; under systemd (the {@code JOURNAL_STREAM} variable set), every line but {@code
+ * demo}'s starts with its syslog priority, {@code <3>} to {@code <7>}, for the journal.
  *
  * @since 0.1.0
  */
@@ -18,6 +23,15 @@ public final class Main {
    * @param args the command line
    */
   public static void main(String[] args) {
+    if (JournalPrefix.wanted(System.getenv(), args)) {
+      // before the first logger exists: the journal has its own time stamps
+      System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
+      System.setErr(
+          new PrintStream(
+              new JournalPrefix(new FileOutputStream(FileDescriptor.err)),
+              true,
+              Charset.defaultCharset()));
+    }
     System.exit(run(args));
   }
 

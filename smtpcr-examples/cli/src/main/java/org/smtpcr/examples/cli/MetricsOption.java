@@ -9,6 +9,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.metrics.MetricsServer;
@@ -65,11 +66,10 @@ final class MetricsOption {
 
   /** What a command uses: the metrics server if any, and the store to use (timed when serving). */
   record Monitoring(Optional<MetricsServer> server, WhitelistStore store) {
-    /** The default logging listener, then the counting one when serving metrics. */
-    DecisionListener decisions() {
-      return server
-          .map(s -> DecisionListener.logging().andThen(MicrometerDecisionListener.of(s.registry())))
-          .orElse(DecisionListener.logging());
+    /** The decision log, then the counting listener when serving metrics. */
+    DecisionListener decisions(Settings settings, KeyRing ring) {
+      DecisionListener log = DecisionLog.from(settings, ring);
+      return server.map(s -> log.andThen(MicrometerDecisionListener.of(s.registry()))).orElse(log);
     }
 
     /** Wraps the sender authenticator: counting its results when serving metrics. */
@@ -81,7 +81,8 @@ final class MetricsOption {
 
     /** The engine for these settings: counted when serving metrics. */
     DecisionEngine engine(KeyRing ring, Settings settings, ReplyFormatter replies) {
-      return Services.engine(ring, store, settings, decisions(), replies, authenticators());
+      return Services.engine(
+          ring, store, settings, decisions(settings, ring), replies, authenticators());
     }
 
     /** The page's listener: counting when serving metrics. */

@@ -77,6 +77,8 @@ final class PolicyServerCommand implements Callable<Integer> {
 
   @Mixin WebOptions webOptions;
 
+  @Mixin LogOptions logOptions;
+
   @Option(
       names = "--workers",
       paramLabel = "N",
@@ -147,7 +149,9 @@ final class PolicyServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings.Builder settingsBuilder =
-        webOptions.addTo(engineOptions.settings()).set(Settings.LEARN_OUTBOUND, learnOutbound);
+        webOptions
+            .addTo(logOptions.addTo(engineOptions.settings()))
+            .set(Settings.LEARN_OUTBOUND, learnOutbound);
     if (learnLifetime != null) {
       try {
         settingsBuilder.set(Settings.LEARN_LIFETIME, Settings.LEARN_LIFETIME.parse(learnLifetime));
@@ -213,7 +217,6 @@ final class PolicyServerCommand implements Callable<Integer> {
           base = web.get().baseUri();
         }
       }
-      // the PREPEND header names the deciding rule: the policy server learns it from the listener;
       // the texts leave out the recipient, which Postfix names in front of them
       Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
       DecisionEngine engine = monitoring.engine(ring, settings, PostfixReplies.formatter());

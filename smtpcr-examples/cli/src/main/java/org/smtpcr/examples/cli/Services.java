@@ -9,6 +9,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
@@ -23,9 +24,12 @@ import org.smtpcr.tokens.PassCodes;
 final class Services {
   private Services() {}
 
-  /** The standard engine from the runtime (the standard chain), with the default texts. */
+  /**
+   * The standard engine from the runtime (the standard chain), with the decision log and the
+   * default texts.
+   */
   static DecisionEngine engine(KeyRing ring, WhitelistStore store, Settings s) {
-    return engine(ring, store, s, DecisionListener.logging());
+    return engine(ring, store, s, DecisionLog.from(s, ring));
   }
 
   /** {@link #engine(KeyRing, WhitelistStore, Settings)} with another decision listener. */

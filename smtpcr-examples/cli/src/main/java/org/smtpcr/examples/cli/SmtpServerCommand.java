@@ -64,6 +64,8 @@ final class SmtpServerCommand implements Callable<Integer> {
 
   @Mixin EngineOptions engineOptions;
 
+  @Mixin LogOptions logOptions;
+
   @Option(
       names = "--subject-pass-codes",
       description = "Also accept a pass code in the Subject (decided at the end of DATA).")
@@ -100,8 +102,8 @@ final class SmtpServerCommand implements Callable<Integer> {
   /** The runtime settings the options give; a wrong value is a usage error. */
   Settings settings() {
     Settings.Builder b =
-        engineOptions
-            .settings()
+        logOptions
+            .addTo(engineOptions.settings())
             .set(Settings.CHALLENGE_BASE, challengeBase)
             .set(Settings.SUBJECT_PASS_CODES, subjectPassCodes);
     Cli.setOption(spec, b, Settings.SMTP_MAX_CONNECTIONS, maxConnections);

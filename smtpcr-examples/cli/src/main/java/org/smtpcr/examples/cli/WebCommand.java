@@ -35,6 +35,8 @@ final class WebCommand implements Callable<Integer> {
 
   @Mixin WebOptions webOptions;
 
+  @Mixin LogOptions logOptions;
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -135,7 +137,8 @@ final class WebCommand implements Callable<Integer> {
   Settings settings() {
     Settings.Builder b =
         webOptions.addTo(
-            Settings.builder()
+            logOptions
+                .addTo(Settings.builder())
                 .text(Settings.SUBADDRESS_SEPARATORS, subaddressSeparators)
                 .set(Settings.POW_BITS, powBits));
     if (whitelistExpiry != null) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -31,12 +32,20 @@ final class ChildProcess implements AutoCloseable {
 
   /** {@code java <jvmArgs...> <args...>} in {@code cwd}. */
   static ChildProcess java(Path cwd, List<String> jvmArgs, String... args) throws IOException {
+    return java(cwd, Map.of(), jvmArgs, args);
+  }
+
+  /** {@code java <jvmArgs...> <args...>} in {@code cwd}, with these environment variables more. */
+  static ChildProcess java(Path cwd, Map<String, String> env, List<String> jvmArgs, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
     pb.environment().remove("SMTPCR_PROG");
+    pb.environment().remove("JOURNAL_STREAM"); // a test run under systemd: plain unless asked
+    pb.environment().putAll(env);
     Process p = pb.start();
     p.getOutputStream().close();
     return new ChildProcess(p);
@@ -44,9 +53,15 @@ final class ChildProcess implements AutoCloseable {
 
   /** {@code smtpcr args...} on this test's class path, in {@code cwd}. */
   static ChildProcess smtpcr(Path cwd, String... args) throws IOException {
+    return smtpcr(cwd, Map.of(), args);
+  }
+
+  /** {@code smtpcr args...} with these environment variables more. */
+  static ChildProcess smtpcr(Path cwd, Map<String, String> env, String... args) throws IOException {
     // the command's own INFO logging, not the test class path's quieter setting
     return java(
         cwd,
+        env,
         List.of(
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
             "-cp",

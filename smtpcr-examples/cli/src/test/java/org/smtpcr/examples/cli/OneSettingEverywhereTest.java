@@ -25,6 +25,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.rules.NullSenderPolicy;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.EnforcementMode;
+import org.smtpcr.examples.runtime.LogAddresses;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.SettingSource;
 import org.smtpcr.examples.runtime.Settings;
@@ -64,6 +65,20 @@ final class OneSettingEverywhereTest {
       assertEquals(List.of("192.0.2.0/24"), s.get(Settings.TRUSTED_NETWORKS), s::toString);
       assertEquals(Duration.ofDays(7), s.get(Settings.CHALLENGE_LIFETIME), s::toString);
       behavesAsConfigured(StandardEngine.build(s, RING, InMemoryWhitelistStore.builder().build()));
+    }
+  }
+
+  @Test
+  void logAddresses_meansTheSameOnEveryRoute() throws Exception {
+    Properties p = new Properties();
+    p.load(new StringReader("logAddresses=hash\n"));
+    for (Settings s :
+        List.of(
+            smtpServerSettings(List.of("--log-addresses", "hash")),
+            smtpServerSettings(config("log-addresses=hash\n")),
+            smtpServerSettings(config("logAddresses=hash\n")),
+            Settings.read(SettingSource.of(p)))) {
+      assertEquals(LogAddresses.HASH, s.get(Settings.LOG_ADDRESSES), s::toString);
     }
   }
 

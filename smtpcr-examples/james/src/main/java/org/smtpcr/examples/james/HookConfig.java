@@ -64,6 +64,7 @@ final class HookConfig {
           Settings.ADMIT_UNAUTHENTICATED,
           Settings.REJECT_SPF_FAIL,
           Settings.HONOUR_UNVERIFIED_CONFIRMATIONS,
+          Settings.LOG_ADDRESSES,
           Settings.STORE_URL,
           Settings.STORE_USER,
           Settings.STORE_PASSWORD,

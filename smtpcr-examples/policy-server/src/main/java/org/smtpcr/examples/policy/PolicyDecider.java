@@ -128,6 +128,10 @@ final class PolicyDecider {
       if (!helo.isEmpty()) {
         tx.helo(helo);
       }
+      // for the decision log only: Postfix's verified name ("unknown" when none) and queue id
+      // (empty before Postfix opened the queue file)
+      tx.clientName(request.value("client_name"));
+      tx.queueId(request.value("queue_id"));
       String sasl = request.value("sasl_username");
       if (!sasl.isEmpty()) {
         tx.authenticatedUser(sasl);

@@ -854,6 +854,23 @@ public final class Settings {
       store(StoreSpec.TABLE_PREFIX, null, false);
 
   /**
+   * What the decision log and the page's log lines write for the sender, the recipient and the
+   * client's address: {@code full} (the address), {@code hash} (a keyed hash, stable within the
+   * site, not reversible without its key ring) or {@code none} (left out). See {@link DecisionLog}.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<LogAddresses> LOG_ADDRESSES =
+      declare(
+          "logAddresses",
+          List.of(),
+          List.of("--log-addresses"),
+          LogAddresses.FULL,
+          "Addresses in the decision log: full, hash (keyed, not reversible) or none.",
+          false,
+          (k, v) -> logAddresses(k, last(v)));
+
+  /**
    * How often a long-running server deletes expired whitelist entries and ended counter windows
    * from the store ({@link org.smtpcr.core.store.WhitelistStore#removeExpired()}).
    *
@@ -1270,6 +1287,15 @@ public final class Settings {
   static String challengeEnhancedStatus(int code) {
     checkArgument(code == 450 || code == 550, "challenge code must be 550 or 450, got %s", code);
     return code == 450 ? "4.7.1" : "5.7.1";
+  }
+
+  private static LogAddresses logAddresses(String key, String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "full" -> LogAddresses.FULL;
+      case "hash" -> LogAddresses.HASH;
+      case "none" -> LogAddresses.NONE;
+      default -> throw new IllegalArgumentException(key + " must be full, hash or none");
+    };
   }
 
   private static NullSenderPolicy nullSenderPolicy(String key, String value) {

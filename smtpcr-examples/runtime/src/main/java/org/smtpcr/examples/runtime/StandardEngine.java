@@ -43,8 +43,9 @@ public final class StandardEngine {
   private StandardEngine() {}
 
   /**
-   * A builder for the standard engine; the caller may add a listener or a reply formatter, then
-   * builds it. The builder has no reply formatter yet: pass the one you set through {@link
+   * A builder for the standard engine; the caller may add a listener (a route's is {@link
+   * DecisionLog#from(Settings, KeyRing)}, with others after it) or a reply formatter, then builds
+   * it. The builder has no reply formatter yet: pass the one you set through {@link
    * #replies(Settings, ReplyFormatter)}, so that {@link Settings#CHALLENGE_CODE} applies.
    *
    * @param settings the settings ({@link Settings#CHALLENGE_BASE} is required)
@@ -254,8 +255,9 @@ public final class StandardEngine {
   }
 
   /**
-   * The standard engine, with the default listener and the English reply texts ({@linkplain
-   * #replies(Settings, ReplyFormatter) as the settings change them}).
+   * The standard engine, with the {@linkplain DecisionLog decision log} as its listener and the
+   * English reply texts ({@linkplain #replies(Settings, ReplyFormatter) as the settings change
+   * them}).
    *
    * @param settings the settings
    * @param ring the key ring
@@ -266,6 +268,7 @@ public final class StandardEngine {
    */
   public static DecisionEngine build(Settings settings, KeyRing ring, WhitelistStore store) {
     return builder(settings, ring, store)
+        .listener(DecisionLog.from(settings, ring))
         .replyFormatter(replies(settings, ReplyFormatter.english()))
         .build();
   }

@@ -36,6 +36,8 @@ import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.LogAddresses;
+import org.smtpcr.examples.runtime.LogLine;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.tokens.ChallengeClaims;
@@ -196,6 +198,7 @@ public final class ChallengePage {
   private final int perSenderDomainPerDay;
   private final int perNetworkPerHour;
   private final PageListener listener;
+  private final LogLine lines;
 
   private ChallengePage(Builder b) {
     this.tokens = b.tokens;
@@ -209,6 +212,8 @@ public final class ChallengePage {
     this.subaddressSeparator = b.canonicalizer.subaddressSeparators().charAt(0);
     this.confirmOnClick = b.confirmOnClick == null || b.confirmOnClick;
     this.powStamps = Stamps.of(b.tokens.keyRing(), POW_STAMP_PURPOSE);
+    this.lines =
+        LogLine.of(b.logAddresses == null ? LogAddresses.FULL : b.logAddresses, b.tokens.keyRing());
     this.perRecipientPerDay =
         b.perRecipientPerDay == null
             ? DEFAULT_CONFIRMATIONS_PER_RECIPIENT_PER_DAY
@@ -325,9 +330,23 @@ public final class ChallengePage {
     try {
       link = verify(token);
     } catch (TokenException e) {
-      String reason = e.reason() == TokenException.Reason.EXPIRED ? "expired-token" : "bad-token";
-      log.info("page refusal reason={} token={} network={}", reason, e.reason(), network);
-      tell(l -> l.onRefusal(reason));
+      if (log.isInfoEnabled()) {
+        log.info(
+            "{}",
+            lines
+                .line()
+                .add("action", "refuse")
+                .add(
+                    "reason",
+                    e.reason() == TokenException.Reason.EXPIRED ? "expired-token" : "bad-token")
+                .add("detail", e.reason().name().toLowerCase(Locale.ROOT))
+                .add("stage", "page")
+                .address("client_network", network));
+      }
+      tell(
+          l ->
+              l.onRefusal(
+                  e.reason() == TokenException.Reason.EXPIRED ? "expired-token" : "bad-token"));
       return tokenProblem(root, e.reason());
     }
     String canonicalToken = token.toLowerCase(Locale.ROOT);
@@ -462,13 +481,19 @@ public final class ChallengePage {
           "We could not record your confirmation just now. Nothing is lost: open the link again in a few "
               + "minutes and repeat the check.");
     }
-    log.info(
-        "page confirmation reason={} sender={} recipient={} network={} authentication={}",
-        done.name().toLowerCase(Locale.ROOT),
-        LogSafe.of(claims.sender()),
-        LogSafe.of(claims.recipient()),
-        network,
-        claims.authentication().keyword());
+    if (log.isInfoEnabled()) {
+      log.info(
+          "{}",
+          lines
+              .line()
+              .add("action", "confirm")
+              .add("reason", done.name().toLowerCase(Locale.ROOT))
+              .add("stage", "page")
+              .address("client_network", network)
+              .address("sender", claims.sender())
+              .address("recipient", claims.recipient())
+              .add("authentication", claims.authentication().keyword()));
+    }
     Confirmation outcome = done;
     tell(l -> l.onConfirmation(outcome));
     return switch (done) {
@@ -633,13 +658,19 @@ public final class ChallengePage {
   }
 
   private void logRefusal(String reason, String detail, Link link, String network) {
-    log.info(
-        "page refusal reason={} detail={} sender={} recipient={} network={}",
-        reason,
-        detail,
-        LogSafe.of(link.claims().sender()),
-        LogSafe.of(link.claims().recipient()),
-        network);
+    if (log.isInfoEnabled()) {
+      log.info(
+          "{}",
+          lines
+              .line()
+              .add("action", "refuse")
+              .add("reason", reason)
+              .add("detail", detail)
+              .add("stage", "page")
+              .address("client_network", network)
+              .address("sender", link.claims().sender())
+              .address("recipient", link.claims().recipient()));
+    }
     tell(l -> l.onRefusal(reason));
   }
 
@@ -924,6 +955,7 @@ public final class ChallengePage {
     private Integer perRecipientPerDay;
     private Integer perSenderDomainPerDay;
     private Integer perNetworkPerHour;
+    private LogAddresses logAddresses;
 
     private Builder() {}
 
@@ -1130,6 +1162,22 @@ public final class ChallengePage {
       settings
           .find(Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR)
           .ifPresent(this::confirmationsPerNetworkPerHour);
+      settings.find(Settings.LOG_ADDRESSES).ifPresent(this::logAddresses);
+      return this;
+    }
+
+    /**
+     * What the page's log lines (one INFO line per confirmation and per refusal) write for the
+     * sender, the recipient and the client's network (default {@link LogAddresses#FULL}); {@link
+     * Settings#LOG_ADDRESSES}.
+     *
+     * @param mode full, hash or none
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder logAddresses(LogAddresses mode) {
+      checkState(this.logAddresses == null, "logAddresses was already set");
+      this.logAddresses = requireNonNull(mode, "mode");
       return this;
     }
 

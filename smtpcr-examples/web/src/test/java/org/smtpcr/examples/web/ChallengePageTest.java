@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import org.smtpcr.core.store.EntryOrigin;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.examples.runtime.LogAddresses;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
@@ -864,7 +866,8 @@ final class ChallengePageTest {
     } finally {
       System.setErr(original);
     }
-    List<String> lines = buffer.toString(UTF_8).lines().filter(l -> l.contains(" INFO ")).toList();
+    List<String> lines =
+        buffer.toString(UTF_8).lines().filter(l -> l.contains("ChallengePage - ")).toList();
     List<String> reasons =
         lines.stream().map(l -> l.replaceAll(".*reason=([a-z-]+).*", "$1")).toList();
     assertEquals(
@@ -878,6 +881,53 @@ final class ChallengePageTest {
       assertFalse(l.contains("192.0.2.7"), "the client's own address is not logged: " + l);
     }
     assertTrue(lines.get(0).contains("sender=alice@example.org recipient=bob@example.com"));
+  }
+
+  @Test
+  void post_logAddressesHashOrNone_keepsTheAddressesOutOfTheLines() {
+    List<String> hashed = new ArrayList<>();
+    for (LogAddresses mode : List.of(LogAddresses.HASH, LogAddresses.HASH, LogAddresses.NONE)) {
+      ChallengePage p =
+          ChallengePage.builder()
+              .tokens(tokens)
+              .passCodes(passCodes)
+              .store(new CountingStore(clock))
+              .clock(clock)
+              .settings(
+                  Settings.builder()
+                      .set(Settings.LOG_ADDRESSES, mode)
+                      .text(Settings.POW_BITS, "4")
+                      .build())
+              .build();
+      PrintStream original = System.err;
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(buffer, true, UTF_8));
+      try {
+        String token = tokens.mint(SENDER, RECIPIENT);
+        assertEquals(200, p.post("/c/" + token, FORM, solvedForm(p, token, 4), CLIENT).status());
+        p.post("/c/" + token, FORM, "issued=&nonce=".getBytes(UTF_8), CLIENT); // bad-check
+      } finally {
+        System.setErr(original);
+      }
+      List<String> lines =
+          buffer.toString(UTF_8).lines().filter(l -> l.contains("ChallengePage - ")).toList();
+      assertEquals(2, lines.size(), String.join("\n", lines));
+      assertTrue(lines.get(0).contains("action=confirm reason=created stage=page"), lines.get(0));
+      assertTrue(lines.get(1).contains("action=refuse reason=bad-check"), lines.get(1));
+      for (String l : lines) {
+        assertFalse(l.contains("@") || l.contains("192.0.2."), l);
+        if (mode == LogAddresses.NONE) {
+          assertFalse(l.contains("sender=") || l.contains("network="), l);
+        } else {
+          assertTrue(l.matches(".* sender=h3:[0-9a-f]{16} recipient=h3:[0-9a-f]{16}.*"), l);
+          assertTrue(l.matches(".* client_network=h3:[0-9a-f]{16} .*"), l);
+        }
+      }
+      if (mode == LogAddresses.HASH) {
+        hashed.add(lines.get(0).replaceAll(".*( sender=\\S+ ).*", "$1"));
+      }
+    }
+    assertEquals(hashed.get(0), hashed.get(1), "the same key ring hashes alike");
   }
 
   // ---- builder ----

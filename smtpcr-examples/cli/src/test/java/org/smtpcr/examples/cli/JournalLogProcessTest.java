@@ -1,0 +1,96 @@
+package org.smtpcr.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The policy server as a systemd service runs it: {@code JOURNAL_STREAM} set, the decision log's
+ * line of a real challenge on standard error with the journal's priority prefix.
+ */
+final class JournalLogProcessTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Pattern LISTENING =
+      Pattern.compile("policy server on 127\\.0\\.0\\.1:(\\d+)");
+
+  @TempDir Path tmp;
+
+  @Test
+  void policyServerUnderSystemd_writesTheDecisionLineWithPriority6() throws Exception {
+    Path data = tmp.resolve("data");
+    CommandRun.keygen(data);
+    try (ChildProcess server =
+        ChildProcess.smtpcr(
+            tmp,
+            Map.of(JournalPrefix.JOURNAL_STREAM, "8:4242"),
+            "policy-server",
+            "--data",
+            data.toString(),
+            "--listen",
+            "127.0.0.1:0",
+            "--log-addresses",
+            "hash")) {
+      server.awaitOut(o -> LISTENING.matcher(o).find(), WAIT);
+      Matcher m = LISTENING.matcher(server.out());
+      assertTrue(m.find());
+      String action = ask(Integer.parseInt(m.group(1)));
+      assertTrue(action.startsWith("action=550 5.7.1 "), action);
+      server.terminate();
+      server.waitFor(WAIT);
+      String err = server.err();
+      List<String> decisions = err.lines().filter(l -> l.contains("DecisionLog - ")).toList();
+      assertEquals(1, decisions.size(), err);
+      String line = decisions.get(0);
+      // the test class path's logging setup shows the thread; the jar's, "[INFO]"
+      assertTrue(
+          line.matches(
+              "<6>\\[smtpcr-policy-[^ ]*\\] INFO org\\.smtpcr\\.examples\\.runtime\\.DecisionLog"
+                  + " - action=challenge rule=default reason=550/5\\.7\\.1 stage=rcpt"
+                  + " client_address=h[0-9a-f]:[0-9a-f]{16} .*"),
+          line);
+      assertTrue(line.contains(" sender=h") && !line.contains("@"), line);
+      assertTrue(
+          err.lines().allMatch(l -> l.matches("<[3-7]>.*")), "every line has a priority: " + err);
+    }
+  }
+
+  private static String ask(int port) throws IOException {
+    String request =
+        """
+        request=smtpd_access_policy
+        protocol_state=RCPT
+        client_address=192.0.2.7
+        client_name=mail.sender.example
+        helo_name=mail.sender.example
+        sender=alice@sender.example
+        recipient=bob@example.com
+        instance=1a2.1
+
+        """;
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      StringBuilder reply = new StringBuilder();
+      while (reply.length() < 2 || !reply.substring(reply.length() - 2).equals("\n\n")) {
+        int c = s.getInputStream().read();
+        if (c < 0) {
+          throw new IOException("closed without a whole reply: " + reply);
+        }
+        reply.append((char) c);
+      }
+      return reply.toString().lines().findFirst().orElse("");
+    }
+  }
+}
