@@ -3,16 +3,10 @@ package org.smtpcr.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,34 +36,6 @@ final class MetricsCommandTest {
   @BeforeEach
   void keyFile() {
     CommandRun.keygen(tmp.resolve("data"));
-  }
-
-  private static String ask(int port, String sender, String recipient) throws IOException {
-    String request =
-        "request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.7\n"
-            + "helo_name=mail.sender.example\nsender="
-            + sender
-            + "\nrecipient="
-            + recipient
-            + "\ninstance=1a2.6b0b0369.b2517.0\n\n";
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      s.setSoTimeout(30_000);
-      s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream reply = new ByteArrayOutputStream();
-      byte[] b = reply.toByteArray();
-      while (b.length < 2 || b[b.length - 1] != '\n' || b[b.length - 2] != '\n') {
-        int c = in.read();
-        if (c < 0) {
-          throw new IOException("closed without a whole reply: " + reply);
-        }
-        reply.write(c);
-        b = reply.toByteArray();
-      }
-      String text = reply.toString(StandardCharsets.US_ASCII);
-      assertTrue(text.startsWith("action="), text);
-      return text.substring("action=".length()).strip();
-    }
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder r) throws Exception {
@@ -123,7 +89,8 @@ final class MetricsCommandTest {
       assertTrue(before.contains("jvm_memory_used_bytes"), before);
 
       // 1. a challenge, with a link to the page
-      String action = ask(policy.port(), "alice@sender.example", "bob@example.com");
+      String action =
+          PolicyRequests.action(policy.port(), "alice@sender.example", "bob@example.com");
       Matcher m =
           Pattern.compile(
                   "^550 5\\.7\\.1 .* (" + Pattern.quote(web.baseUri().toString()) + "c/\\S+)$")
@@ -159,7 +126,8 @@ final class MetricsCommandTest {
       assertTrue(refused.statusCode() >= 400, refused::toString);
 
       // 3. the retry is accepted
-      assertEquals("DUNNO", ask(policy.port(), "alice@sender.example", "bob@example.com"));
+      assertEquals(
+          "DUNNO", PolicyRequests.action(policy.port(), "alice@sender.example", "bob@example.com"));
 
       String after = scrape(metrics);
       assertEquals(

@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -45,36 +40,6 @@ final class PolicyServerCommandTest {
     CommandRun.keygen(tmp.resolve("data"));
   }
 
-  /** One policy request on a fresh connection; the value of the action= reply. */
-  private static String ask(int port, String sender, String recipient) throws IOException {
-    String request =
-        "request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.7\n"
-            + "helo_name=mail.sender.example\nsender="
-            + sender
-            + "\nrecipient="
-            + recipient
-            + "\n"
-            + "instance=1a2.6b0b0369.b2517.0\nsasl_username=\nencryption_protocol=\nunknown_attribute=x\n\n";
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      s.setSoTimeout(30_000);
-      s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream reply = new ByteArrayOutputStream();
-      byte[] b = reply.toByteArray();
-      while (b.length < 2 || b[b.length - 1] != '\n' || b[b.length - 2] != '\n') {
-        int c = in.read();
-        if (c < 0) {
-          throw new IOException("closed without a whole reply: " + reply);
-        }
-        reply.write(c);
-        b = reply.toByteArray();
-      }
-      String text = reply.toString(StandardCharsets.US_ASCII);
-      assertTrue(text.startsWith("action="), text);
-      return text.substring("action=".length()).strip();
-    }
-  }
-
   @Test
   void withWeb_challengesWithLinkToThePageAndSharesKeysAndStore() throws Exception {
     try (TestLifecycle run =
@@ -92,7 +57,8 @@ final class PolicyServerCommandTest {
       PolicyServer policy = run.service(PolicyServer.class);
       ChallengeWebServer web = run.service(ChallengeWebServer.class);
 
-      String action = ask(policy.port(), "alice@sender.example", "bob@example.com");
+      String action =
+          PolicyRequests.action(policy.port(), "alice@sender.example", "bob@example.com");
       Matcher m =
           Pattern.compile(
                   "^550 5\\.7\\.1 .* ("
@@ -128,9 +94,9 @@ final class PolicyServerCommandTest {
       assertEquals(0, add.exitCode(), add::toString);
       assertEquals(
           "PREPEND X-SMTPCR: pass (whitelist-store)",
-          ask(policy.port(), "alice@sender.example", "bob@example.com"));
+          PolicyRequests.action(policy.port(), "alice@sender.example", "bob@example.com"));
       // a bounce to a user who sent no mail through this server: refused, and without a link
-      String bounce = ask(policy.port(), "", "bob@example.com");
+      String bounce = PolicyRequests.action(policy.port(), "", "bob@example.com");
       assertTrue(bounce.startsWith("550 5.7.1 "), bounce);
       assertFalse(bounce.contains("http"), bounce);
       assertEquals(0, run.stop().exitCode());
@@ -151,14 +117,17 @@ final class PolicyServerCommandTest {
                 "https://cr.example.com/",
                 "--no-learn-outbound")) {
       PolicyServer policy = run.service(PolicyServer.class);
-      String action = ask(policy.port(), "alice@sender.example", "bob@example.com");
+      String action =
+          PolicyRequests.action(policy.port(), "alice@sender.example", "bob@example.com");
       // the Postfix texts: Postfix names the recipient in front of them, so they do not
       assertTrue(
           action.matches(
               "550 5\\.7\\.1 This address only accepts mail from senders who have confirmed they"
                   + " are a person\\. Confirm here, then send your message again: https://cr\\.example\\.com/c/[a-z2-7]+"),
           action);
-      assertEquals("DUNNO", ask(policy.port(), "alice@sender.example", "postmaster@example.com"));
+      assertEquals(
+          "DUNNO",
+          PolicyRequests.action(policy.port(), "alice@sender.example", "postmaster@example.com"));
       assertTrue(policy.toString().contains("learnOutbound=false"), policy::toString);
       assertEquals(0, run.stop().exitCode());
     }
