@@ -155,7 +155,7 @@ public final class SmtpcrMessageHook implements MessageHook {
           sessionId);
       return observe ? HookResult.DECLINED : Replies.localProblem();
     }
-    if (mode.refusal(outcome.decision(), outcome.ruleId(), sessionId).isEmpty()) {
+    if (mode.refusal(outcome.decision()).isEmpty()) {
       return HookResult.DECLINED;
     }
     return Replies.hookResult(outcome.decision(), Optional.empty());

@@ -158,9 +158,7 @@ public final class SmtpcrRcptHook implements RcptHook {
           sessionId(session).orElse("-"));
       return observe ? HookResult.DECLINED : Replies.localProblem();
     }
-    if (s.mode()
-        .refusal(outcome.decision(), outcome.ruleId(), sessionId(session).orElse("-"))
-        .isEmpty()) {
+    if (s.mode().refusal(outcome.decision()).isEmpty()) {
       return HookResult.DECLINED;
     }
     return Replies.hookResult(outcome.decision(), Optional.of(session));

@@ -193,7 +193,7 @@ final class PolicyDecider {
   }
 
   private String action(Decision decision, String ruleId, PolicyRequest request, Session session) {
-    Optional<SmtpReply> refusal = mode.refusal(decision, ruleId, sessionId(request).orElse("-"));
+    Optional<SmtpReply> refusal = mode.refusal(decision);
     if (refusal.isEmpty()) {
       if (prependHeader.isEmpty()) {
         return DUNNO;

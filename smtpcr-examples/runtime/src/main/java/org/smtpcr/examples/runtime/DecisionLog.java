@@ -23,6 +23,13 @@ import org.smtpcr.tokens.KeyRing;
  *   recipient=bob@example.com queue_id=4Xy7Zq1AbC session=s1f0c delay_ms=0.4
  * </pre>
  *
+ * <p>When the route {@linkplain EnforcementMode#OBSERVE observes}, {@code action} is what the route
+ * did and {@code would} what enforcing would have done, and every line says {@code mode=observe}:
+ *
+ * <pre>
+ * action=accept would=challenge mode=observe rule=default reason=550/5.7.1 stage=rcpt ...
+ * </pre>
+ *
  * <p>Every shipped route installs it ({@link StandardEngine#builder}). Immutable and thread-safe.
  *
  * @since 0.3.0
@@ -31,30 +38,44 @@ public final class DecisionLog implements DecisionListener {
   private static final Logger log = LoggerFactory.getLogger(DecisionLog.class);
 
   private final LogLine lines;
+  private final EnforcementMode mode;
 
-  private DecisionLog(LogLine lines) {
+  private DecisionLog(LogLine lines, EnforcementMode mode) {
     this.lines = lines;
+    this.mode = mode;
   }
 
   /**
    * The decision log for these settings.
    *
-   * @param settings the settings ({@link Settings#LOG_ADDRESSES})
+   * @param settings the settings ({@link Settings#LOG_ADDRESSES}, and {@link Settings#MODE}, which
+   *     the route must use too)
    * @param ring the site's key ring, which keys the hashes of addresses
    * @return the listener
    */
   public static DecisionLog from(Settings settings, KeyRing ring) {
-    return of(LogLine.from(settings, ring));
+    return of(LogLine.from(settings, ring), settings.get(Settings.MODE));
   }
 
   /**
-   * The decision log writing with {@code lines}.
+   * The decision log writing with {@code lines}, for a route that enforces.
    *
    * @param lines how lines and addresses are written
    * @return the listener
    */
   public static DecisionLog of(LogLine lines) {
-    return new DecisionLog(requireNonNull(lines, "lines"));
+    return of(lines, EnforcementMode.ENFORCE);
+  }
+
+  /**
+   * The decision log writing with {@code lines}, for a route in {@code mode}.
+   *
+   * @param lines how lines and addresses are written
+   * @param mode the route's mode: observing, a refusal is logged as {@code action=accept would=...}
+   * @return the listener
+   */
+  public static DecisionLog of(LogLine lines, EnforcementMode mode) {
+    return new DecisionLog(requireNonNull(lines, "lines"), requireNonNull(mode, "mode"));
   }
 
   @Override
@@ -74,14 +95,21 @@ public final class DecisionLog implements DecisionListener {
     requireNonNull(event, "event");
     Decision d = event.decision();
     DecisionContext c = event.context();
-    LogLine.Builder b =
-        lines
-            .line()
-            .add("action", d.verdict().name().toLowerCase(Locale.ROOT))
-            .add("rule", event.ruleId())
-            .add("reason", reason(event))
-            .add("stage", event.stage().name().toLowerCase(Locale.ROOT))
-            .address("client_address", c.clientAddress());
+    String verdict = d.verdict().name().toLowerCase(Locale.ROOT);
+    LogLine.Builder b = lines.line();
+    if (mode == EnforcementMode.OBSERVE) {
+      b.add("action", "accept");
+      if (d.verdict() != Decision.Verdict.ACCEPT) {
+        b.add("would", verdict);
+      }
+      b.add("mode", "observe");
+    } else {
+      b.add("action", verdict);
+    }
+    b.add("rule", event.ruleId())
+        .add("reason", reason(event))
+        .add("stage", event.stage().name().toLowerCase(Locale.ROOT))
+        .address("client_address", c.clientAddress());
     c.clientName().ifPresent(n -> b.add("client_name", n));
     c.helo().ifPresent(h -> b.add("helo", h));
     c.reversePath().ifPresent(p -> b.address("sender", p));
@@ -112,6 +140,10 @@ public final class DecisionLog implements DecisionListener {
 
   @Override
   public String toString() {
-    return "DecisionLog[addresses=" + lines.addresses().name().toLowerCase(Locale.ROOT) + "]";
+    return "DecisionLog[addresses="
+        + lines.addresses().name().toLowerCase(Locale.ROOT)
+        + ", mode="
+        + mode.name().toLowerCase(Locale.ROOT)
+        + "]";
   }
 }

@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Locale;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.reply.SmtpReply;
 
@@ -21,40 +19,24 @@ public enum EnforcementMode {
   ENFORCE,
   /**
    * The engine decides, logs and counts as usual, but the route accepts every recipient and
-   * message, and logs at INFO what it would have answered. A failing store accepts too: observing
+   * message; the decision log's line says what it would have answered ({@code action=accept
+   * would=challenge mode=observe}, {@link DecisionLog}). A failing store accepts too: observing
    * must never lose or delay mail.
    */
   OBSERVE;
 
-  private static final Logger log = LoggerFactory.getLogger(EnforcementMode.class);
-
   /**
    * The reply the route sends for {@code decision}: its negative reply when enforcing, never one
-   * when observing (then one INFO line says what it would have been: verdict, code, rule and
-   * session, no addresses).
+   * when observing. What it would have been is in the decision log's line for the decision, which
+   * the engine wrote already ({@link DecisionLog#from(Settings, org.smtpcr.tokens.KeyRing)} reads
+   * the same {@link Settings#MODE}).
    *
    * @param decision the engine's decision
-   * @param ruleId the id of the rule that decided, for the log line
-   * @param sessionId the session id, or {@code -}, for the log line
    * @return the reply to send, or empty to accept
    */
-  public Optional<SmtpReply> refusal(Decision decision, String ruleId, String sessionId) {
+  public Optional<SmtpReply> refusal(Decision decision) {
     requireNonNull(decision, "decision");
-    requireNonNull(ruleId, "ruleId");
-    requireNonNull(sessionId, "sessionId");
-    Optional<SmtpReply> reply = decision.negativeReply();
-    if (this == ENFORCE || reply.isEmpty()) {
-      return reply;
-    }
-    if (log.isInfoEnabled()) {
-      log.info(
-          "mode=observe action=accept would={} code={} rule={} session={}",
-          wouldBe(decision).orElseThrow(),
-          reply.get().code(),
-          SessionIds.sanitize(ruleId).orElse("-"),
-          SessionIds.sanitize(sessionId).orElse("-"));
-    }
-    return Optional.empty();
+    return this == ENFORCE ? decision.negativeReply() : Optional.empty();
   }
 
   /**

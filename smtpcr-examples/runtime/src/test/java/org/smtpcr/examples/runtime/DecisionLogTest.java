@@ -67,6 +67,38 @@ final class DecisionLogTest {
   }
 
   @Test
+  void format_observing_challengeIsAnAcceptThatWouldHaveChallenged() {
+    DecisionLog observing =
+        DecisionLog.of(LogLine.of(LogAddresses.NONE, RING), EnforcementMode.OBSERVE);
+    DecisionContext c = context("mail.example.org", "<alice@example.org>", "<bob@example.com>");
+    assertTrue(
+        observing
+            .format(challenge(c))
+            .startsWith(
+                "action=accept would=challenge mode=observe rule=default reason=550/5.7.1 "),
+        observing.format(challenge(c)));
+    DecisionEvent accepted =
+        new DecisionEvent("s1", Stage.RCPT, "whitelist-store", Decision.accept(), 1, false, c);
+    assertTrue(
+        observing
+            .format(accepted)
+            .startsWith("action=accept mode=observe rule=whitelist-store reason=pass "),
+        observing.format(accepted));
+    assertTrue(
+        DecisionLog.of(LogLine.of(LogAddresses.NONE, RING), EnforcementMode.ENFORCE)
+            .format(challenge(c))
+            .startsWith("action=challenge rule=default "));
+  }
+
+  @Test
+  void from_settings_takesTheRoutesMode() {
+    Settings observe = Settings.builder().set(Settings.MODE, EnforcementMode.OBSERVE).build();
+    assertTrue(DecisionLog.from(observe, RING).toString().contains("mode=observe"));
+    assertTrue(
+        DecisionLog.from(Settings.builder().build(), RING).toString().contains("mode=enforce"));
+  }
+
+  @Test
   void format_challenge_hasEveryFieldInOrder() {
     assertEquals(
         "action=challenge rule=default reason=550/5.7.1 stage=rcpt client_address=192.0.2.1"

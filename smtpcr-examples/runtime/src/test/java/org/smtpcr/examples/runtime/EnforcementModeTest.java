@@ -14,21 +14,14 @@ final class EnforcementModeTest {
 
   @Test
   void refusal_enforce_isTheDecisionsNegativeReply() {
-    assertEquals(
-        Optional.of(REJECT),
-        EnforcementMode.ENFORCE.refusal(new Decision.Reject(REJECT), "deny-list", "s1"));
-    assertEquals(
-        Optional.empty(), EnforcementMode.ENFORCE.refusal(Decision.accept(), "default", "s1"));
+    assertEquals(Optional.of(REJECT), EnforcementMode.ENFORCE.refusal(new Decision.Reject(REJECT)));
+    assertEquals(Optional.empty(), EnforcementMode.ENFORCE.refusal(Decision.accept()));
   }
 
   @Test
   void refusal_observe_neverRefuses() {
-    assertEquals(
-        Optional.empty(),
-        EnforcementMode.OBSERVE.refusal(new Decision.Reject(REJECT), "deny-list", "s1"));
-    assertEquals(
-        Optional.empty(),
-        EnforcementMode.OBSERVE.refusal(new Decision.Defer(DEFER), "whitelist-store", "s\r\n2"));
+    assertEquals(Optional.empty(), EnforcementMode.OBSERVE.refusal(new Decision.Reject(REJECT)));
+    assertEquals(Optional.empty(), EnforcementMode.OBSERVE.refusal(new Decision.Defer(DEFER)));
   }
 
   @Test

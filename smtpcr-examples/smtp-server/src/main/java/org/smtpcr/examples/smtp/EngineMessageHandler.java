@@ -161,7 +161,7 @@ final class EngineMessageHandler implements MessageHandler {
       byte[] h = head.toByteArray();
       List<Header> headers = HeaderParser.parse(h, (int) Math.min(size, Integer.MAX_VALUE));
       DecisionOutcome o = state.endOfData(headers, message);
-      end = mode.refusal(o.decision(), o.ruleId(), sessionId());
+      end = mode.refusal(o.decision());
     } catch (IOException | RuntimeException e) {
       if (mode != EnforcementMode.OBSERVE) {
         log.warn("end of DATA failed with {} (session {})", e.getClass().getName(), sessionId());
@@ -228,7 +228,7 @@ final class EngineMessageHandler implements MessageHandler {
   }
 
   private void reject(DecisionOutcome o) throws ReplyRejection {
-    Optional<SmtpReply> reply = mode.refusal(o.decision(), o.ruleId(), sessionId());
+    Optional<SmtpReply> reply = mode.refusal(o.decision());
     if (reply.isPresent()) {
       throw new ReplyRejection(reply.get());
     }
