@@ -225,6 +225,23 @@ final class JamesLoopIT {
       assertTrue(m.find(), reply);
       challengeLink = m.group(1);
     }
+    // the engine wrote the decision log's line before James sent the reply
+    assertEquals(
+        1,
+        decisionLines(
+                "action=challenge rule=default reason=550/5.7.1 stage=rcpt"
+                    + " client_address=127.0.0.1 helo=mail.good.example"
+                    + " sender=carol@good.example recipient=bob@example.org session=")
+            .size(),
+        "one INFO line in James's log for the challenge:\n" + decisionLines(""));
+  }
+
+  /** The decision log's lines in James's log that contain {@code needle}. */
+  private static List<String> decisionLines(String needle) throws IOException {
+    return Files.readAllLines(james.home().resolve("james.log"), StandardCharsets.UTF_8).stream()
+        .filter(l -> l.contains(" INFO ") && l.contains("DecisionLog - "))
+        .filter(l -> l.contains(needle))
+        .toList();
   }
 
   @Test
@@ -253,6 +270,14 @@ final class JamesLoopIT {
         java.util.Optional.of("yes"),
         d.whitelistedHeader(),
         "the matcher SenderIsWhitelisted, in James's mailet container, saw the confirmation");
+    assertEquals(
+        1,
+        decisionLines(
+                "action=accept rule=whitelist-store reason=pass stage=rcpt"
+                    + " client_address=127.0.0.1 helo=mail.good.example"
+                    + " sender=carol@good.example recipient=bob@example.org session=")
+            .size(),
+        "one INFO line in James's log for the accept:\n" + decisionLines(""));
   }
 
   @Test
