@@ -140,6 +140,20 @@ final class EngineOptions {
   String recipientPasswordAttempts;
 
   @Option(
+      names = "--subaddress-pass-codes",
+      paramLabel = "on|off",
+      description = "Accept a pass code in the sub-address, bob+CODE@ (default on).")
+  String subaddressPassCodes;
+
+  @Option(
+      names = "--recipient-passwords-file",
+      paramLabel = "FILE",
+      description =
+          "Recipients' own passwords, RECIPIENT PASSWORD per line (mode 600): any sender who"
+              + " writes bob+PASSWORD@ passes.")
+  String recipientPasswordsFile;
+
+  @Option(
       names = "--null-sender",
       paramLabel = "bounces|any|reject",
       description =
@@ -200,6 +214,8 @@ final class EngineOptions {
     Cli.setOption(spec, b, Settings.REJECT_SPF_FAIL, rejectSpfFail);
     Cli.setOption(spec, b, Settings.HONOUR_UNVERIFIED_CONFIRMATIONS, honourUnverifiedConfirmations);
     Cli.setOption(spec, b, Settings.RECIPIENT_PASSWORD_ATTEMPTS, recipientPasswordAttempts);
+    Cli.setOption(spec, b, Settings.SUBADDRESS_PASS_CODES, subaddressPassCodes);
+    Cli.setOption(spec, b, Settings.RECIPIENT_PASSWORDS_FILE, recipientPasswordsFile);
     Cli.setOption(spec, b, Settings.NULL_SENDER, nullSender);
     Cli.setOption(spec, b, Settings.NULL_SENDER_NEEDS_OUTBOUND, nullSenderNeedsOutbound);
     Cli.setOption(spec, b, Settings.LOCAL_DOMAINS, localDomains);

@@ -453,6 +453,54 @@ final class OneSettingEverywhereTest {
         EnforcementMode.ENFORCE, smtpServerSettings(List.of("--spf", "off")).get(Settings.MODE));
   }
 
+  @Test
+  void passCodeSettings_meanTheSameOnEveryRoute() throws Exception {
+    Path passwords = dir.resolve("recipient-passwords");
+    Files.writeString(passwords, "bob@cr.example xyzzy-plugh\n");
+    Settings options =
+        smtpServerSettings(
+            List.of(
+                "--subaddress-pass-codes",
+                "off",
+                "--recipient-passwords-file",
+                passwords.toString()));
+    Settings byOptionName =
+        smtpServerSettings(
+            config("subaddress-pass-codes=off\nrecipient-passwords-file=" + passwords + "\n"));
+    String keys = "subaddressPassCodes=off\nrecipientPasswordsFile=" + passwords + "\n";
+    Settings byKey = smtpServerSettings(config(keys));
+    Properties p = new Properties();
+    p.load(new StringReader("challengeBase=" + BASE + "\nspf=off\ndkim=off\n" + keys));
+    Settings runtime = Settings.read(SettingSource.of(p));
+    for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(false, s.get(Settings.SUBADDRESS_PASS_CODES), s::toString);
+      assertEquals(passwords, s.get(Settings.RECIPIENT_PASSWORDS_FILE), s::toString);
+      DecisionEngine e =
+          StandardEngine.build(
+              s.toBuilder().text(Settings.SPF, "off").text(Settings.DKIM, "off").build(),
+              RING,
+              InMemoryWhitelistStore.builder().build());
+      Transaction withPassword =
+          Transaction.builder()
+              .stage(Stage.RCPT)
+              .clientAddress(InetAddress.getByName("198.51.100.7"))
+              .reversePath("<alice@sender.example>")
+              .forwardPath("<bob+xyzzy-plugh@cr.example>")
+              .build();
+      assertInstanceOf(Decision.Accept.class, e.decide(withPassword).decision(), s::toString);
+    }
+    assertEquals(true, Settings.builder().build().get(Settings.SUBADDRESS_PASS_CODES));
+    CommandRun.Result bad =
+        CommandRun.run(
+            "smtp-server",
+            "--data",
+            dir.resolve("d").toString(),
+            "--subaddress-pass-codes",
+            "maybe");
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertTrue(bad.err().contains("--subaddress-pass-codes"), bad::toString);
+  }
+
   private static Transaction rcpt(String client) throws Exception {
     return Transaction.builder()
         .stage(Stage.RCPT)

@@ -50,6 +50,8 @@ final class HookConfig {
           Settings.NULL_SENDER,
           Settings.NULL_SENDER_NEEDS_OUTBOUND,
           Settings.SUBJECT_PASS_CODES,
+          Settings.SUBADDRESS_PASS_CODES,
+          Settings.RECIPIENT_PASSWORDS_FILE,
           Settings.FAILURE_REPLY,
           Settings.TRUST_RELAYING_CLIENTS,
           Settings.SUBADDRESS_SEPARATORS,

@@ -744,6 +744,38 @@ public final class Settings {
               SettingGrammar.integer(k, last(v), 1, RecipientPasswordRule.MAX_ATTEMPTS_PER_HOUR));
 
   /**
+   * Whether a pass code in the recipient's sub-address ({@code bob+CODE@…}) admits.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Boolean> SUBADDRESS_PASS_CODES =
+      declare(
+          "subaddressPassCodes",
+          List.of(),
+          List.of("--subaddress-pass-codes"),
+          true,
+          "Accept a pass code in the sub-address (bob+CODE@).",
+          false,
+          (k, v) -> SettingGrammar.bool(k, last(v)));
+
+  /**
+   * A file of recipients' own published passwords, one {@code RECIPIENT PASSWORD} per line ({@link
+   * RecipientPasswords}); readable by the service only, like the key file.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Path> RECIPIENT_PASSWORDS_FILE =
+      declare(
+          "recipientPasswordsFile",
+          List.of(),
+          List.of("--recipient-passwords-file"),
+          null,
+          "A file of recipients' passwords: RECIPIENT PASSWORD per line; any sender that puts the"
+              + " password in the sub-address (or the Subject) passes.",
+          false,
+          Settings::path);
+
+  /**
    * The most sessions the SMTP server keeps open at once.
    *
    * @since 0.3.0

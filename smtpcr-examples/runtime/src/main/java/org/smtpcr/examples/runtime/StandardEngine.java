@@ -2,6 +2,7 @@ package org.smtpcr.examples.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -23,11 +24,12 @@ import org.smtpcr.tokens.KeyRing;
  * Settings#EXEMPT_RECIPIENTS exempt recipients}; trusted clients (authenticated sessions and the
  * {@linkplain Settings#TRUSTED_NETWORKS trusted networks}); the null sender ({@link
  * Settings#NULL_SENDER}, {@link Settings#NULL_SENDER_NEEDS_OUTBOUND}); the store's deny list; the
- * whitelist store; pass codes (in the sub-address, and in the Subject when {@linkplain
- * Settings#SUBJECT_PASS_CODES asked}). The engine canonicalizes with {@link
- * Settings#canonicalizer()}, and authenticates senders with the {@linkplain
- * #authenticator(Settings) authenticator the settings ask for}: SPF at RCPT, DKIM and DMARC at the
- * end of DATA where the route sees the message, with the policy knobs ({@link
+ * whitelist store; pass codes (in the sub-address unless {@linkplain Settings#SUBADDRESS_PASS_CODES
+ * turned off}, and in the Subject when {@linkplain Settings#SUBJECT_PASS_CODES asked}); the
+ * recipients' own passwords from the {@linkplain Settings#RECIPIENT_PASSWORDS_FILE passwords file}.
+ * The engine canonicalizes with {@link Settings#canonicalizer()}, and authenticates senders with
+ * the {@linkplain #authenticator(Settings) authenticator the settings ask for}: SPF at RCPT, DKIM
+ * and DMARC at the end of DATA where the route sees the message, with the policy knobs ({@link
  * Settings#REJECT_SPF_FAIL}, {@link Settings#ADMIT_UNAUTHENTICATED}, {@link
  * Settings#HONOUR_UNVERIFIED_CONFIRMATIONS}, {@link Settings#TRUSTED_FORWARDERS}, {@link
  * Settings#AUTHENTICATION_OPTIONAL_DOMAINS}) and the {@linkplain Settings#TRUSTED_AUTHSERV_IDS
@@ -107,7 +109,16 @@ public final class StandardEngine {
     StandardRules.Builder rules =
         StandardRules.builder()
             .whitelistStore(store)
-            .subjectPassCodes(settings.get(Settings.SUBJECT_PASS_CODES));
+            .subjectPassCodes(settings.get(Settings.SUBJECT_PASS_CODES))
+            .subaddressPassCodes(settings.get(Settings.SUBADDRESS_PASS_CODES));
+    if (settings.isSet(Settings.RECIPIENT_PASSWORDS_FILE)) {
+      Path file = settings.get(Settings.RECIPIENT_PASSWORDS_FILE);
+      try {
+        RecipientPasswords.read(file).addTo(rules, settings.canonicalizer(), file.toString());
+      } catch (IllegalArgumentException e) {
+        throw named(Settings.RECIPIENT_PASSWORDS_FILE, e);
+      }
+    }
     for (String r : settings.get(Settings.EXEMPT_RECIPIENTS)) {
       try {
         if (r.indexOf('@') >= 0) {
