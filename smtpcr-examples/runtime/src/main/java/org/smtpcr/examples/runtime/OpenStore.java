@@ -39,19 +39,25 @@ public final class OpenStore implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final JdbcWhitelistStore jdbc;
   private final Optional<CachingWhitelistStore> cache;
-  private final Optional<PostgresChanges> changes;
+  private final Optional<Supplier<PostgresChanges>> listener;
+
+  /** Guarded by this. */
+  private PostgresChanges changes;
+
+  /** Guarded by this. */
+  private boolean closed;
 
   private OpenStore(
       StoreSpec spec,
       HikariDataSource dataSource,
       JdbcWhitelistStore jdbc,
       Optional<CachingWhitelistStore> cache,
-      Optional<PostgresChanges> changes) {
+      Optional<Supplier<PostgresChanges>> listener) {
     this.spec = spec;
     this.dataSource = dataSource;
     this.jdbc = jdbc;
     this.cache = cache;
-    this.changes = changes;
+    this.listener = listener;
   }
 
   /**
@@ -118,9 +124,9 @@ public final class OpenStore implements AutoCloseable {
               throw new StoreUnreachable(e);
             }
           };
-      PostgresChanges changes =
-          PostgresChanges.start(connect, jdbc::migrate, prefix, cache, poolName + "-changes");
-      return new OpenStore(spec, dataSource, jdbc, Optional.of(cache), Optional.of(changes));
+      Supplier<PostgresChanges> listener =
+          () -> PostgresChanges.start(connect, jdbc::migrate, prefix, cache, poolName + "-changes");
+      return new OpenStore(spec, dataSource, jdbc, Optional.of(cache), Optional.of(listener));
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -137,17 +143,27 @@ public final class OpenStore implements AutoCloseable {
   }
 
   /**
-   * The store every decision should use: the near cache when there is one, else the JDBC store.
+   * The store every decision should use: the near cache when there is one, else the JDBC store. The
+   * first call starts the cache's PostgreSQL listener (a thread and a connection of its own); until
+   * it listens, the cache sends every look-up to the database.
    *
    * @return the store
    */
   public WhitelistStore store() {
-    return cache.isPresent() ? cache.get() : jdbc;
+    if (cache.isEmpty()) {
+      return jdbc;
+    }
+    synchronized (this) {
+      if (changes == null && !closed && listener.isPresent()) {
+        changes = listener.get().get();
+      }
+    }
+    return cache.get();
   }
 
   /**
    * The JDBC store itself, without the cache (for {@link JdbcWhitelistStore#migrate()}, or for a
-   * one-shot command that needs no cache).
+   * one-shot command that needs no cache; calling only this never starts the cache's listener).
    *
    * @return the store
    */
@@ -176,8 +192,15 @@ public final class OpenStore implements AutoCloseable {
   /** Stops the cache's listener and closes the pool. */
   @Override
   public void close() {
+    PostgresChanges c;
+    synchronized (this) {
+      closed = true;
+      c = changes;
+    }
     try {
-      changes.ifPresent(PostgresChanges::close);
+      if (c != null) {
+        c.close();
+      }
     } finally {
       dataSource.close();
     }

@@ -43,6 +43,9 @@ final class PostgresChanges implements AutoCloseable {
   /** How long one wait for notifications lasts; a silent connection is checked after it. */
   private static final int WAIT_MILLIS = 500;
 
+  /** The listening connection's {@code application_name}, set once the cache serves. */
+  static final String APPLICATION_NAME = "smtpcr-near-cache";
+
   private static final Duration RETRY = Duration.ofSeconds(1);
 
   private final Supplier<Connection> connect;
@@ -135,6 +138,10 @@ final class PostgresChanges implements AutoCloseable {
             s.execute("LISTEN " + channel(prefix));
           }
           cache.listening();
+          // what an operator (and the tests) see in pg_stat_activity once this cache serves
+          try (Statement s = c.createStatement()) {
+            s.execute("SET application_name TO '" + APPLICATION_NAME + "'");
+          }
           log.info("whitelist near cache on: listening for changes on channel {}", channel(prefix));
           warned = false;
           listen(c);
