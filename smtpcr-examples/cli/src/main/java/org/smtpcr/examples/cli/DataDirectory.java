@@ -17,10 +17,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
@@ -285,7 +287,7 @@ public final class DataDirectory implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}
    */
   public synchronized WhitelistStore store() {
-    return open().jdbc();
+    return open(UnaryOperator.identity()).jdbc();
   }
 
   /**
@@ -297,10 +299,23 @@ public final class DataDirectory implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}
    */
   public synchronized WhitelistStore servingStore() {
-    return open().store();
+    return servingStore(UnaryOperator.identity());
   }
 
-  private OpenStore open() {
+  /**
+   * {@link #servingStore()} with a wrapper around the database's store, beneath the cache (the
+   * metrics' timing: it times the database, not the cache). Only the first call that opens the
+   * store applies it.
+   *
+   * @param beneathCache wraps the JDBC store
+   * @return the store
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized WhitelistStore servingStore(UnaryOperator<WhitelistStore> beneathCache) {
+    return open(beneathCache).store();
+  }
+
+  private OpenStore open(UnaryOperator<WhitelistStore> beneathCache) {
     if (closed) {
       throw new IllegalStateException("the data directory was closed");
     }
@@ -329,7 +344,7 @@ public final class DataDirectory implements AutoCloseable {
                     case StoreSpec.CONNECTION_TIMEOUT -> Optional.of("3s");
                     default -> Optional.ofNullable(storeSettings.get(name));
                   });
-      openStore = OpenStore.open(spec, "smtpcr-whitelist");
+      openStore = OpenStore.open(spec, "smtpcr-whitelist", Clock.systemUTC(), beneathCache);
     }
     return openStore;
   }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.store.PostgresServer;
 import org.smtpcr.examples.policy.PolicyServer;
+import org.smtpcr.examples.runtime.metrics.MetricsServer;
 import org.smtpcr.examples.web.ChallengeWebServer;
 
 /**
@@ -66,8 +67,9 @@ final class SharedPostgresCacheTest {
                   "0")) {
         ChallengeWebServer page = web.service(ChallengeWebServer.class);
         String base = page.baseUri().toString();
-        try (TestLifecycle one = policyServer(data, url, base);
+        try (TestLifecycle one = policyServer(data, url, base, "--metrics-listen", "127.0.0.1:0");
             TestLifecycle two = policyServer(data, url, base)) {
+          MetricsServer metrics = one.service(MetricsServer.class);
           List<Integer> ports =
               List.of(
                   one.service(PolicyServer.class).port(), two.service(PolicyServer.class).port());
@@ -83,6 +85,10 @@ final class SharedPostgresCacheTest {
               link = linkIn(action, base);
             }
           }
+          String scraped = scrape(metrics);
+          assertTrue(
+              sample(scraped, "smtpcr_store_cache_lookups_total{result=\"hit\"}") >= 1.0, scraped);
+          assertEquals(1.0, sample(scraped, "smtpcr_store_cache_serving"), scraped);
 
           // 2. confirmed on the page: both accept within a second
           confirm(link);
@@ -126,23 +132,47 @@ final class SharedPostgresCacheTest {
             String action = PolicyRequests.action(port, SENDER, RECIPIENT);
             assertTrue(action.startsWith("451 4.3.0"), action);
           }
+          assertEquals(0.0, sample(scrape(metrics), "smtpcr_store_cache_serving"));
         }
       }
     }
   }
 
-  private static TestLifecycle policyServer(Path data, String url, String base) {
-    return new TestLifecycle()
-        .start(
-            "policy-server",
-            "--data",
-            data.toString(),
-            "--store",
-            url,
-            "--listen",
-            "127.0.0.1:0",
-            "--challenge-base",
-            base);
+  private static TestLifecycle policyServer(Path data, String url, String base, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "policy-server",
+                "--data",
+                data.toString(),
+                "--store",
+                url,
+                "--listen",
+                "127.0.0.1:0",
+                "--challenge-base",
+                base));
+    args.addAll(List.of(more));
+    return new TestLifecycle().start(args.toArray(String[]::new));
+  }
+
+  private static String scrape(MetricsServer m) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + Services.hostPort(m.address()) + "/metrics"))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
+  }
+
+  /** The value of the one sample whose line starts with {@code series} (name and labels). */
+  private static double sample(String metrics, String series) {
+    List<String> lines = metrics.lines().filter(l -> l.startsWith(series + " ")).toList();
+    assertEquals(1, lines.size(), () -> series + " in\n" + metrics);
+    String line = lines.get(0);
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 
   /** A refusal of a denied sender: a 5xx without a link. */

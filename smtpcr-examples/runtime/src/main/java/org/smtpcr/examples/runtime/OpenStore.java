@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.store.JdbcWhitelistStore;
@@ -38,6 +39,7 @@ public final class OpenStore implements AutoCloseable {
   private final StoreSpec spec;
   private final HikariDataSource dataSource;
   private final JdbcWhitelistStore jdbc;
+  private final WhitelistStore wrapped;
   private final Optional<CachingWhitelistStore> cache;
   private final Optional<Supplier<PostgresChanges>> listener;
 
@@ -51,11 +53,13 @@ public final class OpenStore implements AutoCloseable {
       StoreSpec spec,
       HikariDataSource dataSource,
       JdbcWhitelistStore jdbc,
+      WhitelistStore wrapped,
       Optional<CachingWhitelistStore> cache,
       Optional<Supplier<PostgresChanges>> listener) {
     this.spec = spec;
     this.dataSource = dataSource;
     this.jdbc = jdbc;
+    this.wrapped = wrapped;
     this.cache = cache;
     this.listener = listener;
   }
@@ -85,21 +89,40 @@ public final class OpenStore implements AutoCloseable {
    * @throws IllegalArgumentException as {@link #open(StoreSpec, String)}
    */
   public static OpenStore open(StoreSpec spec, String poolName, Clock clock) {
+    return open(spec, poolName, clock, UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #open(StoreSpec, String, Clock)} with a wrapper around the JDBC store, beneath the near
+   * cache: {@code TimedWhitelistStore} there times the database's answers, not the cache's.
+   *
+   * @param spec the store spec
+   * @param poolName the pool's name
+   * @param clock the clock
+   * @param beneathCache wraps the JDBC store; {@link #store()} is the cache over the wrapped store
+   *     (or the wrapped store when there is no cache)
+   * @return the open store; close it when done
+   * @throws IllegalArgumentException as {@link #open(StoreSpec, String)}
+   */
+  public static OpenStore open(
+      StoreSpec spec, String poolName, Clock clock, UnaryOperator<WhitelistStore> beneathCache) {
     requireNonNull(spec, "spec");
     requireNonNull(poolName, "poolName");
     requireNonNull(clock, "clock");
+    requireNonNull(beneathCache, "beneathCache");
     HikariDataSource dataSource = spec.openDataSource(poolName);
     try {
       JdbcWhitelistStore.Builder b = JdbcWhitelistStore.builder().dataSource(dataSource);
       spec.tablePrefix().ifPresent(b::tablePrefix);
       b.clock(clock);
       JdbcWhitelistStore jdbc = b.build();
+      WhitelistStore wrapped = requireNonNull(beneathCache.apply(jdbc), "beneathCache's store");
       if (!spec.cached()) {
-        return new OpenStore(spec, dataSource, jdbc, Optional.empty(), Optional.empty());
+        return new OpenStore(spec, dataSource, jdbc, wrapped, Optional.empty(), Optional.empty());
       }
       CachingWhitelistStore.Builder cb =
           CachingWhitelistStore.builder()
-              .store(jdbc)
+              .store(wrapped)
               .maximumSize(spec.cacheSize())
               .ttl(spec.cacheTtl())
               .clock(clock);
@@ -112,7 +135,8 @@ public final class OpenStore implements AutoCloseable {
               spec.describe(),
               spec.cacheTtl());
         }
-        return new OpenStore(spec, dataSource, jdbc, Optional.of(cb.build()), Optional.empty());
+        return new OpenStore(
+            spec, dataSource, jdbc, wrapped, Optional.of(cb.build()), Optional.empty());
       }
       CachingWhitelistStore cache = cb.buildListening();
       String prefix = spec.tablePrefix().orElse(JdbcWhitelistStore.DEFAULT_TABLE_PREFIX);
@@ -126,7 +150,8 @@ public final class OpenStore implements AutoCloseable {
           };
       Supplier<PostgresChanges> listener =
           () -> PostgresChanges.start(connect, jdbc::migrate, prefix, cache, poolName + "-changes");
-      return new OpenStore(spec, dataSource, jdbc, Optional.of(cache), Optional.of(listener));
+      return new OpenStore(
+          spec, dataSource, jdbc, wrapped, Optional.of(cache), Optional.of(listener));
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -151,7 +176,7 @@ public final class OpenStore implements AutoCloseable {
    */
   public WhitelistStore store() {
     if (cache.isEmpty()) {
-      return jdbc;
+      return wrapped;
     }
     synchronized (this) {
       if (changes == null && !closed && listener.isPresent()) {
