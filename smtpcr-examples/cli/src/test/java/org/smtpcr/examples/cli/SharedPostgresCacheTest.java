@@ -104,6 +104,16 @@ final class SharedPostgresCacheTest {
           whitelist(data, url, "remove", "--sender", SENDER, "--recipient", RECIPIENT);
           awaitAll(ports, a -> a.contains(base + "c/"), "challenge after the removal", BOUND);
 
+          // 4b. the listeners' connections are killed: each cache stops serving, reconnects and
+          // listens again, and the next change is still seen within a second
+          List<Integer> before = listenerPids(pg);
+          assertEquals(3, before.size(), before::toString);
+          count(
+              pg,
+              "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE"
+                  + " application_name = 'smtpcr-near-cache'");
+          awaitNewListeners(pg, before, 3);
+
           // 5. an import: both accept
           Path file = tmp.resolve("import.txt");
           Files.writeString(file, SENDER + " " + RECIPIENT + " never\n");
@@ -263,6 +273,36 @@ final class SharedPostgresCacheTest {
         < n) {
       if (System.nanoTime() > deadline) {
         fail(seen + " of " + n + " near caches listen after 60 s");
+      }
+    }
+  }
+
+  private static List<Integer> listenerPids(PostgresServer pg) throws Exception {
+    List<Integer> pids = new ArrayList<>();
+    try (Connection c = pg.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'smtpcr-near-cache'")) {
+      while (r.next()) {
+        pids.add(r.getInt(1));
+      }
+    }
+    return pids;
+  }
+
+  /** Waits (polling, 60 s at most) until {@code n} listeners other than {@code old} listen. */
+  private static void awaitNewListeners(PostgresServer pg, List<Integer> old, int n)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      List<Integer> now = listenerPids(pg);
+      now.removeAll(old);
+      if (now.size() >= n) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        fail(now.size() + " of " + n + " near caches listen again after 60 s");
       }
     }
   }
