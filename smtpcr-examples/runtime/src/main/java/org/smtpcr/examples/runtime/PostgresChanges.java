@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * with SQL. PostgreSQL folds equal notifications of one transaction into one, so an import of
  * 10,000 entries clears each cache once.
  *
- * <p>When the connection fails or goes silent (checked each second of quiet), the cache is told
+ * <p>When the connection fails, or goes silent (after each half second without a notification,
+ * {@link Connection#isValid(int)} is asked, with a one-second timeout), the cache is told
  * {@linkplain CachingWhitelistStore#lost() lost} at once, so it stops serving; the thread then
  * reconnects, every second, and the cache serves again once {@code LISTEN} is back.
  *
@@ -208,7 +209,10 @@ final class PostgresChanges implements AutoCloseable {
           "created the change-notification triggers on {}whitelist and {}deny", prefix, prefix);
     } catch (SQLException e) {
       c.rollback();
-      throw e;
+      // another host created them at the same moment: fine once both are there
+      if (!(hasTrigger(c, "whitelist") && hasTrigger(c, "deny"))) {
+        throw e;
+      }
     } finally {
       c.setAutoCommit(auto);
     }
