@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,16 +17,19 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.runtime.KeyRings;
+import org.smtpcr.examples.runtime.OpenStore;
 import org.smtpcr.examples.runtime.SecretFiles;
 import org.smtpcr.examples.runtime.StoreSpec;
 import org.smtpcr.tokens.KeyRing;
@@ -88,20 +90,22 @@ public final class DataDirectory implements AutoCloseable {
   private final Optional<String> storeUrl;
   private final Optional<String> storePassword;
   private final Optional<String> storePasswordFile;
+  private final Map<String, String> storeSettings;
   private KeyRing keyRing;
-  private HikariDataSource dataSource;
-  private JdbcWhitelistStore store;
+  private OpenStore openStore;
   private boolean closed;
 
   private DataDirectory(
       Path root,
       Optional<String> storeUrl,
       Optional<String> storePassword,
-      Optional<String> storePasswordFile) {
+      Optional<String> storePasswordFile,
+      Map<String, String> storeSettings) {
     this.root = root;
     this.storeUrl = storeUrl;
     this.storePassword = storePassword;
     this.storePasswordFile = storePasswordFile;
+    this.storeSettings = Map.copyOf(storeSettings);
   }
 
   /**
@@ -153,6 +157,32 @@ public final class DataDirectory implements AutoCloseable {
       Optional<String> storePassword,
       Optional<String> storePasswordFile)
       throws IOException {
+    return open(dir, storeUrl, storePassword, storePasswordFile, Map.of());
+  }
+
+  /**
+   * {@link #open(Path, Optional, Optional, Optional)} with more store settings by their {@link
+   * StoreSpec} names: the near cache's {@value StoreSpec#CACHE}, {@value StoreSpec#CACHE_SIZE} and
+   * {@value StoreSpec#CACHE_TTL}.
+   *
+   * @param dir the directory
+   * @param storeUrl a JDBC URL for the whitelist, or empty
+   * @param storePassword the store's password, or empty
+   * @param storePasswordFile a file holding the store's password, or empty
+   * @param storeSettings more store settings
+   * @return the data directory
+   * @throws IOException if the directory or its files cannot be created
+   * @throws IllegalArgumentException as {@link #open(Path, Optional)}, or if a store setting is
+   *     wrong
+   */
+  public static DataDirectory open(
+      Path dir,
+      Optional<String> storeUrl,
+      Optional<String> storePassword,
+      Optional<String> storePasswordFile,
+      Map<String, String> storeSettings)
+      throws IOException {
+    requireNonNull(storeSettings, "storeSettings");
     requireNonNull(dir, "dir");
     requireNonNull(storeUrl, "storeUrl");
     requireNonNull(storePassword, "storePassword");
@@ -170,7 +200,8 @@ public final class DataDirectory implements AutoCloseable {
       }
       log.info("created data directory {}", root);
     }
-    DataDirectory d = new DataDirectory(root, storeUrl, storePassword, storePasswordFile);
+    DataDirectory d =
+        new DataDirectory(root, storeUrl, storePassword, storePasswordFile, storeSettings);
     d.writeConfigTemplate();
     return d;
   }
@@ -256,10 +287,39 @@ public final class DataDirectory implements AutoCloseable {
    * @throws IllegalStateException after {@link #close()}
    */
   public synchronized WhitelistStore store() {
+    return open(UnaryOperator.identity()).jdbc();
+  }
+
+  /**
+   * The whitelist store a long-running server decides with: {@link #store()} behind the near cache
+   * the store settings ask for (on by default for PostgreSQL, whose changes it hears through {@code
+   * LISTEN/NOTIFY}; off by default for H2). See {@link OpenStore}.
+   *
+   * @return the store
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized WhitelistStore servingStore() {
+    return servingStore(UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #servingStore()} with a wrapper around the database's store, beneath the cache (the
+   * metrics' timing: it times the database, not the cache). Only the first call that opens the
+   * store applies it.
+   *
+   * @param beneathCache wraps the JDBC store
+   * @return the store
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized WhitelistStore servingStore(UnaryOperator<WhitelistStore> beneathCache) {
+    return open(beneathCache).store();
+  }
+
+  private OpenStore open(UnaryOperator<WhitelistStore> beneathCache) {
     if (closed) {
       throw new IllegalStateException("the data directory was closed");
     }
-    if (store == null) {
+    if (openStore == null) {
       String url = storeUrl.orElseGet(this::h2Url);
       boolean h2 = url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:");
       boolean userInUrl = url.toLowerCase(Locale.ROOT).contains(";user=");
@@ -282,21 +342,20 @@ public final class DataDirectory implements AutoCloseable {
                     case StoreSpec.PASSWORD_FILE -> pf;
                     case StoreSpec.POOL_SIZE -> Optional.of("4");
                     case StoreSpec.CONNECTION_TIMEOUT -> Optional.of("3s");
-                    default -> Optional.empty();
+                    default -> Optional.ofNullable(storeSettings.get(name));
                   });
-      dataSource = spec.openDataSource("smtpcr-whitelist");
-      store = JdbcWhitelistStore.builder().dataSource(dataSource).build();
+      openStore = OpenStore.open(spec, "smtpcr-whitelist", Clock.systemUTC(), beneathCache);
     }
-    return store;
+    return openStore;
   }
 
   /** Closes the connection pool, if one was opened. */
   @Override
   public synchronized void close() {
     closed = true;
-    if (dataSource != null) {
-      dataSource.close();
-      dataSource = null;
+    if (openStore != null) {
+      openStore.close();
+      openStore = null;
     }
   }
 

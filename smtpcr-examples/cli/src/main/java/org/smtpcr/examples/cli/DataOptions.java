@@ -2,6 +2,8 @@ package org.smtpcr.examples.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.smtpcr.examples.runtime.StoreSpec;
@@ -57,6 +59,29 @@ final class DataOptions {
               + " in the environment.")
   String storePasswordFile;
 
+  @Option(
+      names = "--store-cache",
+      paramLabel = "auto|on|off",
+      description =
+          "The near cache in front of the whitelist store (servers): auto (default) is on for"
+              + " PostgreSQL, which tells every server of a change through LISTEN/NOTIFY, and off"
+              + " for H2; on for H2 reuses an answer for up to --store-cache-ttl.")
+  String storeCache;
+
+  @Option(
+      names = "--store-cache-size",
+      paramLabel = "N",
+      description = "The most look-ups the near cache keeps (default 10000).")
+  String storeCacheSize;
+
+  @Option(
+      names = "--store-cache-ttl",
+      paramLabel = "DURATION",
+      description =
+          "The longest the near cache reuses an answer (default 5m; on H2 with --store-cache on,"
+              + " how long a change made by another process may go unseen).")
+  String storeCacheTtl;
+
   /** Only for the configuration file ({@code store.password}); refused on the command line. */
   @Option(names = "--store-password", paramLabel = "PASSWORD", hidden = true)
   String storePassword;
@@ -82,6 +107,18 @@ final class DataOptions {
       } catch (IllegalArgumentException e) {
         throw Cli.usage(spec, "--store: " + e.getMessage());
       }
+    }
+    try {
+      StoreSpec.parse(
+          name ->
+              name.equals(StoreSpec.URL)
+                  ? Optional.of("jdbc:h2:mem:check")
+                  : Optional.ofNullable(storeSettings().get(name)),
+          name -> Optional.empty());
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, e.getMessage());
+    }
+    if (store != null) {
       if (onCommandLine("--store") && PASSWORD_IN_URL.matcher(store).find()) {
         throw Cli.usage(
             spec,
@@ -99,7 +136,23 @@ final class DataOptions {
         data,
         Optional.ofNullable(store),
         Optional.ofNullable(storePassword),
-        Optional.ofNullable(storePasswordFile));
+        Optional.ofNullable(storePasswordFile),
+        storeSettings());
+  }
+
+  /** The near cache's settings that were given, by their {@link StoreSpec} names. */
+  Map<String, String> storeSettings() {
+    Map<String, String> m = new HashMap<>();
+    if (storeCache != null) {
+      m.put(StoreSpec.CACHE, storeCache);
+    }
+    if (storeCacheSize != null) {
+      m.put(StoreSpec.CACHE_SIZE, storeCacheSize);
+    }
+    if (storeCacheTtl != null) {
+      m.put(StoreSpec.CACHE_TTL, storeCacheTtl);
+    }
+    return m;
   }
 
   /** Whether {@code option} was given on the command line (not by the configuration file). */

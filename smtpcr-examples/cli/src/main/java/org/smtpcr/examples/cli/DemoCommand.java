@@ -118,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
     try {
       DataDirectory d = running.add(data.open());
       KeyRing ring = KeyRings.readOrCreate(keys != null ? keys : d.keyFile());
-      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      MetricsOption.Monitoring monitoring = metrics.start(running, d);
       running.add(sweep.start(monitoring.store()));
       ChallengeWebServer web =
           running.add(

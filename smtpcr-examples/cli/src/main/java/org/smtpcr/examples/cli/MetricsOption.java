@@ -1,5 +1,7 @@
 package org.smtpcr.examples.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -9,6 +11,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
@@ -16,6 +19,7 @@ import org.smtpcr.examples.runtime.metrics.MetricsServer;
 import org.smtpcr.examples.runtime.metrics.MicrometerAuthenticator;
 import org.smtpcr.examples.runtime.metrics.MicrometerDecisionListener;
 import org.smtpcr.examples.runtime.metrics.MicrometerPageListener;
+import org.smtpcr.examples.runtime.metrics.NearCacheMetrics;
 import org.smtpcr.examples.runtime.metrics.TimedWhitelistStore;
 import org.smtpcr.tokens.KeyRing;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,14 +58,27 @@ final class MetricsOption {
    * Starts the metrics server when asked (added to {@code running}); the result gives the store,
    * the decision listener and the page listener the command should use.
    */
-  Monitoring start(Lifecycle.Running running, WhitelistStore store) throws IOException {
+  Monitoring start(Lifecycle.Running running, DataDirectory data) throws IOException {
     Optional<InetSocketAddress> at = address();
     if (at.isEmpty()) {
-      return new Monitoring(Optional.empty(), store);
+      return new Monitoring(Optional.empty(), data.servingStore());
+    }
+    // /healthz asks the database itself; the timing is beneath the near cache, so it times the
+    // database's answers, and the cache counts its hits and misses
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    WhitelistStore store = data.servingStore(s -> TimedWhitelistStore.of(s, registry));
+    if (store instanceof CachingWhitelistStore cache) {
+      NearCacheMetrics.register(cache, registry);
     }
     MetricsServer server =
-        running.add(MetricsServer.builder().bind(at.get()).store(store).build().start());
-    return new Monitoring(Optional.of(server), TimedWhitelistStore.of(store, server.registry()));
+        running.add(
+            MetricsServer.builder()
+                .bind(at.get())
+                .store(data.store())
+                .registry(registry)
+                .build()
+                .start());
+    return new Monitoring(Optional.of(server), store);
   }
 
   /** What a command uses: the metrics server if any, and the store to use (timed when serving). */

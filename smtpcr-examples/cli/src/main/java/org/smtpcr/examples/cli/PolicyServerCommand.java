@@ -196,7 +196,7 @@ final class PolicyServerCommand implements Callable<Integer> {
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      MetricsOption.Monitoring monitoring = metrics.start(running, d);
       WhitelistStore store = monitoring.store();
       running.add(sweep.start(store));
       URI base = challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE);

@@ -137,7 +137,7 @@ final class SmtpServerCommand implements Callable<Integer> {
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      MetricsOption.Monitoring monitoring = metrics.start(running, d);
       running.add(sweep.start(monitoring.store()));
       DecisionEngine engine = monitoring.engine(ring, settings, ReplyFormatter.english());
       SmtpcrSmtpServer smtp =

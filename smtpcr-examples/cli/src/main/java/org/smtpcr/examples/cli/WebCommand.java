@@ -103,7 +103,7 @@ final class WebCommand implements Callable<Integer> {
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
       DataDirectory d = running.add(data.open());
-      MetricsOption.Monitoring monitoring = metrics.start(running, d.store());
+      MetricsOption.Monitoring monitoring = metrics.start(running, d);
       running.add(sweep.start(monitoring.store()));
       ChallengeWebServer web =
           running.add(

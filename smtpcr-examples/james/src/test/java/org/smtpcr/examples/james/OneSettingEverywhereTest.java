@@ -20,6 +20,7 @@ import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.examples.runtime.SettingSource;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
@@ -51,7 +52,7 @@ final class OneSettingEverywhereTest {
             <challengeBase>%s</challengeBase>
             <trustedNetworks>192.0.2.0/24</trustedNetworks>
             <challengeLifetime>7d</challengeLifetime>
-            <store><url>%s</url><connectionTimeout>20s</connectionTimeout></store>
+            <store><url>%s</url><connectionTimeout>20s</connectionTimeout><cache>on</cache><cacheTtl>1s</cacheTtl></store>
           </handler>
         </handlerchain>
         """
@@ -65,7 +66,7 @@ final class OneSettingEverywhereTest {
                 + BASE
                 + "\ntrustedNetworks=192.0.2.0/24\nchallengeLifetime=7d\nstore.url="
                 + storeUrl
-                + "\nstore.connectionTimeout=20s\n"));
+                + "\nstore.connectionTimeout=20s\nstore.cache=on\nstore.cacheTtl=1s\n"));
 
     Settings fromXml = HookConfig.settings(handler);
     Settings fromFile = Settings.read(SettingSource.of(file));
@@ -74,6 +75,8 @@ final class OneSettingEverywhereTest {
 
     HookConfig.Setup james = HookConfig.read(handler);
     try {
+      // the store settings reach the store: the near cache is on, as asked
+      assertInstanceOf(CachingWhitelistStore.class, james.lease().store());
       behavesAsConfigured(james.engine(), ring);
     } finally {
       james.lease().close();

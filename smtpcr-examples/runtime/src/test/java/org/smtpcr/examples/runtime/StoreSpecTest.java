@@ -86,4 +86,63 @@ final class StoreSpecTest {
                 () -> parse(Map.of("url", "jdbc:h2:mem:x", "password", "a\nb")))
             .getMessage());
   }
+
+  @Test
+  void cache_autoIsOnForPostgresqlOnlyAndDefaultsAreSafe() {
+    StoreSpec pg = StoreSpec.ofUrl("jdbc:postgresql://db.example.org/smtpcr");
+    assertEquals(StoreSpec.Cache.AUTO, pg.cache());
+    assertTrue(pg.isPostgresql());
+    assertTrue(pg.cached());
+    assertEquals(StoreSpec.DEFAULT_CACHE_SIZE, pg.cacheSize());
+    assertEquals(StoreSpec.DEFAULT_CACHE_TTL, pg.cacheTtl());
+    StoreSpec h2 = StoreSpec.ofUrl("jdbc:h2:mem:x");
+    assertFalse(h2.isPostgresql());
+    assertFalse(h2.cached());
+    assertTrue(parse(Map.of("url", "jdbc:h2:mem:x", "cache", "on")).cached());
+    assertFalse(
+        parse(Map.of("url", "jdbc:postgresql://db.example.org/smtpcr", "cache", "OFF")).cached());
+    StoreSpec tuned =
+        parse(Map.of("url", "jdbc:postgresql://db/x", "cacheSize", "500", "cacheTtl", "30s"));
+    assertEquals(500, tuned.cacheSize());
+    assertEquals(Duration.ofSeconds(30), tuned.cacheTtl());
+    assertNotEquals(tuned, StoreSpec.ofUrl("jdbc:postgresql://db/x"));
+    assertTrue(tuned.toString().contains("cache=500/PT30S"), tuned::toString);
+    assertTrue(h2.toString().contains("cache=off"), h2::toString);
+  }
+
+  @Test
+  void cache_badValuesAreRefused() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> parse(Map.of("url", "jdbc:h2:mem:x", "cache", "sometimes")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> parse(Map.of("url", "jdbc:h2:mem:x", "cacheSize", "0")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> parse(Map.of("url", "jdbc:h2:mem:x", "cacheTtl", "2d")));
+  }
+
+  @Test
+  void cache_fromSettings_readsTheStoreKeys() {
+    Settings s =
+        Settings.read(
+            SettingSource.of(
+                propertiesOf(
+                    Map.of(
+                        "store.url", "jdbc:h2:mem:x",
+                        "storeCache", "on",
+                        "store.cacheSize", "7",
+                        "store.cacheTtl", "1s"))));
+    StoreSpec spec = StoreSpec.from(s).orElseThrow();
+    assertTrue(spec.cached());
+    assertEquals(7, spec.cacheSize());
+    assertEquals(Duration.ofSeconds(1), spec.cacheTtl());
+  }
+
+  private static java.util.Properties propertiesOf(Map<String, String> values) {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(values);
+    return p;
+  }
 }

@@ -1,0 +1,95 @@
+package org.smtpcr.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smtpcr.examples.runtime.SettingSource;
+import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.runtime.StoreSpec;
+import picocli.CommandLine;
+
+/**
+ * The near cache's settings mean the same on every route: {@code --store-cache*} options, the
+ * properties file under the option names and under the setting keys, and the runtime's {@link
+ * Settings#read} (James's XML goes through it; {@code HookConfig.KNOWN} lists them).
+ */
+final class StoreCacheOptionsTest {
+  private static final String URL = "jdbc:postgresql://db.example.org/smtpcr";
+
+  @TempDir Path dir;
+
+  @Test
+  void storeCacheSettings_meanTheSameOnEveryRoute() throws Exception {
+    StoreSpec options =
+        policyServerSpec(
+            List.of(
+                "--store-cache", "off", "--store-cache-size", "500", "--store-cache-ttl", "30s"));
+    StoreSpec byOptionName =
+        policyServerSpec(config("store-cache=off\nstore-cache-size=500\nstore-cache-ttl=30s\n"));
+    StoreSpec byKey =
+        policyServerSpec(config("store.cache=off\nstore.cacheSize=500\nstore.cacheTtl=30s\n"));
+    Properties p = new Properties();
+    p.load(
+        new StringReader(
+            "store.url=" + URL + "\nstoreCache=off\nstoreCacheSize=500\nstore.cacheTtl=30s\n"));
+    StoreSpec runtime = StoreSpec.from(Settings.read(SettingSource.of(p))).orElseThrow();
+    for (StoreSpec s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(runtime, s, s::toString);
+    }
+    assertEquals(StoreSpec.Cache.OFF, runtime.cache());
+    assertNotEquals(runtime, policyServerSpec(List.of()));
+    assertEquals(StoreSpec.Cache.AUTO, policyServerSpec(List.of()).cache());
+  }
+
+  @Test
+  void badCacheValue_isAUsageError() {
+    CommandRun.Result r =
+        CommandRun.run(
+            "policy-server", "--data", dir.resolve("data").toString(), "--store-cache-size", "0");
+    assertEquals(2, r.exitCode(), r::toString);
+  }
+
+  private List<String> config(String text) throws Exception {
+    Path f = dir.resolve("c" + System.nanoTime() + ".properties");
+    Files.writeString(f, text);
+    return List.of("--config", f.toString());
+  }
+
+  /** The store spec {@code smtpcr policy-server --store URL} makes of these arguments. */
+  private StoreSpec policyServerSpec(List<String> extra) {
+    boolean file = !extra.isEmpty() && extra.get(0).equals("--config");
+    List<String> args = new ArrayList<>(file ? extra : List.of());
+    args.addAll(List.of("policy-server", "--data", dir.resolve("data").toString(), "--store", URL));
+    if (!file) {
+      args.addAll(extra);
+    }
+    PrintWriter out = new PrintWriter(new StringWriter());
+    CommandLine cl =
+        Cli.commandLine(
+            args,
+            out,
+            out,
+            () -> {
+              throw new AssertionError("not started");
+            });
+    CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
+    DataOptions data = ((PolicyServerCommand) parsed.subcommand().commandSpec().userObject()).data;
+    Map<String, String> settings = data.storeSettings();
+    return StoreSpec.parse(
+        name ->
+            name.equals(StoreSpec.URL) ? Optional.of(URL) : Optional.ofNullable(settings.get(name)),
+        name -> Optional.empty());
+  }
+}
