@@ -71,7 +71,10 @@ final class HookConfig {
           Settings.STORE_DRIVER_CLASS,
           Settings.STORE_POOL_SIZE,
           Settings.STORE_CONNECTION_TIMEOUT,
-          Settings.STORE_TABLE_PREFIX);
+          Settings.STORE_TABLE_PREFIX,
+          Settings.STORE_CACHE,
+          Settings.STORE_CACHE_SIZE,
+          Settings.STORE_CACHE_TTL);
 
   /**
    * The James-only key saying that {@link SmtpcrMessageHook} is in the same handler chain, so that

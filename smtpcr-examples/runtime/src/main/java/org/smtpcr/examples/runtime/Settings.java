@@ -854,6 +854,33 @@ public final class Settings {
       store(StoreSpec.TABLE_PREFIX, null, false);
 
   /**
+   * Whether the whitelist store gets a near cache: {@code auto} (on for PostgreSQL, which tells
+   * every cache of a change through {@code LISTEN/NOTIFY}; off for H2), {@code on} or {@code off}.
+   * See {@link OpenStore} and {@code docs/stores.md}.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<String> STORE_CACHE = store(StoreSpec.CACHE, "--store-cache", false);
+
+  /**
+   * The most look-ups the store's near cache keeps (default {@value StoreSpec#DEFAULT_CACHE_SIZE}).
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<String> STORE_CACHE_SIZE =
+      store(StoreSpec.CACHE_SIZE, "--store-cache-size", false);
+
+  /**
+   * The longest the store's near cache reuses an answer (default 5 minutes): a safety net on
+   * PostgreSQL, whose changes clear the cache at once; how long a change made elsewhere may go
+   * unseen with {@code store.cache=on} on H2.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<String> STORE_CACHE_TTL =
+      store(StoreSpec.CACHE_TTL, "--store-cache-ttl", false);
+
+  /**
    * What the decision log and the page's log lines write for the sender, the recipient and the
    * client's address: {@code full} (the address), {@code hash} (a keyed hash, stable within the
    * site, not reversible without its key ring) or {@code none} (left out). See {@link DecisionLog}.

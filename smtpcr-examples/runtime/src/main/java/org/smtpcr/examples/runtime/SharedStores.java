@@ -2,7 +2,6 @@ package org.smtpcr.examples.runtime;
 
 import static java.util.Objects.requireNonNull;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,10 +13,11 @@ import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistStore;
 
 /**
- * One connection pool and {@link JdbcWhitelistStore} per distinct {@link StoreSpec} in this JVM,
- * shared by every hook, mailet and matcher configured with the same settings and closed when the
- * last of them is destroyed. James creates each configured handler and mailet separately; without
- * sharing, each would open a pool of its own to the same database.
+ * One connection pool and {@link JdbcWhitelistStore} per distinct {@link StoreSpec} in this JVM (an
+ * {@link OpenStore}, with the near cache the spec asks for: on by default for PostgreSQL), shared
+ * by every hook, mailet and matcher configured with the same settings and closed when the last of
+ * them is destroyed. James creates each configured handler and mailet separately; without sharing,
+ * each would open a pool of its own to the same database.
  *
  * <p>The pool (HikariCP) does not connect when it is created: a database that is down when James
  * starts makes decisions answer {@code 451} until it is back, rather than stopping James.
@@ -37,13 +37,11 @@ public final class SharedStores {
 
   /** A pool and the store on it, with the number of leases held. */
   private static final class Shared {
-    final HikariDataSource dataSource;
-    final JdbcWhitelistStore store;
+    final OpenStore open;
     int leases;
 
-    Shared(HikariDataSource dataSource, JdbcWhitelistStore store) {
-      this.dataSource = dataSource;
-      this.store = store;
+    Shared(OpenStore open) {
+      this.open = open;
     }
   }
 
@@ -70,19 +68,9 @@ public final class SharedStores {
   }
 
   private static Shared open(StoreSpec settings) {
-    HikariDataSource dataSource =
-        settings.openDataSource("smtpcr-whitelist-" + POOL_NUMBER.incrementAndGet());
-    JdbcWhitelistStore.Builder builder = JdbcWhitelistStore.builder().dataSource(dataSource);
-    settings.tablePrefix().ifPresent(builder::tablePrefix);
-    JdbcWhitelistStore store;
+    OpenStore open = OpenStore.open(settings, "smtpcr-whitelist-" + POOL_NUMBER.incrementAndGet());
     try {
-      store = builder.build();
-    } catch (RuntimeException e) {
-      dataSource.close();
-      throw e;
-    }
-    try {
-      store.migrate();
+      open.jdbc().migrate();
       log.info("whitelist store ready: {}", settings);
     } catch (StoreException e) {
       log.warn(
@@ -90,7 +78,7 @@ public final class SharedStores {
           settings.describe(),
           e.getMessage());
     }
-    return new Shared(dataSource, store);
+    return new Shared(open);
   }
 
   private static void release(StoreSpec settings, Shared shared) {
@@ -101,7 +89,7 @@ public final class SharedStores {
       }
       OPEN.remove(settings);
     }
-    shared.dataSource.close();
+    shared.open.close();
     log.info("whitelist store closed: {}", settings.describe());
   }
 
@@ -126,7 +114,7 @@ public final class SharedStores {
      * @return the store
      */
     public WhitelistStore store() {
-      return shared.store;
+      return shared.open.store();
     }
 
     /** Gives the lease back; the last one closes the pool. */

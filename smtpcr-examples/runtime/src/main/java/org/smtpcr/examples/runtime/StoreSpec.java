@@ -6,10 +6,14 @@ import static java.util.Objects.requireNonNull;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +74,53 @@ public final class StoreSpec {
   public static final String TABLE_PREFIX = "tablePrefix";
 
   /**
+   * The near cache's setting name: {@code auto} (the default: on for PostgreSQL, where changes are
+   * seen through {@code LISTEN/NOTIFY}; off for other databases), {@code on} or {@code off}. See
+   * {@link OpenStore}.
+   *
+   * @since 0.3.0
+   */
+  public static final String CACHE = "cache";
+
+  /** The setting name of the most look-ups the near cache keeps. @since 0.3.0 */
+  public static final String CACHE_SIZE = "cacheSize";
+
+  /**
+   * The setting name of how long the near cache may reuse an answer: a safety net on PostgreSQL,
+   * where changes clear it within moments; the bound on how stale an answer may be elsewhere.
+   *
+   * @since 0.3.0
+   */
+  public static final String CACHE_TTL = "cacheTtl";
+
+  /**
+   * Whether a store gets a near cache ({@link OpenStore}).
+   *
+   * @since 0.3.0
+   */
+  public enum Cache {
+    /** On for PostgreSQL (with {@code LISTEN/NOTIFY}), off for other databases. */
+    AUTO,
+    /**
+     * On: for PostgreSQL as {@link #AUTO}; for other databases an answer is reused for up to the
+     * {@value StoreSpec#CACHE_TTL}, which is then how long a change made by another process may go
+     * unseen.
+     */
+    ON,
+    /** Every look-up goes to the database. */
+    OFF
+  }
+
+  /** The default most look-ups the near cache keeps. @since 0.3.0 */
+  public static final int DEFAULT_CACHE_SIZE = 10_000;
+
+  /** The default longest reuse of a cached answer. @since 0.3.0 */
+  public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
+
+  private static final int MAX_CACHE_SIZE = 10_000_000;
+  private static final Duration MAX_CACHE_TTL = Duration.ofDays(1);
+
+  /**
    * The default pool size.
    *
    * @since 0.1.0
@@ -97,6 +148,9 @@ public final class StoreSpec {
   private final int poolSize;
   private final Duration connectionTimeout;
   private final Optional<String> tablePrefix;
+  private final Cache cache;
+  private final int cacheSize;
+  private final Duration cacheTtl;
 
   private StoreSpec(
       String url,
@@ -105,7 +159,10 @@ public final class StoreSpec {
       String driverClass,
       int poolSize,
       Duration connectionTimeout,
-      Optional<String> tablePrefix) {
+      Optional<String> tablePrefix,
+      Cache cache,
+      int cacheSize,
+      Duration cacheTtl) {
     this.url = url;
     this.user = user;
     this.password = password;
@@ -113,6 +170,9 @@ public final class StoreSpec {
     this.poolSize = poolSize;
     this.connectionTimeout = connectionTimeout;
     this.tablePrefix = tablePrefix;
+    this.cache = cache;
+    this.cacheSize = cacheSize;
+    this.cacheTtl = cacheTtl;
   }
 
   /**
@@ -236,7 +296,35 @@ public final class StoreSpec {
     Optional<String> prefix =
         setting.apply(TABLE_PREFIX).map(String::strip).filter(s -> !s.isEmpty());
     prefix.ifPresent(p -> checkValue(p, TABLE_PREFIX));
-    return new StoreSpec(url, user, password, driver, poolSize, timeout, prefix);
+
+    Cache cache =
+        setting
+            .apply(CACHE)
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .map(StoreSpec::cacheMode)
+            .orElse(Cache.AUTO);
+    int cacheSize =
+        setting
+            .apply(CACHE_SIZE)
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .map(s -> SettingGrammar.integer("the store " + CACHE_SIZE, s, 1, MAX_CACHE_SIZE))
+            .orElse(DEFAULT_CACHE_SIZE);
+    Duration cacheTtl =
+        setting
+            .apply(CACHE_TTL)
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .map(s -> SettingGrammar.duration("the store " + CACHE_TTL, s))
+            .orElse(DEFAULT_CACHE_TTL);
+    checkArgument(
+        cacheTtl.compareTo(Duration.ofMillis(1)) >= 0 && cacheTtl.compareTo(MAX_CACHE_TTL) <= 0,
+        "the store %s must be 1 ms to 1 d, got %s",
+        CACHE_TTL,
+        cacheTtl);
+    return new StoreSpec(
+        url, user, password, driver, poolSize, timeout, prefix, cache, cacheSize, cacheTtl);
   }
 
   /**
@@ -331,6 +419,45 @@ public final class StoreSpec {
     }
   }
 
+  /**
+   * Opens one connection of its own, outside any pool (the near cache's {@code LISTEN} connection),
+   * through the driver class as {@link #openDataSource} loads it.
+   *
+   * @throws SQLException if it cannot connect; the message is the driver's
+   */
+  Connection connectDirectly() throws SQLException {
+    Class<?> type = null;
+    for (ClassLoader loader :
+        new ClassLoader[] {
+          StoreSpec.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
+      if (loader != null && type == null) {
+        try {
+          type = Class.forName(driverClass, true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+          // try the next loader
+        }
+      }
+    }
+    if (type == null || !Driver.class.isAssignableFrom(type)) {
+      throw new SQLException("JDBC driver class " + driverClass + " was not found");
+    }
+    Driver driver;
+    try {
+      driver = (Driver) type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new SQLException("JDBC driver class " + driverClass + " cannot be made", e);
+    }
+    Properties p = new Properties();
+    user.ifPresent(u -> p.setProperty("user", u));
+    password.ifPresent(pw -> p.setProperty("password", pw));
+    Connection c = driver.connect(url, p);
+    if (c == null) {
+      throw new SQLException("the JDBC driver " + driverClass + " does not take this URL");
+    }
+    return c;
+  }
+
   private static void checkDriver(String driverClass) {
     if (loads(driverClass, StoreSpec.class.getClassLoader())
         || loads(driverClass, Thread.currentThread().getContextClassLoader())) {
@@ -359,6 +486,21 @@ public final class StoreSpec {
         value.length() <= MAX_VALUE_LENGTH && value.chars().allMatch(c -> c >= 0x20 && c != 0x7f),
         "the store %s is too long or contains a control character",
         name);
+  }
+
+  private static Cache cacheMode(String s) {
+    switch (s.toLowerCase(Locale.ROOT)) {
+      case "auto":
+        return Cache.AUTO;
+      case "on":
+      case "true":
+        return Cache.ON;
+      case "off":
+      case "false":
+        return Cache.OFF;
+      default:
+        throw new IllegalArgumentException("the store " + CACHE + " must be auto, on or off");
+    }
   }
 
   private static String inferDriver(String subprotocol) {
@@ -448,6 +590,58 @@ public final class StoreSpec {
   }
 
   /**
+   * Whether a store gets a near cache, as configured.
+   *
+   * @return the value
+   * @since 0.3.0
+   */
+  public Cache cache() {
+    return cache;
+  }
+
+  /**
+   * The most look-ups the near cache keeps.
+   *
+   * @return the value
+   * @since 0.3.0
+   */
+  public int cacheSize() {
+    return cacheSize;
+  }
+
+  /**
+   * The longest the near cache reuses an answer.
+   *
+   * @return the value
+   * @since 0.3.0
+   */
+  public Duration cacheTtl() {
+    return cacheTtl;
+  }
+
+  /**
+   * Whether the URL is a PostgreSQL one ({@code jdbc:postgresql:}), whose changes the near cache
+   * hears through {@code LISTEN/NOTIFY}.
+   *
+   * @return the value
+   * @since 0.3.0
+   */
+  public boolean isPostgresql() {
+    return url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length());
+  }
+
+  /**
+   * Whether {@link OpenStore} puts a near cache in front of the store: {@link Cache#ON}, or {@link
+   * Cache#AUTO} on PostgreSQL.
+   *
+   * @return the value
+   * @since 0.3.0
+   */
+  public boolean cached() {
+    return cache == Cache.ON || (cache == Cache.AUTO && isPostgresql());
+  }
+
+  /**
    * The sub-protocol only ({@code jdbc:h2:...}): URLs may carry credentials.
    *
    * @return a safe description
@@ -467,12 +661,25 @@ public final class StoreSpec {
         && driverClass.equals(s.driverClass)
         && poolSize == s.poolSize
         && connectionTimeout.equals(s.connectionTimeout)
-        && tablePrefix.equals(s.tablePrefix);
+        && tablePrefix.equals(s.tablePrefix)
+        && cache == s.cache
+        && cacheSize == s.cacheSize
+        && cacheTtl.equals(s.cacheTtl);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(url, user, password, driverClass, poolSize, connectionTimeout, tablePrefix);
+    return Objects.hash(
+        url,
+        user,
+        password,
+        driverClass,
+        poolSize,
+        connectionTimeout,
+        tablePrefix,
+        cache,
+        cacheSize,
+        cacheTtl);
   }
 
   /** No URL, user or password. */
@@ -490,6 +697,8 @@ public final class StoreSpec {
         + poolSize
         + ", connectionTimeout="
         + connectionTimeout
+        + ", cache="
+        + (cached() ? cacheSize + "/" + cacheTtl : "off")
         + "]";
   }
 }

@@ -1,0 +1,402 @@
+package org.smtpcr.examples.runtime;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.base.Ticker;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.smtpcr.core.store.Confirmation;
+import org.smtpcr.core.store.EntryOrigin;
+import org.smtpcr.core.store.RateBucket;
+import org.smtpcr.core.store.WhitelistAddition;
+import org.smtpcr.core.store.WhitelistCandidates;
+import org.smtpcr.core.store.WhitelistEntry;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistPage;
+import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.SenderAuthentication;
+
+/**
+ * A near cache in front of a shared {@link WhitelistStore}: it remembers the answers of the
+ * look-ups a decision makes ({@link #containsAny}, {@link #findAny}, {@link #find}, {@link
+ * #findDenial}), so that a sender who writes again is decided without a round trip to the database.
+ * Every other call goes to the store; every write clears the cache at once, so this process sees
+ * its own writes immediately.
+ *
+ * <p>Writes made by other processes (another MX host, the challenge page, {@code smtpcr whitelist
+ * deny add}) are not seen by this object alone. {@link OpenStore} pairs it with a PostgreSQL {@code
+ * LISTEN}: each committed change to the whitelist or the deny list clears every cache that listens,
+ * within moments. While that listener is not connected the cache serves nothing: every look-up goes
+ * to the database, which, when it is down, fails (and the engine answers {@code 451 4.3.0}) rather
+ * than returning a stale accept. A cache built here without a listener ({@link Builder#build()})
+ * serves from the start, and {@link Builder#ttl} is then how long a change made elsewhere may go
+ * unseen.
+ *
+ * <p>An answer is reused for at most the {@linkplain Builder#ttl time to live}; a cached entry is
+ * never served once it has expired by the {@linkplain Builder#clock clock}; at most {@linkplain
+ * Builder#maximumSize maximumSize} answers are kept (least recently used go first).
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.3.0
+ */
+public final class CachingWhitelistStore implements WhitelistStore {
+  /** What was asked: the cache key. */
+  private record Lookup(char kind, Object what) {}
+
+  private static final char CONTAINS_OR_FIND_ANY = 'a';
+  private static final char FIND = 'f';
+  private static final char DENIAL = 'd';
+
+  private final WhitelistStore store;
+  private final Clock clock;
+  private final Cache<Lookup, Object> cache;
+
+  /** Bumped by every clearing; a load started before a clearing does not store its answer. */
+  private final AtomicLong generation = new AtomicLong();
+
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong misses = new AtomicLong();
+  private volatile boolean serving;
+
+  private CachingWhitelistStore(Builder b, boolean serving) {
+    this.store = b.store;
+    this.clock = b.clock;
+    Clock c = b.clock;
+    this.cache =
+        CacheBuilder.newBuilder()
+            .maximumSize(b.maximumSize)
+            .expireAfterWrite(b.ttl.toNanos(), TimeUnit.NANOSECONDS)
+            .ticker(
+                new Ticker() {
+                  @Override
+                  public long read() {
+                    return TimeUnit.MILLISECONDS.toNanos(c.millis());
+                  }
+                })
+            .build();
+    this.serving = serving;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- what a change source (the PostgreSQL listener) tells the cache ----
+
+  /** The source listens now: forget everything from before, then serve. */
+  void listening() {
+    clear();
+    serving = true;
+  }
+
+  /** Something changed in the store, somewhere: forget everything. */
+  void changed() {
+    clear();
+  }
+
+  /** The source no longer hears changes: stop serving and forget everything, until it listens. */
+  void lost() {
+    serving = false;
+    clear();
+  }
+
+  /**
+   * Whether look-ups are answered from the cache now: false while the change listener is not
+   * connected, when every look-up goes to the store.
+   *
+   * @return the value
+   */
+  public boolean isServing() {
+    return serving;
+  }
+
+  /**
+   * How many look-ups the cache answered, since it was built.
+   *
+   * @return the count
+   */
+  public long hitCount() {
+    return hits.get();
+  }
+
+  /**
+   * How many look-ups went to the store, since it was built (including those made while the cache
+   * was not serving).
+   *
+   * @return the count
+   */
+  public long missCount() {
+    return misses.get();
+  }
+
+  /** Forgets every cached answer now. */
+  public void invalidateAll() {
+    clear();
+  }
+
+  private void clear() {
+    generation.incrementAndGet();
+    cache.invalidateAll();
+  }
+
+  private <V> V lookup(Lookup key, Supplier<V> load, Predicate<V> usable) {
+    if (serving) {
+      @SuppressWarnings("unchecked") // each kind of Lookup holds one type of answer
+      V cached = (V) cache.getIfPresent(key);
+      if (cached != null && usable.test(cached)) {
+        hits.incrementAndGet();
+        return cached;
+      }
+    }
+    misses.incrementAndGet();
+    long before = generation.get();
+    V loaded = load.get();
+    if (serving && generation.get() == before) {
+      cache.put(key, loaded);
+      // a clearing between the check and the put must not leave this answer behind
+      if (!serving || generation.get() != before) {
+        cache.invalidate(key);
+      }
+    }
+    return loaded;
+  }
+
+  private boolean unexpired(Optional<WhitelistEntry> e) {
+    return e.isEmpty() || !e.get().isExpiredAt(clock.instant());
+  }
+
+  private <T> T write(Supplier<T> call) {
+    try {
+      return call.get();
+    } finally {
+      clear();
+    }
+  }
+
+  private void write(Runnable call) {
+    try {
+      call.run();
+    } finally {
+      clear();
+    }
+  }
+
+  @Override
+  public boolean containsAny(WhitelistCandidates candidates) {
+    return findAny(candidates).isPresent();
+  }
+
+  @Override
+  public Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
+    return lookup(
+        new Lookup(CONTAINS_OR_FIND_ANY, candidates),
+        () -> store.findAny(candidates),
+        this::unexpired);
+  }
+
+  @Override
+  public Optional<WhitelistEntry> find(WhitelistKey key) {
+    requireNonNull(key, "key");
+    return lookup(new Lookup(FIND, key), () -> store.find(key), this::unexpired);
+  }
+
+  @Override
+  public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
+    return lookup(new Lookup(DENIAL, candidates), () -> store.findDenial(candidates), d -> true);
+  }
+
+  @Override
+  public void add(WhitelistKey key, SenderAuthentication authentication) {
+    write(() -> store.add(key, authentication));
+  }
+
+  @Override
+  public void add(WhitelistKey key, Instant expiresAt, SenderAuthentication authentication) {
+    write(() -> store.add(key, expiresAt, authentication));
+  }
+
+  @Override
+  public void addAll(List<WhitelistAddition> additions) {
+    write(() -> store.addAll(additions));
+  }
+
+  @Override
+  public Confirmation confirm(
+      WhitelistKey key,
+      Optional<Instant> expiresAt,
+      SenderAuthentication authentication,
+      EntryOrigin origin) {
+    return write(() -> store.confirm(key, expiresAt, authentication, origin));
+  }
+
+  @Override
+  public void deny(WhitelistKey key) {
+    write(() -> store.deny(key));
+  }
+
+  @Override
+  public boolean removeDenial(WhitelistKey key) {
+    return write(() -> store.removeDenial(key));
+  }
+
+  @Override
+  public boolean remove(WhitelistKey key) {
+    return write(() -> store.remove(key));
+  }
+
+  @Override
+  public long removeExpired() {
+    return write(store::removeExpired);
+  }
+
+  @Override
+  public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
+    return store.listDenials(after, limit);
+  }
+
+  @Override
+  public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
+    return store.countIfUnder(buckets);
+  }
+
+  @Override
+  public long countOf(String key) {
+    return store.countOf(key);
+  }
+
+  @Override
+  public WhitelistPage list(int limit) {
+    return store.list(limit);
+  }
+
+  @Override
+  public WhitelistPage listAfter(WhitelistKey after, int limit) {
+    return store.listAfter(after, limit);
+  }
+
+  @Override
+  public long count() {
+    return store.count();
+  }
+
+  @Override
+  public String toString() {
+    return "CachingWhitelistStore[" + store + (serving ? "" : ", not serving") + "]";
+  }
+
+  /**
+   * Builds a {@link CachingWhitelistStore}. Not thread-safe.
+   *
+   * @since 0.3.0
+   */
+  public static final class Builder {
+    private WhitelistStore store;
+    private long maximumSize = -1;
+    private Duration ttl;
+    private Clock clock;
+
+    private Builder() {}
+
+    /**
+     * The store that answers (required).
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder store(WhitelistStore store) {
+      checkState(this.store == null, "store was already set");
+      this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * The most answers kept (default {@value StoreSpec#DEFAULT_CACHE_SIZE}).
+     *
+     * @param maximumSize at least 1
+     * @return this builder
+     */
+    public Builder maximumSize(long maximumSize) {
+      checkState(this.maximumSize < 0, "maximumSize was already set");
+      checkArgument(maximumSize >= 1, "maximumSize must be at least 1, got %s", maximumSize);
+      this.maximumSize = maximumSize;
+      return this;
+    }
+
+    /**
+     * How long an answer is reused at most (default 5 minutes, {@link
+     * StoreSpec#DEFAULT_CACHE_TTL}).
+     *
+     * @param ttl positive
+     * @return this builder
+     */
+    public Builder ttl(Duration ttl) {
+      checkState(this.ttl == null, "ttl was already set");
+      requireNonNull(ttl, "ttl");
+      checkArgument(!ttl.isNegative() && !ttl.isZero(), "ttl must be positive, got %s", ttl);
+      this.ttl = ttl;
+      return this;
+    }
+
+    /**
+     * The clock that says when an answer or an entry has expired (default the system's, UTC).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      checkState(this.clock == null, "clock was already set");
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    private void defaults() {
+      checkState(store != null, "store is required");
+      if (maximumSize < 0) {
+        maximumSize = StoreSpec.DEFAULT_CACHE_SIZE;
+      }
+      if (ttl == null) {
+        ttl = StoreSpec.DEFAULT_CACHE_TTL;
+      }
+      if (clock == null) {
+        clock = Clock.systemUTC();
+      }
+    }
+
+    /**
+     * A cache that serves from the start: it hears no change made by another process, so the
+     * {@linkplain #ttl time to live} is how long such a change may go unseen.
+     *
+     * @return the cache
+     * @throws IllegalStateException if no store was set
+     */
+    public CachingWhitelistStore build() {
+      defaults();
+      return new CachingWhitelistStore(this, true);
+    }
+
+    /** A cache that serves only once a change source says it {@linkplain #listening listens}. */
+    CachingWhitelistStore buildListening() {
+      defaults();
+      return new CachingWhitelistStore(this, false);
+    }
+  }
+}

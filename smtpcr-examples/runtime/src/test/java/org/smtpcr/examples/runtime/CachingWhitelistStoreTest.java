@@ -1,0 +1,392 @@
+package org.smtpcr.examples.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.smtpcr.core.address.CanonicalAddress;
+import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.RateBucket;
+import org.smtpcr.core.store.StoreException;
+import org.smtpcr.core.store.WhitelistAddition;
+import org.smtpcr.core.store.WhitelistCandidates;
+import org.smtpcr.core.store.WhitelistEntry;
+import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.core.store.WhitelistPage;
+import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.tokens.SenderAuthentication;
+
+/**
+ * The near cache on an in-memory store that stands for the shared database: writes made "by another
+ * process" go to that store directly, and the change source is the test calling {@code
+ * listening()}, {@code changed()} and {@code lost()}. Time is a clock the test moves; nothing
+ * sleeps.
+ */
+final class CachingWhitelistStoreTest {
+  private static final CanonicalAddress ALICE =
+      CanonicalAddress.parseCanonical("alice@example.org");
+  private static final CanonicalAddress BOB = CanonicalAddress.parseCanonical("bob@cr.example");
+  private static final WhitelistCandidates PAIR = WhitelistCandidates.of(ALICE, BOB);
+  private static final WhitelistKey KEY = WhitelistKey.pair(ALICE, BOB);
+
+  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final InMemoryWhitelistStore database =
+      InMemoryWhitelistStore.builder().clock(clock).build();
+  private final CountingStore counted = new CountingStore(database);
+
+  private CachingWhitelistStore listening() {
+    CachingWhitelistStore cache =
+        CachingWhitelistStore.builder()
+            .store(counted)
+            .ttl(Duration.ofMinutes(5))
+            .clock(clock)
+            .buildListening();
+    cache.listening();
+    return cache;
+  }
+
+  @Test
+  void repeatedLookup_isAnsweredFromTheCache() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+    assertTrue(cache.containsAny(PAIR));
+    assertTrue(cache.containsAny(PAIR));
+    assertTrue(cache.findAny(PAIR).isPresent());
+    assertEquals(1, counted.reads.get());
+    assertEquals(2, cache.hitCount());
+    assertEquals(1, cache.missCount());
+  }
+
+  @Test
+  void beforeListening_everyLookupGoesToTheStore() {
+    CachingWhitelistStore cache =
+        CachingWhitelistStore.builder().store(counted).clock(clock).buildListening();
+    assertFalse(cache.isServing());
+    cache.containsAny(PAIR);
+    cache.containsAny(PAIR);
+    assertEquals(2, counted.reads.get());
+  }
+
+  @Test
+  void confirmationElsewhere_isSeenOnceNotified() {
+    CachingWhitelistStore cache = listening();
+    assertFalse(cache.containsAny(PAIR));
+    database.add(KEY); // another MX host, or the page
+    cache.changed();
+    assertTrue(cache.containsAny(PAIR));
+  }
+
+  @Test
+  void removalElsewhere_isSeenOnceNotified() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+    assertTrue(cache.containsAny(PAIR));
+    assertTrue(cache.find(KEY).isPresent());
+    database.remove(KEY);
+    cache.changed();
+    assertFalse(cache.containsAny(PAIR));
+    assertFalse(cache.find(KEY).isPresent());
+  }
+
+  @Test
+  void denyElsewhere_isSeenOnceNotified() {
+    CachingWhitelistStore cache = listening();
+    assertEquals(Optional.empty(), cache.findDenial(PAIR));
+    assertEquals(Optional.empty(), cache.findDenial(PAIR));
+    assertEquals(1, counted.denialReads.get());
+    database.deny(WhitelistKey.globalDomain("example.org"));
+    cache.changed();
+    assertEquals(Optional.of(WhitelistKey.globalDomain("example.org")), cache.findDenial(PAIR));
+  }
+
+  @Test
+  void lostListener_storeDown_failsRatherThanAStaleAccept() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+    assertTrue(cache.containsAny(PAIR));
+    database.remove(KEY); // removed, then the database goes away before this host hears of it
+    counted.down = true;
+    cache.lost();
+    assertFalse(cache.isServing());
+    assertThrows(StoreException.class, () -> cache.containsAny(PAIR));
+    assertThrows(StoreException.class, () -> cache.findDenial(PAIR));
+    counted.down = false;
+    assertFalse(cache.containsAny(PAIR));
+    assertEquals(0, cache.hitCount());
+  }
+
+  @Test
+  void lostListener_nothingIsCachedUntilItListensAgain() {
+    CachingWhitelistStore cache = listening();
+    cache.lost();
+    cache.containsAny(PAIR);
+    cache.containsAny(PAIR);
+    assertEquals(2, counted.reads.get());
+    cache.listening();
+    cache.containsAny(PAIR);
+    cache.containsAny(PAIR);
+    assertEquals(3, counted.reads.get());
+  }
+
+  @Test
+  void localWrites_clearTheCacheAtOnce() {
+    CachingWhitelistStore cache = listening();
+    assertFalse(cache.containsAny(PAIR));
+    cache.add(KEY);
+    assertTrue(cache.containsAny(PAIR));
+    cache.remove(KEY);
+    assertFalse(cache.containsAny(PAIR));
+    cache.deny(KEY);
+    assertTrue(cache.findDenial(PAIR).isPresent());
+    assertTrue(cache.removeDenial(KEY));
+    assertFalse(cache.findDenial(PAIR).isPresent());
+    cache.addAll(
+        List.of(new WhitelistAddition(KEY, Optional.empty(), SenderAuthentication.UNCHECKED)));
+    assertTrue(cache.containsAny(PAIR));
+  }
+
+  @Test
+  void failedWrite_stillClears() {
+    CachingWhitelistStore cache = listening();
+    assertFalse(cache.containsAny(PAIR));
+    database.add(KEY); // committed before the local write failed, say
+    counted.down = true;
+    assertThrows(StoreException.class, () -> cache.remove(KEY));
+    counted.down = false;
+    assertTrue(cache.containsAny(PAIR));
+  }
+
+  @Test
+  void expiredEntry_isNeverServedFromTheCache() {
+    database.add(KEY, clock.instant().plusSeconds(10));
+    CachingWhitelistStore cache = listening();
+    assertTrue(cache.containsAny(PAIR));
+    clock.advance(Duration.ofSeconds(9));
+    assertTrue(cache.containsAny(PAIR));
+    clock.advance(Duration.ofSeconds(1));
+    assertFalse(cache.containsAny(PAIR));
+    assertFalse(cache.find(KEY).isPresent());
+  }
+
+  @Test
+  void withoutListener_anAnswerLastsTheTtl() {
+    CachingWhitelistStore cache =
+        CachingWhitelistStore.builder()
+            .store(counted)
+            .ttl(Duration.ofSeconds(1))
+            .clock(clock)
+            .build();
+    assertTrue(cache.isServing());
+    assertFalse(cache.containsAny(PAIR));
+    database.add(KEY);
+    clock.advance(Duration.ofMillis(999));
+    assertFalse(cache.containsAny(PAIR)); // within the bound: not seen yet
+    clock.advance(Duration.ofMillis(1));
+    assertTrue(cache.containsAny(PAIR));
+  }
+
+  @Test
+  void changeDuringALoad_theOldAnswerIsNotKept() {
+    CachingWhitelistStore cache = listening();
+    AtomicReference<Runnable> duringRead = new AtomicReference<>();
+    counted.duringRead =
+        () -> Optional.ofNullable(duringRead.getAndSet(null)).ifPresent(Runnable::run);
+    duringRead.set(
+        () -> {
+          // the database answered "absent" already; then the page confirms and the notice comes
+          database.add(KEY);
+          cache.changed();
+        });
+    assertFalse(cache.containsAny(PAIR));
+    assertTrue(cache.containsAny(PAIR));
+  }
+
+  @Test
+  void sizeIsBounded_answersStayRight() {
+    CachingWhitelistStore cache =
+        CachingWhitelistStore.builder().store(counted).maximumSize(1).clock(clock).buildListening();
+    cache.listening();
+    WhitelistCandidates other =
+        WhitelistCandidates.of(CanonicalAddress.parseCanonical("carol@example.net"), BOB);
+    database.add(KEY);
+    for (int i = 0; i < 5; i++) {
+      assertTrue(cache.containsAny(PAIR));
+      assertFalse(cache.containsAny(other));
+    }
+    assertTrue(counted.reads.get() > 2, "a cache of one answer cannot hold two");
+  }
+
+  @Test
+  void builder_refusesBadValues() {
+    assertThrows(IllegalStateException.class, () -> CachingWhitelistStore.builder().build());
+    assertThrows(
+        IllegalArgumentException.class, () -> CachingWhitelistStore.builder().maximumSize(0));
+    assertThrows(
+        IllegalArgumentException.class, () -> CachingWhitelistStore.builder().ttl(Duration.ZERO));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            CachingWhitelistStore.builder().ttl(Duration.ofSeconds(1)).ttl(Duration.ofSeconds(1)));
+  }
+
+  /** A store that counts look-ups and can be "down". */
+  private static final class CountingStore implements WhitelistStore {
+    private final WhitelistStore store;
+    final AtomicInteger reads = new AtomicInteger();
+    final AtomicInteger denialReads = new AtomicInteger();
+    volatile boolean down;
+    volatile Runnable duringRead = () -> {};
+
+    CountingStore(WhitelistStore store) {
+      this.store = store;
+    }
+
+    private void check() {
+      if (down) {
+        throw new StoreException("the database is down");
+      }
+    }
+
+    @Override
+    public Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
+      check();
+      reads.incrementAndGet();
+      Optional<WhitelistEntry> e = store.findAny(candidates);
+      duringRead.run();
+      return e;
+    }
+
+    @Override
+    public boolean containsAny(WhitelistCandidates candidates) {
+      return findAny(candidates).isPresent();
+    }
+
+    @Override
+    public Optional<WhitelistEntry> find(WhitelistKey key) {
+      check();
+      reads.incrementAndGet();
+      return store.find(key);
+    }
+
+    @Override
+    public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
+      check();
+      denialReads.incrementAndGet();
+      return store.findDenial(candidates);
+    }
+
+    @Override
+    public void add(WhitelistKey key, SenderAuthentication authentication) {
+      check();
+      store.add(key, authentication);
+    }
+
+    @Override
+    public void add(WhitelistKey key, Instant expiresAt, SenderAuthentication authentication) {
+      check();
+      store.add(key, expiresAt, authentication);
+    }
+
+    @Override
+    public org.smtpcr.core.store.Confirmation confirm(
+        WhitelistKey key,
+        Optional<Instant> expiresAt,
+        SenderAuthentication authentication,
+        org.smtpcr.core.store.EntryOrigin origin) {
+      check();
+      return store.confirm(key, expiresAt, authentication, origin);
+    }
+
+    @Override
+    public void deny(WhitelistKey key) {
+      check();
+      store.deny(key);
+    }
+
+    @Override
+    public boolean removeDenial(WhitelistKey key) {
+      check();
+      return store.removeDenial(key);
+    }
+
+    @Override
+    public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
+      return store.listDenials(after, limit);
+    }
+
+    @Override
+    public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
+      return store.countIfUnder(buckets);
+    }
+
+    @Override
+    public long countOf(String key) {
+      return store.countOf(key);
+    }
+
+    @Override
+    public boolean remove(WhitelistKey key) {
+      check();
+      return store.remove(key);
+    }
+
+    @Override
+    public WhitelistPage list(int limit) {
+      return store.list(limit);
+    }
+
+    @Override
+    public WhitelistPage listAfter(WhitelistKey after, int limit) {
+      return store.listAfter(after, limit);
+    }
+
+    @Override
+    public long count() {
+      return store.count();
+    }
+
+    @Override
+    public long removeExpired() {
+      return store.removeExpired();
+    }
+  }
+
+  /** A UTC clock the test moves. */
+  private static final class TestClock extends Clock {
+    private final AtomicReference<Instant> now;
+
+    TestClock(Instant start) {
+      now = new AtomicReference<>(start);
+    }
+
+    void advance(Duration d) {
+      now.updateAndGet(t -> t.plus(d));
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("UTC only");
+    }
+  }
+}
