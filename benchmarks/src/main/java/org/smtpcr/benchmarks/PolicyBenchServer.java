@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,7 +34,9 @@ import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
+import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.examples.runtime.DecisionLog;
+import org.smtpcr.examples.runtime.OpenStore;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StoreSpec;
 import org.smtpcr.examples.runtime.metrics.MetricsServer;
@@ -86,7 +89,12 @@ public final class PolicyBenchServer {
           });
       port = server.getLocalPort();
     } else {
-      Postgres pg = kind.equals("postgresql") ? postgresql(requireOption(o, "pg-url")) : null;
+      boolean cached = on(o, "cache");
+      if (cached && !kind.equals("postgresql")) {
+        throw new IllegalArgumentException("--cache on needs --store postgresql");
+      }
+      OpenStore pg =
+          kind.equals("postgresql") ? postgresql(requireOption(o, "pg-url"), cached) : null;
       WhitelistStore store =
           switch (kind) {
             case "memory" -> InMemoryWhitelistStore.builder().build();
@@ -97,20 +105,17 @@ public final class PolicyBenchServer {
                             o.getOrDefault("h2-dir", "benchmarks/target/policy-h2"),
                             Math.max(1, workers)))
                     .build();
-            case "postgresql" -> pg.store();
+            case "postgresql" -> pg.jdbc();
             default ->
                 throw new IllegalArgumentException(
                     "--store must be memory, h2, postgresql or floor");
           };
       PolicyMix.fill(store);
       if (pg != null) {
-        pg.analyze();
-      }
-      if (on(o, "cache")) {
-        if (pg == null) {
-          throw new IllegalArgumentException("--cache on needs --store postgresql");
+        analyze(pg.spec());
+        if (cached) {
+          store = nearCache(pg);
         }
-        store = nearCache(pg);
       }
       Optional<SenderAuthenticator> auth = Optional.empty();
       if (on(o, "spf")) {
@@ -204,23 +209,13 @@ public final class PolicyBenchServer {
     return counting;
   }
 
-  /** The PostgreSQL store, its spec and its pool. */
-  record Postgres(StoreSpec spec, HikariDataSource pool, JdbcWhitelistStore store) {
-    /** Fresh statistics for the planner once the pairs are in, as the core group does. */
-    void analyze() throws SQLException {
-      try (Connection c = pool.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("ANALYZE " + JdbcWhitelistStore.DEFAULT_TABLE_PREFIX + "whitelist");
-      }
-    }
-  }
-
   /**
    * As {@code smtpcr policy-server --store-url jdbc:postgresql:...} opens it (the cli's {@code
-   * DataDirectory.store()}): a {@link StoreSpec} with a pool of 4 connections and a 3 s wait for
-   * one, HikariCP through {@link StoreSpec#openDataSource}, the JDBC store on it.
+   * DataDirectory}): a {@link StoreSpec} with a pool of 4 connections and a 3 s wait for one,
+   * opened by {@link OpenStore} (HikariCP, the JDBC store, and the near cache when {@code cached});
+   * the cache is asked for explicitly either way, since on PostgreSQL it is on by default.
    */
-  private static Postgres postgresql(String url) {
+  private static OpenStore postgresql(String url, boolean cached) {
     StoreSpec spec =
         StoreSpec.parse(
             name ->
@@ -229,28 +224,47 @@ public final class PolicyBenchServer {
                   case StoreSpec.USER -> Optional.of("smtpcr"); // PostgresServer.USER
                   case StoreSpec.POOL_SIZE -> Optional.of("4");
                   case StoreSpec.CONNECTION_TIMEOUT -> Optional.of("3s");
+                  case StoreSpec.CACHE -> Optional.of(cached ? "on" : "off");
                   default -> Optional.empty();
                 });
-    HikariDataSource pool = spec.openDataSource("smtpcr-whitelist");
-    return new Postgres(spec, pool, JdbcWhitelistStore.builder().dataSource(pool).build());
+    OpenStore open = OpenStore.open(spec, "smtpcr-whitelist");
+    Runtime.getRuntime().addShutdownHook(new Thread(open::close));
+    return open;
+  }
+
+  /** Fresh statistics for the planner once the pairs are in, as the core group does. */
+  private static void analyze(StoreSpec spec) throws SQLException {
+    Properties p = new Properties();
+    spec.user().ifPresent(u -> p.setProperty("user", u));
+    try (Connection c = DriverManager.getConnection(spec.url(), p);
+        Statement s = c.createStatement()) {
+      s.execute("ANALYZE " + JdbcWhitelistStore.DEFAULT_TABLE_PREFIX + "whitelist");
+    }
   }
 
   /**
-   * The near cache in front of the PostgreSQL store ({@code --cache on}), built the way {@code
-   * smtpcr policy-server} builds it.
-   *
-   * <p>TODO(issue 15, at the merge of i15-pgcache): call the runtime's near-cache factory here with
-   * {@code pg.store()} (the JDBC store it wraps), {@code pg.spec()} (for its LISTEN connection) and
-   * {@code pg.pool()}, and return what it returns. Until then this build has no cache: status 3,
-   * and run.sh leaves the cached rows out and says so.
+   * The near cache of {@code pg} ({@code --cache on}), once it serves: it answers from memory only
+   * while it hears PostgreSQL's notifications, so a run that started before it listens would
+   * measure the database. At exit it prints its hits and misses, for the run's conditions. Exits
+   * with status 3 when it does not serve within 30 s.
    */
-  static WhitelistStore nearCache(Postgres pg) {
-    System.err.println(
-        "PolicyBenchServer: this build has no near cache for the PostgreSQL store ("
-            + pg.spec()
-            + ")");
-    System.exit(3);
-    return pg.store();
+  static WhitelistStore nearCache(OpenStore pg) throws InterruptedException {
+    CachingWhitelistStore cache =
+        pg.cache().orElseThrow(() -> new IllegalStateException("no near cache: " + pg.spec()));
+    for (int i = 0; i < 300 && !cache.isServing(); i++) {
+      Thread.sleep(100);
+    }
+    if (!cache.isServing()) {
+      System.err.println("PolicyBenchServer: the near cache does not serve (no LISTEN)");
+      System.exit(3);
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () ->
+                    System.out.printf(
+                        "near cache: %d hits, %d misses%n", cache.hitCount(), cache.missCount())));
+    return cache;
   }
 
   /**
