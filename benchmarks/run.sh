@@ -146,7 +146,7 @@ policy() {
   [[ "$cpu_latency" =~ ^(0|off)$ ]] || { echo "run.sh: POLICY_CPU_LATENCY is 0 or off, not $cpu_latency" >&2; exit 2; }
   cond "CPU idle" "$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) driver, $(cat /sys/devices/system/cpu/cpuidle/current_governor_ro 2>/dev/null || echo no) governor; CPU latency request: ${cpu_latency/0/0 µs held during every run except those marked CPUs may halt}"
   cond Postgrey "Debian package $(dpkg-query -W -f='${Version}' postgrey 2>/dev/null), options \`$pg_opts\`, Berkeley DB in its own directory, empty whitelists"
-  cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled; decision log and metrics off except in the rows that say so"
+  cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled; near cache: the runtime's \`OpenStore\` with \`store.cache=on\` (its default size and TTL, LISTEN/NOTIFY); decision log and metrics off except in the rows that say so"
   cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency benchmarks/run.sh policy\` (as root)"
   rm -rf "$work"; mkdir -p "$work/db"; chown postgrey:postgrey "$work/db"; chmod 700 "$work/db"; : > "$work/none"
   [ "$cpu_latency" = off ] || qos_hold
