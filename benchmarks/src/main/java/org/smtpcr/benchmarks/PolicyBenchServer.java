@@ -51,7 +51,8 @@ import org.smtpcr.examples.runtime.metrics.TimedWhitelistStore;
  * floor}). {@code --cache on} puts the near cache in front of the PostgreSQL store; {@code
  * --observe on} adds what the command adds besides: the INFO decision log through the command's
  * logging configuration, and Micrometer metrics served on a free port. Runs until killed or {@code
- * --max-seconds}. Exits with status 3 when a part asked for is missing from this build.
+ * --max-seconds}. Exits with status 3 when a part asked for does not work here: the near cache does
+ * not serve, or the engine does not call the SPF check.
  */
 public final class PolicyBenchServer {
   private static final byte[] DUNNO = "action=DUNNO\n\n".getBytes(StandardCharsets.US_ASCII);
