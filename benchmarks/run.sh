@@ -4,7 +4,7 @@
 #
 #   benchmarks/run.sh tokens    # ChallengeTokens against two JWT libraries; about 3 minutes
 #   benchmarks/run.sh core      # decisions and store look-ups (H2, PostgreSQL); about 5 minutes
-#   benchmarks/run.sh policy    # as root: the policy server against Postgrey; about 8 minutes
+#   benchmarks/run.sh policy    # as root: the policy server against Postgrey; about 12 minutes
 #   benchmarks/run.sh auth      # SPF and DKIM against a dnsmasq, the proof of work; about 4 minutes
 #   REPORT_ONLY=1 benchmarks/run.sh core    # re-render from the last results, no build or run
 #
@@ -15,7 +15,10 @@
 #   CORE_DBS (h2,postgresql): PostgreSQL is started by each fork (initdb, pg_ctl), skipped if absent
 #   POLICY_CONNECTIONS ("1 16 256"), POLICY_SECONDS (10), POLICY_WARMUP (3), POLICY_KNOWN (0.9),
 #   POLICY_RATE (1000 req/s over POLICY_RATE_CONNECTIONS=16; 0: no latency run),
-#   POLICY_SERVERS ("floor memory memory-tuned h2"), POLICY_BUSY_POLL_US (200, for memory-tuned),
+#   POLICY_SERVERS ("floor memory memory-observed memory-tuned h2 postgresql postgresql-cached": a
+#     store, then -tuned, -observed (decision log and metrics on) or -cached (PostgreSQL's near
+#     cache); the PostgreSQL rows need initdb and pg_ctl and are left out without them),
+#   POLICY_BUSY_POLL_US (200, for memory-tuned),
 #   POLICY_CPU_LATENCY (0: hold a CPU latency request of 0 µs through /dev/cpu_dma_latency during
 #     the runs, and repeat the 1-connection runs without it; off: never hold it)
 #   (the tables show the connection counts of the run; the goals name 1, 16 and 256)
@@ -50,13 +53,14 @@ jmh() {  # jmh REGEX [JMH options...]: one JMH run of the group into $results/jm
 # --- policy: Postgrey and our servers on 127.0.0.1, each stopped at the end (also on failure)
 server_pid=""
 qos_pid=""
+pg_pid=""
 exited() { [ "$(sed 's/.*) //;s/ .*//' "/proc/$1/stat" 2>/dev/null || echo Z)" = Z ]; }
 stop_pid() {  # TERM, up to 10 s, then KILL; only processes this script started
   [ -n "$1" ] && kill -TERM "$1" 2>/dev/null || return 0
   retry 100 exited "$1" || kill -KILL "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
-trap 'stop_pid "$server_pid"; stop_pid "$qos_pid"' EXIT
+trap 'stop_pid "$server_pid"; stop_pid "$pg_pid"; stop_pid "$qos_pid"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 # The CPU latency request lasts while the file is open: a subshell writes 0 (as "0x00000000"; four
@@ -95,17 +99,54 @@ measure() {  # measure SERVER [throughput-only]: every connection count, then th
   local rate="${POLICY_RATE:-1000}"
   [ "$rate" = 0 ] || [ -n "${2:-}" ] || load "$1-rate" --connections "${POLICY_RATE_CONNECTIONS:-16}" --rate "$rate"
 }
+# PostgreSQL for the PostgreSQL rows: one server (core's test harness, PostgresServer, as the core
+# group's forks start it) for all of them, started on first use, stopped at the end and on failure
+pg_started() { [ -s "$work/pg.url" ] || exited "$pg_pid"; }
+pg_start() {  # sets pg_url, or leaves it empty when PostgreSQL is not installed
+  [ -z "$pg_pid" ] || return 0
+  "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyPostgres "$work/pg.url" > "$work/pg.log" 2>&1 < /dev/null &
+  pg_pid=$!
+  retry 1200 pg_started || die "PostgreSQL did not start within 2 minutes"
+  local rc=0
+  [ -s "$work/pg.url" ] || { wait "$pg_pid" || rc=$?; pg_pid=""; }
+  [ "$rc" = 0 ] || [ "$rc" = 3 ] || { cat "$work/pg.log" >&2; die "PostgreSQL did not start"; }
+  if [ -s "$work/pg.url" ]; then
+    pg_url="$(cat "$work/pg.url")"
+    cond PostgreSQL "$(head -1 "$work/pg.log"), started by run.sh for the PostgreSQL rows (\`PolicyPostgres\`: the core group's \`PostgresServer\`, initdb into a temporary directory, fsync, synchronous_commit and full_page_writes off); store as \`smtpcr policy-server --store-url\` opens it: \`StoreSpec\`, HikariCP pool of 4, 3 s wait for a connection; pgjdbc 42.7.13"
+  else
+    cat "$work/pg.log" >&2
+    echo "run.sh: PostgreSQL (initdb, pg_ctl) not found; no PostgreSQL rows" >&2
+    cond PostgreSQL "not installed: no PostgreSQL rows"
+  fi
+}
+# the observed server: what its decision log and metrics saw; then its log (hundreds of MB) goes
+observed() {  # observed NAME
+  local mport decisions lines
+  mport="$(sed -n 's/.*metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/$1.log" | head -1)"
+  decisions="$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^smtpcr_decisions_total/ {n += $NF} END {printf "%.0f", n}')"
+  stop_pid "$server_pid"; server_pid=""
+  lines="$(grep -c ' action=' "$work/$1.log" || true)"
+  # one line and one count per decision, or the row did not measure what it says
+  [ "${lines:-0}" -gt 0 ] && [ "$lines" = "$decisions" ] || die "the $1 server logged ${lines:-no} decision lines and counted ${decisions:-no} decisions"
+  cond "Decision log and metrics ($1)" "the \`smtpcr\` command's slf4j-simple configuration, INFO decision log on standard error, redirected to a file: $lines lines, $(du -m "$work/$1.log" | cut -f1) MB; \`MetricsServer\` on a free port (Prometheus registry, JVM metrics), \`MicrometerDecisionListener\`, \`TimedWhitelistStore\`: $decisions decisions counted, scraped once at the end"
+  head -20 "$work/$1.log" > "$work/$1.head.log"; rm -f "$work/$1.log"
+}
 policy() {
   [ "$(id -u)" -eq 0 ] || die "the policy group runs as root (Postgrey drops to user postgrey)"
   [ -x /usr/sbin/postgrey ] || die "Postgrey is not installed (apt-get install postgrey)"
-  local busy="${POLICY_BUSY_POLL_US:-200}" servers="${POLICY_SERVERS:-floor memory memory-tuned h2}"
+  local busy="${POLICY_BUSY_POLL_US:-200}"
+  local servers="${POLICY_SERVERS:-floor memory memory-observed memory-tuned h2 postgresql postgresql-cached}"
+  for s in $servers; do
+    case "$s" in floor|memory|memory-tuned|memory-observed|h2|postgresql|postgresql-cached) ;; *) die "unknown server $s in POLICY_SERVERS" ;; esac
+  done
+  pg_url=""
   local pg_opts="--delay=1 --auto-whitelist-clients=0"
   work=benchmarks/target/policy
   cpu_latency="${POLICY_CPU_LATENCY:-0}"
   [[ "$cpu_latency" =~ ^(0|off)$ ]] || { echo "run.sh: POLICY_CPU_LATENCY is 0 or off, not $cpu_latency" >&2; exit 2; }
   cond "CPU idle" "$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) driver, $(cat /sys/devices/system/cpu/cpuidle/current_governor_ro 2>/dev/null || echo no) governor; CPU latency request: ${cpu_latency/0/0 µs held during every run except those marked CPUs may halt}"
   cond Postgrey "Debian package $(dpkg-query -W -f='${Version}' postgrey 2>/dev/null), options \`$pg_opts\`, Berkeley DB in its own directory, empty whitelists"
-  cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled"
+  cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled; near cache: the runtime's \`OpenStore\` with \`store.cache=on\` (its default size and TTL, LISTEN/NOTIFY); decision log and metrics off except in the rows that say so"
   cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency benchmarks/run.sh policy\` (as root)"
   rm -rf "$work"; mkdir -p "$work/db"; chown postgrey:postgrey "$work/db"; chmod 700 "$work/db"; : > "$work/none"
   [ "$cpu_latency" = off ] || qos_hold
@@ -118,13 +159,35 @@ policy() {
   sleep 2
   measure postgrey
   for s in $servers; do
-    local opts=(--store "${s%-tuned}")
-    [ "$s" != memory-tuned ] || opts+=(--workers 0 --busy-poll-us "$busy")
+    local opts=(--store "${s%%-*}")
+    [[ "$s" != *-tuned ]] || opts+=(--workers 0 --busy-poll-us "$busy")
+    [[ "$s" != *-observed ]] || opts+=(--observe on)
+    [[ "$s" != *-cached ]] || opts+=(--cache on)
     [ "$s" != h2 ] || opts+=(--h2-dir "$work/h2")
+    if [[ "$s" == postgresql* ]]; then
+      pg_start
+      [ -n "$pg_url" ] || continue
+      opts+=(--pg-url "$pg_url")
+    fi
+    # a near cache that does not serve (no LISTEN connection) says so (status 3): no rows
+    if [[ "$s" == *-cached ]] && ! "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer "${opts[@]}" \
+        --max-seconds 0 > "$work/$s-check.log" 2>&1; then
+      cat "$work/$s-check.log" >&2
+      echo "run.sh: no $s rows" >&2
+      cond "$s" "not measured: $(tail -1 "$work/$s-check.log")"
+      continue
+    fi
     free_port
     serve "$s" "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer "${opts[@]}" --port "$port"
     if [ "$s" = floor ]; then measure floor throughput-only; else measure "ours-$s"; fi
+    [[ "$s" != *-observed ]] || observed "$s"
+    if [[ "$s" == *-cached ]]; then  # the cache's own count, printed as the server stops
+      stop_pid "$server_pid"; server_pid=""
+      cond "Near cache ($s)" "$(grep -m1 '^near cache:' "$work/$s.log" || echo 'no count printed'), over the whole server run (warm-ups included)"
+    fi
   done
+  stop_pid "$server_pid"; server_pid=""
+  stop_pid "$pg_pid"; pg_pid=""
 }
 # --- auth: the policy server with SPF off and on (in-memory store), its own dnsmasq for SPF
 auth_policy() {

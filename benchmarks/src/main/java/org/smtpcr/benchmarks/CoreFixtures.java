@@ -18,6 +18,7 @@ import org.smtpcr.core.address.AddressCanonicalizer;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.auth.SenderAuthenticator;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.WhitelistKey;
@@ -154,6 +155,18 @@ final class CoreFixtures {
   /** The same, with the sender authenticator the engine calls when a rule needs the standing. */
   static DecisionEngine engine(
       WhitelistStore store, ReplyFormatter formatter, Optional<SenderAuthenticator> auth) {
+    return engine(store, formatter, auth, Optional.empty());
+  }
+
+  /**
+   * The same, with another decision listener than the engine's default (which writes its DEBUG line
+   * only, off here as in production).
+   */
+  static DecisionEngine engine(
+      WhitelistStore store,
+      ReplyFormatter formatter,
+      Optional<SenderAuthenticator> auth,
+      Optional<DecisionListener> listener) {
     DecisionEngine.Builder b =
         DecisionEngine.builder()
             .keyRing(TokenFixtures.keyRing())
@@ -161,6 +174,7 @@ final class CoreFixtures {
             .challengeBase(CHALLENGE_BASE)
             .rules(StandardRules.builder().whitelistStore(store).build());
     auth.ifPresent(b::authenticator);
+    listener.ifPresent(b::listener);
     return b.build();
   }
 

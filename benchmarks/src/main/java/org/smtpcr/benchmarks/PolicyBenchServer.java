@@ -13,9 +13,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.smtpcr.auth.SmtpcrAuthenticator;
 import org.smtpcr.auth.testing.Dnsmasq;
@@ -23,18 +28,31 @@ import org.smtpcr.core.Stage;
 import org.smtpcr.core.Transaction;
 import org.smtpcr.core.auth.AuthenticationResults;
 import org.smtpcr.core.auth.SenderAuthenticator;
+import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
+import org.smtpcr.examples.runtime.CachingWhitelistStore;
+import org.smtpcr.examples.runtime.DecisionLog;
+import org.smtpcr.examples.runtime.OpenStore;
+import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.runtime.StoreSpec;
+import org.smtpcr.examples.runtime.metrics.MetricsServer;
+import org.smtpcr.examples.runtime.metrics.MicrometerDecisionListener;
+import org.smtpcr.examples.runtime.metrics.TimedWhitelistStore;
 
 /**
  * The servers of the policy benchmark besides Postgrey (see docs/benchmarks.md), on
  * 127.0.0.1:{@code --port}: our {@link PolicyServer} as {@code smtpcr policy-server} runs it, its
- * store holding the known pairs ({@code --store memory|h2}, {@code --h2-dir --workers
- * --busy-poll-us}, {@code --spf on [--spf-cache off]}), or the floor ({@code --store floor}). Runs
- * until killed or {@code --max-seconds}.
+ * store holding the known pairs ({@code --store memory|h2|postgresql}, {@code --h2-dir --pg-url
+ * --workers --busy-poll-us}, {@code --spf on [--spf-cache off]}), or the floor ({@code --store
+ * floor}). {@code --cache on} puts the near cache in front of the PostgreSQL store; {@code
+ * --observe on} adds what the command adds besides: the INFO decision log through the command's
+ * logging configuration, and Micrometer metrics served on a free port. Runs until killed or {@code
+ * --max-seconds}. Exits with status 3 when a part asked for does not work here: the near cache does
+ * not serve, or the engine does not call the SPF check.
  */
 public final class PolicyBenchServer {
   private static final byte[] DUNNO = "action=DUNNO\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -43,6 +61,11 @@ public final class PolicyBenchServer {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> o = PolicyLoad.options(args);
+    boolean observe = on(o, "observe");
+    if (observe) {
+      // before the first logger exists
+      applyCommandLogging(System.getProperties());
+    }
     String kind = o.getOrDefault("store", "memory");
     int workers = (int) PolicyLoad.number(o, "workers", PolicyServer.DEFAULT_WORKER_THREADS);
     long busyPollMicros = (long) PolicyLoad.number(o, "busy-poll-us", 0);
@@ -50,6 +73,7 @@ public final class PolicyBenchServer {
         new InetSocketAddress(
             InetAddress.getLoopbackAddress(), (int) PolicyLoad.number(o, "port", 0));
     int port;
+    String observed = "";
     if (kind.equals("floor")) {
       ServerSocket server = new ServerSocket();
       server.bind(address, 512);
@@ -66,6 +90,12 @@ public final class PolicyBenchServer {
           });
       port = server.getLocalPort();
     } else {
+      boolean cached = on(o, "cache");
+      if (cached && !kind.equals("postgresql")) {
+        throw new IllegalArgumentException("--cache on needs --store postgresql");
+      }
+      OpenStore pg =
+          kind.equals("postgresql") ? postgresql(requireOption(o, "pg-url"), cached) : null;
       WhitelistStore store =
           switch (kind) {
             case "memory" -> InMemoryWhitelistStore.builder().build();
@@ -76,17 +106,43 @@ public final class PolicyBenchServer {
                             o.getOrDefault("h2-dir", "benchmarks/target/policy-h2"),
                             Math.max(1, workers)))
                     .build();
-            default -> throw new IllegalArgumentException("--store must be memory, h2 or floor");
+            case "postgresql" -> pg.jdbc();
+            default ->
+                throw new IllegalArgumentException(
+                    "--store must be memory, h2, postgresql or floor");
           };
       PolicyMix.fill(store);
+      if (pg != null) {
+        analyze(pg.spec());
+        if (cached) {
+          store = nearCache(pg);
+        }
+      }
       Optional<SenderAuthenticator> auth = Optional.empty();
-      if (o.getOrDefault("spf", "off").equals("on")) {
+      if (on(o, "spf")) {
         auth = Optional.of(spf(store, !o.getOrDefault("spf-cache", "on").equals("off")));
+      }
+      Optional<DecisionListener> listener = Optional.empty();
+      if (observe) {
+        // as `smtpcr policy-server --metrics-listen` wires them (MetricsOption in the cli)
+        MetricsServer metrics =
+            MetricsServer.builder()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .store(store)
+                .build()
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(metrics::close));
+        store = TimedWhitelistStore.of(store, metrics.registry());
+        listener =
+            Optional.of(
+                DecisionLog.from(Settings.defaults(), TokenFixtures.keyRing())
+                    .andThen(MicrometerDecisionListener.of(metrics.registry())));
+        observed = ", decision log at INFO, metrics on 127.0.0.1:" + metrics.address().getPort();
       }
       // the reply texts `smtpcr policy-server` answers with
       PolicyServer server =
           PolicyServer.builder()
-              .engine(CoreFixtures.engine(store, PostfixReplies.formatter(), auth))
+              .engine(CoreFixtures.engine(store, PostfixReplies.formatter(), auth, listener))
               .store(store)
               .workerThreads(workers)
               .busyPoll(Duration.ofNanos(busyPollMicros * 1000))
@@ -97,8 +153,8 @@ public final class PolicyBenchServer {
       port = server.port();
     }
     System.out.printf(
-        "%s server (%d workers, busy poll %d µs) on 127.0.0.1:%d%n",
-        kind, workers, busyPollMicros, port);
+        "%s server (%d workers, busy poll %d µs) on 127.0.0.1:%d%s%n",
+        kind, workers, busyPollMicros, port, observed);
     Thread.sleep((long) PolicyLoad.number(o, "max-seconds", 900) * 1000);
     System.err.println("PolicyBenchServer: stopping after --max-seconds");
     System.exit(0);
@@ -152,6 +208,102 @@ public final class PolicyBenchServer {
       System.exit(3);
     }
     return counting;
+  }
+
+  /**
+   * As {@code smtpcr policy-server --store-url jdbc:postgresql:...} opens it (the cli's {@code
+   * DataDirectory}): a {@link StoreSpec} with a pool of 4 connections and a 3 s wait for one,
+   * opened by {@link OpenStore} (HikariCP, the JDBC store, and the near cache when {@code cached});
+   * the cache is asked for explicitly either way, since on PostgreSQL it is on by default.
+   */
+  private static OpenStore postgresql(String url, boolean cached) {
+    StoreSpec spec =
+        StoreSpec.parse(
+            name ->
+                switch (name) {
+                  case StoreSpec.URL -> Optional.of(url);
+                  case StoreSpec.USER -> Optional.of("smtpcr"); // PostgresServer.USER
+                  case StoreSpec.POOL_SIZE -> Optional.of("4");
+                  case StoreSpec.CONNECTION_TIMEOUT -> Optional.of("3s");
+                  case StoreSpec.CACHE -> Optional.of(cached ? "on" : "off");
+                  default -> Optional.empty();
+                });
+    OpenStore open = OpenStore.open(spec, "smtpcr-whitelist");
+    Runtime.getRuntime().addShutdownHook(new Thread(open::close));
+    return open;
+  }
+
+  /** Fresh statistics for the planner once the pairs are in, as the core group does. */
+  private static void analyze(StoreSpec spec) throws SQLException {
+    Properties p = new Properties();
+    spec.user().ifPresent(u -> p.setProperty("user", u));
+    try (Connection c = DriverManager.getConnection(spec.url(), p);
+        Statement s = c.createStatement()) {
+      s.execute("ANALYZE " + JdbcWhitelistStore.DEFAULT_TABLE_PREFIX + "whitelist");
+    }
+  }
+
+  /**
+   * The near cache of {@code pg} ({@code --cache on}), once it serves: it answers from memory only
+   * while it hears PostgreSQL's notifications, so a run that started before it listens would
+   * measure the database. At exit it prints its hits and misses, for the run's conditions. Exits
+   * with status 3 when it does not serve within 30 s.
+   */
+  static WhitelistStore nearCache(OpenStore pg) throws InterruptedException {
+    CachingWhitelistStore cache =
+        pg.cache().orElseThrow(() -> new IllegalStateException("no near cache: " + pg.spec()));
+    for (int i = 0; i < 300 && !cache.isServing(); i++) {
+      Thread.sleep(100);
+    }
+    if (!cache.isServing()) {
+      System.err.println("PolicyBenchServer: the near cache does not serve (no LISTEN)");
+      System.exit(3);
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () ->
+                    System.out.printf(
+                        "near cache: %d hits, %d misses%n", cache.hitCount(), cache.missCount())));
+    return cache;
+  }
+
+  /**
+   * Sets the {@code smtpcr} command's logging configuration (its {@code simplelogger.properties},
+   * copied into this jar at build time) as system properties, which slf4j-simple reads before its
+   * own file; properties already set (on the command line) win.
+   */
+  static void applyCommandLogging(Properties into) throws IOException {
+    commandLogging().forEach((k, v) -> into.putIfAbsent(k, v));
+  }
+
+  /** The {@code smtpcr} command's {@code simplelogger.properties}. */
+  static Properties commandLogging() throws IOException {
+    Properties p = new Properties();
+    try (InputStream in =
+        PolicyBenchServer.class.getResourceAsStream("cli/simplelogger.properties")) {
+      if (in == null) {
+        throw new IOException("the smtpcr command's simplelogger.properties is not in this jar");
+      }
+      p.load(in);
+    }
+    return p;
+  }
+
+  private static boolean on(Map<String, String> o, String name) {
+    String v = o.getOrDefault(name, "off");
+    if (!v.equals("on") && !v.equals("off")) {
+      throw new IllegalArgumentException("--" + name + " is on or off, not " + v);
+    }
+    return v.equals("on");
+  }
+
+  private static String requireOption(Map<String, String> o, String name) {
+    String v = o.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException("--" + name + " is required here");
+    }
+    return v;
   }
 
   /** As the smtpcr command opens it: HikariCP over an embedded H2 file. */

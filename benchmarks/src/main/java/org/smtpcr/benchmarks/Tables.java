@@ -198,8 +198,11 @@ final class Tables {
     {"postgrey", "Postgrey"},
     {"floor", "floor (does nothing)"},
     {"ours-memory", "SMTPCR, in-memory store"},
+    {"ours-memory-observed", "SMTPCR, in-memory store, decision log and metrics on"},
     {"ours-memory-tuned", "SMTPCR, in-memory store, tuned"},
-    {"ours-h2", "SMTPCR, H2 file store"}
+    {"ours-h2", "SMTPCR, H2 file store"},
+    {"ours-postgresql", "SMTPCR, PostgreSQL store"},
+    {"ours-postgresql-cached", "SMTPCR, PostgreSQL store, near cache"}
   };
 
   private static final Pattern RUN = Pattern.compile(".*-(c(\\d+)(-halting)?)");

@@ -2,11 +2,15 @@ package org.smtpcr.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.smtpcr.benchmarks.Goals.Compare;
 import org.smtpcr.benchmarks.Goals.Goal;
 
 final class GoalsTest {
@@ -54,12 +58,120 @@ final class GoalsTest {
   void everyGroup_hasGoals() {
     assertEquals(6, Goals.of("tokens").size());
     assertEquals(2, Goals.of("core").size());
-    assertEquals(15, Goals.of("policy").size());
+    assertEquals(20, Goals.of("policy").size());
     assertEquals(
-        new Goal("t", "a", "b", "rps", "×", 10, Double.POSITIVE_INFINITY),
+        new Goal("t", "a", "b", Compare.RATIO, "rps", "×", 10, Double.POSITIVE_INFINITY),
         Goals.goal("t | a ÷ b | rps | ≥ 10"));
     assertEquals(
-        new Goal("t", "a", null, "p99us", " µs", Double.NEGATIVE_INFINITY, 1000),
+        new Goal("t", "a", null, Compare.VALUE, "p99us", " µs", Double.NEGATIVE_INFINITY, 1000),
         Goals.goal("t | a | p99us | ≤ 1000 µs"));
+    assertEquals(
+        new Goal("t", "a", "b", Compare.LOSS_PERCENT, "rps", " %", Double.NEGATIVE_INFINITY, 5),
+        Goals.goal("t | a − b | rps | ≤ 5 %"));
+  }
+
+  @Test
+  void loss_isThePercentOfThePeersRequestsLost() {
+    Goal cost = Goals.goal("log costs under 5 % | on − off | rps | ≤ 5 %");
+    Results lost4 = rps(Map.of("on", 9_600.0, "off", 10_000.0));
+    assertTrue(cost.met(lost4));
+    assertEquals("4.00 %", cost.measured(lost4));
+    Results lost6 = rps(Map.of("on", 9_400.0, "off", 10_000.0));
+    assertFalse(cost.met(lost6));
+    assertEquals("6.00 %", cost.measured(lost6));
+    // faster with the log on than off: noise, a negative loss, and within the bound
+    Results gained = rps(Map.of("on", 10_200.0, "off", 10_000.0));
+    assertTrue(cost.met(gained));
+    assertEquals("-2.00 %", cost.measured(gained));
+  }
+
+  @Test
+  void loss_eitherSideNotMeasured_isNotMetAndShowsNoUnit() {
+    Goal cost = Goals.goal("log costs under 5 % | on − off | rps | ≤ 5 %");
+    for (Results r :
+        List.of(rps(Map.of("on", 9_600.0)), rps(Map.of("off", 10_000.0)), rps(Map.of()))) {
+      assertFalse(cost.met(r));
+      assertEquals("–", cost.measured(r));
+    }
+  }
+
+  @Test
+  void goal_malformed_isRefused() {
+    assertThrows(IllegalArgumentException.class, () -> Goals.goal("t | a ÷ b | rps"));
+    assertThrows(IllegalArgumentException.class, () -> Goals.goal("t | a − b | rps | = 5 %"));
+  }
+
+  @Test
+  void policyGoalsAndRows_nameOnlyMeasurementsAFullRunWrites() {
+    // every id a run of all servers at 1, 16 and 256 connections writes, and only those
+    Map<String, Map<String, Double>> all = new HashMap<>();
+    for (String server :
+        List.of(
+            "postgrey",
+            "floor",
+            "ours-memory",
+            "ours-memory-observed",
+            "ours-memory-tuned",
+            "ours-h2",
+            "ours-postgresql",
+            "ours-postgresql-cached")) {
+      for (String run : List.of("c1", "c16", "c256", "c1-halting", "rate")) {
+        all.put(server + "-" + run, Map.of("rps", 1.0, "p99us", 1.0));
+      }
+    }
+    Results full = new Results(all);
+    for (Goal g : Goals.of("policy")) {
+      assertTrue(Double.isFinite(g.value(full)), g.text() + " names a measurement no run writes");
+    }
+    // and the throughput table has a row for each of them, and for nothing else
+    assertEquals(
+        all.keySet().stream().filter(id -> !id.endsWith("-rate")).collect(Collectors.toSet()),
+        Tables.of("policy", full).get(0).rows().stream()
+            .map(Render.Row::id)
+            .collect(Collectors.toSet()));
+  }
+
+  @Test
+  void policyGoals_postgresqlWithTheCacheAndTheCostOfTheLog() {
+    Map<String, Double> m = new HashMap<>();
+    m.put("postgrey-c16", 3_000.0);
+    m.put("postgrey-c256", 3_000.0);
+    m.put("ours-postgresql-cached-c16", 33_000.0);
+    m.put("ours-postgresql-cached-c256", 27_000.0);
+    m.put("ours-memory-c16", 60_000.0);
+    m.put("ours-memory-observed-c16", 58_000.0);
+    m.put("ours-memory-c256", 60_000.0);
+    m.put("ours-memory-observed-c256", 54_000.0);
+    Map<String, Map<String, Double>> byId = new HashMap<>();
+    m.forEach((id, v) -> byId.put(id, Map.of("rps", v)));
+    byId.put("ours-postgresql-cached-rate", Map.of("p99us", 1_900.0));
+    Results r = new Results(byId);
+    Map<String, String> seen = new HashMap<>();
+    Goals.of("policy").stream()
+        .filter(g -> g.id().contains("postgresql-cached") || g.id().contains("observed"))
+        .forEach(g -> seen.put(g.text(), g.measured(r) + (g.met(r) ? " met" : " not met")));
+    assertEquals(
+        Map.of(
+            "SMTPCR, PostgreSQL store, near cache: at least 10× Postgrey's requests/s at 16"
+                + " connections",
+            "11.0× met",
+            "SMTPCR, PostgreSQL store, near cache: at least 10× Postgrey's requests/s at 256"
+                + " connections",
+            "9.00× not met",
+            "SMTPCR, PostgreSQL store, near cache: p99 under 2 ms at 1,000 requests/s",
+            "1,900 µs met",
+            "decision log and metrics: under 5 % of the requests/s lost, in-memory store, 16"
+                + " connections",
+            "3.33 % met",
+            "decision log and metrics: under 5 % of the requests/s lost, in-memory store, 256"
+                + " connections",
+            "10.0 % not met"),
+        seen);
+  }
+
+  private static Results rps(Map<String, Double> values) {
+    Map<String, Map<String, Double>> m = new HashMap<>();
+    values.forEach((id, v) -> m.put(id, Map.of("rps", v)));
+    return new Results(m);
   }
 }

@@ -112,6 +112,35 @@ final class RenderTest {
   }
 
   @Test
+  void policyTables_newServersRenderedWhenMeasured_againstPostgreyOfTheSameConnections() {
+    Map<String, Map<String, Double>> m = new HashMap<>();
+    m.put("postgrey-c16", Map.of("rps", 3_000.0));
+    m.put("ours-postgresql-c16", Map.of("rps", 15_000.0));
+    m.put("ours-memory-observed-c16", Map.of("rps", 57_000.0));
+    m.put("ours-postgresql-rate", Map.of("rps", 1_000.0, "p99us", 2_500.0));
+    // no ours-postgresql-cached-*: a build without the near cache leaves its rows out
+    Results r = new Results(m);
+    List<Table> tables = Tables.of("policy", r);
+    assertEquals(
+        """
+        | server | connections | requests/s | ÷ Postgrey | p50 µs | p99 µs | max µs |
+        |---|---|---:|---:|---:|---:|---:|
+        | Postgrey | 16 | 3,000 | – | – | – | – |
+        | SMTPCR, in-memory store, decision log and metrics on | 16 | 57,000 | 19.0× | – | – | – |
+        | SMTPCR, PostgreSQL store | 16 | 15,000 | 5.00× | – | – | – |
+        """,
+        Render.render(tables.get(0), r));
+    assertEquals(
+        """
+        | server | achieved req/s | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs \
+        | p99 from schedule µs |
+        |---|---:|---:|---:|---:|---:|---:|---:|
+        | SMTPCR, PostgreSQL store | 1,000 | – | – | 2,500 | – | – | – |
+        """,
+        Render.render(tables.get(1), r));
+  }
+
+  @Test
   void declarations_columnsAndRowsWithTheirPeers() {
     assertEquals(
         new Col("p50 µs", "p50", 1e-3, Op.VALUE, 0), Tables.col("p50 µs | p50 | VALUE | 0 | 1e-3"));
