@@ -252,6 +252,7 @@ public final class PolicyBenchServer {
   static WhitelistStore nearCache(OpenStore pg) throws InterruptedException {
     CachingWhitelistStore cache =
         pg.cache().orElseThrow(() -> new IllegalStateException("no near cache: " + pg.spec()));
+    pg.store(); // starts the cache's listener, as a server's first decision does
     for (int i = 0; i < 300 && !cache.isServing(); i++) {
       Thread.sleep(100);
     }

@@ -78,7 +78,7 @@ final class DataOptions {
       names = "--store-cache-ttl",
       paramLabel = "DURATION",
       description =
-          "The longest the near cache reuses an answer (default 5m; on H2 with --store-cache on,"
+          "The longest the near cache reuses an answer (default 1m; on H2 with --store-cache on,"
               + " how long a change made by another process may go unseen).")
   String storeCacheTtl;
 

@@ -39,9 +39,11 @@ import org.smtpcr.tokens.SenderAuthentication;
  * LISTEN}: each committed change to the whitelist or the deny list clears every cache that listens,
  * within moments. While that listener is not connected the cache serves nothing: every look-up goes
  * to the database, which, when it is down, fails (and the engine answers {@code 451 4.3.0}) rather
- * than returning a stale accept. A cache built here without a listener ({@link Builder#build()})
- * serves from the start, and {@link Builder#ttl} is then how long a change made elsewhere may go
- * unseen.
+ * than returning a stale accept. The listener renews a short lease ({@value #LEASE_MILLIS} ms) each
+ * time its connection shows that it is alive; a listener that goes silent or stalls stops the cache
+ * when the lease runs out, before anyone has noticed why. A cache built here without a listener
+ * ({@link Builder#build()}) serves from the start, and {@link Builder#ttl} is then how long a
+ * change made elsewhere may go unseen.
  *
  * <p>An answer is reused for at most the {@linkplain Builder#ttl time to live}; a cached entry is
  * never served once it has expired by the {@linkplain Builder#clock clock}; at most {@linkplain
@@ -55,13 +57,28 @@ public final class CachingWhitelistStore implements WhitelistStore {
   /** What was asked: the cache key. */
   private record Lookup(char kind, Object what) {}
 
+  /** An answer, and the generation it was loaded in: served only while that is still current. */
+  private record Stamped(long generation, Object answer) {}
+
+  /**
+   * How long a listening cache serves after its listener last showed that its connection is alive
+   * ({@link #alive()}): a listener that goes silent, stalls or is starved stops the cache within
+   * this bound, without having to notice it first.
+   */
+  static final Duration LEASE = Duration.ofMillis(CachingWhitelistStore.LEASE_MILLIS);
+
+  /** {@link #LEASE} in milliseconds. */
+  static final long LEASE_MILLIS = 750;
+
   private static final char CONTAINS_OR_FIND_ANY = 'a';
   private static final char FIND = 'f';
   private static final char DENIAL = 'd';
 
   private final WhitelistStore store;
   private final Clock clock;
-  private final Cache<Lookup, Object> cache;
+  private final Ticker ticker;
+  private final boolean leased;
+  private final Cache<Lookup, Stamped> cache;
 
   /** Bumped by every clearing; a load started before a clearing does not store its answer. */
   private final AtomicLong generation = new AtomicLong();
@@ -70,23 +87,32 @@ public final class CachingWhitelistStore implements WhitelistStore {
   private final AtomicLong misses = new AtomicLong();
   private volatile boolean serving;
 
-  private CachingWhitelistStore(Builder b, boolean serving) {
+  /** While {@link #leased}: serving ends when the ticker passes this, unless renewed. */
+  private volatile long servingUntil;
+
+  private CachingWhitelistStore(Builder b, boolean servesAtOnce) {
     this.store = b.store;
     this.clock = b.clock;
+    // the time to live and the lease run on a monotonic ticker; a test's clock drives both
     Clock c = b.clock;
+    this.ticker =
+        b.clockSet
+            ? new Ticker() {
+              @Override
+              public long read() {
+                return TimeUnit.MILLISECONDS.toNanos(c.millis());
+              }
+            }
+            : Ticker.systemTicker();
     this.cache =
         CacheBuilder.newBuilder()
             .maximumSize(b.maximumSize)
             .expireAfterWrite(b.ttl.toNanos(), TimeUnit.NANOSECONDS)
-            .ticker(
-                new Ticker() {
-                  @Override
-                  public long read() {
-                    return TimeUnit.MILLISECONDS.toNanos(c.millis());
-                  }
-                })
+            .ticker(ticker)
             .build();
-    this.serving = serving;
+    // a cache without a listener serves from the start and has no lease to renew
+    this.leased = !servesAtOnce;
+    this.serving = servesAtOnce;
   }
 
   /**
@@ -100,10 +126,16 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   // ---- what a change source (the PostgreSQL listener) tells the cache ----
 
-  /** The source listens now: forget everything from before, then serve. */
+  /** The source listens now: forget everything from before, then serve for one lease. */
   void listening() {
     clear();
+    alive();
     serving = true;
+  }
+
+  /** The source's connection was alive just now: serve for one more lease. */
+  void alive() {
+    servingUntil = ticker.read() + LEASE.toNanos();
   }
 
   /** Something changed in the store, somewhere: forget everything. */
@@ -124,7 +156,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
    * @return the value
    */
   public boolean isServing() {
-    return serving;
+    return serving && (!leased || servingUntil - ticker.read() > 0);
   }
 
   /**
@@ -157,23 +189,23 @@ public final class CachingWhitelistStore implements WhitelistStore {
   }
 
   private <V> V lookup(Lookup key, Supplier<V> load, Predicate<V> usable) {
-    if (serving) {
-      @SuppressWarnings("unchecked") // each kind of Lookup holds one type of answer
-      V cached = (V) cache.getIfPresent(key);
-      if (cached != null && usable.test(cached)) {
-        hits.incrementAndGet();
-        return cached;
+    if (isServing()) {
+      Stamped stamped = cache.getIfPresent(key);
+      // an answer loaded before the last clearing is never served, even if its put came after it
+      if (stamped != null && stamped.generation() == generation.get()) {
+        @SuppressWarnings("unchecked") // each kind of Lookup holds one type of answer
+        V cached = (V) stamped.answer();
+        if (usable.test(cached)) {
+          hits.incrementAndGet();
+          return cached;
+        }
       }
     }
     misses.incrementAndGet();
     long before = generation.get();
     V loaded = load.get();
     if (serving && generation.get() == before) {
-      cache.put(key, loaded);
-      // a clearing between the check and the put must not leave this answer behind
-      if (!serving || generation.get() != before) {
-        cache.invalidate(key);
-      }
+      cache.put(key, new Stamped(before, loaded));
     }
     return loaded;
   }
@@ -300,7 +332,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   @Override
   public String toString() {
-    return "CachingWhitelistStore[" + store + (serving ? "" : ", not serving") + "]";
+    return "CachingWhitelistStore[" + store + (isServing() ? "" : ", not serving") + "]";
   }
 
   /**
@@ -313,6 +345,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
     private long maximumSize = -1;
     private Duration ttl;
     private Clock clock;
+    private boolean clockSet;
 
     private Builder() {}
 
@@ -342,8 +375,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
     }
 
     /**
-     * How long an answer is reused at most (default 5 minutes, {@link
-     * StoreSpec#DEFAULT_CACHE_TTL}).
+     * How long an answer is reused at most (default 1 minute, {@link StoreSpec#DEFAULT_CACHE_TTL}).
      *
      * @param ttl positive
      * @return this builder
@@ -357,7 +389,9 @@ public final class CachingWhitelistStore implements WhitelistStore {
     }
 
     /**
-     * The clock that says when an answer or an entry has expired (default the system's, UTC).
+     * The clock that says when an entry has expired (default the system's, UTC). When set, it also
+     * times the {@linkplain #ttl time to live} (for tests); by default that runs on the monotonic
+     * {@link System#nanoTime()}, which a change of the wall clock does not move.
      *
      * @param clock the clock
      * @return this builder
@@ -365,6 +399,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
     public Builder clock(Clock clock) {
       checkState(this.clock == null, "clock was already set");
       this.clock = requireNonNull(clock, "clock");
+      this.clockSet = true;
       return this;
     }
 

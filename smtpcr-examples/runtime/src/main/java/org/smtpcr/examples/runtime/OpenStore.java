@@ -170,7 +170,8 @@ public final class OpenStore implements AutoCloseable {
   /**
    * The store every decision should use: the near cache when there is one, else the JDBC store. The
    * first call starts the cache's PostgreSQL listener (a thread and a connection of its own); until
-   * it listens, the cache sends every look-up to the database.
+   * it listens, the cache sends every look-up to the database. {@link #cache()} alone starts
+   * nothing: a cache that no one got through this method never serves.
    *
    * @return the store
    */

@@ -1,5 +1,6 @@
 package org.smtpcr.examples.runtime;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.lang.reflect.Array;
@@ -41,8 +42,22 @@ import org.slf4j.LoggerFactory;
 final class PostgresChanges implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresChanges.class);
 
-  /** How long one wait for notifications lasts; a silent connection is checked after it. */
-  private static final int WAIT_MILLIS = 500;
+  /**
+   * How long one wait for notifications lasts; the connection is then checked ({@code SELECT 1}),
+   * which renews the cache's {@linkplain CachingWhitelistStore#LEASE lease}.
+   */
+  private static final int WAIT_MILLIS = 250;
+
+  /**
+   * The listening connection's network timeout after set-up: a statement that gets no answer in
+   * this time fails, and the listener reconnects. The cache has stopped serving before then, when
+   * its lease ran out.
+   */
+  private static final int NETWORK_TIMEOUT_MILLIS = 1000;
+
+  /** The table prefixes {@code JdbcWhitelistStore} accepts; they go into SQL unquoted. */
+  private static final java.util.regex.Pattern PREFIX =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,29}");
 
   /** The listening connection's {@code application_name}, set once the cache serves. */
   static final String APPLICATION_NAME = "smtpcr-near-cache";
@@ -87,6 +102,10 @@ final class PostgresChanges implements AutoCloseable {
       String tablePrefix,
       CachingWhitelistStore cache,
       String name) {
+    checkArgument(
+        PREFIX.matcher(requireNonNull(tablePrefix, "tablePrefix")).matches(),
+        "the table prefix must match %s",
+        PREFIX);
     PostgresChanges c =
         new PostgresChanges(
             requireNonNull(connect, "connect"),
@@ -138,6 +157,7 @@ final class PostgresChanges implements AutoCloseable {
           try (Statement s = c.createStatement()) {
             s.execute("LISTEN " + channel(prefix));
           }
+          selfTest(c);
           cache.listening();
           // what an operator (and the tests) see in pg_stat_activity once this cache serves
           try (Statement s = c.createStatement()) {
@@ -180,13 +200,40 @@ final class PostgresChanges implements AutoCloseable {
   private void listen(Connection c) throws SQLException {
     Object pg = pgConnection(c);
     Method poll = pollMethod(pg);
-    while (!closed) {
-      int n = notifications(pg, poll);
-      if (n > 0) {
-        cache.changed();
-      } else if (!c.isValid(1)) {
-        throw new SQLException("the listening connection is no longer valid");
+    c.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
+    try (PreparedStatement ping = c.prepareStatement("SELECT 1")) {
+      while (!closed) {
+        if (notifications(pg, poll, WAIT_MILLIS) > 0) {
+          cache.changed();
+        }
+        // an answer proves the connection alive now: any change committed before it was sent to
+        // us before this answer, so it was heard above or is heard in the next wait
+        try (ResultSet r = ping.executeQuery()) {
+          r.next();
+        }
+        cache.alive();
       }
+    }
+  }
+
+  /**
+   * Checks that a notification on the channel reaches this connection (a session hears its own
+   * {@code NOTIFY}): a pooler in transaction mode (PgBouncer) accepts {@code LISTEN} and then
+   * delivers nothing, and a cache behind it would never hear a change.
+   */
+  private void selfTest(Connection c) throws SQLException {
+    Object pg = pgConnection(c);
+    Method poll = pollMethod(pg);
+    try (PreparedStatement p = c.prepareStatement("SELECT pg_catalog.pg_notify(?, 'self-test')")) {
+      p.setString(1, channel(prefix));
+      p.execute();
+    }
+    if (notifications(pg, poll, NETWORK_TIMEOUT_MILLIS) == 0) {
+      throw new SQLException(
+          "a notification on channel "
+              + channel(prefix)
+              + " did not come back to the listening connection (a connection pooler in"
+              + " transaction mode between SMTPCR and PostgreSQL?)");
     }
   }
 
@@ -222,7 +269,9 @@ final class PostgresChanges implements AutoCloseable {
     try (PreparedStatement p =
         c.prepareStatement(
             "SELECT 1 FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class r ON r.oid = t.tgrelid"
-                + " WHERE t.tgname = ? AND r.relname = ? AND pg_catalog.pg_table_is_visible(r.oid)")) {
+                + " WHERE t.tgname = ? AND r.relname = ? AND pg_catalog.pg_table_is_visible(r.oid)"
+                // a disabled trigger sends nothing: the cache must not serve on its account
+                + " AND t.tgenabled <> 'D'")) {
       p.setString(1, prefix + table + "_notify");
       p.setString(2, prefix + table);
       try (ResultSet r = p.executeQuery()) {
@@ -251,9 +300,9 @@ final class PostgresChanges implements AutoCloseable {
     }
   }
 
-  private static int notifications(Object pg, Method poll) throws SQLException {
+  private static int notifications(Object pg, Method poll, int waitMillis) throws SQLException {
     try {
-      Object array = poll.invoke(pg, WAIT_MILLIS);
+      Object array = poll.invoke(pg, waitMillis);
       return array == null ? 0 : Array.getLength(array);
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof SQLException s) {

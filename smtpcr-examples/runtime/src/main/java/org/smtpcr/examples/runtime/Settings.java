@@ -903,7 +903,7 @@ public final class Settings {
       store(StoreSpec.CACHE_SIZE, "--store-cache-size", false);
 
   /**
-   * The longest the store's near cache reuses an answer (default 5 minutes): a safety net on
+   * The longest the store's near cache reuses an answer (default 1 minute): a safety net on
    * PostgreSQL, whose changes clear the cache at once; how long a change made elsewhere may go
    * unseen with {@code store.cache=on} on H2.
    *

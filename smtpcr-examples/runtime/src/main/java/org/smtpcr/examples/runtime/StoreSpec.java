@@ -115,7 +115,7 @@ public final class StoreSpec {
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
   /** The default longest reuse of a cached answer. @since 0.3.0 */
-  public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(1);
 
   private static final int MAX_CACHE_SIZE = 10_000_000;
   private static final Duration MAX_CACHE_TTL = Duration.ofDays(1);
@@ -451,6 +451,15 @@ public final class StoreSpec {
     Properties p = new Properties();
     user.ifPresent(u -> p.setProperty("user", u));
     password.ifPresent(pw -> p.setProperty("password", pw));
+    if (isPostgresql()) {
+      // pgjdbc waits forever by default: a database that accepts the connection and then stalls
+      // would hold the listener for good (parameters in the URL take precedence)
+      String seconds = Long.toString(Math.max(1, connectionTimeout.toSeconds()));
+      p.setProperty("connectTimeout", seconds);
+      p.setProperty("loginTimeout", seconds);
+      p.setProperty("socketTimeout", seconds);
+      p.setProperty("tcpKeepAlive", "true");
+    }
     Connection c = driver.connect(url, p);
     if (c == null) {
       throw new SQLException("the JDBC driver " + driverClass + " does not take this URL");

@@ -213,6 +213,57 @@ final class CachingWhitelistStoreTest {
   }
 
   @Test
+  void listenerLostDuringALoad_theAnswerIsNotServedOnceItListensAgain() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+    AtomicReference<Runnable> duringRead = new AtomicReference<>();
+    counted.duringRead =
+        () -> Optional.ofNullable(duringRead.getAndSet(null)).ifPresent(Runnable::run);
+    duringRead.set(
+        () -> {
+          // the connection drops while the look-up is out; meanwhile another host removes the pair
+          cache.lost();
+          database.remove(KEY);
+          cache.listening();
+        });
+    assertTrue(cache.containsAny(PAIR), "the database's answer at the time");
+    assertFalse(cache.containsAny(PAIR), "not the answer from before the loss");
+    assertEquals(2, counted.reads.get());
+  }
+
+  @Test
+  void aListenerThatIsNotHeardFrom_stopsTheCacheWhenItsLeaseRunsOut() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+    assertTrue(cache.containsAny(PAIR));
+    clock.advance(CachingWhitelistStore.LEASE.minusMillis(1));
+    assertTrue(cache.isServing());
+    assertTrue(cache.containsAny(PAIR));
+    assertEquals(1, counted.reads.get(), "served within the lease");
+    clock.advance(Duration.ofMillis(1));
+    assertFalse(cache.isServing(), "the lease ran out: nobody said the connection is alive");
+    // another host removes the pair, and this host's listener hears nothing: no stale accept
+    database.remove(KEY);
+    assertFalse(cache.containsAny(PAIR));
+    assertEquals(2, counted.reads.get());
+    cache.alive();
+    assertTrue(cache.isServing(), "renewed");
+  }
+
+  @Test
+  void aStoreThatFailsOnceTheLeaseRanOut_failsRatherThanServingAStaleAccept() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+    assertTrue(cache.containsAny(PAIR));
+    clock.advance(CachingWhitelistStore.LEASE);
+    counted.duringRead =
+        () -> {
+          throw new org.smtpcr.core.store.StoreException("database down");
+        };
+    assertThrows(org.smtpcr.core.store.StoreException.class, () -> cache.containsAny(PAIR));
+  }
+
+  @Test
   void sizeIsBounded_answersStayRight() {
     CachingWhitelistStore cache =
         CachingWhitelistStore.builder().store(counted).maximumSize(1).clock(clock).buildListening();
