@@ -24,10 +24,10 @@ import org.smtpcr.tokens.KeyRing;
  * {@linkplain Settings#TRUSTED_NETWORKS trusted networks}); the null sender ({@link
  * Settings#NULL_SENDER}, {@link Settings#NULL_SENDER_NEEDS_OUTBOUND}); the store's deny list; the
  * whitelist store; pass codes (in the sub-address, and in the Subject when {@linkplain
- * Settings#SUBJECT_PASS_CODES asked}). The engine canonicalizes with {@link
- * Settings#canonicalizer()}, and authenticates senders with the {@linkplain
- * #authenticator(Settings) authenticator the settings ask for}: SPF at RCPT, DKIM and DMARC at the
- * end of DATA where the route sees the message, with the policy knobs ({@link
+ * Settings#SUBJECT_PASS_CODES asked}); and the rules of the {@linkplain ListFiles list files}. The
+ * engine canonicalizes with {@link Settings#canonicalizer()}, and authenticates senders with the
+ * {@linkplain #authenticator(Settings) authenticator the settings ask for}: SPF at RCPT, DKIM and
+ * DMARC at the end of DATA where the route sees the message, with the policy knobs ({@link
  * Settings#REJECT_SPF_FAIL}, {@link Settings#ADMIT_UNAUTHENTICATED}, {@link
  * Settings#HONOUR_UNVERIFIED_CONFIRMATIONS}, {@link Settings#TRUSTED_FORWARDERS}, {@link
  * Settings#AUTHENTICATION_OPTIONAL_DOMAINS}) and the {@linkplain Settings#TRUSTED_AUTHSERV_IDS
@@ -81,6 +81,32 @@ public final class StandardEngine {
       WhitelistStore store,
       UnaryOperator<SenderAuthenticator> authenticators) {
     requireNonNull(settings, "settings");
+    return builder(settings, ring, store, authenticators, ListFiles.load(settings));
+  }
+
+  /**
+   * {@link #builder(Settings, KeyRing, WhitelistStore, UnaryOperator)}, with the {@linkplain
+   * ListFiles list files} read already: a server that keeps {@code lists} can {@linkplain
+   * ListFiles#reload() reload} them (on {@code SIGHUP}) while the engine keeps running. The other
+   * builders read the files the settings name once.
+   *
+   * @param settings the settings ({@link Settings#CHALLENGE_BASE} is required)
+   * @param ring the key ring
+   * @param store the whitelist store
+   * @param authenticators wraps the authenticator; not called when the settings ask for none
+   * @param lists the list files, {@linkplain ListFiles#load(Settings) read from the same settings}
+   * @return the builder
+   * @throws IllegalArgumentException naming the setting that the engine refuses
+   * @since 0.3.0
+   */
+  public static DecisionEngine.Builder builder(
+      Settings settings,
+      KeyRing ring,
+      WhitelistStore store,
+      UnaryOperator<SenderAuthenticator> authenticators,
+      ListFiles lists) {
+    requireNonNull(settings, "settings");
+    requireNonNull(lists, "lists");
     requireNonNull(ring, "ring");
     requireNonNull(store, "store");
     requireNonNull(authenticators, "authenticators");
@@ -180,7 +206,7 @@ public final class StandardEngine {
         throw named(Settings.TRUSTED_AUTHSERV_IDS, e);
       }
     }
-    return b.rules(rules.build());
+    return b.rules(lists.addTo(rules).build());
   }
 
   /**
