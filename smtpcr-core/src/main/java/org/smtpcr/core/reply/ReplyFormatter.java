@@ -369,6 +369,26 @@ public final class ReplyFormatter {
   }
 
   /**
+   * Returns a formatter with the same statuses, wrap width and other texts, and {@code text} as the
+   * template of {@code kind}; for a setting that changes one text of whichever formatter a route
+   * uses (the English texts, or those for Postfix). The same checks apply as in {@link
+   * Builder#template(ReplyKind, String)}.
+   *
+   * @param kind the reply kind
+   * @param text printable US-ASCII with {@code {name}} placeholders, at most 2,000 characters
+   * @return a new formatter
+   * @throws IllegalArgumentException if the template is malformed
+   * @since 0.3.0
+   */
+  public ReplyFormatter withTemplate(ReplyKind kind, String text) {
+    requireNonNull(kind, "kind");
+    requireNonNull(text, "text");
+    Map<ReplyKind, List<Segment>> t = new EnumMap<>(templates);
+    t.put(kind, parseTemplate(text));
+    return new ReplyFormatter(Collections.unmodifiableMap(t), statuses, wrapWidth);
+  }
+
+  /**
    * Whether replies of {@code kind} must be temporary (4yz): the engine's own failures and limits.
    *
    * @param kind the kind

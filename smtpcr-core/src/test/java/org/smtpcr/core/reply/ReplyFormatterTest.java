@@ -59,6 +59,22 @@ final class ReplyFormatterTest {
   }
 
   @Test
+  void withTemplate_changesOneText_keepsTheOthersAndTheStatuses() {
+    ReplyFormatter postfix = PostfixReplies.formatter().withStatus(ReplyKind.DENIED, 554, "5.7.1");
+    ReplyFormatter changed = postfix.withTemplate(ReplyKind.DENIED, "No mail from {sender} here.");
+    SmtpReply denied = changed.reply(ReplyKind.DENIED, BOB);
+    assertEquals(List.of("No mail from alice@example.org here."), denied.proseLines());
+    assertEquals(554, denied.code());
+    assertEquals(
+        postfix.challenge(BOB, LINK).proseLines(), changed.challenge(BOB, LINK).proseLines());
+    assertEquals(
+        List.of("Message not accepted."), postfix.reply(ReplyKind.DENIED, BOB).proseLines());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> postfix.withTemplate(ReplyKind.DENIED, "caf\u00e9 {unclosed"));
+  }
+
+  @Test
   void withStatus_temporaryChallenge_keepsATemplateOfTheUsersOwn() {
     ReplyFormatter own =
         ReplyFormatter.builder()

@@ -214,6 +214,14 @@ final class EngineOptions {
               + " FILE.local; re-read on SIGHUP.")
   String denyFile;
 
+  @Option(
+      names = "--reply-templates-file",
+      paramLabel = "FILE",
+      description =
+          "Reply texts (KIND TEXT) and statuses (status KIND CODE ENHANCED) that replace the"
+              + " built-in ones; read at start.")
+  String replyTemplatesFile;
+
   /** The runtime settings these options give; a wrong value is a usage error naming the option. */
   Settings.Builder settings() {
     Settings.Builder b = Settings.builder().set(Settings.CHALLENGE_LIFETIME, challengeLifetime);
@@ -241,6 +249,7 @@ final class EngineOptions {
     Cli.setOption(spec, b, Settings.EXEMPT_RECIPIENTS_FILE, exemptRecipientsFile);
     Cli.setOption(spec, b, Settings.SENDER_WHITELIST_FILE, senderWhitelistFile);
     Cli.setOption(spec, b, Settings.DENY_FILE, denyFile);
+    Cli.setOption(spec, b, Settings.REPLY_TEMPLATES_FILE, replyTemplatesFile);
     return b;
   }
 }

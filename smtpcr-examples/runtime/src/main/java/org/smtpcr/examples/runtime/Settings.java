@@ -961,6 +961,28 @@ public final class Settings {
           false,
           Settings::path);
 
+  /**
+   * A file of reply texts and statuses that replace the built-in ones, one a line: {@code KIND
+   * TEXT} (a template with {@code {recipient}}, {@code {sender}}, {@code {client}}, {@code {helo}}
+   * placeholders, printable ASCII) or {@code status KIND CODE ENHANCED} (such as {@code status
+   * denied 554 5.7.1}); KIND is a reply kind in lower case with dashes ({@code challenge}, {@code
+   * denied}, {@code not-local}, ...). Read at start-up, with the same bounds, comments and errors
+   * as the list files, and not re-read on {@code SIGHUP}. See {@link
+   * StandardEngine#replies(Settings, org.smtpcr.core.reply.ReplyFormatter)}.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Path> REPLY_TEMPLATES_FILE =
+      declare(
+          "replyTemplatesFile",
+          List.of(),
+          List.of("--reply-templates-file"),
+          null,
+          "A file of reply texts (KIND TEXT) and statuses (status KIND CODE ENHANCED) that replace"
+              + " the built-in ones.",
+          false,
+          Settings::path);
+
   private static final List<Setting<?>> ALL = List.copyOf(DECLARED);
   private static final Settings DEFAULTS = new Settings(Map.of());
 

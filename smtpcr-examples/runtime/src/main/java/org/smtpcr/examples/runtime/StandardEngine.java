@@ -107,6 +107,7 @@ public final class StandardEngine {
       ListFiles lists) {
     requireNonNull(settings, "settings");
     requireNonNull(lists, "lists");
+    ReplyTemplates.from(settings); // a bad reply text stops the start, whichever route builds
     requireNonNull(ring, "ring");
     requireNonNull(store, "store");
     requireNonNull(authenticators, "authenticators");
@@ -210,7 +211,8 @@ public final class StandardEngine {
   }
 
   /**
-   * The reply texts a route uses, with what the settings change in them: the {@linkplain
+   * The reply texts a route uses, with what the settings change in them: the texts and statuses of
+   * the {@linkplain Settings#REPLY_TEMPLATES_FILE reply-templates file}, then the {@linkplain
    * Settings#CHALLENGE_CODE challenge's code} ({@code 450 4.7.1} instead of {@code 550 5.7.1}) when
    * it is set. Every route passes its formatter through here, so that a setting means the same on
    * each: {@link ReplyFormatter#english()}, {@link
@@ -218,17 +220,20 @@ public final class StandardEngine {
    *
    * @param settings the settings
    * @param formatter the route's reply texts
-   * @return {@code formatter}, or a copy with the challenge's status changed
+   * @return {@code formatter}, or a copy with what the settings change
+   * @throws IllegalArgumentException naming {@link Settings#REPLY_TEMPLATES_FILE}, the file and the
+   *     line, when a line of that file is wrong
    * @since 0.3.0
    */
   public static ReplyFormatter replies(Settings settings, ReplyFormatter formatter) {
     requireNonNull(settings, "settings");
     requireNonNull(formatter, "formatter");
+    ReplyFormatter f = ReplyTemplates.from(settings).apply(formatter);
     if (!settings.isSet(Settings.CHALLENGE_CODE)) {
-      return formatter; // a formatter of the user's own keeps its challenge status
+      return f; // a formatter of the user's own keeps its challenge status
     }
     int code = settings.get(Settings.CHALLENGE_CODE);
-    return formatter.withStatus(ReplyKind.CHALLENGE, code, Settings.challengeEnhancedStatus(code));
+    return f.withStatus(ReplyKind.CHALLENGE, code, Settings.challengeEnhancedStatus(code));
   }
 
   /**
