@@ -161,14 +161,13 @@ final class Services {
   }
 
   /**
-   * Re-reads {@code lists} on each SIGHUP, when some are configured; {@link ListFiles#reload()}
-   * logs the outcome. The servers keep their connections: their engine's rules read the lists in
-   * force at each decision.
+   * Re-reads {@code lists} on each SIGHUP; {@link ListFiles#reload()} logs the outcome. The servers
+   * keep their connections: their engine's rules read the lists in force at each decision.
+   * Installed also when no list file is configured, so that {@code systemctl reload} never stops a
+   * server.
    */
   static void reloadOnHangup(ListFiles lists) {
-    if (!lists.isEmpty()) {
-      Hangup.onHangup(lists::reload);
-    }
+    Hangup.onHangup(lists::reload);
   }
 
   /** {@code host:port}, IPv6 in brackets. */

@@ -187,12 +187,17 @@ public final class ListFiles {
   /**
    * Reads every file again and, when all of them parse, puts the new lists in force at once and
    * logs one INFO line with the entry counts. When one does not, the lists in force stay, and one
-   * ERROR line names the setting, the file and the line.
+   * ERROR line names the setting, the file and the line. With no file configured, logs that there
+   * is nothing to reload.
    *
    * @return whether the new lists are in force
    * @since 0.3.0
    */
   public synchronized boolean reload() {
+    if (files.isEmpty()) {
+      log.info("no list files configured; nothing to reload");
+      return true;
+    }
     Map<Kind, Loaded> next;
     try {
       next = read(files, canonicalizer);
