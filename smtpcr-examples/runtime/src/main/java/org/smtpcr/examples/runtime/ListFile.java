@@ -37,8 +37,13 @@ final class ListFile {
 
     /** An error about this line: {@code file:number: reason}. */
     IllegalArgumentException error(String reason) {
-      return new IllegalArgumentException(where() + ": " + reason);
+      return ListFile.error(file, number, reason);
     }
+  }
+
+  /** An error about line {@code number} of {@code file}: {@code file:number: reason}. */
+  static IllegalArgumentException error(Path file, int number, String reason) {
+    return new IllegalArgumentException(file + ":" + number + ": " + reason);
   }
 
   private ListFile() {}
@@ -99,14 +104,11 @@ final class ListFile {
         end++;
       }
       int stop = end > start && bytes[end - 1] == '\r' ? end - 1 : end;
-      Path f = file;
-      int n = number;
       if (stop - start > ListFiles.MAX_LINE_BYTES) {
-        throw new Line(f, n, List.of())
-            .error("line longer than " + ListFiles.MAX_LINE_BYTES + " bytes");
+        throw error(file, number, "line longer than " + ListFiles.MAX_LINE_BYTES + " bytes");
       }
-      String text = decode(Arrays.copyOfRange(bytes, start, stop), new Line(f, n, List.of()));
-      List<String> words = words(text, new Line(f, n, List.of()));
+      String text = decode(Arrays.copyOfRange(bytes, start, stop), file, number);
+      List<String> words = words(text, file, number);
       if (!words.isEmpty()) {
         out.add(new Line(file, number, words));
       }
@@ -115,7 +117,7 @@ final class ListFile {
     return out;
   }
 
-  private static String decode(byte[] b, Line at) {
+  private static String decode(byte[] b, Path file, int number) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
@@ -124,16 +126,16 @@ final class ListFile {
           .decode(ByteBuffer.wrap(b))
           .toString();
     } catch (CharacterCodingException e) {
-      throw at.error("not UTF-8");
+      throw error(file, number, "not UTF-8");
     }
   }
 
   /** The words of a line: a {@code #} at its start or after a blank starts a comment. */
-  private static List<String> words(String text, Line at) {
+  private static List<String> words(String text, Path file, int number) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-        throw at.error("control character at column " + (i + 1));
+        throw error(file, number, "control character at column " + (i + 1));
       }
     }
     String t = text;
