@@ -75,6 +75,47 @@ final class HangupProcessTest {
     }
   }
 
+  @Test
+  void sighup_smtpServerReloads_andAServerWithoutListsKeepsRunning() throws Exception {
+    Path data = tmp.resolve("data");
+    CommandRun.keygen(data);
+    Path clients = Files.writeString(tmp.resolve("clients"), "192.0.2.1\n");
+    try (ChildProcess smtp =
+            ChildProcess.smtpcr(
+                tmp,
+                "smtp-server",
+                "--data",
+                data.toString(),
+                "--listen",
+                "127.0.0.1:0",
+                "--trusted-clients-file",
+                clients.toString());
+        ChildProcess policy =
+            ChildProcess.smtpcr(
+                tmp, "policy-server", "--data", data.toString(), "--listen", "127.0.0.1:0")) {
+      smtp.awaitOut(o -> o.contains("SMTP on 127.0.0.1:"), WAIT);
+      policy.awaitOut(o -> LISTENING.matcher(o).find(), WAIT);
+      Files.writeString(clients.resolveSibling("clients.local"), "198.51.100.0/24\n");
+      hangUp(smtp);
+      smtp.awaitErr(e -> e.contains("list files reloaded: trustedClientsFile=2"), WAIT);
+      // systemctl reload of a server with no list file must not stop it
+      hangUp(policy);
+      policy.awaitErr(e -> e.contains("no list files configured; nothing to reload"), WAIT);
+      Matcher m = LISTENING.matcher(policy.out());
+      assertTrue(m.find());
+      assertTrue(
+          PolicyRequests.action(
+                  Integer.parseInt(m.group(1)),
+                  PolicyRequests.rcpt("alice@sender.example", "bob@example.com"))
+              .startsWith("550 5.7.1 "),
+          policy::toString);
+      smtp.terminate();
+      policy.terminate();
+      smtp.waitFor(WAIT);
+      policy.waitFor(WAIT);
+    }
+  }
+
   /** {@code kill -HUP pid}, as {@code systemctl reload} with {@code ExecReload=} does. */
   static void hangUp(ChildProcess p) throws IOException, InterruptedException {
     Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).inheritIO().start();
