@@ -142,7 +142,8 @@ public final class Transaction {
 
   /**
    * The client's host name as the MTA resolved and verified it (Postfix's {@code client_name}), for
-   * logs; rules do not read it.
+   * logs and for rules that trust clients by name (the runtime's trusted-clients file); the
+   * built-in rules do not read it.
    *
    * @return the name as the MTA gave it, or empty when the MTA gave none (or {@code unknown})
    * @since 0.3.0

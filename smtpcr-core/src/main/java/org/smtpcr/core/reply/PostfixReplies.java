@@ -51,12 +51,23 @@ public final class PostfixReplies {
 
   private static final String ELLIPSIS = "...";
 
+  /** The challenge text: for a permanent refusal, after which the person resends. */
+  static final String CHALLENGE_TEXT =
+      "This address only accepts mail from senders who have confirmed they are"
+          + " a person. Confirm here, then send your message again:";
+
+  /**
+   * The challenge text for a temporary refusal ({@code 450}; see {@link
+   * ReplyFormatter#withStatus}): the sender's server retries, so there is nothing to send again.
+   */
+  static final String CHALLENGE_TEXT_RETRIED =
+      "This address only accepts mail from senders who have confirmed they are"
+          + " a person. Confirm here; your mail server tries again by itself, so there is"
+          + " nothing to resend:";
+
   private static final ReplyFormatter FORMATTER =
       ReplyFormatter.builder()
-          .template(
-              ReplyKind.CHALLENGE,
-              "This address only accepts mail from senders who have confirmed they are"
-                  + " a person. Confirm here, then send your message again:")
+          .template(ReplyKind.CHALLENGE, CHALLENGE_TEXT)
           .template(ReplyKind.REJECT, "This address does not accept mail from <{sender}>.")
           .template(
               ReplyKind.PENDING_MIX,

@@ -56,13 +56,24 @@ public final class ReplyFormatter {
 
   private static final int MIN_WRAP_WIDTH = 40;
 
+  /** The English challenge text: for a permanent refusal, after which the person resends. */
+  static final String CHALLENGE_TEXT =
+      "<{recipient}> only accepts mail from senders who have confirmed they are a"
+          + " person. Confirm here, then send your message again:";
+
+  /**
+   * The English challenge text for a temporary refusal ({@code 450}): the sender's server keeps the
+   * message and retries, so there is nothing to send again.
+   */
+  static final String CHALLENGE_TEXT_RETRIED =
+      "<{recipient}> only accepts mail from senders who have confirmed they are a"
+          + " person. Confirm here; your mail server tries again by itself, so there is nothing"
+          + " to resend:";
+
   private static final Map<ReplyKind, String> ENGLISH =
       new EnumMap<>(
           Map.ofEntries(
-              Map.entry(
-                  ReplyKind.CHALLENGE,
-                  "<{recipient}> only accepts mail from senders who have confirmed they are a"
-                      + " person. Confirm here, then send your message again:"),
+              Map.entry(ReplyKind.CHALLENGE, CHALLENGE_TEXT),
               Map.entry(ReplyKind.REJECT, "<{recipient}> does not accept mail from <{sender}>."),
               Map.entry(ReplyKind.DEFER, "Temporary local problem, please try again."),
               Map.entry(
@@ -129,6 +140,25 @@ public final class ReplyFormatter {
               Map.entry(ReplyKind.NO_LINK, new Status(550, "5.7.1"))));
 
   private static final ReplyFormatter ENGLISH_FORMATTER = builder().build();
+
+  /**
+   * The built-in challenge texts, permanent ({@code 5yz}: resend) to temporary ({@code 4yz}: the
+   * sender's server retries); {@link #withStatus} swaps one for the other with the class of the
+   * code. A text of the user's own is never changed.
+   */
+  private static final Map<List<Segment>, String> RETRIED_TEXT =
+      Map.of(
+          parseTemplate(CHALLENGE_TEXT),
+          CHALLENGE_TEXT_RETRIED,
+          parseTemplate(PostfixReplies.CHALLENGE_TEXT),
+          PostfixReplies.CHALLENGE_TEXT_RETRIED);
+
+  private static final Map<List<Segment>, String> RESENT_TEXT =
+      Map.of(
+          parseTemplate(CHALLENGE_TEXT_RETRIED),
+          CHALLENGE_TEXT,
+          parseTemplate(PostfixReplies.CHALLENGE_TEXT_RETRIED),
+          PostfixReplies.CHALLENGE_TEXT);
 
   private final Map<ReplyKind, List<Segment>> templates;
   private final Map<ReplyKind, Status> statuses;
@@ -304,7 +334,11 @@ public final class ReplyFormatter {
    * Returns a formatter with these texts and wrap width, and {@code code} and {@code enhanced} as
    * the status of {@code kind}; for a setting that changes one status of whichever formatter a
    * route uses, such as a challenge answered {@code 450 4.7.1} during a rollout. The same checks
-   * apply as in {@link Builder#status(ReplyKind, int, String)}.
+   * apply as in {@link Builder#status(ReplyKind, int, String)}. A challenge made temporary ({@code
+   * 4yz}) with a built-in text ({@link #english()}, {@link PostfixReplies#formatter()}) gets that
+   * text's temporary version: the sender's server retries by itself, so the person is not told to
+   * send the message again (and the other way round for {@code 5yz}). A template of the user's own
+   * is kept as it is.
    *
    * @param kind the reply kind
    * @param code 4yz or 5yz; 4yz for the kinds {@link #isTemporaryKind} names
@@ -317,12 +351,41 @@ public final class ReplyFormatter {
     requireNonNull(kind, "kind");
     requireNonNull(enhanced, "enhanced");
     Status status = checkedStatus(kind, code, enhanced);
-    if (status.equals(statuses.get(kind))) {
+    Map<ReplyKind, List<Segment>> t = templates;
+    if (kind == ReplyKind.CHALLENGE) {
+      String swapped = (code / 100 == 4 ? RETRIED_TEXT : RESENT_TEXT).get(templates.get(kind));
+      if (swapped != null) {
+        t = new EnumMap<>(templates);
+        t.put(kind, parseTemplate(swapped));
+        t = Collections.unmodifiableMap(t);
+      }
+    }
+    if (status.equals(statuses.get(kind)) && t == templates) {
       return this;
     }
     Map<ReplyKind, Status> s = new EnumMap<>(statuses);
     s.put(kind, status);
-    return new ReplyFormatter(templates, Collections.unmodifiableMap(s), wrapWidth);
+    return new ReplyFormatter(t, Collections.unmodifiableMap(s), wrapWidth);
+  }
+
+  /**
+   * Returns a formatter with the same statuses, wrap width and other texts, and {@code text} as the
+   * template of {@code kind}; for a setting that changes one text of whichever formatter a route
+   * uses (the English texts, or those for Postfix). The same checks apply as in {@link
+   * Builder#template(ReplyKind, String)}.
+   *
+   * @param kind the reply kind
+   * @param text printable US-ASCII with {@code {name}} placeholders, at most 2,000 characters
+   * @return a new formatter
+   * @throws IllegalArgumentException if the template is malformed
+   * @since 0.3.0
+   */
+  public ReplyFormatter withTemplate(ReplyKind kind, String text) {
+    requireNonNull(kind, "kind");
+    requireNonNull(text, "text");
+    Map<ReplyKind, List<Segment>> t = new EnumMap<>(templates);
+    t.put(kind, parseTemplate(text));
+    return new ReplyFormatter(Collections.unmodifiableMap(t), statuses, wrapWidth);
   }
 
   /**

@@ -22,9 +22,9 @@ import org.smtpcr.core.store.WhitelistStore;
  * (static whitelists, the whitelist store, pass codes, recipients' passwords), so a deny entry
  * beats every way in; only exempt recipients ({@code postmaster}, {@code abuse}) and trusted
  * clients come first. A denied sender gets {@code 550 5.7.1} without a link, whose default text
- * says only that the message is not accepted; the matched entry is logged at INFO. A store that
- * fails makes the engine answer {@code 451 4.3.0}, never a permanent refusal. Decides at RCPT and
- * DATA for senders other than the null sender.
+ * says only that the message is not accepted; nothing of the entry is logged here (the engine's
+ * listener logs the decision). A store that fails makes the engine answer {@code 451 4.3.0}, never
+ * a permanent refusal. Decides at RCPT and DATA for senders other than the null sender.
  *
  * @since 0.3.0
  */
@@ -62,11 +62,12 @@ public final class DenyListRule implements DecisionRule {
     if (denied.isEmpty()) {
       return Optional.empty();
     }
-    log.info(
-        "deny entry {} -> {} matched; answering 5.7.1 without a link (session {})",
-        LogSafe.of(denied.get().sender()),
-        LogSafe.of(denied.get().recipient()),
-        context.transaction().sessionId());
+    // no address here: the decision is logged by the engine's listener, which honours the
+    // site's choice of what to log of addresses (a decision log with --log-addresses none)
+    log.debug(
+        "a {} deny entry matched; answering 5.7.1 without a link (session {})",
+        denied.get().isGlobal() ? "global" : "per-recipient",
+        LogSafe.of(context.transaction().sessionId()));
     return Optional.of(new Decision.Reject(context.reply(ReplyKind.DENIED)));
   }
 

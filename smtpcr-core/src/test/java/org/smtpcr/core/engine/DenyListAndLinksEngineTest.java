@@ -86,6 +86,18 @@ final class DenyListAndLinksEngineTest {
   }
 
   @Test
+  void denied_logsNoAddressOfItsOwn() {
+    store.deny(WhitelistKey.globalDomain("example.org"));
+    DecisionEngine e = engine();
+    try (LogCapture log = new LogCapture()) {
+      assertNoLink550(e.decide(rcpt(ALICE, BOB)));
+      // the listener's decision line is the record, with the site's choice of addresses
+      assertTrue(!log.text().contains("example.org"), log.text());
+      assertTrue(!log.text().contains("bob@"), log.text());
+    }
+  }
+
+  @Test
   void denyList_storeDown_defers451() {
     DecisionOutcome o =
         engine(StandardRules.builder().whitelistStore(new UnavailableWhitelistStore("down")))

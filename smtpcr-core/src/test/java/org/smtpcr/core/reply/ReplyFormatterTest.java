@@ -32,9 +32,56 @@ final class ReplyFormatterTest {
     assertEquals("4.7.1", reply.enhancedStatus());
     assertTrue(reply.isTransient());
     assertEquals(LINK.toString(), reply.link().orElseThrow());
-    assertEquals(ReplyFormatter.english().challenge(BOB, LINK).proseLines(), reply.proseLines());
     assertEquals(550, soft.reject(BOB).code());
     assertEquals(550, ReplyFormatter.english().challenge(BOB, LINK).code());
+  }
+
+  @Test
+  void withStatus_temporaryChallenge_builtInTextsSayTheServerRetries_notToResend() {
+    for (ReplyFormatter f : List.of(ReplyFormatter.english(), PostfixReplies.formatter())) {
+      ReplyFormatter soft = f.withStatus(ReplyKind.CHALLENGE, 450, "4.7.1");
+      SmtpReply reply = soft.challenge(BOB, LINK);
+      String prose = String.join(" ", reply.proseLines());
+      assertFalse(prose.contains("send your message again"), prose);
+      assertTrue(prose.endsWith("tries again by itself, so there is nothing to resend:"), prose);
+      assertTrue(prose.contains("only accepts mail from senders who have confirmed"), prose);
+      // the link alone on the last line, every other line text
+      assertEquals(LINK.toString(), reply.lines().get(reply.lines().size() - 1));
+      assertTrue(reply.proseLines().stream().noneMatch(l -> l.contains("http")), prose);
+      // and back: a permanent challenge tells the person to resend
+      String back =
+          String.join(
+              " ",
+              soft.withStatus(ReplyKind.CHALLENGE, 550, "5.7.1").challenge(BOB, LINK).proseLines());
+      assertEquals(String.join(" ", f.challenge(BOB, LINK).proseLines()), back);
+      assertTrue(back.endsWith("then send your message again:"), back);
+    }
+  }
+
+  @Test
+  void withTemplate_changesOneText_keepsTheOthersAndTheStatuses() {
+    ReplyFormatter postfix = PostfixReplies.formatter().withStatus(ReplyKind.DENIED, 554, "5.7.1");
+    ReplyFormatter changed = postfix.withTemplate(ReplyKind.DENIED, "No mail from {sender} here.");
+    SmtpReply denied = changed.reply(ReplyKind.DENIED, BOB);
+    assertEquals(List.of("No mail from alice@example.org here."), denied.proseLines());
+    assertEquals(554, denied.code());
+    assertEquals(
+        postfix.challenge(BOB, LINK).proseLines(), changed.challenge(BOB, LINK).proseLines());
+    assertEquals(
+        List.of("Message not accepted."), postfix.reply(ReplyKind.DENIED, BOB).proseLines());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> postfix.withTemplate(ReplyKind.DENIED, "caf\u00e9 {unclosed"));
+  }
+
+  @Test
+  void withStatus_temporaryChallenge_keepsATemplateOfTheUsersOwn() {
+    ReplyFormatter own =
+        ReplyFormatter.builder()
+            .template(ReplyKind.CHALLENGE, "Prove you are a person, then send it again:")
+            .build();
+    SmtpReply reply = own.withStatus(ReplyKind.CHALLENGE, 450, "4.7.1").challenge(BOB, LINK);
+    assertEquals(List.of("Prove you are a person, then send it again:"), reply.proseLines());
   }
 
   @Test

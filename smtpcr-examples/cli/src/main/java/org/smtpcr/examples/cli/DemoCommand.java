@@ -13,6 +13,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.examples.runtime.KeyRings;
+import org.smtpcr.examples.runtime.ListFiles;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.smtp.SmtpcrSmtpServer;
@@ -130,11 +131,11 @@ final class DemoCommand implements Callable<Integer> {
                   webSettings,
                   ChallengeWebServer.DEFAULT_REQUESTS_PER_MINUTE,
                   monitoring.page()));
+      Settings engineSettings = settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build();
+      ListFiles lists = Services.lists(spec, engineSettings);
       DecisionEngine engine =
-          monitoring.engine(
-              ring,
-              settings.set(Settings.CHALLENGE_BASE, web.baseUri()).build(),
-              ReplyFormatter.english());
+          monitoring.engine(ring, engineSettings, ReplyFormatter.english(), lists);
+      Services.reloadOnHangup(lists);
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(

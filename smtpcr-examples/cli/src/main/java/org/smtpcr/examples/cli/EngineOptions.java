@@ -196,6 +196,46 @@ final class EngineOptions {
               + " answered at INFO.")
   String mode;
 
+  @Option(
+      names = "--trusted-clients-file",
+      paramLabel = "FILE",
+      description =
+          "Trusted clients, one a line: IP, CIDR, host name (with its sub-domains) or /regex/ on"
+              + " the client's verified name; with FILE.local; re-read on SIGHUP.")
+  String trustedClientsFile;
+
+  @Option(
+      names = "--exempt-recipients-file",
+      paramLabel = "FILE",
+      description =
+          "Recipients never challenged, one a line: address, local@, @domain or /regex/; with"
+              + " FILE.local; re-read on SIGHUP.")
+  String exemptRecipientsFile;
+
+  @Option(
+      names = "--sender-whitelist-file",
+      paramLabel = "FILE",
+      description =
+          "Whitelisted senders, SENDER [RECIPIENT] a line (address or @domain); with FILE.local;"
+              + " re-read on SIGHUP.")
+  String senderWhitelistFile;
+
+  @Option(
+      names = "--deny-file",
+      paramLabel = "FILE",
+      description =
+          "Denied senders, SENDER [RECIPIENT] a line, refused with 550 5.7.1 and no link; with"
+              + " FILE.local; re-read on SIGHUP.")
+  String denyFile;
+
+  @Option(
+      names = "--reply-templates-file",
+      paramLabel = "FILE",
+      description =
+          "Reply texts (KIND TEXT) and statuses (status KIND CODE ENHANCED) that replace the"
+              + " built-in ones; read at start.")
+  String replyTemplatesFile;
+
   /** The runtime settings these options give; a wrong value is a usage error naming the option. */
   Settings.Builder settings() {
     Settings.Builder b = Settings.builder().set(Settings.CHALLENGE_LIFETIME, challengeLifetime);
@@ -221,6 +261,11 @@ final class EngineOptions {
     Cli.setOption(spec, b, Settings.LOCAL_DOMAINS, localDomains);
     Cli.setOption(spec, b, Settings.CHALLENGE_CODE, challengeCode);
     Cli.setOption(spec, b, Settings.MODE, mode);
+    Cli.setOption(spec, b, Settings.TRUSTED_CLIENTS_FILE, trustedClientsFile);
+    Cli.setOption(spec, b, Settings.EXEMPT_RECIPIENTS_FILE, exemptRecipientsFile);
+    Cli.setOption(spec, b, Settings.SENDER_WHITELIST_FILE, senderWhitelistFile);
+    Cli.setOption(spec, b, Settings.DENY_FILE, denyFile);
+    Cli.setOption(spec, b, Settings.REPLY_TEMPLATES_FILE, replyTemplatesFile);
     return b;
   }
 }

@@ -13,6 +13,7 @@ import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.examples.runtime.DecisionLog;
+import org.smtpcr.examples.runtime.ListFiles;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.metrics.MetricsServer;
@@ -97,9 +98,10 @@ final class MetricsOption {
     }
 
     /** The engine for these settings: counted when serving metrics. */
-    DecisionEngine engine(KeyRing ring, Settings settings, ReplyFormatter replies) {
+    DecisionEngine engine(
+        KeyRing ring, Settings settings, ReplyFormatter replies, ListFiles lists) {
       return Services.engine(
-          ring, store, settings, decisions(settings, ring), replies, authenticators());
+          ring, store, settings, decisions(settings, ring), replies, authenticators(), lists);
     }
 
     /** The page's listener: counting when serving metrics. */

@@ -10,6 +10,7 @@ import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
+import org.smtpcr.examples.runtime.ListFiles;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.examples.web.ChallengePage;
@@ -219,7 +220,8 @@ final class PolicyServerCommand implements Callable<Integer> {
       }
       // the texts leave out the recipient, which Postfix names in front of them
       Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
-      DecisionEngine engine = monitoring.engine(ring, settings, PostfixReplies.formatter());
+      ListFiles lists = Services.lists(spec, settings);
+      DecisionEngine engine = monitoring.engine(ring, settings, PostfixReplies.formatter(), lists);
       PolicyServer.Builder b =
           PolicyServer.builder()
               .engine(engine)
@@ -236,6 +238,7 @@ final class PolicyServerCommand implements Callable<Integer> {
         b.prependHeader(prependHeader);
       }
       PolicyServer policy = running.add(b.build().start());
+      Services.reloadOnHangup(lists);
       spec.commandLine()
           .getOut()
           .println(

@@ -10,6 +10,7 @@ import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.runtime.DecisionLog;
+import org.smtpcr.examples.runtime.ListFiles;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
@@ -19,6 +20,7 @@ import org.smtpcr.examples.web.ChallengeWebServer;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.PassCodes;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Builds the engine, the challenge page and the servers the long-running commands start. */
 final class Services {
@@ -62,7 +64,22 @@ final class Services {
       DecisionListener listener,
       ReplyFormatter replies,
       UnaryOperator<SenderAuthenticator> authenticators) {
-    return StandardEngine.builder(s, ring, store, authenticators)
+    return engine(ring, store, s, listener, replies, authenticators, ListFiles.load(s));
+  }
+
+  /**
+   * {@link #engine(KeyRing, WhitelistStore, Settings, DecisionListener, ReplyFormatter,
+   * UnaryOperator)} with the list files read already, so that the caller can reload them.
+   */
+  static DecisionEngine engine(
+      KeyRing ring,
+      WhitelistStore store,
+      Settings s,
+      DecisionListener listener,
+      ReplyFormatter replies,
+      UnaryOperator<SenderAuthenticator> authenticators,
+      ListFiles lists) {
+    return StandardEngine.builder(s, ring, store, authenticators, lists)
         .listener(listener)
         .replyFormatter(StandardEngine.replies(s, replies))
         .build();
@@ -129,6 +146,28 @@ final class Services {
         .mode(settings.get(Settings.MODE))
         .build()
         .start();
+  }
+
+  /**
+   * Reads the list files the settings name; a file that does not parse is a usage error naming the
+   * setting, the file and the line.
+   */
+  static ListFiles lists(CommandSpec spec, Settings settings) {
+    try {
+      return ListFiles.load(settings);
+    } catch (IllegalArgumentException e) {
+      throw Cli.usage(spec, e.getMessage());
+    }
+  }
+
+  /**
+   * Re-reads {@code lists} on each SIGHUP; {@link ListFiles#reload()} logs the outcome. The servers
+   * keep their connections: their engine's rules read the lists in force at each decision.
+   * Installed also when no list file is configured, so that {@code systemctl reload} never stops a
+   * server.
+   */
+  static void reloadOnHangup(ListFiles lists) {
+    Hangup.onHangup(lists::reload);
   }
 
   /** {@code host:port}, IPv6 in brackets. */

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.examples.runtime.ListFiles;
 import org.smtpcr.examples.runtime.SettingGrammar;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
@@ -139,10 +140,12 @@ final class SmtpServerCommand implements Callable<Integer> {
       DataDirectory d = running.add(data.open());
       MetricsOption.Monitoring monitoring = metrics.start(running, d);
       running.add(sweep.start(monitoring.store()));
-      DecisionEngine engine = monitoring.engine(ring, settings, ReplyFormatter.english());
+      ListFiles lists = Services.lists(spec, settings);
+      DecisionEngine engine = monitoring.engine(ring, settings, ReplyFormatter.english(), lists);
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName, settings));
+      Services.reloadOnHangup(lists);
       spec.commandLine()
           .getOut()
           .println(

@@ -116,6 +116,16 @@ final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** Waits until the standard error satisfies {@code condition}, or fails after {@code timeout}. */
+  void awaitErr(Predicate<String> condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.test(err())) {
+      assertTrue(process.isAlive(), () -> "the process ended: " + this);
+      assertTrue(System.nanoTime() < deadline, () -> "timed out waiting for errors: " + this);
+      process.waitFor(50, TimeUnit.MILLISECONDS);
+    }
+  }
+
   /** Waits for the process to end and returns its exit code. */
   int waitFor(Duration timeout) throws InterruptedException {
     assertTrue(

@@ -501,6 +501,59 @@ final class OneSettingEverywhereTest {
     assertTrue(bad.err().contains("--subaddress-pass-codes"), bad::toString);
   }
 
+  @Test
+  void listFiles_meanTheSameOnEveryRoute() throws Exception {
+    Path clients = Files.writeString(dir.resolve("clients"), "192.0.2.0/24\n");
+    Path exempt = Files.writeString(dir.resolve("exempt"), "hostmaster@\n");
+    Path senders = Files.writeString(dir.resolve("senders"), "@friends.example\n");
+    Path deny = Files.writeString(dir.resolve("deny"), "@spam.example\n");
+    Settings options =
+        smtpServerSettings(
+            List.of(
+                "--trusted-clients-file",
+                clients.toString(),
+                "--exempt-recipients-file",
+                exempt.toString(),
+                "--sender-whitelist-file",
+                senders.toString(),
+                "--deny-file",
+                deny.toString()));
+    Settings byOptionName =
+        smtpServerSettings(
+            config(
+                "trusted-clients-file="
+                    + clients
+                    + "\nexempt-recipients-file="
+                    + exempt
+                    + "\nsender-whitelist-file="
+                    + senders
+                    + "\ndeny-file="
+                    + deny
+                    + "\n"));
+    String keys =
+        "trustedClientsFile="
+            + clients
+            + "\nexemptRecipientsFile="
+            + exempt
+            + "\nsenderWhitelistFile="
+            + senders
+            + "\ndenyFile="
+            + deny
+            + "\n";
+    Settings byKey = smtpServerSettings(config(keys));
+    Properties p = new Properties();
+    p.load(new StringReader("challengeBase=" + BASE + "\n" + keys));
+    Settings runtime = Settings.read(SettingSource.of(p));
+    for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(clients, s.get(Settings.TRUSTED_CLIENTS_FILE), s::toString);
+      assertEquals(exempt, s.get(Settings.EXEMPT_RECIPIENTS_FILE), s::toString);
+      assertEquals(senders, s.get(Settings.SENDER_WHITELIST_FILE), s::toString);
+      assertEquals(deny, s.get(Settings.DENY_FILE), s::toString);
+      DecisionEngine e = StandardEngine.build(s, RING, InMemoryWhitelistStore.builder().build());
+      assertEquals("trusted-clients-file", e.decide(rcpt("192.0.2.9")).ruleId(), s::toString);
+    }
+  }
+
   private static Transaction rcpt(String client) throws Exception {
     return Transaction.builder()
         .stage(Stage.RCPT)

@@ -38,6 +38,16 @@ final class PolicyRequests {
   static String action(int port, String request) throws IOException {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setSoTimeout(30_000);
+      return action(s, request);
+    }
+  }
+
+  /**
+   * One request on an open connection, which stays open for the next (as Postfix keeps its policy
+   * connections); the value of the {@code action=} reply.
+   */
+  static String action(Socket s, String request) throws IOException {
+    {
       s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
       InputStream in = s.getInputStream();
       ByteArrayOutputStream reply = new ByteArrayOutputStream();

@@ -57,6 +57,32 @@ final class ServerCommandsTest {
   }
 
   @Test
+  void badListOrReplyFile_usageError2NamingSettingFileAndLine() throws Exception {
+    Path clients = Files.writeString(tmp.resolve("clients"), "192.0.2.1\n# next\n10.0.0.0/33\n");
+    Path replies = Files.writeString(tmp.resolve("replies"), "chalenge Confirm here:\n");
+    String[][] bad = {
+      {"policy-server", "--data", data(), "--trusted-clients-file", clients.toString()},
+      {"smtp-server", "--data", data(), "--trusted-clients-file", clients.toString()},
+      {"demo", "--data", data(), "--trusted-clients-file", clients.toString()},
+      {"policy-server", "--data", data(), "--deny-file", tmp.resolve("missing").toString()},
+      {"smtp-server", "--data", data(), "--reply-templates-file", replies.toString()},
+    };
+    String[] says = {
+      "trustedClientsFile: " + clients + ":3: ",
+      "trustedClientsFile: " + clients + ":3: ",
+      "trustedClientsFile: " + clients + ":3: ",
+      "denyFile: " + tmp.resolve("missing") + ": no such file",
+      "replyTemplatesFile: " + replies + ":1: not a reply kind",
+    };
+    for (int i = 0; i < bad.length; i++) {
+      String[] args = bad[i];
+      CommandRun.Result r = CommandRun.run(args);
+      assertEquals(2, r.exitCode(), () -> String.join(" ", args) + "\n" + r);
+      assertTrue(r.err().contains(says[i]), r::toString);
+    }
+  }
+
+  @Test
   void smtpServer_portTaken_failure1AndNothingLeftRunning() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       CommandRun.Result r =

@@ -46,6 +46,12 @@ final class HookConfig {
           Settings.MODE,
           Settings.TRUSTED_NETWORKS,
           Settings.EXEMPT_RECIPIENTS,
+          // read once when James starts: James has no SIGHUP for its extensions
+          Settings.TRUSTED_CLIENTS_FILE,
+          Settings.EXEMPT_RECIPIENTS_FILE,
+          Settings.SENDER_WHITELIST_FILE,
+          Settings.DENY_FILE,
+          Settings.REPLY_TEMPLATES_FILE,
           Settings.LOCAL_DOMAINS,
           Settings.NULL_SENDER,
           Settings.NULL_SENDER_NEEDS_OUTBOUND,

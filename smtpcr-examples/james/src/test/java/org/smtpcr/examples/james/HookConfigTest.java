@@ -121,6 +121,21 @@ final class HookConfigTest {
   }
 
   @Test
+  void init_listFilesAndReplyTemplates_areTaken_andABadLineIsNamed() throws Exception {
+    for (String key :
+        new String[] {"trustedClientsFile", "exemptRecipientsFile", "senderWhitelistFile"}) {
+      settings.put(key, java.nio.file.Files.writeString(dir.resolve(key), "# none\n").toString());
+    }
+    settings.put(
+        "replyTemplatesFile",
+        java.nio.file.Files.writeString(dir.resolve("replies"), "denied Not here.\n").toString());
+    init_validSettings_succeeds();
+    java.nio.file.Path deny = java.nio.file.Files.writeString(dir.resolve("deny"), "\nnope\n");
+    settings.put("denyFile", deny.toString());
+    assertTrue(initFails().startsWith("denyFile: " + deny + ":2: "));
+  }
+
+  @Test
   void init_notABoolean_namesIt() {
     settings.put("subjectPassCodes", "yes");
     assertEquals("subjectPassCodes must be true or false", initFails());

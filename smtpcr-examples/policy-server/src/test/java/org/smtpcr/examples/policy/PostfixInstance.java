@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code @cr.test} delivered by virtual(8) into Maildirs under {@code base/mail}. The configuration
  * is the one docs/postfix.md shows, plus what a throw-away instance needs.
  */
-final class PostfixInstance implements AutoCloseable {
+public final class PostfixInstance implements AutoCloseable {
   /** The link-on-its-own-line recipe of docs/postfix.md, as written to the footer map. */
   static final String FOOTER_REGEXP = "/ (https?:\\/\\/[^ ]+)$/\t${1}\n";
 
@@ -62,7 +62,7 @@ final class PostfixInstance implements AutoCloseable {
   }
 
   /** Why no instance can run here, or empty when one can. */
-  static Optional<String> unavailable() {
+  public static Optional<String> unavailable() {
     if (!Files.isExecutable(POSTFIX) || !Files.isExecutable(POSTCONF)) {
       return Optional.of(
           "Postfix is not installed (apt-get install postfix; scripts/test.sh does)");
@@ -84,7 +84,7 @@ final class PostfixInstance implements AutoCloseable {
   }
 
   /** A port that was free a moment ago on the loopback address. */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
@@ -95,7 +95,7 @@ final class PostfixInstance implements AutoCloseable {
    *
    * @param base an absolute, empty or missing directory whose parents all others may traverse
    */
-  static PostfixInstance start(Path base, int smtpPort, int policyPort)
+  public static PostfixInstance start(Path base, int smtpPort, int policyPort)
       throws IOException, InterruptedException {
     return start(base, smtpPort, policyPort, 0, 0);
   }
@@ -135,17 +135,17 @@ final class PostfixInstance implements AutoCloseable {
     return p;
   }
 
-  int smtpPort() {
+  public int smtpPort() {
     return smtpPort;
   }
 
   /** The Maildir {@code new/} directory of a user. */
-  Path newMail(String user) {
+  public Path newMail(String user) {
     return base.resolve("mail").resolve(user).resolve("new");
   }
 
   /** The instance's log, for failure messages. */
-  String maillog() {
+  public String maillog() {
     try {
       String log = Files.readString(base.resolve("log/maillog"), StandardCharsets.UTF_8);
       return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
@@ -157,7 +157,7 @@ final class PostfixInstance implements AutoCloseable {
   /**
    * Whether the master process of this instance runs ({@code master -t} exits 0 when it does not).
    */
-  boolean isRunning() throws IOException, InterruptedException {
+  public boolean isRunning() throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder(master.toString(), "-c", conf.toString(), "-t")
             .redirectErrorStream(true)

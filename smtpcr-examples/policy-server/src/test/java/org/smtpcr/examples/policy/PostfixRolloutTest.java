@@ -165,6 +165,15 @@ final class PostfixRolloutTest {
               .startsWith(
                   "450-4.7.1 <carol@cr.test>: Recipient address rejected: This address only"),
           r.toString());
+      // the sending MTA retries by itself: the text does not ask the person to resend
+      assertTrue(
+          r.lines()
+              .get(0)
+              .contains(
+                  "Confirm here; your mail server tries again by itself, so"
+                      + " there is nothing to resend: http"),
+          r.toString());
+      assertFalse(r.toString().contains("send your message again"), r.toString());
       Matcher link = LINK.matcher(r.lines().get(0));
       assertTrue(link.find(), "the policy text ends in the link: " + r);
       assertEquals(link.group(1), r.last().substring("450 4.7.1 ".length()), "the footer's link");

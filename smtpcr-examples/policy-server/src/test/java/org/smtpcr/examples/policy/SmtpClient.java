@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain SMTP client that shows every reply line exactly as the server sent it. */
-final class SmtpClient implements AutoCloseable {
+public final class SmtpClient implements AutoCloseable {
   /**
    * One reply: its code and its lines, each without CRLF, as sent (code and separator included).
    */
-  record Reply(int code, List<String> lines) {
-    String last() {
+  public record Reply(int code, List<String> lines) {
+    public String last() {
       return lines.get(lines.size() - 1);
     }
 
@@ -30,7 +30,7 @@ final class SmtpClient implements AutoCloseable {
   private final InputStream in;
   private final OutputStream out;
 
-  SmtpClient(int port) throws IOException {
+  public SmtpClient(int port) throws IOException {
     this(port, InetAddress.getLoopbackAddress());
   }
 
@@ -50,7 +50,7 @@ final class SmtpClient implements AutoCloseable {
     }
   }
 
-  Reply command(String line) throws IOException {
+  public Reply command(String line) throws IOException {
     out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
     return read();
@@ -62,7 +62,7 @@ final class SmtpClient implements AutoCloseable {
   }
 
   /** MAIL, one RCPT; the RCPT reply. */
-  Reply rcpt(String sender, String recipient) throws IOException {
+  public Reply rcpt(String sender, String recipient) throws IOException {
     Reply mail = command("MAIL FROM:<" + sender + ">");
     if (mail.code() != 250) {
       throw new IOException("MAIL refused: " + mail);
@@ -71,7 +71,7 @@ final class SmtpClient implements AutoCloseable {
   }
 
   /** DATA with a short message; the reply to the final dot. */
-  Reply data(String from, String to, String subject) throws IOException {
+  public Reply data(String from, String to, String subject) throws IOException {
     Reply go = command("DATA");
     if (go.code() != 354) {
       throw new IOException("DATA refused: " + go);

@@ -945,6 +945,103 @@ public final class Settings {
           false,
           (k, v) -> ExpirySweeper.checkInterval(k, SettingGrammar.duration(k, last(v))));
 
+  /**
+   * A file of trusted clients, one a line, read together with its {@code .local} companion and
+   * re-read on {@code SIGHUP}: an IP address or CIDR network, a host name (the client's verified
+   * name, and for a domain its sub-domains, as Postgrey's {@code whitelist_clients}) or {@code
+   * /regex/} on the client's name. See {@link ListFiles}. Adds to {@link #TRUSTED_NETWORKS}.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Path> TRUSTED_CLIENTS_FILE =
+      declare(
+          "trustedClientsFile",
+          List.of(),
+          List.of("--trusted-clients-file"),
+          null,
+          "A file of trusted clients (IP, CIDR, host name, /regex/), re-read on SIGHUP.",
+          false,
+          Settings::path);
+
+  /**
+   * A file of recipients that never challenge, besides postmaster and abuse: an address, a local
+   * part ({@code hostmaster@}), a domain ({@code @example.com}, with its sub-domains) or {@code
+   * /regex/} on the canonical address; read with its {@code .local} companion, re-read on {@code
+   * SIGHUP}. See {@link ListFiles}. Adds to {@link #EXEMPT_RECIPIENTS}.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Path> EXEMPT_RECIPIENTS_FILE =
+      declare(
+          "exemptRecipientsFile",
+          List.of(),
+          List.of("--exempt-recipients-file"),
+          null,
+          "A file of recipients never challenged (address, local@, @domain, /regex/), re-read on"
+              + " SIGHUP.",
+          false,
+          Settings::path);
+
+  /**
+   * A file of whitelisted senders: {@code SENDER [RECIPIENT]} a line, the sender an address or
+   * {@code @domain} (with its sub-domains), the recipient an address or {@code *} (every one, the
+   * same as none); read with its {@code .local} companion, re-read on {@code SIGHUP}. Like a
+   * confirmed pair, an entry counts only for a sender that authenticates (or whose domain publishes
+   * nothing). See {@link ListFiles}.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Path> SENDER_WHITELIST_FILE =
+      declare(
+          "senderWhitelistFile",
+          List.of(),
+          List.of("--sender-whitelist-file"),
+          null,
+          "A file of whitelisted senders (SENDER [RECIPIENT]; address or @domain), re-read on"
+              + " SIGHUP.",
+          false,
+          Settings::path);
+
+  /**
+   * A file of deny entries: {@code SENDER [RECIPIENT]} a line, as {@link #SENDER_WHITELIST_FILE};
+   * refused like the store's deny list ({@code 550 5.7.1}, no link), before every rule that admits.
+   * Read with its {@code .local} companion, re-read on {@code SIGHUP}. See {@link ListFiles}.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Path> DENY_FILE =
+      declare(
+          "denyFile",
+          List.of(),
+          List.of("--deny-file"),
+          null,
+          "A file of denied senders (SENDER [RECIPIENT]), refused with 550 5.7.1 and no link;"
+              + " re-read on SIGHUP.",
+          false,
+          Settings::path);
+
+  /**
+   * A file of reply texts and statuses that replace the built-in ones, one a line: {@code KIND
+   * TEXT} (a template with {@code {recipient}}, {@code {sender}}, {@code {client}}, {@code {helo}}
+   * placeholders, printable ASCII) or {@code status KIND CODE ENHANCED} (such as {@code status
+   * denied 554 5.7.1}); KIND is a reply kind in lower case with dashes ({@code challenge}, {@code
+   * denied}, {@code not-local}, ...). Read at start-up, with the same bounds, comments and errors
+   * as the list files, and not re-read on {@code SIGHUP}. See {@link
+   * StandardEngine#replies(Settings, org.smtpcr.core.reply.ReplyFormatter)}.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<Path> REPLY_TEMPLATES_FILE =
+      declare(
+          "replyTemplatesFile",
+          List.of(),
+          List.of("--reply-templates-file"),
+          null,
+          "A file of reply texts (KIND TEXT) and statuses (status KIND CODE ENHANCED) that replace"
+              + " the built-in ones.",
+          false,
+          Settings::path);
+
   private static final List<Setting<?>> ALL = List.copyOf(DECLARED);
   private static final Settings DEFAULTS = new Settings(Map.of());
 

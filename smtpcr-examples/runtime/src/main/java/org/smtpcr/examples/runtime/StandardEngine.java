@@ -26,10 +26,11 @@ import org.smtpcr.tokens.KeyRing;
  * Settings#NULL_SENDER}, {@link Settings#NULL_SENDER_NEEDS_OUTBOUND}); the store's deny list; the
  * whitelist store; pass codes (in the sub-address unless {@linkplain Settings#SUBADDRESS_PASS_CODES
  * turned off}, and in the Subject when {@linkplain Settings#SUBJECT_PASS_CODES asked}); the
- * recipients' own passwords from the {@linkplain Settings#RECIPIENT_PASSWORDS_FILE passwords file}.
- * The engine canonicalizes with {@link Settings#canonicalizer()}, and authenticates senders with
- * the {@linkplain #authenticator(Settings) authenticator the settings ask for}: SPF at RCPT, DKIM
- * and DMARC at the end of DATA where the route sees the message, with the policy knobs ({@link
+ * recipients' own passwords from the {@linkplain Settings#RECIPIENT_PASSWORDS_FILE passwords file};
+ * and the rules of the {@linkplain ListFiles list files}. The engine canonicalizes with {@link
+ * Settings#canonicalizer()}, and authenticates senders with the {@linkplain
+ * #authenticator(Settings) authenticator the settings ask for}: SPF at RCPT, DKIM and DMARC at the
+ * end of DATA where the route sees the message, with the policy knobs ({@link
  * Settings#REJECT_SPF_FAIL}, {@link Settings#ADMIT_UNAUTHENTICATED}, {@link
  * Settings#HONOUR_UNVERIFIED_CONFIRMATIONS}, {@link Settings#TRUSTED_FORWARDERS}, {@link
  * Settings#AUTHENTICATION_OPTIONAL_DOMAINS}) and the {@linkplain Settings#TRUSTED_AUTHSERV_IDS
@@ -83,6 +84,33 @@ public final class StandardEngine {
       WhitelistStore store,
       UnaryOperator<SenderAuthenticator> authenticators) {
     requireNonNull(settings, "settings");
+    return builder(settings, ring, store, authenticators, ListFiles.load(settings));
+  }
+
+  /**
+   * {@link #builder(Settings, KeyRing, WhitelistStore, UnaryOperator)}, with the {@linkplain
+   * ListFiles list files} read already: a server that keeps {@code lists} can {@linkplain
+   * ListFiles#reload() reload} them (on {@code SIGHUP}) while the engine keeps running. The other
+   * builders read the files the settings name once.
+   *
+   * @param settings the settings ({@link Settings#CHALLENGE_BASE} is required)
+   * @param ring the key ring
+   * @param store the whitelist store
+   * @param authenticators wraps the authenticator; not called when the settings ask for none
+   * @param lists the list files, {@linkplain ListFiles#load(Settings) read from the same settings}
+   * @return the builder
+   * @throws IllegalArgumentException naming the setting that the engine refuses
+   * @since 0.3.0
+   */
+  public static DecisionEngine.Builder builder(
+      Settings settings,
+      KeyRing ring,
+      WhitelistStore store,
+      UnaryOperator<SenderAuthenticator> authenticators,
+      ListFiles lists) {
+    requireNonNull(settings, "settings");
+    requireNonNull(lists, "lists");
+    ReplyTemplates.from(settings); // a bad reply text stops the start, whichever route builds
     requireNonNull(ring, "ring");
     requireNonNull(store, "store");
     requireNonNull(authenticators, "authenticators");
@@ -191,11 +219,12 @@ public final class StandardEngine {
         throw named(Settings.TRUSTED_AUTHSERV_IDS, e);
       }
     }
-    return b.rules(rules.build());
+    return b.rules(lists.addTo(rules).build());
   }
 
   /**
-   * The reply texts a route uses, with what the settings change in them: the {@linkplain
+   * The reply texts a route uses, with what the settings change in them: the texts and statuses of
+   * the {@linkplain Settings#REPLY_TEMPLATES_FILE reply-templates file}, then the {@linkplain
    * Settings#CHALLENGE_CODE challenge's code} ({@code 450 4.7.1} instead of {@code 550 5.7.1}) when
    * it is set. Every route passes its formatter through here, so that a setting means the same on
    * each: {@link ReplyFormatter#english()}, {@link
@@ -203,17 +232,20 @@ public final class StandardEngine {
    *
    * @param settings the settings
    * @param formatter the route's reply texts
-   * @return {@code formatter}, or a copy with the challenge's status changed
+   * @return {@code formatter}, or a copy with what the settings change
+   * @throws IllegalArgumentException naming {@link Settings#REPLY_TEMPLATES_FILE}, the file and the
+   *     line, when a line of that file is wrong
    * @since 0.3.0
    */
   public static ReplyFormatter replies(Settings settings, ReplyFormatter formatter) {
     requireNonNull(settings, "settings");
     requireNonNull(formatter, "formatter");
+    ReplyFormatter f = ReplyTemplates.from(settings).apply(formatter);
     if (!settings.isSet(Settings.CHALLENGE_CODE)) {
-      return formatter; // a formatter of the user's own keeps its challenge status
+      return f; // a formatter of the user's own keeps its challenge status
     }
     int code = settings.get(Settings.CHALLENGE_CODE);
-    return formatter.withStatus(ReplyKind.CHALLENGE, code, Settings.challengeEnhancedStatus(code));
+    return f.withStatus(ReplyKind.CHALLENGE, code, Settings.challengeEnhancedStatus(code));
   }
 
   /**

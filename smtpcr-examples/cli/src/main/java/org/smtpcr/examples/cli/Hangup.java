@@ -1,0 +1,72 @@
+package org.smtpcr.examples.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code SIGHUP} for the long-running commands: re-read the list files, as Postgrey does, while the
+ * servers keep their connections ({@code systemctl reload} sends it with {@code
+ * ExecReload=/bin/kill -HUP $MAINPID}). Without a handler the JVM treats {@code SIGHUP} as a
+ * request to stop. The handler runs on the JVM's signal thread, one signal at a time.
+ *
+ * <p>Through {@code sun.misc.Signal} of the {@code jdk.unsupported} module, which every JDK 17 and
+ * later has; reached by reflection, as javac warns about any use of it (the build treats warnings
+ * as errors) and gives no way to suppress that warning.
+ */
+final class Hangup {
+  private static final Logger log = LoggerFactory.getLogger(Hangup.class);
+
+  private Hangup() {}
+
+  /**
+   * Runs {@code action} on each {@code SIGHUP} from now on. Where the JVM gives no signal handling
+   * (run with {@code -Xrs}, a platform without {@code SIGHUP}, a JDK without {@code
+   * jdk.unsupported}), logs a WARN and does nothing.
+   */
+  static void onHangup(Runnable action) {
+    requireNonNull(action, "action");
+    try {
+      Class<?> signal = Class.forName("sun.misc.Signal");
+      Class<?> handler = Class.forName("sun.misc.SignalHandler");
+      Object hup = signal.getConstructor(String.class).newInstance("HUP");
+      Object h =
+          Proxy.newProxyInstance(
+              Hangup.class.getClassLoader(),
+              new Class<?>[] {handler},
+              (proxy, method, args) -> {
+                if (method.getName().equals("handle")) {
+                  run(action);
+                  return null;
+                }
+                return switch (method.getName()) {
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> "Hangup.handler";
+                };
+              });
+      Method handle = signal.getMethod("handle", signal, handler);
+      handle.invoke(null, hup, h);
+    } catch (InvocationTargetException e) {
+      log.warn(
+          "SIGHUP cannot be handled here ({}); list files are read only at start",
+          e.getCause() != null ? e.getCause().getMessage() : e.toString());
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      log.warn(
+          "SIGHUP cannot be handled here ({}); list files are read only at start", e.toString());
+    }
+  }
+
+  private static void run(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      // a reload must never take the server down
+      log.error("SIGHUP: reloading failed: {}", e.toString());
+    }
+  }
+}
