@@ -62,8 +62,7 @@ public final class PostfixReplies {
    */
   static final String CHALLENGE_TEXT_RETRIED =
       "This address only accepts mail from senders who have confirmed they are"
-          + " a person. Confirm here; your mail server tries again by itself, so there is"
-          + " nothing to resend:";
+          + " a person. Confirm here; your mail server retries by itself:";
 
   private static final ReplyFormatter FORMATTER =
       ReplyFormatter.builder()

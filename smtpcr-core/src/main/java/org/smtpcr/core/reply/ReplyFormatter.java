@@ -67,8 +67,7 @@ public final class ReplyFormatter {
    */
   static final String CHALLENGE_TEXT_RETRIED =
       "<{recipient}> only accepts mail from senders who have confirmed they are a"
-          + " person. Confirm here; your mail server tries again by itself, so there is nothing"
-          + " to resend:";
+          + " person. Confirm here; your mail server retries by itself:";
 
   private static final Map<ReplyKind, String> ENGLISH =
       new EnumMap<>(

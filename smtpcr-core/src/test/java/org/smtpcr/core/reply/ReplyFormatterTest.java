@@ -43,7 +43,7 @@ final class ReplyFormatterTest {
       SmtpReply reply = soft.challenge(BOB, LINK);
       String prose = String.join(" ", reply.proseLines());
       assertFalse(prose.contains("send your message again"), prose);
-      assertTrue(prose.endsWith("tries again by itself, so there is nothing to resend:"), prose);
+      assertTrue(prose.endsWith("Confirm here; your mail server retries by itself:"), prose);
       assertTrue(prose.contains("only accepts mail from senders who have confirmed"), prose);
       // the link alone on the last line, every other line text
       assertEquals(LINK.toString(), reply.lines().get(reply.lines().size() - 1));

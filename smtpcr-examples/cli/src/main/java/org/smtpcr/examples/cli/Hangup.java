@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * {@code SIGHUP} for the long-running commands: re-read the list files, as Postgrey does, while the
  * servers keep their connections ({@code systemctl reload} sends it with {@code
  * ExecReload=/bin/kill -HUP $MAINPID}). Without a handler the JVM treats {@code SIGHUP} as a
- * request to stop. The handler runs on the JVM's signal thread, one signal at a time.
+ * request to stop. The JDK runs the handler on a new thread for each signal, so two can overlap;
+ * the action must be safe for that ({@code ListFiles.reload()} is synchronized).
  *
  * <p>Through {@code sun.misc.Signal} of the {@code jdk.unsupported} module, which every JDK 17 and
  * later has; reached by reflection, as javac warns about any use of it (the build treats warnings
@@ -53,11 +54,14 @@ final class Hangup {
       handle.invoke(null, hup, h);
     } catch (InvocationTargetException e) {
       log.warn(
-          "SIGHUP cannot be handled here ({}); list files are read only at start",
+          "SIGHUP cannot be handled here ({}): list files are read only at start, and a SIGHUP"
+              + " (systemctl reload) stops this server",
           e.getCause() != null ? e.getCause().getMessage() : e.toString());
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       log.warn(
-          "SIGHUP cannot be handled here ({}); list files are read only at start", e.toString());
+          "SIGHUP cannot be handled here ({}): list files are read only at start, and a SIGHUP"
+              + " (systemctl reload) stops this server",
+          e.toString());
     }
   }
 
@@ -66,7 +70,8 @@ final class Hangup {
       action.run();
     } catch (RuntimeException e) {
       // a reload must never take the server down
-      log.error("SIGHUP: reloading failed: {}", e.toString());
+      // reload() reports a bad file itself; what gets here is a defect, with its stack trace
+      log.error("SIGHUP: reloading failed", e);
     }
   }
 }

@@ -221,6 +221,8 @@ final class PolicyServerCommand implements Callable<Integer> {
       // the texts leave out the recipient, which Postfix names in front of them
       Settings settings = settingsBuilder.set(Settings.CHALLENGE_BASE, base).build();
       ListFiles lists = Services.lists(spec, settings);
+      // before the server starts: an early SIGHUP (systemctl reload) must not stop it
+      Services.reloadOnHangup(lists);
       DecisionEngine engine = monitoring.engine(ring, settings, PostfixReplies.formatter(), lists);
       PolicyServer.Builder b =
           PolicyServer.builder()
@@ -238,7 +240,6 @@ final class PolicyServerCommand implements Callable<Integer> {
         b.prependHeader(prependHeader);
       }
       PolicyServer policy = running.add(b.build().start());
-      Services.reloadOnHangup(lists);
       spec.commandLine()
           .getOut()
           .println(

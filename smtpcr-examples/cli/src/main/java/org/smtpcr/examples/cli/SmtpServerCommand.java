@@ -141,11 +141,12 @@ final class SmtpServerCommand implements Callable<Integer> {
       MetricsOption.Monitoring monitoring = metrics.start(running, d);
       running.add(sweep.start(monitoring.store()));
       ListFiles lists = Services.lists(spec, settings);
+      // before the server starts: an early SIGHUP (systemctl reload) must not stop it
+      Services.reloadOnHangup(lists);
       DecisionEngine engine = monitoring.engine(ring, settings, ReplyFormatter.english(), lists);
       SmtpcrSmtpServer smtp =
           running.add(
               Services.smtp(engine, d, listen, domains, maxMessageBytes, hostName, settings));
-      Services.reloadOnHangup(lists);
       spec.commandLine()
           .getOut()
           .println(

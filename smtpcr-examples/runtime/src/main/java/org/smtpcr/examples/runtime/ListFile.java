@@ -108,6 +108,9 @@ final class ListFile {
         throw error(file, number, "line longer than " + ListFiles.MAX_LINE_BYTES + " bytes");
       }
       String text = decode(Arrays.copyOfRange(bytes, start, stop), file, number);
+      if (number == 1 && text.startsWith("\uFEFF")) {
+        text = text.substring(1); // the byte-order mark some editors write
+      }
       List<String> words = words(text, file, number);
       if (!words.isEmpty()) {
         out.add(new Line(file, number, words));
@@ -136,6 +139,16 @@ final class ListFile {
       char c = text.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
         throw error(file, number, "control character at column " + (i + 1));
+      }
+      // invisible characters would make an entry that looks right and never matches
+      if (c == 0xa0 || c == 0xfeff || (c >= 0x200b && c <= 0x200f) || c == 0x2028 || c == 0x2029) {
+        throw error(
+            file,
+            number,
+            "invisible character U+"
+                + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+                + " at column "
+                + (i + 1));
       }
     }
     String t = text;

@@ -77,6 +77,19 @@ public final class ListFiles {
    */
   public static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
+  /** Most {@code /regex/} entries in one list (its file and {@code .local} together). */
+  public static final int MAX_PATTERNS = 1000;
+
+  /**
+   * Most characters one {@code /regex/} may read while matching one input: a pattern that
+   * backtracks badly on what a peer sent gives up there (no match, one WARN) instead of holding a
+   * worker thread.
+   */
+  public static final int MATCH_BUDGET = 100_000;
+
+  /** The longest client name matched against names and patterns (a DNS name's limit). */
+  private static final int MAX_CLIENT_NAME = 253;
+
   /**
    * Id of the rule of the exempt-recipients file.
    *
@@ -287,7 +300,7 @@ public final class ListFiles {
     for (ListFile.Line l : lines) {
       String w = single(l, "an IP address, a network, a host name or /regex/");
       if (isRegex(w)) {
-        patterns.add(regex(l, w));
+        patterns.add(regex(l, w, patterns.size()));
       } else if (w.indexOf('/') >= 0 || w.indexOf(':') >= 0 || w.matches("[0-9.]+")) {
         try {
           networks.add(IpNetwork.parse(w));
@@ -317,6 +330,9 @@ public final class ListFiles {
         return Optional.empty();
       }
       String given = name.get();
+      if (given.length() > MAX_CLIENT_NAME) {
+        return Optional.empty(); // no verified DNS name is that long
+      }
       String n = given.toLowerCase(Locale.ROOT);
       if (n.endsWith(".")) {
         n = n.substring(0, n.length() - 1);
@@ -325,7 +341,7 @@ public final class ListFiles {
         return Optional.of(context.accept());
       }
       for (Pattern p : patterns) {
-        if (p.matcher(given).find()) {
+        if (finds(p, given)) {
           return Optional.of(context.accept());
         }
       }
@@ -348,7 +364,7 @@ public final class ListFiles {
     for (ListFile.Line l : lines) {
       String w = single(l, "an address, local@, @domain or /regex/");
       if (isRegex(w)) {
-        patterns.add(regex(l, w));
+        patterns.add(regex(l, w, patterns.size()));
       } else if (w.startsWith("@")) {
         domains.add(domain(l, c, w, "domain"));
       } else if (w.endsWith("@")) {
@@ -391,7 +407,7 @@ public final class ListFiles {
         return Optional.of(context.accept());
       }
       for (Pattern p : patterns) {
-        if (p.matcher(a.value()).find()) {
+        if (finds(p, a.value())) {
           return Optional.of(context.accept());
         }
       }
@@ -496,7 +512,13 @@ public final class ListFiles {
   }
 
   /** {@code /regex/}: case-insensitive, matched anywhere (Postgrey's {@code =~ /regex/i}). */
-  private static Pattern regex(ListFile.Line l, String w) {
+  private static Pattern regex(ListFile.Line l, String w, int before) {
+    if (before >= MAX_PATTERNS) {
+      throw l.error(
+          "more than "
+              + MAX_PATTERNS
+              + " /regex/ entries in one list; each decision tries them all: use domains");
+    }
     String body = w.substring(1, w.length() - 1);
     if (body.isEmpty()) {
       throw l.error("an empty /regex/ matches everything; write the entries out");
@@ -505,6 +527,67 @@ public final class ListFiles {
       return Pattern.compile(body, Pattern.CASE_INSENSITIVE);
     } catch (PatternSyntaxException e) {
       throw l.error("not a regular expression: " + ListFile.shown(w) + ": " + e.getDescription());
+    }
+  }
+
+  /** Patterns that gave up once; each is warned about once. */
+  private static final Set<Pattern> GAVE_UP = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** {@code p.matcher(input).find()}, within {@link #MATCH_BUDGET}; giving up is no match. */
+  static boolean finds(Pattern p, String input) {
+    try {
+      return p.matcher(new Budgeted(input)).find();
+    } catch (Budgeted.Exhausted e) {
+      if (GAVE_UP.add(p) && GAVE_UP.size() < 10_000) {
+        log.warn(
+            "list entry /{}/ read more than {} characters matching one input and gave up (no"
+                + " match); it backtracks badly: simplify it or use domains",
+            p.pattern(),
+            MATCH_BUDGET);
+      }
+      return false;
+    }
+  }
+
+  /** The input of one match, which counts the characters the matcher reads. */
+  private static final class Budgeted implements CharSequence {
+    /** Thrown when the budget is spent; no stack trace, it is control flow. */
+    static final class Exhausted extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      Exhausted() {
+        super(null, null, false, false);
+      }
+    }
+
+    private final String text;
+    private int left = MATCH_BUDGET;
+
+    Budgeted(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (--left < 0) {
+        throw new Exhausted();
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return text.subSequence(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return text;
     }
   }
 

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.reply.ReplyKind;
 
@@ -71,6 +73,18 @@ final class ReplyTemplates {
       throw l.error("expected KIND TEXT, got no text for " + ListFile.shown(w.get(0)));
     }
     String text = String.join(" ", w.subList(1, w.size()));
+    // core replies an unknown placeholder with nothing; here a typo is an error at start-up
+    Matcher m = PLACEHOLDER.matcher(text.replace("{{", "").replace("}}", ""));
+    while (m.find()) {
+      if (!PLACEHOLDERS.contains(m.group(1))) {
+        throw l.error(
+            "unknown placeholder {"
+                + ListFile.shown(m.group(1))
+                + "}; one of "
+                + PLACEHOLDERS
+                + " (the challenge's link is always added on a line of its own)");
+      }
+    }
     try {
       ReplyFormatter.english().withTemplate(kind, text);
     } catch (IllegalArgumentException e) {
@@ -78,6 +92,12 @@ final class ReplyTemplates {
     }
     return f -> f.withTemplate(kind, text);
   }
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)\\}");
+
+  /** The placeholders core fills in ({@link ReplyFormatter}). */
+  private static final List<String> PLACEHOLDERS =
+      List.of("recipient", "sender", "client", "helo", "recipientDomain");
 
   private static ReplyKind kind(ListFile.Line l, String word) {
     for (ReplyKind k : ReplyKind.values()) {

@@ -118,6 +118,44 @@ final class ListFilesTest {
   }
 
   @Test
+  void aRegexThatBacktracksBadly_givesUpOnAPeersInput_asNoMatch() throws IOException {
+    // a repeated group of .*: on a long run of a's that fails at the end, the matcher tries
+    // every way to split the run (Java memoizes (a+)+, but not this)
+    Path f = write("exempt-slow", "/^(.*a){12}@cr\\.example$/\n/^alerts@/\n");
+    DecisionEngine e = engine(Settings.EXEMPT_RECIPIENTS_FILE, f);
+    try (Capture log = new Capture()) {
+      String rcpt = "a".repeat(60) + "b@cr.example";
+      assertChallenged(e, mail("alice@sender.example", rcpt));
+      assertChallenged(e, mail("alice@sender.example", rcpt));
+      assertEquals(1, log.count("gave up (no match)"), log.text());
+    }
+    // the entries after it still work
+    assertAccepted(
+        e, mail("alice@sender.example", "alerts@cr.example"), ListFiles.EXEMPT_RECIPIENTS_RULE);
+  }
+
+  @Test
+  void byteOrderMark_isSkipped_invisibleCharacters_areRefused() throws IOException {
+    Path f = write("exempt-bom", "\uFEFFhostmaster@\n");
+    assertAccepted(
+        engine(Settings.EXEMPT_RECIPIENTS_FILE, f),
+        mail("alice@sender.example", "hostmaster@cr.example"),
+        ListFiles.EXEMPT_RECIPIENTS_RULE);
+    assertError(Settings.EXEMPT_RECIPIENTS_FILE, "ops@\nsupport\u00a0@cr.example\n", 2, "U+A0");
+    assertError(Settings.EXEMPT_RECIPIENTS_FILE, "sup\u200bport@cr.example\n", 1, "U+200B");
+  }
+
+  @Test
+  void tooManyRegexEntries_areRefused() throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i <= ListFiles.MAX_PATTERNS; i++) {
+      b.append("/^r").append(i).append("@/\n");
+    }
+    assertError(
+        Settings.EXEMPT_RECIPIENTS_FILE, b.toString(), ListFiles.MAX_PATTERNS + 1, "use domains");
+  }
+
+  @Test
   void exemptRecipients_bareWord_isAnErrorThatSaysWhatToWrite() throws IOException {
     assertError(Settings.EXEMPT_RECIPIENTS_FILE, "hostmaster\n", 1, "write local@");
   }

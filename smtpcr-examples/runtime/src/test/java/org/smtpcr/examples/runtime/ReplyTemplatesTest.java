@@ -73,6 +73,8 @@ final class ReplyTemplatesTest {
     assertRefused("status denied 450 4.7.1\nstatus denied 250 2.0.0\n", 2, "");
     assertRefused("status defer 550 5.3.0\n", 1, "");
     assertRefused("status denied\n", 1, "status KIND CODE ENHANCED");
+    assertRefused("\n\nchallenge Only {recipent} may write here:\n", 3, "unknown placeholder");
+    assertRefused("challenge Confirm at {link}\n", 1, "always added on a line of its own");
   }
 
   private void assertRefused(String text, int line, String says) throws IOException {
