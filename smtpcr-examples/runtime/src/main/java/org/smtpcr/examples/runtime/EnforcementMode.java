@@ -10,7 +10,7 @@ import org.smtpcr.core.reply.SmtpReply;
 /**
  * Whether a route refuses what the engine refuses ({@link #ENFORCE}, the default) or only watches
  * ({@link #OBSERVE}), the first step of a rollout ({@code docs/rollout.md}). Every route asks
- * {@link #refusal(Decision, String, String)} what to send, so that the mode means the same on each.
+ * {@link #refusal(Decision)} what to send, so that the mode means the same on each.
  *
  * @since 0.3.0
  */

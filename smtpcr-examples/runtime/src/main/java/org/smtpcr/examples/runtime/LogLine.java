@@ -15,8 +15,8 @@ import org.smtpcr.tokens.Stamps;
  * writes {@code action=greylist, reason=new, client_name=…}). Every value is {@linkplain LogSafe
  * made safe} (printable US-ASCII, at most 200 characters) and put in double quotes, with {@code "}
  * and {@code \} escaped by a backslash, when it is empty or holds a space, a quote or a backslash:
- * nothing a peer sends can end the line or add a field. Addresses go through {@link #address} under
- * the site's {@link LogAddresses} choice.
+ * nothing a peer sends can end the line or add a field. Addresses go through {@link
+ * Builder#address(String, String)} under the site's {@link LogAddresses} choice.
  *
  * <p>A {@code LogLine} is immutable and thread-safe; its {@link Builder}s are not.
  *
