@@ -79,6 +79,10 @@ final class HangupProcessTest {
   void sighup_smtpServerReloads_andAServerWithoutListsKeepsRunning() throws Exception {
     Path data = tmp.resolve("data");
     CommandRun.keygen(data);
+    // a data directory each: two processes on one H2 file would share it through AUTO_SERVER,
+    // which is not what this test is about
+    Path policyData = tmp.resolve("policy-data");
+    CommandRun.keygen(policyData);
     Path clients = Files.writeString(tmp.resolve("clients"), "192.0.2.1\n");
     try (ChildProcess smtp =
             ChildProcess.smtpcr(
@@ -92,7 +96,7 @@ final class HangupProcessTest {
                 clients.toString());
         ChildProcess policy =
             ChildProcess.smtpcr(
-                tmp, "policy-server", "--data", data.toString(), "--listen", "127.0.0.1:0")) {
+                tmp, "policy-server", "--data", policyData.toString(), "--listen", "127.0.0.1:0")) {
       smtp.awaitOut(o -> o.contains("SMTP on 127.0.0.1:"), WAIT);
       policy.awaitOut(o -> LISTENING.matcher(o).find(), WAIT);
       Files.writeString(clients.resolveSibling("clients.local"), "198.51.100.0/24\n");

@@ -3,10 +3,13 @@ package org.smtpcr.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +70,18 @@ final class MetricsCommandTest {
 
   @Test
   void challengeConfirmAccept_movesTheCounters_healthzOk() throws Exception {
+    // what slf4j-simple writes (to the current System.err) while the servers run
+    PrintStream original = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    try {
+      challengeConfirmAccept(log);
+    } finally {
+      System.setErr(original);
+    }
+  }
+
+  private void challengeConfirmAccept(ByteArrayOutputStream log) throws Exception {
     try (TestLifecycle run =
         new TestLifecycle()
             .start(
@@ -128,6 +143,25 @@ final class MetricsCommandTest {
       // 3. the retry is accepted
       assertEquals(
           "DUNNO", PolicyRequests.action(policy.port(), "alice@sender.example", "bob@example.com"));
+
+      // the decision log's line of each: challenge, confirmation on the page, accept
+      String lines = log.toString(StandardCharsets.UTF_8);
+      for (String line :
+          List.of(
+              "DecisionLog - action=challenge rule=default reason=550/5.7.1 stage=rcpt"
+                  + " client_address=192.0.2.7",
+              "ChallengePage - action=confirm reason=created stage=page",
+              "DecisionLog - action=accept rule=whitelist-store reason=pass stage=rcpt"
+                  + " client_address=192.0.2.7")) {
+        assertEquals(
+            1, lines.lines().filter(l -> l.contains(line)).count(), () -> line + " in\n" + lines);
+      }
+      assertTrue(
+          lines
+              .lines()
+              .filter(l -> l.contains("DecisionLog - "))
+              .allMatch(l -> l.contains(" sender=alice@sender.example recipient=bob@example.com ")),
+          lines);
 
       String after = scrape(metrics);
       assertEquals(
