@@ -34,6 +34,7 @@ import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
+import org.smtpcr.examples.runtime.BackgroundOutputStream;
 import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.OpenStore;
@@ -65,6 +66,13 @@ public final class PolicyBenchServer {
     if (observe) {
       // before the first logger exists
       applyCommandLogging(System.getProperties());
+      // and standard error as the command's Main sets it up: written by a thread of its own
+      BackgroundOutputStream background =
+          BackgroundOutputStream.start(
+              new java.io.FileOutputStream(java.io.FileDescriptor.err), "smtpcr-log");
+      Runtime.getRuntime().addShutdownHook(new Thread(background::direct, "smtpcr-log-exit"));
+      System.setErr(
+          new java.io.PrintStream(background, true, java.nio.charset.Charset.defaultCharset()));
     }
     String kind = o.getOrDefault("store", "memory");
     int workers = (int) PolicyLoad.number(o, "workers", PolicyServer.DEFAULT_WORKER_THREADS);

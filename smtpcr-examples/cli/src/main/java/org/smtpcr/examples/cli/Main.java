@@ -2,9 +2,11 @@ package org.smtpcr.examples.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import org.smtpcr.examples.runtime.BackgroundOutputStream;
 
 /**
  * The {@code smtpcr} command. Run {@code smtpcr --help} for the commands; the exit code is 0 on
@@ -23,15 +25,19 @@ public final class Main {
    * @param args the command line
    */
   public static void main(String[] args) {
+    // standard error is written by a thread of its own: a server's workers, each logging its
+    // decision, copy the line into memory instead of each writing it under one lock; the lines
+    // other shutdown hooks log are written at once
+    BackgroundOutputStream background =
+        BackgroundOutputStream.start(new FileOutputStream(FileDescriptor.err), "smtpcr-log");
+    Runtime.getRuntime().addShutdownHook(new Thread(background::direct, "smtpcr-log-exit"));
+    OutputStream err = background;
     if (JournalPrefix.wanted(System.getenv(), args)) {
       // before the first logger exists: the journal has its own time stamps
       System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
-      System.setErr(
-          new PrintStream(
-              new JournalPrefix(new FileOutputStream(FileDescriptor.err)),
-              true,
-              Charset.defaultCharset()));
+      err = new JournalPrefix(background);
     }
+    System.setErr(new PrintStream(err, true, Charset.defaultCharset()));
     System.exit(run(args));
   }
 

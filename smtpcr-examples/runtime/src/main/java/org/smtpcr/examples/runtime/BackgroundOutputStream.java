@@ -1,0 +1,219 @@
+package org.smtpcr.examples.runtime;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An output stream whose bytes are written to the target by one thread of its own, so that the
+ * threads that log (a server's decision workers, each writing one decision-log line) copy their
+ * line into memory and go on, instead of each making a system call under one shared lock. The
+ * {@code smtpcr} command puts standard error behind one.
+ *
+ * <p>Nothing is dropped and the order is kept:
+ *
+ * <ul>
+ *   <li>{@link #flush()} hands the bytes to the writer without waiting for it; the writer also
+ *       writes what is pending at least every {@value #IDLE_MILLIS} ms;
+ *   <li>a writer that falls {@value #DEFAULT_LIMIT} bytes behind makes the callers wait;
+ *   <li>{@link #direct()} (the command calls it as the JVM shuts down) writes what is pending and
+ *       from then on writes each call through at once, so the lines other shutdown hooks log are
+ *       not left in memory.
+ * </ul>
+ *
+ * <p>What is pending when the process is killed outright ({@code SIGKILL}) is lost: at most what
+ * was logged in the last few milliseconds. An error writing to the target ends nothing: the bytes
+ * are dropped, as a failed write to standard error would drop them.
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.3.0
+ */
+public final class BackgroundOutputStream extends OutputStream {
+  /** How far behind the writer may fall, in bytes, before callers wait. */
+  public static final int DEFAULT_LIMIT = 1 << 20;
+
+  /** The writer writes what is pending at least this often, even without a flush. */
+  static final long IDLE_MILLIS = 100;
+
+  private final OutputStream target;
+  private final int limit;
+
+  /** Guards {@link #pending}, {@link #direct} and {@link #closed}; waited on by both sides. */
+  private final Object lock = new Object();
+
+  /** Held while bytes are taken from {@link #pending} and written: keeps them in order. */
+  private final Object writeLock = new Object();
+
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+  private boolean direct;
+  private boolean closed;
+  private final Thread writer;
+
+  private BackgroundOutputStream(OutputStream target, int limit, String threadName) {
+    this.target = target;
+    this.limit = limit;
+    this.writer = new Thread(this::run, threadName);
+    this.writer.setDaemon(true);
+  }
+
+  /**
+   * Starts the writer thread for {@code target}.
+   *
+   * @param target where the bytes go
+   * @param threadName the writer thread's name
+   * @return the stream
+   */
+  public static BackgroundOutputStream start(OutputStream target, String threadName) {
+    return start(target, DEFAULT_LIMIT, threadName);
+  }
+
+  static BackgroundOutputStream start(OutputStream target, int limit, String threadName) {
+    requireNonNull(target, "target");
+    requireNonNull(threadName, "threadName");
+    checkArgument(limit > 0, "limit must be positive");
+    BackgroundOutputStream s = new BackgroundOutputStream(target, limit, threadName);
+    s.writer.start();
+    return s;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, b.length);
+    synchronized (lock) {
+      if (closed) {
+        throw new IOException("stream closed");
+      }
+      if (!direct) {
+        while (pending.size() > 0 && pending.size() + len > limit && !direct && !closed) {
+          lock.notifyAll();
+          try {
+            lock.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the log writer caught up");
+          }
+        }
+        if (!direct && !closed) {
+          pending.write(b, off, len);
+          return;
+        }
+      }
+    }
+    // direct: through at once, after anything still pending, in order
+    synchronized (writeLock) {
+      byte[] before = take();
+      writeOut(before);
+      writeOut(b, off, len);
+      flushOut();
+    }
+  }
+
+  /** Hands what is pending to the writer; does not wait for it. */
+  @Override
+  public void flush() {
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * Writes what is pending now, and every later write at once, in the caller's thread: for the last
+   * lines of a process that is shutting down.
+   */
+  public void direct() {
+    synchronized (writeLock) {
+      synchronized (lock) {
+        direct = true;
+        lock.notifyAll();
+      }
+      writeOut(take());
+      flushOut();
+    }
+  }
+
+  /** Writes what is pending, stops the writer and closes nothing else (not the target). */
+  @Override
+  public void close() {
+    direct();
+    synchronized (lock) {
+      closed = true;
+      lock.notifyAll();
+    }
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private byte[] take() {
+    synchronized (lock) {
+      byte[] b = pending.toByteArray();
+      pending.reset();
+      lock.notifyAll();
+      return b;
+    }
+  }
+
+  private void run() {
+    while (true) {
+      synchronized (lock) {
+        if (closed || direct) {
+          return;
+        }
+        if (pending.size() == 0) {
+          try {
+            lock.wait(IDLE_MILLIS);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+      synchronized (writeLock) {
+        byte[] b = take();
+        if (b.length > 0) {
+          writeOut(b);
+          flushOut();
+        }
+      }
+    }
+  }
+
+  private void writeOut(byte[] b) {
+    writeOut(b, 0, b.length);
+  }
+
+  private void writeOut(byte[] b, int off, int len) {
+    if (len == 0) {
+      return;
+    }
+    try {
+      target.write(b, off, len);
+    } catch (IOException e) {
+      // standard error that cannot be written to: nothing else to tell it to
+    }
+  }
+
+  private void flushOut() {
+    try {
+      target.flush();
+    } catch (IOException e) {
+      // as above
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "BackgroundOutputStream[" + writer.getName() + "]";
+  }
+}

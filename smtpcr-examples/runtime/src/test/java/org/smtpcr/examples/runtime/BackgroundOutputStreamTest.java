@@ -1,0 +1,104 @@
+package org.smtpcr.examples.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Standard error behind a writer thread: every line arrives, whole and in each thread's order, and
+ * {@code direct()} leaves nothing behind.
+ */
+final class BackgroundOutputStreamTest {
+  /** A target that collects what it is given (synchronized: the writer and direct() write). */
+  private static final class Collected extends OutputStream {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @Override
+    public synchronized void write(int b) {
+      bytes.write(b);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      bytes.write(b, off, len);
+    }
+
+    synchronized String text() {
+      return bytes.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void linesFromManyThreads_allArrive_wholeAndInEachThreadsOrder() throws Exception {
+    Collected target = new Collected();
+    // a small limit, so that writers also wait for the writer thread
+    BackgroundOutputStream s = BackgroundOutputStream.start(target, 4096, "test-log");
+    PrintStream out = new PrintStream(s, true, StandardCharsets.UTF_8);
+    int threads = 8;
+    int lines = 2000;
+    CountDownLatch done = new CountDownLatch(threads);
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      Thread th =
+          new Thread(
+              () -> {
+                for (int i = 0; i < lines; i++) {
+                  out.println("thread=" + id + " line=" + i + " action=challenge rule=default");
+                }
+                done.countDown();
+              });
+      th.start();
+    }
+    assertTrue(done.await(60, TimeUnit.SECONDS));
+    s.close();
+    String[] got = target.text().split("\n");
+    assertEquals(threads * lines, got.length);
+    int[] next = new int[threads];
+    for (String l : got) {
+      String[] f = l.split(" ");
+      assertEquals(4, f.length, l);
+      int id = Integer.parseInt(f[0].substring("thread=".length()));
+      assertEquals("line=" + next[id], f[1], "each thread's lines in order");
+      next[id]++;
+    }
+  }
+
+  @Test
+  void direct_writesWhatIsPending_andEveryLaterWriteAtOnce() throws Exception {
+    Collected target = new Collected();
+    BackgroundOutputStream s = BackgroundOutputStream.start(target, "test-log");
+    s.write("pending\n".getBytes(StandardCharsets.US_ASCII));
+    s.direct();
+    assertEquals("pending\n", target.text(), "nothing left in memory");
+    s.write("later\n".getBytes(StandardCharsets.US_ASCII));
+    assertEquals("pending\nlater\n", target.text(), "written in the caller's thread");
+    s.close();
+    assertThrows(IOException.class, () -> s.write(1));
+  }
+
+  @Test
+  void aTargetThatFails_endsNothing() throws Exception {
+    OutputStream broken =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("closed");
+          }
+        };
+    BackgroundOutputStream s = BackgroundOutputStream.start(broken, "test-log");
+    PrintStream out = new PrintStream(s, true, StandardCharsets.UTF_8);
+    out.println("lost, as on a closed standard error");
+    s.direct();
+    out.println("still no exception");
+    s.close();
+  }
+}
