@@ -35,6 +35,24 @@ final class CommandRun {
         args);
   }
 
+  /**
+   * The subcommand's object after picocli parsed {@code args} as the command line does (with {@code
+   * --config} applied), without running it: for tests of what options and files make.
+   */
+  static <T> T parsed(Class<T> type, java.util.List<String> args) {
+    PrintWriter out = new PrintWriter(new StringWriter());
+    picocli.CommandLine cl =
+        Cli.commandLine(
+            args,
+            out,
+            out,
+            () -> {
+              throw new AssertionError("not started");
+            });
+    picocli.CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
+    return type.cast(parsed.subcommand().commandSpec().userObject());
+  }
+
   /** {@code smtpcr args...} with {@code lifecycle} for the long-running commands. */
   static Result run(Lifecycle lifecycle, String... args) {
     StringWriter out = new StringWriter();

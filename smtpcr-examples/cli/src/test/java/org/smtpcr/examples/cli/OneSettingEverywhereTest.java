@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.net.InetAddresses;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -32,7 +30,6 @@ import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
-import picocli.CommandLine;
 
 /**
  * A setting given once means the same on every route: command-line options, the properties file
@@ -577,17 +574,7 @@ final class OneSettingEverywhereTest {
     if (!file) {
       args.addAll(extra);
     }
-    PrintWriter out = new PrintWriter(new StringWriter());
-    CommandLine cl =
-        Cli.commandLine(
-            args,
-            out,
-            out,
-            () -> {
-              throw new AssertionError("not started");
-            });
-    CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
-    return ((WebCommand) parsed.subcommand().commandSpec().userObject()).settings();
+    return CommandRun.parsed(WebCommand.class, args).settings();
   }
 
   /**
@@ -601,17 +588,7 @@ final class OneSettingEverywhereTest {
     if (!extra.get(0).equals("--config")) {
       args.addAll(extra);
     }
-    PrintWriter out = new PrintWriter(new StringWriter());
-    CommandLine cl =
-        Cli.commandLine(
-            args,
-            out,
-            out,
-            () -> {
-              throw new AssertionError("not started");
-            });
-    CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
-    SmtpServerCommand command = (SmtpServerCommand) parsed.subcommand().commandSpec().userObject();
+    SmtpServerCommand command = CommandRun.parsed(SmtpServerCommand.class, args);
     return command.settings();
   }
 }

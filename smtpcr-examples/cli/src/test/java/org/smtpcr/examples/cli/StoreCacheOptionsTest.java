@@ -3,9 +3,7 @@ package org.smtpcr.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.examples.runtime.SettingSource;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StoreSpec;
-import picocli.CommandLine;
 
 /**
  * The near cache's settings mean the same on every route: {@code --store-cache*} options, the
@@ -75,17 +72,7 @@ final class StoreCacheOptionsTest {
     if (!file) {
       args.addAll(extra);
     }
-    PrintWriter out = new PrintWriter(new StringWriter());
-    CommandLine cl =
-        Cli.commandLine(
-            args,
-            out,
-            out,
-            () -> {
-              throw new AssertionError("not started");
-            });
-    CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
-    DataOptions data = ((PolicyServerCommand) parsed.subcommand().commandSpec().userObject()).data;
+    DataOptions data = CommandRun.parsed(PolicyServerCommand.class, args).data;
     Map<String, String> settings = data.storeSettings();
     return StoreSpec.parse(
         name ->

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +37,7 @@ final class CachingWhitelistStoreTest {
   private static final WhitelistCandidates PAIR = WhitelistCandidates.of(ALICE, BOB);
   private static final WhitelistKey KEY = WhitelistKey.pair(ALICE, BOB);
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final MovingClock clock = new MovingClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final InMemoryWhitelistStore database =
       InMemoryWhitelistStore.builder().clock(clock).build();
   private final CountingStore counted = new CountingStore(database);
@@ -410,34 +407,6 @@ final class CachingWhitelistStoreTest {
     @Override
     public long removeExpired() {
       return store.removeExpired();
-    }
-  }
-
-  /** A UTC clock the test moves. */
-  private static final class TestClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    TestClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
     }
   }
 }

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,26 +20,6 @@ import org.smtpcr.core.store.WhitelistStore;
 
 final class ExpirySweeperTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-  /** A clock the test moves. */
-  private static final class TestClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   /** A schedule that runs the task when the test says so. */
   private static final class ManualSchedule implements ExpirySweeper.Schedule {
@@ -68,7 +45,7 @@ final class ExpirySweeperTest {
 
   @Test
   void scheduledSweep_removesExpiredEntriesEachInterval_andStopsOnClose() {
-    TestClock clock = new TestClock();
+    MovingClock clock = new MovingClock(T0);
     WhitelistStore store = InMemoryWhitelistStore.builder().clock(clock).build();
     store.add(key("a@example.org"), T0.plus(Duration.ofDays(1)));
     store.add(key("b@example.org"), T0.plus(Duration.ofDays(3)));
@@ -77,11 +54,11 @@ final class ExpirySweeperTest {
     ExpirySweeper sweeper = ExpirySweeper.start(store, Duration.ofHours(1), schedule);
     assertEquals(List.of(Duration.ofHours(1)), schedule.intervals);
 
-    clock.now = T0.plus(Duration.ofDays(2));
+    clock.set(T0.plus(Duration.ofDays(2)));
     schedule.tick();
     assertEquals(2, store.count());
     assertTrue(store.find(key("a@example.org")).isEmpty());
-    clock.now = T0.plus(Duration.ofDays(4));
+    clock.set(T0.plus(Duration.ofDays(4)));
     schedule.tick();
     assertEquals(1, store.count());
     assertEquals(1, store.list(10).entries().size(), "removed, not only hidden");
@@ -119,10 +96,10 @@ final class ExpirySweeperTest {
 
   @Test
   void sweep_onDemand_returnsTheCount() {
-    TestClock clock = new TestClock();
+    MovingClock clock = new MovingClock(T0);
     WhitelistStore store = InMemoryWhitelistStore.builder().clock(clock).build();
     store.add(key("a@example.org"), T0.plus(Duration.ofMinutes(1)));
-    clock.now = T0.plus(Duration.ofMinutes(2));
+    clock.set(T0.plus(Duration.ofMinutes(2)));
     assertEquals(1, ExpirySweeper.sweep(store));
     assertEquals(0, ExpirySweeper.sweep(store));
   }
