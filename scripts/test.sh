@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 # postgresql: JDBC store tests; chromium: the challenge page in a real browser; swaks: a real SMTP
 # client; postfix + postgrey: the policy server against a real Postfix, measured against Postgrey;
 # dnsmasq-base: an authoritative DNS server for the SPF, DKIM and DMARC tests; dovecot-core: SASL
-# authentication for the Postfix submission service the outbound-learning tests use.
-packages=(postgresql chromium swaks postfix postgrey dnsmasq-base dovecot-core)
+# authentication for the Postfix submission service the outbound-learning tests use; podman: loads
+# the container image (-P image) as users will.
+packages=(postgresql chromium swaks postfix postgrey dnsmasq-base dovecot-core podman)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -66,5 +67,6 @@ else
 fi
 
 # -P release: also the sources and javadoc jars (doclint on) of every published module and
-# target/central-bundle.zip, unsigned here (docs/releasing.md), so a release cannot find them broken
-mvn -B -ntp -P release verify -Dsmtpcr.it.required=true "${java21_opt[@]}" "$@"
+# target/central-bundle.zip, unsigned here (docs/releasing.md), so a release cannot find them broken;
+# -P image: the container image, built without Docker and run by ContainerImageIT (docs/container.md)
+mvn -B -ntp -P release,image verify -Dsmtpcr.it.required=true "${java21_opt[@]}" "$@"
