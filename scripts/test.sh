@@ -68,5 +68,7 @@ fi
 
 # -P release: also the sources and javadoc jars (doclint on) of every published module and
 # target/central-bundle.zip, unsigned here (docs/releasing.md), so a release cannot find them broken;
-# -P image: the container image, built without Docker and run by ContainerImageIT (docs/container.md)
-mvn -B -ntp -P release,image verify -Dsmtpcr.it.required=true "${java21_opt[@]}" "$@"
+# -P image: the container image, built without Docker and run by ContainerImageIT (docs/container.md);
+# Jib's copy of each new base image goes to target/, not ~/.cache (Jib reads these on the command line)
+jib_opts=(-Djib.baseImageCache="$PWD/smtpcr-examples/image/target/jib-base-cache" -Djib.disableUpdateChecks=true)
+mvn -B -ntp -P release,image verify -Dsmtpcr.it.required=true "${jib_opts[@]}" "${java21_opt[@]}" "$@"

@@ -133,7 +133,8 @@ final class ContainerImageIT {
         String[] f = line.trim().split("\\s+", 6);
         // a symbolic link is listed as "NAME -> TARGET"
         String path = f[0].startsWith("l") ? f[5].replaceFirst(" -> .*$", "") : f[5];
-        String name = path.replaceFirst("^\\./", "/").replaceFirst("(.)/$", "$1");
+        // the base layer's names start with ./, Jib's with nothing
+        String name = "/" + path.replaceFirst("^\\./", "").replaceFirst("(.)/$", "$1");
         assertTrue(!name.contains("/.wh."), "no whiteouts: " + line);
         owners.put(name, f[1] + " " + f[0]);
       }
