@@ -246,7 +246,12 @@ final class ContainerImageIT {
         "rw-------",
         PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("smtpcr.keys"))));
 
-    // the image's command with a listen address for this test: 127.0.0.1, a port of its choosing
+    // the image's command with a listen address for this test (127.0.0.1, a port of its choosing),
+    // the rest from /etc/smtpcr/smtpcr.properties (root's, mode 644, where docs/container.md
+    // mounts it)
+    Files.writeString(
+        rootfs.resolve("etc/smtpcr/smtpcr.properties"),
+        "challenge-base=https://mx.example.org/\nspf=off\n");
     Launched server =
         launch(
             rootfs,
@@ -256,10 +261,8 @@ final class ContainerImageIT {
                 "/var/lib/smtpcr",
                 "--listen",
                 "127.0.0.1:0",
-                "--challenge-base",
-                "https://mx.example.org/",
-                "--spf",
-                "off"));
+                "--config",
+                "/etc/smtpcr/smtpcr.properties"));
     try {
       Matcher listening = server.awaitOut(LISTENING);
       String reply = action(Integer.parseInt(listening.group(1)));
