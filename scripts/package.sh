@@ -34,7 +34,8 @@ else
 fi
 # only the package this build makes is left there to copy
 rm -f smtpcr-examples/debian/target/smtpcr_*_all.deb
-"$mvn_cmd" -B -ntp -q -pl "$modules" "${also[@]}" package -DskipTests "$@"
+# Maven writes to standard error: standard output is the path of the package alone
+"$mvn_cmd" -B -ntp -q -pl "$modules" "${also[@]}" package -DskipTests "$@" >&2
 
 debs=(smtpcr-examples/debian/target/smtpcr_*_all.deb)
 [ -f "${debs[0]}" ] || { echo "package.sh: the build made no .deb" >&2; exit 1; }

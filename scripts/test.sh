@@ -11,7 +11,10 @@ cd "$(dirname "$0")/.."
 # client; postfix + postgrey: the policy server against a real Postfix, measured against Postgrey;
 # dnsmasq-base: an authoritative DNS server for the SPF, DKIM and DMARC tests; dovecot-core: SASL
 # authentication for the Postfix submission service the outbound-learning tests use.
-packages=(postgresql chromium swaks postfix postgrey dnsmasq-base dovecot-core)
+# default-jre-headless, man-db, systemd: scripts/test-package.sh installs the Debian package (which
+# depends on a Debian Java runtime), reads its man page and checks its units with systemd-analyze.
+packages=(postgresql chromium swaks postfix postgrey dnsmasq-base dovecot-core default-jre-headless man-db
+  systemd)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -68,3 +71,9 @@ fi
 # -P release: also the sources and javadoc jars (doclint on) of every published module and
 # target/central-bundle.zip, unsigned here (docs/releasing.md), so a release cannot find them broken
 mvn -B -ntp -P release verify -Dsmtpcr.it.required=true "${java21_opt[@]}" "$@"
+
+# The Debian package: built again from the smtpcr.jar just made (offline: the build above fetched
+# its plugins), installed, run, purged, reinstalled and upgraded; the machine is left without it.
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+"${sudo_cmd[@]}" scripts/test-package.sh -o
