@@ -126,14 +126,18 @@ grep -q 'Run the Postfix policy server' "$work/man.txt" || fail "man smtpcr-poli
 grep -q -- '--challenge-base' "$work/man.txt" || fail "man smtpcr-policy-server names no --challenge-base"
 say "man smtpcr-policy-server: $(grep -c '' "$work/man.txt") lines"
 
-# 6. the policy server, as its unit starts it: the unit's User, WorkingDirectory and ExecStart,
-#    whose $SMTPCR_POLICY_OPTS (from /etc/default/smtpcr) names a free port and the page's address
+# 6. the policy server, as its unit starts it (its User, WorkingDirectory, ExecStart, and the
+#    variables of /etc/default/smtpcr, where $SMTPCR_POLICY_OPTS is not set), configured as an
+#    administrator does, in /etc/smtpcr/smtpcr.properties: a free port, the page's address, and
+#    no SPF (no DNS here)
 unit=/lib/systemd/system/smtpcr-policy.service
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 [ "$(sed -n 's/^WorkingDirectory=//p' "$unit")" = /var/lib/smtpcr ] || fail "unexpected WorkingDirectory"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
   shuf -i 20000-60000 -n 1)
-SMTPCR_POLICY_OPTS="--listen 127.0.0.1:$port --challenge-base https://cr.example.com/ --spf off"
+printf '%s\n' "smtpcr.policy-server.listen=127.0.0.1:$port" challenge-base=https://cr.example.com/ \
+  spf=off >>/etc/smtpcr/smtpcr.properties
+SMTPCR_POLICY_OPTS=$(set +u && . /etc/default/smtpcr && echo "${SMTPCR_POLICY_OPTS:-}")
 argv=()
 for word in $exec_start; do
   case "$word" in
@@ -224,11 +228,25 @@ dpkg -i "$second" >"$work/dpkg.log" 2>&1 || {
 [ "$(dpkg-query -W -f '${Version}' smtpcr)" = "$version2" ] || fail "the upgrade did not install $version2"
 [ "$(sha256sum /var/lib/smtpcr/smtpcr.keys)" = "$key_sum" ] || fail "the upgrade changed the key"
 [ "$(mode_owner /var/lib/smtpcr/smtpcr.keys)" = "600 smtpcr" ] || fail "the upgrade changed the key's mode"
+[ "$(mode_owner /etc/smtpcr/smtpcr.properties)" = "600 smtpcr" ] ||
+  fail "after the upgrade the configuration file is $(mode_owner /etc/smtpcr/smtpcr.properties)"
 as_smtpcr /usr/bin/smtpcr whitelist check --data /var/lib/smtpcr --sender alice@example.org \
   --recipient bob@example.com >/dev/null || fail "the whitelist entry is gone after the upgrade"
 rm -f "$second"
 say "upgraded $version -> $version2: the key and the whitelist entry are kept"
 
+# 9. remove keeps the settings, the state and the user (for a reinstall); purge then takes them
+dpkg -r smtpcr >"$work/dpkg.log" 2>&1 || {
+  cat "$work/dpkg.log" >&2
+  fail "dpkg -r smtpcr"
+}
+[ ! -e /usr/bin/smtpcr ] || fail "/usr/bin/smtpcr is left after remove"
+for f in /etc/smtpcr/smtpcr.properties /etc/default/smtpcr /var/lib/smtpcr/smtpcr.keys; do
+  [ -e "$f" ] || fail "remove deleted $f (only purge may)"
+done
+getent passwd smtpcr >/dev/null || fail "remove deleted the user smtpcr (only purge may)"
 dpkg --purge smtpcr >/dev/null
-getent passwd smtpcr >/dev/null && fail "the user smtpcr is left after the last purge"
+[ ! -e /var/lib/smtpcr ] && [ ! -e /etc/smtpcr ] || fail "state or settings left after remove, then purge"
+getent passwd smtpcr >/dev/null && fail "the user smtpcr is left after remove, then purge"
+say "removed (settings, state and user kept), then purged (all gone)"
 say "all checks passed"
