@@ -216,7 +216,10 @@ dpkg -i "$first" >"$work/dpkg.log" 2>&1 || {
 }
 key_sum=$(sha256sum /var/lib/smtpcr/smtpcr.keys)
 as_smtpcr /usr/bin/smtpcr whitelist add --data /var/lib/smtpcr --sender alice@example.org \
-  --recipient bob@example.com >/dev/null || fail "smtpcr whitelist add as smtpcr"
+  --recipient bob@example.com >"$work/cli.log" 2>&1 || {
+  cat "$work/cli.log" >&2
+  fail "smtpcr whitelist add as smtpcr"
+}
 say "building a higher version"
 second=$(scripts/package.sh "$@" -Dsmtpcr.deb.versionSuffix=+upgradetest | tail -n 1)
 version2=$(dpkg-deb -f "$second" Version)
@@ -231,7 +234,10 @@ dpkg -i "$second" >"$work/dpkg.log" 2>&1 || {
 [ "$(mode_owner /etc/smtpcr/smtpcr.properties)" = "600 smtpcr" ] ||
   fail "after the upgrade the configuration file is $(mode_owner /etc/smtpcr/smtpcr.properties)"
 as_smtpcr /usr/bin/smtpcr whitelist check --data /var/lib/smtpcr --sender alice@example.org \
-  --recipient bob@example.com >/dev/null || fail "the whitelist entry is gone after the upgrade"
+  --recipient bob@example.com >"$work/cli.log" 2>&1 || {
+  cat "$work/cli.log" >&2
+  fail "the whitelist entry is gone after the upgrade"
+}
 rm -f "$second"
 say "upgraded $version -> $version2: the key and the whitelist entry are kept"
 
