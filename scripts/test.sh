@@ -12,7 +12,10 @@ cd "$(dirname "$0")/.."
 # dnsmasq-base: an authoritative DNS server for the SPF, DKIM and DMARC tests; dovecot-core: SASL
 # authentication for the Postfix submission service the outbound-learning tests use; podman: loads
 # the container image (-P image) as users will.
-packages=(postgresql chromium swaks postfix postgrey dnsmasq-base dovecot-core podman)
+# default-jre-headless, man-db, systemd: scripts/test-package.sh installs the Debian package (which
+# depends on a Debian Java runtime), reads its man page and checks its units with systemd-analyze.
+packages=(postgresql chromium swaks postfix postgrey dnsmasq-base dovecot-core podman
+  default-jre-headless man-db systemd)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -72,3 +75,9 @@ fi
 # Jib's copy of each new base image goes to target/, not ~/.cache (Jib reads these on the command line)
 jib_opts=(-Djib.baseImageCache="$PWD/smtpcr-examples/image/target/jib-base-cache" -Djib.disableUpdateChecks=true)
 mvn -B -ntp -P release,image verify -Dsmtpcr.it.required=true "${jib_opts[@]}" "${java21_opt[@]}" "$@"
+
+# The Debian package: built again from the smtpcr.jar just made (offline: the build above fetched
+# its plugins), installed, run, purged, reinstalled and upgraded; the machine is left without it.
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+"${sudo_cmd[@]}" scripts/test-package.sh -o
