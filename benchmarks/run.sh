@@ -15,9 +15,12 @@
 #   CORE_DBS (h2,postgresql): PostgreSQL is started by each fork (initdb, pg_ctl), skipped if absent
 #   POLICY_CONNECTIONS ("1 16 256"), POLICY_SECONDS (10), POLICY_WARMUP (3), POLICY_KNOWN (0.9),
 #   POLICY_RATE (1000 req/s over POLICY_RATE_CONNECTIONS=16; 0: no latency run),
-#   POLICY_SERVERS ("floor memory memory-observed memory-tuned h2 postgresql postgresql-cached": a
-#     store, then -tuned, -observed (decision log and metrics on) or -cached (PostgreSQL's near
-#     cache); the PostgreSQL rows need initdb and pg_ctl and are left out without them),
+#   POLICY_SERVERS ("floor memory memory-observed memory-tuned h2 postgresql postgresql-cached cli
+#     cli-packaged": a store, then -tuned, -observed (decision log and metrics on) or -cached
+#     (PostgreSQL's near cache); the PostgreSQL rows need initdb and pg_ctl and are left out without
+#     them; cli is `smtpcr policy-server` itself (smtpcr.jar) on the JVM's defaults, cli-packaged the
+#     same with the options of smtpcr-examples/cli/src/dist/jvm.options, as the package runs it),
+#   POLICY_STARTUPS (5): start-ups of Postgrey and of the cli servers, timed to the first answer
 #   POLICY_BUSY_POLL_US (200, for memory-tuned),
 #   POLICY_CPU_LATENCY (0: hold a CPU latency request of 0 µs through /dev/cpu_dma_latency during
 #     the runs, and repeat the 1-connection runs without it; off: never hold it)
@@ -131,14 +134,58 @@ observed() {  # observed NAME
   cond "Decision log and metrics ($1)" "the \`smtpcr\` command's slf4j-simple configuration, INFO decision log on standard error, redirected to a file: $lines lines, $(du -m "$work/$1.log" | cut -f1) MB; \`MetricsServer\` on a free port (Prometheus registry, JVM metrics), \`MicrometerDecisionListener\`, \`TimedWhitelistStore\`: $decisions decisions counted, scraped once at the end"
   head -20 "$work/$1.log" > "$work/$1.head.log"; rm -f "$work/$1.log"
 }
+# the footprint of the server being measured: its peak resident memory (VmHWM: since it started,
+# start-up and every run included) and its resident memory now, after its last run
+footprint() {  # footprint NAME
+  local hwm rss
+  hwm="$(awk '/^VmHWM:/ {print $2}' "/proc/$server_pid/status")"
+  rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status")"
+  [ -n "$hwm" ] && [ -n "$rss" ] || die "no memory figures for the $1 server (pid $server_pid)"
+  printf 'peakmb=%s\nendmb=%s\n' "$(awk "BEGIN {print $hwm / 1024}")" "$(awk "BEGIN {print $rss / 1024}")" \
+    | tee -a "$results/$1-footprint.properties"
+}
+startup() {  # startup NAME COMMAND...: start-ups of COMMAND on a free $port, timed to the first answer
+  stop_pid "$server_pid"; server_pid=""
+  free_port
+  local cmd=("${@:2}")
+  cmd=("${cmd[@]//@PORT@/$port}")
+  "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyStartup --port "$port" --repeat "${POLICY_STARTUPS:-5}" \
+    --log "$work/$1-startup.log" -- "${cmd[@]}" | tee -a "$results/$1-footprint.properties"
+}
+# smtpcr policy-server itself: a data directory of its own (a key, the known pairs imported as an
+# administrator would), SPF and DKIM off (Postgrey checks neither), links to a page it does not serve
+cli_setup() {
+  [ -z "$cli_data" ] || return 0
+  cli_data="$work/cli-data"
+  mkdir -m 700 "$cli_data"
+  "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --write-known "$work/known.txt"
+  "$java" -jar "$cli_jar" keygen --out "$cli_data/smtpcr.keys" > "$work/cli-setup.log" 2>&1
+  "$java" -jar "$cli_jar" whitelist import --data "$cli_data" "$work/known.txt" >> "$work/cli-setup.log" 2>&1 \
+    || { cat "$work/cli-setup.log" >&2; die "smtpcr whitelist import failed"; }
+}
+cli_command() {  # cli_command SERVER: sets cmd, the command line of cli or cli-packaged, port @PORT@
+  cmd=("$java")
+  [ "$1" != cli-packaged ] || cmd+=("${packaged[@]}")
+  cmd+=(-jar "$cli_jar" policy-server --data "$cli_data" --listen "127.0.0.1:@PORT@" --spf off --dkim off
+    --challenge-base http://127.0.0.1:8080/)
+}
 policy() {
   [ "$(id -u)" -eq 0 ] || die "the policy group runs as root (Postgrey drops to user postgrey)"
   [ -x /usr/sbin/postgrey ] || die "Postgrey is not installed (apt-get install postgrey)"
   local busy="${POLICY_BUSY_POLL_US:-200}"
-  local servers="${POLICY_SERVERS:-floor memory memory-observed memory-tuned h2 postgresql postgresql-cached}"
+  local servers="${POLICY_SERVERS:-floor memory memory-observed memory-tuned h2 postgresql postgresql-cached cli cli-packaged}"
   for s in $servers; do
-    case "$s" in floor|memory|memory-tuned|memory-observed|h2|postgresql|postgresql-cached) ;; *) die "unknown server $s in POLICY_SERVERS" ;; esac
+    case "$s" in floor|memory|memory-tuned|memory-observed|h2|postgresql|postgresql-cached|cli|cli-packaged) ;; *) die "unknown server $s in POLICY_SERVERS" ;; esac
   done
+  cli_jar=smtpcr-examples/cli/target/smtpcr.jar cli_data=""
+  local options_file=smtpcr-examples/cli/src/dist/jvm.options
+  # as the package's launcher reads it: one option a line, blank lines and # comments left out
+  mapfile -t packaged < <(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$options_file" | grep -v -e '^#' -e '^$')
+  if [[ " $servers " == *" cli"* ]]; then
+    [ -f "$cli_jar" ] || die "$cli_jar is missing (build without SKIP_BUILD=1)"
+    cond "SMTPCR command" "\`smtpcr policy-server\` (smtpcr.jar) with its data directory (H2 store, the 500 known pairs imported with \`smtpcr whitelist import\`), \`--spf off --dkim off\` (Postgrey checks neither), the decision log at INFO to a file; default JVM options, and packaged: the options of \`$options_file\`: \`${packaged[*]}\`"
+  fi
+  cond Footprint "peak RSS: VmHWM of the server process (/proc/PID/status) after its last run, start-up and every run included; RSS at the end: VmRSS then; start-up: from the start of the process to the whole reply to its first request, median of ${POLICY_STARTUPS:-5} (Postgrey and the \`smtpcr policy-server\` rows)"
   pg_url=""
   local pg_opts="--delay=1 --auto-whitelist-clients=0"
   work=benchmarks/target/policy
@@ -147,18 +194,34 @@ policy() {
   cond "CPU idle" "$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) driver, $(cat /sys/devices/system/cpu/cpuidle/current_governor_ro 2>/dev/null || echo no) governor; CPU latency request: ${cpu_latency/0/0 µs held during every run except those marked CPUs may halt}"
   cond Postgrey "Debian package $(dpkg-query -W -f='${Version}' postgrey 2>/dev/null), options \`$pg_opts\`, Berkeley DB in its own directory, empty whitelists"
   cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled; near cache: the runtime's \`OpenStore\` with \`store.cache=on\` (its default size and TTL, LISTEN/NOTIFY); decision log and metrics off except in the rows that say so"
-  cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency benchmarks/run.sh policy\` (as root)"
+  cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency POLICY_STARTUPS=${POLICY_STARTUPS:-5} benchmarks/run.sh policy\` (as root)"
   rm -rf "$work"; mkdir -p "$work/db"; chown postgrey:postgrey "$work/db"; chmod 700 "$work/db"; : > "$work/none"
   [ "$cpu_latency" = off ] || qos_hold
+  # shellcheck disable=SC2206 # the options are meant to split
+  local postgrey=(setsid /usr/sbin/postgrey --inet="127.0.0.1:@PORT@" --dbdir="$work/db" --whitelist-clients="$work/none"
+    --whitelist-recipients="$work/none" --hostname=mx.cr.test $pg_opts)
+  startup postgrey "${postgrey[@]}"
   free_port
-  # shellcheck disable=SC2086 # the options are meant to split
-  serve postgrey setsid /usr/sbin/postgrey --inet="127.0.0.1:$port" --dbdir="$work/db" --whitelist-clients="$work/none" \
-    --whitelist-recipients="$work/none" --hostname=mx.cr.test $pg_opts
+  serve postgrey "${postgrey[@]//@PORT@/$port}"
   # every known triplet greylisted once, then the delay waited out: from now on they pass
   "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --port "$port" --seed-only
   sleep 2
   measure postgrey
+  footprint postgrey
   for s in $servers; do
+    if [[ "$s" == cli* ]]; then
+      cli_setup
+      cli_command "$s"
+      startup "ours-$s" "${cmd[@]}"
+      free_port
+      serve "$s" "${cmd[@]//@PORT@/$port}"
+      measure "ours-$s"
+      footprint "ours-$s"
+      stop_pid "$server_pid"; server_pid=""
+      # its decision log, a line per decision: the first lines are kept
+      head -20 "$work/$s.log" > "$work/$s.head.log"; rm -f "$work/$s.log"
+      continue
+    fi
     local opts=(--store "${s%%-*}")
     [[ "$s" != *-tuned ]] || opts+=(--workers 0 --busy-poll-us "$busy")
     [[ "$s" != *-observed ]] || opts+=(--observe on)
@@ -180,6 +243,7 @@ policy() {
     free_port
     serve "$s" "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer "${opts[@]}" --port "$port"
     if [ "$s" = floor ]; then measure floor throughput-only; else measure "ours-$s"; fi
+    if [ "$s" = floor ]; then footprint floor; else footprint "ours-$s"; fi
     [[ "$s" != *-observed ]] || observed "$s"
     if [[ "$s" == *-cached ]]; then  # the cache's own count, printed as the server stops
       stop_pid "$server_pid"; server_pid=""
@@ -210,7 +274,9 @@ auth_policy() {
 }
 
 if [ "${REPORT_ONLY:-0}" != 1 ]; then
-  [ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -pl benchmarks -am package -DskipTests
+  # the policy group runs the smtpcr command too
+  modules=benchmarks; [ "$group" != policy ] || modules+=,smtpcr-examples/cli
+  [ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -pl "$modules" -am package -DskipTests
   rm -rf "$results"; mkdir -p "$results"
   cond Date "$(date -u '+%Y-%m-%d %H:%M UTC')"
   cond Machine "$(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr) $(uname -m)"

@@ -71,6 +71,21 @@ final class Goals {
       | ours-memory-observed-c256 − ours-memory-c256 | rps | ≤ 5 %
       """;
 
+  /**
+   * The footprint of {@code smtpcr policy-server} as the package runs it (the options of {@code
+   * jvm.options}): its peak resident memory under the whole load against Postgrey's, and what the
+   * options cost in requests/s against the same command on the JVM's defaults, in the same run.
+   */
+  private static final String FOOTPRINT =
+      """
+      `smtpcr policy-server`, packaged JVM options: peak resident memory under load at most 4× \
+      Postgrey's | ours-cli-packaged-footprint ÷ postgrey-footprint | peakmb | ≤ 4
+      `smtpcr policy-server`, packaged JVM options: under 10 % of the default JVM's requests/s \
+      lost at 16 connections | ours-cli-packaged-c16 − ours-cli-c16 | rps | ≤ 10 %
+      `smtpcr policy-server`, packaged JVM options: under 10 % of the default JVM's requests/s \
+      lost at 256 connections | ours-cli-packaged-c256 − ours-cli-c256 | rps | ≤ 10 %
+      """;
+
   private static final String[][] RUNS = {
     {"c1", "1 connection"},
     {"c16", "16 connections"},
@@ -171,7 +186,8 @@ final class Goals {
 
   /**
    * For each of our servers: 10× Postgrey's requests/s at each connection count, p99 at a rate;
-   * then PostgreSQL's with the near cache, and the cost of the decision log and metrics.
+   * then PostgreSQL's with the near cache, the cost of the decision log and metrics, and the
+   * footprint of the command with the packaged JVM options.
    */
   private static String policy() {
     StringBuilder g = new StringBuilder();
@@ -183,7 +199,7 @@ final class Goals {
       g.append("SMTPCR, %s: p99 under 1 ms at 1,000 requests/s".formatted(s[1]))
           .append(" | ours-%s-rate | p99us | ≤ 1000 µs\n".formatted(s[0]));
     }
-    return g.append(POSTGRESQL).append(OBSERVED).toString();
+    return g.append(POSTGRESQL).append(OBSERVED).append(FOOTPRINT).toString();
   }
 
   static String table(List<Goal> goals, Results r) {

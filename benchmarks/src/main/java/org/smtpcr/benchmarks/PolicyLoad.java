@@ -9,6 +9,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -27,7 +29,8 @@ import org.smtpcr.benchmarks.PolicyMix.Triplet;
  * Without {@code --rate} each connection sends its next request as soon as the reply arrives; with
  * {@code --rate R} requests are due R times per second (open loop) and go out on the first idle
  * connection, or wait for one. Prints the results as properties. Options: {@code --port
- * --connections --seconds --warmup-seconds --rate --known --max-requests --seed-only}.
+ * --connections --seconds --warmup-seconds --rate --known --max-requests --seed-only}; {@code
+ * --write-known FILE} writes the known pairs for {@code smtpcr whitelist import} instead.
  */
 public record PolicyLoad(int port, int connections, double rate, double known) {
   private static final List<Triplet> POOL = PolicyMix.knownPool();
@@ -78,6 +81,10 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
             (int) number(o, "connections", 1),
             number(o, "rate", 0),
             number(o, "known", 0.9));
+    if (o.containsKey("write-known")) {
+      Files.writeString(Path.of(o.get("write-known")), knownForImport(), StandardCharsets.UTF_8);
+      return;
+    }
     Tally t;
     if (o.containsKey("seed-only")) {
       t = load.seed();
@@ -94,6 +101,17 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
       System.out.print(load.summary((System.nanoTime() - t0) / 1e9, t));
     }
     System.exit(t.errors == 0 ? 0 : 1);
+  }
+
+  /**
+   * The sender and recipient of each known triplet, one line each, never expiring: the file {@code
+   * smtpcr whitelist import} reads, so that the command's store holds what {@link PolicyMix#fill}
+   * puts into the others.
+   */
+  static String knownForImport() {
+    StringBuilder s = new StringBuilder();
+    POOL.forEach(t -> s.append(t.sender()).append(' ').append(t.recipient()).append(" never\n"));
+    return s.toString();
   }
 
   /** Sends each known triplet once, in order. */

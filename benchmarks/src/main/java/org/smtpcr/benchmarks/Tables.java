@@ -191,6 +191,13 @@ final class Tables {
       = pass | action.pass
       = reject | action.reject
       = defer | action.defer
+      # policy-footprint | server
+      = peak RSS MB | peakmb
+      = RSS at the end MB | endmb
+      = peak ÷ Postgrey's | peakmb | THIS_OVER_PEER
+      = start-up ms | startupms
+      = fastest ms | startupmsMin
+      = slowest ms | startupmsMax
       """;
 
   /** Policy servers, the first the peer: id prefix and name. */
@@ -202,7 +209,9 @@ final class Tables {
     {"ours-memory-tuned", "SMTPCR, in-memory store, tuned"},
     {"ours-h2", "SMTPCR, H2 file store"},
     {"ours-postgresql", "SMTPCR, PostgreSQL store"},
-    {"ours-postgresql-cached", "SMTPCR, PostgreSQL store, near cache"}
+    {"ours-postgresql-cached", "SMTPCR, PostgreSQL store, near cache"},
+    {"ours-cli", "`smtpcr policy-server`, default JVM options"},
+    {"ours-cli-packaged", "`smtpcr policy-server`, packaged JVM options (`jvm.options`)"}
   };
 
   private static final Pattern RUN = Pattern.compile(".*-(c(\\d+)(-halting)?)");
@@ -268,7 +277,10 @@ final class Tables {
     };
   }
 
-  /** Runs c1, c16... in connection order, then c1-halting; each server a row per run. */
+  /**
+   * Runs c1, c16... in connection order, then c1-halting; each server a row per run, and a row of
+   * its footprint (measurement {@code <server>-footprint}) against Postgrey's.
+   */
   private static List<Table> policy(Results results) {
     List<String> runs =
         results.byId().keySet().stream()
@@ -290,6 +302,8 @@ final class Tables {
       }
       tables.get(1).rows().add(row(s[0] + "-rate | " + s[1]));
       tables.get(2).rows().add(row(s[0] + "-rate | `" + s[0] + "-rate`"));
+      String peer = s == SERVERS[0] ? "" : " postgrey-footprint";
+      tables.get(3).rows().add(row(s[0] + "-footprint" + peer + " | " + s[1]));
     }
     return tables;
   }

@@ -58,7 +58,7 @@ final class GoalsTest {
   void everyGroup_hasGoals() {
     assertEquals(6, Goals.of("tokens").size());
     assertEquals(2, Goals.of("core").size());
-    assertEquals(20, Goals.of("policy").size());
+    assertEquals(23, Goals.of("policy").size());
     assertEquals(
         new Goal("t", "a", "b", Compare.RATIO, "rps", "×", 10, Double.POSITIVE_INFINITY),
         Goals.goal("t | a ÷ b | rps | ≥ 10"));
@@ -114,10 +114,13 @@ final class GoalsTest {
             "ours-memory-tuned",
             "ours-h2",
             "ours-postgresql",
-            "ours-postgresql-cached")) {
+            "ours-postgresql-cached",
+            "ours-cli",
+            "ours-cli-packaged")) {
       for (String run : List.of("c1", "c16", "c256", "c1-halting", "rate")) {
         all.put(server + "-" + run, Map.of("rps", 1.0, "p99us", 1.0));
       }
+      all.put(server + "-footprint", Map.of("peakmb", 1.0, "endmb", 1.0, "startupms", 1.0));
     }
     Results full = new Results(all);
     for (Goal g : Goals.of("policy")) {
@@ -125,10 +128,55 @@ final class GoalsTest {
     }
     // and the throughput table has a row for each of them, and for nothing else
     assertEquals(
-        all.keySet().stream().filter(id -> !id.endsWith("-rate")).collect(Collectors.toSet()),
+        all.keySet().stream()
+            .filter(id -> !id.endsWith("-rate") && !id.endsWith("-footprint"))
+            .collect(Collectors.toSet()),
         Tables.of("policy", full).get(0).rows().stream()
             .map(Render.Row::id)
             .collect(Collectors.toSet()));
+    // and the footprint table a row for each server's footprint
+    assertEquals(
+        all.keySet().stream().filter(id -> id.endsWith("-footprint")).collect(Collectors.toSet()),
+        Tables.of("policy", full).get(3).rows().stream()
+            .map(Render.Row::id)
+            .collect(Collectors.toSet()));
+  }
+
+  @Test
+  void policyGoals_footprintOfThePackagedCommand_againstPostgreyAndTheDefaultJvm() {
+    Map<String, Map<String, Double>> byId = new HashMap<>();
+    byId.put("postgrey-footprint", Map.of("peakmb", 24.0));
+    byId.put("ours-cli-packaged-footprint", Map.of("peakmb", 90.0));
+    byId.put("ours-cli-footprint", Map.of("peakmb", 350.0));
+    byId.put("ours-cli-c16", Map.of("rps", 10_000.0));
+    byId.put("ours-cli-packaged-c16", Map.of("rps", 9_200.0));
+    byId.put("ours-cli-c256", Map.of("rps", 10_000.0));
+    byId.put("ours-cli-packaged-c256", Map.of("rps", 8_850.0));
+    Results r = new Results(byId);
+    Map<String, String> seen = new HashMap<>();
+    Goals.of("policy").stream()
+        .filter(g -> g.id().startsWith("ours-cli"))
+        .forEach(g -> seen.put(g.text(), g.measured(r) + (g.met(r) ? " met" : " not met")));
+    assertEquals(
+        Map.of(
+            "`smtpcr policy-server`, packaged JVM options: peak resident memory under load at"
+                + " most 4× Postgrey's",
+            "3.75× met",
+            "`smtpcr policy-server`, packaged JVM options: under 10 % of the default JVM's"
+                + " requests/s lost at 16 connections",
+            "8.00 % met",
+            "`smtpcr policy-server`, packaged JVM options: under 10 % of the default JVM's"
+                + " requests/s lost at 256 connections",
+            "11.5 % not met"),
+        seen);
+    // 4× is the bound: 100 MB against Postgrey's 24 is not met
+    byId.put("ours-cli-packaged-footprint", Map.of("peakmb", 100.0));
+    assertFalse(
+        Goals.of("policy").stream()
+            .filter(g -> g.id().equals("ours-cli-packaged-footprint"))
+            .findFirst()
+            .orElseThrow()
+            .met(new Results(byId)));
   }
 
   @Test

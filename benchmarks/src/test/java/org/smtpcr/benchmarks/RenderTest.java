@@ -141,6 +141,50 @@ final class RenderTest {
   }
 
   @Test
+  void policyFootprint_peakAgainstPostgreysAndStartUp_rowsOfServersMeasured() {
+    Map<String, Map<String, Double>> m = new HashMap<>();
+    m.put(
+        "postgrey-footprint",
+        Map.of(
+            "peakmb",
+            24.5,
+            "endmb",
+            24.5,
+            "startupms",
+            612.0,
+            "startupmsMin",
+            590.0,
+            "startupmsMax",
+            700.0));
+    m.put("ours-memory-footprint", Map.of("peakmb", 310.2, "endmb", 300.0));
+    m.put(
+        "ours-cli-packaged-footprint",
+        Map.of(
+            "peakmb",
+            91.875,
+            "endmb",
+            90.0,
+            "startupms",
+            2_840.0,
+            "startupmsMin",
+            2_700.0,
+            "startupmsMax",
+            3_100.0));
+    Results r = new Results(m);
+    assertEquals(
+        """
+        | server | peak RSS MB | RSS at the end MB | peak ÷ Postgrey's | start-up ms \
+        | fastest ms | slowest ms |
+        |---|---:|---:|---:|---:|---:|---:|
+        | Postgrey | 24.5 | 24.5 | – | 612 | 590 | 700 |
+        | SMTPCR, in-memory store | 310 | 300 | 12.7× | – | – | – |
+        | `smtpcr policy-server`, packaged JVM options (`jvm.options`) | 91.9 | 90 | 3.75× \
+        | 2,840 | 2,700 | 3,100 |
+        """,
+        Render.render(Tables.of("policy", r).get(3), r));
+  }
+
+  @Test
   void declarations_columnsAndRowsWithTheirPeers() {
     assertEquals(
         new Col("p50 µs", "p50", 1e-3, Op.VALUE, 0), Tables.col("p50 µs | p50 | VALUE | 0 | 1e-3"));
