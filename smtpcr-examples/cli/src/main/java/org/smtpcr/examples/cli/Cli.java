@@ -1,6 +1,7 @@
 package org.smtpcr.examples.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.smtpcr.core.address.InvalidAddressException;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.Settings;
 import picocli.CommandLine;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -30,10 +32,22 @@ final class Cli {
 
   /**
    * The configured command line for {@code args}: converters, output streams, the configuration
-   * file as default provider, and one-line errors.
+   * files as default provider, and one-line errors.
+   *
+   * @throws UncheckedIOException if a configuration file cannot be read
    */
   static CommandLine commandLine(
       List<String> args, PrintWriter out, PrintWriter err, Lifecycle lifecycle) {
+    return commandLine(args, out, err, lifecycle, Installation.current());
+  }
+
+  /** {@link #commandLine(List, PrintWriter, PrintWriter, Lifecycle)} for {@code installation}. */
+  static CommandLine commandLine(
+      List<String> args,
+      PrintWriter out,
+      PrintWriter err,
+      Lifecycle lifecycle,
+      Installation installation) {
     CommandLine cl = new CommandLine(new SmtpcrCommand(lifecycle));
     cl.setCommandName(programName());
     // after the subcommands exist, so that they get these too
@@ -47,22 +61,56 @@ final class Cli {
           line.getErr().flush();
           return 1;
         });
-    ConfigFile.locate(args)
-        .filter(Files::isRegularFile)
-        .ifPresent(f -> cl.setDefaultValueProvider(ConfigFile.defaults(f)));
+    IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler(
+        (ex, line) -> {
+          if (!(ex instanceof OneLineUsageException)) {
+            return usage.handleParseException(ex, line);
+          }
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+          c.getErr().flush();
+          return 2;
+        });
+    List<String> command = ConfigFile.commandPath(cl, args);
+    cl.setDefaultValueProvider(
+        ConfigFile.defaults(
+            ConfigFile.locate(args, command, installation).stream()
+                .filter(Files::isRegularFile)
+                .toList(),
+            command,
+            installation));
     return cl;
   }
 
   /** Runs {@code args}; returns the exit code. */
   static int execute(String[] args, PrintWriter out, PrintWriter err, Lifecycle lifecycle) {
+    return execute(args, out, err, lifecycle, Installation.current());
+  }
+
+  /** {@link #execute(String[], PrintWriter, PrintWriter, Lifecycle)} for {@code installation}. */
+  static int execute(
+      String[] args,
+      PrintWriter out,
+      PrintWriter err,
+      Lifecycle lifecycle,
+      Installation installation) {
     List<String> list = Arrays.asList(args);
-    Optional<Path> config = ConfigFile.locate(list);
+    Optional<Path> config = ConfigFile.explicit(list);
     if (config.isPresent() && !Files.isRegularFile(config.get())) {
       err.println(programName() + ": the configuration file " + config.get() + " does not exist");
       err.flush();
       return 2;
     }
-    int code = commandLine(list, out, err, lifecycle).execute(args);
+    CommandLine cl;
+    try {
+      cl = commandLine(list, out, err, lifecycle, installation);
+    } catch (UncheckedIOException e) {
+      err.println(programName() + ": " + e.getMessage() + " (" + describe(e.getCause()) + ")");
+      err.flush();
+      return 1;
+    }
+    int code = cl.execute(args);
     out.flush();
     err.flush();
     return code;
@@ -116,6 +164,52 @@ final class Cli {
   /** A usage error (exit 2). */
   static ParameterException usage(CommandSpec spec, String message) {
     return new ParameterException(spec.commandLine(), message);
+  }
+
+  /**
+   * A usage error (exit 2) that is said in one line, without the usage help: for a server that
+   * refuses to start, whose standard error goes to the journal.
+   */
+  static ParameterException usageLine(CommandSpec spec, String message) {
+    return new OneLineUsageException(spec.commandLine(), message);
+  }
+
+  /** A usage error that is shown as one line. */
+  private static final class OneLineUsageException extends ParameterException {
+    private static final long serialVersionUID = 1L;
+
+    OneLineUsageException(CommandLine line, String message) {
+      super(line, message);
+    }
+  }
+
+  /** Whether {@code address} is on a loopback interface (127.0.0.0/8, ::1). */
+  static boolean isLoopback(InetSocketAddress address) {
+    return address.getAddress() != null && address.getAddress().isLoopbackAddress();
+  }
+
+  /**
+   * Why a server refuses to start without {@code --challenge-base}, and what to set: one line.
+   *
+   * @param page where the server's own page listens, off loopback ({@code --with-web}), or empty
+   */
+  static String challengeBaseRequired(Optional<InetSocketAddress> page) {
+    String why =
+        page.map(
+                p ->
+                    "--with-web serves the page on "
+                        + p.getHostString()
+                        + ":"
+                        + p.getPort()
+                        + ", not on loopback, and senders reach it by another name")
+            .orElse(
+                "the links in replies go to senders on other machines, and no default address"
+                    + " would reach them");
+    return "--challenge-base is required: "
+        + why
+        + "; set the page's public address, e.g. --challenge-base https://cr.example.com/, or"
+        + " challenge-base=https://cr.example.com/ in "
+        + Installation.SYSTEM_CONFIG;
   }
 
   /** A canonical domain: lowercase A-labels, no trailing dot. */

@@ -37,8 +37,9 @@ final class DataOptions {
       paramLabel = "DIR",
       defaultValue = "smtpcr-data",
       description =
-          "Data directory: key file, whitelist database, Maildir (default: ${DEFAULT-VALUE}, created on first use).")
-  Path data;
+          "Data directory: key file, whitelist database, Maildir (default: ${DEFAULT-VALUE},"
+              + " created on first use).")
+  Path data; // the default: ConfigFile.defaults gives the installation's
 
   @Option(
       names = "--store",

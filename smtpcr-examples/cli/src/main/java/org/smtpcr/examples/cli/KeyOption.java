@@ -6,15 +6,22 @@ import org.smtpcr.examples.runtime.KeyRings;
 import org.smtpcr.tokens.KeyRing;
 import picocli.CommandLine.Option;
 
-/** {@code --keys FILE}, defaulting to the key file of the default data directory. */
+/**
+ * {@code --keys FILE} of the commands without a data directory, defaulting to the key file of the
+ * data directory a configuration file names ({@code data=}), else of the default one: {@code
+ * smtpcr-data}, or {@value Installation#PACKAGED_DATA} when installed as a package. {@link
+ * ConfigFile#defaults} gives that default, so that the help shows it.
+ */
 final class KeyOption {
   @Option(
       names = "--keys",
       paramLabel = "FILE",
-      description = "The key file (default: smtpcr-data/smtpcr.keys, as the demo creates it).")
+      description =
+          "The key file (default: ${DEFAULT-VALUE}, the data directory's, where the demo or the"
+              + " package creates it).")
   Path keys;
 
-  /** The key file named, else the default data directory's. */
+  /** The key file named, else the default data directory's (not installed as a package). */
   Path file() {
     return keys != null ? keys : DataDirectory.DEFAULT.resolve(DataDirectory.KEY_FILE);
   }

@@ -44,9 +44,6 @@ final class PolicyServerCommand implements Callable<Integer> {
   /** The default port: Postgrey has 10023 (Debian) and 60000; this one is free of both. */
   static final String DEFAULT_LISTEN = "127.0.0.1:10040";
 
-  /** Where links point without --challenge-base or --with-web: the default of `smtpcr web`. */
-  static final String DEFAULT_CHALLENGE_BASE = "http://127.0.0.1:8080/";
-
   @Spec CommandSpec spec;
 
   @Mixin DataOptions data;
@@ -68,10 +65,9 @@ final class PolicyServerCommand implements Callable<Integer> {
       names = "--challenge-base",
       paramLabel = "URL",
       description =
-          "Where the challenge page is served (https, or http on loopback; default: the page of "
-              + "--with-web, else "
-              + DEFAULT_CHALLENGE_BASE
-              + ").")
+          "Where senders reach the challenge page, for the links in replies: https, or http on"
+              + " loopback. Required, unless --with-web serves the page on loopback (a test on"
+              + " this machine; the links then point at it).")
   URI challengeBase;
 
   @Mixin EngineOptions engineOptions;
@@ -175,7 +171,7 @@ final class PolicyServerCommand implements Callable<Integer> {
           settingsBuilder
               .set(
                   Settings.CHALLENGE_BASE,
-                  challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE))
+                  challengeBase != null ? challengeBase : URI.create("http://127.0.0.1/"))
               .build(),
           KeyRing.generate(),
           InMemoryWhitelistStore.builder().build());
@@ -193,6 +189,10 @@ final class PolicyServerCommand implements Callable<Integer> {
     data.check();
     sweep.interval();
     metrics.address();
+    if (challengeBase == null && !(withWeb && Cli.isLoopback(webListen))) {
+      throw Cli.usageLine(
+          spec, Cli.challengeBaseRequired(withWeb ? Optional.of(webListen) : Optional.empty()));
+    }
     KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {
@@ -200,7 +200,7 @@ final class PolicyServerCommand implements Callable<Integer> {
       MetricsOption.Monitoring monitoring = metrics.start(running, d);
       WhitelistStore store = monitoring.store();
       running.add(sweep.start(store));
-      URI base = challengeBase != null ? challengeBase : URI.create(DEFAULT_CHALLENGE_BASE);
+      URI base = challengeBase; // null only with --with-web on loopback: the page's own address
       Optional<ChallengeWebServer> web = Optional.empty();
       if (withWeb) {
         web =

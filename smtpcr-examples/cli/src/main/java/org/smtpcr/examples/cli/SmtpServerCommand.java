@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.reply.ReplyFormatter;
@@ -50,9 +51,9 @@ final class SmtpServerCommand implements Callable<Integer> {
   @Option(
       names = "--challenge-base",
       paramLabel = "URL",
-      defaultValue = "http://127.0.0.1:8080/",
       description =
-          "Where the challenge page is served (https, or http on loopback; default ${DEFAULT-VALUE}).")
+          "Where senders reach the challenge page, for the links in replies: https, or http on"
+              + " loopback (required).")
   URI challengeBase;
 
   @Option(
@@ -105,8 +106,10 @@ final class SmtpServerCommand implements Callable<Integer> {
     Settings.Builder b =
         logOptions
             .addTo(engineOptions.settings())
-            .set(Settings.CHALLENGE_BASE, challengeBase)
             .set(Settings.SUBJECT_PASS_CODES, subjectPassCodes);
+    if (challengeBase != null) {
+      b.set(Settings.CHALLENGE_BASE, challengeBase);
+    }
     Cli.setOption(spec, b, Settings.SMTP_MAX_CONNECTIONS, maxConnections);
     Cli.setOption(spec, b, Settings.SMTP_MAX_CONNECTIONS_PER_CLIENT, maxConnectionsPerClient);
     return b.build();
@@ -127,13 +130,22 @@ final class SmtpServerCommand implements Callable<Integer> {
     try {
       // the builders check these; a bad value is a usage error, found before anything starts
       StandardEngine.builder(
-          settings, KeyRing.generate(), InMemoryWhitelistStore.builder().build());
+          challengeBase != null
+              ? settings
+              : settings.toBuilder()
+                  .set(Settings.CHALLENGE_BASE, URI.create("http://127.0.0.1/"))
+                  .build(),
+          KeyRing.generate(),
+          InMemoryWhitelistStore.builder().build());
       SmtpcrSmtpServer.builder().hostName(hostName);
     } catch (IllegalArgumentException e) {
       throw Cli.usage(spec, e.getMessage());
     }
     sweep.interval();
     metrics.address();
+    if (challengeBase == null) {
+      throw Cli.usageLine(spec, Cli.challengeBaseRequired(Optional.empty()));
+    }
     KeyRing ring = keys.read(data.keyFile());
     Lifecycle.Running running = ((SmtpcrCommand) spec.root().userObject()).lifecycle().begin();
     try {

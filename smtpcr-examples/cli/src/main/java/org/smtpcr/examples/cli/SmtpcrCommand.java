@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
     footer = {
       "",
       "Exit codes: 0 success, 1 failure (or a check that failed), 2 usage error.",
-      "Option defaults may come from a properties file: see --config and docs/quickstart.md."
+      "Option defaults may come from properties files: see --config and docs/operations.md."
     },
     subcommands = {
       DemoCommand.class,
@@ -38,7 +38,10 @@ final class SmtpcrCommand {
       paramLabel = "FILE",
       scope = ScopeType.INHERIT,
       description =
-          "Read option defaults from this properties file (default: smtpcr.properties in the data directory, if there).")
+          "Read option defaults from this properties file (default: smtpcr.properties in the"
+              + " data directory, if there); its keys win over those of "
+              + Installation.SYSTEM_CONFIG
+              + ", which every command but demo reads first when it exists.")
   Path config;
 
   SmtpcrCommand(Lifecycle lifecycle) {

@@ -40,6 +40,7 @@ final class ChildProcess implements AutoCloseable {
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(systemConfig());
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
@@ -49,6 +50,15 @@ final class ChildProcess implements AutoCloseable {
     Process p = pb.start();
     p.getOutputStream().close();
     return new ChildProcess(p);
+  }
+
+  /**
+   * The test's system-wide configuration file for the child too (the build names one that does not
+   * exist): a child never reads the machine's {@code /etc/smtpcr/smtpcr.properties}.
+   */
+  static List<String> systemConfig() {
+    String f = System.getProperty(Installation.SYSTEM_CONFIG_PROPERTY);
+    return f == null ? List.of() : List.of("-D" + Installation.SYSTEM_CONFIG_PROPERTY + "=" + f);
   }
 
   /** {@code smtpcr args...} on this test's class path, in {@code cwd}. */

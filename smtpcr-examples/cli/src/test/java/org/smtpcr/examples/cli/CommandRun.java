@@ -40,6 +40,11 @@ final class CommandRun {
    * --config} applied), without running it: for tests of what options and files make.
    */
   static <T> T parsed(Class<T> type, java.util.List<String> args) {
+    return parsed(Installation.current(), type, args);
+  }
+
+  /** {@link #parsed(Class, java.util.List)} as {@code installation} parses it. */
+  static <T> T parsed(Installation installation, Class<T> type, java.util.List<String> args) {
     PrintWriter out = new PrintWriter(new StringWriter());
     picocli.CommandLine cl =
         Cli.commandLine(
@@ -48,19 +53,35 @@ final class CommandRun {
             out,
             () -> {
               throw new AssertionError("not started");
-            });
+            },
+            installation);
     picocli.CommandLine.ParseResult parsed = cl.parseArgs(args.toArray(String[]::new));
     return type.cast(parsed.subcommand().commandSpec().userObject());
   }
 
+  /** {@code smtpcr args...} as {@code installation} runs it (packaged, its system file). */
+  static Result run(Installation installation, String... args) {
+    return run(
+        installation,
+        () -> {
+          throw new AssertionError("a short command tried to serve");
+        },
+        args);
+  }
+
   /** {@code smtpcr args...} with {@code lifecycle} for the long-running commands. */
   static Result run(Lifecycle lifecycle, String... args) {
+    return run(Installation.current(), lifecycle, args);
+  }
+
+  /** {@code smtpcr args...} as {@code installation} runs it, with {@code lifecycle}. */
+  static Result run(Installation installation, Lifecycle lifecycle, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     PrintWriter o = new PrintWriter(out, true);
     PrintWriter e = new PrintWriter(err, true);
     // Cli.execute: the configured picocli CommandLine's execute(args), after the --config check
-    int code = Cli.execute(args, o, e, lifecycle);
+    int code = Cli.execute(args, o, e, lifecycle, installation);
     o.flush();
     e.flush();
     return new Result(code, out.toString(), err.toString());

@@ -286,6 +286,8 @@ final class EndToEndTest {
         new TestLifecycle()
             .start(
                 "smtp-server",
+                "--challenge-base",
+                "https://cr.example/",
                 "--data",
                 data().toString(),
                 "--listen",
@@ -312,6 +314,8 @@ final class EndToEndTest {
         new TestLifecycle()
             .start(
                 "smtp-server",
+                "--challenge-base",
+                "https://cr.example/",
                 "--data",
                 data().toString(),
                 "--listen",

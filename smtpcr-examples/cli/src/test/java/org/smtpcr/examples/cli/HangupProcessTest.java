@@ -37,6 +37,8 @@ final class HangupProcessTest {
         ChildProcess.smtpcr(
             tmp,
             "policy-server",
+            "--challenge-base",
+            "https://cr.example/",
             "--data",
             data.toString(),
             "--listen",
@@ -88,6 +90,8 @@ final class HangupProcessTest {
             ChildProcess.smtpcr(
                 tmp,
                 "smtp-server",
+                "--challenge-base",
+                "https://cr.example/",
                 "--data",
                 data.toString(),
                 "--listen",
@@ -96,7 +100,14 @@ final class HangupProcessTest {
                 clients.toString());
         ChildProcess policy =
             ChildProcess.smtpcr(
-                tmp, "policy-server", "--data", policyData.toString(), "--listen", "127.0.0.1:0")) {
+                tmp,
+                "policy-server",
+                "--challenge-base",
+                "https://cr.example/",
+                "--data",
+                policyData.toString(),
+                "--listen",
+                "127.0.0.1:0")) {
       smtp.awaitOut(o -> o.contains("SMTP on 127.0.0.1:"), WAIT);
       policy.awaitOut(o -> LISTENING.matcher(o).find(), WAIT);
       Files.writeString(clients.resolveSibling("clients.local"), "198.51.100.0/24\n");

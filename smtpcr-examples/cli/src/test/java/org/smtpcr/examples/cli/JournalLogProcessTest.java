@@ -32,6 +32,8 @@ final class JournalLogProcessTest {
             tmp,
             Map.of(JournalPrefix.JOURNAL_STREAM, "8:4242"),
             "policy-server",
+            "--challenge-base",
+            "https://cr.example/",
             "--data",
             data.toString(),
             "--listen",

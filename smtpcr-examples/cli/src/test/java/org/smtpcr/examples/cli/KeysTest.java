@@ -38,17 +38,23 @@ final class KeysTest {
     return tmp.resolve("data");
   }
 
+  /** {@code command args...}, with {@code --challenge-base} for the servers that send links. */
+  private static String[] withBase(String command, String... args) {
+    List<String> line = new java.util.ArrayList<>(List.of(command));
+    if (!command.equals("web")) {
+      line.addAll(List.of("--challenge-base", "https://cr.example/"));
+    }
+    line.addAll(List.of(args));
+    return line.toArray(String[]::new);
+  }
+
   @Test
   void serverCommands_missingKeyFile_failure1NamingItAndNothingCreatedOrStarted() {
     for (String command : List.of("web", "smtp-server", "policy-server")) {
       CommandRun.Result r =
           CommandRun.run(
               () -> new TestLifecycle().begin(),
-              command,
-              "--data",
-              data().toString(),
-              "--listen",
-              "127.0.0.1:0");
+              withBase(command, "--data", data().toString(), "--listen", "127.0.0.1:0"));
       assertEquals(1, r.exitCode(), () -> command + ": " + r);
       Path expected = data().resolve(DataDirectory.KEY_FILE);
       assertTrue(
@@ -66,11 +72,7 @@ final class KeysTest {
       CommandRun.Result r =
           CommandRun.run(
               () -> new TestLifecycle().begin(),
-              command,
-              "--data",
-              data().toString(),
-              "--keys",
-              nope.toString());
+              withBase(command, "--data", data().toString(), "--keys", nope.toString()));
       assertEquals(1, r.exitCode(), () -> command + ": " + r);
       assertTrue(r.err().contains(nope + " (make one with keygen"), () -> command + ": " + r);
       assertFalse(Files.exists(nope));
@@ -108,6 +110,8 @@ final class KeysTest {
         new TestLifecycle()
             .start(
                 "policy-server",
+                "--challenge-base",
+                "https://cr.example/",
                 "--data",
                 data().toString(),
                 "--keys",
@@ -126,6 +130,8 @@ final class KeysTest {
         new TestLifecycle()
             .start(
                 "smtp-server",
+                "--challenge-base",
+                "https://cr.example/",
                 "--data",
                 data().toString(),
                 "--keys",

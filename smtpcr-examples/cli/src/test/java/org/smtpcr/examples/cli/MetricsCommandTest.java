@@ -205,7 +205,15 @@ final class MetricsCommandTest {
         tmp.resolve("data").resolve(DataDirectory.CONFIG_FILE), "metricsListen=127.0.0.1:0\n");
     for (String[] command :
         List.of(
-            new String[] {"smtp-server", "--data", data(), "--listen", "127.0.0.1:0"},
+            new String[] {
+              "smtp-server",
+              "--challenge-base",
+              "https://cr.example/",
+              "--data",
+              data(),
+              "--listen",
+              "127.0.0.1:0"
+            },
             new String[] {"web", "--data", data(), "--listen", "127.0.0.1:0"})) {
       try (TestLifecycle run = new TestLifecycle().start(command)) {
         MetricsServer metrics = run.service(MetricsServer.class);

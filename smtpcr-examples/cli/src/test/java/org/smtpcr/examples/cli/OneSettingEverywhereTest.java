@@ -490,6 +490,8 @@ final class OneSettingEverywhereTest {
     CommandRun.Result bad =
         CommandRun.run(
             "smtp-server",
+            "--challenge-base",
+            "https://cr.example/",
             "--data",
             dir.resolve("d").toString(),
             "--subaddress-pass-codes",

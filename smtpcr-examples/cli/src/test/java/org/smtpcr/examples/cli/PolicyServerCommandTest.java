@@ -158,6 +158,8 @@ final class PolicyServerCommandTest {
           CommandRun.run(
               () -> new TestLifecycle().begin(),
               "policy-server",
+              "--challenge-base",
+              "https://cr.example/",
               "--data",
               data(),
               "--listen",

@@ -60,6 +60,8 @@ final class PostfixHangupTest {
         ChildProcess.smtpcr(
             tmp,
             "policy-server",
+            "--challenge-base",
+            "https://cr.example/",
             "--data",
             data.toString(),
             "--listen",

@@ -44,7 +44,7 @@ final class PruneAndSweepTest {
   void everyServer_schedulesTheSweep_atTheConfiguredInterval() throws Exception {
     CommandRun.keygen(tmp.resolve("data"));
     Path config = tmp.resolve("c.properties");
-    Files.writeString(config, "sweepInterval=10m\n");
+    Files.writeString(config, "sweepInterval=10m\nchallenge-base=https://cr.example/\n");
     List<String[]> commands =
         List.of(
             new String[] {"web", "--listen", "127.0.0.1:0"},

@@ -17,6 +17,9 @@ import org.smtpcr.examples.web.ChallengeWebServer;
 
 /** The long-running commands: their options, their start-up failures, and their configuration. */
 final class ServerCommandsTest {
+  private static final String BASE = "--challenge-base";
+  private static final String CR = "https://cr.example/";
+
   @TempDir Path tmp;
 
   private String data() {
@@ -61,11 +64,19 @@ final class ServerCommandsTest {
     Path clients = Files.writeString(tmp.resolve("clients"), "192.0.2.1\n# next\n10.0.0.0/33\n");
     Path replies = Files.writeString(tmp.resolve("replies"), "chalenge Confirm here:\n");
     String[][] bad = {
-      {"policy-server", "--data", data(), "--trusted-clients-file", clients.toString()},
-      {"smtp-server", "--data", data(), "--trusted-clients-file", clients.toString()},
+      {"policy-server", BASE, CR, "--data", data(), "--trusted-clients-file", clients.toString()},
+      {"smtp-server", BASE, CR, "--data", data(), "--trusted-clients-file", clients.toString()},
       {"demo", "--data", data(), "--trusted-clients-file", clients.toString()},
-      {"policy-server", "--data", data(), "--deny-file", tmp.resolve("missing").toString()},
-      {"smtp-server", "--data", data(), "--reply-templates-file", replies.toString()},
+      {
+        "policy-server",
+        BASE,
+        CR,
+        "--data",
+        data(),
+        "--deny-file",
+        tmp.resolve("missing").toString()
+      },
+      {"smtp-server", BASE, CR, "--data", data(), "--reply-templates-file", replies.toString()},
     };
     String[] says = {
       "trustedClientsFile: " + clients + ":3: ",
@@ -89,6 +100,8 @@ final class ServerCommandsTest {
           CommandRun.run(
               () -> new TestLifecycle().begin(),
               "smtp-server",
+              "--challenge-base",
+              "https://cr.example/",
               "--data",
               data(),
               "--listen",

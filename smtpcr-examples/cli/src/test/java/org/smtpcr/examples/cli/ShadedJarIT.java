@@ -98,6 +98,7 @@ final class ShadedJarIT {
         new ProcessBuilder(launcher.toString(), "--version").directory(tmp.toFile());
     pb.environment()
         .put("SMTPCR_NO_BUILD", "1"); // fail rather than build: the jar was just packaged
+    pb.environment().put("JAVA_OPTS", String.join(" ", ChildProcess.systemConfig()));
     Process p = pb.start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -108,6 +109,7 @@ final class ShadedJarIT {
     ProcessBuilder usage =
         new ProcessBuilder(launcher.toString(), "whitelist").directory(tmp.toFile());
     usage.environment().put("SMTPCR_NO_BUILD", "1");
+    usage.environment().put("JAVA_OPTS", String.join(" ", ChildProcess.systemConfig()));
     usage.redirectErrorStream(true);
     Process u = usage.start();
     u.getOutputStream().close();
