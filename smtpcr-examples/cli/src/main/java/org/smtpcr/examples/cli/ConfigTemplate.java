@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.Settings;
 import picocli.CommandLine;
+import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -185,8 +186,22 @@ final class ConfigTemplate {
     return defaultText(o).orElse(o.typeInfo().isBoolean() ? "false" : o.paramLabel());
   }
 
-  /** The default as the file would spell it, if the option declares one. */
+  /**
+   * The default as the file would spell it, if there is one: the command line's default provider's
+   * (the installation's data directory, say), else the option's own.
+   */
   static Optional<String> defaultText(OptionSpec o) {
+    IDefaultValueProvider provider = o.command().defaultValueProvider();
+    if (provider != null) {
+      try {
+        String v = provider.defaultValue(o);
+        if (v != null) {
+          return Optional.of(v);
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("no default for " + o.longestName(), e);
+      }
+    }
     return Optional.ofNullable(o.defaultValue());
   }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.codegen.docgen.manpage.ManPageGenerator;
@@ -75,8 +76,18 @@ public final class PackageFiles {
     }
   }
 
-  /** The {@code smtpcr} command line as the command builds it, without a configuration file. */
+  /**
+   * The {@code smtpcr} command line as the command builds it, without a configuration file, but
+   * with the defaults of the installation this JVM describes ({@code -Dsmtpcr.packaged=true}: the
+   * data directory {@value Installation#PACKAGED_DATA}, but for {@code demo}), so that the man
+   * pages and the configuration file show the defaults the installed command uses.
+   */
   static CommandLine commandLine() {
+    return commandLine(Installation.current());
+  }
+
+  /** The {@code smtpcr} command line with the defaults of {@code installation}. */
+  static CommandLine commandLine(Installation installation) {
     CommandLine cl =
         new CommandLine(
             new SmtpcrCommand(
@@ -86,6 +97,12 @@ public final class PackageFiles {
     cl.setCommandName(NAME);
     cl.registerConverter(Duration.class, new DurationConverter());
     cl.registerConverter(InetSocketAddress.class, new HostPortConverter());
+    cl.setDefaultValueProvider(ConfigFile.defaults(List.of(), List.of(), installation));
+    cl.getSubcommands()
+        .forEach(
+            (name, sub) ->
+                sub.setDefaultValueProvider(
+                    ConfigFile.defaults(List.of(), List.of(name), installation)));
     return cl;
   }
 }

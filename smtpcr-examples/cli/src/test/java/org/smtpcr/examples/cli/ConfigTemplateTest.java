@@ -69,6 +69,15 @@ final class ConfigTemplateTest {
   }
 
   @Test
+  void render_packagedInstallation_showsThePackagesDataDirectory() {
+    CommandLine packaged =
+        PackageFiles.commandLine(new Installation(true, dir.resolve("no-such.properties")));
+    String text = ConfigTemplate.render(packaged, "1.2.3");
+    assertTrue(text.contains("\n#data=/var/lib/smtpcr\n"), text);
+    assertFalse(text.contains("smtpcr-data"), text);
+  }
+
+  @Test
   void render_optionWithDefaultsThatDiffer_isOneKeyPerCommand() {
     assertTrue(TEXT.contains("\n#smtpcr.policy-server.listen=127.0.0.1:10040\n"), TEXT);
     assertTrue(TEXT.contains("\n#smtpcr.web.listen=127.0.0.1:8080\n"), TEXT);
