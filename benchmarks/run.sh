@@ -19,7 +19,7 @@
 #     cli-packaged": a store, then -tuned, -observed (decision log and metrics on) or -cached
 #     (PostgreSQL's near cache); the PostgreSQL rows need initdb and pg_ctl and are left out without
 #     them; cli is `smtpcr policy-server` itself (smtpcr.jar) on the JVM's defaults, cli-packaged the
-#     same with the options of smtpcr-examples/cli/src/dist/jvm.options, as the package runs it),
+#     same with the options of smtpcr-examples/cli/src/dist/jvm.options and policy-server.jvm.options, as the package runs it),
 #   POLICY_STARTUPS (5): start-ups of Postgrey and of the cli servers, timed to the first answer
 #   POLICY_BUSY_POLL_US (200, for memory-tuned),
 #   POLICY_CPU_LATENCY (0: hold a CPU latency request of 0 µs through /dev/cpu_dma_latency during
@@ -180,10 +180,11 @@ policy() {
   cli_jar=smtpcr-examples/cli/target/smtpcr.jar cli_data=""
   local options_file=smtpcr-examples/cli/src/dist/jvm.options
   # as the package's launcher reads it: one option a line, blank lines and # comments left out
-  mapfile -t packaged < <(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$options_file" | grep -v -e '^#' -e '^$')
+  # and its policy-server.jvm.options after it
+  mapfile -t packaged < <(cat "$options_file" "${options_file%/*}/policy-server.jvm.options" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | grep -v -e '^#' -e '^$')
   if [[ " $servers " == *" cli"* ]]; then
     [ -f "$cli_jar" ] || die "$cli_jar is missing (build without SKIP_BUILD=1)"
-    cond "SMTPCR command" "\`smtpcr policy-server\` (smtpcr.jar) with its data directory (H2 store, the 500 known pairs imported with \`smtpcr whitelist import\`), \`--spf off --dkim off\` (Postgrey checks neither), the decision log at INFO to a file; default JVM options, and packaged: the options of \`$options_file\`: \`${packaged[*]}\`"
+    cond "SMTPCR command" "\`smtpcr policy-server\` (smtpcr.jar) with its data directory (H2 store, the 500 known pairs imported with \`smtpcr whitelist import\`), \`--spf off --dkim off\` (Postgrey checks neither), the decision log at INFO to a file; default JVM options, and packaged: the options of \`$options_file\` and \`policy-server.jvm.options\` beside it: \`${packaged[*]}\`"
   fi
   cond Footprint "peak RSS: VmHWM of the server process (/proc/PID/status) after its last run, start-up and every run included; RSS at the end: VmRSS then; start-up: from the start of the process to the whole reply to its first request, median of ${POLICY_STARTUPS:-5} (Postgrey and the \`smtpcr policy-server\` rows)"
   pg_url=""

@@ -55,6 +55,7 @@ as_smtpcr() {
 }
 installed() { [ "$(dpkg-query -W -f '${Status}' smtpcr 2>/dev/null)" = "install ok installed" ]; }
 mode_owner() { stat -c '%a %U' "$1"; }
+mode_owners() { stat -c '%a %U:%G' "$1"; }
 
 # 1. build: the jar the Maven build made is reused when it is up to date
 say "building the package"
@@ -74,6 +75,8 @@ dpkg -i "$first" >"$work/dpkg.log" 2>&1 || {
 installed || fail "smtpcr is not installed after dpkg -i"
 dpkg -L smtpcr | sort >"$work/files"
 for f in /usr/bin/smtpcr /usr/share/smtpcr/smtpcr.jar /usr/share/smtpcr/jvm.options \
+  /usr/share/smtpcr/policy-server.jvm.options /usr/share/smtpcr/web.jvm.options \
+  /usr/share/smtpcr/smtp-server.jvm.options \
   /etc/smtpcr/smtpcr.properties /etc/default/smtpcr /lib/systemd/system/smtpcr-policy.service \
   /lib/systemd/system/smtpcr-web.service /lib/systemd/system/smtpcr-smtp.service \
   /usr/share/man/man1/smtpcr.1.gz /usr/share/man/man1/smtpcr-policy-server.1.gz \
@@ -90,8 +93,15 @@ getent passwd smtpcr | grep -q ':/var/lib/smtpcr:/usr/sbin/nologin$' || fail "no
 [ "$(mode_owner /var/lib/smtpcr)" = "700 smtpcr" ] || fail "/var/lib/smtpcr is $(mode_owner /var/lib/smtpcr)"
 [ "$(mode_owner /var/lib/smtpcr/smtpcr.keys)" = "600 smtpcr" ] ||
   fail "the key is $(mode_owner /var/lib/smtpcr/smtpcr.keys)"
-[ "$(mode_owner /etc/smtpcr/smtpcr.properties)" = "600 smtpcr" ] ||
-  fail "the configuration file is $(mode_owner /etc/smtpcr/smtpcr.properties)"
+[ "$(mode_owners /etc/smtpcr/smtpcr.properties)" = "640 root:smtpcr" ] ||
+  fail "the configuration file is $(mode_owners /etc/smtpcr/smtpcr.properties)"
+# a user outside the group smtpcr may still run the command (without the settings, and warned)
+(cd / && runuser -u nobody -- /usr/bin/smtpcr --version) >"$work/nobody.log" 2>&1 || {
+  cat "$work/nobody.log" >&2
+  fail "smtpcr --version as nobody"
+}
+grep -q 'cannot read /etc/smtpcr/smtpcr.properties' "$work/nobody.log" ||
+  fail "no warning about the unreadable settings for nobody: $(cat "$work/nobody.log")"
 grep -q '^#challenge-base=https://cr.example.com/$\|^#smtpcr.policy-server.challenge-base=https://cr.example.com/$' \
   /etc/smtpcr/smtpcr.properties || fail "the configuration file has no commented challenge-base"
 say "installed: files, conffiles, the smtpcr user, /var/lib/smtpcr and its key (600) are as they should be"
@@ -198,7 +208,7 @@ while IFS= read -r f; do
 done <"$work/files"
 for f in /etc/smtpcr /var/lib/smtpcr /usr/share/smtpcr /usr/share/doc/smtpcr /etc/default/smtpcr \
   /etc/systemd/system/smtpcr-policy.service /etc/systemd/system/smtpcr-web.service \
-  /etc/systemd/system/smtpcr-smtp.service; do
+  /etc/systemd/system/smtpcr-smtp.service /tmp/hsperfdata_smtpcr; do
   [ -e "$f" ] || [ -L "$f" ] && left+=("$f")
 done
 left+=($(find /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked \
@@ -220,6 +230,8 @@ as_smtpcr /usr/bin/smtpcr whitelist add --data /var/lib/smtpcr --sender alice@ex
   cat "$work/cli.log" >&2
   fail "smtpcr whitelist add as smtpcr"
 }
+# an administrator's edit of the conffile, which the upgrade must keep (without asking)
+echo '#challenge-base=https://kept.example/' >>/etc/smtpcr/smtpcr.properties
 say "building a higher version"
 second=$(scripts/package.sh "$@" -Dsmtpcr.deb.versionSuffix=+upgradetest | tail -n 1)
 version2=$(dpkg-deb -f "$second" Version)
@@ -231,8 +243,11 @@ dpkg -i "$second" >"$work/dpkg.log" 2>&1 || {
 [ "$(dpkg-query -W -f '${Version}' smtpcr)" = "$version2" ] || fail "the upgrade did not install $version2"
 [ "$(sha256sum /var/lib/smtpcr/smtpcr.keys)" = "$key_sum" ] || fail "the upgrade changed the key"
 [ "$(mode_owner /var/lib/smtpcr/smtpcr.keys)" = "600 smtpcr" ] || fail "the upgrade changed the key's mode"
-[ "$(mode_owner /etc/smtpcr/smtpcr.properties)" = "600 smtpcr" ] ||
-  fail "after the upgrade the configuration file is $(mode_owner /etc/smtpcr/smtpcr.properties)"
+[ "$(mode_owners /etc/smtpcr/smtpcr.properties)" = "640 root:smtpcr" ] ||
+  fail "after the upgrade the configuration file is $(mode_owners /etc/smtpcr/smtpcr.properties)"
+grep -qx '#challenge-base=https://kept.example/' /etc/smtpcr/smtpcr.properties ||
+  fail "the upgrade lost the administrator's edit of smtpcr.properties"
+[ ! -e /etc/smtpcr/smtpcr.properties.dpkg-dist ] || fail "the upgrade offered a new smtpcr.properties"
 as_smtpcr /usr/bin/smtpcr whitelist check --data /var/lib/smtpcr --sender alice@example.org \
   --recipient bob@example.com >"$work/cli.log" 2>&1 || {
   cat "$work/cli.log" >&2

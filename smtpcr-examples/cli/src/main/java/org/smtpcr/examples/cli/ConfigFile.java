@@ -109,7 +109,10 @@ final class ConfigFile {
     List<Path> files = new ArrayList<>();
     Optional<Properties> system = Optional.empty();
     String top = command.isEmpty() ? "" : command.get(0);
-    if (installation.readsSystemConfig(top) && exists(installation.systemConfig())) {
+    Path systemFile = installation.systemConfig();
+    if (installation.readsSystemConfig(top)
+        && exists(systemFile)
+        && readable(systemFile, Files.isReadable(systemFile))) {
       files.add(installation.systemConfig());
       system = Optional.of(load(installation.systemConfig(), true));
     }
@@ -242,6 +245,22 @@ final class ConfigFile {
       names.add(0, c.name());
     }
     return names;
+  }
+
+  /**
+   * Whether to read the system-wide file that exists: not when this user may not read it (the
+   * package makes it {@code root:smtpcr}, mode 640), which is said in a warning. Every user may run
+   * {@code smtpcr --version} or {@code smtpcr token}; a server run by the wrong user still stops,
+   * without the challenge base the file would have given it.
+   */
+  static boolean readable(Path systemFile, boolean readable) {
+    if (!readable && Files.isRegularFile(systemFile)) {
+      log.warn(
+          "cannot read {} (readable by root and the group smtpcr): going on without it",
+          systemFile);
+      return false;
+    }
+    return true;
   }
 
   private static boolean exists(Path file) {

@@ -48,13 +48,14 @@ final class ConfigTemplate {
   /**
    * The file's text for the command line whose root is {@code root}.
    *
+   * <p>The text names no version: a conffile that changed with every release would make every
+   * upgrade ask the administrator, who has edited it (the challenge base is required).
+   *
    * @param root the {@code smtpcr} command line
-   * @param version the version that wrote it, for its header
    * @return the commented properties file
    */
-  static String render(CommandLine root, String version) {
+  static String render(CommandLine root) {
     requireNonNull(root, "root");
-    requireNonNull(version, "version");
     String prefix = root.getCommandName() + ".";
     // option name -> (command -> option), in the order the commands and their options come
     Map<String, Map<String, OptionSpec>> byName = new LinkedHashMap<>();
@@ -69,7 +70,7 @@ final class ConfigTemplate {
     }
 
     StringBuilder out = new StringBuilder();
-    header(out, root.getCommandName(), version);
+    header(out, root.getCommandName());
     out.append(
         "\n# ---- Shared by the servers named: one key for every command that has it ----\n");
     for (Map.Entry<String, Map<String, OptionSpec>> e : byName.entrySet()) {
@@ -99,7 +100,7 @@ final class ConfigTemplate {
     return o.longestName().replaceFirst("^-+", "");
   }
 
-  private static void header(StringBuilder out, String name, String version) {
+  private static void header(StringBuilder out, String name) {
     out.append(
         """
         # %1$s configuration: the settings of the %1$s servers (policy-server, web, smtp-server), and
@@ -114,12 +115,10 @@ final class ConfigTemplate {
         # Every setting is listed below, commented out, with its default where it has one: remove the
         # "#" to change it. "%1$s COMMAND --help" and "man %1$s-COMMAND" tell more.
         #
-        # This file may hold a database password (store.password): keep it readable by the %1$s
-        # user only (mode 600).
-        #
-        # Written from the options of %1$s %2$s.
+        # This file may hold a database password (store.password): keep it readable by root and the
+        # %1$s group only (root:%1$s, mode 640, as the package installs it).
         """
-            .formatted(name, version));
+            .formatted(name));
   }
 
   /**

@@ -61,9 +61,7 @@ public final class PackageFiles {
     CommandLine cl = commandLine();
     Files.createDirectories(dir);
     Files.writeString(
-        dir.resolve("smtpcr.properties"),
-        ConfigTemplate.render(cl, Version.get()),
-        StandardCharsets.UTF_8);
+        dir.resolve("smtpcr.properties"), ConfigTemplate.render(cl), StandardCharsets.UTF_8);
     Path completion = dir.resolve("bash-completion");
     Files.createDirectories(completion);
     Files.writeString(

@@ -24,7 +24,7 @@ import picocli.CommandLine.PropertiesDefaultProvider;
  */
 final class ConfigTemplateTest {
   private static final CommandLine CL = PackageFiles.commandLine();
-  private static final String TEXT = ConfigTemplate.render(CL, "1.2.3");
+  private static final String TEXT = ConfigTemplate.render(CL);
 
   @TempDir Path dir;
 
@@ -72,7 +72,7 @@ final class ConfigTemplateTest {
   void render_packagedInstallation_showsThePackagesDataDirectory() {
     CommandLine packaged =
         PackageFiles.commandLine(new Installation(true, dir.resolve("no-such.properties")));
-    String text = ConfigTemplate.render(packaged, "1.2.3");
+    String text = ConfigTemplate.render(packaged);
     assertTrue(text.contains("\n#data=/var/lib/smtpcr\n"), text);
     assertFalse(text.contains("smtpcr-data"), text);
   }

@@ -128,6 +128,15 @@ final class SystemConfigTest {
   }
 
   @Test
+  void systemFile_notReadableByThisUser_isSkipped_aDirectoryIsNot() throws Exception {
+    Installation i = withSystemFile("listen=127.0.0.1:10999\n");
+    assertFalse(ConfigFile.readable(i.systemConfig(), false), "a file this user may not read");
+    assertTrue(ConfigFile.readable(i.systemConfig(), true));
+    Path dir = Files.createDirectories(i.systemConfig().resolveSibling("a-directory"));
+    assertTrue(ConfigFile.readable(dir, false), "read, and so reported as an error");
+  }
+
+  @Test
   void demo_ignoresSystemFileAndPackage_keepsSmtpcrData() throws Exception {
     Installation etc = withSystemFile("smtp-port=2600\ndata=/srv/elsewhere\n");
     Installation packaged = new Installation(true, etc.systemConfig());
