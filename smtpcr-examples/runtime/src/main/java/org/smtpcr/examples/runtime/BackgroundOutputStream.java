@@ -40,6 +40,12 @@ public final class BackgroundOutputStream extends OutputStream {
   /** The writer writes what is pending at least this often, even without a flush. */
   static final long IDLE_MILLIS = 100;
 
+  /**
+   * After a write, the writer lets the lines of this long gather before it writes again: under load
+   * one system call (and one wake-up) carries many lines, not one each.
+   */
+  static final long GATHER_MILLIS = 2;
+
   private final OutputStream target;
   private final int limit;
 
@@ -52,6 +58,10 @@ public final class BackgroundOutputStream extends OutputStream {
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
   private boolean direct;
   private boolean closed;
+
+  /** Whether the writer waits for bytes, with nothing pending: a flush must wake it. */
+  private boolean idle;
+
   private final Thread writer;
 
   private BackgroundOutputStream(OutputStream target, int limit, String threadName) {
@@ -118,11 +128,17 @@ public final class BackgroundOutputStream extends OutputStream {
     }
   }
 
-  /** Hands what is pending to the writer; does not wait for it. */
+  /**
+   * Hands what is pending to the writer; does not wait for it. A writer that is gathering lines (it
+   * wrote less than {@value #GATHER_MILLIS} ms ago) is not woken: it writes them all when it has
+   * gathered.
+   */
   @Override
   public void flush() {
     synchronized (lock) {
-      lock.notifyAll();
+      if (idle) {
+        lock.notifyAll();
+      }
     }
   }
 
@@ -166,22 +182,35 @@ public final class BackgroundOutputStream extends OutputStream {
   }
 
   private void run() {
+    boolean wrote = false;
     while (true) {
       synchronized (lock) {
         if (closed || direct) {
           return;
         }
-        if (pending.size() == 0) {
-          try {
-            lock.wait(IDLE_MILLIS);
-          } catch (InterruptedException e) {
-            return;
+        try {
+          if (wrote) {
+            // gather: callers that fill the buffer, direct() and close() still wake it
+            lock.wait(GATHER_MILLIS);
+          } else if (pending.size() == 0) {
+            idle = true;
+            try {
+              lock.wait(IDLE_MILLIS);
+            } finally {
+              idle = false;
+            }
           }
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (closed || direct) {
+          return;
         }
       }
       synchronized (writeLock) {
         byte[] b = take();
-        if (b.length > 0) {
+        wrote = b.length > 0;
+        if (wrote) {
           writeOut(b);
           flushOut();
         }
