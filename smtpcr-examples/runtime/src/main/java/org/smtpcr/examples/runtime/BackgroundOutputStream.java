@@ -59,8 +59,12 @@ public final class BackgroundOutputStream extends OutputStream {
   private boolean direct;
   private boolean closed;
 
-  /** Whether the writer waits for bytes, with nothing pending: a flush must wake it. */
-  private boolean idle;
+  /**
+   * Whether the writer waits for bytes, with nothing pending: a flush must wake it. Written under
+   * {@link #lock}; a flush reads it without the lock, after its write took the lock (a writer that
+   * went idle before that write is seen idle, one that checks after it finds the bytes).
+   */
+  private volatile boolean idle;
 
   private final Thread writer;
 
@@ -135,8 +139,8 @@ public final class BackgroundOutputStream extends OutputStream {
    */
   @Override
   public void flush() {
-    synchronized (lock) {
-      if (idle) {
+    if (idle) {
+      synchronized (lock) {
         lock.notifyAll();
       }
     }

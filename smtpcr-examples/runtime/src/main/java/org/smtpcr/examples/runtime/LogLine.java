@@ -127,15 +127,22 @@ public final class LogLine {
     // LogSafe keeps the first MAX_LENGTH - 3 characters of a longer value, then "..."
     int n = cut ? LogSafe.MAX_LENGTH - 3 : length;
     boolean plain = length > 0;
+    boolean printable = true;
     for (int i = 0; plain && i < n; i++) {
       char c = value.charAt(i);
       plain = c != ' ' && c != '"' && c != '\\';
+      printable &= c >= 0x20 && c < 0x7f;
     }
-    if (plain) {
+    if (plain && printable) {
+      // the usual value: copied as it is, in one go
+      sb.append(value, 0, n);
+    } else if (plain) {
       for (int i = 0; i < n; i++) {
         char c = value.charAt(i);
         sb.append(c >= 0x20 && c < 0x7f ? c : '?');
       }
+    }
+    if (plain) {
       if (cut) {
         sb.append("...");
       }
