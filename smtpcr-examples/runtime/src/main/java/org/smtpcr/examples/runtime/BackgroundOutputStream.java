@@ -55,7 +55,16 @@ public final class BackgroundOutputStream extends OutputStream {
   /** Held while bytes are taken from {@link #pending} and written: keeps them in order. */
   private final Object writeLock = new Object();
 
-  private final ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+  /** The bytes callers wrote that are not taken yet. Guarded by {@link #lock}. */
+  private ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+
+  /**
+   * The other buffer: {@link #take()} swaps it in for {@link #pending}, so that the bytes are
+   * written from it without being copied while callers wait for the lock. Guarded by {@link
+   * #writeLock}.
+   */
+  private ByteArrayOutputStream spare = new ByteArrayOutputStream(8192);
+
   private boolean direct;
   private boolean closed;
 
@@ -125,8 +134,7 @@ public final class BackgroundOutputStream extends OutputStream {
     }
     // direct: through at once, after anything still pending, in order
     synchronized (writeLock) {
-      byte[] before = take();
-      writeOut(before);
+      writeOut(take());
       writeOut(b, off, len);
       flushOut();
     }
@@ -176,12 +184,17 @@ public final class BackgroundOutputStream extends OutputStream {
     }
   }
 
-  private byte[] take() {
+  /**
+   * The pending bytes, in a buffer that callers no longer write to; the caller holds {@link
+   * #writeLock}, writes them and resets the buffer before the next take.
+   */
+  private ByteArrayOutputStream take() {
     synchronized (lock) {
-      byte[] b = pending.toByteArray();
-      pending.reset();
+      ByteArrayOutputStream full = pending;
+      pending = spare;
+      spare = full;
       lock.notifyAll();
-      return b;
+      return full;
     }
   }
 
@@ -212,8 +225,8 @@ public final class BackgroundOutputStream extends OutputStream {
         }
       }
       synchronized (writeLock) {
-        byte[] b = take();
-        wrote = b.length > 0;
+        ByteArrayOutputStream b = take();
+        wrote = b.size() > 0;
         if (wrote) {
           writeOut(b);
           flushOut();
@@ -222,8 +235,16 @@ public final class BackgroundOutputStream extends OutputStream {
     }
   }
 
-  private void writeOut(byte[] b) {
-    writeOut(b, 0, b.length);
+  private void writeOut(ByteArrayOutputStream b) {
+    try {
+      if (b.size() > 0) {
+        b.writeTo(target);
+      }
+    } catch (IOException e) {
+      // standard error that cannot be written to: nothing else to tell it to
+    } finally {
+      b.reset();
+    }
   }
 
   private void writeOut(byte[] b, int off, int len) {
