@@ -273,7 +273,13 @@ public final class JdbcWhitelistStore implements WhitelistStore {
   /** Binds {@link #candidatesClause}'s parameters from 1; returns the next parameter index. */
   private static int bindCandidates(PreparedStatement ps, WhitelistCandidates candidates)
       throws SQLException {
-    int i = 1;
+    return bindCandidates(ps, candidates, 1);
+  }
+
+  /** Binds {@link #candidatesClause}'s parameters from {@code first}; returns the next index. */
+  private static int bindCandidates(PreparedStatement ps, WhitelistCandidates candidates, int first)
+      throws SQLException {
+    int i = first;
     for (String r : candidates.recipientKeys()) {
       ps.setString(i++, r);
     }
@@ -661,6 +667,64 @@ public final class JdbcWhitelistStore implements WhitelistStore {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * One query for both answers: the whitelist's matching rows and the deny list's, in one {@code
+   * UNION ALL}, each table searched as {@link #findAny} and {@link #findDenial} search it.
+   */
+  @Override
+  public PairLookup lookUp(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
+    ready();
+    String where = candidatesClause(candidates);
+    String sql =
+        "SELECT "
+            + ENTRY_COLUMNS
+            + ", 0 FROM "
+            + table
+            + " WHERE "
+            + where
+            + " AND (expires_at IS NULL OR expires_at > ?) UNION ALL"
+            + " SELECT sender_key, recipient_key, NULL, added_at, NULL, NULL, 1 FROM "
+            + denyTable
+            + " WHERE "
+            + where;
+    List<WhitelistEntry> entries = new ArrayList<>(2);
+    List<WhitelistKey> denials = new ArrayList<>(1);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, sql)) {
+      int i = bindCandidates(ps, candidates, 1);
+      ps.setLong(i++, now());
+      bindCandidates(ps, candidates, i);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getInt(7) == 0) {
+            entries.add(entry(rs));
+          } else {
+            denials.add(key(rs.getString(1), rs.getString(2)));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("look up a pair", e);
+    }
+    Optional<WhitelistKey> denial = Optional.empty();
+    Optional<WhitelistEntry> entry = Optional.empty();
+    for (WhitelistKey k : candidates.keys()) {
+      if (denial.isEmpty() && denials.contains(k)) {
+        denial = Optional.of(k);
+      }
+      if (entry.isEmpty()) {
+        for (WhitelistEntry e : entries) {
+          if (e.key().equals(k)) {
+            entry = Optional.of(e);
+            break;
+          }
+        }
+      }
+    }
+    return new PairLookup(denial, entry);
   }
 
   @Override

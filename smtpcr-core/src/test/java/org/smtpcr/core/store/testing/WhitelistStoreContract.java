@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.Confirmation;
 import org.smtpcr.core.store.EntryOrigin;
+import org.smtpcr.core.store.PairLookup;
 import org.smtpcr.core.store.RateBucket;
 import org.smtpcr.core.store.WhitelistAddition;
 import org.smtpcr.core.store.WhitelistCandidates;
@@ -1029,6 +1030,38 @@ public abstract class WhitelistStoreContract {
     assertEquals(Optional.empty(), store.findDenial(WhitelistCandidates.of(DAVE, BOB)));
     assertTrue(covers(DAVE, BOB), "the whitelist entry under the same key stays");
     assertEquals(List.of(), store.listDenials(Optional.empty(), 10).entries());
+  }
+
+  /**
+   * {@code lookUp} gives what {@code findDenial} and {@code findAny} give for the same candidates:
+   * the most specific denial and the most specific unexpired entry, each independent of the other.
+   */
+  @Test
+  public void lookUp_answersAsFindDenialAndFindAny() {
+    WhitelistCandidates aliceBob = WhitelistCandidates.of(ALICE, BOB);
+    assertThrows(NullPointerException.class, () -> store.lookUp(null));
+    assertEquals(new PairLookup(Optional.empty(), Optional.empty()), store.lookUp(aliceBob));
+    store.add(WhitelistKey.globalDomain("example.org"));
+    WhitelistKey pair = WhitelistKey.pair(ALICE, BOB);
+    store.add(pair, T0.plus(Duration.ofHours(1)));
+    store.deny(WhitelistKey.domain("example.org", BOB));
+    store.deny(WhitelistKey.globalSender(ALICE));
+    for (WhitelistCandidates c :
+        List.of(
+            aliceBob, WhitelistCandidates.of(ALICE, CAROL), WhitelistCandidates.of(DAVE, BOB))) {
+      assertEquals(new PairLookup(store.findDenial(c), store.findAny(c)), store.lookUp(c), "" + c);
+    }
+    PairLookup both = store.lookUp(aliceBob);
+    assertEquals(Optional.of(WhitelistKey.globalSender(ALICE)), both.denial());
+    assertEquals(Optional.of(pair), both.entry().map(WhitelistEntry::key));
+    advanceClock(Duration.ofHours(1));
+    assertEquals(
+        Optional.of(WhitelistKey.globalDomain("example.org")),
+        store.lookUp(aliceBob).entry().map(WhitelistEntry::key),
+        "the expired pair no longer counts");
+    assertEquals(
+        new PairLookup(Optional.empty(), Optional.empty()),
+        store.lookUp(WhitelistCandidates.of(BOB, CAROL)));
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.smtpcr.examples.policy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,6 +36,52 @@ final class RequestAssembler {
   }
 
   private static final Step.Incomplete INCOMPLETE = new Step.Incomplete();
+
+  /**
+   * The attribute names Postfix 3.x sends: a line that has one of them takes the shared string
+   * instead of a new one (about 30 fewer strings per request).
+   */
+  private static final String[] KNOWN_NAMES = {
+    "request",
+    "protocol_state",
+    "protocol_name",
+    "helo_name",
+    "queue_id",
+    "sender",
+    "recipient",
+    "recipient_count",
+    "client_address",
+    "client_name",
+    "client_port",
+    "reverse_client_name",
+    "server_address",
+    "server_port",
+    "instance",
+    "sasl_method",
+    "sasl_username",
+    "sasl_sender",
+    "size",
+    "ccert_subject",
+    "ccert_issuer",
+    "ccert_fingerprint",
+    "ccert_pubkey_fingerprint",
+    "encryption_protocol",
+    "encryption_cipher",
+    "encryption_keysize",
+    "etrn_domain",
+    "stress",
+    "policy_context",
+    "compatibility_level",
+    "mail_version"
+  };
+
+  private static final byte[][] KNOWN_NAME_BYTES = new byte[KNOWN_NAMES.length][];
+
+  static {
+    for (int i = 0; i < KNOWN_NAMES.length; i++) {
+      KNOWN_NAME_BYTES[i] = KNOWN_NAMES[i].getBytes(StandardCharsets.US_ASCII);
+    }
+  }
 
   private final int maxLine;
   private final int maxAttributes;
@@ -111,10 +158,23 @@ final class RequestAssembler {
         return fail("line feed inside a line", line);
       }
     }
-    String name = new String(line, 0, eq, StandardCharsets.US_ASCII);
+    String name = name(line, eq);
     String value = new String(line, eq + 1, length - eq - 1, StandardCharsets.UTF_8);
     attributes.put(name, value);
     return INCOMPLETE;
+  }
+
+  /** The name in {@code line}'s first {@code length} bytes: a shared string when Postfix's. */
+  private static String name(byte[] line, int length) {
+    for (int i = 0; i < KNOWN_NAME_BYTES.length; i++) {
+      byte[] known = KNOWN_NAME_BYTES[i];
+      if (known.length == length
+          && known[0] == line[0]
+          && Arrays.equals(known, 0, length, line, 0, length)) {
+        return KNOWN_NAMES[i];
+      }
+    }
+    return new String(line, 0, length, StandardCharsets.US_ASCII);
   }
 
   /** Bytes of the request in progress; never more than the request bound. */

@@ -40,6 +40,12 @@ public final class BackgroundOutputStream extends OutputStream {
   /** The writer writes what is pending at least this often, even without a flush. */
   static final long IDLE_MILLIS = 100;
 
+  /**
+   * After a write, the writer lets the lines of this long gather before it writes again: under load
+   * one system call (and one wake-up) carries many lines, not one each.
+   */
+  static final long GATHER_MILLIS = 2;
+
   private final OutputStream target;
   private final int limit;
 
@@ -49,9 +55,26 @@ public final class BackgroundOutputStream extends OutputStream {
   /** Held while bytes are taken from {@link #pending} and written: keeps them in order. */
   private final Object writeLock = new Object();
 
-  private final ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+  /** The bytes callers wrote that are not taken yet. Guarded by {@link #lock}. */
+  private ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+
+  /**
+   * The other buffer: {@link #take()} swaps it in for {@link #pending}, so that the bytes are
+   * written from it without being copied while callers wait for the lock. Guarded by {@link
+   * #writeLock}.
+   */
+  private ByteArrayOutputStream spare = new ByteArrayOutputStream(8192);
+
   private boolean direct;
   private boolean closed;
+
+  /**
+   * Whether the writer waits for bytes, with nothing pending: a flush must wake it. Written under
+   * {@link #lock}; a flush reads it without the lock, after its write took the lock (a writer that
+   * went idle before that write is seen idle, one that checks after it finds the bytes).
+   */
+  private volatile boolean idle;
+
   private final Thread writer;
 
   private BackgroundOutputStream(OutputStream target, int limit, String threadName) {
@@ -111,18 +134,23 @@ public final class BackgroundOutputStream extends OutputStream {
     }
     // direct: through at once, after anything still pending, in order
     synchronized (writeLock) {
-      byte[] before = take();
-      writeOut(before);
+      writeOut(take());
       writeOut(b, off, len);
       flushOut();
     }
   }
 
-  /** Hands what is pending to the writer; does not wait for it. */
+  /**
+   * Hands what is pending to the writer; does not wait for it. A writer that is gathering lines (it
+   * wrote less than {@value #GATHER_MILLIS} ms ago) is not woken: it writes them all when it has
+   * gathered.
+   */
   @Override
   public void flush() {
-    synchronized (lock) {
-      lock.notifyAll();
+    if (idle) {
+      synchronized (lock) {
+        lock.notifyAll();
+      }
     }
   }
 
@@ -156,32 +184,50 @@ public final class BackgroundOutputStream extends OutputStream {
     }
   }
 
-  private byte[] take() {
+  /**
+   * The pending bytes, in a buffer that callers no longer write to; the caller holds {@link
+   * #writeLock}, writes them and resets the buffer before the next take.
+   */
+  private ByteArrayOutputStream take() {
     synchronized (lock) {
-      byte[] b = pending.toByteArray();
-      pending.reset();
+      ByteArrayOutputStream full = pending;
+      pending = spare;
+      spare = full;
       lock.notifyAll();
-      return b;
+      return full;
     }
   }
 
   private void run() {
+    boolean wrote = false;
     while (true) {
       synchronized (lock) {
         if (closed || direct) {
           return;
         }
-        if (pending.size() == 0) {
-          try {
-            lock.wait(IDLE_MILLIS);
-          } catch (InterruptedException e) {
-            return;
+        try {
+          if (wrote) {
+            // gather: callers that fill the buffer, direct() and close() still wake it
+            lock.wait(GATHER_MILLIS);
+          } else if (pending.size() == 0) {
+            idle = true;
+            try {
+              lock.wait(IDLE_MILLIS);
+            } finally {
+              idle = false;
+            }
           }
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (closed || direct) {
+          return;
         }
       }
       synchronized (writeLock) {
-        byte[] b = take();
-        if (b.length > 0) {
+        ByteArrayOutputStream b = take();
+        wrote = b.size() > 0;
+        if (wrote) {
           writeOut(b);
           flushOut();
         }
@@ -189,8 +235,16 @@ public final class BackgroundOutputStream extends OutputStream {
     }
   }
 
-  private void writeOut(byte[] b) {
-    writeOut(b, 0, b.length);
+  private void writeOut(ByteArrayOutputStream b) {
+    try {
+      if (b.size() > 0) {
+        b.writeTo(target);
+      }
+    } catch (IOException e) {
+      // standard error that cannot be written to: nothing else to tell it to
+    } finally {
+      b.reset();
+    }
   }
 
   private void writeOut(byte[] b, int off, int len) {

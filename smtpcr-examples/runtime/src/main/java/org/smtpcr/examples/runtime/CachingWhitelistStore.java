@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.smtpcr.core.store.Confirmation;
 import org.smtpcr.core.store.EntryOrigin;
+import org.smtpcr.core.store.PairLookup;
 import org.smtpcr.core.store.RateBucket;
 import org.smtpcr.core.store.WhitelistAddition;
 import org.smtpcr.core.store.WhitelistCandidates;
@@ -30,9 +31,9 @@ import org.smtpcr.tokens.SenderAuthentication;
 /**
  * A near cache in front of a shared {@link WhitelistStore}: it remembers the answers of the
  * look-ups a decision makes ({@link #containsAny}, {@link #findAny}, {@link #find}, {@link
- * #findDenial}), so that a sender who writes again is decided without a round trip to the database.
- * Every other call goes to the store; every write clears the cache at once, so this process sees
- * its own writes immediately.
+ * #findDenial}, {@link #lookUp}), so that a sender who writes again is decided without a round trip
+ * to the database. Every other call goes to the store; every write clears the cache at once, so
+ * this process sees its own writes immediately.
  *
  * <p>Writes made by other processes (another MX host, the challenge page, {@code smtpcr whitelist
  * deny add}) are not seen by this object alone. {@link OpenStore} pairs it with a PostgreSQL {@code
@@ -55,7 +56,7 @@ import org.smtpcr.tokens.SenderAuthentication;
  */
 public final class CachingWhitelistStore implements WhitelistStore {
   /** What was asked: the cache key. */
-  private record Lookup(char kind, Object what) {}
+  private record Key(char kind, Object what) {}
 
   /** An answer, and the generation it was loaded in: served only while that is still current. */
   private record Stamped(long generation, Object answer) {}
@@ -78,7 +79,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
   private final Clock clock;
   private final Ticker ticker;
   private final boolean leased;
-  private final Cache<Lookup, Stamped> cache;
+  private final Cache<Key, Stamped> cache;
 
   /** Bumped by every clearing; a load started before a clearing does not store its answer. */
   private final AtomicLong generation = new AtomicLong();
@@ -188,18 +189,10 @@ public final class CachingWhitelistStore implements WhitelistStore {
     cache.invalidateAll();
   }
 
-  private <V> V lookup(Lookup key, Supplier<V> load, Predicate<V> usable) {
-    if (isServing()) {
-      Stamped stamped = cache.getIfPresent(key);
-      // an answer loaded before the last clearing is never served, even if its put came after it
-      if (stamped != null && stamped.generation() == generation.get()) {
-        @SuppressWarnings("unchecked") // each kind of Lookup holds one type of answer
-        V cached = (V) stamped.answer();
-        if (usable.test(cached)) {
-          hits.incrementAndGet();
-          return cached;
-        }
-      }
+  private <V> V lookup(Key key, Supplier<V> load, Predicate<V> usable) {
+    V cached = cached(key, usable);
+    if (cached != null) {
+      return cached;
     }
     misses.incrementAndGet();
     long before = generation.get();
@@ -208,6 +201,23 @@ public final class CachingWhitelistStore implements WhitelistStore {
       cache.put(key, new Stamped(before, loaded));
     }
     return loaded;
+  }
+
+  /** The answer the cache may serve for {@code key} now (counted as a hit), or null. */
+  private <V> V cached(Key key, Predicate<V> usable) {
+    if (isServing()) {
+      Stamped stamped = cache.getIfPresent(key);
+      // an answer loaded before the last clearing is never served, even if its put came after it
+      if (stamped != null && stamped.generation() == generation.get()) {
+        @SuppressWarnings("unchecked") // each kind of Key holds one type of answer
+        V cached = (V) stamped.answer();
+        if (usable.test(cached)) {
+          hits.incrementAndGet();
+          return cached;
+        }
+      }
+    }
+    return null;
   }
 
   private boolean unexpired(Optional<WhitelistEntry> e) {
@@ -239,7 +249,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
   public Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
     requireNonNull(candidates, "candidates");
     return lookup(
-        new Lookup(CONTAINS_OR_FIND_ANY, candidates),
+        new Key(CONTAINS_OR_FIND_ANY, candidates),
         () -> store.findAny(candidates),
         this::unexpired);
   }
@@ -247,13 +257,45 @@ public final class CachingWhitelistStore implements WhitelistStore {
   @Override
   public Optional<WhitelistEntry> find(WhitelistKey key) {
     requireNonNull(key, "key");
-    return lookup(new Lookup(FIND, key), () -> store.find(key), this::unexpired);
+    return lookup(new Key(FIND, key), () -> store.find(key), this::unexpired);
   }
 
+  /**
+   * The deny list's answer, from the cache or, on a miss, with the whitelist's answer for the same
+   * candidates in one {@link #lookUp} of the store: the whitelist rule that asks {@link #findAny}
+   * next then finds it here, so a sender never seen before costs one round trip, not two.
+   */
   @Override
   public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
     requireNonNull(candidates, "candidates");
-    return lookup(new Lookup(DENIAL, candidates), () -> store.findDenial(candidates), d -> true);
+    Optional<WhitelistKey> cached = cached(new Key(DENIAL, candidates), d -> true);
+    return cached != null ? cached : loadBoth(candidates).denial();
+  }
+
+  @Override
+  public PairLookup lookUp(WhitelistCandidates candidates) {
+    requireNonNull(candidates, "candidates");
+    Optional<WhitelistKey> denial = cached(new Key(DENIAL, candidates), d -> true);
+    if (denial != null) {
+      Optional<WhitelistEntry> entry =
+          cached(new Key(CONTAINS_OR_FIND_ANY, candidates), this::unexpired);
+      if (entry != null) {
+        return new PairLookup(denial, entry);
+      }
+    }
+    return loadBoth(candidates);
+  }
+
+  /** Both answers from the store, each kept as {@link #lookup} would keep it. */
+  private PairLookup loadBoth(WhitelistCandidates candidates) {
+    misses.incrementAndGet();
+    long before = generation.get();
+    PairLookup loaded = store.lookUp(candidates);
+    if (serving && generation.get() == before) {
+      cache.put(new Key(DENIAL, candidates), new Stamped(before, loaded.denial()));
+      cache.put(new Key(CONTAINS_OR_FIND_ANY, candidates), new Stamped(before, loaded.entry()));
+    }
+    return loaded;
   }
 
   @Override

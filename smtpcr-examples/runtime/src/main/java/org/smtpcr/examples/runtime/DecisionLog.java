@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
+import org.smtpcr.core.Stage;
 import org.smtpcr.core.engine.DecisionContext;
 import org.smtpcr.core.engine.DecisionEvent;
 import org.smtpcr.core.engine.DecisionListener;
@@ -36,6 +37,11 @@ import org.smtpcr.tokens.KeyRing;
  */
 public final class DecisionLog implements DecisionListener {
   private static final Logger log = LoggerFactory.getLogger(DecisionLog.class);
+
+  /** Each verdict's and stage's name in lower case, by ordinal: not made again per line. */
+  private static final String[] VERDICTS = lowerCaseNames(Decision.Verdict.values());
+
+  private static final String[] STAGES = lowerCaseNames(Stage.values());
 
   private final LogLine lines;
   private final EnforcementMode mode;
@@ -81,7 +87,9 @@ public final class DecisionLog implements DecisionListener {
   @Override
   public void onDecision(DecisionEvent event) {
     if (log.isInfoEnabled()) {
-      log.info("{}", format(event));
+      // the line as the message, without arguments: the backend copies it as it is, without
+      // looking for placeholders (what a peer sent can hold "{}": it is written as it came)
+      log.info(format(event));
     }
   }
 
@@ -95,7 +103,7 @@ public final class DecisionLog implements DecisionListener {
     requireNonNull(event, "event");
     Decision d = event.decision();
     DecisionContext c = event.context();
-    String verdict = d.verdict().name().toLowerCase(Locale.ROOT);
+    String verdict = VERDICTS[d.verdict().ordinal()];
     LogLine.Builder b = lines.line();
     if (mode == EnforcementMode.OBSERVE) {
       b.add("action", "accept");
@@ -108,7 +116,7 @@ public final class DecisionLog implements DecisionListener {
     }
     b.add("rule", event.ruleId())
         .add("reason", reason(event))
-        .add("stage", event.stage().name().toLowerCase(Locale.ROOT))
+        .add("stage", STAGES[event.stage().ordinal()])
         .address("client_address", c.clientAddress());
     c.clientName().ifPresent(n -> b.add("client_name", n));
     c.helo().ifPresent(h -> b.add("helo", h));
@@ -118,6 +126,14 @@ public final class DecisionLog implements DecisionListener {
     return b.add("session", event.sessionId())
         .add("delay_ms", millis(event.elapsedNanos()))
         .toString();
+  }
+
+  private static String[] lowerCaseNames(Enum<?>[] values) {
+    String[] names = new String[values.length];
+    for (Enum<?> v : values) {
+      names[v.ordinal()] = v.name().toLowerCase(Locale.ROOT);
+    }
+    return names;
   }
 
   /** {@code pass}, {@code failure}, or the reply's code and enhanced status. */

@@ -110,24 +110,56 @@ public final class LogLine {
 
   /** The value, quoted when it must be. */
   static String quote(String value) {
-    String v = LogSafe.of(value);
-    boolean plain = !v.isEmpty();
-    for (int i = 0; plain && i < v.length(); i++) {
-      char c = v.charAt(i);
+    StringBuilder sb = new StringBuilder(value.length() + 8);
+    appendValue(sb, value);
+    return sb.toString();
+  }
+
+  /**
+   * Appends {@code value} as {@link LogSafe#of} makes it safe, in double quotes (with {@code "} and
+   * {@code \} escaped) when it is empty or holds a space, a quote or a backslash: in one pass over
+   * the value, without building the safe string first (this runs for every field of every
+   * decision).
+   */
+  static void appendValue(StringBuilder sb, String value) {
+    int length = value.length();
+    boolean cut = length > LogSafe.MAX_LENGTH;
+    // LogSafe keeps the first MAX_LENGTH - 3 characters of a longer value, then "..."
+    int n = cut ? LogSafe.MAX_LENGTH - 3 : length;
+    boolean plain = length > 0;
+    boolean printable = true;
+    for (int i = 0; plain && i < n; i++) {
+      char c = value.charAt(i);
       plain = c != ' ' && c != '"' && c != '\\';
+      printable &= c >= 0x20 && c < 0x7f;
+    }
+    if (plain && printable) {
+      // the usual value: copied as it is, in one go
+      sb.append(value, 0, n);
+    } else if (plain) {
+      for (int i = 0; i < n; i++) {
+        char c = value.charAt(i);
+        sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+      }
     }
     if (plain) {
-      return v;
+      if (cut) {
+        sb.append("...");
+      }
+      return;
     }
-    StringBuilder sb = new StringBuilder(v.length() + 8).append('"');
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
+    sb.append('"');
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
       if (c == '"' || c == '\\') {
         sb.append('\\');
       }
-      sb.append(c);
+      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
     }
-    return sb.append('"').toString();
+    if (cut) {
+      sb.append("...");
+    }
+    sb.append('"');
   }
 
   /**
@@ -153,7 +185,8 @@ public final class LogLine {
       if (sb.length() > 0) {
         sb.append(' ');
       }
-      sb.append(key).append('=').append(quote(value));
+      sb.append(key).append('=');
+      appendValue(sb, value);
       return this;
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
+import org.smtpcr.core.store.PairLookup;
 import org.smtpcr.core.store.RateBucket;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistAddition;
@@ -105,6 +106,55 @@ final class CachingWhitelistStoreTest {
     database.deny(WhitelistKey.globalDomain("example.org"));
     cache.changed();
     assertEquals(Optional.of(WhitelistKey.globalDomain("example.org")), cache.findDenial(PAIR));
+  }
+
+  @Test
+  void denialMiss_loadsBothAnswersInOneLookUp() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+    assertEquals(Optional.empty(), cache.findDenial(PAIR));
+    assertTrue(cache.findAny(PAIR).isPresent());
+    assertEquals(1, counted.lookUps.get(), "one look-up of the store answers both");
+    assertEquals(1, counted.reads.get());
+    assertEquals(1, cache.hitCount());
+    assertEquals(1, cache.missCount());
+    assertEquals(new PairLookup(Optional.empty(), database.findAny(PAIR)), cache.lookUp(PAIR));
+    assertEquals(1, counted.lookUps.get(), "both answers from the cache");
+    database.remove(KEY);
+    database.deny(KEY);
+    cache.changed();
+    assertEquals(Optional.of(KEY), cache.findDenial(PAIR));
+    assertFalse(cache.findAny(PAIR).isPresent());
+    assertEquals(2, counted.lookUps.get());
+  }
+
+  @Test
+  void changeDuringACombinedLoad_neitherAnswerIsKept() {
+    CachingWhitelistStore cache = listening();
+    AtomicReference<Runnable> duringRead = new AtomicReference<>();
+    counted.duringRead =
+        () -> Optional.ofNullable(duringRead.getAndSet(null)).ifPresent(Runnable::run);
+    duringRead.set(
+        () -> {
+          // the database answered "absent" already; then the page confirms and the notice comes
+          database.add(KEY);
+          cache.changed();
+        });
+    assertEquals(Optional.empty(), cache.findDenial(PAIR));
+    assertTrue(cache.findAny(PAIR).isPresent(), "not the absent answer from before the change");
+    assertEquals(2, counted.reads.get());
+  }
+
+  @Test
+  void notServing_aCombinedLoadKeepsNothing() {
+    database.add(KEY);
+    CachingWhitelistStore cache =
+        CachingWhitelistStore.builder().store(counted).clock(clock).buildListening();
+    cache.findDenial(PAIR);
+    cache.findAny(PAIR);
+    assertEquals(1, counted.lookUps.get());
+    assertEquals(2, counted.reads.get(), "findAny went to the store");
+    assertEquals(0, cache.hitCount());
   }
 
   @Test
@@ -293,6 +343,7 @@ final class CachingWhitelistStoreTest {
     private final WhitelistStore store;
     final AtomicInteger reads = new AtomicInteger();
     final AtomicInteger denialReads = new AtomicInteger();
+    final AtomicInteger lookUps = new AtomicInteger();
     volatile boolean down;
     volatile Runnable duringRead = () -> {};
 
@@ -325,6 +376,15 @@ final class CachingWhitelistStoreTest {
       check();
       reads.incrementAndGet();
       return store.find(key);
+    }
+
+    /** One call, as a database answers it in one round trip; each answer counted as before. */
+    @Override
+    public PairLookup lookUp(WhitelistCandidates candidates) {
+      check();
+      lookUps.incrementAndGet();
+      Optional<WhitelistKey> denial = findDenial(candidates);
+      return new PairLookup(denial, findAny(candidates));
     }
 
     @Override

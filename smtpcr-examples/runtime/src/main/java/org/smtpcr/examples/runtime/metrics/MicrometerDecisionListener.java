@@ -5,12 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.smtpcr.core.Decision.Verdict;
+import org.smtpcr.core.Stage;
 import org.smtpcr.core.engine.DecisionEvent;
 import org.smtpcr.core.engine.DecisionListener;
 
@@ -39,8 +41,14 @@ import org.smtpcr.core.engine.DecisionListener;
  */
 public final class MicrometerDecisionListener implements DecisionListener {
   private final MeterRegistry registry;
-  private final ConcurrentMap<List<Object>, Counter> decisions = new ConcurrentHashMap<>();
-  private final ConcurrentMap<Object, Counter> challenges = new ConcurrentHashMap<>();
+
+  /**
+   * The decision counters by stage, verdict and failed (one list index for the three), then by rule
+   * id: a decision finds its counter without building a key.
+   */
+  private final List<ConcurrentMap<String, Counter>> decisions;
+
+  private final ConcurrentMap<Stage, Counter> challenges = new ConcurrentHashMap<>();
   private final Timer duration;
 
   private MicrometerDecisionListener(MeterRegistry registry) {
@@ -50,6 +58,11 @@ public final class MicrometerDecisionListener implements DecisionListener {
             .description("How long the engine took to decide")
             .publishPercentileHistogram()
             .register(registry);
+    List<ConcurrentMap<String, Counter>> slots = new ArrayList<>();
+    for (int i = 0; i < Stage.values().length * Verdict.values().length * 2; i++) {
+      slots.add(new ConcurrentHashMap<>());
+    }
+    this.decisions = List.copyOf(slots);
   }
 
   /**
@@ -64,31 +77,44 @@ public final class MicrometerDecisionListener implements DecisionListener {
 
   @Override
   public void onDecision(DecisionEvent e) {
+    Stage stage = e.stage();
     Verdict verdict = e.decision().verdict();
-    decisions
-        .computeIfAbsent(
-            List.of(e.stage(), verdict, e.ruleId(), e.failed()),
-            k ->
-                Counter.builder("smtpcr.decisions")
-                    .description("Decisions of the engine, by stage, verdict and deciding rule")
-                    .tag("stage", lower(e.stage()))
-                    .tag("verdict", lower(verdict))
-                    .tag("rule", e.ruleId())
-                    .tag("failed", Boolean.toString(e.failed()))
-                    .register(registry))
-        .increment();
+    boolean failed = e.failed();
+    int slot =
+        (stage.ordinal() * Verdict.values().length + verdict.ordinal()) * 2 + (failed ? 1 : 0);
+    ConcurrentMap<String, Counter> byRule = decisions.get(slot);
+    Counter counter = byRule.get(e.ruleId());
+    if (counter == null) {
+      counter =
+          byRule.computeIfAbsent(
+              e.ruleId(),
+              rule ->
+                  Counter.builder("smtpcr.decisions")
+                      .description("Decisions of the engine, by stage, verdict and deciding rule")
+                      .tag("stage", lower(stage))
+                      .tag("verdict", lower(verdict))
+                      .tag("rule", rule)
+                      .tag("failed", Boolean.toString(failed))
+                      .register(registry));
+    }
+    counter.increment();
     if (verdict == Verdict.CHALLENGE) {
-      challenges
-          .computeIfAbsent(
-              e.stage(),
-              k ->
-                  Counter.builder("smtpcr.challenges.minted")
-                      .description("Challenges sent, each with a freshly signed link")
-                      .tag("stage", lower(e.stage()))
-                      .register(registry))
-          .increment();
+      challenges(stage).increment();
     }
     duration.record(e.elapsedNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private Counter challenges(Stage stage) {
+    Counter c = challenges.get(stage);
+    return c != null
+        ? c
+        : challenges.computeIfAbsent(
+            stage,
+            k ->
+                Counter.builder("smtpcr.challenges.minted")
+                    .description("Challenges sent, each with a freshly signed link")
+                    .tag("stage", lower(k))
+                    .register(registry));
   }
 
   private static String lower(Enum<?> e) {

@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.smtpcr.core.store.Confirmation;
 import org.smtpcr.core.store.EntryOrigin;
+import org.smtpcr.core.store.PairLookup;
 import org.smtpcr.core.store.RateBucket;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
@@ -42,6 +44,7 @@ public final class TimedWhitelistStore implements WhitelistStore {
     DENY,
     REMOVE_DENIAL,
     FIND_DENIAL,
+    LOOK_UP,
     LIST_DENIALS,
     COUNT_IF_UNDER,
     COUNT_OF,
@@ -103,7 +106,7 @@ public final class TimedWhitelistStore implements WhitelistStore {
       failures.get(o).increment();
       throw e;
     } finally {
-      timers.get(o).record(Duration.ofNanos(System.nanoTime() - start));
+      timers.get(o).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -158,6 +161,11 @@ public final class TimedWhitelistStore implements WhitelistStore {
   @Override
   public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
     return timed(Operation.FIND_DENIAL, () -> store.findDenial(candidates));
+  }
+
+  @Override
+  public PairLookup lookUp(WhitelistCandidates candidates) {
+    return timed(Operation.LOOK_UP, () -> store.lookUp(candidates));
   }
 
   @Override
