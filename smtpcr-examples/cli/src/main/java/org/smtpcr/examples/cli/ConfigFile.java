@@ -111,8 +111,8 @@ final class ConfigFile {
     String top = command.isEmpty() ? "" : command.get(0);
     Path systemFile = installation.systemConfig();
     if (installation.readsSystemConfig(top)
-        && exists(systemFile)
-        && readable(systemFile, Files.isReadable(systemFile))) {
+        && !Files.notExists(systemFile)
+        && readable(systemFile, Files.isReadable(systemFile), top)) {
       files.add(installation.systemConfig());
       system = Optional.of(load(installation.systemConfig(), true));
     }
@@ -248,24 +248,21 @@ final class ConfigFile {
   }
 
   /**
-   * Whether to read the system-wide file that exists: not when this user may not read it (the
-   * package makes it {@code root:smtpcr}, mode 640), which is said in a warning. Every user may run
-   * {@code smtpcr --version} or {@code smtpcr token}; a server run by the wrong user still stops,
-   * without the challenge base the file would have given it.
+   * Whether to read the system-wide file that is there (or may be: a directory this user may not
+   * enter). A user who may not read it (the package makes it {@code root:smtpcr}, mode 640) may
+   * still ask for {@code --version} or {@code help}: for those it is skipped, with a warning. Any
+   * other command reads it, and so stops with "cannot read the configuration file": going on
+   * without it would open another store, or another data directory, than the site's.
+   *
+   * @param top the command ({@code ""} for the root's own options, such as {@code --version})
    */
-  static boolean readable(Path systemFile, boolean readable) {
-    if (!readable && Files.isRegularFile(systemFile)) {
+  static boolean readable(Path systemFile, boolean readable, String top) {
+    if (!readable && (top.isEmpty() || top.equals("help"))) {
       log.warn(
-          "cannot read {} (readable by root and the group smtpcr): going on without it",
-          systemFile);
+          "cannot read {} (readable by root and the group smtpcr): going on without it", systemFile);
       return false;
     }
     return true;
-  }
-
-  private static boolean exists(Path file) {
-    // a file that is there but unreadable is an error, not a reason to skip it
-    return Files.exists(file);
   }
 
   private static Properties load(Path file, boolean system) {

@@ -128,12 +128,15 @@ final class SystemConfigTest {
   }
 
   @Test
-  void systemFile_notReadableByThisUser_isSkipped_aDirectoryIsNot() throws Exception {
+  void systemFile_notReadableByThisUser_isSkippedOnlyForVersionAndHelp() throws Exception {
     Installation i = withSystemFile("listen=127.0.0.1:10999\n");
-    assertFalse(ConfigFile.readable(i.systemConfig(), false), "a file this user may not read");
-    assertTrue(ConfigFile.readable(i.systemConfig(), true));
-    Path dir = Files.createDirectories(i.systemConfig().resolveSibling("a-directory"));
-    assertTrue(ConfigFile.readable(dir, false), "read, and so reported as an error");
+    assertFalse(ConfigFile.readable(i.systemConfig(), false, ""), "smtpcr --version");
+    assertFalse(ConfigFile.readable(i.systemConfig(), false, "help"), "smtpcr help");
+    assertTrue(
+        ConfigFile.readable(i.systemConfig(), false, "policy-server"),
+        "read, and so reported as an error");
+    assertTrue(ConfigFile.readable(i.systemConfig(), false, "whitelist"));
+    assertTrue(ConfigFile.readable(i.systemConfig(), true, "policy-server"));
   }
 
   @Test

@@ -46,6 +46,9 @@ public final class BackgroundOutputStream extends OutputStream {
    */
   static final long GATHER_MILLIS = 2;
 
+  /** A buffer that held more than this after a burst is replaced by a small one. */
+  private static final int SHRINK_ABOVE = 64 * 1024;
+
   private final OutputStream target;
   private final int limit;
 
@@ -206,8 +209,9 @@ public final class BackgroundOutputStream extends OutputStream {
           return;
         }
         try {
-          if (wrote) {
-            // gather: callers that fill the buffer, direct() and close() still wake it
+          if (wrote && pending.size() < limit / 2) {
+            // gather: callers that fill the buffer, direct() and close() still wake it (a buffer
+            // half full already is written at once: a caller may be about to wait for room)
             lock.wait(GATHER_MILLIS);
           } else if (pending.size() == 0) {
             idle = true;
@@ -235,15 +239,22 @@ public final class BackgroundOutputStream extends OutputStream {
     }
   }
 
+  /** Writes {@code b}, which {@link #take()} returned and is now {@link #spare}, and empties it. */
   private void writeOut(ByteArrayOutputStream b) {
+    int size = b.size();
     try {
-      if (b.size() > 0) {
+      if (size > 0) {
         b.writeTo(target);
       }
     } catch (IOException e) {
       // standard error that cannot be written to: nothing else to tell it to
     } finally {
-      b.reset();
+      if (size > SHRINK_ABOVE && b == spare) {
+        // a burst grew it: do not keep its capacity for the life of the process
+        spare = new ByteArrayOutputStream(8192);
+      } else {
+        b.reset();
+      }
     }
   }
 

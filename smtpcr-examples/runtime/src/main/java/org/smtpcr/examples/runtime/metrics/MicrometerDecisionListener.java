@@ -40,6 +40,9 @@ import org.smtpcr.core.engine.DecisionListener;
  * @since 0.3.0
  */
 public final class MicrometerDecisionListener implements DecisionListener {
+  /** How many verdicts there are ({@code values()} copies its array on every call). */
+  private static final int VERDICTS = Verdict.values().length;
+
   private final MeterRegistry registry;
 
   /**
@@ -59,7 +62,7 @@ public final class MicrometerDecisionListener implements DecisionListener {
             .publishPercentileHistogram()
             .register(registry);
     List<ConcurrentMap<String, Counter>> slots = new ArrayList<>();
-    for (int i = 0; i < Stage.values().length * Verdict.values().length * 2; i++) {
+    for (int i = 0; i < Stage.values().length * VERDICTS * 2; i++) {
       slots.add(new ConcurrentHashMap<>());
     }
     this.decisions = List.copyOf(slots);
@@ -81,7 +84,7 @@ public final class MicrometerDecisionListener implements DecisionListener {
     Verdict verdict = e.decision().verdict();
     boolean failed = e.failed();
     int slot =
-        (stage.ordinal() * Verdict.values().length + verdict.ordinal()) * 2 + (failed ? 1 : 0);
+        (stage.ordinal() * VERDICTS + verdict.ordinal()) * 2 + (failed ? 1 : 0);
     ConcurrentMap<String, Counter> byRule = decisions.get(slot);
     Counter counter = byRule.get(e.ruleId());
     if (counter == null) {
