@@ -259,7 +259,8 @@ final class ConfigFile {
   static boolean readable(Path systemFile, boolean readable, String top) {
     if (!readable && (top.isEmpty() || top.equals("help"))) {
       log.warn(
-          "cannot read {} (readable by root and the group smtpcr): going on without it", systemFile);
+          "cannot read {} (readable by root and the group smtpcr): going on without it",
+          systemFile);
       return false;
     }
     return true;

@@ -83,8 +83,7 @@ public final class MicrometerDecisionListener implements DecisionListener {
     Stage stage = e.stage();
     Verdict verdict = e.decision().verdict();
     boolean failed = e.failed();
-    int slot =
-        (stage.ordinal() * VERDICTS + verdict.ordinal()) * 2 + (failed ? 1 : 0);
+    int slot = (stage.ordinal() * VERDICTS + verdict.ordinal()) * 2 + (failed ? 1 : 0);
     ConcurrentMap<String, Counter> byRule = decisions.get(slot);
     Counter counter = byRule.get(e.ruleId());
     if (counter == null) {
