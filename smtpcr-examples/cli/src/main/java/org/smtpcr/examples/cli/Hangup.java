@@ -2,9 +2,15 @@ package org.smtpcr.examples.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +28,28 @@ import org.slf4j.LoggerFactory;
 final class Hangup {
   private static final Logger log = LoggerFactory.getLogger(Hangup.class);
 
+  private static final Path PROC_STATUS = Path.of("/proc/self/status");
+
   private Hangup() {}
+
+  /**
+   * Whether {@code SIGHUP} is ignored by this process, as {@code nohup} leaves it for the programs
+   * it starts: bit 0 of the {@code SigIgn} mask of a Linux {@code /proc/PID/status}. False where
+   * the file is not there or says nothing.
+   */
+  static boolean ignoredAtStart(Path procStatus) {
+    try (Stream<String> lines = Files.lines(procStatus, StandardCharsets.US_ASCII)) {
+      return lines
+          .filter(l -> l.startsWith("SigIgn:"))
+          .findFirst()
+          .map(l -> l.substring("SigIgn:".length()).trim())
+          .filter(hex -> !hex.isEmpty() && hex.length() <= 16 && hex.matches("[0-9a-fA-F]+"))
+          .map(hex -> (Long.parseUnsignedLong(hex, 16) & 1L) != 0)
+          .orElse(false);
+    } catch (IOException | UncheckedIOException e) {
+      return false;
+    }
+  }
 
   /**
    * Runs {@code action} on each {@code SIGHUP} from now on. Where the JVM gives no signal handling
@@ -52,6 +79,12 @@ final class Hangup {
               });
       Method handle = signal.getMethod("handle", signal, handler);
       handle.invoke(null, hup, h);
+      if (ignoredAtStart(PROC_STATUS)) {
+        // the JVM keeps an ignored SIGHUP ignored, and says nothing
+        log.warn(
+            "SIGHUP is ignored by this process (started under nohup?): list files are read only"
+                + " at start");
+      }
     } catch (InvocationTargetException e) {
       log.warn(
           "SIGHUP cannot be handled here ({}): list files are read only at start, and a SIGHUP"
