@@ -14,8 +14,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -77,37 +76,33 @@ import org.smtpcr.examples.runtime.Settings;
  */
 public final class ChallengeWebServer implements AutoCloseable {
   /** Default body limit: 8 KiB. */
-  public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024;
+  public static final int DEFAULT_MAX_BODY_BYTES = PageGate.DEFAULT_MAX_BODY_BYTES;
 
   /** Default requests per minute per client: 60. */
-  public static final int DEFAULT_REQUESTS_PER_MINUTE = 60;
+  public static final int DEFAULT_REQUESTS_PER_MINUTE = PageGate.DEFAULT_REQUESTS_PER_MINUTE;
 
   /** Longest request target (path and query) served; longer ones get 414. */
-  public static final int MAX_TARGET_LENGTH = ChallengePage.MAX_PATH_LENGTH;
+  public static final int MAX_TARGET_LENGTH = PageGate.MAX_TARGET_LENGTH;
 
   /** Buckets of each kind (client, network, link) tracked by the rate limiter at most. */
-  static final int MAX_TRACKED_CLIENTS = 10_000;
+  static final int MAX_TRACKED_CLIENTS = PageGate.MAX_TRACKED_CLIENTS;
 
   /** Seconds a client is asked to wait when the page's pool is full. */
-  static final int BUSY_RETRY_AFTER_SECONDS = 5;
+  static final int BUSY_RETRY_AFTER_SECONDS = PageGate.BUSY_RETRY_AFTER_SECONDS;
 
   private static final Logger log = LoggerFactory.getLogger(ChallengeWebServer.class);
-  private static final String TOKEN_PREFIX = "/c/";
   // Jetty's own threads only parse, dispatch and write; they never wait for a slow client
   private static final int JETTY_THREADS = 16;
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
-  private final ChallengePage page;
+  private final PageGate gate;
   private final InetSocketAddress bind;
-  private final int maxBodyBytes;
   private final Duration headerTimeout;
   private final Duration bodyTimeout;
   private final int connectionsPerClient;
   private final int maxConnections;
   private final int threads;
   private final int queue;
-  private final ClientAddresses clients;
-  private final RateLimiter limiter;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Server server;
@@ -118,28 +113,36 @@ public final class ChallengeWebServer implements AutoCloseable {
 
   private ChallengeWebServer(Builder b) {
     Settings s = b.settings == null ? Settings.defaults() : b.settings;
-    this.page = b.page;
     this.bind =
         b.bind == null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080) : b.bind;
-    this.maxBodyBytes = b.maxBodyBytes == null ? DEFAULT_MAX_BODY_BYTES : b.maxBodyBytes;
     this.headerTimeout = or(b.headerTimeout, s, Settings.WEB_HEADER_TIMEOUT);
     this.bodyTimeout = or(b.bodyTimeout, s, Settings.WEB_BODY_TIMEOUT);
     this.connectionsPerClient = or(b.connectionsPerClient, s, Settings.WEB_CONNECTIONS_PER_CLIENT);
     this.maxConnections = or(b.maxConnections, s, Settings.WEB_MAX_CONNECTIONS);
     this.threads = or(b.threads, s, Settings.WEB_THREADS);
     this.queue = or(b.queue, s, Settings.WEB_QUEUE);
-    this.clients =
-        ClientAddresses.trusting(
-            or(b.trustedProxies, s, Settings.WEB_TRUSTED_PROXIES),
-            s.get(Settings.WEB_FORWARDED_HEADER).equals("forwarded"));
-    int perMinute = b.requestsPerMinute == null ? DEFAULT_REQUESTS_PER_MINUTE : b.requestsPerMinute;
-    this.limiter =
-        new RateLimiter(
-            b.clock == null ? Clock.systemUTC() : b.clock,
-            perMinute,
-            or(b.requestsPerMinutePerNetwork, s, Settings.WEB_REQUESTS_PER_MINUTE_PER_NETWORK),
-            or(b.postsPerTokenPerHour, s, Settings.WEB_POSTS_PER_TOKEN_PER_HOUR),
-            MAX_TRACKED_CLIENTS);
+    // the rules every host applies (limits, client address, methods, sizes): shared with the
+    // Servlet adapter, so the two cannot drift apart
+    PageGate.Builder g = PageGate.builder().page(b.page).settings(s);
+    if (b.maxBodyBytes != null) {
+      g.maxBodyBytes(b.maxBodyBytes);
+    }
+    if (b.requestsPerMinute != null) {
+      g.requestsPerMinutePerClient(b.requestsPerMinute);
+    }
+    if (b.requestsPerMinutePerNetwork != null) {
+      g.requestsPerMinutePerNetwork(b.requestsPerMinutePerNetwork);
+    }
+    if (b.postsPerTokenPerHour != null) {
+      g.postsPerTokenPerHour(b.postsPerTokenPerHour);
+    }
+    if (b.trustedProxies != null) {
+      g.trustedProxies(b.trustedProxies);
+    }
+    if (b.clock != null) {
+      g.clock(b.clock);
+    }
+    this.gate = g.build();
   }
 
   private static <T> T or(T given, Settings s, Setting<T> setting) {
@@ -190,7 +193,7 @@ public final class ChallengeWebServer implements AutoCloseable {
     c.setAcceptQueueSize(128);
     c.setIdleTimeout(Math.max(headerTimeout.toMillis(), bodyTimeout.toMillis()));
     ConnectionGuard g =
-        new ConnectionGuard(connectionsPerClient, headerTimeout, clients::isTrustedProxy, timers);
+        new ConnectionGuard(connectionsPerClient, headerTimeout, gate::isTrustedProxy, timers);
     c.addBean(g);
     s.addConnector(c);
     s.addBean(new NetworkConnectionLimit(maxConnections, c));
@@ -321,7 +324,7 @@ public final class ChallengeWebServer implements AutoCloseable {
         x.serve();
       } catch (RuntimeException e) {
         log.warn("challenge page failed: {}", e.getClass().getName(), e);
-        x.send(Pages.simple(500, "/", "Server error", "Something went wrong. Try again later."));
+        x.send(PageGate.serverError());
       }
       return true;
     }
@@ -344,71 +347,31 @@ public final class ChallengeWebServer implements AutoCloseable {
 
     void serve() {
       InetAddress client = clientAddress();
-      OptionalLong wait = limiter.acquire(client);
-      if (wait.isPresent()) {
-        send(tooMany(wait.getAsLong()));
-        return;
-      }
       HttpURI uri = request.getHttpURI();
-      String rawPath = uri.getPath();
-      String rawQuery = uri.getQuery();
-      int targetLength =
-          (rawPath == null ? 0 : rawPath.length()) + (rawQuery == null ? 0 : rawQuery.length() + 1);
-      if (targetLength > MAX_TARGET_LENGTH) {
-        send(
-            Pages.simple(
-                414,
-                "/",
-                "Address too long",
-                "This address is too long to be a confirmation link."));
-        return;
-      }
-      if (rawPath == null || !rawPath.startsWith("/")) {
-        send(Pages.simple(400, "/", "Bad request", "This request is not understood."));
-        return;
-      }
-      switch (request.getMethod()) {
-        case "GET", "HEAD" -> runPage(() -> page.get(rawPath));
-        case "POST" -> post(rawPath, client);
-        default ->
-            send(
-                Pages.simple(
-                    405,
-                    "/",
-                    "Method not allowed",
-                    Map.of("Allow", "GET, HEAD, POST"),
-                    "This site only answers GET, HEAD and POST."));
+      String rawPath = uri.getPath() == null ? "" : uri.getPath();
+      String rawQuery = uri.getQuery() == null ? "" : uri.getQuery();
+      Optional<PageResponse> early =
+          gate.admit(request.getMethod(), rawPath, rawQuery, request.getLength(), client);
+      if (early.isPresent()) {
+        send(early.get());
+      } else if (request.getMethod().equals("POST")) {
+        post(rawPath, client);
+      } else {
+        runPage(() -> gate.get(rawPath));
       }
     }
 
     /** The peer, or the client a trusted proxy names. */
     private InetAddress clientAddress() {
       InetAddress peer = peer(request.getConnectionMetaData().getRemoteSocketAddress());
-      if (clients.isEmpty()) {
-        return peer;
-      }
-      return clients.resolve(
+      return gate.client(
           peer,
           request.getHeaders().getValuesList(HttpHeader.FORWARDED),
           request.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR));
     }
 
+    /** Reads the body (admitted by the gate) within its deadline, then runs the page. */
     private void post(String rawPath, InetAddress client) {
-      long declared = request.getLength();
-      if (declared > maxBodyBytes) {
-        send(tooLarge());
-        return;
-      }
-      String token = tokenOf(rawPath);
-      // only links we minted are counted: a made-up token gets the page's refusal anyway, and
-      // counting it would let a flood of them push real links out of the limiter's memory
-      if (token != null && page.isAuthentic(token)) {
-        OptionalLong wait = limiter.acquirePost(token);
-        if (wait.isPresent()) {
-          send(tooMany(wait.getAsLong()));
-          return;
-        }
-      }
       AtomicBoolean late = new AtomicBoolean();
       Scheduler.Task deadline =
           scheduler.schedule(
@@ -420,7 +383,7 @@ public final class ChallengeWebServer implements AutoCloseable {
               TimeUnit.MILLISECONDS);
       Content.Source.asByteArrayAsync(
           request,
-          maxBodyBytes,
+          gate.maxBodyBytes(),
           Promise.Invocable.from(
               InvocationType.NON_BLOCKING,
               (byte[] bytes, Throwable failure) -> {
@@ -429,20 +392,15 @@ public final class ChallengeWebServer implements AutoCloseable {
                   String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
                   runPage(
                       () ->
-                          pagePost(rawPath, contentType == null ? "" : contentType, bytes, client));
+                          gate.post(
+                              rawPath, contentType == null ? "" : contentType, bytes, client));
                 } else if (late.get()) {
-                  send(
-                      Pages.simple(
-                          408,
-                          "/",
-                          "Request timeout",
-                          Map.of("Connection", "close"),
-                          "The form took too long to arrive. Try again."));
+                  send(PageGate.requestTimeout());
                 } else if (failure instanceof IOException
                     || failure.getCause() instanceof IOException) {
                   fail(failure);
                 } else {
-                  send(tooLarge()); // asByteArrayAsync fails a body over its limit
+                  send(PageGate.bodyTooLarge()); // asByteArrayAsync fails a body over its limit
                 }
               }));
     }
@@ -450,28 +408,10 @@ public final class ChallengeWebServer implements AutoCloseable {
     /** Runs the page's logic on the page pool, or answers 503 when it is full. */
     private void runPage(Supplier<PageResponse> logic) {
       try {
-        pageThreads.execute(
-            () -> {
-              PageResponse r;
-              try {
-                r = logic.get();
-              } catch (RuntimeException e) {
-                log.warn("challenge page failed: {}", e.getClass().getName(), e);
-                r =
-                    Pages.simple(
-                        500, "/", "Server error", "Something went wrong. Try again later.");
-              }
-              send(r);
-            });
+        pageThreads.execute(() -> send(logic.get())); // the gate turns a failure into a 500
       } catch (RejectedExecutionException e) {
         log.debug("challenge page busy: 503");
-        send(
-            Pages.simple(
-                503,
-                "/",
-                "Busy",
-                Map.of("Retry-After", Integer.toString(BUSY_RETRY_AFTER_SECONDS)),
-                "This site is busy. Wait a few seconds, then try again."));
+        send(PageGate.busy());
       }
     }
 
@@ -521,48 +461,11 @@ public final class ChallengeWebServer implements AutoCloseable {
     }
   }
 
-  /**
-   * The single place where the page's POST is called, with the effective client address (after the
-   * trusted-proxy resolution).
-   */
-  private PageResponse pagePost(
-      String rawPath, String contentType, byte[] body, InetAddress client) {
-    requireNonNull(client, "client");
-    return page.post(rawPath, contentType, body, client);
-  }
-
-  /** The token of {@code /c/<token>}, or null for any other path. */
-  private static String tokenOf(String rawPath) {
-    if (!rawPath.startsWith(TOKEN_PREFIX)) {
-      return null;
-    }
-    String token = rawPath.substring(TOKEN_PREFIX.length());
-    return token.isEmpty() || token.indexOf('/') >= 0 ? null : token;
-  }
-
   private static InetAddress peer(SocketAddress a) {
     if (a instanceof InetSocketAddress i && i.getAddress() != null) {
       return i.getAddress();
     }
     return InetAddress.getLoopbackAddress(); // not over IP (a test's local connector)
-  }
-
-  private static PageResponse tooMany(long seconds) {
-    return Pages.simple(
-        429,
-        "/",
-        "Too many requests",
-        Map.of("Retry-After", Long.toString(seconds)),
-        "Too many requests from your address. Wait a minute, then try again.");
-  }
-
-  private static PageResponse tooLarge() {
-    return Pages.simple(
-        413,
-        "/",
-        "Request too large",
-        Map.of("Connection", "close"),
-        "The form sent was too large.");
   }
 
   private static String stripScope(String ipv6) {
@@ -580,10 +483,8 @@ public final class ChallengeWebServer implements AutoCloseable {
         String message,
         Throwable cause,
         Callback callback) {
-      int status = code >= 400 && code <= 599 ? code : 500;
-      PageResponse r =
-          Pages.simple(status, "/", "Request not served", "This request cannot be served.");
-      response.setStatus(status);
+      PageResponse r = PageGate.notServed(code);
+      response.setStatus(r.status());
       r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
       byte[] body = r.body();
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
