@@ -171,7 +171,10 @@ public final class ChallengePageServlet extends HttpServlet {
       // relative links to the stylesheet need the final slash
       PageResponse notice = g.get("/");
       Map<String, String> headers = new LinkedHashMap<>(notice.headers());
-      headers.put("Location", req.getRequestURI() + "/");
+      // relative: the last segment and a slash (the raw URI may start with "//", which a browser
+      // would take for another host)
+      String uri = req.getRequestURI();
+      headers.put("Location", uri.substring(uri.lastIndexOf('/') + 1) + "/");
       send(req, resp, new PageResponse(308, headers, new byte[0]));
     } else {
       send(req, resp, g.get(path));

@@ -148,7 +148,11 @@ final class ChallengePageServletTest extends ChallengePageHostContract {
               HttpRequest.newBuilder(URI.create(base.substring(0, base.length() - 1))).build(),
               BodyHandlers.ofString());
       assertEquals(308, r.statusCode());
-      assertEquals(Optional.of("/app/confirm/"), r.headers().firstValue("location"));
+      assertEquals(Optional.of("confirm/"), r.headers().firstValue("location"));
+      assertEquals(
+          URI.create(base),
+          URI.create(base.substring(0, base.length() - 1)).resolve("confirm/"),
+          "resolves to the mount point");
       assertTrue(r.headers().firstValue("content-security-policy").isPresent());
       assertEquals(200, http.send(get(web, ""), BodyHandlers.discarding()).statusCode());
       assertEquals(

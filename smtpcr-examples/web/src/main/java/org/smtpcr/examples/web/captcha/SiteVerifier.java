@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.net.InetAddresses;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -450,8 +451,9 @@ public final class SiteVerifier {
           endpoint.getHost() != null
               && (scheme.equals("https")
                   || (scheme.equals("http") && isLoopback(endpoint.getHost()))),
-          "the siteverify endpoint must be https (or http on a loopback address): %s",
-          LogSafe.of(endpoint.toString()));
+          "the siteverify endpoint must be https (or http on a loopback address), not %s on %s",
+          LogSafe.of(scheme),
+          LogSafe.of(String.valueOf(endpoint.getHost())));
       this.endpoint = endpoint;
       return this;
     }
@@ -489,9 +491,15 @@ public final class SiteVerifier {
       return d;
     }
 
+    /**
+     * A loopback address literal, or {@code localhost}; a name such as {@code 127.x.example} is
+     * not.
+     */
     private static boolean isLoopback(String host) {
-      String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
+      String h =
+          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      return h.equals("localhost")
+          || (InetAddresses.isInetAddress(h) && InetAddresses.forString(h).isLoopbackAddress());
     }
   }
 }

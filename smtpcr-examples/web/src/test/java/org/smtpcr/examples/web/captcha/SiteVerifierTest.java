@@ -504,6 +504,25 @@ final class SiteVerifierTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> b.endpoint(URI.create("http://siteverify.example.com/siteverify")));
+    // names that only look like loopback addresses
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> b.endpoint(URI.create("http://127.attacker.example/siteverify")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> b.endpoint(URI.create("http://127.0.0.1.nip.io/siteverify")));
+    // and no secret of the address in the message
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> b.endpoint(URI.create("http://user:pw@siteverify.example.com/siteverify")));
+    assertFalse(e.getMessage().contains("pw"), e.getMessage());
+  }
+
+  @Test
+  void builder_plainHttpEndpointOnLoopbackLiteral_isAccepted() {
+    SiteVerifier.builder().endpoint(URI.create("http://[::1]:8443/siteverify"));
+    SiteVerifier.builder().endpoint(URI.create("http://127.0.0.2/siteverify"));
   }
 
   @Test
