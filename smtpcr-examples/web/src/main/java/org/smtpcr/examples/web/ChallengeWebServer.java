@@ -123,26 +123,7 @@ public final class ChallengeWebServer implements AutoCloseable {
     this.queue = or(b.queue, s, Settings.WEB_QUEUE);
     // the rules every host applies (limits, client address, methods, sizes): shared with the
     // Servlet adapter, so the two cannot drift apart
-    PageGate.Builder g = PageGate.builder().page(b.page).settings(s);
-    if (b.maxBodyBytes != null) {
-      g.maxBodyBytes(b.maxBodyBytes);
-    }
-    if (b.requestsPerMinute != null) {
-      g.requestsPerMinutePerClient(b.requestsPerMinute);
-    }
-    if (b.requestsPerMinutePerNetwork != null) {
-      g.requestsPerMinutePerNetwork(b.requestsPerMinutePerNetwork);
-    }
-    if (b.postsPerTokenPerHour != null) {
-      g.postsPerTokenPerHour(b.postsPerTokenPerHour);
-    }
-    if (b.trustedProxies != null) {
-      g.trustedProxies(b.trustedProxies);
-    }
-    if (b.clock != null) {
-      g.clock(b.clock);
-    }
-    this.gate = g.build();
+    this.gate = b.gate.build();
   }
 
   private static <T> T or(T given, Settings s, Setting<T> setting) {
@@ -499,11 +480,13 @@ public final class ChallengeWebServer implements AutoCloseable {
    * @since 0.1.0
    */
   public static final class Builder {
-    private ChallengePage page;
+    /**
+     * The rules in front of the page: the setters they share with {@link PageGate.Builder} go
+     * there, with its checks.
+     */
+    private final PageGate.Builder gate = PageGate.builder();
+
     private InetSocketAddress bind;
-    private Integer maxBodyBytes;
-    private Integer requestsPerMinute;
-    private Clock clock;
     private Settings settings;
     private Duration headerTimeout;
     private Duration bodyTimeout;
@@ -511,9 +494,6 @@ public final class ChallengeWebServer implements AutoCloseable {
     private Integer maxConnections;
     private Integer threads;
     private Integer queue;
-    private List<String> trustedProxies;
-    private Integer requestsPerMinutePerNetwork;
-    private Integer postsPerTokenPerHour;
 
     private Builder() {}
 
@@ -524,8 +504,7 @@ public final class ChallengeWebServer implements AutoCloseable {
      * @return this builder
      */
     public Builder page(ChallengePage page) {
-      checkState(this.page == null, "page was already set");
-      this.page = requireNonNull(page, "page");
+      gate.page(page);
       return this;
     }
 
@@ -552,13 +531,7 @@ public final class ChallengeWebServer implements AutoCloseable {
      * @return this builder
      */
     public Builder maxBodyBytes(int bytes) {
-      checkState(this.maxBodyBytes == null, "maxBodyBytes was already set");
-      checkArgument(
-          bytes >= 1024 && bytes <= ChallengePage.MAX_FORM_BYTES,
-          "maxBodyBytes must be 1024..%s, got %s",
-          ChallengePage.MAX_FORM_BYTES,
-          bytes);
-      this.maxBodyBytes = bytes;
+      gate.maxBodyBytes(bytes);
       return this;
     }
 
@@ -570,12 +543,7 @@ public final class ChallengeWebServer implements AutoCloseable {
      * @return this builder
      */
     public Builder requestsPerMinutePerClient(int perMinute) {
-      checkState(this.requestsPerMinute == null, "requestsPerMinutePerClient was already set");
-      checkArgument(
-          perMinute >= 1 && perMinute <= 100_000,
-          "requestsPerMinutePerClient must be 1..100000, got %s",
-          perMinute);
-      this.requestsPerMinute = perMinute;
+      gate.requestsPerMinutePerClient(perMinute);
       return this;
     }
 
@@ -588,9 +556,7 @@ public final class ChallengeWebServer implements AutoCloseable {
      * @since 0.3.0
      */
     public Builder requestsPerMinutePerNetwork(int perMinute) {
-      checkState(this.requestsPerMinutePerNetwork == null, "requestsPerMinutePerNetwork was set");
-      checkArgument(perMinute >= 0, "requestsPerMinutePerNetwork must be >= 0, got %s", perMinute);
-      this.requestsPerMinutePerNetwork = perMinute;
+      gate.requestsPerMinutePerNetwork(perMinute);
       return this;
     }
 
@@ -603,9 +569,7 @@ public final class ChallengeWebServer implements AutoCloseable {
      * @since 0.3.0
      */
     public Builder postsPerTokenPerHour(int perHour) {
-      checkState(this.postsPerTokenPerHour == null, "postsPerTokenPerHour was already set");
-      checkArgument(perHour >= 0, "postsPerTokenPerHour must be >= 0, got %s", perHour);
-      this.postsPerTokenPerHour = perHour;
+      gate.postsPerTokenPerHour(perHour);
       return this;
     }
 
@@ -706,10 +670,7 @@ public final class ChallengeWebServer implements AutoCloseable {
      * @since 0.3.0
      */
     public Builder trustedProxies(List<String> networks) {
-      checkState(this.trustedProxies == null, "trustedProxies was already set");
-      List<String> copy = List.copyOf(networks);
-      ClientAddresses.trusting(copy);
-      this.trustedProxies = copy;
+      gate.trustedProxies(networks);
       return this;
     }
 
@@ -728,6 +689,7 @@ public final class ChallengeWebServer implements AutoCloseable {
     public Builder settings(Settings settings) {
       checkState(this.settings == null, "settings was already set");
       this.settings = requireNonNull(settings, "settings");
+      gate.settings(settings);
       return this;
     }
 
@@ -738,8 +700,7 @@ public final class ChallengeWebServer implements AutoCloseable {
      * @return this builder
      */
     public Builder clock(Clock clock) {
-      checkState(this.clock == null, "clock was already set");
-      this.clock = requireNonNull(clock, "clock");
+      gate.clock(clock);
       return this;
     }
 
@@ -750,7 +711,6 @@ public final class ChallengeWebServer implements AutoCloseable {
      * @throws IllegalStateException if no page was set
      */
     public ChallengeWebServer build() {
-      checkState(page != null, "page is required");
       return new ChallengeWebServer(this);
     }
 
