@@ -138,7 +138,7 @@ public final class PostfixInstance implements AutoCloseable {
   }
 
   /** The domain of the users of a {@linkplain #startSending sending instance}. */
-  public static final String SENDING_DOMAIN = "sender.test";
+  public static final String SENDING_DOMAIN = "sender.example";
 
   /**
    * Starts a sending instance: the Postfix of a sender's own site, which takes mail from 127.0.0.1
