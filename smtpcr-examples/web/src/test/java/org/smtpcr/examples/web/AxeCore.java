@@ -40,7 +40,10 @@ public final class AxeCore {
   /** System property naming {@code axe.min.js}. */
   public static final String PROPERTY = "smtpcr.axe";
 
-  /** axe-core's tags for the rules of WCAG 2.2 levels A and AA (2.2 added AA rules only). */
+  /**
+   * axe-core's tags for the rules of WCAG 2.0, 2.1 and 2.2, levels A and AA (no rule is tagged
+   * wcag22a).
+   */
   public static final List<String> WCAG_22_AA =
       List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa");
 
