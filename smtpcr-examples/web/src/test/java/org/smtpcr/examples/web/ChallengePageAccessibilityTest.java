@@ -422,14 +422,17 @@ final class ChallengePageAccessibilityTest {
               "Page.addScriptToEvaluateOnNewDocument",
               Map.of(
                   "source",
-                  "window.__statusTexts = [];"
+                  "window.__status = [];"
                       + "new MutationObserver(() => {"
                       + "  const s = document.getElementById('pow-status');"
-                      + "  const t = s ? s.textContent : null;"
-                      + "  const all = window.__statusTexts;"
-                      + "  if (t !== null && all[all.length - 1] !== t) all.push(t);"
+                      + "  const f = document.getElementById('pow-form');"
+                      + "  if (!s || !f) return;"
+                      + "  const all = window.__status;"
+                      + "  const last = all[all.length - 1];"
+                      + "  if (!last || last.text !== s.textContent)"
+                      + "    all.push({state: f.dataset.state, text: s.textContent});"
                       + "}).observe(document, {subtree: true, childList: true,"
-                      + " characterData: true});"));
+                      + " characterData: true, attributes: true});"));
       try {
         site.openLink(b, site.server(p -> p.confirmOnClick(true)), FORM_STATE + " === 'found'");
       } finally {
@@ -443,16 +446,21 @@ final class ChallengePageAccessibilityTest {
       assertEquals(
           "polite",
           b.evaluateString("document.getElementById('pow-status').getAttribute('aria-live')"));
-      List<?> texts = (List<?>) b.evaluate("window.__statusTexts").orElseThrow();
-      assertTrue(texts.size() >= 3, "the status line did not change as the check ran: " + texts);
-      assertEquals("Press the button to confirm.", texts.get(0), texts.toString());
+      // what the status line said, and in which state of the check, each time its text changed
+      List<String> said = new ArrayList<>();
+      for (Object o : (List<?>) b.evaluate("window.__status").orElseThrow()) {
+        Map<?, ?> m = (Map<?, ?>) o;
+        said.add(m.get("state") + ": " + m.get("text"));
+      }
+      assertTrue(said.size() >= 3, "the status line did not change as the check ran: " + said);
+      assertTrue(said.get(0).startsWith("ready: "), said.toString());
       assertTrue(
-          texts.stream().anyMatch(t -> String.valueOf(t).startsWith("Checking")),
-          "no 'Checking…' while the check ran: " + texts);
+          said.stream().anyMatch(t -> t.startsWith("working: ")),
+          "nothing said while the check ran: " + said);
+      assertTrue(said.get(said.size() - 1).startsWith("found: "), said.toString());
       assertEquals(
-          "Check done. Press the button to confirm.",
-          texts.get(texts.size() - 1),
-          texts.toString());
+          "found: " + b.evaluateString("document.getElementById('pow-status').textContent"),
+          said.get(said.size() - 1));
     }
   }
 
