@@ -115,6 +115,22 @@ final class WebOptions {
               + ").")
   String perNetworkPerHour;
 
+  @Option(
+      names = "--page-checks",
+      paramLabel = "CHECK[,CHECK...]",
+      description =
+          "Human checks the page offers, main first; a later one without JavaScript (wait) is the"
+              + " no-JavaScript fallback (default pow,wait).")
+  String pageChecks;
+
+  @Option(
+      names = "--page-wait",
+      paramLabel = "DURATION",
+      description =
+          "How long the no-JavaScript check (wait) makes a person wait before confirming, 1s..2m"
+              + " (default 5s).")
+  String pageWait;
+
   /** Adds the settings these options give to {@code b}; a wrong value is a usage error. */
   Settings.Builder addTo(Settings.Builder b) {
     Cli.setOption(spec, b, Settings.WEB_HEADER_TIMEOUT, headerTimeout);
@@ -131,6 +147,8 @@ final class WebOptions {
     Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, perRecipientPerDay);
     Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY, perSenderDomainPerDay);
     Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
+    Cli.setOption(spec, b, Settings.PAGE_CHECKS, pageChecks);
+    Cli.setOption(spec, b, Settings.PAGE_WAIT, pageWait);
     return b;
   }
 }
