@@ -35,12 +35,17 @@ final class PageText {
 
   private final String tag;
   private final Locale locale;
+  private final Locale formatLocale;
   private final Map<String, String> texts;
   private final DateTimeFormatter date;
 
   PageText(String tag, Map<String, String> texts) {
     this.tag = requireNonNull(tag, "tag");
     this.locale = Locale.forLanguageTag(tag);
+    // Latin digits everywhere, as in the dates and in the addresses and codes the page shows
+    // (Java's CLDR data writes Arabic with Arabic-Indic digits by default)
+    this.formatLocale =
+        new Locale.Builder().setLocale(locale).setUnicodeLocaleKeyword("nu", "latn").build();
     this.texts = Map.copyOf(texts);
     this.date =
         DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
@@ -81,7 +86,7 @@ final class PageText {
     if (pattern == null) {
       throw new IllegalStateException("no page text " + key);
     }
-    return new MessageFormat(pattern, locale).format(args);
+    return new MessageFormat(pattern, formatLocale).format(args);
   }
 
   /**
