@@ -178,7 +178,7 @@ public final class ChallengeWebServer implements AutoCloseable {
     c.addBean(g);
     s.addConnector(c);
     s.addBean(new NetworkConnectionLimit(maxConnections, c));
-    s.setErrorHandler(new PageErrors());
+    s.setErrorHandler(new PageErrors(gate));
 
     AtomicInteger n = new AtomicInteger();
     ThreadFactory factory =
@@ -468,6 +468,12 @@ public final class ChallengeWebServer implements AutoCloseable {
 
   /** Jetty's own error answers (bad request head, head too large) as pages with our headers. */
   private static final class PageErrors extends ErrorHandler {
+    private final PageGate gate;
+
+    PageErrors(PageGate gate) {
+      this.gate = gate;
+    }
+
     @Override
     protected void generateResponse(
         Request request,
@@ -476,7 +482,14 @@ public final class ChallengeWebServer implements AutoCloseable {
         String message,
         Throwable cause,
         Callback callback) {
-      PageResponse r = PageGate.notServed(code);
+      String language;
+      try { // the head may be only partly read
+        language =
+            String.join(", ", request.getHeaders().getValuesList(HttpHeader.ACCEPT_LANGUAGE));
+      } catch (RuntimeException e) {
+        language = "";
+      }
+      PageResponse r = gate.notServed(code, language);
       response.setStatus(r.status());
       r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
       byte[] body = r.body();

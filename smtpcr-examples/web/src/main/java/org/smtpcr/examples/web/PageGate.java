@@ -396,6 +396,20 @@ public final class PageGate {
     return english().error(s, "error.not-served");
   }
 
+  /**
+   * {@link #notServed(int)} in the language the request prefers, with the page's branding.
+   *
+   * @param status the status, 400 to 599 (anything else becomes 500)
+   * @param acceptLanguage the request's {@code Accept-Language}, empty when absent
+   * @return the response
+   * @since 0.4.0
+   */
+  public PageResponse notServed(int status, String acceptLanguage) {
+    int s = status >= 400 && status <= 599 ? status : 500;
+    return page.view("/", requireNonNull(acceptLanguage, "acceptLanguage"))
+        .error(s, "error.not-served");
+  }
+
   /** The built-in English shell, for the answers that know no page. */
   private static View english() {
     return new View("/", PageText.english(), PageShell.standard());
