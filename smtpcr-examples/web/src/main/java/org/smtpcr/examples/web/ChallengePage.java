@@ -91,6 +91,13 @@ import org.smtpcr.tokens.TokenException;
  * renewed, kept, denied, limit, bad-check, expired-token, bad-token}; addresses through {@code
  * LogSafe}, the client as its network).
  *
+ * <p>Pages come in the language the request's {@code Accept-Language} prefers among the built-in
+ * ones and those of {@link Builder#pageTexts(Path) an operator's directory} (English by default and
+ * for the overloads without the header), with {@code <html lang dir>}, {@code Content-Language} and
+ * {@code Vary: Accept-Language}, and name the operator ({@link Builder#organization}, {@link
+ * Builder#contact}, {@link Builder#privacyNotice}) in a header and footer; see
+ * docs/challenge-page.md, "Languages" and "Branding the page".
+ *
  * <p>Every response carries a Content-Security-Policy of {@code default-src 'self'} (no inline
  * script or style), {@code Referrer-Policy: no-referrer} and {@code X-Content-Type-Options:
  * nosniff}; pages are {@code Cache-Control: no-store} and escape every piece of text they show.
