@@ -44,6 +44,7 @@ public final class Settings {
       Pattern.compile("([2-5][0-9][0-9]) ([245]\\.[0-9]{1,3}\\.[0-9]{1,3}) (.+)");
   private static final int MAX_TEXT = 2048;
   private static final Pattern AUTHSERV_ID = Pattern.compile("[A-Za-z0-9._-]{1,253}");
+  private static final Pattern CHECK_NAME = Pattern.compile("[a-z][a-z0-9-]{0,19}");
   private static final List<Setting<?>> DECLARED = new ArrayList<>();
 
   /**
@@ -342,6 +343,40 @@ public final class Settings {
           "Proof-of-work difficulty in bits, 0..40 (default 18: about 3 s in a browser).",
           false,
           (k, v) -> SettingGrammar.integer(k, last(v), 0, 40));
+
+  /**
+   * The human checks the challenge page offers, in order: the first is the main check, later ones
+   * are fallbacks (one that needs no JavaScript is shown inside {@code <noscript>} when the main
+   * check needs scripts). Names as in {@code HumanCheckRegistry} of the web module: {@code pow},
+   * {@code wait}, and the registered ones. Default {@code pow,wait}.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<List<String>> PAGE_CHECKS =
+      declare(
+          "pageChecks",
+          List.of("checks"),
+          List.of("--page-checks"),
+          List.of("pow", "wait"),
+          "Human checks the page offers, main first, e.g. pow,wait (default pow,wait).",
+          false,
+          Settings::checkNames);
+
+  /**
+   * How long the challenge page's no-JavaScript check ({@code wait}) makes a person wait between
+   * opening the page and confirming: 1 second to 2 minutes, default 5 seconds.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<Duration> PAGE_WAIT =
+      declare(
+          "pageWait",
+          List.of(),
+          List.of("--page-wait"),
+          Duration.ofSeconds(5),
+          "Seconds the no-JavaScript check makes a person wait before confirming (default 5s).",
+          false,
+          (k, v) -> pageWait(k, SettingGrammar.duration(k, last(v))));
 
   /**
    * Most confirmations on the page that create an entry for one recipient per UTC day (default 50),
@@ -1493,6 +1528,27 @@ public final class Settings {
 
   private static Duration positive(String key, Duration d) {
     checkArgument(!d.isZero(), "%s must be longer than zero", key);
+    return d;
+  }
+
+  private static List<String> checkNames(String key, List<String> values) {
+    List<String> names = SettingGrammar.list(key, last(values));
+    checkArgument(!names.isEmpty(), "%s needs at least one check", key);
+    checkArgument(names.stream().distinct().count() == names.size(), "%s names a check twice", key);
+    for (String n : names) {
+      checkArgument(
+          CHECK_NAME.matcher(n).matches(),
+          "%s: a check name is 1..20 of a-z, 0-9 and -, starting with a letter",
+          key);
+    }
+    return names;
+  }
+
+  private static Duration pageWait(String key, Duration d) {
+    checkArgument(
+        d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofMinutes(2)) <= 0,
+        "%s must be 1 s..2 min",
+        key);
     return d;
   }
 
