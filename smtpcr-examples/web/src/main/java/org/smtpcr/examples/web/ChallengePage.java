@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +42,13 @@ import org.smtpcr.examples.runtime.LogAddresses;
 import org.smtpcr.examples.runtime.LogLine;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.web.check.CheckContext;
+import org.smtpcr.examples.web.check.CheckFragment;
+import org.smtpcr.examples.web.check.CheckResult;
+import org.smtpcr.examples.web.check.CheckStamps;
+import org.smtpcr.examples.web.check.CspSources;
+import org.smtpcr.examples.web.check.HumanCheck;
+import org.smtpcr.examples.web.check.HumanCheckRegistry;
 import org.smtpcr.tokens.ChallengeClaims;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.PassCodes;
@@ -157,7 +166,7 @@ public final class ChallengePage {
   static final String BUCKET_NETWORK = "confirm-net:";
 
   /** The purpose of the key that stamps proof-of-work challenges (see {@link Stamps}). */
-  static final String POW_STAMP_PURPOSE = "pow-challenge";
+  static final String POW_STAMP_PURPOSE = CheckStamps.PURPOSE;
 
   /** Longest path (query string included) looked at; longer ones get 414. */
   public static final int MAX_PATH_LENGTH = 1024;
@@ -173,7 +182,6 @@ public final class ChallengePage {
   private static final Logger log = LoggerFactory.getLogger(ChallengePage.class);
   private static final String TOKEN_PREFIX = "/c/";
   private static final String FORM_TYPE = "application/x-www-form-urlencoded";
-  private static final int MAX_DECIMAL_DIGITS = 18;
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm 'UTC'", Locale.ENGLISH)
           .withZone(ZoneOffset.UTC);
@@ -188,12 +196,13 @@ public final class ChallengePage {
   private final PassCodes passCodes;
   private final WhitelistStore store;
   private final Clock clock;
-  private final int bits;
+  private final PowCheck pow;
   private final Duration powValidity;
   private final Optional<Duration> whitelistExpiry;
   private final char subaddressSeparator;
-  private final boolean confirmOnClick;
-  private final Stamps powStamps;
+  private final CheckStamps stamps;
+  private final List<HumanCheck> checks;
+  private final PageText text = PageText.english();
   private final int perRecipientPerDay;
   private final int perSenderDomainPerDay;
   private final int perNetworkPerHour;
@@ -205,13 +214,16 @@ public final class ChallengePage {
     this.passCodes = b.passCodes;
     this.store = b.store;
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
-    this.bits = b.bits == null ? DEFAULT_POW_DIFFICULTY_BITS : b.bits;
+    this.pow =
+        new PowCheck(
+            b.bits == null ? DEFAULT_POW_DIFFICULTY_BITS : b.bits,
+            b.confirmOnClick == null || b.confirmOnClick);
     this.powValidity = b.powValidity == null ? DEFAULT_POW_VALIDITY : b.powValidity;
     Duration expiry = b.whitelistExpiry == null ? DEFAULT_WHITELIST_EXPIRY : b.whitelistExpiry;
     this.whitelistExpiry = expiry.isZero() ? Optional.empty() : Optional.of(expiry);
     this.subaddressSeparator = b.canonicalizer.subaddressSeparators().charAt(0);
-    this.confirmOnClick = b.confirmOnClick == null || b.confirmOnClick;
-    this.powStamps = Stamps.of(b.tokens.keyRing(), POW_STAMP_PURPOSE);
+    this.stamps = CheckStamps.of(b.tokens.keyRing());
+    this.checks = b.resolveChecks(pow);
     this.lines =
         LogLine.of(b.logAddresses == null ? LogAddresses.FULL : b.logAddresses, b.tokens.keyRing());
     this.perRecipientPerDay =
@@ -244,7 +256,17 @@ public final class ChallengePage {
    * @return the difficulty
    */
   public int powDifficultyBits() {
-    return bits;
+    return pow.bits();
+  }
+
+  /**
+   * The names of the human checks this page offers, in order: the first is the main check.
+   *
+   * @return the names, such as {@code [pow, wait]}
+   * @since 0.4.0
+   */
+  public List<String> checkNames() {
+    return checks.stream().map(HumanCheck::name).toList();
   }
 
   /**
@@ -362,60 +384,48 @@ public final class ChallengePage {
           "Unexpected request",
           "The confirmation must be sent by the form on this page.");
     }
-    Optional<FormBody> form = FormBody.parse(body);
-    Optional<Long> issued = form.flatMap(f -> f.get("issued")).flatMap(ChallengePage::decimal);
-    Optional<Long> signedBits = form.flatMap(f -> f.get("bits")).flatMap(ChallengePage::decimal);
-    Optional<String> stamp = form.flatMap(f -> f.get("stamp"));
-    Optional<Long> nonce = form.flatMap(f -> f.get("nonce")).flatMap(ChallengePage::decimal);
-    if (issued.isEmpty()
-        || signedBits.isEmpty()
-        || signedBits.get() > MAX_POW_DIFFICULTY_BITS
-        || stamp.isEmpty()
-        || nonce.isEmpty()) {
-      logRefusal("bad-check", "missing", link, network);
-      return checkFailed(
-          400,
-          root,
-          canonicalToken,
-          "The check did not run",
-          "The check runs in your browser and needs JavaScript. Turn JavaScript on for this page, "
-              + "then open the link again.");
+    Optional<FormBody> parsed = FormBody.parse(body);
+    if (parsed.isEmpty()) {
+      logRefusal("bad-check", "-", "missing", link, network);
+      return checkProblem(400, root, canonicalToken, "check.absent.title", "check.absent.text");
     }
-    int powBits = (int) (long) signedBits.get();
+    FormBody form = parsed.get();
+    Optional<String> named = form.get(HumanCheck.CHECK_FIELD);
+    Optional<HumanCheck> check =
+        named.isEmpty()
+            ? Optional.of(checks.get(0))
+            : checks.stream().filter(c -> c.name().equals(named.get())).findFirst();
+    if (check.isEmpty()) {
+      logRefusal("bad-check", "-", "not-offered", link, network);
+      return checkProblem(400, root, canonicalToken, "check.unknown.title", "check.unknown.text");
+    }
+    HumanCheck answered = check.get();
+    CheckResult result;
     try {
-      powStamps.verify(ProofOfWork.stamped(canonicalToken, issued.get(), powBits), stamp.get());
-    } catch (TokenException e) {
-      // the time or the difficulty was changed, or the check was not issued by this site
-      logRefusal("bad-check", "stamp", link, network);
-      return checkFailed(
-          403,
-          root,
-          canonicalToken,
-          "The check did not pass",
-          "The answer your browser sent is not right. Open the link again to repeat the check.");
+      result = answered.verify(context(root, canonicalToken, Optional.of(client)), form::get);
+    } catch (RuntimeException e) {
+      log.warn("human check {} failed: {}", answered.name(), e.getClass().getSimpleName());
+      result = CheckResult.unavailable("check-error", Duration.ofSeconds(60));
     }
-    long now = clock.instant().getEpochSecond();
-    long age = now - issued.get();
-    if (age > powValidity.toSeconds() || -age > FUTURE_SKEW.toSeconds()) {
-      logRefusal("bad-check", "stale", link, network);
-      return checkFailed(
-          400,
-          root,
-          canonicalToken,
-          "The check has run out of time",
-          "The check is valid for "
-              + minutes(powValidity)
-              + " after the page was opened. "
-              + "Open the link again; the check starts by itself.");
+    if (result instanceof CheckResult.Absent) {
+      logRefusal("bad-check", answered.name(), "missing", link, network);
+      return checkProblem(400, root, canonicalToken, "check.absent.title", "check.absent.text");
     }
-    if (!ProofOfWork.passes(ProofOfWork.challenge(stamp.get()), nonce.get(), powBits)) {
-      logRefusal("bad-check", "work", link, network);
-      return checkFailed(
-          403,
+    if (result instanceof CheckResult.Failed f) {
+      logRefusal("bad-check", answered.name(), f.detail(), link, network);
+      return checkProblem(
+          f.status(), root, canonicalToken, f.titleKey(), f.textKey(), f.textArgs().toArray());
+    }
+    if (result instanceof CheckResult.Unavailable u) {
+      logRefusal("check-unavailable", answered.name(), u.detail(), link, network);
+      String title = text.get("check.unavailable.title");
+      return Pages.simple(
+          503,
           root,
-          canonicalToken,
-          "The check did not pass",
-          "The answer your browser sent is not right. Open the link again to repeat the check.");
+          title,
+          Map.of("Retry-After", Long.toString(u.retryAfter().toSeconds())),
+          text.get("check.unavailable.text"),
+          text.get("check.failed.nothing"));
     }
     return confirm(root, link, network);
   }
@@ -658,6 +668,10 @@ public final class ChallengePage {
   }
 
   private void logRefusal(String reason, String detail, Link link, String network) {
+    logRefusal(reason, "-", detail, link, network);
+  }
+
+  private void logRefusal(String reason, String check, String detail, Link link, String network) {
     if (log.isInfoEnabled()) {
       log.info(
           "{}",
@@ -665,6 +679,7 @@ public final class ChallengePage {
               .line()
               .add("action", "refuse")
               .add("reason", reason)
+              .add("check", check)
               .add("detail", detail)
               .add("stage", "page")
               .address("client_network", network)
@@ -693,13 +708,11 @@ public final class ChallengePage {
     }
     tell(l -> l.onView("valid"));
     String canonicalToken = token.toLowerCase(Locale.ROOT);
-    long issued = clock.instant().getEpochSecond();
-    String stamp = powStamps.sign(ProofOfWork.stamped(canonicalToken, issued, bits));
-    String challenge = ProofOfWork.hex(ProofOfWork.challenge(stamp));
+    CheckContext context = context(root, canonicalToken, Optional.empty());
     String s = Html.escape(claims.sender());
     String r = Html.escape(claims.recipient());
 
-    StringBuilder sb = new StringBuilder(2048);
+    StringBuilder sb = new StringBuilder(4096);
     sb.append("<h1>Confirm that you are a person</h1>\n")
         .append("<p class=\"pair\">You are confirming that <strong><bdi>")
         .append(s)
@@ -712,49 +725,63 @@ public final class ChallengePage {
         .append(r)
         .append("</bdi> accepts mail only from senders who have confirmed once ")
         .append(
-            "that they are a person. Your message was not delivered; it came back to you with this link.</p>\n")
-        .append("<h2>What happens next</h2>\n")
-        .append(
-            confirmOnClick
-                ? "<ol>\n<li>Press <strong>Confirm</strong>. Your browser does a short check (a few seconds, nothing to type).</li>\n"
-                : "<ol>\n<li>Your browser does a short check (a few seconds, nothing to type).</li>\n")
-        .append(
-            "<li>Then send every message that bounced again. It will be accepted.</li>\n</ol>\n")
-        .append(
-            "<noscript><p class=\"problem\">This check needs JavaScript. Turn JavaScript on for this ")
-        .append("page, or open the link in another browser.</p></noscript>\n")
-        .append("<form id=\"pow-form\" method=\"post\" action=\"")
-        .append(Html.escape(canonicalToken))
-        .append("\"")
-        .append(" data-challenge=\"")
-        .append(challenge)
-        .append("\"")
-        .append(" data-bits=\"")
-        .append(bits)
-        .append("\"")
-        .append(" data-auto=\"")
-        .append(confirmOnClick ? "click" : "found")
-        .append("\"")
-        .append(" data-state=\"ready\">\n")
-        .append("<input type=\"hidden\" name=\"issued\" value=\"")
-        .append(issued)
-        .append("\">\n")
-        .append("<input type=\"hidden\" name=\"bits\" value=\"")
-        .append(bits)
-        .append("\">\n")
-        .append("<input type=\"hidden\" name=\"stamp\" value=\"")
-        .append(stamp)
-        .append("\">\n")
-        .append("<input type=\"hidden\" name=\"nonce\" value=\"\">\n")
-        .append("<p id=\"pow-status\" role=\"status\" aria-live=\"polite\">")
-        .append(confirmOnClick ? "Press the button to confirm." : "The check starts by itself.")
-        .append("</p>\n")
-        .append("<button type=\"submit\" id=\"pow-button\">Confirm</button>\n")
-        .append("</form>\n")
-        .append("<p class=\"small\">This check expires ")
-        .append(minutes(powValidity))
-        .append(" after the page was opened. Nothing is stored until you confirm.</p>\n");
-    return Pages.page(200, root, "Confirm that you are a person", sb.toString(), true);
+            "that they are a person. Your message was not delivered; it came back to you with this link.</p>\n");
+    HumanCheck main = checks.get(0);
+    CheckFragment mainForm = main.render(context);
+    sb.append(mainForm.html());
+    CspSources csp = main.cspSources();
+    if (main.needsScript()) {
+      Optional<HumanCheck> fallback = checks.stream().filter(c -> !c.needsScript()).findFirst();
+      if (fallback.isPresent()) {
+        sb.append("<noscript>\n<h2 id=\"noscript-title\">")
+            .append(Html.escape(text.get("check.noscript.title")))
+            .append("</h2>\n")
+            .append(fallback.get().render(context).html())
+            .append("</noscript>\n");
+        csp = csp.and(fallback.get().cspSources());
+      } else {
+        sb.append("<noscript><p class=\"problem\">")
+            .append(Html.escape(text.get("check.noscript.none")))
+            .append("</p></noscript>\n");
+      }
+    }
+    sb.append("<p class=\"small\">")
+        .append(Html.escape(text.get("check.expires", Math.max(1, powValidity.toMinutes()))))
+        .append("</p>\n");
+    return Pages.page(
+        200,
+        root,
+        "Confirm that you are a person",
+        sb.toString(),
+        mainForm.scripts(),
+        csp,
+        Map.of());
+  }
+
+  /** What the checks get to know about one request. */
+  private CheckContext context(String root, String token, Optional<InetAddress> client) {
+    return new Context(token, client, clock.instant(), powValidity, root, stamps, text);
+  }
+
+  /** The page's {@link CheckContext}: one per request. */
+  private record Context(
+      String token,
+      Optional<InetAddress> client,
+      Instant now,
+      Duration validity,
+      String root,
+      CheckStamps stamps,
+      PageText pageText)
+      implements CheckContext {
+    @Override
+    public String text(String key, Object... args) {
+      return pageText.get(key, args);
+    }
+
+    @Override
+    public String languageTag() {
+      return pageText.languageTag();
+    }
   }
 
   /**
@@ -793,18 +820,23 @@ public final class ChallengePage {
     }
   }
 
-  private PageResponse checkFailed(
-      int status, String root, String token, String title, String text) {
+  private PageResponse checkProblem(
+      int status, String root, String token, String titleKey, String textKey, Object... args) {
+    String title = text.get(titleKey);
     String main =
         "<h1>"
             + Html.escape(title)
             + "</h1>\n<p>"
-            + Html.escape(text)
+            + Html.escape(text.get(textKey, args))
             + "</p>\n"
-            + "<p>Nothing was recorded.</p>\n"
+            + "<p>"
+            + Html.escape(text.get("check.failed.nothing"))
+            + "</p>\n"
             + "<p><a href=\""
             + Html.escape(token)
-            + "\">Open the check again</a></p>\n";
+            + "\">"
+            + Html.escape(text.get("check.failed.again"))
+            + "</a></p>\n";
     return Pages.page(status, root, title, main, false);
   }
 
@@ -869,11 +901,6 @@ public final class ChallengePage {
     return local + ext + "@" + recipient.domain();
   }
 
-  private static String minutes(Duration d) {
-    long m = Math.max(1, d.toMinutes());
-    return m == 1 ? "1 minute" : m + " minutes";
-  }
-
   private static String stripQuery(String path) {
     int q = path.indexOf('?');
     int h = path.indexOf('#');
@@ -887,22 +914,12 @@ public final class ChallengePage {
     return type.equalsIgnoreCase(FORM_TYPE);
   }
 
-  private static Optional<Long> decimal(String s) {
-    if (s.isEmpty() || s.length() > MAX_DECIMAL_DIGITS) {
-      return Optional.empty();
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-        return Optional.empty();
-      }
-    }
-    return Optional.of(Long.parseLong(s));
-  }
-
   @Override
   public String toString() {
-    return "ChallengePage[powDifficultyBits="
-        + bits
+    return "ChallengePage[checks="
+        + checkNames()
+        + ", powDifficultyBits="
+        + pow.bits()
         + ", powValidity="
         + powValidity
         + ", whitelistExpiry="
@@ -956,8 +973,129 @@ public final class ChallengePage {
     private Integer perSenderDomainPerDay;
     private Integer perNetworkPerHour;
     private LogAddresses logAddresses;
+    private List<String> checkNames;
+    private final Map<String, HumanCheck> added = new LinkedHashMap<>();
+    private Duration pageWait;
+    private Settings settings;
 
     private Builder() {}
+
+    /**
+     * The human checks the page offers, by name, in order (default {@code pow, wait}; setting
+     * {@link Settings#PAGE_CHECKS}): the first is the main check, shown to everyone; when it needs
+     * JavaScript, the first later check that does not (such as {@code wait}) is shown inside {@code
+     * <noscript>}. A POST is verified by the listed check its {@code check} field names (by the
+     * first when the field is missing); one naming a check not listed here is refused. Names are
+     * {@code pow}, {@code wait}, those of checks {@linkplain #addCheck added} to this builder and
+     * those registered in {@link HumanCheckRegistry} (made from the {@linkplain #settings
+     * settings}).
+     *
+     * <p>A site may leave {@code wait} out (a bot pays nothing but the wait for it), but then a
+     * browser without JavaScript cannot confirm, and a site whose only checks are CAPTCHAs offers
+     * no alternative to a cognitive test (WCAG 2.2 SC 3.3.8); the page logs a warning for the
+     * latter.
+     *
+     * @param names one or more check names, each once
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder checks(List<String> names) {
+      checkState(this.checkNames == null, "checks was already set");
+      requireNonNull(names, "names");
+      checkArgument(!names.isEmpty(), "checks needs at least one check");
+      checkArgument(
+          names.stream().distinct().count() == names.size(), "checks names a check twice");
+      names.forEach(n -> requireNonNull(n, "check name"));
+      this.checkNames = List.copyOf(names);
+      return this;
+    }
+
+    /**
+     * Makes a check of the site's own (or one configured in code, such as a hosted CAPTCHA with its
+     * keys) available under its {@link HumanCheck#name()}; list the name in {@link #checks} to
+     * offer it. Replaces a registered check of the same name; the names {@code pow} and {@code
+     * wait} are the page's own.
+     *
+     * @param check the check
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder addCheck(HumanCheck check) {
+      requireNonNull(check, "check");
+      String name = check.name();
+      checkArgument(
+          name != null && HumanCheck.NAME.matcher(name).matches(),
+          "a check name is 1..20 of a-z, 0-9 and -, starting with a letter");
+      checkArgument(
+          !name.equals(HumanCheckRegistry.POW) && !name.equals(HumanCheckRegistry.WAIT),
+          "%s is a built-in check",
+          name);
+      checkState(!added.containsKey(name), "a check named %s was already added", name);
+      added.put(name, check);
+      return this;
+    }
+
+    /**
+     * How long the no-JavaScript check ({@code wait}) makes a person wait between opening the page
+     * and pressing Confirm (default 5 seconds, 1 second to 2 minutes; setting {@link
+     * Settings#PAGE_WAIT}). The time is checked in whole seconds.
+     *
+     * @param wait the wait
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder pageWait(Duration wait) {
+      checkState(this.pageWait == null, "pageWait was already set");
+      requireNonNull(wait, "wait");
+      checkArgument(
+          wait.compareTo(Duration.ofSeconds(1)) >= 0 && wait.compareTo(Duration.ofMinutes(2)) <= 0,
+          "pageWait must be 1 s..2 min, got %s",
+          wait);
+      this.pageWait = wait;
+      return this;
+    }
+
+    /** The listed checks, made: the page's own, the added ones, then the registered ones. */
+    private List<HumanCheck> resolveChecks(PowCheck pow) {
+      List<String> names =
+          checkNames == null
+              ? List.of(HumanCheckRegistry.POW, HumanCheckRegistry.WAIT)
+              : checkNames;
+      List<HumanCheck> out = new ArrayList<>();
+      for (String n : names) {
+        if (n.equals(HumanCheckRegistry.POW)) {
+          out.add(pow);
+        } else if (n.equals(HumanCheckRegistry.WAIT)) {
+          out.add(new WaitCheck(pageWait == null ? WaitCheck.DEFAULT_WAIT : pageWait));
+        } else if (added.containsKey(n)) {
+          out.add(added.get(n));
+        } else {
+          HumanCheck.Factory factory =
+              HumanCheckRegistry.factory(n)
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "no human check named "
+                                  + LogSafe.of(n)
+                                  + "; known: "
+                                  + HumanCheckRegistry.names()));
+          HumanCheck made = factory.create(settings == null ? Settings.defaults() : settings);
+          checkArgument(
+              n.equals(made.name()),
+              "the factory of check %s made a check named %s",
+              n,
+              made.name());
+          out.add(made);
+        }
+      }
+      if (out.stream().allMatch(HumanCheck::cognitive)) {
+        log.warn(
+            "every human check of the page ({}) is a cognitive test: add wait or pow so that people"
+                + " who cannot solve it can still confirm (WCAG 2.2 SC 3.3.8)",
+            names);
+      }
+      return List.copyOf(out);
+    }
 
     /**
      * The tokens to verify links with (required): the same key ring as the decision engine's.
@@ -1141,8 +1279,10 @@ public final class ChallengePage {
      * Settings#WHITELIST_EXPIRY}, {@link Settings#POW_BITS} and the three confirmation limits
      * ({@link Settings#CONFIRMATIONS_PER_RECIPIENT_PER_DAY}, {@link
      * Settings#CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY}, {@link
-     * Settings#CONFIRMATIONS_PER_NETWORK_PER_HOUR}), each as configured or defaulted. Sets all of
-     * these options; do not set them separately as well.
+     * Settings#CONFIRMATIONS_PER_NETWORK_PER_HOUR}), {@link Settings#PAGE_CHECKS} and {@link
+     * Settings#PAGE_WAIT}, each as configured or defaulted. Sets all of these options; do not set
+     * them separately as well. Checks registered in {@link HumanCheckRegistry} are made from these
+     * settings.
      *
      * @param settings the settings
      * @return this builder
@@ -1163,6 +1303,9 @@ public final class ChallengePage {
           .find(Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR)
           .ifPresent(this::confirmationsPerNetworkPerHour);
       settings.find(Settings.LOG_ADDRESSES).ifPresent(this::logAddresses);
+      settings.find(Settings.PAGE_CHECKS).ifPresent(this::checks);
+      settings.find(Settings.PAGE_WAIT).ifPresent(this::pageWait);
+      this.settings = settings;
       return this;
     }
 

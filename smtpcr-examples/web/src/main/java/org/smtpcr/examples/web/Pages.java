@@ -1,8 +1,11 @@
 package org.smtpcr.examples.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.smtpcr.examples.web.check.CspSources;
 
 /**
  * The HTML shell and the security headers shared by every page. Links to the stylesheet and the
@@ -52,6 +55,28 @@ final class Pages {
       String mainHtml,
       boolean withScript,
       Map<String, String> extraHeaders) {
+    return page(
+        status,
+        root,
+        title,
+        mainHtml,
+        withScript ? List.of("static/pow.js") : List.of(),
+        CspSources.none(),
+        extraHeaders);
+  }
+
+  /**
+   * A complete page that loads {@code scripts} (the page's own as {@code static/…}, relative to the
+   * root, or a check's provider's as {@code https:} URLs) and whose policy adds {@code csp}.
+   */
+  static PageResponse page(
+      int status,
+      String root,
+      String title,
+      String mainHtml,
+      List<String> scripts,
+      CspSources csp,
+      Map<String, String> extraHeaders) {
     StringBuilder sb = new StringBuilder(2048);
     sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -63,13 +88,46 @@ final class Pages {
         .append("<link rel=\"stylesheet\" href=\"")
         .append(root)
         .append("static/page.css\">\n");
-    if (withScript) {
-      sb.append("<script src=\"").append(root).append("static/pow.js\" defer></script>\n");
+    for (String script : scripts) {
+      sb.append("<script src=\"")
+          .append(Html.escape(script.startsWith("static/") ? root + script : script))
+          .append("\" defer></script>\n");
     }
     sb.append("</head>\n<body>\n<main>\n").append(mainHtml).append("</main>\n</body>\n</html>\n");
     Map<String, String> headers = securityHeaders(HTML, "no-store");
+    headers.put("Content-Security-Policy", csp(csp));
     headers.putAll(extraHeaders);
     return new PageResponse(status, headers, sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The page's policy with a check's extra sources: each listed directive gets {@code 'self'} and
+   * the sources (a directive the base policy lacks, such as {@code frame-src}, is added, since it
+   * would otherwise fall back to {@code default-src 'self'}).
+   */
+  static String csp(CspSources extra) {
+    if (extra.isEmpty()) {
+      return CSP;
+    }
+    List<String> parts = new ArrayList<>(List.of(CSP.split("; ")));
+    for (Map.Entry<CspSources.Directive, List<String>> e : extra.asMap().entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      String name = e.getKey().directiveName();
+      String added = " " + String.join(" ", e.getValue());
+      boolean found = false;
+      for (int i = 0; i < parts.size(); i++) {
+        if (parts.get(i).startsWith(name + " ")) {
+          parts.set(i, parts.get(i) + added);
+          found = true;
+        }
+      }
+      if (!found) {
+        parts.add(parts.size() - 4, name + " 'self'" + added);
+      }
+    }
+    return String.join("; ", parts);
   }
 
   /** A page with a heading and one or more paragraphs of plain text. */

@@ -26,7 +26,7 @@ final class ChallengePagePropertiesTest {
   /** Every tag the page's templates write; anything else that looks like markup came from input. */
   private static final Pattern OWN_MARKUP =
       Pattern.compile(
-          "<!DOCTYPE html>|</?(html|head|meta|title|link|script|body|main|h1|h2|p|strong|bdi|ol|li|noscript|form|input"
+          "<!DOCTYPE html>|</?(html|head|meta|title|link|script|body|main|h1|h2|p|strong|bdi|ol|li|noscript|form|input|progress"
               + "|button|code|a)(\\s[^<>]*)?>");
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));

@@ -216,7 +216,11 @@ public final class CaptchaCheck implements HumanCheck {
     long age = context.now().getEpochSecond() - issued.get();
     if (age > context.validity().toSeconds() || -age > FUTURE_SKEW_SECONDS) {
       return CheckResult.failed(
-          400, "stale", "check.captcha.stale.title", "check.captcha.stale.text");
+          400,
+          "stale",
+          "check.stale.title",
+          "check.stale.text",
+          Math.max(1, context.validity().toMinutes()));
     }
     if (response.get().isEmpty()) {
       return CheckResult.failed(

@@ -2,11 +2,14 @@
  * SMTPCR proof-of-work worker, scheme smtpcr-pow-v2: finds the smallest nonce such that
  * SHA-256(challenge || nonce as 8 bytes big-endian) starts with `bits` zero bits. The server issues
  * the challenge and the difficulty (signed, with the time, in the form's `stamp`); this worker only
- * does the work, it cannot choose either.
+ * does the work, it cannot choose either. It reports the attempts made so far ({type: 'progress'})
+ * so that the page can show how far it is.
  */
 'use strict';
 
 var BATCH = 64;
+// a progress message every PROGRESS_EVERY attempts (about every 10 to 50 ms in a browser)
+var PROGRESS_EVERY = 1024;
 
 function leadingZeroBits(bytes) {
   var n = 0;
@@ -42,6 +45,9 @@ async function solve(challenge, bits) {
       if (leadingZeroBits(new Uint8Array(digests[j])) >= bits) {
         return base + j;
       }
+    }
+    if ((base + BATCH) % PROGRESS_EVERY === 0) {
+      self.postMessage({ type: 'progress', attempts: base + BATCH });
     }
   }
   throw new Error('no answer found');
