@@ -61,6 +61,9 @@ public final class CaptchaCheck implements HumanCheck {
   /** The stamp scheme of the form's {@code issued} time, bound to the token. */
   static final String SCHEME = "smtpcr-captcha-v1";
 
+  /** The page's own script that shows the form (the provider's comes after it). */
+  static final String SCRIPT = "static/captcha.js";
+
   static final String ISSUED_FIELD = "issued";
   static final String STAMP_FIELD = "stamp";
 
@@ -167,9 +170,11 @@ public final class CaptchaCheck implements HumanCheck {
     CaptchaProvider p = verifier.provider();
     String providerName = context.text("check.captcha.provider." + name);
     StringBuilder sb = new StringBuilder(1024);
+    // hidden until static/captcha.js runs: without scripts the widget cannot, and only the
+    // no-JavaScript fallback shows
     sb.append("<form id=\"captcha-form\" class=\"check check-captcha\" method=\"post\" action=\"")
         .append(context.formAction())
-        .append("\">\n")
+        .append("\" hidden>\n")
         .append(CheckFragment.checkField(this))
         .append("<input type=\"hidden\" name=\"" + ISSUED_FIELD + "\" value=\"")
         .append(issued)
@@ -195,7 +200,7 @@ public final class CaptchaCheck implements HumanCheck {
         .append("</button>\n")
         .append("</form>\n");
     return new CheckFragment(
-        sb.toString(), List.of(CaptchaWidget.scriptUrl(p, context.languageTag())));
+        sb.toString(), List.of(SCRIPT, CaptchaWidget.scriptUrl(p, context.languageTag())));
   }
 
   @Override
@@ -249,7 +254,9 @@ public final class CaptchaCheck implements HumanCheck {
       return failed(403, detail(f));
     }
     Unavailable u = (Unavailable) verdict;
-    return CheckResult.unavailable("provider-" + kebab(u.reason().name()), RETRY_AFTER);
+    String reason = kebab(u.reason().name());
+    return CheckResult.unavailable(
+        reason.startsWith("provider-") ? reason : "provider-" + reason, RETRY_AFTER);
   }
 
   private static CheckResult failed(int status, String detail) {

@@ -1,12 +1,15 @@
 package org.smtpcr.examples.web.captcha;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.net.InetAddresses;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,6 +134,7 @@ final class CaptchaCheckTest {
     assertEquals(Long.toString(clock.instant().getEpochSecond()), issued);
     assertTrue(stamps.verifies(stamp, CaptchaCheck.SCHEME, TOKEN, issued));
     assertTrue(html.startsWith("<form "), html);
+    assertTrue(html.contains("\" hidden>\n"), "shown by static/captcha.js only: " + html);
     assertTrue(html.contains("method=\"post\" action=\"" + TOKEN + "\""), html);
     assertTrue(html.contains(CheckFragment.checkField(check(p))), html);
     assertFalse(html.contains("<script"), "scripts go in the fragment's list: " + html);
@@ -144,19 +148,24 @@ final class CaptchaCheckTest {
                     + stamp
                     + "\" data-language=\"en\"></div>"),
             html);
-        assertEquals(List.of("https://challenges.cloudflare.com/turnstile/v0/api.js"), f.scripts());
+        assertEquals(
+            List.of("static/captcha.js", "https://challenges.cloudflare.com/turnstile/v0/api.js"),
+            f.scripts());
       }
       case HCAPTCHA -> {
         assertTrue(
             html.contains("<div class=\"h-captcha\" data-sitekey=\"" + siteKey + "\"></div>"),
             html);
-        assertEquals(List.of("https://js.hcaptcha.com/1/api.js?hl=en"), f.scripts());
+        assertEquals(
+            List.of("static/captcha.js", "https://js.hcaptcha.com/1/api.js?hl=en"), f.scripts());
       }
       case RECAPTCHA_V2 -> {
         assertTrue(
             html.contains("<div class=\"g-recaptcha\" data-sitekey=\"" + siteKey + "\"></div>"),
             html);
-        assertEquals(List.of("https://www.google.com/recaptcha/api.js?hl=en"), f.scripts());
+        assertEquals(
+            List.of("static/captcha.js", "https://www.google.com/recaptcha/api.js?hl=en"),
+            f.scripts());
       }
     }
     assertTrue(html.contains("sees your IP address"), "the privacy note: " + html);
@@ -320,6 +329,49 @@ final class CaptchaCheckTest {
             CheckResult.Unavailable.class, c.verify(post(TOKEN), solved(p, html, RESPONSE)));
 
     assertEquals("provider-misconfigured", u.detail());
+  }
+
+  @Test
+  void verify_refusal_logsTheErrorCodesSafelyAndNeverTheSecretOrToken() {
+    CaptchaProvider p = CaptchaProvider.HCAPTCHA;
+    CaptchaCheck c = check(p);
+    String html = render(c);
+    stub.answer(
+        200,
+        "{\"success\":false,\"error-codes\":[\"invalid-input-response\",\"x\\r\\nforged=line\"]}");
+    PrintStream original = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buffer, true, UTF_8));
+    CheckResult r;
+    try {
+      r = c.verify(post(TOKEN), solved(p, html, RESPONSE));
+    } finally {
+      System.setErr(original);
+    }
+
+    assertEquals("invalid-input-response", assertInstanceOf(CheckResult.Failed.class, r).detail());
+    String log = buffer.toString(UTF_8);
+    List<String> lines = log.lines().filter(l -> l.contains("captcha refused")).toList();
+    assertEquals(1, lines.size(), log);
+    assertTrue(lines.get(0).contains("check=hcaptcha reason=rejected"), log);
+    assertTrue(lines.get(0).contains("error-codes=invalid-input-response,x"), log);
+    assertFalse(log.lines().anyMatch(l -> l.startsWith("forged=line")), log);
+    assertFalse(log.contains(SiteVerifierTest.TEST_KEYS.get(p).get(1)), log);
+    assertFalse(log.contains(RESPONSE), log);
+  }
+
+  @Test
+  void verify_internalError_isUnavailable() {
+    CaptchaProvider p = CaptchaProvider.TURNSTILE;
+    CaptchaCheck c = check(p);
+    String html = render(c);
+    stub.answer(200, "{\"success\":false,\"error-codes\":[\"internal-error\"]}");
+
+    CheckResult.Unavailable u =
+        assertInstanceOf(
+            CheckResult.Unavailable.class, c.verify(post(TOKEN), solved(p, html, RESPONSE)));
+
+    assertEquals("provider-error", u.detail());
   }
 
   @Test

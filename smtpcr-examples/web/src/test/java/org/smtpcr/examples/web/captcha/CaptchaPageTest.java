@@ -193,6 +193,8 @@ final class CaptchaPageTest {
     }
     assertTrue(csp.contains("default-src 'self'"), csp);
     assertFalse(csp.contains("unsafe-inline"), csp);
+    assertTrue(html.contains("<script src=\"../static/captcha.js\" defer></script>"), html);
+    assertTrue(html.contains("<noscript>"), "the wait form for browsers without scripts: " + html);
     assertTrue(html.contains("sees your IP address"), "the privacy note: " + html);
     assertNothingRecorded();
     assertEquals(List.of(), stub.requests(), "a GET never asks the provider");
@@ -220,6 +222,15 @@ final class CaptchaPageTest {
       assertFalse(csp.contains("hcaptcha"), csp);
       assertFalse(csp.contains("google"), csp);
     }
+  }
+
+  @Test
+  void get_captchaScript_isServedFromTheSite() {
+    PageResponse r = page(CaptchaProvider.HCAPTCHA).get("/static/captcha.js");
+
+    assertEquals(200, r.status());
+    assertEquals(Optional.of("text/javascript; charset=utf-8"), r.header("Content-Type"));
+    assertTrue(r.bodyText().contains("getElementById('captcha-form')"), r.bodyText());
   }
 
   // ---- POST ----

@@ -1,14 +1,18 @@
 package org.smtpcr.examples.web.captcha;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,6 +147,38 @@ final class CaptchaSettingsTest {
                     CaptchaProvider.TURNSTILE,
                     complete().text(Settings.CAPTCHA_SECRET_FILE, spaced.toString()).build()));
     assertFalse(bad.getMessage().contains("secret value"), bad.getMessage());
+  }
+
+  @Test
+  void verifier_secretFileOthersCanRead_warnsLikeTheKeyFile() throws IOException {
+    Path f = secretFile();
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+    PrintStream original = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buffer, true, UTF_8));
+    try {
+      CaptchaSettings.verifier(
+          CaptchaProvider.HCAPTCHA,
+          complete().text(Settings.CAPTCHA_SECRET_FILE, f.toString()).build());
+    } finally {
+      System.setErr(original);
+    }
+
+    String log = buffer.toString(UTF_8);
+    assertTrue(log.contains("CAPTCHA secret file " + f + " has mode rw-r--r--"), log);
+    assertTrue(log.contains("chmod 600 " + f), log);
+    assertFalse(log.contains(SECRET), log);
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    buffer.reset();
+    System.setErr(new PrintStream(buffer, true, UTF_8));
+    try {
+      CaptchaSettings.verifier(
+          CaptchaProvider.HCAPTCHA,
+          complete().text(Settings.CAPTCHA_SECRET_FILE, f.toString()).build());
+    } finally {
+      System.setErr(original);
+    }
+    assertFalse(buffer.toString(UTF_8).contains("chmod"), buffer.toString(UTF_8));
   }
 
   @Test
