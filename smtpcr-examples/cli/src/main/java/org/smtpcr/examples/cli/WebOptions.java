@@ -116,6 +116,22 @@ final class WebOptions {
   String perNetworkPerHour;
 
   @Option(
+      names = "--page-checks",
+      paramLabel = "CHECK[,CHECK...]",
+      description =
+          "Human checks the page offers, main first; a later one without JavaScript (wait) is the"
+              + " no-JavaScript fallback (default pow,wait).")
+  String pageChecks;
+
+  @Option(
+      names = "--page-wait",
+      paramLabel = "DURATION",
+      description =
+          "How long the no-JavaScript check (wait) makes a person wait before confirming, 1s..2m"
+              + " (default 5s).")
+  String pageWait;
+
+  @Option(
       names = "--captcha-site-key",
       paramLabel = "KEY",
       description =
@@ -171,6 +187,8 @@ final class WebOptions {
     Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY, perRecipientPerDay);
     Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY, perSenderDomainPerDay);
     Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
+    Cli.setOption(spec, b, Settings.PAGE_CHECKS, pageChecks);
+    Cli.setOption(spec, b, Settings.PAGE_WAIT, pageWait);
     Cli.setOption(spec, b, Settings.CAPTCHA_SITE_KEY, captchaSiteKey);
     Cli.setOption(spec, b, Settings.CAPTCHA_SECRET_FILE, captchaSecretFile);
     Cli.setOption(spec, b, Settings.CAPTCHA_HOSTNAMES, captchaHostnames);

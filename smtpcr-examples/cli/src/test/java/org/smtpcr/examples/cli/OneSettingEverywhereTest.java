@@ -370,6 +370,24 @@ final class OneSettingEverywhereTest {
   }
 
   @Test
+  void pageChecks_meanTheSameOnEveryRoute() throws Exception {
+    String keys = "pageChecks=wait\npageWait=3s\n";
+    Properties p = new Properties();
+    p.load(new StringReader(keys));
+    for (Settings s :
+        List.of(
+            webSettings(List.of("--page-checks", "wait", "--page-wait", "3s")),
+            webSettings(config("page-checks=wait\npage-wait=3s\n")),
+            webSettings(config(keys)),
+            Settings.read(SettingSource.of(p)))) {
+      assertEquals(List.of("wait"), s.get(Settings.PAGE_CHECKS), s::toString);
+      assertEquals(Duration.ofSeconds(3), s.get(Settings.PAGE_WAIT), s::toString);
+    }
+    assertEquals(List.of("pow", "wait"), Settings.defaults().get(Settings.PAGE_CHECKS));
+    assertEquals(Duration.ofSeconds(5), Settings.defaults().get(Settings.PAGE_WAIT));
+  }
+
+  @Test
   void webOptions_onEveryCommandThatStartsThePage_withHelp() {
     for (String command : List.of("web", "policy-server", "demo")) {
       CommandRun.Result r = CommandRun.run(command, "--help");
@@ -388,7 +406,9 @@ final class OneSettingEverywhereTest {
               Settings.WEB_FORWARDED_HEADER,
               Settings.CONFIRMATIONS_PER_RECIPIENT_PER_DAY,
               Settings.CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY,
-              Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR)) {
+              Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR,
+              Settings.PAGE_CHECKS,
+              Settings.PAGE_WAIT)) {
         assertTrue(r.out().contains(s.options().get(0)), command + " lacks " + s + ": " + r);
       }
     }

@@ -70,16 +70,7 @@ final class PowCheck implements HumanCheck {
             .sign(ProofOfWork.DOMAIN, c.token(), Long.toString(issued), Integer.toString(bits));
     String challenge = ProofOfWork.hex(ProofOfWork.challenge(stamp));
     StringBuilder sb = new StringBuilder(2048);
-    sb.append("<h2>")
-        .append(CheckHtml.escape(c.text("check.pow.next")))
-        .append("</h2>\n<ol>\n<li>")
-        .append(
-            CheckHtml.escape(
-                c.text(confirmOnClick ? "check.pow.step.click" : "check.pow.step.auto")))
-        .append("</li>\n<li>")
-        .append(CheckHtml.escape(c.text("check.pow.step.send")))
-        .append("</li>\n</ol>\n")
-        .append("<form id=\"pow-form\" method=\"post\" action=\"")
+    sb.append("<form id=\"pow-form\" method=\"post\" action=\"")
         .append(c.formAction())
         .append("\" data-challenge=\"")
         .append(challenge)
@@ -96,8 +87,18 @@ final class PowCheck implements HumanCheck {
           .append(CheckHtml.escape(c.text("check.pow.js." + t, "{0}", "{1}")))
           .append("\"");
     }
-    sb.append(" data-state=\"ready\" hidden>\n")
-        .append(CheckFragment.checkField(this))
+    // hidden until the script runs: without scripts only the no-JavaScript fallback shows
+    sb.append(" data-state=\"ready\" hidden>\n");
+    sb.append("<h2>")
+        .append(CheckHtml.escape(c.text("check.pow.next")))
+        .append("</h2>\n<ol>\n<li>")
+        .append(
+            CheckHtml.escape(
+                c.text(confirmOnClick ? "check.pow.step.click" : "check.pow.step.auto")))
+        .append("</li>\n<li>")
+        .append(CheckHtml.escape(c.text("check.pow.step.send")))
+        .append("</li>\n</ol>\n");
+    sb.append(CheckFragment.checkField(this))
         .append("<input type=\"hidden\" name=\"issued\" value=\"")
         .append(issued)
         .append("\">\n")

@@ -1,6 +1,7 @@
 package org.smtpcr.examples.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -12,11 +13,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
+import org.smtpcr.tokens.MutableClock;
 import org.smtpcr.tokens.PassCodes;
 
 /**
@@ -119,6 +122,48 @@ final class ChallengePageBrowserTest {
       assertEquals(
           "true", browser.evaluateString("document.getElementById('pow-button').disabled"));
       assertEquals(List.of(), store.adds());
+    }
+  }
+
+  @Test
+  void challengeLink_withScriptsOff_confirmsThroughTheWaitFormAfterTheWait() throws Exception {
+    // the page's clock is the test's: the wait passes by advancing it, not by sleeping
+    MutableClock clock = new MutableClock(Instant.now());
+    ChallengePage page =
+        ChallengePage.builder()
+            .tokens(tokens)
+            .passCodes(passCodes)
+            .store(store)
+            .clock(clock)
+            .powDifficultyBits(12)
+            .build();
+    try (ChallengeWebServer web = server(page);
+        ChromiumBrowser browser = ChromiumBrowser.launchOrSkip()) {
+      browser.send("Emulation.setScriptExecutionDisabled", Map.of("value", true));
+      URI link = web.baseUri().resolve("c/" + tokens.mint(SENDER, RECIPIENT, Duration.ofDays(1)));
+      browser.navigate(link);
+      browser.waitFor("document.getElementById('wait-button') !== null", WAIT);
+
+      String text = browser.pageText();
+      assertTrue(text.contains("Confirm without JavaScript"), text);
+      assertFalse(text.contains("Press the button to confirm"), "the scripted form is hidden");
+      assertEquals(
+          "true",
+          browser.evaluateString("document.getElementById('pow-form').hidden"),
+          "without scripts the proof-of-work form stays hidden");
+      browser.screenshot(SHOTS.resolve("challenge-noscript.png"));
+
+      browser.evaluate("document.getElementById('wait-button').click()");
+      browser.waitFor("document.title === 'Please wait a moment'", WAIT);
+      assertEquals(List.of(), store.adds(), "pressed before the wait: nothing written");
+
+      browser.navigate(link);
+      browser.waitFor("document.getElementById('wait-button') !== null", WAIT);
+      clock.advance(Duration.ofSeconds(5));
+      browser.evaluate("document.getElementById('wait-button').click()");
+      browser.waitFor("document.getElementById('done') !== null", WAIT);
+      assertEquals(List.of(PAIR), store.adds());
+      assertEquals(link.toString(), browser.currentUrl());
     }
   }
 

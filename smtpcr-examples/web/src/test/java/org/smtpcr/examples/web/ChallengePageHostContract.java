@@ -224,6 +224,30 @@ public abstract class ChallengePageHostContract {
   }
 
   @Test
+  public void post_noScriptWaitFormOverHttp_whitelistsOnlyAfterTheWait() throws Exception {
+    try (Host web = start(Options.none())) {
+      String token = mint();
+      String html = http.send(get(web, "c/" + token), BodyHandlers.ofString()).body();
+      assertTrue(html.contains("<noscript>"), html);
+      String form = ChallengePageChecksTest.waitForm(html);
+
+      HttpResponse<String> early =
+          http.send(
+              post(web, "c/" + token, BodyPublishers.ofString(form)), BodyHandlers.ofString());
+      assertEquals(400, early.statusCode(), early.body());
+      assertEquals(List.of(), store.adds());
+
+      clock.advance(Duration.ofSeconds(5));
+      HttpResponse<String> r =
+          http.send(
+              post(web, "c/" + token, BodyPublishers.ofString(form)), BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(r.body().contains("Send every message that bounced again"));
+      assertEquals(List.of(pair()), store.adds());
+    }
+  }
+
+  @Test
   public void get_tamperedToken_403AndNothingWritten() throws Exception {
     try (Host web = start(Options.none())) {
       HttpResponse<String> r =
