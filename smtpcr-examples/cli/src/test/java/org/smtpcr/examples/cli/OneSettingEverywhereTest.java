@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.Stage;
@@ -491,6 +492,28 @@ final class OneSettingEverywhereTest {
         CommandRun.run("web", "--data", dir.resolve("d").toString(), "--captcha-timeout", "2h");
     assertEquals(2, bad.exitCode(), bad::toString);
     assertTrue(bad.err().contains("--captcha-timeout"), bad::toString);
+  }
+
+  @Test
+  @Timeout(120)
+  void captchaCheckWithoutItsSettings_stopsTheServerNamingTheMissingOne() throws Exception {
+    Path data = dir.resolve("d");
+    CommandRun.keygen(data);
+    CommandRun.Result r =
+        CommandRun.run(
+            () -> new TestLifecycle().begin(),
+            "web",
+            "--data",
+            data.toString(),
+            "--listen",
+            "127.0.0.1:0",
+            "--challenge-base",
+            BASE,
+            "--page-checks",
+            "turnstile,wait");
+    assertTrue(r.exitCode() != 0, r::toString);
+    assertTrue(r.err().contains("the turnstile check needs captcha-site-key"), r::toString);
+    assertEquals(1, r.err().lines().count(), r::toString);
   }
 
   @Test
