@@ -112,6 +112,22 @@ final class CaptchaSettingsTest {
   }
 
   @Test
+  void verifier_proxyCredentials_stayOutOfItsDescription() throws IOException {
+    SiteVerifier v =
+        CaptchaSettings.verifier(
+            CaptchaProvider.TURNSTILE,
+            complete()
+                .text(
+                    Settings.CAPTCHA_SITEVERIFY_URL,
+                    "https://user:hunter2@proxy.example.com:8443/turnstile/siteverify?k=hunter3")
+                .build());
+
+    String s = v.toString();
+    assertTrue(s.contains("https://proxy.example.com:8443/turnstile/siteverify"), s);
+    assertFalse(s.contains("hunter"), s);
+  }
+
+  @Test
   void verifier_plainHttpToAnotherHost_isRefusedNamingTheSetting() throws IOException {
     IllegalArgumentException e =
         assertThrows(
