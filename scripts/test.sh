@@ -14,13 +14,16 @@ cd "$(dirname "$0")/.."
 # the container image (-P image) as users will.
 # default-jre-headless, man-db, systemd: scripts/test-package.sh installs the Debian package (which
 # depends on a Debian Java runtime), reads its man page and checks its units with systemd-analyze.
+# nodejs (and npm, below): installs axe-core, the accessibility checker the page's browser tests run.
 packages=(postgresql chromium swaks postfix postgrey dnsmasq-base dovecot-core podman
-  default-jre-headless man-db systemd)
+  default-jre-headless man-db systemd nodejs)
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$p")
 done
+# Debian ships npm as a package of its own; other builds of nodejs bring it (and conflict with it)
+command -v npm >/dev/null || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
@@ -69,12 +72,17 @@ else
   echo "No Java 21 or later JVM under /usr/lib/jvm: the James 3.9 tests cannot run" >&2
 fi
 
+# axe-core, from its npm package, for the challenge page's accessibility tests: installed once
+# (pinned) into .cache/axe; its axe.min.js goes to the tests as -Dsmtpcr.axe
+axe_js=$(scripts/install-axe.sh)
+
 # -P release: also the sources and javadoc jars (doclint on) of every published module and
 # target/central-bundle.zip, unsigned here (docs/releasing.md), so a release cannot find them broken;
 # -P image: the container image, built without Docker and run by ContainerImageIT (docs/container.md);
 # Jib's copy of each new base image goes to target/, not ~/.cache (Jib reads these on the command line)
 jib_opts=(-Djib.baseImageCache="$PWD/smtpcr-examples/image/target/jib-base-cache" -Djib.disableUpdateChecks=true)
-mvn -B -ntp -P release,image verify -Dsmtpcr.it.required=true "${jib_opts[@]}" "${java21_opt[@]}" "$@"
+mvn -B -ntp -P release,image verify -Dsmtpcr.it.required=true "-Dsmtpcr.axe=$axe_js" "${jib_opts[@]}" \
+  "${java21_opt[@]}" "$@"
 
 # The Debian package: built again from the smtpcr.jar just made (offline: the build above fetched
 # its plugins), installed, run, purged, reinstalled and upgraded; the machine is left without it.

@@ -28,12 +28,25 @@ import java.util.Optional;
  * printable US-ASCII become {@code ?}, and it is cut to {@value #MAX_VALUE_LENGTH} characters, so
  * nothing a peer sends can add a line or a byte outside printable ASCII to a reply.
  *
- * <p>The text is wrapped at word boundaries so that each line, with its {@code "550-5.7.1 "}
- * prefix, has at most {@link Builder#wrapWidth(int) wrapWidth} characters (default {@value
- * #DEFAULT_WRAP_WIDTH}; short enough to survive being quoted in a bounce). A word longer than that
- * stands on a line of its own, and only a word longer than a whole reply line (512 octets with
- * prefix and CRLF) is split. For a challenge, the link stands alone on the last line and is never
- * split. Replies carry no timing hints.
+ * <p><b>Layout: one sentence a line.</b> A sending MTA quotes the reply lines in its bounce, and
+ * Postfix, for one, joins them with their codes ({@code ... said: 550-5.7.1 <bob@example.com> only
+ * accepts mail from senders who have confirmed they are a person. 550-5.7.1 Confirm here, then send
+ * your message again: 550 5.7.1 https://...}), so a sentence broken across lines reads broken. Each
+ * sentence of a template therefore gets a reply line of its own; the first sentence is the one an
+ * MTA or client that shows only the first line shows, so the built-in texts make it say what
+ * happened on its own. A template marks its line breaks with sentence ends: a {@code .}, {@code !}
+ * or {@code ?} in the template's literal text followed by a space, where the sentence that follows
+ * does not start with a lower-case letter ({@code "person. Confirm"} breaks; {@code "e.g. a"} does
+ * not). Breaks come only from the template: a value (an address, a HELO name) never adds one.
+ * Blanks around a break are dropped and runs of blanks become one.
+ *
+ * <p>A sentence longer than the line budget is the only one that is split: at word boundaries, into
+ * lines that, with their {@code "550-5.7.1 "} prefix, hold at most {@link Builder#wrapWidth(int)
+ * wrapWidth} characters (default {@value #DEFAULT_WRAP_WIDTH}: the 512 octets RFC 5321 allows a
+ * reply line, less the CRLF, so by default only a sentence that cannot fit a reply line is split).
+ * A word longer than the width stands on a line of its own, and only a word longer than a whole
+ * reply line is cut. For a challenge, the link stands alone on the last line and is never split.
+ * Replies carry no timing hints.
  *
  * <p>Statuses by default: challenge and reject {@code 550 5.7.1}, defer {@code 451 4.3.0} (the
  * engine's fallback when a rule or store fails), pending mix {@code 452 4.5.3}.
@@ -42,8 +55,11 @@ import java.util.Optional;
  */
 public final class ReplyFormatter {
 
-  /** Default maximum line length, prefix included, CRLF excluded. */
-  public static final int DEFAULT_WRAP_WIDTH = 76;
+  /**
+   * Default maximum line length, prefix included, CRLF excluded: the whole reply line RFC 5321
+   * allows (512 octets with CRLF), so that a sentence is split only when it cannot fit one line.
+   */
+  public static final int DEFAULT_WRAP_WIDTH = SmtpReply.MAX_LINE_OCTETS - 2;
 
   /**
    * Maximum length of a placeholder value after sanitizing; longer values are cut and end in {@code
@@ -243,8 +259,8 @@ public final class ReplyFormatter {
     if (prose.size() == 1 && prose.get(0).isEmpty()) {
       prose = List.of(); // a template with no text: the link alone
     }
-    // every line is printable US-ASCII and fits: sanitized values, checked templates, wrapped at
-    // the line limit, and the link checked above
+    // every line is printable US-ASCII and fits: sanitized values, checked templates, sentences
+    // split at the line limit, and the link checked above
     return SmtpReply.checked(status.code(), status.enhanced(), prose, Optional.of(link));
   }
 
@@ -489,20 +505,73 @@ public final class ReplyFormatter {
   }
 
   private List<String> textLines(ReplyKind kind, ReplyValues values) {
-    StringBuilder text = new StringBuilder(256);
-    for (Segment s : templates.get(kind)) {
+    String enhanced = statuses.get(kind).enhanced();
+    int width = wrapWidth - SmtpReply.prefixLength(enhanced);
+    int hardMax = SmtpReply.maxTextLength(enhanced);
+    List<String> lines = new ArrayList<>(4);
+    StringBuilder sentence = new StringBuilder(128);
+    List<Segment> segments = templates.get(kind);
+    for (int n = 0; n < segments.size(); n++) {
+      Segment s = segments.get(n);
       if (s.placeholder()) {
         String v = values.placeholder(s.text());
         if (v != null) {
-          text.append(sanitize(v));
+          sentence.append(sanitize(v));
         }
-      } else {
-        text.append(s.text());
+        continue;
       }
+      String t = s.text();
+      boolean placeholderNext = n + 1 < segments.size();
+      int from = 0;
+      for (int i = 0; i < t.length(); i++) {
+        int next = sentenceBreak(t, i, placeholderNext);
+        if (next >= 0) {
+          sentence.append(t, from, i + 1);
+          addSentence(lines, sentence, width, hardMax);
+          from = next;
+          i = next - 1;
+        }
+      }
+      sentence.append(t, from, t.length());
     }
-    String enhanced = statuses.get(kind).enhanced();
-    int width = wrapWidth - SmtpReply.prefixLength(enhanced);
-    return wrap(text.toString(), width, SmtpReply.maxTextLength(enhanced));
+    addSentence(lines, sentence, width, hardMax);
+    if (lines.isEmpty()) {
+      lines.add("");
+    }
+    return lines;
+  }
+
+  /**
+   * Whether a sentence ends at {@code i} of the literal {@code t}: a {@code .}, {@code !} or {@code
+   * ?} followed by a space, and then by a character that is not a lower-case letter, or by the
+   * placeholder that follows the literal. Returns where the next sentence starts (after the
+   * blanks), or -1.
+   */
+  private static int sentenceBreak(String t, int i, boolean placeholderNext) {
+    char c = t.charAt(i);
+    if ((c != '.' && c != '!' && c != '?') || i + 1 >= t.length() || t.charAt(i + 1) != ' ') {
+      return -1;
+    }
+    int j = i + 1;
+    while (j < t.length() && t.charAt(j) == ' ') {
+      j++;
+    }
+    if (j == t.length()) {
+      return placeholderNext ? j : -1;
+    }
+    char d = t.charAt(j);
+    return d >= 'a' && d <= 'z' ? -1 : j;
+  }
+
+  /** Adds the lines of one sentence (one line unless it is longer than the width) and clears it. */
+  private static void addSentence(
+      List<String> lines, StringBuilder sentence, int width, int hardMax) {
+    String text = sentence.toString();
+    sentence.setLength(0);
+    if (text.isBlank()) {
+      return;
+    }
+    lines.addAll(wrap(text, width, hardMax));
   }
 
   /**
@@ -733,7 +802,9 @@ public final class ReplyFormatter {
      *
      * @param kind the reply kind
      * @param text printable US-ASCII with {@code {name}} placeholders, at most 2,000 characters;
-     *     <code>{{</code> and <code>}}</code> are literal braces
+     *     <code>{{</code> and <code>}}</code> are literal braces; each sentence (ended by {@code
+     *     .}, {@code !} or {@code ?} and a space, see the class description) goes on a line of its
+     *     own
      * @return this builder
      * @throws IllegalArgumentException if the template is malformed
      * @throws IllegalStateException if the template of this kind is already set
@@ -767,7 +838,10 @@ public final class ReplyFormatter {
 
     /**
      * Sets the maximum length of a text line, prefix ({@code "550-5.7.1 "}) included, CRLF
-     * excluded. Default {@value ReplyFormatter#DEFAULT_WRAP_WIDTH}.
+     * excluded. Default {@value ReplyFormatter#DEFAULT_WRAP_WIDTH}, the whole reply line. Each
+     * sentence still gets a line of its own; a sentence longer than this is split at word
+     * boundaries, which breaks it across lines in a bounce that joins them, so a narrower width
+     * only suits clients that show the lines apart.
      *
      * @param width 40..510
      * @return this builder

@@ -14,12 +14,13 @@ import java.util.Optional;
  * each target renders: a reply code, an enhanced status, prose and an optional link; immutable and
  * validated so that it can be put on the wire as it is.
  *
- * <p>The prose is one or more lines of text ({@link #proseLines()}; {@link ReplyFormatter} wraps
- * its text at its wrap width). The link ({@link #link()}), when there is one, is an absolute URI
- * that stands alone on its own line after the prose and is never split. Targets render from these
- * parts: {@link #toWire()} the multi-line RFC 5321 text, {@link PostfixReplies} the one-line
- * Postfix policy action, {@link MilterReplies} a milter reply; a target that must shorten the text
- * shortens the prose and keeps {@link #link()} whole, without looking for the link in the text.
+ * <p>The prose is one or more lines of text ({@link #proseLines()}; {@link ReplyFormatter} puts
+ * each sentence on a line of its own). The link ({@link #link()}), when there is one, is an
+ * absolute URI that stands alone on its own line after the prose and is never split. Targets render
+ * from these parts: {@link #toWire()} the multi-line RFC 5321 text, {@link PostfixReplies} the
+ * one-line Postfix policy action, {@link MilterReplies} a milter reply; a target that must shorten
+ * the text shortens the prose and keeps {@link #link()} whole, without looking for the link in the
+ * text.
  *
  * <p>Rules checked by {@link #of(int, String, List)}:
  *

@@ -102,12 +102,12 @@ final class ReplyFormatterTest {
   }
 
   @Test
-  void challenge_english_designTextWrappedWithLinkLast() {
+  void challenge_english_oneSentenceALineWithLinkLast() {
     SmtpReply reply = ReplyFormatter.english().challenge(BOB, LINK);
 
     assertEquals(
-        "550-5.7.1 <bob@example.com> only accepts mail from\r\n"
-            + "550-5.7.1 senders who have confirmed they are a person.\r\n"
+        "550-5.7.1 <bob@example.com> only accepts mail from senders who have confirmed they are a"
+            + " person.\r\n"
             + "550-5.7.1 Confirm here, then send your message again:\r\n"
             + "550 5.7.1 "
             + LINK
@@ -116,12 +116,65 @@ final class ReplyFormatterTest {
   }
 
   @Test
-  void challenge_english_linesWithinWrapWidth() {
-    SmtpReply reply = ReplyFormatter.english().challenge(BOB, LINK);
+  void challenge_temporary_oneSentenceALine() {
+    SmtpReply reply =
+        ReplyFormatter.english().withStatus(ReplyKind.CHALLENGE, 450, "4.7.1").challenge(BOB, LINK);
 
-    List<String> lines = reply.toWire().lines().toList();
-    for (int i = 0; i < lines.size() - 1; i++) {
-      assertTrue(lines.get(i).length() <= ReplyFormatter.DEFAULT_WRAP_WIDTH, lines.get(i));
+    assertEquals(
+        List.of(
+            "<bob@example.com> only accepts mail from senders who have confirmed they are a"
+                + " person.",
+            "Confirm here; your mail server retries by itself:",
+            LINK.toString()),
+        reply.lines());
+  }
+
+  @Test
+  void template_sentenceEnds_breakLines() {
+    ReplyFormatter f =
+        ReplyFormatter.builder()
+            .template(
+                ReplyKind.REJECT,
+                "No mail from <{sender}>, e.g. from a list.   Write to us!  Why? {recipient} is"
+                    + " private.")
+            .build();
+
+    assertEquals(
+        List.of(
+            "No mail from <alice@example.org>, e.g. from a list.",
+            "Write to us!",
+            "Why?",
+            "bob@example.com is private."),
+        f.reject(BOB).lines());
+  }
+
+  @Test
+  void template_valueWithSentenceEnd_addsNoBreak() {
+    ReplyValues values =
+        ReplyValues.builder().recipient("a. B@example.com").sender("x! Y@example.org").build();
+
+    SmtpReply reply = ReplyFormatter.english().reject(values);
+
+    assertEquals(
+        List.of("<a. B@example.com> does not accept mail from <x! Y@example.org>."), reply.lines());
+  }
+
+  @Test
+  void template_sentenceLongerThanALine_theOnlyOneSplit() {
+    String longSentence = "Word" + " word".repeat(149) + ".";
+    ReplyFormatter f =
+        ReplyFormatter.builder()
+            .template(ReplyKind.REJECT, "Short one. " + longSentence + " Short two.")
+            .build();
+
+    List<String> lines = f.reject(BOB).lines();
+
+    assertEquals("Short one.", lines.get(0));
+    assertEquals("Short two.", lines.get(lines.size() - 1));
+    assertEquals(4, lines.size(), () -> "the long sentence is split in two: " + lines);
+    assertEquals(longSentence, lines.get(1) + " " + lines.get(2));
+    for (String line : lines) {
+      assertTrue(line.length() <= 500, line);
     }
   }
 
@@ -216,14 +269,19 @@ final class ReplyFormatterTest {
   }
 
   @Test
-  void challenge_longAddressWord_keptWholeOnItsOwnLine() {
+  void challenge_longAddress_firstSentenceStaysWholeOnOneLine() {
     String longAddress = "a".repeat(200) + "@example.com";
 
     SmtpReply reply =
         ReplyFormatter.english()
             .challenge(ReplyValues.builder().recipient(longAddress).build(), LINK);
 
-    assertTrue(reply.lines().contains("<" + longAddress + ">"), reply.lines().toString());
+    assertEquals(
+        "<"
+            + longAddress
+            + "> only accepts mail from senders who have confirmed they are a person.",
+        reply.lines().get(0));
+    assertEquals(3, reply.lines().size(), reply.lines()::toString);
   }
 
   @Test
@@ -398,7 +456,6 @@ final class ReplyFormatterTest {
         f.reject(ReplyValues.builder().sender("https://evil.example/c/" + "x".repeat(80)).build());
 
     assertEquals(java.util.Optional.empty(), reply.link());
-    assertEquals(
-        "https://evil.example/c/" + "x".repeat(80), reply.lines().get(reply.lines().size() - 1));
+    assertEquals(List.of("Refused: https://evil.example/c/" + "x".repeat(80)), reply.lines());
   }
 }

@@ -17,6 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 final class ReplyPropertiesTest {
 
@@ -31,6 +32,110 @@ final class ReplyPropertiesTest {
     assertEquals(
         reply.code() + " " + reply.enhancedStatus() + " " + link.toASCIIString(),
         lines.get(lines.size() - 1));
+  }
+
+  /**
+   * The layout of issue 17: with the built-in texts, whatever the recipient, sender and link, every
+   * prose line is one whole sentence (the first one alone makes sense), and the link is the whole
+   * last line.
+   */
+  @Property(tries = 1000)
+  void challenge_builtInTexts_oneWholeSentenceALineAndTheLinkAloneLast(
+      @ForAll("peerValues") ReplyValues values,
+      @ForAll("longLinks") URI link,
+      @ForAll boolean postfixTexts,
+      @ForAll boolean temporary) {
+    ReplyFormatter f = postfixTexts ? PostfixReplies.formatter() : ReplyFormatter.english();
+    if (temporary) {
+      f = f.withStatus(ReplyKind.CHALLENGE, 450, "4.7.1");
+    }
+
+    SmtpReply reply = f.challenge(values, link);
+
+    List<String> wire = assertWireInvariants(reply);
+    String status = reply.code() + " " + reply.enhancedStatus() + " ";
+    assertEquals(status + link.toASCIIString(), wire.get(wire.size() - 1));
+    List<String> prose = reply.proseLines();
+    assertEquals(2, prose.size(), prose::toString);
+    assertTrue(prose.get(0).endsWith(" they are a person."), prose.get(0));
+    assertTrue(prose.get(1).startsWith("Confirm here") && prose.get(1).endsWith(":"), prose.get(1));
+  }
+
+  /**
+   * Any template of sentences, with any peer values: each sentence is on lines of its own, on one
+   * line unless it is longer than a reply line holds, every line within 512 octets; the split
+   * sentences are the only lines that end without the sentence's punctuation.
+   */
+  @Property(tries = 1000)
+  void anyTemplateOfSentences_eachSentenceItsOwnLinesSplitOnlyWhenTooLong(
+      @ForAll("sentences") List<String> sentences,
+      @ForAll("peerValues") ReplyValues values,
+      @ForAll("longLinks") URI link) {
+    ReplyFormatter f =
+        ReplyFormatter.builder().template(ReplyKind.CHALLENGE, String.join(" ", sentences)).build();
+    int budget = 512 - "550-5.7.1 ".length() - 2;
+
+    SmtpReply reply = f.challenge(values, link);
+
+    assertWireInvariants(reply);
+    assertEquals(link.toASCIIString(), reply.lines().get(reply.lines().size() - 1));
+    List<String> lines = reply.proseLines();
+    int at = 0;
+    for (String template : sentences) {
+      String sentence = filled(template, values);
+      StringBuilder joined = new StringBuilder();
+      int first = at;
+      while (joined.length() < sentence.length()) {
+        assertTrue(at < lines.size(), () -> "missing lines for: " + sentence);
+        joined.append(joined.length() == 0 ? "" : " ").append(lines.get(at++));
+      }
+      assertEquals(sentence, joined.toString());
+      boolean split = at - first > 1;
+      assertEquals(sentence.length() > budget, split, sentence);
+      char end = lines.get(at - 1).charAt(lines.get(at - 1).length() - 1);
+      assertTrue(".!?".indexOf(end) >= 0, lines.get(at - 1));
+      for (String line : lines.subList(first, at - 1)) {
+        assertTrue(split, line);
+      }
+    }
+    assertEquals(lines.size(), at, lines::toString);
+    Statistics.collect(lines.size() > sentences.size() ? "a sentence split" : "none split");
+    Statistics.coverage(c -> c.check("a sentence split").count(n -> n > 0));
+  }
+
+  /**
+   * A template sentence with its placeholders filled as the formatter fills them, blanks single.
+   */
+  private static String filled(String template, ReplyValues values) {
+    String s = template;
+    for (String name : List.of("recipient", "sender")) {
+      String v = values.placeholder(name);
+      s = s.replace("{" + name + "}", v == null ? "" : ReplyFormatter.sanitize(v));
+    }
+    return s.strip().replaceAll(" +", " ");
+  }
+
+  /**
+   * Sentences of a template: a capital or an address first, lower-case words and placeholders, then
+   * {@code .}, {@code !} or {@code ?}; some longer than a reply line.
+   */
+  @Provide
+  Arbitrary<List<String>> sentences() {
+    Arbitrary<String> word =
+        Arbitraries.frequencyOf(
+            Tuple.of(
+                10, Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12)),
+            Tuple.of(1, Arbitraries.of("{recipient}", "<{sender}>", "a,b;c:", "x.y")));
+    Arbitrary<String> start = Arbitraries.of("Mail", "<{recipient}>", "Confirm", "A", "{sender}");
+    Arbitrary<String> sentence =
+        Combinators.combine(start, word.list().ofMaxSize(100), Arbitraries.of(".", "!", "?"))
+            .as((s, words, end) -> (s + " " + String.join(" ", words)).strip() + end);
+    // within the 2,000 characters a template may have
+    return sentence
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(4)
+        .filter(l -> String.join(" ", l).length() <= 2000);
   }
 
   @Property(tries = 300)

@@ -234,7 +234,9 @@ final class PolicyServerCommand implements Callable<Integer> {
               .idleTimeout(idleTimeout)
               .learnOutbound(learnOutbound)
               .localDomains(settings.get(Settings.LOCAL_DOMAINS))
-              .mode(settings.get(Settings.MODE));
+              .mode(settings.get(Settings.MODE))
+              // what the near cache answers is decided on the event loop, without a hand-off
+              .memoryFirst(d.hasNearCache() && workers > 0 && !engine.authenticates());
       settings.find(Settings.LEARN_LIFETIME).ifPresent(b::learnLifetime);
       if (prependHeader != null) {
         b.prependHeader(prependHeader);

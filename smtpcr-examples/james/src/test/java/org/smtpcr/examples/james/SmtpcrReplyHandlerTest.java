@@ -23,7 +23,7 @@ final class SmtpcrReplyHandlerTest {
       SmtpReply.withLink(
           550,
           "5.7.1",
-          List.of("<bob@example.org> only accepts mail from", "confirmed senders. Confirm here:"),
+          List.of("<bob@example.org> only accepts mail from confirmed senders.", "Confirm here:"),
           "https://cr.example.com/c/abc");
 
   private final SmtpcrReplyHandler handler = new SmtpcrReplyHandler();
@@ -46,8 +46,8 @@ final class SmtpcrReplyHandlerTest {
     Response first = handler.onResponse(session, oneLine, 1, null);
     assertEquals(
         List.of(
-            "550-5.7.1 <bob@example.org> only accepts mail from",
-            "550-5.7.1 confirmed senders. Confirm here:",
+            "550-5.7.1 <bob@example.org> only accepts mail from confirmed senders.",
+            "550-5.7.1 Confirm here:",
             "550 5.7.1 https://cr.example.com/c/abc"),
         TestSessions.lines(first));
     assertSame(first, handler.onResponse(session, first, 1, null));

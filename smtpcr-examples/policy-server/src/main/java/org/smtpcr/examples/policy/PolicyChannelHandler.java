@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smtpcr.examples.runtime.CachingWhitelistStore;
 
 /**
  * One policy connection: lines (from a bounded line decoder) become requests, each decided on the
@@ -35,6 +36,7 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
   private final PolicyDecider decider;
   private final Executor workers;
   private final ProtocolWarnings warnings;
+  private final boolean memoryFirst;
   private final RequestAssembler assembler = new RequestAssembler();
   private final PolicyDecider.Session session = new PolicyDecider.Session();
   private final ArrayDeque<RequestAssembler.Step.Complete> queued = new ArrayDeque<>();
@@ -44,9 +46,20 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
 
   /** {@code workers} null: decide on the event loop. */
   PolicyChannelHandler(PolicyDecider decider, Executor workers, ProtocolWarnings warnings) {
+    this(decider, workers, warnings, false);
+  }
+
+  /**
+   * {@code memoryFirst} (with workers): each {@code RCPT} request is first decided here with the
+   * near caches answering from memory only, and goes to a worker only when one of them would have
+   * to ask its store ({@link CachingWhitelistStore#withoutWaiting}).
+   */
+  PolicyChannelHandler(
+      PolicyDecider decider, Executor workers, ProtocolWarnings warnings, boolean memoryFirst) {
     this.decider = decider;
     this.workers = workers;
     this.warnings = warnings;
+    this.memoryFirst = memoryFirst && workers != null;
   }
 
   @Override
@@ -93,6 +106,21 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
       // not queued, since each is answered before the next line is read
       write(ctx, decider.decide(complete.request(), session));
       return;
+    }
+    if (memoryFirst && complete.request().protocolState().equals("RCPT")) {
+      // only RCPT: deciding one has no effect a second attempt would repeat (the transaction's
+      // recipients are noted after the engine has answered), unlike END-OF-MESSAGE's learning
+      String action;
+      try {
+        action =
+            CachingWhitelistStore.withoutWaiting(() -> decider.decide(complete.request(), session));
+      } catch (CachingWhitelistStore.WouldWait e) {
+        action = null; // the store must be asked: on a worker, as without memoryFirst
+      }
+      if (action != null) {
+        write(ctx, action);
+        return;
+      }
     }
     busy = true;
     try {

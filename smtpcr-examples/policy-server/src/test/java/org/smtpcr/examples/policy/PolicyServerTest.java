@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,8 +28,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.engine.DecisionEngine;
+import org.smtpcr.core.rules.StandardRules;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.tokens.KeyRing;
 
 final class PolicyServerTest {
@@ -69,13 +72,16 @@ final class PolicyServerTest {
     /** On the event loop, which polls for a while before it sleeps. */
     INLINE_BUSY_POLL,
     /** A worker pool, and an event loop that polls before it sleeps. */
-    POOL_BUSY_POLL;
+    POOL_BUSY_POLL,
+    /** A worker pool, tried after the event loop (here all decisions stay there: in memory). */
+    MEMORY_FIRST;
 
     PolicyServer.Builder configure(PolicyServer.Builder b) {
       switch (this) {
         case INLINE -> b.workerThreads(0);
         case INLINE_BUSY_POLL -> b.workerThreads(0).busyPoll(Duration.ofMillis(1));
         case POOL_BUSY_POLL -> b.busyPoll(Duration.ofMillis(1));
+        case MEMORY_FIRST -> b.memoryFirst(true);
         default -> {}
       }
       return b;
@@ -96,6 +102,47 @@ final class PolicyServerTest {
     store.add(
         WhitelistKey.pair(
             CanonicalAddress.parseCanonical(sender), CanonicalAddress.parseCanonical(recipient)));
+  }
+
+  @Test
+  void memoryFirst_whatTheNearCacheAnswers_isDecidedOnTheEventLoop_theRestOnAWorker()
+      throws IOException {
+    whitelist("alice@sender.example", "bob@cr.test");
+    CachingWhitelistStore cache = CachingWhitelistStore.builder().store(store).build();
+    List<String> decidedOn = new CopyOnWriteArrayList<>();
+    DecisionEngine cached =
+        DecisionEngine.builder()
+            .keyRing(keys)
+            .challengeBase(Fixtures.BASE)
+            .rules(StandardRules.builder().whitelistStore(cache).build())
+            .listener(e -> decidedOn.add(Thread.currentThread().getName()))
+            .build();
+    PolicyServer s = start(PolicyServer.builder().engine(cached).store(cache).memoryFirst(true));
+    PolicyClient c = client(s);
+
+    assertEquals("DUNNO", c.ask(Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+    assertEquals("DUNNO", c.ask(Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+    assertTrue(
+        c.ask(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test")).startsWith("550 5.7.1 "));
+    assertTrue(
+        c.ask(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test")).startsWith("550 5.7.1 "));
+
+    // one decision per request: an attempt the cache could not answer was not counted
+    assertEquals(4, decidedOn.size(), decidedOn::toString);
+    assertTrue(decidedOn.get(0).contains("-worker-"), decidedOn::toString);
+    assertTrue(decidedOn.get(1).contains("-io-"), decidedOn::toString);
+    assertTrue(decidedOn.get(2).contains("-worker-"), decidedOn::toString);
+    assertTrue(decidedOn.get(3).contains("-io-"), decidedOn::toString);
+    assertEquals(2, cache.missCount());
+  }
+
+  @Test
+  void memoryFirst_withoutWorkers_isRefusedAtBuild() {
+    PolicyServer.Builder b =
+        PolicyServer.builder().engine(engine).store(store).workerThreads(0).memoryFirst(true);
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+    assertTrue(e.getMessage().contains("memoryFirst needs worker threads"), e.getMessage());
   }
 
   @ParameterizedTest

@@ -53,6 +53,8 @@ public final class PostfixInstance implements AutoCloseable {
   private final int smtpPort;
   private final Path master;
   private boolean warnIfReject;
+  private int relayPort;
+  private List<String> sendingUsers = List.of();
 
   private PostfixInstance(Path base, int smtpPort, Path master) {
     this.base = base;
@@ -130,6 +132,32 @@ public final class PostfixInstance implements AutoCloseable {
         new PostfixInstance(base.toAbsolutePath(), smtpPort, daemonDir.resolve("master"));
     p.warnIfReject = true;
     p.create(policyPort, 0, 0);
+    String out = run(List.of(POSTFIX.toString(), "-c", p.conf.toString(), "start"));
+    p.awaitGreeting(out);
+    return p;
+  }
+
+  /** The domain of the users of a {@linkplain #startSending sending instance}. */
+  public static final String SENDING_DOMAIN = "sender.example";
+
+  /**
+   * Starts a sending instance: the Postfix of a sender's own site, which takes mail from 127.0.0.1
+   * on {@code smtpPort} (127.0.0.0/8 is its {@code mynetworks}), relays everything not for {@value
+   * #SENDING_DOMAIN} through smtp(8) to {@code relayhost = [127.0.0.1]:relayPort}, and delivers
+   * mail for {@code user@}{@value #SENDING_DOMAIN} of each of {@code users}, such as the bounces it
+   * writes itself, by virtual(8) into {@link #newMail}. No policy service.
+   *
+   * @param base an absolute, empty or missing directory whose parents all others may traverse
+   */
+  public static PostfixInstance startSending(
+      Path base, int smtpPort, int relayPort, List<String> users)
+      throws IOException, InterruptedException {
+    Path daemonDir = Path.of(run(List.of(POSTCONF.toString(), "-h", "daemon_directory")).strip());
+    PostfixInstance p =
+        new PostfixInstance(base.toAbsolutePath(), smtpPort, daemonDir.resolve("master"));
+    p.relayPort = relayPort;
+    p.sendingUsers = List.copyOf(users);
+    p.create(0, 0, 0);
     String out = run(List.of(POSTFIX.toString(), "-c", p.conf.toString(), "start"));
     p.awaitGreeting(out);
     return p;
@@ -256,6 +284,10 @@ public final class PostfixInstance implements AutoCloseable {
             : "discard:outbound mail discarded in the SMTPCR test instance";
     String uid = run(List.of("id", "-u", "nobody")).strip();
     String gid = run(List.of("getent", "group", "nogroup")).split(":", -1)[2].strip();
+    if (relayPort != 0) {
+      writeSendingConfig(queue, data, log, mail, uid, gid);
+      return;
+    }
     write(
         "main.cf",
         String.join(
@@ -316,42 +348,7 @@ public final class PostfixInstance implements AutoCloseable {
                 ? ""
                 : "smtpd_sender_login_maps = texthash:" + conf.resolve("sender_logins"),
             ""));
-    write(
-        "master.cf",
-        String.join(
-            "\n",
-            "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
-            "pickup    unix  n - n 60   1 pickup",
-            "cleanup   unix  n - n -    0 cleanup",
-            "qmgr      unix  n - n 300  1 qmgr",
-            "rewrite   unix  - - n -    - trivial-rewrite",
-            "bounce    unix  - - n -    0 bounce",
-            "defer     unix  - - n -    0 bounce",
-            "trace     unix  - - n -    0 bounce",
-            "verify    unix  - - n -    1 verify",
-            "flush     unix  n - n 1000? 0 flush",
-            "proxymap  unix  - - n -    - proxymap",
-            "showq     unix  n - n -    - showq",
-            "error     unix  - - n -    - error",
-            "retry     unix  - - n -    - error",
-            "discard   unix  - - n -    - discard",
-            "virtual   unix  - n n -    - virtual",
-            "anvil     unix  - - n -    1 anvil",
-            "scache    unix  - - n -    1 scache",
-            "postlog   unix-dgram n - n - 1 postlogd",
-            submissionPort == 0
-                ? ""
-                : String.join(
-                    "\n",
-                    "127.0.0.1:" + submissionPort + " inet n - n - - smtpd",
-                    "  -o smtpd_sasl_auth_enable=yes",
-                    "  -o smtpd_sender_restrictions=reject_sender_login_mismatch",
-                    "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject",
-                    "  -o { smtpd_recipient_restrictions = check_policy_service { inet:127.0.0.1:"
-                        + policyPort
-                        + ", timeout=10s, { default_action = DUNNO } }, permit_sasl_authenticated,"
-                        + " reject }"),
-            ""));
+    write("master.cf", masterCf(submissionPort, policyPort));
     StringBuilder vmailbox = new StringBuilder();
     for (String u : USERS) {
       vmailbox.append(u).append("@cr.test\t").append(u).append("/\n");
@@ -363,6 +360,100 @@ public final class PostfixInstance implements AutoCloseable {
     }
     write("sender_logins", logins.toString());
     write("footer.regexp", FOOTER_REGEXP);
+  }
+
+  /**
+   * main.cf and the tables of a {@linkplain #startSending sending instance}: Postfix's defaults for
+   * what a sender's site does with a refusal (a bounce to the sender, written at once for a 5yz),
+   * the relay host instead of DNS, and only loopback.
+   */
+  private void writeSendingConfig(
+      Path queue, Path data, Path log, Path mail, String uid, String gid) throws IOException {
+    write(
+        "main.cf",
+        String.join(
+            "\n",
+            "# private SMTPCR test instance: a sender's Postfix",
+            "compatibility_level = 3.6",
+            "queue_directory = " + queue,
+            "data_directory = " + data,
+            "mail_owner = postfix",
+            "syslog_name = postfix-smtpcr-sender",
+            "maillog_file_prefixes = " + log,
+            "maillog_file = " + log.resolve("maillog"),
+            "myhostname = mx." + SENDING_DOMAIN,
+            "mydomain = " + SENDING_DOMAIN,
+            "myorigin = $myhostname",
+            "mydestination =",
+            "local_recipient_maps =",
+            "alias_maps =",
+            "alias_database =",
+            "relay_domains =",
+            "inet_interfaces = 127.0.0.1",
+            "inet_protocols = ipv4",
+            "mynetworks = 127.0.0.0/8",
+            "relayhost = [127.0.0.1]:" + relayPort,
+            "default_transport = smtp",
+            "relay_transport = smtp",
+            "smtp_tls_security_level = none",
+            "smtp_dns_support_level = disabled",
+            "virtual_mailbox_domains = " + SENDING_DOMAIN,
+            "virtual_mailbox_base = " + mail,
+            "virtual_mailbox_maps = texthash:" + conf.resolve("vmailbox"),
+            "virtual_uid_maps = static:" + uid,
+            "virtual_gid_maps = static:" + gid,
+            "smtpd_banner = $myhostname ESMTP SMTPCR-test-sender",
+            "smtpd_tls_security_level = none",
+            "biff = no",
+            "append_dot_mydomain = no",
+            "readme_directory = no",
+            "smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination",
+            "smtpd_recipient_restrictions = permit_mynetworks, reject",
+            ""));
+    write("master.cf", masterCf(0, 0));
+    StringBuilder vmailbox = new StringBuilder();
+    for (String u : sendingUsers) {
+      vmailbox.append(u).append('@').append(SENDING_DOMAIN).append('\t').append(u).append("/\n");
+    }
+    write("vmailbox", vmailbox.toString());
+  }
+
+  private String masterCf(int submissionPort, int policyPort) {
+    return String.join(
+        "\n",
+        "127.0.0.1:" + smtpPort + " inet n - n - - smtpd",
+        "pickup    unix  n - n 60   1 pickup",
+        "cleanup   unix  n - n -    0 cleanup",
+        "qmgr      unix  n - n 300  1 qmgr",
+        "rewrite   unix  - - n -    - trivial-rewrite",
+        "bounce    unix  - - n -    0 bounce",
+        "defer     unix  - - n -    0 bounce",
+        "trace     unix  - - n -    0 bounce",
+        "verify    unix  - - n -    1 verify",
+        "flush     unix  n - n 1000? 0 flush",
+        "proxymap  unix  - - n -    - proxymap",
+        "showq     unix  n - n -    - showq",
+        "error     unix  - - n -    - error",
+        "retry     unix  - - n -    - error",
+        "discard   unix  - - n -    - discard",
+        "virtual   unix  - n n -    - virtual",
+        "anvil     unix  - - n -    1 anvil",
+        "scache    unix  - - n -    1 scache",
+        "postlog   unix-dgram n - n - 1 postlogd",
+        "smtp      unix  - - n -    - smtp",
+        submissionPort == 0
+            ? ""
+            : String.join(
+                "\n",
+                "127.0.0.1:" + submissionPort + " inet n - n - - smtpd",
+                "  -o smtpd_sasl_auth_enable=yes",
+                "  -o smtpd_sender_restrictions=reject_sender_login_mismatch",
+                "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject",
+                "  -o { smtpd_recipient_restrictions = check_policy_service { inet:127.0.0.1:"
+                    + policyPort
+                    + ", timeout=10s, { default_action = DUNNO } }, permit_sasl_authenticated,"
+                    + " reject }"),
+        "");
   }
 
   /**

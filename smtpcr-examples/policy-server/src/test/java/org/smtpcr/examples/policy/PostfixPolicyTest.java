@@ -168,6 +168,56 @@ final class PostfixPolicyTest {
     }
   }
 
+  /**
+   * The challenge as the sender sees it through a second, sending Postfix that relays to this one
+   * ({@code relayhost}): the policy action is one line, the footer repeats the link alone, and the
+   * sending Postfix's bounce joins them. The link a mail client finds in it is the minted one.
+   */
+  @Test
+  void challenge_throughASendingPostfix_bounceReadsWholeAndItsLinksAreTheMintedOne()
+      throws Exception {
+    requirePostfix();
+    String sender = "ann-" + UUID.randomUUID().toString().substring(0, 8);
+    try (PostfixInstance sending =
+        PostfixInstance.startSending(
+            tmp.resolve("sending"),
+            PostfixInstance.freePort(),
+            postfix.smtpPort(),
+            List.of(sender))) {
+      String from = sender + "@" + PostfixInstance.SENDING_DOMAIN;
+      try (SmtpClient c = new SmtpClient(sending.smtpPort())) {
+        assertEquals(250, c.command("MAIL FROM:<" + from + ">").code());
+        assertEquals(250, c.command("RCPT TO:<carol@cr.test>").code(), sending::maillog);
+        assertEquals(354, c.command("DATA").code());
+        assertEquals(250, c.command("Subject: Hello Carol\r\n\r\nHi!\r\n.").code());
+        c.command("QUIT");
+      }
+      String bounce = Bounces.await(sending, sender, DELIVERY_TIMEOUT);
+      // kept for docs/challenge-page.md, "The bounce the sender sees"
+      Files.createDirectories(Path.of("target", "bounces"));
+      Files.writeString(Path.of("target", "bounces", "postfix-policy-server.eml"), bounce);
+      String human = Bounces.humanReadablePart(bounce);
+      String joined = human.replaceAll("\\s+", " ");
+      Matcher said =
+          Pattern.compile(
+                  "<carol@cr\\.test>: host 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\] said:"
+                      + " 550-5\\.7\\.1 <carol@cr\\.test>: Recipient address rejected: This"
+                      + " address only accepts mail from senders who have confirmed they are a"
+                      + " person\\. Confirm here, then send your message again: (\\S+) 550 5\\.7\\.1"
+                      + " (\\S+) \\(in reply to RCPT TO command\\)")
+              .matcher(joined);
+      assertTrue(said.find(), () -> "the bounce's text:\n" + human);
+      String link = said.group(1);
+      assertEquals(link, said.group(2), "the footer repeats the link");
+      assertEquals(List.of(link, link), Bounces.linkify(human), human);
+      Matcher token = LINK.matcher(link);
+      assertTrue(token.find(), link);
+      ChallengeClaims claims = ChallengeTokens.of(keys).verify(token.group(2));
+      assertEquals(from, claims.sender());
+      assertEquals("carol@cr.test", claims.recipient());
+    }
+  }
+
   @Test
   void rcpt_recipientLongerThan254_textShortenedLinkWholeWithin512() throws IOException {
     requirePostfix();

@@ -71,6 +71,9 @@ public final class CachingWhitelistStore implements WhitelistStore {
   /** {@link #LEASE} in milliseconds. */
   static final long LEASE_MILLIS = 750;
 
+  /** Set while {@link #withoutWaiting} runs on a thread. */
+  private static final ThreadLocal<Boolean> MEMORY_ONLY = new ThreadLocal<>();
+
   private static final char CONTAINS_OR_FIND_ANY = 'a';
   private static final char FIND = 'f';
   private static final char DENIAL = 'd';
@@ -123,6 +126,57 @@ public final class CachingWhitelistStore implements WhitelistStore {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Runs {@code call} on this thread with every near cache answering from memory only: a look-up
+   * the cache cannot answer at once, and every other call that would go to the store (writes
+   * included), throws {@link WouldWait} instead, before the store is asked. An event loop uses this
+   * to decide on its own thread what the cache can answer, and to hand the rest to a thread that
+   * may wait: {@code PolicyServer.Builder.memoryFirst}.
+   *
+   * <p>{@link WouldWait} is an {@link Error}, so that code which answers a store's {@link
+   * RuntimeException} with a temporary failure (the decision engine's {@code 451 4.3.0}) lets it
+   * through: the caller that asked not to wait is the one that catches it. Whatever ran before it
+   * was thrown ran, so {@code call} must have no effect that a second attempt would repeat. Calls
+   * nest; a store other than this class ignores the request and may wait.
+   *
+   * @param call what to run
+   * @param <T> its result
+   * @return its result
+   * @throws WouldWait if the answer needs the store
+   */
+  public static <T> T withoutWaiting(Supplier<T> call) {
+    requireNonNull(call, "call");
+    if (MEMORY_ONLY.get() != null) {
+      return call.get();
+    }
+    MEMORY_ONLY.set(Boolean.TRUE);
+    try {
+      return call.get();
+    } finally {
+      MEMORY_ONLY.remove();
+    }
+  }
+
+  /** Throws {@link WouldWait} inside {@link #withoutWaiting}. */
+  private static void mayWait() {
+    if (MEMORY_ONLY.get() != null) {
+      throw WouldWait.INSTANCE;
+    }
+  }
+
+  /**
+   * Thrown inside {@link #withoutWaiting} where the answer needs the store. Carries no stack trace
+   * and no message; one shared instance.
+   */
+  public static final class WouldWait extends Error {
+    private static final long serialVersionUID = 1L;
+    static final WouldWait INSTANCE = new WouldWait();
+
+    private WouldWait() {
+      super("the near cache cannot answer without asking the store", null, false, false);
+    }
   }
 
   // ---- what a change source (the PostgreSQL listener) tells the cache ----
@@ -194,6 +248,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
     if (cached != null) {
       return cached;
     }
+    mayWait();
     misses.incrementAndGet();
     long before = generation.get();
     V loaded = load.get();
@@ -225,6 +280,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
   }
 
   private <T> T write(Supplier<T> call) {
+    mayWait();
     try {
       return call.get();
     } finally {
@@ -233,6 +289,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
   }
 
   private void write(Runnable call) {
+    mayWait();
     try {
       call.run();
     } finally {
@@ -288,6 +345,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   /** Both answers from the store, each kept as {@link #lookup} would keep it. */
   private PairLookup loadBoth(WhitelistCandidates candidates) {
+    mayWait();
     misses.incrementAndGet();
     long before = generation.get();
     PairLookup loaded = store.lookUp(candidates);
@@ -344,31 +402,37 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   @Override
   public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
+    mayWait();
     return store.listDenials(after, limit);
   }
 
   @Override
   public Optional<RateBucket> countIfUnder(List<RateBucket> buckets) {
+    mayWait();
     return store.countIfUnder(buckets);
   }
 
   @Override
   public long countOf(String key) {
+    mayWait();
     return store.countOf(key);
   }
 
   @Override
   public WhitelistPage list(int limit) {
+    mayWait();
     return store.list(limit);
   }
 
   @Override
   public WhitelistPage listAfter(WhitelistKey after, int limit) {
+    mayWait();
     return store.listAfter(after, limit);
   }
 
   @Override
   public long count() {
+    mayWait();
     return store.count();
   }
 

@@ -29,7 +29,9 @@ public interface PageListener {
    * A confirmation ({@code POST /c/<token>}) was refused; nothing was recorded.
    *
    * @param reason one of {@code expired-token}, {@code bad-token}, {@code bad-request}, {@code
-   *     bad-check}, {@code denied}, {@code limit} and {@code store-failure}
+   *     bad-check}, {@code check-unavailable} (a human check could not decide, such as a hosted
+   *     CAPTCHA whose provider did not answer), {@code denied}, {@code limit} and {@code
+   *     store-failure}
    */
   default void onRefusal(String reason) {}
 

@@ -1161,8 +1161,10 @@ public final class Settings {
    * TEXT} (a template with {@code {recipient}}, {@code {sender}}, {@code {client}}, {@code {helo}}
    * placeholders, printable ASCII) or {@code status KIND CODE ENHANCED} (such as {@code status
    * denied 554 5.7.1}); KIND is a reply kind in lower case with dashes ({@code challenge}, {@code
-   * denied}, {@code not-local}, ...). Read at start-up, with the same bounds, comments and errors
-   * as the list files, and not re-read on {@code SIGHUP}. See {@link
+   * denied}, {@code not-local}, ...). Each sentence of a text goes on a reply line of its own
+   * ({@link org.smtpcr.core.reply.ReplyFormatter}: a {@code .}, {@code !} or {@code ?}, a blank,
+   * then anything but a lower-case letter ends a line). Read at start-up, with the same bounds,
+   * comments and errors as the list files, and not re-read on {@code SIGHUP}. See {@link
    * StandardEngine#replies(Settings, org.smtpcr.core.reply.ReplyFormatter)}.
    *
    * @since 0.3.0

@@ -67,6 +67,78 @@ final class CachingWhitelistStoreTest {
   }
 
   @Test
+  void withoutWaiting_cachedAnswer_isServedFromMemory() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+    assertTrue(cache.lookUp(PAIR).entry().isPresent());
+    int before = counted.reads.get() + counted.lookUps.get();
+
+    PairLookup answer = CachingWhitelistStore.withoutWaiting(() -> cache.lookUp(PAIR));
+
+    assertTrue(answer.entry().isPresent());
+    assertEquals(before, counted.reads.get() + counted.lookUps.get());
+  }
+
+  @Test
+  void withoutWaiting_miss_throwsWouldWaitBeforeAskingTheStore() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+
+    assertThrows(
+        CachingWhitelistStore.WouldWait.class,
+        () -> CachingWhitelistStore.withoutWaiting(() -> cache.lookUp(PAIR)));
+    assertThrows(
+        CachingWhitelistStore.WouldWait.class,
+        () -> CachingWhitelistStore.withoutWaiting(() -> cache.findDenial(PAIR)));
+    assertThrows(
+        CachingWhitelistStore.WouldWait.class,
+        () -> CachingWhitelistStore.withoutWaiting(() -> cache.findAny(PAIR)));
+    assertEquals(0, counted.reads.get() + counted.denialReads.get() + counted.lookUps.get());
+    assertEquals(0, cache.missCount());
+  }
+
+  @Test
+  void withoutWaiting_writeOrUncachedRead_throwsWouldWaitAndChangesNothing() {
+    CachingWhitelistStore cache = listening();
+
+    assertThrows(
+        CachingWhitelistStore.WouldWait.class,
+        () ->
+            CachingWhitelistStore.withoutWaiting(
+                () -> {
+                  cache.add(KEY, SenderAuthentication.UNCHECKED);
+                  return null;
+                }));
+    assertThrows(
+        CachingWhitelistStore.WouldWait.class,
+        () -> CachingWhitelistStore.withoutWaiting(cache::count));
+    assertFalse(database.containsAny(PAIR));
+  }
+
+  @Test
+  void withoutWaiting_afterItReturnsOrThrows_theThreadMayWaitAgain() {
+    database.add(KEY);
+    CachingWhitelistStore cache = listening();
+    assertThrows(
+        CachingWhitelistStore.WouldWait.class,
+        () -> CachingWhitelistStore.withoutWaiting(() -> cache.lookUp(PAIR)));
+
+    assertTrue(cache.lookUp(PAIR).entry().isPresent());
+    assertEquals(1, counted.lookUps.get());
+    assertEquals(1, cache.missCount());
+  }
+
+  @Test
+  void withoutWaiting_cacheNotServing_throwsWouldWait() {
+    CachingWhitelistStore cache =
+        CachingWhitelistStore.builder().store(counted).clock(clock).buildListening();
+
+    assertThrows(
+        CachingWhitelistStore.WouldWait.class,
+        () -> CachingWhitelistStore.withoutWaiting(() -> cache.lookUp(PAIR)));
+  }
+
+  @Test
   void beforeListening_everyLookupGoesToTheStore() {
     CachingWhitelistStore cache =
         CachingWhitelistStore.builder().store(counted).clock(clock).buildListening();

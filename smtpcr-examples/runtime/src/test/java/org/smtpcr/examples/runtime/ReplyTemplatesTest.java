@@ -40,9 +40,10 @@ final class ReplyTemplatesTest {
             """);
     Settings s = Settings.builder().set(Settings.REPLY_TEMPLATES_FILE, f).build();
     ReplyFormatter r = StandardEngine.replies(s, PostfixReplies.formatter());
+    // one sentence a reply line: the file's sentence ends are its line breaks
     assertEquals(
-        "Bob reads mail from confirmed senders only. Confirm here, then resend:",
-        String.join(" ", r.challenge(BOB, LINK).proseLines()));
+        List.of("Bob reads mail from confirmed senders only.", "Confirm here, then resend:"),
+        r.challenge(BOB, LINK).proseLines());
     SmtpReply denied = r.reply(ReplyKind.DENIED, BOB);
     assertEquals(554, denied.code());
     assertEquals(List.of("Not from alice@example.org."), denied.proseLines());

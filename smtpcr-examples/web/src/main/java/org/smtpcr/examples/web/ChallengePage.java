@@ -76,13 +76,17 @@ import org.smtpcr.tokens.TokenException;
  *
  * <p>{@code GET /c/<token>} verifies the token first and shows a clear page for each way it can
  * fail, whitelisting nothing. A valid token gets a page saying who confirms for whom and why, with
- * a proof-of-work check that the page's own script computes with Web Crypto in a Web Worker (scheme
- * {@code smtpcr-pow-v2}, see {@code ProofOfWork}): the server issues the challenge, derived from a
- * {@link Stamps stamp} (an HMAC under a key derived from the key ring) over the token, the time and
- * the difficulty, so the client can neither pick its own time or difficulty nor do the work in
- * advance. The server keeps no state for it: the POST carries {@code issued}, {@code bits}, {@code
- * stamp} and {@code nonce}, and is accepted while the stamp verifies and {@code issued} is at most
- * {@link Builder#powValidity(Duration) the validity} old.
+ * the site's {@linkplain Builder#checks human checks} ({@link HumanCheck}; by default the
+ * proof-of-work, and the no-JavaScript {@code wait} form inside {@code <noscript>}). A POST is
+ * verified by the listed check its {@code check} field names (the first when the field is missing);
+ * an unlisted name is refused. The default main check is a proof-of-work that the page's own script
+ * computes with Web Crypto in a Web Worker (scheme {@code smtpcr-pow-v2}, see {@code ProofOfWork}):
+ * the server issues the challenge, derived from a {@link Stamps stamp} (an HMAC under a key derived
+ * from the key ring) over the token, the time and the difficulty, so the client can neither pick
+ * its own time or difficulty nor do the work in advance. The server keeps no state for it: the POST
+ * carries {@code issued}, {@code bits}, {@code stamp} and {@code nonce}, and is accepted while the
+ * stamp verifies and {@code issued} is at most {@link Builder#powValidity(Duration) the validity}
+ * old.
  *
  * <p>A POST that passes the check then goes, in this order: the deny list ({@link
  * WhitelistStore#findDenial}: a denied pair gets 403 and nothing is written); for a pair with no

@@ -76,6 +76,14 @@ final class ChallengePageBrowserTest {
 
       assertEquals(
           List.of(), store.adds(), "rendering the page and running the check wrote to the store");
+      assertEquals(
+          "100",
+          browser.evaluateString("document.getElementById('pow-progress').value"),
+          "the progress bar is full once the check is done");
+      assertEquals(
+          "Check done. Press the button to confirm.",
+          browser.evaluateString("document.getElementById('pow-status').textContent"),
+          "the status line's text comes from the page's data-text-found");
       assertTrue(
           browser
               .pageText()

@@ -21,6 +21,7 @@ import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
+import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StandardEngine;
 import org.smtpcr.tokens.KeyRing;
@@ -130,6 +131,22 @@ final class MicrometerListenersTest {
     assertEquals(
         3, registry.get("smtpcr.store.duration").tags("operation", "count").timer().count());
     assertEquals(2, count("smtpcr.store.failures", "operation", "count"));
+  }
+
+  @Test
+  void timedStore_nearCacheAskedNotToWait_passesItOnAndCountsNoCallNorFailure() {
+    WhitelistStore store =
+        TimedWhitelistStore.of(
+            CachingWhitelistStore.builder().store(InMemoryWhitelistStore.builder().build()).build(),
+            registry);
+
+    assertThrows(
+        CachingWhitelistStore.WouldWait.class,
+        () -> CachingWhitelistStore.withoutWaiting(store::count));
+
+    assertEquals(0, count("smtpcr.store.failures", "operation", "count"));
+    assertEquals(
+        0, registry.get("smtpcr.store.duration").tags("operation", "count").timer().count());
   }
 
   @Test
