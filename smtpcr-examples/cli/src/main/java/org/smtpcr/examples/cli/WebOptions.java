@@ -171,6 +171,48 @@ final class WebOptions {
               + " your own (https, or http on loopback).")
   String captchaSiteverifyUrl;
 
+  @Option(
+      names = "--page-texts",
+      paramLabel = "DIR",
+      description =
+          "A directory of page texts (messages_xx.properties, UTF-8) that change texts or add"
+              + " languages; read at start (default: the built-in texts).")
+  String pageTexts;
+
+  @Option(
+      names = "--page-organization",
+      paramLabel = "NAME",
+      description = "The organisation's name shown on every challenge page (default: none).")
+  String pageOrganization;
+
+  @Option(
+      names = "--page-contact",
+      paramLabel = "ADDRESS",
+      description =
+          "The contact address shown on every challenge page, e.g. postmaster@example.com"
+              + " (default: none shown).")
+  String pageContact;
+
+  @Option(
+      names = "--page-privacy-url",
+      paramLabel = "URL",
+      description = "The https URL of the privacy notice linked on every challenge page.")
+  String pagePrivacyUrl;
+
+  @Option(
+      names = "--page-template",
+      paramLabel = "FILE",
+      description =
+          "An HTML template for the challenge page, with {{lang}} {{dir}} {{title}} {{head}}"
+              + " {{main}} (and {{org}} {{header}} {{footer}}); read at start.")
+  String pageTemplate;
+
+  @Option(
+      names = "--page-css",
+      paramLabel = "FILE",
+      description = "A CSS file served as the challenge page's stylesheet instead of the built-in.")
+  String pageCss;
+
   /** Adds the settings these options give to {@code b}; a wrong value is a usage error. */
   Settings.Builder addTo(Settings.Builder b) {
     Cli.setOption(spec, b, Settings.WEB_HEADER_TIMEOUT, headerTimeout);
@@ -194,6 +236,12 @@ final class WebOptions {
     Cli.setOption(spec, b, Settings.CAPTCHA_HOSTNAMES, captchaHostnames);
     Cli.setOption(spec, b, Settings.CAPTCHA_TIMEOUT, captchaTimeout);
     Cli.setOption(spec, b, Settings.CAPTCHA_SITEVERIFY_URL, captchaSiteverifyUrl);
+    Cli.setOption(spec, b, Settings.PAGE_TEXTS, pageTexts);
+    Cli.setOption(spec, b, Settings.PAGE_ORGANIZATION, pageOrganization);
+    Cli.setOption(spec, b, Settings.PAGE_CONTACT, pageContact);
+    Cli.setOption(spec, b, Settings.PAGE_PRIVACY_URL, pagePrivacyUrl);
+    Cli.setOption(spec, b, Settings.PAGE_TEMPLATE, pageTemplate);
+    Cli.setOption(spec, b, Settings.PAGE_CSS, pageCss);
     return b;
   }
 }

@@ -305,6 +305,50 @@ final class OneSettingEverywhereTest {
   }
 
   @Test
+  void pageBranding_meansTheSameOnEveryRoute() throws Exception {
+    Settings options =
+        webSettings(
+            List.of(
+                "--page-organization",
+                "Example Mail",
+                "--page-contact",
+                "postmaster@example.org",
+                "--page-privacy-url",
+                "https://example.org/privacy",
+                "--page-texts",
+                "/etc/smtpcr/page"));
+    Settings byOptionName =
+        webSettings(
+            config(
+                """
+                page-organization=Example Mail
+                page-contact=postmaster@example.org
+                page-privacy-url=https://example.org/privacy
+                page-texts=/etc/smtpcr/page
+                """));
+    String keys =
+        """
+        pageOrganization=Example Mail
+        pageContact=postmaster@example.org
+        pagePrivacyUrl=https://example.org/privacy
+        pageTexts=/etc/smtpcr/page
+        """;
+    Properties p = new Properties();
+    p.load(new StringReader(keys));
+    for (Settings s :
+        List.of(
+            options, byOptionName, webSettings(config(keys)), Settings.read(SettingSource.of(p)))) {
+      assertEquals("Example Mail", s.get(Settings.PAGE_ORGANIZATION), s::toString);
+      assertEquals("postmaster@example.org", s.get(Settings.PAGE_CONTACT), s::toString);
+      assertEquals(
+          java.net.URI.create("https://example.org/privacy"),
+          s.get(Settings.PAGE_PRIVACY_URL),
+          s::toString);
+      assertEquals(Path.of("/etc/smtpcr/page"), s.get(Settings.PAGE_TEXTS), s::toString);
+    }
+  }
+
+  @Test
   void webSettings_meanTheSameOnEveryRoute() throws Exception {
     Settings options =
         webSettings(

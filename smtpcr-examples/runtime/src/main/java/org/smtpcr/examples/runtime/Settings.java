@@ -1180,6 +1180,110 @@ public final class Settings {
           false,
           Settings::path);
 
+  /**
+   * A directory of challenge-page texts merged over the built-in catalogue, read at start: files
+   * {@code messages_xx.properties} (UTF-8) that change single texts of a language or add a language
+   * ({@code messages.properties} there changes English texts). A malformed file stops the start
+   * with the file and the line; a key the page does not know is logged as a warning. See
+   * docs/challenge-page.md, "Languages".
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<Path> PAGE_TEXTS =
+      declare(
+          "pageTexts",
+          List.of(),
+          List.of("--page-texts"),
+          null,
+          "A directory of page texts (messages_xx.properties, UTF-8) that change or add languages"
+              + " of the challenge page; read at start.",
+          false,
+          Settings::path);
+
+  /**
+   * The name of the organisation that runs the challenge page, shown at the top of every page and
+   * in its footer (default none). One line of text, at most 200 characters; it is escaped.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<String> PAGE_ORGANIZATION =
+      declare(
+          "pageOrganization",
+          List.of(),
+          List.of("--page-organization"),
+          null,
+          "The organisation's name shown on every challenge page (one line).",
+          false,
+          (k, v) -> organization(k, last(v)));
+
+  /**
+   * The address people may write to about the challenge page (the postmaster), shown as a mail link
+   * in every page's footer. No default: the host name of the challenge base is not always a mail
+   * domain whose postmaster reads mail, so the page names no contact unless one is set.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<String> PAGE_CONTACT =
+      declare(
+          "pageContact",
+          List.of(),
+          List.of("--page-contact"),
+          null,
+          "The contact address shown on every challenge page, e.g. postmaster@example.com"
+              + " (default: none shown).",
+          false,
+          (k, v) -> contact(k, last(v)));
+
+  /**
+   * The https URL of the operator's privacy notice, linked in every challenge page's footer next to
+   * how long a confirmation is kept ({@link #WHITELIST_EXPIRY}).
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<URI> PAGE_PRIVACY_URL =
+      declare(
+          "pagePrivacyUrl",
+          List.of(),
+          List.of("--page-privacy-url"),
+          null,
+          "The https URL of the privacy notice linked on every challenge page.",
+          false,
+          (k, v) -> https(k, uri(k, v)));
+
+  /**
+   * An HTML template of the operator's own for the challenge page's shell, with placeholders such
+   * as {@code {{lang}}} and {@code {{main}}}; read and checked at start. See
+   * docs/challenge-page.md, "Branding the page".
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<Path> PAGE_TEMPLATE =
+      declare(
+          "pageTemplate",
+          List.of(),
+          List.of("--page-template"),
+          null,
+          "An HTML template file for the challenge page ({{lang}} {{dir}} {{title}} {{head}}"
+              + " {{main}} ...); read at start.",
+          false,
+          Settings::path);
+
+  /**
+   * A stylesheet of the operator's own, served as the challenge page's {@code /static/page.css} in
+   * place of the built-in one; read at start.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<Path> PAGE_CSS =
+      declare(
+          "pageCss",
+          List.of(),
+          List.of("--page-css"),
+          null,
+          "A CSS file served as the challenge page's stylesheet instead of the built-in one.",
+          false,
+          Settings::path);
+
   private static final List<Setting<?>> ALL = List.copyOf(DECLARED);
   private static final Settings DEFAULTS = new Settings(Map.of());
 
@@ -1585,6 +1689,42 @@ public final class Settings {
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException(key + " is not a valid path");
     }
+  }
+
+  private static String organization(String key, String v) {
+    checkArgument(!v.isEmpty() && v.length() <= 200, "%s must have 1 to 200 characters", key);
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      checkArgument(
+          !Character.isISOControl(c) && c != '\u2028' && c != '\u2029',
+          "%s must be one line of text, without control characters",
+          key);
+    }
+    return v;
+  }
+
+  private static final Pattern CONTACT =
+      Pattern.compile(
+          "[A-Za-z0-9!$'*+/=^_`{|}~-]+(\\.[A-Za-z0-9!$'*+/=^_`{|}~-]+)*"
+              + "@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+
+  private static String contact(String key, String v) {
+    checkArgument(
+        v.length() <= 254 && CONTACT.matcher(v).matches(),
+        "%s must be a plain address such as postmaster@example.com",
+        key);
+    return v;
+  }
+
+  private static URI https(String key, URI u) {
+    checkArgument(
+        "https".equalsIgnoreCase(u.getScheme())
+            && u.getHost() != null
+            && u.getRawUserInfo() == null
+            && u.toASCIIString().length() <= 2000,
+        "%s must be an https URL with a host, such as https://example.com/privacy",
+        key);
+    return u;
   }
 
   private static URI uri(String key, List<String> values) {

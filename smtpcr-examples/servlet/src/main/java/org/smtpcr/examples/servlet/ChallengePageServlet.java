@@ -155,6 +155,7 @@ public final class ChallengePageServlet extends HttpServlet {
       throw new IllegalStateException("servlet not initialized");
     }
     String method = req.getMethod();
+    String language = String.join(", ", headers(req, "Accept-Language"));
     InetAddress client =
         g.client(
             peer(req.getRemoteAddr()), headers(req, "Forwarded"), headers(req, "X-Forwarded-For"));
@@ -162,14 +163,15 @@ public final class ChallengePageServlet extends HttpServlet {
     boolean mountPoint = path.isEmpty(); // /confirm, without the final slash
     String query = req.getQueryString() == null ? "" : req.getQueryString();
     Optional<PageResponse> early =
-        g.admit(method, mountPoint ? "/" : path, query, req.getContentLengthLong(), client);
+        g.admit(
+            method, mountPoint ? "/" : path, query, req.getContentLengthLong(), client, language);
     if (early.isPresent()) {
       send(req, resp, early.get());
     } else if (method.equals("POST")) {
-      post(g, req, resp, mountPoint ? "/" : path, client);
+      post(g, req, resp, mountPoint ? "/" : path, client, language);
     } else if (mountPoint) {
       // relative links to the stylesheet need the final slash
-      PageResponse notice = g.get("/");
+      PageResponse notice = g.get("/", language);
       Map<String, String> headers = new LinkedHashMap<>(notice.headers());
       // relative: the last segment and a slash (the raw URI may start with "//", which a browser
       // would take for another host)
@@ -177,12 +179,17 @@ public final class ChallengePageServlet extends HttpServlet {
       headers.put("Location", uri.substring(uri.lastIndexOf('/') + 1) + "/");
       send(req, resp, new PageResponse(308, headers, new byte[0]));
     } else {
-      send(req, resp, g.get(path));
+      send(req, resp, g.get(path, language));
     }
   }
 
   private static void post(
-      PageGate g, HttpServletRequest req, HttpServletResponse resp, String path, InetAddress client)
+      PageGate g,
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      String path,
+      InetAddress client,
+      String language)
       throws IOException {
     byte[] body;
     try (InputStream in = req.getInputStream()) {
@@ -190,15 +197,15 @@ public final class ChallengePageServlet extends HttpServlet {
     } catch (IOException e) {
       // the container's idle timeout, or a client gone: the former can still read the answer
       log.debug("challenge page body not read: {}", e.getClass().getSimpleName());
-      send(req, resp, PageGate.requestTimeout());
+      send(req, resp, g.requestTimeout(language));
       return;
     }
     if (body.length > g.maxBodyBytes()) {
-      send(req, resp, PageGate.bodyTooLarge());
+      send(req, resp, g.bodyTooLarge(language));
       return;
     }
     String type = req.getContentType() == null ? "" : req.getContentType();
-    send(req, resp, g.post(path, type, body, client));
+    send(req, resp, g.post(path, type, body, client, language));
   }
 
   /**

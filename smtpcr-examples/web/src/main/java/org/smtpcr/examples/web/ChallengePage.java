@@ -11,12 +11,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ import org.smtpcr.examples.runtime.LogAddresses;
 import org.smtpcr.examples.runtime.LogLine;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.web.Pages.View;
 import org.smtpcr.examples.web.check.CheckContext;
 import org.smtpcr.examples.web.check.CheckFragment;
 import org.smtpcr.examples.web.check.CheckResult;
@@ -101,6 +103,13 @@ import org.smtpcr.tokens.TokenException;
  * gives 503 "try again later". Each outcome writes one INFO log line ({@code reason=created,
  * renewed, kept, denied, limit, bad-check, expired-token, bad-token}; addresses through {@code
  * LogSafe}, the client as its network).
+ *
+ * <p>Pages come in the language the request's {@code Accept-Language} prefers among the built-in
+ * ones and those of {@link Builder#pageTexts(Path) an operator's directory} (English by default and
+ * for the overloads without the header), with {@code <html lang dir>}, {@code Content-Language} and
+ * {@code Vary: Accept-Language}, and name the operator ({@link Builder#organization}, {@link
+ * Builder#contact}, {@link Builder#privacyNotice}) in a header and footer; see
+ * docs/challenge-page.md, "Languages" and "Branding the page".
  *
  * <p>Every response carries a Content-Security-Policy of {@code default-src 'self'} (no inline
  * script or style), {@code Referrer-Policy: no-referrer} and {@code X-Content-Type-Options:
@@ -186,9 +195,6 @@ public final class ChallengePage {
   private static final Logger log = LoggerFactory.getLogger(ChallengePage.class);
   private static final String TOKEN_PREFIX = "/c/";
   private static final String FORM_TYPE = "application/x-www-form-urlencoded";
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm 'UTC'", Locale.ENGLISH)
-          .withZone(ZoneOffset.UTC);
 
   private static final Map<String, Asset> ASSETS =
       Map.of(
@@ -207,12 +213,14 @@ public final class ChallengePage {
   private final char subaddressSeparator;
   private final CheckStamps stamps;
   private final List<HumanCheck> checks;
-  private final PageText text = PageText.english();
   private final int perRecipientPerDay;
   private final int perSenderDomainPerDay;
   private final int perNetworkPerHour;
   private final PageListener listener;
   private final LogLine lines;
+  private final PageTexts texts;
+  private final PageShell shell;
+  private final Map<String, Asset> assets;
 
   private ChallengePage(Builder b) {
     this.tokens = b.tokens;
@@ -244,6 +252,22 @@ public final class ChallengePage {
             ? DEFAULT_CONFIRMATIONS_PER_NETWORK_PER_HOUR
             : b.perNetworkPerHour;
     this.listener = b.listener == null ? PageListener.none() : b.listener;
+    this.texts = b.pageTexts == null ? PageTexts.builtIn() : PageTexts.load(b.pageTexts);
+    this.shell =
+        PageShell.of(
+            Optional.ofNullable(b.template),
+            new PageShell.Branding(
+                Optional.ofNullable(b.organization),
+                Optional.ofNullable(b.contact),
+                Optional.ofNullable(b.privacyNotice),
+                whitelistExpiry));
+    if (b.stylesheet == null) {
+      this.assets = ASSETS;
+    } else {
+      Map<String, Asset> a = new java.util.HashMap<>(ASSETS);
+      a.put("/static/page.css", Asset.file(b.stylesheet, "text/css; charset=utf-8"));
+      this.assets = Map.copyOf(a);
+    }
   }
 
   /**
@@ -281,35 +305,49 @@ public final class ChallengePage {
    * @return the response
    */
   public PageResponse get(String path) {
+    return get(path, "");
+  }
+
+  /**
+   * Answers a GET (or HEAD) in the language the request prefers: {@link #get(String)} with the
+   * request's {@code Accept-Language}.
+   *
+   * @param path the request path, such as {@code /c/<token>}; a query string is ignored
+   * @param acceptLanguage the request's {@code Accept-Language} header, empty when absent
+   * @return the response
+   * @since 0.4.0
+   */
+  public PageResponse get(String path, String acceptLanguage) {
     requireNonNull(path, "path");
+    requireNonNull(acceptLanguage, "acceptLanguage");
     if (path.length() > MAX_PATH_LENGTH) {
-      return Pages.simple(
-          414, "/", "Address too long", "This address is too long to be a confirmation link.");
+      return view("/", acceptLanguage).error(414, "error.too-long");
     }
     String p = stripQuery(path);
     if (!p.startsWith("/")) {
-      return notFound("/");
+      return notFound(view("/", acceptLanguage));
     }
-    String root = Pages.rootOf(p);
-    if (p.equals("/")) {
-      return Pages.simple(
-          200,
-          root,
-          "Sender confirmation",
-          "This site confirms senders of mail. To confirm, open the link from the message that was returned to you.");
-    }
-    Asset asset = ASSETS.get(p);
+    Asset asset = assets.get(p);
     if (asset != null) {
       return asset.response();
+    }
+    View v = view(Pages.rootOf(p), acceptLanguage);
+    if (p.equals("/")) {
+      return v.error(200, "home");
     }
     if (p.startsWith(TOKEN_PREFIX)) {
       String token = p.substring(TOKEN_PREFIX.length());
       if (token.indexOf('/') >= 0) {
-        return notFound(root);
+        return notFound(v);
       }
-      return challenge(root, token);
+      return challenge(v, token);
     }
-    return notFound(root);
+    return notFound(v);
+  }
+
+  /** A view of the page in the language {@code acceptLanguage} prefers, with this site's shell. */
+  View view(String root, String acceptLanguage) {
+    return new View(root, texts.select(acceptLanguage), shell);
   }
 
   /**
@@ -327,29 +365,42 @@ public final class ChallengePage {
    * @since 0.3.0
    */
   public PageResponse post(String path, String contentType, byte[] body, InetAddress client) {
+    return post(path, contentType, body, client, "");
+  }
+
+  /**
+   * Answers a POST in the language the request prefers: {@link #post(String, String, byte[],
+   * InetAddress)} with the request's {@code Accept-Language}.
+   *
+   * @param path the request path; a query string is ignored
+   * @param contentType the request's Content-Type header, empty when absent
+   * @param body the request body
+   * @param client the client's address (as resolved through trusted proxies by the host)
+   * @param acceptLanguage the request's {@code Accept-Language} header, empty when absent
+   * @return the response
+   * @since 0.4.0
+   */
+  public PageResponse post(
+      String path, String contentType, byte[] body, InetAddress client, String acceptLanguage) {
     requireNonNull(path, "path");
     requireNonNull(contentType, "contentType");
     requireNonNull(body, "body");
     requireNonNull(client, "client");
+    requireNonNull(acceptLanguage, "acceptLanguage");
     if (path.length() > MAX_PATH_LENGTH) {
-      return Pages.simple(
-          414, "/", "Address too long", "This address is too long to be a confirmation link.");
+      return view("/", acceptLanguage).error(414, "error.too-long");
     }
     String p = stripQuery(path);
     if (!p.startsWith("/")) {
-      return notFound("/");
+      return notFound(view("/", acceptLanguage));
     }
     String root = Pages.rootOf(p);
+    View v = view(root, acceptLanguage);
     if (!p.startsWith(TOKEN_PREFIX) || p.indexOf('/', TOKEN_PREFIX.length()) >= 0) {
-      if (p.equals("/") || ASSETS.containsKey(p)) {
-        return Pages.simple(
-            405,
-            root,
-            "Method not allowed",
-            Map.of("Allow", "GET, HEAD"),
-            "This address can only be read.");
+      if (p.equals("/") || assets.containsKey(p)) {
+        return v.error(405, "error.read-only", Map.of("Allow", "GET, HEAD"));
       }
-      return notFound(root);
+      return notFound(v);
     }
     String network = network(client);
     String token = p.substring(TOKEN_PREFIX.length());
@@ -374,25 +425,21 @@ public final class ChallengePage {
           l ->
               l.onRefusal(
                   e.reason() == TokenException.Reason.EXPIRED ? "expired-token" : "bad-token"));
-      return tokenProblem(root, e.reason());
+      return tokenProblem(v, e.reason());
     }
     String canonicalToken = token.toLowerCase(Locale.ROOT);
     if (body.length > MAX_FORM_BYTES) {
       tell(l -> l.onRefusal("bad-request"));
-      return Pages.simple(413, root, "Request too large", "The form sent was too large.");
+      return v.error(413, "error.too-large");
     }
     if (!isForm(contentType)) {
       tell(l -> l.onRefusal("bad-request"));
-      return Pages.simple(
-          415,
-          root,
-          "Unexpected request",
-          "The confirmation must be sent by the form on this page.");
+      return v.error(415, "error.not-a-form");
     }
     Optional<FormBody> parsed = FormBody.parse(body);
     if (parsed.isEmpty()) {
       logRefusal("bad-check", "-", "missing", link, network);
-      return checkProblem(400, root, canonicalToken, "check.absent.title", "check.absent.text");
+      return checkProblem(400, v, canonicalToken, "check.absent.title", "check.absent.text");
     }
     FormBody form = parsed.get();
     Optional<String> named = form.get(HumanCheck.CHECK_FIELD);
@@ -402,44 +449,42 @@ public final class ChallengePage {
             : checks.stream().filter(c -> c.name().equals(named.get())).findFirst();
     if (check.isEmpty()) {
       logRefusal("bad-check", "-", "not-offered", link, network);
-      return checkProblem(400, root, canonicalToken, "check.unknown.title", "check.unknown.text");
+      return checkProblem(400, v, canonicalToken, "check.unknown.title", "check.unknown.text");
     }
     HumanCheck answered = check.get();
     CheckResult result;
     try {
-      result = answered.verify(context(root, canonicalToken, Optional.of(client)), form::get);
+      result = answered.verify(context(v, canonicalToken, Optional.of(client)), form::get);
     } catch (RuntimeException e) {
       log.warn("human check {} failed: {}", answered.name(), e.getClass().getSimpleName());
       result = CheckResult.unavailable("check-error", Duration.ofSeconds(60));
     }
     if (result instanceof CheckResult.Absent) {
       logRefusal("bad-check", answered.name(), "missing", link, network);
-      return checkProblem(400, root, canonicalToken, "check.absent.title", "check.absent.text");
+      return checkProblem(400, v, canonicalToken, "check.absent.title", "check.absent.text");
     }
     if (result instanceof CheckResult.Failed f) {
       logRefusal("bad-check", answered.name(), f.detail(), link, network);
       return checkProblem(
-          f.status(), root, canonicalToken, f.titleKey(), f.textKey(), f.textArgs().toArray());
+          f.status(), v, canonicalToken, f.titleKey(), f.textKey(), f.textArgs().toArray());
     }
     if (result instanceof CheckResult.Unavailable u) {
       logRefusal("check-unavailable", answered.name(), u.detail(), link, network);
-      String title = text.get("check.unavailable.title");
-      return Pages.simple(
+      return v.simple(
           503,
-          root,
-          title,
+          v.t("check.unavailable.title"),
           Map.of("Retry-After", Long.toString(u.retryAfter().toSeconds())),
-          text.get("check.unavailable.text"),
-          text.get("check.failed.nothing"));
+          v.t("check.unavailable.text"),
+          v.t("common.nothing-recorded"));
     }
-    return confirm(root, link, network);
+    return confirm(v, link, network);
   }
 
   /**
    * Deny list, then the limits (only for a pair that has no entry yet), then {@link
    * WhitelistStore#confirm}, which creates, renews or keeps the entry atomically.
    */
-  private PageResponse confirm(String root, Link link, String network) {
+  private PageResponse confirm(View v, Link link, String network) {
     ChallengeClaims claims = link.claims();
     Instant now = clock.instant();
     Optional<Instant> expiresAt = whitelistExpiry.map(now::plus);
@@ -451,16 +496,15 @@ public final class ChallengePage {
           store.findDenial(WhitelistCandidates.of(link.sender(), link.recipient()));
       if (denial.isPresent()) {
         logRefusal("denied", "-", link, network);
-        return Pages.simple(
-            403,
-            root,
-            "This sender cannot be confirmed",
-            "The site of "
-                + claims.recipient()
-                + " does not accept confirmations for mail from "
-                + claims.sender()
-                + ": its administrator has blocked this sender.",
-            "Nothing was recorded, and sending the message again will not help.");
+        String main =
+            "<h1>"
+                + Html.escape(v.t("refused.denied.title"))
+                + "</h1>\n<p>"
+                + v.h("refused.denied.text", bdi(claims.sender()), bdi(claims.recipient()))
+                + "</p>\n<p>"
+                + Html.escape(v.t("refused.denied.futile"))
+                + "</p>\n";
+        return v.page(403, v.t("refused.denied.title"), main, false);
       }
       // Only a confirmation that creates an entry counts against the limits: renewing a pair that
       // is confirmed already, or finding an administrator's entry, adds no way in. A pair that is
@@ -471,14 +515,12 @@ public final class ChallengePage {
         if (full.isPresent()) {
           logRefusal("limit", limitName(full.get()), link, network);
           long wait = Math.max(60, Duration.between(now, full.get().windowEnd()).toSeconds());
-          return Pages.simple(
+          return v.keyed(
               429,
-              root,
-              "Please try again later",
+              "refused.limit",
               Map.of("Retry-After", Long.toString(wait)),
-              "Too many senders have confirmed just now, so this confirmation was not recorded. "
-                  + "Open the link again later and repeat the check.",
-              "Nothing was recorded.");
+              "refused.limit.text",
+              "common.nothing-recorded");
         }
       }
       done = store.confirm(pair, expiresAt, claims.authentication(), EntryOrigin.PAGE);
@@ -488,13 +530,7 @@ public final class ChallengePage {
           e.getClass().getSimpleName(),
           LogSafe.of(String.valueOf(e.getMessage())));
       tell(l -> l.onRefusal("store-failure"));
-      return Pages.simple(
-          503,
-          root,
-          "Please try again later",
-          Map.of("Retry-After", "120"),
-          "We could not record your confirmation just now. Nothing is lost: open the link again in a few "
-              + "minutes and repeat the check.");
+      return v.error(503, "refused.store", Map.of("Retry-After", "120"));
     }
     if (log.isInfoEnabled()) {
       log.info(
@@ -512,78 +548,100 @@ public final class ChallengePage {
     Confirmation outcome = done;
     tell(l -> l.onConfirmation(outcome));
     return switch (done) {
-      case CREATED -> created(root, link, expiresAt);
-      case RENEWED -> renewed(root, link, renewedUntil(existing, expiresAt));
-      case KEPT -> kept(root, link);
+      case CREATED -> created(v, link, expiresAt);
+      case RENEWED -> renewed(v, link, renewedUntil(existing, expiresAt));
+      case KEPT -> kept(v, link);
     };
   }
 
-  private PageResponse created(String root, Link link, Optional<Instant> expiresAt) {
+  private PageResponse created(View v, Link link, Optional<Instant> expiresAt) {
     ChallengeClaims claims = link.claims();
     String code = PassCodes.grouped(passCodes.compute(claims.sender(), claims.recipient()));
     String viaCode = withSubaddress(link.recipient(), code);
 
     StringBuilder sb = new StringBuilder(1024);
-    sb.append("<h1 id=\"done\">Thank you, you are confirmed</h1>\n")
-        .append(pairLine(claims, "may now write to"))
-        .append("<p class=\"next\"><strong>Send every message that bounced again.</strong> ")
-        .append("It will be accepted this time.</p>\n");
+    sb.append("<h1 id=\"done\">")
+        .append(Html.escape(v.t("done.heading")))
+        .append("</h1>\n")
+        .append(pairLine(v, "done.pair", claims))
+        .append("<p class=\"next\"><strong>")
+        .append(Html.escape(v.t("done.resend")))
+        .append("</strong> ")
+        .append(Html.escape(v.t("done.accepted")))
+        .append("</p>\n");
     expiresAt.ifPresent(
         t ->
-            sb.append("<p>This confirmation lasts until ")
-                .append(Html.escape(DATE.format(t)))
-                .append(".</p>\n"));
-    sb.append("<h2>A second way in</h2>\n")
-        .append(
-            "<p>If a message is still refused, send it to this address instead; the code in it lets ")
-        .append("your mail through:</p>\n")
+            sb.append("<p>")
+                .append(Html.escape(v.t("done.until", v.text().dateTime(t))))
+                .append("</p>\n"));
+    sb.append("<h2>")
+        .append(Html.escape(v.t("done.code.heading")))
+        .append("</h2>\n<p>")
+        .append(Html.escape(v.t("done.code.text")))
+        .append("</p>\n")
         .append("<p class=\"code\"><code id=\"pass-address\"><bdi>")
         .append(Html.escape(viaCode))
         .append("</bdi></code></p>\n")
-        .append("<p>Your pass code is <code id=\"pass-code\">")
-        .append(Html.escape(code))
-        .append("</code>. ")
-        .append("It works only for mail from <bdi>")
-        .append(Html.escape(claims.sender()))
-        .append("</bdi>.</p>\n");
-    return Pages.page(200, root, "Confirmed", sb.toString(), false);
+        .append("<p>")
+        .append(
+            v.h(
+                "done.code.is",
+                "<code id=\"pass-code\">" + Html.escape(code) + "</code>",
+                bdi(claims.sender())))
+        .append("</p>\n");
+    return v.page(200, v.t("done.title"), sb.toString(), false);
   }
 
   /** A pair confirmed before: renewed, and no pass code (it was shown when the entry was made). */
-  private PageResponse renewed(String root, Link link, Optional<Instant> until) {
+  private PageResponse renewed(View v, Link link, Optional<Instant> until) {
     StringBuilder sb = new StringBuilder(512);
-    sb.append("<h1 id=\"renewed\">You were already confirmed</h1>\n")
-        .append(pairLine(link.claims(), "may write to"))
-        .append("<p>Your confirmation was renewed")
+    sb.append("<h1 id=\"renewed\">")
+        .append(Html.escape(v.t("renewed.heading")))
+        .append("</h1>\n")
+        .append(pairLine(v, "renewed.pair", link.claims()))
+        .append("<p>")
         .append(
-            until
-                .map(t -> " until " + Html.escape(DATE.format(t)) + ".")
-                .orElse("; it lasts for good."))
+            Html.escape(
+                until
+                    .map(t -> v.t("renewed.until", v.text().dateTime(t)))
+                    .orElseGet(() -> v.t("renewed.for-good"))))
         .append("</p>\n")
-        .append("<p class=\"next\"><strong>Send every message that bounced again.</strong> ")
-        .append("It will be accepted.</p>\n");
-    return Pages.page(200, root, "Already confirmed", sb.toString(), false);
+        .append("<p class=\"next\"><strong>")
+        .append(Html.escape(v.t("done.resend")))
+        .append("</strong> ")
+        .append(Html.escape(v.t("renewed.accepted")))
+        .append("</p>\n");
+    return v.page(200, v.t("renewed.title"), sb.toString(), false);
   }
 
   /** An administrator's entry: nothing was written, and no pass code. */
-  private PageResponse kept(String root, Link link) {
+  private PageResponse kept(View v, Link link) {
     StringBuilder sb = new StringBuilder(512);
-    sb.append("<h1 id=\"kept\">This sender is already allowed</h1>\n")
-        .append(pairLine(link.claims(), "may write to"))
-        .append(
-            "<p>The recipient's site already allows this sender, so nothing needed to be done.</p>\n")
-        .append("<p class=\"next\"><strong>Send every message that bounced again.</strong></p>\n");
-    return Pages.page(200, root, "Already allowed", sb.toString(), false);
+    sb.append("<h1 id=\"kept\">")
+        .append(Html.escape(v.t("kept.heading")))
+        .append("</h1>\n")
+        .append(pairLine(v, "renewed.pair", link.claims()))
+        .append("<p>")
+        .append(Html.escape(v.t("kept.text")))
+        .append("</p>\n")
+        .append("<p class=\"next\"><strong>")
+        .append(Html.escape(v.t("done.resend")))
+        .append("</strong></p>\n");
+    return v.page(200, v.t("kept.title"), sb.toString(), false);
   }
 
-  private static String pairLine(ChallengeClaims claims, String verb) {
-    return "<p class=\"pair\"><strong><bdi>"
-        + Html.escape(claims.sender())
-        + "</bdi></strong> "
-        + verb
-        + " <strong><bdi>"
-        + Html.escape(claims.recipient())
-        + "</bdi></strong>.</p>\n";
+  private static String pairLine(View v, String key, ChallengeClaims claims) {
+    return "<p class=\"pair\">"
+        + v.h(key, strongBdi(claims.sender()), strongBdi(claims.recipient()))
+        + "</p>\n";
+  }
+
+  private static String bdi(String text) {
+    return "<bdi>" + Html.escape(text) + "</bdi>";
+  }
+
+  private static String strongBdi(String text) {
+    return "<strong>" + bdi(text) + "</strong>";
   }
 
   /** What a renewed entry now lasts until: the later of its old expiry and the new one. */
@@ -703,34 +761,27 @@ public final class ChallengePage {
     }
   }
 
-  private PageResponse challenge(String root, String token) {
+  private PageResponse challenge(View v, String token) {
     ChallengeClaims claims;
     try {
       claims = verify(token).claims();
     } catch (TokenException e) {
       tell(l -> l.onView(e.reason() == TokenException.Reason.EXPIRED ? "expired" : "invalid"));
-      return tokenProblem(root, e.reason());
+      return tokenProblem(v, e.reason());
     }
     tell(l -> l.onView("valid"));
     String canonicalToken = token.toLowerCase(Locale.ROOT);
-    CheckContext context = context(root, canonicalToken, Optional.empty());
-    String s = Html.escape(claims.sender());
-    String r = Html.escape(claims.recipient());
-
+    CheckContext context = context(v, canonicalToken, Optional.empty());
     StringBuilder sb = new StringBuilder(4096);
-    sb.append("<h1>Confirm that you are a person</h1>\n")
-        .append("<p class=\"pair\">You are confirming that <strong><bdi>")
-        .append(s)
-        .append("</bdi></strong>")
-        .append(" may write to <strong><bdi>")
-        .append(r)
-        .append("</bdi></strong>.</p>\n")
-        .append("<h2>Why am I here?</h2>\n")
-        .append("<p><bdi>")
-        .append(r)
-        .append("</bdi> accepts mail only from senders who have confirmed once ")
-        .append(
-            "that they are a person. Your message was not delivered; it came back to you with this link.</p>\n");
+    sb.append("<h1>")
+        .append(Html.escape(v.t("challenge.title")))
+        .append("</h1>\n")
+        .append(pairLine(v, "challenge.pair", claims))
+        .append("<h2>")
+        .append(Html.escape(v.t("challenge.why.heading")))
+        .append("</h2>\n<p>")
+        .append(v.h("challenge.why.text", bdi(claims.recipient())))
+        .append("</p>\n");
     HumanCheck main = checks.get(0);
     CheckFragment mainForm = main.render(context);
     sb.append(mainForm.html());
@@ -739,33 +790,26 @@ public final class ChallengePage {
       Optional<HumanCheck> fallback = checks.stream().filter(c -> !c.needsScript()).findFirst();
       if (fallback.isPresent()) {
         sb.append("<noscript>\n<h2 id=\"noscript-title\">")
-            .append(Html.escape(text.get("check.noscript.title")))
+            .append(Html.escape(v.t("check.noscript.title")))
             .append("</h2>\n")
             .append(fallback.get().render(context).html())
             .append("</noscript>\n");
         csp = csp.and(fallback.get().cspSources());
       } else {
         sb.append("<noscript><p class=\"problem\">")
-            .append(Html.escape(text.get("check.noscript.none")))
+            .append(Html.escape(v.t("check.noscript.none")))
             .append("</p></noscript>\n");
       }
     }
     sb.append("<p class=\"small\">")
-        .append(Html.escape(text.get("check.expires", Math.max(1, powValidity.toMinutes()))))
+        .append(Html.escape(v.t("check.expires", Math.max(1, powValidity.toMinutes()))))
         .append("</p>\n");
-    return Pages.page(
-        200,
-        root,
-        "Confirm that you are a person",
-        sb.toString(),
-        mainForm.scripts(),
-        csp,
-        Map.of());
+    return v.page(200, v.t("challenge.title"), sb.toString(), mainForm.scripts(), csp, Map.of());
   }
 
   /** What the checks get to know about one request. */
-  private CheckContext context(String root, String token, Optional<InetAddress> client) {
-    return new Context(token, client, clock.instant(), powValidity, root, stamps, text);
+  private CheckContext context(View v, String token, Optional<InetAddress> client) {
+    return new Context(token, client, clock.instant(), powValidity, v.root(), stamps, v.text());
   }
 
   /** The page's {@link CheckContext}: one per request. */
@@ -826,75 +870,45 @@ public final class ChallengePage {
   }
 
   private PageResponse checkProblem(
-      int status, String root, String token, String titleKey, String textKey, Object... args) {
-    String title = text.get(titleKey);
+      int status, View v, String token, String titleKey, String textKey, Object... args) {
+    String title = v.t(titleKey);
     String main =
         "<h1>"
             + Html.escape(title)
             + "</h1>\n<p>"
-            + Html.escape(text.get(textKey, args))
+            + Html.escape(v.t(textKey, args))
             + "</p>\n"
             + "<p>"
-            + Html.escape(text.get("check.failed.nothing"))
+            + Html.escape(v.t("common.nothing-recorded"))
             + "</p>\n"
             + "<p><a href=\""
             + Html.escape(token)
             + "\">"
-            + Html.escape(text.get("check.failed.again"))
+            + Html.escape(v.t("common.open-check-again"))
             + "</a></p>\n";
-    return Pages.page(status, root, title, main, false);
+    return v.page(status, title, main, false);
   }
 
   /**
    * The page for a token that did not verify. The status and the text differ by reason, so a person
    * (and a test) can tell a cut-off link from an expired one.
    */
-  static PageResponse tokenProblem(String root, TokenException.Reason reason) {
+  static PageResponse tokenProblem(View v, TokenException.Reason reason) {
     return switch (reason) {
-      case MALFORMED, UNSUPPORTED_VERSION ->
-          Pages.simple(
-              400,
-              root,
-              "This link is not valid",
-              "This confirmation link is not valid. It may have been cut off or changed when the message was "
-                  + "copied: make sure you opened the whole link, which stands on a line of its own.",
-              "Nothing was recorded.");
-      case BAD_SIGNATURE ->
-          Pages.simple(
-              403,
-              root,
-              "This link is not valid",
-              "This confirmation link is not valid: it was changed, or it was not made by this site.",
-              "Nothing was recorded.");
-      case NOT_YET_VALID ->
-          Pages.simple(
-              403,
-              root,
-              "This link is not valid yet",
-              "This confirmation link is dated in the future, so the clocks of the mail system and of this site "
-                  + "disagree. Try again in a few minutes.",
-              "Nothing was recorded.");
-      case EXPIRED ->
-          Pages.simple(
-              410,
-              root,
-              "This link has expired",
-              "This confirmation link is too old. Send your message again: the reply you get back holds a "
-                  + "fresh link.",
-              "Nothing was recorded.");
-      case UNKNOWN_KEY ->
-          Pages.simple(
-              404,
-              root,
-              "This link is no longer valid",
-              "This confirmation link was made with a key this site has since retired. Send your message "
-                  + "again: the reply you get back holds a fresh link.",
-              "Nothing was recorded.");
+      case MALFORMED, UNSUPPORTED_VERSION -> linkProblem(v, 400, "link.malformed");
+      case BAD_SIGNATURE -> linkProblem(v, 403, "link.bad-signature");
+      case NOT_YET_VALID -> linkProblem(v, 403, "link.not-yet-valid");
+      case EXPIRED -> linkProblem(v, 410, "link.expired");
+      case UNKNOWN_KEY -> linkProblem(v, 404, "link.unknown-key");
     };
   }
 
-  private static PageResponse notFound(String root) {
-    return Pages.simple(404, root, "Not found", "There is nothing at this address.");
+  private static PageResponse linkProblem(View v, int status, String key) {
+    return v.keyed(status, key, Map.of(), key + ".text", "common.nothing-recorded");
+  }
+
+  private static PageResponse notFound(View v) {
+    return v.error(404, "error.not-found");
   }
 
   private String withSubaddress(CanonicalAddress recipient, String code) {
@@ -952,6 +966,20 @@ public final class ChallengePage {
       }
     }
 
+    /** An operator's file, read once at start; at most {@value #MAX_FILE_BYTES} bytes. */
+    static Asset file(Path file, String contentType) {
+      try {
+        if (Files.size(file) > MAX_FILE_BYTES) {
+          throw new IllegalArgumentException(file + ": larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        return new Asset(Files.readAllBytes(file), contentType);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+
+    static final int MAX_FILE_BYTES = 512 * 1024;
+
     PageResponse response() {
       return new PageResponse(200, Pages.securityHeaders(contentType, "no-cache"), bytes);
     }
@@ -982,6 +1010,12 @@ public final class ChallengePage {
     private final Map<String, HumanCheck> added = new LinkedHashMap<>();
     private Duration pageWait;
     private Settings settings;
+    private Path pageTexts;
+    private Path template;
+    private Path stylesheet;
+    private String organization;
+    private String contact;
+    private URI privacyNotice;
 
     private Builder() {}
 
@@ -1016,6 +1050,21 @@ public final class ChallengePage {
     }
 
     /**
+     * A directory of page texts merged over the built-in ones, read when the page is built ({@link
+     * Settings#PAGE_TEXTS}): {@code messages_xx.properties} files (UTF-8) that change single texts
+     * of a language or add one; see docs/challenge-page.md, "Languages".
+     *
+     * @param dir the directory
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder pageTexts(Path dir) {
+      checkState(this.pageTexts == null, "pageTexts was already set");
+      this.pageTexts = requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
      * Makes a check of the site's own (or one configured in code, such as a hosted CAPTCHA with its
      * keys) available under its {@link HumanCheck#name()}; list the name in {@link #checks} to
      * offer it. Replaces a registered check of the same name; the names {@code pow} and {@code
@@ -1037,6 +1086,21 @@ public final class ChallengePage {
           name);
       checkState(!added.containsKey(name), "a check named %s was already added", name);
       added.put(name, check);
+      return this;
+    }
+
+    /**
+     * An HTML template of the operator's own for every page ({@link Settings#PAGE_TEMPLATE}), with
+     * placeholders {@code {{lang}} {{dir}} {{title}} {{head}} {{main}}} (required) and {@code
+     * {{org}} {{header}} {{footer}}}; read and checked when the page is built.
+     *
+     * @param file the template file (UTF-8)
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder template(Path file) {
+      checkState(this.template == null, "template was already set");
+      this.template = requireNonNull(file, "file");
       return this;
     }
 
@@ -1100,6 +1164,63 @@ public final class ChallengePage {
             names);
       }
       return List.copyOf(out);
+    }
+
+    /**
+     * A stylesheet of the operator's own, served as {@code /static/page.css} in place of the
+     * built-in one ({@link Settings#PAGE_CSS}); read when the page is built.
+     *
+     * @param file the CSS file (UTF-8)
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder stylesheet(Path file) {
+      checkState(this.stylesheet == null, "stylesheet was already set");
+      this.stylesheet = requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * The name of the organisation that runs the page, shown on every page ({@link
+     * Settings#PAGE_ORGANIZATION}).
+     *
+     * @param name 1 to 200 characters of one line
+     * @return this builder
+     * @throws IllegalArgumentException for a blank or long name, or one with control characters
+     * @since 0.4.0
+     */
+    public Builder organization(String name) {
+      checkState(this.organization == null, "organization was already set");
+      this.organization = PageShell.Branding.checkOrganization(requireNonNull(name, "name"));
+      return this;
+    }
+
+    /**
+     * The address people may write to about the page, shown as a mail link on every page ({@link
+     * Settings#PAGE_CONTACT}). Not guessed when absent: the page then names no contact.
+     *
+     * @param address a plain address such as {@code postmaster@example.com}
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder contact(String address) {
+      checkState(this.contact == null, "contact was already set");
+      this.contact = PageShell.Branding.checkContact(requireNonNull(address, "address"));
+      return this;
+    }
+
+    /**
+     * The https URL of the operator's privacy notice, linked on every page next to how long a
+     * confirmation is kept ({@link Settings#PAGE_PRIVACY_URL}).
+     *
+     * @param url an absolute https URL
+     * @return this builder
+     * @since 0.4.0
+     */
+    public Builder privacyNotice(URI url) {
+      checkState(this.privacyNotice == null, "privacyNotice was already set");
+      this.privacyNotice = PageShell.Branding.checkPrivacyNotice(requireNonNull(url, "url"));
+      return this;
     }
 
     /**
@@ -1285,8 +1406,11 @@ public final class ChallengePage {
      * ({@link Settings#CONFIRMATIONS_PER_RECIPIENT_PER_DAY}, {@link
      * Settings#CONFIRMATIONS_PER_SENDER_DOMAIN_PER_DAY}, {@link
      * Settings#CONFIRMATIONS_PER_NETWORK_PER_HOUR}), {@link Settings#PAGE_CHECKS} and {@link
-     * Settings#PAGE_WAIT}, each as configured or defaulted. Sets all of these options; do not set
-     * them separately as well. Checks registered in {@link HumanCheckRegistry} are made from these
+     * Settings#PAGE_WAIT}, each as configured or defaulted, and the page's texts and branding
+     * ({@link Settings#PAGE_TEXTS}, {@link Settings#PAGE_TEMPLATE}, {@link Settings#PAGE_CSS},
+     * {@link Settings#PAGE_ORGANIZATION}, {@link Settings#PAGE_CONTACT}, {@link
+     * Settings#PAGE_PRIVACY_URL}) when configured. Sets all of these options; do not set them
+     * separately as well. Checks registered in {@link HumanCheckRegistry} are made from these
      * settings.
      *
      * @param settings the settings
@@ -1311,6 +1435,12 @@ public final class ChallengePage {
       settings.find(Settings.PAGE_CHECKS).ifPresent(this::checks);
       settings.find(Settings.PAGE_WAIT).ifPresent(this::pageWait);
       this.settings = settings;
+      settings.find(Settings.PAGE_TEXTS).ifPresent(this::pageTexts);
+      settings.find(Settings.PAGE_TEMPLATE).ifPresent(this::template);
+      settings.find(Settings.PAGE_CSS).ifPresent(this::stylesheet);
+      settings.find(Settings.PAGE_ORGANIZATION).ifPresent(this::organization);
+      settings.find(Settings.PAGE_CONTACT).ifPresent(this::contact);
+      settings.find(Settings.PAGE_PRIVACY_URL).ifPresent(this::privacyNotice);
       return this;
     }
 
@@ -1363,6 +1493,8 @@ public final class ChallengePage {
      *
      * @return the page
      * @throws IllegalStateException if tokens, pass codes or store were not set
+     * @throws IllegalArgumentException naming the file (and line) when the page texts, the template
+     *     or the stylesheet cannot be read or are wrong
      */
     public ChallengePage build() {
       checkState(tokens != null, "tokens is required");

@@ -178,7 +178,7 @@ public final class ChallengeWebServer implements AutoCloseable {
     c.addBean(g);
     s.addConnector(c);
     s.addBean(new NetworkConnectionLimit(maxConnections, c));
-    s.setErrorHandler(new PageErrors());
+    s.setErrorHandler(new PageErrors(gate));
 
     AtomicInteger n = new AtomicInteger();
     ThreadFactory factory =
@@ -305,7 +305,7 @@ public final class ChallengeWebServer implements AutoCloseable {
         x.serve();
       } catch (RuntimeException e) {
         log.warn("challenge page failed: {}", e.getClass().getName(), e);
-        x.send(PageGate.serverError());
+        x.send(gate.serverError(x.acceptLanguage()));
       }
       return true;
     }
@@ -326,19 +326,25 @@ public final class ChallengeWebServer implements AutoCloseable {
       this.connection = connection;
     }
 
+    /** The request's {@code Accept-Language} lines, joined; empty when absent. */
+    String acceptLanguage() {
+      return String.join(", ", request.getHeaders().getValuesList(HttpHeader.ACCEPT_LANGUAGE));
+    }
+
     void serve() {
+      String language = acceptLanguage();
       InetAddress client = clientAddress();
       HttpURI uri = request.getHttpURI();
       String rawPath = uri.getPath() == null ? "" : uri.getPath();
       String rawQuery = uri.getQuery() == null ? "" : uri.getQuery();
       Optional<PageResponse> early =
-          gate.admit(request.getMethod(), rawPath, rawQuery, request.getLength(), client);
+          gate.admit(request.getMethod(), rawPath, rawQuery, request.getLength(), client, language);
       if (early.isPresent()) {
         send(early.get());
       } else if (request.getMethod().equals("POST")) {
-        post(rawPath, client);
+        post(rawPath, client, language);
       } else {
-        runPage(() -> gate.get(rawPath));
+        runPage(() -> gate.get(rawPath, language), language);
       }
     }
 
@@ -352,7 +358,7 @@ public final class ChallengeWebServer implements AutoCloseable {
     }
 
     /** Reads the body (admitted by the gate) within its deadline, then runs the page. */
-    private void post(String rawPath, InetAddress client) {
+    private void post(String rawPath, InetAddress client, String language) {
       AtomicBoolean late = new AtomicBoolean();
       Scheduler.Task deadline =
           scheduler.schedule(
@@ -374,25 +380,31 @@ public final class ChallengeWebServer implements AutoCloseable {
                   runPage(
                       () ->
                           gate.post(
-                              rawPath, contentType == null ? "" : contentType, bytes, client));
+                              rawPath,
+                              contentType == null ? "" : contentType,
+                              bytes,
+                              client,
+                              language),
+                      language);
                 } else if (late.get()) {
-                  send(PageGate.requestTimeout());
+                  send(gate.requestTimeout(language));
                 } else if (failure instanceof IOException
                     || failure.getCause() instanceof IOException) {
                   fail(failure);
                 } else {
-                  send(PageGate.bodyTooLarge()); // asByteArrayAsync fails a body over its limit
+                  // asByteArrayAsync fails a body over its limit
+                  send(gate.bodyTooLarge(language));
                 }
               }));
     }
 
     /** Runs the page's logic on the page pool, or answers 503 when it is full. */
-    private void runPage(Supplier<PageResponse> logic) {
+    private void runPage(Supplier<PageResponse> logic, String language) {
       try {
         pageThreads.execute(() -> send(logic.get())); // the gate turns a failure into a 500
       } catch (RejectedExecutionException e) {
         log.debug("challenge page busy: 503");
-        send(PageGate.busy());
+        send(gate.busy(language));
       }
     }
 
@@ -456,6 +468,12 @@ public final class ChallengeWebServer implements AutoCloseable {
 
   /** Jetty's own error answers (bad request head, head too large) as pages with our headers. */
   private static final class PageErrors extends ErrorHandler {
+    private final PageGate gate;
+
+    PageErrors(PageGate gate) {
+      this.gate = gate;
+    }
+
     @Override
     protected void generateResponse(
         Request request,
@@ -464,7 +482,14 @@ public final class ChallengeWebServer implements AutoCloseable {
         String message,
         Throwable cause,
         Callback callback) {
-      PageResponse r = PageGate.notServed(code);
+      String language;
+      try { // the head may be only partly read
+        language =
+            String.join(", ", request.getHeaders().getValuesList(HttpHeader.ACCEPT_LANGUAGE));
+      } catch (RuntimeException e) {
+        language = "";
+      }
+      PageResponse r = gate.notServed(code, language);
       response.setStatus(r.status());
       r.headers().forEach((k, v) -> response.getHeaders().put(k, v));
       byte[] body = r.body();

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.examples.runtime.Setting;
 import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.web.Pages.View;
 
 /**
  * What every host of a {@link ChallengePage} puts in front of it, whatever its HTTP stack: the
@@ -154,22 +155,45 @@ public final class PageGate {
    */
   public Optional<PageResponse> admit(
       String method, String rawPath, String rawQuery, long declaredLength, InetAddress client) {
+    return admit(method, rawPath, rawQuery, declaredLength, client, "");
+  }
+
+  /**
+   * {@link #admit(String, String, String, long, InetAddress)}, answering in the language the
+   * request prefers.
+   *
+   * @param method the request method, such as {@code GET}
+   * @param rawPath the request path as sent, relative to where the page is mounted
+   * @param rawQuery the query string without {@code ?}, empty for none
+   * @param declaredLength the {@code Content-Length}, or -1 when not declared
+   * @param client the client's address, from {@link #client}
+   * @param acceptLanguage the request's {@code Accept-Language}, empty when absent
+   * @return the answer to send at once, or empty to go on
+   * @since 0.4.0
+   */
+  public Optional<PageResponse> admit(
+      String method,
+      String rawPath,
+      String rawQuery,
+      long declaredLength,
+      InetAddress client,
+      String acceptLanguage) {
+    requireNonNull(acceptLanguage, "acceptLanguage");
     requireNonNull(method, "method");
     requireNonNull(rawPath, "rawPath");
     requireNonNull(rawQuery, "rawQuery");
     requireNonNull(client, "client");
     OptionalLong wait = limiter.acquire(client);
+    View v = page.view("/", acceptLanguage);
     if (wait.isPresent()) {
-      return Optional.of(tooMany(wait.getAsLong()));
+      return Optional.of(tooMany(v, wait.getAsLong()));
     }
     int targetLength = rawPath.length() + (rawQuery.isEmpty() ? 0 : rawQuery.length() + 1);
     if (targetLength > MAX_TARGET_LENGTH) {
-      return Optional.of(
-          Pages.simple(
-              414, "/", "Address too long", "This address is too long to be a confirmation link."));
+      return Optional.of(v.error(414, "error.too-long"));
     }
     if (!rawPath.startsWith("/")) {
-      return Optional.of(Pages.simple(400, "/", "Bad request", "This request is not understood."));
+      return Optional.of(v.error(400, "error.bad-request"));
     }
     switch (method) {
       case "GET", "HEAD" -> {
@@ -177,7 +201,7 @@ public final class PageGate {
       }
       case "POST" -> {
         if (declaredLength > maxBodyBytes) {
-          return Optional.of(bodyTooLarge());
+          return Optional.of(bodyTooLarge(v));
         }
         String token = tokenOf(rawPath);
         // only links we minted are counted: a made-up token gets the page's refusal anyway, and
@@ -185,19 +209,13 @@ public final class PageGate {
         if (token != null && page.isAuthentic(token)) {
           OptionalLong postWait = limiter.acquirePost(token);
           if (postWait.isPresent()) {
-            return Optional.of(tooMany(postWait.getAsLong()));
+            return Optional.of(tooMany(v, postWait.getAsLong()));
           }
         }
         return Optional.empty();
       }
       default -> {
-        return Optional.of(
-            Pages.simple(
-                405,
-                "/",
-                "Method not allowed",
-                Map.of("Allow", "GET, HEAD, POST"),
-                "This site only answers GET, HEAD and POST."));
+        return Optional.of(v.error(405, "error.method", Map.of("Allow", "GET, HEAD, POST")));
       }
     }
   }
@@ -210,12 +228,25 @@ public final class PageGate {
    * @return the response (for a HEAD, send its headers without the body)
    */
   public PageResponse get(String rawPath) {
+    return get(rawPath, "");
+  }
+
+  /**
+   * {@link #get(String)} in the language the request prefers.
+   *
+   * @param rawPath the raw path, relative to where the page is mounted
+   * @param acceptLanguage the request's {@code Accept-Language}, empty when absent
+   * @return the response (for a HEAD, send its headers without the body)
+   * @since 0.4.0
+   */
+  public PageResponse get(String rawPath, String acceptLanguage) {
     requireNonNull(rawPath, "rawPath");
+    requireNonNull(acceptLanguage, "acceptLanguage");
     try {
-      return page.get(rawPath);
+      return page.get(rawPath, acceptLanguage);
     } catch (RuntimeException e) {
       log.warn("challenge page failed: {}", e.getClass().getName(), e);
-      return serverError();
+      return serverError(acceptLanguage);
     }
   }
 
@@ -230,18 +261,35 @@ public final class PageGate {
    * @return the response
    */
   public PageResponse post(String rawPath, String contentType, byte[] body, InetAddress client) {
+    return post(rawPath, contentType, body, client, "");
+  }
+
+  /**
+   * {@link #post(String, String, byte[], InetAddress)} in the language the request prefers.
+   *
+   * @param rawPath the raw path, relative to where the page is mounted
+   * @param contentType the request's {@code Content-Type}, empty when absent
+   * @param body the body
+   * @param client the client's address, from {@link #client}
+   * @param acceptLanguage the request's {@code Accept-Language}, empty when absent
+   * @return the response
+   * @since 0.4.0
+   */
+  public PageResponse post(
+      String rawPath, String contentType, byte[] body, InetAddress client, String acceptLanguage) {
     requireNonNull(rawPath, "rawPath");
     requireNonNull(contentType, "contentType");
     requireNonNull(body, "body");
     requireNonNull(client, "client");
+    requireNonNull(acceptLanguage, "acceptLanguage");
     if (body.length > maxBodyBytes) {
-      return bodyTooLarge();
+      return bodyTooLarge(acceptLanguage);
     }
     try {
-      return page.post(rawPath, contentType, body, client);
+      return page.post(rawPath, contentType, body, client, acceptLanguage);
     } catch (RuntimeException e) {
       log.warn("challenge page failed: {}", e.getClass().getName(), e);
-      return serverError();
+      return serverError(acceptLanguage);
     }
   }
 
@@ -251,12 +299,22 @@ public final class PageGate {
    * @return the response
    */
   public static PageResponse bodyTooLarge() {
-    return Pages.simple(
-        413,
-        "/",
-        "Request too large",
-        Map.of("Connection", "close"),
-        "The form sent was too large.");
+    return bodyTooLarge(english());
+  }
+
+  /**
+   * {@link #bodyTooLarge()} in the language the request prefers, with the page's branding.
+   *
+   * @param acceptLanguage the request's {@code Accept-Language}, empty when absent
+   * @return the response
+   * @since 0.4.0
+   */
+  public PageResponse bodyTooLarge(String acceptLanguage) {
+    return bodyTooLarge(page.view("/", requireNonNull(acceptLanguage, "acceptLanguage")));
+  }
+
+  private static PageResponse bodyTooLarge(View v) {
+    return v.error(413, "error.too-large", Map.of("Connection", "close"));
   }
 
   /**
@@ -265,12 +323,19 @@ public final class PageGate {
    * @return the response
    */
   public static PageResponse requestTimeout() {
-    return Pages.simple(
-        408,
-        "/",
-        "Request timeout",
-        Map.of("Connection", "close"),
-        "The form took too long to arrive. Try again.");
+    return english().error(408, "error.timeout", Map.of("Connection", "close"));
+  }
+
+  /**
+   * {@link #requestTimeout()} in the language the request prefers, with the page's branding.
+   *
+   * @param acceptLanguage the request's {@code Accept-Language}, empty when absent
+   * @return the response
+   * @since 0.4.0
+   */
+  public PageResponse requestTimeout(String acceptLanguage) {
+    return page.view("/", requireNonNull(acceptLanguage, "acceptLanguage"))
+        .error(408, "error.timeout", Map.of("Connection", "close"));
   }
 
   /**
@@ -279,12 +344,23 @@ public final class PageGate {
    * @return the response
    */
   public static PageResponse busy() {
-    return Pages.simple(
-        503,
-        "/",
-        "Busy",
-        Map.of("Retry-After", Integer.toString(BUSY_RETRY_AFTER_SECONDS)),
-        "This site is busy. Wait a few seconds, then try again.");
+    return busy(english());
+  }
+
+  /**
+   * {@link #busy()} in the language the request prefers, with the page's branding.
+   *
+   * @param acceptLanguage the request's {@code Accept-Language}, empty when absent
+   * @return the response
+   * @since 0.4.0
+   */
+  public PageResponse busy(String acceptLanguage) {
+    return busy(page.view("/", requireNonNull(acceptLanguage, "acceptLanguage")));
+  }
+
+  private static PageResponse busy(View v) {
+    return v.error(
+        503, "error.busy", Map.of("Retry-After", Integer.toString(BUSY_RETRY_AFTER_SECONDS)));
   }
 
   /**
@@ -293,7 +369,19 @@ public final class PageGate {
    * @return the response
    */
   public static PageResponse serverError() {
-    return Pages.simple(500, "/", "Server error", "Something went wrong. Try again later.");
+    return english().error(500, "error.server");
+  }
+
+  /**
+   * {@link #serverError()} in the language the request prefers, with the page's branding.
+   *
+   * @param acceptLanguage the request's {@code Accept-Language}, empty when absent
+   * @return the response
+   * @since 0.4.0
+   */
+  public PageResponse serverError(String acceptLanguage) {
+    return page.view("/", requireNonNull(acceptLanguage, "acceptLanguage"))
+        .error(500, "error.server");
   }
 
   /**
@@ -305,7 +393,26 @@ public final class PageGate {
    */
   public static PageResponse notServed(int status) {
     int s = status >= 400 && status <= 599 ? status : 500;
-    return Pages.simple(s, "/", "Request not served", "This request cannot be served.");
+    return english().error(s, "error.not-served");
+  }
+
+  /**
+   * {@link #notServed(int)} in the language the request prefers, with the page's branding.
+   *
+   * @param status the status, 400 to 599 (anything else becomes 500)
+   * @param acceptLanguage the request's {@code Accept-Language}, empty when absent
+   * @return the response
+   * @since 0.4.0
+   */
+  public PageResponse notServed(int status, String acceptLanguage) {
+    int s = status >= 400 && status <= 599 ? status : 500;
+    return page.view("/", requireNonNull(acceptLanguage, "acceptLanguage"))
+        .error(s, "error.not-served");
+  }
+
+  /** The built-in English shell, for the answers that know no page. */
+  private static View english() {
+    return new View("/", PageText.english(), PageShell.standard());
   }
 
   /** The token of {@code /c/<token>}, or null for any other path. */
@@ -317,13 +424,8 @@ public final class PageGate {
     return token.isEmpty() || token.indexOf('/') >= 0 ? null : token;
   }
 
-  private static PageResponse tooMany(long seconds) {
-    return Pages.simple(
-        429,
-        "/",
-        "Too many requests",
-        Map.of("Retry-After", Long.toString(seconds)),
-        "Too many requests from your address. Wait a minute, then try again.");
+  private static PageResponse tooMany(View v, long seconds) {
+    return v.error(429, "error.too-many", Map.of("Retry-After", Long.toString(seconds)));
   }
 
   @Override

@@ -35,7 +35,7 @@ final class Pages {
   }
 
   /**
-   * A complete page.
+   * A complete page in English with the built-in shell.
    *
    * @param status the HTTP status
    * @param root the relative way from the page to the site root, such as {@code ../}
@@ -55,19 +55,14 @@ final class Pages {
       String mainHtml,
       boolean withScript,
       Map<String, String> extraHeaders) {
-    return page(
-        status,
-        root,
-        title,
-        mainHtml,
-        withScript ? List.of("static/pow.js") : List.of(),
-        CspSources.none(),
-        extraHeaders);
+    return new View(root, PageText.english(), PageShell.standard())
+        .page(status, title, mainHtml, withScript, extraHeaders);
   }
 
   /**
-   * A complete page that loads {@code scripts} (the page's own as {@code static/…}, relative to the
-   * root, or a check's provider's as {@code https:} URLs) and whose policy adds {@code csp}.
+   * A complete page in English with the built-in shell that loads {@code scripts} (the page's own
+   * as {@code static/…}, relative to the root, or a check's provider's as {@code https:} URLs) and
+   * whose policy adds {@code csp}.
    */
   static PageResponse page(
       int status,
@@ -77,27 +72,8 @@ final class Pages {
       List<String> scripts,
       CspSources csp,
       Map<String, String> extraHeaders) {
-    StringBuilder sb = new StringBuilder(2048);
-    sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<meta name=\"referrer\" content=\"no-referrer\">\n")
-        .append("<meta name=\"robots\" content=\"noindex, nofollow\">\n")
-        .append("<title>")
-        .append(Html.escape(title))
-        .append("</title>\n")
-        .append("<link rel=\"stylesheet\" href=\"")
-        .append(root)
-        .append("static/page.css\">\n");
-    for (String script : scripts) {
-      sb.append("<script src=\"")
-          .append(Html.escape(script.startsWith("static/") ? root + script : script))
-          .append("\" defer></script>\n");
-    }
-    sb.append("</head>\n<body>\n<main>\n").append(mainHtml).append("</main>\n</body>\n</html>\n");
-    Map<String, String> headers = securityHeaders(HTML, "no-store");
-    headers.put("Content-Security-Policy", csp(csp));
-    headers.putAll(extraHeaders);
-    return new PageResponse(status, headers, sb.toString().getBytes(StandardCharsets.UTF_8));
+    return new View(root, PageText.english(), PageShell.standard())
+        .page(status, title, mainHtml, scripts, csp, extraHeaders);
   }
 
   /**
@@ -130,7 +106,7 @@ final class Pages {
     return String.join("; ", parts);
   }
 
-  /** A page with a heading and one or more paragraphs of plain text. */
+  /** A page in English with a heading and one or more paragraphs of plain text. */
   static PageResponse simple(int status, String root, String title, String... paragraphs) {
     return simple(status, root, title, Map.of(), paragraphs);
   }
@@ -141,12 +117,97 @@ final class Pages {
       String title,
       Map<String, String> extraHeaders,
       String... paragraphs) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("<h1>").append(Html.escape(title)).append("</h1>\n");
-    for (String p : paragraphs) {
-      sb.append("<p>").append(Html.escape(p)).append("</p>\n");
+    return new View(root, PageText.english(), PageShell.standard())
+        .simple(status, title, extraHeaders, paragraphs);
+  }
+
+  /**
+   * One page being made: where the site root is from it, its language and its shell.
+   *
+   * @param root the relative way from the page to the site root, such as {@code ../}
+   * @param text the texts in the request's language
+   * @param shell the template and the branding
+   */
+  record View(String root, PageText text, PageShell shell) {
+    /** The text for {@code key}, plain. */
+    String t(String key, Object... args) {
+      return text.get(key, args);
     }
-    return page(status, root, title, sb.toString(), false, extraHeaders);
+
+    /** The text for {@code key}, escaped, with HTML arguments. */
+    String h(String key, String... htmlArgs) {
+      return text.html(key, htmlArgs);
+    }
+
+    PageResponse page(int status, String title, String mainHtml, boolean withScript) {
+      return page(status, title, mainHtml, withScript, Map.of());
+    }
+
+    PageResponse page(
+        int status,
+        String title,
+        String mainHtml,
+        boolean withScript,
+        Map<String, String> extraHeaders) {
+      return page(
+          status,
+          title,
+          mainHtml,
+          withScript ? List.of("static/pow.js") : List.of(),
+          CspSources.none(),
+          extraHeaders);
+    }
+
+    /** A page that loads {@code scripts} and whose policy adds {@code csp}. */
+    PageResponse page(
+        int status,
+        String title,
+        String mainHtml,
+        List<String> scripts,
+        CspSources csp,
+        Map<String, String> extraHeaders) {
+      String html = shell.render(text, root, title, mainHtml, scripts);
+      Map<String, String> headers = securityHeaders(HTML, "no-store");
+      headers.put("Content-Security-Policy", csp(csp));
+      headers.put("Content-Language", text.languageTag());
+      headers.put("Vary", "Accept-Language");
+      headers.putAll(extraHeaders);
+      return new PageResponse(status, headers, html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A page with a heading and paragraphs of plain text (escaped here). */
+    PageResponse simple(
+        int status, String title, Map<String, String> extraHeaders, String... paragraphs) {
+      StringBuilder sb = new StringBuilder();
+      sb.append("<h1>").append(Html.escape(title)).append("</h1>\n");
+      for (String p : paragraphs) {
+        sb.append("<p>").append(Html.escape(p)).append("</p>\n");
+      }
+      return page(status, title, sb.toString(), false, extraHeaders);
+    }
+
+    /**
+     * A page from catalogue keys: {@code KEY.title} as title and heading, then the texts of {@code
+     * paragraphKeys}.
+     */
+    PageResponse keyed(
+        int status, String key, Map<String, String> extraHeaders, String... paragraphKeys) {
+      String[] paragraphs = new String[paragraphKeys.length];
+      for (int i = 0; i < paragraphKeys.length; i++) {
+        paragraphs[i] = t(paragraphKeys[i]);
+      }
+      return simple(status, t(key + ".title"), extraHeaders, paragraphs);
+    }
+
+    /** {@link #keyed} with {@code KEY.text} as the one paragraph. */
+    PageResponse error(int status, String key) {
+      return keyed(status, key, Map.of(), key + ".text");
+    }
+
+    /** {@link #error(int, String)} with extra headers. */
+    PageResponse error(int status, String key, Map<String, String> extraHeaders) {
+      return keyed(status, key, extraHeaders, key + ".text");
+    }
   }
 
   /** The relative path from {@code path} (which starts with {@code /}) to the site root. */

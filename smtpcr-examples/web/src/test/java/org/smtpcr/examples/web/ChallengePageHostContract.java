@@ -293,6 +293,41 @@ public abstract class ChallengePageHostContract {
   }
 
   @Test
+  public void get_acceptLanguageGerman_germanPageThatVariesByLanguage() throws Exception {
+    try (Host web = start(Options.none())) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(web.baseUri().resolve("c/" + mint()))
+                  .header("Accept-Language", "de-CH, de;q=0.9, en;q=0.5")
+                  .build(),
+              BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      assertEquals(Optional.of("de"), r.headers().firstValue("content-language"));
+      assertEquals(Optional.of("Accept-Language"), r.headers().firstValue("vary"));
+      assertTrue(r.body().contains("<html lang=\"de\" dir=\"ltr\">"), r.body());
+      assertTrue(r.body().contains("Warum bin ich hier?"), r.body());
+    }
+  }
+
+  @Test
+  public void post_declaredBodyOverLimit_answersInTheRequestsLanguage() throws Exception {
+    try (Host web = start(Options.none().maxBodyBytes(1024))) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(web.baseUri().resolve("c/" + mint()))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .header("Accept-Language", "ar")
+                  .POST(BodyPublishers.ofByteArray(new byte[1025]))
+                  .build(),
+              BodyHandlers.ofString());
+      assertEquals(413, r.statusCode());
+      assertEquals(Optional.of("ar"), r.headers().firstValue("content-language"));
+      assertTrue(r.body().contains("<html lang=\"ar\" dir=\"rtl\">"), r.body());
+      assertEquals(List.of(), store.adds());
+    }
+  }
+
+  @Test
   public void post_declaredBodyOverLimit_413() throws Exception {
     try (Host web = start(Options.none().maxBodyBytes(1024))) {
       HttpResponse<String> r =

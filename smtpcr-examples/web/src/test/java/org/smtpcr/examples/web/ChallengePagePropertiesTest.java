@@ -27,7 +27,7 @@ final class ChallengePagePropertiesTest {
   private static final Pattern OWN_MARKUP =
       Pattern.compile(
           "<!DOCTYPE html>|</?(html|head|meta|title|link|script|body|main|h1|h2|p|strong|bdi|ol|li|noscript|form|input|progress"
-              + "|button|code|a)(\\s[^<>]*)?>");
+              + "|button|code|a|header|footer)(\\s[^<>]*)?>");
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
   private final KeyRing keyRing = KeyRing.generate();

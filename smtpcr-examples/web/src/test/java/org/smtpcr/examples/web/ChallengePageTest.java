@@ -374,7 +374,7 @@ final class ChallengePageTest {
     assertEquals(200, r.status());
     assertEquals(List.of(Optional.of(clock.instant().plus(Duration.ofDays(30)))), store.expiries());
     assertEquals(List.of(SenderAuthentication.SPF_PASS), store.authentications());
-    assertTrue(r.bodyText().contains("lasts until 31 March 2026, 12:00 UTC"), r.bodyText());
+    assertTrue(r.bodyText().contains("lasts until March 31, 2026, 12:00 UTC"), r.bodyText());
   }
 
   @Test
@@ -635,7 +635,7 @@ final class ChallengePageTest {
     assertEquals(200, second.status(), second.bodyText());
     assertTrue(second.bodyText().contains("You were already confirmed"), second.bodyText());
     assertTrue(
-        second.bodyText().contains("renewed until 15 April 2027, 12:00 UTC"), second.bodyText());
+        second.bodyText().contains("renewed until April 15, 2027, 12:00 UTC"), second.bodyText());
     assertFalse(second.bodyText().contains(code), "the pass code only when the entry is created");
     assertFalse(second.bodyText().contains("pass-code"), second.bodyText());
     assertEquals(
