@@ -1,6 +1,7 @@
 package org.smtpcr.examples.cli;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.concurrent.Callable;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.web.ChallengePage;
@@ -53,6 +54,14 @@ final class WebCommand implements Callable<Integer> {
               + ChallengePage.MAX_POW_DIFFICULTY_BITS
               + " (default ${DEFAULT-VALUE}: a few seconds in a browser).")
   int powBits;
+
+  @Option(
+      names = "--challenge-base",
+      paramLabel = "URL",
+      description =
+          "The page's public address, as the servers that make the links have it; the hosted"
+              + " CAPTCHA's answers must name its host, unless --captcha-hostname says otherwise.")
+  URI challengeBase;
 
   @Option(
       names = "--whitelist-expiry",
@@ -143,6 +152,9 @@ final class WebCommand implements Callable<Integer> {
                 .set(Settings.POW_BITS, powBits));
     if (whitelistExpiry != null) {
       b.text(Settings.WHITELIST_EXPIRY, whitelistExpiry);
+    }
+    if (challengeBase != null) {
+      b.set(Settings.CHALLENGE_BASE, challengeBase);
     }
     return b.build();
   }

@@ -132,6 +132,46 @@ final class WebOptions {
   String pageWait;
 
   @Option(
+      names = "--captcha-site-key",
+      paramLabel = "KEY",
+      description =
+          "The hosted CAPTCHA's public site key, for the turnstile, hcaptcha or recaptcha check.")
+  String captchaSiteKey;
+
+  @Option(
+      names = "--captcha-secret-file",
+      paramLabel = "FILE",
+      description =
+          "A file whose first line is the hosted CAPTCHA's secret key; keep it mode 600 (never"
+              + " give the secret itself on a command line).")
+  String captchaSecretFile;
+
+  @Option(
+      names = "--captcha-hostname",
+      paramLabel = "HOST",
+      split = ",",
+      description =
+          "A hostname the CAPTCHA's answer may name (repeatable; default: the host of"
+              + " --challenge-base).")
+  List<String> captchaHostnames = new ArrayList<>();
+
+  @Option(
+      names = "--captcha-timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long to wait for the CAPTCHA's siteverify API, to connect and to answer; past it"
+              + " the person is asked to try again (default 3s).")
+  String captchaTimeout;
+
+  @Option(
+      names = "--captcha-siteverify-url",
+      paramLabel = "URL",
+      description =
+          "Another siteverify address than the provider's, for a test stub or an HTTP proxy of"
+              + " your own (https, or http on loopback).")
+  String captchaSiteverifyUrl;
+
+  @Option(
       names = "--page-texts",
       paramLabel = "DIR",
       description =
@@ -191,6 +231,11 @@ final class WebOptions {
     Cli.setOption(spec, b, Settings.CONFIRMATIONS_PER_NETWORK_PER_HOUR, perNetworkPerHour);
     Cli.setOption(spec, b, Settings.PAGE_CHECKS, pageChecks);
     Cli.setOption(spec, b, Settings.PAGE_WAIT, pageWait);
+    Cli.setOption(spec, b, Settings.CAPTCHA_SITE_KEY, captchaSiteKey);
+    Cli.setOption(spec, b, Settings.CAPTCHA_SECRET_FILE, captchaSecretFile);
+    Cli.setOption(spec, b, Settings.CAPTCHA_HOSTNAMES, captchaHostnames);
+    Cli.setOption(spec, b, Settings.CAPTCHA_TIMEOUT, captchaTimeout);
+    Cli.setOption(spec, b, Settings.CAPTCHA_SITEVERIFY_URL, captchaSiteverifyUrl);
     Cli.setOption(spec, b, Settings.PAGE_TEXTS, pageTexts);
     Cli.setOption(spec, b, Settings.PAGE_ORGANIZATION, pageOrganization);
     Cli.setOption(spec, b, Settings.PAGE_CONTACT, pageContact);

@@ -1,6 +1,7 @@
 package org.smtpcr.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import com.google.common.net.InetAddresses;
 import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.Stage;
@@ -454,6 +457,107 @@ final class OneSettingEverywhereTest {
         assertTrue(r.out().contains(s.options().get(0)), command + " lacks " + s + ": " + r);
       }
     }
+  }
+
+  @Test
+  void captchaSettings_meanTheSameOnEveryRoute() throws Exception {
+    Path secret = dir.resolve("captcha.secret");
+    Settings options =
+        webSettings(
+            List.of(
+                "--challenge-base",
+                BASE,
+                "--captcha-site-key",
+                "1x00000000000000000000AA",
+                "--captcha-secret-file",
+                secret.toString(),
+                "--captcha-hostname",
+                "cr.example.com,cr2.example.com",
+                "--captcha-timeout",
+                "2s",
+                "--captcha-siteverify-url",
+                "http://127.0.0.1:8999/siteverify"));
+    String byOptions =
+        """
+        challenge-base=%s
+        captcha-site-key=1x00000000000000000000AA
+        captcha-secret-file=%s
+        captcha-hostname=cr.example.com,cr2.example.com
+        captcha-timeout=2s
+        captcha-siteverify-url=http://127.0.0.1:8999/siteverify
+        """
+            .formatted(BASE, secret);
+    Settings byOptionName = webSettings(config(byOptions));
+    String keys =
+        """
+        challengeBase=%s
+        captchaSiteKey=1x00000000000000000000AA
+        captchaSecretFile=%s
+        captchaHostnames=cr.example.com,cr2.example.com
+        captchaTimeout=2s
+        captchaSiteverifyUrl=http://127.0.0.1:8999/siteverify
+        """
+            .formatted(BASE, secret);
+    Settings byKey = webSettings(config(keys));
+    Properties p = new Properties();
+    p.load(new StringReader(keys));
+    Settings runtime = Settings.read(SettingSource.of(p));
+    for (Settings s : List.of(options, byOptionName, byKey, runtime)) {
+      assertEquals(URI.create(BASE), s.get(Settings.CHALLENGE_BASE), s::toString);
+      assertEquals("1x00000000000000000000AA", s.get(Settings.CAPTCHA_SITE_KEY), s::toString);
+      assertEquals(secret, s.get(Settings.CAPTCHA_SECRET_FILE), s::toString);
+      assertEquals(
+          List.of("cr.example.com", "cr2.example.com"),
+          s.get(Settings.CAPTCHA_HOSTNAMES),
+          s::toString);
+      assertEquals(Duration.ofSeconds(2), s.get(Settings.CAPTCHA_TIMEOUT), s::toString);
+      assertEquals(
+          URI.create("http://127.0.0.1:8999/siteverify"),
+          s.get(Settings.CAPTCHA_SITEVERIFY_URL),
+          s::toString);
+      assertFalse(s.toString().contains("8999"), "the siteverify URL is redacted: " + s);
+    }
+    Settings defaults = webSettings(List.of("--web-threads", "2"));
+    assertEquals(Duration.ofSeconds(3), defaults.get(Settings.CAPTCHA_TIMEOUT));
+    assertEquals(List.of(), defaults.get(Settings.CAPTCHA_HOSTNAMES));
+    for (String command : List.of("web", "policy-server", "demo")) {
+      CommandRun.Result r = CommandRun.run(command, "--help");
+      for (Setting<?> s :
+          List.of(
+              Settings.CAPTCHA_SITE_KEY,
+              Settings.CAPTCHA_SECRET_FILE,
+              Settings.CAPTCHA_HOSTNAMES,
+              Settings.CAPTCHA_TIMEOUT,
+              Settings.CAPTCHA_SITEVERIFY_URL)) {
+        assertTrue(r.out().contains(s.options().get(0)), command + " lacks " + s + ": " + r);
+      }
+    }
+    CommandRun.Result bad =
+        CommandRun.run("web", "--data", dir.resolve("d").toString(), "--captcha-timeout", "2h");
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertTrue(bad.err().contains("--captcha-timeout"), bad::toString);
+  }
+
+  @Test
+  @Timeout(120)
+  void captchaCheckWithoutItsSettings_stopsTheServerNamingTheMissingOne() throws Exception {
+    Path data = dir.resolve("d");
+    CommandRun.keygen(data);
+    CommandRun.Result r =
+        CommandRun.run(
+            () -> new TestLifecycle().begin(),
+            "web",
+            "--data",
+            data.toString(),
+            "--listen",
+            "127.0.0.1:0",
+            "--challenge-base",
+            BASE,
+            "--page-checks",
+            "turnstile,wait");
+    assertTrue(r.exitCode() != 0, r::toString);
+    assertTrue(r.err().contains("the turnstile check needs captcha-site-key"), r::toString);
+    assertEquals(1, r.err().lines().count(), r::toString);
   }
 
   @Test

@@ -762,6 +762,107 @@ public final class Settings {
           (k, v) -> SettingGrammar.integer(k, last(v), 0, 1_000_000));
 
   /**
+   * The public site key of the hosted CAPTCHA that {@code pageChecks} names ({@code turnstile},
+   * {@code hcaptcha} or {@code recaptcha}): the page renders the provider's widget with it. One
+   * hosted CAPTCHA per site.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<String> CAPTCHA_SITE_KEY =
+      declare(
+          "captchaSiteKey",
+          List.of(),
+          List.of("--captcha-site-key"),
+          null,
+          "The hosted CAPTCHA's public site key (for the turnstile, hcaptcha or recaptcha check).",
+          false,
+          (k, v) -> siteKey(k, last(v)));
+
+  /**
+   * The file that holds the hosted CAPTCHA's secret key on its first line; like the key file, it
+   * should be readable by the service only (a warning says so otherwise). The secret itself is
+   * never logged or shown.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<Path> CAPTCHA_SECRET_FILE =
+      declare(
+          "captchaSecretFile",
+          List.of(),
+          List.of("--captcha-secret-file"),
+          null,
+          "A file whose first line is the hosted CAPTCHA's secret key (mode 600).",
+          false,
+          Settings::path);
+
+  /**
+   * The hostnames the hosted CAPTCHA may say it was solved on; an answer for any other fails.
+   * Default: the host of {@link #CHALLENGE_BASE}.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<List<String>> CAPTCHA_HOSTNAMES =
+      declare(
+          "captchaHostnames",
+          List.of(),
+          List.of("--captcha-hostname"),
+          List.of(),
+          "Hostnames a CAPTCHA answer may name (default: the challenge-base host).",
+          false,
+          Settings::domains);
+
+  /**
+   * How long the page waits for the hosted CAPTCHA's {@code siteverify} API, for the connection and
+   * again for the answer (default 3 s, 100 ms to 1 min). Past it the provider counts as
+   * unavailable: the person is asked to try again, and nothing is recorded.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<Duration> CAPTCHA_TIMEOUT =
+      declare(
+          "captchaTimeout",
+          List.of(),
+          List.of("--captcha-timeout"),
+          Duration.ofSeconds(3),
+          "How long to wait for the CAPTCHA's siteverify API, to connect and to answer.",
+          false,
+          (k, v) -> {
+            Duration d = SettingGrammar.duration(k, last(v));
+            checkArgument(
+                d.compareTo(Duration.ofMillis(100)) >= 0 && d.compareTo(Duration.ofMinutes(1)) <= 0,
+                "%s must be 100 ms..1 min",
+                k);
+            return d;
+          });
+
+  /**
+   * Another address for the hosted CAPTCHA's {@code siteverify} API than the provider's own: for
+   * tests (a local stub) and for sites that must go through an HTTP proxy of their own. It must be
+   * {@code https}, or {@code http} on a loopback address: the secret travels in the request.
+   * Secret, since such an address may carry credentials.
+   *
+   * @since 0.4.0
+   */
+  public static final Setting<URI> CAPTCHA_SITEVERIFY_URL =
+      declare(
+          "captchaSiteverifyUrl",
+          List.of(),
+          List.of("--captcha-siteverify-url"),
+          null,
+          "Another siteverify address than the provider's (a test stub, a proxy): https, or http"
+              + " on loopback.",
+          true,
+          (k, v) -> {
+            URI u = uri(k, v);
+            String scheme = String.valueOf(u.getScheme()).toLowerCase(Locale.ROOT);
+            checkArgument(
+                (scheme.equals("https") || scheme.equals("http")) && u.getHost() != null,
+                "%s must be an http(s) URL with a host",
+                k);
+            return u;
+          });
+
+  /**
    * How many failed recipient-password attempts one client (an IPv4 address or an IPv6 /64) may
    * make per hour; past them its passwords are not checked until the hour ends.
    *
@@ -1501,6 +1602,15 @@ public final class Settings {
       }
     }
     return domains;
+  }
+
+  /** A CAPTCHA site key: 1 to 100 printable US-ASCII characters, no spaces (it is public). */
+  private static String siteKey(String key, String v) {
+    checkArgument(
+        !v.isEmpty() && v.length() <= 100 && v.chars().allMatch(c -> c > 0x20 && c < 0x7f),
+        "%s is 1 to 100 printable US-ASCII characters without spaces",
+        key);
+    return v;
   }
 
   /** An authserv-id (RFC 8601 §2.5): a domain-like token, no spaces or semicolons. */

@@ -200,6 +200,7 @@ public final class ChallengePage {
       Map.of(
           "/static/pow.js", Asset.load("pow.js", "text/javascript; charset=utf-8"),
           "/static/pow-worker.js", Asset.load("pow-worker.js", "text/javascript; charset=utf-8"),
+          "/static/captcha.js", Asset.load("captcha.js", "text/javascript; charset=utf-8"),
           "/static/page.css", Asset.load("page.css", "text/css; charset=utf-8"));
 
   private final ChallengeTokens tokens;

@@ -356,13 +356,20 @@ public final class SiteVerifier {
     return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
   }
 
-  /** Names the provider, endpoint, hostnames and timeouts; never the secret. */
+  /**
+   * Names the provider, endpoint (scheme, host, port and path only: a proxy's address may carry
+   * credentials), hostnames and timeouts; never the secret.
+   */
   @Override
   public String toString() {
     return "SiteVerifier["
         + provider
         + ", "
-        + endpoint
+        + endpoint.getScheme()
+        + "://"
+        + endpoint.getHost()
+        + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort())
+        + (endpoint.getRawPath() == null ? "" : endpoint.getRawPath())
         + ", hostnames="
         + hostnames
         + ", connectTimeout="

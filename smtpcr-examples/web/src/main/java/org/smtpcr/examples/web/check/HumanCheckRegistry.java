@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.smtpcr.examples.web.captcha.CaptchaCheck;
+import org.smtpcr.examples.web.captcha.CaptchaProvider;
 
 /**
  * The human checks a site can name in its settings ({@code pageChecks}, option {@code
@@ -29,7 +31,11 @@ public final class HumanCheckRegistry {
   public static final String WAIT = "wait";
 
   /** The checks made from settings, by name. */
-  private static final Map<String, HumanCheck.Factory> FACTORIES = Map.of();
+  private static final Map<String, HumanCheck.Factory> FACTORIES =
+      Map.of(
+          "turnstile", CaptchaCheck.factory(CaptchaProvider.TURNSTILE),
+          "hcaptcha", CaptchaCheck.factory(CaptchaProvider.HCAPTCHA),
+          "recaptcha", CaptchaCheck.factory(CaptchaProvider.RECAPTCHA_V2));
 
   private HumanCheckRegistry() {}
 
