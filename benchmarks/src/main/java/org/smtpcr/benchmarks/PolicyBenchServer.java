@@ -49,9 +49,9 @@ import org.smtpcr.examples.runtime.metrics.TimedWhitelistStore;
  * 127.0.0.1:{@code --port}: our {@link PolicyServer} as {@code smtpcr policy-server} runs it, its
  * store holding the known pairs ({@code --store memory|h2|postgresql}, {@code --h2-dir --pg-url
  * --workers --busy-poll-us}, {@code --spf on [--spf-cache off]}), or the floor ({@code --store
- * floor}). {@code --cache on} puts the near cache in front of the PostgreSQL store, and then, as
- * the command does, decides what the cache answers on the event loop ({@code --memory-first off}
- * hands every decision to a worker); {@code --observe on} adds what the command adds besides: the
+ * floor}). {@code --cache on} puts the near cache in front of the PostgreSQL store; {@code
+ * --memory-first on} tries each decision on the event loop first ({@code
+ * PolicyServer.Builder.memoryFirst}); {@code --observe on} adds what the command adds besides: the
  * INFO decision log through the command's logging configuration, and Micrometer metrics served on a
  * free port. Runs until killed or {@code --max-seconds}. Exits with status 3 when a part asked for
  * does not work here: the near cache does not serve, or the engine does not call the SPF check.
@@ -148,10 +148,7 @@ public final class PolicyBenchServer {
                     .andThen(MicrometerDecisionListener.of(metrics.registry())));
         observed = ", decision log at INFO, metrics on 127.0.0.1:" + metrics.address().getPort();
       }
-      boolean memoryFirst =
-          (o.containsKey("memory-first") ? on(o, "memory-first") : cached)
-              && workers > 0
-              && auth.isEmpty();
+      boolean memoryFirst = on(o, "memory-first") && workers > 0 && auth.isEmpty();
       observed += memoryFirst ? ", memory first" : "";
       // the reply texts `smtpcr policy-server` answers with
       PolicyServer server =
@@ -160,7 +157,6 @@ public final class PolicyBenchServer {
               .store(store)
               .workerThreads(workers)
               .busyPoll(Duration.ofNanos(busyPollMicros * 1000))
-              // as `smtpcr policy-server` does with the near cache
               .memoryFirst(memoryFirst)
               .bind(address)
               .build()

@@ -315,17 +315,6 @@ public final class DataDirectory implements AutoCloseable {
     return open(beneathCache).store();
   }
 
-  /**
-   * Whether the store {@link #servingStore()} returned answers from the near cache, so that a
-   * decision it can answer from memory needs no thread that may wait ({@code
-   * PolicyServer.Builder.memoryFirst}).
-   *
-   * @return true once the serving store is open and has the near cache
-   */
-  public synchronized boolean hasNearCache() {
-    return openStore != null && openStore.cache().isPresent();
-  }
-
   private OpenStore open(UnaryOperator<WhitelistStore> beneathCache) {
     if (closed) {
       throw new IllegalStateException("the data directory was closed");

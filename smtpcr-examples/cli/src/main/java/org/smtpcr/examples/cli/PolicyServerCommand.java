@@ -234,9 +234,7 @@ final class PolicyServerCommand implements Callable<Integer> {
               .idleTimeout(idleTimeout)
               .learnOutbound(learnOutbound)
               .localDomains(settings.get(Settings.LOCAL_DOMAINS))
-              .mode(settings.get(Settings.MODE))
-              // what the near cache answers is decided on the event loop, without a hand-off
-              .memoryFirst(d.hasNearCache() && workers > 0 && !engine.authenticates());
+              .mode(settings.get(Settings.MODE));
       settings.find(Settings.LEARN_LIFETIME).ifPresent(b::learnLifetime);
       if (prependHeader != null) {
         b.prependHeader(prependHeader);
