@@ -177,8 +177,10 @@ final class PolicyChannelHandler extends ChannelInboundHandlerAdapter {
     }
     write(ctx, action);
     busy = false;
-    RequestAssembler.Step.Complete next = queued.poll();
-    if (next != null) {
+    // the requests sent ahead, in order, until one goes to a worker: with memoryFirst, those the
+    // near cache answers are answered here at once and the next one is taken
+    RequestAssembler.Step.Complete next;
+    while (!busy && !closing && (next = queued.poll()) != null) {
       queuedBytes -= next.bytes();
       dispatch(ctx, next);
     }

@@ -137,6 +137,26 @@ final class PolicyServerTest {
   }
 
   @Test
+  void memoryFirst_requestsSentAheadBehindOneOnAWorker_allAnsweredInOrder() throws IOException {
+    whitelist("alice@sender.example", "bob@cr.test");
+    CachingWhitelistStore cache = CachingWhitelistStore.builder().store(store).build();
+    DecisionEngine cached = Fixtures.engine(keys, cache);
+    PolicyServer s = start(PolicyServer.builder().engine(cached).store(cache).memoryFirst(true));
+    PolicyClient c = client(s);
+    assertEquals("DUNNO", c.ask(Fixtures.rcpt("alice@sender.example", "bob@cr.test")));
+
+    String ahead =
+        Fixtures.wire(Fixtures.rcpt("mallory@unknown.example", "bob@cr.test"))
+            + Fixtures.wire(Fixtures.rcpt("alice@sender.example", "bob@cr.test"))
+            + Fixtures.wire(Fixtures.rcpt("alice@sender.example", "bob@cr.test"));
+    c.send(ahead.getBytes(StandardCharsets.US_ASCII));
+
+    assertTrue(c.readReply().orElseThrow().startsWith("550 5.7.1 "));
+    assertEquals("DUNNO", c.readReply().orElseThrow());
+    assertEquals("DUNNO", c.readReply().orElseThrow());
+  }
+
+  @Test
   void memoryFirst_withoutWorkers_isRefusedAtBuild() {
     PolicyServer.Builder b =
         PolicyServer.builder().engine(engine).store(store).workerThreads(0).memoryFirst(true);

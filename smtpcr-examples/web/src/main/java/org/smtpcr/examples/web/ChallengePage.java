@@ -459,6 +459,11 @@ public final class ChallengePage {
       log.warn("human check {} failed: {}", answered.name(), e.getClass().getSimpleName());
       result = CheckResult.unavailable("check-error", Duration.ofSeconds(60));
     }
+    if (result == null) {
+      // a site's own check with a bug: never a confirmation
+      log.warn("human check {} answered null", answered.name());
+      result = CheckResult.unavailable("check-error", Duration.ofSeconds(60));
+    }
     if (result instanceof CheckResult.Absent) {
       logRefusal("bad-check", answered.name(), "missing", link, network);
       return checkProblem(400, v, canonicalToken, "check.absent.title", "check.absent.text");
@@ -476,6 +481,9 @@ public final class ChallengePage {
           Map.of("Retry-After", Long.toString(u.retryAfter().toSeconds())),
           v.t("check.unavailable.text"),
           v.t("common.nothing-recorded"));
+    }
+    if (!(result instanceof CheckResult.Passed)) {
+      throw new IllegalStateException("a check result this page does not know: " + result);
     }
     return confirm(v, link, network);
   }

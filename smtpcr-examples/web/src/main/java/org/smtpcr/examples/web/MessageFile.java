@@ -3,7 +3,9 @@ package org.smtpcr.examples.web;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -112,19 +114,17 @@ final class MessageFile {
     }
   }
 
+  /** The offset of the first byte that is not valid UTF-8, in one pass over the bytes. */
   private static int firstBadByte(byte[] bytes) {
-    for (int n = bytes.length; n > 0; n--) {
-      try {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult r =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes, 0, n));
-        return n;
-      } catch (CharacterCodingException e) {
-        // keep shortening; files are small
-      }
-    }
-    return 0;
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(in, out, true);
+    return r.isError() ? in.position() : bytes.length;
   }
 
   private static int lineAt(byte[] bytes, int offset) {

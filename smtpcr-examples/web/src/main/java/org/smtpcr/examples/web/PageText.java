@@ -25,8 +25,18 @@ import java.util.Set;
 final class PageText {
   static final String BUNDLE = "org.smtpcr.examples.web.messages";
 
-  /** The languages written right to left, by primary subtag. */
-  private static final Set<String> RIGHT_TO_LEFT = Set.of("ar", "he", "fa", "ur");
+  /**
+   * The languages written right to left by default, by primary subtag (those whose likely script in
+   * CLDR is Arabic, Hebrew, Thaana, Syriac, N'Ko or Adlam).
+   */
+  private static final Set<String> RIGHT_TO_LEFT =
+      Set.of(
+          "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "lrc", "mzn", "nqo", "ps", "sd", "syr",
+          "ug", "ur", "yi");
+
+  /** Scripts written right to left, as a tag's script subtag ({@code pa-Arab}). */
+  private static final Set<String> RIGHT_TO_LEFT_SCRIPTS =
+      Set.of("arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr");
 
   /** Marks an HTML argument in a formatted text (private use: never in a catalogue's text). */
   static final char OPEN = '\ue000';
@@ -70,8 +80,12 @@ final class PageText {
 
   /** The writing direction for {@code <html dir>}: {@code rtl} or {@code ltr}. */
   String direction() {
-    String primary = tag.indexOf('-') < 0 ? tag : tag.substring(0, tag.indexOf('-'));
-    return RIGHT_TO_LEFT.contains(primary.toLowerCase(Locale.ROOT)) ? "rtl" : "ltr";
+    String script = locale.getScript().toLowerCase(Locale.ROOT);
+    if (!script.isEmpty()) {
+      return RIGHT_TO_LEFT_SCRIPTS.contains(script) ? "rtl" : "ltr";
+    }
+    String primary = locale.getLanguage().toLowerCase(Locale.ROOT);
+    return RIGHT_TO_LEFT.contains(primary) ? "rtl" : "ltr";
   }
 
   /**

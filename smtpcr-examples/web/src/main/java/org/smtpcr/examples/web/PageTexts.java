@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.Format;
 import java.text.MessageFormat;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -287,6 +288,33 @@ final class PageTexts {
                     + arguments(en.value())
                     + ") does not have");
           }
+          String wrongType = textArgumentFormatted(en.value(), v, locale);
+          if (wrongType != null) {
+            throw new IllegalArgumentException(where + ": " + wrongType);
+          }
         });
+  }
+
+  /**
+   * Why {@code text} would fail where the page formats it, or null: an argument the English text
+   * takes as text (a plain {@code {0}}: the page passes a string, such as an address or a link)
+   * must stay plain, since {@code {0,number}} or {@code {0,choice,…}} would throw on every page
+   * that shows it. Arguments the English text formats as numbers or dates may be written either
+   * way.
+   */
+  static String textArgumentFormatted(String english, String text, Locale locale) {
+    Format[] en = new MessageFormat(english, locale).getFormatsByArgumentIndex();
+    Format[] formats = new MessageFormat(text, locale).getFormatsByArgumentIndex();
+    Set<Integer> used = arguments(english);
+    for (int i = 0; i < formats.length; i++) {
+      if (formats[i] != null && used.contains(i) && (i >= en.length || en[i] == null)) {
+        return "formats argument {"
+            + i
+            + "} as a number, a choice or a date, but the page passes it as text: write {"
+            + i
+            + "}";
+      }
+    }
+    return null;
   }
 }

@@ -217,6 +217,7 @@ final class ChallengePageChecksTest {
       return switch (a.get()) {
         case "42" -> CheckResult.passed();
         case "down" -> CheckResult.unavailable("provider-timeout", Duration.ofSeconds(30));
+        case "null" -> null; // a check with a bug
         default ->
             CheckResult.failed(403, "wrong", "check.pow.wrong.title", "check.pow.wrong.text");
       };
@@ -286,6 +287,23 @@ final class ChallengePageChecksTest {
     assertEquals(clock.instant(), c.now());
     assertEquals("en", c.languageTag());
     assertEquals("../", c.root());
+  }
+
+  @Test
+  void addedCheck_answeringNull_isUnavailableAndNeverConfirms() {
+    ChallengePage page =
+        builder().addCheck(new AnswerCheck()).checks(List.of("answer", "wait")).build();
+    String token = tokens.mint(SENDER, RECIPIENT);
+
+    PageResponse r =
+        page.post(
+            "/c/" + token,
+            FORM,
+            "check=answer&answer=null".getBytes(UTF_8),
+            ChallengePageTest.CLIENT);
+
+    assertEquals(503, r.status(), r.bodyText());
+    assertEquals(List.of(), store.adds());
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.smtpcr.examples.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -49,6 +50,9 @@ final class PageTextCatalogueTest {
           PageTexts.arguments(pattern),
           tag + " " + key + ": arguments");
       new MessageFormat(pattern, Locale.forLanguageTag(tag)); // throws when malformed
+      assertNull(
+          PageTexts.textArgumentFormatted(en.get(key).value(), pattern, Locale.forLanguageTag(tag)),
+          tag + " " + key);
       assertFalse(pattern.isBlank(), tag + " " + key);
     }
   }

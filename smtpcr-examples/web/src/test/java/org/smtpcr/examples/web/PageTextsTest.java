@@ -39,6 +39,17 @@ final class PageTextsTest {
   }
 
   @Test
+  void override_formattingATextArgumentAsANumber_isRefusedAtStart() throws Exception {
+    write("messages.properties", "challenge.pair=Confirm {0,number} for {1}.\n");
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PageTexts.load(dir));
+
+    assertTrue(e.getMessage().contains("line 1: challenge.pair"), e.getMessage());
+    assertTrue(e.getMessage().contains("write {0}"), e.getMessage());
+  }
+
+  @Test
   void newLanguage_isAvailable_andFallsBackToEnglishPerKey() throws Exception {
     write(
         "messages_sv.properties",
@@ -65,7 +76,12 @@ final class PageTextsTest {
   @Test
   void rightToLeftLanguage_addedByAnOperator_isRightToLeft() throws Exception {
     write("messages_he.properties", "home.title=אישור שולח\n");
-    assertEquals("rtl", PageTexts.load(dir).select("he").direction());
+    write("messages_ps.properties", "home.title=د لیږونکي تایید\n");
+    write("messages_sv.properties", "home.title=Bekräfta avsändare\n");
+    PageTexts t = PageTexts.load(dir);
+    assertEquals("rtl", t.select("he").direction());
+    assertEquals("rtl", t.select("ps").direction());
+    assertEquals("ltr", t.select("sv").direction());
   }
 
   @Test
