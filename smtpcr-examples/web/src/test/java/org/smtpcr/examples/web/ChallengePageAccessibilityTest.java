@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +33,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.smtpcr.core.address.CanonicalAddress;
 import org.smtpcr.core.store.EntryOrigin;
 import org.smtpcr.core.store.WhitelistKey;
+import org.smtpcr.examples.web.captcha.CaptchaCheck;
+import org.smtpcr.examples.web.captcha.CaptchaProvider;
+import org.smtpcr.examples.web.captcha.CaptchaSecret;
+import org.smtpcr.examples.web.captcha.SiteVerifier;
+import org.smtpcr.examples.web.captcha.SiteVerifyStub;
 import org.smtpcr.tokens.ChallengeTokens;
 import org.smtpcr.tokens.KeyRing;
 import org.smtpcr.tokens.MasterKey;
@@ -73,6 +79,8 @@ final class ChallengePageAccessibilityTest {
       "a.recipient.with.a.mailbox.name.as.long.as.the.standard.allows.i"
           + "@department-of-very-long-names.university-of-somewhere.example.edu";
   private static final String FORM_STATE = "document.getElementById('pow-form').dataset.state";
+  private static final String WAIT_FORM_SHOWN =
+      "document.getElementById('wait-button')?.offsetParent != null";
 
   /**
    * Every state of every page. To add one: a line with its name, when it appears, and how to bring
@@ -238,7 +246,60 @@ final class ChallengePageAccessibilityTest {
           state(
               "not-served",
               "PageGate: the HTTP server could not read the request (400).",
-              (s, b) -> s.openResponse(b, PageGate.notServed(400), title("Request not served"))));
+              (s, b) -> s.openResponse(b, PageGate.notServed(400), title("Request not served"))),
+          state(
+              "no-script",
+              "Scripts are off: the no-JavaScript form asks to wait a few seconds, then confirm.",
+              withoutScripts((s, b) -> s.openLink(b, s.server(p -> p), WAIT_FORM_SHOWN))),
+          state(
+              "wait-too-early",
+              "The no-JavaScript form was sent before its wait was over (400).",
+              withoutScripts(
+                  (s, b) -> {
+                    s.openLink(b, s.server(p -> p), WAIT_FORM_SHOWN);
+                    b.evaluate("document.getElementById('wait-button').click()");
+                    s.await(b, title("Please wait a moment"));
+                  })),
+          state(
+              "challenge-de",
+              "The browser asks for German (Accept-Language: de).",
+              (s, b) ->
+                  s.openLink(b, s.language(b, "de").server(p -> p), FORM_STATE + " === 'found'")),
+          state(
+              "challenge-ar",
+              "The browser asks for Arabic (Accept-Language: ar): the page is right to left.",
+              (s, b) ->
+                  s.openLink(b, s.language(b, "ar").server(p -> p), FORM_STATE + " === 'found'")),
+          state(
+              "branded",
+              "The operator set an organisation, a contact address and a privacy notice.",
+              (s, b) ->
+                  s.openLink(
+                      b,
+                      s.server(
+                          p ->
+                              p.organization("Example Mail")
+                                  .contact("postmaster@example.com")
+                                  .privacyNotice(URI.create("https://example.com/privacy"))),
+                      FORM_STATE + " === 'found'")),
+          state(
+              "captcha",
+              "The check is a hosted CAPTCHA (turnstile,wait) whose provider's script did not load.",
+              (s, b) ->
+                  s.openLink(b, s.captcha(200), "!document.getElementById('captcha-form').hidden")),
+          state(
+              "captcha-unavailable",
+              "The CAPTCHA provider did not answer the site: try again later (503).",
+              (s, b) -> {
+                s.openLink(b, s.captcha(500), "!document.getElementById('captcha-form').hidden");
+                // the response field the provider's widget adds once solved
+                b.evaluate(
+                    "(() => { const f = document.getElementById('captcha-form');"
+                        + " const i = document.createElement('input'); i.type = 'hidden';"
+                        + " i.name = 'cf-turnstile-response'; i.value = 'XXXX.DUMMY.TOKEN.XXXX';"
+                        + " f.appendChild(i); HTMLFormElement.prototype.submit.call(f); })()");
+                s.await(b, title("Please try again later"));
+              }));
 
   private static ChromiumBrowser browser;
   private static AxeCore axe;
@@ -601,6 +662,29 @@ final class ChallengePageAccessibilityTest {
     return "document.title === '" + title.replace("'", "\\'") + "'";
   }
 
+  /**
+   * {@code opener} in a browser with scripts off (DevTools {@code
+   * Emulation.setScriptExecutionDisabled}), as one without JavaScript. They are turned back on once
+   * the state is reached, for axe-core, whose run needs timers; first the page is fixed as a
+   * browser without scripts renders it: the content of each {@code <noscript>} (parsed as elements,
+   * since scripts were off) takes its place, else Chromium would stop rendering it, and the {@code
+   * <script>} elements (which did not run) are removed.
+   */
+  private static Opener withoutScripts(Opener opener) {
+    return (s, b) -> {
+      b.send("Emulation.setScriptExecutionDisabled", Map.of("value", true));
+      try {
+        opener.open(s, b);
+        b.evaluate(
+            "(() => { document.querySelectorAll('noscript').forEach(n =>"
+                + " n.replaceWith(...n.childNodes));"
+                + " document.querySelectorAll('script').forEach(e => e.remove()); })()");
+      } finally {
+        b.send("Emulation.setScriptExecutionDisabled", Map.of("value", false));
+      }
+    };
+  }
+
   private static PageState state(String name, String when, Opener opener) {
     return new PageState(name, when, opener);
   }
@@ -637,6 +721,7 @@ final class ChallengePageAccessibilityTest {
     final String sender;
     final String recipient;
     private final List<Runnable> closing = new ArrayList<>();
+    private final List<Runnable> resets = new ArrayList<>();
 
     Site(String sender, String recipient) {
       this.sender = sender;
@@ -695,6 +780,46 @@ final class ChallengePageAccessibilityTest {
               .build();
       closing.add(web::close);
       return web.start();
+    }
+
+    /** Makes {@code b} send {@code Accept-Language: tag} until the site is closed. */
+    Site language(ChromiumBrowser b, String tag) {
+      b.send("Network.enable", Map.of());
+      b.send("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Accept-Language", tag)));
+      resets.add(
+          () -> {
+            b.send("Network.setExtraHTTPHeaders", Map.of("headers", Map.of()));
+            b.send("Network.disable", Map.of());
+          });
+      return this;
+    }
+
+    /**
+     * A started server whose checks are {@code turnstile,wait}, with Turnstile's published test
+     * keys and a local {@code siteverify} stub that answers {@code status} (200: a pass). The
+     * provider's script cannot load here (every name but the loopback resolves to nothing): what a
+     * visitor sees when it is blocked or slow.
+     */
+    ChallengeWebServer captcha(int status) throws IOException {
+      SiteVerifyStub stub = new SiteVerifyStub();
+      closing.add(stub::close);
+      stub.answer(
+          status,
+          "{\"success\":true,\"hostname\":\"127.0.0.1\",\"action\":\""
+              + CaptchaCheck.ACTION
+              + "\",\"error-codes\":[]}");
+      SiteVerifier verifier =
+          SiteVerifier.builder()
+              .provider(CaptchaProvider.TURNSTILE)
+              .siteKey("1x00000000000000000000AA")
+              .secret(CaptchaSecret.of("1x0000000000000000000000000000000AA"))
+              .hostnames(Set.of("127.0.0.1"))
+              .endpoint(stub.uri())
+              .connectTimeout(Duration.ofSeconds(5))
+              .requestTimeout(Duration.ofSeconds(5))
+              .build();
+      return server(
+          p -> p.addCheck(CaptchaCheck.of(verifier)).checks(List.of("turnstile", "wait")));
     }
 
     /** The link of {@code otherSender} to the recipient on {@code web}. */
@@ -775,6 +900,8 @@ final class ChallengePageAccessibilityTest {
 
     @Override
     public void close() {
+      // the browser is shared: put back what a state changed in it before the next one
+      resets.forEach(Runnable::run);
       // a Jetty server takes about a second to stop: stop them while the next test runs, and wait
       // for all of them after the last one (closeAll)
       closing.forEach(c -> CLOSING.add(CompletableFuture.runAsync(c, CLOSER)));

@@ -258,7 +258,7 @@ final class HumanChecksTest {
     for (String t : PowCheck.SCRIPT_TEXTS) {
       assertTrue(f.html().contains(" data-text-" + t + "=\""), t);
     }
-    assertTrue(f.html().contains("data-text-progress=\"Checking\u2026 about {0} seconds left.\""));
+    assertTrue(f.html().contains("data-text-progress=\"Checking\u2026 about {0} s left.\""));
     assertTrue(f.html().contains("<progress id=\"pow-progress\""), f.html());
   }
 

@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A local stand-in for a provider's {@code siteverify} endpoint on 127.0.0.1 and a random port: it
  * records every request (method, content type, form fields) and answers with the status and body
- * set last, optionally only after {@link #release()} (a provider slower than the timeout).
+ * set last, optionally only after {@link #release()} (a provider slower than the timeout). Public
+ * for the page's accessibility test, which shows the page of an unavailable provider.
  */
-final class SiteVerifyStub implements AutoCloseable {
+public final class SiteVerifyStub implements AutoCloseable {
   /** One request the stub received. */
   record Request(String method, String contentType, Map<String, String> form) {}
 
@@ -37,18 +38,18 @@ final class SiteVerifyStub implements AutoCloseable {
   private volatile boolean held;
   private volatile String location;
 
-  SiteVerifyStub() throws IOException {
+  public SiteVerifyStub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(pool);
     server.createContext("/siteverify", this::handle);
     server.start();
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/siteverify");
   }
 
-  SiteVerifyStub answer(int status, String json) {
+  public SiteVerifyStub answer(int status, String json) {
     return answer(status, json.getBytes(UTF_8));
   }
 
