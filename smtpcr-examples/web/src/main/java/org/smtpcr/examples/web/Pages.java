@@ -35,48 +35,6 @@ final class Pages {
   }
 
   /**
-   * A complete page in English with the built-in shell.
-   *
-   * @param status the HTTP status
-   * @param root the relative way from the page to the site root, such as {@code ../}
-   * @param title the title, plain text (escaped here)
-   * @param mainHtml the content of {@code <main>}, already escaped
-   * @param withScript whether to load the proof-of-work script
-   */
-  static PageResponse page(
-      int status, String root, String title, String mainHtml, boolean withScript) {
-    return page(status, root, title, mainHtml, withScript, Map.of());
-  }
-
-  static PageResponse page(
-      int status,
-      String root,
-      String title,
-      String mainHtml,
-      boolean withScript,
-      Map<String, String> extraHeaders) {
-    return new View(root, PageText.english(), PageShell.standard())
-        .page(status, title, mainHtml, withScript, extraHeaders);
-  }
-
-  /**
-   * A complete page in English with the built-in shell that loads {@code scripts} (the page's own
-   * as {@code static/…}, relative to the root, or a check's provider's as {@code https:} URLs) and
-   * whose policy adds {@code csp}.
-   */
-  static PageResponse page(
-      int status,
-      String root,
-      String title,
-      String mainHtml,
-      List<String> scripts,
-      CspSources csp,
-      Map<String, String> extraHeaders) {
-    return new View(root, PageText.english(), PageShell.standard())
-        .page(status, title, mainHtml, scripts, csp, extraHeaders);
-  }
-
-  /**
    * The page's policy with a check's extra sources: each listed directive gets {@code 'self'} and
    * the sources (a directive the base policy lacks, such as {@code frame-src}, is added, since it
    * would otherwise fall back to {@code default-src 'self'}).
@@ -104,21 +62,6 @@ final class Pages {
       }
     }
     return String.join("; ", parts);
-  }
-
-  /** A page in English with a heading and one or more paragraphs of plain text. */
-  static PageResponse simple(int status, String root, String title, String... paragraphs) {
-    return simple(status, root, title, Map.of(), paragraphs);
-  }
-
-  static PageResponse simple(
-      int status,
-      String root,
-      String title,
-      Map<String, String> extraHeaders,
-      String... paragraphs) {
-    return new View(root, PageText.english(), PageShell.standard())
-        .simple(status, title, extraHeaders, paragraphs);
   }
 
   /**
