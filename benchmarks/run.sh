@@ -22,6 +22,7 @@
 #     same with the options of smtpcr-examples/cli/src/dist/jvm.options and policy-server.jvm.options, as the package runs it),
 #   POLICY_STARTUPS (5): start-ups of Postgrey and of the cli servers, timed to the first answer
 #   POLICY_BUSY_POLL_US (200, for memory-tuned),
+#   POLICY_CACHED_OPTS (none: more PolicyBenchServer options for postgresql-cached, to try some),
 #   POLICY_CPU_LATENCY (0: hold a CPU latency request of 0 µs through /dev/cpu_dma_latency during
 #     the runs, and repeat the 1-connection runs without it; off: never hold it)
 #   (the tables show the connection counts of the run; the goals name 1, 16 and 256)
@@ -227,6 +228,8 @@ policy() {
     [[ "$s" != *-tuned ]] || opts+=(--workers 0 --busy-poll-us "$busy")
     [[ "$s" != *-observed ]] || opts+=(--observe on)
     [[ "$s" != *-cached ]] || opts+=(--cache on)
+    # shellcheck disable=SC2206 # the options are meant to split
+    [[ "$s" != *-cached ]] || opts+=(${POLICY_CACHED_OPTS:-})
     [ "$s" != h2 ] || opts+=(--h2-dir "$work/h2")
     if [[ "$s" == postgresql* ]]; then
       pg_start

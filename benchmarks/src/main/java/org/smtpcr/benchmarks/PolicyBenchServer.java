@@ -265,11 +265,15 @@ public final class PolicyBenchServer {
     CachingWhitelistStore cache =
         pg.cache().orElseThrow(() -> new IllegalStateException("no near cache: " + pg.spec()));
     pg.store(); // starts the cache's listener, as a server's first decision does
-    for (int i = 0; i < 300 && !cache.isServing(); i++) {
+    for (int i = 0; i < 300 && !cache.isFilterServing(); i++) {
       Thread.sleep(100);
     }
     if (!cache.isServing()) {
       System.err.println("PolicyBenchServer: the near cache does not serve (no LISTEN)");
+      System.exit(3);
+    }
+    if (!cache.isFilterServing()) {
+      System.err.println("PolicyBenchServer: the near cache's key filter was not built");
       System.exit(3);
     }
     Runtime.getRuntime()
@@ -277,7 +281,8 @@ public final class PolicyBenchServer {
             new Thread(
                 () ->
                     System.out.printf(
-                        "near cache: %d hits, %d misses%n", cache.hitCount(), cache.missCount())));
+                        "near cache: %d hits (%d of them by the key filter), %d misses%n",
+                        cache.hitCount(), cache.filterHitCount(), cache.missCount())));
     return cache;
   }
 

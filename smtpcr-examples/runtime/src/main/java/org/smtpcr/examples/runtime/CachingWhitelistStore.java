@@ -7,15 +7,23 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.google.common.hash.BloomFilter;
+import com.google.common.hash.Funnel;
+import com.google.common.hash.PrimitiveSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.smtpcr.core.store.Confirmation;
 import org.smtpcr.core.store.EntryOrigin;
 import org.smtpcr.core.store.PairLookup;
@@ -50,11 +58,58 @@ import org.smtpcr.tokens.SenderAuthentication;
  * never served once it has expired by the {@linkplain Builder#clock clock}; at most {@linkplain
  * Builder#maximumSize maximumSize} answers are kept (least recently used go first).
  *
+ * <p>With a {@linkplain Builder#keyFilter key filter}, the cache also knows which keys the store
+ * holds at all: a Bloom filter of every whitelist and deny-list key, built from the store's lists
+ * in the background while the cache serves, and built again after each change. A look-up none of
+ * whose candidate keys is in the filter is answered "no entry, no denial" without a round trip, so
+ * a sender never seen before (most of them, for a mail host) costs no query either. The filter can
+ * only say a key is absent when it is, as of its build; a change made since then clears it, as it
+ * clears the answers, and until it is built again every look-up that the answers cannot serve goes
+ * to the store. What it can get wrong in between is only what the answers can: a sender confirmed
+ * elsewhere is challenged until the change is heard, never accepted from a stale answer.
+ *
  * <p>Thread-safe.
  *
  * @since 0.3.0
  */
 public final class CachingWhitelistStore implements WhitelistStore {
+  private static final Logger log = LoggerFactory.getLogger(CachingWhitelistStore.class);
+
+  /** How many keys a page of the store's lists holds while the key filter is built. */
+  private static final int FILTER_PAGE = WhitelistStore.MAX_PAGE_SIZE;
+
+  /**
+   * The key filter's false-positive rate per key: a look-up asks 4 to 10 keys, so about one look-up
+   * in 200 of a sender the store does not hold still asks the store. At this rate the filter takes
+   * about 1.8 bytes per key (1.8 MB for a million).
+   */
+  static final double FILTER_FPP = 0.001;
+
+  /** The fewest keys a key filter is sized for, so that the first additions do not fill it. */
+  private static final int FILTER_MIN_SIZE = 4096;
+
+  /** The default most keys a key filter holds ({@link Builder#keyFilter}). */
+  public static final int DEFAULT_FILTER_KEYS = 1_000_000;
+
+  /** The most keys a key filter may be allowed to hold (about 180 MB of filter). */
+  public static final int MAX_FILTER_KEYS = 100_000_000;
+
+  /** A sender key and a recipient key, as the key filter hashes them. */
+  private record Pair(String sender, String recipient) {}
+
+  /** Hashes a {@link Pair}: both keys, with a separator no key holds. */
+  private enum PairFunnel implements Funnel<Pair> {
+    INSTANCE;
+
+    @Override
+    public void funnel(Pair p, PrimitiveSink into) {
+      into.putUnencodedChars(p.sender()).putChar('\n').putUnencodedChars(p.recipient());
+    }
+  }
+
+  /** The keys of every row of the store, as of a build in {@code generation}. */
+  private record KeyFilter(long generation, BloomFilter<Pair> keys, long size) {}
+
   /** What was asked: the cache key. */
   private record Key(char kind, Object what) {}
 
@@ -89,7 +144,23 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
+  private final AtomicLong filterHits = new AtomicLong();
   private volatile boolean serving;
+
+  /** The most keys a key filter holds; 0 when there is none. */
+  private final int filterKeys;
+
+  /** Runs {@link #buildFilter} (one at a time); null when there is no key filter. */
+  private final Executor filterBuilder;
+
+  /** The key filter; served only while its generation is current. */
+  private volatile KeyFilter filter;
+
+  /** Whether the last build found too many keys (so the next one is not logged again). */
+  private volatile boolean filterTooLarge;
+
+  /** Whether a filter has been built since the cache last started listening (for the log). */
+  private volatile boolean filterAnnounced;
 
   /** While {@link #leased}: serving ends when the ticker passes this, unless renewed. */
   private volatile long servingUntil;
@@ -117,6 +188,32 @@ public final class CachingWhitelistStore implements WhitelistStore {
     // a cache without a listener serves from the start and has no lease to renew
     this.leased = !servesAtOnce;
     this.serving = servesAtOnce;
+    // a key filter is only as good as what the cache hears: none without a change listener
+    this.filterKeys = servesAtOnce ? 0 : b.filterKeys;
+    this.filterBuilder =
+        filterKeys == 0 ? null : b.filterExecutor != null ? b.filterExecutor : backgroundBuilder();
+  }
+
+  /**
+   * One daemon thread, started when a build is asked for and ended after a minute without one; a
+   * build asked for while one runs waits for it, and any more asked for meanwhile are the same one.
+   */
+  private static Executor backgroundBuilder() {
+    ThreadPoolExecutor e =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            1,
+            TimeUnit.MINUTES,
+            new ArrayBlockingQueue<>(1),
+            r -> {
+              Thread t = new Thread(r, "smtpcr-near-cache-filter");
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.DiscardPolicy());
+    e.allowCoreThreadTimeOut(true);
+    return e;
   }
 
   /**
@@ -185,7 +282,9 @@ public final class CachingWhitelistStore implements WhitelistStore {
   void listening() {
     clear();
     alive();
+    filterAnnounced = false;
     serving = true;
+    wantFilter();
   }
 
   /** The source's connection was alive just now: serve for one more lease. */
@@ -241,6 +340,162 @@ public final class CachingWhitelistStore implements WhitelistStore {
   private void clear() {
     generation.incrementAndGet();
     cache.invalidateAll();
+    if (serving) {
+      wantFilter();
+    }
+  }
+
+  // ---- the key filter ----
+
+  /** Asks for a key filter of the current generation, when the cache has one. */
+  private void wantFilter() {
+    if (filterBuilder != null) {
+      filterBuilder.execute(this::buildFilter);
+    }
+  }
+
+  /**
+   * Builds the key filter from the store's lists, and puts it in place if nothing changed while it
+   * was built (a change clears the cache, which asks for another build). A store that fails leaves
+   * the cache without a filter until the next change or the next time it listens.
+   */
+  private void buildFilter() {
+    long generationBefore = generation.get();
+    if (!serving || (filter != null && filter.generation() == generationBefore)) {
+      return;
+    }
+    long started = System.nanoTime();
+    try {
+      KeyFilter built = scan(generationBefore);
+      if (built == null || generation.get() != generationBefore) {
+        return;
+      }
+      filter = built;
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      if (!filterAnnounced) {
+        filterAnnounced = true;
+        log.info(
+            "whitelist near cache: key filter of {} keys built in {} ms; a sender the store does"
+                + " not hold is answered without asking it",
+            built.size(),
+            millis);
+      } else {
+        log.debug(
+            "whitelist near cache: key filter of {} keys built in {} ms", built.size(), millis);
+      }
+    } catch (RuntimeException e) {
+      log.debug("whitelist near cache: key filter not built: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  /** A filter of every key in the store, or null if there are more than allowed. */
+  private KeyFilter scan(long generationBefore) {
+    long expected = store.count();
+    if (expected > filterKeys) {
+      tooLarge();
+      return null;
+    }
+    BloomFilter<Pair> keys =
+        BloomFilter.create(
+            PairFunnel.INSTANCE,
+            Math.max(FILTER_MIN_SIZE, Math.min((long) filterKeys, 2 * expected)),
+            FILTER_FPP);
+    long size = 0;
+    WhitelistPage page = store.list(FILTER_PAGE);
+    while (true) {
+      for (WhitelistEntry e : page.entries()) {
+        keys.put(new Pair(e.key().sender(), e.key().recipient()));
+        if (++size > filterKeys) {
+          tooLarge();
+          return null;
+        }
+      }
+      if (page.next().isEmpty() || generation.get() != generationBefore) {
+        break;
+      }
+      page = store.listAfter(page.next().get(), FILTER_PAGE);
+    }
+    Optional<WhitelistKey> after = Optional.empty();
+    do {
+      WhitelistPage denials = store.listDenials(after, FILTER_PAGE);
+      for (WhitelistEntry e : denials.entries()) {
+        keys.put(new Pair(e.key().sender(), e.key().recipient()));
+        if (++size > filterKeys) {
+          tooLarge();
+          return null;
+        }
+      }
+      after = denials.next();
+    } while (after.isPresent() && generation.get() == generationBefore);
+    filterTooLarge = false;
+    return new KeyFilter(generationBefore, keys, size);
+  }
+
+  private void tooLarge() {
+    if (!filterTooLarge) {
+      filterTooLarge = true;
+      log.info(
+          "whitelist near cache: the store holds more than {} keys, so there is no key filter: a"
+              + " sender not in the cache is looked up in the store",
+          filterKeys);
+    }
+  }
+
+  /** The key filter, if it is current and the cache serves; else null. */
+  private KeyFilter currentFilter() {
+    KeyFilter f = filter;
+    return f != null && f.generation() == generation.get() && isServing() ? f : null;
+  }
+
+  /**
+   * Whether the key filter says the store holds none of these keys (counted as a hit): then the
+   * store's answer is "none", and it need not be asked.
+   */
+  private boolean surelyAbsent(WhitelistCandidates candidates) {
+    KeyFilter f = currentFilter();
+    if (f == null) {
+      return false;
+    }
+    for (String s : candidates.senderKeys()) {
+      for (String r : candidates.recipientKeys()) {
+        if (f.keys().mightContain(new Pair(s, r))) {
+          return false;
+        }
+      }
+    }
+    hits.incrementAndGet();
+    filterHits.incrementAndGet();
+    return true;
+  }
+
+  private boolean surelyAbsent(WhitelistKey key) {
+    KeyFilter f = currentFilter();
+    if (f == null || f.keys().mightContain(new Pair(key.sender(), key.recipient()))) {
+      return false;
+    }
+    hits.incrementAndGet();
+    filterHits.incrementAndGet();
+    return true;
+  }
+
+  /**
+   * Whether the key filter is built and serves now: look-ups of keys the store does not hold are
+   * answered without asking it.
+   *
+   * @return the value
+   */
+  public boolean isFilterServing() {
+    return currentFilter() != null;
+  }
+
+  /**
+   * How many of the {@linkplain #hitCount() hits} the key filter answered: look-ups of keys the
+   * store does not hold, since the cache was built.
+   *
+   * @return the count
+   */
+  public long filterHitCount() {
+    return filterHits.get();
   }
 
   private <V> V lookup(Key key, Supplier<V> load, Predicate<V> usable) {
@@ -305,16 +560,29 @@ public final class CachingWhitelistStore implements WhitelistStore {
   @Override
   public Optional<WhitelistEntry> findAny(WhitelistCandidates candidates) {
     requireNonNull(candidates, "candidates");
-    return lookup(
-        new Key(CONTAINS_OR_FIND_ANY, candidates),
-        () -> store.findAny(candidates),
-        this::unexpired);
+    Key key = new Key(CONTAINS_OR_FIND_ANY, candidates);
+    Optional<WhitelistEntry> cached = cached(key, this::unexpired);
+    if (cached != null) {
+      return cached;
+    }
+    if (surelyAbsent(candidates)) {
+      return Optional.empty();
+    }
+    return lookup(key, () -> store.findAny(candidates), this::unexpired);
   }
 
   @Override
   public Optional<WhitelistEntry> find(WhitelistKey key) {
     requireNonNull(key, "key");
-    return lookup(new Key(FIND, key), () -> store.find(key), this::unexpired);
+    Key k = new Key(FIND, key);
+    Optional<WhitelistEntry> cached = cached(k, this::unexpired);
+    if (cached != null) {
+      return cached;
+    }
+    if (surelyAbsent(key)) {
+      return Optional.empty();
+    }
+    return lookup(k, () -> store.find(key), this::unexpired);
   }
 
   /**
@@ -326,7 +594,13 @@ public final class CachingWhitelistStore implements WhitelistStore {
   public Optional<WhitelistKey> findDenial(WhitelistCandidates candidates) {
     requireNonNull(candidates, "candidates");
     Optional<WhitelistKey> cached = cached(new Key(DENIAL, candidates), d -> true);
-    return cached != null ? cached : loadBoth(candidates).denial();
+    if (cached != null) {
+      return cached;
+    }
+    if (surelyAbsent(candidates)) {
+      return Optional.empty();
+    }
+    return loadBoth(candidates).denial();
   }
 
   @Override
@@ -339,6 +613,9 @@ public final class CachingWhitelistStore implements WhitelistStore {
       if (entry != null) {
         return new PairLookup(denial, entry);
       }
+    }
+    if (surelyAbsent(candidates)) {
+      return new PairLookup(Optional.empty(), Optional.empty());
     }
     return loadBoth(candidates);
   }
@@ -452,8 +729,40 @@ public final class CachingWhitelistStore implements WhitelistStore {
     private Duration ttl;
     private Clock clock;
     private boolean clockSet;
+    private int filterKeys;
+    private boolean filterKeysSet;
+    private Executor filterExecutor;
 
     private Builder() {}
+
+    /**
+     * A key filter of at most {@code maxKeys} keys (default: none; {@link OpenStore} sets {@value
+     * #DEFAULT_FILTER_KEYS}, or the store's {@code cacheFilterKeys}): see the class comment. Only a
+     * cache that hears the store's changes uses one ({@link OpenStore}'s, on PostgreSQL), since a
+     * filter is kept right by hearing them; {@link #build()} ignores it. A store holding more keys
+     * than this gets no filter. Each build reads the whole whitelist and deny list, a page of
+     * {@value WhitelistStore#MAX_PAGE_SIZE} at a time, on a thread of the cache's own.
+     *
+     * @param maxKeys 0 (no filter) to {@value #MAX_FILTER_KEYS}
+     * @return this builder
+     */
+    public Builder keyFilter(int maxKeys) {
+      checkState(!filterKeysSet, "keyFilter was already set");
+      checkArgument(
+          maxKeys >= 0 && maxKeys <= MAX_FILTER_KEYS,
+          "keyFilter must be 0 to %s keys, got %s",
+          MAX_FILTER_KEYS,
+          maxKeys);
+      this.filterKeys = maxKeys;
+      this.filterKeysSet = true;
+      return this;
+    }
+
+    /** Runs the key filter's builds (tests: on the calling thread). */
+    Builder filterExecutor(Executor executor) {
+      this.filterExecutor = requireNonNull(executor, "executor");
+      return this;
+    }
 
     /**
      * The store that answers (required).
