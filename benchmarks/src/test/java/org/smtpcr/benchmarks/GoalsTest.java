@@ -122,6 +122,12 @@ final class GoalsTest {
       }
       all.put(server + "-footprint", Map.of("peakmb", 1.0, "endmb", 1.0, "startupms", 1.0));
     }
+    // the decision log's turns: medians only, in the goals and the conditions, not in the tables
+    for (String server : List.of("ours-memory-turns", "ours-memory-observed-turns")) {
+      for (String run : List.of("c16", "c256")) {
+        all.put(server + "-" + run, Map.of("rps", 1.0));
+      }
+    }
     Results full = new Results(all);
     for (Goal g : Goals.of("policy")) {
       assertTrue(Double.isFinite(g.value(full)), g.text() + " names a measurement no run writes");
@@ -130,6 +136,7 @@ final class GoalsTest {
     assertEquals(
         all.keySet().stream()
             .filter(id -> !id.endsWith("-rate") && !id.endsWith("-footprint"))
+            .filter(id -> !id.contains("-turns-"))
             .collect(Collectors.toSet()),
         Tables.of("policy", full).get(0).rows().stream()
             .map(Render.Row::id)
@@ -186,10 +193,10 @@ final class GoalsTest {
     m.put("postgrey-c256", 3_000.0);
     m.put("ours-postgresql-cached-c16", 33_000.0);
     m.put("ours-postgresql-cached-c256", 27_000.0);
-    m.put("ours-memory-c16", 60_000.0);
-    m.put("ours-memory-observed-c16", 58_000.0);
-    m.put("ours-memory-c256", 60_000.0);
-    m.put("ours-memory-observed-c256", 54_000.0);
+    m.put("ours-memory-turns-c16", 60_000.0);
+    m.put("ours-memory-observed-turns-c16", 58_000.0);
+    m.put("ours-memory-turns-c256", 60_000.0);
+    m.put("ours-memory-observed-turns-c256", 54_000.0);
     Map<String, Map<String, Double>> byId = new HashMap<>();
     m.forEach((id, v) -> byId.put(id, Map.of("rps", v)));
     byId.put("ours-postgresql-cached-rate", Map.of("p99us", 1_900.0));
@@ -209,10 +216,10 @@ final class GoalsTest {
             "SMTPCR, PostgreSQL store, near cache: p99 under 2 ms at 1,000 requests/s",
             "1,900 µs met",
             "decision log and metrics: under 5 % of the requests/s lost, in-memory store, 16"
-                + " connections",
+                + " connections (medians of runs in turns)",
             "3.33 % met",
             "decision log and metrics: under 5 % of the requests/s lost, in-memory store, 256"
-                + " connections",
+                + " connections (medians of runs in turns)",
             "10.0 % not met"),
         seen);
   }

@@ -349,6 +349,16 @@ public final class DataDirectory implements AutoCloseable {
     return openStore;
   }
 
+  /**
+   * Whether the store that {@link #servingStore()} opened has a near cache in front: then a
+   * decision can often be answered from memory, without waiting for the database.
+   *
+   * @return false before the serving store was opened
+   */
+  public synchronized boolean hasNearCache() {
+    return openStore != null && openStore.cache().isPresent();
+  }
+
   /** Closes the connection pool, if one was opened. */
   @Override
   public synchronized void close() {

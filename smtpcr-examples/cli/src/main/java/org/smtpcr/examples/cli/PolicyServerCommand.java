@@ -99,6 +99,17 @@ final class PolicyServerCommand implements Callable<Integer> {
   Duration idleTimeout;
 
   @Option(
+      names = "--busy-poll",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      description =
+          "After each request, keep polling for the next this long before the event loop sleeps"
+              + " (0 to 10ms; default ${DEFAULT-VALUE}: never). Costs up to that much CPU after"
+              + " each burst; pays with the near cache and --spf off, when decisions are made on"
+              + " the event loop.")
+  Duration busyPoll;
+
+  @Option(
       names = "--learn-outbound",
       negatable = true,
       defaultValue = "true",
@@ -178,6 +189,7 @@ final class PolicyServerCommand implements Callable<Integer> {
       PolicyServer.Builder check =
           PolicyServer.builder()
               .workerThreads(workers)
+              .busyPoll(busyPoll)
               .maxConnections(maxConnections)
               .idleTimeout(idleTimeout);
       if (prependHeader != null) {
@@ -230,6 +242,10 @@ final class PolicyServerCommand implements Callable<Integer> {
               .store(store)
               .bind(listen)
               .workerThreads(workers)
+              .busyPoll(busyPoll)
+              // with the near cache and no DNS to wait for, a decision is first tried on the
+              // event loop from memory; what needs the database still goes to a worker
+              .memoryFirst(d.hasNearCache() && !engine.authenticates())
               .maxConnections(maxConnections)
               .idleTimeout(idleTimeout)
               .learnOutbound(learnOutbound)

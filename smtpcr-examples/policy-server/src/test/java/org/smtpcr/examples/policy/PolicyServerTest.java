@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,7 +75,9 @@ final class PolicyServerTest {
     /** A worker pool, and an event loop that polls before it sleeps. */
     POOL_BUSY_POLL,
     /** A worker pool, tried after the event loop (here all decisions stay there: in memory). */
-    MEMORY_FIRST;
+    MEMORY_FIRST,
+    /** The default, on Java's NIO selector instead of Linux's epoll. */
+    NIO;
 
     PolicyServer.Builder configure(PolicyServer.Builder b) {
       switch (this) {
@@ -89,7 +92,27 @@ final class PolicyServerTest {
   }
 
   private PolicyServer start(Mode mode) throws IOException {
-    return start(mode.configure(PolicyServer.builder().engine(engine).store(store)));
+    PolicyServer.Builder b = mode.configure(PolicyServer.builder().engine(engine).store(store));
+    if (mode != Mode.NIO) {
+      return start(b);
+    }
+    System.setProperty(PolicyServer.NIO_PROPERTY, "true");
+    try {
+      return start(b);
+    } finally {
+      System.clearProperty(PolicyServer.NIO_PROPERTY);
+    }
+  }
+
+  @Test
+  void transport_isEpollOnLinux_nioWhenAskedFor() throws IOException {
+    String os = System.getProperty("os.name") + " " + System.getProperty("os.arch");
+    if (os.equals("Linux amd64") || os.equals("Linux aarch64")) {
+      // the native transport is shipped for both: failing to load it would be a packaging fault
+      assertTrue(Epoll.isAvailable(), () -> "epoll not available: " + Epoll.unavailabilityCause());
+    }
+    assertEquals(Epoll.isAvailable() ? "epoll" : "nio", start(Mode.POOL).transport());
+    assertEquals("nio", start(Mode.NIO).transport());
   }
 
   private PolicyClient client(PolicyServer s) throws IOException {
