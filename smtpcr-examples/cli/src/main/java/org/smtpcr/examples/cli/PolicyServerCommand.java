@@ -105,8 +105,8 @@ final class PolicyServerCommand implements Callable<Integer> {
       description =
           "After each request, keep polling for the next this long before the event loop sleeps"
               + " (0 to 10ms; default ${DEFAULT-VALUE}: never). Costs up to that much CPU after"
-              + " each burst; pays with the near cache and --spf off, when decisions are made on"
-              + " the event loop.")
+              + " each burst; pays with the near cache and --spf off --dkim off, when decisions are"
+              + " made on the event loop.")
   Duration busyPoll;
 
   @Option(
@@ -243,8 +243,8 @@ final class PolicyServerCommand implements Callable<Integer> {
               .bind(listen)
               .workerThreads(workers)
               .busyPoll(busyPoll)
-              // with the near cache and no DNS to wait for, a decision is first tried on the
-              // event loop from memory; what needs the database still goes to a worker
+              // with the near cache and no sender authentication (DNS to wait for), a decision is
+              // first tried on the event loop from memory; what needs the database goes to a worker
               .memoryFirst(d.hasNearCache() && !engine.authenticates())
               .maxConnections(maxConnections)
               .idleTimeout(idleTimeout)

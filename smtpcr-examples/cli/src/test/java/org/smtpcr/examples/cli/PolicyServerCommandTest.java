@@ -139,6 +139,7 @@ final class PolicyServerCommandTest {
       {"policy-server", "--data", data(), "--workers", "0"},
       {"policy-server", "--data", data(), "--max-connections", "0"},
       {"policy-server", "--data", data(), "--idle-timeout", "0s"},
+      {"policy-server", "--data", data(), "--busy-poll", "11ms"},
       {"policy-server", "--data", data(), "--prepend-header=X Bad"},
       {"policy-server", "--data", data(), "--challenge-base", "http://cr.example.com/"},
       {"policy-server", "--data", data(), "--trusted-network", "10.0.0.0/33"},

@@ -68,8 +68,15 @@ final class SharedPostgresCacheTest {
         ChallengeWebServer page = web.service(ChallengeWebServer.class);
         String base = page.baseUri().toString();
         try (TestLifecycle one = policyServer(data, url, base, "--metrics-listen", "127.0.0.1:0");
-            TestLifecycle two = policyServer(data, url, base)) {
+            // without SPF and DKIM the second decides from memory on its event loop first
+            // (memoryFirst):
+            // every step below must hold for it too
+            TestLifecycle two = policyServer(data, url, base, "--spf", "off", "--dkim", "off")) {
           MetricsServer metrics = one.service(MetricsServer.class);
+          String first = one.service(PolicyServer.class).toString();
+          String second = two.service(PolicyServer.class).toString();
+          assertTrue(first.contains("memoryFirst=false"), first);
+          assertTrue(second.contains("memoryFirst=true"), second);
           List<Integer> ports =
               List.of(
                   one.service(PolicyServer.class).port(), two.service(PolicyServer.class).port());
