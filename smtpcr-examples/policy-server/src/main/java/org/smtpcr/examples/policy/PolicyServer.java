@@ -343,12 +343,13 @@ public final class PolicyServer implements AutoCloseable {
     serverChannel = f.channel();
     bound = (InetSocketAddress) serverChannel.localAddress();
     log.info(
-        "policy server listening on {}:{} ({}, workers {}, busy poll {}, max connections {}, idle timeout {},"
+        "policy server listening on {}:{} ({}, workers {}, memoryFirst={}, busy poll {}, max connections {}, idle timeout {},"
             + " learn outbound {}, prepend header {}, mode {})",
         bound.getAddress().getHostAddress(),
         bound.getPort(),
         epoll ? "epoll" : "nio",
         workerThreads,
+        memoryFirst,
         busyPoll,
         maxConnections,
         idleTimeout,
