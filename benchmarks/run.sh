@@ -156,6 +156,9 @@ observed_turns() {
     > "$work/turns-memory-observed.log" 2>&1 < /dev/null &
   pid_b=$!; server_pid=$pid_b
   retry 300 listening || { stop_pid "$pid_a"; cat "$work/turns-memory-observed.log" >&2; die "the turns' observed server did not start"; }
+  # both compiled and warm before the first turn: one run each that is not counted
+  port=$port_a; load turn-warmup-memory --connections 16 > /dev/null
+  port=$port_b; load turn-warmup-memory-observed --connections 16 > /dev/null
   for c in 16 256; do
     for i in $(seq "$turns"); do
       for k in $( [ $((i % 2)) = 1 ] && echo "a b" || echo "b a"); do
@@ -172,7 +175,7 @@ observed_turns() {
   done
   stop_pid "$pid_a"; stop_pid "$pid_b"; server_pid=""
   head -20 "$work/turns-memory-observed.log" > "$work/turns-memory-observed.head.log"; rm -f "$work/turns-memory-observed.log"
-  cond "Decision log and metrics, in turns" "the in-memory server without and with them, both running, asked in $turns turns at 16 and then 256 connections (A B, B A, ...), each run ${POLICY_WARMUP:-3} s warm-up and ${POLICY_SECONDS:-10} s; the goal compares the medians"
+  cond "Decision log and metrics, in turns" "the in-memory server without and with them, both running, asked in $turns turns at 16 and then 256 connections (A B, B A, ...), each run ${POLICY_WARMUP:-3} s warm-up and ${POLICY_SECONDS:-10} s, after one uncounted run of each; the goal compares the medians"
 }
 # the footprint of the server being measured: its peak resident memory (VmHWM: since it started,
 # start-up and every run included) and its resident memory now, after its last run
