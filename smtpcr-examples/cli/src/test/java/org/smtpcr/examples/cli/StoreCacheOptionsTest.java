@@ -44,13 +44,11 @@ final class StoreCacheOptionsTest {
     StoreSpec byOptionName =
         policyServerSpec(
             config(
-                "store-cache=off\nstore-cache-size=500\nstore-cache-ttl=30s\n"
-                    + "store-cache-filter-keys=0\n"));
+                "store-cache=off\nstore-cache-size=500\nstore-cache-ttl=30s\nstore-cache-filter-keys=0\n"));
     StoreSpec byKey =
         policyServerSpec(
             config(
-                "store.cache=off\nstore.cacheSize=500\nstore.cacheTtl=30s\n"
-                    + "store.cacheFilterKeys=0\n"));
+                "store.cache=off\nstore.cacheSize=500\nstore.cacheTtl=30s\nstore.cacheFilterKeys=0\n"));
     Properties p = new Properties();
     p.load(
         new StringReader(
