@@ -62,6 +62,8 @@ final class ConfigFile {
       # store=jdbc:postgresql://db.example.com/smtpcr?user=smtpcr
       # store.passwordFile=/etc/smtpcr/db.password
       # (or store.password=..., here only: never on the command line; keep this file mode 600)
+      # The near cache's key filter on PostgreSQL (about 1.8 MB per million keys; 0 turns it off):
+      # store.cacheFilterKeys=1000000
       # smtpcr.demo.smtp-port=2525
       # smtpcr.demo.http-port=8080
       # domain=example.com,example.net

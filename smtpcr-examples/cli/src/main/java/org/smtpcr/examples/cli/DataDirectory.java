@@ -162,8 +162,8 @@ public final class DataDirectory implements AutoCloseable {
 
   /**
    * {@link #open(Path, Optional, Optional, Optional)} with more store settings by their {@link
-   * StoreSpec} names: the near cache's {@value StoreSpec#CACHE}, {@value StoreSpec#CACHE_SIZE} and
-   * {@value StoreSpec#CACHE_TTL}.
+   * StoreSpec} names: the near cache's {@value StoreSpec#CACHE}, {@value StoreSpec#CACHE_SIZE},
+   * {@value StoreSpec#CACHE_TTL} and {@value StoreSpec#CACHE_FILTER_KEYS}.
    *
    * @param dir the directory
    * @param storeUrl a JDBC URL for the whitelist, or empty

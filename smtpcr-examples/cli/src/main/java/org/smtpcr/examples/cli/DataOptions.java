@@ -83,6 +83,15 @@ final class DataOptions {
               + " how long a change made by another process may go unseen).")
   String storeCacheTtl;
 
+  @Option(
+      names = "--store-cache-filter-keys",
+      paramLabel = "N",
+      description =
+          "The most keys in the near cache's key filter, which answers a sender the store does"
+              + " not hold without asking it (PostgreSQL; default 1000000, about 1.8 MB; 0 for"
+              + " none; a larger store gets none).")
+  String storeCacheFilterKeys;
+
   /** Only for the configuration file ({@code store.password}); refused on the command line. */
   @Option(names = "--store-password", paramLabel = "PASSWORD", hidden = true)
   String storePassword;
@@ -152,6 +161,9 @@ final class DataOptions {
     }
     if (storeCacheTtl != null) {
       m.put(StoreSpec.CACHE_TTL, storeCacheTtl);
+    }
+    if (storeCacheFilterKeys != null) {
+      m.put(StoreSpec.CACHE_FILTER_KEYS, storeCacheFilterKeys);
     }
     return m;
   }

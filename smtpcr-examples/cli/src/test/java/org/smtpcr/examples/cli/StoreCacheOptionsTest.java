@@ -2,6 +2,7 @@ package org.smtpcr.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -32,20 +33,35 @@ final class StoreCacheOptionsTest {
     StoreSpec options =
         policyServerSpec(
             List.of(
-                "--store-cache", "off", "--store-cache-size", "500", "--store-cache-ttl", "30s"));
+                "--store-cache",
+                "off",
+                "--store-cache-size",
+                "500",
+                "--store-cache-ttl",
+                "30s",
+                "--store-cache-filter-keys",
+                "0"));
     StoreSpec byOptionName =
-        policyServerSpec(config("store-cache=off\nstore-cache-size=500\nstore-cache-ttl=30s\n"));
+        policyServerSpec(
+            config(
+                "store-cache=off\nstore-cache-size=500\nstore-cache-ttl=30s\nstore-cache-filter-keys=0\n"));
     StoreSpec byKey =
-        policyServerSpec(config("store.cache=off\nstore.cacheSize=500\nstore.cacheTtl=30s\n"));
+        policyServerSpec(
+            config(
+                "store.cache=off\nstore.cacheSize=500\nstore.cacheTtl=30s\nstore.cacheFilterKeys=0\n"));
     Properties p = new Properties();
     p.load(
         new StringReader(
-            "store.url=" + URL + "\nstoreCache=off\nstoreCacheSize=500\nstore.cacheTtl=30s\n"));
+            "store.url="
+                + URL
+                + "\nstoreCache=off\nstoreCacheSize=500\nstore.cacheTtl=30s\n"
+                + "storeCacheFilterKeys=0\n"));
     StoreSpec runtime = StoreSpec.from(Settings.read(SettingSource.of(p))).orElseThrow();
     for (StoreSpec s : List.of(options, byOptionName, byKey, runtime)) {
       assertEquals(runtime, s, s::toString);
     }
     assertEquals(StoreSpec.Cache.OFF, runtime.cache());
+    assertEquals(0, runtime.cacheFilterKeys());
     assertNotEquals(runtime, policyServerSpec(List.of()));
     assertEquals(StoreSpec.Cache.AUTO, policyServerSpec(List.of()).cache());
   }
@@ -56,6 +72,15 @@ final class StoreCacheOptionsTest {
         CommandRun.run(
             "policy-server", "--data", dir.resolve("data").toString(), "--store-cache-size", "0");
     assertEquals(2, r.exitCode(), r::toString);
+    CommandRun.Result filter =
+        CommandRun.run(
+            "policy-server",
+            "--data",
+            dir.resolve("data").toString(),
+            "--store-cache-filter-keys",
+            "-1");
+    assertEquals(2, filter.exitCode(), filter::toString);
+    assertTrue(filter.err().contains("cacheFilterKeys"), filter::toString);
   }
 
   private List<String> config(String text) throws Exception {

@@ -82,7 +82,8 @@ final class HookConfig {
           Settings.STORE_TABLE_PREFIX,
           Settings.STORE_CACHE,
           Settings.STORE_CACHE_SIZE,
-          Settings.STORE_CACHE_TTL);
+          Settings.STORE_CACHE_TTL,
+          Settings.STORE_CACHE_FILTER_KEYS);
 
   /**
    * The James-only key saying that {@link SmtpcrMessageHook} is in the same handler chain, so that

@@ -94,6 +94,12 @@ public final class CachingWhitelistStore implements WhitelistStore {
   /** The most keys a key filter may be allowed to hold (about 180 MB of filter). */
   public static final int MAX_FILTER_KEYS = 100_000_000;
 
+  /**
+   * How long after a failed build of the key filter (the store could not be read) the next is
+   * tried, when no change has asked for one before: the listener's next sign of life starts it.
+   */
+  static final Duration FILTER_RETRY = Duration.ofSeconds(30);
+
   /** A sender key and a recipient key, as the key filter hashes them. */
   private record Pair(String sender, String recipient) {}
 
@@ -161,6 +167,14 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   /** Whether a filter has been built since the cache last started listening (for the log). */
   private volatile boolean filterAnnounced;
+
+  /**
+   * Whether the last build failed; {@link #alive()} then asks again after {@link #filterRetryAt}.
+   */
+  private volatile boolean filterFailed;
+
+  /** While {@link #filterFailed}: when (by the ticker) the build may be tried again. */
+  private volatile long filterRetryAt;
 
   /** While {@link #leased}: serving ends when the ticker passes this, unless renewed. */
   private volatile long servingUntil;
@@ -287,9 +301,18 @@ public final class CachingWhitelistStore implements WhitelistStore {
     wantFilter();
   }
 
-  /** The source's connection was alive just now: serve for one more lease. */
+  /**
+   * The source's connection was alive just now: serve for one more lease; and try the key filter
+   * again if its last build failed a while ago (without this, a quiet store would stay without one
+   * until its next change).
+   */
   void alive() {
-    servingUntil = ticker.read() + LEASE.toNanos();
+    long now = ticker.read();
+    servingUntil = now + LEASE.toNanos();
+    if (filterFailed && serving && now - filterRetryAt >= 0) {
+      filterFailed = false;
+      wantFilter();
+    }
   }
 
   /** Something changed in the store, somewhere: forget everything. */
@@ -340,6 +363,8 @@ public final class CachingWhitelistStore implements WhitelistStore {
   private void clear() {
     generation.incrementAndGet();
     cache.invalidateAll();
+    // a filter of an older generation is never served again: let it go before the next is built
+    filter = null;
     if (serving) {
       wantFilter();
     }
@@ -357,7 +382,8 @@ public final class CachingWhitelistStore implements WhitelistStore {
   /**
    * Builds the key filter from the store's lists, and puts it in place if nothing changed while it
    * was built (a change clears the cache, which asks for another build). A store that fails leaves
-   * the cache without a filter until the next change or the next time it listens.
+   * the cache without a filter until the next change, the next time it listens, or the first sign
+   * of life of its listener {@link #FILTER_RETRY} later.
    */
   private void buildFilter() {
     long generationBefore = generation.get();
@@ -384,7 +410,13 @@ public final class CachingWhitelistStore implements WhitelistStore {
             "whitelist near cache: key filter of {} keys built in {} ms", built.size(), millis);
       }
     } catch (RuntimeException e) {
-      log.debug("whitelist near cache: key filter not built: {}", e.getClass().getSimpleName());
+      filterRetryAt = ticker.read() + FILTER_RETRY.toNanos();
+      filterFailed = true;
+      log.info(
+          "whitelist near cache: key filter not built ({}): look-ups go to the store; trying again"
+              + " in {}",
+          e.getClass().getSimpleName(),
+          FILTER_RETRY);
     }
   }
 
@@ -410,7 +442,10 @@ public final class CachingWhitelistStore implements WhitelistStore {
           return null;
         }
       }
-      if (page.next().isEmpty() || generation.get() != generationBefore) {
+      if (generation.get() != generationBefore) {
+        return null; // changed meanwhile: this build is of no use, the next is asked for
+      }
+      if (page.next().isEmpty()) {
         break;
       }
       page = store.listAfter(page.next().get(), FILTER_PAGE);
@@ -425,8 +460,11 @@ public final class CachingWhitelistStore implements WhitelistStore {
           return null;
         }
       }
+      if (generation.get() != generationBefore) {
+        return null;
+      }
       after = denials.next();
-    } while (after.isPresent() && generation.get() == generationBefore);
+    } while (after.isPresent());
     filterTooLarge = false;
     return new KeyFilter(generationBefore, keys, size);
   }
@@ -486,6 +524,17 @@ public final class CachingWhitelistStore implements WhitelistStore {
    */
   public boolean isFilterServing() {
     return currentFilter() != null;
+  }
+
+  /**
+   * How many keys the key filter that serves now holds: 0 while there is none (off, not built yet,
+   * cleared by a change and not built again, or the store holds more keys than allowed).
+   *
+   * @return the count
+   */
+  public long filterKeyCount() {
+    KeyFilter f = currentFilter();
+    return f == null ? 0 : f.size();
   }
 
   /**

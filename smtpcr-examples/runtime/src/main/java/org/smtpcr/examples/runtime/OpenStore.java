@@ -125,7 +125,7 @@ public final class OpenStore implements AutoCloseable {
               .store(wrapped)
               .maximumSize(spec.cacheSize())
               .ttl(spec.cacheTtl())
-              .keyFilter(CachingWhitelistStore.DEFAULT_FILTER_KEYS)
+              .keyFilter(spec.cacheFilterKeys())
               .clock(clock);
       if (!spec.isPostgresql()) {
         if (spec.cacheTtl().compareTo(QUIET_TTL) > 0) {

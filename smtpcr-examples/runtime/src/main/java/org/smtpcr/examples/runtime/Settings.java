@@ -1049,6 +1049,17 @@ public final class Settings {
       store(StoreSpec.CACHE_TTL, "--store-cache-ttl", false);
 
   /**
+   * The most keys the store's near cache keeps in its key filter (default {@value
+   * CachingWhitelistStore#DEFAULT_FILTER_KEYS}; 0 turns it off): on PostgreSQL, a sender the store
+   * does not hold is then answered without asking it, for about 1.8 bytes per key. A store holding
+   * more keys gets no filter.
+   *
+   * @since 0.3.0
+   */
+  public static final Setting<String> STORE_CACHE_FILTER_KEYS =
+      store(StoreSpec.CACHE_FILTER_KEYS, "--store-cache-filter-keys", false);
+
+  /**
    * What the decision log and the page's log lines write for the sender, the recipient and the
    * client's address: {@code full} (the address), {@code hash} (a keyed hash, stable within the
    * site, not reversible without its key ring) or {@code none} (left out). See {@link DecisionLog}.

@@ -94,6 +94,16 @@ public final class StoreSpec {
   public static final String CACHE_TTL = "cacheTtl";
 
   /**
+   * The setting name of the most keys the near cache's key filter holds (default {@value
+   * CachingWhitelistStore#DEFAULT_FILTER_KEYS}; 0 for no filter; at most {@value
+   * CachingWhitelistStore#MAX_FILTER_KEYS}): on PostgreSQL, a look-up of a sender the store does
+   * not hold is then answered without a round trip. See {@link CachingWhitelistStore}.
+   *
+   * @since 0.3.0
+   */
+  public static final String CACHE_FILTER_KEYS = "cacheFilterKeys";
+
+  /**
    * Whether a store gets a near cache ({@link OpenStore}).
    *
    * @since 0.3.0
@@ -151,6 +161,7 @@ public final class StoreSpec {
   private final Cache cache;
   private final int cacheSize;
   private final Duration cacheTtl;
+  private final int cacheFilterKeys;
 
   private StoreSpec(
       String url,
@@ -162,7 +173,8 @@ public final class StoreSpec {
       Optional<String> tablePrefix,
       Cache cache,
       int cacheSize,
-      Duration cacheTtl) {
+      Duration cacheTtl,
+      int cacheFilterKeys) {
     this.url = url;
     this.user = user;
     this.password = password;
@@ -173,6 +185,7 @@ public final class StoreSpec {
     this.cache = cache;
     this.cacheSize = cacheSize;
     this.cacheTtl = cacheTtl;
+    this.cacheFilterKeys = cacheFilterKeys;
   }
 
   /**
@@ -323,8 +336,31 @@ public final class StoreSpec {
         "the store %s must be 1 ms to 1 d, got %s",
         CACHE_TTL,
         cacheTtl);
+    int cacheFilterKeys =
+        setting
+            .apply(CACHE_FILTER_KEYS)
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .map(
+                s ->
+                    SettingGrammar.integer(
+                        "the store " + CACHE_FILTER_KEYS,
+                        s,
+                        0,
+                        CachingWhitelistStore.MAX_FILTER_KEYS))
+            .orElse(CachingWhitelistStore.DEFAULT_FILTER_KEYS);
     return new StoreSpec(
-        url, user, password, driver, poolSize, timeout, prefix, cache, cacheSize, cacheTtl);
+        url,
+        user,
+        password,
+        driver,
+        poolSize,
+        timeout,
+        prefix,
+        cache,
+        cacheSize,
+        cacheTtl,
+        cacheFilterKeys);
   }
 
   /**
@@ -629,6 +665,17 @@ public final class StoreSpec {
   }
 
   /**
+   * The most keys the near cache's key filter holds; 0 for none. Only a cache that hears the
+   * store's changes (PostgreSQL) has one.
+   *
+   * @return the value
+   * @since 0.3.0
+   */
+  public int cacheFilterKeys() {
+    return cacheFilterKeys;
+  }
+
+  /**
    * Whether the URL is a PostgreSQL one ({@code jdbc:postgresql:}), whose changes the near cache
    * hears through {@code LISTEN/NOTIFY}.
    *
@@ -673,7 +720,8 @@ public final class StoreSpec {
         && tablePrefix.equals(s.tablePrefix)
         && cache == s.cache
         && cacheSize == s.cacheSize
-        && cacheTtl.equals(s.cacheTtl);
+        && cacheTtl.equals(s.cacheTtl)
+        && cacheFilterKeys == s.cacheFilterKeys;
   }
 
   @Override
@@ -688,7 +736,8 @@ public final class StoreSpec {
         tablePrefix,
         cache,
         cacheSize,
-        cacheTtl);
+        cacheTtl,
+        cacheFilterKeys);
   }
 
   /** No URL, user or password. */
@@ -708,6 +757,7 @@ public final class StoreSpec {
         + connectionTimeout
         + ", cache="
         + (cached() ? cacheSize + "/" + cacheTtl : "off")
+        + (cached() && isPostgresql() ? ", cacheFilterKeys=" + cacheFilterKeys : "")
         + "]";
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -410,6 +411,312 @@ final class CachingWhitelistStoreTest {
             CachingWhitelistStore.builder().ttl(Duration.ofSeconds(1)).ttl(Duration.ofSeconds(1)));
   }
 
+  // ---- the key filter ----
+
+  private static final CanonicalAddress MALLORY =
+      CanonicalAddress.parseCanonical("mallory@spam.example");
+  private static final WhitelistCandidates STRANGER = WhitelistCandidates.of(MALLORY, BOB);
+  private static final WhitelistKey STRANGER_KEY = WhitelistKey.pair(MALLORY, BOB);
+
+  /** Builds of the key filter, run when the test says so. */
+  private final List<Runnable> builds = new ArrayList<>();
+
+  /** A listening cache with a key filter of at most {@code maxKeys}, built on this thread. */
+  private CachingWhitelistStore filtered(int maxKeys) {
+    CachingWhitelistStore cache =
+        CachingWhitelistStore.builder()
+            .store(counted)
+            .ttl(Duration.ofMinutes(5))
+            .clock(clock)
+            .keyFilter(maxKeys)
+            .filterExecutor(Runnable::run)
+            .buildListening();
+    cache.listening();
+    return cache;
+  }
+
+  /** A listening cache with a key filter whose builds wait in {@link #builds}. */
+  private CachingWhitelistStore filteredByHand() {
+    CachingWhitelistStore cache =
+        CachingWhitelistStore.builder()
+            .store(counted)
+            .ttl(Duration.ofMinutes(5))
+            .clock(clock)
+            .keyFilter(1000)
+            .filterExecutor(builds::add)
+            .buildListening();
+    cache.listening();
+    return cache;
+  }
+
+  private void runBuilds() {
+    while (!builds.isEmpty()) {
+      builds.remove(0).run();
+    }
+  }
+
+  /** The whitelist and deny-list reads the store answered (a combined look-up is two). */
+  private int storeReads() {
+    return counted.reads.get() + counted.denialReads.get();
+  }
+
+  @Test
+  void filter_aSenderTheStoreDoesNotHold_isAnsweredWithoutAskingIt() {
+    database.add(KEY);
+    database.deny(WhitelistKey.globalDomain("denied.example"));
+    CachingWhitelistStore cache = filtered(1000);
+    assertTrue(cache.isFilterServing());
+    assertEquals(2, cache.filterKeyCount());
+
+    assertEquals(new PairLookup(Optional.empty(), Optional.empty()), cache.lookUp(STRANGER));
+    assertFalse(cache.containsAny(STRANGER));
+    assertTrue(cache.findAny(STRANGER).isEmpty());
+    assertTrue(cache.findDenial(STRANGER).isEmpty());
+    assertTrue(cache.find(STRANGER_KEY).isEmpty());
+
+    assertEquals(0, storeReads());
+    assertEquals(0, cache.missCount());
+    assertEquals(5, cache.filterHitCount());
+    assertEquals(5, cache.hitCount());
+  }
+
+  @Test
+  void filter_heldPairAndDomainAndGlobalEntries_stillGoToTheStoreAndAreFound() {
+    CanonicalAddress carol = CanonicalAddress.parseCanonical("carol@lists.partner.example");
+    CanonicalAddress dave = CanonicalAddress.parseCanonical("dave@anywhere.example");
+    database.add(KEY);
+    database.add(WhitelistKey.domain("partner.example", BOB));
+    database.add(WhitelistKey.globalSender(dave));
+    CachingWhitelistStore cache = filtered(1000);
+    assertTrue(cache.isFilterServing());
+
+    assertEquals(KEY, cache.lookUp(PAIR).entry().orElseThrow().key());
+    assertEquals(
+        WhitelistKey.domain("partner.example", BOB),
+        cache.findAny(WhitelistCandidates.of(carol, BOB)).orElseThrow().key());
+    CanonicalAddress erin = CanonicalAddress.parseCanonical("erin@cr.example");
+    assertTrue(cache.containsAny(WhitelistCandidates.of(dave, erin)));
+    assertTrue(cache.find(KEY).isPresent());
+    assertEquals(0, cache.filterHitCount());
+    assertEquals(4, cache.missCount());
+  }
+
+  @Test
+  void filter_aDenyEntry_letsTheLookUpThroughToTheDenial() {
+    WhitelistKey denied = WhitelistKey.globalDomain("spam.example");
+    database.deny(denied);
+    CachingWhitelistStore cache = filtered(1000);
+    assertTrue(cache.isFilterServing());
+
+    assertEquals(Optional.of(denied), cache.lookUp(STRANGER).denial());
+    assertEquals(Optional.of(denied), cache.findDenial(STRANGER));
+    assertEquals(0, cache.filterHitCount());
+    assertEquals(1, counted.lookUps.get());
+  }
+
+  @Test
+  void filter_afterAChange_isNotUsedUntilBuiltAgain_thenFindsTheNewEntry() {
+    database.add(KEY);
+    CachingWhitelistStore cache = filteredByHand();
+    assertFalse(cache.isFilterServing(), "not built yet");
+    runBuilds();
+    assertTrue(cache.isFilterServing());
+    assertFalse(cache.containsAny(STRANGER));
+    assertEquals(0, storeReads());
+
+    database.add(STRANGER_KEY); // by another process
+    cache.changed();
+    assertFalse(cache.isFilterServing());
+    assertEquals(0, cache.filterKeyCount());
+    assertTrue(cache.containsAny(STRANGER), "asked the store: the old filter is not used");
+    assertEquals(1, storeReads());
+
+    runBuilds();
+    assertTrue(cache.isFilterServing());
+    assertEquals(2, cache.filterKeyCount());
+    cache.changed(); // forget the cached answer; the build it asks for waits
+    runBuilds();
+    assertTrue(cache.lookUp(STRANGER).entry().isPresent());
+    assertEquals(3, storeReads());
+  }
+
+  @Test
+  void filter_aBuildDuringWhichAChangeHappens_isNotInstalled() {
+    database.add(KEY);
+    CachingWhitelistStore cache = filteredByHand();
+    // another process adds the stranger just after the build read the list, and the change is
+    // heard while the build still runs
+    AtomicInteger pages = new AtomicInteger();
+    counted.duringList =
+        () -> {
+          if (pages.incrementAndGet() == 1) {
+            database.add(STRANGER_KEY);
+            cache.changed();
+          }
+        };
+    builds.remove(0).run();
+    counted.duringList = () -> {};
+    assertFalse(cache.isFilterServing(), "a filter without the stranger would deny the entry");
+    assertTrue(cache.lookUp(STRANGER).entry().isPresent());
+
+    runBuilds(); // the build the change asked for
+    assertTrue(cache.isFilterServing());
+    cache.changed();
+    runBuilds();
+    assertTrue(cache.findAny(STRANGER).isPresent());
+  }
+
+  @Test
+  void filter_aLocalWriteDuringABuild_discardsIt() {
+    CachingWhitelistStore cache = filteredByHand();
+    counted.duringList =
+        () -> {
+          counted.duringList = () -> {};
+          cache.add(STRANGER_KEY, SenderAuthentication.UNCHECKED);
+        };
+    builds.remove(0).run();
+    assertFalse(cache.isFilterServing());
+    assertTrue(cache.containsAny(STRANGER));
+    runBuilds();
+    assertTrue(cache.isFilterServing());
+    assertTrue(cache.find(STRANGER_KEY).isPresent());
+  }
+
+  @Test
+  void filter_moreKeysThanAllowed_noFilter() {
+    database.add(KEY);
+    database.add(WhitelistKey.globalDomain("one.example"));
+    database.add(WhitelistKey.globalDomain("two.example"));
+    CachingWhitelistStore cache = filtered(2);
+    assertFalse(cache.isFilterServing());
+    assertEquals(0, cache.filterKeyCount());
+    assertFalse(cache.containsAny(STRANGER));
+    assertEquals(1, storeReads());
+    assertEquals(0, cache.filterHitCount());
+  }
+
+  @Test
+  void filter_denialsBeyondTheLimit_noFilter() {
+    database.add(KEY);
+    database.deny(WhitelistKey.globalDomain("one.example"));
+    database.deny(WhitelistKey.globalDomain("two.example"));
+    CachingWhitelistStore cache = filtered(2); // count() says 1; the deny list makes it 3
+    assertFalse(cache.isFilterServing());
+    assertFalse(cache.containsAny(STRANGER));
+    assertEquals(1, storeReads());
+  }
+
+  @Test
+  void filter_aStoreThatFailsDuringTheBuild_leavesNoFilter_andIsTriedAgainLater() {
+    database.add(KEY);
+    counted.down = true;
+    CachingWhitelistStore cache = filtered(1000);
+    assertFalse(cache.isFilterServing());
+    assertThrows(StoreException.class, () -> cache.lookUp(STRANGER));
+    assertThrows(StoreException.class, () -> cache.containsAny(STRANGER));
+    assertEquals(0, cache.hitCount());
+
+    counted.down = false;
+    assertFalse(cache.containsAny(STRANGER));
+    assertEquals(1, storeReads());
+    cache.alive();
+    assertFalse(cache.isFilterServing(), "not tried again at once");
+
+    clock.advance(CachingWhitelistStore.FILTER_RETRY);
+    cache.alive();
+    assertTrue(cache.isFilterServing());
+    assertTrue(cache.findDenial(WhitelistCandidates.of(MALLORY, ALICE)).isEmpty());
+    assertEquals(1, cache.filterHitCount());
+  }
+
+  @Test
+  void filter_aStoreThatFailsHalfWay_leavesNoFilter() {
+    database.add(KEY);
+    counted.duringList = () -> counted.down = true;
+    CachingWhitelistStore cache = filtered(1000);
+    counted.duringList = () -> {};
+    assertFalse(cache.isFilterServing());
+    assertThrows(StoreException.class, () -> cache.lookUp(STRANGER));
+  }
+
+  @Test
+  void filter_withoutWaiting_answersAStrangerFromMemory() {
+    database.add(KEY);
+    CachingWhitelistStore cache = filtered(1000);
+    PairLookup answer = CachingWhitelistStore.withoutWaiting(() -> cache.lookUp(STRANGER));
+    assertEquals(new PairLookup(Optional.empty(), Optional.empty()), answer);
+    assertFalse(CachingWhitelistStore.withoutWaiting(() -> cache.containsAny(STRANGER)));
+    assertThrows(
+        CachingWhitelistStore.WouldWait.class,
+        () -> CachingWhitelistStore.withoutWaiting(() -> cache.lookUp(PAIR)));
+    assertEquals(0, storeReads());
+  }
+
+  @Test
+  void filter_notServing_isNeverUsed() {
+    database.add(KEY);
+    CachingWhitelistStore cache = filtered(1000);
+    assertTrue(cache.isFilterServing());
+
+    // the lease runs out: nothing is cleared, but nothing is served either
+    clock.advance(CachingWhitelistStore.LEASE);
+    assertFalse(cache.isFilterServing());
+    assertEquals(0, cache.filterKeyCount());
+    assertFalse(cache.containsAny(STRANGER));
+    assertEquals(1, storeReads());
+    cache.alive();
+    assertFalse(cache.containsAny(STRANGER));
+    assertEquals(1, storeReads(), "served again once renewed");
+
+    cache.lost();
+    assertFalse(cache.isFilterServing());
+    assertTrue(cache.lookUp(STRANGER).entry().isEmpty());
+    assertEquals(3, storeReads());
+    int listed = counted.listReads.get();
+    cache.changed();
+    assertEquals(listed, counted.listReads.get(), "no build while not serving");
+  }
+
+  @Test
+  void filter_withoutAListener_isNeverBuilt() {
+    database.add(KEY);
+    CachingWhitelistStore cache =
+        CachingWhitelistStore.builder()
+            .store(counted)
+            .clock(clock)
+            .keyFilter(1000)
+            .filterExecutor(
+                r -> {
+                  throw new AssertionError("a filter build was asked for");
+                })
+            .build();
+    cache.add(STRANGER_KEY, SenderAuthentication.UNCHECKED);
+    cache.invalidateAll();
+    assertFalse(cache.isFilterServing());
+    assertTrue(cache.containsAny(STRANGER));
+    assertFalse(cache.containsAny(WhitelistCandidates.of(MALLORY, ALICE)));
+    assertEquals(0, counted.listReads.get());
+    assertEquals(0, cache.filterHitCount());
+  }
+
+  @Test
+  void filter_off_byDefault() {
+    CachingWhitelistStore cache = listening();
+    assertFalse(cache.isFilterServing());
+    assertFalse(cache.containsAny(STRANGER));
+    assertEquals(1, storeReads());
+    assertEquals(0, counted.listReads.get());
+  }
+
+  @Test
+  void filter_keyFilter_refusesBadValues() {
+    assertThrows(
+        IllegalArgumentException.class, () -> CachingWhitelistStore.builder().keyFilter(-1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> CachingWhitelistStore.builder().keyFilter(CachingWhitelistStore.MAX_FILTER_KEYS + 1));
+  }
+
   /** A store that counts look-ups and can be "down". */
   private static final class CountingStore implements WhitelistStore {
     private final WhitelistStore store;
@@ -418,6 +725,12 @@ final class CachingWhitelistStoreTest {
     final AtomicInteger lookUps = new AtomicInteger();
     volatile boolean down;
     volatile Runnable duringRead = () -> {};
+
+    /** Pages and counts read (the key filter's builds). */
+    final AtomicInteger listReads = new AtomicInteger();
+
+    /** Runs after each page of a list has been read, before it is returned. */
+    volatile Runnable duringList = () -> {};
 
     CountingStore(WhitelistStore store) {
       this.store = store;
@@ -502,7 +815,11 @@ final class CachingWhitelistStoreTest {
 
     @Override
     public WhitelistPage listDenials(Optional<WhitelistKey> after, int limit) {
-      return store.listDenials(after, limit);
+      check();
+      listReads.incrementAndGet();
+      WhitelistPage page = store.listDenials(after, limit);
+      duringList.run();
+      return page;
     }
 
     @Override
@@ -523,16 +840,26 @@ final class CachingWhitelistStoreTest {
 
     @Override
     public WhitelistPage list(int limit) {
-      return store.list(limit);
+      check();
+      listReads.incrementAndGet();
+      WhitelistPage page = store.list(limit);
+      duringList.run();
+      return page;
     }
 
     @Override
     public WhitelistPage listAfter(WhitelistKey after, int limit) {
-      return store.listAfter(after, limit);
+      check();
+      listReads.incrementAndGet();
+      WhitelistPage page = store.listAfter(after, limit);
+      duringList.run();
+      return page;
     }
 
     @Override
     public long count() {
+      check();
+      listReads.incrementAndGet();
       return store.count();
     }
 

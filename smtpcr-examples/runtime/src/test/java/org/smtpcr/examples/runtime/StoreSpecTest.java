@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,61 @@ final class StoreSpecTest {
     assertTrue(spec.cached());
     assertEquals(7, spec.cacheSize());
     assertEquals(Duration.ofSeconds(1), spec.cacheTtl());
+  }
+
+  @Test
+  void cacheFilterKeys_defaultZeroAndBounds() {
+    StoreSpec pg = StoreSpec.ofUrl("jdbc:postgresql://db/x");
+    assertEquals(CachingWhitelistStore.DEFAULT_FILTER_KEYS, pg.cacheFilterKeys());
+    assertTrue(pg.toString().contains("cacheFilterKeys=1000000"), pg::toString);
+    StoreSpec off = parse(Map.of("url", "jdbc:postgresql://db/x", "cacheFilterKeys", " 0 "));
+    assertEquals(0, off.cacheFilterKeys());
+    assertNotEquals(pg, off);
+    assertNotEquals(pg.hashCode(), off.hashCode());
+    assertEquals(
+        off, parse(Map.of("url", "jdbc:postgresql://db/x", "cacheFilterKeys", "0")), "equals");
+    String max = String.valueOf(CachingWhitelistStore.MAX_FILTER_KEYS);
+    assertEquals(
+        CachingWhitelistStore.MAX_FILTER_KEYS,
+        parse(Map.of("url", "jdbc:postgresql://db/x", "cacheFilterKeys", max)).cacheFilterKeys());
+    assertEquals(
+        CachingWhitelistStore.DEFAULT_FILTER_KEYS,
+        parse(Map.of("url", "jdbc:postgresql://db/x", "cacheFilterKeys", "")).cacheFilterKeys());
+    assertFalse(
+        StoreSpec.ofUrl("jdbc:h2:mem:x").toString().contains("cacheFilterKeys"),
+        "no filter without a listening cache");
+  }
+
+  @Test
+  void cacheFilterKeys_badValues_sayWhatIsWrong() {
+    for (String bad :
+        List.of(
+            "-1",
+            "1e6",
+            "lots",
+            "1,000",
+            String.valueOf(CachingWhitelistStore.MAX_FILTER_KEYS + 1L),
+            "99999999999")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> parse(Map.of("url", "jdbc:postgresql://db/x", "cacheFilterKeys", bad)),
+              bad);
+      assertTrue(e.getMessage().contains("cacheFilterKeys"), e::getMessage);
+      assertTrue(e.getMessage().contains("0 to 100000000"), e::getMessage);
+    }
+  }
+
+  @Test
+  void cacheFilterKeys_fromSettings() {
+    Settings s =
+        Settings.read(
+            SettingSource.of(
+                propertiesOf(
+                    Map.of(
+                        "store.url", "jdbc:postgresql://db/x", "storeCacheFilterKeys", "5000"))));
+    assertEquals(5000, StoreSpec.from(s).orElseThrow().cacheFilterKeys());
+    assertEquals("--store-cache-filter-keys", Settings.STORE_CACHE_FILTER_KEYS.options().get(0));
   }
 
   private static java.util.Properties propertiesOf(Map<String, String> values) {

@@ -15,7 +15,13 @@ import org.smtpcr.examples.runtime.CachingWhitelistStore;
  *       {@code miss}): the decision look-ups the cache answered, and those that went to the store
  *       (also every look-up made while the cache did not serve);
  *   <li>{@code smtpcr.store.cache.serving} (gauge): 1 while the cache serves, 0 while its change
- *       listener is not connected and every look-up goes to the database.
+ *       listener is not connected and every look-up goes to the database;
+ *   <li>{@code smtpcr.store.cache.filter.keys} (gauge): the keys in the {@linkplain
+ *       CachingWhitelistStore.Builder#keyFilter key filter} that serves now, 0 while there is none
+ *       (turned off, the store holds more keys than allowed, or not yet built again since the last
+ *       change);
+ *   <li>{@code smtpcr.store.cache.filter.answers} (function counter): the look-ups the key filter
+ *       answered without the store, senders the store does not hold (also counted as hits).
  * </ul>
  *
  * <p>Put {@link TimedWhitelistStore} beneath the cache (as {@code OpenStore.open(spec, name, clock,
@@ -45,6 +51,16 @@ public final class NearCacheMetrics {
         .register(registry);
     Gauge.builder("smtpcr.store.cache.serving", cache, c -> c.isServing() ? 1 : 0)
         .description("1 while the near cache serves, 0 while every look-up goes to the database")
+        .register(registry);
+    Gauge.builder("smtpcr.store.cache.filter.keys", cache, CachingWhitelistStore::filterKeyCount)
+        .description(
+            "Keys in the near cache's key filter that serves now; 0 while there is none and every"
+                + " look-up the cache cannot answer goes to the database")
+        .register(registry);
+    FunctionCounter.builder(
+            "smtpcr.store.cache.filter.answers", cache, CachingWhitelistStore::filterHitCount)
+        .description(
+            "Look-ups the near cache's key filter answered without the database (also hits)")
         .register(registry);
   }
 }
