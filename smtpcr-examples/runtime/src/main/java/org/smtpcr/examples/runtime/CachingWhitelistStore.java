@@ -88,6 +88,12 @@ public final class CachingWhitelistStore implements WhitelistStore {
   /** The fewest keys a key filter is sized for, so that the first additions do not fill it. */
   private static final int FILTER_MIN_SIZE = 4096;
 
+  /** After a key filter build that took d, the next starts d times this later at the earliest. */
+  private static final long FILTER_PACE = 4;
+
+  /** The longest pause between two key filter builds, however long the last took. */
+  private static final long FILTER_MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   /** The default most keys a key filter holds ({@link Builder#keyFilter}). */
   public static final int DEFAULT_FILTER_KEYS = 1_000_000;
 
@@ -162,6 +168,15 @@ public final class CachingWhitelistStore implements WhitelistStore {
   /** The key filter; served only while its generation is current. */
   private volatile KeyFilter filter;
 
+  /**
+   * Whether builds are paced ({@link #buildFilter}): on the cache's own thread; not with an
+   * executor a test gives, which runs each build at once.
+   */
+  private final boolean filterPaced;
+
+  /** When the next build may start, on {@link System#nanoTime()}: paced builds only. */
+  private volatile long nextBuildNanos;
+
   /** Whether the last build found too many keys (so the next one is not logged again). */
   private volatile boolean filterTooLarge;
 
@@ -206,6 +221,8 @@ public final class CachingWhitelistStore implements WhitelistStore {
     this.filterKeys = servesAtOnce ? 0 : b.filterKeys;
     this.filterBuilder =
         filterKeys == 0 ? null : b.filterExecutor != null ? b.filterExecutor : backgroundBuilder();
+    this.filterPaced = b.filterExecutor == null;
+    this.nextBuildNanos = System.nanoTime();
   }
 
   /**
@@ -386,13 +403,33 @@ public final class CachingWhitelistStore implements WhitelistStore {
    * of life of its listener {@link #FILTER_RETRY} later.
    */
   private void buildFilter() {
+    if (filterPaced) {
+      // reading every key takes one pooled connection for a while: after a build that took d, the
+      // next starts d * FILTER_PACE later at the earliest, so builds hold the store at most a
+      // fifth of the time however often it changes (changes meanwhile fold into that one build)
+      long wait = nextBuildNanos - System.nanoTime();
+      if (wait > 0) {
+        try {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
     long generationBefore = generation.get();
     if (!serving || (filter != null && filter.generation() == generationBefore)) {
       return;
     }
     long started = System.nanoTime();
     try {
-      KeyFilter built = scan(generationBefore);
+      KeyFilter built;
+      try {
+        built = scan(generationBefore);
+      } finally {
+        long took = System.nanoTime() - started;
+        nextBuildNanos = System.nanoTime() + Math.min(FILTER_PACE * took, FILTER_MAX_PAUSE_NANOS);
+      }
       if (built == null || generation.get() != generationBefore) {
         return;
       }
