@@ -284,6 +284,8 @@ final class Tables {
   private static List<Table> policy(Results results) {
     List<String> runs =
         results.byId().keySet().stream()
+            // the decision log's turns (always 16 and 256 connections) are no runs of the tables
+            .filter(id -> !id.contains("-turns-"))
             .map(RUN::matcher)
             .filter(Matcher::matches)
             .sorted(

@@ -634,9 +634,12 @@ public final class PolicyServer implements AutoCloseable {
      * nothing else waits: its whitelist store a {@link CachingWhitelistStore} (possibly wrapped) or
      * an in-memory store, and no sender authentication (DNS). A store of another kind would be
      * asked on the event loop, which then waits for it. The decisions it takes run on the one
-     * event-loop thread, so a busy server uses one core for them instead of all: measured on two
-     * cores (docs/benchmarks.md) it gained 14 % over one connection, nothing at 16 and lost 27 % at
-     * 256. {@code smtpcr policy-server} leaves it off.
+     * event-loop thread, so a busy server uses one core for them instead of all. With the near
+     * cache's key filter, which answers for senders the store does not hold, almost every decision
+     * stays there; measured on two cores (docs/benchmarks.md) that served more requests per second
+     * than the worker pool at 16 and 256 connections (without the filter it had lost 27 % at 256).
+     * {@code smtpcr policy-server} turns it on when its store has the near cache and it checks no
+     * sender authentication.
      *
      * @param first true to try the event loop first
      * @return this builder

@@ -96,11 +96,15 @@ final class PolicyServerTest {
     if (mode != Mode.NIO) {
       return start(b);
     }
-    System.setProperty(PolicyServer.NIO_PROPERTY, "true");
+    String before = System.setProperty(PolicyServer.NIO_PROPERTY, "true");
     try {
       return start(b);
     } finally {
-      System.clearProperty(PolicyServer.NIO_PROPERTY);
+      if (before == null) {
+        System.clearProperty(PolicyServer.NIO_PROPERTY);
+      } else {
+        System.setProperty(PolicyServer.NIO_PROPERTY, before);
+      }
     }
   }
 

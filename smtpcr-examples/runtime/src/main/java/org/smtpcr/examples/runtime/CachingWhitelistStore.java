@@ -91,8 +91,8 @@ public final class CachingWhitelistStore implements WhitelistStore {
   /** After a key filter build that took d, the next starts d times this later at the earliest. */
   private static final long FILTER_PACE = 4;
 
-  /** The longest pause between two key filter builds, however long the last took. */
-  private static final long FILTER_MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** After a store was found to hold too many keys, how long until it is counted again. */
+  private static final long FILTER_TOO_LARGE_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   /** The default most keys a key filter holds ({@link Builder#keyFilter}). */
   public static final int DEFAULT_FILTER_KEYS = 1_000_000;
@@ -176,6 +176,9 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   /** When the next build may start, on {@link System#nanoTime()}: paced builds only. */
   private volatile long nextBuildNanos;
+
+  /** When a build last found too many keys, on {@link System#nanoTime()}. */
+  private volatile long tooLargeAt;
 
   /** Whether the last build found too many keys (so the next one is not logged again). */
   private volatile boolean filterTooLarge;
@@ -314,6 +317,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
     clear();
     alive();
     filterAnnounced = false;
+    filterTooLarge = false; // counted again on each new connection
     serving = true;
     wantFilter();
   }
@@ -428,12 +432,16 @@ public final class CachingWhitelistStore implements WhitelistStore {
         built = scan(generationBefore);
       } finally {
         long took = System.nanoTime() - started;
-        nextBuildNanos = System.nanoTime() + Math.min(FILTER_PACE * took, FILTER_MAX_PAUSE_NANOS);
+        nextBuildNanos = System.nanoTime() + FILTER_PACE * took;
       }
       if (built == null || generation.get() != generationBefore) {
         return;
       }
       filter = built;
+      if (generation.get() != generationBefore) {
+        filter = null; // a change came as it was put in place: not two filters in memory
+        return;
+      }
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       if (!filterAnnounced) {
         filterAnnounced = true;
@@ -459,11 +467,24 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   /** A filter of every key in the store, or null if there are more than allowed. */
   private KeyFilter scan(long generationBefore) {
+    if (filterTooLarge && System.nanoTime() - tooLargeAt < FILTER_TOO_LARGE_NANOS) {
+      return null; // found too large lately: not counted again on every change
+    }
     long expected = store.count();
     if (expected > filterKeys) {
       tooLarge();
       return null;
     }
+    KeyFilter built = scan(generationBefore, expected);
+    // sized by the whitelist alone; a deny list far larger than that would fill it: once more,
+    // sized by what was read
+    if (built != null && built.keys().expectedFpp() > 10 * FILTER_FPP) {
+      built = scan(generationBefore, built.size());
+    }
+    return built;
+  }
+
+  private KeyFilter scan(long generationBefore, long expected) {
     BloomFilter<Pair> keys =
         BloomFilter.create(
             PairFunnel.INSTANCE,
@@ -507,6 +528,7 @@ public final class CachingWhitelistStore implements WhitelistStore {
   }
 
   private void tooLarge() {
+    tooLargeAt = System.nanoTime();
     if (!filterTooLarge) {
       filterTooLarge = true;
       log.info(
@@ -700,7 +722,8 @@ public final class CachingWhitelistStore implements WhitelistStore {
         return new PairLookup(denial, entry);
       }
     }
-    if (surelyAbsent(candidates)) {
+    // a denial found in the cache is kept: the filter answers only when nothing was found
+    if ((denial == null || denial.isEmpty()) && surelyAbsent(candidates)) {
       return new PairLookup(Optional.empty(), Optional.empty());
     }
     return loadBoth(candidates);

@@ -607,6 +607,31 @@ final class CachingWhitelistStoreTest {
   }
 
   @Test
+  void filter_aDenyListFarLargerThanTheWhitelist_isSizedForIt_andStillAnswersStrangers() {
+    // the filter is first sized by count(), the whitelist's: 20,000 denials would fill a filter
+    // sized for one entry, and it would let nearly every stranger through to the store
+    database.add(KEY);
+    for (int i = 0; i < 20_000; i++) {
+      database.deny(WhitelistKey.globalDomain("d" + i + ".example"));
+    }
+    CachingWhitelistStore cache = filtered(100_000);
+    assertTrue(cache.isFilterServing());
+    assertEquals(20_001, cache.filterKeyCount());
+    int before = storeReads();
+    int answered = 0;
+    for (int i = 0; i < 200; i++) {
+      WhitelistCandidates c =
+          WhitelistCandidates.of(
+              CanonicalAddress.parseCanonical("s" + i + "@stranger" + i + ".test"), BOB);
+      if (cache.lookUp(c).equals(new PairLookup(Optional.empty(), Optional.empty()))
+          && storeReads() == before) {
+        answered++;
+      }
+    }
+    assertTrue(answered >= 190, "strangers answered by the filter: " + answered + " of 200");
+  }
+
+  @Test
   void filter_aStoreThatFailsDuringTheBuild_leavesNoFilter_andIsTriedAgainLater() {
     database.add(KEY);
     counted.down = true;
