@@ -180,6 +180,18 @@ case "$reply" in
     fail "unexpected answer: $reply"
     ;;
 esac
+# Netty's native epoll, unpacked and loaded by the smtpcr user (it falls back to NIO silently)
+case "$(uname -m)" in
+  x86_64 | aarch64)
+    # the log's writer thread writes within 100 ms: look for up to 5 s
+    for _ in $(seq 50); do grep -q 'policy server listening on ' "$work/server.log" && break; sleep 0.1; done
+    grep -q 'policy server listening on .*(epoll,' "$work/server.log" || {
+      cat "$work/server.log" >&2
+      fail "the policy server did not load epoll as the smtpcr user"
+    }
+    say "policy server on epoll"
+    ;;
+esac
 # runuser waits for the command it started: the JVM is its child
 java_pid=$(pgrep -P "$server_pid" || echo "$server_pid")
 [ -n "$java_pid" ] && [ "$(ps -o user= -p "$java_pid")" = smtpcr ] || fail "the server does not run as smtpcr"

@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.store.Confirmation;
 import org.smtpcr.core.store.EntryOrigin;
 import org.smtpcr.core.store.PairLookup;
@@ -176,6 +177,9 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   /** When the next build may start, on {@link System#nanoTime()}: paced builds only. */
   private volatile long nextBuildNanos;
+
+  /** Set by {@link #stopFilter}: no build starts after it. */
+  private volatile boolean filterStopped;
 
   /** When a build last found too many keys, on {@link System#nanoTime()}. */
   private volatile long tooLargeAt;
@@ -393,6 +397,18 @@ public final class CachingWhitelistStore implements WhitelistStore {
 
   // ---- the key filter ----
 
+  /**
+   * Stops building key filters, before the store is closed ({@link OpenStore#close}): a build in
+   * progress is interrupted and its failure not logged, and the cache's thread ends.
+   */
+  void stopFilter() {
+    filterStopped = true;
+    filter = null;
+    if (filterBuilder instanceof ThreadPoolExecutor e) {
+      e.shutdownNow();
+    }
+  }
+
   /** Asks for a key filter of the current generation, when the cache has one. */
   private void wantFilter() {
     if (filterBuilder != null) {
@@ -407,6 +423,9 @@ public final class CachingWhitelistStore implements WhitelistStore {
    * of life of its listener {@link #FILTER_RETRY} later.
    */
   private void buildFilter() {
+    if (filterStopped) {
+      return;
+    }
     if (filterPaced) {
       // reading every key takes one pooled connection for a while: after a build that took d, the
       // next starts d * FILTER_PACE later at the earliest, so builds hold the store at most a
@@ -457,10 +476,17 @@ public final class CachingWhitelistStore implements WhitelistStore {
     } catch (RuntimeException e) {
       filterRetryAt = ticker.read() + FILTER_RETRY.toNanos();
       filterFailed = true;
+      if (filterStopped) {
+        return; // the store was closed under a build: nothing to say
+      }
+      // a store's message names the operation and the SQLState, never a secret; made one safe line
+      // all the same, as a row a build could not read may be quoted in it
+      String why = e.getMessage() == null ? "" : ": " + LogSafe.of(e.getMessage());
       log.info(
-          "whitelist near cache: key filter not built ({}): look-ups go to the store; trying again"
-              + " in {}",
+          "whitelist near cache: key filter not built ({}{}): look-ups go to the store; trying"
+              + " again in {}",
           e.getClass().getSimpleName(),
+          why,
           FILTER_RETRY);
     }
   }

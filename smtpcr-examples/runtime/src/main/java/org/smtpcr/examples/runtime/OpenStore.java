@@ -224,6 +224,7 @@ public final class OpenStore implements AutoCloseable {
       closed = true;
       c = changes;
     }
+    cache.ifPresent(CachingWhitelistStore::stopFilter);
     try {
       if (c != null) {
         c.close();

@@ -632,6 +632,22 @@ final class CachingWhitelistStoreTest {
   }
 
   @Test
+  void filter_stopped_asTheStoreCloses_isDroppedAndNeverBuiltAgain() {
+    database.add(KEY);
+    CachingWhitelistStore cache = filtered(1000);
+    assertTrue(cache.isFilterServing());
+    cache.stopFilter();
+    assertFalse(cache.isFilterServing());
+    int before = storeReads();
+    cache.changed();
+    cache.listening();
+    assertFalse(cache.isFilterServing());
+    assertEquals(before, storeReads(), "no build read the store");
+    assertFalse(cache.containsAny(STRANGER)); // asked of the store, as without a filter
+    assertEquals(before + 1, storeReads());
+  }
+
+  @Test
   void filter_aStoreThatFailsDuringTheBuild_leavesNoFilter_andIsTriedAgainLater() {
     database.add(KEY);
     counted.down = true;
