@@ -137,15 +137,23 @@ pg_start() {  # sets pg_url, or leaves it empty when PostgreSQL is not installed
     cond PostgreSQL "not installed: no PostgreSQL rows"
   fi
 }
+# what an observed server counted: the decisions on its /metrics (the port its log names), while it runs
+counted() {  # counted LOG
+  local mport
+  mport="$(sed -n 's/.*metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1" | head -1)"
+  curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^smtpcr_decisions_total/ {n += $NF} END {printf "%.0f", n}'
+}
+# one line and one count per decision, or the run did not measure what it says; once it has stopped
+logged_as_counted() {  # logged_as_counted LOG DECISIONS WHAT: sets lines
+  lines="$(grep -c ' action=' "$1" || true)"
+  [ "${lines:-0}" -gt 0 ] && [ "$lines" = "$2" ] || die "$3 logged ${lines:-no} decision lines and counted ${2:-no} decisions"
+}
 # the observed server: what its decision log and metrics saw; then its log (hundreds of MB) goes
 observed() {  # observed NAME
-  local mport decisions lines
-  mport="$(sed -n 's/.*metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/$1.log" | head -1)"
-  decisions="$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^smtpcr_decisions_total/ {n += $NF} END {printf "%.0f", n}')"
+  local decisions lines
+  decisions="$(counted "$work/$1.log")"
   stop_pid "$server_pid"; server_pid=""
-  lines="$(grep -c ' action=' "$work/$1.log" || true)"
-  # one line and one count per decision, or the row did not measure what it says
-  [ "${lines:-0}" -gt 0 ] && [ "$lines" = "$decisions" ] || die "the $1 server logged ${lines:-no} decision lines and counted ${decisions:-no} decisions"
+  logged_as_counted "$work/$1.log" "$decisions" "the $1 server"
   cond "Decision log and metrics ($1)" "the \`smtpcr\` command's slf4j-simple configuration, INFO decision log on standard error, redirected to a file: $lines lines, $(du -m "$work/$1.log" | cut -f1) MB; \`MetricsServer\` on a free port (Prometheus registry, JVM metrics), \`MicrometerDecisionListener\`, \`TimedWhitelistStore\`: $decisions decisions counted, scraped once at the end"
   head -20 "$work/$1.log" > "$work/$1.head.log"; rm -f "$work/$1.log"
 }
@@ -154,7 +162,7 @@ observed() {  # observed NAME
 # others; the goal compares the medians. Two servers measured one after the other, minutes apart,
 # differ by more than the 5 % the goal allows on this machine; turns cancel the drift between them.
 observed_turns() {
-  local turns="${POLICY_OBSERVED_TURNS:-4}" pid_a pid_b port_a port_b c i name k v values mport decisions lines
+  local turns="${POLICY_OBSERVED_TURNS:-4}" pid_a pid_b port_a port_b c i name k v values decisions lines
   [[ "$turns" =~ ^[0-9]+$ ]] || die "POLICY_OBSERVED_TURNS is a number, not $turns"
   [ "$turns" -gt 0 ] || return 0
   stop_pid "$server_pid"; server_pid=""
@@ -186,11 +194,9 @@ observed_turns() {
     done
   done
   # the observed server did log and count every decision, or the turns did not measure the log
-  mport="$(sed -n 's/.*metrics on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/turns-memory-observed.log" | head -1)"
-  decisions="$(curl -fsS "http://127.0.0.1:$mport/metrics" | awk '/^smtpcr_decisions_total/ {n += $NF} END {printf "%.0f", n}')"
+  decisions="$(counted "$work/turns-memory-observed.log")"
   stop_pid "$pid_a"; stop_pid "$pid_b"; server_pid=""; turns_pid=""
-  lines="$(grep -c ' action=' "$work/turns-memory-observed.log" || true)"
-  [ "${lines:-0}" -gt 0 ] && [ "$lines" = "$decisions" ] || die "the turns' observed server logged ${lines:-no} decision lines and counted ${decisions:-no} decisions"
+  logged_as_counted "$work/turns-memory-observed.log" "$decisions" "the turns' observed server"
   head -20 "$work/turns-memory-observed.log" > "$work/turns-memory-observed.head.log"; rm -f "$work/turns-memory-observed.log"
   cond "Decision log and metrics, in turns" "the in-memory server without and with them, both running, asked in $turns turns at 16 and then 256 connections (A B, B A, ...), each run ${POLICY_WARMUP:-3} s warm-up and ${POLICY_SECONDS:-10} s, after one uncounted run of each; the goal compares the medians"
 }
