@@ -17,7 +17,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -37,6 +39,7 @@ import org.smtpcr.examples.policy.PolicyServer;
 import org.smtpcr.examples.runtime.BackgroundOutputStream;
 import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.examples.runtime.DecisionLog;
+import org.smtpcr.examples.runtime.LogPrintStream;
 import org.smtpcr.examples.runtime.OpenStore;
 import org.smtpcr.examples.runtime.Settings;
 import org.smtpcr.examples.runtime.StoreSpec;
@@ -71,9 +74,21 @@ public final class PolicyBenchServer {
       BackgroundOutputStream background =
           BackgroundOutputStream.start(
               new java.io.FileOutputStream(java.io.FileDescriptor.err), "smtpcr-log");
-      Runtime.getRuntime().addShutdownHook(new Thread(background::direct, "smtpcr-log-exit"));
-      System.setErr(
-          new java.io.PrintStream(background, true, java.nio.charset.Charset.defaultCharset()));
+      // with the time in front of each log line, as the command writes to a console or a file
+      LogPrintStream err =
+          LogPrintStream.timeStamped(
+              background,
+              java.nio.charset.Charset.defaultCharset(),
+              Clock.system(ZoneId.systemDefault()));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    err.endLine();
+                    background.direct();
+                  },
+                  "smtpcr-log-exit"));
+      System.setErr(err);
     }
     String kind = o.getOrDefault("store", "memory");
     int workers = (int) PolicyLoad.number(o, "workers", PolicyServer.DEFAULT_WORKER_THREADS);

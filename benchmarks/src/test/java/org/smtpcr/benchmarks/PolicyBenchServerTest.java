@@ -28,9 +28,10 @@ final class PolicyBenchServerTest {
   @Test
   void applyCommandLogging_keepsWhatIsSetAlready() throws Exception {
     Properties system = new Properties();
-    system.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
+    // the command's file turns slf4j-simple's time off (its standard error puts the time)
+    system.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     PolicyBenchServer.applyCommandLogging(system);
-    assertEquals("false", system.getProperty("org.slf4j.simpleLogger.showDateTime"));
+    assertEquals("true", system.getProperty("org.slf4j.simpleLogger.showDateTime"));
     assertEquals("HH:mm:ss", system.getProperty("org.slf4j.simpleLogger.dateTimeFormat"));
   }
 }

@@ -3,10 +3,14 @@ package org.smtpcr.examples.cli;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Properties;
 import org.smtpcr.examples.runtime.BackgroundOutputStream;
+import org.smtpcr.examples.runtime.LogPrintStream;
 
 /**
  * The {@code smtpcr} command. Run {@code smtpcr --help} for the commands; the exit code is 0 on
@@ -30,15 +34,38 @@ public final class Main {
     // other shutdown hooks log are written at once
     BackgroundOutputStream background =
         BackgroundOutputStream.start(new FileOutputStream(FileDescriptor.err), "smtpcr-log");
-    Runtime.getRuntime().addShutdownHook(new Thread(background::direct, "smtpcr-log-exit"));
-    OutputStream err = background;
-    if (JournalPrefix.wanted(System.getenv(), args)) {
-      // before the first logger exists: the journal has its own time stamps
-      System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
-      err = new JournalPrefix(background);
-    }
-    System.setErr(new PrintStream(err, true, Charset.defaultCharset()));
+    LogPrintStream err = logStream(background, System.getenv(), System.getProperties(), args);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  err.endLine();
+                  background.direct();
+                },
+                "smtpcr-log-exit"));
+    System.setErr(err);
     System.exit(run(args));
+  }
+
+  /**
+   * Standard error for slf4j-simple: with the journal's priorities under systemd (but for {@code
+   * demo}), else with the time in front of each log line. The stream puts the time there, not
+   * slf4j-simple, which formats it again for every line under one lock: its {@code showDateTime} is
+   * turned off, unless it was set as a system property, which then decides alone.
+   */
+  static LogPrintStream logStream(
+      OutputStream out, Map<String, String> env, Properties system, String... args) {
+    Charset cs = Charset.defaultCharset();
+    boolean journal = Journal.wanted(env, args);
+    String dateTime = "org.slf4j.simpleLogger.showDateTime";
+    if (system.getProperty(dateTime) != null) {
+      return journal ? LogPrintStream.journal(out, cs) : LogPrintStream.plain(out, cs);
+    }
+    // before the first logger exists
+    system.setProperty(dateTime, "false");
+    return journal
+        ? LogPrintStream.journal(out, cs)
+        : LogPrintStream.timeStamped(out, cs, Clock.system(ZoneId.systemDefault()));
   }
 
   /**

@@ -30,7 +30,7 @@ final class JournalLogProcessTest {
     try (ChildProcess server =
         ChildProcess.smtpcr(
             tmp,
-            Map.of(JournalPrefix.JOURNAL_STREAM, "8:4242"),
+            Map.of(Journal.JOURNAL_STREAM, "8:4242"),
             "policy-server",
             "--challenge-base",
             "https://cr.example/",
