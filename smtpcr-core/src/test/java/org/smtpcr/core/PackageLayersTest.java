@@ -60,8 +60,9 @@ final class PackageLayersTest {
         .mayOnlyBeAccessedByLayers("engine")
         .whereLayer("spi")
         .mayOnlyBeAccessedByLayers("engine", "rules")
+        // spi: RuleContext.lookUp, the one store call a decision's rules share
         .whereLayer("store")
-        .mayOnlyBeAccessedByLayers("engine", "rules")
+        .mayOnlyBeAccessedByLayers("engine", "rules", "spi")
         .whereLayer("address")
         .mayOnlyBeAccessedByLayers("engine", "rules", "spi", "store")
         .whereLayer("model")

@@ -7,12 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.Stage;
-import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleContext;
-import org.smtpcr.core.store.WhitelistCandidates;
+import org.smtpcr.core.store.PairLookup;
 import org.smtpcr.core.store.WhitelistKey;
 import org.smtpcr.core.store.WhitelistStore;
 
@@ -52,13 +51,8 @@ public final class DenyListRule implements DecisionRule {
     if (context.stage().compareTo(Stage.RCPT) < 0 || context.isNullSender()) {
       return Optional.empty();
     }
-    Optional<ParsedAddress> sender = context.sender();
-    Optional<ParsedAddress> rcpt = context.recipient();
-    if (sender.isEmpty() || rcpt.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<WhitelistKey> denied =
-        store.findDenial(WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()));
+    // the whitelist rule later in the chain reads the entry from the same call
+    Optional<WhitelistKey> denied = context.lookUp(store).flatMap(PairLookup::denial);
     if (denied.isEmpty()) {
       return Optional.empty();
     }

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
 import org.smtpcr.core.Decision;
-import org.smtpcr.core.address.ParsedAddress;
 import org.smtpcr.core.spi.DecisionRule;
 import org.smtpcr.core.spi.RuleContext;
+import org.smtpcr.core.store.PairLookup;
 import org.smtpcr.core.store.StoreException;
 import org.smtpcr.core.store.WhitelistCandidates;
 import org.smtpcr.core.store.WhitelistEntry;
@@ -39,16 +39,8 @@ public final class WhitelistStoreRule implements DecisionRule {
 
   @Override
   public Optional<Decision> decide(RuleContext context) {
-    Optional<ParsedAddress> rcpt = context.recipient();
-    if (rcpt.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<ParsedAddress> sender = context.sender();
-    if (sender.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<WhitelistEntry> hit =
-        store.findAny(WhitelistCandidates.of(sender.get().canonical(), rcpt.get().canonical()));
+    // the deny-list rule earlier in the chain asked the same store: answered from that call
+    Optional<WhitelistEntry> hit = context.lookUp(store).flatMap(PairLookup::entry);
     return hit.isPresent() ? context.admit(hit.get().authentication()) : Optional.empty();
   }
 

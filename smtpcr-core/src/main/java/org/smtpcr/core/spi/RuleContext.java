@@ -21,6 +21,9 @@ import org.smtpcr.core.internal.EnvelopePaths;
 import org.smtpcr.core.reply.ReplyKind;
 import org.smtpcr.core.reply.ReplyValues;
 import org.smtpcr.core.reply.SmtpReply;
+import org.smtpcr.core.store.PairLookup;
+import org.smtpcr.core.store.WhitelistCandidates;
+import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.tokens.SenderAuthentication;
 
 /**
@@ -58,6 +61,8 @@ public final class RuleContext {
   private boolean disregardSpf;
   private String currentRuleId = DecisionOutcome.DEFAULT;
   private String heldRuleId; // a rule whose admission did not count
+  private WhitelistStore lookedUpIn; // the store of lookedUp, or null
+  private PairLookup lookedUp;
 
   RuleContext(RuleChain chain, Transaction transaction, SenderAuthState authState) {
     this.chain = chain;
@@ -147,6 +152,37 @@ public final class RuleContext {
       }
     }
     return recipient;
+  }
+
+  /**
+   * What {@code store} holds for this transaction's (sender, recipient) pair, its denial and its
+   * entry, asked of the store with one {@link WhitelistStore#lookUp} per decision: the deny-list
+   * and whitelist rules of a chain share one call (for a database store, one round trip). A second
+   * call with the same store answers from that first call, even when a rule between them took time;
+   * a call with another store asks that one. A failing store's exception propagates and nothing is
+   * kept.
+   *
+   * @param store the store to ask
+   * @return what it holds; empty before RCPT, for the null sender and without a sender
+   * @throws InvalidAddressException if an address is not a valid one
+   * @throws org.smtpcr.core.store.StoreException if the store fails
+   * @since 0.3.0
+   */
+  public Optional<PairLookup> lookUp(WhitelistStore store) {
+    requireNonNull(store, "store");
+    Optional<ParsedAddress> r = recipient();
+    if (r.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ParsedAddress> s = sender();
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    if (store != lookedUpIn) {
+      lookedUp = store.lookUp(WhitelistCandidates.of(s.get().canonical(), r.get().canonical()));
+      lookedUpIn = store;
+    }
+    return Optional.of(lookedUp);
   }
 
   /**

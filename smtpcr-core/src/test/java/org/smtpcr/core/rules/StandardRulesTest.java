@@ -108,6 +108,83 @@ final class StandardRulesTest {
     assertEquals(StandardRules.WHITELIST_STORE, o.ruleId());
   }
 
+  /**
+   * A store that counts the calls of the rules' look-up methods and fails {@code lookUp} while
+   * {@code down}; everything else is the in-memory store's.
+   */
+  private static final class CountingStore {
+    int lookUps;
+    int others;
+    boolean down;
+    final org.smtpcr.core.store.WhitelistStore store;
+
+    CountingStore(org.smtpcr.core.store.WhitelistStore delegate) {
+      store =
+          (org.smtpcr.core.store.WhitelistStore)
+              java.lang.reflect.Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {org.smtpcr.core.store.WhitelistStore.class},
+                  (proxy, method, args) -> {
+                    switch (method.getName()) {
+                      case "lookUp" -> {
+                        lookUps++;
+                        if (down) {
+                          throw new org.smtpcr.core.store.StoreException("down");
+                        }
+                      }
+                      case "findDenial", "findAny", "containsAny" -> others++;
+                      default -> {}
+                    }
+                    try {
+                      return method.invoke(delegate, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                      throw e.getCause();
+                    }
+                  });
+    }
+  }
+
+  @Test
+  void denyListAndStore_askTheStoreOncePerDecision_andAFailureIsNotKept() {
+    InMemoryWhitelistStore memory = InMemoryWhitelistStore.builder().clock(RuleProbe.CLOCK).build();
+    CanonicalAddress alice = CanonicalAddress.parseCanonical("alice@example.org");
+    CanonicalAddress bob = CanonicalAddress.parseCanonical("bob@example.com");
+    CanonicalAddress carol = CanonicalAddress.parseCanonical("carol@example.com");
+    memory.add(WhitelistKey.pair(alice, bob));
+    memory.deny(WhitelistKey.pair(alice, carol));
+    CountingStore store = new CountingStore(memory);
+    RuleChain chain = chain(StandardRules.builder().whitelistStore(store.store).build(), CANON);
+    // whitelisted: the deny-list rule asked, the whitelist rule read the entry from that call
+    assertEquals(
+        StandardRules.WHITELIST_STORE,
+        chain.evaluate(RuleProbe.rcpt("<alice@example.org>", "<bob@example.com>")).ruleId());
+    assertEquals(1, store.lookUps);
+    // denied: refused on the one call
+    DecisionOutcome denied =
+        chain.evaluate(RuleProbe.rcpt("<alice@example.org>", "<carol@example.com>"));
+    assertEquals(StandardRules.DENY_LIST, denied.ruleId());
+    assertInstanceOf(Decision.Reject.class, denied.decision());
+    assertEquals(2, store.lookUps);
+    // unknown: challenged after one call
+    DecisionOutcome unknown =
+        chain.evaluate(RuleProbe.rcpt("<dave@example.org>", "<bob@example.com>"));
+    assertInstanceOf(Decision.Challenge.class, unknown.decision());
+    assertEquals(3, store.lookUps);
+    assertEquals(0, store.others);
+    // a failing store: 451 at the deny list; the next decision asks again
+    store.down = true;
+    DecisionOutcome failed =
+        chain.evaluate(RuleProbe.rcpt("<alice@example.org>", "<bob@example.com>"));
+    assertTrue(failed.failed());
+    assertEquals(451, assertInstanceOf(Decision.Defer.class, failed.decision()).reply().code());
+    assertEquals(4, store.lookUps);
+    store.down = false;
+    assertEquals(
+        StandardRules.WHITELIST_STORE,
+        chain.evaluate(RuleProbe.rcpt("<alice@example.org>", "<bob@example.com>")).ruleId());
+    assertEquals(5, store.lookUps);
+  }
+
   @Test
   void exemptions_useTheGivenCanonicalizer() {
     AddressCanonicalizer dash = AddressCanonicalizer.builder().subaddressSeparators("-").build();

@@ -177,7 +177,7 @@ final class MetricsCommandTest {
       assertEquals(
           1.0, sample(after, "smtpcr_store_duration_seconds_count", "operation=\"confirm\""));
       assertTrue(
-          sample(after, "smtpcr_store_duration_seconds_count", "operation=\"find-any\"") >= 1,
+          sample(after, "smtpcr_store_duration_seconds_count", "operation=\"look-up\"") >= 1,
           after);
       assertEquals(0.0, sample(after, "smtpcr_store_failures_total", "operation=\"confirm\""));
       assertTrue(after.contains("smtpcr_store_duration_seconds_bucket{"), "a histogram");
