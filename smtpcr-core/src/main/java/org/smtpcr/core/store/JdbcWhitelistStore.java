@@ -671,12 +671,19 @@ public final class JdbcWhitelistStore implements WhitelistStore {
 
   /**
    * One query for both answers: the whitelist's matching rows and the deny list's, in one {@code
-   * UNION ALL}, each table searched as {@link #findAny} and {@link #findDenial} search it.
+   * UNION ALL}, each table searched as {@link #findAny} and {@link #findDenial} search it. On H2
+   * the two queries of those methods, one after the other.
    */
   @Override
   public PairLookup lookUp(WhitelistCandidates candidates) {
     requireNonNull(candidates, "candidates");
-    ready();
+    if (ready() == SqlDialect.H2) {
+      // H2 runs in the process: there is no round trip to save, and it answers the two plain
+      // queries faster than their UNION ALL (the policy server on an H2 file served about a third
+      // fewer requests/s with it)
+      Optional<WhitelistKey> denial = findDenial(candidates);
+      return new PairLookup(denial, findAny(candidates));
+    }
     String where = candidatesClause(candidates);
     String sql =
         "SELECT "
