@@ -68,6 +68,8 @@ public final class PolicyBenchServer {
     Map<String, String> o = PolicyLoad.options(args);
     boolean observe = on(o, "observe");
     if (observe) {
+      // as the command decides: slf4j-simple's time only when set as a system property
+      boolean ownTime = System.getProperty("org.slf4j.simpleLogger.showDateTime") != null;
       // before the first logger exists
       applyCommandLogging(System.getProperties());
       // and standard error as the command's Main sets it up: written by a thread of its own
@@ -75,11 +77,11 @@ public final class PolicyBenchServer {
           BackgroundOutputStream.start(
               new java.io.FileOutputStream(java.io.FileDescriptor.err), "smtpcr-log");
       // with the time in front of each log line, as the command writes to a console or a file
+      java.nio.charset.Charset cs = java.nio.charset.Charset.defaultCharset();
       LogPrintStream err =
-          LogPrintStream.timeStamped(
-              background,
-              java.nio.charset.Charset.defaultCharset(),
-              Clock.system(ZoneId.systemDefault()));
+          ownTime
+              ? LogPrintStream.plain(background, cs)
+              : LogPrintStream.timeStamped(background, cs, Clock.system(ZoneId.systemDefault()));
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

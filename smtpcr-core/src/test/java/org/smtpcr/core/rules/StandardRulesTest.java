@@ -186,6 +186,49 @@ final class StandardRulesTest {
   }
 
   @Test
+  void lookUp_isKeptPerStore_andAChainWithOneRuleAsksOnce() {
+    InMemoryWhitelistStore memoryA =
+        InMemoryWhitelistStore.builder().clock(RuleProbe.CLOCK).build();
+    InMemoryWhitelistStore memoryB =
+        InMemoryWhitelistStore.builder().clock(RuleProbe.CLOCK).build();
+    CanonicalAddress alice = CanonicalAddress.parseCanonical("alice@example.org");
+    CanonicalAddress bob = CanonicalAddress.parseCanonical("bob@example.com");
+    // denied in B only: a memo of A's answer must not stand for B's
+    memoryB.deny(WhitelistKey.pair(alice, bob));
+    memoryA.add(WhitelistKey.pair(alice, bob));
+    CountingStore a = new CountingStore(memoryA);
+    CountingStore b = new CountingStore(memoryB);
+    RuleChain two =
+        chain(
+            StandardRules.builder()
+                .whitelistStore(a.store)
+                .addBefore(StandardRules.WHITELIST_STORE, "deny-b-first", DenyListRule.of(b.store))
+                .build(),
+            CANON);
+    DecisionOutcome o = two.evaluate(RuleProbe.rcpt("<alice@example.org>", "<bob@example.com>"));
+    assertEquals("deny-b-first", o.ruleId());
+    assertInstanceOf(Decision.Reject.class, o.decision());
+    assertEquals(1, a.lookUps);
+    assertEquals(1, b.lookUps);
+    // only the whitelist rule: one call, nothing else
+    CountingStore only = new CountingStore(memoryA);
+    RuleChain one =
+        RuleChain.builder()
+            .clock(RuleProbe.CLOCK)
+            .canonicalizer(CANON)
+            .challengeTokens(
+                ChallengeTokens.builder().keyRing(RuleProbe.RING).clock(RuleProbe.CLOCK).build())
+            .challengeBase(URI.create("https://cr.example.com/"))
+            .rule(StandardRules.WHITELIST_STORE, WhitelistStoreRule.of(only.store))
+            .build();
+    assertEquals(
+        StandardRules.WHITELIST_STORE,
+        one.evaluate(RuleProbe.rcpt("<alice@example.org>", "<bob@example.com>")).ruleId());
+    assertEquals(1, only.lookUps);
+    assertEquals(0, only.others);
+  }
+
+  @Test
   void exemptions_useTheGivenCanonicalizer() {
     AddressCanonicalizer dash = AddressCanonicalizer.builder().subaddressSeparators("-").build();
     StandardRules rules =

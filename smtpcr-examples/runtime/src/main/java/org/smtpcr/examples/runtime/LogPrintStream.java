@@ -37,10 +37,11 @@ import java.util.Map;
  * TRACE}, bracketed or not, before the line's first {@code " - "}: never a word of the message
  * itself, which comes after it (what a peer sent can hold {@code "[ERROR]"}).
  *
- * <p>Whole lines are written in one call to the target, so that lines of different threads never
- * mix, and a line is written only once it has ended: text printed without a line end waits for it,
- * or for {@link #endLine()}. Errors of the target are kept for {@link #checkError()}, as {@link
- * PrintStream} keeps them. Thread-safe.
+ * <p>Whole lines are written in one call to the target, so that a line printed whole ({@code
+ * println}) never mixes with another thread's; a line is written only once it has ended: text
+ * printed without a line end waits for it, for {@link #endLine()} or {@link #close()}, and a line
+ * longer than {@value #MAX_LINE} bytes is written in parts. Errors of the target are kept for
+ * {@link #checkError()}, as {@link PrintStream} keeps them. Thread-safe.
  *
  * @since 0.3.0
  */
@@ -200,7 +201,13 @@ public final class LogPrintStream extends PrintStream {
         write(body, 0, body.length);
         lineEnd();
       } else {
-        emit(s, body, 0, body.length);
+        // the same head as a line written in pieces: its first HEAD_LIMIT bytes
+        String head =
+            body.length <= HEAD_LIMIT && body.length == s.length()
+                ? s
+                : new String(
+                    body, 0, Math.min(body.length, HEAD_LIMIT), StandardCharsets.ISO_8859_1);
+        emit(head, body, 0, body.length);
       }
     }
   }
@@ -213,13 +220,14 @@ public final class LogPrintStream extends PrintStream {
   @Override
   public void write(int b) {
     synchronized (this) {
-      if (b == '\n') {
+      // as PrintStream, only the low eight bits
+      if ((byte) b == '\n') {
         lineEnd();
       } else {
-        partial.write(b);
         if (partial.size() >= MAX_LINE) {
           lineEnd();
         }
+        partial.write(b);
       }
     }
   }
@@ -250,6 +258,13 @@ public final class LogPrintStream extends PrintStream {
         lineEnd();
       }
     }
+  }
+
+  /** Writes the unfinished line, if there is one, then closes the target. */
+  @Override
+  public void close() {
+    endLine();
+    super.close();
   }
 
   /** Writes the line written so far, which may be empty, with its end. Holds this. */

@@ -179,6 +179,28 @@ final class LogPrintStreamTest {
   }
 
   @Test
+  void writeOfAnInt_takesItsLowByte_andAFullLineEndsBeforeTheNextByte() {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    LogPrintStream err = LogPrintStream.journal(sink, StandardCharsets.UTF_8);
+    err.write('a');
+    err.write(0x10A); // as PrintStream: the low byte, 0x0A, a line end
+    err.write(0x141); // 'A'
+    err.println();
+    byte[] full = "b".repeat(LogPrintStream.MAX_LINE).getBytes(StandardCharsets.US_ASCII);
+    err.write(full, 0, full.length);
+    err.write('\n');
+    err.write('c');
+    err.close();
+    String[] lines = sink.toString(StandardCharsets.US_ASCII).split("\n", -1);
+    assertEquals("<3>a", lines[0]);
+    assertEquals("<3>A", lines[1]);
+    assertEquals("<3>" + "b".repeat(LogPrintStream.MAX_LINE), lines[2], "no blank line after it");
+    assertEquals("<3>c", lines[3], "close writes the unfinished line");
+    assertEquals("", lines[4]);
+    assertEquals(5, lines.length);
+  }
+
+  @Test
   void aTargetThatFails_isAnError_likeAPrintStreams() {
     OutputStream broken =
         new OutputStream() {
