@@ -82,14 +82,7 @@ public final class PolicyBenchServer {
           ownTime
               ? LogPrintStream.plain(background, cs)
               : LogPrintStream.timeStamped(background, cs, Clock.system(ZoneId.systemDefault()));
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    err.endLine();
-                    background.direct();
-                  },
-                  "smtpcr-log-exit"));
+      err.writeOutAtExit(background);
       System.setErr(err);
     }
     String kind = o.getOrDefault("store", "memory");

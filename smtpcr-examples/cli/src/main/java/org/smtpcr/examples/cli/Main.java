@@ -35,14 +35,7 @@ public final class Main {
     BackgroundOutputStream background =
         BackgroundOutputStream.start(new FileOutputStream(FileDescriptor.err), "smtpcr-log");
     LogPrintStream err = logStream(background, System.getenv(), System.getProperties(), args);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  err.endLine();
-                  background.direct();
-                },
-                "smtpcr-log-exit"));
+    err.writeOutAtExit(background);
     System.setErr(err);
     System.exit(run(args));
   }

@@ -1,5 +1,6 @@
 package org.smtpcr.examples.runtime;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.io.ByteArrayOutputStream;
@@ -246,6 +247,26 @@ public final class LogPrintStream extends PrintStream {
       }
       partial.write(b, from, off + len - from);
     }
+  }
+
+  /**
+   * Registers the shutdown hook of a process whose standard error is this stream in front of {@code
+   * background}: as the JVM shuts down, the unfinished line is ended, what is pending is written,
+   * and every later line (those of other shutdown hooks) goes out at once.
+   *
+   * @param background the stream this one writes to
+   * @throws IllegalArgumentException if this stream writes elsewhere
+   */
+  public void writeOutAtExit(BackgroundOutputStream background) {
+    checkArgument(background == target, "this stream does not write to %s", background);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  endLine();
+                  background.direct();
+                },
+                "smtpcr-log-exit"));
   }
 
   /**

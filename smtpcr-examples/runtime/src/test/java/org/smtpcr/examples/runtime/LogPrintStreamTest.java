@@ -201,6 +201,22 @@ final class LogPrintStreamTest {
   }
 
   @Test
+  void writeOutAtExit_refusesAStreamItDoesNotWriteTo() {
+    BackgroundOutputStream other =
+        BackgroundOutputStream.start(new ByteArrayOutputStream(), "test-log");
+    try {
+      LogPrintStream err =
+          LogPrintStream.plain(new ByteArrayOutputStream(), StandardCharsets.UTF_8);
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> err.writeOutAtExit(other));
+      assertTrue(e.getMessage().contains("does not write to"), e.getMessage());
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void aTargetThatFails_isAnError_likeAPrintStreams() {
     OutputStream broken =
         new OutputStream() {
