@@ -15,8 +15,9 @@ import org.smtpcr.core.store.WhitelistStore;
 /**
  * Accepts a (sender, recipient) pair that the {@link WhitelistStore} holds: confirmed through a
  * challenge, or whitelisted by domain. The store is asked about the {@linkplain WhitelistCandidates
- * candidate keys} of the pair. Decides at RCPT and DATA for non-null senders; abstains otherwise. A
- * {@link StoreException} propagates, so the engine answers {@code 451 4.3.0}.
+ * candidate keys} of the pair through {@link RuleContext#lookUp}, one call per decision that the
+ * {@link DenyListRule} of the same store shares. Decides at RCPT and DATA for non-null senders;
+ * abstains otherwise. A {@link StoreException} propagates, so the engine answers {@code 451 4.3.0}.
  *
  * @since 0.1.0
  */
