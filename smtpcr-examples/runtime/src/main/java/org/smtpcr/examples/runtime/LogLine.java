@@ -134,8 +134,13 @@ public final class LogLine {
       printable &= c >= 0x20 && c < 0x7f;
     }
     if (plain && printable) {
-      // the usual value: copied as it is, in one go
-      sb.append(value, 0, n);
+      // the usual value: copied as it is, in one go (append(String) copies the array; a range is
+      // copied a character at a time)
+      if (cut) {
+        sb.append(value, 0, n);
+      } else {
+        sb.append(value);
+      }
     } else if (plain) {
       for (int i = 0; i < n; i++) {
         char c = value.charAt(i);
@@ -168,7 +173,8 @@ public final class LogLine {
    * @since 0.3.0
    */
   public final class Builder {
-    private final StringBuilder sb = new StringBuilder(256);
+    // a decision's line is about 300 characters: room for it without growing
+    private final StringBuilder sb = new StringBuilder(512);
 
     private Builder() {}
 
