@@ -68,16 +68,19 @@ final class ChildProcess implements AutoCloseable {
 
   /** {@code smtpcr args...} with these environment variables more. */
   static ChildProcess smtpcr(Path cwd, Map<String, String> env, String... args) throws IOException {
+    return smtpcr(cwd, env, List.of(), args);
+  }
+
+  /** {@code smtpcr args...} with these environment variables and JVM options more. */
+  static ChildProcess smtpcr(
+      Path cwd, Map<String, String> env, List<String> jvmOptions, String... args)
+      throws IOException {
     // the command's own INFO logging, not the test class path's quieter setting
-    return java(
-        cwd,
-        env,
-        List.of(
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName()),
-        TestDns.withDns(args));
+    List<String> jvm = new ArrayList<>();
+    jvm.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+    jvm.addAll(jvmOptions);
+    jvm.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    return java(cwd, env, jvm, TestDns.withDns(args));
   }
 
   private static Thread pump(InputStream in, ByteArrayOutputStream sink) {

@@ -25,12 +25,41 @@ final class JournalLogProcessTest {
 
   @Test
   void policyServerUnderSystemd_writesTheDecisionLineWithPriority6() throws Exception {
+    String line = decisionLine(List.of());
+    // the test class path's logging setup shows the thread and the logger's full name
+    assertTrue(
+        line.matches(
+            "<6>\\[smtpcr-policy-[^ ]*\\] INFO org\\.smtpcr\\.examples\\.runtime\\.DecisionLog"
+                + " - action=challenge rule=default reason=550/5\\.7\\.1 stage=rcpt"
+                + " client_address=h[0-9a-f]:[0-9a-f]{16} .*"),
+        line);
+  }
+
+  @Test
+  void withTheJarsLoggingSetup_theDecisionLineIsBracketedInfo_withPriority6() throws Exception {
+    // the settings of the command's simplelogger.properties, which the test class path shadows
+    String line =
+        decisionLine(
+            List.of(
+                "-Dorg.slf4j.simpleLogger.levelInBrackets=true",
+                "-Dorg.slf4j.simpleLogger.showShortLogName=true",
+                "-Dorg.slf4j.simpleLogger.showThreadName=false"));
+    assertTrue(
+        line.matches(
+            "<6>\\[INFO\\] DecisionLog - action=challenge rule=default reason=550/5\\.7\\.1"
+                + " stage=rcpt client_address=h[0-9a-f]:[0-9a-f]{16} .* delay_ms=\\d+\\.\\d"),
+        line);
+  }
+
+  /** The one decision line of a challenged request, the server run with these JVM options. */
+  private String decisionLine(List<String> jvmOptions) throws Exception {
     Path data = tmp.resolve("data");
     CommandRun.keygen(data);
     try (ChildProcess server =
         ChildProcess.smtpcr(
             tmp,
             Map.of(Journal.JOURNAL_STREAM, "8:4242"),
+            jvmOptions,
             "policy-server",
             "--challenge-base",
             "https://cr.example/",
@@ -51,16 +80,10 @@ final class JournalLogProcessTest {
       List<String> decisions = err.lines().filter(l -> l.contains("DecisionLog - ")).toList();
       assertEquals(1, decisions.size(), err);
       String line = decisions.get(0);
-      // the test class path's logging setup shows the thread; the jar's, "[INFO]"
-      assertTrue(
-          line.matches(
-              "<6>\\[smtpcr-policy-[^ ]*\\] INFO org\\.smtpcr\\.examples\\.runtime\\.DecisionLog"
-                  + " - action=challenge rule=default reason=550/5\\.7\\.1 stage=rcpt"
-                  + " client_address=h[0-9a-f]:[0-9a-f]{16} .*"),
-          line);
       assertTrue(line.contains(" sender=h") && !line.contains("@"), line);
       assertTrue(
           err.lines().allMatch(l -> l.matches("<[3-7]>.*")), "every line has a priority: " + err);
+      return line;
     }
   }
 
