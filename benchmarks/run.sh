@@ -369,7 +369,7 @@ if [ "${REPORT_ONLY:-0}" != 1 ]; then
       [ -n "$dbs" ] || die "no database left to measure (CORE_DBS)"
       [ "$dbs" = h2,postgresql ] || extra_command=" CORE_DBS=$dbs"
       cond Databases "H2 2.3.232 embedded, file in a temporary directory${pg:+; $pg started by each fork on a free 127.0.0.1 port, fsync, synchronous_commit and full_page_writes off}; pgjdbc 42.7.13; HikariCP 6.3.0, 2 connections"
-      jmh 'org\.smtpcr\.benchmarks\.(DecisionBenchmark|StoreLookupBenchmark)\.' -p "db=$dbs" ;;
+      jmh 'org\.smtpcr\.benchmarks\.(DecisionBenchmark|StoreLookupBenchmark|ObserveBenchmark)\.' -p "db=$dbs" ;;
     policy) policy ;;
     auth)
       wi_default=2 i_default=3

@@ -16,14 +16,16 @@ public final class Render {
   /**
    * What a column shows: the field itself, or its ratio to the row's peer number {@code peer};
    * {@code PEER_OVER_THIS_AT_ERROR_ENDS} takes both at the ends of their error bars least
-   * favourable to this row (– when the peer's bar reaches zero).
+   * favourable to this row (– when the peer's bar reaches zero); {@code MINUS_PEER} is the
+   * difference.
    */
   enum Op {
     VALUE,
     THIS_OVER_PEER,
     PEER_OVER_THIS,
     PEER_OVER_THIS_AT_ERROR_ENDS,
-    PERCENT_OF_PEER
+    PERCENT_OF_PEER,
+    MINUS_PEER
   }
 
   record Col(String header, String field, double scale, Op op, int peer) {}
@@ -95,6 +97,7 @@ public final class Render {
       case THIS_OVER_PEER -> ratio(v / p);
       case PEER_OVER_THIS -> ratio(p / v);
       case PEER_OVER_THIS_AT_ERROR_ENDS -> worst > 0 ? ratio(worst) : "–";
+      case MINUS_PEER -> number(v - p);
       default -> Double.isFinite(v / p) ? Math.round(100 * v / p) + " %" : "–";
     };
   }

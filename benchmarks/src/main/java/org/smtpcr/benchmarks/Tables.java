@@ -93,6 +93,16 @@ final class Tables {
       selectOne-postgresql | PostgreSQL, TCP to 127.0.0.1 | peer: `SELECT 1`
       inMemoryHit | in-memory (10,000 pairs) | peer: hit
       inMemoryMiss | in-memory (10,000 pairs) | peer: miss
+      # core-observe | what the decision adds
+      = ns/op | score
+      = ± error | error
+      = B/op | alloc
+      = ÷ peer | score | THIS_OVER_PEER
+      = ns added | score | MINUS_PEER
+      observed-none | peer: nothing (an accept from the in-memory store, 10,000 pairs)
+      observed-metrics observed-none | metrics: decision counters and timer, store timer
+      observed-log observed-none | decision log: the INFO line, through slf4j-simple
+      observed-both observed-none | **both**, as `smtpcr policy-server --metrics-listen`
       """;
 
   private static final String AUTH =

@@ -3,6 +3,7 @@ package org.smtpcr.benchmarks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,28 @@ final class BenchmarksTest {
         CoreFixtures.traffic(500, 50),
         CoreFixtures.traffic(500, 50),
         "the same traffic in every fork");
+  }
+
+  @Test
+  void observe_eachRowLogsAndCountsWhatItClaims_andStandardErrorIsRestored() throws Exception {
+    java.io.PrintStream before = System.err;
+    for (String observe : List.of("none", "metrics", "log", "both")) {
+      ObserveBenchmark b = new ObserveBenchmark();
+      b.observe = observe;
+      b.setUp(); // checks the lines and the counts of ten decisions
+      try {
+        ObserveBenchmark.Cursor c = new ObserveBenchmark.Cursor();
+        long lines = b.lines.get();
+        for (int i = 0; i < 100; i++) {
+          assertInstanceOf(Decision.Accept.class, b.observed(c).decision());
+        }
+        boolean log = observe.equals("log") || observe.equals("both");
+        assertEquals(log ? 100 : 0, b.lines.get() - lines, observe);
+      } finally {
+        b.tearDown();
+      }
+      assertSame(before, System.err, observe);
+    }
   }
 
   @Test

@@ -59,17 +59,18 @@ final class RenderTest {
                 Tables.col("ns/op | score"),
                 new Col("slow ÷ this", "score", 1, Op.PEER_OVER_THIS, 0),
                 Tables.col("share | score | PERCENT_OF_PEER"),
-                Tables.col("÷ slower | score | THIS_OVER_PEER | 1")),
+                Tables.col("÷ slower | score | THIS_OVER_PEER | 1"),
+                Tables.col("added | score | MINUS_PEER")),
             List.of(
                 Tables.row("fast slow slower | ours"),
                 Tables.row("slow | peer"),
                 Tables.row("missing slow | not run")));
     assertEquals(
         """
-        | what | ns/op | slow ÷ this | share | ÷ slower |
-        |---|---:|---:|---:|---:|
-        | ours | 380 | 7.69× | 13 % | 0.06× |
-        | peer | 2,924 | – | – | – |
+        | what | ns/op | slow ÷ this | share | ÷ slower | added |
+        |---|---:|---:|---:|---:|---:|
+        | ours | 380 | 7.69× | 13 % | 0.06× | -2,544 |
+        | peer | 2,924 | – | – | – | – |
         """,
         Render.render(t, r));
   }
