@@ -31,12 +31,7 @@ public final class Domains {
     if (d.isEmpty() || d.length() > MAX_LENGTH) {
       throw new IllegalArgumentException("domain name is empty or longer than 253 characters");
     }
-    try {
-      d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("domain name is not a valid IDN", e);
-    }
-    d = d.toLowerCase(Locale.ROOT);
+    d = asciiLabels(d).toLowerCase(Locale.ROOT);
     for (int i = 0; i < d.length(); i++) {
       char c = d.charAt(i);
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
@@ -47,6 +42,40 @@ public final class Domains {
       throw new IllegalArgumentException("domain name is empty or longer than 253 characters");
     }
     return d;
+  }
+
+  /**
+   * {@code d} with its labels as {@link IDN#toASCII(String, int)} makes them: an ASCII name, the
+   * usual one, as it is, without IDN's copies of it; it throws for an empty label or one longer
+   * than 63 characters, as IDN does.
+   */
+  private static String asciiLabels(String d) {
+    if (d.endsWith(".")) {
+      return viaIdn(d); // a second trailing dot: IDN's root label, left to IDN
+    }
+    int labelStart = 0;
+    for (int i = 0; i <= d.length(); i++) {
+      char c = i < d.length() ? d.charAt(i) : '.';
+      if (c >= 0x80) {
+        return viaIdn(d); // IDN's other dots, and labels to convert
+      }
+      if (c == '.') {
+        int length = i - labelStart;
+        if (length == 0 || length > 63) {
+          throw new IllegalArgumentException("domain name is not a valid IDN");
+        }
+        labelStart = i + 1;
+      }
+    }
+    return d;
+  }
+
+  private static String viaIdn(String d) {
+    try {
+      return IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("domain name is not a valid IDN", e);
+    }
   }
 
   /** {@link #normalize}, or empty when the name is not acceptable. */
