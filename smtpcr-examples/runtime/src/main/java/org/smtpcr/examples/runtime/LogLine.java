@@ -134,13 +134,8 @@ public final class LogLine {
       printable &= c >= 0x20 && c < 0x7f;
     }
     if (plain && printable) {
-      // the usual value: copied as it is, in one go (append(String) copies the array; a range is
-      // copied a character at a time)
-      if (cut) {
-        sb.append(value, 0, n);
-      } else {
-        sb.append(value);
-      }
+      // the usual value: copied as it is, in one go
+      sb.append(value, 0, n);
     } else if (plain) {
       for (int i = 0; i < n; i++) {
         char c = value.charAt(i);
