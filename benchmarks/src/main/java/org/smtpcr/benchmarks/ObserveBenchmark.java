@@ -2,6 +2,7 @@ package org.smtpcr.benchmarks;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,7 @@ public class ObserveBenchmark {
   private final Transaction[] transactions = new Transaction[N];
   private PrintStream original;
   final AtomicLong lines = new AtomicLong();
+  volatile String firstLine;
   PrometheusMeterRegistry registry;
 
   /** One per thread: each takes the transactions in turn. */
@@ -66,23 +68,21 @@ public class ObserveBenchmark {
   }
 
   @Setup
-  public void setUp() throws Exception {
+  public void setUp() throws IOException {
     PolicyBenchServer.applyCommandLogging(System.getProperties());
     LogPrintStream err =
         LogPrintStream.timeStamped(
             new OutputStream() {
               @Override
               public void write(int b) {
-                if (b == '\n') {
-                  lines.incrementAndGet();
-                }
+                write(new byte[] {(byte) b}, 0, 1);
               }
 
               @Override
               public void write(byte[] b, int off, int len) {
-                // the stream writes each line whole, in one call
-                if (len > 0 && b[off + len - 1] == '\n') {
-                  lines.incrementAndGet();
+                // the stream writes each line whole, in one call: the first is kept, to check
+                if (len > 0 && b[off + len - 1] == '\n' && lines.getAndIncrement() == 0) {
+                  firstLine = new String(b, off, len, StandardCharsets.UTF_8);
                 }
               }
             },
@@ -90,6 +90,15 @@ public class ObserveBenchmark {
             Clock.system(ZoneId.systemDefault()));
     original = System.err;
     System.setErr(err);
+    try {
+      build();
+    } catch (RuntimeException | Error e) {
+      System.setErr(original); // JMH does not tear down a failed setup
+      throw e;
+    }
+  }
+
+  private void build() {
     Traffic traffic = CoreFixtures.traffic(10_000, CoreFixtures.LOCAL_RECIPIENTS);
     WhitelistStore store = InMemoryWhitelistStore.builder().build();
     CoreFixtures.fill(store, traffic);
@@ -113,15 +122,25 @@ public class ObserveBenchmark {
     for (int i = 0; i < N; i++) {
       transactions[i] = CoreFixtures.rcpt(known[i], i);
     }
-    // what each row claims: a line per decision, a count per decision, or neither
-    long before = lines.get();
+    // what each row claims: a line per decision as the command writes it, a count and a store
+    // timing per decision, or neither
+    lines.set(0);
+    firstLine = null;
     for (int i = 0; i < 10; i++) {
       engine.decide(transactions[i]);
     }
-    check(lines.get() - before == (log ? 10 : 0), "decision log lines");
+    check(lines.get() == (log ? 10 : 0), "decision log lines");
+    check(
+        !log
+            || firstLine.matches(
+                "\\d\\d:\\d\\d:\\d\\d \\[INFO\\] DecisionLog - action=accept rule=whitelist-store .*\n"),
+        "decision log lines (as the smtpcr command writes them)");
     double counted =
         registry.find("smtpcr.decisions").counters().stream().mapToDouble(c -> c.count()).sum();
     check(counted == (metrics ? 10 : 0), "decisions counted");
+    long timed =
+        registry.find("smtpcr.store.duration").timers().stream().mapToLong(t -> t.count()).sum();
+    check(timed == (metrics ? 10 : 0), "store calls timed");
   }
 
   private static void check(boolean ok, String what) {

@@ -103,22 +103,27 @@ final class BenchmarksTest {
   @Test
   void observe_eachRowLogsAndCountsWhatItClaims_andStandardErrorIsRestored() throws Exception {
     java.io.PrintStream before = System.err;
-    for (String observe : List.of("none", "metrics", "log", "both")) {
-      ObserveBenchmark b = new ObserveBenchmark();
-      b.observe = observe;
-      b.setUp(); // checks the lines and the counts of ten decisions
-      try {
-        ObserveBenchmark.Cursor c = new ObserveBenchmark.Cursor();
-        long lines = b.lines.get();
-        for (int i = 0; i < 100; i++) {
-          assertInstanceOf(Decision.Accept.class, b.observed(c).decision());
+    java.util.Properties system = (java.util.Properties) System.getProperties().clone();
+    try {
+      for (String observe : List.of("none", "metrics", "log", "both")) {
+        ObserveBenchmark b = new ObserveBenchmark();
+        b.observe = observe;
+        try {
+          b.setUp(); // checks the lines, their form and the counts of ten decisions
+          ObserveBenchmark.Cursor c = new ObserveBenchmark.Cursor();
+          long lines = b.lines.get();
+          for (int i = 0; i < 100; i++) {
+            assertInstanceOf(Decision.Accept.class, b.observed(c).decision());
+          }
+          boolean log = observe.equals("log") || observe.equals("both");
+          assertEquals(log ? 100 : 0, b.lines.get() - lines, observe);
+        } finally {
+          b.tearDown();
         }
-        boolean log = observe.equals("log") || observe.equals("both");
-        assertEquals(log ? 100 : 0, b.lines.get() - lines, observe);
-      } finally {
-        b.tearDown();
+        assertSame(before, System.err, observe);
       }
-      assertSame(before, System.err, observe);
+    } finally {
+      System.setProperties(system); // the command's logging settings, which setUp applies
     }
   }
 

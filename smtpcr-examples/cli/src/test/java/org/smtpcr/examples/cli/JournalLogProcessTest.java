@@ -3,10 +3,14 @@ package org.smtpcr.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,13 +41,16 @@ final class JournalLogProcessTest {
 
   @Test
   void withTheJarsLoggingSetup_theDecisionLineIsBracketedInfo_withPriority6() throws Exception {
-    // the settings of the command's simplelogger.properties, which the test class path shadows
-    String line =
-        decisionLine(
-            List.of(
-                "-Dorg.slf4j.simpleLogger.levelInBrackets=true",
-                "-Dorg.slf4j.simpleLogger.showShortLogName=true",
-                "-Dorg.slf4j.simpleLogger.showThreadName=false"));
+    // every setting of the command's simplelogger.properties, which the test class path shadows
+    Properties jar = new Properties();
+    try (Reader in =
+        Files.newBufferedReader(Path.of("src/main/resources/simplelogger.properties"))) {
+      jar.load(in);
+    }
+    assertTrue(jar.getProperty("org.slf4j.simpleLogger.levelInBrackets") != null, jar::toString);
+    List<String> options = new ArrayList<>();
+    jar.forEach((k, v) -> options.add("-D" + k + "=" + v));
+    String line = decisionLine(options);
     assertTrue(
         line.matches(
             "<6>\\[INFO\\] DecisionLog - action=challenge rule=default reason=550/5\\.7\\.1"
