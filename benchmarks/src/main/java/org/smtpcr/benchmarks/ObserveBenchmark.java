@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,7 +60,6 @@ public class ObserveBenchmark {
   private PrintStream original;
   final AtomicLong lines = new AtomicLong();
   volatile String firstLine;
-  PrometheusMeterRegistry registry;
 
   /** One per thread: each takes the transactions in turn. */
   @State(Scope.Thread)
@@ -102,8 +102,11 @@ public class ObserveBenchmark {
     Traffic traffic = CoreFixtures.traffic(10_000, CoreFixtures.LOCAL_RECIPIENTS);
     WhitelistStore store = InMemoryWhitelistStore.builder().build();
     CoreFixtures.fill(store, traffic);
-    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    boolean log = observe.equals("log") || observe.equals("both");
+    if (!List.of("none", "metrics", "log", "both").contains(observe)) {
+      throw new IllegalArgumentException("observe must be none, metrics, log or both");
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    boolean log = logs();
     boolean metrics = observe.equals("metrics") || observe.equals("both");
     Optional<DecisionListener> listener = Optional.empty();
     if (metrics) {
@@ -113,9 +116,6 @@ public class ObserveBenchmark {
     if (log) {
       DecisionListener decisionLog = DecisionLog.from(Settings.defaults(), TokenFixtures.keyRing());
       listener = Optional.of(listener.map(decisionLog::andThen).orElse(decisionLog));
-    }
-    if (!observe.equals("none") && listener.isEmpty()) {
-      throw new IllegalArgumentException("observe must be none, metrics, log or both");
     }
     engine = CoreFixtures.engine(store, PostfixReplies.formatter(), Optional.empty(), listener);
     Pair[] known = traffic.known().toArray(new Pair[0]);
@@ -141,6 +141,11 @@ public class ObserveBenchmark {
     long timed =
         registry.find("smtpcr.store.duration").timers().stream().mapToLong(t -> t.count()).sum();
     check(timed == (metrics ? 10 : 0), "store calls timed");
+  }
+
+  /** Whether this row writes the decision log. */
+  boolean logs() {
+    return observe.equals("log") || observe.equals("both");
   }
 
   private static void check(boolean ok, String what) {

@@ -115,8 +115,7 @@ final class BenchmarksTest {
           for (int i = 0; i < 100; i++) {
             assertInstanceOf(Decision.Accept.class, b.observed(c).decision());
           }
-          boolean log = observe.equals("log") || observe.equals("both");
-          assertEquals(log ? 100 : 0, b.lines.get() - lines, observe);
+          assertEquals(b.logs() ? 100 : 0, b.lines.get() - lines, observe);
         } finally {
           b.tearDown();
         }
