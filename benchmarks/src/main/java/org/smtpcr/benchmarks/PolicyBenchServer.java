@@ -36,6 +36,7 @@ import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
+import org.smtpcr.examples.runtime.BackgroundDecisionListener;
 import org.smtpcr.examples.runtime.BackgroundOutputStream;
 import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.examples.runtime.DecisionLog;
@@ -152,10 +153,15 @@ public final class PolicyBenchServer {
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(metrics::close));
         store = TimedWhitelistStore.of(store, metrics.registry());
-        listener =
-            Optional.of(
+        // on a thread of their own, which a scrape waits for (MetricsOption.Monitoring)
+        BackgroundDecisionListener decisions =
+            BackgroundDecisionListener.start(
                 DecisionLog.from(Settings.defaults(), TokenFixtures.keyRing())
-                    .andThen(MicrometerDecisionListener.of(metrics.registry())));
+                    .andThen(MicrometerDecisionListener.of(metrics.registry())),
+                "smtpcr-decisions");
+        metrics.awaitBeforeScrape(decisions);
+        Runtime.getRuntime().addShutdownHook(new Thread(decisions::close));
+        listener = Optional.of(decisions);
         observed = ", decision log at INFO, metrics on 127.0.0.1:" + metrics.address().getPort();
       }
       boolean memoryFirst = on(o, "memory-first") && workers > 0 && auth.isEmpty();

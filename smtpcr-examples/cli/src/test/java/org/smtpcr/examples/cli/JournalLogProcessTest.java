@@ -30,10 +30,11 @@ final class JournalLogProcessTest {
   @Test
   void policyServerUnderSystemd_writesTheDecisionLineWithPriority6() throws Exception {
     String line = decisionLine(List.of());
-    // the test class path's logging setup shows the thread and the logger's full name
+    // the test class path's logging setup shows the thread (the decision log's own) and the
+    // logger's full name
     assertTrue(
         line.matches(
-            "<6>\\[smtpcr-policy-[^ ]*\\] INFO org\\.smtpcr\\.examples\\.runtime\\.DecisionLog"
+            "<6>\\[smtpcr-decisions\\] INFO org\\.smtpcr\\.examples\\.runtime\\.DecisionLog"
                 + " - action=challenge rule=default reason=550/5\\.7\\.1 stage=rcpt"
                 + " client_address=h[0-9a-f]:[0-9a-f]{16} .*"),
         line);

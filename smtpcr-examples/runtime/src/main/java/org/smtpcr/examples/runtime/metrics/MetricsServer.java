@@ -20,7 +20,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -36,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.BackgroundDecisionListener;
 
 /**
  * A small HTTP server for monitoring, on the JDK's own HTTP server:
@@ -71,6 +74,12 @@ public final class MetricsServer implements AutoCloseable {
   private final ThreadPoolExecutor checks;
   private final ExecutorService handlers;
   private HttpServer server;
+
+  /** What a scrape waits for first: the listeners that count decisions in the background. */
+  private final List<BackgroundDecisionListener> counting = new CopyOnWriteArrayList<>();
+
+  /** How long a scrape waits for a background listener to catch up. */
+  static final Duration CATCH_UP = Duration.ofSeconds(1);
 
   private MetricsServer(Builder b) {
     this.bind = b.bind;
@@ -117,6 +126,20 @@ public final class MetricsServer implements AutoCloseable {
     s.start();
     server = s;
     log.info("metrics on {}", address());
+    return this;
+  }
+
+  /**
+   * Makes each {@code /metrics} scrape first wait (at most a second) until {@code decisions} has
+   * handed on every event queued before the request: when the {@link MicrometerDecisionListener}
+   * counts behind a {@link BackgroundDecisionListener}, {@code /metrics} then counts every decision
+   * answered before it was asked.
+   *
+   * @param decisions the background listener the counting listener is behind
+   * @return this server
+   */
+  public MetricsServer awaitBeforeScrape(BackgroundDecisionListener decisions) {
+    counting.add(requireNonNull(decisions, "decisions"));
     return this;
   }
 
@@ -179,6 +202,7 @@ public final class MetricsServer implements AutoCloseable {
         x.getResponseHeaders().set("Allow", "GET, HEAD");
         send(x, 405, "text/plain; charset=utf-8", "method not allowed\n");
       } else if (path.equals("/metrics")) {
+        catchUp();
         send(x, 200, PROMETHEUS_TEXT, registry.scrape());
       } else if (path.equals("/healthz")) {
         Optional<String> problem = problem();
@@ -189,6 +213,20 @@ public final class MetricsServer implements AutoCloseable {
             problem.orElse("ok") + "\n");
       } else {
         send(x, 404, "text/plain; charset=utf-8", "not found: try /metrics or /healthz\n");
+      }
+    }
+  }
+
+  /** Waits for the background listeners; one that does not catch up in time is scraped as is. */
+  private void catchUp() {
+    for (BackgroundDecisionListener l : counting) {
+      try {
+        if (!l.awaitDelivered(CATCH_UP)) {
+          log.warn("{} did not catch up within {} ms: scraped as it is", l, CATCH_UP.toMillis());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Counter;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,11 +13,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.smtpcr.core.Decision;
+import org.smtpcr.core.Stage;
+import org.smtpcr.core.engine.DecisionContext;
+import org.smtpcr.core.engine.DecisionEvent;
+import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
+import org.smtpcr.examples.runtime.BackgroundDecisionListener;
 
 /** {@code /metrics} and {@code /healthz} over a real socket, with a plain HTTP client. */
 final class MetricsServerTest {
@@ -59,6 +70,100 @@ final class MetricsServerTest {
       assertTrue(r.body().contains("jvm_threads_live_threads"), r.body());
       assertTrue(r.body().contains("process_uptime_seconds"), r.body());
     }
+  }
+
+  @Test
+  void metrics_waitsForTheBackgroundListener_andCountsEveryDecisionQueuedBeforeIt()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (MetricsServer server = start(InMemoryWhitelistStore.builder().build())) {
+      Counter counted = server.registry().counter("smtpcr.test.decided");
+      DecisionListener counting =
+          e -> {
+            await(release);
+            counted.increment();
+          };
+      try (BackgroundDecisionListener decisions =
+          BackgroundDecisionListener.start(counting, "test-decisions")) {
+        server.awaitBeforeScrape(decisions);
+        for (int i = 0; i < 10; i++) {
+          decisions.onDecision(event("s" + i));
+        }
+        CompletableFuture<HttpResponse<String>> scrape =
+            HTTP.sendAsync(
+                HttpRequest.newBuilder(uri(server, "/metrics"))
+                    .timeout(Duration.ofSeconds(30))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        // the scrape waits for the listener before it reads the registry
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!aScrapeWaitsForDecisions()) {
+          assertTrue(System.nanoTime() < deadline, "no scrape waits for the decisions");
+          Thread.onSpinWait();
+        }
+        release.countDown();
+        HttpResponse<String> r = scrape.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("smtpcr_test_decided_total 10.0"), r.body());
+      }
+    }
+  }
+
+  @Test
+  void metrics_aListenerThatDoesNotCatchUp_isScrapedAsItIs() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (MetricsServer server = start(InMemoryWhitelistStore.builder().build())) {
+      Counter counted = server.registry().counter("smtpcr.test.decided");
+      DecisionListener blocked =
+          e -> {
+            await(release);
+            counted.increment();
+          };
+      try (BackgroundDecisionListener decisions =
+          BackgroundDecisionListener.start(blocked, "test-decisions")) {
+        server.awaitBeforeScrape(decisions);
+        decisions.onDecision(event("s0"));
+        // after its second of waiting: the counts as they are
+        HttpResponse<String> r = get(server, "/metrics");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("smtpcr_test_decided_total 0.0"), r.body());
+        release.countDown();
+      }
+    }
+  }
+
+  private static boolean aScrapeWaitsForDecisions() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .anyMatch(
+            t ->
+                t.getKey().getName().startsWith("smtpcr-metrics-")
+                    && Arrays.stream(t.getValue())
+                        .anyMatch(f -> f.getMethodName().equals("awaitDelivered")));
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException x) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static DecisionEvent event(String session) {
+    return new DecisionEvent(
+        session,
+        Stage.RCPT,
+        "default",
+        Decision.accept(),
+        1,
+        false,
+        new DecisionContext(
+            InetAddress.getLoopbackAddress(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of("alice@example.org"),
+            Optional.of("bob@example.com"),
+            Optional.empty()));
   }
 
   @Test
