@@ -34,8 +34,8 @@ import org.smtpcr.core.engine.DecisionListener;
  * <p>Under load the thread takes the events in batches: after a batch it lets the next one gather
  * for {@value #GATHER_MICROS} µs, so one wake-up carries many events and the deciding threads never
  * wake it themselves; an idle thread is woken by the first event. Formatting the lines and counting
- * in one thread, many at a time, also costs less than in each worker among the server's own work:
- * {@code docs/benchmarks.md} has the measurements.
+ * in one thread, many at a time, also costs less than in each worker among the server's own work
+ * ({@code docs/benchmarks.md}, the policy server's goals).
  *
  * <p>Nothing is dropped, and the events of one deciding thread reach the listener in the order it
  * queued them:
@@ -43,10 +43,10 @@ import org.smtpcr.core.engine.DecisionListener;
  * <ul>
  *   <li>while about {@value #DEFAULT_CAPACITY} events (by default) wait, a deciding thread calls
  *       the listener itself, so a listener that falls behind (standard error that blocks) slows the
- *       servers instead of filling memory; such an event can reach the listener before events other
- *       threads queued earlier. A deciding thread looks at the room left once in {@value
- *       #CHECK_EVERY} events, so the queue can outgrow the capacity by about that many events per
- *       thread;
+ *       servers instead of filling memory; such an event can reach the listener before events
+ *       queued earlier, that thread's own among them. A deciding thread looks at the room left once
+ *       in {@value #CHECK_EVERY} events, so the queue can outgrow the capacity by about that many
+ *       events per thread;
  *   <li>{@link #awaitDelivered} waits until every event queued before it was handed on: the metrics
  *       server calls it before each scrape, so {@code /metrics} counts every decision answered
  *       before the request;
@@ -55,16 +55,25 @@ import org.smtpcr.core.engine.DecisionListener;
  * </ul>
  *
  * <p>What is queued when the process is killed outright ({@code SIGKILL}) is lost: at most the
- * events of the last milliseconds. A listener that throws is logged at WARN, as the engine logs its
- * listeners' failures, and the next event is handed on as usual. Thread-safe.
+ * events of the last milliseconds; so is what a listener that blocks for more than {@link
+ * #close()}'s 5 s keeps queued (logged at WARN). A listener that throws a {@link RuntimeException}
+ * is logged at WARN, as the engine logs its listeners' failures, and the next event is handed on as
+ * usual; an {@link Error} ends the thread (the JVM prints it), and from then on each event is
+ * handed on in the deciding thread. Thread-safe.
  *
  * @since 0.3.0
  */
 public final class BackgroundDecisionListener implements DecisionListener, AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(BackgroundDecisionListener.class);
-
   /** How many events may wait before deciding threads call the listener themselves. */
   public static final int DEFAULT_CAPACITY = 16_384;
+
+  /** A deciding thread looks whether the queue is full once in this many events, on average. */
+  static final int CHECK_EVERY = 64;
+
+  /** How many events are handed on between updates of {@link #handedOn}. */
+  private static final int COUNT_STEP = 64;
+
+  private static final Logger log = LoggerFactory.getLogger(BackgroundDecisionListener.class);
 
   /** After a batch, the thread lets the next one gather this long before it takes it. */
   static final long GATHER_MICROS = 1_000;
@@ -90,18 +99,12 @@ public final class BackgroundDecisionListener implements DecisionListener, AutoC
   /** How often (a power of two) a deciding thread looks whether the queue is full. */
   private final int checkEvery;
 
-  /** A deciding thread looks whether the queue is full once in this many events, on average. */
-  static final int CHECK_EVERY = 64;
-
   /**
    * Events taken from the queue and handed on (or that threw): counted in steps of {@value
    * #COUNT_STEP} and at the end of each batch, so that deciding threads, which read it, do not find
    * it changed at every event.
    */
   private final AtomicLong handedOn = new AtomicLong();
-
-  /** How many events are handed on between updates of {@link #handedOn}. */
-  private static final int COUNT_STEP = 64;
 
   /** Whether a deciding thread found the queue full: each looks at every event until it is not. */
   private volatile boolean full;
@@ -115,11 +118,14 @@ public final class BackgroundDecisionListener implements DecisionListener, AutoC
   /** Whether the thread has ended: events are handed on in the caller's thread. */
   private volatile boolean ended;
 
-  /** Waited on by {@link #awaitDelivered}; notified after each batch. */
+  /** Waited on by {@link #awaitDelivered}; notified after each batch, and within a long one. */
   private final Object delivered = new Object();
 
-  /** How many callers wait in {@link #awaitDelivered}. Guarded by {@link #delivered}. */
-  private int waiting;
+  /**
+   * How many callers wait in {@link #awaitDelivered}. Written under {@link #delivered}; read
+   * without it within a batch, to tell them before the batch ends.
+   */
+  private volatile int waiting;
 
   private final Thread thread;
 
@@ -263,10 +269,11 @@ public final class BackgroundDecisionListener implements DecisionListener, AutoC
       }
     }
     if (handedOn.get() < target) {
-      // the thread ended without them: they are handed on here
+      // the thread ended without them: they are handed on here (another thread may still be
+      // handing on one it took)
       handOn();
     }
-    return true;
+    return handedOn.get() >= target;
   }
 
   /**
@@ -282,12 +289,20 @@ public final class BackgroundDecisionListener implements DecisionListener, AutoC
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (thread.isAlive()) {
+      log.warn(
+          "{} did not hand on what is queued within {} s: its listener blocks",
+          thread.getName(),
+          CLOSE_WAIT.toSeconds());
+    }
   }
 
   private void run() {
     try {
       boolean took = false;
       while (true) {
+        // nothing interrupts the thread; if something did, parking would no longer wait
+        Thread.interrupted();
         int n = handOn();
         if (n > 0) {
           took = true;
@@ -343,6 +358,10 @@ public final class BackgroundDecisionListener implements DecisionListener, AutoC
         if (uncounted == COUNT_STEP) {
           handedOn.addAndGet(uncounted);
           uncounted = 0;
+          if (waiting > 0) {
+            // a batch that does not end (a thread that falls behind): tell them now
+            tellWaiters();
+          }
         }
       }
     } finally {

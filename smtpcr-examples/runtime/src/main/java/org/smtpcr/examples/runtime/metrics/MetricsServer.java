@@ -60,6 +60,12 @@ public final class MetricsServer implements AutoCloseable {
   /** How long {@code /healthz} waits for the store by default. */
   public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
+  /**
+   * How long a scrape waits by default for a {@linkplain #awaitBeforeScrape background listener} to
+   * catch up.
+   */
+  public static final Duration DEFAULT_CATCH_UP = Duration.ofSeconds(1);
+
   /** The counter key the health check reads: no rate limit uses it, so it is always 0. */
   static final String HEALTH_KEY = "smtpcr-healthz";
 
@@ -75,11 +81,11 @@ public final class MetricsServer implements AutoCloseable {
   private final ExecutorService handlers;
   private HttpServer server;
 
-  /** What a scrape waits for first: the listeners that count decisions in the background. */
-  private final List<BackgroundDecisionListener> counting = new CopyOnWriteArrayList<>();
+  /** What a scrape waits for first: a listener that counts decisions in the background. */
+  private record Counting(BackgroundDecisionListener decisions, Duration maxWait) {}
 
-  /** How long a scrape waits for a background listener to catch up. */
-  static final Duration CATCH_UP = Duration.ofSeconds(1);
+  /** What a scrape waits for first, and how long at most. */
+  private final List<Counting> counting = new CopyOnWriteArrayList<>();
 
   private MetricsServer(Builder b) {
     this.bind = b.bind;
@@ -130,16 +136,33 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
-   * Makes each {@code /metrics} scrape first wait (at most a second) until {@code decisions} has
-   * handed on every event queued before the request: when the {@link MicrometerDecisionListener}
-   * counts behind a {@link BackgroundDecisionListener}, {@code /metrics} then counts every decision
-   * answered before it was asked.
+   * Makes each {@code /metrics} scrape first wait (at most {@link #DEFAULT_CATCH_UP}) until {@code
+   * decisions} has handed on every event queued before the request: when the {@link
+   * MicrometerDecisionListener} counts behind a {@link BackgroundDecisionListener}, {@code
+   * /metrics} then counts every decision answered before it was asked.
    *
    * @param decisions the background listener the counting listener is behind
    * @return this server
    */
   public MetricsServer awaitBeforeScrape(BackgroundDecisionListener decisions) {
-    counting.add(requireNonNull(decisions, "decisions"));
+    return awaitBeforeScrape(decisions, DEFAULT_CATCH_UP);
+  }
+
+  /**
+   * {@link #awaitBeforeScrape(BackgroundDecisionListener)}, waiting at most {@code wait}.
+   *
+   * @param decisions the background listener the counting listener is behind
+   * @param wait how long a scrape waits for it at most, 1 ms to 1 minute
+   * @return this server
+   */
+  public MetricsServer awaitBeforeScrape(BackgroundDecisionListener decisions, Duration wait) {
+    requireNonNull(decisions, "decisions");
+    requireNonNull(wait, "wait");
+    checkArgument(
+        wait.compareTo(Duration.ofMillis(1)) >= 0 && wait.compareTo(Duration.ofMinutes(1)) <= 0,
+        "wait must be 1 ms..1 min, got %s",
+        wait);
+    counting.add(new Counting(decisions, wait));
     return this;
   }
 
@@ -219,10 +242,13 @@ public final class MetricsServer implements AutoCloseable {
 
   /** Waits for the background listeners; one that does not catch up in time is scraped as is. */
   private void catchUp() {
-    for (BackgroundDecisionListener l : counting) {
+    for (Counting c : counting) {
       try {
-        if (!l.awaitDelivered(CATCH_UP)) {
-          log.warn("{} did not catch up within {} ms: scraped as it is", l, CATCH_UP.toMillis());
+        if (!c.decisions().awaitDelivered(c.maxWait())) {
+          log.warn(
+              "{} did not catch up within {} ms: scraped as it is",
+              c.decisions(),
+              c.maxWait().toMillis());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -85,7 +85,8 @@ final class MetricsServerTest {
           };
       try (BackgroundDecisionListener decisions =
           BackgroundDecisionListener.start(counting, "test-decisions")) {
-        server.awaitBeforeScrape(decisions);
+        // long enough for any machine: the test sees the scrape wait, then lets it go on
+        server.awaitBeforeScrape(decisions, Duration.ofSeconds(30));
         for (int i = 0; i < 10; i++) {
           decisions.onDecision(event("s" + i));
         }
@@ -121,9 +122,9 @@ final class MetricsServerTest {
           };
       try (BackgroundDecisionListener decisions =
           BackgroundDecisionListener.start(blocked, "test-decisions")) {
-        server.awaitBeforeScrape(decisions);
+        server.awaitBeforeScrape(decisions, Duration.ofMillis(20));
         decisions.onDecision(event("s0"));
-        // after its second of waiting: the counts as they are
+        // after its wait: the counts as they are
         HttpResponse<String> r = get(server, "/metrics");
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("smtpcr_test_decided_total 0.0"), r.body());
