@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.smtpcr.core.Decision;
-import org.smtpcr.core.Stage;
-import org.smtpcr.core.engine.DecisionContext;
 import org.smtpcr.core.engine.DecisionEvent;
 import org.smtpcr.core.engine.DecisionListener;
 
@@ -47,23 +42,6 @@ final class BackgroundDecisionListenerTest {
     }
   }
 
-  private static DecisionEvent event(String session) {
-    return new DecisionEvent(
-        session,
-        Stage.RCPT,
-        "default",
-        Decision.accept(),
-        1,
-        false,
-        new DecisionContext(
-            InetAddress.getLoopbackAddress(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of("alice@example.org"),
-            Optional.of("bob@example.com"),
-            Optional.empty()));
-  }
-
   @Test
   void eventsOfOneThread_areHandedOnInOrder_onTheListenersThread() throws Exception {
     Recorded r = new Recorded();
@@ -71,7 +49,7 @@ final class BackgroundDecisionListenerTest {
       List<String> sent = new ArrayList<>();
       for (int i = 0; i < 10_000; i++) {
         sent.add("s" + i);
-        l.onDecision(event("s" + i));
+        l.onDecision(DecisionEvents.accept("s" + i));
       }
       assertTrue(l.awaitDelivered(LONG));
       assertEquals(sent, List.copyOf(r.sessions));
@@ -94,7 +72,7 @@ final class BackgroundDecisionListenerTest {
             new Thread(
                 () -> {
                   for (int i = 0; i < events; i++) {
-                    l.onDecision(event(id + "-" + i));
+                    l.onDecision(DecisionEvents.accept(id + "-" + i));
                   }
                   done.countDown();
                 });
@@ -141,11 +119,11 @@ final class BackgroundDecisionListenerTest {
     try (BackgroundDecisionListener l =
         BackgroundDecisionListener.start(
             blocking, 2, Duration.ofMillis(100), 1, "test-decisions")) {
-      l.onDecision(event("s0"));
+      l.onDecision(DecisionEvents.accept("s0"));
       assertTrue(taken.await(LONG.toSeconds(), TimeUnit.SECONDS));
-      l.onDecision(event("s1"));
+      l.onDecision(DecisionEvents.accept("s1"));
       // two wait (one of them in the listener): the third goes through here, at once
-      l.onDecision(event("s2"));
+      l.onDecision(DecisionEvents.accept("s2"));
       assertEquals(List.of("s2"), List.copyOf(r.sessions));
       assertEquals(List.of(Thread.currentThread().getName()), List.copyOf(r.threads));
       assertFalse(l.awaitDelivered(Duration.ofMillis(20)), "s0 and s1 are not handed on yet");
@@ -178,7 +156,7 @@ final class BackgroundDecisionListenerTest {
           new Thread(
               () -> {
                 for (int i = 0; i < events; i++) {
-                  l.onDecision(event("s" + i));
+                  l.onDecision(DecisionEvents.accept("s" + i));
                 }
               },
               CALLER);
@@ -199,11 +177,11 @@ final class BackgroundDecisionListenerTest {
     Recorded r = new Recorded();
     BackgroundDecisionListener l = BackgroundDecisionListener.start(r, "test-decisions");
     for (int i = 0; i < 1_000; i++) {
-      l.onDecision(event("s" + i));
+      l.onDecision(DecisionEvents.accept("s" + i));
     }
     l.close();
     assertEquals(1_000, r.sessions.size());
-    l.onDecision(event("late"));
+    l.onDecision(DecisionEvents.accept("late"));
     assertEquals("late", r.sessions.get(1_000));
     assertEquals(Thread.currentThread().getName(), r.threads.get(1_000));
   }
@@ -220,14 +198,14 @@ final class BackgroundDecisionListenerTest {
     // idle, the thread would look again only after an hour: only the event can wake it
     try (BackgroundDecisionListener l =
         BackgroundDecisionListener.start(counting, 16, Duration.ofHours(1), 64, "test-decisions")) {
-      l.onDecision(event("first"));
+      l.onDecision(DecisionEvents.accept("first"));
       assertTrue(l.awaitDelivered(LONG));
       long deadline = System.nanoTime() + LONG.toNanos();
       while (!l.idle()) {
         assertTrue(System.nanoTime() < deadline, "the thread did not go idle");
         Thread.onSpinWait();
       }
-      l.onDecision(event("second"));
+      l.onDecision(DecisionEvents.accept("second"));
       assertTrue(second.await(LONG.toSeconds(), TimeUnit.SECONDS));
     }
   }
@@ -245,7 +223,7 @@ final class BackgroundDecisionListenerTest {
     try (BackgroundDecisionListener l =
         BackgroundDecisionListener.start(failing, "test-decisions")) {
       for (int i = 0; i < 3; i++) {
-        l.onDecision(event("s" + i));
+        l.onDecision(DecisionEvents.accept("s" + i));
       }
       assertTrue(l.awaitDelivered(LONG));
       assertEquals(List.of("s0", "s2"), List.copyOf(r.sessions));

@@ -14,20 +14,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.smtpcr.core.Decision;
-import org.smtpcr.core.Stage;
-import org.smtpcr.core.engine.DecisionContext;
-import org.smtpcr.core.engine.DecisionEvent;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
 import org.smtpcr.examples.runtime.BackgroundDecisionListener;
+import org.smtpcr.examples.runtime.DecisionEvents;
 
 /** {@code /metrics} and {@code /healthz} over a real socket, with a plain HTTP client. */
 final class MetricsServerTest {
@@ -88,7 +84,7 @@ final class MetricsServerTest {
         // long enough for any machine: the test sees the scrape wait, then lets it go on
         server.awaitBeforeScrape(decisions, Duration.ofSeconds(30));
         for (int i = 0; i < 10; i++) {
-          decisions.onDecision(event("s" + i));
+          decisions.onDecision(DecisionEvents.accept("s" + i));
         }
         CompletableFuture<HttpResponse<String>> scrape =
             HTTP.sendAsync(
@@ -123,7 +119,7 @@ final class MetricsServerTest {
       try (BackgroundDecisionListener decisions =
           BackgroundDecisionListener.start(blocked, "test-decisions")) {
         server.awaitBeforeScrape(decisions, Duration.ofMillis(20));
-        decisions.onDecision(event("s0"));
+        decisions.onDecision(DecisionEvents.accept("s0"));
         // after its wait: the counts as they are
         HttpResponse<String> r = get(server, "/metrics");
         assertEquals(200, r.statusCode());
@@ -148,23 +144,6 @@ final class MetricsServerTest {
     } catch (InterruptedException x) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static DecisionEvent event(String session) {
-    return new DecisionEvent(
-        session,
-        Stage.RCPT,
-        "default",
-        Decision.accept(),
-        1,
-        false,
-        new DecisionContext(
-            InetAddress.getLoopbackAddress(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of("alice@example.org"),
-            Optional.of("bob@example.com"),
-            Optional.empty()));
   }
 
   @Test
