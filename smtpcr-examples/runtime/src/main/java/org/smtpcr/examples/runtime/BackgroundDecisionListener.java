@@ -299,21 +299,22 @@ public final class BackgroundDecisionListener implements DecisionListener, AutoC
 
   private void run() {
     try {
-      boolean took = false;
+      // whether the look before this one found events: after two empty looks the thread is idle
+      boolean tookBefore = false;
       while (true) {
         // nothing interrupts the thread; if something did, parking would no longer wait
         Thread.interrupted();
         int n = handOn();
         if (n > 0) {
-          took = true;
           tellWaiters();
         }
         if (closing && queue.isEmpty()) {
           return;
         }
-        if (n > 0 || took) {
-          // gather: the deciding threads do not wake the thread while it gathers
-          took = n > 0;
+        boolean gather = n > 0 || tookBefore;
+        tookBefore = n > 0;
+        if (gather) {
+          // the deciding threads do not wake the thread while it gathers
           LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(GATHER_MICROS));
         } else {
           idle = true;

@@ -73,14 +73,8 @@ final class MetricsServerTest {
       throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     try (MetricsServer server = start(InMemoryWhitelistStore.builder().build())) {
-      Counter counted = server.registry().counter("smtpcr.test.decided");
-      DecisionListener counting =
-          e -> {
-            await(release);
-            counted.increment();
-          };
       try (BackgroundDecisionListener decisions =
-          BackgroundDecisionListener.start(counting, "test-decisions")) {
+          BackgroundDecisionListener.start(countingAfter(release, server), "test-decisions")) {
         // long enough for any machine: the test sees the scrape wait, then lets it go on
         server.awaitBeforeScrape(decisions, Duration.ofSeconds(30));
         for (int i = 0; i < 10; i++) {
@@ -110,14 +104,8 @@ final class MetricsServerTest {
   void metrics_aListenerThatDoesNotCatchUp_isScrapedAsItIs() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     try (MetricsServer server = start(InMemoryWhitelistStore.builder().build())) {
-      Counter counted = server.registry().counter("smtpcr.test.decided");
-      DecisionListener blocked =
-          e -> {
-            await(release);
-            counted.increment();
-          };
       try (BackgroundDecisionListener decisions =
-          BackgroundDecisionListener.start(blocked, "test-decisions")) {
+          BackgroundDecisionListener.start(countingAfter(release, server), "test-decisions")) {
         server.awaitBeforeScrape(decisions, Duration.ofMillis(20));
         decisions.onDecision(DecisionEvents.accept("s0"));
         // after its wait: the counts as they are
@@ -136,6 +124,15 @@ final class MetricsServerTest {
                 t.getKey().getName().startsWith("smtpcr-metrics-")
                     && Arrays.stream(t.getValue())
                         .anyMatch(f -> f.getMethodName().equals("awaitDelivered")));
+  }
+
+  /** Counts each decision in {@code smtpcr.test.decided}, once {@code release} is counted down. */
+  private static DecisionListener countingAfter(CountDownLatch release, MetricsServer server) {
+    Counter counted = server.registry().counter("smtpcr.test.decided");
+    return e -> {
+      await(release);
+      counted.increment();
+    };
   }
 
   private static void await(CountDownLatch latch) {
