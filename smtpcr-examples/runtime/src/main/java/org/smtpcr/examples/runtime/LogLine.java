@@ -29,6 +29,18 @@ public final class LogLine {
   /** Hex digits of the tag kept in a hashed address: 64 bits. */
   private static final int HASH_HEX = 16;
 
+  /**
+   * The characters a value may hold without quotes or replacement: printable US-ASCII but the
+   * space, {@code "} and {@code \\}.
+   */
+  private static final boolean[] PLAIN = new boolean[128];
+
+  static {
+    for (char c = 0x21; c < 0x7f; c++) {
+      PLAIN[c] = c != '"' && c != '\\';
+    }
+  }
+
   private final LogAddresses mode;
   private final Stamps hashes; // null unless HASH
 
@@ -108,6 +120,10 @@ public final class LogLine {
     return "h" + stamp.charAt(0) + ":" + stamp.substring(1, 1 + HASH_HEX);
   }
 
+  private static boolean isPlain(char c) {
+    return c < 128 && PLAIN[c];
+  }
+
   /** The value, quoted when it must be. */
   static String quote(String value) {
     StringBuilder sb = new StringBuilder(value.length() + 8);
@@ -126,40 +142,36 @@ public final class LogLine {
     boolean cut = length > LogSafe.MAX_LENGTH;
     // LogSafe keeps the first MAX_LENGTH - 3 characters of a longer value, then "..."
     int n = cut ? LogSafe.MAX_LENGTH - 3 : length;
-    boolean plain = length > 0;
-    boolean printable = true;
-    for (int i = 0; plain && i < n; i++) {
-      char c = value.charAt(i);
-      plain = c != ' ' && c != '"' && c != '\\';
-      printable &= c >= 0x20 && c < 0x7f;
+    int plainTo = 0;
+    while (plainTo < n && isPlain(value.charAt(plainTo))) {
+      plainTo++;
     }
-    if (plain && printable) {
+    boolean quoted = length == 0;
+    for (int i = plainTo; !quoted && i < n; i++) {
+      char c = value.charAt(i);
+      quoted = c == ' ' || c == '"' || c == '\\';
+    }
+    if (quoted) {
+      sb.append('"');
+    }
+    if (plainTo == n) {
       // the usual value: copied as it is, in one go
       sb.append(value, 0, n);
-    } else if (plain) {
+    } else {
       for (int i = 0; i < n; i++) {
         char c = value.charAt(i);
+        if (quoted && (c == '"' || c == '\\')) {
+          sb.append('\\');
+        }
         sb.append(c >= 0x20 && c < 0x7f ? c : '?');
       }
-    }
-    if (plain) {
-      if (cut) {
-        sb.append("...");
-      }
-      return;
-    }
-    sb.append('"');
-    for (int i = 0; i < n; i++) {
-      char c = value.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\');
-      }
-      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
     }
     if (cut) {
       sb.append("...");
     }
-    sb.append('"');
+    if (quoted) {
+      sb.append('"');
+    }
   }
 
   /**

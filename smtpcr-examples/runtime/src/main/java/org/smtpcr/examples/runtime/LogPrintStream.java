@@ -12,9 +12,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Standard error as the {@code smtpcr} command sets it up for slf4j-simple: each line is encoded
@@ -52,14 +50,6 @@ public final class LogPrintStream extends PrintStream {
     TIME,
     PRIORITY
   }
-
-  private static final List<Map.Entry<String, Integer>> LEVELS =
-      List.of(
-          Map.entry("ERROR", 3),
-          Map.entry("WARN", 4),
-          Map.entry("INFO", 6),
-          Map.entry("DEBUG", 7),
-          Map.entry("TRACE", 7));
 
   /** A line that grows longer without its end is written in parts of this many bytes. */
   static final int MAX_LINE = 1 << 20;
@@ -176,13 +166,35 @@ public final class LogPrintStream extends PrintStream {
 
   /** The priority of the level named by {@code text[from, to)}, or -1. */
   private static int level(String text, int from, int to) {
-    for (Map.Entry<String, Integer> l : LEVELS) {
-      String name = l.getKey();
-      if (to - from == name.length() && text.startsWith(name, from)) {
-        return l.getValue();
+    // one look at the first letter, not a search of a table: this runs for every line
+    String name;
+    int priority;
+    switch (to - from > 0 ? text.charAt(from) : ' ') {
+      case 'E' -> {
+        name = "ERROR";
+        priority = 3;
+      }
+      case 'W' -> {
+        name = "WARN";
+        priority = 4;
+      }
+      case 'I' -> {
+        name = "INFO";
+        priority = 6;
+      }
+      case 'D' -> {
+        name = "DEBUG";
+        priority = 7;
+      }
+      case 'T' -> {
+        name = "TRACE";
+        priority = 7;
+      }
+      default -> {
+        return -1;
       }
     }
-    return -1;
+    return to - from == name.length() && text.startsWith(name, from) ? priority : -1;
   }
 
   @Override
