@@ -23,9 +23,9 @@
 #     same with the options of smtpcr-examples/cli/src/dist/jvm.options and policy-server.jvm.options, as the package runs it),
 #   POLICY_STARTUPS (5): start-ups of Postgrey and of the cli servers, timed to the first answer
 #   POLICY_BUSY_POLL_US (200, for memory-tuned),
-#   POLICY_OBSERVED_TURNS (4): turns of the in-memory server without and with the decision log and
-#     metrics, both running, asked in alternation at 16 and 256 connections (0: none); their goal
-#     compares the medians,
+#   POLICY_OBSERVED_PAIRS (3) and POLICY_OBSERVED_TURNS (2): fresh pairs of the in-memory server
+#     without and with the decision log and metrics, both running, each asked in that many turns in
+#     alternation at 16 and 256 connections (0: none); their goal compares the medians of all turns,
 #   POLICY_CACHED_OPTS (none: more PolicyBenchServer options for postgresql-cached, to try some),
 #   POLICY_CPU_LATENCY (0: hold a CPU latency request of 0 µs through /dev/cpu_dma_latency during
 #     the runs, and repeat the 1-connection runs without it; off: never hold it)
@@ -44,6 +44,7 @@ doc="${BENCH_DOC:-docs/benchmarks.md}"
 die() { echo "run.sh: $*" >&2; exit 1; }
 cond() { printf '%s=%s\n' "$1" "$2" >> "$results/conditions.txt"; }
 retry() { for _ in $(seq "$1"); do "${@:2}" && return 0; sleep 0.1; done; return 1; }  # retry N COMMAND...
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }  # of the numbers on stdin
 
 jmh() {  # jmh REGEX [JMH options...]: one JMH run of the group into $results/jmh.json
   local regex=$1; shift
@@ -157,48 +158,58 @@ observed() {  # observed NAME
   cond "Decision log and metrics ($1)" "the \`smtpcr\` command's slf4j-simple configuration, INFO decision log on standard error, redirected to a file: $lines lines, $(du -m "$work/$1.log" | cut -f1) MB; \`MetricsServer\` on a free port (Prometheus registry, JVM metrics), \`MicrometerDecisionListener\` and the log behind \`BackgroundDecisionListener\` as in the command, \`TimedWhitelistStore\`: $decisions decisions counted, scraped once at the end"
   head -20 "$work/$1.log" > "$work/$1.head.log"; rm -f "$work/$1.log"
 }
-# What the decision log and metrics cost, measured in turns: the in-memory server without and with
-# them are both up at once and asked in alternation (A B, then B A, ...), each run as long as the
-# others; the goal compares the medians. Two servers measured one after the other, minutes apart,
-# differ by more than the 5 % the goal allows on this machine; turns cancel the drift between them.
+# What the decision log and metrics cost, measured in turns of fresh pairs: the in-memory server
+# without and with them are both up at once and asked in alternation (A B, then B A, ...), each run
+# as long as the others; then both stop and a new pair starts. Two servers measured one after the
+# other, minutes apart, differ by more than the 5 % the goal allows on this machine, and so do two
+# JVMs of the same server (what the JIT made of it, where its threads ran): turns cancel the drift,
+# fresh pairs sample the JVMs. The goal compares the medians of all turns; each turn also records
+# the server's CPU time per request.
 observed_turns() {
-  local turns="${POLICY_OBSERVED_TURNS:-4}" pid_a pid_b port_a port_b c i name k v values decisions lines
+  local pairs="${POLICY_OBSERVED_PAIRS:-3}" turns="${POLICY_OBSERVED_TURNS:-2}" pid_a pid_b port_a port_b c i n name k v values decisions lines cpu
+  [[ "$pairs" =~ ^[0-9]+$ ]] || die "POLICY_OBSERVED_PAIRS is a number, not $pairs"
   [[ "$turns" =~ ^[0-9]+$ ]] || die "POLICY_OBSERVED_TURNS is a number, not $turns"
-  [ "$turns" -gt 0 ] || return 0
+  [ "$pairs" -gt 0 ] && [ "$turns" -gt 0 ] || return 0
   stop_pid "$server_pid"; server_pid=""
-  free_port; port_a=$port
-  "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store memory --port "$port_a" \
-    > "$work/turns-memory.log" 2>&1 < /dev/null &
-  pid_a=$!; server_pid=$pid_a; turns_pid=$pid_a
-  retry 300 listening || { cat "$work/turns-memory.log" >&2; die "the turns' memory server did not start"; }
-  free_port; port_b=$port
-  "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store memory --observe on --port "$port_b" \
-    > "$work/turns-memory-observed.log" 2>&1 < /dev/null &
-  pid_b=$!; server_pid=$pid_b
-  retry 300 listening || { stop_pid "$pid_a"; cat "$work/turns-memory-observed.log" >&2; die "the turns' observed server did not start"; }
-  # both compiled and warm before the first turn: one run each that is not counted
-  port=$port_a; load turn-warmup-memory --connections 16 > /dev/null
-  port=$port_b; load turn-warmup-memory-observed --connections 16 > /dev/null
-  for c in 16 256; do
-    for i in $(seq "$turns"); do
-      for k in $( [ $((i % 2)) = 1 ] && echo "a b" || echo "b a"); do
-        if [ "$k" = a ]; then port=$port_a name=memory; else port=$port_b name=memory-observed; fi
-        load "turn-$name-c$c-$i" --connections "$c" > /dev/null
+  for n in $(seq "$pairs"); do
+    free_port; port_a=$port
+    "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store memory --port "$port_a" \
+      > "$work/turns-memory.log" 2>&1 < /dev/null &
+    pid_a=$!; server_pid=$pid_a; turns_pid=$pid_a
+    retry 300 listening || { cat "$work/turns-memory.log" >&2; die "the turns' memory server did not start"; }
+    free_port; port_b=$port
+    "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyBenchServer --store memory --observe on --port "$port_b" \
+      > "$work/turns-memory-observed.log" 2>&1 < /dev/null &
+    pid_b=$!; server_pid=$pid_b
+    retry 300 listening || { stop_pid "$pid_a"; cat "$work/turns-memory-observed.log" >&2; die "the turns' observed server did not start"; }
+    # both compiled and warm before the first turn: one run each that is not counted
+    port=$port_a; load "turn-warmup-memory-$n" --connections 16 > /dev/null
+    port=$port_b; load "turn-warmup-memory-observed-$n" --connections 16 > /dev/null
+    for c in 16 256; do
+      for i in $(seq "$turns"); do
+        for k in $( [ $(((n + i) % 2)) = 0 ] && echo "a b" || echo "b a"); do
+          if [ "$k" = a ]; then port=$port_a name=memory; else port=$port_b name=memory-observed; fi
+          load "turn-$name-c$c-$n-$i" --connections "$c" --server-pid "$( [ "$k" = a ] && echo "$pid_a" || echo "$pid_b")" > /dev/null
+        done
       done
     done
+    # the observed server did log and count every decision, or the turns did not measure the log
+    decisions="$(counted "$work/turns-memory-observed.log")"
+    stop_pid "$pid_a"; stop_pid "$pid_b"; server_pid=""; turns_pid=""
+    logged_as_counted "$work/turns-memory-observed.log" "$decisions" "the turns' observed server (pair $n)"
+    [ "$n" != 1 ] || head -20 "$work/turns-memory-observed.log" > "$work/turns-memory-observed.head.log"
+    rm -f "$work/turns-memory-observed.log"
+  done
+  for c in 16 256; do
     for name in memory memory-observed; do
-      values="$(for i in $(seq "$turns"); do sed -n 's/^rps=//p' "$results/turn-$name-c$c-$i.properties"; done | sort -g)"
-      v="$(awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}' <<< "$values")"
-      printf 'rps=%s\n' "$v" > "$results/ours-$name-turns-c$c.properties"
-      cond "Turns ($name, $c connections)" "requests/s of the turns, lowest first: $(tr '\n' ' ' <<< "$values" | awk '{for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i}'); median $(printf '%.0f' "$v")"
+      values="$(for n in $(seq "$pairs"); do for i in $(seq "$turns"); do sed -n 's/^rps=//p' "$results/turn-$name-c$c-$n-$i.properties"; done; done | sort -g)"
+      v="$(median <<< "$values")"
+      cpu="$(for n in $(seq "$pairs"); do for i in $(seq "$turns"); do sed -n 's/^serverCpuUsPerRequest=//p' "$results/turn-$name-c$c-$n-$i.properties"; done; done | median)"
+      printf 'rps=%s\nserverCpuUsPerRequest=%s\n' "$v" "$cpu" > "$results/ours-$name-turns-c$c.properties"
+      cond "Turns ($name, $c connections)" "requests/s of the turns, lowest first: $(tr '\n' ' ' <<< "$values" | awk '{for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i}'); median $(printf '%.0f' "$v"); the server's CPU time per request, median of the turns: $(printf '%.2f' "$cpu") µs"
     done
   done
-  # the observed server did log and count every decision, or the turns did not measure the log
-  decisions="$(counted "$work/turns-memory-observed.log")"
-  stop_pid "$pid_a"; stop_pid "$pid_b"; server_pid=""; turns_pid=""
-  logged_as_counted "$work/turns-memory-observed.log" "$decisions" "the turns' observed server"
-  head -20 "$work/turns-memory-observed.log" > "$work/turns-memory-observed.head.log"; rm -f "$work/turns-memory-observed.log"
-  cond "Decision log and metrics, in turns" "the in-memory server without and with them, both running, asked in $turns turns at 16 and then 256 connections (A B, B A, ...), each run ${POLICY_WARMUP:-3} s warm-up and ${POLICY_SECONDS:-10} s, after one uncounted run of each; the goal compares the medians"
+  cond "Decision log and metrics, in turns" "$pairs fresh pairs of the in-memory server without and with them, both running, each pair asked in $turns turns at 16 and then 256 connections (A B, B A, ...), each run ${POLICY_WARMUP:-3} s warm-up and ${POLICY_SECONDS:-10} s, after one uncounted run of each; the goal compares the medians of the $((pairs * turns)) turns"
 }
 # the footprint of the server being measured: its peak resident memory (VmHWM: since it started,
 # start-up and every run included) and its resident memory now, after its last run
@@ -261,7 +272,7 @@ policy() {
   cond "CPU idle" "$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) driver, $(cat /sys/devices/system/cpu/cpuidle/current_governor_ro 2>/dev/null || echo no) governor; CPU latency request: ${cpu_latency/0/0 µs held during every run except those marked CPUs may halt}"
   cond Postgrey "Debian package $(dpkg-query -W -f='${Version}' postgrey 2>/dev/null), options \`$pg_opts\`, Berkeley DB in its own directory, empty whitelists"
   cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled; near cache: the runtime's \`OpenStore\` with \`store.cache=on\` (its default size, TTL and key filter, LISTEN/NOTIFY), \`memoryFirst(true)\`${POLICY_CACHED_OPTS:+, then \`$POLICY_CACHED_OPTS\`}; decision log and metrics off except in the rows that say so"
-  cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_RATE_REPEATS=${POLICY_RATE_REPEATS:-3} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency POLICY_STARTUPS=${POLICY_STARTUPS:-5} POLICY_OBSERVED_TURNS=${POLICY_OBSERVED_TURNS:-4}${POLICY_CACHED_OPTS:+ POLICY_CACHED_OPTS=\"$POLICY_CACHED_OPTS\"} benchmarks/run.sh policy\` (as root)"
+  cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_RATE_REPEATS=${POLICY_RATE_REPEATS:-3} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency POLICY_STARTUPS=${POLICY_STARTUPS:-5} POLICY_OBSERVED_PAIRS=${POLICY_OBSERVED_PAIRS:-3} POLICY_OBSERVED_TURNS=${POLICY_OBSERVED_TURNS:-2}${POLICY_CACHED_OPTS:+ POLICY_CACHED_OPTS=\"$POLICY_CACHED_OPTS\"} benchmarks/run.sh policy\` (as root)"
   rm -rf "$work"; mkdir -p "$work/db"; chown postgrey:postgrey "$work/db"; chmod 700 "$work/db"; : > "$work/none"
   [ "$cpu_latency" = off ] || qos_hold
   # shellcheck disable=SC2206 # the options are meant to split

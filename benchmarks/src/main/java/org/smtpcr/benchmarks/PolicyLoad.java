@@ -30,7 +30,10 @@ import org.smtpcr.benchmarks.PolicyMix.Triplet;
  * {@code --rate R} requests are due R times per second (open loop) and go out on the first idle
  * connection, or wait for one. Prints the results as properties. Options: {@code --port
  * --connections --seconds --warmup-seconds --rate --known --max-requests --seed-only}; {@code
- * --write-known FILE} writes the known pairs for {@code smtpcr whitelist import} instead.
+ * --write-known FILE} writes the known pairs for {@code smtpcr whitelist import} instead. With
+ * {@code --server-pid PID} it also prints {@code serverCpuUsPerRequest}: the CPU time (user and
+ * system, all threads) the server process used during the measured phase, per request, from {@code
+ * /proc/PID/stat} in clock ticks of 10 ms (Linux's {@code USER_HZ}).
  */
 public record PolicyLoad(int port, int connections, double rate, double known) {
   private static final List<Triplet> POOL = PolicyMix.knownPool();
@@ -94,11 +97,20 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
       if (number(o, "warmup-seconds", 0) > 0) {
         load.run((long) (number(o, "warmup-seconds", 0) * 1e9), Long.MAX_VALUE);
       }
+      Path stat =
+          o.containsKey("server-pid") ? Path.of("/proc", o.get("server-pid"), "stat") : null;
+      long ticks0 = stat == null ? 0 : cpuTicks(stat);
       long t0 = System.nanoTime();
       t =
           load.run(
               (long) (number(o, "seconds", 10) * 1e9), (long) number(o, "max-requests", 5_000_000));
-      System.out.print(load.summary((System.nanoTime() - t0) / 1e9, t));
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      System.out.print(load.summary(elapsed, t));
+      if (stat != null && t.requests > 0) {
+        // USER_HZ is 100 on Linux: a tick is 10 ms
+        System.out.println(
+            "serverCpuUsPerRequest=" + (cpuTicks(stat) - ticks0) * 10_000.0 / t.requests);
+      }
     }
     System.exit(t.errors == 0 ? 0 : 1);
   }
@@ -272,6 +284,17 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     StringBuilder s = new StringBuilder();
     p.forEach((k, v) -> s.append(k).append('=').append(v).append('\n'));
     return s.toString();
+  }
+
+  /**
+   * The user and system CPU time of a process so far, in clock ticks: fields 14 and 15 of {@code
+   * /proc/PID/stat}, counted after the command name, which is in parentheses and may hold spaces.
+   */
+  static long cpuTicks(Path stat) throws IOException {
+    String text = Files.readString(stat, StandardCharsets.US_ASCII);
+    String[] f = text.substring(text.lastIndexOf(')') + 2).split(" ");
+    // f[0] is field 3 (the state): utime is field 14, stime field 15
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   /** The nearest-rank percentile of sorted values; NaN when empty. */

@@ -216,10 +216,10 @@ final class GoalsTest {
             "SMTPCR, PostgreSQL store, near cache: p99 under 2 ms at 1,000 requests/s",
             "1,900 µs met",
             "decision log and metrics: under 5 % of the requests/s lost, in-memory store, 16"
-                + " connections (medians of runs in turns)",
+                + " connections (medians of turns of fresh pairs)",
             "3.33 % met",
             "decision log and metrics: under 5 % of the requests/s lost, in-memory store, 256"
-                + " connections (medians of runs in turns)",
+                + " connections (medians of turns of fresh pairs)",
             "10.0 % not met"),
         seen);
   }
