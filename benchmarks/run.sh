@@ -44,7 +44,7 @@ doc="${BENCH_DOC:-docs/benchmarks.md}"
 die() { echo "run.sh: $*" >&2; exit 1; }
 cond() { printf '%s=%s\n' "$1" "$2" >> "$results/conditions.txt"; }
 retry() { for _ in $(seq "$1"); do "${@:2}" && return 0; sleep 0.1; done; return 1; }  # retry N COMMAND...
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }  # of the numbers on stdin
+median() { sort -g | awk '{a[NR] = $1} END {printf "%.6f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }  # of the numbers on stdin
 
 jmh() {  # jmh REGEX [JMH options...]: one JMH run of the group into $results/jmh.json
   local regex=$1; shift
@@ -205,11 +205,14 @@ observed_turns() {
       values="$(for n in $(seq "$pairs"); do for i in $(seq "$turns"); do sed -n 's/^rps=//p' "$results/turn-$name-c$c-$n-$i.properties"; done; done | sort -g)"
       v="$(median <<< "$values")"
       cpu="$(for n in $(seq "$pairs"); do for i in $(seq "$turns"); do sed -n 's/^serverCpuUsPerRequest=//p' "$results/turn-$name-c$c-$n-$i.properties"; done; done | median)"
+      [ "$(grep -c . <<< "$values")" = $((pairs * turns)) ] \
+        && [ "$(for n in $(seq "$pairs"); do for i in $(seq "$turns"); do grep -c '^serverCpuUsPerRequest=' "$results/turn-$name-c$c-$n-$i.properties"; done; done | grep -c '^1$')" = $((pairs * turns)) ] \
+        || die "the turns of $name at $c connections did not all give requests/s and CPU time"
       printf 'rps=%s\nserverCpuUsPerRequest=%s\n' "$v" "$cpu" > "$results/ours-$name-turns-c$c.properties"
       cond "Turns ($name, $c connections)" "requests/s of the turns, lowest first: $(tr '\n' ' ' <<< "$values" | awk '{for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i}'); median $(printf '%.0f' "$v"); the server's CPU time per request, median of the turns: $(printf '%.2f' "$cpu") µs"
     done
   done
-  cond "Decision log and metrics, in turns" "$pairs fresh pairs of the in-memory server without and with them, both running, each pair asked in $turns turns at 16 and then 256 connections (A B, B A, ...), each run ${POLICY_WARMUP:-3} s warm-up and ${POLICY_SECONDS:-10} s, after one uncounted run of each; the goal compares the medians of the $((pairs * turns)) turns"
+  cond "Decision log and metrics, in turns" "$pairs fresh pairs of the in-memory server without and with them, both running, each pair asked in $turns turns at 16 and then 256 connections in alternating order, each run ${POLICY_WARMUP:-3} s warm-up and ${POLICY_SECONDS:-10} s, after one uncounted run of each; the goal compares the medians of the $((pairs * turns)) turns"
 }
 # the footprint of the server being measured: its peak resident memory (VmHWM: since it started,
 # start-up and every run included) and its resident memory now, after its last run

@@ -43,7 +43,7 @@ public final class BackgroundOutputStream extends OutputStream {
   /**
    * After a write, the writer lets the lines of this long gather before it writes again: under load
    * one system call (and one wake-up) carries many lines, not one each. Each wake-up of a thread
-   * costs more than writing a few hundred lines (on a small virtual machine, some 15 µs of CPU
+   * costs as much as writing some tens of lines (on a small virtual machine, some 15 µs of CPU
    * time): 10 ms halved the writer's CPU time per line against 2 ms under the policy benchmark's
    * load, and is still far below what a person watching the log would notice.
    */

@@ -31,7 +31,7 @@ public final class LogLine {
 
   /**
    * The characters a value may hold without quotes or replacement: printable US-ASCII but the
-   * space, {@code "} and {@code \\}.
+   * space, {@code "} and {@code \}.
    */
   private static final boolean[] PLAIN = new boolean[128];
 
