@@ -167,34 +167,25 @@ public final class LogPrintStream extends PrintStream {
   /** The priority of the level named by {@code text[from, to)}, or -1. */
   private static int level(String text, int from, int to) {
     // one look at the first letter, not a search of a table: this runs for every line
-    String name;
-    int priority;
-    switch (to - from > 0 ? text.charAt(from) : ' ') {
-      case 'E' -> {
-        name = "ERROR";
-        priority = 3;
-      }
-      case 'W' -> {
-        name = "WARN";
-        priority = 4;
-      }
-      case 'I' -> {
-        name = "INFO";
-        priority = 6;
-      }
-      case 'D' -> {
-        name = "DEBUG";
-        priority = 7;
-      }
-      case 'T' -> {
-        name = "TRACE";
-        priority = 7;
-      }
-      default -> {
-        return -1;
-      }
+    char first = to > from ? text.charAt(from) : ' ';
+    String name =
+        switch (first) {
+          case 'E' -> "ERROR";
+          case 'W' -> "WARN";
+          case 'I' -> "INFO";
+          case 'D' -> "DEBUG";
+          case 'T' -> "TRACE";
+          default -> "";
+        };
+    if (name.isEmpty() || to - from != name.length() || !text.startsWith(name, from)) {
+      return -1;
     }
-    return to - from == name.length() && text.startsWith(name, from) ? priority : -1;
+    return switch (first) {
+      case 'E' -> 3;
+      case 'W' -> 4;
+      case 'I' -> 6;
+      default -> 7; // DEBUG, TRACE
+    };
   }
 
   @Override
