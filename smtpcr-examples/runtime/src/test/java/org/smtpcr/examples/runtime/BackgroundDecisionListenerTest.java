@@ -65,20 +65,15 @@ final class BackgroundDecisionListenerTest {
     // a small queue: the deciding threads also hand events on themselves when it is full
     try (BackgroundDecisionListener l =
         BackgroundDecisionListener.start(r, 64, Duration.ofMillis(100), 1, "test-decisions")) {
-      CountDownLatch done = new CountDownLatch(threads);
-      for (int t = 0; t < threads; t++) {
-        int id = t;
-        Thread th =
-            new Thread(
-                () -> {
-                  for (int i = 0; i < events; i++) {
-                    l.onDecision(DecisionEvents.accept(id + "-" + i));
-                  }
-                  done.countDown();
-                });
-        th.start();
-      }
-      assertTrue(done.await(LONG.toSeconds(), TimeUnit.SECONDS));
+      assertTrue(
+          InThreads.run(
+              threads,
+              id -> {
+                for (int i = 0; i < events; i++) {
+                  l.onDecision(DecisionEvents.accept(id + "-" + i));
+                }
+              },
+              LONG));
       assertTrue(l.awaitDelivered(LONG));
       assertEquals(threads * events, r.sessions.size());
       Map<Integer, Integer> next = new HashMap<>();

@@ -9,8 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,20 +44,15 @@ final class BackgroundOutputStreamTest {
     PrintStream out = new PrintStream(s, true, StandardCharsets.UTF_8);
     int threads = 8;
     int lines = 2000;
-    CountDownLatch done = new CountDownLatch(threads);
-    for (int t = 0; t < threads; t++) {
-      int id = t;
-      Thread th =
-          new Thread(
-              () -> {
-                for (int i = 0; i < lines; i++) {
-                  out.println("thread=" + id + " line=" + i + " action=challenge rule=default");
-                }
-                done.countDown();
-              });
-      th.start();
-    }
-    assertTrue(done.await(60, TimeUnit.SECONDS));
+    assertTrue(
+        InThreads.run(
+            threads,
+            id -> {
+              for (int i = 0; i < lines; i++) {
+                out.println("thread=" + id + " line=" + i + " action=challenge rule=default");
+              }
+            },
+            Duration.ofSeconds(60)));
     s.close();
     String[] got = target.text().split("\n");
     assertEquals(threads * lines, got.length);
