@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,7 +152,9 @@ public final class PageGate {
    * @param declaredLength the {@code Content-Length}, or -1 when not declared
    * @param client the client's address, from {@link #client}
    * @return the answer to send at once, or empty to go on (read the body of a POST, then {@link
-   *     #post}; {@link #get} for GET and HEAD)
+   *     #post}; {@link #get} for GET and HEAD). An answer to a request with a body (a POST, or a
+   *     declared length above 0) says {@code Connection: close}: the body is not read, so the
+   *     connection cannot carry another request.
    */
   public Optional<PageResponse> admit(
       String method, String rawPath, String rawQuery, long declaredLength, InetAddress client) {
@@ -183,6 +186,28 @@ public final class PageGate {
     requireNonNull(rawPath, "rawPath");
     requireNonNull(rawQuery, "rawQuery");
     requireNonNull(client, "client");
+    Optional<PageResponse> early =
+        check(method, rawPath, rawQuery, declaredLength, client, acceptLanguage);
+    // an answer sent before the body is read: the host leaves the body unread, so the connection
+    // cannot carry another request (the container would close it without saying so, and a client
+    // that sent its next request on it would get no answer)
+    boolean unreadBody = declaredLength > 0 || (declaredLength < 0 && method.equals("POST"));
+    return unreadBody ? early.map(PageGate::closing) : early;
+  }
+
+  private static PageResponse closing(PageResponse r) {
+    Map<String, String> headers = new LinkedHashMap<>(r.headers());
+    headers.put("Connection", "close");
+    return new PageResponse(r.status(), headers, r.body());
+  }
+
+  private Optional<PageResponse> check(
+      String method,
+      String rawPath,
+      String rawQuery,
+      long declaredLength,
+      InetAddress client,
+      String acceptLanguage) {
     OptionalLong wait = limiter.acquire(client);
     View v = page.view("/", acceptLanguage);
     if (wait.isPresent()) {

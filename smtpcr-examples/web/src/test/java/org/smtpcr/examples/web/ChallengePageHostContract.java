@@ -448,6 +448,8 @@ public abstract class ChallengePageHostContract {
       assertEquals(429, r.statusCode());
       assertTrue(r.headers().firstValue("retry-after").isPresent());
       assertEquals(Optional.of(Pages.CSP), r.headers().firstValue("content-security-policy"));
+      // its body was not read: the connection is not used again
+      assertEquals(Optional.of("close"), r.headers().firstValue("connection"), r::toString);
       assertEquals(List.of(), store.adds());
       // another link is not affected
       assertTrue(
