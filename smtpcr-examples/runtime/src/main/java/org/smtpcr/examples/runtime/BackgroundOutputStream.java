@@ -3,9 +3,9 @@ package org.smtpcr.examples.runtime;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,8 +49,15 @@ public final class BackgroundOutputStream extends OutputStream {
    */
   static final long GATHER_MILLIS = 10;
 
-  /** A buffer that held more than this after a burst is replaced by a small one. */
-  private static final int SHRINK_ABOVE = 64 * 1024;
+  /** How much room a buffer has at first, and at least. */
+  static final int INITIAL_CAPACITY = 8192;
+
+  /**
+   * After this many takes, a buffer with room for more than four times the most it held in them is
+   * made smaller: memory a burst took is given back, while a steady load (some hundred KB in each
+   * take at a policy server's rates) keeps its room instead of growing it again every time.
+   */
+  static final int SHRINK_AFTER = 64;
 
   private final OutputStream target;
   private final int limit;
@@ -62,14 +69,14 @@ public final class BackgroundOutputStream extends OutputStream {
   private final Object writeLock = new Object();
 
   /** The bytes callers wrote that are not taken yet. Guarded by {@link #lock}. */
-  private ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+  private Chunk pending = new Chunk();
 
   /**
    * The other buffer: {@link #take()} swaps it in for {@link #pending}, so that the bytes are
    * written from it without being copied while callers wait for the lock. Guarded by {@link
    * #writeLock}.
    */
-  private ByteArrayOutputStream spare = new ByteArrayOutputStream(8192);
+  private Chunk spare = new Chunk();
 
   private boolean direct;
   private boolean closed;
@@ -194,9 +201,9 @@ public final class BackgroundOutputStream extends OutputStream {
    * The pending bytes, in a buffer that callers no longer write to; the caller holds {@link
    * #writeLock}, writes them and resets the buffer before the next take.
    */
-  private ByteArrayOutputStream take() {
+  private Chunk take() {
     synchronized (lock) {
-      ByteArrayOutputStream full = pending;
+      Chunk full = pending;
       pending = spare;
       spare = full;
       lock.notifyAll();
@@ -232,7 +239,7 @@ public final class BackgroundOutputStream extends OutputStream {
         }
       }
       synchronized (writeLock) {
-        ByteArrayOutputStream b = take();
+        Chunk b = take();
         wrote = b.size() > 0;
         if (wrote) {
           writeOut(b);
@@ -243,21 +250,13 @@ public final class BackgroundOutputStream extends OutputStream {
   }
 
   /** Writes {@code b}, which {@link #take()} returned and is now {@link #spare}, and empties it. */
-  private void writeOut(ByteArrayOutputStream b) {
-    int size = b.size();
+  private void writeOut(Chunk b) {
     try {
-      if (size > 0) {
-        b.writeTo(target);
-      }
+      b.writeTo(target);
     } catch (IOException e) {
       // standard error that cannot be written to: nothing else to tell it to
     } finally {
-      if (size > SHRINK_ABOVE && b == spare) {
-        // a burst grew it: do not keep its capacity for the life of the process
-        spare = new ByteArrayOutputStream(8192);
-      } else {
-        b.reset();
-      }
+      b.reset();
     }
   }
 
@@ -277,6 +276,60 @@ public final class BackgroundOutputStream extends OutputStream {
       target.flush();
     } catch (IOException e) {
       // as above
+    }
+  }
+
+  /**
+   * The bytes of one take: grows as writes need, and gives back what a burst took ({@link
+   * #SHRINK_AFTER}). Not thread-safe: guarded as {@link #pending} and {@link #spare} are.
+   */
+  static final class Chunk {
+    private byte[] bytes = new byte[INITIAL_CAPACITY];
+    private int size;
+
+    /** The most this chunk held in the takes since it was last looked at for shrinking. */
+    private int peak;
+
+    private int takes;
+
+    int size() {
+      return size;
+    }
+
+    /** How many bytes it has room for (for tests). */
+    int capacity() {
+      return bytes.length;
+    }
+
+    void write(byte[] b, int off, int len) {
+      if (len > bytes.length - size) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
+      }
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+      if (size > 0) {
+        out.write(bytes, 0, size);
+      }
+    }
+
+    /**
+     * Empties it. Once in {@link #SHRINK_AFTER} calls, if it has room for more than four times the
+     * most it held since, its room becomes twice that (at least {@link #INITIAL_CAPACITY}).
+     */
+    void reset() {
+      peak = Math.max(peak, size);
+      size = 0;
+      if (++takes == SHRINK_AFTER) {
+        int keep = Math.max(INITIAL_CAPACITY, 2 * peak);
+        if (bytes.length > 2 * keep) {
+          bytes = new byte[keep];
+        }
+        peak = 0;
+        takes = 0;
+      }
     }
   }
 

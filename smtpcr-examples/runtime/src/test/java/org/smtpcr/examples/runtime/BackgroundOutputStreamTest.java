@@ -95,4 +95,43 @@ final class BackgroundOutputStreamTest {
     out.println("still no exception");
     s.close();
   }
+
+  @Test
+  void chunk_aSteadyLoad_keepsItsRoom_insteadOfGrowingAgainEachTake() {
+    BackgroundOutputStream.Chunk c = new BackgroundOutputStream.Chunk();
+    byte[] line = new byte[300];
+    int grown = 0;
+    for (int take = 0; take < 5 * BackgroundOutputStream.SHRINK_AFTER; take++) {
+      int before = c.capacity();
+      // some 230 KB a take: 10 ms of a policy server's decision lines
+      for (int i = 0; i < 770; i++) {
+        c.write(line, 0, line.length);
+      }
+      grown += c.capacity() > before ? 1 : 0;
+      assertEquals(770 * 300, c.size());
+      c.reset();
+    }
+    assertEquals(1, grown, "grown in the first take only");
+  }
+
+  @Test
+  void chunk_afterABurst_givesTheRoomBack() throws IOException {
+    BackgroundOutputStream.Chunk c = new BackgroundOutputStream.Chunk();
+    c.write(new byte[1 << 20], 0, 1 << 20);
+    c.reset();
+    assertTrue(c.capacity() >= 1 << 20);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // the burst's take counts in the first look; the next finds only small ones
+    int small = 2 * BackgroundOutputStream.SHRINK_AFTER - 1;
+    for (int take = 1; take <= small; take++) {
+      c.write(new byte[] {'a', '\n'}, 0, 2);
+      c.writeTo(out);
+      c.reset();
+      if (take == BackgroundOutputStream.SHRINK_AFTER - 1) {
+        assertTrue(c.capacity() >= 1 << 20, "kept while the burst is among the takes looked at");
+      }
+    }
+    assertEquals(BackgroundOutputStream.INITIAL_CAPACITY, c.capacity());
+    assertEquals("a\n".repeat(small), out.toString());
+  }
 }
