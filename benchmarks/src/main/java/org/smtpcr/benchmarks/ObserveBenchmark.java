@@ -114,7 +114,10 @@ public class ObserveBenchmark {
       listener = Optional.of(MicrometerDecisionListener.of(registry));
     }
     if (log) {
-      DecisionListener decisionLog = DecisionLog.from(Settings.defaults(), TokenFixtures.keyRing());
+      // written past slf4j, as the command writes it (CommandLog)
+      DecisionListener decisionLog =
+          DecisionLog.from(Settings.defaults(), TokenFixtures.keyRing())
+              .writingTo((LogPrintStream) System.err);
       listener = Optional.of(listener.map(decisionLog::andThen).orElse(decisionLog));
     }
     engine = CoreFixtures.engine(store, PostfixReplies.formatter(), Optional.empty(), listener);

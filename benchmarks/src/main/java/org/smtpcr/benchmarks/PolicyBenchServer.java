@@ -36,7 +36,6 @@ import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.JdbcWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
-import org.smtpcr.examples.runtime.BackgroundDecisionListener;
 import org.smtpcr.examples.runtime.BackgroundOutputStream;
 import org.smtpcr.examples.runtime.CachingWhitelistStore;
 import org.smtpcr.examples.runtime.DecisionLog;
@@ -68,9 +67,9 @@ public final class PolicyBenchServer {
   public static void main(String[] args) throws Exception {
     Map<String, String> o = PolicyLoad.options(args);
     boolean observe = on(o, "observe");
+    // as the command decides: slf4j-simple's time only when set as a system property
+    boolean ownTime = System.getProperty("org.slf4j.simpleLogger.showDateTime") != null;
     if (observe) {
-      // as the command decides: slf4j-simple's time only when set as a system property
-      boolean ownTime = System.getProperty("org.slf4j.simpleLogger.showDateTime") != null;
       // before the first logger exists
       applyCommandLogging(System.getProperties());
       // and standard error as the command's Main sets it up: written by a thread of its own
@@ -153,15 +152,14 @@ public final class PolicyBenchServer {
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(metrics::close));
         store = TimedWhitelistStore.of(store, metrics.registry());
-        // on a thread of their own, which a scrape waits for (MetricsOption.Monitoring)
-        BackgroundDecisionListener decisions =
-            BackgroundDecisionListener.start(
-                DecisionLog.from(Settings.defaults(), TokenFixtures.keyRing())
-                    .andThen(MicrometerDecisionListener.of(metrics.registry())),
-                "smtpcr-decisions");
-        metrics.awaitBeforeScrape(decisions);
-        Runtime.getRuntime().addShutdownHook(new Thread(decisions::close));
-        listener = Optional.of(decisions);
+        // in the deciding thread, the log written past slf4j as the command writes it
+        // (MetricsOption.Monitoring, CommandLog)
+        DecisionLog decisionLog = DecisionLog.from(Settings.defaults(), TokenFixtures.keyRing());
+        if (!ownTime && System.err instanceof LogPrintStream err) {
+          decisionLog = decisionLog.writingTo(err);
+        }
+        listener =
+            Optional.of(decisionLog.andThen(MicrometerDecisionListener.of(metrics.registry())));
         observed = ", decision log at INFO, metrics on 127.0.0.1:" + metrics.address().getPort();
       }
       boolean memoryFirst = on(o, "memory-first") && workers > 0 && auth.isEmpty();

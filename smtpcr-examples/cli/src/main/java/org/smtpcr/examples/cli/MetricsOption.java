@@ -11,9 +11,7 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
-import org.smtpcr.examples.runtime.BackgroundDecisionListener;
 import org.smtpcr.examples.runtime.CachingWhitelistStore;
-import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.ListFiles;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
@@ -63,7 +61,7 @@ final class MetricsOption {
   Monitoring start(Lifecycle.Running running, DataDirectory data) throws IOException {
     Optional<InetSocketAddress> at = address();
     if (at.isEmpty()) {
-      return new Monitoring(running, Optional.empty(), data.servingStore());
+      return new Monitoring(Optional.empty(), data.servingStore());
     }
     // /healthz asks the database itself; the timing is beneath the near cache, so it times the
     // database's answers, and the cache counts its hits and misses
@@ -80,30 +78,19 @@ final class MetricsOption {
                 .registry(registry)
                 .build()
                 .start());
-    return new Monitoring(running, Optional.of(server), store);
+    return new Monitoring(Optional.of(server), store);
   }
 
-  /**
-   * What a command uses: the metrics server if any, and the store to use (timed when serving).
-   *
-   * @param running the run, which closes the decision listener's thread after the servers
-   */
-  record Monitoring(
-      Lifecycle.Running running, Optional<MetricsServer> server, WhitelistStore store) {
+  /** What a command uses: the metrics server if any, and the store to use (timed when serving). */
+  record Monitoring(Optional<MetricsServer> server, WhitelistStore store) {
     /**
-     * The decision log, then the counting listener when serving metrics, both on a thread of their
-     * own ({@link BackgroundDecisionListener}): the servers' threads only queue each decision. The
-     * thread is added to the run before the servers that decide, so it is closed after them and
-     * hands on every decision; a scrape of {@code /metrics} first waits for it.
+     * The decision log, then the counting listener when serving metrics, both in the thread that
+     * decided: the line is written into memory ({@link CommandLog}) and the counters are counted
+     * before the answer goes out, so {@code /metrics} counts every decision answered before it.
      */
     DecisionListener decisions(Settings settings, KeyRing ring) {
-      DecisionListener log = DecisionLog.from(settings, ring);
-      DecisionListener all =
-          server.map(s -> log.andThen(MicrometerDecisionListener.of(s.registry()))).orElse(log);
-      BackgroundDecisionListener background =
-          running.add(BackgroundDecisionListener.start(all, "smtpcr-decisions"));
-      server.ifPresent(s -> s.awaitBeforeScrape(background));
-      return background;
+      DecisionListener log = CommandLog.decisions(settings, ring);
+      return server.map(s -> log.andThen(MicrometerDecisionListener.of(s.registry()))).orElse(log);
     }
 
     /** Wraps the sender authenticator: counting its results when serving metrics. */

@@ -9,7 +9,6 @@ import org.smtpcr.core.engine.DecisionEngine;
 import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.ReplyFormatter;
 import org.smtpcr.core.store.WhitelistStore;
-import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.ListFiles;
 import org.smtpcr.examples.runtime.PageListener;
 import org.smtpcr.examples.runtime.Settings;
@@ -31,7 +30,7 @@ final class Services {
    * default texts.
    */
   static DecisionEngine engine(KeyRing ring, WhitelistStore store, Settings s) {
-    return engine(ring, store, s, DecisionLog.from(s, ring));
+    return engine(ring, store, s, CommandLog.decisions(s, ring));
   }
 
   /** {@link #engine(KeyRing, WhitelistStore, Settings)} with another decision listener. */

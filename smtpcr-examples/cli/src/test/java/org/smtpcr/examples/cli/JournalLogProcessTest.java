@@ -30,11 +30,11 @@ final class JournalLogProcessTest {
   @Test
   void policyServerUnderSystemd_writesTheDecisionLineWithPriority6() throws Exception {
     String line = decisionLine(List.of());
-    // the test class path's logging setup shows the thread (the decision log's own) and the
-    // logger's full name
+    // the test class path's logging setup shows the thread (the worker that decided) and the
+    // logger's full name: not the command's format, so the line goes through slf4j-simple
     assertTrue(
         line.matches(
-            "<6>\\[smtpcr-decisions\\] INFO org\\.smtpcr\\.examples\\.runtime\\.DecisionLog"
+            "<6>\\[[^\\]]+\\] INFO org\\.smtpcr\\.examples\\.runtime\\.DecisionLog"
                 + " - action=challenge rule=default reason=550/5\\.7\\.1 stage=rcpt"
                 + " client_address=h[0-9a-f]:[0-9a-f]{16} .*"),
         line);
@@ -51,6 +51,7 @@ final class JournalLogProcessTest {
     assertTrue(jar.getProperty("org.slf4j.simpleLogger.levelInBrackets") != null, jar::toString);
     List<String> options = new ArrayList<>();
     jar.forEach((k, v) -> options.add("-D" + k + "=" + v));
+    // the command's format: the line is written past slf4j-simple (CommandLog), as it would
     String line = decisionLine(options);
     assertTrue(
         line.matches(

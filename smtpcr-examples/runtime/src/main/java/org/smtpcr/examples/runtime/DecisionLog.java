@@ -2,6 +2,7 @@ package org.smtpcr.examples.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +44,26 @@ public final class DecisionLog implements DecisionListener {
 
   private static final String[] STAGES = lowerCaseNames(Stage.values());
 
+  /**
+   * What slf4j-simple writes in front of a decision's line under the {@code smtpcr} command's
+   * configuration: its level in brackets and the logger's short name.
+   */
+  private static final byte[] HEAD = "[INFO] DecisionLog - ".getBytes(StandardCharsets.US_ASCII);
+
   private final LogLine lines;
   private final EnforcementMode mode;
 
-  private DecisionLog(LogLine lines, EnforcementMode mode) {
+  /** Where lines are written past slf4j, or null: through slf4j. */
+  private final LogPrintStream direct;
+
+  /** Each thread's line, emptied and written again for each decision it logs. */
+  private final ThreadLocal<LogLine.Builder> scratch;
+
+  private DecisionLog(LogLine lines, EnforcementMode mode, LogPrintStream direct) {
     this.lines = lines;
     this.mode = mode;
+    this.direct = direct;
+    this.scratch = ThreadLocal.withInitial(lines::line);
   }
 
   /**
@@ -81,16 +96,46 @@ public final class DecisionLog implements DecisionListener {
    * @return the listener
    */
   public static DecisionLog of(LogLine lines, EnforcementMode mode) {
-    return new DecisionLog(requireNonNull(lines, "lines"), requireNonNull(mode, "mode"));
+    return new DecisionLog(requireNonNull(lines, "lines"), requireNonNull(mode, "mode"), null);
+  }
+
+  /**
+   * This log, writing each line to {@code err} itself instead of through slf4j, as slf4j-simple
+   * would write it there under the {@code smtpcr} command's configuration ({@code [INFO]
+   * DecisionLog - action=...}, after what {@code err} puts in front of a line at INFO). A line is
+   * formatted once, straight into bytes, in the thread that decided, and handed to {@code err}'s
+   * target in one write: what slf4j-simple and a {@link java.io.PrintStream} would add (a string
+   * for the message, another for the line, their encoding, a lock of each) is most of the log's
+   * cost at a policy server's rates ({@code docs/benchmarks.md}). The logger's level is still
+   * slf4j's: a line is written only while it logs at INFO.
+   *
+   * <p>Only for a process whose slf4j-simple writes to {@code err} in the command's format: the
+   * command checks that its configuration was not changed by system properties before it asks.
+   *
+   * @param err the process's standard error, as the command sets it up
+   * @return a log writing to {@code err}
+   */
+  public DecisionLog writingTo(LogPrintStream err) {
+    return new DecisionLog(lines, mode, requireNonNull(err, "err"));
   }
 
   @Override
   public void onDecision(DecisionEvent event) {
-    if (log.isInfoEnabled()) {
+    requireNonNull(event, "event");
+    if (!log.isInfoEnabled()) {
+      return;
+    }
+    if (direct == null) {
       // the line as the message, without arguments: the backend copies it as it is, without
       // looking for placeholders (what a peer sent can hold "{}": it is written as it came)
       log.info(format(event));
+      return;
     }
+    byte[] prefix = direct.infoPrefix();
+    LogLine.Builder b =
+        scratch.get().reset().put(prefix, 0, prefix.length).put(HEAD, 0, HEAD.length).fields();
+    fields(event, b).put((byte) '\n');
+    direct.writeLines(b.bytes(), 0, b.length());
   }
 
   /**
@@ -101,10 +146,14 @@ public final class DecisionLog implements DecisionListener {
    */
   public String format(DecisionEvent event) {
     requireNonNull(event, "event");
+    return fields(event, lines.line()).toString();
+  }
+
+  /** Writes the fields of {@code event}'s line into {@code b}. */
+  private LogLine.Builder fields(DecisionEvent event, LogLine.Builder b) {
     Decision d = event.decision();
     DecisionContext c = event.context();
     String verdict = VERDICTS[d.verdict().ordinal()];
-    LogLine.Builder b = lines.line();
     if (mode == EnforcementMode.OBSERVE) {
       b.add("action", "accept");
       if (d.verdict() != Decision.Verdict.ACCEPT) {
@@ -118,14 +167,23 @@ public final class DecisionLog implements DecisionListener {
         .add("reason", reason(event))
         .add("stage", STAGES[event.stage().ordinal()])
         .address("client_address", c.clientAddress());
-    c.clientName().ifPresent(n -> b.add("client_name", n));
-    c.helo().ifPresent(h -> b.add("helo", h));
-    c.reversePath().ifPresent(p -> b.address("sender", p));
-    c.forwardPath().ifPresent(p -> b.address("recipient", p));
-    c.queueId().ifPresent(q -> b.add("queue_id", q));
-    return b.add("session", event.sessionId())
-        .add("delay_ms", millis(event.elapsedNanos()))
-        .toString();
+    // without a lambda per field: this runs for every decision
+    if (c.clientName().isPresent()) {
+      b.add("client_name", c.clientName().get());
+    }
+    if (c.helo().isPresent()) {
+      b.add("helo", c.helo().get());
+    }
+    if (c.reversePath().isPresent()) {
+      b.address("sender", c.reversePath().get());
+    }
+    if (c.forwardPath().isPresent()) {
+      b.address("recipient", c.forwardPath().get());
+    }
+    if (c.queueId().isPresent()) {
+      b.add("queue_id", c.queueId().get());
+    }
+    return b.add("session", event.sessionId()).millis("delay_ms", event.elapsedNanos());
   }
 
   private static String[] lowerCaseNames(Enum<?>[] values) {
@@ -148,18 +206,13 @@ public final class DecisionLog implements DecisionListener {
     return r.code() + "/" + r.enhancedStatus();
   }
 
-  /** Milliseconds with one decimal, without a locale. */
-  static String millis(long nanos) {
-    long tenths = nanos / 100_000;
-    return (tenths / 10) + "." + (tenths % 10);
-  }
-
   @Override
   public String toString() {
     return "DecisionLog[addresses="
         + lines.addresses().name().toLowerCase(Locale.ROOT)
         + ", mode="
         + mode.name().toLowerCase(Locale.ROOT)
+        + (direct == null ? "" : ", direct")
         + "]";
   }
 }

@@ -3,8 +3,10 @@ package org.smtpcr.examples.runtime;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.net.InetAddresses;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.tokens.KeyRing;
@@ -120,58 +122,11 @@ public final class LogLine {
     return "h" + stamp.charAt(0) + ":" + stamp.substring(1, 1 + HASH_HEX);
   }
 
-  private static boolean isPlain(char c) {
-    return c < 128 && PLAIN[c];
-  }
-
   /** The value, quoted when it must be. */
   static String quote(String value) {
-    StringBuilder sb = new StringBuilder(value.length() + 8);
-    appendValue(sb, value);
-    return sb.toString();
-  }
-
-  /**
-   * Appends {@code value} as {@link LogSafe#of} makes it safe, in double quotes (with {@code "} and
-   * {@code \} escaped) when it is empty or holds a space, a quote or a backslash: in one pass over
-   * the value, without building the safe string first (this runs for every field of every
-   * decision).
-   */
-  static void appendValue(StringBuilder sb, String value) {
-    int length = value.length();
-    boolean cut = length > LogSafe.MAX_LENGTH;
-    // LogSafe keeps the first MAX_LENGTH - 3 characters of a longer value, then "..."
-    int n = cut ? LogSafe.MAX_LENGTH - 3 : length;
-    int plainTo = 0;
-    while (plainTo < n && isPlain(value.charAt(plainTo))) {
-      plainTo++;
-    }
-    boolean quoted = length == 0;
-    for (int i = plainTo; !quoted && i < n; i++) {
-      char c = value.charAt(i);
-      quoted = c == ' ' || c == '"' || c == '\\';
-    }
-    if (quoted) {
-      sb.append('"');
-    }
-    if (plainTo == n) {
-      // the usual value: copied as it is, in one go
-      sb.append(value, 0, n);
-    } else {
-      for (int i = 0; i < n; i++) {
-        char c = value.charAt(i);
-        if (quoted && (c == '"' || c == '\\')) {
-          sb.append('\\');
-        }
-        sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-      }
-    }
-    if (cut) {
-      sb.append("...");
-    }
-    if (quoted) {
-      sb.append('"');
-    }
+    Builder b = new LogLine(LogAddresses.NONE, null).line();
+    b.value(value);
+    return b.toString();
   }
 
   /**
@@ -180,8 +135,16 @@ public final class LogLine {
    * @since 0.3.0
    */
   public final class Builder {
-    // a decision's line is about 300 characters: room for it without growing
-    private final StringBuilder sb = new StringBuilder(512);
+    /**
+     * The line's bytes: every value is made printable US-ASCII, so a byte is a character. A
+     * decision's line is about 300 of them: room for it without growing.
+     */
+    private byte[] bytes = new byte[512];
+
+    private int length;
+
+    /** Where the fields start: the first has no space in front, even after a head. */
+    private int fieldsFrom;
 
     private Builder() {}
 
@@ -193,13 +156,9 @@ public final class LogLine {
      * @return this line
      */
     public Builder add(String key, String value) {
-      requireNonNull(key, "key");
       requireNonNull(value, "value");
-      if (sb.length() > 0) {
-        sb.append(' ');
-      }
-      sb.append(key).append('=');
-      appendValue(sb, value);
+      key(key);
+      value(value);
       return this;
     }
 
@@ -225,13 +184,177 @@ public final class LogLine {
      */
     public Builder address(String key, InetAddress address) {
       requireNonNull(address, "address");
+      if (mode == LogAddresses.FULL && address instanceof Inet4Address) {
+        // the usual client: its four numbers written as they are, without a string between
+        byte[] a = address.getAddress();
+        key(key);
+        for (int i = 0; i < a.length; i++) {
+          if (i > 0) {
+            put((byte) '.');
+          }
+          number(a[i] & 0xff);
+        }
+        return this;
+      }
       return address(key, InetAddresses.toAddrString(address));
     }
 
-    /** The line. */
+    /**
+     * Adds a duration in milliseconds with one decimal ({@code 0.4}), without a locale.
+     *
+     * @param key the field name
+     * @param nanos the duration in nanoseconds, not negative
+     * @return this line
+     */
+    Builder millis(String key, long nanos) {
+      long tenths = nanos / 100_000;
+      key(key);
+      number(tenths / 10);
+      put((byte) '.');
+      return put((byte) ('0' + tenths % 10));
+    }
+
+    /** Empties the line for reuse. */
+    Builder reset() {
+      length = 0;
+      fieldsFrom = 0;
+      return this;
+    }
+
+    /**
+     * Marks where the fields start: what was {@linkplain #put(byte[], int, int) put} before is a
+     * head in front of them, which {@link #toString()} leaves out.
+     */
+    Builder fields() {
+      fieldsFrom = length;
+      return this;
+    }
+
+    /** Appends bytes as they are: a head or a line end, never what a peer sent. */
+    Builder put(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, bytes, length, len);
+      length += len;
+      return this;
+    }
+
+    /** Appends one byte as it is. */
+    Builder put(byte b) {
+      ensure(1);
+      bytes[length++] = b;
+      return this;
+    }
+
+    /** The bytes written: {@link #length()} of them. */
+    byte[] bytes() {
+      return bytes;
+    }
+
+    /** How many bytes are written. */
+    int length() {
+      return length;
+    }
+
+    private void key(String key) {
+      requireNonNull(key, "key");
+      int n = key.length();
+      ensure(n + 2);
+      if (length > fieldsFrom) {
+        bytes[length++] = ' ';
+      }
+      for (int i = 0; i < n; i++) {
+        bytes[length++] = (byte) key.charAt(i);
+      }
+      bytes[length++] = '=';
+    }
+
+    private void number(long value) {
+      if (value < 10 && value >= 0) {
+        put((byte) ('0' + value));
+        return;
+      }
+      String digits = Long.toString(value);
+      ensure(digits.length());
+      for (int i = 0; i < digits.length(); i++) {
+        bytes[length++] = (byte) digits.charAt(i);
+      }
+    }
+
+    /**
+     * Appends {@code value} as {@link LogSafe#of} makes it safe, in double quotes (with {@code "}
+     * and {@code \} escaped) when it is empty or holds a space, a quote or a backslash: in one pass
+     * over the value, without building the safe string first (this runs for every field of every
+     * decision).
+     */
+    void value(String value) {
+      int n = value.length();
+      if (n > 0 && n <= LogSafe.MAX_LENGTH) {
+        // the usual value: copied as it is, character by character, until one is not plain
+        ensure(n);
+        byte[] b = bytes;
+        int at = length;
+        int i = 0;
+        while (i < n) {
+          char c = value.charAt(i);
+          if (c >= 128 || !PLAIN[c]) {
+            break;
+          }
+          b[at + i] = (byte) c;
+          i++;
+        }
+        if (i == n) {
+          length += n;
+          return;
+        }
+      }
+      escaped(value);
+    }
+
+    /**
+     * {@link #value} of a value that is empty, too long, or holds a character that is not plain.
+     */
+    private void escaped(String value) {
+      int n = value.length();
+      boolean cut = n > LogSafe.MAX_LENGTH;
+      // LogSafe keeps the first MAX_LENGTH - 3 characters of a longer value, then "..."
+      int keep = cut ? LogSafe.MAX_LENGTH - 3 : n;
+      boolean quoted = n == 0;
+      for (int i = 0; !quoted && i < keep; i++) {
+        char c = value.charAt(i);
+        quoted = c == ' ' || c == '"' || c == '\\';
+      }
+      // at most a backslash for each character, the quotes and the "..."
+      ensure(2 * keep + 5);
+      if (quoted) {
+        bytes[length++] = '"';
+      }
+      for (int i = 0; i < keep; i++) {
+        char c = value.charAt(i);
+        if (quoted && (c == '"' || c == '\\')) {
+          bytes[length++] = '\\';
+        }
+        bytes[length++] = (byte) (c >= 0x20 && c < 0x7f ? c : '?');
+      }
+      if (cut) {
+        bytes[length++] = '.';
+        bytes[length++] = '.';
+        bytes[length++] = '.';
+      }
+      if (quoted) {
+        bytes[length++] = '"';
+      }
+    }
+
+    private void ensure(int more) {
+      if (length + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+      }
+    }
+
+    /** The line, without the head in front of its {@link #fields()}. */
     @Override
     public String toString() {
-      return sb.toString();
+      return new String(bytes, fieldsFrom, length - fieldsFrom, StandardCharsets.ISO_8859_1);
     }
   }
 }

@@ -253,6 +253,35 @@ public final class LogPrintStream extends PrintStream {
   }
 
   /**
+   * What this stream puts in front of a log line at INFO: the time stamp of this second, the
+   * journal's {@code <6>}, or nothing. For a line written past slf4j with {@link #writeLines}.
+   */
+  byte[] infoPrefix() {
+    return switch (prefix) {
+      case TIME -> stamp();
+      case PRIORITY -> PRIORITIES[6];
+      case NONE -> NOTHING;
+    };
+  }
+
+  /**
+   * Hands whole lines, each with its prefix ({@link #infoPrefix()}) and its end, to the target in
+   * one write, past this stream's text path: the decision log's lines ({@link
+   * DecisionLog#writingTo}). They do not change the priority a later line without a level takes in
+   * the journal (that of the last line written through the text path: a stack trace's lines follow
+   * the message they belong to).
+   */
+  void writeLines(byte[] lines, int off, int len) {
+    try {
+      target.write(lines, off, len);
+    } catch (InterruptedIOException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      setError();
+    }
+  }
+
+  /**
    * Registers the shutdown hook of a process whose standard error is this stream in front of {@code
    * background}: as the JVM shuts down, the unfinished line is ended, what is pending is written,
    * and every later line (those of other shutdown hooks) goes out at once.

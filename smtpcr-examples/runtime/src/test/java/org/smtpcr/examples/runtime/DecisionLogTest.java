@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.net.InetAddresses;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -230,5 +234,83 @@ final class DecisionLogTest {
             () -> Settings.builder().text(Settings.LOG_ADDRESSES, "partial"));
     assertTrue(e.getMessage().contains("full, hash or none"), e.getMessage());
     assertEquals(Optional.of(Settings.LOG_ADDRESSES), Settings.named("--log-addresses"));
+  }
+
+  /** Each call to write, as the bytes it was given. */
+  private static final class Writes extends java.io.OutputStream {
+    final List<String> writes = new java.util.ArrayList<>();
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      writes.add(new String(b, off, len, StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  @Test
+  void writingTo_aTimeStampingStream_writesTimeHeadAndLineInOneWrite() {
+    Writes target = new Writes();
+    Clock clock = Clock.fixed(Instant.parse("2026-12-06T12:34:56.789Z"), ZoneOffset.UTC);
+    DecisionLog log =
+        DecisionLog.of(LogLine.of(LogAddresses.FULL, RING))
+            .writingTo(LogPrintStream.timeStamped(target, StandardCharsets.UTF_8, clock));
+    DecisionEvent e = challenge(context("mail.example.org", "<a@b.example>", "<c@d.example>"));
+    log.onDecision(e);
+    assertEquals(List.of("12:34:56 [INFO] DecisionLog - " + log.format(e) + "\n"), target.writes);
+    assertTrue(log.format(e).startsWith("action=challenge rule=default "), log.format(e));
+    assertTrue(log.toString().contains("direct"), log.toString());
+  }
+
+  @Test
+  void writingTo_theJournal_writesPriority6_andLeavesTheStreamsOwnLevelsAlone() {
+    Writes target = new Writes();
+    LogPrintStream journal = LogPrintStream.journal(target, StandardCharsets.UTF_8);
+    DecisionLog log = DecisionLog.of(LogLine.of(LogAddresses.NONE, RING)).writingTo(journal);
+    journal.println("[WARN] Foo - it failed");
+    DecisionEvent e = challenge(context("h", "<a@b.example>", "<c@d.example>"));
+    log.onDecision(e);
+    // a stack trace's line: the level of the line before it that went through the stream
+    journal.println("\tat Foo.bar(Foo.java:1)");
+    assertEquals(
+        List.of(
+            "<4>[WARN] Foo - it failed\n",
+            "<6>[INFO] DecisionLog - " + log.format(e) + "\n",
+            "<4>\tat Foo.bar(Foo.java:1)\n"),
+        target.writes);
+  }
+
+  @Test
+  void writingTo_aLongLineThenAShortOne_eachIsWholeAndNothingOfTheOtherIsLeft() {
+    Writes target = new Writes();
+    DecisionLog log =
+        DecisionLog.of(LogLine.of(LogAddresses.FULL, RING))
+            .writingTo(LogPrintStream.plain(target, StandardCharsets.UTF_8));
+    DecisionEvent longOne =
+        challenge(context("x".repeat(190), "<" + "a".repeat(150) + "@b.example>", "<c@d.ex>"));
+    DecisionEvent shortOne = challenge(context("h", "<>", "<c@d.ex>"));
+    log.onDecision(longOne);
+    log.onDecision(shortOne);
+    assertEquals(
+        List.of(
+            "[INFO] DecisionLog - " + log.format(longOne) + "\n",
+            "[INFO] DecisionLog - " + log.format(shortOne) + "\n"),
+        target.writes);
+    assertTrue(log.format(shortOne).contains(" sender=<> "), log.format(shortOne));
+  }
+
+  @Property
+  void writingTo_anyHelo_writesTheFormattedLine(@ForAll String helo) {
+    Writes target = new Writes();
+    DecisionLog log =
+        DecisionLog.of(LogLine.of(LogAddresses.FULL, RING))
+            .writingTo(LogPrintStream.plain(target, StandardCharsets.UTF_8));
+    DecisionEvent e = challenge(context(helo, "<a@b.example>", "<c@d.ex>"));
+    log.onDecision(e);
+    assertEquals(List.of("[INFO] DecisionLog - " + log.format(e) + "\n"), target.writes);
+    assertEquals(12, parse(log.format(e)).size());
   }
 }

@@ -60,4 +60,36 @@ final class LogLineTest {
     assertEquals("\"a b\"", LogLine.quote("a b"));
     assertEquals("a".repeat(197) + "...", LogLine.quote("a".repeat(197) + " xyz"));
   }
+
+  @Property
+  void address_ipv4InFull_isWhatTheTextOfTheAddressGives(@ForAll byte[] raw) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(raw.length >= 4);
+    java.net.InetAddress a = java.net.InetAddress.getByAddress(java.util.Arrays.copyOf(raw, 4));
+    LogLine lines = LogLine.of(LogAddresses.FULL, org.smtpcr.tokens.KeyRing.generate());
+    assertEquals(
+        "client_address=" + com.google.common.net.InetAddresses.toAddrString(a),
+        lines.line().address("client_address", a).toString());
+  }
+
+  @Test
+  void millis_oneDecimal_withoutLocale() {
+    LogLine lines = LogLine.of(LogAddresses.NONE, org.smtpcr.tokens.KeyRing.generate());
+    assertEquals("d=0.0", lines.line().millis("d", 99_999).toString());
+    assertEquals("d=0.4", lines.line().millis("d", 412_345).toString());
+    assertEquals("d=12.3", lines.line().millis("d", 12_345_678).toString());
+    assertEquals(
+        "a=b d=1234567.8", lines.line().add("a", "b").millis("d", 1_234_567_891_234L).toString());
+  }
+
+  @Test
+  void reset_keepsTheHeadOutOfTheText_andEmptiesTheLine() {
+    LogLine lines = LogLine.of(LogAddresses.NONE, org.smtpcr.tokens.KeyRing.generate());
+    LogLine.Builder b = lines.line().add("a", "x".repeat(1000));
+    byte[] head = "HEAD ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    b.reset().put(head, 0, head.length).fields().add("k", "v w");
+    assertEquals("k=\"v w\"", b.toString());
+    assertEquals(
+        "HEAD k=\"v w\"",
+        new String(b.bytes(), 0, b.length(), java.nio.charset.StandardCharsets.US_ASCII));
+  }
 }

@@ -20,9 +20,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -38,7 +36,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smtpcr.core.internal.LogSafe;
 import org.smtpcr.core.store.WhitelistStore;
-import org.smtpcr.examples.runtime.BackgroundDecisionListener;
 
 /**
  * A small HTTP server for monitoring, on the JDK's own HTTP server:
@@ -60,12 +57,6 @@ public final class MetricsServer implements AutoCloseable {
   /** How long {@code /healthz} waits for the store by default. */
   public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
-  /**
-   * How long a scrape waits by default for a {@linkplain #awaitBeforeScrape background listener} to
-   * catch up.
-   */
-  public static final Duration DEFAULT_CATCH_UP = Duration.ofSeconds(1);
-
   /** The counter key the health check reads: no rate limit uses it, so it is always 0. */
   static final String HEALTH_KEY = "smtpcr-healthz";
 
@@ -80,12 +71,6 @@ public final class MetricsServer implements AutoCloseable {
   private final ThreadPoolExecutor checks;
   private final ExecutorService handlers;
   private HttpServer server;
-
-  /** What a scrape waits for first: a listener that counts decisions in the background. */
-  private record Counting(BackgroundDecisionListener decisions, Duration maxWait) {}
-
-  /** What a scrape waits for first, and how long at most. */
-  private final List<Counting> counting = new CopyOnWriteArrayList<>();
 
   private MetricsServer(Builder b) {
     this.bind = b.bind;
@@ -132,37 +117,6 @@ public final class MetricsServer implements AutoCloseable {
     s.start();
     server = s;
     log.info("metrics on {}", address());
-    return this;
-  }
-
-  /**
-   * Makes each {@code /metrics} scrape first wait (at most {@link #DEFAULT_CATCH_UP}) until {@code
-   * decisions} has handed on every event queued before the request: when the {@link
-   * MicrometerDecisionListener} counts behind a {@link BackgroundDecisionListener}, {@code
-   * /metrics} then counts every decision answered before it was asked.
-   *
-   * @param decisions the background listener the counting listener is behind
-   * @return this server
-   */
-  public MetricsServer awaitBeforeScrape(BackgroundDecisionListener decisions) {
-    return awaitBeforeScrape(decisions, DEFAULT_CATCH_UP);
-  }
-
-  /**
-   * {@link #awaitBeforeScrape(BackgroundDecisionListener)}, waiting at most {@code wait}.
-   *
-   * @param decisions the background listener the counting listener is behind
-   * @param wait how long a scrape waits for it at most, 1 ms to 1 minute
-   * @return this server
-   */
-  public MetricsServer awaitBeforeScrape(BackgroundDecisionListener decisions, Duration wait) {
-    requireNonNull(decisions, "decisions");
-    requireNonNull(wait, "wait");
-    checkArgument(
-        wait.compareTo(Duration.ofMillis(1)) >= 0 && wait.compareTo(Duration.ofMinutes(1)) <= 0,
-        "wait must be 1 ms..1 min, got %s",
-        wait);
-    counting.add(new Counting(decisions, wait));
     return this;
   }
 
@@ -225,7 +179,6 @@ public final class MetricsServer implements AutoCloseable {
         x.getResponseHeaders().set("Allow", "GET, HEAD");
         send(x, 405, "text/plain; charset=utf-8", "method not allowed\n");
       } else if (path.equals("/metrics")) {
-        catchUp();
         send(x, 200, PROMETHEUS_TEXT, registry.scrape());
       } else if (path.equals("/healthz")) {
         Optional<String> problem = problem();
@@ -236,23 +189,6 @@ public final class MetricsServer implements AutoCloseable {
             problem.orElse("ok") + "\n");
       } else {
         send(x, 404, "text/plain; charset=utf-8", "not found: try /metrics or /healthz\n");
-      }
-    }
-  }
-
-  /** Waits for the background listeners; one that does not catch up in time is scraped as is. */
-  private void catchUp() {
-    for (Counting c : counting) {
-      try {
-        if (!c.decisions().awaitDelivered(c.maxWait())) {
-          log.warn(
-              "{} did not catch up within {} ms: scraped as it is",
-              c.decisions(),
-              c.maxWait().toMillis());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
     }
   }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.Counter;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,17 +12,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.core.store.testing.UnavailableWhitelistStore;
-import org.smtpcr.examples.runtime.BackgroundDecisionListener;
-import org.smtpcr.examples.runtime.DecisionEvents;
 
 /** {@code /metrics} and {@code /healthz} over a real socket, with a plain HTTP client. */
 final class MetricsServerTest {
@@ -66,73 +59,6 @@ final class MetricsServerTest {
       assertTrue(r.body().contains("jvm_threads_live_threads"), r.body());
       assertTrue(r.body().contains("process_uptime_seconds"), r.body());
     }
-  }
-
-  @Test
-  void metrics_waitsForTheBackgroundListener_andCountsEveryDecisionQueuedBeforeIt()
-      throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    try (MetricsServer server = start(InMemoryWhitelistStore.builder().build())) {
-      try (BackgroundDecisionListener decisions =
-          BackgroundDecisionListener.start(countingAfter(release, server), "test-decisions")) {
-        // long enough for any machine: the test sees the scrape wait, then lets it go on
-        server.awaitBeforeScrape(decisions, Duration.ofSeconds(30));
-        for (int i = 0; i < 10; i++) {
-          decisions.onDecision(DecisionEvents.accept("s" + i));
-        }
-        CompletableFuture<HttpResponse<String>> scrape =
-            HTTP.sendAsync(
-                HttpRequest.newBuilder(uri(server, "/metrics"))
-                    .timeout(Duration.ofSeconds(30))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        // the scrape waits for the listener before it reads the registry
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!aScrapeWaitsForDecisions()) {
-          assertTrue(System.nanoTime() < deadline, "no scrape waits for the decisions");
-          Thread.onSpinWait();
-        }
-        release.countDown();
-        HttpResponse<String> r = scrape.get(30, TimeUnit.SECONDS);
-        assertEquals(200, r.statusCode());
-        assertTrue(r.body().contains("smtpcr_test_decided_total 10.0"), r.body());
-      }
-    }
-  }
-
-  @Test
-  void metrics_aListenerThatDoesNotCatchUp_isScrapedAsItIs() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    try (MetricsServer server = start(InMemoryWhitelistStore.builder().build())) {
-      try (BackgroundDecisionListener decisions =
-          BackgroundDecisionListener.start(countingAfter(release, server), "test-decisions")) {
-        server.awaitBeforeScrape(decisions, Duration.ofMillis(20));
-        decisions.onDecision(DecisionEvents.accept("s0"));
-        // after its wait: the counts as they are
-        HttpResponse<String> r = get(server, "/metrics");
-        assertEquals(200, r.statusCode());
-        assertTrue(r.body().contains("smtpcr_test_decided_total 0.0"), r.body());
-        release.countDown();
-      }
-    }
-  }
-
-  private static boolean aScrapeWaitsForDecisions() {
-    return Thread.getAllStackTraces().entrySet().stream()
-        .anyMatch(
-            t ->
-                t.getKey().getName().startsWith("smtpcr-metrics-")
-                    && Arrays.stream(t.getValue())
-                        .anyMatch(f -> f.getMethodName().equals("awaitDelivered")));
-  }
-
-  /** Counts each decision in {@code smtpcr.test.decided}, once {@code release} is counted down. */
-  private static DecisionListener countingAfter(CountDownLatch release, MetricsServer server) {
-    Counter counted = server.registry().counter("smtpcr.test.decided");
-    return e -> {
-      await(release);
-      counted.increment();
-    };
   }
 
   private static void await(CountDownLatch latch) {
