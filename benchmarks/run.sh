@@ -155,7 +155,7 @@ observed() {  # observed NAME
   decisions="$(counted "$work/$1.log")"
   stop_pid "$server_pid"; server_pid=""
   logged_as_counted "$work/$1.log" "$decisions" "the $1 server"
-  cond "Decision log and metrics ($1)" "the \`smtpcr\` command's slf4j-simple configuration, INFO decision log on standard error, redirected to a file: $lines lines, $(du -m "$work/$1.log" | cut -f1) MB; \`MetricsServer\` on a free port (Prometheus registry, JVM metrics), \`MicrometerDecisionListener\` and the log behind \`BackgroundDecisionListener\` as in the command, \`TimedWhitelistStore\`: $decisions decisions counted, scraped once at the end"
+  cond "Decision log and metrics ($1)" "the \`smtpcr\` command's slf4j-simple configuration, INFO decision log on standard error, redirected to a file: $lines lines, $(du -m "$work/$1.log" | cut -f1) MB; \`MetricsServer\` on a free port (Prometheus registry, JVM metrics), \`MicrometerDecisionListener\` and the log written past slf4j (\`DecisionLog.writingTo\`) in the deciding thread, as in the command, \`TimedWhitelistStore\`: $decisions decisions counted, scraped once at the end"
   head -20 "$work/$1.log" > "$work/$1.head.log"; rm -f "$work/$1.log"
 }
 # What the decision log and metrics cost, measured in turns of fresh pairs: the in-memory server

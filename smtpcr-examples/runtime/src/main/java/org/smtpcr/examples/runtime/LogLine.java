@@ -43,6 +43,15 @@ public final class LogLine {
     }
   }
 
+  /** The digits of 0 to 255, each of an IPv4 address's numbers: written without dividing. */
+  private static final byte[][] SMALL = new byte[256][];
+
+  static {
+    for (int i = 0; i < SMALL.length; i++) {
+      SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
   private final LogAddresses mode;
   private final Stamps hashes; // null unless HASH
 
@@ -171,8 +180,29 @@ public final class LogLine {
      */
     public Builder address(String key, String address) {
       requireNonNull(address, "address");
-      String v = render(address);
-      return v == null ? this : add(key, v);
+      if (mode != LogAddresses.FULL) {
+        String v = render(address);
+        return v == null ? this : add(key, v);
+      }
+      // as render, without a string between: the bounds of the address within the path
+      int from = 0;
+      int to = address.length();
+      while (from < to && Character.isWhitespace(address.charAt(from))) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace(address.charAt(to - 1))) {
+        to--;
+      }
+      if (to - from >= 2 && address.charAt(from) == '<' && address.charAt(to - 1) == '>') {
+        from++;
+        to--;
+      }
+      if (from == to) {
+        return add(key, "<>");
+      }
+      key(key);
+      value(address, from, to);
+      return this;
     }
 
     /**
@@ -268,16 +298,24 @@ public final class LogLine {
       bytes[length++] = '=';
     }
 
+    /** Appends a number that is not negative, digit by digit. */
     private void number(long value) {
-      if (value < 10 && value >= 0) {
-        put((byte) ('0' + value));
+      if (value < SMALL.length) {
+        byte[] d = SMALL[(int) value];
+        put(d, 0, d.length);
         return;
       }
-      String digits = Long.toString(value);
-      ensure(digits.length());
-      for (int i = 0; i < digits.length(); i++) {
-        bytes[length++] = (byte) digits.charAt(i);
+      int digits = 1;
+      for (long v = value; v >= 10; v /= 10) {
+        digits++;
       }
+      ensure(digits);
+      long v = value;
+      for (int i = length + digits - 1; i >= length; i--) {
+        bytes[i] = (byte) ('0' + v % 10);
+        v /= 10;
+      }
+      length += digits;
     }
 
     /**
@@ -287,14 +325,19 @@ public final class LogLine {
      * decision).
      */
     void value(String value) {
-      int n = value.length();
+      value(value, 0, value.length());
+    }
+
+    /** {@link #value(String)} of {@code value.substring(from, to)}, without making it. */
+    private void value(String value, int from, int to) {
+      int n = to - from;
       if (n > 0 && n <= LogSafe.MAX_LENGTH) {
         // the usual value: copied as it is, character by character, until one is not plain
         ensure(n);
         byte[] b = bytes;
-        int at = length;
-        int i = 0;
-        while (i < n) {
+        int at = length - from;
+        int i = from;
+        while (i < to) {
           char c = value.charAt(i);
           if (c >= 128 || !PLAIN[c]) {
             break;
@@ -302,33 +345,33 @@ public final class LogLine {
           b[at + i] = (byte) c;
           i++;
         }
-        if (i == n) {
+        if (i == to) {
           length += n;
           return;
         }
       }
-      escaped(value);
+      escaped(value, from, to);
     }
 
     /**
      * {@link #value} of a value that is empty, too long, or holds a character that is not plain.
      */
-    private void escaped(String value) {
-      int n = value.length();
+    private void escaped(String value, int from, int to) {
+      int n = to - from;
       boolean cut = n > LogSafe.MAX_LENGTH;
       // LogSafe keeps the first MAX_LENGTH - 3 characters of a longer value, then "..."
-      int keep = cut ? LogSafe.MAX_LENGTH - 3 : n;
+      int end = cut ? from + LogSafe.MAX_LENGTH - 3 : to;
       boolean quoted = n == 0;
-      for (int i = 0; !quoted && i < keep; i++) {
+      for (int i = from; !quoted && i < end; i++) {
         char c = value.charAt(i);
         quoted = c == ' ' || c == '"' || c == '\\';
       }
       // at most a backslash for each character, the quotes and the "..."
-      ensure(2 * keep + 5);
+      ensure(2 * (end - from) + 5);
       if (quoted) {
         bytes[length++] = '"';
       }
-      for (int i = 0; i < keep; i++) {
+      for (int i = from; i < end; i++) {
         char c = value.charAt(i);
         if (quoted && (c == '"' || c == '\\')) {
           bytes[length++] = '\\';

@@ -92,4 +92,18 @@ final class LogLineTest {
         "HEAD k=\"v w\"",
         new String(b.bytes(), 0, b.length(), java.nio.charset.StandardCharsets.US_ASCII));
   }
+
+  @Property
+  void address_inFull_isWhatRenderGives(
+      @ForAll @StringLength(max = 240) String address,
+      @ForAll boolean brackets,
+      @ForAll boolean spaces) {
+    String path = brackets ? "<" + address + ">" : address;
+    path = spaces ? " \t" + path + "\u2003" : path;
+    LogLine lines = LogLine.of(LogAddresses.FULL, org.smtpcr.tokens.KeyRing.generate());
+    assertEquals(
+        lines.line().add("sender", lines.render(path)).toString(),
+        lines.line().address("sender", path).toString(),
+        path);
+  }
 }
