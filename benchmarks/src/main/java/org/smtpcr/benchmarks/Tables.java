@@ -101,7 +101,7 @@ final class Tables {
       = ns added | score | MINUS_PEER
       observed-none | peer: nothing (an accept from the in-memory store, 10,000 pairs)
       observed-metrics observed-none | metrics: decision counters and timer, store timer
-      observed-log observed-none | decision log: the INFO line, through slf4j-simple
+      observed-log observed-none | decision log: the INFO line, as the command writes it
       observed-both observed-none | **both**, as `smtpcr policy-server --metrics-listen`
       """;
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Properties;
+import org.slf4j.LoggerFactory;
 import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.LogPrintStream;
 import org.smtpcr.examples.runtime.Settings;
@@ -11,11 +12,14 @@ import org.smtpcr.tokens.KeyRing;
 
 /**
  * The decision log as the command writes it: each line straight to standard error ({@link
- * DecisionLog#writingTo}) when slf4j-simple writes there in the command's own format, else through
- * slf4j.
+ * DecisionLog#writingTo}) when slf4j-simple is the backend and writes there in the command's own
+ * format, else through slf4j.
  */
 final class CommandLog {
   private static final String PREFIX = "org.slf4j.simpleLogger.";
+
+  /** slf4j-simple's logger factory (a runtime dependency: named, not linked). */
+  private static final String SIMPLE_FACTORY = "org.slf4j.simple.SimpleLoggerFactory";
 
   /** The file slf4j-simple reads its settings from, on the class path. */
   static final String CONFIGURATION_FILE = "simplelogger.properties";
@@ -47,9 +51,15 @@ final class CommandLog {
   static DecisionLog decisions(Settings settings, KeyRing ring) {
     DecisionLog log = DecisionLog.from(settings, ring);
     return System.err instanceof LogPrintStream err
+            && slf4jSimpleBound()
             && ownFormat(System.getProperties(), slf4jSimpleFile())
         ? log.writingTo(err)
         : log;
+  }
+
+  /** Whether slf4j-simple is the backend slf4j logs with, not another one on the class path. */
+  static boolean slf4jSimpleBound() {
+    return LoggerFactory.getILoggerFactory().getClass().getName().equals(SIMPLE_FACTORY);
   }
 
   /**

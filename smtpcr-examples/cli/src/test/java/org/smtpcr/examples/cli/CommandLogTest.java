@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.smtpcr.examples.runtime.LogPrintStream;
+import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.tokens.KeyRing;
 
 final class CommandLogTest {
   private static final String P = "org.slf4j.simpleLogger.";
@@ -71,5 +77,38 @@ final class CommandLogTest {
     assertFalse(CommandLog.ownFormat(new Properties(), CommandLog.slf4jSimpleFile()));
     assertEquals(
         "warn", CommandLog.slf4jSimpleFile().getProperty(P + "defaultLogLevel"), "the test file");
+  }
+
+  @Test
+  void decisions_standardErrorALogPrintStream_inTheCommandsFormat_isWrittenDirectly()
+      throws IOException {
+    PrintStream original = System.err;
+    Properties saved = (Properties) System.getProperties().clone();
+    try {
+      // the command's format as system properties, over the test class path's own file
+      jarFile().forEach((k, v) -> System.setProperty(k.toString(), v.toString()));
+      assertTrue(CommandLog.slf4jSimpleBound(), "slf4j-simple is this JVM's backend");
+      System.setErr(LogPrintStream.plain(new ByteArrayOutputStream(), StandardCharsets.UTF_8));
+      assertTrue(
+          CommandLog.decisions(Settings.defaults(), KeyRing.generate())
+              .toString()
+              .contains("direct"));
+      // a setting that changes the format: through slf4j-simple
+      System.setProperty(P + "showThreadName", "true");
+      assertFalse(
+          CommandLog.decisions(Settings.defaults(), KeyRing.generate())
+              .toString()
+              .contains("direct"));
+      System.clearProperty(P + "showThreadName");
+      // standard error that is not the command's stream: through slf4j-simple
+      System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      assertFalse(
+          CommandLog.decisions(Settings.defaults(), KeyRing.generate())
+              .toString()
+              .contains("direct"));
+    } finally {
+      System.setErr(original);
+      System.setProperties(saved);
+    }
   }
 }

@@ -42,7 +42,27 @@ final class JournalLogProcessTest {
 
   @Test
   void withTheJarsLoggingSetup_theDecisionLineIsBracketedInfo_withPriority6() throws Exception {
-    // every setting of the command's simplelogger.properties, which the test class path shadows
+    // every setting of the command's simplelogger.properties, which the test class path shadows;
+    // the command's format: the line is written past slf4j-simple (CommandLog), as it would be
+    String line = decisionLine(jarsLogging());
+    assertTrue(
+        line.matches(
+            "<6>\\[INFO\\] DecisionLog - action=challenge rule=default reason=550/5\\.7\\.1"
+                + " stage=rcpt client_address=h[0-9a-f]:[0-9a-f]{16} .* delay_ms=\\d+\\.\\d"),
+        line);
+  }
+
+  @Test
+  void withTheJarsLoggingSetup_andTheDecisionLogAtWarn_noDecisionLine() throws Exception {
+    // written past slf4j-simple, the line still obeys the logger's level (the request was
+    // challenged: decisionLines checks the 550)
+    List<String> options = new ArrayList<>(jarsLogging());
+    options.add("-Dorg.slf4j.simpleLogger.log.org.smtpcr.examples.runtime.DecisionLog=warn");
+    assertEquals(List.of(), decisionLines(options));
+  }
+
+  /** Every setting of the command's simplelogger.properties, as JVM options. */
+  private static List<String> jarsLogging() throws Exception {
     Properties jar = new Properties();
     try (Reader in =
         Files.newBufferedReader(Path.of("src/main/resources/simplelogger.properties"))) {
@@ -51,17 +71,18 @@ final class JournalLogProcessTest {
     assertTrue(jar.getProperty("org.slf4j.simpleLogger.levelInBrackets") != null, jar::toString);
     List<String> options = new ArrayList<>();
     jar.forEach((k, v) -> options.add("-D" + k + "=" + v));
-    // the command's format: the line is written past slf4j-simple (CommandLog), as it would
-    String line = decisionLine(options);
-    assertTrue(
-        line.matches(
-            "<6>\\[INFO\\] DecisionLog - action=challenge rule=default reason=550/5\\.7\\.1"
-                + " stage=rcpt client_address=h[0-9a-f]:[0-9a-f]{16} .* delay_ms=\\d+\\.\\d"),
-        line);
+    return options;
   }
 
   /** The one decision line of a challenged request, the server run with these JVM options. */
   private String decisionLine(List<String> jvmOptions) throws Exception {
+    List<String> decisions = decisionLines(jvmOptions);
+    assertEquals(1, decisions.size(), decisions::toString);
+    return decisions.get(0);
+  }
+
+  /** The decision lines of a challenged request, the server run with these JVM options. */
+  private List<String> decisionLines(List<String> jvmOptions) throws Exception {
     Path data = tmp.resolve("data");
     CommandRun.keygen(data);
     try (ChildProcess server =
@@ -87,12 +108,12 @@ final class JournalLogProcessTest {
       server.waitFor(WAIT);
       String err = server.err();
       List<String> decisions = err.lines().filter(l -> l.contains("DecisionLog - ")).toList();
-      assertEquals(1, decisions.size(), err);
-      String line = decisions.get(0);
-      assertTrue(line.contains(" sender=h") && !line.contains("@"), line);
+      for (String line : decisions) {
+        assertTrue(line.contains(" sender=h") && !line.contains("@"), line);
+      }
       assertTrue(
           err.lines().allMatch(l -> l.matches("<[3-7]>.*")), "every line has a priority: " + err);
-      return line;
+      return decisions;
     }
   }
 

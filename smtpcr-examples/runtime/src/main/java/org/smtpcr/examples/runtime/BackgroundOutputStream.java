@@ -244,6 +244,9 @@ public final class BackgroundOutputStream extends OutputStream {
         if (wrote) {
           writeOut(b);
           flushOut();
+        } else {
+          // an empty take counts too: a server gone quiet after a burst gives its room back
+          b.reset();
         }
       }
     }

@@ -104,13 +104,16 @@ public final class DecisionLog implements DecisionListener {
    * would write it there under the {@code smtpcr} command's configuration ({@code [INFO]
    * DecisionLog - action=...}, after what {@code err} puts in front of a line at INFO). A line is
    * formatted once, straight into bytes, in the thread that decided, and handed to {@code err}'s
-   * target in one write: what slf4j-simple and a {@link java.io.PrintStream} would add (a string
-   * for the message, another for the line, their encoding, a lock of each) is most of the log's
-   * cost at a policy server's rates ({@code docs/benchmarks.md}). The logger's level is still
-   * slf4j's: a line is written only while it logs at INFO.
+   * target in one write, without the strings, encoding and locks slf4j-simple and a {@link
+   * java.io.PrintStream} add per line ({@code docs/benchmarks.md}). The logger's level is still
+   * slf4j's: a line is written only while it logs at INFO. The lines are printable US-ASCII, the
+   * same bytes in any charset a console uses.
    *
-   * <p>Only for a process whose slf4j-simple writes to {@code err} in the command's format: the
-   * command checks that its configuration was not changed by system properties before it asks.
+   * <p>Only for a process whose slf4j-simple writes to {@code err} in the command's format (the
+   * command checks its configuration first), and whose {@code err} writes to a thread-safe target,
+   * such as a {@link BackgroundOutputStream}: the lines are written from every deciding thread at
+   * once, past {@code err}'s lock. They do not wait for a message another thread is logging with
+   * its stack trace, so on a console a decision line can come between the two.
    *
    * @param err the process's standard error, as the command sets it up
    * @return a log writing to {@code err}

@@ -233,11 +233,11 @@ public final class LogLine {
      * Adds a duration in milliseconds with one decimal ({@code 0.4}), without a locale.
      *
      * @param key the field name
-     * @param nanos the duration in nanoseconds, not negative
+     * @param nanos the duration in nanoseconds; a negative one is written as 0.0
      * @return this line
      */
     Builder millis(String key, long nanos) {
-      long tenths = nanos / 100_000;
+      long tenths = Math.max(0, nanos) / 100_000;
       key(key);
       number(tenths / 10);
       put((byte) '.');

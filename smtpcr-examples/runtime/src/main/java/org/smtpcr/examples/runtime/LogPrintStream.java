@@ -27,8 +27,8 @@ import java.util.Locale;
  *   <li>{@linkplain #journal for the journal}, under systemd, every line's syslog priority, {@code
  *       <3>} for ERROR, {@code <4>} WARN, {@code <6>} INFO, {@code <7>} DEBUG and TRACE (systemd's
  *       {@code SyslogLevelPrefix}); a line without a level (a stack trace's) takes the level of the
- *       line before it, and one that follows none is {@code <3>}, an error message of the command
- *       itself;
+ *       line written through this stream's text before it, and one that follows none is {@code
+ *       <3>}, an error message of the command itself;
  *   <li>{@linkplain #plain as they are}.
  * </ul>
  *
@@ -266,14 +266,17 @@ public final class LogPrintStream extends PrintStream {
 
   /**
    * Hands whole lines, each with its prefix ({@link #infoPrefix()}) and its end, to the target in
-   * one write, past this stream's text path: the decision log's lines ({@link
-   * DecisionLog#writingTo}). They do not change the priority a later line without a level takes in
+   * one write, then flushes it, past this stream's text path and its lock: the decision log's lines
+   * ({@link DecisionLog#writingTo}), from many threads at once, so the target must be thread-safe
+   * (a {@link BackgroundOutputStream} is; its flush wakes an idle writer, as slf4j-simple's flush
+   * after each line does). They do not change the priority a later line without a level takes in
    * the journal (that of the last line written through the text path: a stack trace's lines follow
    * the message they belong to).
    */
   void writeLines(byte[] lines, int off, int len) {
     try {
       target.write(lines, off, len);
+      target.flush();
     } catch (InterruptedIOException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
