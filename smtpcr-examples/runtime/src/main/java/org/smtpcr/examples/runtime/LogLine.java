@@ -116,10 +116,8 @@ public final class LogLine {
     if (mode == LogAddresses.NONE) {
       return null;
     }
-    String a = address.strip();
-    if (a.length() >= 2 && a.charAt(0) == '<' && a.charAt(a.length() - 1) == '>') {
-      a = a.substring(1, a.length() - 1);
-    }
+    long b = bounds(address);
+    String a = address.substring(start(b), end(b));
     if (a.isEmpty()) {
       return "<>";
     }
@@ -129,6 +127,35 @@ public final class LogLine {
     String stamp = hashes.sign(a.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
     // the stamp is the key id (one hex digit) and the tag: keep the id as the label
     return "h" + stamp.charAt(0) + ":" + stamp.substring(1, 1 + HASH_HEX);
+  }
+
+  /**
+   * Where the address within a path as received starts and ends, packed as {@code start << 32 |
+   * end}: without the white space around it ({@link String#strip()}'s), then without one pair of
+   * angle brackets around it.
+   */
+  private static long bounds(String path) {
+    int from = 0;
+    int to = path.length();
+    while (from < to && Character.isWhitespace(path.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(path.charAt(to - 1))) {
+      to--;
+    }
+    if (to - from >= 2 && path.charAt(from) == '<' && path.charAt(to - 1) == '>') {
+      from++;
+      to--;
+    }
+    return (long) from << 32 | to;
+  }
+
+  private static int start(long bounds) {
+    return (int) (bounds >>> 32);
+  }
+
+  private static int end(long bounds) {
+    return (int) bounds;
   }
 
   /** The value, quoted when it must be. */
@@ -184,24 +211,13 @@ public final class LogLine {
         String v = render(address);
         return v == null ? this : add(key, v);
       }
-      // as render, without a string between: the bounds of the address within the path
-      int from = 0;
-      int to = address.length();
-      while (from < to && Character.isWhitespace(address.charAt(from))) {
-        from++;
-      }
-      while (to > from && Character.isWhitespace(address.charAt(to - 1))) {
-        to--;
-      }
-      if (to - from >= 2 && address.charAt(from) == '<' && address.charAt(to - 1) == '>') {
-        from++;
-        to--;
-      }
-      if (from == to) {
+      // as render, without a string between: the address copied from within the path
+      long b = bounds(address);
+      if (start(b) == end(b)) {
         return add(key, "<>");
       }
       key(key);
-      value(address, from, to);
+      value(address, start(b), end(b));
       return this;
     }
 

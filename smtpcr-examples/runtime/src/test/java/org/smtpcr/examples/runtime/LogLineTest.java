@@ -108,4 +108,19 @@ final class LogLineTest {
         FULL.line().address("sender", path).toString(),
         path);
   }
+
+  @Property
+  void render_inFull_isTheStrippedPathWithoutOnePairOfBrackets(
+      @ForAll @StringLength(max = 60) String address,
+      @ForAll boolean brackets,
+      @ForAll boolean spaces) {
+    String path = brackets ? "<" + address + ">" : address;
+    path = spaces ? " \t" + path + "\u2003" : path;
+    // the definition, written out with the JDK's strip
+    String a = path.strip();
+    if (a.length() >= 2 && a.startsWith("<") && a.endsWith(">")) {
+      a = a.substring(1, a.length() - 1);
+    }
+    assertEquals(a.isEmpty() ? "<>" : a, FULL.render(path), path);
+  }
 }
