@@ -1,12 +1,10 @@
 package org.smtpcr.benchmarks;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
@@ -30,9 +28,11 @@ import org.smtpcr.core.engine.DecisionListener;
 import org.smtpcr.core.reply.PostfixReplies;
 import org.smtpcr.core.store.InMemoryWhitelistStore;
 import org.smtpcr.core.store.WhitelistStore;
+import org.smtpcr.examples.runtime.CoarseClock;
 import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.LogPrintStream;
 import org.smtpcr.examples.runtime.Settings;
+import org.smtpcr.examples.runtime.metrics.MetricsServer;
 import org.smtpcr.examples.runtime.metrics.MicrometerDecisionListener;
 import org.smtpcr.examples.runtime.metrics.TimedWhitelistStore;
 
@@ -87,7 +87,7 @@ public class ObserveBenchmark {
               }
             },
             StandardCharsets.UTF_8,
-            Clock.system(ZoneId.systemDefault()));
+            CoarseClock.system(ZoneId.systemDefault()));
     original = System.err;
     System.setErr(err);
     try {
@@ -105,7 +105,7 @@ public class ObserveBenchmark {
     if (!List.of("none", "metrics", "log", "both").contains(observe)) {
       throw new IllegalArgumentException("observe must be none, metrics, log or both");
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry();
     boolean log = logs();
     boolean metrics = observe.equals("metrics") || observe.equals("both");
     Optional<DecisionListener> listener = Optional.empty();

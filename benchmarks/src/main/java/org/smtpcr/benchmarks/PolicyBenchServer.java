@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
@@ -38,6 +37,7 @@ import org.smtpcr.core.store.WhitelistStore;
 import org.smtpcr.examples.policy.PolicyServer;
 import org.smtpcr.examples.runtime.BackgroundOutputStream;
 import org.smtpcr.examples.runtime.CachingWhitelistStore;
+import org.smtpcr.examples.runtime.CoarseClock;
 import org.smtpcr.examples.runtime.DecisionLog;
 import org.smtpcr.examples.runtime.LogPrintStream;
 import org.smtpcr.examples.runtime.OpenStore;
@@ -81,7 +81,8 @@ public final class PolicyBenchServer {
       LogPrintStream err =
           ownTime
               ? LogPrintStream.plain(background, cs)
-              : LogPrintStream.timeStamped(background, cs, Clock.system(ZoneId.systemDefault()));
+              : LogPrintStream.timeStamped(
+                  background, cs, CoarseClock.system(ZoneId.systemDefault()));
       err.writeOutAtExit(background);
       System.setErr(err);
     }

@@ -5,11 +5,11 @@ import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import java.time.Clock;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.Properties;
 import org.smtpcr.examples.runtime.BackgroundOutputStream;
+import org.smtpcr.examples.runtime.CoarseClock;
 import org.smtpcr.examples.runtime.LogPrintStream;
 
 /**
@@ -58,7 +58,7 @@ public final class Main {
     system.setProperty(dateTime, "false");
     return journal
         ? LogPrintStream.journal(out, cs)
-        : LogPrintStream.timeStamped(out, cs, Clock.system(ZoneId.systemDefault()));
+        : LogPrintStream.timeStamped(out, cs, CoarseClock.system(ZoneId.systemDefault()));
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.smtpcr.examples.cli;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,7 +64,7 @@ final class MetricsOption {
     }
     // /healthz asks the database itself; the timing is beneath the near cache, so it times the
     // database's answers, and the cache counts its hits and misses
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry();
     WhitelistStore store = data.servingStore(s -> TimedWhitelistStore.of(s, registry));
     if (store instanceof CachingWhitelistStore cache) {
       NearCacheMetrics.register(cache, registry);

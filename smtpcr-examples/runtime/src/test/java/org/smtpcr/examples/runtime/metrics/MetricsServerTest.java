@@ -61,6 +61,25 @@ final class MetricsServerTest {
     }
   }
 
+  @Test
+  void newRegistry_rotatesByTheCoarseClock_andTimesByNanoTime() {
+    io.micrometer.core.instrument.Clock clock = MetricsServer.newRegistry().config().clock();
+    long before = System.currentTimeMillis();
+    long wall = clock.wallTime();
+    assertTrue(wall <= System.currentTimeMillis() && wall > before - 60_000, () -> "" + wall);
+    long nanos = System.nanoTime();
+    long monotonic = clock.monotonicTime();
+    assertTrue(monotonic >= nanos && monotonic - nanos < 60_000_000_000L, () -> "" + monotonic);
+    // a timer made by it records and reports as Micrometer's own do
+    io.micrometer.core.instrument.Timer t =
+        io.micrometer.core.instrument.Timer.builder("t")
+            .publishPercentileHistogram()
+            .register(MetricsServer.newRegistry());
+    t.record(Duration.ofMillis(3));
+    assertEquals(1, t.count());
+    assertEquals(3.0, t.max(java.util.concurrent.TimeUnit.MILLISECONDS));
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await();
