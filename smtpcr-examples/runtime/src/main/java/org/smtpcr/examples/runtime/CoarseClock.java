@@ -12,13 +12,14 @@ import java.util.concurrent.locks.LockSupport;
  * The system's time in milliseconds read from memory: a thread of its own ({@code smtpcr-clock}, a
  * daemon, one per JVM, started by the first use) reads the system clock every {@value #TICK_MILLIS}
  * ms, and {@link #millis()} returns what it read last, so it is up to that much behind the system
- * clock.
+ * clock (while the thread is scheduled in time: on a machine too busy to run it, as late as it is).
  *
  * <p>For what is read once or more per decision and needs no finer time: the time stamp in front of
- * a log line ({@code HH:mm:ss}) and the time the metrics' timers rotate their maximum by. Reading
- * the system clock costs about 20 ns a time on a virtual machine, and a decision that is logged and
- * counted read it five more times; this clock costs a memory read, at the price of one wake-up
- * every {@value #TICK_MILLIS} ms. Never for durations: those need {@link System#nanoTime()}.
+ * a log line ({@code HH:mm:ss}) and the time the metrics' timers rotate their maximum and histogram
+ * by. Reading the system clock costs about 20 ns a time on a virtual machine, and a decision that
+ * is logged and counted read it five more times; this clock costs a memory read, at the price of
+ * one wake-up every {@value #TICK_MILLIS} ms. Never for durations: those need {@link
+ * System#nanoTime()}.
  *
  * <p>Immutable and thread-safe.
  *

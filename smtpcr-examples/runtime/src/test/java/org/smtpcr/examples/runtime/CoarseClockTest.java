@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The time read from memory: the system's, a little behind, in the clock's zone. */
@@ -27,12 +29,24 @@ final class CoarseClockTest {
   @Test
   void theTicker_isOneDaemonThread() {
     CoarseClock.currentTimeMillis();
-    long tickers =
+    List<Thread> tickers =
         Thread.getAllStackTraces().keySet().stream()
             .filter(t -> t.getName().equals("smtpcr-clock"))
-            .peek(t -> assertTrue(t.isDaemon(), "a daemon: it never keeps the JVM alive"))
-            .count();
-    assertEquals(1, tickers);
+            .toList();
+    assertEquals(1, tickers.size(), tickers::toString);
+    assertTrue(tickers.get(0).isDaemon(), "a daemon: it never keeps the JVM alive");
+  }
+
+  @Test
+  void theTime_moves() {
+    // the ticker sets it every TICK_MILLIS; waited for without sleeping, within a bound that a
+    // ticker that never wrote would run into
+    long first = CoarseClock.currentTimeMillis();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (CoarseClock.currentTimeMillis() == first && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(CoarseClock.currentTimeMillis() > first, "the time did not move in 30 s");
   }
 
   @Test
