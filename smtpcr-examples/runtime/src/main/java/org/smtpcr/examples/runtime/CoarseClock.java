@@ -107,6 +107,8 @@ public final class CoarseClock extends Clock {
               },
               "smtpcr-clock");
       t.setDaemon(true);
+      // it lives as long as the JVM: it keeps no class loader of whoever used the clock first
+      t.setContextClassLoader(null);
       t.start();
     }
 

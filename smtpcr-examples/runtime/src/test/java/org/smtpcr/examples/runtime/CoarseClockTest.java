@@ -35,6 +35,8 @@ final class CoarseClockTest {
             .toList();
     assertEquals(1, tickers.size(), tickers::toString);
     assertTrue(tickers.get(0).isDaemon(), "a daemon: it never keeps the JVM alive");
+    assertEquals(
+        null, tickers.get(0).getContextClassLoader(), "it holds no class loader of its first user");
   }
 
   @Test
