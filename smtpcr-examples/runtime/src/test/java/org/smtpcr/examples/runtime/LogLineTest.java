@@ -96,13 +96,20 @@ final class LogLineTest {
         new String(b.bytes(), 0, b.length(), java.nio.charset.StandardCharsets.US_ASCII));
   }
 
+  /**
+   * A path as a peer may send it: the address, in angle brackets or not, white space around or not.
+   */
+  private static String path(String address, boolean brackets, boolean spaces) {
+    String path = brackets ? "<" + address + ">" : address;
+    return spaces ? " \t" + path + "\u2003" : path;
+  }
+
   @Property
   void address_inFull_isWhatRenderGives(
       @ForAll @StringLength(max = 240) String address,
       @ForAll boolean brackets,
       @ForAll boolean spaces) {
-    String path = brackets ? "<" + address + ">" : address;
-    path = spaces ? " \t" + path + "\u2003" : path;
+    String path = path(address, brackets, spaces);
     assertEquals(
         FULL.line().add("sender", FULL.render(path)).toString(),
         FULL.line().address("sender", path).toString(),
@@ -114,8 +121,7 @@ final class LogLineTest {
       @ForAll @StringLength(max = 60) String address,
       @ForAll boolean brackets,
       @ForAll boolean spaces) {
-    String path = brackets ? "<" + address + ">" : address;
-    path = spaces ? " \t" + path + "\u2003" : path;
+    String path = path(address, brackets, spaces);
     // the definition, written out with the JDK's strip
     String a = path.strip();
     if (a.length() >= 2 && a.startsWith("<") && a.endsWith(">")) {
