@@ -23,9 +23,11 @@
 #     same with the options of smtpcr-examples/cli/src/dist/jvm.options and policy-server.jvm.options, as the package runs it),
 #   POLICY_STARTUPS (5): start-ups of Postgrey and of the cli servers, timed to the first answer
 #   POLICY_BUSY_POLL_US (200, for memory-tuned),
-#   POLICY_OBSERVED_PAIRS (3) and POLICY_OBSERVED_TURNS (2): fresh pairs of the in-memory server
+#   POLICY_OBSERVED_PAIRS (4) and POLICY_OBSERVED_TURNS (12): fresh pairs of the in-memory server
 #     without and with the decision log and metrics, both running, each asked in that many turns in
-#     alternation at 16 and 256 connections (0: none); their goal compares the medians of all turns,
+#     alternation at 16 and 256 connections by one load generator (0: none), each run
+#     POLICY_TURN_WARMUP (0.5) and POLICY_TURN_SECONDS (2) s; their goal is the median of what the
+#     server with them lost against the other in each turn,
 #   POLICY_CACHED_OPTS (none: more PolicyBenchServer options for postgresql-cached, to try some),
 #   POLICY_CPU_LATENCY (0: hold a CPU latency request of 0 µs through /dev/cpu_dma_latency during
 #     the runs, and repeat the 1-connection runs without it; off: never hold it)
@@ -159,14 +161,17 @@ observed() {  # observed NAME
   head -20 "$work/$1.log" > "$work/$1.head.log"; rm -f "$work/$1.log"
 }
 # What the decision log and metrics cost, measured in turns of fresh pairs: the in-memory server
-# without and with them are both up at once and asked in alternation (A B, then B A, ...), each run
-# as long as the others; then both stop and a new pair starts. Two servers measured one after the
-# other, minutes apart, differ by more than the 5 % the goal allows on this machine, and so do two
-# JVMs of the same server (what the JIT made of it, where its threads ran): turns cancel the drift,
-# fresh pairs sample the JVMs. The goal compares the medians of all turns; each turn also records
-# the server's CPU time per request.
+# without (A) and with them (B) are both up at once, and one load generator, warm, asks them in
+# short alternating turns (A B, then B A, ...; PolicyLoad --ports); then both stop and a new pair
+# starts. Two servers measured one after the other, minutes apart, differ by more than the 5 % the
+# goal allows on this machine, and so do two JVMs of the same server (what the JIT made of it, where
+# its threads ran): a turn's two runs are next to each other, so what drifts weighs on both alike,
+# fresh pairs sample the JVMs, and the one load JVM is the same compiled code for both. The goal is
+# the median over all turns of what B lost against A in the same turn; each run also records the
+# server's CPU time per request.
 observed_turns() {
-  local pairs="${POLICY_OBSERVED_PAIRS:-3}" turns="${POLICY_OBSERVED_TURNS:-2}" pid_a pid_b port_a port_b c i n name k v values decisions lines cpu
+  local pairs="${POLICY_OBSERVED_PAIRS:-4}" turns="${POLICY_OBSERVED_TURNS:-12}" pid_a pid_b port_a port_b c n f decisions lines
+  local seconds="${POLICY_TURN_SECONDS:-2}" warmup="${POLICY_TURN_WARMUP:-0.5}"
   [[ "$pairs" =~ ^[0-9]+$ ]] || die "POLICY_OBSERVED_PAIRS is a number, not $pairs"
   [[ "$turns" =~ ^[0-9]+$ ]] || die "POLICY_OBSERVED_TURNS is a number, not $turns"
   [ "$pairs" -gt 0 ] && [ "$turns" -gt 0 ] || return 0
@@ -182,16 +187,13 @@ observed_turns() {
       > "$work/turns-memory-observed.log" 2>&1 < /dev/null &
     pid_b=$!; server_pid=$pid_b
     retry 300 listening || { stop_pid "$pid_a"; cat "$work/turns-memory-observed.log" >&2; die "the turns' observed server did not start"; }
-    # both compiled and warm before the first turn: one run each that is not counted
-    port=$port_a; load "turn-warmup-memory-$n" --connections 16 > /dev/null
-    port=$port_b; load "turn-warmup-memory-observed-$n" --connections 16 > /dev/null
     for c in 16 256; do
-      for i in $(seq "$turns"); do
-        for k in $( [ $(((n + i) % 2)) = 0 ] && echo "a b" || echo "b a"); do
-          if [ "$k" = a ]; then port=$port_a name=memory; else port=$port_b name=memory-observed; fi
-          load "turn-$name-c$c-$n-$i" --connections "$c" --server-pid "$( [ "$k" = a ] && echo "$pid_a" || echo "$pid_b")" > /dev/null
-        done
-      done
+      # both compiled and warm before the first turn: a first run of each that is not counted
+      "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --ports "$port_a,$port_b" --server-pids "$pid_a,$pid_b" \
+        --connections "$c" --known "${POLICY_KNOWN:-0.9}" --turns "$turns" --seconds "$seconds" \
+        --warmup-seconds "$warmup" --first-warmup-seconds "$( [ "$c" = 16 ] && echo 10 || echo 3)" \
+        > "$results/observed-turns-c$c-pair$n.properties" \
+        || { stop_pid "$pid_a"; stop_pid "$pid_b"; cat "$results/observed-turns-c$c-pair$n.properties" >&2; die "the turns at $c connections failed (pair $n)"; }
     done
     # the observed server did log and count every decision, or the turns did not measure the log
     decisions="$(counted "$work/turns-memory-observed.log")"
@@ -201,18 +203,12 @@ observed_turns() {
     rm -f "$work/turns-memory-observed.log"
   done
   for c in 16 256; do
-    for name in memory memory-observed; do
-      values="$(for n in $(seq "$pairs"); do for i in $(seq "$turns"); do sed -n 's/^rps=//p' "$results/turn-$name-c$c-$n-$i.properties"; done; done | sort -g)"
-      v="$(median <<< "$values")"
-      cpu="$(for n in $(seq "$pairs"); do for i in $(seq "$turns"); do sed -n 's/^serverCpuUsPerRequest=//p' "$results/turn-$name-c$c-$n-$i.properties"; done; done | median)"
-      [ "$(grep -c . <<< "$values")" = $((pairs * turns)) ] \
-        && [ "$(for n in $(seq "$pairs"); do for i in $(seq "$turns"); do grep -c '^serverCpuUsPerRequest=' "$results/turn-$name-c$c-$n-$i.properties"; done; done | grep -c '^1$')" = $((pairs * turns)) ] \
-        || die "the turns of $name at $c connections did not all give requests/s and CPU time"
-      printf 'rps=%s\nserverCpuUsPerRequest=%s\n' "$v" "$cpu" > "$results/ours-$name-turns-c$c.properties"
-      cond "Turns ($name, $c connections)" "requests/s of the turns, lowest first: $(tr '\n' ' ' <<< "$values" | awk '{for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i}'); median $(printf '%.0f' "$v"); the server's CPU time per request, median of the turns: $(printf '%.2f' "$cpu") µs"
-    done
+    f="$(for n in $(seq "$pairs"); do echo "$results/observed-turns-c$c-pair$n.properties"; done)"
+    "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --pool-turns "$(tr '\n' ',' <<< "$f" | sed 's/,$//')" \
+      > "$results/ours-memory-observed-turns-c$c.properties" || die "the turns at $c connections did not all give requests/s and CPU time"
+    cond "Turns ($c connections)" "$(sed -n 's/^summary=//p' "$results/ours-memory-observed-turns-c$c.properties")"
   done
-  cond "Decision log and metrics, in turns" "$pairs fresh pairs of the in-memory server without and with them, both running, each pair asked in $turns turns at 16 and then 256 connections in alternating order, each run ${POLICY_WARMUP:-3} s warm-up and ${POLICY_SECONDS:-10} s, after one uncounted run of each; the goal compares the medians of the $((pairs * turns)) turns"
+  cond "Decision log and metrics, in turns" "$pairs fresh pairs of the in-memory server without (A) and with them (B), both running; for each pair one load generator (\`PolicyLoad --ports\`), warm, asked them in $turns turns at 16 and then $turns at 256 connections, A then B and B then A in alternation, each run ${warmup} s warm-up and ${seconds} s, after a first run of each that is not counted (10 s at 16 connections, 3 s at 256); the goal is the median over the $((pairs * turns)) turns of what B lost against A in the same turn"
 }
 # the footprint of the server being measured: its peak resident memory (VmHWM: since it started,
 # start-up and every run included) and its resident memory now, after its last run
@@ -275,7 +271,7 @@ policy() {
   cond "CPU idle" "$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) driver, $(cat /sys/devices/system/cpu/cpuidle/current_governor_ro 2>/dev/null || echo no) governor; CPU latency request: ${cpu_latency/0/0 µs held during every run except those marked CPUs may halt}"
   cond Postgrey "Debian package $(dpkg-query -W -f='${Version}' postgrey 2>/dev/null), options \`$pg_opts\`, Berkeley DB in its own directory, empty whitelists"
   cond SMTPCR "\`PolicyServer\` defaults (8 worker threads, no busy polling); tuned: \`workerThreads(0)\`, \`busyPoll($busy µs)\`; H2 store: embedded file database, pooled; near cache: the runtime's \`OpenStore\` with \`store.cache=on\` (its default size, TTL and key filter, LISTEN/NOTIFY), \`memoryFirst(true)\`${POLICY_CACHED_OPTS:+, then \`$POLICY_CACHED_OPTS\`}; decision log and metrics off except in the rows that say so"
-  cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_RATE_REPEATS=${POLICY_RATE_REPEATS:-3} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency POLICY_STARTUPS=${POLICY_STARTUPS:-5} POLICY_OBSERVED_PAIRS=${POLICY_OBSERVED_PAIRS:-3} POLICY_OBSERVED_TURNS=${POLICY_OBSERVED_TURNS:-2}${POLICY_CACHED_OPTS:+ POLICY_CACHED_OPTS=\"$POLICY_CACHED_OPTS\"} benchmarks/run.sh policy\` (as root)"
+  cond Command "\`POLICY_CONNECTIONS=\"${POLICY_CONNECTIONS:-1 16 256}\" POLICY_SECONDS=${POLICY_SECONDS:-10} POLICY_WARMUP=${POLICY_WARMUP:-3} POLICY_RATE=${POLICY_RATE:-1000} POLICY_RATE_CONNECTIONS=${POLICY_RATE_CONNECTIONS:-16} POLICY_RATE_REPEATS=${POLICY_RATE_REPEATS:-3} POLICY_KNOWN=${POLICY_KNOWN:-0.9} POLICY_SERVERS=\"$servers\" POLICY_BUSY_POLL_US=$busy POLICY_CPU_LATENCY=$cpu_latency POLICY_STARTUPS=${POLICY_STARTUPS:-5} POLICY_OBSERVED_PAIRS=${POLICY_OBSERVED_PAIRS:-4} POLICY_OBSERVED_TURNS=${POLICY_OBSERVED_TURNS:-12} POLICY_TURN_SECONDS=${POLICY_TURN_SECONDS:-2} POLICY_TURN_WARMUP=${POLICY_TURN_WARMUP:-0.5}${POLICY_CACHED_OPTS:+ POLICY_CACHED_OPTS=\"$POLICY_CACHED_OPTS\"} benchmarks/run.sh policy\` (as root)"
   rm -rf "$work"; mkdir -p "$work/db"; chown postgrey:postgrey "$work/db"; chmod 700 "$work/db"; : > "$work/none"
   [ "$cpu_latency" = off ] || qos_hold
   # shellcheck disable=SC2206 # the options are meant to split

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -84,6 +85,19 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
             (int) number(o, "connections", 1),
             number(o, "rate", 0),
             number(o, "known", 0.9));
+    if (o.containsKey("pool-turns")) {
+      List<Path> files = new ArrayList<>();
+      for (String f : o.get("pool-turns").split(",", -1)) {
+        files.add(Path.of(f));
+      }
+      System.out.print(poolTurns(files));
+      return;
+    }
+    if (o.containsKey("ports")) {
+      Map<String, Object> turns = turns(o, load.connections(), load.known());
+      System.out.print(properties(turns));
+      System.exit(turns.get("errors").equals(0L) ? 0 : 1);
+    }
     if (o.containsKey("write-known")) {
       Files.writeString(Path.of(o.get("write-known")), knownForImport(), StandardCharsets.UTF_8);
       return;
@@ -113,6 +127,195 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
       }
     }
     System.exit(t.errors == 0 ? 0 : 1);
+  }
+
+  /**
+   * Turns ({@code --ports A,B}): two servers asked in alternation by this one process, warm, for
+   * {@code --turns} turns of one run each, A then B in odd turns and B then A in even ones, each
+   * run {@code --warmup-seconds} not counted and {@code --seconds} counted; with {@code
+   * --server-pids PA,PB} each run's server CPU time per request too. A turn's two runs are next to
+   * each other, so what drifts on the machine (what else runs, caches, frequency) weighs on both
+   * alike, and the load generator is the same compiled code for both. Gives each run's requests/s
+   * and CPU time, {@code lossPercent}: what B's requests/s lost against A's in each turn, in
+   * percent, and {@code lossPercentMedian}.
+   *
+   * @return the results, by name; {@code errors} counts the requests that failed
+   */
+  static Map<String, Object> turns(Map<String, String> o, int connections, double known)
+      throws IOException {
+    String[] ports = o.get("ports").split(",", -1);
+    String[] pids = o.containsKey("server-pids") ? o.get("server-pids").split(",", -1) : null;
+    if (ports.length != 2 || pids != null && pids.length != 2) {
+      throw new IllegalArgumentException("--ports and --server-pids take two values: A,B");
+    }
+    int turns = (int) number(o, "turns", 10);
+    if (turns < 1) {
+      throw new IllegalArgumentException("--turns must be at least 1");
+    }
+    long runNanos = (long) (number(o, "seconds", 3) * 1e9);
+    long warmNanos = (long) (number(o, "warmup-seconds", 0.5) * 1e9);
+    PolicyLoad[] loads = new PolicyLoad[2];
+    for (int k = 0; k < 2; k++) {
+      loads[k] = new PolicyLoad(Integer.parseInt(ports[k]), connections, 0, known);
+    }
+    long errors = 0;
+    // each once before the turns, not counted: both compiled, and this process too
+    long firstNanos = (long) (number(o, "first-warmup-seconds", 10) * 1e9);
+    for (PolicyLoad l : loads) {
+      errors += l.run(firstNanos, Long.MAX_VALUE).errors;
+    }
+    double[][] rps = new double[2][turns];
+    double[][] cpu = new double[2][turns];
+    double[] loss = new double[turns];
+    for (int i = 0; i < turns; i++) {
+      for (int k : i % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+        if (warmNanos > 0) {
+          errors += loads[k].run(warmNanos, Long.MAX_VALUE).errors;
+        }
+        Path stat = pids == null ? null : Path.of("/proc", pids[k], "stat");
+        long ticks0 = stat == null ? 0 : cpuTicks(stat);
+        long t0 = System.nanoTime();
+        Tally t = loads[k].run(runNanos, Long.MAX_VALUE);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        errors += t.errors;
+        rps[k][i] = t.requests / elapsed;
+        cpu[k][i] =
+            stat == null || t.requests == 0
+                ? Double.NaN
+                : (cpuTicks(stat) - ticks0) * 10_000.0 / t.requests;
+      }
+      loss[i] = 100 * (1 - rps[1][i] / rps[0][i]);
+    }
+    Map<String, Object> p = new TreeMap<>();
+    p.put("connections", connections);
+    p.put("turns", turns);
+    p.put("errors", errors);
+    p.put("a.rps", join(rps[0]));
+    p.put("b.rps", join(rps[1]));
+    if (pids != null) {
+      p.put("a.serverCpuUsPerRequest", join(cpu[0]));
+      p.put("b.serverCpuUsPerRequest", join(cpu[1]));
+    }
+    p.put("lossPercent", join(loss));
+    p.put("lossPercentMedian", median(loss));
+    return p;
+  }
+
+  /** {@code key=value} lines. */
+  static String properties(Map<String, Object> values) {
+    StringBuilder s = new StringBuilder();
+    values.forEach((k, v) -> s.append(k).append('=').append(v).append('\n'));
+    return s.toString();
+  }
+
+  /**
+   * The turns of several pairs ({@link #turns} outputs, one file each) taken together: {@code
+   * lossPercent}, the median over all their turns of what B lost against A in the same turn, its
+   * quartiles, each server's median requests/s and CPU time per request, how many turns, and a
+   * {@code summary} sentence that lists them.
+   *
+   * @throws IllegalArgumentException if a file lacks a turn's requests/s or CPU time, or had errors
+   */
+  static String poolTurns(List<Path> files) throws IOException {
+    List<Double> loss = new ArrayList<>();
+    Map<String, List<Double>> of = new TreeMap<>();
+    for (Path f : files) {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+        p.load(in);
+      }
+      int turns = Integer.parseInt(p.getProperty("turns", "0"));
+      if (turns < 1 || !"0".equals(p.getProperty("errors"))) {
+        throw new IllegalArgumentException(f + ": no turns, or requests failed");
+      }
+      for (String k :
+          List.of("a.rps", "b.rps", "a.serverCpuUsPerRequest", "b.serverCpuUsPerRequest")) {
+        List<Double> v = values(f, p, k, turns);
+        of.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v);
+      }
+      loss.addAll(values(f, p, "lossPercent", turns));
+    }
+    double[] l = loss.stream().mapToDouble(Double::doubleValue).toArray();
+    double[] sorted = l.clone();
+    java.util.Arrays.sort(sorted);
+    Map<String, Object> out = new TreeMap<>();
+    out.put("turns", l.length);
+    out.put("pairs", files.size());
+    out.put("lossPercent", median(l));
+    out.put("lossPercentQ1", quantile(sorted, 0.25));
+    out.put("lossPercentQ3", quantile(sorted, 0.75));
+    of.forEach(
+        (k, v) ->
+            out.put(k + "Median", median(v.stream().mapToDouble(Double::doubleValue).toArray())));
+    out.put(
+        "summary",
+        String.format(
+            Locale.ROOT,
+            "%d turns (%d pair%s): B lost %.2f %% against A in the median turn (quartiles %.2f %%"
+                + " and %.2f %%); the median of A's requests/s %.0f, of B's %.0f; the server's CPU"
+                + " time per request, median of the turns: A %.2f µs, B %.2f µs",
+            l.length,
+            files.size(),
+            files.size() == 1 ? "" : "s",
+            median(l),
+            quantile(sorted, 0.25),
+            quantile(sorted, 0.75),
+            (double) out.get("a.rpsMedian"),
+            (double) out.get("b.rpsMedian"),
+            (double) out.get("a.serverCpuUsPerRequestMedian"),
+            (double) out.get("b.serverCpuUsPerRequestMedian")));
+    return properties(out);
+  }
+
+  /** The {@code turns} numbers of property {@code key}, each finite. */
+  private static List<Double> values(Path f, java.util.Properties p, String key, int turns) {
+    String text = p.getProperty(key);
+    if (text == null) {
+      throw new IllegalArgumentException(f + ": no " + key);
+    }
+    List<Double> v = new ArrayList<>();
+    for (String x : text.split(",", -1)) {
+      double d = Double.parseDouble(x);
+      if (!Double.isFinite(d)) {
+        throw new IllegalArgumentException(f + ": " + key + " holds " + x);
+      }
+      v.add(d);
+    }
+    if (v.size() != turns) {
+      throw new IllegalArgumentException(
+          f + ": " + v.size() + " values of " + key + ", not " + turns);
+    }
+    return v;
+  }
+
+  /** The quantile {@code q} of sorted values, interpolated between the nearest two. */
+  static double quantile(double[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    double at = q * (sorted.length - 1);
+    int lo = (int) Math.floor(at);
+    int hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+  }
+
+  private static String join(double[] values) {
+    StringBuilder s = new StringBuilder();
+    for (double v : values) {
+      s.append(s.length() > 0 ? "," : "").append(v);
+    }
+    return s.toString();
+  }
+
+  /** The median; NaN when there are no values. */
+  static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   /**

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,52 @@ final class BenchmarksTest {
       }
     }
     assertTrue(postgres || !Boolean.getBoolean("smtpcr.it.required"), PostgresServer.NOT_INSTALLED);
+  }
+
+  @Test
+  void policyLoadTurns_askTwoServersInAlternation_andGiveEachTurnsLoss() throws Exception {
+    InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().build();
+    PolicyMix.fill(store);
+    DecisionEngine engine = CoreFixtures.engine(store, PostfixReplies.formatter());
+    try (PolicyServer a =
+            PolicyServer.builder().engine(engine).store(store).workerThreads(1).build().start();
+        PolicyServer b =
+            PolicyServer.builder().engine(engine).store(store).workerThreads(1).build().start()) {
+      String self = Long.toString(ProcessHandle.current().pid());
+      Map<String, Object> t =
+          PolicyLoad.turns(
+              Map.of(
+                  "ports", a.port() + "," + b.port(),
+                  "server-pids", self + "," + self,
+                  "turns", "3",
+                  "seconds", "0.2",
+                  "warmup-seconds", "0.05",
+                  "first-warmup-seconds", "0.1"),
+              2,
+              0.9);
+      assertEquals(0L, t.get("errors"));
+      assertEquals(3, t.get("turns"));
+      double[] ra = numbers(t.get("a.rps"));
+      double[] rb = numbers(t.get("b.rps"));
+      double[] loss = numbers(t.get("lossPercent"));
+      assertEquals(3, ra.length);
+      assertEquals(3, numbers(t.get("b.serverCpuUsPerRequest")).length);
+      for (int i = 0; i < 3; i++) {
+        assertTrue(ra[i] > 0 && rb[i] > 0, "both asked in every turn");
+        assertEquals(100 * (1 - rb[i] / ra[i]), loss[i], 1e-9, "the loss of turn " + i);
+      }
+      assertEquals(PolicyLoad.median(loss), (double) t.get("lossPercentMedian"), 1e-12);
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PolicyLoad.turns(Map.of("ports", "1,2,3"), 1, 0.9),
+        "two servers, not three");
+  }
+
+  private static double[] numbers(Object commaSeparated) {
+    return java.util.Arrays.stream(commaSeparated.toString().split(","))
+        .mapToDouble(Double::parseDouble)
+        .toArray();
   }
 
   @Test

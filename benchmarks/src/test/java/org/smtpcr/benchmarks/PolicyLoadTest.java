@@ -41,4 +41,68 @@ final class PolicyLoadTest {
     }
     assertTrue(PolicyLoad.cpuTicks(self) > before, "no CPU time counted for 30 ms of work " + x);
   }
+
+  @Test
+  void poolTurns_takesTheMedianOverTheTurnsOfAllPairs(@TempDir Path dir) throws Exception {
+    Path p1 = dir.resolve("pair1.properties");
+    Path p2 = dir.resolve("pair2.properties");
+    Files.writeString(
+        p1,
+        "turns=2\nerrors=0\na.rps=100.0,100.0\nb.rps=90.0,99.0\nlossPercent=10.0,1.0\n"
+            + "a.serverCpuUsPerRequest=10.0,12.0\nb.serverCpuUsPerRequest=11.0,13.0\n",
+        StandardCharsets.US_ASCII);
+    Files.writeString(
+        p2,
+        "turns=3\nerrors=0\na.rps=200.0,200.0,200.0\nb.rps=196.0,210.0,194.0\n"
+            + "lossPercent=2.0,-5.0,3.0\na.serverCpuUsPerRequest=9.0,9.0,9.0\n"
+            + "b.serverCpuUsPerRequest=10.0,10.0,10.0\n",
+        StandardCharsets.US_ASCII);
+    java.util.Properties out = new java.util.Properties();
+    out.load(new java.io.StringReader(PolicyLoad.poolTurns(java.util.List.of(p1, p2))));
+    assertEquals("5", out.getProperty("turns"));
+    assertEquals("2", out.getProperty("pairs"));
+    // the losses 10, 1, 2, -5, 3: the median is 2, not the loss of the servers' medians
+    assertEquals(2.0, Double.parseDouble(out.getProperty("lossPercent")));
+    assertEquals(1.0, Double.parseDouble(out.getProperty("lossPercentQ1")));
+    assertEquals(3.0, Double.parseDouble(out.getProperty("lossPercentQ3")));
+    assertEquals(200.0, Double.parseDouble(out.getProperty("a.rpsMedian")));
+    assertEquals(10.0, Double.parseDouble(out.getProperty("b.serverCpuUsPerRequestMedian")));
+    assertTrue(out.getProperty("summary").startsWith("5 turns (2 pairs): B lost 2.00 %"));
+  }
+
+  @Test
+  void poolTurns_refusesAPairWithFailedRequestsOrMissingTurns(@TempDir Path dir) throws Exception {
+    Path failed = dir.resolve("failed.properties");
+    Files.writeString(
+        failed,
+        "turns=1\nerrors=3\na.rps=1.0\nb.rps=1.0\nlossPercent=0.0\n"
+            + "a.serverCpuUsPerRequest=1.0\nb.serverCpuUsPerRequest=1.0\n",
+        StandardCharsets.US_ASCII);
+    Path short1 = dir.resolve("short.properties");
+    Files.writeString(
+        short1,
+        "turns=2\nerrors=0\na.rps=1.0\nb.rps=1.0,1.0\nlossPercent=0.0,0.0\n"
+            + "a.serverCpuUsPerRequest=1.0,1.0\nb.serverCpuUsPerRequest=1.0,1.0\n",
+        StandardCharsets.US_ASCII);
+    Path noCpu = dir.resolve("nocpu.properties");
+    Files.writeString(
+        noCpu,
+        "turns=1\nerrors=0\na.rps=1.0\nb.rps=1.0\nlossPercent=0.0\n",
+        StandardCharsets.US_ASCII);
+    for (Path p : java.util.List.of(failed, short1, noCpu)) {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class,
+          () -> PolicyLoad.poolTurns(java.util.List.of(p)),
+          p.getFileName().toString());
+    }
+  }
+
+  @Test
+  void medianAndQuantile() {
+    assertEquals(2.0, PolicyLoad.median(new double[] {3, 1, 2}));
+    assertEquals(2.5, PolicyLoad.median(new double[] {4, 1, 3, 2}));
+    assertTrue(Double.isNaN(PolicyLoad.median(new double[0])));
+    assertEquals(1.75, PolicyLoad.quantile(new double[] {1, 2, 3, 4}, 0.25));
+    assertEquals(4.0, PolicyLoad.quantile(new double[] {1, 2, 3, 4}, 1));
+  }
 }
