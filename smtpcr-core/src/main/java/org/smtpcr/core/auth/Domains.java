@@ -32,6 +32,10 @@ public final class Domains {
       throw new IllegalArgumentException("domain name is empty or longer than 253 characters");
     }
     d = asciiLabels(d).toLowerCase(Locale.ROOT);
+    if (d.endsWith(".")) {
+      // a second root dot ("a.."), or IDN's ideographic one after a dot: an empty last label
+      throw new IllegalArgumentException("domain name is not a valid IDN");
+    }
     for (int i = 0; i < d.length(); i++) {
       char c = d.charAt(i);
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
