@@ -4,7 +4,7 @@
 #
 #   benchmarks/run.sh tokens    # ChallengeTokens against two JWT libraries; about 3 minutes
 #   benchmarks/run.sh core      # decisions and store look-ups (H2, PostgreSQL); about 5 minutes
-#   benchmarks/run.sh policy    # as root: the policy server against Postgrey; about 12 minutes
+#   benchmarks/run.sh policy    # as root: the policy server against Postgrey; about 26 minutes
 #   benchmarks/run.sh auth      # SPF and DKIM against a dnsmasq, the proof of work; about 4 minutes
 #   REPORT_ONLY=1 benchmarks/run.sh core    # re-render from the last results, no build or run
 #
