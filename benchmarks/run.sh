@@ -4,7 +4,7 @@
 #
 #   benchmarks/run.sh tokens    # ChallengeTokens against two JWT libraries; about 3 minutes
 #   benchmarks/run.sh core      # decisions and store look-ups (H2, PostgreSQL); about 5 minutes
-#   benchmarks/run.sh policy    # as root: the policy server against Postgrey; about 26 minutes
+#   benchmarks/run.sh policy    # as root: the policy server against Postgrey; about 28 minutes
 #   benchmarks/run.sh auth      # SPF and DKIM against a dnsmasq, the proof of work; about 4 minutes
 #   REPORT_ONLY=1 benchmarks/run.sh core    # re-render from the last results, no build or run
 #
@@ -46,7 +46,6 @@ doc="${BENCH_DOC:-docs/benchmarks.md}"
 die() { echo "run.sh: $*" >&2; exit 1; }
 cond() { printf '%s=%s\n' "$1" "$2" >> "$results/conditions.txt"; }
 retry() { for _ in $(seq "$1"); do "${@:2}" && return 0; sleep 0.1; done; return 1; }  # retry N COMMAND...
-median() { sort -g | awk '{a[NR] = $1} END {printf "%.6f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }  # of the numbers on stdin
 
 jmh() {  # jmh REGEX [JMH options...]: one JMH run of the group into $results/jmh.json
   local regex=$1; shift
@@ -162,7 +161,8 @@ observed() {  # observed NAME
 }
 # What the decision log and metrics cost, measured in turns of fresh pairs: the in-memory server
 # without (A) and with them (B) are both up at once, and one load generator, warm, asks them in
-# short alternating turns (A B, then B A, ...; PolicyLoad --ports); then both stop and a new pair
+# short alternating turns (A B, then B A, ...; PolicyLoad --ports), first at 16 connections and
+# then, by a second load generator, at 256; then both stop and a new pair
 # starts. Two servers measured one after the other, minutes apart, differ by more than the 5 % the
 # goal allows on this machine, and so do two JVMs of the same server (what the JIT made of it, where
 # its threads ran): a turn's two runs are next to each other, so what drifts weighs on both alike,
@@ -188,12 +188,16 @@ observed_turns() {
     pid_b=$!; server_pid=$pid_b
     retry 300 listening || { stop_pid "$pid_a"; cat "$work/turns-memory-observed.log" >&2; die "the turns' observed server did not start"; }
     for c in 16 256; do
-      # both compiled and warm before the first turn: a first run of each that is not counted
+      # under the CPU latency request, as every other run, before and after
+      [ "$cpu_latency" != 0 ] || qos_is = 0 || die "the CPU latency request is no longer held"
+      # both compiled and warm before the first turn: a first run of each that is not counted;
+      # every other pair starts with B, so that an odd number of turns favours neither
       "$java" -cp "$jar" org.smtpcr.benchmarks.PolicyLoad --ports "$port_a,$port_b" --server-pids "$pid_a,$pid_b" \
         --connections "$c" --known "${POLICY_KNOWN:-0.9}" --turns "$turns" --seconds "$seconds" \
         --warmup-seconds "$warmup" --first-warmup-seconds "$( [ "$c" = 16 ] && echo 10 || echo 3)" \
-        > "$results/observed-turns-c$c-pair$n.properties" \
+        --order-offset $((n % 2 == 0 ? 1 : 0)) > "$results/observed-turns-c$c-pair$n.properties" \
         || { stop_pid "$pid_a"; stop_pid "$pid_b"; cat "$results/observed-turns-c$c-pair$n.properties" >&2; die "the turns at $c connections failed (pair $n)"; }
+      [ "$cpu_latency" != 0 ] || qos_is = 0 || die "the CPU latency request is no longer held"
     done
     # the observed server did log and count every decision, or the turns did not measure the log
     decisions="$(counted "$work/turns-memory-observed.log")"
@@ -208,7 +212,7 @@ observed_turns() {
       > "$results/ours-memory-observed-turns-c$c.properties" || die "the turns at $c connections did not all give requests/s and CPU time"
     cond "Turns ($c connections)" "$(sed -n 's/^summary=//p' "$results/ours-memory-observed-turns-c$c.properties")"
   done
-  cond "Decision log and metrics, in turns" "$pairs fresh pairs of the in-memory server without (A) and with them (B), both running; for each pair one load generator (\`PolicyLoad --ports\`), warm, asked them in $turns turns at 16 and then $turns at 256 connections, A then B and B then A in alternation, each run ${warmup} s warm-up and ${seconds} s, after a first run of each that is not counted (10 s at 16 connections, 3 s at 256); the goal is the median over the $((pairs * turns)) turns of what B lost against A in the same turn"
+  cond "Decision log and metrics, in turns" "$pairs fresh pairs of the in-memory server without (A) and with them (B), both running; for each pair and connection count one load generator (\`PolicyLoad --ports\`), warm, asked them in $turns turns (16 connections, then 256), A then B and B then A in alternation (every other pair B first), each run ${warmup} s warm-up and ${seconds} s, after a first run of each that is not counted (10 s at 16 connections, 3 s at 256); the goal is the median over the $((pairs * turns)) turns of what B lost against A in the same turn"
 }
 # the footprint of the server being measured: its peak resident memory (VmHWM: since it started,
 # start-up and every run included) and its resident memory now, after its last run

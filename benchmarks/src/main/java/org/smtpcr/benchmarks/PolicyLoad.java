@@ -31,10 +31,13 @@ import org.smtpcr.benchmarks.PolicyMix.Triplet;
  * {@code --rate R} requests are due R times per second (open loop) and go out on the first idle
  * connection, or wait for one. Prints the results as properties. Options: {@code --port
  * --connections --seconds --warmup-seconds --rate --known --max-requests --seed-only}; {@code
- * --write-known FILE} writes the known pairs for {@code smtpcr whitelist import} instead. With
- * {@code --server-pid PID} it also prints {@code serverCpuUsPerRequest}: the CPU time (user and
- * system, all threads) the server process used during the measured phase, per request, from {@code
- * /proc/PID/stat} in clock ticks of 10 ms (Linux's {@code USER_HZ}).
+ * --write-known FILE} writes the known pairs for {@code smtpcr whitelist import} instead; {@code
+ * --ports A,B --server-pids PA,PB --turns --first-warmup-seconds --order-offset} asks two servers
+ * in turns ({@link #turns}), and {@code --pool-turns FILE,...} takes the turns of several pairs
+ * together ({@link #poolTurns}). With {@code --server-pid PID} it also prints {@code
+ * serverCpuUsPerRequest}: the CPU time (user and system, all threads) the server process used
+ * during the measured phase, per request, from {@code /proc/PID/stat} in clock ticks of 10 ms
+ * (Linux's {@code USER_HZ}).
  */
 public record PolicyLoad(int port, int connections, double rate, double known) {
   private static final List<Triplet> POOL = PolicyMix.knownPool();
@@ -90,7 +93,9 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
       for (String f : o.get("pool-turns").split(",", -1)) {
         files.add(Path.of(f));
       }
-      System.out.print(poolTurns(files));
+      // UTF-8 whatever the locale: the summary says µs
+      System.out.write(poolTurns(files).getBytes(StandardCharsets.UTF_8));
+      System.out.flush();
       return;
     }
     if (o.containsKey("ports")) {
@@ -131,13 +136,14 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
 
   /**
    * Turns ({@code --ports A,B}): two servers asked in alternation by this one process, warm, for
-   * {@code --turns} turns of one run each, A then B in odd turns and B then A in even ones, each
-   * run {@code --warmup-seconds} not counted and {@code --seconds} counted; with {@code
-   * --server-pids PA,PB} each run's server CPU time per request too. A turn's two runs are next to
-   * each other, so what drifts on the machine (what else runs, caches, frequency) weighs on both
-   * alike, and the load generator is the same compiled code for both. Gives each run's requests/s
-   * and CPU time, {@code lossPercent}: what B's requests/s lost against A's in each turn, in
-   * percent, and {@code lossPercentMedian}.
+   * {@code --turns} turns of one run each, A then B in the first turn and B then A in the second,
+   * and so on ({@code --order-offset 1}: B then A first, so that pairs can take turns), each run
+   * {@code --warmup-seconds} not counted and {@code --seconds} counted; with {@code --server-pids
+   * PA,PB} each run's server CPU time per request too. A turn's two runs are next to each other, so
+   * what drifts on the machine (what else runs, caches, frequency) weighs on both alike, and the
+   * load generator is the same compiled code for both. Gives each run's requests/s and CPU time,
+   * {@code lossPercent}: what B's requests/s lost against A's in each turn, in percent, and {@code
+   * lossPercentMedian}.
    *
    * @return the results, by name; {@code errors} counts the requests that failed
    */
@@ -149,6 +155,7 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
       throw new IllegalArgumentException("--ports and --server-pids take two values: A,B");
     }
     int turns = (int) number(o, "turns", 10);
+    int offset = (int) number(o, "order-offset", 0);
     if (turns < 1) {
       throw new IllegalArgumentException("--turns must be at least 1");
     }
@@ -168,7 +175,7 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     double[][] cpu = new double[2][turns];
     double[] loss = new double[turns];
     for (int i = 0; i < turns; i++) {
-      for (int k : i % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+      for (int k : (i + offset) % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
         if (warmNanos > 0) {
           errors += loads[k].run(warmNanos, Long.MAX_VALUE).errors;
         }
@@ -219,6 +226,7 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
   static String poolTurns(List<Path> files) throws IOException {
     List<Double> loss = new ArrayList<>();
     Map<String, List<Double>> of = new TreeMap<>();
+    String connections = null;
     for (Path f : files) {
       java.util.Properties p = new java.util.Properties();
       try (var in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
@@ -227,6 +235,12 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
       int turns = Integer.parseInt(p.getProperty("turns", "0"));
       if (turns < 1 || !"0".equals(p.getProperty("errors"))) {
         throw new IllegalArgumentException(f + ": no turns, or requests failed");
+      }
+      String c = p.getProperty("connections");
+      if (connections == null) {
+        connections = c;
+      } else if (!connections.equals(c)) {
+        throw new IllegalArgumentException(f + ": " + c + " connections, not " + connections);
       }
       for (String k :
           List.of("a.rps", "b.rps", "a.serverCpuUsPerRequest", "b.serverCpuUsPerRequest")) {
@@ -241,6 +255,7 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     Map<String, Object> out = new TreeMap<>();
     out.put("turns", l.length);
     out.put("pairs", files.size());
+    out.put("connections", connections);
     out.put("lossPercent", median(l));
     out.put("lossPercentQ1", quantile(sorted, 0.25));
     out.put("lossPercentQ3", quantile(sorted, 0.75));

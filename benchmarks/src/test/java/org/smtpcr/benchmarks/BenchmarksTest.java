@@ -154,11 +154,11 @@ final class BenchmarksTest {
   void policyLoadTurns_askTwoServersInAlternation_andGiveEachTurnsLoss() throws Exception {
     InMemoryWhitelistStore store = InMemoryWhitelistStore.builder().build();
     PolicyMix.fill(store);
-    DecisionEngine engine = CoreFixtures.engine(store, PostfixReplies.formatter());
-    try (PolicyServer a =
-            PolicyServer.builder().engine(engine).store(store).workerThreads(1).build().start();
-        PolicyServer b =
-            PolicyServer.builder().engine(engine).store(store).workerThreads(1).build().start()) {
+    // which server decided, in the order they decided: the runs never overlap (a run waits for
+    // its replies and closes its connections before the next starts)
+    java.util.Queue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    try (PolicyServer a = turnsServer(store, "A", order);
+        PolicyServer b = turnsServer(store, "B", order)) {
       String self = Long.toString(ProcessHandle.current().pid());
       Map<String, Object> t =
           PolicyLoad.turns(
@@ -173,6 +173,15 @@ final class BenchmarksTest {
               0.9);
       assertEquals(0L, t.get("errors"));
       assertEquals(3, t.get("turns"));
+      // first runs A, B; then turns A B, B A, A B: as blocks of one server, A B A B A B (always
+      // A then B would make eight blocks; one server asked twice, fewer)
+      List<String> blocks = new java.util.ArrayList<>();
+      for (String s : order) {
+        if (blocks.isEmpty() || !blocks.get(blocks.size() - 1).equals(s)) {
+          blocks.add(s);
+        }
+      }
+      assertEquals(List.of("A", "B", "A", "B", "A", "B"), blocks);
       double[] ra = numbers(t.get("a.rps"));
       double[] rb = numbers(t.get("b.rps"));
       double[] loss = numbers(t.get("lossPercent"));
@@ -188,6 +197,19 @@ final class BenchmarksTest {
         IllegalArgumentException.class,
         () -> PolicyLoad.turns(Map.of("ports", "1,2,3"), 1, 0.9),
         "two servers, not three");
+  }
+
+  /** A policy server whose engine notes {@code name} in {@code order} for every decision. */
+  private static PolicyServer turnsServer(
+      InMemoryWhitelistStore store, String name, java.util.Queue<String> order)
+      throws java.io.IOException {
+    DecisionEngine engine =
+        CoreFixtures.engine(
+            store,
+            PostfixReplies.formatter(),
+            java.util.Optional.empty(),
+            java.util.Optional.of(e -> order.add(name)));
+    return PolicyServer.builder().engine(engine).store(store).workerThreads(1).build().start();
   }
 
   private static double[] numbers(Object commaSeparated) {

@@ -150,6 +150,26 @@ final class GoalsTest {
   }
 
   @Test
+  void policyRows_ofARunAtOneConnectionOnly_leaveTheLogsTurnsOut() {
+    // POLICY_CONNECTIONS=1: the turns (always 16 and 256 connections) are the only ids at 16 and
+    // 256, and must not become rows or columns of their own
+    Map<String, Map<String, Double>> all = new HashMap<>();
+    all.put("postgrey-c1", Map.of("rps", 1.0, "p99us", 1.0));
+    all.put("ours-memory-c1", Map.of("rps", 2.0, "p99us", 1.0));
+    for (String run : List.of("c16", "c256")) {
+      all.put("ours-memory-observed-turns-" + run, Map.of("lossPercent", 1.0, "rps", 1.0));
+    }
+    all.put("observed-turns-c16-pair1", Map.of("lossPercentMedian", 1.0));
+    // a row for every server at 1 connection (those not measured show nothing), none at 16 or 256
+    java.util.Set<String> rows =
+        Tables.of("policy", new Results(all)).get(0).rows().stream()
+            .map(Render.Row::id)
+            .collect(Collectors.toSet());
+    assertTrue(rows.containsAll(java.util.Set.of("postgrey-c1", "ours-memory-c1")), rows::toString);
+    assertTrue(rows.stream().allMatch(id -> id.endsWith("-c1")), rows::toString);
+  }
+
+  @Test
   void policyGoals_footprintOfThePackagedCommand_againstPostgreyAndTheDefaultJvm() {
     Map<String, Map<String, Double>> byId = new HashMap<>();
     byId.put("postgrey-footprint", Map.of("peakmb", 24.0));

@@ -48,12 +48,12 @@ final class PolicyLoadTest {
     Path p2 = dir.resolve("pair2.properties");
     Files.writeString(
         p1,
-        "turns=2\nerrors=0\na.rps=100.0,100.0\nb.rps=90.0,99.0\nlossPercent=10.0,1.0\n"
+        "connections=16\nturns=2\nerrors=0\na.rps=100.0,100.0\nb.rps=90.0,99.0\nlossPercent=10.0,1.0\n"
             + "a.serverCpuUsPerRequest=10.0,12.0\nb.serverCpuUsPerRequest=11.0,13.0\n",
         StandardCharsets.US_ASCII);
     Files.writeString(
         p2,
-        "turns=3\nerrors=0\na.rps=200.0,200.0,200.0\nb.rps=196.0,210.0,194.0\n"
+        "connections=16\nturns=3\nerrors=0\na.rps=200.0,200.0,200.0\nb.rps=196.0,210.0,194.0\n"
             + "lossPercent=2.0,-5.0,3.0\na.serverCpuUsPerRequest=9.0,9.0,9.0\n"
             + "b.serverCpuUsPerRequest=10.0,10.0,10.0\n",
         StandardCharsets.US_ASCII);
@@ -61,6 +61,7 @@ final class PolicyLoadTest {
     out.load(new java.io.StringReader(PolicyLoad.poolTurns(java.util.List.of(p1, p2))));
     assertEquals("5", out.getProperty("turns"));
     assertEquals("2", out.getProperty("pairs"));
+    assertEquals("16", out.getProperty("connections"));
     // the losses 10, 1, 2, -5, 3: the median is 2, not the loss of the servers' medians
     assertEquals(2.0, Double.parseDouble(out.getProperty("lossPercent")));
     assertEquals(1.0, Double.parseDouble(out.getProperty("lossPercentQ1")));
@@ -84,6 +85,12 @@ final class PolicyLoadTest {
         "turns=2\nerrors=0\na.rps=1.0\nb.rps=1.0,1.0\nlossPercent=0.0,0.0\n"
             + "a.serverCpuUsPerRequest=1.0,1.0\nb.serverCpuUsPerRequest=1.0,1.0\n",
         StandardCharsets.US_ASCII);
+    Path other = dir.resolve("other.properties");
+    Files.writeString(
+        other,
+        "connections=256\nturns=1\nerrors=0\na.rps=1.0\nb.rps=1.0\nlossPercent=0.0\n"
+            + "a.serverCpuUsPerRequest=1.0\nb.serverCpuUsPerRequest=1.0\n",
+        StandardCharsets.US_ASCII);
     Path noCpu = dir.resolve("nocpu.properties");
     Files.writeString(
         noCpu,
@@ -95,6 +102,16 @@ final class PolicyLoadTest {
           () -> PolicyLoad.poolTurns(java.util.List.of(p)),
           p.getFileName().toString());
     }
+    // two pairs at different connection counts are not one measurement
+    Path ok = dir.resolve("ok.properties");
+    Files.writeString(
+        ok,
+        "connections=16\nturns=1\nerrors=0\na.rps=1.0\nb.rps=1.0\nlossPercent=0.0\n"
+            + "a.serverCpuUsPerRequest=1.0\nb.serverCpuUsPerRequest=1.0\n",
+        StandardCharsets.US_ASCII);
+    PolicyLoad.poolTurns(java.util.List.of(ok));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> PolicyLoad.poolTurns(java.util.List.of(ok, other)));
   }
 
   @Test

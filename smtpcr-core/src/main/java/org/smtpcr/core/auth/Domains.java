@@ -25,15 +25,20 @@ public final class Domains {
    */
   public static String normalize(String domain) {
     String d = domain.strip();
-    if (d.endsWith(".")) {
+    boolean rootDropped = d.endsWith(".");
+    if (rootDropped) {
       d = d.substring(0, d.length() - 1);
     }
     if (d.isEmpty() || d.length() > MAX_LENGTH) {
       throw new IllegalArgumentException("domain name is empty or longer than 253 characters");
     }
     d = asciiLabels(d).toLowerCase(Locale.ROOT);
+    if (!rootDropped && d.endsWith(".")) {
+      // the root written with one of IDN's other dots ("example\u3002"), which IDN makes "."
+      d = d.substring(0, d.length() - 1);
+    }
     if (d.endsWith(".")) {
-      // a second root dot ("a.."), or IDN's ideographic one after a dot: an empty last label
+      // a second root dot ("a..", "a\u3002."): an empty last label
       throw new IllegalArgumentException("domain name is not a valid IDN");
     }
     for (int i = 0; i < d.length(); i++) {

@@ -17,12 +17,15 @@ import org.junit.jupiter.api.Test;
 final class DomainsPropertiesTest {
   /**
    * {@link Domains#normalize} as it was, every name through {@link IDN#toASCII}, but for a name
-   * whose last label is empty once one root dot is dropped ({@code "a.."}), which it answered as
-   * {@code "a."} and now refuses.
+   * that ends in a root dot IDN reads as one ({@code "example\u3002"}), which it answered as {@code
+   * "example."} and now as {@code "example"}, and for a name whose last label is empty once its
+   * root dot is dropped ({@code "a.."}, {@code "\u3002"}), which it answered as {@code "a."} or
+   * {@code "."} and now refuses.
    */
   private static Optional<String> throughIdn(String domain) {
     String d = domain.strip();
-    if (d.endsWith(".")) {
+    boolean rootDropped = d.endsWith(".");
+    if (rootDropped) {
       d = d.substring(0, d.length() - 1);
     }
     if (d.isEmpty() || d.length() > Domains.MAX_LENGTH) {
@@ -32,6 +35,9 @@ final class DomainsPropertiesTest {
       d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED);
     } catch (IllegalArgumentException e) {
       return Optional.empty();
+    }
+    if (!rootDropped && d.endsWith(".")) {
+      d = d.substring(0, d.length() - 1);
     }
     if (d.endsWith(".")) {
       return Optional.empty();
@@ -86,10 +92,14 @@ final class DomainsPropertiesTest {
     String l63 = "a".repeat(63);
     assertEquals(l63 + ".example", Domains.normalize(l63 + ".Example."));
     for (String bad :
-        new String[] {"a".repeat(64) + ".example", "a..example", ".example", "a..", "a.\u3002"}) {
+        new String[] {"a".repeat(64) + ".example", "a..example", ".example", "a..", "a\u3002."}) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> Domains.normalize(bad));
       assertEquals("domain name is not a valid IDN", e.getMessage());
     }
+    // IDN's other dots: a root written with one is a root; alone, it leaves nothing
+    assertEquals("example", Domains.normalize("Example\u3002"));
+    assertEquals("example.org", Domains.normalize("example\uff0eorg\uff61"));
+    assertThrows(IllegalArgumentException.class, () -> Domains.normalize("\u3002"));
   }
 }
