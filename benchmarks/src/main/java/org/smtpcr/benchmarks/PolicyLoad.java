@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -228,7 +230,7 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     Map<String, List<Double>> of = new TreeMap<>();
     String connections = null;
     for (Path f : files) {
-      java.util.Properties p = new java.util.Properties();
+      Properties p = new Properties();
       try (var in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
         p.load(in);
       }
@@ -249,16 +251,17 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
       }
       loss.addAll(values(f, p, "lossPercent", turns));
     }
-    double[] l = loss.stream().mapToDouble(Double::doubleValue).toArray();
-    double[] sorted = l.clone();
-    java.util.Arrays.sort(sorted);
+    double[] sorted = loss.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double median = quantile(sorted, 0.5);
+    double q1 = quantile(sorted, 0.25);
+    double q3 = quantile(sorted, 0.75);
     Map<String, Object> out = new TreeMap<>();
-    out.put("turns", l.length);
+    out.put("turns", sorted.length);
     out.put("pairs", files.size());
     out.put("connections", connections);
-    out.put("lossPercent", median(l));
-    out.put("lossPercentQ1", quantile(sorted, 0.25));
-    out.put("lossPercentQ3", quantile(sorted, 0.75));
+    out.put("lossPercent", median);
+    out.put("lossPercentQ1", q1);
+    out.put("lossPercentQ3", q3);
     of.forEach(
         (k, v) ->
             out.put(k + "Median", median(v.stream().mapToDouble(Double::doubleValue).toArray())));
@@ -269,12 +272,12 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
             "%d turns (%d pair%s): B lost %.2f %% against A in the median turn (quartiles %.2f %%"
                 + " and %.2f %%); the median of A's requests/s %.0f, of B's %.0f; the server's CPU"
                 + " time per request, median of the turns: A %.2f µs, B %.2f µs",
-            l.length,
+            sorted.length,
             files.size(),
             files.size() == 1 ? "" : "s",
-            median(l),
-            quantile(sorted, 0.25),
-            quantile(sorted, 0.75),
+            median,
+            q1,
+            q3,
             (double) out.get("a.rpsMedian"),
             (double) out.get("b.rpsMedian"),
             (double) out.get("a.serverCpuUsPerRequestMedian"),
@@ -283,7 +286,7 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
   }
 
   /** The {@code turns} numbers of property {@code key}, each finite. */
-  private static List<Double> values(Path f, java.util.Properties p, String key, int turns) {
+  private static List<Double> values(Path f, Properties p, String key, int turns) {
     String text = p.getProperty(key);
     if (text == null) {
       throw new IllegalArgumentException(f + ": no " + key);
@@ -324,13 +327,9 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
 
   /** The median; NaN when there are no values. */
   static double median(double[] values) {
-    if (values.length == 0) {
-      return Double.NaN;
-    }
-    double[] v = values.clone();
-    java.util.Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return quantile(sorted, 0.5);
   }
 
   /**

@@ -119,8 +119,7 @@ public final class PolicyStartup {
   static String summary(List<Double> millis) {
     double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     int n = sorted.length;
-    double median =
-        n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    double median = PolicyLoad.quantile(sorted, 0.5);
     return String.format(
         Locale.ROOT,
         "startupms=%.1f%nstartupmsMin=%.1f%nstartupmsMax=%.1f%nstartups=%d%n",
