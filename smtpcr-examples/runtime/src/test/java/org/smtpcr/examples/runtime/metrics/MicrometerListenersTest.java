@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.smtpcr.core.Decision;
 import org.smtpcr.core.Stage;
@@ -114,6 +120,56 @@ final class MicrometerListenersTest {
         registry.get("smtpcr.store.failures").counters().stream().mapToDouble(c -> c.count()).sum();
     assertEquals(1, failures, "the first store call failed, and the engine stopped there");
     assertEquals(0, registry.find("smtpcr.challenges.minted").counters().size());
+  }
+
+  @Test
+  void latencyBuckets_tenMicrosecondsToThirtySeconds_oneTwoAndAHalfFivePerDecade() {
+    long[] micros = {
+      10,
+      25,
+      50,
+      100,
+      250,
+      500,
+      1_000,
+      2_500,
+      5_000,
+      10_000,
+      25_000,
+      50_000,
+      100_000,
+      250_000,
+      500_000,
+      1_000_000,
+      2_500_000,
+      5_000_000,
+      10_000_000,
+      30_000_000
+    };
+    List<Duration> expected = new ArrayList<>();
+    for (long m : micros) {
+      expected.add(Duration.ofNanos(m * 1_000));
+    }
+    assertEquals(expected, List.of(LatencyBuckets.bounds()));
+  }
+
+  @Test
+  void decisionAndStoreTimers_publishTheLatencyBuckets() throws Exception {
+    WhitelistStore store =
+        TimedWhitelistStore.of(InMemoryWhitelistStore.builder().build(), registry);
+    MicrometerDecisionListener.of(registry);
+    store.count();
+    List<Duration> bounds = List.of(LatencyBuckets.bounds());
+    for (Timer t :
+        List.of(
+            registry.get("smtpcr.decision.duration").timer(),
+            registry.get("smtpcr.store.duration").tags("operation", "count").timer())) {
+      List<Duration> published = new ArrayList<>();
+      for (CountAtBucket b : t.takeSnapshot().histogramCounts()) {
+        published.add(Duration.ofNanos((long) b.bucket(TimeUnit.NANOSECONDS)));
+      }
+      assertEquals(bounds, published, t.getId().getName());
+    }
   }
 
   @Test
