@@ -137,7 +137,17 @@ final class Goals {
         return Render.ratio(v);
       }
       // not measured: "–" alone, without a unit
-      return Double.isFinite(v) ? Render.number(v) + unit : Render.number(v);
+      if (!Double.isFinite(v)) {
+        return Render.number(v);
+      }
+      // a median measured with its confidence interval (PolicyLoad --pool-turns) shows it
+      double low = compare == Compare.VALUE ? r.get(id, field + "CiLow") : Double.NaN;
+      double high = compare == Compare.VALUE ? r.get(id, field + "CiHigh") : Double.NaN;
+      if (Double.isFinite(low) && Double.isFinite(high)) {
+        return "%s%s (95 %% CI %s to %s%s)"
+            .formatted(Render.number(v), unit, Render.number(low), Render.number(high), unit);
+      }
+      return Render.number(v) + unit;
     }
   }
 

@@ -255,6 +255,7 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     double median = quantile(sorted, 0.5);
     double q1 = quantile(sorted, 0.25);
     double q3 = quantile(sorted, 0.75);
+    int[] ci = medianInterval(sorted.length);
     Map<String, Object> out = new TreeMap<>();
     out.put("turns", sorted.length);
     out.put("pairs", files.size());
@@ -262,6 +263,8 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     out.put("lossPercent", median);
     out.put("lossPercentQ1", q1);
     out.put("lossPercentQ3", q3);
+    out.put("lossPercentCiLow", sorted[ci[0]]);
+    out.put("lossPercentCiHigh", sorted[ci[1]]);
     of.forEach(
         (k, v) ->
             out.put(k + "Median", median(v.stream().mapToDouble(Double::doubleValue).toArray())));
@@ -269,13 +272,16 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
         "summary",
         String.format(
             Locale.ROOT,
-            "%d turns (%d pair%s): B lost %.2f %% against A in the median turn (quartiles %.2f %%"
-                + " and %.2f %%); the median of A's requests/s %.0f, of B's %.0f; the server's CPU"
-                + " time per request, median of the turns: A %.2f µs, B %.2f µs",
+            "%d turns (%d pair%s): B lost %.2f %% against A in the median turn (95 %% confidence"
+                + " interval of the median %.2f %% to %.2f %%; quartiles %.2f %% and %.2f %%); the"
+                + " median of A's requests/s %.0f, of B's %.0f; the server's CPU time per request,"
+                + " median of the turns: A %.2f µs, B %.2f µs",
             sorted.length,
             files.size(),
             files.size() == 1 ? "" : "s",
             median,
+            sorted[ci[0]],
+            sorted[ci[1]],
             q1,
             q3,
             (double) out.get("a.rpsMedian"),
@@ -304,6 +310,44 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
           f + ": " + v.size() + " values of " + key + ", not " + turns);
     }
     return v;
+  }
+
+  /**
+   * A confidence interval of at least 95 % for the median of {@code n} values, whatever their
+   * distribution: the indexes (from 0, in sorted order) of the two values that bound it. The median
+   * lies below the {@code j}th smallest of {@code n} independent values with the probability that
+   * fewer than {@code j} of them fall below it, {@code P(Binomial(n, 1/2) < j)}; the interval takes
+   * the largest {@code j} for which that is at most 2.5 %, and its mirror {@code n + 1 - j}. Below
+   * 6 values no {@code j} qualifies, and the interval is the smallest and the largest value (which
+   * cover the median less often than 95 %).
+   *
+   * @param n how many values, at least 1
+   * @return the lower and upper index
+   */
+  static int[] medianInterval(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("no values");
+    }
+    // P(X <= m) for X ~ Binomial(n, 1/2), summed in logarithms (n may be some hundreds)
+    double below = 0;
+    int j = 0;
+    for (int m = 0; m < n; m++) {
+      below += Math.exp(logChoose(n, m) - n * Math.log(2));
+      if (below > 0.025) {
+        break;
+      }
+      j = m + 1; // P(X < j) = P(X <= m) <= 2.5 %
+    }
+    int lo = Math.max(j, 1);
+    return new int[] {lo - 1, n - lo};
+  }
+
+  private static double logChoose(int n, int k) {
+    double r = 0;
+    for (int i = 1; i <= k; i++) {
+      r += Math.log(n - k + i) - Math.log(i);
+    }
+    return r;
   }
 
   /** The quantile {@code q} of sorted values, interpolated between the nearest two. */

@@ -1,10 +1,13 @@
 package org.smtpcr.benchmarks;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +72,57 @@ final class PolicyLoadTest {
     assertEquals(200.0, Double.parseDouble(out.getProperty("a.rpsMedian")));
     assertEquals(10.0, Double.parseDouble(out.getProperty("b.serverCpuUsPerRequestMedian")));
     assertTrue(out.getProperty("summary").startsWith("5 turns (2 pairs): B lost 2.00 %"));
+    // five values are too few for 95 %: the interval is all of them
+    assertEquals(-5.0, Double.parseDouble(out.getProperty("lossPercentCiLow")));
+    assertEquals(10.0, Double.parseDouble(out.getProperty("lossPercentCiHigh")));
+    assertTrue(
+        out.getProperty("summary").contains("interval of the median -5.00 % to 10.00 %"),
+        out.getProperty("summary"));
+  }
+
+  @Test
+  void medianInterval_knownValues() {
+    // n = 48 (the goal's 4 pairs of 12 turns): the 17th and the 32nd smallest
+    assertArrayEquals(new int[] {16, 31}, PolicyLoad.medianInterval(48));
+    // n = 10: P(X <= 1) = 11/1024 <= 2.5 % < P(X <= 2) = 56/1024
+    assertArrayEquals(new int[] {1, 8}, PolicyLoad.medianInterval(10));
+    assertArrayEquals(new int[] {0, 5}, PolicyLoad.medianInterval(6));
+    assertArrayEquals(new int[] {0, 4}, PolicyLoad.medianInterval(5));
+    assertArrayEquals(new int[] {0, 0}, PolicyLoad.medianInterval(1));
+    assertThrows(IllegalArgumentException.class, () -> PolicyLoad.medianInterval(0));
+  }
+
+  /**
+   * Exact coverage, in integers, for every n from 6 to 400: at least 95 %, and the next narrower
+   * interval would cover less.
+   */
+  @Test
+  void medianInterval_coversAtLeast95PercentAndIsTheNarrowestThatDoes() {
+    for (int n = 6; n <= 400; n++) {
+      int[] ci = PolicyLoad.medianInterval(n);
+      assertEquals(n - 1, ci[0] + ci[1], "symmetric, n = " + n);
+      int j = ci[0] + 1; // the lower bound is the jth smallest
+      BigInteger all = BigInteger.TWO.pow(n);
+      // the coverage of [x(j), x(n+1-j)] is 1 - 2 P(X < j), X ~ Binomial(n, 1/2)
+      BigInteger tail = BigInteger.ZERO;
+      for (int m = 0; m < j; m++) {
+        tail = tail.add(choose(n, m));
+      }
+      assertTrue(
+          tail.multiply(BigInteger.valueOf(40)).compareTo(all) <= 0, "P(X < j) <= 1/40, n = " + n);
+      BigInteger narrower = tail.add(choose(n, j));
+      assertTrue(
+          narrower.multiply(BigInteger.valueOf(40)).compareTo(all) > 0,
+          "j + 1 would cover less than 95 %, n = " + n);
+    }
+  }
+
+  private static BigInteger choose(int n, int k) {
+    BigInteger r = BigInteger.ONE;
+    for (int i = 1; i <= k; i++) {
+      r = r.multiply(BigInteger.valueOf(n - k + i)).divide(BigInteger.valueOf(i));
+    }
+    return r;
   }
 
   @Test
