@@ -144,7 +144,7 @@ final class Goals {
       double low = compare == Compare.VALUE ? r.get(id, field + "CiLow") : Double.NaN;
       double high = compare == Compare.VALUE ? r.get(id, field + "CiHigh") : Double.NaN;
       if (Double.isFinite(low) && Double.isFinite(high)) {
-        return "%s%s (95 %% CI %s to %s%s)"
+        return "%s%s (95 %% interval %s to %s%s)"
             .formatted(Render.number(v), unit, Render.number(low), Render.number(high), unit);
       }
       return Render.number(v) + unit;

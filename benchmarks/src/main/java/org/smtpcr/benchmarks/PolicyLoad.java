@@ -219,9 +219,11 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
 
   /**
    * The turns of several pairs ({@link #turns} outputs, one file each) taken together: {@code
-   * lossPercent}, the median over all their turns of what B lost against A in the same turn, its
-   * quartiles, each server's median requests/s and CPU time per request, how many turns, and a
-   * {@code summary} sentence that lists them.
+   * lossPercent}, the median over all their turns of what B lost against A in the same turn, its 95
+   * % confidence interval ({@code lossPercentCiLow}, {@code lossPercentCiHigh}: {@link
+   * #medianInterval}, which takes the turns as independent) and quartiles, each server's median
+   * requests/s and CPU time per request, how many turns, and a {@code summary} sentence that lists
+   * them.
    *
    * @throws IllegalArgumentException if a file lacks a turn's requests/s or CPU time, or had errors
    */
@@ -313,13 +315,13 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
   }
 
   /**
-   * A confidence interval of at least 95 % for the median of {@code n} values, whatever their
-   * distribution: the indexes (from 0, in sorted order) of the two values that bound it. The median
-   * lies below the {@code j}th smallest of {@code n} independent values with the probability that
-   * fewer than {@code j} of them fall below it, {@code P(Binomial(n, 1/2) < j)}; the interval takes
-   * the largest {@code j} for which that is at most 2.5 %, and its mirror {@code n + 1 - j}. Below
-   * 6 values no {@code j} qualifies, and the interval is the smallest and the largest value (which
-   * cover the median less often than 95 %).
+   * A confidence interval of at least 95 % for the median of {@code n} independent values, whatever
+   * their distribution: the indexes (from 0, in sorted order) of the two values that bound it. The
+   * median lies below the {@code j}th smallest of {@code n} independent values with the probability
+   * that fewer than {@code j} of them fall below it, {@code P(Binomial(n, 1/2) < j)}; the interval
+   * takes the largest {@code j} for which that is at most 2.5 %, and its mirror {@code n + 1 - j}.
+   * Below 6 values no {@code j} qualifies, and the interval is the smallest and the largest value
+   * (which cover the median less often than 95 %).
    *
    * @param n how many values, at least 1
    * @return the lower and upper index
@@ -328,7 +330,8 @@ public record PolicyLoad(int port, int connections, double rate, double known) {
     if (n < 1) {
       throw new IllegalArgumentException("no values");
     }
-    // P(X <= m) for X ~ Binomial(n, 1/2), summed in logarithms (n may be some hundreds)
+    // P(X <= m) for X ~ Binomial(n, 1/2), each term computed through logarithms (n may be some
+    // hundreds, 2^n beyond a double)
     double below = 0;
     int j = 0;
     for (int m = 0; m < n; m++) {

@@ -238,7 +238,7 @@ final class GoalsTest {
             "1,900 µs met",
             "decision log and metrics: under 5 % of the requests/s lost, in-memory store, 16"
                 + " connections (median of the turns' losses)",
-            "3.33 % (95 % CI 2.50 to 4.71 %) met",
+            "3.33 % (95 % interval 2.50 to 4.71 %) met",
             "decision log and metrics: under 5 % of the requests/s lost, in-memory store, 256"
                 + " connections (median of the turns' losses)",
             "10.4 % not met"),
